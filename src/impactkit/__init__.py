@@ -1,0 +1,72 @@
+"""impactkit: social impact measurement methods.
+
+Theory of change, SROI and other valuation methods, attribution and
+uncertainty, as an embeddable library.
+
+The top level holds what most users need; everything else is reached through
+its subpackage (``impactkit.toc``, ``impactkit.uncertainty``, ...).
+"""
+
+from __future__ import annotations
+
+from impactkit import discount, dist, kernel, methods, toc, uncertainty, valuation
+from impactkit._version import __version__
+from impactkit.errors import (
+    CalculatorNotFoundError,
+    ConvergenceWarning,
+    CycleError,
+    DanglingLinkError,
+    EstimationError,
+    FileFormatError,
+    GraphStructureError,
+    ImpactkitDeprecationWarning,
+    ImpactkitError,
+    ImpactkitWarning,
+    Problem,
+    UnidentifiableError,
+    UnknownNodeError,
+    ValidationError,
+)
+from impactkit.io import dump, load
+from impactkit.methods import SROIResult, sroi
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import TheoryOfChange
+from impactkit.uncertainty import MonteCarloResult, monte_carlo
+from impactkit.valuation import FinancialProxy, PriceIndex
+
+__all__ = [
+    "CalculatorNotFoundError",
+    "ConvergenceWarning",
+    "CycleError",
+    "DanglingLinkError",
+    "EstimationError",
+    "FileFormatError",
+    "FinancialProxy",
+    "GraphStructureError",
+    "ImpactModel",
+    "ImpactkitDeprecationWarning",
+    "ImpactkitError",
+    "ImpactkitWarning",
+    "Input",
+    "MonteCarloResult",
+    "OutcomeValuation",
+    "PriceIndex",
+    "Problem",
+    "SROIResult",
+    "TheoryOfChange",
+    "UnidentifiableError",
+    "UnknownNodeError",
+    "ValidationError",
+    "__version__",
+    "discount",
+    "dist",
+    "dump",
+    "kernel",
+    "load",
+    "methods",
+    "monte_carlo",
+    "sroi",
+    "toc",
+    "uncertainty",
+    "valuation",
+]

@@ -1,0 +1,101 @@
+"""Private helpers that collect validation problems instead of stopping at the first."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from impactkit.errors import PathElement, Problem, Severity, ValidationError
+
+__all__ = ["Checker", "is_number"]
+
+
+def is_number(value: object) -> bool:
+    """True for real numbers (not booleans), including numpy scalars."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+class Checker:
+    """Collect problems under a common path prefix, then raise them all at once."""
+
+    def __init__(self, *prefix: PathElement) -> None:
+        self.prefix: tuple[PathElement, ...] = prefix
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        path: PathElement | Sequence[PathElement],
+        code: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> None:
+        p = (path,) if isinstance(path, str | int) else tuple(path)
+        self.problems.append(Problem((*self.prefix, *p), code, message, severity))
+
+    def extend(self, problems: Sequence[Problem], *prefix: PathElement) -> None:
+        self.problems.extend(p.prefixed(*self.prefix, *prefix) for p in problems)
+
+    def number(
+        self,
+        value: Any,
+        path: PathElement | Sequence[PathElement],
+        *,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+        integer: bool = False,
+    ) -> bool:
+        """Check a real, finite number inside ``[low, high]``; True when it passes."""
+        if not is_number(value):
+            self.add(path, "type", f"expected a number, got {type(value).__name__} {value!r}")
+            return False
+        x = float(value)
+        if not math.isfinite(x):
+            self.add(path, "not_finite", f"expected a finite number, got {x!r}")
+            return False
+        if integer and x != int(x):
+            self.add(path, "not_integer", f"expected a whole number, got {x!r}")
+            return False
+        if low is not None and (x < low or (low_open and x == low)):
+            bracket = "(" if low_open else "["
+            hi = "inf)" if high is None else f"{high:g}]"
+            self.add(path, "out_of_range", f"must be in {bracket}{low:g}, {hi}, got {x!r}")
+            return False
+        if high is not None and x > high:
+            lo = "(-inf" if low is None else f"[{low:g}"
+            self.add(path, "out_of_range", f"must be in {lo}, {high:g}], got {x!r}")
+            return False
+        return True
+
+    def text(
+        self, value: Any, path: PathElement | Sequence[PathElement], *, empty: bool = True
+    ) -> bool:
+        """Check a string; with ``empty=False`` a blank string is a problem."""
+        if not isinstance(value, str):
+            self.add(path, "type", f"expected text, got {type(value).__name__} {value!r}")
+            return False
+        if not empty and not value.strip():
+            self.add(path, "empty", "must not be empty")
+            return False
+        return True
+
+    def choice(
+        self, value: Any, path: PathElement | Sequence[PathElement], options: Sequence[object]
+    ) -> bool:
+        if value not in options:
+            opts = ", ".join(repr(o) for o in options)
+            self.add(path, "invalid_choice", f"must be one of {opts}, got {value!r}")
+            return False
+        return True
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def raise_if_errors(self, cls: type[ValidationError] = ValidationError) -> None:
+        if self.has_errors:
+            raise cls(self.problems)

@@ -1,0 +1,221 @@
+"""Exceptions and warnings raised by impactkit.
+
+Every exception impactkit raises on purpose derives from :class:`ImpactkitError`
+and from the matching built-in, so existing ``except ValueError`` or
+``except KeyError`` clauses keep working.
+
+Validation problems carry a *path* to the offending field, written the way
+the model file spells it, e.g. ``outcomes[2].deadweight``.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import attrs
+
+__all__ = [
+    "CalculatorNotFoundError",
+    "ConvergenceWarning",
+    "CycleError",
+    "DanglingLinkError",
+    "EstimationError",
+    "FileFormatError",
+    "GraphStructureError",
+    "ImpactkitDeprecationWarning",
+    "ImpactkitError",
+    "ImpactkitWarning",
+    "PathElement",
+    "Problem",
+    "UnidentifiableError",
+    "UnknownNodeError",
+    "ValidationError",
+    "format_path",
+]
+
+PathElement = str | int
+Severity = Literal["error", "warning"]
+
+
+def format_path(path: Sequence[PathElement]) -> str:
+    """Render a field path the way a model file spells it.
+
+    Parameters
+    ----------
+    path : sequence of str or int
+        Field names and list indices, outermost first.
+
+    Returns
+    -------
+    str
+        ``outcomes[2].deadweight`` style text; keys that are not plain
+        identifiers are quoted (``links['a->b']``). The empty path is ``$``.
+
+    Examples
+    --------
+    >>> format_path(("outcomes", 2, "deadweight"))
+    'outcomes[2].deadweight'
+    >>> format_path(("toc", "links", "coaching->sessions"))
+    "toc.links['coaching->sessions']"
+    """
+    out: list[str] = []
+    for p in path:
+        if isinstance(p, int):
+            out.append(f"[{p}]")
+        elif p.isidentifier() and not keyword.iskeyword(p):
+            out.append(f".{p}" if out else p)
+        else:
+            out.append(f"[{p!r}]")
+    return "".join(out) if out else "$"
+
+
+@attrs.frozen
+class Problem:
+    """One problem found while validating a model, a file or a theory of change.
+
+    Parameters
+    ----------
+    path : tuple of str or int
+        Where the problem is, outermost first (see :func:`format_path`).
+    code : str
+        A stable machine-readable code, e.g. ``"out_of_range"`` or ``"cycle"``.
+    message : str
+        What was expected and what was found.
+    severity : {"error", "warning"}
+        Errors make :meth:`~impactkit.TheoryOfChange.validate` raise; warnings
+        are reported but do not.
+    """
+
+    path: tuple[PathElement, ...] = attrs.field(converter=tuple)
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    @property
+    def location(self) -> str:
+        """The path as text, e.g. ``outcomes[2].deadweight``."""
+        return format_path(self.path)
+
+    def prefixed(self, *prefix: PathElement) -> Problem:
+        """Return the same problem located under ``prefix``."""
+        return attrs.evolve(self, path=(*prefix, *self.path))
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} [{self.code}]"
+
+
+class ImpactkitError(Exception):
+    """Root of every exception impactkit raises on purpose."""
+
+
+class ValidationError(ImpactkitError, ValueError):
+    """Invalid input, with every problem found listed at once.
+
+    Parameters
+    ----------
+    problems : Problem, str or iterable of Problem
+        The problems. A plain message becomes one problem at ``path``.
+    path : sequence of str or int, optional
+        Location of a plain-message problem.
+    code : str, optional
+        Code of a plain-message problem.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        Every problem, errors and warnings, in the order found.
+
+    Examples
+    --------
+    >>> err = ValidationError([Problem(("outcomes", 2, "deadweight"), "out_of_range",
+    ...                                "must be in [0, 1], got 1.4")])
+    >>> print(err)
+    1 problem:
+      - outcomes[2].deadweight: must be in [0, 1], got 1.4 [out_of_range]
+    """
+
+    def __init__(
+        self,
+        problems: Problem | str | Iterable[Problem],
+        path: Sequence[PathElement] = (),
+        code: str = "invalid",
+    ) -> None:
+        if isinstance(problems, str):
+            probs: tuple[Problem, ...] = (Problem(tuple(path), code, problems),)
+        elif isinstance(problems, Problem):
+            probs = (problems,)
+        else:
+            probs = tuple(problems)
+        super().__init__(probs)
+        self.problems = probs
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems of severity ``"error"``."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The location of every problem, as text."""
+        return tuple(p.location for p in self.problems)
+
+    def prefixed(self, *prefix: PathElement) -> ValidationError:
+        """Return a copy of this error with every path placed under ``prefix``."""
+        return type(self)([p.prefixed(*prefix) for p in self.problems])
+
+    def __reduce__(self) -> tuple[type[ValidationError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''}:"
+        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+
+
+class FileFormatError(ValidationError):
+    """A model file that cannot be read: syntax, size, version or unsafe content."""
+
+
+class GraphStructureError(ValidationError):
+    """A theory of change whose structure breaks a rule (see METHODS §4.3)."""
+
+
+class CycleError(GraphStructureError):
+    """A cycle made of links that are not all typed ``feedback``."""
+
+
+class DanglingLinkError(GraphStructureError):
+    """A link that points to a node that does not exist."""
+
+
+class UnknownNodeError(ValidationError, KeyError):
+    """A node, stakeholder or outcome id that the theory of change does not have."""
+
+    def __str__(self) -> str:
+        return ValidationError.__str__(self)
+
+
+class UnidentifiableError(ImpactkitError):
+    """An effect that cannot be identified from the stated assumptions."""
+
+
+class CalculatorNotFoundError(ImpactkitError, LookupError):
+    """A calculator name that no registry knows; the message lists the available names."""
+
+
+class EstimationError(ImpactkitError, ValueError):
+    """An estimator that cannot produce a trustworthy number from the data given."""
+
+
+class ImpactkitWarning(UserWarning):
+    """A problem the user can act on, which does not stop the computation."""
+
+
+class ConvergenceWarning(ImpactkitWarning):
+    """An iterative solver stopped before reaching its tolerance."""
+
+
+class ImpactkitDeprecationWarning(ImpactkitWarning, DeprecationWarning):
+    """A name or behaviour scheduled for removal."""

@@ -1,0 +1,50 @@
+"""Files in and out: model files (JSON, YAML), their JSON Schema, graph exports.
+
+This package and :mod:`impactkit.report` are the only doors to the file
+system; computation modules never read or write files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from impactkit.io._converter import PRESETS, make_converter
+from impactkit.io._files import (
+    FORMAT_VERSION,
+    MAX_FILE_BYTES,
+    dump,
+    dumps,
+    from_dict,
+    load,
+    loads,
+    to_dict,
+)
+from impactkit.io._schema import json_schema
+from impactkit.toc import TheoryOfChange, to_dot, to_graphml, to_json, to_mermaid
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "PRESETS",
+    "dump",
+    "dumps",
+    "from_dict",
+    "json_schema",
+    "load",
+    "loads",
+    "make_converter",
+    "to_dict",
+    "write_toc",
+]
+
+_TOC_FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "json": to_json}
+
+
+def write_toc(toc: TheoryOfChange, path: str | Path, *, format: str = "mermaid") -> None:
+    """Write a theory of change as Mermaid, DOT, GraphML or node-link JSON."""
+    if format not in _TOC_FORMATS:
+        from impactkit.errors import ValidationError
+
+        raise ValidationError(f"format must be one of {', '.join(_TOC_FORMATS)}, got {format!r}",
+                              path=("format",), code="invalid_choice")
+    Path(path).write_text(_TOC_FORMATS[format](toc) + "\n", encoding="utf-8")

@@ -1,0 +1,279 @@
+"""The cattrs converter that maps models to plain data and back, strictly.
+
+Structuring never coerces: a string is not a number, a float is not a whole
+year, unknown keys are errors. Every problem is reported with its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from impactkit import discount as _discount
+from impactkit._validation import is_number
+from impactkit.discount import Constant, Schedule
+from impactkit.dist import Distribution
+from impactkit.dist import from_dict as dist_from_dict
+from impactkit.errors import PathElement, Problem, ValidationError
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import TheoryOfChange
+from impactkit.valuation import FinancialProxy, PriceIndex
+
+__all__ = ["PRESETS", "make_converter", "problems_from_exception"]
+
+PRESETS: dict[str, Constant | Schedule] = {
+    "uk_green_book": _discount.UK_GREEN_BOOK,
+    "green_book": _discount.GREEN_BOOK,
+    "green_book_health": _discount.GREEN_BOOK_HEALTH,
+    "france_2021": _discount.FRANCE_2021,
+    "france_2013": _discount.FRANCE_2013,
+}
+"""Discount presets a model file may name (``discount: green_book``)."""
+
+
+def _fail(msg: str, code: str = "type") -> ValidationError:
+    return ValidationError([Problem((), code, msg)])
+
+
+def _float(v: Any, _: Any) -> float:
+    if not is_number(v):
+        raise _fail(f"expected a number, got {type(v).__name__} {v!r}")
+    return float(v)
+
+
+def _int(v: Any, _: Any) -> int:
+    if not is_number(v) or float(v) != int(v):
+        raise _fail(f"expected a whole number, got {v!r}")
+    return int(v)
+
+
+def _str(v: Any, _: Any) -> str:
+    if not isinstance(v, str):
+        raise _fail(f"expected text, got {type(v).__name__} {v!r}")
+    return v
+
+
+def _bool(v: Any, _: Any) -> bool:
+    if not isinstance(v, bool):
+        raise _fail(f"expected true or false, got {v!r}")
+    return v
+
+
+def _number(v: Any, _: Any) -> float | Distribution:
+    if isinstance(v, Mapping):
+        return dist_from_dict(dict(v))
+    return _float(v, None)
+
+
+def _proxy(v: Any, conv: cattrs.Converter) -> FinancialProxy:
+    if not isinstance(v, Mapping):
+        return FinancialProxy(_number(v, None))
+    if "dist" in v:
+        return FinancialProxy(dist_from_dict(dict(v)))
+    return _structure_attrs(conv, v, FinancialProxy)
+
+
+def _structure_attrs(conv: cattrs.Converter, v: Any, cls: type[Any]) -> Any:
+    if not isinstance(v, Mapping):
+        raise _fail(f"expected a mapping, got {type(v).__name__}")
+    return conv.structure_attrs_fromdict(dict(v), cls)
+
+
+def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
+    if isinstance(v, str):
+        if v not in PRESETS:
+            raise _fail(f"unknown discount preset {v!r}; available: {', '.join(PRESETS)}",
+                        "unknown_preset")
+        return PRESETS[v]
+    if is_number(v):
+        return Constant(float(v))
+    if not isinstance(v, Mapping):
+        raise _fail(f"expected a rate, a preset name or a mapping, got {v!r}")
+    keys = set(v)
+    if "rate" in keys:
+        extra = keys - {"rate", "name"}
+        if extra:
+            raise ValidationError([Problem((k,), "unknown_key", "a constant discount has keys "
+                                           "'rate' and 'name'") for k in sorted(extra)])
+        return Constant(_number(v["rate"], None), name=_str(v.get("name", ""), None))
+    if "bands" in keys:
+        extra = keys - {"bands", "name"}
+        if extra:
+            raise ValidationError([Problem((k,), "unknown_key", "a discount schedule has keys "
+                                           "'bands' and 'name'") for k in sorted(extra)])
+        bands = v["bands"]
+        probs = []
+        if not isinstance(bands, list | tuple):
+            raise ValidationError([Problem(("bands",), "type", "expected a list of "
+                                           "[first_year, rate] pairs")])
+        for i, b in enumerate(bands):
+            if not (isinstance(b, list | tuple) and len(b) == 2 and all(is_number(x) for x in b)):
+                probs.append(Problem(("bands", i), "type", "expected [first_year, rate]"))
+        if probs:
+            raise ValidationError(probs)
+        return Schedule(tuple((int(y), float(r)) for y, r in bands),
+                        name=_str(v.get("name", ""), None))
+    raise _fail("a discount mapping needs 'rate' (constant) or 'bands' (schedule)", "missing")
+
+
+def _toc_hook(v: Any, _: Any) -> TheoryOfChange:
+    return TheoryOfChange.from_dict(v)
+
+
+def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
+    if not isinstance(v, Mapping):
+        raise _fail(f"expected a mapping, got {type(v).__name__}")
+    extra = set(v) - {"values", "name", "source"}
+    if extra:
+        raise ValidationError([Problem((k,), "unknown_key", "a price index has keys 'values', "
+                                       "'name' and 'source'") for k in sorted(extra)])
+    vals = v.get("values")
+    if not isinstance(vals, Mapping):
+        raise ValidationError([Problem(("values",), "type", "expected a mapping of year to "
+                                       "index level")])
+    probs = []
+    clean: dict[int, float] = {}
+    for k, x in vals.items():
+        try:
+            year = int(k)
+        except (TypeError, ValueError):
+            probs.append(Problem(("values", str(k)), "type", f"year must be a whole number, "
+                                 f"got {k!r}"))
+            continue
+        if not is_number(x):
+            probs.append(Problem(("values", str(k)), "type", f"expected a number, got {x!r}"))
+            continue
+        clean[year] = float(x)
+    if probs:
+        raise ValidationError(probs)
+    return PriceIndex(clean, name=_str(v.get("name", ""), None),
+                      source=_str(v.get("source", ""), None))
+
+
+def _unstructure_number(v: float | Distribution) -> Any:
+    return v.to_dict() if isinstance(v, Distribution) else v
+
+
+def _unstructure_discount(d: Constant | Schedule) -> Any:
+    if isinstance(d, Constant):
+        out: dict[str, Any] = {"rate": _unstructure_number(d.rate)}
+    else:
+        out = {"bands": [[y, r] for y, r in d.bands]}
+    if d.name:
+        out["name"] = d.name
+    return out
+
+
+def _unstructure_price_index(p: PriceIndex) -> Any:
+    out: dict[str, Any] = {"values": {int(k): v for k, v in p.values.items()}}
+    if p.name:
+        out["name"] = p.name
+    if p.source:
+        out["source"] = p.source
+    return out
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter configured for model files (strict, unknown keys rejected)."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(float, _float)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(float | Distribution, _number)
+    conv.register_structure_hook(FinancialProxy, lambda v, _: _proxy(v, conv))
+    conv.register_structure_hook(Constant | Schedule, _discount_hook)
+    conv.register_structure_hook(TheoryOfChange, _toc_hook)
+    conv.register_structure_hook(PriceIndex, _price_index_hook)
+    conv.register_structure_hook_func(
+        lambda t: t == Mapping[str, Any],
+        lambda v, _: dict(v) if isinstance(v, Mapping) else _bad_map(v),
+    )
+    conv.register_structure_hook_func(lambda t: t == Mapping[str, str], _str_map)
+
+    conv.register_unstructure_hook(float | Distribution, _unstructure_number)
+    conv.register_unstructure_hook(Distribution, lambda d: d.to_dict())
+    conv.register_unstructure_hook(Constant, _unstructure_discount)
+    conv.register_unstructure_hook(Schedule, _unstructure_discount)
+    conv.register_unstructure_hook(TheoryOfChange, lambda t: t.to_dict())
+    conv.register_unstructure_hook(PriceIndex, _unstructure_price_index)
+    always = {"name", "currency", "base_year", "discount", "first_flow_at", "mode", "inputs",
+              "outcomes", "amount", "outcome", "quantity", "proxy",
+              "value"}
+    for cls in (FinancialProxy, Input, OutcomeValuation, ImpactModel):  # inner classes first
+        overrides = {
+            a.name: override(omit_if_default=True)
+            for a in attrs.fields(cls)  # type: ignore[arg-type]
+            if a.default is not attrs.NOTHING and a.name not in always
+        }
+        fn = make_dict_unstructure_fn(cls, conv, **overrides)
+        conv.register_unstructure_hook(cls, _with_numbers(fn))
+    return conv
+
+
+def _with_numbers(fn: Any) -> Any:
+    def unstructure(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = fn(obj)
+        for k, v in out.items():
+            if k in ("duration", "year", "start_year") and isinstance(v, float) and v.is_integer():
+                out[k] = int(v)
+            elif isinstance(v, Distribution):
+                out[k] = v.to_dict()
+            elif isinstance(v, Constant | Schedule):
+                out[k] = _unstructure_discount(v)
+        return out
+
+    return unstructure
+
+
+def _str_map(v: Any, _: Any) -> dict[str, str]:
+    if not isinstance(v, Mapping):
+        return _bad_map(v)  # type: ignore[no-any-return]
+    probs = [Problem((str(k),), "type", f"expected text, got {x!r}")
+             for k, x in v.items() if not isinstance(x, str) or not isinstance(k, str)]
+    if probs:
+        raise ValidationError(probs)
+    return dict(v)
+
+
+def _bad_map(v: Any) -> Any:
+    raise _fail(f"expected a mapping, got {type(v).__name__}")
+
+
+def problems_from_exception(exc: BaseException, path: tuple[PathElement, ...] = ()
+                            ) -> Iterator[Problem]:
+    """Flatten a cattrs structuring error into impactkit problems with paths."""
+    if isinstance(exc, ClassValidationError):
+        with_notes, others = exc.group_exceptions()
+        for sub, note in with_notes:
+            yield from problems_from_exception(sub, (*path, note.name))
+        for sub in others:
+            yield from problems_from_exception(sub, path)
+    elif isinstance(exc, IterableValidationError):
+        with_notes, others = exc.group_exceptions()
+        for sub, inote in with_notes:
+            yield from problems_from_exception(sub, (*path, inote.index))
+        for sub in others:
+            yield from problems_from_exception(sub, path)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        for k in sorted(exc.extra_fields):
+            yield Problem((*path, k), "unknown_key", f"unknown key {k!r}")
+    elif isinstance(exc, ValidationError):
+        for p in exc.problems:
+            yield p.prefixed(*path)
+    elif isinstance(exc, KeyError):
+        yield Problem(path, "missing", "required field is missing")
+    elif isinstance(exc, BaseExceptionGroup):
+        for sub in exc.exceptions:
+            yield from problems_from_exception(sub, path)
+    else:
+        yield Problem(path, "invalid", f"{type(exc).__name__}: {exc}")

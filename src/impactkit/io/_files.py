@@ -1,0 +1,258 @@
+"""Model files: JSON and YAML, versioned, loaded safely and strictly."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import cattrs
+
+from impactkit.errors import FileFormatError, Problem, ValidationError
+from impactkit.io._converter import make_converter, problems_from_exception
+from impactkit.model import ImpactModel
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
+    "dump",
+    "dumps",
+    "from_dict",
+    "load",
+    "loads",
+    "to_dict",
+]
+
+FORMAT_VERSION = 1
+"""Version of the model-file format written by this impactkit."""
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""Largest model file impactkit reads (16 MiB): untrusted input is bounded."""
+
+Format = Literal["json", "yaml"]
+_CONVERTER = make_converter()
+
+
+def to_dict(model: ImpactModel, converter: cattrs.Converter | None = None) -> dict[str, Any]:
+    """The model as plain data (the file form), with ``format_version`` first."""
+    conv = converter or _CONVERTER
+    data: dict[str, Any] = conv.unstructure(model, ImpactModel)
+    return {"format_version": FORMAT_VERSION, **data}
+
+
+def from_dict(data: Any, converter: cattrs.Converter | None = None) -> ImpactModel:
+    """Build a model from plain data (the file form), checking every field.
+
+    Raises
+    ------
+    ValidationError
+        Every problem at once, each with its path (``outcomes[2].deadweight``).
+    FileFormatError
+        Missing or unsupported ``format_version``.
+    """
+    if not isinstance(data, Mapping):
+        raise FileFormatError(f"a model file holds a mapping, got {type(data).__name__}",
+                              code="type")
+    version = data.get("format_version")
+    if "format_version" not in data:
+        raise FileFormatError("missing format_version (this impactkit writes "
+                              f"{FORMAT_VERSION})", path=("format_version",), code="missing")
+    if not (isinstance(version, int) and not isinstance(version, bool)) or version < 1:
+        raise FileFormatError(f"format_version must be a positive whole number, got {version!r}",
+                              path=("format_version",), code="type")
+    if version > FORMAT_VERSION:
+        raise FileFormatError(f"format_version {version} is newer than this impactkit reads "
+                              f"({FORMAT_VERSION}); upgrade impactkit",
+                              path=("format_version",), code="version")
+    body = {k: v for k, v in data.items() if k != "format_version"}
+    conv = converter or _CONVERTER
+    try:
+        return conv.structure(body, ImpactModel)
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every structuring failure becomes problems
+        probs = list(problems_from_exception(exc))
+        raise ValidationError(probs or [Problem((), "invalid", str(exc))]) from exc
+
+
+def _format_of(path: Path, fmt: str | None) -> Format:
+    if fmt is not None:
+        if fmt not in ("json", "yaml"):
+            raise FileFormatError(f"format must be 'json' or 'yaml', got {fmt!r}",
+                                  path=("format",), code="invalid_choice")
+        return fmt  # type: ignore[return-value]
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    raise FileFormatError(f"cannot tell the format of {path.name!r}: use .json, .yaml or .yml",
+                          path=("path",), code="format")
+
+
+def _reject_constant(name: str) -> Any:
+    raise FileFormatError(f"{name} is not a number a model file may hold", code="not_finite")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise FileFormatError(f"duplicate key {k!r}", code="duplicate_key")
+        out[k] = v
+    return out
+
+
+def _yaml_loader() -> Any:
+    try:
+        import yaml
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise ImportError("YAML files need PyYAML: pip install 'impactkit[yaml]'") from exc
+
+    class SafeStrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+        """Safe loader without aliases and with duplicate keys rejected."""
+
+        def fetch_alias(self) -> None:
+            raise FileFormatError("YAML aliases are not allowed in model files",
+                                  code="unsafe")
+
+        def fetch_anchor(self) -> None:
+            raise FileFormatError("YAML anchors are not allowed in model files",
+                                  code="unsafe")
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            keys = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in keys:
+                    raise FileFormatError(f"duplicate key {key!r}", code="duplicate_key")
+                keys.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return SafeStrictLoader
+
+
+def _parse(text: str, fmt: Format) -> Any:
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise FileFormatError(f"model text is larger than {MAX_FILE_BYTES} bytes",
+                              code="too_large")
+    if fmt == "json":
+        try:
+            return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            raise FileFormatError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
+                                  f"{exc.msg}", code="syntax") from exc
+        except RecursionError as exc:
+            raise FileFormatError("JSON nests too deeply", code="too_deep") from exc
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
+    except RecursionError as exc:
+        raise FileFormatError("YAML nests too deeply", code="too_deep") from exc
+    _check_finite(data)
+    return data
+
+
+def _check_finite(data: Any, depth: int = 0) -> None:
+    if depth > 100:
+        raise FileFormatError("model file nests too deeply", code="too_deep")
+    if isinstance(data, float) and not math.isfinite(data):
+        raise FileFormatError(f"{data!r} is not a number a model file may hold",
+                              code="not_finite")
+    if isinstance(data, dict):
+        for v in data.values():
+            _check_finite(v, depth + 1)
+    elif isinstance(data, list):
+        for v in data:
+            _check_finite(v, depth + 1)
+
+
+def loads(text: str, format: Format = "json") -> ImpactModel:
+    """Read a model from JSON or YAML text (see :func:`load`)."""
+    return from_dict(_parse(text, format))
+
+
+def load(path: str | os.PathLike[str], *, format: Format | None = None) -> ImpactModel:
+    """Read a model file (JSON or YAML), safely and strictly.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.json``, ``.yaml`` or ``.yml``.
+    format : {"json", "yaml"}, optional
+        Overrides the format told by the suffix.
+
+    Returns
+    -------
+    ImpactModel
+
+    Raises
+    ------
+    FileFormatError
+        Too large (over :data:`MAX_FILE_BYTES`), not valid JSON/YAML, YAML
+        aliases or tags that construct objects, duplicate keys, NaN or
+        infinite numbers, missing or unsupported ``format_version``.
+    ValidationError
+        Every problem of the content, each with its path; unknown keys
+        included.
+
+    Notes
+    -----
+    Loading uses no pickle, no eval and constructs no arbitrary object: YAML
+    goes through a safe loader, numbers and text are checked strictly (a
+    string is never taken for a number).
+    """
+    p = Path(path)
+    fmt = _format_of(p, format)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FileFormatError(f"{p.name} is {size} bytes; model files are limited to "
+                              f"{MAX_FILE_BYTES} bytes", code="too_large")
+    with p.open("rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f"{p.name} is not UTF-8 text", code="encoding") from exc
+    return loads(text, fmt)
+
+
+def dumps(model: ImpactModel, format: Format = "json") -> str:
+    """The model as JSON or YAML text (see :func:`dump`)."""
+    data = to_dict(model)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if format == "yaml":
+        import yaml
+
+        return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    raise FileFormatError(f"format must be 'json' or 'yaml', got {format!r}",
+                          path=("format",), code="invalid_choice")
+
+
+def dump(model: ImpactModel, path: str | os.PathLike[str], *,
+         format: Format | None = None) -> None:
+    """Write a model file; reading it back with :func:`load` gives an equal model.
+
+    Parameters
+    ----------
+    model : ImpactModel
+    path : str or path-like
+        ``.json``, ``.yaml`` or ``.yml``.
+    format : {"json", "yaml"}, optional
+        Overrides the format told by the suffix.
+
+    Notes
+    -----
+    The text is built in full before the file is opened, so a failure leaves
+    no partial file.
+    """
+    p = Path(path)
+    text = dumps(model, _format_of(p, format))
+    p.write_text(text, encoding="utf-8")

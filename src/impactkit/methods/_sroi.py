@@ -1,0 +1,517 @@
+r"""Social Return on Investment: the point evaluation of a value map.
+
+Follows the SROI Guide (Cabinet Office 2009, SROI Network 2012) as written in
+METHODS §1.3-1.7:
+
+.. math::
+    PV = \sum_t \frac{V_t}{(1+r)^t}, \quad NPV = PV - I, \quad
+    \text{ratio} = PV / I, \quad \text{net ratio} = NPV / I
+
+and the Guide's payback period in months, :math:`I / (V_1 / 12)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
+from impactkit._version import __version__
+from impactkit.dist import Distribution
+from impactkit.errors import ValidationError
+from impactkit.model import HAIRCUTS, ImpactModel
+
+__all__ = ["Lineage", "SROIResult", "Summary", "sroi"]
+
+
+@attrs.frozen
+class Summary:
+    """A human-readable summary: ``str()`` gives text, notebooks show HTML."""
+
+    title: str
+    lines: tuple[tuple[str, str], ...]
+    table: pd.DataFrame | None = attrs.field(default=None, eq=False)
+
+    def as_text(self) -> str:
+        """Plain-text rendering."""
+        width = max((len(k) for k, _ in self.lines), default=0)
+        out = [self.title, "=" * len(self.title)]
+        out += [f"{k.ljust(width)}  {v}" for k, v in self.lines]
+        if self.table is not None:
+            out += ["", self.table.to_string(index=False)]
+        return "\n".join(out)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in self.lines
+        )
+        table = "" if self.table is None else self.table.to_html(index=False)
+        return f"<h4>{html.escape(self.title)}</h4><table>{rows}</table>{table}"
+
+
+@attrs.frozen
+class Lineage:
+    """Where one figure of a result comes from.
+
+    Attributes
+    ----------
+    outcome : str
+        Outcome id of the row.
+    row : int
+        Row number in the model (``outcomes[row]``).
+    steps : tuple of (str, str)
+        Each step of the computation with its value and source.
+    present_value : float
+        The row's present value [currency].
+    """
+
+    outcome: str
+    row: int
+    steps: tuple[tuple[str, str], ...]
+    present_value: float
+
+    def __str__(self) -> str:
+        width = max(len(k) for k, _ in self.steps)
+        head = f"outcomes[{self.row}] {self.outcome}"
+        return "\n".join([head, *(f"  {k.ljust(width)}  {v}" for k, v in self.steps)])
+
+
+def _fmt(x: float, currency: str = "") -> str:
+    s = f"{x:,.2f}"
+    return f"{s} {currency}".strip()
+
+
+@attrs.frozen
+class SROIResult:
+    """The SROI of a model, with its tables and lineage.
+
+    Attributes
+    ----------
+    present_value : float
+        Total present value of the outcomes [currency].
+    total_inputs : float
+        Present value of the inputs [currency].
+    net_present_value : float
+        ``present_value - total_inputs`` [currency].
+    ratio : float
+        ``present_value / total_inputs``, reported as "ratio : 1".
+    net_ratio : float
+        ``net_present_value / total_inputs`` (= ratio - 1).
+    payback_months : float or None
+        The SROI Guide's payback, :math:`I / (V_1/12)` with :math:`V_1` the
+        undiscounted value of year 1; None when year 1 has no positive value.
+    discounted_payback_years : float or None
+        Smallest fractional year at which the cumulative discounted value
+        reaches the inputs (linear inside the year); None when never reached.
+    currency, base_year, discount, first_flow_at, mode
+        Conventions of the model.
+    """
+
+    model_name: str
+    currency: str
+    base_year: int | None
+    discount: str
+    first_flow_at: str
+    mode: str
+    present_value: float
+    total_inputs: float
+    net_present_value: float
+    ratio: float
+    net_ratio: float
+    payback_months: float | None
+    discounted_payback_years: float | None
+    version: str
+    _by_outcome: pd.DataFrame = attrs.field(eq=False, repr=False, alias="by_outcome_table")
+    _by_year: pd.DataFrame = attrs.field(eq=False, repr=False, alias="by_year_table")
+    _rows_by_year: pd.DataFrame = attrs.field(eq=False, repr=False, alias="rows_by_year")
+    _inputs: pd.DataFrame = attrs.field(eq=False, repr=False, alias="inputs_table")
+    _lineage: tuple[Lineage, ...] = attrs.field(eq=False, repr=False, alias="lineage")
+
+    @property
+    def by_outcome(self) -> pd.DataFrame:
+        """One row per value-map row.
+
+        Columns: ``row``, ``outcome``, ``label``, ``stakeholder``, ``quantity``,
+        ``proxy_value`` (base-year prices), ``deadweight``, ``displacement``,
+        ``attribution``, ``leakage``, ``drop_off``, ``drop_off_method``,
+        ``duration``, ``start_year``, ``impact`` (yearly, after haircuts),
+        ``total_value`` (undiscounted over all years), ``present_value``,
+        ``share`` (of the total present value).
+        """
+        return self._by_outcome.copy()
+
+    @property
+    def by_stakeholder(self) -> pd.DataFrame:
+        """Present value by stakeholder: ``stakeholder``, ``present_value``, ``share``,
+        ``outcomes`` (number of rows)."""
+        t = self._by_outcome
+        g = (t.groupby("stakeholder", sort=False)
+             .agg(present_value=("present_value", "sum"), outcomes=("row", "count"))
+             .reset_index())
+        g.insert(2, "share", _share(g["present_value"].to_numpy()))
+        return g
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        """Value by year: ``year``, ``value`` (undiscounted), ``discount_factor``,
+        ``present_value``, ``cumulative_present_value``."""
+        return self._by_year.copy()
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """The inputs: ``label``, ``stakeholder``, ``year``, ``in_kind``, ``amount``,
+        ``discount_factor``, ``present_value``."""
+        return self._inputs.copy()
+
+    def value_map(self) -> pd.DataFrame:
+        """The value map, in the column order of the SROI value-map template.
+
+        Columns: ``stakeholder``, ``outcome``, ``label``, ``indicator``, ``quantity``,
+        ``duration``, ``start_year``, ``proxy``, ``proxy_value``, ``proxy_source``,
+        ``deadweight``, ``displacement``, ``attribution``, ``leakage``, ``drop_off``,
+        ``impact``, ``year_1`` ... ``year_T`` (undiscounted), ``present_value``.
+        """
+        t = self._by_outcome
+        years = self._rows_by_year
+        cols = ["stakeholder", "outcome", "label", "indicator", "quantity", "duration",
+                "start_year", "proxy", "proxy_value", "proxy_source", *HAIRCUTS, "drop_off",
+                "impact"]
+        out = t[cols].copy()
+        for c in years.columns:
+            out[c] = years[c].to_numpy()
+        out["present_value"] = t["present_value"].to_numpy()
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long table, one row per value-map row and year, never rounded.
+
+        Columns: ``row``, ``outcome``, ``stakeholder``, ``year``, ``value``,
+        ``discount_factor``, ``present_value``.
+        """
+        years = self._rows_by_year
+        t = self._by_outcome
+        df_year = self._by_year.set_index("year")["discount_factor"]
+        recs = []
+        for j, col in enumerate(years.columns):
+            y = j + 1
+            recs.append(pd.DataFrame({
+                "row": t["row"].to_numpy(), "outcome": t["outcome"].to_numpy(),
+                "stakeholder": t["stakeholder"].to_numpy(), "year": y,
+                "value": years[col].to_numpy(),
+                "discount_factor": float(df_year.get(y, np.nan)),
+            }))
+        if not recs:
+            return pd.DataFrame(columns=["row", "outcome", "stakeholder", "year", "value",
+                                         "discount_factor", "present_value"])
+        out = pd.concat(recs, ignore_index=True).sort_values(["row", "year"], kind="stable")
+        out["present_value"] = out["value"] * out["discount_factor"]
+        return out.reset_index(drop=True)
+
+    def explain(self, outcome: str | int) -> Lineage:
+        """Lineage of one row: quantity, proxy and its price year, haircuts, discounting.
+
+        Parameters
+        ----------
+        outcome : str or int
+            Outcome id (first row with that id) or row number.
+        """
+        if isinstance(outcome, int) and not isinstance(outcome, bool):
+            if not 0 <= outcome < len(self._lineage):
+                raise ValidationError(f"no outcome row {outcome}", path=("outcomes", outcome),
+                                      code="unknown_node")
+            return self._lineage[outcome]
+        for lin in self._lineage:
+            if lin.outcome == outcome:
+                return lin
+        known = ", ".join(dict.fromkeys(lin.outcome for lin in self._lineage))
+        raise ValidationError(f"no outcome {outcome!r} in the result; known: {known}",
+                              path=("outcomes",), code="unknown_node")
+
+    def summary(self) -> Summary:
+        """Headline figures and the table by stakeholder, for people (rounded)."""
+        c = self.currency
+        lines = (
+            ("Present value", _fmt(self.present_value, c)),
+            ("Total inputs", _fmt(self.total_inputs, c)),
+            ("Net present value", _fmt(self.net_present_value, c)),
+            ("SROI ratio", f"{self.ratio:.2f} : 1"),
+            ("Net SROI ratio", f"{self.net_ratio:.2f}"),
+            ("Payback", "not reached" if self.payback_months is None
+             else f"{self.payback_months:.1f} months"),
+            ("Discounting", f"{self.discount}; convention {self.first_flow_at}"),
+            ("Mode", self.mode),
+        )
+        table = self.by_stakeholder.round({"present_value": 2, "share": 4})
+        return Summary(f"SROI - {self.model_name}", lines, table)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Headline figures and tables as plain data (for JSON)."""
+        return {
+            "model": self.model_name,
+            "currency": self.currency,
+            "base_year": self.base_year,
+            "discount": self.discount,
+            "first_flow_at": self.first_flow_at,
+            "mode": self.mode,
+            "present_value": self.present_value,
+            "total_inputs": self.total_inputs,
+            "net_present_value": self.net_present_value,
+            "ratio": self.ratio,
+            "net_ratio": self.net_ratio,
+            "payback_months": self.payback_months,
+            "discounted_payback_years": self.discounted_payback_years,
+            "by_outcome": _records(self._by_outcome),
+            "by_stakeholder": _records(self.by_stakeholder),
+            "by_year": _records(self._by_year),
+            "version": self.version,
+        }
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    recs = df.to_dict(orient="records")
+    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in recs]
+
+
+def _share(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    total = values.sum()
+    if total == 0:
+        return np.zeros_like(values, dtype=float)
+    return np.asarray(values / total, dtype=float)
+
+
+def discounted_payback(cumulative: np.ndarray[Any, Any], inputs: float) -> float | None:
+    """Fractional year where ``cumulative`` (by year 1..T, from 0 at year 0) reaches ``inputs``.
+
+    Linear interpolation inside the year; None when never reached.
+
+    Examples
+    --------
+    >>> round(discounted_payback(np.array([51086.96, 81332.71, 107633.35]), 46000.0), 3)
+    0.9
+    """
+    reached = np.nonzero(cumulative >= inputs)[0]
+    if inputs <= 0:
+        return 0.0
+    if reached.size == 0:
+        return None
+    t = int(reached[0])
+    prev = cumulative[t - 1] if t > 0 else 0.0
+    step = cumulative[t] - prev
+    return float(t + (inputs - prev) / step) if step > 0 else float(t)
+
+
+def _check_inputs(total: float, model: ImpactModel) -> None:
+    if not model.inputs:
+        raise ValidationError("the model has no inputs: the SROI ratio is undefined",
+                              path=("inputs",), code="no_inputs")
+    if not total > 0:
+        raise ValidationError(f"inputs total {total:g}: the SROI ratio is undefined",
+                              path=("inputs",), code="no_inputs")
+
+
+def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResult:
+    r"""Evaluate the SROI of a model at the central value of every field.
+
+    Parameters
+    ----------
+    model : ImpactModel
+        The analysis. Distributions count at their central value (mean).
+    data : mapping of str to DataFrame, optional
+        Data sources for quantities given by measurement calculators.
+
+    Returns
+    -------
+    SROIResult
+
+    Raises
+    ------
+    ValidationError
+        When the inputs total zero (the ratio is undefined) or a data source
+        is missing.
+
+    Notes
+    -----
+    Row impact :math:`Q P (1-DW)(1-DS)(1-AT)(1-LK)`; yearly values with
+    compound drop-off from the second year; present value
+    :math:`\sum_t V_t DF(t)` with benefit year 1 discounted once (SROI
+    convention, ``first_flow_at="t1"``) [1]_; inputs of year 0 undiscounted.
+    Payback in months :math:`I/(V_1/12)` [1]_.
+
+    References
+    ----------
+    .. [1] Nicholls, J., Lawlor, E., Neitzert, E., Goodspeed, T. (2012). A Guide
+       to Social Return on Investment. The SROI Network.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.ImpactModel(
+    ...     name="Synthetic", currency="EUR", discount=ik.discount.Constant(0.035),
+    ...     inputs=[ik.Input("Cash", amount=40_000), ik.Input("Volunteers", amount=6_000)],
+    ...     outcomes=[
+    ...         ik.OutcomeValuation(outcome="a", stakeholder="s", quantity=50, proxy=1000,
+    ...                             deadweight=0.2, attribution=0.1, drop_off=0.1, duration=3),
+    ...         ik.OutcomeValuation(outcome="b", stakeholder="s", quantity=20, proxy=2500,
+    ...                             deadweight=0.5, displacement=0.1, attribution=0.25)])
+    >>> res = ik.sroi(model)
+    >>> round(res.present_value, 2), round(res.ratio, 4), round(res.payback_months, 2)
+    (107633.35, 2.3399, 10.44)
+    """
+    if data is not None or _needs_data(model):
+        from impactkit.measure._binding import resolve
+
+        model = resolve(model, data)
+    vm = compile_model(model)
+    out = vm.evaluate(rows=True)
+    pv_rows = out.row_present_values[0] if out.row_present_values is not None else np.zeros(0)
+    pv = float(out.present_value[0])
+    total_inputs = float(out.total_inputs[0])
+    _check_inputs(total_inputs, model)
+    return _build_result(model, vm, pv, total_inputs, pv_rows)
+
+
+def _needs_data(model: ImpactModel) -> bool:
+    from impactkit.measure._binding import has_calculators
+
+    return has_calculators(model)
+
+
+def _build_result(
+    model: ImpactModel, vm: ValueMap, pv: float, total_inputs: float, pv_rows: np.ndarray[Any, Any]
+) -> SROIResult:
+    base = vm.base * vm.scales
+    yv = vm.year_values() if vm.n_rows else np.zeros((0, 1))  # (K, T)
+    horizon = yv.shape[1]
+    years = np.arange(1, horizon + 1)
+    dfs = vm.discount_factors(years, benefits=True)
+    v_t = yv.sum(axis=0)
+    pv_t = v_t * dfs
+    by_year = pd.DataFrame({
+        "year": years, "value": v_t, "discount_factor": dfs, "present_value": pv_t,
+        "cumulative_present_value": np.cumsum(pv_t),
+    })
+    rows_by_year = pd.DataFrame(yv, columns=[f"year_{t}" for t in years])
+
+    def col(kind: str) -> np.ndarray[Any, Any]:
+        return base[vm.kind_index[kind]] if vm.n_rows else np.zeros(0)
+
+    impact = (col("quantity") * col("proxy") * (1 - col("deadweight")) * (1 - col("displacement"))
+              * (1 - col("attribution")) * (1 - col("leakage")))
+    ovs = model.outcomes
+    by_outcome = pd.DataFrame({
+        "row": np.arange(len(ovs)),
+        "outcome": [o.outcome for o in ovs],
+        "label": [o.label for o in ovs],
+        "stakeholder": [o.stakeholder for o in ovs],
+        "indicator": [o.indicator for o in ovs],
+        **{k: col(k) for k in ROW_FIELDS if k != "proxy"},
+        "proxy": [o.proxy.description for o in ovs],
+        "proxy_value": col("proxy"),
+        "proxy_source": [o.proxy.source for o in ovs],
+        "price_year": [o.proxy.year if o.proxy.year is not None else model.base_year
+                       for o in ovs],
+        "drop_off_method": [o.drop_off_method for o in ovs],
+        "start_year": [o.start_year for o in ovs],
+        "impact": impact,
+        "total_value": yv.sum(axis=1) if vm.n_rows else np.zeros(0),
+        "present_value": pv_rows,
+        "share": _share(pv_rows),
+    })
+    order = ["row", "outcome", "label", "stakeholder", "indicator", "quantity", "proxy",
+             "proxy_value", "proxy_source", "price_year", *HAIRCUTS, "drop_off",
+             "drop_off_method", "duration", "start_year", "impact", "total_value",
+             "present_value", "share"]
+    by_outcome = by_outcome[order]
+
+    in_years = vm.input_years
+    in_df = vm.discount_factors(in_years, benefits=False) if len(in_years) else np.zeros(0)
+    amounts = base[vm.kind_index["amount"]] if vm.n_inputs else np.zeros(0)
+    inputs = pd.DataFrame({
+        "label": [i.label for i in model.inputs],
+        "stakeholder": [i.stakeholder for i in model.inputs],
+        "year": in_years, "in_kind": [i.in_kind for i in model.inputs],
+        "amount": amounts, "discount_factor": in_df, "present_value": amounts * in_df,
+    })
+
+    v1 = float(v_t[0]) if horizon else 0.0
+    payback = total_inputs / (v1 / 12.0) if v1 > 0 else None
+    disc_payback = discounted_payback(np.cumsum(pv_t), total_inputs)
+    lineage = tuple(_lineage(model, vm, k, float(pv_rows[k]), float(impact[k]))
+                    for k in range(len(ovs)))
+    return SROIResult(
+        model_name=model.name,
+        currency=model.currency,
+        base_year=model.base_year,
+        discount=model.discount.describe(),
+        first_flow_at=model.first_flow_at,
+        mode=model.mode,
+        present_value=pv,
+        total_inputs=total_inputs,
+        net_present_value=pv - total_inputs,
+        ratio=pv / total_inputs,
+        net_ratio=(pv - total_inputs) / total_inputs,
+        payback_months=payback,
+        discounted_payback_years=disc_payback,
+        version=__version__,
+        by_outcome_table=by_outcome,
+        by_year_table=by_year,
+        rows_by_year=rows_by_year,
+        inputs_table=inputs,
+        lineage=lineage,
+    )
+
+
+def _describe_value(v: Any) -> str:
+    if isinstance(v, Distribution):
+        params = ", ".join(f"{k}={x:g}" for k, x in v.to_dict().items() if k != "dist")
+        return f"{v.central:g} (central value of {v.name}({params}))"
+    return f"{float(v):g}"
+
+
+def _lineage(model: ImpactModel, vm: ValueMap, k: int, pv: float, impact: float) -> Lineage:
+    ov = model.outcomes[k]
+    src = ov.sources
+    ev = ov.evidence
+
+    def note(field: str) -> str:
+        bits = [b for b in (src.get(field, ""), ev.get(field, "")) if b]
+        return f" [{'; '.join(bits)}]" if bits else ""
+
+    steps: list[tuple[str, str]] = []
+    measured = model.metadata.get("_measured", {}) if isinstance(model.metadata, dict) else {}
+    q_note = note("quantity")
+    if isinstance(measured, dict) and str(k) in measured:
+        q_note += f" [measured: {measured[str(k)]}]"
+    steps.append(("quantity", _describe_value(ov.quantity) + q_note))
+    p = ov.proxy
+    factor = model.proxy_factor(k)
+    price = f"{p.year} prices" if p.year is not None else "base-year prices"
+    proxy_txt = f"{_describe_value(p.value)} {p.currency or model.currency} ({price})"
+    if factor != 1.0:
+        proxy_txt += f" x index factor {factor:.6g} -> {p.year} to {model.base_year}"
+    if p.source:
+        proxy_txt += f" [source: {p.source}]"
+    steps.append(("proxy", proxy_txt + note("proxy")))
+    for h in HAIRCUTS:
+        steps.append((h, _describe_value(getattr(ov, h)) + note(h)))
+    steps.append(("impact per year", f"{impact:,.2f} {model.currency}"))
+    steps.append(("duration", f"{_describe_value(ov.duration)} years from year "
+                  f"{ov.start_year}" + note("duration")))
+    steps.append(("drop_off", f"{_describe_value(ov.drop_off)} ({ov.drop_off_method})"
+                  + note("drop_off")))
+    steps.append(("discounting", f"{model.discount.describe()}, convention "
+                  f"{model.first_flow_at}"))
+    steps.append(("present value", f"{pv:,.2f} {model.currency}"))
+    return Lineage(ov.outcome, k, tuple(steps), pv)

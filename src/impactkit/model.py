@@ -1,0 +1,452 @@
+"""The whole analysis as one immutable value: inputs, outcome valuations, discounting.
+
+:class:`ImpactModel` holds what an SROI value map holds (stakeholders' inputs,
+one :class:`OutcomeValuation` per outcome row) with the theory of change it
+comes from, the currency, the base price year and the discounting. Every value
+is checked on construction: an invalid model cannot exist, so nothing is ever
+evaluated from bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import attrs
+
+from impactkit._validation import Checker, is_number
+from impactkit.discount import Constant, Discount, Schedule
+from impactkit.dist import Distribution, problems_in_number
+from impactkit.errors import Problem, ValidationError
+from impactkit.toc import TheoryOfChange
+from impactkit.valuation import FinancialProxy, PriceIndex, _check_currency
+
+__all__ = [
+    "EVIDENCE_GRADES",
+    "ImpactModel",
+    "Input",
+    "OutcomeValuation",
+]
+
+EVIDENCE_GRADES: tuple[str, ...] = (
+    "rct",
+    "quasi_experimental",
+    "theory_based",
+    "monitoring_only",
+    "stakeholder_judgement",
+    "literature",
+    "judgement",
+)
+"""Evidence behind an assumption (METHODS §3.2, impactkit convention)."""
+
+HAIRCUTS: tuple[str, ...] = ("deadweight", "displacement", "attribution", "leakage")
+NOTE_FIELDS: tuple[str, ...] = (
+    "quantity", "proxy", "duration", "start_year", *HAIRCUTS, "drop_off",
+)
+MAX_DURATION = 300
+
+
+def _number(x: Any) -> Any:
+    if isinstance(x, Distribution) or not is_number(x):
+        return x
+    return float(x)
+
+
+def _proxy(x: Any) -> Any:
+    if isinstance(x, FinancialProxy):
+        return x
+    if isinstance(x, Distribution) or is_number(x):
+        return FinancialProxy(x)
+    return x
+
+
+def _str_map(x: Any) -> Any:
+    return dict(x) if isinstance(x, Mapping) else x
+
+
+@attrs.frozen
+class Input:
+    """A contribution needed for the activity (money or non-cash).
+
+    Parameters
+    ----------
+    label : str
+        What it is (``"Grant"``, ``"Volunteer time"``); not empty.
+    amount : float or Distribution
+        Value [currency], non-negative.
+    stakeholder : str, optional
+        Who contributes it.
+    year : int, default 0
+        Year it is spent; year 0 is not discounted, later years are.
+    in_kind : bool, default False
+        True for non-cash inputs valued at market or replacement cost.
+    source, description : str, optional
+        Justification and details.
+
+    Examples
+    --------
+    >>> Input("Grant", amount=100_000, stakeholder="funder").amount
+    100000.0
+    """
+
+    label: str
+    amount: float | Distribution = attrs.field(kw_only=True, converter=_number)
+    stakeholder: str = attrs.field(default="", kw_only=True)
+    year: int = attrs.field(default=0, kw_only=True)
+    in_kind: bool = attrs.field(default=False, kw_only=True)
+    source: str = attrs.field(default="", kw_only=True)
+    description: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.label, "label", empty=False)
+        c.extend(problems_in_number(self.amount, ("amount",), low=0.0))
+        c.text(self.stakeholder, "stakeholder")
+        c.number(self.year, "year", low=0, high=MAX_DURATION, integer=True)
+        if not isinstance(self.in_kind, bool):
+            c.add("in_kind", "type", "expected true or false")
+        c.text(self.source, "source")
+        c.text(self.description, "description")
+        c.raise_if_errors()
+
+
+@attrs.frozen
+class OutcomeValuation:
+    r"""One row of the value map: an outcome for a stakeholder, its quantity and value.
+
+    Parameters
+    ----------
+    outcome : str
+        Outcome id (a node of the theory of change when the model has one).
+    stakeholder : str
+        Stakeholder experiencing the outcome.
+    quantity : float or Distribution
+        How many units (usually people) experience the outcome [units], >= 0.
+    proxy : FinancialProxy, float or Distribution
+        Value of one unit for one year; a number becomes a proxy in the model's
+        currency and base year.
+    duration : float or Distribution, default 1
+        How many years the outcome lasts [years]. A number must be whole; a
+        distribution may give fractional years, whose last year counts pro rata.
+    start_year : {1, 2}, default 1
+        1: the outcome starts during the activity period; 2: the period after.
+    deadweight, displacement, attribution, leakage : float or Distribution
+        Haircuts [fraction, 0-1]; leakage defaults to 0.
+    drop_off : float or Distribution, default 0
+        Yearly decline after the first year [fraction, 0-1].
+    drop_off_method : {"compound", "linear"}, default "compound"
+        The SROI Guide deducts drop-off from the remaining level each year
+        (compound); ``"linear"`` deducts ``drop_off`` of the first-year value
+        each year.
+    label : str, optional
+        Outcome description in the stakeholder's words.
+    indicator : str, optional
+        Indicator used to measure the quantity.
+    sources : mapping of str to str, optional
+        Source of each assumption, keyed by field name (``{"deadweight": ...}``).
+    evidence : mapping of str to str, optional
+        Evidence grade of each assumption, keyed by field name, from
+        :data:`EVIDENCE_GRADES`.
+
+    Notes
+    -----
+    The value of row :math:`k` in year :math:`t` is
+
+    .. math::
+        V_k(t) = Q_k P_k (1 - DW_k)(1 - DS_k)(1 - AT_k)(1 - LK_k)\,
+                 (1 - d_k)^{t - s_k}, \qquad s_k \le t \le s_k + D_k - 1
+
+    (SROI Guide 2012, stage 4; METHODS §1.3-1.4).
+
+    Examples
+    --------
+    >>> ov = OutcomeValuation(outcome="employed", stakeholder="participants", quantity=45,
+    ...                       proxy=8000, duration=3, deadweight=0.25, attribution=0.2)
+    >>> ov.proxy.value
+    8000.0
+    """
+
+    outcome: str = attrs.field(kw_only=True)
+    stakeholder: str = attrs.field(kw_only=True)
+    quantity: float | Distribution = attrs.field(kw_only=True, converter=_number)
+    proxy: FinancialProxy = attrs.field(kw_only=True, converter=_proxy)
+    duration: float | Distribution = attrs.field(default=1.0, kw_only=True, converter=_number)
+    start_year: int = attrs.field(default=1, kw_only=True)
+    deadweight: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
+    displacement: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
+    attribution: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
+    leakage: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
+    drop_off: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
+    drop_off_method: str = attrs.field(default="compound", kw_only=True)
+    label: str = attrs.field(default="", kw_only=True)
+    indicator: str = attrs.field(default="", kw_only=True)
+    sources: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, converter=_str_map)
+    evidence: Mapping[str, str] = attrs.field(factory=dict, kw_only=True, converter=_str_map)
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.outcome, "outcome", empty=False)
+        c.text(self.stakeholder, "stakeholder", empty=False)
+        c.extend(problems_in_number(self.quantity, ("quantity",), low=0.0))
+        if not isinstance(self.proxy, FinancialProxy):
+            c.add("proxy", "type", f"expected a FinancialProxy or a number, got {self.proxy!r}")
+        c.extend(problems_in_number(self.duration, ("duration",), low=0.0, high=MAX_DURATION,
+                                    integer=not isinstance(self.duration, Distribution)))
+        if not (is_number(self.start_year) and self.start_year in (1, 2)):
+            c.add("start_year", "invalid_choice",
+                  f"must be 1 (during the activity) or 2 (the period after), got "
+                  f"{self.start_year!r}")
+        for h in (*HAIRCUTS, "drop_off"):
+            c.extend(problems_in_number(getattr(self, h), (h,), low=0.0, high=1.0))
+        c.choice(self.drop_off_method, "drop_off_method", ("compound", "linear"))
+        c.text(self.label, "label")
+        c.text(self.indicator, "indicator")
+        for name, allowed in (("sources", None), ("evidence", EVIDENCE_GRADES)):
+            notes = getattr(self, name)
+            if not isinstance(notes, Mapping):
+                c.add(name, "type", "expected a mapping of field name to text")
+                continue
+            for k, v in notes.items():
+                if k not in NOTE_FIELDS:
+                    c.add((name, str(k)), "unknown_key",
+                          f"notes are keyed by field: {', '.join(NOTE_FIELDS)}")
+                elif allowed is not None:
+                    c.choice(v, (name, k), allowed)
+                else:
+                    c.text(v, (name, k))
+        c.raise_if_errors()
+        if is_number(self.start_year):
+            object.__setattr__(self, "start_year", int(self.start_year))
+
+    @property
+    def has_uncertainty(self) -> bool:
+        """True when any field is a distribution."""
+        fields = [getattr(self, f) for f in ("quantity", "duration", *HAIRCUTS, "drop_off")]
+        return any(isinstance(x, Distribution) for x in [*fields, self.proxy.value])
+
+
+def _copy_toc(t: Any) -> Any:
+    return t.copy() if isinstance(t, TheoryOfChange) else t
+
+
+def _discount(d: Any) -> Any:
+    if is_number(d) or isinstance(d, Distribution):
+        return Constant(d)
+    return d
+
+
+def _price_index(x: Any) -> Any:
+    if x is None or isinstance(x, PriceIndex):
+        return x
+    return PriceIndex(x)
+
+
+@attrs.frozen
+class ImpactModel:
+    """A complete impact analysis as one immutable value.
+
+    Parameters
+    ----------
+    name : str
+        Name of the analysis (not empty).
+    currency : str, default "EUR"
+        ISO 4217 code every money value is expressed in.
+    base_year : int, optional
+        Price year of the analysis; proxies of other price years are indexed
+        to it with ``price_index``.
+    discount : Constant, Schedule or float, default Constant(0.035)
+        Discounting (:mod:`impactkit.discount`); a number is a constant rate.
+    toc : TheoryOfChange, optional
+        The theory of change; the model keeps its own copy.
+    inputs : sequence of Input
+        Contributions (the SROI denominator).
+    outcomes : sequence of OutcomeValuation
+        The value-map rows.
+    price_index : PriceIndex or mapping, optional
+        Index used to move proxies to ``base_year``.
+    first_flow_at : {"t1", "t0"}, default "t1"
+        Timing convention. ``"t1"`` (SROI Guide, Excel ``NPV``): benefit year
+        1 is discounted once, year-0 inputs are not discounted. ``"t0"``
+        (``numpy_financial.npv``): benefit year ``t`` and input year ``t >= 1``
+        sit at period ``t - 1``.
+    mode : {"forecast", "evaluative"}, default "forecast"
+        Whether the figures are planned or measured (SROI Guide).
+    description : str, optional
+        Free text.
+    metadata : mapping, optional
+        Plain data (text, numbers, lists, mappings) kept with the model.
+
+    Raises
+    ------
+    ValidationError
+        Every problem at once, with paths such as ``outcomes[3].deadweight``:
+        wrong types, values out of range, proxies in another currency, price
+        years without an index.
+
+    See Also
+    --------
+    impactkit.sroi : evaluate the model.
+    impactkit.monte_carlo : sample its distributions.
+    """
+
+    name: str
+    currency: str = "EUR"
+    base_year: int | None = None
+    discount: Discount = attrs.field(factory=lambda: Constant(0.035), converter=_discount)
+    toc: TheoryOfChange | None = attrs.field(default=None, converter=_copy_toc)
+    inputs: tuple[Input, ...] = attrs.field(default=(), converter=tuple)
+    outcomes: tuple[OutcomeValuation, ...] = attrs.field(default=(), converter=tuple)
+    price_index: PriceIndex | None = attrs.field(default=None, converter=_price_index)
+    first_flow_at: Literal["t1", "t0"] = "t1"
+    mode: Literal["forecast", "evaluative"] = "forecast"
+    description: str = ""
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_str_map)
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.name, "name", empty=False)
+        _check_currency(c, self.currency, "currency")
+        if self.base_year is not None:
+            c.number(self.base_year, "base_year", low=1800, high=2200, integer=True)
+        if not isinstance(self.discount, Constant | Schedule):
+            c.add("discount", "type", f"expected a discount object, got {self.discount!r}")
+        if self.toc is not None and not isinstance(self.toc, TheoryOfChange):
+            c.add("toc", "type", f"expected a TheoryOfChange, got {type(self.toc).__name__}")
+        for i, inp in enumerate(self.inputs):
+            if not isinstance(inp, Input):
+                c.add(("inputs", i), "type", f"expected an Input, got {type(inp).__name__}")
+        for i, ov in enumerate(self.outcomes):
+            if not isinstance(ov, OutcomeValuation):
+                c.add(("outcomes", i), "type",
+                      f"expected an OutcomeValuation, got {type(ov).__name__}")
+            else:
+                self._check_proxy(c, i, ov.proxy)
+        c.choice(self.first_flow_at, "first_flow_at", ("t1", "t0"))
+        c.choice(self.mode, "mode", ("forecast", "evaluative"))
+        c.text(self.description, "description")
+        if not isinstance(self.metadata, Mapping):
+            c.add("metadata", "type", "expected a mapping")
+        else:
+            _check_plain(c, self.metadata, ("metadata",))
+        c.raise_if_errors()
+
+    def _check_proxy(self, c: Checker, i: int, p: FinancialProxy) -> None:
+        path = ("outcomes", i, "proxy")
+        if p.currency is not None and p.currency != self.currency:
+            c.add((*path, "currency"), "currency_mismatch",
+                  f"proxy is in {p.currency} but the model is in {self.currency}; convert it "
+                  "explicitly (impactkit never converts currencies silently)")
+        if p.year is None:
+            return
+        if self.base_year is None:
+            return
+        if p.year != self.base_year:
+            if self.price_index is None:
+                c.add((*path, "year"), "price_year",
+                      f"proxy is in {p.year} prices but the model's base year is "
+                      f"{self.base_year}; give the model a price_index")
+            elif isinstance(self.price_index, PriceIndex):
+                for y in (p.year, self.base_year):
+                    if y not in self.price_index.values:
+                        c.add((*path, "year"), "price_year",
+                              f"price index {self.price_index.name!r} has no value for {y}")
+
+    def proxy_factor(self, i: int) -> float:
+        """Multiplier that moves the proxy of row ``i`` to base-year prices."""
+        p = self.outcomes[i].proxy
+        if p.year is None or self.base_year is None or p.year == self.base_year:
+            return 1.0
+        if self.price_index is None:  # pragma: no cover - prevented by validation
+            raise ValidationError("no price index", path=("price_index",))
+        return self.price_index.factor(p.year, self.base_year)
+
+    # ------------------------------------------------------------------ checks
+    def problems(self) -> list[Problem]:
+        """Consistency problems of the model with its theory of change.
+
+        Field values are already valid (checked on construction). This adds:
+        every rule of the theory of change (paths under ``toc``), the value-map
+        rules (valued outcomes need an indicator and a stakeholder; double
+        counting on a causal path), outcomes or stakeholders the theory of
+        change does not know, and a valuation stakeholder that differs from
+        its outcome node's.
+
+        Returns
+        -------
+        list of Problem
+            Errors first, then warnings.
+        """
+        c = Checker()
+        if self.toc is not None:
+            valued = {ov.outcome: ov.stakeholder for ov in self.outcomes}
+            c.extend(self.toc.problems(valued), "toc")
+            known_sh = {s.id for s in self.toc.stakeholders}
+            for i, ov in enumerate(self.outcomes):
+                path = ("outcomes", i)
+                if ov.outcome not in self.toc:
+                    c.add((*path, "outcome"), "unknown_node",
+                          f"outcome {ov.outcome!r} is not a node of the theory of change")
+                else:
+                    node = self.toc.node(ov.outcome)
+                    if node.kind not in ("outcome", "impact"):
+                        c.add((*path, "outcome"), "not_an_outcome",
+                              f"{ov.outcome!r} is a {node.kind}, not an outcome")
+                    if node.stakeholder is not None and node.stakeholder != ov.stakeholder:
+                        c.add((*path, "stakeholder"), "stakeholder_mismatch",
+                              f"the theory of change gives outcome {ov.outcome!r} to "
+                              f"{node.stakeholder!r}, not {ov.stakeholder!r}")
+                    if node.above_ceiling and ov.attribution == 0.0:
+                        c.add((*path, "attribution"), "attribution_above_ceiling",
+                              f"outcome {ov.outcome!r} is above the ceiling of accountability "
+                              "but claimed as fully attributable", "warning")
+                if ov.stakeholder not in known_sh:
+                    c.add((*path, "stakeholder"), "unknown_stakeholder",
+                          f"stakeholder {ov.stakeholder!r} is not in the theory of change")
+        for i, ov in enumerate(self.outcomes):
+            d = ov.duration
+            if not isinstance(d, Distribution) and d > 10 and "duration" not in ov.evidence:
+                c.add(("outcomes", i, "duration"), "long_duration",
+                      f"duration of {d:g} years without stated evidence", "warning")
+        return sorted(c.problems, key=lambda p: p.severity != "error")
+
+    def validate(self) -> None:
+        """Raise :class:`~impactkit.ValidationError` with every problem if any is an error."""
+        probs = self.problems()
+        if any(p.severity == "error" for p in probs):
+            raise ValidationError(probs)
+
+    @property
+    def has_uncertainty(self) -> bool:
+        """True when any field of the model is a distribution."""
+        return (
+            any(ov.has_uncertainty for ov in self.outcomes)
+            or any(isinstance(i.amount, Distribution) for i in self.inputs)
+            or (isinstance(self.discount, Constant) and isinstance(self.discount.rate,
+                                                                   Distribution))
+        )
+
+    def evolve(self, **changes: Any) -> ImpactModel:
+        """A copy with some fields changed (``attrs.evolve``)."""
+        return attrs.evolve(self, **changes)
+
+
+def _check_plain(c: Checker, value: Any, path: tuple[str | int, ...], depth: int = 0) -> None:
+    """Metadata must be plain data that a model file can carry."""
+    if depth > 20:
+        c.add(path, "too_deep", "metadata nests too deeply")
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                c.add(path, "type", f"metadata keys must be text, got {k!r}")
+            else:
+                _check_plain(c, v, (*path, k), depth + 1)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _check_plain(c, v, (*path, i), depth + 1)
+    elif value is not None and not isinstance(value, str | bool | int | float):
+        c.add(path, "type", f"metadata holds plain data only, got {type(value).__name__}")
+
+
+def outcome_ids(outcomes: Iterable[OutcomeValuation]) -> list[str]:
+    """Outcome ids of the rows, in order."""
+    return [ov.outcome for ov in outcomes]

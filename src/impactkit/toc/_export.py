@@ -1,0 +1,182 @@
+"""Exports of a theory of change: Mermaid, Graphviz DOT, GraphML, JSON, logframe.
+
+Every function returns text or a DataFrame; writing files is the caller's job
+(see :mod:`impactkit.io` and the ``impactkit toc`` command).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import networkx as nx
+import pandas as pd
+
+from impactkit.toc._toc import TheoryOfChange
+
+__all__ = ["logframe", "to_dot", "to_graphml", "to_json", "to_mermaid"]
+
+_MERMAID_SHAPES = {
+    "input": ('[/"', '"/]'),
+    "activity": ('["', '"]'),
+    "output": ('(["', '"])'),
+    "outcome": ('("', '")'),
+    "impact": ('{{"', '"}}'),
+}
+_DOT_SHAPES = {
+    "input": "parallelogram",
+    "activity": "box",
+    "output": "box",
+    "outcome": "ellipse",
+    "impact": "doubleoctagon",
+}
+
+
+def _mermaid_ids(toc: TheoryOfChange) -> dict[str, str]:
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for i, nid in enumerate(toc):
+        base = re.sub(r"[^A-Za-z0-9_]", "_", nid) or f"n{i}"
+        if base[0].isdigit():
+            base = f"n_{base}"
+        cand = base
+        while cand in used:
+            cand = f"{base}_{i}"
+        used.add(cand)
+        out[nid] = cand
+    return out
+
+
+def _mermaid_text(s: str) -> str:
+    return s.replace('"', "#quot;").replace("\n", " ")
+
+
+def to_mermaid(toc: TheoryOfChange, *, direction: str = "LR") -> str:
+    """Mermaid ``flowchart`` text of the theory of change.
+
+    Node shapes show the kind; feedback links are dotted.
+
+    Examples
+    --------
+    >>> toc = TheoryOfChange("t")
+    >>> toc.add_node("a", kind="activity", label="Coaching")
+    >>> toc.add_node("o", kind="outcome", label="Employed")
+    >>> toc.add_link("a", "o")
+    >>> print(to_mermaid(toc))
+    flowchart LR
+        a["Coaching"]
+        o("Employed")
+        a --> o
+    """
+    ids = _mermaid_ids(toc)
+    lines = [f"flowchart {direction}"]
+    for n in toc.nodes:
+        left, right = _MERMAID_SHAPES[n.kind]
+        lines.append(f"    {ids[n.id]}{left}{_mermaid_text(n.label)}{right}")
+    for lk in toc.links:
+        arrow = "-.->" if lk.kind == "feedback" else "-->"
+        lines.append(f"    {ids[lk.source]} {arrow} {ids[lk.target]}")
+    return "\n".join(lines)
+
+
+def _dot_quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(toc: TheoryOfChange) -> str:
+    """Graphviz DOT text of the theory of change.
+
+    Examples
+    --------
+    >>> toc = TheoryOfChange("t")
+    >>> toc.add_node("a", kind="activity", label="Coaching")
+    >>> print(to_dot(toc))
+    digraph "t" {
+      rankdir=LR;
+      "a" [label="Coaching", shape=box];
+    }
+    """
+    lines = [f"digraph {_dot_quote(toc.name)} {{", "  rankdir=LR;"]
+    for n in toc.nodes:
+        lines.append(f"  {_dot_quote(n.id)} [label={_dot_quote(n.label)}, "
+                     f"shape={_DOT_SHAPES[n.kind]}];")
+    for lk in toc.links:
+        style = " [style=dashed]" if lk.kind == "feedback" else ""
+        lines.append(f"  {_dot_quote(lk.source)} -> {_dot_quote(lk.target)}{style};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def to_graphml(toc: TheoryOfChange) -> str:
+    """GraphML text; records are flattened to text attributes."""
+    g = nx.DiGraph(name=toc.name)
+    for n in toc.nodes:
+        g.add_node(
+            n.id,
+            kind=n.kind,
+            label=n.label,
+            description=n.description,
+            stakeholder=n.stakeholder or "",
+            horizon=n.horizon or "",
+            indicators="; ".join(i.label for i in n.indicators),
+            above_ceiling=n.above_ceiling,
+        )
+    for lk in toc.links:
+        g.add_edge(
+            lk.source,
+            lk.target,
+            kind=lk.kind,
+            rationale=lk.rationale,
+            assumptions="; ".join(a.text for a in lk.assumptions),
+            evidence=-1 if lk.evidence is None else lk.evidence,
+            strength=lk.strength,
+        )
+    return "\n".join(nx.generate_graphml(g))
+
+
+def to_json(toc: TheoryOfChange, *, indent: int | None = 2) -> str:
+    """Node-link JSON text (the model-file form of the theory of change)."""
+    return json.dumps(toc.to_dict(), indent=indent, ensure_ascii=False)
+
+
+_LOGFRAME_LEVEL = {
+    "impact": "Goal",
+    "outcome": "Purpose",
+    "output": "Output",
+    "activity": "Activity",
+    "input": "Input",
+}
+
+
+def logframe(toc: TheoryOfChange) -> pd.DataFrame:
+    """The logical-framework matrix, one row per node from goal down to inputs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level`` (Goal, Purpose, Output, Activity, Input), ``id``,
+        ``narrative_summary``, ``indicators``, ``means_of_verification``,
+        ``assumptions`` (assumptions of the links leaving the node, i.e. the
+        conditions for the next level up to follow).
+    """
+    rows = []
+    order = {"impact": 0, "outcome": 1, "output": 2, "activity": 3, "input": 4}
+    for n in sorted(toc.nodes, key=lambda n: (order[n.kind], -n.level)):
+        outgoing = [lk for lk in toc.links if lk.source == n.id]
+        rows.append(
+            {
+                "level": _LOGFRAME_LEVEL[n.kind],
+                "id": n.id,
+                "narrative_summary": n.label,
+                "indicators": "; ".join(i.label for i in n.indicators),
+                "means_of_verification": "; ".join(
+                    i.data_source for i in n.indicators if i.data_source
+                ),
+                "assumptions": "; ".join(a.text for lk in outgoing for a in lk.assumptions),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["level", "id", "narrative_summary", "indicators", "means_of_verification",
+                 "assumptions"],
+    )

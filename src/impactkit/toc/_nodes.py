@@ -1,0 +1,348 @@
+"""Frozen records of a theory of change: stakeholders, nodes, indicators, links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import attrs
+
+from impactkit._validation import Checker, is_number
+from impactkit.errors import ValidationError
+
+__all__ = [
+    "ASSUMPTION_STATUSES",
+    "EVIDENCE_LEVELS",
+    "HORIZONS",
+    "LINK_KINDS",
+    "NODE_KINDS",
+    "Assumption",
+    "Indicator",
+    "Link",
+    "Node",
+    "Stakeholder",
+    "level_of",
+]
+
+NodeKind = Literal["input", "activity", "output", "outcome", "impact"]
+NODE_KINDS: tuple[str, ...] = ("input", "activity", "output", "outcome", "impact")
+HORIZONS: tuple[str, ...] = ("short", "intermediate", "long")
+LINK_KINDS: tuple[str, ...] = ("causal", "feedback")
+ASSUMPTION_STATUSES: tuple[str, ...] = ("untested", "holds", "partly", "fails")
+DIRECTIONS: tuple[str, ...] = ("increase", "decrease")
+
+EVIDENCE_LEVELS: dict[int, str] = {
+    1: "described: what is done and why it should matter is set out logically",
+    2: "correlated: data show the expected change, causality not shown",
+    3: "causal: shown with a control or comparison group",
+    4: "replicated: confirmed by one or more independent evaluations",
+    5: "systematised: replicated consistently from manuals or systems",
+}
+"""The 1-5 evidence scale of links (Nesta Standards of Evidence, Puttick & Ludlow 2013)."""
+
+_LEVELS = {"input": 0, "activity": 1, "output": 2, "outcome": 3, "impact": 7}
+_HORIZON_LEVEL = {"short": 3, "intermediate": 4, "long": 5}
+
+
+def level_of(kind: str, horizon: str | None) -> int:
+    """Order of a node in the chain input < activity < output < outcome < impact.
+
+    Outcomes rank short (3) < intermediate (4) < long (5); an outcome without a
+    horizon ranks 3 and may link to any outcome.
+    """
+    if kind == "outcome" and horizon is not None:
+        return _HORIZON_LEVEL[horizon]
+    return _LEVELS[kind]
+
+
+def _raise(c: Checker) -> None:
+    c.raise_if_errors()
+
+
+def _opt_number(c: Checker, value: Any, path: str) -> None:
+    if value is not None and not isinstance(value, str):
+        c.number(value, path)
+
+
+def _tuple(x: Iterable[Any] | None) -> tuple[Any, ...]:
+    return () if x is None else tuple(x)
+
+
+@attrs.frozen
+class Stakeholder:
+    """A group of people or organisations that experiences or causes change.
+
+    Parameters
+    ----------
+    id : str
+        Unique identifier.
+    label : str
+        Name shown to people (not empty).
+    size : int, optional
+        Number of people in the group [people].
+    description : str, optional
+        Free text.
+    """
+
+    id: str
+    label: str
+    size: int | None = None
+    description: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.id, "id", empty=False)
+        c.text(self.label, "label", empty=False)
+        if self.size is not None:
+            c.number(self.size, "size", low=0, integer=True)
+        c.text(self.description, "description")
+        _raise(c)
+
+
+@attrs.frozen
+class Indicator:
+    """A measurable sign of a node (usually an outcome).
+
+    Parameters
+    ----------
+    id : str
+        Identifier, unique within the theory of change.
+    label : str
+        What is measured.
+    unit : str, optional
+        Unit of the measure (``"people"``, ``"score 1-10"``).
+    direction : {"increase", "decrease"}
+        Which way is better.
+    baseline, target, threshold : float or str, optional
+        Starting level, level aimed for, and how much is enough (ActKnowledge
+        indicator parts: population, target, threshold, timeline).
+    timeline : str, optional
+        By when (``"12 months after entry"``).
+    data_source : str, optional
+        Where the data come from (means of verification).
+    external_ids : mapping of str to str, optional
+        Codes in external catalogues, e.g. ``{"iris": "PI4060"}``.
+    """
+
+    id: str
+    label: str
+    unit: str = ""
+    direction: str = "increase"
+    baseline: float | str | None = None
+    target: float | str | None = None
+    threshold: float | str | None = None
+    timeline: str = ""
+    data_source: str = ""
+    external_ids: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.id, "id", empty=False)
+        c.text(self.label, "label", empty=False)
+        c.text(self.unit, "unit")
+        c.choice(self.direction, "direction", DIRECTIONS)
+        for name in ("baseline", "target", "threshold"):
+            _opt_number(c, getattr(self, name), name)
+        c.text(self.timeline, "timeline")
+        c.text(self.data_source, "data_source")
+        for k, v in self.external_ids.items():
+            if not (isinstance(k, str) and isinstance(v, str)):
+                c.add(("external_ids", str(k)), "type", "external ids map text to text")
+        _raise(c)
+
+    @property
+    def complete(self) -> bool:
+        """True when target, threshold and timeline are all given."""
+        return self.target is not None and self.threshold is not None and bool(self.timeline)
+
+
+def _indicators(x: Iterable[Indicator | Mapping[str, Any]] | None) -> tuple[Indicator, ...]:
+    out = []
+    for i in _tuple(x):
+        out.append(Indicator(**i) if isinstance(i, Mapping) else i)
+    return tuple(out)
+
+
+@attrs.frozen
+class Node:
+    """A box of the theory of change.
+
+    Parameters
+    ----------
+    id : str
+        Unique identifier.
+    kind : {"input", "activity", "output", "outcome", "impact"}
+        Place in the logic-model chain.
+    label : str
+        Name shown to people (not empty).
+    description : str, optional
+        Free text.
+    stakeholder : str, optional
+        The stakeholder who experiences the change (outcomes).
+    horizon : {"short", "intermediate", "long"}, optional
+        Outcome horizon; only for outcomes.
+    indicators : tuple of Indicator
+        Measurable signs of the node.
+    above_ceiling : bool, default False
+        True when the node sits above the ceiling of accountability: the
+        programme contributes but is not accountable for it.
+    """
+
+    id: str
+    kind: str
+    label: str
+    description: str = ""
+    stakeholder: str | None = None
+    horizon: str | None = None
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_indicators)
+    above_ceiling: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.id, "id", empty=False)
+        c.choice(self.kind, "kind", NODE_KINDS)
+        c.text(self.label, "label", empty=False)
+        c.text(self.description, "description")
+        if self.stakeholder is not None:
+            c.text(self.stakeholder, "stakeholder", empty=False)
+        if self.horizon is not None:
+            if self.kind != "outcome":
+                c.add("horizon", "invalid", f"only outcomes have a horizon, not a {self.kind}")
+            else:
+                c.choice(self.horizon, "horizon", HORIZONS)
+        seen: set[str] = set()
+        for i, ind in enumerate(self.indicators):
+            if not isinstance(ind, Indicator):
+                c.add(("indicators", i), "type", f"expected an Indicator, got {ind!r}")
+            elif ind.id in seen:
+                c.add(("indicators", i, "id"), "duplicate_id", f"duplicate indicator id {ind.id!r}")
+            else:
+                seen.add(ind.id)
+        if not isinstance(self.above_ceiling, bool):
+            c.add("above_ceiling", "type", "expected true or false")
+        _raise(c)
+
+    @property
+    def level(self) -> int:
+        """Rank in the chain (see :func:`level_of`)."""
+        return level_of(self.kind, self.horizon)
+
+
+@attrs.frozen
+class Assumption:
+    """A condition believed to hold for a link.
+
+    Parameters
+    ----------
+    text : str
+        The assumption (not empty).
+    status : {"untested", "holds", "partly", "fails"}, optional
+        What the evidence says; ``None`` when nobody has said (a warning).
+    """
+
+    text: str
+    status: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.text, "text", empty=False)
+        if self.status is not None:
+            c.choice(self.status, "status", ASSUMPTION_STATUSES)
+        _raise(c)
+
+
+def _assumptions(x: Any) -> tuple[Assumption, ...]:
+    if x is None:
+        return ()
+    if isinstance(x, str | Assumption | Mapping):
+        x = [x]
+    out = []
+    for a in x:
+        if isinstance(a, str):
+            out.append(Assumption(a))
+        elif isinstance(a, Mapping):
+            out.append(Assumption(**a))
+        else:
+            out.append(a)
+    return tuple(out)
+
+
+@attrs.frozen
+class Link:
+    """A causal (or feedback) link between two nodes.
+
+    Parameters
+    ----------
+    source, target : str
+        Node ids.
+    kind : {"causal", "feedback"}
+        ``feedback`` links may go backwards and close loops.
+    assumptions : tuple of Assumption
+        Conditions for the link to hold.
+    rationale : str, optional
+        Why the link should hold.
+    evidence : int, optional
+        Evidence level on the 1-5 scale of :data:`EVIDENCE_LEVELS`.
+    confidence : float, optional
+        Probability that the link holds [fraction, 0-1]; defaults to
+        ``evidence / 5`` when not given, and to 0 without evidence.
+    lag : float, optional
+        Expected delay between cause and effect [years].
+    """
+
+    source: str
+    target: str
+    kind: str = "causal"
+    assumptions: tuple[Assumption, ...] = attrs.field(default=(), converter=_assumptions)
+    rationale: str = ""
+    evidence: int | None = None
+    confidence: float | None = None
+    lag: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.source, "source", empty=False)
+        c.text(self.target, "target", empty=False)
+        c.choice(self.kind, "kind", LINK_KINDS)
+        for i, a in enumerate(self.assumptions):
+            if not isinstance(a, Assumption):
+                c.add(("assumptions", i), "type", f"expected an Assumption, got {a!r}")
+        c.text(self.rationale, "rationale")
+        if self.evidence is not None:
+            c.number(self.evidence, "evidence", low=1, high=5, integer=True)
+        if self.confidence is not None:
+            c.number(self.confidence, "confidence", low=0.0, high=1.0)
+        if self.lag is not None:
+            c.number(self.lag, "lag", low=0.0)
+        if self.source == self.target and isinstance(self.source, str):
+            c.add("target", "self_loop", f"a link cannot join {self.source!r} to itself")
+        _raise(c)
+
+    @property
+    def key(self) -> str:
+        """``"source->target"``, the link's id in paths."""
+        return f"{self.source}->{self.target}"
+
+    @property
+    def strength(self) -> float:
+        """Confidence that the link holds, in [0, 1]."""
+        if self.confidence is not None:
+            return float(self.confidence)
+        if self.evidence is not None:
+            return self.evidence / 5.0
+        return 0.0
+
+
+def make(cls: type[Any], kwargs: Mapping[str, Any]) -> Any:
+    """Build ``cls(**kwargs)``, turning type errors into ValidationError."""
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise ValidationError(str(exc), code="type") from exc
+
+
+def coerce_evidence(x: Any) -> Any:
+    """Keep integral floats from files as ints."""
+    if is_number(x) and float(x).is_integer():
+        return int(x)
+    return x

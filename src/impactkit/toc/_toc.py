@@ -1,0 +1,739 @@
+"""The TheoryOfChange builder over a networkx DiGraph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import networkx as nx
+
+from impactkit._validation import Checker
+from impactkit.errors import (
+    Problem,
+    UnknownNodeError,
+    ValidationError,
+)
+from impactkit.toc._checks import graph_problems
+from impactkit.toc._nodes import (
+    Assumption,
+    Indicator,
+    Link,
+    Node,
+    Stakeholder,
+    coerce_evidence,
+)
+
+__all__ = ["TheoryOfChange", "problems"]
+
+#: codes of problems that stop a theory of change from being built from data
+DATA_CODES = frozenset(
+    {"type", "empty", "missing", "unknown_key", "duplicate_id", "dangling_link",
+     "unknown_stakeholder", "invalid_choice", "out_of_range", "not_integer", "not_finite",
+     "invalid", "self_loop", "duplicate_link"}
+)
+
+
+def _unknown_node(nid: str, what: str, path: tuple[str | int, ...]) -> UnknownNodeError:
+    return UnknownNodeError(
+        [Problem(path, "unknown_node", f"no {what} {nid!r} in the theory of change")]
+    )
+
+
+class TheoryOfChange:
+    """A theory of change: stakeholders, nodes and links over a networkx graph.
+
+    The builder checks each addition on the spot (types, empty labels, unknown
+    or duplicate ids) and leaves itself unchanged when a call fails. Rules about
+    the whole graph (cycles, links going backwards, outcomes no activity
+    reaches, ...) are reported together by :meth:`problems` and raised by
+    :meth:`validate`.
+
+    Parameters
+    ----------
+    name : str
+        Name of the programme or organisation.
+    description : str, optional
+        Free text.
+
+    See Also
+    --------
+    impactkit.toc.problems : the same checks on a file's raw node-link data.
+
+    Examples
+    --------
+    >>> toc = TheoryOfChange("Job coaching")
+    >>> toc.add_stakeholder("participants", label="Adults with disabilities", size=120)
+    >>> toc.add_node("coaching", kind="activity", label="Individual job coaching")
+    >>> toc.add_node("sessions", kind="output", label="Coaching sessions delivered")
+    >>> toc.add_node("employed", kind="outcome", label="In paid work at 12 months",
+    ...              stakeholder="participants")
+    >>> toc.add_link("coaching", "sessions")
+    >>> toc.add_link("sessions", "employed", assumption="Employers hire", evidence=3)
+    >>> toc.pathways("coaching", "employed")
+    [['coaching', 'sessions', 'employed']]
+    >>> [p.code for p in toc.problems() if p.severity == "error"]
+    []
+    """
+
+    def __init__(self, name: str, description: str = "") -> None:
+        c = Checker()
+        c.text(name, "name", empty=False)
+        c.text(description, "description")
+        c.raise_if_errors()
+        self.name = name
+        self.description = description
+        self._stakeholders: dict[str, Stakeholder] = {}
+        self._nodes: dict[str, Node] = {}
+        self._links: dict[tuple[str, str], Link] = {}
+        self._g: nx.DiGraph = nx.DiGraph()
+
+    # ------------------------------------------------------------------ build
+    def add_stakeholder(
+        self,
+        id: str,
+        *,
+        label: str | None = None,
+        size: int | None = None,
+        description: str = "",
+    ) -> None:
+        """Add a stakeholder group.
+
+        Parameters
+        ----------
+        id : str
+            Unique identifier.
+        label : str, optional
+            Name shown to people; defaults to ``id``.
+        size : int, optional
+            Number of people in the group [people].
+        description : str, optional
+            Free text.
+
+        Raises
+        ------
+        ValidationError
+            Duplicate id, empty label, negative or fractional size.
+        """
+        s = Stakeholder(id, id if label is None else label, size, description)
+        if id in self._stakeholders:
+            raise ValidationError(f"duplicate stakeholder id {id!r}",
+                                  path=("stakeholders", id), code="duplicate_id")
+        self._stakeholders[id] = s
+
+    def add_node(
+        self,
+        id: str,
+        *,
+        kind: str,
+        label: str | None = None,
+        description: str = "",
+        stakeholder: str | None = None,
+        horizon: str | None = None,
+        indicators: Iterable[Indicator | Mapping[str, Any]] = (),
+        above_ceiling: bool = False,
+    ) -> None:
+        """Add a node.
+
+        Parameters
+        ----------
+        id : str
+            Unique identifier.
+        kind : {"input", "activity", "output", "outcome", "impact"}
+            Place in the chain.
+        label : str, optional
+            Name shown to people; defaults to ``id``.
+        description : str, optional
+            Free text.
+        stakeholder : str, optional
+            Id of an existing stakeholder (for outcomes).
+        horizon : {"short", "intermediate", "long"}, optional
+            Outcome horizon.
+        indicators : iterable of Indicator or mapping, optional
+            Indicators of the node.
+        above_ceiling : bool, default False
+            Whether the node sits above the ceiling of accountability.
+
+        Raises
+        ------
+        ValidationError
+            Bad values, duplicate id or unknown stakeholder; the graph is left
+            unchanged.
+        """
+        node = Node(id, kind, id if label is None else label, description, stakeholder, horizon,
+                    tuple(indicators), above_ceiling)
+        c = Checker("nodes", id)
+        if id in self._nodes:
+            c.add("id", "duplicate_id", f"duplicate node id {id!r}")
+        if stakeholder is not None and stakeholder not in self._stakeholders:
+            c.add("stakeholder", "unknown_stakeholder",
+                  f"unknown stakeholder {stakeholder!r}; add it first with add_stakeholder "
+                  f"(known: {', '.join(sorted(self._stakeholders)) or 'none'})")
+        self._check_indicator_ids(node, c)
+        c.raise_if_errors()
+        self._nodes[id] = node
+        self._g.add_node(id)
+
+    def _check_indicator_ids(self, node: Node, c: Checker) -> None:
+        taken = {i.id for nid, n in self._nodes.items() if nid != node.id for i in n.indicators}
+        for i, ind in enumerate(node.indicators):
+            if ind.id in taken:
+                c.add(("indicators", i, "id"), "duplicate_id",
+                      f"indicator id {ind.id!r} is already used by another node")
+
+    def add_indicator(self, node: str, id: str, *, label: str, **fields: Any) -> None:
+        """Attach an :class:`Indicator` to an existing node.
+
+        Parameters
+        ----------
+        node : str
+            Node id.
+        id : str
+            Indicator id, unique within the theory of change.
+        label : str
+            What is measured.
+        **fields
+            Other :class:`Indicator` fields (unit, direction, baseline, target,
+            threshold, timeline, data_source, external_ids).
+        """
+        if node not in self._nodes:
+            raise _unknown_node(node, "node", ("nodes", node))
+        try:
+            ind = Indicator(id, label, **fields)
+        except TypeError as exc:
+            raise ValidationError(str(exc), path=("nodes", node, "indicators"), code="type") from exc
+        old = self._nodes[node]
+        new = attrs.evolve(old, indicators=(*old.indicators, ind))
+        c = Checker("nodes", node)
+        if any(i.id == id for i in old.indicators):
+            c.add(("indicators", len(old.indicators), "id"), "duplicate_id",
+                  f"duplicate indicator id {id!r}")
+        self._check_indicator_ids(new, c)
+        c.raise_if_errors()
+        self._nodes[node] = new
+
+    def add_link(
+        self,
+        source: str,
+        target: str,
+        *,
+        assumption: str | Assumption | None = None,
+        assumptions: Iterable[str | Assumption | Mapping[str, Any]] = (),
+        rationale: str = "",
+        evidence: int | None = None,
+        confidence: float | None = None,
+        kind: str = "causal",
+        lag: float | None = None,
+    ) -> None:
+        """Add a link from ``source`` to ``target``.
+
+        Parameters
+        ----------
+        source, target : str
+            Existing node ids.
+        assumption : str or Assumption, optional
+            One assumption (shorthand for ``assumptions=[...]``).
+        assumptions : iterable, optional
+            Assumptions, as text, :class:`Assumption` or mappings.
+        rationale : str, optional
+            Why the link should hold.
+        evidence : int, optional
+            Evidence level 1-5 (:data:`~impactkit.toc.EVIDENCE_LEVELS`).
+        confidence : float, optional
+            Probability the link holds [fraction, 0-1].
+        kind : {"causal", "feedback"}
+            Feedback links may go backwards and close loops.
+        lag : float, optional
+            Expected delay [years].
+
+        Raises
+        ------
+        UnknownNodeError
+            When an end is not a node.
+        ValidationError
+            Bad values or a duplicate link; the graph is left unchanged.
+        """
+        items = list(assumptions)
+        if assumption is not None:
+            items.insert(0, assumption)
+        link = Link(source, target, kind, tuple(items), rationale,  # type: ignore[arg-type]
+                    coerce_evidence(evidence), confidence, lag)
+        path = ("links", link.key)
+        missing = [
+            Problem((*path, end), "unknown_node", f"no node {nid!r} in the theory of change")
+            for end, nid in (("source", source), ("target", target))
+            if nid not in self._nodes
+        ]
+        if missing:
+            raise UnknownNodeError(missing)
+        if (source, target) in self._links:
+            raise ValidationError(f"duplicate link {link.key}", path=path, code="duplicate_link")
+        self._links[(source, target)] = link
+        self._g.add_edge(source, target)
+
+    def remove_node(self, id: str) -> None:
+        """Remove a node and its links."""
+        if id not in self._nodes:
+            raise _unknown_node(id, "node", ("nodes", id))
+        del self._nodes[id]
+        self._links = {k: v for k, v in self._links.items() if id not in k}
+        self._g.remove_node(id)
+
+    def remove_link(self, source: str, target: str) -> None:
+        """Remove the link from ``source`` to ``target``."""
+        if (source, target) not in self._links:
+            raise _unknown_node(f"{source}->{target}", "link", ("links", f"{source}->{target}"))
+        del self._links[(source, target)]
+        self._g.remove_edge(source, target)
+
+    def copy(self) -> TheoryOfChange:
+        """An independent copy (records are immutable and shared)."""
+        new = TheoryOfChange.__new__(TheoryOfChange)
+        new.name, new.description = self.name, self.description
+        new._stakeholders = dict(self._stakeholders)
+        new._nodes = dict(self._nodes)
+        new._links = dict(self._links)
+        new._g = self._g.copy()
+        return new
+
+    __copy__ = copy
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TheoryOfChange:
+        return self.copy()
+
+    # ------------------------------------------------------------------ read
+    @property
+    def stakeholders(self) -> tuple[Stakeholder, ...]:
+        """Stakeholders in insertion order."""
+        return tuple(self._stakeholders.values())
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """Nodes in insertion order."""
+        return tuple(self._nodes.values())
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Links in insertion order."""
+        return tuple(self._links.values())
+
+    def node(self, id: str) -> Node:
+        """The node ``id``; :class:`~impactkit.errors.UnknownNodeError` if absent."""
+        try:
+            return self._nodes[id]
+        except KeyError:
+            raise _unknown_node(id, "node", ("nodes", id)) from None
+
+    def link(self, source: str, target: str) -> Link:
+        """The link from ``source`` to ``target``."""
+        try:
+            return self._links[(source, target)]
+        except KeyError:
+            raise _unknown_node(f"{source}->{target}", "link",
+                                ("links", f"{source}->{target}")) from None
+
+    def stakeholder(self, id: str) -> Stakeholder:
+        """The stakeholder ``id``."""
+        try:
+            return self._stakeholders[id]
+        except KeyError:
+            raise _unknown_node(id, "stakeholder", ("stakeholders", id)) from None
+
+    def nodes_of_kind(self, kind: str) -> list[str]:
+        """Ids of the nodes of one kind, in insertion order."""
+        return [n for n, node in self._nodes.items() if node.kind == kind]
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TheoryOfChange):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and self.description == other.description
+            and self._stakeholders == other._stakeholders
+            and self._nodes == other._nodes
+            and self._links == other._links
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"TheoryOfChange({self.name!r}, {len(self._stakeholders)} stakeholders, "
+                f"{len(self._nodes)} nodes, {len(self._links)} links)")
+
+    # ------------------------------------------------------------------ graph
+    @property
+    def graph(self) -> nx.DiGraph:
+        """A frozen :class:`networkx.DiGraph` copy with flat node and link attributes."""
+        return nx.freeze(self.to_networkx())
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A mutable networkx copy.
+
+        Node attributes: ``kind``, ``label``, ``description``, ``stakeholder``,
+        ``horizon``, ``above_ceiling``, ``indicators`` (tuple of
+        :class:`Indicator`). Link attributes: ``kind``, ``assumptions``,
+        ``rationale``, ``evidence``, ``confidence``, ``lag``. Graph attributes:
+        ``name``, ``description``, ``stakeholders``.
+        """
+        g = nx.DiGraph(name=self.name, description=self.description,
+                       stakeholders=self.stakeholders)
+        for nid, n in self._nodes.items():
+            g.add_node(nid, **{f.name: getattr(n, f.name) for f in attrs.fields(Node)
+                               if f.name != "id"})
+        for (u, v), lk in self._links.items():
+            g.add_edge(u, v, **{f.name: getattr(lk, f.name) for f in attrs.fields(Link)
+                                if f.name not in ("source", "target")})
+        return g
+
+    @classmethod
+    def from_networkx(cls, g: nx.DiGraph, name: str | None = None) -> TheoryOfChange:
+        """Build from a networkx DiGraph with the attributes of :meth:`to_networkx`.
+
+        Nodes need a ``kind``; ``label`` defaults to the node id. Stakeholders
+        come from the graph attribute ``stakeholders`` (records or mappings)
+        and from stakeholder ids named by nodes.
+        """
+        data: dict[str, Any] = {
+            "name": name or g.graph.get("name") or "theory of change",
+            "description": g.graph.get("description", ""),
+            "stakeholders": [
+                attrs.asdict(s) if isinstance(s, Stakeholder) else dict(s)
+                for s in g.graph.get("stakeholders", ())
+            ],
+            "nodes": [],
+            "links": [],
+        }
+        known = {s["id"] for s in data["stakeholders"]}
+        for nid, attrs_ in g.nodes(data=True):
+            rec = {"id": nid, **attrs_}
+            rec.setdefault("label", str(nid))
+            rec["indicators"] = [
+                attrs.asdict(i) if isinstance(i, Indicator) else i
+                for i in rec.get("indicators", ())
+            ]
+            sh = rec.get("stakeholder")
+            if sh is not None and sh not in known:
+                data["stakeholders"].append({"id": sh, "label": sh})
+                known.add(sh)
+            data["nodes"].append(rec)
+        for u, v, attrs_ in g.edges(data=True):
+            rec = {"source": u, "target": v, **attrs_}
+            rec["assumptions"] = [
+                attrs.asdict(a) if isinstance(a, Assumption) else a
+                for a in rec.get("assumptions", ())
+            ]
+            data["links"].append(rec)
+        return cls.from_dict(data)
+
+    # ------------------------------------------------------------------ data
+    def to_dict(self) -> dict[str, Any]:
+        """Plain node-link data (the model-file form); defaults are left out."""
+        return {
+            "name": self.name,
+            **({"description": self.description} if self.description else {}),
+            "stakeholders": [_record(s) for s in self._stakeholders.values()],
+            "nodes": [_record(n) for n in self._nodes.values()],
+            "links": [_record(lk) for lk in self._links.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TheoryOfChange:
+        """Build from node-link data (the model-file form).
+
+        Raises
+        ------
+        ValidationError
+            Every problem of the data at once: wrong types, unknown keys,
+            empty labels, duplicate ids, dangling links, unknown stakeholders.
+            Graph rules (cycles, backwards links, ...) do not stop loading; see
+            :meth:`problems`.
+        """
+        toc, probs = _build(data)
+        errs = [p for p in probs if p.severity == "error" and p.code in DATA_CODES]
+        if errs or toc is None:
+            raise ValidationError(errs or probs)
+        return toc
+
+    # ------------------------------------------------------------------ checks
+    def problems(self, valued: Mapping[str, str] | None = None) -> list[Problem]:
+        """Every rule of METHODS §4.3, errors and warnings, without raising.
+
+        Parameters
+        ----------
+        valued : mapping of outcome id to stakeholder id, optional
+            Outcomes valued in a model; adds the value-map rules.
+
+        Returns
+        -------
+        list of Problem
+            Errors first, then warnings, each with its path.
+        """
+        probs = graph_problems(self._nodes, self._links, self._stakeholders, valued)
+        return sorted(probs, key=lambda p: p.severity != "error")
+
+    def validate(self, valued: Mapping[str, str] | None = None) -> None:
+        """Raise :class:`~impactkit.ValidationError` listing every problem if any is an error.
+
+        The error carries warnings too, so that one message tells everything.
+        """
+        probs = self.problems(valued)
+        if any(p.severity == "error" for p in probs):
+            raise ValidationError(probs)
+
+    # ------------------------------------------------------------------ queries
+    def _need(self, *ids: str) -> None:
+        for i in ids:
+            if i not in self._nodes:
+                raise _unknown_node(i, "node", ("nodes", i))
+
+    def pathways(self, source: str, target: str, *, cutoff: int | None = None) -> list[list[str]]:
+        """Every simple path of node ids from ``source`` to ``target``.
+
+        Parameters
+        ----------
+        source, target : str
+            Node ids.
+        cutoff : int, optional
+            Longest path length (in links) to consider.
+        """
+        self._need(source, target)
+        return [list(p) for p in nx.all_simple_paths(self._g, source, target, cutoff=cutoff)]
+
+    def upstream(self, node: str) -> set[str]:
+        """Every node with a path to ``node``."""
+        self._need(node)
+        return set(nx.ancestors(self._g, node))
+
+    def downstream(self, node: str) -> set[str]:
+        """Every node reachable from ``node``."""
+        self._need(node)
+        return set(nx.descendants(self._g, node))
+
+    def contributing_activities(self, outcome: str) -> list[str]:
+        """Activities with a path to ``outcome``, in insertion order."""
+        up = self.upstream(outcome)
+        return [n for n in self.nodes_of_kind("activity") if n in up]
+
+    def reachable_outcomes(self, activity: str) -> list[str]:
+        """Outcomes reachable from ``activity``, in insertion order."""
+        down = self.downstream(activity)
+        return [n for n in self.nodes_of_kind("outcome") if n in down]
+
+    def pathway_confidence(
+        self, path: Sequence[str], *, method: Literal["weakest", "product"] = "weakest"
+    ) -> float:
+        """Confidence in a pathway from the strength of its links.
+
+        Parameters
+        ----------
+        path : sequence of str
+            Node ids along existing links.
+        method : {"weakest", "product"}
+            ``"weakest"`` (default): the weakest link, :math:`\\min_e c_e`;
+            ``"product"``: :math:`\\prod_e c_e`, as if links held independently.
+
+        Returns
+        -------
+        float
+            In [0, 1]; link strength is :attr:`Link.strength`.
+        """
+        if len(path) < 2:
+            raise ValidationError("a pathway needs at least two nodes", path=("path",))
+        strengths = [self.link(u, v).strength for u, v in zip(path[:-1], path[1:], strict=True)]
+        if method == "weakest":
+            return min(strengths)
+        if method == "product":
+            out = 1.0
+            for s in strengths:
+                out *= s
+            return out
+        raise ValidationError(f"method must be 'weakest' or 'product', got {method!r}",
+                              path=("method",), code="invalid_choice")
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    """attrs record as a plain dict without default values."""
+    out: dict[str, Any] = {}
+    for f in attrs.fields(type(obj)):
+        v = getattr(obj, f.name)
+        default = f.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()  # type: ignore[attr-defined]
+        if f.default is not attrs.NOTHING and v == default:
+            continue
+        if isinstance(v, tuple):
+            v = [_record(x) if attrs.has(type(x)) else x for x in v]
+        elif isinstance(v, Mapping):
+            v = dict(v)
+        out[f.name] = v
+    return out
+
+
+def _make(cls: type[Any], rec: Any, path: tuple[str | int, ...], c: Checker,
+          nested: Mapping[str, type[Any]] = {}) -> Any:  # noqa: B006 - read only
+    if not isinstance(rec, Mapping):
+        c.add(path, "type", f"expected a mapping, got {type(rec).__name__}")
+        return None
+    names = {f.name for f in attrs.fields(cls)}
+    required = [f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING]
+    ok = True
+    for k in rec:
+        if k not in names:
+            c.add((*path, str(k)), "unknown_key",
+                  f"unknown key {k!r}; expected one of {', '.join(sorted(names))}")
+            ok = False
+    for k in required:
+        if k not in rec:
+            c.add((*path, k), "missing", "required field is missing")
+            ok = False
+    kwargs = dict(rec)
+    for key, sub in nested.items():
+        items = kwargs.get(key, ())
+        if not isinstance(items, list | tuple):
+            c.add((*path, key), "type", "expected a list")
+            ok = False
+            continue
+        built = []
+        for j, item in enumerate(items):
+            if isinstance(item, str) and sub is Assumption:
+                item = {"text": item}
+            obj = _make(sub, item, (*path, key, j), c)
+            ok = ok and obj is not None
+            built.append(obj)
+        kwargs[key] = tuple(built)
+    if "evidence" in kwargs:
+        kwargs["evidence"] = coerce_evidence(kwargs["evidence"])
+    if not ok:
+        return None
+    try:
+        return cls(**kwargs)
+    except ValidationError as exc:
+        c.extend(exc.problems, *path)
+    except TypeError as exc:
+        c.add(path, "type", str(exc))
+    return None
+
+
+def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
+    """Build what can be built from node-link data and report every problem."""
+    c = Checker()
+    if not isinstance(data, Mapping):
+        c.add((), "type", f"expected a mapping, got {type(data).__name__}")
+        return None, c.problems
+    allowed = {"name", "description", "stakeholders", "nodes", "links"}
+    for k in data:
+        if k not in allowed:
+            c.add(str(k), "unknown_key",
+                  f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}")
+    name = data.get("name", "theory of change")
+    description = data.get("description", "")
+    c.text(name, "name", empty=False)
+    c.text(description, "description")
+    lists: dict[str, list[Any]] = {}
+    for key in ("stakeholders", "nodes", "links"):
+        v = data.get(key, [])
+        if not isinstance(v, list | tuple):
+            c.add(key, "type", f"expected a list, got {type(v).__name__}")
+            v = []
+        lists[key] = list(v)
+
+    stakeholders: dict[str, Stakeholder] = {}
+    for i, rec in enumerate(lists["stakeholders"]):
+        s = _make(Stakeholder, rec, ("stakeholders", i), c)
+        if s is None:
+            continue
+        if s.id in stakeholders:
+            c.add(("stakeholders", i, "id"), "duplicate_id", f"duplicate stakeholder id {s.id!r}")
+        else:
+            stakeholders[s.id] = s
+
+    nodes: dict[str, Node] = {}
+    node_index: dict[str, int] = {}
+    ind_ids: set[str] = set()
+    for i, rec in enumerate(lists["nodes"]):
+        n = _make(Node, rec, ("nodes", i), c, {"indicators": Indicator})
+        if n is None:
+            continue
+        if n.id in nodes:
+            c.add(("nodes", i, "id"), "duplicate_id", f"duplicate node id {n.id!r}")
+            continue
+        for j, ind in enumerate(n.indicators):
+            if ind.id in ind_ids:
+                c.add(("nodes", i, "indicators", j, "id"), "duplicate_id",
+                      f"indicator id {ind.id!r} is used twice")
+            ind_ids.add(ind.id)
+        nodes[n.id] = n
+        node_index[n.id] = i
+
+    links: dict[tuple[str, str], Link] = {}
+    link_index: dict[str, int] = {}
+    for i, rec in enumerate(lists["links"]):
+        lk = _make(Link, rec, ("links", i), c, {"assumptions": Assumption})
+        if lk is None:
+            continue
+        if (lk.source, lk.target) in links:
+            c.add(("links", i), "duplicate_link", f"duplicate link {lk.key}")
+            continue
+        links[(lk.source, lk.target)] = lk
+        link_index[lk.key] = i
+
+    def remap(p: Problem) -> Problem:
+        path = list(p.path)
+        if len(path) >= 2 and path[0] == "nodes" and path[1] in node_index:
+            path[1] = node_index[str(path[1])]
+        elif len(path) >= 2 and path[0] == "links" and path[1] in link_index:
+            path[1] = link_index[str(path[1])]
+        return attrs.evolve(p, path=tuple(path))
+
+    graph_probs = [remap(p) for p in graph_problems(nodes, links, stakeholders)]
+    probs = c.problems + graph_probs
+    if c.has_errors or any(p.code in DATA_CODES and p.severity == "error" for p in graph_probs):
+        return None, probs
+    toc = TheoryOfChange.__new__(TheoryOfChange)
+    toc.name, toc.description = name, description
+    toc._stakeholders, toc._nodes, toc._links = stakeholders, nodes, links
+    toc._g = nx.DiGraph()
+    toc._g.add_nodes_from(nodes)
+    toc._g.add_edges_from(links)
+    return toc, probs
+
+
+def problems(
+    toc: TheoryOfChange | Mapping[str, Any], valued: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every problem of a theory of change or of its raw node-link data, at once.
+
+    On raw data this also reports what cannot be built at all (duplicate ids,
+    dangling links, unknown stakeholders, wrong types, unknown keys), with
+    index paths such as ``nodes[3].stakeholder``.
+
+    Parameters
+    ----------
+    toc : TheoryOfChange or mapping
+        A builder, or node-link data as in a model file.
+    valued : mapping of outcome id to stakeholder id, optional
+        Outcomes valued in a model (see :meth:`TheoryOfChange.problems`).
+
+    Returns
+    -------
+    list of Problem
+        Errors first, then warnings.
+    """
+    if isinstance(toc, TheoryOfChange):
+        return toc.problems(valued)
+    built, probs = _build(toc)
+    if built is not None and valued:
+        extra = [p for p in built.problems(valued) if p.code in
+                 ("no_indicator", "no_stakeholder", "double_counting")]
+        probs = probs + extra
+    return sorted(probs, key=lambda p: p.severity != "error")
+

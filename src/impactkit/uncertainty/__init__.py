@@ -1,0 +1,20 @@
+"""Uncertainty: Monte Carlo, tornado, tipping (switching) values and Sobol indices.
+
+Every tool here evaluates the model through the one kernel
+(:mod:`impactkit.kernel`) used by :func:`impactkit.sroi`.
+"""
+
+from __future__ import annotations
+
+from impactkit.uncertainty._monte_carlo import BLOCK, MonteCarloResult, monte_carlo
+from impactkit.uncertainty._sensitivity import sobol, sobol_indices, tipping_points, tornado
+
+__all__ = [
+    "BLOCK",
+    "MonteCarloResult",
+    "monte_carlo",
+    "sobol",
+    "sobol_indices",
+    "tipping_points",
+    "tornado",
+]

@@ -1,0 +1,418 @@
+r"""Sensitivity: tornado tables, tipping (switching) values and Sobol indices.
+
+All three evaluate the model through the same kernel as :func:`impactkit.sroi`:
+a tornado is one kernel call over ``2 x parameters`` samples; the tipping values
+of parameters the ratio is a ratio of affine functions of (quantities, proxies,
+haircuts, input amounts) come in closed form from one kernel call; the others
+(drop-off, duration, discount rate) are solved with Brent's method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from impactkit._random import root_sequence
+from impactkit._valuemap import KernelOutput, Parameter, ValueMap, compile_model
+from impactkit.dist import Distribution
+from impactkit.errors import ValidationError, format_path
+from impactkit.model import ImpactModel
+from impactkit.typing import FloatArray, SeedLike
+
+__all__ = ["sobol", "sobol_indices", "tipping_points", "tornado"]
+
+_METRICS = ("ratio", "net_present_value", "present_value")
+_AFFINE = ("quantity", "proxy", "deadweight", "displacement", "attribution", "leakage", "amount")
+_SEARCH: dict[str, tuple[float, float]] = {
+    "drop_off": (0.0, 1.0),
+    "duration": (0.0, 100.0),
+    "rate": (0.0, 1.0),
+}
+
+
+def _prepare(model: ImpactModel, data: Mapping[str, Any] | None) -> ValueMap:
+    from impactkit.measure._binding import has_calculators, resolve
+
+    if data is not None or has_calculators(model):
+        model = resolve(model, data)
+    return compile_model(model)
+
+
+def _metric(out: KernelOutput, metric: str) -> FloatArray:
+    if metric == "ratio":
+        return out.present_value / out.total_inputs
+    if metric == "net_present_value":
+        return out.present_value - out.total_inputs
+    if metric == "present_value":
+        return out.present_value
+    raise ValidationError(f"metric must be one of {', '.join(_METRICS)}, got {metric!r}",
+                          path=("metric",), code="invalid_choice")
+
+
+def _select(vm: ValueMap, params: Sequence[str] | None) -> list[int]:
+    if params is None:
+        return list(range(len(vm.params)))
+    names = {p.name: i for i, p in enumerate(vm.params)}
+    missing = [p for p in params if p not in names]
+    if missing:
+        raise ValidationError(
+            f"unknown parameters {missing}; available: {', '.join(names)}",
+            path=("params",), code="unknown_parameter")
+    return [names[p] for p in params]
+
+
+def _describe(vm: ValueMap, model: ImpactModel, i: int) -> dict[str, Any]:
+    p = vm.params[i]
+    outcome = model.outcomes[p.index].outcome if p.path[0] == "outcomes" else ""
+    label = model.inputs[p.index].label if p.path[0] == "inputs" else outcome
+    return {"parameter": p.name, "kind": p.kind, "row": p.index if p.path[0] != "discount"
+            else -1, "label": label}
+
+
+def tornado(
+    model: ImpactModel,
+    *,
+    metric: str = "ratio",
+    swing: float = 0.2,
+    params: Sequence[str] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """One-at-a-time sensitivity of every parameter, for a tornado chart.
+
+    Each parameter swings to its low and high value, all others at base:
+    the 10th and 90th percentiles of its distribution, or ``±swing`` of its
+    base value (clipped to its admissible range) when it is a number.
+
+    Parameters
+    ----------
+    model : ImpactModel
+    metric : {"ratio", "net_present_value", "present_value"}
+    swing : float, default 0.2
+        Relative swing of fixed parameters [fraction].
+    params : sequence of str, optional
+        Paths of the parameters to include (default: all).
+    data : mapping, optional
+        Data sources for measured quantities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter sorted by ``swing`` (descending): ``parameter``,
+        ``kind``, ``row``, ``label``, ``base_value``, ``low_value``, ``high_value``,
+        ``source`` (``"p10/p90"`` or ``"±20%"``), ``metric_base``, ``metric_low``,
+        ``metric_high``, ``swing``.
+
+    References
+    ----------
+    .. [1] Nicholls, J. et al. (2012). A Guide to Social Return on Investment,
+       stage 5 (sensitivity analysis).
+    """
+    if not 0 <= swing <= 10:
+        raise ValidationError(f"swing must be in [0, 10], got {swing!r}", path=("swing",),
+                              code="out_of_range")
+    vm = _prepare(model, data)
+    sel = _select(vm, params)
+    base = vm.base
+    lows, highs, source = [], [], []
+    for i in sel:
+        p = vm.params[i]
+        if isinstance(p.value, Distribution):
+            lows.append(float(p.value.ppf(0.10)))
+            highs.append(float(p.value.ppf(0.90)))
+            source.append("p10/p90")
+        else:
+            b = base[i]
+            lo, hi = sorted((b * (1 - swing), b * (1 + swing)))
+            lows.append(float(p.clip(np.array(lo))))
+            highs.append(float(p.clip(np.array(hi))))
+            source.append(f"±{swing:.0%}")
+    k = len(sel)
+    idx = np.arange(len(vm.params))
+    values = np.tile(base, (2 * k + 1, 1))
+    values[np.arange(k), sel] = lows
+    values[k + np.arange(k), sel] = highs
+    m = _metric(vm.evaluate(idx, values), metric)
+    rows = []
+    for j, i in enumerate(sel):
+        rows.append({**_describe(vm, model, i), "base_value": base[i], "low_value": lows[j],
+                     "high_value": highs[j], "source": source[j], "metric_base": m[-1],
+                     "metric_low": m[j], "metric_high": m[k + j],
+                     "swing": abs(m[k + j] - m[j])})
+    df = pd.DataFrame(rows, columns=["parameter", "kind", "row", "label", "base_value",
+                                     "low_value", "high_value", "source", "metric_base",
+                                     "metric_low", "metric_high", "swing"])
+    return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def tipping_points(
+    model: ImpactModel,
+    *,
+    target: float = 1.0,
+    params: Sequence[str] | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    r"""How far each parameter must move, alone, for the SROI ratio to reach ``target``.
+
+    The Green Book calls these switching values; the SROI Guide asks how much
+    each estimate must change for the ratio to fall to 1 : 1.
+
+    Parameters
+    ----------
+    model : ImpactModel
+    target : float, default 1
+        Ratio to reach.
+    params : sequence of str, optional
+        Paths of the parameters to solve for (default: all).
+    data : mapping, optional
+        Data sources for measured quantities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter: ``parameter``, ``kind``, ``row``, ``label``,
+        ``base_value``, ``tipping_value`` (NaN-free: None when not attainable),
+        ``attainable``, ``change`` (tipping / base - 1, None when base is 0 or not
+        attainable), ``method`` (``"closed form"`` or ``"brent"``), ``note``.
+
+    Notes
+    -----
+    Quantities, proxies, haircuts and input amounts enter the present value
+    :math:`PV` and the inputs :math:`I` affinely, so with :math:`PV(x) = p_0 +
+    p_1 x` and :math:`I(x) = i_0 + i_1 x` the ratio reaches :math:`\tau` at
+
+    .. math:: x^* = \frac{\tau i_0 - p_0}{p_1 - \tau i_1}
+
+    which for a proxy or quantity of row :math:`k` is
+    :math:`x_0 (I - PV_{rest}) / PV_k` and for a deadweight
+    :math:`1 - (I - PV_{rest}) / (PV_k / (1 - DW_0))` (METHODS §1.11).
+    Drop-off, duration and the discount rate are solved by Brent's method on
+    :math:`PV - \tau I` over drop-off in [0, 1], duration in [0, 100] years and
+    rate in [0, 1]. A solution outside the admissible range is reported as not
+    attainable: the ratio stays on the same side of the target whatever the
+    value.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="m", inputs=[ik.Input("Grant", amount=46_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="a", stakeholder="s", quantity=50,
+    ...               proxy=1000, deadweight=0.2, attribution=0.1, drop_off=0.1, duration=3),
+    ...               ik.OutcomeValuation(outcome="b", stakeholder="s", quantity=20,
+    ...               proxy=2500, deadweight=0.5, displacement=0.1, attribution=0.25)])
+    >>> tp = ik.uncertainty.tipping_points(m).set_index("parameter")
+    >>> round(tp.loc["outcomes[0].proxy.value", "tipping_value"], 2)
+    325.15
+    >>> round(tp.loc["outcomes[0].deadweight", "tipping_value"], 4)
+    0.7399
+    >>> bool(tp.loc["outcomes[0].drop_off", "attainable"])
+    False
+    """
+    vm = _prepare(model, data)
+    sel = _select(vm, params)
+    base = vm.base
+    idx = np.arange(len(vm.params))
+    affine = [i for i in sel if vm.params[i].kind in _AFFINE]
+    rows: dict[int, dict[str, Any]] = {}
+    if affine:
+        k = len(affine)
+        values = np.tile(base, (2 * k, 1))
+        values[np.arange(k), affine] = 0.0
+        values[k + np.arange(k), affine] = 1.0
+        out = vm.evaluate(idx, values)
+        p0, p1 = out.present_value[:k], out.present_value[k:] - out.present_value[:k]
+        i0, i1 = out.total_inputs[:k], out.total_inputs[k:] - out.total_inputs[:k]
+        denom = p1 - target * i1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xs = (target * i0 - p0) / denom
+        for j, i in enumerate(affine):
+            p = vm.params[i]
+            x = float(xs[j]) if denom[j] != 0 and np.isfinite(xs[j]) else None
+            ok = x is not None and _admissible(p, x)
+            rows[i] = _tip_row(vm, model, i, x if ok else None, "closed form",
+                               "" if ok else _why(p, x))
+    for i in sel:
+        if i in rows:
+            continue
+        rows[i] = _brent(vm, model, i, target, base, idx)
+    cols = ["parameter", "kind", "row", "label", "base_value", "tipping_value", "attainable",
+            "change", "method", "note"]
+    return pd.DataFrame([rows[i] for i in sel], columns=cols)
+
+
+def _admissible(p: Parameter, x: float) -> bool:
+    lo = p.low if p.low is not None else -np.inf
+    hi = p.high if p.high is not None else np.inf
+    return bool(lo - 1e-12 <= x <= hi + 1e-12)
+
+
+def _why(p: Parameter, x: float | None) -> str:
+    if x is None:
+        return "the ratio does not depend on this parameter"
+    lo = "-inf" if p.low is None else f"{p.low:g}"
+    hi = "inf" if p.high is None else f"{p.high:g}"
+    return f"solution {x:.6g} is outside the admissible range [{lo}, {hi}]"
+
+
+def _tip_row(vm: ValueMap, model: ImpactModel, i: int, x: float | None, method: str,
+             note: str) -> dict[str, Any]:
+    b = float(vm.base[i])
+    change = None if x is None or b == 0 else x / b - 1.0
+    return {**_describe(vm, model, i), "base_value": b, "tipping_value": x,
+            "attainable": x is not None, "change": change, "method": method, "note": note}
+
+
+def _brent(vm: ValueMap, model: ImpactModel, i: int, target: float, base: FloatArray,
+           idx: np.ndarray[Any, Any]) -> dict[str, Any]:
+    p = vm.params[i]
+    lo, hi = _SEARCH.get(p.kind, (p.low or 0.0, p.high or 1.0))
+
+    def f(x: float) -> float:
+        vals = base.copy()
+        vals[i] = x
+        out = vm.evaluate(idx, vals[None, :])
+        return float(out.present_value[0] - target * out.total_inputs[0])
+
+    ends = vm.evaluate(idx, np.vstack([np.where(idx == i, lo, base), np.where(idx == i, hi, base)]))
+    fl, fh = ends.present_value - target * ends.total_inputs
+    if fl == 0:
+        return _tip_row(vm, model, i, lo, "brent", "")
+    if fh == 0:
+        return _tip_row(vm, model, i, hi, "brent", "")
+    if np.sign(fl) == np.sign(fh):
+        side = "above" if fl > 0 else "below"
+        return _tip_row(vm, model, i, None, "brent",
+                        f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]")
+    x = optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200)
+    return _tip_row(vm, model, i, float(x), "brent", "")
+
+
+def sobol_indices(
+    func: Callable[[FloatArray], FloatArray],
+    distributions: Mapping[str, Distribution],
+    *,
+    n: int = 1024,
+    seed: SeedLike = 0,
+    calc_second_order: bool = False,
+    num_resamples: int = 100,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    r"""First-order and total Sobol indices of any vectorised function.
+
+    Uses SALib (extra ``sensitivity``): Saltelli sampling on a scrambled Sobol
+    sequence of ``n`` base points (a power of 2), mapped through each
+    distribution's quantile function, and the Saltelli (2010) and Jansen
+    estimators with bootstrap confidence intervals.
+
+    Parameters
+    ----------
+    func : callable
+        Takes an array ``(N, k)`` of inputs (columns in the order of
+        ``distributions``) and returns ``(N,)`` outputs.
+    distributions : mapping of str to Distribution
+        Independent inputs.
+    n : int, default 1024
+        Base sample size; the cost is ``n (k + 2)`` evaluations
+        (``n (2k + 2)`` with second order).
+    seed : int
+        Seed of the scrambling and of the bootstrap.
+    calc_second_order : bool
+        Also compute second-order indices (not returned in the table).
+    num_resamples, conf_level
+        Bootstrap settings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by input name: ``S1``, ``S1_conf``, ``ST``, ``ST_conf``.
+
+    Notes
+    -----
+    .. math:: S_i = \frac{V[E(Y|X_i)]}{V(Y)}, \qquad
+              S_{Ti} = \frac{E[V(Y|X_{\sim i})]}{V(Y)}
+
+    Inputs must be independent for the indices to be interpretable.
+
+    References
+    ----------
+    .. [1] Saltelli, A. et al. (2010). Variance based sensitivity analysis of
+       model output. Computer Physics Communications 181, 259-270.
+    .. [2] Herman, J., Usher, W. (2017). SALib: an open-source Python library
+       for sensitivity analysis. Journal of Open Source Software 2(9).
+    """
+    try:
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import sobol as sobol_sample
+    except ImportError as exc:  # pragma: no cover - exercised without the extra
+        raise ImportError("Sobol indices need SALib: pip install 'impactkit[sensitivity]'") from exc
+    names = list(distributions)
+    if not names:
+        raise ValidationError("no uncertain inputs to analyse", path=("distributions",),
+                              code="empty")
+    if n < 2 or n & (n - 1):
+        raise ValidationError(f"n must be a power of 2, got {n}", path=("n",), code="invalid")
+    seed_int = int(root_sequence(seed).generate_state(1)[0])
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    u = sobol_sample.sample(problem, n, calc_second_order=calc_second_order, seed=seed_int)
+    eps = np.finfo(float).eps
+    u = np.clip(u, eps, 1 - eps)
+    x = np.column_stack([distributions[nm].ppf(u[:, j]) for j, nm in enumerate(names)])
+    y = np.asarray(func(x), dtype=float)
+    if not np.all(np.isfinite(y)):
+        raise ValidationError("the function returned non-finite values", path=("func",),
+                              code="not_finite")
+    res = sobol_analyze.analyze(problem, y, calc_second_order=calc_second_order,
+                                num_resamples=num_resamples, conf_level=conf_level,
+                                print_to_console=False, seed=seed_int)
+    return pd.DataFrame({k: np.asarray(res[k], dtype=float) for k in
+                         ("S1", "S1_conf", "ST", "ST_conf")}, index=pd.Index(names, name="input"))
+
+
+def sobol(
+    model: ImpactModel,
+    *,
+    n: int = 1024,
+    seed: SeedLike = 0,
+    metric: str = "ratio",
+    data: Mapping[str, Any] | None = None,
+    num_resamples: int = 100,
+) -> pd.DataFrame:
+    """Sobol indices of the SROI with respect to every uncertain field of a model.
+
+    Parameters
+    ----------
+    model : ImpactModel
+        Its distributions are the inputs (they must be independent).
+    n : int, default 1024
+        Base sample size (power of 2); cost ``n (k + 2)`` kernel rows in one call.
+    seed : int
+        Seed of the Sobol scrambling and bootstrap.
+    metric : {"ratio", "net_present_value", "present_value"}
+    data : mapping, optional
+        Data sources for measured quantities.
+    num_resamples : int
+        Bootstrap resamples for the confidence intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`sobol_indices`, indexed by parameter path.
+    """
+    vm = _prepare(model, data)
+    idx = vm.uncertain
+    if not len(idx):
+        raise ValidationError("the model has no distributions: nothing to analyse",
+                              path=("outcomes",), code="no_uncertainty")
+    dists: dict[str, Distribution] = {}
+    for i in idx:
+        p = vm.params[int(i)]
+        if isinstance(p.value, Distribution):
+            dists[format_path(p.path)] = p.value
+
+    def f(x: FloatArray) -> FloatArray:
+        return _metric(vm.evaluate(idx, x), metric)
+
+    return sobol_indices(f, dists, n=n, seed=seed, num_resamples=num_resamples)
