@@ -9,7 +9,18 @@ its subpackage (``impactkit.toc``, ``impactkit.uncertainty``, ...).
 
 from __future__ import annotations
 
-from impactkit import discount, dist, kernel, methods, toc, uncertainty, valuation
+from impactkit import (
+    discount,
+    dist,
+    examples,
+    kernel,
+    measure,
+    methods,
+    registry,
+    toc,
+    uncertainty,
+    valuation,
+)
 from impactkit._version import __version__
 from impactkit.errors import (
     CalculatorNotFoundError,
@@ -61,10 +72,13 @@ __all__ = [
     "discount",
     "dist",
     "dump",
+    "examples",
     "kernel",
     "load",
+    "measure",
     "methods",
     "monte_carlo",
+    "registry",
     "sroi",
     "toc",
     "uncertainty",

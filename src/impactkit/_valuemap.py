@@ -16,7 +16,7 @@ import numpy.typing as npt
 from impactkit import kernel
 from impactkit.discount import Constant, Schedule
 from impactkit.dist import Distribution, central
-from impactkit.errors import PathElement, format_path
+from impactkit.errors import PathElement, Problem, ValidationError, format_path
 from impactkit.model import ImpactModel
 from impactkit.typing import FloatArray
 
@@ -241,6 +241,13 @@ def compile_model(model: ImpactModel) -> ValueMap:
         kind_lists[kind].append(len(params))
         params.append(Parameter(path, kind, index, value, scale, lo, hi))
 
+    unbound = [k for k, ov in enumerate(model.outcomes)
+               if callable(getattr(ov.quantity, "compute", None))]
+    if unbound:
+        raise ValidationError([
+            Problem(("outcomes", k, "quantity"), "unbound_calculator",
+                    "quantity is a measurement calculator: evaluate with data={...}")
+            for k in unbound])
     for k, ov in enumerate(model.outcomes):
         for field in ROW_FIELDS:
             if field == "proxy":

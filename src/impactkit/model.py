@@ -19,6 +19,7 @@ from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution, problems_in_number
 from impactkit.errors import Problem, ValidationError
 from impactkit.toc import TheoryOfChange
+from impactkit.typing import MeasureCalculator
 from impactkit.valuation import FinancialProxy, PriceIndex, _check_currency
 
 __all__ = [
@@ -44,6 +45,10 @@ NOTE_FIELDS: tuple[str, ...] = (
     "quantity", "proxy", "duration", "start_year", *HAIRCUTS, "drop_off",
 )
 MAX_DURATION = 300
+
+
+def _is_calculator(value: object) -> bool:
+    return callable(getattr(value, "compute", None)) and hasattr(value, "data")
 
 
 def _number(x: Any) -> Any:
@@ -120,8 +125,10 @@ class OutcomeValuation:
         Outcome id (a node of the theory of change when the model has one).
     stakeholder : str
         Stakeholder experiencing the outcome.
-    quantity : float or Distribution
-        How many units (usually people) experience the outcome [units], >= 0.
+    quantity : float, Distribution or calculator
+        How many units (usually people) experience the outcome [units], >= 0;
+        or a measurement calculator (:mod:`impactkit.measure`) bound to a data
+        source, resolved when the model is evaluated with ``data=``.
     proxy : FinancialProxy, float or Distribution
         Value of one unit for one year; a number becomes a proxy in the model's
         currency and base year.
@@ -168,7 +175,8 @@ class OutcomeValuation:
 
     outcome: str = attrs.field(kw_only=True)
     stakeholder: str = attrs.field(kw_only=True)
-    quantity: float | Distribution = attrs.field(kw_only=True, converter=_number)
+    quantity: float | Distribution | MeasureCalculator = attrs.field(kw_only=True,
+                                                                     converter=_number)
     proxy: FinancialProxy = attrs.field(kw_only=True, converter=_proxy)
     duration: float | Distribution = attrs.field(default=1.0, kw_only=True, converter=_number)
     start_year: int = attrs.field(default=1, kw_only=True)
@@ -187,7 +195,8 @@ class OutcomeValuation:
         c = Checker()
         c.text(self.outcome, "outcome", empty=False)
         c.text(self.stakeholder, "stakeholder", empty=False)
-        c.extend(problems_in_number(self.quantity, ("quantity",), low=0.0))
+        if not _is_calculator(self.quantity):
+            c.extend(problems_in_number(self.quantity, ("quantity",), low=0.0))
         if not isinstance(self.proxy, FinancialProxy):
             c.add("proxy", "type", f"expected a FinancialProxy or a number, got {self.proxy!r}")
         c.extend(problems_in_number(self.duration, ("duration",), low=0.0, high=MAX_DURATION,
@@ -222,6 +231,8 @@ class OutcomeValuation:
     def has_uncertainty(self) -> bool:
         """True when any field is a distribution."""
         fields = [getattr(self, f) for f in ("quantity", "duration", *HAIRCUTS, "drop_off")]
+        if _is_calculator(self.quantity):
+            fields = fields[1:]
         return any(isinstance(x, Distribution) for x in [*fields, self.proxy.value])
 
 

@@ -26,6 +26,7 @@ from impactkit.dist import from_dict as dist_from_dict
 from impactkit.errors import PathElement, Problem, ValidationError
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import TheoryOfChange
+from impactkit.typing import MeasureCalculator
 from impactkit.valuation import FinancialProxy, PriceIndex
 
 __all__ = ["PRESETS", "make_converter", "problems_from_exception"]
@@ -72,6 +73,14 @@ def _number(v: Any, _: Any) -> float | Distribution:
     if isinstance(v, Mapping):
         return dist_from_dict(dict(v))
     return _float(v, None)
+
+
+def _quantity(v: Any, _: Any) -> Any:
+    if isinstance(v, Mapping) and "calculator" in v:
+        from impactkit.registry import default_registry
+
+        return default_registry("outcome").build(v)
+    return _number(v, None)
 
 
 def _proxy(v: Any, conv: cattrs.Converter) -> FinancialProxy:
@@ -190,6 +199,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(float | Distribution, _number)
+    conv.register_structure_hook_func(
+        lambda t: t == (float | Distribution | MeasureCalculator), _quantity)
     conv.register_structure_hook(FinancialProxy, lambda v, _: _proxy(v, conv))
     conv.register_structure_hook(Constant | Schedule, _discount_hook)
     conv.register_structure_hook(TheoryOfChange, _toc_hook)
@@ -205,6 +216,11 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Constant, _unstructure_discount)
     conv.register_unstructure_hook(Schedule, _unstructure_discount)
     conv.register_unstructure_hook(TheoryOfChange, lambda t: t.to_dict())
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and callable(getattr(t, "compute", None))
+        and callable(getattr(t, "to_dict", None)),
+        lambda obj: obj.to_dict(),
+    )
     conv.register_unstructure_hook(PriceIndex, _unstructure_price_index)
     always = {"name", "currency", "base_year", "discount", "first_flow_at", "mode", "inputs",
               "outcomes", "amount", "outcome", "quantity", "proxy",
@@ -227,6 +243,8 @@ def _with_numbers(fn: Any) -> Any:
             if k in ("duration", "year", "start_year") and isinstance(v, float) and v.is_integer():
                 out[k] = int(v)
             elif isinstance(v, Distribution):
+                out[k] = v.to_dict()
+            elif callable(getattr(v, "compute", None)) and callable(getattr(v, "to_dict", None)):
                 out[k] = v.to_dict()
             elif isinstance(v, Constant | Schedule):
                 out[k] = _unstructure_discount(v)

@@ -135,6 +135,7 @@ class SROIResult:
     _rows_by_year: pd.DataFrame = attrs.field(eq=False, repr=False, alias="rows_by_year")
     _inputs: pd.DataFrame = attrs.field(eq=False, repr=False, alias="inputs_table")
     _lineage: tuple[Lineage, ...] = attrs.field(eq=False, repr=False, alias="lineage")
+    measured: Mapping[int, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def by_outcome(self) -> pd.DataFrame:
@@ -369,27 +370,25 @@ def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResul
     >>> round(res.present_value, 2), round(res.ratio, 4), round(res.payback_months, 2)
     (107633.35, 2.3399, 10.44)
     """
-    if data is not None or _needs_data(model):
-        from impactkit.measure._binding import resolve
+    from impactkit.measure._binding import bind
 
-        model = resolve(model, data)
+    model, measured = bind(model, data)
     vm = compile_model(model)
     out = vm.evaluate(rows=True)
     pv_rows = out.row_present_values[0] if out.row_present_values is not None else np.zeros(0)
     pv = float(out.present_value[0])
     total_inputs = float(out.total_inputs[0])
     _check_inputs(total_inputs, model)
-    return _build_result(model, vm, pv, total_inputs, pv_rows)
-
-
-def _needs_data(model: ImpactModel) -> bool:
-    from impactkit.measure._binding import has_calculators
-
-    return has_calculators(model)
+    return _build_result(model, vm, pv, total_inputs, pv_rows, measured)
 
 
 def _build_result(
-    model: ImpactModel, vm: ValueMap, pv: float, total_inputs: float, pv_rows: np.ndarray[Any, Any]
+    model: ImpactModel,
+    vm: ValueMap,
+    pv: float,
+    total_inputs: float,
+    pv_rows: np.ndarray[Any, Any],
+    measured: Mapping[int, Any],
 ) -> SROIResult:
     base = vm.base * vm.scales
     yv = vm.year_values() if vm.n_rows else np.zeros((0, 1))  # (K, T)
@@ -448,7 +447,7 @@ def _build_result(
     v1 = float(v_t[0]) if horizon else 0.0
     payback = total_inputs / (v1 / 12.0) if v1 > 0 else None
     disc_payback = discounted_payback(np.cumsum(pv_t), total_inputs)
-    lineage = tuple(_lineage(model, vm, k, float(pv_rows[k]), float(impact[k]))
+    lineage = tuple(_lineage(model, k, float(pv_rows[k]), float(impact[k]), measured.get(k))
                     for k in range(len(ovs)))
     return SROIResult(
         model_name=model.name,
@@ -470,6 +469,7 @@ def _build_result(
         rows_by_year=rows_by_year,
         inputs_table=inputs,
         lineage=lineage,
+        measured=dict(measured),
     )
 
 
@@ -480,7 +480,7 @@ def _describe_value(v: Any) -> str:
     return f"{float(v):g}"
 
 
-def _lineage(model: ImpactModel, vm: ValueMap, k: int, pv: float, impact: float) -> Lineage:
+def _lineage(model: ImpactModel, k: int, pv: float, impact: float, measured: Any) -> Lineage:
     ov = model.outcomes[k]
     src = ov.sources
     ev = ov.evidence
@@ -490,10 +490,9 @@ def _lineage(model: ImpactModel, vm: ValueMap, k: int, pv: float, impact: float)
         return f" [{'; '.join(bits)}]" if bits else ""
 
     steps: list[tuple[str, str]] = []
-    measured = model.metadata.get("_measured", {}) if isinstance(model.metadata, dict) else {}
     q_note = note("quantity")
-    if isinstance(measured, dict) and str(k) in measured:
-        q_note += f" [measured: {measured[str(k)]}]"
+    if measured is not None:
+        q_note += f" [measured: {measured.describe()}]"
     steps.append(("quantity", _describe_value(ov.quantity) + q_note))
     p = ov.proxy
     factor = model.proxy_factor(k)

@@ -190,6 +190,7 @@ def monte_carlo(
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     data: Mapping[str, Any] | None = None,
+    sampling_uncertainty: bool = False,
 ) -> MonteCarloResult:
     r"""Sample every distribution of a model and evaluate the SROI of each draw.
 
@@ -209,6 +210,10 @@ def monte_carlo(
         Called as ``progress(done, n)`` after each chunk.
     data : mapping of str to DataFrame, optional
         Data sources for measured quantities.
+    sampling_uncertainty : bool, default False
+        Carry the sampling uncertainty of measured quantities into the draws
+        (a normal with the measurement's standard error, truncated to
+        ``[0, n]``).
 
     Returns
     -------
@@ -239,10 +244,9 @@ def monte_carlo(
     if not (isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1):
         raise ValidationError(f"n must be a positive whole number, got {n!r}", path=("n",),
                               code="out_of_range")
-    from impactkit.measure._binding import has_calculators, resolve
+    from impactkit.measure._binding import bind
 
-    if data is not None or has_calculators(model):
-        model = resolve(model, data)
+    model, _ = bind(model, data, sampling_uncertainty=sampling_uncertainty)
     vm = compile_model(model)
     root = root_sequence(seed)
     entropy = root.entropy if isinstance(root.entropy, int) else None

@@ -35,11 +35,9 @@ _SEARCH: dict[str, tuple[float, float]] = {
 
 
 def _prepare(model: ImpactModel, data: Mapping[str, Any] | None) -> ValueMap:
-    from impactkit.measure._binding import has_calculators, resolve
+    from impactkit.measure._binding import resolve
 
-    if data is not None or has_calculators(model):
-        model = resolve(model, data)
-    return compile_model(model)
+    return compile_model(resolve(model, data))
 
 
 def _metric(out: KernelOutput, metric: str) -> FloatArray:

@@ -1,0 +1,217 @@
+"""The ``impactkit`` command.
+
+``impactkit validate FILE``
+    Exit 0 when the model is valid; exit 1 listing every problem with its path.
+``impactkit toc FILE --format mermaid|dot|graphml|json``
+    Print the theory of change of a model file.
+``impactkit schema``
+    Print the JSON Schema of model files.
+``impactkit sroi FILE [--mc N --seed S] [--format table|json|markdown]``
+    Evaluate the SROI (and optionally a Monte Carlo interval).
+``impactkit demo``
+    Run the embedded example end to end.
+
+Exit codes: 0 success, 1 invalid model, 2 usage or file error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from impactkit._version import __version__
+from impactkit.errors import FileFormatError, ImpactkitError, Problem, ValidationError
+
+__all__ = ["main"]
+
+
+def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
+    for p in problems:
+        print(f"{p.severity}: {p.location}: {p.message} [{p.code}]", file=out)
+
+
+def _load(path: str) -> Any:
+    from impactkit.io import load
+
+    return load(path)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        model = _load(args.file)
+    except ValidationError as exc:
+        _print_problems(exc.problems, sys.stdout)
+        n = len(exc.errors)
+        print(f"{args.file}: invalid ({n} error{'s' if n != 1 else ''})")
+        return 1
+    probs = model.problems()
+    errors = [p for p in probs if p.severity == "error"]
+    warnings = [p for p in probs if p.severity == "warning"]
+    shown = probs if not args.quiet else errors
+    _print_problems(shown, sys.stdout)
+    if errors:
+        print(f"{args.file}: invalid ({len(errors)} errors, {len(warnings)} warnings)")
+        return 1
+    print(f"{args.file}: valid ({len(warnings)} warnings)")
+    return 0
+
+
+def _cmd_toc(args: argparse.Namespace) -> int:
+    from impactkit.toc import to_dot, to_graphml, to_json, to_mermaid
+
+    model = _load(args.file)
+    if model.toc is None:
+        print(f"{args.file}: the model has no theory of change", file=sys.stderr)
+        return 1
+    fn = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "json": to_json}
+    print(fn[args.format](model.toc))
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from impactkit.io import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def _sroi_payload(model: Any, mc_n: int | None, seed: int | None) -> dict[str, Any]:
+    from impactkit.methods import sroi
+    from impactkit.uncertainty import monte_carlo
+
+    res = sroi(model)
+    payload = {"sroi": res.to_dict()}
+    if mc_n:
+        mc = monte_carlo(model, n=mc_n, seed=seed, progress=_progress_bar(mc_n))
+        lo, hi = mc.interval(0.90)
+        p = mc.percentiles((5, 50, 95))
+        payload["monte_carlo"] = {
+            "n": mc.n, "seed": seed, "mean_ratio": mc.mean(), "p5": float(p[5]),
+            "p50": float(p[50]), "p95": float(p[95]), "interval_90": [lo, hi],
+            "probability_ratio_above_1": mc.probability_ratio_above(1.0),
+        }
+    return payload
+
+
+def _progress_bar(total: int) -> Any:
+    if not sys.stderr.isatty() or total < 200_000:
+        return None
+
+    def show(done: int, n: int) -> None:
+        width = 30
+        filled = int(width * done / n)
+        sys.stderr.write(f"\rMonte Carlo [{'#' * filled}{'.' * (width - filled)}] {done:,}/{n:,}")
+        if done >= n:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _cmd_sroi(args: argparse.Namespace) -> int:
+    model = _load(args.file)
+    payload = _sroi_payload(model, args.mc, args.seed)
+    if args.format == "json":
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    from impactkit.methods import sroi
+
+    res = sroi(model)
+    if args.format == "markdown":
+        print(f"# SROI - {res.model_name}\n")
+        print("| figure | value |\n|---|---|")
+        for k, v in res.summary().lines:
+            print(f"| {k} | {v} |")
+        print()
+        print(res.by_stakeholder.to_markdown(index=False) if _has_tabulate()
+              else res.by_stakeholder.to_string(index=False))
+    else:
+        print(res.summary())
+    if "monte_carlo" in payload:
+        mcp = payload["monte_carlo"]
+        print(f"\nMonte Carlo ({mcp['n']:,} draws): 90% interval "
+              f"{mcp['interval_90'][0]:.2f} - {mcp['interval_90'][1]:.2f}, "
+              f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}")
+    return 0
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from impactkit.examples import run_demo
+
+    print(run_demo(n=args.mc, seed=args.seed))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``impactkit`` command."""
+    parser = argparse.ArgumentParser(
+        prog="impactkit",
+        description="Social impact measurement: theory of change, SROI, uncertainty.",
+    )
+    parser.add_argument("--version", action="version", version=f"impactkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a model file and list every problem",
+                       description="Check a model file; exit 1 listing every problem.")
+    p.add_argument("file", help="model file (.json, .yaml, .yml)")
+    p.add_argument("--quiet", action="store_true", help="show errors only, not warnings")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("toc", help="print the theory of change of a model file",
+                       description="Print the theory of change as Mermaid, DOT, GraphML or JSON.")
+    p.add_argument("file", help="model file")
+    p.add_argument("--format", choices=("mermaid", "dot", "graphml", "json"), default="mermaid")
+    p.set_defaults(func=_cmd_toc)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of model files",
+                       description="Print the JSON Schema of model files.")
+    p.set_defaults(func=_cmd_schema)
+
+    p = sub.add_parser("sroi", help="evaluate the SROI of a model file",
+                       description="Evaluate the SROI, optionally with a Monte Carlo interval.")
+    p.add_argument("file", help="model file")
+    p.add_argument("--mc", type=int, default=None, metavar="N", help="Monte Carlo draws")
+    p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    p.set_defaults(func=_cmd_sroi)
+
+    p = sub.add_parser("demo", help="run the embedded example",
+                       description="Run the embedded example: theory of change, measured "
+                       "quantities, SROI and a Monte Carlo interval.")
+    p.add_argument("--mc", type=int, default=10_000, metavar="N", help="Monte Carlo draws")
+    p.add_argument("--seed", type=int, default=0, help="seed")
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except FileFormatError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 2
+    except ValidationError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    except (ImpactkitError, OSError) as exc:
+        print(f"impactkit: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

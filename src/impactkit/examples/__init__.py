@@ -1,0 +1,115 @@
+"""Embedded example: *emploi accompagné*, a supported-employment service in France.
+
+A realistic medico-social programme helping adults with disabilities into
+ordinary work, with its theory of change (participants, families, employers,
+public finances), seeded synthetic participant, session and employer data
+with missing values, and proxies with sources and price years.
+
+>>> import impactkit as ik
+>>> model = ik.examples.load_example()
+>>> data = ik.examples.load_example_data()
+>>> sorted(data)
+['employers', 'participants', 'sessions']
+>>> res = ik.sroi(model, data=data)
+>>> res.ratio > 1
+True
+
+The files are rebuilt by ``python -m impactkit.examples.generate``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from impactkit.model import ImpactModel
+
+__all__ = ["EXAMPLE", "load_example", "load_example_data", "run_demo"]
+
+EXAMPLE = "emploi_accompagne"
+"""Name of the embedded example."""
+
+
+def _files() -> Any:
+    return resources.files("impactkit.examples")
+
+
+def load_example(name: str = EXAMPLE) -> ImpactModel:
+    """The embedded example model (its quantities are calculators bound to the data).
+
+    Evaluate it with ``ik.sroi(model, data=load_example_data())``.
+    """
+    from impactkit.io import loads
+
+    if name != EXAMPLE:
+        from impactkit.errors import ValidationError
+
+        raise ValidationError(f"no example {name!r}; available: {EXAMPLE}", path=("name",),
+                              code="unknown_example")
+    text = (_files() / f"{name}.json").read_text(encoding="utf-8")
+    return loads(text, "json")
+
+
+def load_example_data() -> dict[str, pd.DataFrame]:
+    """The example's data sources: ``participants``, ``sessions``, ``employers``."""
+    out = {}
+    for name in ("participants", "sessions", "employers"):
+        with (_files() / "data" / f"{name}.csv").open("r", encoding="utf-8") as fh:
+            out[name] = pd.read_csv(fh)
+    return out
+
+
+def run_demo(n: int = 10_000, seed: int = 0) -> str:
+    """Run the example end to end and return the text the ``impactkit demo`` command prints.
+
+    Theory-of-change summary, outputs and measured quantities with ``n`` and
+    ``missing``, the SROI table and a Monte Carlo interval.
+    """
+    from impactkit.measure import Count, Sum
+    from impactkit.methods import sroi
+    from impactkit.uncertainty import monte_carlo
+
+    model = load_example()
+    data = load_example_data()
+    toc = model.toc
+    lines: list[str] = [f"impactkit demo - {model.name}", ""]
+    if toc is not None:
+        kinds = pd.Series([n.kind for n in toc.nodes]).value_counts()
+        probs = model.problems()
+        n_err = sum(p.severity == "error" for p in probs)
+        lines += [
+            "Theory of change",
+            "----------------",
+            f"{len(toc.stakeholders)} stakeholders, {len(toc)} nodes "
+            f"({', '.join(f'{v} {k}' for k, v in kinds.items())}), {len(toc.links)} links; "
+            f"{n_err} errors, {len(probs) - n_err} warnings",
+        ]
+        for o in toc.nodes_of_kind("outcome"):
+            node = toc.node(o)
+            lines.append(f"  - {node.label} [{node.stakeholder}] <- "
+                         f"{', '.join(toc.contributing_activities(o))}")
+        lines.append("")
+    sessions = Count(data="sessions").compute(data["sessions"])
+    hours = Sum("hours", data="sessions").compute(data["sessions"])
+    people = Count(unique="participant_id", data="sessions").compute(data["sessions"])
+    res = sroi(model, data=data)
+    lines += ["Outputs and measured quantities", "-------------------------------"]
+    rows = [("sessions delivered", sessions), ("hours of coaching", hours),
+            ("people coached", people)]
+    rows += [(f"outcomes[{k}] {model.outcomes[k].outcome}", m) for k, m in res.measured.items()]
+    width = max(len(r[0]) for r in rows)
+    for label, m in rows:
+        lines.append(f"  {label.ljust(width)}  {m.quantity:10,.1f}   n={m.n:<5} "
+                     f"missing={m.missing}")
+    lines += ["", str(res.summary()), ""]
+    table = res.by_outcome[["outcome", "stakeholder", "quantity", "proxy_value", "impact",
+                            "present_value", "share"]]
+    lines += [table.to_string(index=False, float_format=lambda x: f"{x:,.2f}"), ""]
+    mc = monte_carlo(model, n=n, seed=seed, data=data, sampling_uncertainty=True)
+    lo, hi = mc.interval(0.90)
+    lines.append(f"Monte Carlo ({n:,} draws, seed {seed}, sampling uncertainty of measured "
+                 f"quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
+                 f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}")
+    return "\n".join(lines)

@@ -1,0 +1,608 @@
+r"""Output and outcome calculators: from data rows to quantities, with lineage.
+
+Every calculator is a frozen value whose ``compute(df)`` returns a
+:class:`MeasureResult` carrying the quantity, the rows used (``n``), the rows
+that could not be used (``missing``, counted, never dropped silently), the
+data source name and the calculator's own spec. ``n + missing`` always equals
+the rows considered (after the ``where`` filter).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from impactkit._validation import Checker, is_number
+from impactkit.errors import ValidationError
+from impactkit.measure._filters import Condition, apply_conditions, conditions
+
+__all__ = [
+    "Count",
+    "DistanceTravelled",
+    "MeasureResult",
+    "PrePost",
+    "Proportion",
+    "Sum",
+    "Threshold",
+    "paired_t_interval",
+    "wilson_interval",
+]
+
+
+def wilson_interval(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
+    r"""Wilson score interval of a proportion ``k / n``.
+
+    .. math::
+        \frac{\hat p + z^2/2n}{1 + z^2/n} \pm
+        \frac{z}{1 + z^2/n}\sqrt{\frac{\hat p(1-\hat p)}{n} + \frac{z^2}{4n^2}}
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
+       statistical inference. JASA 22, 209-212.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in wilson_interval(30, 100)]
+    [0.2189, 0.3958]
+    """
+    if n <= 0:
+        raise ValidationError("a proportion needs at least one observation", code="empty")
+    z = float(special.ndtri(0.5 + level / 2))
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def paired_t_interval(diff: np.ndarray[Any, Any], level: float = 0.95) -> tuple[float, float]:
+    r"""Student t interval of the mean of paired differences, :math:`\bar d \pm t_{n-1} s/\sqrt n`.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in paired_t_interval(np.array([1.0, 2.0, 3.0, 4.0]))]
+    [0.4457, 4.5543]
+    """
+    n = diff.size
+    if n < 2:
+        raise ValidationError("a paired t interval needs at least 2 pairs", code="empty")
+    m = float(diff.mean())
+    se = float(diff.std(ddof=1)) / math.sqrt(n)
+    t = float(stats.t.ppf(0.5 + level / 2, n - 1))
+    return m - t * se, m + t * se
+
+
+@attrs.frozen
+class MeasureResult:
+    """A measured quantity with its lineage.
+
+    Attributes
+    ----------
+    quantity : float
+        The measured quantity [units].
+    n : int
+        Rows used.
+    missing : int
+        Rows considered but not usable (missing or invalid values).
+    share : float or None
+        ``quantity / n`` where it applies.
+    mean_change : float or None
+        Mean change (pre/post calculators).
+    ci : tuple of float or None
+        Interval of ``share`` (Wilson) or of ``mean_change`` (paired t).
+    se : float or None
+        Standard error of ``quantity`` (sampling), when known.
+    level : float
+        Confidence level of ``ci``.
+    calculator : dict
+        Spec of the calculator (its file form).
+    data : str or None
+        Name of the data source.
+    """
+
+    quantity: float
+    n: int
+    missing: int
+    share: float | None = None
+    mean_change: float | None = None
+    ci: tuple[float, float] | None = None
+    se: float | None = None
+    level: float = 0.95
+    calculator: dict[str, Any] = attrs.field(factory=dict, eq=False)
+    data: str | None = None
+    by: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+
+    def describe(self) -> str:
+        """One line for lineage and reports."""
+        bits = [f"{self.calculator.get('calculator', '?')} on {self.data or 'data'}",
+                f"n={self.n}", f"missing={self.missing}"]
+        if self.share is not None:
+            bits.append(f"share={self.share:.4g}")
+        if self.mean_change is not None:
+            bits.append(f"mean change={self.mean_change:.4g}")
+        if self.ci is not None:
+            bits.append(f"{self.level:.0%} CI [{self.ci[0]:.4g}, {self.ci[1]:.4g}]")
+        return ", ".join(bits)
+
+
+def _opt_str(x: Any) -> Any:
+    return x
+
+
+def _by(x: Any) -> tuple[str, ...]:
+    if x is None:
+        return ()
+    if isinstance(x, str):
+        return (x,)
+    return tuple(x)
+
+
+class _Calculator:
+    """Shared behaviour of the built-in calculators."""
+
+    __slots__ = ()
+    name: ClassVar[str] = ""
+    stage: ClassVar[str] = ""
+
+    def _check(self, c: Checker) -> None:  # pragma: no cover - overridden
+        pass
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        data = getattr(self, "data", None)
+        if data is not None:
+            c.text(data, "data", empty=False)
+        level = getattr(self, "level", 0.95)
+        c.number(level, "level", low=0.0, high=1.0, low_open=True)
+        for i, b in enumerate(getattr(self, "by", ())):
+            c.text(b, ("by", i), empty=False)
+        self._check(c)
+        c.raise_if_errors()
+
+    def to_dict(self) -> dict[str, Any]:
+        """File form: ``{"calculator": name, ...parameters that differ from defaults}``."""
+        out: dict[str, Any] = {"calculator": self.name}
+        for f in attrs.fields(type(self)):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if f.default is not attrs.NOTHING:
+                d = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[arg-type]
+                if v == d:
+                    continue
+            if f.name == "where":
+                v = [cnd.to_dict() for cnd in v]
+            elif isinstance(v, tuple):
+                v = list(v)
+            out[f.name] = v
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        """Build from the file form (without the ``calculator`` key)."""
+        c = Checker()
+        names = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
+        for k in data:
+            if k not in names:
+                c.add(k, "unknown_key",
+                      f"unknown parameter of {cls.name}; expected {', '.join(sorted(names))}")
+        c.raise_if_errors()
+        try:
+            return cls(**data)
+        except TypeError as exc:
+            raise ValidationError(str(exc), code="missing") from exc
+
+    # helpers -------------------------------------------------------------
+    def _frame(self, df: pd.DataFrame) -> pd.DataFrame:
+        if not isinstance(df, pd.DataFrame):
+            raise ValidationError(f"{self.name} needs a pandas DataFrame, got "
+                                  f"{type(df).__name__}", code="type")
+        needed = list(self._columns()) + [(("by", i), b)
+                                          for i, b in enumerate(getattr(self, "by", ()))]
+        missing = [(path, col) for path, col in needed if col not in df.columns]
+        if missing:
+            raise ValidationError([_col_problem(path, col, df) for path, col in missing])
+        return apply_conditions(df, getattr(self, "where", ()))
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        """(field path, column name) of every column the calculator reads."""
+        return ()
+
+    def _numeric(self, s: pd.Series, field: str) -> pd.Series:
+        if pd.api.types.is_bool_dtype(s):
+            return s.astype(float)
+        if pd.api.types.is_numeric_dtype(s):
+            return s.astype(float)
+        non_null = s.dropna()
+        if non_null.map(lambda x: isinstance(x, bool | int | float | np.number)).all():
+            return pd.to_numeric(s, errors="raise").astype(float)
+        bad = non_null[~non_null.map(lambda x: is_number(x) or isinstance(x, bool))]
+        raise ValidationError(
+            f"column {s.name!r} is not numeric (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})",
+            path=(field,), code="not_numeric")
+
+    def _result(self, df: pd.DataFrame, **kw: Any) -> MeasureResult:
+        return MeasureResult(calculator=self.to_dict(), data=getattr(self, "data", None), **kw)
+
+    def _grouped(self, df: pd.DataFrame) -> pd.DataFrame | None:
+        by = list(getattr(self, "by", ()))
+        if not by:
+            return None
+        rows = []
+        empty = []
+        for key, part in df.groupby(by, sort=True, dropna=False):
+            r = self._compute_frame(part)
+            k = key if isinstance(key, tuple) else (key,)
+            if r.n == 0:
+                empty.append(k)
+            rows.append({**dict(zip(by, k, strict=True)), "quantity": r.quantity, "n": r.n,
+                         "missing": r.missing, **({"share": r.share} if r.share is not None
+                                                  else {})})
+        if empty:
+            raise ValidationError(f"groups with no usable rows: {empty}", path=("by",),
+                                  code="empty_group")
+        return pd.DataFrame(rows)
+
+    def compute(self, df: pd.DataFrame) -> MeasureResult:
+        """Measure on ``df`` (after the ``where`` filter); see the class docstring."""
+        frame = self._frame(df)
+        res = self._compute_frame(frame)
+        if res.n == 0 and not isinstance(self, Count | Sum):
+            raise ValidationError(f"{self.name}: no usable rows among {len(frame)} considered "
+                                  f"({res.missing} missing)", code="empty")
+        by = self._grouped(frame)
+        return attrs.evolve(res, by=by) if by is not None else res
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _col_problem(path: tuple[str | int, ...], col: str, df: pd.DataFrame) -> Any:
+    from impactkit.errors import Problem
+
+    return Problem(path, "missing_column",
+                   f"column {col!r} is not in the data; columns: {', '.join(map(str, df.columns))}")
+
+
+@attrs.frozen
+class Count(_Calculator):
+    """Count rows, or distinct values of a column (an output calculator).
+
+    Parameters
+    ----------
+    unique : str, optional
+        Count distinct non-missing values of this column (e.g. participant id)
+        instead of rows; rows where it is missing are counted in ``missing``.
+    where : conditions, optional
+        Filters as data (:class:`~impactkit.measure.Condition` or mappings).
+    by : str or sequence of str, optional
+        Also count per group (``result.by``).
+    data : str, optional
+        Name of the data source.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pid": [1, 1, 2, None]})
+    >>> r = Count(unique="pid").compute(df)
+    >>> r.quantity, r.n, r.missing
+    (2.0, 3, 1)
+    """
+
+    name: ClassVar[str] = "count"
+    stage: ClassVar[str] = "output"
+    unique: str | None = None
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_by)
+    data: str | None = None
+
+    def _check(self, c: Checker) -> None:
+        if self.unique is not None:
+            c.text(self.unique, "unique", empty=False)
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        return () if self.unique is None else ((("unique",), self.unique),)
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        if self.unique is None:
+            return self._result(df, quantity=float(len(df)), n=len(df), missing=0)
+        s = df[self.unique]
+        ok = s.notna()
+        return self._result(df, quantity=float(s[ok].nunique()), n=int(ok.sum()),
+                            missing=int((~ok).sum()))
+
+
+@attrs.frozen
+class Sum(_Calculator):
+    """Sum a numeric column (e.g. hours delivered); an output calculator.
+
+    Examples
+    --------
+    >>> Sum("hours").compute(pd.DataFrame({"hours": [1.5, 2.0, None]})).quantity
+    3.5
+    """
+
+    name: ClassVar[str] = "sum"
+    stage: ClassVar[str] = "output"
+    column: str
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_by)
+    data: str | None = None
+
+    def _check(self, c: Checker) -> None:
+        c.text(self.column, "column", empty=False)
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        return ((("column",), self.column),)
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        s = self._numeric(df[self.column], "column")
+        ok = s.notna()
+        return self._result(df, quantity=float(s[ok].sum()), n=int(ok.sum()),
+                            missing=int((~ok).sum()))
+
+
+@attrs.frozen
+class PrePost(_Calculator):
+    r"""Paired change between two measurements of the same units.
+
+    The quantity is the number of units whose change reaches ``min_change`` in
+    the indicator's direction; ``mean_change`` comes with a paired t interval.
+
+    Parameters
+    ----------
+    baseline, followup : str
+        Columns of the first and second measurement.
+    min_change : float, optional
+        Smallest change that counts (in the indicator's direction); default:
+        any strictly positive change.
+    direction : {"increase", "decrease"}
+        Which way is better; with ``"decrease"`` changes are negated.
+    level : float, default 0.95
+        Confidence level of the interval of the mean change.
+    where, by, data
+        As in :class:`Count`.
+
+    Notes
+    -----
+    :math:`\Delta_i = \pm(y_{i1} - y_{i0})`; quantity :math:`= \#\{i: \Delta_i
+    \ge m\}`; interval :math:`\bar\Delta \pm t_{n-1, 1-\alpha/2}\, s_\Delta/\sqrt n`.
+    Units with either measurement missing are counted in ``missing``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"t0": [3, 5, 4, 6, None], "t1": [6, 5, 7, 9, 8]})
+    >>> r = PrePost(baseline="t0", followup="t1", min_change=2).compute(df)
+    >>> r.quantity, r.n, r.missing, r.mean_change
+    (3.0, 4, 1, 2.25)
+    """
+
+    name: ClassVar[str] = "prepost"
+    stage: ClassVar[str] = "outcome"
+    baseline: str
+    followup: str
+    min_change: float | None = None
+    direction: str = "increase"
+    level: float = 0.95
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_by)
+    data: str | None = None
+
+    def _check(self, c: Checker) -> None:
+        c.text(self.baseline, "baseline", empty=False)
+        c.text(self.followup, "followup", empty=False)
+        if self.min_change is not None:
+            c.number(self.min_change, "min_change", low=0.0)
+        c.choice(self.direction, "direction", ("increase", "decrease"))
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        return ((("baseline",), self.baseline), (("followup",), self.followup))
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        y0 = self._numeric(df[self.baseline], "baseline")
+        y1 = self._numeric(df[self.followup], "followup")
+        ok = y0.notna() & y1.notna()
+        d = (y1[ok] - y0[ok]).to_numpy()
+        if self.direction == "decrease":
+            d = -d
+        reached = d >= self.min_change if self.min_change is not None else d > 0
+        n = int(ok.sum())
+        mean = float(d.mean()) if n else None
+        ci = paired_t_interval(d, self.level) if n >= 2 else None
+        q = float(reached.sum())
+        se = math.sqrt(q * (1 - q / n)) if n else None
+        return self._result(df, quantity=q, n=n, missing=int((~ok).sum()),
+                            share=q / n if n else None, mean_change=mean, ci=ci, se=se,
+                            level=self.level)
+
+
+@attrs.frozen
+class Threshold(_Calculator):
+    """Units at or beyond a target level of an indicator.
+
+    Parameters
+    ----------
+    column : str
+        Indicator column (numeric or boolean).
+    at_least, at_most : float, optional
+        Bounds that count (at least one of them).
+    level : float, default 0.95
+        Confidence level of the Wilson interval of the share.
+    where, by, data
+        As in :class:`Count`.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"employed": [1, 0, 1, 1, None]})
+    >>> r = Threshold(column="employed", at_least=1).compute(df)
+    >>> r.quantity, r.n, r.missing, r.share
+    (3.0, 4, 1, 0.75)
+    """
+
+    name: ClassVar[str] = "threshold"
+    stage: ClassVar[str] = "outcome"
+    column: str
+    at_least: float | None = None
+    at_most: float | None = None
+    level: float = 0.95
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_by)
+    data: str | None = None
+
+    def _check(self, c: Checker) -> None:
+        c.text(self.column, "column", empty=False)
+        if self.at_least is None and self.at_most is None:
+            c.add("at_least", "missing", "give at_least, at_most or both")
+        for k in ("at_least", "at_most"):
+            v = getattr(self, k)
+            if v is not None:
+                c.number(v, k)
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        return ((("column",), self.column),)
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        s = self._numeric(df[self.column], "column")
+        ok = s.notna()
+        v = s[ok]
+        hit = pd.Series(True, index=v.index)
+        if self.at_least is not None:
+            hit &= v >= self.at_least
+        if self.at_most is not None:
+            hit &= v <= self.at_most
+        n = int(ok.sum())
+        k = float(hit.sum())
+        return _share_result(self, df, k, n, int((~ok).sum()))
+
+
+def _share_result(calc: Any, df: pd.DataFrame, k: float, n: int, missing: int) -> MeasureResult:
+    share = k / n if n else None
+    ci = wilson_interval(k, n, calc.level) if n else None
+    se = math.sqrt(n * (k / n) * (1 - k / n)) if n else None
+    return calc._result(df, quantity=k, n=n, missing=missing, share=share, ci=ci, se=se,
+                        level=calc.level)
+
+
+@attrs.frozen
+class Proportion(_Calculator):
+    """Units whose column takes one of ``values`` (e.g. a yes/no answer).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"answer": ["yes", "no", "yes", None]})
+    >>> r = Proportion(column="answer", values=["yes"]).compute(df)
+    >>> r.quantity, r.n, r.missing
+    (2.0, 3, 1)
+    """
+
+    name: ClassVar[str] = "proportion"
+    stage: ClassVar[str] = "outcome"
+    column: str
+    values: tuple[Any, ...] = attrs.field(default=(True,), converter=tuple)
+    level: float = 0.95
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_by)
+    data: str | None = None
+
+    def _check(self, c: Checker) -> None:
+        c.text(self.column, "column", empty=False)
+        if not self.values:
+            c.add("values", "empty", "give at least one value that counts")
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        return ((("column",), self.column),)
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        s = df[self.column]
+        ok = s.notna()
+        k = float(s[ok].isin(list(self.values)).sum())
+        return _share_result(self, df, k, int(ok.sum()), int((~ok).sum()))
+
+
+@attrs.frozen
+class DistanceTravelled(_Calculator):
+    """Movement on ordinal scales (e.g. a 1-10 outcomes star), per domain.
+
+    Columns are named ``{domain}{separator}{baseline}`` and
+    ``{domain}{separator}{followup}``. A unit is usable when every domain has
+    both measurements; its distance is its mean change over the domains. The
+    quantity is the number of usable units whose distance reaches
+    ``min_change``; ``result.by`` holds the per-domain table (``domain``, ``n``,
+    ``missing``, ``mean_change``, ``share_improved``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"work_t0": [2, 5, 3], "work_t1": [5, 5, 6],
+    ...                    "money_t0": [4, 4, None], "money_t1": [6, 3, 5]})
+    >>> r = DistanceTravelled(domains=["work", "money"]).compute(df)
+    >>> r.quantity, r.n, r.missing, r.mean_change
+    (1.0, 2, 1, 1.25)
+    """
+
+    name: ClassVar[str] = "distance_travelled"
+    stage: ClassVar[str] = "outcome"
+    domains: tuple[str, ...] = attrs.field(converter=tuple)
+    baseline: str = "t0"
+    followup: str = "t1"
+    separator: str = "_"
+    scale: tuple[float, float] = attrs.field(default=(1.0, 10.0), converter=tuple)
+    min_change: float = 1.0
+    level: float = 0.95
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    data: str | None = None
+
+    def _check(self, c: Checker) -> None:
+        if not self.domains:
+            c.add("domains", "empty", "give at least one domain")
+        for i, d in enumerate(self.domains):
+            c.text(d, ("domains", i), empty=False)
+        if len(self.scale) != 2 or not all(is_number(x) for x in self.scale) or \
+                self.scale[0] >= self.scale[1]:
+            c.add("scale", "invalid", f"scale must be [low, high] with low < high, got "
+                  f"{self.scale!r}")
+        c.number(self.min_change, "min_change", low=0.0)
+
+    def _col(self, domain: str, when: str) -> str:
+        return f"{domain}{self.separator}{when}"
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        return [(("domains", i), self._col(d, w)) for i, d in enumerate(self.domains)
+                for w in (self.baseline, self.followup)]
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        lo, hi = self.scale
+        changes = []
+        usable = pd.Series(True, index=df.index)
+        per_domain = []
+        for d in self.domains:
+            y0 = self._numeric(df[self._col(d, self.baseline)], "domains")
+            y1 = self._numeric(df[self._col(d, self.followup)], "domains")
+            for s in (y0, y1):
+                out = s.notna() & ((s < lo) | (s > hi))
+                if out.any():
+                    raise ValidationError(
+                        f"{int(out.sum())} values of {s.name!r} lie outside the scale "
+                        f"[{lo:g}, {hi:g}]", path=("scale",), code="out_of_range")
+            ok = y0.notna() & y1.notna()
+            usable &= ok
+            ch = y1 - y0
+            changes.append(ch)
+            dv = ch[ok]
+            per_domain.append({"domain": d, "n": int(ok.sum()), "missing": int((~ok).sum()),
+                               "mean_change": float(dv.mean()) if len(dv) else 0.0,
+                               "share_improved": float((dv >= self.min_change).mean())
+                               if len(dv) else 0.0})
+        dist = pd.concat(changes, axis=1)[usable].mean(axis=1).to_numpy()
+        n = int(usable.sum())
+        q = float((dist >= self.min_change).sum())
+        ci = paired_t_interval(dist, self.level) if n >= 2 else None
+        se = math.sqrt(q * (1 - q / n)) if n else None
+        res = self._result(df, quantity=q, n=n, missing=int((~usable).sum()),
+                           share=q / n if n else None,
+                           mean_change=float(dist.mean()) if n else None, ci=ci, se=se,
+                           level=self.level)
+        return attrs.evolve(res, by=pd.DataFrame(per_domain))

@@ -1,0 +1,168 @@
+"""Calculator registries: built-ins plus plugins found through entry points.
+
+Each stage of the flow (``output``, ``outcome``, ``attribution``,
+``valuation``) has an immutable :class:`Registry` of built-in calculators and
+discovers third-party ones through the entry-point group ``impactkit.<stage>``.
+A plugin package declares, in its ``pyproject.toml``::
+
+    [project.entry-points."impactkit.outcome"]
+    wellbeing_scale = "my_package:WellbeingScale"
+
+and model files can then name ``{"calculator": "wellbeing_scale", ...}``.
+There is no global registration: to add a calculator in-process, build a new
+registry with :meth:`Registry.with_builtin` and pass it where a registry is
+accepted.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from importlib.metadata import EntryPoint, entry_points
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from impactkit.errors import CalculatorNotFoundError, ImpactkitWarning, ValidationError
+
+__all__ = ["STAGES", "Registry", "default_registry", "get", "names"]
+
+STAGES: tuple[str, ...] = ("output", "outcome", "attribution", "valuation")
+"""The stages of the flow that take calculators."""
+
+
+def _frozen_map(m: Mapping[str, Callable[..., Any]]) -> Mapping[str, Callable[..., Any]]:
+    return MappingProxyType(dict(m))
+
+
+@attrs.frozen
+class Registry:
+    """Built-in calculators of one stage plus those of an entry-point group.
+
+    Parameters
+    ----------
+    group : str
+        Entry-point group, e.g. ``"impactkit.outcome"``.
+    builtins : mapping of str to callable
+        Name to class (or factory) of the built-in calculators.
+    """
+
+    group: str
+    builtins: Mapping[str, Callable[..., Any]] = attrs.field(converter=_frozen_map)
+
+    def _entry_points(self) -> dict[str, EntryPoint]:
+        return {ep.name: ep for ep in entry_points(group=self.group)}
+
+    def names(self) -> list[str]:
+        """Built-in and plugin names, sorted; plugins that fail to load are warned about."""
+        out = set(self.builtins)
+        for name, ep in self._entry_points().items():
+            if name in self.builtins:
+                continue
+            try:
+                ep.load()
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break listing
+                warnings.warn(f"plugin {ep.value!r} ({self.group}: {name}) failed to load: "
+                              f"{exc}", ImpactkitWarning, stacklevel=2)
+                continue
+            out.add(name)
+        return sorted(out)
+
+    def get(self, name: str) -> Callable[..., Any]:
+        """The calculator class registered as ``name``.
+
+        Raises
+        ------
+        CalculatorNotFoundError
+            Unknown name (the message lists the available ones), or a plugin
+            that fails to load (chained from the original error).
+        """
+        if name in self.builtins:
+            return self.builtins[name]
+        eps = self._entry_points()
+        if name not in eps:
+            raise CalculatorNotFoundError(
+                f"no {self.group} calculator {name!r}; available: "
+                f"{', '.join(self.names()) or 'none'}")
+        try:
+            obj: Callable[..., Any] = eps[name].load()
+        except Exception as exc:  # noqa: BLE001 - reported with its cause
+            raise CalculatorNotFoundError(
+                f"{self.group} calculator {name!r} failed to load from "
+                f"{eps[name].value!r}: {exc}") from exc
+        return obj
+
+    def with_builtin(self, name: str, factory: Callable[..., Any]) -> Registry:
+        """A new registry with one more built-in (this one is unchanged)."""
+        return attrs.evolve(self, builtins={**self.builtins, name: factory})
+
+    def build(self, spec: Mapping[str, Any]) -> Any:
+        """Build a calculator from its file form ``{"calculator": name, ...}``."""
+        if not isinstance(spec, Mapping) or "calculator" not in spec:
+            raise ValidationError("a calculator spec is a mapping with a 'calculator' key",
+                                  path=("calculator",), code="missing")
+        name = spec["calculator"]
+        if not isinstance(name, str):
+            raise ValidationError(f"calculator name must be text, got {name!r}",
+                                  path=("calculator",), code="type")
+        try:
+            cls = self.get(name)
+        except CalculatorNotFoundError as exc:
+            raise ValidationError(str(exc), path=("calculator",),
+                                  code="unknown_calculator") from exc
+        params = {k: v for k, v in spec.items() if k != "calculator"}
+        from_dict = getattr(cls, "from_dict", None)
+        try:
+            return from_dict(params) if callable(from_dict) else cls(**params)
+        except TypeError as exc:
+            raise ValidationError(f"{name}: {exc}", code="invalid") from exc
+
+
+def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
+    from impactkit.measure._calculators import (
+        Count,
+        DistanceTravelled,
+        PrePost,
+        Proportion,
+        Sum,
+        Threshold,
+    )
+    from impactkit.valuation import FinancialProxy
+
+    out: dict[str, dict[str, Callable[..., Any]]] = {
+        "output": {c.name: c for c in (Count, Sum)},
+        "outcome": {c.name: c for c in (PrePost, Threshold, Proportion, DistanceTravelled,
+                                        Count, Sum)},
+        "attribution": {},
+        "valuation": {"financial_proxy": FinancialProxy},
+    }
+    try:
+        from impactkit.attribution import ESTIMATORS
+    except ImportError:  # pragma: no cover - attribution lands separately
+        ESTIMATORS = {}
+    out["attribution"].update(ESTIMATORS)
+    return out
+
+
+def default_registry(stage: str) -> Registry:
+    """The registry of a stage: impactkit's built-ins plus installed plugins."""
+    if stage not in STAGES:
+        raise CalculatorNotFoundError(f"no stage {stage!r}; stages: {', '.join(STAGES)}")
+    return Registry(f"impactkit.{stage}", _builtins()[stage])
+
+
+def names(stage: str) -> list[str]:
+    """Names of the built-in and plugin calculators of ``stage``.
+
+    Examples
+    --------
+    >>> "threshold" in names("outcome")
+    True
+    """
+    return default_registry(stage).names()
+
+
+def get(stage: str, name: str) -> Callable[..., Any]:
+    """The calculator class named ``name`` in ``stage``."""
+    return default_registry(stage).get(name)
