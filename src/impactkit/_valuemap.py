@@ -200,23 +200,38 @@ class ValueMap:
         args = [f[k] for k in ROW_FIELDS]
         pv_rows = None
         if rows:
-            pv_rows = kernel.present_values(*args, start=self.start, linear=self.linear,
-                                            rate=rate_arg, cumulative=cum, t0=self.t0)
+            pv_rows = kernel.present_values(
+                *args,
+                start=self.start,
+                linear=self.linear,
+                rate=rate_arg,
+                cumulative=cum,
+                t0=self.t0,
+            )
             pv = pv_rows.sum(axis=1)
         else:
-            pv = kernel.present_values(*args, start=self.start, linear=self.linear,
-                                       rate=rate_arg, cumulative=cum, t0=self.t0, reduce=True)
-        inputs = kernel.input_present_value(f["amount"], self.input_years, rate=rate_arg,
-                                            cumulative=cum, t0=self.t0)
+            pv = kernel.present_values(
+                *args,
+                start=self.start,
+                linear=self.linear,
+                rate=rate_arg,
+                cumulative=cum,
+                t0=self.t0,
+                reduce=True,
+            )
+        inputs = kernel.input_present_value(
+            f["amount"], self.input_years, rate=rate_arg, cumulative=cum, t0=self.t0
+        )
         s = max(pv.shape[0], inputs.shape[0])
-        return KernelOutput(np.broadcast_to(pv, (s,)).copy(),
-                            np.broadcast_to(inputs, (s,)).copy(), pv_rows)
+        return KernelOutput(
+            np.broadcast_to(pv, (s,)).copy(), np.broadcast_to(inputs, (s,)).copy(), pv_rows
+        )
 
     def year_values(self) -> FloatArray:
         """Undiscounted value of every row by year at central values, ``(rows, years)``."""
         f = self.fields(np.zeros(0, dtype=np.int64), np.zeros((1, 0)))
-        return kernel.year_values(*[f[k] for k in ROW_FIELDS], start=self.start,
-                                  linear=self.linear)[0]
+        out = kernel.year_values(*[f[k] for k in ROW_FIELDS], start=self.start, linear=self.linear)
+        return np.asarray(out[0], dtype=float)
 
     def discount_factors(self, years: npt.NDArray[np.int64], *, benefits: bool) -> FloatArray:
         """Discount factors at the central rate for benefit years (or input years)."""
@@ -232,8 +247,13 @@ def compile_model(model: ImpactModel) -> ValueMap:
     params: list[Parameter] = []
     kind_lists: dict[str, list[int]] = {k: [] for k in (*ROW_FIELDS, "amount", "rate")}
 
-    def add(path: tuple[PathElement, ...], kind: str, index: int, value: float | Distribution,
-            scale: float = 1.0) -> None:
+    def add(
+        path: tuple[PathElement, ...],
+        kind: str,
+        index: int,
+        value: float | Distribution,
+        scale: float = 1.0,
+    ) -> None:
         lo, hi = _RANGES[kind]
         if kind == "proxy":
             c = central(value)
@@ -241,18 +261,30 @@ def compile_model(model: ImpactModel) -> ValueMap:
         kind_lists[kind].append(len(params))
         params.append(Parameter(path, kind, index, value, scale, lo, hi))
 
-    unbound = [k for k, ov in enumerate(model.outcomes)
-               if callable(getattr(ov.quantity, "compute", None))]
+    unbound = [
+        k for k, ov in enumerate(model.outcomes) if callable(getattr(ov.quantity, "compute", None))
+    ]
     if unbound:
-        raise ValidationError([
-            Problem(("outcomes", k, "quantity"), "unbound_calculator",
-                    "quantity is a measurement calculator: evaluate with data={...}")
-            for k in unbound])
+        raise ValidationError(
+            [
+                Problem(
+                    ("outcomes", k, "quantity"),
+                    "unbound_calculator",
+                    "quantity is a measurement calculator: evaluate with data={...}",
+                )
+                for k in unbound
+            ]
+        )
     for k, ov in enumerate(model.outcomes):
         for field in ROW_FIELDS:
             if field == "proxy":
-                add(("outcomes", k, "proxy", "value"), "proxy", k, ov.proxy.value,
-                    model.proxy_factor(k))
+                add(
+                    ("outcomes", k, "proxy", "value"),
+                    "proxy",
+                    k,
+                    ov.proxy.value,
+                    model.proxy_factor(k),
+                )
             else:
                 add(("outcomes", k, field), field, k, getattr(ov, field))
     for m, inp in enumerate(model.inputs):
@@ -262,8 +294,9 @@ def compile_model(model: ImpactModel) -> ValueMap:
         add(("discount", "rate"), "rate", 0, model.discount.rate)
     else:
         schedule = model.discount
-    kind_index = {k: np.array(v, dtype=np.int64) for k, v in kind_lists.items()
-                  if v or k != "rate"}
+    kind_index = {
+        k: np.array(v, dtype=np.int64) for k, v in kind_lists.items() if v or k != "rate"
+    }
     return ValueMap(
         params=tuple(params),
         n_rows=len(model.outcomes),

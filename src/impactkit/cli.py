@@ -89,8 +89,13 @@ def _sroi_payload(model: Any, mc_n: int | None, seed: int | None) -> dict[str, A
         lo, hi = mc.interval(0.90)
         p = mc.percentiles((5, 50, 95))
         payload["monte_carlo"] = {
-            "n": mc.n, "seed": seed, "mean_ratio": mc.mean(), "p5": float(p[5]),
-            "p50": float(p[50]), "p95": float(p[95]), "interval_90": [lo, hi],
+            "n": mc.n,
+            "seed": seed,
+            "mean_ratio": mc.mean(),
+            "p5": float(p[5]),
+            "p50": float(p[50]),
+            "p95": float(p[95]),
+            "interval_90": [lo, hi],
             "probability_ratio_above_1": mc.probability_ratio_above(1.0),
         }
     return payload
@@ -126,24 +131,26 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         for k, v in res.summary().lines:
             print(f"| {k} | {v} |")
         print()
-        print(res.by_stakeholder.to_markdown(index=False) if _has_tabulate()
-              else res.by_stakeholder.to_string(index=False))
+        print(_markdown_table(res.by_stakeholder))
     else:
         print(res.summary())
     if "monte_carlo" in payload:
         mcp = payload["monte_carlo"]
-        print(f"\nMonte Carlo ({mcp['n']:,} draws): 90% interval "
-              f"{mcp['interval_90'][0]:.2f} - {mcp['interval_90'][1]:.2f}, "
-              f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}")
+        print(
+            f"\nMonte Carlo ({mcp['n']:,} draws): 90% interval "
+            f"{mcp['interval_90'][0]:.2f} - {mcp['interval_90'][1]:.2f}, "
+            f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
+        )
     return 0
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+def _markdown_table(df: Any) -> str:
+    cols = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        cells = [f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -162,33 +169,48 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"impactkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check a model file and list every problem",
-                       description="Check a model file; exit 1 listing every problem.")
+    p = sub.add_parser(
+        "validate",
+        help="check a model file and list every problem",
+        description="Check a model file; exit 1 listing every problem.",
+    )
     p.add_argument("file", help="model file (.json, .yaml, .yml)")
     p.add_argument("--quiet", action="store_true", help="show errors only, not warnings")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("toc", help="print the theory of change of a model file",
-                       description="Print the theory of change as Mermaid, DOT, GraphML or JSON.")
+    p = sub.add_parser(
+        "toc",
+        help="print the theory of change of a model file",
+        description="Print the theory of change as Mermaid, DOT, GraphML or JSON.",
+    )
     p.add_argument("file", help="model file")
     p.add_argument("--format", choices=("mermaid", "dot", "graphml", "json"), default="mermaid")
     p.set_defaults(func=_cmd_toc)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of model files",
-                       description="Print the JSON Schema of model files.")
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of model files",
+        description="Print the JSON Schema of model files.",
+    )
     p.set_defaults(func=_cmd_schema)
 
-    p = sub.add_parser("sroi", help="evaluate the SROI of a model file",
-                       description="Evaluate the SROI, optionally with a Monte Carlo interval.")
+    p = sub.add_parser(
+        "sroi",
+        help="evaluate the SROI of a model file",
+        description="Evaluate the SROI, optionally with a Monte Carlo interval.",
+    )
     p.add_argument("file", help="model file")
     p.add_argument("--mc", type=int, default=None, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     p.set_defaults(func=_cmd_sroi)
 
-    p = sub.add_parser("demo", help="run the embedded example",
-                       description="Run the embedded example: theory of change, measured "
-                       "quantities, SROI and a Monte Carlo interval.")
+    p = sub.add_parser(
+        "demo",
+        help="run the embedded example",
+        description="Run the embedded example: theory of change, measured "
+        "quantities, SROI and a Monte Carlo interval.",
+    )
     p.add_argument("--mc", type=int, default=10_000, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed")
     p.set_defaults(func=_cmd_demo)

@@ -51,8 +51,9 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
-from impactkit._validation import Checker
+from impactkit._validation import Checker, is_number
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.typing import FloatArray
 
@@ -73,7 +74,20 @@ __all__ = [
 
 
 def _number(x: Any) -> float | Distribution:
-    return x if isinstance(x, Distribution) else float(x)
+    return float(x) if is_number(x) else x
+
+
+def _bands(b: Any) -> Any:
+    try:
+        return tuple(
+            (
+                int(y) if is_number(y) and float(y).is_integer() else y,
+                float(r) if is_number(r) else r,
+            )
+            for y, r in b
+        )
+    except (TypeError, ValueError):
+        return b
 
 
 @attrs.frozen
@@ -108,7 +122,7 @@ class Constant:
         """The rate used by point evaluation."""
         return central(self.rate)
 
-    def factors(self, periods: Sequence[int] | FloatArray) -> FloatArray:
+    def factors(self, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
         """Discount factors :math:`(1 + r)^{-t}` at the central rate."""
         t = np.asarray(periods, dtype=float)
         return np.asarray((1.0 + self.central_rate) ** -t, dtype=float)
@@ -144,20 +158,23 @@ class Schedule:
     [0.3563, 0.3459, 0.0942, 0.0919, 0.0508]
     """
 
-    bands: tuple[tuple[int, float], ...] = attrs.field(
-        converter=lambda b: tuple((int(y), float(r)) for y, r in b)
-    )
+    bands: tuple[tuple[int, float], ...] = attrs.field(converter=_bands)
     name: str = ""
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        if not self.bands:
-            c.add("bands", "empty", "a schedule needs at least one band")
+        if not isinstance(self.bands, tuple) or not self.bands:
+            c.add("bands", "empty", "a schedule needs at least one [first_year, rate] band")
+            c.raise_if_errors()
         prev = -1
         for i, (year, rate) in enumerate(self.bands):
+            if not c.number(year, ("bands", i, 0), low=0, integer=True):
+                continue
             c.number(rate, ("bands", i, 1), low=-1.0, low_open=True)
             if i == 0 and year not in (0, 1):
-                c.add(("bands", 0, 0), "out_of_range", f"first band must start at 0 or 1, got {year}")
+                c.add(
+                    ("bands", 0, 0), "out_of_range", f"first band must start at 0 or 1, got {year}"
+                )
             if year <= prev:
                 c.add(("bands", i, 0), "order", "band start years must increase")
             prev = year
@@ -180,7 +197,7 @@ class Schedule:
         out[1:] = np.exp(-np.cumsum(np.log1p(r[1:])))
         return out
 
-    def factors(self, periods: Sequence[int] | FloatArray) -> FloatArray:
+    def factors(self, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
         """Discount factors at whole-year ``periods``."""
         t = np.asarray(periods, dtype=np.int64)
         if t.size == 0:
@@ -203,7 +220,7 @@ Discount = Constant | Schedule
 """Any discount object a model accepts."""
 
 
-def factors(discount: Discount, periods: Sequence[int] | FloatArray) -> FloatArray:
+def factors(discount: Discount, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
     """Discount factors of ``discount`` at whole-year ``periods``."""
     return discount.factors(periods)
 

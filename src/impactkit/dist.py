@@ -36,13 +36,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import attrs
 import numpy as np
 from scipy import special
 
-from impactkit._validation import Checker
+from impactkit._validation import Checker, is_number
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray
 
@@ -63,11 +63,12 @@ __all__ = [
 
 
 def _f(x: Any) -> float:
-    return float(x)
+    # leave non-numbers as they are: the validator reports them with their path
+    return float(x) if is_number(x) else x
 
 
 def _opt_f(x: Any) -> float | None:
-    return None if x is None else float(x)
+    return None if x is None else _f(x)
 
 
 class Distribution:
@@ -553,10 +554,16 @@ class Beta(Distribution):
             return
         m, s = self._unit()
         if not 0.0 < m < 1.0:
-            c.add("mean", "out_of_range", f"mean must lie strictly inside ({self.low}, {self.high})")
+            c.add(
+                "mean", "out_of_range", f"mean must lie strictly inside ({self.low}, {self.high})"
+            )
         elif s * s >= m * (1 - m):
-            c.add("sd", "out_of_range", f"sd too large for a Beta with this mean: need sd^2 < "
-                  f"{(self.high - self.low) ** 2 * m * (1 - m):.6g}, got {self.sd**2:.6g}")
+            c.add(
+                "sd",
+                "out_of_range",
+                f"sd too large for a Beta with this mean: need sd^2 < "
+                f"{(self.high - self.low) ** 2 * m * (1 - m):.6g}, got {self.sd**2:.6g}",
+            )
 
     def _unit(self) -> tuple[float, float]:
         w = self.high - self.low
@@ -644,10 +651,9 @@ def from_dict(data: Any) -> Distribution:
             path=("dist",),
             code="unknown_distribution",
         )
-    fields = {a.alias for a in attrs.fields(cls)}  # type: ignore[arg-type]
-    required = {
-        a.alias for a in attrs.fields(cls) if a.default is attrs.NOTHING  # type: ignore[arg-type]
-    }
+    cls_fields = attrs.fields(cast(Any, cls))
+    fields = {a.alias for a in cls_fields}
+    required = {a.alias for a in cls_fields if a.default is attrs.NOTHING}
     kwargs = {k: v for k, v in data.items() if k != "dist"}
     for k in kwargs:
         if k not in fields:
@@ -686,9 +692,15 @@ def problems_in_number(
         bad_low = low is not None and (lo < low or (low_open and lo == low))
         bad_high = high is not None and hi > high
         if bad_low or bad_high:
-            rng = f"[{'-inf' if low is None else f'{low:g}'}, {'inf' if high is None else f'{high:g}'}]"
-            c.add(path, "support", f"{value.name} distribution with support [{lo:g}, {hi:g}] "
-                  f"leaves the admissible range {rng}; truncate or bound it")
+            lo_txt = "-inf" if low is None else f"{low:g}"
+            hi_txt = "inf" if high is None else f"{high:g}"
+            rng = f"[{lo_txt}, {hi_txt}]"
+            c.add(
+                path,
+                "support",
+                f"{value.name} distribution with support [{lo:g}, {hi:g}] "
+                f"leaves the admissible range {rng}; truncate or bound it",
+            )
     else:
         c.number(value, path, low=low, high=high, low_open=low_open, integer=integer)
     return c.problems

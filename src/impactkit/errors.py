@@ -71,6 +71,10 @@ def format_path(path: Sequence[PathElement]) -> str:
     return "".join(out) if out else "$"
 
 
+def _path(p: Iterable[PathElement]) -> tuple[PathElement, ...]:
+    return tuple(p)
+
+
 @attrs.frozen
 class Problem:
     """One problem found while validating a model, a file or a theory of change.
@@ -88,7 +92,7 @@ class Problem:
         are reported but do not.
     """
 
-    path: tuple[PathElement, ...] = attrs.field(converter=tuple)
+    path: tuple[PathElement, ...] = attrs.field(converter=_path)
     code: str
     message: str
     severity: Severity = "error"

@@ -77,8 +77,10 @@ def impact(
     """
     return _product(
         [np.asarray(quantity, dtype=float), np.asarray(proxy, dtype=float)]
-        + [1.0 - np.asarray(h, dtype=float) for h in
-           (deadweight, displacement, attribution, leakage)]
+        + [
+            1.0 - np.asarray(h, dtype=float)
+            for h in (deadweight, displacement, attribution, leakage)
+        ]
     )
 
 
@@ -245,9 +247,14 @@ def present_values(
     107633.35
     """
     prof = profile(drop_off, duration, start, linear, rate=rate, cumulative=cumulative, t0=t0)
-    factors = [np.asarray(quantity, dtype=float), np.asarray(proxy, dtype=float)] + [
-        1.0 - np.asarray(h, dtype=float) for h in (deadweight, displacement, attribution, leakage)
-    ] + [prof]
+    factors = (
+        [np.asarray(quantity, dtype=float), np.asarray(proxy, dtype=float)]
+        + [
+            1.0 - np.asarray(h, dtype=float)
+            for h in (deadweight, displacement, attribution, leakage)
+        ]
+        + [prof]
+    )
     if not reduce:
         return _product(factors)
     small = [f for f in factors if f.ndim < 2 or f.shape[0] == 1]

@@ -42,7 +42,12 @@ EVIDENCE_GRADES: tuple[str, ...] = (
 
 HAIRCUTS: tuple[str, ...] = ("deadweight", "displacement", "attribution", "leakage")
 NOTE_FIELDS: tuple[str, ...] = (
-    "quantity", "proxy", "duration", "start_year", *HAIRCUTS, "drop_off",
+    "quantity",
+    "proxy",
+    "duration",
+    "start_year",
+    *HAIRCUTS,
+    "drop_off",
 )
 MAX_DURATION = 300
 
@@ -175,8 +180,9 @@ class OutcomeValuation:
 
     outcome: str = attrs.field(kw_only=True)
     stakeholder: str = attrs.field(kw_only=True)
-    quantity: float | Distribution | MeasureCalculator = attrs.field(kw_only=True,
-                                                                     converter=_number)
+    quantity: float | Distribution | MeasureCalculator = attrs.field(
+        kw_only=True, converter=_number
+    )
     proxy: FinancialProxy = attrs.field(kw_only=True, converter=_proxy)
     duration: float | Distribution = attrs.field(default=1.0, kw_only=True, converter=_number)
     start_year: int = attrs.field(default=1, kw_only=True)
@@ -199,12 +205,22 @@ class OutcomeValuation:
             c.extend(problems_in_number(self.quantity, ("quantity",), low=0.0))
         if not isinstance(self.proxy, FinancialProxy):
             c.add("proxy", "type", f"expected a FinancialProxy or a number, got {self.proxy!r}")
-        c.extend(problems_in_number(self.duration, ("duration",), low=0.0, high=MAX_DURATION,
-                                    integer=not isinstance(self.duration, Distribution)))
+        c.extend(
+            problems_in_number(
+                self.duration,
+                ("duration",),
+                low=0.0,
+                high=MAX_DURATION,
+                integer=not isinstance(self.duration, Distribution),
+            )
+        )
         if not (is_number(self.start_year) and self.start_year in (1, 2)):
-            c.add("start_year", "invalid_choice",
-                  f"must be 1 (during the activity) or 2 (the period after), got "
-                  f"{self.start_year!r}")
+            c.add(
+                "start_year",
+                "invalid_choice",
+                f"must be 1 (during the activity) or 2 (the period after), got "
+                f"{self.start_year!r}",
+            )
         for h in (*HAIRCUTS, "drop_off"):
             c.extend(problems_in_number(getattr(self, h), (h,), low=0.0, high=1.0))
         c.choice(self.drop_off_method, "drop_off_method", ("compound", "linear"))
@@ -217,8 +233,11 @@ class OutcomeValuation:
                 continue
             for k, v in notes.items():
                 if k not in NOTE_FIELDS:
-                    c.add((name, str(k)), "unknown_key",
-                          f"notes are keyed by field: {', '.join(NOTE_FIELDS)}")
+                    c.add(
+                        (name, str(k)),
+                        "unknown_key",
+                        f"notes are keyed by field: {', '.join(NOTE_FIELDS)}",
+                    )
                 elif allowed is not None:
                     c.choice(v, (name, k), allowed)
                 else:
@@ -234,6 +253,14 @@ class OutcomeValuation:
         if _is_calculator(self.quantity):
             fields = fields[1:]
         return any(isinstance(x, Distribution) for x in [*fields, self.proxy.value])
+
+
+def _inputs(x: Iterable[Input]) -> tuple[Input, ...]:
+    return tuple(x)
+
+
+def _outcomes(x: Iterable[OutcomeValuation]) -> tuple[OutcomeValuation, ...]:
+    return tuple(x)
 
 
 def _copy_toc(t: Any) -> Any:
@@ -305,8 +332,8 @@ class ImpactModel:
     base_year: int | None = None
     discount: Discount = attrs.field(factory=lambda: Constant(0.035), converter=_discount)
     toc: TheoryOfChange | None = attrs.field(default=None, converter=_copy_toc)
-    inputs: tuple[Input, ...] = attrs.field(default=(), converter=tuple)
-    outcomes: tuple[OutcomeValuation, ...] = attrs.field(default=(), converter=tuple)
+    inputs: tuple[Input, ...] = attrs.field(default=(), converter=_inputs)
+    outcomes: tuple[OutcomeValuation, ...] = attrs.field(default=(), converter=_outcomes)
     price_index: PriceIndex | None = attrs.field(default=None, converter=_price_index)
     first_flow_at: Literal["t1", "t0"] = "t1"
     mode: Literal["forecast", "evaluative"] = "forecast"
@@ -328,8 +355,11 @@ class ImpactModel:
                 c.add(("inputs", i), "type", f"expected an Input, got {type(inp).__name__}")
         for i, ov in enumerate(self.outcomes):
             if not isinstance(ov, OutcomeValuation):
-                c.add(("outcomes", i), "type",
-                      f"expected an OutcomeValuation, got {type(ov).__name__}")
+                c.add(
+                    ("outcomes", i),
+                    "type",
+                    f"expected an OutcomeValuation, got {type(ov).__name__}",
+                )
             else:
                 self._check_proxy(c, i, ov.proxy)
         c.choice(self.first_flow_at, "first_flow_at", ("t1", "t0"))
@@ -344,23 +374,32 @@ class ImpactModel:
     def _check_proxy(self, c: Checker, i: int, p: FinancialProxy) -> None:
         path = ("outcomes", i, "proxy")
         if p.currency is not None and p.currency != self.currency:
-            c.add((*path, "currency"), "currency_mismatch",
-                  f"proxy is in {p.currency} but the model is in {self.currency}; convert it "
-                  "explicitly (impactkit never converts currencies silently)")
+            c.add(
+                (*path, "currency"),
+                "currency_mismatch",
+                f"proxy is in {p.currency} but the model is in {self.currency}; convert it "
+                "explicitly (impactkit never converts currencies silently)",
+            )
         if p.year is None:
             return
         if self.base_year is None:
             return
         if p.year != self.base_year:
             if self.price_index is None:
-                c.add((*path, "year"), "price_year",
-                      f"proxy is in {p.year} prices but the model's base year is "
-                      f"{self.base_year}; give the model a price_index")
+                c.add(
+                    (*path, "year"),
+                    "price_year",
+                    f"proxy is in {p.year} prices but the model's base year is "
+                    f"{self.base_year}; give the model a price_index",
+                )
             elif isinstance(self.price_index, PriceIndex):
                 for y in (p.year, self.base_year):
                     if y not in self.price_index.values:
-                        c.add((*path, "year"), "price_year",
-                              f"price index {self.price_index.name!r} has no value for {y}")
+                        c.add(
+                            (*path, "year"),
+                            "price_year",
+                            f"price index {self.price_index.name!r} has no value for {y}",
+                        )
 
     def proxy_factor(self, i: int) -> float:
         """Multiplier that moves the proxy of row ``i`` to base-year prices."""
@@ -395,29 +434,49 @@ class ImpactModel:
             for i, ov in enumerate(self.outcomes):
                 path = ("outcomes", i)
                 if ov.outcome not in self.toc:
-                    c.add((*path, "outcome"), "unknown_node",
-                          f"outcome {ov.outcome!r} is not a node of the theory of change")
+                    c.add(
+                        (*path, "outcome"),
+                        "unknown_node",
+                        f"outcome {ov.outcome!r} is not a node of the theory of change",
+                    )
                 else:
                     node = self.toc.node(ov.outcome)
                     if node.kind not in ("outcome", "impact"):
-                        c.add((*path, "outcome"), "not_an_outcome",
-                              f"{ov.outcome!r} is a {node.kind}, not an outcome")
+                        c.add(
+                            (*path, "outcome"),
+                            "not_an_outcome",
+                            f"{ov.outcome!r} is a {node.kind}, not an outcome",
+                        )
                     if node.stakeholder is not None and node.stakeholder != ov.stakeholder:
-                        c.add((*path, "stakeholder"), "stakeholder_mismatch",
-                              f"the theory of change gives outcome {ov.outcome!r} to "
-                              f"{node.stakeholder!r}, not {ov.stakeholder!r}")
+                        c.add(
+                            (*path, "stakeholder"),
+                            "stakeholder_mismatch",
+                            f"the theory of change gives outcome {ov.outcome!r} to "
+                            f"{node.stakeholder!r}, not {ov.stakeholder!r}",
+                        )
                     if node.above_ceiling and ov.attribution == 0.0:
-                        c.add((*path, "attribution"), "attribution_above_ceiling",
-                              f"outcome {ov.outcome!r} is above the ceiling of accountability "
-                              "but claimed as fully attributable", "warning")
+                        c.add(
+                            (*path, "attribution"),
+                            "attribution_above_ceiling",
+                            f"outcome {ov.outcome!r} is above the ceiling of accountability "
+                            "but claimed as fully attributable",
+                            "warning",
+                        )
                 if ov.stakeholder not in known_sh:
-                    c.add((*path, "stakeholder"), "unknown_stakeholder",
-                          f"stakeholder {ov.stakeholder!r} is not in the theory of change")
+                    c.add(
+                        (*path, "stakeholder"),
+                        "unknown_stakeholder",
+                        f"stakeholder {ov.stakeholder!r} is not in the theory of change",
+                    )
         for i, ov in enumerate(self.outcomes):
             d = ov.duration
             if not isinstance(d, Distribution) and d > 10 and "duration" not in ov.evidence:
-                c.add(("outcomes", i, "duration"), "long_duration",
-                      f"duration of {d:g} years without stated evidence", "warning")
+                c.add(
+                    ("outcomes", i, "duration"),
+                    "long_duration",
+                    f"duration of {d:g} years without stated evidence",
+                    "warning",
+                )
         return sorted(c.problems, key=lambda p: p.severity != "error")
 
     def validate(self) -> None:
@@ -432,8 +491,10 @@ class ImpactModel:
         return (
             any(ov.has_uncertainty for ov in self.outcomes)
             or any(isinstance(i.amount, Distribution) for i in self.inputs)
-            or (isinstance(self.discount, Constant) and isinstance(self.discount.rate,
-                                                                   Distribution))
+            or (
+                isinstance(self.discount, Constant)
+                and isinstance(self.discount.rate, Distribution)
+            )
         )
 
     def evolve(self, **changes: Any) -> ImpactModel:

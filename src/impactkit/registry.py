@@ -16,6 +16,7 @@ accepted.
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Callable, Mapping
 from importlib.metadata import EntryPoint, entry_points
@@ -62,9 +63,12 @@ class Registry:
                 continue
             try:
                 ep.load()
-            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break listing
-                warnings.warn(f"plugin {ep.value!r} ({self.group}: {name}) failed to load: "
-                              f"{exc}", ImpactkitWarning, stacklevel=2)
+            except Exception as exc:
+                warnings.warn(
+                    f"plugin {ep.value!r} ({self.group}: {name}) failed to load: {exc}",
+                    ImpactkitWarning,
+                    stacklevel=2,
+                )
                 continue
             out.add(name)
         return sorted(out)
@@ -84,13 +88,14 @@ class Registry:
         if name not in eps:
             raise CalculatorNotFoundError(
                 f"no {self.group} calculator {name!r}; available: "
-                f"{', '.join(self.names()) or 'none'}")
+                f"{', '.join(self.names()) or 'none'}"
+            )
         try:
             obj: Callable[..., Any] = eps[name].load()
-        except Exception as exc:  # noqa: BLE001 - reported with its cause
+        except Exception as exc:
             raise CalculatorNotFoundError(
-                f"{self.group} calculator {name!r} failed to load from "
-                f"{eps[name].value!r}: {exc}") from exc
+                f"{self.group} calculator {name!r} failed to load from {eps[name].value!r}: {exc}"
+            ) from exc
         return obj
 
     def with_builtin(self, name: str, factory: Callable[..., Any]) -> Registry:
@@ -100,17 +105,22 @@ class Registry:
     def build(self, spec: Mapping[str, Any]) -> Any:
         """Build a calculator from its file form ``{"calculator": name, ...}``."""
         if not isinstance(spec, Mapping) or "calculator" not in spec:
-            raise ValidationError("a calculator spec is a mapping with a 'calculator' key",
-                                  path=("calculator",), code="missing")
+            raise ValidationError(
+                "a calculator spec is a mapping with a 'calculator' key",
+                path=("calculator",),
+                code="missing",
+            )
         name = spec["calculator"]
         if not isinstance(name, str):
-            raise ValidationError(f"calculator name must be text, got {name!r}",
-                                  path=("calculator",), code="type")
+            raise ValidationError(
+                f"calculator name must be text, got {name!r}", path=("calculator",), code="type"
+            )
         try:
             cls = self.get(name)
         except CalculatorNotFoundError as exc:
-            raise ValidationError(str(exc), path=("calculator",),
-                                  code="unknown_calculator") from exc
+            raise ValidationError(
+                str(exc), path=("calculator",), code="unknown_calculator"
+            ) from exc
         params = {k: v for k, v in spec.items() if k != "calculator"}
         from_dict = getattr(cls, "from_dict", None)
         try:
@@ -132,16 +142,17 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
 
     out: dict[str, dict[str, Callable[..., Any]]] = {
         "output": {c.name: c for c in (Count, Sum)},
-        "outcome": {c.name: c for c in (PrePost, Threshold, Proportion, DistanceTravelled,
-                                        Count, Sum)},
+        "outcome": {
+            c.name: c for c in (PrePost, Threshold, Proportion, DistanceTravelled, Count, Sum)
+        },
         "attribution": {},
         "valuation": {"financial_proxy": FinancialProxy},
     }
     try:
-        from impactkit.attribution import ESTIMATORS
+        attribution = importlib.import_module("impactkit.attribution")
     except ImportError:  # pragma: no cover - attribution lands separately
-        ESTIMATORS = {}
-    out["attribution"].update(ESTIMATORS)
+        attribution = None
+    out["attribution"].update(getattr(attribution, "ESTIMATORS", {}))
     return out
 
 

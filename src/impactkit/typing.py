@@ -44,5 +44,6 @@ class AttributionEstimator(Protocol):
 
     name: ClassVar[str]
 
-    def estimate(self, df: pd.DataFrame, *, outcome: str, treatment: str, **kwargs: Any) -> Any:
-        ...
+    def estimate(
+        self, df: pd.DataFrame, *, outcome: str, treatment: str, **kwargs: Any
+    ) -> Any: ...

@@ -46,8 +46,9 @@ def load_example(name: str = EXAMPLE) -> ImpactModel:
     if name != EXAMPLE:
         from impactkit.errors import ValidationError
 
-        raise ValidationError(f"no example {name!r}; available: {EXAMPLE}", path=("name",),
-                              code="unknown_example")
+        raise ValidationError(
+            f"no example {name!r}; available: {EXAMPLE}", path=("name",), code="unknown_example"
+        )
     text = (_files() / f"{name}.json").read_text(encoding="utf-8")
     return loads(text, "json")
 
@@ -88,28 +89,37 @@ def run_demo(n: int = 10_000, seed: int = 0) -> str:
         ]
         for o in toc.nodes_of_kind("outcome"):
             node = toc.node(o)
-            lines.append(f"  - {node.label} [{node.stakeholder}] <- "
-                         f"{', '.join(toc.contributing_activities(o))}")
+            lines.append(
+                f"  - {node.label} [{node.stakeholder}] <- "
+                f"{', '.join(toc.contributing_activities(o))}"
+            )
         lines.append("")
     sessions = Count(data="sessions").compute(data["sessions"])
     hours = Sum("hours", data="sessions").compute(data["sessions"])
     people = Count(unique="participant_id", data="sessions").compute(data["sessions"])
     res = sroi(model, data=data)
     lines += ["Outputs and measured quantities", "-------------------------------"]
-    rows = [("sessions delivered", sessions), ("hours of coaching", hours),
-            ("people coached", people)]
+    rows = [
+        ("sessions delivered", sessions),
+        ("hours of coaching", hours),
+        ("people coached", people),
+    ]
     rows += [(f"outcomes[{k}] {model.outcomes[k].outcome}", m) for k, m in res.measured.items()]
     width = max(len(r[0]) for r in rows)
     for label, m in rows:
-        lines.append(f"  {label.ljust(width)}  {m.quantity:10,.1f}   n={m.n:<5} "
-                     f"missing={m.missing}")
+        lines.append(
+            f"  {label.ljust(width)}  {m.quantity:10,.1f}   n={m.n:<5} missing={m.missing}"
+        )
     lines += ["", str(res.summary()), ""]
-    table = res.by_outcome[["outcome", "stakeholder", "quantity", "proxy_value", "impact",
-                            "present_value", "share"]]
+    table = res.by_outcome[
+        ["outcome", "stakeholder", "quantity", "proxy_value", "impact", "present_value", "share"]
+    ]
     lines += [table.to_string(index=False, float_format=lambda x: f"{x:,.2f}"), ""]
     mc = monte_carlo(model, n=n, seed=seed, data=data, sampling_uncertainty=True)
     lo, hi = mc.interval(0.90)
-    lines.append(f"Monte Carlo ({n:,} draws, seed {seed}, sampling uncertainty of measured "
-                 f"quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
-                 f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}")
+    lines.append(
+        f"Monte Carlo ({n:,} draws, seed {seed}, sampling uncertainty of measured "
+        f"quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
+        f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}"
+    )
     return "\n".join(lines)

@@ -18,7 +18,7 @@ import pandas as pd
 from impactkit import dist, io, measure
 from impactkit.discount import FRANCE_2021
 from impactkit.model import ImpactModel, Input, OutcomeValuation
-from impactkit.toc import Indicator, TheoryOfChange
+from impactkit.toc import Assumption, Indicator, TheoryOfChange
 from impactkit.valuation import FinancialProxy, PriceIndex, volunteer_time
 
 __all__ = ["build_data", "build_model", "main"]
@@ -49,28 +49,37 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     # hours of help given by the family carer per week
     has_carer = rng.random(n) < 0.75
     ch0 = np.where(has_carer, np.round(rng.gamma(4, 2.5, n), 1), np.nan)
-    ch1 = np.where(has_carer, np.round(np.clip(ch0 - rng.normal(2.5, 2.0, n), 0, None), 1),
-                   np.nan)
+    ch1 = np.where(has_carer, np.round(np.clip(ch0 - rng.normal(2.5, 2.0, n), 0, None), 1), np.nan)
     ch1[(rng.random(n) < 0.1) & has_carer] = np.nan
-    participants = pd.DataFrame({
-        "participant_id": pid, "site": site, "age": age, "sessions": sessions,
-        "employed_12m": employed, "self_esteem_t0": se0, "self_esteem_t1": se1,
-        "carer_hours_t0": ch0, "carer_hours_t1": ch1,
-    })
-    rows = []
+    participants = pd.DataFrame(
+        {
+            "participant_id": pid,
+            "site": site,
+            "age": age,
+            "sessions": sessions,
+            "employed_12m": employed,
+            "self_esteem_t0": se0,
+            "self_esteem_t1": se1,
+            "carer_hours_t0": ch0,
+            "carer_hours_t1": ch1,
+        }
+    )
+    rows: list[tuple[int, int, int]] = []
     for i, k in zip(pid, sessions, strict=True):
         for j in range(int(k)):
-            rows.append((len(rows) + 1, i, j + 1))
+            rows.append((len(rows) + 1, int(i), j + 1))
     sess = pd.DataFrame(rows, columns=["session_id", "participant_id", "number"])
     sess["hours"] = np.round(rng.choice([1.0, 1.5, 2.0], size=len(sess), p=[0.5, 0.3, 0.2]), 1)
     sess.loc[rng.random(len(sess)) < 0.02, "hours"] = np.nan
     retained = rng.choice(["yes", "no"], size=N_EMPLOYERS, p=[0.62, 0.38]).astype(object)
     retained[rng.random(N_EMPLOYERS) < 0.1] = None
-    employers = pd.DataFrame({
-        "employer_id": np.arange(1, N_EMPLOYERS + 1),
-        "size": rng.choice(["<50", "50-249", "250+"], size=N_EMPLOYERS, p=[0.5, 0.3, 0.2]),
-        "retained_hire": retained,
-    })
+    employers = pd.DataFrame(
+        {
+            "employer_id": np.arange(1, N_EMPLOYERS + 1),
+            "size": rng.choice(["<50", "50-249", "250+"], size=N_EMPLOYERS, p=[0.5, 0.3, 0.2]),
+            "retained_hire": retained,
+        }
+    )
     return {"participants": participants, "sessions": sess, "employers": employers}
 
 
@@ -79,85 +88,223 @@ def build_toc() -> TheoryOfChange:
     toc = TheoryOfChange(
         "Emploi accompagné - Association Horizons Emploi",
         description="Supported employment for adults with disabilities towards ordinary work "
-                    "(synthetic example).",
+        "(synthetic example).",
     )
-    toc.add_stakeholder("participants", label="Personnes accompagnées", size=N_PARTICIPANTS,
-                        description="Adults with disabilities supported towards ordinary work")
-    toc.add_stakeholder("families", label="Familles et aidants", size=90,
-                        description="Families and informal carers")
-    toc.add_stakeholder("employers", label="Employeurs", size=N_EMPLOYERS,
-                        description="Employers hiring supported participants")
-    toc.add_stakeholder("public", label="Finances publiques",
-                        description="State and social security (public finances)")
-    toc.add_node("funding", kind="input", label="Financements (ARS, Agefiph)",
-                 description="Public funding of the service")
-    toc.add_node("coaches", kind="input", label="Conseillers en emploi accompagné",
-                 description="Job coaches and volunteers")
-    toc.add_node("coaching", kind="activity", label="Accompagnement individuel vers et dans "
-                 "l'emploi", description="Individual job coaching before and after hiring")
-    toc.add_node("employer_support", kind="activity", label="Soutien aux employeurs",
-                 description="Advice and mediation for employers")
-    toc.add_node("sessions", kind="output", label="Entretiens d'accompagnement réalisés",
-                 description="Coaching sessions delivered",
-                 indicators=[Indicator("n_sessions", "Nombre d'entretiens", unit="sessions",
-                                       target=2500, threshold=2000, timeline="12 mois",
-                                       data_source="Logiciel de suivi (sessions.csv)")])
-    toc.add_node("employer_visits", kind="output", label="Employeurs accompagnés",
-                 description="Employers advised")
-    toc.add_node("self_esteem", kind="outcome", horizon="short", stakeholder="participants",
-                 label="Confiance en soi renforcée", description="Greater self-esteem",
-                 indicators=[Indicator("rosenberg", "Score de Rosenberg (10-40), gain de 3 points",
-                                       unit="points", baseline=24, target=27, threshold=3,
-                                       timeline="12 mois",
-                                       data_source="Questionnaire entrée / 12 mois")])
-    toc.add_node("employed_12m", kind="outcome", horizon="intermediate",
-                 stakeholder="participants", label="En emploi en milieu ordinaire à 12 mois",
-                 description="In paid ordinary work 12 months after entry",
-                 indicators=[Indicator("employed", "Personnes en emploi à 12 mois",
-                                       unit="people", target=60, threshold=1,
-                                       timeline="12 mois après l'entrée",
-                                       data_source="Enquête de suivi à 12 mois",
-                                       external_ids={"iris": "PI3687"})])
-    toc.add_node("carer_respite", kind="outcome", horizon="intermediate",
-                 stakeholder="families",
-                 label="Moins d'heures d'aide des aidants",
-                 description="Carers spend fewer hours helping each week",
-                 indicators=[Indicator("carer_hours", "Baisse d'au moins 2 h d'aide par semaine",
-                                       unit="hours/week", direction="decrease", threshold=2,
-                                       target=40, timeline="12 mois",
-                                       data_source="Questionnaire aidants")])
-    toc.add_node("inclusive_employers", kind="outcome", horizon="intermediate",
-                 stakeholder="employers", label="Recrutements inclusifs maintenus",
-                 description="Employers keep the disabled worker they hired",
-                 indicators=[Indicator("retained", "Employeurs ayant maintenu l'embauche",
-                                       unit="employers", target=30, threshold=1,
-                                       timeline="12 mois", data_source="Enquête employeurs")])
-    toc.add_node("public_revenue", kind="outcome", horizon="long", stakeholder="public",
-                 label="Cotisations et recettes publiques",
-                 description="Social contributions and taxes from the jobs",
-                 indicators=[Indicator("contributions", "Emplois générant des cotisations",
-                                       unit="jobs", target=60, threshold=1,
-                                       timeline="12 mois", data_source="Enquête de suivi")])
-    toc.add_node("inclusion", kind="impact", label="Inclusion professionnelle et sociale durable",
-                 description="Lasting inclusion in work and society", above_ceiling=True)
+    toc.add_stakeholder(
+        "participants",
+        label="Personnes accompagnées",
+        size=N_PARTICIPANTS,
+        description="Adults with disabilities supported towards ordinary work",
+    )
+    toc.add_stakeholder(
+        "families",
+        label="Familles et aidants",
+        size=90,
+        description="Families and informal carers",
+    )
+    toc.add_stakeholder(
+        "employers",
+        label="Employeurs",
+        size=N_EMPLOYERS,
+        description="Employers hiring supported participants",
+    )
+    toc.add_stakeholder(
+        "public",
+        label="Finances publiques",
+        description="State and social security (public finances)",
+    )
+    toc.add_node(
+        "funding",
+        kind="input",
+        label="Financements (ARS, Agefiph)",
+        description="Public funding of the service",
+    )
+    toc.add_node(
+        "coaches",
+        kind="input",
+        label="Conseillers en emploi accompagné",
+        description="Job coaches and volunteers",
+    )
+    toc.add_node(
+        "coaching",
+        kind="activity",
+        label="Accompagnement individuel vers et dans l'emploi",
+        description="Individual job coaching before and after hiring",
+    )
+    toc.add_node(
+        "employer_support",
+        kind="activity",
+        label="Soutien aux employeurs",
+        description="Advice and mediation for employers",
+    )
+    toc.add_node(
+        "sessions",
+        kind="output",
+        label="Entretiens d'accompagnement réalisés",
+        description="Coaching sessions delivered",
+        indicators=[
+            Indicator(
+                "n_sessions",
+                "Nombre d'entretiens",
+                unit="sessions",
+                target=2500,
+                threshold=2000,
+                timeline="12 mois",
+                data_source="Logiciel de suivi (sessions.csv)",
+            )
+        ],
+    )
+    toc.add_node(
+        "employer_visits",
+        kind="output",
+        label="Employeurs accompagnés",
+        description="Employers advised",
+    )
+    toc.add_node(
+        "self_esteem",
+        kind="outcome",
+        horizon="short",
+        stakeholder="participants",
+        label="Confiance en soi renforcée",
+        description="Greater self-esteem",
+        indicators=[
+            Indicator(
+                "rosenberg",
+                "Score de Rosenberg (10-40), gain de 3 points",
+                unit="points",
+                baseline=24,
+                target=27,
+                threshold=3,
+                timeline="12 mois",
+                data_source="Questionnaire entrée / 12 mois",
+            )
+        ],
+    )
+    toc.add_node(
+        "employed_12m",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="participants",
+        label="En emploi en milieu ordinaire à 12 mois",
+        description="In paid ordinary work 12 months after entry",
+        indicators=[
+            Indicator(
+                "employed",
+                "Personnes en emploi à 12 mois",
+                unit="people",
+                target=60,
+                threshold=1,
+                timeline="12 mois après l'entrée",
+                data_source="Enquête de suivi à 12 mois",
+                external_ids={"iris": "PI3687"},
+            )
+        ],
+    )
+    toc.add_node(
+        "carer_respite",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="families",
+        label="Moins d'heures d'aide des aidants",
+        description="Carers spend fewer hours helping each week",
+        indicators=[
+            Indicator(
+                "carer_hours",
+                "Baisse d'au moins 2 h d'aide par semaine",
+                unit="hours/week",
+                direction="decrease",
+                threshold=2,
+                target=40,
+                timeline="12 mois",
+                data_source="Questionnaire aidants",
+            )
+        ],
+    )
+    toc.add_node(
+        "inclusive_employers",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="employers",
+        label="Recrutements inclusifs maintenus",
+        description="Employers keep the disabled worker they hired",
+        indicators=[
+            Indicator(
+                "retained",
+                "Employeurs ayant maintenu l'embauche",
+                unit="employers",
+                target=30,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Enquête employeurs",
+            )
+        ],
+    )
+    toc.add_node(
+        "public_revenue",
+        kind="outcome",
+        horizon="long",
+        stakeholder="public",
+        label="Cotisations et recettes publiques",
+        description="Social contributions and taxes from the jobs",
+        indicators=[
+            Indicator(
+                "contributions",
+                "Emplois générant des cotisations",
+                unit="jobs",
+                target=60,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Enquête de suivi",
+            )
+        ],
+    )
+    toc.add_node(
+        "inclusion",
+        kind="impact",
+        label="Inclusion professionnelle et sociale durable",
+        description="Lasting inclusion in work and society",
+        above_ceiling=True,
+    )
     toc.add_link("funding", "coaching", rationale="Funding pays the coaches' time")
     toc.add_link("coaches", "coaching", rationale="Coaches deliver the support")
     toc.add_link("funding", "employer_support", rationale="Funding pays mediation time")
     toc.add_link("coaching", "sessions", rationale="Sessions are the unit of delivery")
     toc.add_link("employer_support", "employer_visits", rationale="Visits are the delivery")
-    toc.add_link("sessions", "self_esteem", evidence=2,
-                 assumption={"text": "Regular contact builds confidence", "status": "holds"})
-    toc.add_link("sessions", "employed_12m", evidence=4,
-                 assumption={"text": "Place-then-train support raises employment "
-                             "(IPS evidence)", "status": "holds"})
-    toc.add_link("self_esteem", "employed_12m", evidence=2,
-                 assumption={"text": "Confidence helps to keep a job", "status": "partly"})
-    toc.add_link("employer_visits", "inclusive_employers", evidence=2,
-                 assumption={"text": "Mediation prevents early breakdown", "status": "untested"})
-    toc.add_link("employed_12m", "carer_respite", evidence=2,
-                 assumption={"text": "Work days reduce daily help", "status": "partly"})
-    toc.add_link("employed_12m", "public_revenue", evidence=3,
-                 rationale="Wages bear social contributions")
+    toc.add_link(
+        "sessions",
+        "self_esteem",
+        evidence=2,
+        assumption=Assumption("Regular contact builds confidence", "holds"),
+    )
+    toc.add_link(
+        "sessions",
+        "employed_12m",
+        evidence=4,
+        assumption=Assumption(
+            "Place-then-train support raises employment (IPS evidence)", "holds"
+        ),
+    )
+    toc.add_link(
+        "self_esteem",
+        "employed_12m",
+        evidence=2,
+        assumption=Assumption("Confidence helps to keep a job", "partly"),
+    )
+    toc.add_link(
+        "employer_visits",
+        "inclusive_employers",
+        evidence=2,
+        assumption=Assumption("Mediation prevents early breakdown", "untested"),
+    )
+    toc.add_link(
+        "employed_12m",
+        "carer_respite",
+        evidence=2,
+        assumption=Assumption("Work days reduce daily help", "partly"),
+    )
+    toc.add_link(
+        "employed_12m", "public_revenue", evidence=3, rationale="Wages bear social contributions"
+    )
     toc.add_link("employed_12m", "inclusion", rationale="Work is a lever of inclusion")
     toc.add_link("inclusive_employers", "inclusion", rationale="Employers' practice changes")
     return toc
@@ -166,80 +313,146 @@ def build_toc() -> TheoryOfChange:
 def build_model() -> ImpactModel:
     """The forecast-and-evaluate model of the service, measured on the example data."""
     survey = "participants"
-    cpi = PriceIndex({2022: 100.0, 2023: 104.9, 2024: 107.0},
-                     name="Indice des prix à la consommation (illustratif, base 2022 = 100)",
-                     source="Illustrative values; use the INSEE consumer price index")
+    cpi = PriceIndex(
+        {2022: 100.0, 2023: 104.9, 2024: 107.0},
+        name="Indice des prix à la consommation (illustratif, base 2022 = 100)",
+        source="Illustrative values; use the INSEE consumer price index",
+    )
     outcomes = [
         OutcomeValuation(
-            outcome="employed_12m", stakeholder="participants",
+            outcome="employed_12m",
+            stakeholder="participants",
             label="En emploi en milieu ordinaire à 12 mois",
             indicator="employed",
             quantity=measure.Threshold(column="employed_12m", at_least=1, data=survey),
             proxy=FinancialProxy(
-                5200, currency="EUR", year=2023, unit="person-year",
+                5200,
+                currency="EUR",
+                year=2023,
+                unit="person-year",
                 description="Gain de revenu net annuel d'un emploi à temps partiel",
                 source="Illustrative: net pay of a 60% job at the minimum wage less the "
-                       "reduction of disability allowance"),
-            duration=3, drop_off=0.2,
-            deadweight=dist.Beta(0.30, 0.07), attribution=0.15,
-            sources={"deadweight": "Employment rate of comparable people without support "
-                                   "(assumption to test with a comparison group)",
-                     "attribution": "Share owed to other services (judgement)"},
+                "reduction of disability allowance",
+            ),
+            duration=3,
+            drop_off=0.2,
+            deadweight=dist.Beta(0.30, 0.07),
+            attribution=0.15,
+            sources={
+                "deadweight": "Employment rate of comparable people without support "
+                "(assumption to test with a comparison group)",
+                "attribution": "Share owed to other services (judgement)",
+            },
             evidence={"deadweight": "literature", "attribution": "stakeholder_judgement"},
         ),
         OutcomeValuation(
-            outcome="self_esteem", stakeholder="participants",
-            label="Confiance en soi renforcée", indicator="rosenberg",
-            quantity=measure.PrePost(baseline="self_esteem_t0", followup="self_esteem_t1",
-                                     min_change=3, data=survey),
+            outcome="self_esteem",
+            stakeholder="participants",
+            label="Confiance en soi renforcée",
+            indicator="rosenberg",
+            quantity=measure.PrePost(
+                baseline="self_esteem_t0", followup="self_esteem_t1", min_change=3, data=survey
+            ),
             proxy=FinancialProxy(
-                dist.PERT(600, 1000, 1800), currency="EUR", year=2024, unit="person",
+                dist.PERT(600, 1000, 1800),
+                currency="EUR",
+                year=2024,
+                unit="person",
                 description="Coût d'un suivi psychologique de 10 à 15 séances",
-                source="Illustrative: 10-15 sessions with a psychologist"),
-            deadweight=0.2, attribution=0.25, duration=1,
+                source="Illustrative: 10-15 sessions with a psychologist",
+            ),
+            deadweight=0.2,
+            attribution=0.25,
+            duration=1,
             evidence={"deadweight": "judgement"},
         ),
         OutcomeValuation(
-            outcome="carer_respite", stakeholder="families",
-            label="Moins d'heures d'aide des aidants", indicator="carer_hours",
-            quantity=measure.PrePost(baseline="carer_hours_t0", followup="carer_hours_t1",
-                                     direction="decrease", min_change=2, data=survey),
+            outcome="carer_respite",
+            stakeholder="families",
+            label="Moins d'heures d'aide des aidants",
+            indicator="carer_hours",
+            quantity=measure.PrePost(
+                baseline="carer_hours_t0",
+                followup="carer_hours_t1",
+                direction="decrease",
+                min_change=2,
+                data=survey,
+            ),
             proxy=FinancialProxy(
-                1072, currency="EUR", year=2024, unit="carer-year",
+                1072,
+                currency="EUR",
+                year=2024,
+                unit="carer-year",
                 description="2 h par semaine x 46 semaines au SMIC horaire brut",
-                source="SMIC horaire brut 2024 (11.65 EUR) x 92 hours"),
-            deadweight=0.1, attribution=0.2, duration=2, drop_off=0.3,
+                source="SMIC horaire brut 2024 (11.65 EUR) x 92 hours",
+            ),
+            deadweight=0.1,
+            attribution=0.2,
+            duration=2,
+            drop_off=0.3,
         ),
         OutcomeValuation(
-            outcome="inclusive_employers", stakeholder="employers",
-            label="Recrutements inclusifs maintenus", indicator="retained",
-            quantity=measure.Proportion(column="retained_hire", values=["yes"],
-                                        data="employers"),
+            outcome="inclusive_employers",
+            stakeholder="employers",
+            label="Recrutements inclusifs maintenus",
+            indicator="retained",
+            quantity=measure.Proportion(column="retained_hire", values=["yes"], data="employers"),
             proxy=FinancialProxy(
-                dist.Triangular(2000, 3000, 4500), currency="EUR", year=2024, unit="employer",
+                dist.Triangular(2000, 3000, 4500),
+                currency="EUR",
+                year=2024,
+                unit="employer",
                 description="Coût de recrutement et d'intégration évité",
-                source="Illustrative: recruitment and onboarding cost of a replacement"),
-            deadweight=0.4, displacement=0.1, attribution=0.3, duration=2, drop_off=0.5,
+                source="Illustrative: recruitment and onboarding cost of a replacement",
+            ),
+            deadweight=0.4,
+            displacement=0.1,
+            attribution=0.3,
+            duration=2,
+            drop_off=0.5,
         ),
         OutcomeValuation(
-            outcome="public_revenue", stakeholder="public",
-            label="Cotisations et recettes publiques", indicator="contributions",
+            outcome="public_revenue",
+            stakeholder="public",
+            label="Cotisations et recettes publiques",
+            indicator="contributions",
             quantity=measure.Threshold(column="employed_12m", at_least=1, data=survey),
             proxy=FinancialProxy(
-                3900, currency="EUR", year=2023, unit="job-year",
+                3900,
+                currency="EUR",
+                year=2023,
+                unit="job-year",
                 description="Cotisations sociales d'un emploi à temps partiel au SMIC",
                 source="Illustrative: employer and employee contributions on a 60% "
-                       "minimum-wage job after reductions"),
-            deadweight=dist.Beta(0.30, 0.07), attribution=0.15, duration=3, drop_off=0.2,
+                "minimum-wage job after reductions",
+            ),
+            deadweight=dist.Beta(0.30, 0.07),
+            attribution=0.15,
+            duration=3,
+            drop_off=0.2,
         ),
     ]
     inputs = [
-        Input("Financement ARS / Agefiph", amount=480_000, stakeholder="public",
-              source="Budget 2024 (synthetic)"),
-        Input("Locaux mis à disposition", amount=18_000, stakeholder="commune", in_kind=True,
-              source="Market rent of equivalent premises (synthetic)"),
-        volunteer_time(600, 11.65, label="Bénévolat (mentorat)", stakeholder="volunteers",
-                       source="SMIC horaire brut 2024"),
+        Input(
+            "Financement ARS / Agefiph",
+            amount=480_000,
+            stakeholder="public",
+            source="Budget 2024 (synthetic)",
+        ),
+        Input(
+            "Locaux mis à disposition",
+            amount=18_000,
+            stakeholder="commune",
+            in_kind=True,
+            source="Market rent of equivalent premises (synthetic)",
+        ),
+        volunteer_time(
+            600,
+            11.65,
+            label="Bénévolat (mentorat)",
+            stakeholder="volunteers",
+            source="SMIC horaire brut 2024",
+        ),
     ]
     return ImpactModel(
         name="Emploi accompagné - Horizons Emploi (exemple)",
@@ -252,7 +465,7 @@ def build_model() -> ImpactModel:
         price_index=cpi,
         mode="evaluative",
         description="Synthetic example shipped with impactkit: a supported-employment service "
-                    "for adults with disabilities, measured on seeded synthetic data.",
+        "for adults with disabilities, measured on seeded synthetic data.",
         metadata={"lang": "fr", "sector": "disability", "example": True},
     )
 

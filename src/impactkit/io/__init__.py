@@ -45,6 +45,9 @@ def write_toc(toc: TheoryOfChange, path: str | Path, *, format: str = "mermaid")
     if format not in _TOC_FORMATS:
         from impactkit.errors import ValidationError
 
-        raise ValidationError(f"format must be one of {', '.join(_TOC_FORMATS)}, got {format!r}",
-                              path=("format",), code="invalid_choice")
+        raise ValidationError(
+            f"format must be one of {', '.join(_TOC_FORMATS)}, got {format!r}",
+            path=("format",),
+            code="invalid_choice",
+        )
     Path(path).write_text(_TOC_FORMATS[format](toc) + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ year, unknown keys are errors. Every problem is reported with its path.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import cattrs
@@ -88,7 +88,7 @@ def _proxy(v: Any, conv: cattrs.Converter) -> FinancialProxy:
         return FinancialProxy(_number(v, None))
     if "dist" in v:
         return FinancialProxy(dist_from_dict(dict(v)))
-    return _structure_attrs(conv, v, FinancialProxy)
+    return cast(FinancialProxy, _structure_attrs(conv, v, FinancialProxy))
 
 
 def _structure_attrs(conv: cattrs.Converter, v: Any, cls: type[Any]) -> Any:
@@ -100,8 +100,9 @@ def _structure_attrs(conv: cattrs.Converter, v: Any, cls: type[Any]) -> Any:
 def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
     if isinstance(v, str):
         if v not in PRESETS:
-            raise _fail(f"unknown discount preset {v!r}; available: {', '.join(PRESETS)}",
-                        "unknown_preset")
+            raise _fail(
+                f"unknown discount preset {v!r}; available: {', '.join(PRESETS)}", "unknown_preset"
+            )
         return PRESETS[v]
     if is_number(v):
         return Constant(float(v))
@@ -111,26 +112,36 @@ def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
     if "rate" in keys:
         extra = keys - {"rate", "name"}
         if extra:
-            raise ValidationError([Problem((k,), "unknown_key", "a constant discount has keys "
-                                           "'rate' and 'name'") for k in sorted(extra)])
+            raise ValidationError(
+                [
+                    Problem((k,), "unknown_key", "a constant discount has keys 'rate' and 'name'")
+                    for k in sorted(extra)
+                ]
+            )
         return Constant(_number(v["rate"], None), name=_str(v.get("name", ""), None))
     if "bands" in keys:
         extra = keys - {"bands", "name"}
         if extra:
-            raise ValidationError([Problem((k,), "unknown_key", "a discount schedule has keys "
-                                           "'bands' and 'name'") for k in sorted(extra)])
+            raise ValidationError(
+                [
+                    Problem((k,), "unknown_key", "a discount schedule has keys 'bands' and 'name'")
+                    for k in sorted(extra)
+                ]
+            )
         bands = v["bands"]
         probs = []
         if not isinstance(bands, list | tuple):
-            raise ValidationError([Problem(("bands",), "type", "expected a list of "
-                                           "[first_year, rate] pairs")])
+            raise ValidationError(
+                [Problem(("bands",), "type", "expected a list of [first_year, rate] pairs")]
+            )
         for i, b in enumerate(bands):
             if not (isinstance(b, list | tuple) and len(b) == 2 and all(is_number(x) for x in b)):
                 probs.append(Problem(("bands", i), "type", "expected [first_year, rate]"))
         if probs:
             raise ValidationError(probs)
-        return Schedule(tuple((int(y), float(r)) for y, r in bands),
-                        name=_str(v.get("name", ""), None))
+        return Schedule(
+            tuple((int(y), float(r)) for y, r in bands), name=_str(v.get("name", ""), None)
+        )
     raise _fail("a discount mapping needs 'rate' (constant) or 'bands' (schedule)", "missing")
 
 
@@ -143,20 +154,28 @@ def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
         raise _fail(f"expected a mapping, got {type(v).__name__}")
     extra = set(v) - {"values", "name", "source"}
     if extra:
-        raise ValidationError([Problem((k,), "unknown_key", "a price index has keys 'values', "
-                                       "'name' and 'source'") for k in sorted(extra)])
+        raise ValidationError(
+            [
+                Problem(
+                    (k,), "unknown_key", "a price index has keys 'values', 'name' and 'source'"
+                )
+                for k in sorted(extra)
+            ]
+        )
     vals = v.get("values")
     if not isinstance(vals, Mapping):
-        raise ValidationError([Problem(("values",), "type", "expected a mapping of year to "
-                                       "index level")])
+        raise ValidationError(
+            [Problem(("values",), "type", "expected a mapping of year to index level")]
+        )
     probs = []
     clean: dict[int, float] = {}
     for k, x in vals.items():
         try:
             year = int(k)
         except (TypeError, ValueError):
-            probs.append(Problem(("values", str(k)), "type", f"year must be a whole number, "
-                                 f"got {k!r}"))
+            probs.append(
+                Problem(("values", str(k)), "type", f"year must be a whole number, got {k!r}")
+            )
             continue
         if not is_number(x):
             probs.append(Problem(("values", str(k)), "type", f"expected a number, got {x!r}"))
@@ -164,8 +183,9 @@ def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
         clean[year] = float(x)
     if probs:
         raise ValidationError(probs)
-    return PriceIndex(clean, name=_str(v.get("name", ""), None),
-                      source=_str(v.get("source", ""), None))
+    return PriceIndex(
+        clean, name=_str(v.get("name", ""), None), source=_str(v.get("source", ""), None)
+    )
 
 
 def _unstructure_number(v: float | Distribution) -> Any:
@@ -200,7 +220,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(float | Distribution, _number)
     conv.register_structure_hook_func(
-        lambda t: t == (float | Distribution | MeasureCalculator), _quantity)
+        lambda t: t == (float | Distribution | MeasureCalculator), _quantity
+    )
     conv.register_structure_hook(FinancialProxy, lambda v, _: _proxy(v, conv))
     conv.register_structure_hook(Constant | Schedule, _discount_hook)
     conv.register_structure_hook(TheoryOfChange, _toc_hook)
@@ -217,21 +238,36 @@ def make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(Schedule, _unstructure_discount)
     conv.register_unstructure_hook(TheoryOfChange, lambda t: t.to_dict())
     conv.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and callable(getattr(t, "compute", None))
-        and callable(getattr(t, "to_dict", None)),
+        lambda t: (
+            isinstance(t, type)
+            and callable(getattr(t, "compute", None))
+            and callable(getattr(t, "to_dict", None))
+        ),
         lambda obj: obj.to_dict(),
     )
     conv.register_unstructure_hook(PriceIndex, _unstructure_price_index)
-    always = {"name", "currency", "base_year", "discount", "first_flow_at", "mode", "inputs",
-              "outcomes", "amount", "outcome", "quantity", "proxy",
-              "value"}
+    always = {
+        "name",
+        "currency",
+        "base_year",
+        "discount",
+        "first_flow_at",
+        "mode",
+        "inputs",
+        "outcomes",
+        "amount",
+        "outcome",
+        "quantity",
+        "proxy",
+        "value",
+    }
     for cls in (FinancialProxy, Input, OutcomeValuation, ImpactModel):  # inner classes first
         overrides = {
             a.name: override(omit_if_default=True)
-            for a in attrs.fields(cls)  # type: ignore[arg-type]
+            for a in attrs.fields(cls)
             if a.default is not attrs.NOTHING and a.name not in always
         }
-        fn = make_dict_unstructure_fn(cls, conv, **overrides)
+        fn = make_dict_unstructure_fn(cls, conv, **cast(dict[str, Any], overrides))
         conv.register_unstructure_hook(cls, _with_numbers(fn))
     return conv
 
@@ -242,9 +278,9 @@ def _with_numbers(fn: Any) -> Any:
         for k, v in out.items():
             if k in ("duration", "year", "start_year") and isinstance(v, float) and v.is_integer():
                 out[k] = int(v)
-            elif isinstance(v, Distribution):
-                out[k] = v.to_dict()
-            elif callable(getattr(v, "compute", None)) and callable(getattr(v, "to_dict", None)):
+            elif isinstance(v, Distribution) or (
+                callable(getattr(v, "compute", None)) and callable(getattr(v, "to_dict", None))
+            ):
                 out[k] = v.to_dict()
             elif isinstance(v, Constant | Schedule):
                 out[k] = _unstructure_discount(v)
@@ -256,8 +292,11 @@ def _with_numbers(fn: Any) -> Any:
 def _str_map(v: Any, _: Any) -> dict[str, str]:
     if not isinstance(v, Mapping):
         return _bad_map(v)  # type: ignore[no-any-return]
-    probs = [Problem((str(k),), "type", f"expected text, got {x!r}")
-             for k, x in v.items() if not isinstance(x, str) or not isinstance(k, str)]
+    probs = [
+        Problem((str(k),), "type", f"expected text, got {x!r}")
+        for k, x in v.items()
+        if not isinstance(x, str) or not isinstance(k, str)
+    ]
     if probs:
         raise ValidationError(probs)
     return dict(v)
@@ -267,19 +306,20 @@ def _bad_map(v: Any) -> Any:
     raise _fail(f"expected a mapping, got {type(v).__name__}")
 
 
-def problems_from_exception(exc: BaseException, path: tuple[PathElement, ...] = ()
-                            ) -> Iterator[Problem]:
+def problems_from_exception(
+    exc: BaseException, path: tuple[PathElement, ...] = ()
+) -> Iterator[Problem]:
     """Flatten a cattrs structuring error into impactkit problems with paths."""
     if isinstance(exc, ClassValidationError):
-        with_notes, others = exc.group_exceptions()
-        for sub, note in with_notes:
-            yield from problems_from_exception(sub, (*path, note.name))
-        for sub in others:
+        named, rest = exc.group_exceptions()
+        for sub, note in named:
+            yield from problems_from_exception(sub, (*path, str(note.name)))
+        for sub in rest:
             yield from problems_from_exception(sub, path)
     elif isinstance(exc, IterableValidationError):
-        with_notes, others = exc.group_exceptions()
-        for sub, inote in with_notes:
-            yield from problems_from_exception(sub, (*path, inote.index))
+        indexed, others = exc.group_exceptions()
+        for sub, inote in indexed:
+            yield from problems_from_exception(sub, (*path, int(inote.index)))
         for sub in others:
             yield from problems_from_exception(sub, path)
     elif isinstance(exc, ForbiddenExtraKeysError):
@@ -291,7 +331,7 @@ def problems_from_exception(exc: BaseException, path: tuple[PathElement, ...] = 
     elif isinstance(exc, KeyError):
         yield Problem(path, "missing", "required field is missing")
     elif isinstance(exc, BaseExceptionGroup):
-        for sub in exc.exceptions:
-            yield from problems_from_exception(sub, path)
+        for inner in exc.exceptions:
+            yield from problems_from_exception(inner, path)
     else:
         yield Problem(path, "invalid", f"{type(exc).__name__}: {exc}")

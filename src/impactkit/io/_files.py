@@ -54,26 +54,36 @@ def from_dict(data: Any, converter: cattrs.Converter | None = None) -> ImpactMod
         Missing or unsupported ``format_version``.
     """
     if not isinstance(data, Mapping):
-        raise FileFormatError(f"a model file holds a mapping, got {type(data).__name__}",
-                              code="type")
+        raise FileFormatError(
+            f"a model file holds a mapping, got {type(data).__name__}", code="type"
+        )
     version = data.get("format_version")
     if "format_version" not in data:
-        raise FileFormatError("missing format_version (this impactkit writes "
-                              f"{FORMAT_VERSION})", path=("format_version",), code="missing")
+        raise FileFormatError(
+            f"missing format_version (this impactkit writes {FORMAT_VERSION})",
+            path=("format_version",),
+            code="missing",
+        )
     if not (isinstance(version, int) and not isinstance(version, bool)) or version < 1:
-        raise FileFormatError(f"format_version must be a positive whole number, got {version!r}",
-                              path=("format_version",), code="type")
+        raise FileFormatError(
+            f"format_version must be a positive whole number, got {version!r}",
+            path=("format_version",),
+            code="type",
+        )
     if version > FORMAT_VERSION:
-        raise FileFormatError(f"format_version {version} is newer than this impactkit reads "
-                              f"({FORMAT_VERSION}); upgrade impactkit",
-                              path=("format_version",), code="version")
+        raise FileFormatError(
+            f"format_version {version} is newer than this impactkit reads "
+            f"({FORMAT_VERSION}); upgrade impactkit",
+            path=("format_version",),
+            code="version",
+        )
     body = {k: v for k, v in data.items() if k != "format_version"}
     conv = converter or _CONVERTER
     try:
         return conv.structure(body, ImpactModel)
     except ValidationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - every structuring failure becomes problems
+    except Exception as exc:
         probs = list(problems_from_exception(exc))
         raise ValidationError(probs or [Problem((), "invalid", str(exc))]) from exc
 
@@ -81,16 +91,22 @@ def from_dict(data: Any, converter: cattrs.Converter | None = None) -> ImpactMod
 def _format_of(path: Path, fmt: str | None) -> Format:
     if fmt is not None:
         if fmt not in ("json", "yaml"):
-            raise FileFormatError(f"format must be 'json' or 'yaml', got {fmt!r}",
-                                  path=("format",), code="invalid_choice")
+            raise FileFormatError(
+                f"format must be 'json' or 'yaml', got {fmt!r}",
+                path=("format",),
+                code="invalid_choice",
+            )
         return fmt  # type: ignore[return-value]
     suffix = path.suffix.lower()
     if suffix == ".json":
         return "json"
     if suffix in (".yaml", ".yml"):
         return "yaml"
-    raise FileFormatError(f"cannot tell the format of {path.name!r}: use .json, .yaml or .yml",
-                          path=("path",), code="format")
+    raise FileFormatError(
+        f"cannot tell the format of {path.name!r}: use .json, .yaml or .yml",
+        path=("path",),
+        code="format",
+    )
 
 
 def _reject_constant(name: str) -> Any:
@@ -112,16 +128,14 @@ def _yaml_loader() -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise ImportError("YAML files need PyYAML: pip install 'impactkit[yaml]'") from exc
 
-    class SafeStrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+    class SafeStrictLoader(yaml.SafeLoader):
         """Safe loader without aliases and with duplicate keys rejected."""
 
         def fetch_alias(self) -> None:
-            raise FileFormatError("YAML aliases are not allowed in model files",
-                                  code="unsafe")
+            raise FileFormatError("YAML aliases are not allowed in model files", code="unsafe")
 
         def fetch_anchor(self) -> None:
-            raise FileFormatError("YAML anchors are not allowed in model files",
-                                  code="unsafe")
+            raise FileFormatError("YAML anchors are not allowed in model files", code="unsafe")
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             keys = set()
@@ -135,22 +149,41 @@ def _yaml_loader() -> Any:
     return SafeStrictLoader
 
 
+def _yaml_dumper() -> Any:
+    import yaml
+
+    class SafeDumper(yaml.SafeDumper):
+        """Safe dumper that quotes strings holding YAML line-break characters."""
+
+    def represent_str(dumper: Any, s: str) -> Any:
+        # NEL and the Unicode line/paragraph separators are read back as line breaks
+        # from plain or single-quoted scalars; double quotes escape them.
+        if any(ch in s for ch in "\x85\u2028\u2029"):
+            return dumper.represent_scalar("tag:yaml.org,2002:str", s, style='"')
+        return dumper.represent_str(s)
+
+    SafeDumper.add_representer(str, represent_str)
+    return SafeDumper
+
+
 def _parse(text: str, fmt: Format) -> Any:
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise FileFormatError(f"model text is larger than {MAX_FILE_BYTES} bytes",
-                              code="too_large")
+        raise FileFormatError(
+            f"model text is larger than {MAX_FILE_BYTES} bytes", code="too_large"
+        )
     if fmt == "json":
         try:
             return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
-            raise FileFormatError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
-                                  f"{exc.msg}", code="syntax") from exc
+            raise FileFormatError(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", code="syntax"
+            ) from exc
         except RecursionError as exc:
             raise FileFormatError("JSON nests too deeply", code="too_deep") from exc
     import yaml
 
     try:
-        data = yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
         raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
     except RecursionError as exc:
@@ -163,8 +196,7 @@ def _check_finite(data: Any, depth: int = 0) -> None:
     if depth > 100:
         raise FileFormatError("model file nests too deeply", code="too_deep")
     if isinstance(data, float) and not math.isfinite(data):
-        raise FileFormatError(f"{data!r} is not a number a model file may hold",
-                              code="not_finite")
+        raise FileFormatError(f"{data!r} is not a number a model file may hold", code="not_finite")
     if isinstance(data, dict):
         for v in data.values():
             _check_finite(v, depth + 1)
@@ -212,8 +244,10 @@ def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Impac
     fmt = _format_of(p, format)
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise FileFormatError(f"{p.name} is {size} bytes; model files are limited to "
-                              f"{MAX_FILE_BYTES} bytes", code="too_large")
+        raise FileFormatError(
+            f"{p.name} is {size} bytes; model files are limited to {MAX_FILE_BYTES} bytes",
+            code="too_large",
+        )
     with p.open("rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
     try:
@@ -231,13 +265,15 @@ def dumps(model: ImpactModel, format: Format = "json") -> str:
     if format == "yaml":
         import yaml
 
-        return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    raise FileFormatError(f"format must be 'json' or 'yaml', got {format!r}",
-                          path=("format",), code="invalid_choice")
+        return str(yaml.dump(data, Dumper=_yaml_dumper(), sort_keys=False, allow_unicode=True))
+    raise FileFormatError(
+        f"format must be 'json' or 'yaml', got {format!r}", path=("format",), code="invalid_choice"
+    )
 
 
-def dump(model: ImpactModel, path: str | os.PathLike[str], *,
-         format: Format | None = None) -> None:
+def dump(
+    model: ImpactModel, path: str | os.PathLike[str], *, format: Format | None = None
+) -> None:
     """Write a model file; reading it back with :func:`load` gives an equal model.
 
     Parameters

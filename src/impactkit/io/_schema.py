@@ -7,6 +7,7 @@ from typing import Any
 from impactkit.dist import DISTRIBUTIONS
 from impactkit.io._converter import PRESETS
 from impactkit.io._files import FORMAT_VERSION
+from impactkit.measure._filters import OPS
 from impactkit.model import EVIDENCE_GRADES, NOTE_FIELDS
 from impactkit.toc import ASSUMPTION_STATUSES, HORIZONS, LINK_KINDS, NODE_KINDS
 
@@ -39,9 +40,14 @@ def _dist_schemas() -> list[dict[str, Any]]:
     out = []
     for name, (req, opt) in params.items():
         props: dict[str, Any] = {"dist": {"const": name}}
-        props.update({k: _NUM for k in (*req, *opt)})
+        props.update(dict.fromkeys((*req, *opt), _NUM))
         out.append(_obj(props, ("dist", *req)))
     return out
+
+
+def ref(name: str) -> dict[str, Any]:
+    """A JSON reference to ``$defs/name``."""
+    return {"$ref": f"#/$defs/{name}"}
 
 
 def json_schema() -> dict[str, Any]:
@@ -54,76 +60,187 @@ def json_schema() -> dict[str, Any]:
         ``distribution``, ``proxy``, ``input``, ``outcome``, ``discount``,
         ``toc``).
     """
-    ref = lambda name: {"$ref": f"#/$defs/{name}"}  # noqa: E731
     fraction = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, ref("distribution")]}
     nonneg = {"anyOf": [{"type": "number", "minimum": 0}, ref("distribution")]}
     defs: dict[str, Any] = {
         "distribution": {"oneOf": _dist_schemas()},
+        "calculator": {
+            "type": "object",
+            "required": ["calculator"],
+            "description": "A measurement calculator named in the registry, with its "
+            "parameters (plugins may add their own).",
+            "properties": {
+                "calculator": _NONEMPTY,
+                "data": {"type": ["string", "null"]},
+                "where": {
+                    "type": "array",
+                    "items": _obj(
+                        {"column": _NONEMPTY, "op": {"enum": list(OPS)}, "value": {}}, ("column",)
+                    ),
+                },
+            },
+        },
         "number": {"anyOf": [_NUM, ref("distribution")]},
-        "proxy": {"anyOf": [
-            _NUM, ref("distribution"),
-            _obj({"value": ref("number"), "currency": {"type": ["string", "null"],
-                                                       "pattern": "^[A-Z]{3}$"},
-                  "year": {"type": ["integer", "null"]}, "source": _STR, "description": _STR,
-                  "unit": _STR}, ("value",)),
-        ]},
-        "input": _obj({
-            "label": _NONEMPTY, "amount": nonneg, "stakeholder": _STR,
-            "year": {"type": "integer", "minimum": 0}, "in_kind": {"type": "boolean"},
-            "source": _STR, "description": _STR}, ("label", "amount")),
-        "outcome": _obj({
-            "outcome": _NONEMPTY, "stakeholder": _NONEMPTY, "quantity": nonneg,
-            "proxy": ref("proxy"),
-            "duration": {"anyOf": [{"type": "integer", "minimum": 0}, ref("distribution")]},
-            "start_year": {"enum": [1, 2]},
-            "deadweight": fraction, "displacement": fraction, "attribution": fraction,
-            "leakage": fraction, "drop_off": fraction,
-            "drop_off_method": {"enum": ["compound", "linear"]},
-            "label": _STR, "indicator": _STR,
-            "sources": {"type": "object", "propertyNames": {"enum": list(NOTE_FIELDS)},
-                        "additionalProperties": _STR},
-            "evidence": {"type": "object", "propertyNames": {"enum": list(NOTE_FIELDS)},
-                         "additionalProperties": {"enum": list(EVIDENCE_GRADES)}},
-        }, ("outcome", "stakeholder", "quantity", "proxy")),
-        "discount": {"anyOf": [
-            _NUM,
-            {"enum": list(PRESETS)},
-            _obj({"rate": ref("number"), "name": _STR}, ("rate",)),
-            _obj({"bands": {"type": "array", "minItems": 1, "items": {
-                "type": "array", "prefixItems": [{"type": "integer", "minimum": 0}, _NUM],
-                "minItems": 2, "maxItems": 2}}, "name": _STR}, ("bands",)),
-        ]},
-        "indicator": _obj({
-            "id": _NONEMPTY, "label": _NONEMPTY, "unit": _STR,
-            "direction": {"enum": ["increase", "decrease"]},
-            "baseline": {"type": ["number", "string", "null"]},
-            "target": {"type": ["number", "string", "null"]},
-            "threshold": {"type": ["number", "string", "null"]},
-            "timeline": _STR, "data_source": _STR,
-            "external_ids": {"type": "object", "additionalProperties": _STR}},
-            ("id", "label")),
-        "toc": _obj({
-            "name": _NONEMPTY, "description": _STR,
-            "stakeholders": {"type": "array", "items": _obj({
-                "id": _NONEMPTY, "label": _NONEMPTY,
-                "size": {"type": ["integer", "null"], "minimum": 0},
-                "description": _STR}, ("id", "label"))},
-            "nodes": {"type": "array", "items": _obj({
-                "id": _NONEMPTY, "kind": {"enum": list(NODE_KINDS)}, "label": _NONEMPTY,
-                "description": _STR, "stakeholder": {"type": ["string", "null"]},
-                "horizon": {"enum": [*HORIZONS, None]},
-                "indicators": {"type": "array", "items": ref("indicator")},
-                "above_ceiling": {"type": "boolean"}}, ("id", "kind", "label"))},
-            "links": {"type": "array", "items": _obj({
-                "source": _NONEMPTY, "target": _NONEMPTY, "kind": {"enum": list(LINK_KINDS)},
-                "assumptions": {"type": "array", "items": {"anyOf": [_NONEMPTY, _obj({
-                    "text": _NONEMPTY, "status": {"enum": [*ASSUMPTION_STATUSES, None]}},
-                    ("text",))]}},
-                "rationale": _STR,
-                "evidence": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
-                "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
-                "lag": {"type": ["number", "null"], "minimum": 0}}, ("source", "target"))},
-        }),
+        "proxy": {
+            "anyOf": [
+                _NUM,
+                ref("distribution"),
+                _obj(
+                    {
+                        "value": ref("number"),
+                        "currency": {"type": ["string", "null"], "pattern": "^[A-Z]{3}$"},
+                        "year": {"type": ["integer", "null"]},
+                        "source": _STR,
+                        "description": _STR,
+                        "unit": _STR,
+                    },
+                    ("value",),
+                ),
+            ]
+        },
+        "input": _obj(
+            {
+                "label": _NONEMPTY,
+                "amount": nonneg,
+                "stakeholder": _STR,
+                "year": {"type": "integer", "minimum": 0},
+                "in_kind": {"type": "boolean"},
+                "source": _STR,
+                "description": _STR,
+            },
+            ("label", "amount"),
+        ),
+        "outcome": _obj(
+            {
+                "outcome": _NONEMPTY,
+                "stakeholder": _NONEMPTY,
+                "quantity": {"anyOf": [*nonneg["anyOf"], ref("calculator")]},
+                "proxy": ref("proxy"),
+                "duration": {"anyOf": [{"type": "integer", "minimum": 0}, ref("distribution")]},
+                "start_year": {"enum": [1, 2]},
+                "deadweight": fraction,
+                "displacement": fraction,
+                "attribution": fraction,
+                "leakage": fraction,
+                "drop_off": fraction,
+                "drop_off_method": {"enum": ["compound", "linear"]},
+                "label": _STR,
+                "indicator": _STR,
+                "sources": {
+                    "type": "object",
+                    "propertyNames": {"enum": list(NOTE_FIELDS)},
+                    "additionalProperties": _STR,
+                },
+                "evidence": {
+                    "type": "object",
+                    "propertyNames": {"enum": list(NOTE_FIELDS)},
+                    "additionalProperties": {"enum": list(EVIDENCE_GRADES)},
+                },
+            },
+            ("outcome", "stakeholder", "quantity", "proxy"),
+        ),
+        "discount": {
+            "anyOf": [
+                _NUM,
+                {"enum": list(PRESETS)},
+                _obj({"rate": ref("number"), "name": _STR}, ("rate",)),
+                _obj(
+                    {
+                        "bands": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {
+                                "type": "array",
+                                "prefixItems": [{"type": "integer", "minimum": 0}, _NUM],
+                                "minItems": 2,
+                                "maxItems": 2,
+                            },
+                        },
+                        "name": _STR,
+                    },
+                    ("bands",),
+                ),
+            ]
+        },
+        "indicator": _obj(
+            {
+                "id": _NONEMPTY,
+                "label": _NONEMPTY,
+                "unit": _STR,
+                "direction": {"enum": ["increase", "decrease"]},
+                "baseline": {"type": ["number", "string", "null"]},
+                "target": {"type": ["number", "string", "null"]},
+                "threshold": {"type": ["number", "string", "null"]},
+                "timeline": _STR,
+                "data_source": _STR,
+                "external_ids": {"type": "object", "additionalProperties": _STR},
+            },
+            ("id", "label"),
+        ),
+        "toc": _obj(
+            {
+                "name": _NONEMPTY,
+                "description": _STR,
+                "stakeholders": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "id": _NONEMPTY,
+                            "label": _NONEMPTY,
+                            "size": {"type": ["integer", "null"], "minimum": 0},
+                            "description": _STR,
+                        },
+                        ("id", "label"),
+                    ),
+                },
+                "nodes": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "id": _NONEMPTY,
+                            "kind": {"enum": list(NODE_KINDS)},
+                            "label": _NONEMPTY,
+                            "description": _STR,
+                            "stakeholder": {"type": ["string", "null"]},
+                            "horizon": {"enum": [*HORIZONS, None]},
+                            "indicators": {"type": "array", "items": ref("indicator")},
+                            "above_ceiling": {"type": "boolean"},
+                        },
+                        ("id", "kind", "label"),
+                    ),
+                },
+                "links": {
+                    "type": "array",
+                    "items": _obj(
+                        {
+                            "source": _NONEMPTY,
+                            "target": _NONEMPTY,
+                            "kind": {"enum": list(LINK_KINDS)},
+                            "assumptions": {
+                                "type": "array",
+                                "items": {
+                                    "anyOf": [
+                                        _NONEMPTY,
+                                        _obj(
+                                            {
+                                                "text": _NONEMPTY,
+                                                "status": {"enum": [*ASSUMPTION_STATUSES, None]},
+                                            },
+                                            ("text",),
+                                        ),
+                                    ]
+                                },
+                            },
+                            "rationale": _STR,
+                            "evidence": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+                            "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                            "lag": {"type": ["number", "null"], "minimum": 0},
+                        },
+                        ("source", "target"),
+                    ),
+                },
+            }
+        ),
     }
     props = {
         "format_version": {"type": "integer", "minimum": 1, "maximum": FORMAT_VERSION},
@@ -134,10 +251,23 @@ def json_schema() -> dict[str, Any]:
         "toc": {"anyOf": [ref("toc"), {"type": "null"}]},
         "inputs": {"type": "array", "items": ref("input")},
         "outcomes": {"type": "array", "items": ref("outcome")},
-        "price_index": {"anyOf": [{"type": "null"}, _obj({
-            "values": {"type": "object", "propertyNames": {"pattern": "^[0-9]{4}$"},
-                       "additionalProperties": {"type": "number", "exclusiveMinimum": 0}},
-            "name": _STR, "source": _STR}, ("values",))]},
+        "price_index": {
+            "anyOf": [
+                {"type": "null"},
+                _obj(
+                    {
+                        "values": {
+                            "type": "object",
+                            "propertyNames": {"pattern": "^[0-9]{4}$"},
+                            "additionalProperties": {"type": "number", "exclusiveMinimum": 0},
+                        },
+                        "name": _STR,
+                        "source": _STR,
+                    },
+                    ("values",),
+                ),
+            ]
+        },
         "first_flow_at": {"enum": ["t1", "t0"]},
         "mode": {"enum": ["forecast", "evaluative"]},
         "description": _STR,

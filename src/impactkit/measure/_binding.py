@@ -65,20 +65,26 @@ def bind(
     problems: list[Problem] = []
     measured: dict[int, Any] = {}
     for k, ov in rows:
-        calc = ov.quantity
+        calc: Any = ov.quantity
         path = ("outcomes", k, "quantity")
         name = getattr(calc, "data", None)
         if name is None and len(sources) == 1:
             name = next(iter(sources))
         if name is None or name not in sources:
             known = ", ".join(sources) or "none given"
-            problems.append(Problem((*path, "data"), "missing_data",
-                                    f"data source {name!r} was not given; sources: {known}"))
+            problems.append(
+                Problem(
+                    (*path, "data"),
+                    "missing_data",
+                    f"data source {name!r} was not given; sources: {known}",
+                )
+            )
             continue
         df = sources[name]
         if not isinstance(df, pd.DataFrame):
-            problems.append(Problem((*path, "data"), "type",
-                                    f"data source {name!r} is not a DataFrame"))
+            problems.append(
+                Problem((*path, "data"), "type", f"data source {name!r} is not a DataFrame")
+            )
             continue
         try:
             measured[k] = calc.compute(df)

@@ -10,8 +10,8 @@ the rows considered (after the ``where`` filter).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any, ClassVar
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, cast
 
 import attrs
 import numpy as np
@@ -121,8 +121,11 @@ class MeasureResult:
 
     def describe(self) -> str:
         """One line for lineage and reports."""
-        bits = [f"{self.calculator.get('calculator', '?')} on {self.data or 'data'}",
-                f"n={self.n}", f"missing={self.missing}"]
+        bits = [
+            f"{self.calculator.get('calculator', '?')} on {self.data or 'data'}",
+            f"n={self.n}",
+            f"missing={self.missing}",
+        ]
         if self.share is not None:
             bits.append(f"share={self.share:.4g}")
         if self.mean_change is not None:
@@ -132,8 +135,8 @@ class MeasureResult:
         return ", ".join(bits)
 
 
-def _opt_str(x: Any) -> Any:
-    return x
+def _any_tuple(x: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(x)
 
 
 def _by(x: Any) -> tuple[str, ...]:
@@ -189,8 +192,11 @@ class _Calculator:
         names = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
         for k in data:
             if k not in names:
-                c.add(k, "unknown_key",
-                      f"unknown parameter of {cls.name}; expected {', '.join(sorted(names))}")
+                c.add(
+                    k,
+                    "unknown_key",
+                    f"unknown parameter of {cls.name}; expected {', '.join(sorted(names))}",
+                )
         c.raise_if_errors()
         try:
             return cls(**data)
@@ -200,10 +206,12 @@ class _Calculator:
     # helpers -------------------------------------------------------------
     def _frame(self, df: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(df, pd.DataFrame):
-            raise ValidationError(f"{self.name} needs a pandas DataFrame, got "
-                                  f"{type(df).__name__}", code="type")
-        needed = list(self._columns()) + [(("by", i), b)
-                                          for i, b in enumerate(getattr(self, "by", ()))]
+            raise ValidationError(
+                f"{self.name} needs a pandas DataFrame, got {type(df).__name__}", code="type"
+            )
+        needed = list(self._columns()) + [
+            (("by", i), b) for i, b in enumerate(getattr(self, "by", ()))
+        ]
         missing = [(path, col) for path, col in needed if col not in df.columns]
         if missing:
             raise ValidationError([_col_problem(path, col, df) for path, col in missing])
@@ -224,7 +232,9 @@ class _Calculator:
         bad = non_null[~non_null.map(lambda x: is_number(x) or isinstance(x, bool))]
         raise ValidationError(
             f"column {s.name!r} is not numeric (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})",
-            path=(field,), code="not_numeric")
+            path=(field,),
+            code="not_numeric",
+        )
 
     def _result(self, df: pd.DataFrame, **kw: Any) -> MeasureResult:
         return MeasureResult(calculator=self.to_dict(), data=getattr(self, "data", None), **kw)
@@ -240,12 +250,19 @@ class _Calculator:
             k = key if isinstance(key, tuple) else (key,)
             if r.n == 0:
                 empty.append(k)
-            rows.append({**dict(zip(by, k, strict=True)), "quantity": r.quantity, "n": r.n,
-                         "missing": r.missing, **({"share": r.share} if r.share is not None
-                                                  else {})})
+            rows.append(
+                {
+                    **dict(zip(by, cast(tuple[Any, ...], k), strict=True)),
+                    "quantity": r.quantity,
+                    "n": r.n,
+                    "missing": r.missing,
+                    **({"share": r.share} if r.share is not None else {}),
+                }
+            )
         if empty:
-            raise ValidationError(f"groups with no usable rows: {empty}", path=("by",),
-                                  code="empty_group")
+            raise ValidationError(
+                f"groups with no usable rows: {empty}", path=("by",), code="empty_group"
+            )
         return pd.DataFrame(rows)
 
     def compute(self, df: pd.DataFrame) -> MeasureResult:
@@ -253,8 +270,11 @@ class _Calculator:
         frame = self._frame(df)
         res = self._compute_frame(frame)
         if res.n == 0 and not isinstance(self, Count | Sum):
-            raise ValidationError(f"{self.name}: no usable rows among {len(frame)} considered "
-                                  f"({res.missing} missing)", code="empty")
+            raise ValidationError(
+                f"{self.name}: no usable rows among {len(frame)} considered "
+                f"({res.missing} missing)",
+                code="empty",
+            )
         by = self._grouped(frame)
         return attrs.evolve(res, by=by) if by is not None else res
 
@@ -265,8 +285,11 @@ class _Calculator:
 def _col_problem(path: tuple[str | int, ...], col: str, df: pd.DataFrame) -> Any:
     from impactkit.errors import Problem
 
-    return Problem(path, "missing_column",
-                   f"column {col!r} is not in the data; columns: {', '.join(map(str, df.columns))}")
+    return Problem(
+        path,
+        "missing_column",
+        f"column {col!r} is not in the data; columns: {', '.join(map(str, df.columns))}",
+    )
 
 
 @attrs.frozen
@@ -312,8 +335,9 @@ class Count(_Calculator):
             return self._result(df, quantity=float(len(df)), n=len(df), missing=0)
         s = df[self.unique]
         ok = s.notna()
-        return self._result(df, quantity=float(s[ok].nunique()), n=int(ok.sum()),
-                            missing=int((~ok).sum()))
+        return self._result(
+            df, quantity=float(s[ok].nunique()), n=int(ok.sum()), missing=int((~ok).sum())
+        )
 
 
 @attrs.frozen
@@ -342,8 +366,9 @@ class Sum(_Calculator):
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
         s = self._numeric(df[self.column], "column")
         ok = s.notna()
-        return self._result(df, quantity=float(s[ok].sum()), n=int(ok.sum()),
-                            missing=int((~ok).sum()))
+        return self._result(
+            df, quantity=float(s[ok].sum()), n=int(ok.sum()), missing=int((~ok).sum())
+        )
 
 
 @attrs.frozen
@@ -415,9 +440,17 @@ class PrePost(_Calculator):
         ci = paired_t_interval(d, self.level) if n >= 2 else None
         q = float(reached.sum())
         se = math.sqrt(q * (1 - q / n)) if n else None
-        return self._result(df, quantity=q, n=n, missing=int((~ok).sum()),
-                            share=q / n if n else None, mean_change=mean, ci=ci, se=se,
-                            level=self.level)
+        return self._result(
+            df,
+            quantity=q,
+            n=n,
+            missing=int((~ok).sum()),
+            share=q / n if n else None,
+            mean_change=mean,
+            ci=ci,
+            se=se,
+            level=self.level,
+        )
 
 
 @attrs.frozen
@@ -483,8 +516,10 @@ def _share_result(calc: Any, df: pd.DataFrame, k: float, n: int, missing: int) -
     share = k / n if n else None
     ci = wilson_interval(k, n, calc.level) if n else None
     se = math.sqrt(n * (k / n) * (1 - k / n)) if n else None
-    return calc._result(df, quantity=k, n=n, missing=missing, share=share, ci=ci, se=se,
-                        level=calc.level)
+    res: MeasureResult = calc._result(
+        df, quantity=k, n=n, missing=missing, share=share, ci=ci, se=se, level=calc.level
+    )
+    return res
 
 
 @attrs.frozen
@@ -502,7 +537,7 @@ class Proportion(_Calculator):
     name: ClassVar[str] = "proportion"
     stage: ClassVar[str] = "outcome"
     column: str
-    values: tuple[Any, ...] = attrs.field(default=(True,), converter=tuple)
+    values: tuple[Any, ...] = attrs.field(default=(True,), converter=_any_tuple)
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
@@ -540,16 +575,16 @@ class DistanceTravelled(_Calculator):
     ...                    "money_t0": [4, 4, None], "money_t1": [6, 3, 5]})
     >>> r = DistanceTravelled(domains=["work", "money"]).compute(df)
     >>> r.quantity, r.n, r.missing, r.mean_change
-    (1.0, 2, 1, 1.25)
+    (1.0, 2, 1, 1.0)
     """
 
     name: ClassVar[str] = "distance_travelled"
     stage: ClassVar[str] = "outcome"
-    domains: tuple[str, ...] = attrs.field(converter=tuple)
+    domains: tuple[str, ...] = attrs.field(converter=_any_tuple)
     baseline: str = "t0"
     followup: str = "t1"
     separator: str = "_"
-    scale: tuple[float, float] = attrs.field(default=(1.0, 10.0), converter=tuple)
+    scale: tuple[float, ...] = attrs.field(default=(1.0, 10.0), converter=_any_tuple)
     min_change: float = 1.0
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
@@ -560,18 +595,27 @@ class DistanceTravelled(_Calculator):
             c.add("domains", "empty", "give at least one domain")
         for i, d in enumerate(self.domains):
             c.text(d, ("domains", i), empty=False)
-        if len(self.scale) != 2 or not all(is_number(x) for x in self.scale) or \
-                self.scale[0] >= self.scale[1]:
-            c.add("scale", "invalid", f"scale must be [low, high] with low < high, got "
-                  f"{self.scale!r}")
+        if (
+            len(self.scale) != 2
+            or not all(is_number(x) for x in self.scale)
+            or self.scale[0] >= self.scale[1]
+        ):
+            c.add(
+                "scale",
+                "invalid",
+                f"scale must be [low, high] with low < high, got {self.scale!r}",
+            )
         c.number(self.min_change, "min_change", low=0.0)
 
     def _col(self, domain: str, when: str) -> str:
         return f"{domain}{self.separator}{when}"
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
-        return [(("domains", i), self._col(d, w)) for i, d in enumerate(self.domains)
-                for w in (self.baseline, self.followup)]
+        return [
+            (("domains", i), self._col(d, w))
+            for i, d in enumerate(self.domains)
+            for w in (self.baseline, self.followup)
+        ]
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
         lo, hi = self.scale
@@ -586,23 +630,38 @@ class DistanceTravelled(_Calculator):
                 if out.any():
                     raise ValidationError(
                         f"{int(out.sum())} values of {s.name!r} lie outside the scale "
-                        f"[{lo:g}, {hi:g}]", path=("scale",), code="out_of_range")
+                        f"[{lo:g}, {hi:g}]",
+                        path=("scale",),
+                        code="out_of_range",
+                    )
             ok = y0.notna() & y1.notna()
             usable &= ok
             ch = y1 - y0
             changes.append(ch)
             dv = ch[ok]
-            per_domain.append({"domain": d, "n": int(ok.sum()), "missing": int((~ok).sum()),
-                               "mean_change": float(dv.mean()) if len(dv) else 0.0,
-                               "share_improved": float((dv >= self.min_change).mean())
-                               if len(dv) else 0.0})
+            per_domain.append(
+                {
+                    "domain": d,
+                    "n": int(ok.sum()),
+                    "missing": int((~ok).sum()),
+                    "mean_change": float(dv.mean()) if len(dv) else 0.0,
+                    "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
+                }
+            )
         dist = pd.concat(changes, axis=1)[usable].mean(axis=1).to_numpy()
         n = int(usable.sum())
         q = float((dist >= self.min_change).sum())
         ci = paired_t_interval(dist, self.level) if n >= 2 else None
         se = math.sqrt(q * (1 - q / n)) if n else None
-        res = self._result(df, quantity=q, n=n, missing=int((~usable).sum()),
-                           share=q / n if n else None,
-                           mean_change=float(dist.mean()) if n else None, ci=ci, se=se,
-                           level=self.level)
+        res = self._result(
+            df,
+            quantity=q,
+            n=n,
+            missing=int((~usable).sum()),
+            share=q / n if n else None,
+            mean_change=float(dist.mean()) if n else None,
+            ci=ci,
+            se=se,
+            level=self.level,
+        )
         return attrs.evolve(res, by=pd.DataFrame(per_domain))

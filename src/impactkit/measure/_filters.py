@@ -56,9 +56,12 @@ class Condition:
     def mask(self, df: pd.DataFrame) -> pd.Series:
         """Boolean mask of the rows kept (missing values never match a comparison)."""
         if self.column not in df.columns:
-            raise ValidationError(f"filter column {self.column!r} is not in the data; columns: "
-                                  f"{', '.join(map(str, df.columns))}", path=("where",),
-                                  code="missing_column")
+            raise ValidationError(
+                f"filter column {self.column!r} is not in the data; columns: "
+                f"{', '.join(map(str, df.columns))}",
+                path=("where",),
+                code="missing_column",
+            )
         s = df[self.column]
         op = self.op
         if op == "notna":
@@ -79,8 +82,11 @@ class Condition:
                 ">=": lambda: s >= self.value,
             }[op]()
         except TypeError as exc:
-            raise ValidationError(f"cannot compare column {self.column!r} with {self.value!r}: "
-                                  f"{exc}", path=("where",), code="type") from exc
+            raise ValidationError(
+                f"cannot compare column {self.column!r} with {self.value!r}: {exc}",
+                path=("where",),
+                code="type",
+            ) from exc
         return pd.Series(np.asarray(res, dtype=bool), index=df.index)
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,8 +119,9 @@ def conditions(x: Any) -> tuple[Condition, ...]:
             except TypeError as exc:
                 raise ValidationError(str(exc), path=("where", i), code="type") from exc
         else:
-            raise ValidationError(f"expected a condition, got {item!r}", path=("where", i),
-                                  code="type")
+            raise ValidationError(
+                f"expected a condition, got {item!r}", path=("where", i), code="type"
+            )
     return tuple(out)
 
 

@@ -155,9 +155,11 @@ class SROIResult:
         """Present value by stakeholder: ``stakeholder``, ``present_value``, ``share``,
         ``outcomes`` (number of rows)."""
         t = self._by_outcome
-        g = (t.groupby("stakeholder", sort=False)
-             .agg(present_value=("present_value", "sum"), outcomes=("row", "count"))
-             .reset_index())
+        g = (
+            t.groupby("stakeholder", sort=False)
+            .agg(present_value=("present_value", "sum"), outcomes=("row", "count"))
+            .reset_index()
+        )
         g.insert(2, "share", _share(g["present_value"].to_numpy()))
         return g
 
@@ -183,9 +185,21 @@ class SROIResult:
         """
         t = self._by_outcome
         years = self._rows_by_year
-        cols = ["stakeholder", "outcome", "label", "indicator", "quantity", "duration",
-                "start_year", "proxy", "proxy_value", "proxy_source", *HAIRCUTS, "drop_off",
-                "impact"]
+        cols = [
+            "stakeholder",
+            "outcome",
+            "label",
+            "indicator",
+            "quantity",
+            "duration",
+            "start_year",
+            "proxy",
+            "proxy_value",
+            "proxy_source",
+            *HAIRCUTS,
+            "drop_off",
+            "impact",
+        ]
         out = t[cols].copy()
         for c in years.columns:
             out[c] = years[c].to_numpy()
@@ -204,15 +218,30 @@ class SROIResult:
         recs = []
         for j, col in enumerate(years.columns):
             y = j + 1
-            recs.append(pd.DataFrame({
-                "row": t["row"].to_numpy(), "outcome": t["outcome"].to_numpy(),
-                "stakeholder": t["stakeholder"].to_numpy(), "year": y,
-                "value": years[col].to_numpy(),
-                "discount_factor": float(df_year.get(y, np.nan)),
-            }))
+            recs.append(
+                pd.DataFrame(
+                    {
+                        "row": t["row"].to_numpy(),
+                        "outcome": t["outcome"].to_numpy(),
+                        "stakeholder": t["stakeholder"].to_numpy(),
+                        "year": y,
+                        "value": years[col].to_numpy(),
+                        "discount_factor": float(df_year.get(y, np.nan)),
+                    }
+                )
+            )
         if not recs:
-            return pd.DataFrame(columns=["row", "outcome", "stakeholder", "year", "value",
-                                         "discount_factor", "present_value"])
+            return pd.DataFrame(
+                columns=[
+                    "row",
+                    "outcome",
+                    "stakeholder",
+                    "year",
+                    "value",
+                    "discount_factor",
+                    "present_value",
+                ]
+            )
         out = pd.concat(recs, ignore_index=True).sort_values(["row", "year"], kind="stable")
         out["present_value"] = out["value"] * out["discount_factor"]
         return out.reset_index(drop=True)
@@ -227,15 +256,19 @@ class SROIResult:
         """
         if isinstance(outcome, int) and not isinstance(outcome, bool):
             if not 0 <= outcome < len(self._lineage):
-                raise ValidationError(f"no outcome row {outcome}", path=("outcomes", outcome),
-                                      code="unknown_node")
+                raise ValidationError(
+                    f"no outcome row {outcome}", path=("outcomes", outcome), code="unknown_node"
+                )
             return self._lineage[outcome]
         for lin in self._lineage:
             if lin.outcome == outcome:
                 return lin
         known = ", ".join(dict.fromkeys(lin.outcome for lin in self._lineage))
-        raise ValidationError(f"no outcome {outcome!r} in the result; known: {known}",
-                              path=("outcomes",), code="unknown_node")
+        raise ValidationError(
+            f"no outcome {outcome!r} in the result; known: {known}",
+            path=("outcomes",),
+            code="unknown_node",
+        )
 
     def summary(self) -> Summary:
         """Headline figures and the table by stakeholder, for people (rounded)."""
@@ -246,8 +279,12 @@ class SROIResult:
             ("Net present value", _fmt(self.net_present_value, c)),
             ("SROI ratio", f"{self.ratio:.2f} : 1"),
             ("Net SROI ratio", f"{self.net_ratio:.2f}"),
-            ("Payback", "not reached" if self.payback_months is None
-             else f"{self.payback_months:.1f} months"),
+            (
+                "Payback",
+                "not reached"
+                if self.payback_months is None
+                else f"{self.payback_months:.1f} months",
+            ),
             ("Discounting", f"{self.discount}; convention {self.first_flow_at}"),
             ("Mode", self.mode),
         )
@@ -315,11 +352,17 @@ def discounted_payback(cumulative: np.ndarray[Any, Any], inputs: float) -> float
 
 def _check_inputs(total: float, model: ImpactModel) -> None:
     if not model.inputs:
-        raise ValidationError("the model has no inputs: the SROI ratio is undefined",
-                              path=("inputs",), code="no_inputs")
+        raise ValidationError(
+            "the model has no inputs: the SROI ratio is undefined",
+            path=("inputs",),
+            code="no_inputs",
+        )
     if not total > 0:
-        raise ValidationError(f"inputs total {total:g}: the SROI ratio is undefined",
-                              path=("inputs",), code="no_inputs")
+        raise ValidationError(
+            f"inputs total {total:g}: the SROI ratio is undefined",
+            path=("inputs",),
+            code="no_inputs",
+        )
 
 
 def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResult:
@@ -397,58 +440,96 @@ def _build_result(
     dfs = vm.discount_factors(years, benefits=True)
     v_t = yv.sum(axis=0)
     pv_t = v_t * dfs
-    by_year = pd.DataFrame({
-        "year": years, "value": v_t, "discount_factor": dfs, "present_value": pv_t,
-        "cumulative_present_value": np.cumsum(pv_t),
-    })
+    by_year = pd.DataFrame(
+        {
+            "year": years,
+            "value": v_t,
+            "discount_factor": dfs,
+            "present_value": pv_t,
+            "cumulative_present_value": np.cumsum(pv_t),
+        }
+    )
     rows_by_year = pd.DataFrame(yv, columns=[f"year_{t}" for t in years])
 
     def col(kind: str) -> np.ndarray[Any, Any]:
         return base[vm.kind_index[kind]] if vm.n_rows else np.zeros(0)
 
-    impact = (col("quantity") * col("proxy") * (1 - col("deadweight")) * (1 - col("displacement"))
-              * (1 - col("attribution")) * (1 - col("leakage")))
+    impact = (
+        col("quantity")
+        * col("proxy")
+        * (1 - col("deadweight"))
+        * (1 - col("displacement"))
+        * (1 - col("attribution"))
+        * (1 - col("leakage"))
+    )
     ovs = model.outcomes
-    by_outcome = pd.DataFrame({
-        "row": np.arange(len(ovs)),
-        "outcome": [o.outcome for o in ovs],
-        "label": [o.label for o in ovs],
-        "stakeholder": [o.stakeholder for o in ovs],
-        "indicator": [o.indicator for o in ovs],
-        **{k: col(k) for k in ROW_FIELDS if k != "proxy"},
-        "proxy": [o.proxy.description for o in ovs],
-        "proxy_value": col("proxy"),
-        "proxy_source": [o.proxy.source for o in ovs],
-        "price_year": [o.proxy.year if o.proxy.year is not None else model.base_year
-                       for o in ovs],
-        "drop_off_method": [o.drop_off_method for o in ovs],
-        "start_year": [o.start_year for o in ovs],
-        "impact": impact,
-        "total_value": yv.sum(axis=1) if vm.n_rows else np.zeros(0),
-        "present_value": pv_rows,
-        "share": _share(pv_rows),
-    })
-    order = ["row", "outcome", "label", "stakeholder", "indicator", "quantity", "proxy",
-             "proxy_value", "proxy_source", "price_year", *HAIRCUTS, "drop_off",
-             "drop_off_method", "duration", "start_year", "impact", "total_value",
-             "present_value", "share"]
+    by_outcome = pd.DataFrame(
+        {
+            "row": np.arange(len(ovs)),
+            "outcome": [o.outcome for o in ovs],
+            "label": [o.label for o in ovs],
+            "stakeholder": [o.stakeholder for o in ovs],
+            "indicator": [o.indicator for o in ovs],
+            **{k: col(k) for k in ROW_FIELDS if k != "proxy"},
+            "proxy": [o.proxy.description for o in ovs],
+            "proxy_value": col("proxy"),
+            "proxy_source": [o.proxy.source for o in ovs],
+            "price_year": [
+                o.proxy.year if o.proxy.year is not None else model.base_year for o in ovs
+            ],
+            "drop_off_method": [o.drop_off_method for o in ovs],
+            "start_year": [o.start_year for o in ovs],
+            "impact": impact,
+            "total_value": yv.sum(axis=1) if vm.n_rows else np.zeros(0),
+            "present_value": pv_rows,
+            "share": _share(pv_rows),
+        }
+    )
+    order = [
+        "row",
+        "outcome",
+        "label",
+        "stakeholder",
+        "indicator",
+        "quantity",
+        "proxy",
+        "proxy_value",
+        "proxy_source",
+        "price_year",
+        *HAIRCUTS,
+        "drop_off",
+        "drop_off_method",
+        "duration",
+        "start_year",
+        "impact",
+        "total_value",
+        "present_value",
+        "share",
+    ]
     by_outcome = by_outcome[order]
 
     in_years = vm.input_years
     in_df = vm.discount_factors(in_years, benefits=False) if len(in_years) else np.zeros(0)
     amounts = base[vm.kind_index["amount"]] if vm.n_inputs else np.zeros(0)
-    inputs = pd.DataFrame({
-        "label": [i.label for i in model.inputs],
-        "stakeholder": [i.stakeholder for i in model.inputs],
-        "year": in_years, "in_kind": [i.in_kind for i in model.inputs],
-        "amount": amounts, "discount_factor": in_df, "present_value": amounts * in_df,
-    })
+    inputs = pd.DataFrame(
+        {
+            "label": [i.label for i in model.inputs],
+            "stakeholder": [i.stakeholder for i in model.inputs],
+            "year": in_years,
+            "in_kind": [i.in_kind for i in model.inputs],
+            "amount": amounts,
+            "discount_factor": in_df,
+            "present_value": amounts * in_df,
+        }
+    )
 
     v1 = float(v_t[0]) if horizon else 0.0
     payback = total_inputs / (v1 / 12.0) if v1 > 0 else None
     disc_payback = discounted_payback(np.cumsum(pv_t), total_inputs)
-    lineage = tuple(_lineage(model, k, float(pv_rows[k]), float(impact[k]), measured.get(k))
-                    for k in range(len(ovs)))
+    lineage = tuple(
+        _lineage(model, k, float(pv_rows[k]), float(impact[k]), measured.get(k))
+        for k in range(len(ovs))
+    )
     return SROIResult(
         model_name=model.name,
         currency=model.currency,
@@ -506,11 +587,15 @@ def _lineage(model: ImpactModel, k: int, pv: float, impact: float, measured: Any
     for h in HAIRCUTS:
         steps.append((h, _describe_value(getattr(ov, h)) + note(h)))
     steps.append(("impact per year", f"{impact:,.2f} {model.currency}"))
-    steps.append(("duration", f"{_describe_value(ov.duration)} years from year "
-                  f"{ov.start_year}" + note("duration")))
-    steps.append(("drop_off", f"{_describe_value(ov.drop_off)} ({ov.drop_off_method})"
-                  + note("drop_off")))
-    steps.append(("discounting", f"{model.discount.describe()}, convention "
-                  f"{model.first_flow_at}"))
+    steps.append(
+        (
+            "duration",
+            f"{_describe_value(ov.duration)} years from year {ov.start_year}" + note("duration"),
+        )
+    )
+    steps.append(
+        ("drop_off", f"{_describe_value(ov.drop_off)} ({ov.drop_off_method})" + note("drop_off"))
+    )
+    steps.append(("discounting", f"{model.discount.describe()}, convention {model.first_flow_at}"))
     steps.append(("present value", f"{pv:,.2f} {model.currency}"))
     return Lineage(ov.outcome, k, tuple(steps), pv)

@@ -55,7 +55,7 @@ def graph_problems(
 
     succ: dict[str, list[str]] = {n: [] for n in nodes}
     pred: dict[str, list[str]] = {n: [] for n in nodes}
-    for (u, v), link in links.items():
+    for u, v in links:
         if u in nodes and v in nodes:
             succ[u].append(v)
             pred[v].append(u)
@@ -64,8 +64,11 @@ def graph_problems(
     for nid, node in nodes.items():
         if node.stakeholder is not None and node.stakeholder not in stakeholders:
             known = ", ".join(sorted(stakeholders)) or "none defined"
-            err(("nodes", nid, "stakeholder"), "unknown_stakeholder",
-                f"unknown stakeholder {node.stakeholder!r}; known: {known}")
+            err(
+                ("nodes", nid, "stakeholder"),
+                "unknown_stakeholder",
+                f"unknown stakeholder {node.stakeholder!r}; known: {known}",
+            )
 
     # links: dangling ends, direction, rationale
     for (u, v), link in links.items():
@@ -83,35 +86,48 @@ def graph_problems(
                 a.horizon is None or b.horizon is None or a.level == b.level
             )
             if b.level <= a.level and not same_outcome_level:
-                err(path, "backwards_link",
+                err(
+                    path,
+                    "backwards_link",
                     f"link goes from {a.kind} {u!r} back to {b.kind} {v!r}; links go "
                     "input < activity < output < outcome (short < intermediate < long) "
-                    "< impact, unless typed 'feedback'")
+                    "< impact, unless typed 'feedback'",
+                )
         if not link.rationale and not link.assumptions:
             warn(path, "no_rationale", "link has neither a rationale nor an assumption")
         for i, asm in enumerate(link.assumptions):
             if asm.status is None:
-                warn((*path, "assumptions", i, "status"), "assumption_status",
-                     "assumption has no status (untested, holds, partly, fails)")
+                warn(
+                    (*path, "assumptions", i, "status"),
+                    "assumption_status",
+                    "assumption has no status (untested, holds, partly, fails)",
+                )
 
     # cycles among non-feedback links
     g = nx.DiGraph()
     g.add_nodes_from(nodes)
     g.add_edges_from(
-        (u, v) for (u, v), lk in links.items() if lk.kind != "feedback" and u in nodes and v in nodes
+        (u, v)
+        for (u, v), lk in links.items()
+        if lk.kind != "feedback" and u in nodes and v in nodes
     )
     for comp in nx.strongly_connected_components(g):
         if len(comp) > 1:
             cycle = nx.find_cycle(g.subgraph(comp))
             members = [u for u, _ in cycle]
             first = cycle[0]
-            err(("links", f"{first[0]}->{first[1]}"), "cycle",
-                "cycle " + " -> ".join([*members, members[0]])
-                + " made of links not all typed 'feedback'")
+            err(
+                ("links", f"{first[0]}->{first[1]}"),
+                "cycle",
+                "cycle "
+                + " -> ".join([*members, members[0]])
+                + " made of links not all typed 'feedback'",
+            )
 
     # reachability
-    kinds: dict[str, list[str]] = {k: [] for k in ("input", "activity", "output", "outcome",
-                                                   "impact")}
+    kinds: dict[str, list[str]] = {
+        k: [] for k in ("input", "activity", "output", "outcome", "impact")
+    }
     for nid, node in nodes.items():
         kinds[node.kind].append(nid)
     from_activity = _bfs(succ, kinds["activity"])
@@ -122,49 +138,70 @@ def graph_problems(
         if not succ[nid] and not pred[nid]:
             warn(path, "orphan", f"{node.kind} {nid!r} has no links")
         if node.kind == "outcome" and nid not in from_activity:
-            err(path, "unreached_outcome",
-                f"no activity reaches outcome {nid!r}: nothing in the model can claim it")
+            err(
+                path,
+                "unreached_outcome",
+                f"no activity reaches outcome {nid!r}: nothing in the model can claim it",
+            )
         if node.kind == "activity" and nid not in to_outcome:
             warn(path, "activity_without_outcome", f"activity {nid!r} leads to no outcome")
         if node.kind == "output" and nid not in from_activity:
             warn(path, "output_without_activity", f"no activity produces output {nid!r}")
         if node.kind == "output" and node.above_ceiling:
-            warn(path, "output_above_ceiling",
-                 f"output {nid!r} is placed above the ceiling of accountability")
+            warn(
+                path,
+                "output_above_ceiling",
+                f"output {nid!r} is placed above the ceiling of accountability",
+            )
         for i, ind in enumerate(node.indicators):
             if not ind.complete:
                 missing = [n for n in ("target", "threshold") if getattr(ind, n) is None]
                 if not ind.timeline:
                     missing.append("timeline")
-                warn((*path, "indicators", i), "indicator_incomplete",
-                     f"indicator {ind.id!r} lacks {', '.join(missing)}")
+                warn(
+                    (*path, "indicators", i),
+                    "indicator_incomplete",
+                    f"indicator {ind.id!r} lacks {', '.join(missing)}",
+                )
 
     n_impact = len(kinds["impact"])
     if nodes and n_impact == 0:
         warn(("nodes",), "no_impact", "no impact node: a theory of change centres on one goal")
     elif n_impact > 1:
-        warn(("nodes",), "several_impacts",
-             f"{n_impact} impact nodes ({', '.join(sorted(kinds['impact']))}); "
-             "a theory of change usually centres on one long-term goal")
+        warn(
+            ("nodes",),
+            "several_impacts",
+            f"{n_impact} impact nodes ({', '.join(sorted(kinds['impact']))}); "
+            "a theory of change usually centres on one long-term goal",
+        )
 
     if valued:
-        for oid, sh in valued.items():
+        for oid in valued:
             if oid not in nodes:
                 continue
             node = nodes[oid]
             if not node.indicators:
-                err(("nodes", oid, "indicators"), "no_indicator",
-                    f"valued outcome {oid!r} has no indicator")
+                err(
+                    ("nodes", oid, "indicators"),
+                    "no_indicator",
+                    f"valued outcome {oid!r} has no indicator",
+                )
             if node.stakeholder is None:
-                err(("nodes", oid, "stakeholder"), "no_stakeholder",
-                    f"valued outcome {oid!r} has no stakeholder")
+                err(
+                    ("nodes", oid, "stakeholder"),
+                    "no_stakeholder",
+                    f"valued outcome {oid!r} has no stakeholder",
+                )
         for oid, sh in valued.items():
             if oid not in nodes:
                 continue
             for d in _bfs(succ, [oid]) - {oid}:
                 if d in valued and valued[d] == sh:
-                    warn(("nodes", oid), "double_counting",
-                         f"outcomes {oid!r} and {d!r} are both valued for stakeholder {sh!r} "
-                         "on the same causal path: value only the last material outcome unless "
-                         "the earlier one has distinct value")
+                    warn(
+                        ("nodes", oid),
+                        "double_counting",
+                        f"outcomes {oid!r} and {d!r} are both valued for stakeholder {sh!r} "
+                        "on the same causal path: value only the last material outcome unless "
+                        "the earlier one has distinct value",
+                    )
     return out

@@ -98,8 +98,9 @@ def to_dot(toc: TheoryOfChange) -> str:
     """
     lines = [f"digraph {_dot_quote(toc.name)} {{", "  rankdir=LR;"]
     for n in toc.nodes:
-        lines.append(f"  {_dot_quote(n.id)} [label={_dot_quote(n.label)}, "
-                     f"shape={_DOT_SHAPES[n.kind]}];")
+        lines.append(
+            f"  {_dot_quote(n.id)} [label={_dot_quote(n.label)}, shape={_DOT_SHAPES[n.kind]}];"
+        )
     for lk in toc.links:
         style = " [style=dashed]" if lk.kind == "feedback" else ""
         lines.append(f"  {_dot_quote(lk.source)} -> {_dot_quote(lk.target)}{style};")
@@ -177,6 +178,12 @@ def logframe(toc: TheoryOfChange) -> pd.DataFrame:
         )
     return pd.DataFrame(
         rows,
-        columns=["level", "id", "narrative_summary", "indicators", "means_of_verification",
-                 "assumptions"],
+        columns=[
+            "level",
+            "id",
+            "narrative_summary",
+            "indicators",
+            "means_of_verification",
+            "assumptions",
+        ],
     )

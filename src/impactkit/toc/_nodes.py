@@ -64,6 +64,10 @@ def _opt_number(c: Checker, value: Any, path: str) -> None:
         c.number(value, path)
 
 
+def _str_dict(x: Mapping[str, str]) -> dict[str, str]:
+    return dict(x)
+
+
 def _tuple(x: Iterable[Any] | None) -> tuple[Any, ...]:
     return () if x is None else tuple(x)
 
@@ -133,7 +137,7 @@ class Indicator:
     threshold: float | str | None = None
     timeline: str = ""
     data_source: str = ""
-    external_ids: Mapping[str, str] = attrs.field(factory=dict, converter=dict)
+    external_ids: Mapping[str, str] = attrs.field(factory=dict, converter=_str_dict)
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -215,7 +219,9 @@ class Node:
             if not isinstance(ind, Indicator):
                 c.add(("indicators", i), "type", f"expected an Indicator, got {ind!r}")
             elif ind.id in seen:
-                c.add(("indicators", i, "id"), "duplicate_id", f"duplicate indicator id {ind.id!r}")
+                c.add(
+                    ("indicators", i, "id"), "duplicate_id", f"duplicate indicator id {ind.id!r}"
+                )
             else:
                 seen.add(ind.id)
         if not isinstance(self.above_ceiling, bool):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -28,9 +29,22 @@ __all__ = ["TheoryOfChange", "problems"]
 
 #: codes of problems that stop a theory of change from being built from data
 DATA_CODES = frozenset(
-    {"type", "empty", "missing", "unknown_key", "duplicate_id", "dangling_link",
-     "unknown_stakeholder", "invalid_choice", "out_of_range", "not_integer", "not_finite",
-     "invalid", "self_loop", "duplicate_link"}
+    {
+        "type",
+        "empty",
+        "missing",
+        "unknown_key",
+        "duplicate_id",
+        "dangling_link",
+        "unknown_stakeholder",
+        "invalid_choice",
+        "out_of_range",
+        "not_integer",
+        "not_finite",
+        "invalid",
+        "self_loop",
+        "duplicate_link",
+    }
 )
 
 
@@ -117,8 +131,9 @@ class TheoryOfChange:
         """
         s = Stakeholder(id, id if label is None else label, size, description)
         if id in self._stakeholders:
-            raise ValidationError(f"duplicate stakeholder id {id!r}",
-                                  path=("stakeholders", id), code="duplicate_id")
+            raise ValidationError(
+                f"duplicate stakeholder id {id!r}", path=("stakeholders", id), code="duplicate_id"
+            )
         self._stakeholders[id] = s
 
     def add_node(
@@ -160,15 +175,26 @@ class TheoryOfChange:
             Bad values, duplicate id or unknown stakeholder; the graph is left
             unchanged.
         """
-        node = Node(id, kind, id if label is None else label, description, stakeholder, horizon,
-                    tuple(indicators), above_ceiling)
+        node = Node(
+            id,
+            kind,
+            id if label is None else label,
+            description,
+            stakeholder,
+            horizon,
+            tuple(indicators),
+            above_ceiling,
+        )
         c = Checker("nodes", id)
         if id in self._nodes:
             c.add("id", "duplicate_id", f"duplicate node id {id!r}")
         if stakeholder is not None and stakeholder not in self._stakeholders:
-            c.add("stakeholder", "unknown_stakeholder",
-                  f"unknown stakeholder {stakeholder!r}; add it first with add_stakeholder "
-                  f"(known: {', '.join(sorted(self._stakeholders)) or 'none'})")
+            c.add(
+                "stakeholder",
+                "unknown_stakeholder",
+                f"unknown stakeholder {stakeholder!r}; add it first with add_stakeholder "
+                f"(known: {', '.join(sorted(self._stakeholders)) or 'none'})",
+            )
         self._check_indicator_ids(node, c)
         c.raise_if_errors()
         self._nodes[id] = node
@@ -178,8 +204,11 @@ class TheoryOfChange:
         taken = {i.id for nid, n in self._nodes.items() if nid != node.id for i in n.indicators}
         for i, ind in enumerate(node.indicators):
             if ind.id in taken:
-                c.add(("indicators", i, "id"), "duplicate_id",
-                      f"indicator id {ind.id!r} is already used by another node")
+                c.add(
+                    ("indicators", i, "id"),
+                    "duplicate_id",
+                    f"indicator id {ind.id!r} is already used by another node",
+                )
 
     def add_indicator(self, node: str, id: str, *, label: str, **fields: Any) -> None:
         """Attach an :class:`Indicator` to an existing node.
@@ -201,13 +230,18 @@ class TheoryOfChange:
         try:
             ind = Indicator(id, label, **fields)
         except TypeError as exc:
-            raise ValidationError(str(exc), path=("nodes", node, "indicators"), code="type") from exc
+            raise ValidationError(
+                str(exc), path=("nodes", node, "indicators"), code="type"
+            ) from exc
         old = self._nodes[node]
         new = attrs.evolve(old, indicators=(*old.indicators, ind))
         c = Checker("nodes", node)
         if any(i.id == id for i in old.indicators):
-            c.add(("indicators", len(old.indicators), "id"), "duplicate_id",
-                  f"duplicate indicator id {id!r}")
+            c.add(
+                ("indicators", len(old.indicators), "id"),
+                "duplicate_id",
+                f"duplicate indicator id {id!r}",
+            )
         self._check_indicator_ids(new, c)
         c.raise_if_errors()
         self._nodes[node] = new
@@ -256,8 +290,16 @@ class TheoryOfChange:
         items = list(assumptions)
         if assumption is not None:
             items.insert(0, assumption)
-        link = Link(source, target, kind, tuple(items), rationale,  # type: ignore[arg-type]
-                    coerce_evidence(evidence), confidence, lag)
+        link = Link(
+            source,
+            target,
+            kind,
+            tuple(items),
+            rationale,
+            coerce_evidence(evidence),
+            confidence,
+            lag,
+        )
         path = ("links", link.key)
         missing = [
             Problem((*path, end), "unknown_node", f"no node {nid!r} in the theory of change")
@@ -329,8 +371,9 @@ class TheoryOfChange:
         try:
             return self._links[(source, target)]
         except KeyError:
-            raise _unknown_node(f"{source}->{target}", "link",
-                                ("links", f"{source}->{target}")) from None
+            raise _unknown_node(
+                f"{source}->{target}", "link", ("links", f"{source}->{target}")
+            ) from None
 
     def stakeholder(self, id: str) -> Stakeholder:
         """The stakeholder ``id``."""
@@ -366,8 +409,10 @@ class TheoryOfChange:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return (f"TheoryOfChange({self.name!r}, {len(self._stakeholders)} stakeholders, "
-                f"{len(self._nodes)} nodes, {len(self._links)} links)")
+        return (
+            f"TheoryOfChange({self.name!r}, {len(self._stakeholders)} stakeholders, "
+            f"{len(self._nodes)} nodes, {len(self._links)} links)"
+        )
 
     # ------------------------------------------------------------------ graph
     @property
@@ -384,14 +429,23 @@ class TheoryOfChange:
         ``rationale``, ``evidence``, ``confidence``, ``lag``. Graph attributes:
         ``name``, ``description``, ``stakeholders``.
         """
-        g = nx.DiGraph(name=self.name, description=self.description,
-                       stakeholders=self.stakeholders)
+        g = nx.DiGraph(
+            name=self.name, description=self.description, stakeholders=self.stakeholders
+        )
         for nid, n in self._nodes.items():
-            g.add_node(nid, **{f.name: getattr(n, f.name) for f in attrs.fields(Node)
-                               if f.name != "id"})
+            g.add_node(
+                nid, **{f.name: getattr(n, f.name) for f in attrs.fields(Node) if f.name != "id"}
+            )
         for (u, v), lk in self._links.items():
-            g.add_edge(u, v, **{f.name: getattr(lk, f.name) for f in attrs.fields(Link)
-                                if f.name not in ("source", "target")})
+            g.add_edge(
+                u,
+                v,
+                **{
+                    f.name: getattr(lk, f.name)
+                    for f in attrs.fields(Link)
+                    if f.name not in ("source", "target")
+                },
+            )
         return g
 
     @classmethod
@@ -548,7 +602,7 @@ class TheoryOfChange:
         """
         if len(path) < 2:
             raise ValidationError("a pathway needs at least two nodes", path=("path",))
-        strengths = [self.link(u, v).strength for u, v in zip(path[:-1], path[1:], strict=True)]
+        strengths = [self.link(u, v).strength for u, v in itertools.pairwise(path)]
         if method == "weakest":
             return min(strengths)
         if method == "product":
@@ -556,8 +610,11 @@ class TheoryOfChange:
             for s in strengths:
                 out *= s
             return out
-        raise ValidationError(f"method must be 'weakest' or 'product', got {method!r}",
-                              path=("method",), code="invalid_choice")
+        raise ValidationError(
+            f"method must be 'weakest' or 'product', got {method!r}",
+            path=("method",),
+            code="invalid_choice",
+        )
 
 
 def _record(obj: Any) -> dict[str, Any]:
@@ -567,7 +624,7 @@ def _record(obj: Any) -> dict[str, Any]:
         v = getattr(obj, f.name)
         default = f.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            default = default.factory()  # type: ignore[attr-defined]
+            default = default.factory()
         if f.default is not attrs.NOTHING and v == default:
             continue
         if isinstance(v, tuple):
@@ -578,8 +635,13 @@ def _record(obj: Any) -> dict[str, Any]:
     return out
 
 
-def _make(cls: type[Any], rec: Any, path: tuple[str | int, ...], c: Checker,
-          nested: Mapping[str, type[Any]] = {}) -> Any:  # noqa: B006 - read only
+def _make(
+    cls: type[Any],
+    rec: Any,
+    path: tuple[str | int, ...],
+    c: Checker,
+    nested: Mapping[str, type[Any]] = {},
+) -> Any:
     if not isinstance(rec, Mapping):
         c.add(path, "type", f"expected a mapping, got {type(rec).__name__}")
         return None
@@ -588,8 +650,11 @@ def _make(cls: type[Any], rec: Any, path: tuple[str | int, ...], c: Checker,
     ok = True
     for k in rec:
         if k not in names:
-            c.add((*path, str(k)), "unknown_key",
-                  f"unknown key {k!r}; expected one of {', '.join(sorted(names))}")
+            c.add(
+                (*path, str(k)),
+                "unknown_key",
+                f"unknown key {k!r}; expected one of {', '.join(sorted(names))}",
+            )
             ok = False
     for k in required:
         if k not in rec:
@@ -632,8 +697,11 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
     allowed = {"name", "description", "stakeholders", "nodes", "links"}
     for k in data:
         if k not in allowed:
-            c.add(str(k), "unknown_key",
-                  f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}")
+            c.add(
+                str(k),
+                "unknown_key",
+                f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}",
+            )
     name = data.get("name", "theory of change")
     description = data.get("description", "")
     c.text(name, "name", empty=False)
@@ -668,8 +736,11 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
             continue
         for j, ind in enumerate(n.indicators):
             if ind.id in ind_ids:
-                c.add(("nodes", i, "indicators", j, "id"), "duplicate_id",
-                      f"indicator id {ind.id!r} is used twice")
+                c.add(
+                    ("nodes", i, "indicators", j, "id"),
+                    "duplicate_id",
+                    f"indicator id {ind.id!r} is used twice",
+                )
             ind_ids.add(ind.id)
         nodes[n.id] = n
         node_index[n.id] = i
@@ -732,8 +803,10 @@ def problems(
         return toc.problems(valued)
     built, probs = _build(toc)
     if built is not None and valued:
-        extra = [p for p in built.problems(valued) if p.code in
-                 ("no_indicator", "no_stakeholder", "double_counting")]
+        extra = [
+            p
+            for p in built.problems(valued)
+            if p.code in ("no_indicator", "no_stakeholder", "double_counting")
+        ]
         probs = probs + extra
     return sorted(probs, key=lambda p: p.severity != "error")
-

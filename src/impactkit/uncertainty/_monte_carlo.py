@@ -75,8 +75,11 @@ class MonteCarloResult:
 
     def _metric(self, metric: str) -> FloatArray:
         if metric not in METRICS:
-            raise ValidationError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}",
-                                  path=("metric",), code="invalid_choice")
+            raise ValidationError(
+                f"metric must be one of {', '.join(METRICS)}, got {metric!r}",
+                path=("metric",),
+                code="invalid_choice",
+            )
         return np.asarray(getattr(self, metric), dtype=float)
 
     def interval(self, level: float = 0.90, metric: str = "ratio") -> tuple[float, float]:
@@ -89,15 +92,14 @@ class MonteCarloResult:
         (1.75, 3.25)
         """
         if not 0 < level < 1:
-            raise ValidationError(f"level must be in (0, 1), got {level!r}", path=("level",),
-                                  code="out_of_range")
+            raise ValidationError(
+                f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
+            )
         x = self._metric(metric)
         lo, hi = np.quantile(x, [(1 - level) / 2, (1 + level) / 2])
         return float(lo), float(hi)
 
-    def percentiles(
-        self, q: Sequence[float] = (5, 50, 95), metric: str = "ratio"
-    ) -> pd.Series:
+    def percentiles(self, q: Sequence[float] = (5, 50, 95), metric: str = "ratio") -> pd.Series:
         """Percentiles ``q`` (0-100) of a metric, as a Series indexed by ``q``."""
         x = self._metric(metric)
         return pd.Series(np.percentile(x, list(q)), index=list(q), name=metric)
@@ -121,13 +123,15 @@ class MonteCarloResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per draw: ``draw``, ``present_value``, ``total_inputs``,
         ``net_present_value``, ``ratio``."""
-        return pd.DataFrame({
-            "draw": np.arange(self.n),
-            "present_value": self.present_value,
-            "total_inputs": self.total_inputs,
-            "net_present_value": self.net_present_value,
-            "ratio": self.ratio,
-        })
+        return pd.DataFrame(
+            {
+                "draw": np.arange(self.n),
+                "present_value": self.present_value,
+                "total_inputs": self.total_inputs,
+                "net_present_value": self.net_present_value,
+                "ratio": self.ratio,
+            }
+        )
 
     def summary(self) -> Summary:
         """Mean, P5, P50, P95 and P(ratio < 1), for people."""
@@ -148,8 +152,9 @@ class MonteCarloResult:
         return self.summary().as_text()
 
 
-def _groups(vm: ValueMap, idx: np.ndarray[Any, Any]) -> list[tuple[type[Distribution], list[int],
-                                                                 list[Distribution]]]:
+def _groups(
+    vm: ValueMap, idx: np.ndarray[Any, Any]
+) -> list[tuple[type[Distribution], list[int], list[Distribution]]]:
     """Uncertain parameters grouped by distribution class, in model order."""
     groups: dict[type[Distribution], tuple[list[int], list[Distribution]]] = {}
     for col, p in enumerate(idx):
@@ -178,8 +183,11 @@ def chunk_length(chunk_size: int | None, n_rows: int) -> int:
     if chunk_size is None:
         chunk_size = max(BLOCK, _TARGET_ELEMENTS // max(n_rows, 1))
     if int(chunk_size) < 1:
-        raise ValidationError(f"chunk_size must be positive, got {chunk_size!r}",
-                              path=("chunk_size",), code="out_of_range")
+        raise ValidationError(
+            f"chunk_size must be positive, got {chunk_size!r}",
+            path=("chunk_size",),
+            code="out_of_range",
+        )
     return int(-(-int(chunk_size) // BLOCK) * BLOCK)
 
 
@@ -242,8 +250,9 @@ def monte_carlo(
     True
     """
     if not (isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1):
-        raise ValidationError(f"n must be a positive whole number, got {n!r}", path=("n",),
-                              code="out_of_range")
+        raise ValidationError(
+            f"n must be a positive whole number, got {n!r}", path=("n",), code="out_of_range"
+        )
     from impactkit.measure._binding import bind
 
     model, _ = bind(model, data, sampling_uncertainty=sampling_uncertainty)
@@ -271,8 +280,11 @@ def monte_carlo(
             progress(hi, n)
     if not model.inputs or np.any(inputs <= 0):
         bad = int(np.sum(inputs <= 0)) if model.inputs else n
-        raise ValidationError(f"inputs total 0 or less in {bad} of {n} draws: the SROI ratio is "
-                              "undefined", path=("inputs",), code="no_inputs")
+        raise ValidationError(
+            f"inputs total 0 or less in {bad} of {n} draws: the SROI ratio is undefined",
+            path=("inputs",),
+            code="no_inputs",
+        )
     return MonteCarloResult(
         n=n,
         seed_entropy=entropy,

@@ -47,8 +47,11 @@ def _metric(out: KernelOutput, metric: str) -> FloatArray:
         return out.present_value - out.total_inputs
     if metric == "present_value":
         return out.present_value
-    raise ValidationError(f"metric must be one of {', '.join(_METRICS)}, got {metric!r}",
-                          path=("metric",), code="invalid_choice")
+    raise ValidationError(
+        f"metric must be one of {', '.join(_METRICS)}, got {metric!r}",
+        path=("metric",),
+        code="invalid_choice",
+    )
 
 
 def _select(vm: ValueMap, params: Sequence[str] | None) -> list[int]:
@@ -59,7 +62,9 @@ def _select(vm: ValueMap, params: Sequence[str] | None) -> list[int]:
     if missing:
         raise ValidationError(
             f"unknown parameters {missing}; available: {', '.join(names)}",
-            path=("params",), code="unknown_parameter")
+            path=("params",),
+            code="unknown_parameter",
+        )
     return [names[p] for p in params]
 
 
@@ -67,8 +72,12 @@ def _describe(vm: ValueMap, model: ImpactModel, i: int) -> dict[str, Any]:
     p = vm.params[i]
     outcome = model.outcomes[p.index].outcome if p.path[0] == "outcomes" else ""
     label = model.inputs[p.index].label if p.path[0] == "inputs" else outcome
-    return {"parameter": p.name, "kind": p.kind, "row": p.index if p.path[0] != "discount"
-            else -1, "label": label}
+    return {
+        "parameter": p.name,
+        "kind": p.kind,
+        "row": p.index if p.path[0] != "discount" else -1,
+        "label": label,
+    }
 
 
 def tornado(
@@ -110,8 +119,9 @@ def tornado(
        stage 5 (sensitivity analysis).
     """
     if not 0 <= swing <= 10:
-        raise ValidationError(f"swing must be in [0, 10], got {swing!r}", path=("swing",),
-                              code="out_of_range")
+        raise ValidationError(
+            f"swing must be in [0, 10], got {swing!r}", path=("swing",), code="out_of_range"
+        )
     vm = _prepare(model, data)
     sel = _select(vm, params)
     base = vm.base
@@ -136,13 +146,36 @@ def tornado(
     m = _metric(vm.evaluate(idx, values), metric)
     rows = []
     for j, i in enumerate(sel):
-        rows.append({**_describe(vm, model, i), "base_value": base[i], "low_value": lows[j],
-                     "high_value": highs[j], "source": source[j], "metric_base": m[-1],
-                     "metric_low": m[j], "metric_high": m[k + j],
-                     "swing": abs(m[k + j] - m[j])})
-    df = pd.DataFrame(rows, columns=["parameter", "kind", "row", "label", "base_value",
-                                     "low_value", "high_value", "source", "metric_base",
-                                     "metric_low", "metric_high", "swing"])
+        rows.append(
+            {
+                **_describe(vm, model, i),
+                "base_value": base[i],
+                "low_value": lows[j],
+                "high_value": highs[j],
+                "source": source[j],
+                "metric_base": m[-1],
+                "metric_low": m[j],
+                "metric_high": m[k + j],
+                "swing": abs(m[k + j] - m[j]),
+            }
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "parameter",
+            "kind",
+            "row",
+            "label",
+            "base_value",
+            "low_value",
+            "high_value",
+            "source",
+            "metric_base",
+            "metric_low",
+            "metric_high",
+            "swing",
+        ],
+    )
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -230,15 +263,34 @@ def tipping_points(
             p = vm.params[i]
             x = float(xs[j]) if denom[j] != 0 and np.isfinite(xs[j]) else None
             ok = x is not None and _admissible(p, x)
-            rows[i] = _tip_row(vm, model, i, x if ok else None, "closed form",
-                               "" if ok else _why(p, x))
+            rows[i] = _tip_row(
+                vm, model, i, x if ok else None, "closed form", "" if ok else _why(p, x)
+            )
     for i in sel:
         if i in rows:
             continue
         rows[i] = _brent(vm, model, i, target, base, idx)
-    cols = ["parameter", "kind", "row", "label", "base_value", "tipping_value", "attainable",
-            "change", "method", "note"]
-    return pd.DataFrame([rows[i] for i in sel], columns=cols)
+    cols = [
+        "parameter",
+        "kind",
+        "row",
+        "label",
+        "base_value",
+        "tipping_value",
+        "attainable",
+        "change",
+        "method",
+        "note",
+    ]
+    recs = [rows[i] for i in sel]
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                [r[c] for r in recs], dtype=object if c in ("tipping_value", "change") else None
+            )
+            for c in cols
+        }
+    )
 
 
 def _admissible(p: Parameter, x: float) -> bool:
@@ -255,16 +307,30 @@ def _why(p: Parameter, x: float | None) -> str:
     return f"solution {x:.6g} is outside the admissible range [{lo}, {hi}]"
 
 
-def _tip_row(vm: ValueMap, model: ImpactModel, i: int, x: float | None, method: str,
-             note: str) -> dict[str, Any]:
+def _tip_row(
+    vm: ValueMap, model: ImpactModel, i: int, x: float | None, method: str, note: str
+) -> dict[str, Any]:
     b = float(vm.base[i])
     change = None if x is None or b == 0 else x / b - 1.0
-    return {**_describe(vm, model, i), "base_value": b, "tipping_value": x,
-            "attainable": x is not None, "change": change, "method": method, "note": note}
+    return {
+        **_describe(vm, model, i),
+        "base_value": b,
+        "tipping_value": x,
+        "attainable": x is not None,
+        "change": change,
+        "method": method,
+        "note": note,
+    }
 
 
-def _brent(vm: ValueMap, model: ImpactModel, i: int, target: float, base: FloatArray,
-           idx: np.ndarray[Any, Any]) -> dict[str, Any]:
+def _brent(
+    vm: ValueMap,
+    model: ImpactModel,
+    i: int,
+    target: float,
+    base: FloatArray,
+    idx: np.ndarray[Any, Any],
+) -> dict[str, Any]:
     p = vm.params[i]
     lo, hi = _SEARCH.get(p.kind, (p.low or 0.0, p.high or 1.0))
 
@@ -274,7 +340,9 @@ def _brent(vm: ValueMap, model: ImpactModel, i: int, target: float, base: FloatA
         out = vm.evaluate(idx, vals[None, :])
         return float(out.present_value[0] - target * out.total_inputs[0])
 
-    ends = vm.evaluate(idx, np.vstack([np.where(idx == i, lo, base), np.where(idx == i, hi, base)]))
+    ends = vm.evaluate(
+        idx, np.vstack([np.where(idx == i, lo, base), np.where(idx == i, hi, base)])
+    )
     fl, fh = ends.present_value - target * ends.total_inputs
     if fl == 0:
         return _tip_row(vm, model, i, lo, "brent", "")
@@ -282,8 +350,14 @@ def _brent(vm: ValueMap, model: ImpactModel, i: int, target: float, base: FloatA
         return _tip_row(vm, model, i, hi, "brent", "")
     if np.sign(fl) == np.sign(fh):
         side = "above" if fl > 0 else "below"
-        return _tip_row(vm, model, i, None, "brent",
-                        f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]")
+        return _tip_row(
+            vm,
+            model,
+            i,
+            None,
+            "brent",
+            f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]",
+        )
     x = optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200)
     return _tip_row(vm, model, i, float(x), "brent", "")
 
@@ -345,11 +419,14 @@ def sobol_indices(
         from SALib.analyze import sobol as sobol_analyze
         from SALib.sample import sobol as sobol_sample
     except ImportError as exc:  # pragma: no cover - exercised without the extra
-        raise ImportError("Sobol indices need SALib: pip install 'impactkit[sensitivity]'") from exc
+        raise ImportError(
+            "Sobol indices need SALib: pip install 'impactkit[sensitivity]'"
+        ) from exc
     names = list(distributions)
     if not names:
-        raise ValidationError("no uncertain inputs to analyse", path=("distributions",),
-                              code="empty")
+        raise ValidationError(
+            "no uncertain inputs to analyse", path=("distributions",), code="empty"
+        )
     if n < 2 or n & (n - 1):
         raise ValidationError(f"n must be a power of 2, got {n}", path=("n",), code="invalid")
     seed_int = int(root_sequence(seed).generate_state(1)[0])
@@ -360,13 +437,22 @@ def sobol_indices(
     x = np.column_stack([distributions[nm].ppf(u[:, j]) for j, nm in enumerate(names)])
     y = np.asarray(func(x), dtype=float)
     if not np.all(np.isfinite(y)):
-        raise ValidationError("the function returned non-finite values", path=("func",),
-                              code="not_finite")
-    res = sobol_analyze.analyze(problem, y, calc_second_order=calc_second_order,
-                                num_resamples=num_resamples, conf_level=conf_level,
-                                print_to_console=False, seed=seed_int)
-    return pd.DataFrame({k: np.asarray(res[k], dtype=float) for k in
-                         ("S1", "S1_conf", "ST", "ST_conf")}, index=pd.Index(names, name="input"))
+        raise ValidationError(
+            "the function returned non-finite values", path=("func",), code="not_finite"
+        )
+    res = sobol_analyze.analyze(
+        problem,
+        y,
+        calc_second_order=calc_second_order,
+        num_resamples=num_resamples,
+        conf_level=conf_level,
+        print_to_console=False,
+        seed=seed_int,
+    )
+    return pd.DataFrame(
+        {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")},
+        index=pd.Index(names, name="input"),
+    )
 
 
 def sobol(
@@ -402,8 +488,11 @@ def sobol(
     vm = _prepare(model, data)
     idx = vm.uncertain
     if not len(idx):
-        raise ValidationError("the model has no distributions: nothing to analyse",
-                              path=("outcomes",), code="no_uncertainty")
+        raise ValidationError(
+            "the model has no distributions: nothing to analyse",
+            path=("outcomes",),
+            code="no_uncertainty",
+        )
     dists: dict[str, Distribution] = {}
     for i in idx:
         p = vm.params[int(i)]

@@ -168,8 +168,12 @@ class PriceIndex:
         c = Checker()
         for label, y in (("from_year", from_year), ("to_year", to_year)):
             if y not in self.values:
-                c.add(label, "missing_year", f"price index {self.name!r} has no value for {y}; "
-                      f"it covers {min(self.values)}-{max(self.values)}")
+                c.add(
+                    label,
+                    "missing_year",
+                    f"price index {self.name!r} has no value for {y}; "
+                    f"it covers {min(self.values)}-{max(self.values)}",
+                )
         c.raise_if_errors()
         return self.values[to_year] / self.values[from_year]
 
@@ -211,8 +215,15 @@ def volunteer_time(
     c.number(rate, "rate", low=0.0)
     c.raise_if_errors()
     desc = f"{hours:g} hours x {rate:g} per hour"
-    return Input(label, amount=float(hours) * float(rate), stakeholder=stakeholder, year=year,
-                 in_kind=True, source=source, description=desc)
+    return Input(
+        label,
+        amount=float(hours) * float(rate),
+        stakeholder=stakeholder,
+        year=year,
+        in_kind=True,
+        source=source,
+        description=desc,
+    )
 
 
 def in_kind(
@@ -229,5 +240,6 @@ def in_kind(
 
     if not is_number(value):
         raise ValidationError(f"expected a number, got {value!r}", path=("value",), code="type")
-    return Input(label, amount=float(value), stakeholder=stakeholder, year=year, in_kind=True,
-                 source=source)
+    return Input(
+        label, amount=float(value), stakeholder=stakeholder, year=year, in_kind=True, source=source
+    )

@@ -1,0 +1,22 @@
+"""Shared test configuration: Hypothesis profiles and fixtures."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture
+def synthetic_model():
+    """The synthetic value map of METHODS §1.13."""
+    from strategies import synthetic_model
+
+    return synthetic_model()

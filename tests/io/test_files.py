@@ -1,0 +1,274 @@
+"""Model files: lossless round trips, safety, strictness, every problem with its path."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import jsonschema
+import pytest
+from hypothesis import given
+
+import impactkit as ik
+from impactkit import dist, measure
+from impactkit.io import dumps, from_dict, json_schema, loads, to_dict
+
+from strategies import models, synthetic_model, tocs
+
+
+def rich_model():
+    toc = ik.TheoryOfChange("Rich", description="all features")
+    toc.add_stakeholder("p", label="People", size=10, description="d")
+    toc.add_node("a", kind="activity", label="Act")
+    toc.add_node(
+        "o",
+        kind="outcome",
+        label="Out",
+        stakeholder="p",
+        horizon="short",
+        indicators=[
+            ik.toc.Indicator(
+                "i",
+                "Ind",
+                unit="people",
+                baseline=1,
+                target="more",
+                threshold=2,
+                timeline="1y",
+                data_source="survey",
+                external_ids={"iris": "PI4060"},
+            )
+        ],
+        above_ceiling=True,
+    )
+    toc.add_link(
+        "a",
+        "o",
+        assumptions=[ik.toc.Assumption("x", "holds"), "y"],
+        rationale="r",
+        evidence=4,
+        confidence=0.7,
+        lag=0.5,
+    )
+    return ik.ImpactModel(
+        name="Rich",
+        currency="GBP",
+        base_year=2024,
+        toc=toc,
+        discount=ik.discount.Constant(dist.Uniform(0.02, 0.05), name="uncertain"),
+        price_index=ik.PriceIndex({2020: 100.0, 2024: 120.0}, name="cpi", source="ONS"),
+        inputs=[
+            ik.Input(
+                "Grant",
+                amount=dist.PERT(9, 10, 12),
+                stakeholder="funder",
+                year=1,
+                in_kind=False,
+                source="s",
+                description="d",
+            ),
+            ik.valuation.volunteer_time(10, 9.5),
+        ],
+        outcomes=[
+            ik.OutcomeValuation(
+                outcome="o",
+                stakeholder="p",
+                quantity=dist.Triangular(1, 2, 3),
+                proxy=ik.FinancialProxy(
+                    dist.LogNormal(100, 20),
+                    currency="GBP",
+                    year=2020,
+                    source="src",
+                    description="desc",
+                    unit="person",
+                ),
+                duration=dist.Uniform(1, 3),
+                start_year=2,
+                deadweight=dist.Beta(0.3, 0.1),
+                displacement=dist.Normal(0.1, 0.05, low=0, high=1),
+                attribution=0.2,
+                leakage=0.05,
+                drop_off=dist.Fixed(0.1),
+                drop_off_method="linear",
+                label="lbl",
+                indicator="i",
+                sources={"deadweight": "study"},
+                evidence={"deadweight": "rct"},
+            ),
+            ik.OutcomeValuation(
+                outcome="o",
+                stakeholder="p",
+                quantity=measure.Threshold(
+                    column="y",
+                    at_least=1,
+                    data="survey",
+                    where=[{"column": "site", "op": "in", "value": ["a", "b"]}],
+                    by="site",
+                ),
+                proxy=50,
+            ),
+        ],
+        first_flow_at="t0",
+        mode="evaluative",
+        description="desc",
+        metadata={"k": [1, 2.5, "x", None, True], "nested": {"a": {"b": 1}}},
+    )
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_round_trip_every_field(fmt, tmp_path):
+    m = rich_model()
+    path = tmp_path / f"model.{fmt}"
+    ik.dump(m, path)
+    back = ik.load(path)
+    assert back == m
+    assert back.toc == m.toc
+    assert ik.io.dumps(back, fmt) == path.read_text(encoding="utf-8")
+
+
+@given(models())
+def test_round_trip_random_models(model):
+    for fmt in ("json", "yaml"):
+        assert loads(dumps(model, fmt), fmt) == model
+
+
+@given(tocs())
+def test_round_trip_random_tocs_in_models(toc):
+    m = ik.ImpactModel(name="m", toc=toc)
+    assert loads(dumps(m, "yaml"), "yaml") == m
+
+
+@pytest.mark.parametrize("model", [rich_model(), synthetic_model()], ids=["rich", "synthetic"])
+def test_files_validate_against_schema(model):
+    jsonschema.validate(json.loads(dumps(model)), json_schema())
+
+
+def test_schema_rejects_what_loader_rejects():
+    data = to_dict(synthetic_model())
+    data["outcomes"][0]["deadweight"] = 1.4
+    data["outcomes"][1]["colour"] = "red"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, json_schema())
+    with pytest.raises(ik.ValidationError) as ei:
+        from_dict(data)
+    assert set(ei.value.paths) == {"outcomes[0].deadweight", "outcomes[1].colour"}
+
+
+def test_every_problem_with_its_path():
+    data = to_dict(synthetic_model())
+    data["outcomes"][0]["quantity"] = "fifty"
+    data["outcomes"][1]["deadweight"] = 2
+    data["outcomes"][1]["start_year"] = 3
+    data["inputs"][0]["amount"] = -1
+    data["currency"] = 978
+    data["unexpected"] = True
+    with pytest.raises(ik.ValidationError) as ei:
+        from_dict(data)
+    assert set(ei.value.paths) >= {
+        "outcomes[0].quantity",
+        "outcomes[1].deadweight",
+        "outcomes[1].start_year",
+        "inputs[0].amount",
+        "currency",
+        "unexpected",
+    }
+
+
+def test_nested_toc_problems_have_paths():
+    data = to_dict(rich_model())
+    data["toc"]["nodes"][0]["kind"] = "widget"
+    data["toc"]["links"][0]["target"] = "ghost"
+    with pytest.raises(ik.ValidationError) as ei:
+        from_dict(data)
+    assert "toc.nodes[0].kind" in ei.value.paths
+
+
+def test_strict_types_never_coerce():
+    data = to_dict(synthetic_model())
+    data["outcomes"][0]["duration"] = "3"
+    data["base_year"] = 2024.5
+    data["inputs"][0]["in_kind"] = "yes"
+    with pytest.raises(ik.ValidationError) as ei:
+        from_dict(data)
+    assert set(ei.value.paths) == {"outcomes[0].duration", "base_year", "inputs[0].in_kind"}
+
+
+def test_format_version():
+    data = to_dict(synthetic_model())
+    assert data["format_version"] == ik.io.FORMAT_VERSION
+    with pytest.raises(ik.FileFormatError, match="newer"):
+        from_dict({**data, "format_version": 99})
+    with pytest.raises(ik.FileFormatError, match="missing"):
+        from_dict({k: v for k, v in data.items() if k != "format_version"})
+
+
+def test_discount_presets_and_forms():
+    data = to_dict(synthetic_model())
+    for form, expected in [
+        ("green_book", ik.discount.GREEN_BOOK),
+        (0.03, ik.discount.Constant(0.03)),
+        ({"bands": [[0, 0.035], [31, 0.03]]}, ik.discount.Schedule(((0, 0.035), (31, 0.03)))),
+    ]:
+        assert from_dict({**data, "discount": form}).discount == expected
+    with pytest.raises(ik.ValidationError, match="available"):
+        from_dict({**data, "discount": "nope"})
+
+
+UNSAFE_YAML = [
+    "!!python/object/apply:os.system ['echo pwned']",
+    "format_version: 1\nname: !!python/name:os.system\n",
+    "a: &x [1, 2]\nb: *x\n",
+    "format_version: 1\nname: a\nname: b\n",
+]
+
+
+@pytest.mark.parametrize("text", UNSAFE_YAML)
+def test_yaml_loading_is_safe(text):
+    with pytest.raises(ik.FileFormatError):
+        loads(text, "yaml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format_version": 1, "name": "a", "name": "b"}',
+        '{"format_version": 1, "name": "a", "discount": NaN}',
+        '{"format_version": 1, "name": "a"',
+        "[1, 2]",
+    ],
+)
+def test_json_rejections(text):
+    with pytest.raises(ik.FileFormatError):
+        loads(text, "json")
+
+
+def test_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(ik.io._files, "MAX_FILE_BYTES", 100)
+    p = tmp_path / "big.json"
+    p.write_text(" " * 200 + "{}")
+    with pytest.raises(ik.FileFormatError, match="limited"):
+        ik.load(p)
+
+
+def test_unknown_suffix(tmp_path):
+    with pytest.raises(ik.FileFormatError, match="format"):
+        ik.dump(synthetic_model(), tmp_path / "m.txt")
+    assert not (tmp_path / "m.txt").exists()
+
+
+def test_unknown_calculator_in_file():
+    data = to_dict(synthetic_model())
+    data["outcomes"][0]["quantity"] = {"calculator": "magic", "column": "x"}
+    with pytest.raises(ik.ValidationError) as ei:
+        from_dict(data)
+    assert "available" in str(ei.value)
+    assert "threshold" in str(ei.value)
+    assert "outcomes[0].quantity.calculator" in ei.value.paths
+
+
+def test_evolve_round_trip_keeps_distribution_types():
+    m = rich_model()
+    back = loads(dumps(m, "yaml"), "yaml")
+    assert isinstance(back.outcomes[0].quantity, dist.Triangular)
+    assert isinstance(back.discount.rate, dist.Uniform)
+    assert attrs.evolve(back, name="x").name == "x"

@@ -1,0 +1,148 @@
+"""Distributions: METHODS §8.1 moments, quantiles against scipy, vectorised sampling."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+
+import impactkit as ik
+from impactkit import dist
+
+
+def test_methods_fixtures():
+    p = dist.PERT(0, 0.2, 0.6)
+    assert p.mean() == pytest.approx(0.233333, abs=1e-6)
+    assert p.alpha == pytest.approx(2.333333, abs=1e-6)
+    assert p.beta == pytest.approx(3.666667, abs=1e-6)
+    assert p.var() == pytest.approx(0.012222, abs=1e-6)
+    t = dist.Triangular(0, 0.2, 0.6)
+    assert t.mean() == pytest.approx(0.266667, abs=1e-6)
+    assert t.var() == pytest.approx(0.015556, abs=1e-6)
+    ln = dist.LogNormal(1000, 500)
+    assert ln.mu == pytest.approx(6.79618, abs=1e-5)
+    assert ln.sigma == pytest.approx(0.47238, abs=1e-5)
+    b = dist.Beta(0.3, 0.1)
+    assert (b.alpha, b.beta) == (pytest.approx(6.0), pytest.approx(14.0))
+
+
+def test_pert_variance_rule_of_seven():
+    # for lambda = 4, var = (mu - a)(b - mu) / 7
+    p = dist.PERT(2, 5, 13)
+    mu = p.mean()
+    assert p.var() == pytest.approx((mu - 2) * (13 - mu) / 7)
+
+
+REFERENCE = [
+    (dist.Uniform(2, 5), stats.uniform(2, 3)),
+    (dist.Triangular(1, 2, 6), stats.triang(0.2, loc=1, scale=5)),
+    (dist.PERT(0, 0.2, 0.6), stats.beta(7 / 3, 11 / 3, loc=0, scale=0.6)),
+    (dist.Normal(3, 2), stats.norm(3, 2)),
+    (dist.Normal(0.2, 0.1, low=0, high=1), stats.truncnorm(-2, 8, loc=0.2, scale=0.1)),
+    (
+        dist.LogNormal(1000, 500),
+        stats.lognorm(
+            math.sqrt(math.log1p(0.25)), scale=math.exp(math.log(1000) - math.log1p(0.25) / 2)
+        ),
+    ),
+    (dist.Beta(0.3, 0.1), stats.beta(6, 14)),
+    (
+        dist.Beta(30, 5, low=0, high=100),
+        stats.beta(
+            30 * (0.3 * 0.7 / 0.0025 - 1) / 100,
+            70 * (0.3 * 0.7 / 0.0025 - 1) / 100,
+            loc=0,
+            scale=100,
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("d", "ref"), REFERENCE, ids=lambda x: type(x).__name__)
+def test_against_scipy(d, ref):
+    q = np.array([0.01, 0.1, 0.5, 0.9, 0.99])
+    np.testing.assert_allclose(d.ppf(q), ref.ppf(q), rtol=1e-6)
+    assert d.mean() == pytest.approx(ref.mean(), rel=1e-6)
+    assert d.var() == pytest.approx(ref.var(), rel=1e-6)
+    x = d.sample(np.random.default_rng(0), 200_000)
+    assert x.mean() == pytest.approx(ref.mean(), rel=0.02, abs=1e-3)
+    assert stats.kstest(x[:5000], ref.cdf).pvalue > 1e-3
+    lo, hi = d.support
+    assert x.min() >= lo
+    assert x.max() <= hi
+
+
+def test_group_draw_is_vectorised_and_reproducible():
+    ds = [dist.Triangular(0, i, 10) for i in range(1, 6)]
+    a = dist.Triangular.draw_group(np.random.default_rng(3), ds, 1000)
+    b = dist.Triangular.draw_group(np.random.default_rng(3), ds, 1000)
+    assert a.shape == (1000, 5)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(a.mean(axis=0), [d.mean() for d in ds], rtol=0.05)
+
+
+def test_fixed():
+    f = dist.Fixed(3)
+    assert f.central == 3.0
+    assert f.var() == 0
+    np.testing.assert_array_equal(f.sample(np.random.default_rng(0), 4), [3, 3, 3, 3])
+
+
+def test_from_median():
+    d = dist.LogNormal.from_median(1000, 0.5)
+    assert d.percentile(50) == pytest.approx(1000)
+    assert d.sigma == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("make", "path"),
+    [
+        (lambda: dist.PERT(5, 3, 10), "mode"),
+        (lambda: dist.Triangular(0, 11, 10), "mode"),
+        (lambda: dist.Uniform(2, 2), "high"),
+        (lambda: dist.Normal(0, -1), "sd"),
+        (lambda: dist.LogNormal(-5, 1), "mean"),
+        (lambda: dist.Beta(0.5, 0.6), "sd"),
+        (lambda: dist.Beta(1.5, 0.1), "mean"),
+    ],
+)
+def test_bad_parameters(make, path):
+    with pytest.raises(ik.ValidationError) as ei:
+        make()
+    assert path in ei.value.paths
+
+
+def test_bad_parameters_all_reported():
+    with pytest.raises(ik.ValidationError) as ei:
+        dist.PERT("a", 1, float("nan"))
+    assert {"low", "high"} <= set(ei.value.paths)
+
+
+def test_from_dict_round_trip_and_errors():
+    for d in [
+        dist.PERT(1, 2, 3, lam=3),
+        dist.Normal(1, 2, low=0),
+        dist.Beta(0.2, 0.1),
+        dist.LogNormal(10, 2),
+        dist.Fixed(1),
+        dist.Uniform(0, 1),
+        dist.Triangular(0, 1, 2),
+    ]:
+        assert dist.from_dict(d.to_dict()) == d
+    with pytest.raises(ik.ValidationError, match="available"):
+        dist.from_dict({"dist": "gamma", "a": 1})
+    with pytest.raises(ik.ValidationError) as ei:
+        dist.from_dict({"dist": "pert", "low": 1, "top": 3})
+    assert set(ei.value.paths) >= {"top", "mode", "high"}
+
+
+@given(st.floats(-100, 100), st.floats(0.01, 50), st.floats(0.01, 50))
+def test_triangular_mode_inside(a, w1, w2):
+    d = dist.Triangular(a, a + w1, a + w1 + w2)
+    assert d.support[0] <= d.central <= d.support[1]
+    q = d.ppf(np.linspace(0, 1, 11))
+    assert np.all(np.diff(q) >= -1e-9)

@@ -1,0 +1,38 @@
+"""The embedded example: loads, validates, is reproducible from its generator."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import impactkit as ik
+from impactkit.examples import generate
+
+
+def test_example_loads_and_is_valid():
+    m = ik.examples.load_example()
+    m.validate()
+    assert m.toc is not None
+    assert len(m.toc.stakeholders) == 4
+    assert m.mode == "evaluative"
+    assert m.base_year == 2024
+    data = ik.examples.load_example_data()
+    assert data["participants"].isna().any().any()  # missing values on purpose
+    res = ik.sroi(m, data=data)
+    assert res.ratio > 1
+    for k, meas in res.measured.items():
+        assert meas.n + meas.missing > 0
+        assert res.by_outcome.loc[k, "quantity"] == meas.quantity
+
+
+def test_generator_reproduces_the_shipped_files(tmp_path):
+    generate.main(tmp_path)
+    shipped = ik.examples.load_example_data()
+    for name, df in shipped.items():
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "data" / f"{name}.csv"), df)
+    assert ik.load(tmp_path / "emploi_accompagne.json") == ik.examples.load_example()
+
+
+def test_demo_text():
+    text = ik.examples.run_demo(n=2_000, seed=0)
+    for part in ("Theory of change", "missing=", "SROI ratio", "90% interval"):
+        assert part in text

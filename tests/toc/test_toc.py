@@ -1,0 +1,233 @@
+"""TheoryOfChange: building, rules of METHODS §4.3, queries, interop, bad input."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given
+
+import impactkit as ik
+from impactkit.toc import TheoryOfChange, problems
+
+from strategies import pinned_toc as pinned
+from strategies import tocs
+
+
+def test_pinned_api():
+    toc = pinned()
+    toc.validate()
+    assert isinstance(toc.problems(), list)
+    g = toc.graph
+    assert isinstance(g, nx.DiGraph)
+    assert nx.is_frozen(g)
+    assert set(g.nodes) == {"coaching", "sessions", "employed"}
+    assert g.nodes["employed"]["stakeholder"] == "participants"
+    assert toc.pathways("coaching", "employed") == [["coaching", "sessions", "employed"]]
+
+
+def test_graph_is_a_copy():
+    toc = pinned()
+    g = toc.to_networkx()
+    g.add_node("x")
+    assert "x" not in toc
+
+
+def test_queries():
+    toc = pinned()
+    toc.add_node(
+        "conf", kind="outcome", label="Confidence", stakeholder="participants", horizon="short"
+    )
+    toc.add_link("sessions", "conf", evidence=5)
+    assert toc.upstream("employed") == {"coaching", "sessions"}
+    assert toc.downstream("coaching") == {"sessions", "employed", "conf"}
+    assert toc.contributing_activities("employed") == ["coaching"]
+    assert toc.reachable_outcomes("coaching") == ["employed", "conf"]
+    path = ["coaching", "sessions", "employed"]
+    # coaching->sessions has no evidence: weakest link is 0
+    assert toc.pathway_confidence(path) == 0.0
+    assert toc.pathway_confidence(["sessions", "conf"]) == 1.0
+    toc2 = pinned()
+    toc2.remove_link("coaching", "sessions")
+    toc2.add_link("coaching", "sessions", evidence=4)
+    assert toc2.pathway_confidence(path) == pytest.approx(0.6)
+    assert toc2.pathway_confidence(path, method="product") == pytest.approx(0.8 * 0.6)
+
+
+def plant_all_faults() -> dict:
+    return {
+        "name": "faulty",
+        "stakeholders": [{"id": "p", "label": "People"}],
+        "nodes": [
+            {"id": "act", "kind": "activity", "label": "Activity"},
+            {"id": "out", "kind": "output", "label": "Output"},
+            {"id": "o1", "kind": "outcome", "label": "O1", "stakeholder": "p"},
+            {"id": "o2", "kind": "outcome", "label": "O2", "stakeholder": "p", "horizon": "long"},
+            {
+                "id": "o3",
+                "kind": "outcome",
+                "label": "O3",
+                "stakeholder": "ghost",
+                "horizon": "long",
+            },
+            {"id": "lonely", "kind": "output", "label": "Nobody links me"},
+            {"id": "out", "kind": "output", "label": "Duplicate"},
+            {"id": "c1", "kind": "outcome", "label": "C1", "horizon": "short"},
+            {"id": "c2", "kind": "outcome", "label": "C2", "horizon": "short"},
+        ],
+        "links": [
+            {"source": "act", "target": "out"},
+            {"source": "out", "target": "o1"},
+            {"source": "o1", "target": "act"},
+            {"source": "out", "target": "nowhere"},
+            {"source": "act", "target": "c1"},
+            {"source": "c1", "target": "c2"},
+            {"source": "c2", "target": "c1"},
+        ],
+    }
+
+
+def test_every_fault_reported_in_one_call():
+    probs = problems(plant_all_faults())
+    by_code = {}
+    for p in probs:
+        by_code.setdefault(p.code, []).append(p.location)
+    assert "nodes[6].id" in by_code["duplicate_id"]
+    assert "links[3].target" in by_code["dangling_link"]
+    assert "nodes[4].stakeholder" in by_code["unknown_stakeholder"]
+    assert "links[2]" in by_code["backwards_link"]
+    assert any(loc.startswith("links[") for loc in by_code["cycle"])
+    assert "nodes[5]" in by_code["orphan"]
+    assert {"nodes[3]", "nodes[4]"} <= set(by_code["unreached_outcome"])
+    errors = [p for p in probs if p.severity == "error"]
+    warnings = [p for p in probs if p.severity == "warning"]
+    assert errors
+    assert warnings
+    assert probs == errors + warnings  # errors first
+
+
+def test_from_dict_refuses_what_cannot_be_built():
+    with pytest.raises(ik.ValidationError) as ei:
+        TheoryOfChange.from_dict(plant_all_faults())
+    codes = {p.code for p in ei.value.problems}
+    assert {"duplicate_id", "dangling_link", "unknown_stakeholder"} <= codes
+
+
+def test_validate_raises_with_warnings_included():
+    toc = pinned()
+    toc.add_node("back", kind="input", label="Money")
+    toc.add_link("employed", "back")
+    with pytest.raises(ik.ValidationError) as ei:
+        toc.validate()
+    codes = [p.code for p in ei.value.problems]
+    assert "backwards_link" in codes
+    assert "no_impact" in codes  # a warning, listed too
+
+
+def test_feedback_links_allowed():
+    toc = pinned()
+    toc.add_link("employed", "coaching", kind="feedback", rationale="results shape practice")
+    assert not [p for p in toc.problems() if p.severity == "error"]
+
+
+def test_cycle_of_causal_links():
+    toc = pinned()
+    toc.add_node("o2", kind="outcome", label="O2")
+    toc.add_link("employed", "o2", rationale="r")
+    toc.add_link("o2", "employed", rationale="r")
+    codes = [p.code for p in toc.problems() if p.severity == "error"]
+    assert codes.count("cycle") == 1
+
+
+def test_warnings():
+    toc = TheoryOfChange("w")
+    toc.add_stakeholder("p")
+    toc.add_node("a", kind="activity", label="A")
+    toc.add_node("b", kind="activity", label="B")
+    toc.add_node(
+        "o",
+        kind="outcome",
+        label="O",
+        stakeholder="p",
+        indicators=[ik.toc.Indicator("i", "Indicator")],
+    )
+    toc.add_node("i1", kind="impact", label="I1")
+    toc.add_node("i2", kind="impact", label="I2")
+    toc.add_node("out", kind="output", label="Out", above_ceiling=True)
+    toc.add_link("a", "o", assumption="x")
+    toc.add_link("o", "i1")
+    toc.add_link("o", "i2", rationale="because")
+    toc.add_link("out", "i2", rationale="r")
+    codes = {p.code for p in toc.problems()}
+    assert {
+        "activity_without_outcome",
+        "several_impacts",
+        "no_rationale",
+        "assumption_status",
+        "indicator_incomplete",
+        "output_without_activity",
+        "output_above_ceiling",
+        "orphan",
+    } <= codes
+
+
+def test_bad_input_leaves_graph_unchanged():
+    toc = pinned()
+    before = toc.copy()
+    for call in [
+        lambda: toc.add_node("coaching", kind="activity", label="dup"),
+        lambda: toc.add_node("x", kind="widget", label="X"),
+        lambda: toc.add_node("x", kind="outcome", label=""),
+        lambda: toc.add_node("x", kind="outcome", label="X", stakeholder="ghost"),
+        lambda: toc.add_node("x", kind="activity", label="X", horizon="short"),
+        lambda: toc.add_link("coaching", "ghost"),
+        lambda: toc.add_link("coaching", "sessions"),
+        lambda: toc.add_link("coaching", "employed", evidence=7),
+        lambda: toc.add_stakeholder("participants"),
+        lambda: toc.add_stakeholder("q", size=-3),
+        lambda: toc.add_indicator("ghost", "i", label="x"),
+    ]:
+        with pytest.raises(ik.ValidationError):
+            call()
+        assert toc == before
+
+
+def test_unknown_node_error_is_keyerror_with_path():
+    toc = pinned()
+    with pytest.raises(KeyError):
+        toc.node("ghost")
+    with pytest.raises(ik.UnknownNodeError) as ei:
+        toc.add_link("ghost", "phantom")
+    assert ei.value.paths == ("links['ghost->phantom'].source", "links['ghost->phantom'].target")
+
+
+def test_add_node_reports_all_problems():
+    toc = pinned()
+    with pytest.raises(ik.ValidationError) as ei:
+        toc.add_node("x", kind="widget", label="", description=3)
+    assert set(ei.value.paths) >= {"kind", "label", "description"}
+
+
+@given(tocs())
+def test_random_valid_tocs_have_no_errors(toc):
+    assert not [p for p in toc.problems() if p.severity == "error"]
+
+
+@given(tocs())
+def test_node_link_round_trip(toc):
+    back = TheoryOfChange.from_dict(toc.to_dict())
+    assert back == toc
+    assert back.problems() == toc.problems()
+
+
+@given(tocs())
+def test_networkx_round_trip(toc):
+    back = TheoryOfChange.from_networkx(toc.to_networkx())
+    assert back == toc
+
+
+@given(tocs())
+def test_relabel_invariance_of_rules(toc):
+    g = toc.to_networkx()
+    mapping = {n: f"x_{n}" for n in g}
+    back = TheoryOfChange.from_networkx(nx.relabel_nodes(g, mapping))
+    assert sorted(p.code for p in back.problems()) == sorted(p.code for p in toc.problems())

@@ -1,0 +1,124 @@
+"""Tornado, tipping points (METHODS §1.11 fixture) and Sobol (Ishigami, METHODS §8.3)."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import pytest
+from SALib.analyze import sobol as salib_sobol
+from SALib.sample import sobol as salib_sample
+
+import impactkit as ik
+from impactkit import dist
+from impactkit.uncertainty import sobol, sobol_indices, tipping_points, tornado
+
+from strategies import synthetic_model
+
+
+def test_tipping_fixture():
+    tp = tipping_points(synthetic_model()).set_index("parameter")
+    assert tp.loc["outcomes[0].proxy.value", "tipping_value"] == pytest.approx(325.15, abs=0.01)
+    assert tp.loc["outcomes[0].quantity", "tipping_value"] == pytest.approx(16.2575, abs=1e-3)
+    assert tp.loc["outcomes[0].deadweight", "tipping_value"] == pytest.approx(0.7399, abs=1e-4)
+    assert not tp.loc["outcomes[0].drop_off", "attainable"]
+    assert tp.loc["outcomes[0].drop_off", "tipping_value"] is None
+    assert "above" in tp.loc["outcomes[0].drop_off", "note"]
+    assert tp["tipping_value"].map(lambda x: x is None or np.isfinite(x)).all()
+
+
+def test_tipping_values_really_tip():
+    m = synthetic_model()
+    tp = tipping_points(m)
+    for _, row in tp[tp["attainable"]].iterrows():
+        path = row["parameter"]
+        v = row["tipping_value"]
+        if path == "discount.rate":
+            m2 = m.evolve(discount=v)
+        elif path.startswith("inputs"):
+            i = int(path[7])
+            ins = list(m.inputs)
+            ins[i] = attrs.evolve(ins[i], amount=v)
+            m2 = m.evolve(inputs=ins)
+        else:
+            k = int(path[9])
+            field = path.split(".")[1]
+            rows = list(m.outcomes)
+            if field == "duration":
+                v = dist.Fixed(v)  # a fractional duration is a sampled value
+            rows[k] = attrs.evolve(rows[k], **{field: v})
+            m2 = m.evolve(outcomes=rows)
+        assert ik.sroi(m2).ratio == pytest.approx(1.0, abs=1e-6), path
+
+
+def test_tipping_rate_and_duration_by_brent():
+    m = synthetic_model(inputs=[ik.Input("big", amount=100_000)])
+    tp = tipping_points(m, params=["discount.rate", "outcomes[0].duration"]).set_index("parameter")
+    assert tp.loc["discount.rate", "method"] == "brent"
+    r = tp.loc["discount.rate", "tipping_value"]
+    assert ik.sroi(m.evolve(discount=r)).ratio == pytest.approx(1.0, abs=1e-8)
+
+
+def test_tornado_sorted_and_bounded():
+    m = synthetic_model()
+    a = attrs.evolve(m.outcomes[0], deadweight=dist.Triangular(0.1, 0.2, 0.4))
+    m = m.evolve(outcomes=[a, m.outcomes[1]])
+    t = tornado(m)
+    assert list(t["swing"]) == sorted(t["swing"], reverse=True)
+    row = t.set_index("parameter").loc["outcomes[0].deadweight"]
+    assert row["source"] == "p10/p90"
+    assert row["low_value"] == pytest.approx(dist.Triangular(0.1, 0.2, 0.4).ppf(0.1))
+    q = t.set_index("parameter").loc["outcomes[0].quantity"]
+    assert (q["low_value"], q["high_value"]) == (pytest.approx(40), pytest.approx(60))
+    base = ik.sroi(m).ratio
+    assert np.allclose(t["metric_base"], base)
+    # haircuts are clipped to [0, 1]
+    m2 = synthetic_model()
+    rows = [attrs.evolve(m2.outcomes[0], deadweight=0.95), m2.outcomes[1]]
+    t2 = tornado(m2.evolve(outcomes=rows), swing=0.2).set_index("parameter")
+    assert t2.loc["outcomes[0].deadweight", "high_value"] == 1.0
+
+
+def test_tornado_metric_and_params_checks():
+    with pytest.raises(ik.ValidationError, match="unknown parameters"):
+        tornado(synthetic_model(), params=["outcomes[9].quantity"])
+    with pytest.raises(ik.ValidationError):
+        tornado(synthetic_model(), metric="irr")
+
+
+def ishigami(x, a=7.0, b=0.1):
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_ishigami():
+    u = {f"x{i}": dist.Uniform(-np.pi, np.pi) for i in (1, 2, 3)}
+    s = sobol_indices(ishigami, u, n=2**14, seed=1)
+    np.testing.assert_allclose(s["S1"], [0.3139, 0.4424, 0.0], atol=0.02)
+    np.testing.assert_allclose(s["ST"], [0.5576, 0.4424, 0.2437], atol=0.02)
+
+
+def test_sobol_agrees_with_salib_directly():
+    u = {f"x{i}": dist.Uniform(-np.pi, np.pi) for i in (1, 2, 3)}
+    s = sobol_indices(ishigami, u, n=1024, seed=7)
+    problem = {"num_vars": 3, "names": list(u), "bounds": [[-np.pi, np.pi]] * 3}
+    # same scrambled design mapped through the uniform quantile function
+    from impactkit._random import root_sequence
+
+    seed_int = int(root_sequence(7).generate_state(1)[0])
+    x = salib_sample.sample(problem, 1024, calc_second_order=False, seed=seed_int)
+    ref = salib_sobol.analyze(problem, ishigami(x), calc_second_order=False, seed=seed_int)
+    np.testing.assert_allclose(s["S1"], ref["S1"], atol=1e-6)
+    np.testing.assert_allclose(s["ST"], ref["ST"], atol=1e-6)
+
+
+def test_sobol_on_model():
+    m = synthetic_model()
+    a = attrs.evolve(
+        m.outcomes[0], quantity=dist.Uniform(30, 70), deadweight=dist.Uniform(0.19, 0.21)
+    )
+    s = sobol(m.evolve(outcomes=[a, m.outcomes[1]]), n=1024)
+    assert s.loc["outcomes[0].quantity", "ST"] > 0.9
+    assert s.loc["outcomes[0].deadweight", "ST"] < 0.05
+    with pytest.raises(ik.ValidationError, match="no distributions"):
+        sobol(synthetic_model())
+    with pytest.raises(ik.ValidationError, match="power of 2"):
+        sobol_indices(ishigami, {"a": dist.Uniform(0, 1)}, n=1000)
