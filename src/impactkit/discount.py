@@ -182,7 +182,7 @@ class Schedule:
         c.raise_if_errors()
 
     def rates(self, horizon: int) -> FloatArray:
-        """Rate :math:`r(t)` for years ``t = 0 .. horizon``."""
+        """Rate :math:`r(t)` for years 0 to ``horizon``."""
         t = np.arange(horizon + 1)
         starts = np.array([y for y, _ in self.bands])
         vals = np.array([r for _, r in self.bands])
@@ -190,7 +190,7 @@ class Schedule:
         return np.asarray(vals[np.clip(idx, 0, None)], dtype=float)
 
     def cumulative(self, horizon: int) -> FloatArray:
-        """Discount factors :math:`DF(0..horizon)` chained year by year."""
+        """Discount factors :math:`DF(0), ..., DF(horizon)` chained year by year."""
         r = self.rates(horizon)
         out = np.empty(horizon + 1)
         out[0] = 1.0

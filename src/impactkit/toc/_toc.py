@@ -386,6 +386,17 @@ class TheoryOfChange:
         """Ids of the nodes of one kind, in insertion order."""
         return [n for n, node in self._nodes.items() if node.kind == kind]
 
+    def _among(self, kind: str, ids: set[str]) -> list[str]:
+        """Nodes of ``kind`` within ``ids``, in insertion order, scanning the smaller side."""
+        if len(ids) < len(self._nodes) // 4:
+            order = {n: i for i, n in enumerate(self._nodes)} if len(ids) > 64 else None
+            found = [n for n in ids if self._nodes[n].kind == kind]
+            if order is None:
+                keys = list(self._nodes)
+                return sorted(found, key=keys.index)
+            return sorted(found, key=order.__getitem__)
+        return [n for n in self.nodes_of_kind(kind) if n in ids]
+
     def __contains__(self, id: object) -> bool:
         return id in self._nodes
 
@@ -574,13 +585,11 @@ class TheoryOfChange:
 
     def contributing_activities(self, outcome: str) -> list[str]:
         """Activities with a path to ``outcome``, in insertion order."""
-        up = self.upstream(outcome)
-        return [n for n in self.nodes_of_kind("activity") if n in up]
+        return self._among("activity", self.upstream(outcome))
 
     def reachable_outcomes(self, activity: str) -> list[str]:
         """Outcomes reachable from ``activity``, in insertion order."""
-        down = self.downstream(activity)
-        return [n for n in self.nodes_of_kind("outcome") if n in down]
+        return self._among("outcome", self.downstream(activity))
 
     def pathway_confidence(
         self, path: Sequence[str], *, method: Literal["weakest", "product"] = "weakest"

@@ -1,0 +1,27 @@
+"""Every Python example of the documentation pages runs (one namespace per page)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).parent.parent / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.md") if "_build" not in p.parts)
+BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_page_examples_run(page, tmp_path, monkeypatch, capsys):
+    blocks = BLOCK.findall(page.read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for i, code in enumerate(blocks):
+            try:
+                exec(compile(code, f"{page.name}[block {i}]", "exec"), namespace)  # noqa: S102
+            except Exception as exc:
+                raise AssertionError(f"{page.name}, block {i} failed: {exc!r}\n{code}") from exc
