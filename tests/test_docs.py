@@ -22,6 +22,6 @@ def test_page_examples_run(page, tmp_path, monkeypatch, capsys):
         warnings.simplefilter("error")
         for i, code in enumerate(blocks):
             try:
-                exec(compile(code, f"{page.name}[block {i}]", "exec"), namespace)  # noqa: S102
+                exec(compile(code, f"{page.name}[block {i}]", "exec"), namespace)
             except Exception as exc:
                 raise AssertionError(f"{page.name}, block {i} failed: {exc!r}\n{code}") from exc

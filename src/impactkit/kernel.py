@@ -159,7 +159,7 @@ def profile(
 
 
 def _year_weights(d: FloatArray, dur: FloatArray, linear: BoolArray, horizon: int) -> FloatArray:
-    """:math:`w_j \\delta_j` for ``j`` from 0 to ``horizon - 1``, shape ``(..., rows, horizon)``."""
+    """:math:`w_j \\delta_j` for ``j`` from 0 to ``horizon - 1``; shape (..., rows, horizon)."""
     j = np.arange(horizon, dtype=float)
     w = np.clip(dur[..., None] - j, 0.0, 1.0)
     dd = d[..., None]
