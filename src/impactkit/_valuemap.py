@@ -262,17 +262,20 @@ def compile_model(model: ImpactModel) -> ValueMap:
         params.append(Parameter(path, kind, index, value, scale, lo, hi))
 
     unbound = [
-        k for k, ov in enumerate(model.outcomes) if callable(getattr(ov.quantity, "compute", None))
+        (k, f)
+        for k, ov in enumerate(model.outcomes)
+        for f in ("quantity", "deadweight")
+        if callable(getattr(getattr(ov, f), "compute", None))
     ]
     if unbound:
         raise ValidationError(
             [
                 Problem(
-                    ("outcomes", k, "quantity"),
+                    ("outcomes", k, f),
                     "unbound_calculator",
-                    "quantity is a measurement calculator: evaluate with data={...}",
+                    f"{f} is measured from data by a calculator: evaluate with data={{...}}",
                 )
-                for k in unbound
+                for k, f in unbound
             ]
         )
     for k, ov in enumerate(model.outcomes):

@@ -19,7 +19,7 @@ from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution, problems_in_number
 from impactkit.errors import Problem, ValidationError
 from impactkit.toc import TheoryOfChange
-from impactkit.typing import MeasureCalculator
+from impactkit.typing import DeadweightCalculator, MeasureCalculator
 from impactkit.valuation import FinancialProxy, PriceIndex, _check_currency
 
 __all__ = [
@@ -143,7 +143,9 @@ class OutcomeValuation:
     start_year : {1, 2}, default 1
         1: the outcome starts during the activity period; 2: the period after.
     deadweight, displacement, attribution, leakage : float or Distribution
-        Haircuts [fraction, 0-1]; leakage defaults to 0.
+        Haircuts [fraction, 0-1]; leakage defaults to 0. The deadweight may
+        also be measured from data with
+        :class:`impactkit.attribution.CounterfactualDeadweight`.
     drop_off : float or Distribution, default 0
         Yearly decline after the first year [fraction, 0-1].
     drop_off_method : {"compound", "linear"}, default "compound"
@@ -186,7 +188,9 @@ class OutcomeValuation:
     proxy: FinancialProxy = attrs.field(kw_only=True, converter=_proxy)
     duration: float | Distribution = attrs.field(default=1.0, kw_only=True, converter=_number)
     start_year: int = attrs.field(default=1, kw_only=True)
-    deadweight: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
+    deadweight: float | Distribution | DeadweightCalculator = attrs.field(
+        default=0.0, kw_only=True, converter=_number
+    )
     displacement: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
     attribution: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
     leakage: float | Distribution = attrs.field(default=0.0, kw_only=True, converter=_number)
@@ -222,6 +226,8 @@ class OutcomeValuation:
                 f"{self.start_year!r}",
             )
         for h in (*HAIRCUTS, "drop_off"):
+            if h == "deadweight" and _is_calculator(self.deadweight):
+                continue
             c.extend(problems_in_number(getattr(self, h), (h,), low=0.0, high=1.0))
         c.choice(self.drop_off_method, "drop_off_method", ("compound", "linear"))
         c.text(self.label, "label")
@@ -250,8 +256,7 @@ class OutcomeValuation:
     def has_uncertainty(self) -> bool:
         """True when any field is a distribution."""
         fields = [getattr(self, f) for f in ("quantity", "duration", *HAIRCUTS, "drop_off")]
-        if _is_calculator(self.quantity):
-            fields = fields[1:]
+        fields = [f for f in fields if not _is_calculator(f)]
         return any(isinstance(x, Distribution) for x in [*fields, self.proxy.value])
 
 

@@ -8,7 +8,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["AttributionEstimator", "FloatArray", "FloatLike", "MeasureCalculator", "SeedLike"]
+__all__ = [
+    "AttributionEstimator",
+    "DeadweightCalculator",
+    "FloatArray",
+    "FloatLike",
+    "MeasureCalculator",
+    "SeedLike",
+]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 """A float64 numpy array."""
@@ -47,3 +54,14 @@ class AttributionEstimator(Protocol):
     def estimate(
         self, df: pd.DataFrame, *, outcome: str, treatment: str, **kwargs: Any
     ) -> Any: ...
+
+
+@runtime_checkable
+class DeadweightCalculator(Protocol):
+    """Protocol of objects that measure a deadweight from data (bound like calculators)."""
+
+    data: str | None
+
+    def compute(self, df: pd.DataFrame) -> Any: ...
+
+    def to_dict(self) -> dict[str, Any]: ...

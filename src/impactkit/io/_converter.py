@@ -26,7 +26,7 @@ from impactkit.dist import from_dict as dist_from_dict
 from impactkit.errors import PathElement, Problem, ValidationError
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import TheoryOfChange
-from impactkit.typing import MeasureCalculator
+from impactkit.typing import DeadweightCalculator, MeasureCalculator
 from impactkit.valuation import FinancialProxy, PriceIndex
 
 __all__ = ["PRESETS", "make_converter", "problems_from_exception"]
@@ -73,6 +73,14 @@ def _number(v: Any, _: Any) -> float | Distribution:
     if isinstance(v, Mapping):
         return dist_from_dict(dict(v))
     return _float(v, None)
+
+
+def _deadweight(v: Any, _: Any) -> Any:
+    if isinstance(v, Mapping) and "estimator" in v:
+        from impactkit.attribution import CounterfactualDeadweight
+
+        return CounterfactualDeadweight.from_dict(dict(v))
+    return _number(v, None)
 
 
 def _quantity(v: Any, _: Any) -> Any:
@@ -221,6 +229,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(float | Distribution, _number)
     conv.register_structure_hook_func(
         lambda t: t == (float | Distribution | MeasureCalculator), _quantity
+    )
+    conv.register_structure_hook_func(
+        lambda t: t == (float | Distribution | DeadweightCalculator), _deadweight
     )
     conv.register_structure_hook(FinancialProxy, lambda v, _: _proxy(v, conv))
     conv.register_structure_hook(Constant | Schedule, _discount_hook)

@@ -1,4 +1,4 @@
-"""Binding measurement calculators to data: a calculator stands where a quantity stands."""
+"""Binding calculators to data: a calculator stands where a quantity (or deadweight) stands."""
 
 from __future__ import annotations
 
@@ -12,17 +12,58 @@ from impactkit.dist import Normal
 from impactkit.errors import Problem, ValidationError
 from impactkit.model import ImpactModel
 
-__all__ = ["bind", "has_calculators", "is_calculator", "resolve"]
+__all__ = ["BOUND_FIELDS", "Binding", "bind", "has_calculators", "is_calculator", "resolve"]
+
+BOUND_FIELDS: tuple[str, ...] = ("quantity", "deadweight")
+"""Fields of an outcome row that may hold a calculator bound to data."""
 
 
 def is_calculator(value: object) -> bool:
-    """True for a measurement calculator (an object with ``compute`` and ``data``)."""
+    """True for a calculator bound to data (an object with ``compute`` and ``data``)."""
     return callable(getattr(value, "compute", None)) and hasattr(value, "data")
 
 
 def has_calculators(model: ImpactModel) -> bool:
-    """True when some quantity of the model is a calculator bound to data."""
-    return any(is_calculator(ov.quantity) for ov in model.outcomes)
+    """True when some field of the model is a calculator bound to data."""
+    return any(is_calculator(getattr(ov, f)) for ov in model.outcomes for f in BOUND_FIELDS)
+
+
+@attrs.frozen
+class Binding:
+    """A model with its calculators replaced by what they measured.
+
+    Attributes
+    ----------
+    model : ImpactModel
+        Numbers (or distributions) instead of calculators.
+    measured : dict of int to MeasureResult
+        The measured quantity of each bound row (lineage).
+    deadweights : dict of int to DeadweightEstimate
+        The deadweight estimated from data for each bound row (lineage).
+    """
+
+    model: ImpactModel
+    measured: dict[int, Any] = attrs.field(factory=dict)
+    deadweights: dict[int, Any] = attrs.field(factory=dict)
+
+
+def _source(
+    calc: Any, sources: Mapping[str, Any], path: tuple[str | int, ...]
+) -> tuple[pd.DataFrame | None, Problem | None]:
+    name = getattr(calc, "data", None)
+    if name is None and len(sources) == 1:
+        name = next(iter(sources))
+    if name is None or name not in sources:
+        known = ", ".join(sources) or "none given"
+        return None, Problem(
+            (*path, "data"),
+            "missing_data",
+            f"data source {name!r} was not given; sources: {known}",
+        )
+    df = sources[name]
+    if not isinstance(df, pd.DataFrame):
+        return None, Problem((*path, "data"), "type", f"data source {name!r} is not a DataFrame")
+    return df, None
 
 
 def bind(
@@ -30,8 +71,8 @@ def bind(
     data: Mapping[str, Any] | None,
     *,
     sampling_uncertainty: bool = False,
-) -> tuple[ImpactModel, dict[int, Any]]:
-    """Measure every calculator quantity on its data source.
+) -> Binding:
+    """Evaluate every calculator of the model on its data source.
 
     Parameters
     ----------
@@ -40,68 +81,64 @@ def bind(
         Data sources by name; a calculator's ``data`` names its source (a
         single source may be left unnamed).
     sampling_uncertainty : bool
-        Replace each measured quantity by a normal distribution with the
-        measurement's standard error, truncated to ``[0, n]``, so that Monte
-        Carlo carries the sampling uncertainty.
-
-    Returns
-    -------
-    model : ImpactModel
-        The model with numbers (or distributions) instead of calculators.
-    measured : dict of int to MeasureResult
-        The measurement of each bound row, for lineage.
+        Replace each measured value by a distribution carrying its sampling
+        uncertainty: a measured quantity becomes a normal with its standard
+        error truncated to ``[0, n]``; a deadweight estimated from data becomes
+        :meth:`~impactkit.attribution.DeadweightEstimate.as_distribution`.
 
     Raises
     ------
     ValidationError
-        Missing data sources or columns, non-numeric columns, empty data;
-        every problem at once with the model path
+        Missing data sources or columns, non-numeric columns, empty data,
+        estimation failures; every problem at once with the model path
         (``outcomes[2].quantity.column``); nothing is evaluated.
     """
-    rows = [(k, ov) for k, ov in enumerate(model.outcomes) if is_calculator(ov.quantity)]
-    if not rows:
-        return model, {}
+    todo = [
+        (k, f, getattr(ov, f))
+        for k, ov in enumerate(model.outcomes)
+        for f in BOUND_FIELDS
+        if is_calculator(getattr(ov, f))
+    ]
+    if not todo:
+        return Binding(model)
     sources = dict(data or {})
     problems: list[Problem] = []
-    measured: dict[int, Any] = {}
-    for k, ov in rows:
-        calc: Any = ov.quantity
-        path = ("outcomes", k, "quantity")
-        name = getattr(calc, "data", None)
-        if name is None and len(sources) == 1:
-            name = next(iter(sources))
-        if name is None or name not in sources:
-            known = ", ".join(sources) or "none given"
-            problems.append(
-                Problem(
-                    (*path, "data"),
-                    "missing_data",
-                    f"data source {name!r} was not given; sources: {known}",
-                )
-            )
-            continue
-        df = sources[name]
-        if not isinstance(df, pd.DataFrame):
-            problems.append(
-                Problem((*path, "data"), "type", f"data source {name!r} is not a DataFrame")
-            )
+    results: dict[tuple[int, str], Any] = {}
+    for k, field, calc in todo:
+        path: tuple[str | int, ...] = ("outcomes", k, field)
+        df, prob = _source(calc, sources, path)
+        if prob is not None or df is None:
+            problems.append(prob)  # type: ignore[arg-type]
             continue
         try:
-            measured[k] = calc.compute(df)
+            results[(k, field)] = calc.compute(df)
         except ValidationError as exc:
             problems.extend(p.prefixed(*path) for p in exc.problems)
     if problems:
         raise ValidationError(problems)
     outcomes = list(model.outcomes)
-    for k, res in measured.items():
-        q: Any = float(res.quantity)
-        se = getattr(res, "se", None)
-        if sampling_uncertainty and se is not None and se > 0:
-            q = Normal(float(res.quantity), float(se), low=0.0, high=float(res.n))
-        outcomes[k] = attrs.evolve(outcomes[k], quantity=q)
-    return attrs.evolve(model, outcomes=outcomes), measured
+    measured: dict[int, Any] = {}
+    deadweights: dict[int, Any] = {}
+    for (k, field), res in results.items():
+        changes: dict[str, Any] = {}
+        if field == "quantity":
+            measured[k] = res
+            q: Any = float(res.quantity)
+            se = getattr(res, "se", None)
+            if sampling_uncertainty and se is not None and se > 0:
+                q = Normal(float(res.quantity), float(se), low=0.0, high=float(res.n))
+            changes["quantity"] = q
+        else:
+            deadweights[k] = res
+            changes["deadweight"] = (
+                res.as_distribution() if sampling_uncertainty else float(res.deadweight)
+            )
+            if res.quantity is not None:
+                changes["quantity"] = float(res.quantity)
+        outcomes[k] = attrs.evolve(outcomes[k], **changes)
+    return Binding(attrs.evolve(model, outcomes=outcomes), measured, deadweights)
 
 
 def resolve(model: ImpactModel, data: Mapping[str, Any] | None) -> ImpactModel:
-    """The model with every calculator replaced by the quantity it measures."""
-    return bind(model, data)[0]
+    """The model with every calculator replaced by the value it measures."""
+    return bind(model, data).model

@@ -415,14 +415,15 @@ def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResul
     """
     from impactkit.measure._binding import bind
 
-    model, measured = bind(model, data)
+    binding = bind(model, data)
+    model, measured = binding.model, binding.measured
     vm = compile_model(model)
     out = vm.evaluate(rows=True)
     pv_rows = out.row_present_values[0] if out.row_present_values is not None else np.zeros(0)
     pv = float(out.present_value[0])
     total_inputs = float(out.total_inputs[0])
     _check_inputs(total_inputs, model)
-    return _build_result(model, vm, pv, total_inputs, pv_rows, measured)
+    return _build_result(model, vm, pv, total_inputs, pv_rows, measured, binding.deadweights)
 
 
 def _build_result(
@@ -432,6 +433,7 @@ def _build_result(
     total_inputs: float,
     pv_rows: np.ndarray[Any, Any],
     measured: Mapping[int, Any],
+    deadweights: Mapping[int, Any],
 ) -> SROIResult:
     base = vm.base * vm.scales
     yv = vm.year_values() if vm.n_rows else np.zeros((0, 1))  # (K, T)
@@ -524,10 +526,14 @@ def _build_result(
     )
 
     v1 = float(v_t[0]) if horizon else 0.0
-    payback = total_inputs / (v1 / 12.0) if v1 > 0 else None
+    payback = 12.0 * total_inputs / v1 if v1 > 0 else None
+    if payback is not None and not np.isfinite(payback):
+        payback = None  # year-1 value too small to ever pay back
     disc_payback = discounted_payback(np.cumsum(pv_t), total_inputs)
     lineage = tuple(
-        _lineage(model, k, float(pv_rows[k]), float(impact[k]), measured.get(k))
+        _lineage(
+            model, k, float(pv_rows[k]), float(impact[k]), measured.get(k), deadweights.get(k)
+        )
         for k in range(len(ovs))
     )
     return SROIResult(
@@ -561,7 +567,9 @@ def _describe_value(v: Any) -> str:
     return f"{float(v):g}"
 
 
-def _lineage(model: ImpactModel, k: int, pv: float, impact: float, measured: Any) -> Lineage:
+def _lineage(
+    model: ImpactModel, k: int, pv: float, impact: float, measured: Any, deadweight: Any = None
+) -> Lineage:
     ov = model.outcomes[k]
     src = ov.sources
     ev = ov.evidence
@@ -585,7 +593,13 @@ def _lineage(model: ImpactModel, k: int, pv: float, impact: float, measured: Any
         proxy_txt += f" [source: {p.source}]"
     steps.append(("proxy", proxy_txt + note("proxy")))
     for h in HAIRCUTS:
-        steps.append((h, _describe_value(getattr(ov, h)) + note(h)))
+        extra = ""
+        if h == "deadweight" and deadweight is not None:
+            extra = (
+                f" [estimated: effect {deadweight.effect:.4g} (SE {deadweight.se:.3g}) "
+                f"against observed {deadweight.observed:.4g}; {deadweight.note}]"
+            )
+        steps.append((h, _describe_value(getattr(ov, h)) + note(h) + extra))
     steps.append(("impact per year", f"{impact:,.2f} {model.currency}"))
     steps.append(
         (

@@ -255,7 +255,7 @@ def monte_carlo(
         )
     from impactkit.measure._binding import bind
 
-    model, _ = bind(model, data, sampling_uncertainty=sampling_uncertainty)
+    model = bind(model, data, sampling_uncertainty=sampling_uncertainty).model
     vm = compile_model(model)
     root = root_sequence(seed)
     entropy = root.entropy if isinstance(root.entropy, int) else None

@@ -1,0 +1,367 @@
+"""Shared parts of the counterfactual estimators: results, data preparation, OLS algebra."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import special, stats
+
+from impactkit.errors import EstimationError
+from impactkit.methods._sroi import Summary
+from impactkit.typing import FloatArray
+
+__all__ = ["EffectEstimate", "Prepared", "balance_table", "prepare"]
+
+ESTIMANDS = ("ATE", "ATT", "ATC")
+
+
+@attrs.frozen
+class EffectEstimate:
+    """A counterfactual effect estimate with its uncertainty and diagnostics.
+
+    Attributes
+    ----------
+    effect : float
+        The estimated effect (same scale as the outcome).
+    se : float
+        Its standard error.
+    ci : tuple of float
+        Confidence interval at ``level`` (t with ``df`` when given, else normal).
+    level : float
+        Confidence level of ``ci``.
+    df : float or None
+        Degrees of freedom of the t reference distribution, where it applies.
+    estimand : {"ATE", "ATT", "ATC"}
+        What is estimated.
+    method : str
+        Estimator and its options.
+    n_treated, n_control : int
+        Units used in each arm.
+    dropped : mapping of str to int
+        Units removed, by reason (``missing``, ``trimming``, ``caliper``, ...).
+    diagnostics : mapping
+        Estimator-specific: ``balance`` (DataFrame of standardised mean
+        differences), ``overlap`` (propensity summary), ``outcome_mean_treated``...
+    """
+
+    effect: float
+    se: float
+    ci: tuple[float, float]
+    level: float
+    df: float | None
+    estimand: str
+    method: str
+    n_treated: int
+    n_control: int
+    dropped: Mapping[str, int] = attrs.field(factory=dict)
+    diagnostics: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
+        """Confidence interval at another level (same reference distribution)."""
+        return interval(self.effect, self.se, level, self.df)
+
+    @property
+    def pvalue(self) -> float:
+        """Two-sided p-value of the null hypothesis of no effect."""
+        if self.se == 0:
+            return 0.0 if self.effect != 0 else 1.0
+        z = abs(self.effect / self.se)
+        if self.df is not None:
+            return float(2 * stats.t.sf(z, self.df))
+        return float(2 * special.ndtr(-z))
+
+    def summary(self) -> Summary:
+        """Headline figures for people."""
+        lo, hi = self.ci
+        lines = (
+            ("Method", self.method),
+            ("Estimand", self.estimand),
+            ("Effect", f"{self.effect:.6g}"),
+            ("Std. error", f"{self.se:.6g}"),
+            (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
+            ("p-value", f"{self.pvalue:.4g}"),
+            ("Treated / control", f"{self.n_treated} / {self.n_control}"),
+            ("Dropped", ", ".join(f"{k}: {v}" for k, v in self.dropped.items()) or "none"),
+        )
+        bal = self.diagnostics.get("balance")
+        return Summary("Effect estimate", lines, bal if isinstance(bal, pd.DataFrame) else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready); diagnostics tables become records."""
+        diag: dict[str, Any] = {}
+        for k, v in self.diagnostics.items():
+            diag[k] = v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v
+        return {
+            "effect": self.effect,
+            "se": self.se,
+            "ci": list(self.ci),
+            "level": self.level,
+            "df": self.df,
+            "estimand": self.estimand,
+            "method": self.method,
+            "n_treated": self.n_treated,
+            "n_control": self.n_control,
+            "dropped": dict(self.dropped),
+            "pvalue": self.pvalue,
+            "diagnostics": diag,
+        }
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
+
+
+def interval(effect: float, se: float, level: float, df: float | None) -> tuple[float, float]:
+    """``effect ± q × se`` with the t (``df``) or normal quantile."""
+    if not 0 < level < 1:
+        raise EstimationError(f"level must be in (0, 1), got {level!r}")
+    p = 0.5 + level / 2
+    q = float(stats.t.ppf(p, df)) if df is not None else float(special.ndtri(p))
+    return effect - q * se, effect + q * se
+
+
+@attrs.frozen
+class Prepared:
+    """Cleaned estimation data."""
+
+    y: FloatArray
+    w: FloatArray
+    x: FloatArray  # (n, k) covariates without intercept
+    names: tuple[str, ...]
+    index: pd.Index
+    dropped: dict[str, int]
+    frame: pd.DataFrame = attrs.field(eq=False, repr=False)
+
+
+def _check_columns(df: pd.DataFrame, cols: Sequence[str]) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise EstimationError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise EstimationError(
+            f"columns {missing} are not in the data; columns: {', '.join(map(str, df.columns))}"
+        )
+
+
+def binary(s: pd.Series, name: str) -> FloatArray:
+    """A 0/1 treatment as floats; anything else is an EstimationError."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.to_numpy(dtype=float)
+    if not pd.api.types.is_numeric_dtype(s):
+        raise EstimationError(f"treatment {name!r} must be 0/1 or boolean, got dtype {s.dtype}")
+    v = s.to_numpy(dtype=float)
+    bad = ~np.isin(v, (0.0, 1.0))
+    if bad.any():
+        raise EstimationError(
+            f"treatment {name!r} must be binary 0/1; found values "
+            f"{sorted(set(v[bad].tolist()))[:5]}; recode it"
+        )
+    return v
+
+
+def design(df: pd.DataFrame, covariates: Sequence[str]) -> tuple[FloatArray, tuple[str, ...]]:
+    """Covariate matrix: numeric as is, booleans 0/1, categories one-hot (first level dropped)."""
+    cols: list[FloatArray] = []
+    names: list[str] = []
+    for c in covariates:
+        s = df[c]
+        if pd.api.types.is_bool_dtype(s) or (
+            pd.api.types.is_numeric_dtype(s) and not isinstance(s.dtype, pd.CategoricalDtype)
+        ):
+            cols.append(s.to_numpy(dtype=float))
+            names.append(c)
+        else:
+            cat = s.astype("category")
+            levels = list(cat.cat.categories)
+            for lev in levels[1:]:
+                cols.append((cat == lev).to_numpy(dtype=float))
+                names.append(f"{c}[{lev}]")
+    x = np.column_stack(cols) if cols else np.zeros((len(df), 0))
+    return x, tuple(names)
+
+
+def prepare(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    covariates: Sequence[str] = (),
+    extra: Sequence[str] = (),
+    dropna: bool = False,
+    need_both_arms: bool = True,
+) -> Prepared:
+    """Validate and clean the estimation data (shared by every estimator).
+
+    Raises
+    ------
+    EstimationError
+        Missing columns, missing values (unless ``dropna``), a non-binary
+        treatment, an empty arm, constant covariates.
+    """
+    cols = [outcome, treatment, *covariates, *extra]
+    _check_columns(df, cols)
+    sub = df[cols]
+    na = sub.isna().any(axis=1)
+    dropped: dict[str, int] = {}
+    if na.any():
+        if not dropna:
+            bad = [c for c in cols if sub[c].isna().any()]
+            raise EstimationError(
+                f"{int(na.sum())} rows have missing values in {bad}; "
+                "impute them or pass dropna=True (they are then counted "
+                "in dropped['missing'])"
+            )
+        dropped["missing"] = int(na.sum())
+        sub = sub.loc[~na]
+    if not (
+        pd.api.types.is_numeric_dtype(sub[outcome]) or pd.api.types.is_bool_dtype(sub[outcome])
+    ):
+        raise EstimationError(
+            f"outcome {outcome!r} must be numeric, got dtype {sub[outcome].dtype}"
+        )
+    y = sub[outcome].to_numpy(dtype=float)
+    w = binary(sub[treatment], treatment)
+    if need_both_arms:
+        n1 = int(w.sum())
+        if n1 == 0 or n1 == len(w):
+            arm = "treated" if n1 == 0 else "control"
+            raise EstimationError(
+                f"no {arm} units: an effect needs both treated and control units"
+            )
+    x, names = design(sub, covariates)
+    if x.shape[1]:
+        const = np.ptp(x, axis=0) == 0
+        if const.any():
+            raise EstimationError(
+                f"constant covariates {[names[i] for i in np.flatnonzero(const)]}"
+                ": they carry no information; remove them"
+            )
+    return Prepared(y, w, x, names, sub.index, dropped, sub)
+
+
+def ols(
+    x: FloatArray, y: FloatArray, weights: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(coefficients, residuals, (X'WX)^-1) of a (weighted) least-squares fit."""
+    if weights is not None:
+        sw = np.sqrt(weights)
+        xw, yw = x * sw[:, None], y * sw
+    else:
+        xw, yw = x, y
+    xtx = xw.T @ xw
+    try:
+        inv = np.asarray(np.linalg.inv(xtx), dtype=float)
+    except np.linalg.LinAlgError as exc:
+        raise EstimationError("the regressors are collinear; remove redundant covariates") from exc
+    beta = inv @ (xw.T @ yw)
+    resid = y - x @ beta
+    return beta, resid, inv
+
+
+def sandwich(
+    x: FloatArray,
+    resid: FloatArray,
+    bread: FloatArray,
+    *,
+    kind: str,
+    weights: FloatArray | None = None,
+    groups: npt.NDArray[np.int64] | None = None,
+    k: int | None = None,
+) -> FloatArray:
+    """Heteroskedasticity- or cluster-robust covariance of OLS/WLS coefficients.
+
+    ``kind``: ``HC0``, ``HC1`` (× n/(n−k)), ``HC2`` (residuals / (1 − h_ii)),
+    ``CR1`` (clusters ``groups``: × G/(G−1) × (n−1)/(n−k)). ``k`` counts the
+    regressors for the small-sample factors (default: columns of ``x``).
+    """
+    n = x.shape[0]
+    k = x.shape[1] if k is None else k
+    wr = resid if weights is None else resid * weights
+    if kind == "HC2":
+        xw = x if weights is None else x * np.sqrt(weights)[:, None]
+        h = np.einsum("ij,jk,ik->i", xw, bread, xw)
+        wr = wr / np.sqrt(1.0 - h)
+    scores = x * wr[:, None]
+    if kind == "CR1":
+        if groups is None:
+            raise ValueError("CR1 needs groups")
+        g = int(groups.max()) + 1
+        summed = np.zeros((g, x.shape[1]))
+        np.add.at(summed, groups, scores)
+        meat = summed.T @ summed
+        n_groups = int(np.unique(groups).size)
+        factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
+    else:
+        meat = scores.T @ scores
+        factor = n / (n - k) if kind == "HC1" else 1.0
+    return np.asarray(factor * bread @ meat @ bread, dtype=float)
+
+
+def smd(
+    x1: FloatArray, x0: FloatArray, w0: FloatArray | None = None, denom: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Standardised mean differences and variance ratios (control side optionally weighted)."""
+    m1 = x1.mean(axis=0)
+    v1 = x1.var(axis=0, ddof=1) if len(x1) > 1 else np.zeros(x1.shape[1])
+    if w0 is None:
+        m0 = x0.mean(axis=0)
+        v0 = x0.var(axis=0, ddof=1) if len(x0) > 1 else np.zeros(x0.shape[1])
+    else:
+        ws = w0 / w0.sum()
+        m0 = ws @ x0
+        v0 = ws @ (x0 - m0) ** 2
+    if denom is None:
+        denom = np.sqrt((v1 + v0) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(denom > 0, (m1 - m0) / denom, 0.0)
+        vr = np.where(v0 > 0, v1 / v0, np.inf)
+    return np.asarray(d, dtype=float), np.asarray(vr, dtype=float)
+
+
+def balance_table(
+    p: Prepared,
+    w_after: FloatArray | None = None,
+    mask_treated: npt.NDArray[np.bool_] | None = None,
+) -> pd.DataFrame:
+    """Covariate balance before and (with control weights) after adjustment.
+
+    Columns: ``covariate``, ``smd_before``, ``smd_after``, ``variance_ratio_before``,
+    ``variance_ratio_after``; the after-columns use the before-denominator so that
+    changes reflect mean differences (target |SMD| < 0.1, ratio in [0.5, 2]).
+    """
+    if not p.names:
+        return pd.DataFrame(
+            columns=[
+                "covariate",
+                "smd_before",
+                "smd_after",
+                "variance_ratio_before",
+                "variance_ratio_after",
+            ]
+        )
+    t = p.w == 1
+    x1, x0 = p.x[t], p.x[~t]
+    before, vr_before = smd(x1, x0)
+    denom = np.sqrt((x1.var(axis=0, ddof=1) + x0.var(axis=0, ddof=1)) / 2)
+    out = {"covariate": list(p.names), "smd_before": before, "variance_ratio_before": vr_before}
+    if w_after is not None:
+        x1a = x1 if mask_treated is None else p.x[t & mask_treated]
+        after, vr_after = smd(x1a, x0, w_after[~t], denom)
+        out["smd_after"] = after
+        out["variance_ratio_after"] = vr_after
+    return pd.DataFrame(out)
+
+
+def overlap_summary(e: FloatArray, w: FloatArray) -> dict[str, float]:
+    """Range and quartiles of the propensity score in each arm."""
+    out: dict[str, float] = {}
+    for label, m in (("treated", w == 1), ("control", w == 0)):
+        q = np.quantile(e[m], [0, 0.25, 0.5, 0.75, 1]) if m.any() else np.full(5, math.nan)
+        for name, v in zip(("min", "q25", "median", "q75", "max"), q, strict=True):
+            out[f"{label}_{name}"] = float(v)
+    return out
