@@ -10,6 +10,7 @@ its subpackage (``impactkit.toc``, ``impactkit.uncertainty``, ...).
 from __future__ import annotations
 
 from impactkit import (
+    attribution,
     discount,
     dist,
     examples,
@@ -69,6 +70,7 @@ __all__ = [
     "UnknownNodeError",
     "ValidationError",
     "__version__",
+    "attribution",
     "discount",
     "dist",
     "dump",

@@ -302,19 +302,25 @@ def sandwich(
     return np.asarray(factor * bread @ meat @ bread, dtype=float)
 
 
+def _wstats(x: FloatArray, w: FloatArray | None) -> tuple[FloatArray, FloatArray]:
+    if w is None:
+        v = x.var(axis=0, ddof=1) if len(x) > 1 else np.zeros(x.shape[1])
+        return np.asarray(x.mean(axis=0), dtype=float), np.asarray(v, dtype=float)
+    ws = w / w.sum()
+    m = ws @ x
+    return np.asarray(m, dtype=float), np.asarray(ws @ (x - m) ** 2, dtype=float)
+
+
 def smd(
-    x1: FloatArray, x0: FloatArray, w0: FloatArray | None = None, denom: FloatArray | None = None
+    x1: FloatArray,
+    x0: FloatArray,
+    w1: FloatArray | None = None,
+    w0: FloatArray | None = None,
+    denom: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Standardised mean differences and variance ratios (control side optionally weighted)."""
-    m1 = x1.mean(axis=0)
-    v1 = x1.var(axis=0, ddof=1) if len(x1) > 1 else np.zeros(x1.shape[1])
-    if w0 is None:
-        m0 = x0.mean(axis=0)
-        v0 = x0.var(axis=0, ddof=1) if len(x0) > 1 else np.zeros(x0.shape[1])
-    else:
-        ws = w0 / w0.sum()
-        m0 = ws @ x0
-        v0 = ws @ (x0 - m0) ** 2
+    """Standardised mean differences and variance ratios, each arm optionally weighted."""
+    m1, v1 = _wstats(x1, w1)
+    m0, v0 = _wstats(x0, w0)
     if denom is None:
         denom = np.sqrt((v1 + v0) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -323,38 +329,38 @@ def smd(
     return np.asarray(d, dtype=float), np.asarray(vr, dtype=float)
 
 
-def balance_table(
-    p: Prepared,
-    w_after: FloatArray | None = None,
-    mask_treated: npt.NDArray[np.bool_] | None = None,
-) -> pd.DataFrame:
-    """Covariate balance before and (with control weights) after adjustment.
+def balance_table(p: Prepared, weights: FloatArray | None = None) -> pd.DataFrame:
+    """Covariate balance before and (with unit weights) after adjustment.
 
-    Columns: ``covariate``, ``smd_before``, ``smd_after``, ``variance_ratio_before``,
-    ``variance_ratio_after``; the after-columns use the before-denominator so that
-    changes reflect mean differences (target |SMD| < 0.1, ratio in [0.5, 2]).
+    ``weights`` holds one weight per unit of ``p`` (both arms; 0 excludes a
+    unit). Columns: ``covariate``, ``smd_before``, ``variance_ratio_before``,
+    ``smd_after``, ``variance_ratio_after``; the after-columns keep the
+    before-denominator, so that changes reflect mean differences (targets:
+    |SMD| < 0.1, variance ratio in [0.5, 2]).
     """
+    cols = [
+        "covariate",
+        "smd_before",
+        "variance_ratio_before",
+        "smd_after",
+        "variance_ratio_after",
+    ]
     if not p.names:
-        return pd.DataFrame(
-            columns=[
-                "covariate",
-                "smd_before",
-                "smd_after",
-                "variance_ratio_before",
-                "variance_ratio_after",
-            ]
-        )
+        return pd.DataFrame(columns=cols)
     t = p.w == 1
     x1, x0 = p.x[t], p.x[~t]
     before, vr_before = smd(x1, x0)
     denom = np.sqrt((x1.var(axis=0, ddof=1) + x0.var(axis=0, ddof=1)) / 2)
-    out = {"covariate": list(p.names), "smd_before": before, "variance_ratio_before": vr_before}
-    if w_after is not None:
-        x1a = x1 if mask_treated is None else p.x[t & mask_treated]
-        after, vr_after = smd(x1a, x0, w_after[~t], denom)
+    out: dict[str, Any] = {
+        "covariate": list(p.names),
+        "smd_before": before,
+        "variance_ratio_before": vr_before,
+    }
+    if weights is not None:
+        after, vr_after = smd(x1, x0, weights[t], weights[~t], denom)
         out["smd_after"] = after
         out["variance_ratio_after"] = vr_after
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=[c for c in cols if c in out])
 
 
 def overlap_summary(e: FloatArray, w: FloatArray) -> dict[str, float]:

@@ -246,9 +246,8 @@ class PropensityScoreMatching:
             dropped["caliper"] = int((~kept).sum())
         weights = np.zeros(len(p.y))
         weights[np.flatnonzero(~t)] = k_c
-        mask_t = np.ones(len(p.y), dtype=bool)
-        mask_t[np.flatnonzero(t)[~kept]] = False
-        bal = balance_table(p, weights, mask_t)
+        weights[np.flatnonzero(t)[kept]] = 1.0
+        bal = balance_table(p, weights)
         return EffectEstimate(
             effect=effect,
             se=se,

@@ -286,7 +286,7 @@ class DifferenceInDifferences:
             cov = sandwich(x, resid, bread, kind="HC1")
             dof = float(len(p.y) - x.shape[1])
             kind = "HC1"
-        effect, se = float(beta[3]), float(math.sqrt(cov[3, 3]))
+        effect, se = float(beta[3]), float(math.sqrt(max(cov[3, 3], 0.0)))
         cells = {
             f"treated={a},post={b}": int(np.sum((t == a) & (post == b)))
             for a in (0, 1)
@@ -329,7 +329,7 @@ class DifferenceInDifferences:
         beta, resid, bread = ols(xt, yt)
         k_fe = {"nested": n_t, "all": n_u + n_t - 1, "none": 0}[self.fe_dof]
         cov = sandwich(xt, resid, bread, kind="CR1", groups=u, k=xt.shape[1] + k_fe)
-        effect, se = float(beta[0]), float(math.sqrt(cov[0, 0]))
+        effect, se = float(beta[0]), float(math.sqrt(max(cov[0, 0], 0.0)))
         dof = float(n_u - 1)
         return EffectEstimate(
             effect=effect,
