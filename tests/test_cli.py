@@ -95,3 +95,27 @@ def test_demo_runs():
     proc = run("demo", "--mc", "2000", check=True)
     for text in ("Theory of change", "missing=", "SROI ratio", "Monte Carlo"):
         assert text in proc.stdout
+
+
+def test_lint_command(tmp_path):
+    p = tmp_path / "m.json"
+    ik.dump(synthetic_model(base_year=2024), p)
+    proc = run("lint", str(p), check=True)
+    assert "proxy_no_source" in proc.stdout
+    assert "hint:" in proc.stdout
+    assert run("lint", str(p), "--strict").returncode == 1
+
+
+def test_data_option(tmp_path):
+    p = tmp_path / "m.json"
+    ik.dump(ik.examples.load_example(), p)
+    files = ik.examples.load_example_data()
+    args = []
+    for name, df in files.items():
+        f = tmp_path / f"{name}.csv"
+        df.to_csv(f, index=False)
+        args += ["--data", f"{name}={f}"]
+    out = json.loads(run("sroi", str(p), "--format", "json", *args, check=True).stdout)
+    ref = ik.sroi(ik.examples.load_example(), data=files)
+    assert out["sroi"]["ratio"] == pytest.approx(ref.ratio)
+    assert run("sroi", str(p)).returncode == 1  # measured quantities need data

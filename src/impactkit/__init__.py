@@ -23,6 +23,7 @@ from impactkit import (
     valuation,
 )
 from impactkit._version import __version__
+from impactkit.assurance import Finding, lint
 from impactkit.errors import (
     CalculatorNotFoundError,
     ConvergenceWarning,
@@ -54,6 +55,7 @@ __all__ = [
     "EstimationError",
     "FileFormatError",
     "FinancialProxy",
+    "Finding",
     "GraphStructureError",
     "ImpactModel",
     "ImpactkitDeprecationWarning",
@@ -76,6 +78,7 @@ __all__ = [
     "dump",
     "examples",
     "kernel",
+    "lint",
     "load",
     "measure",
     "methods",

@@ -8,6 +8,8 @@
     Print the JSON Schema of model files.
 ``impactkit sroi FILE [--mc N --seed S] [--format table|json|markdown]``
     Evaluate the SROI (and optionally a Monte Carlo interval).
+``impactkit lint FILE [--data NAME=PATH.csv] [--strict]``
+    Assurance checks against the SROI principles.
 ``impactkit demo``
     Run the embedded example end to end.
 
@@ -71,6 +73,39 @@ def _cmd_toc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data(args: argparse.Namespace) -> dict[str, Any] | None:
+    """``--data NAME=PATH.csv`` options as DataFrames (read here, at the door)."""
+    items = getattr(args, "data", None) or []
+    if not items:
+        return None
+    import pandas as pd
+
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise ValidationError(
+                f"--data takes NAME=PATH.csv, got {item!r}", path=("data",), code="usage"
+            )
+        out[name] = pd.read_csv(path)
+    return out
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from impactkit.assurance import lint
+
+    model = _load(args.file)
+    findings = lint(model, data=_data(args), materiality=args.materiality)
+    for f in findings:
+        print(f"{f.severity}: {f.location}: {f.message} [{f.code}]\n    hint: {f.hint}")
+    n_err = sum(f.severity == "error" for f in findings)
+    n_warn = sum(f.severity == "warning" for f in findings)
+    print(
+        f"{args.file}: {n_err} errors, {n_warn} warnings, {len(findings) - n_err - n_warn} notes"
+    )
+    return 1 if n_err or (args.strict and n_warn) else 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from impactkit.io import json_schema
 
@@ -78,14 +113,16 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sroi_payload(model: Any, mc_n: int | None, seed: int | None) -> dict[str, Any]:
+def _sroi_payload(
+    model: Any, mc_n: int | None, seed: int | None, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
     from impactkit.methods import sroi
     from impactkit.uncertainty import monte_carlo
 
-    res = sroi(model)
+    res = sroi(model, data=data)
     payload = {"sroi": res.to_dict()}
     if mc_n:
-        mc = monte_carlo(model, n=mc_n, seed=seed, progress=_progress_bar(mc_n))
+        mc = monte_carlo(model, n=mc_n, seed=seed, progress=_progress_bar(mc_n), data=data)
         lo, hi = mc.interval(0.90)
         p = mc.percentiles((5, 50, 95))
         payload["monte_carlo"] = {
@@ -118,13 +155,14 @@ def _progress_bar(total: int) -> Any:
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
     model = _load(args.file)
-    payload = _sroi_payload(model, args.mc, args.seed)
+    data = _data(args)
+    payload = _sroi_payload(model, args.mc, args.seed, data)
     if args.format == "json":
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
     from impactkit.methods import sroi
 
-    res = sroi(model)
+    res = sroi(model, data=data)
     if args.format == "markdown":
         print(f"# SROI - {res.model_name}\n")
         print("| figure | value |\n|---|---|")
@@ -203,7 +241,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mc", type=int, default=None, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    p.add_argument(
+        "--data",
+        action="append",
+        metavar="NAME=PATH.csv",
+        help="a data source for measured quantities (repeatable)",
+    )
     p.set_defaults(func=_cmd_sroi)
+
+    p = sub.add_parser(
+        "lint",
+        help="check a model against the SROI principles",
+        description="Assurance checks: each finding with a code, a severity, "
+        "a path and a hint. Exit 1 on errors (and warnings with --strict).",
+    )
+    p.add_argument("file", help="model file")
+    p.add_argument(
+        "--data",
+        action="append",
+        metavar="NAME=PATH.csv",
+        help="a data source for measured quantities (repeatable)",
+    )
+    p.add_argument(
+        "--materiality",
+        type=float,
+        default=0.01,
+        help="share of present value under which an outcome is noted (0.01)",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser(
         "demo",

@@ -93,6 +93,7 @@ def json_schema() -> dict[str, Any]:
                         "source": _STR,
                         "description": _STR,
                         "unit": _STR,
+                        "transfer": _STR,
                     },
                     ("value",),
                 ),

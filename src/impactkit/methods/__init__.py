@@ -1,11 +1,100 @@
-"""Valuation methods: SROI (and, as they land, cost-benefit, cost-effectiveness,
-avoided public costs and outcome-based contracts).
+"""Valuation methods: SROI, cost-benefit, cost-effectiveness, avoided public costs,
+outcome-based contracts, impact profiles and forecast-evaluation comparison.
 
-Every method evaluates values through the one kernel of :mod:`impactkit.kernel`.
+Every method evaluates values through the one kernel of :mod:`impactkit.kernel`
+and the discounting of :mod:`impactkit.discount`.
 """
 
 from __future__ import annotations
 
+from impactkit.methods._avoided import (
+    AvoidedCostItem,
+    AvoidedCostsResult,
+    UnitCost,
+    avoided_costs,
+)
+from impactkit.methods._cba import (
+    PAYERS,
+    PERSPECTIVES,
+    CBAResult,
+    cba,
+    discounted_payback_period,
+    irr,
+    irr_roots,
+    mirr,
+    npv,
+    xirr,
+    xnpv,
+)
+from impactkit.methods._cea import (
+    QALY_GREEN_BOOK_2022,
+    WELLBY_GREEN_BOOK_2019,
+    CostPerOutcome,
+    cea_frontier,
+    cost_per_outcome,
+    cost_per_qaly,
+    cost_per_wellby,
+    icer,
+    net_monetary_benefit,
+    wellbys,
+)
+from impactkit.methods._contract import (
+    ContractResult,
+    ContractSimulation,
+    OutcomesContract,
+    PaymentRule,
+    vectorised_irr,
+)
+from impactkit.methods._profile import (
+    RISK_LEVELS,
+    RISK_TYPES,
+    ABCRules,
+    ImpactProfile,
+    compare,
+    impact_profiles,
+)
 from impactkit.methods._sroi import Lineage, SROIResult, Summary, discounted_payback, sroi
 
-__all__ = ["Lineage", "SROIResult", "Summary", "discounted_payback", "sroi"]
+__all__ = [
+    "PAYERS",
+    "PERSPECTIVES",
+    "QALY_GREEN_BOOK_2022",
+    "RISK_LEVELS",
+    "RISK_TYPES",
+    "WELLBY_GREEN_BOOK_2019",
+    "ABCRules",
+    "AvoidedCostItem",
+    "AvoidedCostsResult",
+    "CBAResult",
+    "ContractResult",
+    "ContractSimulation",
+    "CostPerOutcome",
+    "ImpactProfile",
+    "Lineage",
+    "OutcomesContract",
+    "PaymentRule",
+    "SROIResult",
+    "Summary",
+    "UnitCost",
+    "avoided_costs",
+    "cba",
+    "cea_frontier",
+    "compare",
+    "cost_per_outcome",
+    "cost_per_qaly",
+    "cost_per_wellby",
+    "discounted_payback",
+    "discounted_payback_period",
+    "icer",
+    "impact_profiles",
+    "irr",
+    "irr_roots",
+    "mirr",
+    "net_monetary_benefit",
+    "npv",
+    "sroi",
+    "vectorised_irr",
+    "wellbys",
+    "xirr",
+    "xnpv",
+]

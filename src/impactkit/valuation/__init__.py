@@ -65,6 +65,10 @@ class FinancialProxy:
         What the proxy stands for.
     unit : str, optional
         The unit of outcome the value applies to.
+    transfer : str, optional
+        Name of the money transfer the value stands for (e.g. a benefit
+        payment saved); two rows naming the same transfer value it twice and
+        :func:`impactkit.lint` flags them.
 
     Examples
     --------
@@ -78,6 +82,7 @@ class FinancialProxy:
     source: str = ""
     description: str = ""
     unit: str = ""
+    transfer: str = ""
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -86,7 +91,7 @@ class FinancialProxy:
             _check_currency(c, self.currency, "currency")
         if self.year is not None:
             c.number(self.year, "year", low=1800, high=2200, integer=True)
-        for name in ("source", "description", "unit"):
+        for name in ("source", "description", "unit", "transfer"):
             c.text(getattr(self, name), name)
         c.raise_if_errors()
 

@@ -1,0 +1,365 @@
+r"""Avoided public costs (*coûts évités*) and the public return ratio.
+
+A cost-benefit analysis from the public payer's view (Garrabé 2001; ATD Quart
+Monde; METHODS §6.3):
+
+.. math::
+    \text{avoided}(t) = \sum_k N_k \, \Delta p_k \, c_k(t), \qquad
+    \text{public ROI} = \frac{PV(\text{avoided} + \text{extra revenue})}{PV(\text{public funding})}
+
+with :math:`N_k` people exposed to a costly situation, :math:`\Delta p_k` the
+reduction in its probability (or units used) *already net of the
+counterfactual*, :math:`c_k` the unit public cost in base-year prices. Duration
+and drop-off apply as in SROI, through the same kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit import kernel
+from impactkit._validation import Checker
+from impactkit.discount import Constant, Discount, Schedule
+from impactkit.errors import Problem, ValidationError
+from impactkit.methods._cba import PAYERS
+from impactkit.valuation import PriceIndex
+
+__all__ = ["AvoidedCostItem", "AvoidedCostsResult", "UnitCost", "avoided_costs"]
+
+
+@attrs.frozen
+class UnitCost:
+    """One entry of a unit-cost catalogue.
+
+    Parameters
+    ----------
+    key : str
+        Identifier (``"hospital_day"``).
+    label : str
+        Description.
+    cost : float
+        Public cost of one unit [currency/unit].
+    unit : str
+        What a unit is (``"day"``, ``"person-year"``).
+    payer : str
+        Who pays: ``etat``, ``securite_sociale``, ``departement`` or ``commune``.
+    price_year : int
+        Year of the prices.
+    source : str
+        Where the figure comes from.
+    basis : {"marginal", "average"}
+        Marginal costs are released when demand falls; an average cost (a
+        *prix de journée*) overstates savings when no capacity closes.
+    covers : str, optional
+        The real-world expense the cost stands for; two entries covering the
+        same expense at different payer levels would count the same euro twice.
+    transfer : bool, default False
+        A benefit payment (a transfer): counted in the public-finance view,
+        not as net social value.
+    currency : str, default "EUR"
+    """
+
+    key: str
+    label: str
+    cost: float
+    unit: str
+    payer: str
+    price_year: int
+    source: str
+    basis: Literal["marginal", "average"] = "marginal"
+    covers: str = ""
+    transfer: bool = False
+    currency: str = "EUR"
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.key, "key", empty=False)
+        c.text(self.label, "label", empty=False)
+        c.number(self.cost, "cost", low=0.0)
+        c.text(self.unit, "unit", empty=False)
+        c.choice(self.payer, "payer", PAYERS)
+        c.number(self.price_year, "price_year", low=1800, high=2200, integer=True)
+        c.text(self.source, "source")
+        c.choice(self.basis, "basis", ("marginal", "average"))
+        c.raise_if_errors()
+
+    @classmethod
+    def catalogue(cls, df: pd.DataFrame) -> dict[str, UnitCost]:
+        """Read a catalogue from a DataFrame with the field names as columns."""
+        out: dict[str, UnitCost] = {}
+        probs: list[Problem] = []
+        names = {f.name for f in attrs.fields(cls)}
+        for i, rec in enumerate(df.to_dict(orient="records")):
+            kw = {str(k): v for k, v in rec.items() if k in names and not _is_na(v)}
+            try:
+                u = cls(**kw)
+            except ValidationError as exc:
+                probs.extend(p.prefixed("catalogue", i) for p in exc.problems)
+                continue
+            except TypeError as exc:
+                probs.append(Problem(("catalogue", i), "missing", str(exc)))
+                continue
+            if u.key in out:
+                probs.append(
+                    Problem(("catalogue", i, "key"), "duplicate_id", f"duplicate key {u.key!r}")
+                )
+            out[u.key] = u
+        if probs:
+            raise ValidationError(probs)
+        return out
+
+
+def _is_na(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+@attrs.frozen
+class AvoidedCostItem:
+    """People for whom a costly situation is avoided.
+
+    Parameters
+    ----------
+    cost : str
+        Key of a :class:`UnitCost` of the catalogue.
+    people : float
+        :math:`N`, people exposed.
+    reduction : float
+        :math:`\\Delta p`, reduction in probability or units per person per
+        year, net of what would have happened anyway.
+    duration : int, default 1
+        Years it lasts.
+    drop_off : float, default 0
+        Yearly compound decline from the second year.
+    start_year : {1, 2}, default 1
+    label : str, optional
+    """
+
+    cost: str
+    people: float
+    reduction: float
+    duration: int = 1
+    drop_off: float = 0.0
+    start_year: int = 1
+    label: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.cost, "cost", empty=False)
+        c.number(self.people, "people", low=0.0)
+        c.number(self.reduction, "reduction", low=0.0)
+        c.number(self.duration, "duration", low=0, high=300, integer=True)
+        c.number(self.drop_off, "drop_off", low=0.0, high=1.0)
+        c.choice(self.start_year, "start_year", (1, 2))
+        c.raise_if_errors()
+
+
+@attrs.frozen
+class AvoidedCostsResult:
+    """Avoided public costs by item, payer and year, and the public return ratio.
+
+    Attributes
+    ----------
+    present_value : float
+        PV of avoided costs plus extra revenue [currency].
+    public_funding : float
+        PV of the public funding [currency].
+    public_roi : float or None
+        ``present_value / public_funding``.
+    transfers : float
+        PV of avoided transfers (benefit payments): public savings, not net social value.
+    by_item, by_payer, by_year : DataFrame
+    warnings : tuple of Problem
+        Average-cost bases and other notes.
+    """
+
+    present_value: float
+    public_funding: float
+    public_roi: float | None
+    transfers: float
+    by_item: pd.DataFrame = attrs.field(eq=False, repr=False)
+    by_payer: pd.DataFrame = attrs.field(eq=False, repr=False)
+    by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
+    warnings: tuple[Problem, ...] = ()
+
+
+def avoided_costs(
+    items: Iterable[AvoidedCostItem],
+    catalogue: Mapping[str, UnitCost],
+    *,
+    public_funding: float | Sequence[float] = 0.0,
+    extra_revenue: float = 0.0,
+    discount: Discount | float = 0.032,
+    base_year: int | None = None,
+    price_index: PriceIndex | None = None,
+    currency: str = "EUR",
+) -> AvoidedCostsResult:
+    r"""Avoided public costs per year, by payer, and the public return ratio.
+
+    Parameters
+    ----------
+    items : iterable of AvoidedCostItem
+    catalogue : mapping of key to UnitCost
+    public_funding : float or sequence of float
+        Public funding by year from year 0 (year 0 undiscounted).
+    extra_revenue : float
+        Yearly taxes and social contributions generated, counted each year of
+        the longest item (an impactkit simplification; model it as an item for
+        finer control).
+    discount : Discount or float, default 3.2 % (France Stratégie 2021)
+    base_year : int, optional
+        Price year of the analysis; unit costs of other years need ``price_index``.
+    price_index : PriceIndex, optional
+    currency : str
+        Every unit cost must be in this currency (no silent conversion).
+
+    Raises
+    ------
+    ValidationError
+        Unknown cost keys, currencies that differ, price years without an
+        index, and the same expense (``covers``) counted at two payer levels
+        (the same euro twice); every problem at once.
+
+    Examples
+    --------
+    >>> cat = {"night": UnitCost("night", "Emergency shelter night", 30.0, "night",
+    ...                          "etat", 2024, "illustrative")}
+    >>> r = avoided_costs([AvoidedCostItem("night", people=10, reduction=100)], cat,
+    ...                   public_funding=20_000, discount=0.0)
+    >>> r.present_value, r.public_roi
+    (30000.0, 1.5)
+    """
+    items = list(items)
+    c = Checker()
+    seen: dict[str, tuple[str, int]] = {}
+    factors = []
+    for i, it in enumerate(items):
+        if not isinstance(it, AvoidedCostItem):
+            c.add(("items", i), "type", "expected an AvoidedCostItem")
+            continue
+        u = catalogue.get(it.cost)
+        if u is None:
+            c.add(
+                ("items", i, "cost"),
+                "unknown_cost",
+                f"no unit cost {it.cost!r}; catalogue: {', '.join(catalogue)}",
+            )
+            factors.append(1.0)
+            continue
+        if u.currency != currency:
+            c.add(
+                ("items", i, "cost"),
+                "currency_mismatch",
+                f"unit cost {u.key!r} is in {u.currency}, the analysis in {currency}",
+            )
+        f = 1.0
+        if base_year is not None and u.price_year != base_year:
+            if price_index is None:
+                c.add(
+                    ("items", i, "cost"),
+                    "price_year",
+                    f"unit cost {u.key!r} is in {u.price_year} prices; give a price_index to "
+                    f"move it to {base_year}",
+                )
+            else:
+                try:
+                    f = price_index.factor(u.price_year, base_year)
+                except ValidationError as exc:
+                    c.extend(exc.problems, "items", i, "cost")
+        factors.append(f)
+        if u.covers:
+            if u.covers in seen and seen[u.covers][0] != u.payer:
+                j = seen[u.covers][1]
+                c.add(
+                    ("items", i, "cost"),
+                    "double_count",
+                    f"expense {u.covers!r} is counted at two payer levels ({seen[u.covers][0]} "
+                    f"in items[{j}] and {u.payer} here): the same euro twice",
+                )
+            seen.setdefault(u.covers, (u.payer, i))
+    c.raise_if_errors()
+    notes = tuple(
+        Problem(
+            ("items", i, "cost"),
+            "average_cost",
+            f"unit cost {it.cost!r} is an average cost: it overstates savings when no "
+            "capacity is actually released",
+            "warning",
+        )
+        for i, it in enumerate(items)
+        if catalogue[it.cost].basis == "average"
+    )
+    k = len(items)
+    q = np.array([[it.people * it.reduction for it in items]])
+    p = np.array([[catalogue[it.cost].cost * f for it, f in zip(items, factors, strict=True)]])
+    z = np.zeros((1, k))
+    d = np.array([[it.drop_off for it in items]])
+    dur = np.array([[float(it.duration) for it in items]])
+    start = np.array([it.start_year for it in items], dtype=np.int64)
+    linear = np.zeros(k, dtype=bool)
+    disc = discount if isinstance(discount, Constant | Schedule) else Constant(float(discount))
+    rate = np.array([[disc.central_rate]]) if isinstance(disc, Constant) else None
+    horizon = int(start.max(initial=1) + dur.max(initial=1)) + 2
+    cum = disc.cumulative(horizon) if isinstance(disc, Schedule) else None
+    pv_items = (
+        kernel.present_values(
+            q, p, z, z, z, z, d, dur, start=start, linear=linear, rate=rate, cumulative=cum
+        )[0]
+        if k
+        else np.zeros(0)
+    )
+    years = (
+        kernel.year_values(q, p, z, z, z, z, d, dur, start=start, linear=linear)[0]
+        if k
+        else np.zeros((0, 1))
+    )
+    n_years = years.shape[1]
+    t = np.arange(1, n_years + 1)
+    dfs = disc.factors(t)
+    revenue_years = np.full(n_years, float(extra_revenue))
+    funding = np.atleast_1d(np.asarray(public_funding, dtype=float))
+    pv_funding = float(funding @ disc.factors(np.arange(funding.size)))
+    transfer = np.array([catalogue[it.cost].transfer for it in items], dtype=bool)
+    pv_total = float(pv_items.sum() + revenue_years @ dfs)
+    by_item = pd.DataFrame(
+        {
+            "item": [it.label or it.cost for it in items],
+            "cost": [it.cost for it in items],
+            "payer": [catalogue[it.cost].payer for it in items],
+            "basis": [catalogue[it.cost].basis for it in items],
+            "transfer": transfer,
+            "unit_cost": p[0] if k else np.zeros(0),
+            "people": [it.people for it in items],
+            "reduction": [it.reduction for it in items],
+            "present_value": pv_items,
+        }
+    )
+    by_payer = (
+        by_item.groupby("payer", sort=True)["present_value"]
+        .sum()
+        .reindex(list(PAYERS), fill_value=0.0)
+        .reset_index()
+    )
+    by_year = pd.DataFrame(
+        {
+            "year": t,
+            "avoided": years.sum(axis=0),
+            "extra_revenue": revenue_years,
+            "discount_factor": dfs,
+        }
+    )
+    by_year["present_value"] = (by_year["avoided"] + by_year["extra_revenue"]) * dfs
+    return AvoidedCostsResult(
+        present_value=pv_total,
+        public_funding=pv_funding,
+        public_roi=pv_total / pv_funding if pv_funding > 0 else None,
+        transfers=float(pv_items[transfer].sum()) if k else 0.0,
+        by_item=by_item,
+        by_payer=by_payer,
+        by_year=by_year,
+        warnings=notes,
+    )

@@ -1,0 +1,475 @@
+r"""Cost-benefit analysis: NPV, benefit-cost ratio, IRR, MIRR and payback, by perspective."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import optimize
+
+from impactkit.discount import Constant, Discount, Schedule
+from impactkit.errors import Problem, ValidationError
+from impactkit.typing import FloatArray
+
+__all__ = [
+    "PAYERS",
+    "PERSPECTIVES",
+    "CBAResult",
+    "cba",
+    "discounted_payback_period",
+    "irr",
+    "irr_roots",
+    "mirr",
+    "npv",
+    "xirr",
+    "xnpv",
+]
+
+PAYERS: tuple[str, ...] = ("etat", "securite_sociale", "departement", "commune")
+"""Public payer levels in France: the State, social security, départements, communes."""
+
+PERSPECTIVES: tuple[str, ...] = (*PAYERS, "beneficiaries", "others")
+"""Perspectives a flow can belong to; ``society`` sums them, ``public`` sums the payers."""
+
+
+def _flows(cash_flows: Any, name: str = "cash_flows") -> FloatArray:
+    try:
+        cf = np.asarray(cash_flows, dtype=float).ravel()
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"{name} must be numbers", path=(name,), code="type") from exc
+    if cf.size == 0:
+        raise ValidationError(f"{name} is empty", path=(name,), code="empty")
+    bad = np.flatnonzero(~np.isfinite(cf))
+    if bad.size:
+        raise ValidationError(
+            [Problem((name, int(i)), "not_finite", "must be a finite number") for i in bad]
+        )
+    return cf
+
+
+def _factors(discount: float | Discount, n: int) -> FloatArray:
+    if isinstance(discount, Constant | Schedule):
+        return discount.factors(np.arange(n))
+    r = float(discount)
+    if not r > -1:
+        raise ValidationError(
+            f"rate must exceed -1, got {r!r}", path=("rate",), code="out_of_range"
+        )
+    return np.asarray((1.0 + r) ** -np.arange(n, dtype=float), dtype=float)
+
+
+CashFlows = Sequence[float] | npt.NDArray[Any]
+
+
+def npv(cash_flows: CashFlows, rate: float | Discount) -> float:
+    r"""Net present value of yearly flows, the first at year 0 (undiscounted).
+
+    .. math:: NPV = \sum_{t=0}^{T} CF_t\, DF(t)
+
+    Same convention as ``numpy_financial.npv``; ``rate`` may be a discount
+    schedule (:mod:`impactkit.discount`).
+
+    Examples
+    --------
+    >>> round(npv([-100, 60, 60], 0.1), 4)
+    4.1322
+    """
+    cf = _flows(cash_flows)
+    return float(cf @ _factors(rate, cf.size))
+
+
+def _npv_curve(cf: FloatArray, times: FloatArray, r: FloatArray) -> FloatArray:
+    return np.asarray(np.exp(-np.log1p(r)[:, None] * times[None, :]) @ cf, dtype=float)
+
+
+def _roots(
+    cf: FloatArray,
+    times: FloatArray,
+    *,
+    lower: float = -0.9999,
+    upper: float = 10.0,
+    grid: int = 4000,
+) -> list[float]:
+    signs = np.sign(cf[cf != 0])
+    if signs.size == 0 or np.all(signs == signs[0]):
+        raise ValidationError(
+            "cash flows never change sign: the internal rate of return does not exist",
+            path=("cash_flows",),
+            code="no_sign_change",
+        )
+    # widen the upper bound until the NPV has the sign of its limit (the earliest flow)
+    first = cf[np.argmin(np.where(cf != 0, times, np.inf))]
+    while upper < 1e9:
+        if np.sign(_npv_curve(cf, times, np.array([upper]))[0]) == np.sign(first):
+            break
+        upper *= 2
+    u = np.linspace(np.log1p(lower), np.log1p(upper), grid)
+    r = np.expm1(u)
+    f = _npv_curve(cf, times, r)
+    roots: list[float] = [float(x) for x in r[f == 0]]
+    idx = np.flatnonzero(np.sign(f[:-1]) * np.sign(f[1:]) < 0)
+
+    def g(x: float) -> float:
+        return float(_npv_curve(cf, times, np.array([x]))[0])
+
+    for i in idx:
+        roots.append(
+            float(optimize.brentq(g, r[i], r[i + 1], xtol=1e-14, rtol=1e-14, maxiter=500))
+        )
+    return sorted(set(roots))
+
+
+def irr_roots(
+    cash_flows: CashFlows, *, lower: float = -0.9999, upper: float = 10.0
+) -> list[float]:
+    """Every internal rate of return of yearly flows found in ``[lower, upper]``.
+
+    The upper bound widens (doubling) until the NPV takes the sign of its
+    limit, so IRRs above 1000 % of short front-loaded flows are found.
+    """
+    cf = _flows(cash_flows)
+    return _roots(cf, np.arange(cf.size, dtype=float), lower=lower, upper=upper)
+
+
+def irr(cash_flows: CashFlows) -> float:
+    r"""Internal rate of return: the rate at which the NPV of yearly flows is zero.
+
+    Solved with Brent's method on brackets found by scanning
+    the rates from -99.99 % to 1000 % (the upper bound widening until the NPV changes sign).
+
+    Raises
+    ------
+    ValidationError
+        When the flows never change sign (no IRR exists) or when several IRRs
+        exist (flows changing sign more than once); the message lists them and
+        points to :func:`mirr` or the NPV at a hurdle rate. Never NaN.
+
+    References
+    ----------
+    .. [1] HM Treasury (2022). The Green Book.
+
+    Examples
+    --------
+    The outcomes-contract investor of METHODS §7.3:
+
+    >>> round(irr([-1_000_000, 0, 400_000, 800_000]), 5)
+    0.07097
+    """
+    roots = irr_roots(cash_flows)
+    if not roots:
+        raise ValidationError(
+            "no internal rate of return between -99.99 % and the upper bound",
+            path=("cash_flows",),
+            code="no_root",
+        )
+    if len(roots) > 1:
+        shown = ", ".join(f"{r:.6g}" for r in roots)
+        raise ValidationError(
+            f"the flows change sign more than once and have {len(roots)} internal rates of "
+            f"return ({shown}): the IRR is not meaningful; use irr_roots(), mirr() or the NPV "
+            "at a hurdle rate",
+            path=("cash_flows",),
+            code="multiple_irr",
+        )
+    return roots[0]
+
+
+def mirr(cash_flows: CashFlows, finance_rate: float, reinvest_rate: float) -> float:
+    r"""Modified internal rate of return.
+
+    .. math::
+        MIRR = \left(\frac{FV_{reinvest}(CF^+)}{PV_{finance}(CF^-)}\right)^{1/n} - 1
+
+    with :math:`n` the number of periods; agrees with ``numpy_financial.mirr``.
+
+    Examples
+    --------
+    >>> round(mirr([-100, 50, 60], 0.1, 0.12), 6)
+    0.077033
+    """
+    cf = _flows(cash_flows)
+    n = cf.size - 1
+    t = np.arange(cf.size)
+    pos = np.where(cf > 0, cf, 0.0)
+    neg = np.where(cf < 0, cf, 0.0)
+    if not pos.any() or not neg.any():
+        raise ValidationError(
+            "MIRR needs both positive and negative flows",
+            path=("cash_flows",),
+            code="no_sign_change",
+        )
+    fv = float(np.sum(pos * (1 + reinvest_rate) ** (n - t)))
+    pv = float(-np.sum(neg / (1 + finance_rate) ** t))
+    return float((fv / pv) ** (1.0 / n) - 1.0)
+
+
+def _years(dates: Sequence[Any]) -> FloatArray:
+    ds = [d if isinstance(d, _dt.date) else pd.Timestamp(d).date() for d in dates]
+    return np.array([(d - ds[0]).days / 365.0 for d in ds], dtype=float)
+
+
+def xnpv(rate: float, cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
+    """NPV of dated flows, :math:`\\sum CF_i (1+r)^{-(d_i - d_0)/365}` (Excel XNPV)."""
+    cf = _flows(cash_flows)
+    t = _years(dates)
+    if t.size != cf.size:
+        raise ValidationError("dates and cash_flows differ in length", path=("dates",))
+    return float(_npv_curve(cf, t, np.array([rate]))[0])
+
+
+def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
+    """IRR of dated flows (Excel XIRR day count, first flow undiscounted).
+
+    Examples
+    --------
+    >>> round(xirr([-1000, 1100], ["2024-01-01", "2024-12-31"]), 4)
+    0.1
+    """
+    cf = _flows(cash_flows)
+    t = _years(dates)
+    if t.size != cf.size:
+        raise ValidationError("dates and cash_flows differ in length", path=("dates",))
+    roots = _roots(cf, t)
+    if len(roots) != 1:
+        raise ValidationError(
+            f"{len(roots)} internal rates of return: not meaningful",
+            path=("cash_flows",),
+            code="multiple_irr",
+        )
+    return roots[0]
+
+
+def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> float | None:
+    """Fractional year at which cumulative discounted net flows turn non-negative.
+
+    Linear interpolation inside the year; None when never reached.
+
+    Examples
+    --------
+    >>> round(discounted_payback_period([-100, 60, 60], 0.0), 6)
+    1.666667
+    """
+    cf = _flows(cash_flows)
+    disc = cf * _factors(rate, cf.size)
+    cum = np.cumsum(disc)
+    if cum[0] >= 0:
+        return 0.0
+    hit = np.flatnonzero(cum >= 0)
+    if hit.size == 0:
+        return None
+    t = int(hit[0])
+    return float(t - 1 + (-cum[t - 1]) / disc[t])
+
+
+@attrs.frozen
+class CBAResult:
+    """A cost-benefit analysis from one perspective.
+
+    Attributes
+    ----------
+    perspective : str
+        ``society`` (transfers netted out), ``public`` (the payer levels) or one
+        perspective of :data:`PERSPECTIVES`.
+    pv_benefits, pv_costs, npv : float
+        Present values [currency]; ``npv`` is the net present social value.
+    bcr : float or None
+        ``pv_benefits / pv_costs`` (None without costs).
+    irr : float or None
+        Internal rate of return of the net flows when it exists and is unique.
+    irr_note : str
+        Why ``irr`` is None, when it is.
+    discounted_payback : float or None
+        Years until cumulative discounted net flows turn non-negative.
+    """
+
+    perspective: str
+    pv_benefits: float
+    pv_costs: float
+    npv: float
+    bcr: float | None
+    irr: float | None
+    irr_note: str
+    discounted_payback: float | None
+    by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
+    by_perspective: pd.DataFrame = attrs.field(eq=False, repr=False)
+
+
+_CBA_COLUMNS = ("year", "amount", "kind", "perspective")
+
+
+def _check_flows(df: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise ValidationError("flows must be a DataFrame", path=("flows",), code="type")
+    missing = [c for c in _CBA_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(
+                    ("flows", c),
+                    "missing_column",
+                    f"column {c!r} is missing; flows need {', '.join(_CBA_COLUMNS)}",
+                )
+                for c in missing
+            ]
+        )
+    probs: list[Problem] = []
+    out = df.copy()
+    if "transfer" not in out.columns:
+        out["transfer"] = False
+    if "label" not in out.columns:
+        out["label"] = ""
+    for i, r in out.reset_index(drop=True).iterrows():
+        idx = int(i)  # type: ignore[call-overload]
+        if r["kind"] not in ("cost", "benefit"):
+            probs.append(
+                Problem(
+                    ("flows", idx, "kind"),
+                    "invalid_choice",
+                    f"kind must be 'cost' or 'benefit', got {r['kind']!r}",
+                )
+            )
+        if r["perspective"] not in PERSPECTIVES:
+            probs.append(
+                Problem(
+                    ("flows", idx, "perspective"),
+                    "invalid_choice",
+                    f"perspective must be one of {', '.join(PERSPECTIVES)}, got "
+                    f"{r['perspective']!r}",
+                )
+            )
+        y = r["year"]
+        if (
+            not (isinstance(y, int | np.integer) or (isinstance(y, float) and y.is_integer()))
+            or y < 0
+        ):
+            probs.append(
+                Problem(
+                    ("flows", idx, "year"),
+                    "not_integer",
+                    f"year must be a whole number >= 0, got {y!r}",
+                )
+            )
+        a = r["amount"]
+        if not isinstance(a, int | float | np.number) or not np.isfinite(a):
+            probs.append(
+                Problem(
+                    ("flows", idx, "amount"),
+                    "not_finite",
+                    f"amount must be a finite number, got {a!r}",
+                )
+            )
+    if probs:
+        raise ValidationError(probs)
+    out["year"] = out["year"].astype(int)
+    out["transfer"] = out["transfer"].astype(bool)
+    return out
+
+
+def cba(
+    flows: pd.DataFrame, discount: float | Discount = 0.035, *, perspective: str = "society"
+) -> CBAResult:
+    r"""Cost-benefit analysis of tidy yearly flows, from one perspective.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        One row per flow: ``year`` (0 = now), ``amount`` (positive),
+        ``kind`` (``cost`` or ``benefit``), ``perspective`` (who pays or
+        gains, :data:`PERSPECTIVES`), optional ``transfer`` (True for money
+        that moves between parties, e.g. benefit payments) and ``label``.
+    discount : float or Discount
+        Rate or schedule; year 0 is undiscounted (Green Book convention).
+    perspective : str
+        ``"society"``: every party, transfers netted out (a transfer is a
+        gain to one party and a loss to another, Green Book 2022);
+        ``"public"``: the public payer levels (État, Sécurité sociale,
+        département, commune), transfers counted; or one perspective.
+
+    Returns
+    -------
+    CBAResult
+
+    Notes
+    -----
+    .. math::
+        NPV = \sum_t (B_t - C_t) DF(t), \qquad BCR = \frac{\sum_t B_t DF(t)}{\sum_t C_t DF(t)}
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"year": [0, 1, 2], "amount": [100.0, 60.0, 60.0],
+    ...                       "kind": ["cost", "benefit", "benefit"],
+    ...                       "perspective": ["etat", "beneficiaries", "beneficiaries"]})
+    >>> r = cba(flows, 0.0)
+    >>> r.npv, r.bcr
+    (20.0, 1.2)
+    """
+    f = _check_flows(flows)
+    if perspective == "society":
+        sel = f[~f["transfer"]]
+    elif perspective == "public":
+        sel = f[f["perspective"].isin(PAYERS)]
+    elif perspective in PERSPECTIVES:
+        sel = f[f["perspective"] == perspective]
+    else:
+        raise ValidationError(
+            f"perspective must be 'society', 'public' or one of "
+            f"{', '.join(PERSPECTIVES)}, got {perspective!r}",
+            path=("perspective",),
+            code="invalid_choice",
+        )
+    horizon = int(f["year"].max()) + 1
+    dfs = _factors(discount, horizon)
+    ben = np.bincount(
+        sel.loc[sel["kind"] == "benefit", "year"],
+        weights=sel.loc[sel["kind"] == "benefit", "amount"],
+        minlength=horizon,
+    )
+    cost = np.bincount(
+        sel.loc[sel["kind"] == "cost", "year"],
+        weights=sel.loc[sel["kind"] == "cost", "amount"],
+        minlength=horizon,
+    )
+    pv_b, pv_c = float(ben @ dfs), float(cost @ dfs)
+    net = ben - cost
+    try:
+        rate: float | None = irr(net)
+        note = ""
+    except ValidationError as exc:
+        rate, note = None, exc.problems[0].message
+    by_year = pd.DataFrame(
+        {
+            "year": np.arange(horizon),
+            "benefits": ben,
+            "costs": cost,
+            "net": net,
+            "discount_factor": dfs,
+            "present_value": net * dfs,
+        }
+    )
+    g = f.assign(pv=f["amount"] * dfs[f["year"].to_numpy()])
+    by_persp = (
+        g.pivot_table(
+            index="perspective", columns="kind", values="pv", aggfunc="sum", fill_value=0.0
+        )
+        .reindex(columns=["benefit", "cost"], fill_value=0.0)
+        .rename(columns={"benefit": "pv_benefits", "cost": "pv_costs"})
+        .reset_index()
+    )
+    by_persp["npv"] = by_persp["pv_benefits"] - by_persp["pv_costs"]
+    return CBAResult(
+        perspective,
+        pv_b,
+        pv_c,
+        pv_b - pv_c,
+        pv_b / pv_c if pv_c > 0 else None,
+        rate,
+        note,
+        discounted_payback_period(net, discount),
+        by_year,
+        by_persp,
+    )

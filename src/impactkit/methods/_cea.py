@@ -1,0 +1,234 @@
+r"""Cost-effectiveness: cost per outcome, ICER, dominance, net monetary benefit, WELLBY, QALY."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit.discount import Discount
+from impactkit.errors import Problem, ValidationError
+from impactkit.methods._cba import _factors
+
+__all__ = [
+    "QALY_GREEN_BOOK_2022",
+    "WELLBY_GREEN_BOOK_2019",
+    "CostPerOutcome",
+    "cea_frontier",
+    "cost_per_outcome",
+    "cost_per_qaly",
+    "cost_per_wellby",
+    "icer",
+    "net_monetary_benefit",
+    "wellbys",
+]
+
+WELLBY_GREEN_BOOK_2019 = 13_000.0
+"""Value of one WELLBY, £ in 2019 prices (HM Treasury wellbeing guidance 2021; range
+£10,000-£16,000)."""
+
+QALY_GREEN_BOOK_2022 = 70_000.0
+"""Value of one QALY for Green Book appraisal, £ (2022 edition)."""
+
+
+@attrs.frozen
+class CostPerOutcome:
+    """Gross and net (of deadweight) cost per outcome.
+
+    Attributes
+    ----------
+    gross : float
+        ``cost / outcomes`` (every outcome observed).
+    net : float or None
+        ``cost / (outcomes × (1 − deadweight))`` (additional outcomes only);
+        None when no outcome is additional.
+    """
+
+    cost: float
+    outcomes: float
+    additional: float
+    gross: float | None
+    net: float | None
+
+
+def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -> CostPerOutcome:
+    """Cost per outcome, gross and net of deadweight (METHODS §7.2).
+
+    Examples
+    --------
+    >>> r = cost_per_outcome(100_000, 50, deadweight=0.6)
+    >>> r.gross, r.net
+    (2000.0, 5000.0)
+    """
+    if not outcomes >= 0 or not 0 <= deadweight <= 1 or not cost >= 0:
+        raise ValidationError(
+            "cost and outcomes must be >= 0 and deadweight in [0, 1]",
+            path=("outcomes",),
+            code="out_of_range",
+        )
+    additional = outcomes * (1 - deadweight)
+    return CostPerOutcome(
+        float(cost),
+        float(outcomes),
+        float(additional),
+        cost / outcomes if outcomes > 0 else None,
+        cost / additional if additional > 0 else None,
+    )
+
+
+def icer(cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> float:
+    """Incremental cost-effectiveness ratio of A over B, (C_A − C_B) / (E_A − E_B).
+
+    Raises
+    ------
+    ValidationError
+        When the effects are equal (the ratio is undefined).
+
+    Examples
+    --------
+    >>> icer(150.0, 12.0, 100.0, 10.0)
+    25.0
+    """
+    de = effect_a - effect_b
+    if de == 0:
+        raise ValidationError(
+            "equal effects: the ICER is undefined", path=("effect",), code="undefined"
+        )
+    return float((cost_a - cost_b) / de)
+
+
+def net_monetary_benefit(cost: float, effect: float, wtp: float) -> float:
+    """Net monetary benefit ``wtp × effect − cost`` at a willingness to pay per unit of effect."""
+    return float(wtp * effect - cost)
+
+
+def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataFrame:
+    """The cost-effectiveness frontier: ICERs, strong and extended dominance.
+
+    Parameters
+    ----------
+    options : DataFrame
+        Columns ``name``, ``cost``, ``effect``.
+    wtp : float, optional
+        Willingness to pay per unit of effect; adds ``nmb`` (net monetary
+        benefit) and ``optimal`` (the option of largest NMB).
+
+    Returns
+    -------
+    DataFrame
+        The options sorted by effect then cost, with ``icer`` (against the
+        previous option on the frontier; None for the first and for dominated
+        options) and ``dominated`` (None, ``"strong"`` or ``"extended"``).
+
+    Notes
+    -----
+    Strong dominance: another option costs no more and is at least as
+    effective (strictly better in one). Extended dominance: among the rest
+    sorted by effect, an option whose ICER exceeds that of the next more
+    effective option is removed, until ICERs increase (METHODS §7.2).
+
+    References
+    ----------
+    .. [1] Drummond, M. et al. (2015). Methods for the Economic Evaluation of
+       Health Care Programmes, 4th ed. Oxford University Press.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"name": ["A", "B", "C", "D"], "cost": [100, 200, 250, 400],
+    ...                    "effect": [10, 12, 18, 20]})
+    >>> cea_frontier(df)[["name", "icer", "dominated"]]
+      name  icer dominated
+    0    A  None      None
+    1    B  None  extended
+    2    C  18.75      None
+    3    D  75.0      None
+    """
+    if not isinstance(options, pd.DataFrame):
+        raise ValidationError("options must be a DataFrame", path=("options",), code="type")
+    miss = [c for c in ("name", "cost", "effect") if c not in options.columns]
+    if miss:
+        raise ValidationError(
+            [Problem(("options", c), "missing_column", f"column {c!r} is missing") for c in miss]
+        )
+    probs = []
+    for col in ("cost", "effect"):
+        vals = pd.to_numeric(options[col], errors="coerce")
+        for i in np.flatnonzero(~np.isfinite(vals.to_numpy(dtype=float))):
+            probs.append(
+                Problem(("options", int(i), col), "not_finite", f"{col} must be a finite number")
+            )
+    if options["name"].duplicated().any():
+        probs.append(Problem(("options", "name"), "duplicate_id", "option names repeat"))
+    if probs:
+        raise ValidationError(probs)
+    df = options.copy()
+    df["cost"] = df["cost"].astype(float)
+    df["effect"] = df["effect"].astype(float)
+    df = df.sort_values(["effect", "cost"], kind="stable").reset_index(drop=True)
+    c = df["cost"].to_numpy(dtype=float)
+    e = df["effect"].to_numpy(dtype=float)
+    dominated: list[str | None] = [None] * len(df)
+    ce, ee = c[:, None], e[:, None]
+    dom = (c[None, :] <= ce) & (e[None, :] >= ee) & ((c[None, :] < ce) | (e[None, :] > ee))
+    for i in np.flatnonzero(dom.any(axis=1)):
+        dominated[int(i)] = "strong"
+    # duplicates (same cost and effect): keep the first only
+    for k in range(1, len(df)):
+        if dominated[k] is None and any(
+            dominated[j] is None and c[j] == c[k] and e[j] == e[k] for j in range(k)
+        ):
+            dominated[k] = "strong"
+    changed = True
+    while changed:
+        changed = False
+        keep = [i for i in range(len(df)) if dominated[i] is None]
+        for a, b, nxt in zip(keep, keep[1:], keep[2:], strict=False):
+            if (c[b] - c[a]) / (e[b] - e[a]) > (c[nxt] - c[b]) / (e[nxt] - e[b]):
+                dominated[b] = "extended"
+                changed = True
+                break
+    icers: list[float | None] = [None] * len(df)
+    keep = [i for i in range(len(df)) if dominated[i] is None]
+    for a, b in itertools.pairwise(keep):
+        icers[b] = float((c[b] - c[a]) / (e[b] - e[a]))
+    df["icer"] = pd.Series(icers, dtype=object)
+    df["dominated"] = pd.Series(dominated, dtype=object)
+    if wtp is not None:
+        df["nmb"] = wtp * df["effect"] - df["cost"]
+        df["optimal"] = df["nmb"] == df["nmb"].max()
+    return df
+
+
+def wellbys(
+    delta_life_satisfaction: float | Sequence[float],
+    people: float,
+    discount: float | Discount = 0.035,
+    *,
+    start_year: int = 1,
+) -> float:
+    """Discounted WELLBYs: life-satisfaction points (0-10) × people × years.
+
+    ``delta_life_satisfaction`` is one change per year (a number for one year);
+    year ``start_year`` is discounted ``start_year`` times.
+
+    Examples
+    --------
+    >>> round(wellbys([0.5, 0.5], 100, 0.0), 6)
+    100.0
+    """
+    d = np.atleast_1d(np.asarray(delta_life_satisfaction, dtype=float))
+    dfs = _factors(discount, start_year + d.size)[start_year:]
+    return float(people * d @ dfs)
+
+
+def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:
+    """PV of costs per discounted WELLBY (None when no WELLBY is gained)."""
+    return cost_pv / wellby_pv if wellby_pv > 0 else None
+
+
+def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
+    """PV of costs per discounted QALY (None when no QALY is gained)."""
+    return cost_pv / qaly_pv if qaly_pv > 0 else None

@@ -1,0 +1,358 @@
+r"""Outcome-based contracts (*contrat à impact*, social impact bonds).
+
+Investors pre-finance a programme (drawdowns); an outcome payer reimburses
+them with payments that depend on measured outcomes (price per outcome,
+trigger thresholds, caps); an independent evaluator measures the outcomes.
+The investor's internal rate of return and money multiple follow from the
+cash flows (METHODS §6.4, §7.3); a Monte Carlo over outcome achievement gives
+the probability of loss, the IRR distribution and the payer's expected cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit._random import as_generator
+from impactkit._validation import Checker
+from impactkit.dist import Distribution
+from impactkit.errors import ValidationError
+from impactkit.methods._cba import irr as _irr
+from impactkit.typing import FloatArray, SeedLike
+
+__all__ = [
+    "ContractResult",
+    "ContractSimulation",
+    "OutcomesContract",
+    "PaymentRule",
+    "vectorised_irr",
+]
+
+
+@attrs.frozen
+class PaymentRule:
+    """How one outcome metric is paid.
+
+    Parameters
+    ----------
+    metric : str
+        Name of the measured outcome.
+    price : float
+        Payment per outcome counted [currency].
+    period : int
+        Period (year) when the payment is made.
+    threshold : float, default 0
+        Trigger: below this achievement nothing is paid.
+    counted : {"all", "above"}, default "all"
+        Once the trigger is met, pay for every outcome (``"all"``) or only
+        for those above the threshold (``"above"``).
+    cap : float, optional
+        Largest payment for this metric [currency].
+    """
+
+    metric: str
+    price: float
+    period: int
+    threshold: float = 0.0
+    counted: Literal["all", "above"] = "all"
+    cap: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.text(self.metric, "metric", empty=False)
+        c.number(self.price, "price", low=0.0)
+        c.number(self.period, "period", low=0, high=100, integer=True)
+        c.number(self.threshold, "threshold", low=0.0)
+        c.choice(self.counted, "counted", ("all", "above"))
+        if self.cap is not None:
+            c.number(self.cap, "cap", low=0.0)
+        c.raise_if_errors()
+
+    def pay(self, achieved: FloatArray) -> FloatArray:
+        """Payment for an array of achievements (vectorised)."""
+        a = np.asarray(achieved, dtype=float)
+        units = a - self.threshold if self.counted == "above" else a
+        out = np.where(a >= self.threshold, np.maximum(units, 0.0) * self.price, 0.0)
+        if self.cap is not None:
+            out = np.minimum(out, self.cap)
+        return np.asarray(out, dtype=float)
+
+
+def vectorised_irr(
+    flows: FloatArray, *, lower: float = -0.9999, upper: float = 100.0, iterations: int = 200
+) -> FloatArray:
+    """IRR of many flow series at once (rows), by bisection in :math:`\\log(1+r)`.
+
+    For each row the NPV must change sign between ``lower`` and ``upper``;
+    rows whose inflows are all zero get -1 (all capital lost); other rows
+    without a bracket are clipped to the nearer bound. No loop over rows.
+    """
+    f = np.atleast_2d(np.asarray(flows, dtype=float))
+    t = np.arange(f.shape[1], dtype=float)
+
+    def npv(u: FloatArray) -> FloatArray:
+        return np.asarray(np.sum(f * np.exp(-u[:, None] * t[None, :]), axis=1), dtype=float)
+
+    lo = np.full(f.shape[0], np.log1p(lower))
+    hi = np.full(f.shape[0], np.log1p(upper))
+    f_lo, f_hi = npv(lo), npv(hi)
+    bracket = np.sign(f_lo) != np.sign(f_hi)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2
+        fm = npv(mid)
+        left = np.sign(fm) == np.sign(f_lo)
+        lo = np.where(left, mid, lo)
+        f_lo = np.where(left, fm, f_lo)
+        hi = np.where(left, hi, mid)
+    r = np.expm1((lo + hi) / 2)
+    nothing = np.all(f <= 0, axis=1)
+    r = np.where(bracket, r, np.where(np.abs(f_lo) < np.abs(f_hi), lower, upper))
+    return np.asarray(np.where(nothing, -1.0, r), dtype=float)
+
+
+@attrs.frozen
+class ContractResult:
+    """An outcomes contract evaluated for one set of achievements.
+
+    Attributes
+    ----------
+    payments : DataFrame
+        One row per rule: ``metric``, ``achieved``, ``period``, ``payment``.
+    investor_flows : ndarray
+        Net investor cash flow by period (drawdowns negative).
+    irr : float or None
+        Investor IRR (None with ``irr_note`` when undefined).
+    moic : float
+        Money multiple: inflows / outflows.
+    payer_cost : float
+        Total outcome payments (undiscounted).
+    cost_per_outcome : dict
+        Payer cost per achieved outcome, by metric.
+    payer_net : float or None
+        Avoided public costs minus payments, when avoided costs per outcome
+        were given.
+    """
+
+    payments: pd.DataFrame = attrs.field(eq=False)
+    investor_flows: FloatArray = attrs.field(eq=False)
+    irr: float | None
+    irr_note: str
+    moic: float
+    payer_cost: float
+    cost_per_outcome: Mapping[str, float | None]
+    payer_net: float | None
+
+
+@attrs.frozen
+class ContractSimulation:
+    """Monte Carlo of an outcomes contract over uncertain achievements.
+
+    Attributes
+    ----------
+    achieved : DataFrame
+        Draws of every metric.
+    irr, moic, payer_cost : ndarray
+        Per draw; IRR is -1 when investors receive nothing.
+    """
+
+    achieved: pd.DataFrame = attrs.field(eq=False)
+    irr: FloatArray = attrs.field(eq=False)
+    moic: FloatArray = attrs.field(eq=False)
+    payer_cost: FloatArray = attrs.field(eq=False)
+
+    @property
+    def probability_of_loss(self) -> float:
+        """Share of draws where investors get back less than they put in."""
+        return float(np.mean(self.moic < 1.0))
+
+    @property
+    def expected_payer_cost(self) -> float:
+        """Mean total outcome payments."""
+        return float(np.mean(self.payer_cost))
+
+    @property
+    def expected_moic(self) -> float:
+        """Mean money multiple."""
+        return float(np.mean(self.moic))
+
+    def irr_percentiles(self, q: Sequence[float] = (5, 50, 95)) -> pd.Series:
+        """Percentiles of the IRR distribution (note E[IRR] is not IRR(E[flows]))."""
+        return pd.Series(np.percentile(self.irr, list(q)), index=list(q), name="irr")
+
+
+def _floats(x: Sequence[float]) -> tuple[float, ...]:
+    return tuple(float(v) for v in x)
+
+
+def _rules(x: Sequence[PaymentRule]) -> tuple[PaymentRule, ...]:
+    return tuple(x)
+
+
+def _dict(x: Mapping[str, float]) -> dict[str, float]:
+    return dict(x)
+
+
+@attrs.frozen
+class OutcomesContract:
+    """An outcome-based contract: drawdowns, payment rules, payer cap, investor share.
+
+    Parameters
+    ----------
+    rules : sequence of PaymentRule
+    drawdowns : sequence of float
+        Investor capital drawn in each period from 0 [currency].
+    payer_cap : float, optional
+        Largest total payment by the outcome payer.
+    investor_share : float, default 1
+        Share of payments going to investors (the rest stays with the operator).
+    fees : sequence of float, optional
+        Fees paid by investors each period (intermediary, evaluation).
+    avoided_cost_per_outcome : mapping, optional
+        Public cost avoided per outcome, by metric, to compare with payments.
+
+    Examples
+    --------
+    METHODS §7.3: one million drawn at t0, 400,000 paid at t2, 800,000 at t3.
+
+    >>> c = OutcomesContract(
+    ...     rules=[PaymentRule("jobs", price=4_000, period=2),
+    ...            PaymentRule("housing", price=8_000, period=3)],
+    ...     drawdowns=[1_000_000])
+    >>> r = c.evaluate({"jobs": 100, "housing": 100})
+    >>> round(r.irr, 5), round(r.moic, 2)
+    (0.07097, 1.2)
+    """
+
+    rules: tuple[PaymentRule, ...] = attrs.field(converter=_rules)
+    drawdowns: tuple[float, ...] = attrs.field(converter=_floats)
+    payer_cap: float | None = None
+    investor_share: float = 1.0
+    fees: tuple[float, ...] = attrs.field(default=(), converter=_floats)
+    avoided_cost_per_outcome: Mapping[str, float] = attrs.field(factory=dict, converter=_dict)
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        if not self.rules:
+            c.add("rules", "empty", "a contract needs at least one payment rule")
+        for i, r in enumerate(self.rules):
+            if not isinstance(r, PaymentRule):
+                c.add(("rules", i), "type", "expected a PaymentRule")
+        for i, d in enumerate(self.drawdowns):
+            c.number(d, ("drawdowns", i), low=0.0)
+        if not any(d > 0 for d in self.drawdowns):
+            c.add("drawdowns", "empty", "investors must draw some capital")
+        if self.payer_cap is not None:
+            c.number(self.payer_cap, "payer_cap", low=0.0)
+        c.number(self.investor_share, "investor_share", low=0.0, high=1.0)
+        for i, f in enumerate(self.fees):
+            c.number(f, ("fees", i), low=0.0)
+        c.raise_if_errors()
+
+    @property
+    def metrics(self) -> list[str]:
+        """Metrics named by the rules, in order."""
+        return list(dict.fromkeys(r.metric for r in self.rules))
+
+    @property
+    def periods(self) -> int:
+        """Number of periods covered by drawdowns, fees and payments."""
+        return max(len(self.drawdowns), len(self.fees), max(r.period for r in self.rules) + 1)
+
+    def _flows(self, achieved: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Payments per rule (S, R) and investor flows (S, T) for achievements (S, M)."""
+        idx = {m: i for i, m in enumerate(self.metrics)}
+        pay = np.column_stack([r.pay(achieved[:, idx[r.metric]]) for r in self.rules])
+        if self.payer_cap is not None:
+            total = pay.sum(axis=1, keepdims=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(total > self.payer_cap, self.payer_cap / total, 1.0)
+            pay = pay * scale
+        periods = self.periods
+        t_idx = np.array([r.period for r in self.rules])
+        onehot = np.zeros((len(self.rules), periods))
+        onehot[np.arange(len(self.rules)), t_idx] = 1.0
+        inflow = self.investor_share * (pay @ onehot)
+        out = np.zeros(periods)
+        out[: len(self.drawdowns)] += self.drawdowns
+        out[: len(self.fees)] += self.fees
+        return pay, inflow - out[None, :]
+
+    def _achieved(self, achieved: Mapping[str, Any]) -> FloatArray:
+        missing = [m for m in self.metrics if m not in achieved]
+        if missing:
+            raise ValidationError(
+                f"no achievement given for {missing}", path=("achieved",), code="missing"
+            )
+        return np.array([[float(achieved[m]) for m in self.metrics]])
+
+    def evaluate(self, achieved: Mapping[str, float]) -> ContractResult:
+        """Payments, investor flows, IRR and money multiple for given achievements."""
+        a = self._achieved(achieved)
+        pay, flows = self._flows(a)
+        f = flows[0]
+        inflows, outflows = f[f > 0].sum(), -f[f < 0].sum()
+        try:
+            rate: float | None = _irr(f)
+            note = ""
+        except ValidationError as exc:
+            rate, note = None, exc.problems[0].message
+        payer_cost = float(pay.sum())
+        by_metric: dict[str, float] = {}
+        for r, p in zip(self.rules, pay[0], strict=True):
+            by_metric[r.metric] = by_metric.get(r.metric, 0.0) + float(p)
+        cpo = {m: (by_metric[m] / achieved[m] if achieved[m] > 0 else None) for m in by_metric}
+        net = None
+        if self.avoided_cost_per_outcome:
+            net = float(
+                sum(self.avoided_cost_per_outcome.get(m, 0.0) * achieved[m] for m in self.metrics)
+                - payer_cost
+            )
+        table = pd.DataFrame(
+            {
+                "metric": [r.metric for r in self.rules],
+                "achieved": [float(achieved[r.metric]) for r in self.rules],
+                "period": [r.period for r in self.rules],
+                "payment": pay[0],
+            }
+        )
+        return ContractResult(
+            table,
+            f,
+            rate,
+            note,
+            float(inflows / outflows) if outflows > 0 else float("inf"),
+            payer_cost,
+            cpo,
+            net,
+        )
+
+    def simulate(
+        self, achieved: Mapping[str, Distribution | float], n: int = 10_000, seed: SeedLike = 0
+    ) -> ContractSimulation:
+        """Monte Carlo over outcome achievement (independent metrics), vectorised over draws."""
+        if n < 1:
+            raise ValidationError("n must be positive", path=("n",), code="out_of_range")
+        rng = as_generator(seed)
+        missing = [m for m in self.metrics if m not in achieved]
+        if missing:
+            raise ValidationError(
+                f"no achievement given for {missing}", path=("achieved",), code="missing"
+            )
+        cols = []
+        for m in self.metrics:
+            v = achieved[m]
+            cols.append(v.sample(rng, n) if isinstance(v, Distribution) else np.full(n, float(v)))
+        a = np.column_stack(cols)
+        pay, flows = self._flows(a)
+        inflows = np.where(flows > 0, flows, 0.0).sum(axis=1)
+        outflows = -np.where(flows < 0, flows, 0.0).sum(axis=1)
+        return ContractSimulation(
+            pd.DataFrame(a, columns=self.metrics),
+            vectorised_irr(flows),
+            inflows / outflows,
+            pay.sum(axis=1),
+        )
