@@ -36,3 +36,21 @@ def test_demo_text():
     text = ik.examples.run_demo(n=2_000, seed=0)
     for part in ("Theory of change", "missing=", "SROI ratio", "90% interval"):
         assert part in text
+
+
+def test_unit_cost_catalogue():
+    from impactkit import methods as M
+
+    cat = ik.examples.load_unit_costs()
+    assert cat["aah_month"].transfer
+    assert cat["aah_month"].cost == 1016.05
+    assert all(u.source for u in cat.values())
+    r = M.avoided_costs(
+        [M.AvoidedCostItem("esat_place_year", people=10, reduction=1)],
+        cat,
+        public_funding=[100_000],
+        base_year=2023,
+        discount=0.0,
+    )
+    assert r.present_value == 130_000.0
+    assert r.warnings[0].code == "average_cost"

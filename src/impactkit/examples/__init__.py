@@ -26,7 +26,7 @@ import pandas as pd
 
 from impactkit.model import ImpactModel
 
-__all__ = ["EXAMPLE", "load_example", "load_example_data", "run_demo"]
+__all__ = ["EXAMPLE", "load_example", "load_example_data", "load_unit_costs", "run_demo"]
 
 EXAMPLE = "emploi_accompagne"
 """Name of the embedded example."""
@@ -60,6 +60,18 @@ def load_example_data() -> dict[str, pd.DataFrame]:
         with (_files() / "data" / f"{name}.csv").open("r", encoding="utf-8") as fh:
             out[name] = pd.read_csv(fh)
     return out
+
+
+def load_unit_costs() -> dict[str, Any]:
+    """The example's unit public-cost catalogue (for :func:`impactkit.methods.avoided_costs`).
+
+    AAH and RSA amounts are the 2024 national scales (transfers); the other
+    entries are illustrative orders of magnitude, labelled as such.
+    """
+    from impactkit.methods import UnitCost
+
+    with (_files() / "data" / "unit_costs.csv").open("r", encoding="utf-8") as fh:
+        return UnitCost.catalogue(pd.read_csv(fh))
 
 
 def run_demo(n: int = 10_000, seed: int = 0) -> str:

@@ -470,12 +470,75 @@ def build_model() -> ImpactModel:
     )
 
 
+def build_unit_costs() -> pd.DataFrame:
+    """Unit public costs for the avoided-costs view (orders of magnitude, with sources).
+
+    Amounts are those published for 2024 where a public scale exists (AAH, RSA,
+    SMIC); the others are illustrative orders of magnitude to replace with
+    local figures. The *basis* says whether a cost is released when demand
+    falls (marginal) or is an average that overstates savings.
+    """
+    rows = [
+        {
+            "key": "aah_month",
+            "label": "Allocation aux adultes handicapés, un mois",
+            "cost": 1016.05,
+            "unit": "person-month",
+            "payer": "etat",
+            "price_year": 2024,
+            "source": "AAH à taux plein au 1er avril 2024 (barème national)",
+            "basis": "marginal",
+            "covers": "aah",
+            "transfer": True,
+        },
+        {
+            "key": "rsa_month",
+            "label": "Revenu de solidarité active, personne seule, un mois",
+            "cost": 635.71,
+            "unit": "person-month",
+            "payer": "departement",
+            "price_year": 2024,
+            "source": "RSA montant forfaitaire au 1er avril 2024 (barème national)",
+            "basis": "marginal",
+            "covers": "rsa",
+            "transfer": True,
+        },
+        {
+            "key": "esat_place_year",
+            "label": "Place en ESAT, une année",
+            "cost": 13000.0,
+            "unit": "place-year",
+            "payer": "securite_sociale",
+            "price_year": 2023,
+            "source": "Illustrative order of magnitude of the yearly operating grant of an "
+            "ESAT place; use your own budget",
+            "basis": "average",
+            "covers": "esat_place",
+            "transfer": False,
+        },
+        {
+            "key": "sessad_follow_up_year",
+            "label": "Suivi médico-social, une année",
+            "cost": 4500.0,
+            "unit": "person-year",
+            "payer": "securite_sociale",
+            "price_year": 2023,
+            "source": "Illustrative order of magnitude; use the local price per person",
+            "basis": "average",
+            "covers": "medico_social_follow_up",
+            "transfer": False,
+        },
+    ]
+    return pd.DataFrame(rows)
+
+
 def main(out: Path = HERE) -> None:
     """Write ``emploi_accompagne.json`` and ``data/*.csv`` under ``out``."""
     data_dir = out / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     for name, df in build_data().items():
         df.to_csv(data_dir / f"{name}.csv", index=False)
+    build_unit_costs().to_csv(data_dir / "unit_costs.csv", index=False)
     io.dump(build_model(), out / "emploi_accompagne.json")
 
 
