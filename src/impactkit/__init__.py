@@ -43,6 +43,7 @@ from impactkit.errors import (
 from impactkit.io import dump, load
 from impactkit.methods import SROIResult, sroi
 from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.pipeline import Evaluation, evaluate
 from impactkit.toc import TheoryOfChange
 from impactkit.uncertainty import MonteCarloResult, monte_carlo
 from impactkit.valuation import FinancialProxy, PriceIndex
@@ -53,6 +54,7 @@ __all__ = [
     "CycleError",
     "DanglingLinkError",
     "EstimationError",
+    "Evaluation",
     "FileFormatError",
     "FinancialProxy",
     "Finding",
@@ -76,6 +78,7 @@ __all__ = [
     "discount",
     "dist",
     "dump",
+    "evaluate",
     "examples",
     "kernel",
     "lint",

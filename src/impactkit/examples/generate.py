@@ -142,6 +142,7 @@ def build_toc() -> TheoryOfChange:
         kind="output",
         label="Entretiens d'accompagnement réalisés",
         description="Coaching sessions delivered",
+        measure=measure.Count(data="sessions"),
         indicators=[
             Indicator(
                 "n_sessions",
@@ -177,6 +178,12 @@ def build_toc() -> TheoryOfChange:
                 threshold=3,
                 timeline="12 mois",
                 data_source="Questionnaire entrée / 12 mois",
+                measure=measure.PrePost(
+                    baseline="self_esteem_t0",
+                    followup="self_esteem_t1",
+                    min_change=3,
+                    data="participants",
+                ),
             )
         ],
     )
@@ -196,6 +203,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois après l'entrée",
                 data_source="Enquête de suivi à 12 mois",
+                measure=measure.Threshold(column="employed_12m", at_least=1, data="participants"),
                 external_ids={"iris": "PI3687"},
             )
         ],
@@ -217,6 +225,13 @@ def build_toc() -> TheoryOfChange:
                 target=40,
                 timeline="12 mois",
                 data_source="Questionnaire aidants",
+                measure=measure.PrePost(
+                    baseline="carer_hours_t0",
+                    followup="carer_hours_t1",
+                    direction="decrease",
+                    min_change=2,
+                    data="participants",
+                ),
             )
         ],
     )
@@ -236,6 +251,9 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Enquête employeurs",
+                measure=measure.Proportion(
+                    column="retained_hire", values=["yes"], data="employers"
+                ),
             )
         ],
     )
@@ -255,6 +273,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Enquête de suivi",
+                measure=measure.Threshold(column="employed_12m", at_least=1, data="participants"),
             )
         ],
     )

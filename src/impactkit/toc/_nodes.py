@@ -55,6 +55,13 @@ def level_of(kind: str, horizon: str | None) -> int:
     return _LEVELS[kind]
 
 
+def _check_measure(c: Checker, measure: Any) -> None:
+    if measure is not None and not (
+        callable(getattr(measure, "compute", None)) and callable(getattr(measure, "to_dict", None))
+    ):
+        c.add("measure", "type", f"expected a measurement calculator, got {measure!r}")
+
+
 def _raise(c: Checker) -> None:
     c.raise_if_errors()
 
@@ -126,6 +133,10 @@ class Indicator:
         Where the data come from (means of verification).
     external_ids : mapping of str to str, optional
         Codes in external catalogues, e.g. ``{"iris": "PI4060"}``.
+    measure : calculator, optional
+        How the indicator is measured from data (an outcome calculator of
+        :mod:`impactkit.measure` naming its data source); used by
+        :func:`impactkit.evaluate`.
     """
 
     id: str
@@ -138,6 +149,7 @@ class Indicator:
     timeline: str = ""
     data_source: str = ""
     external_ids: Mapping[str, str] = attrs.field(factory=dict, converter=_str_dict)
+    measure: Any = None
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -152,6 +164,7 @@ class Indicator:
         for k, v in self.external_ids.items():
             if not (isinstance(k, str) and isinstance(v, str)):
                 c.add(("external_ids", str(k)), "type", "external ids map text to text")
+        _check_measure(c, self.measure)
         _raise(c)
 
     @property
@@ -190,6 +203,9 @@ class Node:
     above_ceiling : bool, default False
         True when the node sits above the ceiling of accountability: the
         programme contributes but is not accountable for it.
+    measure : calculator, optional
+        How an output is counted from data (an output calculator of
+        :mod:`impactkit.measure`); used by :func:`impactkit.evaluate`.
     """
 
     id: str
@@ -200,9 +216,11 @@ class Node:
     horizon: str | None = None
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_indicators)
     above_ceiling: bool = False
+    measure: Any = None
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
+        _check_measure(c, self.measure)
         c.text(self.id, "id", empty=False)
         c.choice(self.kind, "kind", NODE_KINDS)
         c.text(self.label, "label", empty=False)

@@ -28,6 +28,11 @@ from impactkit.toc._nodes import (
 __all__ = ["TheoryOfChange", "problems"]
 
 #: codes of problems that stop a theory of change from being built from data
+RULE_CODES = frozenset(
+    {"backwards_link", "cycle", "unreached_outcome", "no_indicator", "no_stakeholder"}
+)
+"""Graph-rule errors that do not stop loading (reported by ``problems``)."""
+
 DATA_CODES = frozenset(
     {
         "type",
@@ -147,6 +152,7 @@ class TheoryOfChange:
         horizon: str | None = None,
         indicators: Iterable[Indicator | Mapping[str, Any]] = (),
         above_ceiling: bool = False,
+        measure: Any = None,
     ) -> None:
         """Add a node.
 
@@ -168,6 +174,8 @@ class TheoryOfChange:
             Indicators of the node.
         above_ceiling : bool, default False
             Whether the node sits above the ceiling of accountability.
+        measure : calculator, optional
+            How an output is counted from data (see :func:`impactkit.evaluate`).
 
         Raises
         ------
@@ -184,6 +192,7 @@ class TheoryOfChange:
             horizon,
             tuple(indicators),
             above_ceiling,
+            measure,
         )
         c = Checker("nodes", id)
         if id in self._nodes:
@@ -523,7 +532,7 @@ class TheoryOfChange:
             :meth:`problems`.
         """
         toc, probs = _build(data)
-        errs = [p for p in probs if p.severity == "error" and p.code in DATA_CODES]
+        errs = [p for p in probs if p.severity == "error" and p.code not in RULE_CODES]
         if errs or toc is None:
             raise ValidationError(errs or probs)
         return toc
@@ -636,7 +645,9 @@ def _record(obj: Any) -> dict[str, Any]:
             default = default.factory()
         if f.default is not attrs.NOTHING and v == default:
             continue
-        if isinstance(v, tuple):
+        if f.name == "measure" and v is not None:
+            v = v.to_dict()
+        elif isinstance(v, tuple):
             v = [_record(x) if attrs.has(type(x)) else x for x in v]
         elif isinstance(v, Mapping):
             v = dict(v)
@@ -686,6 +697,15 @@ def _make(
         kwargs[key] = tuple(built)
     if "evidence" in kwargs:
         kwargs["evidence"] = coerce_evidence(kwargs["evidence"])
+    if isinstance(kwargs.get("measure"), Mapping):
+        from impactkit.registry import default_registry
+
+        stage = "output" if cls is Node else "outcome"
+        try:
+            kwargs["measure"] = default_registry(stage).build(kwargs["measure"])
+        except ValidationError as exc:
+            c.extend(exc.problems, *path, "measure")
+            ok = False
     if not ok:
         return None
     try:
