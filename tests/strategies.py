@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import impactkit as ik
+from impactkit import dist, measure
 from impactkit.toc import HORIZONS, TheoryOfChange
 
 fractions = st.floats(0.0, 1.0, allow_nan=False)
@@ -185,3 +186,102 @@ def pinned_toc() -> TheoryOfChange:
     toc.add_link("coaching", "sessions")
     toc.add_link("sessions", "employed", assumption="...", evidence=3)
     return toc
+
+
+def rich_model():
+    toc = ik.TheoryOfChange("Rich", description="all features")
+    toc.add_stakeholder("p", label="People", size=10, description="d")
+    toc.add_node("a", kind="activity", label="Act")
+    toc.add_node(
+        "o",
+        kind="outcome",
+        label="Out",
+        stakeholder="p",
+        horizon="short",
+        indicators=[
+            ik.toc.Indicator(
+                "i",
+                "Ind",
+                unit="people",
+                baseline=1,
+                target="more",
+                threshold=2,
+                timeline="1y",
+                data_source="survey",
+                external_ids={"iris": "PI4060"},
+            )
+        ],
+        above_ceiling=True,
+    )
+    toc.add_link(
+        "a",
+        "o",
+        assumptions=[ik.toc.Assumption("x", "holds"), "y"],
+        rationale="r",
+        evidence=4,
+        confidence=0.7,
+        lag=0.5,
+    )
+    return ik.ImpactModel(
+        name="Rich",
+        currency="GBP",
+        base_year=2024,
+        toc=toc,
+        discount=ik.discount.Constant(dist.Uniform(0.02, 0.05), name="uncertain"),
+        price_index=ik.PriceIndex({2020: 100.0, 2024: 120.0}, name="cpi", source="ONS"),
+        inputs=[
+            ik.Input(
+                "Grant",
+                amount=dist.PERT(9, 10, 12),
+                stakeholder="funder",
+                year=1,
+                in_kind=False,
+                source="s",
+                description="d",
+            ),
+            ik.valuation.volunteer_time(10, 9.5),
+        ],
+        outcomes=[
+            ik.OutcomeValuation(
+                outcome="o",
+                stakeholder="p",
+                quantity=dist.Triangular(1, 2, 3),
+                proxy=ik.FinancialProxy(
+                    dist.LogNormal(100, 20),
+                    currency="GBP",
+                    year=2020,
+                    source="src",
+                    description="desc",
+                    unit="person",
+                ),
+                duration=dist.Uniform(1, 3),
+                start_year=2,
+                deadweight=dist.Beta(0.3, 0.1),
+                displacement=dist.Normal(0.1, 0.05, low=0, high=1),
+                attribution=0.2,
+                leakage=0.05,
+                drop_off=dist.Fixed(0.1),
+                drop_off_method="linear",
+                label="lbl",
+                indicator="i",
+                sources={"deadweight": "study"},
+                evidence={"deadweight": "rct"},
+            ),
+            ik.OutcomeValuation(
+                outcome="o",
+                stakeholder="p",
+                quantity=measure.Threshold(
+                    column="y",
+                    at_least=1,
+                    data="survey",
+                    where=[{"column": "site", "op": "in", "value": ["a", "b"]}],
+                    by="site",
+                ),
+                proxy=50,
+            ),
+        ],
+        first_flow_at="t0",
+        mode="evaluative",
+        description="desc",
+        metadata={"k": [1, 2.5, "x", None, True], "nested": {"a": {"b": 1}}},
+    )

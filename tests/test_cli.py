@@ -119,3 +119,26 @@ def test_data_option(tmp_path):
     ref = ik.sroi(ik.examples.load_example(), data=files)
     assert out["sroi"]["ratio"] == pytest.approx(ref.ratio)
     assert run("sroi", str(p)).returncode == 1  # measured quantities need data
+
+
+def test_sroi_json_matches_documented_schema(tmp_path):
+    import jsonschema
+
+    from impactkit.cli import SROI_JSON_SCHEMA
+
+    p = tmp_path / "m.json"
+    ik.dump(synthetic_model(), p)
+    for extra in ([], ["--mc", "1000"]):
+        out = json.loads(run("sroi", str(p), "--format", "json", *extra, check=True).stdout)
+        jsonschema.validate(out, SROI_JSON_SCHEMA)
+
+
+def test_report_command(tmp_path):
+    p = tmp_path / "m.json"
+    ik.dump(synthetic_model(), p)
+    html = tmp_path / "r.html"
+    run("report", str(p), "-o", str(html), "--lang", "fr", check=True)
+    assert "Retour social sur investissement" in html.read_text(encoding="utf-8")
+    md = tmp_path / "r.md"
+    run("report", str(p), "-o", str(md), check=True)
+    assert md.read_text(encoding="utf-8").startswith("# Social return on investment")

@@ -10,6 +10,8 @@
     Evaluate the SROI (and optionally a Monte Carlo interval).
 ``impactkit lint FILE [--data NAME=PATH.csv] [--strict]``
     Assurance checks against the SROI principles.
+``impactkit report FILE -o report.html [--lang fr] [--mc N]``
+    A self-contained HTML (or Markdown) report.
 ``impactkit demo``
     Run the embedded example end to end.
 
@@ -27,7 +29,90 @@ from typing import Any, TextIO
 from impactkit._version import __version__
 from impactkit.errors import FileFormatError, ImpactkitError, Problem, ValidationError
 
-__all__ = ["main"]
+__all__ = ["SROI_JSON_SCHEMA", "main"]
+
+_ROW = {"type": "object"}
+SROI_JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "impactkit sroi --format json",
+    "type": "object",
+    "required": ["sroi"],
+    "additionalProperties": False,
+    "properties": {
+        "sroi": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "model",
+                "currency",
+                "base_year",
+                "discount",
+                "first_flow_at",
+                "mode",
+                "present_value",
+                "total_inputs",
+                "net_present_value",
+                "ratio",
+                "net_ratio",
+                "payback_months",
+                "discounted_payback_years",
+                "by_outcome",
+                "by_stakeholder",
+                "by_year",
+                "version",
+            ],
+            "properties": {
+                "model": {"type": "string"},
+                "currency": {"type": "string"},
+                "base_year": {"type": ["integer", "null"]},
+                "discount": {"type": "string"},
+                "first_flow_at": {"enum": ["t1", "t0"]},
+                "mode": {"enum": ["forecast", "evaluative"]},
+                "present_value": {"type": "number"},
+                "total_inputs": {"type": "number"},
+                "net_present_value": {"type": "number"},
+                "ratio": {"type": "number"},
+                "net_ratio": {"type": "number"},
+                "payback_months": {"type": ["number", "null"]},
+                "discounted_payback_years": {"type": ["number", "null"]},
+                "by_outcome": {"type": "array", "items": _ROW},
+                "by_stakeholder": {"type": "array", "items": _ROW},
+                "by_year": {"type": "array", "items": _ROW},
+                "version": {"type": "string"},
+            },
+        },
+        "monte_carlo": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [
+                "n",
+                "seed",
+                "mean_ratio",
+                "p5",
+                "p50",
+                "p95",
+                "interval_90",
+                "probability_ratio_above_1",
+            ],
+            "properties": {
+                "n": {"type": "integer"},
+                "seed": {"type": ["integer", "null"]},
+                "mean_ratio": {"type": "number"},
+                "p5": {"type": "number"},
+                "p50": {"type": "number"},
+                "p95": {"type": "number"},
+                "interval_90": {
+                    "type": "array",
+                    "items": {"type": "number"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+                "probability_ratio_above_1": {"type": "number"},
+            },
+        },
+    },
+}
+"""JSON Schema of the stable output of ``impactkit sroi --format json``."""
 
 
 def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
@@ -139,18 +224,42 @@ def _sroi_payload(
 
 
 def _progress_bar(total: int) -> Any:
-    if not sys.stderr.isatty() or total < 200_000:
+    """A tqdm progress bar on long runs, only when stderr is a terminal (extra ``plot``)."""
+    if not sys.stderr.isatty() or total < 100_000:
         return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    bar = tqdm(total=total, desc="Monte Carlo", unit="draw", unit_scale=True, file=sys.stderr)
 
     def show(done: int, n: int) -> None:
-        width = 30
-        filled = int(width * done / n)
-        sys.stderr.write(f"\rMonte Carlo [{'#' * filled}{'.' * (width - filled)}] {done:,}/{n:,}")
+        bar.update(done - bar.n)
         if done >= n:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            bar.close()
 
     return show
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from impactkit.methods import sroi
+    from impactkit.report import html, markdown
+    from impactkit.uncertainty import monte_carlo
+
+    model = _load(args.file)
+    res = sroi(model, data=_data(args))
+    mc = None
+    if args.mc and res.model is not None and res.model.has_uncertainty:
+        mc = monte_carlo(res.model, n=args.mc, seed=args.seed, progress=_progress_bar(args.mc))
+    if args.output.endswith((".md", ".markdown")):
+        text = markdown(res, lang=args.lang, monte_carlo=mc, sensitivity=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        html(res, args.output, lang=args.lang, monte_carlo=mc, mc_draws=0)
+    print(f"report written to {args.output}")
+    return 0
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
@@ -248,6 +357,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="a data source for measured quantities (repeatable)",
     )
     p.set_defaults(func=_cmd_sroi)
+
+    p = sub.add_parser(
+        "report",
+        help="write an HTML (or Markdown) report",
+        description="Write a self-contained HTML report (Markdown when the output ends in "
+        ".md), in English or French.",
+    )
+    p.add_argument("file", help="model file")
+    p.add_argument("-o", "--output", required=True, help="report.html or report.md")
+    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    p.add_argument(
+        "--mc",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="Monte Carlo draws when the model has distributions (0: none)",
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--data",
+        action="append",
+        metavar="NAME=PATH.csv",
+        help="a data source for measured quantities (repeatable)",
+    )
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "lint",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from impactkit.io._converter import PRESETS, make_converter
+from impactkit.io._excel import read_value_map, write_value_map, write_value_map_template
 from impactkit.io._files import (
     FORMAT_VERSION,
     MAX_FILE_BYTES,
@@ -33,8 +34,11 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "read_value_map",
     "to_dict",
     "write_toc",
+    "write_value_map",
+    "write_value_map_template",
 ]
 
 _TOC_FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "json": to_json}

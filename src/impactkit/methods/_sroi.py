@@ -136,6 +136,8 @@ class SROIResult:
     _inputs: pd.DataFrame = attrs.field(eq=False, repr=False, alias="inputs_table")
     _lineage: tuple[Lineage, ...] = attrs.field(eq=False, repr=False, alias="lineage")
     measured: Mapping[int, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    model: ImpactModel | None = attrs.field(default=None, eq=False, repr=False)
+    """The evaluated model, its calculators replaced by what they measured."""
 
     @property
     def by_outcome(self) -> pd.DataFrame:
@@ -557,6 +559,7 @@ def _build_result(
         inputs_table=inputs,
         lineage=lineage,
         measured=dict(measured),
+        model=model,
     )
 
 

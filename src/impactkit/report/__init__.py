@@ -1,0 +1,42 @@
+"""Reports: self-contained HTML and Markdown, charts, French and English.
+
+This package and :mod:`impactkit.io` are the only doors to files.
+
+>>> import impactkit as ik
+>>> from impactkit import report
+>>> report.t("drop_off", "fr")
+'Dégressivité'
+"""
+
+from __future__ import annotations
+
+from impactkit.report._charts import (
+    by_stakeholder_chart,
+    by_year_chart,
+    mc_histogram,
+    to_svg,
+    toc_diagram,
+    tornado_chart,
+)
+from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
+from impactkit.report._render import ReportContent, build, html, markdown
+
+__all__ = [
+    "LANGS",
+    "TEXTS",
+    "ReportContent",
+    "build",
+    "by_stakeholder_chart",
+    "by_year_chart",
+    "fmt_money",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_ratio",
+    "html",
+    "markdown",
+    "mc_histogram",
+    "t",
+    "to_svg",
+    "toc_diagram",
+    "tornado_chart",
+]
