@@ -14,7 +14,7 @@ import pandas as pd
 
 from impactkit.errors import ImpactkitError
 
-__all__ = ["check_measure_calculator"]
+__all__ = ["check_attribution_estimator", "check_measure_calculator"]
 
 
 def check_measure_calculator(calc: Any, df: pd.DataFrame) -> None:
@@ -76,3 +76,46 @@ def check_measure_calculator(calc: Any, df: pd.DataFrame) -> None:
     c = calc.compute(shuffled)
     if c.quantity != a.quantity or c.n != a.n:
         raise AssertionError(f"{name}: the result depends on row order")
+
+
+def check_attribution_estimator(
+    est: Any, df: pd.DataFrame, *, outcome: str, treatment: str, **kwargs: Any
+) -> None:
+    """Check the contract of a counterfactual estimator on sample data.
+
+    The estimator must: have a ``name``; not modify its input; give the same
+    estimate twice; return finite ``effect`` and ``se`` with an interval that
+    contains the effect; give the same effect whatever the row order and when
+    a constant is added to the outcome.
+
+    Raises
+    ------
+    AssertionError
+        With a message naming the broken rule.
+    """
+    import math
+
+    name = getattr(type(est), "name", None)
+    if not isinstance(name, str) or not name:
+        raise AssertionError(f"{type(est).__name__}: needs a class attribute 'name'")
+    before = df.copy()
+    a = est.estimate(df, outcome=outcome, treatment=treatment, **kwargs)
+    b = est.estimate(df, outcome=outcome, treatment=treatment, **kwargs)
+    pd.testing.assert_frame_equal(df, before, obj=f"{name}: input was modified")
+    for field in ("effect", "se", "ci"):
+        if not hasattr(a, field):
+            raise AssertionError(f"{name}: the estimate lacks {field!r}")
+    if (a.effect, a.se) != (b.effect, b.se):
+        raise AssertionError(f"{name}: two runs on the same data differ")
+    if not (math.isfinite(a.effect) and math.isfinite(a.se) and a.se >= 0):
+        raise AssertionError(f"{name}: effect and se must be finite (se >= 0)")
+    if not a.ci[0] <= a.effect <= a.ci[1]:
+        raise AssertionError(f"{name}: the interval does not contain the effect")
+    shuffled = df.sample(frac=1.0, random_state=0)
+    c = est.estimate(shuffled, outcome=outcome, treatment=treatment, **kwargs)
+    if not math.isclose(c.effect, a.effect, rel_tol=1e-9, abs_tol=1e-9):
+        raise AssertionError(f"{name}: the effect depends on row order")
+    shifted = df.assign(**{outcome: df[outcome] + 100.0})
+    d = est.estimate(shifted, outcome=outcome, treatment=treatment, **kwargs)
+    if not math.isclose(d.effect, a.effect, rel_tol=1e-7, abs_tol=1e-7):
+        raise AssertionError(f"{name}: adding a constant to the outcome changes the effect")

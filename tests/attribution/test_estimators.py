@@ -422,3 +422,31 @@ def test_estimate_object():
     assert d["estimand"] == "ATE"
     assert "Effect" in str(est.summary())
     assert 0 <= est.pvalue <= 1
+
+
+def _panel_for_contract():
+    df = panel(units=40, periods=2, staggered=False)
+    return df.assign(d=(df["id"] < 20) * 1.0, y=df["y"] + 2.0 * (df["id"] < 20) * df["year"])
+
+
+CONTRACT = {
+    "difference_in_means": ({}, {}),
+    "difference_in_differences": ({}, {"unit": "id", "time": "year"}),
+    "inverse_probability_weighting": ({}, {"covariates": COV}),
+    "propensity_score_matching": ({}, {"covariates": COV}),
+    "regression_adjustment": ({}, {"covariates": COV}),
+    "doubly_robust": ({}, {"covariates": COV}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT))
+def test_builtins_pass_the_estimator_contract(name):
+    from impactkit.testing import check_attribution_estimator
+
+    cls = ik.registry.get("attribution", name)
+    opts, kwargs = CONTRACT[name]
+    if name == "difference_in_differences":
+        df, treatment = _panel_for_contract(), "d"
+    else:
+        df, treatment = observational(n=400), "w"
+    check_attribution_estimator(cls(**opts), df, outcome="y", treatment=treatment, **kwargs)

@@ -22,7 +22,8 @@ def test_irr_fixture_and_moic():
     assert M.irr([-1_000_000, 0, 400_000, 800_000]) == pytest.approx(0.07097, abs=1e-5)
 
 
-conventional = st.tuples(st.floats(1, 1e6), st.lists(st.floats(0, 1e6), min_size=1, max_size=12))
+amounts = st.one_of(st.just(0.0), st.floats(1e-3, 1e6))  # no subnormal flows
+conventional = st.tuples(st.floats(1, 1e6), st.lists(amounts, min_size=1, max_size=12))
 
 
 @given(conventional)
@@ -30,10 +31,10 @@ def test_irr_agrees_with_numpy_financial(flows):
     first, rest = flows
     assume(sum(rest) > 1e-6 * first)
     cf = [-first, *rest]
-    ours = M.irr(cf)
     with np.errstate(all="ignore"):
         ref = npf.irr(cf)
-    assume(np.isfinite(ref) and ref > -0.9999)
+    assume(np.isfinite(ref) and ref > -0.9999)  # impactkit searches rates above -99.99 %
+    ours = M.irr(cf)
     assert ours == pytest.approx(ref, rel=1e-6, abs=1e-8)
     assert M.npv(cf, ours) == pytest.approx(0.0, abs=1e-6 * first)
 
