@@ -307,6 +307,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--data",
+        action="append",
+        metavar="NAME=PATH.csv",
+        help="a data source for measured quantities (repeatable)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``impactkit`` command."""
     parser = argparse.ArgumentParser(
@@ -350,12 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mc", type=int, default=None, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    p.add_argument(
-        "--data",
-        action="append",
-        metavar="NAME=PATH.csv",
-        help="a data source for measured quantities (repeatable)",
-    )
+    _add_data_option(p)
     p.set_defaults(func=_cmd_sroi)
 
     p = sub.add_parser(
@@ -375,12 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Monte Carlo draws when the model has distributions (0: none)",
     )
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--data",
-        action="append",
-        metavar="NAME=PATH.csv",
-        help="a data source for measured quantities (repeatable)",
-    )
+    _add_data_option(p)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
@@ -390,12 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
         "a path and a hint. Exit 1 on errors (and warnings with --strict).",
     )
     p.add_argument("file", help="model file")
-    p.add_argument(
-        "--data",
-        action="append",
-        metavar="NAME=PATH.csv",
-        help="a data source for measured quantities (repeatable)",
-    )
+    _add_data_option(p)
     p.add_argument(
         "--materiality",
         type=float,

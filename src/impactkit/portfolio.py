@@ -24,6 +24,7 @@ import pandas as pd
 
 from impactkit import kernel
 from impactkit._random import root_sequence
+from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
@@ -316,14 +317,7 @@ def _kernel_rows(
         dur = values["duration"]
         cum = discount.cumulative(int(p.start.max(initial=1)) + int(np.ceil(dur.max(initial=1))))
     return kernel.present_values(
-        values["quantity"],
-        values["proxy"],
-        values["deadweight"],
-        values["displacement"],
-        values["attribution"],
-        values["leakage"],
-        values["drop_off"],
-        values["duration"],
+        *[values[f] for f in ROW_FIELDS],
         start=p.start[rows],
         linear=p.linear[rows],
         rate=rate,
@@ -337,19 +331,7 @@ def _point_block(
     vals = {f: p.fields[f][rows][None, :] for f in FIELDS}
     pv = _kernel_rows(p, discount, vals, rows)[0]
     y1 = kernel.year_values(
-        *[
-            vals[f]
-            for f in (
-                "quantity",
-                "proxy",
-                "deadweight",
-                "displacement",
-                "attribution",
-                "leakage",
-                "drop_off",
-                "duration",
-            )
-        ],
+        *[vals[f] for f in ROW_FIELDS],
         start=p.start[rows],
         linear=p.linear[rows],
         horizon=1,

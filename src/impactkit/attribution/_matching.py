@@ -23,7 +23,7 @@ from impactkit.attribution._core import (
     prepare,
     sandwich,
 )
-from impactkit.attribution._propensity import _subset, fit_logit
+from impactkit.attribution._propensity import _subset, fit_logit, prepare_with_scores
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -178,24 +178,14 @@ class PropensityScoreMatching:
         seed: SeedLike = 0,
     ) -> EffectEstimate:
         """Estimate the ATT."""
-        extra = [propensity] if propensity is not None else []
-        if propensity is None and not covariates:
-            raise EstimationError(
-                "give covariates for the propensity model, or a column of "
-                "known propensity scores (propensity=...)"
-            )
-        p = prepare(
+        p, e = prepare_with_scores(
             df,
             outcome=outcome,
             treatment=treatment,
             covariates=covariates,
-            extra=extra,
+            propensity=propensity,
             dropna=self.dropna,
         )
-        if propensity is not None:
-            e = p.frame[propensity].to_numpy(dtype=float)
-        else:
-            e = fit_logit(p.x, p.w, names=p.names).fitted
         e = np.clip(e, 1e-12, 1 - 1e-12)
         score = special.logit(e) if self.on == "logit" else e
         cal = math.inf if self.caliper is None else self.caliper * float(np.std(score, ddof=1))

@@ -95,6 +95,40 @@ def fit_logit(
     return LogitFit(beta, cov, p, it, converged)
 
 
+def propensity_scores(p: Prepared, propensity: str | None) -> FloatArray:
+    """Known scores from the column ``propensity`` (checked in (0, 1)), else a logistic fit."""
+    if propensity is not None:
+        e = p.frame[propensity].to_numpy(dtype=float)
+        if np.any((e <= 0) | (e >= 1)):
+            raise EstimationError(
+                f"propensity scores in {propensity!r} must lie strictly between 0 and 1"
+            )
+        return e
+    return fit_logit(p.x, p.w, names=p.names).fitted
+
+
+def prepare_with_scores(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    covariates: Sequence[str],
+    propensity: str | None,
+    dropna: bool,
+) -> tuple[Prepared, FloatArray]:
+    """Clean the data of a propensity-score estimator and get its scores."""
+    if propensity is None and not covariates:
+        raise EstimationError(
+            "give covariates for the propensity model, or a column of "
+            "known propensity scores (propensity=...)"
+        )
+    extra = [propensity] if propensity is not None else []
+    p = prepare(
+        df, outcome=outcome, treatment=treatment, covariates=covariates, extra=extra, dropna=dropna
+    )
+    return p, propensity_scores(p, propensity)
+
+
 def ipw_weights(
     w: FloatArray, e: FloatArray, estimand: str, *, stabilized: bool = False
 ) -> FloatArray:
@@ -217,21 +251,14 @@ class InverseProbabilityWeighting:
         seed: SeedLike = 0,
     ) -> EffectEstimate:
         """Estimate the effect; ``propensity`` names a column of known scores instead of a fit."""
-        extra = [propensity] if propensity is not None else []
-        if propensity is None and not covariates:
-            raise EstimationError(
-                "give covariates for the propensity model, or a column of "
-                "known propensity scores (propensity=...)"
-            )
-        p = prepare(
+        p, e = prepare_with_scores(
             df,
             outcome=outcome,
             treatment=treatment,
             covariates=covariates,
-            extra=extra,
+            propensity=propensity,
             dropna=self.dropna,
         )
-        e = self._scores(p, propensity)
         res = self._fit(p, e)
         effect, se, kept, weights = res
         dof = None
@@ -260,16 +287,6 @@ class InverseProbabilityWeighting:
                 "propensity": e,
             },
         )
-
-    def _scores(self, p: Prepared, propensity: str | None) -> FloatArray:
-        if propensity is not None:
-            e = p.frame[propensity].to_numpy(dtype=float)
-            if np.any((e <= 0) | (e >= 1)):
-                raise EstimationError(
-                    f"propensity scores in {propensity!r} must lie strictly between 0 and 1"
-                )
-            return e
-        return fit_logit(p.x, p.w, names=p.names).fitted
 
     def _fit(self, p: Prepared, e: FloatArray) -> tuple[float, float, np.ndarray, FloatArray]:
         kept = np.ones(len(e), dtype=bool)
@@ -308,7 +325,7 @@ class InverseProbabilityWeighting:
             idx = rng.integers(0, n, n)
             sub = _subset(p, idx)
             try:
-                e = self._scores(sub, propensity)
+                e = propensity_scores(sub, propensity)
                 draws[b] = self._fit(sub, e)[0]
             except EstimationError:
                 draws[b] = np.nan
