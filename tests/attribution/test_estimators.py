@@ -450,3 +450,16 @@ def test_builtins_pass_the_estimator_contract(name):
     else:
         df, treatment = observational(n=400), "w"
     check_attribution_estimator(cls(**opts), df, outcome="y", treatment=treatment, **kwargs)
+
+
+def test_to_dict_is_json_ready():
+    import json
+
+    df = observational(n=300)
+    for est in (
+        att.InverseProbabilityWeighting(),
+        att.PropensityScoreMatching(),
+        att.DoublyRobust(),
+    ):
+        d = est.estimate(df, outcome="y", treatment="w", covariates=COV).to_dict()
+        assert json.loads(json.dumps(d))["estimand"] in ("ATE", "ATT")

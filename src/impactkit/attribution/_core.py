@@ -96,7 +96,12 @@ class EffectEstimate:
         """Plain data (JSON-ready); diagnostics tables become records."""
         diag: dict[str, Any] = {}
         for k, v in self.diagnostics.items():
-            diag[k] = v.to_dict(orient="records") if isinstance(v, pd.DataFrame) else v
+            if isinstance(v, pd.DataFrame):
+                diag[k] = v.to_dict(orient="records")
+            elif isinstance(v, np.ndarray):
+                diag[k] = v.tolist()
+            else:
+                diag[k] = v
         return {
             "effect": self.effect,
             "se": self.se,
