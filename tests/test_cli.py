@@ -108,7 +108,7 @@ def test_lint_command(tmp_path):
 
 def test_data_option(tmp_path):
     p = tmp_path / "m.json"
-    ik.dump(ik.examples.load_example(), p)
+    ik.dump(ik.examples.load_example(measured=False), p)
     files = ik.examples.load_example_data()
     args = []
     for name, df in files.items():
@@ -116,7 +116,7 @@ def test_data_option(tmp_path):
         df.to_csv(f, index=False)
         args += ["--data", f"{name}={f}"]
     out = json.loads(run("sroi", str(p), "--format", "json", *args, check=True).stdout)
-    ref = ik.sroi(ik.examples.load_example(), data=files)
+    ref = ik.sroi(ik.examples.load_example(measured=False), data=files)
     assert out["sroi"]["ratio"] == pytest.approx(ref.ratio)
     assert run("sroi", str(p)).returncode == 1  # measured quantities need data
 

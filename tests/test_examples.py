@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import impactkit as ik
 from impactkit.examples import generate
 
 
 def test_example_loads_and_is_valid():
-    m = ik.examples.load_example()
+    m = ik.examples.load_example(measured=False)
     m.validate()
     assert m.toc is not None
     assert len(m.toc.stakeholders) == 4
@@ -29,7 +30,13 @@ def test_generator_reproduces_the_shipped_files(tmp_path):
     shipped = ik.examples.load_example_data()
     for name, df in shipped.items():
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "data" / f"{name}.csv"), df)
-    assert ik.load(tmp_path / "emploi_accompagne.json") == ik.examples.load_example()
+    stored = ik.examples.load_example(measured=False)
+    assert ik.load(tmp_path / "emploi_accompagne.json") == stored
+    measured = ik.examples.load_example()
+    assert not ik.measure.has_calculators(measured)
+    assert ik.sroi(measured).ratio == pytest.approx(
+        ik.sroi(stored, data=ik.examples.load_example_data()).ratio, rel=1e-12
+    )
 
 
 def test_demo_text():

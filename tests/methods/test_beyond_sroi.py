@@ -144,7 +144,7 @@ def test_dominance_removal_is_idempotent(opts):
     frontier = out[out["dominated"].isna()][["name", "cost", "effect"]]
     again = M.cea_frontier(frontier)
     assert again["dominated"].isna().all()
-    icers = [x for x in again["icer"] if x is not None]
+    icers = [x for x in again.sort_values(["effect", "cost"])["icer"] if x is not None]
     assert all(b >= a - 1e-9 for a, b in itertools.pairwise(icers))
 
 
@@ -347,3 +347,15 @@ def test_compare_shapley_decomposition_adds_up():
         .any()
         .any()
     )
+
+
+def test_cea_frontier_keeps_input_order_and_index():
+    df = pd.DataFrame(
+        {"name": list("DBCA"), "cost": [400, 200, 250, 100], "effect": [20, 12, 18, 10]},
+        index=[10, 11, 12, 13],
+    )
+    out = M.cea_frontier(df)
+    assert list(out["name"]) == list("DBCA")
+    assert list(out.index) == [10, 11, 12, 13]
+    assert list(out["dominated"]) == [None, "extended", None, None]
+    assert out["icer"].tolist() == [75.0, None, 18.75, None]

@@ -6,12 +6,14 @@ public finances), seeded synthetic participant, session and employer data
 with missing values, and proxies with sources and price years.
 
 >>> import impactkit as ik
->>> model = ik.examples.load_example()
+>>> model = ik.examples.load_example(measured=False)    # quantities are calculators
 >>> data = ik.examples.load_example_data()
 >>> sorted(data)
 ['employers', 'participants', 'sessions']
 >>> res = ik.sroi(model, data=data)
 >>> res.ratio > 1
+True
+>>> round(ik.sroi(ik.examples.load_example()).ratio, 10) == round(res.ratio, 10)
 True
 
 The files are rebuilt by ``python -m impactkit.examples.generate``.
@@ -36,10 +38,18 @@ def _files() -> Any:
     return resources.files("impactkit.examples")
 
 
-def load_example(name: str = EXAMPLE) -> ImpactModel:
-    """The embedded example model (its quantities are calculators bound to the data).
+def load_example(name: str = EXAMPLE, *, measured: bool = True) -> ImpactModel:
+    """The embedded example model.
 
-    Evaluate it with ``ik.sroi(model, data=load_example_data())``.
+    Parameters
+    ----------
+    name : str
+        The example (only ``"emploi_accompagne"`` for now).
+    measured : bool, default True
+        True: the quantities measured on the shipped data, so the model
+        evaluates on its own (``ik.sroi(load_example())``). False: the model as
+        stored, its quantities being calculators bound to the data sources of
+        :func:`load_example_data` (``ik.sroi(model, data=load_example_data())``).
     """
     from impactkit.io import loads
 
@@ -50,7 +60,12 @@ def load_example(name: str = EXAMPLE) -> ImpactModel:
             f"no example {name!r}; available: {EXAMPLE}", path=("name",), code="unknown_example"
         )
     text = (_files() / f"{name}.json").read_text(encoding="utf-8")
-    return loads(text, "json")
+    model = loads(text, "json")
+    if measured:
+        from impactkit.measure._binding import bind
+
+        model = bind(model, load_example_data()).model
+    return model
 
 
 def load_example_data() -> dict[str, pd.DataFrame]:
@@ -84,7 +99,7 @@ def run_demo(n: int = 10_000, seed: int = 0) -> str:
     from impactkit.methods import sroi
     from impactkit.uncertainty import monte_carlo
 
-    model = load_example()
+    model = load_example(measured=False)
     data = load_example_data()
     toc = model.toc
     lines: list[str] = [f"impactkit demo - {model.name}", ""]

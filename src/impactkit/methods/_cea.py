@@ -119,9 +119,10 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
     Returns
     -------
     DataFrame
-        The options sorted by effect then cost, with ``icer`` (against the
-        previous option on the frontier; None for the first and for dominated
-        options) and ``dominated`` (None, ``"strong"`` or ``"extended"``).
+        The options in their given order and index, with ``icer`` (against
+        the next less effective option on the frontier; None for the least
+        effective frontier option and for dominated options) and ``dominated``
+        (None, ``"strong"`` or ``"extended"``).
 
     Notes
     -----
@@ -167,7 +168,10 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
     df = options.copy()
     df["cost"] = df["cost"].astype(float)
     df["effect"] = df["effect"].astype(float)
-    df = df.sort_values(["effect", "cost"], kind="stable").reset_index(drop=True)
+    original = df.index
+    df = df.reset_index(drop=True)
+    order = df.sort_values(["effect", "cost"], kind="stable").index
+    df = df.loc[order].reset_index(drop=True)
     c = df["cost"].to_numpy(dtype=float)
     e = df["effect"].to_numpy(dtype=float)
     dominated: list[str | None] = [None] * len(df)
@@ -199,6 +203,9 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
     if wtp is not None:
         df["nmb"] = wtp * df["effect"] - df["cost"]
         df["optimal"] = df["nmb"] == df["nmb"].max()
+    df.index = order  # back to the options' own order and index
+    df = df.sort_index()
+    df.index = original
     return df
 
 
