@@ -233,6 +233,11 @@ def t(key: str, lang: str = "en", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def _digits(decimals: int) -> str:
+    """Babel number pattern with a fixed number of decimals."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def _babel() -> Any:
     try:
         import babel.numbers
@@ -258,7 +263,7 @@ def fmt_money(x: float, currency: str, lang: str = "en", *, decimals: int = 0) -
 
     loc = Locale.parse(LOCALES[_lang(lang)])
     pattern = loc.currency_formats["standard"].pattern.split(";")[0]
-    pattern = pattern.replace("#,##0.00", "#,##0" + ("." + "0" * decimals if decimals else ""))
+    pattern = pattern.replace("#,##0.00", _digits(decimals))
     return str(
         b.format_currency(
             x,
@@ -283,7 +288,7 @@ def fmt_number(x: float, lang: str = "en", *, decimals: int = 2) -> str:
     b = _babel()
     if b is None:  # pragma: no cover
         return f"{x:,.{decimals}f}"
-    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    fmt = _digits(decimals)
     return str(b.format_decimal(x, format=fmt, locale=LOCALES[_lang(lang)]))
 
 
@@ -304,7 +309,7 @@ def fmt_pct(x: float, lang: str = "en", *, decimals: int = 1) -> str:
 
     loc = Locale.parse(LOCALES[_lang(lang)])
     pattern = loc.percent_formats[None].pattern.split(";")[0]
-    pattern = pattern.replace("#,##0", "#,##0" + ("." + "0" * decimals if decimals else ""))
+    pattern = pattern.replace("#,##0", _digits(decimals))
     return str(b.format_percent(x, format=pattern, locale=loc))
 
 
