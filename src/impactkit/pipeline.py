@@ -14,8 +14,9 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from impactkit._results import Summary
 from impactkit.errors import Problem, ValidationError
-from impactkit.methods._sroi import SROIResult, Summary, sroi
+from impactkit.methods._sroi import SROIResult, sroi
 from impactkit.model import ImpactModel
 
 __all__ = ["Evaluation", "evaluate"]

@@ -12,8 +12,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
+from impactkit._results import Summary
 from impactkit.errors import EstimationError
-from impactkit.methods._sroi import Summary
 from impactkit.typing import FloatArray
 
 __all__ = ["EffectEstimate", "Prepared", "balance_table", "prepare"]

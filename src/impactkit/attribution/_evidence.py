@@ -9,8 +9,8 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from impactkit._results import Summary
 from impactkit._validation import Checker
-from impactkit.methods._sroi import Summary
 from impactkit.toc import TheoryOfChange
 
 __all__ = [

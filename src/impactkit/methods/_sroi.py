@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from impactkit._results import Summary
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
@@ -26,36 +27,6 @@ from impactkit.errors import ValidationError
 from impactkit.model import HAIRCUTS, ImpactModel
 
 __all__ = ["Lineage", "SROIResult", "Summary", "sroi"]
-
-
-@attrs.frozen
-class Summary:
-    """A human-readable summary: ``str()`` gives text, notebooks show HTML."""
-
-    title: str
-    lines: tuple[tuple[str, str], ...]
-    table: pd.DataFrame | None = attrs.field(default=None, eq=False)
-
-    def as_text(self) -> str:
-        """Plain-text rendering."""
-        width = max((len(k) for k, _ in self.lines), default=0)
-        out = [self.title, "=" * len(self.title)]
-        out += [f"{k.ljust(width)}  {v}" for k, v in self.lines]
-        if self.table is not None:
-            out += ["", self.table.to_string(index=False)]
-        return "\n".join(out)
-
-    def __str__(self) -> str:
-        return self.as_text()
-
-    def _repr_html_(self) -> str:
-        import html
-
-        rows = "".join(
-            f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in self.lines
-        )
-        table = "" if self.table is None else self.table.to_html(index=False)
-        return f"<h4>{html.escape(self.title)}</h4><table>{rows}</table>{table}"
 
 
 @attrs.frozen

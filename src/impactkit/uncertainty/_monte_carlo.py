@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from impactkit._random import block_generator, root_sequence
+from impactkit._results import Summary
 from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError
-from impactkit.methods._sroi import Summary
 from impactkit.model import ImpactModel
 from impactkit.typing import FloatArray, SeedLike
 
