@@ -144,8 +144,8 @@ def test_monte_carlo_reproducible_and_shared():
     np.testing.assert_array_equal(a.ratio, c.ratio)
     point = pf.evaluate(out, inp, by=["sector"]).set_index("site")["ratio"]
     mean = pd.Series(a.ratio.mean(axis=0), index=a.sites)
-    assert np.allclose(mean, point.loc[a.sites], rtol=0.05)
-    s = a.summary()
+    assert np.allclose(mean, point.loc[list(a.sites)], rtol=0.05)
+    s = a.to_frame()
     assert (s["p5"] <= s["p50"]).all()
     assert a.network_ratio().shape == (600,)
     # a shared multiplier moves whole sectors together

@@ -6,7 +6,7 @@ import numpy as np
 
 from impactkit.typing import SeedLike
 
-__all__ = ["as_generator", "block_generator", "root_sequence"]
+__all__ = ["as_generator", "block_generator", "root_sequence", "seeded"]
 
 
 def as_generator(seed: SeedLike) -> np.random.Generator:
@@ -14,6 +14,33 @@ def as_generator(seed: SeedLike) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed)
+
+
+def seeded(seed: SeedLike) -> tuple[np.random.Generator, int | None]:
+    """Return a Generator for ``seed`` and the entropy that reproduces it.
+
+    The one seed rule of impactkit: every stochastic function takes
+    ``seed=None`` by default, and its result records the entropy returned here,
+    so a run with fresh entropy can be repeated (``seed=result.seed_entropy``).
+    An int or SeedSequence gives the same draws as
+    :func:`numpy.random.default_rng`; a Generator is used as it is (its state
+    is the caller's record, and the entropy is None).
+
+    Parameters
+    ----------
+    seed : int, SeedSequence, Generator or None
+        The caller's seed.
+
+    Returns
+    -------
+    tuple of (Generator, int or None)
+        The generator and the root entropy.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed, None
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    entropy = root.entropy if isinstance(root.entropy, int) else None
+    return np.random.Generator(np.random.PCG64(root)), entropy
 
 
 def root_sequence(seed: SeedLike) -> np.random.SeedSequence:

@@ -17,13 +17,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 import numpy as np
 import pandas as pd
 
-__all__ = ["FrozenDict", "Result", "Summary", "freeze", "jsonable"]
+__all__ = ["DEFAULT_LEVEL", "FrozenDict", "Record", "Result", "Summary", "freeze", "jsonable"]
+
+DEFAULT_LEVEL = 0.95
+"""The one default of every ``level`` argument (confidence and Monte Carlo intervals).
+
+Estimators' confidence intervals (``conf_int``, ``ci``), measurement intervals
+and Monte Carlo intervals (``interval``) all default to 95 %. Another level is
+always asked for by name (``mc.interval(0.90)``); summaries that show another
+range say which (the Monte Carlo summary prints the 90 % range P5-P95).
+"""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -91,11 +100,64 @@ class Result(Protocol):
     succeeds); results are frozen and hashable.
     """
 
-    def to_frame(self) -> pd.DataFrame: ...
+    def to_frame(self) -> pd.DataFrame:
+        """The main table of the result, tidy and never rounded."""
 
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
 
-    def summary(self) -> Summary: ...
+    def summary(self) -> Summary:
+        """Headline figures for people."""
+
+
+class Record:
+    """Mixin giving the result contract to a result made of plain fields.
+
+    ``to_dict`` holds every attrs field by name, ``to_frame`` is that one row,
+    and ``summary`` lists the fields. Results with tables define their own.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data.
+
+        Returns
+        -------
+        dict
+            Every field by name.
+        """
+        return dict(jsonable(attrs.asdict(cast(Any, self), recurse=False)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result as a one-row table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per field.
+        """
+        return pd.DataFrame([self.to_dict()])
+
+    def summary(self) -> Summary:
+        """Every field, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        lines = tuple(
+            (k.replace("_", " ").capitalize(), _text(v)) for k, v in self.to_dict().items()
+        )
+        return Summary(type(self).__name__, lines)
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
 
 
 def _hash_value(v: Any) -> Any:
@@ -152,7 +214,10 @@ class FrozenDict(Mapping[K, V]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
-            return bool(_hash_value(dict(self._d)) == _hash_value(dict(other)))
+            try:
+                return bool(self._d == dict(other))
+            except (TypeError, ValueError):  # arrays or frames inside compare element-wise
+                return bool(_hash_value(dict(self._d)) == _hash_value(dict(other)))
         return NotImplemented
 
     def __repr__(self) -> str:

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import attrs
 
+from impactkit._results import Record
 from impactkit.dist import Distribution
 from impactkit.errors import PathElement, ValidationError, format_path
 from impactkit.model import ImpactModel
@@ -39,7 +40,7 @@ Level = Literal["error", "warning", "info"]
 
 
 @attrs.frozen
-class Finding:
+class Finding(Record):
     """One assurance finding."""
 
     code: str

@@ -14,9 +14,9 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Summary
+from impactkit._results import Summary, jsonable
 from impactkit.errors import Problem, ValidationError
-from impactkit.methods._sroi import SROIResult, sroi
+from impactkit.methods._sroi import Lineage, SROIResult, sroi
 from impactkit.model import ImpactModel
 
 __all__ = ["Evaluation", "evaluate"]
@@ -64,8 +64,48 @@ class Evaluation:
     by_node: pd.DataFrame = attrs.field(eq=False)
     sroi: SROIResult | None = attrs.field(eq=False)
 
+    def to_frame(self) -> pd.DataFrame:
+        """Every node of the theory of change with what was measured and valued.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``by_node``.
+        """
+        return self.by_node.copy()
+
+    def explain(self, outcome: str | int) -> Lineage:
+        """Lineage of one valued row of the SROI (see :meth:`SROIResult.explain`).
+
+        Parameters
+        ----------
+        outcome : str or int
+            Outcome id (first row with that id) or row number.
+
+        Returns
+        -------
+        Lineage
+
+        Raises
+        ------
+        ValidationError
+            When the evaluation has no SROI or no such row.
+        """
+        if self.sroi is None:
+            raise ValidationError(
+                "the evaluation has no SROI (no inputs or no valued outcome rows)",
+                path=("outcomes",),
+                code="missing",
+            )
+        return self.sroi.explain(outcome)
+
     def summary(self) -> Summary:
-        """Counts and headline figures."""
+        """Counts and headline figures.
+
+        Returns
+        -------
+        Summary
+        """
         lines = [("Mode", self.mode), ("Measured nodes", str(self.measures["node"].nunique()))]
         if self.sroi is not None:
             lines += [
@@ -75,15 +115,18 @@ class Evaluation:
         return Summary("Evaluation", tuple(lines), self.measures)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready)."""
-        return {
+        """Plain data (JSON-ready).
+
+        Returns
+        -------
+        dict
+            ``mode``, ``measures`` and ``by_node`` as records, and ``sroi``
+            (see :meth:`SROIResult.to_dict`, which holds the model) or None.
+        """
+        return {  # jsonable: numpy scalars in the object columns become numbers
             "mode": self.mode,
-            "measures": self.measures.astype(object)
-            .where(self.measures.notna(), None)
-            .to_dict(orient="records"),
-            "by_node": self.by_node.astype(object)
-            .where(self.by_node.notna(), None)
-            .to_dict(orient="records"),
+            "measures": jsonable(self.measures),
+            "by_node": jsonable(self.by_node),
             "sroi": None if self.sroi is None else self.sroi.to_dict(),
         }
 

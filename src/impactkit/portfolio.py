@@ -24,6 +24,7 @@ import pandas as pd
 
 from impactkit import kernel
 from impactkit._random import root_sequence
+from impactkit._results import Summary, jsonable
 from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution
@@ -594,17 +595,34 @@ class PortfolioMonteCarlo:
         Shape (sites,) (inputs are certain).
     """
 
-    sites: list[Any]
+    sites: tuple[Any, ...] = attrs.field(converter=tuple)
     present_value: FloatArray = attrs.field(eq=False, repr=False)
     total_inputs: FloatArray = attrs.field(eq=False, repr=False)
+    seed_entropy: int | None = None
+    """Entropy of the root seed, which reproduces the draws."""
 
     @property
     def ratio(self) -> FloatArray:
         """Ratio draws, (n, sites)."""
         return self.present_value / self.total_inputs[None, :]
 
-    def summary(self, percentiles: Sequence[float] = (5, 50, 95)) -> pd.DataFrame:
-        """Per site: mean ratio, percentiles and P(ratio > 1)."""
+    def to_frame(self, percentiles: Sequence[float] = (5, 50, 95)) -> pd.DataFrame:
+        """Per site: mean ratio, percentiles and P(ratio > 1).
+
+        Parameters
+        ----------
+        percentiles : sequence of float, default (5, 50, 95)
+            Percentiles of the ratio draws, 0-100.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``site``, ``mean_ratio``, ``p5``, ``p50``, ``p95`` (one column per
+            percentile) and ``probability_ratio_above_1``.
+
+        .. versionchanged:: 0.2
+           The per-site table, formerly returned by ``summary``.
+        """
         r = self.ratio
         out = pd.DataFrame({"site": self.sites, "mean_ratio": r.mean(axis=0)})
         for p, v in zip(percentiles, np.percentile(r, list(percentiles), axis=0), strict=True):
@@ -612,8 +630,53 @@ class PortfolioMonteCarlo:
         out["probability_ratio_above_1"] = (r > 1).mean(axis=0)
         return out
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: the per-site table and the network ratio's percentiles.
+
+        Returns
+        -------
+        dict
+            ``n``, ``seed_entropy``, ``sites`` (records of :meth:`to_frame`) and
+            ``network_ratio`` (``mean``, ``p5``, ``p50``, ``p95``).
+        """
+        net = self.network_ratio()
+        p5, p50, p95 = np.percentile(net, [5, 50, 95])
+        return dict(
+            jsonable(
+                {
+                    "n": int(self.present_value.shape[0]),
+                    "seed_entropy": self.seed_entropy,
+                    "sites": self.to_frame(),
+                    "network_ratio": {"mean": net.mean(), "p5": p5, "p50": p50, "p95": p95},
+                }
+            )
+        )
+
+    def summary(self) -> Summary:
+        """The network ratio and the per-site table, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        net = self.network_ratio()
+        p5, p95 = np.percentile(net, [5, 95])
+        lines = (
+            ("Draws", f"{self.present_value.shape[0]:,}"),
+            ("Sites", f"{len(self.sites):,}"),
+            ("Mean network ratio", f"{net.mean():.2f} : 1"),
+            ("90% range (P5-P95)", f"{p5:.2f} - {p95:.2f}"),
+        )
+        return Summary("Network Monte Carlo", lines, self.to_frame())
+
     def network_ratio(self) -> FloatArray:
-        """Draws of the value-weighted network ratio, (n,)."""
+        """Draws of the value-weighted network ratio, (n,).
+
+        Returns
+        -------
+        numpy.ndarray
+            Total present value over total inputs, per draw.
+        """
         return np.asarray(self.present_value.sum(axis=1) / self.total_inputs.sum(), dtype=float)
 
 
@@ -801,4 +864,5 @@ def monte_carlo(
         results = [f.result() for f in futs]
     for b, res in zip(blocks, results, strict=True):
         pv[:, np.unique(p.site_of_row[b])] = res
-    return PortfolioMonteCarlo(p.sites, pv, p.inputs)
+    entropy = root.entropy if isinstance(root.entropy, int) else None
+    return PortfolioMonteCarlo(p.sites, pv, p.inputs, entropy)

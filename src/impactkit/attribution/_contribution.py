@@ -11,7 +11,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
+from impactkit._results import Summary, freeze, jsonable
 from impactkit.attribution._core import EffectEstimate
 from impactkit.dist import Normal
 from impactkit.errors import Problem, ValidationError
@@ -66,6 +67,43 @@ class DeadweightEstimate:
         if self.quantity is not None or self.deadweight in (0.0, 1.0) or self.se <= 0:
             return self.deadweight
         return Normal(self.deadweight, self.se / abs(self.observed), low=0.0, high=1.0)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The estimate as a one-row table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``deadweight``, ``quantity``, ``effect``, ``se``,
+            ``observed``, ``kind``, ``note``.
+        """
+        return pd.DataFrame([self.to_dict()])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data.
+
+        Returns
+        -------
+        dict
+            Every attribute by name.
+        """
+        return dict(jsonable(attrs.asdict(self)))
+
+    def summary(self) -> Summary:
+        """The deadweight and where it comes from, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        lines = (
+            ("Deadweight", f"{self.deadweight:.4g}"),
+            ("Claimable quantity", "-" if self.quantity is None else f"{self.quantity:.6g}"),
+            ("Effect (se)", f"{self.effect:.6g} ({self.se:.6g})"),
+            (f"Observed {self.kind}", f"{self.observed:.6g}"),
+            ("Note", self.note),
+        )
+        return Summary("Deadweight from a counterfactual estimate", lines)
 
 
 def deadweight_from_effect(
@@ -179,20 +217,65 @@ class ShapleyResult:
     n_permutations : int
     """
 
-    values: Mapping[Hashable, float]
+    values: Mapping[Hashable, float] = attrs.field(converter=freeze)
     total: float
     exact: bool
-    se: Mapping[Hashable, float]
+    se: Mapping[Hashable, float] = attrs.field(converter=freeze)
     n_permutations: int
+    seed_entropy: int | None = None
+    """Entropy of the seed of the permutation sampling (None when exact or
+    when a Generator was given)."""
 
     def to_frame(self) -> pd.DataFrame:
-        """``player``, ``value``, ``share`` (of the total), ``se``."""
+        """One row per player.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``player``, ``value``, ``share`` (of the total), ``se``.
+        """
         players = list(self.values)
         vals = np.array([self.values[p] for p in players])
         share = vals / self.total if self.total else np.zeros_like(vals)
         return pd.DataFrame(
             {"player": players, "value": vals, "share": share, "se": [self.se[p] for p in players]}
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (players become strings).
+
+        Returns
+        -------
+        dict
+            ``total``, ``exact``, ``n_permutations``, ``seed_entropy`` and one
+            record per player (``player``, ``value``, ``share``, ``se``).
+        """
+        frame = self.to_frame()
+        frame["player"] = frame["player"].map(str)
+        return dict(
+            jsonable(
+                {
+                    "total": self.total,
+                    "exact": self.exact,
+                    "n_permutations": self.n_permutations,
+                    "seed_entropy": self.seed_entropy,
+                    "players": frame,
+                }
+            )
+        )
+
+    def summary(self) -> Summary:
+        """Each player's value and share, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        lines = (
+            ("Total value", f"{self.total:,.2f}"),
+            ("Method", "exact" if self.exact else f"{self.n_permutations:,} permutations"),
+        )
+        return Summary("Shapley values", lines, self.to_frame())
 
 
 def _value_fn(
@@ -224,7 +307,7 @@ def shapley(
     *,
     exact_max: int = 12,
     n_permutations: int = 20_000,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
 ) -> ShapleyResult:
     r"""Shapley values: each player's average marginal contribution.
 
@@ -240,7 +323,18 @@ def shapley(
         Up to this many players every coalition is enumerated.
     n_permutations : int, default 20,000
         Random orderings sampled above ``exact_max`` (seeded).
-    seed : int, optional
+    seed : int, SeedSequence, Generator or None
+        Seed of the permutation sampling; None draws fresh entropy, recorded
+        on the result as ``seed_entropy``.
+
+    Returns
+    -------
+    ShapleyResult
+
+    Raises
+    ------
+    ValidationError
+        When ``players`` is empty or has duplicates, or a coalition's value is missing.
 
     Notes
     -----
@@ -297,7 +391,7 @@ def shapley(
                     if p not in fs:
                         phi[p] += wgt * (val(fs | {p}) - vs)
         return ShapleyResult(phi, total, True, dict.fromkeys(players, 0.0), 0)
-    rng = as_generator(seed)
+    rng, entropy = seeded(seed)
     contrib = np.zeros((n_permutations, n))
     for r in range(n_permutations):  # each ordering needs its own chain of game values
         perm = rng.permutation(n)
@@ -316,6 +410,7 @@ def shapley(
         False,
         dict(zip(players, map(float, ses), strict=True)),
         n_permutations,
+        entropy,
     )
 
 

@@ -10,9 +10,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
-from impactkit._results import Summary
+from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray
 
@@ -59,11 +59,29 @@ class EffectEstimate:
     method: str
     n_treated: int
     n_control: int
-    dropped: Mapping[str, int] = attrs.field(factory=dict)
-    diagnostics: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    dropped: Mapping[str, int] = attrs.field(factory=FrozenDict, converter=freeze)
+    diagnostics: Mapping[str, Any] = attrs.field(
+        factory=FrozenDict, converter=freeze, eq=False, repr=False
+    )
 
-    def conf_int(self, level: float = 0.95) -> tuple[float, float]:
-        """Confidence interval at another level (same reference distribution)."""
+    def conf_int(self, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
+        """Confidence interval at another level (same reference distribution).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Confidence level, in (0, 1).
+
+        Returns
+        -------
+        tuple of float
+            ``effect ± q × se`` with ``q`` the t (``df``) or normal quantile.
+
+        Raises
+        ------
+        EstimationError
+            When ``level`` is not in (0, 1).
+        """
         return interval(self.effect, self.se, level, self.df)
 
     @property
@@ -73,7 +91,7 @@ class EffectEstimate:
             return 0.0 if self.effect != 0 else 1.0
         z = abs(self.effect / self.se)
         if self.df is not None:
-            return float(2 * stats.t.sf(z, self.df))
+            return float(2 * special.stdtr(self.df, -z))
         return float(2 * special.ndtr(-z))
 
     def summary(self) -> Summary:
@@ -92,30 +110,59 @@ class EffectEstimate:
         bal = self.diagnostics.get("balance")
         return Summary("Effect estimate", lines, bal if isinstance(bal, pd.DataFrame) else None)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The estimate as a one-row table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``estimand``, ``method``, ``effect``, ``se``, ``ci_low``,
+            ``ci_high``, ``level``, ``df``, ``pvalue``, ``n_treated``, ``n_control``.
+        """
+        return pd.DataFrame(
+            [
+                {
+                    "estimand": self.estimand,
+                    "method": self.method,
+                    "effect": self.effect,
+                    "se": self.se,
+                    "ci_low": self.ci[0],
+                    "ci_high": self.ci[1],
+                    "level": self.level,
+                    "df": self.df,
+                    "pvalue": self.pvalue,
+                    "n_treated": self.n_treated,
+                    "n_control": self.n_control,
+                }
+            ]
+        )
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (JSON-ready); diagnostics tables become records."""
-        diag: dict[str, Any] = {}
-        for k, v in self.diagnostics.items():
-            if isinstance(v, pd.DataFrame):
-                diag[k] = v.to_dict(orient="records")
-            elif isinstance(v, np.ndarray):
-                diag[k] = v.tolist()
-            else:
-                diag[k] = v
-        return {
-            "effect": self.effect,
-            "se": self.se,
-            "ci": list(self.ci),
-            "level": self.level,
-            "df": self.df,
-            "estimand": self.estimand,
-            "method": self.method,
-            "n_treated": self.n_treated,
-            "n_control": self.n_control,
-            "dropped": dict(self.dropped),
-            "pvalue": self.pvalue,
-            "diagnostics": diag,
-        }
+        """Plain data (JSON-ready); diagnostics tables become records.
+
+        Returns
+        -------
+        dict
+            Every attribute, the p-value, and the diagnostics as plain data.
+        """
+        diag = jsonable(self.diagnostics)
+        out: dict[str, Any] = jsonable(
+            {
+                "effect": self.effect,
+                "se": self.se,
+                "ci": list(self.ci),
+                "level": self.level,
+                "df": self.df,
+                "estimand": self.estimand,
+                "method": self.method,
+                "n_treated": self.n_treated,
+                "n_control": self.n_control,
+                "dropped": dict(self.dropped),
+                "pvalue": self.pvalue,
+                "diagnostics": diag,
+            }
+        )
+        return out
 
     def __str__(self) -> str:
         return self.summary().as_text()
@@ -126,7 +173,7 @@ def interval(effect: float, se: float, level: float, df: float | None) -> tuple[
     if not 0 < level < 1:
         raise EstimationError(f"level must be in (0, 1), got {level!r}")
     p = 0.5 + level / 2
-    q = float(stats.t.ppf(p, df)) if df is not None else float(special.ndtri(p))
+    q = float(special.stdtrit(df, p)) if df is not None else float(special.ndtri(p))
     return effect - q * se, effect + q * se
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Summary
+from impactkit._results import Summary, jsonable
 from impactkit._validation import Checker
 from impactkit.toc import TheoryOfChange
 
@@ -205,8 +205,37 @@ class ContributionStory:
     assumptions: pd.DataFrame = attrs.field(eq=False)
     pathways: pd.DataFrame = attrs.field(eq=False)
 
+    def to_frame(self) -> pd.DataFrame:
+        """The links with their status (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``source``, ``target``, ``evidence``, ``strength``, ``status``, ``rationale``.
+        """
+        return self.links.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: the three tables as lists of records.
+
+        Returns
+        -------
+        dict
+            ``links``, ``assumptions`` and ``pathways``.
+        """
+        return dict(
+            jsonable(
+                {"links": self.links, "assumptions": self.assumptions, "pathways": self.pathways}
+            )
+        )
+
     def summary(self) -> Summary:
-        """Counts for people; the tables hold the detail."""
+        """Counts for people; the tables hold the detail.
+
+        Returns
+        -------
+        Summary
+        """
         st = self.links["status"].value_counts()
         lines = (
             ("Links", str(len(self.links))),

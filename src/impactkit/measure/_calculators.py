@@ -10,14 +10,15 @@ the rows considered (after the ``where`` filter).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
+from impactkit._results import FrozenDict, Summary, freeze, jsonable
 from impactkit._validation import Checker, is_number
 from impactkit.errors import ValidationError
 from impactkit.measure._filters import Condition, apply_conditions, conditions
@@ -78,7 +79,7 @@ def paired_t_interval(diff: np.ndarray[Any, Any], level: float = 0.95) -> tuple[
         raise ValidationError("a paired t interval needs at least 2 pairs", code="empty")
     m = float(diff.mean())
     se = float(diff.std(ddof=1)) / math.sqrt(n)
-    t = float(stats.t.ppf(0.5 + level / 2, n - 1))
+    t = float(special.stdtrit(n - 1, 0.5 + level / 2))
     return m - t * se, m + t * se
 
 
@@ -118,9 +119,59 @@ class MeasureResult:
     ci: tuple[float, float] | None = None
     se: float | None = None
     level: float = 0.95
-    calculator: dict[str, Any] = attrs.field(factory=dict, eq=False)
+    calculator: Mapping[str, Any] = attrs.field(factory=FrozenDict, converter=freeze, eq=False)
     data: str | None = None
     by: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The measurement as a table: one row, or one row per group when measured ``by``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``quantity``, ``n``, ``missing``, ``share``, ``mean_change``,
+            ``ci_low``, ``ci_high``, ``se``, ``level``, ``data`` (a copy of the
+            table by group when there is one).
+        """
+        if self.by is not None:
+            return self.by.copy()
+        lo, hi = self.ci if self.ci is not None else (None, None)
+        return pd.DataFrame(
+            [
+                {
+                    "quantity": self.quantity,
+                    "n": self.n,
+                    "missing": self.missing,
+                    "share": self.share,
+                    "mean_change": self.mean_change,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "se": self.se,
+                    "level": self.level,
+                    "data": self.data,
+                }
+            ]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data.
+
+        Returns
+        -------
+        dict
+            Every attribute by name; ``by`` as a list of records (or None).
+        """
+        return dict(jsonable({a.name: getattr(self, a.name) for a in attrs.fields(type(self))}))
+
+    def summary(self) -> Summary:
+        """The measurement and its lineage, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        lines = [("Quantity", f"{self.quantity:.6g}"), ("Lineage", self.describe())]
+        return Summary("Measurement", tuple(lines), self.by)
 
     def describe(self) -> str:
         """One line for lineage and reports."""

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._results import Summary, jsonable
 from impactkit._validation import Checker
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.errors import Problem, ValidationError
@@ -185,6 +186,57 @@ class AvoidedCostsResult:
     by_payer: pd.DataFrame = attrs.field(eq=False, repr=False)
     by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
     warnings: tuple[Problem, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The avoided costs by item (a copy of ``by_item``).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.by_item.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: headline figures, the three tables and the warnings.
+
+        Returns
+        -------
+        dict
+        """
+        return dict(
+            jsonable(
+                {
+                    "present_value": self.present_value,
+                    "public_funding": self.public_funding,
+                    "public_roi": self.public_roi,
+                    "transfers": self.transfers,
+                    "by_item": self.by_item,
+                    "by_payer": self.by_payer,
+                    "by_year": self.by_year,
+                    "warnings": [
+                        {"path": list(w.path), "code": w.code, "message": w.message}
+                        for w in self.warnings
+                    ],
+                }
+            )
+        )
+
+    def summary(self) -> Summary:
+        """Headline figures and the table by payer, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        roi = self.public_roi
+        lines = (
+            ("Avoided costs (PV)", f"{self.present_value:,.2f}"),
+            ("Public funding (PV)", f"{self.public_funding:,.2f}"),
+            ("Public return ratio", "-" if roi is None else f"{roi:.2f}"),
+            ("Avoided transfers (PV)", f"{self.transfers:,.2f}"),
+            ("Notes", str(len(self.warnings))),
+        )
+        return Summary("Avoided public costs", lines, self.by_payer)
 
 
 def avoided_costs(

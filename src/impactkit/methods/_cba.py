@@ -12,6 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize
 
+from impactkit._results import Summary, jsonable
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray
@@ -297,6 +298,53 @@ class CBAResult:
     discounted_payback: float | None
     by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
     by_perspective: pd.DataFrame = attrs.field(eq=False, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The flows by year (a copy of ``by_year``).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.by_year.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: headline figures and both tables as records.
+
+        Returns
+        -------
+        dict
+        """
+        head = {
+            a.name: getattr(self, a.name)
+            for a in attrs.fields(CBAResult)
+            if a.name not in ("by_year", "by_perspective")
+        }
+        return dict(
+            jsonable({**head, "by_year": self.by_year, "by_perspective": self.by_perspective})
+        )
+
+    def summary(self) -> Summary:
+        """Headline figures and the table by perspective, for people.
+
+        Returns
+        -------
+        Summary
+        """
+
+        def f(x: float | None, fmt: str) -> str:
+            return "-" if x is None else format(x, fmt)
+
+        lines = (
+            ("Perspective", self.perspective),
+            ("PV benefits", f(self.pv_benefits, ",.2f")),
+            ("PV costs", f(self.pv_costs, ",.2f")),
+            ("NPV", f(self.npv, ",.2f")),
+            ("Benefit-cost ratio", f(self.bcr, ".3f")),
+            ("IRR", f(self.irr, ".2%") if self.irr is not None else self.irr_note or "-"),
+            ("Discounted payback", f(self.discounted_payback, ".2f")),
+        )
+        return Summary("Cost-benefit analysis", lines, self.by_perspective)
 
 
 _CBA_COLUMNS = ("year", "amount", "kind", "perspective")

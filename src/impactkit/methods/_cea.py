@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from impactkit._results import Record
 from impactkit.discount import Discount
 from impactkit.errors import Problem, ValidationError
 from impactkit.methods._cba import _factors
@@ -35,7 +36,7 @@ QALY_GREEN_BOOK_2022 = 70_000.0
 
 
 @attrs.frozen
-class CostPerOutcome:
+class CostPerOutcome(Record):
     """Gross and net (of deadweight) cost per outcome.
 
     Attributes

@@ -17,7 +17,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
+from impactkit._results import Summary, freeze, jsonable
 from impactkit._validation import Checker
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError
@@ -143,8 +144,44 @@ class ContractResult:
     irr_note: str
     moic: float
     payer_cost: float
-    cost_per_outcome: Mapping[str, float | None]
+    cost_per_outcome: Mapping[str, float | None] = attrs.field(converter=freeze)
     payer_net: float | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The payments, one row per rule (a copy of ``payments``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``metric``, ``achieved``, ``period``, ``payment``.
+        """
+        return self.payments.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data.
+
+        Returns
+        -------
+        dict
+            Every attribute by name; tables and arrays as lists.
+        """
+        fields = attrs.fields(ContractResult)
+        return dict(jsonable({a.name: getattr(self, a.name) for a in fields}))
+
+    def summary(self) -> Summary:
+        """Investor and payer figures, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        lines = (
+            ("Investor IRR", "-" if self.irr is None else f"{self.irr:.2%}"),
+            ("Money multiple", f"{self.moic:.3f}"),
+            ("Payer cost", f"{self.payer_cost:,.2f}"),
+            ("Payer net", "-" if self.payer_net is None else f"{self.payer_net:,.2f}"),
+        )
+        return Summary("Outcomes contract", lines, self.payments)
 
 
 @attrs.frozen
@@ -163,6 +200,8 @@ class ContractSimulation:
     irr: FloatArray = attrs.field(eq=False)
     moic: FloatArray = attrs.field(eq=False)
     payer_cost: FloatArray = attrs.field(eq=False)
+    seed_entropy: int | None = None
+    """Entropy of the seed of the draws (None when a Generator was given)."""
 
     @property
     def probability_of_loss(self) -> float:
@@ -180,8 +219,73 @@ class ContractSimulation:
         return float(np.mean(self.moic))
 
     def irr_percentiles(self, q: Sequence[float] = (5, 50, 95)) -> pd.Series:
-        """Percentiles of the IRR distribution (note E[IRR] is not IRR(E[flows]))."""
+        """Percentiles of the IRR distribution (note E[IRR] is not IRR(E[flows])).
+
+        Parameters
+        ----------
+        q : sequence of float, default (5, 50, 95)
+            Percentiles, 0-100.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by ``q``.
+        """
         return pd.Series(np.percentile(self.irr, list(q)), index=list(q), name="irr")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per draw: the achievements, then ``irr``, ``moic``, ``payer_cost``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        out = self.achieved.copy()
+        out["irr"] = self.irr
+        out["moic"] = self.moic
+        out["payer_cost"] = self.payer_cost
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: the summaries of the draws (not the draws).
+
+        Returns
+        -------
+        dict
+            ``n``, ``seed_entropy``, ``probability_of_loss``,
+            ``expected_payer_cost``, ``expected_moic`` and ``irr_percentiles``
+            (P5, P50, P95).
+        """
+        p = self.irr_percentiles()
+        return dict(
+            jsonable(
+                {
+                    "n": len(self.moic),
+                    "seed_entropy": self.seed_entropy,
+                    "probability_of_loss": self.probability_of_loss,
+                    "expected_payer_cost": self.expected_payer_cost,
+                    "expected_moic": self.expected_moic,
+                    "irr_percentiles": {f"p{k:g}": v for k, v in p.items()},
+                }
+            )
+        )
+
+    def summary(self) -> Summary:
+        """Risk figures for investors and payers, for people.
+
+        Returns
+        -------
+        Summary
+        """
+        p = self.irr_percentiles()
+        lines = (
+            ("Draws", f"{len(self.moic):,}"),
+            ("P(loss)", f"{self.probability_of_loss:.1%}"),
+            ("Expected money multiple", f"{self.expected_moic:.3f}"),
+            ("Expected payer cost", f"{self.expected_payer_cost:,.2f}"),
+            ("IRR P5 / P50 / P95", " / ".join(f"{v:.2%}" for v in p.to_numpy())),
+        )
+        return Summary("Outcomes contract simulation", lines)
 
 
 def _floats(x: Sequence[float]) -> tuple[float, ...]:
@@ -331,12 +435,35 @@ class OutcomesContract:
         )
 
     def simulate(
-        self, achieved: Mapping[str, Distribution | float], n: int = 10_000, seed: SeedLike = 0
+        self,
+        achieved: Mapping[str, Distribution | float],
+        *,
+        n: int = 10_000,
+        seed: SeedLike = None,
     ) -> ContractSimulation:
-        """Monte Carlo over outcome achievement (independent metrics), vectorised over draws."""
+        """Monte Carlo over outcome achievement (independent metrics), vectorised over draws.
+
+        Parameters
+        ----------
+        achieved : mapping of str to Distribution or float
+            Achievement of every metric of the contract.
+        n : int, default 10,000
+            Number of draws.
+        seed : int, SeedSequence, Generator or None
+            Seed of the draws; None draws fresh entropy, recorded on the result.
+
+        Returns
+        -------
+        ContractSimulation
+
+        Raises
+        ------
+        ValidationError
+            When ``n`` is not positive or a metric has no achievement.
+        """
         if n < 1:
             raise ValidationError("n must be positive", path=("n",), code="out_of_range")
-        rng = as_generator(seed)
+        rng, entropy = seeded(seed)
         missing = [m for m in self.metrics if m not in achieved]
         if missing:
             raise ValidationError(
@@ -355,4 +482,5 @@ class OutcomesContract:
             vectorised_irr(flows),
             inflows / outflows,
             pay.sum(axis=1),
+            entropy,
         )

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import Summary
+from impactkit._results import FrozenDict, Summary, freeze, jsonable
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
@@ -54,6 +54,41 @@ class Lineage:
         width = max(len(k) for k, _ in self.steps)
         head = f"outcomes[{self.row}] {self.outcome}"
         return "\n".join([head, *(f"  {k.ljust(width)}  {v}" for k, v in self.steps)])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The steps as a table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per step: ``step``, ``value`` (the step as text, with its source).
+        """
+        return pd.DataFrame(list(self.steps), columns=["step", "value"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data.
+
+        Returns
+        -------
+        dict
+            ``outcome``, ``row``, ``present_value`` and ``steps`` (pairs of text).
+        """
+        return {
+            "outcome": self.outcome,
+            "row": self.row,
+            "present_value": jsonable(self.present_value),
+            "steps": [list(s) for s in self.steps],
+        }
+
+    def summary(self) -> Summary:
+        """The steps for people.
+
+        Returns
+        -------
+        Summary
+            One line per step.
+        """
+        return Summary(f"outcomes[{self.row}] {self.outcome}", self.steps)
 
 
 def _fmt(x: float, currency: str = "") -> str:
@@ -106,7 +141,9 @@ class SROIResult:
     _rows_by_year: pd.DataFrame = attrs.field(eq=False, repr=False, alias="rows_by_year")
     _inputs: pd.DataFrame = attrs.field(eq=False, repr=False, alias="inputs_table")
     _lineage: tuple[Lineage, ...] = attrs.field(eq=False, repr=False, alias="lineage")
-    measured: Mapping[int, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    measured: Mapping[int, Any] = attrs.field(
+        factory=FrozenDict, converter=freeze, eq=False, repr=False
+    )
     model: ImpactModel | None = attrs.field(default=None, eq=False, repr=False)
     """The evaluated model, its calculators replaced by what they measured."""
 
@@ -265,7 +302,32 @@ class SROIResult:
         return Summary(f"SROI - {self.model_name}", lines, table)
 
     def to_dict(self) -> dict[str, Any]:
-        """Headline figures and tables as plain data (for JSON)."""
+        """Headline figures and tables as plain data (for JSON).
+
+        Returns
+        -------
+        dict
+            The headline figures, the tables by outcome, stakeholder and year,
+            the lineage of each row and, under ``model_spec``, the evaluated
+            model in its file form: ``impactkit.io.from_dict(d["model_spec"])``
+            gives the model back, so the result can be recomputed.
+        """
+        spec = None
+        if self.model is not None:
+            # the file form of the model is plain data; no file is read or written
+            from impactkit.io._files import to_dict as model_to_dict
+
+            spec = model_to_dict(self.model)
+        out: dict[str, Any] = jsonable(
+            {
+                **self._headline(),
+                "lineage": [lin.to_dict() for lin in self._lineage],
+                "model_spec": spec,
+            }
+        )
+        return out
+
+    def _headline(self) -> dict[str, Any]:
         return {
             "model": self.model_name,
             "currency": self.currency,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._random import block_generator, root_sequence
-from impactkit._results import Summary
+from impactkit._results import DEFAULT_LEVEL, Summary, jsonable
 from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
@@ -82,8 +82,29 @@ class MonteCarloResult:
             )
         return np.asarray(getattr(self, metric), dtype=float)
 
-    def interval(self, level: float = 0.90, metric: str = "ratio") -> tuple[float, float]:
+    def interval(self, level: float = DEFAULT_LEVEL, metric: str = "ratio") -> tuple[float, float]:
         """Equal-tailed interval holding ``level`` of the draws.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Share of the draws inside the interval (the one default of every
+            ``level``, see :data:`impactkit._results.DEFAULT_LEVEL`).
+        metric : {"ratio", "present_value", "net_present_value", "total_inputs"}
+            The sampled quantity.
+
+        Returns
+        -------
+        tuple of float
+            The ``(1 - level)/2`` and ``(1 + level)/2`` quantiles of the draws.
+
+        Raises
+        ------
+        ValidationError
+            When ``level`` is not in (0, 1) or ``metric`` is unknown.
+
+        .. versionchanged:: 0.2
+           ``level`` defaults to 0.95, as every interval of impactkit.
 
         Examples
         --------
@@ -132,6 +153,47 @@ class MonteCarloResult:
                 "ratio": self.ratio,
             }
         )
+
+    def to_dict(self, *, draws: bool = False) -> dict[str, Any]:
+        """Plain JSON-ready data: the run, its summaries and, if asked, the draws.
+
+        Parameters
+        ----------
+        draws : bool, default False
+            Include every draw of ``present_value`` and ``total_inputs``.
+
+        Returns
+        -------
+        dict
+            ``n``, ``seed_entropy`` (reproduces the run), ``parameters``,
+            ``currency``, ``version``, and per metric its ``mean``, ``std``,
+            ``p5``, ``p50``, ``p95``; ``probability_ratio_above_1`` and
+            ``probability_loss``.
+        """
+        stats = {}
+        for m in METRICS:
+            p = self.percentiles((5, 50, 95), metric=m)
+            stats[m] = {
+                "mean": self.mean(m),
+                "std": self.std(m),
+                "p5": p[5],
+                "p50": p[50],
+                "p95": p[95],
+            }
+        out: dict[str, Any] = {
+            "n": self.n,
+            "seed_entropy": self.seed_entropy,
+            "parameters": list(self.parameters),
+            "currency": self.currency,
+            "version": self.version,
+            "metrics": stats,
+            "probability_ratio_above_1": self.probability_ratio_above(1.0),
+            "probability_loss": self.probability_loss(),
+        }
+        if draws:
+            out["present_value"] = self.present_value
+            out["total_inputs"] = self.total_inputs
+        return dict(jsonable(out))
 
     def summary(self) -> Summary:
         """Mean, P5, P50, P95 and P(ratio < 1), for people."""

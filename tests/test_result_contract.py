@@ -1,0 +1,316 @@
+"""The result contract, checked on every exported result type.
+
+Result types are found, not listed: every class that a public module exports
+and that a public function or method returns (read from its return annotation),
+or whose name says it is a result. A result type added later without an example
+here, or without the contract, fails this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+
+import attrs
+import numpy as np
+import pandas as pd
+import pytest
+
+import impactkit as ik
+from impactkit._results import FrozenDict, Summary
+
+RESULT_NAME = re.compile(r"(Result|Estimate|Evaluation|Simulation|MonteCarlo|Story)$")
+
+NOT_RESULTS = {
+    # specifications and building blocks that public functions return
+    "ImpactModel": "the model itself (a specification)",
+    "Constant": "a discount specification",
+    "Normal": "a distribution",
+    "Link": "a node of the theory of change (a specification)",
+    "Node": "a node of the theory of change (a specification)",
+    "Stakeholder": "part of the theory of change (a specification)",
+    "Problem": "an error detail",
+    "Registry": "the calculator registry",
+    "Summary": "the contract's own display value",
+}
+
+
+def public_modules():
+    mods = {"impactkit": ik}
+    for info in pkgutil.walk_packages(ik.__path__, "impactkit."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        mods[info.name] = importlib.import_module(info.name)
+    return mods
+
+
+def _exported_classes(mods):
+    out = {}
+    for mod in mods.values():
+        for name in getattr(mod, "__all__", ()):
+            obj = getattr(mod, name, None)
+            if inspect.isclass(obj) and attrs.has(obj):
+                out.setdefault(obj.__name__, obj)
+    return out
+
+
+def _public_callables(mods):
+    for mod in mods.values():
+        for name in getattr(mod, "__all__", ()):
+            obj = getattr(mod, name, None)
+            if inspect.isfunction(obj):
+                yield obj
+            elif inspect.isclass(obj):
+                for attr, member in vars(obj).items():
+                    if attr.startswith("_"):
+                        continue
+                    if isinstance(member, property):
+                        member = member.fget
+                    if inspect.isfunction(member):
+                        yield member
+
+
+def result_types():
+    mods = public_modules()
+    classes = _exported_classes(mods)
+    found = {name for name in classes if RESULT_NAME.search(name)}
+    for fn in _public_callables(mods):
+        ret = fn.__annotations__.get("return")
+        text = ret if isinstance(ret, str) else getattr(ret, "__name__", "")
+        found |= {w for w in re.findall(r"[A-Za-z_]\w*", text) if w in classes}
+    return {name: classes[name] for name in sorted(found - set(NOT_RESULTS))}
+
+
+# --- one example of each result type ----------------------------------------------------
+
+
+def _model():
+    return ik.examples.load_example()
+
+
+def _sroi():
+    return ik.sroi(_model(), data=ik.examples.load_example_data())
+
+
+def _effect():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"t": np.repeat([0, 1], 40), "x": rng.normal(size=80)})
+    df["y"] = 1.0 + 0.5 * df["t"] + df["x"] + rng.normal(size=80)
+    return ik.attribution.InverseProbabilityWeighting(estimand="ATE").estimate(
+        df, outcome="y", treatment="t", covariates=["x"]
+    )
+
+
+def _cba():
+    flows = pd.DataFrame(
+        [(0, 1000.0, "cost", "etat", False), (1, 600.0, "benefit", "beneficiaries", False)],
+        columns=["year", "amount", "kind", "perspective", "transfer"],
+    )
+    return ik.methods.cba(flows, discount=0.03)
+
+
+def _contract():
+    m = ik.methods
+    return m.OutcomesContract(
+        rules=[m.PaymentRule("jobs", price=4_000, period=2)], drawdowns=[100_000]
+    )
+
+
+def _avoided():
+    m = ik.methods
+    cat = {"night": m.UnitCost("night", "Shelter night", 30.0, "night", "etat", 2024, "x")}
+    return m.avoided_costs(
+        [m.AvoidedCostItem("night", people=10, reduction=100)], cat, public_funding=20_000
+    )
+
+
+def _portfolio():
+    outcomes = pd.DataFrame(
+        {
+            "site": ["a", "a", "b"],
+            "outcome": ["o1", "o2", "o1"],
+            "stakeholder": ["s", "s", "s"],
+            "quantity": [10.0, 5.0, 8.0],
+            "quantity_low": [8.0, 4.0, 6.0],
+            "quantity_high": [12.0, 6.0, 9.0],
+            "proxy": [1000.0, 2000.0, 1000.0],
+            "duration": [2, 1, 3],
+        }
+    )
+    inputs = pd.DataFrame({"site": ["a", "b"], "amount": [5000.0, 4000.0]})
+    return ik.portfolio.monte_carlo(outcomes, inputs, n=200, seed=1)
+
+
+EXAMPLES = {
+    "SROIResult": _sroi,
+    "Lineage": lambda: _sroi().explain(0),
+    "MonteCarloResult": lambda: ik.monte_carlo(
+        _model(), n=500, seed=1, data=ik.examples.load_example_data()
+    ),
+    "Evaluation": lambda: ik.evaluate(_model(), data=ik.examples.load_example_data()),
+    "EffectEstimate": _effect,
+    "DeadweightEstimate": lambda: ik.attribution.deadweight_from_effect(
+        _effect(), 0.8, n_treated=40
+    ),
+    "ShapleyResult": lambda: ik.attribution.shapley(
+        [1, 2], {(1,): 10, (2,): 20, (1, 2): 50}, seed=0
+    ),
+    "ContributionStory": lambda: ik.attribution.contribution_story(_model().toc),
+    "MeasureResult": lambda: ik.measure.Threshold(column="y", at_least=1).compute(
+        pd.DataFrame({"y": [0, 1, 2, None]})
+    ),
+    "CBAResult": _cba,
+    "ContractResult": lambda: _contract().evaluate({"jobs": 30}),
+    "ContractSimulation": lambda: _contract().simulate(
+        {"jobs": ik.dist.Triangular(10, 30, 40)}, n=300, seed=2
+    ),
+    "AvoidedCostsResult": _avoided,
+    "CostPerOutcome": lambda: ik.methods.cost_per_outcome(100_000, 50, deadweight=0.6),
+    "PortfolioMonteCarlo": _portfolio,
+    "Finding": lambda: ik.lint(_model())[0],
+}
+
+
+RESULTS = result_types()
+
+
+def test_known_result_types_are_found():
+    for name in (
+        "SROIResult",
+        "MonteCarloResult",
+        "EffectEstimate",
+        "DeadweightEstimate",
+        "ShapleyResult",
+        "MeasureResult",
+        "CBAResult",
+        "ContractResult",
+        "AvoidedCostsResult",
+        "PortfolioMonteCarlo",
+        "Evaluation",
+    ):
+        assert name in RESULTS, name
+
+
+def test_exclusions_are_current():
+    classes = _exported_classes(public_modules())
+    assert set(NOT_RESULTS) <= set(classes)
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_every_result_type_has_an_example(name):
+    assert name in EXAMPLES, (
+        f"{name} is a public result type: add an example to EXAMPLES in "
+        "tests/test_result_contract.py so the contract is checked"
+    )
+
+
+def _example(name):
+    if name not in EXAMPLES:
+        pytest.skip(f"no example for {name} (reported by the test above)")
+    res = EXAMPLES[name]()
+    assert type(res) is RESULTS[name]
+    return res
+
+
+def _field_values(res):
+    for a in attrs.fields(type(res)):
+        yield a, getattr(res, a.name)
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_frozen_and_hashable(name):
+    res = _example(name)
+    cls = type(res)
+    assert attrs.has(cls)
+    first = attrs.fields(cls)[0].name
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(res, first, getattr(res, first))
+    assert hash(res) == hash(res)
+    assert res == res
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_no_mutable_container_inside(name):
+    res = _example(name)
+    for a, v in _field_values(res):
+        assert not isinstance(v, dict | list | set), (
+            f"{name}.{a.name} holds a mutable {type(v).__name__}; use freeze()"
+        )
+        if isinstance(v, FrozenDict):
+            assert hash(v) == hash(v)
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_to_frame(name):
+    res = _example(name)
+    df = res.to_frame()
+    assert isinstance(df, pd.DataFrame)
+    assert all(isinstance(c, str) for c in df.columns), list(df.columns)
+    if len(df) and len(df.columns):
+        # a copy: changing it leaves the result unchanged
+        before = res.to_frame()
+        df.iloc[0, 0] = None
+        pd.testing.assert_frame_equal(res.to_frame(), before)
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_to_dict_is_json_ready(name):
+    res = _example(name)
+    d = res.to_dict()
+    assert isinstance(d, dict)
+    text = json.dumps(d, allow_nan=False)
+    assert json.loads(text) == d
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_summary(name):
+    res = _example(name)
+    s = res.summary()
+    assert isinstance(s, Summary)
+    assert s.title
+    assert str(s).startswith(s.title)
+    assert "<h4>" in s._repr_html_()
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_model_inside_round_trips(name):
+    res = _example(name)
+    model = getattr(res, "model", None)
+    if model is None:
+        pytest.skip("no model inside")
+    back = ik.io.from_dict(res.to_dict()["model_spec"])
+    assert back == model
+    assert ik.sroi(back).present_value == pytest.approx(res.present_value, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_explain_where_lineage_exists(name):
+    res = _example(name)
+    has_lineage = any("lineage" in a.name for a in attrs.fields(type(res))) or (
+        getattr(res, "sroi", None) is not None
+    )
+    if not has_lineage:
+        pytest.skip("no lineage")
+    lin = res.explain(0)
+    assert lin.row == 0
+    assert lin.steps
+
+
+def test_level_defaults_agree():
+    """One rule: every interval defaults to 95 %."""
+    from impactkit._results import DEFAULT_LEVEL
+
+    assert DEFAULT_LEVEL == 0.95
+    mc = EXAMPLES["MonteCarloResult"]()
+    assert mc.interval() == mc.interval(0.95)
+    est = _effect()
+    assert est.conf_int() == est.conf_int(0.95)
+    defaults = {
+        inspect.signature(ik.uncertainty.MonteCarloResult.interval).parameters["level"].default,
+        inspect.signature(ik.attribution.EffectEstimate.conf_int).parameters["level"].default,
+        inspect.signature(ik.measure.wilson_interval).parameters["level"].default,
+    }
+    assert defaults == {DEFAULT_LEVEL}
