@@ -33,9 +33,10 @@ def main() -> int:
     out = Path("ci-artifacts")
     out.mkdir(exist_ok=True)
     model = ik.examples.load_example()
-    res = ik.sroi(model, data=ik.examples.load_example_data())
+    content = ik.report.analyse(model, data=ik.examples.load_example_data(), lang="fr",
+                                mc_draws=5_000, seed=0)
     page = out / "report.html"
-    ik.report.html(res, page, lang="fr", mc_draws=5_000)
+    ik.report.html(content, page)
     url = page.resolve().as_uri()
     with tempfile.TemporaryDirectory() as profile:
         base = [chromium, *FLAGS, f"--user-data-dir={profile}"]

@@ -163,7 +163,7 @@ EXAMPLES = {
         pd.DataFrame({"y": [0, 1, 2, None]})
     ),
     "CBAResult": _cba,
-    "ContractResult": lambda: _contract().evaluate({"jobs": 30}),
+    "ContractResult": lambda: _contract().settle({"jobs": 30}),
     "ContractSimulation": lambda: _contract().simulate(
         {"jobs": ik.dist.Triangular(10, 30, 40)}, n=300, seed=2
     ),

@@ -79,6 +79,8 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
                 "by_stakeholder": {"type": "array", "items": _ROW},
                 "by_year": {"type": "array", "items": _ROW},
                 "version": {"type": "string"},
+                "lineage": {"type": "array", "items": _ROW},
+                "model_spec": {"type": ["object", "null"]},
             },
         },
         "monte_carlo": {
@@ -212,7 +214,7 @@ def _sroi_payload(
         p = mc.percentiles((5, 50, 95))
         payload["monte_carlo"] = {
             "n": mc.n,
-            "seed": seed,
+            "seed": mc.seed_entropy,
             "mean_ratio": mc.mean(),
             "p5": float(p[5]),
             "p50": float(p[50]),
@@ -244,20 +246,21 @@ def _progress_bar(total: int) -> Any:
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from impactkit.methods import sroi
-    from impactkit.report import html, markdown
-    from impactkit.uncertainty import monte_carlo
+    from impactkit.report import analyse, html, markdown
 
     model = _load(args.file)
-    res = sroi(model, data=_data(args))
-    mc = None
-    if args.mc and res.model is not None and res.model.has_uncertainty:
-        mc = monte_carlo(res.model, n=args.mc, seed=args.seed, progress=_progress_bar(args.mc))
+    content = analyse(
+        model,
+        data=_data(args),
+        lang=args.lang,
+        mc_draws=args.mc or 0,
+        seed=args.seed,
+        progress=_progress_bar(args.mc or 0),
+    )
     if args.output.endswith((".md", ".markdown")):
-        text = markdown(res, lang=args.lang, monte_carlo=mc, sensitivity=True)
-        Path(args.output).write_text(text, encoding="utf-8")
+        Path(args.output).write_text(markdown(content), encoding="utf-8")
     else:
-        html(res, args.output, lang=args.lang, monte_carlo=mc, mc_draws=0)
+        html(content, args.output)
     print(f"report written to {args.output}")
     return 0
 

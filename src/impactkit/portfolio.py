@@ -416,6 +416,7 @@ def _run(p: _Prepared, d: Discount, executor: Any) -> tuple[FloatArray, FloatArr
 def evaluate(
     outcomes_df: pd.DataFrame,
     inputs_df: pd.DataFrame,
+    *,
     site: str = "site",
     discount: Discount | float = 0.035,
     by: Sequence[str] | None = None,
@@ -519,6 +520,7 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
 
 def distribution(
     result: pd.DataFrame,
+    *,
     percentiles: Sequence[float] = (5, 25, 50, 75, 95),
     by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:

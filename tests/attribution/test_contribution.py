@@ -81,7 +81,7 @@ def test_shapley_additive_game_gives_own_values(vals):
 
 
 def test_share_value_and_bad_input():
-    t = att.share_value(1000, ["a", "b"], {("a",): 1, ("b",): 1, ("a", "b"): 2})
+    t = att.share_value(1000, ["a", "b"], coalition_values={("a",): 1, ("b",): 1, ("a", "b"): 2})
     assert list(t["present_value"]) == [500.0, 500.0]
     with pytest.raises(ik.ValidationError, match="no value given"):
         att.shapley(["a", "b"], {("a",): 1})
@@ -90,7 +90,7 @@ def test_share_value_and_bad_input():
 
 
 def test_bayes_and_tracing():
-    assert att.bayes_update(0.5, 0.95, 0.05) == pytest.approx(0.95)
+    assert att.bayes_update(0.5, sensitivity=0.95, type_i_error=0.05) == pytest.approx(0.95)
     items = [
         att.EvidenceItem("Staff diary", test="straw_in_the_wind"),
         att.EvidenceItem("Employer letters", test="smoking_gun"),

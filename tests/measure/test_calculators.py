@@ -44,7 +44,7 @@ def test_threshold_wilson_matches_statsmodels():
 @given(st.integers(0, 200), st.integers(1, 200), st.floats(0.5, 0.999))
 def test_wilson_matches_statsmodels_everywhere(k, n, level):
     k = min(k, n)
-    lo, hi = measure.wilson_interval(k, n, level)
+    lo, hi = measure.wilson_interval(k, n, level=level)
     rlo, rhi = proportion_confint(k, n, alpha=1 - level, method="wilson")
     assert lo == pytest.approx(rlo, abs=1e-9)
     assert hi == pytest.approx(rhi, abs=1e-9)

@@ -64,9 +64,13 @@ def test_npv_matches_numpy_financial_and_decreases_for_conventional(cf, r1, r2):
 
 
 def test_mirr_and_xirr():
-    assert M.mirr([-100, 50, 60], 0.1, 0.12) == pytest.approx(npf.mirr([-100, 50, 60], 0.1, 0.12))
+    assert M.mirr([-100, 50, 60], finance_rate=0.1, reinvest_rate=0.12) == pytest.approx(
+        npf.mirr([-100, 50, 60], 0.1, 0.12)
+    )
     assert M.xirr([-1000, 1100], ["2024-01-01", "2024-12-31"]) == pytest.approx(0.1)
-    assert M.xnpv(0.1, [-1000, 1100], ["2024-01-01", "2024-12-31"]) == pytest.approx(0.0, abs=1e-9)
+    assert M.xnpv(0.1, [-1000, 1100], dates=["2024-01-01", "2024-12-31"]) == pytest.approx(
+        0.0, abs=1e-9
+    )
 
 
 def test_discount_schedule_in_npv():
@@ -151,11 +155,11 @@ def test_dominance_removal_is_idempotent(opts):
 def test_cost_per_outcome_icer_nmb_wellby():
     r = M.cost_per_outcome(100_000, 50, deadweight=0.6)
     assert (r.gross, r.net) == (2000.0, 5000.0)
-    assert M.icer(150, 12, 100, 10) == 25.0
+    assert M.icer(cost_a=150, effect_a=12, cost_b=100, effect_b=10) == 25.0
     with pytest.raises(ik.ValidationError):
-        M.icer(1, 1, 2, 1)
-    assert M.net_monetary_benefit(1000, 0.1, M.QALY_GREEN_BOOK_2022) == 6000.0
-    w = M.wellbys([0.5, 0.5], 100, 0.035)
+        M.icer(cost_a=1, effect_a=1, cost_b=2, effect_b=1)
+    assert M.net_monetary_benefit(1000, 0.1, wtp=M.QALY_GREEN_BOOK_2022) == 6000.0
+    w = M.wellbys([0.5, 0.5], 100, discount=0.035)
     assert w == pytest.approx(50 / 1.035 + 50 / 1.035**2)
     assert M.cost_per_wellby(10_000, w) == pytest.approx(10_000 / w)
 
@@ -275,7 +279,7 @@ def test_outcomes_contract_fixture_and_rules():
         drawdowns=[1_000_000],
         avoided_cost_per_outcome={"jobs": 9000},
     )
-    r = c.evaluate({"jobs": 100, "housing": 100})
+    r = c.settle({"jobs": 100, "housing": 100})
     assert r.irr == pytest.approx(0.07097, abs=1e-5)
     assert r.moic == pytest.approx(1.2)
     assert r.payer_cost == 1_200_000

@@ -417,6 +417,7 @@ def shapley(
 def share_value(
     present_value: float,
     contributors: Sequence[Hashable],
+    *,
     coalition_values: Callable[[frozenset[Any]], float] | Mapping[Any, float],
     **kwargs: Any,
 ) -> pd.DataFrame:
@@ -433,7 +434,7 @@ def share_value(
 
     Examples
     --------
-    >>> share_value(100_000, ["state", "foundation"],
+    >>> share_value(100_000, ["state", "foundation"], coalition_values=
     ...             {("state",): 40, ("foundation",): 20, ("state", "foundation"): 80}
     ...             )[["player", "share", "present_value"]]
            player  share  present_value

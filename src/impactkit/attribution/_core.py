@@ -63,6 +63,9 @@ class EffectEstimate:
     diagnostics: Mapping[str, Any] = attrs.field(
         factory=FrozenDict, converter=freeze, eq=False, repr=False
     )
+    seed_entropy: int | None = None
+    """Entropy of the seed of a randomised step (bootstrap, matching order);
+    None when nothing was random or a Generator was given."""
 
     def conf_int(self, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
         """Confidence interval at another level (same reference distribution).
@@ -160,6 +163,7 @@ class EffectEstimate:
                 "dropped": dict(self.dropped),
                 "pvalue": self.pvalue,
                 "diagnostics": diag,
+                "seed_entropy": self.seed_entropy,
             }
         )
         return out

@@ -95,7 +95,7 @@ class EvidenceItem:
 
 
 def bayes_update(
-    prior: float, sensitivity: float, type_i_error: float, *, observed: bool = True
+    prior: float, *, sensitivity: float, type_i_error: float, observed: bool = True
 ) -> float:
     r"""Posterior probability of a claim after one piece of evidence (Befani & Stedman-Bryce).
 
@@ -107,9 +107,9 @@ def bayes_update(
 
     Examples
     --------
-    >>> round(bayes_update(0.5, 0.95, 0.05), 4)
+    >>> round(bayes_update(0.5, sensitivity=0.95, type_i_error=0.05), 4)
     0.95
-    >>> round(bayes_update(0.5, 0.95, 0.6, observed=False), 4)
+    >>> round(bayes_update(0.5, sensitivity=0.95, type_i_error=0.6, observed=False), 4)
     0.1111
     """
     c = Checker()
@@ -155,7 +155,7 @@ def contribution_tracing(
     p = prior
     for item in items:
         s, a = item.probabilities
-        post = bayes_update(p, s, a, observed=item.observed)
+        post = bayes_update(p, sensitivity=s, type_i_error=a, observed=item.observed)
         rows.append(
             {
                 "description": item.description,

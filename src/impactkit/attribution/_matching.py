@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
 from impactkit.attribution._core import (
     ESTIMANDS,
     EffectEstimate,
@@ -175,9 +175,33 @@ class PropensityScoreMatching:
         treatment: str,
         covariates: Sequence[str] = (),
         propensity: str | None = None,
-        seed: SeedLike = 0,
+        seed: SeedLike = None,
     ) -> EffectEstimate:
-        """Estimate the ATT."""
+        """Estimate the ATT.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per unit.
+        outcome, treatment : str
+            Columns of the outcome and of the 0/1 treatment.
+        covariates : sequence of str
+            Columns of the propensity model.
+        propensity : str, optional
+            Column of known propensity scores (no fit).
+        seed : int, SeedSequence, Generator or None
+            Seed of the order of greedy matching without replacement; None
+            draws fresh entropy, recorded on the estimate as ``seed_entropy``.
+
+        Returns
+        -------
+        EffectEstimate
+
+        Raises
+        ------
+        EstimationError
+            When no treated unit has a control inside the caliper.
+        """
         p, e = prepare_with_scores(
             df,
             outcome=outcome,
@@ -268,7 +292,7 @@ class PropensityScoreMatching:
         cal: float,
         seed: SeedLike,
     ) -> EffectEstimate:
-        rng = as_generator(seed)
+        rng, entropy = seeded(seed)
         ti = np.flatnonzero(t)
         ci = np.flatnonzero(~t)
         order = np.argsort(score[ci], kind="stable")
@@ -321,6 +345,7 @@ class PropensityScoreMatching:
             n_control=len(used),
             dropped=dropped,
             diagnostics={"overlap": overlap_summary(e, p.w)},
+            seed_entropy=entropy,
         )
 
 

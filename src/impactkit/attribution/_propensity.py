@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from impactkit._random import as_generator
+from impactkit._random import as_generator, seeded
 from impactkit.attribution._core import (
     ESTIMANDS,
     EffectEstimate,
@@ -248,9 +248,33 @@ class InverseProbabilityWeighting:
         treatment: str,
         covariates: Sequence[str] = (),
         propensity: str | None = None,
-        seed: SeedLike = 0,
+        seed: SeedLike = None,
     ) -> EffectEstimate:
-        """Estimate the effect; ``propensity`` names a column of known scores instead of a fit."""
+        """Estimate the effect; ``propensity`` names a column of known scores instead of a fit.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per unit.
+        outcome, treatment : str
+            Columns of the outcome and of the 0/1 treatment.
+        covariates : sequence of str
+            Columns of the propensity model.
+        propensity : str, optional
+            Column of known propensity scores (no fit).
+        seed : int, SeedSequence, Generator or None
+            Seed of the bootstrap (``se="bootstrap"``); None draws fresh
+            entropy, recorded on the estimate as ``seed_entropy``.
+
+        Returns
+        -------
+        EffectEstimate
+
+        Raises
+        ------
+        EstimationError
+            When an arm is empty after trimming, or the bootstrap fails too often.
+        """
         p, e = prepare_with_scores(
             df,
             outcome=outcome,
@@ -262,8 +286,10 @@ class InverseProbabilityWeighting:
         res = self._fit(p, e)
         effect, se, kept, weights = res
         dof = None
+        entropy = None
         if self.se == "bootstrap":
-            se = self._bootstrap(p, propensity, seed)
+            rng, entropy = seeded(seed)
+            se = self._bootstrap(p, propensity, rng)
         dropped = dict(p.dropped)
         if (~kept).any():
             dropped["trimming"] = int((~kept).sum())
@@ -286,6 +312,7 @@ class InverseProbabilityWeighting:
                 "effective_sample_size": _ess(weights, w_kept),
                 "propensity": e,
             },
+            seed_entropy=entropy,
         )
 
     def _fit(self, p: Prepared, e: FloatArray) -> tuple[float, float, np.ndarray, FloatArray]:

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from impactkit.model import ImpactModel
+from impactkit.typing import SeedLike
 
 __all__ = ["EXAMPLE", "load_example", "load_example_data", "load_unit_costs", "run_demo"]
 
@@ -89,11 +90,23 @@ def load_unit_costs() -> dict[str, Any]:
         return UnitCost.catalogue(pd.read_csv(fh))
 
 
-def run_demo(n: int = 10_000, seed: int = 0) -> str:
+def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
     """Run the example end to end and return the text the ``impactkit demo`` command prints.
 
     Theory-of-change summary, outputs and measured quantities with ``n`` and
     ``missing``, the SROI table and a Monte Carlo interval.
+
+    Parameters
+    ----------
+    n : int, default 10,000
+        Monte Carlo draws.
+    seed : int, SeedSequence, Generator or None
+        Seed of the draws; the text names the entropy used, which reproduces them.
+
+    Returns
+    -------
+    str
+        The report, as printed.
     """
     from impactkit.measure import Count, Sum
     from impactkit.methods import sroi
@@ -145,7 +158,7 @@ def run_demo(n: int = 10_000, seed: int = 0) -> str:
     mc = monte_carlo(model, n=n, seed=seed, data=data, sampling_uncertainty=True)
     lo, hi = mc.interval(0.90)
     lines.append(
-        f"Monte Carlo ({n:,} draws, seed {seed}, sampling uncertainty of measured "
+        f"Monte Carlo ({n:,} draws, seed {mc.seed_entropy}, sampling uncertainty of measured "
         f"quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
         f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}"
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from impactkit._results import FrozenDict, Summary, freeze, jsonable
+from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
 from impactkit._validation import Checker, is_number
 from impactkit.errors import ValidationError
 from impactkit.measure._filters import Condition, apply_conditions, conditions
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def wilson_interval(k: float, n: float, level: float = 0.95) -> tuple[float, float]:
+def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
     r"""Wilson score interval of a proportion ``k / n``.
 
     .. math::
@@ -568,7 +568,7 @@ class Threshold(_Calculator):
 
 def _share_result(calc: Any, df: pd.DataFrame, k: float, n: int, missing: int) -> MeasureResult:
     share = k / n if n else None
-    ci = wilson_interval(k, n, calc.level) if n else None
+    ci = wilson_interval(k, n, level=calc.level) if n else None
     se = math.sqrt(n * (k / n) * (1 - k / n)) if n else None
     res: MeasureResult = calc._result(
         df, quantity=k, n=n, missing=missing, share=share, ci=ci, se=se, level=calc.level

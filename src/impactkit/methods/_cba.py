@@ -180,7 +180,7 @@ def irr(cash_flows: CashFlows) -> float:
     return roots[0]
 
 
-def mirr(cash_flows: CashFlows, finance_rate: float, reinvest_rate: float) -> float:
+def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) -> float:
     r"""Modified internal rate of return.
 
     .. math::
@@ -190,7 +190,7 @@ def mirr(cash_flows: CashFlows, finance_rate: float, reinvest_rate: float) -> fl
 
     Examples
     --------
-    >>> round(mirr([-100, 50, 60], 0.1, 0.12), 6)
+    >>> round(mirr([-100, 50, 60], finance_rate=0.1, reinvest_rate=0.12), 6)
     0.077033
     """
     cf = _flows(cash_flows)
@@ -214,7 +214,7 @@ def _years(dates: Sequence[Any]) -> FloatArray:
     return np.array([(d - ds[0]).days / 365.0 for d in ds], dtype=float)
 
 
-def xnpv(rate: float, cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
+def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> float:
     """NPV of dated flows, :math:`\\sum CF_i (1+r)^{-(d_i - d_0)/365}` (Excel XNPV)."""
     cf = _flows(cash_flows)
     t = _years(dates)

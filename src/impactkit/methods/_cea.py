@@ -80,7 +80,7 @@ def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -
     )
 
 
-def icer(cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> float:
+def icer(*, cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> float:
     """Incremental cost-effectiveness ratio of A over B, (C_A − C_B) / (E_A − E_B).
 
     Raises
@@ -90,7 +90,7 @@ def icer(cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> floa
 
     Examples
     --------
-    >>> icer(150.0, 12.0, 100.0, 10.0)
+    >>> icer(cost_a=150.0, effect_a=12.0, cost_b=100.0, effect_b=10.0)
     25.0
     """
     de = effect_a - effect_b
@@ -101,7 +101,7 @@ def icer(cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> floa
     return float((cost_a - cost_b) / de)
 
 
-def net_monetary_benefit(cost: float, effect: float, wtp: float) -> float:
+def net_monetary_benefit(cost: float, effect: float, *, wtp: float) -> float:
     """Net monetary benefit ``wtp × effect − cost`` at a willingness to pay per unit of effect."""
     return float(wtp * effect - cost)
 
@@ -213,8 +213,8 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
 def wellbys(
     delta_life_satisfaction: float | Sequence[float],
     people: float,
-    discount: float | Discount = 0.035,
     *,
+    discount: float | Discount = 0.035,
     start_year: int = 1,
 ) -> float:
     """Discounted WELLBYs: life-satisfaction points (0-10) × people × years.
@@ -224,7 +224,7 @@ def wellbys(
 
     Examples
     --------
-    >>> round(wellbys([0.5, 0.5], 100, 0.0), 6)
+    >>> round(wellbys([0.5, 0.5], 100, discount=0.0), 6)
     100.0
     """
     d = np.atleast_1d(np.asarray(delta_life_satisfaction, dtype=float))

@@ -326,7 +326,7 @@ class OutcomesContract:
     ...     rules=[PaymentRule("jobs", price=4_000, period=2),
     ...            PaymentRule("housing", price=8_000, period=3)],
     ...     drawdowns=[1_000_000])
-    >>> r = c.evaluate({"jobs": 100, "housing": 100})
+    >>> r = c.settle({"jobs": 100, "housing": 100})
     >>> round(r.irr, 5), round(r.moic, 2)
     (0.07097, 1.2)
     """
@@ -393,7 +393,7 @@ class OutcomesContract:
             )
         return np.array([[float(achieved[m]) for m in self.metrics]])
 
-    def evaluate(self, achieved: Mapping[str, float]) -> ContractResult:
+    def settle(self, achieved: Mapping[str, float]) -> ContractResult:
         """Payments, investor flows, IRR and money multiple for given achievements."""
         a = self._achieved(achieved)
         pay, flows = self._flows(a)

@@ -19,12 +19,13 @@ from impactkit.report._charts import (
     tornado_chart,
 )
 from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
-from impactkit.report._render import ReportContent, build, html, markdown
+from impactkit.report._render import ReportContent, analyse, build, html, markdown
 
 __all__ = [
     "LANGS",
     "TEXTS",
     "ReportContent",
+    "analyse",
     "build",
     "by_stakeholder_chart",
     "by_year_chart",

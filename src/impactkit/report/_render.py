@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as _html
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ import pandas as pd
 from impactkit._version import __version__
 from impactkit.errors import ValidationError
 from impactkit.methods._sroi import SROIResult
+from impactkit.model import ImpactModel
 from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
+from impactkit.typing import SeedLike
 
-__all__ = ["ReportContent", "build", "html", "markdown"]
+__all__ = ["ReportContent", "analyse", "build", "html", "markdown"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;
@@ -98,12 +101,20 @@ def _figure_value(key: str, value: float, text: str) -> str:
 class ReportContent:
     """Everything a report shows, computed once (so HTML and Markdown agree).
 
-    Attributes
+    Made by :func:`analyse` (which runs the analyses) or :func:`build` (which
+    only packages what it is given); :func:`html` and :func:`markdown` show it.
+
+    Parameters
     ----------
     result : SROIResult
+        The SROI to report.
     monte_carlo : MonteCarloResult or None
+        A simulation to show.
     tornado, tipping : DataFrame or None
-    lang : str
+        From :func:`impactkit.uncertainty.tornado` and
+        :func:`impactkit.uncertainty.tipping_points`.
+    lang : {"en", "fr"}
+        Language of the report.
     """
 
     def __init__(
@@ -126,34 +137,127 @@ def build(
     *,
     lang: str = "en",
     monte_carlo: Any = None,
-    mc_draws: int = 10_000,
-    seed: int = 0,
-    sensitivity: bool = True,
+    tornado: pd.DataFrame | None = None,
+    tipping: pd.DataFrame | None = None,
 ) -> ReportContent:
-    """Compute what a report needs from a result (and the model it carries).
+    """Package what a report shows, computing nothing.
 
-    A Monte Carlo run (``mc_draws``, ``seed``) is made when the model has
-    distributions and none is given; the tornado and tipping points come from
-    the model.
+    Parameters
+    ----------
+    result : SROIResult
+        The SROI to report.
+    lang : {"en", "fr"}
+        Language of the report.
+    monte_carlo : MonteCarloResult, optional
+        A simulation to show.
+    tornado, tipping : DataFrame, optional
+        Sensitivity tables to show.
+
+    Returns
+    -------
+    ReportContent
+
+    Raises
+    ------
+    ValidationError
+        When ``result`` is not an SROIResult or the language is unknown.
+
+    .. versionchanged:: 0.2
+       No longer runs a Monte Carlo or the sensitivity analyses: :func:`analyse` does.
     """
     t("ratio", lang)  # checks the language
     if not isinstance(result, SROIResult):
         raise ValidationError(
             f"expected an SROIResult, got {type(result).__name__}", path=("result",), code="type"
         )
-    model = result.model
-    tornado = tipping = None
-    if model is not None and sensitivity:
+    return ReportContent(result, monte_carlo, tornado, tipping, lang)
+
+
+def analyse(
+    model: ImpactModel,
+    *,
+    data: Mapping[str, Any] | None = None,
+    lang: str = "en",
+    mc_draws: int = 10_000,
+    seed: SeedLike = None,
+    sensitivity: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReportContent:
+    """Run every analysis a report shows: SROI, Monte Carlo, tornado and tipping points.
+
+    The one place where a report's figures are computed; :func:`html` and
+    :func:`markdown` only present its content, so both show the same numbers.
+
+    Parameters
+    ----------
+    model : ImpactModel
+        The analysis.
+    data : mapping of str to DataFrame, optional
+        Data sources for measured quantities.
+    lang : {"en", "fr"}
+        Language of the report.
+    mc_draws : int, default 10,000
+        Monte Carlo draws, run when the model has distributions; 0 for none.
+    seed : int, SeedSequence, Generator or None
+        Seed of the draws (the entropy used is recorded on the Monte Carlo result).
+    sensitivity : bool, default True
+        Compute the tornado and the tipping points.
+    progress : callable, optional
+        Passed to :func:`impactkit.monte_carlo`.
+
+    Returns
+    -------
+    ReportContent
+
+    Raises
+    ------
+    ValidationError
+        When the model cannot be evaluated or the language is unknown.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="m", inputs=[ik.Input("g", amount=1000)], discount=0.0,
+    ...     outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s",
+    ...               quantity=ik.dist.Uniform(8, 12), proxy=250)])
+    >>> content = analyse(m, mc_draws=1000, seed=0)
+    >>> round(content.result.ratio, 2), content.monte_carlo.n, len(content.tornado) > 0
+    (2.5, 1000, True)
+    """
+    from impactkit.methods import sroi
+
+    t("ratio", lang)  # checks the language before any work
+    result = sroi(model, data=data)
+    bound = result.model
+    tornado = tipping = monte_carlo = None
+    if bound is not None and sensitivity:
         from impactkit.uncertainty import tipping_points
         from impactkit.uncertainty import tornado as tornado_fn
 
-        tornado = tornado_fn(model)
-        tipping = tipping_points(model)
-        if monte_carlo is None and model.has_uncertainty and mc_draws:
-            from impactkit.uncertainty import monte_carlo as mc_fn
+        tornado = tornado_fn(bound)
+        tipping = tipping_points(bound)
+    if bound is not None and bound.has_uncertainty and mc_draws:
+        from impactkit.uncertainty import monte_carlo as mc_fn
 
-            monte_carlo = mc_fn(model, n=mc_draws, seed=seed)
+        monte_carlo = mc_fn(bound, n=mc_draws, seed=seed, progress=progress)
     return ReportContent(result, monte_carlo, tornado, tipping, lang)
+
+
+def _content(
+    result: SROIResult | ReportContent, lang: str | None, monte_carlo: Any
+) -> ReportContent:
+    """What to show: the given content, or a result packaged as it is."""
+    if isinstance(result, ReportContent):
+        if lang is not None:
+            t("ratio", lang)  # checks the language
+        return ReportContent(
+            result.result,
+            result.monte_carlo if monte_carlo is None else monte_carlo,
+            result.tornado,
+            result.tipping,
+            result.lang if lang is None else lang,
+        )
+    return build(result, lang="en" if lang is None else lang, monte_carlo=monte_carlo)
 
 
 def _assumptions(result: SROIResult, lang: str) -> pd.DataFrame:
@@ -326,36 +430,45 @@ def render_html(content: ReportContent) -> str:
 
 
 def html(
-    result: SROIResult,
+    result: SROIResult | ReportContent,
     path: str | os.PathLike[str] | None = None,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     monte_carlo: Any = None,
-    mc_draws: int = 10_000,
-    seed: int = 0,
 ) -> str:
-    """Write a self-contained HTML report of an SROI result; return its text.
+    """Write a self-contained HTML report; return its text.
+
+    The report shows what it is given and computes nothing: pass the content
+    of :func:`analyse` for the Monte Carlo and sensitivity sections.
 
     Parameters
     ----------
-    result : SROIResult
-        From :func:`impactkit.sroi`; the model it carries gives the theory of
-        change, assumptions, tornado and tipping points.
+    result : SROIResult or ReportContent
+        From :func:`analyse`, or an SROI result from :func:`impactkit.sroi`
+        (the model it carries gives the theory of change and assumptions).
     path : str or path-like, optional
         Where to write; nothing is written when None. The page is built in
         full first and written atomically: a failure leaves no partial file.
-    lang : {"en", "fr"}
+    lang : {"en", "fr"}, optional
+        Language; default that of the content, else English.
     monte_carlo : MonteCarloResult, optional
-        A simulation to show; by default one of ``mc_draws`` draws (``seed``)
-        is run when the model has distributions.
+        A simulation to show.
 
     Returns
     -------
     str
         The HTML. Charts are inline SVG (extra ``plot``); every headline figure
         carries its exact value in a ``data-value`` attribute.
+
+    Raises
+    ------
+    ValidationError
+        When the language is unknown or ``result`` is neither accepted type.
+
+    .. versionchanged:: 0.2
+       ``mc_draws`` and ``seed`` are gone: :func:`analyse` runs the simulation.
     """
-    content = build(result, lang=lang, monte_carlo=monte_carlo, mc_draws=mc_draws, seed=seed)
+    content = _content(result, lang, monte_carlo)
     text = render_html(content)
     if path is not None:
         _atomic_write(Path(path), text)
@@ -388,9 +501,30 @@ def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
 
 
 def markdown(
-    result: SROIResult, *, lang: str = "en", monte_carlo: Any = None, sensitivity: bool = False
+    result: SROIResult | ReportContent, *, lang: str | None = None, monte_carlo: Any = None
 ) -> str:
     """The report as Markdown text (no charts), in French or English.
+
+    Shows what it is given, as :func:`html` does (same arguments, same defaults).
+
+    Parameters
+    ----------
+    result : SROIResult or ReportContent
+        From :func:`analyse`, or an SROI result.
+    lang : {"en", "fr"}, optional
+        Language; default that of the content, else English.
+    monte_carlo : MonteCarloResult, optional
+        A simulation to show.
+
+    Returns
+    -------
+    str
+        The Markdown text.
+
+    Raises
+    ------
+    ValidationError
+        When the language is unknown.
 
     Examples
     --------
@@ -400,9 +534,8 @@ def markdown(
     >>> print(markdown(ik.sroi(m), lang="fr").splitlines()[2].replace("\xa0", " "))
     **2,50 € de valeur sociale pour 1 € investi**
     """
-    content = build(
-        result, lang=lang, monte_carlo=monte_carlo, mc_draws=0, sensitivity=sensitivity
-    )
+    content = _content(result, lang, monte_carlo)
+    lang = content.lang
     r = content.result
     cur = r.currency
     out = [f"# {t('report_title', lang)} - {r.model_name}", ""]

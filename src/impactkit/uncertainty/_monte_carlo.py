@@ -255,6 +255,7 @@ def chunk_length(chunk_size: int | None, n_rows: int) -> int:
 
 def monte_carlo(
     model: ImpactModel,
+    *,
     n: int = 10_000,
     seed: SeedLike = None,
     chunk_size: int | None = None,

@@ -367,7 +367,7 @@ def sobol_indices(
     distributions: Mapping[str, Distribution],
     *,
     n: int = 1024,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
     calc_second_order: bool = False,
     num_resamples: int = 100,
     conf_level: float = 0.95,
@@ -389,8 +389,9 @@ def sobol_indices(
     n : int, default 1024
         Base sample size; the cost is ``n (k + 2)`` evaluations
         (``n (2k + 2)`` with second order).
-    seed : int
-        Seed of the scrambling and of the bootstrap.
+    seed : int, SeedSequence, Generator or None
+        Seed of the scrambling and of the bootstrap; None draws fresh entropy,
+        recorded in the table's ``attrs["seed_entropy"]``.
     calc_second_order : bool
         Also compute second-order indices (not returned in the table).
     num_resamples, conf_level
@@ -429,7 +430,8 @@ def sobol_indices(
         )
     if n < 2 or n & (n - 1):
         raise ValidationError(f"n must be a power of 2, got {n}", path=("n",), code="invalid")
-    seed_int = int(root_sequence(seed).generate_state(1)[0])
+    root = root_sequence(seed)
+    seed_int = int(root.generate_state(1)[0])
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     u = sobol_sample.sample(problem, n, calc_second_order=calc_second_order, seed=seed_int)
     eps = np.finfo(float).eps
@@ -449,17 +451,19 @@ def sobol_indices(
         print_to_console=False,
         seed=seed_int,
     )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {k: np.asarray(res[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")},
         index=pd.Index(names, name="input"),
     )
+    out.attrs["seed_entropy"] = root.entropy if isinstance(root.entropy, int) else None
+    return out
 
 
 def sobol(
     model: ImpactModel,
     *,
     n: int = 1024,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
     metric: str = "ratio",
     data: Mapping[str, Any] | None = None,
     num_resamples: int = 100,
@@ -472,8 +476,9 @@ def sobol(
         Its distributions are the inputs (they must be independent).
     n : int, default 1024
         Base sample size (power of 2); cost ``n (k + 2)`` kernel rows in one call.
-    seed : int
-        Seed of the Sobol scrambling and bootstrap.
+    seed : int, SeedSequence, Generator or None
+        Seed of the Sobol scrambling and bootstrap; None draws fresh entropy,
+        recorded in the table's ``attrs["seed_entropy"]``.
     metric : {"ratio", "net_present_value", "present_value"}
     data : mapping, optional
         Data sources for measured quantities.
