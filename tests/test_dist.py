@@ -146,3 +146,25 @@ def test_triangular_mode_inside(a, w1, w2):
     assert d.support[0] <= d.central <= d.support[1]
     q = d.ppf(np.linspace(0, 1, 11))
     assert np.all(np.diff(q) >= -1e-9)
+
+
+@pytest.mark.parametrize("low", [None, -40.0, -3.0, 0.0, 2.0, 9.0, 30.0])
+@pytest.mark.parametrize("high", [None, -2.0, 0.4, 3.0, 12.0, 40.0])
+def test_truncated_normal_moments_agree_with_scipy(low, high):
+    """The closed form (no scipy.stats at run time) against scipy's truncnorm."""
+    from scipy import stats
+
+    if low is not None and high is not None and high <= low:
+        return
+    d = dist.Normal(0.0, 1.0, low=low, high=high)
+    a = -np.inf if low is None else low
+    b = np.inf if high is None else high
+    assert d.mean() == pytest.approx(stats.truncnorm.mean(a, b), rel=1e-9, abs=1e-12)
+    assert d.var() == pytest.approx(stats.truncnorm.var(a, b), rel=1e-9)
+    shifted = dist.Normal(
+        5.0,
+        2.0,
+        low=None if low is None else 5 + 2 * low,
+        high=None if high is None else 5 + 2 * high,
+    )
+    assert shifted.mean() == pytest.approx(5 + 2 * stats.truncnorm.mean(a, b), rel=1e-9)

@@ -16,7 +16,6 @@ from typing import Any, ClassVar, cast
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
 from impactkit._validation import Checker, is_number
@@ -55,6 +54,8 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     """
     if n <= 0:
         raise ValidationError("a proportion needs at least one observation", code="empty")
+    from scipy import special  # imported on use: keeps `import impactkit` light
+
     z = float(special.ndtri(0.5 + level / 2))
     p = k / n
     denom = 1 + z * z / n
@@ -79,6 +80,8 @@ def paired_t_interval(diff: np.ndarray[Any, Any], level: float = 0.95) -> tuple[
         raise ValidationError("a paired t interval needs at least 2 pairs", code="empty")
     m = float(diff.mean())
     se = float(diff.std(ddof=1)) / math.sqrt(n)
+    from scipy import special  # imported on use: keeps `import impactkit` light
+
     t = float(special.stdtrit(n - 1, 0.5 + level / 2))
     return m - t * se, m + t * se
 

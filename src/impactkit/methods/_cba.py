@@ -10,7 +10,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import optimize
 
 from impactkit._results import Summary, jsonable
 from impactkit.discount import Constant, Discount, Schedule
@@ -117,6 +116,8 @@ def _roots(
 
     def g(x: float) -> float:
         return float(_npv_curve(cf, times, np.array([x]))[0])
+
+    from scipy import optimize  # imported on use: keeps `import impactkit` light
 
     for i in idx:
         roots.append(

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 
-import networkx as nx
-
 from impactkit.errors import Problem
 from impactkit.toc._nodes import Link, Node, Stakeholder
 
@@ -27,6 +25,50 @@ def _bfs(adj: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
                 seen.add(v)
                 queue.append(v)
     return seen
+
+
+def _on_or_behind_cycles(nodes: Iterable[str], edges: list[tuple[str, str]]) -> list[str]:
+    """Nodes a topological sort cannot remove, in node order: empty without a cycle."""
+    indeg = dict.fromkeys(nodes, 0)
+    succ: dict[str, list[str]] = {n: [] for n in indeg}
+    for u, v in edges:
+        succ[u].append(v)
+        indeg[v] += 1
+    queue = deque(n for n, d in indeg.items() if d == 0)
+    while queue:
+        u = queue.popleft()
+        for v in succ[u]:
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                queue.append(v)
+    return [n for n, d in indeg.items() if d > 0]
+
+
+def _cycle_problems(left: list[str], edges: list[tuple[str, str]]) -> list[Problem]:
+    """One problem per strongly connected group of links that closes a cycle."""
+    import networkx as nx
+
+    keep = set(left)
+    g = nx.DiGraph()
+    g.add_nodes_from(left)
+    g.add_edges_from((u, v) for u, v in edges if u in keep and v in keep)
+    out = []
+    for comp in nx.strongly_connected_components(g):
+        if len(comp) > 1:
+            cycle = nx.find_cycle(g.subgraph(comp))
+            members = [u for u, _ in cycle]
+            first = cycle[0]
+            out.append(
+                Problem(
+                    ("links", f"{first[0]}->{first[1]}"),
+                    "cycle",
+                    "cycle "
+                    + " -> ".join([*members, members[0]])
+                    + " made of links not all typed 'feedback'",
+                    "error",
+                )
+            )
+    return out
 
 
 def graph_problems(
@@ -103,26 +145,16 @@ def graph_problems(
                     "assumption has no status (untested, holds, partly, fails)",
                 )
 
-    # cycles among non-feedback links
-    g = nx.DiGraph()
-    g.add_nodes_from(nodes)
-    g.add_edges_from(
+    # cycles among non-feedback links: peel off nodes without incoming links (Kahn, linear);
+    # only the nodes left over, which lie on or behind a cycle, go to networkx
+    causal = [
         (u, v)
         for (u, v), lk in links.items()
         if lk.kind != "feedback" and u in nodes and v in nodes
-    )
-    for comp in nx.strongly_connected_components(g):
-        if len(comp) > 1:
-            cycle = nx.find_cycle(g.subgraph(comp))
-            members = [u for u, _ in cycle]
-            first = cycle[0]
-            err(
-                ("links", f"{first[0]}->{first[1]}"),
-                "cycle",
-                "cycle "
-                + " -> ".join([*members, members[0]])
-                + " made of links not all typed 'feedback'",
-            )
+    ]
+    left = _on_or_behind_cycles(nodes, causal)
+    if left:
+        out.extend(_cycle_problems(left, causal))
 
     # reachability
     kinds: dict[str, list[str]] = {

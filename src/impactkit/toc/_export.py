@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 
-import networkx as nx
 import pandas as pd
 
 from impactkit.toc._toc import TheoryOfChange
@@ -110,6 +109,8 @@ def to_dot(toc: TheoryOfChange) -> str:
 
 def to_graphml(toc: TheoryOfChange) -> str:
     """GraphML text; records are flattened to text attributes."""
+    import networkx as nx
+
     g = nx.DiGraph(name=toc.name)
     for n in toc.nodes:
         g.add_node(

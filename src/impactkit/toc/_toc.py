@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
-import networkx as nx
 
 from impactkit._validation import Checker
 from impactkit.errors import (
@@ -15,7 +14,7 @@ from impactkit.errors import (
     UnknownNodeError,
     ValidationError,
 )
-from impactkit.toc._checks import graph_problems
+from impactkit.toc._checks import _bfs, graph_problems
 from impactkit.toc._nodes import (
     Assumption,
     Indicator,
@@ -24,6 +23,9 @@ from impactkit.toc._nodes import (
     Stakeholder,
     coerce_evidence,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["TheoryOfChange", "problems"]
 
@@ -105,7 +107,45 @@ class TheoryOfChange:
         self._stakeholders: dict[str, Stakeholder] = {}
         self._nodes: dict[str, Node] = {}
         self._links: dict[tuple[str, str], Link] = {}
-        self._g: nx.DiGraph = nx.DiGraph()
+        self._changed()
+
+    def _changed(self) -> None:
+        """Forget what was derived from the records (after every change).
+
+        The networkx graph and the checked problems are built on first use and
+        kept until the next change, so repeated queries and ``validate`` calls
+        do not rebuild them; the indicator index is rebuilt here only when it
+        is missing (it is kept up to date by the builders).
+        """
+        self._g: nx.DiGraph | None = None
+        self._adj: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self._checked: dict[Any, list[Problem]] = {}
+        if getattr(self, "_indicator_owner", None) is None:
+            self._indicator_owner: dict[str, str] = {
+                i.id: nid for nid, n in self._nodes.items() for i in n.indicators
+            }
+
+    def _adjacency(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Successors and predecessors of every node (built on first use after a change)."""
+        if self._adj is None:
+            succ: dict[str, list[str]] = {n: [] for n in self._nodes}
+            pred: dict[str, list[str]] = {n: [] for n in self._nodes}
+            for u, v in self._links:
+                succ[u].append(v)
+                pred[v].append(u)
+            self._adj = succ, pred
+        return self._adj
+
+    def _graph(self) -> nx.DiGraph:
+        """The bare graph of node ids and links (built on first use after a change)."""
+        if self._g is None:
+            import networkx as nx
+
+            g = nx.DiGraph()
+            g.add_nodes_from(self._nodes)
+            g.add_edges_from(self._links)
+            self._g = g
+        return self._g
 
     # ------------------------------------------------------------------ build
     def add_stakeholder(
@@ -140,6 +180,7 @@ class TheoryOfChange:
                 f"duplicate stakeholder id {id!r}", path=("stakeholders", id), code="duplicate_id"
             )
         self._stakeholders[id] = s
+        self._changed()
 
     def add_node(
         self,
@@ -207,12 +248,13 @@ class TheoryOfChange:
         self._check_indicator_ids(node, c)
         c.raise_if_errors()
         self._nodes[id] = node
-        self._g.add_node(id)
+        self._indicator_owner.update((i.id, id) for i in node.indicators)
+        self._changed()
 
     def _check_indicator_ids(self, node: Node, c: Checker) -> None:
-        taken = {i.id for nid, n in self._nodes.items() if nid != node.id for i in n.indicators}
+        owner = self._indicator_owner
         for i, ind in enumerate(node.indicators):
-            if ind.id in taken:
+            if owner.get(ind.id, node.id) != node.id:
                 c.add(
                     ("indicators", i, "id"),
                     "duplicate_id",
@@ -254,6 +296,8 @@ class TheoryOfChange:
         self._check_indicator_ids(new, c)
         c.raise_if_errors()
         self._nodes[node] = new
+        self._indicator_owner[id] = node
+        self._changed()
 
     def add_link(
         self,
@@ -320,22 +364,23 @@ class TheoryOfChange:
         if (source, target) in self._links:
             raise ValidationError(f"duplicate link {link.key}", path=path, code="duplicate_link")
         self._links[(source, target)] = link
-        self._g.add_edge(source, target)
+        self._changed()
 
     def remove_node(self, id: str) -> None:
         """Remove a node and its links."""
         if id not in self._nodes:
             raise _unknown_node(id, "node", ("nodes", id))
-        del self._nodes[id]
+        for ind in self._nodes.pop(id).indicators:
+            self._indicator_owner.pop(ind.id, None)
         self._links = {k: v for k, v in self._links.items() if id not in k}
-        self._g.remove_node(id)
+        self._changed()
 
     def remove_link(self, source: str, target: str) -> None:
         """Remove the link from ``source`` to ``target``."""
         if (source, target) not in self._links:
             raise _unknown_node(f"{source}->{target}", "link", ("links", f"{source}->{target}"))
         del self._links[(source, target)]
-        self._g.remove_edge(source, target)
+        self._changed()
 
     def copy(self) -> TheoryOfChange:
         """An independent copy (records are immutable and shared)."""
@@ -344,7 +389,8 @@ class TheoryOfChange:
         new._stakeholders = dict(self._stakeholders)
         new._nodes = dict(self._nodes)
         new._links = dict(self._links)
-        new._g = self._g.copy()
+        new._indicator_owner = dict(self._indicator_owner)
+        new._changed()
         return new
 
     __copy__ = copy
@@ -438,6 +484,8 @@ class TheoryOfChange:
     @property
     def graph(self) -> nx.DiGraph:
         """A frozen :class:`networkx.DiGraph` copy with flat node and link attributes."""
+        import networkx as nx
+
         return nx.freeze(self.to_networkx())
 
     def to_networkx(self) -> nx.DiGraph:
@@ -449,6 +497,8 @@ class TheoryOfChange:
         ``rationale``, ``evidence``, ``confidence``, ``lag``. Graph attributes:
         ``name``, ``description``, ``stakeholders``.
         """
+        import networkx as nx
+
         g = nx.DiGraph(
             name=self.name, description=self.description, stakeholders=self.stakeholders
         )
@@ -551,8 +601,11 @@ class TheoryOfChange:
         list of Problem
             Errors first, then warnings, each with its path.
         """
-        probs = graph_problems(self._nodes, self._links, self._stakeholders, valued)
-        return sorted(probs, key=lambda p: p.severity != "error")
+        key = None if valued is None else tuple(sorted(valued.items()))
+        if key not in self._checked:
+            probs = graph_problems(self._nodes, self._links, self._stakeholders, valued)
+            self._checked[key] = sorted(probs, key=lambda p: p.severity != "error")
+        return list(self._checked[key])
 
     def validate(self, valued: Mapping[str, str] | None = None) -> None:
         """Raise :class:`~impactkit.ValidationError` listing every problem if any is an error.
@@ -579,18 +632,21 @@ class TheoryOfChange:
         cutoff : int, optional
             Longest path length (in links) to consider.
         """
+        import networkx as nx
+
         self._need(source, target)
-        return [list(p) for p in nx.all_simple_paths(self._g, source, target, cutoff=cutoff)]
+        g = self._graph()
+        return [list(p) for p in nx.all_simple_paths(g, source, target, cutoff=cutoff)]
 
     def upstream(self, node: str) -> set[str]:
         """Every node with a path to ``node``."""
         self._need(node)
-        return set(nx.ancestors(self._g, node))
+        return _bfs(self._adjacency()[1], (node,)) - {node}
 
     def downstream(self, node: str) -> set[str]:
         """Every node reachable from ``node``."""
         self._need(node)
-        return set(nx.descendants(self._g, node))
+        return _bfs(self._adjacency()[0], (node,)) - {node}
 
     def contributing_activities(self, outcome: str) -> list[str]:
         """Activities with a path to ``outcome``, in insertion order."""
@@ -801,9 +857,7 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
     toc = TheoryOfChange.__new__(TheoryOfChange)
     toc.name, toc.description = name, description
     toc._stakeholders, toc._nodes, toc._links = stakeholders, nodes, links
-    toc._g = nx.DiGraph()
-    toc._g.add_nodes_from(nodes)
-    toc._g.add_edges_from(links)
+    toc._changed()
     return toc, probs
 
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from impactkit._random import root_sequence
 from impactkit._valuemap import KernelOutput, Parameter, ValueMap, compile_model
@@ -358,6 +357,8 @@ def _brent(
             "brent",
             f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]",
         )
+    from scipy import optimize  # imported on use: keeps `import impactkit` light
+
     x = optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200)
     return _tip_row(vm, model, i, float(x), "brent", "")
 
