@@ -94,8 +94,8 @@ class Checker:
 
     @property
     def has_errors(self) -> bool:
-        return any(p.severity == "error" for p in self.problems)
+        return bool(self.problems) and any(p.severity == "error" for p in self.problems)
 
     def raise_if_errors(self, cls: type[ValidationError] = ValidationError) -> None:
-        if self.has_errors:
+        if self.problems and self.has_errors:
             raise cls(self.problems)
