@@ -8,6 +8,9 @@ Estimators take a DataFrame and column names and return an
     est = att.InverseProbabilityWeighting(estimand="ATE").estimate(
         df, outcome="y", treatment="t", covariates=["x1", "x2"])
     est.effect, est.se, est.ci
+
+Layer: analyses (see the architecture page). Uses the foundation and the
+theory of change; never :mod:`impactkit.methods`.
 """
 
 from __future__ import annotations

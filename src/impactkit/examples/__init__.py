@@ -17,6 +17,9 @@ True
 True
 
 The files are rebuilt by ``python -m impactkit.examples.generate``.
+
+Layer: doors (see the architecture page). Reads the embedded files and
+uses every layer below.
 """
 
 from __future__ import annotations

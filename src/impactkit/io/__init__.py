@@ -2,6 +2,9 @@
 
 This package and :mod:`impactkit.report` are the only doors to the file
 system; computation modules never read or write files.
+
+Layer: doors (see the architecture page): it may use every layer below,
+and nothing below imports it at module level.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ A calculator stands wherever a quantity stands::
 
 Filters are data (:class:`Condition`), never code. Every result counts the
 rows it used (``n``) and those it could not (``missing``).
+
+Layer: analyses (see the architecture page). Calculators depend on the
+foundation only; binding them to data uses the model.
 """
 
 from __future__ import annotations

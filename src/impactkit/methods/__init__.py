@@ -3,6 +3,9 @@ outcome-based contracts, impact profiles and forecast-evaluation comparison.
 
 Every method evaluates values through the one kernel of :mod:`impactkit.kernel`
 and the discounting of :mod:`impactkit.discount`.
+
+Layer: analyses (see the architecture page). Methods compute from the
+model and the foundation; they read and write no file.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ This package and :mod:`impactkit.io` are the only doors to files.
 >>> from impactkit import report
 >>> report.t("drop_off", "fr")
 'Dégressivité'
+
+Layer: doors (see the architecture page). :func:`analyse` runs the
+analyses; :func:`html` and :func:`markdown` present what they are given.
 """
 
 from __future__ import annotations

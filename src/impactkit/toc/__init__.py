@@ -4,6 +4,9 @@ A :class:`TheoryOfChange` is a builder over a :class:`networkx.DiGraph`. It
 holds immutable records (:class:`Stakeholder`, :class:`Node`,
 :class:`Indicator`, :class:`Link`, :class:`Assumption`) and checks the rules of
 METHODS §4.3 in :meth:`TheoryOfChange.problems`.
+
+Layer: model (see the architecture page). networkx is imported only when a
+graph algorithm or export needs it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Every tool here evaluates the model through the one kernel
 (:mod:`impactkit.kernel`) used by :func:`impactkit.sroi`.
+
+Layer: analyses (see the architecture page). Uses the compiled value map
+and the foundation; never :mod:`impactkit.methods`.
 """
 
 from __future__ import annotations

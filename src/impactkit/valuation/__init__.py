@@ -16,6 +16,8 @@ market or replacement cost (SROI Guide 2012, §1.8 of METHODS):
 (minimum wage loaded with charges, market wage of the equivalent job) the
 caller states in ``source``.
 
+Layer: model (see the architecture page). Uses the foundation only.
+
 References
 ----------
 .. [1] Nicholls, J., Lawlor, E., Neitzert, E., Goodspeed, T. (2012). A Guide to
