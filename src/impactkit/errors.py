@@ -103,7 +103,17 @@ class Problem:
         return format_path(self.path)
 
     def prefixed(self, *prefix: PathElement) -> Problem:
-        """Return the same problem located under ``prefix``."""
+        """Return the same problem located under ``prefix``.
+
+        Parameters
+        ----------
+        *prefix : str or int
+            Path elements to put in front, outermost first.
+
+        Returns
+        -------
+        Problem
+        """
         return attrs.evolve(self, path=(*prefix, *self.path))
 
     def __str__(self) -> str:
@@ -166,7 +176,18 @@ class ValidationError(ImpactkitError, ValueError):
         return tuple(p.location for p in self.problems)
 
     def prefixed(self, *prefix: PathElement) -> ValidationError:
-        """Return a copy of this error with every path placed under ``prefix``."""
+        """Return a copy of this error with every path placed under ``prefix``.
+
+        Parameters
+        ----------
+        *prefix : str or int
+            Path elements to put in front, outermost first.
+
+        Returns
+        -------
+        ValidationError
+            Of the same class.
+        """
         return type(self)([p.prefixed(*prefix) for p in self.problems])
 
     def __reduce__(self) -> tuple[type[ValidationError], tuple[tuple[Problem, ...]]]:

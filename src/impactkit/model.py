@@ -407,7 +407,18 @@ class ImpactModel:
                         )
 
     def proxy_factor(self, i: int) -> float:
-        """Multiplier that moves the proxy of row ``i`` to base-year prices."""
+        """Multiplier that moves the proxy of row ``i`` to base-year prices.
+
+        Parameters
+        ----------
+        i : int
+            Row number (``outcomes[i]``).
+
+        Returns
+        -------
+        float
+            1.0 when the proxy is already in base-year prices.
+        """
         p = self.outcomes[i].proxy
         if p.year is None or self.base_year is None or p.year == self.base_year:
             return 1.0
@@ -503,7 +514,18 @@ class ImpactModel:
         )
 
     def evolve(self, **changes: Any) -> ImpactModel:
-        """A copy with some fields changed (``attrs.evolve``)."""
+        """A copy with some fields changed (``attrs.evolve``).
+
+        Parameters
+        ----------
+        **changes
+            Fields to change, by name.
+
+        Returns
+        -------
+        ImpactModel
+            Validated like any new model.
+        """
         return attrs.evolve(self, **changes)
 
 

@@ -192,6 +192,10 @@ class SROIResult:
         ``duration``, ``start_year``, ``proxy``, ``proxy_value``, ``proxy_source``,
         ``deadweight``, ``displacement``, ``attribution``, ``leakage``, ``drop_off``,
         ``impact``, ``year_1`` ... ``year_T`` (undiscounted), ``present_value``.
+
+        Returns
+        -------
+        pandas.DataFrame
         """
         t = self._by_outcome
         years = self._rows_by_year
@@ -221,6 +225,10 @@ class SROIResult:
 
         Columns: ``row``, ``outcome``, ``stakeholder``, ``year``, ``value``,
         ``discount_factor``, ``present_value``.
+
+        Returns
+        -------
+        pandas.DataFrame
         """
         years = self._rows_by_year
         t = self._by_outcome
@@ -263,6 +271,16 @@ class SROIResult:
         ----------
         outcome : str or int
             Outcome id (first row with that id) or row number.
+
+        Returns
+        -------
+        Lineage
+            Quantity, proxy and its price year, haircuts, discounting, with sources.
+
+        Raises
+        ------
+        ValidationError
+            When there is no such outcome or row.
         """
         if isinstance(outcome, int) and not isinstance(outcome, bool):
             if not 0 <= outcome < len(self._lineage):
@@ -281,7 +299,12 @@ class SROIResult:
         )
 
     def summary(self) -> Summary:
-        """Headline figures and the table by stakeholder, for people (rounded)."""
+        """Headline figures and the table by stakeholder, for people (rounded).
+
+        Returns
+        -------
+        Summary
+        """
         c = self.currency
         lines = (
             ("Present value", _fmt(self.present_value, c)),
@@ -368,6 +391,18 @@ def discounted_payback(cumulative: np.ndarray[Any, Any], inputs: float) -> float
     """Fractional year where ``cumulative`` (by year 1..T, from 0 at year 0) reaches ``inputs``.
 
     Linear interpolation inside the year; None when never reached.
+
+    Parameters
+    ----------
+    cumulative : numpy.ndarray
+        Cumulative discounted value by year 1..T [currency].
+    inputs : float
+        Present value of the inputs [currency].
+
+    Returns
+    -------
+    float or None
+        Years, 0 when the inputs are 0 or less.
 
     Examples
     --------

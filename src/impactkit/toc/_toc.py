@@ -367,7 +367,18 @@ class TheoryOfChange:
         self._changed()
 
     def remove_node(self, id: str) -> None:
-        """Remove a node and its links."""
+        """Remove a node and its links.
+
+        Parameters
+        ----------
+        id : str
+            Node id.
+
+        Raises
+        ------
+        UnknownNodeError
+            When there is no such node.
+        """
         if id not in self._nodes:
             raise _unknown_node(id, "node", ("nodes", id))
         for ind in self._nodes.pop(id).indicators:
@@ -376,14 +387,31 @@ class TheoryOfChange:
         self._changed()
 
     def remove_link(self, source: str, target: str) -> None:
-        """Remove the link from ``source`` to ``target``."""
+        """Remove the link from ``source`` to ``target``.
+
+        Parameters
+        ----------
+        source, target : str
+            Node ids of the link's ends.
+
+        Raises
+        ------
+        UnknownNodeError
+            When there is no such link.
+        """
         if (source, target) not in self._links:
             raise _unknown_node(f"{source}->{target}", "link", ("links", f"{source}->{target}"))
         del self._links[(source, target)]
         self._changed()
 
     def copy(self) -> TheoryOfChange:
-        """An independent copy (records are immutable and shared)."""
+        """An independent copy (records are immutable and shared).
+
+        Returns
+        -------
+        TheoryOfChange
+            A builder that changes independently of this one.
+        """
         new = TheoryOfChange.__new__(TheoryOfChange)
         new.name, new.description = self.name, self.description
         new._stakeholders = dict(self._stakeholders)
@@ -415,14 +443,39 @@ class TheoryOfChange:
         return tuple(self._links.values())
 
     def node(self, id: str) -> Node:
-        """The node ``id``; :class:`~impactkit.errors.UnknownNodeError` if absent."""
+        """The node ``id``; :class:`~impactkit.errors.UnknownNodeError` if absent.
+
+        Parameters
+        ----------
+        id : str
+            Node id.
+
+        Returns
+        -------
+        Node
+        """
         try:
             return self._nodes[id]
         except KeyError:
             raise _unknown_node(id, "node", ("nodes", id)) from None
 
     def link(self, source: str, target: str) -> Link:
-        """The link from ``source`` to ``target``."""
+        """The link from ``source`` to ``target``.
+
+        Parameters
+        ----------
+        source, target : str
+            Node ids of the link's ends.
+
+        Returns
+        -------
+        Link
+
+        Raises
+        ------
+        UnknownNodeError
+            When there is no such link.
+        """
         try:
             return self._links[(source, target)]
         except KeyError:
@@ -431,14 +484,38 @@ class TheoryOfChange:
             ) from None
 
     def stakeholder(self, id: str) -> Stakeholder:
-        """The stakeholder ``id``."""
+        """The stakeholder ``id``.
+
+        Parameters
+        ----------
+        id : str
+            Stakeholder id.
+
+        Returns
+        -------
+        Stakeholder
+
+        Raises
+        ------
+        UnknownNodeError
+            When there is no such stakeholder.
+        """
         try:
             return self._stakeholders[id]
         except KeyError:
             raise _unknown_node(id, "stakeholder", ("stakeholders", id)) from None
 
     def nodes_of_kind(self, kind: str) -> list[str]:
-        """Ids of the nodes of one kind, in insertion order."""
+        """Ids of the nodes of one kind, in insertion order.
+
+        Parameters
+        ----------
+        kind : {"input", "activity", "output", "outcome", "impact"}
+
+        Returns
+        -------
+        list of str
+        """
         return [n for n, node in self._nodes.items() if node.kind == kind]
 
     def _among(self, kind: str, ids: set[str]) -> list[str]:
@@ -496,6 +573,10 @@ class TheoryOfChange:
         :class:`Indicator`). Link attributes: ``kind``, ``assumptions``,
         ``rationale``, ``evidence``, ``confidence``, ``lag``. Graph attributes:
         ``name``, ``description``, ``stakeholders``.
+
+        Returns
+        -------
+        networkx.DiGraph
         """
         import networkx as nx
 
@@ -525,6 +606,13 @@ class TheoryOfChange:
         Nodes need a ``kind``; ``label`` defaults to the node id. Stakeholders
         come from the graph attribute ``stakeholders`` (records or mappings)
         and from stakeholder ids named by nodes.
+
+        Parameters
+        ----------
+        g : networkx.DiGraph
+            The graph, with the attributes of :meth:`to_networkx`.
+        name : str, optional
+            Name of the theory of change; default the graph's ``name`` attribute.
         """
         data: dict[str, Any] = {
             "name": name or g.graph.get("name") or "theory of change",
@@ -560,7 +648,13 @@ class TheoryOfChange:
 
     # ------------------------------------------------------------------ data
     def to_dict(self) -> dict[str, Any]:
-        """Plain node-link data (the model-file form); defaults are left out."""
+        """Plain node-link data (the model-file form); defaults are left out.
+
+        Returns
+        -------
+        dict
+            ``name``, ``description``, ``stakeholders``, ``nodes``, ``links``.
+        """
         return {
             "name": self.name,
             **({"description": self.description} if self.description else {}),
@@ -572,6 +666,11 @@ class TheoryOfChange:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TheoryOfChange:
         """Build from node-link data (the model-file form).
+
+        Parameters
+        ----------
+        data : mapping
+            Node-link data with ``name``, ``stakeholders``, ``nodes`` and ``links``.
 
         Raises
         ------
@@ -611,6 +710,11 @@ class TheoryOfChange:
         """Raise :class:`~impactkit.ValidationError` listing every problem if any is an error.
 
         The error carries warnings too, so that one message tells everything.
+
+        Parameters
+        ----------
+        valued : mapping of outcome id to stakeholder id, optional
+            Outcomes valued in a model; adds the value-map rules.
         """
         probs = self.problems(valued)
         if any(p.severity == "error" for p in probs):
@@ -631,6 +735,11 @@ class TheoryOfChange:
             Node ids.
         cutoff : int, optional
             Longest path length (in links) to consider.
+
+        Returns
+        -------
+        list of list of str
+            Node ids along each path.
         """
         import networkx as nx
 
@@ -639,21 +748,61 @@ class TheoryOfChange:
         return [list(p) for p in nx.all_simple_paths(g, source, target, cutoff=cutoff)]
 
     def upstream(self, node: str) -> set[str]:
-        """Every node with a path to ``node``."""
+        """Every node with a path to ``node``.
+
+        Parameters
+        ----------
+        node : str
+            Node id.
+
+        Returns
+        -------
+        set of str
+        """
         self._need(node)
         return _bfs(self._adjacency()[1], (node,)) - {node}
 
     def downstream(self, node: str) -> set[str]:
-        """Every node reachable from ``node``."""
+        """Every node reachable from ``node``.
+
+        Parameters
+        ----------
+        node : str
+            Node id.
+
+        Returns
+        -------
+        set of str
+        """
         self._need(node)
         return _bfs(self._adjacency()[0], (node,)) - {node}
 
     def contributing_activities(self, outcome: str) -> list[str]:
-        """Activities with a path to ``outcome``, in insertion order."""
+        """Activities with a path to ``outcome``, in insertion order.
+
+        Parameters
+        ----------
+        outcome : str
+            Node id.
+
+        Returns
+        -------
+        list of str
+        """
         return self._among("activity", self.upstream(outcome))
 
     def reachable_outcomes(self, activity: str) -> list[str]:
-        """Outcomes reachable from ``activity``, in insertion order."""
+        """Outcomes reachable from ``activity``, in insertion order.
+
+        Parameters
+        ----------
+        activity : str
+            Node id.
+
+        Returns
+        -------
+        list of str
+        """
         return self._among("outcome", self.downstream(activity))
 
     def pathway_confidence(

@@ -121,29 +121,84 @@ class MonteCarloResult:
         return float(lo), float(hi)
 
     def percentiles(self, q: Sequence[float] = (5, 50, 95), metric: str = "ratio") -> pd.Series:
-        """Percentiles ``q`` (0-100) of a metric, as a Series indexed by ``q``."""
+        """Percentiles ``q`` (0-100) of a metric, as a Series indexed by ``q``.
+
+        Parameters
+        ----------
+        q : sequence of float, default (5, 50, 95)
+            Percentiles, 0-100.
+        metric : {"ratio", "present_value", "net_present_value", "total_inputs"}
+            The sampled quantity.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by ``q``.
+        """
         x = self._metric(metric)
         return pd.Series(np.percentile(x, list(q)), index=list(q), name=metric)
 
     def mean(self, metric: str = "ratio") -> float:
-        """Mean of a metric over the draws."""
+        """Mean of a metric over the draws.
+
+        Parameters
+        ----------
+        metric : {"ratio", "present_value", "net_present_value", "total_inputs"}
+            The sampled quantity.
+
+        Returns
+        -------
+        float
+        """
         return float(np.mean(self._metric(metric)))
 
     def std(self, metric: str = "ratio") -> float:
-        """Standard deviation of a metric over the draws."""
+        """Standard deviation of a metric over the draws.
+
+        Parameters
+        ----------
+        metric : {"ratio", "present_value", "net_present_value", "total_inputs"}
+            The sampled quantity.
+
+        Returns
+        -------
+        float
+            Sample standard deviation (0 with one draw).
+        """
         return float(np.std(self._metric(metric), ddof=1)) if self.n > 1 else 0.0
 
     def probability_ratio_above(self, x: float = 1.0) -> float:
-        """Share of draws whose SROI ratio exceeds ``x``."""
+        """Share of draws whose SROI ratio exceeds ``x``.
+
+        Parameters
+        ----------
+        x : float, default 1.0
+            Threshold of the ratio.
+
+        Returns
+        -------
+        float
+            In [0, 1].
+        """
         return float(np.mean(self.ratio > x))
 
     def probability_loss(self) -> float:
-        """Share of draws whose net present value is negative (ratio below 1)."""
+        """Share of draws whose net present value is negative (ratio below 1).
+
+        Returns
+        -------
+        float
+            In [0, 1].
+        """
         return float(np.mean(self.net_present_value < 0))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per draw: ``draw``, ``present_value``, ``total_inputs``,
-        ``net_present_value``, ``ratio``."""
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return pd.DataFrame(
             {
                 "draw": np.arange(self.n),
@@ -196,7 +251,12 @@ class MonteCarloResult:
         return dict(jsonable(out))
 
     def summary(self) -> Summary:
-        """Mean, P5, P50, P95 and P(ratio < 1), for people."""
+        """Mean, P5, P50, P95 and P(ratio < 1), for people.
+
+        Returns
+        -------
+        Summary
+        """
         p = self.percentiles((5, 50, 95))
         lo, hi = self.interval(0.90)
         lines = (

@@ -161,11 +161,35 @@ class PriceIndex:
 
     @classmethod
     def from_series(cls, series: pd.Series, *, name: str = "", source: str = "") -> PriceIndex:
-        """Build from a pandas Series indexed by year."""
+        """Build from a pandas Series indexed by year.
+
+        Parameters
+        ----------
+        series : pandas.Series
+            Index values by year.
+        name : str, optional
+            Name of the index; default the Series name.
+        source : str, optional
+            Where the values come from.
+
+        Returns
+        -------
+        PriceIndex
+        """
         return cls(series, name=name or str(series.name or ""), source=source)
 
     def factor(self, from_year: int, to_year: int) -> float:
         """Multiplier that moves a value from ``from_year`` prices to ``to_year`` prices.
+
+        Parameters
+        ----------
+        from_year, to_year : int
+            Price years.
+
+        Returns
+        -------
+        float
+            ``I[to_year] / I[from_year]``.
 
         Raises
         ------
@@ -210,6 +234,11 @@ def volunteer_time(
     source : str
         Justification of the rate.
 
+    Returns
+    -------
+    Input
+        With ``in_kind=True``.
+
     Examples
     --------
     >>> volunteer_time(500, 12).amount
@@ -237,6 +266,29 @@ def in_kind(
     label: str, value: float, *, stakeholder: str = "", year: int = 0, source: str = ""
 ) -> Any:
     """A non-cash :class:`~impactkit.Input` (donated goods, free premises) at market value.
+
+    Parameters
+    ----------
+    label : str
+        What is given.
+    value : float
+        Market value [currency].
+    stakeholder : str, optional
+        Who gives it.
+    year : int, default 0
+        Year of the input (0 = start, undiscounted).
+    source : str, optional
+        Where the market value comes from.
+
+    Returns
+    -------
+    Input
+        With ``in_kind=True``.
+
+    Raises
+    ------
+    ValidationError
+        When ``value`` is not a finite number of at least 0.
 
     Examples
     --------
