@@ -415,7 +415,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 1 on invalid content, 2 on an unreadable file or
+        another error (the command may return 1 for its own findings, as lint does).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

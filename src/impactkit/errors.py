@@ -200,23 +200,73 @@ class ValidationError(ImpactkitError, ValueError):
 
 
 class FileFormatError(ValidationError):
-    """A model file that cannot be read: syntax, size, version or unsafe content."""
+    """A model file that cannot be read: syntax, size, version or unsafe content.
+
+    Parameters
+    ----------
+    problems : Problem, str or iterable of Problem
+        As for :class:`ValidationError`.
+    path : sequence of str or int, optional
+        Location of a plain-message problem.
+    code : str, optional
+        Code of a plain-message problem.
+    """
 
 
 class GraphStructureError(ValidationError):
-    """A theory of change whose structure breaks a rule (see METHODS §4.3)."""
+    """A theory of change whose structure breaks a rule (see METHODS §4.3).
+
+    Parameters
+    ----------
+    problems : Problem, str or iterable of Problem
+        As for :class:`ValidationError`.
+    path : sequence of str or int, optional
+        Location of a plain-message problem.
+    code : str, optional
+        Code of a plain-message problem.
+    """
 
 
 class CycleError(GraphStructureError):
-    """A cycle made of links that are not all typed ``feedback``."""
+    """A cycle made of links that are not all typed ``feedback``.
+
+    Parameters
+    ----------
+    problems : Problem, str or iterable of Problem
+        As for :class:`ValidationError`.
+    path : sequence of str or int, optional
+        Location of a plain-message problem.
+    code : str, optional
+        Code of a plain-message problem.
+    """
 
 
 class DanglingLinkError(GraphStructureError):
-    """A link that points to a node that does not exist."""
+    """A link that points to a node that does not exist.
+
+    Parameters
+    ----------
+    problems : Problem, str or iterable of Problem
+        As for :class:`ValidationError`.
+    path : sequence of str or int, optional
+        Location of a plain-message problem.
+    code : str, optional
+        Code of a plain-message problem.
+    """
 
 
 class UnknownNodeError(ValidationError, KeyError):
-    """A node, stakeholder or outcome id that the theory of change does not have."""
+    """A node, stakeholder or outcome id that the theory of change does not have.
+
+    Parameters
+    ----------
+    problems : Problem, str or iterable of Problem
+        As for :class:`ValidationError`.
+    path : sequence of str or int, optional
+        Location of a plain-message problem.
+    code : str, optional
+        Code of a plain-message problem.
+    """
 
     def __str__(self) -> str:
         return ValidationError.__str__(self)

@@ -56,7 +56,13 @@ class Registry:
         return {ep.name: ep for ep in entry_points(group=self.group)}
 
     def names(self) -> list[str]:
-        """Built-in and plugin names, sorted; plugins that fail to load are warned about."""
+        """Built-in and plugin names, sorted; plugins that fail to load are warned about.
+
+        Returns
+        -------
+        list of str
+            Built-in and plugin names, sorted.
+        """
         out = set(self.builtins)
         for name, ep in self._entry_points().items():
             if name in self.builtins:
@@ -75,6 +81,16 @@ class Registry:
 
     def get(self, name: str) -> Callable[..., Any]:
         """The calculator class registered as ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Calculator name.
+
+        Returns
+        -------
+        callable
+            The calculator class or factory.
 
         Raises
         ------
@@ -99,11 +115,35 @@ class Registry:
         return obj
 
     def with_builtin(self, name: str, factory: Callable[..., Any]) -> Registry:
-        """A new registry with one more built-in (this one is unchanged)."""
+        """A new registry with one more built-in (this one is unchanged).
+
+        Parameters
+        ----------
+        name : str
+            Name to register.
+        factory : callable
+            Class or factory of the calculator.
+
+        Returns
+        -------
+        Registry
+            A new registry; this one is unchanged.
+        """
         return attrs.evolve(self, builtins={**self.builtins, name: factory})
 
     def build(self, spec: Mapping[str, Any]) -> Any:
-        """Build a calculator from its file form ``{"calculator": name, ...}``."""
+        """Build a calculator from its file form ``{"calculator": name, ...}``.
+
+        Parameters
+        ----------
+        spec : mapping
+            The file form, with the name under ``calculator``.
+
+        Returns
+        -------
+        object
+            The calculator.
+        """
         if not isinstance(spec, Mapping) or "calculator" not in spec:
             raise ValidationError(
                 "a calculator spec is a mapping with a 'calculator' key",
@@ -157,7 +197,16 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
 
 
 def default_registry(stage: str) -> Registry:
-    """The registry of a stage: impactkit's built-ins plus installed plugins."""
+    """The registry of a stage: impactkit's built-ins plus installed plugins.
+
+    Parameters
+    ----------
+    stage : {"output", "outcome", "attribution", "valuation"}
+
+    Returns
+    -------
+    Registry
+    """
     if stage not in STAGES:
         raise CalculatorNotFoundError(f"no stage {stage!r}; stages: {', '.join(STAGES)}")
     return Registry(f"impactkit.{stage}", _builtins()[stage])
@@ -165,6 +214,14 @@ def default_registry(stage: str) -> Registry:
 
 def names(stage: str) -> list[str]:
     """Names of the built-in and plugin calculators of ``stage``.
+
+    Parameters
+    ----------
+    stage : {"output", "outcome", "attribution", "valuation"}
+
+    Returns
+    -------
+    list of str
 
     Examples
     --------
@@ -175,5 +232,16 @@ def names(stage: str) -> list[str]:
 
 
 def get(stage: str, name: str) -> Callable[..., Any]:
-    """The calculator class named ``name`` in ``stage``."""
+    """The calculator class named ``name`` in ``stage``.
+
+    Parameters
+    ----------
+    stage : {"output", "outcome", "attribution", "valuation"}
+    name : str
+        Calculator name.
+
+    Returns
+    -------
+    callable
+    """
     return default_registry(stage).get(name)

@@ -26,6 +26,13 @@ def check_measure_calculator(calc: Any, df: pd.DataFrame) -> None:
     from its ``to_dict()`` form to an equal calculator (through the registry
     when it is registered); and give the same quantity whatever the row order.
 
+    Parameters
+    ----------
+    calc : calculator
+        The calculator to check.
+    df : pandas.DataFrame
+        Sample data it can compute on.
+
     Raises
     ------
     AssertionError
@@ -88,6 +95,17 @@ def check_attribution_estimator(
     estimate twice; return finite ``effect`` and ``se`` with an interval that
     contains the effect; give the same effect whatever the row order and when
     a constant is added to the outcome.
+
+    Parameters
+    ----------
+    est : estimator
+        The estimator to check.
+    df : pandas.DataFrame
+        Sample data it can estimate on.
+    outcome, treatment : str
+        Column names.
+    **kwargs
+        Further keyword arguments of ``estimate``.
 
     Raises
     ------

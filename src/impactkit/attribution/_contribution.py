@@ -63,6 +63,11 @@ class DeadweightEstimate:
         :math:`DW = 1 - \\tau/p_1` with :math:`\\tau \\sim N(\\hat\\tau, SE^2)`, i.e. a
         normal with mean ``deadweight`` and sd ``SE/p1``, truncated to [0, 1].
         A deadweight of exactly 0 or 1 from the edge cases stays a number.
+
+        Returns
+        -------
+        Normal or float
+            A truncated normal, or the deadweight itself when it is certain.
         """
         if self.quantity is not None or self.deadweight in (0.0, 1.0) or self.se <= 0:
             return self.deadweight
@@ -427,6 +432,17 @@ def share_value(
     contributors would achieve; each contributor's share of ``present_value`` is
     its Shapley value over :math:`v(N)`.
 
+    Parameters
+    ----------
+    present_value : float
+        The value to share [currency].
+    contributors : sequence
+        The co-funders or partners.
+    coalition_values : callable or mapping
+        What each coalition would achieve (see :func:`shapley`).
+    **kwargs
+        Options of :func:`shapley` (``exact_max``, ``n_permutations``, ``seed``).
+
     Returns
     -------
     pandas.DataFrame
@@ -495,7 +511,22 @@ class CounterfactualDeadweight:
     name = "counterfactual_deadweight"
 
     def compute(self, df: pd.DataFrame) -> DeadweightEstimate:
-        """Estimate the effect on ``df`` and derive the deadweight."""
+        """Estimate the effect on ``df`` and derive the deadweight.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The data source.
+
+        Returns
+        -------
+        DeadweightEstimate
+
+        Raises
+        ------
+        ValidationError
+            When the estimator is unknown or cannot estimate on ``df``.
+        """
         from impactkit.errors import CalculatorNotFoundError, EstimationError
         from impactkit.registry import default_registry
 
@@ -543,7 +574,17 @@ class CounterfactualDeadweight:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CounterfactualDeadweight:
-        """Build from the file form."""
+        """Build from the file form.
+
+        Parameters
+        ----------
+        data : mapping
+            The file form (see :meth:`to_dict`).
+
+        Returns
+        -------
+        CounterfactualDeadweight
+        """
         allowed = {
             "estimator",
             "outcome",

@@ -98,7 +98,13 @@ class EffectEstimate:
         return float(2 * special.ndtr(-z))
 
     def summary(self) -> Summary:
-        """Headline figures for people."""
+        """Headline figures for people.
+
+        Returns
+        -------
+        Summary
+            With the balance table when there is one.
+        """
         lo, hi = self.ci
         lines = (
             ("Method", self.method),

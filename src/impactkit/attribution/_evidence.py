@@ -105,6 +105,22 @@ def bayes_update(
     and, when the evidence was looked for and not found, the same with
     :math:`1 - P(E|H)` and :math:`1 - P(E|\neg H)`.
 
+    Parameters
+    ----------
+    prior : float
+        Probability of the claim before the evidence [0-1].
+    sensitivity : float
+        P(evidence observed | claim true).
+    type_i_error : float
+        P(evidence observed | claim false).
+    observed : bool, default True
+        Whether the evidence was observed.
+
+    Returns
+    -------
+    float
+        The posterior probability.
+
     Examples
     --------
     >>> round(bayes_update(0.5, sensitivity=0.95, type_i_error=0.05), 4)
@@ -137,6 +153,15 @@ def contribution_tracing(
     labels: Sequence[tuple[float, str]] = CONFIDENCE_LABELS,
 ) -> pd.DataFrame:
     """Update the confidence in a claim item by item (contribution tracing).
+
+    Parameters
+    ----------
+    items : iterable of EvidenceItem
+        The evidence, in the order it is weighed.
+    prior : float, default 0.5
+        Starting confidence in the claim.
+    labels : sequence of (float, str)
+        Thresholds and their confidence labels.
 
     Returns
     -------
@@ -257,6 +282,18 @@ def contribution_story(
     *weak* when its strength (:attr:`~impactkit.toc.Link.strength`) is below
     ``weak_below`` (evidence level 1-2 by default), *supported* otherwise.
     Steps 4-6 of Mayne's contribution analysis start from this list.
+
+    Parameters
+    ----------
+    toc : TheoryOfChange
+    weak_below : float, default 0.6
+        Strength under which a link is weak.
+    max_paths : int, default 10,000
+        Most pathways listed.
+
+    Returns
+    -------
+    ContributionStory
 
     References
     ----------

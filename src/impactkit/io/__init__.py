@@ -48,7 +48,20 @@ _TOC_FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "js
 
 
 def write_toc(toc: TheoryOfChange, path: str | Path, *, format: str = "mermaid") -> None:
-    """Write a theory of change as Mermaid, DOT, GraphML or node-link JSON."""
+    """Write a theory of change as Mermaid, DOT, GraphML or node-link JSON.
+
+    Parameters
+    ----------
+    toc : TheoryOfChange
+    path : str or path-like
+        Where to write.
+    format : {"mermaid", "dot", "graphml", "json"}
+
+    Raises
+    ------
+    ValidationError
+        When the format is unknown.
+    """
     if format not in _TOC_FORMATS:
         from impactkit.errors import ValidationError
 

@@ -220,7 +220,12 @@ def _unstructure_price_index(p: PriceIndex) -> Any:
 
 
 def make_converter() -> cattrs.Converter:
-    """A new converter configured for model files (strict, unknown keys rejected)."""
+    """A new converter configured for model files (strict, unknown keys rejected).
+
+    Returns
+    -------
+    cattrs.Converter
+    """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(float, _float)
     conv.register_structure_hook(int, _int)

@@ -177,7 +177,13 @@ class MeasureResult:
         return Summary("Measurement", tuple(lines), self.by)
 
     def describe(self) -> str:
-        """One line for lineage and reports."""
+        """One line for lineage and reports.
+
+        Returns
+        -------
+        str
+            Calculator, data source, n, missing and the interval.
+        """
         bits = [
             f"{self.calculator.get('calculator', '?')} on {self.data or 'data'}",
             f"n={self.n}",

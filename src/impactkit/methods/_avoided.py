@@ -91,7 +91,23 @@ class UnitCost:
 
     @classmethod
     def catalogue(cls, df: pd.DataFrame) -> dict[str, UnitCost]:
-        """Read a catalogue from a DataFrame with the field names as columns."""
+        """Read a catalogue from a DataFrame with the field names as columns.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per unit cost, the field names as columns.
+
+        Returns
+        -------
+        dict of str to UnitCost
+            Keyed by ``key``.
+
+        Raises
+        ------
+        ValidationError
+            Listing every bad row and field.
+        """
         out: dict[str, UnitCost] = {}
         probs: list[Problem] = []
         names = {f.name for f in attrs.fields(cls)}

@@ -58,6 +58,24 @@ class CostPerOutcome(Record):
 def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -> CostPerOutcome:
     """Cost per outcome, gross and net of deadweight (METHODS §7.2).
 
+    Parameters
+    ----------
+    cost : float
+        Cost [currency].
+    outcomes : float
+        Outcomes observed [units].
+    deadweight : float, default 0.0
+        Share that would have happened anyway [fraction, 0-1].
+
+    Returns
+    -------
+    CostPerOutcome
+
+    Raises
+    ------
+    ValidationError
+        When a value is out of range.
+
     Examples
     --------
     >>> r = cost_per_outcome(100_000, 50, deadweight=0.6)
@@ -83,6 +101,18 @@ def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -
 def icer(*, cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> float:
     """Incremental cost-effectiveness ratio of A over B, (C_A − C_B) / (E_A − E_B).
 
+    Parameters
+    ----------
+    cost_a, effect_a : float
+        Cost and effect of the option assessed.
+    cost_b, effect_b : float
+        Cost and effect of the comparator.
+
+    Returns
+    -------
+    float
+        ``(cost_a - cost_b) / (effect_a - effect_b)``.
+
     Raises
     ------
     ValidationError
@@ -102,7 +132,22 @@ def icer(*, cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> f
 
 
 def net_monetary_benefit(cost: float, effect: float, *, wtp: float) -> float:
-    """Net monetary benefit ``wtp × effect − cost`` at a willingness to pay per unit of effect."""
+    """Net monetary benefit ``wtp × effect − cost`` at a willingness to pay per unit of effect.
+
+    Parameters
+    ----------
+    cost : float
+        Cost [currency].
+    effect : float
+        Effect [units].
+    wtp : float
+        Willingness to pay per unit of effect [currency/unit].
+
+    Returns
+    -------
+    float
+        ``wtp * effect - cost``.
+    """
     return float(wtp * effect - cost)
 
 
@@ -222,6 +267,22 @@ def wellbys(
     ``delta_life_satisfaction`` is one change per year (a number for one year);
     year ``start_year`` is discounted ``start_year`` times.
 
+    Parameters
+    ----------
+    delta_life_satisfaction : float or sequence of float
+        Change on the 0-10 scale, one per year.
+    people : float
+        People concerned [people].
+    discount : float or Discount, default 0.035
+        Discounting.
+    start_year : int, default 1
+        Year of the first change.
+
+    Returns
+    -------
+    float
+        Discounted WELLBYs.
+
     Examples
     --------
     >>> round(wellbys([0.5, 0.5], 100, discount=0.0), 6)
@@ -233,10 +294,34 @@ def wellbys(
 
 
 def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:
-    """PV of costs per discounted WELLBY (None when no WELLBY is gained)."""
+    """PV of costs per discounted WELLBY (None when no WELLBY is gained).
+
+    Parameters
+    ----------
+    cost_pv : float
+        PV of costs [currency].
+    wellby_pv : float
+        Discounted WELLBYs.
+
+    Returns
+    -------
+    float or None
+    """
     return cost_pv / wellby_pv if wellby_pv > 0 else None
 
 
 def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
-    """PV of costs per discounted QALY (None when no QALY is gained)."""
+    """PV of costs per discounted QALY (None when no QALY is gained).
+
+    Parameters
+    ----------
+    cost_pv : float
+        PV of costs [currency].
+    qaly_pv : float
+        Discounted QALYs.
+
+    Returns
+    -------
+    float or None
+    """
     return cost_pv / qaly_pv if qaly_pv > 0 else None

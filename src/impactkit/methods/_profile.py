@@ -99,7 +99,18 @@ class ImpactProfile:
         c.raise_if_errors()
 
     def risk_level(self, method: str = "max") -> str | None:
-        """Aggregate risk: the highest level (``"max"``) or the rounded mean (``"mean"``)."""
+        """Aggregate risk: the highest level (``"max"``) or the rounded mean (``"mean"``).
+
+        Parameters
+        ----------
+        method : {"max", "mean"}
+            How the risk levels are combined.
+
+        Returns
+        -------
+        str or None
+            None without risks.
+        """
         if not self.risks:
             return None
         levels = [RISK_LEVELS.index(v) for v in self.risks.values()]
@@ -126,7 +137,17 @@ class ABCRules:
     max_risk: str = "medium"
 
     def classify(self, p: ImpactProfile) -> str:
-        """``"A"`` for a negative outcome, ``"C"`` when every C rule holds, else ``"B"``."""
+        """``"A"`` for a negative outcome, ``"C"`` when every C rule holds, else ``"B"``.
+
+        Parameters
+        ----------
+        p : ImpactProfile
+
+        Returns
+        -------
+        str
+            "A", "B" or "C".
+        """
         if not p.positive:
             return "A"
         ok = p.contribution >= self.min_contribution

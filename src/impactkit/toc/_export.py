@@ -55,6 +55,17 @@ def to_mermaid(toc: TheoryOfChange, *, direction: str = "LR") -> str:
 
     Node shapes show the kind; feedback links are dotted.
 
+    Parameters
+    ----------
+    toc : TheoryOfChange
+    direction : {"LR", "TB", "RL", "BT"}
+        Direction of the flowchart.
+
+    Returns
+    -------
+    str
+        Mermaid flowchart text.
+
     Examples
     --------
     >>> toc = TheoryOfChange("t")
@@ -85,6 +96,15 @@ def _dot_quote(s: str) -> str:
 def to_dot(toc: TheoryOfChange) -> str:
     """Graphviz DOT text of the theory of change.
 
+    Parameters
+    ----------
+    toc : TheoryOfChange
+
+    Returns
+    -------
+    str
+        Graphviz DOT text.
+
     Examples
     --------
     >>> toc = TheoryOfChange("t")
@@ -108,7 +128,17 @@ def to_dot(toc: TheoryOfChange) -> str:
 
 
 def to_graphml(toc: TheoryOfChange) -> str:
-    """GraphML text; records are flattened to text attributes."""
+    """GraphML text; records are flattened to text attributes.
+
+    Parameters
+    ----------
+    toc : TheoryOfChange
+
+    Returns
+    -------
+    str
+        GraphML text.
+    """
     import networkx as nx
 
     g = nx.DiGraph(name=toc.name)
@@ -137,7 +167,19 @@ def to_graphml(toc: TheoryOfChange) -> str:
 
 
 def to_json(toc: TheoryOfChange, *, indent: int | None = 2) -> str:
-    """Node-link JSON text (the model-file form of the theory of change)."""
+    """Node-link JSON text (the model-file form of the theory of change).
+
+    Parameters
+    ----------
+    toc : TheoryOfChange
+    indent : int or None, default 2
+        Indentation of the JSON text.
+
+    Returns
+    -------
+    str
+        Node-link JSON.
+    """
     return json.dumps(toc.to_dict(), indent=indent, ensure_ascii=False)
 
 
@@ -152,6 +194,10 @@ _LOGFRAME_LEVEL = {
 
 def logframe(toc: TheoryOfChange) -> pd.DataFrame:
     """The logical-framework matrix, one row per node from goal down to inputs.
+
+    Parameters
+    ----------
+    toc : TheoryOfChange
 
     Returns
     -------

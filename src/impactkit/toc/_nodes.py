@@ -49,6 +49,18 @@ def level_of(kind: str, horizon: str | None) -> int:
 
     Outcomes rank short (3) < intermediate (4) < long (5); an outcome without a
     horizon ranks 3 and may link to any outcome.
+
+    Parameters
+    ----------
+    kind : str
+        Node kind.
+    horizon : str or None
+        Outcome horizon.
+
+    Returns
+    -------
+    int
+        Rank in the chain, lowest first.
     """
     if kind == "outcome" and horizon is not None:
         return _HORIZON_LEVEL[horizon]
