@@ -41,7 +41,20 @@ Level = Literal["error", "warning", "info"]
 
 @attrs.frozen
 class Finding(Record):
-    """One assurance finding."""
+    """One assurance finding.
+
+    Parameters
+    ----------
+    code : str
+        Rule that found it.
+    severity : {"error", "warning", "info"}
+    path : tuple of str or int
+        Where, outermost first.
+    message : str
+        What is wrong.
+    hint : str
+        What to do about it.
+    """
 
     code: str
     severity: Level

@@ -42,7 +42,7 @@ _MEASURE_COLS = [
 class Evaluation:
     """Everything an evaluation produced, per node and for the whole model.
 
-    Attributes
+    Parameters
     ----------
     mode : {"forecast", "evaluative"}
         The model's mode, recorded with the results.

@@ -32,7 +32,7 @@ __all__ = [
 class DeadweightEstimate:
     """SROI deadweight derived from a counterfactual estimate (METHODS §3.4).
 
-    Attributes
+    Parameters
     ----------
     deadweight : float
         In [0, 1].
@@ -209,7 +209,7 @@ def deadweight_from_effect(
 class ShapleyResult:
     """Shapley values of the players of a cooperative game.
 
-    Attributes
+    Parameters
     ----------
     values : dict
         Player to Shapley value.
@@ -220,6 +220,8 @@ class ShapleyResult:
     se : dict
         Monte Carlo standard errors (zeros when exact).
     n_permutations : int
+    seed_entropy : int or None
+        Entropy of the seed of the permutation sampling.
     """
 
     values: Mapping[Hashable, float] = attrs.field(converter=freeze)

@@ -25,7 +25,7 @@ ESTIMANDS = ("ATE", "ATT", "ATC")
 class EffectEstimate:
     """A counterfactual effect estimate with its uncertainty and diagnostics.
 
-    Attributes
+    Parameters
     ----------
     effect : float
         The estimated effect (same scale as the outcome).
@@ -48,6 +48,8 @@ class EffectEstimate:
     diagnostics : mapping
         Estimator-specific: ``balance`` (DataFrame of standardised mean
         differences), ``overlap`` (propensity summary), ``outcome_mean_treated``...
+    seed_entropy : int or None
+        Entropy of the seed of a randomised step (bootstrap, matching order).
     """
 
     effect: float

@@ -213,7 +213,7 @@ def contribution_tracing(
 class ContributionStory:
     """The state of the evidence behind a theory of change.
 
-    Attributes
+    Parameters
     ----------
     links : DataFrame
         ``source``, ``target``, ``evidence``, ``strength``, ``status``

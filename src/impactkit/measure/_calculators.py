@@ -90,7 +90,7 @@ def paired_t_interval(diff: np.ndarray[Any, Any], level: float = 0.95) -> tuple[
 class MeasureResult:
     """A measured quantity with its lineage.
 
-    Attributes
+    Parameters
     ----------
     quantity : float
         The measured quantity [units].
@@ -112,6 +112,8 @@ class MeasureResult:
         Spec of the calculator (its file form).
     data : str or None
         Name of the data source.
+    by : DataFrame or None
+        The measurement by group, when measured ``by`` columns.
     """
 
     quantity: float

@@ -179,7 +179,7 @@ class AvoidedCostItem:
 class AvoidedCostsResult:
     """Avoided public costs by item, payer and year, and the public return ratio.
 
-    Attributes
+    Parameters
     ----------
     present_value : float
         PV of avoided costs plus extra revenue [currency].

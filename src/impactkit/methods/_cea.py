@@ -39,13 +39,19 @@ QALY_GREEN_BOOK_2022 = 70_000.0
 class CostPerOutcome(Record):
     """Gross and net (of deadweight) cost per outcome.
 
-    Attributes
+    Parameters
     ----------
     gross : float
         ``cost / outcomes`` (every outcome observed).
     net : float or None
         ``cost / (outcomes × (1 − deadweight))`` (additional outcomes only);
         None when no outcome is additional.
+    cost : float
+        Cost [currency].
+    outcomes : float
+        Outcomes observed.
+    additional : float
+        Outcomes net of deadweight.
     """
 
     cost: float

@@ -50,7 +50,7 @@ def _str_dict(x: Mapping[str, str]) -> dict[str, str]:
 class ImpactProfile:
     """One outcome described along the five dimensions of impact (IMP 2018-2021).
 
-    Attributes
+    Parameters
     ----------
     outcome, stakeholder : str
     positive : bool

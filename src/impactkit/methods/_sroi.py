@@ -33,7 +33,7 @@ __all__ = ["Lineage", "SROIResult", "Summary", "sroi"]
 class Lineage:
     """Where one figure of a result comes from.
 
-    Attributes
+    Parameters
     ----------
     outcome : str
         Outcome id of the row.

@@ -38,7 +38,7 @@ METRICS = ("ratio", "present_value", "net_present_value", "total_inputs")
 class MonteCarloResult:
     """Samples of the SROI and their summaries.
 
-    Attributes
+    Parameters
     ----------
     n : int
         Number of draws.
@@ -48,6 +48,10 @@ class MonteCarloResult:
         Samples [currency].
     parameters : tuple of str
         Paths of the uncertain fields that were sampled.
+    currency : str
+        Currency of the model.
+    version : str
+        impactkit version that made the draws.
     """
 
     n: int
