@@ -19,12 +19,31 @@ BOUND_FIELDS: tuple[str, ...] = ("quantity", "deadweight")
 
 
 def is_calculator(value: object) -> bool:
-    """True for a calculator bound to data (an object with ``compute`` and ``data``)."""
+    """True for a calculator bound to data (an object with ``compute`` and ``data``).
+
+    Parameters
+    ----------
+    value : object
+        A field value of a model.
+
+    Returns
+    -------
+    bool
+    """
     return callable(getattr(value, "compute", None)) and hasattr(value, "data")
 
 
 def has_calculators(model: ImpactModel) -> bool:
-    """True when some field of the model is a calculator bound to data."""
+    """True when some field of the model is a calculator bound to data.
+
+    Parameters
+    ----------
+    model : ImpactModel
+
+    Returns
+    -------
+    bool
+    """
     return any(is_calculator(getattr(ov, f)) for ov in model.outcomes for f in BOUND_FIELDS)
 
 
@@ -86,6 +105,11 @@ def bind(
         error truncated to ``[0, n]``; a deadweight estimated from data becomes
         :meth:`~impactkit.attribution.DeadweightEstimate.as_distribution`.
 
+    Returns
+    -------
+    Binding
+        The model with calculators replaced, what each measured, and the deadweights estimated.
+
     Raises
     ------
     ValidationError
@@ -140,5 +164,17 @@ def bind(
 
 
 def resolve(model: ImpactModel, data: Mapping[str, Any] | None) -> ImpactModel:
-    """The model with every calculator replaced by the value it measures."""
+    """The model with every calculator replaced by the value it measures.
+
+    Parameters
+    ----------
+    model : ImpactModel
+    data : mapping of str to DataFrame or None
+        The data sources.
+
+    Returns
+    -------
+    ImpactModel
+        With numbers (and distributions) only.
+    """
     return bind(model, data).model

@@ -42,6 +42,25 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
         \frac{\hat p + z^2/2n}{1 + z^2/n} \pm
         \frac{z}{1 + z^2/n}\sqrt{\frac{\hat p(1-\hat p)}{n} + \frac{z^2}{4n^2}}
 
+    Parameters
+    ----------
+    k : float
+        Successes.
+    n : float
+        Trials (at least 1).
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        The interval of the share ``k / n``.
+
+    Raises
+    ------
+    ValidationError
+        When ``n`` is not positive.
+
     References
     ----------
     .. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and
@@ -67,8 +86,27 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     return lo, hi
 
 
-def paired_t_interval(diff: np.ndarray[Any, Any], level: float = 0.95) -> tuple[float, float]:
+def paired_t_interval(
+    diff: np.ndarray[Any, Any], level: float = DEFAULT_LEVEL
+) -> tuple[float, float]:
     r"""Student t interval of the mean of paired differences, :math:`\bar d \pm t_{n-1} s/\sqrt n`.
+
+    Parameters
+    ----------
+    diff : numpy.ndarray
+        Paired differences.
+    level : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        The interval of the mean difference.
+
+    Raises
+    ------
+    ValidationError
+        With fewer than 2 pairs.
 
     Examples
     --------
