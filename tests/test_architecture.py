@@ -113,3 +113,10 @@ def test_upward_exceptions_are_current():
     used = {(_unit(m), _unit(t)) for m, t, top in _imports() if not top}
     for pair in UPWARD_ON_USE:
         assert pair in used, pair
+
+
+def test_attribution_and_uncertainty_do_not_import_methods():
+    """They share the result contract through impactkit._results, not through methods."""
+    for module, target, _ in _imports():
+        if _unit(module) in ("attribution", "uncertainty"):
+            assert _unit(target) != "methods", f"{module} -> {target}"

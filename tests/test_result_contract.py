@@ -35,6 +35,9 @@ NOT_RESULTS = {
     "Problem": "an error detail",
     "Registry": "the calculator registry",
     "Summary": "the contract's own display value",
+    "Distribution": "the base of the distributions (specifications)",
+    "TheoryOfChange": "the theory-of-change builder (a specification)",
+    "ValidationError": "an exception",
 }
 
 
@@ -52,7 +55,7 @@ def _exported_classes(mods):
     for mod in mods.values():
         for name in getattr(mod, "__all__", ()):
             obj = getattr(mod, name, None)
-            if inspect.isclass(obj) and attrs.has(obj):
+            if inspect.isclass(obj):
                 out.setdefault(obj.__name__, obj)
     return out
 
@@ -171,6 +174,9 @@ EXAMPLES = {
     "CostPerOutcome": lambda: ik.methods.cost_per_outcome(100_000, 50, deadweight=0.6),
     "PortfolioMonteCarlo": _portfolio,
     "Finding": lambda: ik.lint(_model())[0],
+    "ReportContent": lambda: ik.report.analyse(
+        _model(), data=ik.examples.load_example_data(), mc_draws=300, seed=1
+    ),
 }
 
 

@@ -9,8 +9,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pandas as pd
 
+from impactkit._results import Summary, jsonable
 from impactkit._version import __version__
 from impactkit.errors import ValidationError
 from impactkit.methods._sroi import SROIResult
@@ -98,6 +100,7 @@ def _figure_value(key: str, value: float, text: str) -> str:
     return f'<span class="figure" data-key="{key}" data-value="{value!r}">{_esc(text)}</span>'
 
 
+@attrs.frozen
 class ReportContent:
     """Everything a report shows, computed once (so HTML and Markdown agree).
 
@@ -117,19 +120,53 @@ class ReportContent:
         Language of the report.
     """
 
-    def __init__(
-        self,
-        result: SROIResult,
-        monte_carlo: Any,
-        tornado: pd.DataFrame | None,
-        tipping: pd.DataFrame | None,
-        lang: str,
-    ) -> None:
-        self.result = result
-        self.monte_carlo = monte_carlo
-        self.tornado = tornado
-        self.tipping = tipping
-        self.lang = lang
+    result: SROIResult
+    monte_carlo: Any = None
+    tornado: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    tipping: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    lang: str = "en"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The SROI's tidy table (see :meth:`SROIResult.to_frame`).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.result.to_frame()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: every analysis the report shows.
+
+        Returns
+        -------
+        dict
+            ``lang``, ``sroi``, ``monte_carlo`` (or None), ``tornado`` and
+            ``tipping`` (records, or None).
+        """
+        mc = self.monte_carlo
+        out: dict[str, Any] = jsonable(
+            {
+                "lang": self.lang,
+                "sroi": self.result.to_dict(),
+                "monte_carlo": None if mc is None else mc.to_dict(),
+                "tornado": self.tornado,
+                "tipping": self.tipping,
+            }
+        )
+        return out
+
+    def summary(self) -> Summary:
+        """The SROI's headline figures and, when there is one, the simulation's.
+
+        Returns
+        -------
+        Summary
+        """
+        lines = self.result.summary().lines
+        if self.monte_carlo is not None:
+            lines = lines + self.monte_carlo.summary().lines
+        return Summary(f"Report - {self.result.model_name}", lines)
 
 
 def build(
