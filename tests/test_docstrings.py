@@ -8,14 +8,12 @@ not listed must pass.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 
 import pytest
 from numpydoc.validate import validate
 
-import impactkit as ik
+from public import public_members, public_methods
 
 CHECKS = {
     "GL08": "the object has a docstring",
@@ -28,28 +26,12 @@ CHECKS = {
 
 def public_objects():
     """Qualified names of every public function, class and public method."""
-    modules = {"impactkit": ik}
-    for info in pkgutil.walk_packages(ik.__path__, "impactkit."):
-        if any(part.startswith("_") for part in info.name.split(".")[1:]):
-            continue
-        modules[info.name] = importlib.import_module(info.name)
     seen: dict[int, str] = {}
-    for mod in modules.values():
-        for name in getattr(mod, "__all__", ()):
-            obj = getattr(mod, name, None)
-            if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-                continue
-            seen.setdefault(id(obj), f"{obj.__module__}.{obj.__qualname__}")
-            if inspect.isclass(obj):
-                for attr, member in vars(obj).items():
-                    if attr.startswith("_"):
-                        continue
-                    if isinstance(member, classmethod | staticmethod):
-                        member = member.__func__
-                    if isinstance(member, property):
-                        continue  # documented as attributes of their class
-                    if inspect.isfunction(member):
-                        seen.setdefault(id(member), f"{obj.__module__}.{obj.__qualname__}.{attr}")
+    for _, _, obj in public_members():
+        seen.setdefault(id(obj), f"{obj.__module__}.{obj.__qualname__}")
+        if inspect.isclass(obj):
+            for attr, member in public_methods(obj):
+                seen.setdefault(id(member), f"{obj.__module__}.{obj.__qualname__}.{attr}")
     return sorted(set(seen.values()))
 
 

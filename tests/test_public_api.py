@@ -5,10 +5,10 @@ Docstrings are checked by numpydoc validation in tests/test_docstrings.py.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 
 import impactkit as ik
+from public import public_members, public_methods
 
 
 def test_pinned_spellings():
@@ -74,37 +74,15 @@ POSITIONAL_EXEMPT = {
 def public_callables():
     """Every public function and public method of a public class, by qualified name."""
     seen = set()
-    for modname, mod in all_public_modules().items():
-        for name in getattr(mod, "__all__", ()):
-            obj = getattr(mod, name, None)
-            if inspect.isfunction(obj):
-                items = [(f"{modname}.{name}", obj)]
-            elif inspect.isclass(obj):
-                items = []
-                for attr, member in vars(obj).items():
-                    if attr.startswith("_"):
-                        continue
-                    if isinstance(member, classmethod | staticmethod):
-                        member = member.__func__
-                    if inspect.isfunction(member):
-                        items.append((f"{modname}.{name}.{attr}", member))
-            else:
-                continue
-            for qual, fn in items:
-                if fn not in seen:
-                    seen.add(fn)
-                    yield qual, fn
-
-
-def all_public_modules():
-    import pkgutil
-
-    mods = {"impactkit": ik}
-    for info in pkgutil.walk_packages(ik.__path__, "impactkit."):
-        if any(part.startswith("_") for part in info.name.split(".")[1:]):
-            continue
-        mods[info.name] = importlib.import_module(info.name)
-    return mods
+    for modname, name, obj in public_members():
+        if inspect.isfunction(obj):
+            items = [(f"{modname}.{name}", obj)]
+        else:
+            items = [(f"{modname}.{name}.{a}", m) for a, m in public_methods(obj)]
+        for qual, fn in items:
+            if fn not in seen:
+                seen.add(fn)
+                yield qual, fn
 
 
 def test_at_most_two_positional_parameters():
