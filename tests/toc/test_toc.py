@@ -231,3 +231,42 @@ def test_relabel_invariance_of_rules(toc):
     mapping = {n: f"x_{n}" for n in g}
     back = TheoryOfChange.from_networkx(nx.relabel_nodes(g, mapping))
     assert sorted(p.code for p in back.problems()) == sorted(p.code for p in toc.problems())
+
+
+def test_checks_are_reused_until_the_next_change():
+    """validate() reuses what it found until the theory of change changes."""
+    toc = ik.TheoryOfChange("cache")
+    toc.add_stakeholder("p")
+    toc.add_node("a", kind="activity")
+    toc.add_node("o", kind="outcome", stakeholder="p", indicators=[{"id": "i1", "label": "x"}])
+    first = toc.problems()
+    assert toc.problems() == first
+    assert toc.problems() is not toc.problems()  # callers get their own list
+    assert any(p.code == "unreached_outcome" for p in first)
+    toc.add_link("a", "o", rationale="r")
+    assert not any(p.code == "unreached_outcome" for p in toc.problems())
+    toc.add_node("b", kind="activity")
+    toc.add_link("o", "b", kind="feedback", rationale="r")
+    toc.add_link("b", "o", rationale="r")
+    assert not any(p.code == "cycle" for p in toc.problems())  # the loop is typed feedback
+    toc.remove_link("o", "b")
+    toc.add_link("o", "b", rationale="r")
+    assert any(p.code == "cycle" for p in toc.problems())
+    assert toc.upstream("o") == {"a", "b"}
+    assert toc.downstream("a") == {"o", "b"}
+
+
+def test_indicator_ids_stay_unique_through_the_index():
+    toc = ik.TheoryOfChange("index")
+    toc.add_node("a", kind="output", indicators=[{"id": "i1", "label": "x"}])
+    with pytest.raises(ik.ValidationError, match="already used"):
+        toc.add_node("b", kind="output", indicators=[{"id": "i1", "label": "y"}])
+    assert "b" not in toc
+    toc.add_node("c", kind="output")
+    with pytest.raises(ik.ValidationError, match="already used"):
+        toc.add_indicator("c", "i1", label="z")
+    toc.remove_node("a")
+    toc.add_indicator("c", "i1", label="z")  # freed by the removal
+    copy = toc.copy()
+    with pytest.raises(ik.ValidationError, match="already used"):
+        copy.add_node("d", kind="output", indicators=[{"id": "i1", "label": "w"}])

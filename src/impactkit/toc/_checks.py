@@ -7,7 +7,7 @@ them. Paths use ids: ``nodes['employed']``, ``links['a->b']``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sized
 
 from impactkit.errors import Problem
 from impactkit.toc._nodes import Link, Node, Stakeholder
@@ -27,13 +27,11 @@ def _bfs(adj: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
     return seen
 
 
-def _on_or_behind_cycles(nodes: Iterable[str], edges: list[tuple[str, str]]) -> list[str]:
+def _on_or_behind_cycles(
+    succ: Mapping[str, Iterable[str]], pred: Mapping[str, Sized]
+) -> list[str]:
     """Nodes a topological sort cannot remove, in node order: empty without a cycle."""
-    indeg = dict.fromkeys(nodes, 0)
-    succ: dict[str, list[str]] = {n: [] for n in indeg}
-    for u, v in edges:
-        succ[u].append(v)
-        indeg[v] += 1
+    indeg = {n: len(p) for n, p in pred.items()}
     queue = deque(n for n, d in indeg.items() if d == 0)
     while queue:
         u = queue.popleft()
@@ -76,6 +74,7 @@ def graph_problems(
     links: Mapping[tuple[str, str], Link],
     stakeholders: Mapping[str, Stakeholder],
     valued: Mapping[str, str] | None = None,
+    adjacency: tuple[Mapping[str, list[str]], Mapping[str, list[str]]] | None = None,
 ) -> list[Problem]:
     """Check every structural rule; return errors and warnings together.
 
@@ -86,6 +85,13 @@ def graph_problems(
     valued : mapping of outcome id to stakeholder id, optional
         Outcomes that carry a value in a model: adds the value-map rules
         (indicator and stakeholder present; double counting on a path).
+    adjacency : (successors, predecessors), optional
+        The lists of a built theory of change (every link between nodes), reused
+        instead of rebuilt.
+
+    Returns
+    -------
+    list of Problem
     """
     out: list[Problem] = []
 
@@ -95,12 +101,14 @@ def graph_problems(
     def warn(path: tuple[str | int, ...], code: str, msg: str) -> None:
         out.append(Problem(path, code, msg, "warning"))
 
-    succ: dict[str, list[str]] = {n: [] for n in nodes}
-    pred: dict[str, list[str]] = {n: [] for n in nodes}
-    for u, v in links:
-        if u in nodes and v in nodes:
-            succ[u].append(v)
-            pred[v].append(u)
+    if adjacency is not None:
+        succ, pred = adjacency
+    else:
+        succ, pred = {n: [] for n in nodes}, {n: [] for n in nodes}
+        for u, v in links:
+            if u in nodes and v in nodes:
+                succ[u].append(v)
+                pred[v].append(u)
 
     # unknown stakeholders on nodes
     for nid, node in nodes.items():
@@ -147,13 +155,20 @@ def graph_problems(
 
     # cycles among non-feedback links: peel off nodes without incoming links (Kahn, linear);
     # only the nodes left over, which lie on or behind a cycle, go to networkx
-    causal = [
-        (u, v)
-        for (u, v), lk in links.items()
-        if lk.kind != "feedback" and u in nodes and v in nodes
-    ]
-    left = _on_or_behind_cycles(nodes, causal)
+    feedback = [k for k, lk in links.items() if lk.kind == "feedback"]
+    if feedback:  # the lists without the feedback links
+        skip = set(feedback)
+        c_succ = {u: [v for v in vs if (u, v) not in skip] for u, vs in succ.items()}
+        c_pred = {v: [u for u in us if (u, v) not in skip] for v, us in pred.items()}
+        left = _on_or_behind_cycles(c_succ, c_pred)
+    else:
+        left = _on_or_behind_cycles(succ, pred)
     if left:
+        causal = [
+            (u, v)
+            for (u, v), lk in links.items()
+            if lk.kind != "feedback" and u in nodes and v in nodes
+        ]
         out.extend(_cycle_problems(left, causal))
 
     # reachability
