@@ -64,7 +64,9 @@ class WildClusterResult:
     se : float
         The CRV1 standard error.
     p_value : float
-        Two-sided symmetric bootstrap p-value, share of :math:`|t^*| > |t|`.
+        Two-sided symmetric bootstrap p-value, share of :math:`|t^*| > |t|`
+        (a bootstrap statistic equal to :math:`|t|` up to rounding, as the
+        vectors of all ones reproduce it, is a tie and does not count).
     ci : tuple of float or None
         Confidence interval by test inversion (the values of *r* not rejected).
     level : float
@@ -209,7 +211,10 @@ class _WCR:
         return np.asarray(t, dtype=float)
 
     def p_value(self, r: float, v: FloatArray) -> float:
-        return float(np.mean(np.abs(self.t_boot(r, v)) > abs(self.t_stat(r))))
+        # ties count as not exceeding: with enumeration the vectors of ones and of
+        # minus ones reproduce |t| exactly, up to rounding
+        t = abs(self.t_stat(r))
+        return float(np.mean(np.abs(self.t_boot(r, v)) > t * (1 + 1e-10) + 1e-300))
 
 
 def _invert(w: _WCR, v: FloatArray, level: float) -> tuple[float, float]:
