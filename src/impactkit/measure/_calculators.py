@@ -730,16 +730,7 @@ class DistanceTravelled(_Calculator):
             usable &= ok
             ch = y1 - y0
             changes.append(ch)
-            dv = ch[ok]
-            per_domain.append(
-                {
-                    "domain": d,
-                    "n": int(ok.sum()),
-                    "missing": int((~ok).sum()),
-                    "mean_change": float(dv.mean()) if len(dv) else 0.0,
-                    "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
-                }
-            )
+            per_domain.append(self._domain_row(d, ok, ch[ok]))
         dist = pd.concat(changes, axis=1)[usable].mean(axis=1).to_numpy()
         n = int(usable.sum())
         q = float((dist >= self.min_change).sum())
@@ -758,6 +749,16 @@ class DistanceTravelled(_Calculator):
         )
         return attrs.evolve(res, by=pd.DataFrame(per_domain))
 
+    def _domain_row(self, domain: str, ok: pd.Series, dv: pd.Series) -> dict[str, Any]:
+        """One row of the per-domain table: usable units and their changes ``dv``."""
+        return {
+            "domain": domain,
+            "n": int(ok.sum()),
+            "missing": int((~ok).sum()),
+            "mean_change": float(dv.mean()) if len(dv) else 0.0,
+            "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
+        }
+
     def _compute_scale(self, df: pd.DataFrame, scale: Scale) -> MeasureResult:
         s0 = self._scored(df, self.baseline, "baseline")
         s1 = self._scored(df, self.followup, "followup")
@@ -767,16 +768,7 @@ class DistanceTravelled(_Calculator):
         per_domain = []
         for item in scale.items:
             ok = x0[item].notna() & x1[item].notna()
-            dv = (x1[item] - x0[item])[ok]
-            per_domain.append(
-                {
-                    "domain": item,
-                    "n": int(ok.sum()),
-                    "missing": int((~ok).sum()),
-                    "mean_change": float(dv.mean()) if len(dv) else 0.0,
-                    "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
-                }
-            )
+            per_domain.append(self._domain_row(item, ok, (x1[item] - x0[item])[ok]))
         dist = (s1 - s0)[usable].to_numpy()
         n = int(usable.sum())
         q = float((dist >= self.min_change).sum())
