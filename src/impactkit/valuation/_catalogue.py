@@ -199,14 +199,15 @@ def _validate(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
         lows.append(lo)
         highs.append(hi)
         years.append(year)
-    overlaps = {r["id"]: [x for x in r["overlaps"].split(";") if x] for r in rows}
+    lists = [[x for x in r["overlaps"].split(";") if x] for r in rows]
+    by_id = {rid: lists[i] for rid, i in seen.items()}
     for i, r in enumerate(rows):
-        for other in overlaps[r["id"]]:
+        for other in lists[i]:
             if other == r["id"]:
                 c.add((i, "overlaps"), "overlaps", f"{r['id']!r} lists itself")
             elif other not in seen:
                 c.add((i, "overlaps"), "unknown_id", f"{r['id']!r} overlaps unknown id {other!r}")
-            elif r["id"] not in overlaps[other]:
+            elif r["id"] not in by_id[other]:
                 c.add(
                     (i, "overlaps"),
                     "asymmetric",
