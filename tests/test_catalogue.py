@@ -68,7 +68,8 @@ def test_values_years_and_ranges_are_sane(cat):
 
 
 def test_overlaps_name_existing_entries_both_ways(cat):
-    links = {i: [x for x in o.split(";") if x] for i, o in zip(cat["id"], cat["overlaps"], strict=True)}
+    pairs = zip(cat["id"], cat["overlaps"], strict=True)
+    links = {i: [x for x in o.split(";") if x] for i, o in pairs}
     assert any(links.values())
     for i, others in links.items():
         for o in others:
