@@ -301,7 +301,7 @@ def test_insee_cpi_coverage_and_monotone():
     years = sorted(v)
     assert years[0] == 1998
     assert years[-1] == 2025
-    assert set(range(1998, 2026)) - set(years) == {2024}  # not read, not estimated
+    assert years == list(range(1998, 2026))
     levels = [v[y] for y in years]
     assert all(b > a for a, b in itertools.pairwise(levels))
     assert all(60 < x < 130 for x in levels)
@@ -318,10 +318,25 @@ def test_insee_cpi_agrees_with_insee_published_annual_variations():
         assert round(100 * (v[year] / v[year - 1] - 1), 1) == pct, year
 
 
-def test_insee_cpi_missing_2024_is_an_error_not_a_guess():
-    cpi = ik.PriceIndex.insee_cpi()
+def test_insee_cpi_2024_is_marked_derived_and_agrees_with_insee():
+    with (DATA / "insee_cpi.csv").open(encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, comment="#")
+    status = dict(zip(frame["year"], frame["status"], strict=True))
+    assert {y for y, s in status.items() if s != "read"} == {2024}
+    assert status[2024] == "derived"
+    v = ik.PriceIndex.insee_cpi().values
+    # 5-decimal variations of series 001764363 the level was derived from
+    assert round(v[2024] / v[2023] - 1, 4) == pytest.approx(0.0200, abs=1e-4)
+    assert abs(v[2023] * 1.02001 - v[2024]) < 0.005
+    assert abs(v[2025] / 1.00943 - v[2024]) < 0.005
+    # INSEE's published annual averages: +2.0 % in 2024, +0.9 % in 2025
+    assert round(100 * (v[2024] / v[2023] - 1), 1) == 2.0
+    assert round(100 * (v[2025] / v[2024] - 1), 1) == 0.9
+
+
+def test_insee_cpi_year_outside_the_series_is_an_error():
     with pytest.raises(ik.ValidationError) as ei:
-        cpi.factor(2024, 2025)
+        ik.PriceIndex.insee_cpi().factor(1997, 2025)
     assert ei.value.problems[0].code == "missing_year"
 
 

@@ -479,13 +479,18 @@ def _cpi() -> tuple[tuple[tuple[int, float], ...], str, str]:
     text = _data_file("insee_cpi.csv").read_text(encoding="utf-8")
     meta = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    frame = pd.read_csv(io.StringIO(body), dtype={"year": np.int64, "index": float})
+    frame = pd.read_csv(io.StringIO(body), dtype={"year": np.int64, "index": float, "status": str})
     pairs = tuple((int(y), float(v)) for y, v in zip(frame["year"], frame["index"], strict=True))
     name = "INSEE CPI, all households, France, base 2015 = 100, annual averages"
     return pairs, name, " ".join(meta)
 
 
 def insee_cpi_values() -> tuple[dict[int, float], str, str]:
-    """The shipped INSEE annual CPI: ``(values by year, name, source)``, a fresh dict."""
+    """The shipped INSEE annual CPI: ``(values by year, name, source)``, a fresh dict.
+
+    The file's ``status`` column says which levels were read (``read``) and
+    which one was derived from read figures (``derived``, 2024); the
+    ``source`` text carries the file header explaining both.
+    """
     pairs, name, source = _cpi()
     return dict(pairs), name, source
