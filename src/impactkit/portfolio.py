@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._comparison import dersimonian_laird, funnel, shrink
 from impactkit._random import root_sequence
 from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
@@ -35,11 +36,14 @@ __all__ = [
     "SITE_BLOCK",
     "PortfolioMonteCarlo",
     "aggregate",
+    "dersimonian_laird",
     "distribution",
     "evaluate",
+    "funnel",
     "monte_carlo",
     "position",
     "row_values",
+    "shrink",
     "stakeholder_shares",
 ]
 
