@@ -317,7 +317,9 @@ def shrink(
     level : float, default 0.95
         Level of the rank intervals.
     draws : int, default 1000
-        Posterior draws for the rank intervals.
+        Posterior draws for the rank intervals; ``0`` skips the simulation (no
+        ``rank_low``/``rank_high`` columns), for when only the shrunk
+        estimates are needed.
     seed : int, SeedSequence, Generator or None
         Randomness of the rank simulation.
 
@@ -385,8 +387,8 @@ def shrink(
         problems.append(Problem(("tau2",), "out_of_range", "tau2 must be finite and >= 0"))
     if not 0 < level < 1:
         problems.append(Problem(("level",), "out_of_range", "level must lie in (0, 1)"))
-    if not isinstance(draws, int | np.integer) or draws < 1:
-        problems.append(Problem(("draws",), "out_of_range", "draws must be a whole number >= 1"))
+    if not isinstance(draws, int | np.integer) or draws < 0:
+        problems.append(Problem(("draws",), "out_of_range", "draws must be a whole number >= 0"))
     if problems:
         raise ValidationError(problems)
     t2 = dersimonian_laird(est, s) if tau2 is None else float(tau2)
@@ -395,21 +397,6 @@ def shrink(
     w = t2 / var
     shrunk = w * est + (1 - w) * mu
     post_sd = np.sqrt(w * s**2)
-    k = len(est)
-    rng = np.random.default_rng(
-        root_sequence(seed) if not isinstance(seed, np.random.Generator) else seed
-    )
-    ranks = np.empty((draws, k), dtype=np.int32)
-    chunk = max(1, min(draws, 4_000_000 // k))
-    for start in range(0, draws, chunk):  # blocks of draws, each fully vectorised
-        m = min(chunk, draws - start)
-        x = shrunk + post_sd * rng.standard_normal((m, k))
-        order = np.argsort(-x, axis=1, kind="stable")
-        r = np.empty_like(order)
-        np.put_along_axis(r, order, np.arange(1, k + 1)[None, :], axis=1)
-        ranks[start : start + m] = r
-    a = (1 - level) / 2
-    lo, hi = np.quantile(ranks, [a, 1 - a], axis=0, method="inverted_cdf")
     point = pd.Series(shrunk).rank(ascending=False, method="min").to_numpy()
     out = pd.DataFrame(
         {
@@ -419,10 +406,34 @@ def shrink(
             "shrunk": shrunk,
             "shrunk_se": post_sd,
             "rank": point.astype(int),
-            "rank_low": lo.astype(int),
-            "rank_high": hi.astype(int),
         },
         index=pd.Index(labels, name="site"),
     )
+    if draws:
+        out["rank_low"], out["rank_high"] = _rank_interval(shrunk, post_sd, level, draws, seed)
     out.attrs.update({"tau2": t2, "mu": mu, "level": level})
     return out
+
+
+def _rank_interval(
+    mean: FloatArray, sd: FloatArray, level: float, draws: int, seed: SeedLike
+) -> tuple[FloatArray, FloatArray]:
+    """Central ``level`` interval of each site's rank under independent normal posteriors."""
+    k = len(mean)
+    rng = (
+        seed
+        if isinstance(seed, np.random.Generator)
+        else np.random.default_rng(root_sequence(seed))
+    )
+    ranks = np.empty((draws, k), dtype=np.int32)
+    chunk = max(1, min(draws, 4_000_000 // k))
+    for start in range(0, draws, chunk):  # blocks of draws, each fully vectorised
+        m = min(chunk, draws - start)
+        x = mean + sd * rng.standard_normal((m, k))
+        order = np.argsort(-x, axis=1, kind="stable")
+        r = np.empty_like(order)
+        np.put_along_axis(r, order, np.arange(1, k + 1)[None, :], axis=1)
+        ranks[start : start + m] = r
+    a = (1 - level) / 2
+    lo, hi = np.quantile(ranks, [a, 1 - a], axis=0, method="inverted_cdf")
+    return lo.astype(int), hi.astype(int)
