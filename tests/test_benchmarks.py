@@ -16,7 +16,8 @@ RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
 @pytest.fixture
 def runner() -> ModuleType:
     spec = importlib.util.spec_from_file_location("impactkit_benchmark_runner", RUN)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
