@@ -69,21 +69,30 @@ def nn_match(xt: FloatArray, xc: FloatArray, m: int, caliper: float = math.inf) 
 
 
 def _same_arm_variance(x: FloatArray, y: FloatArray) -> FloatArray:
-    """Conditional variance from the nearest same-arm neighbour (J = 1): (y - y_nn)^2 / 2."""
+    r"""Conditional variance from the nearest same-arm neighbours, ties kept.
+
+    :math:`\hat\sigma^2_i = \frac{m_i}{m_i + 1}(Y_i - \bar Y_{H(i)})^2`, with
+    :math:`H(i)` every other unit of the arm at the smallest distance from unit
+    :math:`i` and :math:`m_i = |H(i)|` (Abadie & Imbens 2006 with :math:`J = 1`,
+    ties included as in the matching step: :math:`\frac12(Y_i - Y_j)^2` without
+    ties). It depends on the values only, never on the order of the rows.
+    """
     n = len(x)
     if n < 2:
         raise EstimationError("the Abadie-Imbens variance needs at least 2 units per arm")
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order], y[order]
-    left = np.full(n, np.inf)
-    right = np.full(n, np.inf)
-    left[1:] = xs[1:] - xs[:-1]
-    right[:-1] = xs[1:] - xs[:-1]
-    take_left = left <= right
-    nb = np.where(take_left, np.arange(n) - 1, np.arange(n) + 1)
-    out = np.empty(n)
-    out[order] = 0.5 * (ys - ys[nb]) ** 2
-    return out
+    vals, g, cnt = np.unique(x, return_inverse=True, return_counts=True)
+    total = np.bincount(g, weights=y, minlength=vals.size)
+    gap = np.diff(vals)
+    d_left = np.concatenate([[np.inf], gap])[g]
+    d_right = np.concatenate([gap, [np.inf]])[g]
+    left = np.maximum(g - 1, 0)
+    right = np.minimum(g + 1, vals.size - 1)
+    use_left = (d_left <= d_right).astype(float)
+    use_right = (d_right <= d_left).astype(float)
+    tied = cnt[g] > 1
+    m = np.where(tied, cnt[g] - 1.0, use_left * cnt[left] + use_right * cnt[right])
+    s = np.where(tied, total[g] - y, use_left * total[left] + use_right * total[right])
+    return np.asarray(m / (m + 1.0) * (y - s / m) ** 2, dtype=float)
 
 
 @attrs.frozen
@@ -114,8 +123,10 @@ class PropensityScoreMatching:
     :math:`\hat\tau = \frac{1}{n_1}\sum_{W_i=1}\left[Y_i - \hat Y_i(0)\right]`
     with :math:`\hat Y_i(0)` the mean outcome of the matched controls (all ties
     kept, each weighted :math:`1/|J(i)|`). With :math:`K_j = \sum_i 1_{j \in J(i)}/|J(i)|`
-    (``K_M(j)/M`` without ties) and :math:`\hat\sigma^2_j` from the nearest
-    same-arm neighbour (:math:`J = 1`):
+    (``K_M(j)/M`` without ties) and :math:`\hat\sigma^2_j =
+    \frac{m_j}{m_j+1}(Y_j - \bar Y_{H(j)})^2` from the nearest same-arm
+    neighbours :math:`H(j)` (:math:`J = 1`, every tied neighbour kept, so the
+    result never depends on the order of the rows; :math:`m_j = |H(j)|`):
 
     .. math::
         \hat V_{pop} = \frac{1}{n_1^2}\left[\sum_{W_i=1}(Y_i - \hat Y_i(0) - \hat\tau)^2
