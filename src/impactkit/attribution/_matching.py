@@ -23,7 +23,15 @@ from impactkit.attribution._core import (
     prepare,
     sandwich,
 )
-from impactkit.attribution._propensity import _subset, fit_logit, prepare_with_scores
+from impactkit.attribution._propensity import (
+    _subset,
+    effective_sample_size,
+    fit_logit,
+    ipw_weights,
+    prepare_with_scores,
+    trim_bounds,
+    warn_poor_overlap,
+)
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -117,6 +125,11 @@ class PropensityScoreMatching:
         Abadie–Imbens variance of the population or of the sample ATT.
     level : float, default 0.95
     dropna : bool, default False
+    trim : float or (float, float), optional
+        Drop units whose propensity lies outside ``[lo, hi]`` before matching
+        (a float ``a`` means ``[a, 1 - a]``; Crump et al. 2009 use
+        ``(0.1, 0.9)``). They are counted in ``dropped["trimming"]`` and the
+        estimand becomes the effect on the treated with overlap.
 
     Notes
     -----
@@ -171,8 +184,10 @@ class PropensityScoreMatching:
     variance: Literal["population", "sample"] = "population"
     level: float = 0.95
     dropna: bool = False
+    trim: float | tuple[float, float] | None = None
 
     def __attrs_post_init__(self) -> None:
+        trim_bounds(self.trim)
         if not (isinstance(self.k, int) and self.k >= 1):
             raise EstimationError(f"k must be a positive whole number, got {self.k!r}")
         if self.caliper is not None and not self.caliper > 0:
@@ -197,13 +212,17 @@ class PropensityScoreMatching:
             propensity=propensity,
             dropna=self.dropna,
         )
+        p, e = _trim(p, e, trim_bounds(self.trim))
         e = np.clip(e, 1e-12, 1 - 1e-12)
         score = special.logit(e) if self.on == "logit" else e
         cal = math.inf if self.caliper is None else self.caliper * float(np.std(score, ddof=1))
         t = p.w == 1
         if self.replace:
-            return self._with_replacement(p, e, score, t, cal)
-        return self._greedy(p, e, score, t, cal, seed)
+            est = self._with_replacement(p, e, score, t, cal)
+        else:
+            est = self._greedy(p, e, score, t, cal, seed)
+        warn_poor_overlap(e, p.w, "ATT", est.diagnostics["effective_sample_size"], stacklevel=2)
+        return est
 
     def _with_replacement(
         self, p: Prepared, e: FloatArray, score: FloatArray, t: np.ndarray, cal: float
@@ -265,6 +284,7 @@ class PropensityScoreMatching:
             diagnostics={
                 "balance": bal,
                 "overlap": overlap_summary(e, p.w),
+                "effective_sample_size": effective_sample_size(weights, p.w),
                 "matched_controls": int((k_c > 0).sum()),
                 "mean_matches_per_treated": float(size.mean()),
             },
@@ -285,6 +305,7 @@ class PropensityScoreMatching:
         order = np.argsort(score[ci], kind="stable")
         xs = score[ci][order]
         available = np.ones(len(xs), dtype=bool)
+        weights = np.zeros(len(p.y))
         diffs = []
         used: list[int] = []
         dropped_cal = 0
@@ -311,6 +332,8 @@ class PropensityScoreMatching:
                 dropped_cal += 1
                 continue
             used.extend(chosen)
+            weights[i] = 1.0
+            weights[ci[order[chosen]]] = 1.0 / len(chosen)
             diffs.append(p.y[i] - float(np.mean(p.y[ci[order[chosen]]])))
         if len(diffs) < 2:
             raise EstimationError("fewer than 2 treated units could be matched")
@@ -331,8 +354,29 @@ class PropensityScoreMatching:
             n_treated=len(d),
             n_control=len(used),
             dropped=dropped,
-            diagnostics={"overlap": overlap_summary(e, p.w)},
+            diagnostics={
+                "overlap": overlap_summary(e, p.w),
+                "effective_sample_size": effective_sample_size(weights, p.w),
+            },
         )
+
+
+def _trim(
+    p: Prepared, e: FloatArray, bounds: tuple[float, float] | None
+) -> tuple[Prepared, FloatArray]:
+    """Keep the units whose score lies in ``bounds``; the others are counted as trimmed."""
+    if bounds is None:
+        return p, e
+    keep = (e >= bounds[0]) & (e <= bounds[1])
+    if keep.all():
+        return p, e
+    n1 = int(p.w[keep].sum())
+    if n1 == 0 or n1 == int(keep.sum()):
+        raise EstimationError(
+            f"after trimming to {list(bounds)} one arm is empty; loosen the trimming bounds"
+        )
+    sub = attrs.evolve(_subset(p, keep), dropped={**p.dropped, "trimming": int((~keep).sum())})
+    return sub, e[keep]
 
 
 def _centered(x: FloatArray, w: FloatArray, estimand: str) -> FloatArray:
@@ -449,6 +493,9 @@ class DoublyRobust:
     level: float = 0.95
     dropna: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        trim_bounds(self.trim)
+
     def estimate(
         self, df: pd.DataFrame, *, outcome: str, treatment: str, covariates: Sequence[str] = ()
     ) -> EffectEstimate:
@@ -461,18 +508,8 @@ class DoublyRobust:
             df, outcome=outcome, treatment=treatment, covariates=covariates, dropna=self.dropna
         )
         e = fit_logit(p.x, p.w, names=p.names).fitted
+        p, e = _trim(p, e, trim_bounds(self.trim))
         dropped = dict(p.dropped)
-        if self.trim is not None:
-            lo, hi = (
-                (float(self.trim), 1 - float(self.trim))
-                if isinstance(self.trim, float | int)
-                else self.trim
-            )
-            keep = (e >= lo) & (e <= hi)
-            if (~keep).any():
-                dropped["trimming"] = int((~keep).sum())
-                p = _subset(p, keep)
-                e = e[keep]
         xx = np.column_stack([np.ones_like(p.w), p.x])
         t = p.w == 1
         if t.sum() <= xx.shape[1] or (~t).sum() <= xx.shape[1]:
@@ -492,6 +529,8 @@ class DoublyRobust:
             effect = float(a.sum() / w.sum())
             infl = (a - w * effect) / pbar
             se = float(infl.std(ddof=1) / math.sqrt(n))
+        ess = effective_sample_size(ipw_weights(w, e, self.estimand), w)
+        warn_poor_overlap(e, w, self.estimand, ess, stacklevel=2)
         return EffectEstimate(
             effect=effect,
             se=se,
@@ -503,5 +542,9 @@ class DoublyRobust:
             n_treated=int(w.sum()),
             n_control=int((1 - w).sum()),
             dropped=dropped,
-            diagnostics={"overlap": overlap_summary(e, w), "balance": balance_table(p)},
+            diagnostics={
+                "overlap": overlap_summary(e, w),
+                "effective_sample_size": ess,
+                "balance": balance_table(p),
+            },
         )
