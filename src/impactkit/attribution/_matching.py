@@ -131,6 +131,13 @@ class PropensityScoreMatching:
         ``(0.1, 0.9)``). They are counted in ``dropped["trimming"]`` and the
         estimand becomes the effect on the treated with overlap.
 
+    Warns
+    -----
+    OverlapWarning
+        When the propensity scores show poor overlap for the estimand (see
+        :class:`~impactkit.errors.OverlapWarning`); ``diagnostics["overlap"]``
+        and ``diagnostics["effective_sample_size"]`` give the figures.
+
     Notes
     -----
     :math:`\hat\tau = \frac{1}{n_1}\sum_{W_i=1}\left[Y_i - \hat Y_i(0)\right]`
@@ -462,9 +469,17 @@ class DoublyRobust:
     estimand : {"ATE", "ATT"}
     trim : float or (float, float), optional
         Drop units whose propensity lies outside the bounds (as in
-        :class:`InverseProbabilityWeighting`).
+        :class:`InverseProbabilityWeighting`, e.g. ``(0.1, 0.9)``); they are
+        counted in ``dropped["trimming"]``.
     level : float, default 0.95
     dropna : bool, default False
+
+    Warns
+    -----
+    OverlapWarning
+        When the propensity scores show poor overlap for the estimand (see
+        :class:`~impactkit.errors.OverlapWarning`); ``diagnostics["overlap"]``
+        and ``diagnostics["effective_sample_size"]`` give the figures.
 
     Notes
     -----

@@ -416,13 +416,23 @@ class InverseProbabilityWeighting:
     level : float, default 0.95
     dropna : bool, default False
 
+    Warns
+    -----
+    OverlapWarning
+        When the propensity scores show poor overlap for the estimand (see
+        :class:`~impactkit.errors.OverlapWarning`); ``diagnostics["overlap"]``
+        and ``diagnostics["effective_sample_size"]`` give the figures.
+
     Notes
     -----
     Hájek: :math:`\hat\tau = \frac{\sum_i w_i W_i Y_i}{\sum_i w_i W_i} -
     \frac{\sum_i w_i (1-W_i) Y_i}{\sum_i w_i (1-W_i)}`, the coefficient of a
     weighted regression of :math:`Y` on :math:`(1, W)`. Horvitz–Thompson (ATE):
     :math:`\frac1n\sum_i \left[\frac{W_i Y_i}{e_i} - \frac{(1-W_i)Y_i}{1-e_i}\right]`.
-    Assumes no unmeasured confounding and overlap.
+    Assumes no unmeasured confounding and overlap. The propensity model is
+    refused only under separation (no finite maximum-likelihood estimate, see
+    :func:`fit_logit`); scores close to 0 or 1 are an overlap problem,
+    reported and, on request, trimmed.
 
     References
     ----------
