@@ -62,9 +62,10 @@ class LogitFit:
     converged: bool
 
 
-def _loglik(z: FloatArray, w: FloatArray, beta: FloatArray) -> float:
-    eta = z @ beta
-    return float(np.sum(w * eta - np.logaddexp(0.0, eta)))
+def _loglik(w: FloatArray, eta: FloatArray) -> float:
+    # log(1 + exp(eta)), stable for any eta
+    softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+    return float(np.sum(w * eta - softplus))
 
 
 def separation_direction(z: FloatArray, w: FloatArray) -> FloatArray | None:
@@ -202,17 +203,19 @@ def fit_logit(
     spread = np.where(spread > 0, spread, 1.0)
     z = np.column_stack([np.ones(n), (x - centre) / spread])
     k = z.shape[1]
-    if np.linalg.matrix_rank(z) < k:
+    gram = np.linalg.eigvalsh(z.T @ z / n)
+    if gram.min() <= 1e-12 * gram.max():
         raise EstimationError(
             "the propensity model is singular: covariates "
             f"{list(names) or ''} are collinear; remove redundant ones"
         )
     beta = np.zeros(k)
-    ll = _loglik(z, w, beta)
+    eta = np.zeros(n)
+    ll = _loglik(w, eta)
     converged = False
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 - Newton iterations, not rows
-        p = special.expit(z @ beta)
+        p = special.expit(eta)
         v = p * (1 - p)
         grad = z.T @ (w - p)
         hess = z.T @ (z * v[:, None])
@@ -223,15 +226,16 @@ def fit_logit(
         t = 1.0
         while True:  # step halving: the likelihood never decreases
             cand = beta + t * step
-            ll_new = _loglik(z, w, cand)
+            eta_new = z @ cand
+            ll_new = _loglik(w, eta_new)
             if ll_new >= ll - 1e-12 * abs(ll) or t < 1e-8:
                 break
             t /= 2
-        beta, ll = cand, ll_new
-        if np.max(np.abs(t * step)) < tol * (1 + np.max(np.abs(beta))):
+        beta, eta, ll = cand, eta_new, ll_new
+        if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
             converged = True
             break
-    p = special.expit(z @ beta)
+    p = special.expit(eta)
     extreme = bool(np.any((p < 1e-8) | (p > 1 - 1e-8)))
     if not converged or extreme:
         # scores near 0 or 1: separation only if a direction separates the arms exactly
