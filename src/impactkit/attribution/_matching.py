@@ -134,9 +134,8 @@ class PropensityScoreMatching:
     Warns
     -----
     OverlapWarning
-        When the propensity scores show poor overlap for the estimand (see
-        :class:`~impactkit.errors.OverlapWarning`); ``diagnostics["overlap"]``
-        and ``diagnostics["effective_sample_size"]`` give the figures.
+        Poor overlap for the ATT (scores above 0.99, or controls reused so
+        much that their effective sample size collapses).
 
     Notes
     -----
@@ -477,9 +476,7 @@ class DoublyRobust:
     Warns
     -----
     OverlapWarning
-        When the propensity scores show poor overlap for the estimand (see
-        :class:`~impactkit.errors.OverlapWarning`); ``diagnostics["overlap"]``
-        and ``diagnostics["effective_sample_size"]`` give the figures.
+        Poor overlap, by the rule of :class:`InverseProbabilityWeighting`.
 
     Notes
     -----
