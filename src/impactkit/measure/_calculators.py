@@ -10,7 +10,7 @@ the rows considered (after the ``where`` filter).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 import attrs
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from impactkit._results import freeze
 from impactkit._validation import Checker, is_number
 from impactkit.errors import ValidationError
 from impactkit.measure._filters import Condition, apply_conditions, conditions
@@ -105,8 +106,8 @@ class MeasureResult:
         Standard error of ``quantity`` (sampling), when known.
     level : float
         Confidence level of ``ci``.
-    calculator : dict
-        Spec of the calculator (its file form).
+    calculator : mapping
+        Spec of the calculator (its file form), read-only.
     data : str or None
         Name of the data source.
     reliability : float or None
@@ -123,7 +124,7 @@ class MeasureResult:
     ci: tuple[float, float] | None = None
     se: float | None = None
     level: float = 0.95
-    calculator: dict[str, Any] = attrs.field(factory=dict, eq=False)
+    calculator: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze, eq=False)
     data: str | None = None
     by: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     reliability: float | None = None
