@@ -71,7 +71,7 @@ EXAMPLE = "emploi_accompagne"
 """Name of the default example."""
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class ExampleInfo:
     """What an embedded example is, for listings (``impactkit examples``).
 
@@ -103,7 +103,7 @@ class ExampleInfo:
     title_fr: str
     description_fr: str
     description_en: str
-    sources: tuple[str, ...] = attrs.field(converter=tuple)
+    sources: tuple[str, ...]
     docs: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -115,69 +115,70 @@ class ExampleInfo:
 
 _EXAMPLES: tuple[ExampleInfo, ...] = (
     ExampleInfo(
-        "emploi_accompagne",
-        "handicap",
-        "Emploi accompagné",
-        "Dispositif d'emploi accompagné : des adultes en situation de handicap "
+        name="emploi_accompagne",
+        sector="handicap",
+        title_fr="Emploi accompagné",
+        description_fr="Dispositif d'emploi accompagné : des adultes en situation de handicap "
         "vers et dans l'emploi en milieu ordinaire.",
-        "Supported employment: adults with disabilities into and in ordinary work.",
-        ("participants", "sessions", "employers"),
-        "secteurs/emploi_accompagne",
+        description_en="Supported employment: adults with disabilities into and in ordinary work.",
+        sources=("participants", "sessions", "employers"),
+        docs="secteurs/emploi_accompagne",
     ),
     ExampleInfo(
-        "protection_enfance",
-        "protection_enfance",
-        "AEMO renforcée",
-        "Action éducative en milieu ouvert renforcée : des enfants en danger "
+        name="protection_enfance",
+        sector="protection_enfance",
+        title_fr="AEMO renforcée",
+        description_fr="Action éducative en milieu ouvert renforcée : des enfants en danger "
         "accompagnés chez eux pour éviter ou écourter un placement.",
-        "Intensive home-based educational support for children at risk, "
+        description_en="Intensive home-based educational support for children at risk, "
         "to avoid or shorten placements.",
-        ("children", "families"),
-        "secteurs/protection_enfance",
+        sources=("children", "families"),
+        docs="secteurs/protection_enfance",
     ),
     ExampleInfo(
-        "insertion_iae",
-        "insertion",
-        "Atelier et chantier d'insertion",
-        "Atelier et chantier d'insertion (IAE) : un contrat de travail et un "
+        name="insertion_iae",
+        sector="insertion",
+        title_fr="Atelier et chantier d'insertion",
+        description_fr="Atelier et chantier d'insertion (IAE) : un contrat de travail et un "
         "accompagnement socioprofessionnel vers l'emploi durable.",
-        "Work-integration workshop: a paid job plus support towards lasting employment.",
-        ("employees",),
-        "secteurs/insertion_iae",
+        description_en="Work-integration workshop: a paid job plus support towards "
+        "lasting employment.",
+        sources=("employees",),
+        docs="secteurs/insertion_iae",
     ),
     ExampleInfo(
-        "protection_majeurs",
-        "protection_majeurs",
-        "Service mandataire judiciaire",
-        "Service mandataire judiciaire à la protection des majeurs : accès aux "
+        name="protection_majeurs",
+        sector="protection_majeurs",
+        title_fr="Service mandataire judiciaire",
+        description_fr="Service mandataire judiciaire à la protection des majeurs : accès aux "
         "droits, budget et dettes, logement et santé des personnes protégées.",
-        "Court-appointed protection of adults: rights, budget and debts, "
+        description_en="Court-appointed protection of adults: rights, budget and debts, "
         "housing and health of protected people.",
-        ("measures",),
-        "secteurs/protection_majeurs",
+        sources=("measures",),
+        docs="secteurs/protection_majeurs",
     ),
     ExampleInfo(
-        "addictologie",
-        "addictologie",
-        "CSAPA ambulatoire",
-        "Centre de soins, d'accompagnement et de prévention en addictologie : "
+        name="addictologie",
+        sector="addictologie",
+        title_fr="CSAPA ambulatoire",
+        description_fr="Centre de soins, d'accompagnement et de prévention en addictologie : "
         "moins de consommation, moins d'urgences, retour vers l'emploi.",
-        "Outpatient addiction-care centre: less use, fewer emergency visits, "
+        description_en="Outpatient addiction-care centre: less use, fewer emergency visits, "
         "return to work.",
-        ("patients",),
-        "secteurs/addictologie",
+        sources=("patients",),
+        docs="secteurs/addictologie",
     ),
     ExampleInfo(
-        "personnes_agees",
-        "personnes_agees",
-        "SSIAD et prévention des chutes",
-        "Service de soins infirmiers à domicile avec un programme de prévention "
+        name="personnes_agees",
+        sector="personnes_agees",
+        title_fr="SSIAD et prévention des chutes",
+        description_fr="Service de soins infirmiers à domicile avec un programme de prévention "
         "des chutes : moins de chutes et d'hospitalisations, entrée en EHPAD "
         "retardée, aidants soulagés.",
-        "Home nursing with fall prevention for older people: fewer falls and "
+        description_en="Home nursing with fall prevention for older people: fewer falls and "
         "hospital stays, later nursing-home entry, relieved carers.",
-        ("patients",),
-        "secteurs/personnes_agees",
+        sources=("patients",),
+        docs="secteurs/personnes_agees",
     ),
 )
 _BY_NAME = {e.name: e for e in _EXAMPLES}
@@ -325,9 +326,10 @@ def load_example_data(name: str = EXAMPLE) -> dict[str, pd.DataFrame]:
     >>> sorted(load_example_data("protection_enfance"))
     ['children', 'families']
     """
+    sources = describe(name).sources
     out = {}
     folder = _data_dir(name)
-    for source in describe(name).sources:
+    for source in sources:
         with (folder / f"{source}.csv").open("r", encoding="utf-8") as fh:
             out[source] = pd.read_csv(fh)
     return out

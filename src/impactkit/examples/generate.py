@@ -149,7 +149,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "n_sessions",
-                "Nombre d'entretiens",
+                "Personnes accompagnées : nombre d'entretiens",
                 unit="sessions",
                 target=2500,
                 threshold=2000,
@@ -174,7 +174,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "rosenberg",
-                "Score de Rosenberg (10-40), gain de 3 points",
+                "Personnes accompagnées : score de Rosenberg (10-40) en hausse de 3 points",
                 unit="points",
                 baseline=24,
                 target=27,
@@ -200,14 +200,14 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "employed",
-                "Personnes en emploi à 12 mois",
+                "Personnes accompagnées : en emploi en milieu ordinaire à 12 mois",
                 unit="people",
                 target=60,
                 threshold=1,
                 timeline="12 mois après l'entrée",
                 data_source="Enquête de suivi à 12 mois",
                 measure=measure.Threshold(column="employed_12m", at_least=1, data="participants"),
-                external_ids={"iris": "PI3687"},
+                external_ids={"iris": "PI3687", "has_essms_2022": "chapitre 1 « La personne »"},
             )
         ],
     )
@@ -221,7 +221,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "carer_hours",
-                "Baisse d'au moins 2 h d'aide par semaine",
+                "Aidants familiaux : baisse d'au moins 2 h d'aide par semaine",
                 unit="hours/week",
                 direction="decrease",
                 threshold=2,
@@ -248,7 +248,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "retained",
-                "Employeurs ayant maintenu l'embauche",
+                "Employeurs accompagnés : embauche maintenue à 12 mois",
                 unit="employers",
                 target=30,
                 threshold=1,
@@ -270,7 +270,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "contributions",
-                "Emplois générant des cotisations",
+                "Personnes accompagnées : emplois générant des cotisations",
                 unit="jobs",
                 target=60,
                 threshold=1,
@@ -488,7 +488,7 @@ def build_model() -> ImpactModel:
         mode="evaluative",
         description="Synthetic example shipped with impactkit: a supported-employment service "
         "for adults with disabilities, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "disability", "example": True},
+        metadata={"lang": "fr", "sector": "handicap", "example": "emploi_accompagne"},
     )
 
 
@@ -555,7 +555,7 @@ def build_unit_costs() -> pd.DataFrame:
 
 
 def write_sector(name: str, out: Path = HERE) -> None:
-    """Write the sector example ``name``: ``<name>.json`` and ``data/<name>/*.csv`` under ``out``."""
+    """Write the sector example ``name``: ``<name>.json`` and ``data/<name>/*.csv``."""
     import importlib
 
     mod = importlib.import_module(f"impactkit.examples._sectors.{name}")

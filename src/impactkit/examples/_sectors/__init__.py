@@ -12,7 +12,13 @@ from types import ModuleType
 
 __all__ = ["NAMES", "modules"]
 
-NAMES = ("protection_enfance", "insertion_iae", "protection_majeurs", "addictologie", "personnes_agees")
+NAMES = (
+    "protection_enfance",
+    "insertion_iae",
+    "protection_majeurs",
+    "addictologie",
+    "personnes_agees",
+)
 """The sector examples built here, in the order of :func:`impactkit.examples.names`."""
 
 

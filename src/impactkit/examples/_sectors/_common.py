@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit.valuation import FinancialProxy, PriceIndex
+from impactkit.valuation import FinancialProxy, PriceIndex, catalogue, proxy_from_catalogue
 
-__all__ = ["BASE_YEAR", "catalogue_proxy", "catalogue_row", "cpi", "holes"]
+__all__ = ["BASE_YEAR", "CATALOGUE_TAG", "catalogue_proxy", "catalogue_row", "cpi", "holes"]
 
-BASE_YEAR = 2024
-"""Base year of every sector example (prices and discounting)."""
+BASE_YEAR = 2025
+"""Base year of every sector example (prices and discounting): the latest complete
+year of the shipped INSEE consumer price index."""
+
+CATALOGUE_TAG = "[catalogue:{}] "
+"""Prefix of a proxy's source naming the catalogue entry it comes from."""
 
 
 def catalogue_row(entry_id: str) -> pd.Series:
     """The row of the reference catalogue with this id."""
-    from impactkit.valuation import catalogue
-
-    cat = catalogue().set_index("id")
-    return cat.loc[entry_id]
+    cat = catalogue()
+    return cat.loc[cat["id"] == entry_id].iloc[0]
 
 
 def catalogue_proxy(
@@ -32,34 +35,27 @@ def catalogue_proxy(
     times: float = 1.0,
     sign: float = 1.0,
 ) -> FinancialProxy:
-    """A financial proxy taken from the reference catalogue, with its price year and source.
+    """A financial proxy from the reference catalogue, with its price year and source.
 
-    The source names the catalogue entry (``catalogue:<id>``), then the
-    publication; an illustrative entry says so. ``times`` scales a unit value
-    (e.g. a daily price times 365 days, said in ``description``); ``sign`` -1
-    makes a negative row (a loss to the stakeholder).
+    The source starts with ``[catalogue:<id>]`` then names the publication (or
+    says the entry is illustrative). ``times`` scales a unit value (a daily
+    price times a number of days, said in ``description``); ``sign`` -1 makes
+    a negative row (a loss to the stakeholder).
     """
+    p: FinancialProxy = proxy_from_catalogue(entry_id, transfer=transfer)
     row = catalogue_row(entry_id)
-    source = f"catalogue:{entry_id} - {row['source']}"
-    url = row.get("url")
-    if isinstance(url, str) and url:
-        source += f" <{url}>"
-    if row["status"] != "sourced":
-        source += " [illustratif / illustrative]"
-    return FinancialProxy(
-        sign * times * float(row["value"]),
-        currency=str(row["currency"]),
-        year=int(row["year"]),
-        unit=unit or str(row["unit"]),
+    return attrs.evolve(
+        p,
+        value=sign * times * float(row["value"]),
         description=description or str(row["label_fr"]),
-        source=source,
-        transfer=transfer,
+        unit=unit or p.unit,
+        source=CATALOGUE_TAG.format(entry_id) + p.source,
     )
 
 
 def cpi() -> PriceIndex:
     """INSEE consumer price index (annual averages), used to reach the base year."""
-    return PriceIndex.insee_cpi()  # type: ignore[attr-defined, no-any-return]
+    return PriceIndex.insee_cpi()
 
 
 def holes(rng: np.random.Generator, values: Any, rate: float) -> np.ndarray[Any, Any]:

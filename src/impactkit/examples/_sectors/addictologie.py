@@ -26,11 +26,9 @@ SEED = 20240614
 N = 260
 HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
 
-PROXIES = {
-    "use": "consultation_psychologue",
-    "emergency": "urgences_passage_cnam",
-    "job": "smic_net_mensuel",
-}
+PROXIES = {"emergency": "urgences_passage_cnam", "job": "smic_horaire_brut"}
+HOURS_PER_YEAR = 598
+"""Hours worked in the first year of a return to work (13 h x 46 weeks), illustrative."""
 """Catalogue ids of the proxies, by valued outcome."""
 
 
@@ -154,8 +152,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "ed_visits",
-                "Patients suivis : passages aux urgences en moins sur 12 mois (après "
-                "moins avant)",
+                "Patients suivis : passages aux urgences en moins sur 12 mois (après moins avant)",
                 unit="visits",
                 target=60,
                 threshold=1,
@@ -239,27 +236,6 @@ def build_model() -> ImpactModel:
     """The evaluative model of the centre, its quantities measured on the example data."""
     outcomes = [
         OutcomeValuation(
-            outcome="less_use",
-            stakeholder="patients",
-            label="Consommation réduite",
-            indicator="days_use",
-            quantity=measure.PrePost(
-                baseline="days_use_t0",
-                followup="days_use_t1",
-                direction="decrease",
-                min_change=10,
-                data="patients",
-            ),
-            proxy=catalogue_proxy(PROXIES["use"], times=10, unit="patient"),
-            duration=1,
-            deadweight=0.25,
-            attribution=0.2,
-            sources={
-                "deadweight": "Spontaneous reduction after a crisis (judgement)",
-                "attribution": "GPs and mutual-help groups",
-            },
-        ),
-        OutcomeValuation(
             outcome="fewer_emergencies",
             stakeholder="assurance_maladie",
             label="Passages aux urgences évités",
@@ -289,9 +265,10 @@ def build_model() -> ImpactModel:
             ),
             proxy=catalogue_proxy(
                 PROXIES["job"],
-                times=6,
-                unit="person",
-                description="Six mois de salaire net au SMIC (emploi à mi-temps sur un an)",
+                times=HOURS_PER_YEAR,
+                unit="person-year",
+                description="Salaire brut au SMIC horaire de 598 heures (13 h x 46 semaines, "
+                "hypothèse illustrative d'un temps partiel)",
             ),
             duration=1,
             deadweight=dist.Beta(0.35, 0.08),
@@ -306,7 +283,7 @@ def build_model() -> ImpactModel:
     inputs = [
         Input(
             "Dotation globale de financement (Assurance maladie, ARS)",
-            amount=780_000,
+            amount=520_000,
             stakeholder="assurance_maladie",
             source="Budget of the centre, synthetic",
         ),

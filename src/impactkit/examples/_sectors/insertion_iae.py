@@ -34,11 +34,12 @@ HOURS_PER_WEEK = 26.0
 HAS_PERSON = "chapitre 1 « La personne »"
 
 PROXIES = {
-    "job": "smic_net_mensuel",
+    "job": "smic_horaire_brut",
     "rsa": "rsa_forfait_personne_seule",
-    "qualification": "formation_heure_stagiaire",
     "aid": "iae_aide_poste_aci",
 }
+HOURS_PER_YEAR = 1196
+"""Hours of a lasting job in its first year (26 h x 46 weeks), an illustrative assumption."""
 """Catalogue ids of the proxies and of the aid per post, by use."""
 
 
@@ -131,9 +132,7 @@ def build_toc() -> TheoryOfChange:
     )
     sh("commune", label="Commune", description="The town lending the land")
     toc.add_node("aid", kind="input", label="Aide au poste de l'État et cofinancements")
-    toc.add_node(
-        "supervisors", kind="input", label="Encadrants techniques et accompagnateurs"
-    )
+    toc.add_node("supervisors", kind="input", label="Encadrants techniques et accompagnateurs")
     toc.add_node("work", kind="activity", label="Mise en situation de travail encadrée")
     toc.add_node("training", kind="activity", label="Formation en situation de travail")
     toc.add_node(
@@ -309,13 +308,15 @@ def build_model() -> ImpactModel:
             stakeholder="employees",
             label="Emploi durable à la sortie",
             indicator="exit_lasting_job",
-            quantity=measure.Proportion(column="exit", values=["emploi durable"], data="employees"),
+            quantity=measure.Proportion(
+                column="exit", values=["emploi durable"], data="employees"
+            ),
             proxy=catalogue_proxy(
                 PROXIES["job"],
-                times=12,
+                times=HOURS_PER_YEAR,
                 unit="person-year",
-                description="Salaire net d'un an au SMIC (12 mois), avant la perte du RSA "
-                "comptée à part",
+                description="Salaire brut d'une année au SMIC horaire, 1 196 heures (26 h x 46 "
+                "semaines, hypothèse illustrative); la perte du RSA est comptée à part",
             ),
             duration=2,
             drop_off=0.3,
@@ -356,21 +357,6 @@ def build_model() -> ImpactModel:
             sources={
                 "deadweight": "Same counterfactual as the return to work",
                 "attribution": "Same as the return to work",
-            },
-        ),
-        OutcomeValuation(
-            outcome="qualification",
-            stakeholder="employees",
-            label="Qualification obtenue",
-            indicator="certified",
-            quantity=measure.Threshold(column="qualification", at_least=1, data="employees"),
-            proxy=catalogue_proxy(PROXIES["qualification"]),
-            duration=1,
-            deadweight=0.2,
-            attribution=0.3,
-            sources={
-                "deadweight": "Certifications people would have obtained anyway (judgement)",
-                "attribution": "Training bodies deliver part of the courses",
             },
         ),
     ]

@@ -25,13 +25,15 @@ NAME = "personnes_agees"
 SEED = 20240615
 N = 220
 HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
-ANAP_CARE = "tableau de bord de la performance ESMS, axe « prestations de soins et d'accompagnement »"
+ANAP_CARE = (
+    "tableau de bord de la performance ESMS, axe « prestations de soins et d'accompagnement »"
+)
 
 PROXIES = {
-    "fall": "chute_hospitalisation_sejour",
-    "hospital": "hospitalisation_sejour_mco",
+    "hospital": "sejour_hospitalier_chute",
     "ehpad": "ehpad_hebergement_jour_habilite_ash",
-    "carer": "accueil_de_jour_journee",
+    "ehpad_care": "entree_ehpad_retardee_mois",
+    "carer": "aide_domicile_cout_revient_heure",
 }
 """Catalogue ids of the proxies, by valued outcome."""
 
@@ -44,8 +46,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     programme = (rng.random(N) < 0.7).astype(float)  # took part in fall prevention
     f0 = rng.poisson(1.4, N).astype(float)
     f1 = np.maximum(f0 - rng.poisson(0.5 + 0.5 * programme, N), 0) + rng.poisson(0.3, N)
-    h0 = rng.poisson(0.8, N).astype(float)
-    h1 = np.maximum(h0 - rng.poisson(0.55, N), 0) + rng.poisson(0.1, N)
+    # hospital stays after a fall, 12 months before and after entry
+    h0 = np.minimum(rng.poisson(0.6, N), f0).astype(float)
+    h1 = np.minimum(np.maximum(h0 - rng.poisson(0.45, N), 0) + rng.poisson(0.1, N), f1)
     p_ehpad = np.where(gir <= 2, 0.22, 0.08)
     ehpad = (rng.random(N) < p_ehpad).astype(float)
     has_carer = rng.random(N) < 0.72
@@ -62,9 +65,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "falls_before": f0,
             "falls_after": f1,
             "falls_avoided": f0 - f1,
-            "hospital_stays_before": h0,
-            "hospital_stays_after": h1,
-            "hospital_stays_avoided": h0 - h1,
+            "fall_stays_before": h0,
+            "fall_stays_after": h1,
+            "fall_stays_avoided": h0 - h1,
             "at_home_12m": holes(rng, 1.0 - ehpad, 0.04),
             "zarit_t0": holes(rng, z0, 0.05),
             "zarit_t1": holes(rng, z1, 0.15),
@@ -134,7 +137,7 @@ def build_toc() -> TheoryOfChange:
         "programme_done",
         kind="output",
         label="Parcours de prévention des chutes suivis",
-        measure=measure.Threshold(column="fall_programme", at_least=1, data="patients"),
+        measure=measure.Sum("fall_programme", data="patients"),
     )
     toc.add_node(
         "fewer_falls",
@@ -161,17 +164,18 @@ def build_toc() -> TheoryOfChange:
         kind="outcome",
         horizon="intermediate",
         stakeholder="assurance_maladie",
-        label="Hospitalisations évitées",
+        label="Hospitalisations après chute évitées",
         indicators=[
             Indicator(
                 "hospital_stays",
-                "Personnes soignées : hospitalisations non programmées en moins sur 12 mois",
+                "Personnes soignées : hospitalisations après une chute en moins sur 12 mois "
+                "(avant moins après)",
                 unit="stays",
                 target=40,
                 threshold=1,
                 timeline="12 mois",
                 data_source="Dossier de soins, comptes rendus d'hospitalisation",
-                measure=measure.Sum("hospital_stays_avoided", data="patients"),
+                measure=measure.Sum("fall_stays_avoided", data="patients"),
                 external_ids={"has_essms_2022": HAS_HEALTH, "anap_tdb": ANAP_CARE},
             )
         ],
@@ -198,6 +202,31 @@ def build_toc() -> TheoryOfChange:
                     data="patients",
                 ),
                 external_ids={"anap_tdb": ANAP_CARE},
+            )
+        ],
+    )
+    toc.add_node(
+        "ehpad_care_avoided",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Forfaits soins et dépendance en EHPAD reportés",
+        indicators=[
+            Indicator(
+                "at_home_public",
+                "Personnes en GIR 1 ou 2 : toujours à domicile à 12 mois (forfaits d'EHPAD "
+                "non engagés)",
+                unit="people",
+                target=65,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Dossier de soins (sorties du service)",
+                measure=measure.Threshold(
+                    column="at_home_12m",
+                    at_least=1,
+                    where=[Condition("gir", "<=", 2)],
+                    data="patients",
+                ),
             )
         ],
     )
@@ -267,6 +296,7 @@ def build_toc() -> TheoryOfChange:
         evidence=2,
         assumption=Assumption("Professional care relieves carers", "partly"),
     )
+    link("later_ehpad", "ehpad_care_avoided", rationale="Nursing-home packages not yet paid")
     link("later_ehpad", "living_at_home", rationale="Living at home")
     link("fewer_falls", "living_at_home", rationale="Safety")
     return toc
@@ -278,15 +308,16 @@ def build_model() -> ImpactModel:
         OutcomeValuation(
             outcome="fewer_hospital_stays",
             stakeholder="assurance_maladie",
-            label="Hospitalisations évitées",
+            label="Hospitalisations après chute évitées",
             indicator="hospital_stays",
-            quantity=measure.Sum("hospital_stays_avoided", data="patients"),
+            quantity=measure.Sum("fall_stays_avoided", data="patients"),
             proxy=catalogue_proxy(PROXIES["hospital"], unit="stay"),
             duration=1,
             deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
             sources={
-                "deadweight": "Stays fall after a year with a crisis anyway (judgement)",
+                "deadweight": "Stays fall after a year with a fall anyway (regression to "
+                "the mean; judgement)",
                 "attribution": "GPs and hospital discharge teams",
             },
             evidence={"deadweight": "judgement"},
@@ -297,7 +328,10 @@ def build_model() -> ImpactModel:
             label="Entrée en EHPAD retardée",
             indicator="at_home",
             quantity=measure.Threshold(
-                column="at_home_12m", at_least=1, where=[Condition("gir", "<=", 2)], data="patients"
+                column="at_home_12m",
+                at_least=1,
+                where=[Condition("gir", "<=", 2)],
+                data="patients",
             ),
             proxy=catalogue_proxy(
                 PROXIES["ehpad"],
@@ -318,6 +352,33 @@ def build_model() -> ImpactModel:
             evidence={"deadweight": "judgement"},
         ),
         OutcomeValuation(
+            outcome="ehpad_care_avoided",
+            stakeholder="assurance_maladie",
+            label="Forfaits d'EHPAD reportés",
+            indicator="at_home_public",
+            quantity=measure.Threshold(
+                column="at_home_12m",
+                at_least=1,
+                where=[Condition("gir", "<=", 2)],
+                data="patients",
+            ),
+            proxy=catalogue_proxy(
+                PROXIES["ehpad_care"],
+                times=3,
+                unit="person",
+                description="Trois mois de forfaits soins et dépendance d'EHPAD, nets du plan "
+                "d'aide à domicile",
+            ),
+            duration=1,
+            deadweight=dist.Beta(0.7, 0.06),
+            attribution=0.3,
+            sources={
+                "deadweight": "Same counterfactual as the delayed entry",
+                "attribution": "Same as the delayed entry",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
             outcome="carer_burden",
             stakeholder="carers",
             label="Fardeau des aidants allégé",
@@ -331,9 +392,11 @@ def build_model() -> ImpactModel:
             ),
             proxy=catalogue_proxy(
                 PROXIES["carer"],
-                times=10,
-                unit="carer",
-                description="Dix journées d'accueil de jour (répit de l'aidant)",
+                times=92,
+                unit="carer-year",
+                description="92 heures de relais professionnel (2 h par semaine sur 46 "
+                "semaines, hypothèse illustrative) au coût de revient d'une heure d'aide "
+                "à domicile",
             ),
             duration=1,
             deadweight=0.25,
@@ -347,7 +410,7 @@ def build_model() -> ImpactModel:
     inputs = [
         Input(
             "Dotation de soins (Assurance maladie, ARS)",
-            amount=2_350_000,
+            amount=980_000,
             stakeholder="assurance_maladie",
             source="Budget of the service, synthetic",
         ),

@@ -27,11 +27,7 @@ SEED = 20240611
 N_FAMILIES = 160
 HAS_PERSON = "chapitre 1 « La personne »"
 
-PROXIES = {
-    "placement": "ase_placement_annee",
-    "schooling": "decrochage_scolaire",
-    "parenting": "soutien_parentalite",
-}
+PROXIES = {"placement": "ase_accueil_depense_annuelle"}
 """Catalogue ids of the proxies, by valued outcome."""
 
 
@@ -116,9 +112,7 @@ def build_toc() -> TheoryOfChange:
     )
     sh("commune", label="Commune", description="The town lending the premises")
     toc.add_node("funding", kind="input", label="Financement du Département (ASE)")
-    toc.add_node(
-        "team", kind="input", label="Équipe pluridisciplinaire (éducateurs, psychologue)"
-    )
+    toc.add_node("team", kind="input", label="Équipe pluridisciplinaire (éducateurs, psychologue)")
     toc.add_node("home_work", kind="activity", label="Interventions éducatives au domicile")
     toc.add_node("parent_support", kind="activity", label="Soutien à la parentalité")
     toc.add_node("partners", kind="activity", label="Travail avec l'école et les partenaires")
@@ -214,7 +208,8 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "not_placed",
-                "Enfants vivant chez eux à l'entrée : toujours chez eux, sans placement, à 12 mois",
+                "Enfants vivant chez eux à l'entrée : toujours chez eux, sans placement, "
+                "à 12 mois",
                 unit="children",
                 target=150,
                 threshold=1,
@@ -307,7 +302,12 @@ def build_toc() -> TheoryOfChange:
 
 def build_model() -> ImpactModel:
     """The evaluative model of the service, its quantities measured on the example data."""
-    placement = catalogue_proxy(PROXIES["placement"], unit="child-year")
+    placement = catalogue_proxy(
+        PROXIES["placement"],
+        unit="child-year",
+        description="Dépense annuelle moyenne d'accueil d'un enfant confié à l'ASE (une année "
+        "de placement évitée)",
+    )
     outcomes = [
         OutcomeValuation(
             outcome="placement_avoided",
@@ -328,8 +328,7 @@ def build_model() -> ImpactModel:
                 "deadweight": "Share of children at risk who would have stayed at home "
                 "without the service: judgement of the team and the ASE, to test "
                 "against a comparison group (children on the waiting list)",
-                "attribution": "School, child psychiatry and social services also act "
-                "(judgement)",
+                "attribution": "School, child psychiatry and social services also act (judgement)",
             },
             evidence={"deadweight": "stakeholder_judgement", "attribution": "judgement"},
         ),
@@ -349,48 +348,11 @@ def build_model() -> ImpactModel:
             deadweight=dist.Beta(0.45, 0.08),
             attribution=0.2,
             sources={
-                "deadweight": "Returns home that would have lasted without support "
-                "(judgement)",
+                "deadweight": "Returns home that would have lasted without support (judgement)",
                 "attribution": "Foster families and the placement team prepared the "
                 "return (judgement)",
             },
             evidence={"deadweight": "stakeholder_judgement"},
-        ),
-        OutcomeValuation(
-            outcome="schooling",
-            stakeholder="children",
-            label="Scolarité retrouvée",
-            indicator="attendance",
-            quantity=measure.PrePost(
-                baseline="attendance_t0", followup="attendance_t1", min_change=10, data="children"
-            ),
-            proxy=catalogue_proxy(PROXIES["schooling"]),
-            duration=2,
-            drop_off=0.3,
-            deadweight=0.3,
-            attribution=0.35,
-            sources={
-                "deadweight": "Attendance often improves at the start of a new school "
-                "year (judgement)",
-                "attribution": "Teachers and school social workers contribute (judgement)",
-            },
-        ),
-        OutcomeValuation(
-            outcome="parenting",
-            stakeholder="parents",
-            label="Compétences parentales renforcées",
-            indicator="parenting_scale",
-            quantity=measure.PrePost(
-                baseline="parenting_t0", followup="parenting_t1", min_change=4, data="families"
-            ),
-            proxy=catalogue_proxy(PROXIES["parenting"]),
-            duration=1,
-            deadweight=0.2,
-            attribution=0.2,
-            sources={
-                "deadweight": "Change expected without support (judgement)",
-                "attribution": "Other family services (PMI, CAF parenting support)",
-            },
         ),
     ]
     inputs = [

@@ -27,9 +27,8 @@ N = 300
 HAS_PERSON = "chapitre 1 « La personne »"
 
 PROXIES = {
-    "debt": "surendettement_dossier",
-    "eviction": "hebergement_urgence_nuitee",
-    "hospital": "psychiatrie_journee_hospitalisation",
+    "eviction": "expulsion_locative_cout_public",
+    "hospital": "hospitalisation_psychiatrie_journee",
 }
 """Catalogue ids of the proxies, by valued outcome."""
 
@@ -40,7 +39,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     kind = rng.choice(["curatelle renforcée", "tutelle"], size=N, p=[0.6, 0.4])
     home = rng.choice(["domicile", "établissement"], size=N, p=[0.7, 0.3])
     rights_missing = rng.poisson(1.2, N).astype(float)
-    opened = np.minimum(rights_missing, rng.binomial(rights_missing.astype(int), 0.7)).astype(float)
+    opened = np.minimum(rights_missing, rng.binomial(rights_missing.astype(int), 0.7)).astype(
+        float
+    )
     debt0 = np.where(rng.random(N) < 0.45, np.round(rng.lognormal(8.3, 0.9, N), -1), 0.0)
     debt1 = np.round(debt0 * np.clip(rng.normal(0.45, 0.35, N), 0, 1.4), -1)
     at_home = home == "domicile"
@@ -191,6 +192,30 @@ def build_toc() -> TheoryOfChange:
         ],
     )
     toc.add_node(
+        "eviction_costs_avoided",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="etat",
+        label="Coûts publics d'expulsion évités",
+        indicators=[
+            Indicator(
+                "eviction_cost",
+                "Personnes sous procédure d'expulsion à l'entrée : expulsions évitées à 12 mois",
+                unit="evictions",
+                target=20,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Suivi des procédures (measures.csv)",
+                measure=measure.Threshold(
+                    column="housing_kept_12m",
+                    at_least=1,
+                    where=[Condition("eviction_procedure_t0", "==", 1)],
+                    data="measures",
+                ),
+            )
+        ],
+    )
+    toc.add_node(
         "hospital_avoided",
         kind="outcome",
         horizon="intermediate",
@@ -251,6 +276,7 @@ def build_toc() -> TheoryOfChange:
         evidence=1,
         assumption=Assumption("Coordination with care avoids crises and stays", "untested"),
     )
+    link("housing_kept", "eviction_costs_avoided", rationale="No police assistance, no rehousing")
     link("housing_kept", "dignity", rationale="A home")
     link("rights_opened", "dignity", rationale="Effective rights")
     return toc
@@ -260,38 +286,17 @@ def build_model() -> ImpactModel:
     """The evaluative model of the service, its quantities measured on the example data."""
     outcomes = [
         OutcomeValuation(
-            outcome="debt_reduced",
-            stakeholder="protected",
-            label="Dettes apurées ou réduites",
-            indicator="debt",
-            quantity=measure.PrePost(
-                baseline="debt_t0",
-                followup="debt_t1",
-                direction="decrease",
-                min_change=1000,
-                data="measures",
-            ),
-            proxy=catalogue_proxy(PROXIES["debt"]),
-            duration=1,
-            deadweight=0.3,
-            attribution=0.2,
-            sources={
-                "deadweight": "Debts that would have been settled anyway (judgement)",
-                "attribution": "Social workers and the over-indebtedness commission",
-            },
-        ),
-        OutcomeValuation(
-            outcome="housing_kept",
-            stakeholder="protected",
+            outcome="eviction_costs_avoided",
+            stakeholder="etat",
             label="Expulsions évitées",
-            indicator="eviction_avoided",
+            indicator="eviction_cost",
             quantity=measure.Threshold(
                 column="housing_kept_12m",
                 at_least=1,
                 where=[Condition("eviction_procedure_t0", "==", 1)],
                 data="measures",
             ),
-            proxy=catalogue_proxy(PROXIES["eviction"]),
+            proxy=catalogue_proxy(PROXIES["eviction"], unit="eviction"),
             duration=1,
             deadweight=dist.Beta(0.35, 0.08),
             attribution=0.25,
