@@ -82,6 +82,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "age": age,
             "rsa_at_entry": rsa,
             "months_in_contract": months,
+            "hours_paid": holes(
+                rng, np.round(np.minimum(months, 12) * HOURS_PER_WEEK * 52 / 12), 0.02
+            ),
             "training_hours": holes(rng, training, 0.04),
             "qualification": holes(rng, qual, 0.06),
             "exit": exit_kind,
@@ -160,6 +163,25 @@ def build_toc() -> TheoryOfChange:
         kind="output",
         label="Heures de formation",
         measure=measure.Sum("training_hours", data="employees"),
+    )
+    toc.add_node(
+        "wages",
+        kind="outcome",
+        horizon="short",
+        stakeholder="employees",
+        label="Revenu d'activité pendant le parcours",
+        indicators=[
+            Indicator(
+                "hours_paid",
+                "Salariés en insertion : heures de travail rémunérées dans l'année",
+                unit="hours",
+                target=190000,
+                threshold=1,
+                timeline="pendant le contrat",
+                data_source="Bulletins de paie (employees.csv)",
+                measure=measure.Sum("hours_paid", data="employees"),
+            )
+        ],
     )
     toc.add_node(
         "qualification",
@@ -273,6 +295,13 @@ def build_toc() -> TheoryOfChange:
     link("training", "training_hours", rationale="Hours are the delivery")
     link("support", "contracts", rationale="Support runs alongside the contract")
     link(
+        "contracts",
+        "wages",
+        evidence=4,
+        assumption=Assumption("A work contract pays wages", "holds"),
+    )
+    link("wages", "inclusion", rationale="Income from work")
+    link(
         "training_hours",
         "qualification",
         evidence=3,
@@ -303,6 +332,26 @@ def build_model() -> ImpactModel:
         "rsa_months_saved", where=[Condition("rsa_at_entry", "==", 1)], data="employees"
     )
     outcomes = [
+        OutcomeValuation(
+            outcome="wages",
+            stakeholder="employees",
+            label="Revenu d'activité pendant le parcours",
+            indicator="hours_paid",
+            quantity=measure.Sum("hours_paid", data="employees"),
+            proxy=catalogue_proxy(
+                PROXIES["job"],
+                unit="hour",
+                description="Salaire brut d'une heure au SMIC, versé pendant le contrat",
+            ),
+            duration=1,
+            deadweight=0.1,
+            attribution=0.0,
+            sources={
+                "deadweight": "Hours these people would have worked elsewhere in the year "
+                "(judgement: they were far from work)",
+                "attribution": "The workshop is the employer",
+            },
+        ),
         OutcomeValuation(
             outcome="lasting_job",
             stakeholder="employees",
