@@ -182,9 +182,11 @@ class PriceIndex:
         The annual series 001764363 (« Indice annuel des prix à la consommation -
         Base 2015 - Ensemble des ménages - France - Ensemble ») as shipped in
         ``impactkit/valuation/data/insee_cpi.csv``, whose header and
-        :attr:`source` say where each year was read. It covers 1998-2023 and
-        2025; 2024 is absent (not read from a source, not estimated), so moving
-        a value from or to 2024 raises.
+        :attr:`source` say where each year was read. It covers 1998-2025.
+        Every level was read in INSEE data except 2024 (119.82), which is
+        derived: the only two-decimal level consistent with the read 2023 and
+        2025 levels and with the series' annual variations published to five
+        decimals (the file's ``status`` column marks it ``derived``).
 
         Returns
         -------

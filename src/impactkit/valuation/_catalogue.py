@@ -199,14 +199,15 @@ def _validate(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
         lows.append(lo)
         highs.append(hi)
         years.append(year)
-    overlaps = {r["id"]: [x for x in r["overlaps"].split(";") if x] for r in rows}
+    lists = [[x for x in r["overlaps"].split(";") if x] for r in rows]
+    by_id = {rid: lists[i] for rid, i in seen.items()}
     for i, r in enumerate(rows):
-        for other in overlaps[r["id"]]:
+        for other in lists[i]:
             if other == r["id"]:
                 c.add((i, "overlaps"), "overlaps", f"{r['id']!r} lists itself")
             elif other not in seen:
                 c.add((i, "overlaps"), "unknown_id", f"{r['id']!r} overlaps unknown id {other!r}")
-            elif r["id"] not in overlaps[other]:
+            elif r["id"] not in by_id[other]:
                 c.add(
                     (i, "overlaps"),
                     "asymmetric",
@@ -478,13 +479,18 @@ def _cpi() -> tuple[tuple[tuple[int, float], ...], str, str]:
     text = _data_file("insee_cpi.csv").read_text(encoding="utf-8")
     meta = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    frame = pd.read_csv(io.StringIO(body), dtype={"year": np.int64, "index": float})
+    frame = pd.read_csv(io.StringIO(body), dtype={"year": np.int64, "index": float, "status": str})
     pairs = tuple((int(y), float(v)) for y, v in zip(frame["year"], frame["index"], strict=True))
     name = "INSEE CPI, all households, France, base 2015 = 100, annual averages"
     return pairs, name, " ".join(meta)
 
 
 def insee_cpi_values() -> tuple[dict[int, float], str, str]:
-    """The shipped INSEE annual CPI: ``(values by year, name, source)``, a fresh dict."""
+    """The shipped INSEE annual CPI: ``(values by year, name, source)``, a fresh dict.
+
+    The file's ``status`` column says which levels were read (``read``) and
+    which one was derived from read figures (``derived``, 2024); the
+    ``source`` text carries the file header explaining both.
+    """
     pairs, name, source = _cpi()
     return dict(pairs), name, source
