@@ -232,3 +232,15 @@ def test_transfers_net_out_in_the_insertion_example():
     by = res.by_outcome.set_index("outcome")["present_value"]
     assert by["rsa_exit"] > 0
     assert by["rsa_exit"] + by["rsa_lost"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_evaluation_measures_every_indicator_and_output(example):
+    _, model, data = example
+    by = ik.evaluate(model, data=data).by_node.set_index("node")
+    toc = model.toc
+    for n in toc.graph.nodes:
+        node = toc.node(n)
+        if node.measure is not None or any(i.measure is not None for i in node.indicators):
+            assert by.loc[n, "measured"] is not None, n
+            assert math.isfinite(float(by.loc[n, "measured"]))
+    assert by["share"].sum() == pytest.approx(1.0)

@@ -88,7 +88,8 @@ def build_toc() -> TheoryOfChange:
         "(synthetic example).",
     )
     sh = toc.add_stakeholder
-    sh("children", label="Enfants accompagnés", size=240, description="Children aged 2 to 17")
+    n_children = len(build_data()["children"])
+    sh("children", label="Enfants accompagnés", size=n_children, description="Children aged 2-17")
     sh("parents", label="Parents et familles", size=N_FAMILIES, description="Parents")
     sh(
         "schools",
