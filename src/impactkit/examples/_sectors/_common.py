@@ -8,9 +8,20 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from impactkit.discount import FRANCE_2021
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import TheoryOfChange
 from impactkit.valuation import FinancialProxy, PriceIndex, catalogue, proxy_from_catalogue
 
-__all__ = ["BASE_YEAR", "CATALOGUE_TAG", "catalogue_proxy", "catalogue_row", "cpi", "holes"]
+__all__ = [
+    "BASE_YEAR",
+    "CATALOGUE_TAG",
+    "catalogue_proxy",
+    "catalogue_row",
+    "cpi",
+    "holes",
+    "sector_model",
+]
 
 BASE_YEAR = 2025
 """Base year of every sector example (prices and discounting): the latest complete
@@ -63,3 +74,30 @@ def holes(rng: np.random.Generator, values: Any, rate: float) -> np.ndarray[Any,
     out = np.asarray(values, dtype=float).copy()
     out[rng.random(out.shape[0]) < rate] = np.nan
     return out
+
+
+def sector_model(
+    name: str,
+    *,
+    title: str,
+    sector: str,
+    description: str,
+    toc: TheoryOfChange,
+    inputs: list[Input],
+    outcomes: list[OutcomeValuation],
+) -> ImpactModel:
+    """The evaluative model of a sector example: euros at base-year prices moved with the
+    INSEE index, the French discount rate (France Stratégie 2021), French labels."""
+    return ImpactModel(
+        name=title,
+        currency="EUR",
+        base_year=BASE_YEAR,
+        discount=FRANCE_2021,
+        toc=toc,
+        inputs=inputs,
+        outcomes=outcomes,
+        price_index=cpi(),
+        mode="evaluative",
+        description=description,
+        metadata={"lang": "fr", "sector": sector, "example": name},
+    )

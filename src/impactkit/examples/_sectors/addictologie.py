@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.discount import FRANCE_2021
-from impactkit.examples._sectors._common import BASE_YEAR, catalogue_proxy, cpi, holes
+from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -30,6 +29,25 @@ PROXIES = {"emergency": "urgences_passage_cnam", "job": "smic_horaire_brut"}
 HOURS_PER_YEAR = 598
 """Hours worked in the first year of a return to work (13 h x 46 weeks), illustrative."""
 """Catalogue ids of the proxies, by valued outcome."""
+
+
+MEASURES = {
+    "days_use": measure.PrePost(
+        baseline="days_use_t0",
+        followup="days_use_t1",
+        direction="decrease",
+        min_change=10,
+        data="patients",
+    ),
+    "ed_visits": measure.Sum("ed_visits_avoided", data="patients"),
+    "employed": measure.Threshold(
+        column="employed_t1",
+        at_least=1,
+        where=[Condition("employed_t0", "==", 0)],
+        data="patients",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -132,13 +150,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=10,
                 timeline="12 mois après l'admission",
                 data_source="Entretien d'évaluation à l'admission et à 12 mois",
-                measure=measure.PrePost(
-                    baseline="days_use_t0",
-                    followup="days_use_t1",
-                    direction="decrease",
-                    min_change=10,
-                    data="patients",
-                ),
+                measure=MEASURES["days_use"],
                 external_ids={"has_essms_2022": HAS_HEALTH},
             )
         ],
@@ -158,7 +170,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Déclaration des patients, dossier médical",
-                measure=measure.Sum("ed_visits_avoided", data="patients"),
+                measure=MEASURES["ed_visits"],
                 external_ids={"has_essms_2022": HAS_HEALTH},
             )
         ],
@@ -178,12 +190,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois après l'admission",
                 data_source="Entretien à 12 mois",
-                measure=measure.Threshold(
-                    column="employed_t1",
-                    at_least=1,
-                    where=[Condition("employed_t0", "==", 0)],
-                    data="patients",
-                ),
+                measure=MEASURES["employed"],
             )
         ],
     )
@@ -240,7 +247,7 @@ def build_model() -> ImpactModel:
             stakeholder="assurance_maladie",
             label="Passages aux urgences évités",
             indicator="ed_visits",
-            quantity=measure.Sum("ed_visits_avoided", data="patients"),
+            quantity=MEASURES["ed_visits"],
             proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
             duration=1,
             deadweight=dist.Beta(0.4, 0.08),
@@ -257,12 +264,7 @@ def build_model() -> ImpactModel:
             stakeholder="patients",
             label="Retour à l'emploi",
             indicator="employed",
-            quantity=measure.Threshold(
-                column="employed_t1",
-                at_least=1,
-                where=[Condition("employed_t0", "==", 0)],
-                data="patients",
-            ),
+            quantity=MEASURES["employed"],
             proxy=catalogue_proxy(
                 PROXIES["job"],
                 times=HOURS_PER_YEAR,
@@ -294,17 +296,13 @@ def build_model() -> ImpactModel:
             source="Grant, synthetic",
         ),
     ]
-    return ImpactModel(
-        name="CSAPA ambulatoire - Centre Passerelle (exemple)",
-        currency="EUR",
-        base_year=BASE_YEAR,
-        discount=FRANCE_2021,
+    return sector_model(
+        NAME,
+        title="CSAPA ambulatoire - Centre Passerelle (exemple)",
+        sector="addictologie",
+        description="Synthetic example shipped with impactkit: an outpatient addiction-care "
+        "centre, measured on seeded synthetic data.",
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
-        price_index=cpi(),
-        mode="evaluative",
-        description="Synthetic example shipped with impactkit: an outpatient addiction-care "
-        "centre, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "addictologie", "example": NAME},
     )

@@ -13,14 +13,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.discount import FRANCE_2021
-from impactkit.examples._sectors._common import (
-    BASE_YEAR,
-    catalogue_proxy,
-    catalogue_row,
-    cpi,
-    holes,
-)
+from impactkit.examples._sectors._common import catalogue_proxy, catalogue_row, holes, sector_model
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -41,6 +34,22 @@ PROXIES = {
 HOURS_PER_YEAR = 1196
 """Hours of a lasting job in its first year (26 h x 46 weeks), an illustrative assumption."""
 """Catalogue ids of the proxies and of the aid per post, by use."""
+
+
+MEASURES = {
+    "hours_paid": measure.Sum("hours_paid", data="employees"),
+    "certified": measure.Threshold(column="qualification", at_least=1, data="employees"),
+    "exit_lasting_job": measure.Proportion(
+        column="exit", values=["emploi durable"], data="employees"
+    ),
+    "rsa_months": measure.Sum(
+        "rsa_months_saved",
+        where=[Condition("rsa_at_entry", "==", 1)],
+        data="employees",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
+MEASURES["rsa_months_lost"] = MEASURES["rsa_months"]
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -179,7 +188,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="pendant le contrat",
                 data_source="Bulletins de paie (employees.csv)",
-                measure=measure.Sum("hours_paid", data="employees"),
+                measure=MEASURES["hours_paid"],
             )
         ],
     )
@@ -198,7 +207,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="à la sortie",
                 data_source="Dossier de suivi (employees.csv)",
-                measure=measure.Threshold(column="qualification", at_least=1, data="employees"),
+                measure=MEASURES["certified"],
                 external_ids={"has_essms_2022": HAS_PERSON},
             )
         ],
@@ -219,9 +228,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="à la sortie",
                 data_source="Extranet IAE, situation à la sortie",
-                measure=measure.Proportion(
-                    column="exit", values=["emploi durable"], data="employees"
-                ),
+                measure=MEASURES["exit_lasting_job"],
             )
         ],
     )
@@ -241,11 +248,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois après la sortie",
                 data_source="Échange de données avec le Département (employees.csv)",
-                measure=measure.Sum(
-                    "rsa_months_saved",
-                    where=[Condition("rsa_at_entry", "==", 1)],
-                    data="employees",
-                ),
+                measure=MEASURES["rsa_months"],
             )
         ],
     )
@@ -265,11 +268,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois après la sortie",
                 data_source="Échange de données avec le Département (employees.csv)",
-                measure=measure.Sum(
-                    "rsa_months_saved",
-                    where=[Condition("rsa_at_entry", "==", 1)],
-                    data="employees",
-                ),
+                measure=MEASURES["rsa_months_lost"],
             )
         ],
     )
@@ -328,16 +327,13 @@ def build_toc() -> TheoryOfChange:
 
 def build_model() -> ImpactModel:
     """The evaluative model of the workshop, its quantities measured on the example data."""
-    rsa_q = measure.Sum(
-        "rsa_months_saved", where=[Condition("rsa_at_entry", "==", 1)], data="employees"
-    )
     outcomes = [
         OutcomeValuation(
             outcome="wages",
             stakeholder="employees",
             label="Revenu d'activité pendant le parcours",
             indicator="hours_paid",
-            quantity=measure.Sum("hours_paid", data="employees"),
+            quantity=MEASURES["hours_paid"],
             proxy=catalogue_proxy(
                 PROXIES["job"],
                 unit="hour",
@@ -357,9 +353,7 @@ def build_model() -> ImpactModel:
             stakeholder="employees",
             label="Emploi durable à la sortie",
             indicator="exit_lasting_job",
-            quantity=measure.Proportion(
-                column="exit", values=["emploi durable"], data="employees"
-            ),
+            quantity=MEASURES["exit_lasting_job"],
             proxy=catalogue_proxy(
                 PROXIES["job"],
                 times=HOURS_PER_YEAR,
@@ -383,7 +377,7 @@ def build_model() -> ImpactModel:
             stakeholder="employees",
             label="RSA en moins (transfert)",
             indicator="rsa_months_lost",
-            quantity=rsa_q,
+            quantity=MEASURES["rsa_months_lost"],
             proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", sign=-1.0, unit="month"),
             duration=1,
             deadweight=dist.Beta(0.25, 0.06),
@@ -398,7 +392,7 @@ def build_model() -> ImpactModel:
             stakeholder="departement",
             label="Mois de RSA évités (transfert)",
             indicator="rsa_months",
-            quantity=rsa_q,
+            quantity=MEASURES["rsa_months"],
             proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", unit="month"),
             duration=1,
             deadweight=dist.Beta(0.25, 0.06),
@@ -435,17 +429,13 @@ def build_model() -> ImpactModel:
             source="Rental value of the land (synthetic)",
         ),
     ]
-    return ImpactModel(
-        name="Atelier et chantier d'insertion - Les Jardins du Val (exemple)",
-        currency="EUR",
-        base_year=BASE_YEAR,
-        discount=FRANCE_2021,
+    return sector_model(
+        NAME,
+        title="Atelier et chantier d'insertion - Les Jardins du Val (exemple)",
+        sector="insertion",
+        description="Synthetic example shipped with impactkit: a work-integration workshop, "
+        "measured on seeded synthetic data.",
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
-        price_index=cpi(),
-        mode="evaluative",
-        description="Synthetic example shipped with impactkit: a work-integration workshop, "
-        "measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "insertion", "example": NAME},
     )

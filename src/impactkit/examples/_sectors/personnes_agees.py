@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.discount import FRANCE_2021
-from impactkit.examples._sectors._common import BASE_YEAR, catalogue_proxy, cpi, holes
+from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -36,6 +35,27 @@ PROXIES = {
     "carer": "aide_domicile_cout_revient_heure",
 }
 """Catalogue ids of the proxies, by valued outcome."""
+
+
+MEASURES = {
+    "falls": measure.Sum("falls_avoided", data="patients"),
+    "hospital_stays": measure.Sum("fall_stays_avoided", data="patients"),
+    "at_home": measure.Threshold(
+        column="at_home_12m",
+        at_least=1,
+        where=[Condition("gir", "<=", 2)],
+        data="patients",
+    ),
+    "zarit": measure.PrePost(
+        baseline="zarit_t0",
+        followup="zarit_t1",
+        direction="decrease",
+        min_change=5,
+        data="patients",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
+MEASURES["at_home_public"] = MEASURES["at_home"]
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -154,7 +174,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Relevé des chutes dans le dossier de soins",
-                measure=measure.Sum("falls_avoided", data="patients"),
+                measure=MEASURES["falls"],
                 external_ids={"has_essms_2022": HAS_HEALTH},
             )
         ],
@@ -175,7 +195,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Dossier de soins, comptes rendus d'hospitalisation",
-                measure=measure.Sum("fall_stays_avoided", data="patients"),
+                measure=MEASURES["hospital_stays"],
                 external_ids={"has_essms_2022": HAS_HEALTH, "anap_tdb": ANAP_CARE},
             )
         ],
@@ -195,12 +215,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Dossier de soins (sorties du service)",
-                measure=measure.Threshold(
-                    column="at_home_12m",
-                    at_least=1,
-                    where=[Condition("gir", "<=", 2)],
-                    data="patients",
-                ),
+                measure=MEASURES["at_home"],
                 external_ids={"anap_tdb": ANAP_CARE},
             )
         ],
@@ -221,12 +236,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Dossier de soins (sorties du service)",
-                measure=measure.Threshold(
-                    column="at_home_12m",
-                    at_least=1,
-                    where=[Condition("gir", "<=", 2)],
-                    data="patients",
-                ),
+                measure=MEASURES["at_home_public"],
             )
         ],
     )
@@ -247,13 +257,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=5,
                 timeline="12 mois",
                 data_source="Échelle de Zarit passée avec l'aidant",
-                measure=measure.PrePost(
-                    baseline="zarit_t0",
-                    followup="zarit_t1",
-                    direction="decrease",
-                    min_change=5,
-                    data="patients",
-                ),
+                measure=MEASURES["zarit"],
             )
         ],
     )
@@ -310,7 +314,7 @@ def build_model() -> ImpactModel:
             stakeholder="assurance_maladie",
             label="Hospitalisations après chute évitées",
             indicator="hospital_stays",
-            quantity=measure.Sum("fall_stays_avoided", data="patients"),
+            quantity=MEASURES["hospital_stays"],
             proxy=catalogue_proxy(PROXIES["hospital"], unit="stay"),
             duration=1,
             deadweight=dist.Beta(0.4, 0.08),
@@ -327,12 +331,7 @@ def build_model() -> ImpactModel:
             stakeholder="patients",
             label="Entrée en EHPAD retardée",
             indicator="at_home",
-            quantity=measure.Threshold(
-                column="at_home_12m",
-                at_least=1,
-                where=[Condition("gir", "<=", 2)],
-                data="patients",
-            ),
+            quantity=MEASURES["at_home"],
             proxy=catalogue_proxy(
                 PROXIES["ehpad"],
                 times=91,
@@ -356,12 +355,7 @@ def build_model() -> ImpactModel:
             stakeholder="assurance_maladie",
             label="Forfaits d'EHPAD reportés",
             indicator="at_home_public",
-            quantity=measure.Threshold(
-                column="at_home_12m",
-                at_least=1,
-                where=[Condition("gir", "<=", 2)],
-                data="patients",
-            ),
+            quantity=MEASURES["at_home_public"],
             proxy=catalogue_proxy(
                 PROXIES["ehpad_care"],
                 times=3,
@@ -383,13 +377,7 @@ def build_model() -> ImpactModel:
             stakeholder="carers",
             label="Fardeau des aidants allégé",
             indicator="zarit",
-            quantity=measure.PrePost(
-                baseline="zarit_t0",
-                followup="zarit_t1",
-                direction="decrease",
-                min_change=5,
-                data="patients",
-            ),
+            quantity=MEASURES["zarit"],
             proxy=catalogue_proxy(
                 PROXIES["carer"],
                 times=92,
@@ -421,17 +409,13 @@ def build_model() -> ImpactModel:
             source="Grant, synthetic",
         ),
     ]
-    return ImpactModel(
-        name="SSIAD et prévention des chutes - Soins à domicile du Bocage (exemple)",
-        currency="EUR",
-        base_year=BASE_YEAR,
-        discount=FRANCE_2021,
+    return sector_model(
+        NAME,
+        title="SSIAD et prévention des chutes - Soins à domicile du Bocage (exemple)",
+        sector="personnes_agees",
+        description="Synthetic example shipped with impactkit: home nursing with fall "
+        "prevention for older people, measured on seeded synthetic data.",
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
-        price_index=cpi(),
-        mode="evaluative",
-        description="Synthetic example shipped with impactkit: home nursing with fall "
-        "prevention for older people, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "personnes_agees", "example": NAME},
     )

@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.discount import FRANCE_2021
-from impactkit.examples._sectors._common import BASE_YEAR, catalogue_proxy, cpi, holes
+from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -29,6 +28,32 @@ HAS_PERSON = "chapitre 1 « La personne »"
 
 PROXIES = {"placement": "ase_accueil_depense_annuelle"}
 """Catalogue ids of the proxies, by valued outcome."""
+
+
+MEASURES = {
+    "parenting_scale": measure.PrePost(
+        baseline="parenting_t0", followup="parenting_t1", min_change=4, data="families"
+    ),
+    "attendance": measure.PrePost(
+        baseline="attendance_t0",
+        followup="attendance_t1",
+        min_change=10,
+        data="children",
+    ),
+    "not_placed": measure.Threshold(
+        column="at_home_12m",
+        at_least=1,
+        where=[Condition("entry", "==", "domicile")],
+        data="children",
+    ),
+    "return_lasts": measure.Threshold(
+        column="at_home_12m",
+        at_least=1,
+        where=[Condition("entry", "==", "retour de placement")],
+        data="children",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -152,9 +177,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=4,
                 timeline="12 mois après l'entrée",
                 data_source="Échelle remplie avec la famille à l'entrée et à 12 mois",
-                measure=measure.PrePost(
-                    baseline="parenting_t0", followup="parenting_t1", min_change=4, data="families"
-                ),
+                measure=MEASURES["parenting_scale"],
                 external_ids={"has_essms_2022": HAS_PERSON},
             )
         ],
@@ -176,12 +199,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=10,
                 timeline="année scolaire suivant l'entrée",
                 data_source="Relevés d'absences transmis par l'établissement scolaire",
-                measure=measure.PrePost(
-                    baseline="attendance_t0",
-                    followup="attendance_t1",
-                    min_change=10,
-                    data="children",
-                ),
+                measure=MEASURES["attendance"],
                 external_ids={"has_essms_2022": HAS_PERSON},
             )
         ],
@@ -216,12 +234,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois après l'entrée",
                 data_source="Décisions du juge et de l'ASE (children.csv)",
-                measure=measure.Threshold(
-                    column="at_home_12m",
-                    at_least=1,
-                    where=[Condition("entry", "==", "domicile")],
-                    data="children",
-                ),
+                measure=MEASURES["not_placed"],
                 external_ids={"has_essms_2022": HAS_PERSON},
             )
         ],
@@ -241,12 +254,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois après le retour",
                 data_source="Décisions du juge et de l'ASE (children.csv)",
-                measure=measure.Threshold(
-                    column="at_home_12m",
-                    at_least=1,
-                    where=[Condition("entry", "==", "retour de placement")],
-                    data="children",
-                ),
+                measure=MEASURES["return_lasts"],
             )
         ],
     )
@@ -315,12 +323,7 @@ def build_model() -> ImpactModel:
             stakeholder="departement",
             label="Placements évités",
             indicator="not_placed",
-            quantity=measure.Threshold(
-                column="at_home_12m",
-                at_least=1,
-                where=[Condition("entry", "==", "domicile")],
-                data="children",
-            ),
+            quantity=MEASURES["not_placed"],
             proxy=placement,
             duration=1,
             deadweight=dist.Beta(0.55, 0.08),
@@ -338,12 +341,7 @@ def build_model() -> ImpactModel:
             stakeholder="departement",
             label="Placements écourtés",
             indicator="return_lasts",
-            quantity=measure.Threshold(
-                column="at_home_12m",
-                at_least=1,
-                where=[Condition("entry", "==", "retour de placement")],
-                data="children",
-            ),
+            quantity=MEASURES["return_lasts"],
             proxy=placement,
             duration=1,
             deadweight=dist.Beta(0.45, 0.08),
@@ -371,17 +369,13 @@ def build_model() -> ImpactModel:
             source="Market rent of equivalent premises (synthetic)",
         ),
     ]
-    return ImpactModel(
-        name="AEMO renforcée - Cap Familles (exemple)",
-        currency="EUR",
-        base_year=BASE_YEAR,
-        discount=FRANCE_2021,
+    return sector_model(
+        NAME,
+        title="AEMO renforcée - Cap Familles (exemple)",
+        sector="protection_enfance",
+        description="Synthetic example shipped with impactkit: intensive home-based "
+        "educational support for children in danger, measured on seeded synthetic data.",
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
-        price_index=cpi(),
-        mode="evaluative",
-        description="Synthetic example shipped with impactkit: intensive home-based "
-        "educational support for children in danger, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "protection_enfance", "example": NAME},
     )

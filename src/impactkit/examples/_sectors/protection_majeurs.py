@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.discount import FRANCE_2021
-from impactkit.examples._sectors._common import BASE_YEAR, catalogue_proxy, cpi, holes
+from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -31,6 +30,27 @@ PROXIES = {
     "hospital": "hospitalisation_psychiatrie_journee",
 }
 """Catalogue ids of the proxies, by valued outcome."""
+
+
+MEASURES = {
+    "rights": measure.Threshold(column="rights_opened", at_least=1, data="measures"),
+    "debt": measure.PrePost(
+        baseline="debt_t0",
+        followup="debt_t1",
+        direction="decrease",
+        min_change=1000,
+        data="measures",
+    ),
+    "eviction_avoided": measure.Threshold(
+        column="housing_kept_12m",
+        at_least=1,
+        where=[Condition("eviction_procedure_t0", "==", 1)],
+        data="measures",
+    ),
+    "hospital_days": measure.Sum("hospital_days_avoided", data="measures"),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
+MEASURES["eviction_cost"] = MEASURES["eviction_avoided"]
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -136,7 +156,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Logiciel métier",
-                measure=measure.Threshold(column="rights_opened", at_least=1, data="measures"),
+                measure=MEASURES["rights"],
                 external_ids={"has_essms_2022": HAS_PERSON},
             )
         ],
@@ -157,13 +177,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1000,
                 timeline="12 mois",
                 data_source="Comptes gérés (measures.csv)",
-                measure=measure.PrePost(
-                    baseline="debt_t0",
-                    followup="debt_t1",
-                    direction="decrease",
-                    min_change=1000,
-                    data="measures",
-                ),
+                measure=MEASURES["debt"],
             )
         ],
     )
@@ -182,12 +196,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Suivi des procédures (measures.csv)",
-                measure=measure.Threshold(
-                    column="housing_kept_12m",
-                    at_least=1,
-                    where=[Condition("eviction_procedure_t0", "==", 1)],
-                    data="measures",
-                ),
+                measure=MEASURES["eviction_avoided"],
             )
         ],
     )
@@ -206,12 +215,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Suivi des procédures (measures.csv)",
-                measure=measure.Threshold(
-                    column="housing_kept_12m",
-                    at_least=1,
-                    where=[Condition("eviction_procedure_t0", "==", 1)],
-                    data="measures",
-                ),
+                measure=MEASURES["eviction_cost"],
             )
         ],
     )
@@ -232,7 +236,7 @@ def build_toc() -> TheoryOfChange:
                 threshold=1,
                 timeline="12 mois",
                 data_source="Déclarations des établissements de santé (measures.csv)",
-                measure=measure.Sum("hospital_days_avoided", data="measures"),
+                measure=MEASURES["hospital_days"],
                 external_ids={"has_essms_2022": HAS_PERSON},
             )
         ],
@@ -290,12 +294,7 @@ def build_model() -> ImpactModel:
             stakeholder="etat",
             label="Expulsions évitées",
             indicator="eviction_cost",
-            quantity=measure.Threshold(
-                column="housing_kept_12m",
-                at_least=1,
-                where=[Condition("eviction_procedure_t0", "==", 1)],
-                data="measures",
-            ),
+            quantity=MEASURES["eviction_cost"],
             proxy=catalogue_proxy(PROXIES["eviction"], unit="eviction"),
             duration=1,
             deadweight=dist.Beta(0.35, 0.08),
@@ -312,7 +311,7 @@ def build_model() -> ImpactModel:
             stakeholder="assurance_maladie",
             label="Journées d'hospitalisation évitées",
             indicator="hospital_days",
-            quantity=measure.Sum("hospital_days_avoided", data="measures"),
+            quantity=MEASURES["hospital_days"],
             proxy=catalogue_proxy(PROXIES["hospital"], unit="day"),
             duration=1,
             deadweight=dist.Beta(0.5, 0.08),
@@ -338,17 +337,13 @@ def build_model() -> ImpactModel:
             source="Contributions levied on the protected people's resources, synthetic",
         ),
     ]
-    return ImpactModel(
-        name="Service mandataire judiciaire - Tutélaire du Rhône (exemple)",
-        currency="EUR",
-        base_year=BASE_YEAR,
-        discount=FRANCE_2021,
+    return sector_model(
+        NAME,
+        title="Service mandataire judiciaire - Tutélaire du Rhône (exemple)",
+        sector="protection_majeurs",
+        description="Synthetic example shipped with impactkit: court-appointed protection of "
+        "adults, measured on seeded synthetic data.",
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
-        price_index=cpi(),
-        mode="evaluative",
-        description="Synthetic example shipped with impactkit: court-appointed protection of "
-        "adults, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "protection_majeurs", "example": NAME},
     )
