@@ -142,6 +142,12 @@ def build_toc() -> TheoryOfChange:
         label="Département (RSA)",
         description="Département: pays the RSA minimum income and co-funds the support",
     )
+    sh(
+        "caf",
+        label="CAF",
+        description="Family allowance fund: pays the RSA on behalf of the département, and "
+        "the activity bonus (prime d'activité) once people work (transfers)",
+    )
     sh("commune", label="Commune", description="The town lending the land")
     toc.add_node("aid", kind="input", label="Aide au poste de l'État et cofinancements")
     toc.add_node("supervisors", kind="input", label="Encadrants techniques et accompagnateurs")
