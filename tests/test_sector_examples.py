@@ -244,3 +244,19 @@ def test_evaluation_measures_every_indicator_and_output(example):
             assert by.loc[n, "measured"] is not None, n
             assert math.isfinite(float(by.loc[n, "measured"]))
     assert by["share"].sum() == pytest.approx(1.0)
+
+
+def test_each_example_has_its_french_page_linked_from_the_sector_page():
+    from pathlib import Path
+
+    docs = Path(__file__).parent.parent / "docs"
+    index = (docs / "secteurs" / "index.md").read_text(encoding="utf-8")
+    for name in NAMES:
+        d = ik.examples.describe(name)
+        page = docs / f"{d.docs}.md"
+        text = page.read_text(encoding="utf-8")
+        assert f'ik.examples.load_example("{name}"' in text or name == NAMES[0]
+        for part in ("Théorie du changement", "Valorisation", "Limites"):
+            assert f"## {part}" in text, (name, part)
+        assert f"{{doc}}`{name}`" in index
+        assert json.dumps(d.to_dict(), ensure_ascii=False)
