@@ -219,6 +219,7 @@ def analyse_network(
     key: str | bytes | None = None,
     currency: str = "EUR",
     models: Mapping[Any, Any] | None = None,
+    overdispersion: bool = True,
 ) -> NetworkAnalysis:
     r"""Evaluate a network of establishments and gather its federation report.
 
@@ -247,6 +248,10 @@ def analyse_network(
         Key of the pseudonyms.
     currency : str, default "EUR"
         Currency of the values.
+    overdispersion : bool, default True
+        Widen the funnel limits by :math:`\sqrt{\hat\phi}` when sites differ
+        more than chance allows (they serve different publics), as recommended
+        for institutional comparisons; ``False`` gives the pure sampling limits.
     models : mapping, optional
         Site → :class:`~impactkit.ImpactModel`: a remarkable site is then shown
         with a summary of its theory of change (its outcomes) and, when the
@@ -339,7 +344,7 @@ def analyse_network(
             part[site] = [names[x] for x in part[site]]
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
             continue
-        f = funnel(part, value="value", n="n", site=site)
+        f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
         p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
         sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), draws=0)
         f["shrunk"] = sh["shrunk"].to_numpy()

@@ -53,10 +53,12 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from impactkit.examples._network import REGIONS, synthetic_network
 from impactkit.model import ImpactModel
 
 __all__ = [
     "EXAMPLE",
+    "REGIONS",
     "ExampleInfo",
     "describe",
     "info",
@@ -65,6 +67,7 @@ __all__ = [
     "load_unit_costs",
     "names",
     "run_demo",
+    "synthetic_network",
 ]
 
 EXAMPLE = "emploi_accompagne"

@@ -324,11 +324,16 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "fr", title: str = "") -> Any:
         ax.plot(grid, hi, style, color="#1d3557", lw=1)
     ax.axhline(theta0, color="#f1a208", lw=1.2)
     ax.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    # plain tick labels: no mathtext (10^k) to typeset, which is slow and locale-blind
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=0)))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(_t(lang, "funnel_x"))
     ax.set_ylabel(_t(lang, "funnel_y"))
     if title:
         ax.set_title(title.replace("$", r"\$"), fontsize=10)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
     return fig
 
 
