@@ -40,8 +40,10 @@ LAYERS = {
         "pipeline",
         "assurance",
         "qualitative",
+        "_network",
+        "_comparison",
     },
-    "doors": {"io", "report", "cli", "examples", "testing"},
+    "doors": {"io", "report", "cli", "examples", "testing", "_cli_network"},
 }
 RANK = {unit: i for i, units in enumerate(LAYERS.values()) for unit in units}
 
@@ -50,6 +52,7 @@ UPWARD_ON_USE = {
     ("toc", "registry"): "a node's measure calculator is looked up by name on use",
     ("registry", "measure"): "the registry lists the built-in calculators when asked",
     ("methods", "io"): "SROIResult.to_dict gives the model's file form (plain data, no I/O)",
+    ("valuation", "methods"): "a catalogue entry becomes the UnitCost avoided costs take, on use",
 }
 
 

@@ -106,12 +106,17 @@ def test_exemptions_are_current():
 
 SEED_EXEMPT = {
     "impactkit.examples.generate.build_data": "the embedded example data is defined by its seed",
+    "impactkit.examples.synthetic_network": "the synthetic network is defined by its seed",
+    # pending: merged after the rule; its result does not record the entropy yet
+    "impactkit.portfolio.analyse_network": "pending: NetworkAnalysis to record seed_entropy",
 }
 
 
 def test_seed_defaults_to_none():
     """One seed rule: ``seed=None`` (fresh entropy, recorded on the result)."""
+    offenders = []
     for qual, fn in public_callables():
         params = inspect.signature(fn).parameters
-        if "seed" in params and qual not in SEED_EXEMPT:
-            assert params["seed"].default is None, qual
+        if "seed" in params and qual not in SEED_EXEMPT and params["seed"].default is not None:
+            offenders.append(qual)
+    assert not offenders, offenders

@@ -41,6 +41,7 @@ NOT_RESULTS = {
     "LogNormal": "a distribution (a specification)",
     "PriceIndex": "a price index (a specification)",
     "UnitCost": "a unit cost of a catalogue (a specification)",
+    "Scale": "a questionnaire scale (a specification)",
 }
 
 
@@ -134,6 +135,38 @@ def _portfolio():
     return ik.portfolio.monte_carlo(outcomes, inputs, n=200, seed=1)
 
 
+def _rollout(n=60, periods=5, seed=0):
+    rng = np.random.default_rng(seed)
+    cohort = rng.choice([0, 3, 4], size=n)
+    rows = [
+        {
+            "id": i,
+            "t": t,
+            "g": int(cohort[i]),
+            "y": 0.3 * t + (1.0 if cohort[i] and t >= cohort[i] else 0.0) + rng.normal(),
+        }
+        for i in range(n)
+        for t in range(1, periods + 1)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _clusters(n_g=8, seed=0):
+    rng = np.random.default_rng(seed)
+    g = np.repeat(np.arange(n_g), 20)
+    df = pd.DataFrame({"g": g, "x": rng.normal(size=g.size)})
+    df["y"] = 0.2 * df["x"] + rng.normal(size=n_g)[g] + rng.normal(size=g.size)
+    return df
+
+
+def _items(seed=0):
+    rng = np.random.default_rng(seed)
+    trait = rng.normal(size=80)
+    return pd.DataFrame({f"q{k}": trait + rng.normal(scale=0.8, size=80) for k in range(4)})
+
+
+_PANEL = {"outcome": "y", "unit": "id", "time": "t", "cohort": "g"}
+
 EXAMPLES = {
     "SROIResult": _sroi,
     "Lineage": lambda: _sroi().explain(0),
@@ -161,6 +194,20 @@ EXAMPLES = {
     "CostPerOutcome": lambda: ik.methods.cost_per_outcome(100_000, 50, deadweight=0.6),
     "PortfolioMonteCarlo": _portfolio,
     "Finding": lambda: ik.lint(_model())[0],
+    "StaggeredResult": lambda: ik.attribution.StaggeredDiD().estimate(_rollout(), **_PANEL),
+    "EventStudyResult": lambda: ik.attribution.SunAbraham().estimate(_rollout(), **_PANEL),
+    "BaconDecomposition": lambda: ik.attribution.bacon_decomposition(_rollout(), **_PANEL),
+    "WildClusterResult": lambda: ik.attribution.wild_cluster_test(
+        _clusters(), outcome="y", regressor="x", cluster="g", B=99, seed=0
+    ),
+    "ReliabilityResult": lambda: ik.measure.cronbach_alpha(_items()),
+    "ReliableChangeResult": lambda: ik.measure.ReliableChange(
+        pre="pre", post="post", reliability=0.85, sd=5.0
+    ).compute(pd.DataFrame({"pre": [10.0, 12, 15, 9, None], "post": [20.0, 13, 4, 9, 11]})),
+    "NetworkAnalysis": lambda: ik.portfolio.analyse_network(
+        *ik.examples.synthetic_network(30, seed=0)
+    ),
+    "ExampleInfo": lambda: ik.examples.describe("insertion_iae"),
     "ReportContent": lambda: ik.report.analyse(
         _model(), data=ik.examples.load_example_data(), mc_draws=300, seed=1
     ),
