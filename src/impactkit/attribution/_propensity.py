@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from impactkit._random import as_generator, seeded
 from impactkit.attribution._core import (
@@ -80,6 +80,8 @@ def separation_direction(z: FloatArray, w: FloatArray) -> FloatArray | None:
     """
     s = 2.0 * w - 1.0
     a = s[:, None] * z
+    from scipy import optimize  # imported on use: keeps `import impactkit` light
+
     res = optimize.linprog(
         -a.sum(axis=0),
         A_ub=-a,
@@ -113,6 +115,8 @@ def _sparse_direction(z: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray
             np.hstack([-eye, -np.eye(k - 1)]),
         ]
     )
+    from scipy import optimize  # imported on use: keeps `import impactkit` light
+
     res = optimize.linprog(
         np.r_[np.zeros(k), np.ones(k - 1)],
         A_ub=a_ub,

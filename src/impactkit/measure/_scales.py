@@ -26,7 +26,6 @@ from typing import Any
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from impactkit._results import Summary, jsonable
 from impactkit._validation import Checker, is_number
@@ -577,6 +576,8 @@ def _one_factor_ml(s: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.nd
 
     inv = np.linalg.inv(r)
     start = np.log(np.clip(1 / np.diag(inv), 0.005, 1.0))  # 1 - SMC
+    from scipy import optimize  # imported on use: keeps `import impactkit` light
+
     fit = optimize.minimize(
         objective,
         start,
