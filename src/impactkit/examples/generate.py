@@ -32,7 +32,6 @@ N_PARTICIPANTS = 120
 N_EMPLOYERS = 45
 
 
-
 ROSENBERG_RETEST = 0.85
 """Test-retest reliability of the Rosenberg scale over two weeks, lower end of the
 0.85-0.88 range (Rosenberg 1979, as summarised by RAND's Education and Labor
@@ -46,6 +45,7 @@ ROSENBERG_CHANGE = measure.ReliableChange(
 )
 """Participants whose self-esteem rose by more than the scale's measurement error
 (Jacobson & Truax 1991; the SD is the sample's at entry)."""
+
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """Seeded synthetic data: participants, coaching sessions and employers."""
