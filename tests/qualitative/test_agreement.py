@@ -18,15 +18,19 @@ from impactkit import qualitative as ql
 
 def _random_codings(seed: int, missing: float = 0.3):
     rng = np.random.default_rng(seed)
-    n_units, n_coders, n_cats = (int(rng.integers(8, 40)), int(rng.integers(2, 6)),
-                                 int(rng.integers(2, 6)))  # fmt: skip
+    n_units, n_coders, n_cats = (
+        int(rng.integers(8, 40)),
+        int(rng.integers(2, 6)),
+        int(rng.integers(2, 6)),
+    )
     data = rng.integers(1, n_cats + 1, size=(n_coders, n_units)).astype(float)
     data[rng.random(data.shape) < missing] = np.nan
     rows = [(u, f"c{m}", data[m, u]) for m in range(n_coders) for u in range(n_units)]
     df = pd.DataFrame(rows, columns=["unit", "coder", "code"])
     # absent rows are missing values too
-    return data, df.drop(index=df.index[rng.random(len(df)) < 0.05].intersection(
-        df.index[df["code"].isna()]))  # fmt: skip
+    return data, df.drop(
+        index=df.index[rng.random(len(df)) < 0.05].intersection(df.index[df["code"].isna()])
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -50,7 +54,8 @@ def test_krippendorff_published_example():
         [np.nan, np.nan, 2, 1, 3, 4, 4, np.nan, 2, 1, 1, 3, 3, np.nan, 4],
     ]
     df = pd.DataFrame(
-        [(u, c, data[c][u]) for c in range(3) for u in range(15)], columns=["unit", "coder", "code"]
+        [(u, c, data[c][u]) for c in range(3) for u in range(15)],
+        columns=["unit", "coder", "code"],
     )
     assert ql.agreement(df).value == pytest.approx(0.691358, abs=1e-6)
     assert ql.agreement(df, metric="interval").value == pytest.approx(0.810845, abs=1e-6)
@@ -84,8 +89,13 @@ def test_fleiss_equals_statsmodels(seed):
 def test_hand_computed_alpha_and_kappa():
     # 4 units, 2 coders, nominal: coincidences x-x 2, y-y 4, x-y 1 and y-x 1;
     # n = 8, n_x = 3, n_y = 5; alpha = 1 - 7 * 2 / (2 * 3 * 5) = 0.5333...
-    df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4], "coder": ["a", "b"] * 4,
-                       "code": ["x", "x", "y", "y", "x", "y", "y", "y"]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "unit": [1, 1, 2, 2, 3, 3, 4, 4],
+            "coder": ["a", "b"] * 4,
+            "code": ["x", "x", "y", "y", "x", "y", "y", "y"],
+        }
+    )
     assert ql.agreement(df).value == pytest.approx(1 - 7 * 2 / 30)
     # Cohen: p_o = 3/4, p_e = (2/4)(1/4) + (2/4)(3/4) = 1/2, kappa = 0.5
     assert ql.agreement(df, method="cohen").value == pytest.approx(0.5)
@@ -95,7 +105,8 @@ def test_bootstrap_interval_and_reproducibility():
     _, df = _random_codings(3)
     a = ql.agreement(df, n_boot=400, seed=7)
     b = ql.agreement(df, n_boot=400, seed=7)
-    assert a.ci == b.ci and a.ci is not None
+    assert a.ci == b.ci
+    assert a.ci is not None
     assert a.ci[0] <= a.value <= a.ci[1] or a.n_boot < 400
     assert a.interval(0.5)[0] >= a.ci[0] - 1e-12
     assert ql.agreement(df).ci is None
@@ -104,7 +115,8 @@ def test_bootstrap_interval_and_reproducibility():
     for method in ("cohen", "fleiss"):
         sub = df[df["coder"].isin(["c0", "c1"])] if method == "cohen" else df
         r = ql.agreement(sub, method=method, n_boot=200, seed=1)
-        assert r.ci is not None and r.ci[0] <= r.ci[1]
+        assert r.ci is not None
+        assert r.ci[0] <= r.ci[1]
 
 
 def test_result_contract():

@@ -9,7 +9,7 @@ from impactkit import qualitative as ql
 def test_valued_stakeholder_without_engagement_and_outcomes_not_heard():
     m = ik.examples.load_example()
     found = {(f.code, f.location) for f in ik.lint(m)}
-    for k, ov in enumerate(m.outcomes):
+    for k, _ov in enumerate(m.outcomes):
         assert ("outcome_not_heard", f"outcomes[{k}].outcome") in found
     assert ("no_engagement", "outcomes[0].stakeholder") in found
     # one finding per stakeholder, at its first valued outcome
@@ -20,14 +20,15 @@ def test_valued_stakeholder_without_engagement_and_outcomes_not_heard():
     found = {(f.code, f.location) for f in ik.lint(heard)}
     not_heard = {loc for c, loc in found if c == "outcome_not_heard"}
     unengaged = {loc for c, loc in found if c == "no_engagement"}
-    public = [k for k, o in enumerate(m.outcomes) if o.outcome == "public_revenue"][0]
+    public = next(k for k, o in enumerate(m.outcomes) if o.outcome == "public_revenue")
     assert not_heard == {f"outcomes[{public}].outcome"}
     assert unengaged == {f"outcomes[{public}].stakeholder"}
 
 
 def test_a_document_alone_is_not_hearing_a_stakeholder():
-    m = ik.ImpactModel(name="m", outcomes=[
-        ik.OutcomeValuation(outcome="o", stakeholder="s", quantity=1, proxy=1)])  # fmt: skip
+    m = ik.ImpactModel(
+        name="m", outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s", quantity=1, proxy=1)]
+    )
     doc = ql.Evidence(id="d", kind="document", text="report", nodes=("o",), consent=True)
     said = ql.Evidence(id="t", kind="testimony", text="yes", stakeholder="s", links=("x->o",))
     codes = {f.code for f in ik.lint(m.evolve(evidence=[doc]))}

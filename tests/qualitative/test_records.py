@@ -22,17 +22,27 @@ def test_round_trip_through_model_files(tmp_path, fmt):
     path = tmp_path / f"m.{fmt}"
     ik.dump(m, path)
     back = ik.load(path)
-    assert back.evidence == m.evidence and back.engagement == m.engagement
+    assert back.evidence == m.evidence
+    assert back.engagement == m.engagement
     assert back == m
 
 
 def test_records_validate_against_the_json_schema():
     m = ik.ImpactModel(name="m").evolve(
         evidence=[
-            ql.Evidence(id="a", kind="causal_claim", text="t", driver="d", attributed=False,
-                        links=["x->y"], date="2024-01-31", themes=["T"]),  # fmt: skip
-            ql.Evidence(id="b", kind="harvested_outcome", text="t", significance="s",
-                        contribution="c"),  # fmt: skip
+            ql.Evidence(
+                id="a",
+                kind="causal_claim",
+                text="t",
+                driver="d",
+                attributed=False,
+                links=["x->y"],
+                date="2024-01-31",
+                themes=["T"],
+            ),
+            ql.Evidence(
+                id="b", kind="harvested_outcome", text="t", significance="s", contribution="c"
+            ),
         ],
         engagement=[ql.Engagement(stakeholder="s", method="survey", n=40, stage="scope")],
     )
@@ -47,12 +57,19 @@ def test_unknown_node_is_an_error_at_its_path():
     m = ik.examples.load_example()
     bad = [
         ql.Evidence(id="a", kind="testimony", text="t", nodes=("self_esteem", "nowhere")),
-        ql.Evidence(id="a", kind="testimony", text="t", links=("coaching->nowhere",),
-                    stakeholder="martians"),  # fmt: skip
+        ql.Evidence(
+            id="a",
+            kind="testimony",
+            text="t",
+            links=("coaching->nowhere",),
+            stakeholder="martians",
+        ),
     ]
     with pytest.raises(ik.ValidationError) as e:
-        m.evolve(evidence=bad, engagement=[ql.Engagement(stakeholder="x", method="survey", n=1,
-                                                         stage="scope")])  # fmt: skip
+        m.evolve(
+            evidence=bad,
+            engagement=[ql.Engagement(stakeholder="x", method="survey", n=1, stage="scope")],
+        )
     assert set(e.value.paths) == {
         "evidence[0].nodes[1]",
         "evidence[1].id",
@@ -70,12 +87,21 @@ def test_unknown_node_is_an_error_at_its_path():
 
 def test_evidence_checks_every_field_at_once():
     with pytest.raises(ik.ValidationError) as e:
-        ql.Evidence(id="", kind="gossip", text=" ", direction="maybe", consent="yes",
-                    date="31/01/2024", links=["a-b"])  # fmt: skip
-    assert set(e.value.paths) == {"id", "kind", "text", "direction", "consent", "date",
-                                  "links[0]"}  # fmt: skip
-    for kind, field in (("msc_story", "selection_reason"), ("causal_claim", "driver"),
-                        ("harvested_outcome", "significance")):  # fmt: skip
+        ql.Evidence(
+            id="",
+            kind="gossip",
+            text=" ",
+            direction="maybe",
+            consent="yes",
+            date="31/01/2024",
+            links=["a-b"],
+        )
+    assert set(e.value.paths) == {"id", "kind", "text", "direction", "consent", "date", "links[0]"}
+    for kind, field in (
+        ("msc_story", "selection_reason"),
+        ("causal_claim", "driver"),
+        ("harvested_outcome", "significance"),
+    ):
         with pytest.raises(ik.ValidationError) as e:
             ql.Evidence(id="x", kind=kind, text="t")
         assert field in e.value.paths
@@ -87,13 +113,19 @@ def test_evidence_checks_every_field_at_once():
 
 def test_consented_and_pseudonymise():
     ev = [
-        ql.Evidence(id="a", kind="testimony", text="Marie-Claire et MARIE ont parlé.",
-                    person="Marie", consent=True),  # fmt: skip
+        ql.Evidence(
+            id="a",
+            kind="testimony",
+            text="Marie-Claire et MARIE ont parlé.",
+            person="Marie",
+            consent=True,
+        ),
         ql.Evidence(id="b", kind="testimony", text="Marie", consent=False),
     ]
     assert [e.id for e in ql.consented(ev)] == ["a"]
     out = ql.pseudonymise(ev, ["Marie", "Marie-Claire"])
-    assert out[0].text == "[P2] et [P1] ont parlé." and out[0].person == "[P1]"
+    assert out[0].text == "[P2] et [P1] ont parlé."
+    assert out[0].person == "[P1]"
     assert ql.pseudonymise(ev, {"Marie": "X"})[1].text == "X"
     with pytest.raises(ik.ValidationError):
         ql.pseudonymise(ev, [" "])

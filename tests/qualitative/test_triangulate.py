@@ -16,8 +16,9 @@ RANK = {c: i for i, c in enumerate(ql.CONFIDENCE_LEVELS)}
 
 
 def conf(scores, **kw):
-    return ql.confidence(**dict(zip(ql.CERQUAL_COMPONENTS, (LEVELS[s] for s in scores),
-                                    strict=True)), **kw)  # fmt: skip
+    return ql.confidence(
+        **dict(zip(ql.CERQUAL_COMPONENTS, (LEVELS[s] for s in scores), strict=True)), **kw
+    )
 
 
 def test_convention_by_hand():
@@ -55,8 +56,9 @@ def test_every_combination_is_graded():
 
 def test_bad_levels_listed_together():
     with pytest.raises(ik.ValidationError) as e:
-        ql.confidence(methodological_limitations="none", coherence="no", adequacy="big",
-                      relevance="no")  # fmt: skip
+        ql.confidence(
+            methodological_limitations="none", coherence="no", adequacy="big", relevance="no"
+        )
     assert set(e.value.paths) == {"methodological_limitations", "adequacy"}
 
 
@@ -70,11 +72,29 @@ def model_and_evidence():
             ik.OutcomeValuation(outcome="b", stakeholder="t", quantity=1, proxy=100),
         ],
     )
-    ev = [ql.Evidence(id=f"e{i}", kind="testimony", text="x", stakeholder="s", nodes=("a",),
-                      consent=True, source=f"i{i}") for i in range(6)]  # fmt: skip
+    ev = [
+        ql.Evidence(
+            id=f"e{i}",
+            kind="testimony",
+            text="x",
+            stakeholder="s",
+            nodes=("a",),
+            consent=True,
+            source=f"i{i}",
+        )
+        for i in range(6)
+    ]
     ev += [
-        ql.Evidence(id="c", kind="testimony", text="x", stakeholder="t", links=("z->a",),
-                    direction="contradicts", consent=True, source="i9"),  # fmt: skip
+        ql.Evidence(
+            id="c",
+            kind="testimony",
+            text="x",
+            stakeholder="t",
+            links=("z->a",),
+            direction="contradicts",
+            consent=True,
+            source="i9",
+        ),
         ql.Evidence(id="h", kind="testimony", text="x", stakeholder="t", nodes=("b",)),
     ]
     return m, ev
@@ -85,18 +105,26 @@ def test_triangulate_counts_and_confidence():
     t = ql.triangulate(ik.sroi(m), ev)
     a, b = t.loc["a"], t.loc["b"]
     assert (a["supports"], a["contradicts"], a["n_sources"]) == (6, 1, 7)
-    assert a["value"] == pytest.approx(300) and a["share"] == pytest.approx(0.75)
-    assert a["stakeholders_heard"] == "s, t" and a["n_stakeholders"] == 2
+    assert a["value"] == pytest.approx(300)
+    assert a["share"] == pytest.approx(0.75)
+    assert a["stakeholders_heard"] == "s, t"
+    assert a["n_stakeholders"] == 2
     # 7 items: adequacy no; 1/7 contradicting: coherence minor; 6/7 own: relevance no;
     # 7 sources: methodological limitations minor -> 2 points -> moderate
     assert (a["adequacy"], a["coherence"], a["relevance"], a["methodological_limitations"]) == (
-        "no", "minor", "no", "minor")  # fmt: skip
+        "no",
+        "minor",
+        "no",
+        "minor",
+    )
     assert a["confidence"] == "moderate"
     # b's only evidence has no consent: not counted, so assumed rather than heard
-    assert b["supports"] == 0 and b["confidence"] == "very low"
+    assert b["supports"] == 0
+    assert b["confidence"] == "very low"
     assert ql.triangulate(ik.sroi(m), ev, consented_only=False).loc["b", "supports"] == 1
-    judged = ql.triangulate(ik.sroi(m), ev, judgements={"a": {"methodological_limitations": "no",
-                                                              "coherence": "no"}})  # fmt: skip
+    judged = ql.triangulate(
+        ik.sroi(m), ev, judgements={"a": {"methodological_limitations": "no", "coherence": "no"}}
+    )
     assert judged.loc["a", "confidence"] == "high"
     with pytest.raises(ik.ValidationError) as e:
         ql.triangulate(ik.sroi(m), ev, judgements={"zz": {}, "a": {"rigour": "no"}})

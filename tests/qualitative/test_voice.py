@@ -14,11 +14,25 @@ SECRET = "Je ne veux pas que ceci soit publié, Jeanne."
 
 def model():
     _, ev, eng = ik.examples.load_example_interviews()
-    hidden = ql.Evidence(id="secret", kind="testimony", text=SECRET, stakeholder="participants",
-                         nodes=("employed_12m",), consent=False, person="Jeanne",
-                         source="Entretien secret", themes=("Thème caché",))  # fmt: skip
-    named = ql.Evidence(id="named", kind="testimony", text="Jeanne m'a beaucoup aidé.",
-                        stakeholder="families", nodes=("carer_respite",), consent=True)  # fmt: skip
+    hidden = ql.Evidence(
+        id="secret",
+        kind="testimony",
+        text=SECRET,
+        stakeholder="participants",
+        nodes=("employed_12m",),
+        consent=False,
+        person="Jeanne",
+        source="Entretien secret",
+        themes=("Thème caché",),
+    )
+    named = ql.Evidence(
+        id="named",
+        kind="testimony",
+        text="Jeanne m'a beaucoup aidé.",
+        stakeholder="families",
+        nodes=("carer_respite",),
+        consent=True,
+    )
     return ik.examples.load_example().evolve(
         evidence=(*ev, hidden, named),
         engagement=eng,
@@ -37,12 +51,16 @@ def test_html_and_markdown_never_show_evidence_without_consent(tmp_path, lang):
     page = ik.report.html(res, tmp_path / "r.html", lang=lang, mc_draws=0)
     md = ik.report.markdown(res, lang=lang)
     for text in withheld_texts(m):
-        assert text not in page and text not in md
+        assert text not in page
+        assert text not in md
         assert text.split(",")[0] not in page
     for text in (page, md, (tmp_path / "r.html").read_text(encoding="utf-8")):
-        assert "Jeanne" not in text and "Thème caché" not in text and "secret" not in text
+        assert "Jeanne" not in text
+        assert "Thème caché" not in text
+        assert "secret" not in text
     title = "Paroles des parties prenantes" if lang == "fr" else "Stakeholder voice"
-    assert title in page and title in md
+    assert title in page
+    assert title in md
     shown = [e for e in m.evidence if e.consent and "employed_12m" in e.nodes]
     assert all(e.text in md for e in shown)
     assert "[P1] m'a beaucoup aidé." in md
@@ -54,7 +72,8 @@ def test_json_export_and_result_contract():
     text = json.dumps(v.to_dict(), allow_nan=False, ensure_ascii=False)
     for t in withheld_texts(m):
         assert t not in text
-    assert "Jeanne" not in text and "secret" not in text
+    assert "Jeanne" not in text
+    assert "secret" not in text
     assert v.n_withheld == sum(not e.consent for e in m.evidence)
     assert v.n_evidence == sum(e.consent for e in m.evidence)
     assert set(v.quotes["id"]) <= {e.id for e in m.evidence if e.consent}

@@ -65,8 +65,11 @@ _INTERVIEWS: list[tuple[str, str, bool, str, list[tuple[str, list[str], list[str
         [
             ("Le travail m'a redonné un rythme", ["emploi"], ["confiance"]),
             ("les semaines où ma santé ne va pas, c'est dur de tenir", ["sante"], ["sante"]),
-            ("Sans le bus de nuit je n'aurais pas pu accepter les horaires", ["transport"],
-             ["autre"]),
+            (
+                "Sans le bus de nuit je n'aurais pas pu accepter les horaires",
+                ["transport"],
+                ["autre"],
+            ),
         ],
     ),
     (
@@ -86,8 +89,11 @@ _INTERVIEWS: list[tuple[str, str, bool, str, list[tuple[str, list[str], list[str
         False,
         "Ma conseillère m'a aidée à parler de mon handicap à mon chef. Je garde mon travail.",
         [
-            ("Ma conseillère m'a aidée à parler de mon handicap à mon chef", ["conseiller"],
-             ["conseiller"]),
+            (
+                "Ma conseillère m'a aidée à parler de mon handicap à mon chef",
+                ["conseiller"],
+                ["conseiller"],
+            ),
             ("Je garde mon travail", ["emploi"], ["emploi"]),
         ],
     ),
@@ -110,8 +116,11 @@ _INTERVIEWS: list[tuple[str, str, bool, str, list[tuple[str, list[str], list[str
         "personne l'année suivante.",
         [
             ("Le service nous a aidés à adapter le poste", ["conseiller"], ["conseiller"]),
-            ("Nous avons recruté une deuxième personne l'année suivante", ["recrutement"],
-             ["recrutement"]),
+            (
+                "Nous avons recruté une deuxième personne l'année suivante",
+                ["recrutement"],
+                ["recrutement"],
+            ),
         ],
     ),
 ]
@@ -141,8 +150,16 @@ def build_project() -> QdaProject:
     sources, codings, variables = [], [], []
     for case, stakeholder, consent, text, segments in _INTERVIEWS:
         sid = f"entretien-{case}"
-        sources.append({"id": sid, "name": f"Entretien {case}", "kind": "text", "text": text,
-                        "path": "", "case": case})  # fmt: skip
+        sources.append(
+            {
+                "id": sid,
+                "name": f"Entretien {case}",
+                "kind": "text",
+                "text": text,
+                "path": "",
+                "case": case,
+            }
+        )
         variables += [
             {"owner": case, "owner_kind": "case", "name": "stakeholder", "value": stakeholder},
             {"owner": case, "owner_kind": "case", "name": "consent", "value": consent},
@@ -162,7 +179,7 @@ def build_project() -> QdaProject:
                             "end": end,
                             "text": phrase,
                             "code": code,
-                            "code_name": dict((i, n) for i, n, _, _ in _CODES)[code],
+                            "code_name": {i: n for i, n, _, _ in _CODES}[code],
                             "coder": coder,
                             "case": case,
                         }

@@ -96,8 +96,8 @@ __all__ = [
     "npv",
     "sroi",
     "vectorised_irr",
-    "wellbys",
     "weighted_outcomes",
+    "wellbys",
     "xirr",
     "xnpv",
 ]

@@ -105,9 +105,13 @@ class WeightedOutcomes:
         """The ranking for people."""
         lines = (("Outcomes", str(len(self.by_outcome))), ("Simulations", str(self.n_draws)))
         cols = ["rank", "outcome", "stakeholder", "score", "share"]
-        return Summary("Weighted outcomes (value without money)", lines, self.to_frame()[
-            cols + (["p_same_rank"] if len(self.stability) else [])
-        ].sort_values("rank"))  # fmt: skip
+        return Summary(
+            "Weighted outcomes (value without money)",
+            lines,
+            self.to_frame()[cols + (["p_same_rank"] if len(self.stability) else [])].sort_values(
+                "rank"
+            ),
+        )
 
 
 def _point(x: Any) -> float:
@@ -122,28 +126,46 @@ def _check_ratings(ratings: Any, model: ImpactModel, cols: Mapping[str, str]) ->
     missing = [c for c in cols.values() if c not in ratings.columns]
     if missing:
         raise ValidationError(
-            [Problem(("ratings", c), "missing_column", f"column {c!r} is missing") for c in missing]
+            [
+                Problem(("ratings", c), "missing_column", f"column {c!r} is missing")
+                for c in missing
+            ]
         )
     df = ratings[list(cols.values())].rename(columns={v: k for k, v in cols.items()})
     probs = []
     known = {ov.outcome for ov in model.outcomes}
     for o in sorted(set(df["outcome"].dropna().astype(str)) - known):
-        probs.append(Problem(("ratings", "outcome", o), "unknown_outcome",
-                             f"{o!r} is not an outcome of the model"))  # fmt: skip
+        probs.append(
+            Problem(
+                ("ratings", "outcome", o),
+                "unknown_outcome",
+                f"{o!r} is not an outcome of the model",
+            )
+        )
     for c in ("importance", "change"):
         vals = pd.to_numeric(df[c], errors="coerce")
         bad = df[c].notna() & vals.isna()
         if bad.any():
-            probs.append(Problem(("ratings", cols[c]), "type", f"{int(bad.sum())} ratings are not numbers"))  # fmt: skip
+            probs.append(
+                Problem(("ratings", cols[c]), "type", f"{int(bad.sum())} ratings are not numbers")
+            )
         if (vals < 0).any() or np.isinf(vals).any():
-            probs.append(Problem(("ratings", cols[c]), "out_of_range",
-                                 "ratings must be finite and non-negative"))  # fmt: skip
+            probs.append(
+                Problem(
+                    ("ratings", cols[c]), "out_of_range", "ratings must be finite and non-negative"
+                )
+            )
         df[c] = vals
     rated = set(df.dropna()["outcome"].astype(str))
     for k, ov in enumerate(model.outcomes):
         if ov.outcome not in rated:
-            probs.append(Problem(("outcomes", k, "outcome"), "not_rated",
-                                 f"outcome {ov.outcome!r} has no complete rating"))  # fmt: skip
+            probs.append(
+                Problem(
+                    ("outcomes", k, "outcome"),
+                    "not_rated",
+                    f"outcome {ov.outcome!r} has no complete rating",
+                )
+            )
     if probs:
         raise ValidationError(probs)
     return df
@@ -226,10 +248,14 @@ def weighted_outcomes(
     """
     cols = {"outcome": outcome, "importance": importance, "change": change}
     if not isinstance(model, ImpactModel):
-        raise ValidationError(f"expected an ImpactModel, got {type(model).__name__}", path=("model",))
+        raise ValidationError(
+            f"expected an ImpactModel, got {type(model).__name__}", path=("model",)
+        )
     if not (isinstance(n_draws, int) and not isinstance(n_draws, bool) and n_draws >= 0):
         raise ValidationError("n_draws must be a whole number >= 0", path=("n_draws",))
-    if data is not None or any(callable(getattr(ov.quantity, "compute", None)) for ov in model.outcomes):
+    if data is not None or any(
+        callable(getattr(ov.quantity, "compute", None)) for ov in model.outcomes
+    ):
         from impactkit.measure._binding import resolve
 
         model = resolve(model, data)

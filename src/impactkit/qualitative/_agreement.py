@@ -85,9 +85,7 @@ class Agreement:
     ci: tuple[float, float] | None = None
     level: float | None = None
     n_boot: int = 0
-    draws: FloatArray | None = attrs.field(
-        default=None, eq=False, repr=False, converter=_readonly
-    )
+    draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=_readonly)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Percentile bootstrap interval at another level, from the kept draws.
@@ -117,8 +115,13 @@ class Agreement:
         v = self.value
         if self.method == "krippendorff":
             return "reliable" if v >= 0.8 else "tentative" if v >= 0.667 else "unreliable"
-        for lim, name in ((0.8, "almost perfect"), (0.6, "substantial"), (0.4, "moderate"),
-                          (0.2, "fair"), (0.0, "slight")):  # fmt: skip
+        for lim, name in (
+            (0.8, "almost perfect"),
+            (0.6, "substantial"),
+            (0.4, "moderate"),
+            (0.2, "fair"),
+            (0.0, "slight"),
+        ):
             if v > lim:
                 return name
         return "poor"
@@ -151,11 +154,16 @@ class Agreement:
 
     def summary(self) -> Summary:
         """For people: the value, its interval and the counts."""
-        name = {"krippendorff": "Krippendorff's alpha", "cohen": "Cohen's kappa",
-                "fleiss": "Fleiss' kappa"}[self.method]  # fmt: skip
+        name = {
+            "krippendorff": "Krippendorff's alpha",
+            "cohen": "Cohen's kappa",
+            "fleiss": "Fleiss' kappa",
+        }[self.method]
         lines = [(f"{name} ({self.metric})", f"{self.value:.3f} ({self.band})")]
         if self.ci is not None:
-            lines.append((f"{self.level:.0%} bootstrap interval", f"{self.ci[0]:.3f} to {self.ci[1]:.3f}"))
+            lines.append(
+                (f"{self.level:.0%} bootstrap interval", f"{self.ci[0]:.3f} to {self.ci[1]:.3f}")
+            )
         lines += [
             ("Units", str(self.n_units)),
             ("Coders", str(self.n_coders)),
@@ -174,7 +182,10 @@ def _prepare(
     missing_cols = [c for c in (unit, coder, code) if c not in df.columns]
     if missing_cols:
         raise ValidationError(
-            [Problem((c,), "missing_column", f"column {c!r} is not in the data") for c in missing_cols]
+            [
+                Problem((c,), "missing_column", f"column {c!r} is not in the data")
+                for c in missing_cols
+            ]
         )
     d = df[[unit, coder, code]]
     probs = []
@@ -265,9 +276,12 @@ def _alpha_from(o: FloatArray, metric: str, values: FloatArray) -> FloatArray:
 
 
 def _krippendorff(
-    u_idx: npt.NDArray[np.intp], k_idx: npt.NDArray[np.intp], n_u: int, cats: list[Any],
+    u_idx: npt.NDArray[np.intp],
+    k_idx: npt.NDArray[np.intp],
+    n_u: int,
+    cats: list[Any],
     metric: str,
-) -> tuple[FloatArray, FloatArray, int, int]:  # fmt: skip
+) -> tuple[FloatArray, FloatArray, int, int]:
     c = len(cats)
     counts = np.zeros((n_u, c))
     np.add.at(counts, (u_idx, k_idx), 1.0)
@@ -381,11 +395,21 @@ def agreement(
     """
     c = []
     if method not in AGREEMENT_METHODS:
-        c.append(Problem(("method",), "invalid_choice", f"must be one of {AGREEMENT_METHODS}, got {method!r}"))
+        c.append(
+            Problem(
+                ("method",),
+                "invalid_choice",
+                f"must be one of {AGREEMENT_METHODS}, got {method!r}",
+            )
+        )
     if metric not in _METRICS:
-        c.append(Problem(("metric",), "invalid_choice", f"must be one of {_METRICS}, got {metric!r}"))
+        c.append(
+            Problem(("metric",), "invalid_choice", f"must be one of {_METRICS}, got {metric!r}")
+        )
     if weights not in _WEIGHTS:
-        c.append(Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}"))
+        c.append(
+            Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}")
+        )
     if not (isinstance(n_boot, int) and not isinstance(n_boot, bool) and n_boot >= 0):
         c.append(Problem(("n_boot",), "type", f"expected a whole number >= 0, got {n_boot!r}"))
     if not (isinstance(level, float | int) and 0 < level < 1):
@@ -394,13 +418,15 @@ def agreement(
         raise ValidationError(c)
     d, n_missing, cats = _prepare(df, unit, coder, code, order)
     u_idx, c_idx, k_idx, n_u, n_c = _factorize(d, unit, coder, code, cats)
-    base = {"method": method, "n_coders": n_c, "n_missing": n_missing, "categories": tuple(cats)}
     if method == "krippendorff":
         per_unit, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
         if used == 0:
             raise EstimationError("no unit was coded by two coders: alpha is undefined")
-        value = float(_alpha_from(per_unit.sum(axis=0)[None], metric, values)[0])
-        stat = lambda w: _alpha_from(np.tensordot(w, per_unit, axes=1), metric, values)  # noqa: E731
+
+        def stat(w: FloatArray) -> FloatArray:
+            return _alpha_from(np.tensordot(w, per_unit, axes=1), metric, values)
+
+        value = float(stat(np.ones((1, used)))[0])
         label = metric
     elif method == "cohen":
         if n_c != 2:
@@ -487,5 +513,8 @@ def agreement(
         level=float(level) if n_boot else None,
         n_boot=n_ok,
         draws=freeze(draws) if draws is not None else None,
-        **base,
+        method=method,
+        n_coders=n_c,
+        n_missing=n_missing,
+        categories=tuple(cats),
     )

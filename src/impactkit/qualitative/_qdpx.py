@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pandas as pd
@@ -80,8 +80,14 @@ _SOURCE_KINDS = {
     "AudioSource": "audio",
     "VideoSource": "video",
 }
-_VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
-               "DateTimeValue")  # fmt: skip
+_VALUE_TAGS = (
+    "TextValue",
+    "BooleanValue",
+    "IntegerValue",
+    "FloatValue",
+    "DateValue",
+    "DateTimeValue",
+)
 
 
 def _frame(df: Any, columns: tuple[str, ...], what: str) -> pd.DataFrame:
@@ -160,26 +166,22 @@ class QdaProject:
     @property
     def sources(self) -> pd.DataFrame:
         """The sources (a copy)."""
-        assert self._sources is not None  # set in __attrs_post_init__
-        return self._sources.copy()
+        return cast(pd.DataFrame, self._sources).copy()
 
     @property
     def codings(self) -> pd.DataFrame:
         """The codings with their text spans (a copy)."""
-        assert self._codings is not None  # set in __attrs_post_init__
-        return self._codings.copy()
+        return cast(pd.DataFrame, self._codings).copy()
 
     @property
     def users(self) -> pd.DataFrame:
         """The coders (a copy)."""
-        assert self._users is not None  # set in __attrs_post_init__
-        return self._users.copy()
+        return cast(pd.DataFrame, self._users).copy()
 
     @property
     def variables(self) -> pd.DataFrame:
         """Variable values of sources and cases (a copy)."""
-        assert self._variables is not None  # set in __attrs_post_init__
-        return self._variables.copy()
+        return cast(pd.DataFrame, self._variables).copy()
 
 
 # ----------------------------------------------------------------------------- reading
@@ -228,7 +230,9 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) 
         # The header's size may lie: never read more than the limit.
         data = fh.read(MAX_MEMBER_BYTES + 1)
     if len(data) > MAX_MEMBER_BYTES:
-        raise _fail(f"archive member {info.filename!r} is over {MAX_MEMBER_BYTES} bytes", "too_large")
+        raise _fail(
+            f"archive member {info.filename!r} is over {MAX_MEMBER_BYTES} bytes", "too_large"
+        )
     budget[0] += len(data)
     if budget[0] > MAX_TOTAL_BYTES:
         raise _fail(f"the archive holds more than {MAX_TOTAL_BYTES} bytes", "too_large")
@@ -291,9 +295,11 @@ def _value_of(vv: ET.Element) -> Any:
 
 
 def _source_text(
-    el: ET.Element, members: Mapping[str, zipfile.ZipInfo], zf: zipfile.ZipFile | None,
+    el: ET.Element,
+    members: Mapping[str, zipfile.ZipInfo],
+    zf: zipfile.ZipFile | None,
     budget: list[int],
-) -> tuple[str | None, str]:  # fmt: skip
+) -> tuple[str | None, str]:
     inline = _children(el, "PlainTextContent")
     if inline:
         return inline[0].text or "", ""
@@ -314,9 +320,11 @@ def _source_text(
 
 
 def _parse_project(
-    root: ET.Element, zf: zipfile.ZipFile | None, members: Mapping[str, zipfile.ZipInfo],
+    root: ET.Element,
+    zf: zipfile.ZipFile | None,
+    members: Mapping[str, zipfile.ZipInfo],
     budget: list[int],
-) -> QdaProject:  # fmt: skip
+) -> QdaProject:
     if _tag(root) == "CodeBook":
         return QdaProject("codebook", codes=pd.DataFrame(_codes_of(root), columns=CODE_COLUMNS))
     if root.tag != f"{{{NAMESPACE}}}Project":
@@ -325,7 +333,7 @@ def _parse_project(
             "format",
         )
     users = {
-        u.get("guid", ""): (u.get("name") or u.get("guid", ""))
+        u.get("guid", ""): (u.get("name") or u.get("guid") or "")
         for us in _children(root, "Users")
         for u in _children(us, "User")
     }
@@ -355,9 +363,10 @@ def _parse_project(
     case_of: dict[str, str] = {}
     for cs in _children(root, "Cases"):
         for case in _children(cs, "Case"):
-            add_values(case, "case", case.get("name") or case.get("guid", ""))
+            case_name = case.get("name") or case.get("guid") or ""
+            add_values(case, "case", case_name)
             for sr in _children(case, "SourceRef"):
-                case_of.setdefault(sr.get("targetGUID", ""), case.get("name") or case.get("guid", ""))
+                case_of.setdefault(sr.get("targetGUID", ""), case_name)
     sources: list[dict[str, Any]] = []
     codings: list[dict[str, Any]] = []
     problems: list[Problem] = []
@@ -369,12 +378,20 @@ def _parse_project(
             sid = el.get("guid", "")
             sname = el.get("name", "") or sid
             text, path = (
-                _source_text(el, members, zf, budget) if kind == "text" else (None, el.get("path", ""))
+                _source_text(el, members, zf, budget)
+                if kind == "text"
+                else (None, el.get("path", ""))
             )
             add_values(el, "source", sid)
             sources.append(
-                {"id": sid, "name": sname, "kind": kind, "text": text, "path": path,
-                 "case": case_of.get(sid)}  # fmt: skip
+                {
+                    "id": sid,
+                    "name": sname,
+                    "kind": kind,
+                    "text": text,
+                    "path": path,
+                    "case": case_of.get(sid),
+                }
             )
             if kind != "text":
                 continue
@@ -384,16 +401,26 @@ def _parse_project(
                     start = int(sel.get("startPosition", ""))
                     end = int(sel.get("endPosition", ""))
                 except ValueError:
-                    problems.append(Problem(("Sources", sname, sel.get("guid", "")), "type",
-                                            "startPosition and endPosition must be whole numbers"))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            ("Sources", sname, sel.get("guid", "")),
+                            "type",
+                            "startPosition and endPosition must be whole numbers",
+                        )
+                    )
                     continue
                 spans.append((sel, start, end, sel.get("guid", "")))
             n = len(text or "")
             spans += [(el, 0, n, "")] if _children(el, "Coding") else []
             for sel, start, end, sel_id in spans:
                 if text is not None and not (0 <= start <= end <= n):
-                    problems.append(Problem(("Sources", sname, sel_id), "out_of_range",
-                                            f"span {start}-{end} is outside the text (0-{n})"))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            ("Sources", sname, sel_id),
+                            "out_of_range",
+                            f"span {start}-{end} is outside the text (0-{n})",
+                        )
+                    )
                     continue
                 for cd in _children(sel, "Coding"):
                     ref = _children(cd, "CodeRef")
@@ -415,7 +442,12 @@ def _parse_project(
                         }
                     )
     unknown = sorted({c["code"] for c in codings if c["code"] not in code_names})
-    problems += [Problem(("CodeRef", g), "unknown_code", f"coding refers to code {g!r}, not in the codebook") for g in unknown]  # fmt: skip
+    problems += [
+        Problem(
+            ("CodeRef", g), "unknown_code", f"coding refers to code {g!r}, not in the codebook"
+        )
+        for g in unknown
+    ]
     if problems:
         raise FileFormatError(problems)
     return QdaProject(
@@ -479,12 +511,17 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
             raise _fail(f"{label}: expected a CodeBook in {CODEBOOK_NAMESPACE}", "format")
         return _parse_project(root, None, {}, [0])
     if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise _fail(f"{label} is not a ZIP archive (a .qdpx file is a ZIP holding project.qde)", "not_a_zip")
+        raise _fail(
+            f"{label} is not a ZIP archive (a .qdpx file is a ZIP holding project.qde)",
+            "not_a_zip",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise _fail(f"{label} holds {len(infos)} members; the limit is {MAX_MEMBERS}", "too_large")
+                raise _fail(
+                    f"{label} holds {len(infos)} members; the limit is {MAX_MEMBERS}", "too_large"
+                )
             bad = [i.filename for i in infos if not _safe_member(i.filename)]
             if bad:
                 raise _fail(
@@ -517,7 +554,7 @@ def _sub(parent: ET.Element, tag: str, /, **attrib: str) -> ET.Element:
 
 
 def _write_codes(parent: ET.Element, codes: pd.DataFrame, ids: dict[Any, str]) -> None:
-    kids: dict[Any, list[dict[str, Any]]] = {}
+    kids: dict[Any, list[dict[Any, Any]]] = {}
     known = set(codes["id"])
     for rec in codes.to_dict("records"):
         par = rec["parent"] if rec["parent"] in known else None
@@ -549,11 +586,21 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
     code_ids = {c: _guid(c, "code") for c in codes["id"]}
     for i, c in enumerate(codings["code"]):
         if c not in code_ids:
-            problems.append(Problem(("codings", i, "code"), "unknown_code", f"code {c!r} is not in the codebook"))  # fmt: skip
+            problems.append(
+                Problem(
+                    ("codings", i, "code"), "unknown_code", f"code {c!r} is not in the codebook"
+                )
+            )
     src_ids = {s: _guid(s, "source") for s in sources["id"]}
     for i, s in enumerate(codings["source"]):
         if s not in src_ids:
-            problems.append(Problem(("codings", i, "source"), "unknown_source", f"source {s!r} is not in the project"))  # fmt: skip
+            problems.append(
+                Problem(
+                    ("codings", i, "source"),
+                    "unknown_source",
+                    f"source {s!r} is not in the project",
+                )
+            )
     if problems:
         raise ValidationError(problems)
     ET.register_namespace("", NAMESPACE)
@@ -573,7 +620,15 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
         vs = _sub(root, "Variables")
         for n, gid in var_ids.items():
             kinds = {type(v) for v in var.loc[var["name"].astype(str) == n, "value"]}
-            t = "Boolean" if kinds == {bool} else "Integer" if kinds == {int} else "Float" if kinds <= {float, int} else "Text"  # fmt: skip
+            t = (
+                "Boolean"
+                if kinds == {bool}
+                else "Integer"
+                if kinds == {int}
+                else "Float"
+                if kinds <= {float, int}
+                else "Text"
+            )
             _sub(vs, "Variable", guid=gid, name=n, typeOfVariable=t)
 
     def values(el: ET.Element, owner: Any) -> None:
@@ -581,8 +636,15 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
             vv = _sub(el, "VariableValue")
             _sub(vv, "VariableRef", targetGUID=var_ids[str(rec["name"])])
             v = rec["value"]
-            tag = ("BooleanValue" if isinstance(v, bool) else "IntegerValue" if isinstance(v, int)
-                   else "FloatValue" if isinstance(v, float) else "TextValue")  # fmt: skip
+            tag = (
+                "BooleanValue"
+                if isinstance(v, bool)
+                else "IntegerValue"
+                if isinstance(v, int)
+                else "FloatValue"
+                if isinstance(v, float)
+                else "TextValue"
+            )
             _sub(vv, tag).text = ("true" if v else "false") if isinstance(v, bool) else str(v)
 
     cases = sources.dropna(subset=["case"])
@@ -619,7 +681,9 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
                     endPosition=str(int(end)),
                 )
                 for cd in grp.to_dict("records"):
-                    key = cd["id"] if cd["id"] else f"{gid}:{start}:{end}:{cd['code']}:{cd['coder']}"
+                    key = (
+                        cd["id"] if cd["id"] else f"{gid}:{start}:{end}:{cd['code']}:{cd['coder']}"
+                    )
                     user = user_ids.get(str(cd["coder"]), "") if cd["coder"] is not None else ""
                     coding = _sub(sel, "Coding", guid=_guid(key, "coding"), creatingUser=user)
                     _sub(coding, "CodeRef", targetGUID=code_ids[cd["code"]])
@@ -630,9 +694,7 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
     return body, files
 
 
-def write_qdpx(
-    project: QdaProject, path: str | os.PathLike[str], *, inline: bool = False
-) -> None:
+def write_qdpx(project: QdaProject, path: str | os.PathLike[str], *, inline: bool = False) -> None:
     """Write a REFI-QDA project (``.qdpx``) that QDA software can import.
 
     Parameters
@@ -662,7 +724,9 @@ def write_qdpx(
     True
     """
     if not isinstance(project, QdaProject):
-        raise ValidationError(f"expected a QdaProject, got {type(project).__name__}", path=("project",))
+        raise ValidationError(
+            f"expected a QdaProject, got {type(project).__name__}", path=("project",)
+        )
     body, files = _project_xml(project, inline)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -733,7 +797,9 @@ def codings_to_evidence(
         cid = key if key in set(codes["id"]) else by_name.get(key)
         if cid is None:
             raise ValidationError(
-                f"code {key!r} is not in the codebook", path=("mapping", str(key)), code="unknown_code"
+                f"code {key!r} is not in the codebook",
+                path=("mapping", str(key)),
+                code="unknown_code",
             )
         node_map[cid] = (nodes,) if isinstance(nodes, str) else tuple(nodes)
     against = {by_name.get(c, c) for c in contradicts}
@@ -752,7 +818,8 @@ def codings_to_evidence(
     names = dict(zip(codes["id"], codes["name"], strict=True))
     out = []
     cod = project.codings
-    for (source, start, end), grp in cod.groupby(["source", "start", "end"], sort=True):
+    for seg, grp in cod.groupby(["source", "start", "end"], sort=True):
+        source, start, end = cast(tuple[Any, int, int], seg)
         mapped = [c for c in grp["code"] if c in node_map]
         if not mapped:
             continue

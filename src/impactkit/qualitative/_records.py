@@ -313,12 +313,12 @@ def from_plain(data: Any, cls: type[Any]) -> Any:
         raise ValidationError(f"expected a mapping, got {type(data).__name__}", code="type")
     allowed = _EVIDENCE_FIELDS if cls is Evidence else _ENGAGEMENT_FIELDS
     probs = [
-        Problem((str(k),), "unknown_key", f"unknown key {k!r}")
-        for k in data
-        if k not in allowed
+        Problem((str(k),), "unknown_key", f"unknown key {k!r}") for k in data if k not in allowed
     ]
     required = [a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING]
-    probs += [Problem((k,), "missing", "required field is missing") for k in required if k not in data]
+    probs += [
+        Problem((k,), "missing", "required field is missing") for k in required if k not in data
+    ]
     for k in ("nodes", "links", "themes"):
         if k in data and not isinstance(data[k], list | tuple):
             probs.append(Problem((k,), "type", "expected a list of ids"))
@@ -486,4 +486,8 @@ def pseudonymise(
         "substantiation",
         "driver",
     )
-    return tuple(attrs.evolve(e, **{f: sub(getattr(e, f)) for f in fields}) for e in evidence)
+    out = []
+    for e in evidence:
+        changes: dict[str, Any] = {f: sub(getattr(e, f)) for f in fields}
+        out.append(attrs.evolve(e, **changes))
+    return tuple(out)

@@ -122,9 +122,7 @@ def confidence(
         if v not in CONCERN_LEVELS
     ]
     if not (isinstance(points_per_level, int) and points_per_level >= 1):
-        probs.append(
-            Problem(("points_per_level",), "out_of_range", "must be a whole number >= 1")
-        )
+        probs.append(Problem(("points_per_level",), "out_of_range", "must be a whole number >= 1"))
     if probs:
         raise ValidationError(probs)
     scores = [CONCERN_LEVELS.index(v) for v in given.values()]
@@ -137,9 +135,7 @@ def confidence(
 def evidence_for(outcome: str, evidence: Iterable[Evidence]) -> list[Evidence]:
     """Evidence about an outcome: its node, or a link that ends at it."""
     return [
-        e
-        for e in evidence
-        if outcome in e.nodes or any(t == outcome for _, t in e.link_pairs())
+        e for e in evidence if outcome in e.nodes or any(t == outcome for _, t in e.link_pairs())
     ]
 
 
@@ -153,9 +149,14 @@ def _components(items: list[Evidence], own: str) -> dict[str, str]:
     return {
         "methodological_limitations": "minor" if len(sources) >= 2 else "moderate",
         "coherence": (
-            "no" if share_against == 0 else "minor" if share_against <= 0.2
-            else "moderate" if share_against <= 0.4 else "serious"
-        ),  # fmt: skip
+            "no"
+            if share_against == 0
+            else "minor"
+            if share_against <= 0.2
+            else "moderate"
+            if share_against <= 0.4
+            else "serious"
+        ),
         "adequacy": "no" if n >= 6 else "minor" if n >= 3 else "moderate",
         "relevance": "no" if share_own >= 0.5 else "minor" if share_own > 0 else "moderate",
     }
@@ -242,7 +243,10 @@ def triangulate(
     grouped["share"] = grouped["value"] / total if total else 0.0
     judgements = judgements or {}
     unknown = [k for k in judgements if k not in grouped.index]
-    probs = [Problem(("judgements", k), "unknown_outcome", f"{k!r} is not a valued outcome") for k in unknown]  # fmt: skip
+    probs = [
+        Problem(("judgements", k), "unknown_outcome", f"{k!r} is not a valued outcome")
+        for k in unknown
+    ]
     for k, comp in judgements.items():
         probs += [
             Problem(("judgements", k, c), "unknown_component", f"components: {CERQUAL_COMPONENTS}")
@@ -267,9 +271,18 @@ def triangulate(
             "stakeholders_heard": ", ".join(heard),
         }
         if mine:
-            comps = {**_components(mine, str(row["stakeholder"])), **judgements.get(str(outcome), {})}
+            comps = {
+                **_components(mine, str(row["stakeholder"])),
+                **judgements.get(str(outcome), {}),
+            }
             rec.update(comps)
-            rec["confidence"] = confidence(**comps, points_per_level=points_per_level)
+            rec["confidence"] = confidence(
+                methodological_limitations=comps["methodological_limitations"],
+                coherence=comps["coherence"],
+                adequacy=comps["adequacy"],
+                relevance=comps["relevance"],
+                points_per_level=points_per_level,
+            )
         else:
             comps = dict(judgements.get(str(outcome), {}))
             rec.update({c: comps.get(c) for c in CERQUAL_COMPONENTS})

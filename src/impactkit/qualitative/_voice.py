@@ -27,10 +27,6 @@ THEME_COLUMNS = ("theme", "count", "n_sources")
 ENGAGEMENT_COLUMNS = ("stakeholder", "records", "people", "methods", "stages")
 
 
-def _frame_field() -> Any:
-    return attrs.field(eq=False, repr=False)
-
-
 @attrs.frozen
 class StakeholderVoice:
     """The stakeholder-voice section of a report, consent already applied.
@@ -52,10 +48,10 @@ class StakeholderVoice:
         Records left out for lack of consent (counted, never shown).
     """
 
-    quotes: pd.DataFrame = _frame_field()
-    themes: pd.DataFrame = _frame_field()
-    triangulation: pd.DataFrame = _frame_field()
-    engagement: pd.DataFrame = _frame_field()
+    quotes: pd.DataFrame = attrs.field(eq=False, repr=False)
+    themes: pd.DataFrame = attrs.field(eq=False, repr=False)
+    triangulation: pd.DataFrame = attrs.field(eq=False, repr=False)
+    engagement: pd.DataFrame = attrs.field(eq=False, repr=False)
     n_evidence: int = 0
     n_withheld: int = 0
 

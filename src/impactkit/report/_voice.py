@@ -64,9 +64,7 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
         "themes": "Thèmes",
         "triangulation": "Triangulation et niveau de confiance (GRADE-CERQual)",
         "engagement": "Implication des parties prenantes",
-        "withheld": (
-            "{n} élément(s) recueilli(s) mais non publié(s), faute de consentement."
-        ),
+        "withheld": ("{n} élément(s) recueilli(s) mais non publié(s), faute de consentement."),
         "no_quote": "Aucun élément consenti pour cet effet.",
         "confidence_note": (
             "Le niveau de confiance suit GRADE-CERQual : élevé, modéré, faible ou très "
@@ -154,7 +152,8 @@ def _tri_rows(v: Any, result: Any, lang: str) -> pd.DataFrame:
             _t("supports", lang): tri["supports"],
             _t("contradicts", lang): tri["contradicts"],
             _t("stakeholders_heard", lang): [
-                ", ".join(sh.get(x, x) for x in h.split(", ") if x) for h in tri["stakeholders_heard"]
+                ", ".join(sh.get(x, x) for x in h.split(", ") if x)
+                for h in tri["stakeholders_heard"]
             ],
             _t("confidence", lang): [_t(c, lang) for c in tri["confidence"]],
         }
@@ -203,10 +202,15 @@ def voice_html(result: Any, lang: str = "en") -> str:
         for rec in q.to_dict("records"):
             who = ", ".join(
                 x
-                for x in (sh.get(rec["stakeholder"], rec["stakeholder"]), _t(rec["kind"], lang),
-                          _t(f"{rec['direction']}_d", lang), rec["source"], rec["date"])
+                for x in (
+                    sh.get(rec["stakeholder"], rec["stakeholder"]),
+                    _t(rec["kind"], lang),
+                    _t(f"{rec['direction']}_d", lang),
+                    rec["source"],
+                    rec["date"],
+                )
                 if x
-            )  # fmt: skip
+            )
             parts.append(
                 f"<blockquote data-evidence='{_esc(rec['id'])}'>{_esc(rec['text'])}"
                 f"<br><span class='muted'>- {_esc(who)}</span></blockquote>"
@@ -243,10 +247,13 @@ def voice_markdown(result: Any, lang: str = "en") -> list[str]:
         for rec in q.to_dict("records"):
             who = ", ".join(
                 x
-                for x in (sh.get(rec["stakeholder"], rec["stakeholder"]), _t(rec["kind"], lang),
-                          rec["source"])
+                for x in (
+                    sh.get(rec["stakeholder"], rec["stakeholder"]),
+                    _t(rec["kind"], lang),
+                    rec["source"],
+                )
                 if x
-            )  # fmt: skip
+            )
             text = " ".join(str(rec["text"]).split())
             out += [f"> {text}", f"> - {who}", ""]
     if len(v.themes):
