@@ -36,7 +36,6 @@ def model():
     return ik.examples.load_example().evolve(
         evidence=(*ev, hidden, named),
         engagement=eng,
-        metadata={"personal_names": ["Jeanne"]},
     )
 
 
@@ -68,7 +67,7 @@ def test_html_and_markdown_never_show_evidence_without_consent(tmp_path, lang):
 
 def test_json_export_and_result_contract():
     m = model()
-    v = ql.stakeholder_voice(ik.sroi(m), personal_names=["Jeanne"])
+    v = ql.stakeholder_voice(ik.sroi(m))
     text = json.dumps(v.to_dict(), allow_nan=False, ensure_ascii=False)
     for t in withheld_texts(m):
         assert t not in text
@@ -99,3 +98,32 @@ def test_consented_is_what_writers_call():
     m = model()
     assert all(e.consent for e in ql.consented(m.evidence))
     assert len(ql.consented(m.evidence)) == len(m.evidence) - len(withheld_texts(m))
+
+
+def test_excel_value_map_never_holds_evidence_without_consent(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    m = model()
+    path = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, path, lang="fr")
+    wb = openpyxl.load_workbook(path)
+    cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    cells += [str(d.value) for d in wb.defined_names.values()]
+    for text in withheld_texts(m):
+        assert not any(text in c for c in cells)
+    assert not any("Jeanne" in c for c in cells)
+
+
+def test_names_listed_in_metadata_are_pseudonymised_too():
+    m = model()
+    paul = ql.Evidence(
+        id="paul",
+        kind="testimony",
+        text="Paul est venu chaque semaine.",
+        stakeholder="families",
+        nodes=("carer_respite",),
+        consent=True,
+    )
+    m = m.evolve(evidence=(*m.evidence, paul), metadata={"personal_names": ["Paul"]})
+    md = ik.report.markdown(ik.sroi(m))
+    assert "Paul" not in md
+    assert "[P2] est venu chaque semaine." in md

@@ -128,7 +128,9 @@ def stakeholder_voice(
     evidence, engagement : iterable, optional
         Override the model's records.
     personal_names : sequence of str
-        Names to pseudonymise in every text shown (:func:`pseudonymise`).
+        Further names to pseudonymise in every text shown
+        (:func:`pseudonymise`); the ``person`` of every record, consented or
+        not, is always pseudonymised.
     judgements : mapping, optional
         CERQual judgements by outcome (see :func:`triangulate`).
 
@@ -156,8 +158,10 @@ def stakeholder_voice(
         raise ValidationError("evidence holds Evidence records only", path=("evidence",))
     shown = consented(items)
     withheld = len(items) - len(shown)
-    if personal_names:
-        shown = pseudonymise(shown, personal_names)
+    # The speakers recorded on any record are personal names, wherever they appear.
+    names = list(dict.fromkeys([*(e.person for e in items if e.person.strip()), *personal_names]))
+    if names:
+        shown = pseudonymise(shown, names)
     tri = triangulate(result, shown, judgements=judgements, consented_only=True)
     quotes = []
     for outcome in tri.index:

@@ -2,8 +2,9 @@
 
 Built from :func:`impactkit.qualitative.stakeholder_voice`, which applies
 consent before anything is rendered: evidence without consent never reaches
-this module. Names listed under ``personal_names`` in the model's metadata are
-pseudonymised; the ``person`` of a record is never shown.
+this module. The speakers recorded as ``person`` on any record, and names
+listed under ``personal_names`` in the model's metadata, are pseudonymised in
+every text shown; the ``person`` field itself is never shown.
 """
 
 from __future__ import annotations
@@ -57,6 +58,20 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
         "causal_claim": "causal claim",
         "observation": "observation",
         "document": "document",
+        "interview": "interview",
+        "focus_group": "focus group",
+        "survey": "survey",
+        "workshop": "workshop",
+        "msc_panel": "MSC panel",
+        "outcome_harvesting": "outcome harvesting",
+        "quip": "QuIP interviews",
+        "other": "other",
+        "scope": "scope",
+        "outcomes": "outcomes",
+        "evidence": "evidence",
+        "impact": "impact",
+        "calculation": "calculation",
+        "reporting": "reporting",
     },
     "fr": {
         "section": "Paroles des parties prenantes",
@@ -97,6 +112,20 @@ VOICE_TEXTS: dict[str, dict[str, str]] = {
         "causal_claim": "affirmation causale",
         "observation": "observation",
         "document": "document",
+        "interview": "entretien",
+        "focus_group": "groupe de discussion",
+        "survey": "questionnaire",
+        "workshop": "atelier",
+        "msc_panel": "comité MSC",
+        "outcome_harvesting": "récolte des effets",
+        "quip": "entretiens QuIP",
+        "other": "autre",
+        "scope": "périmètre",
+        "outcomes": "effets",
+        "evidence": "preuves",
+        "impact": "impact",
+        "calculation": "calcul",
+        "reporting": "restitution",
     },
 }
 """Labels of the section, in English and French."""
@@ -157,6 +186,17 @@ def _tri_rows(v: Any, result: Any, lang: str) -> pd.DataFrame:
             ],
             _t("confidence", lang): [_t(c, lang) for c in tri["confidence"]],
         }
+    )
+
+
+def _engagement(v: Any, sh: dict[str, str], lang: str) -> pd.DataFrame:
+    eng = v.engagement
+    words = {
+        c: [", ".join(_t(w, lang) for w in str(x).split(", ")) for x in eng[c]]
+        for c in ("methods", "stages")
+    }
+    return _renamed(
+        eng.assign(stakeholder=[sh.get(x, x) for x in eng["stakeholder"]], **words), lang
     )
 
 
@@ -222,9 +262,8 @@ def voice_html(result: Any, lang: str = "en") -> str:
     parts.append(_html_table(_tri_rows(v, result, lang), "triangulation"))
     parts.append(f"<p class='muted'>{_esc(_t('confidence_note', lang))}</p>")
     if len(v.engagement):
-        eng = v.engagement.assign(stakeholder=[sh.get(x, x) for x in v.engagement["stakeholder"]])
         parts.append(f"<h3>{_esc(_t('engagement', lang))}</h3>")
-        parts.append(_html_table(_renamed(eng, lang), "engagement"))
+        parts.append(_html_table(_engagement(v, sh, lang), "engagement"))
     return "".join(parts)
 
 
@@ -267,6 +306,5 @@ def voice_markdown(result: Any, lang: str = "en") -> list[str]:
         "",
     ]
     if len(v.engagement):
-        eng = v.engagement.assign(stakeholder=[sh.get(x, x) for x in v.engagement["stakeholder"]])
-        out += [f"### {_t('engagement', lang)}", "", _md_table(_renamed(eng, lang)), ""]
+        out += [f"### {_t('engagement', lang)}", "", _md_table(_engagement(v, sh, lang)), ""]
     return out
