@@ -9,6 +9,8 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa
 
@@ -147,3 +149,31 @@ def test_bad_input_lists_every_problem():
         ql.agreement(one)
     with pytest.raises(ik.ValidationError, match="numeric"):
         ql.agreement(three.assign(code=["x", "y", "x"]), metric="interval")
+
+
+@given(st.integers(0, 10_000), st.sampled_from(["krippendorff", "fleiss"]))
+def test_relabelling_codes_and_coders_changes_nothing(seed, method):
+    _, df = _random_codings(seed, missing=0.1)
+    try:
+        base = ql.agreement(df, method=method).value
+    except ik.EstimationError:
+        return
+    relabelled = df.assign(
+        code=df["code"].map(lambda c: f"k{int(c) * 7 % 11}" if c == c else None),
+        coder=df["coder"].map(lambda c: c[::-1] + "x"),
+    )
+    assert ql.agreement(relabelled, method=method).value == pytest.approx(base, abs=1e-12)
+
+
+@given(st.lists(st.integers(0, 4), min_size=2, max_size=30), st.integers(2, 5))
+def test_identical_codings_agree_perfectly(codes, n_coders):
+    if len(set(codes)) < 2:
+        return
+    df = pd.DataFrame(
+        [(u, f"c{m}", c) for u, c in enumerate(codes) for m in range(n_coders)],
+        columns=["unit", "coder", "code"],
+    )
+    for method in ("krippendorff", "fleiss"):
+        assert ql.agreement(df, method=method).value == pytest.approx(1.0)
+    two = df[df["coder"].isin(["c0", "c1"])]
+    assert ql.agreement(two, method="cohen").value == pytest.approx(1.0)

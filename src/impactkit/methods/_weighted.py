@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from impactkit._random import as_generator
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, freeze, jsonable
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import impact
@@ -45,14 +45,6 @@ _COLUMNS = (
     "rank",
 )
 _STABILITY = ("outcome", "rank", "mean_rank", "rank_low", "rank_high", "p_same_rank", "p_top")
-
-
-def _ro(a: Any) -> Any:
-    if a is None:
-        return None
-    out = np.array(a, dtype=float)
-    out.flags.writeable = False
-    return out
 
 
 @attrs.frozen
@@ -79,7 +71,7 @@ class WeightedOutcomes:
     stability: pd.DataFrame = attrs.field(eq=False)
     n_draws: int = 0
     seed: int | None = None
-    ranks: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=_ro)
+    ranks: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
 
     def to_frame(self) -> pd.DataFrame:
         """The outcome table with its stability columns (a copy)."""

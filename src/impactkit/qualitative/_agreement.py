@@ -31,14 +31,6 @@ _WEIGHTS = (None, "linear", "quadratic")
 FloatArray = npt.NDArray[np.float64]
 
 
-def _readonly(a: Any) -> Any:
-    if a is None:
-        return None
-    out = np.array(a, dtype=float)
-    out.flags.writeable = False
-    return out
-
-
 @attrs.frozen
 class Agreement:
     """The agreement between coders, with an optional bootstrap interval.
@@ -85,7 +77,7 @@ class Agreement:
     ci: tuple[float, float] | None = None
     level: float | None = None
     n_boot: int = 0
-    draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=_readonly)
+    draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Percentile bootstrap interval at another level, from the kept draws.
@@ -281,18 +273,13 @@ def _krippendorff(
     n_u: int,
     cats: list[Any],
     metric: str,
-) -> tuple[FloatArray, FloatArray, int, int]:
+) -> tuple[FloatArray, FloatArray, FloatArray, int, int]:
     c = len(cats)
     counts = np.zeros((n_u, c))
     np.add.at(counts, (u_idx, k_idx), 1.0)
     m = counts.sum(axis=1)
     keep = m >= 2
     counts, m = counts[keep], m[keep]
-    # Per-unit coincidences o_u[c, k] = (n_uc n_uk - [c = k] n_uc) / (m_u - 1).
-    scaled = counts / (m - 1)[:, None]
-    per_unit = scaled[:, :, None] * counts[:, None, :]
-    idx = np.arange(c)
-    per_unit[:, idx, idx] -= scaled
     if metric in ("interval", "ratio"):
         try:
             values = np.asarray(cats, dtype=float)
@@ -302,7 +289,7 @@ def _krippendorff(
             ) from exc
     else:
         values = np.arange(c, dtype=float)
-    return per_unit, values, int(keep.sum()), int(m.sum())
+    return counts, 1.0 / (m - 1), values, int(keep.sum()), int(m.sum())
 
 
 def agreement(
@@ -419,12 +406,23 @@ def agreement(
     d, n_missing, cats = _prepare(df, unit, coder, code, order)
     u_idx, c_idx, k_idx, n_u, n_c = _factorize(d, unit, coder, code, cats)
     if method == "krippendorff":
-        per_unit, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
+        counts, inv, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
         if used == 0:
             raise EstimationError("no unit was coded by two coders: alpha is undefined")
 
         def stat(w: FloatArray) -> FloatArray:
-            return _alpha_from(np.tensordot(w, per_unit, axes=1), metric, values)
+            # o[c, k] = sum_u w_u (n_uc n_uk - [c = k] n_uc) / (m_u - 1), for each replicate
+            wi = w * inv
+            n_units, c = counts.shape
+            o = np.zeros((w.shape[0], c * c))
+            step = max(1, 2**22 // (c * c))
+            for s in range(0, n_units, step):  # blocks of units bound the outer products' memory
+                blk = counts[s : s + step]
+                o += wi[:, s : s + step] @ (blk[:, :, None] * blk[:, None, :]).reshape(-1, c * c)
+            o = o.reshape(-1, c, c)
+            idx = np.arange(c)
+            o[:, idx, idx] -= wi @ counts
+            return _alpha_from(o, metric, values)
 
         value = float(stat(np.ones((1, used)))[0])
         label = metric
@@ -512,7 +510,7 @@ def agreement(
         ci=ci,
         level=float(level) if n_boot else None,
         n_boot=n_ok,
-        draws=freeze(draws) if draws is not None else None,
+        draws=draws,
         method=method,
         n_coders=n_c,
         n_missing=n_missing,
