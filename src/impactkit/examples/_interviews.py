@@ -140,7 +140,12 @@ CONTRADICTS: tuple[str, ...] = ("Rupture d'emploi",)
 
 
 def build_project() -> QdaProject:
-    """The example's coded interviews as a project (what the archive holds)."""
+    """The example's coded interviews as a project (what the archive holds).
+
+    Returns
+    -------
+    QdaProject
+    """
     codes = pd.DataFrame(
         [
             {"id": i, "name": n, "parent": p, "codable": c, "description": "", "color": None}
@@ -199,7 +204,18 @@ def _data() -> Any:
 
 
 def interviews_path() -> str:
-    """Path of the example's ``interviews.qdpx`` (REFI-QDA archive)."""
+    """Path of the example's ``interviews.qdpx`` (REFI-QDA archive).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> ik.examples.interviews_path().endswith("interviews.qdpx")
+    True
+    """
     return str(_data() / "interviews.qdpx")
 
 

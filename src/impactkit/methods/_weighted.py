@@ -65,6 +65,17 @@ class WeightedOutcomes:
         (probability of rank 1); empty without simulation.
     n_draws : int
     seed : int or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="m", outcomes=[
+    ...     ik.OutcomeValuation(outcome="a", stakeholder="s", quantity=2, proxy=0)])
+    >>> w = ik.methods.weighted_outcomes(
+    ...     m, pd.DataFrame({"outcome": ["a"], "importance": [4], "change": [2]}), n_draws=10)
+    >>> float(w.by_outcome["score"][0]), float(w.stability["p_same_rank"][0])
+    (16.0, 1.0)
     """
 
     by_outcome: pd.DataFrame = attrs.field(eq=False)

@@ -63,6 +63,16 @@ class Agreement:
         Level of ``ci``.
     n_boot : int
         Bootstrap replicates with a defined value (0 without bootstrap).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from impactkit import qualitative as ql
+    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b"] * 2,
+    ...                    "code": ["x", "x", "y", "y"]})
+    >>> r = ql.agreement(df)
+    >>> r.value, r.band
+    (1.0, 'reliable')
     """
 
     value: float

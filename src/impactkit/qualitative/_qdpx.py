@@ -130,7 +130,17 @@ class QdaProject:
     Notes
     -----
     The tables are returned as copies, so the project cannot be changed in
-    place; build a new one with :func:`attrs.evolve`.
+    place; build a new one from changed tables.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from impactkit import qualitative as ql
+    >>> codes = pd.DataFrame({"id": ["c1"], "name": ["Confiance"], "parent": [None],
+    ...                       "codable": [True], "description": [""], "color": [None]})
+    >>> p = ql.QdaProject("Entretiens", codes=codes)
+    >>> list(p.codes["name"]), len(p.codings)
+    (['Confiance'], 0)
     """
 
     name: str

@@ -46,6 +46,16 @@ class StakeholderVoice:
         Consented records shown.
     n_withheld : int
         Records left out for lack of consent (counted, never shown).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from impactkit import qualitative as ql
+    >>> _, ev, eng = ik.examples.load_example_interviews()
+    >>> v = ql.stakeholder_voice(ik.sroi(ik.examples.load_example()), evidence=ev,
+    ...                          engagement=eng)
+    >>> sorted(v.to_dict())
+    ['engagement', 'n_evidence', 'n_withheld', 'quotes', 'themes', 'triangulation']
     """
 
     quotes: pd.DataFrame = attrs.field(eq=False, repr=False)
