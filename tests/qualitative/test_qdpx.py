@@ -311,3 +311,24 @@ def test_codings_to_evidence_reads_consent_and_stakeholder_from_cases():
     assert not any(e.consent for e in ql.codings_to_evidence(no_case, {"Isolement": "i"}))
     with pytest.raises(ik.ValidationError, match="not in the codebook"):
         ql.codings_to_evidence(p, {"Nope": "x"})
+
+
+def test_pdf_representation_and_sources_without_text(tmp_path):
+    src = f"""<PDFSource guid="{guid(20)}" name="Compte rendu.pdf" path="relative://cr.pdf">
+      <Representation guid="{guid(21)}" name="texte"><PlainTextContent>{TEXT}</PlainTextContent>{SELECTIONS}
+      </Representation></PDFSource>
+      <PictureSource guid="{guid(22)}" name="photo" path="relative://p.jpg"/>"""
+    raw = archive({"project.qde": project_xml(src)})
+    SCHEMA.validate(zipfile.ZipFile(io.BytesIO(raw)).read("project.qde").decode())
+    p = ql.read_qdpx(raw)
+    assert list(p.sources["kind"]) == ["pdf", "picture"]
+    assert list(p.codings["text"])[-1] == TEXT[slice(*SPAN_B)]
+    with pytest.warns(ik.ImpactkitWarning, match="1 source"):
+        ql.write_qdpx(p, tmp_path / "pdf.qdpx")
+    q = ql.read_qdpx(tmp_path / "pdf.qdpx")
+    pd.testing.assert_frame_equal(q.codings, p.codings)
+    coded_picture = ql.QdaProject(
+        p.name, codes=p.codes, sources=p.sources, codings=p.codings.assign(source=guid(22))
+    )
+    with pytest.raises(ik.ValidationError, match="no text"):
+        ql.write_qdpx(coded_picture, tmp_path / "bad.qdpx")

@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import uuid
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,7 @@ from typing import Any, cast
 import attrs
 import pandas as pd
 
-from impactkit.errors import FileFormatError, Problem, ValidationError
+from impactkit.errors import FileFormatError, ImpactkitWarning, Problem, ValidationError
 from impactkit.qualitative._records import Evidence
 
 __all__ = [
@@ -387,9 +388,12 @@ def _parse_project(
                 continue
             sid = el.get("guid", "")
             sname = el.get("name", "") or sid
+            # A PDF carries its text in a Representation, coded like a text source.
+            rep = _children(el, "Representation") if kind == "pdf" else []
+            text_el = el if kind == "text" else rep[0] if rep else None
             text, path = (
-                _source_text(el, members, zf, budget)
-                if kind == "text"
+                _source_text(text_el, members, zf, budget)
+                if text_el is not None
                 else (None, el.get("path", ""))
             )
             add_values(el, "source", sid)
@@ -403,10 +407,10 @@ def _parse_project(
                     "case": case_of.get(sid),
                 }
             )
-            if kind != "text":
+            if text_el is None:
                 continue
             spans: list[tuple[ET.Element, int, int, str]] = []
-            for sel in _children(el, "PlainTextSelection"):
+            for sel in _children(text_el, "PlainTextSelection"):
                 try:
                     start = int(sel.get("startPosition", ""))
                     end = int(sel.get("endPosition", ""))
@@ -421,7 +425,7 @@ def _parse_project(
                     continue
                 spans.append((sel, start, end, sel.get("guid", "")))
             n = len(text or "")
-            spans += [(el, 0, n, "")] if _children(el, "Coding") else []
+            spans += [(text_el, 0, n, "")] if _children(text_el, "Coding") else []
             for sel, start, end, sel_id in spans:
                 if text is not None and not (0 <= start <= end <= n):
                     problems.append(
@@ -485,7 +489,8 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
         ``.codes`` (nested codebooks flattened with ``parent``), ``.sources``
         and ``.codings``, each coding with its text span resolved from the
         source's inline text or from its file inside the archive
-        (``plainTextPath="internal://..."``, ``sources/`` folder).
+        (``plainTextPath="internal://..."``, ``sources/`` folder); a PDF's
+        text representation is read and coded like a text source.
 
     Raises
     ------
@@ -611,6 +616,14 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
                     f"source {s!r} is not in the project",
                 )
             )
+    with_text = {
+        s for s, t in zip(sources["id"], sources["text"], strict=True) if isinstance(t, str)
+    }
+    for i, s in enumerate(codings["source"]):
+        if s in src_ids and s not in with_text:
+            problems.append(
+                Problem(("codings", i, "source"), "no_text", f"source {s!r} has no text to code")
+            )
     if problems:
         raise ValidationError(problems)
     ET.register_namespace("", NAMESPACE)
@@ -668,7 +681,16 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
             for sid in cases.loc[cases["case"].astype(str) == cname, "id"]:
                 _sub(case, "SourceRef", targetGUID=src_ids[sid])
     files: dict[str, bytes] = {}
-    text_sources = sources[sources["kind"] == "text"]
+    has_text = sources["text"].map(lambda x: isinstance(x, str))
+    no_text = sources[~has_text]
+    if len(no_text):
+        warnings.warn(
+            f"{len(no_text)} source(s) without text (pictures, audio, video, PDFs without a "
+            "text representation) are not written",
+            ImpactkitWarning,
+            stacklevel=3,
+        )
+    text_sources = sources[has_text]
     if len(text_sources):
         ss = _sub(root, "Sources")
         for rec in text_sources.to_dict("records"):
@@ -718,6 +740,9 @@ def write_qdpx(project: QdaProject, path: str | os.PathLike[str], *, inline: boo
 
     Notes
     -----
+    Sources with text (text sources, PDFs with a text representation) are
+    written as text sources; sources without text (pictures, audio, video) are
+    left out with a warning, and a coding of one is an error.
     The XML validates against the REFI-QDA 1.5 ``Project.xsd``. Ids that are
     not GUIDs (the schema requires them) get a stable name-based GUID
     (UUID 5), so writing twice gives the same file. The archive is built in
