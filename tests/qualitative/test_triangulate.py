@@ -131,3 +131,16 @@ def test_triangulate_counts_and_confidence():
     assert set(e.value.paths) == {"judgements.zz", "judgements.a.rigour"}
     with pytest.raises(ik.ValidationError):
         ql.triangulate(m, ev)
+
+
+def test_triangulate_a_value_map_without_money():
+    import pandas as pd
+
+    m, ev = model_and_evidence()
+    ratings = pd.DataFrame({"outcome": ["a", "b"], "importance": [2, 4], "change": [3, 3]})
+    w = ik.methods.weighted_outcomes(m, ratings, n_draws=0)
+    t = ql.triangulate(w, ev)
+    assert t.loc["a", "value"] == pytest.approx(6.0)
+    assert t.loc["b", "value"] == pytest.approx(12.0)
+    assert t["share"].sum() == pytest.approx(1.0)
+    assert t.loc["a", "supports"] == 6
