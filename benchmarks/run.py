@@ -5,6 +5,7 @@ Usage::
     python benchmarks/run.py            # full sizes (the figures quoted in issues)
     python benchmarks/run.py --quick    # small sizes, for CI
     python benchmarks/run.py --only mc  # cases whose name contains "mc"
+    python benchmarks/run.py --strict   # exit with status 1 when a goal is missed
 
 Prints one table per case (impactkit time, baseline time, ratio, goal) and writes
 ``benchmarks/results.json``. Times are the best of a few repeats
@@ -543,6 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes (CI smoke run)")
     ap.add_argument("--only", default="", help="run cases whose name contains this")
     ap.add_argument("--out", default=str(HERE / "results.json"))
+    ap.add_argument(
+        "--strict", action="store_true", help="exit with status 1 when a goal is missed"
+    )
     args = ap.parse_args(argv)
     results: dict[str, Any] = {
         "quick": args.quick,
@@ -571,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).write_text(json.dumps(results, indent=2, default=str) + "\n")
     if failed:
         print("\nGoals missed:\n  " + "\n  ".join(failed))
+        if args.strict:
+            return 1
     return 0
 
 

@@ -7,13 +7,14 @@ once per batch of samples.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from impactkit import kernel
+from impactkit._results import freeze
 from impactkit.discount import Constant, Schedule
 from impactkit.dist import Distribution, central
 from impactkit.errors import PathElement, Problem, ValidationError, format_path
@@ -115,7 +116,8 @@ class ValueMap:
     input_years: npt.NDArray[np.int64]
     schedule: Schedule | None
     t0: bool
-    kind_index: dict[str, npt.NDArray[np.int64]]  # kind -> parameter indices in row order
+    kind_index: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=freeze)
+    """Kind -> parameter indices in row order (read-only)."""
 
     @property
     def base(self) -> FloatArray:

@@ -236,9 +236,13 @@ def _engagement_findings(model: ImpactModel) -> list[Finding]:
     A stakeholder with a valued outcome needs an engagement record; a valued
     outcome needs at least one piece of evidence reported by a stakeholder
     (any record with a stakeholder, consented or not: consent governs
-    publication, not whether the outcome was heard).
+    publication, not whether the outcome was heard). A model that records no
+    evidence and no engagement at all cannot tell "not involved" from "not
+    recorded": the findings are then information (a reminder); once records
+    exist, a gap among them is a warning.
     """
     out = []
+    sev: Level = "warning" if (model.evidence or model.engagement) else "info"
     engaged = {g.stakeholder for g in model.engagement}
     reported: set[str] = set()
     for e in model.evidence:
@@ -252,7 +256,7 @@ def _engagement_findings(model: ImpactModel) -> list[Finding]:
             out.append(
                 Finding(
                     "no_engagement",
-                    "warning",
+                    sev,
                     ("outcomes", k, "stakeholder"),
                     f"stakeholder {ov.stakeholder!r} has a valued outcome but no engagement "
                     "record",
@@ -264,7 +268,7 @@ def _engagement_findings(model: ImpactModel) -> list[Finding]:
             out.append(
                 Finding(
                     "outcome_not_heard",
-                    "warning",
+                    sev,
                     ("outcomes", k, "outcome"),
                     f"outcome {ov.outcome!r} was never reported by a stakeholder: it is "
                     "assumed rather than heard",

@@ -14,6 +14,9 @@
     A self-contained HTML (or Markdown) report.
 ``impactkit demo``
     Run the embedded example end to end.
+``impactkit network OUTCOMES INPUTS -o reseau.html [--lang fr] [--anonymise]``
+    The federation report from tidy CSV or Parquet tables (``--member ID``: one
+    establishment's benchmark page).
 
 Exit codes: 0 success, 1 invalid model, 2 usage or file error.
 """
@@ -408,6 +411,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mc", type=int, default=10_000, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed")
     p.set_defaults(func=_cmd_demo)
+
+    from impactkit._cli_network import add_parser as _add_network
+
+    _add_network(sub)
     return parser
 
 

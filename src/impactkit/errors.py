@@ -27,6 +27,7 @@ __all__ = [
     "ImpactkitDeprecationWarning",
     "ImpactkitError",
     "ImpactkitWarning",
+    "OverlapWarning",
     "PathElement",
     "Problem",
     "UnidentifiableError",
@@ -219,6 +220,25 @@ class ImpactkitWarning(UserWarning):
 
 class ConvergenceWarning(ImpactkitWarning):
     """An iterative solver stopped before reaching its tolerance."""
+
+
+class OverlapWarning(ImpactkitWarning):
+    """Propensity scores close to 0 or 1: treated and control units barely overlap.
+
+    Where the scores reach 0.01 or 0.99, a few units carry weights above 100 or
+    have no comparable counterpart in the other arm. Issued by the
+    propensity-score estimators when at least 1 % of the units have scores
+    beyond 0.01 or 0.99 on the side that matters for the estimand (either side
+    for the ATE, above 0.99 for the ATT, below 0.01 for the ATC), or when an
+    arm's effective sample size falls below a tenth of its number of units (or
+    of the target population's, when smaller).
+
+    The estimate's ``diagnostics["overlap"]`` gives the range of the scores, the
+    units outside [0.01, 0.99] and [0.1, 0.9], and
+    ``diagnostics["effective_sample_size"]`` the effective size of each arm.
+    Trimming (``trim=(0.1, 0.9)``, Crump et al. 2009) restricts the estimate to
+    the region of overlap.
+    """
 
 
 class ImpactkitDeprecationWarning(ImpactkitWarning, DeprecationWarning):

@@ -23,6 +23,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._comparison import dersimonian_laird, funnel, shrink
+from impactkit._network import NetworkAnalysis, analyse_network, pseudonyms
 from impactkit._random import root_sequence
 from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
@@ -33,13 +35,19 @@ from impactkit.typing import FloatArray, SeedLike
 __all__ = [
     "FIELDS",
     "SITE_BLOCK",
+    "NetworkAnalysis",
     "PortfolioMonteCarlo",
     "aggregate",
+    "analyse_network",
+    "dersimonian_laird",
     "distribution",
     "evaluate",
+    "funnel",
     "monte_carlo",
     "position",
+    "pseudonyms",
     "row_values",
+    "shrink",
     "stakeholder_shares",
 ]
 

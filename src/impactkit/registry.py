@@ -138,12 +138,22 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
         Sum,
         Threshold,
     )
+    from impactkit.measure._reliable_change import ReliableChange
     from impactkit.valuation import FinancialProxy
 
     out: dict[str, dict[str, Callable[..., Any]]] = {
         "output": {c.name: c for c in (Count, Sum)},
         "outcome": {
-            c.name: c for c in (PrePost, Threshold, Proportion, DistanceTravelled, Count, Sum)
+            c.name: c
+            for c in (
+                PrePost,
+                Threshold,
+                Proportion,
+                DistanceTravelled,
+                Count,
+                Sum,
+                ReliableChange,
+            )
         },
         "attribution": {},
         "valuation": {"financial_proxy": FinancialProxy},

@@ -9,6 +9,10 @@ from impactkit import qualitative as ql
 def test_valued_stakeholder_without_engagement_and_outcomes_not_heard():
     m = ik.examples.load_example()
     found = {(f.code, f.location) for f in ik.lint(m)}
+    # nothing recorded at all: a reminder, not a warning
+    assert {
+        f.severity for f in ik.lint(m) if f.code in ("no_engagement", "outcome_not_heard")
+    } == {"info"}
     for k, _ov in enumerate(m.outcomes):
         assert ("outcome_not_heard", f"outcomes[{k}].outcome") in found
     assert ("no_engagement", "outcomes[0].stakeholder") in found
@@ -23,6 +27,8 @@ def test_valued_stakeholder_without_engagement_and_outcomes_not_heard():
     public = next(k for k, o in enumerate(m.outcomes) if o.outcome == "public_revenue")
     assert not_heard == {f"outcomes[{public}].outcome"}
     assert unengaged == {f"outcomes[{public}].stakeholder"}
+    sev = {f.severity for f in ik.lint(heard) if f.code in ("no_engagement", "outcome_not_heard")}
+    assert sev == {"warning"}
 
 
 def test_a_document_alone_is_not_hearing_a_stakeholder():

@@ -1,6 +1,12 @@
 """Attribution and contribution: counterfactual estimators, SROI deadweight from
 evidence, Shapley shares and the evidence behind links.
 
+Staggered rollouts across establishments have their own estimators:
+:class:`StaggeredDiD` (Callaway & Sant'Anna group-time effects),
+:class:`SunAbraham` (interaction-weighted event study),
+:func:`bacon_decomposition` (why two-way fixed effects mislead) and, with few
+clusters, :func:`wild_cluster_test`.
+
 Estimators take a DataFrame and column names and return an
 :class:`EffectEstimate`::
 
@@ -23,6 +29,12 @@ from impactkit.attribution._contribution import (
     share_value,
 )
 from impactkit.attribution._core import EffectEstimate
+from impactkit.attribution._event_study import (
+    BaconDecomposition,
+    EventStudyResult,
+    SunAbraham,
+    bacon_decomposition,
+)
 from impactkit.attribution._evidence import (
     CONFIDENCE_LABELS,
     TEST_PRESETS,
@@ -39,11 +51,14 @@ from impactkit.attribution._matching import (
 )
 from impactkit.attribution._means_did import DifferenceInDifferences, DifferenceInMeans
 from impactkit.attribution._propensity import InverseProbabilityWeighting, fit_logit
+from impactkit.attribution._staggered import StaggeredDiD, StaggeredResult
+from impactkit.attribution._wild import WildClusterResult, wild_cluster_test
 
 __all__ = [
     "CONFIDENCE_LABELS",
     "ESTIMATORS",
     "TEST_PRESETS",
+    "BaconDecomposition",
     "ContributionStory",
     "CounterfactualDeadweight",
     "DeadweightEstimate",
@@ -51,11 +66,17 @@ __all__ = [
     "DifferenceInMeans",
     "DoublyRobust",
     "EffectEstimate",
+    "EventStudyResult",
     "EvidenceItem",
     "InverseProbabilityWeighting",
     "PropensityScoreMatching",
     "RegressionAdjustment",
     "ShapleyResult",
+    "StaggeredDiD",
+    "StaggeredResult",
+    "SunAbraham",
+    "WildClusterResult",
+    "bacon_decomposition",
     "bayes_update",
     "contribution_story",
     "contribution_tracing",
@@ -63,6 +84,7 @@ __all__ = [
     "fit_logit",
     "shapley",
     "share_value",
+    "wild_cluster_test",
 ]
 
 ESTIMATORS: dict[str, Any] = {

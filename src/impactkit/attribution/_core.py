@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special, stats
 
-from impactkit._results import Summary
+from impactkit._results import Summary, freeze, jsonable
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray
 
@@ -45,9 +45,11 @@ class EffectEstimate:
         Units used in each arm.
     dropped : mapping of str to int
         Units removed, by reason (``missing``, ``trimming``, ``caliper``, ...).
+        Read-only.
     diagnostics : mapping
         Estimator-specific: ``balance`` (DataFrame of standardised mean
         differences), ``overlap`` (propensity summary), ``outcome_mean_treated``...
+        Read-only (nested mappings too; arrays are read-only copies).
     """
 
     effect: float
@@ -59,8 +61,10 @@ class EffectEstimate:
     method: str
     n_treated: int
     n_control: int
-    dropped: Mapping[str, int] = attrs.field(factory=dict)
-    diagnostics: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    dropped: Mapping[str, int] = attrs.field(factory=dict, converter=freeze)
+    diagnostics: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=freeze, eq=False, repr=False
+    )
 
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
         """Confidence interval at another level (same reference distribution)."""
@@ -94,14 +98,7 @@ class EffectEstimate:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready); diagnostics tables become records."""
-        diag: dict[str, Any] = {}
-        for k, v in self.diagnostics.items():
-            if isinstance(v, pd.DataFrame):
-                diag[k] = v.to_dict(orient="records")
-            elif isinstance(v, np.ndarray):
-                diag[k] = v.tolist()
-            else:
-                diag[k] = v
+        diag = jsonable(self.diagnostics)
         return {
             "effect": self.effect,
             "se": self.se,
@@ -369,8 +366,21 @@ def balance_table(p: Prepared, weights: FloatArray | None = None) -> pd.DataFram
 
 
 def overlap_summary(e: FloatArray, w: FloatArray) -> dict[str, float]:
-    """Range and quartiles of the propensity score in each arm."""
-    out: dict[str, float] = {}
+    """Overlap of the propensity scores (METHODS §11.1).
+
+    Keys: ``min`` and ``max`` of the scores; ``outside_0.01_0.99`` and
+    ``outside_0.1_0.9``, the number of units outside these bands, with
+    ``share_outside_...`` their share; then the range and quartiles of the
+    scores in each arm (``treated_min``, ``treated_q25``, ... ``control_max``).
+    """
+    out: dict[str, float] = {
+        "min": float(e.min()) if e.size else math.nan,
+        "max": float(e.max()) if e.size else math.nan,
+    }
+    for lo, hi in ((0.01, 0.99), (0.1, 0.9)):
+        n_out = int(np.sum((e < lo) | (e > hi)))
+        out[f"outside_{lo:g}_{hi:g}"] = n_out
+        out[f"share_outside_{lo:g}_{hi:g}"] = n_out / e.size if e.size else math.nan
     for label, m in (("treated", w == 1), ("control", w == 0)):
         q = np.quantile(e[m], [0, 0.25, 0.5, 0.75, 1]) if m.any() else np.full(5, math.nan)
         for name, v in zip(("min", "q25", "median", "q75", "max"), q, strict=True):

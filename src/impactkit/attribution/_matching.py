@@ -23,7 +23,15 @@ from impactkit.attribution._core import (
     prepare,
     sandwich,
 )
-from impactkit.attribution._propensity import _subset, fit_logit, prepare_with_scores
+from impactkit.attribution._propensity import (
+    _subset,
+    effective_sample_size,
+    fit_logit,
+    ipw_weights,
+    prepare_with_scores,
+    trim_bounds,
+    warn_poor_overlap,
+)
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -69,21 +77,30 @@ def nn_match(xt: FloatArray, xc: FloatArray, m: int, caliper: float = math.inf) 
 
 
 def _same_arm_variance(x: FloatArray, y: FloatArray) -> FloatArray:
-    """Conditional variance from the nearest same-arm neighbour (J = 1): (y - y_nn)^2 / 2."""
+    r"""Conditional variance from the nearest same-arm neighbours, ties kept.
+
+    :math:`\hat\sigma^2_i = \frac{m_i}{m_i + 1}(Y_i - \bar Y_{H(i)})^2`, with
+    :math:`H(i)` every other unit of the arm at the smallest distance from unit
+    :math:`i` and :math:`m_i = |H(i)|` (Abadie & Imbens 2006 with :math:`J = 1`,
+    ties included as in the matching step: :math:`\frac12(Y_i - Y_j)^2` without
+    ties). It depends on the values only, never on the order of the rows.
+    """
     n = len(x)
     if n < 2:
         raise EstimationError("the Abadie-Imbens variance needs at least 2 units per arm")
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order], y[order]
-    left = np.full(n, np.inf)
-    right = np.full(n, np.inf)
-    left[1:] = xs[1:] - xs[:-1]
-    right[:-1] = xs[1:] - xs[:-1]
-    take_left = left <= right
-    nb = np.where(take_left, np.arange(n) - 1, np.arange(n) + 1)
-    out = np.empty(n)
-    out[order] = 0.5 * (ys - ys[nb]) ** 2
-    return out
+    vals, g, cnt = np.unique(x, return_inverse=True, return_counts=True)
+    total = np.bincount(g, weights=y, minlength=vals.size)
+    gap = np.diff(vals)
+    d_left = np.concatenate([[np.inf], gap])[g]
+    d_right = np.concatenate([gap, [np.inf]])[g]
+    left = np.maximum(g - 1, 0)
+    right = np.minimum(g + 1, vals.size - 1)
+    use_left = (d_left <= d_right).astype(float)
+    use_right = (d_right <= d_left).astype(float)
+    tied = cnt[g] > 1
+    m = np.where(tied, cnt[g] - 1.0, use_left * cnt[left] + use_right * cnt[right])
+    s = np.where(tied, total[g] - y, use_left * total[left] + use_right * total[right])
+    return np.asarray(m / (m + 1.0) * (y - s / m) ** 2, dtype=float)
 
 
 @attrs.frozen
@@ -108,14 +125,27 @@ class PropensityScoreMatching:
         Abadie–Imbens variance of the population or of the sample ATT.
     level : float, default 0.95
     dropna : bool, default False
+    trim : float or (float, float), optional
+        Drop units whose propensity lies outside ``[lo, hi]`` before matching
+        (a float ``a`` means ``[a, 1 - a]``; Crump et al. 2009 use
+        ``(0.1, 0.9)``). They are counted in ``dropped["trimming"]`` and the
+        estimand becomes the effect on the treated with overlap.
+
+    Warns
+    -----
+    OverlapWarning
+        Poor overlap for the ATT (scores above 0.99, or controls reused so
+        much that their effective sample size collapses).
 
     Notes
     -----
     :math:`\hat\tau = \frac{1}{n_1}\sum_{W_i=1}\left[Y_i - \hat Y_i(0)\right]`
     with :math:`\hat Y_i(0)` the mean outcome of the matched controls (all ties
     kept, each weighted :math:`1/|J(i)|`). With :math:`K_j = \sum_i 1_{j \in J(i)}/|J(i)|`
-    (``K_M(j)/M`` without ties) and :math:`\hat\sigma^2_j` from the nearest
-    same-arm neighbour (:math:`J = 1`):
+    (``K_M(j)/M`` without ties) and :math:`\hat\sigma^2_j =
+    \frac{m_j}{m_j+1}(Y_j - \bar Y_{H(j)})^2` from the nearest same-arm
+    neighbours :math:`H(j)` (:math:`J = 1`, every tied neighbour kept, so the
+    result never depends on the order of the rows; :math:`m_j = |H(j)|`):
 
     .. math::
         \hat V_{pop} = \frac{1}{n_1^2}\left[\sum_{W_i=1}(Y_i - \hat Y_i(0) - \hat\tau)^2
@@ -160,8 +190,10 @@ class PropensityScoreMatching:
     variance: Literal["population", "sample"] = "population"
     level: float = 0.95
     dropna: bool = False
+    trim: float | tuple[float, float] | None = None
 
     def __attrs_post_init__(self) -> None:
+        trim_bounds(self.trim)
         if not (isinstance(self.k, int) and self.k >= 1):
             raise EstimationError(f"k must be a positive whole number, got {self.k!r}")
         if self.caliper is not None and not self.caliper > 0:
@@ -186,13 +218,17 @@ class PropensityScoreMatching:
             propensity=propensity,
             dropna=self.dropna,
         )
+        p, e = _trim(p, e, trim_bounds(self.trim))
         e = np.clip(e, 1e-12, 1 - 1e-12)
         score = special.logit(e) if self.on == "logit" else e
         cal = math.inf if self.caliper is None else self.caliper * float(np.std(score, ddof=1))
         t = p.w == 1
         if self.replace:
-            return self._with_replacement(p, e, score, t, cal)
-        return self._greedy(p, e, score, t, cal, seed)
+            est = self._with_replacement(p, e, score, t, cal)
+        else:
+            est = self._greedy(p, e, score, t, cal, seed)
+        warn_poor_overlap(e, p.w, "ATT", est.diagnostics["effective_sample_size"], stacklevel=2)
+        return est
 
     def _with_replacement(
         self, p: Prepared, e: FloatArray, score: FloatArray, t: np.ndarray, cal: float
@@ -254,6 +290,7 @@ class PropensityScoreMatching:
             diagnostics={
                 "balance": bal,
                 "overlap": overlap_summary(e, p.w),
+                "effective_sample_size": effective_sample_size(weights, p.w),
                 "matched_controls": int((k_c > 0).sum()),
                 "mean_matches_per_treated": float(size.mean()),
             },
@@ -274,6 +311,7 @@ class PropensityScoreMatching:
         order = np.argsort(score[ci], kind="stable")
         xs = score[ci][order]
         available = np.ones(len(xs), dtype=bool)
+        weights = np.zeros(len(p.y))
         diffs = []
         used: list[int] = []
         dropped_cal = 0
@@ -300,6 +338,8 @@ class PropensityScoreMatching:
                 dropped_cal += 1
                 continue
             used.extend(chosen)
+            weights[i] = 1.0
+            weights[ci[order[chosen]]] = 1.0 / len(chosen)
             diffs.append(p.y[i] - float(np.mean(p.y[ci[order[chosen]]])))
         if len(diffs) < 2:
             raise EstimationError("fewer than 2 treated units could be matched")
@@ -320,8 +360,29 @@ class PropensityScoreMatching:
             n_treated=len(d),
             n_control=len(used),
             dropped=dropped,
-            diagnostics={"overlap": overlap_summary(e, p.w)},
+            diagnostics={
+                "overlap": overlap_summary(e, p.w),
+                "effective_sample_size": effective_sample_size(weights, p.w),
+            },
         )
+
+
+def _trim(
+    p: Prepared, e: FloatArray, bounds: tuple[float, float] | None
+) -> tuple[Prepared, FloatArray]:
+    """Keep the units whose score lies in ``bounds``; the others are counted as trimmed."""
+    if bounds is None:
+        return p, e
+    keep = (e >= bounds[0]) & (e <= bounds[1])
+    if keep.all():
+        return p, e
+    n1 = int(p.w[keep].sum())
+    if n1 == 0 or n1 == int(keep.sum()):
+        raise EstimationError(
+            f"after trimming to {list(bounds)} one arm is empty; loosen the trimming bounds"
+        )
+    sub = attrs.evolve(_subset(p, keep), dropped={**p.dropped, "trimming": int((~keep).sum())})
+    return sub, e[keep]
 
 
 def _centered(x: FloatArray, w: FloatArray, estimand: str) -> FloatArray:
@@ -407,9 +468,15 @@ class DoublyRobust:
     estimand : {"ATE", "ATT"}
     trim : float or (float, float), optional
         Drop units whose propensity lies outside the bounds (as in
-        :class:`InverseProbabilityWeighting`).
+        :class:`InverseProbabilityWeighting`, e.g. ``(0.1, 0.9)``); they are
+        counted in ``dropped["trimming"]``.
     level : float, default 0.95
     dropna : bool, default False
+
+    Warns
+    -----
+    OverlapWarning
+        Poor overlap, by the rule of :class:`InverseProbabilityWeighting`.
 
     Notes
     -----
@@ -438,6 +505,9 @@ class DoublyRobust:
     level: float = 0.95
     dropna: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        trim_bounds(self.trim)
+
     def estimate(
         self, df: pd.DataFrame, *, outcome: str, treatment: str, covariates: Sequence[str] = ()
     ) -> EffectEstimate:
@@ -450,18 +520,8 @@ class DoublyRobust:
             df, outcome=outcome, treatment=treatment, covariates=covariates, dropna=self.dropna
         )
         e = fit_logit(p.x, p.w, names=p.names).fitted
+        p, e = _trim(p, e, trim_bounds(self.trim))
         dropped = dict(p.dropped)
-        if self.trim is not None:
-            lo, hi = (
-                (float(self.trim), 1 - float(self.trim))
-                if isinstance(self.trim, float | int)
-                else self.trim
-            )
-            keep = (e >= lo) & (e <= hi)
-            if (~keep).any():
-                dropped["trimming"] = int((~keep).sum())
-                p = _subset(p, keep)
-                e = e[keep]
         xx = np.column_stack([np.ones_like(p.w), p.x])
         t = p.w == 1
         if t.sum() <= xx.shape[1] or (~t).sum() <= xx.shape[1]:
@@ -481,6 +541,8 @@ class DoublyRobust:
             effect = float(a.sum() / w.sum())
             infl = (a - w * effect) / pbar
             se = float(infl.std(ddof=1) / math.sqrt(n))
+        ess = effective_sample_size(ipw_weights(w, e, self.estimand), w)
+        warn_poor_overlap(e, w, self.estimand, ess, stacklevel=2)
         return EffectEstimate(
             effect=effect,
             se=se,
@@ -492,5 +554,9 @@ class DoublyRobust:
             n_treated=int(w.sum()),
             n_control=int((1 - w).sum()),
             dropped=dropped,
-            diagnostics={"overlap": overlap_summary(e, w), "balance": balance_table(p)},
+            diagnostics={
+                "overlap": overlap_summary(e, w),
+                "effective_sample_size": ess,
+                "balance": balance_table(p),
+            },
         )

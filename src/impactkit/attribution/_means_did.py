@@ -22,7 +22,7 @@ from impactkit.attribution._core import (
     sandwich,
 )
 from impactkit.errors import ConvergenceWarning, EstimationError, ImpactkitWarning
-from impactkit.typing import FloatArray
+from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["DifferenceInDifferences", "DifferenceInMeans"]
 
@@ -172,6 +172,16 @@ class DifferenceInDifferences:
         Confidence level (t with G − 1 degrees of freedom when clustered).
     dropna : bool, default False
         Drop rows with missing values (counted) instead of failing.
+    se : {"cluster", "wild"}, default "cluster"
+        ``"cluster"``: CR1 standard errors and a t interval with G − 1 degrees of
+        freedom. ``"wild"``: the same CR1 standard error, but the interval and
+        the p-value come from the wild cluster restricted bootstrap
+        (:func:`wild_cluster_test`), reliable with few clusters; the p-value is
+        ``diagnostics["wild"]["p_value"]``.
+    bootstrap_draws : int, default 9999
+        Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
+    seed : int, SeedSequence, Generator or None
+        Randomness of the wild bootstrap.
 
     Notes
     -----
@@ -217,6 +227,9 @@ class DifferenceInDifferences:
     fe_dof: Literal["nested", "all", "none"] = "nested"
     level: float = 0.95
     dropna: bool = False
+    se: Literal["cluster", "wild"] = "cluster"
+    bootstrap_draws: int = 9999
+    seed: SeedLike = attrs.field(default=None, eq=False)
 
     def estimate(
         self,
@@ -227,13 +240,34 @@ class DifferenceInDifferences:
         time: str,
         unit: str | None = None,
         covariates: Sequence[str] = (),
+        cluster: str | None = None,
     ) -> EffectEstimate:
-        """Estimate the effect; see the class docstring for the designs."""
+        """Estimate the effect; see the class docstring for the designs.
+
+        ``cluster`` names the cluster column (default: ``unit``), e.g. the
+        département when units are establishments.
+        """
+        if self.se not in ("cluster", "wild"):
+            raise EstimationError(f"se must be 'cluster' or 'wild', got {self.se!r}")
+        return self._estimate(df, outcome, treatment, time, unit, covariates, cluster)
+
+    def _estimate(
+        self,
+        df: pd.DataFrame,
+        outcome: str,
+        treatment: str,
+        time: str,
+        unit: str | None,
+        covariates: Sequence[str],
+        cluster: str | None,
+    ) -> EffectEstimate:
         if self.design not in ("auto", "2x2", "twfe"):
             raise EstimationError(f"design must be 'auto', '2x2' or 'twfe', got {self.design!r}")
         if self.fe_dof not in ("nested", "all", "none"):
             raise EstimationError(f"fe_dof must be 'nested', 'all' or 'none', got {self.fe_dof!r}")
         extra = [time] + ([unit] if unit is not None else [])
+        if cluster is not None and cluster not in extra:
+            extra.append(cluster)
         _check_columns(df, [outcome, treatment, *extra, *covariates])
         p = prepare(
             df,
@@ -263,25 +297,53 @@ class DifferenceInDifferences:
                     "the treated group (constant per unit); pass the group indicator or "
                     "use design='twfe' with the unit-period treatment"
                 )
-            return self._two_by_two(p, frame, time, unit)
+            return self._two_by_two(p, frame, time, unit, cluster)
         if unit is None:
             raise EstimationError("two-way fixed effects need the unit column (unit=...)")
-        return self._twfe(p, frame, time, unit, treatment)
+        return self._twfe(p, frame, time, unit, treatment, cluster)
+
+    def _wild(
+        self,
+        est: EffectEstimate,
+        y: FloatArray,
+        x: FloatArray,
+        j: int,
+        groups: npt.NDArray[np.int64],
+        k: int,
+    ) -> EffectEstimate:
+        """Replace the interval by the wild cluster bootstrap's inverted test."""
+        if self.se != "wild":
+            return est
+        from impactkit.attribution._wild import wild_test_arrays
+
+        w = wild_test_arrays(
+            y, x, j, groups, k=k, B=self.bootstrap_draws, seed=self.seed, level=self.level
+        )
+        assert w.ci is not None
+        diag = {**est.diagnostics, "wild": w.to_dict()}
+        return attrs.evolve(
+            est,
+            ci=w.ci,
+            method=f"{est.method}; interval and p-value by wild cluster restricted bootstrap "
+            f"({w.n_clusters} clusters, {'all sign vectors' if w.enumerated else w.draws})",
+            diagnostics=diag,
+        )
 
     def _two_by_two(
-        self, p: Prepared, frame: pd.DataFrame, time: str, unit: str | None
+        self, p: Prepared, frame: pd.DataFrame, time: str, unit: str | None, cluster: str | None
     ) -> EffectEstimate:
         post = (frame[time] == frame[time].max()).to_numpy(dtype=float)
         t = p.w
         x = np.column_stack([np.ones_like(t), t, post, t * post, p.x])
         beta, resid, bread = ols(x, p.y)
-        if unit is not None:
-            groups, g = _codes(frame[unit])
+        by = cluster if cluster is not None else unit
+        if by is not None:
+            groups, g = _codes(frame[by])
             if g < 2:
                 raise EstimationError("clustered standard errors need at least 2 units")
             cov = sandwich(x, resid, bread, kind="CR1", groups=groups)
             dof: float | None = float(g - 1)
-            kind = "clustered by unit (CR1)"
+            kind = f"clustered by {'unit' if by == unit else repr(by)} (CR1)"
         else:
             cov = sandwich(x, resid, bread, kind="HC1")
             dof = float(len(p.y) - x.shape[1])
@@ -292,7 +354,7 @@ class DifferenceInDifferences:
             for a in (0, 1)
             for b in (0, 1)
         }
-        return EffectEstimate(
+        est = EffectEstimate(
             effect=effect,
             se=se,
             ci=interval(effect, se, self.level, dof),
@@ -305,9 +367,20 @@ class DifferenceInDifferences:
             dropped=p.dropped,
             diagnostics={"cells": cells},
         )
+        if self.se == "wild":
+            if by is None:
+                raise EstimationError("se='wild' needs clusters: give unit= or cluster=")
+            return self._wild(est, p.y, x, 3, groups, x.shape[1])
+        return est
 
     def _twfe(
-        self, p: Prepared, frame: pd.DataFrame, time: str, unit: str, treatment: str
+        self,
+        p: Prepared,
+        frame: pd.DataFrame,
+        time: str,
+        unit: str,
+        treatment: str,
+        cluster: str | None = None,
     ) -> EffectEstimate:
         u, n_u = _codes(frame[unit])
         tt, n_t = _codes(frame[time])
@@ -328,10 +401,13 @@ class DifferenceInDifferences:
             )
         beta, resid, bread = ols(xt, yt)
         k_fe = {"nested": n_t, "all": n_u + n_t - 1, "none": 0}[self.fe_dof]
-        cov = sandwich(xt, resid, bread, kind="CR1", groups=u, k=xt.shape[1] + k_fe)
+        groups = u if cluster is None else _codes(frame[cluster])[0]
+        if int(np.unique(groups).size) < 2:
+            raise EstimationError("clustered standard errors need at least 2 clusters")
+        cov = sandwich(xt, resid, bread, kind="CR1", groups=groups, k=xt.shape[1] + k_fe)
         effect, se = float(beta[0]), float(math.sqrt(max(cov[0, 0], 0.0)))
-        dof = float(n_u - 1)
-        return EffectEstimate(
+        dof = float(int(np.unique(groups).size) - 1)
+        est = EffectEstimate(
             effect=effect,
             se=se,
             ci=interval(effect, se, self.level, dof),
@@ -350,6 +426,7 @@ class DifferenceInDifferences:
                 "coefficients": dict(zip(["treatment", *p.names], map(float, beta), strict=True)),
             },
         )
+        return self._wild(est, yt, xt, 0, groups, xt.shape[1] + k_fe)
 
 
 def _warn_staggered(frame: pd.DataFrame, unit: str, time: str, w: FloatArray) -> None:
@@ -363,5 +440,5 @@ def _warn_staggered(frame: pd.DataFrame, unit: str, time: str, w: FloatArray) ->
             "and effects that vary, two-way fixed effects can be biased (Goodman-Bacon 2021); "
             "consider group-time estimators",
             ImpactkitWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of estimate(): estimate -> _twfe -> here
         )

@@ -3,13 +3,14 @@ r"""Propensity scores: logistic maximum likelihood and inverse probability weigh
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import ClassVar, Literal
 
 import attrs
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import optimize, special
 
 from impactkit._random import as_generator
 from impactkit.attribution._core import (
@@ -23,21 +24,120 @@ from impactkit.attribution._core import (
     prepare,
     sandwich,
 )
-from impactkit.errors import EstimationError
+from impactkit.errors import EstimationError, OverlapWarning
 from impactkit.typing import FloatArray, SeedLike
 
-__all__ = ["InverseProbabilityWeighting", "LogitFit", "fit_logit", "ipw_weights"]
+__all__ = [
+    "InverseProbabilityWeighting",
+    "LogitFit",
+    "effective_sample_size",
+    "fit_logit",
+    "ipw_weights",
+    "trim_bounds",
+]
 
 
 @attrs.frozen
 class LogitFit:
-    """A fitted logistic regression."""
+    """A fitted logistic regression.
+
+    Attributes
+    ----------
+    params : ndarray
+        Coefficients, the intercept first, on the scale of the covariates.
+    cov : ndarray
+        Their covariance (inverse of the observed information).
+    fitted : ndarray
+        Fitted probabilities.
+    iterations : int
+        Newton iterations used.
+    converged : bool
+        Whether the steps fell below the tolerance.
+    """
 
     params: FloatArray = attrs.field(eq=False)
     cov: FloatArray = attrs.field(eq=False)
     fitted: FloatArray = attrs.field(eq=False, repr=False)
     iterations: int
     converged: bool
+
+
+def _loglik(w: FloatArray, eta: FloatArray) -> float:
+    # log(1 + exp(eta)), stable for any eta
+    softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+    return float(np.sum(w * eta - softplus))
+
+
+def separation_direction(z: FloatArray, w: FloatArray) -> FloatArray | None:
+    r"""A direction :math:`b` that separates the arms, or None when there is none.
+
+    Complete or quasi-complete separation (no finite maximum-likelihood
+    estimate, Albert & Anderson 1984) means some :math:`b \ne 0` has
+    :math:`(2W_i - 1)\, z_i'b \ge 0` for every unit, strictly for at least one.
+    The linear programme maximises :math:`\sum_i (2W_i - 1) z_i'b` under those
+    constraints with :math:`|b_j| \le 1`: its optimum is 0 exactly when no such
+    direction exists.
+    """
+    s = 2.0 * w - 1.0
+    a = s[:, None] * z
+    res = optimize.linprog(
+        -a.sum(axis=0),
+        A_ub=-a,
+        b_ub=np.zeros(len(w)),
+        bounds=[(-1.0, 1.0)] * z.shape[1],
+        method="highs",
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    b = np.asarray(res.x, dtype=float)
+    size = float(np.max(np.abs(b)))
+    if size < 1e-9:
+        return None
+    b = b / size  # a solver's noise around b = 0 does not survive this: its margins mix signs
+    margin = a @ b
+    if margin.min() >= -1e-9 * max(float(np.abs(a).max()), 1.0) and margin.max() > 1e-6:
+        return b
+    return None
+
+
+def _sparse_direction(z: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:
+    """A separating direction using as few covariates as it can (least L1 norm)."""
+    a = (2.0 * w - 1.0)[:, None] * z
+    k = z.shape[1]
+    # variables: b (k, free) then t (k - 1) >= |b_j| for the covariates
+    eye = np.eye(k)[1:]
+    a_ub = np.vstack(
+        [
+            np.hstack([-a, np.zeros((len(w), k - 1))]),
+            np.hstack([eye, -np.eye(k - 1)]),
+            np.hstack([-eye, -np.eye(k - 1)]),
+        ]
+    )
+    res = optimize.linprog(
+        np.r_[np.zeros(k), np.ones(k - 1)],
+        A_ub=a_ub,
+        b_ub=np.zeros(a_ub.shape[0]),
+        A_eq=np.r_[a.sum(axis=0), np.zeros(k - 1)][None, :],
+        b_eq=[1.0],
+        bounds=[(None, None)] * k + [(0, None)] * (k - 1),
+        method="highs",
+    )
+    return np.asarray(res.x[:k], dtype=float) if res.status == 0 and res.x is not None else b
+
+
+def _separation_error(
+    z: FloatArray, w: FloatArray, b: FloatArray, names: Sequence[str]
+) -> EstimationError:
+    b = _sparse_direction(z, w, b)
+    cov_names = list(names) or [f"x{j}" for j in range(1, z.shape[1])]
+    size = float(np.max(np.abs(b[1:]))) or 1.0
+    involved = [n for n, bj in zip(cov_names, b[1:], strict=True) if abs(bj) > 1e-6 * size]
+    return EstimationError(
+        f"perfect separation in the propensity model: {', '.join(involved)} "
+        f"predict{'s' if len(involved) == 1 else ''} treatment exactly for some units, "
+        "so the maximum-likelihood estimate does not exist (scores of exactly 0 or 1); "
+        "remove or coarsen these covariates, or restrict the sample to the region of overlap"
+    )
 
 
 def fit_logit(
@@ -48,51 +148,189 @@ def fit_logit(
     tol: float = 1e-10,
     names: Sequence[str] = (),
 ) -> LogitFit:
-    r"""Logistic regression of ``w`` on ``x`` (with an intercept added) by IRLS.
+    r"""Logistic regression of ``w`` on ``x`` (with an intercept added) by maximum likelihood.
 
-    Newton-Raphson on the log-likelihood, vectorised over rows:
-    :math:`\beta \leftarrow \beta + (X'VX)^{-1}X'(w - p)`, :math:`V = p(1-p)`.
-    Agrees with ``statsmodels`` GLM (Binomial) to the solver's tolerance.
+    Newton-Raphson with step halving on standardised covariates,
+    :math:`\beta \leftarrow \beta + (X'VX)^{-1}X'(w - p)`, :math:`V = p(1-p)`,
+    vectorised over rows; the coefficients are mapped back to the scale of the
+    covariates. Agrees with ``statsmodels`` ``Logit`` to the solver's
+    tolerance, including fits whose scores come very close to 0 or 1: a
+    converged fit with extreme scores is a problem of *overlap*, reported by
+    the estimators, not separation (METHODS §11.1).
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, k)
+        Covariates, without the intercept.
+    w : ndarray, shape (n,)
+        Treatment, 0 or 1.
+    max_iter : int, default 100
+        Newton iterations.
+    tol : float, default 1e-10
+        Convergence when every step is below ``tol × (1 + max |β|)``.
+    names : sequence of str, optional
+        Covariate names, for messages.
+
+    Returns
+    -------
+    LogitFit
 
     Raises
     ------
     EstimationError
-        Perfect or quasi-complete separation (fitted probabilities of 0 or 1,
-        diverging coefficients), or collinear covariates.
+        Collinear covariates; complete or quasi-complete separation (no finite
+        maximum-likelihood estimate: the Newton steps do not settle and a
+        linear programme finds a separating direction; the message names the
+        covariates involved); or no convergence for another reason.
+
+    References
+    ----------
+    .. [1] Albert, A., Anderson, J. A. (1984). On the existence of maximum
+       likelihood estimates in logistic regression models. Biometrika 71(1).
+
+    Examples
+    --------
+    >>> x = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
+    >>> w = np.array([0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+    >>> fit = fit_logit(x, w)
+    >>> fit.converged, fit.params.round(4).tolist()
+    (True, [-3.0351, 1.214])
     """
-    xx = np.column_stack([np.ones(len(w)), x])
-    beta = np.zeros(xx.shape[1])
+    n = len(w)
+    x = np.asarray(x, dtype=float).reshape(n, -1)
+    centre = x.mean(axis=0)
+    spread = x.std(axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    z = np.column_stack([np.ones(n), (x - centre) / spread])
+    k = z.shape[1]
+    gram = np.linalg.eigvalsh(z.T @ z / n)
+    if gram.min() <= 1e-12 * gram.max():
+        raise EstimationError(
+            "the propensity model is singular: covariates "
+            f"{list(names) or ''} are collinear; remove redundant ones"
+        )
+    beta = np.zeros(k)
+    eta = np.zeros(n)
+    ll = _loglik(w, eta)
     converged = False
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 - Newton iterations, not rows
-        eta = xx @ beta
         p = special.expit(eta)
         v = p * (1 - p)
-        grad = xx.T @ (w - p)
-        hess = xx.T @ (xx * v[:, None])
+        grad = z.T @ (w - p)
+        hess = z.T @ (z * v[:, None])
         try:
             step = np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError as exc:
-            raise EstimationError(
-                "the propensity model is singular: covariates are collinear "
-                "or separate treatment perfectly"
-            ) from exc
-        beta = beta + step
+        except np.linalg.LinAlgError:
+            break
+        t = 1.0
+        while True:  # step halving: the likelihood never decreases
+            cand = beta + t * step
+            eta_new = z @ cand
+            ll_new = _loglik(w, eta_new)
+            if ll_new >= ll - 1e-12 * abs(ll) or t < 1e-8:
+                break
+            t /= 2
+        beta, eta, ll = cand, eta_new, ll_new
         if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(beta))):
             converged = True
             break
-    eta = xx @ beta
     p = special.expit(eta)
-    if not converged or np.max(np.abs(eta)) > 35 or np.max(np.abs(beta)) > 50:
-        sep = [n for n, b in zip(("intercept", *names), beta, strict=False) if abs(b) > 10]
-        raise EstimationError(
-            "perfect separation in the propensity model: some covariates "
-            f"{sep or ''} predict treatment (almost) exactly, so propensity scores reach 0 or "
-            "1; remove or coarsen them, or restrict the sample to the region of overlap"
-        )
+    extreme = bool(np.any((p < 1e-8) | (p > 1 - 1e-8)))
+    if not converged or extreme:
+        # scores near 0 or 1: separation only if a direction separates the arms exactly
+        b = separation_direction(z, w)
+        if b is not None:
+            raise _separation_error(z, w, b, names)
+    if not converged:
+        raise EstimationError(f"the propensity model did not converge in {max_iter} iterations")
     v = p * (1 - p)
-    cov = np.linalg.inv(xx.T @ (xx * v[:, None]))
-    return LogitFit(beta, cov, p, it, converged)
+    cov_z = np.linalg.inv(z.T @ (z * v[:, None]))
+    # back to the covariates' scale: beta_raw = A beta_z
+    a = np.eye(k)
+    a[1:, 1:] = np.diag(1.0 / spread)
+    a[0, 1:] = -centre / spread
+    return LogitFit(a @ beta, a @ cov_z @ a.T, p, it, converged)
+
+
+def trim_bounds(trim: float | tuple[float, float] | None) -> tuple[float, float] | None:
+    """Check a trimming option: ``a`` means ``[a, 1 - a]``; ``(lo, hi)`` as given."""
+    if trim is None:
+        return None
+    try:
+        if isinstance(trim, int | float):
+            lo, hi = float(trim), 1.0 - float(trim)
+        else:
+            lo, hi = (float(v) for v in trim)
+    except (TypeError, ValueError) as exc:
+        raise EstimationError(f"trim must be a number or (lo, hi), got {trim!r}") from exc
+    if not 0 <= lo < hi <= 1:
+        raise EstimationError(f"trim must give 0 <= lo < hi <= 1, got {trim!r}")
+    return lo, hi
+
+
+def effective_sample_size(weights: FloatArray, w: FloatArray) -> dict[str, float]:
+    r"""Kish's effective sample size of each arm, :math:`(\sum w_i)^2 / \sum w_i^2`."""
+    out = {}
+    for label, m in (("treated", w == 1), ("control", w == 0)):
+        ww = weights[m]
+        sq = float((ww**2).sum())
+        out[label] = float(ww.sum() ** 2 / sq) if sq > 0 else 0.0
+    return out
+
+
+TAIL_SHARE = 0.01
+"""Share of units with extreme scores (beyond 0.01 or 0.99) that makes overlap poor."""
+
+ESS_RATIO = 0.1
+"""Effective sample size of an arm, relative to its size (at most the target's), below which
+overlap is poor."""
+
+
+def poor_overlap(e: FloatArray, w: FloatArray, estimand: str, ess: dict[str, float]) -> list[str]:
+    """Why overlap is poor for this estimand (METHODS §11.1); empty when it is not.
+
+    Two signs, each documented in :class:`~impactkit.errors.OverlapWarning`:
+    at least 1 % of the units have scores beyond 0.01 or 0.99 on the side that
+    matters for the estimand (both for the ATE, above 0.99 for the ATT, below
+    0.01 for the ATC); or an arm's effective sample size is below a tenth of
+    its number of units (or of the target population's, when smaller: the
+    treated for the ATT, the controls for the ATC).
+    """
+    if estimand == "ATT":
+        bad, where, n_target = e > 0.99, "above 0.99", int(w.sum())
+    elif estimand == "ATC":
+        bad, where, n_target = e < 0.01, "below 0.01", int((1 - w).sum())
+    else:
+        bad, where, n_target = (e < 0.01) | (e > 0.99), "outside [0.01, 0.99]", len(w)
+    reasons = []
+    if bad.mean() >= TAIL_SHARE:
+        reasons.append(f"{int(bad.sum())} of {len(e)} units have propensity scores {where}")
+    for label, n_arm in (("treated", int(w.sum())), ("control", int((1 - w).sum()))):
+        base = min(n_arm, n_target)
+        if base and ess[label] < ESS_RATIO * base:
+            reasons.append(
+                f"the {label} arm weighs as {ess[label]:.1f} units (effective sample size) "
+                f"out of {n_arm}"
+            )
+    return reasons
+
+
+def warn_poor_overlap(
+    e: FloatArray, w: FloatArray, estimand: str, ess: dict[str, float], stacklevel: int
+) -> None:
+    """Issue an :class:`~impactkit.errors.OverlapWarning` when :func:`poor_overlap` finds signs."""
+    reasons = poor_overlap(e, w, estimand, ess)
+    if not reasons:
+        return
+    warnings.warn(
+        f"poor overlap for the {estimand}: {'; '.join(reasons)} (scores from "
+        f"{float(e.min()):.3g} to {float(e.max()):.3g}), so a few units dominate the estimate; "
+        "see diagnostics['overlap'], and consider trim=(0.1, 0.9) (Crump et al. 2009), which "
+        "estimates the effect on the population with overlap",
+        OverlapWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 def propensity_scores(p: Prepared, propensity: str | None) -> FloatArray:
@@ -182,13 +420,23 @@ class InverseProbabilityWeighting:
     level : float, default 0.95
     dropna : bool, default False
 
+    Warns
+    -----
+    OverlapWarning
+        When the propensity scores show poor overlap for the estimand (see
+        :class:`~impactkit.errors.OverlapWarning`); ``diagnostics["overlap"]``
+        and ``diagnostics["effective_sample_size"]`` give the figures.
+
     Notes
     -----
     Hájek: :math:`\hat\tau = \frac{\sum_i w_i W_i Y_i}{\sum_i w_i W_i} -
     \frac{\sum_i w_i (1-W_i) Y_i}{\sum_i w_i (1-W_i)}`, the coefficient of a
     weighted regression of :math:`Y` on :math:`(1, W)`. Horvitz–Thompson (ATE):
     :math:`\frac1n\sum_i \left[\frac{W_i Y_i}{e_i} - \frac{(1-W_i)Y_i}{1-e_i}\right]`.
-    Assumes no unmeasured confounding and overlap.
+    Assumes no unmeasured confounding and overlap. The propensity model is
+    refused only under separation (no finite maximum-likelihood estimate, see
+    :func:`fit_logit`); scores close to 0 or 1 are an overlap problem,
+    reported and, on request, trimmed.
 
     References
     ----------
@@ -228,17 +476,7 @@ class InverseProbabilityWeighting:
             raise EstimationError(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
         if self.se not in ("robust", "bootstrap"):
             raise EstimationError(f"se must be 'robust' or 'bootstrap', got {self.se!r}")
-
-    def _bounds(self) -> tuple[float, float] | None:
-        if self.trim is None:
-            return None
-        if isinstance(self.trim, int | float):
-            lo, hi = float(self.trim), 1.0 - float(self.trim)
-        else:
-            lo, hi = (float(v) for v in self.trim)
-        if not 0 <= lo < hi <= 1:
-            raise EstimationError(f"trim must give 0 <= lo < hi <= 1, got {self.trim!r}")
-        return lo, hi
+        trim_bounds(self.trim)
 
     def estimate(
         self,
@@ -268,7 +506,10 @@ class InverseProbabilityWeighting:
         if (~kept).any():
             dropped["trimming"] = int((~kept).sum())
         w_kept = p.w[kept]
+        e_kept = e[kept]
         bal = balance_table(_subset(p, kept), weights)
+        ess = effective_sample_size(weights, w_kept)
+        warn_poor_overlap(e_kept, w_kept, self.estimand, ess, stacklevel=2)
         return EffectEstimate(
             effect=effect,
             se=se,
@@ -282,15 +523,15 @@ class InverseProbabilityWeighting:
             dropped=dropped,
             diagnostics={
                 "balance": bal,
-                "overlap": overlap_summary(e, p.w),
-                "effective_sample_size": _ess(weights, w_kept),
+                "overlap": overlap_summary(e_kept, w_kept),
+                "effective_sample_size": ess,
                 "propensity": e,
             },
         )
 
     def _fit(self, p: Prepared, e: FloatArray) -> tuple[float, float, np.ndarray, FloatArray]:
         kept = np.ones(len(e), dtype=bool)
-        bounds = self._bounds()
+        bounds = trim_bounds(self.trim)
         if bounds is not None:
             kept = (e >= bounds[0]) & (e <= bounds[1])
         y, w, ek = p.y[kept], p.w[kept], e[kept]
@@ -353,11 +594,3 @@ def _subset(p: Prepared, idx: np.ndarray) -> Prepared:
         index=p.index[idx],
         frame=p.frame.iloc[np.flatnonzero(idx) if idx.dtype == bool else idx],
     )
-
-
-def _ess(weights: FloatArray, w: FloatArray) -> dict[str, float]:
-    out = {}
-    for label, m in (("treated", w == 1), ("control", w == 0)):
-        ww = weights[m]
-        out[label] = float(ww.sum() ** 2 / (ww**2).sum()) if ww.size else 0.0
-    return out

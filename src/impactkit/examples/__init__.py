@@ -1,9 +1,26 @@
-"""Embedded example: *emploi accompagné*, a supported-employment service in France.
+"""Embedded examples: one service per field of the social and medico-social sector.
 
-A realistic medico-social programme helping adults with disabilities into
-ordinary work, with its theory of change (participants, families, employers,
-public finances), seeded synthetic participant, session and employer data
-with missing values, and proxies with sources and price years.
+Six example models ship with impactkit, one per field (:func:`names`):
+
+- ``emploi_accompagne`` (handicap): supported employment towards ordinary work;
+- ``protection_enfance``: intensive home-based educational support (AEMO
+  renforcée) for children at risk of placement;
+- ``insertion_iae``: a work-integration workshop (atelier et chantier
+  d'insertion);
+- ``protection_majeurs``: a service of court-appointed protection of adults
+  (mandataire judiciaire);
+- ``addictologie``: an outpatient addiction-care centre (CSAPA);
+- ``personnes_agees``: a home nursing and fall-prevention service for older
+  people (SSIAD).
+
+Each has a theory of change as practitioners describe it, stakeholders up to
+the public payers at their real level, indicators with their targets,
+thresholds and timelines, seeded synthetic data with missing values, and
+proxies with sources and price years; French labels. :func:`info` describes
+them in one table.
+
+The default example, *emploi accompagné*, helps adults with disabilities into
+ordinary work (participants, families, employers, public finances).
 
 >>> import impactkit as ik
 >>> model = ik.examples.load_example(measured=False)    # quantities are calculators
@@ -16,6 +33,15 @@ True
 >>> round(ik.sroi(ik.examples.load_example()).ratio, 10) == round(res.ratio, 10)
 True
 
+Every example works the same way:
+
+>>> "protection_enfance" in ik.examples.names()
+True
+>>> m = ik.examples.load_example("addictologie", measured=False)
+>>> r = ik.sroi(m, data=ik.examples.load_example_data("addictologie"))
+>>> round(r.ratio, 10) == round(ik.sroi(ik.examples.load_example("addictologie")).ratio, 10)
+True
+
 The files are rebuilt by ``python -m impactkit.examples.generate``.
 """
 
@@ -24,14 +50,207 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
+import attrs
 import pandas as pd
 
 from impactkit.model import ImpactModel
 
-__all__ = ["EXAMPLE", "load_example", "load_example_data", "load_unit_costs", "run_demo"]
+__all__ = [
+    "EXAMPLE",
+    "ExampleInfo",
+    "describe",
+    "info",
+    "load_example",
+    "load_example_data",
+    "load_unit_costs",
+    "names",
+    "run_demo",
+]
 
 EXAMPLE = "emploi_accompagne"
-"""Name of the embedded example."""
+"""Name of the default example."""
+
+
+@attrs.frozen(kw_only=True)
+class ExampleInfo:
+    """What an embedded example is, for listings (``impactkit examples``).
+
+    Parameters
+    ----------
+    name : str
+        The example's name, as given to :func:`load_example`.
+    sector : str
+        Its field, spelt as the sectors of :func:`impactkit.valuation.catalogue`
+        (``handicap``, ``protection_enfance``, ``insertion``,
+        ``protection_majeurs``, ``addictologie``, ``personnes_agees``).
+    title_fr : str
+        Short French title of the service.
+    description_fr, description_en : str
+        One line in French and in English.
+    sources : tuple of str
+        Names of its data sources (the keys of :func:`load_example_data`).
+    docs : str
+        Path of its page in the documentation.
+
+    Examples
+    --------
+    >>> describe("insertion_iae").sector
+    'insertion'
+    """
+
+    name: str
+    sector: str
+    title_fr: str
+    description_fr: str
+    description_en: str
+    sources: tuple[str, ...]
+    docs: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dictionary (JSON-ready)."""
+        d = attrs.asdict(self)
+        d["sources"] = list(self.sources)
+        return d
+
+
+_EXAMPLES: tuple[ExampleInfo, ...] = (
+    ExampleInfo(
+        name="emploi_accompagne",
+        sector="handicap",
+        title_fr="Emploi accompagné",
+        description_fr="Dispositif d'emploi accompagné : des adultes en situation de handicap "
+        "vers et dans l'emploi en milieu ordinaire.",
+        description_en="Supported employment: adults with disabilities into and in ordinary work.",
+        sources=("participants", "sessions", "employers"),
+        docs="secteurs/emploi_accompagne",
+    ),
+    ExampleInfo(
+        name="protection_enfance",
+        sector="protection_enfance",
+        title_fr="AEMO renforcée",
+        description_fr="Action éducative en milieu ouvert renforcée : des enfants en danger "
+        "accompagnés chez eux pour éviter ou écourter un placement.",
+        description_en="Intensive home-based educational support for children at risk, "
+        "to avoid or shorten placements.",
+        sources=("children", "families"),
+        docs="secteurs/protection_enfance",
+    ),
+    ExampleInfo(
+        name="insertion_iae",
+        sector="insertion",
+        title_fr="Atelier et chantier d'insertion",
+        description_fr="Atelier et chantier d'insertion (IAE) : un contrat de travail et un "
+        "accompagnement socioprofessionnel vers l'emploi durable.",
+        description_en="Work-integration workshop: a paid job plus support towards "
+        "lasting employment.",
+        sources=("employees",),
+        docs="secteurs/insertion_iae",
+    ),
+    ExampleInfo(
+        name="protection_majeurs",
+        sector="protection_majeurs",
+        title_fr="Service mandataire judiciaire",
+        description_fr="Service mandataire judiciaire à la protection des majeurs : accès aux "
+        "droits, budget et dettes, logement et santé des personnes protégées.",
+        description_en="Court-appointed protection of adults: rights, budget and debts, "
+        "housing and health of protected people.",
+        sources=("measures",),
+        docs="secteurs/protection_majeurs",
+    ),
+    ExampleInfo(
+        name="addictologie",
+        sector="addictologie",
+        title_fr="CSAPA ambulatoire",
+        description_fr="Centre de soins, d'accompagnement et de prévention en addictologie : "
+        "moins de consommation, moins d'urgences, retour vers l'emploi.",
+        description_en="Outpatient addiction-care centre: less use, fewer emergency visits, "
+        "return to work.",
+        sources=("patients",),
+        docs="secteurs/addictologie",
+    ),
+    ExampleInfo(
+        name="personnes_agees",
+        sector="personnes_agees",
+        title_fr="SSIAD et prévention des chutes",
+        description_fr="Service de soins infirmiers à domicile avec un programme de prévention "
+        "des chutes : moins de chutes et d'hospitalisations, entrée en EHPAD "
+        "retardée, aidants soulagés.",
+        description_en="Home nursing with fall prevention for older people: fewer falls and "
+        "hospital stays, later nursing-home entry, relieved carers.",
+        sources=("patients",),
+        docs="secteurs/personnes_agees",
+    ),
+)
+_BY_NAME = {e.name: e for e in _EXAMPLES}
+
+
+def names() -> list[str]:
+    """Names of the embedded examples, the default first.
+
+    Examples
+    --------
+    >>> names()[0]
+    'emploi_accompagne'
+    >>> len(names())
+    6
+    """
+    return [e.name for e in _EXAMPLES]
+
+
+def _unknown(name: Any) -> Exception:
+    from impactkit.errors import ValidationError
+
+    return ValidationError(
+        f"no example {name!r}; available: {', '.join(names())}",
+        path=("name",),
+        code="unknown_example",
+    )
+
+
+def describe(name: str) -> ExampleInfo:
+    """Sector and one-line descriptions (French and English) of an example.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names`.
+
+    Returns
+    -------
+    ExampleInfo
+
+    Raises
+    ------
+    ValidationError
+        Unknown name; the message lists the available examples.
+
+    Examples
+    --------
+    >>> describe("personnes_agees").title_fr
+    'SSIAD et prévention des chutes'
+    """
+    if not isinstance(name, str) or name not in _BY_NAME:
+        raise _unknown(name)
+    return _BY_NAME[name]
+
+
+def info() -> pd.DataFrame:
+    """One row per example: name, sector, title and descriptions, data sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``name``; columns ``sector``, ``title_fr``,
+        ``description_fr``, ``description_en``, ``sources`` (comma-separated)
+        and ``docs``.
+
+    Examples
+    --------
+    >>> info().loc["addictologie", "sector"]
+    'addictologie'
+    """
+    rows = [{**e.to_dict(), "sources": ", ".join(e.sources)} for e in _EXAMPLES]
+    return pd.DataFrame(rows).set_index("name")
 
 
 def _files() -> Any:
@@ -39,41 +258,80 @@ def _files() -> Any:
 
 
 def load_example(name: str = EXAMPLE, *, measured: bool = True) -> ImpactModel:
-    """The embedded example model.
+    """An embedded example model.
 
     Parameters
     ----------
     name : str
-        The example (only ``"emploi_accompagne"`` for now).
+        One of :func:`names` (default ``"emploi_accompagne"``).
     measured : bool, default True
         True: the quantities measured on the shipped data, so the model
         evaluates on its own (``ik.sroi(load_example())``). False: the model as
         stored, its quantities being calculators bound to the data sources of
-        :func:`load_example_data` (``ik.sroi(model, data=load_example_data())``).
+        :func:`load_example_data` (``ik.sroi(model, data=load_example_data(name))``).
+
+    Returns
+    -------
+    ImpactModel
+
+    Raises
+    ------
+    ValidationError
+        Unknown name; the message lists the available examples.
+
+    Examples
+    --------
+    >>> load_example("insertion_iae").metadata["sector"]
+    'insertion'
     """
     from impactkit.io import loads
 
-    if name != EXAMPLE:
-        from impactkit.errors import ValidationError
-
-        raise ValidationError(
-            f"no example {name!r}; available: {EXAMPLE}", path=("name",), code="unknown_example"
-        )
+    describe(name)
     text = (_files() / f"{name}.json").read_text(encoding="utf-8")
     model = loads(text, "json")
     if measured:
         from impactkit.measure._binding import bind
 
-        model = bind(model, load_example_data()).model
+        model = bind(model, load_example_data(name)).model
     return model
 
 
-def load_example_data() -> dict[str, pd.DataFrame]:
-    """The example's data sources: ``participants``, ``sessions``, ``employers``."""
+def _data_dir(name: str) -> Any:
+    # the default example's files sit in data/ itself; the others in data/<name>/
+    return _files() / "data" if name == EXAMPLE else _files() / "data" / name
+
+
+def load_example_data(name: str = EXAMPLE) -> dict[str, pd.DataFrame]:
+    """An example's seeded synthetic data sources, by name.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names` (default ``"emploi_accompagne"``: ``participants``,
+        ``sessions``, ``employers``).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The sources named by the calculators of ``load_example(name,
+        measured=False)``; missing values included on purpose.
+
+    Raises
+    ------
+    ValidationError
+        Unknown name; the message lists the available examples.
+
+    Examples
+    --------
+    >>> sorted(load_example_data("protection_enfance"))
+    ['children', 'families']
+    """
+    sources = describe(name).sources
     out = {}
-    for name in ("participants", "sessions", "employers"):
-        with (_files() / "data" / f"{name}.csv").open("r", encoding="utf-8") as fh:
-            out[name] = pd.read_csv(fh)
+    folder = _data_dir(name)
+    for source in sources:
+        with (folder / f"{source}.csv").open("r", encoding="utf-8") as fh:
+            out[source] = pd.read_csv(fh)
     return out
 
 

@@ -1,8 +1,11 @@
-"""Write the embedded example: an *emploi accompagné* (supported employment) service.
+"""Write the embedded examples: *emploi accompagné* (supported employment) and the sector packs.
 
-Run ``python -m impactkit.examples.generate`` to rebuild the model file and the
+Run ``python -m impactkit.examples.generate`` to rebuild the model files and the
 seeded synthetic data shipped with impactkit. The data are synthetic (no real
-person), drawn with a fixed seed, and include missing values on purpose.
+person), drawn with a fixed seed, and include missing values on purpose. The
+sector examples (child protection, insertion, legal protection of adults,
+addiction care, elderly care) are built in :mod:`impactkit.examples._sectors`
+and written to ``<name>.json`` and ``data/<name>/*.csv``.
 
 The proxies are illustrative orders of magnitude with their reasoning stated
 in ``source``; replace them with your own evidenced values.
@@ -21,7 +24,7 @@ from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 from impactkit.valuation import FinancialProxy, PriceIndex, volunteer_time
 
-__all__ = ["build_data", "build_model", "main"]
+__all__ = ["build_data", "build_model", "main", "write_sector"]
 
 HERE = Path(__file__).parent
 SEED = 20240601
@@ -146,7 +149,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "n_sessions",
-                "Nombre d'entretiens",
+                "Personnes accompagnées : nombre d'entretiens",
                 unit="sessions",
                 target=2500,
                 threshold=2000,
@@ -171,7 +174,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "rosenberg",
-                "Score de Rosenberg (10-40), gain de 3 points",
+                "Personnes accompagnées : score de Rosenberg (10-40) en hausse de 3 points",
                 unit="points",
                 baseline=24,
                 target=27,
@@ -197,14 +200,14 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "employed",
-                "Personnes en emploi à 12 mois",
+                "Personnes accompagnées : en emploi en milieu ordinaire à 12 mois",
                 unit="people",
                 target=60,
                 threshold=1,
                 timeline="12 mois après l'entrée",
                 data_source="Enquête de suivi à 12 mois",
                 measure=measure.Threshold(column="employed_12m", at_least=1, data="participants"),
-                external_ids={"iris": "PI3687"},
+                external_ids={"iris": "PI3687", "has_essms_2022": "chapitre 1 « La personne »"},
             )
         ],
     )
@@ -218,7 +221,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "carer_hours",
-                "Baisse d'au moins 2 h d'aide par semaine",
+                "Aidants familiaux : baisse d'au moins 2 h d'aide par semaine",
                 unit="hours/week",
                 direction="decrease",
                 threshold=2,
@@ -245,7 +248,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "retained",
-                "Employeurs ayant maintenu l'embauche",
+                "Employeurs accompagnés : embauche maintenue à 12 mois",
                 unit="employers",
                 target=30,
                 threshold=1,
@@ -267,7 +270,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "contributions",
-                "Emplois générant des cotisations",
+                "Personnes accompagnées : emplois générant des cotisations",
                 unit="jobs",
                 target=60,
                 threshold=1,
@@ -485,7 +488,7 @@ def build_model() -> ImpactModel:
         mode="evaluative",
         description="Synthetic example shipped with impactkit: a supported-employment service "
         "for adults with disabilities, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "disability", "example": True},
+        metadata={"lang": "fr", "sector": "handicap", "example": "emploi_accompagne"},
     )
 
 
@@ -551,14 +554,31 @@ def build_unit_costs() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def write_sector(name: str, out: Path = HERE) -> None:
+    """Write the sector example ``name``: ``<name>.json`` and ``data/<name>/*.csv``."""
+    import importlib
+
+    mod = importlib.import_module(f"impactkit.examples._sectors.{name}")
+    data_dir = out / "data" / name
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for source, df in mod.build_data().items():
+        df.to_csv(data_dir / f"{source}.csv", index=False)
+    io.dump(mod.build_model(), out / f"{name}.json")
+
+
 def main(out: Path = HERE) -> None:
-    """Write ``emploi_accompagne.json`` and ``data/*.csv`` under ``out``."""
+    """Write every example under ``out``: ``emploi_accompagne.json`` and ``data/*.csv``,
+    then each sector example (:func:`write_sector`)."""
+    from impactkit.examples._sectors import NAMES
+
     data_dir = out / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     for name, df in build_data().items():
         df.to_csv(data_dir / f"{name}.csv", index=False)
     build_unit_costs().to_csv(data_dir / "unit_costs.csv", index=False)
     io.dump(build_model(), out / "emploi_accompagne.json")
+    for name in NAMES:
+        write_sector(name, out)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,13 @@ A calculator stands wherever a quantity stands::
 
 Filters are data (:class:`Condition`), never code. Every result counts the
 rows it used (``n``) and those it could not (``missing``).
+
+Questionnaires are declared as data too: a :class:`Scale` (items, reversed
+items, range, scoring, prorating) stands wherever a column does
+(``PrePost(..., measure=Scale(...))``); :func:`cronbach_alpha`,
+:func:`mcdonald_omega` and :func:`item_total_correlations` give its
+reliability, and :class:`ReliableChange` counts the change larger than the
+instrument's noise (Jacobson & Truax 1991).
 """
 
 from __future__ import annotations
@@ -25,6 +32,18 @@ from impactkit.measure._calculators import (
     wilson_interval,
 )
 from impactkit.measure._filters import OPS, Condition
+from impactkit.measure._reliable_change import (
+    ReliableChange,
+    ReliableChangeResult,
+    clinical_cutoff,
+)
+from impactkit.measure._scales import (
+    ReliabilityResult,
+    Scale,
+    cronbach_alpha,
+    item_total_correlations,
+    mcdonald_omega,
+)
 
 __all__ = [
     "OPS",
@@ -34,11 +53,19 @@ __all__ = [
     "MeasureResult",
     "PrePost",
     "Proportion",
+    "ReliabilityResult",
+    "ReliableChange",
+    "ReliableChangeResult",
+    "Scale",
     "Sum",
     "Threshold",
     "bind",
+    "clinical_cutoff",
+    "cronbach_alpha",
     "has_calculators",
     "is_calculator",
+    "item_total_correlations",
+    "mcdonald_omega",
     "paired_t_interval",
     "resolve",
     "wilson_interval",

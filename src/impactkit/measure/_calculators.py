@@ -10,7 +10,7 @@ the rows considered (after the ``where`` filter).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
 import attrs
@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from impactkit._results import freeze
 from impactkit._validation import Checker, is_number
 from impactkit.errors import ValidationError
 from impactkit.measure._filters import Condition, apply_conditions, conditions
+from impactkit.measure._scales import Scale, as_scale, cronbach_alpha
 
 __all__ = [
     "Count",
@@ -104,10 +106,14 @@ class MeasureResult:
         Standard error of ``quantity`` (sampling), when known.
     level : float
         Confidence level of ``ci``.
-    calculator : dict
-        Spec of the calculator (its file form).
+    calculator : mapping
+        Spec of the calculator (its file form), read-only.
     data : str or None
         Name of the data source.
+    reliability : float or None
+        Cronbach's alpha of the scale on the rows used, when the quantity was
+        measured with a :class:`~impactkit.measure.Scale` (None otherwise, or when
+        alpha is undefined on those rows).
     """
 
     quantity: float
@@ -118,9 +124,10 @@ class MeasureResult:
     ci: tuple[float, float] | None = None
     se: float | None = None
     level: float = 0.95
-    calculator: dict[str, Any] = attrs.field(factory=dict, eq=False)
+    calculator: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze, eq=False)
     data: str | None = None
     by: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    reliability: float | None = None
 
     def describe(self) -> str:
         """One line for lineage and reports."""
@@ -135,6 +142,8 @@ class MeasureResult:
             bits.append(f"mean change={self.mean_change:.4g}")
         if self.ci is not None:
             bits.append(f"{self.level:.0%} CI [{self.ci[0]:.4g}, {self.ci[1]:.4g}]")
+        if self.reliability is not None:
+            bits.append(f"alpha={self.reliability:.3f}")
         return ", ".join(bits)
 
 
@@ -183,6 +192,8 @@ class _Calculator:
                     continue
             if f.name == "where":
                 v = [cnd.to_dict() for cnd in v]
+            elif isinstance(v, Scale):
+                v = v.to_dict()
             elif isinstance(v, tuple):
                 v = list(v)
             out[f.name] = v
@@ -238,6 +249,45 @@ class _Calculator:
             path=(field,),
             code="not_numeric",
         )
+
+    def _scored(self, df: pd.DataFrame, column: str, field: str) -> pd.Series:
+        """The values a calculator reads: a numeric column, or a scale's scores.
+
+        With ``measure=Scale(...)``, ``column`` is the time suffix of the item
+        columns (``None`` when they carry none).
+        """
+        scale: Scale | None = getattr(self, "measure", None)
+        if scale is None:
+            return self._numeric(df[column], field)
+        sep: str = getattr(self, "separator", "_")
+        try:
+            return scale.score(df, suffix=column or None, separator=sep)
+        except ValidationError as exc:
+            raise ValidationError([p.prefixed("measure") for p in exc.problems]) from None
+
+    def _scale_columns(
+        self, suffixes: Sequence[str | None]
+    ) -> list[tuple[tuple[str | int, ...], str]]:
+        scale: Scale = getattr(self, "measure")  # noqa: B009
+        sep: str = getattr(self, "separator", "_")
+        return [
+            (("measure", "items", i), col)
+            for sfx in suffixes
+            for i, col in enumerate(scale.columns(sfx or None, separator=sep))
+        ]
+
+    def _reliability(self, df: pd.DataFrame, suffix: str | None) -> float | None:
+        """Cronbach's alpha of the scale's items (at ``suffix``) on complete rows."""
+        scale: Scale | None = getattr(self, "measure", None)
+        if scale is None or scale.k < 2:
+            return None
+        items = scale.item_values(
+            df, suffix=suffix or None, separator=getattr(self, "separator", "_")
+        )
+        try:
+            return cronbach_alpha(items).value
+        except ValidationError:
+            return None
 
     def _result(self, df: pd.DataFrame, **kw: Any) -> MeasureResult:
         return MeasureResult(calculator=self.to_dict(), data=getattr(self, "data", None), **kw)
@@ -394,6 +444,14 @@ class PrePost(_Calculator):
         Confidence level of the interval of the mean change.
     where, by, data
         As in :class:`Count`.
+    measure : Scale, optional
+        Measure each time with a questionnaire scale instead of one column:
+        ``baseline`` and ``followup`` are then the time suffixes of the item
+        columns (``q1_t0``, ``q1_t1``, ...); a score with too few items
+        answered is missing. The result reports Cronbach's alpha of the
+        baseline items (``reliability``).
+    separator : str, default "_"
+        Between an item and its time suffix.
 
     Notes
     -----
@@ -419,6 +477,8 @@ class PrePost(_Calculator):
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
     data: str | None = None
+    measure: Scale | None = attrs.field(default=None, converter=as_scale)
+    separator: str = "_"
 
     def _check(self, c: Checker) -> None:
         c.text(self.baseline, "baseline", empty=False)
@@ -428,11 +488,13 @@ class PrePost(_Calculator):
         c.choice(self.direction, "direction", ("increase", "decrease"))
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        if self.measure is not None:
+            return self._scale_columns((self.baseline, self.followup))
         return ((("baseline",), self.baseline), (("followup",), self.followup))
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        y0 = self._numeric(df[self.baseline], "baseline")
-        y1 = self._numeric(df[self.followup], "followup")
+        y0 = self._scored(df, self.baseline, "baseline")
+        y1 = self._scored(df, self.followup, "followup")
         ok = y0.notna() & y1.notna()
         d = (y1[ok] - y0[ok]).to_numpy()
         if self.direction == "decrease":
@@ -453,6 +515,7 @@ class PrePost(_Calculator):
             ci=ci,
             se=se,
             level=self.level,
+            reliability=self._reliability(df[ok], self.baseline),
         )
 
 
@@ -463,13 +526,19 @@ class Threshold(_Calculator):
     Parameters
     ----------
     column : str
-        Indicator column (numeric or boolean).
+        Indicator column (numeric or boolean); with ``measure``, the time suffix
+        of the item columns, or None when they carry none.
     at_least, at_most : float, optional
         Bounds that count (at least one of them).
     level : float, default 0.95
         Confidence level of the Wilson interval of the share.
     where, by, data
         As in :class:`Count`.
+    measure : Scale, optional
+        Score a questionnaire scale and count the scores within the bounds;
+        the result reports Cronbach's alpha of the items (``reliability``).
+    separator : str, default "_"
+        Between an item and its time suffix.
 
     Examples
     --------
@@ -481,16 +550,19 @@ class Threshold(_Calculator):
 
     name: ClassVar[str] = "threshold"
     stage: ClassVar[str] = "outcome"
-    column: str
+    column: str | None = None
     at_least: float | None = None
     at_most: float | None = None
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
     data: str | None = None
+    measure: Scale | None = attrs.field(default=None, converter=as_scale)
+    separator: str = "_"
 
     def _check(self, c: Checker) -> None:
-        c.text(self.column, "column", empty=False)
+        if self.measure is None or self.column is not None:
+            c.text(self.column, "column", empty=False)
         if self.at_least is None and self.at_most is None:
             c.add("at_least", "missing", "give at_least, at_most or both")
         for k in ("at_least", "at_most"):
@@ -499,10 +571,12 @@ class Threshold(_Calculator):
                 c.number(v, k)
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
-        return ((("column",), self.column),)
+        if self.measure is not None:
+            return self._scale_columns((self.column,))
+        return ((("column",), cast(str, self.column)),)
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        s = self._numeric(df[self.column], "column")
+        s = self._scored(df, cast(str, self.column), "column")
         ok = s.notna()
         v = s[ok]
         hit = pd.Series(True, index=v.index)
@@ -512,7 +586,10 @@ class Threshold(_Calculator):
             hit &= v <= self.at_most
         n = int(ok.sum())
         k = float(hit.sum())
-        return _share_result(self, df, k, n, int((~ok).sum()))
+        res = _share_result(self, df, k, n, int((~ok).sum()))
+        if self.measure is None:
+            return res
+        return attrs.evolve(res, reliability=self._reliability(df[ok], self.column))
 
 
 def _share_result(calc: Any, df: pd.DataFrame, k: float, n: int, missing: int) -> MeasureResult:
@@ -572,6 +649,12 @@ class DistanceTravelled(_Calculator):
     ``min_change``; ``result.by`` holds the per-domain table (``domain``, ``n``,
     ``missing``, ``mean_change``, ``share_improved``).
 
+    With ``measure=Scale(...)`` the domains are the scale's items (reversed
+    items reversed, its ``low``/``high`` as the scale): a unit's distance is its
+    follow-up score minus its baseline score, and a score with too few items
+    answered is missing. The result reports Cronbach's alpha of the baseline
+    items (``reliability``).
+
     Examples
     --------
     >>> df = pd.DataFrame({"work_t0": [2, 5, 3], "work_t1": [5, 5, 6],
@@ -583,7 +666,7 @@ class DistanceTravelled(_Calculator):
 
     name: ClassVar[str] = "distance_travelled"
     stage: ClassVar[str] = "outcome"
-    domains: tuple[str, ...] = attrs.field(converter=_any_tuple)
+    domains: tuple[str, ...] = attrs.field(default=(), converter=_any_tuple)
     baseline: str = "t0"
     followup: str = "t1"
     separator: str = "_"
@@ -592,10 +675,13 @@ class DistanceTravelled(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     data: str | None = None
+    measure: Scale | None = attrs.field(default=None, converter=as_scale)
 
     def _check(self, c: Checker) -> None:
-        if not self.domains:
-            c.add("domains", "empty", "give at least one domain")
+        if not self.domains and self.measure is None:
+            c.add("domains", "empty", "give at least one domain (or a measure)")
+        if self.domains and self.measure is not None:
+            c.add("measure", "conflict", "give domains or a measure, not both")
         for i, d in enumerate(self.domains):
             c.text(d, ("domains", i), empty=False)
         if (
@@ -614,6 +700,8 @@ class DistanceTravelled(_Calculator):
         return f"{domain}{self.separator}{when}"
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        if self.measure is not None:
+            return self._scale_columns((self.baseline, self.followup))
         return [
             (("domains", i), self._col(d, w))
             for i, d in enumerate(self.domains)
@@ -621,6 +709,8 @@ class DistanceTravelled(_Calculator):
         ]
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        if self.measure is not None:
+            return self._compute_scale(df, self.measure)
         lo, hi = self.scale
         changes = []
         usable = pd.Series(True, index=df.index)
@@ -641,16 +731,7 @@ class DistanceTravelled(_Calculator):
             usable &= ok
             ch = y1 - y0
             changes.append(ch)
-            dv = ch[ok]
-            per_domain.append(
-                {
-                    "domain": d,
-                    "n": int(ok.sum()),
-                    "missing": int((~ok).sum()),
-                    "mean_change": float(dv.mean()) if len(dv) else 0.0,
-                    "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
-                }
-            )
+            per_domain.append(self._domain_row(d, ok, ch[ok]))
         dist = pd.concat(changes, axis=1)[usable].mean(axis=1).to_numpy()
         n = int(usable.sum())
         q = float((dist >= self.min_change).sum())
@@ -666,5 +747,42 @@ class DistanceTravelled(_Calculator):
             ci=ci,
             se=se,
             level=self.level,
+        )
+        return attrs.evolve(res, by=pd.DataFrame(per_domain))
+
+    def _domain_row(self, domain: str, ok: pd.Series, dv: pd.Series) -> dict[str, Any]:
+        """One row of the per-domain table: usable units and their changes ``dv``."""
+        return {
+            "domain": domain,
+            "n": int(ok.sum()),
+            "missing": int((~ok).sum()),
+            "mean_change": float(dv.mean()) if len(dv) else 0.0,
+            "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
+        }
+
+    def _compute_scale(self, df: pd.DataFrame, scale: Scale) -> MeasureResult:
+        s0 = self._scored(df, self.baseline, "baseline")
+        s1 = self._scored(df, self.followup, "followup")
+        usable = s0.notna() & s1.notna()
+        x0 = scale.item_values(df, suffix=self.baseline, separator=self.separator)
+        x1 = scale.item_values(df, suffix=self.followup, separator=self.separator)
+        per_domain = []
+        for item in scale.items:
+            ok = x0[item].notna() & x1[item].notna()
+            per_domain.append(self._domain_row(item, ok, (x1[item] - x0[item])[ok]))
+        dist = (s1 - s0)[usable].to_numpy()
+        n = int(usable.sum())
+        q = float((dist >= self.min_change).sum())
+        res = self._result(
+            df,
+            quantity=q,
+            n=n,
+            missing=int((~usable).sum()),
+            share=q / n if n else None,
+            mean_change=float(dist.mean()) if n else None,
+            ci=paired_t_interval(dist, self.level) if n >= 2 else None,
+            se=math.sqrt(q * (1 - q / n)) if n else None,
+            level=self.level,
+            reliability=self._reliability(df[usable], self.baseline),
         )
         return attrs.evolve(res, by=pd.DataFrame(per_domain))

@@ -95,13 +95,7 @@ def _roots(
     upper: float = 10.0,
     grid: int = 4000,
 ) -> list[float]:
-    signs = np.sign(cf[cf != 0])
-    if signs.size == 0 or np.all(signs == signs[0]):
-        raise ValidationError(
-            "cash flows never change sign: the internal rate of return does not exist",
-            path=("cash_flows",),
-            code="no_sign_change",
-        )
+    _no_sign_change(cf)
     # widen the upper bound until the NPV has the sign of its limit (the earliest flow)
     first = cf[np.argmin(np.where(cf != 0, times, np.inf))]
     while upper < 1e9:
@@ -124,29 +118,160 @@ def _roots(
     return sorted(set(roots))
 
 
-def irr_roots(
-    cash_flows: CashFlows, *, lower: float = -0.9999, upper: float = 10.0
-) -> list[float]:
-    """Every internal rate of return of yearly flows found in ``[lower, upper]``.
+_REAL_TOL = 1e-5
+"""Relative imaginary part (and gap) below which polynomial roots count as one real root."""
 
-    The upper bound widens (doubling) until the NPV takes the sign of its
-    limit, so IRRs above 1000 % of short front-loaded flows are found.
+
+def _horner(c: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Value, derivative and absolute scale of ``sum_j c[..., j] y**(T - j)`` at ``y``."""
+    f = np.zeros_like(y)
+    d = np.zeros_like(y)
+    scale = np.zeros_like(y)
+    for j in range(c.shape[-1]):  # over periods (few), vectorised over rows and roots
+        d = d * y + f
+        f = f * y + c[..., j, None]
+        scale = scale * np.abs(y) + np.abs(c[..., j, None])
+    return f, d, scale
+
+
+def irr_polynomial_roots(flows: FloatArray) -> FloatArray:
+    r"""Every real rate above -100 % where the NPV of each row of yearly flows is zero.
+
+    The NPV is a polynomial in :math:`y = 1 + r`: multiplied by :math:`y^T` it
+    is :math:`\sum_t CF_t\, y^{T-t}`. Its roots are the eigenvalues of the
+    companion matrix (computed for all rows at once); real positive roots are
+    polished by Newton's method on the NPV. A root of multiplicity ``m``
+    appears ``m`` times.
+
+    Parameters
+    ----------
+    flows : ndarray, shape (S, T + 1)
+        Yearly flows, one series per row, the first at year 0.
+
+    Returns
+    -------
+    ndarray, shape (S, T)
+        The rates, sorted within each row, NaN-padded.
     """
+    f = np.atleast_2d(np.asarray(flows, dtype=float))
+    s, n = f.shape
+    if n < 2:
+        return np.full((s, max(n - 1, 0)), np.nan)
+    # shift every row so that its first non-zero flow sits at year 0: a zero at year 0
+    # would be a root at y = infinity; trailing zeros become roots at y = 0 (discarded)
+    nz = f != 0
+    first = np.where(nz.any(axis=1), nz.argmax(axis=1), 0)
+    cols = np.arange(n)[None, :] + first[:, None]
+    c = np.where(cols < n, np.take_along_axis(f, np.minimum(cols, n - 1), axis=1), 0.0)
+    lead = c[:, 0]
+    ok = lead != 0
+    c = c / np.where(ok, lead, 1.0)[:, None]
+    comp = np.zeros((s, n - 1, n - 1))
+    comp[:, 0, :] = -c[:, 1:]
+    comp[:, np.arange(1, n - 1), np.arange(n - 2)] = 1.0
+    lam = np.linalg.eigvals(comp)
+    y = lam.real
+    real = (np.abs(lam.imag) <= _REAL_TOL * np.abs(lam)) & (y > 0) & ok[:, None]
+    y = np.where(real, y, 1.0)
+    for _ in range(8):  # Newton polish: the eigenvalues are already close
+        val, der, _scale = _horner(c, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = np.where(der != 0, val / der, 0.0)
+        cand = y - step
+        better = np.abs(_horner(c, cand)[0]) < np.abs(val)
+        y = np.where(better & (cand > 0) & np.isfinite(cand), cand, y)
+    val, _der, scale = _horner(c, y)
+    real &= np.abs(val) <= 1e-9 * scale
+    r = np.where(real, y - 1.0, np.nan)
+    return np.sort(r, axis=1)
+
+
+def _distinct(rates: FloatArray) -> list[tuple[float, int]]:
+    """Rates of one row (NaN-padded) grouped into (root, multiplicity)."""
+    r = np.sort(rates[np.isfinite(rates)])
+    out: list[tuple[float, int]] = []
+    group: list[float] = []
+    for v in r:  # a handful of roots
+        if group and (1 + v) - (1 + group[-1]) > _REAL_TOL * (1 + v):
+            out.append((float(np.mean(group)), len(group)))
+            group = []
+        group.append(float(v))
+    if group:
+        out.append((float(np.mean(group)), len(group)))
+    return out
+
+
+def _no_sign_change(cf: FloatArray) -> None:
+    signs = np.sign(cf[cf != 0])
+    if signs.size == 0 or np.all(signs == signs[0]):
+        raise ValidationError(
+            "cash flows never change sign: the internal rate of return does not exist",
+            path=("cash_flows",),
+            code="no_sign_change",
+        )
+
+
+def _irr_roots_multiplicity(cash_flows: CashFlows) -> list[tuple[float, int]]:
     cf = _flows(cash_flows)
-    return _roots(cf, np.arange(cf.size, dtype=float), lower=lower, upper=upper)
+    _no_sign_change(cf)
+    return _distinct(irr_polynomial_roots(cf[None, :])[0])
+
+
+def irr_roots(
+    cash_flows: CashFlows, *, lower: float = -1.0, upper: float | None = None
+) -> list[float]:
+    """Every internal rate of return of yearly flows, each listed once.
+
+    The NPV is a polynomial in :math:`1/(1+r)` (METHODS §11.2): its real roots
+    above -100 % are found all at once from the companion matrix, then polished
+    by Newton's method, so roots lying close together (or a double root, where
+    the NPV touches zero without changing sign) are never lost, whatever their
+    distance. Rates closer than about 0.001 % of :math:`1 + r` count as one
+    root.
+
+    Parameters
+    ----------
+    cash_flows : sequence of float
+        Yearly flows, the first at year 0.
+    lower : float, default -1
+        Only rates above it are returned.
+    upper : float, optional
+        Only rates up to it are returned (default: no limit).
+
+    Returns
+    -------
+    list of float
+        The distinct rates, ascending (empty when the NPV never reaches zero).
+
+    Raises
+    ------
+    ValidationError
+        When the flows never change sign (no IRR exists).
+
+    Examples
+    --------
+    >>> [round(r, 4) for r in irr_roots([-100, 230, -132])]
+    [0.1, 0.2]
+    >>> [round(r, 6) for r in irr_roots([-100, 220, -121])]  # a double root
+    [0.1]
+    """
+    hi = np.inf if upper is None else upper
+    return [r for r, _m in _irr_roots_multiplicity(cash_flows) if lower < r <= hi]
 
 
 def irr(cash_flows: CashFlows) -> float:
     r"""Internal rate of return: the rate at which the NPV of yearly flows is zero.
 
-    Solved with Brent's method on brackets found by scanning
-    the rates from -99.99 % to 1000 % (the upper bound widening until the NPV changes sign).
+    Every real root above -100 % is found (:func:`irr_roots`); the IRR is
+    returned only when there is exactly one, and it is a simple root (the NPV
+    changes sign there).
 
     Raises
     ------
     ValidationError
-        When the flows never change sign (no IRR exists) or when several IRRs
-        exist (flows changing sign more than once); the message lists them and
+        When the flows never change sign (no IRR exists), when the NPV never
+        reaches zero, or when there is more than one root, a double root
+        counting as two (code ``multiple_irr``): the message lists them and
         points to :func:`mirr` or the NPV at a hurdle rate. Never NaN.
 
     References
@@ -160,23 +285,24 @@ def irr(cash_flows: CashFlows) -> float:
     >>> round(irr([-1_000_000, 0, 400_000, 800_000]), 5)
     0.07097
     """
-    roots = irr_roots(cash_flows)
+    roots = _irr_roots_multiplicity(cash_flows)
     if not roots:
         raise ValidationError(
-            "no internal rate of return between -99.99 % and the upper bound",
+            "the net present value never reaches zero: no internal rate of return above -100 %",
             path=("cash_flows",),
             code="no_root",
         )
-    if len(roots) > 1:
-        shown = ", ".join(f"{r:.6g}" for r in roots)
+    count = sum(m for _r, m in roots)
+    if count > 1:
+        shown = ", ".join(f"{r:.6g}" + (f" (multiplicity {m})" if m > 1 else "") for r, m in roots)
         raise ValidationError(
-            f"the flows change sign more than once and have {len(roots)} internal rates of "
-            f"return ({shown}): the IRR is not meaningful; use irr_roots(), mirr() or the NPV "
-            "at a hurdle rate",
+            f"the flows change sign more than once and have {count} internal rates of "
+            f"return, counted with multiplicity ({shown}): the IRR is not meaningful; use "
+            "irr_roots(), mirr() or the NPV at a hurdle rate",
             path=("cash_flows",),
             code="multiple_irr",
         )
-    return roots[0]
+    return roots[0][0]
 
 
 def mirr(cash_flows: CashFlows, finance_rate: float, reinvest_rate: float) -> float:

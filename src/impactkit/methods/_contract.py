@@ -22,6 +22,7 @@ from impactkit._validation import Checker
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError
 from impactkit.methods._cba import irr as _irr
+from impactkit.methods._cba import irr_polynomial_roots
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = [
@@ -83,34 +84,47 @@ class PaymentRule:
 
 
 def vectorised_irr(
-    flows: FloatArray, *, lower: float = -0.9999, upper: float = 100.0, iterations: int = 200
+    flows: FloatArray, *, lower: float = -1.0, upper: float | None = None
 ) -> FloatArray:
-    """IRR of many flow series at once (rows), by bisection in :math:`\\log(1+r)`.
+    """IRR of many yearly flow series at once (rows), NaN where it is not unique.
 
-    For each row the NPV must change sign between ``lower`` and ``upper``;
-    rows whose inflows are all zero get -1 (all capital lost); other rows
-    without a bracket are clipped to the nearer bound. No loop over rows.
+    Every real root above -100 % of every row comes from the companion
+    matrices of the NPV polynomials, computed for all rows at once (METHODS
+    §11.2, as :func:`~impactkit.methods.irr_roots`). A row gets its rate when it
+    has exactly one root, a simple one, in ``(lower, upper]``; rows with no root
+    or several (a double root counting as two) get NaN, never a search bound.
+    Rows whose inflows are all zero, with some outflow, get -1: all capital
+    lost, the limit of the IRR as the inflows shrink to zero. No loop over rows.
+
+    Parameters
+    ----------
+    flows : ndarray, shape (S, T + 1) or (T + 1,)
+        Yearly flows, one series per row, the first at year 0.
+    lower : float, default -1
+        Rates at or below it do not count.
+    upper : float, optional
+        Rates above it do not count (default: no limit).
+
+    Returns
+    -------
+    ndarray, shape (S,)
+        One rate per row, NaN where no unique rate exists.
+
+    Examples
+    --------
+    >>> flows = np.array([[-100.0, 110.0, 0.0], [-100.0, 0.0, 121.0], [-100.0, 230.0, -132.0]])
+    >>> vectorised_irr(flows).round(6)  # the last row has two roots, 10 % and 20 %
+    array([0.1, 0.1, nan])
     """
     f = np.atleast_2d(np.asarray(flows, dtype=float))
-    t = np.arange(f.shape[1], dtype=float)
-
-    def npv(u: FloatArray) -> FloatArray:
-        return np.asarray(np.sum(f * np.exp(-u[:, None] * t[None, :]), axis=1), dtype=float)
-
-    lo = np.full(f.shape[0], np.log1p(lower))
-    hi = np.full(f.shape[0], np.log1p(upper))
-    f_lo, f_hi = npv(lo), npv(hi)
-    bracket = np.sign(f_lo) != np.sign(f_hi)
-    for _ in range(iterations):
-        mid = (lo + hi) / 2
-        fm = npv(mid)
-        left = np.sign(fm) == np.sign(f_lo)
-        lo = np.where(left, mid, lo)
-        f_lo = np.where(left, fm, f_lo)
-        hi = np.where(left, hi, mid)
-    r = np.expm1((lo + hi) / 2)
-    nothing = np.all(f <= 0, axis=1)
-    r = np.where(bracket, r, np.where(np.abs(f_lo) < np.abs(f_hi), lower, upper))
+    roots = irr_polynomial_roots(f)
+    hi = np.inf if upper is None else upper
+    roots = np.where((roots > lower) & (roots <= hi), roots, np.nan)
+    found = np.isfinite(roots)
+    unique = found.sum(axis=1) == 1
+    rate = np.where(found, roots, 0.0).sum(axis=1)
+    r = np.where(unique, rate, np.nan)
+    nothing = np.all(f <= 0, axis=1) & np.any(f < 0, axis=1)
     return np.asarray(np.where(nothing, -1.0, r), dtype=float)
 
 
@@ -127,7 +141,9 @@ class ContractResult:
     irr : float or None
         Investor IRR (None with ``irr_note`` when undefined).
     moic : float
-        Money multiple: inflows / outflows.
+        Money multiple on gross flows (METHODS §7.3): the sum of the
+        investors' inflows over the sum of their outflows (drawdowns and
+        fees), never netted within a period.
     payer_cost : float
         Total outcome payments (undiscounted).
     cost_per_outcome : dict
@@ -156,13 +172,18 @@ class ContractSimulation:
     achieved : DataFrame
         Draws of every metric.
     irr, moic, payer_cost : ndarray
-        Per draw; IRR is -1 when investors receive nothing.
+        Per draw; IRR is -1 when investors receive nothing, NaN when the
+        draw's flows have no unique IRR (see :func:`vectorised_irr`); the money
+        multiple is on gross flows.
+    irr_undefined : int
+        Number of draws without a unique IRR (NaN in ``irr``).
     """
 
     achieved: pd.DataFrame = attrs.field(eq=False)
     irr: FloatArray = attrs.field(eq=False)
     moic: FloatArray = attrs.field(eq=False)
     payer_cost: FloatArray = attrs.field(eq=False)
+    irr_undefined: int = 0
 
     @property
     def probability_of_loss(self) -> float:
@@ -180,8 +201,14 @@ class ContractSimulation:
         return float(np.mean(self.moic))
 
     def irr_percentiles(self, q: Sequence[float] = (5, 50, 95)) -> pd.Series:
-        """Percentiles of the IRR distribution (note E[IRR] is not IRR(E[flows]))."""
-        return pd.Series(np.percentile(self.irr, list(q)), index=list(q), name="irr")
+        """Percentiles of the IRR distribution (note E[IRR] is not IRR(E[flows])).
+
+        Draws without a unique IRR (``irr_undefined`` of them) are left out;
+        all NaN when no draw has one.
+        """
+        ok = self.irr[np.isfinite(self.irr)]
+        vals = np.percentile(ok, list(q)) if ok.size else np.full(len(q), np.nan)
+        return pd.Series(vals, index=list(q), name="irr")
 
 
 def _floats(x: Sequence[float]) -> tuple[float, ...]:
@@ -263,7 +290,17 @@ class OutcomesContract:
         return max(len(self.drawdowns), len(self.fees), max(r.period for r in self.rules) + 1)
 
     def _flows(self, achieved: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Payments per rule (S, R) and investor flows (S, T) for achievements (S, M)."""
+        """Payments per rule (S, R) and net investor flows (S, T) for achievements (S, M)."""
+        pay, inflow, out = self._gross_flows(achieved)
+        return pay, inflow - out[None, :]
+
+    def _gross_flows(self, achieved: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Payments per rule (S, R), investor inflows (S, T) and outflows (T,).
+
+        Inflows are the investors' share of the payments, outflows the
+        drawdowns and fees, each gross: the net flow of a period is their
+        difference.
+        """
         idx = {m: i for i, m in enumerate(self.metrics)}
         pay = np.column_stack([r.pay(achieved[:, idx[r.metric]]) for r in self.rules])
         if self.payer_cap is not None:
@@ -279,7 +316,7 @@ class OutcomesContract:
         out = np.zeros(periods)
         out[: len(self.drawdowns)] += self.drawdowns
         out[: len(self.fees)] += self.fees
-        return pay, inflow - out[None, :]
+        return pay, inflow, out
 
     def _achieved(self, achieved: Mapping[str, Any]) -> FloatArray:
         missing = [m for m in self.metrics if m not in achieved]
@@ -292,9 +329,9 @@ class OutcomesContract:
     def evaluate(self, achieved: Mapping[str, float]) -> ContractResult:
         """Payments, investor flows, IRR and money multiple for given achievements."""
         a = self._achieved(achieved)
-        pay, flows = self._flows(a)
-        f = flows[0]
-        inflows, outflows = f[f > 0].sum(), -f[f < 0].sum()
+        pay, inflow, out = self._gross_flows(a)
+        f = inflow[0] - out
+        inflows, outflows = float(inflow.sum()), float(out.sum())
         try:
             rate: float | None = _irr(f)
             note = ""
@@ -347,12 +384,12 @@ class OutcomesContract:
             v = achieved[m]
             cols.append(v.sample(rng, n) if isinstance(v, Distribution) else np.full(n, float(v)))
         a = np.column_stack(cols)
-        pay, flows = self._flows(a)
-        inflows = np.where(flows > 0, flows, 0.0).sum(axis=1)
-        outflows = -np.where(flows < 0, flows, 0.0).sum(axis=1)
+        pay, inflow, out = self._gross_flows(a)
+        rates = vectorised_irr(inflow - out[None, :])
         return ContractSimulation(
             pd.DataFrame(a, columns=self.metrics),
-            vectorised_irr(flows),
-            inflows / outflows,
+            rates,
+            inflow.sum(axis=1) / out.sum(),
             pay.sum(axis=1),
+            irr_undefined=int(np.isnan(rates).sum()),
         )

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import Summary
+from impactkit._results import Summary, freeze
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
@@ -106,7 +106,7 @@ class SROIResult:
     _rows_by_year: pd.DataFrame = attrs.field(eq=False, repr=False, alias="rows_by_year")
     _inputs: pd.DataFrame = attrs.field(eq=False, repr=False, alias="inputs_table")
     _lineage: tuple[Lineage, ...] = attrs.field(eq=False, repr=False, alias="lineage")
-    measured: Mapping[int, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    measured: Mapping[int, Any] = attrs.field(factory=dict, converter=freeze, eq=False, repr=False)
     model: ImpactModel | None = attrs.field(default=None, eq=False, repr=False)
     """The evaluated model, its calculators replaced by what they measured."""
 

@@ -19,6 +19,7 @@ from impactkit.report._charts import (
     tornado_chart,
 )
 from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
+from impactkit.report._network import funnel_chart, member, network
 from impactkit.report._render import ReportContent, build, html, markdown
 
 __all__ = [
@@ -32,9 +33,12 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_ratio",
+    "funnel_chart",
     "html",
     "markdown",
     "mc_histogram",
+    "member",
+    "network",
     "t",
     "to_svg",
     "toc_diagram",

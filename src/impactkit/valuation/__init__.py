@@ -33,8 +33,21 @@ import pandas as pd
 from impactkit._validation import Checker, is_number
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.errors import ValidationError
+from impactkit.valuation._catalogue import (
+    catalogue,
+    proxy_from_catalogue,
+    unit_cost_from_catalogue,
+)
 
-__all__ = ["FinancialProxy", "PriceIndex", "in_kind", "volunteer_time"]
+__all__ = [
+    "FinancialProxy",
+    "PriceIndex",
+    "catalogue",
+    "in_kind",
+    "proxy_from_catalogue",
+    "unit_cost_from_catalogue",
+    "volunteer_time",
+]
 
 
 def _number(x: Any) -> float | Distribution:
@@ -161,6 +174,42 @@ class PriceIndex:
     def from_series(cls, series: pd.Series, *, name: str = "", source: str = "") -> PriceIndex:
         """Build from a pandas Series indexed by year."""
         return cls(series, name=name or str(series.name or ""), source=source)
+
+    @classmethod
+    def insee_cpi(cls) -> PriceIndex:
+        """INSEE consumer price index, all households, France, base 2015, annual averages.
+
+        The annual series 001764363 (« Indice annuel des prix à la consommation -
+        Base 2015 - Ensemble des ménages - France - Ensemble ») as shipped in
+        ``impactkit/valuation/data/insee_cpi.csv``, whose header and
+        :attr:`source` say where each year was read. It covers 1998-2025.
+        Every level was read in INSEE data except 2024 (119.82), which is
+        derived: the only two-decimal level consistent with the read 2023 and
+        2025 levels and with the series' annual variations published to five
+        decimals (the file's ``status`` column marks it ``derived``).
+
+        Returns
+        -------
+        PriceIndex
+
+        References
+        ----------
+        .. [1] INSEE, Indice des prix à la consommation - Base 2015 - Ensemble
+           des ménages - France, série annuelle 001764363,
+           https://www.insee.fr/fr/statistiques/serie/001764363
+
+        Examples
+        --------
+        >>> cpi = PriceIndex.insee_cpi()
+        >>> cpi.values[2015], cpi.values[2023]
+        (100.0, 117.47)
+        >>> round(cpi.factor(2020, 2023), 6)   # 117.47 / 104.73
+        1.121646
+        """
+        from impactkit.valuation._catalogue import insee_cpi_values
+
+        values, name, source = insee_cpi_values()
+        return cls(values, name=name, source=source)
 
     def factor(self, from_year: int, to_year: int) -> float:
         """Multiplier that moves a value from ``from_year`` prices to ``to_year`` prices.

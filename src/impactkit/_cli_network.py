@@ -1,0 +1,117 @@
+"""``impactkit network``: the federation report from tidy CSV or Parquet tables.
+
+Kept apart from :mod:`impactkit.cli` so that the parser is built without
+importing the computation modules; they load when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from impactkit.errors import FileFormatError
+
+__all__ = ["add_parser", "read_table", "run"]
+
+MAX_BYTES = 2_000_000_000
+"""Largest table file read (2 GB)."""
+
+
+def read_table(path: str) -> Any:
+    """A tidy table from ``.csv``/``.csv.gz`` or ``.parquet`` (read here, at the door)."""
+    import pandas as pd
+
+    p = Path(path)
+    if not p.is_file():
+        raise FileFormatError(f"{path}: no such file")
+    if p.stat().st_size > MAX_BYTES:
+        raise FileFormatError(f"{path}: larger than {MAX_BYTES:,} bytes")
+    try:
+        if p.suffix.lower() in (".parquet", ".pq"):
+            try:
+                return pd.read_parquet(p)
+            except ImportError as exc:
+                raise FileFormatError(
+                    f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
+                ) from exc
+        return pd.read_csv(p)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise FileFormatError(f"{path}: not a readable table ({exc})") from exc
+
+
+def add_parser(sub: Any) -> None:
+    """Register the ``network`` subcommand."""
+    p = sub.add_parser(
+        "network",
+        help="federation report from tidy outcome and input tables",
+        description="Evaluate every establishment of a network from tidy tables (CSV or "
+        "Parquet) and write the federation report: totals by sector, region, stakeholder "
+        "and payer, funnel plots per indicator, remarkable practices, method.",
+    )
+    p.add_argument("outcomes", help="outcomes table (.csv or .parquet)")
+    p.add_argument("inputs", help="inputs table (.csv or .parquet)")
+    p.add_argument("-o", "--output", required=True, help="report path (.html or .md)")
+    p.add_argument("--lang", choices=("fr", "en"), default="fr", help="language")
+    p.add_argument("--site", default="site", help="site column (default: site)")
+    p.add_argument("--anonymise", action="store_true", help="pseudonymise site names")
+    p.add_argument("--member", default=None, help="write one member's benchmark page instead")
+    p.add_argument("--discount", type=float, default=0.035, help="constant discount rate")
+    p.add_argument("--mc", type=int, default=0, metavar="N", help="Monte Carlo draws")
+    p.add_argument("--seed", type=int, default=0, help="seed")
+    p.set_defaults(func=run)
+
+
+def _stages(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - the plot extra brings it
+        return None
+    return tqdm(total=3, file=sys.stderr, desc="network", unit="step")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``impactkit network``; returns the exit code."""
+    from impactkit.portfolio import analyse_network
+    from impactkit.report import member, network
+
+    bar = None
+    outcomes = read_table(args.outcomes)
+    inputs = read_table(args.inputs)
+    bar = _stages(len(outcomes) > 50_000 and sys.stderr.isatty())
+    if bar is not None:
+        bar.update(1)
+    a = analyse_network(
+        outcomes,
+        inputs,
+        site=args.site,
+        discount=args.discount,
+        mc=args.mc,
+        seed=args.seed,
+        anonymise=args.anonymise and args.member is None,
+    )
+    if bar is not None:
+        bar.update(1)
+    fmt = "markdown" if args.output.endswith((".md", ".markdown")) else "html"
+    if args.member is not None:
+        sites = a.sites[args.site]
+        ident: Any = args.member
+        if not (sites == ident).any():  # ids read from CSV may be numbers
+            for cast in (int, float):
+                try:
+                    if (sites == cast(ident)).any():
+                        ident = cast(ident)
+                        break
+                except ValueError:
+                    continue
+        member(a, member=ident, site=args.site, lang=args.lang, path=args.output, format=fmt)
+    else:
+        network(a, site=args.site, lang=args.lang, path=args.output, format=fmt)
+    if bar is not None:
+        bar.update(1)
+        bar.close()
+    print(f"report written to {args.output}")
+    return 0

@@ -1,0 +1,439 @@
+r"""Comparing establishments fairly: funnel plots and empirical-Bayes shrinkage.
+
+Raw league tables of site results mislead: small services sit at the extremes
+by chance. Health-care institutional comparison uses two tools instead
+(Spiegelhalter 2005; METHODS §11.10):
+
+- a **funnel plot**: each site's indicator against its precision, with control
+  limits around the network target :math:`\theta_0` that narrow as the site
+  grows, :math:`\theta_0 \pm z_p\, s(\theta_0, n)`;
+- **shrinkage** before any ranking: each estimate is pulled towards the network
+  mean in proportion to its noise, :math:`\hat\theta_i^* = w_i\hat\theta_i +
+  (1 - w_i)\hat\mu` with :math:`w_i = \hat\tau^2 / (\hat\tau^2 + s_i^2)`, and
+  ranks come with intervals.
+
+References
+----------
+.. [1] Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional
+   performance. Statistics in Medicine 24(8), 1185-1202.
+.. [2] DerSimonian, R., & Laird, N. (1986). Meta-analysis in clinical trials.
+   Controlled Clinical Trials 7(3), 177-188.
+.. [3] Goldstein, H., & Spiegelhalter, D. J. (1996). League tables and their
+   limitations. JRSS A 159(3), 385-443.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from impactkit._random import root_sequence
+from impactkit.errors import Problem, ValidationError
+from impactkit.typing import FloatArray, SeedLike
+
+__all__ = ["dersimonian_laird", "funnel", "level_label", "shrink"]
+
+KINDS = ("proportion", "mean", "ratio")
+FLAGS = ("below", "within", "above")
+
+
+def level_label(level: float) -> str:
+    """Column suffix of a control level: 0.95 → ``"95"``, 0.998 → ``"998"``.
+
+    Parameters
+    ----------
+    level : float
+        A level in (0, 1).
+
+    Returns
+    -------
+    str
+        The percentage without its decimal point.
+
+    Examples
+    --------
+    >>> level_label(0.95), level_label(0.998)
+    ('95', '998')
+    """
+    return f"{level * 100:g}".replace(".", "")
+
+
+def _z(level: float) -> float:
+    return float(special.ndtri(0.5 + level / 2))
+
+
+def funnel(
+    df: pd.DataFrame,
+    *,
+    value: str,
+    n: str,
+    target: float | None = None,
+    levels: Sequence[float] = (0.95, 0.998),
+    kind: str = "proportion",
+    sd: float | str | None = None,
+    overdispersion: bool = False,
+    site: str | None = None,
+) -> pd.DataFrame:
+    r"""Funnel-plot control limits and flags for every site.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per site.
+    value : str
+        The indicator column: a proportion in [0, 1] (``kind="proportion"``),
+        a mean (``"mean"``), or an observed-to-expected ratio (``"ratio"``).
+    n : str
+        The precision column: the denominator (people measured) for a
+        proportion or a mean, the expected count for a ratio. Must be > 0.
+    target : float, optional
+        The network target :math:`\theta_0`; default the pooled value
+        :math:`\sum_i y_i n_i / \sum_i n_i`.
+    levels : sequence of float, default (0.95, 0.998)
+        Two-sided control levels (95 % "warning", 99.8 % "alarm").
+    kind : {"proportion", "mean", "ratio"}, default "proportion"
+        The standard error at the target: :math:`\sqrt{\theta_0(1-\theta_0)/n}`
+        (binomial), :math:`\sigma/\sqrt n` (``sd`` gives σ, a number or a
+        column), or :math:`\sqrt{\theta_0/E}` (Poisson ratio).
+    sd : float or str, optional
+        Standard deviation of individual values for ``kind="mean"``.
+    overdispersion : bool, default False
+        Inflate the limits by :math:`\sqrt{\hat\phi}` when the sites vary more
+        than chance allows: :math:`\hat\phi = \frac1k\sum_i z_i^2` over the
+        z-scores winsorised at their 10th and 90th percentiles (used only when
+        :math:`\hat\phi > 1`).
+    site : str, optional
+        A site column copied to the result (default: the index is kept).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per site: ``value``, ``n``, ``target``, ``z`` (the site's z-score),
+        ``lower_<l>``, ``upper_<l>`` and ``flag_<l>`` for each level (e.g.
+        ``lower_95``, ``upper_998``), and ``flag`` (``"above"``, ``"within"``
+        or ``"below"``) at the most stringent level. ``attrs`` holds
+        ``target``, ``phi`` and ``kind``.
+
+    Raises
+    ------
+    ValidationError
+        Missing columns, non-positive ``n``, proportions outside [0, 1],
+        missing or non-finite values, bad levels: every problem at once.
+
+    Notes
+    -----
+    Limits use the normal approximation at the target; a proportion's limits
+    are clipped to [0, 1] and a ratio's lower limit at 0.
+
+    References
+    ----------
+    .. [1] Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional
+       performance. Statistics in Medicine 24(8), 1185-1202.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"site": list("abc"), "rate": [0.5, 0.8, 0.3],
+    ...                    "n": [100, 25, 400]})
+    >>> f = funnel(df, value="rate", n="n", target=0.5, site="site")
+    >>> f[["site", "lower_95", "upper_95", "flag"]].round(3).values.tolist()
+    [['a', 0.402, 0.598, 'within'], ['b', 0.304, 0.696, 'within'], ['c', 0.451, 0.549, 'below']]
+    """
+    problems: list[Problem] = []
+    if kind not in KINDS:
+        problems.append(Problem(("kind",), "invalid_choice", f"kind must be one of {KINDS}"))
+    if not isinstance(df, pd.DataFrame):
+        raise ValidationError(f"funnel needs a DataFrame, got {type(df).__name__}", code="type")
+    for col in (value, n, *([site] if site else []), *([sd] if isinstance(sd, str) else [])):
+        if col not in df.columns:
+            problems.append(
+                Problem((col,), "missing_column", f"column {col!r} is not in the data")
+            )
+    lv = list(levels)
+    if not lv or any(not (0 < x < 1) for x in lv):
+        problems.append(Problem(("levels",), "out_of_range", "levels must lie in (0, 1)"))
+    if kind == "mean" and sd is None:
+        problems.append(Problem(("sd",), "missing", "kind='mean' needs sd (a number or column)"))
+    if problems:
+        raise ValidationError(problems)
+    y = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float)
+    m = pd.to_numeric(df[n], errors="coerce").to_numpy(dtype=float)
+    bad_y = ~np.isfinite(y)
+    bad_n = ~np.isfinite(m) | (m <= 0)
+    if bad_y.any():
+        problems.append(
+            Problem(
+                (value,),
+                "not_finite",
+                f"{int(bad_y.sum())} missing or non-numeric values "
+                f"(rows {list(df.index[bad_y][:10])})",
+            )
+        )
+    if bad_n.any():
+        problems.append(
+            Problem(
+                (n,),
+                "out_of_range",
+                f"{int(bad_n.sum())} values are not > 0 (rows {list(df.index[bad_n][:10])})",
+            )
+        )
+    if kind == "proportion" and ((y < 0) | (y > 1)).any():
+        problems.append(Problem((value,), "out_of_range", "proportions must lie in [0, 1]"))
+    if kind == "ratio" and (y < 0).any():
+        problems.append(Problem((value,), "out_of_range", "ratios must be >= 0"))
+    if problems:
+        raise ValidationError(problems)
+    theta0 = float(np.sum(y * m) / np.sum(m)) if target is None else float(target)
+    if kind == "proportion":
+        if not 0 < theta0 < 1:
+            raise ValidationError(
+                f"the target proportion must lie in (0, 1), got {theta0!r}", code="out_of_range"
+            )
+        s = np.sqrt(theta0 * (1 - theta0) / m)
+    elif kind == "mean":
+        sig = df[sd].to_numpy(dtype=float) if isinstance(sd, str) else float(sd)  # type: ignore[arg-type]
+        if not np.all(np.isfinite(sig)) or np.any(np.asarray(sig) <= 0):
+            raise ValidationError("sd must be finite and > 0", path=("sd",), code="out_of_range")
+        s = np.asarray(sig, dtype=float) / np.sqrt(m)
+    else:
+        if theta0 <= 0:
+            raise ValidationError("the target ratio must be > 0", code="out_of_range")
+        s = np.sqrt(theta0 / m)
+    z = (y - theta0) / s
+    phi = 1.0
+    if overdispersion and len(z) >= 3:
+        lo, hi = np.quantile(z, [0.1, 0.9])
+        phi = float(np.mean(np.clip(z, lo, hi) ** 2))
+    inflate = np.sqrt(phi) if phi > 1 else 1.0
+    out = pd.DataFrame(index=df.index)
+    if site:
+        out[site] = df[site].to_numpy()
+    out["value"] = y
+    out["n"] = m
+    out["target"] = theta0
+    out["z"] = z / inflate
+    flags: list[str] = []
+    for level in sorted(lv):
+        lab = level_label(level)
+        half = _z(level) * s * inflate
+        lower, upper = theta0 - half, theta0 + half
+        if kind == "proportion":
+            lower, upper = np.clip(lower, 0, 1), np.clip(upper, 0, 1)
+        elif kind == "ratio":
+            lower = np.maximum(lower, 0.0)
+        out[f"lower_{lab}"] = lower
+        out[f"upper_{lab}"] = upper
+        out[f"flag_{lab}"] = np.where(y > upper, "above", np.where(y < lower, "below", "within"))
+        flags.append(f"flag_{lab}")
+    out["flag"] = out[flags[-1]]
+    out.attrs.update({"target": theta0, "phi": phi, "kind": kind, "levels": tuple(sorted(lv))})
+    return out
+
+
+def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
+    r"""DerSimonian–Laird estimate of the between-site variance :math:`\tau^2`.
+
+    .. math::
+        v_i = 1/s_i^2,\ \bar\theta = \frac{\sum v_i\hat\theta_i}{\sum v_i},\
+        Q = \sum v_i(\hat\theta_i - \bar\theta)^2,\
+        \hat\tau^2 = \max\Bigl(0, \frac{Q - (k-1)}{\sum v_i - \sum v_i^2/\sum v_i}\Bigr)
+
+    Parameters
+    ----------
+    estimates : array_like
+        Site estimates :math:`\hat\theta_i`.
+    se : array_like
+        Their standard errors :math:`s_i > 0`.
+
+    Returns
+    -------
+    float
+        :math:`\hat\tau^2 \ge 0`.
+
+    References
+    ----------
+    .. [1] DerSimonian, R., & Laird, N. (1986). Meta-analysis in clinical trials.
+       Controlled Clinical Trials 7(3), 177-188.
+
+    Examples
+    --------
+    >>> round(dersimonian_laird(np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.5, 0.5])), 6)
+    0.75
+    """
+    t = np.asarray(estimates, dtype=float)
+    v = 1.0 / np.asarray(se, dtype=float) ** 2
+    k = len(t)
+    bar = float(np.sum(v * t) / np.sum(v))
+    q = float(np.sum(v * (t - bar) ** 2))
+    denom = float(np.sum(v) - np.sum(v**2) / np.sum(v))
+    if k < 2 or denom <= 0:
+        return 0.0
+    return max(0.0, (q - (k - 1)) / denom)
+
+
+def _from_draws(estimates: Any) -> tuple[FloatArray, FloatArray, list[Any]] | None:
+    """(means, sds, labels) when ``estimates`` holds per-site draws, else None."""
+    if hasattr(estimates, "ratio") and hasattr(estimates, "sites"):
+        draws = np.asarray(estimates.ratio, dtype=float)
+        labels = list(estimates.sites)
+    elif isinstance(estimates, pd.DataFrame):
+        draws, labels = estimates.to_numpy(dtype=float), list(estimates.columns)
+    else:
+        arr = np.asarray(estimates, dtype=float)
+        if arr.ndim != 2:
+            return None
+        draws, labels = arr, list(range(arr.shape[1]))
+    if draws.shape[0] < 2:
+        raise ValidationError("per-site draws need at least 2 rows", code="too_few_draws")
+    return draws.mean(axis=0), draws.std(axis=0, ddof=1), labels
+
+
+def shrink(
+    estimates: Any,
+    se: Any = None,
+    *,
+    tau2: float | None = None,
+    level: float = 0.95,
+    draws: int = 1000,
+    seed: SeedLike = None,
+) -> pd.DataFrame:
+    r"""Empirical-Bayes normal–normal shrinkage of site estimates, with rank intervals.
+
+    Parameters
+    ----------
+    estimates : array_like, pandas.Series, DataFrame or PortfolioMonteCarlo
+        Site estimates :math:`\hat\theta_i` (a Series' index labels the sites);
+        or per-site draws (a 2-D array or DataFrame, draws × sites, or the
+        result of :func:`impactkit.portfolio.monte_carlo`), whose mean and
+        standard deviation give :math:`\hat\theta_i` and :math:`s_i`.
+    se : array_like, optional
+        Standard errors :math:`s_i > 0` (required unless draws are given).
+    tau2 : float, optional
+        Between-site variance :math:`\tau^2`; estimated by DerSimonian–Laird
+        (:func:`dersimonian_laird`) when not given.
+    level : float, default 0.95
+        Level of the rank intervals.
+    draws : int, default 1000
+        Posterior draws for the rank intervals; ``0`` skips the simulation (no
+        ``rank_low``/``rank_high`` columns), for when only the shrunk
+        estimates are needed.
+    seed : int, SeedSequence, Generator or None
+        Randomness of the rank simulation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per site: ``estimate``, ``se``, ``weight`` (:math:`w_i`), ``shrunk``,
+        ``shrunk_se`` (posterior sd), ``rank`` (1 = highest shrunk estimate),
+        ``rank_low`` and ``rank_high`` (the rank interval). ``attrs`` holds
+        ``tau2`` and ``mu``.
+
+    Raises
+    ------
+    ValidationError
+        Mismatched lengths, non-positive or non-finite standard errors, fewer
+        than two sites, a negative ``tau2``.
+
+    Notes
+    -----
+    :math:`\hat\mu = \sum_i \hat\theta_i/(\hat\tau^2 + s_i^2) \big/ \sum_i
+    1/(\hat\tau^2 + s_i^2)`, :math:`w_i = \hat\tau^2/(\hat\tau^2 + s_i^2)`,
+    :math:`\hat\theta_i^* = w_i\hat\theta_i + (1 - w_i)\hat\mu`, posterior
+    variance :math:`w_i s_i^2` (treating :math:`\hat\mu, \hat\tau^2` as known).
+    Ranks are drawn from the independent normal posteriors; the interval is
+    their central ``level`` range.
+
+    References
+    ----------
+    .. [1] Spiegelhalter, D. J. (2005). Statistics in Medicine 24(8), 1185-1202.
+    .. [2] DerSimonian, R., & Laird, N. (1986). Controlled Clinical Trials 7, 177-188.
+
+    Examples
+    --------
+    >>> r = shrink(pd.Series([0.2, 0.5, 0.9], index=["a", "b", "c"]),
+    ...            [0.1, 0.1, 0.3], tau2=0.04, seed=0)
+    >>> r["weight"].round(3).tolist(), r["shrunk"].round(3).tolist()
+    ([0.8, 0.8, 0.308], [0.248, 0.488, 0.581])
+    """
+    from_draws = _from_draws(estimates) if se is None else None
+    if from_draws is not None:
+        est, s, labels = from_draws
+    else:
+        if se is None:
+            raise ValidationError("give se, or per-site draws", path=("se",), code="missing")
+        est = np.asarray(estimates, dtype=float).ravel()
+        s = np.asarray(se, dtype=float).ravel()
+        labels = (
+            list(estimates.index) if isinstance(estimates, pd.Series) else list(range(len(est)))
+        )
+    problems = []
+    if len(est) != len(s):
+        problems.append(
+            Problem(("se",), "length", f"{len(s)} standard errors for {len(est)} sites")
+        )
+    elif len(est) < 2:
+        problems.append(Problem(("estimates",), "too_few", "shrinkage needs at least two sites"))
+    else:
+        if not np.isfinite(est).all():
+            problems.append(Problem(("estimates",), "not_finite", "estimates must be finite"))
+        if not (np.isfinite(s).all() and (s > 0).all()):
+            problems.append(
+                Problem(("se",), "out_of_range", "standard errors must be finite and > 0")
+            )
+    if tau2 is not None and not (np.isfinite(tau2) and tau2 >= 0):
+        problems.append(Problem(("tau2",), "out_of_range", "tau2 must be finite and >= 0"))
+    if not 0 < level < 1:
+        problems.append(Problem(("level",), "out_of_range", "level must lie in (0, 1)"))
+    if not isinstance(draws, int | np.integer) or draws < 0:
+        problems.append(Problem(("draws",), "out_of_range", "draws must be a whole number >= 0"))
+    if problems:
+        raise ValidationError(problems)
+    t2 = dersimonian_laird(est, s) if tau2 is None else float(tau2)
+    var = t2 + s**2
+    mu = float(np.sum(est / var) / np.sum(1 / var))
+    w = t2 / var
+    shrunk = w * est + (1 - w) * mu
+    post_sd = np.sqrt(w * s**2)
+    point = pd.Series(shrunk).rank(ascending=False, method="min").to_numpy()
+    out = pd.DataFrame(
+        {
+            "estimate": est,
+            "se": s,
+            "weight": w,
+            "shrunk": shrunk,
+            "shrunk_se": post_sd,
+            "rank": point.astype(int),
+        },
+        index=pd.Index(labels, name="site"),
+    )
+    if draws:
+        out["rank_low"], out["rank_high"] = _rank_interval(shrunk, post_sd, level, draws, seed)
+    out.attrs.update({"tau2": t2, "mu": mu, "level": level})
+    return out
+
+
+def _rank_interval(
+    mean: FloatArray, sd: FloatArray, level: float, draws: int, seed: SeedLike
+) -> tuple[FloatArray, FloatArray]:
+    """Central ``level`` interval of each site's rank under independent normal posteriors."""
+    k = len(mean)
+    rng = (
+        seed
+        if isinstance(seed, np.random.Generator)
+        else np.random.default_rng(root_sequence(seed))
+    )
+    ranks = np.empty((draws, k), dtype=np.int32)
+    chunk = max(1, min(draws, 4_000_000 // k))
+    for start in range(0, draws, chunk):  # blocks of draws, each fully vectorised
+        m = min(chunk, draws - start)
+        x = mean + sd * rng.standard_normal((m, k))
+        order = np.argsort(-x, axis=1, kind="stable")
+        r = np.empty_like(order)
+        np.put_along_axis(r, order, np.arange(1, k + 1)[None, :], axis=1)
+        ranks[start : start + m] = r
+    a = (1 - level) / 2
+    lo, hi = np.quantile(ranks, [a, 1 - a], axis=0, method="inverted_cdf")
+    return lo.astype(int), hi.astype(int)

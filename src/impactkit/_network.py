@@ -1,0 +1,384 @@
+"""The network view: what a federation's establishments contribute, compared fairly.
+
+:func:`analyse_network` evaluates every site with the portfolio engine and
+gathers what a federation reports on: totals, breakdowns by sector, region,
+stakeholder and payer, the uncertainty of the network total, a funnel plot
+per indicator and the "remarkable practices" (sites credibly above the network
+after shrinkage). It computes only; :func:`impactkit.report.network` presents
+the result in French or English.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit._comparison import funnel, shrink
+from impactkit._results import Summary, freeze, jsonable
+from impactkit.errors import Problem, ValidationError
+
+__all__ = ["NetworkAnalysis", "analyse_network", "pseudonyms"]
+
+
+def pseudonyms(sites: Sequence[Any], *, key: str | bytes | None = None) -> dict[Any, str]:
+    """Stable pseudonyms for site names (``"E-0001"``, ...).
+
+    The order of the pseudonyms follows a keyed hash (HMAC-SHA256) of each
+    name, so it reveals neither the names nor their order. With the same
+    ``key`` the same site always gets the same pseudonym; without one, the key
+    is derived from the whole set of names (stable for the same network, not
+    guessable from a single name).
+
+    Parameters
+    ----------
+    sites : sequence
+        Site names or ids.
+    key : str or bytes, optional
+        Secret key; keep it to reproduce the pseudonyms across reports.
+
+    Returns
+    -------
+    dict
+        Site → pseudonym.
+
+    Examples
+    --------
+    >>> p = pseudonyms(["Foyer A", "Foyer B"], key="secret")
+    >>> sorted(p.values())
+    ['E-0001', 'E-0002']
+    """
+    names = list(dict.fromkeys(sites))
+    if key is None:
+        digest = hashlib.sha256("\x1f".join(sorted(map(str, names))).encode()).digest()
+        k = digest
+    else:
+        k = key.encode() if isinstance(key, str) else key
+    tags = {s: hmac.new(k, str(s).encode(), hashlib.sha256).hexdigest() for s in names}
+    width = max(4, len(str(len(names))))
+    order = sorted(names, key=lambda s: tags[s])
+    return {s: f"E-{i + 1:0{width}d}" for i, s in enumerate(order)}
+
+
+@attrs.frozen
+class NetworkAnalysis:
+    """Everything a federation report shows, computed once.
+
+    Attributes
+    ----------
+    sites : pandas.DataFrame
+        One row per site: the portfolio result plus ``label`` (the site name,
+        or its pseudonym when anonymised).
+    totals : mapping
+        ``sites``, ``present_value``, ``total_inputs``, ``net_present_value``,
+        ``ratio`` (value-weighted, :math:`\\sum PV / \\sum I`).
+    by_sector, by_region : pandas.DataFrame or None
+        Totals and ratios by group.
+    distribution : pandas.DataFrame or None
+        Percentiles of the site ratios by sector.
+    by_stakeholder, by_payer : pandas.DataFrame or None
+        Present value and share by stakeholder and by payer.
+    uncertainty : mapping or None
+        Percentiles of the network present value and ratio under Monte Carlo.
+    funnels : mapping
+        Indicator → funnel table with the shrunk estimates.
+    indicators : mapping
+        Indicator → label.
+    remarkable : pandas.DataFrame
+        Sites credibly above the network on an indicator.
+    anonymised : bool
+        Whether ``label`` holds pseudonyms.
+    currency : str
+        Currency of the values.
+    """
+
+    sites: pd.DataFrame = attrs.field(eq=False)
+    totals: Mapping[str, float] = attrs.field(converter=freeze)
+    by_sector: pd.DataFrame | None = attrs.field(eq=False)
+    by_region: pd.DataFrame | None = attrs.field(eq=False)
+    distribution: pd.DataFrame | None = attrs.field(eq=False)
+    by_stakeholder: pd.DataFrame | None = attrs.field(eq=False)
+    by_payer: pd.DataFrame | None = attrs.field(eq=False)
+    uncertainty: Mapping[str, float] | None = attrs.field(converter=freeze)
+    funnels: Mapping[str, pd.DataFrame] = attrs.field(eq=False, converter=freeze)
+    indicators: Mapping[str, str] = attrs.field(converter=freeze)
+    remarkable: pd.DataFrame = attrs.field(eq=False)
+    anonymised: bool
+    currency: str = "EUR"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-site table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of :attr:`sites`.
+        """
+        return self.sites.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (per-site rows included).
+
+        Returns
+        -------
+        dict
+            Every table as records, totals and uncertainty.
+        """
+        return {
+            "totals": jsonable(dict(self.totals)),
+            "uncertainty": jsonable(dict(self.uncertainty)) if self.uncertainty else None,
+            "sites": jsonable(self.sites),
+            "by_sector": jsonable(self.by_sector),
+            "by_region": jsonable(self.by_region),
+            "by_stakeholder": jsonable(self.by_stakeholder),
+            "by_payer": jsonable(self.by_payer),
+            "remarkable": jsonable(self.remarkable),
+            "indicators": jsonable(dict(self.indicators)),
+            "anonymised": self.anonymised,
+            "currency": self.currency,
+        }
+
+    def summary(self) -> Summary:
+        """Headline figures for people.
+
+        Returns
+        -------
+        Summary
+            Sites, totals, network ratio and the number of remarkable practices.
+        """
+        t = self.totals
+        lines = (
+            ("Sites", f"{int(t['sites'])}"),
+            ("Present value", f"{t['present_value']:,.0f} {self.currency}"),
+            ("Inputs", f"{t['total_inputs']:,.0f} {self.currency}"),
+            ("Network ratio", f"{t['ratio']:.2f} : 1"),
+            ("Remarkable practices", str(len(self.remarkable))),
+        )
+        return Summary("Network", lines, self.by_sector)
+
+
+def _indicator_rows(
+    outcomes: pd.DataFrame, site: str, denominator: str
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Site × indicator proportions from the rows that carry a denominator."""
+    if denominator not in outcomes.columns or "outcome" not in outcomes.columns:
+        return pd.DataFrame(), {}
+    rows = outcomes[outcomes[denominator].notna()]
+    if rows.empty:
+        return pd.DataFrame(), {}
+    q = pd.to_numeric(rows["quantity"], errors="coerce").to_numpy(dtype=float)
+    n = pd.to_numeric(rows[denominator], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(n) | (n <= 0) | ~np.isfinite(q) | (q > n) | (q < 0)
+    if bad.any():
+        raise ValidationError(
+            [
+                Problem(
+                    ("outcomes", denominator),
+                    "out_of_range",
+                    f"{int(bad.sum())} rows need 0 <= quantity <= {denominator} with "
+                    f"{denominator} > 0 (rows {list(rows.index[bad][:10])})",
+                )
+            ]
+        )
+    out = pd.DataFrame(
+        {
+            site: rows[site].to_numpy(),
+            "indicator": rows["outcome"].astype(str).to_numpy(),
+            "value": q / n,
+            "n": n,
+        }
+    )
+    labels = (
+        rows.drop_duplicates("outcome").set_index("outcome")["label"].astype(str).to_dict()
+        if "label" in rows.columns
+        else {}
+    )
+    ind = {str(k): str(labels.get(k, k)) for k in pd.unique(rows["outcome"].astype(str))}
+    return out, ind
+
+
+def analyse_network(
+    outcomes_df: pd.DataFrame,
+    inputs_df: pd.DataFrame,
+    *,
+    site: str = "site",
+    discount: Any = 0.035,
+    sector: str = "sector",
+    region: str = "region",
+    stakeholder: str = "stakeholder",
+    payer: str = "payer",
+    denominator: str = "n",
+    mc: int = 0,
+    seed: Any = 0,
+    anonymise: bool = False,
+    key: str | bytes | None = None,
+    currency: str = "EUR",
+) -> NetworkAnalysis:
+    r"""Evaluate a network of establishments and gather its federation report.
+
+    Parameters
+    ----------
+    outcomes_df, inputs_df : pandas.DataFrame
+        The tidy tables of :func:`impactkit.portfolio.evaluate`. Optional
+        columns of ``outcomes_df``: ``sector`` and ``region`` (constant within a
+        site), ``payer`` (who bears the value, e.g. État, Assurance maladie,
+        département), and ``denominator`` (people measured for the row's
+        outcome, which makes the row an indicator :math:`quantity / n` for the
+        funnel plots).
+    site : str, default "site"
+        The site column.
+    discount : Discount or float, default 0.035
+        As in :func:`impactkit.portfolio.evaluate`.
+    sector, region, stakeholder, payer, denominator : str
+        Names of the optional columns.
+    mc : int, default 0
+        Monte Carlo draws for the uncertainty of the network total (0: none).
+    seed : int, optional
+        Seed of the Monte Carlo.
+    anonymise : bool, default False
+        Replace site names by stable pseudonyms (:func:`pseudonyms`).
+    key : str or bytes, optional
+        Key of the pseudonyms.
+    currency : str, default "EUR"
+        Currency of the values.
+
+    Returns
+    -------
+    NetworkAnalysis
+        Totals, breakdowns, funnels and remarkable practices.
+
+    Raises
+    ------
+    ValidationError
+        Invalid tables (every problem at once, as in
+        :func:`~impactkit.portfolio.evaluate`), or indicator rows whose
+        quantity exceeds their denominator.
+
+    Notes
+    -----
+    A site is a *remarkable practice* on an indicator when its value lies
+    above the 99.8 % funnel limit **and** its shrunk estimate (empirical-Bayes,
+    DerSimonian–Laird :math:`\tau^2`) still lies above the 95 % limit: a
+    result unlikely to be chance, not merely the luck of a small service.
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"site": ["a", "a", "b", "b"], "outcome": ["job", "home"] * 2,
+    ...     "quantity": [30, 10, 12, 5], "n": [40, 40, 30, 30], "proxy": [8000.0, 500.0] * 2,
+    ...     "sector": ["insertion"] * 4})
+    >>> inputs = pd.DataFrame({"site": ["a", "b"], "amount": [150_000.0, 90_000.0]})
+    >>> a = analyse_network(outcomes, inputs, discount=0.0)
+    >>> round(a.totals["ratio"], 4)
+    1.4312
+    """
+    from impactkit import portfolio as pf
+
+    extra = [c for c in (payer, denominator) if c in outcomes_df.columns]
+    by = [c for c in (sector, region) if c in outcomes_df.columns]
+    core = outcomes_df.drop(columns=extra)
+    res = pf.evaluate(core, inputs_df, site=site, discount=discount, by=by)
+    names = pseudonyms(res[site].tolist(), key=key) if anonymise else None
+    if names:
+        res[site] = [names[x] for x in res[site]]
+    res.insert(1, "label", res[site].astype(str))
+    pv, inp = float(res["present_value"].sum()), float(res["total_inputs"].sum())
+    totals = {
+        "sites": float(len(res)),
+        "present_value": pv,
+        "total_inputs": inp,
+        "net_present_value": pv - inp,
+        "ratio": pv / inp,
+    }
+    by_sector = pf.aggregate(res, sector) if sector in by else None
+    by_region = pf.aggregate(res, region) if region in by else None
+    distribution = pf.distribution(res, by=sector) if sector in by else None
+    by_stakeholder = by_payer = None
+    if stakeholder in core.columns or payer in outcomes_df.columns:
+        rows = pf.row_values(core.drop(columns=by), inputs_df, site=site, discount=discount)
+        if stakeholder in core.columns:
+            by_stakeholder = _shares(rows, rows[stakeholder])
+        if payer in outcomes_df.columns:
+            by_payer = _shares(rows, outcomes_df[payer].fillna("-").astype(str))
+    uncertainty = None
+    if mc:
+        draws = pf.monte_carlo(
+            core.drop(columns=by), inputs_df, n=mc, seed=seed, site=site, discount=discount
+        )
+        total = draws.present_value.sum(axis=1)
+        q = np.percentile(total, [5, 50, 95])
+        r = draws.network_ratio()
+        qr = np.percentile(r, [5, 50, 95])
+        uncertainty = {
+            "draws": float(mc),
+            "present_value_p5": float(q[0]),
+            "present_value_p50": float(q[1]),
+            "present_value_p95": float(q[2]),
+            "ratio_p5": float(qr[0]),
+            "ratio_p50": float(qr[1]),
+            "ratio_p95": float(qr[2]),
+            "probability_ratio_above_1": float(np.mean(r > 1)),
+        }
+    ind_rows, indicators = _indicator_rows(outcomes_df, site, denominator)
+    funnels: dict[str, pd.DataFrame] = {}
+    remarkable = []
+    site_info = res.set_index(site)
+    for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
+        part = part.reset_index(drop=True)
+        if names:
+            part[site] = [names[x] for x in part[site]]
+        if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
+            continue
+        f = funnel(part, value="value", n="n", site=site)
+        p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
+        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), draws=0)
+        f["shrunk"] = sh["shrunk"].to_numpy()
+        funnels[str(ind)] = f
+        hit = (f["flag"] == "above") & (f["shrunk"] > f["upper_95"])
+        for _, row in f[hit].iterrows():  # the few remarkable sites, not a hot path
+            orig = row[site]
+            info = site_info.loc[orig] if orig in site_info.index else None
+            remarkable.append(
+                {
+                    site: orig,
+                    "indicator": str(ind),
+                    "label": indicators.get(str(ind), str(ind)),
+                    "value": float(row["value"]),
+                    "n": float(row["n"]),
+                    "shrunk": float(row["shrunk"]),
+                    "target": float(row["target"]),
+                    "upper_998": float(row["upper_998"]),
+                    **({sector: info[sector]} if info is not None and sector in by else {}),
+                    **({region: info[region]} if info is not None and region in by else {}),
+                }
+            )
+    rem = pd.DataFrame(remarkable)
+    if not rem.empty:
+        rem = rem.sort_values(["indicator", "shrunk"], ascending=[True, False], ignore_index=True)
+    return NetworkAnalysis(
+        sites=res.reset_index(drop=True),
+        totals=totals,
+        by_sector=by_sector,
+        by_region=by_region,
+        distribution=distribution,
+        by_stakeholder=by_stakeholder,
+        by_payer=by_payer,
+        uncertainty=uncertainty,
+        funnels=funnels,
+        indicators=indicators,
+        remarkable=rem,
+        anonymised=bool(names),
+        currency=currency,
+    )
+
+
+def _shares(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    s = rows["present_value"].groupby(key.to_numpy()).sum()
+    out = pd.DataFrame({"group": s.index.astype(str), "present_value": s.to_numpy()})
+    total = out["present_value"].sum()
+    out["share"] = out["present_value"] / total if total else 0.0
+    return out.sort_values("present_value", ascending=False, ignore_index=True)

@@ -1,0 +1,103 @@
+"""Shared pieces of the sector examples: catalogue proxies, price index, missing values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit.discount import FRANCE_2021
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import TheoryOfChange
+from impactkit.valuation import FinancialProxy, PriceIndex, catalogue, proxy_from_catalogue
+
+__all__ = [
+    "BASE_YEAR",
+    "CATALOGUE_TAG",
+    "catalogue_proxy",
+    "catalogue_row",
+    "cpi",
+    "holes",
+    "sector_model",
+]
+
+BASE_YEAR = 2025
+"""Base year of every sector example (prices and discounting): the latest complete
+year of the shipped INSEE consumer price index."""
+
+CATALOGUE_TAG = "[catalogue:{}] "
+"""Prefix of a proxy's source naming the catalogue entry it comes from."""
+
+
+def catalogue_row(entry_id: str) -> pd.Series:
+    """The row of the reference catalogue with this id."""
+    cat = catalogue()
+    return cat.loc[cat["id"] == entry_id].iloc[0]
+
+
+def catalogue_proxy(
+    entry_id: str,
+    *,
+    transfer: str = "",
+    description: str = "",
+    unit: str = "",
+    times: float = 1.0,
+    sign: float = 1.0,
+) -> FinancialProxy:
+    """A financial proxy from the reference catalogue, with its price year and source.
+
+    The source starts with ``[catalogue:<id>]`` then names the publication (or
+    says the entry is illustrative). ``times`` scales a unit value (a daily
+    price times a number of days, said in ``description``); ``sign`` -1 makes
+    a negative row (a loss to the stakeholder).
+    """
+    p: FinancialProxy = proxy_from_catalogue(entry_id, transfer=transfer)
+    row = catalogue_row(entry_id)
+    return attrs.evolve(
+        p,
+        value=sign * times * float(row["value"]),
+        description=description or str(row["label_fr"]),
+        unit=unit or p.unit,
+        source=CATALOGUE_TAG.format(entry_id) + p.source,
+    )
+
+
+def cpi() -> PriceIndex:
+    """INSEE consumer price index (annual averages), used to reach the base year."""
+    return PriceIndex.insee_cpi()
+
+
+def holes(rng: np.random.Generator, values: Any, rate: float) -> np.ndarray[Any, Any]:
+    """A float copy of ``values`` with a share ``rate`` of entries set missing."""
+    out = np.asarray(values, dtype=float).copy()
+    out[rng.random(out.shape[0]) < rate] = np.nan
+    return out
+
+
+def sector_model(
+    name: str,
+    *,
+    title: str,
+    sector: str,
+    description: str,
+    toc: TheoryOfChange,
+    inputs: list[Input],
+    outcomes: list[OutcomeValuation],
+) -> ImpactModel:
+    """The evaluative model of a sector example: euros at base-year prices moved with the
+    INSEE index, the French discount rate (France Stratégie 2021), French labels."""
+    return ImpactModel(
+        name=title,
+        currency="EUR",
+        base_year=BASE_YEAR,
+        discount=FRANCE_2021,
+        toc=toc,
+        inputs=inputs,
+        outcomes=outcomes,
+        price_index=cpi(),
+        mode="evaluative",
+        description=description,
+        metadata={"lang": "fr", "sector": sector, "example": name},
+    )

@@ -1,0 +1,308 @@
+"""Addiction care: an outpatient *CSAPA* (centre de soins, d'accompagnement et de
+prévention en addictologie).
+
+A team of doctors, nurses, psychologists and social workers offers free and,
+on request, anonymous care: assessment, medical and psychological follow-up,
+substitution treatment, social support and help for relatives. The example
+follows 260 patients over a year of care (synthetic data, no real person).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impactkit import dist, measure
+from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
+from impactkit.measure import Condition
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import Assumption, Indicator, TheoryOfChange
+
+__all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
+
+NAME = "addictologie"
+SEED = 20240614
+N = 260
+HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
+
+PROXIES = {"emergency": "urgences_passage_cnam", "job": "smic_horaire_brut"}
+HOURS_PER_YEAR = 598
+"""Hours worked in the first year of a return to work (13 h x 46 weeks), illustrative."""
+"""Catalogue ids of the proxies, by valued outcome."""
+
+
+MEASURES = {
+    "days_use": measure.PrePost(
+        baseline="days_use_t0",
+        followup="days_use_t1",
+        direction="decrease",
+        min_change=10,
+        data="patients",
+    ),
+    "ed_visits": measure.Sum("ed_visits_avoided", data="patients"),
+    "employed": measure.Threshold(
+        column="employed_t1",
+        at_least=1,
+        where=[Condition("employed_t0", "==", 0)],
+        data="patients",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
+
+
+def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """Seeded synthetic data: one row per patient followed in the year."""
+    rng = np.random.default_rng(seed)
+    product = rng.choice(
+        ["alcool", "cannabis", "opioïdes", "cocaïne"], size=N, p=[0.5, 0.25, 0.15, 0.1]
+    )
+    consultations = rng.poisson(14, N) + 2
+    # days of use in the last 30 days (timeline follow-back), entry and 12 months
+    d0 = np.clip(np.round(rng.normal(21, 6, N)), 0, 30)
+    d1 = np.clip(np.round(d0 - rng.normal(8, 8, N) - 0.2 * (consultations - 14)), 0, 30)
+    ed0 = rng.poisson(1.3, N).astype(float)
+    ed1 = np.maximum(ed0 - rng.poisson(0.6, N), 0) + rng.poisson(0.2, N)
+    ed0 = holes(rng, ed0, 0.04)
+    ed1 = holes(rng, ed1, 0.12)
+    work0 = (rng.random(N) < 0.35).astype(float)
+    work1 = np.where(work0 == 1, (rng.random(N) < 0.9), (rng.random(N) < 0.2)).astype(float)
+    patients = pd.DataFrame(
+        {
+            "patient_id": np.arange(1, N + 1),
+            "product": product,
+            "age": rng.integers(18, 70, size=N),
+            "consultations": consultations,
+            "days_use_t0": holes(rng, d0, 0.03),
+            "days_use_t1": holes(rng, d1, 0.18),
+            "ed_visits_before": ed0,
+            "ed_visits_after": ed1,
+            "ed_visits_avoided": ed0 - ed1,
+            "employed_t0": work0,
+            "employed_t1": holes(rng, work1, 0.15),
+        }
+    )
+    return {"patients": patients}
+
+
+def build_toc() -> TheoryOfChange:
+    """The theory of change of the centre as its team describes it."""
+    toc = TheoryOfChange(
+        "CSAPA ambulatoire - Centre Passerelle",
+        description="Outpatient addiction-care centre (synthetic example).",
+    )
+    sh = toc.add_stakeholder
+    sh("patients", label="Personnes accompagnées", size=N, description="Patients")
+    sh("relatives", label="Entourage", description="Relatives supported by the centre")
+    sh(
+        "partners",
+        label="Médecins généralistes, pharmacies, hôpital",
+        description="Health partners who refer and share the care",
+    )
+    sh(
+        "assurance_maladie",
+        label="Assurance maladie (ONDAM, via l'ARS)",
+        description="Health insurance: funds the centre and pays emergency visits",
+    )
+    sh(
+        "etat",
+        label="État (justice, MILDECA)",
+        description="The State: court-ordered care and prevention funding",
+    )
+    sh("employers", label="Employeurs", description="Employers of the patients")
+    sh("commune", label="Commune", description="Town: prevention in schools, premises")
+    toc.add_node("funding", kind="input", label="Dotation globale de l'Assurance maladie (ARS)")
+    toc.add_node("team", kind="input", label="Équipe médico-psycho-sociale")
+    toc.add_node("care", kind="activity", label="Consultations médicales et psychologiques")
+    toc.add_node("social", kind="activity", label="Accompagnement social et vers l'emploi")
+    toc.add_node("harm", kind="activity", label="Réduction des risques et traitements")
+    toc.add_node(
+        "consultations",
+        kind="output",
+        label="Consultations réalisées",
+        measure=measure.Sum("consultations", data="patients"),
+        indicators=[
+            Indicator(
+                "n_consultations",
+                "File active : consultations dans l'année",
+                unit="consultations",
+                target=4000,
+                threshold=3200,
+                timeline="12 mois",
+                data_source="Rapport d'activité (patients.csv)",
+            )
+        ],
+    )
+    toc.add_node(
+        "less_use",
+        kind="outcome",
+        horizon="short",
+        stakeholder="patients",
+        label="Consommation réduite",
+        indicators=[
+            Indicator(
+                "days_use",
+                "Patients suivis : au moins 10 jours de consommation en moins sur 30 "
+                "(calendrier rétrospectif)",
+                unit="patients",
+                direction="decrease",
+                baseline=21,
+                target=110,
+                threshold=10,
+                timeline="12 mois après l'admission",
+                data_source="Entretien d'évaluation à l'admission et à 12 mois",
+                measure=MEASURES["days_use"],
+                external_ids={"has_essms_2022": HAS_HEALTH},
+            )
+        ],
+    )
+    toc.add_node(
+        "fewer_emergencies",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Passages aux urgences évités",
+        indicators=[
+            Indicator(
+                "ed_visits",
+                "Patients suivis : passages aux urgences en moins sur 12 mois (après moins avant)",
+                unit="visits",
+                target=60,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Déclaration des patients, dossier médical",
+                measure=MEASURES["ed_visits"],
+                external_ids={"has_essms_2022": HAS_HEALTH},
+            )
+        ],
+    )
+    toc.add_node(
+        "back_to_work",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="patients",
+        label="Retour à l'emploi",
+        indicators=[
+            Indicator(
+                "employed",
+                "Patients sans emploi à l'admission : en emploi à 12 mois",
+                unit="patients",
+                target=40,
+                threshold=1,
+                timeline="12 mois après l'admission",
+                data_source="Entretien à 12 mois",
+                measure=MEASURES["employed"],
+            )
+        ],
+    )
+    toc.add_node(
+        "relatives_relieved",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="relatives",
+        label="Entourage soulagé",
+    )
+    toc.add_node(
+        "recovery",
+        kind="impact",
+        label="Rétablissement : santé, liens et place dans la société",
+        above_ceiling=True,
+    )
+    link = toc.add_link
+    link("funding", "care", rationale="The global grant pays the team")
+    link("team", "care", rationale="Doctors, nurses and psychologists")
+    link("team", "social", rationale="Social workers")
+    link("team", "harm", rationale="Nurses deliver treatments and kits")
+    link("care", "consultations", rationale="Consultations are the delivery")
+    link("social", "consultations", rationale="Social appointments are consultations")
+    link("harm", "consultations", rationale="Treatment reviews are consultations")
+    link(
+        "consultations",
+        "less_use",
+        evidence=4,
+        assumption=Assumption("Psychosocial care and treatment reduce use", "holds"),
+    )
+    link(
+        "less_use",
+        "fewer_emergencies",
+        evidence=3,
+        assumption=Assumption("Less use means fewer intoxications and injuries", "partly"),
+    )
+    link(
+        "less_use",
+        "back_to_work",
+        evidence=2,
+        assumption=Assumption("Stability makes work possible again", "partly"),
+    )
+    link("less_use", "relatives_relieved", rationale="Calmer home life")
+    link("back_to_work", "recovery", rationale="A place in society")
+    link("less_use", "recovery", rationale="Health")
+    return toc
+
+
+def build_model() -> ImpactModel:
+    """The evaluative model of the centre, its quantities measured on the example data."""
+    outcomes = [
+        OutcomeValuation(
+            outcome="fewer_emergencies",
+            stakeholder="assurance_maladie",
+            label="Passages aux urgences évités",
+            indicator="ed_visits",
+            quantity=MEASURES["ed_visits"],
+            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
+            attribution=0.2,
+            sources={
+                "deadweight": "Emergency visits fall after a crisis year anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "Hospital liaison teams (ELSA) and GPs",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="back_to_work",
+            stakeholder="patients",
+            label="Retour à l'emploi",
+            indicator="employed",
+            quantity=MEASURES["employed"],
+            proxy=catalogue_proxy(
+                PROXIES["job"],
+                times=HOURS_PER_YEAR,
+                unit="person-year",
+                description="Salaire brut au SMIC horaire de 598 heures (13 h x 46 semaines, "
+                "hypothèse illustrative d'un temps partiel)",
+            ),
+            duration=1,
+            deadweight=dist.Beta(0.35, 0.08),
+            attribution=0.3,
+            sources={
+                "deadweight": "Return-to-work rate without care (judgement)",
+                "attribution": "France Travail and employers",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+    ]
+    inputs = [
+        Input(
+            "Dotation globale de financement (Assurance maladie, ARS)",
+            amount=520_000,
+            stakeholder="assurance_maladie",
+            source="Budget of the centre, synthetic",
+        ),
+        Input(
+            "Subvention de prévention (MILDECA)",
+            amount=35_000,
+            stakeholder="etat",
+            source="Grant, synthetic",
+        ),
+    ]
+    return sector_model(
+        NAME,
+        title="CSAPA ambulatoire - Centre Passerelle (exemple)",
+        sector="addictologie",
+        description="Synthetic example shipped with impactkit: an outpatient addiction-care "
+        "centre, measured on seeded synthetic data.",
+        toc=build_toc(),
+        inputs=inputs,
+        outcomes=outcomes,
+    )

@@ -1,0 +1,447 @@
+"""Insertion: an *atelier et chantier d'insertion* (ACI), part of the IAE.
+
+People far from work (long-term jobseekers, RSA recipients) get a paid
+fixed-term job of about 26 hours a week in a market-gardening and
+green-spaces workshop, with on-the-job supervision, training and
+socio-professional support towards a lasting job. The example follows the 150
+employees who left the workshop in the year (synthetic data, no real person).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impactkit import dist, measure
+from impactkit.examples._sectors._common import catalogue_proxy, catalogue_row, holes, sector_model
+from impactkit.measure import Condition
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import Assumption, Indicator, TheoryOfChange
+
+__all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
+
+NAME = "insertion_iae"
+SEED = 20240612
+N = 150
+HOURS_PER_WEEK = 26.0
+HAS_PERSON = "chapitre 1 « La personne »"
+
+PROXIES = {
+    "job": "smic_horaire_brut",
+    "rsa": "rsa_forfait_personne_seule",
+    "aid": "iae_aide_poste_aci",
+}
+HOURS_PER_YEAR = 1196
+"""Hours of a lasting job in its first year (26 h x 46 weeks), an illustrative assumption."""
+"""Catalogue ids of the proxies and of the aid per post, by use."""
+
+
+MEASURES = {
+    "hours_paid": measure.Sum("hours_paid", data="employees"),
+    "certified": measure.Threshold(column="qualification", at_least=1, data="employees"),
+    "exit_lasting_job": measure.Proportion(
+        column="exit", values=["emploi durable"], data="employees"
+    ),
+    "rsa_months": measure.Sum(
+        "rsa_months_saved",
+        where=[Condition("rsa_at_entry", "==", 1)],
+        data="employees",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
+MEASURES["rsa_months_lost"] = MEASURES["rsa_months"]
+
+
+def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """Seeded synthetic data: one row per employee who left the workshop in the year."""
+    rng = np.random.default_rng(seed)
+    age = rng.integers(19, 62, size=N)
+    months = np.clip(np.round(rng.gamma(4.0, 3.0, N)), 4, 24)
+    rsa = (rng.random(N) < 0.55).astype(float)
+    training = np.round(rng.gamma(2.0, 30.0, N))
+    qual = (rng.random(N) < 0.25 + 0.002 * training).astype(float)
+    p_job = 0.18 + 0.012 * (months - 12) + 0.1 * qual
+    u = rng.random(N)
+    exit_kind = np.where(
+        u < p_job,
+        "emploi durable",
+        np.where(
+            u < p_job + 0.2,
+            "emploi de transition",
+            np.where(u < p_job + 0.32, "formation qualifiante", "autre sortie"),
+        ),
+    ).astype(object)
+    exit_kind[rng.random(N) < 0.05] = None  # exit situation unknown
+    in_job = np.isin(exit_kind, ["emploi durable", "emploi de transition"])
+    employed_6m = (rng.random(N) < np.where(in_job, 0.78, 0.15)).astype(float)
+    employed_6m[rng.random(N) < 0.15] = np.nan  # not reached at 6 months
+    # months on RSA in the 12 months before entry and after exit (RSA recipients only)
+    before = np.where(rsa == 1, np.clip(np.round(rng.normal(10.5, 2.0, N)), 0, 12), 0.0)
+    after = np.where(
+        rsa == 1,
+        np.where(in_job, np.round(rng.uniform(0, 5, N)), np.round(rng.uniform(5, 12, N))),
+        0.0,
+    )
+    before = holes(rng, before, 0.03)
+    after = holes(rng, after, 0.08)
+    employees = pd.DataFrame(
+        {
+            "employee_id": np.arange(1, N + 1),
+            "site": rng.choice(["Maraîchage", "Espaces verts"], size=N, p=[0.6, 0.4]),
+            "age": age,
+            "rsa_at_entry": rsa,
+            "months_in_contract": months,
+            "hours_paid": holes(
+                rng, np.round(np.minimum(months, 12) * HOURS_PER_WEEK * 52 / 12), 0.02
+            ),
+            "training_hours": holes(rng, training, 0.04),
+            "qualification": holes(rng, qual, 0.06),
+            "exit": exit_kind,
+            "employed_6m": employed_6m,
+            "rsa_months_before": before,
+            "rsa_months_after": after,
+            "rsa_months_saved": before - after,
+        }
+    )
+    return {"employees": employees}
+
+
+def full_time_equivalents(data: dict[str, pd.DataFrame]) -> float:
+    """Full-time equivalents (35 h) paid in the year, the basis of the State's aid per post."""
+    e = data["employees"]
+    return float((e["months_in_contract"].clip(upper=12) * HOURS_PER_WEEK / 35.0).sum() / 12.0)
+
+
+def build_toc() -> TheoryOfChange:
+    """The theory of change of the workshop as its supervisors describe it."""
+    toc = TheoryOfChange(
+        "Atelier et chantier d'insertion - Les Jardins du Val",
+        description="Work-integration workshop (ACI) in market gardening and green spaces "
+        "(synthetic example).",
+    )
+    sh = toc.add_stakeholder
+    sh("employees", label="Salariés en insertion", size=N, description="People in the workshop")
+    sh("families", label="Familles des salariés", description="Households of the employees")
+    sh(
+        "employers",
+        label="Entreprises du territoire",
+        description="Employers hiring at exit; clients of the workshop",
+    )
+    sh(
+        "etat",
+        label="État (DDETS, aide au poste)",
+        description="The State: pays the aid per post and approves the workshop",
+    )
+    sh(
+        "france_travail",
+        label="France Travail",
+        description="Public employment service: refers people and validates eligibility",
+    )
+    sh(
+        "departement",
+        label="Département (RSA)",
+        description="Département: pays the RSA minimum income and co-funds the support",
+    )
+    sh(
+        "caf",
+        label="CAF",
+        description="Family allowance fund: pays the RSA on behalf of the département, and "
+        "the activity bonus (prime d'activité) once people work (transfers)",
+    )
+    sh("commune", label="Commune", description="The town lending the land")
+    toc.add_node("aid", kind="input", label="Aide au poste de l'État et cofinancements")
+    toc.add_node("supervisors", kind="input", label="Encadrants techniques et accompagnateurs")
+    toc.add_node("work", kind="activity", label="Mise en situation de travail encadrée")
+    toc.add_node("training", kind="activity", label="Formation en situation de travail")
+    toc.add_node(
+        "support", kind="activity", label="Accompagnement socioprofessionnel et levée des freins"
+    )
+    toc.add_node(
+        "contracts",
+        kind="output",
+        label="Salariés en parcours d'insertion",
+        measure=measure.Count(unique="employee_id", data="employees"),
+        indicators=[
+            Indicator(
+                "n_employees",
+                "Personnes agréées par France Travail : salariés sortis dans l'année",
+                unit="people",
+                target=150,
+                threshold=120,
+                timeline="12 mois",
+                data_source="Extranet IAE (employees.csv)",
+            )
+        ],
+    )
+    toc.add_node(
+        "training_hours",
+        kind="output",
+        label="Heures de formation",
+        measure=measure.Sum("training_hours", data="employees"),
+    )
+    toc.add_node(
+        "wages",
+        kind="outcome",
+        horizon="short",
+        stakeholder="employees",
+        label="Revenu d'activité pendant le parcours",
+        indicators=[
+            Indicator(
+                "hours_paid",
+                "Salariés en insertion : heures de travail rémunérées dans l'année",
+                unit="hours",
+                target=190000,
+                threshold=1,
+                timeline="pendant le contrat",
+                data_source="Bulletins de paie (employees.csv)",
+                measure=MEASURES["hours_paid"],
+            )
+        ],
+    )
+    toc.add_node(
+        "qualification",
+        kind="outcome",
+        horizon="short",
+        stakeholder="employees",
+        label="Qualification ou certification obtenue",
+        indicators=[
+            Indicator(
+                "certified",
+                "Salariés sortis : certification, titre ou permis obtenu pendant le parcours",
+                unit="people",
+                target=45,
+                threshold=1,
+                timeline="à la sortie",
+                data_source="Dossier de suivi (employees.csv)",
+                measure=MEASURES["certified"],
+                external_ids={"has_essms_2022": HAS_PERSON},
+            )
+        ],
+    )
+    toc.add_node(
+        "lasting_job",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="employees",
+        label="Emploi durable à la sortie",
+        indicators=[
+            Indicator(
+                "exit_lasting_job",
+                "Salariés sortis : CDI ou CDD de six mois et plus à la sortie (sortie "
+                "vers l'emploi durable au sens de la DARES)",
+                unit="people",
+                target=40,
+                threshold=1,
+                timeline="à la sortie",
+                data_source="Extranet IAE, situation à la sortie",
+                measure=MEASURES["exit_lasting_job"],
+            )
+        ],
+    )
+    toc.add_node(
+        "rsa_exit",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="departement",
+        label="Mois de RSA évités",
+        indicators=[
+            Indicator(
+                "rsa_months",
+                "Salariés au RSA à l'entrée : mois de RSA en moins dans les 12 mois "
+                "après la sortie qu'avant l'entrée",
+                unit="months",
+                target=450,
+                threshold=1,
+                timeline="12 mois après la sortie",
+                data_source="Échange de données avec le Département (employees.csv)",
+                measure=MEASURES["rsa_months"],
+            )
+        ],
+    )
+    toc.add_node(
+        "rsa_lost",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="employees",
+        label="RSA en moins pour les salariés (transfert)",
+        indicators=[
+            Indicator(
+                "rsa_months_lost",
+                "Salariés au RSA à l'entrée : mois de RSA en moins (contrepartie du revenu "
+                "d'activité)",
+                unit="months",
+                target=450,
+                threshold=1,
+                timeline="12 mois après la sortie",
+                data_source="Échange de données avec le Département (employees.csv)",
+                measure=MEASURES["rsa_months_lost"],
+            )
+        ],
+    )
+    toc.add_node(
+        "recruits",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="employers",
+        label="Recrutements facilités pour les entreprises",
+    )
+    toc.add_node(
+        "inclusion",
+        kind="impact",
+        label="Retour durable à l'emploi et à l'autonomie financière",
+        above_ceiling=True,
+    )
+    link = toc.add_link
+    link("aid", "work", rationale="The aid per post pays wages and supervision")
+    link("supervisors", "work", rationale="Supervisors organise production")
+    link("supervisors", "training", rationale="Supervisors train on the job")
+    link("supervisors", "support", rationale="Support workers lift barriers (housing, mobility)")
+    link("work", "contracts", rationale="A paid contract is the delivery")
+    link("training", "training_hours", rationale="Hours are the delivery")
+    link("support", "contracts", rationale="Support runs alongside the contract")
+    link(
+        "contracts",
+        "wages",
+        evidence=4,
+        assumption=Assumption("A work contract pays wages", "holds"),
+    )
+    link("wages", "inclusion", rationale="Income from work")
+    link(
+        "training_hours",
+        "qualification",
+        evidence=3,
+        assumption=Assumption("Training on the job leads to certification", "holds"),
+    )
+    link(
+        "contracts",
+        "lasting_job",
+        evidence=3,
+        assumption=Assumption("A paid work experience with support leads to a job", "partly"),
+    )
+    link(
+        "qualification",
+        "lasting_job",
+        evidence=2,
+        assumption=Assumption("Certification opens jobs", "partly"),
+    )
+    link("lasting_job", "rsa_exit", rationale="Earnings end or reduce the RSA")
+    link("lasting_job", "rsa_lost", rationale="The same RSA, lost by the household")
+    link("lasting_job", "recruits", rationale="Employers fill vacancies")
+    link("lasting_job", "inclusion", rationale="A lasting job")
+    return toc
+
+
+def build_model() -> ImpactModel:
+    """The evaluative model of the workshop, its quantities measured on the example data."""
+    outcomes = [
+        OutcomeValuation(
+            outcome="wages",
+            stakeholder="employees",
+            label="Revenu d'activité pendant le parcours",
+            indicator="hours_paid",
+            quantity=MEASURES["hours_paid"],
+            proxy=catalogue_proxy(
+                PROXIES["job"],
+                unit="hour",
+                description="Salaire brut d'une heure au SMIC, versé pendant le contrat",
+            ),
+            duration=1,
+            deadweight=0.1,
+            attribution=0.0,
+            sources={
+                "deadweight": "Hours these people would have worked elsewhere in the year "
+                "(judgement: they were far from work)",
+                "attribution": "The workshop is the employer",
+            },
+        ),
+        OutcomeValuation(
+            outcome="lasting_job",
+            stakeholder="employees",
+            label="Emploi durable à la sortie",
+            indicator="exit_lasting_job",
+            quantity=MEASURES["exit_lasting_job"],
+            proxy=catalogue_proxy(
+                PROXIES["job"],
+                times=HOURS_PER_YEAR,
+                unit="person-year",
+                description="Salaire brut d'une année au SMIC horaire, 1 196 heures (26 h x 46 "
+                "semaines, hypothèse illustrative); la perte du RSA est comptée à part",
+            ),
+            duration=2,
+            drop_off=0.3,
+            deadweight=dist.Beta(0.25, 0.06),
+            attribution=0.15,
+            sources={
+                "deadweight": "Return-to-work rate of comparable jobseekers without the "
+                "workshop (judgement; compare with France Travail cohorts)",
+                "attribution": "France Travail and training bodies also contribute",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="rsa_lost",
+            stakeholder="employees",
+            label="RSA en moins (transfert)",
+            indicator="rsa_months_lost",
+            quantity=MEASURES["rsa_months_lost"],
+            proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", sign=-1.0, unit="month"),
+            duration=1,
+            deadweight=dist.Beta(0.25, 0.06),
+            attribution=0.15,
+            sources={
+                "deadweight": "Same counterfactual as the return to work",
+                "attribution": "Same as the return to work",
+            },
+        ),
+        OutcomeValuation(
+            outcome="rsa_exit",
+            stakeholder="departement",
+            label="Mois de RSA évités (transfert)",
+            indicator="rsa_months",
+            quantity=MEASURES["rsa_months"],
+            proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", unit="month"),
+            duration=1,
+            deadweight=dist.Beta(0.25, 0.06),
+            attribution=0.15,
+            sources={
+                "deadweight": "Same counterfactual as the return to work",
+                "attribution": "Same as the return to work",
+            },
+        ),
+    ]
+    data = build_data()
+    fte = full_time_equivalents(data)
+    aid = catalogue_row(PROXIES["aid"])
+    inputs = [
+        Input(
+            "Aide au poste de l'État (ACI)",
+            amount=round(fte * float(aid["value"]), 2),
+            stakeholder="etat",
+            year=0,
+            source=f"{fte:.2f} FTE x catalogue:{PROXIES['aid']} ({float(aid['value']):,.0f} "
+            f"EUR per FTE, {int(aid['year'])}) - {aid['source']}",
+        ),
+        Input(
+            "Cofinancement du Département (accompagnement des allocataires du RSA)",
+            amount=95_000,
+            stakeholder="departement",
+            source="Agreement with the département, synthetic",
+        ),
+        Input(
+            "Terrain mis à disposition par la commune",
+            amount=12_000,
+            stakeholder="commune",
+            in_kind=True,
+            source="Rental value of the land (synthetic)",
+        ),
+    ]
+    return sector_model(
+        NAME,
+        title="Atelier et chantier d'insertion - Les Jardins du Val (exemple)",
+        sector="insertion",
+        description="Synthetic example shipped with impactkit: a work-integration workshop, "
+        "measured on seeded synthetic data.",
+        toc=build_toc(),
+        inputs=inputs,
+        outcomes=outcomes,
+    )

@@ -1,0 +1,421 @@
+"""Elderly care: a *SSIAD* (home nursing service) with a fall-prevention programme.
+
+Nurses and care assistants provide daily care at home to older people losing
+autonomy, on a doctor's prescription; the service adds a fall-prevention
+programme (home assessment, balance exercises with a physiotherapist,
+medication review) and supports family carers. The example follows 220
+patients for a year (synthetic data, no real person).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impactkit import dist, measure
+from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
+from impactkit.measure import Condition
+from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.toc import Assumption, Indicator, TheoryOfChange
+
+__all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
+
+NAME = "personnes_agees"
+SEED = 20240615
+N = 220
+HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
+ANAP_CARE = (
+    "tableau de bord de la performance ESMS, axe « prestations de soins et d'accompagnement »"
+)
+
+PROXIES = {
+    "hospital": "sejour_hospitalier_chute",
+    "ehpad": "ehpad_hebergement_jour_habilite_ash",
+    "ehpad_care": "entree_ehpad_retardee_mois",
+    "carer": "aide_domicile_cout_revient_heure",
+}
+"""Catalogue ids of the proxies, by valued outcome."""
+
+
+MEASURES = {
+    "falls": measure.Sum("falls_avoided", data="patients"),
+    "hospital_stays": measure.Sum("fall_stays_avoided", data="patients"),
+    "at_home": measure.Threshold(
+        column="at_home_12m",
+        at_least=1,
+        where=[Condition("gir", "<=", 2)],
+        data="patients",
+    ),
+    "zarit": measure.PrePost(
+        baseline="zarit_t0",
+        followup="zarit_t1",
+        direction="decrease",
+        min_change=5,
+        data="patients",
+    ),
+}
+"""The calculators of the indicators, by indicator id; the valuations reuse them."""
+MEASURES["at_home_public"] = MEASURES["at_home"]
+
+
+def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
+    """Seeded synthetic data: one row per patient followed in the year."""
+    rng = np.random.default_rng(seed)
+    gir = rng.choice([1, 2, 3, 4], size=N, p=[0.08, 0.3, 0.32, 0.3])
+    age = np.clip(np.round(rng.normal(84, 6, N)), 65, 102)
+    programme = (rng.random(N) < 0.7).astype(float)  # took part in fall prevention
+    f0 = rng.poisson(1.4, N).astype(float)
+    f1 = np.maximum(f0 - rng.poisson(0.5 + 0.5 * programme, N), 0) + rng.poisson(0.3, N)
+    # hospital stays after a fall, 12 months before and after entry
+    h0 = np.minimum(rng.poisson(0.6, N), f0).astype(float)
+    h1 = np.minimum(np.maximum(h0 - rng.poisson(0.45, N), 0) + rng.poisson(0.1, N), f1)
+    p_ehpad = np.where(gir <= 2, 0.22, 0.08)
+    ehpad = (rng.random(N) < p_ehpad).astype(float)
+    has_carer = rng.random(N) < 0.72
+    z0 = np.where(has_carer, np.clip(np.round(rng.normal(38, 12, N)), 0, 88), np.nan)
+    z1 = np.where(has_carer, np.clip(np.round(z0 - rng.normal(5, 8, N)), 0, 88), np.nan)
+    f0, f1 = holes(rng, f0, 0.03), holes(rng, f1, 0.08)
+    h0, h1 = holes(rng, h0, 0.03), holes(rng, h1, 0.06)
+    patients = pd.DataFrame(
+        {
+            "patient_id": np.arange(1, N + 1),
+            "age": age,
+            "gir": gir,
+            "fall_programme": programme,
+            "falls_before": f0,
+            "falls_after": f1,
+            "falls_avoided": f0 - f1,
+            "fall_stays_before": h0,
+            "fall_stays_after": h1,
+            "fall_stays_avoided": h0 - h1,
+            "at_home_12m": holes(rng, 1.0 - ehpad, 0.04),
+            "zarit_t0": holes(rng, z0, 0.05),
+            "zarit_t1": holes(rng, z1, 0.15),
+        }
+    )
+    return {"patients": patients}
+
+
+def build_toc() -> TheoryOfChange:
+    """The theory of change of the service as its nurses describe it."""
+    toc = TheoryOfChange(
+        "SSIAD et prévention des chutes - Soins à domicile du Bocage",
+        description="Home nursing with fall prevention for older people (synthetic example).",
+    )
+    sh = toc.add_stakeholder
+    sh("patients", label="Personnes âgées accompagnées", size=N, description="Patients")
+    sh("carers", label="Aidants familiaux", size=158, description="Family carers")
+    sh(
+        "partners",
+        label="Médecins traitants, kinésithérapeutes, hôpital",
+        description="Health partners",
+    )
+    sh(
+        "assurance_maladie",
+        label="Assurance maladie (ONDAM médico-social, via l'ARS)",
+        description="Health insurance: funds the SSIAD and pays hospital stays",
+    )
+    sh(
+        "departement",
+        label="Département (APA, aide sociale à l'hébergement)",
+        description="Département: pays APA at home and ASH in nursing homes",
+    )
+    sh(
+        "caisses_retraite",
+        label="Caisses de retraite (action sociale)",
+        description="Pension funds: co-fund fall-prevention workshops",
+    )
+    sh("commune", label="Commune (CCAS)", description="Municipal social action centre")
+    toc.add_node("funding", kind="input", label="Dotation de soins (Assurance maladie, ARS)")
+    toc.add_node("team", kind="input", label="Infirmiers, aides-soignants, ergothérapeute")
+    toc.add_node("nursing", kind="activity", label="Soins infirmiers et d'hygiène à domicile")
+    toc.add_node(
+        "prevention",
+        kind="activity",
+        label="Programme de prévention des chutes (domicile, équilibre, médicaments)",
+    )
+    toc.add_node("carer_support", kind="activity", label="Soutien et relais des aidants")
+    toc.add_node(
+        "patients_followed",
+        kind="output",
+        label="Personnes soignées",
+        measure=measure.Count(unique="patient_id", data="patients"),
+        indicators=[
+            Indicator(
+                "n_patients",
+                "File active de l'année",
+                unit="people",
+                target=220,
+                threshold=200,
+                timeline="12 mois",
+                data_source="Dossier de soins (patients.csv)",
+                external_ids={"anap_tdb": ANAP_CARE},
+            )
+        ],
+    )
+    toc.add_node(
+        "programme_done",
+        kind="output",
+        label="Parcours de prévention des chutes suivis",
+        measure=measure.Sum("fall_programme", data="patients"),
+    )
+    toc.add_node(
+        "fewer_falls",
+        kind="outcome",
+        horizon="short",
+        stakeholder="patients",
+        label="Chutes évitées",
+        indicators=[
+            Indicator(
+                "falls",
+                "Personnes soignées : chutes en moins sur 12 mois (après moins avant)",
+                unit="falls",
+                target=40,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Relevé des chutes dans le dossier de soins",
+                measure=MEASURES["falls"],
+                external_ids={"has_essms_2022": HAS_HEALTH},
+            )
+        ],
+    )
+    toc.add_node(
+        "fewer_hospital_stays",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Hospitalisations après chute évitées",
+        indicators=[
+            Indicator(
+                "hospital_stays",
+                "Personnes soignées : hospitalisations après une chute en moins sur 12 mois "
+                "(avant moins après)",
+                unit="stays",
+                target=40,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Dossier de soins, comptes rendus d'hospitalisation",
+                measure=MEASURES["hospital_stays"],
+                external_ids={"has_essms_2022": HAS_HEALTH, "anap_tdb": ANAP_CARE},
+            )
+        ],
+    )
+    toc.add_node(
+        "later_ehpad",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="patients",
+        label="Entrée en EHPAD retardée",
+        indicators=[
+            Indicator(
+                "at_home",
+                "Personnes en GIR 1 ou 2 : toujours à domicile à 12 mois",
+                unit="people",
+                target=65,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Dossier de soins (sorties du service)",
+                measure=MEASURES["at_home"],
+                external_ids={"anap_tdb": ANAP_CARE},
+            )
+        ],
+    )
+    toc.add_node(
+        "ehpad_care_avoided",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Forfaits soins et dépendance en EHPAD reportés",
+        indicators=[
+            Indicator(
+                "at_home_public",
+                "Personnes en GIR 1 ou 2 : toujours à domicile à 12 mois (forfaits d'EHPAD "
+                "non engagés)",
+                unit="people",
+                target=65,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Dossier de soins (sorties du service)",
+                measure=MEASURES["at_home_public"],
+            )
+        ],
+    )
+    toc.add_node(
+        "carer_burden",
+        kind="outcome",
+        horizon="short",
+        stakeholder="carers",
+        label="Fardeau des aidants allégé",
+        indicators=[
+            Indicator(
+                "zarit",
+                "Aidants : score de Zarit (0-88) en baisse d'au moins 5 points",
+                unit="carers",
+                direction="decrease",
+                baseline=38,
+                target=60,
+                threshold=5,
+                timeline="12 mois",
+                data_source="Échelle de Zarit passée avec l'aidant",
+                measure=MEASURES["zarit"],
+            )
+        ],
+    )
+    toc.add_node(
+        "living_at_home",
+        kind="impact",
+        label="Vieillir chez soi en sécurité, le plus longtemps possible",
+        above_ceiling=True,
+    )
+    link = toc.add_link
+    link("funding", "nursing", rationale="The care grant pays the team")
+    link("team", "nursing", rationale="Nurses and care assistants")
+    link("team", "prevention", rationale="Occupational therapist and partners")
+    link("team", "carer_support", rationale="Nurses coordinate respite")
+    link("nursing", "patients_followed", rationale="Patients are the delivery")
+    link("prevention", "programme_done", rationale="Programmes are the delivery")
+    link("carer_support", "patients_followed", rationale="Carers of the same patients")
+    link(
+        "programme_done",
+        "fewer_falls",
+        evidence=4,
+        assumption=Assumption("Multifactorial prevention reduces falls", "holds"),
+    )
+    link(
+        "patients_followed",
+        "fewer_hospital_stays",
+        evidence=2,
+        assumption=Assumption("Daily nursing catches problems before a crisis", "partly"),
+    )
+    link("fewer_falls", "fewer_hospital_stays", rationale="Falls cause hospital stays")
+    link(
+        "patients_followed",
+        "later_ehpad",
+        evidence=2,
+        assumption=Assumption("Care at home postpones entry to a nursing home", "partly"),
+    )
+    link(
+        "patients_followed",
+        "carer_burden",
+        evidence=2,
+        assumption=Assumption("Professional care relieves carers", "partly"),
+    )
+    link("later_ehpad", "ehpad_care_avoided", rationale="Nursing-home packages not yet paid")
+    link("later_ehpad", "living_at_home", rationale="Living at home")
+    link("fewer_falls", "living_at_home", rationale="Safety")
+    return toc
+
+
+def build_model() -> ImpactModel:
+    """The evaluative model of the service, its quantities measured on the example data."""
+    outcomes = [
+        OutcomeValuation(
+            outcome="fewer_hospital_stays",
+            stakeholder="assurance_maladie",
+            label="Hospitalisations après chute évitées",
+            indicator="hospital_stays",
+            quantity=MEASURES["hospital_stays"],
+            proxy=catalogue_proxy(PROXIES["hospital"], unit="stay"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
+            attribution=0.3,
+            sources={
+                "deadweight": "Stays fall after a year with a fall anyway (regression to "
+                "the mean; judgement)",
+                "attribution": "GPs and hospital discharge teams",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="later_ehpad",
+            stakeholder="patients",
+            label="Entrée en EHPAD retardée",
+            indicator="at_home",
+            quantity=MEASURES["at_home"],
+            proxy=catalogue_proxy(
+                PROXIES["ehpad"],
+                times=91,
+                unit="person",
+                description="Trois mois (91 jours) d'hébergement en EHPAD habilité à l'aide "
+                "sociale, non payés grâce à une entrée retardée",
+            ),
+            duration=1,
+            deadweight=dist.Beta(0.7, 0.06),
+            attribution=0.3,
+            sources={
+                "deadweight": "Most people in GIR 1-2 at home would still be at home a year "
+                "later without this service (judgement; compare with the département's APA "
+                "files)",
+                "attribution": "Home-help services (SAD) paid by the APA",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="ehpad_care_avoided",
+            stakeholder="assurance_maladie",
+            label="Forfaits d'EHPAD reportés",
+            indicator="at_home_public",
+            quantity=MEASURES["at_home_public"],
+            proxy=catalogue_proxy(
+                PROXIES["ehpad_care"],
+                times=3,
+                unit="person",
+                description="Trois mois de forfaits soins et dépendance d'EHPAD, nets du plan "
+                "d'aide à domicile",
+            ),
+            duration=1,
+            deadweight=dist.Beta(0.7, 0.06),
+            attribution=0.3,
+            sources={
+                "deadweight": "Same counterfactual as the delayed entry",
+                "attribution": "Same as the delayed entry",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="carer_burden",
+            stakeholder="carers",
+            label="Fardeau des aidants allégé",
+            indicator="zarit",
+            quantity=MEASURES["zarit"],
+            proxy=catalogue_proxy(
+                PROXIES["carer"],
+                times=92,
+                unit="carer-year",
+                description="92 heures de relais professionnel (2 h par semaine sur 46 "
+                "semaines, hypothèse illustrative) au coût de revient d'une heure d'aide "
+                "à domicile",
+            ),
+            duration=1,
+            deadweight=0.25,
+            attribution=0.25,
+            sources={
+                "deadweight": "Burden varies without support (judgement)",
+                "attribution": "Respite services and carers' platforms",
+            },
+        ),
+    ]
+    inputs = [
+        Input(
+            "Dotation de soins (Assurance maladie, ARS)",
+            amount=980_000,
+            stakeholder="assurance_maladie",
+            source="Budget of the service, synthetic",
+        ),
+        Input(
+            "Ateliers de prévention des chutes (caisses de retraite)",
+            amount=28_000,
+            stakeholder="caisses_retraite",
+            source="Grant, synthetic",
+        ),
+    ]
+    return sector_model(
+        NAME,
+        title="SSIAD et prévention des chutes - Soins à domicile du Bocage (exemple)",
+        sector="personnes_agees",
+        description="Synthetic example shipped with impactkit: home nursing with fall "
+        "prevention for older people, measured on seeded synthetic data.",
+        toc=build_toc(),
+        inputs=inputs,
+        outcomes=outcomes,
+    )

@@ -1,0 +1,336 @@
+r"""Reliable change (Jacobson & Truax 1991): change larger than the instrument's noise.
+
+.. math::
+    S_E = s_1\sqrt{1 - r_{xx}}, \qquad S_{diff} = \sqrt{2 S_E^2}, \qquad
+    RCI_i = \frac{x_{2i} - x_{1i}}{S_{diff}}
+
+A unit has *reliably improved* when its RCI exceeds :math:`z` (1.96) in the good
+direction, *reliably deteriorated* when it exceeds it in the other, and is
+*unchanged* otherwise. With the functional norms :math:`(M_0, s_0)` and the
+dysfunctional norms :math:`(M_1, s_1)` the clinical cut-off is
+
+.. math::
+    c = \frac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
+
+and a reliably improved unit that moved from the dysfunctional to the
+functional side of :math:`c` has *recovered* (METHODS §11.9).
+
+References
+----------
+.. [1] Jacobson, N. S., & Truax, P. (1991). Clinical significance: a statistical
+   approach to defining meaningful change in psychotherapy research. Journal of
+   Consulting and Clinical Psychology 59(1), 12-19.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from impactkit._validation import Checker
+from impactkit.errors import ValidationError
+from impactkit.measure._calculators import MeasureResult, _by, _Calculator, wilson_interval
+from impactkit.measure._filters import Condition, conditions
+from impactkit.measure._scales import Scale, as_scale
+
+__all__ = ["ReliableChange", "ReliableChangeResult", "clinical_cutoff"]
+
+_NORMS = ("functional_mean", "functional_sd", "dysfunctional_mean", "dysfunctional_sd")
+
+
+def clinical_cutoff(functional: tuple[float, float], dysfunctional: tuple[float, float]) -> float:
+    r"""Jacobson & Truax's cut-off *c* between a functional and a dysfunctional population.
+
+    .. math:: c = \frac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
+
+    Parameters
+    ----------
+    functional : (float, float)
+        Mean :math:`M_0` and standard deviation :math:`s_0` of the functional population.
+    dysfunctional : (float, float)
+        Mean :math:`M_1` and standard deviation :math:`s_1` of the dysfunctional population.
+
+    Returns
+    -------
+    float
+        The cut-off: the point equally many standard deviations from both means.
+
+    Raises
+    ------
+    ValidationError
+        When a standard deviation is not positive.
+
+    References
+    ----------
+    .. [1] Jacobson, N. S., & Truax, P. (1991). J. Consult. Clin. Psychol. 59(1), 12-19.
+
+    Examples
+    --------
+    >>> clinical_cutoff((30.0, 5.0), (20.0, 10.0))
+    26.666666666666668
+    """
+    (m0, s0), (m1, s1) = functional, dysfunctional
+    if not (s0 > 0 and s1 > 0):
+        raise ValidationError("norm standard deviations must be positive", code="out_of_range")
+    return (s0 * m1 + s1 * m0) / (s0 + s1)
+
+
+@attrs.frozen
+class ReliableChangeResult(MeasureResult):
+    """A :class:`~impactkit.measure.MeasureResult` with the reliable-change counts.
+
+    Attributes
+    ----------
+    improved : int
+        Units whose change is reliable in the good direction (``quantity``).
+    unchanged : int
+        Units whose change is within the instrument's noise.
+    deteriorated : int
+        Units whose change is reliable in the bad direction.
+    recovered : int or None
+        Reliably improved units that crossed the clinical cut-off (None without one).
+    s_diff : float
+        Standard error of the difference, :math:`\\sqrt{2}\\,s\\sqrt{1-r}`.
+    cutoff : float or None
+        The clinical cut-off used.
+    """
+
+    improved: int = 0
+    unchanged: int = 0
+    deteriorated: int = 0
+    recovered: int | None = None
+    s_diff: float = math.nan
+    cutoff: float | None = None
+
+    def describe(self) -> str:
+        """One line for lineage and reports.
+
+        Returns
+        -------
+        str
+            The measure line followed by the reliable-change counts.
+        """
+        bits = [
+            super().describe(),
+            f"improved={self.improved}",
+            f"unchanged={self.unchanged}",
+            f"deteriorated={self.deteriorated}",
+        ]
+        if self.recovered is not None:
+            bits.append(f"recovered={self.recovered}")
+        return ", ".join(bits)
+
+
+@attrs.frozen
+class ReliableChange(_Calculator):
+    r"""Count the units whose change is reliable (Jacobson & Truax 1991).
+
+    The quantity is the number of units with :math:`RCI > z` in the good
+    direction, :math:`RCI = (x_2 - x_1) / \sqrt{2 (s \sqrt{1 - r})^2}`; the
+    result also counts the units unchanged and reliably deteriorated, and, with
+    a clinical cut-off, the units recovered.
+
+    Parameters
+    ----------
+    pre, post : str
+        Columns of the first and second measurement; with ``measure``, the time
+        suffixes of the item columns.
+    reliability : float, optional
+        Reliability :math:`r_{xx}` of the instrument (test-retest or alpha from
+        its norms), in [0, 1). With ``measure`` and no value, Cronbach's alpha of
+        the baseline items on the rows used.
+    sd : float, optional
+        Standard deviation :math:`s_1` of the instrument in the reference
+        (pre-treatment) population, > 0. Default: the sample standard deviation
+        (n - 1) of the pre scores on the rows used.
+    direction : {"increase", "decrease"}, default "increase"
+        Which way is better.
+    z : float, default 1.96
+        Critical value of the RCI.
+    cutoff : float, optional
+        Clinical cut-off *c* given directly.
+    functional_mean, functional_sd, dysfunctional_mean, dysfunctional_sd : float, optional
+        Norms from which *c* is computed (:func:`clinical_cutoff`); give all four
+        or none, and not together with ``cutoff``.
+    level : float, default 0.95
+        Confidence level of the Wilson interval of the share improved.
+    where, by, data
+        As in :class:`~impactkit.measure.Count`.
+    measure : Scale, optional
+        Score a questionnaire scale at each time (see :class:`~impactkit.measure.PrePost`).
+    separator : str, default "_"
+        Between an item and its time suffix.
+
+    Notes
+    -----
+    Units missing either measurement are counted in ``missing``. A unit is
+    *recovered* when it reliably improved, started on the dysfunctional side of
+    *c* and ended on the functional side (above *c* when ``direction`` is
+    ``"increase"``).
+
+    References
+    ----------
+    .. [1] Jacobson, N. S., & Truax, P. (1991). Clinical significance: a statistical
+       approach to defining meaningful change in psychotherapy research. Journal of
+       Consulting and Clinical Psychology 59(1), 12-19.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pre": [10, 12, 20, 15, None], "post": [20, 13, 10, 22, 18]})
+    >>> r = ReliableChange(pre="pre", post="post", reliability=0.8, sd=5.0).compute(df)
+    >>> r.quantity, r.improved, r.unchanged, r.deteriorated, r.missing
+    (2.0, 2, 1, 1, 1)
+    >>> round(r.s_diff, 4)
+    3.1623
+    """
+
+    name: ClassVar[str] = "reliable_change"
+    stage: ClassVar[str] = "outcome"
+    pre: str
+    post: str
+    reliability: float | None = None
+    sd: float | None = None
+    direction: str = "increase"
+    z: float = 1.96
+    cutoff: float | None = None
+    functional_mean: float | None = None
+    functional_sd: float | None = None
+    dysfunctional_mean: float | None = None
+    dysfunctional_sd: float | None = None
+    level: float = 0.95
+    where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
+    by: tuple[str, ...] = attrs.field(default=(), converter=_by)
+    data: str | None = None
+    measure: Scale | None = attrs.field(default=None, converter=as_scale)
+    separator: str = "_"
+
+    def _check(self, c: Checker) -> None:
+        c.text(self.pre, "pre", empty=False)
+        c.text(self.post, "post", empty=False)
+        if self.reliability is not None:
+            c.number(self.reliability, "reliability", low=0.0, high=1.0)
+            if self.reliability == 1:
+                c.add("reliability", "out_of_range", "must be below 1 (no measurement error)")
+        elif self.measure is None:
+            c.add("reliability", "missing", "give the instrument's reliability (or a measure)")
+        if self.sd is not None:
+            c.number(self.sd, "sd", low=0.0, low_open=True)
+        c.choice(self.direction, "direction", ("increase", "decrease"))
+        c.number(self.z, "z", low=0.0, low_open=True)
+        norms = [getattr(self, k) for k in _NORMS]
+        given = [v is not None for v in norms]
+        if any(given) and not all(given):
+            missing = [k for k, g in zip(_NORMS, given, strict=True) if not g]
+            c.add(missing[0], "missing", "give all four norms or none: " + ", ".join(_NORMS))
+        if all(given):
+            if self.cutoff is not None:
+                c.add("cutoff", "conflict", "give a cutoff or the norms, not both")
+            for k in _NORMS:
+                sd_field = k.endswith("_sd")
+                c.number(getattr(self, k), k, low=0.0 if sd_field else None, low_open=sd_field)
+            if not c.has_errors:
+                better = _f(self.functional_mean) - _f(self.dysfunctional_mean)
+                if (better < 0) == (self.direction == "increase") and better != 0:
+                    c.add(
+                        "functional_mean",
+                        "inconsistent",
+                        f"the functional mean must lie on the better side ({self.direction}) "
+                        "of the dysfunctional mean",
+                    )
+        if self.cutoff is not None:
+            c.number(self.cutoff, "cutoff")
+
+    def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        if self.measure is not None:
+            return self._scale_columns((self.pre, self.post))
+        return ((("pre",), self.pre), (("post",), self.post))
+
+    @property
+    def clinical_cutoff(self) -> float | None:
+        """The clinical cut-off *c* (given or from the norms), or None.
+
+        Returns
+        -------
+        float or None
+            The cut-off.
+        """
+        if self.cutoff is not None:
+            return float(self.cutoff)
+        if self.functional_mean is None:
+            return None
+        return clinical_cutoff(
+            (_f(self.functional_mean), _f(self.functional_sd)),
+            (_f(self.dysfunctional_mean), _f(self.dysfunctional_sd)),
+        )
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        x1 = self._scored(df, self.pre, "pre")
+        x2 = self._scored(df, self.post, "post")
+        ok = x1.notna() & x2.notna()
+        n = int(ok.sum())
+        alpha = self._reliability(df[ok], self.pre)
+        r = self.reliability if self.reliability is not None else alpha
+        if r is None or not math.isfinite(r) or not 0 <= r < 1:
+            raise ValidationError(
+                "the reliability could not be estimated from the baseline items; give it",
+                path=("reliability",),
+                code="missing",
+            )
+        a, b = x1[ok].to_numpy(), x2[ok].to_numpy()
+        sd = self.sd
+        if sd is None:
+            sd = float(a.std(ddof=1)) if n >= 2 else math.nan
+            if not (math.isfinite(sd) and sd > 0):
+                raise ValidationError(
+                    "the pre scores do not vary (or are fewer than 2): give sd",
+                    path=("sd",),
+                    code="missing",
+                )
+        s_diff = math.sqrt(2.0) * float(sd) * math.sqrt(1.0 - float(r))
+        if s_diff == 0:
+            raise ValidationError(
+                "reliability 1 leaves no measurement error: RCI undefined",
+                path=("reliability",),
+                code="out_of_range",
+            )
+        sign = 1.0 if self.direction == "increase" else -1.0
+        rci = sign * (b - a) / s_diff
+        up = rci > self.z
+        down = rci < -self.z
+        improved, deteriorated = int(up.sum()), int(down.sum())
+        c = self.clinical_cutoff
+        recovered = None
+        if c is not None:
+            started_bad = sign * (a - c) <= 0
+            ended_good = sign * (b - c) > 0
+            recovered = int((up & started_bad & ended_good).sum())
+        q = float(improved)
+        return ReliableChangeResult(
+            quantity=q,
+            n=n,
+            missing=int((~ok).sum()),
+            share=q / n if n else None,
+            mean_change=float(np.mean(b - a)) if n else None,
+            ci=wilson_interval(q, n, self.level) if n else None,
+            se=math.sqrt(n * (q / n) * (1 - q / n)) if n else None,
+            level=self.level,
+            calculator=self.to_dict(),
+            data=self.data,
+            reliability=alpha,
+            improved=improved,
+            unchanged=n - improved - deteriorated,
+            deteriorated=deteriorated,
+            recovered=recovered,
+            s_diff=s_diff,
+            cutoff=c,
+        )
+
+
+def _f(x: Any) -> float:
+    """``float(x)`` for values already checked to be numbers."""
+    return float(x)

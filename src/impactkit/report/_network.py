@@ -1,0 +1,685 @@
+"""The federation report and a member's benchmark page, in French and English.
+
+:func:`network` presents a :class:`~impactkit.portfolio.NetworkAnalysis` for
+advocacy (what the network contributes, where, for whom, with what confidence,
+and which practices stand out); :func:`member` shows one establishment among
+its peers. Both return self-contained HTML (or Markdown) and write it when
+given a path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html as _html
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from impactkit._network import NetworkAnalysis, analyse_network
+from impactkit.errors import ValidationError
+from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
+
+__all__ = ["funnel_chart", "member", "network"]
+
+TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "title": "Rapport d'impact du réseau",
+        "member_title": "Votre établissement parmi ses pairs",
+        "totals": "Le réseau en chiffres",
+        "sites": "Établissements",
+        "present_value": "Valeur sociale actualisée",
+        "total_inputs": "Ressources investies",
+        "net_present_value": "Valeur nette",
+        "ratio": "Ratio SROI du réseau",
+        "by_sector": "Par secteur",
+        "by_region": "Par région",
+        "distribution": "Dispersion des ratios des établissements",
+        "by_stakeholder": "Valeur par partie prenante",
+        "by_payer": "Valeur par financeur public",
+        "uncertainty": "Incertitude sur le total du réseau",
+        "uncertainty_none": "Aucune simulation demandée : les totaux sont des valeurs centrales.",
+        "uncertainty_text": (
+            "Sur {draws} tirages Monte Carlo, la valeur du réseau est comprise entre {pv5} et "
+            "{pv95} (intervalle à 90 %), le ratio entre {r5} et {r95} ; probabilité que le "
+            "ratio dépasse 1 : {p1}."
+        ),
+        "funnels": "Indicateurs : graphiques en entonnoir",
+        "funnel_text": (
+            "Chaque point est un établissement : son résultat selon le nombre de personnes "
+            "mesurées. Les courbes sont les limites de contrôle à 95 % et 99,8 % autour de la "
+            "cible du réseau ({target}). Hors de l'entonnoir, l'écart est peu probable par "
+            "hasard ; dans l'entonnoir, les différences peuvent n'être que du bruit."
+        ),
+        "flags": "Au-dessus : {above} · dans l'entonnoir : {within} · en dessous : {below}",
+        "remarkable": "Pratiques remarquables",
+        "remarkable_text": (
+            "Établissements au-dessus de la limite à 99,8 % dont l'estimation, une fois "
+            "ramenée vers la moyenne du réseau selon sa précision (« shrinkage »), reste "
+            "au-dessus de la limite à 95 %."
+        ),
+        "remarkable_none": "Aucun établissement ne se distingue au-delà du hasard.",
+        "methods": "Méthode",
+        "methods_text": (
+            "<p>La valeur de chaque établissement est calculée par le même moteur que le SROI "
+            "d'un établissement (valeur actualisée des résultats nets du poids mort, de "
+            "l'attribution, du déplacement et de la dégressivité). Le ratio d'un groupe est "
+            "pondéré par la valeur (&Sigma; valeurs / &Sigma; ressources), pas la moyenne des "
+            "ratios.</p><p>Les comparaisons entre établissements suivent Spiegelhalter (2005) : "
+            "graphiques en entonnoir plutôt que classements, car les petits établissements se "
+            "retrouvent aux extrêmes par hasard ; estimations « rétrécies » par la méthode "
+            "bayésienne empirique normale–normale (variance inter-établissements de "
+            "DerSimonian–Laird) avant toute mise en avant.</p><p>Limites : les coûts évités "
+            "sont des coûts moyens, pas des économies marginales ; les transferts ne sont pas "
+            "de la valeur ; un écart à la cible peut tenir au public accueilli plutôt qu'à la "
+            "pratique. Ces résultats ouvrent un dialogue, ils ne notent pas.</p>"
+        ),
+        "site": "Établissement",
+        "sector": "Secteur",
+        "region": "Région",
+        "indicator": "Indicateur",
+        "value": "Résultat",
+        "n": "Personnes mesurées",
+        "shrunk": "Estimation rétrécie",
+        "target": "Cible du réseau",
+        "upper_998": "Limite haute 99,8 %",
+        "group": "Groupe",
+        "share": "Part",
+        "mean_ratio": "Ratio moyen",
+        "median_ratio": "Ratio médian",
+        "funnel_x": "Personnes mesurées",
+        "funnel_y": "Résultat",
+        "your_ratio": "Votre ratio SROI",
+        "percentile": "Rang centile parmi les pairs",
+        "peer_median": "Ratio médian des pairs",
+        "peers": "Pairs comparés",
+        "position": "Position",
+        "above": "au-dessus",
+        "within": "dans l'entonnoir",
+        "below": "en dessous",
+        "lower_95": "Limite basse 95 %",
+        "upper_95": "Limite haute 95 %",
+        "caveats": "À lire avec prudence",
+        "caveats_text": (
+            "<ul><li>Un rang ou un centile n'est pas une note : les écarts dans l'entonnoir "
+            "sont compatibles avec le hasard.</li><li>Les pairs sont les établissements du même "
+            "secteur ; le public accueilli peut différer.</li><li>Les valeurs monétaires "
+            "reposent sur des coûts moyens et des hypothèses (poids mort, attribution) à "
+            "discuter avec les parties prenantes.</li></ul>"
+        ),
+        "anonymised": "Les noms des établissements sont remplacés par des pseudonymes.",
+    },
+    "en": {
+        "title": "Network impact report",
+        "member_title": "Your establishment among its peers",
+        "totals": "The network in figures",
+        "sites": "Establishments",
+        "present_value": "Present social value",
+        "total_inputs": "Resources invested",
+        "net_present_value": "Net value",
+        "ratio": "Network SROI ratio",
+        "by_sector": "By sector",
+        "by_region": "By region",
+        "distribution": "Spread of establishment ratios",
+        "by_stakeholder": "Value by stakeholder",
+        "by_payer": "Value by public payer",
+        "uncertainty": "Uncertainty of the network total",
+        "uncertainty_none": "No simulation requested: totals are central values.",
+        "uncertainty_text": (
+            "Over {draws} Monte Carlo draws, the network's value lies between {pv5} and {pv95} "
+            "(90 % interval) and its ratio between {r5} and {r95}; probability that the ratio "
+            "exceeds 1: {p1}."
+        ),
+        "funnels": "Indicators: funnel plots",
+        "funnel_text": (
+            "Each point is an establishment: its result against the number of people measured. "
+            "The curves are the 95 % and 99.8 % control limits around the network target "
+            "({target}). Outside the funnel a gap is unlikely to be chance; inside it, "
+            "differences may be noise."
+        ),
+        "flags": "Above: {above} · within: {within} · below: {below}",
+        "remarkable": "Remarkable practices",
+        "remarkable_text": (
+            "Establishments above the 99.8 % limit whose estimate, pulled towards the network "
+            "mean according to its precision (shrinkage), stays above the 95 % limit."
+        ),
+        "remarkable_none": "No establishment stands out beyond chance.",
+        "methods": "Method",
+        "methods_text": (
+            "<p>Each establishment's value is computed by the same engine as a single SROI "
+            "(present value of outcomes net of deadweight, attribution, displacement and "
+            "drop-off). A group's ratio is value-weighted (&Sigma; value / &Sigma; inputs), not "
+            "the mean of ratios.</p><p>Comparisons follow Spiegelhalter (2005): funnel plots "
+            "rather than league tables, because small services sit at the extremes by chance; "
+            "estimates are shrunk (empirical-Bayes normal–normal, DerSimonian–Laird "
+            "between-site variance) before any are singled out.</p><p>Limits: avoided costs are "
+            "average costs, not marginal savings; transfers are not value; a gap to the target "
+            "may reflect the people served rather than the practice. These results open a "
+            "conversation; they do not grade.</p>"
+        ),
+        "site": "Establishment",
+        "sector": "Sector",
+        "region": "Region",
+        "indicator": "Indicator",
+        "value": "Result",
+        "n": "People measured",
+        "shrunk": "Shrunk estimate",
+        "target": "Network target",
+        "upper_998": "Upper 99.8 % limit",
+        "group": "Group",
+        "share": "Share",
+        "mean_ratio": "Mean ratio",
+        "median_ratio": "Median ratio",
+        "funnel_x": "People measured",
+        "funnel_y": "Result",
+        "your_ratio": "Your SROI ratio",
+        "percentile": "Percentile rank among peers",
+        "peer_median": "Peers' median ratio",
+        "peers": "Peers compared",
+        "position": "Position",
+        "above": "above",
+        "within": "within the funnel",
+        "below": "below",
+        "lower_95": "Lower 95 % limit",
+        "upper_95": "Upper 95 % limit",
+        "caveats": "Read with care",
+        "caveats_text": (
+            "<ul><li>A rank or percentile is not a grade: gaps inside the funnel are "
+            "compatible with chance.</li><li>Peers are the establishments of the same sector; "
+            "the people they serve may differ.</li><li>Money values rest on average costs and "
+            "assumptions (deadweight, attribution) to discuss with stakeholders.</li></ul>"
+        ),
+        "anonymised": "Establishment names are replaced by pseudonyms.",
+    },
+}
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;color:#1d3557;line-height:1.45;padding:0 1rem}
+h1{font-size:1.7rem}h2{font-size:1.3rem;border-bottom:2px solid #a8dadc;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border:1px solid #ccd;padding:.25rem .5rem}td.n{text-align:right}
+th{background:#f1faee;text-align:left}.figures{display:flex;flex-wrap:wrap;gap:1rem}
+.figure{background:#f1faee;padding:.6rem 1rem;border-radius:6px}
+.figure b{display:block;font-size:1.3rem}svg{max-width:100%;height:auto}
+@media print{@page{size:A4 landscape;margin:12mm}body{margin:0;max-width:none}
+h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}
+"""
+
+
+def _t(lang: str, key: str) -> str:
+    if lang not in TEXT:
+        raise ValidationError(
+            f"lang must be one of {', '.join(TEXT)}, got {lang!r}",
+            path=("lang",),
+            code="invalid_choice",
+        )
+    return TEXT[lang][key]
+
+
+def _fmt(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
+    """Cell text and whether it is a number (right-aligned)."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "-", True
+    if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+        x = float(v)
+        if col in ("present_value", "total_inputs", "net_present_value"):
+            return fmt_money(x, currency, lang), True
+        if col in ("share", "value", "shrunk", "target", "upper_998", "upper_95", "lower_95"):
+            return fmt_pct(x, lang), True
+        if col in ("sites", "n", "peers"):
+            return fmt_number(x, lang, decimals=0), True
+        return fmt_number(x, lang), True
+    return str(v), False
+
+
+def _e(s: str) -> str:
+    """Text for HTML text nodes and Markdown: ``& < >`` escaped, quotes kept."""
+    return _html.escape(s, quote=False)
+
+
+def _md(s: str) -> str:
+    """Text for Markdown: HTML special characters escaped, quotes kept."""
+    return _e(s)
+
+
+def _html_table(df: pd.DataFrame, lang: str, currency: str) -> str:
+    head = "".join(f"<th>{_e(TEXT[lang].get(c, str(c)))}</th>" for c in df.columns)
+    rows = []
+    for rec in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, rec, strict=True):
+            text, num = _fmt(str(c), v, lang, currency)
+            cls = ' class="n"' if num else ""
+            cells.append(f"<td{cls}>{_e(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
+    def esc(s: str) -> str:
+        return _md(s).replace("|", "\\|")
+
+    head = "| " + " | ".join(esc(TEXT[lang].get(c, str(c))) for c in df.columns) + " |"
+    sep = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = [
+        "| "
+        + " | ".join(
+            esc(_fmt(str(c), v, lang, currency)[0]) for c, v in zip(df.columns, r, strict=True)
+        )
+        + " |"
+        for r in df.itertuples(index=False)
+    ]
+    return "\n".join([head, sep, *rows])
+
+
+def funnel_chart(f: pd.DataFrame, *, lang: str = "fr", title: str = "") -> Any:
+    """A funnel plot of one indicator (matplotlib Figure, extra ``plot``).
+
+    Parameters
+    ----------
+    f : pandas.DataFrame
+        A table from :func:`impactkit.portfolio.funnel`.
+    lang : {"fr", "en"}
+        Language of the labels.
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Points (rasterised, so thousands of sites stay light), the target and
+        the control limits; site names never appear.
+    """
+    from impactkit.report._charts import _figure
+
+    fig = _figure(7.0, 3.8)
+    ax = fig.add_subplot()
+    n = f["n"].to_numpy(dtype=float)
+    colours = f["flag"].map({"above": "#2a9d8f", "below": "#e63946", "within": "#8d99ae"})
+    ax.scatter(n, f["value"], s=9, c=colours.tolist(), alpha=0.7, linewidths=0, rasterized=True)
+    grid = np.geomspace(max(n.min(), 1.0), n.max(), 200)
+    theta0 = float(f.attrs.get("target", f["target"].iloc[0]))
+    kind = f.attrs.get("kind", "proportion")
+    phi = max(1.0, float(f.attrs.get("phi", 1.0)))
+    from scipy import special
+
+    for level, style in zip(f.attrs.get("levels", (0.95, 0.998)), ("--", ":"), strict=False):
+        z = float(special.ndtri(0.5 + level / 2)) * math.sqrt(phi)
+        sd = (
+            np.sqrt(theta0 * (1 - theta0) / grid)
+            if kind == "proportion"
+            else np.sqrt(theta0 / grid)
+        )
+        lo, hi = theta0 - z * sd, theta0 + z * sd
+        if kind == "proportion":
+            lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
+        ax.plot(grid, lo, style, color="#1d3557", lw=1)
+        ax.plot(grid, hi, style, color="#1d3557", lw=1)
+    ax.axhline(theta0, color="#f1a208", lw=1.2)
+    ax.set_xscale("log")
+    ax.set_xlabel(_t(lang, "funnel_x"))
+    ax.set_ylabel(_t(lang, "funnel_y"))
+    if title:
+        ax.set_title(title.replace("$", r"\$"), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _svg(fig: Any) -> str:
+    import matplotlib as mpl
+
+    from impactkit.report._charts import to_svg
+
+    with mpl.rc_context({"svg.hashsalt": "impactkit", "svg.fonttype": "none"}):
+        return to_svg(fig)
+
+
+def _uncertainty_text(a: NetworkAnalysis, lang: str) -> str:
+    u = a.uncertainty
+    if not u:
+        return _t(lang, "uncertainty_none")
+    return _t(lang, "uncertainty_text").format(
+        draws=fmt_number(u["draws"], lang, decimals=0),
+        pv5=fmt_money(u["present_value_p5"], a.currency, lang),
+        pv95=fmt_money(u["present_value_p95"], a.currency, lang),
+        r5=fmt_ratio(u["ratio_p5"], lang),
+        r95=fmt_ratio(u["ratio_p95"], lang),
+        p1=fmt_pct(u["probability_ratio_above_1"], lang),
+    )
+
+
+def _group_table(df: pd.DataFrame | None, key: str) -> pd.DataFrame | None:
+    if df is None:
+        return None
+    cols = [key, "sites", "present_value", "total_inputs", "ratio", "median_ratio"]
+    return df[[c for c in cols if c in df.columns]]
+
+
+def _sections(
+    a: NetworkAnalysis,
+    lang: str,
+    *,
+    site: str,
+    charts: bool,
+    max_charts: int,
+) -> list[tuple[str, str, str]]:
+    """(heading, html body, markdown body) of every section."""
+    tt = a.totals
+    out: list[tuple[str, str, str]] = []
+    figs = [
+        ("sites", fmt_number(tt["sites"], lang, decimals=0)),
+        ("present_value", fmt_money(tt["present_value"], a.currency, lang)),
+        ("total_inputs", fmt_money(tt["total_inputs"], a.currency, lang)),
+        ("net_present_value", fmt_money(tt["net_present_value"], a.currency, lang)),
+        ("ratio", fmt_ratio(tt["ratio"], lang)),
+    ]
+    h = (
+        "<div class='figures'>"
+        + "".join(f"<div class='figure'>{_e(_t(lang, k))}<b>{_e(v)}</b></div>" for k, v in figs)
+        + "</div>"
+    )
+    md = "\n".join(
+        f"- **{_t(lang, k)}** : {v}" if lang == "fr" else f"- **{_t(lang, k)}**: {v}"
+        for k, v in figs
+    )
+    if a.anonymised:
+        h += f"<p><em>{_e(_t(lang, 'anonymised'))}</em></p>"
+        md += f"\n\n*{_t(lang, 'anonymised')}*"
+    out.append((_t(lang, "totals"), h, md))
+    for key, df in (
+        ("by_sector", _group_table(a.by_sector, "sector")),
+        ("by_region", _group_table(a.by_region, "region")),
+        ("distribution", a.distribution),
+        ("by_stakeholder", a.by_stakeholder),
+        ("by_payer", a.by_payer),
+    ):
+        if df is not None and len(df):
+            out.append(
+                (_t(lang, key), _html_table(df, lang, a.currency), _md_table(df, lang, a.currency))
+            )
+    u = _uncertainty_text(a, lang)
+    out.append((_t(lang, "uncertainty"), f"<p>{_e(u)}</p>", u))
+    if a.funnels:
+        hb, mb = [], []
+        for i, (ind, f) in enumerate(a.funnels.items()):
+            label = a.indicators.get(ind, ind)
+            counts = f["flag"].value_counts()
+            flags = _t(lang, "flags").format(
+                above=int(counts.get("above", 0)),
+                within=int(counts.get("within", 0)),
+                below=int(counts.get("below", 0)),
+            )
+            text = _t(lang, "funnel_text").format(target=fmt_pct(float(f.attrs["target"]), lang))
+            hb.append(f"<h3>{_e(label)}</h3><p>{_e(text)}</p><p>{_e(flags)}</p>")
+            mb.append(f"### {_md(label)}\n\n{text}\n\n{flags}")
+            if charts and i < max_charts:
+                with contextlib.suppress(ImportError):  # charts need the plot extra
+                    hb.append(_svg(funnel_chart(f, lang=lang, title=label)))
+        out.append((_t(lang, "funnels"), "".join(hb), "\n\n".join(mb)))
+    if len(a.remarkable):
+        cols = [
+            c
+            for c in (site, "sector", "region", "label", "value", "n", "shrunk", "upper_998")
+            if c in a.remarkable.columns
+        ]
+        rem = a.remarkable[cols].rename(columns={"label": "indicator"})
+        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + _html_table(rem, lang, a.currency)
+        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + _md_table(rem, lang, a.currency)
+    else:
+        body_h = f"<p>{_e(_t(lang, 'remarkable_none'))}</p>"
+        body_m = _t(lang, "remarkable_none")
+    out.append((_t(lang, "remarkable"), body_h, body_m))
+    methods_md = _html_to_text(_t(lang, "methods_text"))
+    out.append((_t(lang, "methods"), _t(lang, "methods_text"), methods_md))
+    return out
+
+
+def _html_to_text(s: str) -> str:
+    import re
+
+    s = s.replace("&Sigma;", "Σ").replace("</p><p>", "\n\n").replace("</li><li>", "\n- ")
+    s = s.replace("<ul><li>", "- ")
+    return _html.unescape(re.sub(r"<[^>]+>", "", s))
+
+
+def _page(title: str, sections: list[tuple[str, str, str]], lang: str, fmt: str) -> str:
+    if fmt == "markdown":
+        parts = [f"# {_md(title)}"]
+        for head, _, md in sections:
+            parts += [f"## {_md(head)}", md]
+        return "\n\n".join(parts) + "\n"
+    body = "".join(f"<section><h2>{_e(h)}</h2>{b}</section>" for h, b, _ in sections)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{CSS}</style></head>"
+        f"<body><h1>{_e(title)}</h1>{body}</body></html>\n"
+    )
+
+
+def _write(text: str, path: str | Path | None) -> str:
+    if path is not None:
+        p = Path(path)
+        tmp = p.with_name(p.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(p)
+    return text
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("html", "markdown"):
+        raise ValidationError(
+            f"format must be 'html' or 'markdown', got {fmt!r}",
+            path=("format",),
+            code="invalid_choice",
+        )
+
+
+def network(
+    outcomes_df: pd.DataFrame | NetworkAnalysis,
+    inputs_df: pd.DataFrame | None = None,
+    *,
+    site: str = "site",
+    lang: str = "fr",
+    anonymise: bool = False,
+    path: str | Path | None = None,
+    format: str = "html",
+    title: str | None = None,
+    charts: bool = True,
+    max_charts: int = 12,
+    **options: Any,
+) -> str:
+    """The federation report: what the network contributes, compared fairly.
+
+    Parameters
+    ----------
+    outcomes_df : pandas.DataFrame or NetworkAnalysis
+        The tidy outcome table (see :func:`impactkit.portfolio.analyse_network`
+        for the optional ``sector``, ``region``, ``payer`` and ``n`` columns),
+        or an analysis already computed.
+    inputs_df : pandas.DataFrame, optional
+        The inputs table (required with a DataFrame of outcomes).
+    site : str, default "site"
+        The site column.
+    lang : {"fr", "en"}, default "fr"
+        Language of every heading, note and number.
+    anonymise : bool, default False
+        Replace site names by stable pseudonyms everywhere (tables and charts).
+    path : str or Path, optional
+        Write the report there as well (atomically).
+    format : {"html", "markdown"}, default "html"
+        Self-contained HTML, or Markdown (no charts).
+    title : str, optional
+        The report's title (default: "Rapport d'impact du réseau").
+    charts : bool, default True
+        Include funnel plots (needs the ``plot`` extra).
+    max_charts : int, default 12
+        Funnel plots drawn at most (every indicator still gets its counts).
+    **options
+        Passed to :func:`~impactkit.portfolio.analyse_network` (``discount``,
+        ``mc``, ``seed``, ``key``, column names, ``currency``).
+
+    Returns
+    -------
+    str
+        The report.
+
+    Raises
+    ------
+    ValidationError
+        Invalid tables or options.
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"site": ["Foyer A", "Foyer B"], "outcome": ["job"] * 2,
+    ...     "quantity": [30, 12], "n": [40, 30], "proxy": [8000.0, 8000.0]})
+    >>> inputs = pd.DataFrame({"site": ["Foyer A", "Foyer B"], "amount": [1.5e5, 9e4]})
+    >>> text = network(outcomes, inputs, anonymise=True, format="markdown", discount=0.0)
+    >>> "Foyer" in text, text.splitlines()[0]
+    (False, "# Rapport d'impact du réseau")
+    """
+    _check_format(format)
+    _t(lang, "title")
+    if isinstance(outcomes_df, NetworkAnalysis):
+        a = outcomes_df
+    else:
+        if inputs_df is None:
+            raise ValidationError("give the inputs table", path=("inputs_df",), code="missing")
+        a = analyse_network(outcomes_df, inputs_df, site=site, anonymise=anonymise, **options)
+    secs = _sections(a, lang, site=site, charts=charts and format == "html", max_charts=max_charts)
+    return _write(_page(title or _t(lang, "title"), secs, lang, format), path)
+
+
+def member(
+    outcomes_df: pd.DataFrame | NetworkAnalysis,
+    inputs_df: pd.DataFrame | None = None,
+    *,
+    member: Any,
+    site: str = "site",
+    peers: str = "sector",
+    lang: str = "fr",
+    path: str | Path | None = None,
+    format: str = "html",
+    charts: bool = True,
+    **options: Any,
+) -> str:
+    """A member's benchmark page: « votre établissement parmi ses pairs ».
+
+    Parameters
+    ----------
+    outcomes_df : pandas.DataFrame or NetworkAnalysis
+        As in :func:`network` (not anonymised: the member is named).
+    inputs_df : pandas.DataFrame, optional
+        The inputs table.
+    member : object
+        The establishment's id in the site column.
+    site : str, default "site"
+        The site column.
+    peers : str, default "sector"
+        Column defining the peer group (its sector); all sites when absent.
+    lang : {"fr", "en"}, default "fr"
+        Language.
+    path : str or Path, optional
+        Write the page there as well.
+    format : {"html", "markdown"}, default "html"
+        Output format.
+    charts : bool, default True
+        Include the funnel plots of its indicators.
+    **options
+        Passed to :func:`~impactkit.portfolio.analyse_network`.
+
+    Returns
+    -------
+    str
+        The page: the member's ratio against its peers' distribution, its
+        position in every indicator's funnel, and the caveats written out.
+
+    Raises
+    ------
+    ValidationError
+        An unknown member, or invalid tables.
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"site": ["a", "b", "c"], "outcome": ["job"] * 3,
+    ...     "quantity": [30, 12, 20], "n": [40, 30, 35], "proxy": [8000.0] * 3})
+    >>> inputs = pd.DataFrame({"site": ["a", "b", "c"], "amount": [1.5e5, 9e4, 1e5]})
+    >>> page = member(outcomes, inputs, member="b", lang="en", format="markdown",
+    ...               discount=0.0)
+    >>> page.splitlines()[0]
+    '# Your establishment among its peers — b'
+    """
+    _check_format(format)
+    _t(lang, "title")
+    from impactkit import portfolio as pf
+
+    if isinstance(outcomes_df, NetworkAnalysis):
+        a = outcomes_df
+    else:
+        if inputs_df is None:
+            raise ValidationError("give the inputs table", path=("inputs_df",), code="missing")
+        a = analyse_network(outcomes_df, inputs_df, site=site, **options)
+    sites = a.sites
+    if not (sites[site] == member).any():
+        raise ValidationError(
+            f"no establishment {member!r} in the network", path=("member",), code="unknown_site"
+        )
+    group = peers if peers in sites.columns else None
+    pos = pf.position(sites, member, site=site, peers=group)
+    figs = pd.DataFrame(
+        [
+            {
+                "your_ratio": pos["ratio"],
+                "percentile": pos["percentile"] / 100,
+                "peer_median": pos["peer_median"],
+                "peers": pos["peers"],
+            }
+        ]
+    )
+    figs_h = _html_table(figs.rename(columns={"percentile": "share"}), lang, a.currency)
+    figs_m = _md_table(figs.rename(columns={"percentile": "share"}), lang, a.currency)
+    secs: list[tuple[str, str, str]] = [(_t(lang, "totals"), figs_h, figs_m)]
+    rows = []
+    hb = []
+    for ind, f in a.funnels.items():
+        me = f[f[site] == member]
+        if me.empty:
+            continue
+        r = me.iloc[0]
+        rows.append(
+            {
+                "indicator": a.indicators.get(ind, ind),
+                "value": r["value"],
+                "n": r["n"],
+                "target": r["target"],
+                "lower_95": r["lower_95"],
+                "upper_95": r["upper_95"],
+                "position": _t(lang, str(r["flag_95"])),
+            }
+        )
+        if charts and format == "html":
+            try:
+                fig = funnel_chart(f, lang=lang, title=a.indicators.get(ind, ind))
+                fig.axes[0].scatter(
+                    [r["n"]], [r["value"]], s=80, marker="*", color="#e63946", zorder=5
+                )
+                hb.append(_svg(fig))
+            except ImportError:  # pragma: no cover - the plot extra
+                pass
+    if rows:
+        tab = pd.DataFrame(rows)
+        secs.append(
+            (
+                _t(lang, "funnels"),
+                _html_table(tab, lang, a.currency) + "".join(hb),
+                _md_table(tab, lang, a.currency),
+            )
+        )
+    secs.append(
+        (_t(lang, "caveats"), _t(lang, "caveats_text"), _html_to_text(_t(lang, "caveats_text")))
+    )
+    title = f"{_t(lang, 'member_title')} — {member}"
+    return _write(_page(title, secs, lang, format), path)

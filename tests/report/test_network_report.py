@@ -1,0 +1,152 @@
+"""The network analysis, the federation report, the member page and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import impactkit as ik
+from impactkit import portfolio as pf
+from impactkit.cli import main
+
+SECTORS = ["handicap", "protection_enfance", "insertion"]
+REGIONS = ["Bretagne", "Occitanie", "Grand Est"]
+
+
+def network_tables(n_sites: int = 120, seed: int = 0, star: int | None = 7):
+    """A synthetic network: two indicators with denominators, payers, one planted star."""
+    rng = np.random.default_rng(seed)
+    names = [f"Établissement n°{i} <b>" for i in range(n_sites)]
+    size = rng.integers(15, 400, n_sites).astype(float)
+    if star is not None:
+        size[star] = 380.0  # a large service: its lead cannot be chance
+    rows = []
+    for i, name in enumerate(names):
+        sector = SECTORS[i % 3]
+        region = REGIONS[(i // 3) % 3]
+        for outcome, label, base, proxy, payer in (
+            ("emploi", "En emploi à 12 mois", 0.35, 9000.0, "etat"),
+            ("logement", "Logement stable", 0.6, 3000.0, "departement"),
+        ):
+            p = min(0.95, base + (0.35 if star is not None and i == star else 0.0))
+            q = rng.binomial(int(size[i]), p)
+            rows.append(
+                {
+                    "site": name,
+                    "outcome": outcome,
+                    "label": label,
+                    "stakeholder": "personnes",
+                    "quantity": float(q),
+                    "n": size[i],
+                    "proxy": proxy,
+                    "deadweight": 0.2,
+                    "duration": 2,
+                    "drop_off": 0.1,
+                    "sector": sector,
+                    "region": region,
+                    "payer": payer,
+                }
+            )
+    outcomes = pd.DataFrame(rows)
+    inputs = pd.DataFrame({"site": names, "amount": size * 4000.0})
+    return outcomes, inputs
+
+
+def test_analysis_totals_and_breakdowns_agree_with_the_portfolio():
+    outcomes, inputs = network_tables()
+    a = pf.analyse_network(outcomes, inputs, discount=0.035)
+    ref = pf.evaluate(
+        outcomes.drop(columns=["payer", "n"]), inputs, discount=0.035, by=["sector", "region"]
+    )
+    assert a.totals["present_value"] == pytest.approx(ref["present_value"].sum())
+    assert a.totals["ratio"] == pytest.approx(
+        ref["present_value"].sum() / ref["total_inputs"].sum()
+    )
+    assert a.by_payer["share"].sum() == pytest.approx(1.0)
+    assert set(a.by_payer["group"]) == {"etat", "departement"}
+    assert a.by_sector["present_value"].sum() == pytest.approx(a.totals["present_value"])
+    assert set(a.funnels) == {"emploi", "logement"}
+    json.dumps(a.to_dict(), allow_nan=False)
+    assert "Network" in str(a.summary())
+
+
+def test_the_planted_star_is_remarkable_and_chance_is_not():
+    outcomes, inputs = network_tables(star=7)
+    a = pf.analyse_network(outcomes, inputs)
+    rem = a.remarkable
+    assert (rem["site"] == "Établissement n°7 <b>").any()
+    assert set(rem.loc[rem["site"] == "Établissement n°7 <b>", "indicator"]) >= {"emploi"}
+    calm = pf.analyse_network(*network_tables(star=None, seed=3))
+    assert len(calm.remarkable) <= 1  # 120 sites x 2 indicators at the 99.8 % limit
+
+
+def test_anonymised_reports_name_no_site(tmp_path):
+    outcomes, inputs = network_tables()
+    html = ik.report.network(outcomes, inputs, anonymise=True, lang="fr", mc=200, seed=1)
+    md = ik.report.network(outcomes, inputs, anonymise=True, format="markdown")
+    for text in (html, md):
+        assert "Établissement n°" not in text
+        assert "n°7" not in text
+    assert "E-0" in html  # pseudonyms in the remarkable list
+    again = ik.report.network(outcomes, inputs, anonymise=True, lang="fr", mc=200, seed=1)
+    assert again == html  # deterministic bytes, pseudonyms included
+
+
+def test_named_report_escapes_hostile_names_and_speaks_french():
+    outcomes, inputs = network_tables()
+    html = ik.report.network(outcomes, inputs, lang="fr")
+    assert "Établissement n°7 &lt;b&gt;" in html
+    assert "Établissement n°7 <b>" not in html
+    for heading in (
+        "Le réseau en chiffres",
+        "Par secteur",
+        "Valeur par financeur public",
+        "Pratiques remarquables",
+        "Méthode",
+    ):
+        assert heading in html
+    assert "<svg" in html
+    en = ik.report.network(outcomes, inputs, lang="en", charts=False)
+    assert "Remarkable practices" in en
+    assert "<svg" not in en
+
+
+def test_member_page_places_the_site_among_its_peers():
+    outcomes, inputs = network_tables()
+    a = pf.analyse_network(outcomes, inputs)
+    page = ik.report.member(a, member="Établissement n°7 <b>", lang="fr", format="markdown")
+    assert page.startswith("# Votre établissement parmi ses pairs")
+    assert "au-dessus" in page
+    assert "À lire avec prudence" in page
+    with pytest.raises(ik.ValidationError, match="no establishment"):
+        ik.report.member(a, member="nowhere")
+
+
+def test_pseudonyms_are_stable_and_keyed():
+    sites = [f"s{i}" for i in range(30)]
+    a = pf.pseudonyms(sites, key="k")
+    assert a == pf.pseudonyms(list(reversed(sites)), key="k")
+    assert a != pf.pseudonyms(sites, key="other")
+    assert sorted(a.values()) == [f"E-{i:04d}" for i in range(1, 31)]
+
+
+def test_cli_network_writes_a_report(tmp_path, capsys):
+    outcomes, inputs = network_tables(n_sites=30)
+    o, i = tmp_path / "outcomes.csv", tmp_path / "inputs.csv"
+    outcomes.to_csv(o, index=False)
+    inputs.to_csv(i, index=False)
+    out = tmp_path / "reseau.html"
+    assert main(["network", str(o), str(i), "-o", str(out), "--lang", "fr", "--anonymise"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Rapport d'impact du réseau" in text
+    assert "Établissement n°" not in text
+    page = tmp_path / "membre.md"
+    assert (
+        main(["network", str(o), str(i), "-o", str(page), "--member", "Établissement n°3 <b>"])
+        == 0
+    )
+    assert "parmi ses pairs" in page.read_text(encoding="utf-8")
+    assert main(["network", str(tmp_path / "missing.csv"), str(i), "-o", str(out)]) == 2
