@@ -218,6 +218,7 @@ def analyse_network(
     anonymise: bool = False,
     key: str | bytes | None = None,
     currency: str = "EUR",
+    models: Mapping[Any, Any] | None = None,
 ) -> NetworkAnalysis:
     r"""Evaluate a network of establishments and gather its federation report.
 
@@ -246,6 +247,11 @@ def analyse_network(
         Key of the pseudonyms.
     currency : str, default "EUR"
         Currency of the values.
+    models : mapping, optional
+        Site → :class:`~impactkit.ImpactModel`: a remarkable site is then shown
+        with a summary of its theory of change (its outcomes) and, when the
+        model holds qualitative evidence, up to two consented quotes
+        (``toc`` and ``voice`` columns). Evidence without consent never appears.
 
     Returns
     -------
@@ -357,6 +363,11 @@ def analyse_network(
                 }
             )
     rem = pd.DataFrame(remarkable)
+    if models and not rem.empty:
+        back = {v: k for k, v in names.items()} if names else {}
+        found = [models.get(back.get(x, x)) for x in rem[site]]
+        rem["toc"] = [_toc_summary(m) for m in found]
+        rem["voice"] = [_voice(m) for m in found]
     if not rem.empty:
         rem = rem.sort_values(["indicator", "shrunk"], ascending=[True, False], ignore_index=True)
     return NetworkAnalysis(
@@ -382,3 +393,26 @@ def _shares(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0
     return out.sort_values("present_value", ascending=False, ignore_index=True)
+
+
+def _toc_summary(model: Any) -> str:
+    """The outcomes of a model's theory of change, by label."""
+    toc = getattr(model, "toc", None)
+    if toc is None:
+        return ""
+    g = toc.graph
+    labels = [
+        str(d.get("label") or n) for n, d in g.nodes(data=True) if d.get("kind") == "outcome"
+    ]
+    return "; ".join(labels[:6])
+
+
+def _voice(model: Any) -> str:
+    """Up to two consented, supporting quotes of a model's qualitative evidence."""
+    quotes = [
+        str(getattr(e, "text", "") or "")
+        for e in getattr(model, "evidence", ()) or ()
+        if getattr(e, "consent", False) is True
+        and getattr(e, "direction", "supports") == "supports"
+    ]
+    return " / ".join(f"« {q} »" for q in quotes[:2] if q)

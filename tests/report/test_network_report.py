@@ -150,3 +150,19 @@ def test_cli_network_writes_a_report(tmp_path, capsys):
     )
     assert "parmi ses pairs" in page.read_text(encoding="utf-8")
     assert main(["network", str(tmp_path / "missing.csv"), str(i), "-o", str(out)]) == 2
+
+
+def test_remarkable_sites_carry_their_theory_of_change():
+    outcomes, inputs = network_tables(star=7)
+    model = ik.examples.load_example()
+    a = pf.analyse_network(
+        outcomes, inputs, anonymise=True, models={"Établissement n°7 <b>": model}
+    )
+    row = a.remarkable.iloc[0]
+    assert row["site"].startswith("E-")
+    outcome_labels = [
+        d["label"] for _, d in model.toc.graph.nodes(data=True) if d.get("kind") == "outcome"
+    ]
+    assert outcome_labels[0] in row["toc"]
+    html = ik.report.network(a, lang="fr")
+    assert "Théorie du changement" in html

@@ -440,5 +440,5 @@ def _warn_staggered(frame: pd.DataFrame, unit: str, time: str, w: FloatArray) ->
             "and effects that vary, two-way fixed effects can be biased (Goodman-Bacon 2021); "
             "consider group-time estimators",
             ImpactkitWarning,
-            stacklevel=4,  # the caller of estimate(): estimate -> _twfe -> here
+            stacklevel=5,  # the caller: estimate -> _estimate -> _twfe -> here
         )

@@ -85,6 +85,8 @@ TEXT: dict[str, dict[str, str]] = {
         "shrunk": "Estimation rétrécie",
         "target": "Cible du réseau",
         "upper_998": "Limite haute 99,8 %",
+        "toc": "Théorie du changement",
+        "voice": "Paroles des parties prenantes",
         "group": "Groupe",
         "share": "Part",
         "mean_ratio": "Ratio moyen",
@@ -168,6 +170,8 @@ TEXT: dict[str, dict[str, str]] = {
         "shrunk": "Shrunk estimate",
         "target": "Network target",
         "upper_998": "Upper 99.8 % limit",
+        "toc": "Theory of change",
+        "voice": "Stakeholder voice",
         "group": "Group",
         "share": "Share",
         "mean_ratio": "Mean ratio",
@@ -422,7 +426,18 @@ def _sections(
     if len(a.remarkable):
         cols = [
             c
-            for c in (site, "sector", "region", "label", "value", "n", "shrunk", "upper_998")
+            for c in (
+                site,
+                "sector",
+                "region",
+                "label",
+                "value",
+                "n",
+                "shrunk",
+                "upper_998",
+                "toc",
+                "voice",
+            )
             if c in a.remarkable.columns
         ]
         rem = a.remarkable[cols].rename(columns={"label": "indicator"})
