@@ -29,6 +29,7 @@ MODULES = [
     "impactkit.errors",
     "impactkit.pipeline",
     "impactkit.assurance",
+    "impactkit.qualitative",
 ]
 
 
