@@ -30,7 +30,7 @@ LAYERS = {
         "_random",
         "_version",
     },
-    "model": {"model", "_valuemap", "toc", "valuation", "registry"},
+    "model": {"model", "_valuemap", "toc", "valuation", "registry", "qualitative"},
     "analyses": {
         "methods",
         "uncertainty",
@@ -39,7 +39,6 @@ LAYERS = {
         "measure",
         "pipeline",
         "assurance",
-        "qualitative",
         "_network",
         "_comparison",
     },

@@ -42,6 +42,9 @@ NOT_RESULTS = {
     "PriceIndex": "a price index (a specification)",
     "UnitCost": "a unit cost of a catalogue (a specification)",
     "Scale": "a questionnaire scale (a specification)",
+    "Evidence": "a qualitative record, a field of the model (a specification)",
+    "Engagement": "a record of stakeholder engagement, a field of the model (a specification)",
+    "QdaProject": "a REFI-QDA project read from a file: codes and codings (input data)",
 }
 
 
@@ -208,6 +211,36 @@ EXAMPLES = {
         *ik.examples.synthetic_network(30, seed=0)
     ),
     "ExampleInfo": lambda: ik.examples.describe("insertion_iae"),
+    "Agreement": lambda: ik.qualitative.agreement(
+        pd.DataFrame(
+            [(u, c, (u + (c == "b" and u % 3 == 0)) % 3) for u in range(12) for c in "abc"],
+            columns=["unit", "coder", "code"],
+        ),
+        unit="unit",
+        coder="coder",
+        code="code",
+    ),
+    "StakeholderVoice": lambda: ik.qualitative.stakeholder_voice(
+        ik.sroi(
+            _model().evolve(
+                evidence=ik.examples.load_example_interviews()[1],
+                engagement=ik.examples.load_example_interviews()[2],
+            ),
+            data=ik.examples.load_example_data(),
+        )
+    ),
+    "WeightedOutcomes": lambda: ik.methods.weighted_outcomes(
+        ik.ImpactModel(
+            name="m",
+            outcomes=[
+                ik.OutcomeValuation(outcome="a", stakeholder="s", quantity=10, proxy=0),
+                ik.OutcomeValuation(outcome="b", stakeholder="s", quantity=4, proxy=0),
+            ],
+        ),
+        pd.DataFrame({"outcome": ["a", "a", "b"], "importance": [5, 4, 3], "change": [2, 4, 3]}),
+        n_draws=100,
+        seed=0,
+    ),
     "ReportContent": lambda: ik.report.analyse(
         _model(), data=ik.examples.load_example_data(), mc_draws=300, seed=1
     ),

@@ -413,11 +413,17 @@ def _toc_summary(model: Any) -> str:
 
 
 def _voice(model: Any) -> str:
-    """Up to two consented, supporting quotes of a model's qualitative evidence."""
-    quotes = [
-        str(getattr(e, "text", "") or "")
-        for e in getattr(model, "evidence", ()) or ()
-        if getattr(e, "consent", False) is True
-        and getattr(e, "direction", "supports") == "supports"
-    ]
-    return " / ".join(f"« {q} »" for q in quotes[:2] if q)
+    """Up to two consented, supporting quotes of a model's evidence, names pseudonymised."""
+    evidence = tuple(getattr(model, "evidence", ()) or ())
+    if not evidence:
+        return ""
+    from impactkit import qualitative as ql
+
+    shown = ql.consented(evidence)
+    meta = getattr(model, "metadata", None) or {}
+    names = {str(e.person) for e in evidence if getattr(e, "person", None)}
+    names |= {str(n) for n in meta.get("personal_names", ()) or ()}
+    if names:
+        shown = ql.pseudonymise(shown, sorted(names))
+    quotes = [str(e.text) for e in shown if e.direction == "supports" and e.text]
+    return " / ".join(f"« {q} »" for q in quotes[:2])

@@ -19,6 +19,8 @@ code                       finding
 ``transfer_twice``         two rows valuing the same transfer
 ``unvalued_stakeholder``   a stakeholder of the theory of change with no valued outcome
 ``toc_error``              an error of the theory of change (see its own rules)
+``no_engagement``          a stakeholder with a valued outcome and no engagement record
+``outcome_not_heard``      a valued outcome no stakeholder reported (assumed, not heard)
 =========================  ==========================================================
 """
 
@@ -110,8 +112,9 @@ def lint(
     >>> m = ik.ImpactModel(name="m", base_year=2024, inputs=[ik.Input("g", amount=1000)],
     ...                    outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s",
     ...                                                  quantity=10, proxy=100)])
-    >>> sorted({f.code for f in ik.lint(m)})
-    ['no_counterfactual', 'no_in_kind_inputs', 'proxy_no_price_year', 'proxy_no_source']
+    >>> sorted({f.code for f in ik.lint(m)})  # doctest: +NORMALIZE_WHITESPACE
+    ['no_counterfactual', 'no_engagement', 'no_in_kind_inputs', 'outcome_not_heard',
+     'proxy_no_price_year', 'proxy_no_source']
     """
     out: list[Finding] = []
 
@@ -236,5 +239,55 @@ def lint(
                         "include it only if leaving it out could change a decision "
                         "(relevance and significance)",
                     )
+    out += _engagement_findings(model)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(out, key=lambda f: order[f.severity])
+
+
+def _engagement_findings(model: ImpactModel) -> list[Finding]:
+    """Involve stakeholders (Social Value International, principle 1).
+
+    A stakeholder with a valued outcome needs an engagement record; a valued
+    outcome needs at least one piece of evidence reported by a stakeholder
+    (any record with a stakeholder, consented or not: consent governs
+    publication, not whether the outcome was heard). A model that records no
+    evidence and no engagement at all cannot tell "not involved" from "not
+    recorded": the findings are then information (a reminder); once records
+    exist, a gap among them is a warning.
+    """
+    out = []
+    sev: Level = "warning" if (model.evidence or model.engagement) else "info"
+    engaged = {g.stakeholder for g in model.engagement}
+    reported: set[str] = set()
+    for e in model.evidence:
+        if e.stakeholder:
+            reported.update(e.nodes)
+            reported.update(t for _, t in e.link_pairs())
+    flagged: set[str] = set()
+    for k, ov in enumerate(model.outcomes):
+        if ov.stakeholder not in engaged and ov.stakeholder not in flagged:
+            flagged.add(ov.stakeholder)
+            out.append(
+                Finding(
+                    "no_engagement",
+                    sev,
+                    ("outcomes", k, "stakeholder"),
+                    f"stakeholder {ov.stakeholder!r} has a valued outcome but no engagement "
+                    "record",
+                    "involve them (interviews, focus groups, surveys) and record it with "
+                    "qualitative.Engagement, or explain why they could not be involved",
+                )
+            )
+        if ov.outcome not in reported:
+            out.append(
+                Finding(
+                    "outcome_not_heard",
+                    sev,
+                    ("outcomes", k, "outcome"),
+                    f"outcome {ov.outcome!r} was never reported by a stakeholder: it is "
+                    "assumed rather than heard",
+                    "check with the stakeholders that this change happens and matters to them; "
+                    "record what they say as qualitative.Evidence",
+                )
+            )
+    return out

@@ -18,6 +18,7 @@ from impactkit._validation import Checker, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution, problems_in_number
 from impactkit.errors import Problem, ValidationError
+from impactkit.qualitative._records import Engagement, Evidence, evidence_problems
 from impactkit.toc import TheoryOfChange
 from impactkit.typing import DeadweightCalculator, MeasureCalculator
 from impactkit.valuation import FinancialProxy, PriceIndex, _check_currency
@@ -318,6 +319,12 @@ class ImpactModel:
         Free text.
     metadata : mapping, optional
         Plain data (text, numbers, lists, mappings) kept with the model.
+    evidence : sequence of qualitative.Evidence, optional
+        Qualitative evidence linked to nodes and links of the theory of change
+        (:mod:`impactkit.qualitative`); an unknown node is an error at
+        ``evidence[i].nodes[j]``.
+    engagement : sequence of qualitative.Engagement, optional
+        How each stakeholder group was involved.
 
     Raises
     ------
@@ -344,6 +351,10 @@ class ImpactModel:
     mode: Literal["forecast", "evaluative"] = "forecast"
     description: str = ""
     metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_str_map)
+    evidence: tuple[Evidence, ...] = attrs.field(
+        default=(), converter=tuple, validator=lambda s, a, v: _check_records(s)
+    )
+    engagement: tuple[Engagement, ...] = attrs.field(default=(), converter=tuple)
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -527,6 +538,14 @@ class ImpactModel:
             Validated like any new model.
         """
         return attrs.evolve(self, **changes)
+
+
+def _check_records(model: ImpactModel) -> None:
+    """Evidence and engagement records: types, unique ids, known nodes, links, stakeholders."""
+    toc = model.toc if isinstance(model.toc, TheoryOfChange) else None
+    probs = evidence_problems(model.evidence, model.engagement, toc)
+    if probs:
+        raise ValidationError(probs)
 
 
 def _check_plain(c: Checker, value: Any, path: tuple[str | int, ...], depth: int = 0) -> None:

@@ -166,3 +166,38 @@ def test_remarkable_sites_carry_their_theory_of_change():
     assert outcome_labels[0] in row["toc"]
     html = ik.report.network(a, lang="fr")
     assert "Théorie du changement" in html
+
+
+def test_remarkable_voice_is_consented_and_pseudonymised():
+    from impactkit import qualitative as ql
+
+    outcomes, inputs = network_tables(star=7)
+    model = ik.examples.load_example().evolve(
+        evidence=[
+            ql.Evidence(
+                id="e1",
+                kind="testimony",
+                text="Marie Dupont a retrouvé un emploi.",
+                stakeholder="participants",
+                nodes=("employed_12m",),
+                consent=True,
+                person="Marie Dupont",
+            ),
+            ql.Evidence(
+                id="e2",
+                kind="testimony",
+                text="Secret: not for publication.",
+                stakeholder="participants",
+                nodes=("employed_12m",),
+                consent=False,
+            ),
+        ]
+    )
+    a = pf.analyse_network(outcomes, inputs, models={"Établissement n°7 <b>": model})
+    voice = a.remarkable["voice"].iloc[0]
+    assert "retrouvé un emploi" in voice
+    assert "Marie Dupont" not in voice
+    assert "Secret" not in voice
+    html = ik.report.network(a, lang="fr")
+    assert "Marie Dupont" not in html
+    assert "Secret" not in html

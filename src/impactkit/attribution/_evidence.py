@@ -45,6 +45,21 @@ CONFIDENCE_LABELS: tuple[tuple[float, str], ...] = (
 """Posterior thresholds and labels (**impactkit convention**, configurable)."""
 
 
+def _ids(x: Any) -> tuple[Any, ...]:
+    return (x,) if isinstance(x, str) else tuple(x)
+
+
+def _check_citations(items: Sequence[EvidenceItem], evidence: Iterable[Any]) -> None:
+    known = {getattr(e, "id", None) for e in evidence}
+    c = Checker()
+    for i, item in enumerate(items):
+        for j, eid in enumerate(item.evidence_ids):
+            if eid not in known:
+                c.add(("items", i, "evidence_ids", j), "unknown_evidence",
+                      f"no evidence record with id {eid!r}")  # fmt: skip
+    c.raise_if_errors()
+
+
 @attrs.frozen
 class EvidenceItem:
     """One piece of evidence for a claim (usually a link of the theory of change).
@@ -63,6 +78,9 @@ class EvidenceItem:
     observed : bool, default True
         Whether the evidence was found (a failed hoop test is evidence too).
     source : str, optional
+    evidence_ids : sequence of str, optional
+        Ids of the :class:`impactkit.qualitative.Evidence` records the claim
+        cites (checked by :func:`contribution_tracing` when given ``evidence=``).
     """
 
     description: str
@@ -71,10 +89,13 @@ class EvidenceItem:
     type_i_error: float | None = None
     observed: bool = True
     source: str = ""
+    evidence_ids: tuple[str, ...] = attrs.field(default=(), kw_only=True, converter=_ids)
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.text(self.description, "description", empty=False)
+        for j, eid in enumerate(self.evidence_ids):
+            c.text(eid, ("evidence_ids", j), empty=False)
         if self.test is not None:
             c.choice(self.test, "test", tuple(TEST_PRESETS))
         elif self.sensitivity is None or self.type_i_error is None:
@@ -151,6 +172,7 @@ def contribution_tracing(
     *,
     prior: float = 0.5,
     labels: Sequence[tuple[float, str]] = CONFIDENCE_LABELS,
+    evidence: Iterable[Any] | None = None,
 ) -> pd.DataFrame:
     """Update the confidence in a claim item by item (contribution tracing).
 
@@ -162,13 +184,17 @@ def contribution_tracing(
         Starting confidence in the claim.
     labels : sequence of (float, str)
         Thresholds and their confidence labels.
+    evidence : iterable of qualitative.Evidence, optional
+        The records the items may cite (``model.evidence``); an unknown id is
+        an error at ``items[i].evidence_ids[j]``.
 
     Returns
     -------
     pandas.DataFrame
         One row per item: ``description``, ``test``, ``observed``, ``sensitivity``,
-        ``type_i_error``, ``prior``, ``posterior``, ``label``; the last posterior is
-        the confidence in the claim (use it as the link's ``confidence``).
+        ``type_i_error``, ``prior``, ``posterior``, ``label``, ``evidence_ids``
+        (comma-separated); the last posterior is the confidence in the claim
+        (use it as the link's ``confidence``).
 
     References
     ----------
@@ -176,6 +202,9 @@ def contribution_tracing(
        updating for impact evaluation. Evaluation 23(1).
     .. [2] Van Evera, S. (1997). Guide to Methods for Students of Political Science.
     """
+    items = list(items)
+    if evidence is not None:
+        _check_citations(items, evidence)
     rows = []
     p = prior
     for item in items:
@@ -191,6 +220,7 @@ def contribution_tracing(
                 "prior": p,
                 "posterior": post,
                 "label": _label(post, labels),
+                "evidence_ids": ", ".join(item.evidence_ids),
             }
         )
         p = post
@@ -205,6 +235,7 @@ def contribution_tracing(
             "prior",
             "posterior",
             "label",
+            "evidence_ids",
         ],
     )
 

@@ -428,3 +428,11 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
         f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}"
     )
     return "\n".join(lines)
+
+
+from impactkit.examples._interviews import (  # noqa: E402 - the coded interview set
+    interviews_path,
+    load_example_interviews,
+)
+
+__all__ += ["interviews_path", "load_example_interviews"]

@@ -32,6 +32,21 @@ N_PARTICIPANTS = 120
 N_EMPLOYERS = 45
 
 
+ROSENBERG_RETEST = 0.85
+"""Test-retest reliability of the Rosenberg scale over two weeks, lower end of the
+0.85-0.88 range (Rosenberg 1979, as summarised by RAND's Education and Labor
+assessment finder, "Rosenberg Self-Esteem Scale (RSE)", 2018)."""
+
+ROSENBERG_CHANGE = measure.ReliableChange(
+    pre="self_esteem_t0",
+    post="self_esteem_t1",
+    reliability=ROSENBERG_RETEST,
+    data="participants",
+)
+"""Participants whose self-esteem rose by more than the scale's measurement error
+(Jacobson & Truax 1991; the SD is the sample's at entry)."""
+
+
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """Seeded synthetic data: participants, coaching sessions and employers."""
     rng = np.random.default_rng(seed)
@@ -174,19 +189,15 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "rosenberg",
-                "Personnes accompagnées : score de Rosenberg (10-40) en hausse de 3 points",
+                "Personnes accompagnées : hausse fiable du score de Rosenberg (10-40), "
+                "au-delà du bruit de mesure (indice de Jacobson-Truax > 1,96)",
                 unit="points",
                 baseline=24,
                 target=27,
-                threshold=3,
+                threshold=1.96,
                 timeline="12 mois",
                 data_source="Questionnaire entrée / 12 mois",
-                measure=measure.PrePost(
-                    baseline="self_esteem_t0",
-                    followup="self_esteem_t1",
-                    min_change=3,
-                    data="participants",
-                ),
+                measure=ROSENBERG_CHANGE,
             )
         ],
     )
@@ -372,9 +383,7 @@ def build_model() -> ImpactModel:
             stakeholder="participants",
             label="Confiance en soi renforcée",
             indicator="rosenberg",
-            quantity=measure.PrePost(
-                baseline="self_esteem_t0", followup="self_esteem_t1", min_change=3, data=survey
-            ),
+            quantity=ROSENBERG_CHANGE,
             proxy=FinancialProxy(
                 dist.PERT(600, 1000, 1800),
                 currency="EUR",

@@ -25,6 +25,7 @@ from impactkit.dist import Distribution
 from impactkit.dist import from_dict as dist_from_dict
 from impactkit.errors import PathElement, Problem, ValidationError
 from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.qualitative._records import Engagement, Evidence, from_plain
 from impactkit.toc import TheoryOfChange
 from impactkit.typing import DeadweightCalculator, MeasureCalculator
 from impactkit.valuation import FinancialProxy, PriceIndex
@@ -262,6 +263,10 @@ def make_converter() -> cattrs.Converter:
         lambda obj: obj.to_dict(),
     )
     conv.register_unstructure_hook(PriceIndex, _unstructure_price_index)
+    conv.register_structure_hook(Evidence, lambda v, _: from_plain(v, Evidence))
+    conv.register_structure_hook(Engagement, lambda v, _: from_plain(v, Engagement))
+    conv.register_unstructure_hook(Evidence, lambda e: e.to_dict())
+    conv.register_unstructure_hook(Engagement, lambda e: e.to_dict())
     always = {
         "name",
         "currency",

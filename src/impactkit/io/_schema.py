@@ -9,6 +9,12 @@ from impactkit.io._converter import PRESETS
 from impactkit.io._files import FORMAT_VERSION
 from impactkit.measure._filters import OPS
 from impactkit.model import EVIDENCE_GRADES, NOTE_FIELDS
+from impactkit.qualitative._records import (
+    DIRECTIONS,
+    ENGAGEMENT_METHODS,
+    ENGAGEMENT_STAGES,
+    EVIDENCE_KINDS,
+)
 from impactkit.toc import ASSUMPTION_STATUSES, HORIZONS, LINK_KINDS, NODE_KINDS
 
 __all__ = ["json_schema"]
@@ -43,6 +49,47 @@ def _dist_schemas() -> list[dict[str, Any]]:
         props.update(dict.fromkeys((*req, *opt), _NUM))
         out.append(_obj(props, ("dist", *req)))
     return out
+
+
+def _qualitative_defs() -> dict[str, Any]:
+    ids = {"type": "array", "items": _NONEMPTY}
+    date = {"type": "string", "pattern": r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"}
+    return {
+        "evidence": _obj(
+            {
+                "id": _NONEMPTY,
+                "kind": {"enum": list(EVIDENCE_KINDS)},
+                "text": _NONEMPTY,
+                "stakeholder": _STR,
+                "nodes": ids,
+                "links": {"type": "array", "items": {"type": "string", "pattern": "^.+->.+$"}},
+                "consent": {"type": "boolean"},
+                "direction": {"enum": list(DIRECTIONS)},
+                "source": _STR,
+                "date": date,
+                "themes": ids,
+                "person": _STR,
+                "selection_reason": _STR,
+                "significance": _STR,
+                "contribution": _STR,
+                "substantiation": _STR,
+                "driver": _STR,
+                "attributed": {"type": ["boolean", "null"]},
+            },
+            ("id", "kind", "text"),
+        ),
+        "engagement": _obj(
+            {
+                "stakeholder": _NONEMPTY,
+                "method": {"enum": list(ENGAGEMENT_METHODS)},
+                "n": {"type": "integer", "minimum": 1},
+                "stage": {"enum": list(ENGAGEMENT_STAGES)},
+                "date": date,
+                "notes": _STR,
+            },
+            ("stakeholder", "method", "n", "stage"),
+        ),
+    }
 
 
 def ref(name: str) -> dict[str, Any]:
@@ -273,7 +320,10 @@ def json_schema() -> dict[str, Any]:
         "mode": {"enum": ["forecast", "evaluative"]},
         "description": _STR,
         "metadata": {"type": "object"},
+        "evidence": {"type": "array", "items": ref("evidence")},
+        "engagement": {"type": "array", "items": ref("engagement")},
     }
+    defs.update(_qualitative_defs())
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://impactkit.readthedocs.io/schema/model-v{FORMAT_VERSION}.json",

@@ -57,6 +57,7 @@ from impactkit.methods._profile import (
     impact_profiles,
 )
 from impactkit.methods._sroi import Lineage, SROIResult, Summary, discounted_payback, sroi
+from impactkit.methods._weighted import WeightedOutcomes, weighted_outcomes
 
 __all__ = [
     "PAYERS",
@@ -79,6 +80,7 @@ __all__ = [
     "SROIResult",
     "Summary",
     "UnitCost",
+    "WeightedOutcomes",
     "avoided_costs",
     "cba",
     "cea_frontier",
@@ -97,6 +99,7 @@ __all__ = [
     "npv",
     "sroi",
     "vectorised_irr",
+    "weighted_outcomes",
     "wellbys",
     "xirr",
     "xnpv",

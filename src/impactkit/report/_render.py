@@ -456,6 +456,9 @@ def render_html(content: ReportContent) -> str:
         parts.append(_svg_or_note(lambda: ch.mc_histogram(mc, lang)))
     else:
         parts.append(f"<p>{_esc(t('no_uncertainty', lang))}</p>")
+    from impactkit.report._voice import voice_html
+
+    parts.append(voice_html(r, lang))
     parts.append(f"<h2>{_esc(t('assumptions', lang))}</h2>")
     parts.append(_table(_assumptions(r, lang), lang, cur, name="assumptions"))
     parts.append(f"<h2>{_esc(t('lineage', lang))}</h2>")
@@ -637,6 +640,9 @@ def markdown(
         ),
         "",
     ]
+    from impactkit.report._voice import voice_markdown
+
+    out += voice_markdown(r, lang)
     if content.tipping is not None:
         out += [
             f"## {t('tipping_points', lang)}",

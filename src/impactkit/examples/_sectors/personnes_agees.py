@@ -46,11 +46,17 @@ MEASURES = {
         where=[Condition("gir", "<=", 2)],
         data="patients",
     ),
-    "zarit": measure.PrePost(
-        baseline="zarit_t0",
-        followup="zarit_t1",
+    # reliable change on the Zarit Burden Interview (0-88): reliability 0.83, the lower
+    # of the internal consistencies reported for the 22-item version (Bédard et al.
+    # 2001, The Gerontologist 41(5), 652-657, citing Majerovitz 1995 and Zarit et al.
+    # 1987); SD 16.2 in a representative sample of 312 carers (Hébert, Bravo &
+    # Préville 2000, Canadian Journal on Aging 19(4), 494-507)
+    "zarit": measure.ReliableChange(
+        pre="zarit_t0",
+        post="zarit_t1",
+        reliability=0.83,
+        sd=16.2,
         direction="decrease",
-        min_change=5,
         data="patients",
     ),
 }
@@ -249,12 +255,13 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "zarit",
-                "Aidants : score de Zarit (0-88) en baisse d'au moins 5 points",
+                "Aidants : baisse fiable du score de Zarit (0-88), au-delà du bruit de "
+                "mesure (indice de Jacobson-Truax > 1,96, soit environ 18,5 points)",
                 unit="carers",
                 direction="decrease",
                 baseline=38,
                 target=60,
-                threshold=5,
+                threshold=1.96,
                 timeline="12 mois",
                 data_source="Échelle de Zarit passée avec l'aidant",
                 measure=MEASURES["zarit"],

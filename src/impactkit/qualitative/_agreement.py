@@ -1,0 +1,528 @@
+r"""Inter-coder agreement: Krippendorff's alpha, Cohen's kappa and Fleiss' kappa.
+
+Codings come in long form, one row per (unit, coder) with the code given; a
+missing code (NaN or None) or an absent row is a missing value. Every
+statistic is computed from per-unit contributions, so the bootstrap over units
+is one matrix product over all replicates (METHODS §11.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from impactkit._random import as_generator
+from impactkit._results import Summary, freeze, jsonable
+from impactkit.errors import EstimationError, Problem, ValidationError
+from impactkit.typing import SeedLike
+
+__all__ = ["AGREEMENT_METHODS", "Agreement", "agreement"]
+
+AGREEMENT_METHODS: tuple[str, ...] = ("krippendorff", "cohen", "fleiss")
+"""Methods of :func:`agreement`."""
+
+_METRICS = ("nominal", "ordinal", "interval", "ratio")
+_WEIGHTS = (None, "linear", "quadratic")
+FloatArray = npt.NDArray[np.float64]
+
+
+@attrs.frozen
+class Agreement:
+    """The agreement between coders, with an optional bootstrap interval.
+
+    Attributes
+    ----------
+    value : float
+        Alpha or kappa (1 is perfect agreement, 0 is chance agreement).
+    method : {"krippendorff", "cohen", "fleiss"}
+    metric : str
+        Krippendorff's difference function (``nominal``, ``ordinal``,
+        ``interval``, ``ratio``); Cohen's weights (``none``, ``linear``,
+        ``quadratic``); ``nominal`` for Fleiss.
+    n_units : int
+        Units that entered the statistic.
+    n_coders : int
+        Coders in the data.
+    n_values : int
+        Codings that entered the statistic.
+    n_missing : int
+        Rows whose code was missing.
+    n_excluded_units : int
+        Units left out: coded by fewer than two coders (alpha), not coded by
+        both coders (Cohen), not coded by the full number of coders (Fleiss).
+    categories : tuple
+        The categories, in the order used.
+    ci : tuple of float or None
+        Percentile bootstrap interval over units, when asked for.
+    level : float or None
+        Level of ``ci``.
+    n_boot : int
+        Bootstrap replicates with a defined value (0 without bootstrap).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from impactkit import qualitative as ql
+    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b"] * 2,
+    ...                    "code": ["x", "x", "y", "y"]})
+    >>> r = ql.agreement(df)
+    >>> r.value, r.band
+    (1.0, 'reliable')
+    """
+
+    value: float
+    method: str
+    metric: str
+    n_units: int
+    n_coders: int
+    n_values: int
+    n_missing: int
+    n_excluded_units: int
+    categories: tuple[Any, ...]
+    ci: tuple[float, float] | None = None
+    level: float | None = None
+    n_boot: int = 0
+    draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Percentile bootstrap interval at another level, from the kept draws.
+
+        Raises
+        ------
+        ValidationError
+            When the agreement was computed without bootstrap.
+        """
+        if self.draws is None or not len(self.draws):
+            raise ValidationError(
+                "no bootstrap draws: call agreement(..., n_boot=2000)",
+                path=("n_boot",),
+                code="missing",
+            )
+        a = (1 - level) / 2
+        lo, hi = np.quantile(self.draws, [a, 1 - a])
+        return float(lo), float(hi)
+
+    @property
+    def band(self) -> str:
+        """A descriptive label, not a test.
+
+        Kappas: Landis & Koch (1977) bands. Alpha: Krippendorff (2004), data
+        reliable from 0.800, tentative conclusions from 0.667.
+        """
+        v = self.value
+        if self.method == "krippendorff":
+            return "reliable" if v >= 0.8 else "tentative" if v >= 0.667 else "unreliable"
+        for lim, name in (
+            (0.8, "almost perfect"),
+            (0.6, "substantial"),
+            (0.4, "moderate"),
+            (0.2, "fair"),
+            (0.0, "slight"),
+        ):
+            if v > lim:
+                return name
+        return "poor"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``method``, ``metric``, ``value``, ``ci_low``, ``ci_high``, counts."""
+        lo, hi = self.ci if self.ci is not None else (np.nan, np.nan)
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "metric": self.metric,
+                    "value": self.value,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "level": self.level,
+                    "n_units": self.n_units,
+                    "n_coders": self.n_coders,
+                    "n_values": self.n_values,
+                    "n_missing": self.n_missing,
+                    "n_excluded_units": self.n_excluded_units,
+                }
+            ]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (the draws are left out)."""
+        out = {a.name: getattr(self, a.name) for a in attrs.fields(Agreement) if a.eq}
+        return dict(jsonable(out))
+
+    def summary(self) -> Summary:
+        """For people: the value, its interval and the counts."""
+        name = {
+            "krippendorff": "Krippendorff's alpha",
+            "cohen": "Cohen's kappa",
+            "fleiss": "Fleiss' kappa",
+        }[self.method]
+        lines = [(f"{name} ({self.metric})", f"{self.value:.3f} ({self.band})")]
+        if self.ci is not None:
+            lines.append(
+                (f"{self.level:.0%} bootstrap interval", f"{self.ci[0]:.3f} to {self.ci[1]:.3f}")
+            )
+        lines += [
+            ("Units", str(self.n_units)),
+            ("Coders", str(self.n_coders)),
+            ("Codings used", str(self.n_values)),
+            ("Missing codes", str(self.n_missing)),
+            ("Units left out", str(self.n_excluded_units)),
+        ]
+        return Summary("Inter-coder agreement", tuple(lines))
+
+
+def _prepare(
+    df: pd.DataFrame, unit: str, coder: str, code: str, order: Sequence[Any] | None
+) -> tuple[pd.DataFrame, int, list[Any]]:
+    if not isinstance(df, pd.DataFrame):
+        raise ValidationError(f"expected a DataFrame, got {type(df).__name__}", path=("df",))
+    missing_cols = [c for c in (unit, coder, code) if c not in df.columns]
+    if missing_cols:
+        raise ValidationError(
+            [
+                Problem((c,), "missing_column", f"column {c!r} is not in the data")
+                for c in missing_cols
+            ]
+        )
+    d = df[[unit, coder, code]]
+    probs = []
+    for col in (unit, coder):
+        if d[col].isna().any():
+            probs.append(
+                Problem((col,), "missing", f"{int(d[col].isna().sum())} rows have no {col}")
+            )
+    if probs:
+        raise ValidationError(probs)
+    is_missing = d[code].isna()
+    n_missing = int(is_missing.sum())
+    d = d[~is_missing]
+    dup = d.duplicated([unit, coder], keep=False)
+    if dup.any():
+        first = d[dup].iloc[0]
+        raise ValidationError(
+            f"{int(dup.sum())} rows give a coder two codes for one unit (e.g. unit "
+            f"{first[unit]!r}, coder {first[coder]!r}); code one value per unit and coder, "
+            "e.g. one presence/absence column per code",
+            path=(code,),
+            code="duplicate",
+        )
+    values = d[code]
+    if order is not None:
+        cats = list(order)
+        unknown = sorted({repr(v) for v in values.unique() if v not in set(cats)})
+        if unknown:
+            raise ValidationError(
+                f"codes not in order: {', '.join(unknown[:5])}", path=("order",), code="unknown"
+            )
+        if len(set(cats)) != len(cats):
+            raise ValidationError("order has duplicates", path=("order",), code="duplicate")
+    else:
+        try:
+            cats = sorted(values.unique().tolist())
+        except TypeError as exc:
+            raise ValidationError(
+                "codes of mixed types cannot be ordered; give order=",
+                path=(code,),
+                code="type",
+            ) from exc
+    return d, n_missing, cats
+
+
+def _factorize(
+    d: pd.DataFrame, unit: str, coder: str, code: str, cats: list[Any]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], int, int]:
+    u_idx, u_lab = pd.factorize(d[unit], sort=True)
+    c_idx, c_lab = pd.factorize(d[coder], sort=True)
+    k_idx = pd.Categorical(d[code], categories=cats).codes.astype(np.intp)
+    return u_idx, c_idx, k_idx, len(u_lab), len(c_lab)
+
+
+def _bootstrap_weights(n_units: int, n_boot: int, seed: SeedLike) -> FloatArray:
+    rng = as_generator(seed)
+    # Multinomial counts are resampling units with replacement, expressed as weights.
+    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_boot).astype(float)
+
+
+def _delta2(metric: str, values: FloatArray, marg: FloatArray) -> FloatArray:
+    """Squared differences, shape (..., C, C); ``marg`` is (..., C) for ordinal."""
+    if metric == "nominal":
+        c = values.shape[-1]
+        return 1.0 - np.eye(c)
+    if metric == "interval":
+        return (values[:, None] - values[None, :]) ** 2
+    if metric == "ratio":
+        s = values[:, None] + values[None, :]
+        d = values[:, None] - values[None, :]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.where(s == 0, 0.0, d / np.where(s == 0, 1.0, s))
+        return r**2
+    cum = np.cumsum(marg, axis=-1)
+    diff = cum[..., None, :] - cum[..., :, None] + (marg[..., :, None] - marg[..., None, :]) / 2
+    return diff**2
+
+
+def _alpha_from(o: FloatArray, metric: str, values: FloatArray) -> FloatArray:
+    """Alpha from coincidence matrices of shape (B, C, C)."""
+    nc = o.sum(axis=-1)
+    n = nc.sum(axis=-1)
+    d2 = _delta2(metric, values, nc)
+    do = (o * d2).sum(axis=(-2, -1))
+    de = (nc[..., :, None] * nc[..., None, :] * d2).sum(axis=(-2, -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(de > 0, 1.0 - (n - 1) * do / np.where(de > 0, de, 1.0), np.nan)
+
+
+def _krippendorff(
+    u_idx: npt.NDArray[np.intp],
+    k_idx: npt.NDArray[np.intp],
+    n_u: int,
+    cats: list[Any],
+    metric: str,
+) -> tuple[FloatArray, FloatArray, FloatArray, int, int]:
+    c = len(cats)
+    counts = np.zeros((n_u, c))
+    np.add.at(counts, (u_idx, k_idx), 1.0)
+    m = counts.sum(axis=1)
+    keep = m >= 2
+    counts, m = counts[keep], m[keep]
+    if metric in ("interval", "ratio"):
+        try:
+            values = np.asarray(cats, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                f"the {metric} metric needs numeric codes", path=("metric",), code="type"
+            ) from exc
+    else:
+        values = np.arange(c, dtype=float)
+    return counts, 1.0 / (m - 1), values, int(keep.sum()), int(m.sum())
+
+
+def agreement(
+    df: pd.DataFrame,
+    *,
+    unit: str = "unit",
+    coder: str = "coder",
+    code: str = "code",
+    method: str = "krippendorff",
+    metric: str = "nominal",
+    weights: str | None = None,
+    order: Sequence[Any] | None = None,
+    n_boot: int = 0,
+    level: float = 0.95,
+    seed: SeedLike = None,
+) -> Agreement:
+    r"""Agreement between coders: Krippendorff's alpha, Cohen's or Fleiss' kappa.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Long form: one row per unit and coder. A missing code (NaN, None) or an
+        absent row is a missing value.
+    unit, coder, code : str
+        Column names.
+    method : {"krippendorff", "cohen", "fleiss"}, default "krippendorff"
+    metric : {"nominal", "ordinal", "interval", "ratio"}, default "nominal"
+        Krippendorff's difference function.
+    weights : {None, "linear", "quadratic"}
+        Cohen's kappa weights (distances between category positions).
+    order : sequence, optional
+        Categories in order (ordinal data, or to fix the category set);
+        sorted codes by default.
+    n_boot : int, default 0
+        Bootstrap replicates (units resampled with replacement); 0 for none.
+    level : float, default 0.95
+        Level of the bootstrap interval [fraction, 0-1].
+    seed : int or Generator, optional
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    Agreement
+        ``.value``, ``.n_units``, ``.method``, ``.ci`` (bootstrap), counts.
+
+    Raises
+    ------
+    ValidationError
+        Missing columns, two codes from one coder for one unit, an unknown
+        option, Cohen's kappa with other than two coders.
+    EstimationError
+        No unit coded by two coders, or a single category (no variation: the
+        statistic is undefined).
+
+    Notes
+    -----
+    Krippendorff: :math:`\alpha = 1 - D_o/D_e` from the coincidence matrix
+    :math:`o_{ck} = \sum_u \sum_{i \ne j} 1[c_{ui}=c, c_{uj}=k]/(m_u - 1)` over
+    units with :math:`m_u \ge 2` values, :math:`D_o = \sum o_{ck}\delta^2_{ck}/n`,
+    :math:`D_e = \sum n_c n_k \delta^2_{ck}/(n(n-1))`; nominal, ordinal
+    (:math:`\delta_{ck} = \sum_{g=c}^{k} n_g - (n_c + n_k)/2`), interval and
+    ratio differences [1]_. Cohen: :math:`\kappa = (p_o - p_e)/(1 - p_e)` on
+    units coded by both coders [2]_ (weighted: :math:`1 - \sum w o / \sum w e`).
+    Fleiss: on units coded by the full number :math:`m` of coders,
+    :math:`\kappa = (\bar P - \bar P_e)/(1 - \bar P_e)` [3]_. The bootstrap
+    resamples units; replicates where the statistic is undefined (one
+    category) are left out and ``n_boot`` counts the others.
+
+    References
+    ----------
+    .. [1] Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+       Annenberg School for Communication, University of Pennsylvania.
+    .. [2] Cohen, J. (1960). A coefficient of agreement for nominal scales.
+       Educational and Psychological Measurement 20(1), 37-46.
+    .. [3] Fleiss, J. L. (1971). Measuring nominal scale agreement among many
+       raters. Psychological Bulletin 76(5), 378-382.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from impactkit import qualitative as ql
+    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4],
+    ...                    "coder": ["a", "b"] * 4,
+    ...                    "code": ["x", "x", "y", "y", "x", "y", "y", "y"]})
+    >>> r = ql.agreement(df, unit="unit", coder="coder", code="code")
+    >>> round(r.value, 4), r.n_units, r.method
+    (0.5333, 4, 'krippendorff')
+    >>> round(ql.agreement(df, method="cohen").value, 4)
+    0.5
+    """
+    c = []
+    if method not in AGREEMENT_METHODS:
+        c.append(
+            Problem(
+                ("method",),
+                "invalid_choice",
+                f"must be one of {AGREEMENT_METHODS}, got {method!r}",
+            )
+        )
+    if metric not in _METRICS:
+        c.append(
+            Problem(("metric",), "invalid_choice", f"must be one of {_METRICS}, got {metric!r}")
+        )
+    if weights not in _WEIGHTS:
+        c.append(
+            Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}")
+        )
+    if not (isinstance(n_boot, int) and not isinstance(n_boot, bool) and n_boot >= 0):
+        c.append(Problem(("n_boot",), "type", f"expected a whole number >= 0, got {n_boot!r}"))
+    if not (isinstance(level, float | int) and 0 < level < 1):
+        c.append(Problem(("level",), "out_of_range", f"must be in (0, 1), got {level!r}"))
+    if c:
+        raise ValidationError(c)
+    d, n_missing, cats = _prepare(df, unit, coder, code, order)
+    u_idx, c_idx, k_idx, n_u, n_c = _factorize(d, unit, coder, code, cats)
+    if method == "krippendorff":
+        counts, inv, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
+        if used == 0:
+            raise EstimationError("no unit was coded by two coders: alpha is undefined")
+
+        def stat(w: FloatArray) -> FloatArray:
+            # o[c, k] = sum_u w_u (n_uc n_uk - [c = k] n_uc) / (m_u - 1), for each replicate
+            wi = w * inv
+            n_units, c = counts.shape
+            o = np.zeros((w.shape[0], c * c))
+            step = max(1, 2**22 // (c * c))
+            for s in range(0, n_units, step):  # blocks of units bound the outer products' memory
+                blk = counts[s : s + step]
+                o += wi[:, s : s + step] @ (blk[:, :, None] * blk[:, None, :]).reshape(-1, c * c)
+            o = o.reshape(-1, c, c)
+            idx = np.arange(c)
+            o[:, idx, idx] -= wi @ counts
+            return _alpha_from(o, metric, values)
+
+        value = float(stat(np.ones((1, used)))[0])
+        label = metric
+    elif method == "cohen":
+        if n_c != 2:
+            raise ValidationError(
+                f"Cohen's kappa compares two coders, the data have {n_c}; use "
+                "method='fleiss' or 'krippendorff'",
+                path=(coder,),
+                code="coders",
+            )
+        pair = np.full((n_u, 2), -1, dtype=np.intp)
+        pair[u_idx, c_idx] = k_idx
+        both = (pair >= 0).all(axis=1)
+        pair = pair[both]
+        used, n_values = int(both.sum()), 2 * int(both.sum())
+        if used == 0:
+            raise EstimationError("no unit was coded by both coders: kappa is undefined")
+        k = len(cats)
+        present = np.unique(pair) if order is None else np.arange(k)
+        remap = np.full(k, -1, dtype=np.intp)
+        remap[present] = np.arange(len(present))
+        kk = len(present)
+        onehot = np.zeros((used, kk * kk))
+        onehot[np.arange(used), remap[pair[:, 0]] * kk + remap[pair[:, 1]]] = 1.0
+        pos = np.arange(kk, dtype=float)
+        dist = np.abs(pos[:, None] - pos[None, :])
+        w_mat = {None: (dist > 0).astype(float), "linear": dist, "quadratic": dist**2}[weights]
+
+        def stat(w: FloatArray) -> FloatArray:
+            cm = (w @ onehot).reshape(-1, kk, kk)
+            tot = cm.sum(axis=(1, 2))
+            exp = cm.sum(axis=2)[:, :, None] * cm.sum(axis=1)[:, None, :] / tot[:, None, None]
+            num = (w_mat * cm).sum(axis=(1, 2))
+            den = (w_mat * exp).sum(axis=(1, 2))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(den > 0, 1.0 - num / np.where(den > 0, den, 1.0), np.nan)
+
+        value = float(stat(np.ones((1, used)))[0])
+        label = weights or "none"
+    else:
+        counts = np.zeros((n_u, len(cats)))
+        np.add.at(counts, (u_idx, k_idx), 1.0)
+        m_u = counts.sum(axis=1)
+        m = int(m_u.max()) if n_u else 0
+        keep = m_u == m
+        counts = counts[keep]
+        used, n_values = int(keep.sum()), int(m * keep.sum())
+        if m < 2 or used == 0:
+            raise EstimationError("Fleiss' kappa needs units coded by at least two coders")
+        p_u = ((counts**2).sum(axis=1) - m) / (m * (m - 1))
+
+        def stat(w: FloatArray) -> FloatArray:
+            tot = w.sum(axis=1)
+            p_bar = (w @ p_u) / tot
+            p_k = (w @ counts) / (m * tot[:, None])
+            p_e = (p_k**2).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(p_e < 1, (p_bar - p_e) / np.where(p_e < 1, 1 - p_e, 1.0), np.nan)
+
+        value = float(stat(np.ones((1, used)))[0])
+        label = "nominal"
+    if not np.isfinite(value):
+        raise EstimationError(
+            f"{method}: the codes show no variation (one category), so agreement is undefined"
+        )
+    ci = None
+    draws = None
+    n_ok = 0
+    if n_boot:
+        w = _bootstrap_weights(used, n_boot, seed)
+        vals = stat(w)
+        draws = vals[np.isfinite(vals)]
+        n_ok = len(draws)
+        if n_ok:
+            a = (1 - level) / 2
+            lo, hi = np.quantile(draws, [a, 1 - a])
+            ci = (float(lo), float(hi))
+    return Agreement(
+        value=value,
+        metric=label,
+        n_units=used,
+        n_values=n_values,
+        n_excluded_units=n_u - used,
+        ci=ci,
+        level=float(level) if n_boot else None,
+        n_boot=n_ok,
+        draws=draws,
+        method=method,
+        n_coders=n_c,
+        n_missing=n_missing,
+        categories=tuple(cats),
+    )
