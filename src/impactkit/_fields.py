@@ -14,9 +14,9 @@ from types import MappingProxyType
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from impactkit.errors import Problem
-from impactkit.typing import FloatArray
 
 __all__ = ["FIELD_RULES", "MAX_DURATION", "FieldRule", "rule"]
 
@@ -62,20 +62,30 @@ class FieldRule:
         hi = "inf" if self.high is None else f"{self.high:g}"
         return f"{'(' if self.low_open else '['}{lo}, {hi}]"
 
-    def bad(self, values: FloatArray) -> FloatArray:
-        """Mask of the finite values that break the rule (vectorised; NaN is not judged)."""
+    def bad(self, values: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """Mask of the values that break the rule (vectorised; infinite values break
+        every rule, NaN is not judged: missing values are the caller's matter).
+
+        Examples
+        --------
+        >>> FIELD_RULES["deadweight"].bad([0.2, 1.5, float("nan"), float("inf")]).tolist()
+        [False, True, False, True]
+        """
         x = np.asarray(values, dtype=float)
-        out = np.zeros(x.shape, dtype=bool)
+        big = np.finfo(float).max
         with np.errstate(invalid="ignore"):
             if self.choices is not None:
-                out |= ~np.isin(x, self.choices)
-            if self.low is not None:
-                out |= (x <= self.low) if self.low_open else (x < self.low)
-            if self.high is not None:
-                out |= x > self.high
+                ok = np.zeros(x.shape, dtype=bool)
+                for c in self.choices:
+                    ok |= x == c
+                return np.asarray(~ok & (x == x), dtype=bool)  # x == x: not NaN
+            lo = -big if self.low is None else self.low
+            hi = big if self.high is None else self.high
+            # comparisons with NaN are False: NaN is never flagged, infinities always are
+            out = ((x <= lo) if self.low_open else (x < lo)) | (x > hi)
             if self.integer:
-                out |= x != np.floor(x)
-        return np.asarray(out & ~np.isnan(x), dtype=bool)
+                out |= (x - np.floor(x)) > 0
+        return np.asarray(out, dtype=bool)
 
     def problems(self, value: object, path: Sequence[str | int]) -> list[Problem]:
         """Problems of a number-or-distribution value against this rule."""

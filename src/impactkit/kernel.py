@@ -241,8 +241,15 @@ def profile(
         x = (1.0 - d) * v
         n = np.floor(dur)
         frac = dur - n
-        head = v ** periods(start, t0).astype(float)
-        return np.asarray(head * (_geometric(x, n) + frac * np.power(x, n)), dtype=float)
+        per = periods(start, t0)
+        if v.size == 1 and per.size:  # one rate: a table of v^t, indexed (no pow per row)
+            head = (v.reshape(-1)[0] ** np.arange(int(per.max()) + 1, dtype=float))[per]
+        else:
+            head = v ** per.astype(float)
+        body = _geometric(x, n)
+        if np.any(frac):  # whole-year durations add nothing for the last fraction
+            body = body + frac * np.power(x, n)
+        return np.asarray(head * body, dtype=float)
     return _profile_expanded(d, dur, start, linear, rate, cumulative, t0)
 
 
