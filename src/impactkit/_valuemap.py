@@ -186,7 +186,10 @@ class ValueMap:
         vals = np.zeros((1, 0)) if values is None else np.asarray(values, dtype=float)
         if vals.ndim == 1:
             vals = vals[:, None]
-        f = self.fields(v_idx, vals, base)
+        return self.evaluate_fields(self.fields(v_idx, vals, base), rows=rows)
+
+    def evaluate_fields(self, f: dict[str, FloatArray], *, rows: bool = False) -> KernelOutput:
+        """Evaluate arrays of every kind (as :meth:`fields` returns them), scaled."""
         rate = f.get("rate")
         rate_arg = rate[:, :1] if rate is not None else None
         horizon = int(self.start.max(initial=1)) + int(np.ceil(f["duration"].max(initial=1)))
