@@ -25,6 +25,7 @@ from impactkit.measure._calculators import (
     wilson_interval,
 )
 from impactkit.measure._filters import OPS, Condition
+from impactkit.measure._sites import measure_sites
 
 __all__ = [
     "OPS",
@@ -39,6 +40,7 @@ __all__ = [
     "bind",
     "has_calculators",
     "is_calculator",
+    "measure_sites",
     "paired_t_interval",
     "resolve",
     "wilson_interval",
