@@ -79,6 +79,10 @@ _PARAMS: dict[str, tuple[str, ...]] = {
     name: tuple(a.alias for a in attrs.fields(cast(Any, cls)))
     for name, cls in DISTRIBUTIONS.items()
 }
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    name: tuple(a.alias for a in attrs.fields(cast(Any, cls)) if a.default is attrs.NOTHING)
+    for name, cls in DISTRIBUTIONS.items()
+}
 _PARAM_NAMES = sorted({p for ps in _PARAMS.values() for p in ps})
 
 
@@ -256,7 +260,7 @@ def _column_dists(
                     f"{name} takes {', '.join(params)}; {extra} are given on its rows",
                 )
             )
-        missing = [p for p in params if p not in pcols]
+        required = _REQUIRED[name]
         cols = {p: outcomes[pcols[p]].iloc[sel] for p in params if p in pcols}
         table = pd.DataFrame({p: pd.to_numeric(c, errors="coerce") for p, c in cols.items()})
         group = (
@@ -267,6 +271,7 @@ def _column_dists(
         first = _first_rows(group.astype(np.int64), int(group.max()) + 1)
         objs: list[Distribution] = []
         bad_rows: list[int] = []
+        errors: dict[str, list[int]] = {}
         for g, r0 in enumerate(first):
             kwargs = {
                 p: float(v)
@@ -275,18 +280,12 @@ def _column_dists(
             }
             rows_g = sel[group == g]
             try:
-                if missing and any(p not in kwargs for p in missing):
-                    raise ValidationError(f"{name} needs {', '.join(params)}")
+                if any(p not in kwargs for p in required):
+                    raise ValidationError(f"{name} needs {', '.join(required)}")
                 d = cls(**kwargs)
             except (ValidationError, TypeError) as exc:
                 msg = exc.problems[0].message if isinstance(exc, ValidationError) else str(exc)
-                probs.append(
-                    Problem(
-                        ("outcomes", f"{f}_dist"),
-                        "invalid_distribution",
-                        f"{name}: {msg} in rows {_rows_listing(rows_g)}",
-                    )
-                )
+                errors.setdefault(msg, []).extend(rows_g.tolist())
                 bad_rows.extend(rows_g.tolist())
                 continue
             for prob in rule.problems(d, ("outcomes", f)):
@@ -294,6 +293,14 @@ def _column_dists(
                     attrs.evolve(prob, message=f"{prob.message} in rows {_rows_listing(rows_g)}")
                 )
             objs.append(d)
+        for msg, rows_m in errors.items():
+            probs.append(
+                Problem(
+                    ("outcomes", f"{f}_dist"),
+                    "invalid_distribution",
+                    f"{name}: {msg} in rows {_rows_listing(sorted(rows_m))}",
+                )
+            )
         if bad_rows:
             continue
         centrals = np.array([d.central for d in objs])[group]

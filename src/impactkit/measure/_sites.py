@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from impactkit.errors import ValidationError
+from impactkit.measure._calculators import Proportion, Threshold
 
 __all__ = ["SITE_COLUMNS", "measure_sites"]
 
@@ -38,11 +40,71 @@ def _meta(site: str, dtype: Any) -> pd.DataFrame:
     return out
 
 
+def _hits(calculator: Any, frame: pd.DataFrame) -> tuple[Any, Any] | None:
+    """Usable rows and rows that count, for the share calculators; None for the others."""
+    if isinstance(calculator, Proportion):
+        s = frame[calculator.column]
+        ok = s.notna().to_numpy()
+        return ok, s.isin(list(calculator.values)).to_numpy() & ok
+    if isinstance(calculator, Threshold):
+        v = calculator._numeric(frame[calculator.column], "column").to_numpy()
+        ok = ~np.isnan(v)
+        hit = ok.copy()
+        with np.errstate(invalid="ignore"):
+            if calculator.at_least is not None:
+                hit &= v >= calculator.at_least
+            if calculator.at_most is not None:
+                hit &= v <= calculator.at_most
+        return ok, hit
+    return None
+
+
+def _shares(calculator: Any, frame: pd.DataFrame, site: str, labels: Any) -> pd.DataFrame | None:
+    """Share calculators for every site at once: counts by site, the Wilson interval
+    written with the very operations of :func:`~impactkit.measure.wilson_interval`."""
+    hits = _hits(calculator, frame)
+    if hits is None:
+        return None
+    ok, hit = hits
+    codes = pd.Index(labels).get_indexer(frame[site])
+    m = len(labels)
+    n = np.bincount(codes, weights=ok, minlength=m)
+    k = np.bincount(codes, weights=hit, minlength=m)
+    missing = np.bincount(codes, weights=~ok, minlength=m)
+    z = float(special.ndtri(0.5 + calculator.level / 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denom
+        half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        lo = np.where(k <= 0, 0.0, np.maximum(0.0, centre - half))
+        hi = np.where(k >= n, 1.0, np.minimum(1.0, centre + half))
+        se = np.sqrt(n * (k / n) * (1 - k / n))
+    empty = n == 0
+    nan = np.full(m, np.nan)
+    return pd.DataFrame(
+        {
+            site: labels,
+            "quantity": k,
+            "n": n.astype(np.int64),
+            "missing": missing.astype(np.int64),
+            "share": np.where(empty, np.nan, p),
+            "mean_change": nan,
+            "ci_low": np.where(empty, np.nan, lo),
+            "ci_high": np.where(empty, np.nan, hi),
+            "se": np.where(empty, np.nan, se),
+        }
+    )
+
+
 def _per_site(part: pd.DataFrame, calculator: Any, site: str) -> pd.DataFrame:
     """One row per site of a partition (the calculator's own computation per group)."""
     frame = calculator._frame(part)  # column checks and the where= filter, vectorised
     # every site keeps a row, even when the filter leaves it no participant
     labels = pd.unique(part[site].to_numpy())
+    fast = _shares(calculator, frame, site, labels)
+    if fast is not None:
+        return fast
     groups = dict(iter(frame.groupby(site, sort=False, dropna=False)))
     recs = []
     for s in labels:
