@@ -156,13 +156,31 @@ def _first_rows(codes: _IntArray, m: int) -> _IntArray:
     if not codes.size:
         return np.zeros(0, dtype=np.int64)
     top = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.r_[True, top[1:] > top[:-1]]).astype(np.int64)
+    first = np.flatnonzero(np.r_[True, top[1:] > top[:-1]]).astype(np.int64, copy=False)
     return first[:m]
+
+
+def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
+    """Integer codes of a column (missing values get a code) and how many there are."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are already there
+        c = values.cat.codes.to_numpy()
+        m = len(values.cat.categories)
+        return np.where(c < 0, m, c), m + 1
+    v, uniq = pd.factorize(values, use_na_sentinel=False)
+    return v, max(len(uniq), 1)
+
+
+def _first_values(values: pd.Series, first: _IntArray) -> npt.NDArray[Any]:
+    """The values of the rows ``first`` (a site's first row) as an object array."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # index the categories, not the rows
+        cats = np.append(values.cat.categories.to_numpy(dtype=object), None)
+        return np.asarray(cats[values.cat.codes.to_numpy()[first]], dtype=object)
+    return np.asarray(values.iloc[first].to_numpy(), dtype=object)
 
 
 def _not_constant(values: pd.Series, codes: _IntArray, first: _IntArray) -> _IntArray:
     """Group positions whose ``values`` are not all equal (missing counts as a value)."""
-    v, _ = pd.factorize(values, use_na_sentinel=False)
+    v, _ = _codes(values)
     return np.unique(codes[v != v[first[codes]]])
 
 
@@ -470,7 +488,7 @@ def _prepare(
                 )
             )
     codes, uniques = pd.factorize(outcomes[site], sort=False)
-    site_of_row = codes.astype(np.int64)
+    site_of_row = codes.astype(np.int64, copy=False)
     sites = np.asarray(uniques)
     n_sites = len(sites)
     first = _first_rows(site_of_row, n_sites)
@@ -529,8 +547,8 @@ def _check_duplicates(
     key = site_of_row
     dup = np.zeros(0, dtype=bool)
     for c in key_cols:
-        codes, uniq = pd.factorize(outcomes[c], use_na_sentinel=False)
-        key = key * max(len(uniq), 1) + codes
+        codes, m = _codes(outcomes[c])
+        key = key * m + codes
         if int(key.max(initial=0)) > 8 * key.size:
             key, _ = pd.factorize(key)  # dense codes 0..m-1 for the count below
         dup = np.bincount(key)[key] > 1
@@ -606,7 +624,8 @@ def _inputs(
         return np.zeros(len(sites))
     t = years.astype(np.int64)
     t = np.where(_take(site_t0, in_pos) == 1, kernel.periods(t, True), t)
-    dfs = discount.factors(t) if t.size else np.zeros(0)
+    # year-0 inputs (the usual case) are not discounted: skip the powers
+    dfs = discount.factors(t) if t.any() else np.ones(t.size)
     pv = np.bincount(in_pos, weights=amount * dfs, minlength=len(sites))
     return np.asarray(pv, dtype=float)
 
@@ -817,7 +836,7 @@ def evaluate(
     out = pd.DataFrame(
         {
             site: p.sites,
-            **{b: outcomes_df[b].iloc[p.first_row].to_numpy() for b in by},
+            **{b: _first_values(outcomes_df[b], p.first_row) for b in by},
             "present_value": site_pv,
             "total_inputs": p.inputs,
             "net_present_value": site_pv - p.inputs,
