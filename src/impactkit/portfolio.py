@@ -1245,22 +1245,18 @@ def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         if first is None:
             first = m
-        if m.currency != first.currency:
-            probs.append(
-                Problem(
-                    ("models", str(site), "currency"),
-                    "currency_mismatch",
-                    f"{m.currency} differs from {first.currency}",
+        for attr, text in (
+            ("currency", lambda x: str(x.currency)),
+            ("discount", lambda x: str(x.discount.describe())),
+        ):  # one currency and one discount for the whole network
+            if getattr(m, attr) != getattr(first, attr):
+                probs.append(
+                    Problem(
+                        ("models", str(site), attr),
+                        f"{attr}_mismatch",
+                        f"{text(m)} differs from {text(first)}",
+                    )
                 )
-            )
-        if m.discount != first.discount:
-            probs.append(
-                Problem(
-                    ("models", str(site), "discount"),
-                    "discount_mismatch",
-                    f"{m.discount.describe()} differs from {first.discount.describe()}",
-                )
-            )
         if isinstance(m.discount, Constant) and isinstance(m.discount.rate, Distribution):
             probs.append(
                 Problem(
