@@ -1245,16 +1245,17 @@ def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         if first is None:
             first = m
-        for attr, text in (
-            ("currency", lambda x: str(x.currency)),
-            ("discount", lambda x: str(x.discount.describe())),
-        ):  # one currency and one discount for the whole network
+        shared = {
+            "currency": (m.currency, first.currency),
+            "discount": (m.discount.describe(), first.discount.describe()),
+        }
+        for attr, (mine, theirs) in shared.items():  # one of each for the whole network
             if getattr(m, attr) != getattr(first, attr):
                 probs.append(
                     Problem(
                         ("models", str(site), attr),
                         f"{attr}_mismatch",
-                        f"{text(m)} differs from {text(first)}",
+                        f"{mine} differs from {theirs}",
                     )
                 )
         if isinstance(m.discount, Constant) and isinstance(m.discount.rate, Distribution):
