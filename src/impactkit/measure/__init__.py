@@ -47,6 +47,7 @@ from impactkit.measure._scales import (
     item_total_correlations,
     mcdonald_omega,
 )
+from impactkit.measure._sites import measure_sites
 
 __all__ = [
     "OPS",
@@ -69,6 +70,7 @@ __all__ = [
     "is_calculator",
     "item_total_correlations",
     "mcdonald_omega",
+    "measure_sites",
     "paired_t_interval",
     "resolve",
     "wilson_interval",
