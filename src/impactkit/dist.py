@@ -129,7 +129,7 @@ class Distribution:
 
         Returns an array of shape ``(size, len(dists))``; one vectorised call.
         """
-        return cls.draw_params(rng, cls.group_params(dists), size)
+        return cls.draw_params(rng, cls.group_params(dists), size=size)
 
     @classmethod
     def group_params(cls, dists: Sequence[Distribution]) -> FloatArray:
@@ -140,11 +140,11 @@ class Distribution:
         return np.array([d._params() for d in dists], dtype=float).reshape(len(dists), -1).T
 
     @classmethod
-    def draw_params(cls, rng: np.random.Generator, params: FloatArray, size: int) -> FloatArray:
+    def draw_params(cls, rng: np.random.Generator, params: FloatArray, *, size: int) -> FloatArray:
         """Draw ``size`` values per column of ``params`` (from :meth:`group_params`).
 
         ``draw_group(rng, dists, size)`` equals
-        ``draw_params(rng, group_params(dists), size)``.
+        ``draw_params(rng, group_params(dists), size=size)``.
         """
         return cls._draw(rng, size, *params)
 

@@ -1122,7 +1122,7 @@ def _mc_block(
             b_lo = b * DRAW_BLOCK - lo
             size = min(DRAW_BLOCK, n - b * DRAW_BLOCK)
             for dr in plan:
-                x = dr.cls.draw_params(g, dr.params, size)
+                x = dr.cls.draw_params(g, dr.params, size=size)
                 if dr.scale is not None:
                     x *= dr.scale
                 if dr.whole and single:

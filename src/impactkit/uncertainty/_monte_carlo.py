@@ -383,7 +383,7 @@ class _Sampler:
                 x *= params[1] - params[0]
                 x += params[0]
             else:
-                x = cls.draw_params(rng, params, size)
+                x = cls.draw_params(rng, params, size=size)
             draws.append(x)
         out = dict(self.fixed)
         for kind, (g, cols) in self.views.items():
