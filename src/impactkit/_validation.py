@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from impactkit.errors import PathElement, Problem, Severity, ValidationError
 
-__all__ = ["Checker", "is_number"]
+__all__ = ["Checker", "is_number", "require_finite"]
 
 
 def is_number(value: object) -> bool:
@@ -99,3 +99,27 @@ class Checker:
     def raise_if_errors(self, cls: type[ValidationError] = ValidationError) -> None:
         if self.has_errors:
             raise cls(self.problems)
+
+
+def require_finite(values: Mapping[str, Any], *prefix: PathElement) -> None:
+    """Refuse a result holding NaN or infinity, naming every such field.
+
+    ``values`` maps field names to numbers or arrays (``None`` is skipped). A
+    non-finite result means an input overflowed or a formula met a degenerate
+    case: it is an error, never a number handed to the user.
+    """
+    c = Checker(*prefix)
+    for name, v in values.items():
+        if v is None:
+            continue
+        arr = np.asarray(v, dtype=float)
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = f" in {int(bad.sum())} of {arr.size} values" if arr.ndim else ""
+            c.add(
+                name,
+                "not_finite",
+                f"the result is not a finite number{where}: the inputs overflow or are "
+                "degenerate; check their magnitudes",
+            )
+    c.raise_if_errors()

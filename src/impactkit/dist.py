@@ -416,7 +416,7 @@ class Normal(Distribution):
 
     def _params(self) -> tuple[float, ...]:
         a, b = self._bounds()
-        return (self.mean_, self.sd, float(special.ndtr(a)), float(special.ndtr(b)))
+        return (self.mean_, self.sd, a, b)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"dist": self.name, "mean": self.mean_, "sd": self.sd}
@@ -428,17 +428,39 @@ class Normal(Distribution):
 
     @classmethod
     def _draw(cls, rng: np.random.Generator, size: int, *p: FloatArray) -> FloatArray:
-        mu, sd, pa, pb = p
-        if np.all(pa == 0.0) and np.all(pb == 1.0):
+        mu, sd, a, b = p
+        if np.all(np.isneginf(a)) and np.all(np.isposinf(b)):
             return rng.normal(mu, sd, size=(size, mu.shape[0]))
         u = rng.random((size, mu.shape[0]))
         return cls._ppf(u, *p)
 
     @classmethod
     def _ppf(cls, u: FloatArray, *p: FloatArray) -> FloatArray:
-        mu, sd, pa, pb = p
-        z = special.ndtri(pa + u * (pb - pa))
-        return np.asarray(mu + sd * z, dtype=float)
+        mu, sd, a, b = p
+        return np.asarray(mu + sd * _truncated_std_normal_ppf(u, a, b), dtype=float)
+
+
+def _truncated_std_normal_ppf(u: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+    """Quantile ``u`` of a standard normal truncated to ``[a, b]``, stable in the tails.
+
+    Inverse CDF in log space: a window in the upper tail is mirrored into the
+    lower one, then ``p = Φ(a) + u (Φ(b) − Φ(a))`` is formed from ``log Φ``
+    (``log_ndtr``) and inverted with ``ndtri_exp``, so a window 40 standard
+    deviations out gives draws inside it instead of infinities.
+    """
+    flip = a > -b  # a + b > 0: the window lies mostly above 0: quantile 1 - u of -Z on [-b, -a]
+    u = np.where(flip, 1.0 - u, u)
+    lo = np.where(flip, -b, a)
+    hi = np.where(flip, -a, b)
+    log_hi = special.log_ndtr(hi)
+    log_lo = special.log_ndtr(lo)
+    with np.errstate(divide="ignore"):
+        # log(Φ(lo) + u (Φ(hi) − Φ(lo))) = log Φ(hi) + log(r + u (1 − r)), r = Φ(lo)/Φ(hi)
+        r = np.exp(log_lo - log_hi)
+        logp = log_hi + np.log(r + u * (1.0 - r))
+    z = special.ndtri_exp(logp)
+    z = np.clip(z, lo, hi)
+    return np.asarray(np.where(flip, -z, z), dtype=float)
 
 
 @attrs.frozen
@@ -514,6 +536,9 @@ class LogNormal(Distribution):
         return np.asarray(np.exp(p[0] + p[1] * special.ndtri(u)), dtype=float)
 
 
+_MAX_SHAPE = 1e12  # alpha + beta beyond this: sd below 1e-6 of the range, a point mass
+
+
 @attrs.frozen
 class Beta(Distribution):
     r"""Beta distribution on ``[low, high]`` (default [0, 1]) given by mean and sd.
@@ -563,6 +588,13 @@ class Beta(Distribution):
                 "out_of_range",
                 f"sd too large for a Beta with this mean: need sd^2 < "
                 f"{(self.high - self.low) ** 2 * m * (1 - m):.6g}, got {self.sd**2:.6g}",
+            )
+        elif s * s == 0.0 or not self.alpha + self.beta <= _MAX_SHAPE:
+            c.add(
+                "sd",
+                "out_of_range",
+                f"sd {self.sd:g} is too small for the range [{self.low:g}, {self.high:g}] to "
+                "sample a Beta (its shape parameters overflow); use a Fixed value",
             )
 
     def _unit(self) -> tuple[float, float]:
@@ -672,6 +704,17 @@ def from_dict(data: Any) -> Distribution:
         raise ValidationError(str(exc)) from exc
 
 
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude of a number field (a quantity, an amount, a proxy value).
+
+A thousand trillion euros, people or units is beyond any social programme, and
+keeping every factor under it keeps products of a value map (quantity × proxy
+× 300 years × rows) far from float overflow, so no result is ever infinite.
+"""
+
+_TAIL = 1e-9  # quantiles checked against MAX_MAGNITUDE for a distribution
+
+
 def problems_in_number(
     value: object,
     path: Sequence[str | int],
@@ -688,6 +731,14 @@ def problems_in_number(
     """
     c = Checker()
     if isinstance(value, Distribution):
+        tails = value.ppf(np.array([_TAIL, 1.0 - _TAIL]))
+        if not np.all(np.isfinite(tails)) or float(np.max(np.abs(tails))) > MAX_MAGNITUDE:
+            c.add(
+                path,
+                "too_large",
+                f"{value.name} distribution reaches {float(np.max(np.abs(tails))):g} in its "
+                f"tails; impactkit computes with values up to {MAX_MAGNITUDE:g} in magnitude",
+            )
         lo, hi = value.support
         bad_low = low is not None and (lo < low or (low_open and lo == low))
         bad_high = high is not None and hi > high
@@ -701,6 +752,13 @@ def problems_in_number(
                 f"{value.name} distribution with support [{lo:g}, {hi:g}] "
                 f"leaves the admissible range {rng}; truncate or bound it",
             )
-    else:
-        c.number(value, path, low=low, high=high, low_open=low_open, integer=integer)
+    elif c.number(value, path, low=low, high=high, low_open=low_open, integer=integer):
+        x = float(value)  # type: ignore[arg-type]  # a real number: checked just above
+        if abs(x) > MAX_MAGNITUDE:
+            c.add(
+                path,
+                "too_large",
+                f"{x:g} is beyond what impactkit computes with (values up to "
+                f"{MAX_MAGNITUDE:g} in magnitude keep every product and sum finite)",
+            )
     return c.problems

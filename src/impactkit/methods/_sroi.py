@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._results import Summary
+from impactkit._validation import require_finite
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
@@ -508,6 +509,15 @@ def _build_result(
             model, k, float(pv_rows[k]), float(impact[k]), measured.get(k), deadweights.get(k)
         )
         for k in range(len(ovs))
+    )
+    require_finite(
+        {
+            "present_value": pv,
+            "total_inputs": total_inputs,
+            "ratio": pv / total_inputs,
+            "by_outcome": pv_rows,
+        },
+        "result",
     )
     return SROIResult(
         model_name=model.name,
