@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from impactkit.errors import PathElement, Problem, Severity, ValidationError
 
-__all__ = ["Checker", "is_number", "require_finite"]
+__all__ = ["Checker", "did_you_mean", "is_number", "require_finite"]
+
+
+def did_you_mean(key: object, allowed: Iterable[str]) -> str:
+    """`` (did you mean 'year'?)`` when ``key`` is close to an allowed name, else ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("yaer", ["value", "year", "source"])
+    " (did you mean 'year'?)"
+    >>> did_you_mean("zzz", ["value"])
+    ''
+    """
+    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def is_number(value: object) -> bool:

@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 from scipy import special
 
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, did_you_mean, is_number
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray
 
@@ -689,7 +689,12 @@ def from_dict(data: Any) -> Distribution:
     kwargs = {k: v for k, v in data.items() if k != "dist"}
     for k in kwargs:
         if k not in fields:
-            c.add(k, "unknown_key", f"unknown parameter for {name}: expected {sorted(fields)}")
+            c.add(
+                k,
+                "unknown_key",
+                f"unknown parameter for {name}{did_you_mean(k, fields)}: "
+                f"expected {sorted(fields)}",
+            )
     for k in sorted(required - set(kwargs)):
         c.add(k, "missing", f"required parameter of {name} is missing")
     for k, v in kwargs.items():

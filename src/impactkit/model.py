@@ -9,12 +9,14 @@ evaluated from bad input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
-from impactkit._validation import Checker, is_number
+from impactkit._results import FrozenDict
+from impactkit._validation import Checker, did_you_mean, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution, problems_in_number
 from impactkit.errors import Problem, ValidationError
@@ -71,7 +73,16 @@ def _proxy(x: Any) -> Any:
 
 
 def _str_map(x: Any) -> Any:
-    return dict(x) if isinstance(x, Mapping) else x
+    return FrozenDict(dict(x)) if isinstance(x, Mapping) else x
+
+
+def _plain(x: Any) -> Any:
+    """Metadata as a read-only value: mappings frozen, lists and tuples as tuples."""
+    if isinstance(x, Mapping):
+        return FrozenDict({k: _plain(v) for k, v in x.items()})
+    if isinstance(x, list | tuple):
+        return tuple(_plain(v) for v in x)
+    return x
 
 
 @attrs.frozen
@@ -242,7 +253,8 @@ class OutcomeValuation:
                     c.add(
                         (name, str(k)),
                         "unknown_key",
-                        f"notes are keyed by field: {', '.join(NOTE_FIELDS)}",
+                        f"notes are keyed by field{did_you_mean(k, NOTE_FIELDS)}: "
+                        f"{', '.join(NOTE_FIELDS)}",
                     )
                 elif allowed is not None:
                     c.choice(v, (name, k), allowed)
@@ -269,7 +281,8 @@ def _outcomes(x: Iterable[OutcomeValuation]) -> tuple[OutcomeValuation, ...]:
 
 
 def _copy_toc(t: Any) -> Any:
-    return t.copy() if isinstance(t, TheoryOfChange) else t
+    # a frozen copy: neither the caller's later edits nor the model's users can change it
+    return t.frozen() if isinstance(t, TheoryOfChange) else t
 
 
 def _discount(d: Any) -> Any:
@@ -300,7 +313,8 @@ class ImpactModel:
     discount : Constant, Schedule or float, default Constant(0.035)
         Discounting (:mod:`impactkit.discount`); a number is a constant rate.
     toc : TheoryOfChange, optional
-        The theory of change; the model keeps its own copy.
+        The theory of change; the model keeps its own frozen copy
+        (:meth:`TheoryOfChange.frozen`), which cannot be changed.
     inputs : sequence of Input
         Contributions (the SROI denominator).
     outcomes : sequence of OutcomeValuation
@@ -317,7 +331,9 @@ class ImpactModel:
     description : str, optional
         Free text.
     metadata : mapping, optional
-        Plain data (text, numbers, lists, mappings) kept with the model.
+        Plain data (text, finite numbers, lists, mappings) kept with the
+        model, read-only: mappings are held frozen and lists as tuples, so a
+        model read back from its file is equal to the one written.
 
     Raises
     ------
@@ -343,7 +359,7 @@ class ImpactModel:
     first_flow_at: Literal["t1", "t0"] = "t1"
     mode: Literal["forecast", "evaluative"] = "forecast"
     description: str = ""
-    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_str_map)
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_plain)
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -520,6 +536,8 @@ def _check_plain(c: Checker, value: Any, path: tuple[str | int, ...], depth: int
     elif isinstance(value, list | tuple):
         for i, v in enumerate(value):
             _check_plain(c, v, (*path, i), depth + 1)
+    elif isinstance(value, float) and not math.isfinite(value):
+        c.add(path, "not_finite", f"metadata holds finite numbers only, got {value!r}")
     elif value is not None and not isinstance(value, str | bool | int | float):
         c.add(path, "type", f"metadata holds plain data only, got {type(value).__name__}")
 

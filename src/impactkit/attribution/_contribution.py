@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._random import as_generator
+from impactkit._validation import did_you_mean
 from impactkit.attribution._core import EffectEstimate
 from impactkit.dist import Normal
 from impactkit.errors import Problem, ValidationError
@@ -462,7 +463,11 @@ class CounterfactualDeadweight:
         if extra:
             raise ValidationError(
                 [
-                    Problem((k,), "unknown_key", f"unknown key; expected {sorted(allowed)}")
+                    Problem(
+                        (k,),
+                        "unknown_key",
+                        f"unknown key{did_you_mean(k, allowed)}; expected {sorted(allowed)}",
+                    )
                     for k in sorted(extra)
                 ]
             )

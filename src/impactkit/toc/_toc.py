@@ -9,7 +9,7 @@ from typing import Any, Literal
 import attrs
 import networkx as nx
 
-from impactkit._validation import Checker
+from impactkit._validation import Checker, did_you_mean
 from impactkit.errors import (
     Problem,
     UnknownNodeError,
@@ -106,6 +106,7 @@ class TheoryOfChange:
         self._nodes: dict[str, Node] = {}
         self._links: dict[tuple[str, str], Link] = {}
         self._g: nx.DiGraph = nx.DiGraph()
+        self._frozen = False
 
     # ------------------------------------------------------------------ build
     def add_stakeholder(
@@ -134,6 +135,7 @@ class TheoryOfChange:
         ValidationError
             Duplicate id, empty label, negative or fractional size.
         """
+        self._check_mutable()
         s = Stakeholder(id, id if label is None else label, size, description)
         if id in self._stakeholders:
             raise ValidationError(
@@ -183,6 +185,7 @@ class TheoryOfChange:
             Bad values, duplicate id or unknown stakeholder; the graph is left
             unchanged.
         """
+        self._check_mutable()
         node = Node(
             id,
             kind,
@@ -234,6 +237,7 @@ class TheoryOfChange:
             Other :class:`Indicator` fields (unit, direction, baseline, target,
             threshold, timeline, data_source, external_ids).
         """
+        self._check_mutable()
         if node not in self._nodes:
             raise _unknown_node(node, "node", ("nodes", node))
         try:
@@ -296,6 +300,7 @@ class TheoryOfChange:
         ValidationError
             Bad values or a duplicate link; the graph is left unchanged.
         """
+        self._check_mutable()
         items = list(assumptions)
         if assumption is not None:
             items.insert(0, assumption)
@@ -324,6 +329,7 @@ class TheoryOfChange:
 
     def remove_node(self, id: str) -> None:
         """Remove a node and its links."""
+        self._check_mutable()
         if id not in self._nodes:
             raise _unknown_node(id, "node", ("nodes", id))
         del self._nodes[id]
@@ -332,20 +338,64 @@ class TheoryOfChange:
 
     def remove_link(self, source: str, target: str) -> None:
         """Remove the link from ``source`` to ``target``."""
+        self._check_mutable()
         if (source, target) not in self._links:
             raise _unknown_node(f"{source}->{target}", "link", ("links", f"{source}->{target}"))
         del self._links[(source, target)]
         self._g.remove_edge(source, target)
 
     def copy(self) -> TheoryOfChange:
-        """An independent copy (records are immutable and shared)."""
+        """An independent copy that can be built on (records are immutable and shared)."""
         new = TheoryOfChange.__new__(TheoryOfChange)
         new.name, new.description = self.name, self.description
         new._stakeholders = dict(self._stakeholders)
         new._nodes = dict(self._nodes)
         new._links = dict(self._links)
         new._g = self._g.copy()
+        new._frozen = False
         return new
+
+    def frozen(self) -> TheoryOfChange:
+        """A read-only copy: its builder methods raise and it is hashable.
+
+        An :class:`~impactkit.ImpactModel` holds such a copy, so that neither
+        the model's nor the caller's later changes reach each other. Build on
+        a frozen theory of change through :meth:`copy`.
+
+        Returns
+        -------
+        TheoryOfChange
+            ``self`` when it is already frozen, else a frozen copy.
+
+        Examples
+        --------
+        >>> toc = TheoryOfChange("Job coaching")
+        >>> toc.add_node("coaching", kind="activity")
+        >>> ro = toc.frozen()
+        >>> ro.add_node("sessions", kind="output")
+        Traceback (most recent call last):
+        ...
+        TypeError: this theory of change is frozen (held by a model); build on toc.copy()
+        >>> len(ro), hash(ro) == hash(toc.frozen())
+        (1, True)
+        """
+        if self._frozen:
+            return self
+        new = self.copy()
+        new._frozen = True
+        new._g = nx.freeze(new._g)
+        return new
+
+    @property
+    def is_frozen(self) -> bool:
+        """True for a read-only theory of change (see :meth:`frozen`)."""
+        return self._frozen
+
+    def _check_mutable(self) -> None:
+        if self._frozen:
+            raise TypeError(
+                "this theory of change is frozen (held by a model); build on toc.copy()"
+            )
 
     __copy__ = copy
 
@@ -426,7 +476,20 @@ class TheoryOfChange:
             and self._links == other._links
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        if not self._frozen:
+            raise TypeError(
+                "a theory of change under construction is not hashable; use toc.frozen()"
+            )
+        return hash(
+            (
+                self.name,
+                self.description,
+                tuple(self._stakeholders.values()),
+                tuple(self._nodes.values()),
+                tuple(self._links.values()),
+            )
+        )
 
     def __repr__(self) -> str:
         return (
@@ -673,7 +736,8 @@ def _make(
             c.add(
                 (*path, str(k)),
                 "unknown_key",
-                f"unknown key {k!r}; expected one of {', '.join(sorted(names))}",
+                f"unknown key {k!r}{did_you_mean(k, names)}; expected one of "
+                f"{', '.join(sorted(names))}",
             )
             ok = False
     for k in required:
@@ -729,7 +793,8 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
             c.add(
                 str(k),
                 "unknown_key",
-                f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}",
+                f"unknown key {k!r}{did_you_mean(k, allowed)}; expected one of "
+                f"{', '.join(sorted(allowed))}",
             )
     name = data.get("name", "theory of change")
     description = data.get("description", "")
@@ -802,6 +867,7 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
     toc.name, toc.description = name, description
     toc._stakeholders, toc._nodes, toc._links = stakeholders, nodes, links
     toc._g = nx.DiGraph()
+    toc._frozen = False
     toc._g.add_nodes_from(nodes)
     toc._g.add_edges_from(links)
     return toc, probs
