@@ -273,7 +273,9 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
 
     res = sroi(model, data=data)
     if args.format == "markdown":
-        print(f"# SROI - {res.model_name}\n")
+        from impactkit.report._render import _md
+
+        print(f"# SROI - {_md(res.model_name)}\n")
         print("| figure | value |\n|---|---|")
         for k, v in res.summary().lines:
             print(f"| {k} | {v} |")
@@ -292,10 +294,12 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
 
 
 def _markdown_table(df: Any) -> str:
-    cols = [str(c) for c in df.columns]
+    from impactkit.report._render import _md
+
+    cols = [_md(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
-        cells = [f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row]
+        cells = [f"{v:,.4g}" if isinstance(v, float) else _md(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

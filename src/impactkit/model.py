@@ -439,8 +439,8 @@ class ImpactModel:
         every rule of the theory of change (paths under ``toc``), the value-map
         rules (valued outcomes need an indicator and a stakeholder; double
         counting on a causal path), outcomes or stakeholders the theory of
-        change does not know, and a valuation stakeholder that differs from
-        its outcome node's.
+        change does not know, a valuation stakeholder that differs from its
+        outcome node's, and duplicated rows (:func:`duplicate_rows`).
 
         Returns
         -------
@@ -489,6 +489,7 @@ class ImpactModel:
                         "unknown_stakeholder",
                         f"stakeholder {ov.stakeholder!r} is not in the theory of change",
                     )
+        c.extend(duplicate_rows(self.outcomes))
         for i, ov in enumerate(self.outcomes):
             d = ov.duration
             if not isinstance(d, Distribution) and d > 10 and "duration" not in ov.evidence:
@@ -545,3 +546,90 @@ def _check_plain(c: Checker, value: Any, path: tuple[str | int, ...], depth: int
 def outcome_ids(outcomes: Iterable[OutcomeValuation]) -> list[str]:
     """Outcome ids of the rows, in order."""
     return [ov.outcome for ov in outcomes]
+
+
+_VALUE_FIELDS = ("quantity", "duration", "start_year", *HAIRCUTS, "drop_off", "drop_off_method")
+
+
+def _hashable(x: Any) -> Any:
+    try:
+        hash(x)
+    except TypeError:
+        return repr(x)
+    return x
+
+
+def duplicate_rows(outcomes: Iterable[OutcomeValuation]) -> list[Problem]:
+    """Value-map rows that count the same value twice.
+
+    Parameters
+    ----------
+    outcomes : iterable of OutcomeValuation
+        The rows of a value map.
+
+    Returns
+    -------
+    list of Problem
+        ``duplicate_row`` (error) for a row identical to an earlier one;
+        ``duplicate_outcome`` (warning) for the same outcome of the same
+        stakeholder valued again with other figures; ``similar_rows``
+        (warning) for a row of the same stakeholder with the same figures
+        (quantity, proxy value, duration, haircuts) under another outcome
+        id. Each names the earlier row.
+
+    Examples
+    --------
+    >>> ov = OutcomeValuation(outcome="o", stakeholder="s", quantity=10, proxy=100)
+    >>> [p.code for p in duplicate_rows([ov, ov])]
+    ['duplicate_row']
+    """
+    rows = list(outcomes)
+    first_same: dict[Any, int] = {}
+    first_outcome: dict[tuple[str, str], int] = {}
+    first_figures: dict[Any, int] = {}
+    out: list[Problem] = []
+    for k, ov in enumerate(rows):
+        path = ("outcomes", k)
+        same = _hashable(ov)
+        figures = (
+            ov.stakeholder,
+            _hashable(ov.proxy.value),
+            ov.proxy.year,
+            *(_hashable(getattr(ov, f)) for f in _VALUE_FIELDS),
+        )
+        if same in first_same and rows[first_same[same]] == ov:
+            out.append(
+                Problem(
+                    path,
+                    "duplicate_row",
+                    f"repeats outcomes[{first_same[same]}] exactly: its value would be "
+                    "counted twice",
+                )
+            )
+            continue
+        first_same.setdefault(same, k)
+        key = (ov.outcome, ov.stakeholder)
+        if key in first_outcome:
+            out.append(
+                Problem(
+                    path,
+                    "duplicate_outcome",
+                    f"outcome {ov.outcome!r} of {ov.stakeholder!r} is already valued in "
+                    f"outcomes[{first_outcome[key]}]: double counting unless the rows cover "
+                    "different people or periods",
+                    "warning",
+                )
+            )
+        elif figures in first_figures:
+            out.append(
+                Problem(
+                    path,
+                    "similar_rows",
+                    f"same stakeholder and the same figures as outcomes[{first_figures[figures]}] "
+                    f"under another outcome id: is {ov.outcome!r} the same change counted twice?",
+                    "warning",
+                )
+            )
+        first_outcome.setdefault(key, k)
+        first_figures.setdefault(figures, k)
+    return out
