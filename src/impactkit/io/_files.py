@@ -19,6 +19,7 @@ from impactkit.model import ImpactModel
 __all__ = [
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
+    "MAX_YAML_BYTES",
     "dump",
     "dumps",
     "from_dict",
@@ -33,8 +34,13 @@ FORMAT_VERSION = 1
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest model file impactkit reads (16 MiB): untrusted input is bounded."""
 
-MAX_YAML_BYTES = 4 * 1024 * 1024
-"""Largest YAML model text (4 MiB): YAML costs far more to parse than JSON."""
+MAX_YAML_BYTES = 2 * 1024 * 1024
+"""Largest YAML model text (2 MiB).
+
+YAML costs about twenty times more than JSON to parse, even with the C loader
+(about a second per MiB on a quiet machine); a model of 2 MiB already holds
+thousands of value-map rows. Larger models are written as JSON.
+"""
 
 MAX_NODES = 1_000_000
 """Most values (scalars, lists, mappings) one YAML model document may hold."""
