@@ -156,6 +156,9 @@ def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
         return Schedule(
             tuple((int(y), float(r)) for y, r in bands), name=_str(v.get("name", ""), None)
         )
+    _unknown_keys(
+        {k: x for k, x in v.items() if k != "name"}, ("rate", "bands"), "a discount mapping"
+    )
     raise _fail("a discount mapping needs 'rate' (constant) or 'bands' (schedule)", "missing")
 
 
