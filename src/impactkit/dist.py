@@ -48,6 +48,7 @@ from impactkit.typing import FloatArray
 
 __all__ = [
     "DISTRIBUTIONS",
+    "MAX_MAGNITUDE",
     "PERT",
     "Beta",
     "Distribution",
