@@ -168,6 +168,25 @@ def test_metadata_holds_finite_json_values_and_round_trips() -> None:
 # -- item 5: the command line --------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: ik.Input("g", amount=10**400),
+        lambda: ik.FinancialProxy(-(10**400)),
+        lambda: dist.Normal(10**400, 1),
+        lambda: ik.discount.Constant(10**400),
+        lambda: ik.valuation.PriceIndex({2020: 10**400}),
+        lambda: from_dict(
+            {"format_version": 1, "name": "m", "discount": {"bands": [[10**400, 0]]}}
+        ),
+    ],
+)
+def test_huge_integers_are_validation_errors(build) -> None:
+    with pytest.raises(ik.ValidationError) as exc:
+        build()
+    assert "too_large" in _codes(exc).values()
+
+
 def test_cli_exit_codes_are_distinct(tmp_path) -> None:
     good = tmp_path / "m.json"
     ik.dump(synthetic_model(), good)

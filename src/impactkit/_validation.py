@@ -12,7 +12,7 @@ import numpy as np
 
 from impactkit.errors import PathElement, Problem, Severity, ValidationError
 
-__all__ = ["Checker", "did_you_mean", "is_number", "require_finite"]
+__all__ = ["Checker", "as_float", "did_you_mean", "is_number", "require_finite"]
 
 
 def did_you_mean(key: object, allowed: Iterable[str]) -> str:
@@ -32,6 +32,20 @@ def did_you_mean(key: object, allowed: Iterable[str]) -> str:
 def is_number(value: object) -> bool:
     """True for real numbers (not booleans), including numpy scalars."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def as_float(value: Any) -> Any:
+    """``float(value)`` for a real number a float can hold; anything else as it is.
+
+    Converters use it so that the validator, not an ``OverflowError``, reports
+    an integer too large for a float (``10**400``) with its path.
+    """
+    if not is_number(value):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return value
 
 
 class Checker:
@@ -68,7 +82,11 @@ class Checker:
         if not is_number(value):
             self.add(path, "type", f"expected a number, got {type(value).__name__} {value!r}")
             return False
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            self.add(path, "too_large", "the number is too large for a float")
+            return False
         if not math.isfinite(x):
             self.add(path, "not_finite", f"expected a finite number, got {x!r}")
             return False

@@ -53,7 +53,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, as_float
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.typing import FloatArray
 
@@ -74,15 +74,15 @@ __all__ = [
 
 
 def _number(x: Any) -> float | Distribution:
-    return float(x) if is_number(x) else x
+    return as_float(x)  # type: ignore[no-any-return]  # others: reported by the validator
 
 
 def _bands(b: Any) -> Any:
     try:
         return tuple(
             (
-                int(y) if is_number(y) and float(y).is_integer() else y,
-                float(r) if is_number(r) else r,
+                int(y) if isinstance(as_float(y), float) and float(y).is_integer() else y,
+                as_float(r),
             )
             for y, r in b
         )

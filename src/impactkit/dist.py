@@ -42,7 +42,7 @@ import attrs
 import numpy as np
 from scipy import special
 
-from impactkit._validation import Checker, did_you_mean, is_number
+from impactkit._validation import Checker, as_float, did_you_mean
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray
 
@@ -65,7 +65,7 @@ __all__ = [
 
 def _f(x: Any) -> float:
     # leave non-numbers as they are: the validator reports them with their path
-    return float(x) if is_number(x) else x
+    return as_float(x)  # type: ignore[no-any-return]
 
 
 def _opt_f(x: Any) -> float | None:

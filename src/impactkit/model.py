@@ -16,7 +16,7 @@ from typing import Any, Literal
 import attrs
 
 from impactkit._results import FrozenDict
-from impactkit._validation import Checker, did_you_mean, is_number
+from impactkit._validation import Checker, as_float, did_you_mean, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution, problems_in_number
 from impactkit.errors import Problem, ValidationError
@@ -59,9 +59,9 @@ def _is_calculator(value: object) -> bool:
 
 
 def _number(x: Any) -> Any:
-    if isinstance(x, Distribution) or not is_number(x):
+    if isinstance(x, Distribution):
         return x
-    return float(x)
+    return as_float(x)
 
 
 def _proxy(x: Any) -> Any:

@@ -63,6 +63,21 @@ class EffectEstimate:
     dropped: Mapping[str, int] = attrs.field(factory=dict)
     diagnostics: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        figures = (
+            ("effect", self.effect),
+            ("se", self.se),
+            ("ci", self.ci[0]),
+            ("ci", self.ci[1]),
+        )
+        bad = [name for name, v in figures if not math.isfinite(float(v))]
+        if bad:
+            raise EstimationError(
+                f"the estimate's {sorted(set(bad))} is not finite ({self.method}): the data "
+                "are degenerate for this estimator (a unit with all the leverage, an empty "
+                "cell, extreme weights); no number is returned"
+            )
+
     def conf_int(self, level: float = 0.95) -> tuple[float, float]:
         """Confidence interval at another level (same reference distribution)."""
         return interval(self.effect, self.se, level, self.df)

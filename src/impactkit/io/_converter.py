@@ -20,7 +20,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from impactkit import discount as _discount
 from impactkit._results import jsonable
-from impactkit._validation import did_you_mean, is_number
+from impactkit._validation import as_float, did_you_mean, is_number
 from impactkit.discount import Constant, Schedule
 from impactkit.dist import Distribution
 from impactkit.dist import from_dict as dist_from_dict
@@ -49,11 +49,14 @@ def _fail(msg: str, code: str = "type") -> ValidationError:
 def _float(v: Any, _: Any) -> float:
     if not is_number(v):
         raise _fail(f"expected a number, got {type(v).__name__} {v!r}")
-    return float(v)
+    x = as_float(v)
+    if not isinstance(x, float):
+        raise _fail("the number is too large for a float", "too_large")
+    return x
 
 
 def _int(v: Any, _: Any) -> int:
-    if not is_number(v) or float(v) != int(v):
+    if not is_number(v) or not isinstance(as_float(v), float) or float(v) != int(v):
         raise _fail(f"expected a whole number, got {v!r}")
     return int(v)
 
@@ -133,7 +136,7 @@ def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
             )
         return PRESETS[v]
     if is_number(v):
-        return Constant(float(v))
+        return Constant(_float(v, None))
     if not isinstance(v, Mapping):
         raise _fail(f"expected a rate, a preset name or a mapping, got {v!r}")
     keys = set(v)
@@ -154,7 +157,8 @@ def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
         if probs:
             raise ValidationError(probs)
         return Schedule(
-            tuple((int(y), float(r)) for y, r in bands), name=_str(v.get("name", ""), None)
+            tuple((as_float(y), as_float(r)) for y, r in bands),
+            name=_str(v.get("name", ""), None),
         )
     _unknown_keys(
         {k: x for k, x in v.items() if k != "name"}, ("rate", "bands"), "a discount mapping"
@@ -191,7 +195,7 @@ def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
         if not is_number(x):
             probs.append(Problem(("values", str(k)), "type", f"expected a number, got {x!r}"))
             continue
-        clean[year] = float(x)
+        clean[year] = as_float(x)
     if probs:
         raise ValidationError(probs)
     return PriceIndex(

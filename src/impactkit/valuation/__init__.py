@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._results import FrozenDict
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, as_float, is_number
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.errors import ValidationError
 
@@ -42,9 +42,7 @@ __all__ = ["FinancialProxy", "PriceIndex", "in_kind", "volunteer_time"]
 def _number(x: Any) -> float | Distribution:
     if isinstance(x, Distribution):
         return x
-    if is_number(x):
-        return float(x)
-    return x  # type: ignore[no-any-return]  # reported by the validator
+    return as_float(x)  # type: ignore[no-any-return]  # others are reported by the validator
 
 
 @attrs.frozen
@@ -125,7 +123,7 @@ def _index_values(x: Any) -> Any:
     if isinstance(x, Mapping):
         out: dict[Any, Any] = {}
         for k, v in x.items():
-            out[_year_key(k)] = float(v) if is_number(v) else v
+            out[_year_key(k)] = as_float(v)
         # read-only: a price index is a value, shared by every model that holds it
         return FrozenDict(dict(sorted(out.items(), key=lambda kv: _order(kv[0]))))
     return x  # reported by the validator
