@@ -377,3 +377,15 @@ def test_duplicated_outcome_rows_are_flagged() -> None:
     assert not {"duplicate_row", "duplicate_outcome", "similar_rows"} & {
         p.code for p in m.problems()
     }
+
+
+def test_cash_flow_methods_never_return_non_finite_numbers() -> None:
+    with pytest.raises(ik.ValidationError) as exc:
+        ik.methods.npv([1e308, 1e308], 0.0)
+    assert _codes(exc) == {"cash_flows[0]": "too_large", "cash_flows[1]": "too_large"}
+    with pytest.raises(ik.ValidationError) as exc:
+        ik.methods.npv([-1.0, *[1e15] * 300], -0.99)
+    assert _codes(exc) == {"npv": "not_finite"}
+    with pytest.raises(ik.ValidationError) as exc:
+        ik.methods.cost_per_outcome(1e308, 1e-308)
+    assert _codes(exc) == {"gross": "not_finite", "net": "not_finite"}
