@@ -28,6 +28,7 @@ from strategies import rich_model
 
 DOCUMENTED = {EXIT_OK, EXIT_INVALID, EXIT_USAGE}
 BASE = to_dict(rich_model())
+SURVEY = "y,site\n1,a\n0,a\n2,b\n1,c\n"  # the data source the base model measures from
 
 
 def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -72,14 +73,33 @@ values = st.recursive(
 )
 
 
+TEXT_PATHS = [p for p in PATHS if isinstance(_get(BASE, p), str)]
+NUMBER_PATHS = [
+    p
+    for p in PATHS
+    if isinstance(_get(BASE, p), int | float) and not isinstance(_get(BASE, p), bool)
+]
+# same-type values keep many files valid, so the evaluation and reports run on them too
+plain_texts = st.text(st.characters(), max_size=12) | st.sampled_from(
+    ["5$ à 10$", "$\\foo$ users", "<img src=x onerror=alert(1)>", "*a* | _b_ [c](d)", "\n"]
+)
+plain_numbers = st.floats(-10.0, 1e16) | st.integers(-5, 10**16) | st.sampled_from([0, 1, 2024])
+
+
 def _mutated(draw: st.DrawFn) -> dict[str, Any]:
     doc = json.loads(json.dumps(BASE))
-    if draw(st.booleans()):
-        path = draw(st.sampled_from(PATHS))
-        _get(doc, path[:-1])[path[-1]] = draw(values)
-    else:
+    kind = draw(st.sampled_from(["replace", "add_key", "text", "number"]))
+    if kind == "add_key":
         target = _get(doc, draw(st.sampled_from(_dict_paths())))
         target[draw(keys)] = draw(values)
+        return doc
+    pool, new = {
+        "replace": (PATHS, values),
+        "text": (TEXT_PATHS, plain_texts),
+        "number": (NUMBER_PATHS, plain_numbers),
+    }[kind]
+    path = draw(st.sampled_from(pool))
+    _get(doc, path[:-1])[path[-1]] = draw(new)
     return doc
 
 
@@ -124,10 +144,14 @@ def test_hostile_model_files_get_an_exit_code_never_a_traceback(doc: tuple[str, 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"model{suffix}"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        survey = Path(tmp) / "survey.csv"
+        survey.write_text(SURVEY, encoding="utf-8")
+        data = ("--data", f"survey={survey}")
         for argv in (
             ("validate", str(path)),
-            ("sroi", str(path), "--format", "json"),
-            ("lint", str(path)),
+            ("sroi", str(path), "--format", "json", "--mc", "100", *data),
+            ("lint", str(path), *data),
+            ("report", str(path), "-o", str(Path(tmp) / "report.md"), "--mc", "0", *data),
         ):
             code, out, err = _run(*argv)
             assert code in DOCUMENTED, (argv[0], code, err)

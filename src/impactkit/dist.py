@@ -397,17 +397,13 @@ class Normal(Distribution):
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.mean_
-        from scipy import stats
-
-        return float(stats.truncnorm.mean(a, b, loc=self.mean_, scale=self.sd))
+        return self.mean_ + self.sd * _truncated_std_normal_moments(a, b)[0]
 
     def var(self) -> float:
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.sd**2
-        from scipy import stats
-
-        return float(stats.truncnorm.var(a, b, loc=self.mean_, scale=self.sd))
+        return self.sd**2 * _truncated_std_normal_moments(a, b)[1]
 
     @property
     def support(self) -> tuple[float, float]:
@@ -439,6 +435,31 @@ class Normal(Distribution):
     def _ppf(cls, u: FloatArray, *p: FloatArray) -> FloatArray:
         mu, sd, a, b = p
         return np.asarray(mu + sd * _truncated_std_normal_ppf(u, a, b), dtype=float)
+
+
+def _truncated_std_normal_moments(a: float, b: float) -> tuple[float, float]:
+    """Mean and variance of a standard normal truncated to ``[a, b]``, stable in the tails.
+
+    With :math:`Z = \\Phi(b) - \\Phi(a)`: mean :math:`(\\varphi(a) - \\varphi(b))/Z`,
+    variance :math:`1 + (a\\varphi(a) - b\\varphi(b))/Z - \\text{mean}^2`; the ratios
+    are formed in log space on the side of 0 where the window mostly lies.
+    """
+    flip = a > -b
+    lo, hi = (-b, -a) if flip else (a, b)
+    log_hi, log_lo = float(special.log_ndtr(hi)), float(special.log_ndtr(lo))
+    log_z = log_hi + math.log1p(-math.exp(log_lo - log_hi))
+
+    def ratio(x: float) -> float:  # phi(x) / Z, and x phi(x) / Z
+        if math.isinf(x):
+            return 0.0
+        return math.exp(-x * x / 2 - 0.5 * math.log(2 * math.pi) - log_z)
+
+    r_lo, r_hi = ratio(lo), ratio(hi)
+    m = r_lo - r_hi
+    xr_lo = 0.0 if math.isinf(lo) else lo * r_lo
+    xr_hi = 0.0 if math.isinf(hi) else hi * r_hi
+    v = max(1.0 + xr_lo - xr_hi - m * m, 0.0)
+    return (-m if flip else m), v
 
 
 def _truncated_std_normal_ppf(u: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import Summary
+from impactkit._results import Summary, jsonable
 from impactkit._validation import require_finite
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
@@ -292,8 +292,8 @@ class SROIResult:
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    recs = df.to_dict(orient="records")
-    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in recs]
+    # jsonable: a missing cell (NaN) becomes null, so the JSON never holds NaN
+    return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
 def _share(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
