@@ -83,6 +83,19 @@ def test_truncated_normal_far_in_its_tail_is_sampled_inside_its_window(
     assert x.mean() == pytest.approx(d.mean(), rel=1e-3)
 
 
+def test_truncated_normal_moments_far_outside_the_mean() -> None:
+    d = dist.Normal(1.8e11, 0.05, low=0.0, high=1.0)  # the window sits 3.6e12 sd below
+    assert d.mean() == pytest.approx(1.0)
+    assert 0.0 <= d.var() <= 0.25
+    x = d.sample(np.random.default_rng(1), 1000)
+    assert x.min() >= 0.0
+    assert x.max() <= 1.0
+    tail = dist.Normal(0.0, 1.0, low=40.0, high=41.0)
+    a, b = 40.0, 41.0
+    assert tail.mean() == pytest.approx(stats.truncnorm.mean(a, b), rel=1e-9)
+    assert tail.var() == pytest.approx(stats.truncnorm.var(a, b), rel=1e-6)
+
+
 def test_monte_carlo_of_a_far_tail_normal_agrees_with_the_point_value() -> None:
     m = ik.ImpactModel(
         name="m",

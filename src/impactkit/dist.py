@@ -441,24 +441,31 @@ def _truncated_std_normal_moments(a: float, b: float) -> tuple[float, float]:
     """Mean and variance of a standard normal truncated to ``[a, b]``, stable in the tails.
 
     With :math:`Z = \\Phi(b) - \\Phi(a)`: mean :math:`(\\varphi(a) - \\varphi(b))/Z`,
-    variance :math:`1 + (a\\varphi(a) - b\\varphi(b))/Z - \\text{mean}^2`; the ratios
-    are formed in log space on the side of 0 where the window mostly lies.
+    variance :math:`1 + (a\\varphi(a) - b\\varphi(b))/Z - \\text{mean}^2`, on the side
+    of 0 where the window mostly lies. The ratios use the scaled complementary
+    error function: :math:`\\varphi(x)/\\Phi(x) = \\sqrt{2/\\pi}/\\mathrm{erfcx}(-x/\\sqrt2)`
+    and :math:`\\Phi(a)/\\Phi(b) = e^{-(a-b)(a+b)/2}\\,\\mathrm{erfcx}(-a/\\sqrt2)/
+    \\mathrm{erfcx}(-b/\\sqrt2)`, which stay exact where :math:`\\Phi` underflows. The
+    variance is kept within Popoviciu's bound :math:`(b - a)^2/4`.
     """
     flip = a > -b
     lo, hi = (-b, -a) if flip else (a, b)
-    log_hi, log_lo = float(special.log_ndtr(hi)), float(special.log_ndtr(lo))
-    log_z = log_hi + math.log1p(-math.exp(log_lo - log_hi))
+    root2 = math.sqrt(2.0)
 
-    def ratio(x: float) -> float:  # phi(x) / Z, and x phi(x) / Z
-        if math.isinf(x):
-            return 0.0
-        return math.exp(-x * x / 2 - 0.5 * math.log(2 * math.pi) - log_z)
+    def mills(x: float) -> float:  # phi(x) / Phi(x)
+        return 0.0 if math.isinf(x) else math.sqrt(2 / math.pi) / float(special.erfcx(-x / root2))
 
-    r_lo, r_hi = ratio(lo), ratio(hi)
-    m = r_lo - r_hi
-    xr_lo = 0.0 if math.isinf(lo) else lo * r_lo
-    xr_hi = 0.0 if math.isinf(hi) else hi * r_hi
-    v = max(1.0 + xr_lo - xr_hi - m * m, 0.0)
+    if math.isinf(lo):
+        r = 0.0
+    else:
+        scale = float(special.erfcx(-lo / root2)) / float(special.erfcx(-hi / root2))
+        r = math.exp(-(lo - hi) * (lo + hi) / 2) * scale  # Phi(lo) / Phi(hi), in [0, 1)
+    phi_hi = mills(hi) / (1.0 - r)  # phi(hi) / Z
+    phi_lo = mills(lo) * r / (1.0 - r)  # phi(lo) / Z
+    m = phi_lo - phi_hi
+    xr_lo = 0.0 if math.isinf(lo) else lo * phi_lo
+    xr_hi = 0.0 if math.isinf(hi) else hi * phi_hi
+    v = min(max(1.0 + xr_lo - xr_hi - m * m, 0.0), (hi - lo) ** 2 / 4)
     return (-m if flip else m), v
 
 
