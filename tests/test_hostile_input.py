@@ -312,6 +312,12 @@ def test_the_model_holds_a_frozen_theory_of_change() -> None:
     copy = model.toc.copy()
     copy.add_node("c", kind="activity")
     assert "c" not in model.toc
+    import copy as copying
+    import pickle
+
+    for clone in (copying.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert clone == model
+        assert clone.toc.is_frozen
 
 
 def nx_frozen_error() -> type[Exception]:

@@ -400,7 +400,7 @@ class TheoryOfChange:
     __copy__ = copy
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TheoryOfChange:
-        return self.copy()
+        return self if self._frozen else self.copy()  # a frozen one is a value: share it
 
     # ------------------------------------------------------------------ read
     @property
