@@ -55,7 +55,7 @@ def test_validate_lists_every_problem(tmp_path):
 
 def test_validate_graph_errors(tmp_path):
     m = ik.examples.load_example()
-    toc = m.toc
+    toc = m.toc.copy()  # the model holds a frozen theory of change
     toc.add_link("inclusion", "coaching")  # backwards, not feedback
     p = tmp_path / "cyc.json"
     ik.dump(m.evolve(toc=toc), p)

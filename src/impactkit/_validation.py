@@ -2,21 +2,50 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from impactkit.errors import PathElement, Problem, Severity, ValidationError
 
-__all__ = ["Checker", "is_number"]
+__all__ = ["Checker", "as_float", "did_you_mean", "is_number", "require_finite"]
+
+
+def did_you_mean(key: object, allowed: Iterable[str]) -> str:
+    """`` (did you mean 'year'?)`` when ``key`` is close to an allowed name, else ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("yaer", ["value", "year", "source"])
+    " (did you mean 'year'?)"
+    >>> did_you_mean("zzz", ["value"])
+    ''
+    """
+    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def is_number(value: object) -> bool:
     """True for real numbers (not booleans), including numpy scalars."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def as_float(value: Any) -> Any:
+    """``float(value)`` for a real number a float can hold; anything else as it is.
+
+    Converters use it so that the validator, not an ``OverflowError``, reports
+    an integer too large for a float (``10**400``) with its path.
+    """
+    if not is_number(value):
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return value
 
 
 class Checker:
@@ -53,7 +82,11 @@ class Checker:
         if not is_number(value):
             self.add(path, "type", f"expected a number, got {type(value).__name__} {value!r}")
             return False
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            self.add(path, "too_large", "the number is too large for a float")
+            return False
         if not math.isfinite(x):
             self.add(path, "not_finite", f"expected a finite number, got {x!r}")
             return False
@@ -99,3 +132,27 @@ class Checker:
     def raise_if_errors(self, cls: type[ValidationError] = ValidationError) -> None:
         if self.problems and self.has_errors:
             raise cls(self.problems)
+
+
+def require_finite(values: Mapping[str, Any], *prefix: PathElement) -> None:
+    """Refuse a result holding NaN or infinity, naming every such field.
+
+    ``values`` maps field names to numbers or arrays (``None`` is skipped). A
+    non-finite result means an input overflowed or a formula met a degenerate
+    case: it is an error, never a number handed to the user.
+    """
+    c = Checker(*prefix)
+    for name, v in values.items():
+        if v is None:
+            continue
+        arr = np.asarray(v, dtype=float)
+        bad = ~np.isfinite(arr)
+        if bad.any():
+            where = f" in {int(bad.sum())} of {arr.size} values" if arr.ndim else ""
+            c.add(
+                name,
+                "not_finite",
+                f"the result is not a finite number{where}: the inputs overflow or are "
+                "degenerate; check their magnitudes",
+            )
+    c.raise_if_errors()

@@ -34,7 +34,7 @@ import attrs
 from impactkit._results import Record
 from impactkit.dist import Distribution
 from impactkit.errors import PathElement, ValidationError, format_path
-from impactkit.model import ImpactModel
+from impactkit.model import ImpactModel, duplicate_rows
 
 __all__ = ["Finding", "lint"]
 
@@ -159,6 +159,15 @@ def lint(
                 f"{ov.outcome!r} lasts more than {max_duration:g} years with no evidence stated",
                 "give the evidence for the duration, or shorten it",
             )
+    for p in duplicate_rows(model.outcomes):
+        add(
+            p.code,
+            p.severity,
+            p.path,
+            p.message,
+            "value each outcome once per stakeholder: merge the rows, or tell them apart "
+            "(different people, different periods)",
+        )
     if model.inputs and not any(i.in_kind for i in model.inputs):
         add(
             "no_in_kind_inputs",

@@ -18,7 +18,8 @@
     The federation report from tidy CSV or Parquet tables (``--member ID``: one
     establishment's benchmark page).
 
-Exit codes: 0 success, 1 invalid model, 2 usage or file error.
+Exit codes: 0 success, 1 invalid model or data, 2 unreadable file or usage
+error, 3 internal error (a defect of impactkit, never the user's input).
 """
 
 from __future__ import annotations
@@ -168,7 +169,6 @@ def _data(args: argparse.Namespace) -> dict[str, Any] | None:
     items = getattr(args, "data", None) or []
     if not items:
         return None
-    import pandas as pd
 
     out: dict[str, Any] = {}
     for item in items:
@@ -177,7 +177,7 @@ def _data(args: argparse.Namespace) -> dict[str, Any] | None:
             raise ValidationError(
                 f"--data takes NAME=PATH.csv, got {item!r}", path=("data",), code="usage"
             )
-        out[name] = pd.read_csv(path)
+        out[name] = _read_csv(name, path)
     return out
 
 
@@ -273,13 +273,15 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
     data = _data(args)
     payload = _sroi_payload(model, args.mc, args.seed, data)
     if args.format == "json":
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
         return 0
     from impactkit.methods import sroi
 
     res = sroi(model, data=data)
     if args.format == "markdown":
-        print(f"# SROI - {res.model_name}\n")
+        from impactkit.report._render import _md
+
+        print(f"# SROI - {_md(res.model_name)}\n")
         print("| figure | value |\n|---|---|")
         for k, v in res.summary().lines:
             print(f"| {k} | {v} |")
@@ -298,10 +300,12 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
 
 
 def _markdown_table(df: Any) -> str:
-    cols = [str(c) for c in df.columns]
+    from impactkit.report._render import _md
+
+    cols = [_md(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
-        cells = [f"{v:,.4g}" if isinstance(v, float) else str(v) for v in row]
+        cells = [f"{v:,.4g}" if isinstance(v, float) else _md(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -437,18 +441,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
+    return _run(args)
+
+
+# ------------------------------------------------------------------ exit codes
+EXIT_OK = 0
+"""The command succeeded."""
+EXIT_INVALID = 1
+"""The model or its data is invalid; every problem is listed with its path."""
+EXIT_USAGE = 2
+"""A file cannot be read (missing, too large, not JSON/YAML/CSV) or the command line is wrong."""
+EXIT_INTERNAL = 3
+"""A defect of impactkit: the input was accepted but the command failed; please report it."""
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run a parsed command; user input never produces a traceback, only an exit code."""
     try:
         code: int = args.func(args)
     except FileFormatError as exc:
         _print_problems(exc.problems, sys.stderr)
-        return 2
+        return EXIT_USAGE
     except ValidationError as exc:
         _print_problems(exc.problems, sys.stderr)
-        return 1
+        return EXIT_INVALID
     except (ImpactkitError, OSError) as exc:
         print(f"impactkit: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except MemoryError:
+        print("impactkit: not enough memory for this command", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        print(
+            f"impactkit: internal error ({type(exc).__name__}: {exc}); this is a defect of "
+            f"impactkit {__version__}, please report it with the file that caused it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
     return code
+
+
+def _read_csv(name: str, path: str) -> Any:
+    """A ``--data`` CSV as a DataFrame; an unreadable file is a :class:`FileFormatError`."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise FileFormatError(
+            f"{path} is not a readable CSV file: {exc}", path=("data", name), code="csv"
+        ) from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 
 from impactkit._fields import FIELD_RULES
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, as_float
 from impactkit.dist import Distribution, central
 from impactkit.kernel import rate_factors
 from impactkit.typing import FloatArray
@@ -76,15 +76,15 @@ __all__ = [
 
 
 def _number(x: Any) -> float | Distribution:
-    return float(x) if is_number(x) else x
+    return as_float(x)  # type: ignore[no-any-return]  # others: reported by the validator
 
 
 def _bands(b: Any) -> Any:
     try:
         return tuple(
             (
-                int(y) if is_number(y) and float(y).is_integer() else y,
-                float(r) if is_number(r) else r,
+                int(y) if isinstance(as_float(y), float) and float(y).is_integer() else y,
+                as_float(r),
             )
             for y, r in b
         )

@@ -41,12 +41,13 @@ from typing import Any, ClassVar, cast
 import attrs
 import numpy as np
 
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, as_float, did_you_mean
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray
 
 __all__ = [
     "DISTRIBUTIONS",
+    "MAX_MAGNITUDE",
     "PERT",
     "Beta",
     "Distribution",
@@ -63,7 +64,7 @@ __all__ = [
 
 def _f(x: Any) -> float:
     # leave non-numbers as they are: the validator reports them with their path
-    return float(x) if is_number(x) else x
+    return as_float(x)  # type: ignore[no-any-return]
 
 
 def _opt_f(x: Any) -> float | None:
@@ -413,13 +414,13 @@ class Normal(Distribution):
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.mean_
-        return self.mean_ + self.sd * _truncnorm_moments(a, b)[0]
+        return self.mean_ + self.sd * _truncated_std_normal_moments(a, b)[0]
 
     def var(self) -> float:
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.sd**2
-        return self.sd**2 * _truncnorm_moments(a, b)[1]
+        return self.sd**2 * _truncated_std_normal_moments(a, b)[1]
 
     @property
     def support(self) -> tuple[float, float]:
@@ -429,9 +430,7 @@ class Normal(Distribution):
 
     def _params(self) -> tuple[float, ...]:
         a, b = self._bounds()
-        from scipy import special  # imported on use: keeps `import impactkit` light
-
-        return (self.mean_, self.sd, float(special.ndtr(a)), float(special.ndtr(b)))
+        return (self.mean_, self.sd, a, b)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"dist": self.name, "mean": self.mean_, "sd": self.sd}
@@ -443,51 +442,75 @@ class Normal(Distribution):
 
     @classmethod
     def _draw(cls, rng: np.random.Generator, size: int, *p: FloatArray) -> FloatArray:
-        mu, sd, pa, pb = p
-        if np.all(pa == 0.0) and np.all(pb == 1.0):
+        mu, sd, a, b = p
+        if np.all(np.isneginf(a)) and np.all(np.isposinf(b)):
             return rng.normal(mu, sd, size=(size, mu.shape[0]))
         u = rng.random((size, mu.shape[0]))
         return cls._ppf(u, *p)
 
     @classmethod
     def _ppf(cls, u: FloatArray, *p: FloatArray) -> FloatArray:
-        mu, sd, pa, pb = p
-        from scipy import special  # imported on use: keeps `import impactkit` light
-
-        z = special.ndtri(pa + u * (pb - pa))
-        return np.asarray(mu + sd * z, dtype=float)
+        mu, sd, a, b = p
+        return np.asarray(mu + sd * _truncated_std_normal_ppf(u, a, b), dtype=float)
 
 
-def _truncnorm_moments(a: float, b: float) -> tuple[float, float]:
-    r"""Mean and variance of a standard normal truncated to ``[a, b]``.
+def _truncated_std_normal_moments(a: float, b: float) -> tuple[float, float]:
+    """Mean and variance of a standard normal truncated to ``[a, b]``, stable in the tails.
 
-    .. math:: m = \frac{\phi(a) - \phi(b)}{Z}, \qquad
-              v = 1 + \frac{a\phi(a) - b\phi(b)}{Z} - m^2, \qquad Z = \Phi(b) - \Phi(a)
-
-    Evaluated in log space on the side of the lighter tail (reflecting when the
-    interval lies mostly above 0), so far tails keep their precision; agrees
-    with ``scipy.stats.truncnorm`` without importing it (which is slow).
+    With :math:`Z = \\Phi(b) - \\Phi(a)`: mean :math:`(\\varphi(a) - \\varphi(b))/Z`,
+    variance :math:`1 + (a\\varphi(a) - b\\varphi(b))/Z - \\text{mean}^2`, on the side
+    of 0 where the window mostly lies. The ratios use the scaled complementary
+    error function: :math:`\\varphi(x)/\\Phi(x) = \\sqrt{2/\\pi}/\\mathrm{erfcx}(-x/\\sqrt2)`
+    and :math:`\\Phi(a)/\\Phi(b) = e^{-(a-b)(a+b)/2}\\,\\mathrm{erfcx}(-a/\\sqrt2)/
+    \\mathrm{erfcx}(-b/\\sqrt2)`, which stay exact where :math:`\\Phi` underflows. The
+    variance is kept within Popoviciu's bound :math:`(b - a)^2/4`.
     """
-    from scipy import special
+    from scipy import special  # imported on use: keeps `import impactkit` light
 
-    sign = 1.0
-    if a + b > 0:
-        a, b, sign = -b, -a, -1.0
-    la, lb = float(special.log_ndtr(a)), float(special.log_ndtr(b))
-    log_z = lb + math.log1p(-math.exp(la - lb))
-    half_log_2pi = 0.5 * math.log(2 * math.pi)
+    flip = a > -b
+    lo, hi = (-b, -a) if flip else (a, b)
+    root2 = math.sqrt(2.0)
 
-    def ratio(x: float) -> tuple[float, float]:
-        """phi(x)/Z and x phi(x)/Z (0 at an infinite bound)."""
-        if math.isinf(x):
-            return 0.0, 0.0
-        r = math.exp(-0.5 * x * x - half_log_2pi - log_z)
-        return r, x * r
+    def mills(x: float) -> float:  # phi(x) / Phi(x)
+        return 0.0 if math.isinf(x) else math.sqrt(2 / math.pi) / float(special.erfcx(-x / root2))
 
-    pa, xpa = ratio(a)
-    pb, xpb = ratio(b)
-    m = pa - pb
-    return sign * m, max(1.0 + xpa - xpb - m * m, 0.0)
+    if math.isinf(lo):
+        r = 0.0
+    else:
+        scale = float(special.erfcx(-lo / root2)) / float(special.erfcx(-hi / root2))
+        r = math.exp(-(lo - hi) * (lo + hi) / 2) * scale  # Phi(lo) / Phi(hi), in [0, 1)
+    phi_hi = mills(hi) / (1.0 - r)  # phi(hi) / Z
+    phi_lo = mills(lo) * r / (1.0 - r)  # phi(lo) / Z
+    m = phi_lo - phi_hi
+    xr_lo = 0.0 if math.isinf(lo) else lo * phi_lo
+    xr_hi = 0.0 if math.isinf(hi) else hi * phi_hi
+    v = min(max(1.0 + xr_lo - xr_hi - m * m, 0.0), (hi - lo) ** 2 / 4)
+    return (-m if flip else m), v
+
+
+def _truncated_std_normal_ppf(u: FloatArray, a: FloatArray, b: FloatArray) -> FloatArray:
+    """Quantile ``u`` of a standard normal truncated to ``[a, b]``, stable in the tails.
+
+    Inverse CDF in log space: a window in the upper tail is mirrored into the
+    lower one, then ``p = Φ(a) + u (Φ(b) − Φ(a))`` is formed from ``log Φ``
+    (``log_ndtr``) and inverted with ``ndtri_exp``, so a window 40 standard
+    deviations out gives draws inside it instead of infinities.
+    """
+    from scipy import special  # imported on use: keeps `import impactkit` light
+
+    flip = a > -b  # a + b > 0: the window lies mostly above 0: quantile 1 - u of -Z on [-b, -a]
+    u = np.where(flip, 1.0 - u, u)
+    lo = np.where(flip, -b, a)
+    hi = np.where(flip, -a, b)
+    log_hi = special.log_ndtr(hi)
+    log_lo = special.log_ndtr(lo)
+    with np.errstate(divide="ignore"):
+        # log(Φ(lo) + u (Φ(hi) − Φ(lo))) = log Φ(hi) + log(r + u (1 − r)), r = Φ(lo)/Φ(hi)
+        r = np.exp(log_lo - log_hi)
+        logp = log_hi + np.log(r + u * (1.0 - r))
+    z = special.ndtri_exp(logp)
+    z = np.clip(z, lo, hi)
+    return np.asarray(np.where(flip, -z, z), dtype=float)
 
 
 @attrs.frozen
@@ -565,6 +588,9 @@ class LogNormal(Distribution):
         return np.asarray(np.exp(p[0] + p[1] * special.ndtri(u)), dtype=float)
 
 
+_MAX_SHAPE = 1e12  # alpha + beta beyond this: sd below 1e-6 of the range, a point mass
+
+
 @attrs.frozen
 class Beta(Distribution):
     r"""Beta distribution on ``[low, high]`` (default [0, 1]) given by mean and sd.
@@ -614,6 +640,13 @@ class Beta(Distribution):
                 "out_of_range",
                 f"sd too large for a Beta with this mean: need sd^2 < "
                 f"{(self.high - self.low) ** 2 * m * (1 - m):.6g}, got {self.sd**2:.6g}",
+            )
+        elif s * s == 0.0 or not self.alpha + self.beta <= _MAX_SHAPE:
+            c.add(
+                "sd",
+                "out_of_range",
+                f"sd {self.sd:g} is too small for the range [{self.low:g}, {self.high:g}] to "
+                "sample a Beta (its shape parameters overflow); use a Fixed value",
             )
 
     def _unit(self) -> tuple[float, float]:
@@ -708,7 +741,12 @@ def from_dict(data: Any) -> Distribution:
     kwargs = {k: v for k, v in data.items() if k != "dist"}
     for k in kwargs:
         if k not in fields:
-            c.add(k, "unknown_key", f"unknown parameter for {name}: expected {sorted(fields)}")
+            c.add(
+                k,
+                "unknown_key",
+                f"unknown parameter for {name}{did_you_mean(k, fields)}: "
+                f"expected {sorted(fields)}",
+            )
     for k in sorted(required - set(kwargs)):
         c.add(k, "missing", f"required parameter of {name} is missing")
     for k, v in kwargs.items():
@@ -721,6 +759,17 @@ def from_dict(data: Any) -> Distribution:
         raise
     except (TypeError, ValueError) as exc:  # pragma: no cover - guarded above
         raise ValidationError(str(exc)) from exc
+
+
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude of a number field (a quantity, an amount, a proxy value).
+
+A thousand trillion euros, people or units is beyond any social programme, and
+keeping every factor under it keeps products of a value map (quantity × proxy
+× 300 years × rows) far from float overflow, so no result is ever infinite.
+"""
+
+_TAIL = 1e-9  # quantiles checked against MAX_MAGNITUDE for a distribution
 
 
 def problems_in_number(
@@ -739,6 +788,14 @@ def problems_in_number(
     """
     c = Checker()
     if isinstance(value, Distribution):
+        tails = value.ppf(np.array([_TAIL, 1.0 - _TAIL]))
+        if not np.all(np.isfinite(tails)) or float(np.max(np.abs(tails))) > MAX_MAGNITUDE:
+            c.add(
+                path,
+                "too_large",
+                f"{value.name} distribution reaches {float(np.max(np.abs(tails))):g} in its "
+                f"tails; impactkit computes with values up to {MAX_MAGNITUDE:g} in magnitude",
+            )
         lo, hi = value.support
         bad_low = low is not None and (lo < low or (low_open and lo == low))
         bad_high = high is not None and hi > high
@@ -752,6 +809,13 @@ def problems_in_number(
                 f"{value.name} distribution with support [{lo:g}, {hi:g}] "
                 f"leaves the admissible range {rng}; truncate or bound it",
             )
-    else:
-        c.number(value, path, low=low, high=high, low_open=low_open, integer=integer)
+    elif c.number(value, path, low=low, high=high, low_open=low_open, integer=integer):
+        x = float(value)  # type: ignore[arg-type]  # a real number: checked just above
+        if abs(x) > MAX_MAGNITUDE:
+            c.add(
+                path,
+                "too_large",
+                f"{x:g} is beyond what impactkit computes with (values up to "
+                f"{MAX_MAGNITUDE:g} in magnitude keep every product and sum finite)",
+            )
     return c.problems

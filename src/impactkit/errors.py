@@ -65,6 +65,8 @@ def format_path(path: Sequence[PathElement]) -> str:
     for p in path:
         if isinstance(p, int):
             out.append(f"[{p}]")
+        elif not isinstance(p, str):  # a key of another type, from hostile data
+            out.append(f"[{p!r}]")
         elif p.isidentifier() and not keyword.iskeyword(p):
             out.append(f".{p}" if out else p)
         else:

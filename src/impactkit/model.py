@@ -9,13 +9,15 @@ evaluated from bad input.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 import attrs
 
 from impactkit._fields import FIELD_RULES
-from impactkit._validation import Checker, is_number
+from impactkit._results import FrozenDict
+from impactkit._validation import Checker, as_float, did_you_mean, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
@@ -58,9 +60,9 @@ def _is_calculator(value: object) -> bool:
 
 
 def _number(x: Any) -> Any:
-    if isinstance(x, Distribution) or not is_number(x):
+    if isinstance(x, Distribution):
         return x
-    return float(x)
+    return as_float(x)
 
 
 def _proxy(x: Any) -> Any:
@@ -72,7 +74,16 @@ def _proxy(x: Any) -> Any:
 
 
 def _str_map(x: Any) -> Any:
-    return dict(x) if isinstance(x, Mapping) else x
+    return FrozenDict(dict(x)) if isinstance(x, Mapping) else x
+
+
+def _plain(x: Any) -> Any:
+    """Metadata as a read-only value: mappings frozen, lists and tuples as tuples."""
+    if isinstance(x, Mapping):
+        return FrozenDict({k: _plain(v) for k, v in x.items()})
+    if isinstance(x, list | tuple):
+        return tuple(_plain(v) for v in x)
+    return x
 
 
 @attrs.frozen
@@ -237,7 +248,8 @@ class OutcomeValuation:
                     c.add(
                         (name, str(k)),
                         "unknown_key",
-                        f"notes are keyed by field: {', '.join(NOTE_FIELDS)}",
+                        f"notes are keyed by field{did_you_mean(k, NOTE_FIELDS)}: "
+                        f"{', '.join(NOTE_FIELDS)}",
                     )
                 elif allowed is not None:
                     c.choice(v, (name, k), allowed)
@@ -264,7 +276,8 @@ def _outcomes(x: Iterable[OutcomeValuation]) -> tuple[OutcomeValuation, ...]:
 
 
 def _copy_toc(t: Any) -> Any:
-    return t.copy() if isinstance(t, TheoryOfChange) else t
+    # a frozen copy: neither the caller's later edits nor the model's users can change it
+    return t.frozen() if isinstance(t, TheoryOfChange) else t
 
 
 def _discount(d: Any) -> Any:
@@ -295,7 +308,8 @@ class ImpactModel:
     discount : Constant, Schedule or float, default Constant(0.035)
         Discounting (:mod:`impactkit.discount`); a number is a constant rate.
     toc : TheoryOfChange, optional
-        The theory of change; the model keeps its own copy.
+        The theory of change; the model keeps its own frozen copy
+        (:meth:`TheoryOfChange.frozen`), which cannot be changed.
     inputs : sequence of Input
         Contributions (the SROI denominator).
     outcomes : sequence of OutcomeValuation
@@ -312,7 +326,9 @@ class ImpactModel:
     description : str, optional
         Free text.
     metadata : mapping, optional
-        Plain data (text, numbers, lists, mappings) kept with the model.
+        Plain data (text, finite numbers, lists, mappings) kept with the
+        model, read-only: mappings are held frozen and lists as tuples, so a
+        model read back from its file is equal to the one written.
     evidence : sequence of qualitative.Evidence, optional
         Qualitative evidence linked to nodes and links of the theory of change
         (:mod:`impactkit.qualitative`); an unknown node is an error at
@@ -344,7 +360,7 @@ class ImpactModel:
     first_flow_at: Literal["t1", "t0"] = "t1"
     mode: Literal["forecast", "evaluative"] = "forecast"
     description: str = ""
-    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_str_map)
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_plain)
     evidence: tuple[Evidence, ...] = attrs.field(
         default=(), converter=tuple, validator=lambda s, a, v: _check_records(s)
     )
@@ -439,8 +455,8 @@ class ImpactModel:
         every rule of the theory of change (paths under ``toc``), the value-map
         rules (valued outcomes need an indicator and a stakeholder; double
         counting on a causal path), outcomes or stakeholders the theory of
-        change does not know, and a valuation stakeholder that differs from
-        its outcome node's.
+        change does not know, a valuation stakeholder that differs from its
+        outcome node's, and duplicated rows (:func:`duplicate_rows`).
 
         Returns
         -------
@@ -489,6 +505,7 @@ class ImpactModel:
                         "unknown_stakeholder",
                         f"stakeholder {ov.stakeholder!r} is not in the theory of change",
                     )
+        c.extend(duplicate_rows(self.outcomes))
         for i, ov in enumerate(self.outcomes):
             d = ov.duration
             if not isinstance(d, Distribution) and d > 10 and "duration" not in ov.evidence:
@@ -555,6 +572,8 @@ def _check_plain(c: Checker, value: Any, path: tuple[str | int, ...], depth: int
     elif isinstance(value, list | tuple):
         for i, v in enumerate(value):
             _check_plain(c, v, (*path, i), depth + 1)
+    elif isinstance(value, float) and not math.isfinite(value):
+        c.add(path, "not_finite", f"metadata holds finite numbers only, got {value!r}")
     elif value is not None and not isinstance(value, str | bool | int | float):
         c.add(path, "type", f"metadata holds plain data only, got {type(value).__name__}")
 
@@ -562,3 +581,90 @@ def _check_plain(c: Checker, value: Any, path: tuple[str | int, ...], depth: int
 def outcome_ids(outcomes: Iterable[OutcomeValuation]) -> list[str]:
     """Outcome ids of the rows, in order."""
     return [ov.outcome for ov in outcomes]
+
+
+_VALUE_FIELDS = ("quantity", "duration", "start_year", *HAIRCUTS, "drop_off", "drop_off_method")
+
+
+def _hashable(x: Any) -> Any:
+    try:
+        hash(x)
+    except TypeError:
+        return repr(x)
+    return x
+
+
+def duplicate_rows(outcomes: Iterable[OutcomeValuation]) -> list[Problem]:
+    """Value-map rows that count the same value twice.
+
+    Parameters
+    ----------
+    outcomes : iterable of OutcomeValuation
+        The rows of a value map.
+
+    Returns
+    -------
+    list of Problem
+        ``duplicate_row`` (error) for a row identical to an earlier one;
+        ``duplicate_outcome`` (warning) for the same outcome of the same
+        stakeholder valued again with other figures; ``similar_rows``
+        (warning) for a row of the same stakeholder with the same figures
+        (quantity, proxy value, duration, haircuts) under another outcome
+        id. Each names the earlier row.
+
+    Examples
+    --------
+    >>> ov = OutcomeValuation(outcome="o", stakeholder="s", quantity=10, proxy=100)
+    >>> [p.code for p in duplicate_rows([ov, ov])]
+    ['duplicate_row']
+    """
+    rows = list(outcomes)
+    first_same: dict[Any, int] = {}
+    first_outcome: dict[tuple[str, str], int] = {}
+    first_figures: dict[Any, int] = {}
+    out: list[Problem] = []
+    for k, ov in enumerate(rows):
+        path = ("outcomes", k)
+        same = _hashable(ov)
+        figures = (
+            ov.stakeholder,
+            _hashable(ov.proxy.value),
+            ov.proxy.year,
+            *(_hashable(getattr(ov, f)) for f in _VALUE_FIELDS),
+        )
+        if same in first_same and rows[first_same[same]] == ov:
+            out.append(
+                Problem(
+                    path,
+                    "duplicate_row",
+                    f"repeats outcomes[{first_same[same]}] exactly: its value would be "
+                    "counted twice",
+                )
+            )
+            continue
+        first_same.setdefault(same, k)
+        key = (ov.outcome, ov.stakeholder)
+        if key in first_outcome:
+            out.append(
+                Problem(
+                    path,
+                    "duplicate_outcome",
+                    f"outcome {ov.outcome!r} of {ov.stakeholder!r} is already valued in "
+                    f"outcomes[{first_outcome[key]}]: double counting unless the rows cover "
+                    "different people or periods",
+                    "warning",
+                )
+            )
+        elif figures in first_figures:
+            out.append(
+                Problem(
+                    path,
+                    "similar_rows",
+                    f"same stakeholder and the same figures as outcomes[{first_figures[figures]}] "
+                    f"under another outcome id: is {ov.outcome!r} the same change counted twice?",
+                    "warning",
+                )
+            )
+        first_outcome.setdefault(key, k)
+        first_figures.setdefault(figures, k)
+    return out

@@ -13,6 +13,7 @@ import pandas as pd
 
 from impactkit._random import seeded
 from impactkit._results import Summary, freeze, jsonable
+from impactkit._validation import did_you_mean
 from impactkit.attribution._core import EffectEstimate
 from impactkit.dist import Normal
 from impactkit.errors import Problem, ValidationError
@@ -601,7 +602,11 @@ class CounterfactualDeadweight:
         if extra:
             raise ValidationError(
                 [
-                    Problem((k,), "unknown_key", f"unknown key; expected {sorted(allowed)}")
+                    Problem(
+                        (k,),
+                        "unknown_key",
+                        f"unknown key{did_you_mean(k, allowed)}; expected {sorted(allowed)}",
+                    )
                     for k in sorted(extra)
                 ]
             )

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import special
 
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
+from impactkit.attribution._design import aliased_columns, check_not_treatment, drop_aliased
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray
 
@@ -70,6 +71,21 @@ class EffectEstimate:
     seed_entropy: int | None = None
     """Entropy of the seed of a randomised step (bootstrap, matching order);
     None when nothing was random or a Generator was given."""
+
+    def __attrs_post_init__(self) -> None:
+        figures = (
+            ("effect", self.effect),
+            ("se", self.se),
+            ("ci", self.ci[0]),
+            ("ci", self.ci[1]),
+        )
+        bad = [name for name, v in figures if not math.isfinite(float(v))]
+        if bad:
+            raise EstimationError(
+                f"the estimate's {sorted(set(bad))} is not finite ({self.method}): the data "
+                "are degenerate for this estimator (a unit with all the leverage, an empty "
+                "cell, extreme weights); no number is returned"
+            )
 
     def conf_int(self, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
         """Confidence interval at another level (same reference distribution).
@@ -212,6 +228,43 @@ def _check_columns(df: pd.DataFrame, cols: Sequence[str]) -> None:
         raise EstimationError(
             f"columns {missing} are not in the data; columns: {', '.join(map(str, df.columns))}"
         )
+    dup = sorted({str(c) for c in cols if int((df.columns == c).sum()) > 1})
+    if dup:
+        raise EstimationError(
+            f"the data has several columns named {dup}: rename them so each name is unique"
+        )
+
+
+def _check_roles(outcome: str, treatment: str, covariates: Sequence[str]) -> None:
+    """One column, one role: the treatment or the outcome is never also a covariate."""
+    roles = [("outcome", outcome), ("treatment", treatment)]
+    roles += [("covariate", c) for c in covariates]
+    seen: dict[str, str] = {}
+    for role, col in roles:
+        if col in seen and seen[col] == role:
+            raise EstimationError(f"column {col!r} is listed twice as {role}")
+        if col in seen:
+            raise EstimationError(
+                f"column {col!r} is given both as {seen[col]} and as {role}: a column "
+                "plays one role (a covariate equal to the treatment leaves no effect "
+                "to identify)"
+            )
+        seen[col] = role
+
+
+def _check_finite(sub: pd.DataFrame, cols: Sequence[str]) -> None:
+    bad = [
+        c
+        for c in dict.fromkeys(cols)
+        if pd.api.types.is_numeric_dtype(sub[c])
+        and not pd.api.types.is_bool_dtype(sub[c])
+        and np.isinf(sub[c].to_numpy(dtype=float)).any()
+    ]
+    if bad:
+        raise EstimationError(
+            f"columns {bad} hold infinite values: an effect cannot be estimated from them; "
+            "fix or remove those rows"
+        )
 
 
 def binary(s: pd.Series, name: str) -> FloatArray:
@@ -266,10 +319,19 @@ def prepare(
     Raises
     ------
     EstimationError
-        Missing columns, missing values (unless ``dropna``), a non-binary
-        treatment, an empty arm, constant covariates.
+        Missing or duplicated columns, a column in two roles, missing values
+        (unless ``dropna``), infinite values, a constant outcome, a
+        non-binary treatment, an empty arm, constant covariates or covariates
+        collinear with the treatment.
+
+    Warns
+    -----
+    ImpactkitWarning
+        Covariates that are linear combinations of the others are dropped,
+        by name (see ``drop_aliased``).
     """
-    cols = [outcome, treatment, *covariates, *extra]
+    _check_roles(outcome, treatment, covariates)
+    cols = list(dict.fromkeys([outcome, treatment, *covariates, *extra]))
     _check_columns(df, cols)
     sub = df[cols]
     na = sub.isna().any(axis=1)
@@ -290,7 +352,13 @@ def prepare(
         raise EstimationError(
             f"outcome {outcome!r} must be numeric, got dtype {sub[outcome].dtype}"
         )
+    _check_finite(sub, [outcome, *covariates])
     y = sub[outcome].to_numpy(dtype=float)
+    if len(y) and np.ptp(y) == 0:
+        raise EstimationError(
+            f"outcome {outcome!r} is constant (every value is {y[0]:g}): there is no "
+            "variation to estimate an effect or its uncertainty from"
+        )
     w = binary(sub[treatment], treatment)
     if need_both_arms:
         n1 = int(w.sum())
@@ -307,22 +375,42 @@ def prepare(
                 f"constant covariates {[names[i] for i in np.flatnonzero(const)]}"
                 ": they carry no information; remove them"
             )
+        check_not_treatment(x, names, w, treatment)
+        full = np.column_stack([np.ones_like(w), x])
+        _, kept_names, kept = drop_aliased(full, ("intercept", *names), protected=1)
+        x, names = x[:, [j - 1 for j in kept[1:]]], kept_names[1:]
     return Prepared(y, w, x, names, sub.index, dropped, sub)
 
 
 def ols(
-    x: FloatArray, y: FloatArray, weights: FloatArray | None = None
+    x: FloatArray,
+    y: FloatArray,
+    weights: FloatArray | None = None,
+    *,
+    names: Sequence[str] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """(coefficients, residuals, (X'WX)^-1) of a (weighted) least-squares fit."""
+    """(coefficients, residuals, (X'WX)^-1) of a (weighted) least-squares fit.
+
+    The design's rank is checked first (``aliased_columns``, R's ``lm``
+    tolerance): a rank-deficient design is an error naming the aliased
+    columns (``names``), never a number from a near-singular inverse.
+    """
     if weights is not None:
         sw = np.sqrt(weights)
         xw, yw = x * sw[:, None], y * sw
     else:
         xw, yw = x, y
+    bad = aliased_columns(xw)
+    if bad:
+        which = [names[j] for j in bad] if names is not None else [f"column {j}" for j in bad]
+        raise EstimationError(
+            f"the regressors are collinear: {which} are linear combinations of the "
+            "other columns; remove redundant covariates"
+        )
     xtx = xw.T @ xw
     try:
         inv = np.asarray(np.linalg.inv(xtx), dtype=float)
-    except np.linalg.LinAlgError as exc:
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - excluded by the rank check
         raise EstimationError("the regressors are collinear; remove redundant covariates") from exc
     beta = inv @ (xw.T @ yw)
     resid = y - x @ beta

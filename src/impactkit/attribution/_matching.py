@@ -23,6 +23,7 @@ from impactkit.attribution._core import (
     prepare,
     sandwich,
 )
+from impactkit.attribution._design import drop_aliased
 from impactkit.attribution._propensity import (
     _subset,
     effective_sample_size,
@@ -465,7 +466,9 @@ class RegressionAdjustment:
         )
         xc = _centered(p.x, p.w, self.estimand)
         x = np.column_stack([np.ones_like(p.w), p.w, xc, xc * p.w[:, None]])
-        beta, resid, bread = ols(x, p.y)
+        terms = ("intercept", treatment, *p.names, *(f"{n}:{treatment}" for n in p.names))
+        x, terms, _ = drop_aliased(x, terms, protected=2, what="terms")
+        beta, resid, bread = ols(x, p.y, names=terms)
         cov = sandwich(x, resid, bread, kind=self.cov_type)
         effect, se = float(beta[1]), float(math.sqrt(cov[1, 1]))
         dof = float(len(p.y) - x.shape[1])
@@ -551,9 +554,12 @@ class DoublyRobust:
         t = p.w == 1
         if t.sum() <= xx.shape[1] or (~t).sum() <= xx.shape[1]:
             raise EstimationError("too few units in an arm to fit its outcome model")
-        b1 = ols(xx[t], p.y[t])[0]
-        b0 = ols(xx[~t], p.y[~t])[0]
-        mu1, mu0 = xx @ b1, xx @ b0
+        terms = ("intercept", *p.names)
+        x1, n1, k1 = drop_aliased(xx[t], terms, protected=1, what="terms (treated arm)")
+        x0, n0, k0 = drop_aliased(xx[~t], terms, protected=1, what="terms (control arm)")
+        b1 = ols(x1, p.y[t], names=n1)[0]
+        b0 = ols(x0, p.y[~t], names=n0)[0]
+        mu1, mu0 = xx[:, k1] @ b1, xx[:, k0] @ b0
         y, w = p.y, p.w
         n = len(y)
         if self.estimand == "ATE":

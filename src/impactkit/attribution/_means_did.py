@@ -21,6 +21,7 @@ from impactkit.attribution._core import (
     prepare,
     sandwich,
 )
+from impactkit.attribution._design import drop_aliased
 from impactkit.errors import ConvergenceWarning, EstimationError, ImpactkitWarning
 from impactkit.typing import FloatArray, SeedLike
 
@@ -335,6 +336,9 @@ class DifferenceInDifferences:
         post = (frame[time] == frame[time].max()).to_numpy(dtype=float)
         t = p.w
         x = np.column_stack([np.ones_like(t), t, post, t * post, p.x])
+        x, _, _ = drop_aliased(
+            x, ("intercept", "treated", "post", "treated:post", *p.names), protected=4
+        )
         beta, resid, bread = ols(x, p.y)
         by = cluster if cluster is not None else unit
         if by is not None:
@@ -399,7 +403,10 @@ class DifferenceInDifferences:
                 "the treatment is absorbed by the unit and time effects: "
                 "no within variation remains"
             )
-        beta, resid, bread = ols(xt, yt)
+        xt, kept_names, _ = drop_aliased(
+            xt, (treatment, *p.names), protected=1, what="covariates absorbed by the fixed effects"
+        )
+        beta, resid, bread = ols(xt, yt, names=kept_names)
         k_fe = {"nested": n_t, "all": n_u + n_t - 1, "none": 0}[self.fe_dof]
         groups = u if cluster is None else _codes(frame[cluster])[0]
         if int(np.unique(groups).size) < 2:
@@ -423,7 +430,9 @@ class DifferenceInDifferences:
                 "units": n_u,
                 "periods": n_t,
                 "observations": len(yt),
-                "coefficients": dict(zip(["treatment", *p.names], map(float, beta), strict=True)),
+                "coefficients": dict(
+                    zip(["treatment", *kept_names[1:]], map(float, beta), strict=True)
+                ),
             },
         )
         return self._wild(est, yt, xt, 0, groups, xt.shape[1] + k_fe)

@@ -16,6 +16,7 @@ from impactkit.io._excel import read_value_map, write_value_map, write_value_map
 from impactkit.io._files import (
     FORMAT_VERSION,
     MAX_FILE_BYTES,
+    MAX_YAML_BYTES,
     dump,
     dumps,
     from_dict,
@@ -29,6 +30,7 @@ from impactkit.toc import TheoryOfChange, to_dot, to_graphml, to_json, to_mermai
 __all__ = [
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
+    "MAX_YAML_BYTES",
     "PRESETS",
     "dump",
     "dumps",

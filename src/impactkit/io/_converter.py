@@ -6,7 +6,7 @@ year, unknown keys are errors. Every problem is reported with its path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 import attrs
@@ -19,7 +19,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from impactkit import discount as _discount
-from impactkit._validation import is_number
+from impactkit._results import jsonable
+from impactkit._validation import as_float, did_you_mean, is_number
 from impactkit.discount import Constant, Schedule
 from impactkit.dist import Distribution
 from impactkit.dist import from_dict as dist_from_dict
@@ -49,11 +50,14 @@ def _fail(msg: str, code: str = "type") -> ValidationError:
 def _float(v: Any, _: Any) -> float:
     if not is_number(v):
         raise _fail(f"expected a number, got {type(v).__name__} {v!r}")
-    return float(v)
+    x = as_float(v)
+    if not isinstance(x, float):
+        raise _fail("the number is too large for a float", "too_large")
+    return x
 
 
 def _int(v: Any, _: Any) -> int:
-    if not is_number(v) or float(v) != int(v):
+    if not is_number(v) or not isinstance(as_float(v), float) or float(v) != int(v):
         raise _fail(f"expected a whole number, got {v!r}")
     return int(v)
 
@@ -92,11 +96,30 @@ def _quantity(v: Any, _: Any) -> Any:
     return _number(v, None)
 
 
+def _unknown_keys(v: Mapping[Any, Any], allowed: Iterable[str], what: str) -> None:
+    """Unknown keys are errors, each with its closest allowed name."""
+    names = sorted(allowed)
+    extra = [k for k in v if k not in names]
+    if extra:
+        raise ValidationError(
+            [
+                Problem(
+                    (str(k),),
+                    "unknown_key",
+                    f"unknown key {k!r}{did_you_mean(k, names)}; {what} has keys "
+                    f"{', '.join(names)}",
+                )
+                for k in extra
+            ]
+        )
+
+
 def _proxy(v: Any, conv: cattrs.Converter) -> FinancialProxy:
     if not isinstance(v, Mapping):
         return FinancialProxy(_number(v, None))
     if "dist" in v:
         return FinancialProxy(dist_from_dict(dict(v)))
+    _unknown_keys(v, (a.name for a in attrs.fields(FinancialProxy)), "a proxy")
     return cast(FinancialProxy, _structure_attrs(conv, v, FinancialProxy))
 
 
@@ -114,29 +137,15 @@ def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
             )
         return PRESETS[v]
     if is_number(v):
-        return Constant(float(v))
+        return Constant(_float(v, None))
     if not isinstance(v, Mapping):
         raise _fail(f"expected a rate, a preset name or a mapping, got {v!r}")
     keys = set(v)
     if "rate" in keys:
-        extra = keys - {"rate", "name"}
-        if extra:
-            raise ValidationError(
-                [
-                    Problem((k,), "unknown_key", "a constant discount has keys 'rate' and 'name'")
-                    for k in sorted(extra)
-                ]
-            )
+        _unknown_keys(v, ("rate", "name"), "a constant discount")
         return Constant(_number(v["rate"], None), name=_str(v.get("name", ""), None))
     if "bands" in keys:
-        extra = keys - {"bands", "name"}
-        if extra:
-            raise ValidationError(
-                [
-                    Problem((k,), "unknown_key", "a discount schedule has keys 'bands' and 'name'")
-                    for k in sorted(extra)
-                ]
-            )
+        _unknown_keys(v, ("bands", "name"), "a discount schedule")
         bands = v["bands"]
         probs = []
         if not isinstance(bands, list | tuple):
@@ -149,8 +158,12 @@ def _discount_hook(v: Any, _: Any) -> Constant | Schedule:
         if probs:
             raise ValidationError(probs)
         return Schedule(
-            tuple((int(y), float(r)) for y, r in bands), name=_str(v.get("name", ""), None)
+            tuple((as_float(y), as_float(r)) for y, r in bands),
+            name=_str(v.get("name", ""), None),
         )
+    _unknown_keys(
+        {k: x for k, x in v.items() if k != "name"}, ("rate", "bands"), "a discount mapping"
+    )
     raise _fail("a discount mapping needs 'rate' (constant) or 'bands' (schedule)", "missing")
 
 
@@ -161,16 +174,7 @@ def _toc_hook(v: Any, _: Any) -> TheoryOfChange:
 def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
     if not isinstance(v, Mapping):
         raise _fail(f"expected a mapping, got {type(v).__name__}")
-    extra = set(v) - {"values", "name", "source"}
-    if extra:
-        raise ValidationError(
-            [
-                Problem(
-                    (k,), "unknown_key", "a price index has keys 'values', 'name' and 'source'"
-                )
-                for k in sorted(extra)
-            ]
-        )
+    _unknown_keys(v, ("values", "name", "source"), "a price index")
     vals = v.get("values")
     if not isinstance(vals, Mapping):
         raise ValidationError(
@@ -179,9 +183,12 @@ def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
     probs = []
     clean: dict[int, float] = {}
     for k, x in vals.items():
-        try:
+        # a year is written as digits (JSON keys are text): 2023.7, "yes" or true are refused
+        if isinstance(k, int) and not isinstance(k, bool):
+            year = k
+        elif isinstance(k, str) and k.isascii() and k.isdigit():
             year = int(k)
-        except (TypeError, ValueError):
+        else:
             probs.append(
                 Problem(("values", str(k)), "type", f"year must be a whole number, got {k!r}")
             )
@@ -189,7 +196,7 @@ def _price_index_hook(v: Any, conv: Any) -> PriceIndex:
         if not is_number(x):
             probs.append(Problem(("values", str(k)), "type", f"expected a number, got {x!r}"))
             continue
-        clean[year] = float(x)
+        clean[year] = as_float(x)
     if probs:
         raise ValidationError(probs)
     return PriceIndex(
@@ -267,6 +274,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Engagement, lambda v, _: from_plain(v, Engagement))
     conv.register_unstructure_hook(Evidence, lambda e: e.to_dict())
     conv.register_unstructure_hook(Engagement, lambda e: e.to_dict())
+    # read-only mappings and tuples held by a model are written as plain JSON data
+    conv.register_unstructure_hook_func(lambda t: t == Mapping[str, Any], jsonable)
+    conv.register_unstructure_hook_func(lambda t: t == Mapping[str, str], dict)
     always = {
         "name",
         "currency",
@@ -344,8 +354,9 @@ def problems_from_exception(
         for sub in others:
             yield from problems_from_exception(sub, path)
     elif isinstance(exc, ForbiddenExtraKeysError):
+        known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         for k in sorted(exc.extra_fields):
-            yield Problem((*path, k), "unknown_key", f"unknown key {k!r}")
+            yield Problem((*path, k), "unknown_key", f"unknown key {k!r}{did_you_mean(k, known)}")
     elif isinstance(exc, ValidationError):
         for p in exc.problems:
             yield p.prefixed(*path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from impactkit.model import ImpactModel
 __all__ = [
     "FORMAT_VERSION",
     "MAX_FILE_BYTES",
+    "MAX_YAML_BYTES",
     "dump",
     "dumps",
     "from_dict",
@@ -31,6 +33,20 @@ FORMAT_VERSION = 1
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """Largest model file impactkit reads (16 MiB): untrusted input is bounded."""
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+"""Largest YAML model text (2 MiB).
+
+YAML costs about twenty times more than JSON to parse, even with the C loader
+(about a second per MiB on a quiet machine); a model of 2 MiB already holds
+thousands of value-map rows. Larger models are written as JSON.
+"""
+
+MAX_NODES = 1_000_000
+"""Most values (scalars, lists, mappings) one YAML model document may hold."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings a model file may have."""
 
 Format = Literal["json", "yaml"]
 _CONVERTER = make_converter()
@@ -128,18 +144,26 @@ def _yaml_loader() -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the extra
         raise ImportError("YAML files need PyYAML: pip install 'impactkit[yaml]'") from exc
 
-    class SafeStrictLoader(yaml.SafeLoader):
-        """Safe loader without aliases and with duplicate keys rejected."""
+    # The C parser (libyaml) is several times faster and leaner than the pure
+    # Python one; construction stays the safe constructor either way.
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-        def fetch_alias(self) -> None:
-            raise FileFormatError("YAML aliases are not allowed in model files", code="unsafe")
+    class SafeStrictLoader(base):  # type: ignore[misc]
+        """Safe loader without aliases, with duplicate and non-scalar keys rejected."""
 
-        def fetch_anchor(self) -> None:
-            raise FileFormatError("YAML anchors are not allowed in model files", code="unsafe")
+        def construct_document(self, node: Any) -> Any:
+            _check_yaml_nodes(node)
+            return super().construct_document(node)
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             keys = set()
             for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise FileFormatError(
+                        f"a mapping key must be text, got a {key_node.id} at line "
+                        f"{key_node.start_mark.line + 1}",
+                        code="key_type",
+                    )
                 key = self.construct_object(key_node, deep=deep)
                 if key in keys:
                     raise FileFormatError(f"duplicate key {key!r}", code="duplicate_key")
@@ -147,6 +171,27 @@ def _yaml_loader() -> Any:
             return super().construct_mapping(node, deep=deep)
 
     return SafeStrictLoader
+
+
+def _check_yaml_nodes(root: Any) -> None:
+    """Refuse aliases (a node reached twice) and bound the node count, before construction."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise FileFormatError(
+                "YAML anchors and aliases are not allowed in model files", code="unsafe"
+            )
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise FileFormatError(
+                f"the YAML document has more than {MAX_NODES} values", code="too_large"
+            )
+        value = node.value
+        if isinstance(value, list):
+            for item in value:
+                stack.extend(item if isinstance(item, tuple) else (item,))
 
 
 def _yaml_dumper() -> Any:
@@ -167,19 +212,28 @@ def _yaml_dumper() -> Any:
 
 
 def _parse(text: str, fmt: Format) -> Any:
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > MAX_FILE_BYTES:
         raise FileFormatError(
             f"model text is larger than {MAX_FILE_BYTES} bytes", code="too_large"
         )
     if fmt == "json":
         try:
-            return json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
+            data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
             raise FileFormatError(
                 f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", code="syntax"
             ) from exc
         except RecursionError as exc:
             raise FileFormatError("JSON nests too deeply", code="too_deep") from exc
+        except ValueError as exc:  # e.g. an integer longer than Python converts
+            raise FileFormatError(f"invalid JSON: {exc}", code="syntax") from exc
+        return _checked_values(data)
+    if size > MAX_YAML_BYTES:
+        raise FileFormatError(
+            f"YAML model text is larger than {MAX_YAML_BYTES} bytes; write large models as JSON",
+            code="too_large",
+        )
     import yaml
 
     try:
@@ -188,21 +242,90 @@ def _parse(text: str, fmt: Format) -> Any:
         raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
     except RecursionError as exc:
         raise FileFormatError("YAML nests too deeply", code="too_deep") from exc
-    _check_finite(data)
-    return data
+    except ValueError as exc:  # e.g. an integer longer than Python converts
+        raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
+    return _checked_values(data)
 
 
-def _check_finite(data: Any, depth: int = 0) -> None:
-    if depth > 100:
-        raise FileFormatError("model file nests too deeply", code="too_deep")
-    if isinstance(data, float) and not math.isfinite(data):
-        raise FileFormatError(f"{data!r} is not a number a model file may hold", code="not_finite")
-    if isinstance(data, dict):
-        for v in data.values():
-            _check_finite(v, depth + 1)
-    elif isinstance(data, list):
-        for v in data:
-            _check_finite(v, depth + 1)
+def _checked_values(data: Any) -> Any:
+    """Plain values only, every problem listed with its path.
+
+    Keys are text (whole-number keys, such as YAML price-index years, become
+    their decimal text, as JSON writes them); strings hold no lone surrogate;
+    numbers are finite and within the range of a float; nesting is bounded.
+    """
+    probs: list[Problem] = []
+    out = _walk(data, (), probs)
+    if probs:
+        raise FileFormatError(probs[:MAX_REPORTED] if len(probs) > MAX_REPORTED else probs)
+    return out
+
+
+MAX_REPORTED = 100
+"""Problems listed at most for one file (the count is what matters beyond)."""
+
+
+def _has_surrogate(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _walk(value: Any, path: tuple[str | int, ...], probs: list[Problem]) -> Any:
+    # depth is bounded (MAX_DEPTH), so the recursion is too
+    if len(path) > MAX_DEPTH:
+        probs.append(Problem(path[:MAX_DEPTH], "too_deep", f"nests more than {MAX_DEPTH} levels"))
+        return None
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        if abs(value) > sys.float_info.max:
+            probs.append(Problem(path, "too_large", "the number is too large for a float"))
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            probs.append(
+                Problem(path, "not_finite", f"{value!r} is not a number a model file may hold")
+            )
+        return value
+    if isinstance(value, str):
+        if _has_surrogate(value):
+            probs.append(Problem(path, "encoding", "text holds a lone surrogate (not Unicode)"))
+        return value
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            if isinstance(k, int) and not isinstance(k, bool):
+                key = str(k)
+            elif isinstance(k, str):
+                key = k
+                if _has_surrogate(k):
+                    probs.append(
+                        Problem(path, "encoding", "a key holds a lone surrogate (not Unicode)")
+                    )
+                    continue
+            else:
+                probs.append(
+                    Problem(
+                        path,
+                        "key_type",
+                        f"mapping keys must be text, got {type(k).__name__} {k!r}",
+                    )
+                )
+                continue
+            if key in out:
+                probs.append(Problem((*path, key), "duplicate_key", f"duplicate key {key!r}"))
+                continue
+            out[key] = _walk(v, (*path, key), probs)
+        return out
+    if isinstance(value, list):
+        return [_walk(v, (*path, i), probs) for i, v in enumerate(value)]
+    probs.append(
+        Problem(path, "type", f"a model file holds plain data only, got {type(value).__name__}")
+    )
+    return None
 
 
 def loads(text: str, format: Format = "json") -> ImpactModel:

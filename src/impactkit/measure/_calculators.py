@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, did_you_mean, is_number
 from impactkit.errors import ValidationError
 from impactkit.measure._filters import Condition, apply_conditions, conditions
 from impactkit.measure._scales import Scale, as_scale, cronbach_alpha
@@ -309,7 +309,8 @@ class _Calculator:
                 c.add(
                     k,
                     "unknown_key",
-                    f"unknown parameter of {cls.name}; expected {', '.join(sorted(names))}",
+                    f"unknown parameter of {cls.name}{did_you_mean(k, names)}; expected "
+                    f"{', '.join(sorted(names))}",
                 )
         c.raise_if_errors()
         try:

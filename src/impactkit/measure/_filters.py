@@ -47,8 +47,19 @@ class Condition:
         c = Checker()
         c.text(self.column, "column", empty=False)
         c.choice(self.op, "op", OPS)
-        if self.op in ("in", "not_in") and not isinstance(self.value, list | tuple):
-            c.add("value", "type", f"'{self.op}' takes a list of values")
+        scalar = str | int | float | bool | None
+        if self.op in ("in", "not_in"):
+            if not isinstance(self.value, list | tuple):
+                c.add("value", "type", f"'{self.op}' takes a list of values")
+            elif not all(isinstance(v, scalar) for v in self.value):
+                c.add("value", "type", f"'{self.op}' takes a list of text, numbers or booleans")
+        elif self.op not in ("notna", "isna") and not isinstance(self.value, scalar):
+            c.add(
+                "value",
+                "type",
+                f"'{self.op}' compares with one value (text, a number or a boolean), got "
+                f"{type(self.value).__name__}; use 'in' for a list",
+            )
         if isinstance(self.value, list):
             object.__setattr__(self, "value", tuple(self.value))
         c.raise_if_errors()

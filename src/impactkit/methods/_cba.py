@@ -12,7 +12,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._results import Summary, jsonable
+from impactkit._validation import require_finite
 from impactkit.discount import Constant, Discount, Schedule
+from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import payback_year, rate_factors
 from impactkit.typing import FloatArray
@@ -50,6 +52,14 @@ def _flows(cash_flows: Any, name: str = "cash_flows") -> FloatArray:
         raise ValidationError(
             [Problem((name, int(i)), "not_finite", "must be a finite number") for i in bad]
         )
+    big = np.flatnonzero(np.abs(cf) > MAX_MAGNITUDE)
+    if big.size:
+        raise ValidationError(
+            [
+                Problem((name, int(i)), "too_large", f"must be at most {MAX_MAGNITUDE:g} in size")
+                for i in big
+            ]
+        )
     return cf
 
 
@@ -81,7 +91,10 @@ def npv(cash_flows: CashFlows, rate: float | Discount) -> float:
     4.1322
     """
     cf = _flows(cash_flows)
-    return float(cf @ _factors(rate, cf.size))
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(cf @ _factors(rate, cf.size))
+    require_finite({"npv": value})
+    return value
 
 
 def _npv_curve(cf: FloatArray, times: FloatArray, r: FloatArray) -> FloatArray:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._results import Record
+from impactkit._validation import require_finite
 from impactkit.discount import Discount
 from impactkit.errors import Problem, ValidationError
 from impactkit.methods._cba import _factors
@@ -95,13 +96,10 @@ def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -
             code="out_of_range",
         )
     additional = outcomes * (1 - deadweight)
-    return CostPerOutcome(
-        float(cost),
-        float(outcomes),
-        float(additional),
-        cost / outcomes if outcomes > 0 else None,
-        cost / additional if additional > 0 else None,
-    )
+    gross = cost / outcomes if outcomes > 0 else None
+    net = cost / additional if additional > 0 else None
+    require_finite({"cost": cost, "outcomes": outcomes, "gross": gross, "net": net})
+    return CostPerOutcome(float(cost), float(outcomes), float(additional), gross, net)
 
 
 def icer(*, cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> float:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from impactkit import kernel
 from impactkit._results import FrozenDict, Summary, freeze, jsonable
+from impactkit._validation import require_finite
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
@@ -377,8 +378,8 @@ class SROIResult:
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    recs = df.to_dict(orient="records")
-    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in recs]
+    # jsonable: a missing cell (NaN) becomes null, so the JSON never holds NaN
+    return [jsonable(r) for r in df.to_dict(orient="records")]
 
 
 def _share(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -565,6 +566,15 @@ def _build_result(
             model, k, float(pv_rows[k]), float(impact[k]), measured.get(k), deadweights.get(k)
         )
         for k in range(len(ovs))
+    )
+    require_finite(
+        {
+            "present_value": pv,
+            "total_inputs": total_inputs,
+            "ratio": pv / total_inputs,
+            "by_outcome": pv_rows,
+        },
+        "result",
     )
     return SROIResult(
         model_name=model.name,

@@ -52,8 +52,28 @@ def _money_axis(axis: Any, lang: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=0)))
 
 
+def plain_text(fig: Any) -> Any:
+    """Render every text of ``fig`` as typed: a ``$`` in a name is a dollar, not mathtext.
+
+    Names come from users ("5$ à 10$", "$\\foo$ users"); matplotlib would
+    read a pair of dollars as a formula, and fail or typeset it. Tick labels
+    are created lazily, so they are materialised first.
+    """
+    from matplotlib.text import Text
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                tick.label1.set_parse_math(False)
+                tick.label2.set_parse_math(False)
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
+
+
 def to_svg(fig: Any) -> str:
     """The figure as inline SVG text (no XML header), for self-contained HTML."""
+    plain_text(fig)
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buf.getvalue()
@@ -69,7 +89,7 @@ def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
     ax.set_xlabel(f"{t('present_value', lang)} ({result.currency})")
     _money_axis(ax.xaxis, lang)
     ax.set_title(t("by_stakeholder", lang))
-    return fig
+    return plain_text(fig)
 
 
 def by_year_chart(result: Any, lang: str = "en") -> Any:
@@ -98,7 +118,7 @@ def by_year_chart(result: Any, lang: str = "en") -> Any:
     _money_axis(ax.yaxis, lang)
     ax.legend(fontsize=8)
     ax.set_title(t("by_year", lang))
-    return fig
+    return plain_text(fig)
 
 
 def tornado_chart(
@@ -124,7 +144,7 @@ def tornado_chart(
     ax.set_xlabel(t("ratio_axis", lang))
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(t("tornado", lang), fontsize=10)
-    return fig
+    return plain_text(fig)
 
 
 def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
@@ -142,7 +162,7 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
         fontsize=10,
     )
     ax.legend(fontsize=8)
-    return fig
+    return plain_text(fig)
 
 
 def toc_diagram(toc: Any, lang: str = "en") -> Any:
@@ -205,4 +225,4 @@ def toc_diagram(toc: Any, lang: str = "en") -> Any:
         pad_y = 0.15 * (max(ys) - min(ys) or 1.0)
         ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
         ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
-    return fig
+    return plain_text(fig)

@@ -528,13 +528,21 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]#|~"})
+
+
+def _md(x: Any) -> str:
+    """User text as inert Markdown: HTML escaped, Markdown syntax escaped, one line."""
+    text = _html.escape("" if x is None else str(x), quote=False)
+    return " ".join(text.translate(_MD_SPECIAL).split())
+
+
 def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
-    cols = [_heading(str(c), lang) for c in df.columns]
+    cols = [_md(_heading(str(c), lang)) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for rec in df.itertuples(index=False):
         cells = [
-            _cell(str(c), v, lang, currency)[0].replace("|", "\\|")
-            for c, v in zip(df.columns, rec, strict=True)
+            _md(_cell(str(c), v, lang, currency)[0]) for c, v in zip(df.columns, rec, strict=True)
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -578,7 +586,7 @@ def markdown(
     lang = content.lang
     r = content.result
     cur = r.currency
-    out = [f"# {t('report_title', lang)} - {r.model_name}", ""]
+    out = [f"# {t('report_title', lang)} - {_md(r.model_name)}", ""]
     out.append(
         "**"
         + t(

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
+from impactkit._results import FrozenDict
 from impactkit._validation import Checker, is_number
 from impactkit.errors import ValidationError
 
@@ -83,8 +84,8 @@ def _opt_number(c: Checker, value: Any, path: str) -> None:
         c.number(value, path)
 
 
-def _str_dict(x: Mapping[str, str]) -> dict[str, str]:
-    return dict(x)
+def _str_dict(x: Mapping[str, str]) -> Mapping[str, str]:
+    return FrozenDict(dict(x))  # read-only: records are values
 
 
 def _tuple(x: Iterable[Any] | None) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from impactkit._validation import Checker
+from impactkit._validation import Checker, did_you_mean
 from impactkit.errors import (
     Problem,
     UnknownNodeError,
@@ -107,6 +107,7 @@ class TheoryOfChange:
         self._stakeholders: dict[str, Stakeholder] = {}
         self._nodes: dict[str, Node] = {}
         self._links: dict[tuple[str, str], Link] = {}
+        self._frozen = False
         self._changed()
 
     def _changed(self) -> None:
@@ -174,6 +175,7 @@ class TheoryOfChange:
         ValidationError
             Duplicate id, empty label, negative or fractional size.
         """
+        self._check_mutable()
         s = Stakeholder(id, id if label is None else label, size, description)
         if id in self._stakeholders:
             raise ValidationError(
@@ -224,6 +226,7 @@ class TheoryOfChange:
             Bad values, duplicate id or unknown stakeholder; the graph is left
             unchanged.
         """
+        self._check_mutable()
         node = Node(
             id,
             kind,
@@ -276,6 +279,7 @@ class TheoryOfChange:
             Other :class:`Indicator` fields (unit, direction, baseline, target,
             threshold, timeline, data_source, external_ids).
         """
+        self._check_mutable()
         if node not in self._nodes:
             raise _unknown_node(node, "node", ("nodes", node))
         try:
@@ -340,6 +344,7 @@ class TheoryOfChange:
         ValidationError
             Bad values or a duplicate link; the graph is left unchanged.
         """
+        self._check_mutable()
         items = list(assumptions)
         if assumption is not None:
             items.insert(0, assumption)
@@ -379,6 +384,7 @@ class TheoryOfChange:
         UnknownNodeError
             When there is no such node.
         """
+        self._check_mutable()
         if id not in self._nodes:
             raise _unknown_node(id, "node", ("nodes", id))
         for ind in self._nodes.pop(id).indicators:
@@ -399,6 +405,7 @@ class TheoryOfChange:
         UnknownNodeError
             When there is no such link.
         """
+        self._check_mutable()
         if (source, target) not in self._links:
             raise _unknown_node(f"{source}->{target}", "link", ("links", f"{source}->{target}"))
         del self._links[(source, target)]
@@ -419,12 +426,54 @@ class TheoryOfChange:
         new._links = dict(self._links)
         new._indicator_owner = dict(self._indicator_owner)
         new._changed()
+        new._frozen = False
         return new
+
+    def frozen(self) -> TheoryOfChange:
+        """A read-only copy: its builder methods raise and it is hashable.
+
+        An :class:`~impactkit.ImpactModel` holds such a copy, so that neither
+        the model's nor the caller's later changes reach each other. Build on
+        a frozen theory of change through :meth:`copy`.
+
+        Returns
+        -------
+        TheoryOfChange
+            ``self`` when it is already frozen, else a frozen copy.
+
+        Examples
+        --------
+        >>> toc = TheoryOfChange("Job coaching")
+        >>> toc.add_node("coaching", kind="activity")
+        >>> ro = toc.frozen()
+        >>> ro.add_node("sessions", kind="output")
+        Traceback (most recent call last):
+        ...
+        TypeError: this theory of change is frozen (held by a model); build on toc.copy()
+        >>> len(ro), hash(ro) == hash(toc.frozen())
+        (1, True)
+        """
+        if self._frozen:
+            return self
+        new = self.copy()
+        new._frozen = True
+        return new
+
+    @property
+    def is_frozen(self) -> bool:
+        """True for a read-only theory of change (see :meth:`frozen`)."""
+        return self._frozen
+
+    def _check_mutable(self) -> None:
+        if self._frozen:
+            raise TypeError(
+                "this theory of change is frozen (held by a model); build on toc.copy()"
+            )
 
     __copy__ = copy
 
     def __deepcopy__(self, memo: dict[int, Any]) -> TheoryOfChange:
-        return self.copy()
+        return self if self._frozen else self.copy()  # a frozen one is a value: share it
 
     # ------------------------------------------------------------------ read
     @property
@@ -549,7 +598,20 @@ class TheoryOfChange:
             and self._links == other._links
         )
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        if not self._frozen:
+            raise TypeError(
+                "a theory of change under construction is not hashable; use toc.frozen()"
+            )
+        return hash(
+            (
+                self.name,
+                self.description,
+                tuple(self._stakeholders.values()),
+                tuple(self._nodes.values()),
+                tuple(self._links.values()),
+            )
+        )
 
     def __repr__(self) -> str:
         return (
@@ -880,7 +942,8 @@ def _make(
             c.add(
                 (*path, str(k)),
                 "unknown_key",
-                f"unknown key {k!r}; expected one of {', '.join(sorted(names))}",
+                f"unknown key {k!r}{did_you_mean(k, names)}; expected one of "
+                f"{', '.join(sorted(names))}",
             )
             ok = False
     for k in required:
@@ -936,7 +999,8 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
             c.add(
                 str(k),
                 "unknown_key",
-                f"unknown key {k!r}; expected one of {', '.join(sorted(allowed))}",
+                f"unknown key {k!r}{did_you_mean(k, allowed)}; expected one of "
+                f"{', '.join(sorted(allowed))}",
             )
     name = data.get("name", "theory of change")
     description = data.get("description", "")
@@ -1008,6 +1072,7 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
     toc = TheoryOfChange.__new__(TheoryOfChange)
     toc.name, toc.description = name, description
     toc._stakeholders, toc._nodes, toc._links = stakeholders, nodes, links
+    toc._frozen = False
     toc._changed()
     return toc, probs
 

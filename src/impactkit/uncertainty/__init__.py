@@ -9,12 +9,20 @@ and the foundation; never :mod:`impactkit.methods`.
 
 from __future__ import annotations
 
-from impactkit.uncertainty._monte_carlo import BLOCK, MonteCarloResult, monte_carlo
+from impactkit.uncertainty._monte_carlo import (
+    BLOCK,
+    MAX_MEMORY,
+    MonteCarloResult,
+    memory_estimate,
+    monte_carlo,
+)
 from impactkit.uncertainty._sensitivity import sobol, sobol_indices, tipping_points, tornado
 
 __all__ = [
     "BLOCK",
+    "MAX_MEMORY",
     "MonteCarloResult",
+    "memory_estimate",
     "monte_carlo",
     "sobol",
     "sobol_indices",

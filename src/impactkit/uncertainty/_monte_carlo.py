@@ -18,6 +18,7 @@ import pandas as pd
 
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import DEFAULT_LEVEL, Summary, jsonable
+from impactkit._validation import require_finite
 from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution, Uniform
@@ -25,7 +26,7 @@ from impactkit.errors import ValidationError
 from impactkit.model import ImpactModel
 from impactkit.typing import FloatArray, SeedLike
 
-__all__ = ["BLOCK", "MonteCarloResult", "monte_carlo"]
+__all__ = ["BLOCK", "MAX_MEMORY", "MonteCarloResult", "memory_estimate", "monte_carlo"]
 
 BLOCK = 4096
 """Samples per random block; chunk sizes are rounded up to a multiple of it."""
@@ -33,6 +34,9 @@ BLOCK = 4096
 _TARGET_ELEMENTS = 1 << 20  # samples x rows per chunk by default (about 8 MB per array)
 
 METRICS = ("ratio", "present_value", "net_present_value", "total_inputs")
+
+MAX_MEMORY = 4 * 1024**3
+"""Default memory cap of one Monte Carlo run [bytes] (4 GiB); see :func:`memory_estimate`."""
 
 
 @attrs.frozen
@@ -418,6 +422,7 @@ def monte_carlo(
     progress: Callable[[int, int], None] | None = None,
     data: Mapping[str, Any] | None = None,
     sampling_uncertainty: bool = False,
+    max_memory: int | None = MAX_MEMORY,
 ) -> MonteCarloResult:
     r"""Sample every distribution of a model and evaluate the SROI of each draw.
 
@@ -441,10 +446,20 @@ def monte_carlo(
         Carry the sampling uncertainty of measured quantities into the draws
         (a normal with the measurement's standard error, truncated to
         ``[0, n]``).
+    max_memory : int or None, default :data:`MAX_MEMORY`
+        Refuse to start when :func:`memory_estimate` exceeds this many bytes;
+        ``None`` removes the cap.
 
     Returns
     -------
     MonteCarloResult
+
+    Raises
+    ------
+    ValidationError
+        ``n`` is not a positive whole number, the run would need more memory
+        than ``max_memory`` (checked before any draw), or the inputs total 0
+        or less in some draws.
 
     Notes
     -----
@@ -481,6 +496,7 @@ def monte_carlo(
     idx = vm.uncertain
     n = int(n)
     chunk = chunk_length(chunk_size, vm.n_rows)
+    _check_memory(n, vm.n_rows, len(idx), chunk, max_memory)
     pv = np.empty(n)
     inputs = np.empty(n)
     sampler = _Sampler(vm, idx) if len(idx) else None
@@ -505,6 +521,7 @@ def monte_carlo(
             path=("inputs",),
             code="no_inputs",
         )
+    require_finite({"present_value": pv, "total_inputs": inputs}, "monte_carlo")
     return MonteCarloResult(
         n=n,
         seed_entropy=entropy,
@@ -514,3 +531,45 @@ def monte_carlo(
         present_value=pv,
         total_inputs=inputs,
     )
+
+
+def memory_estimate(n: int, *, n_rows: int, n_params: int, chunk: int) -> int:
+    """Bytes a Monte Carlo run needs at its peak, estimated before it starts.
+
+    Parameters
+    ----------
+    n : int
+        Draws.
+    n_rows : int
+        Outcome rows of the value map.
+    n_params : int
+        Uncertain fields sampled.
+    chunk : int
+        Draws per kernel call.
+
+    Returns
+    -------
+    int
+        ``8 × (4n + chunk × (n_params + 6 n_rows))``: the two kept sample
+        arrays and two derived ones (a ratio and its sorted copy for
+        percentiles), then one chunk's parameter draws and the kernel's
+        working arrays (about six per row).
+
+    Examples
+    --------
+    >>> memory_estimate(1_000_000_000, n_rows=3, n_params=4, chunk=4096) / 1e9 > 32
+    True
+    """
+    return 8 * (4 * int(n) + min(int(chunk), int(n)) * (int(n_params) + 6 * int(n_rows)))
+
+
+def _check_memory(n: int, n_rows: int, n_params: int, chunk: int, cap: int | None) -> None:
+    need = memory_estimate(n, n_rows=n_rows, n_params=n_params, chunk=chunk)
+    if cap is not None and need > cap:
+        raise ValidationError(
+            f"{n:,} draws would need about {need / 1e9:.1f} GB of memory, above the cap of "
+            f"{cap / 1e9:.1f} GB: use fewer draws (10,000 to 1,000,000 give stable "
+            "intervals), or raise max_memory",
+            path=("n",),
+            code="too_large",
+        )

@@ -30,9 +30,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
-from impactkit._validation import Checker, is_number
+from impactkit._results import FrozenDict
+from impactkit._validation import Checker, as_float, is_number
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.errors import ValidationError
 from impactkit.valuation._catalogue import (
@@ -55,9 +57,7 @@ __all__ = [
 def _number(x: Any) -> float | Distribution:
     if isinstance(x, Distribution):
         return x
-    if is_number(x):
-        return float(x)
-    return x  # type: ignore[no-any-return]  # reported by the validator
+    return as_float(x)  # type: ignore[no-any-return]  # others are reported by the validator
 
 
 @attrs.frozen
@@ -121,18 +121,31 @@ def _check_currency(c: Checker, value: Any, path: str | tuple[str | int, ...]) -
         c.add(path, "currency", f"expected an ISO 4217 code such as 'EUR', got {value!r}")
 
 
-def _index_values(x: Any) -> dict[int, float]:
+def _year_key(k: Any) -> Any:
+    """A whole-number year as ``int``; anything else is kept for the validator to report."""
+    if isinstance(k, bool | np.bool_):
+        return k
+    if isinstance(k, int | np.integer):
+        return int(k)
+    if isinstance(k, float | np.floating) and float(k).is_integer():
+        return int(k)
+    return k
+
+
+def _index_values(x: Any) -> Any:
     if isinstance(x, pd.Series):
         x = x.to_dict()
     if isinstance(x, Mapping):
-        out: dict[int, float] = {}
+        out: dict[Any, Any] = {}
         for k, v in x.items():
-            try:
-                out[int(k)] = float(v) if is_number(v) else v
-            except (TypeError, ValueError):
-                out[k] = v
-        return dict(sorted(out.items(), key=lambda kv: str(kv[0])))
-    return x  # type: ignore[no-any-return]  # reported by the validator
+            out[_year_key(k)] = as_float(v)
+        # read-only: a price index is a value, shared by every model that holds it
+        return FrozenDict(dict(sorted(out.items(), key=lambda kv: _order(kv[0]))))
+    return x  # reported by the validator
+
+
+def _order(k: Any) -> tuple[int, int, str]:
+    return (0, k, "") if isinstance(k, int) and not isinstance(k, bool) else (1, 0, str(k))
 
 
 @attrs.frozen
@@ -165,7 +178,7 @@ class PriceIndex:
             c.add("values", "type", "expected a non-empty mapping of year to index level")
         else:
             for k, v in self.values.items():
-                if not isinstance(k, int):
+                if not isinstance(k, int) or isinstance(k, bool):
                     c.add(("values", str(k)), "type", f"year must be a whole number, got {k!r}")
                 c.number(v, ("values", str(k)), low=0.0, low_open=True)
         c.text(self.name, "name")

@@ -1,0 +1,153 @@
+"""Design matrices of the estimators: numerical rank and aliased columns.
+
+Inverting a singular :math:`X'X` does not always fail in floating point: it
+can return a finite, meaningless matrix, and with it a wrong effect. Every
+estimator therefore checks the rank of its design before fitting. The rule is
+the one of R's ``lm`` (``qr(..., tol = 1e-7)``, LINPACK ``dqrdc2``): columns
+are taken in order, and a column whose part orthogonal to the columns kept
+before it is shorter than ``tol`` times its own length is *aliased*, a linear
+combination of earlier columns. Aliased covariates are dropped with a warning
+that names them; a column the effect depends on (intercept, treatment) that is
+aliased is an error, because no effect can then be identified.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from impactkit.errors import EstimationError, ImpactkitWarning
+from impactkit.typing import FloatArray
+
+__all__ = ["RANK_TOL", "aliased_columns", "check_not_treatment", "drop_aliased"]
+
+RANK_TOL = 1e-7
+"""Relative tolerance of the rank check (R's ``lm`` default)."""
+
+
+def aliased_columns(x: FloatArray, *, tol: float = RANK_TOL) -> list[int]:
+    """Indices of the columns of ``x`` that are linear combinations of earlier ones.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, k)
+        The design matrix.
+    tol : float, default 1e-7
+        A column is aliased when the norm of its residual on the columns kept
+        before it is at most ``tol`` times its own norm (a zero column is
+        always aliased).
+
+    Returns
+    -------
+    list of int
+        Aliased column indices, in order.
+
+    Examples
+    --------
+    >>> x = np.column_stack([np.ones(4), [1.0, 2, 3, 5], [4.0, 5, 6, 8]])
+    >>> aliased_columns(x)
+    [2]
+    """
+    n, k = x.shape
+    basis = np.empty((n, 0))
+    out: list[int] = []
+    for j in range(k):  # columns, not rows: k is small
+        col = x[:, j]
+        norm = float(np.linalg.norm(col))
+        v = col - basis @ (basis.T @ col)
+        v = v - basis @ (basis.T @ v)  # a second pass keeps the basis orthogonal
+        r = float(np.linalg.norm(v))
+        if not np.isfinite(norm) or norm == 0.0 or r <= tol * norm:
+            out.append(j)
+            continue
+        basis = np.column_stack([basis, v / r])
+    return out
+
+
+def drop_aliased(
+    x: FloatArray,
+    names: Sequence[str],
+    *,
+    protected: int = 0,
+    what: str = "covariates",
+    tol: float = RANK_TOL,
+) -> tuple[FloatArray, tuple[str, ...], list[int]]:
+    """Remove aliased columns of a design, warning with their names.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, k)
+        The design, with the ``protected`` columns (intercept, treatment) first.
+    names : sequence of str
+        One name per column.
+    protected : int, default 0
+        How many leading columns must stay: when one of these is aliased, no
+        effect can be identified and an
+        :class:`~impactkit.errors.EstimationError` names it.
+    what : str
+        How the warning calls the dropped columns.
+    tol : float, default 1e-7
+        Relative tolerance (see :func:`aliased_columns`).
+
+    Returns
+    -------
+    x : ndarray
+        The design without aliased columns.
+    names : tuple of str
+        The names kept.
+    kept : list of int
+        Indices of the kept columns in the original design.
+
+    Raises
+    ------
+    EstimationError
+        A protected column is aliased.
+
+    Warns
+    -----
+    ImpactkitWarning
+        Naming the aliased columns dropped, as R's ``lm`` reports
+        coefficients "not defined because of singularities".
+    """
+    bad = aliased_columns(x, tol=tol)
+    if not bad:
+        return x, tuple(names), list(range(x.shape[1]))
+    lead = [j for j in bad if j < protected]
+    if lead:
+        raise EstimationError(
+            f"{[names[j] for j in lead]} is a linear combination of "
+            f"{list(names[: lead[0]]) or 'nothing (a zero column)'}: no effect can be identified"
+        )
+    dropped = [names[j] for j in bad]
+    warnings.warn(
+        f"{what} {dropped} are linear combinations of the other columns (aliased) and "
+        "were dropped from the design; the estimate is that of the reduced design",
+        ImpactkitWarning,
+        stacklevel=3,
+    )
+    kept = [j for j in range(x.shape[1]) if j not in set(bad)]
+    return x[:, kept], tuple(names[j] for j in kept), kept
+
+
+def check_not_treatment(
+    x: FloatArray, names: Sequence[str], w: FloatArray, treatment: str, *, tol: float = RANK_TOL
+) -> None:
+    """Refuse covariates that are the treatment in disguise (in the span of 1 and ``w``).
+
+    Raises
+    ------
+    EstimationError
+        Naming the covariates: adjusting for them leaves no effect to identify.
+    """
+    base = np.column_stack([np.ones_like(w), w])
+    # residual of every covariate on (1, w) at once: one least-squares solve
+    coef, *_ = np.linalg.lstsq(base, x, rcond=None)
+    resid = np.linalg.norm(x - base @ coef, axis=0)
+    bad = [names[int(j)] for j in np.flatnonzero(resid <= tol * np.linalg.norm(x, axis=0))]
+    if bad:
+        raise EstimationError(
+            f"covariates {bad} are collinear with the treatment {treatment!r}: they carry "
+            "the treatment itself, so no effect can be identified; remove them"
+        )
