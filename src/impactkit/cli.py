@@ -283,7 +283,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
     mc = None
     if args.mc and res.model is not None and res.model.has_uncertainty:
         mc = monte_carlo(res.model, n=args.mc, seed=args.seed, progress=_progress_bar(args.mc))
-    if args.output.endswith((".md", ".markdown")):
+    if args.output.lower().endswith(".pdf"):
+        from impactkit.report import pdf
+
+        pdf(res, args.output, lang=args.lang, monte_carlo=mc, mc_draws=0)
+    elif args.output.endswith((".md", ".markdown")):
         text = markdown(res, lang=args.lang, monte_carlo=mc, sensitivity=True)
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -548,10 +552,10 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write an HTML (or Markdown) report",
         description="Write a self-contained HTML report (Markdown when the output ends in "
-        ".md), in English or French.",
+        ".md, PDF through a headless Chromium when it ends in .pdf), in English or French.",
     )
     p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
-    p.add_argument("-o", "--output", required=True, help="report.html or report.md")
+    p.add_argument("-o", "--output", required=True, help="report.html, report.md or report.pdf")
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p.add_argument(
         "--mc",

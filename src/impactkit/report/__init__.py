@@ -19,15 +19,27 @@ from impactkit.report._charts import (
     tornado_chart,
 )
 from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
-from impactkit.report._render import ReportContent, build, html, markdown
+from impactkit.report._render import (
+    BROWSERS,
+    PDFUnavailableError,
+    ReportContent,
+    build,
+    find_browser,
+    html,
+    markdown,
+    pdf,
+)
 
 __all__ = [
+    "BROWSERS",
     "LANGS",
     "TEXTS",
+    "PDFUnavailableError",
     "ReportContent",
     "build",
     "by_stakeholder_chart",
     "by_year_chart",
+    "find_browser",
     "fmt_money",
     "fmt_number",
     "fmt_pct",
@@ -35,6 +47,7 @@ __all__ = [
     "html",
     "markdown",
     "mc_histogram",
+    "pdf",
     "t",
     "to_svg",
     "toc_diagram",
