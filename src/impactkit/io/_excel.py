@@ -1139,7 +1139,7 @@ def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "vm.xlsx"
     >>> ik.io.write_value_map(ik.examples.load_example(), p)
     >>> round(ik.sroi(ik.io.read_value_map(p)).ratio, 2)
-    2.42
+    1.96
     """
     reader = _Reader(Path(path))
     wb = reader.open()
