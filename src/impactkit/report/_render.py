@@ -711,24 +711,15 @@ def pdf(
             raise PDFUnavailableError(
                 f"{exe} did not print the report (exit {done.returncode}): " + " | ".join(tail)
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_out = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            Path(tmp_out).write_bytes(out.read_bytes())
-            os.chmod(tmp_out, 0o644)
-            os.replace(tmp_out, target)
-        except BaseException:
-            Path(tmp_out).unlink(missing_ok=True)
-            raise
+        _atomic_write(target, out.read_bytes())
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
