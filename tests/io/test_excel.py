@@ -453,13 +453,13 @@ def test_a_large_workbook_is_refused_fast(tmp_path):
     for key in ("settings", "inputs", "map"):
         ws = wb.create_sheet(EN[key])
         if key == "map":
-            for r in range(20_000):
+            for r in range(40_000):  # no dimension element: nothing may parse it all
                 ws.append([f"s{r}", f"o{r}", "x" * 20, 1, 2, 3, 4, 5, 6, 7])
     wb.save(p)
     t = time.perf_counter()
     with pytest.raises(ik.FileFormatError):
         ik.io.read_value_map(p)
-    assert time.perf_counter() - t < 20
+    assert time.perf_counter() - t < 6
 
 
 def test_calculators_travel_in_the_hidden_sheet(tmp_path):

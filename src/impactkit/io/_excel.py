@@ -970,10 +970,17 @@ class _Reader:
     def _load(self, openpyxl: Any, *, data_only: bool) -> Any:
         import warnings
 
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _LOAD_LOCK:
                 warnings.simplefilter("ignore")
-                return openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
+                original = ReadOnlyWorksheet._get_size
+                ReadOnlyWorksheet._get_size = _sheet_size
+                try:
+                    return openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
+                finally:
+                    ReadOnlyWorksheet._get_size = original
         except Exception as exc:
             raise FileFormatError(
                 f"{self.path.name} cannot be read as an Excel workbook: {exc}", code="format"
@@ -1021,6 +1028,35 @@ class _Reader:
             self._cached = {s: self.grid(wb, s) for s in wb.sheetnames}
             wb.close()
         return self._cached.get(sheet, {}).get((row, col), (None, False))[0]
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+def _sheet_size(ws: Any) -> None:
+    """The dimension a sheet declares, read from its first elements only.
+
+    openpyxl's own reading of it parses the whole sheet when the sheet has no
+    dimension element, which takes seconds on a large hostile workbook before
+    any limit can apply; the declared dimension is only a hint here anyway.
+    """
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    dimension, data = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+    src = ws._get_source()
+    try:
+        for _, element in iterparse(src, events=("start",)):
+            if element.tag == dimension:
+                dims = SheetDimension.from_tree(element).boundaries
+                if dims is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = dims
+                break
+            if element.tag == data:
+                break
+    finally:
+        src.close()
 
 
 def _json_cell(text: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
