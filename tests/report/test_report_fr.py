@@ -142,18 +142,3 @@ def test_pdf_is_a_pdf(tmp_path, capsys):
     out = tmp_path / "rapport.pdf"
     assert main(["report", str(p), "-o", str(out), "--lang", "fr", "--mc", "0"]) == 0
     assert out.read_bytes()[:5] == b"%PDF-"
-
-
-def test_markdown_escapes_html():
-    m = ik.ImpactModel(
-        name="<script>alert(1)</script>",
-        inputs=[ik.Input("g", amount=100)],
-        outcomes=[
-            ik.OutcomeValuation(outcome="o", stakeholder="<b>s|t</b>", quantity=1, proxy=500)
-        ],
-    )
-    text = report.markdown(ik.sroi(m), lang="fr")
-    assert "<script>" not in text
-    assert "<b>" not in text
-    assert "&lt;script&gt;" in text
-    assert "&lt;b&gt;s\\|t&lt;/b&gt;" in text

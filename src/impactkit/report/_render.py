@@ -727,17 +727,13 @@ def _atomic_write(path: Path, text: str | bytes) -> None:
         raise
 
 
-def _md(text: str) -> str:
-    """Text safe in Markdown: HTML escaped, table pipes escaped, on one line."""
-    return _html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
-    cols = [_md(_heading(str(c), lang)) for c in df.columns]
+    cols = [_heading(str(c), lang) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for rec in df.itertuples(index=False):
         cells = [
-            _md(_cell(str(c), v, lang, currency)[0]) for c, v in zip(df.columns, rec, strict=True)
+            _cell(str(c), v, lang, currency)[0].replace("|", "\\|")
+            for c, v in zip(df.columns, rec, strict=True)
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -762,7 +758,7 @@ def markdown(
     r = content.result
     cur = r.currency
     names = _Names(r, lang)
-    out = [f"# {t('report_title', lang)} - {_md(r.model_name)}", ""]
+    out = [f"# {t('report_title', lang)} - {r.model_name}", ""]
     out.append(
         "**"
         + t(
