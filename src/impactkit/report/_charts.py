@@ -60,6 +60,7 @@ def to_svg(fig: Any) -> str:
     """
     import matplotlib
 
+    _no_mathtext(fig)
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": "impactkit", "svg.id": None}):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
@@ -67,9 +68,18 @@ def to_svg(fig: Any) -> str:
     return svg[svg.index("<svg") :]
 
 
-def _plain_text(text: str) -> str:
-    """Text shown as written: a ``$`` never starts mathematical notation."""
-    return text.replace("$", r"\$")
+def _no_mathtext(fig: Any) -> Any:
+    """Every text of ``fig`` as typed: a ``$`` in a name is a dollar, never mathtext."""
+    from matplotlib.text import Text
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                tick.label1.set_parse_math(False)
+                tick.label2.set_parse_math(False)
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
 
 
 def _ratio_axis(axis: Any, lang: str) -> None:
@@ -94,14 +104,14 @@ def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
     fig = _figure(7.0, 0.5 + 0.45 * max(len(df), 2))
     ax = fig.add_subplot()
     names = _stakeholder_labels(result)
-    shown = [_plain_text(names.get(str(s), str(s))) for s in df["stakeholder"]]
+    shown = [names.get(str(s), str(s)) for s in df["stakeholder"]]
     ax.barh(range(len(df)), df["present_value"], color=PALETTE[1])
     ax.set_yticks(range(len(df)))
     ax.set_yticklabels(shown)
     ax.set_xlabel(f"{t('present_value', lang)} ({result.currency})")
     _money_axis(ax.xaxis, lang)
     ax.set_title(t("by_stakeholder", lang))
-    return fig
+    return _no_mathtext(fig)
 
 
 def by_year_chart(result: Any, lang: str = "en") -> Any:
@@ -130,7 +140,7 @@ def by_year_chart(result: Any, lang: str = "en") -> Any:
     _money_axis(ax.yaxis, lang)
     ax.legend(fontsize=8)
     ax.set_title(t("by_year", lang))
-    return fig
+    return _no_mathtext(fig)
 
 
 def tornado_chart(
@@ -160,7 +170,7 @@ def tornado_chart(
     ax.set_yticks(y)
     names = dict(labels or {})
     ax.set_yticklabels(
-        [textwrap.shorten(_plain_text(str(names.get(p, p))), 60) for p in df["parameter"]],
+        [textwrap.shorten(str(names.get(p, p)), 60) for p in df["parameter"]],
         fontsize=8,
     )
     ax.axvline(base, color="black", linewidth=0.8)
@@ -170,7 +180,7 @@ def tornado_chart(
     _ratio_axis(ax.xaxis, lang)
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(textwrap.fill(t("tornado", lang), 70), fontsize=10)
-    return fig
+    return _no_mathtext(fig)
 
 
 def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
@@ -193,7 +203,7 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
         fontsize=10,
     )
     ax.legend(fontsize=8)
-    return fig
+    return _no_mathtext(fig)
 
 
 def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
@@ -225,7 +235,7 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
     chars = max(12, int(width * 72 / layers / 6.0))
     wrapped = {}
     for n in toc.nodes:
-        lines = textwrap.wrap(_plain_text(n.label or n.id), chars) or [n.id]
+        lines = textwrap.wrap(n.label or n.id, chars) or [n.id]
         wrapped[n.id] = "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
     tallest = max((w.count("\n") + 1 for w in wrapped.values()), default=1)
     fig = _figure(width, max(3.0, per_layer * (0.35 + 0.2 * tallest) + 0.8))
@@ -269,9 +279,7 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
             },
         )
     colon = " :" if lang == "fr" else ":"
-    ax.set_title(
-        _plain_text(f"{t('theory_of_change', lang)}{colon} {toc.name}"), fontsize=11, loc="left"
-    )
+    ax.set_title(f"{t('theory_of_change', lang)}{colon} {toc.name}", fontsize=11, loc="left")
     if pos:
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
@@ -280,4 +288,4 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
         ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
         ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.02)
-    return fig
+    return _no_mathtext(fig)
