@@ -118,3 +118,23 @@ def test_xlsx_accepted_by_every_reading_command(tmp_path, capsys):
 
 def test_limits_are_documented():
     assert _excel.MAX_ROWS >= 1000
+
+
+def test_validate_and_lint_name_the_fix_for_a_missing_indicator(tmp_path, capsys):
+    toc = ik.TheoryOfChange("t")
+    toc.add_stakeholder("p", label="People")
+    toc.add_node("a", kind="activity", label="A")
+    toc.add_node("o", kind="outcome", label="O", stakeholder="p")
+    toc.add_link("a", "o", rationale="r")
+    m = ik.ImpactModel(
+        name="m",
+        toc=toc,
+        inputs=[ik.Input("g", amount=100)],
+        outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="p", quantity=1, proxy=500)],
+    )
+    p = tmp_path / "m.yaml"
+    ik.dump(m, p)
+    assert main(["validate", str(p)]) == 1
+    assert "toc.add_indicator('o'" in capsys.readouterr().out
+    assert main(["lint", str(p)]) == 1
+    assert "hint: add an indicator: toc.add_indicator('o'" in capsys.readouterr().out
