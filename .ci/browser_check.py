@@ -117,7 +117,13 @@ def check(lang: str, chromium: str, out: Path, gallery: Path) -> list[str]:
         assert heads is not None
         columns = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", heads.group(1))]
         words = {w for c in columns for w in c.split()}
-        lost = sorted(w for w in words if w not in printed_text)
+        # the printed value map only: from its heading to the next section's
+        start = printed_text.find(ik.report.t("value_map", lang))
+        end = printed_text.find(ik.report.t("inputs", lang), start + 1)
+        section = printed_text[start:end] if start >= 0 and end > start else ""
+        if printed_text and not section:
+            problems.append("the printed PDF has no value-map section")
+        lost = sorted(w for w in words if w not in section)
         if not printed_text:
             problems.append("no PDF text extractor (pdftotext or pypdf) to check the columns")
         elif lost:
