@@ -471,3 +471,20 @@ def test_calculators_travel_in_the_hidden_sheet(tmp_path):
     back = ik.io.read_value_map(p)
     assert back == m
     assert isinstance(back.outcomes[0].quantity, dist.Triangular)
+
+
+def test_a_row_longer_than_the_year_columns_is_reported(tmp_path):
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(synthetic_model(), p)  # 10 year columns
+    wb = openpyxl.load_workbook(p)
+    ws = wb[EN["map"]]
+    d = column_of(ws, "duration", 3)
+    ws[f"{d}4"] = 12
+    wb.save(p)
+    with pytest.raises(ik.ValidationError, match="year 12") as ei:
+        ik.io.read_value_map(p)
+    assert ei.value.problems[0].path[:2] == (EN["map"], f"{d}4")
+    ws[f"{d}4"] = 10
+    wb.save(p)
+    m = ik.io.read_value_map(p)
+    assert_workbook_equals_library(p, ik.sroi(m))

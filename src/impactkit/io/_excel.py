@@ -1394,6 +1394,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                         rec[k] = v
                 break
         rec["proxy"] = proxy
+        _check_years(rec, cells, len(year_cols), probs)
         outcomes.append(rec)
         where_rows.append(cells)
     data["outcomes"] = outcomes
@@ -1469,6 +1470,35 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         raise ValidationError(problems)
     assert model is not None
     return model
+
+
+def _check_years(
+    rec: dict[str, Any],
+    cells: dict[str, tuple[PathElement, ...]],
+    n_years: int,
+    probs: list[Problem],
+) -> None:
+    """A row must end within the workbook's year columns, or its formulas miss years."""
+    if not n_years:
+        return
+    try:
+        dur = _central(rec.get("duration", 1))
+    except (ValidationError, TypeError, ValueError, KeyError):
+        return  # the distribution's own problems are reported by the model
+    start = rec.get("start_year", 1)
+    if not isinstance(dur, int | float) or not isinstance(start, int) or isinstance(dur, bool):
+        return
+    last = start + math.ceil(dur) - 1
+    if last > n_years:
+        probs.append(
+            Problem(
+                cells.get("duration", cells.get("start_year", ())),
+                "beyond_years",
+                f"the outcome lasts until year {last} but the workbook has {n_years} year "
+                "columns, so its formulas would miss years; write the workbook again "
+                "(impactkit new, or ik.io.write_value_map) to get enough columns",
+            )
+        )
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
