@@ -488,3 +488,17 @@ def test_a_row_longer_than_the_year_columns_is_reported(tmp_path):
     wb.save(p)
     m = ik.io.read_value_map(p)
     assert_workbook_equals_library(p, ik.sroi(m))
+
+
+def test_an_edited_schedule_must_not_leave_stale_rates(tmp_path):
+    m = synthetic_model(discount=ik.discount.GREEN_BOOK)
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p)
+    assert ik.io.read_value_map(p) == m
+    wb = openpyxl.load_workbook(p)
+    row = _excel.SETTINGS_FIRST + _excel.SETTINGS_KEYS.index("discount_schedule")
+    wb[EN["settings"]][f"B{row}"] = "[[0, 0.05]]"
+    wb.save(p)
+    with pytest.raises(ik.ValidationError, match="schedule") as ei:
+        ik.io.read_value_map(p)
+    assert ei.value.problems[0].path == (EN["calc"], "C17")

@@ -1460,6 +1460,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 f"this row names {s_name}!{s_cell}, which holds no uncertain figure",
             )
         )
+    if "bands" in disc and sheet["calc"] in names:
+        _check_schedule_rates(reader, wb, sheet["calc"], disc["bands"], probs)
     problems = list(probs)
     try:
         model = from_dict(data)
@@ -1499,6 +1501,34 @@ def _check_years(
                 "(impactkit new, or ik.io.write_value_map) to get enough columns",
             )
         )
+
+
+def _check_schedule_rates(
+    reader: _Reader, wb: Any, sh: str, bands: Any, probs: list[Problem]
+) -> None:
+    """The SROI calculation's rates (values) must still be those of the schedule."""
+    from impactkit.discount import Schedule
+
+    try:
+        rates = Schedule(bands).rates(MAX_COLUMNS)
+    except (ValidationError, TypeError, ValueError):
+        return  # the model reports the schedule's own problems
+    g = reader.grid(wb, sh)
+    for (r, c), (v, is_formula) in sorted(g.items()):
+        if r != 17 or c < 3 or is_formula or not isinstance(v, int | float):
+            continue
+        period = c - 2
+        if period < len(rates) and not math.isclose(float(v), float(rates[period]), rel_tol=1e-9):
+            probs.append(
+                Problem(
+                    (sh, _cell_ref(c, r)),
+                    "stale_schedule",
+                    f"the rate of period {period} is {v!r} here but {float(rates[period])!r} "
+                    "in the discount schedule of the settings; write the workbook again "
+                    "after changing a declining schedule",
+                )
+            )
+            return
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
