@@ -209,7 +209,9 @@ def lint(
                     "error",
                     ("toc", *p.path),
                     p.message,
-                    "fix the theory of change (impactkit validate lists its rules)",
+                    f"add an indicator: toc.add_indicator({p.path[1]!r}, 'id', label='...')"
+                    if p.code == "no_indicator"
+                    else "fix the theory of change (impactkit validate lists its rules)",
                 )
         valued_sh = {ov.stakeholder for ov in model.outcomes}
         for s in model.toc.stakeholders:

@@ -14,6 +14,13 @@
     A self-contained HTML (or Markdown) report.
 ``impactkit demo``
     Run the embedded example end to end.
+``impactkit new PATH [--example NAME] [--lang fr]``
+    Start a model file (.yaml, .json) or a live Excel value map (.xlsx).
+``impactkit examples``
+    List the embedded examples.
+
+Every command that reads a model accepts ``.json``, ``.yaml``, ``.yml`` and
+``.xlsx`` (an Excel value map).
 ``impactkit network OUTCOMES INPUTS -o reseau.html [--lang fr] [--anonymise]``
     The federation report from tidy CSV or Parquet tables (``--member ID``: one
     establishment's benchmark page).
@@ -129,7 +136,25 @@ def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
 def _load(path: str) -> Any:
     from impactkit.io import load
 
+    if path.lower().endswith(".xlsx"):
+        from impactkit.io import read_value_map
+
+        return read_value_map(path)
     return load(path)
+
+
+def _plural(n: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _warn_few_draws(n: int | None) -> None:
+    if n and 0 < n < 100:
+        print(
+            f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable intervals; "
+            "use at least 1,000",
+            file=sys.stderr,
+        )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -138,7 +163,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         _print_problems(exc.problems, sys.stdout)
         n = len(exc.errors)
-        print(f"{args.file}: invalid ({n} error{'s' if n != 1 else ''})")
+        print(f"{args.file}: invalid ({_plural(n, 'error')})")
         return 1
     probs = model.problems()
     errors = [p for p in probs if p.severity == "error"]
@@ -146,9 +171,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     shown = probs if not args.quiet else errors
     _print_problems(shown, sys.stdout)
     if errors:
-        print(f"{args.file}: invalid ({len(errors)} errors, {len(warnings)} warnings)")
+        print(
+            f"{args.file}: invalid ({_plural(len(errors), 'error')}, "
+            f"{_plural(len(warnings), 'warning')})"
+        )
         return 1
-    print(f"{args.file}: valid ({len(warnings)} warnings)")
+    print(f"{args.file}: valid ({_plural(len(warnings), 'warning')})")
     return 0
 
 
@@ -191,7 +219,8 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     n_err = sum(f.severity == "error" for f in findings)
     n_warn = sum(f.severity == "warning" for f in findings)
     print(
-        f"{args.file}: {n_err} errors, {n_warn} warnings, {len(findings) - n_err - n_warn} notes"
+        f"{args.file}: {_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}, "
+        f"{_plural(len(findings) - n_err - n_warn, 'note')}"
     )
     return 1 if n_err or (args.strict and n_warn) else 0
 
@@ -251,6 +280,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from impactkit.report import analyse, html, markdown
 
+    _warn_few_draws(args.mc)
     model = _load(args.file)
     content = analyse(
         model,
@@ -260,7 +290,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=_progress_bar(args.mc or 0),
     )
-    if args.output.endswith((".md", ".markdown")):
+    if args.output.lower().endswith(".pdf"):
+        from impactkit.report import pdf
+
+        pdf(content, args.output)
+    elif args.output.endswith((".md", ".markdown")):
         Path(args.output).write_text(markdown(content), encoding="utf-8")
     else:
         html(content, args.output)
@@ -269,6 +303,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
+    _warn_few_draws(args.mc)
     model = _load(args.file)
     data = _data(args)
     payload = _sroi_payload(model, args.mc, args.seed, data)
@@ -284,7 +319,7 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         print(f"# SROI - {_md(res.model_name)}\n")
         print("| figure | value |\n|---|---|")
         for k, v in res.summary().lines:
-            print(f"| {k} | {v} |")
+            print(f"| {k} | {_md_value(v)} |")
         print()
         print(_markdown_table(res.by_stakeholder))
     else:
@@ -299,13 +334,30 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _md_value(v: Any) -> str:
+    """A Markdown table cell: numbers with thousands separators and 2 decimals."""
+    import math
+
+    if isinstance(v, bool) or v is None:
+        text = str(v)
+    elif isinstance(v, int):
+        text = f"{v:,}"
+    elif isinstance(v, float):
+        text = f"{v:,.2f}" if math.isfinite(v) else "-"
+    else:
+        from impactkit.report._render import _md
+
+        return _md(v)  # text: HTML and Markdown syntax escaped
+    return text.replace("|", "\\|")
+
+
 def _markdown_table(df: Any) -> str:
     from impactkit.report._render import _md
 
     cols = [_md(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
-        cells = [f"{v:,.4g}" if isinstance(v, float) else _md(v) for v in row]
+        cells = [_md_value(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -314,6 +366,142 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from impactkit.examples import run_demo
 
     print(run_demo(n=args.mc, seed=args.seed))
+    return 0
+
+
+def _example_names() -> list[str]:
+    from impactkit import examples
+
+    names = getattr(examples, "names", None)
+    return list(names()) if names is not None else [examples.EXAMPLE]
+
+
+def _cmd_examples(args: argparse.Namespace) -> int:
+    from impactkit import examples
+
+    describe = getattr(examples, "describe", None)
+    rows = []
+    for name in _example_names():
+        info = describe(name) if describe is not None else None
+        sector = getattr(info, "sector", "")
+        text = getattr(info, f"description_{args.lang}", "") or getattr(info, "description", "")
+        rows.append((name, sector, text))
+    width = max(len(r[0]) for r in rows)
+    swidth = max(len(r[1]) for r in rows)
+    for name, sector, text in rows:
+        print(f"{name.ljust(width)}  {sector.ljust(swidth)}  {text}".rstrip())
+    print(
+        "\nimpactkit new vm.xlsx --example NAME --lang fr   starts a value map from one"
+        if args.lang == "en"
+        else "\nimpactkit new carte.xlsx --example NOM --lang fr   part de l'un d'eux"
+    )
+    return 0
+
+
+def _starter_model(lang: str) -> Any:
+    """A small model to start from: one activity, one valued outcome, one input."""
+    import impactkit as ik
+
+    fr = lang == "fr"
+    toc = ik.TheoryOfChange("Mon analyse" if fr else "My analysis")
+    toc.add_stakeholder(
+        "personnes" if fr else "people",
+        label="Personnes accompagnées" if fr else "People supported",
+        size=100,
+    )
+    sh = "personnes" if fr else "people"
+    toc.add_node("activite", kind="activity", label="Accompagnement" if fr else "Support")
+    toc.add_node(
+        "effet",
+        kind="outcome",
+        label="Effet pour les personnes" if fr else "Outcome",
+        stakeholder=sh,
+    )
+    toc.add_indicator(
+        "effet",
+        "effet_mesure",
+        label="Part des personnes concernées" if fr else "Share of people concerned",
+    )
+    toc.add_link("activite", "effet", rationale="À compléter" if fr else "To complete")
+    return ik.ImpactModel(
+        name="Mon analyse" if fr else "My analysis",
+        currency="EUR",
+        toc=toc,
+        inputs=[
+            ik.Input(
+                "Subvention" if fr else "Grant",
+                amount=100_000,
+                stakeholder="financeur" if fr else "funder",
+            )
+        ],
+        outcomes=[
+            ik.OutcomeValuation(
+                outcome="effet",
+                stakeholder=sh,
+                quantity=50,
+                proxy=ik.FinancialProxy(
+                    2_000,
+                    source="Illustratif : à remplacer par une source"
+                    if fr
+                    else "Illustrative: replace with a source",
+                ),
+                label="Effet pour les personnes" if fr else "Outcome",
+                indicator="effet_mesure",
+                duration=1,
+                deadweight=0.2,
+                attribution=0.1,
+            )
+        ],
+    )
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    path = Path(args.path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".yaml", ".yml", ".json"):
+        print(
+            f"impactkit: cannot tell what to write from {path.name!r}: "
+            "use .xlsx (Excel value map), .yaml or .json",
+            file=sys.stderr,
+        )
+        return 2
+    if path.exists() and not args.force:
+        print(f"impactkit: {path} exists; use --force to replace it", file=sys.stderr)
+        return 2
+    if args.example is not None:
+        from impactkit.examples import load_example
+
+        names = _example_names()
+        if args.example not in names:
+            import difflib
+
+            close = difflib.get_close_matches(args.example, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            print(
+                f"impactkit: no example {args.example!r}{hint} (impactkit examples lists them)",
+                file=sys.stderr,
+            )
+            return 2
+        model = load_example(args.example)
+    else:
+        model = _starter_model(args.lang)
+    if suffix == ".xlsx":
+        from impactkit.io import write_value_map, write_value_map_template
+
+        if args.example is None and args.empty:
+            write_value_map_template(path, lang=args.lang)
+        else:
+            write_value_map(model, path, lang=args.lang)
+    else:
+        from impactkit.io import dump
+
+        dump(model, path)
+    print(
+        f"{path} écrit" if args.lang == "fr" else f"{path} written",
+        f"(impactkit report {path} -o rapport.html --lang {args.lang})",
+    )
     return 0
 
 
@@ -340,7 +528,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a model file and list every problem",
         description="Check a model file; exit 1 listing every problem.",
     )
-    p.add_argument("file", help="model file (.json, .yaml, .yml)")
+    p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
     p.add_argument("--quiet", action="store_true", help="show errors only, not warnings")
     p.set_defaults(func=_cmd_validate)
 
@@ -349,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the theory of change of a model file",
         description="Print the theory of change as Mermaid, DOT, GraphML or JSON.",
     )
-    p.add_argument("file", help="model file")
+    p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
     p.add_argument("--format", choices=("mermaid", "dot", "graphml", "json"), default="mermaid")
     p.set_defaults(func=_cmd_toc)
 
@@ -365,7 +553,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate the SROI of a model file",
         description="Evaluate the SROI, optionally with a Monte Carlo interval.",
     )
-    p.add_argument("file", help="model file")
+    p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
     p.add_argument("--mc", type=int, default=None, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
@@ -376,10 +564,10 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         help="write an HTML (or Markdown) report",
         description="Write a self-contained HTML report (Markdown when the output ends in "
-        ".md), in English or French.",
+        ".md, PDF through a headless Chromium when it ends in .pdf), in English or French.",
     )
-    p.add_argument("file", help="model file")
-    p.add_argument("-o", "--output", required=True, help="report.html or report.md")
+    p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
+    p.add_argument("-o", "--output", required=True, help="report.html, report.md or report.pdf")
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p.add_argument(
         "--mc",
@@ -398,7 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Assurance checks: each finding with a code, a severity, "
         "a path and a hint. Exit 1 on errors (and warnings with --strict).",
     )
-    p.add_argument("file", help="model file")
+    p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
     _add_data_option(p)
     p.add_argument(
         "--materiality",
@@ -419,10 +607,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed")
     p.set_defaults(func=_cmd_demo)
 
+    p = sub.add_parser(
+        "new",
+        help="start a model file or an Excel value map",
+        description="Write a model to start from: a live Excel value map (.xlsx) or a "
+        "model file (.yaml, .json), from an embedded example when given.",
+    )
+    p.add_argument("path", help="file to write: .xlsx, .yaml, .yml or .json")
+    p.add_argument("--example", default=None, metavar="NAME", help="start from this example")
+    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    p.add_argument("--empty", action="store_true", help="an empty Excel template (no rows)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser(
+        "examples",
+        help="list the embedded examples",
+        description="List the embedded examples with their sector.",
+    )
+    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    p.set_defaults(func=_cmd_examples)
+
     from impactkit._cli_network import add_parser as _add_network
 
     _add_network(sub)
     return parser
+
+
+def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Exit 2 with a "did you mean" when the first word is close to a command."""
+    import difflib
+
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first is None or argv[0].startswith("-"):
+        return
+    choices = next(
+        (list(a.choices) for a in parser._actions if isinstance(a, argparse._SubParsersAction)),
+        [],
+    )
+    if first in choices:
+        return
+    close = difflib.get_close_matches(first, choices, n=1)
+    if close:
+        parser.error(f"unknown command {first!r}; did you mean {close[0]!r}?")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -440,6 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         another error (the command may return 1 for its own findings, as lint does).
     """
     parser = build_parser()
+    _suggest_command(parser, sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(argv)
     return _run(args)
 

@@ -1,16 +1,42 @@
-"""The Excel value map: the layout SROI practitioners know, written and read back.
+"""The Excel value map: a live workbook on the structure SROI practitioners know.
 
-Three sheets: *Model* (settings), *Value map* (one row per outcome under the
-five stage headings, computed values visible) and *Inputs*. Row 2 of the
-value map holds headings in the chosen language, row 3 the field names the
-reader relies on, so a hand-filled template reads back. Distributions and
-calculators travel as JSON in the *uncertainty* column.
+Sheets, named in the chosen language (English / French):
+
+* *Settings* / *Paramètres*: name, currency, base year, discount rate,
+  timing convention, price index (a year / level table);
+* *Stakeholders* / *Parties prenantes*: the stakeholders of the theory of
+  change (for reading; they are kept in the theory of change);
+* *Inputs* / *Ressources*: what is invested, with its discount factor and
+  present value as formulas;
+* *Value map* / *Carte de valeur*: one row per outcome under the five stage
+  headings; price factor, impact, the value of each year (drop-off) and the
+  present value are formulas;
+* *SROI calculation* / *Calcul SROI*: value of each year, discount factors,
+  present values, total present value, net present value and the ratio, with
+  the defined names ``total_present_value``, ``total_inputs``,
+  ``net_present_value`` and ``sroi_ratio``;
+* *Uncertainty* / *Incertitude*: one row per uncertain figure, with its
+  distribution and parameters in readable columns;
+* *_data* (hidden): the theory of change, metadata and what no visible
+  column shows (measurement calculators, sources and evidence of each row),
+  so that reading a written workbook gives the model back exactly.
+
+Text is always stored as text (a label beginning with ``=`` is never a
+formula); the computed cells are the only formulas. A formula typed in an
+input cell is read from the value the spreadsheet saved with it, or reported.
+Reading streams the workbook (read-only mode) within fixed limits of size,
+rows and columns. Numbers may be typed the French way (``100 000,50``,
+``25 %``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
+import threading
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +44,171 @@ from impactkit.errors import FileFormatError, PathElement, Problem, ValidationEr
 from impactkit.io._files import FORMAT_VERSION, from_dict, to_dict
 from impactkit.model import ImpactModel
 
-__all__ = ["read_value_map", "write_value_map", "write_value_map_template"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_WORKBOOK_BYTES",
+    "read_value_map",
+    "write_value_map",
+    "write_value_map_template",
+]
 
-MODEL_SHEET = "Model"
-MAP_SHEET = "Value map"
-INPUT_SHEET = "Inputs"
-KEY_ROW = 3
-FIRST_ROW = 4
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
+"""Largest workbook read, on disk and for any part once uncompressed (bytes)."""
+MAX_ROWS = 5_000
+"""Rows read per sheet; a sheet with more is refused."""
+MAX_COLUMNS = 400
+"""Columns read per sheet (enough for 300 years of value)."""
+MAX_CELLS = 200_000
+"""Non-empty cells read per workbook."""
+MAX_JSON_DEPTH = 64
+_MAX_UNZIPPED = 5 * MAX_WORKBOOK_BYTES
+SPARE_ROWS = 10
+MIN_YEARS = 10
+_CHUNK = 30_000
+
+SHEETS: dict[str, dict[str, str]] = {
+    "settings": {"en": "Settings", "fr": "Paramètres"},
+    "stakeholders": {"en": "Stakeholders", "fr": "Parties prenantes"},
+    "inputs": {"en": "Inputs", "fr": "Ressources"},
+    "map": {"en": "Value map", "fr": "Carte de valeur"},
+    "calc": {"en": "SROI calculation", "fr": "Calcul SROI"},
+    "uncertainty": {"en": "Uncertainty", "fr": "Incertitude"},
+    "data": {"en": "_data", "fr": "_data"},
+}
+REQUIRED = ("settings", "inputs", "map")
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "key": "Field",
+        "value": "Value",
+        "label": "Meaning",
+        "format_version": "File format version",
+        "name": "Name of the analysis",
+        "description": "Description",
+        "currency": "Currency",
+        "base_year": "Base year (prices)",
+        "first_flow_at": "Timing: t1 = year 1 discounted, t0 = not",
+        "setting_mode": "forecast or evaluative",
+        "discount_rate": "Discount rate",
+        "discount_name": "Name of the discount rate",
+        "discount_schedule": "Declining schedule [[first year, rate], ...]",
+        "price_index_name": "Price index",
+        "price_index_source": "Source of the price index",
+        "pi_year": "Index year",
+        "pi_level": "Index level",
+        "id": "Identifier",
+        "size": "Number of people",
+        "sh_note": "From the theory of change (kept in the hidden _data sheet); "
+        "the value map's Stakeholder column uses these identifiers.",
+        "price_factor": "Price factor to the base year",
+        "in_kind": "In kind",
+        "discount_factor": "Discount factor",
+        "present_value": "Present value",
+        "year": "Year",
+        "year_value": "Value of the year (undiscounted)",
+        "cumulative": "Cumulative present value",
+        "total_present_value": "Total present value",
+        "total_inputs": "Total inputs (present value)",
+        "net_present_value": "Net present value",
+        "sroi_ratio": "SROI ratio (value per unit invested)",
+        "net_sroi_ratio": "Net SROI ratio",
+        "payback_months": "Payback (months)",
+        "period": "Period",
+        "rate": "Rate of the period",
+        "calc_title": "SROI calculation: every figure is a formula of the other sheets",
+        "sheet": "Sheet",
+        "cell": "Cell",
+        "what": "Figure",
+        "dist": "Distribution",
+        "low": "Low",
+        "mode": "Mode",
+        "high": "High",
+        "mean": "Mean",
+        "sd": "Standard deviation",
+        "lam": "PERT weight",
+        "fixed": "Value (fixed)",
+        "central": "Central value (mean)",
+        "unc_note": "The value-map cell holds the central value (the mean) of its "
+        "distribution; change both together.",
+        "data_note": "impactkit data: theory of change and what no visible column shows. "
+        "Do not edit.",
+    },
+    "fr": {
+        "key": "Champ",
+        "value": "Valeur",
+        "label": "Signification",
+        "format_version": "Version du format de fichier",
+        "name": "Nom de l'analyse",
+        "description": "Description",
+        "currency": "Devise",
+        "base_year": "Année de base (prix)",
+        "first_flow_at": "Convention : t1 = année 1 actualisée, t0 = non",
+        "setting_mode": "forecast (prévisionnelle) ou evaluative (évaluative)",
+        "discount_rate": "Taux d'actualisation",
+        "discount_name": "Nom du taux d'actualisation",
+        "discount_schedule": "Taux dégressif [[première année, taux], ...]",
+        "price_index_name": "Indice des prix",
+        "price_index_source": "Source de l'indice des prix",
+        "pi_year": "Année de l'indice",
+        "pi_level": "Niveau de l'indice",
+        "id": "Identifiant",
+        "size": "Nombre de personnes",
+        "sh_note": "Issues de la théorie du changement (conservée dans la feuille masquée "
+        "_data) ; la colonne Partie prenante de la carte de valeur utilise ces identifiants.",
+        "price_factor": "Facteur de prix vers l'année de base",
+        "in_kind": "En nature",
+        "discount_factor": "Facteur d'actualisation",
+        "present_value": "Valeur actuelle",
+        "year": "Année",
+        "year_value": "Valeur de l'année (non actualisée)",
+        "cumulative": "Valeur actuelle cumulée",
+        "total_present_value": "Valeur actuelle totale",
+        "total_inputs": "Total des ressources (valeur actuelle)",
+        "net_present_value": "Valeur actuelle nette",
+        "sroi_ratio": "Ratio SROI (valeur pour 1 investi)",
+        "net_sroi_ratio": "Ratio SROI net",
+        "payback_months": "Délai de retour (mois)",
+        "period": "Période",
+        "rate": "Taux de la période",
+        "calc_title": "Calcul du SROI : chaque chiffre est une formule des autres feuilles",
+        "sheet": "Feuille",
+        "cell": "Cellule",
+        "what": "Donnée",
+        "dist": "Loi",
+        "low": "Minimum",
+        "mode": "Mode",
+        "high": "Maximum",
+        "mean": "Moyenne",
+        "sd": "Écart type",
+        "lam": "Poids PERT",
+        "fixed": "Valeur (fixe)",
+        "central": "Valeur centrale (moyenne)",
+        "unc_note": "La cellule de la carte de valeur contient la valeur centrale (la "
+        "moyenne) de sa loi ; modifiez les deux ensemble.",
+        "data_note": "Données impactkit : théorie du changement et ce qu'aucune colonne "
+        "visible ne montre. Ne pas modifier.",
+    },
+}
+
+SETTINGS_KEYS = [
+    "format_version",
+    "name",
+    "description",
+    "currency",
+    "base_year",
+    "first_flow_at",
+    "mode",
+    "discount_rate",
+    "discount_name",
+    "discount_schedule",
+    "price_index_name",
+    "price_index_source",
+]
+SETTINGS_FIRST = 2  # row of the first key
+PI_COL = 5  # price index table: years in column E, levels in F, from row 2
+PI_ROWS = 100
 
 STAGES: list[tuple[str, list[str]]] = [
     ("stage_1", ["stakeholder"]),
@@ -41,6 +225,7 @@ STAGES: list[tuple[str, list[str]]] = [
             "proxy_currency",
             "proxy_year",
             "proxy_source",
+            "price_factor",
         ],
     ),
     (
@@ -55,22 +240,25 @@ STAGES: list[tuple[str, list[str]]] = [
             "impact",
         ],
     ),
-    ("stage_5", []),  # year columns and present value are added per model
 ]
-INPUT_COLUMNS = ["label", "amount", "stakeholder", "year", "in_kind", "source", "description"]
-MODEL_KEYS = [
-    "format_version",
-    "name",
-    "currency",
-    "base_year",
-    "discount",
-    "first_flow_at",
-    "mode",
-    "price_index",
+KEY_ROW = 3
+FIRST_ROW = 4
+INPUT_COLUMNS = [
+    "label",
+    "amount",
+    "stakeholder",
+    "year",
+    "in_kind",
+    "source",
     "description",
-    "metadata",
+    "discount_factor",
+    "present_value",
 ]
-COMPUTED = {"impact", "present_value"}
+INPUT_FIRST = 3
+UNC_COLUMNS = ["sheet", "cell", "what", "dist", "low", "mode", "high", "mean", "sd", "lam"]
+UNC_COLUMNS += ["fixed", "central"]
+UNC_FIRST = 4
+COMPUTED = {"price_factor", "impact", "present_value", "discount_factor", "what", "central"}
 PROXY_FIELDS = {
     "proxy_description": "description",
     "proxy_value": "value",
@@ -78,7 +266,7 @@ PROXY_FIELDS = {
     "proxy_year": "year",
     "proxy_source": "source",
 }
-NUMERIC = {
+ROW_NUMBERS = {
     "quantity",
     "duration",
     "deadweight",
@@ -88,6 +276,18 @@ NUMERIC = {
     "drop_off",
     "proxy_value",
 }
+PERCENT = {"deadweight", "displacement", "attribution", "leakage", "drop_off", "discount_rate"}
+INTEGERS = {"start_year", "proxy_year", "year", "base_year", "format_version", "size"}
+DIST_PARAMS = {
+    "fixed": ("value",),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "pert": ("low", "mode", "high", "lam"),
+    "normal": ("mean", "sd", "low", "high"),
+    "lognormal": ("mean", "sd"),
+    "beta": ("mean", "sd", "low", "high"),
+}
+_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
 
 
 def _openpyxl() -> Any:
@@ -100,166 +300,126 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
+def _lang(lang: str) -> str:
+    if lang not in WORDS:
+        raise ValidationError(
+            f"lang must be one of en, fr, got {lang!r}", path=("lang",), code="invalid_choice"
+        )
+    return lang
+
+
 def _heading(key: str, lang: str) -> str:
-    from impactkit.report._i18n import t
+    from impactkit.report._i18n import TEXTS
 
     if key.startswith("year_"):
-        return t("year_n", lang, n=int(key[5:]))
+        return TEXTS[lang]["year_n"].format(n=int(key[5:]))
+    if key in WORDS[lang]:
+        return WORDS[lang][key]
     special = {
         "proxy_description": "proxy",
         "proxy_currency": "currency",
         "proxy_year": "price_year",
-        "proxy_source": "proxy_source",
-        "proxy_value": "proxy_value",
+        "drop_off_method": "drop_off",
     }
-    try:
-        return t(special.get(key, key), lang)
-    except KeyError:
-        return key
+    text = TEXTS[lang].get(special.get(key, key), key)
+    if key == "drop_off_method":
+        text += " (compound / linear)"
+    return text
 
 
 def _map_columns(years: int) -> list[str]:
     cols = [c for _, group in STAGES for c in group]
-    return [*cols, *[f"year_{i}" for i in range(1, years + 1)], "present_value", "uncertainty"]
+    return [*cols, *[f"year_{i}" for i in range(1, years + 1)], "present_value"]
 
 
-def _write(model: ImpactModel | None, path: Path, lang: str, data: Any) -> None:
-    openpyxl = _openpyxl()
-    from openpyxl.styles import Alignment, Font, PatternFill
+# --------------------------------------------------------------------------- writing
+class _Book:
+    """The workbook being written, with its styles and cell helpers."""
+
+    def __init__(self, lang: str, currency: str) -> None:
+        openpyxl = _openpyxl()
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.wb = openpyxl.Workbook()
+        self.lang = lang
+        self.bold = Font(bold=True)
+        self.key_font = Font(italic=True, color="808080", size=8)
+        self.head_fill = PatternFill("solid", fgColor="DCE6F1")
+        self.calc_fill = PatternFill("solid", fgColor="F2F2F2")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        sym = _SYMBOLS.get(currency, currency)
+        self.money = f'#,##0.00 "{sym}"' if sym else "#,##0.00"
+        self.pct = "0.0%"
+
+    def sheet(self, key: str) -> Any:
+        name = SHEETS[key][self.lang]
+        if self.wb.sheetnames == ["Sheet"]:
+            ws = self.wb.active
+            ws.title = name
+            return ws
+        return self.wb.create_sheet(name)
+
+    @staticmethod
+    def put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None) -> Any:
+        """Write a value; text is always text, never a formula."""
+        c = ws.cell(row=row, column=col)
+        if value is None:
+            return c
+        c.value = value
+        if isinstance(value, str):
+            c.data_type = "s"
+            if value[:1] in "=+-@":
+                c.quotePrefix = True
+        if fmt:
+            c.number_format = fmt
+        return c
+
+    def formula(self, ws: Any, row: int, col: int, text: str, fmt: str | None = None) -> Any:
+        c = ws.cell(row=row, column=col)
+        c.value = text
+        c.fill = self.calc_fill
+        if fmt:
+            c.number_format = fmt
+        return c
+
+    def header(self, ws: Any, row: int, keys: list[str], key_row: int | None) -> None:
+        from openpyxl.utils import get_column_letter
+
+        for j, key in enumerate(keys, start=1):
+            c = self.put(ws, row, j, _heading(key, self.lang))
+            c.font, c.fill, c.alignment = self.bold, self.head_fill, self.wrap
+            if key_row is not None:
+                self.put(ws, key_row, j, key).font = self.key_font
+            width = 30 if key in ("label", "proxy_source", "source", "description") else 14
+            ws.column_dimensions[get_column_letter(j)].width = width
+
+    def define(self, name: str, ref: str) -> None:
+        from openpyxl.workbook.defined_name import DefinedName
+
+        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def _q(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    from impactkit.report._i18n import t
+    return str(get_column_letter(col))
 
-    wb = openpyxl.Workbook()
-    ws_model = wb.active
-    ws_model.title = MODEL_SHEET
-    plain: dict[str, Any] = (
-        to_dict(model)
-        if model is not None
-        else {
-            "format_version": FORMAT_VERSION,
-            "name": "",
-            "currency": "EUR",
-            "base_year": None,
-            "discount": {"rate": 0.035},
-            "first_flow_at": "t1",
-            "mode": "forecast",
-        }
-    )
-    ws_model.append(["key", t("value", lang), t("label", lang)])
-    for key in MODEL_KEYS:
-        v = plain.get(key)
-        if isinstance(v, dict | list):
-            v = json.dumps(v, ensure_ascii=False)
-        ws_model.append([key, v, _heading(key, lang)])
-    result = None
-    if model is not None and model.inputs and model.outcomes:
-        from impactkit.methods import sroi
 
-        try:
-            result = sroi(model, data=data)
-        except ValidationError:
-            result = None  # measured quantities without data: computed cells stay empty
-    years = max(5, result.by_year.shape[0] if result is not None else 0)
-    cols = _map_columns(years)
-    ws = wb.create_sheet(MAP_SHEET)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DCE6F1")
-    col = 1
-    for stage, group in STAGES:
-        width = len(group) if stage != "stage_5" else years + 1
-        ws.cell(row=1, column=col, value=t(stage, lang)).font = bold
-        if width > 1:
-            ws.merge_cells(start_row=1, start_column=col, end_row=1, end_column=col + width - 1)
-        col += width
-    for j, key in enumerate(cols, start=1):
-        c = ws.cell(row=2, column=j, value=_heading(key, lang))
-        c.font, c.fill = bold, fill
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=KEY_ROW, column=j, value=key).font = Font(italic=True, color="888888")
-        ws.column_dimensions[get_column_letter(j)].width = 14 if key != "label" else 28
+def _plain(model: ImpactModel | None) -> dict[str, Any]:
     if model is not None:
-        vm = result.value_map() if result is not None else None
-        for i, (ov, raw) in enumerate(zip(model.outcomes, plain.get("outcomes", []), strict=True)):
-            row = FIRST_ROW + i
-            unc: dict[str, Any] = {}
-            values: dict[str, Any] = {
-                "stakeholder": ov.stakeholder,
-                "outcome": ov.outcome,
-                "label": ov.label,
-                "indicator": ov.indicator,
-                "start_year": ov.start_year,
-                "drop_off_method": ov.drop_off_method,
-                "proxy_description": ov.proxy.description,
-                "proxy_currency": ov.proxy.currency,
-                "proxy_year": ov.proxy.year,
-                "proxy_source": ov.proxy.source,
-            }
-            for f in (
-                "quantity",
-                "duration",
-                "deadweight",
-                "displacement",
-                "attribution",
-                "leakage",
-                "drop_off",
-            ):
-                v = raw.get(f)
-                if isinstance(v, dict):
-                    unc[f] = v
-                    values[f] = None if "calculator" in v or "estimator" in v else _central(v)
-                else:
-                    values[f] = v
-            pv = raw["proxy"]["value"] if isinstance(raw["proxy"], dict) else raw["proxy"]
-            if isinstance(pv, dict):
-                unc["proxy_value"] = pv
-                values["proxy_value"] = _central(pv)
-            else:
-                values["proxy_value"] = pv
-            extra = {k: v for k, v in raw.items() if k in ("sources", "evidence") and v}
-            extra.update(
-                {k: v for k, v in raw["proxy"].items() if k in ("unit", "transfer")}
-                if isinstance(raw["proxy"], dict)
-                else {}
-            )
-            if unc or extra:
-                values["uncertainty"] = json.dumps({**unc, **extra}, ensure_ascii=False)
-            if vm is not None:
-                values["impact"] = float(vm["impact"].iloc[i])
-                values["present_value"] = float(vm["present_value"].iloc[i])
-                for y in range(1, years + 1):
-                    key = f"year_{y}"
-                    values[key] = float(vm[key].iloc[i]) if key in vm.columns else 0.0
-            for j, key in enumerate(cols, start=1):
-                v = values.get(key)
-                if v is not None and v != "":
-                    ws.cell(row=row, column=j, value=v)
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
-    wi = wb.create_sheet(INPUT_SHEET)
-    wi.append(
-        [_heading(k, lang) if k != "label" else t("label_col", lang) for k in INPUT_COLUMNS]
-        + [t("uncertainty", lang)]
-    )
-    wi.append([*INPUT_COLUMNS, "uncertainty"])
-    for cell in wi[1]:
-        cell.font, cell.fill = bold, fill
-    if model is not None:
-        for raw in plain.get("inputs", []):
-            amount = raw.get("amount")
-            unc_in = {"amount": amount} if isinstance(amount, dict) else {}
-            wi.append(
-                [
-                    raw.get("label"),
-                    _central(amount) if unc_in else amount,
-                    raw.get("stakeholder", ""),
-                    raw.get("year", 0),
-                    raw.get("in_kind", False),
-                    raw.get("source", ""),
-                    raw.get("description", ""),
-                    json.dumps(unc_in, ensure_ascii=False) if unc_in else None,
-                ]
-            )
-    _save(wb, path)
+        return to_dict(model)
+    return {
+        "format_version": FORMAT_VERSION,
+        "name": "",
+        "currency": "EUR",
+        "discount": {"rate": 0.035},
+        "inputs": [],
+        "outcomes": [],
+    }
 
 
 def _central(v: Any) -> Any:
@@ -270,15 +430,402 @@ def _central(v: Any) -> Any:
     return v
 
 
+def _years_needed(model: ImpactModel | None) -> int:
+    if model is None:
+        return MIN_YEARS
+    from impactkit.dist import central
+
+    need = 0
+    for ov in model.outcomes:
+        d = central(ov.duration) if not callable(getattr(ov.duration, "compute", None)) else 1
+        need = max(need, ov.start_year + math.ceil(d) - 1)
+    return max(MIN_YEARS, need)
+
+
+def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
+    lang = _lang(lang)
+    plain = _plain(model)
+    w = WORDS[lang]
+    book = _Book(lang, plain.get("currency", "EUR"))
+    years = _years_needed(model)
+    max_input_year = max((int(i.get("year", 0)) for i in plain["inputs"]), default=0)
+    periods = max(years, max_input_year) + 1
+    names = {k: SHEETS[k][lang] for k in SHEETS}
+    unc: list[tuple[str, str, str, dict[str, Any]]] = []  # sheet, cell, what, dist
+
+    # Settings ------------------------------------------------------------------
+    ws = book.sheet("settings")
+    book.header(ws, 1, ["key", "value", "label"], None)
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 48
+    disc = plain.get("discount", {"rate": 0.035})
+    values: dict[str, Any] = {
+        "format_version": plain.get("format_version", FORMAT_VERSION),
+        "name": plain.get("name", ""),
+        "description": plain.get("description", ""),
+        "currency": plain.get("currency", "EUR"),
+        "base_year": plain.get("base_year"),
+        "first_flow_at": plain.get("first_flow_at", "t1"),
+        "mode": plain.get("mode", "forecast"),
+    }
+    if isinstance(disc, str):
+        from impactkit.io._converter import PRESETS
+
+        disc = to_dict(ImpactModel("x", discount=PRESETS[disc]))["discount"]
+    values["discount_name"] = disc.get("name", "")
+    if "rate" in disc:
+        rate = disc["rate"]
+        values["discount_rate"] = _central(rate)
+        if isinstance(rate, dict):
+            row = SETTINGS_FIRST + SETTINGS_KEYS.index("discount_rate")
+            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate))
+    else:
+        values["discount_schedule"] = json.dumps(disc["bands"])
+    pi = plain.get("price_index") or {}
+    values["price_index_name"] = pi.get("name", "")
+    values["price_index_source"] = pi.get("source", "")
+    for i, key in enumerate(SETTINGS_KEYS):
+        r = SETTINGS_FIRST + i
+        book.put(ws, r, 1, key).font = book.key_font
+        v = values.get(key)
+        book.put(ws, r, 2, None if v == "" else v, book.pct if key == "discount_rate" else None)
+        book.put(ws, r, 3, w.get(f"setting_{key}", w[key]))
+    for key in ("discount_rate", "base_year", "first_flow_at"):
+        row = SETTINGS_FIRST + SETTINGS_KEYS.index(key)
+        book.define(key, f"{_q(names['settings'])}!$B${row}")
+    for j, key in enumerate(("pi_year", "pi_level")):
+        c = book.put(ws, 1, PI_COL + j, w[key])
+        c.font, c.fill = book.bold, book.head_fill
+        ws.column_dimensions[_letter(PI_COL + j)].width = 14
+    for i, (year, level) in enumerate(sorted(pi.get("values", {}).items())):
+        book.put(ws, 2 + i, PI_COL, int(year))
+        book.put(ws, 2 + i, PI_COL + 1, level)
+    last_pi = 1 + PI_ROWS
+    pi_years = f"{_q(names['settings'])}!${_letter(PI_COL)}$2:${_letter(PI_COL)}${last_pi}"
+    pi_levels = (
+        f"{_q(names['settings'])}!${_letter(PI_COL + 1)}$2:${_letter(PI_COL + 1)}${last_pi}"
+    )
+    book.define("price_index_years", pi_years)
+    book.define("price_index_levels", pi_levels)
+
+    # Stakeholders -------------------------------------------------------------
+    ws = book.sheet("stakeholders")
+    book.put(ws, 1, 1, w["sh_note"])
+    book.header(ws, 2, ["id", "label", "size", "description"], None)
+    toc = model.toc if model is not None else None
+    for i, s in enumerate(toc.stakeholders if toc is not None else ()):
+        for j, v in enumerate((s.id, s.label, s.size, s.description), start=1):
+            book.put(ws, 3 + i, j, v if v != "" else None)
+
+    # Inputs --------------------------------------------------------------------
+    calc_name = _q(names["calc"])
+    ws = book.sheet("inputs")
+    book.header(ws, 1, INPUT_COLUMNS, 2)
+    icol = {k: _letter(j) for j, k in enumerate(INPUT_COLUMNS, start=1)}
+    n_in = len(plain["inputs"]) + SPARE_ROWS
+    for i in range(n_in):
+        r = INPUT_FIRST + i
+        raw = plain["inputs"][i] if i < len(plain["inputs"]) else None
+        if raw is not None:
+            amount = raw.get("amount")
+            if isinstance(amount, dict):
+                unc.append((names["inputs"], f"{icol['amount']}{r}", raw["label"], amount))
+            in_row = {
+                "label": raw.get("label"),
+                "amount": _central(amount),
+                "stakeholder": raw.get("stakeholder") or None,
+                "year": raw.get("year", 0),
+                "in_kind": raw.get("in_kind", False),
+                "source": raw.get("source") or None,
+                "description": raw.get("description") or None,
+            }
+            for j, k in enumerate(INPUT_COLUMNS[:7], start=1):
+                book.put(ws, r, j, in_row[k], book.money if k == "amount" else None)
+        a, yc = f"{icol['amount']}{r}", f"{icol['year']}{r}"
+        period = f'IF(first_flow_at="t0",MAX(N({yc})-1,0),N({yc}))'
+        book.formula(
+            ws,
+            r,
+            INPUT_COLUMNS.index("discount_factor") + 1,
+            f'=IF({a}="","",INDEX(discount_factors,1,{period}+1))',
+            "0.0000",
+        )
+        book.formula(
+            ws,
+            r,
+            INPUT_COLUMNS.index("present_value") + 1,
+            f'=IF({a}="","",{a}*{icol["discount_factor"]}{r})',
+            book.money,
+        )
+    last_in = INPUT_FIRST + n_in - 1
+    in_pv = f"{_q(names['inputs'])}!{icol['present_value']}{INPUT_FIRST}:"
+    in_pv += f"{icol['present_value']}{last_in}"
+    ws.freeze_panes = ws.cell(row=INPUT_FIRST, column=2)
+
+    # Value map -----------------------------------------------------------------
+    ws = book.sheet("map")
+    cols = _map_columns(years)
+    col = 1
+    for stage, group in [*STAGES, ("stage_5", cols[len(_map_columns(0)) - 1 :])]:
+        from impactkit.report._i18n import t
+
+        c = book.put(ws, 1, col, t(stage, lang))
+        c.font = book.bold
+        if len(group) > 1:
+            ws.merge_cells(
+                start_row=1, start_column=col, end_row=1, end_column=col + len(group) - 1
+            )
+        col += len(group)
+    book.header(ws, 2, cols, KEY_ROW)
+    L = {k: _letter(j) for j, k in enumerate(cols, start=1)}
+    outcomes = plain["outcomes"]
+    extras: list[dict[str, Any]] = []
+    n_rows = len(outcomes) + SPARE_ROWS
+    for i in range(n_rows):
+        r = FIRST_ROW + i
+        raw = outcomes[i] if i < len(outcomes) else None
+        if raw is not None:
+            extras.append(_write_outcome(book, ws, r, raw, L, names["map"], unc))
+
+        def c(k: str, r: int = r) -> str:
+            return f"{L[k]}{r}"
+
+        q, pv = c("quantity"), c("proxy_value")
+        py = c("proxy_year")
+        book.formula(
+            ws,
+            r,
+            cols.index("price_factor") + 1,
+            f'=IF(OR({py}="",base_year="",{py}=base_year),1,'
+            f"INDEX(price_index_levels,MATCH(base_year,price_index_years,0))/"
+            f"INDEX(price_index_levels,MATCH({py},price_index_years,0)))",
+            "0.0000",
+        )
+        cuts = "*".join(
+            f"(1-N({c(k)}))" for k in ("deadweight", "displacement", "attribution", "leakage")
+        )
+        impact = c("impact")
+        book.formula(
+            ws,
+            r,
+            cols.index("impact") + 1,
+            f'=IF(OR({q}="",{pv}=""),"",{q}*{pv}*{c("price_factor")}*{cuts})',
+            book.money,
+        )
+        st = f'IF({c("start_year")}="",1,{c("start_year")})'
+        dur = f'IF({c("duration")}="",1,{c("duration")})'
+        d = f"N({c('drop_off')})"
+        for y in range(1, years + 1):
+            jj = f"({y}-{st})"
+            decay = (
+                f'IF({c("drop_off_method")}="linear",MAX(1-{d}*{jj},0),IF({jj}=0,1,(1-{d})^{jj}))'
+            )
+            book.formula(
+                ws,
+                r,
+                cols.index(f"year_{y}") + 1,
+                f'=IF({impact}="","",IF({y}<{st},0,{impact}*MIN(MAX({dur}-{jj},0),1)*{decay}))',
+                book.money,
+            )
+        first, last = c("year_1"), c(f"year_{years}")
+        last_col = _letter(1 + years)
+        book.formula(
+            ws,
+            r,
+            cols.index("present_value") + 1,
+            f'=IF({impact}="","",SUMPRODUCT({first}:{last},{calc_name}!$B$5:${last_col}$5))',
+            book.money,
+        )
+    last_row = FIRST_ROW + n_rows - 1
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
+
+    # SROI calculation ------------------------------------------------------------
+    ws = book.sheet("calc")
+    book.put(ws, 1, 1, w["calc_title"]).font = book.bold
+    ws.column_dimensions["A"].width = 40
+    for row, key in ((3, "year"), (4, "year_value"), (5, "discount_factor"), (6, "present_value")):
+        book.put(ws, row, 1, w[key]).font = book.bold
+    book.put(ws, 7, 1, w["cumulative"]).font = book.bold
+    map_name = _q(names["map"])
+    for y in range(1, years + 1):
+        col = 1 + y
+        x = _letter(col)
+        ws.column_dimensions[x].width = 14
+        book.put(ws, 3, col, y)
+        yl = L[f"year_{y}"]
+        book.formula(ws, 4, col, f"=SUM({map_name}!{yl}{FIRST_ROW}:{yl}{last_row})", book.money)
+        book.formula(
+            ws,
+            5,
+            col,
+            f'=IF(first_flow_at="t0",INDEX(discount_factors,1,{x}3),'
+            f"INDEX(discount_factors,1,{x}3+1))",
+            "0.0000",
+        )
+        book.formula(ws, 6, col, f"={x}4*{x}5", book.money)
+        book.formula(ws, 7, col, f"=SUM($B$6:{x}6)", book.money)
+    last = _letter(1 + years)
+    summary = [
+        ("total_present_value", f"=SUM(B6:{last}6)", book.money),
+        ("total_inputs", f"=SUM({in_pv})", book.money),
+        ("net_present_value", "=B9-B10", book.money),
+        ("sroi_ratio", "=B9/B10", "0.00"),
+        ("net_sroi_ratio", "=B11/B10", "0.00"),
+        ("payback_months", '=IF(B4>0,B10/(B4/12),"")', "0.0"),
+    ]
+    for i, (key, text, fmt) in enumerate(summary):
+        r = 9 + i
+        book.put(ws, r, 1, w[key]).font = book.bold
+        cell = book.formula(ws, r, 2, text, fmt)
+        cell.font = book.bold
+        book.define(key, f"{_q(names['calc'])}!$B${r}")
+    for row, key in ((16, "period"), (17, "rate"), (18, "discount_factor")):
+        book.put(ws, row, 1, w[key]).font = book.bold
+    rates = _schedule_rates(model, periods)
+    for p in range(periods + 1):
+        col = 2 + p
+        x = _letter(col)
+        book.put(ws, 16, col, p)
+        if p == 0:
+            book.put(ws, 18, col, 1.0, "0.0000")
+            continue
+        if rates is None:
+            book.formula(ws, 17, col, "=discount_rate", book.pct)
+        else:
+            book.put(ws, 17, col, rates[p], book.pct)
+        book.formula(ws, 18, col, f"={_letter(col - 1)}18/(1+{x}17)", "0.0000")
+    book.define("discount_factors", f"{_q(names['calc'])}!$B$18:${_letter(2 + periods)}$18")
+
+    # Uncertainty -----------------------------------------------------------------
+    ws = book.sheet("uncertainty")
+    book.put(ws, 1, 1, w["unc_note"])
+    book.header(ws, 2, UNC_COLUMNS, UNC_FIRST - 1)
+    for i, (sheet, cell, what, dist) in enumerate(unc):
+        r = UNC_FIRST + i
+        vals = {"sheet": sheet, "cell": cell, "what": what, "dist": dist["dist"]}
+        for k, v in dist.items():
+            if k != "dist":
+                vals["fixed" if k == "value" else k] = v
+        vals["central"] = _central(dist)
+        for j, k in enumerate(UNC_COLUMNS, start=1):
+            book.put(ws, r, j, vals.get(k))
+
+    # Hidden data -----------------------------------------------------------------
+    ws = book.sheet("data")
+    ws.sheet_state = "hidden"
+    book.put(ws, 1, 1, w["data_note"])
+    blobs = {
+        "toc": plain.get("toc"),
+        "metadata": plain.get("metadata") or None,
+        "outcomes": extras if any(len(e) > 1 for e in extras) else None,
+    }
+    r = 2
+    for key, blob in blobs.items():
+        if blob is None:
+            continue
+        text = json.dumps(blob, ensure_ascii=False, sort_keys=False)
+        book.put(ws, r, 1, key)
+        for j in range(0, len(text), _CHUNK):
+            book.put(ws, r, 2 + j // _CHUNK, text[j : j + _CHUNK])
+        r += 1
+    _save(book.wb, path)
+
+
+def _schedule_rates(model: ImpactModel | None, periods: int) -> list[float] | None:
+    from impactkit.discount import Schedule
+
+    if model is None or not isinstance(model.discount, Schedule):
+        return None
+    return [float(x) for x in model.discount.rates(periods)]
+
+
+def _write_outcome(
+    book: _Book,
+    ws: Any,
+    r: int,
+    raw: dict[str, Any],
+    L: dict[str, str],
+    sheet: str,
+    unc: list[tuple[str, str, str, dict[str, Any]]],
+) -> dict[str, Any]:
+    proxy = raw["proxy"] if isinstance(raw["proxy"], dict) else {"value": raw["proxy"]}
+    extra: dict[str, Any] = {"outcome": raw["outcome"]}
+    for k in ("sources", "evidence"):
+        if raw.get(k):
+            extra[k] = raw[k]
+    for k in ("unit", "transfer"):
+        if proxy.get(k):
+            extra.setdefault("proxy", {})[k] = proxy[k]
+    vals: dict[str, Any] = {
+        "stakeholder": raw["stakeholder"],
+        "outcome": raw["outcome"],
+        "label": raw.get("label") or None,
+        "indicator": raw.get("indicator") or None,
+        "start_year": raw.get("start_year", 1),
+        "drop_off_method": raw.get("drop_off_method", "compound"),
+        "proxy_description": proxy.get("description") or None,
+        "proxy_currency": proxy.get("currency"),
+        "proxy_year": proxy.get("year"),
+        "proxy_source": proxy.get("source") or None,
+    }
+    what = raw.get("label") or raw["outcome"]
+    defaults = {"duration": 1, "quantity": None}
+    for f in ("quantity", "duration", "deadweight", "displacement", "attribution", "leakage"):
+        vals[f] = raw.get(f, defaults.get(f, 0.0))
+    vals["drop_off"] = raw.get("drop_off", 0.0)
+    vals["proxy_value"] = proxy["value"]
+    for f in ROW_NUMBERS:
+        v = vals[f]
+        if isinstance(v, dict) and ("calculator" in v or "estimator" in v):
+            extra[f] = v
+            vals[f] = None
+        elif isinstance(v, dict):
+            from impactkit.report._i18n import TEXTS
+
+            head = TEXTS[book.lang].get(f, f)
+            unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v))
+            vals[f] = _central(v)
+    for k, v in vals.items():
+        fmt = book.pct if k in PERCENT else book.money if k == "proxy_value" else None
+        book.put(ws, r, list(L).index(k) + 1, v, fmt)
+    return extra
+
+
+_SAVE_LOCK = threading.Lock()
+
+
+def _exact(safe_string: Any) -> Any:
+    """openpyxl's number formatter, writing floats with every digit (``repr``).
+
+    openpyxl writes ``%.16g``, which loses the last digit of some floats; a
+    value map must read back to the very same model.
+    """
+
+    def fmt(value: Any) -> Any:
+        if type(value) is float and math.isfinite(value):
+            return repr(value)
+        return safe_string(value)
+
+    return fmt
+
+
 def _save(wb: Any, path: Path) -> None:
     import tempfile
+
+    import openpyxl.cell._writer as cell_writer
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".xlsx")
     os.close(fd)
     try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is an ordinary file
+        with _SAVE_LOCK:
+            original = cell_writer.safe_string
+            cell_writer.safe_string = _exact(original)
+            try:
+                wb.save(tmp)
+            finally:
+                cell_writer.safe_string = original
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a workbook is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -288,224 +835,798 @@ def _save(wb: Any, path: Path) -> None:
 def write_value_map(
     model: ImpactModel, path: str | os.PathLike[str], *, lang: str = "en", data: Any = None
 ) -> None:
-    """Write a model as an Excel value map (sheets Model, Value map, Inputs).
+    """Write a model as a live Excel value map.
 
     Parameters
     ----------
     model : ImpactModel
+        The model; its theory of change travels in a hidden sheet.
     path : str or path-like
         The ``.xlsx`` file; written atomically (no partial file on failure).
     lang : {"en", "fr"}
-        Language of the headings (the field names of row 3 do not change).
+        Language of the sheet names and headings (row 3 of the value map
+        keeps the field names the reader relies on).
     data : mapping, optional
-        Data sources, to show computed values of measured quantities.
+        Accepted for compatibility; the workbook computes its figures itself.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValidationError
+        An unknown ``lang``.
 
     Notes
     -----
-    Impact, yearly values and present value are written as computed values,
-    visible in any spreadsheet; they are recomputed, never read back. The
-    theory of change is not part of a value map: keep the model file for it.
+    Price factor, impact, the value of each year, present values, totals, the
+    net present value and the SROI ratio are formulas, so the workbook stays
+    right when a figure is edited; :func:`read_value_map` reads the inputs
+    back and never the computed cells. Quantities measured by a calculator
+    are kept in the hidden ``_data`` sheet and left blank in the value map.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, impactkit as ik
+    >>> m = ik.examples.load_example()
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "carte.xlsx"
+    >>> ik.io.write_value_map(m, p, lang="fr")
+    >>> ik.io.read_value_map(p) == m
+    True
     """
-    _write(model, Path(path), lang, data)
+    del data
+    _write(model, Path(path), lang)
 
 
 def write_value_map_template(path: str | os.PathLike[str], *, lang: str = "en") -> None:
-    """Write an empty value map for practitioners to fill by hand."""
-    _write(None, Path(path), lang, None)
+    """Write an empty live value map for practitioners to fill by hand.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.xlsx`` file.
+    lang : {"en", "fr"}
+        Language of the sheet names and headings.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, impactkit as ik
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "modele.xlsx"
+    >>> ik.io.write_value_map_template(p, lang="fr")
+    >>> p.exists()
+    True
+    """
+    _write(None, Path(path), lang)
+
+
+# --------------------------------------------------------------------------- reading
+class _Limits(Exception):
+    pass
+
+
+_BAD = object()  # an input cell whose value could not be read (already reported)
+# stand-ins for values already reported as wrong: valid, so that the model's own
+# checks still run on the rest of the workbook without repeating the problem
+_STAND_IN: dict[str, Any] = {
+    **dict.fromkeys(ROW_NUMBERS, 0.0),
+    "duration": 1,
+    "start_year": 1,
+    "outcome": "unreadable",
+    "stakeholder": "unreadable",
+    "input_amount": 0.0,
+    "input_year": 0,
+    "input_label": "unreadable",
+    "input_in_kind": False,
+}
 
 
 def _cell_ref(col: int, row: int) -> str:
-    from openpyxl.utils import get_column_letter
+    return f"{_letter(col)}{row}"
 
-    return f"{get_column_letter(col)}{row}"
+
+class _Reader:
+    """Streams the sheets of a workbook within limits; collects problems."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.cells = 0
+        self._cached: Any = None
+
+    def open(self) -> Any:
+        openpyxl = _openpyxl()
+        p = self.path
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise FileFormatError(f"{p.name} cannot be read: {exc}", code="format") from exc
+        if size > MAX_WORKBOOK_BYTES:
+            raise FileFormatError(
+                f"{p.name} is {size:,} bytes; a value map is read up to "
+                f"{MAX_WORKBOOK_BYTES:,} bytes",
+                code="too_large",
+            )
+        try:
+            with zipfile.ZipFile(p) as z:
+                infos = z.infolist()
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise FileFormatError(
+                f"{p.name} is not an Excel workbook: {exc}", code="format"
+            ) from exc
+        if sum(i.file_size for i in infos) > _MAX_UNZIPPED or any(
+            i.file_size > MAX_WORKBOOK_BYTES * 4 for i in infos
+        ):
+            raise FileFormatError(
+                f"{p.name} expands to more than {_MAX_UNZIPPED:,} bytes: refused",
+                code="too_large",
+            )
+        return self._load(openpyxl, data_only=False)
+
+    def _load(self, openpyxl: Any, *, data_only: bool) -> Any:
+        import warnings
+
+        from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+        try:
+            with warnings.catch_warnings(), _LOAD_LOCK:
+                warnings.simplefilter("ignore")
+                original = ReadOnlyWorksheet._get_size
+                ReadOnlyWorksheet._get_size = _sheet_size
+                try:
+                    return openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
+                finally:
+                    ReadOnlyWorksheet._get_size = original
+        except Exception as exc:
+            raise FileFormatError(
+                f"{self.path.name} cannot be read as an Excel workbook: {exc}", code="format"
+            ) from exc
+
+    def grid(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
+        """Non-empty cells of a sheet: (row, col) -> (value, is_formula)."""
+        ws = wb[sheet]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # the stored dimension may lie: read what is there
+        out: dict[tuple[int, int], tuple[Any, bool]] = {}
+        try:
+            for n, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS + 1)):
+                if n > 4 * MAX_ROWS:
+                    raise _Limits(f"sheet {sheet!r} has more than {4 * MAX_ROWS} rows")
+                for c in row:
+                    v = getattr(c, "value", None)
+                    if v is None or v == "":
+                        continue
+                    r, j = c.row, c.column
+                    if r > MAX_ROWS or j > MAX_COLUMNS:
+                        raise _Limits(
+                            f"sheet {sheet!r} goes beyond row {MAX_ROWS} or column "
+                            f"{MAX_COLUMNS}: a value map is read within these limits"
+                        )
+                    self.cells += 1
+                    if self.cells > MAX_CELLS:
+                        raise _Limits(f"the workbook has more than {MAX_CELLS:,} filled cells")
+                    out[(r, j)] = (v, getattr(c, "data_type", None) == "f")
+        except _Limits as exc:
+            raise FileFormatError([Problem((sheet,), "too_large", str(exc))]) from None
+        except FileFormatError:
+            raise
+        except Exception as exc:
+            raise FileFormatError(
+                [Problem((sheet,), "format", f"sheet {sheet!r} cannot be read: {exc}")]
+            ) from exc
+        return out
+
+    def cached(self, sheet: str, row: int, col: int) -> Any:
+        """The value a spreadsheet saved with a formula cell (None when none)."""
+        if self._cached is None:
+            wb = self._load(_openpyxl(), data_only=True)
+            self.cells = 0
+            self._cached = {s: self.grid(wb, s) for s in wb.sheetnames}
+            wb.close()
+        return self._cached.get(sheet, {}).get((row, col), (None, False))[0]
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+def _sheet_size(ws: Any) -> None:
+    """The dimension a sheet declares, read from its first elements only.
+
+    openpyxl's own reading of it parses the whole sheet when the sheet has no
+    dimension element, which takes seconds on a large hostile workbook before
+    any limit can apply; the declared dimension is only a hint here anyway.
+    """
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    dimension, data = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+    src = ws._get_source()
+    try:
+        for _, element in iterparse(src, events=("start",)):
+            if element.tag == dimension:
+                dims = SheetDimension.from_tree(element).boundaries
+                if dims is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = dims
+                break
+            if element.tag == data:
+                break
+    finally:
+        src.close()
+
+
+def _json_cell(text: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
+    if not isinstance(text, str):
+        probs.append(Problem(where, "type", "expected JSON text"))
+        return None
+    depth = 0
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                probs.append(
+                    Problem(where, "too_deep", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+                )
+                return None
+        elif ch in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        probs.append(Problem(where, "syntax", f"not valid JSON: {exc}"))
+        return None
+
+
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(v: Any, *, integer: bool = False, percent: bool = False) -> float | int:
+    """A number from a cell: a number, or text typed the French or English way.
+
+    ``"100 000,50"``, ``"1 234,5 €"``, ``"25 %"`` (0.25) and ``"1,234.5"`` are
+    accepted; anything else raises ``ValueError`` with a message.
+    """
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got {v!r}")
+    if isinstance(v, int | float):
+        x: float | int = v
+    elif isinstance(v, str):
+        s = v.strip()
+        for sp in ("\u00a0", "\u202f", " ", "'"):
+            s = s.replace(sp, "")
+        pct = s.endswith("%")
+        s = s.rstrip("%")
+        for sym in ("€", "EUR", "£", "GBP", "$", "USD"):
+            s = s.replace(sym, "")
+        if "," in s and "." in s:
+            s = (
+                s.replace(".", "").replace(",", ".")
+                if s.rfind(",") > s.rfind(".")
+                else s.replace(",", "")
+            )
+        elif "," in s:
+            s = s.replace(",", ".")
+        if not _NUM.match(s):
+            raise ValueError(f"expected a number, got {v!r}")
+        x = float(s) / 100.0 if pct else float(s)
+        plain_int = "." not in s and "e" not in s.lower() and abs(x) < 2**53
+        if not pct and ((integer and x == int(x)) or plain_int):
+            x = int(x)
+    else:
+        raise ValueError(f"expected a number, got {type(v).__name__}")
+    if isinstance(x, float) and not math.isfinite(x):
+        raise ValueError(f"expected a finite number, got {v!r}")
+    if integer:
+        if isinstance(x, float) and (x != int(x) or percent):
+            raise ValueError(f"expected a whole number, got {v!r}")
+        return int(x)
+    return x
+
+
+def _detect_lang(sheetnames: list[str]) -> str | None:
+    for lang in ("fr", "en"):
+        if all(SHEETS[k][lang] in sheetnames for k in REQUIRED):
+            return lang
+    return None
 
 
 def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
-    """Read an Excel value map written by :func:`write_value_map` or filled by hand.
+    """Read a value map written by :func:`write_value_map` or filled by hand.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An ``.xlsx`` workbook with English or French sheet names.
+
+    Returns
+    -------
+    ImpactModel
+        The model; ``read_value_map(p)`` after ``write_value_map(m, p)``
+        equals ``m``, theory of change included.
 
     Raises
     ------
     FileFormatError
-        A missing sheet, or a header that is not where it should be: the
-        message names the sheet, the cell and the expected header.
+        Not a workbook, a workbook above the limits (:data:`MAX_WORKBOOK_BYTES`,
+        :data:`MAX_ROWS`, :data:`MAX_COLUMNS`, :data:`MAX_CELLS`), a missing
+        sheet or a header that is not where it should be, each named with its
+        sheet and cell.
     ValidationError
-        Every problem of the values, each located at its sheet and cell
-        (``['Value map'].F5.quantity``).
+        Every problem of the values at once, each located at its sheet and
+        cell (``['Carte de valeur'].E5.quantity``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, impactkit as ik
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "vm.xlsx"
+    >>> ik.io.write_value_map(ik.examples.load_example(), p)
+    >>> round(ik.sroi(ik.io.read_value_map(p)).ratio, 2)
+    1.96
     """
-    openpyxl = _openpyxl()
-    p = Path(path)
+    reader = _Reader(Path(path))
+    wb = reader.open()
     try:
-        wb = openpyxl.load_workbook(p, read_only=False, data_only=True)
-    except (OSError, KeyError, ValueError) as exc:
-        raise FileFormatError(f"{p.name} is not an Excel workbook: {exc}", code="format") from exc
-    except Exception as exc:
+        return _read(reader, wb)
+    finally:
+        wb.close()
+
+
+def _read(reader: _Reader, wb: Any) -> ImpactModel:
+    names = list(wb.sheetnames)
+    lang = _detect_lang(names)
+    if lang is None:
         raise FileFormatError(
-            f"{p.name} cannot be read as an Excel workbook: {exc}", code="format"
-        ) from exc
-    missing = [s for s in (MODEL_SHEET, MAP_SHEET, INPUT_SHEET) if s not in wb.sheetnames]
+            [
+                Problem(
+                    (SHEETS[k]["en"],),
+                    "missing_sheet",
+                    f"sheet {SHEETS[k]['en']!r} (French: {SHEETS[k]['fr']!r}) is missing; a "
+                    "value map has the sheets "
+                    + ", ".join(repr(SHEETS[q]["en"]) for q in REQUIRED),
+                )
+                for k in REQUIRED
+                if SHEETS[k]["en"] not in names and SHEETS[k]["fr"] not in names
+            ]
+            or [Problem((), "missing_sheet", "the sheets of a value map are missing")]
+        )
+    sheet = {k: SHEETS[k][lang] for k in SHEETS}
+    probs = reader.problems
+
+    def value(grid: dict[tuple[int, int], tuple[Any, bool]], sh: str, r: int, c: int) -> Any:
+        v, is_formula = grid.get((r, c), (None, False))
+        if is_formula:
+            cached = reader.cached(sh, r, c)
+            if cached is None or cached == "":
+                probs.append(
+                    Problem(
+                        (sh, _cell_ref(c, r)),
+                        "formula",
+                        f"input cell holds the formula {str(v)[:60]!r} with no saved value; "
+                        "type the value, or open and save the workbook in a spreadsheet",
+                    )
+                )
+                return _BAD
+            return cached
+        return v
+
+    data: dict[str, Any] = {}
+    # Settings ------------------------------------------------------------------
+    sh = sheet["settings"]
+    g = reader.grid(wb, sh)
+    settings: dict[str, Any] = {}
+    settings_at: dict[str, tuple[PathElement, ...]] = {}
+    for (r, c), (k, _) in sorted(g.items()):
+        if c != 1 or r < SETTINGS_FIRST:
+            continue
+        key = str(k)
+        where: tuple[PathElement, ...] = (sh, _cell_ref(2, r))
+        if key not in SETTINGS_KEYS:
+            probs.append(
+                Problem(
+                    (sh, _cell_ref(1, r)),
+                    "unknown_key",
+                    f"unknown setting {key!r}{_did_you_mean(key, SETTINGS_KEYS)}",
+                )
+            )
+            continue
+        v = value(g, sh, r, 2)
+        if v is None or v == "":
+            continue
+        settings[key] = v
+        settings_at[key] = where
+    for key in ("format_version", "base_year"):
+        if key in settings:
+            settings[key] = _num(settings[key], settings_at[key], probs, integer=True)
+    if "discount_rate" in settings:
+        settings["discount_rate"] = _num(
+            settings["discount_rate"], settings_at["discount_rate"], probs, percent=True
+        )
+    for key in ("name", "description", "currency", "first_flow_at", "mode"):
+        if key in settings:
+            data[key] = settings[key] if isinstance(settings[key], str) else str(settings[key])
+    for key in ("format_version", "base_year"):
+        if settings.get(key) is not None:
+            data[key] = settings[key]
+    data.setdefault("format_version", FORMAT_VERSION)
+    data.setdefault("name", "")
+    disc: dict[str, Any] = {}
+    if "discount_schedule" in settings:
+        bands = _json_cell(settings["discount_schedule"], settings_at["discount_schedule"], probs)
+        if bands is not None:
+            disc["bands"] = bands
+    elif settings.get("discount_rate") is not None:
+        disc["rate"] = settings["discount_rate"]
+    if "discount_name" in settings and disc:
+        disc["name"] = str(settings["discount_name"])
+    if disc:
+        data["discount"] = disc
+    pi_values: dict[int, Any] = {}
+    for (r, c), _ in sorted(g.items()):
+        if c != PI_COL or r < 2:
+            continue
+        y = _num(value(g, sh, r, c), (sh, _cell_ref(c, r)), probs, integer=True)
+        lv = value(g, sh, r, c + 1)
+        if lv is None:
+            probs.append(Problem((sh, _cell_ref(c + 1, r)), "missing", "index level is missing"))
+            continue
+        level = _num(lv, (sh, _cell_ref(c + 1, r)), probs)
+        if y is not None and level is not None:
+            pi_values[int(y)] = level
+    if pi_values:
+        pi: dict[str, Any] = {"values": pi_values}
+        for k in ("name", "source"):
+            if settings.get(f"price_index_{k}"):
+                pi[k] = str(settings[f"price_index_{k}"])
+        data["price_index"] = pi
+
+    # Uncertainty -----------------------------------------------------------------
+    dists: dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]] = {}
+    if sheet["uncertainty"] in names:
+        dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs)
+    if ("discount_rate" in settings) and (sh, settings_at["discount_rate"][1]) in dists:
+        d, _ = dists.pop((sh, str(settings_at["discount_rate"][1])))
+        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs)
+        disc["rate"] = d
+
+    # Hidden data -----------------------------------------------------------------
+    blobs: dict[str, Any] = {}
+    if sheet["data"] in names:
+        gd = reader.grid(wb, sheet["data"])
+        rows: dict[int, dict[int, Any]] = {}
+        for (r, c), (v, _) in gd.items():
+            rows.setdefault(r, {})[c] = v
+        for r, dcells in sorted(rows.items()):
+            if r < 2 or 1 not in dcells:
+                continue
+            text = "".join(str(dcells[c]) for c in sorted(dcells) if c > 1)
+            blobs[str(dcells[1])] = _json_cell(text, (sheet["data"], _cell_ref(2, r)), probs)
+    if blobs.get("toc") is not None:
+        data["toc"] = blobs["toc"]
+    if blobs.get("metadata") is not None:
+        data["metadata"] = blobs["metadata"]
+    extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
+
+    # Value map -----------------------------------------------------------------
+    sh = sheet["map"]
+    g = reader.grid(wb, sh)
+    header = {str(v): c for (r, c), (v, _) in g.items() if r == KEY_ROW}
+    missing = [k for k in ("stakeholder", "outcome", "quantity", "proxy_value") if k not in header]
     if missing:
         raise FileFormatError(
             [
                 Problem(
-                    (s,),
-                    "missing_sheet",
-                    f"sheet {s!r} is missing; a value map has sheets "
-                    f"{MODEL_SHEET!r}, {MAP_SHEET!r} and {INPUT_SHEET!r}",
+                    (sh, f"row {KEY_ROW}"),
+                    "header",
+                    f"expected the field name {k!r} in row {KEY_ROW} of {sh!r} "
+                    "(the field names under the headings)",
                 )
-                for s in missing
+                for k in missing
             ]
         )
-    probs: list[Problem] = []
-    data: dict[str, Any] = {}
-    ws_m = wb[MODEL_SHEET]
-    if ws_m.cell(1, 1).value != "key":
-        probs.append(
-            Problem(
-                (MODEL_SHEET, "A1"),
-                "header",
-                f"expected header 'key', found {ws_m.cell(1, 1).value!r}",
-            )
-        )
-    for r in range(2, ws_m.max_row + 1):
-        key, val = ws_m.cell(r, 1).value, ws_m.cell(r, 2).value
-        if key is None:
-            continue
-        if key not in MODEL_KEYS:
+    known = set(_map_columns(0)) | {k for k in header if re.fullmatch(r"year_\d+", k)}
+    for k, c in header.items():
+        if k not in known:
             probs.append(
                 Problem(
-                    (MODEL_SHEET, f"A{r}"),
+                    (sh, _cell_ref(c, KEY_ROW)),
                     "unknown_key",
-                    f"unknown setting {key!r}; expected one of {', '.join(MODEL_KEYS)}",
+                    f"unknown column {k!r}{_did_you_mean(k, list(known))}",
                 )
             )
-            continue
-        if val is None or val == "":
-            continue
-        if key in ("discount", "price_index", "metadata") and isinstance(val, str):
-            try:
-                val = json.loads(val)
-            except json.JSONDecodeError:
-                if key == "discount":
-                    pass  # a preset name such as "green_book"
-                else:
-                    probs.append(Problem((MODEL_SHEET, f"B{r}"), "syntax", f"{key} must be JSON"))
-                    continue
-        if key == "price_index" and isinstance(val, dict):
-            val = {**val, "values": {int(k): v for k, v in val.get("values", {}).items()}}
-        data[key] = val
-    data.setdefault("format_version", FORMAT_VERSION)
-    ws = wb[MAP_SHEET]
-    header = {}
-    for j in range(1, ws.max_column + 1):
-        v = ws.cell(KEY_ROW, j).value
-        if v is not None:
-            header[str(v)] = j
-    for key in ("stakeholder", "outcome", "quantity", "proxy_value"):
-        if key not in header:
-            probs.append(
-                Problem(
-                    (MAP_SHEET, f"row {KEY_ROW}"),
-                    "header",
-                    f"expected the field name {key!r} in row {KEY_ROW} of "
-                    f"{MAP_SHEET!r} (the machine header under the headings)",
-                )
-            )
-    if probs:
-        raise FileFormatError(probs)
-    known = set(_map_columns(0)) | {k for k in header if k.startswith("year_")}
-    unknown = [k for k in header if k not in known]
-    for k in unknown:
-        probs.append(
-            Problem(
-                (MAP_SHEET, _cell_ref(header[k], KEY_ROW)), "unknown_key", f"unknown column {k!r}"
-            )
-        )
+    year_cols = [k for k in header if k.startswith("year_")]
     outcomes: list[dict[str, Any]] = []
-    where: list[dict[str, tuple[PathElement, ...]]] = []
-    for r in range(FIRST_ROW, ws.max_row + 1):
-        vals = {k: ws.cell(r, j).value for k, j in header.items()}
-        if all(
-            v is None or v == ""
-            for k, v in vals.items()
-            if k not in COMPUTED and not k.startswith("year_")
-        ):
+    where_rows: list[dict[str, tuple[PathElement, ...]]] = []
+    used = [False] * len(extras)
+    last_row = max((r for (r, _) in g), default=0)
+    for r in range(FIRST_ROW, last_row + 1):
+        inputs_here = {
+            k: c
+            for k, c in header.items()
+            if k in known and k not in COMPUTED and k not in year_cols and (r, c) in g
+        }
+        if not inputs_here:
             continue
         rec: dict[str, Any] = {}
         proxy: dict[str, Any] = {}
         cells: dict[str, tuple[PathElement, ...]] = {}
-        for k, v in vals.items():
-            if (
-                k in COMPUTED
-                or k.startswith("year_")
-                or k == "uncertainty"
-                or v is None
-                or v == ""
-            ):
+        for k, c in inputs_here.items():
+            ref: tuple[PathElement, ...] = (sh, _cell_ref(c, r))
+            v = value(g, sh, r, c)
+            if v is None or v == "":
                 continue
-            ref: tuple[PathElement, ...] = (MAP_SHEET, _cell_ref(header[k], r))
+            v = None if v is _BAD else _field(k, v, ref, probs)
+            if v is None:  # reported: a neutral stand-in, so no other problem is hidden
+                v = _STAND_IN.get(k)
+                if v is None:
+                    continue
+            elif (sh, str(ref[1])) in dists and k in ROW_NUMBERS:
+                d, _ = dists.pop((sh, str(ref[1])))
+                _check_central(v, d, ref, probs)
+                v = d
             if k in PROXY_FIELDS:
                 proxy[PROXY_FIELDS[k]] = v
                 cells[f"proxy.{PROXY_FIELDS[k]}"] = ref
             else:
                 rec[k] = v
                 cells[k] = ref
-        unc_raw = vals.get("uncertainty")
-        if unc_raw:
-            ref = (MAP_SHEET, _cell_ref(header["uncertainty"], r))
-            try:
-                unc = json.loads(unc_raw)
-            except (json.JSONDecodeError, TypeError):
-                probs.append(Problem(ref, "syntax", "uncertainty must be JSON"))
-                unc = {}
-            for k, v in unc.items():
-                if k == "proxy_value":
-                    proxy["value"] = v
-                elif k in ("unit", "transfer"):
-                    proxy[k] = v
-                else:
-                    rec[k] = v
-                cells.setdefault(k, ref)
+        oid = rec.get("outcome")
+        for i, e in enumerate(extras):
+            if not used[i] and isinstance(e, dict) and e.get("outcome") == oid:
+                used[i] = True
+                for k, v in e.items():
+                    if k == "proxy" and isinstance(v, dict):
+                        proxy.update(v)
+                    elif k != "outcome" and k not in rec:
+                        rec[k] = v
+                break
         rec["proxy"] = proxy
+        _check_years(rec, cells, len(year_cols), probs)
         outcomes.append(rec)
-        where.append(cells)
+        where_rows.append(cells)
     data["outcomes"] = outcomes
-    wi = wb[INPUT_SHEET]
-    in_header = {
-        str(wi.cell(2, j).value): j
-        for j in range(1, wi.max_column + 1)
-        if wi.cell(2, j).value is not None
-    }
+
+    # Inputs --------------------------------------------------------------------
+    sh = sheet["inputs"]
+    g = reader.grid(wb, sh)
+    in_header = {str(v): c for (r, c), (v, _) in g.items() if r == INPUT_FIRST - 1}
     if "label" not in in_header or "amount" not in in_header:
-        probs.append(
-            Problem(
-                (INPUT_SHEET, "row 2"),
-                "header",
-                "expected the field names 'label' and 'amount' in row 2",
-            )
+        raise FileFormatError(
+            [
+                Problem(
+                    (sh, f"row {INPUT_FIRST - 1}"),
+                    "header",
+                    f"expected the field names 'label' and 'amount' in row {INPUT_FIRST - 1}",
+                )
+            ]
         )
     inputs: list[dict[str, Any]] = []
     in_where: list[dict[str, tuple[PathElement, ...]]] = []
-    for r in range(3, wi.max_row + 1):
-        vals = {k: wi.cell(r, j).value for k, j in in_header.items()}
-        if all(v is None or v == "" for v in vals.values()):
+    last_row = max((r for (r, _) in g), default=0)
+    for r in range(INPUT_FIRST, last_row + 1):
+        here = {k: c for k, c in in_header.items() if k not in COMPUTED and (r, c) in g}
+        if not here:
             continue
-        rec = {k: v for k, v in vals.items() if v is not None and v != "" and k != "uncertainty"}
-        if vals.get("uncertainty"):
-            try:
-                rec.update(json.loads(vals["uncertainty"]))
-            except (json.JSONDecodeError, TypeError):
-                probs.append(
-                    Problem((INPUT_SHEET, f"row {r}"), "syntax", "uncertainty must be JSON")
-                )
+        rec = {}
+        cells = {}
+        for k, c in here.items():
+            ref = (sh, _cell_ref(c, r))
+            if k not in INPUT_COLUMNS:
+                probs.append(Problem(ref, "unknown_key", f"unknown column {k!r}"))
+                continue
+            v = value(g, sh, r, c)
+            if v is None or v == "":
+                continue
+            if v is _BAD:
+                v = _STAND_IN.get(f"input_{k}")
+            elif k == "amount":
+                v = _num(v, ref, probs)
+                if v is not None and (sh, str(ref[1])) in dists:
+                    d, _ = dists.pop((sh, str(ref[1])))
+                    _check_central(v, d, ref, probs)
+                    v = d
+            elif k == "year":
+                v = _num(v, ref, probs, integer=True)
+            elif k == "in_kind":
+                v = _bool(v, ref, probs)
+            elif not isinstance(v, str):
+                v = str(v)
+            if v is None:
+                v = _STAND_IN.get(f"input_{k}")
+            if v is not None:
+                rec[k] = v
+                cells[k] = ref
         inputs.append(rec)
-        in_where.append({k: (INPUT_SHEET, _cell_ref(j, r)) for k, j in in_header.items()})
+        in_where.append(cells)
     data["inputs"] = inputs
-    if probs:
-        raise ValidationError(probs)
+    for (s_name, s_cell), (_, ref) in dists.items():
+        probs.append(
+            Problem(
+                ref,
+                "unknown_cell",
+                f"this row names {s_name}!{s_cell}, which holds no uncertain figure",
+            )
+        )
+    if "bands" in disc and sheet["calc"] in names:
+        _check_schedule_rates(reader, wb, sheet["calc"], disc["bands"], probs)
+    problems = list(probs)
     try:
-        return from_dict(data)
+        model = from_dict(data)
     except ValidationError as exc:
-        raise ValidationError([_locate(pr, where, in_where) for pr in exc.problems]) from None
+        problems += [_locate(pr, where_rows, in_where) for pr in exc.problems]
+        model = None
+    if problems:
+        raise ValidationError(problems)
+    assert model is not None
+    return model
+
+
+def _check_years(
+    rec: dict[str, Any],
+    cells: dict[str, tuple[PathElement, ...]],
+    n_years: int,
+    probs: list[Problem],
+) -> None:
+    """A row must end within the workbook's year columns, or its formulas miss years."""
+    if not n_years:
+        return
+    try:
+        dur = _central(rec.get("duration", 1))
+    except (ValidationError, TypeError, ValueError, KeyError):
+        return  # the distribution's own problems are reported by the model
+    start = rec.get("start_year", 1)
+    if not isinstance(dur, int | float) or not isinstance(start, int) or isinstance(dur, bool):
+        return
+    last = start + math.ceil(dur) - 1
+    if last > n_years:
+        probs.append(
+            Problem(
+                cells.get("duration", cells.get("start_year", ())),
+                "beyond_years",
+                f"the outcome lasts until year {last} but the workbook has {n_years} year "
+                "columns, so its formulas would miss years; write the workbook again "
+                "(impactkit new, or ik.io.write_value_map) to get enough columns",
+            )
+        )
+
+
+def _check_schedule_rates(
+    reader: _Reader, wb: Any, sh: str, bands: Any, probs: list[Problem]
+) -> None:
+    """The SROI calculation's rates (values) must still be those of the schedule."""
+    from impactkit.discount import Schedule
+
+    try:
+        rates = Schedule(bands).rates(MAX_COLUMNS)
+    except (ValidationError, TypeError, ValueError):
+        return  # the model reports the schedule's own problems
+    g = reader.grid(wb, sh)
+    for (r, c), (v, is_formula) in sorted(g.items()):
+        if r != 17 or c < 3 or is_formula or not isinstance(v, int | float):
+            continue
+        period = c - 2
+        if period < len(rates) and not math.isclose(float(v), float(rates[period]), rel_tol=1e-9):
+            probs.append(
+                Problem(
+                    (sh, _cell_ref(c, r)),
+                    "stale_schedule",
+                    f"the rate of period {period} is {v!r} here but {float(rates[period])!r} "
+                    "in the discount schedule of the settings; write the workbook again "
+                    "after changing a declining schedule",
+                )
+            )
+            return
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _num(
+    v: Any,
+    where: tuple[PathElement, ...],
+    probs: list[Problem],
+    *,
+    integer: bool = False,
+    percent: bool = False,
+) -> Any:
+    try:
+        return parse_number(v, integer=integer, percent=percent)
+    except ValueError as exc:
+        probs.append(Problem(where, "type", str(exc)))
+        return None
+
+
+def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
+    if isinstance(v, bool):
+        return v
+    text = str(v).strip().lower()
+    if text in ("true", "vrai", "yes", "oui", "1"):
+        return True
+    if text in ("false", "faux", "no", "non", "0"):
+        return False
+    probs.append(Problem(where, "type", f"expected yes or no, got {v!r}"))
+    return None
+
+
+def _field(k: str, v: Any, ref: tuple[PathElement, ...], probs: list[Problem]) -> Any:
+    if k in ROW_NUMBERS:
+        return _num(v, ref, probs, percent=k in PERCENT)
+    if k in INTEGERS:
+        return _num(v, ref, probs, integer=True)
+    return v if isinstance(v, str) else str(v)
+
+
+def _check_central(
+    v: Any, d: dict[str, Any], where: tuple[PathElement, ...], probs: list[Problem]
+) -> None:
+    try:
+        c = _central(d)
+    except (ValidationError, TypeError, ValueError, KeyError):
+        return  # the distribution's own problems are reported by the model
+    if isinstance(v, int | float) and not math.isclose(float(v), c, rel_tol=1e-9, abs_tol=1e-12):
+        probs.append(
+            Problem(
+                where,
+                "central_mismatch",
+                f"the cell holds {v!r} but its distribution ({d['dist']}) has the central "
+                f"value {c!r}; change the cell and the Uncertainty row together",
+            )
+        )
+
+
+def _read_uncertainty(
+    reader: _Reader, wb: Any, sh: str, value: Any, probs: list[Problem]
+) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]]:
+    g = reader.grid(wb, sh)
+    header = {str(v): c for (r, c), (v, _) in g.items() if r == UNC_FIRST - 1}
+    out: dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]] = {}
+    last_row = max((r for (r, _) in g), default=0)
+    for r in range(UNC_FIRST, last_row + 1):
+        vals = {k: value(g, sh, r, c) for k, c in header.items() if (r, c) in g}
+        vals = {k: v for k, v in vals.items() if k not in COMPUTED and v not in (None, "")}
+        if not vals:
+            continue
+        row_ref: tuple[PathElement, ...] = (sh, f"row {r}")
+        name = str(vals.get("dist", "")).strip().lower()
+        if name not in DIST_PARAMS:
+            probs.append(
+                Problem(
+                    (sh, _cell_ref(header.get("dist", 4), r)),
+                    "unknown_distribution",
+                    f"unknown distribution {vals.get('dist')!r}; one of "
+                    f"{', '.join(DIST_PARAMS)}{_did_you_mean(name, list(DIST_PARAMS))}",
+                )
+            )
+            continue
+        d: dict[str, Any] = {"dist": name}
+        for p in DIST_PARAMS[name]:
+            col = "fixed" if p == "value" else p
+            if col in vals:
+                x = _num(vals[col], (sh, _cell_ref(header[col], r)), probs)
+                if x is not None:
+                    d[p] = x
+        if "sheet" not in vals or "cell" not in vals:
+            probs.append(Problem(row_ref, "missing", "a row needs the sheet and the cell"))
+            continue
+        out[(str(vals["sheet"]), str(vals["cell"]).replace("$", "").upper())] = (d, row_ref)
+    return out
 
 
 def _locate(

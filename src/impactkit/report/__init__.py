@@ -23,16 +23,29 @@ from impactkit.report._charts import (
 )
 from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._network import funnel_chart, member, network
-from impactkit.report._render import ReportContent, analyse, build, html, markdown
+from impactkit.report._render import (
+    BROWSERS,
+    PDFUnavailableError,
+    ReportContent,
+    analyse,
+    build,
+    find_browser,
+    html,
+    markdown,
+    pdf,
+)
 
 __all__ = [
+    "BROWSERS",
     "LANGS",
     "TEXTS",
+    "PDFUnavailableError",
     "ReportContent",
     "analyse",
     "build",
     "by_stakeholder_chart",
     "by_year_chart",
+    "find_browser",
     "fmt_money",
     "fmt_number",
     "fmt_pct",
@@ -43,6 +56,7 @@ __all__ = [
     "mc_histogram",
     "member",
     "network",
+    "pdf",
     "t",
     "to_svg",
     "toc_diagram",

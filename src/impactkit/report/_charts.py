@@ -72,12 +72,35 @@ def plain_text(fig: Any) -> Any:
 
 
 def to_svg(fig: Any) -> str:
-    """The figure as inline SVG text (no XML header), for self-contained HTML."""
+    """The figure as inline SVG text (no XML header), for self-contained HTML.
+
+    The same figure gives the same bytes on every run: no date, and the ids
+    of clip paths and glyphs come from a fixed salt.
+    """
+    import matplotlib
+
     plain_text(fig)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    with matplotlib.rc_context({"svg.hashsalt": "impactkit", "svg.id": None}):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def _ratio_axis(axis: Any, lang: str) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    from impactkit.report._i18n import fmt_number
+
+    axis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=1)))
+
+
+def _stakeholder_labels(result: Any) -> dict[str, str]:
+    model = getattr(result, "model", None)
+    toc = getattr(model, "toc", None)
+    if toc is None:
+        return {}
+    return {s.id: s.label or s.id for s in toc.stakeholders}
 
 
 def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
@@ -85,7 +108,11 @@ def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
     df = result.by_stakeholder.sort_values("present_value")
     fig = _figure(7.0, 0.5 + 0.45 * max(len(df), 2))
     ax = fig.add_subplot()
-    ax.barh(df["stakeholder"].astype(str), df["present_value"], color=PALETTE[1])
+    names = _stakeholder_labels(result)
+    shown = [names.get(str(s), str(s)) for s in df["stakeholder"]]
+    ax.barh(range(len(df)), df["present_value"], color=PALETTE[1])
+    ax.set_yticks(range(len(df)))
+    ax.set_yticklabels(shown)
     ax.set_xlabel(f"{t('present_value', lang)} ({result.currency})")
     _money_axis(ax.xaxis, lang)
     ax.set_title(t("by_stakeholder", lang))
@@ -122,9 +149,18 @@ def by_year_chart(result: Any, lang: str = "en") -> Any:
 
 
 def tornado_chart(
-    tornado: pd.DataFrame, lang: str = "en", *, top: int = 12, threshold: float | None = 1.0
+    tornado: pd.DataFrame,
+    lang: str = "en",
+    *,
+    top: int = 12,
+    threshold: float | None = 1.0,
+    labels: Any = None,
 ) -> Any:
-    """Tornado bars from :func:`impactkit.uncertainty.tornado`, with the 1:1 line."""
+    """Tornado bars from :func:`impactkit.uncertainty.tornado`, with the 1:1 line.
+
+    ``labels`` maps a parameter path (``outcomes[0].deadweight``) to the text
+    shown for it (default: the path).
+    """
     if tornado.empty:
         raise ValidationError("the tornado table is empty", path=("tornado",), code="empty")
     df = tornado.head(top).iloc[::-1]
@@ -137,13 +173,18 @@ def tornado_chart(
     ax.barh(y, lo - base, left=base, color=PALETTE[3], label=t("low", lang))
     ax.barh(y, hi - base, left=base, color=PALETTE[1], label=t("high", lang))
     ax.set_yticks(y)
-    ax.set_yticklabels([str(p) for p in df["parameter"]], fontsize=8)
+    names = dict(labels or {})
+    ax.set_yticklabels(
+        [textwrap.shorten(str(names.get(p, p)), 60) for p in df["parameter"]],
+        fontsize=8,
+    )
     ax.axvline(base, color="black", linewidth=0.8)
     if threshold is not None:
         ax.axvline(threshold, color=PALETTE[4], linestyle="--", label=t("one_to_one", lang))
     ax.set_xlabel(t("ratio_axis", lang))
+    _ratio_axis(ax.xaxis, lang)
     ax.legend(fontsize=8, loc="lower right")
-    ax.set_title(t("tornado", lang), fontsize=10)
+    ax.set_title(textwrap.fill(t("tornado", lang), 70), fontsize=10)
     return plain_text(fig)
 
 
@@ -155,18 +196,29 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     ax.hist(r, bins=bins, color=PALETTE[1])
     ax.axvline(1.0, color=PALETTE[3], linestyle="--", label=t("one_to_one", lang))
     p = mc.probability_ratio_above(1.0)
+    from impactkit.report._i18n import fmt_number, fmt_pct
+
     ax.set_xlabel(t("ratio_axis", lang))
+    _ratio_axis(ax.xaxis, lang)
     ax.set_ylabel(t("frequency", lang))
+    colon, semi = (" :", " ;") if lang == "fr" else (":", ";")
     ax.set_title(
-        f"{t('monte_carlo', lang)}: {mc.n:,} {t('draws', lang)}; P(>1) = {100 * p:.1f} %",
+        f"{t('monte_carlo', lang)}{colon} {fmt_number(mc.n, lang, decimals=0)} "
+        f"{t('draws', lang)}{semi} P(> 1) = {fmt_pct(p, lang)}",
         fontsize=10,
     )
     ax.legend(fontsize=8)
     return plain_text(fig)
 
 
-def toc_diagram(toc: Any, lang: str = "en") -> Any:
-    """The theory of change as layered boxes: inputs to impact, left to right."""
+def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
+    """The theory of change as layered boxes: inputs to impact, left to right.
+
+    Labels are wrapped to fit their column and set at 9 pt, so that the
+    diagram shown at its natural width (``width`` inches, 1008 px for the
+    default) keeps text of 12 px; links end in arrowheads at the box edges,
+    feedback links dashed.
+    """
     import networkx as nx
 
     order = {"input": 0, "activity": 1, "output": 2, "outcome": 3, "impact": 6}
@@ -175,54 +227,70 @@ def toc_diagram(toc: Any, lang: str = "en") -> Any:
         layer = order[n.kind] + (n.level - 3 if n.kind == "outcome" else 0)
         g.add_node(n.id, layer=layer)
     g.add_edges_from((lk.source, lk.target) for lk in toc.links)
+    used = sorted({d["layer"] for _, d in g.nodes(data=True)})
+    dense = {layer: i for i, layer in enumerate(used)}
+    for _, d in g.nodes(data=True):
+        d["layer"] = dense[d["layer"]]
     pos = nx.multipartite_layout(g, subset_key="layer", align="vertical") if len(g) else {}
-    layers = max((d["layer"] for _, d in g.nodes(data=True)), default=0) + 1
+    layers = max(len(used), 1)
     per_layer = max(
         (sum(1 for _, d in g.nodes(data=True) if d["layer"] == k) for k in range(layers)),
         default=1,
     )
-    fig = _figure(max(7.0, 2.4 * layers), max(3.0, 1.1 * per_layer))
+    chars = max(12, int(width * 72 / layers / 6.0))
+    wrapped = {}
+    for n in toc.nodes:
+        lines = textwrap.wrap(n.label or n.id, chars) or [n.id]
+        wrapped[n.id] = "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+    tallest = max((w.count("\n") + 1 for w in wrapped.values()), default=1)
+    fig = _figure(width, max(3.0, per_layer * (0.35 + 0.2 * tallest) + 0.8))
     ax = fig.add_subplot()
     ax.set_axis_off()
+    boxes = {}
+    for n in toc.nodes:
+        x, y = pos[n.id]
+        boxes[n.id] = ax.text(
+            x,
+            y,
+            wrapped[n.id],
+            ha="center",
+            va="center",
+            fontsize=9,
+            zorder=2,
+            bbox={
+                "boxstyle": "round,pad=0.4",
+                "fc": KIND_COLOURS[n.kind],
+                "ec": "#333333",
+                "lw": 0.6,
+            },
+        )
     for lk in toc.links:
         (x0, y0), (x1, y1) = pos[lk.source], pos[lk.target]
         ax.annotate(
             "",
             xy=(x1, y1),
             xytext=(x0, y0),
+            zorder=3,
             arrowprops={
-                "arrowstyle": "->",
-                "color": "#555555",
-                "lw": 0.8,
+                "arrowstyle": "-|>",
+                "mutation_scale": 14,
+                "color": "#333333",
+                "lw": 1.0,
                 "linestyle": "--" if lk.kind == "feedback" else "-",
-                "shrinkA": 18,
-                "shrinkB": 18,
+                "patchA": boxes[lk.source].get_bbox_patch(),
+                "patchB": boxes[lk.target].get_bbox_patch(),
+                "shrinkA": 1,
+                "shrinkB": 1,
             },
         )
-    for n in toc.nodes:
-        x, y = pos[n.id]
-        lines = textwrap.wrap(n.label, 20)
-        label = "\n".join(lines[:3]) + ("…" if len(lines) > 3 else "")
-        ax.text(
-            x,
-            y,
-            label,
-            ha="center",
-            va="center",
-            fontsize=7,
-            bbox={
-                "boxstyle": "round,pad=0.4",
-                "fc": KIND_COLOURS[n.kind],
-                "ec": "#333333",
-                "lw": 0.5,
-            },
-        )
-    ax.set_title(f"{t('theory_of_change', lang)}: {toc.name}", fontsize=10)
+    colon = " :" if lang == "fr" else ":"
+    ax.set_title(f"{t('theory_of_change', lang)}{colon} {toc.name}", fontsize=11, loc="left")
     if pos:
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
-        pad_x = 0.12 * (max(xs) - min(xs) or 1.0)
-        pad_y = 0.15 * (max(ys) - min(ys) or 1.0)
+        pad_x = 0.5 * (max(xs) - min(xs) or 1.0) / layers
+        pad_y = 0.5 * (max(ys) - min(ys) or 1.0) / max(per_layer - 1, 1)
         ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
         ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.02)
     return plain_text(fig)

@@ -112,6 +112,55 @@ TEXTS: dict[str, dict[str, str]] = {
         "uncertainty": "Uncertainty (JSON)",
         "avoided_costs": "Avoided costs",
         "parties": "Stakeholders",
+        "about": "The analysis",
+        "method": "Method",
+        "method_what": "The social return on investment (SROI) compares the value, in money, "
+        "of the changes that stakeholders experience with the resources invested to bring them "
+        "about. This analysis follows the SROI Guide (SROI Network 2012) and the Principles of "
+        "Social Value (Social Value International).",
+        "method_forecast": "It is a forecast: quantities and deductions are planned or "
+        "estimated, to be checked against what actually happens.",
+        "method_evaluative": "It is an evaluation: quantities come from outcomes that "
+        "happened and were measured.",
+        "method_impact": "For each outcome, yearly impact = quantity × financial proxy × "
+        "(1 − deadweight) × (1 − displacement) × (1 − attribution) × (1 − leakage). Drop-off "
+        "reduces the value every year after the first ({drop_off}). Proxies are brought to "
+        "{base_year} prices with a price index when their price year differs.",
+        "method_discount": "Discounting: present value = Σ value of year t / (1 + r)^t, with "
+        "{rate}; {timing}. Inputs are counted at their present value. SROI ratio = total "
+        "present value ÷ total inputs; net present value = present value − inputs.",
+        "timing_t1": "year 1 is discounted (SROI Guide convention)",
+        "timing_t0": "year 1 is not discounted",
+        "drop_off_compound": "compound, as in the SROI Guide, unless stated otherwise",
+        "method_limits": "Limits and assumptions: financial proxies approximate values that "
+        "have no market price; deadweight, attribution, displacement and drop-off are "
+        "estimates, whose sources and evidence are listed below; the sensitivity analysis and "
+        "the tipping points show how far the result depends on them. An SROI ratio is not "
+        "comparable across organisations without their context.",
+        "the_base_year": "base-year",
+        "amount_of": "Amount",
+        "discount_rate": "Discount rate",
+        "tip_no_effect": "the ratio does not depend on this figure",
+        "tip_stays_above": "the ratio stays above 1:1 for every value {span}",
+        "tip_stays_below": "the ratio stays below 1:1 for every value {span}",
+        "tip_outside": "1:1 would need {x}, outside the admissible values ({span})",
+        "range_from_to": "from {lo} to {hi}",
+        "range_at_least": "at least {lo}",
+        "no_limit": "no limit",
+        "step": "Step",
+        "impact_per_year": "Impact per year",
+        "from_year": "{n} years from year {start}",
+        "base_year_prices": "{value} ({year} prices, × {factor} to {base} prices)",
+        "compound": "compound",
+        "linear": "linear",
+        "measured_from": "measured: {n} records, {missing} missing",
+        "ev_rct": "randomised controlled trial",
+        "ev_quasi_experimental": "quasi-experimental study",
+        "ev_theory_based": "theory-based evaluation",
+        "ev_monitoring_only": "monitoring data only",
+        "ev_stakeholder_judgement": "stakeholders' judgement",
+        "ev_literature": "published literature",
+        "ev_judgement": "analyst's judgement",
     },
     "fr": {
         "report_title": "Retour social sur investissement",
@@ -206,6 +255,60 @@ TEXTS: dict[str, dict[str, str]] = {
         "uncertainty": "Incertitude (JSON)",
         "avoided_costs": "Coûts évités",
         "parties": "Parties prenantes",
+        "about": "L'analyse",
+        "method": "Méthode",
+        "method_what": "Le retour social sur investissement (SROI) compare la valeur, "
+        "exprimée en monnaie, des changements vécus par les parties prenantes aux ressources "
+        "investies pour les produire. Cette analyse suit le guide du SROI (SROI Network 2012, "
+        "adaptation française ESSEC 2011) et les principes de la valeur sociale (Social Value "
+        "International).",
+        "method_forecast": "C'est une analyse prévisionnelle : quantités et déductions sont "
+        "prévues ou estimées, et seront à confronter à ce qui se produira.",
+        "method_evaluative": "C'est une analyse évaluative : les quantités viennent d'effets "
+        "constatés et mesurés.",
+        "method_impact": "Pour chaque effet, impact annuel = quantité × approchant financier × "
+        "(1 − effet d'aubaine) × (1 − déplacement) × (1 − attribution) × (1 − fuite). La "
+        "dégressivité réduit la valeur chaque année après la première ({drop_off}). Les "
+        "approchants sont ramenés aux prix de {base_year} par un indice des prix quand leur "
+        "année de prix diffère.",
+        "method_discount": "Actualisation : valeur actuelle = Σ valeur de l'année t / (1 + r)^t, "
+        "avec {rate} ; {timing}. Les ressources investies sont comptées à leur valeur actuelle. "
+        "Ratio SROI = valeur actuelle totale ÷ total des ressources ; valeur actuelle nette = "
+        "valeur actuelle − ressources.",
+        "timing_t1": "l'année 1 est actualisée (convention du guide SROI)",
+        "timing_t0": "l'année 1 n'est pas actualisée",
+        "drop_off_compound": "composée, comme dans le guide SROI, sauf mention contraire",
+        "method_limits": "Limites et hypothèses : les approchants financiers donnent une valeur "
+        "approchée à ce qui n'a pas de prix de marché ; effet d'aubaine, attribution, "
+        "déplacement et dégressivité sont des estimations, dont les sources et les niveaux de "
+        "preuve figurent plus bas ; l'analyse de sensibilité et les points de bascule montrent "
+        "combien le résultat en dépend. Un ratio SROI ne se compare pas d'une organisation à "
+        "l'autre sans son contexte.",
+        "the_base_year": "l'année de base",
+        "amount_of": "Montant",
+        "discount_rate": "Taux d'actualisation",
+        "tip_no_effect": "le ratio ne dépend pas de cette donnée",
+        "tip_stays_above": "le ratio reste au-dessus de 1 pour 1 pour toute valeur {span}",
+        "tip_stays_below": "le ratio reste au-dessous de 1 pour 1 pour toute valeur {span}",
+        "tip_outside": "il faudrait {x} pour atteindre 1 pour 1, hors des valeurs admissibles "
+        "({span})",
+        "range_from_to": "de {lo} à {hi}",
+        "range_at_least": "au moins {lo}",
+        "no_limit": "sans limite",
+        "step": "Étape",
+        "impact_per_year": "Impact annuel",
+        "from_year": "{n} ans à partir de l'année {start}",
+        "base_year_prices": "{value} (prix {year}, × {factor} vers les prix {base})",
+        "compound": "composée",
+        "linear": "linéaire",
+        "measured_from": "mesurée : {n} observations, {missing} manquantes",
+        "ev_rct": "essai contrôlé randomisé",
+        "ev_quasi_experimental": "étude quasi expérimentale",
+        "ev_theory_based": "évaluation fondée sur la théorie",
+        "ev_monitoring_only": "données de suivi seulement",
+        "ev_stakeholder_judgement": "avis des parties prenantes",
+        "ev_literature": "littérature publiée",
+        "ev_judgement": "jugement de l'analyste",
     },
 }
 """Every text of the reports, by language; both languages have the same keys."""

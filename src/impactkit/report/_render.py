@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as _html
+import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping
@@ -14,13 +15,23 @@ import pandas as pd
 
 from impactkit._results import Summary, jsonable
 from impactkit._version import __version__
-from impactkit.errors import ValidationError
+from impactkit.errors import ImpactkitError, ValidationError
 from impactkit.methods._sroi import SROIResult
 from impactkit.model import ImpactModel
 from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.typing import SeedLike
 
-__all__ = ["ReportContent", "analyse", "build", "html", "markdown"]
+__all__ = [
+    "BROWSERS",
+    "PDFUnavailableError",
+    "ReportContent",
+    "analyse",
+    "build",
+    "find_browser",
+    "html",
+    "markdown",
+    "pdf",
+]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem auto;
@@ -31,8 +42,20 @@ border-left:6px solid #457b9d}.muted{color:#6c757d;font-size:.9rem}
 table{border-collapse:collapse;margin:.6rem 0;font-size:.85rem}th,td{border:1px solid #d0d7de;
 padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;
 white-space:nowrap}th{background:#f6f8fa}svg{max-width:100%;height:auto}
-pre{background:#f6f8fa;padding:.6rem;font-size:.8rem;white-space:pre-wrap}
-.scroll{overflow-x:auto}
+figure{margin:.6rem 0}.scroll{overflow-x:auto;max-width:100%}
+table.lineage{font-size:.8rem}table.lineage th{font-weight:normal;width:16rem}
+@page{size:A4 landscape;margin:10mm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:9pt}
+.scroll{overflow:visible}
+table{font-size:6.5pt;width:100%;table-layout:auto}
+th,td{padding:1px 2px}td.num{white-space:nowrap}
+table[data-table=value_map] th{white-space:normal;word-break:normal}
+h2{break-after:avoid;page-break-after:avoid}
+tr,figure,pre{break-inside:avoid;page-break-inside:avoid}
+h2.newpage{break-before:page;page-break-before:always}
+svg{max-width:100%;height:auto}
+}
 """
 
 _MONEY = {
@@ -62,7 +85,7 @@ def _cell(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
         if col in _MONEY or col.startswith("year_"):
             return fmt_money(float(v), currency, lang), True
         if col in _PCT:
-            return fmt_pct(float(v), lang), True
+            return _pct(float(v), lang), True
         if col in ("discount_factor",):
             return fmt_number(float(v), lang, decimals=4), True
         return fmt_number(float(v), lang, decimals=0 if float(v).is_integer() else 2), True
@@ -297,19 +320,130 @@ def _content(
     return build(result, lang="en" if lang is None else lang, monte_carlo=monte_carlo)
 
 
-def _assumptions(result: SROIResult, lang: str) -> pd.DataFrame:
+_FIELD_KEYS = {"proxy": "proxy_value", "amount": "amount_of", "rate": "discount_rate"}
+
+
+def _pct(x: float, lang: str) -> str:
+    """A share as ``30 %``, or ``12,5 %`` when it is not a whole percentage."""
+    whole = math.isfinite(x) and abs(round(100 * x, 1) - round(100 * x)) < 1e-9
+    return fmt_pct(x, lang, decimals=0 if whole else 1)
+
+
+class _Names:
+    """Labels of a result's stakeholders, outcomes, inputs and parameters."""
+
+    def __init__(self, result: SROIResult, lang: str) -> None:
+        self.lang = lang
+        model = result.model
+        toc = model.toc if model is not None else None
+        self.stakeholders = {s.id: s.label or s.id for s in toc.stakeholders} if toc else {}
+        nodes = {n.id: n.label for n in toc.nodes} if toc is not None else {}
+        bo = result.by_outcome
+        self.outcomes = [
+            str(lbl) if lbl else nodes.get(str(o), str(o))
+            for o, lbl in zip(bo["outcome"], bo["label"], strict=True)
+        ]
+        self.inputs = [str(x) for x in result.inputs["label"]]
+
+    def stakeholder(self, sid: Any) -> str:
+        return self.stakeholders.get(str(sid), str(sid))
+
+    def parameter(self, kind: str, row: Any) -> str:
+        head = t(_FIELD_KEYS.get(kind, kind), self.lang)
+        if kind == "rate":
+            return head
+        names = self.inputs if kind == "amount" else self.outcomes
+        i = int(row)
+        return f"{head} — {names[i]}" if 0 <= i < len(names) else head
+
+    def value(self, kind: str, x: Any, currency: str) -> str:
+        if x is None or (isinstance(x, float) and not math.isfinite(x)):
+            return ""
+        x = float(x)
+        if kind in _PCT or kind == "rate":
+            return _pct(x, self.lang)
+        if kind in ("proxy", "amount"):
+            return fmt_money(x, currency, self.lang, decimals=0 if x.is_integer() else 2)
+        return fmt_number(x, self.lang, decimals=0 if x.is_integer() else 2)
+
+
+def _param_labels(names: _Names, table: pd.DataFrame) -> dict[str, str]:
+    return {
+        str(p): names.parameter(str(k), r)
+        for p, k, r in zip(table["parameter"], table["kind"], table["row"], strict=True)
+    }
+
+
+def _tipping_note(row: Any, names: _Names, currency: str) -> str:
+    import re
+
+    lang = names.lang
+    if row.attainable:
+        return ""
+    note = str(row.note)
+    bounds = re.search(r"\[([^,\]]+), ([^\]]+)\]", note)
+
+    def bound(text: str) -> str:
+        x = float(text)
+        return t("no_limit", lang) if not math.isfinite(x) else names.value(row.kind, x, currency)
+
+    lo, hi = (bound(bounds.group(1)), bound(bounds.group(2))) if bounds else ("", "")
+    span = t("range_from_to", lang, lo=lo, hi=hi)
+    if hi == t("no_limit", lang):
+        span = t("range_at_least", lang, lo=lo)
+    if "does not depend" in note:
+        return t("tip_no_effect", lang)
+    if "stays above" in note:
+        return t("tip_stays_above", lang, span=span)
+    if "stays below" in note:
+        return t("tip_stays_below", lang, span=span)
+    sol = re.search(r"solution (\S+) is outside", note)
+    if sol:
+        x = names.value(row.kind, float(sol.group(1)), currency)
+        return t("tip_outside", lang, x=x, span=span)
+    return note
+
+
+def _tipping_table(tipping: pd.DataFrame, names: _Names, currency: str) -> pd.DataFrame:
+    lang = names.lang
+    rows = []
+    for row in tipping.itertuples(index=False):
+        rows.append(
+            {
+                t("parameter", lang): names.parameter(str(row.kind), row.row),
+                t("base_value", lang): names.value(str(row.kind), row.base_value, currency),
+                t("tipping_value", lang): names.value(str(row.kind), row.tipping_value, currency),
+                t("attainable", lang): t("yes" if row.attainable else "no", lang),
+                t("note", lang): _tipping_note(row, names, currency),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _evidence(code: str, lang: str) -> str:
+    if not code:
+        return ""
+    try:
+        return t(f"ev_{code}", lang)
+    except KeyError:
+        return code
+
+
+def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> pd.DataFrame:
     model = result.model
+    names = names or _Names(result, lang)
+    cur = result.currency
     rows = []
     if model is None:
         return pd.DataFrame()
     for k, ov in enumerate(model.outcomes):
         rows.append(
             {
-                "outcome": ov.outcome,
-                "parameter": "proxy",
-                "value": str(result.by_outcome["proxy_value"][k]),
+                "outcome": names.outcomes[k],
+                "parameter": t("proxy_value", lang),
+                "value": names.value("proxy", result.by_outcome["proxy_value"][k], cur),
                 "source": ov.proxy.source,
-                "evidence": ov.evidence.get("proxy", ""),
+                "evidence": _evidence(ov.evidence.get("proxy", ""), lang),
                 "price_year": ov.proxy.year,
             }
         )
@@ -325,21 +459,114 @@ def _assumptions(result: SROIResult, lang: str) -> pd.DataFrame:
             src = ov.sources.get(f, "")
             ev = ov.evidence.get(f, "")
             if src or ev or f == "deadweight":
-                val = result.by_outcome[f][k]
-                shown = fmt_pct(val, lang) if f in _PCT else fmt_number(val, lang)
                 rows.append(
                     {
-                        "outcome": ov.outcome,
+                        "outcome": names.outcomes[k],
                         "parameter": t(f, lang),
-                        "value": shown,
+                        "value": names.value(f, result.by_outcome[f][k], cur),
                         "source": src,
-                        "evidence": ev,
+                        "evidence": _evidence(ev, lang),
                         "price_year": None,
                     }
                 )
     return pd.DataFrame(
         rows, columns=["outcome", "parameter", "value", "source", "evidence", "price_year"]
     )
+
+
+def _lineage(result: SROIResult, k: int, names: _Names) -> str:
+    """One outcome's computation, step by step, in the report's language."""
+    lang, cur = names.lang, result.currency
+    row = result.by_outcome.iloc[k]
+    model = result.model
+    factor = model.proxy_factor(k) if model is not None else 1.0
+    proxy = names.value("proxy", row["proxy_value"], cur)
+    if model is not None and factor != 1.0:
+        raw = names.value("proxy", row["proxy_value"] / factor, cur)
+        proxy = t(
+            "base_year_prices",
+            lang,
+            value=raw,
+            year=row["price_year"],
+            factor=fmt_number(factor, lang, decimals=4),
+            base=model.base_year,
+        )
+    method = t(str(row["drop_off_method"]), lang)
+    disc = result.discount
+    steps = [
+        (t("quantity", lang), names.value("quantity", row["quantity"], cur)),
+        (t("proxy_value", lang), proxy),
+        *[(t(f, lang), _pct(float(row[f]), lang)) for f in _HAIRCUTS],
+        (t("impact_per_year", lang), fmt_money(float(row["impact"]), cur, lang, decimals=2)),
+        (
+            t("duration", lang),
+            t(
+                "from_year",
+                lang,
+                n=fmt_number(float(row["duration"]), lang, decimals=0),
+                start=int(row["start_year"]),
+            ),
+        ),
+        (t("drop_off", lang), f"{_pct(float(row['drop_off']), lang)} ({method})"),
+        (t("discounting", lang), _discount_text(result, lang) or disc),
+        (t("present_value", lang), fmt_money(float(row["present_value"]), cur, lang, decimals=2)),
+    ]
+    body = "".join(f"<tr><th>{_esc(a)}</th><td>{_esc(b)}</td></tr>" for a, b in steps)
+    title = f"{names.outcomes[k]} — {names.stakeholder(row['stakeholder'])}"
+    return f"<h3>{_esc(title)}</h3><table class='lineage' data-lineage='{k}'>{body}</table>"
+
+
+_HAIRCUTS = ("deadweight", "displacement", "attribution", "leakage")
+
+
+def _discount_text(result: SROIResult, lang: str) -> str:
+    from impactkit.discount import Constant
+
+    model = result.model
+    if model is None:
+        return ""
+    d = model.discount
+    timing = t(f"timing_{result.first_flow_at}", lang)
+    if isinstance(d, Constant):
+        from impactkit.dist import central
+
+        rate = fmt_pct(central(d.rate), lang, decimals=1)
+    else:
+        rate = " ; ".join(
+            f"{_pct(r, lang)} ({t('year', lang).lower()} ≥ {y})" for y, r in d.bands[:3]
+        )
+    name = f" ({d.name})" if d.name else ""
+    return f"{rate}{name} ; {timing}" if lang == "fr" else f"{rate}{name}; {timing}"
+
+
+def _method(result: SROIResult, lang: str) -> str:
+    model = result.model
+    base = (
+        str(model.base_year) if model is not None and model.base_year else t("the_base_year", lang)
+    )
+    paras = [
+        t("method_what", lang),
+        t(f"method_{result.mode}", lang),
+        t("method_impact", lang, drop_off=t("drop_off_compound", lang), base_year=base),
+        t(
+            "method_discount",
+            lang,
+            rate=_discount_text(result, lang).split(" ;")[0].split(";")[0],
+            timing=t(f"timing_{result.first_flow_at}", lang),
+        ),
+        t("method_limits", lang),
+    ]
+    return "".join(f"<p>{_esc(p)}</p>" for p in paras)
+
+
+def _labelled(df: pd.DataFrame, names: _Names) -> pd.DataFrame:
+    """A copy with stakeholder and outcome labels instead of their ids."""
+    out = df.copy()
+    if "stakeholder" in out.columns:
+        out["stakeholder"] = [names.stakeholder(s) for s in out["stakeholder"]]
+    if "outcome" in out.columns and len(out) == len(names.outcomes):
+        out["outcome"] = names.outcomes
+    return out
 
 
 def _svg_or_note(make: Any) -> str:
@@ -358,6 +585,7 @@ def render_html(content: ReportContent) -> str:
 
     r, lang = content.result, content.lang
     cur = r.currency
+    names = _Names(r, lang)
     per = fmt_money(r.ratio, cur, lang, decimals=2)
     unit = fmt_money(1.0, cur, lang, decimals=0)
     parts = [
@@ -375,6 +603,7 @@ def render_html(content: ReportContent) -> str:
     mc = content.monte_carlo
     if mc is not None:
         lo, hi = mc.interval(0.90)
+        colon = " : " if lang == "fr" else ": "
         parts.append(
             "<br><span class='muted'>"
             + _figure_value("interval_low", lo, "")
@@ -382,15 +611,24 @@ def render_html(content: ReportContent) -> str:
             + _esc(t("interval", lang, low=fmt_ratio(lo, lang), high=fmt_ratio(hi, lang)))
             + " · "
             + _esc(t("p_above_1", lang))
-            + " : "
+            + colon
             + _figure_value(
                 "p_above_1",
                 mc.probability_ratio_above(1.0),
-                fmt_pct(mc.probability_ratio_above(1.0), lang),
+                _pct(mc.probability_ratio_above(1.0), lang),
             )
             + "</span>"
         )
     parts.append("</p>")
+    model = r.model
+    description = (model.description if model is not None else "") or (
+        model.toc.description if model is not None and model.toc is not None else ""
+    )
+    parts.append(f"<h2>{_esc(t('about', lang))}</h2>")
+    if description:
+        parts.append(f"<p data-section='description'>{_esc(description)}</p>")
+    parts.append(f"<div data-section='method'><h3>{_esc(t('method', lang))}</h3>")
+    parts.append(_method(r, lang) + "</div>")
     payback = (
         t("not_reached", lang)
         if r.payback_months is None
@@ -417,40 +655,50 @@ def render_html(content: ReportContent) -> str:
         + "</td></tr>"
     )
     rows += (
-        f"<tr><th>{_esc(t('discounting', lang))}</th><td>{_esc(r.discount)}; "
-        f"{_esc(t('convention', lang))} {_esc(r.first_flow_at)}</td></tr>"
+        f"<tr><th>{_esc(t('discounting', lang))}</th>"
+        f"<td>{_esc(_discount_text(r, lang) or r.discount)}</td></tr>"
     )
     parts.append(
         f"<h2>{_esc(t('key_figures', lang))}</h2><table data-table='key_figures'>{rows}</table>"
     )
     parts.append(f"<h2>{_esc(t('by_stakeholder', lang))}</h2>")
     parts.append(_svg_or_note(lambda: ch.by_stakeholder_chart(r, lang)))
-    parts.append(_table(r.by_stakeholder, lang, cur, name="by_stakeholder"))
+    bs = r.by_stakeholder
+    bs["stakeholder"] = [names.stakeholder(s) for s in bs["stakeholder"]]
+    parts.append(_table(bs, lang, cur, name="by_stakeholder"))
     parts.append(f"<h2>{_esc(t('by_outcome', lang))}</h2>")
     bo = r.by_outcome[
         ["outcome", "stakeholder", "quantity", "proxy_value", "impact", "present_value", "share"]
-    ]
+    ].copy()
+    bo["outcome"] = names.outcomes
+    bo["stakeholder"] = [names.stakeholder(s) for s in bo["stakeholder"]]
     parts.append(_table(bo, lang, cur, name="by_outcome"))
     parts.append(f"<h2>{_esc(t('by_year', lang))}</h2>")
     parts.append(_svg_or_note(lambda: ch.by_year_chart(r, lang)))
     parts.append(_table(r.by_year, lang, cur, name="by_year"))
-    parts.append(f"<h2>{_esc(t('value_map', lang))}</h2>")
-    parts.append(_table(r.value_map(), lang, cur, name="value_map"))
+    parts.append(f"<h2 class='newpage'>{_esc(t('value_map', lang))}</h2>")
+    vm = r.value_map().drop(columns=["label", "indicator", "proxy", "proxy_source"])
+    vm["outcome"] = names.outcomes
+    vm["stakeholder"] = [names.stakeholder(s) for s in vm["stakeholder"]]
+    parts.append(_table(vm, lang, cur, name="value_map"))
     parts.append(f"<h2>{_esc(t('inputs', lang))}</h2>")
-    parts.append(_table(r.inputs, lang, cur, name="inputs"))
-    model = r.model
+    inputs = r.inputs
+    inputs["stakeholder"] = [names.stakeholder(s) for s in inputs["stakeholder"]]
+    parts.append(_table(inputs, lang, cur, name="inputs"))
     if model is not None and model.toc is not None and len(model.toc):
-        parts.append(f"<h2>{_esc(t('theory_of_change', lang))}</h2>")
+        parts.append(f"<h2 class='newpage'>{_esc(t('theory_of_change', lang))}</h2>")
         toc = model.toc
         parts.append(_svg_or_note(lambda: ch.toc_diagram(toc, lang)))
     if content.tornado is not None:
         parts.append(f"<h2>{_esc(t('sensitivity', lang))}</h2>")
         tor = content.tornado
-        parts.append(_svg_or_note(lambda: ch.tornado_chart(tor, lang)))
+        labels = _param_labels(names, tor)
+        parts.append(_svg_or_note(lambda: ch.tornado_chart(tor, lang, labels=labels)))
     if content.tipping is not None:
-        tp = content.tipping[["parameter", "base_value", "tipping_value", "attainable", "note"]]
         parts.append(f"<h3>{_esc(t('tipping_points', lang))}</h3>")
-        parts.append(_table(tp, lang, cur, name="tipping_points"))
+        parts.append(
+            _table(_tipping_table(content.tipping, names, cur), lang, cur, name="tipping_points")
+        )
     parts.append(f"<h2>{_esc(t('monte_carlo', lang))}</h2>")
     if mc is not None:
         parts.append(_svg_or_note(lambda: ch.mc_histogram(mc, lang)))
@@ -460,10 +708,10 @@ def render_html(content: ReportContent) -> str:
 
     parts.append(voice_html(r, lang))
     parts.append(f"<h2>{_esc(t('assumptions', lang))}</h2>")
-    parts.append(_table(_assumptions(r, lang), lang, cur, name="assumptions"))
+    parts.append(_table(_assumptions(r, lang, names), lang, cur, name="assumptions"))
     parts.append(f"<h2>{_esc(t('lineage', lang))}</h2>")
     for k in range(len(r.by_outcome)):
-        parts.append(f"<pre>{_esc(str(r.explain(k)))}</pre>")
+        parts.append(_lineage(r, k, names))
     parts.append(f"<p class='muted'>{_esc(t('generated_by', lang, version=__version__))}</p>")
     parts.append("</body></html>")
     return "".join(parts)
@@ -515,12 +763,118 @@ def html(
     return text
 
 
-def _atomic_write(path: Path, text: str) -> None:
+class PDFUnavailableError(ImpactkitError):
+    """No headless Chromium to print a PDF report with."""
+
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+"""Programs tried, in order, to print a PDF (or the ``IMPACTKIT_CHROMIUM`` variable)."""
+
+
+def find_browser() -> str | None:
+    """The headless Chromium used for PDF reports, or None when there is none."""
+    import shutil
+
+    env = os.environ.get("IMPACTKIT_CHROMIUM")
+    if env:
+        return shutil.which(env)
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pdf(
+    result: SROIResult | ReportContent,
+    path: str | os.PathLike[str],
+    *,
+    lang: str | None = None,
+    monte_carlo: Any = None,
+    timeout: float = 180.0,
+) -> None:
+    """Write the HTML report printed to PDF (A4 landscape) by a headless Chromium.
+
+    Parameters
+    ----------
+    result : SROIResult or ReportContent
+        As for :func:`html` (the content of :func:`analyse` for the Monte
+        Carlo and sensitivity sections).
+    path : str or path-like
+        The ``.pdf`` file; written only when printing succeeded.
+    lang : {"en", "fr"}, optional
+        As for :func:`html`.
+    monte_carlo : MonteCarloResult, optional
+        As for :func:`html`.
+    timeout : float
+        Seconds allowed to the browser.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    PDFUnavailableError
+        No Chromium is installed (see :data:`BROWSERS`), or it failed to
+        print: write HTML and print it from a browser instead.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from impactkit.report import find_browser
+    >>> find_browser() is None or find_browser().startswith("/")
+    True
+    """
+    import subprocess
+
+    exe = find_browser()
+    if exe is None:
+        raise PDFUnavailableError(
+            "a PDF report needs a headless Chromium (one of "
+            + ", ".join(BROWSERS)
+            + ", or the IMPACTKIT_CHROMIUM variable); none was found. Write HTML "
+            "(-o report.html) and print it from a browser, or install Chromium."
+        )
+    text = html(result, None, lang=lang, monte_carlo=monte_carlo)
+    target = Path(path)
+    with tempfile.TemporaryDirectory(prefix="impactkit-pdf-") as tmp:
+        page = Path(tmp) / "report.html"
+        page.write_text(text, encoding="utf-8")
+        out = Path(tmp) / "report.pdf"
+        args = [
+            exe,
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            page.resolve().as_uri(),
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.insert(1, "--no-sandbox")  # Chromium refuses its sandbox as root
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PDFUnavailableError(f"{exe} could not print the report: {exc}") from exc
+        if done.returncode != 0 or not out.exists() or out.read_bytes()[:5] != b"%PDF-":
+            tail = (done.stderr or "").strip().splitlines()[-3:]
+            raise PDFUnavailableError(
+                f"{exe} did not print the report (exit {done.returncode}): " + " | ".join(tail)
+            )
+        _atomic_write(target, out.read_bytes())
+
+
+def _atomic_write(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, path)
     except BaseException:
@@ -586,6 +940,7 @@ def markdown(
     lang = content.lang
     r = content.result
     cur = r.currency
+    names = _Names(r, lang)
     out = [f"# {t('report_title', lang)} - {_md(r.model_name)}", ""]
     out.append(
         "**"
@@ -627,22 +982,25 @@ def markdown(
         "",
         f"## {t('by_stakeholder', lang)}",
         "",
-        _md_table(r.by_stakeholder, lang, cur),
+        _md_table(_labelled(r.by_stakeholder, names), lang, cur),
         "",
         f"## {t('by_outcome', lang)}",
         "",
         _md_table(
-            r.by_outcome[
-                [
-                    "outcome",
-                    "stakeholder",
-                    "quantity",
-                    "proxy_value",
-                    "impact",
-                    "present_value",
-                    "share",
-                ]
-            ],
+            _labelled(
+                r.by_outcome[
+                    [
+                        "outcome",
+                        "stakeholder",
+                        "quantity",
+                        "proxy_value",
+                        "impact",
+                        "present_value",
+                        "share",
+                    ]
+                ],
+                names,
+            ),
             lang,
             cur,
         ),
@@ -655,11 +1013,7 @@ def markdown(
         out += [
             f"## {t('tipping_points', lang)}",
             "",
-            _md_table(
-                content.tipping[["parameter", "base_value", "tipping_value", "attainable"]],
-                lang,
-                cur,
-            ),
+            _md_table(_tipping_table(content.tipping, names, cur), lang, cur),
             "",
         ]
     return "\n".join(out)

@@ -231,7 +231,8 @@ def graph_problems(
                 err(
                     ("nodes", oid, "indicators"),
                     "no_indicator",
-                    f"valued outcome {oid!r} has no indicator",
+                    f"valued outcome {oid!r} has no indicator; add one with "
+                    f"toc.add_indicator({oid!r}, '{oid}_rate', label='...')",
                 )
             if node.stakeholder is None:
                 err(
