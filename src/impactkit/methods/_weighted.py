@@ -18,7 +18,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import rankdata
 
 from impactkit._random import seeded
 from impactkit._results import Summary, freeze, jsonable
@@ -285,6 +284,8 @@ def weighted_outcomes(
     score = impact(q, mean_i * mean_c, *(cuts[h] for h in HAIRCUTS))
     adjustment = impact(np.ones(k), np.ones(k), *(cuts[h] for h in HAIRCUTS))
     total = float(score.sum())
+    from scipy.stats import rankdata  # imported on use: scipy.stats is slow to import
+
     rank = rankdata(-score, method="min").astype(int)
     table = pd.DataFrame(
         {
