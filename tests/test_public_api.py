@@ -109,7 +109,6 @@ SEED_EXEMPT = {
     "impactkit.examples.synthetic_network": "the synthetic network is defined by its seed",
     # pending: merged after the rule; its result does not record the entropy yet
     "impactkit.portfolio.analyse_network": "pending: NetworkAnalysis to record seed_entropy",
-    "impactkit.methods.weighted_outcomes": "pending: WeightedOutcomes to record seed_entropy",
 }
 
 

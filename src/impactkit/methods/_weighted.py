@@ -18,9 +18,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import rankdata
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
 from impactkit._results import Summary, freeze, jsonable
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
@@ -183,7 +182,7 @@ def weighted_outcomes(
     change: str = "change",
     data: Mapping[str, Any] | None = None,
     n_draws: int = 2000,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
 ) -> WeightedOutcomes:
     r"""Weight and rank outcomes without money (Social Value UK's value-map option).
 
@@ -201,7 +200,9 @@ def weighted_outcomes(
         Data sources for measured quantities.
     n_draws : int, default 2000
         Monte Carlo draws for rank stability (0: none).
-    seed : int or Generator, default 0
+    seed : int, SeedSequence, Generator or None
+        Seed of the rank simulation; None draws fresh entropy, recorded on the
+        result as ``seed`` (a Generator is used as it is and recorded as None).
 
     Returns
     -------
@@ -283,6 +284,8 @@ def weighted_outcomes(
     score = impact(q, mean_i * mean_c, *(cuts[h] for h in HAIRCUTS))
     adjustment = impact(np.ones(k), np.ones(k), *(cuts[h] for h in HAIRCUTS))
     total = float(score.sum())
+    from scipy.stats import rankdata  # imported on use: scipy.stats is slow to import
+
     rank = rankdata(-score, method="min").astype(int)
     table = pd.DataFrame(
         {
@@ -302,9 +305,9 @@ def weighted_outcomes(
     )
     stability = pd.DataFrame(columns=list(_STABILITY))
     ranks = None
-    seed_out = seed if isinstance(seed, int) else None
+    seed_out = None
     if n_draws:
-        rng = as_generator(seed)
+        rng, seed_out = seeded(seed)
         n = n_draws
         # Bootstrap of raters within each outcome: slot j of group g picks one of its ratings.
         slot_group = np.repeat(np.arange(k), sizes)
