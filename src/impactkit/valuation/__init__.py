@@ -33,8 +33,17 @@ import pandas as pd
 from impactkit._validation import Checker, is_number
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.errors import ValidationError
+from impactkit.valuation._equity import GREEN_BOOK_ETA, EquityWeights, distributional_weights
 
-__all__ = ["FinancialProxy", "PriceIndex", "in_kind", "volunteer_time"]
+__all__ = [
+    "GREEN_BOOK_ETA",
+    "EquityWeights",
+    "FinancialProxy",
+    "PriceIndex",
+    "distributional_weights",
+    "in_kind",
+    "volunteer_time",
+]
 
 
 def _number(x: Any) -> float | Distribution:
