@@ -153,6 +153,9 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
     except ImportError:  # pragma: no cover - attribution lands separately
         attribution = None
     out["attribution"].update(getattr(attribution, "ESTIMATORS", {}))
+    out["outcome"]["life_satisfaction"] = importlib.import_module(
+        "impactkit.measure"
+    ).LifeSatisfaction
     return out
 
 

@@ -25,12 +25,23 @@ from impactkit.measure._calculators import (
     wilson_interval,
 )
 from impactkit.measure._filters import OPS, Condition
+from impactkit.measure._wellbeing import (
+    WELLBY_HIGH_2019,
+    WELLBY_LOW_2019,
+    WELLBY_VALUE_2019,
+    LifeSatisfaction,
+    wellby_proxy,
+)
 
 __all__ = [
     "OPS",
+    "WELLBY_HIGH_2019",
+    "WELLBY_LOW_2019",
+    "WELLBY_VALUE_2019",
     "Condition",
     "Count",
     "DistanceTravelled",
+    "LifeSatisfaction",
     "MeasureResult",
     "PrePost",
     "Proportion",
@@ -41,5 +52,6 @@ __all__ = [
     "is_calculator",
     "paired_t_interval",
     "resolve",
+    "wellby_proxy",
     "wilson_interval",
 ]
