@@ -7,7 +7,13 @@ Every tool here evaluates the model through the one kernel
 from __future__ import annotations
 
 from impactkit.uncertainty._monte_carlo import BLOCK, MonteCarloResult, monte_carlo
-from impactkit.uncertainty._sensitivity import sobol, sobol_indices, tipping_points, tornado
+from impactkit.uncertainty._sensitivity import (
+    second_order_indices,
+    sobol,
+    sobol_indices,
+    tipping_points,
+    tornado,
+)
 from impactkit.uncertainty._voi import (
     AcceptabilityResult,
     EVPPIResult,
@@ -32,6 +38,7 @@ __all__ = [
     "evppi",
     "monte_carlo",
     "population_evpi",
+    "second_order_indices",
     "sobol",
     "sobol_indices",
     "tipping_points",
