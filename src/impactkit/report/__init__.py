@@ -18,6 +18,7 @@ from impactkit.report._charts import (
     toc_diagram,
     tornado_chart,
 )
+from impactkit.report._decision_charts import ce_plane_chart, ceac_chart, evppi_chart
 from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._render import ReportContent, build, html, markdown
 
@@ -28,6 +29,9 @@ __all__ = [
     "build",
     "by_stakeholder_chart",
     "by_year_chart",
+    "ce_plane_chart",
+    "ceac_chart",
+    "evppi_chart",
     "fmt_money",
     "fmt_number",
     "fmt_pct",
