@@ -130,14 +130,7 @@ class PaymentRule:
         return a
 
     def triggered(self, achieved: FloatArray, comparison: FloatArray | None = None) -> FloatArray:
-        """Whether the trigger is met, per achievement (vectorised).
-
-        Parameters
-        ----------
-        achieved : ndarray
-            Levels of the metric (or differences, e.g. estimated effects).
-        comparison : ndarray, optional
-            Levels of the comparison group, subtracted from ``achieved``.
+        """Whether the trigger is met, per achievement (vectorised; arguments as :meth:`pay`).
 
         Returns
         -------
