@@ -29,13 +29,19 @@ def root_sequence(seed: SeedLike) -> np.random.SeedSequence:
     return np.random.SeedSequence(seed)
 
 
-def block_generator(root: np.random.SeedSequence, block: int) -> np.random.Generator:
+def block_generator(
+    root: np.random.SeedSequence, block: int | tuple[int, ...]
+) -> np.random.Generator:
     """The independent stream of block number ``block`` under ``root``.
 
     Equal to the ``block``-th child of ``root.spawn`` but computed directly,
-    so a block's draws do not depend on how many blocks came before it.
+    so a block's draws do not depend on how many blocks came before it. A tuple
+    ``block`` names a grandchild (``(site_block, draw_block)`` in portfolios).
+    The root's own spawn key is kept, so two spawned children of one seed give
+    different streams.
     """
+    key = block if isinstance(block, tuple) else (block,)
     child = np.random.SeedSequence(
-        root.entropy, spawn_key=(*root.spawn_key, block), pool_size=root.pool_size
+        root.entropy, spawn_key=(*root.spawn_key, *key), pool_size=root.pool_size
     )
     return np.random.Generator(np.random.PCG64(child))

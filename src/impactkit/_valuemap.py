@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from impactkit import kernel
+from impactkit._fields import FIELD_RULES
 from impactkit.discount import Constant, Schedule
 from impactkit.dist import Distribution, central
 from impactkit.errors import PathElement, Problem, ValidationError, format_path
@@ -32,18 +33,11 @@ ROW_FIELDS: tuple[str, ...] = (
     "drop_off",
     "duration",
 )
+_RATE_CLIP = -0.99
+"""Lowest rate values are clipped to: the rate's bound -1 is open."""
 _RANGES: dict[str, tuple[float | None, float | None]] = {
-    "quantity": (0.0, None),
-    "proxy": (None, None),
-    "deadweight": (0.0, 1.0),
-    "displacement": (0.0, 1.0),
-    "attribution": (0.0, 1.0),
-    "leakage": (0.0, 1.0),
-    "drop_off": (0.0, 1.0),
-    "duration": (0.0, 300.0),
-    "rate": (-0.99, None),
-    "amount": (0.0, None),
-}
+    k: (FIELD_RULES[k].low, FIELD_RULES[k].high) for k in (*ROW_FIELDS, "amount")
+} | {"rate": (_RATE_CLIP, FIELD_RULES["rate"].high)}
 
 
 @attrs.frozen
@@ -192,7 +186,10 @@ class ValueMap:
         vals = np.zeros((1, 0)) if values is None else np.asarray(values, dtype=float)
         if vals.ndim == 1:
             vals = vals[:, None]
-        f = self.fields(v_idx, vals, base)
+        return self.evaluate_fields(self.fields(v_idx, vals, base), rows=rows)
+
+    def evaluate_fields(self, f: dict[str, FloatArray], *, rows: bool = False) -> KernelOutput:
+        """Evaluate arrays of every kind (as :meth:`fields` returns them), scaled."""
         rate = f.get("rate")
         rate_arg = rate[:, :1] if rate is not None else None
         horizon = int(self.start.max(initial=1)) + int(np.ceil(f["duration"].max(initial=1)))
@@ -233,13 +230,12 @@ class ValueMap:
         out = kernel.year_values(*[f[k] for k in ROW_FIELDS], start=self.start, linear=self.linear)
         return np.asarray(out[0], dtype=float)
 
-    def discount_factors(self, years: npt.NDArray[np.int64], *, benefits: bool) -> FloatArray:
-        """Discount factors at the central rate for benefit years (or input years)."""
-        periods = np.maximum(years - 1, 0) if self.t0 else years
+    def discount_factors(self, years: npt.NDArray[np.int64]) -> FloatArray:
+        """Discount factors at the central rate for benefit or input years."""
+        periods = kernel.periods(years, self.t0)
         if self.schedule is not None:
             return self.schedule.cumulative(int(periods.max(initial=0)) + 1)[periods]
-        r = self.base[self.kind_index["rate"][0]]
-        return np.asarray((1.0 + r) ** (-periods.astype(float)), dtype=float)
+        return kernel.rate_factors(self.base[self.kind_index["rate"][0]], periods)
 
 
 def compile_model(model: ImpactModel) -> ValueMap:

@@ -53,8 +53,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from impactkit._fields import FIELD_RULES
 from impactkit._validation import Checker, is_number
-from impactkit.dist import Distribution, central, problems_in_number
+from impactkit.dist import Distribution, central
+from impactkit.kernel import rate_factors
 from impactkit.typing import FloatArray
 
 __all__ = [
@@ -113,7 +115,7 @@ class Constant:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        c.extend(problems_in_number(self.rate, ("rate",), low=-1.0, low_open=True))
+        c.extend(FIELD_RULES["rate"].problems(self.rate, ("rate",)))
         c.text(self.name, "name")
         c.raise_if_errors()
 
@@ -124,8 +126,7 @@ class Constant:
 
     def factors(self, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
         """Discount factors :math:`(1 + r)^{-t}` at the central rate."""
-        t = np.asarray(periods, dtype=float)
-        return np.asarray((1.0 + self.central_rate) ** -t, dtype=float)
+        return rate_factors(self.central_rate, periods)
 
     def describe(self) -> str:
         """Short human description."""

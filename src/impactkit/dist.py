@@ -130,7 +130,23 @@ class Distribution:
 
         Returns an array of shape ``(size, len(dists))``; one vectorised call.
         """
-        params = np.array([d._params() for d in dists], dtype=float).T
+        return cls.draw_params(rng, cls.group_params(dists), size)
+
+    @classmethod
+    def group_params(cls, dists: Sequence[Distribution]) -> FloatArray:
+        """Sampling parameters of ``dists`` (all of this class), shape ``(P, len(dists))``.
+
+        Compute them once and draw many blocks with :meth:`draw_params`.
+        """
+        return np.array([d._params() for d in dists], dtype=float).reshape(len(dists), -1).T
+
+    @classmethod
+    def draw_params(cls, rng: np.random.Generator, params: FloatArray, size: int) -> FloatArray:
+        """Draw ``size`` values per column of ``params`` (from :meth:`group_params`).
+
+        ``draw_group(rng, dists, size)`` equals
+        ``draw_params(rng, group_params(dists), size)``.
+        """
         return cls._draw(rng, size, *params)
 
     @classmethod

@@ -48,8 +48,12 @@ from impactkit.typing import FloatArray
 __all__ = [
     "impact",
     "input_present_value",
+    "payback_months",
+    "payback_year",
+    "periods",
     "present_values",
     "profile",
+    "rate_factors",
     "year_values",
 ]
 
@@ -95,7 +99,14 @@ def _product(arrays: Sequence[FloatArray]) -> FloatArray:
     return out
 
 
-def _periods(t: IntArray, t0: bool) -> IntArray:
+def periods(t: IntArray, t0: bool) -> IntArray:
+    """Discounting period of year ``t``: ``t`` (convention ``"t1"``) or ``max(t - 1, 0)``.
+
+    Examples
+    --------
+    >>> periods(np.array([0, 1, 2]), True).tolist(), periods(np.array([0, 1, 2]), False).tolist()
+    ([0, 0, 1], [0, 1, 2])
+    """
     return np.maximum(t - 1, 0) if t0 else t
 
 
@@ -108,8 +119,85 @@ def _geometric(x: FloatArray, n: FloatArray) -> FloatArray:
     return np.where(n == 0.0, 0.0, g)
 
 
-def _rate_factors(rate: FloatArray, periods: IntArray) -> FloatArray:
-    return np.asarray((1.0 + rate) ** (-periods.astype(float)), dtype=float)
+def rate_factors(rate: FloatArray | float, periods: npt.ArrayLike) -> FloatArray:
+    r"""Discount factors :math:`(1 + r)^{-t}` of a constant rate: the one formula.
+
+    Every constant-rate discount factor of impactkit (models, portfolios, CBA,
+    CEA) is computed here; declining schedules chain these year by year
+    (:meth:`impactkit.discount.Schedule.cumulative`).
+
+    Parameters
+    ----------
+    rate : float or ndarray
+        Annual rate(s) [fraction], broadcast against ``periods``.
+    periods : array_like of int
+        Whole-year periods :math:`t`.
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of ``rate`` and ``periods``.
+
+    Examples
+    --------
+    >>> rate_factors(0.1, [0, 1, 2]).round(6).tolist()
+    [1.0, 0.909091, 0.826446]
+    """
+    t = np.asarray(periods, dtype=float)
+    return np.asarray((1.0 + np.asarray(rate, dtype=float)) ** -t, dtype=float)
+
+
+def payback_months(total_inputs: npt.ArrayLike, year_one: npt.ArrayLike) -> FloatArray:
+    """The SROI Guide's payback in months, :math:`I / (V_1 / 12)` (METHODS §1.7).
+
+    Parameters
+    ----------
+    total_inputs : array_like
+        Present value of the inputs [currency].
+    year_one : array_like
+        Undiscounted value of benefit year 1 [currency].
+
+    Returns
+    -------
+    ndarray
+        Months; NaN where year 1 has no positive value or the payback is not finite.
+
+    Examples
+    --------
+    >>> payback_months([46_000.0, 10.0], [52_875.0, 0.0]).round(2).tolist()
+    [10.44, nan]
+    """
+    i = np.asarray(total_inputs, dtype=float)
+    v1 = np.asarray(year_one, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        months = np.where(v1 > 0, 12.0 * i / np.where(v1 > 0, v1, 1.0), np.nan)
+    return np.asarray(np.where(np.isfinite(months), months, np.nan), dtype=float)
+
+
+def payback_year(discounted: npt.ArrayLike) -> float | None:
+    """Fractional year at which cumulative discounted net flows turn non-negative.
+
+    ``discounted[t]`` is the discounted net flow of year ``t`` (year 0 first).
+    Linear interpolation inside the year; None when never reached. This is the
+    discounted payback of both the SROI (inputs at year 0, benefits after) and
+    cost-benefit analysis.
+
+    Examples
+    --------
+    >>> round(payback_year([-100.0, 60.0, 60.0]), 6)
+    1.666667
+    >>> payback_year([-100.0, 10.0]) is None
+    True
+    """
+    disc = np.asarray(discounted, dtype=float).ravel()
+    cum = np.cumsum(disc)
+    if cum[0] >= 0:
+        return 0.0
+    hit = np.flatnonzero(cum >= 0)
+    if hit.size == 0:
+        return None
+    t = int(hit[0])
+    return float(t - 1 + (-cum[t - 1]) / disc[t])
 
 
 def profile(
@@ -153,8 +241,15 @@ def profile(
         x = (1.0 - d) * v
         n = np.floor(dur)
         frac = dur - n
-        head = v ** _periods(start, t0).astype(float)
-        return np.asarray(head * (_geometric(x, n) + frac * np.power(x, n)), dtype=float)
+        per = periods(start, t0)
+        if v.size == 1 and per.size:  # one rate: a table of v^t, indexed (no pow per row)
+            head = (v.reshape(-1)[0] ** np.arange(int(per.max()) + 1, dtype=float))[per]
+        else:
+            head = v ** per.astype(float)
+        body = _geometric(x, n)
+        if np.any(frac):  # whole-year durations add nothing for the last fraction
+            body = body + frac * np.power(x, n)
+        return np.asarray(head * body, dtype=float)
     return _profile_expanded(d, dur, start, linear, rate, cumulative, t0)
 
 
@@ -188,14 +283,14 @@ def _profile_expanded(
     d, dur = np.broadcast_arrays(d, dur)
     horizon = max(_horizon(dur), 1)
     wd = _year_weights(d, dur, linear, horizon)  # (..., K, J)
-    periods = _periods(start[:, None] + np.arange(horizon)[None, :], t0)  # (K, J)
+    per = periods(start[:, None] + np.arange(horizon)[None, :], t0)  # (K, J)
     if cumulative is not None:
-        df = cumulative[periods]  # (K, J)
+        df = cumulative[per]  # (K, J)
     else:
         if rate is None:
             raise ValueError("profile needs a rate or cumulative factors")
         r = np.asarray(rate, dtype=float)[..., None]  # (S|1, 1, 1)
-        df = _rate_factors(r, periods)
+        df = rate_factors(r, per)
     return np.asarray(np.sum(wd * df, axis=-1), dtype=float)
 
 
@@ -342,11 +437,11 @@ def input_present_value(
         Shape ``(samples,)``.
     """
     a = np.atleast_2d(np.asarray(amounts, dtype=float))
-    periods = np.maximum(years - 1, 0) if t0 else years
+    per = periods(years, t0)
     if cumulative is not None:
-        df = cumulative[periods]
+        df = cumulative[per]
     elif rate is not None:
-        df = _rate_factors(np.asarray(rate, dtype=float), periods)
+        df = rate_factors(rate, per)
     else:
         raise ValueError("input_present_value needs a rate or cumulative factors")
     return np.asarray(np.sum(a * df, axis=-1), dtype=float)

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 import attrs
 
+from impactkit._fields import FIELD_RULES
 from impactkit._validation import Checker, is_number
 from impactkit.discount import Constant, Discount, Schedule
-from impactkit.dist import Distribution, problems_in_number
+from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
 from impactkit.toc import TheoryOfChange
 from impactkit.typing import DeadweightCalculator, MeasureCalculator
@@ -49,7 +50,6 @@ NOTE_FIELDS: tuple[str, ...] = (
     *HAIRCUTS,
     "drop_off",
 )
-MAX_DURATION = 300
 
 
 def _is_calculator(value: object) -> bool:
@@ -110,9 +110,10 @@ class Input:
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.text(self.label, "label", empty=False)
-        c.extend(problems_in_number(self.amount, ("amount",), low=0.0))
+        c.extend(FIELD_RULES["amount"].problems(self.amount, ("amount",)))
         c.text(self.stakeholder, "stakeholder")
-        c.number(self.year, "year", low=0, high=MAX_DURATION, integer=True)
+        yr = FIELD_RULES["year"]
+        c.number(self.year, "year", low=yr.low, high=yr.high, integer=True)
         if not isinstance(self.in_kind, bool):
             c.add("in_kind", "type", "expected true or false")
         c.text(self.source, "source")
@@ -206,19 +207,12 @@ class OutcomeValuation:
         c.text(self.outcome, "outcome", empty=False)
         c.text(self.stakeholder, "stakeholder", empty=False)
         if not _is_calculator(self.quantity):
-            c.extend(problems_in_number(self.quantity, ("quantity",), low=0.0))
+            c.extend(FIELD_RULES["quantity"].problems(self.quantity, ("quantity",)))
         if not isinstance(self.proxy, FinancialProxy):
             c.add("proxy", "type", f"expected a FinancialProxy or a number, got {self.proxy!r}")
-        c.extend(
-            problems_in_number(
-                self.duration,
-                ("duration",),
-                low=0.0,
-                high=MAX_DURATION,
-                integer=not isinstance(self.duration, Distribution),
-            )
-        )
-        if not (is_number(self.start_year) and self.start_year in (1, 2)):
+        c.extend(FIELD_RULES["duration"].problems(self.duration, ("duration",)))
+        starts = FIELD_RULES["start_year"].choices or ()
+        if not (is_number(self.start_year) and self.start_year in starts):
             c.add(
                 "start_year",
                 "invalid_choice",
@@ -228,7 +222,7 @@ class OutcomeValuation:
         for h in (*HAIRCUTS, "drop_off"):
             if h == "deadweight" and _is_calculator(self.deadweight):
                 continue
-            c.extend(problems_in_number(getattr(self, h), (h,), low=0.0, high=1.0))
+            c.extend(FIELD_RULES[h].problems(getattr(self, h), (h,)))
         c.choice(self.drop_off_method, "drop_off_method", ("compound", "linear"))
         c.text(self.label, "label")
         c.text(self.indicator, "indicator")

@@ -1,9 +1,18 @@
 r"""Network scale: the SROI of thousands of establishments at once.
 
-Tidy tables in — one row per site × outcome, named like the
+The portfolio is a front end of the model engine, not a second engine. Tidy
+tables in — one row per site × outcome, named like the
 :class:`~impactkit.OutcomeValuation` fields, and inputs per site (or per site ×
 input) — one row per site out, evaluated by the same kernel as
 :func:`impactkit.sroi` in one vectorised call over every row of every site.
+:func:`from_models` writes any set of models as such tables, and
+:func:`evaluate` / :func:`monte_carlo` on them give the numbers of
+:func:`impactkit.sroi` / :func:`impactkit.monte_carlo` on each model.
+
+Any field may carry a distribution of :mod:`impactkit.dist` per row, in
+columns ``F_dist`` (its name) and ``F_<parameter>`` (see the file-format page).
+Validation reads the same field table as the model validators and is
+vectorised over rows.
 
 Work can be split by site over any :class:`concurrent.futures.Executor`
 (including a ``dask.distributed`` client); sites are cut into fixed blocks of
@@ -15,7 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -23,49 +32,71 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit import kernel
-from impactkit._random import root_sequence
+from impactkit._fields import FIELD_RULES
+from impactkit._random import block_generator, root_sequence
 from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
-from impactkit.dist import Distribution
+from impactkit.dist import DISTRIBUTIONS, Distribution
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = [
-    "FIELDS",
+    "NUMERIC_COLUMNS",
     "SITE_BLOCK",
     "PortfolioMonteCarlo",
     "aggregate",
     "distribution",
     "evaluate",
+    "from_models",
     "monte_carlo",
     "position",
     "row_values",
     "stakeholder_shares",
 ]
 
-FIELDS: dict[str, tuple[float, float | None, float | None]] = {
-    # name: (default, low, high)
-    "quantity": (np.nan, 0.0, None),
-    "proxy": (np.nan, None, None),
-    "duration": (1.0, 0.0, 300.0),
-    "start_year": (1.0, 1.0, 2.0),
-    "deadweight": (0.0, 0.0, 1.0),
-    "displacement": (0.0, 0.0, 1.0),
-    "attribution": (0.0, 0.0, 1.0),
-    "leakage": (0.0, 0.0, 1.0),
-    "drop_off": (0.0, 0.0, 1.0),
-}
-"""Numeric outcome columns, their default (NaN: required) and admissible range."""
+NUMERIC_COLUMNS: tuple[str, ...] = (*ROW_FIELDS, "start_year", "price_factor")
+"""Numeric outcome columns; their defaults and ranges are those of the field table."""
 
-TEXT_COLUMNS = ("outcome", "stakeholder", "label", "indicator", "proxy_source", "drop_off_method")
+TEXT_COLUMNS = (
+    "outcome",
+    "stakeholder",
+    "label",
+    "indicator",
+    "proxy_source",
+    "drop_off_method",
+    "first_flow_at",
+    "price_year",
+)
+INPUT_COLUMNS = ("amount", "year", "label", "stakeholder", "in_kind", "source", "description")
 SITE_BLOCK = 512
 """Sites per work unit and per random stream block (fixed: results never depend on workers)."""
 DRAW_BLOCK = 256
-"""Monte Carlo draws per random block."""
+"""Monte Carlo draws per random block; chunks are whole numbers of blocks."""
+
+_IntArray = npt.NDArray[np.int64]
+_BoolArray = npt.NDArray[np.bool_]
+_PARAMS: dict[str, tuple[str, ...]] = {
+    name: tuple(a.alias for a in attrs.fields(cast(Any, cls)))
+    for name, cls in DISTRIBUTIONS.items()
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    name: tuple(a.alias for a in attrs.fields(cast(Any, cls)) if a.default is attrs.NOTHING)
+    for name, cls in DISTRIBUTIONS.items()
+}
+_PARAM_NAMES = sorted({p for ps in _PARAMS.values() for p in ps})
 
 
-def _discount(discount: Discount | float) -> Discount:
+def _discount(discount: Discount | float | None, outcomes: Any = None) -> Discount:
+    if discount is None:
+        attrs_ = getattr(outcomes, "attrs", {})
+        discount = attrs_.get("discount", 0.035) if isinstance(attrs_, Mapping) else 0.035
     if isinstance(discount, Constant | Schedule):
+        if isinstance(discount, Constant) and isinstance(discount.rate, Distribution):
+            raise ValidationError(
+                "a portfolio's discount rate must be certain",
+                path=("discount",),
+                code="uncertain_discount",
+            )
         return discount
     return Constant(float(discount))
 
@@ -77,18 +108,277 @@ def _rows_listing(idx: Sequence[Any] | npt.NDArray[Any], limit: int = 20) -> str
 
 
 @attrs.frozen
+class _RowDist:
+    """Rows of one field drawn from one distribution class."""
+
+    cls: type[Distribution]
+    rows: _IntArray  # positions in the outcomes table
+    params: FloatArray  # (P, len(rows))
+
+
+@attrs.frozen
 class _Prepared:
-    sites: list[Any]  # site labels in order of first appearance
-    site_of_row: npt.NDArray[np.int64]  # (R,) site position of each outcome row
-    fields: dict[str, FloatArray]  # (R,) each
-    linear: npt.NDArray[np.bool_]
-    start: npt.NDArray[np.int64]
+    sites: npt.NDArray[Any]  # site labels in order of first appearance
+    site_of_row: _IntArray  # (R,) site position of each outcome row
+    fields: dict[str, FloatArray]  # (R,) each, central values; proxy at base-year prices
+    linear: _BoolArray
+    start: _IntArray  # calendar start year, 1 or 2
+    period_shift: _IntArray  # 1 on rows of sites using the "t0" convention
+    price_factor: FloatArray
     inputs: FloatArray  # (n_sites,) PV of inputs
-    outcomes: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    dists: dict[str, list[_RowDist]] = attrs.field(factory=dict)
+    first_row: _IntArray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+def _numeric(col: pd.Series) -> tuple[FloatArray, _IntArray]:
+    """Float values of a column and the rows whose value is not a number."""
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return col.to_numpy(dtype=float, na_value=np.nan), np.zeros(0, dtype=np.int64)
+    x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(np.isnan(x) & col.notna().to_numpy())
+    return x, bad
+
+
+_Idx = npt.NDArray[np.int64] | slice
+
+
+def _take(values: npt.NDArray[Any], rows: _Idx) -> npt.NDArray[Any]:
+    """Rows of a per-row array; a length-1 array is a column's one value for every row."""
+    return values if values.shape == (1,) else values[rows]
+
+
+def _first_rows(codes: _IntArray, m: int) -> _IntArray:
+    """Position of the first row of each of ``m`` groups numbered by first appearance.
+
+    Codes from :func:`pandas.factorize` (``sort=False``) or ``ngroup(sort=False)``
+    grow by one exactly where a group first appears.
+    """
+    if not codes.size:
+        return np.zeros(0, dtype=np.int64)
+    top = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.r_[True, top[1:] > top[:-1]]).astype(np.int64, copy=False)
+    return first[:m]
+
+
+def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
+    """Integer codes of a column (missing values get a code) and how many there are."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are already there
+        c = values.cat.codes.to_numpy()
+        m = len(values.cat.categories)
+        return np.where(c < 0, m, c), m + 1
+    v, uniq = pd.factorize(values, use_na_sentinel=False)
+    return v, max(len(uniq), 1)
+
+
+def _first_values(values: pd.Series, first: _IntArray) -> npt.NDArray[Any]:
+    """The values of the rows ``first`` (a site's first row) as an object array."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # index the categories, not the rows
+        cats = np.append(values.cat.categories.to_numpy(dtype=object), None)
+        return np.asarray(cats[values.cat.codes.to_numpy()[first]], dtype=object)
+    return np.asarray(values.iloc[first].to_numpy(), dtype=object)
+
+
+def _not_constant(values: pd.Series, codes: _IntArray, first: _IntArray) -> _IntArray:
+    """Group positions whose ``values`` are not all equal (missing counts as a value)."""
+    v, _ = _codes(values)
+    return np.unique(codes[v != v[first[codes]]])
+
+
+def _check_range(
+    probs: list[Problem],
+    name: str,
+    x: FloatArray,
+    path: tuple[str, ...],
+    uncertain: _BoolArray | None = None,
+) -> None:
+    """Range problems of a column; rows holding a distribution need not be whole."""
+    r = FIELD_RULES[name]
+    mask = r.bad(x)
+    if uncertain is not None and r.integer:
+        mask &= ~uncertain | attrs.evolve(r, integer=False).bad(x)
+    bad = np.flatnonzero(mask)
+    if not bad.size:
+        return
+    if r.choices is not None:
+        probs.append(
+            Problem(
+                path,
+                "invalid_choice",
+                f"{name} must be one of {r.range_text} in rows {_rows_listing(bad)}",
+            )
+        )
+        return
+    out = np.flatnonzero(attrs.evolve(r, integer=False).bad(x))
+    if out.size:
+        probs.append(
+            Problem(
+                path,
+                "out_of_range",
+                f"values outside {r.range_text} in rows {_rows_listing(out)}",
+            )
+        )
+    frac = np.setdiff1d(bad, out)
+    if frac.size:
+        probs.append(
+            Problem(path, "not_integer", f"{name} must be whole in rows {_rows_listing(frac)}")
+        )
+
+
+def _column_dists(
+    outcomes: pd.DataFrame, f: str, central: FloatArray, probs: list[Problem]
+) -> list[_RowDist]:
+    """Distributions of field ``f`` from ``F_dist`` and ``F_<param>`` columns.
+
+    Rows sharing the same distribution build one object, so the classes' own
+    checks and parameterisations are used, never a copy of them.
+    """
+    names = outcomes[f"{f}_dist"]
+    has = names.notna().to_numpy() & (names.astype(str).str.strip() != "").to_numpy()
+    out: list[_RowDist] = []
+    pcols = {p: f"{f}_{p}" for p in _PARAM_NAMES if f"{f}_{p}" in outcomes.columns}
+    # parameters given on rows without a distribution are a mistake, not a default
+    for c in pcols.values():
+        stray = np.flatnonzero(~has & outcomes[c].notna().to_numpy())
+        if stray.size:
+            probs.append(
+                Problem(
+                    ("outcomes", c),
+                    "orphan_parameter",
+                    f"{c} is given but {f}_dist is empty in rows {_rows_listing(stray)}",
+                )
+            )
+    if not has.any():
+        return out
+    kinds = names[has].astype(str).str.strip().str.lower()
+    unknown = sorted(set(kinds) - set(DISTRIBUTIONS))
+    if unknown:
+        probs.append(
+            Problem(
+                ("outcomes", f"{f}_dist"),
+                "unknown_distribution",
+                f"unknown distributions {unknown}; available: {', '.join(sorted(DISTRIBUTIONS))}",
+            )
+        )
+    rows_all = np.flatnonzero(has)
+    rule = FIELD_RULES[f]
+    for name in DISTRIBUTIONS:  # a fixed order: the draws never depend on the table's order
+        sel = rows_all[(kinds == name).to_numpy()]
+        if not sel.size:
+            continue
+        cls = DISTRIBUTIONS[name]
+        params = _PARAMS[name]
+        extra = [
+            c for p, c in pcols.items() if p not in params and outcomes[c].iloc[sel].notna().any()
+        ]
+        if extra:
+            probs.append(
+                Problem(
+                    ("outcomes", f"{f}_dist"),
+                    "unknown_key",
+                    f"{name} takes {', '.join(params)}; {extra} are given on its rows",
+                )
+            )
+        required = _REQUIRED[name]
+        cols = {p: outcomes[pcols[p]].iloc[sel] for p in params if p in pcols}
+        table = pd.DataFrame({p: pd.to_numeric(c, errors="coerce") for p, c in cols.items()})
+        group = (
+            table.groupby(list(table.columns), dropna=False, sort=False).ngroup().to_numpy()
+            if len(table.columns)
+            else np.zeros(sel.size, dtype=np.int64)
+        )
+        first = _first_rows(group.astype(np.int64), int(group.max()) + 1)
+        objs: list[Distribution] = []
+        bad_rows: list[int] = []
+        errors: dict[str, list[int]] = {}
+        for g, r0 in enumerate(first):
+            kwargs = {
+                p: float(v)
+                for p, v in zip(table.columns, table.iloc[int(r0)].to_numpy(), strict=True)
+                if not np.isnan(v)
+            }
+            rows_g = sel[group == g]
+            try:
+                if any(p not in kwargs for p in required):
+                    raise ValidationError(f"{name} needs {', '.join(required)}")
+                d = cls(**kwargs)
+            except (ValidationError, TypeError) as exc:
+                msg = exc.problems[0].message if isinstance(exc, ValidationError) else str(exc)
+                errors.setdefault(msg, []).extend(rows_g.tolist())
+                bad_rows.extend(rows_g.tolist())
+                continue
+            for prob in rule.problems(d, ("outcomes", f)):
+                probs.append(
+                    attrs.evolve(prob, message=f"{prob.message} in rows {_rows_listing(rows_g)}")
+                )
+            objs.append(d)
+        for msg, rows_m in errors.items():
+            probs.append(
+                Problem(
+                    ("outcomes", f"{f}_dist"),
+                    "invalid_distribution",
+                    f"{name}: {msg} in rows {_rows_listing(sorted(rows_m))}",
+                )
+            )
+        if bad_rows:
+            continue
+        centrals = np.array([d.central for d in objs])[group]
+        given = central[sel]
+        off = ~np.isnan(given) & ~np.isclose(given, centrals, rtol=1e-12, atol=0.0)
+        if off.any():
+            probs.append(
+                Problem(
+                    ("outcomes", f),
+                    "not_central",
+                    f"{f} must be empty or the mean of {f}_dist on rows {_rows_listing(sel[off])}",
+                )
+            )
+        central[sel] = centrals
+        out.append(_RowDist(cls, sel.astype(np.int64), cls.group_params(objs)[:, group]))
+    return out
+
+
+def _shorthand_dists(
+    outcomes: pd.DataFrame, f: str, central: FloatArray, probs: list[Problem]
+) -> list[_RowDist]:
+    """``F_low`` / ``F_high`` without ``F_dist``: a triangular with the row's ``F`` as mode."""
+    lo_c, hi_c = f"{f}_low", f"{f}_high"
+    if not (lo_c in outcomes.columns and hi_c in outcomes.columns):
+        probs.append(Problem(("outcomes", f), "missing_column", f"give both {lo_c} and {hi_c}"))
+        return []
+    lo, _ = _numeric(outcomes[lo_c])
+    hi, _ = _numeric(outcomes[hi_c])
+    bad = np.flatnonzero(~((lo <= central) & (central <= hi)))
+    if bad.size:
+        probs.append(
+            Problem(
+                ("outcomes", f),
+                "order",
+                f"need {lo_c} <= {f} <= {hi_c} in rows {_rows_listing(bad)}",
+            )
+        )
+        return []
+    rule = FIELD_RULES[f]
+    if rule.bad(lo).any() or rule.bad(hi).any():
+        probs.append(
+            Problem(
+                ("outcomes", f),
+                "out_of_range",
+                f"{lo_c}/{hi_c} leave the admissible range of {f}",
+            )
+        )
+    rows = np.flatnonzero(hi > lo)  # rows with low == high are certain
+    if not rows.size:
+        return []
+    params = np.stack([lo[rows], central[rows], hi[rows]])
+    return [_RowDist(DISTRIBUTIONS["triangular"], rows.astype(np.int64), params)]
 
 
 def _prepare(
-    outcomes: pd.DataFrame, inputs: pd.DataFrame, site: str, discount: Discount, by: Sequence[str]
+    outcomes: pd.DataFrame,
+    inputs: pd.DataFrame,
+    site: str,
+    discount: Discount,
+    by: Sequence[str],
 ) -> _Prepared:
     probs: list[Problem] = []
     for name, df in (("outcomes", outcomes), ("inputs", inputs)):
@@ -98,35 +388,35 @@ def _prepare(
             probs.append(Problem((name, site), "missing_column", f"no site column {site!r}"))
     if probs:
         raise ValidationError(probs)
-    uncertain = {f"{f}_{s}" for f in FIELDS for s in ("low", "high")}
-    allowed = {site, *FIELDS, *TEXT_COLUMNS, *by, *uncertain}
+    columns = set(outcomes.columns)
+    dist_cols = {f"{f}_dist" for f in ROW_FIELDS} | {
+        f"{f}_{p}" for f in ROW_FIELDS for p in _PARAM_NAMES
+    }
+    allowed = {site, *NUMERIC_COLUMNS, *TEXT_COLUMNS, *by, *dist_cols}
     unknown = [c for c in outcomes.columns if c not in allowed]
     if unknown:
         probs.append(
             Problem(
                 ("outcomes",),
                 "unknown_column",
-                f"unknown columns {unknown}; outcome columns are {', '.join(FIELDS)}"
-                f", {', '.join(TEXT_COLUMNS)}, the site and by= columns",
+                f"unknown columns {unknown}; outcome columns are {', '.join(NUMERIC_COLUMNS)}"
+                f", {', '.join(TEXT_COLUMNS)}, F_dist and F_<parameter> for a field F, "
+                "the site and by= columns",
             )
         )
     for req in ("quantity", "proxy"):
-        if req not in outcomes.columns:
+        if req not in columns:
             probs.append(
                 Problem(("outcomes", req), "missing_column", f"column {req!r} is required")
             )
-    in_unknown = [
-        c
-        for c in inputs.columns
-        if c not in {site, "amount", "year", "label", "stakeholder", "in_kind", *by}
-    ]
+    in_unknown = [c for c in inputs.columns if c not in {site, *INPUT_COLUMNS, *by}]
     if "amount" not in inputs.columns:
         probs.append(
             Problem(("inputs", "amount"), "missing_column", "column 'amount' is required")
         )
     if in_unknown:
         probs.append(Problem(("inputs",), "unknown_column", f"unknown columns {in_unknown}"))
-    missing_by = [b for b in by if b not in outcomes.columns]
+    missing_by = [b for b in by if b not in columns]
     if missing_by:
         probs.append(
             Problem(("by",), "missing_column", f"by= columns {missing_by} are not in the outcomes")
@@ -136,73 +426,59 @@ def _prepare(
 
     n = len(outcomes)
     fields: dict[str, FloatArray] = {}
-    for f, (default, lo, hi) in FIELDS.items():
-        if f in outcomes.columns:
-            col = pd.to_numeric(outcomes[f], errors="coerce").to_numpy(dtype=float)
-            bad_type = np.flatnonzero(np.isnan(col) & outcomes[f].notna().to_numpy())
-            if bad_type.size:
-                probs.append(
-                    Problem(
-                        ("outcomes", f),
-                        "type",
-                        f"non-numeric values in rows {_rows_listing(bad_type)}",
-                    )
-                )
-            missing = np.flatnonzero(outcomes[f].isna().to_numpy())
-            if missing.size:
-                if np.isnan(default):
-                    probs.append(
-                        Problem(
-                            ("outcomes", f),
-                            "missing",
-                            f"missing values in rows {_rows_listing(missing)}",
-                        )
-                    )
-                col = np.where(np.isnan(col), default, col)
-        else:
-            col = np.full(n, default)
-        out = np.zeros(n, dtype=bool)
-        if lo is not None:
-            out |= col < lo
-        if hi is not None:
-            out |= col > hi
-        rows = np.flatnonzero(out & ~np.isnan(col))
-        if rows.size:
-            lo_t = "-inf" if lo is None else f"{lo:g}"
-            hi_t = "inf" if hi is None else f"{hi:g}"
-            rng = f"[{lo_t}, {hi_t}]"
+    for f in NUMERIC_COLUMNS:
+        default = FIELD_RULES[f].default
+        if f not in columns:  # an absent column is its default, never materialised
+            fields[f] = np.full(1, np.nan if default is None else default)
+            continue
+        col, bad_type = _numeric(outcomes[f])
+        if bad_type.size:
             probs.append(
                 Problem(
                     ("outcomes", f),
-                    "out_of_range",
-                    f"values outside {rng} in rows {_rows_listing(rows)}",
+                    "type",
+                    f"non-numeric values in rows {_rows_listing(bad_type)}",
                 )
             )
         fields[f] = col
-    start = fields["start_year"]
-    bad_start = np.flatnonzero(~np.isin(start, (1.0, 2.0)))
-    if bad_start.size:
-        probs.append(
-            Problem(
-                ("outcomes", "start_year"),
-                "invalid_choice",
-                f"start_year must be 1 or 2 in rows {_rows_listing(bad_start)}",
-            )
-        )
-    if "duration" in outcomes.columns:
-        frac = np.flatnonzero(fields["duration"] != np.floor(fields["duration"]))
-        if frac.size:
-            probs.append(
-                Problem(
-                    ("outcomes", "duration"),
-                    "not_integer",
-                    f"durations must be whole years in rows {_rows_listing(frac)}",
+    row_dists: dict[str, list[_RowDist]] = {}
+    for f in ROW_FIELDS:
+        if f"{f}_dist" in columns:
+            # central values are filled in below
+            fields[f] = np.array(np.broadcast_to(fields[f], (n,)))
+            row_dists[f] = _column_dists(outcomes, f, fields[f], probs)
+        elif f"{f}_low" in columns or f"{f}_high" in columns:
+            fields[f] = np.broadcast_to(fields[f], (n,))
+            row_dists[f] = _shorthand_dists(outcomes, f, fields[f], probs)
+    for f in NUMERIC_COLUMNS:
+        default = FIELD_RULES[f].default
+        col = fields[f]
+        if col.size < n:
+            continue  # the default: admissible by construction
+        nan = np.isnan(col)
+        if default is not None and nan.any():
+            col = fields[f] = np.where(nan, default, col)
+        if default is None:
+            missing = np.flatnonzero(np.isnan(col))
+            if missing.size:
+                probs.append(
+                    Problem(
+                        ("outcomes", f),
+                        "missing",
+                        f"missing values in rows {_rows_listing(missing)}",
+                    )
                 )
-            )
+        uncertain = None
+        if row_dists.get(f):
+            uncertain = np.zeros(n, dtype=bool)
+            for rd in row_dists[f]:
+                uncertain[rd.rows] = True
+        _check_range(probs, f, col, ("outcomes", f), uncertain)
     linear = np.zeros(n, dtype=bool)
-    if "drop_off_method" in outcomes.columns:
-        m = outcomes["drop_off_method"].fillna("compound")
-        bad = np.flatnonzero(~m.isin(["compound", "linear"]).to_numpy())
+    if "drop_off_method" in columns:
+        m = outcomes["drop_off_method"]
+        linear = (m == "linear").to_numpy()
+        bad = np.flatnonzero(~(linear | (m == "compound").to_numpy() | m.isna().to_numpy()))
         if bad.size:
             probs.append(
                 Problem(
@@ -211,22 +487,98 @@ def _prepare(
                     f"must be 'compound' or 'linear' in rows {_rows_listing(bad)}",
                 )
             )
-        linear = (m == "linear").to_numpy()
-    key_cols = [site] + [c for c in ("outcome", "stakeholder") if c in outcomes.columns]
-    if len(key_cols) > 1:
-        dup = outcomes.duplicated(subset=key_cols, keep=False)
-        if dup.any():
+    codes, uniques = pd.factorize(outcomes[site], sort=False)
+    site_of_row = codes.astype(np.int64, copy=False)
+    sites = np.asarray(uniques)
+    n_sites = len(sites)
+    first = _first_rows(site_of_row, n_sites)
+    _check_duplicates(probs, outcomes, site_of_row, n_sites)
+    shift = np.zeros(1, dtype=np.int64)
+    if "first_flow_at" in columns:
+        ffa = outcomes["first_flow_at"]
+        t0 = (ffa == "t0").to_numpy()
+        bad = np.flatnonzero(~(t0 | (ffa == "t1").to_numpy() | ffa.isna().to_numpy()))
+        if bad.size:
             probs.append(
                 Problem(
-                    ("outcomes",),
-                    "duplicate_key",
-                    f"duplicate {'/'.join(key_cols)} keys in rows "
-                    f"{_rows_listing(np.flatnonzero(dup.to_numpy()))}",
+                    ("outcomes", "first_flow_at"),
+                    "invalid_choice",
+                    f"must be 't1' or 't0' in rows {_rows_listing(bad)}",
                 )
             )
-    amount = pd.to_numeric(inputs["amount"], errors="coerce").to_numpy(dtype=float)
-    bad_amount = np.flatnonzero(~np.isfinite(amount) | (amount < 0))
-    if bad_amount.size:
+        shift = t0.astype(np.int64)
+    for b in (*by, *(["first_flow_at"] if "first_flow_at" in columns else [])):
+        varying = _not_constant(outcomes[b], site_of_row, first)
+        if varying.size:
+            probs.append(
+                Problem(
+                    ("outcomes", b),
+                    "not_constant",
+                    f"{b!r} varies within sites {_rows_listing([sites[i] for i in varying])}",
+                )
+            )
+    pv_inputs = _inputs(probs, inputs, site, sites, discount, _take(shift, first))
+    if probs:
+        raise ValidationError(probs)
+    zero = [sites[i] for i in np.flatnonzero(pv_inputs <= 0)]
+    if zero:
+        raise ValidationError(
+            f"{len(zero)} sites have inputs totalling 0: the ratio is "
+            f"undefined for {_rows_listing(zero)}",
+            path=("inputs", "amount"),
+            code="no_inputs",
+        )
+    price = fields.pop("price_factor")
+    start = fields.pop("start_year").astype(np.int64)
+    if np.any(price != 1.0):
+        fields["proxy"] = fields["proxy"] * price
+    return _Prepared(
+        sites, site_of_row, fields, linear, start, shift, price, pv_inputs, row_dists, first
+    )
+
+
+def _check_duplicates(
+    probs: list[Problem], outcomes: pd.DataFrame, site_of_row: _IntArray, n_sites: int
+) -> None:
+    """Duplicate site/outcome/stakeholder keys, without building the key strings."""
+    key_cols = [c for c in ("outcome", "stakeholder") if c in outcomes.columns]
+    if not key_cols:
+        return
+    key = site_of_row
+    dup = np.zeros(0, dtype=bool)
+    for c in key_cols:
+        codes, m = _codes(outcomes[c])
+        key = key * m + codes
+        if int(key.max(initial=0)) > 8 * key.size:
+            key, _ = pd.factorize(key)  # dense codes 0..m-1 for the count below
+        dup = np.bincount(key)[key] > 1
+        if not dup.any():
+            return  # unique on fewer columns: unique on all
+    if dup.any():
+        probs.append(
+            Problem(
+                ("outcomes",),
+                "duplicate_key",
+                f"duplicate site/{'/'.join(key_cols)} keys in rows "
+                f"{_rows_listing(np.flatnonzero(dup))}",
+            )
+        )
+
+
+def _inputs(
+    probs: list[Problem],
+    inputs: pd.DataFrame,
+    site: str,
+    sites: npt.NDArray[Any],
+    discount: Discount,
+    site_t0: _IntArray,
+) -> FloatArray:
+    """Validate the inputs and return each site's present value."""
+    if not inputs.columns.is_unique:
+        probs.append(Problem(("inputs",), "duplicate_column", "duplicate column names"))
+    amount, bad_type = _numeric(inputs["amount"])
+    bad_amount = np.flatnonzero(~np.isfinite(amount) | FIELD_RULES["amount"].bad(amount))
+    if bad_amount.size or bad_type.size:
         probs.append(
             Problem(
                 ("inputs", "amount"),
@@ -236,10 +588,9 @@ def _prepare(
         )
     years = np.zeros(len(inputs))
     if "year" in inputs.columns:  # optional; a missing year is year 0, like a missing column
-        raw = inputs["year"]
-        years = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-        years = np.where(raw.isna().to_numpy(), 0.0, years)
-    bad_year = np.flatnonzero(~np.isfinite(years) | (years < 0) | (years != np.floor(years)))
+        years, _ = _numeric(inputs["year"])
+        years = np.where(inputs["year"].isna().to_numpy(), 0.0, years)
+    bad_year = np.flatnonzero(~np.isfinite(years) | FIELD_RULES["year"].bad(years))
     if bad_year.size:
         probs.append(
             Problem(
@@ -248,11 +599,10 @@ def _prepare(
                 f"years must be whole numbers >= 0 in rows {_rows_listing(bad_year)}",
             )
         )
-    sites = list(pd.unique(outcomes[site]))
-    site_pos = {s: i for i, s in enumerate(sites)}
-    in_sites = set(pd.unique(inputs[site]))
-    no_inputs = [s for s in sites if s not in in_sites]
-    if no_inputs:
+    in_pos = pd.Index(sites).get_indexer(inputs[site]).astype(np.int64)
+    has = np.bincount(in_pos[in_pos >= 0], minlength=len(sites)) > 0
+    if not has.all():
+        no_inputs = [sites[i] for i in np.flatnonzero(~has)]
         probs.append(
             Problem(
                 ("inputs", site),
@@ -260,87 +610,66 @@ def _prepare(
                 f"{len(no_inputs)} sites have no inputs: {_rows_listing(no_inputs)}",
             )
         )
-    orphans = sorted(map(str, in_sites - set(sites)))
-    if orphans:
+    orphan = in_pos < 0
+    if orphan.any():
+        names = sorted(map(str, pd.unique(inputs[site].to_numpy()[orphan])))
         probs.append(
             Problem(
                 ("inputs", site),
                 "unknown_site",
-                f"inputs for sites with no outcome rows: {_rows_listing(orphans)}",
+                f"inputs for sites with no outcome rows: {_rows_listing(names)}",
             )
         )
-    for b in by:
-        nunique = outcomes.groupby(site, sort=False)[b].nunique(dropna=False)
-        varying = nunique[nunique > 1].index.tolist()
-        if varying:
-            probs.append(
-                Problem(
-                    ("outcomes", b),
-                    "not_constant",
-                    f"{b!r} varies within sites {_rows_listing(varying)}",
-                )
-            )
     if probs:
-        raise ValidationError(probs)
-    site_of_row = outcomes[site].map(site_pos).to_numpy(dtype=np.int64)
-    in_pos = inputs[site].map(site_pos).to_numpy(dtype=np.int64)
+        return np.zeros(len(sites))
     t = years.astype(np.int64)
-    dfs = discount.factors(t) if t.size else np.zeros(0)
-    pv_inputs = np.asarray(
-        np.bincount(in_pos, weights=amount * dfs, minlength=len(sites)), dtype=float
-    )
-    zero = [sites[i] for i in np.flatnonzero(pv_inputs <= 0)]
-    if zero:
-        raise ValidationError(
-            f"{len(zero)} sites have inputs totalling 0: the ratio is "
-            f"undefined for {_rows_listing(zero)}",
-            path=("inputs", "amount"),
-            code="no_inputs",
-        )
-    return _Prepared(
-        sites, site_of_row, fields, linear, start.astype(np.int64), pv_inputs, outcomes
-    )
+    t = np.where(_take(site_t0, in_pos) == 1, kernel.periods(t, True), t)
+    # year-0 inputs (the usual case) are not discounted: skip the powers
+    dfs = discount.factors(t) if t.any() else np.ones(t.size)
+    pv = np.bincount(in_pos, weights=amount * dfs, minlength=len(sites))
+    return np.asarray(pv, dtype=float)
 
 
-def _kernel_rows(
+def _profile(
     p: _Prepared,
     discount: Discount,
-    values: Mapping[str, FloatArray],
-    rows: npt.NDArray[np.int64] | slice = slice(None),
+    drop_off: FloatArray,
+    duration: FloatArray,
+    rows: _IntArray | slice,
 ) -> FloatArray:
-    """Row present values, (S, R') for field arrays shaped (S or 1, R')."""
-    rate = None
-    cum = None
+    """Discounted year profile of rows (the kernel's closed form when it applies)."""
+    rate = cum = None
     if isinstance(discount, Constant):
         rate = np.array([[discount.central_rate]])
     else:
-        dur = values["duration"]
-        cum = discount.cumulative(int(p.start.max(initial=1)) + int(np.ceil(dur.max(initial=1))))
-    return kernel.present_values(
-        *[values[f] for f in ROW_FIELDS],
-        start=p.start[rows],
-        linear=p.linear[rows],
+        horizon = int(p.start.max(initial=1)) + int(np.ceil(np.max(duration, initial=1)))
+        cum = discount.cumulative(horizon)
+    # the "t0" convention discounts benefit year t at period t - 1: a shifted start
+    return kernel.profile(
+        drop_off,
+        duration,
+        _take(p.start, rows) - _take(p.period_shift, rows),
+        p.linear[rows],
         rate=rate,
         cumulative=cum,
     )
 
 
-def _point_block(
-    p: _Prepared, discount: Discount, rows: npt.NDArray[np.int64]
+def _point_rows(
+    p: _Prepared, discount: Discount, rows: _IntArray | slice = slice(None)
 ) -> tuple[FloatArray, FloatArray]:
-    vals = {f: p.fields[f][rows][None, :] for f in FIELDS}
-    pv = _kernel_rows(p, discount, vals, rows)[0]
-    y1 = kernel.year_values(
-        *[vals[f] for f in ROW_FIELDS],
-        start=p.start[rows],
-        linear=p.linear[rows],
-        horizon=1,
-    )[0, :, 0]
-    return pv, y1
+    """Present value and year-1 value of rows at central values; no year tensor."""
+    f = {k: _take(v, rows) for k, v in p.fields.items()}
+    impact = kernel.impact(*(f[k] for k in ROW_FIELDS[:6]))
+    pv = impact * _profile(p, discount, f["drop_off"], f["duration"], rows)
+    # year 1 holds the first year's weight min(duration, 1) of rows starting in year 1
+    y1 = np.where(_take(p.start, rows) == 1, impact * np.clip(f["duration"], 0.0, 1.0), 0.0)
+    y1 = np.broadcast_to(y1, np.shape(pv)[-1:])
+    return np.asarray(pv, dtype=float).reshape(-1), y1
 
 
-def _blocks(p: _Prepared) -> list[npt.NDArray[np.int64]]:
-    """Row indices of each fixed block of SITE_BLOCK sites."""
+def _blocks(p: _Prepared) -> list[_IntArray]:
+    """Row indices of each fixed block of SITE_BLOCK sites, sorted by site."""
     order = np.argsort(p.site_of_row, kind="stable")
     block_of_row = p.site_of_row[order] // SITE_BLOCK
     cuts = np.flatnonzero(np.diff(block_of_row)) + 1
@@ -364,16 +693,65 @@ def _as_executor(executor: Any) -> cf.Executor | None:
     )
 
 
+def _subset(p: _Prepared, rows: _IntArray) -> _Prepared:
+    """Only the rows of one block: what a worker needs, nothing more (cheap to send)."""
+    local = np.full(len(p.site_of_row), -1, dtype=np.int64)
+    local[rows] = np.arange(rows.size)
+    dists = {
+        f: [
+            _RowDist(d.cls, local[d.rows[keep]], d.params[:, keep])
+            for d in ds
+            if (keep := np.flatnonzero(local[d.rows] >= 0)).size
+        ]
+        for f, ds in p.dists.items()
+    }
+    return _Prepared(
+        p.sites,
+        p.site_of_row[rows],
+        {f: _take(v, rows) for f, v in p.fields.items()},
+        p.linear[rows],
+        _take(p.start, rows),
+        _take(p.period_shift, rows),
+        _take(p.price_factor, rows),
+        p.inputs,
+        dists,
+    )
+
+
+def _run(p: _Prepared, d: Discount, executor: Any) -> tuple[FloatArray, FloatArray]:
+    ex = _as_executor(executor)
+    if ex is None:
+        return _point_rows(p, d)
+    blocks = _blocks(p)
+    pv = np.zeros(len(p.site_of_row))
+    y1 = np.zeros(len(p.site_of_row))
+    futures = [ex.submit(_point_rows, _subset(p, b), d) for b in blocks]
+    for b, fut in zip(blocks, futures, strict=True):
+        pv[b], y1[b] = fut.result()
+    return pv, y1
+
+
 def row_values(
     outcomes: pd.DataFrame,
     inputs: pd.DataFrame,
     *,
     site: str = "site",
-    discount: Discount | float = 0.035,
+    discount: Discount | float | None = None,
     executor: Any = None,
 ) -> pd.DataFrame:
-    """Present value of every outcome row (the outcomes table with ``present_value`` added)."""
-    d = _discount(discount)
+    """Present value of every outcome row (the outcomes table with ``present_value`` added).
+
+    Parameters
+    ----------
+    outcomes, inputs, site, discount, executor
+        As in :func:`evaluate`.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``outcomes`` with a ``present_value`` column [currency].
+    """
+    d = _discount(discount, outcomes)
     p = _prepare(outcomes, inputs, site, d, ())
     pv, _ = _run(p, d, executor)
     out = outcomes.copy()
@@ -381,62 +759,37 @@ def row_values(
     return out
 
 
-def _subset(p: _Prepared, rows: npt.NDArray[np.int64]) -> _Prepared:
-    """Only the rows of one block: what a worker needs, nothing more (cheap to send)."""
-    return _Prepared(
-        p.sites,
-        p.site_of_row[rows],
-        {f: v[rows] for f, v in p.fields.items()},
-        p.linear[rows],
-        p.start[rows],
-        p.inputs,
-        None,
-    )
-
-
-def _local(rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    return np.arange(rows.size, dtype=np.int64)
-
-
-def _run(p: _Prepared, d: Discount, executor: Any) -> tuple[FloatArray, FloatArray]:
-    blocks = _blocks(p)
-    ex = _as_executor(executor)
-    pv = np.zeros(len(p.site_of_row))
-    y1 = np.zeros(len(p.site_of_row))
-    if ex is None:
-        pv[:], y1[:] = _point_block(p, d, np.arange(len(p.site_of_row), dtype=np.int64))
-    else:
-        futures = [ex.submit(_point_block, _subset(p, b), d, _local(b)) for b in blocks]
-        for b, fut in zip(blocks, futures, strict=True):
-            pv[b], y1[b] = fut.result()
-    return pv, y1
-
-
 def evaluate(
     outcomes_df: pd.DataFrame,
     inputs_df: pd.DataFrame,
+    *,
     site: str = "site",
-    discount: Discount | float = 0.035,
+    discount: Discount | float | None = None,
     by: Sequence[str] | None = None,
     executor: Any = None,
 ) -> pd.DataFrame:
-    r"""The SROI of every site in one vectorised kernel call.
+    """Point SROI of every site of a network in one vectorised kernel call.
 
     Parameters
     ----------
     outcomes_df : DataFrame
-        One row per site × outcome. Columns named like the OutcomeValuation
-        fields: ``quantity`` and ``proxy`` (a number in the model currency,
-        base-year prices) are required; ``duration`` (1), ``start_year`` (1),
-        ``deadweight``, ``displacement``, ``attribution``, ``leakage``,
-        ``drop_off`` (0) and ``drop_off_method`` (compound) are optional;
-        ``outcome``, ``stakeholder``, ``label`` are text. Unknown columns are
-        errors.
+        One row per site × outcome. Numeric columns (:data:`NUMERIC_COLUMNS`):
+        ``quantity`` and ``proxy`` (required); ``deadweight``,
+        ``displacement``, ``attribution``, ``leakage``, ``drop_off`` (0),
+        ``duration`` (1, whole years), ``start_year`` (1), ``price_factor``
+        (1, the multiplier that moves the proxy to base-year prices). Text:
+        ``drop_off_method`` (``compound``), ``first_flow_at`` (``t1``,
+        constant within a site), ``outcome``, ``stakeholder``, ``label``,
+        ``indicator``, ``proxy_source``, ``price_year``. Columns ``F_dist``
+        and ``F_<parameter>`` give a field a distribution (its mean is the
+        point value). Unknown columns are errors.
     inputs_df : DataFrame
         One row per site or per site × input: ``amount``, optional ``year`` (0).
     site : str, default "site"
         The site column of both tables.
-    discount : Discount or float, default 0.035
+    discount : Discount or float, optional
+        Default: the discount :func:`from_models` recorded on the table, else
+        3.5 %.
     by : sequence of str, optional
         Columns of ``outcomes_df`` constant within a site (sector, region),
         copied to the result for grouping.
@@ -470,28 +823,28 @@ def evaluate(
     1    b          800.0    2.0
     """
     by = list(by or ())
-    d = _discount(discount)
+    d = _discount(discount, outcomes_df)
     p = _prepare(outcomes_df, inputs_df, site, d, by)
     pv, y1 = _run(p, d, executor)
     n = len(p.sites)
     site_pv = np.bincount(p.site_of_row, weights=pv, minlength=n)
     site_y1 = np.bincount(p.site_of_row, weights=y1, minlength=n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        payback = np.where(site_y1 > 0, 12.0 * p.inputs / site_y1, np.nan)
-    payback_obj = pd.Series(
-        [None if not np.isfinite(x) else float(x) for x in payback], dtype=object
+    payback = kernel.payback_months(p.inputs, site_y1)
+    ratio = site_pv / p.inputs
+    payback_obj = np.array(payback, dtype=object)
+    payback_obj[~np.isfinite(payback)] = None
+    out = pd.DataFrame(
+        {
+            site: p.sites,
+            **{b: _first_values(outcomes_df[b], p.first_row) for b in by},
+            "present_value": site_pv,
+            "total_inputs": p.inputs,
+            "net_present_value": site_pv - p.inputs,
+            "ratio": ratio,
+            "net_ratio": ratio - 1.0,
+            "payback_months": payback_obj,
+        }
     )
-    out = pd.DataFrame({site: p.sites})
-    if by:
-        first = outcomes_df.drop_duplicates(site).set_index(site)[by]
-        for b in by:
-            out[b] = first.loc[p.sites, b].to_numpy()
-    out["present_value"] = site_pv
-    out["total_inputs"] = p.inputs
-    out["net_present_value"] = site_pv - p.inputs
-    out["ratio"] = site_pv / p.inputs
-    out["net_ratio"] = out["ratio"] - 1.0
-    out["payback_months"] = payback_obj
     out.attrs["discount"] = d.describe()
     return out
 
@@ -617,65 +970,93 @@ class PortfolioMonteCarlo:
         return np.asarray(self.present_value.sum(axis=1) / self.total_inputs.sum(), dtype=float)
 
 
+def _rate_args(
+    p: _Prepared, discount: Discount, duration: FloatArray
+) -> tuple[FloatArray | None, FloatArray | None]:
+    if isinstance(discount, Constant):
+        return np.array([[discount.central_rate]]), None
+    horizon = int(p.start.max(initial=1)) + int(np.ceil(np.max(duration, initial=1)))
+    return None, discount.cumulative(horizon)
+
+
+@attrs.frozen
+class _Draw:
+    """Where the draws of one distribution class of one field go in a block."""
+
+    field: str
+    cls: type[Distribution]
+    cols: _IntArray  # block-local row positions
+    params: FloatArray
+    scale: FloatArray | None  # price factors of proxies, None when all 1
+    whole: bool  # the draws are the field's whole array, in row order
+
+
 def _mc_block(
     p: _Prepared,
     d: Discount,
-    rows: npt.NDArray[np.int64],
     n: int,
-    row_dists: Mapping[str, tuple[FloatArray, FloatArray]],
-    shared: Mapping[str, tuple[npt.NDArray[np.int64], FloatArray]],
+    shared: Mapping[str, tuple[_IntArray, FloatArray]],
     root: np.random.SeedSequence,
     chunk: int,
+    out: FloatArray | None = None,
 ) -> FloatArray:
-    """PV draws (n, sites of the block) for one block of sites; chunked over draws."""
-    block_id = int(p.site_of_row[rows[0]] // SITE_BLOCK)
-    sites_in = np.unique(p.site_of_row[rows])
-    local = np.searchsorted(sites_in, p.site_of_row[rows])
-    out = np.zeros((n, sites_in.size))
+    """PV draws (n, sites of the block) for one block of sites, rows sorted by site.
+
+    Draw block ``j`` of site block ``b`` comes from stream ``(0, b, j)`` of the
+    seed, so a row's draws never depend on chunking, executors or workers.
+    """
+    block_id = int(p.site_of_row[0] // SITE_BLOCK)
+    local = p.site_of_row - p.site_of_row.min()
+    starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+    res = np.empty((n, starts.size)) if out is None else out
+    n_rows = local.size
+    base = {f: p.fields[f][None, :] for f in ROW_FIELDS}
+    plan: list[_Draw] = []
+    for f in ROW_FIELDS:
+        for rd in p.dists.get(f, []):
+            scale = _take(p.price_factor, rd.rows) if f == "proxy" else None
+            if scale is not None and np.all(scale == 1.0):
+                scale = None
+            whole = len(p.dists[f]) == 1 and rd.rows.size == n_rows
+            plan.append(_Draw(f, rd.cls, rd.rows, rd.params, scale, whole))
+    buffers: dict[str, FloatArray] = {}
+    for dr in plan:
+        if dr.field not in buffers:
+            buffers[dr.field] = np.empty((chunk, n_rows))
+            buffers[dr.field][:] = base[dr.field]  # fixed values written once
+    start = p.start - p.period_shift  # "t0": benefit year t is discounted at period t - 1
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
-        vals = {f: p.fields[f][rows][None, :] for f in FIELDS}
         s = hi - lo
-        for f, (low, high) in row_dists.items():
-            u = np.empty((s, rows.size))
-            for b in range(lo // DRAW_BLOCK, -(-hi // DRAW_BLOCK)):
-                b_lo, b_hi = max(b * DRAW_BLOCK, lo), min((b + 1) * DRAW_BLOCK, hi)
-                seq = np.random.SeedSequence(
-                    root.entropy, spawn_key=(1, block_id, b, list(FIELDS).index(f))
-                )
-                g = np.random.Generator(np.random.PCG64(seq))
-                # every draw block of a site block has its own stream: the draws of a row
-                # depend only on the seed, never on chunking or workers
-                full = g.random((min((b + 1) * DRAW_BLOCK, n) - b * DRAW_BLOCK, rows.size))
-                u[b_lo - lo : b_hi - lo] = full[b_lo - b * DRAW_BLOCK : b_hi - b * DRAW_BLOCK]
-            mode = p.fields[f][rows][None, :]
-            lo_v, hi_v = low[rows][None, :], high[rows][None, :]
-            vals[f] = _tri_ppf(u, lo_v, mode, hi_v)
+        vals = dict(base)
+        single = hi - lo <= DRAW_BLOCK
+        for b in range(lo // DRAW_BLOCK, -(-hi // DRAW_BLOCK)):
+            g = block_generator(root, (0, block_id, b))
+            b_lo = b * DRAW_BLOCK - lo
+            size = min(DRAW_BLOCK, n - b * DRAW_BLOCK)
+            for dr in plan:
+                x = dr.cls.draw_params(g, dr.params, size)
+                if dr.scale is not None:
+                    x *= dr.scale
+                if dr.whole and single:
+                    vals[dr.field] = x  # the draws are the field: no copy
+                else:
+                    buffers[dr.field][b_lo : b_lo + size, dr.cols] = x
+                    vals[dr.field] = buffers[dr.field][:s]
         for f, (group_of_row, mult) in shared.items():
-            vals[f] = vals[f] * mult[lo:hi][:, group_of_row[rows]]
-        pv = _kernel_rows(p, d, vals, rows)
-        out[lo:hi] = _sum_by(pv, local, sites_in.size)
-    return out
-
-
-def _sum_by(pv: FloatArray, col: npt.NDArray[np.int64], m: int) -> FloatArray:
-    """Sum the columns of ``pv`` by site; ``col`` is sorted, so each site is a contiguous run.
-
-    ``np.add.reduceat`` adds in a fixed order per draw, so the sums do not depend on how
-    many draws are evaluated together (a matrix product would).
-    """
-    starts = np.flatnonzero(np.r_[True, np.diff(col) != 0])
-    out = np.zeros((pv.shape[0], m))
-    out[:, col[starts]] = np.add.reduceat(pv, starts, axis=1)
-    return out
-
-
-def _tri_ppf(u: FloatArray, a: FloatArray, m: FloatArray, b: FloatArray) -> FloatArray:
-    w = np.where(b > a, b - a, 1.0)
-    fc = (m - a) / w
-    left = a + np.sqrt(u * (b - a) * (m - a))
-    right = b - np.sqrt((1 - u) * (b - a) * (b - m))
-    return np.asarray(np.where(b > a, np.where(u < fc, left, right), m), dtype=float)
+            vals[f] = vals[f] * mult[lo:hi][:, group_of_row]
+        rate, cum = _rate_args(p, d, vals["duration"])
+        pv = kernel.present_values(
+            *[vals[f] for f in ROW_FIELDS],
+            start=start,
+            linear=p.linear,
+            rate=rate,
+            cumulative=cum,
+        )
+        pv = np.broadcast_to(pv, (s, n_rows))
+        # reduceat adds in a fixed order per draw: the sums never depend on the chunk
+        res[lo:hi] = np.add.reduceat(pv, starts, axis=1)
+    return res
 
 
 def monte_carlo(
@@ -685,120 +1066,276 @@ def monte_carlo(
     n: int = 1_000,
     seed: SeedLike = None,
     site: str = "site",
-    discount: Discount | float = 0.035,
+    discount: Discount | float | None = None,
     shared: Mapping[str, tuple[str, Distribution]] | None = None,
     chunk_size: int = 256,
     executor: Any = None,
 ) -> PortfolioMonteCarlo:
-    """Monte Carlo over a whole network, per-site and shared uncertainty.
+    """Monte Carlo over a whole network, per-row and shared uncertainty.
 
     Parameters
     ----------
     outcomes_df, inputs_df, site, discount
-        As in :func:`evaluate`. A field ``F`` with columns ``F_low`` and
-        ``F_high`` is drawn per row from a triangular distribution with the
-        row's ``F`` as mode.
+        As in :func:`evaluate`. A field ``F`` is drawn per row from the
+        distribution in its ``F_dist`` / ``F_<parameter>`` columns (any of
+        :mod:`impactkit.dist`); the shorthand ``F_low`` / ``F_high`` without
+        ``F_dist`` is a triangular with the row's ``F`` as mode.
     n : int, default 1,000
         Draws.
-    seed : int, optional
+    seed : int, SeedSequence, Generator or None
         The same seed gives the same draws whatever ``chunk_size``, executor
-        or number of workers.
+        or number of workers; two spawned children of one seed give different
+        draws.
     shared : mapping, optional
         ``{field: (group_column, distribution)}``: one multiplier per group
         and draw applied to the field of every row of the group (e.g. a
         sector-wide proxy uncertainty common to all its sites).
     chunk_size : int, default 256
-        Draws evaluated at once; memory is about ``chunk_size × rows × 8``
-        bytes per array.
+        Draws evaluated at once, rounded up to a multiple of 256; memory is
+        about ``chunk_size × rows of 512 sites × 8`` bytes per array, besides
+        the result.
     executor : concurrent.futures.Executor or dask client, optional
         Evaluate blocks of sites in parallel.
 
     Returns
     -------
     PortfolioMonteCarlo
+
+    Raises
+    ------
+    ValidationError
+        As :func:`evaluate`, and for bad distributions or shared fields.
+
+    Notes
+    -----
+    Each block of :data:`SITE_BLOCK` sites draws block ``j`` of 256 draws from
+    its own stream of the seed (:meth:`impactkit.dist.Distribution.draw_params`),
+    one vectorised call per field and distribution class, and evaluates them
+    with the kernel of :func:`impactkit.sroi`. Shared multipliers come from
+    their own streams.
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"site": ["a", "b"], "quantity": [10.0, 8.0],
+    ...                          "proxy": [100.0, 100.0], "proxy_dist": ["uniform"] * 2,
+    ...                          "proxy_low": [80.0, 90.0], "proxy_high": [120.0, 110.0]})
+    >>> inputs = pd.DataFrame({"site": ["a", "b"], "amount": [500.0, 400.0]})
+    >>> mc = monte_carlo(outcomes, inputs, n=2_000, seed=1, discount=0.0)
+    >>> mc.ratio.shape, bool(abs(mc.ratio[:, 0].mean() - 2.0) < 0.02)
+    ((2000, 2), True)
     """
-    if n < 1 or chunk_size < 1:
+    if not (isinstance(n, int | np.integer) and n >= 1) or chunk_size < 1:
         raise ValidationError(
             "n and chunk_size must be positive", path=("n",), code="out_of_range"
         )
-    d = _discount(discount)
+    n = int(n)
+    d = _discount(discount, outcomes_df)
     shared = dict(shared or {})
-    group_cols = [g for g, _ in shared.values()]
-    extra = [c for c in group_cols if c in outcomes_df.columns]
+    extra = [g for g, _ in shared.values() if g in outcomes_df.columns]
     p = _prepare(outcomes_df, inputs_df, site, d, extra)
     probs: list[Problem] = []
-    row_dists: dict[str, tuple[FloatArray, FloatArray]] = {}
-    for f in FIELDS:
-        lo_c, hi_c = f"{f}_low", f"{f}_high"
-        if lo_c in outcomes_df.columns or hi_c in outcomes_df.columns:
-            if not (lo_c in outcomes_df.columns and hi_c in outcomes_df.columns):
-                probs.append(
-                    Problem(("outcomes", f), "missing_column", f"give both {lo_c} and {hi_c}")
-                )
-                continue
-            lo = outcomes_df[lo_c].to_numpy(dtype=float)
-            hi = outcomes_df[hi_c].to_numpy(dtype=float)
-            mode = p.fields[f]
-            bad = np.flatnonzero(~((lo <= mode) & (mode <= hi)))
-            if bad.size:
-                probs.append(
-                    Problem(
-                        ("outcomes", f),
-                        "order",
-                        f"need {lo_c} <= {f} <= {hi_c} in rows {_rows_listing(bad)}",
-                    )
-                )
-            _, flo, fhi = FIELDS[f]
-            if (flo is not None and np.any(lo < flo)) or (fhi is not None and np.any(hi > fhi)):
-                probs.append(
-                    Problem(
-                        ("outcomes", f),
-                        "out_of_range",
-                        f"{lo_c}/{hi_c} leave the admissible range of {f}",
-                    )
-                )
-            row_dists[f] = (lo, hi)
     root = root_sequence(seed)
-    shared_arrays: dict[str, tuple[npt.NDArray[np.int64], FloatArray]] = {}
+    shared_arrays: dict[str, tuple[_IntArray, FloatArray]] = {}
     for k, (f, (col, dist)) in enumerate(shared.items()):
-        if f not in FIELDS:
+        if f not in ROW_FIELDS:
             probs.append(Problem(("shared", f), "unknown_field", f"no field {f!r}"))
             continue
         if col not in outcomes_df.columns:
             probs.append(Problem(("shared", f), "missing_column", f"no column {col!r}"))
             continue
         codes, uniques = pd.factorize(outcomes_df[col], sort=True)
-        g = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(root.entropy, spawn_key=(2, k)))
-        )
+        g = block_generator(root, (1, k))
         mult = dist.draw_group(g, [dist], n * len(uniques)).reshape(n, len(uniques))
         shared_arrays[f] = (codes.astype(np.int64), mult)
     if probs:
         raise ValidationError(probs)
+    chunk = -(-int(chunk_size) // DRAW_BLOCK) * DRAW_BLOCK
     blocks = _blocks(p)
     ex = _as_executor(executor)
-    pv = np.zeros((n, len(p.sites)))
-    args = (p, d)
+    pv = np.empty((n, len(p.sites)))  # the result, held once
+
+    def args(
+        b: _IntArray,
+    ) -> tuple[
+        _Prepared,
+        Discount,
+        int,
+        dict[str, tuple[_IntArray, FloatArray]],
+        np.random.SeedSequence,
+        int,
+    ]:
+        sh = {f: (codes[b], mult) for f, (codes, mult) in shared_arrays.items()}
+        return (_subset(p, b), d, n, sh, root, chunk)
+
+    def cols(b: _IntArray) -> slice:
+        s = p.site_of_row[b]
+        return slice(int(s.min()), int(s.max()) + 1)  # a block's sites are consecutive
+
     if ex is None:
-        results = [
-            _mc_block(*args, b, n, row_dists, shared_arrays, root, chunk_size) for b in blocks
-        ]
+        for b in blocks:
+            _mc_block(*args(b), out=pv[:, cols(b)])
     else:
-        futs = [
-            ex.submit(
-                _mc_block,
-                _subset(p, b),
-                d,
-                _local(b),
-                n,
-                {f: (lo[b], hi[b]) for f, (lo, hi) in row_dists.items()},
-                {f: (codes[b], mult) for f, (codes, mult) in shared_arrays.items()},
-                root,
-                chunk_size,
+        futs = [(b, ex.submit(_mc_block, *args(b))) for b in blocks]
+        for b, fut in futs:
+            pv[:, cols(b)] = fut.result()
+    return PortfolioMonteCarlo(p.sites.tolist(), pv, p.inputs)
+
+
+def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write models as the tidy tables of :func:`evaluate` and :func:`monte_carlo`.
+
+    Parameters
+    ----------
+    models : mapping of site label to ImpactModel
+        One model per site. They share one currency and one certain discount;
+        quantities are numbers or distributions (measure calculators first
+        with :func:`impactkit.measure.bind`-style evaluation); input amounts
+        are certain.
+
+    Returns
+    -------
+    outcomes_df, inputs_df : DataFrame
+        One row per site × outcome with every numeric field (central values),
+        ``price_year``, ``price_factor``, ``start_year``, ``first_flow_at``,
+        ``drop_off_method``, the text fields, and ``F_dist`` /
+        ``F_<parameter>`` columns for the fields that hold distributions; one
+        row per site × input. Both carry the models' discount in
+        ``attrs["discount"]``, which :func:`evaluate` uses by default.
+
+    Raises
+    ------
+    ValidationError
+        Models that are not :class:`~impactkit.ImpactModel`, differing
+        currencies or discounts, uncertain discount rates or input amounts,
+        unmeasured calculators: every problem at once.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="a", inputs=[ik.Input("Grant", amount=10_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s", quantity=20,
+    ...               proxy=ik.dist.LogNormal(1_000, 200), duration=2)])
+    >>> out, inp = from_models({"a": m})
+    >>> out[["site", "proxy", "proxy_dist", "proxy_mean", "proxy_sd"]]
+      site   proxy proxy_dist  proxy_mean  proxy_sd
+    0    a  1000.0  lognormal      1000.0     200.0
+    >>> round(float(evaluate(out, inp)["ratio"][0]), 6) == round(ik.sroi(m).ratio, 6)
+    True
+    """
+    from impactkit.model import ImpactModel
+
+    probs: list[Problem] = []
+    out_recs: list[dict[str, Any]] = []
+    in_recs: list[dict[str, Any]] = []
+    first: ImpactModel | None = None
+    for site, m in models.items():
+        if not isinstance(m, ImpactModel):
+            probs.append(Problem(("models", str(site)), "type", "expected an ImpactModel"))
+            continue
+        if first is None:
+            first = m
+        if m.currency != first.currency:
+            probs.append(
+                Problem(
+                    ("models", str(site), "currency"),
+                    "currency_mismatch",
+                    f"{m.currency} differs from {first.currency}",
+                )
             )
-            for b in blocks
-        ]
-        results = [f.result() for f in futs]
-    for b, res in zip(blocks, results, strict=True):
-        pv[:, np.unique(p.site_of_row[b])] = res
-    return PortfolioMonteCarlo(p.sites, pv, p.inputs)
+        if m.discount != first.discount:
+            probs.append(
+                Problem(
+                    ("models", str(site), "discount"),
+                    "discount_mismatch",
+                    f"{m.discount.describe()} differs from {first.discount.describe()}",
+                )
+            )
+        if isinstance(m.discount, Constant) and isinstance(m.discount.rate, Distribution):
+            probs.append(
+                Problem(
+                    ("models", str(site), "discount", "rate"),
+                    "uncertain_discount",
+                    "a portfolio's discount rate must be certain",
+                )
+            )
+        for k, ov in enumerate(m.outcomes):
+            rec: dict[str, Any] = {
+                "site": site,
+                "outcome": ov.outcome,
+                "stakeholder": ov.stakeholder,
+                "label": ov.label,
+                "indicator": ov.indicator,
+                "proxy_source": ov.proxy.source,
+                "price_year": ov.proxy.year if ov.proxy.year is not None else m.base_year,
+                "price_factor": m.proxy_factor(k),
+                "start_year": ov.start_year,
+                "drop_off_method": ov.drop_off_method,
+                "first_flow_at": m.first_flow_at,
+            }
+            for f in ROW_FIELDS:
+                v = ov.proxy.value if f == "proxy" else getattr(ov, f)
+                if callable(getattr(v, "compute", None)):
+                    probs.append(
+                        Problem(
+                            ("models", str(site), "outcomes", k, f),
+                            "unbound_calculator",
+                            f"{f} is measured by a calculator: bind the model to its data first",
+                        )
+                    )
+                    continue
+                if isinstance(v, Distribution):
+                    rec[f] = v.central
+                    rec[f"{f}_dist"] = v.name
+                    for key, x in v.to_dict().items():
+                        if key != "dist" and x is not None:
+                            rec[f"{f}_{key}"] = x
+                else:
+                    rec[f] = float(v)
+            out_recs.append(rec)
+        for j, inp in enumerate(m.inputs):
+            if isinstance(inp.amount, Distribution):
+                probs.append(
+                    Problem(
+                        ("models", str(site), "inputs", j, "amount"),
+                        "uncertain_input",
+                        "a portfolio's input amounts are certain",
+                    )
+                )
+                continue
+            in_recs.append(
+                {
+                    "site": site,
+                    "label": inp.label,
+                    "stakeholder": inp.stakeholder,
+                    "amount": float(inp.amount),
+                    "year": inp.year,
+                    "in_kind": inp.in_kind,
+                }
+            )
+    if probs:
+        raise ValidationError(probs)
+    base = [
+        "site",
+        "outcome",
+        "stakeholder",
+        "label",
+        "indicator",
+        *ROW_FIELDS,
+        "start_year",
+        "drop_off_method",
+        "price_year",
+        "price_factor",
+        "proxy_source",
+        "first_flow_at",
+    ]
+    outcomes = pd.DataFrame.from_records(out_recs)
+    outcomes = outcomes.reindex(
+        columns=base + sorted(c for c in outcomes.columns if c not in base)
+    )
+    inputs = pd.DataFrame.from_records(
+        in_recs, columns=["site", "label", "stakeholder", "amount", "year", "in_kind"]
+    )
+    if first is not None:
+        outcomes.attrs["discount"] = first.discount
+        inputs.attrs["discount"] = first.discount
+    return outcomes, inputs

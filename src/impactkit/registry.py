@@ -148,11 +148,8 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
         "attribution": {},
         "valuation": {"financial_proxy": FinancialProxy},
     }
-    try:
-        attribution = importlib.import_module("impactkit.attribution")
-    except ImportError:  # pragma: no cover - attribution lands separately
-        attribution = None
-    out["attribution"].update(getattr(attribution, "ESTIMATORS", {}))
+    attribution = importlib.import_module("impactkit.attribution")
+    out["attribution"].update(attribution.ESTIMATORS)
     out["outcome"]["life_satisfaction"] = importlib.import_module(
         "impactkit.measure"
     ).LifeSatisfaction

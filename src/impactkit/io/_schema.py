@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from impactkit._fields import FIELD_RULES
 from impactkit.dist import DISTRIBUTIONS
 from impactkit.io._converter import PRESETS
 from impactkit.io._files import FORMAT_VERSION
@@ -60,8 +61,13 @@ def json_schema() -> dict[str, Any]:
         ``distribution``, ``proxy``, ``input``, ``outcome``, ``discount``,
         ``toc``).
     """
-    fraction = {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, ref("distribution")]}
-    nonneg = {"anyOf": [{"type": "number", "minimum": 0}, ref("distribution")]}
+
+    def field(name: str) -> dict[str, Any]:
+        # ranges come from the one table the model validators read
+        return {"anyOf": [FIELD_RULES[name].json_schema(), ref("distribution")]}
+
+    fraction = field("deadweight")
+    nonneg = field("quantity")
     defs: dict[str, Any] = {
         "distribution": {"oneOf": _dist_schemas()},
         "calculator": {
@@ -104,7 +110,7 @@ def json_schema() -> dict[str, Any]:
                 "label": _NONEMPTY,
                 "amount": nonneg,
                 "stakeholder": _STR,
-                "year": {"type": "integer", "minimum": 0},
+                "year": FIELD_RULES["year"].json_schema(),
                 "in_kind": {"type": "boolean"},
                 "source": _STR,
                 "description": _STR,
@@ -117,8 +123,8 @@ def json_schema() -> dict[str, Any]:
                 "stakeholder": _NONEMPTY,
                 "quantity": {"anyOf": [*nonneg["anyOf"], ref("calculator")]},
                 "proxy": ref("proxy"),
-                "duration": {"anyOf": [{"type": "integer", "minimum": 0}, ref("distribution")]},
-                "start_year": {"enum": [1, 2]},
+                "duration": field("duration"),
+                "start_year": FIELD_RULES["start_year"].json_schema(),
                 "deadweight": fraction,
                 "displacement": fraction,
                 "attribution": fraction,

@@ -25,6 +25,7 @@ from impactkit.measure._calculators import (
     wilson_interval,
 )
 from impactkit.measure._filters import OPS, Condition
+from impactkit.measure._sites import measure_sites
 from impactkit.measure._wellbeing import (
     WELLBY_HIGH_2019,
     WELLBY_LOW_2019,
@@ -50,6 +51,7 @@ __all__ = [
     "bind",
     "has_calculators",
     "is_calculator",
+    "measure_sites",
     "paired_t_interval",
     "resolve",
     "wellby_proxy",

@@ -53,7 +53,7 @@ from impactkit.methods._profile import (
     compare,
     impact_profiles,
 )
-from impactkit.methods._sroi import Lineage, SROIResult, Summary, discounted_payback, sroi
+from impactkit.methods._sroi import Lineage, SROIResult, Summary, sroi
 
 __all__ = [
     "PAYERS",
@@ -83,7 +83,6 @@ __all__ = [
     "cost_per_outcome",
     "cost_per_qaly",
     "cost_per_wellby",
-    "discounted_payback",
     "discounted_payback_period",
     "icer",
     "impact_profiles",

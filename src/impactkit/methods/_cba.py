@@ -14,6 +14,7 @@ from scipy import optimize
 
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.errors import Problem, ValidationError
+from impactkit.kernel import payback_year, rate_factors
 from impactkit.typing import FloatArray
 from impactkit.valuation._equity import EquityWeights
 
@@ -61,7 +62,7 @@ def _factors(discount: float | Discount, n: int) -> FloatArray:
         raise ValidationError(
             f"rate must exceed -1, got {r!r}", path=("rate",), code="out_of_range"
         )
-    return np.asarray((1.0 + r) ** -np.arange(n, dtype=float), dtype=float)
+    return rate_factors(r, np.arange(n))
 
 
 CashFlows = Sequence[float] | npt.NDArray[Any]
@@ -256,15 +257,7 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
     1.666667
     """
     cf = _flows(cash_flows)
-    disc = cf * _factors(rate, cf.size)
-    cum = np.cumsum(disc)
-    if cum[0] >= 0:
-        return 0.0
-    hit = np.flatnonzero(cum >= 0)
-    if hit.size == 0:
-        return None
-    t = int(hit[0])
-    return float(t - 1 + (-cum[t - 1]) / disc[t])
+    return payback_year(cf * _factors(rate, cf.size))
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from impactkit import kernel
 from impactkit._results import Summary, jsonable
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
@@ -373,27 +374,6 @@ def _share(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return np.asarray(values / total, dtype=float)
 
 
-def discounted_payback(cumulative: np.ndarray[Any, Any], inputs: float) -> float | None:
-    """Fractional year where ``cumulative`` (by year 1..T, from 0 at year 0) reaches ``inputs``.
-
-    Linear interpolation inside the year; None when never reached.
-
-    Examples
-    --------
-    >>> round(discounted_payback(np.array([51086.96, 81332.71, 107633.35]), 46000.0), 3)
-    0.9
-    """
-    reached = np.nonzero(cumulative >= inputs)[0]
-    if inputs <= 0:
-        return 0.0
-    if reached.size == 0:
-        return None
-    t = int(reached[0])
-    prev = cumulative[t - 1] if t > 0 else 0.0
-    step = cumulative[t] - prev
-    return float(t + (inputs - prev) / step) if step > 0 else float(t)
-
-
 def _check_inputs(total: float, model: ImpactModel) -> None:
     if not model.inputs:
         raise ValidationError(
@@ -492,7 +472,7 @@ def _build_result(
     yv = vm.year_values() if vm.n_rows else np.zeros((0, 1))  # (K, T)
     horizon = yv.shape[1]
     years = np.arange(1, horizon + 1)
-    dfs = vm.discount_factors(years, benefits=True)
+    dfs = vm.discount_factors(years)
     v_t = yv.sum(axis=0)
     pv_t = v_t * dfs
     by_year = pd.DataFrame(
@@ -509,14 +489,7 @@ def _build_result(
     def col(kind: str) -> np.ndarray[Any, Any]:
         return base[vm.kind_index[kind]] if vm.n_rows else np.zeros(0)
 
-    impact = (
-        col("quantity")
-        * col("proxy")
-        * (1 - col("deadweight"))
-        * (1 - col("displacement"))
-        * (1 - col("attribution"))
-        * (1 - col("leakage"))
-    )
+    impact = kernel.impact(*(col(k) for k in ("quantity", "proxy", *HAIRCUTS)))
     ovs = model.outcomes
     by_outcome = pd.DataFrame(
         {
@@ -564,7 +537,7 @@ def _build_result(
     by_outcome = by_outcome[order]
 
     in_years = vm.input_years
-    in_df = vm.discount_factors(in_years, benefits=False) if len(in_years) else np.zeros(0)
+    in_df = vm.discount_factors(in_years) if len(in_years) else np.zeros(0)
     amounts = base[vm.kind_index["amount"]] if vm.n_inputs else np.zeros(0)
     inputs = pd.DataFrame(
         {
@@ -579,10 +552,9 @@ def _build_result(
     )
 
     v1 = float(v_t[0]) if horizon else 0.0
-    payback = 12.0 * total_inputs / v1 if v1 > 0 else None
-    if payback is not None and not np.isfinite(payback):
-        payback = None  # year-1 value too small to ever pay back
-    disc_payback = discounted_payback(np.cumsum(pv_t), total_inputs)
+    months = float(kernel.payback_months(total_inputs, v1))
+    payback = months if np.isfinite(months) else None
+    disc_payback = kernel.payback_year(np.r_[-total_inputs, pv_t])
     lineage = tuple(
         _lineage(
             model, k, float(pv_rows[k]), float(impact[k]), measured.get(k), deadweights.get(k)

@@ -13,13 +13,14 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import Summary
 from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
-from impactkit.dist import Distribution
+from impactkit.dist import Distribution, Uniform
 from impactkit.errors import ValidationError
 from impactkit.model import ImpactModel
 from impactkit.typing import FloatArray, SeedLike
@@ -170,12 +171,103 @@ def _groups(
 def draw_block(
     vm: ValueMap, idx: np.ndarray[Any, Any], root: np.random.SeedSequence, block: int, size: int
 ) -> FloatArray:
-    """Draws of block ``block`` (``size`` rows) for the uncertain parameters ``idx``."""
+    """Draws of block ``block`` (``size`` rows) for the uncertain parameters ``idx``.
+
+    One column per parameter, in ``idx`` order: the layout-free form of what
+    :func:`monte_carlo` draws (it writes the same numbers straight into the
+    kernel's arrays).
+    """
     rng = block_generator(root, block)
     out = np.empty((size, len(idx)))
     for cls, cols, dists in _groups(vm, idx):
         out[:, cols] = cls.draw_group(rng, dists, size)
     return out
+
+
+@attrs.frozen
+class _Scatter:
+    """Draws of group ``group`` (columns ``src``) go to positions ``dest`` of a field."""
+
+    group: int
+    src: npt.NDArray[np.int64]
+    dest: npt.NDArray[np.int64]
+    scale: FloatArray
+
+
+class _Sampler:
+    """Where each distribution's draws go, worked out once per run.
+
+    A block draws every distribution class in one call (the draws are those of
+    :meth:`Distribution.draw_group`, so the numbers never depend on this
+    layout). A field whose values are all drawn by one class, in row order
+    and unscaled, is a strided view of those draws: nothing is copied. Other
+    fields get a buffer whose fixed values are written once and whose
+    uncertain columns are overwritten in place, block after block.
+    """
+
+    def __init__(self, vm: ValueMap, idx: npt.NDArray[np.int64]) -> None:
+        groups = _groups(vm, idx)
+        self.groups = [(cls, cls.group_params(dists)) for cls, _, dists in groups]
+        where = {
+            int(idx[c]): (g, j)
+            for g, (_, cols, _) in enumerate(groups)
+            for j, c in enumerate(cols)
+        }
+        base = vm.base * vm.scales
+        scales = vm.scales
+        self.fixed: dict[str, FloatArray] = {}
+        self.views: dict[str, tuple[int, slice]] = {}
+        self.buffers: dict[str, tuple[FloatArray, list[_Scatter]]] = {}
+        for kind, kidx in vm.kind_index.items():
+            unc = [k for k, p in enumerate(kidx) if int(p) in where]
+            if not unc:
+                self.fixed[kind] = base[kidx][None, :]
+                continue
+            gs = [where[int(kidx[k])][0] for k in unc]
+            js = np.array([where[int(kidx[k])][1] for k in unc], dtype=np.int64)
+            step = int(js[1] - js[0]) if js.size > 1 else 1
+            regular = step > 0 and np.array_equal(js, js[0] + step * np.arange(js.size))
+            if (
+                len(unc) == len(kidx)
+                and len(set(gs)) == 1
+                and regular
+                and np.all(scales[kidx] == 1.0)
+            ):
+                stop = int(js[-1]) + 1
+                self.views[kind] = (gs[0], slice(int(js[0]), stop, step))
+                continue
+            buf = np.empty((BLOCK, len(kidx)))
+            buf[:] = base[kidx]  # fixed values, written once
+            scatters = []
+            unc_arr = np.array(unc, dtype=np.int64)
+            g_arr = np.array(gs, dtype=np.int64)
+            for g in sorted(set(gs)):
+                sel = g_arr == g
+                dest = unc_arr[sel]
+                scatters.append(_Scatter(g, js[sel], dest, scales[kidx][dest]))
+            self.buffers[kind] = (buf, scatters)
+
+    def block(self, rng: np.random.Generator, size: int) -> dict[str, FloatArray]:
+        """Arrays of every kind for ``size`` draws of one block's stream."""
+        draws = []
+        for cls, params in self.groups:
+            if cls is Uniform:
+                # random + in-place affine: the very numbers of rng.uniform, no temporaries
+                x = rng.random((size, params.shape[1]))
+                x *= params[1] - params[0]
+                x += params[0]
+            else:
+                x = cls.draw_params(rng, params, size)
+            draws.append(x)
+        out = dict(self.fixed)
+        for kind, (g, cols) in self.views.items():
+            out[kind] = draws[g][:, cols]
+        for kind, (buf, scatters) in self.buffers.items():
+            view = buf[:size]
+            for sc in scatters:
+                view[:, sc.dest] = draws[sc.group][:, sc.src] * sc.scale
+            out[kind] = view
+        return out
 
 
 def chunk_length(chunk_size: int | None, n_rows: int) -> int:
@@ -264,18 +356,19 @@ def monte_carlo(
     chunk = chunk_length(chunk_size, vm.n_rows)
     pv = np.empty(n)
     inputs = np.empty(n)
+    sampler = _Sampler(vm, idx) if len(idx) else None
+    fixed = vm.evaluate()  # a model without distributions: every draw is the point value
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
-        if len(idx):
-            values = np.empty((hi - lo, len(idx)))
-            for b in range(lo // BLOCK, -(-hi // BLOCK)):
-                b_lo, b_hi = b * BLOCK, min((b + 1) * BLOCK, n)
-                values[b_lo - lo : b_hi - lo] = draw_block(vm, idx, root, b, b_hi - b_lo)
-            out = vm.evaluate(idx, values)
-        else:
-            out = vm.evaluate()
-        pv[lo:hi] = out.present_value
-        inputs[lo:hi] = out.total_inputs
+        # one block (BLOCK draws, a few MB) per kernel call: the chunk only paces progress
+        for b in range(lo // BLOCK, -(-hi // BLOCK)):
+            b_lo, b_hi = b * BLOCK, min((b + 1) * BLOCK, n)
+            if sampler is None:
+                out = fixed
+            else:
+                out = vm.evaluate_fields(sampler.block(block_generator(root, b), b_hi - b_lo))
+            pv[b_lo:b_hi] = out.present_value
+            inputs[b_lo:b_hi] = out.total_inputs
         if progress is not None:
             progress(hi, n)
     if not model.inputs or np.any(inputs <= 0):
