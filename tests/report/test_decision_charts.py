@@ -24,3 +24,29 @@ def test_decision_charts_draw_in_both_languages():
         fig = evppi_chart(voi, lang=lang)
         assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["b", "a"]
     assert "plan" in ce_plane_chart(c, e, lang="fr").axes[0].get_title().lower()
+
+
+def test_html_report_ranks_parameters_by_evppi():
+    import impactkit as ik
+
+    model = ik.ImpactModel(
+        name="m",
+        currency="EUR",
+        inputs=[ik.Input("Grant", amount=120_000)],
+        outcomes=[
+            ik.OutcomeValuation(
+                outcome="o",
+                stakeholder="s",
+                quantity=ik.dist.Triangular(30, 45, 60),
+                proxy=ik.dist.LogNormal(mean=3_000, sd=800),
+                duration=3,
+                deadweight=ik.dist.Uniform(0.2, 0.5),
+            )
+        ],
+    )
+    res = ik.sroi(model)
+    page = ik.report.html(res, lang="fr", mc_draws=4096, value_of_information=True)
+    assert "Valeur de l&#x27;information par paramètre" in page or "EVPPI" in page
+    assert "data-table='evppi'" in page or 'data-table="evppi"' in page
+    plain = ik.report.html(res, lang="fr", mc_draws=4096)
+    assert "EVPPI" not in plain

@@ -104,6 +104,8 @@ class ReportContent:
     monte_carlo : MonteCarloResult or None
     tornado, tipping : DataFrame or None
     lang : str
+    voi : VOIResult or None
+        Parameters ranked by EVPPI for the fund / do-not-fund decision.
     """
 
     def __init__(
@@ -113,12 +115,14 @@ class ReportContent:
         tornado: pd.DataFrame | None,
         tipping: pd.DataFrame | None,
         lang: str,
+        voi: Any = None,
     ) -> None:
         self.result = result
         self.monte_carlo = monte_carlo
         self.tornado = tornado
         self.tipping = tipping
         self.lang = lang
+        self.voi = voi
 
 
 def build(
@@ -129,12 +133,15 @@ def build(
     mc_draws: int = 10_000,
     seed: int = 0,
     sensitivity: bool = True,
+    value_of_information: bool = False,
 ) -> ReportContent:
     """Compute what a report needs from a result (and the model it carries).
 
     A Monte Carlo run (``mc_draws``, ``seed``) is made when the model has
     distributions and none is given; the tornado and tipping points come from
-    the model.
+    the model. With ``value_of_information``, the parameters of a Monte Carlo
+    that kept its samples are ranked by EVPPI for the decision to fund
+    (net present value against 0).
     """
     t("ratio", lang)  # checks the language
     if not isinstance(result, SROIResult):
@@ -152,8 +159,19 @@ def build(
         if monte_carlo is None and model.has_uncertainty and mc_draws:
             from impactkit.uncertainty import monte_carlo as mc_fn
 
-            monte_carlo = mc_fn(model, n=mc_draws, seed=seed)
-    return ReportContent(result, monte_carlo, tornado, tipping, lang)
+            monte_carlo = mc_fn(model, n=mc_draws, seed=seed, keep_samples=value_of_information)
+    return ReportContent(
+        result, monte_carlo, tornado, tipping, lang, _voi(monte_carlo, value_of_information)
+    )
+
+
+def _voi(monte_carlo: Any, wanted: bool) -> Any:
+    samples = getattr(monte_carlo, "samples", None) if wanted else None
+    if samples is None or not len(samples.columns):
+        return None
+    from impactkit.uncertainty import value_of_information
+
+    return value_of_information(monte_carlo.net_present_value, samples, n_bootstrap=20)
 
 
 def _assumptions(result: SROIResult, lang: str) -> pd.DataFrame:
@@ -315,6 +333,17 @@ def render_html(content: ReportContent) -> str:
         parts.append(_svg_or_note(lambda: ch.mc_histogram(mc, lang)))
     else:
         parts.append(f"<p>{_esc(t('no_uncertainty', lang))}</p>")
+    if content.voi is not None:
+        from impactkit.report._decision_charts import _t as dt
+        from impactkit.report._decision_charts import evppi_chart
+
+        voi = content.voi
+        parts.append(f"<h2>{_esc(dt('evppi', lang))}</h2>")
+        parts.append(
+            f"<p>EVPI : {_figure_value('evpi', voi.evpi, fmt_money(voi.evpi, cur, lang))}</p>"
+        )
+        parts.append(_svg_or_note(lambda: evppi_chart(voi, lang=lang)))
+        parts.append(_table(voi.to_frame(), lang, cur, name="evppi"))
     parts.append(f"<h2>{_esc(t('assumptions', lang))}</h2>")
     parts.append(_table(_assumptions(r, lang), lang, cur, name="assumptions"))
     parts.append(f"<h2>{_esc(t('lineage', lang))}</h2>")
@@ -333,6 +362,7 @@ def html(
     monte_carlo: Any = None,
     mc_draws: int = 10_000,
     seed: int = 0,
+    value_of_information: bool = False,
 ) -> str:
     """Write a self-contained HTML report of an SROI result; return its text.
 
@@ -348,6 +378,10 @@ def html(
     monte_carlo : MonteCarloResult, optional
         A simulation to show; by default one of ``mc_draws`` draws (``seed``)
         is run when the model has distributions.
+    value_of_information : bool, default False
+        Add a section ranking the uncertain parameters by EVPPI (the value of
+        learning each before deciding to fund); the Monte Carlo then keeps
+        its samples.
 
     Returns
     -------
@@ -355,7 +389,14 @@ def html(
         The HTML. Charts are inline SVG (extra ``plot``); every headline figure
         carries its exact value in a ``data-value`` attribute.
     """
-    content = build(result, lang=lang, monte_carlo=monte_carlo, mc_draws=mc_draws, seed=seed)
+    content = build(
+        result,
+        lang=lang,
+        monte_carlo=monte_carlo,
+        mc_draws=mc_draws,
+        seed=seed,
+        value_of_information=value_of_information,
+    )
     text = render_html(content)
     if path is not None:
         _atomic_write(Path(path), text)
