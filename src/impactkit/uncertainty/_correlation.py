@@ -186,8 +186,7 @@ def iman_conover(x: FloatArray, target: FloatArray, rng: np.random.Generator) ->
     if k < 2 or n < k + 2:
         return x
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1.0))
-    perm = np.argsort(rng.random((n, k)), axis=0)
-    s = scores[perm]
+    s = rng.permuted(np.repeat(scores[:, None], k, axis=1), axis=0)
     t = np.corrcoef(s, rowvar=False)
     q = _factor(t)
     c = np.asarray(target, dtype=float)
@@ -196,5 +195,7 @@ def iman_conover(x: FloatArray, target: FloatArray, rng: np.random.Generator) ->
     adjusted = 2.0 * np.sin(np.pi * c / 6.0)
     p = _factor(adjusted if np.linalg.eigvalsh(adjusted)[0] > -1e-12 else c)
     s_star = s @ np.linalg.solve(q.T, p.T)
-    ranks = np.argsort(np.argsort(s_star, axis=0), axis=0)
-    return np.take_along_axis(np.sort(x, axis=0), ranks, axis=0)
+    # the r-th smallest draw goes to the row holding the r-th smallest score
+    out = np.empty_like(x)
+    np.put_along_axis(out, np.argsort(s_star, axis=0), np.sort(x, axis=0), axis=0)
+    return out
