@@ -115,3 +115,41 @@ def test_result_stays_hashable_and_says_it_is_correlated():
     assert hash(mc) == hash(mc)
     assert "Rank-correlated pairs  2" in str(mc.summary())
     assert "Rank-correlated" not in str(ik.monte_carlo(_model(), n=500, seed=0).summary())
+
+
+def test_portfolio_shared_multipliers_correlated():
+    import pandas as pd
+
+    outcomes = pd.DataFrame(
+        {
+            "site": ["a", "b", "c", "d"],
+            "sector": ["x", "x", "y", "y"],
+            "quantity": [10.0, 8.0, 12.0, 9.0],
+            "proxy": [100.0, 120.0, 90.0, 110.0],
+            "deadweight": [0.2, 0.3, 0.25, 0.2],
+        }
+    )
+    inputs = pd.DataFrame({"site": ["a", "b", "c", "d"], "amount": [500.0, 400.0, 600.0, 450.0]})
+    shared = {
+        "proxy": ("sector", ik.dist.Uniform(0.8, 1.2)),
+        "quantity": ("sector", ik.dist.Triangular(0.7, 1.0, 1.2)),
+    }
+    kw = {"n": 20_000, "seed": 4, "discount": 0.0, "shared": shared}
+    ind = ik.portfolio.monte_carlo(outcomes, inputs, **kw)
+    cor = ik.portfolio.monte_carlo(
+        outcomes, inputs, correlation={("proxy", "quantity"): 0.8}, **kw
+    )
+    # site a's value is quantity x proxy x multipliers: their product spreads more when correlated
+    assert cor.ratio[:, 0].std() > 1.05 * ind.ratio[:, 0].std()
+    assert cor.ratio[:, 0].mean() == pytest.approx(ind.ratio[:, 0].mean(), rel=0.01)
+    with pytest.raises(ValidationError):
+        ik.portfolio.monte_carlo(
+            outcomes, inputs, correlation={("proxy", "deadweight"): 0.5}, **kw
+        )
+    with pytest.raises(ValidationError, match="one group column"):
+        ik.portfolio.monte_carlo(
+            outcomes,
+            inputs,
+            correlation={("proxy", "quantity"): 0.5},
+            **{**kw, "shared": {**shared, "quantity": ("site", ik.dist.Uniform(0.9, 1.1))}},
+        )
