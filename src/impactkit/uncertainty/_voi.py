@@ -195,7 +195,17 @@ def evpi(net_benefit: Any) -> float:
     2.5
     """
     nb = _net_benefit(net_benefit)
-    return float(max(np.mean(nb.max(axis=1)) - nb.mean(axis=0).max(), 0.0))
+    return _loss(nb)
+
+
+def _loss(nb: FloatArray) -> float:
+    """mean(max_d NB) - max_d mean(NB), as the mean regret of the chosen option.
+
+    Written as a mean of non-negative differences, it is exactly 0 when the
+    chosen option is the best in every draw (no rounding residue).
+    """
+    best = int(np.argmax(nb.mean(axis=0)))
+    return float(np.mean(nb.max(axis=1) - nb[:, best]))
 
 
 def population_evpi(
@@ -358,10 +368,6 @@ def _fit(xtx: FloatArray, xty: FloatArray, yty: FloatArray, pen: FloatArray, n: 
     return _Fit(beta[best, :, d].T, lams[best], edf[best])
 
 
-def _evppi_value(fitted: FloatArray) -> float:
-    return float(np.mean(fitted.max(axis=1)) - fitted.mean(axis=0).max())
-
-
 @attrs.frozen
 class EVPPIResult:
     """Expected value of partial perfect information for one parameter or a group.
@@ -516,7 +522,7 @@ def evppi(
     xtx = design.T @ design
     fit = _fit(xtx, design.T @ y, np.sum(y * y, axis=0), pen, n)
     fitted = design @ fit.beta
-    value = min(max(_evppi_value(fitted), 0.0), total)
+    value = min(_loss(fitted), total)
     se = 0.0
     if n_bootstrap:
         rng = as_generator(seed)
@@ -532,7 +538,8 @@ def evppi(
                 a[None, :, :] + fit.lam[:, None, None] * p_diag[None, :, :], rhs.T[:, :, None]
             )[:, :, 0].T
             g = design @ coef
-            reps[b] = (w @ g.max(axis=1)) / n - ((w @ g) / n).max()
+            best = int(np.argmax(w @ g))
+            reps[b] = (w @ (g.max(axis=1) - g[:, best])) / n
         se = float(np.std(reps, ddof=1)) if n_bootstrap > 1 else 0.0
     return EVPPIResult(
         value=float(value),
