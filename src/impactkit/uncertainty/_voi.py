@@ -368,6 +368,45 @@ def _fit(xtx: FloatArray, xty: FloatArray, yty: FloatArray, pen: FloatArray, n: 
     return _Fit(beta[best, :, d].T, lams[best], edf[best])
 
 
+def _bootstrap(
+    design: FloatArray,
+    y: FloatArray,
+    pen: FloatArray,
+    lam: FloatArray,
+    reps: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """EVPPI of ``reps`` bootstrap resamples of the draws, penalties held fixed.
+
+    A resample is a vector of counts ``w``; its normal equations
+    ``X'WX β = X'Wy`` for all resamples come from two matrix products over
+    the draws (in row chunks, to bound memory), then one batched solve.
+    """
+    n, p = design.shape
+    d = y.shape[1]
+    picks = rng.integers(0, n, (reps, n)) + (np.arange(reps) * n)[:, None]
+    w = np.bincount(picks.ravel(), minlength=reps * n).reshape(reps, n).astype(float)
+    xtx = np.zeros((reps, p * p))
+    xty = np.zeros((reps, p * d))
+    step = max(1, (1 << 22) // max(p * max(p, d), 1))
+    for lo in range(0, n, step):
+        x = design[lo : lo + step]
+        xtx += w[:, lo : lo + step] @ (x[:, :, None] * x[:, None, :]).reshape(-1, p * p)
+        xty += w[:, lo : lo + step] @ (x[:, :, None] * y[lo : lo + step, None, :]).reshape(
+            -1, p * d
+        )
+    a = xtx.reshape(reps, 1, p, p)
+    jitter = 1e-10 * np.trace(a, axis1=2, axis2=3)[..., None, None] / p * np.eye(p)
+    a = a + jitter + lam[None, :, None, None] * np.diag(pen)[None, None, :, :]
+    rhs = xty.reshape(reps, p, d).transpose(0, 2, 1)[..., None]  # (reps, d, p, 1)
+    coef = np.linalg.solve(a, rhs)[..., 0]  # (reps, d, p)
+    g = np.einsum("np,rdp->rnd", design, coef)  # (reps, n, d)
+    means = np.einsum("rn,rnd->rd", w, g)
+    best = np.argmax(means, axis=1)
+    regret = g.max(axis=2) - np.take_along_axis(g, best[:, None, None], axis=2)[:, :, 0]
+    return np.asarray(np.einsum("rn,rn->r", w, regret) / n, dtype=float)
+
+
 @attrs.frozen
 class EVPPIResult:
     """Expected value of partial perfect information for one parameter or a group.
@@ -525,21 +564,7 @@ def evppi(
     value = min(_loss(fitted), total)
     se = 0.0
     if n_bootstrap:
-        rng = as_generator(seed)
-        reps = np.empty(int(n_bootstrap))
-        p_diag = np.diag(pen)
-        for b in range(int(n_bootstrap)):
-            w = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-            xw = design * w[:, None]
-            a = xw.T @ design
-            rhs = xw.T @ y
-            a = a + 1e-10 * (np.trace(a) / a.shape[0]) * np.eye(a.shape[0])
-            coef = np.linalg.solve(
-                a[None, :, :] + fit.lam[:, None, None] * p_diag[None, :, :], rhs.T[:, :, None]
-            )[:, :, 0].T
-            g = design @ coef
-            best = int(np.argmax(w @ g))
-            reps[b] = (w @ (g.max(axis=1) - g[:, best])) / n
+        reps = _bootstrap(design, y, pen, fit.lam, int(n_bootstrap), as_generator(seed))
         se = float(np.std(reps, ddof=1)) if n_bootstrap > 1 else 0.0
     return EVPPIResult(
         value=float(value),
