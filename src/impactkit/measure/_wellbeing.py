@@ -35,6 +35,7 @@ from impactkit.measure._calculators import (
     paired_t_interval,
 )
 from impactkit.measure._filters import Condition, conditions
+from impactkit.methods._cea import WELLBY_GREEN_BOOK_2019
 from impactkit.valuation import FinancialProxy
 
 __all__ = [
@@ -45,9 +46,9 @@ __all__ = [
     "wellby_proxy",
 ]
 
-WELLBY_VALUE_2019 = 13_000.0
+WELLBY_VALUE_2019 = WELLBY_GREEN_BOOK_2019
 """Central value of one WELLBY, £ in 2019 prices and values (HM Treasury, Wellbeing
-Guidance for Appraisal, 2021)."""
+Guidance for Appraisal, 2021): the constant of :mod:`impactkit.methods`."""
 
 WELLBY_LOW_2019 = 10_000.0
 """Low value of one WELLBY for sensitivity analysis, £ 2019 prices (same guidance)."""
