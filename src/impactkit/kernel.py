@@ -115,8 +115,14 @@ def _geometric(x: FloatArray, n: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lx = np.log(x)
         g = np.expm1(n * lx) / np.expm1(lx)
-    g = np.where(lx == 0.0, n, g)
-    return np.where(n == 0.0, 0.0, g)
+    # the two limits, written only where they occur (the values are those of np.where)
+    at_one = lx == 0.0
+    if at_one.any():
+        g = np.where(at_one, n, g)
+    empty = n == 0.0
+    if np.any(empty):
+        g = np.where(empty, 0.0, g)
+    return np.asarray(g, dtype=float)
 
 
 def rate_factors(rate: FloatArray | float, periods: npt.ArrayLike) -> FloatArray:

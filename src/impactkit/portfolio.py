@@ -173,7 +173,7 @@ def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
 def _first_values(values: pd.Series, first: _IntArray) -> npt.NDArray[Any]:
     """The values of the rows ``first`` (a site's first row) as an object array."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # index the categories, not the rows
-        cats = np.append(values.cat.categories.to_numpy(dtype=object), None)
+        cats = np.append(values.cat.categories.to_numpy(dtype=object), np.array([None]))
         return np.asarray(cats[values.cat.codes.to_numpy()[first]], dtype=object)
     return np.asarray(values.iloc[first].to_numpy(), dtype=object)
 
@@ -474,39 +474,14 @@ def _prepare(
             for rd in row_dists[f]:
                 uncertain[rd.rows] = True
         _check_range(probs, f, col, ("outcomes", f), uncertain)
-    linear = np.zeros(n, dtype=bool)
-    if "drop_off_method" in columns:
-        m = outcomes["drop_off_method"]
-        linear = (m == "linear").to_numpy()
-        bad = np.flatnonzero(~(linear | (m == "compound").to_numpy() | m.isna().to_numpy()))
-        if bad.size:
-            probs.append(
-                Problem(
-                    ("outcomes", "drop_off_method"),
-                    "invalid_choice",
-                    f"must be 'compound' or 'linear' in rows {_rows_listing(bad)}",
-                )
-            )
+    linear = np.broadcast_to(_choice(probs, outcomes, "drop_off_method", "compound", "linear"), n)
     codes, uniques = pd.factorize(outcomes[site], sort=False)
     site_of_row = codes.astype(np.int64, copy=False)
     sites = np.asarray(uniques)
     n_sites = len(sites)
     first = _first_rows(site_of_row, n_sites)
     _check_duplicates(probs, outcomes, site_of_row, n_sites)
-    shift = np.zeros(1, dtype=np.int64)
-    if "first_flow_at" in columns:
-        ffa = outcomes["first_flow_at"]
-        t0 = (ffa == "t0").to_numpy()
-        bad = np.flatnonzero(~(t0 | (ffa == "t1").to_numpy() | ffa.isna().to_numpy()))
-        if bad.size:
-            probs.append(
-                Problem(
-                    ("outcomes", "first_flow_at"),
-                    "invalid_choice",
-                    f"must be 't1' or 't0' in rows {_rows_listing(bad)}",
-                )
-            )
-        shift = t0.astype(np.int64)
+    shift = _choice(probs, outcomes, "first_flow_at", "t1", "t0").astype(np.int64)
     for b in (*by, *(["first_flow_at"] if "first_flow_at" in columns else [])):
         varying = _not_constant(outcomes[b], site_of_row, first)
         if varying.size:
@@ -535,6 +510,27 @@ def _prepare(
     return _Prepared(
         sites, site_of_row, fields, linear, start, shift, price, pv_inputs, row_dists, first
     )
+
+
+def _choice(
+    probs: list[Problem], outcomes: pd.DataFrame, name: str, default: str, other: str
+) -> _BoolArray:
+    """Rows of a two-valued text column that hold ``other`` (an absent column: none)."""
+    if name not in outcomes.columns:
+        return np.zeros(1, dtype=bool)
+    m = outcomes[name]
+    hit = (m == other).to_numpy(dtype=bool, na_value=False)
+    fine = (m == default).to_numpy(dtype=bool, na_value=False) | m.isna().to_numpy()
+    bad = np.flatnonzero(~(hit | fine))
+    if bad.size:
+        probs.append(
+            Problem(
+                ("outcomes", name),
+                "invalid_choice",
+                f"must be {default!r} or {other!r} in rows {_rows_listing(bad)}",
+            )
+        )
+    return hit
 
 
 def _check_duplicates(
