@@ -130,3 +130,36 @@ def test_cba_weighted_beside_unweighted():
     bp = r.by_perspective.set_index("perspective")
     assert bp.loc["beneficiaries", "weighted_npv"] == pytest.approx(160)
     assert bp.loc["beneficiaries", "npv"] == pytest.approx(80)
+
+
+def test_stakeholders_carry_income_and_round_trip(tmp_path):
+    toc = ik.TheoryOfChange("t")
+    toc.add_stakeholder("participants", income=11_000)
+    toc.add_stakeholder("familles", income_group="D5")
+    toc.add_stakeholder("financeur")
+    toc.add_node("a", kind="activity", label="A")
+    toc.add_node("o", kind="outcome", label="O", stakeholder="participants")
+    toc.add_link("a", "o")
+    eq = EquityWeights.from_toc(toc, reference=22_000, eta=1.0, group_incomes={"D5": 22_000})
+    assert eq.weight("participants") == 2.0
+    assert eq.weight("familles") == 1.0
+    assert eq.weight("financeur") == 1.0
+    back = ik.TheoryOfChange.from_dict(toc.to_dict())
+    assert [s.income for s in back.stakeholders] == [11_000, None, None]
+    assert [s.income_group for s in back.stakeholders] == [None, "D5", None]
+    with pytest.raises(ValidationError) as e:
+        EquityWeights.from_toc(toc, reference=22_000)  # group D5 has no income
+    assert "D5" in str(e.value)
+    with pytest.raises(ValidationError):
+        toc.add_stakeholder("bad", income=-5)
+    model = ik.ImpactModel(
+        name="m",
+        toc=toc,
+        inputs=[ik.Input("Grant", amount=1_000)],
+        outcomes=[
+            ik.OutcomeValuation(outcome="o", stakeholder="participants", quantity=1, proxy=500)
+        ],
+    )
+    path = tmp_path / "m.json"
+    ik.dump(model, path)
+    assert ik.load(path).toc.stakeholders[0].income == 11_000

@@ -115,6 +115,8 @@ class TheoryOfChange:
         label: str | None = None,
         size: int | None = None,
         description: str = "",
+        income: float | None = None,
+        income_group: str | None = None,
     ) -> None:
         """Add a stakeholder group.
 
@@ -128,13 +130,18 @@ class TheoryOfChange:
             Number of people in the group [people].
         description : str, optional
             Free text.
+        income, income_group : optional
+            Equivalised income [currency/year] or income group of the group,
+            for distributional weights (see :class:`~impactkit.toc.Stakeholder`).
 
         Raises
         ------
         ValidationError
             Duplicate id, empty label, negative or fractional size.
         """
-        s = Stakeholder(id, id if label is None else label, size, description)
+        s = Stakeholder(
+            id, id if label is None else label, size, description, income, income_group
+        )
         if id in self._stakeholders:
             raise ValidationError(
                 f"duplicate stakeholder id {id!r}", path=("stakeholders", id), code="duplicate_id"

@@ -191,6 +191,72 @@ class EquityWeights:
                     )
         c.raise_if_errors()
 
+    @classmethod
+    def from_toc(
+        cls,
+        toc: Any,
+        *,
+        reference: float,
+        eta: float = GREEN_BOOK_ETA,
+        group_incomes: Mapping[str, float] | None = None,
+        source: str = "",
+    ) -> EquityWeights:
+        """Weights from the incomes (or income groups) the stakeholders carry.
+
+        Parameters
+        ----------
+        toc : TheoryOfChange
+            Its stakeholders' ``income`` and ``income_group``.
+        reference : float
+            Reference (median) income [currency/year].
+        eta : float, default 1.3
+            Elasticity of the marginal utility of income.
+        group_incomes : mapping of str to float, optional
+            Income of each income group named by a stakeholder.
+        source : str
+            Where the incomes come from.
+
+        Returns
+        -------
+        EquityWeights
+
+        Raises
+        ------
+        ValidationError
+            When a stakeholder carries both an income and a group, or a group
+            has no income in ``group_incomes``.
+
+        Examples
+        --------
+        >>> import impactkit as ik
+        >>> toc = ik.TheoryOfChange("t")
+        >>> toc.add_stakeholder("jeunes", income=10_000)
+        >>> toc.add_stakeholder("familles", income_group="D5")
+        >>> w = EquityWeights.from_toc(toc, reference=20_000, eta=1.0,
+        ...                            group_incomes={"D5": 20_000})
+        >>> w.weight("jeunes"), w.weight("familles")
+        (2.0, 1.0)
+        """
+        incomes: dict[str, float] = {}
+        groups: dict[str, str] = {}
+        c = Checker()
+        for s in toc.stakeholders:
+            if s.income is not None and s.income_group is not None:
+                c.add(
+                    ("stakeholders", s.id),
+                    "conflict",
+                    "a stakeholder carries an income or an income group, not both",
+                )
+            elif s.income is not None:
+                incomes[s.id] = float(s.income)
+            elif s.income_group is not None:
+                groups[s.id] = s.income_group
+        c.raise_if_errors()
+        for g in set(groups.values()):
+            if group_incomes is not None and g in group_incomes:
+                incomes[g] = float(group_incomes[g])
+        return cls(incomes, reference=reference, eta=eta, source=source, groups=groups)
+
     def income(self, stakeholder: str) -> float | None:
         """Income used for ``stakeholder``, or None when it is not weighted."""
         key = self.groups.get(stakeholder, stakeholder)
