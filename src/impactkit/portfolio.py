@@ -184,6 +184,16 @@ def _not_constant(values: pd.Series, codes: _IntArray, first: _IntArray) -> _Int
     return np.unique(codes[v != v[first[codes]]])
 
 
+def _plainly_admissible(name: str, col: FloatArray, *, whole: bool) -> bool:
+    """True when a column has no missing value and all its values are admissible,
+    read from its extremes (two reductions instead of a pass per check)."""
+    r = FIELD_RULES[name]
+    if r.choices is not None or (r.integer and not whole) or not col.size:
+        return False
+    lo, hi = float(np.min(col)), float(np.max(col))  # NaN anywhere makes them NaN
+    return bool(np.isfinite(lo) and np.isfinite(hi) and not r.bad(np.array([lo, hi])).any())
+
+
 def _check_range(
     probs: list[Problem],
     name: str,
@@ -441,6 +451,9 @@ def _prepare(
                 )
             )
         fields[f] = col
+    whole_columns = {
+        f for f in NUMERIC_COLUMNS if f in columns and pd.api.types.is_integer_dtype(outcomes[f])
+    }
     row_dists: dict[str, list[_RowDist]] = {}
     for f in ROW_FIELDS:
         if f"{f}_dist" in columns:
@@ -455,6 +468,8 @@ def _prepare(
         col = fields[f]
         if col.size < n:
             continue  # the default: admissible by construction
+        if _plainly_admissible(f, col, whole=f in whole_columns):
+            continue
         nan = np.isnan(col)
         if default is not None and nan.any():
             col = fields[f] = np.where(nan, default, col)
