@@ -224,3 +224,15 @@ def test_acceptability_rejects_bad_shapes():
     with pytest.raises(ValidationError) as e:
         acceptability(np.zeros((4, 2)), np.zeros((4, 3)), wtp=[np.nan])
     assert len(e.value.problems) == 2
+
+
+def test_evppi_several_parameters_with_interaction_and_curvature():
+    rng = np.random.default_rng(1)
+    n = 10_000
+    x = rng.normal(size=(n, 3))
+    g = 0.2 + x[:, 0] * x[:, 1] + 0.5 * x[:, 2]
+    r = evppi(g + rng.normal(0, 1, n), x, n_bootstrap=0)
+    assert r.value == pytest.approx(np.mean(np.maximum(g, 0)) - max(g.mean(), 0), abs=0.03)
+    g2 = np.sin(x[:, 0]) + 0.5 * x[:, 1] ** 2 - 0.3
+    r2 = evppi(g2 + rng.normal(0, 1, n), x[:, :2], n_bootstrap=0)
+    assert r2.value == pytest.approx(np.mean(np.maximum(g2, 0)) - max(g2.mean(), 0), abs=0.03)
