@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -201,3 +202,17 @@ def test_monte_carlo_writes_the_draws_of_draw_block():
         ref = vm.evaluate(idx, draw_block(vm, idx, root, b, hi - lo))
         np.testing.assert_array_equal(mc.present_value[lo:hi], ref.present_value)
         np.testing.assert_array_equal(mc.total_inputs[lo:hi], ref.total_inputs)
+
+
+def test_payback_when_every_row_starts_in_year_one():
+    """The shortcut for year-1 values (all rows start in year 1, durations >= 1)."""
+    models = {
+        s: m.evolve(outcomes=[attrs.evolve(o, start_year=1) for o in m.outcomes])
+        for s, m in network(4, uncertain=False).items()
+    }
+    out, inp = pf.from_models(models)
+    res = pf.evaluate(out, inp).set_index("site")
+    for s, m in models.items():
+        ref = ik.sroi(m)
+        assert res.loc[s, "payback_months"] == pytest.approx(ref.payback_months, rel=1e-12)
+        assert res.loc[s, "ratio"] == pytest.approx(ref.ratio, rel=1e-12)

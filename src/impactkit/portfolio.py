@@ -165,7 +165,7 @@ def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
     if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are already there
         c = values.cat.codes.to_numpy()
         m = len(values.cat.categories)
-        return np.where(c < 0, m, c), m + 1
+        return (np.where(c < 0, m, c) if c.size and c.min() < 0 else c), m + 1
     v, uniq = pd.factorize(values, use_na_sentinel=False)
     return v, max(len(uniq), 1)
 
@@ -674,7 +674,11 @@ def _point_rows(
     impact = kernel.impact(*(f[k] for k in ROW_FIELDS[:6]))
     pv = impact * _profile(p, discount, f["drop_off"], f["duration"], rows)
     # year 1 holds the first year's weight min(duration, 1) of rows starting in year 1
-    y1 = np.where(_take(p.start, rows) == 1, impact * np.clip(f["duration"], 0.0, 1.0), 0.0)
+    start, dur = _take(p.start, rows), f["duration"]
+    if np.all(start == 1) and dur.size and float(np.min(dur)) >= 1.0:
+        y1 = impact  # every weight is 1: the same numbers without three passes
+    else:
+        y1 = np.where(start == 1, impact * np.clip(dur, 0.0, 1.0), 0.0)
     y1 = np.broadcast_to(y1, np.shape(pv)[-1:])
     return np.asarray(pv, dtype=float).reshape(-1), y1
 
@@ -1280,22 +1284,19 @@ def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
             continue
         if first is None:
             first = m
-        if m.currency != first.currency:
-            probs.append(
-                Problem(
-                    ("models", str(site), "currency"),
-                    "currency_mismatch",
-                    f"{m.currency} differs from {first.currency}",
+        shared = {
+            "currency": (m.currency, first.currency),
+            "discount": (m.discount.describe(), first.discount.describe()),
+        }
+        for attr, (mine, theirs) in shared.items():  # one of each for the whole network
+            if getattr(m, attr) != getattr(first, attr):
+                probs.append(
+                    Problem(
+                        ("models", str(site), attr),
+                        f"{attr}_mismatch",
+                        f"{mine} differs from {theirs}",
+                    )
                 )
-            )
-        if m.discount != first.discount:
-            probs.append(
-                Problem(
-                    ("models", str(site), "discount"),
-                    "discount_mismatch",
-                    f"{m.discount.describe()} differs from {first.discount.describe()}",
-                )
-            )
         if isinstance(m.discount, Constant) and isinstance(m.discount.rate, Distribution):
             probs.append(
                 Problem(
