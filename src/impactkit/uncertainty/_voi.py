@@ -427,6 +427,14 @@ class EVPPIResult:
         Bootstrap replicates behind ``se``.
     edf : tuple of float
         Effective degrees of freedom of each option's smoother.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.linspace(-1.0, 1.0, 201)
+    >>> r = evppi(theta, theta, n_bootstrap=0)       # learning theta removes all doubt
+    >>> round(r.value, 6) == round(r.evpi, 6), r.to_frame().columns.tolist()[:2]
+    (True, ['parameters', 'evppi'])
     """
 
     value: float
@@ -590,6 +598,14 @@ class VOIResult:
         ``se``, ``share_of_evpi``.
     n : int
         Draws used.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> s = pd.DataFrame({"a": np.linspace(-1, 1, 101), "b": np.ones(101)})
+    >>> v = value_of_information(s["a"], s, n_bootstrap=0)
+    >>> v.table["parameter"].tolist(), round(v.evpi, 4)
+    (['a', 'b'], 0.2525)
     """
 
     evpi: float
@@ -798,6 +814,15 @@ class AcceptabilityResult:
         EVPI at each λ [currency].
     mean_cost, mean_effect : ndarray
         Mean cost and effect of each option.
+
+    Examples
+    --------
+    >>> a = acceptability([[0.0, 100.0], [0.0, 100.0]], [[0.0, 1.0], [0.0, 3.0]],
+    ...                   wtp=[10.0, 200.0], names=["none", "programme"])
+    >>> a.nmb_table()
+         wtp  none  programme
+    0   10.0   0.0      -80.0
+    1  200.0   0.0      300.0
     """
 
     options: tuple[str, ...]
