@@ -200,6 +200,9 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
     }
     attribution = importlib.import_module("impactkit.attribution")
     out["attribution"].update(attribution.ESTIMATORS)
+    out["outcome"]["life_satisfaction"] = importlib.import_module(
+        "impactkit.measure"
+    ).LifeSatisfaction
     return out
 
 

@@ -133,3 +133,55 @@ def test_sobol_on_model():
         sobol(synthetic_model())
     with pytest.raises(ik.ValidationError, match="power of 2"):
         sobol_indices(ishigami, {"a": dist.Uniform(0, 1)}, n=1000)
+
+
+# --------------------------------------------------------------------------- second order
+
+
+def _ishigami(x):
+    return np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_second_order_against_salib_on_the_same_samples():
+    from SALib.analyze import sobol as salib_sobol
+    from SALib.sample import sobol as salib_sample
+
+    from impactkit.uncertainty import second_order_indices
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    x = salib_sample.sample(problem, 1024, calc_second_order=True, seed=3)
+    y = _ishigami(x)
+    ref = salib_sobol.analyze(
+        problem, y, calc_second_order=True, num_resamples=10, print_to_console=False, seed=3
+    )
+    s2, conf = second_order_indices(y, 3, num_resamples=200, seed=0)
+    upper = np.triu_indices(3, 1)
+    np.testing.assert_allclose(s2[upper], np.asarray(ref["S2"])[upper], rtol=1e-10, atol=1e-12)
+    assert np.all(np.isnan(s2[np.tril_indices(3)]))
+    # the bootstrap half-widths are of the same size as SALib's
+    ratio = conf[upper] / np.asarray(ref["S2_conf"])[upper]
+    assert np.all((ratio > 0.3) & (ratio < 3))
+    # Ishigami: only x1 and x3 interact, S13 = ST1 - S1 = 0.5576 - 0.3139 = 0.2437
+    assert s2[0, 2] == pytest.approx(0.2437, abs=0.08)
+    assert abs(s2[0, 1]) < 0.08
+    assert abs(s2[1, 2]) < 0.08
+
+
+def test_sobol_indices_returns_second_order_columns():
+    from impactkit.uncertainty import sobol_indices
+
+    dists = {n: ik.dist.Uniform(-np.pi, np.pi) for n in ("x1", "x2", "x3")}
+    t = sobol_indices(_ishigami, dists, n=1024, seed=1, calc_second_order=True, num_resamples=20)
+    assert {"S2_x1", "S2_x2", "S2_x3", "S2_conf_x3"} <= set(t.columns)
+    assert t.loc["x1", "S2_x3"] == pytest.approx(0.2437, abs=0.08)
+    assert np.isnan(t.loc["x3", "S2_x1"])
+    first = sobol_indices(_ishigami, dists, n=1024, seed=1, num_resamples=20)
+    assert list(first.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
+
+
+def test_second_order_rejects_bad_shape():
+    from impactkit.errors import ValidationError
+    from impactkit.uncertainty import second_order_indices
+
+    with pytest.raises(ValidationError):
+        second_order_indices(np.zeros(10), 3)

@@ -243,6 +243,8 @@ def json_schema() -> dict[str, Any]:
                             "label": _NONEMPTY,
                             "size": {"type": ["integer", "null"], "minimum": 0},
                             "description": _STR,
+                            "income": {"type": ["number", "null"], "exclusiveMinimum": 0},
+                            "income_group": {"type": ["string", "null"], "minLength": 1},
                         },
                         ("id", "label"),
                     ),

@@ -48,12 +48,23 @@ from impactkit.measure._scales import (
     mcdonald_omega,
 )
 from impactkit.measure._sites import measure_sites
+from impactkit.measure._wellbeing import (
+    WELLBY_HIGH_2019,
+    WELLBY_LOW_2019,
+    WELLBY_VALUE_2019,
+    LifeSatisfaction,
+    wellby_proxy,
+)
 
 __all__ = [
     "OPS",
+    "WELLBY_HIGH_2019",
+    "WELLBY_LOW_2019",
+    "WELLBY_VALUE_2019",
     "Condition",
     "Count",
     "DistanceTravelled",
+    "LifeSatisfaction",
     "MeasureResult",
     "PrePost",
     "Proportion",
@@ -73,5 +84,6 @@ __all__ = [
     "measure_sites",
     "paired_t_interval",
     "resolve",
+    "wellby_proxy",
     "wilson_interval",
 ]

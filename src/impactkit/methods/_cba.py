@@ -18,6 +18,7 @@ from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import payback_year, rate_factors
 from impactkit.typing import FloatArray
+from impactkit.valuation._equity import EquityWeights
 
 __all__ = [
     "PAYERS",
@@ -419,6 +420,10 @@ class CBAResult:
         Why ``irr`` is None, when it is.
     discounted_payback : float or None
         Years until cumulative discounted net flows turn non-negative.
+    weighted_npv, weighted_pv_benefits, weighted_pv_costs : float or None
+        The same present values with each party's flows multiplied by its
+        distributional weight, when ``equity`` was given; ``by_perspective``
+        then also has ``weight`` and ``weighted_npv``.
     """
 
     perspective: str
@@ -431,6 +436,10 @@ class CBAResult:
     discounted_payback: float | None
     by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
     by_perspective: pd.DataFrame = attrs.field(eq=False, repr=False)
+    weighted_npv: float | None = None
+    """Equity-weighted NPV beside the unweighted one (None without weights)."""
+    weighted_pv_benefits: float | None = None
+    weighted_pv_costs: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The flows by year (a copy of ``by_year``).
@@ -552,7 +561,11 @@ def _check_flows(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def cba(
-    flows: pd.DataFrame, discount: float | Discount = 0.035, *, perspective: str = "society"
+    flows: pd.DataFrame,
+    discount: float | Discount = 0.035,
+    *,
+    perspective: str = "society",
+    equity: EquityWeights | None = None,
 ) -> CBAResult:
     r"""Cost-benefit analysis of tidy yearly flows, from one perspective.
 
@@ -570,6 +583,11 @@ def cba(
         gain to one party and a loss to another, Green Book 2022);
         ``"public"``: the public payer levels (État, Sécurité sociale,
         département, commune), transfers counted; or one perspective.
+    equity : EquityWeights, optional
+        Distributional weights keyed by the ``perspective`` column (the party
+        that pays or gains); adds weighted present values beside the
+        unweighted ones. Weighted values use the same flows as the
+        unweighted ones (transfers excluded from ``"society"`` stay excluded).
 
     Returns
     -------
@@ -642,6 +660,17 @@ def cba(
         .reset_index()
     )
     by_persp["npv"] = by_persp["pv_benefits"] - by_persp["pv_costs"]
+    weighted: tuple[float | None, float | None, float | None] = (None, None, None)
+    if equity is not None:
+        if not isinstance(equity, EquityWeights):
+            raise ValidationError("equity must be an EquityWeights", path=("equity",), code="type")
+        by_persp["weight"] = equity.weights(by_persp["perspective"])
+        by_persp["weighted_npv"] = by_persp["npv"] * by_persp["weight"]
+        w = equity.weights(sel["perspective"]) * sel["amount"].to_numpy(dtype=float)
+        w = w * dfs[sel["year"].to_numpy()]
+        is_b = (sel["kind"] == "benefit").to_numpy()
+        wb, wc = float(w[is_b].sum()), float(w[~is_b].sum())
+        weighted = (wb - wc, wb, wc)
     return CBAResult(
         perspective,
         pv_b,
@@ -653,4 +682,5 @@ def cba(
         discounted_payback_period(net, discount),
         by_year,
         by_persp,
+        *weighted,
     )

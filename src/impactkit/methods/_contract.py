@@ -37,7 +37,7 @@ __all__ = [
 
 @attrs.frozen
 class PaymentRule:
-    """How one outcome metric is paid.
+    r"""How one outcome metric is paid.
 
     Parameters
     ----------
@@ -54,6 +54,43 @@ class PaymentRule:
         for those above the threshold (``"above"``).
     cap : float, optional
         Largest payment for this metric [currency].
+    comparison : str, optional
+        Name of the comparison group's metric (e.g. the return-to-work rate
+        of a comparison group): the rule then triggers on the difference
+        ``achieved[metric] - achieved[comparison]`` instead of the level. An
+        achievement given as an :class:`~impactkit.attribution.EffectEstimate`
+        is already such a difference (the estimated effect); its uncertainty
+        is carried into :meth:`OutcomesContract.simulate`.
+    cohort : float, default 1
+        Units counted per unit of the triggering value, e.g. the number of
+        participants when the trigger is a rate difference, so that
+        ``difference × cohort`` is the number of additional outcomes
+        [people].
+    fixed : float, default 0
+        Amount paid once the trigger is met, on top of the per-outcome
+        payment (e.g. repayment of the capital) [currency]; ``cap`` bounds the
+        total.
+
+    Notes
+    -----
+    With :math:`x` the level (or difference), :math:`\tau` the threshold and
+    :math:`c` the cohort, the payment is
+    :math:`\min(cap, 1[x \ge \tau]\,(fixed + price \cdot c \cdot \max(u, 0)))`
+    with :math:`u = x` (``counted="all"``) or :math:`u = x - \tau`
+    (``counted="above"``).
+
+    Examples
+    --------
+    +3 points of return to work against a comparison group, 200 participants,
+    €2,000 per additional return to work above the trigger, capped:
+
+    >>> r = PaymentRule("retour_emploi", price=2_000, period=1, threshold=0.03,
+    ...                 counted="above", cap=50_000, comparison="groupe_comparaison",
+    ...                 cohort=200)
+    >>> float(r.pay(np.array([0.42]), np.array([0.40]))[0])  # 2 points: below trigger
+    0.0
+    >>> round(float(r.pay(np.array([0.50]), np.array([0.40]))[0]), 2)  # (0.10-0.03)x200x2000
+    28000.0
     """
 
     metric: str
@@ -62,6 +99,9 @@ class PaymentRule:
     threshold: float = 0.0
     counted: Literal["all", "above"] = "all"
     cap: float | None = None
+    comparison: str | None = None
+    cohort: float = 1.0
+    fixed: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -72,13 +112,59 @@ class PaymentRule:
         c.choice(self.counted, "counted", ("all", "above"))
         if self.cap is not None:
             c.number(self.cap, "cap", low=0.0)
+        if self.comparison is not None:
+            c.text(self.comparison, "comparison", empty=False)
+            if self.comparison == self.metric:
+                c.add("comparison", "invalid_choice", "the comparison must differ from the metric")
+        c.number(self.cohort, "cohort", low=0.0, low_open=True)
+        c.number(self.fixed, "fixed", low=0.0)
         c.raise_if_errors()
 
-    def pay(self, achieved: FloatArray) -> FloatArray:
-        """Payment for an array of achievements (vectorised)."""
+    @property
+    def relative(self) -> bool:
+        """True when the rule triggers on a difference against a comparison group."""
+        return self.comparison is not None
+
+    def _basis(self, achieved: FloatArray, comparison: FloatArray | None) -> FloatArray:
         a = np.asarray(achieved, dtype=float)
+        if comparison is not None:
+            a = a - np.asarray(comparison, dtype=float)
+        return a
+
+    def triggered(self, achieved: FloatArray, comparison: FloatArray | None = None) -> FloatArray:
+        """Whether the trigger is met, per achievement (vectorised; arguments as :meth:`pay`).
+
+        Returns
+        -------
+        ndarray of bool
+        """
+        return np.asarray(self._basis(achieved, comparison) >= self._trigger)
+
+    @property
+    def _trigger(self) -> float:
+        # a difference of rates computed in floating point (0.43 - 0.40) may fall
+        # a rounding error short of the threshold it equals
+        return self.threshold - 1e-9 * max(1.0, abs(self.threshold))
+
+    def pay(self, achieved: FloatArray, comparison: FloatArray | None = None) -> FloatArray:
+        """Payment for an array of achievements (vectorised).
+
+        Parameters
+        ----------
+        achieved : ndarray
+            Levels of the metric (or differences, e.g. estimated effects).
+        comparison : ndarray, optional
+            Levels of the comparison group, subtracted from ``achieved``.
+
+        Returns
+        -------
+        ndarray
+            Payment per achievement [currency].
+        """
+        a = self._basis(achieved, comparison)
         units = a - self.threshold if self.counted == "above" else a
-        out = np.where(a >= self.threshold, np.maximum(units, 0.0) * self.price, 0.0)
+        amount = np.maximum(units, 0.0) * self.price * self.cohort + self.fixed
+        out = np.where(a >= self._trigger, amount, 0.0)
         if self.cap is not None:
             out = np.minimum(out, self.cap)
         return np.asarray(out, dtype=float)
@@ -223,6 +309,17 @@ class ContractSimulation:
     irr_undefined: int = 0
     seed_entropy: int | None = None
     """Entropy of the seed of the draws (None when a Generator was given)."""
+    payments: FloatArray | None = attrs.field(default=None, eq=False, kw_only=True)
+    """Payment per draw and rule (draws x rules) [currency]."""
+    triggered: FloatArray | None = attrs.field(default=None, eq=False, kw_only=True)
+    """Whether each rule's trigger is met, per draw (draws x rules)."""
+
+    @property
+    def probability_triggered(self) -> FloatArray | None:
+        """Share of draws in which each rule's trigger is met (in rule order)."""
+        if self.triggered is None:
+            return None
+        return np.asarray(self.triggered.mean(axis=0), dtype=float)
 
     @property
     def probability_of_loss(self) -> float:
@@ -314,6 +411,25 @@ class ContractSimulation:
         return Summary("Outcomes contract simulation", lines)
 
 
+def _point(v: Any) -> Any:
+    """The point value of an achievement (an EffectEstimate's effect)."""
+    effect = getattr(v, "effect", None)
+    if effect is not None and hasattr(v, "se"):
+        return float(effect)
+    return v
+
+
+def _draws(v: Any, rng: np.random.Generator, n: int) -> FloatArray:
+    """Draws of one achievement: a number, a Distribution or an EffectEstimate."""
+    if isinstance(v, Distribution):
+        return v.sample(rng, n)
+    if hasattr(v, "effect") and hasattr(v, "se"):
+        df = getattr(v, "df", None)
+        z = rng.standard_t(df, n) if df is not None and np.isfinite(df) else rng.standard_normal(n)
+        return np.asarray(float(v.effect) + float(v.se) * z, dtype=float)
+    return np.full(n, float(v))
+
+
 def _floats(x: Sequence[float]) -> tuple[float, ...]:
     return tuple(float(v) for v in x)
 
@@ -385,7 +501,8 @@ class OutcomesContract:
     @property
     def metrics(self) -> list[str]:
         """Metrics named by the rules, in order."""
-        return list(dict.fromkeys(r.metric for r in self.rules))
+        names = (m for r in self.rules for m in (r.metric, r.comparison) if m is not None)
+        return list(dict.fromkeys(names))
 
     @property
     def periods(self) -> int:
@@ -405,7 +522,15 @@ class OutcomesContract:
         difference.
         """
         idx = {m: i for i, m in enumerate(self.metrics)}
-        pay = np.column_stack([r.pay(achieved[:, idx[r.metric]]) for r in self.rules])
+        pay = np.column_stack(
+            [
+                r.pay(
+                    achieved[:, idx[r.metric]],
+                    None if r.comparison is None else achieved[:, idx[r.comparison]],
+                )
+                for r in self.rules
+            ]
+        )
         if self.payer_cap is not None:
             total = pay.sum(axis=1, keepdims=True)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -429,8 +554,14 @@ class OutcomesContract:
             )
         return np.array([[float(achieved[m]) for m in self.metrics]])
 
-    def settle(self, achieved: Mapping[str, float]) -> ContractResult:
-        """Payments, investor flows, IRR and money multiple for given achievements."""
+    def settle(self, achieved: Mapping[str, Any]) -> ContractResult:
+        """Payments, investor flows, IRR and money multiple for given achievements.
+
+        An achievement may be an :class:`~impactkit.attribution.EffectEstimate`
+        (its point estimate is used here; :meth:`simulate` carries its
+        uncertainty).
+        """
+        achieved = {k: _point(v) for k, v in achieved.items()}
         a = self._achieved(achieved)
         pay, inflow, out = self._gross_flows(a)
         f = inflow[0] - out
@@ -479,6 +610,12 @@ class OutcomesContract:
     ) -> ContractSimulation:
         """Monte Carlo over outcome achievement (independent metrics), vectorised over draws.
 
+        An achievement may be a number, a :class:`~impactkit.dist.Distribution`
+        or an :class:`~impactkit.attribution.EffectEstimate`, drawn as
+        ``effect + se × T`` (T a Student t with the estimate's degrees of
+        freedom, or a standard normal without them): the estimate's
+        uncertainty reaches payments, investor IRR and the payer's cost.
+
         Parameters
         ----------
         achieved : mapping of str to Distribution or float
@@ -505,13 +642,20 @@ class OutcomesContract:
             raise ValidationError(
                 f"no achievement given for {missing}", path=("achieved",), code="missing"
             )
-        cols = []
-        for m in self.metrics:
-            v = achieved[m]
-            cols.append(v.sample(rng, n) if isinstance(v, Distribution) else np.full(n, float(v)))
+        cols = [_draws(achieved[m], rng, n) for m in self.metrics]
         a = np.column_stack(cols)
         pay, inflow, out = self._gross_flows(a)
         rates = vectorised_irr(inflow - out[None, :])
+        idx = {m: i for i, m in enumerate(self.metrics)}
+        hit = np.column_stack(
+            [
+                r.triggered(
+                    a[:, idx[r.metric]],
+                    None if r.comparison is None else a[:, idx[r.comparison]],
+                )
+                for r in self.rules
+            ]
+        )
         return ContractSimulation(
             pd.DataFrame(a, columns=self.metrics),
             rates,
@@ -519,4 +663,6 @@ class OutcomesContract:
             pay.sum(axis=1),
             irr_undefined=int(np.isnan(rates).sum()),
             seed_entropy=entropy,
+            payments=pay,
+            triggered=hit,
         )

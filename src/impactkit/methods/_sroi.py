@@ -27,6 +27,7 @@ from impactkit._version import __version__
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError
 from impactkit.model import HAIRCUTS, ImpactModel
+from impactkit.valuation._equity import EquityWeights, weighted_table
 
 __all__ = ["Lineage", "SROIResult", "Summary", "sroi"]
 
@@ -148,6 +149,57 @@ class SROIResult:
     )
     model: ImpactModel | None = attrs.field(default=None, eq=False, repr=False)
     """The evaluated model, its calculators replaced by what they measured."""
+    equity: EquityWeights | None = attrs.field(default=None, eq=False, repr=False)
+    """Distributional weights of the stakeholders, when given (see :meth:`with_equity`)."""
+
+    def with_equity(self, equity: EquityWeights) -> SROIResult:
+        """The same result carrying distributional weights, shown beside the unweighted values.
+
+        Parameters
+        ----------
+        equity : EquityWeights
+            Incomes of the stakeholders (or of their income groups).
+
+        Returns
+        -------
+        SROIResult
+            Unweighted figures unchanged; ``weighted_present_value``,
+            ``weighted_total_inputs``, ``weighted_ratio`` and
+            ``weighted_by_stakeholder`` filled in.
+        """
+        if not isinstance(equity, EquityWeights):
+            raise ValidationError("equity must be an EquityWeights", path=("equity",), code="type")
+        return attrs.evolve(self, equity=equity)
+
+    @property
+    def weighted_by_stakeholder(self) -> pd.DataFrame | None:
+        """:attr:`by_stakeholder` with ``income``, ``weight`` and ``weighted_present_value``
+        beside the unweighted columns (None without weights)."""
+        if self.equity is None:
+            return None
+        return weighted_table(self.by_stakeholder, self.equity, column="present_value")
+
+    @property
+    def weighted_present_value(self) -> float | None:
+        """Equity-weighted present value of the outcomes (None without weights)."""
+        t = self.weighted_by_stakeholder
+        return None if t is None else float(t["weighted_present_value"].sum())
+
+    @property
+    def weighted_total_inputs(self) -> float | None:
+        """Equity-weighted present value of the inputs (stakeholders without income: 1)."""
+        if self.equity is None:
+            return None
+        t = weighted_table(self._inputs, self.equity, column="present_value")
+        return float(t["weighted_present_value"].sum())
+
+    @property
+    def weighted_ratio(self) -> float | None:
+        """``weighted_present_value / weighted_total_inputs`` (None without weights)."""
+        pv, inputs = self.weighted_present_value, self.weighted_total_inputs
+        if pv is None or inputs is None or inputs <= 0:
+            return None
+        return pv / inputs
 
     @property
     def by_outcome(self) -> pd.DataFrame:
@@ -324,7 +376,13 @@ class SROIResult:
             ("Mode", self.mode),
         )
         table = self.by_stakeholder.round({"present_value": 2, "share": 4})
-        return Summary(f"SROI - {self.model_name}", lines, table)
+        wpv, wratio = self.weighted_present_value, self.weighted_ratio
+        extra: tuple[tuple[str, str], ...] = ()
+        if wpv is not None:
+            extra += (("Present value, equity-weighted", _fmt(wpv, c)),)
+            if wratio is not None:
+                extra += (("SROI ratio, equity-weighted", f"{wratio:.2f} : 1"),)
+        return Summary(f"SROI - {self.model_name}", (*lines, *extra), table)
 
     def to_dict(self) -> dict[str, Any]:
         """Headline figures and tables as plain data (for JSON).
@@ -371,6 +429,19 @@ class SROIResult:
             "by_stakeholder": _records(self.by_stakeholder),
             "by_year": _records(self._by_year),
             "version": self.version,
+            **self._equity_dict(),
+        }
+
+    def _equity_dict(self) -> dict[str, Any]:
+        t = self.weighted_by_stakeholder
+        if self.equity is None or t is None:
+            return {}
+        return {
+            "equity": self.equity.to_dict(),
+            "weighted_present_value": self.weighted_present_value,
+            "weighted_total_inputs": self.weighted_total_inputs,
+            "weighted_ratio": self.weighted_ratio,
+            "weighted_by_stakeholder": jsonable(t),
         }
 
     def __str__(self) -> str:
@@ -404,7 +475,12 @@ def _check_inputs(total: float, model: ImpactModel) -> None:
         )
 
 
-def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResult:
+def sroi(
+    model: ImpactModel,
+    data: Mapping[str, Any] | None = None,
+    *,
+    equity: EquityWeights | None = None,
+) -> SROIResult:
     r"""Evaluate the SROI of a model at the central value of every field.
 
     Parameters
@@ -413,6 +489,9 @@ def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResul
         The analysis. Distributions count at their central value (mean).
     data : mapping of str to DataFrame, optional
         Data sources for quantities given by measurement calculators.
+    equity : EquityWeights, optional
+        Distributional weights: the result then also carries weighted values
+        beside the unweighted ones (:meth:`SROIResult.with_equity`).
 
     Returns
     -------
@@ -462,7 +541,8 @@ def sroi(model: ImpactModel, data: Mapping[str, Any] | None = None) -> SROIResul
     pv = float(out.present_value[0])
     total_inputs = float(out.total_inputs[0])
     _check_inputs(total_inputs, model)
-    return _build_result(model, vm, pv, total_inputs, pv_rows, measured, binding.deadweights)
+    res = _build_result(model, vm, pv, total_inputs, pv_rows, measured, binding.deadweights)
+    return res if equity is None else res.with_equity(equity)
 
 
 def _build_result(

@@ -21,6 +21,7 @@ from impactkit.report._charts import (
     toc_diagram,
     tornado_chart,
 )
+from impactkit.report._decision_charts import ce_plane_chart, ceac_chart, evppi_chart
 from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._network import funnel_chart, member, network
 from impactkit.report._render import (
@@ -45,6 +46,9 @@ __all__ = [
     "build",
     "by_stakeholder_chart",
     "by_year_chart",
+    "ce_plane_chart",
+    "ceac_chart",
+    "evppi_chart",
     "find_browser",
     "fmt_money",
     "fmt_number",

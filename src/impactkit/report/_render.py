@@ -141,6 +141,8 @@ class ReportContent:
         :func:`impactkit.uncertainty.tipping_points`.
     lang : {"en", "fr"}
         Language of the report.
+    voi : VOIResult or None
+        Parameters ranked by EVPPI for the fund / do-not-fund decision.
     """
 
     result: SROIResult
@@ -148,6 +150,7 @@ class ReportContent:
     tornado: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     tipping: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     lang: str = "en"
+    voi: Any = attrs.field(default=None, eq=False, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The SROI's tidy table (see :meth:`SROIResult.to_frame`).
@@ -233,6 +236,15 @@ def build(
     return ReportContent(result, monte_carlo, tornado, tipping, lang)
 
 
+def _voi(monte_carlo: Any, wanted: bool) -> Any:
+    samples = getattr(monte_carlo, "samples", None) if wanted else None
+    if samples is None or not len(samples.columns):
+        return None
+    from impactkit.uncertainty import value_of_information
+
+    return value_of_information(monte_carlo.net_present_value, samples, n_bootstrap=20)
+
+
 def analyse(
     model: ImpactModel,
     *,
@@ -242,6 +254,7 @@ def analyse(
     seed: SeedLike = None,
     sensitivity: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    value_of_information: bool = False,
 ) -> ReportContent:
     """Run every analysis a report shows: SROI, Monte Carlo, tornado and tipping points.
 
@@ -264,6 +277,9 @@ def analyse(
         Compute the tornado and the tipping points.
     progress : callable, optional
         Passed to :func:`impactkit.monte_carlo`.
+    value_of_information : bool, default False
+        Keep the Monte Carlo samples and rank the uncertain parameters by EVPPI
+        (the value of learning each before deciding to fund) for the report.
 
     Returns
     -------
@@ -299,8 +315,12 @@ def analyse(
     if bound is not None and bound.has_uncertainty and mc_draws:
         from impactkit.uncertainty import monte_carlo as mc_fn
 
-        monte_carlo = mc_fn(bound, n=mc_draws, seed=seed, progress=progress)
-    return ReportContent(result, monte_carlo, tornado, tipping, lang)
+        monte_carlo = mc_fn(
+            bound, n=mc_draws, seed=seed, progress=progress, keep_samples=value_of_information
+        )
+    return ReportContent(
+        result, monte_carlo, tornado, tipping, lang, _voi(monte_carlo, value_of_information)
+    )
 
 
 def _content(
@@ -707,6 +727,17 @@ def render_html(content: ReportContent) -> str:
     from impactkit.report._voice import voice_html
 
     parts.append(voice_html(r, lang))
+    if content.voi is not None:
+        from impactkit.report._decision_charts import _t as dt
+        from impactkit.report._decision_charts import evppi_chart
+
+        voi = content.voi
+        parts.append(f"<h2>{_esc(dt('evppi', lang))}</h2>")
+        parts.append(
+            f"<p>EVPI : {_figure_value('evpi', voi.evpi, fmt_money(voi.evpi, cur, lang))}</p>"
+        )
+        parts.append(_svg_or_note(lambda: evppi_chart(voi, lang=lang)))
+        parts.append(_table(voi.to_frame(), lang, cur, name="evppi"))
     parts.append(f"<h2>{_esc(t('assumptions', lang))}</h2>")
     parts.append(_table(_assumptions(r, lang, names), lang, cur, name="assumptions"))
     parts.append(f"<h2>{_esc(t('lineage', lang))}</h2>")

@@ -106,12 +106,20 @@ class Stakeholder:
         Number of people in the group [people].
     description : str, optional
         Free text.
+    income : float, optional
+        Equivalised income of the group [currency/year], for distributional
+        weights (:class:`impactkit.valuation.EquityWeights`).
+    income_group : str, optional
+        Income group of the stakeholders (e.g. an INSEE decile ``"D1"``), when
+        incomes are known per group rather than per stakeholder.
     """
 
     id: str
     label: str
     size: int | None = None
     description: str = ""
+    income: float | None = None
+    income_group: str | None = None
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -120,6 +128,10 @@ class Stakeholder:
         if self.size is not None:
             c.number(self.size, "size", low=0, integer=True)
         c.text(self.description, "description")
+        if self.income is not None:
+            c.number(self.income, "income", low=0.0, low_open=True)
+        if self.income_group is not None:
+            c.text(self.income_group, "income_group", empty=False)
         _raise(c)
 
 

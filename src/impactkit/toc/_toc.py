@@ -156,6 +156,8 @@ class TheoryOfChange:
         label: str | None = None,
         size: int | None = None,
         description: str = "",
+        income: float | None = None,
+        income_group: str | None = None,
     ) -> None:
         """Add a stakeholder group.
 
@@ -169,6 +171,9 @@ class TheoryOfChange:
             Number of people in the group [people].
         description : str, optional
             Free text.
+        income, income_group : optional
+            Equivalised income [currency/year] or income group of the group,
+            for distributional weights (see :class:`~impactkit.toc.Stakeholder`).
 
         Raises
         ------
@@ -176,7 +181,9 @@ class TheoryOfChange:
             Duplicate id, empty label, negative or fractional size.
         """
         self._check_mutable()
-        s = Stakeholder(id, id if label is None else label, size, description)
+        s = Stakeholder(
+            id, id if label is None else label, size, description, income, income_group
+        )
         if id in self._stakeholders:
             raise ValidationError(
                 f"duplicate stakeholder id {id!r}", path=("stakeholders", id), code="duplicate_id"

@@ -16,16 +16,43 @@ from impactkit.uncertainty._monte_carlo import (
     memory_estimate,
     monte_carlo,
 )
-from impactkit.uncertainty._sensitivity import sobol, sobol_indices, tipping_points, tornado
+from impactkit.uncertainty._sensitivity import (
+    second_order_indices,
+    sobol,
+    sobol_indices,
+    tipping_points,
+    tornado,
+)
+from impactkit.uncertainty._voi import (
+    AcceptabilityResult,
+    EVPPIResult,
+    VOIResult,
+    acceptability,
+    ceac,
+    evpi,
+    evppi,
+    population_evpi,
+    value_of_information,
+)
 
 __all__ = [
     "BLOCK",
     "MAX_MEMORY",
+    "AcceptabilityResult",
+    "EVPPIResult",
     "MonteCarloResult",
+    "VOIResult",
+    "acceptability",
+    "ceac",
+    "evpi",
+    "evppi",
     "memory_estimate",
     "monte_carlo",
+    "population_evpi",
+    "second_order_indices",
     "sobol",
     "sobol_indices",
     "tipping_points",
     "tornado",
+    "value_of_information",
 ]

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import block_generator, root_sequence
-from impactkit._results import DEFAULT_LEVEL, Summary, jsonable
+from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
 from impactkit._validation import require_finite
 from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
@@ -25,6 +25,7 @@ from impactkit.dist import Distribution, Uniform
 from impactkit.errors import ValidationError
 from impactkit.model import ImpactModel
 from impactkit.typing import FloatArray, SeedLike
+from impactkit.uncertainty._correlation import correlation_matrix, iman_conover
 
 __all__ = ["BLOCK", "MAX_MEMORY", "MonteCarloResult", "memory_estimate", "monte_carlo"]
 
@@ -66,6 +67,64 @@ class MonteCarloResult:
     version: str
     present_value: FloatArray = attrs.field(eq=False, repr=False)
     total_inputs: FloatArray = attrs.field(eq=False, repr=False)
+    samples_array: FloatArray | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
+    """Draws x uncertain parameters, when kept (``keep_samples=True``)."""
+    correlation: Mapping[tuple[str, str], float] = attrs.field(
+        factory=FrozenDict, converter=freeze, kw_only=True
+    )
+    """The rank correlations imposed on the inputs (empty: independent)."""
+
+    @property
+    def samples(self) -> pd.DataFrame | None:
+        """The draws of every uncertain parameter, one column per path (a copy).
+
+        None unless the simulation ran with ``keep_samples=True``. Row ``i``
+        holds the inputs of draw ``i`` of :attr:`present_value`, so
+        ``evppi(mc.net_present_value, mc.samples["outcomes[0].deadweight"])``
+        is the value of learning that deadweight before deciding to fund.
+        """
+        if self.samples_array is None:
+            return None
+        return pd.DataFrame(self.samples_array.copy(), columns=list(self.parameters))
+
+    def value_of_information(self, *, n_bootstrap: int = 50, seed: SeedLike = 0) -> Any:
+        """EVPI and EVPPI of every sampled parameter for the decision to fund.
+
+        The decision compares funding (net benefit ``present_value -
+        total_inputs``) with not funding (0), see
+        :func:`impactkit.uncertainty.value_of_information`.
+
+        Parameters
+        ----------
+        n_bootstrap : int, default 50
+            Bootstrap replicates of each EVPPI's standard error.
+        seed : int, SeedSequence, Generator or None, default 0
+            Seed of the bootstraps.
+
+        Returns
+        -------
+        VOIResult
+
+        Raises
+        ------
+        ValidationError
+            When the samples were not kept.
+        """
+        from impactkit.uncertainty._voi import value_of_information
+
+        samples = self.samples
+        if samples is None:
+            raise ValidationError(
+                "the draws of the parameters were not kept: run monte_carlo(..., "
+                "keep_samples=True)",
+                path=("keep_samples",),
+                code="missing",
+            )
+        return value_of_information(
+            self.net_present_value, samples, n_bootstrap=n_bootstrap, seed=seed
+        )
 
     @property
     def net_present_value(self) -> FloatArray:
@@ -268,7 +327,7 @@ class MonteCarloResult:
         """
         p = self.percentiles((5, 50, 95))
         lo, hi = self.interval(0.90)
-        lines = (
+        lines: tuple[tuple[str, str], ...] = (
             ("Draws", f"{self.n:,}"),
             ("Mean ratio", f"{self.mean():.2f} : 1"),
             ("Median ratio", f"{p[50]:.2f} : 1"),
@@ -277,6 +336,8 @@ class MonteCarloResult:
             ("P(NPV < 0)", f"{self.probability_loss():.1%}"),
             ("Uncertain fields", str(len(self.parameters))),
         )
+        if self.correlation:
+            lines += (("Rank-correlated pairs", str(len(self.correlation))),)
         return Summary("Monte Carlo", lines)
 
     def __str__(self) -> str:
@@ -335,9 +396,21 @@ class _Sampler:
     uncertain columns are overwritten in place, block after block.
     """
 
-    def __init__(self, vm: ValueMap, idx: npt.NDArray[np.int64]) -> None:
+    def __init__(
+        self,
+        vm: ValueMap,
+        idx: npt.NDArray[np.int64],
+        correlation: tuple[FloatArray, list[int]] | None = None,
+    ) -> None:
         groups = _groups(vm, idx)
         self.groups = [(cls, cls.group_params(dists)) for cls, _, dists in groups]
+        # (group, column in the group's draws) of each uncertain parameter, in idx order
+        at = {c: (g, j) for g, (_, cols, _) in enumerate(groups) for j, c in enumerate(cols)}
+        self.group_cols = [np.array(cols, dtype=np.int64) for _, cols, _ in groups]
+        self.correlated: tuple[FloatArray, list[tuple[int, int]]] | None = None
+        if correlation is not None:
+            target, cols = correlation
+            self.correlated = (target, [at[c] for c in cols])
         where = {
             int(idx[c]): (g, j)
             for g, (_, cols, _) in enumerate(groups)
@@ -377,8 +450,18 @@ class _Sampler:
                 scatters.append(_Scatter(g, js[sel], dest, scales[kidx][dest]))
             self.buffers[kind] = (buf, scatters)
 
-    def block(self, rng: np.random.Generator, size: int) -> dict[str, FloatArray]:
-        """Arrays of every kind for ``size`` draws of one block's stream."""
+    def block(
+        self,
+        rng: np.random.Generator,
+        size: int,
+        corr_rng: np.random.Generator | None = None,
+        keep: FloatArray | None = None,
+    ) -> dict[str, FloatArray]:
+        """Arrays of every kind for ``size`` draws of one block's stream.
+
+        With correlated inputs, ``corr_rng`` reorders the block's draws
+        (Iman-Conover); ``keep`` (size x parameters) receives the draws.
+        """
         draws = []
         for cls, params in self.groups:
             if cls is Uniform:
@@ -389,6 +472,11 @@ class _Sampler:
             else:
                 x = cls.draw_params(rng, params, size=size)
             draws.append(x)
+        if self.correlated is not None and corr_rng is not None:
+            _correlate(draws, *self.correlated, corr_rng)
+        if keep is not None:
+            for g, x in enumerate(draws):
+                keep[:, self.group_cols[g]] = x
         out = dict(self.fixed)
         for kind, (g, cols) in self.views.items():
             out[kind] = draws[g][:, cols]
@@ -398,6 +486,19 @@ class _Sampler:
                 view[:, sc.dest] = draws[sc.group][:, sc.src] * sc.scale
             out[kind] = view
         return out
+
+
+def _correlate(
+    draws: list[FloatArray],
+    target: FloatArray,
+    where: list[tuple[int, int]],
+    rng: np.random.Generator,
+) -> None:
+    """Reorder the correlated columns of one block in place (marginals unchanged)."""
+    x = np.column_stack([draws[g][:, j] for g, j in where])
+    y = iman_conover(x, target, rng)
+    for c, (g, j) in enumerate(where):
+        draws[g][:, j] = y[:, c]
 
 
 def chunk_length(chunk_size: int | None, n_rows: int) -> int:
@@ -423,6 +524,8 @@ def monte_carlo(
     data: Mapping[str, Any] | None = None,
     sampling_uncertainty: bool = False,
     max_memory: int | None = MAX_MEMORY,
+    correlation: Mapping[tuple[str, str], float] | None = None,
+    keep_samples: bool = False,
 ) -> MonteCarloResult:
     r"""Sample every distribution of a model and evaluate the SROI of each draw.
 
@@ -449,6 +552,15 @@ def monte_carlo(
     max_memory : int or None, default :data:`MAX_MEMORY`
         Refuse to start when :func:`memory_estimate` exceeds this many bytes;
         ``None`` removes the cap.
+    correlation : mapping of (str, str) to float, optional
+        Rank correlations between uncertain fields, keyed by their paths:
+        ``{("outcomes[0].deadweight", "outcomes[1].deadweight"): 0.6}``.
+        Imposed by Iman-Conover within each block of :data:`BLOCK` draws; the
+        marginal draws are unchanged (METHODS §11.6). Unlisted pairs stay
+        independent.
+    keep_samples : bool, default False
+        Keep the draws of every uncertain field (:attr:`MonteCarloResult.samples`,
+        draws x paths), e.g. for :func:`impactkit.uncertainty.evppi`.
 
     Returns
     -------
@@ -457,13 +569,16 @@ def monte_carlo(
     Raises
     ------
     ValidationError
-        ``n`` is not a positive whole number, the run would need more memory
-        than ``max_memory`` (checked before any draw), or the inputs total 0
-        or less in some draws.
+        On a bad ``n``; when the run would need more memory than
+        ``max_memory`` (checked before any draw); when the inputs total 0 or
+        less in some draws; or when a correlation names an unknown path, a
+        value outside [-1, 1], or pairs that cannot hold together (a matrix
+        that is not positive semi-definite; the pairs are named).
 
     Notes
     -----
-    Parameters are independent. Each draw is evaluated by the same kernel as
+    Parameters are independent unless ``correlation`` says otherwise; Sobol
+    indices assume independence. Each draw is evaluated by the same kernel as
     :func:`impactkit.sroi`; a model without distributions gives ``n`` equal
     draws. Report the distribution, not only a point value (HM Treasury Green
     Book 2022, uncertainty annex) [1]_.
@@ -499,7 +614,13 @@ def monte_carlo(
     _check_memory(n, vm.n_rows, len(idx), chunk, max_memory)
     pv = np.empty(n)
     inputs = np.empty(n)
-    sampler = _Sampler(vm, idx) if len(idx) else None
+    names = [vm.params[int(i)].name for i in idx]
+    corr = None
+    if correlation:
+        target, cols = correlation_matrix(names, correlation)
+        corr = (target, cols)
+    sampler = _Sampler(vm, idx, corr) if len(idx) else None
+    kept = np.empty((n, len(idx))) if keep_samples else None
     fixed = vm.evaluate()  # a model without distributions: every draw is the point value
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
@@ -509,7 +630,15 @@ def monte_carlo(
             if sampler is None:
                 out = fixed
             else:
-                out = vm.evaluate_fields(sampler.block(block_generator(root, b), b_hi - b_lo))
+                out = vm.evaluate_fields(
+                    sampler.block(
+                        block_generator(root, b),
+                        b_hi - b_lo,
+                        # its own stream: correlating leaves the marginal draws as they were
+                        block_generator(root, (b, 1)) if corr is not None else None,
+                        None if kept is None else kept[b_lo:b_hi],
+                    )
+                )
             pv[b_lo:b_hi] = out.present_value
             inputs[b_lo:b_hi] = out.total_inputs
         if progress is not None:
@@ -530,6 +659,8 @@ def monte_carlo(
         version=__version__,
         present_value=pv,
         total_inputs=inputs,
+        samples_array=kept,
+        correlation=dict(correlation or {}),
     )
 
 

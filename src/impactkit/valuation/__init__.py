@@ -42,11 +42,15 @@ from impactkit.valuation._catalogue import (
     proxy_from_catalogue,
     unit_cost_from_catalogue,
 )
+from impactkit.valuation._equity import GREEN_BOOK_ETA, EquityWeights, distributional_weights
 
 __all__ = [
+    "GREEN_BOOK_ETA",
+    "EquityWeights",
     "FinancialProxy",
     "PriceIndex",
     "catalogue",
+    "distributional_weights",
     "in_kind",
     "proxy_from_catalogue",
     "unit_cost_from_catalogue",
