@@ -20,6 +20,7 @@ ROOT = pathlib.Path(impactkit.__file__).parent
 
 LAYERS = {
     "foundation": {
+        "_fields",
         "kernel",
         "dist",
         "discount",

@@ -340,9 +340,11 @@ def test_insee_cpi_year_outside_the_series_is_an_error():
     assert ei.value.problems[0].code == "missing_year"
 
 
-def test_insee_cpi_is_a_fresh_index_each_time():
+def test_insee_cpi_is_read_only_and_equal_each_time():
     a = ik.PriceIndex.insee_cpi()
-    a.values[2015] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        a.values[2015] = 1.0  # type: ignore[index]
+    assert a == ik.PriceIndex.insee_cpi()
     assert ik.PriceIndex.insee_cpi().values[2015] == 100.0
 
 

@@ -131,6 +131,10 @@ class Estimator:
         ci = (effect - 2 * se, effect + 2 * se)
         if self.flaw == "bad_interval":
             ci = (effect + 1.0, effect + 2.0)
+        if self.flaw == "not_finite":
+            # EffectEstimate refuses a non-finite figure itself, so a plugin that
+            # slips one through does so with its own result type
+            return types.SimpleNamespace(effect=effect, se=se, ci=ci)
         return EffectEstimate(
             effect=effect,
             se=se,

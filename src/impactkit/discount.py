@@ -56,6 +56,7 @@ import numpy.typing as npt
 from impactkit._fields import FIELD_RULES
 from impactkit._validation import Checker, as_float
 from impactkit.dist import Distribution, central
+from impactkit.errors import ValidationError
 from impactkit.kernel import rate_factors
 from impactkit.typing import FloatArray
 
@@ -221,9 +222,39 @@ Discount = Constant | Schedule
 """Any discount object a model accepts."""
 
 
-def factors(discount: Discount, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
-    """Discount factors of ``discount`` at whole-year ``periods``."""
-    return discount.factors(periods)
+def factors(discount: Discount | float, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
+    """Discount factors of a schedule, or of a constant rate, at whole-year ``periods``.
+
+    Parameters
+    ----------
+    discount : Constant, Schedule or float
+        A discount schedule, or a constant yearly rate above -1.
+    periods : sequence of int or numpy.ndarray
+        Whole years from the base year (0 is undiscounted).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`1/(1+r)^t` for a constant rate; the schedule's factors otherwise.
+
+    Raises
+    ------
+    ValidationError
+        When a rate is not above -1.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in factors(0.1, [0, 1, 2])]
+    [1.0, 0.9091, 0.8264]
+    """
+    if isinstance(discount, Constant | Schedule):
+        return discount.factors(periods)
+    r = float(discount)
+    if not r > -1:
+        raise ValidationError(
+            f"rate must exceed -1, got {r!r}", path=("rate",), code="out_of_range"
+        )
+    return rate_factors(r, np.asarray(periods))
 
 
 def annuity_factor(discount: Discount, years: int, *, first: int = 1) -> float:

@@ -414,13 +414,13 @@ class Normal(Distribution):
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.mean_
-        return self.mean_ + self.sd * _truncated_std_normal_moments(a, b)[0]
+        return self.mean_ + self.sd * _truncnorm_moments(a, b)[0]
 
     def var(self) -> float:
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.sd**2
-        return self.sd**2 * _truncated_std_normal_moments(a, b)[1]
+        return self.sd**2 * _truncnorm_moments(a, b)[1]
 
     @property
     def support(self) -> tuple[float, float]:
@@ -452,6 +452,46 @@ class Normal(Distribution):
     def _ppf(cls, u: FloatArray, *p: FloatArray) -> FloatArray:
         mu, sd, a, b = p
         return np.asarray(mu + sd * _truncated_std_normal_ppf(u, a, b), dtype=float)
+
+
+def _truncnorm_moments(a: float, b: float) -> tuple[float, float]:
+    r"""Mean and variance of a standard normal truncated to ``[a, b]``.
+
+    .. math:: m = \frac{\phi(a) - \phi(b)}{Z}, \qquad
+              v = 1 + \frac{a\phi(a) - b\phi(b)}{Z} - m^2, \qquad Z = \Phi(b) - \Phi(a)
+
+    Evaluated in log space on the side of the lighter tail (reflecting when the
+    interval lies mostly above 0), so far tails keep their precision; agrees
+    with ``scipy.stats.truncnorm`` without importing it (which is slow).
+    """
+    from scipy import special
+
+    try:
+        return _truncnorm_moments_log(a, b, special)
+    except OverflowError:  # a window astronomically far in a tail: the erfcx form
+        return _truncated_std_normal_moments(a, b)
+
+
+def _truncnorm_moments_log(a: float, b: float, special: Any) -> tuple[float, float]:
+    """The log-space evaluation of :func:`_truncnorm_moments` (may overflow far out)."""
+    sign = 1.0
+    if a + b > 0:
+        a, b, sign = -b, -a, -1.0
+    la, lb = float(special.log_ndtr(a)), float(special.log_ndtr(b))
+    log_z = lb + math.log1p(-math.exp(la - lb))
+    half_log_2pi = 0.5 * math.log(2 * math.pi)
+
+    def ratio(x: float) -> tuple[float, float]:
+        """phi(x)/Z and x phi(x)/Z (0 at an infinite bound)."""
+        if math.isinf(x):
+            return 0.0, 0.0
+        r = math.exp(-0.5 * x * x - half_log_2pi - log_z)
+        return r, x * r
+
+    pa, xpa = ratio(a)
+    pb, xpb = ratio(b)
+    m = pa - pb
+    return sign * m, max(1.0 + xpa - xpb - m * m, 0.0)
 
 
 def _truncated_std_normal_moments(a: float, b: float) -> tuple[float, float]:

@@ -199,7 +199,7 @@ def test_acceptability_frontier_matches_cea_frontier():
     e = me + rng.normal(0, 0.3, (n, 3))
     c = mc + rng.normal(0, 100, (n, 3))
     a = acceptability(c, e, wtp=np.arange(0, 5001, 50.0), names=["none", "A", "B"])
-    front = a.cea_frontier()
+    front = ik.methods.cea_frontier(a.options_frame())
     icers = front.set_index("name")["icer"]
     f = a.frontier()
     # the frontier switches option where λ crosses each frontier ICER

@@ -13,10 +13,10 @@ import pandas as pd
 
 from impactkit._results import Summary, jsonable
 from impactkit._validation import require_finite
-from impactkit.discount import Constant, Discount, Schedule
+from impactkit.discount import Discount, factors
 from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
-from impactkit.kernel import payback_year, rate_factors
+from impactkit.kernel import payback_year
 from impactkit.typing import FloatArray
 from impactkit.valuation._equity import EquityWeights
 
@@ -65,14 +65,7 @@ def _flows(cash_flows: Any, name: str = "cash_flows") -> FloatArray:
 
 
 def _factors(discount: float | Discount, n: int) -> FloatArray:
-    if isinstance(discount, Constant | Schedule):
-        return discount.factors(np.arange(n))
-    r = float(discount)
-    if not r > -1:
-        raise ValidationError(
-            f"rate must exceed -1, got {r!r}", path=("rate",), code="out_of_range"
-        )
-    return rate_factors(r, np.arange(n))
+    return factors(discount, np.arange(n))
 
 
 CashFlows = Sequence[float] | npt.NDArray[Any]

@@ -10,6 +10,7 @@ every text shown; the ``person`` field itself is never shown.
 from __future__ import annotations
 
 import html as _html
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -146,7 +147,8 @@ def _voice(result: Any) -> Any:
     model = getattr(result, "model", None)
     if model is None or not (getattr(model, "evidence", ()) or getattr(model, "engagement", ())):
         return None
-    names = model.metadata.get("personal_names", ()) if isinstance(model.metadata, dict) else ()
+    meta = model.metadata
+    names = meta.get("personal_names", ()) if isinstance(meta, Mapping) else ()
     names = [str(n) for n in names] if isinstance(names, list | tuple) else []
     return stakeholder_voice(result, personal_names=names)
 

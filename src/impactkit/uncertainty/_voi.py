@@ -261,7 +261,7 @@ def population_evpi(
     >>> round(population_evpi(10.0, population=[100, 100], discount=0.1), 4)
     1909.0909
     """
-    from impactkit.methods._cba import _factors
+    from impactkit.discount import factors
 
     probs: list[Problem] = []
     if not (np.isfinite(value) and value >= 0):
@@ -291,7 +291,7 @@ def population_evpi(
     years = int(horizon) if horizon is not None else pop.size
     pop = np.broadcast_to(pop, (years,)) if pop.size == 1 else pop
     shift = 1 if first_flow_at == "t1" else 0
-    dfs = _factors(discount, years + shift)[shift:]
+    dfs = factors(discount, np.arange(years + shift))[shift:]
     return float(value * pop @ dfs)
 
 
@@ -861,18 +861,21 @@ class AcceptabilityResult:
         out.insert(0, "wtp", self.wtp)
         return out
 
-    def cea_frontier(self) -> pd.DataFrame:
-        """:func:`impactkit.methods.cea_frontier` of the options' mean cost and effect.
+    def options_frame(self) -> pd.DataFrame:
+        """The options' mean cost and effect, in the input format of the CEA frontier.
 
-        The ICERs of its non-dominated options are the λ at which the
-        acceptability frontier switches option.
+        ``impactkit.methods.cea_frontier(acc.options_frame())`` gives the
+        frontier; the ICERs of its non-dominated options are the λ at which
+        the acceptability frontier switches option.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``name``, ``cost``, ``effect`` (one row per option).
         """
-        from impactkit.methods._cea import cea_frontier
-
-        opts = pd.DataFrame(
+        return pd.DataFrame(
             {"name": list(self.options), "cost": self.mean_cost, "effect": self.mean_effect}
         )
-        return cea_frontier(opts)
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: ``wtp``, ``option``, ``probability``, ``expected_nmb``, ``on_frontier``."""
