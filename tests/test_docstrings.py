@@ -126,7 +126,6 @@ PENDING: set[str] = {
     "impactkit.methods._contract.PaymentRule.pay",
     "impactkit.methods._profile.compare",
     "impactkit.methods._profile.impact_profiles",
-    "impactkit.methods._sroi.SROIResult",
     "impactkit.methods._weighted.WeightedOutcomes",
     "impactkit.portfolio.PortfolioMonteCarlo",
     "impactkit.portfolio.aggregate",
