@@ -107,8 +107,6 @@ def test_exemptions_are_current():
 SEED_EXEMPT = {
     "impactkit.examples.generate.build_data": "the embedded example data is defined by its seed",
     "impactkit.examples.synthetic_network": "the synthetic network is defined by its seed",
-    # pending: merged after the rule; its result does not record the entropy yet
-    "impactkit.portfolio.analyse_network": "pending: NetworkAnalysis to record seed_entropy",
 }
 
 

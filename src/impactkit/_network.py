@@ -95,6 +95,8 @@ class NetworkAnalysis:
         Whether ``label`` holds pseudonyms.
     currency : str
         Currency of the values.
+    seed_entropy : int or None
+        Entropy of the seed of the Monte Carlo, which reproduces it.
     """
 
     sites: pd.DataFrame = attrs.field(eq=False)
@@ -110,6 +112,8 @@ class NetworkAnalysis:
     remarkable: pd.DataFrame = attrs.field(eq=False)
     anonymised: bool
     currency: str = "EUR"
+    seed_entropy: int | None = None
+    """Entropy of the seed of the Monte Carlo (None without one, or with a Generator)."""
 
     def to_frame(self) -> pd.DataFrame:
         """The per-site table.
@@ -141,6 +145,7 @@ class NetworkAnalysis:
             "indicators": jsonable(dict(self.indicators)),
             "anonymised": self.anonymised,
             "currency": self.currency,
+            "seed_entropy": self.seed_entropy,
         }
 
     def summary(self) -> Summary:
@@ -214,7 +219,7 @@ def analyse_network(
     payer: str = "payer",
     denominator: str = "n",
     mc: int = 0,
-    seed: Any = 0,
+    seed: Any = None,
     anonymise: bool = False,
     key: str | bytes | None = None,
     currency: str = "EUR",
@@ -240,8 +245,9 @@ def analyse_network(
         Names of the optional columns.
     mc : int, default 0
         Monte Carlo draws for the uncertainty of the network total (0: none).
-    seed : int, optional
-        Seed of the Monte Carlo.
+    seed : int, SeedSequence, Generator or None
+        Seed of the Monte Carlo; None draws fresh entropy, recorded on the
+        result as ``seed_entropy``.
     anonymise : bool, default False
         Replace site names by stable pseudonyms (:func:`pseudonyms`).
     key : str or bytes, optional
@@ -316,10 +322,12 @@ def analyse_network(
         if payer in outcomes_df.columns:
             by_payer = _shares(rows, outcomes_df[payer].fillna("-").astype(str))
     uncertainty = None
+    entropy = None
     if mc:
         draws = pf.monte_carlo(
             core.drop(columns=by), inputs_df, n=mc, seed=seed, site=site, discount=discount
         )
+        entropy = draws.seed_entropy
         total = draws.present_value.sum(axis=1)
         q = np.percentile(total, [5, 50, 95])
         r = draws.network_ratio()
@@ -389,6 +397,7 @@ def analyse_network(
         remarkable=rem,
         anonymised=bool(names),
         currency=currency,
+        seed_entropy=entropy,
     )
 
 

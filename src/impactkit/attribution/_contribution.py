@@ -557,7 +557,12 @@ class CounterfactualDeadweight:
         return deadweight_from_effect(eff, observed, kind=self.kind)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
-        """File form: ``{"estimator": name, ...}``."""
+        """File form: ``{"estimator": name, ...}``.
+
+        Returns
+        -------
+        dict
+        """
         out: dict[str, Any] = {
             "estimator": self.estimator,
             "outcome": self.outcome,

@@ -101,7 +101,12 @@ class Condition:
         return pd.Series(np.asarray(res, dtype=bool), index=df.index)
 
     def to_dict(self) -> dict[str, Any]:
-        """File form."""
+        """File form.
+
+        Returns
+        -------
+        dict
+        """
         out: dict[str, Any] = {"column": self.column, "op": self.op}
         if self.op not in ("notna", "isna"):
             out["value"] = list(self.value) if isinstance(self.value, tuple) else self.value

@@ -103,7 +103,7 @@ def _fmt(x: float, currency: str = "") -> str:
 class SROIResult:
     """The SROI of a model, with its tables and lineage.
 
-    Attributes
+    Parameters
     ----------
     present_value : float
         Total present value of the outcomes [currency].
@@ -123,6 +123,18 @@ class SROIResult:
         reaches the inputs (linear inside the year); None when never reached.
     currency, base_year, discount, first_flow_at, mode
         Conventions of the model.
+    model_name : str
+        Name of the model.
+    version : str
+        impactkit version that computed the result.
+    by_outcome_table, by_year_table, rows_by_year, inputs_table : pandas.DataFrame
+        The tables behind :attr:`by_outcome`, :attr:`by_year`, :meth:`value_map` and :attr:`inputs`.
+    lineage : tuple of Lineage
+        One per row (see :meth:`explain`).
+    measured : mapping of int to MeasureResult
+        What each calculator measured, by row.
+    model : ImpactModel, optional
+        The evaluated model, its calculators replaced by what they measured.
     """
 
     model_name: str

@@ -84,14 +84,24 @@ class WeightedOutcomes:
     ranks: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
 
     def to_frame(self) -> pd.DataFrame:
-        """The outcome table with its stability columns (a copy)."""
+        """The outcome table with its stability columns (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         if not len(self.stability):
             return self.by_outcome.copy()
         extra = self.stability.drop(columns=["outcome", "rank"])
         return pd.concat([self.by_outcome, extra], axis=1)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready tables and settings (simulated ranks left out)."""
+        """JSON-ready tables and settings (simulated ranks left out).
+
+        Returns
+        -------
+        dict
+        """
         return dict(
             jsonable(
                 {
@@ -104,7 +114,12 @@ class WeightedOutcomes:
         )
 
     def summary(self) -> Summary:
-        """The ranking for people."""
+        """The ranking for people.
+
+        Returns
+        -------
+        Summary
+        """
         lines = (("Outcomes", str(len(self.by_outcome))), ("Simulations", str(self.n_draws)))
         cols = ["rank", "outcome", "stakeholder", "score", "share"]
         return Summary(

@@ -129,7 +129,12 @@ class Agreement:
         return "poor"
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``method``, ``metric``, ``value``, ``ci_low``, ``ci_high``, counts."""
+        """One row: ``method``, ``metric``, ``value``, ``ci_low``, ``ci_high``, counts.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         lo, hi = self.ci if self.ci is not None else (np.nan, np.nan)
         return pd.DataFrame(
             [
@@ -150,12 +155,22 @@ class Agreement:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready data (the draws are left out)."""
+        """JSON-ready data (the draws are left out).
+
+        Returns
+        -------
+        dict
+        """
         out = {a.name: getattr(self, a.name) for a in attrs.fields(Agreement) if a.eq}
         return dict(jsonable(out))
 
     def summary(self) -> Summary:
-        """For people: the value, its interval and the counts."""
+        """For people: the value, its interval and the counts.
+
+        Returns
+        -------
+        Summary
+        """
         name = {
             "krippendorff": "Krippendorff's alpha",
             "cohen": "Cohen's kappa",

@@ -71,11 +71,21 @@ class StakeholderVoice:
         return not self.n_evidence and not self.n_withheld and not len(self.engagement)
 
     def to_frame(self) -> pd.DataFrame:
-        """The quotes table (a copy)."""
+        """The quotes table (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.quotes.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: quotes, themes, triangulation, engagement and the counts."""
+        """JSON-ready: quotes, themes, triangulation, engagement and the counts.
+
+        Returns
+        -------
+        dict
+        """
         return dict(
             jsonable(
                 {
@@ -90,7 +100,12 @@ class StakeholderVoice:
         )
 
     def summary(self) -> Summary:
-        """Counts for people, with the triangulation table."""
+        """Counts for people, with the triangulation table.
+
+        Returns
+        -------
+        Summary
+        """
         lines = (
             ("Evidence shown (consented)", str(self.n_evidence)),
             ("Evidence withheld (no consent)", str(self.n_withheld)),
