@@ -336,6 +336,7 @@ def _content(
             result.tornado,
             result.tipping,
             result.lang if lang is None else lang,
+            result.voi,
         )
     return build(result, lang="en" if lang is None else lang, monte_carlo=monte_carlo)
 
