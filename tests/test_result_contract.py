@@ -45,6 +45,8 @@ NOT_RESULTS = {
     "Evidence": "a qualitative record, a field of the model (a specification)",
     "Engagement": "a record of stakeholder engagement, a field of the model (a specification)",
     "QdaProject": "a REFI-QDA project read from a file: codes and codings (input data)",
+    "FinancialProxy": "a financial proxy of a value map (a specification)",
+    "EquityWeights": "distributional weights passed to sroi or cba (a specification)",
 }
 
 
@@ -239,6 +241,23 @@ EXAMPLES = {
         ),
         pd.DataFrame({"outcome": ["a", "a", "b"], "importance": [5, 4, 3], "change": [2, 4, 3]}),
         n_draws=100,
+        seed=0,
+    ),
+    "AcceptabilityResult": lambda: ik.uncertainty.acceptability(
+        np.column_stack([np.zeros(200), np.linspace(800, 1000, 200)]),
+        np.column_stack([np.zeros(200), np.linspace(0.2, 0.4, 200)]),
+        wtp=[0, 2_000, 5_000],
+    ),
+    "EVPPIResult": lambda: ik.uncertainty.evppi(
+        np.linspace(-1, 1, 300) + np.sin(np.arange(300)),
+        np.linspace(-1, 1, 300),
+        n_bootstrap=5,
+        seed=0,
+    ),
+    "VOIResult": lambda: ik.uncertainty.value_of_information(
+        np.linspace(-1, 1, 300) + np.sin(np.arange(300)),
+        pd.DataFrame({"a": np.linspace(-1, 1, 300), "b": np.cos(np.arange(300))}),
+        n_bootstrap=5,
         seed=0,
     ),
     "ReportContent": lambda: ik.report.analyse(
