@@ -40,15 +40,10 @@ def failures(name):
 
 
 PENDING: set[str] = {
-    "impactkit._network.NetworkAnalysis",
-    "impactkit.attribution._event_study.BaconDecomposition",
-    "impactkit.attribution._event_study.EventStudyResult",
     "impactkit.attribution._matching.DoublyRobust.estimate",
     "impactkit.attribution._matching.RegressionAdjustment.estimate",
     "impactkit.attribution._means_did.DifferenceInDifferences.estimate",
     "impactkit.attribution._means_did.DifferenceInMeans.estimate",
-    "impactkit.attribution._staggered.StaggeredResult",
-    "impactkit.attribution._wild.WildClusterResult",
     "impactkit.discount.Constant.describe",
     "impactkit.discount.Constant.factors",
     "impactkit.discount.Schedule.cumulative",
