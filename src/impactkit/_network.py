@@ -69,7 +69,7 @@ def pseudonyms(sites: Sequence[Any], *, key: str | bytes | None = None) -> dict[
 class NetworkAnalysis:
     """Everything a federation report shows, computed once.
 
-    Attributes
+    Parameters
     ----------
     sites : pandas.DataFrame
         One row per site: the portfolio result plus ``label`` (the site name,
@@ -93,10 +93,11 @@ class NetworkAnalysis:
         Sites credibly above the network on an indicator.
     anonymised : bool
         Whether ``label`` holds pseudonyms.
-    currency : str
+    currency : str, default "EUR"
         Currency of the values.
-    seed_entropy : int or None
-        Entropy of the seed of the Monte Carlo, which reproduces it.
+    seed_entropy : int or None, default None
+        Entropy of the seed of the Monte Carlo, which reproduces it (None
+        without one, or with a Generator).
     """
 
     sites: pd.DataFrame = attrs.field(eq=False)

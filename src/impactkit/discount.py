@@ -244,7 +244,7 @@ def factors(discount: Discount | float, periods: Sequence[int] | npt.NDArray[Any
 
     Examples
     --------
-    >>> [round(x, 4) for x in factors(0.1, [0, 1, 2])]
+    >>> [round(float(x), 4) for x in factors(0.1, [0, 1, 2])]
     [1.0, 0.9091, 0.8264]
     """
     if isinstance(discount, Constant | Schedule):

@@ -137,6 +137,17 @@ class Distribution:
         """Sampling parameters of ``dists`` (all of this class), shape ``(P, len(dists))``.
 
         Compute them once and draw many blocks with :meth:`draw_params`.
+
+        Parameters
+        ----------
+        dists : sequence of Distribution
+            Distributions, all instances of this class.
+
+        Returns
+        -------
+        ndarray
+            Array of shape ``(P, len(dists))``: row ``p`` holds the ``p``-th
+            sampling parameter of every distribution, one column per distribution.
         """
         return np.array([d._params() for d in dists], dtype=float).reshape(len(dists), -1).T
 
@@ -146,6 +157,22 @@ class Distribution:
 
         ``draw_group(rng, dists, size)`` equals
         ``draw_params(rng, group_params(dists), size=size)``.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of the random draws.
+        params : ndarray
+            Sampling parameters of shape ``(P, n)``, as returned by
+            :meth:`group_params`.
+        size : int
+            Number of values drawn per column.
+
+        Returns
+        -------
+        ndarray
+            Array of shape ``(size, n)``: column ``i`` holds the draws of the
+            ``i``-th distribution.
         """
         return cls._draw(rng, size, *params)
 

@@ -102,6 +102,19 @@ def _product(arrays: Sequence[FloatArray]) -> FloatArray:
 def periods(t: IntArray, t0: bool) -> IntArray:
     """Discounting period of year ``t``: ``t`` (convention ``"t1"``) or ``max(t - 1, 0)``.
 
+    Parameters
+    ----------
+    t : ndarray of int
+        Years (year 0 first).
+    t0 : bool
+        Timing convention ``"t0"`` (periods ``max(t - 1, 0)``); False for
+        ``"t1"`` (periods ``t``).
+
+    Returns
+    -------
+    ndarray of int
+        Discounting period of each year, same shape as ``t``.
+
     Examples
     --------
     >>> periods(np.array([0, 1, 2]), True).tolist(), periods(np.array([0, 1, 2]), False).tolist()
@@ -187,6 +200,17 @@ def payback_year(discounted: npt.ArrayLike) -> float | None:
     Linear interpolation inside the year; None when never reached. This is the
     discounted payback of both the SROI (inputs at year 0, benefits after) and
     cost-benefit analysis.
+
+    Parameters
+    ----------
+    discounted : array_like
+        Discounted net flow of each year, year 0 first (flattened).
+
+    Returns
+    -------
+    float or None
+        Fractional year at which the cumulative sum first becomes
+        non-negative (0.0 when year 0 already is), or None when it never does.
 
     Examples
     --------

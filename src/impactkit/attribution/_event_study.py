@@ -40,7 +40,7 @@ __all__ = ["BaconDecomposition", "EventStudyResult", "SunAbraham", "bacon_decomp
 class EventStudyResult:
     """An event study: effects by event time, and by cohort and event time.
 
-    Attributes
+    Parameters
     ----------
     event_study : pandas.DataFrame
         ``event_time``, ``att``, ``se``, ``ci_low``, ``ci_high`` (the
@@ -275,7 +275,7 @@ class SunAbraham:
 class BaconDecomposition:
     """The TWFE coefficient of a staggered design as a weighted sum of 2×2 comparisons.
 
-    Attributes
+    Parameters
     ----------
     comparisons : pandas.DataFrame
         One row per 2×2: ``type``, ``treated``, ``control`` (cohorts; 0 never

@@ -89,7 +89,7 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
 class StaggeredResult:
     """Group-time average effects and their aggregations.
 
-    Attributes
+    Parameters
     ----------
     att_gt : pandas.DataFrame
         One row per (cohort, time) cell: ``cohort``, ``time``, ``att``, ``se``,
@@ -105,13 +105,14 @@ class StaggeredResult:
         Confidence level of the intervals.
     method : str
         Estimator and its options.
-    uniform : bool
+    uniform : bool, default False
         Whether ``ci_low``/``ci_high`` are simultaneous (uniform) bands from the
         multiplier bootstrap.
-    seed_entropy : int or None
+    seed_entropy : int or None, default None
         Entropy of the bootstrap's seed, to reproduce the run.
-    unit_cohort : numpy.ndarray
-        Cohort of each unit, in the row order of :attr:`influence`.
+    unit_cohort : numpy.ndarray, optional
+        Cohort of each unit, in the row order of :attr:`influence` (read-only;
+        empty by default).
     """
 
     att_gt: pd.DataFrame = attrs.field(eq=False)

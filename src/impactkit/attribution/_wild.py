@@ -53,7 +53,7 @@ _WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, m
 class WildClusterResult:
     """A wild cluster restricted bootstrap test of one coefficient.
 
-    Attributes
+    Parameters
     ----------
     coefficient : float
         The OLS estimate of the tested coefficient.
@@ -79,7 +79,7 @@ class WildClusterResult:
         Whether all :math:`2^G` Rademacher vectors were enumerated (exact test).
     weights : str
         ``"rademacher"`` or ``"webb"``.
-    seed_entropy : int or None
+    seed_entropy : int or None, default None
         Entropy of the seed used (None when enumerated or given a Generator).
     """
 

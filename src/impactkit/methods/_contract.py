@@ -134,9 +134,17 @@ class PaymentRule:
     def triggered(self, achieved: FloatArray, comparison: FloatArray | None = None) -> FloatArray:
         """Whether the trigger is met, per achievement (vectorised; arguments as :meth:`pay`).
 
+        Parameters
+        ----------
+        achieved : ndarray
+            Levels of the metric (or differences, e.g. estimated effects).
+        comparison : ndarray, optional
+            Levels of the comparison group, subtracted from ``achieved``.
+
         Returns
         -------
         ndarray of bool
+            True where the level (or difference) reaches the threshold.
         """
         return np.asarray(self._basis(achieved, comparison) >= self._trigger)
 

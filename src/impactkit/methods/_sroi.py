@@ -128,13 +128,17 @@ class SROIResult:
     version : str
         impactkit version that computed the result.
     by_outcome_table, by_year_table, rows_by_year, inputs_table : pandas.DataFrame
-        The tables behind :attr:`by_outcome`, :attr:`by_year`, :meth:`value_map` and :attr:`inputs`.
+        The tables behind :attr:`by_outcome`, :attr:`by_year`, :meth:`value_map`
+        and :attr:`inputs`.
     lineage : tuple of Lineage
         One per row (see :meth:`explain`).
     measured : mapping of int to MeasureResult
         What each calculator measured, by row.
     model : ImpactModel, optional
         The evaluated model, its calculators replaced by what they measured.
+    equity : EquityWeights, optional
+        Distributional weights of the stakeholders, when given (see
+        :meth:`with_equity`).
     """
 
     model_name: str

@@ -804,7 +804,16 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 
 
 def find_browser() -> str | None:
-    """The headless Chromium used for PDF reports, or None when there is none."""
+    """The headless Chromium used for PDF reports, or None when there is none.
+
+    The program named by the ``IMPACTKIT_CHROMIUM`` environment variable when it
+    is set (and only it), otherwise the first of :data:`BROWSERS` on the ``PATH``.
+
+    Returns
+    -------
+    str or None
+        Full path of the browser program, or None when none is found.
+    """
     import shutil
 
     env = os.environ.get("IMPACTKIT_CHROMIUM")

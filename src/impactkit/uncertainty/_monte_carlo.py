@@ -58,6 +58,12 @@ class MonteCarloResult:
         Currency of the model.
     version : str
         impactkit version that made the draws.
+    samples_array : ndarray, optional
+        Draws of the uncertain parameters, shape ``(n, len(parameters))``,
+        when kept (``keep_samples=True``); see :attr:`samples`.
+    correlation : mapping of (str, str) to float, optional
+        The rank correlations imposed on the inputs, keyed by pairs of paths
+        (empty: independent).
     """
 
     n: int

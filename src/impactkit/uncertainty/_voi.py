@@ -411,7 +411,7 @@ def _bootstrap(
 class EVPPIResult:
     """Expected value of partial perfect information for one parameter or a group.
 
-    Attributes
+    Parameters
     ----------
     value : float
         EVPPI per decision [currency].
@@ -427,6 +427,8 @@ class EVPPIResult:
         Bootstrap replicates behind ``se``.
     edf : tuple of float
         Effective degrees of freedom of each option's smoother.
+    method : str, default "penalised regression spline, GCV (Strong, Oakley & Brennan 2014)"
+        How the conditional expectations were estimated.
 
     Examples
     --------
@@ -447,7 +449,13 @@ class EVPPIResult:
     method: str = "penalised regression spline, GCV (Strong, Oakley & Brennan 2014)"
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: ``parameters``, ``evppi``, ``se``, ``evpi``, ``n``."""
+        """One row: ``parameters``, ``evppi``, ``se``, ``evpi``, ``n``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row; ``parameters`` joins the parameter names with " + ".
+        """
         return pd.DataFrame(
             {
                 "parameters": [" + ".join(self.parameters)],
@@ -459,11 +467,23 @@ class EVPPIResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
+        """JSON-ready fields.
+
+        Returns
+        -------
+        dict
+            Every field of the result, by name, as JSON-ready values.
+        """
         return dict(jsonable(attrs.asdict(self, recurse=False)))
 
     def summary(self) -> Summary:
-        """The EVPPI, its standard error and the EVPI, for people."""
+        """The EVPPI, its standard error and the EVPI, for people.
+
+        Returns
+        -------
+        Summary
+            Parameters, EVPPI with its standard error, EVPI and number of draws.
+        """
         return Summary(
             "EVPPI",
             (
@@ -589,15 +609,15 @@ def evppi(
 class VOIResult:
     """EVPI and the EVPPI of each parameter, ranked.
 
-    Attributes
+    Parameters
     ----------
     evpi : float
         Per-decision EVPI [currency].
+    n : int
+        Draws used.
     table : DataFrame
         One row per parameter, largest EVPPI first: ``parameter``, ``evppi``,
         ``se``, ``share_of_evpi``.
-    n : int
-        Draws used.
 
     Examples
     --------
@@ -613,15 +633,34 @@ class VOIResult:
     table: pd.DataFrame = attrs.field(eq=False, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """The ranking table (a copy)."""
+        """The ranking table (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``parameter``, ``evppi``, ``se``, ``share_of_evpi``; largest EVPPI first.
+        """
         return self.table.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``evpi``, ``n`` and the table's records."""
+        """JSON-ready: ``evpi``, ``n`` and the table's records.
+
+        Returns
+        -------
+        dict
+            ``evpi``, ``n`` and ``table`` (the ranking table's records).
+        """
         return {"evpi": jsonable(self.evpi), "n": self.n, "table": jsonable(self.table)}
 
     def summary(self) -> Summary:
-        """EVPI and the ranking, for people."""
+        """EVPI and the ranking, for people.
+
+        Returns
+        -------
+        Summary
+            EVPI per decision and number of draws, with the ranking table
+            (EVPPI, standard error and share of EVPI formatted).
+        """
         tab = self.table.copy()
         tab["evppi"] = tab["evppi"].map(lambda v: f"{v:,.2f}")
         tab["se"] = tab["se"].map(lambda v: f"{v:,.2f}")
@@ -800,12 +839,14 @@ def ceac(costs: Any, effects: Any, *, wtp: Any) -> FloatArray:
 class AcceptabilityResult:
     """Acceptability curves, the acceptability frontier and expected net monetary benefits.
 
-    Attributes
+    Parameters
     ----------
-    wtp : ndarray
-        Willingness-to-pay values λ [currency/unit of effect].
     options : tuple of str
         Option labels.
+    n : int
+        Draws used.
+    wtp : ndarray
+        Willingness-to-pay values λ [currency/unit of effect].
     probability : ndarray, shape (len(wtp), options)
         CEAC: probability each option has the largest NMB.
     expected_nmb : ndarray, shape (len(wtp), options)
@@ -856,7 +897,13 @@ class AcceptabilityResult:
         )
 
     def nmb_table(self) -> pd.DataFrame:
-        """Expected net monetary benefit, one row per λ and one column per option."""
+        """Expected net monetary benefit, one row per λ and one column per option.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``wtp`` followed by one column per option (expected NMB [currency]).
+        """
         out = pd.DataFrame(self.expected_nmb, columns=list(self.options))
         out.insert(0, "wtp", self.wtp)
         return out
@@ -878,7 +925,14 @@ class AcceptabilityResult:
         )
 
     def to_frame(self) -> pd.DataFrame:
-        """Long table: ``wtp``, ``option``, ``probability``, ``expected_nmb``, ``on_frontier``."""
+        """Long table: ``wtp``, ``option``, ``probability``, ``expected_nmb``, ``on_frontier``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per λ and option; ``on_frontier`` is True for the option of
+            largest expected NMB at that λ.
+        """
         L, d = self.probability.shape
         best = np.argmax(self.expected_nmb, axis=1)
         return pd.DataFrame(
@@ -892,11 +946,24 @@ class AcceptabilityResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: options, draws and the long table's records."""
+        """JSON-ready: options, draws and the long table's records.
+
+        Returns
+        -------
+        dict
+            ``options``, ``n`` and ``table`` (the records of :meth:`to_frame`).
+        """
         return {"options": list(self.options), "n": self.n, "table": jsonable(self.to_frame())}
 
     def summary(self) -> Summary:
-        """The acceptability frontier, for people."""
+        """The acceptability frontier, for people.
+
+        Returns
+        -------
+        Summary
+            Options and number of draws, with the table of :meth:`frontier`
+            (probabilities as percentages).
+        """
         f = self.frontier()
         f["probability"] = f["probability"].map(lambda v: f"{v:.1%}")
         return Summary(

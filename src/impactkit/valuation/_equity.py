@@ -258,24 +258,64 @@ class EquityWeights:
         return cls(incomes, reference=reference, eta=eta, source=source, groups=groups)
 
     def income(self, stakeholder: str) -> float | None:
-        """Income used for ``stakeholder``, or None when it is not weighted."""
+        """Income used for ``stakeholder``, or None when it is not weighted.
+
+        Parameters
+        ----------
+        stakeholder : str
+            Stakeholder id; its income group's income is used when it has one.
+
+        Returns
+        -------
+        float or None
+            Income [currency/year], or None when none is known for it.
+        """
         key = self.groups.get(stakeholder, stakeholder)
         v = self.incomes.get(key)
         return None if v is None else float(v)
 
     def weight(self, stakeholder: str) -> float:
-        """Weight of ``stakeholder`` (1 when no income is known for it)."""
+        """Weight of ``stakeholder`` (1 when no income is known for it).
+
+        Parameters
+        ----------
+        stakeholder : str
+            Stakeholder id.
+
+        Returns
+        -------
+        float
+            ``(reference / income) ** eta``, or 1.0 when no income is known.
+        """
         y = self.income(stakeholder)
         if y is None:
             return 1.0
         return float(distributional_weights(y, reference=self.reference, eta=self.eta))
 
     def weights(self, stakeholders: Any) -> FloatArray:
-        """Weights of a sequence of stakeholder ids, in order."""
+        """Weights of a sequence of stakeholder ids, in order.
+
+        Parameters
+        ----------
+        stakeholders : iterable
+            Stakeholder ids (each converted with ``str``).
+
+        Returns
+        -------
+        ndarray
+            One weight per stakeholder, as :meth:`weight`.
+        """
         return np.array([self.weight(str(s)) for s in stakeholders], dtype=float)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per stakeholder or group: ``stakeholder``, ``group``, ``income``, ``weight``."""
+        """One row per stakeholder or group: ``stakeholder``, ``group``, ``income``, ``weight``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Grouped stakeholders first (``group`` names their income group),
+            then incomes given directly (``group`` empty).
+        """
         rows = [(s, g, self.incomes[g]) for s, g in self.groups.items()]
         grouped = set(self.groups.values())
         rows += [(k, "", v) for k, v in self.incomes.items() if k not in grouped]
@@ -284,11 +324,24 @@ class EquityWeights:
         return df
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
+        """JSON-ready fields.
+
+        Returns
+        -------
+        dict
+            ``incomes``, ``reference``, ``eta``, ``source`` and ``groups``.
+        """
         return dict(jsonable(attrs.asdict(self, recurse=False)))
 
     def summary(self) -> Summary:
-        """Reference, elasticity and the weights, for people."""
+        """Reference, elasticity and the weights, for people.
+
+        Returns
+        -------
+        Summary
+            Reference income, elasticity and source, with the table of
+            :meth:`to_frame`.
+        """
         return Summary(
             "Distributional weights",
             (
