@@ -18,6 +18,7 @@ from impactkit._version import __version__
 from impactkit.errors import ImpactkitError, ValidationError
 from impactkit.methods._sroi import SROIResult
 from impactkit.model import ImpactModel
+from impactkit.report._event_study import event_study_table
 from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.typing import SeedLike
 
@@ -143,6 +144,10 @@ class ReportContent:
         Language of the report.
     voi : VOIResult or None
         Parameters ranked by EVPPI for the fund / do-not-fund decision.
+    event_study : pandas.DataFrame or None
+        Effects by time since adoption of a staggered rollout
+        (:func:`impactkit.report.event_study_table`), shown with its chart.
+        Parameters ranked by EVPPI for the fund / do-not-fund decision.
     """
 
     result: SROIResult
@@ -151,6 +156,7 @@ class ReportContent:
     tipping: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     lang: str = "en"
     voi: Any = attrs.field(default=None, eq=False, repr=False)
+    event_study: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The SROI's tidy table (see :meth:`SROIResult.to_frame`).
@@ -255,6 +261,7 @@ def analyse(
     sensitivity: bool = True,
     progress: Callable[[int, int], None] | None = None,
     value_of_information: bool = False,
+    event_study: Any = None,
 ) -> ReportContent:
     """Run every analysis a report shows: SROI, Monte Carlo, tornado and tipping points.
 
@@ -280,6 +287,9 @@ def analyse(
     value_of_information : bool, default False
         Keep the Monte Carlo samples and rank the uncertain parameters by EVPPI
         (the value of learning each before deciding to fund) for the report.
+    event_study : StaggeredResult, EventStudyResult or pandas.DataFrame, optional
+        A staggered rollout's event study (e.g. of the programme's deadweight
+        evidence) to show as a chart and a table.
 
     Returns
     -------
@@ -319,7 +329,13 @@ def analyse(
             bound, n=mc_draws, seed=seed, progress=progress, keep_samples=value_of_information
         )
     return ReportContent(
-        result, monte_carlo, tornado, tipping, lang, _voi(monte_carlo, value_of_information)
+        result,
+        monte_carlo,
+        tornado,
+        tipping,
+        lang,
+        _voi(monte_carlo, value_of_information),
+        None if event_study is None else event_study_table(event_study),
     )
 
 
@@ -337,6 +353,7 @@ def _content(
             result.tipping,
             result.lang if lang is None else lang,
             result.voi,
+            result.event_study,
         )
     return build(result, lang="en" if lang is None else lang, monte_carlo=monte_carlo)
 
@@ -728,6 +745,14 @@ def render_html(content: ReportContent) -> str:
     from impactkit.report._voice import voice_html
 
     parts.append(voice_html(r, lang))
+    if content.event_study is not None:
+        from impactkit.report._event_study import TEXT as ES
+        from impactkit.report._event_study import event_study_chart
+
+        es = content.event_study
+        parts.append(f"<h2>{_esc(ES[lang]['title'])}</h2>")
+        parts.append(_svg_or_note(lambda: event_study_chart(es, lang=lang)))
+        parts.append(_table(es.rename(columns=ES[lang]), lang, cur, name="event_study"))
     if content.voi is not None:
         from impactkit.report._decision_charts import _t as dt
         from impactkit.report._decision_charts import evppi_chart
@@ -1050,6 +1075,11 @@ def markdown(
     from impactkit.report._voice import voice_markdown
 
     out += voice_markdown(r, lang)
+    if content.event_study is not None:
+        from impactkit.report._event_study import TEXT as ES
+
+        es = content.event_study.rename(columns=ES[lang])
+        out += [f"## {_md(ES[lang]['title'])}", "", _md_table(es, lang, cur), ""]
     if content.tipping is not None:
         out += [
             f"## {t('tipping_points', lang)}",

@@ -95,7 +95,7 @@ class MonteCarloResult:
             return None
         return pd.DataFrame(self.samples_array.copy(), columns=list(self.parameters))
 
-    def value_of_information(self, *, n_bootstrap: int = 50, seed: SeedLike = 0) -> Any:
+    def value_of_information(self, *, n_bootstrap: int = 50, seed: SeedLike = None) -> Any:
         """EVPI and EVPPI of every sampled parameter for the decision to fund.
 
         The decision compares funding (net benefit ``present_value -
@@ -106,7 +106,7 @@ class MonteCarloResult:
         ----------
         n_bootstrap : int, default 50
             Bootstrap replicates of each EVPPI's standard error.
-        seed : int, SeedSequence, Generator or None, default 0
+        seed : int, SeedSequence, Generator or None, optional
             Seed of the bootstraps.
 
         Returns

@@ -499,7 +499,7 @@ def second_order_indices(
     *,
     num_resamples: int = 100,
     conf_level: float = 0.95,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
 ) -> tuple[FloatArray, FloatArray]:
     r"""Second-order Sobol indices from outputs on a Saltelli design with cross terms.
 
@@ -515,8 +515,8 @@ def second_order_indices(
         Bootstrap resamples of the base points for the confidence half-widths.
     conf_level : float, default 0.95
         Level of the half-widths (normal approximation of the bootstrap).
-    seed : int, SeedSequence, Generator or None
-        Seed of the bootstrap.
+    seed : int, SeedSequence, Generator or None, optional
+        Seed of the bootstrap (fresh entropy when None).
 
     Returns
     -------

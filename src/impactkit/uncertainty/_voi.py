@@ -38,7 +38,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
 from impactkit._results import Summary, jsonable
 from impactkit.discount import Constant, Schedule
 from impactkit.errors import Problem, ValidationError
@@ -429,6 +429,8 @@ class EVPPIResult:
         Effective degrees of freedom of each option's smoother.
     method : str, default "penalised regression spline, GCV (Strong, Oakley & Brennan 2014)"
         How the conditional expectations were estimated.
+    seed_entropy : int or None, default None
+        Entropy of the bootstrap's seed, which reproduces the standard error.
 
     Examples
     --------
@@ -447,6 +449,7 @@ class EVPPIResult:
     n_bootstrap: int
     edf: tuple[float, ...]
     method: str = "penalised regression spline, GCV (Strong, Oakley & Brennan 2014)"
+    seed_entropy: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row: ``parameters``, ``evppi``, ``se``, ``evpi``, ``n``.
@@ -500,7 +503,7 @@ def evppi(
     parameters: Any,
     *,
     n_bootstrap: int = 200,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
 ) -> EVPPIResult:
     r"""Expected value of partial perfect information, by nonparametric regression.
 
@@ -515,7 +518,7 @@ def evppi(
         .samples``). Several columns are learnt together (a group EVPPI).
     n_bootstrap : int, default 200
         Bootstrap replicates for the standard error (0 skips it).
-    seed : int, SeedSequence, Generator or None, default 0
+    seed : int, SeedSequence, Generator or None, optional
         Seed of the bootstrap.
 
     Returns
@@ -591,8 +594,10 @@ def evppi(
     fitted = design @ fit.beta
     value = min(_loss(fitted), total)
     se = 0.0
+    entropy = None
     if n_bootstrap:
-        reps = _bootstrap(design, y, pen, fit.lam, int(n_bootstrap), as_generator(seed))
+        rng, entropy = seeded(seed)
+        reps = _bootstrap(design, y, pen, fit.lam, int(n_bootstrap), rng)
         se = float(np.std(reps, ddof=1)) if n_bootstrap > 1 else 0.0
     return EVPPIResult(
         value=float(value),
@@ -602,6 +607,7 @@ def evppi(
         n=n,
         n_bootstrap=int(n_bootstrap),
         edf=tuple(float(e) for e in fit.edf),
+        seed_entropy=entropy,
     )
 
 
@@ -618,6 +624,8 @@ class VOIResult:
     table : DataFrame
         One row per parameter, largest EVPPI first: ``parameter``, ``evppi``,
         ``se``, ``share_of_evpi``.
+    seed_entropy : int or None, default None
+        Entropy of the bootstraps' seed, which reproduces the standard errors.
 
     Examples
     --------
@@ -631,6 +639,7 @@ class VOIResult:
     evpi: float
     n: int
     table: pd.DataFrame = attrs.field(eq=False, repr=False)
+    seed_entropy: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The ranking table (a copy).
@@ -677,7 +686,7 @@ def value_of_information(
     samples: pd.DataFrame,
     *,
     n_bootstrap: int = 50,
-    seed: SeedLike = 0,
+    seed: SeedLike = None,
 ) -> VOIResult:
     """EVPI, and the EVPPI of each sampled parameter ranked from largest.
 
@@ -690,7 +699,7 @@ def value_of_information(
         ``monte_carlo(model, keep_samples=True).samples``.
     n_bootstrap : int, default 50
         Bootstrap replicates for each standard error.
-    seed : int, SeedSequence, Generator or None, default 0
+    seed : int, SeedSequence, Generator or None, optional
         Seed of the bootstraps.
 
     Returns
@@ -722,7 +731,7 @@ def value_of_information(
     nb = _net_benefit(net_benefit)
     _parameters(samples, nb.shape[0])
     total = evpi(nb)
-    rng = as_generator(seed)
+    rng, entropy = seeded(seed)
     rows = []
     for col in samples.columns:
         x = samples[col].to_numpy(dtype=float)
@@ -734,7 +743,7 @@ def value_of_information(
     table = pd.DataFrame(rows, columns=["parameter", "evppi", "se"])
     table["share_of_evpi"] = table["evppi"] / total if total > 0 else 0.0
     table = table.sort_values("evppi", ascending=False, kind="stable").reset_index(drop=True)
-    return VOIResult(evpi=total, n=nb.shape[0], table=table)
+    return VOIResult(evpi=total, n=nb.shape[0], table=table, seed_entropy=entropy)
 
 
 # --------------------------------------------------------------------------- acceptability
