@@ -22,8 +22,8 @@ from impactkit.report._charts import (
     tornado_chart,
 )
 from impactkit.report._decision_charts import ce_plane_chart, ceac_chart, evppi_chart
-from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._event_study import event_study_chart, event_study_table
+from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._network import funnel_chart, member, network
 from impactkit.report._render import (
     BROWSERS,
@@ -49,10 +49,10 @@ __all__ = [
     "by_year_chart",
     "ce_plane_chart",
     "ceac_chart",
-    "evppi_chart",
-    "find_browser",
     "event_study_chart",
     "event_study_table",
+    "evppi_chart",
+    "find_browser",
     "fmt_money",
     "fmt_number",
     "fmt_pct",
