@@ -834,10 +834,19 @@ class DistanceTravelled(_Calculator):
             changes.append(ch)
             per_domain.append(self._domain_row(d, ok, ch[ok]))
         dist = pd.concat(changes, axis=1)[usable].mean(axis=1).to_numpy()
+        return self._distance_result(df, dist, usable, per_domain, None)
+
+    def _distance_result(
+        self,
+        df: pd.DataFrame,
+        dist: np.ndarray[Any, Any],
+        usable: pd.Series,
+        per_domain: list[dict[str, Any]],
+        reliability: float | None,
+    ) -> MeasureResult:
+        """The result from each usable unit's distance and the per-domain rows."""
         n = int(usable.sum())
         q = float((dist >= self.min_change).sum())
-        ci = paired_t_interval(dist, self.level) if n >= 2 else None
-        se = math.sqrt(q * (1 - q / n)) if n else None
         res = self._result(
             df,
             quantity=q,
@@ -845,9 +854,10 @@ class DistanceTravelled(_Calculator):
             missing=int((~usable).sum()),
             share=q / n if n else None,
             mean_change=float(dist.mean()) if n else None,
-            ci=ci,
-            se=se,
+            ci=paired_t_interval(dist, self.level) if n >= 2 else None,
+            se=math.sqrt(q * (1 - q / n)) if n else None,
             level=self.level,
+            reliability=reliability,
         )
         return attrs.evolve(res, by=pd.DataFrame(per_domain))
 
@@ -872,18 +882,6 @@ class DistanceTravelled(_Calculator):
             ok = x0[item].notna() & x1[item].notna()
             per_domain.append(self._domain_row(item, ok, (x1[item] - x0[item])[ok]))
         dist = (s1 - s0)[usable].to_numpy()
-        n = int(usable.sum())
-        q = float((dist >= self.min_change).sum())
-        res = self._result(
-            df,
-            quantity=q,
-            n=n,
-            missing=int((~usable).sum()),
-            share=q / n if n else None,
-            mean_change=float(dist.mean()) if n else None,
-            ci=paired_t_interval(dist, self.level) if n >= 2 else None,
-            se=math.sqrt(q * (1 - q / n)) if n else None,
-            level=self.level,
-            reliability=self._reliability(df[usable], self.baseline),
+        return self._distance_result(
+            df, dist, usable, per_domain, self._reliability(df[usable], self.baseline)
         )
-        return attrs.evolve(res, by=pd.DataFrame(per_domain))
