@@ -173,3 +173,21 @@ def test_evolve_round_trip_keeps_distribution_types():
     assert isinstance(back.outcomes[0].quantity, dist.Triangular)
     assert isinstance(back.discount.rate, dist.Uniform)
     assert attrs.evolve(back, name="x").name == "x"
+
+
+def test_every_example_model_file_validates_against_the_schema():
+    """The published schema accepts what the library writes (indicators' measures included)."""
+    import json
+
+    import jsonschema
+
+    from impactkit.io import json_schema, to_dict
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    for name in ik.examples.names():
+        for measured in (True, False):
+            data = json.loads(
+                json.dumps(to_dict(ik.examples.load_example(name, measured=measured)))
+            )
+            errors = [list(e.absolute_path) for e in validator.iter_errors(data)]
+            assert not errors, (name, measured, errors[:3])
