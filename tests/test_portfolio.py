@@ -175,6 +175,51 @@ def test_bad_input_lists_sites_and_rows():
         pf.evaluate(out.assign(sector=np.arange(len(out)).astype(str)), inp, by=["sector"])
 
 
+@pytest.mark.parametrize("labels", ["text", "int", "object", "category"])
+def test_row_order_and_label_type_do_not_change_the_numbers(labels):
+    """Contiguous sites (read from their runs) and shuffled rows (hashed) agree."""
+    out, inp = network(n_sites=40, k=5, seed=3)
+    cast = {
+        "text": lambda s: s,
+        "int": lambda s: s.str[1:].astype(int),
+        "object": lambda s: s.astype(object),
+        "category": lambda s: s.astype("category"),
+    }[labels]
+    out = out.assign(site=cast(out["site"]), sector=out["sector"].astype("category"))
+    inp = inp.assign(site=cast(inp["site"]))
+    ordered = pf.evaluate(out, inp, by=["sector"])
+    shuffled = out.iloc[np.random.default_rng(0).permutation(len(out))]
+    mixed = pf.evaluate(shuffled, inp, by=["sector"]).set_index("site").loc[ordered["site"]]
+    np.testing.assert_allclose(mixed["ratio"], ordered["ratio"], rtol=1e-13)
+    np.testing.assert_allclose(mixed["present_value"], ordered["present_value"], rtol=1e-13)
+    assert list(mixed["sector"]) == list(ordered["sector"])
+    assert (
+        ordered["sector"].dtype
+        == pf.evaluate(out.assign(sector=out["sector"].astype(object)), inp, by=["sector"])[
+            "sector"
+        ].dtype
+    )
+    # a site whose rows come back later is still one site, reported once
+    split = pd.concat([out.iloc[:3], out.iloc[8:], out.iloc[3:8]], ignore_index=True)
+    again = pf.evaluate(split, inp, by=["sector"]).set_index("site").loc[ordered["site"]]
+    np.testing.assert_allclose(again["ratio"], ordered["ratio"], rtol=1e-13)
+    # a varying by= column is found in either layout
+    varied = out.assign(sector=out["sector"].cat.codes.where(out.index != 6, 99))
+    for table in (varied, varied.iloc[::-1]):
+        with pytest.raises(ik.ValidationError, match="varies within sites"):
+            pf.evaluate(table, inp, by=["sector"])
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_a_row_without_a_site_is_an_error_not_a_crash(missing):
+    out, inp = network(n_sites=5, k=3)
+    out["site"] = out["site"].astype(object)
+    out.loc[4, "site"] = missing
+    with pytest.raises(ik.ValidationError, match="rows 4 have no site") as ei:
+        pf.evaluate(out, inp)
+    assert ei.value.problems[-1].path == ("outcomes", "site")
+
+
 @pytest.mark.filterwarnings("ignore")
 def test_dask_local_cluster_equals_local():
     distributed = pytest.importorskip("distributed")

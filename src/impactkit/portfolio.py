@@ -137,6 +137,7 @@ class _Prepared:
     inputs: FloatArray  # (n_sites,) PV of inputs
     dists: dict[str, list[_RowDist]] = attrs.field(factory=dict)
     first_row: _IntArray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
+    runs: _IntArray | None = None  # first row of each site when its rows are contiguous
 
 
 def _numeric(col: pd.Series) -> tuple[FloatArray, _IntArray]:
@@ -169,6 +170,39 @@ def _first_rows(codes: _IntArray, m: int) -> _IntArray:
     return first[:m]
 
 
+def _site_codes(
+    values: pd.Series,
+) -> tuple[_IntArray, npt.NDArray[Any], _IntArray | None, _IntArray]:
+    """Site codes by first appearance, the labels, the runs, and rows with no site.
+
+    Tables usually hold each site's rows together; the codes are then read from
+    the runs of equal labels in one comparison pass (no hash table), and the
+    run starts are returned so that per-site sums can be taken with
+    :func:`numpy.add.reduceat`. Otherwise (or for labels that are not integers
+    or text held by pandas' string type) :func:`pandas.factorize` gives the
+    same codes and the runs are None.
+    """
+    n = len(values)
+    kind = getattr(values.dtype, "kind", "O")
+    text = isinstance(values.dtype, pd.StringDtype)
+    if n and (kind in "iu" or (text and not values.hasnans)):
+        a = values.to_numpy() if kind in "iu" else values.array
+        ne = a[1:] != a[:-1]
+        change = (
+            ne.to_numpy(dtype=bool, na_value=True)
+            if isinstance(ne, pd.api.extensions.ExtensionArray)
+            else np.asarray(ne, dtype=bool)
+        )
+        starts = np.flatnonzero(np.r_[True, change]).astype(np.int64)
+        heads = np.asarray(values.iloc[starts].to_numpy())
+        if pd.Index(heads).is_unique:
+            codes = np.repeat(np.arange(starts.size, dtype=np.int64), np.diff(np.r_[starts, n]))
+            return codes, heads, starts, np.zeros(0, dtype=np.int64)
+    codes, uniques = pd.factorize(values, sort=False)
+    missing = np.flatnonzero(codes < 0).astype(np.int64)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques), None, missing
+
+
 def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
     """Integer codes of a column (missing values get a code) and how many there are."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are already there
@@ -179,17 +213,35 @@ def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
     return v, max(len(uniq), 1)
 
 
-def _first_values(values: pd.Series, first: _IntArray) -> npt.NDArray[Any]:
-    """The values of the rows ``first`` (a site's first row) as an object array."""
+def _first_values(values: pd.Series, first: _IntArray) -> Any:
+    """The values of the rows ``first`` (a site's first row), typed as a column of them is.
+
+    A categorical column is read through its categories: their type is inferred
+    once on the few categories, not on every site.
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):  # index the categories, not the rows
-        cats = np.append(values.cat.categories.to_numpy(dtype=object), np.array([None]))
-        return np.asarray(cats[values.cat.codes.to_numpy()[first]], dtype=object)
+        codes = values.cat.codes.to_numpy()[first]
+        cats = values.cat.categories.to_numpy(dtype=object)
+        if codes.size and codes.min() < 0:
+            cats = np.append(cats, np.array([None]))
+            codes = np.where(codes < 0, cats.size - 1, codes)
+        return pd.Series(cats).array.take(codes)
     return np.asarray(values.iloc[first].to_numpy(), dtype=object)
 
 
-def _not_constant(values: pd.Series, codes: _IntArray, first: _IntArray) -> _IntArray:
-    """Group positions whose ``values`` are not all equal (missing counts as a value)."""
+def _not_constant(
+    values: pd.Series, codes: _IntArray, first: _IntArray, runs: _IntArray | None = None
+) -> _IntArray:
+    """Group positions whose ``values`` are not all equal (missing counts as a value).
+
+    With ``runs`` (each group's rows contiguous, starting there) a value that
+    differs from the row before it inside a run is enough.
+    """
     v, _ = _codes(values)
+    if runs is not None:
+        change = np.r_[False, v[1:] != v[:-1]]
+        change[runs] = False
+        return np.unique(codes[change])
     return np.unique(codes[v != v[first[codes]]])
 
 
@@ -499,15 +551,24 @@ def _prepare(
                 uncertain[rd.rows] = True
         _check_range(probs, f, col, ("outcomes", f), uncertain)
     linear = np.broadcast_to(_choice(probs, outcomes, "drop_off_method", "compound", "linear"), n)
-    codes, uniques = pd.factorize(outcomes[site], sort=False)
-    site_of_row = codes.astype(np.int64, copy=False)
-    sites = np.asarray(uniques)
+    site_of_row, sites, runs, no_site = _site_codes(outcomes[site])
+    if no_site.size:
+        raise ValidationError(
+            [
+                *probs,
+                Problem(
+                    ("outcomes", site),
+                    "missing",
+                    f"rows {_rows_listing(no_site)} have no site",
+                ),
+            ]
+        )
     n_sites = len(sites)
-    first = _first_rows(site_of_row, n_sites)
+    first = runs if runs is not None else _first_rows(site_of_row, n_sites)
     _check_duplicates(probs, outcomes, site_of_row, n_sites)
     shift = _choice(probs, outcomes, "first_flow_at", "t1", "t0").astype(np.int64)
     for b in (*by, *(["first_flow_at"] if "first_flow_at" in columns else [])):
-        varying = _not_constant(outcomes[b], site_of_row, first)
+        varying = _not_constant(outcomes[b], site_of_row, first, runs)
         if varying.size:
             probs.append(
                 Problem(
@@ -532,7 +593,7 @@ def _prepare(
     if np.any(price != 1.0):
         fields["proxy"] = fields["proxy"] * price
     return _Prepared(
-        sites, site_of_row, fields, linear, start, shift, price, pv_inputs, row_dists, first
+        sites, site_of_row, fields, linear, start, shift, price, pv_inputs, row_dists, first, runs
     )
 
 
@@ -690,6 +751,15 @@ def _point_rows(
         y1 = np.where(start == 1, impact * np.clip(dur, 0.0, 1.0), 0.0)
     y1 = np.broadcast_to(y1, np.shape(pv)[-1:])
     return np.asarray(pv, dtype=float).reshape(-1), y1
+
+
+def _site_sums(p: _Prepared, values: FloatArray) -> FloatArray:
+    """Sum of a per-row array by site (contiguous sites: one pass of ``reduceat``)."""
+    if p.runs is not None and values.size == p.site_of_row.size:
+        return np.asarray(np.add.reduceat(values, p.runs), dtype=float)
+    return np.asarray(
+        np.bincount(p.site_of_row, weights=values, minlength=len(p.sites)), dtype=float
+    )
 
 
 def _blocks(p: _Prepared) -> list[_IntArray]:
@@ -850,9 +920,8 @@ def evaluate(
     d = _discount(discount, outcomes_df)
     p = _prepare(outcomes_df, inputs_df, site, d, by)
     pv, y1 = _run(p, d, executor)
-    n = len(p.sites)
-    site_pv = np.bincount(p.site_of_row, weights=pv, minlength=n)
-    site_y1 = np.bincount(p.site_of_row, weights=y1, minlength=n)
+    site_pv = _site_sums(p, pv)
+    site_y1 = _site_sums(p, y1)
     payback = kernel.payback_months(p.inputs, site_y1)
     ratio = site_pv / p.inputs
     payback_obj = np.array(payback, dtype=object)
