@@ -7,7 +7,7 @@ them. Paths use ids: ``nodes['employed']``, ``links['a->b']``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Sized
+from collections.abc import Iterable, Mapping, Sequence, Sized
 
 from impactkit.errors import Problem
 from impactkit.toc._nodes import Link, Node, Stakeholder
@@ -74,7 +74,7 @@ def graph_problems(
     links: Mapping[tuple[str, str], Link],
     stakeholders: Mapping[str, Stakeholder],
     valued: Mapping[str, str] | None = None,
-    adjacency: tuple[Mapping[str, list[str]], Mapping[str, list[str]]] | None = None,
+    adjacency: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]] | None = None,
 ) -> list[Problem]:
     """Check every structural rule; return errors and warnings together.
 
@@ -101,14 +101,18 @@ def graph_problems(
     def warn(path: tuple[str | int, ...], code: str, msg: str) -> None:
         out.append(Problem(path, code, msg, "warning"))
 
+    succ: Mapping[str, Sequence[str]]
+    pred: Mapping[str, Sequence[str]]
     if adjacency is not None:
         succ, pred = adjacency
     else:
-        succ, pred = {n: [] for n in nodes}, {n: [] for n in nodes}
+        s_lists: dict[str, list[str]] = {n: [] for n in nodes}
+        p_lists: dict[str, list[str]] = {n: [] for n in nodes}
         for u, v in links:
             if u in nodes and v in nodes:
-                succ[u].append(v)
-                pred[v].append(u)
+                s_lists[u].append(v)
+                p_lists[v].append(u)
+        succ, pred = s_lists, p_lists
 
     # unknown stakeholders on nodes
     for nid, node in nodes.items():
@@ -122,33 +126,38 @@ def graph_problems(
 
     # links: dangling ends, direction, rationale
     for (u, v), link in links.items():
-        path: tuple[str | int, ...] = ("links", link.key)
-        dangling = False
-        for end, nid in (("source", u), ("target", v)):
-            if nid not in nodes:
-                err((*path, end), "dangling_link", f"link {end} {nid!r} is not a node")
-                dangling = True
-        if dangling:
+        a, b = nodes.get(u), nodes.get(v)
+        if a is None or b is None:
+            for end, nid in (("source", u), ("target", v)):
+                if nid not in nodes:
+                    err(
+                        ("links", link.key, end),
+                        "dangling_link",
+                        f"link {end} {nid!r} is not a node",
+                    )
             continue
-        a, b = nodes[u], nodes[v]
         if link.kind != "feedback":
             same_outcome_level = a.kind == b.kind == "outcome" and (
                 a.horizon is None or b.horizon is None or a.level == b.level
             )
             if b.level <= a.level and not same_outcome_level:
                 err(
-                    path,
+                    ("links", link.key),
                     "backwards_link",
                     f"link goes from {a.kind} {u!r} back to {b.kind} {v!r}; links go "
                     "input < activity < output < outcome (short < intermediate < long) "
                     "< impact, unless typed 'feedback'",
                 )
         if not link.rationale and not link.assumptions:
-            warn(path, "no_rationale", "link has neither a rationale nor an assumption")
+            warn(
+                ("links", link.key),
+                "no_rationale",
+                "link has neither a rationale nor an assumption",
+            )
         for i, asm in enumerate(link.assumptions):
             if asm.status is None:
                 warn(
-                    (*path, "assumptions", i, "status"),
+                    ("links", link.key, "assumptions", i, "status"),
                     "assumption_status",
                     "assumption has no status (untested, holds, partly, fails)",
                 )

@@ -301,7 +301,7 @@ class Assumption:
 
 
 def _assumptions(x: Any) -> tuple[Assumption, ...]:
-    if x is None:
+    if x is None or x == ():
         return ()
     if isinstance(x, str | Assumption | Mapping):
         x = [x]

@@ -118,23 +118,32 @@ class TheoryOfChange:
         do not rebuild them; the indicator index is rebuilt here only when it
         is missing (it is kept up to date by the builders).
         """
+        if getattr(self, "_checked", None) == {} and self._g is None and self._adj is None:
+            return  # nothing derived yet: nothing to forget (the common case while building)
         self._g: nx.DiGraph | None = None
-        self._adj: tuple[dict[str, list[str]], dict[str, list[str]]] | None = None
+        self._adj: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
         self._checked: dict[Any, list[Problem]] = {}
         if getattr(self, "_indicator_owner", None) is None:
             self._indicator_owner: dict[str, str] = {
                 i.id: nid for nid, n in self._nodes.items() for i in n.indicators
             }
 
-    def _adjacency(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Successors and predecessors of every node (built on first use after a change)."""
+    def _adjacency(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """Successors and predecessors of every node (built on first use after a change).
+
+        Kept as tuples of ids: the collector stops tracking those, so a large
+        graph's cached lists do not add to every later full collection.
+        """
         if self._adj is None:
             succ: dict[str, list[str]] = {n: [] for n in self._nodes}
             pred: dict[str, list[str]] = {n: [] for n in self._nodes}
             for u, v in self._links:
                 succ[u].append(v)
                 pred[v].append(u)
-            self._adj = succ, pred
+            self._adj = (
+                {n: tuple(vs) for n, vs in succ.items()},
+                {n: tuple(us) for n, us in pred.items()},
+            )
         return self._adj
 
     def _graph(self) -> nx.DiGraph:
@@ -255,10 +264,12 @@ class TheoryOfChange:
                 f"unknown stakeholder {stakeholder!r}; add it first with add_stakeholder "
                 f"(known: {', '.join(sorted(self._stakeholders)) or 'none'})",
             )
-        self._check_indicator_ids(node, c)
+        if node.indicators:
+            self._check_indicator_ids(node, c)
         c.raise_if_errors()
         self._nodes[id] = node
-        self._indicator_owner.update((i.id, id) for i in node.indicators)
+        if node.indicators:
+            self._indicator_owner.update((i.id, id) for i in node.indicators)
         self._changed()
 
     def _check_indicator_ids(self, node: Node, c: Checker) -> None:
@@ -352,30 +363,37 @@ class TheoryOfChange:
             Bad values or a duplicate link; the graph is left unchanged.
         """
         self._check_mutable()
-        items = list(assumptions)
+        items = tuple(assumptions)
         if assumption is not None:
-            items.insert(0, assumption)
+            items = (assumption, *items)
         link = Link(
             source,
             target,
             kind,
-            tuple(items),
+            items,
             rationale,
-            coerce_evidence(evidence),
+            None if evidence is None else coerce_evidence(evidence),
             confidence,
             lag,
         )
-        path = ("links", link.key)
-        missing = [
-            Problem((*path, end), "unknown_node", f"no node {nid!r} in the theory of change")
-            for end, nid in (("source", source), ("target", target))
-            if nid not in self._nodes
-        ]
-        if missing:
-            raise UnknownNodeError(missing)
-        if (source, target) in self._links:
-            raise ValidationError(f"duplicate link {link.key}", path=path, code="duplicate_link")
-        self._links[(source, target)] = link
+        key = (source, target)
+        if source not in self._nodes or target not in self._nodes:
+            raise UnknownNodeError(
+                [
+                    Problem(
+                        ("links", link.key, end),
+                        "unknown_node",
+                        f"no node {nid!r} in the theory of change",
+                    )
+                    for end, nid in (("source", source), ("target", target))
+                    if nid not in self._nodes
+                ]
+            )
+        if key in self._links:
+            raise ValidationError(
+                f"duplicate link {link.key}", path=("links", link.key), code="duplicate_link"
+            )
+        self._links[key] = link
         self._changed()
 
     def remove_node(self, id: str) -> None:
