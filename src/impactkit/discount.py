@@ -126,11 +126,57 @@ class Constant:
         return central(self.rate)
 
     def factors(self, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
-        """Discount factors :math:`(1 + r)^{-t}` at the central rate."""
+        r"""Discount factors :math:`(1 + r)^{-t}` at the central rate.
+
+        With :math:`DF(0) = 1` and :math:`DF(t) = DF(t-1)/(1 + r)`, a constant
+        rate gives
+
+        .. math:: DF(t) = (1 + r)^{-t}
+
+        (the Green Book chaining [1]_ with one band). When the rate is a
+        :class:`~impactkit.dist.Distribution`, :math:`r` is its central value
+        (its mean); Monte Carlo samples the rate itself.
+
+        Parameters
+        ----------
+        periods : sequence of int or numpy.ndarray
+            Whole years :math:`t` from the base year (year 0 is undiscounted).
+
+        Returns
+        -------
+        numpy.ndarray
+            One factor per period, same shape as ``periods``.
+
+        References
+        ----------
+        .. [1] HM Treasury (2022). The Green Book (social time preference rate
+           3.5 % real; year 0 has factor 1).
+
+        Examples
+        --------
+        >>> [round(float(f), 4) for f in Constant(0.035).factors([0, 1, 5, 30])]
+        [1.0, 0.9662, 0.842, 0.3563]
+        """
         return rate_factors(self.central_rate, periods)
 
     def describe(self) -> str:
-        """Short human description."""
+        """Short human description of the rate, as shown in reports.
+
+        Returns
+        -------
+        str
+            ``"constant 3.50%"`` followed by the name in parentheses when there
+            is one; for an uncertain rate, the distribution's name and its
+            central rate.
+
+        Examples
+        --------
+        >>> Constant(0.035, name="uk_green_book_2022").describe()
+        'constant 3.50% (uk_green_book_2022)'
+        >>> from impactkit.dist import Uniform
+        >>> Constant(Uniform(0.02, 0.05)).describe()
+        'constant rate ~ uniform, central 3.50%'
+        """
         label = f" ({self.name})" if self.name else ""
         if isinstance(self.rate, Distribution):
             return f"constant rate ~ {self.rate.name}, central {self.central_rate:.2%}{label}"
@@ -184,7 +230,35 @@ class Schedule:
         c.raise_if_errors()
 
     def rates(self, horizon: int) -> FloatArray:
-        """Rate :math:`r(t)` for years 0 to ``horizon``."""
+        """Rate :math:`r(t)` for years 0 to ``horizon``.
+
+        Year :math:`t` takes the rate of the band it falls in (as in the Green
+        Book declining schedule [1]_): the last band whose ``first_year`` is
+        at most :math:`t`. When the first band starts at year 1, year 0 takes
+        the first band's rate (it is never used to discount: :math:`DF(0) = 1`).
+
+        Parameters
+        ----------
+        horizon : int
+            Last year, a whole number of years at least 0.
+
+        Returns
+        -------
+        numpy.ndarray
+            Array of ``horizon + 1`` rates [fraction per year], entry
+            :math:`t` being :math:`r(t)`.
+
+        References
+        ----------
+        .. [1] HM Treasury (2003). The Green Book, Table 6.1 (declining
+           long-term discount rates, retained in the 2018, 2020 and 2022
+           editions).
+
+        Examples
+        --------
+        >>> [float(r) for r in GREEN_BOOK.rates(76)[[0, 30, 31, 75, 76]]]
+        [0.035, 0.035, 0.03, 0.03, 0.025]
+        """
         t = np.arange(horizon + 1)
         starts = np.array([y for y, _ in self.bands])
         vals = np.array([r for _, r in self.bands])
@@ -192,7 +266,41 @@ class Schedule:
         return np.asarray(vals[np.clip(idx, 0, None)], dtype=float)
 
     def cumulative(self, horizon: int) -> FloatArray:
-        """Discount factors :math:`DF(0), ..., DF(horizon)` chained year by year."""
+        r"""Discount factors :math:`DF(0), ..., DF(horizon)` chained year by year.
+
+        The rate of a year is the rate of the band it falls in, and factors
+        chain cumulatively (not :math:`(1 + r_{band})^{-t}`), as in the Green
+        Book [1]_:
+
+        .. math:: DF(0) = 1, \qquad DF(t) = \frac{DF(t-1)}{1 + r(t)}
+                  = \prod_{u=1}^{t} \frac{1}{1 + r(u)}
+
+        computed as :math:`\exp(-\sum_{u \le t} \ln(1 + r(u)))`.
+
+        Parameters
+        ----------
+        horizon : int
+            Last year, a whole number of years at least 0.
+
+        Returns
+        -------
+        numpy.ndarray
+            Array of ``horizon + 1`` factors, entry :math:`t` being
+            :math:`DF(t)`.
+
+        References
+        ----------
+        .. [1] HM Treasury (2003). The Green Book, Table 6.1 (declining
+           long-term discount rates, retained in the 2018, 2020 and 2022
+           editions).
+
+        Examples
+        --------
+        >>> [round(float(f), 4) for f in GREEN_BOOK.cumulative(3)]
+        [1.0, 0.9662, 0.9335, 0.9019]
+        >>> round(float(GREEN_BOOK.cumulative(31)[31]), 4)  # 30 years at 3.5 %, one at 3 %
+        0.3459
+        """
         r = self.rates(horizon)
         out = np.empty(horizon + 1)
         out[0] = 1.0
@@ -200,7 +308,34 @@ class Schedule:
         return out
 
     def factors(self, periods: Sequence[int] | npt.NDArray[Any]) -> FloatArray:
-        """Discount factors at whole-year ``periods``."""
+        r"""Discount factors at whole-year ``periods``.
+
+        Picks :math:`DF(t)` of :meth:`cumulative` (chained year by year, as in
+        the Green Book [1]_) at each period.
+
+        Parameters
+        ----------
+        periods : sequence of int or numpy.ndarray
+            Whole years :math:`t \ge 0` from the base year (year 0 is
+            undiscounted), in any order.
+
+        Returns
+        -------
+        numpy.ndarray
+            One factor per period, same shape as ``periods`` (empty when
+            ``periods`` is empty).
+
+        References
+        ----------
+        .. [1] HM Treasury (2003). The Green Book, Table 6.1 (declining
+           long-term discount rates, retained in the 2018, 2020 and 2022
+           editions).
+
+        Examples
+        --------
+        >>> [round(float(f), 4) for f in GREEN_BOOK_HEALTH.factors([1, 10, 30])]
+        [0.9852, 0.8617, 0.6398]
+        """
         t = np.asarray(periods, dtype=np.int64)
         if t.size == 0:
             return np.zeros(t.shape)
@@ -212,7 +347,19 @@ class Schedule:
         return self.bands[0][1]
 
     def describe(self) -> str:
-        """Short human description."""
+        """Short human description of the bands, as shown in reports.
+
+        Returns
+        -------
+        str
+            ``"schedule "`` followed by each band's rate and first year, then
+            the name in parentheses when there is one.
+
+        Examples
+        --------
+        >>> Schedule(((0, 0.035), (31, 0.03)), name="short").describe()
+        'schedule 3.50% from year 0, 3.00% from year 31 (short)'
+        """
         parts = ", ".join(f"{r:.2%} from year {y}" for y, r in self.bands)
         label = f" ({self.name})" if self.name else ""
         return f"schedule {parts}{label}"
@@ -258,35 +405,141 @@ def factors(discount: Discount | float, periods: Sequence[int] | npt.NDArray[Any
 
 
 def annuity_factor(discount: Discount, years: int, *, first: int = 1) -> float:
-    """Sum of discount factors over ``years`` consecutive years from ``first``.
+    r"""Sum of discount factors over ``years`` consecutive years from ``first``.
+
+    The present value of one unit a year received in years ``first`` to
+    ``first + years - 1``:
+
+    .. math:: A = \sum_{t=f}^{f+n-1} DF(t)
+
+    which for a constant rate :math:`r > 0` and :math:`f = 1` is
+    :math:`A = (1 - (1 + r)^{-n}) / r`. Multiply a constant annual value by
+    :math:`A` to get its present value. With a schedule, the factors chain
+    year by year (Green Book [1]_).
+
+    Parameters
+    ----------
+    discount : Constant or Schedule
+        The discount object whose factors are summed.
+    years : int
+        Number of consecutive years :math:`n`; 0 gives 0.
+    first : int, default 1
+        First year :math:`f` (1: the SROI convention, the first year is
+        discounted once; 0: the first year is undiscounted).
+
+    Returns
+    -------
+    float
+        The annuity factor :math:`A`.
+
+    References
+    ----------
+    .. [1] HM Treasury (2022). The Green Book (discount factors: year 0 has
+       factor 1, factors chain year by year).
 
     Examples
     --------
     >>> round(annuity_factor(UK_GREEN_BOOK, 5), 4), round(annuity_factor(UK_GREEN_BOOK, 10), 4)
     (4.5151, 8.3166)
+    >>> round(annuity_factor(UK_GREEN_BOOK, 5, first=0), 4)
+    4.6731
     """
     return float(np.sum(discount.factors(np.arange(first, first + years))))
 
 
 def france_2021(beta: float = 1.0) -> Constant:
-    """France Stratégie 2021 rate, 1.2 % + 2 % × ``beta``.
+    r"""France Stratégie 2021 rate, 1.2 % + 2 % × ``beta``.
+
+    The current French public-investment discount rate [1]_:
+
+    .. math:: r = 1.2\,\% + \beta \times 2\,\%
+
+    a risk-free rate plus a risk premium proportional to the project's
+    :math:`\beta`; 3.2 % at :math:`\beta = 1` (the ``FRANCE_2021``
+    preset). The rate is real and constant over time.
 
     Parameters
     ----------
     beta : float, default 1
         The project's sensitivity to GDP (may be below 1 or negative for
-        counter-cyclical services).
+        counter-cyclical services such as hospitals).
+
+    Returns
+    -------
+    Constant
+        The constant rate, named ``"france_2021(beta=...)"``.
+
+    Raises
+    ------
+    ValidationError
+        When the rate is not a finite number above -1 (``beta`` not finite,
+        or at most -50.6).
+    TypeError, ValueError
+        When ``beta`` cannot be converted to a float.
+
+    References
+    ----------
+    .. [1] France Stratégie (2021). Guide de l'évaluation socioéconomique des
+       investissements publics, Complément opérationnel I « Révision du taux
+       d'actualisation » (validated by the expert committee on 21 October
+       2021).
 
     Examples
     --------
     >>> france_2021().rate, round(france_2021(0.5).rate, 6)
     (0.032, 0.022)
+    >>> france_2021(0.5).name
+    'france_2021(beta=0.5)'
     """
     return Constant(round(0.012 + 0.02 * float(beta), 12), name=f"france_2021(beta={beta:g})")
 
 
 def france_2013(beta: float = 1.0) -> Constant:
-    """Quinet 2013 rate, 2.5 % + 2 % × ``beta`` (4.5 % at β = 1)."""
+    r"""Quinet 2013 rate, 2.5 % + 2 % × ``beta`` (4.5 % at β = 1).
+
+    The French public-investment discount rate of the Quinet report [1]_,
+    replaced by :func:`france_2021`:
+
+    .. math:: r = 2.5\,\% + \beta \times 2\,\%
+
+    a risk-free rate of 2.5 % plus a risk premium of 2 % times the project's
+    :math:`\beta`; 4.5 % at :math:`\beta = 1` (the ``FRANCE_2013`` preset).
+
+    Parameters
+    ----------
+    beta : float, default 1
+        The project's sensitivity to GDP (1 by default).
+
+    Returns
+    -------
+    Constant
+        The constant rate, named ``"france_2013(beta=...)"``.
+
+    Raises
+    ------
+    ValidationError
+        When the rate is not a finite number above -1 (``beta`` not finite,
+        or at most -51.25).
+    TypeError, ValueError
+        When ``beta`` cannot be converted to a float.
+
+    Notes
+    -----
+    The report also lowers the risk-free rate after 2070; those values are
+    not implemented here (the rate stays constant).
+
+    References
+    ----------
+    .. [1] Commissariat général à la stratégie et à la prospective (2013).
+       Quinet report on the socio-economic evaluation of public investment.
+
+    Examples
+    --------
+    >>> france_2013().rate, round(france_2013(0.5).rate, 6)
+    (0.045, 0.035)
+    >>> france_2013().describe()
+    'constant 4.50% (france_2013(beta=1))'
+    """
     return Constant(round(0.025 + 0.02 * float(beta), 12), name=f"france_2013(beta={beta:g})")
 
 

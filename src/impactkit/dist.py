@@ -109,17 +109,71 @@ class Distribution:
 
     # -- quantiles and sampling -----------------------------------------
     def ppf(self, q: Any) -> FloatArray:
-        """Quantile function (inverse CDF) at probabilities ``q``."""
+        """Quantile function (inverse CDF) at probabilities ``q``.
+
+        Parameters
+        ----------
+        q : float or array_like of float
+            Probabilities in [0, 1].
+
+        Returns
+        -------
+        numpy.ndarray
+            The quantiles, same shape as ``q`` (a 0-d array for a scalar).
+
+        Examples
+        --------
+        >>> [round(float(x), 4) for x in Triangular(0, 0.2, 0.6).ppf([0.1, 0.5, 0.9])]
+        [0.1095, 0.2536, 0.4451]
+        """
         q = np.asarray(q, dtype=float)
         cols = [np.full(1, p) for p in self._params()]
         return np.asarray(type(self)._ppf(q[..., None], *cols)[..., 0], dtype=float)
 
     def percentile(self, p: float) -> float:
-        """The ``p``-th percentile, ``p`` in [0, 100]."""
+        """The ``p``-th percentile, ``p`` in [0, 100].
+
+        Parameters
+        ----------
+        p : float
+            Percentile in [0, 100] (50 is the median).
+
+        Returns
+        -------
+        float
+            The quantile at probability ``p / 100``.
+
+        Examples
+        --------
+        >>> round(Uniform(0.1, 0.3).percentile(90), 4)
+        0.28
+        >>> round(LogNormal(1000, 500).percentile(50), 2)  # median exp(mu)
+        894.43
+        """
         return float(self.ppf(p / 100.0))
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
-        """Draw ``size`` independent values."""
+        """Draw ``size`` independent values.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of the random draws (seed it for reproducible results).
+        size : int
+            Number of values drawn.
+
+        Returns
+        -------
+        numpy.ndarray
+            Array of shape ``(size,)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> x = PERT(0, 0.2, 0.6).sample(np.random.default_rng(1), 1000)
+        >>> x.shape, bool(((x >= 0) & (x <= 0.6)).all())
+        ((1000,), True)
+        """
         return type(self).draw_group(rng, [self], size)[:, 0]
 
     @classmethod
@@ -128,7 +182,32 @@ class Distribution:
     ) -> FloatArray:
         """Draw ``size`` values of each distribution in ``dists`` (all of this class).
 
-        Returns an array of shape ``(size, len(dists))``; one vectorised call.
+        One vectorised call for the whole group, which is how Monte Carlo
+        samples a value map without a Python loop over rows. Equals
+        ``draw_params(rng, group_params(dists), size=size)``.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            Source of the random draws (seed it for reproducible results).
+        dists : sequence of Distribution
+            Distributions, all instances of the class this is called on.
+        size : int
+            Number of values drawn per distribution.
+
+        Returns
+        -------
+        numpy.ndarray
+            Array of shape ``(size, len(dists))``: column ``i`` holds the
+            draws of ``dists[i]``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> group = [PERT(0, 0.2, 0.6), PERT(10, 20, 40)]
+        >>> x = PERT.draw_group(np.random.default_rng(1), group, 500)
+        >>> x.shape, bool((x[:, 1] >= 10).all() and (x[:, 1] <= 40).all())
+        ((500, 2), True)
         """
         return cls.draw_params(rng, cls.group_params(dists), size=size)
 
@@ -186,7 +265,23 @@ class Distribution:
         raise NotImplementedError  # pragma: no cover
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain mapping as stored in model files: ``{"dist": name, ...parameters}``."""
+        """Plain mapping as stored in model files: ``{"dist": name, ...parameters}``.
+
+        :func:`from_dict` rebuilds the same distribution from it.
+
+        Returns
+        -------
+        dict
+            ``"dist"`` (the class's file name, e.g. ``"pert"``), then every
+            constructor parameter by name.
+
+        Examples
+        --------
+        >>> PERT(0, 0.2, 0.6).to_dict()
+        {'dist': 'pert', 'low': 0.0, 'mode': 0.2, 'high': 0.6, 'lam': 4.0}
+        >>> from_dict(Uniform(0.1, 0.3).to_dict()) == Uniform(0.1, 0.3)
+        True
+        """
         out: dict[str, Any] = {"dist": self.name}
         for a in attrs.fields(type(self)):  # type: ignore[arg-type]
             out[a.name] = getattr(self, a.name)
@@ -197,10 +292,25 @@ class Distribution:
 class Fixed(Distribution):
     """A known value, written as a distribution (useful in generated models).
 
+    A point mass: every draw and every quantile is ``value``; mean ``value``,
+    variance 0, support ``[value, value]``.
+
+    Parameters
+    ----------
+    value : float
+        The value, a finite real number.
+
+    Raises
+    ------
+    ValidationError
+        When ``value`` is not a finite real number (problem at ``value``).
+
     Examples
     --------
     >>> Fixed(3.0).central
     3.0
+    >>> Fixed(3.0).to_dict()
+    {'dist': 'fixed', 'value': 3.0}
     """
 
     name: ClassVar[str] = "fixed"
@@ -210,9 +320,33 @@ class Fixed(Distribution):
         c.number(self.value, "value")
 
     def mean(self) -> float:
+        """Expected value: the value itself.
+
+        Returns
+        -------
+        float
+            ``value``.
+
+        Examples
+        --------
+        >>> Fixed(3.0).mean()
+        3.0
+        """
         return self.value
 
     def var(self) -> float:
+        """Variance: 0, a known value does not vary.
+
+        Returns
+        -------
+        float
+            0.0.
+
+        Examples
+        --------
+        >>> Fixed(3.0).var()
+        0.0
+        """
         return 0.0
 
     @property
@@ -233,12 +367,32 @@ class Fixed(Distribution):
 
 @attrs.frozen
 class Uniform(Distribution):
-    """Uniform between ``low`` and ``high``.
+    r"""Uniform between ``low`` and ``high``.
+
+    Every value of the support :math:`[a, b]` (``a = low``, ``b = high``) is
+    equally likely:
+
+    .. math:: \mu = \frac{a + b}{2}, \qquad \sigma^2 = \frac{(b - a)^2}{12}
+
+    Parameters
+    ----------
+    low : float
+        Smallest value :math:`a`, a finite number.
+    high : float
+        Largest value :math:`b`, a finite number above ``low``.
+
+    Raises
+    ------
+    ValidationError
+        When ``low`` or ``high`` is not a finite real number, or ``high`` does
+        not exceed ``low`` (problem at ``high``); every problem at once.
 
     Examples
     --------
     >>> Uniform(0.1, 0.3).central
     0.2
+    >>> round(Uniform(0.1, 0.3).var(), 6)
+    0.003333
     """
 
     name: ClassVar[str] = "uniform"
@@ -250,9 +404,33 @@ class Uniform(Distribution):
             c.add("high", "order", f"high must exceed low, got low={self.low}, high={self.high}")
 
     def mean(self) -> float:
+        """Expected value :math:`(a + b)/2`.
+
+        Returns
+        -------
+        float
+            ``(low + high) / 2``.
+
+        Examples
+        --------
+        >>> Uniform(0.1, 0.3).mean()
+        0.2
+        """
         return (self.low + self.high) / 2
 
     def var(self) -> float:
+        """Variance :math:`(b - a)^2/12`.
+
+        Returns
+        -------
+        float
+            ``(high - low) ** 2 / 12``.
+
+        Examples
+        --------
+        >>> Uniform(0, 6).var()
+        3.0
+        """
         return (self.high - self.low) ** 2 / 12
 
     @property
@@ -287,6 +465,27 @@ def _check_three_point(d: Triangular | PERT, c: Checker) -> None:
 class Triangular(Distribution):
     r"""Triangular distribution on ``[low, high]`` with its peak at ``mode``.
 
+    The density rises linearly from ``low`` (:math:`a`) to ``mode``
+    (:math:`m`) and falls linearly to ``high`` (:math:`b`); the support is
+    :math:`[a, b]`. A three-point estimate (lowest, most likely, highest).
+
+    Parameters
+    ----------
+    low : float
+        Smallest value :math:`a`, a finite number.
+    mode : float
+        Most likely value :math:`m`, with ``low <= mode <= high``.
+    high : float
+        Largest value :math:`b`, a finite number above ``low``.
+
+    Raises
+    ------
+    ValidationError
+        When a parameter is not a finite real number, ``low`` exceeds
+        ``mode`` or ``mode`` exceeds ``high`` (problems at ``mode``), or
+        ``high`` does not exceed ``low`` (problem at ``high``); every problem
+        at once.
+
     Notes
     -----
     .. math:: \mu = (a + m + b)/3, \quad
@@ -308,9 +507,33 @@ class Triangular(Distribution):
         _check_three_point(self, c)
 
     def mean(self) -> float:
+        """Expected value :math:`(a + m + b)/3`.
+
+        Returns
+        -------
+        float
+            ``(low + mode + high) / 3``.
+
+        Examples
+        --------
+        >>> Triangular(30, 45, 60).mean()
+        45.0
+        """
         return (self.low + self.mode + self.high) / 3
 
     def var(self) -> float:
+        """Variance :math:`(a^2 + b^2 + m^2 - ab - am - bm)/18`.
+
+        Returns
+        -------
+        float
+            The variance, with ``a = low``, ``m = mode``, ``b = high``.
+
+        Examples
+        --------
+        >>> round(Triangular(0, 0.2, 0.6).var(), 6)
+        0.015556
+        """
         a, m, b = self.low, self.mode, self.high
         return (a * a + b * b + m * m - a * b - a * m - b * m) / 18
 
@@ -338,14 +561,39 @@ class Triangular(Distribution):
 class PERT(Distribution):
     r"""Beta-PERT distribution on ``[low, high]`` with most likely value ``mode``.
 
+    A rescaled Beta on the support :math:`[a, b]` (``a = low``, ``b = high``)
+    whose mode is ``mode`` (:math:`m`): a smoother three-point estimate than
+    :class:`Triangular`, with less weight in the tails.
+
+    Parameters
+    ----------
+    low : float
+        Smallest value :math:`a`, a finite number.
+    mode : float
+        Most likely value :math:`m`, with ``low <= mode <= high``.
+    high : float
+        Largest value :math:`b`, a finite number above ``low``.
+    lam : float, default 4
+        Weight :math:`\lambda` of the mode, a finite number above 0 (4 is the
+        classic PERT; larger values concentrate the mass around ``mode``).
+
+    Raises
+    ------
+    ValidationError
+        When a parameter is not a finite real number, ``low`` exceeds
+        ``mode`` or ``mode`` exceeds ``high`` (problems at ``mode``), ``high``
+        does not exceed ``low`` (problem at ``high``), or ``lam`` is not above
+        0 (problem at ``lam``); every problem at once.
+
     Notes
     -----
     .. math:: \alpha = 1 + \lambda\frac{m - a}{b - a},\quad
               \beta = 1 + \lambda\frac{b - m}{b - a},\quad
               X = a + (b - a)\,\mathrm{Beta}(\alpha, \beta)
 
-    with mean :math:`(a + \lambda m + b)/(\lambda + 2)`; ``lam`` = 4 is the
-    classic PERT.
+    with mean :math:`(a + \lambda m + b)/(\lambda + 2)` and variance
+    :math:`(b - a)^2 \alpha\beta / ((\alpha + \beta)^2 (\alpha + \beta + 1))`,
+    which is :math:`(\mu - a)(b - \mu)/7` for ``lam`` = 4, the classic PERT.
 
     Examples
     --------
@@ -375,9 +623,41 @@ class PERT(Distribution):
         return 1 + self.lam * (self.high - self.mode) / (self.high - self.low)
 
     def mean(self) -> float:
+        r"""Expected value :math:`(a + \lambda m + b)/(\lambda + 2)`.
+
+        Returns
+        -------
+        float
+            ``(low + lam * mode + high) / (lam + 2)``.
+
+        Examples
+        --------
+        >>> round(PERT(0, 0.2, 0.6).mean(), 5)
+        0.23333
+        """
         return (self.low + self.lam * self.mode + self.high) / (self.lam + 2)
 
     def var(self) -> float:
+        r"""Variance of the rescaled Beta.
+
+        .. math:: \sigma^2 = (b - a)^2
+                  \frac{\alpha\beta}{(\alpha + \beta)^2 (\alpha + \beta + 1)}
+
+        with :math:`\alpha`, :math:`\beta` the shape parameters
+        (:attr:`alpha`, :attr:`beta`); for ``lam`` = 4 this equals
+        :math:`(\mu - a)(b - \mu)/7`.
+
+        Returns
+        -------
+        float
+            The variance.
+
+        Examples
+        --------
+        >>> d = PERT(0, 0.2, 0.6)
+        >>> round(d.var(), 6), round((d.mean() - 0) * (0.6 - d.mean()) / 7, 6)
+        (0.012222, 0.012222)
+        """
         a, b = self.alpha, self.beta
         return (self.high - self.low) ** 2 * a * b / ((a + b) ** 2 * (a + b + 1))
 
@@ -407,6 +687,34 @@ class Normal(Distribution):
 
     Use it for estimated effects (an estimate and its standard error). Its
     central value is the mean of the truncated distribution.
+
+    Parameters
+    ----------
+    mean : float
+        Mean :math:`\mu` of the normal before truncation, a finite number.
+    sd : float
+        Standard deviation :math:`\sigma` before truncation, a finite number
+        above 0.
+    low : float, optional
+        Lower truncation bound (none by default: :math:`-\infty`).
+    high : float, optional
+        Upper truncation bound (none by default: :math:`+\infty`); above
+        ``low`` when both are given.
+
+    Raises
+    ------
+    ValidationError
+        When ``mean`` or a given bound is not a finite real number, ``sd`` is
+        not a finite number above 0, or ``high`` does not exceed ``low``
+        (problem at ``high``); every problem at once.
+
+    Notes
+    -----
+    The support is ``[low, high]`` (infinite where a bound is absent). With
+    the standardised bounds :math:`a = (low - \mu)/\sigma`,
+    :math:`b = (high - \mu)/\sigma` and :math:`Z = \Phi(b) - \Phi(a)`, the
+    moments are those of :meth:`mean` and :meth:`var`. Without bounds they
+    are :math:`\mu` and :math:`\sigma^2`.
 
     Examples
     --------
@@ -438,12 +746,57 @@ class Normal(Distribution):
         return a, b
 
     def mean(self) -> float:
+        r"""Expected value of the (truncated) normal.
+
+        .. math:: E[X] = \mu + \sigma \frac{\varphi(a) - \varphi(b)}{Z}
+
+        with :math:`a`, :math:`b` the standardised bounds,
+        :math:`Z = \Phi(b) - \Phi(a)` and :math:`\varphi(\pm\infty) = 0`;
+        :math:`\mu` when there is no bound. Evaluated in log space on the
+        side of the lighter tail, so a window far in a tail keeps its
+        precision.
+
+        Returns
+        -------
+        float
+            The mean.
+
+        Examples
+        --------
+        >>> Normal(0.2, 0.05).mean()
+        0.2
+        >>> round(Normal(0.2, 0.05, low=0.1, high=0.25).mean(), 4)
+        0.1885
+        """
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.mean_
         return self.mean_ + self.sd * _truncnorm_moments(a, b)[0]
 
     def var(self) -> float:
+        r"""Variance of the (truncated) normal.
+
+        .. math:: \mathrm{Var}[X] = \sigma^2 \left[1 + \frac{a\varphi(a)
+                  - b\varphi(b)}{Z} - \left(\frac{\varphi(a)
+                  - \varphi(b)}{Z}\right)^2\right]
+
+        with :math:`a`, :math:`b` the standardised bounds,
+        :math:`Z = \Phi(b) - \Phi(a)` and :math:`a\varphi(a) = 0` at an
+        infinite bound (the bracket is kept at least 0 against rounding);
+        :math:`\sigma^2` when there is no bound.
+
+        Returns
+        -------
+        float
+            The variance.
+
+        Examples
+        --------
+        >>> round(Normal(0.2, 0.05).var(), 6)
+        0.0025
+        >>> round(Normal(0.0, 1.0, low=0.0).var(), 4)  # half-normal: 1 - 2/pi
+        0.3634
+        """
         a, b = self._bounds()
         if a == -math.inf and b == math.inf:
             return self.sd**2
@@ -460,6 +813,19 @@ class Normal(Distribution):
         return (self.mean_, self.sd, a, b)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain mapping as stored in model files.
+
+        Returns
+        -------
+        dict
+            ``{"dist": "normal", "mean": ..., "sd": ...}``, with ``"low"`` and
+            ``"high"`` only when the bound is set.
+
+        Examples
+        --------
+        >>> Normal(0.2, 0.05, low=0.0).to_dict()
+        {'dist': 'normal', 'mean': 0.2, 'sd': 0.05, 'low': 0.0}
+        """
         out: dict[str, Any] = {"dist": self.name, "mean": self.mean_, "sd": self.sd}
         if self.low is not None:
             out["low"] = self.low
@@ -584,11 +950,32 @@ def _truncated_std_normal_ppf(u: FloatArray, a: FloatArray, b: FloatArray) -> Fl
 class LogNormal(Distribution):
     r"""Log-normal distribution given by its mean and standard deviation.
 
-    For positive money values such as financial proxies.
+    For positive money values such as financial proxies. :math:`\ln X` is
+    normal with mean :math:`\mu` (:attr:`mu`) and standard deviation
+    :math:`\sigma` (:attr:`sigma`); the support is :math:`(0, \infty)`.
+
+    Parameters
+    ----------
+    mean : float
+        Mean :math:`m` of the distribution itself (not of its log), a finite
+        number above 0.
+    sd : float
+        Standard deviation :math:`s` of the distribution itself, a finite
+        number above 0.
+
+    Raises
+    ------
+    ValidationError
+        When ``mean`` or ``sd`` is not a finite number above 0; every problem
+        at once.
 
     Notes
     -----
     .. math:: \sigma^2 = \ln(1 + s^2/m^2), \qquad \mu = \ln m - \sigma^2/2
+
+    so the mean is :math:`m` and the variance :math:`s^2`; the median is
+    :math:`e^{\mu}`. Use :meth:`from_median` to give the median and
+    :math:`\sigma` instead.
 
     Examples
     --------
@@ -610,7 +997,42 @@ class LogNormal(Distribution):
 
     @classmethod
     def from_median(cls, median: float, sigma: float) -> LogNormal:
-        """Build from the median and the standard deviation of the log."""
+        r"""Build from the median and the standard deviation of the log.
+
+        With :math:`\mu = \ln(\text{median})`, the mean and standard
+        deviation are
+
+        .. math:: m = \text{median}\, e^{\sigma^2/2}, \qquad
+                  s = m \sqrt{e^{\sigma^2} - 1}
+
+        Parameters
+        ----------
+        median : float
+            Median :math:`e^{\mu}`, a finite number above 0.
+        sigma : float
+            Standard deviation :math:`\sigma` of the log, a finite number
+            above 0.
+
+        Returns
+        -------
+        LogNormal
+            The distribution with that median and :math:`\sigma`.
+
+        Raises
+        ------
+        ValidationError
+            When ``median`` or ``sigma`` is not a finite number above 0 (every
+            problem at once), or the resulting mean is not finite.
+        OverflowError
+            When ``sigma`` is so large (above about 26.6) that
+            :math:`e^{\sigma^2}` overflows a float.
+
+        Examples
+        --------
+        >>> d = LogNormal.from_median(1000, 0.5)
+        >>> round(d.mean(), 2), round(d.sd, 2), round(d.percentile(50), 6)
+        (1133.15, 603.9, 1000.0)
+        """
         c = Checker()
         c.number(median, "median", low=0.0, low_open=True)
         c.number(sigma, "sigma", low=0.0, low_open=True)
@@ -629,9 +1051,37 @@ class LogNormal(Distribution):
         return math.log(self.mean_) - self.sigma**2 / 2
 
     def mean(self) -> float:
+        r"""Expected value: the ``mean`` parameter.
+
+        .. math:: E[X] = e^{\mu + \sigma^2/2} = m
+
+        Returns
+        -------
+        float
+            ``mean``, as given.
+
+        Examples
+        --------
+        >>> LogNormal(1000, 500).mean()
+        1000.0
+        """
         return self.mean_
 
     def var(self) -> float:
+        r"""Variance: ``sd`` squared.
+
+        .. math:: \mathrm{Var}[X] = (e^{\sigma^2} - 1)\, e^{2\mu + \sigma^2} = s^2
+
+        Returns
+        -------
+        float
+            ``sd ** 2``.
+
+        Examples
+        --------
+        >>> LogNormal(1000, 500).var()
+        250000.0
+        """
         return self.sd**2
 
     @property
@@ -642,6 +1092,19 @@ class LogNormal(Distribution):
         return (self.mu, self.sigma)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain mapping as stored in model files.
+
+        Returns
+        -------
+        dict
+            ``{"dist": "lognormal", "mean": ..., "sd": ...}`` (the mean and
+            standard deviation of the distribution, not of its log).
+
+        Examples
+        --------
+        >>> LogNormal(1000, 500).to_dict()
+        {'dist': 'lognormal', 'mean': 1000.0, 'sd': 500.0}
+        """
         return {"dist": self.name, "mean": self.mean_, "sd": self.sd}
 
     @classmethod
@@ -663,11 +1126,39 @@ class Beta(Distribution):
     r"""Beta distribution on ``[low, high]`` (default [0, 1]) given by mean and sd.
 
     For shares such as deadweight, attribution or drop-off.
+    :math:`X = low + (high - low)\,\mathrm{Beta}(\alpha, \beta)`; the
+    support is ``[low, high]``.
+
+    Parameters
+    ----------
+    mean : float
+        Mean of the distribution, strictly between ``low`` and ``high``.
+    sd : float
+        Standard deviation, above 0, with
+        ``sd**2 < (mean - low) * (high - mean)``.
+    low : float, default 0
+        Lower end of the support, a finite number.
+    high : float, default 1
+        Upper end of the support, a finite number above ``low``.
+
+    Raises
+    ------
+    ValidationError
+        When a parameter is not a finite real number or ``sd`` is not above 0
+        (every problem at once); otherwise when ``high`` does not exceed
+        ``low`` (problem at ``high``), ``mean`` is not strictly inside
+        ``(low, high)`` (problem at ``mean``), ``sd`` is too large for a Beta
+        with this mean, or so small that the shape parameters exceed
+        :math:`\alpha + \beta = 10^{12}` (problems at ``sd``; use
+        :class:`Fixed` instead).
 
     Notes
     -----
-    On the unit scale, :math:`k = \mu(1-\mu)/s^2 - 1`, :math:`\alpha = \mu k`,
-    :math:`\beta = (1-\mu) k`; requires :math:`s^2 < \mu(1-\mu)`.
+    On the unit scale, :math:`\mu = (mean - low)/(high - low)` and
+    :math:`s = sd/(high - low)`:
+    :math:`k = \mu(1-\mu)/s^2 - 1`, :math:`\alpha = \mu k`,
+    :math:`\beta = (1-\mu) k`; requires :math:`s^2 < \mu(1-\mu)`. The mean
+    and variance are then ``mean`` and ``sd**2`` by construction.
 
     Examples
     --------
@@ -733,9 +1224,39 @@ class Beta(Distribution):
         return (1 - m) * (m * (1 - m) / s**2 - 1)
 
     def mean(self) -> float:
+        r"""Expected value: the ``mean`` parameter.
+
+        .. math:: E[X] = low + (high - low) \frac{\alpha}{\alpha + \beta} = mean
+
+        Returns
+        -------
+        float
+            ``mean``, as given.
+
+        Examples
+        --------
+        >>> Beta(0.3, 0.1).mean()
+        0.3
+        """
         return self.mean_
 
     def var(self) -> float:
+        r"""Variance, ``sd`` squared.
+
+        .. math:: \sigma^2 = (high - low)^2
+                  \frac{\alpha\beta}{(\alpha + \beta)^2 (\alpha + \beta + 1)}
+                  = sd^2
+
+        Returns
+        -------
+        float
+            ``sd ** 2``.
+
+        Examples
+        --------
+        >>> round(Beta(0.3, 0.1).var(), 6)
+        0.01
+        """
         return self.sd**2
 
     @property
@@ -746,6 +1267,21 @@ class Beta(Distribution):
         return (self.low, self.high, self.alpha, self.beta)
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain mapping as stored in model files.
+
+        Returns
+        -------
+        dict
+            ``{"dist": "beta", "mean": ..., "sd": ...}``, with ``"low"`` and
+            ``"high"`` only when the support is not [0, 1].
+
+        Examples
+        --------
+        >>> Beta(0.3, 0.1).to_dict()
+        {'dist': 'beta', 'mean': 0.3, 'sd': 0.1}
+        >>> Beta(30, 10, low=0, high=100).to_dict()
+        {'dist': 'beta', 'mean': 30.0, 'sd': 10.0, 'low': 0.0, 'high': 100.0}
+        """
         out: dict[str, Any] = {"dist": self.name, "mean": self.mean_, "sd": self.sd}
         if (self.low, self.high) != (0.0, 1.0):
             out.update(low=self.low, high=self.high)
@@ -772,10 +1308,28 @@ Number = float | Distribution
 def central(value: float | Distribution) -> float:
     """The number a point evaluation uses for ``value``.
 
+    Parameters
+    ----------
+    value : float or Distribution
+        A number, or a distribution (whose mean is used).
+
+    Returns
+    -------
+    float
+        ``float(value)`` for a number; the distribution's
+        :attr:`~Distribution.central` value (its mean) otherwise.
+
+    Raises
+    ------
+    TypeError, ValueError
+        When ``value`` is neither a distribution nor convertible to a float.
+
     Examples
     --------
     >>> central(3), central(Triangular(30, 45, 60))
     (3.0, 45.0)
+    >>> round(central(Normal(0.0, 1.0, low=0.0)), 4)  # truncated mean
+    0.7979
     """
     if isinstance(value, Distribution):
         return value.central
@@ -785,11 +1339,36 @@ def central(value: float | Distribution) -> float:
 def from_dict(data: Any) -> Distribution:
     """Build a distribution from its file form ``{"dist": name, ...}``.
 
+    The inverse of :meth:`Distribution.to_dict`.
+
+    Parameters
+    ----------
+    data : dict
+        ``"dist"``: one of ``"fixed"``, ``"uniform"``, ``"triangular"``,
+        ``"pert"``, ``"normal"``, ``"lognormal"``, ``"beta"``; the other keys
+        are the class's constructor parameters (e.g. ``"mean"`` and ``"sd"``
+        for ``"lognormal"``).
+
+    Returns
+    -------
+    Distribution
+        An instance of the named class.
+
     Raises
     ------
     ValidationError
-        Unknown distribution name, unknown or missing parameters, bad values;
-        every problem at once.
+        When ``data`` is not a mapping (code ``type``) or names no known
+        distribution (``unknown_distribution``); then, all together,
+        unknown parameters (``unknown_key``, with the likely intended name),
+        missing required ones (``missing``) and values that are not finite
+        real numbers; then the class's own checks (order of bounds, ranges).
+
+    Examples
+    --------
+    >>> from_dict({"dist": "triangular", "low": 30, "mode": 45, "high": 60})
+    Triangular(low=30.0, mode=45.0, high=60.0)
+    >>> from_dict({"dist": "lognormal", "mean": 1000, "sd": 500}).to_dict()
+    {'dist': 'lognormal', 'mean': 1000.0, 'sd': 500.0}
     """
     c = Checker()
     if not isinstance(data, dict):
