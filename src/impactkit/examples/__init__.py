@@ -115,7 +115,21 @@ class ExampleInfo(Record):
     docs: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dictionary (JSON-ready)."""
+        """Plain dictionary (JSON-ready).
+
+        Returns
+        -------
+        dict of str to Any
+            One key per field (``name``, ``sector``, ``title_fr``,
+            ``description_fr``, ``description_en``, ``sources``, ``docs``);
+            ``sources`` is a list.
+
+        Examples
+        --------
+        >>> d = describe("insertion_iae").to_dict()
+        >>> d["sector"], d["sources"]
+        ('insertion', ['employees'])
+        """
         d = attrs.asdict(self)
         d["sources"] = list(self.sources)
         return d
@@ -194,6 +208,13 @@ _BY_NAME = {e.name: e for e in _EXAMPLES}
 
 def names() -> list[str]:
     """Names of the embedded examples, the default first.
+
+    Returns
+    -------
+    list of str
+        The names accepted by :func:`load_example`,
+        :func:`load_example_data` and :func:`describe`; the first is
+        :data:`EXAMPLE` (``"emploi_accompagne"``).
 
     Examples
     --------
@@ -348,6 +369,23 @@ def load_unit_costs() -> dict[str, Any]:
 
     AAH and RSA amounts are the 2024 national scales (transfers); the other
     entries are illustrative orders of magnitude, labelled as such.
+
+    Returns
+    -------
+    dict of str to UnitCost
+        Keyed by the cost's ``key`` (``aah_month``, ``rsa_month``,
+        ``esat_place_year``, ``sessad_follow_up_year``); each
+        :class:`~impactkit.methods.UnitCost` carries its amount, unit, payer,
+        price year, source and whether it is a transfer.
+
+    Examples
+    --------
+    >>> costs = load_unit_costs()
+    >>> sorted(costs)
+    ['aah_month', 'esat_place_year', 'rsa_month', 'sessad_follow_up_year']
+    >>> aah = costs["aah_month"]
+    >>> aah.cost, aah.unit, aah.payer, aah.price_year, aah.transfer
+    (1016.05, 'person-month', 'etat', 2024, True)
     """
     from impactkit.methods import UnitCost
 

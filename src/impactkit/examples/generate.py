@@ -48,7 +48,36 @@ ROSENBERG_CHANGE = measure.ReliableChange(
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """Seeded synthetic data: participants, coaching sessions and employers."""
+    """Seeded synthetic data: participants, coaching sessions and employers.
+
+    Synthetic people (no real person): 120 participants with their site,
+    age, number of coaching sessions, employment at 12 months, Rosenberg
+    self-esteem at entry and at 12 months and their family carer's weekly
+    hours of help; one row per coaching session with its length in hours;
+    45 employers with whether they kept the person they hired. Missing
+    values are drawn on purpose (people lost to follow-up, unanswered
+    questionnaires).
+
+    Parameters
+    ----------
+    seed : int, default 20240601
+        Seed of the random generator; the same seed gives the same data
+        (the shipped files use the default).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``participants``, ``sessions`` and ``employers``, as read by the
+        calculators of :func:`build_model`.
+
+    Examples
+    --------
+    >>> data = build_data()
+    >>> {name: df.shape for name, df in data.items()}
+    {'participants': (120, 9), 'sessions': (3164, 4), 'employers': (45, 3)}
+    >>> int(data["participants"]["employed_12m"].isna().sum()) > 0
+    True
+    """
     rng = np.random.default_rng(seed)
     n = N_PARTICIPANTS
     pid = np.arange(1, n + 1)
@@ -344,7 +373,32 @@ def build_toc() -> TheoryOfChange:
 
 
 def build_model() -> ImpactModel:
-    """The forecast-and-evaluate model of the service, measured on the example data."""
+    """The forecast-and-evaluate model of the service, measured on the example data.
+
+    Its theory of change, inputs (public funding, premises in kind,
+    volunteer time), five valued outcomes for participants, families,
+    employers and public finances, the French 2021 discounting convention and
+    an illustrative price index. The outcomes' quantities are calculators
+    bound to the sources of :func:`build_data`; the proxies are illustrative
+    orders of magnitude with their reasoning in ``source``.
+
+    Returns
+    -------
+    ImpactModel
+        In ``evaluative`` mode, base year 2024, in euros; the model shipped
+        as ``emploi_accompagne.json``.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = build_model()
+    >>> model.mode, model.base_year, len(model.outcomes)
+    ('evaluative', 2024, 5)
+    >>> model == ik.examples.load_example(measured=False)
+    True
+    >>> round(ik.sroi(model, data=build_data()).ratio, 4)
+    1.9192
+    """
     survey = "participants"
     cpi = PriceIndex(
         {2022: 100.0, 2023: 104.9, 2024: 107.0},
@@ -564,7 +618,36 @@ def build_unit_costs() -> pd.DataFrame:
 
 
 def write_sector(name: str, out: Path = HERE) -> None:
-    """Write the sector example ``name``: ``<name>.json`` and ``data/<name>/*.csv``."""
+    """Write the sector example ``name``: ``<name>.json`` and ``data/<name>/*.csv``.
+
+    The model and data are built by the module ``name`` of
+    :mod:`impactkit.examples._sectors`; folders are created as needed and
+    existing files overwritten.
+
+    Parameters
+    ----------
+    name : str
+        A sector example other than the default (``protection_enfance``,
+        ``insertion_iae``, ``protection_majeurs``, ``addictologie``,
+        ``personnes_agees``).
+    out : pathlib.Path, default the package folder
+        Folder to write into; the default rewrites the files shipped with
+        impactkit.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        ``name`` is not a sector example.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_sector("addictologie", Path(tmp))
+    ...     sorted(str(p.relative_to(tmp)) for p in Path(tmp).rglob("*.*"))
+    ['addictologie.json', 'data/addictologie/patients.csv']
+    """
     import importlib
 
     mod = importlib.import_module(f"impactkit.examples._sectors.{name}")
@@ -577,7 +660,36 @@ def write_sector(name: str, out: Path = HERE) -> None:
 
 def main(out: Path = HERE) -> None:
     """Write every example under ``out``: ``emploi_accompagne.json`` and ``data/*.csv``,
-    then each sector example (:func:`write_sector`)."""
+    then each sector example (:func:`write_sector`).
+
+    ``data/`` holds the default example's sources (:func:`build_data`) and
+    its unit-cost catalogue ``unit_costs.csv``; folders are created as
+    needed and existing files overwritten. ``python -m
+    impactkit.examples.generate`` runs it with the default folder.
+
+    Parameters
+    ----------
+    out : pathlib.Path, default the package folder
+        Folder to write into; the default rewrites the files shipped with
+        impactkit.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     main(Path(tmp))
+    ...     for path in sorted(Path(tmp).glob("*.json")):
+    ...         print(path.name)
+    ...     sorted(p.name for p in Path(tmp, "data").glob("*.csv"))
+    addictologie.json
+    emploi_accompagne.json
+    insertion_iae.json
+    personnes_agees.json
+    protection_enfance.json
+    protection_majeurs.json
+    ['employers.csv', 'participants.csv', 'sessions.csv', 'unit_costs.csv']
+    """
     from impactkit.examples._sectors import NAMES
 
     data_dir = out / "data"

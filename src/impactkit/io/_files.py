@@ -53,7 +53,38 @@ _CONVERTER = make_converter()
 
 
 def to_dict(model: ImpactModel, converter: cattrs.Converter | None = None) -> dict[str, Any]:
-    """The model as plain data (the file form), with ``format_version`` first."""
+    """The model as plain data (the file form), with ``format_version`` first.
+
+    Parameters
+    ----------
+    model : ImpactModel
+        The model to convert.
+    converter : cattrs.Converter, optional
+        The converter that unstructures the model; default: the module's
+        converter, built by :func:`~impactkit.io.make_converter`.
+
+    Returns
+    -------
+    dict of str to Any
+        JSON-ready plain data: ``format_version`` (:data:`FORMAT_VERSION`)
+        then the model's fields; distributions, discount conventions,
+        calculators and the theory of change are in their file forms.
+        :func:`from_dict` rebuilds an equal model from it.
+
+    See Also
+    --------
+    dumps : The same data as JSON or YAML text.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> d = to_dict(ik.ImpactModel(name="Foyer"))
+    >>> list(d)[:3], d["discount"]
+    (['format_version', 'name', 'currency'], {'rate': 0.035})
+    >>> model = ik.examples.load_example(measured=False)
+    >>> from_dict(to_dict(model)) == model
+    True
+    """
     conv = converter or _CONVERTER
     data: dict[str, Any] = conv.unstructure(model, ImpactModel)
     return {"format_version": FORMAT_VERSION, **data}
@@ -62,12 +93,41 @@ def to_dict(model: ImpactModel, converter: cattrs.Converter | None = None) -> di
 def from_dict(data: Any, converter: cattrs.Converter | None = None) -> ImpactModel:
     """Build a model from plain data (the file form), checking every field.
 
+    Unknown keys are errors; numbers and text are checked strictly (a string
+    is never taken for a number).
+
+    Parameters
+    ----------
+    data : mapping
+        The file form, as written by :func:`to_dict` or parsed from a model
+        file: a mapping with ``format_version`` and the model's fields.
+    converter : cattrs.Converter, optional
+        The converter that structures the model; default: the module's
+        converter, built by :func:`~impactkit.io.make_converter`.
+
+    Returns
+    -------
+    ImpactModel
+        The model, validated.
+
     Raises
     ------
     ValidationError
         Every problem at once, each with its path (``outcomes[2].deadweight``).
     FileFormatError
-        Missing or unsupported ``format_version``.
+        ``data`` is not a mapping; ``format_version`` is missing, not a
+        positive whole number, or newer than :data:`FORMAT_VERSION`.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> from_dict({"format_version": 1, "name": "Foyer", "discount": 0.025}).discount.rate
+    0.025
+    >>> try:
+    ...     from_dict({"name": "Foyer"})
+    ... except ik.errors.FileFormatError as exc:
+    ...     print(exc.problems[0].code)
+    missing
     """
     if not isinstance(data, Mapping):
         raise FileFormatError(
@@ -329,7 +389,49 @@ def _walk(value: Any, path: tuple[str | int, ...], probs: list[Problem]) -> Any:
 
 
 def loads(text: str, format: Format = "json") -> ImpactModel:
-    """Read a model from JSON or YAML text (see :func:`load`)."""
+    """Read a model from JSON or YAML text (see :func:`load`).
+
+    Parameters
+    ----------
+    text : str
+        The model file's text.
+    format : {"json", "yaml"}, default "json"
+        Syntax of ``text``.
+
+    Returns
+    -------
+    ImpactModel
+        The model, validated.
+
+    Raises
+    ------
+    FileFormatError
+        Too large (over :data:`MAX_FILE_BYTES`, or :data:`MAX_YAML_BYTES` for
+        YAML), not valid JSON/YAML, YAML aliases or tags that construct
+        objects, duplicate keys, NaN or infinite numbers, nesting deeper than
+        100 levels, missing or unsupported ``format_version``.
+    ValidationError
+        Every problem of the content, each with its path; unknown keys
+        included.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> loads('{"format_version": 1, "name": "Foyer"}').name
+    'Foyer'
+    >>> loads("format_version: 1\\nname: Foyer\\ndiscount: france_2021\\n", "yaml").name
+    'Foyer'
+    >>> try:
+    ...     loads('{"format_version": 1, "name": "Foyer", "nom": "x"}')
+    ... except ik.errors.ValidationError as exc:
+    ...     print(exc.problems[0].path, exc.problems[0].code)
+    ('nom',) unknown_key
+    >>> try:
+    ...     loads('{"format_version": 1, "name": ')
+    ... except ik.errors.FileFormatError as exc:
+    ...     print(exc.problems[0].message)
+    invalid JSON at line 1, column 31: Expecting value
+    """
     return from_dict(_parse(text, format))
 
 
@@ -381,7 +483,49 @@ def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Impac
 
 
 def dumps(model: ImpactModel, format: Format = "json") -> str:
-    """The model as JSON or YAML text (see :func:`dump`)."""
+    """The model as JSON or YAML text (see :func:`dump`).
+
+    The text of :func:`to_dict`: JSON indented by two spaces, or block-style
+    YAML, keys in the model's order, non-ASCII text written as is.
+
+    Parameters
+    ----------
+    model : ImpactModel
+        The model to write.
+    format : {"json", "yaml"}, default "json"
+        Syntax of the text.
+
+    Returns
+    -------
+    str
+        The text, ending with a newline; :func:`loads` reads it back into an
+        equal model.
+
+    Raises
+    ------
+    FileFormatError
+        ``format`` is neither ``"json"`` nor ``"yaml"``.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.ImpactModel(name="Foyer")
+    >>> print(dumps(model, "yaml"), end="")
+    format_version: 1
+    name: Foyer
+    currency: EUR
+    base_year: null
+    discount:
+      rate: 0.035
+    inputs: []
+    outcomes: []
+    first_flow_at: t1
+    mode: forecast
+    >>> dumps(model).splitlines()[:2]
+    ['{', '  "format_version": 1,']
+    >>> loads(dumps(model)) == model
+    True
+    """
     data = to_dict(model)
     if format == "json":
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

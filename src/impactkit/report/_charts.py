@@ -75,7 +75,29 @@ def to_svg(fig: Any) -> str:
     """The figure as inline SVG text (no XML header), for self-contained HTML.
 
     The same figure gives the same bytes on every run: no date, and the ids
-    of clip paths and glyphs come from a fixed salt.
+    of clip paths and glyphs come from a fixed salt. Every text of the figure
+    is set to be drawn as typed (a ``$`` is not read as mathtext), and the
+    figure is cropped to its content.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure, e.g. from one of the chart functions of this module. Its
+        texts are switched to plain text in place.
+
+    Returns
+    -------
+    str
+        The ``<svg ...>...</svg>`` element, starting at ``<svg``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1))
+    >>> _ = fig.add_subplot().set_title("5$ à 10$")
+    >>> svg = to_svg(fig)
+    >>> svg.startswith("<svg"), svg.rstrip().endswith("</svg>"), to_svg(fig) == svg
+    (True, True, True)
     """
     import matplotlib
 
@@ -104,7 +126,45 @@ def _stakeholder_labels(result: Any) -> dict[str, str]:
 
 
 def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
-    """Horizontal bars of present value by stakeholder (an SROIResult)."""
+    """Horizontal bars of present value by stakeholder (an SROIResult).
+
+    One bar per row of ``result.by_stakeholder``, sorted by present value
+    (largest at the top), labelled with the stakeholders' labels from the
+    model's theory of change when it has one (their ids otherwise); the
+    money axis uses the thousands separators of ``lang``.
+
+    Parameters
+    ----------
+    result : SROIResult
+        The evaluated model (:func:`impactkit.sroi`); its ``by_stakeholder``,
+        ``currency`` and ``model`` are read.
+    lang : {"en", "fr"}, default "en"
+        Language of the title and axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure with one axes, not attached to pyplot.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not ``"en"`` or ``"fr"``.
+    ImportError
+        matplotlib is not installed (extra ``plot``).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> res = ik.sroi(ik.examples.load_example())
+    >>> ax = by_stakeholder_chart(res, "fr").axes[0]
+    >>> ax.get_title(), ax.get_xlabel()
+    ('Valeur par partie prenante', 'Valeur actuelle (EUR)')
+    >>> [label.get_text() for label in ax.get_yticklabels()][-1]
+    'Personnes accompagnées'
+    >>> by_stakeholder_chart(res, "en").axes[0].get_title()
+    'Value by stakeholder'
+    """
     df = result.by_stakeholder.sort_values("present_value")
     fig = _figure(7.0, 0.5 + 0.45 * max(len(df), 2))
     ax = fig.add_subplot()
@@ -120,7 +180,43 @@ def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
 
 
 def by_year_chart(result: Any, lang: str = "en") -> Any:
-    """Undiscounted value and present value by year, with cumulative present value."""
+    """Undiscounted value and present value by year, with cumulative present value.
+
+    Paired bars of ``value`` and ``present_value`` for each year of
+    ``result.by_year``, a line of the cumulative present value and a dashed
+    horizontal line at the total inputs: the cumulative line crossing it
+    shows the discounted payback year.
+
+    Parameters
+    ----------
+    result : SROIResult
+        The evaluated model (:func:`impactkit.sroi`); its ``by_year``,
+        ``total_inputs`` and ``currency`` are read.
+    lang : {"en", "fr"}, default "en"
+        Language of the title, axis labels and legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure with one axes, not attached to pyplot.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not ``"en"`` or ``"fr"``.
+    ImportError
+        matplotlib is not installed (extra ``plot``).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> res = ik.sroi(ik.examples.load_example())
+    >>> ax = by_year_chart(res, "fr").axes[0]
+    >>> ax.get_title(), ax.get_xlabel(), [int(x) for x in ax.get_xticks()]
+    ('Valeur par année', 'Année', [1, 2, 3])
+    >>> by_year_chart(res, "en").axes[0].get_legend_handles_labels()[1]
+    ['Cumulative present value', 'Total inputs', 'Value', 'Present value']
+    """
     df = result.by_year
     fig = _figure()
     ax = fig.add_subplot()
@@ -160,6 +256,54 @@ def tornado_chart(
 
     ``labels`` maps a parameter path (``outcomes[0].deadweight``) to the text
     shown for it (default: the path).
+
+    Each of the first ``top`` rows of the table is a bar from the metric at
+    the parameter's low value (``metric_low``) to the metric at its high
+    value (``metric_high``) around the base (``metric_base``, a solid line);
+    the rows keep the table's order, the widest swing at the top.
+
+    Parameters
+    ----------
+    tornado : pandas.DataFrame
+        The table of :func:`impactkit.uncertainty.tornado` (columns
+        ``parameter``, ``metric_base``, ``metric_low``, ``metric_high``),
+        sorted by swing.
+    lang : {"en", "fr"}, default "en"
+        Language of the title, axis label and legend.
+    top : int, default 12
+        Rows drawn (the first ones of the table).
+    threshold : float or None, default 1.0
+        Where to draw the dashed break-even line: 1 for a ratio (1:1), 0 for
+        a net present value; None for no line.
+    labels : mapping of str to str, optional
+        Text shown for a parameter path; paths not in it are shown as they
+        are. Labels are shortened to 60 characters.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure with one axes, not attached to pyplot.
+
+    Raises
+    ------
+    ValidationError
+        The table is empty, or ``lang`` is not ``"en"`` or ``"fr"``.
+    ImportError
+        matplotlib is not installed (extra ``plot``).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example()
+    >>> table = ik.uncertainty.tornado(
+    ...     model, params=["inputs[0].amount", "outcomes[0].deadweight"]
+    ... )
+    >>> fig = tornado_chart(table, "fr", labels={"inputs[0].amount": "Financement"})
+    >>> ax = fig.axes[0]
+    >>> ax.get_xlabel(), [label.get_text() for label in ax.get_yticklabels()]
+    ('Ratio SROI', ['outcomes[0].deadweight', 'Financement'])
+    >>> tornado_chart(table, "en", top=1).axes[0].get_legend_handles_labels()[1]
+    ['1:1', 'low', 'high']
     """
     if tornado.empty:
         raise ValidationError("the tornado table is empty", path=("tornado",), code="empty")
@@ -189,7 +333,43 @@ def tornado_chart(
 
 
 def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
-    """Histogram of Monte Carlo ratio draws with the 1:1 line and P(ratio > 1)."""
+    """Histogram of Monte Carlo ratio draws with the 1:1 line and P(ratio > 1).
+
+    The title gives the number of draws and the share of draws whose ratio
+    exceeds 1, formatted in ``lang``.
+
+    Parameters
+    ----------
+    mc : MonteCarloResult
+        The simulation (:func:`impactkit.uncertainty.monte_carlo`); its
+        ``ratio`` draws, ``n`` and ``probability_ratio_above`` are used.
+    lang : {"en", "fr"}, default "en"
+        Language of the title, axis labels and legend.
+    bins : int, default 60
+        Number of bins of the histogram.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure with one axes, not attached to pyplot.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not ``"en"`` or ``"fr"``.
+    ImportError
+        matplotlib is not installed (extra ``plot``).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> mc = ik.uncertainty.monte_carlo(ik.examples.load_example(), n=500, seed=1)
+    >>> ax = mc_histogram(mc, "fr", bins=20).axes[0]
+    >>> ax.get_title(), len(ax.patches)
+    ('Simulation de Monte-Carlo : 500 tirages ; P(> 1) = 100,0\\xa0%', 20)
+    >>> mc_histogram(mc, "en").axes[0].get_title()
+    'Monte Carlo simulation: 500 draws; P(> 1) = 100.0%'
+    """
     r = np.asarray(mc.ratio)
     fig = _figure()
     ax = fig.add_subplot()
@@ -218,6 +398,47 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
     diagram shown at its natural width (``width`` inches, 1008 px for the
     default) keeps text of 12 px; links end in arrowheads at the box edges,
     feedback links dashed.
+
+    Columns run from inputs, activities and outputs through the outcomes (one
+    column per outcome level) to the impact; columns left empty by the
+    theory of change are dropped. Boxes are coloured by node kind and hold
+    the node's label (its id when it has none), cut at four lines.
+
+    Parameters
+    ----------
+    toc : TheoryOfChange
+        The theory of change to draw.
+    lang : {"en", "fr"}, default "en"
+        Language of the title.
+    width : float, default 10.5
+        Width of the figure [inches]; the height follows from the tallest
+        column and the longest labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure with one axes (axis lines off), not attached to pyplot.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not ``"en"`` or ``"fr"``.
+    ImportError
+        matplotlib is not installed (extra ``plot``).
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> toc = ik.examples.load_example().toc
+    >>> fig = toc_diagram(toc, "fr", width=8)
+    >>> fig.axes[0].get_title(loc="left")
+    'Théorie du changement : Emploi accompagné - Association Horizons Emploi'
+    >>> float(fig.get_size_inches()[0])
+    8.0
+    >>> len(fig.axes[0].texts) == len(toc) + len(toc.links)  # a box per node, an arrow per link
+    True
+    >>> toc_diagram(toc, "en").axes[0].get_title(loc="left")[:17]
+    'Theory of change:'
     """
     import networkx as nx
 

@@ -327,10 +327,36 @@ def _lang(lang: str) -> str:
 def t(key: str, lang: str = "en", **kwargs: object) -> str:
     """The text ``key`` in ``lang``, with ``{placeholders}`` filled.
 
+    Parameters
+    ----------
+    key : str
+        A key of :data:`TEXTS` (the same keys in every language), e.g.
+        ``"deadweight"`` or ``"year_n"``.
+    lang : {"en", "fr"}, default "en"
+        Language of the text.
+    **kwargs : object
+        Values of the text's ``{placeholders}``, filled with
+        :meth:`str.format`; without them the text is returned as stored.
+
+    Returns
+    -------
+    str
+        The text in ``lang``.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS`.
+    KeyError
+        ``key`` is not a text of :data:`TEXTS`, or a placeholder of the text
+        is missing from ``kwargs``.
+
     Examples
     --------
-    >>> t("deadweight", "fr"), t("year_n", "en", n=2)
-    ("Effet d'aubaine", 'Year 2')
+    >>> t("deadweight", "fr"), t("deadweight", "en")
+    ("Effet d'aubaine", 'Deadweight')
+    >>> t("year_n", "fr", n=2), t("year_n", "en", n=2)
+    ('Année 2', 'Year 2')
     """
     text = TEXTS[_lang(lang)][key]
     return text.format(**kwargs) if kwargs else text
@@ -352,10 +378,45 @@ def _babel() -> Any:
 def fmt_money(x: float, currency: str, lang: str = "en", *, decimals: int = 0) -> str:
     """Money in the locale's style, e.g. ``1 234 €`` (fr) or ``€1,234`` (en).
 
+    The currency pattern of the locale (``en_GB`` or ``fr_FR``) with a fixed
+    number of decimals: in French the symbol follows the amount after a
+    no-break space (U+00A0) and thousands are grouped with a narrow no-break
+    space (U+202F); in English the symbol comes first and thousands are
+    grouped with commas.
+
+    Parameters
+    ----------
+    x : float
+        The amount [currency]. NaN or infinite gives ``"-"``.
+    currency : str
+        ISO 4217 code (``"EUR"``, ``"GBP"``...), shown as the locale's
+        symbol for it (``€``; ``US$`` in English) or as the code where the
+        locale has none (``CHF``).
+    lang : {"en", "fr"}, default "en"
+        Language of the format.
+    decimals : int, default 0
+        Decimals shown; the amount is rounded half to even.
+
+    Returns
+    -------
+    str
+        The formatted amount, or ``"-"`` when ``x`` is not finite.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS` (and ``x`` is finite).
+
     Examples
     --------
     >>> fmt_money(1234.4, "EUR", "en")
     '€1,234'
+    >>> fmt_money(1234.4, "EUR", "fr")
+    '1\\u202f234\\xa0€'
+    >>> fmt_money(1234.5, "EUR", "en", decimals=2), fmt_money(1234.5, "EUR", "fr", decimals=2)
+    ('€1,234.50', '1\\u202f234,50\\xa0€')
+    >>> fmt_money(float("nan"), "EUR", "fr")
+    '-'
     """
     if not math.isfinite(x):
         return "-"
@@ -381,10 +442,40 @@ def fmt_money(x: float, currency: str, lang: str = "en", *, decimals: int = 0) -
 def fmt_number(x: float, lang: str = "en", *, decimals: int = 2) -> str:
     """A number with the locale's separators.
 
+    English (``en_GB``) writes ``1,234.57``; French (``fr_FR``) writes
+    ``1 234,57`` with a narrow no-break space (U+202F) between thousands and
+    a decimal comma.
+
+    Parameters
+    ----------
+    x : float
+        The number. NaN or infinite gives ``"-"``.
+    lang : {"en", "fr"}, default "en"
+        Language of the format.
+    decimals : int, default 2
+        Decimals shown (always that many); the number is rounded half to
+        even.
+
+    Returns
+    -------
+    str
+        The formatted number, or ``"-"`` when ``x`` is not finite.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS` (and ``x`` is finite).
+
     Examples
     --------
-    >>> fmt_number(2.3399, "fr")
-    '2,34'
+    >>> fmt_number(2.3399, "fr"), fmt_number(2.3399, "en")
+    ('2,34', '2.34')
+    >>> fmt_number(1234567.891, "en")
+    '1,234,567.89'
+    >>> fmt_number(1234567.891, "fr")
+    '1\\u202f234\\u202f567,89'
+    >>> fmt_number(-1234.5, "fr", decimals=0), fmt_number(-1234.5, "en", decimals=0)
+    ('-1\\u202f234', '-1,234')
     """
     if not math.isfinite(x):
         return "-"
@@ -398,10 +489,34 @@ def fmt_number(x: float, lang: str = "en", *, decimals: int = 2) -> str:
 def fmt_pct(x: float, lang: str = "en", *, decimals: int = 1) -> str:
     """A share as a percentage, e.g. ``12,3 %`` (fr).
 
+    ``x`` is a fraction: 0.123 is shown as 12.3%. French puts a no-break
+    space (U+00A0) before the sign and uses a decimal comma.
+
+    Parameters
+    ----------
+    x : float
+        The share [fraction]. NaN or infinite gives ``"-"``.
+    lang : {"en", "fr"}, default "en"
+        Language of the format.
+    decimals : int, default 1
+        Decimals of the percentage; rounded half to even.
+
+    Returns
+    -------
+    str
+        The formatted percentage, or ``"-"`` when ``x`` is not finite.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS` (and ``x`` is finite).
+
     Examples
     --------
-    >>> fmt_pct(0.123, "fr")
-    '12,3\\xa0%'
+    >>> fmt_pct(0.123, "fr"), fmt_pct(0.123, "en")
+    ('12,3\\xa0%', '12.3%')
+    >>> fmt_pct(0.5, "fr", decimals=0), fmt_pct(0.5, "en", decimals=0)
+    ('50\\xa0%', '50%')
     """
     if not math.isfinite(x):
         return "-"
@@ -417,6 +532,35 @@ def fmt_pct(x: float, lang: str = "en", *, decimals: int = 1) -> str:
 
 
 def fmt_ratio(x: float, lang: str = "en") -> str:
-    """An SROI ratio as ``2.34 : 1`` (en) or ``2,34 pour 1`` (fr)."""
+    """An SROI ratio as ``2.34 : 1`` (en) or ``2,34 pour 1`` (fr).
+
+    The ratio is written with two decimals by :func:`fmt_number`, followed by
+    ``" : 1"`` in English and ``" pour 1"`` in French.
+
+    Parameters
+    ----------
+    x : float
+        The ratio (present value per unit of input). NaN or infinite is
+        written ``"-"``, followed by the suffix.
+    lang : {"en", "fr"}, default "en"
+        Language of the format.
+
+    Returns
+    -------
+    str
+        The formatted ratio.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS` (and ``x`` is finite).
+
+    Examples
+    --------
+    >>> fmt_ratio(2.3456, "en"), fmt_ratio(2.3456, "fr")
+    ('2.35 : 1', '2,35 pour 1')
+    >>> fmt_ratio(12345.6, "fr")
+    '12\\u202f345,60 pour 1'
+    """
     sep = " : 1" if lang == "en" else " pour 1"
     return fmt_number(x, lang) + sep
