@@ -68,7 +68,57 @@ class DifferenceInMeans:
     dropna: bool = False
 
     def estimate(self, df: pd.DataFrame, *, outcome: str, treatment: str) -> EffectEstimate:
-        """Estimate the effect of ``treatment`` on ``outcome``."""
+        r"""Estimate the effect of ``treatment`` on ``outcome``.
+
+        The estimand is the average treatment effect :math:`E[Y(1) - Y(0)]`,
+        identified by random assignment of the treatment (METHODS §3.3 a):
+
+        .. math::
+            \hat\tau = \bar Y_1 - \bar Y_0, \qquad
+            SE = \sqrt{s_1^2/n_1 + s_0^2/n_0},
+
+        with :math:`s_w^2` the sample variance (:math:`n_w - 1` divisor) in arm
+        :math:`w`; the interval uses Student's t with the Welch–Satterthwaite
+        degrees of freedom of the class docstring.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per unit.
+        outcome : str
+            Column of the outcome :math:`Y`.
+        treatment : str
+            Column of the 0/1 treatment indicator.
+
+        Returns
+        -------
+        EffectEstimate
+            The effect, its Welch standard error, confidence interval and
+            degrees of freedom, counts by arm, dropped rows, and the mean
+            outcome of each arm in ``diagnostics``.
+
+        Raises
+        ------
+        EstimationError
+            When an arm has fewer than 2 units, when the outcome has no
+            variance within arms (zero standard error), when ``level`` is not
+            in (0, 1), or when the data are unusable: missing or duplicated
+            columns, missing values (unless ``dropna``), infinite values, a
+            constant outcome or a non-binary treatment.
+
+        References
+        ----------
+        .. [1] Welch, B. L. (1947). The generalization of "Student's" problem
+           when several different population variances are involved.
+           Biometrika 34.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [3, 5, 7, 1, 2, 3], "t": [1, 1, 1, 0, 0, 0]})
+        >>> est = DifferenceInMeans().estimate(df, outcome="y", treatment="t")
+        >>> est.effect, round(est.se, 5), round(est.df, 4)
+        (3.0, 1.29099, 2.9412)
+        """
         p = prepare(df, outcome=outcome, treatment=treatment, dropna=self.dropna)
         y1, y0 = p.y[p.w == 1], p.y[p.w == 0]
         n1, n0 = len(y1), len(y0)
@@ -243,10 +293,97 @@ class DifferenceInDifferences:
         covariates: Sequence[str] = (),
         cluster: str | None = None,
     ) -> EffectEstimate:
-        """Estimate the effect; see the class docstring for the designs.
+        r"""Estimate the effect on the treated; see the class docstring for the designs.
 
-        ``cluster`` names the cluster column (default: ``unit``), e.g. the
-        département when units are establishments.
+        The estimand is the average effect on the treated (ATT), identified
+        by parallel trends: without treatment, treated and control units
+        would have followed the same average path (METHODS §3.3 b, c). In
+        the 2×2 design,
+
+        .. math::
+            \hat\tau = (\bar Y_{T,post} - \bar Y_{T,pre})
+                       - (\bar Y_{C,post} - \bar Y_{C,pre}),
+
+        the coefficient of :math:`T \times P` in
+        :math:`Y = \alpha + \beta T + \gamma P + \tau T P (+ X'\delta) + \varepsilon`;
+        with two-way fixed effects, :math:`\tau` of
+        :math:`Y_{it} = \alpha_i + \lambda_t + \tau D_{it} + X_{it}'\beta + \varepsilon_{it}`.
+        Standard errors are CR1, clustered by ``cluster`` (default ``unit``),
+        with a t interval on :math:`G - 1` degrees of freedom; a 2×2 design
+        without units or clusters (repeated cross-sections) uses HC1 and
+        :math:`n - p` degrees of freedom. With ``se="wild"`` the interval
+        and p-value come from the wild cluster restricted bootstrap.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per unit and period (a panel) or per observation
+            (repeated cross-sections, 2×2 only).
+        outcome : str
+            Column of the outcome :math:`Y`.
+        treatment : str
+            Column of the 0/1 treatment: the treated group :math:`T`
+            (constant within a unit) in a 2×2 design, the unit-period
+            indicator :math:`D_{it}` with two-way fixed effects.
+        time : str
+            Column of the period; in a 2×2 design its larger value is the
+            post period.
+        unit : str, optional
+            Column identifying units (panel data); required by two-way fixed
+            effects and the default cluster.
+        covariates : sequence of str, default ()
+            Columns of time-varying covariates :math:`X` added to the
+            regression (covariates absorbed by the fixed effects are dropped
+            with a warning).
+        cluster : str, optional
+            Column of the clusters of the standard error (default: ``unit``),
+            e.g. the département when units are establishments.
+
+        Returns
+        -------
+        EffectEstimate
+            The ATT, its standard error, confidence interval and degrees of
+            freedom, counts of treated and control observations (2×2) or
+            units (two-way fixed effects), dropped rows and diagnostics: the
+            cell counts (2×2), or units, periods, observations and
+            coefficients (two-way fixed effects); ``diagnostics["wild"]``
+            with ``se="wild"``.
+
+        Raises
+        ------
+        EstimationError
+            When ``se``, ``design`` or ``fe_dof`` is not an allowed value; a
+            2×2 design without exactly two periods or with a treatment that
+            varies within units; two-way fixed effects without ``unit``, with
+            a treatment that never varies or is absorbed by the fixed
+            effects; fewer than 2 clusters; ``se="wild"`` without clusters;
+            or unusable data (missing columns, missing values unless
+            ``dropna``, infinite values, a non-binary treatment).
+
+        Warns
+        -----
+        ImpactkitWarning
+            When treatment starts at several times (staggered adoption):
+            two-way fixed effects can then be biased (Goodman-Bacon 2021).
+
+        References
+        ----------
+        .. [1] Angrist, J., Pischke, J.-S. (2009). Mostly Harmless
+           Econometrics, ch. 5.
+        .. [2] Goodman-Bacon, A. (2021). Difference-in-differences with
+           variation in treatment timing. Journal of Econometrics 225(2).
+
+        Examples
+        --------
+        METHODS §3.3 b: treated means 10 → 16, control means 8 → 11.
+
+        >>> df = pd.DataFrame({"id": [1, 1, 2, 2, 3, 3, 4, 4], "year": [0, 1] * 4,
+        ...                    "d": [1, 1, 1, 1, 0, 0, 0, 0],
+        ...                    "y": [9, 15, 11, 17, 7, 10, 9, 12]})
+        >>> est = DifferenceInDifferences().estimate(df, outcome="y", treatment="d",
+        ...                                          unit="id", time="year")
+        >>> est.effect, est.estimand, est.df
+        (3.0, 'ATT', 3.0)
         """
         if self.se not in ("cluster", "wild"):
             raise EstimationError(f"se must be 'cluster' or 'wild', got {self.se!r}")

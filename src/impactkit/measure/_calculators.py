@@ -498,6 +498,32 @@ class Count(_Calculator):
 class Sum(_Calculator):
     """Sum a numeric column (e.g. hours delivered); an output calculator.
 
+    The quantity is the sum of the non-missing values of ``column`` over the
+    rows kept by ``where``; ``n`` counts those values and ``missing`` the
+    rows where the column is missing (never silently dropped). No interval
+    is given: the sum is a count of what was delivered, not an estimate.
+
+    Parameters
+    ----------
+    column : str
+        Numeric (or boolean) column to sum.
+    where : conditions, optional
+        Filters as data (:class:`~impactkit.measure.Condition` or mappings);
+        only the rows meeting every condition are summed.
+    by : str or sequence of str, optional
+        Also sum per group (``result.by``: the group columns, ``quantity``,
+        ``n`` and ``missing``).
+    data : str, optional
+        Name of the data source.
+
+    Raises
+    ------
+    ValidationError
+        At construction, when ``column`` is empty; at :meth:`compute`, when
+        a column is not in the data, ``column`` is not numeric, a ``where``
+        comparison does not apply to its column, or a ``by`` group has no
+        usable rows.
+
     Examples
     --------
     >>> Sum("hours").compute(pd.DataFrame({"hours": [1.5, 2.0, None]})).quantity
@@ -705,7 +731,43 @@ def _share_result(calc: Any, df: pd.DataFrame, k: float, n: int, missing: int) -
 
 @attrs.frozen
 class Proportion(_Calculator):
-    """Units whose column takes one of ``values`` (e.g. a yes/no answer).
+    r"""Units whose column takes one of ``values`` (e.g. a yes/no answer).
+
+    The quantity is :math:`k`, the number of rows (kept by ``where``) whose
+    non-missing ``column`` equals one of ``values``; with :math:`n` the
+    non-missing rows, the share is :math:`\hat p = k/n` with a Wilson score
+    interval (:func:`wilson_interval`), and the standard error of the count
+    is the binomial :math:`\sqrt{n \hat p (1 - \hat p)}`. Rows where the
+    column is missing are counted in ``missing``.
+
+    Parameters
+    ----------
+    column : str
+        Column of the answer.
+    values : sequence, default (True,)
+        Values that count (compared with ``==``, as :meth:`pandas.Series.isin`
+        does); a single value may be given alone.
+    level : float, default 0.95
+        Confidence level of the Wilson interval of the share.
+    where : conditions, optional
+        Filters as data (:class:`~impactkit.measure.Condition` or mappings).
+    by : str or sequence of str, optional
+        Also measure per group (``result.by``: the group columns,
+        ``quantity``, ``n``, ``missing`` and ``share``).
+    data : str, optional
+        Name of the data source.
+
+    Raises
+    ------
+    ValidationError
+        At construction, when ``column`` is empty, ``values`` is empty or
+        ``level`` is not in (0, 1]; at :meth:`compute`, when a column is not
+        in the data, no row is usable, or a ``by`` group has no usable rows.
+
+    References
+    ----------
+    .. [1] Wilson, E. B. (1927). Probable inference, the law of succession,
+       and statistical inference. JASA 22, 209-212.
 
     Examples
     --------
@@ -713,6 +775,8 @@ class Proportion(_Calculator):
     >>> r = Proportion(column="answer", values=["yes"]).compute(df)
     >>> r.quantity, r.n, r.missing
     (2.0, 3, 1)
+    >>> round(r.share, 4), [round(x, 4) for x in r.ci]
+    (0.6667, [0.2077, 0.9385])
     """
 
     name: ClassVar[str] = "proportion"
@@ -741,7 +805,7 @@ class Proportion(_Calculator):
 
 @attrs.frozen
 class DistanceTravelled(_Calculator):
-    """Movement on ordinal scales (e.g. a 1-10 outcomes star), per domain.
+    r"""Movement on ordinal scales (e.g. a 1-10 outcomes star), per domain.
 
     Columns are named ``{domain}{separator}{baseline}`` and
     ``{domain}{separator}{followup}``. A unit is usable when every domain has
@@ -755,6 +819,46 @@ class DistanceTravelled(_Calculator):
     follow-up score minus its baseline score, and a score with too few items
     answered is missing. The result reports Cronbach's alpha of the baseline
     items (``reliability``).
+
+    The mean change over the usable units comes with a paired t interval,
+    :math:`\bar d \pm t_{n-1} s_d / \sqrt n`, and the standard error of the
+    quantity :math:`q` is the binomial :math:`\sqrt{q (1 - q/n)}`.
+
+    Parameters
+    ----------
+    domains : sequence of str
+        Domains measured (column prefixes); give either ``domains`` or
+        ``measure``.
+    baseline : str, default "t0"
+        Suffix of the baseline columns.
+    followup : str, default "t1"
+        Suffix of the follow-up columns.
+    separator : str, default "_"
+        Between a domain (or item) and its time suffix.
+    scale : (float, float), default (1, 10)
+        Lowest and highest point of the domains' scale; a value outside it
+        is an error (ignored with ``measure``, which has its own).
+    min_change : float, default 1
+        Smallest distance (mean change, in scale points) that counts a unit
+        in the quantity; not negative.
+    level : float, default 0.95
+        Confidence level of the interval of the mean change.
+    where : conditions, optional
+        Filters as data (:class:`~impactkit.measure.Condition` or mappings).
+    data : str, optional
+        Name of the data source.
+    measure : Scale, optional
+        A questionnaire scale whose items are the domains, scored at each
+        time (:class:`~impactkit.measure.Scale`).
+
+    Raises
+    ------
+    ValidationError
+        At construction, when neither or both of ``domains`` and ``measure``
+        are given, ``scale`` is not ``[low, high]`` with ``low < high`` or
+        ``min_change`` is negative; at :meth:`compute`, when a column is not
+        in the data or not numeric, a value lies outside ``scale``, or no
+        unit is usable.
 
     Examples
     --------

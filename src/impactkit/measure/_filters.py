@@ -65,7 +65,39 @@ class Condition:
         c.raise_if_errors()
 
     def mask(self, df: pd.DataFrame) -> pd.Series:
-        """Boolean mask of the rows kept (missing values never match a comparison)."""
+        """Boolean mask of the rows kept (missing values never match a comparison).
+
+        A missing value is kept only by ``isna``; ``!=`` and ``not_in``
+        reject it as well, so a filter never keeps a row whose value is
+        unknown unless it asks for one.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            The rows to filter; it must hold ``column``.
+
+        Returns
+        -------
+        pandas.Series of bool
+            True for the rows kept, on the index of ``df``.
+
+        Raises
+        ------
+        ValidationError
+            When ``column`` is not in ``df`` (code ``missing_column``), or
+            when its values cannot be compared with ``value`` (code
+            ``type``, e.g. text against a number with ``<``).
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"age": [30, 50, None], "site": ["a", None, "b"]})
+        >>> Condition("age", ">=", 40).mask(df).tolist()
+        [False, True, False]
+        >>> Condition("site", "!=", "a").mask(df).tolist()
+        [False, False, True]
+        >>> Condition("site", "isna").mask(df).tolist()
+        [False, True, False]
+        """
         if self.column not in df.columns:
             raise ValidationError(
                 f"filter column {self.column!r} is not in the data; columns: "

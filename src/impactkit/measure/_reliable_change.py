@@ -82,22 +82,76 @@ def clinical_cutoff(functional: tuple[float, float], dysfunctional: tuple[float,
 
 @attrs.frozen
 class ReliableChangeResult(MeasureResult):
-    """A :class:`~impactkit.measure.MeasureResult` with the reliable-change counts.
+    r"""A :class:`~impactkit.measure.MeasureResult` with the reliable-change counts.
 
-    Attributes
+    Returned by :meth:`ReliableChange.compute`. With
+    :math:`S_{diff} = \sqrt 2\, s \sqrt{1 - r_{xx}}` and
+    :math:`RCI_i = \pm(x_{2i} - x_{1i}) / S_{diff}` (sign by the good
+    direction), a unit is improved when :math:`RCI_i > z`, deteriorated
+    when :math:`RCI_i < -z` and unchanged otherwise (Jacobson & Truax 1991,
+    METHODS §11.9).
+
+    Parameters
     ----------
-    improved : int
+    quantity : float
+        Number of reliably improved units (equal to ``improved``).
+    n : int
+        Units with both measurements.
+    missing : int
+        Units (rows kept by ``where``) missing either measurement.
+    share : float or None, default None
+        ``improved / n``; None when ``n`` is 0.
+    mean_change : float or None, default None
+        Mean raw change :math:`\overline{x_2 - x_1}` over the ``n`` units,
+        whatever the good direction; None when ``n`` is 0.
+    ci : tuple of float or None, default None
+        Wilson interval of ``share``.
+    se : float or None, default None
+        Binomial standard error of ``quantity``,
+        :math:`\sqrt{n \hat p (1 - \hat p)}` with :math:`\hat p` the share.
+    level : float, default 0.95
+        Confidence level of ``ci``.
+    calculator : mapping, optional
+        Spec of the calculator (its file form), read-only.
+    data : str or None, default None
+        Name of the data source.
+    by : pandas.DataFrame or None, default None
+        The measurement by group (group columns, ``quantity``, ``n``,
+        ``missing``, ``share``), when measured ``by`` columns.
+    reliability : float or None, default None
+        Cronbach's alpha of the baseline items on the units used, when
+        measured with a :class:`~impactkit.measure.Scale` (None otherwise);
+        the reliability used in :math:`S_{diff}` is the calculator's
+        ``reliability`` when given, this alpha otherwise.
+    improved : int, default 0
         Units whose change is reliable in the good direction (``quantity``).
-    unchanged : int
-        Units whose change is within the instrument's noise.
-    deteriorated : int
+    unchanged : int, default 0
+        Units whose change is within the instrument's noise
+        (:math:`|RCI| \le z`).
+    deteriorated : int, default 0
         Units whose change is reliable in the bad direction.
-    recovered : int or None
-        Reliably improved units that crossed the clinical cut-off (None without one).
-    s_diff : float
-        Standard error of the difference, :math:`\\sqrt{2}\\,s\\sqrt{1-r}`.
-    cutoff : float or None
-        The clinical cut-off used.
+    recovered : int or None, default None
+        Reliably improved units that started on the dysfunctional side of
+        the clinical cut-off (or on it) and ended on the functional side;
+        None without a cut-off.
+    s_diff : float, default nan
+        Standard error of the difference, :math:`\sqrt{2}\,s\sqrt{1-r}`.
+    cutoff : float or None, default None
+        The clinical cut-off used (given, or from the norms); None without one.
+
+    References
+    ----------
+    .. [1] Jacobson, N. S., & Truax, P. (1991). Clinical significance: a
+       statistical approach to defining meaningful change in psychotherapy
+       research. Journal of Consulting and Clinical Psychology 59(1), 12-19.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pre": [10, 12, 20, 15], "post": [20, 13, 10, 22]})
+    >>> r = ReliableChange(pre="pre", post="post", reliability=0.8, sd=5.0,
+    ...                    cutoff=21.0).compute(df)  # 10 -> 20 improves, stays below 21
+    >>> r.improved, r.unchanged, r.deteriorated, r.recovered, r.share
+    (2, 1, 1, 1, 0.5)
     """
 
     improved: int = 0

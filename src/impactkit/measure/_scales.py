@@ -327,22 +327,45 @@ def as_scale(value: Any) -> Scale | None:
 
 @attrs.frozen
 class ReliabilityResult:
-    """A reliability coefficient with the cases it used.
+    r"""A reliability coefficient with the cases it used.
 
-    Attributes
+    Returned by :func:`cronbach_alpha`,
+    :math:`\alpha = \frac{k}{k-1}(1 - \sum_i s_i^2 / s_X^2)`, and by
+    :func:`mcdonald_omega`,
+    :math:`\omega = (\sum_i \lambda_i)^2 / ((\sum_i \lambda_i)^2 + \sum_i \psi_i)`
+    from a one-factor model (METHODS §11.9). ``float(result)`` is ``value``.
+
+    Parameters
     ----------
     value : float
         The coefficient.
     method : str
         ``"cronbach_alpha"`` or ``"mcdonald_omega"``.
     n : int
-        Complete cases used.
+        Complete cases used (rows with every item answered).
     missing : int
         Rows left out because at least one item is missing.
     k : int
         Number of items.
-    items : pandas.DataFrame or None
-        Per-item table (item-total correlations, alpha if deleted, loadings).
+    items : pandas.DataFrame or None, default None
+        Per-item table: for alpha, ``item``, ``mean``, ``sd``,
+        ``item_total_r`` (corrected item-total correlation) and
+        ``alpha_if_deleted``; for omega, ``item``, ``loading`` and
+        ``uniqueness``.
+
+    References
+    ----------
+    .. [1] Cronbach, L. J. (1951). Coefficient alpha and the internal structure
+       of tests. Psychometrika 16(3), 297-334.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 2, 4, 4], "c": [1, 3, 3, None]})
+    >>> r = cronbach_alpha(df)
+    >>> r.method, round(float(r), 4), r.n, r.missing, r.k
+    ('cronbach_alpha', 0.8889, 3, 1, 3)
+    >>> r.items["item"].tolist()
+    ['a', 'b', 'c']
     """
 
     value: float

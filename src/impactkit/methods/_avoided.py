@@ -268,29 +268,71 @@ def avoided_costs(
 ) -> AvoidedCostsResult:
     r"""Avoided public costs per year, by payer, and the public return ratio.
 
+    For each item :math:`k` (people :math:`N_k`, reduction :math:`\Delta p_k`
+    net of the counterfactual, unit cost :math:`c_k` moved to the base year
+    by ``price_index``), the avoided cost of year :math:`t` is
+
+    .. math::
+        \text{avoided}(t) = \sum_k N_k\, \Delta p_k\, c_k\, (1 - d_k)^{t - s_k}
+
+    over the item's ``duration`` years from its start year :math:`s_k`, with
+    :math:`d_k` its drop-off (compound, from the second year), as in SROI.
+    Years count from 1 and year :math:`t` is discounted by :math:`DF(t)`;
+    the public funding of year :math:`t` (from 0, undiscounted) by the same
+    factors. Then
+
+    .. math::
+        \text{public ROI} =
+        \frac{\sum_t (\text{avoided}(t) + R)\, DF(t)}{\sum_t F_t\, DF(t)}
+
+    with :math:`R` the yearly ``extra_revenue`` and :math:`F_t` the funding
+    (METHODS §6.3).
+
     Parameters
     ----------
     items : iterable of AvoidedCostItem
-    catalogue : mapping of key to UnitCost
-    public_funding : float or sequence of float
-        Public funding by year from year 0 (year 0 undiscounted).
-    extra_revenue : float
+        The situations avoided: people, reduction, duration and drop-off,
+        each naming a unit cost of ``catalogue``.
+    catalogue : mapping of str to UnitCost
+        Unit costs by key (:meth:`UnitCost.catalogue` reads one from a
+        table).
+    public_funding : float or sequence of float, default 0
+        Public funding by year from year 0 (year 0 undiscounted) [currency].
+    extra_revenue : float, default 0
         Yearly taxes and social contributions generated, counted each year of
         the longest item (an impactkit simplification; model it as an item for
-        finer control).
-    discount : Discount or float, default 3.2 % (France Stratégie 2021)
+        finer control) [currency/year].
+    discount : Discount or float, default 0.032
+        Rate or schedule; the default is the 3.2 % rate of the France
+        Stratégie 2021 revision.
     base_year : int, optional
         Price year of the analysis; unit costs of other years need ``price_index``.
     price_index : PriceIndex, optional
-    currency : str
+        Moves unit costs from their price year to ``base_year``.
+    currency : str, default "EUR"
         Every unit cost must be in this currency (no silent conversion).
+
+    Returns
+    -------
+    AvoidedCostsResult
+        The present value of avoided costs plus extra revenue, of the public
+        funding, their ratio (None without funding), the avoided transfers,
+        the tables by item, payer and year, and warnings for unit costs on an
+        average-cost basis.
 
     Raises
     ------
     ValidationError
-        Unknown cost keys, currencies that differ, price years without an
-        index, and the same expense (``covers``) counted at two payer levels
+        Items that are not :class:`AvoidedCostItem`, unknown cost keys,
+        currencies that differ, price years without an index (or outside
+        it), and the same expense (``covers``) counted at two payer levels
         (the same euro twice); every problem at once.
+
+    References
+    ----------
+    .. [1] Garrabé, M. (2001). Coût public évité, coût social évité.
+    .. [2] France Stratégie (2021). Complément opérationnel I : révision du
+       taux d'actualisation.
 
     Examples
     --------

@@ -76,8 +76,37 @@ def npv(cash_flows: CashFlows, rate: float | Discount) -> float:
 
     .. math:: NPV = \sum_{t=0}^{T} CF_t\, DF(t)
 
-    Same convention as ``numpy_financial.npv``; ``rate`` may be a discount
-    schedule (:mod:`impactkit.discount`).
+    with :math:`DF(t) = 1/(1+r)^t` for a constant rate :math:`r` (the Green
+    Book convention: year 0 is the present, factor 1), or the cumulative
+    factors :math:`DF(0) = 1,\ DF(t) = DF(t-1)/(1 + r(t))` of a discount
+    schedule. Same timing as ``numpy_financial.npv``; unlike Excel ``NPV``,
+    the first flow is not discounted.
+
+    Parameters
+    ----------
+    cash_flows : sequence of float or numpy.ndarray
+        Net flow of each year [currency], year 0 first (flattened).
+    rate : float or Discount
+        Constant yearly rate above -1 [fraction], or a discount schedule
+        (:mod:`impactkit.discount`).
+
+    Returns
+    -------
+    float
+        The net present value [currency].
+
+    Raises
+    ------
+    ValidationError
+        When ``cash_flows`` is empty, not numeric, holds a non-finite value or
+        one larger than the library's magnitude limit (every offending index
+        is named), when ``rate`` is not above -1, or when the result
+        overflows.
+
+    References
+    ----------
+    .. [1] HM Treasury (2022). The Green Book: Central Government Guidance on
+       Appraisal and Evaluation.
 
     Examples
     --------
@@ -272,9 +301,26 @@ def irr_roots(
 def irr(cash_flows: CashFlows) -> float:
     r"""Internal rate of return: the rate at which the NPV of yearly flows is zero.
 
-    Every real root above -100 % is found (:func:`irr_roots`); the IRR is
-    returned only when there is exactly one, and it is a simple root (the NPV
-    changes sign there).
+    The IRR is the rate :math:`r > -1` solving
+
+    .. math:: \sum_{t=0}^{T} \frac{CF_t}{(1+r)^t} = 0,
+
+    with the first flow at year 0, undiscounted. Multiplied by
+    :math:`(1+r)^T` the NPV is a polynomial in :math:`1 + r`; every real root
+    above -100 % is found from its companion matrix and polished by Newton's
+    method (:func:`irr_roots`). The IRR is returned only when there is exactly
+    one root and it is a simple root (the NPV changes sign there); by
+    Descartes' rule of signs, flows that change sign once have at most one.
+
+    Parameters
+    ----------
+    cash_flows : sequence of float or numpy.ndarray
+        Net flow of each year [currency], year 0 first.
+
+    Returns
+    -------
+    float
+        The internal rate of return [fraction per year, e.g. 0.07 for 7 %].
 
     Raises
     ------
@@ -282,11 +328,13 @@ def irr(cash_flows: CashFlows) -> float:
         When the flows never change sign (no IRR exists), when the NPV never
         reaches zero, or when there is more than one root, a double root
         counting as two (code ``multiple_irr``): the message lists them and
-        points to :func:`mirr` or the NPV at a hurdle rate. Never NaN.
+        points to :func:`mirr` or the NPV at a hurdle rate. Never NaN. Also
+        when ``cash_flows`` is empty, not numeric or holds a non-finite value.
 
     References
     ----------
-    .. [1] HM Treasury (2022). The Green Book.
+    .. [1] HM Treasury (2022). The Green Book: Central Government Guidance on
+       Appraisal and Evaluation.
 
     Examples
     --------
@@ -316,12 +364,40 @@ def irr(cash_flows: CashFlows) -> float:
 
 
 def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) -> float:
-    r"""Modified internal rate of return.
+    r"""Modified internal rate of return of yearly flows, always unique.
+
+    Positive flows are compounded to the last year at the reinvestment rate,
+    negative flows discounted to year 0 at the finance rate:
 
     .. math::
-        MIRR = \left(\frac{FV_{reinvest}(CF^+)}{PV_{finance}(CF^-)}\right)^{1/n} - 1
+        MIRR = \left(\frac{\sum_t CF_t^+ (1 + r_{re})^{n-t}}
+                          {-\sum_t CF_t^- / (1 + r_{fi})^{t}}\right)^{1/n} - 1
 
-    with :math:`n` the number of periods; agrees with ``numpy_financial.mirr``.
+    with :math:`t = 0, \dots, n` (the first flow at year 0) and :math:`n` the
+    number of periods (flows minus one). Unlike the IRR it has a single value
+    whatever the number of sign changes, which makes it the fallback when
+    :func:`irr` finds several roots. Agrees with ``numpy_financial.mirr``.
+
+    Parameters
+    ----------
+    cash_flows : sequence of float or numpy.ndarray
+        Net flow of each year [currency], year 0 first.
+    finance_rate : float
+        Rate at which the negative flows (outlays) are financed [fraction].
+    reinvest_rate : float
+        Rate at which the positive flows are reinvested [fraction].
+
+    Returns
+    -------
+    float
+        The modified internal rate of return [fraction per year].
+
+    Raises
+    ------
+    ValidationError
+        When the flows do not hold both a positive and a negative value
+        (code ``no_sign_change``), or when ``cash_flows`` is empty, not
+        numeric or holds a non-finite value.
 
     Examples
     --------
@@ -350,7 +426,42 @@ def _years(dates: Sequence[Any]) -> FloatArray:
 
 
 def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> float:
-    """NPV of dated flows, :math:`\\sum CF_i (1+r)^{-(d_i - d_0)/365}` (Excel XNPV)."""
+    r"""Net present value of dated flows, discounted to the first date (Excel XNPV).
+
+    .. math:: XNPV = \sum_i CF_i\, (1 + r)^{-(d_i - d_0)/365}
+
+    Time is counted in days from the first date :math:`d_0` (whose flow is
+    undiscounted) over a 365-day year, the XNPV/XIRR day count of METHODS §0
+    and §7.3; a leap day therefore counts as 1/365 of a year.
+
+    Parameters
+    ----------
+    rate : float
+        Yearly discount rate [fraction].
+    cash_flows : sequence of float
+        The flows [currency], in the order of ``dates``.
+    dates : sequence of date-like
+        Date of each flow (:class:`datetime.date` or anything
+        :class:`pandas.Timestamp` parses); the first is the valuation date.
+
+    Returns
+    -------
+    float
+        The net present value at the first date [currency].
+
+    Raises
+    ------
+    ValidationError
+        When ``dates`` and ``cash_flows`` differ in length, or when
+        ``cash_flows`` is empty, not numeric or holds a non-finite value.
+
+    Examples
+    --------
+    >>> round(xnpv(0.1, [-1000, 1100], dates=["2023-01-01", "2024-01-01"]), 4)
+    0.0
+    >>> round(xnpv(0.1, [-1000, 1100], dates=["2024-01-01", "2025-01-01"]), 4)  # 366 days
+    -0.2611
+    """
     cf = _flows(cash_flows)
     t = _years(dates)
     if t.size != cf.size:
@@ -359,7 +470,40 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
 
 
 def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
-    """IRR of dated flows (Excel XIRR day count, first flow undiscounted).
+    r"""Internal rate of return of dated flows (Excel XIRR day count).
+
+    The rate :math:`r > -1` solving
+
+    .. math:: \sum_i CF_i\, (1 + r)^{-(d_i - d_0)/365} = 0,
+
+    the first flow undiscounted and time counted in days over a 365-day year
+    (METHODS §7.3). The NPV is evaluated on a grid of rates from -99.99 % to
+    an upper bound that starts at 1000 % and doubles until the NPV has the
+    sign of the earliest flow; each sign change of the grid is refined with
+    Brent's method (METHODS §7.1). The rate is returned only when exactly one
+    root is found; a double root, where the NPV touches zero without changing
+    sign, is not detected.
+
+    Parameters
+    ----------
+    cash_flows : sequence of float
+        The flows [currency], in the order of ``dates``.
+    dates : sequence of date-like
+        Date of each flow (:class:`datetime.date` or anything
+        :class:`pandas.Timestamp` parses); the first is the valuation date.
+
+    Returns
+    -------
+    float
+        The internal rate of return [fraction per year].
+
+    Raises
+    ------
+    ValidationError
+        When ``dates`` and ``cash_flows`` differ in length, when the flows
+        never change sign (code ``no_sign_change``), when no root or more
+        than one root is found (code ``multiple_irr``), or when
+        ``cash_flows`` is empty, not numeric or holds a non-finite value.
 
     Examples
     --------
@@ -381,9 +525,30 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
 
 
 def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> float | None:
-    """Fractional year at which cumulative discounted net flows turn non-negative.
+    r"""Fractional year at which cumulative discounted net flows turn non-negative.
 
-    Linear interpolation inside the year; None when never reached.
+    The smallest :math:`t` with :math:`\sum_{u \le t} CF_u\, DF(u) \ge 0`,
+    the first flow at year 0 (undiscounted), with linear interpolation inside
+    the year in which the cumulative sum crosses zero (METHODS §1.7).
+
+    Parameters
+    ----------
+    cash_flows : sequence of float or numpy.ndarray
+        Net flow of each year [currency], year 0 first.
+    rate : float or Discount
+        Constant yearly rate above -1 [fraction], or a discount schedule.
+
+    Returns
+    -------
+    float or None
+        The payback [years]: 0.0 when year 0 is already non-negative, None
+        when the cumulative discounted flows never reach zero.
+
+    Raises
+    ------
+    ValidationError
+        When ``rate`` is not above -1, or when ``cash_flows`` is empty, not
+        numeric or holds a non-finite value.
 
     Examples
     --------
@@ -396,27 +561,64 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
 
 @attrs.frozen
 class CBAResult:
-    """A cost-benefit analysis from one perspective.
+    r"""A cost-benefit analysis from one perspective, as returned by :func:`cba`.
 
-    Attributes
+    Present values use the discount factors :math:`DF(t)` of :func:`cba`
+    (year 0 undiscounted): :math:`PV_B = \sum_t B_t DF(t)`,
+    :math:`PV_C = \sum_t C_t DF(t)`, :math:`NPV = PV_B - PV_C` and
+    :math:`BCR = PV_B / PV_C` (HM Treasury Green Book 2022).
+
+    Parameters
     ----------
     perspective : str
         ``society`` (transfers netted out), ``public`` (the payer levels) or one
         perspective of :data:`PERSPECTIVES`.
-    pv_benefits, pv_costs, npv : float
-        Present values [currency]; ``npv`` is the net present social value.
+    pv_benefits : float
+        Present value of the benefits seen from ``perspective`` [currency].
+    pv_costs : float
+        Present value of the costs seen from ``perspective`` [currency].
+    npv : float
+        ``pv_benefits - pv_costs``, the net present social value [currency].
     bcr : float or None
-        ``pv_benefits / pv_costs`` (None without costs).
+        Benefit-cost ratio ``pv_benefits / pv_costs``; None when there are no
+        costs (``pv_costs`` is not positive).
     irr : float or None
-        Internal rate of return of the net flows when it exists and is unique.
+        Internal rate of return of the yearly net flows (:func:`irr`) when it
+        exists and is unique [fraction per year]; None otherwise.
     irr_note : str
-        Why ``irr`` is None, when it is.
+        Why ``irr`` is None (the message of the refusal: no sign change, no
+        root or several roots); empty when ``irr`` is set.
     discounted_payback : float or None
-        Years until cumulative discounted net flows turn non-negative.
-    weighted_npv, weighted_pv_benefits, weighted_pv_costs : float or None
-        The same present values with each party's flows multiplied by its
-        distributional weight, when ``equity`` was given; ``by_perspective``
-        then also has ``weight`` and ``weighted_npv``.
+        Years until the cumulative discounted net flows turn non-negative
+        (:func:`discounted_payback_period`); None when never reached.
+    by_year : pandas.DataFrame
+        One row per year from 0: ``year``, ``benefits``, ``costs``, ``net``,
+        ``discount_factor`` and ``present_value`` (of the net flow), for the
+        flows of ``perspective``.
+    by_perspective : pandas.DataFrame
+        One row per party of the input flows (all of them, whatever
+        ``perspective``, transfers included): ``perspective``,
+        ``pv_benefits``, ``pv_costs`` and ``npv``; with ``equity`` also
+        ``weight`` and ``weighted_npv``.
+    weighted_npv : float or None, default None
+        Equity-weighted NPV beside the unweighted one: each flow multiplied by
+        the distributional weight of its party (HM Treasury Green Book 2022,
+        Annex A3); None when no ``equity`` weights were given.
+    weighted_pv_benefits : float or None, default None
+        Equity-weighted present value of the benefits; None without weights.
+    weighted_pv_costs : float or None, default None
+        Equity-weighted present value of the costs; None without weights.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"year": [0, 1, 2], "amount": [100.0, 60.0, 60.0],
+    ...                       "kind": ["cost", "benefit", "benefit"],
+    ...                       "perspective": ["etat", "beneficiaries", "beneficiaries"]})
+    >>> r = cba(flows, 0.1)
+    >>> round(r.npv, 4), round(r.bcr, 4), round(r.irr, 4)
+    (4.1322, 1.0413, 0.1307)
+    >>> r.weighted_npv is None
+    True
     """
 
     perspective: str

@@ -225,27 +225,56 @@ def vectorised_irr(
 
 @attrs.frozen
 class ContractResult:
-    """An outcomes contract evaluated for one set of achievements.
+    r"""An outcomes contract evaluated for one set of achievements.
 
-    Attributes
+    Returned by :meth:`OutcomesContract.settle`. With :math:`I_t` the
+    investors' share of the payments made in period :math:`t` and
+    :math:`O_t` their drawdowns and fees, the investor flow is
+    :math:`I_t - O_t`, the IRR solves :math:`\sum_t (I_t - O_t)/(1+r)^t = 0`
+    and the money multiple is :math:`\sum_t I_t / \sum_t O_t`
+    (METHODS §7.3, §11.2).
+
+    Parameters
     ----------
-    payments : DataFrame
-        One row per rule: ``metric``, ``achieved``, ``period``, ``payment``.
-    investor_flows : ndarray
-        Net investor cash flow by period (drawdowns negative).
+    payments : pandas.DataFrame
+        One row per rule: ``metric``, ``achieved`` (the level or difference
+        given), ``period`` and ``payment`` (after the payer cap) [currency].
+    investor_flows : numpy.ndarray
+        Net investor cash flow by period from 0, :math:`I_t - O_t`
+        (drawdowns and fees negative) [currency].
     irr : float or None
-        Investor IRR (None with ``irr_note`` when undefined).
+        Investor internal rate of return of ``investor_flows``, the first at
+        period 0 (:func:`~impactkit.methods.irr`) [fraction per period]; None
+        when it does not exist or is not unique.
+    irr_note : str
+        Why ``irr`` is None (no sign change, no root or several roots); empty
+        when ``irr`` is set.
     moic : float
         Money multiple on gross flows (METHODS §7.3): the sum of the
         investors' inflows over the sum of their outflows (drawdowns and
         fees), never netted within a period.
     payer_cost : float
-        Total outcome payments (undiscounted).
-    cost_per_outcome : dict
-        Payer cost per achieved outcome, by metric.
+        Total outcome payments by the payer, undiscounted, including the
+        share that stays with the operator [currency].
+    cost_per_outcome : mapping of str to float or None
+        By metric: the payments of that metric's rules divided by its
+        achievement [currency per outcome]; None when the achievement is not
+        positive.
     payer_net : float or None
-        Avoided public costs minus payments, when avoided costs per outcome
-        were given.
+        :math:`\sum_m a_m\, achieved_m` - ``payer_cost``, with :math:`a_m`
+        the public cost avoided per outcome of metric :math:`m` (0 for a
+        metric without one) [currency]; None when the contract has no
+        avoided costs per outcome.
+
+    Examples
+    --------
+    >>> c = OutcomesContract(rules=[PaymentRule("jobs", price=4_000, period=2)],
+    ...                      drawdowns=[300_000], avoided_cost_per_outcome={"jobs": 5_000})
+    >>> r = c.settle({"jobs": 90})
+    >>> r.investor_flows.tolist(), r.payer_cost, r.payer_net
+    ([-300000.0, 0.0, 360000.0], 360000.0, 90000.0)
+    >>> round(r.irr, 4), round(r.moic, 2), dict(r.cost_per_outcome)
+    (0.0954, 1.2, {'jobs': 4000.0})
     """
 
     payments: pd.DataFrame = attrs.field(eq=False)
@@ -298,16 +327,45 @@ class ContractResult:
 class ContractSimulation:
     """Monte Carlo of an outcomes contract over uncertain achievements.
 
-    Attributes
+    Returned by :meth:`OutcomesContract.simulate`. Report the distribution of
+    the IRR, the probability of loss and the expected money multiple rather
+    than the IRR of the expected flows: :math:`E[IRR(CF)] \ne IRR(E[CF])`
+    (METHODS §7.3).
+
+    Parameters
     ----------
-    achieved : DataFrame
-        Draws of every metric.
-    irr, moic, payer_cost : ndarray
-        Per draw; IRR is -1 when investors receive nothing, NaN when the
-        draw's flows have no unique IRR (see :func:`vectorised_irr`); the money
-        multiple is on gross flows.
-    irr_undefined : int
+    achieved : pandas.DataFrame
+        Draws of every metric of the contract, one column per metric (in the
+        order of :attr:`OutcomesContract.metrics`), one row per draw.
+    irr : numpy.ndarray
+        Investor IRR per draw (:func:`vectorised_irr`) [fraction per
+        period]: -1 when investors receive nothing, NaN when the draw's flows
+        have no unique IRR.
+    moic : numpy.ndarray
+        Money multiple per draw on gross flows: investors' inflows over
+        their drawdowns and fees.
+    payer_cost : numpy.ndarray
+        Total outcome payments per draw, undiscounted [currency].
+    irr_undefined : int, default 0
         Number of draws without a unique IRR (NaN in ``irr``).
+    seed_entropy : int or None, default None
+        Entropy of the seed of the draws, so they can be reproduced; None
+        when a Generator was given.
+    payments : numpy.ndarray or None, default None
+        Payment per draw and rule, shape (draws, rules) [currency]
+        (keyword-only).
+    triggered : numpy.ndarray or None, default None
+        Whether each rule's trigger is met, per draw, shape (draws, rules)
+        (keyword-only).
+
+    Examples
+    --------
+    >>> from impactkit.dist import Uniform
+    >>> c = OutcomesContract(rules=[PaymentRule("jobs", price=4_000, period=2, threshold=60)],
+    ...                      drawdowns=[300_000])
+    >>> s = c.simulate({"jobs": Uniform(40, 100)}, n=20_000, seed=1)
+    >>> round(s.probability_of_loss, 2), s.irr_undefined  # exactly P(jobs < 75) = 35/60
+    (0.59, 0)
     """
 
     achieved: pd.DataFrame = attrs.field(eq=False)
@@ -565,9 +623,50 @@ class OutcomesContract:
     def settle(self, achieved: Mapping[str, Any]) -> ContractResult:
         """Payments, investor flows, IRR and money multiple for given achievements.
 
-        An achievement may be an :class:`~impactkit.attribution.EffectEstimate`
-        (its point estimate is used here; :meth:`simulate` carries its
-        uncertainty).
+        Each rule pays :meth:`PaymentRule.pay` on its metric's achievement
+        (minus the comparison group's when the rule has one); when the
+        total exceeds ``payer_cap`` every payment is scaled down in
+        proportion. Investors receive ``investor_share`` of each payment in
+        the rule's period and pay the drawdowns and fees; the IRR and money
+        multiple follow (METHODS §7.3).
+
+        Parameters
+        ----------
+        achieved : mapping of str to float or EffectEstimate
+            Achievement of every metric named by the rules (and of every
+            comparison metric). An
+            :class:`~impactkit.attribution.EffectEstimate` counts by its
+            point estimate here; :meth:`simulate` carries its uncertainty.
+
+        Returns
+        -------
+        ContractResult
+            Payments, investor flows, IRR (None with a note when it is not
+            unique), money multiple and the payer's cost.
+
+        Raises
+        ------
+        ValidationError
+            When a metric named by the rules has no achievement (code
+            ``missing``).
+
+        References
+        ----------
+        .. [1] Avise (2020, updated since). Contrats à impact : où en est-on ?
+           (payment by results: principal and premium repaid only if the
+           targets are met).
+
+        Examples
+        --------
+        METHODS §7.3: one million drawn at t0, 400,000 paid at t2, 800,000 at t3.
+
+        >>> c = OutcomesContract(
+        ...     rules=[PaymentRule("jobs", price=4_000, period=2),
+        ...            PaymentRule("housing", price=8_000, period=3)],
+        ...     drawdowns=[1_000_000])
+        >>> r = c.settle({"jobs": 100, "housing": 100})
+        >>> round(r.irr, 5), round(r.moic, 2)
+        (0.07097, 1.2)
         """
         achieved = {k: _point(v) for k, v in achieved.items()}
         a = self._achieved(achieved)

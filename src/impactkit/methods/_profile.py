@@ -169,11 +169,36 @@ def impact_profiles(
     goals: Mapping[str, str] | None = None,
     rules: ABCRules | None = None,
 ) -> pd.DataFrame:
-    """The five dimensions of every outcome row, with its ABC class.
+    r"""The five dimensions of every outcome row, with its ABC class.
 
-    Scale, depth, duration and contribution come from the value map; the
-    other dimensions from the mappings (keyed by outcome id, or by stakeholder
-    for ``underserved``).
+    Scale (quantity), depth (financial proxy), duration and contribution come
+    from the value map, the contribution being the share that would not have
+    happened anyway,
+    :math:`(1 - DW)(1 - DS)(1 - AT)(1 - LK)`; the other dimensions come from
+    the mappings (keyed by outcome id, or by stakeholder for ``underserved``).
+    An outcome with a negative proxy is negative (class *A*); a positive one
+    is *C* when every rule of ``rules`` holds, else *B* (:class:`ABCRules`).
+
+    Parameters
+    ----------
+    model : ImpactModel
+        The model whose outcome rows are profiled.
+    data : mapping of str to DataFrame, optional
+        Data sources by name, for outcome fields given by calculators (a
+        single source may be left unnamed).
+    underserved : mapping of str to bool, optional
+        *Who*: whether each stakeholder is underserved, keyed by stakeholder;
+        a stakeholder not listed is unknown (None).
+    importance : mapping of str to str, optional
+        *What*: importance of each outcome to its stakeholders (``"low"``,
+        ``"medium"`` or ``"high"``), keyed by outcome id.
+    risks : mapping of str to mapping of str to str, optional
+        *Risk*: by outcome id, the level (:data:`RISK_LEVELS`) of each impact
+        risk type (:data:`RISK_TYPES`) rated.
+    goals : mapping of str to str, optional
+        *What*: the goal each outcome serves (an SDG or other), by outcome id.
+    rules : ABCRules, optional
+        Rules of the ABC classification (default :class:`ABCRules`).
 
     Returns
     -------
@@ -181,6 +206,31 @@ def impact_profiles(
         ``outcome``, ``stakeholder``, ``positive``, ``importance``, ``goal``,
         ``underserved``, ``scale``, ``depth``, ``duration``, ``contribution``,
         ``risk``, ``abc``, and one ``risk_<type>`` column per risk type given.
+        ``risk`` is the highest level given for the outcome (None without
+        any).
+
+    Raises
+    ------
+    ValidationError
+        When the data sources do not fit the model's calculators, or when an
+        importance, risk type or risk level is not one of the allowed values.
+
+    References
+    ----------
+    .. [1] Impact Management Project (2018-2021). The five dimensions of
+       impact; impact risk; the ABC of enterprise impact.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="m", discount=0.0, outcomes=[ik.OutcomeValuation(
+    ...     outcome="emploi", stakeholder="jeunes", quantity=40, proxy=5_000,
+    ...     deadweight=0.25, attribution=0.2)])
+    >>> t = impact_profiles(m, underserved={"jeunes": True},
+    ...                     risks={"emploi": {"evidence": "medium", "drop_off": "low"}})
+    >>> row = t.iloc[0]
+    >>> print(row.scale, row.depth, round(row.contribution, 4), row.risk, row.abc)
+    40.0 5000.0 0.6 medium C
     """
     from impactkit.measure._binding import bind
 
@@ -239,7 +289,7 @@ def compare(
     data_forecast: Mapping[str, Any] | None = None,
     data_evaluation: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """Compare a forecast with an evaluation, outcome by outcome, and explain the variance.
+    r"""Compare a forecast with an evaluation, outcome by outcome, and explain the variance.
 
     Rows are matched on (outcome, stakeholder). For each matched row the
     change in present value is shared among four factor groups — quantity,
@@ -249,6 +299,28 @@ def compare(
     change whatever the order. Both are evaluated with the forecast's
     discounting and timing; rows present on one side only are listed whole.
 
+    With groups :math:`G` and :math:`v(S)` the row's present value when the
+    groups in :math:`S` take their evaluated values and the others their
+    forecast values, the part due to group :math:`g` is
+
+    .. math::
+        \phi_g = \sum_{S \subseteq G \setminus \{g\}}
+        \frac{|S|!\,(|G| - |S| - 1)!}{|G|!}\,[v(S \cup \{g\}) - v(S)],
+
+    and :math:`\sum_g \phi_g = v(G) - v(\emptyset)`, the difference
+    (METHODS §1.10, §3.5).
+
+    Parameters
+    ----------
+    forecast : ImpactModel
+        The forecast model; its discounting and timing value both sides.
+    evaluation : ImpactModel
+        The evaluative model, with the outcomes actually measured.
+    data_forecast : mapping of str to DataFrame, optional
+        Data sources of the forecast's calculators, by name.
+    data_evaluation : mapping of str to DataFrame, optional
+        Data sources of the evaluation's calculators, by name.
+
     Returns
     -------
     DataFrame
@@ -256,6 +328,19 @@ def compare(
         ``evaluation only``), forecast and evaluated ``quantity``, ``proxy``,
         ``deadweight``, ``attribution``, ``duration``, ``pv_forecast``,
         ``pv_evaluation``, ``difference`` and ``due_to_<group>`` columns.
+        Forecast and evaluated values are in ``<field>_forecast`` and
+        ``<field>_evaluation`` columns (None on the side a row lacks); the
+        ``due_to_`` columns are 0 for unmatched rows.
+
+    Raises
+    ------
+    ValidationError
+        When neither model has outcome rows, or when the data sources do not
+        fit a model's calculators.
+
+    References
+    ----------
+    .. [1] Shapley, L. S. (1953). A value for n-person games.
 
     Examples
     --------

@@ -48,22 +48,34 @@ _STABILITY = ("outcome", "rank", "mean_rank", "rank_low", "rank_high", "p_same_r
 
 @attrs.frozen
 class WeightedOutcomes:
-    """Outcomes weighted by stakeholders' ratings and ranked, with rank stability.
+    r"""Outcomes weighted by stakeholders' ratings and ranked, with rank stability.
 
-    Attributes
+    Returned by :func:`weighted_outcomes`. The score of outcome row :math:`k`
+    is :math:`S_k = Q_k\,\bar I_k \bar C_k (1 - DW_k)(1 - DS_k)(1 - AT_k)(1 - LK_k)`,
+    with :math:`\bar I_k` and :math:`\bar C_k` its mean importance and change
+    ratings; its share is :math:`S_k / \sum_j S_j`.
+
+    Parameters
     ----------
-    by_outcome : DataFrame
+    by_outcome : pandas.DataFrame
         One row per outcome row of the model: ``outcome``, ``stakeholder``,
         ``quantity``, ``importance`` and ``change`` (mean ratings),
         ``n_ratings``, ``n_missing`` (ratings rows left out for a missing
         value), ``adjustment`` (product of the haircuts' complements),
-        ``score``, ``share``, ``rank`` (1 = most valued).
-    stability : DataFrame
+        ``score``, ``share``, ``rank`` (1 = most valued; ties share the
+        smallest rank).
+    stability : pandas.DataFrame
         ``outcome``, ``rank``, ``mean_rank``, ``rank_low`` and ``rank_high``
         (90 % interval of the simulated ranks), ``p_same_rank`` and ``p_top``
         (probability of rank 1); empty without simulation.
-    n_draws : int
-    seed : int or None
+    n_draws : int, default 0
+        Number of Monte Carlo draws behind ``stability`` (0: no simulation).
+    seed : int or None, default None
+        Entropy of the seed of the simulation, so it can be reproduced; None
+        without simulation or when a Generator was given.
+    ranks : numpy.ndarray or None, default None
+        The simulated ranks, shape (n_draws, outcome rows); None without
+        simulation.
 
     Examples
     --------

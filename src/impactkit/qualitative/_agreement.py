@@ -33,13 +33,19 @@ FloatArray = npt.NDArray[np.float64]
 
 @attrs.frozen
 class Agreement:
-    """The agreement between coders, with an optional bootstrap interval.
+    r"""The agreement between coders, with an optional bootstrap interval.
 
-    Attributes
+    Returned by :func:`agreement`: Krippendorff's
+    :math:`\alpha = 1 - D_o/D_e`, Cohen's
+    :math:`\kappa = (p_o - p_e)/(1 - p_e)` or Fleiss'
+    :math:`\kappa = (\bar P - \bar P_e)/(1 - \bar P_e)` (METHODS §11.3).
+
+    Parameters
     ----------
     value : float
         Alpha or kappa (1 is perfect agreement, 0 is chance agreement).
     method : {"krippendorff", "cohen", "fleiss"}
+        The statistic.
     metric : str
         Krippendorff's difference function (``nominal``, ``ordinal``,
         ``interval``, ``ratio``); Cohen's weights (``none``, ``linear``,
@@ -57,12 +63,23 @@ class Agreement:
         both coders (Cohen), not coded by the full number of coders (Fleiss).
     categories : tuple
         The categories, in the order used.
-    ci : tuple of float or None
+    ci : tuple of float or None, default None
         Percentile bootstrap interval over units, when asked for.
-    level : float or None
-        Level of ``ci``.
-    n_boot : int
-        Bootstrap replicates with a defined value (0 without bootstrap).
+    level : float or None, default None
+        Level of ``ci``; None without bootstrap.
+    n_boot : int, default 0
+        Bootstrap replicates with a defined value (0 without bootstrap);
+        replicates where the statistic is undefined (one category) are
+        left out.
+    draws : numpy.ndarray or None, default None
+        The ``n_boot`` bootstrap values, kept so that :meth:`interval` can
+        give other levels (left out of :meth:`to_dict`); None without
+        bootstrap.
+
+    References
+    ----------
+    .. [1] Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+       Annenberg School for Communication, University of Pennsylvania.
 
     Examples
     --------
@@ -90,12 +107,39 @@ class Agreement:
     draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
-        """Percentile bootstrap interval at another level, from the kept draws.
+        r"""Percentile bootstrap interval at another level, from the kept draws.
+
+        The bounds are the :math:`(1 - \text{level})/2` and
+        :math:`(1 + \text{level})/2` quantiles of ``draws`` (linear
+        interpolation between order statistics, as :func:`numpy.quantile`).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage of the interval [fraction, strictly between 0 and 1].
+
+        Returns
+        -------
+        tuple of float
+            Lower and upper bound of the agreement.
 
         Raises
         ------
         ValidationError
-            When the agreement was computed without bootstrap.
+            When the agreement was computed without bootstrap (no draws).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from impactkit import qualitative as ql
+        >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
+        ...                    "coder": ["a", "b"] * 6,
+        ...                    "code": list("xxyyxyyyxxzz")})
+        >>> r = ql.agreement(df, n_boot=2000, seed=1)
+        >>> round(r.value, 4), r.n_boot
+        (0.7556, 1991)
+        >>> [round(b, 3) for b in r.interval(0.8)]
+        [0.312, 1.0]
         """
         if self.draws is None or not len(self.draws):
             raise ValidationError(

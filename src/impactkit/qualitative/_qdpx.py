@@ -799,13 +799,19 @@ def codings_to_evidence(
     Parameters
     ----------
     project : QdaProject
+        The coded project (:func:`read_qdpx`).
     mapping : mapping of str to str or list of str
         Code (id or name) to node id(s). Segments with no mapped code give no
         evidence; the names of all their codes become the evidence's themes.
     kind : str, default "testimony"
+        Kind of every piece of evidence (see :class:`Evidence`).
     stakeholder : str, optional
         Stakeholder of every segment, unless a source or case variable named
         ``stakeholder_variable`` says otherwise.
+    stakeholder_variable : str, default "stakeholder"
+        Name of the text variable of the source (or, failing that, of its
+        case) giving the segment's stakeholder; an empty or non-text value
+        falls back to ``stakeholder``.
     consent_variable : str, default "consent"
         Boolean variable of the source or its case recording consent. Without
         it a segment's evidence has ``consent=False``: consent is never assumed.
@@ -816,6 +822,12 @@ def codings_to_evidence(
     -------
     tuple of Evidence
         One per coded segment (source, start, end), ids ``"<source>@<start>-<end>"``.
+
+    Raises
+    ------
+    ValidationError
+        When a code of ``mapping`` is not in the project's codebook (code
+        ``unknown_code``).
 
     Examples
     --------

@@ -225,7 +225,24 @@ class Evidence:
         c.raise_if_errors()
 
     def link_pairs(self) -> tuple[tuple[str, str], ...]:
-        """The links as ``(source, target)`` pairs."""
+        """The links as ``(source, target)`` pairs.
+
+        Each link written ``"source->target"`` is split at the arrow and its
+        two ends stripped of surrounding spaces.
+
+        Returns
+        -------
+        tuple of (str, str)
+            One pair per link, in the order of ``links``; empty without links.
+
+        Examples
+        --------
+        >>> from impactkit import qualitative as ql
+        >>> e = ql.Evidence(id="q1", kind="testimony", text="Je sors plus souvent.",
+        ...                 links=("activities -> social_ties",))
+        >>> e.link_pairs()
+        (('activities', 'social_ties'),)
+        """
         out = []
         for lk in self.links:
             a, b = lk.split("->")
@@ -233,7 +250,29 @@ class Evidence:
         return tuple(out)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, default values left out (the model-file form)."""
+        """Plain data, default values left out (the model-file form).
+
+        This is the form saved in a model file, so it keeps every field that
+        differs from its default, ``text`` and ``person`` included, whatever
+        ``consent``: reports and exports are what leave out evidence without
+        consent.
+
+        Returns
+        -------
+        dict
+            Field name to value (sequences as lists) for every field that
+            differs from its default; ``id``, ``kind`` and ``text`` always.
+
+        Examples
+        --------
+        >>> from impactkit import qualitative as ql
+        >>> d = ql.Evidence(id="q1", kind="testimony", text="J'ai retrouvé confiance.",
+        ...                 nodes=("self_esteem",), consent=True).to_dict()
+        >>> sorted(d)
+        ['consent', 'id', 'kind', 'nodes', 'text']
+        >>> d["nodes"]
+        ['self_esteem']
+        """
         return _plain(self)
 
 
@@ -283,7 +322,21 @@ class Engagement:
         c.raise_if_errors()
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data, default values left out (the model-file form)."""
+        """Plain data, default values left out (the model-file form).
+
+        Returns
+        -------
+        dict
+            Field name to value for every field that differs from its
+            default; ``stakeholder``, ``method``, ``n`` and ``stage`` always.
+
+        Examples
+        --------
+        >>> from impactkit import qualitative as ql
+        >>> ql.Engagement(stakeholder="participants", method="interview", n=12,
+        ...               stage="outcomes").to_dict()
+        {'stakeholder': 'participants', 'method': 'interview', 'n': 12, 'stage': 'outcomes'}
+        """
         return _plain(self)
 
 

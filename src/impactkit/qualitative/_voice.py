@@ -31,20 +31,31 @@ ENGAGEMENT_COLUMNS = ("stakeholder", "records", "people", "methods", "stages")
 class StakeholderVoice:
     """The stakeholder-voice section of a report, consent already applied.
 
-    Attributes
+    Returned by :func:`stakeholder_voice`. Evidence without consent is
+    filtered out before this object is built: its text never reaches any
+    table here, only its number (``n_withheld``); the names of the people
+    recorded as speakers are pseudonymised in every text shown.
+
+    Parameters
     ----------
-    quotes : DataFrame
-        Consented evidence by outcome: ``outcome``, ``id``, ``kind``,
-        ``stakeholder``, ``direction``, ``text``, ``source``, ``date``.
-    themes : DataFrame
-        ``theme``, ``count`` (consented records), ``n_sources``; most frequent first.
-    triangulation : DataFrame
-        :func:`~impactkit.qualitative.triangulate` on consented evidence.
-    engagement : DataFrame
-        By stakeholder: ``records``, ``people``, ``methods``, ``stages``.
-    n_evidence : int
+    quotes : pandas.DataFrame
+        Consented evidence by outcome, one row per (outcome, record):
+        ``outcome``, ``id``, ``kind``, ``stakeholder``, ``direction``,
+        ``text``, ``source``, ``date``.
+    themes : pandas.DataFrame
+        ``theme``, ``count`` (consented records carrying it), ``n_sources``
+        (distinct sources among them); most frequent first, then by name.
+    triangulation : pandas.DataFrame
+        :func:`~impactkit.qualitative.triangulate` on consented evidence,
+        indexed by outcome (supporting and contradicting records,
+        stakeholders heard, confidence).
+    engagement : pandas.DataFrame
+        By stakeholder: ``stakeholder``, ``records``, ``people`` (sum of the
+        records' ``n``), ``methods`` and ``stages`` (comma-separated, in
+        first-seen order).
+    n_evidence : int, default 0
         Consented records shown.
-    n_withheld : int
+    n_withheld : int, default 0
         Records left out for lack of consent (counted, never shown).
 
     Examples
