@@ -71,8 +71,31 @@ def impact(
 ) -> FloatArray:
     """Yearly impact :math:`Q P (1-DW)(1-DS)(1-AT)(1-LK)` (METHODS §1.3).
 
-    Small (non-varying) factors are multiplied first so that full-size
-    arrays are touched as few times as possible.
+    The deductions are multiplicative, each applied to what remains (20 %
+    deadweight then 10 % attribution leave 72 %, not 70 %). Leakage is the
+    optional further factor (default 0 in models). This is the impact per
+    year of outcome, before drop-off and discounting. Small (non-varying)
+    factors are multiplied first so that full-size arrays are touched as
+    few times as possible.
+
+    Parameters
+    ----------
+    quantity : ndarray or float
+        Number of people or units with the outcome, :math:`Q`.
+    proxy : ndarray or float
+        Financial proxy per unit per year, :math:`P` [currency].
+    deadweight, displacement, attribution, leakage : ndarray or float
+        Deductions :math:`DW, DS, AT, LK` [fraction, 0-1].
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the inputs [currency/year].
+
+    References
+    ----------
+    .. [1] Cabinet Office / SROI Network (2012). *A guide to Social Return
+       on Investment*, stage 4.
 
     Examples
     --------
@@ -410,6 +433,31 @@ def year_values(
     horizon: int | None = None,
 ) -> FloatArray:
     """Undiscounted value of every row in calendar years 1 to ``horizon``.
+
+    Row :math:`k` holds :math:`\\mathrm{impact}_k\\, w_j \\delta_j` in calendar
+    year :math:`t = s_k + j` for :math:`j = 0, 1, \\ldots` while the row lasts
+    (METHODS §1.4): :math:`w_j = \\min(1, \\max(0, D_k - j))` is the share of
+    year :math:`j` inside the duration :math:`D_k` (a fractional last year
+    counts in part), and :math:`\\delta_j = (1 - d_k)^j` (compound drop-off,
+    starting in the row's second year) or :math:`\\max(0, 1 - d_k j)` (linear,
+    an explicit option).
+
+    Parameters
+    ----------
+    quantity, proxy, deadweight, displacement, attribution, leakage : ndarray
+        The factors of :func:`impact`, shape ``(samples, rows)`` or
+        broadcastable to it.
+    drop_off : ndarray
+        Yearly drop-off :math:`d` [fraction, 0-1].
+    duration : ndarray
+        Duration :math:`D` [years].
+    start : ndarray of int
+        Calendar start year :math:`s` of each row (1 or 2), shape ``(rows,)``.
+    linear : ndarray of bool
+        Rows whose drop-off is linear, shape ``(rows,)``.
+    horizon : int, optional
+        Number of calendar years returned; by default the last year any row
+        reaches. Later years are cut off.
 
     Returns
     -------

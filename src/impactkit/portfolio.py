@@ -945,8 +945,37 @@ def evaluate(
 def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     """Totals and value-weighted ratios by group (sector, region, organisation).
 
-    The group ratio is :math:`\\sum PV / \\sum I` (value-weighted), not the mean
-    of site ratios; ``mean_ratio`` and ``median_ratio`` are given beside it.
+    The group ratio is :math:`\\sum_s PV_s / \\sum_s I_s` over the group's sites
+    (value-weighted), not the mean of site ratios; ``mean_ratio`` and
+    ``median_ratio`` are given beside it, since a few large sites can make the
+    two differ.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The per-site table of :func:`evaluate` (``present_value``,
+        ``total_inputs``, ``ratio`` and the grouping columns).
+    by : str or sequence of str
+        Grouping column(s), e.g. the ``by=`` columns given to :func:`evaluate`.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, sorted by group: the group columns, ``sites``,
+        ``present_value``, ``total_inputs``, ``mean_ratio``, ``median_ratio``,
+        ``net_present_value`` and ``ratio`` (value-weighted).
+
+    Examples
+    --------
+    >>> result = pd.DataFrame({"site": ["a", "b", "c", "d"],
+    ...                        "sector": ["care", "care", "work", "work"],
+    ...                        "present_value": [300.0, 100.0, 400.0, 50.0],
+    ...                        "total_inputs": [100.0, 100.0, 200.0, 100.0]})
+    >>> result["ratio"] = result["present_value"] / result["total_inputs"]
+    >>> aggregate(result, "sector")[["sector", "sites", "ratio", "mean_ratio"]]
+      sector  sites  ratio  mean_ratio
+    0   care      2    2.0        2.00
+    1   work      2    1.5        1.25
     """
     keys = [by] if isinstance(by, str) else list(by)
     g = result.groupby(keys, sort=True)
@@ -968,7 +997,40 @@ def distribution(
     percentiles: Sequence[float] = (5, 25, 50, 75, 95),
     by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Percentiles of the site ratios, overall or by group."""
+    """Percentiles of the site ratios, overall or by group.
+
+    Each site counts once, whatever its size (the spread of practice across
+    the network, not a value-weighted figure; see :func:`aggregate`).
+    Percentiles use :func:`numpy.quantile`'s default linear interpolation.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The per-site table of :func:`evaluate`.
+    percentiles : sequence of float, default (5, 25, 50, 75, 95)
+        Percentiles, 0-100.
+    by : str or sequence of str, optional
+        Grouping column(s); one row per group instead of one row overall.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``p5``, ``p25``, ... (one per percentile), preceded by the
+        group columns when ``by`` is given.
+
+    Examples
+    --------
+    >>> result = pd.DataFrame({"site": ["a", "b", "c", "d"],
+    ...                        "sector": ["care", "care", "work", "work"],
+    ...                        "ratio": [3.0, 1.0, 2.0, 0.5]})
+    >>> distribution(result, percentiles=(25, 50, 75))
+         p25  p50   p75
+    0  0.875  1.5  2.25
+    >>> distribution(result, percentiles=(50,), by="sector")
+      sector   p50
+    0   care  2.00
+    1   work  1.25
+    """
     q = [p / 100 for p in percentiles]
     if by is None:
         vals = np.quantile(result["ratio"].to_numpy(), q)
@@ -984,8 +1046,42 @@ def position(
 ) -> dict[str, Any]:
     """Where one site stands among its peers (all sites, or those of the same ``peers`` group).
 
-    Returns the site's ratio, its percentile rank (share of peers with a lower
-    ratio, ties counted half), the peers' median and the number of peers.
+    The percentile rank is :math:`100\\,(P(r < r_s) + \\tfrac12 P(r = r_s))` over
+    the peers (the site included): the share of peers with a lower ratio,
+    ties counted half.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The per-site table of :func:`evaluate`.
+    site_id : object
+        Label of the site.
+    site : str, default "site"
+        The site column of ``result``.
+    peers : str, optional
+        A column of ``result`` (sector, region): the peers are the sites that
+        share the site's value; all sites when omitted.
+
+    Returns
+    -------
+    dict
+        ``site``, ``ratio``, ``percentile`` [0-100], ``peer_median`` (median
+        ratio of the peers) and ``peers`` (their number, the site included).
+
+    Raises
+    ------
+    ValidationError
+        When no row of ``result`` has ``site_id`` (code ``unknown_site``).
+
+    Examples
+    --------
+    >>> result = pd.DataFrame({"site": ["a", "b", "c", "d"],
+    ...                        "sector": ["care", "care", "work", "work"],
+    ...                        "ratio": [3.0, 1.0, 2.0, 0.5]})
+    >>> position(result, "c")
+    {'site': 'c', 'ratio': 2.0, 'percentile': 62.5, 'peer_median': 1.5, 'peers': 4}
+    >>> position(result, "a", peers="sector")["percentile"]
+    75.0
     """
     rows = result[result[site] == site_id]
     if rows.empty:
@@ -1013,7 +1109,46 @@ def stakeholder_shares(
     discount: Discount | float = 0.035,
     stakeholder: str = "stakeholder",
 ) -> pd.DataFrame:
-    """Share of the network's present value by stakeholder group."""
+    """Share of the network's present value by stakeholder group.
+
+    Each row's present value is computed as in :func:`row_values` (the same
+    kernel as :func:`evaluate`); the shares are
+    :math:`PV_g / \\sum_g PV_g` over the whole network.
+
+    Parameters
+    ----------
+    outcomes_df, inputs_df : DataFrame
+        The tidy tables of :func:`evaluate` (validated the same way).
+    site : str, default "site"
+        The site column of both tables.
+    discount : Discount or float, default 0.035
+        Discount rate or schedule.
+    stakeholder : str, default "stakeholder"
+        The column of ``outcomes_df`` naming each row's stakeholder group.
+
+    Returns
+    -------
+    DataFrame
+        ``stakeholder`` (the column named by ``stakeholder``),
+        ``present_value`` [currency] and ``share`` [fraction], largest first.
+
+    Raises
+    ------
+    ValidationError
+        When the stakeholder column is missing, or the tables are invalid
+        (every problem listed, as in :func:`evaluate`).
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"site": ["a", "a", "b"], "outcome": ["x", "y", "x"],
+    ...                          "stakeholder": ["people", "state", "people"],
+    ...                          "quantity": [10, 5, 8], "proxy": [100.0, 50.0, 100.0]})
+    >>> inputs = pd.DataFrame({"site": ["a", "b"], "amount": [500.0, 400.0]})
+    >>> stakeholder_shares(outcomes, inputs, discount=0.0).round(4)
+      stakeholder  present_value   share
+    0      people         1800.0  0.8780
+    1       state          250.0  0.1220
+    """
     if stakeholder not in outcomes_df.columns:
         raise ValidationError(
             f"no {stakeholder!r} column in the outcomes",
@@ -1029,16 +1164,37 @@ def stakeholder_shares(
 
 @attrs.frozen
 class PortfolioMonteCarlo:
-    """Draws of every site's SROI.
+    """Draws of every site's SROI (the result of :func:`monte_carlo`).
+
+    Parameters
+    ----------
+    sites : sequence
+        Site labels, in the order of the columns of the arrays.
+    present_value : ndarray
+        Present value draws [currency], shape ``(n, sites)``.
+    total_inputs : ndarray
+        Present value of each site's inputs [currency], shape ``(sites,)``
+        (inputs are certain).
+    seed_entropy : int, optional
+        Entropy of the root seed, which reproduces the draws.
 
     Attributes
     ----------
-    sites : list
-        Site labels, in the order of the columns of the arrays.
-    present_value, ratio : ndarray
-        Shape (n, sites).
-    total_inputs : ndarray
-        Shape (sites,) (inputs are certain).
+    ratio : ndarray
+        Ratio draws :math:`PV / I`, shape ``(n, sites)``.
+
+    Examples
+    --------
+    >>> outcomes = pd.DataFrame({"site": ["a", "a", "b"], "outcome": ["x", "y", "x"],
+    ...                          "quantity": [10, 5, 8], "proxy": [100.0, 50.0, 100.0],
+    ...                          "proxy_low": [80.0, 40.0, 80.0],
+    ...                          "proxy_high": [120.0, 60.0, 120.0]})
+    >>> inputs = pd.DataFrame({"site": ["a", "b"], "amount": [500.0, 400.0]})
+    >>> mc = monte_carlo(outcomes, inputs, n=1000, seed=1, discount=0.0)
+    >>> mc.sites, mc.present_value.shape, mc.seed_entropy
+    (('a', 'b'), (1000, 2), 1)
+    >>> mc.ratio.mean(axis=0).round(2).tolist()
+    [2.5, 2.0]
     """
 
     sites: tuple[Any, ...] = attrs.field(converter=tuple)
