@@ -768,10 +768,9 @@ class Normal(Distribution):
         >>> round(Normal(0.2, 0.05, low=0.1, high=0.25).mean(), 4)
         0.1885
         """
-        a, b = self._bounds()
-        if a == -math.inf and b == math.inf:
+        if self.low is None and self.high is None:
             return self.mean_
-        return self.mean_ + self.sd * _truncnorm_moments(a, b)[0]
+        return _truncnorm_mean_var(self.mean_, self.sd, self.low, self.high)[0]
 
     def var(self) -> float:
         r"""Variance of the (truncated) normal.
@@ -797,10 +796,9 @@ class Normal(Distribution):
         >>> round(Normal(0.0, 1.0, low=0.0).var(), 4)  # half-normal: 1 - 2/pi
         0.3634
         """
-        a, b = self._bounds()
-        if a == -math.inf and b == math.inf:
+        if self.low is None and self.high is None:
             return self.sd**2
-        return self.sd**2 * _truncnorm_moments(a, b)[1]
+        return _truncnorm_mean_var(self.mean_, self.sd, self.low, self.high)[1]
 
     @property
     def support(self) -> tuple[float, float]:
@@ -810,7 +808,8 @@ class Normal(Distribution):
 
     def _params(self) -> tuple[float, ...]:
         a, b = self._bounds()
-        return (self.mean_, self.sd, a, b)
+        lo, hi = self.support
+        return (self.mean_, self.sd, a, b, lo, hi)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain mapping as stored in model files.
@@ -835,7 +834,7 @@ class Normal(Distribution):
 
     @classmethod
     def _draw(cls, rng: np.random.Generator, size: int, *p: FloatArray) -> FloatArray:
-        mu, sd, a, b = p
+        mu, sd, a, b = p[:4]
         if np.all(np.isneginf(a)) and np.all(np.isposinf(b)):
             return rng.normal(mu, sd, size=(size, mu.shape[0]))
         u = rng.random((size, mu.shape[0]))
@@ -843,8 +842,81 @@ class Normal(Distribution):
 
     @classmethod
     def _ppf(cls, u: FloatArray, *p: FloatArray) -> FloatArray:
-        mu, sd, a, b = p
-        return np.asarray(mu + sd * _truncated_std_normal_ppf(u, a, b), dtype=float)
+        mu, sd, a, b, lo, hi = p
+        x = mu + sd * _truncated_std_normal_ppf(u, a, b)
+        # far out in a tail mu + sd z loses the digits that place x inside the
+        # window (|mu| much larger than the bounds): the support is kept exactly
+        return np.asarray(np.clip(x, lo, hi), dtype=float)
+
+
+_TAIL = 5.0  # beyond this many sd from the mode, the window's moments come by quadrature
+
+
+def _truncnorm_mean_var(
+    mu: float, sd: float, low: float | None, high: float | None
+) -> tuple[float, float]:
+    r"""Mean and variance of :math:`N(\mu, \sigma^2)` truncated to ``[low, high]``.
+
+    With the standardised bounds :math:`a, b` reflected so that the window
+    lies mostly below the mode (:math:`a + b \le 0`), :math:`c = -b` is how
+    far the near bound lies below the mode. Where :math:`c \le 5` and the
+    window is wider than one standard deviation, the closed form of
+    :func:`_truncnorm_moments` is exact to rounding. Farther out, or in a
+    narrow window, the closed form cancels catastrophically (its terms grow
+    like :math:`c^2` while the variance shrinks like :math:`1/c^2`, and
+    :math:`\mu + \sigma m` loses the digits that place the mean inside the
+    window), so the moments of the distance :math:`s = b - Z` to the near
+    bound are integrated instead (:func:`_near_bound_moments`) and the mean is
+    anchored at that bound: :math:`high - \sigma E[s]` (or
+    :math:`low + \sigma E[s]` reflected). The mean then always lies in the
+    window and the variance within Popoviciu's bound.
+    """
+    a = -math.inf if low is None else (low - mu) / sd
+    b = math.inf if high is None else (high - mu) / sd
+    flip = a + b > 0
+    if flip:
+        a, b = -b, -a
+    # the width from the bounds themselves: b - a cancels when |mu| dwarfs them
+    t = math.inf if low is None or high is None else (high - low) / sd
+    c = -b
+    if c <= _TAIL and t > 1.0:
+        m, v = _truncnorm_moments(-b, -a) if flip else _truncnorm_moments(a, b)
+        return mu + sd * m, sd * sd * v
+    ms, vs = _near_bound_moments(c, t)
+    if flip:
+        assert low is not None  # the near bound of a reflected window is ``low``
+        return low + sd * ms, sd * sd * vs
+    assert high is not None
+    return high - sd * ms, sd * sd * vs
+
+
+_GAUSS_LEGENDRE: tuple[FloatArray, FloatArray] | None = None
+
+
+def _near_bound_moments(c: float, t: float) -> tuple[float, float]:
+    r"""Mean and variance of :math:`s = b - Z`, :math:`Z \sim N(0, 1)` on :math:`[b - t, b]`.
+
+    The density of :math:`s` on :math:`[0, t]` is proportional to
+    :math:`e^{-(c s + s^2/2)}` (:math:`c = -b`). Gauss-Legendre quadrature
+    (64 nodes) over :math:`[0, T]`, where :math:`T` stops where the density
+    has fallen by :math:`e^{-40}` (:math:`T = 80 / (c + \sqrt{c^2 + 80})`) or
+    at :math:`t`; every weight is positive, so nothing cancels, and the
+    integrand is smooth over at most 40 e-folds, which 64 nodes resolve to
+    rounding. Used for :math:`c > 5` and for windows narrower than one
+    standard deviation (then :math:`c \ge -t/2`).
+    """
+    global _GAUSS_LEGENDRE
+    if _GAUSS_LEGENDRE is None:
+        x, w = np.polynomial.legendre.leggauss(64)
+        _GAUSS_LEGENDRE = ((x + 1.0) / 2.0, w / 2.0)
+    nodes, weights = _GAUSS_LEGENDRE
+    span = t if c <= 0 else min(t, 80.0 / (c + math.sqrt(c * c + 80.0)))
+    s = span * nodes
+    f = weights * np.exp(-(c * s + 0.5 * s * s))
+    total = float(f.sum())
+    mean = float((f * s).sum()) / total
+    var = float((f * (s - mean) ** 2).sum()) / total
+    return mean, var
 
 
 def _truncnorm_moments(a: float, b: float) -> tuple[float, float]:
