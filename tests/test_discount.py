@@ -93,3 +93,12 @@ def test_bad_discounts(make, path):
 def test_higher_rate_lower_factor(r1, r2, t):
     lo, hi = sorted((r1, r2))
     assert d.Constant(hi).factors([t])[0] <= d.Constant(lo).factors([t])[0]
+
+
+@pytest.mark.parametrize("bad", [[-1, 5], [1.5], [float("nan")], [2, float("inf")]])
+def test_schedule_factors_refuse_periods_it_cannot_chain(bad):
+    """Negative periods used to wrap around (DF(-1) came back as the last factor)."""
+    with pytest.raises(ik.ValidationError) as ei:
+        ik.discount.GREEN_BOOK.factors(bad)
+    assert ei.value.problems[0].path == ("periods",)
+    assert ik.discount.GREEN_BOOK.factors([0, 2]).tolist() == pytest.approx([1.0, 1 / 1.035**2])

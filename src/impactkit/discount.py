@@ -56,7 +56,7 @@ import numpy.typing as npt
 from impactkit._fields import FIELD_RULES
 from impactkit._validation import Checker, as_float
 from impactkit.dist import Distribution, central
-from impactkit.errors import ValidationError
+from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import rate_factors
 from impactkit.typing import FloatArray
 
@@ -325,6 +325,13 @@ class Schedule:
             One factor per period, same shape as ``periods`` (empty when
             ``periods`` is empty).
 
+        Raises
+        ------
+        ValidationError
+            When a period is negative, fractional or not finite (a schedule
+            is chained forward from year 0; code ``out_of_range`` or
+            ``not_integer`` at ``periods``).
+
         References
         ----------
         .. [1] HM Treasury (2003). The Green Book, Table 6.1 (declining
@@ -336,9 +343,19 @@ class Schedule:
         >>> [round(float(f), 4) for f in GREEN_BOOK_HEALTH.factors([1, 10, 30])]
         [0.9852, 0.8617, 0.6398]
         """
-        t = np.asarray(periods, dtype=np.int64)
-        if t.size == 0:
-            return np.zeros(t.shape)
+        x = np.asarray(periods, dtype=float)
+        if x.size == 0:
+            return np.zeros(x.shape)
+        problems = []
+        if not (np.isfinite(x).all() and (x >= 0).all()):
+            problems.append(
+                Problem(("periods",), "out_of_range", "periods must be finite and >= 0")
+            )
+        elif (x != np.floor(x)).any():
+            problems.append(Problem(("periods",), "not_integer", "periods must be whole years"))
+        if problems:
+            raise ValidationError(problems)
+        t = x.astype(np.int64)
         return self.cumulative(int(t.max()))[t]
 
     @property
