@@ -238,3 +238,18 @@ def test_truncated_normal_moments_and_draws_stay_in_the_window(mu, sd, low, widt
     assert 0.0 <= v <= (high - low) ** 2 / 4 * (1 + 1e-12)
     x = d.sample(np.random.default_rng(1), 64)
     assert np.all((x >= low) & (x <= high))
+
+
+@pytest.mark.parametrize("q", [-0.1, 1.5, float("nan"), [0.2, 1.01]])
+def test_quantiles_refuse_probabilities_outside_zero_one(q):
+    with pytest.raises(ik.ValidationError) as ei:
+        dist.Triangular(0, 0.2, 0.6).ppf(q)
+    assert ei.value.problems[0].path == ("q",)
+    with pytest.raises(ik.ValidationError):
+        dist.Uniform(0, 1).percentile(101)
+
+
+def test_lognormal_from_median_too_wide_is_a_validation_error():
+    with pytest.raises(ik.ValidationError) as ei:
+        dist.LogNormal.from_median(1000.0, 40.0)
+    assert ei.value.problems[0].path == ("sigma",)

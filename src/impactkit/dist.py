@@ -121,12 +121,22 @@ class Distribution:
         numpy.ndarray
             The quantiles, same shape as ``q`` (a 0-d array for a scalar).
 
+        Raises
+        ------
+        ValidationError
+            When a probability is outside [0, 1] or not a number (code
+            ``out_of_range`` at ``q``).
+
         Examples
         --------
         >>> [round(float(x), 4) for x in Triangular(0, 0.2, 0.6).ppf([0.1, 0.5, 0.9])]
         [0.1095, 0.2536, 0.4451]
         """
         q = np.asarray(q, dtype=float)
+        if not ((q >= 0.0) & (q <= 1.0)).all():  # NaN fails both
+            raise ValidationError(
+                "probabilities must lie in [0, 1]", path=("q",), code="out_of_range"
+            )
         cols = [np.full(1, p) for p in self._params()]
         return np.asarray(type(self)._ppf(q[..., None], *cols)[..., 0], dtype=float)
 
@@ -142,6 +152,11 @@ class Distribution:
         -------
         float
             The quantile at probability ``p / 100``.
+
+        Raises
+        ------
+        ValidationError
+            When ``p`` is outside [0, 100] or not a number.
 
         Examples
         --------
@@ -1094,10 +1109,9 @@ class LogNormal(Distribution):
         ------
         ValidationError
             When ``median`` or ``sigma`` is not a finite number above 0 (every
-            problem at once), or the resulting mean is not finite.
-        OverflowError
-            When ``sigma`` is so large (above about 26.6) that
-            :math:`e^{\sigma^2}` overflows a float.
+            problem at once), or when the mean or standard deviation would not
+            be a finite float (``sigma`` above about 26.6, code ``too_large``
+            at ``sigma``).
 
         Examples
         --------
@@ -1109,8 +1123,18 @@ class LogNormal(Distribution):
         c.number(median, "median", low=0.0, low_open=True)
         c.number(sigma, "sigma", low=0.0, low_open=True)
         c.raise_if_errors()
-        m = float(median) * math.exp(float(sigma) ** 2 / 2)
-        return cls(m, m * math.sqrt(math.expm1(float(sigma) ** 2)))
+        try:
+            m = float(median) * math.exp(float(sigma) ** 2 / 2)
+            sd = m * math.sqrt(math.expm1(float(sigma) ** 2))
+        except OverflowError:
+            m = sd = math.inf
+        if not (math.isfinite(m) and math.isfinite(sd)):
+            raise ValidationError(
+                f"sigma={sigma!r} gives a mean or standard deviation too large for a float",
+                path=("sigma",),
+                code="too_large",
+            )
+        return cls(m, sd)
 
     @property
     def sigma(self) -> float:
