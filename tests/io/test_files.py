@@ -191,3 +191,18 @@ def test_every_example_model_file_validates_against_the_schema():
             )
             errors = [list(e.absolute_path) for e in validator.iter_errors(data)]
             assert not errors, (name, measured, errors[:3])
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "code"),
+    [
+        ('{"name": "a", "name": "b"}', "json", "duplicate_key"),
+        ('{"name": NaN}', "json", "not_finite"),
+        ("name: a\nname: b\n", "yaml", "duplicate_key"),
+    ],
+)
+def test_file_errors_keep_their_own_code(text, fmt, code):
+    """A duplicate key or a NaN is reported as such, not re-wrapped as a syntax error."""
+    with pytest.raises(ik.FileFormatError) as ei:
+        ik.io.loads(text, format=fmt)
+    assert [p.code for p in ei.value.problems] == [code]

@@ -286,6 +286,8 @@ def _parse(text: str, fmt: Format) -> Any:
             ) from exc
         except RecursionError as exc:
             raise FileFormatError("JSON nests too deeply", code="too_deep") from exc
+        except FileFormatError:  # raised by the hooks (duplicate key, NaN): keep its code
+            raise
         except ValueError as exc:  # e.g. an integer longer than Python converts
             raise FileFormatError(f"invalid JSON: {exc}", code="syntax") from exc
         return _checked_values(data)
@@ -302,6 +304,8 @@ def _parse(text: str, fmt: Format) -> Any:
         raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
     except RecursionError as exc:
         raise FileFormatError("YAML nests too deeply", code="too_deep") from exc
+    except FileFormatError:  # raised by the loader's checks: keep its code
+        raise
     except ValueError as exc:  # e.g. an integer longer than Python converts
         raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
     return _checked_values(data)
