@@ -118,6 +118,17 @@ def test_contribution_story():
     assert "Unsupported" in str(story.summary())
 
 
+def test_contribution_story_lists_at_most_max_paths():
+    """The limit holds across activities and outcomes, not only within one pair."""
+    model = ik.examples.load_example()
+    every = att.contribution_story(model.toc).pathways
+    assert len(every) > 2
+    for k in (1, 2, len(every)):
+        limited = att.contribution_story(model.toc, max_paths=k).pathways
+        assert len(limited) == k
+        assert limited.equals(every.iloc[:k])
+
+
 def test_counterfactual_deadweight_in_a_model(tmp_path):
     rng = np.random.default_rng(0)
     n = 2000

@@ -361,22 +361,24 @@ def contribution_story(
                     }
                 )
     path_rows: list[dict[str, Any]] = []
-    for act in toc.nodes_of_kind("activity"):
-        for out in toc.reachable_outcomes(act):
-            for path in toc.pathways(act, out):
-                strengths = [toc.link(u, v).strength for u, v in itertools.pairwise(path)]
-                i = min(range(len(strengths)), key=strengths.__getitem__)
-                path_rows.append(
-                    {
-                        "activity": act,
-                        "outcome": out,
-                        "path": " -> ".join(path),
-                        "confidence": strengths[i],
-                        "weakest_link": f"{path[i]}->{path[i + 1]}",
-                    }
-                )
-                if len(path_rows) >= max_paths:
-                    break
+    every_path = (
+        (act, out, path)
+        for act in toc.nodes_of_kind("activity")
+        for out in toc.reachable_outcomes(act)
+        for path in toc.pathways(act, out)
+    )
+    for act, out, path in itertools.islice(every_path, max_paths):
+        strengths = [toc.link(u, v).strength for u, v in itertools.pairwise(path)]
+        i = min(range(len(strengths)), key=strengths.__getitem__)
+        path_rows.append(
+            {
+                "activity": act,
+                "outcome": out,
+                "path": " -> ".join(path),
+                "confidence": strengths[i],
+                "weakest_link": f"{path[i]}->{path[i + 1]}",
+            }
+        )
     return ContributionStory(
         pd.DataFrame(
             link_rows, columns=["source", "target", "evidence", "strength", "status", "rationale"]
