@@ -180,3 +180,19 @@ def test_estimators_registered():
     ):
         assert n in names
     assert ik.registry.get("attribution", "ipw") is att.InverseProbabilityWeighting
+
+
+def test_counterfactual_deadweight_is_a_hashable_value():
+    calc = att.CounterfactualDeadweight(
+        estimator="ipw",
+        outcome="employed",
+        treatment="coached",
+        covariates=["x"],
+        data="cohort",
+        options={"estimand": "ATT", "trim": [0.1, 0.9]},
+    )
+    same = att.CounterfactualDeadweight.from_dict(calc.to_dict())
+    assert same == calc
+    assert hash(same) == hash(calc)
+    with pytest.raises(TypeError):
+        calc.options["estimand"] = "ATE"  # type: ignore[index]

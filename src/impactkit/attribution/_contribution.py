@@ -508,8 +508,8 @@ class CounterfactualDeadweight:
     covariates: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     kind: str = "rate"
     data: str | None = None
-    options: Mapping[str, Any] = attrs.field(factory=dict, converter=dict)
-    estimate_kwargs: Mapping[str, Any] = attrs.field(factory=dict, converter=dict)
+    options: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
+    estimate_kwargs: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
 
     name = "counterfactual_deadweight"
 

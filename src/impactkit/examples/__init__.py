@@ -428,7 +428,7 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
             "----------------",
             f"{len(toc.stakeholders)} stakeholders, {len(toc)} nodes "
             f"({', '.join(f'{v} {k}' for k, v in kinds.items())}), {len(toc.links)} links; "
-            f"{n_err} errors, {len(probs) - n_err} warnings",
+            f"{_count(n_err, 'error')}, {_count(len(probs) - n_err, 'warning')}",
         ]
         for o in toc.nodes_of_kind("outcome"):
             node = toc.node(o)
@@ -474,3 +474,8 @@ from impactkit.examples._interviews import (  # noqa: E402 - the coded interview
 )
 
 __all__ += ["interviews_path", "load_example_interviews"]
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 warning"``, ``"2 warnings"``, ``"0 errors"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
