@@ -98,3 +98,20 @@ def test_value_map_kind_index_is_read_only():
         vm.kind_index[kind] = np.array([0])  # type: ignore[index]
     with pytest.raises(ValueError, match="read-only"):
         vm.kind_index[kind][0] = 0
+
+
+def test_binding_lineage_is_read_only_and_hashes():
+    from impactkit.measure import bind
+
+    ov = ik.OutcomeValuation(
+        outcome="employed",
+        stakeholder="p",
+        proxy=1000,
+        quantity=ik.measure.Threshold(column="employed", at_least=1, data="survey"),
+    )
+    model = ik.ImpactModel(name="m", inputs=[ik.Input("g", amount=1000)], outcomes=[ov])
+    binding = bind(model, {"survey": pd.DataFrame({"employed": [1, 0, 1, 1, None]})})
+    assert binding.measured
+    with pytest.raises(TypeError):
+        binding.measured[0] = None  # type: ignore[index]
+    assert hash(binding) == hash(attrs.evolve(binding))

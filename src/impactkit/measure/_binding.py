@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from impactkit._results import freeze
 from impactkit.dist import Normal
 from impactkit.errors import Problem, ValidationError
 from impactkit.model import ImpactModel
@@ -55,15 +56,15 @@ class Binding:
     ----------
     model : ImpactModel
         Numbers (or distributions) instead of calculators.
-    measured : dict of int to MeasureResult
+    measured : mapping of int to MeasureResult
         The measured quantity of each bound row (lineage).
-    deadweights : dict of int to DeadweightEstimate
+    deadweights : mapping of int to DeadweightEstimate
         The deadweight estimated from data for each bound row (lineage).
     """
 
     model: ImpactModel
-    measured: dict[int, Any] = attrs.field(factory=dict)
-    deadweights: dict[int, Any] = attrs.field(factory=dict)
+    measured: Mapping[int, Any] = attrs.field(factory=dict, converter=freeze)
+    deadweights: Mapping[int, Any] = attrs.field(factory=dict, converter=freeze)
 
 
 def _source(
