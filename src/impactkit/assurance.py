@@ -56,6 +56,19 @@ class Finding(Record):
         What is wrong.
     hint : str
         What to do about it.
+
+    Examples
+    --------
+    :func:`lint` returns them; the supported-employment example values two
+    outcomes of participants on one causal path:
+
+    >>> import impactkit as ik
+    >>> findings = ik.lint(ik.examples.load_example())
+    >>> first = findings[0]
+    >>> first.code, first.severity, first.location
+    ('double_counting', 'warning', 'toc.nodes.self_esteem')
+    >>> sorted({f.severity for f in findings})
+    ['info', 'warning']
     """
 
     code: str

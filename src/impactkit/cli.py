@@ -665,6 +665,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         The exit code: 0 on success, 1 on invalid content, 2 on an unreadable file or
         another error (the command may return 1 for its own findings, as lint does).
+
+    Examples
+    --------
+    ``impactkit validate`` on the shipped work-integration example: valid,
+    with one warning, so the exit code is 0:
+
+    >>> from importlib import resources
+    >>> path = resources.files("impactkit.examples") / "insertion_iae.json"
+    >>> main(["validate", str(path)])  # doctest: +ELLIPSIS
+    warning: toc.nodes.lasting_job: outcomes 'lasting_job' and 'rsa_lost' are ... [double_counting]
+    ...insertion_iae.json: valid (1 warning)
+    0
     """
     parser = build_parser()
     _suggest_command(parser, sys.argv[1:] if argv is None else list(argv))

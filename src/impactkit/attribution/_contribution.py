@@ -48,6 +48,19 @@ class DeadweightEstimate:
     kind : {"rate", "change"}
     note : str
         What was done, for the lineage (``deadweight_source``).
+
+    Examples
+    --------
+    :func:`deadweight_from_effect` returns it. Coaching raised employment by
+    15 points (standard error 5) among participants of whom 60 % are employed:
+    three in four of them would have found work anyway.
+
+    >>> dw = deadweight_from_effect(0.15, 0.6, se=0.05)
+    >>> round(dw.deadweight, 4), dw.note
+    (0.75, 'counterfactual_estimate')
+    >>> d = dw.as_distribution()    # for Monte Carlo: sd = se / observed
+    >>> round(d.mean_, 4), round(d.sd, 4), (d.low, d.high)
+    (0.75, 0.0833, (0.0, 1.0))
     """
 
     deadweight: float
@@ -223,6 +236,20 @@ class ShapleyResult:
     n_permutations : int
     seed_entropy : int or None
         Entropy of the seed of the permutation sampling.
+
+    Examples
+    --------
+    :func:`shapley` returns it. A département and a foundation co-fund an
+    insertion workshop; alone they would place 40 and 20 people, together 80:
+
+    >>> v = {("departement",): 40, ("foundation",): 20, ("departement", "foundation"): 80}
+    >>> r = shapley(["departement", "foundation"], v)
+    >>> r.exact, r.total
+    (True, 80.0)
+    >>> r.to_frame()[["player", "value", "share"]]
+            player  value  share
+    0  departement   50.0  0.625
+    1   foundation   30.0  0.375
     """
 
     values: Mapping[Hashable, float] = attrs.field(converter=freeze)
@@ -500,6 +527,26 @@ class CounterfactualDeadweight:
     treated rows. In Monte Carlo with ``sampling_uncertainty=True`` the
     deadweight is drawn as :math:`1 - \\tau/p_1` with :math:`\\tau \\sim
     N(\\hat\\tau, SE^2)` (truncated to [0, 1]).
+
+    Examples
+    --------
+    A seeded cohort where the older are coached less often and find work less
+    often; inverse probability weighting on age gives the effect on the
+    coached (ATT), hence the deadweight:
+
+    >>> rng = np.random.default_rng(7)
+    >>> age = rng.integers(20, 60, 300)
+    >>> coached = (rng.random(300) < 1 / (1 + np.exp(-(age - 40) / 10))).astype(int)
+    >>> employed = (rng.random(300) < 0.3 + 0.2 * coached - 0.004 * (age - 40)).astype(int)
+    >>> cohort = pd.DataFrame({"age": age, "coached": coached, "employed": employed})
+    >>> cd = CounterfactualDeadweight(estimator="ipw", outcome="employed",
+    ...     treatment="coached", covariates=["age"], data="cohort",
+    ...     options={"estimand": "ATT"})
+    >>> dw = cd.compute(cohort)
+    >>> round(dw.effect, 4), round(dw.observed, 4), round(dw.deadweight, 4)
+    (0.2709, 0.5065, 0.4651)
+    >>> cd.to_dict()["options"]
+    {'estimand': 'ATT'}
     """
 
     estimator: str

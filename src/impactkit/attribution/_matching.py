@@ -447,6 +447,25 @@ class RegressionAdjustment:
     ----------
     .. [1] Lin, W. (2013). Agnostic notes on regression adjustments to
        experimental data. Annals of Applied Statistics 7(1).
+
+    Examples
+    --------
+    A seeded insertion workshop that younger people join more often; weekly
+    hours worked a year later fall with age, so the raw gap overstates the
+    true effect of 8 hours:
+
+    >>> rng = np.random.default_rng(11)
+    >>> age = rng.uniform(18, 60, 400)
+    >>> workshop = (rng.random(400) < 1 / (1 + np.exp((age - 35) / 8))).astype(int)
+    >>> hours = 20 + 8 * workshop - 0.3 * (age - 35) + rng.normal(0, 5, 400)
+    >>> df = pd.DataFrame({"age": age, "workshop": workshop, "hours": hours})
+    >>> raw = df.groupby("workshop")["hours"].mean()
+    >>> round(float(raw[1] - raw[0]), 2)
+    13.54
+    >>> est = RegressionAdjustment().estimate(df, outcome="hours", treatment="workshop",
+    ...                                       covariates=["age"])
+    >>> est.estimand, round(est.effect, 2), round(est.se, 2)
+    ('ATE', 8.98, 0.61)
     """
 
     name: ClassVar[str] = "regression_adjustment"
@@ -595,6 +614,24 @@ class DoublyRobust:
        JASA 89.
     .. [2] Glynn, A., Quinn, K. (2010). An introduction to the augmented
        inverse propensity weighted estimator. Political Analysis 18(1).
+
+    Examples
+    --------
+    A seeded insertion workshop that younger people join more often; weekly
+    hours worked a year later fall with age (true effect 8 hours). The
+    propensity and the outcome models both use age:
+
+    >>> rng = np.random.default_rng(11)
+    >>> age = rng.uniform(18, 60, 400)
+    >>> workshop = (rng.random(400) < 1 / (1 + np.exp((age - 35) / 8))).astype(int)
+    >>> hours = 20 + 8 * workshop - 0.3 * (age - 35) + rng.normal(0, 5, 400)
+    >>> df = pd.DataFrame({"age": age, "workshop": workshop, "hours": hours})
+    >>> est = DoublyRobust(estimand="ATT").estimate(df, outcome="hours",
+    ...                                             treatment="workshop", covariates=["age"])
+    >>> est.estimand, round(est.effect, 2), round(est.se, 2)
+    ('ATT', 8.99, 0.9)
+    >>> round(est.diagnostics["overlap"]["max"], 3)    # largest propensity score
+    0.883
     """
 
     name: ClassVar[str] = "doubly_robust"

@@ -410,6 +410,18 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
     -------
     str
         The report, as printed.
+
+    Examples
+    --------
+    >>> text = run_demo(n=500, seed=1)
+    >>> lines = text.splitlines()
+    >>> lines[0]
+    'impactkit demo - Emploi accompagné - Horizons Emploi (exemple)'
+    >>> [line for line in lines if line.startswith("SROI ratio")]
+    ['SROI ratio         1.92 : 1']
+    >>> print(lines[-1])  # doctest: +NORMALIZE_WHITESPACE
+    Monte Carlo (500 draws, seed 1, sampling uncertainty of measured quantities included):
+    SROI ratio 90% interval 1.67 - 2.17 : 1, P(ratio > 1) = 100.0%
     """
     from impactkit.measure import Count, Sum
     from impactkit.methods import sroi
