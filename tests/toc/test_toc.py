@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import impactkit as ik
 from impactkit.toc import TheoryOfChange, problems
@@ -270,3 +271,75 @@ def test_indicator_ids_stay_unique_through_the_index():
     copy = toc.copy()
     with pytest.raises(ik.ValidationError, match="already used"):
         copy.add_node("d", kind="output", indicators=[{"id": "i1", "label": "w"}])
+
+
+_KINDS = ("input", "activity", "output", "outcome", "impact")
+
+
+@st.composite
+def _random_graphs(draw):
+    """Any kinds, any links (backwards, cycles, feedback), some nodes left alone."""
+    n = draw(st.integers(1, 30))
+    kinds = draw(st.lists(st.sampled_from(_KINDS), min_size=n, max_size=n))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.booleans()),
+            max_size=3 * n,
+        )
+    )
+    toc = TheoryOfChange("random")
+    for i, k in enumerate(kinds):
+        toc.add_node(f"n{i}", kind=k)
+    for u, v, fb in pairs:
+        if u != v and (f"n{u}", f"n{v}") not in {(lk.source, lk.target) for lk in toc.links}:
+            toc.add_link(f"n{u}", f"n{v}", rationale="r", kind="feedback" if fb else "causal")
+    return toc
+
+
+@given(_random_graphs())
+def test_structural_rules_agree_with_networkx(toc):
+    """Reachability, orphans and cycles as networkx computes them (an independent oracle)."""
+    g = nx.DiGraph()
+    g.add_nodes_from(toc)
+    g.add_edges_from((lk.source, lk.target) for lk in toc.links)
+    kind = {n: toc.node(n).kind for n in toc}
+    acts = [n for n in g if kind[n] == "activity"]
+    outs = [n for n in g if kind[n] == "outcome"]
+    from_act = set(acts).union(*(nx.descendants(g, a) for a in acts))
+    to_out = set(outs).union(*(nx.ancestors(g, o) for o in outs))
+    found = {
+        (p.code, p.path[1]) for p in toc.problems() if p.path[0] == "nodes" and len(p.path) > 1
+    }
+    assert {n for c, n in found if c == "unreached_outcome"} == {
+        n for n in outs if n not in from_act
+    }
+    assert {n for c, n in found if c == "activity_without_outcome"} == {
+        n for n in acts if n not in to_out
+    }
+    assert {n for c, n in found if c == "output_without_activity"} == {
+        n for n in g if kind[n] == "output" and n not in from_act
+    }
+    assert {n for c, n in found if c == "orphan"} == {n for n in g if g.degree(n) == 0}
+    causal = nx.DiGraph()
+    causal.add_nodes_from(g)
+    causal.add_edges_from((lk.source, lk.target) for lk in toc.links if lk.kind != "feedback")
+    has_cycle = any(p.code == "cycle" for p in toc.problems())
+    assert has_cycle == (not nx.is_directed_acyclic_graph(causal))
+
+
+def test_a_chain_deeper_than_the_array_levels_is_checked_node_by_node():
+    """Past 64 levels the walk goes node by node; the answers do not change."""
+    toc = TheoryOfChange("chain")
+    toc.add_node("a", kind="activity")
+    prev = "a"
+    for i in range(300):
+        toc.add_node(f"o{i}", kind="outcome")
+        toc.add_link(prev, f"o{i}", rationale="r")
+        prev = f"o{i}"
+    toc.add_node("lost", kind="outcome")
+    toc.add_link("lost", "o0", rationale="r")
+    codes = {(p.code, p.path[-1]) for p in toc.problems()}
+    assert ("unreached_outcome", "lost") in codes
+    assert not any(c == "unreached_outcome" and n != "lost" for c, n in codes)
+    toc.add_link("o299", "o150", rationale="r")  # a causal loop 150 levels down
+    assert any(p.code == "cycle" for p in toc.problems())

@@ -7,10 +7,17 @@ them. Paths use ids: ``nodes['employed']``, ``links['a->b']``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence, Sized
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from impactkit.errors import Problem
 from impactkit.toc._nodes import Link, Node, Stakeholder
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 __all__ = ["graph_problems"]
 
@@ -27,19 +34,79 @@ def _bfs(adj: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
     return seen
 
 
-def _on_or_behind_cycles(
-    succ: Mapping[str, Iterable[str]], pred: Mapping[str, Sized]
-) -> list[str]:
-    """Nodes a topological sort cannot remove, in node order: empty without a cycle."""
-    indeg = {n: len(p) for n, p in pred.items()}
-    queue = deque(n for n, d in indeg.items() if d == 0)
+_KIND_CODE = {"input": 0, "activity": 1, "output": 2, "outcome": 3, "impact": 4}
+_LEVELS = 64  # levels walked with array operations before going node by node
+
+
+def _grouped(n: int, src: IntArray, dst: IntArray) -> tuple[IntArray, IntArray]:
+    """Edges grouped by source: node ``i``'s targets are ``targets[starts[i]:starts[i + 1]]``."""
+    order = np.argsort(src, kind="stable")
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=starts[1:])
+    return starts, dst[order]
+
+
+def _neighbours(starts: IntArray, targets: IntArray, nodes: IntArray) -> IntArray:
+    """Targets of every edge leaving ``nodes`` (with repeats), in one gather."""
+    lo, hi = starts[nodes], starts[nodes + 1]
+    count = hi - lo
+    total = int(count.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offset = np.repeat(lo - (np.cumsum(count) - count), count)
+    return np.asarray(targets[np.arange(total, dtype=np.int64) + offset], dtype=np.int64)
+
+
+def _reach(starts: IntArray, targets: IntArray, sources: IntArray) -> BoolArray:
+    """Nodes reachable from ``sources`` (sources included).
+
+    Breadth first, one array operation per level while the levels are few (a
+    theory of change is a handful of layers deep); a longer chain is finished
+    node by node, so the cost stays linear in nodes and links.
+    """
+    seen = np.zeros(starts.size - 1, dtype=bool)
+    frontier = np.unique(sources)
+    seen[frontier] = True
+    for _ in range(_LEVELS):
+        if not frontier.size:
+            return seen
+        nb = _neighbours(starts, targets, frontier)
+        frontier = np.unique(nb[~seen[nb]])
+        seen[frontier] = True
+    st, tg, flags = starts.tolist(), targets.tolist(), seen.tolist()
+    queue = deque(frontier.tolist())
     while queue:
         u = queue.popleft()
-        for v in succ[u]:
-            indeg[v] -= 1
-            if indeg[v] == 0:
+        for k in range(st[u], st[u + 1]):
+            v = tg[k]
+            if not flags[v]:
+                flags[v] = True
                 queue.append(v)
-    return [n for n, d in indeg.items() if d > 0]
+    return np.array(flags, dtype=bool)
+
+
+def _on_or_behind_cycles(n: int, src: IntArray, dst: IntArray) -> IntArray:
+    """Nodes a topological sort cannot remove (Kahn), in node order: empty without a cycle."""
+    starts, targets = _grouped(n, src, dst)
+    indeg = np.bincount(dst, minlength=n)
+    frontier = np.flatnonzero(indeg == 0)
+    for _ in range(_LEVELS):
+        if not frontier.size:
+            return np.flatnonzero(indeg > 0)
+        nb = _neighbours(starts, targets, frontier)
+        np.subtract.at(indeg, nb, 1)
+        cand = np.unique(nb)
+        frontier = cand[indeg[cand] == 0]
+    st, tg, deg = starts.tolist(), targets.tolist(), indeg.tolist()
+    queue = deque(frontier.tolist())
+    while queue:
+        u = queue.popleft()
+        for k in range(st[u], st[u + 1]):
+            v = tg[k]
+            deg[v] -= 1
+            if deg[v] == 0:
+                queue.append(v)
+    return np.flatnonzero(np.array(deg) > 0)
 
 
 def _cycle_problems(left: list[str], edges: list[tuple[str, str]]) -> list[Problem]:
@@ -74,9 +141,13 @@ def graph_problems(
     links: Mapping[tuple[str, str], Link],
     stakeholders: Mapping[str, Stakeholder],
     valued: Mapping[str, str] | None = None,
-    adjacency: tuple[Mapping[str, Sequence[str]], Mapping[str, Sequence[str]]] | None = None,
 ) -> list[Problem]:
     """Check every structural rule; return errors and warnings together.
+
+    The rules are evaluated on integer arrays (node positions, link ends), so
+    the cost is linear in nodes and links and a large graph is checked in a
+    few array passes; problems are then written in the order of the records
+    (per link, then per node), each with its path.
 
     Parameters
     ----------
@@ -85,9 +156,6 @@ def graph_problems(
     valued : mapping of outcome id to stakeholder id, optional
         Outcomes that carry a value in a model: adds the value-map rules
         (indicator and stakeholder present; double counting on a path).
-    adjacency : (successors, predecessors), optional
-        The lists of a built theory of change (every link between nodes), reused
-        instead of rebuilt.
 
     Returns
     -------
@@ -101,18 +169,10 @@ def graph_problems(
     def warn(path: tuple[str | int, ...], code: str, msg: str) -> None:
         out.append(Problem(path, code, msg, "warning"))
 
-    succ: Mapping[str, Sequence[str]]
-    pred: Mapping[str, Sequence[str]]
-    if adjacency is not None:
-        succ, pred = adjacency
-    else:
-        s_lists: dict[str, list[str]] = {n: [] for n in nodes}
-        p_lists: dict[str, list[str]] = {n: [] for n in nodes}
-        for u, v in links:
-            if u in nodes and v in nodes:
-                s_lists[u].append(v)
-                p_lists[v].append(u)
-        succ, pred = s_lists, p_lists
+    ids = list(nodes)
+    recs = list(nodes.values())
+    n = len(ids)
+    pos = {nid: i for i, nid in enumerate(ids)}
 
     # unknown stakeholders on nodes
     for nid, node in nodes.items():
@@ -125,9 +185,31 @@ def graph_problems(
             )
 
     # links: dangling ends, direction, rationale
-    for (u, v), link in links.items():
-        a, b = nodes.get(u), nodes.get(v)
-        if a is None or b is None:
+    keys = list(links)
+    lrecs = list(links.values())
+    m = len(keys)
+    src = np.fromiter((pos.get(u, -1) for u, _ in keys), dtype=np.int64, count=m)
+    dst = np.fromiter((pos.get(v, -1) for _, v in keys), dtype=np.int64, count=m)
+    inside = (src >= 0) & (dst >= 0)
+    kind = np.fromiter((_KIND_CODE[r.kind] for r in recs), dtype=np.int64, count=n)
+    level = np.fromiter((r.level for r in recs), dtype=np.int64, count=n)
+    no_horizon = np.fromiter((r.horizon is None for r in recs), dtype=bool, count=n)
+    feedback = np.fromiter((lk.kind == "feedback" for lk in lrecs), dtype=bool, count=m)
+    bare = np.fromiter((not lk.rationale and not lk.assumptions for lk in lrecs), bool, m)
+    has_assumptions = np.fromiter((bool(lk.assumptions) for lk in lrecs), bool, m)
+    # a dangling end reads a padding slot (no kind, level 0): never backwards
+    s, d = np.where(inside, src, n), np.where(inside, dst, n)
+    kind_p, level_p = np.append(kind, -1), np.append(level, 0)
+    no_horizon_p = np.append(no_horizon, True)
+    same_outcome_level = (
+        (kind_p[s] == _KIND_CODE["outcome"])
+        & (kind_p[d] == _KIND_CODE["outcome"])
+        & (no_horizon_p[s] | no_horizon_p[d] | (level_p[s] == level_p[d]))
+    )
+    backwards = inside & ~feedback & (level_p[d] <= level_p[s]) & ~same_outcome_level
+    for j in np.flatnonzero(~inside | backwards | bare | has_assumptions).tolist():
+        (u, v), link = keys[j], lrecs[j]
+        if not inside[j]:
             for end, nid in (("source", u), ("target", v)):
                 if nid not in nodes:
                     err(
@@ -136,19 +218,16 @@ def graph_problems(
                         f"link {end} {nid!r} is not a node",
                     )
             continue
-        if link.kind != "feedback":
-            same_outcome_level = a.kind == b.kind == "outcome" and (
-                a.horizon is None or b.horizon is None or a.level == b.level
+        if backwards[j]:
+            a, b = recs[src[j]], recs[dst[j]]
+            err(
+                ("links", link.key),
+                "backwards_link",
+                f"link goes from {a.kind} {u!r} back to {b.kind} {v!r}; links go "
+                "input < activity < output < outcome (short < intermediate < long) "
+                "< impact, unless typed 'feedback'",
             )
-            if b.level <= a.level and not same_outcome_level:
-                err(
-                    ("links", link.key),
-                    "backwards_link",
-                    f"link goes from {a.kind} {u!r} back to {b.kind} {v!r}; links go "
-                    "input < activity < output < outcome (short < intermediate < long) "
-                    "< impact, unless typed 'feedback'",
-                )
-        if not link.rationale and not link.assumptions:
+        if bare[j]:
             warn(
                 ("links", link.key),
                 "no_rationale",
@@ -162,46 +241,51 @@ def graph_problems(
                     "assumption has no status (untested, holds, partly, fails)",
                 )
 
-    # cycles among non-feedback links: peel off nodes without incoming links (Kahn, linear);
-    # only the nodes left over, which lie on or behind a cycle, go to networkx
-    feedback = [k for k, lk in links.items() if lk.kind == "feedback"]
-    if feedback:  # the lists without the feedback links
-        skip = set(feedback)
-        c_succ = {u: [v for v in vs if (u, v) not in skip] for u, vs in succ.items()}
-        c_pred = {v: [u for u in us if (u, v) not in skip] for v, us in pred.items()}
-        left = _on_or_behind_cycles(c_succ, c_pred)
-    else:
-        left = _on_or_behind_cycles(succ, pred)
-    if left:
+    # cycles among non-feedback links: peel off nodes without incoming links (Kahn,
+    # linear); only the nodes left over, which lie on or behind a cycle, go to networkx
+    src, dst, feedback = src[inside], dst[inside], feedback[inside]
+    left = _on_or_behind_cycles(n, src[~feedback], dst[~feedback])
+    if left.size:
         causal = [
             (u, v)
             for (u, v), lk in links.items()
             if lk.kind != "feedback" and u in nodes and v in nodes
         ]
-        out.extend(_cycle_problems(left, causal))
+        out.extend(_cycle_problems([ids[i] for i in left.tolist()], causal))
 
-    # reachability
-    kinds: dict[str, list[str]] = {
-        k: [] for k in ("input", "activity", "output", "outcome", "impact")
-    }
-    for nid, node in nodes.items():
-        kinds[node.kind].append(nid)
-    from_activity = _bfs(succ, kinds["activity"])
-    to_outcome = _bfs(pred, kinds["outcome"])
-
-    for nid, node in nodes.items():
+    # reachability, over every link (feedback included)
+    succ = _grouped(n, src, dst)
+    from_activity = _reach(*succ, np.flatnonzero(kind == _KIND_CODE["activity"]))
+    to_outcome = _reach(*_grouped(n, dst, src), np.flatnonzero(kind == _KIND_CODE["outcome"]))
+    linked = np.zeros(n, dtype=bool)
+    linked[src] = True
+    linked[dst] = True
+    is_ = {k: kind == c for k, c in _KIND_CODE.items()}
+    incomplete = np.fromiter(
+        (any(not i.complete for i in r.indicators) for r in recs), dtype=bool, count=n
+    )
+    above = np.fromiter((r.above_ceiling for r in recs), dtype=bool, count=n)
+    flagged = (
+        ~linked
+        | (is_["outcome"] & ~from_activity)
+        | (is_["activity"] & ~to_outcome)
+        | (is_["output"] & (~from_activity | above))
+        | incomplete
+    )
+    for k in np.flatnonzero(flagged).tolist():
+        nid, node = ids[k], recs[k]
         path = ("nodes", nid)
-        if not succ[nid] and not pred[nid]:
+        if not linked[k]:
             warn(path, "orphan", f"{node.kind} {nid!r} has no links")
-        if node.kind == "outcome" and nid not in from_activity:
+        if node.kind == "outcome" and not from_activity[k]:
             err(
                 path,
                 "unreached_outcome",
                 f"no activity reaches outcome {nid!r}: nothing in the model can claim it",
             )
-        if node.kind == "activity" and nid not in to_outcome:
+        if node.kind == "activity" and not to_outcome[k]:
             warn(path, "activity_without_outcome", f"activity {nid!r} leads to no outcome")
-        if node.kind == "output" and nid not in from_activity:
+        if node.kind == "output" and not from_activity[k]:
             warn(path, "output_without_activity", f"no activity produces output {nid!r}")
         if node.kind == "output" and node.above_ceiling:
             warn(
@@ -211,7 +295,7 @@ def graph_problems(
             )
         for i, ind in enumerate(node.indicators):
             if not ind.complete:
-                missing = [n for n in ("target", "threshold") if getattr(ind, n) is None]
+                missing = [x for x in ("target", "threshold") if getattr(ind, x) is None]
                 if not ind.timeline:
                     missing.append("timeline")
                 warn(
@@ -220,45 +304,61 @@ def graph_problems(
                     f"indicator {ind.id!r} lacks {', '.join(missing)}",
                 )
 
-    n_impact = len(kinds["impact"])
-    if nodes and n_impact == 0:
+    impacts = [ids[k] for k in np.flatnonzero(is_["impact"]).tolist()]
+    if nodes and not impacts:
         warn(("nodes",), "no_impact", "no impact node: a theory of change centres on one goal")
-    elif n_impact > 1:
+    elif len(impacts) > 1:
         warn(
             ("nodes",),
             "several_impacts",
-            f"{n_impact} impact nodes ({', '.join(sorted(kinds['impact']))}); "
+            f"{len(impacts)} impact nodes ({', '.join(sorted(impacts))}); "
             "a theory of change usually centres on one long-term goal",
         )
 
     if valued:
-        for oid in valued:
-            if oid not in nodes:
-                continue
-            node = nodes[oid]
-            if not node.indicators:
-                err(
-                    ("nodes", oid, "indicators"),
-                    "no_indicator",
-                    f"valued outcome {oid!r} has no indicator; add one with "
-                    f"toc.add_indicator({oid!r}, '{oid}_rate', label='...')",
-                )
-            if node.stakeholder is None:
-                err(
-                    ("nodes", oid, "stakeholder"),
-                    "no_stakeholder",
-                    f"valued outcome {oid!r} has no stakeholder",
-                )
-        for oid, sh in valued.items():
-            if oid not in nodes:
-                continue
-            for d in _bfs(succ, [oid]) - {oid}:
-                if d in valued and valued[d] == sh:
-                    warn(
-                        ("nodes", oid),
-                        "double_counting",
-                        f"outcomes {oid!r} and {d!r} are both valued for stakeholder {sh!r} "
-                        "on the same causal path: value only the last material outcome unless "
-                        "the earlier one has distinct value",
-                    )
+        _valued_problems(nodes, valued, pos, succ, ids, err, warn)
     return out
+
+
+def _valued_problems(
+    nodes: Mapping[str, Node],
+    valued: Mapping[str, str],
+    pos: Mapping[str, int],
+    succ: tuple[IntArray, IntArray],
+    ids: Sequence[str],
+    err: Any,
+    warn: Any,
+) -> None:
+    """The value-map rules: indicator and stakeholder present, no double counting."""
+    for oid in valued:
+        if oid not in nodes:
+            continue
+        node = nodes[oid]
+        if not node.indicators:
+            err(
+                ("nodes", oid, "indicators"),
+                "no_indicator",
+                f"valued outcome {oid!r} has no indicator; add one with "
+                f"toc.add_indicator({oid!r}, '{oid}_rate', label='...')",
+            )
+        if node.stakeholder is None:
+            err(
+                ("nodes", oid, "stakeholder"),
+                "no_stakeholder",
+                f"valued outcome {oid!r} has no stakeholder",
+            )
+    for oid, sh in valued.items():
+        if oid not in nodes:
+            continue
+        below = _reach(*succ, np.array([pos[oid]], dtype=np.int64))
+        below[pos[oid]] = False
+        for k in np.flatnonzero(below).tolist():  # in node order
+            d = ids[k]
+            if d in valued and valued[d] == sh:
+                warn(
+                    ("nodes", oid),
+                    "double_counting",
+                    f"outcomes {oid!r} and {d!r} are both valued for stakeholder {sh!r} "
+                    "on the same causal path: value only the last material outcome unless "
+                    "the earlier one has distinct value",
+                )

@@ -789,9 +789,7 @@ class TheoryOfChange:
         """
         key = None if valued is None else tuple(sorted(valued.items()))
         if key not in self._checked:
-            probs = graph_problems(
-                self._nodes, self._links, self._stakeholders, valued, self._adjacency()
-            )
+            probs = graph_problems(self._nodes, self._links, self._stakeholders, valued)
             self._checked[key] = sorted(probs, key=lambda p: p.severity != "error")
         return list(self._checked[key])
 
