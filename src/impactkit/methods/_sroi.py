@@ -52,7 +52,8 @@ class Lineage:
     :meth:`SROIResult.explain` returns it for one outcome row:
 
     >>> import impactkit as ik
-    >>> m = ik.ImpactModel(name="Emploi accompagné", inputs=[ik.Input("Dotation ARS", amount=120_000)],
+    >>> m = ik.ImpactModel(name="Emploi accompagné",
+    ...     inputs=[ik.Input("Dotation ARS", amount=120_000)],
     ...     outcomes=[ik.OutcomeValuation(outcome="emploi", stakeholder="participants",
     ...               quantity=18, proxy=9_000, deadweight=0.25, attribution=0.2)])
     >>> lin = ik.sroi(m).explain("emploi")
