@@ -131,8 +131,8 @@ def tornado(
     >>> t = tornado(m)
     >>> t.loc[[0, 2], ["parameter", "source", "metric_low", "metric_high"]].round(3)
                      parameter   source  metric_low  metric_high
-    0     outcomes[0].quantity  p10/p90       0.670        1.157
-    2  outcomes[0].proxy.value     ±20%       0.730        1.096
+    0     outcomes[0].quantity  p10/p90        0.67        1.157
+    2  outcomes[0].proxy.value     ±20%        0.73        1.096
     """
     if not 0 <= swing <= 10:
         raise ValidationError(
