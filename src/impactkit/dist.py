@@ -72,7 +72,28 @@ def _opt_f(x: Any) -> float | None:
 
 
 class Distribution:
-    """Base class of impactkit distributions (frozen attrs values)."""
+    """Base class of impactkit distributions (frozen attrs values).
+
+    Every distribution of this module is one: any numeric field of a model
+    may hold it, a point evaluation uses its :attr:`central` value (the mean)
+    and Monte Carlo samples it.
+
+    Examples
+    --------
+    A deadweight judged between 10 % and 40 %, most likely 20 %:
+
+    >>> import numpy as np
+    >>> dw = Triangular(0.1, 0.2, 0.4)
+    >>> isinstance(dw, Distribution), round(dw.central, 4)  # (0.1 + 0.2 + 0.4) / 3
+    (True, 0.2333)
+    >>> [round(float(x), 4) for x in dw.ppf([0.05, 0.95])]
+    [0.1387, 0.3452]
+    >>> x = dw.sample(np.random.default_rng(0), 10_000)
+    >>> bool(0.1 <= x.min() and x.max() <= 0.4), round(float(x.mean()), 2)
+    (True, 0.23)
+    >>> from_dict({"dist": "triangular", "low": 0.1, "mode": 0.2, "high": 0.4}) == dw
+    True
+    """
 
     __slots__ = ()
     name: ClassVar[str] = ""

@@ -347,6 +347,24 @@ class ImpactModel:
     --------
     impactkit.sroi : evaluate the model.
     impactkit.monte_carlo : sample its distributions.
+
+    Examples
+    --------
+    A supported-employment service (*emploi accompagné*): 18 people in
+    ordinary work, valued at 9,000 a year each for three years, of whom a
+    quarter would have found work anyway:
+
+    >>> import impactkit as ik
+    >>> model = ImpactModel(
+    ...     name="Emploi accompagné", discount=0.035,
+    ...     inputs=[Input("Dotation ARS", amount=120_000, stakeholder="ARS")],
+    ...     outcomes=[OutcomeValuation(outcome="emploi_ordinaire", stakeholder="participants",
+    ...                                quantity=18, proxy=9_000, deadweight=0.25,
+    ...                                attribution=0.2, drop_off=0.1, duration=3)])
+    >>> model.discount.rate, len(model.outcomes)
+    (0.035, 1)
+    >>> round(ik.sroi(model).ratio, 4)
+    2.0549
     """
 
     name: str

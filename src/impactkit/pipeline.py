@@ -57,6 +57,22 @@ class Evaluation:
         ``present_value`` (valued rows of the outcome), ``share``.
     sroi : SROIResult or None
         The SROI (None when the model has no inputs or no outcome rows).
+
+    Examples
+    --------
+    :func:`evaluate` returns it; here the shipped example of intensive
+    home-based educational support (AEMO renforcée) against its data:
+
+    >>> import impactkit as ik
+    >>> ev = ik.evaluate(ik.examples.load_example("protection_enfance"),
+    ...                  ik.examples.load_example_data("protection_enfance"))
+    >>> row = ev.measures.set_index("node").loc["placement_avoided"]
+    >>> float(row["quantity"]), int(row["n"]), int(row["missing"])
+    (152.0, 189, 7)
+    >>> ev.mode, round(ev.sroi.ratio, 2)
+    ('evaluative', 1.81)
+    >>> ev.explain("placement_avoided").outcome
+    'placement_avoided'
     """
 
     mode: str

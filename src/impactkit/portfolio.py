@@ -844,6 +844,21 @@ def row_values(
     -------
     DataFrame
         A copy of ``outcomes`` with a ``present_value`` column [currency].
+
+    Examples
+    --------
+    Two ESAT of a network, the value of each outcome row at 3.5 %:
+
+    >>> outcomes = pd.DataFrame({"site": ["esat_lyon", "esat_lyon", "esat_brest"],
+    ...                          "outcome": ["emploi", "sante", "emploi"],
+    ...                          "quantity": [10, 5, 8], "proxy": [1000.0, 500.0, 1000.0],
+    ...                          "deadweight": [0.2, 0.0, 0.2], "duration": [2, 1, 2]})
+    >>> inputs = pd.DataFrame({"site": ["esat_lyon", "esat_brest"],
+    ...                        "amount": [15_000.0, 12_000.0]})
+    >>> row_values(outcomes, inputs, discount=0.035)["present_value"].round(2).tolist()
+    [15197.55, 2415.46, 12158.04]
+    >>> round(10 * 1000 * 0.8 * (1 / 1.035 + 1 / 1.035**2), 2)  # first row by hand
+    15197.55
     """
     d = _discount(discount, outcomes)
     p = _prepare(outcomes, inputs, site, d, ())

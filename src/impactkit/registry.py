@@ -47,6 +47,24 @@ class Registry:
         Entry-point group, e.g. ``"impactkit.outcome"``.
     builtins : mapping of str to callable
         Name to class (or factory) of the built-in calculators.
+
+    Examples
+    --------
+    The outcome stage builds a calculator from its file form:
+
+    >>> import pandas as pd
+    >>> reg = default_registry("outcome")
+    >>> calc = reg.build({"calculator": "threshold", "column": "emploi", "at_least": 1})
+    >>> calc.compute(pd.DataFrame({"emploi": [1, 0, 1, 1, None]})).quantity
+    3.0
+
+    A calculator is added in-process by building a new registry (no global
+    registration; ``reg`` is unchanged):
+
+    >>> from impactkit.measure import Threshold
+    >>> mine = reg.with_builtin("en_emploi", Threshold)
+    >>> mine.get("en_emploi") is Threshold, "en_emploi" in reg.builtins
+    (True, False)
     """
 
     group: str
@@ -216,6 +234,17 @@ def default_registry(stage: str) -> Registry:
     Returns
     -------
     Registry
+
+    Raises
+    ------
+    CalculatorNotFoundError
+        When ``stage`` is not one of :data:`STAGES`.
+
+    Examples
+    --------
+    >>> reg = default_registry("output")
+    >>> reg.group, sorted(reg.builtins)
+    ('impactkit.output', ['count', 'sum'])
     """
     if stage not in STAGES:
         raise CalculatorNotFoundError(f"no stage {stage!r}; stages: {', '.join(STAGES)}")
@@ -253,5 +282,20 @@ def get(stage: str, name: str) -> Callable[..., Any]:
     Returns
     -------
     callable
+
+    Raises
+    ------
+    CalculatorNotFoundError
+        Unknown stage or name (the message lists the available ones).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> Count = get("output", "count")
+    >>> Count.__name__
+    'Count'
+    >>> sessions = pd.DataFrame({"person": ["p1", "p1", "p2", "p3"]})
+    >>> Count(unique="person").compute(sessions).quantity  # people seen, not sessions
+    3.0
     """
     return default_registry(stage).get(name)

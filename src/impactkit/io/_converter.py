@@ -233,6 +233,29 @@ def make_converter() -> cattrs.Converter:
     Returns
     -------
     cattrs.Converter
+        Structures plain data (as read from a model file) into impactkit
+        objects and unstructures them back; distributions are written as
+        ``{"dist": name, ...}``.
+
+    Examples
+    --------
+    >>> conv = make_converter()
+    >>> grant = conv.structure({"label": "Dotation ARS", "amount": 120_000.0}, Input)
+    >>> grant.amount, grant.year
+    (120000.0, 0)
+    >>> from impactkit.dist import Uniform
+    >>> conv.unstructure(Input("Bénévolat", amount=Uniform(4_000, 8_000)))["amount"]
+    {'dist': 'uniform', 'low': 4000.0, 'high': 8000.0}
+
+    Nothing is coerced and unknown keys are errors, each with its path:
+
+    >>> try:
+    ...     conv.structure({"label": "Dotation ARS", "amount": "120000", "yaer": 1}, Input)
+    ... except Exception as exc:
+    ...     for p in problems_from_exception(exc):
+    ...         print(p)
+    amount: expected a number, got str '120000' [type]
+    yaer: unknown key 'yaer' (did you mean 'year'?) [unknown_key]
     """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(float, _float)

@@ -53,6 +53,17 @@ class CostPerOutcome(Record):
         Outcomes observed.
     additional : float
         Outcomes net of deadweight.
+
+    Examples
+    --------
+    :func:`cost_per_outcome` returns it: 50 young people in work for a
+    budget of 100,000, 60 % of whom would have found work anyway.
+
+    >>> r = cost_per_outcome(100_000, 50, deadweight=0.6)
+    >>> r.additional, r.gross, r.net
+    (20.0, 2000.0, 5000.0)
+    >>> r.to_dict()["net"]
+    5000.0
     """
 
     cost: float
@@ -151,6 +162,17 @@ def net_monetary_benefit(cost: float, effect: float, *, wtp: float) -> float:
     -------
     float
         ``wtp * effect - cost``.
+
+    Examples
+    --------
+    A fall-prevention programme costing 36,000 that gains 1.5 QALYs, at an
+    illustrative willingness to pay of 30,000 per QALY: positive, so worth
+    funding at that threshold.
+
+    >>> net_monetary_benefit(36_000, 1.5, wtp=30_000)
+    9000.0
+    >>> net_monetary_benefit(36_000, 1.5, wtp=20_000)
+    -6000.0
     """
     return float(wtp * effect - cost)
 
@@ -310,6 +332,17 @@ def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:
     Returns
     -------
     float or None
+
+    Examples
+    --------
+    40 residents gain half a point of life satisfaction for two years, for
+    30,000 (PV):
+
+    >>> w = wellbys([0.5, 0.5], 40, discount=0.035)
+    >>> round(w, 4), round(cost_per_wellby(30_000, w), 2)
+    (37.9939, 789.6)
+    >>> cost_per_wellby(30_000, 0.0) is None
+    True
     """
     return cost_pv / wellby_pv if wellby_pv > 0 else None
 
@@ -327,5 +360,12 @@ def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
     Returns
     -------
     float or None
+
+    Examples
+    --------
+    >>> cost_per_qaly(45_000, 1.5)  # 45,000 (PV) for 1.5 discounted QALYs
+    30000.0
+    >>> cost_per_qaly(45_000, 0.0) is None
+    True
     """
     return cost_pv / qaly_pv if qaly_pv > 0 else None

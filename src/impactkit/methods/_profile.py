@@ -74,6 +74,18 @@ class ImpactProfile:
         :math:`(1-DW)(1-DS)(1-AT)(1-LK)`.
     risks : mapping of str to str
         *Risk*: level of each of the nine risk types (:data:`RISK_TYPES`).
+
+    Examples
+    --------
+    :func:`impact_profiles` builds one per outcome row; by hand, older people
+    kept at home by a fall-prevention service:
+
+    >>> p = ImpactProfile(outcome="maintien_domicile", stakeholder="personnes_agees",
+    ...                   positive=True, scale=60, depth=4_000.0, duration=2,
+    ...                   contribution=0.6, underserved=True,
+    ...                   risks={"evidence": "medium", "drop_off": "low"})
+    >>> p.risk_level(), ABCRules().classify(p)
+    ('medium', 'C')
     """
 
     outcome: str
@@ -130,6 +142,20 @@ class ABCRules:
         *C* requires underserved stakeholders.
     max_risk : str, default "medium"
         *C* requires an aggregate risk no higher than this.
+
+    Examples
+    --------
+    The same outcome classified under the default rules and stricter ones:
+
+    >>> p = ImpactProfile(outcome="maintien_domicile", stakeholder="personnes_agees",
+    ...                   positive=True, scale=60, depth=4_000.0, duration=2,
+    ...                   contribution=0.6, underserved=True, risks={"evidence": "medium"})
+    >>> ABCRules().classify(p), ABCRules(min_contribution=0.7).classify(p)
+    ('C', 'B')
+    >>> ABCRules(max_risk="low").classify(p)
+    'B'
+    >>> ABCRules().classify(attrs.evolve(p, positive=False))  # a harm: act to avoid it
+    'A'
     """
 
     min_contribution: float = 0.5

@@ -46,6 +46,23 @@ class Lineage:
         Each step of the computation with its value and source.
     present_value : float
         The row's present value [currency].
+
+    Examples
+    --------
+    :meth:`SROIResult.explain` returns it for one outcome row:
+
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="Emploi accompagné",
+    ...     inputs=[ik.Input("Dotation ARS", amount=120_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="emploi", stakeholder="participants",
+    ...               quantity=18, proxy=9_000, deadweight=0.25, attribution=0.2)])
+    >>> lin = ik.sroi(m).explain("emploi")
+    >>> lin.row, round(lin.present_value, 2)
+    (0, 93913.04)
+    >>> dict(lin.steps)["impact per year"]  # 18 x 9,000 x 0.75 x 0.8
+    '97,200.00 EUR'
+    >>> lin.to_frame().columns.tolist()
+    ['step', 'value']
     """
 
     outcome: str
@@ -139,6 +156,24 @@ class SROIResult:
     equity : EquityWeights, optional
         Distributional weights of the stakeholders, when given (see
         :meth:`with_equity`).
+
+    Examples
+    --------
+    :func:`sroi` returns it:
+
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="Emploi accompagné",
+    ...     inputs=[ik.Input("Dotation ARS", amount=120_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="emploi", stakeholder="participants",
+    ...               quantity=18, proxy=9_000, deadweight=0.25, attribution=0.2,
+    ...               drop_off=0.1, duration=3)])
+    >>> res = sroi(m)
+    >>> round(res.present_value, 2), round(res.ratio, 4), round(res.payback_months, 1)
+    (246588.31, 2.0549, 14.8)
+    >>> res.to_frame()[["year", "value"]].round(2).values.tolist()
+    [[1.0, 97200.0], [2.0, 87480.0], [3.0, 78732.0]]
+    >>> res.summary().lines[3]
+    ('SROI ratio', '2.05 : 1')
     """
 
     model_name: str

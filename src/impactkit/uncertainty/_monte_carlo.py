@@ -64,6 +64,27 @@ class MonteCarloResult:
     correlation : mapping of (str, str) to float, optional
         The rank correlations imposed on the inputs, keyed by pairs of paths
         (empty: independent).
+
+    Examples
+    --------
+    :func:`monte_carlo` returns it; here placements avoided by an AEMO
+    renforcée service, with an uncertain count and deadweight:
+
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="AEMO renforcée",
+    ...     inputs=[ik.Input("Dotation du département", amount=200_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="placement_evite", stakeholder="departement",
+    ...               quantity=ik.dist.Uniform(4, 8), proxy=45_000,
+    ...               deadweight=ik.dist.Uniform(0.2, 0.4))])
+    >>> mc = ik.monte_carlo(m, n=2_000, seed=42)
+    >>> mc.n, mc.parameters
+    (2000, ('outcomes[0].quantity', 'outcomes[0].deadweight'))
+    >>> round(mc.mean(), 3), [round(x, 3) for x in mc.interval(0.9)]
+    (0.917, [0.623, 1.235])
+    >>> round(mc.probability_ratio_above(1.0), 3)
+    0.354
+    >>> mc.to_frame().columns.tolist()
+    ['draw', 'present_value', 'total_inputs', 'net_present_value', 'ratio']
     """
 
     n: int

@@ -116,6 +116,23 @@ def tornado(
     ----------
     .. [1] Nicholls, J. et al. (2012). A Guide to Social Return on Investment,
        stage 5 (sensitivity analysis).
+
+    Examples
+    --------
+    Placements avoided by an AEMO renforcée service: the uncertain count
+    swings between its 10th and 90th percentiles, the fixed proxy by ±20 %:
+
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="AEMO renforcée",
+    ...     inputs=[ik.Input("Dotation du département", amount=200_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="placement_evite", stakeholder="departement",
+    ...               quantity=ik.dist.Uniform(4, 8), proxy=45_000,
+    ...               deadweight=ik.dist.Uniform(0.2, 0.4))])
+    >>> t = tornado(m)
+    >>> t.loc[[0, 2], ["parameter", "source", "metric_low", "metric_high"]].round(3)
+                     parameter   source  metric_low  metric_high
+    0     outcomes[0].quantity  p10/p90        0.67        1.157
+    2  outcomes[0].proxy.value     ±20%        0.73        1.096
     """
     if not 0 <= swing <= 10:
         raise ValidationError(
@@ -425,6 +442,18 @@ def sobol_indices(
        model output. Computer Physics Communications 181, 259-270.
     .. [2] Herman, J., Usher, W. (2017). SALib: an open-source Python library
        for sensitivity analysis. Journal of Open Source Software 2(9).
+
+    Examples
+    --------
+    For :math:`y = a + 2b` with independent uniform inputs on [0, 1], the
+    exact first-order indices are 1/5 and 4/5:
+
+    >>> from impactkit.dist import Uniform
+    >>> def f(x):
+    ...     return x[:, 0] + 2 * x[:, 1]
+    >>> s = sobol_indices(f, {"a": Uniform(0, 1), "b": Uniform(0, 1)}, n=256, seed=1)
+    >>> s["S1"].round(1).tolist(), s["ST"].round(1).tolist()
+    ([0.2, 0.8], [0.2, 0.8])
     """
     try:
         from SALib.analyze import sobol as sobol_analyze
@@ -608,6 +637,22 @@ def sobol(
     -------
     pandas.DataFrame
         As :func:`sobol_indices`, indexed by parameter path.
+
+    Examples
+    --------
+    Placements avoided (uniform from 4 to 8) and deadweight (uniform from
+    20 % to 40 %): the count explains most of the variance of the ratio
+    (exact first-order indices 0.84 and 0.15).
+
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="AEMO renforcée",
+    ...     inputs=[ik.Input("Dotation du département", amount=200_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="placement_evite", stakeholder="departement",
+    ...               quantity=ik.dist.Uniform(4, 8), proxy=45_000,
+    ...               deadweight=ik.dist.Uniform(0.2, 0.4))])
+    >>> s = sobol(m, n=256, seed=1)
+    >>> s["S1"].round(2).to_dict()
+    {'outcomes[0].quantity': 0.84, 'outcomes[0].deadweight': 0.15}
     """
     vm = _prepare(model, data)
     idx = vm.uncertain
