@@ -464,6 +464,30 @@ def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Impac
     Loading uses no pickle, no eval and constructs no arbitrary object: YAML
     goes through a safe loader, numbers and text are checked strictly (a
     string is never taken for a number).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example("protection_enfance", measured=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "aemo.json"
+    ...     dump(model, path)
+    ...     back = load(path)
+    >>> back == model, back.name
+    (True, 'AEMO renforcée - Cap Familles (exemple)')
+
+    A file with a misplaced value is refused, with the path of the field:
+
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "foyer.yaml"
+    ...     _ = path.write_text("format_version: 1\\nname: Foyer\\ndiscount: '3.5%'\\n")
+    ...     try:
+    ...         load(path)
+    ...     except ik.errors.ValidationError as exc:
+    ...         print(exc.paths)
+    ('discount',)
     """
     p = Path(path)
     fmt = _format_of(p, format)
@@ -555,6 +579,20 @@ def dump(
     -----
     The text is built in full before the file is opened, so a failure leaves
     no partial file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example("protection_enfance", measured=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "aemo.yaml"
+    ...     dump(model, path)
+    ...     head = path.read_text(encoding="utf-8").splitlines()[:2]
+    ...     same = load(path) == model
+    >>> head, same
+    (['format_version: 1', 'name: AEMO renforcée - Cap Familles (exemple)'], True)
     """
     p = Path(path)
     text = dumps(model, _format_of(p, format))
