@@ -467,22 +467,37 @@ def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Impac
 
     Examples
     --------
+    A model file written by hand:
+
     >>> import tempfile
     >>> from pathlib import Path
     >>> import impactkit as ik
-    >>> model = ik.examples.load_example("protection_enfance", measured=False)
+    >>> text = (
+    ...     "format_version: 1\\n"
+    ...     "name: Foyer de vie\\n"
+    ...     "discount: 0.025\\n"
+    ...     "inputs:\\n"
+    ...     "  - {label: Conseil départemental, amount: 850000}\\n"
+    ... )
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     path = Path(tmp) / "aemo.json"
-    ...     dump(model, path)
-    ...     back = load(path)
-    >>> back == model, back.name
-    (True, 'AEMO renforcée - Cap Familles (exemple)')
+    ...     path = Path(tmp) / "foyer.yaml"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     model = load(path)
+    >>> model.name, model.discount.rate, model.inputs[0].amount
+    ('Foyer de vie', 0.025, 850000.0)
+
+    What :func:`dump` writes comes back as an equal model:
+
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     dump(model, Path(tmp) / "foyer.json")
+    ...     print(load(Path(tmp) / "foyer.json") == model)
+    True
 
     A file with a misplaced value is refused, with the path of the field:
 
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp) / "foyer.yaml"
-    ...     _ = path.write_text("format_version: 1\\nname: Foyer\\ndiscount: '3.5%'\\n")
+    ...     _ = path.write_text(text.replace("0.025", "'2.5%'"), encoding="utf-8")
     ...     try:
     ...         load(path)
     ...     except ik.errors.ValidationError as exc:

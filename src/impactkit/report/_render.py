@@ -155,7 +155,7 @@ class ReportContent:
 
     >>> import impactkit as ik
     >>> model = ik.ImpactModel(name="Accueil de jour", discount=0.0,
-    ...     inputs=[ik.Input("conseil_departemental", amount=120_000)],
+    ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
     ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
     ...               quantity=ik.dist.Uniform(30, 50), proxy=7_500)])
     >>> content = analyse(model, lang="fr", mc_draws=500, seed=1)
@@ -256,7 +256,7 @@ def build(
 
     >>> import impactkit as ik
     >>> model = ik.ImpactModel(name="Accueil de jour", discount=0.0,
-    ...     inputs=[ik.Input("conseil_departemental", amount=120_000)],
+    ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
     ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
     ...               quantity=ik.dist.Uniform(30, 50), proxy=7_500)])
     >>> mc = ik.uncertainty.monte_carlo(model, n=500, seed=1)
@@ -849,7 +849,7 @@ def html(
     --------
     >>> import impactkit as ik
     >>> model = ik.ImpactModel(name="Accueil de jour", discount=0.0,
-    ...     inputs=[ik.Input("conseil_departemental", amount=120_000)],
+    ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
     ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
     ...               quantity=40, proxy=7_500)])
     >>> page = html(ik.sroi(model), lang="fr")
