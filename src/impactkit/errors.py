@@ -93,6 +93,25 @@ class Problem:
     severity : {"error", "warning"}
         Errors make :meth:`~impactkit.TheoryOfChange.validate` raise; warnings
         are reported but do not.
+
+    Examples
+    --------
+    A deadweight above 100 % in the third outcome of a model file:
+
+    >>> p = Problem(("outcomes", 2, "deadweight"), "out_of_range", "must be in [0, 1], got 1.2")
+    >>> p.location, p.severity
+    ('outcomes[2].deadweight', 'error')
+    >>> print(p.prefixed("model"))
+    model.outcomes[2].deadweight: must be in [0, 1], got 1.2 [out_of_range]
+
+    Every problem of a validation is listed at once, each with its path:
+
+    >>> from impactkit.toc import Stakeholder
+    >>> try:
+    ...     Stakeholder("familles", label="", size=-3)
+    ... except ValidationError as exc:
+    ...     print([(q.location, q.code) for q in exc.problems])
+    [('label', 'empty'), ('size', 'out_of_range')]
     """
 
     path: tuple[PathElement, ...] = attrs.field(converter=_path)

@@ -63,6 +63,23 @@ def write_toc(toc: TheoryOfChange, path: str | Path, *, format: str = "mermaid")
     ------
     ValidationError
         When the format is unknown.
+
+    Examples
+    --------
+    >>> import json
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import impactkit as ik
+    >>> toc = ik.examples.load_example("protection_enfance", measured=False).toc
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_toc(toc, Path(tmp) / "toc.mmd")
+    ...     write_toc(toc, Path(tmp) / "toc.json", format="json")
+    ...     first = (Path(tmp) / "toc.mmd").read_text(encoding="utf-8").splitlines()[0]
+    ...     text = (Path(tmp) / "toc.json").read_text(encoding="utf-8")
+    >>> first
+    'flowchart LR'
+    >>> ik.TheoryOfChange.from_dict(json.loads(text)).to_dict() == toc.to_dict()
+    True
     """
     if format not in _TOC_FORMATS:
         from impactkit.errors import ValidationError

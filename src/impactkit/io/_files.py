@@ -468,6 +468,45 @@ def load(path: str | os.PathLike[str], *, format: Format | None = None) -> Impac
     Loading uses no pickle, no eval and constructs no arbitrary object: YAML
     goes through a safe loader, numbers and text are checked strictly (a
     string is never taken for a number).
+
+    Examples
+    --------
+    A model file written by hand:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import impactkit as ik
+    >>> text = (
+    ...     "format_version: 1\\n"
+    ...     "name: Foyer de vie\\n"
+    ...     "discount: 0.025\\n"
+    ...     "inputs:\\n"
+    ...     "  - {label: Conseil départemental, amount: 850000}\\n"
+    ... )
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "foyer.yaml"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     model = load(path)
+    >>> model.name, model.discount.rate, model.inputs[0].amount
+    ('Foyer de vie', 0.025, 850000.0)
+
+    What :func:`dump` writes comes back as an equal model:
+
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     dump(model, Path(tmp) / "foyer.json")
+    ...     print(load(Path(tmp) / "foyer.json") == model)
+    True
+
+    A file with a misplaced value is refused, with the path of the field:
+
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "foyer.yaml"
+    ...     _ = path.write_text(text.replace("0.025", "'2.5%'"), encoding="utf-8")
+    ...     try:
+    ...         load(path)
+    ...     except ik.errors.ValidationError as exc:
+    ...         print(exc.paths)
+    ('discount',)
     """
     p = Path(path)
     fmt = _format_of(p, format)
@@ -559,6 +598,20 @@ def dump(
     -----
     The text is built in full before the file is opened, so a failure leaves
     no partial file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example("protection_enfance", measured=False)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "aemo.yaml"
+    ...     dump(model, path)
+    ...     head = path.read_text(encoding="utf-8").splitlines()[:2]
+    ...     same = load(path) == model
+    >>> head, same
+    (['format_version: 1', 'name: AEMO renforcée - Cap Familles (exemple)'], True)
     """
     p = Path(path)
     text = dumps(model, _format_of(p, format))

@@ -107,6 +107,26 @@ def json_schema() -> dict[str, Any]:
         The schema; ``$defs`` holds the reusable parts (``number``,
         ``distribution``, ``proxy``, ``input``, ``outcome``, ``discount``,
         ``toc``).
+
+    Examples
+    --------
+    >>> schema = json_schema()
+    >>> schema["$schema"], schema["required"]
+    ('https://json-schema.org/draft/2020-12/schema', ['format_version', 'name'])
+
+    Editors and other tools can check a model file against it before impactkit
+    reads it, here with the ``jsonschema`` package:
+
+    >>> import jsonschema
+    >>> import impactkit as ik
+    >>> data = ik.io.to_dict(ik.examples.load_example("protection_enfance", measured=False))
+    >>> jsonschema.validate(data, schema)  # a valid file: no error
+    >>> data["outcomes"][0]["deadweight"] = 1.4
+    >>> try:
+    ...     jsonschema.validate(data, schema)
+    ... except jsonschema.ValidationError as exc:
+    ...     print(list(exc.absolute_path))
+    ['outcomes', 0, 'deadweight']
     """
 
     def field(name: str) -> dict[str, Any]:

@@ -79,6 +79,21 @@ def ce_plane_chart(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    Draws of the cost per person [EUR] and of the QALYs gained by a home
+    fall-prevention programme against usual care (illustrative figures):
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> costs = np.column_stack([np.full(500, 1200.0), rng.normal(1500, 100, 500)])
+    >>> effects = np.column_stack([np.zeros(500), rng.normal(0.02, 0.01, 500)])
+    >>> fig = ce_plane_chart(costs, effects, names=["Usual care", "Fall prevention"],
+    ...                      wtp=30_000, lang="fr")
+    >>> ax = fig.axes[0]
+    >>> ax.get_title(), ax.get_xlabel(), ax.get_ylabel()
+    ('Plan coût-efficacité (Usual care = 0)', 'Effet incrémental', 'Coût incrémental')
     """
     c = np.atleast_2d(np.asarray(costs, dtype=float).T).T
     e = np.atleast_2d(np.asarray(effects, dtype=float).T).T
@@ -127,6 +142,26 @@ def ceac_chart(result: Any, *, lang: str = "en", frontier: bool = True) -> Any:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    A home fall-prevention programme against usual care (illustrative cost
+    per person [EUR] and QALYs gained):
+
+    >>> import numpy as np
+    >>> from impactkit.uncertainty import acceptability
+    >>> rng = np.random.default_rng(0)
+    >>> costs = np.column_stack([np.full(500, 1200.0), rng.normal(1500, 100, 500)])
+    >>> effects = np.column_stack([np.zeros(500), rng.normal(0.02, 0.01, 500)])
+    >>> curves = acceptability(costs, effects, wtp=[0, 10_000, 30_000, 50_000],
+    ...                        names=["Usual care", "Fall prevention"])
+    >>> ax = ceac_chart(curves, lang="fr").axes[0]
+    >>> ax.get_ylabel()
+    "Probabilité d'être efficient"
+    >>> ax.get_legend_handles_labels()[1]
+    ['Usual care', 'Fall prevention', "Frontière d'acceptabilité"]
+    >>> ax.lines[1].get_ydata().round(3).tolist()  # fall prevention, by willingness to pay
+    [0.006, 0.216, 0.828, 0.92]
     """
     fig = _figure()
     ax = fig.add_subplot()
@@ -160,6 +195,28 @@ def evppi_chart(result: Any, *, lang: str = "en", top: int = 15) -> Any:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    Which uncertain parameter is worth studying before funding a home
+    fall-prevention programme (illustrative draws of its cost [EUR] and QALYs
+    gained, valued at 30,000 EUR a QALY)?
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from impactkit.uncertainty import value_of_information
+    >>> rng = np.random.default_rng(0)
+    >>> draws = pd.DataFrame({"cost": rng.normal(300, 100, 500),
+    ...                       "qaly": rng.normal(0.02, 0.01, 500)})
+    >>> net_benefit = np.column_stack([np.zeros(500), 30_000 * draws["qaly"] - draws["cost"]])
+    >>> voi = value_of_information(net_benefit, draws, n_bootstrap=20, seed=1)
+    >>> ax = evppi_chart(voi, lang="fr").axes[0]
+    >>> ax.get_title()
+    "Valeur de l'information par paramètre (EVPPI)"
+    >>> list(voi.table["parameter"])  # largest EVPPI first
+    ['qaly', 'cost']
+    >>> [label.get_text() for label in ax.get_yticklabels()]  # bottom to top
+    ['cost', 'qaly']
     """
     t = result.table.head(top).iloc[::-1]
     fig = _figure(7.0, 0.8 + 0.4 * max(len(t), 2))

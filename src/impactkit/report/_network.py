@@ -296,6 +296,26 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "fr", title: str = "") -> Any:
     matplotlib.figure.Figure
         Points (rasterised, so thousands of sites stay light), the target and
         the control limits; site names never appear.
+
+    Examples
+    --------
+    Exits to ordinary work from five work-integration workshops (illustrative):
+
+    >>> from impactkit.portfolio import funnel
+    >>> from impactkit.report import to_svg
+    >>> sites = pd.DataFrame({"site": ["Lyon", "Grenoble", "Valence", "Annecy", "Roanne"],
+    ...                       "exit_rate": [0.32, 0.18, 0.45, 0.25, 0.05],
+    ...                       "n": [120, 60, 40, 200, 80]})
+    >>> f = funnel(sites, value="exit_rate", n="n", site="site")
+    >>> fig = funnel_chart(f, lang="fr", title="Sorties vers l'emploi ordinaire")
+    >>> ax = fig.axes[0]
+    >>> ax.get_xlabel(), ax.get_ylabel(), ax.get_xscale()
+    ('Personnes mesurées', 'Résultat', 'log')
+    >>> len(ax.lines)  # lower and upper limits at 95 % and 99.8 %, and the target
+    5
+    >>> svg = to_svg(fig)  # as embedded in the reports: the title, no establishment's name
+    >>> "Sorties vers" in svg, "Roanne" in svg
+    (True, False)
     """
     from impactkit.report._charts import _figure
 

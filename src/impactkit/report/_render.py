@@ -147,7 +147,25 @@ class ReportContent:
     event_study : pandas.DataFrame or None
         Effects by time since adoption of a staggered rollout
         (:func:`impactkit.report.event_study_table`), shown with its chart.
-        Parameters ranked by EVPPI for the fund / do-not-fund decision.
+
+    Examples
+    --------
+    A day-care service whose number of crises avoided is uncertain
+    (illustrative figures); :func:`analyse` runs what the report shows:
+
+    >>> import impactkit as ik
+    >>> model = ik.ImpactModel(name="Accueil de jour", discount=0.0,
+    ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
+    ...               quantity=ik.dist.Uniform(30, 50), proxy=7_500)])
+    >>> content = analyse(model, lang="fr", mc_draws=500, seed=1)
+    >>> content.lang, round(content.result.ratio, 2), content.monte_carlo.n
+    ('fr', 2.5, 500)
+    >>> lines = dict(content.summary().lines)
+    >>> lines["SROI ratio"], lines["90% interval"]
+    ('2.50 : 1', '1.94 - 3.03')
+    >>> sorted(content.to_dict())
+    ['lang', 'monte_carlo', 'sroi', 'tipping', 'tornado']
     """
 
     result: SROIResult
@@ -230,6 +248,23 @@ def build(
     ------
     ValidationError
         When ``result`` is not an SROIResult or the language is unknown.
+
+    Examples
+    --------
+    A result and a simulation computed elsewhere, packaged for a French report
+    (illustrative figures):
+
+    >>> import impactkit as ik
+    >>> model = ik.ImpactModel(name="Accueil de jour", discount=0.0,
+    ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
+    ...               quantity=ik.dist.Uniform(30, 50), proxy=7_500)])
+    >>> mc = ik.uncertainty.monte_carlo(model, n=500, seed=1)
+    >>> content = build(ik.sroi(model), lang="fr", monte_carlo=mc)
+    >>> content.monte_carlo.n, content.tornado is None  # nothing computed here
+    (500, True)
+    >>> print(markdown(content).splitlines()[4])
+    intervalle à 90 % de 1,94 pour 1 à 3,03 pour 1
 
     .. versionchanged:: 0.2
        No longer runs a Monte Carlo or the sensitivity analyses: :func:`analyse` does.
@@ -810,6 +845,19 @@ def html(
     ValidationError
         When the language is unknown or ``result`` is neither accepted type.
 
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.ImpactModel(name="Accueil de jour", discount=0.0,
+    ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
+    ...               quantity=40, proxy=7_500)])
+    >>> page = html(ik.sroi(model), lang="fr")
+    >>> page.startswith('<!DOCTYPE html><html lang="fr">')
+    True
+    >>> 'data-key="ratio" data-value="2.5"' in page, "Chiffres clés" in page
+    (True, True)
+
     .. versionchanged:: 0.2
        ``mc_draws`` and ``seed`` are gone: :func:`analyse` runs the simulation.
     """
@@ -838,6 +886,16 @@ def find_browser() -> str | None:
     -------
     str or None
         Full path of the browser program, or None when none is found.
+
+    Examples
+    --------
+    >>> isinstance(find_browser(), (str, type(None)))  # with or without a browser
+    True
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"IMPACTKIT_CHROMIUM": "no-such-browser"}):
+    ...     print(find_browser())  # the variable, when set, is the only program tried
+    None
     """
     import shutil
 

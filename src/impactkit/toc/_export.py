@@ -138,6 +138,19 @@ def to_graphml(toc: TheoryOfChange) -> str:
     -------
     str
         GraphML text.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> toc = TheoryOfChange("AEMO renforcée")
+    >>> toc.add_node("visits", kind="activity", label="Visites à domicile")
+    >>> toc.add_node("at_home", kind="outcome", label="Maintien au domicile")
+    >>> toc.add_link("visits", "at_home", assumption="Les parents acceptent", evidence=3)
+    >>> g = nx.parse_graphml(to_graphml(toc))
+    >>> g.nodes["at_home"]["label"], g.edges["visits", "at_home"]["strength"]
+    ('Maintien au domicile', 0.6)
+    >>> g.edges["visits", "at_home"]["assumptions"]
+    'Les parents acceptent'
     """
     import networkx as nx
 
@@ -179,6 +192,19 @@ def to_json(toc: TheoryOfChange, *, indent: int | None = 2) -> str:
     -------
     str
         Node-link JSON.
+
+    Examples
+    --------
+    >>> import json
+    >>> toc = TheoryOfChange("AEMO renforcée")
+    >>> toc.add_node("visits", kind="activity", label="Visites à domicile")
+    >>> toc.add_node("at_home", kind="outcome", label="Maintien au domicile")
+    >>> toc.add_link("visits", "at_home", evidence=3)
+    >>> text = to_json(toc, indent=None)
+    >>> json.loads(text)["links"]
+    [{'source': 'visits', 'target': 'at_home', 'evidence': 3}]
+    >>> TheoryOfChange.from_dict(json.loads(text)).link("visits", "at_home").evidence
+    3
     """
     return json.dumps(toc.to_dict(), indent=indent, ensure_ascii=False)
 
@@ -206,6 +232,20 @@ def logframe(toc: TheoryOfChange) -> pd.DataFrame:
         ``narrative_summary``, ``indicators``, ``means_of_verification``,
         ``assumptions`` (assumptions of the links leaving the node, i.e. the
         conditions for the next level up to follow).
+
+    Examples
+    --------
+    >>> toc = TheoryOfChange("AEMO renforcée")
+    >>> toc.add_node("visits", kind="activity", label="Home visits")
+    >>> toc.add_node("at_home", kind="outcome", label="Child stays home",
+    ...              indicators=[{"id": "non_placement", "label": "Not placed at 12 months",
+    ...                           "data_source": "Child welfare case files"}])
+    >>> toc.add_link("visits", "at_home", assumption="Parents agree to the visits")
+    >>> lf = logframe(toc)
+    >>> lf[["level", "narrative_summary"]].values.tolist()
+    [['Purpose', 'Child stays home'], ['Activity', 'Home visits']]
+    >>> lf.loc[0, "means_of_verification"], lf.loc[1, "assumptions"]
+    ('Child welfare case files', 'Parents agree to the visits')
     """
     rows = []
     order = {"impact": 0, "outcome": 1, "output": 2, "activity": 3, "input": 4}

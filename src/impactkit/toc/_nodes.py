@@ -62,6 +62,13 @@ def level_of(kind: str, horizon: str | None) -> int:
     -------
     int
         Rank in the chain, lowest first.
+
+    Examples
+    --------
+    >>> level_of("activity", None), level_of("output", None)
+    (1, 2)
+    >>> level_of("outcome", "short"), level_of("outcome", "long"), level_of("impact", None)
+    (3, 5, 7)
     """
     if kind == "outcome" and horizon is not None:
         return _HORIZON_LEVEL[horizon]
@@ -112,6 +119,20 @@ class Stakeholder:
     income_group : str, optional
         Income group of the stakeholders (e.g. an INSEE decile ``"D1"``), when
         incomes are known per group rather than per stakeholder.
+
+    Examples
+    --------
+    >>> children = Stakeholder("children", label="Enfants suivis en AEMO renforcée", size=85)
+    >>> children.label, children.size
+    ('Enfants suivis en AEMO renforcée', 85)
+
+    Every problem is reported at once, with the field it concerns:
+
+    >>> try:
+    ...     Stakeholder("familles", label="", size=-3)
+    ... except ValidationError as exc:
+    ...     print(exc.paths)
+    ('label', 'size')
     """
 
     id: str
@@ -162,6 +183,23 @@ class Indicator:
         How the indicator is measured from data (an outcome calculator of
         :mod:`impactkit.measure` naming its data source); used by
         :func:`impactkit.evaluate`.
+
+    Examples
+    --------
+    >>> ind = Indicator(
+    ...     "non_placement",
+    ...     label="Share of children still living at home",
+    ...     unit="share",
+    ...     baseline=0.55,
+    ...     target=0.70,
+    ...     threshold=0.60,
+    ...     timeline="12 months after entry",
+    ...     data_source="Child welfare case files",
+    ... )
+    >>> ind.complete, ind.direction
+    (True, 'increase')
+    >>> Indicator("visits", label="Home visits per month").complete
+    False
     """
 
     id: str
@@ -231,6 +269,24 @@ class Node:
     measure : calculator, optional
         How an output is counted from data (an output calculator of
         :mod:`impactkit.measure`); used by :func:`impactkit.evaluate`.
+
+    Examples
+    --------
+    >>> node = Node(
+    ...     "at_home",
+    ...     kind="outcome",
+    ...     label="Child stays with the family",
+    ...     stakeholder="children",
+    ...     horizon="intermediate",
+    ...     indicators=[{"id": "non_placement", "label": "Not placed at 12 months"}],
+    ... )
+    >>> node.level, node.indicators[0].label
+    (4, 'Not placed at 12 months')
+    >>> try:
+    ...     Node("at_home", kind="outcome", label="Child stays home", horizon="medium")
+    ... except ValidationError as exc:
+    ...     print(exc.problems[0])
+    horizon: must be one of 'short', 'intermediate', 'long', got 'medium' [invalid_choice]
     """
 
     id: str
@@ -287,6 +343,14 @@ class Assumption:
         The assumption (not empty).
     status : {"untested", "holds", "partly", "fails"}, optional
         What the evidence says; ``None`` when nobody has said (a warning).
+
+    Examples
+    --------
+    >>> a = Assumption("Parents agree to the home visits", status="partly")
+    >>> a.status
+    'partly'
+    >>> Link("visits", "at_home", assumptions=[a]).assumptions[0].text
+    'Parents agree to the home visits'
     """
 
     text: str
@@ -337,6 +401,20 @@ class Link:
         ``evidence / 5`` when not given, and to 0 without evidence.
     lag : float, optional
         Expected delay between cause and effect [years].
+
+    Examples
+    --------
+    >>> link = Link(
+    ...     "visits",
+    ...     "at_home",
+    ...     assumptions=["Parents agree to the home visits"],
+    ...     evidence=3,
+    ...     lag=0.5,
+    ... )
+    >>> link.key, link.strength, link.assumptions[0].status
+    ('visits->at_home', 0.6, None)
+    >>> Link("visits", "at_home", confidence=0.8).strength
+    0.8
     """
 
     source: str

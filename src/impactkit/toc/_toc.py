@@ -1120,6 +1120,29 @@ def problems(
     -------
     list of Problem
         Errors first, then warnings.
+
+    Examples
+    --------
+    A model file's theory of change with a misspelt stakeholder and a link to a
+    node nobody wrote: both errors come at once, with their paths.
+
+    >>> data = {
+    ...     "name": "AEMO renforcée",
+    ...     "stakeholders": [{"id": "children", "label": "Children at risk of placement"}],
+    ...     "nodes": [
+    ...         {"id": "visits", "kind": "activity", "label": "Home visits"},
+    ...         {"id": "at_home", "kind": "outcome", "label": "Child stays home",
+    ...          "stakeholder": "childen"},
+    ...     ],
+    ...     "links": [{"source": "visits", "target": "at_home"},
+    ...               {"source": "visits", "target": "school"}],
+    ... }
+    >>> for p in problems(data):
+    ...     print(p.severity, p.location, p.code)
+    error nodes[1].stakeholder unknown_stakeholder
+    error links[1].target dangling_link
+    warning links[0] no_rationale
+    warning nodes no_impact
     """
     if isinstance(toc, TheoryOfChange):
         return toc.problems(valued)
