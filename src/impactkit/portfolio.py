@@ -1160,9 +1160,9 @@ def stakeholder_shares(
     ...                          "quantity": [10, 5, 8], "proxy": [100.0, 50.0, 100.0]})
     >>> inputs = pd.DataFrame({"site": ["a", "b"], "amount": [500.0, 400.0]})
     >>> stakeholder_shares(outcomes, inputs, discount=0.0).round(4)
-      stakeholder  present_value   share
-    0      people         1800.0  0.8780
-    1       state          250.0  0.1220
+      stakeholder  present_value  share
+    0      people         1800.0  0.878
+    1       state          250.0  0.122
     """
     if stakeholder not in outcomes_df.columns:
         raise ValidationError(
