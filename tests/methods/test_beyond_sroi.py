@@ -327,6 +327,27 @@ def test_impact_profiles_and_abc():
         M.ImpactProfile("o", "s", True, 1, 1, 1, 1, risks={"weather": "low"})
 
 
+@pytest.mark.parametrize(
+    ("levels", "mean"),
+    [
+        (("low", "medium"), "medium"),  # a tie goes to the higher risk
+        (("medium", "high"), "high"),
+        (("low", "low", "high"), "medium"),
+        (("low", "low", "low", "high"), "medium"),
+        (("low", "low", "low", "medium"), "low"),
+    ],
+)
+def test_mean_risk_level_rounds_ties_to_the_higher_risk(levels, mean):
+    """Ties used to round to even: low+medium gave low but medium+high gave high."""
+    names = ("evidence", "drop_off", "execution", "external")
+    p = M.ImpactProfile("o", "s", True, 1, 1, 1, 1, risks=dict(zip(names, levels, strict=False)))
+    assert p.risk_level("mean") == mean
+    assert p.risk_level() == max(levels, key=M.RISK_LEVELS.index)
+    assert hash(p) == hash(attrs.evolve(p))  # a value: its risks are read-only
+    with pytest.raises(ik.ValidationError):
+        p.risk_level("median")
+
+
 def test_compare_shapley_decomposition_adds_up():
     f = synthetic_model()
     a, _b = f.outcomes

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._results import FrozenDict
 from impactkit._validation import Checker
 from impactkit._valuemap import ROW_FIELDS, compile_model
 from impactkit.errors import ValidationError
@@ -42,8 +43,8 @@ RISK_TYPES: tuple[str, ...] = (
 RISK_LEVELS: tuple[str, ...] = ("low", "medium", "high")
 
 
-def _str_dict(x: Mapping[str, str]) -> dict[str, str]:
-    return dict(x)
+def _str_dict(x: Mapping[str, str]) -> Mapping[str, str]:
+    return FrozenDict(dict(x))  # read-only: a profile is a value
 
 
 @attrs.frozen
@@ -116,17 +117,36 @@ class ImpactProfile:
         Parameters
         ----------
         method : {"max", "mean"}
-            How the risk levels are combined.
+            How the risk levels are combined. With ``"mean"`` the levels count
+            0 (low), 1 (medium), 2 (high) and their mean is rounded half up: a
+            tie goes to the higher risk (impactkit convention, the prudent
+            side; low and medium give medium).
 
         Returns
         -------
         str or None
             None without risks.
+
+        Raises
+        ------
+        ValidationError
+            When ``method`` is neither ``"max"`` nor ``"mean"``.
+
+        Examples
+        --------
+        >>> p = ImpactProfile("employed", "participants", True, 40, 0.5, 2, 0.6,
+        ...                   risks={"evidence": "low", "drop_off": "medium"})
+        >>> p.risk_level(), p.risk_level("mean")
+        ('medium', 'medium')
         """
+        if method not in ("max", "mean"):
+            raise ValidationError(
+                f"method must be 'max' or 'mean', got {method!r}", path=("method",), code="invalid"
+            )
         if not self.risks:
             return None
         levels = [RISK_LEVELS.index(v) for v in self.risks.values()]
-        agg = max(levels) if method == "max" else round(float(np.mean(levels)))
+        agg = max(levels) if method == "max" else math.floor(float(np.mean(levels)) + 0.5)
         return RISK_LEVELS[agg]
 
 
