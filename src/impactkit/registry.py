@@ -161,6 +161,14 @@ class Registry:
         -------
         object
             The calculator.
+
+        Raises
+        ------
+        ValidationError
+            When ``spec`` has no ``calculator`` key or a name that is not text
+            (path ``calculator``), names no registered calculator (code
+            ``unknown_calculator``), or its parameters do not build one (code
+            ``invalid``, or the calculator's own validation errors).
         """
         if not isinstance(spec, Mapping) or "calculator" not in spec:
             raise ValidationError(

@@ -384,3 +384,24 @@ def test_cea_frontier_keeps_input_order_and_index():
     assert list(out.index) == [10, 11, 12, 13]
     assert list(out["dominated"]) == [None, "extended", None, None]
     assert out["icer"].tolist() == [75.0, None, 18.75, None]
+
+
+@pytest.mark.parametrize(
+    ("call", "bad"),
+    [
+        (lambda: M.cost_per_qaly(float("nan"), 1.0), "cost_pv"),
+        (lambda: M.cost_per_qaly(1000.0, float("inf")), "qaly_pv"),
+        (lambda: M.cost_per_wellby("1000", 2.0), "cost_pv"),
+        (lambda: M.net_monetary_benefit(1.0, float("nan"), wtp=30_000), "effect"),
+        (lambda: M.net_monetary_benefit(-1e308, 1e308, wtp=1e308), "net_monetary_benefit"),
+        (lambda: M.cost_per_qaly(1e308, 1e-308), "cost_per_qaly"),
+    ],
+)
+def test_cost_effectiveness_helpers_never_return_nan_or_inf(call, bad):
+    with pytest.raises(ik.ValidationError) as ei:
+        call()
+    assert bad in {p.path[0] for p in ei.value.problems}
+
+
+def test_a_cost_saving_programme_has_a_negative_cost_per_qaly():
+    assert M.cost_per_qaly(-9_000.0, 1.5) == -6_000.0  # dominant: saves money and gains QALYs

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
 
 from impactkit._results import Record
-from impactkit._validation import require_finite
+from impactkit._validation import Checker, require_finite
 from impactkit.discount import Discount
 from impactkit.errors import Problem, ValidationError
 from impactkit.methods._cba import _factors
@@ -42,8 +43,9 @@ class CostPerOutcome(Record):
 
     Parameters
     ----------
-    gross : float
-        ``cost / outcomes`` (every outcome observed).
+    gross : float or None
+        ``cost / outcomes`` (every outcome observed); None when there is no
+        outcome.
     net : float or None
         ``cost / (outcomes × (1 − deadweight))`` (additional outcomes only);
         None when no outcome is additional.
@@ -163,6 +165,11 @@ def net_monetary_benefit(cost: float, effect: float, *, wtp: float) -> float:
     float
         ``wtp * effect - cost``.
 
+    Raises
+    ------
+    ValidationError
+        When an argument is not a finite number (every problem at once).
+
     Examples
     --------
     A fall-prevention programme costing 36,000 that gains 1.5 QALYs, at an
@@ -174,7 +181,10 @@ def net_monetary_benefit(cost: float, effect: float, *, wtp: float) -> float:
     >>> net_monetary_benefit(36_000, 1.5, wtp=20_000)
     -6000.0
     """
-    return float(wtp * effect - cost)
+    _finite(cost=cost, effect=effect, wtp=wtp)
+    nmb = float(wtp * effect - cost)
+    require_finite({"net_monetary_benefit": nmb})
+    return nmb
 
 
 def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataFrame:
@@ -333,6 +343,11 @@ def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:
     -------
     float or None
 
+    Raises
+    ------
+    ValidationError
+        When an argument is not a finite number (every problem at once).
+
     Examples
     --------
     40 residents gain half a point of life satisfaction for two years, for
@@ -344,7 +359,12 @@ def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:
     >>> cost_per_wellby(30_000, 0.0) is None
     True
     """
-    return cost_pv / wellby_pv if wellby_pv > 0 else None
+    _finite(cost_pv=cost_pv, wellby_pv=wellby_pv)
+    if wellby_pv <= 0:
+        return None
+    ratio = float(cost_pv) / float(wellby_pv)
+    require_finite({"cost_per_wellby": ratio})
+    return ratio
 
 
 def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
@@ -361,6 +381,11 @@ def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
     -------
     float or None
 
+    Raises
+    ------
+    ValidationError
+        When an argument is not a finite number (every problem at once).
+
     Examples
     --------
     >>> cost_per_qaly(45_000, 1.5)  # 45,000 (PV) for 1.5 discounted QALYs
@@ -368,4 +393,17 @@ def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
     >>> cost_per_qaly(45_000, 0.0) is None
     True
     """
-    return cost_pv / qaly_pv if qaly_pv > 0 else None
+    _finite(cost_pv=cost_pv, qaly_pv=qaly_pv)
+    if qaly_pv <= 0:
+        return None
+    ratio = float(cost_pv) / float(qaly_pv)
+    require_finite({"cost_per_qaly": ratio})
+    return ratio
+
+
+def _finite(**values: Any) -> None:
+    """Every value a finite real number, or one error listing each that is not."""
+    c = Checker()
+    for name, value in values.items():
+        c.number(value, name)
+    c.raise_if_errors()
