@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from impactkit.errors import ValidationError
-from impactkit.report._charts import PALETTE, _figure, _money_axis
+from impactkit.report._charts import PALETTE, _figure, _money_axis, plain_text
+from impactkit.report._i18n import fmt_number
 
 __all__ = ["ce_plane_chart", "ceac_chart", "evppi_chart"]
 
@@ -119,13 +120,14 @@ def ce_plane_chart(
     if wtp is not None:
         lim = np.abs(de).max() if de.size else 1.0
         xs = np.array([-lim, lim])
-        ax.plot(xs, wtp * xs, ls="--", color="black", label=f"{_t('wtp_line', lang)} {wtp:g}")
+        shown = fmt_number(wtp, lang, decimals=0 if float(wtp).is_integer() else 2)
+        ax.plot(xs, wtp * xs, ls="--", color="black", label=f"{_t('wtp_line', lang)} {shown}")
     ax.set_xlabel(_t("inc_effect", lang))
     ax.set_ylabel(_t("inc_cost", lang))
     _money_axis(ax.yaxis, lang)
     ax.set_title(f"{_t('ce_plane', lang)} ({labels[reference]} = 0)")
     ax.legend(fontsize=8)
-    return fig
+    return plain_text(fig)
 
 
 def ceac_chart(result: Any, *, lang: str = "en", frontier: bool = True) -> Any:
@@ -178,7 +180,7 @@ def ceac_chart(result: Any, *, lang: str = "en", frontier: bool = True) -> Any:
     _money_axis(ax.xaxis, lang)
     ax.set_title(_t("ceac", lang))
     ax.legend(fontsize=8)
-    return fig
+    return plain_text(fig)
 
 
 def evppi_chart(result: Any, *, lang: str = "en", top: int = 15) -> Any:
@@ -227,4 +229,4 @@ def evppi_chart(result: Any, *, lang: str = "en", top: int = 15) -> Any:
     _money_axis(ax.xaxis, lang)
     ax.set_title(_t("evppi", lang))
     ax.legend(fontsize=8)
-    return fig
+    return plain_text(fig)
