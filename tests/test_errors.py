@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 
+import impactkit as ik
 import impactkit.errors as E
 from impactkit.errors import Problem, ValidationError, format_path
 
@@ -65,3 +66,10 @@ def test_leaves_inherit_builtins():
     assert issubclass(E.CycleError, E.GraphStructureError)
     assert issubclass(E.EstimationError, E.ImpactkitError)
     assert issubclass(E.ConvergenceWarning, E.ImpactkitWarning)
+
+
+def test_messages_show_whole_numbers_as_typed_and_use_the_right_article():
+    with pytest.raises(ik.ValidationError, match=r"got -3 \["):
+        ik.toc.Stakeholder("p", "P", size=-3)
+    with pytest.raises(ik.ValidationError, match="not an activity"):
+        ik.toc.Node("a", "activity", "a", horizon="short")

@@ -93,14 +93,15 @@ class Checker:
         if integer and x != int(x):
             self.add(path, "not_integer", f"expected a whole number, got {x!r}")
             return False
+        shown = int(value) if isinstance(value, numbers.Integral) else x  # -3, not -3.0
         if low is not None and (x < low or (low_open and x == low)):
             bracket = "(" if low_open else "["
             hi = "inf)" if high is None else f"{high:g}]"
-            self.add(path, "out_of_range", f"must be in {bracket}{low:g}, {hi}, got {x!r}")
+            self.add(path, "out_of_range", f"must be in {bracket}{low:g}, {hi}, got {shown!r}")
             return False
         if high is not None and x > high:
             lo = "(-inf" if low is None else f"[{low:g}"
-            self.add(path, "out_of_range", f"must be in {lo}, {high:g}], got {x!r}")
+            self.add(path, "out_of_range", f"must be in {lo}, {high:g}], got {shown!r}")
             return False
         return True
 

@@ -310,7 +310,7 @@ class Node:
             c.text(self.stakeholder, "stakeholder", empty=False)
         if self.horizon is not None:
             if self.kind != "outcome":
-                c.add("horizon", "invalid", f"only outcomes have a horizon, not a {self.kind}")
+                c.add("horizon", "invalid", f"only outcomes have a horizon, not an {self.kind}")
             else:
                 c.choice(self.horizon, "horizon", HORIZONS)
         seen: set[str] = set()
