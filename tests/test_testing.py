@@ -48,6 +48,8 @@ class Calculator:
             missing = 0
         if self.flaw == "row_order":
             quantity = float(x.iloc[0])
+        if self.flaw == "float_sum":  # a plain sum: its last digits follow the row order
+            quantity = float(sum(v * 0.1 for v in x.dropna()))
         return measure.MeasureResult(quantity=quantity, n=n, missing=missing)
 
     def to_dict(self):
@@ -181,3 +183,10 @@ def test_the_sound_plugins_really_compute():
     assert Calculator().compute(DATA).quantity == 3.0
     est = Estimator().estimate(TREATED, outcome="y", treatment="t")
     assert est.effect == pytest.approx(np.mean([4, 6, 8]) - np.mean([1, 2, 3]))
+
+
+def test_a_sum_whose_last_digits_follow_the_row_order_is_not_a_defect():
+    df = pd.DataFrame({"x": np.random.default_rng(0).uniform(0, 10, 200)})
+    calc = Calculator("float_sum")
+    assert calc.compute(df).quantity != calc.compute(df.sample(frac=1.0, random_state=0)).quantity
+    check_measure_calculator(calc, df)
