@@ -130,9 +130,17 @@ def to_dot(toc: TheoryOfChange) -> str:
 def to_graphml(toc: TheoryOfChange) -> str:
     """GraphML text; records are flattened to text attributes.
 
+    Nodes carry ``kind``, ``label``, ``stakeholder``, ``horizon`` (empty when
+    absent), ``indicators`` (labels joined by ``"; "``) and ``above_ceiling``;
+    links carry ``kind``, ``rationale``, ``assumptions`` (texts joined by
+    ``"; "``), ``evidence`` (the 1-5 level, ``-1`` when none is given: GraphML
+    attributes have one type, so an integer code stands for "none") and
+    ``strength``.
+
     Parameters
     ----------
     toc : TheoryOfChange
+        The theory of change to write.
 
     Returns
     -------
