@@ -211,13 +211,34 @@ def test_row_order_and_label_type_do_not_change_the_numbers(labels):
 
 
 @pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
-def test_a_row_without_a_site_is_an_error_not_a_crash(missing):
+@pytest.mark.parametrize("labels", ["object", "Int64"])
+def test_a_row_without_a_site_is_an_error_not_a_crash(missing, labels):
     out, inp = network(n_sites=5, k=3)
-    out["site"] = out["site"].astype(object)
+    if labels == "Int64":
+        out["site"] = out["site"].str[1:].astype(int).astype("Int64")
+        inp["site"] = inp["site"].str[1:].astype(int).astype("Int64")
+    out["site"] = out["site"].astype(object if labels == "object" else "Int64")
     out.loc[4, "site"] = missing
     with pytest.raises(ik.ValidationError, match="rows 4 have no site") as ei:
-        pf.evaluate(out, inp)
-    assert ei.value.problems[-1].path == ("outcomes", "site")
+        pf.evaluate(out, inp, by=["sector"])
+    assert [p.path for p in ei.value.problems] == [("outcomes", "site")]
+
+
+def test_a_row_without_a_site_does_not_hide_the_other_problems():
+    out = pd.DataFrame(
+        {
+            "site": ["a", "a", None, "b", "c"],
+            "outcome": ["x", "x", "y", "x", "x"],
+            "quantity": 1.0,
+            "proxy": 1.0,
+            "sector": ["s", "t", "s", "s", "s"],
+        }
+    )
+    inp = pd.DataFrame({"site": ["a"], "amount": [-5.0]})
+    with pytest.raises(ik.ValidationError) as ei:
+        pf.evaluate(out, inp, by=["sector"])
+    codes = [p.code for p in ei.value.problems]
+    assert codes == ["missing", "duplicate_key", "not_constant", "out_of_range", "no_inputs"]
 
 
 @pytest.mark.filterwarnings("ignore")

@@ -176,17 +176,19 @@ def _site_codes(
     """Site codes by first appearance, the labels, the runs, and rows with no site.
 
     Tables usually hold each site's rows together; the codes are then read from
-    the runs of equal labels in one comparison pass (no hash table), and the
-    run starts are returned so that per-site sums can be taken with
-    :func:`numpy.add.reduceat`. Otherwise (or for labels that are not integers
-    or text held by pandas' string type) :func:`pandas.factorize` gives the
-    same codes and the runs are None.
+    the runs of equal labels in one comparison pass (no hash of every row), and
+    the run starts are returned so that per-site sums can be taken with
+    :func:`numpy.add.reduceat`. Otherwise (rows of a site apart, missing labels,
+    labels that are neither integers nor pandas text) :func:`pandas.factorize`
+    gives the same codes and the runs are None. A row with no site gets a code
+    of its own after the real sites (``len(labels)`` onwards), so that the
+    other checks can run and report everything at once.
     """
     n = len(values)
     kind = getattr(values.dtype, "kind", "O")
     text = isinstance(values.dtype, pd.StringDtype)
-    if n and (kind in "iu" or (text and not values.hasnans)):
-        a = values.to_numpy() if kind in "iu" else values.array
+    if n and (kind in "iu" or text) and not values.hasnans:
+        a = values.to_numpy(dtype=np.int64) if kind in "iu" else values.array
         ne = a[1:] != a[:-1]
         change = (
             ne.to_numpy(dtype=bool, na_value=True)
@@ -194,13 +196,21 @@ def _site_codes(
             else np.asarray(ne, dtype=bool)
         )
         starts = np.flatnonzero(np.r_[True, change]).astype(np.int64)
-        heads = np.asarray(values.iloc[starts].to_numpy())
-        if pd.Index(heads).is_unique:
-            codes = np.repeat(np.arange(starts.size, dtype=np.int64), np.diff(np.r_[starts, n]))
-            return codes, heads, starts, np.zeros(0, dtype=np.int64)
-    codes, uniques = pd.factorize(values, sort=False)
+        # a site's rows together: far fewer runs than rows (else hashing every row is cheaper)
+        if 4 * starts.size <= n or starts.size == 1:
+            heads = values.iloc[starts]
+            if not heads.duplicated().any():
+                codes = np.repeat(
+                    np.arange(starts.size, dtype=np.int64), np.diff(np.r_[starts, n])
+                )
+                return codes, np.asarray(heads.to_numpy()), starts, np.zeros(0, dtype=np.int64)
+    raw, uniques = pd.factorize(values, sort=False)
+    codes = raw.astype(np.int64, copy=False)
     missing = np.flatnonzero(codes < 0).astype(np.int64)
-    return codes.astype(np.int64, copy=False), np.asarray(uniques), None, missing
+    if missing.size:
+        codes = codes.copy()
+        codes[missing] = len(uniques) + np.arange(missing.size)
+    return codes, np.asarray(uniques), None, missing
 
 
 def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
@@ -552,19 +562,15 @@ def _prepare(
         _check_range(probs, f, col, ("outcomes", f), uncertain)
     linear = np.broadcast_to(_choice(probs, outcomes, "drop_off_method", "compound", "linear"), n)
     site_of_row, sites, runs, no_site = _site_codes(outcomes[site])
-    if no_site.size:
-        raise ValidationError(
-            [
-                *probs,
-                Problem(
-                    ("outcomes", site),
-                    "missing",
-                    f"rows {_rows_listing(no_site)} have no site",
-                ),
-            ]
-        )
     n_sites = len(sites)
-    first = runs if runs is not None else _first_rows(site_of_row, n_sites)
+    if no_site.size:
+        probs.append(
+            Problem(("outcomes", site), "missing", f"rows {_rows_listing(no_site)} have no site")
+        )
+        # each such row is a group of its own for the checks below, never a site
+        first = np.unique(site_of_row, return_index=True)[1].astype(np.int64)
+    else:
+        first = runs if runs is not None else _first_rows(site_of_row, n_sites)
     _check_duplicates(probs, outcomes, site_of_row, n_sites)
     shift = _choice(probs, outcomes, "first_flow_at", "t1", "t0").astype(np.int64)
     for b in (*by, *(["first_flow_at"] if "first_flow_at" in columns else [])):
