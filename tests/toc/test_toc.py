@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -343,3 +345,42 @@ def test_a_chain_deeper_than_the_array_levels_is_checked_node_by_node():
     assert not any(c == "unreached_outcome" and n != "lost" for c, n in codes)
     toc.add_link("o299", "o150", rationale="r")  # a causal loop 150 levels down
     assert any(p.code == "cycle" for p in toc.problems())
+
+
+def test_link_assumptions_from_arrays_and_series():
+    from impactkit.toc import Link
+
+    assert len(Link("a", "b", assumptions=np.array(["x", "y"])).assumptions) == 2
+    assert Link("a", "b", assumptions=np.array([])).assumptions == ()
+    assert Link("a", "b", assumptions=pd.Series(["x"])).assumptions[0].text == "x"
+
+
+def test_a_cycle_is_named_the_same_way_in_every_run():
+    """The cycle reported used to depend on the order of a set (the hash seed)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import impactkit as ik\n"
+        "t = ik.TheoryOfChange('c')\n"
+        "for n, k in [('act','activity'),('hired','outcome'),('confident','outcome'),"
+        "('stable','outcome'),('d1','outcome'),('d2','outcome'),('d3','outcome'),"
+        "('d4','outcome')]:\n"
+        "    t.add_node(n, kind=k)\n"
+        "for u, v in [('act','hired'),('hired','confident'),('confident','stable'),"
+        "('stable','hired'),('stable','d1'),('stable','d2'),('stable','d3'),('stable','d4')]:\n"
+        "    t.add_link(u, v, rationale='r')\n"
+        "print([(p.path, p.message) for p in t.problems() if p.code == 'cycle'])\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(runs) == 1
+    assert "hired -> confident -> stable -> hired" in runs.pop()

@@ -118,9 +118,15 @@ def _cycle_problems(left: list[str], edges: list[tuple[str, str]]) -> list[Probl
     g.add_nodes_from(left)
     g.add_edges_from((u, v) for u, v in edges if u in keep and v in keep)
     out = []
+    order = {nid: i for i, nid in enumerate(left)}
     for comp in nx.strongly_connected_components(g):
         if len(comp) > 1:
-            cycle = nx.find_cycle(g.subgraph(comp))
+            # node order, not set order: the same cycle is named in every run
+            members_in_order = sorted(comp, key=order.__getitem__)
+            sub = nx.DiGraph()
+            sub.add_nodes_from(members_in_order)
+            sub.add_edges_from((u, v) for u, v in g.edges(members_in_order) if v in comp)
+            cycle = nx.find_cycle(sub, source=members_in_order[0])
             members = [u for u, _ in cycle]
             first = cycle[0]
             out.append(
@@ -347,12 +353,22 @@ def _valued_problems(
                 "no_stakeholder",
                 f"valued outcome {oid!r} has no stakeholder",
             )
+    st, tg = succ[0].tolist(), succ[1].tolist()
     for oid, sh in valued.items():
         if oid not in nodes:
             continue
-        below = _reach(*succ, np.array([pos[oid]], dtype=np.int64))
-        below[pos[oid]] = False
-        for k in np.flatnonzero(below).tolist():  # in node order
+        # breadth first from this outcome only: the work is what it reaches, not the graph
+        start = pos[oid]
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            u = queue.popleft()
+            for k in range(st[u], st[u + 1]):
+                if tg[k] not in seen:
+                    seen.add(tg[k])
+                    queue.append(tg[k])
+        seen.discard(start)
+        for k in sorted(seen):  # in node order
             d = ids[k]
             if d in valued and valued[d] == sh:
                 warn(

@@ -365,7 +365,7 @@ class Assumption:
 
 
 def _assumptions(x: Any) -> tuple[Assumption, ...]:
-    if x is None or x == ():
+    if x is None or (isinstance(x, tuple) and not x):
         return ()
     if isinstance(x, str | Assumption | Mapping):
         x = [x]
