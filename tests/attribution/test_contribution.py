@@ -196,3 +196,25 @@ def test_counterfactual_deadweight_is_a_hashable_value():
     assert hash(same) == hash(calc)
     with pytest.raises(TypeError):
         calc.options["estimand"] = "ATE"  # type: ignore[index]
+
+
+def test_max_paths_bounds_the_work_on_a_dense_graph():
+    """Nine fully linked layers hold 4**9 paths; listing ten must not walk them all
+    (before, the search for the first outcome explored every path of the graph)."""
+    toc = ik.TheoryOfChange("dense")
+    toc.add_node("a", kind="activity")
+    prev = ["a"]
+    for d in range(9):
+        layer = [f"o{d}_{j}" for j in range(4)]
+        for n in layer:
+            toc.add_node(n, kind="outcome")
+        for u in prev:
+            for v in layer:
+                toc.add_link(u, v, rationale="r")
+        prev = layer
+    story = att.contribution_story(toc, max_paths=10)
+    assert len(story.pathways) == 10
+    assert toc.pathways("a", "o0_0") == [["a", "o0_0"]]
+    assert len(toc.pathways("a", "o2_0", limit=5)) == 5
+    with pytest.raises(ik.ValidationError):
+        att.contribution_story(toc, max_paths=-1)

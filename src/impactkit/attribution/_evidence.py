@@ -370,11 +370,18 @@ def contribution_story(
     weak_below : float, default 0.6
         Strength under which a link is weak.
     max_paths : int, default 10,000
-        Most pathways listed.
+        Most pathways listed (whole number >= 0); paths are enumerated lazily,
+        so the limit also bounds the work on a densely linked graph.
 
     Returns
     -------
     ContributionStory
+
+    Raises
+    ------
+    ValidationError
+        When ``weak_below`` is not in [0, 1] or ``max_paths`` is not a whole
+        number >= 0.
 
     References
     ----------
@@ -393,6 +400,10 @@ def contribution_story(
     >>> len(story.links), len(story.assumptions)
     (13, 3)
     """
+    c = Checker()
+    c.number(weak_below, "weak_below", low=0.0, high=1.0)
+    c.number(max_paths, "max_paths", low=0, integer=True)
+    c.raise_if_errors()
     link_rows = []
     asm_rows = []
     for lk in toc.links:
@@ -423,13 +434,14 @@ def contribution_story(
                     }
                 )
     path_rows: list[dict[str, Any]] = []
-    every_path = (
+    limit = int(max_paths)
+    every_path = (  # lazily: no pair is searched once the limit is reached
         (act, out, path)
         for act in toc.nodes_of_kind("activity")
         for out in toc.reachable_outcomes(act)
-        for path in toc.pathways(act, out)
+        for path in toc.pathways(act, out, limit=limit)
     )
-    for act, out, path in itertools.islice(every_path, max_paths):
+    for act, out, path in itertools.islice(every_path, limit):
         strengths = [toc.link(u, v).strength for u, v in itertools.pairwise(path)]
         i = min(range(len(strengths)), key=strengths.__getitem__)
         path_rows.append(

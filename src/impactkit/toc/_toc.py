@@ -813,8 +813,20 @@ class TheoryOfChange:
             if i not in self._nodes:
                 raise _unknown_node(i, "node", ("nodes", i))
 
-    def pathways(self, source: str, target: str, *, cutoff: int | None = None) -> list[list[str]]:
+    def pathways(
+        self,
+        source: str,
+        target: str,
+        *,
+        cutoff: int | None = None,
+        limit: int | None = None,
+    ) -> list[list[str]]:
         """Every simple path of node ids from ``source`` to ``target``.
+
+        The search runs only through nodes that lie between the two (reached
+        from ``source`` and reaching ``target``), so it never explores
+        branches that cannot end at ``target``; with ``limit`` it stops after
+        that many paths.
 
         Parameters
         ----------
@@ -822,17 +834,50 @@ class TheoryOfChange:
             Node ids.
         cutoff : int, optional
             Longest path length (in links) to consider.
+        limit : int, optional
+            Most paths returned (the first ones found).
 
         Returns
         -------
         list of list of str
             Node ids along each path.
+
+        Raises
+        ------
+        UnknownNodeError
+            When ``source`` or ``target`` is not a node.
+        ValidationError
+            When ``limit`` is not a whole number >= 0.
+
+        Examples
+        --------
+        >>> toc = TheoryOfChange("Job coaching")
+        >>> for n, k in [("coaching", "activity"), ("cv", "output"), ("interviews", "output"),
+        ...              ("employed", "outcome")]:
+        ...     toc.add_node(n, kind=k)
+        >>> for u, v in [("coaching", "cv"), ("coaching", "interviews"), ("cv", "employed"),
+        ...              ("interviews", "employed")]:
+        ...     toc.add_link(u, v)
+        >>> toc.pathways("coaching", "employed")
+        [['coaching', 'cv', 'employed'], ['coaching', 'interviews', 'employed']]
+        >>> toc.pathways("coaching", "employed", limit=1)
+        [['coaching', 'cv', 'employed']]
         """
+        import itertools
+
         import networkx as nx
 
         self._need(source, target)
-        g = self._graph()
-        return [list(p) for p in nx.all_simple_paths(g, source, target, cutoff=cutoff)]
+        if limit is not None:
+            c = Checker()
+            c.number(limit, "limit", low=0, integer=True)
+            c.raise_if_errors()
+        between = (self.downstream(source) | {source}) & (self.upstream(target) | {target})
+        if target not in between:
+            return []
+        g = self._graph().subgraph(between)
+        paths = nx.all_simple_paths(g, source, target, cutoff=cutoff)
+        return [list(p) for p in itertools.islice(paths, None if limit is None else int(limit))]
 
     def upstream(self, node: str) -> set[str]:
         """Every node with a path to ``node``.
