@@ -253,3 +253,25 @@ def test_lognormal_from_median_too_wide_is_a_validation_error():
     with pytest.raises(ik.ValidationError) as ei:
         dist.LogNormal.from_median(1000.0, 40.0)
     assert ei.value.problems[0].path == ("sigma",)
+
+
+@pytest.mark.parametrize(
+    "d",
+    [
+        dist.Normal(0.0, 1e-300, low=1e10),
+        dist.Normal(0.0, 1.0, low=1e200),
+        dist.Normal(0.0, 1.0, high=-1e200),
+    ],
+)
+def test_bounds_astronomically_far_out_give_the_bound_not_nan(d):
+    bound = d.low if d.low is not None else d.high
+    assert d.mean() == bound
+    assert d.var() == 0.0
+    assert np.all(d.ppf([0.0, 0.5, 1.0]) == bound)
+    assert np.all(d.sample(np.random.default_rng(0), 5) == bound)
+
+
+def test_percentile_errors_name_p():
+    with pytest.raises(ik.ValidationError) as ei:
+        dist.Uniform(0, 1).percentile(101)
+    assert ei.value.problems[0].path == ("p",)

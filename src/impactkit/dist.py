@@ -186,7 +186,10 @@ class Distribution:
         >>> round(LogNormal(1000, 500).percentile(50), 2)  # median exp(mu)
         894.43
         """
-        return float(self.ppf(p / 100.0))
+        c = Checker()
+        if c.number(p, "p", low=0.0, high=100.0):
+            return float(self.ppf(float(p) / 100.0))
+        raise ValidationError(c.problems)
 
     def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
         """Draw ``size`` independent values.
@@ -879,9 +882,16 @@ class Normal(Distribution):
     @classmethod
     def _ppf(cls, u: FloatArray, *p: FloatArray) -> FloatArray:
         mu, sd, a, b, lo, hi = p
-        x = mu + sd * _truncated_std_normal_ppf(u, a, b)
-        # far out in a tail mu + sd z loses the digits that place x inside the
-        # window (|mu| much larger than the bounds): the support is kept exactly
+        with np.errstate(invalid="ignore", over="ignore"):
+            x = mu + sd * _truncated_std_normal_ppf(u, a, b)
+            # far out in a tail mu + sd z loses the digits that place x inside
+            # the window (|mu| much larger than the bounds), and beyond about
+            # 1e154 sd the quantile is not a number: the support is kept
+            # exactly, a lost draw taking the bound nearest the mode, where all
+            # the mass lies (a + b is NaN only without bounds, never lost)
+            lost = np.isnan(x)
+            if lost.any():
+                x = np.where(lost, np.where(a + b > 0, lo, hi), x)
         return np.asarray(np.clip(x, lo, hi), dtype=float)
 
 
@@ -946,6 +956,8 @@ def _near_bound_moments(c: float, t: float) -> tuple[float, float]:
         x, w = np.polynomial.legendre.leggauss(64)
         _GAUSS_LEGENDRE = ((x + 1.0) / 2.0, w / 2.0)
     nodes, weights = _GAUSS_LEGENDRE
+    if c == math.inf:  # the bound is infinitely many sd out: all the mass sits on it
+        return 0.0, 0.0
     span = t if c <= 0 else min(t, 80.0 / (c + math.sqrt(c * c + 80.0)))
     s = span * nodes
     f = weights * np.exp(-(c * s + 0.5 * s * s))

@@ -405,3 +405,4 @@ def test_cost_effectiveness_helpers_never_return_nan_or_inf(call, bad):
 
 def test_a_cost_saving_programme_has_a_negative_cost_per_qaly():
     assert M.cost_per_qaly(-9_000.0, 1.5) == -6_000.0  # dominant: saves money and gains QALYs
+    assert M.cost_per_qaly(np.array(9_000.0), np.float64(1.5)) == 6_000.0

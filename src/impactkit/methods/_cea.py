@@ -405,5 +405,7 @@ def _finite(**values: Any) -> None:
     """Every value a finite real number, or one error listing each that is not."""
     c = Checker()
     for name, value in values.items():
+        if isinstance(value, np.ndarray) and value.ndim == 0:  # a numpy scalar array
+            value = value.item()
         c.number(value, name)
     c.raise_if_errors()
