@@ -384,3 +384,21 @@ def test_a_cycle_is_named_the_same_way_in_every_run():
     }
     assert len(runs) == 1
     assert "hired -> confident -> stable -> hired" in runs.pop()
+
+
+def test_an_outcome_calculator_on_an_output_node_is_refused_when_built():
+    """The builder accepted it and reading the model file back refused it."""
+    from impactkit import measure
+
+    toc = TheoryOfChange("t")
+    with pytest.raises(ik.ValidationError) as ei:
+        toc.add_node(
+            "placed",
+            kind="output",
+            measure=measure.Threshold(column="x", at_least=1, data="d"),
+        )
+    assert ei.value.problems[0].code == "wrong_stage"
+    assert "placed" not in toc
+    toc.add_node("placed", kind="output", measure=measure.Count(data="d"))  # both stages
+    rate = measure.Proportion(column="x", data="d")
+    toc.add_indicator("placed", "rate", label="l", measure=rate)

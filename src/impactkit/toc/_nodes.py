@@ -75,11 +75,37 @@ def level_of(kind: str, horizon: str | None) -> int:
     return _LEVELS[kind]
 
 
-def _check_measure(c: Checker, measure: Any) -> None:
-    if measure is not None and not (
+def _check_measure(c: Checker, measure: Any, stage: str) -> None:
+    """A measurement calculator, and not one of the other stage.
+
+    A node counts outputs (``stage="output"``), an indicator measures an
+    outcome (``stage="outcome"``); a model file names the calculator in that
+    stage's registry, so a built-in calculator of the other stage would be
+    accepted here and refused when the file is read back. Calculators unknown
+    to both (a plugin built in memory) are left to the caller.
+    """
+    if measure is None:
+        return
+    if not (
         callable(getattr(measure, "compute", None)) and callable(getattr(measure, "to_dict", None))
     ):
         c.add("measure", "type", f"expected a measurement calculator, got {measure!r}")
+        return
+    try:
+        name = measure.to_dict().get("calculator")
+    except Exception:  # a broken to_dict is reported where the file is written
+        return
+    from impactkit.registry import _builtins
+
+    builtins = _builtins()
+    other = "outcome" if stage == "output" else "output"
+    if name not in builtins[stage] and name in builtins[other]:
+        c.add(
+            "measure",
+            "wrong_stage",
+            f"{name!r} is an {other} calculator; here an {stage} calculator is needed "
+            f"({', '.join(sorted(builtins[stage]))} or a plugin)",
+        )
 
 
 def _raise(c: Checker) -> None:
@@ -227,7 +253,7 @@ class Indicator:
         for k, v in self.external_ids.items():
             if not (isinstance(k, str) and isinstance(v, str)):
                 c.add(("external_ids", str(k)), "type", "external ids map text to text")
-        _check_measure(c, self.measure)
+        _check_measure(c, self.measure, "outcome")
         _raise(c)
 
     @property
@@ -301,7 +327,7 @@ class Node:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        _check_measure(c, self.measure)
+        _check_measure(c, self.measure, "output")
         c.text(self.id, "id", empty=False)
         c.choice(self.kind, "kind", NODE_KINDS)
         c.text(self.label, "label", empty=False)
