@@ -206,3 +206,12 @@ def test_file_errors_keep_their_own_code(text, fmt, code):
     with pytest.raises(ik.FileFormatError) as ei:
         ik.io.loads(text, format=fmt)
     assert [p.code for p in ei.value.problems] == [code]
+
+
+def test_a_yaml_syntax_error_says_where_like_a_json_one():
+    with pytest.raises(ik.FileFormatError) as ei:
+        ik.io.loads("name: [a, b\nx: 1\n", format="yaml")
+    message = ei.value.problems[0].message
+    assert message.startswith("invalid YAML at line 2, column 2: did not find expected")
+    assert "<unicode string>" not in message
+    assert "line 1, column 7" in message  # where the unclosed list began

@@ -301,7 +301,7 @@ def _parse(text: str, fmt: Format) -> Any:
     try:
         data = yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as exc:
-        raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
+        raise FileFormatError(_yaml_message(exc), code="syntax") from exc
     except RecursionError as exc:
         raise FileFormatError("YAML nests too deeply", code="too_deep") from exc
     except FileFormatError:  # raised by the loader's checks: keep its code
@@ -309,6 +309,23 @@ def _parse(text: str, fmt: Format) -> Any:
     except ValueError as exc:  # e.g. an integer longer than Python converts
         raise FileFormatError(f"invalid YAML: {exc}", code="syntax") from exc
     return _checked_values(data)
+
+
+def _yaml_message(exc: Any) -> str:
+    """``invalid YAML at line 2, column 2: <problem> (<context> at line 1, column 7)``.
+
+    The parser's own text names a ``"<unicode string>"`` source and spreads over
+    several lines; this says where, in the words the JSON errors use.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or problem is None:
+        return f"invalid YAML: {exc}"
+    text = f"invalid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    context, where = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and where is not None:
+        text += f" ({context} at line {where.line + 1}, column {where.column + 1})"
+    return text
 
 
 def _checked_values(data: Any) -> Any:
