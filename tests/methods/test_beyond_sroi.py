@@ -406,3 +406,18 @@ def test_cost_effectiveness_helpers_never_return_nan_or_inf(call, bad):
 def test_a_cost_saving_programme_has_a_negative_cost_per_qaly():
     assert M.cost_per_qaly(-9_000.0, 1.5) == -6_000.0  # dominant: saves money and gains QALYs
     assert M.cost_per_qaly(np.array(9_000.0), np.float64(1.5)) == 6_000.0
+
+
+def test_xirr_sees_a_root_where_the_npv_only_touches_zero():
+    """NPV = -(y - 1/1.05)(y - 1/1.2)^2 with y = 1/(1+r): a simple root at 5 % and a
+    double one at 20 %. The grid saw only the sign change at 5 % and returned it."""
+    y1, y2 = 1 / 1.05, 1 / 1.2
+    cf = [-1000 * y1 * y2**2, 1000 * (2 * y1 * y2 + y2**2), -1000 * (y1 + 2 * y2), 1000]
+    dates = ["2021-01-01", "2022-01-01", "2023-01-01", "2024-01-01"]  # 365 days apart
+    with pytest.raises(ik.ValidationError, match="3 internal rates") as ei:
+        M.xirr(cf, dates)
+    assert ei.value.problems[0].code == "multiple_irr"
+    with pytest.raises(ik.ValidationError, match="2 internal rates"):
+        M.xirr([-100, 220, -121], dates[:3])  # a double root alone
+    # one sign change: one root, found as before (and equal to the yearly irr)
+    assert M.xirr([-1000, 300, 400, 500], dates) == pytest.approx(M.irr([-1000, 300, 400, 500]))

@@ -154,7 +154,26 @@ def _roots(
         roots.append(
             float(optimize.brentq(g, r[i], r[i + 1], xtol=1e-14, rtol=1e-14, maxiter=500))
         )
-    return sorted(set(roots))
+    roots = sorted(set(roots))
+    # A root where the NPV touches zero without crossing it (even multiplicity)
+    # shows no sign change. Ordered by date, flows with one sign change have at
+    # most one root (Descartes' rule holds for real exponents); otherwise each
+    # extremum of the NPV is checked, and one at zero counts as a double root.
+    order = np.argsort(times, kind="stable")
+    signs = np.sign(cf[order][cf[order] != 0])
+    if np.count_nonzero(signs[1:] != signs[:-1]) > 1:
+        slope = _npv_curve(-times * cf, times, r)  # d NPV / d log(1 + r)
+
+        def dg(x: float) -> float:
+            return float(_npv_curve(-times * cf, times, np.array([x]))[0])
+
+        for i in np.flatnonzero(np.sign(slope[:-1]) * np.sign(slope[1:]) < 0):
+            x = float(optimize.brentq(dg, r[i], r[i + 1], xtol=1e-14, rtol=1e-14, maxiter=500))
+            size = float(_npv_curve(np.abs(cf), times, np.array([x]))[0])
+            near = any(abs(x - z) <= 1e-6 * max(1.0, abs(z)) for z in roots)
+            if abs(g(x)) <= 1e-9 * size and not near:
+                roots += [x, x]
+    return sorted(roots)
 
 
 _REAL_TOL = 1e-5
@@ -480,9 +499,12 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     (METHODS §7.3). The NPV is evaluated on a grid of rates from -99.99 % to
     an upper bound that starts at 1000 % and doubles until the NPV has the
     sign of the earliest flow; each sign change of the grid is refined with
-    Brent's method (METHODS §7.1). The rate is returned only when exactly one
-    root is found; a double root, where the NPV touches zero without changing
-    sign, is not detected.
+    Brent's method (METHODS §7.1). When the flows, in date order, change sign
+    more than once, every extremum of the NPV is also located and one at zero
+    (to 1e-9 of the flows' discounted size) counts as a double root, where the
+    NPV touches zero without changing sign; with a single sign change there is
+    at most one root (Descartes' rule of signs, which holds for real
+    exponents). The rate is returned only when exactly one simple root exists.
 
     Parameters
     ----------
@@ -502,7 +524,8 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     ValidationError
         When ``dates`` and ``cash_flows`` differ in length, when the flows
         never change sign (code ``no_sign_change``), when no root or more
-        than one root is found (code ``multiple_irr``), or when
+        than one root is found, a double root counting twice (code
+        ``multiple_irr``), or when
         ``cash_flows`` is empty, not numeric or holds a non-finite value.
 
     Examples
