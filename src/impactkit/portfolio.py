@@ -522,8 +522,11 @@ def _prepare(
                 )
             )
         fields[f] = col
+    dtypes = outcomes.dtypes  # one lookup, not a Series per column
     whole_columns = {
-        f for f in NUMERIC_COLUMNS if f in columns and pd.api.types.is_integer_dtype(outcomes[f])
+        f
+        for f in NUMERIC_COLUMNS
+        if f in columns and outcomes.columns.is_unique and pd.api.types.is_integer_dtype(dtypes[f])
     }
     row_dists: dict[str, list[_RowDist]] = {}
     for f in ROW_FIELDS:
