@@ -95,7 +95,7 @@ def test_higher_rate_lower_factor(r1, r2, t):
     assert d.Constant(hi).factors([t])[0] <= d.Constant(lo).factors([t])[0]
 
 
-@pytest.mark.parametrize("bad", [[-1, 5], [1.5], [float("nan")], [2, float("inf")]])
+@pytest.mark.parametrize("bad", [[-1, 5], [1.5], [float("nan")], [2, float("inf")], [2**53 + 1]])
 def test_schedule_factors_refuse_periods_it_cannot_chain(bad):
     """Negative periods used to wrap around (DF(-1) came back as the last factor)."""
     with pytest.raises(ik.ValidationError) as ei:

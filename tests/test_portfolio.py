@@ -258,3 +258,11 @@ def test_dask_local_cluster_equals_local():
     pd.testing.assert_frame_equal(local, remote)
     mc_local = pf.monte_carlo(out.iloc[:600], inp.iloc[:200], n=300, seed=1)
     np.testing.assert_array_equal(mc_local.ratio, mc_remote.ratio)
+
+
+def test_an_input_without_a_site_is_reported_as_such():
+    out, inp = network(n_sites=3, k=2)
+    inp = pd.concat([inp, pd.DataFrame({"site": [None], "amount": [10.0]})], ignore_index=True)
+    with pytest.raises(ik.ValidationError) as ei:
+        pf.evaluate(out, inp, by=["sector"])
+    assert [(p.code, p.message) for p in ei.value.problems] == [("missing", "rows 3 have no site")]

@@ -65,6 +65,7 @@ __all__ = [
     "FRANCE_2021",
     "GREEN_BOOK",
     "GREEN_BOOK_HEALTH",
+    "MAX_PERIOD",
     "UK_GREEN_BOOK",
     "Constant",
     "Discount",
@@ -91,6 +92,10 @@ def _bands(b: Any) -> Any:
         )
     except (TypeError, ValueError):
         return b
+
+
+MAX_PERIOD = 100_000
+"""Longest period a schedule chains to [years]: a resource limit, far beyond any appraisal."""
 
 
 @attrs.frozen
@@ -330,7 +335,8 @@ class Schedule:
         ValidationError
             When a period is negative, fractional or not finite (a schedule
             is chained forward from year 0; code ``out_of_range`` or
-            ``not_integer`` at ``periods``).
+            ``not_integer`` at ``periods``), or beyond ``MAX_PERIOD``
+            years (code ``too_large``: the chain is built year by year).
 
         References
         ----------
@@ -350,6 +356,10 @@ class Schedule:
         if not (np.isfinite(x).all() and (x >= 0).all()):
             problems.append(
                 Problem(("periods",), "out_of_range", "periods must be finite and >= 0")
+            )
+        elif (x > MAX_PERIOD).any():  # the chain is built year by year up to the last
+            problems.append(
+                Problem(("periods",), "too_large", f"periods beyond {MAX_PERIOD:,} years")
             )
         elif (x != np.floor(x)).any():
             problems.append(Problem(("periods",), "not_integer", "periods must be whole years"))

@@ -700,7 +700,16 @@ def _inputs(
                 f"{len(no_inputs)} sites have no inputs: {_rows_listing(no_inputs)}",
             )
         )
-    orphan = in_pos < 0
+    no_site = inputs[site].isna().to_numpy()
+    if no_site.any():
+        probs.append(
+            Problem(
+                ("inputs", site),
+                "missing",
+                f"rows {_rows_listing(np.flatnonzero(no_site))} have no site",
+            )
+        )
+    orphan = (in_pos < 0) & ~no_site
     if orphan.any():
         names = sorted(map(str, pd.unique(inputs[site].to_numpy()[orphan])))
         probs.append(
