@@ -509,6 +509,15 @@ def _write(text: str, path: str | Path | None) -> str:
     return text
 
 
+def _analysis(outcomes_df: Any, inputs_df: Any, **options: Any) -> NetworkAnalysis:
+    """The analysis a report presents: given, or computed from the tidy tables."""
+    if isinstance(outcomes_df, NetworkAnalysis):
+        return outcomes_df
+    if inputs_df is None:
+        raise ValidationError("give the inputs table", path=("inputs_df",), code="missing")
+    return analyse_network(outcomes_df, inputs_df, **options)
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in ("html", "markdown"):
         raise ValidationError(
@@ -583,12 +592,7 @@ def network(
     """
     _check_format(format)
     _t(lang, "title")
-    if isinstance(outcomes_df, NetworkAnalysis):
-        a = outcomes_df
-    else:
-        if inputs_df is None:
-            raise ValidationError("give the inputs table", path=("inputs_df",), code="missing")
-        a = analyse_network(outcomes_df, inputs_df, site=site, anonymise=anonymise, **options)
+    a = _analysis(outcomes_df, inputs_df, site=site, anonymise=anonymise, **options)
     secs = _sections(a, lang, site=site, charts=charts and format == "html", max_charts=max_charts)
     return _write(_page(title or _t(lang, "title"), secs, lang, format), path)
 
@@ -656,12 +660,7 @@ def member(
     _t(lang, "title")
     from impactkit import portfolio as pf
 
-    if isinstance(outcomes_df, NetworkAnalysis):
-        a = outcomes_df
-    else:
-        if inputs_df is None:
-            raise ValidationError("give the inputs table", path=("inputs_df",), code="missing")
-        a = analyse_network(outcomes_df, inputs_df, site=site, **options)
+    a = _analysis(outcomes_df, inputs_df, site=site, **options)
     sites = a.sites
     if not (sites[site] == member).any():
         raise ValidationError(
