@@ -6,6 +6,7 @@ them. Paths use ids: ``nodes['employed']``, ``links['a->b']``.
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -14,12 +15,12 @@ import numpy as np
 import numpy.typing as npt
 
 from impactkit.errors import Problem
-from impactkit.toc._nodes import Link, Node, Stakeholder
+from impactkit.toc._nodes import LinkRow, NodeRow, Stakeholder, level_of, node_from_row
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-__all__ = ["graph_problems"]
+__all__ = ["Columns", "graph_problems"]
 
 
 def _bfs(adj: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
@@ -35,6 +36,96 @@ def _bfs(adj: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
 
 
 _KIND_CODE = {"input": 0, "activity": 1, "output": 2, "outcome": 3, "impact": 4}
+# bits of Columns.node_flags and Columns.link_flags
+_NO_HORIZON, _INCOMPLETE, _ABOVE, _UNKNOWN_STAKEHOLDER = 1, 2, 4, 8
+_FEEDBACK, _BARE, _ASSUMPTIONS = 1, 2, 4
+
+
+class Columns:
+    """What the checks read of each record, as integer columns in record order.
+
+    ``pos`` maps a node id to its position; per node: kind code, level and
+    flags (no horizon, incomplete indicator, above the ceiling, unknown
+    stakeholder); per link: the positions of its ends (-1 for an end that is
+    not a node) and flags (feedback, no rationale nor assumption, has
+    assumptions). A builder appends to them as records are added, so that
+    checking a large graph reads a few contiguous arrays instead of visiting
+    every record again; removing a record drops them (they are rebuilt from
+    the records by :meth:`of` on the next check).
+    """
+
+    __slots__ = ("dst", "kind", "level", "link_flags", "node_flags", "pos", "src")
+
+    def __init__(self) -> None:
+        self.pos: dict[str, int] = {}
+        self.kind = array("b")
+        self.level = array("b")
+        self.node_flags = array("b")
+        self.src = array("q")
+        self.dst = array("q")
+        self.link_flags = array("b")
+
+    @classmethod
+    def of(
+        cls,
+        nodes: Mapping[str, NodeRow],
+        links: Mapping[tuple[str, str], LinkRow],
+        stakeholders: Mapping[str, Stakeholder],
+    ) -> Columns:
+        """The columns of these records (stored rows: ``NodeRow``)."""
+        cols = cls()
+        for nid, row in nodes.items():
+            cols.add_node(nid, row, stakeholders)
+        for (u, v), link in links.items():
+            cols.add_link(u, v, link)
+        return cols
+
+    def copy(self) -> Columns:
+        """An independent copy."""
+        new = Columns()
+        new.pos = dict(self.pos)
+        for name in ("kind", "level", "node_flags", "src", "dst", "link_flags"):
+            getattr(new, name).extend(getattr(self, name))
+        return new
+
+    @staticmethod
+    def _codes(row: NodeRow, stakeholders: Mapping[str, Stakeholder]) -> tuple[int, int, int]:
+        """Kind code, level and flags of a node row."""
+        kind, _, _, stakeholder, horizon, indicators, above, _ = row
+        flags = _NO_HORIZON if horizon is None else 0
+        if indicators and any(not x.complete for x in indicators):
+            flags |= _INCOMPLETE
+        if above:
+            flags |= _ABOVE
+        if stakeholder is not None and stakeholder not in stakeholders:
+            flags |= _UNKNOWN_STAKEHOLDER
+        return _KIND_CODE[kind], level_of(kind, horizon), flags
+
+    def add_node(self, id: str, row: NodeRow, stakeholders: Mapping[str, Stakeholder]) -> None:
+        """Append a node (a new id: the caller has checked it)."""
+        kind, level, flags = self._codes(row, stakeholders)
+        self.pos[id] = len(self.kind)
+        self.kind.append(kind)
+        self.level.append(level)
+        self.node_flags.append(flags)
+
+    def replace_node(self, id: str, row: NodeRow, stakeholders: Mapping[str, Stakeholder]) -> None:
+        """Write the columns of node ``id`` from its new row."""
+        i = self.pos[id]
+        self.kind[i], self.level[i], self.node_flags[i] = self._codes(row, stakeholders)
+
+    def add_link(self, source: str, target: str, row: LinkRow) -> None:
+        """Append a link (a new pair: the caller has checked it)."""
+        kind, assumptions, rationale = row[0], row[1], row[2]
+        self.src.append(self.pos.get(source, -1))
+        self.dst.append(self.pos.get(target, -1))
+        self.link_flags.append(
+            _FEEDBACK * (kind == "feedback")
+            | _BARE * (not rationale and not assumptions)
+            | _ASSUMPTIONS * bool(assumptions)
+        )
+
+
 _LEVELS = 64  # levels walked with array operations before going node by node
 
 
@@ -143,25 +234,31 @@ def _cycle_problems(left: list[str], edges: list[tuple[str, str]]) -> list[Probl
 
 
 def graph_problems(
-    nodes: Mapping[str, Node],
-    links: Mapping[tuple[str, str], Link],
+    nodes: Mapping[str, NodeRow],
+    links: Mapping[tuple[str, str], LinkRow],
     stakeholders: Mapping[str, Stakeholder],
     valued: Mapping[str, str] | None = None,
+    cols: Columns | None = None,
 ) -> list[Problem]:
     """Check every structural rule; return errors and warnings together.
 
-    The rules are evaluated on integer arrays (node positions, link ends), so
-    the cost is linear in nodes and links and a large graph is checked in a
-    few array passes; problems are then written in the order of the records
-    (per link, then per node), each with its path.
+    The rules are evaluated on integer arrays (node positions, link ends,
+    kind codes and flags: :class:`Columns`), so the cost is linear in nodes
+    and links and a large graph is checked in a few array passes; problems are
+    then written in the order of the records (per link, then per node), each
+    with its path.
 
     Parameters
     ----------
     nodes, links, stakeholders
-        The records of a theory of change (links keyed by (source, target)).
+        The records of a theory of change, nodes and links as stored rows
+        (``NodeRow``, ``LinkRow``) keyed by id and by (source, target).
     valued : mapping of outcome id to stakeholder id, optional
         Outcomes that carry a value in a model: adds the value-map rules
         (indicator and stakeholder present; double counting on a path).
+    cols : Columns, optional
+        The columns of these records, when the caller keeps them up to date;
+        built from the records otherwise.
 
     Returns
     -------
@@ -175,34 +272,40 @@ def graph_problems(
     def warn(path: tuple[str | int, ...], code: str, msg: str) -> None:
         out.append(Problem(path, code, msg, "warning"))
 
+    if cols is None:
+        cols = Columns.of(nodes, links, stakeholders)
     ids = list(nodes)
-    recs = list(nodes.values())
     n = len(ids)
-    pos = {nid: i for i, nid in enumerate(ids)}
+    pos = cols.pos
+    kind = np.asarray(cols.kind, dtype=np.int64)
+    level = np.asarray(cols.level, dtype=np.int64)
+    nflags = np.asarray(cols.node_flags, dtype=np.int64)
+    src = np.asarray(cols.src, dtype=np.int64)
+    dst = np.asarray(cols.dst, dtype=np.int64)
+    lflags = np.asarray(cols.link_flags, dtype=np.int64)
+    keys: list[tuple[str, str]] = []
+
+    def link_keys() -> list[tuple[str, str]]:
+        if not keys:
+            keys.extend(links)
+        return keys
 
     # unknown stakeholders on nodes
-    for nid, node in nodes.items():
-        if node.stakeholder is not None and node.stakeholder not in stakeholders:
-            known = ", ".join(sorted(stakeholders)) or "none defined"
-            err(
-                ("nodes", nid, "stakeholder"),
-                "unknown_stakeholder",
-                f"unknown stakeholder {node.stakeholder!r}; known: {known}",
-            )
+    for k in np.flatnonzero(nflags & _UNKNOWN_STAKEHOLDER).tolist():
+        nid = ids[k]
+        known = ", ".join(sorted(stakeholders)) or "none defined"
+        err(
+            ("nodes", nid, "stakeholder"),
+            "unknown_stakeholder",
+            f"unknown stakeholder {nodes[nid][3]!r}; known: {known}",
+        )
 
     # links: dangling ends, direction, rationale
-    keys = list(links)
-    lrecs = list(links.values())
-    m = len(keys)
-    src = np.fromiter((pos.get(u, -1) for u, _ in keys), dtype=np.int64, count=m)
-    dst = np.fromiter((pos.get(v, -1) for _, v in keys), dtype=np.int64, count=m)
     inside = (src >= 0) & (dst >= 0)
-    kind = np.fromiter((_KIND_CODE[r.kind] for r in recs), dtype=np.int64, count=n)
-    level = np.fromiter((r.level for r in recs), dtype=np.int64, count=n)
-    no_horizon = np.fromiter((r.horizon is None for r in recs), dtype=bool, count=n)
-    feedback = np.fromiter((lk.kind == "feedback" for lk in lrecs), dtype=bool, count=m)
-    bare = np.fromiter((not lk.rationale and not lk.assumptions for lk in lrecs), bool, m)
-    has_assumptions = np.fromiter((bool(lk.assumptions) for lk in lrecs), bool, m)
+    feedback = (lflags & _FEEDBACK).astype(bool)
+    bare = (lflags & _BARE).astype(bool)
+    has_assumptions = (lflags & _ASSUMPTIONS).astype(bool)
+    no_horizon = (nflags & _NO_HORIZON).astype(bool)
     # a dangling end reads a padding slot (no kind, level 0): never backwards
     s, d = np.where(inside, src, n), np.where(inside, dst, n)
     kind_p, level_p = np.append(kind, -1), np.append(level, 0)
@@ -214,52 +317,41 @@ def graph_problems(
     )
     backwards = inside & ~feedback & (level_p[d] <= level_p[s]) & ~same_outcome_level
     for j in np.flatnonzero(~inside | backwards | bare | has_assumptions).tolist():
-        (u, v), link = keys[j], lrecs[j]
+        u, v = link_keys()[j]
+        key = f"{u}->{v}"
         if not inside[j]:
             for end, nid in (("source", u), ("target", v)):
                 if nid not in nodes:
-                    err(
-                        ("links", link.key, end),
-                        "dangling_link",
-                        f"link {end} {nid!r} is not a node",
-                    )
+                    err(("links", key, end), "dangling_link", f"link {end} {nid!r} is not a node")
             continue
         if backwards[j]:
-            a, b = recs[src[j]], recs[dst[j]]
             err(
-                ("links", link.key),
+                ("links", key),
                 "backwards_link",
-                f"link goes from {a.kind} {u!r} back to {b.kind} {v!r}; links go "
+                f"link goes from {nodes[u][0]} {u!r} back to {nodes[v][0]} {v!r}; links go "
                 "input < activity < output < outcome (short < intermediate < long) "
                 "< impact, unless typed 'feedback'",
             )
         if bare[j]:
-            warn(
-                ("links", link.key),
-                "no_rationale",
-                "link has neither a rationale nor an assumption",
-            )
-        for i, asm in enumerate(link.assumptions):
+            warn(("links", key), "no_rationale", "link has neither a rationale nor an assumption")
+        for i, asm in enumerate(links[(u, v)][1]):
             if asm.status is None:
                 warn(
-                    ("links", link.key, "assumptions", i, "status"),
+                    ("links", key, "assumptions", i, "status"),
                     "assumption_status",
                     "assumption has no status (untested, holds, partly, fails)",
                 )
 
     # cycles among non-feedback links: peel off nodes without incoming links (Kahn,
     # linear); only the nodes left over, which lie on or behind a cycle, go to networkx
-    src, dst, feedback = src[inside], dst[inside], feedback[inside]
-    left = _on_or_behind_cycles(n, src[~feedback], dst[~feedback])
+    causal_inside = inside & ~feedback
+    left = _on_or_behind_cycles(n, src[causal_inside], dst[causal_inside])
     if left.size:
-        causal = [
-            (u, v)
-            for (u, v), lk in links.items()
-            if lk.kind != "feedback" and u in nodes and v in nodes
-        ]
+        causal = [link_keys()[j] for j in np.flatnonzero(causal_inside).tolist()]
         out.extend(_cycle_problems([ids[i] for i in left.tolist()], causal))
 
     # reachability, over every link (feedback included)
+    src, dst = src[inside], dst[inside]
     succ = _grouped(n, src, dst)
     from_activity = _reach(*succ, np.flatnonzero(kind == _KIND_CODE["activity"]))
     to_outcome = _reach(*_grouped(n, dst, src), np.flatnonzero(kind == _KIND_CODE["outcome"]))
@@ -267,10 +359,8 @@ def graph_problems(
     linked[src] = True
     linked[dst] = True
     is_ = {k: kind == c for k, c in _KIND_CODE.items()}
-    incomplete = np.fromiter(
-        (any(not i.complete for i in r.indicators) for r in recs), dtype=bool, count=n
-    )
-    above = np.fromiter((r.above_ceiling for r in recs), dtype=bool, count=n)
+    incomplete = (nflags & _INCOMPLETE).astype(bool)
+    above = (nflags & _ABOVE).astype(bool)
     flagged = (
         ~linked
         | (is_["outcome"] & ~from_activity)
@@ -279,7 +369,8 @@ def graph_problems(
         | incomplete
     )
     for k in np.flatnonzero(flagged).tolist():
-        nid, node = ids[k], recs[k]
+        nid = ids[k]
+        node = node_from_row(nid, nodes[nid])
         path = ("nodes", nid)
         if not linked[k]:
             warn(path, "orphan", f"{node.kind} {nid!r} has no links")
@@ -327,7 +418,7 @@ def graph_problems(
 
 
 def _valued_problems(
-    nodes: Mapping[str, Node],
+    nodes: Mapping[str, NodeRow],
     valued: Mapping[str, str],
     pos: Mapping[str, int],
     succ: tuple[IntArray, IntArray],
@@ -339,7 +430,7 @@ def _valued_problems(
     for oid in valued:
         if oid not in nodes:
             continue
-        node = nodes[oid]
+        node = node_from_row(oid, nodes[oid])
         if not node.indicators:
             err(
                 ("nodes", oid, "indicators"),

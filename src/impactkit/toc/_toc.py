@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
@@ -14,20 +14,32 @@ from impactkit.errors import (
     UnknownNodeError,
     ValidationError,
 )
-from impactkit.toc._checks import _bfs, graph_problems
+from impactkit.toc._checks import Columns, _bfs, graph_problems
 from impactkit.toc._nodes import (
+    LINK_ROW_FIELDS,
+    NODE_ROW_FIELDS,
     Assumption,
     Indicator,
     Link,
+    LinkRow,
     Node,
+    NodeRow,
     Stakeholder,
     coerce_evidence,
+    link_from_row,
+    link_row,
+    node_from_row,
+    node_row,
 )
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["TheoryOfChange", "problems"]
+
+# positions in a NodeRow (NODE_ROW_FIELDS)
+_KIND: Final = 0
+_INDICATORS: Final = 5
 
 #: codes of problems that stop a theory of change from being built from data
 RULE_CODES = frozenset(
@@ -105,8 +117,11 @@ class TheoryOfChange:
         self.name = name
         self.description = description
         self._stakeholders: dict[str, Stakeholder] = {}
-        self._nodes: dict[str, Node] = {}
-        self._links: dict[tuple[str, str], Link] = {}
+        # nodes and links as plain rows (see NodeRow, LinkRow): records are made on access
+        self._nodes: dict[str, NodeRow] = {}
+        self._links: dict[tuple[str, str], LinkRow] = {}
+        # what the checks read, appended as records are added (None: rebuild)
+        self._cols: Columns | None = Columns()
         self._frozen = False
         self._changed()
 
@@ -125,7 +140,7 @@ class TheoryOfChange:
         self._checked: dict[Any, list[Problem]] = {}
         if getattr(self, "_indicator_owner", None) is None:
             self._indicator_owner: dict[str, str] = {
-                i.id: nid for nid, n in self._nodes.items() for i in n.indicators
+                i.id: nid for nid, row in self._nodes.items() for i in row[_INDICATORS]
             }
 
     def _adjacency(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
@@ -267,9 +282,12 @@ class TheoryOfChange:
         if node.indicators:
             self._check_indicator_ids(node, c)
         c.raise_if_errors()
-        self._nodes[id] = node
+        row = node_row(node)
+        self._nodes[id] = row
         if node.indicators:
             self._indicator_owner.update((i.id, id) for i in node.indicators)
+        if self._cols is not None:
+            self._cols.add_node(id, row, self._stakeholders)
         self._changed()
 
     def _check_indicator_ids(self, node: Node, c: Checker) -> None:
@@ -306,7 +324,7 @@ class TheoryOfChange:
             raise ValidationError(
                 str(exc), path=("nodes", node, "indicators"), code="type"
             ) from exc
-        old = self._nodes[node]
+        old = node_from_row(node, self._nodes[node])
         new = attrs.evolve(old, indicators=(*old.indicators, ind))
         c = Checker("nodes", node)
         if any(i.id == id for i in old.indicators):
@@ -317,8 +335,11 @@ class TheoryOfChange:
             )
         self._check_indicator_ids(new, c)
         c.raise_if_errors()
-        self._nodes[node] = new
+        row = node_row(new)
+        self._nodes[node] = row
         self._indicator_owner[id] = node
+        if self._cols is not None:
+            self._cols.replace_node(node, row, self._stakeholders)
         self._changed()
 
     def add_link(
@@ -393,7 +414,10 @@ class TheoryOfChange:
             raise ValidationError(
                 f"duplicate link {link.key}", path=("links", link.key), code="duplicate_link"
             )
-        self._links[key] = link
+        row = link_row(link)
+        self._links[key] = row
+        if self._cols is not None:
+            self._cols.add_link(source, target, row)
         self._changed()
 
     def remove_node(self, id: str) -> None:
@@ -412,9 +436,10 @@ class TheoryOfChange:
         self._check_mutable()
         if id not in self._nodes:
             raise _unknown_node(id, "node", ("nodes", id))
-        for ind in self._nodes.pop(id).indicators:
+        for ind in self._nodes.pop(id)[_INDICATORS]:
             self._indicator_owner.pop(ind.id, None)
         self._links = {k: v for k, v in self._links.items() if id not in k}
+        self._cols = None
         self._changed()
 
     def remove_link(self, source: str, target: str) -> None:
@@ -434,10 +459,11 @@ class TheoryOfChange:
         if (source, target) not in self._links:
             raise _unknown_node(f"{source}->{target}", "link", ("links", f"{source}->{target}"))
         del self._links[(source, target)]
+        self._cols = None
         self._changed()
 
     def copy(self) -> TheoryOfChange:
-        """An independent copy (records are immutable and shared).
+        """An independent copy (the stored rows are immutable and shared).
 
         Returns
         -------
@@ -450,6 +476,7 @@ class TheoryOfChange:
         new._nodes = dict(self._nodes)
         new._links = dict(self._links)
         new._indicator_owner = dict(self._indicator_owner)
+        new._cols = None if self._cols is None else self._cols.copy()
         new._changed()
         new._frozen = False
         return new
@@ -509,12 +536,12 @@ class TheoryOfChange:
     @property
     def nodes(self) -> tuple[Node, ...]:
         """Nodes in insertion order."""
-        return tuple(self._nodes.values())
+        return tuple(node_from_row(nid, row) for nid, row in self._nodes.items())
 
     @property
     def links(self) -> tuple[Link, ...]:
         """Links in insertion order."""
-        return tuple(self._links.values())
+        return tuple(link_from_row(u, v, row) for (u, v), row in self._links.items())
 
     def node(self, id: str) -> Node:
         """The node ``id``; :class:`~impactkit.errors.UnknownNodeError` if absent.
@@ -529,7 +556,7 @@ class TheoryOfChange:
         Node
         """
         try:
-            return self._nodes[id]
+            return node_from_row(id, self._nodes[id])
         except KeyError:
             raise _unknown_node(id, "node", ("nodes", id)) from None
 
@@ -551,7 +578,7 @@ class TheoryOfChange:
             When there is no such link.
         """
         try:
-            return self._links[(source, target)]
+            return link_from_row(source, target, self._links[(source, target)])
         except KeyError:
             raise _unknown_node(
                 f"{source}->{target}", "link", ("links", f"{source}->{target}")
@@ -590,13 +617,13 @@ class TheoryOfChange:
         -------
         list of str
         """
-        return [n for n, node in self._nodes.items() if node.kind == kind]
+        return [n for n, row in self._nodes.items() if row[_KIND] == kind]
 
     def _among(self, kind: str, ids: set[str]) -> list[str]:
         """Nodes of ``kind`` within ``ids``, in insertion order, scanning the smaller side."""
         if len(ids) < len(self._nodes) // 4:
             order = {n: i for i, n in enumerate(self._nodes)} if len(ids) > 64 else None
-            found = [n for n in ids if self._nodes[n].kind == kind]
+            found = [n for n in ids if self._nodes[n][_KIND] == kind]
             if order is None:
                 keys = list(self._nodes)
                 return sorted(found, key=keys.index)
@@ -633,8 +660,8 @@ class TheoryOfChange:
                 self.name,
                 self.description,
                 tuple(self._stakeholders.values()),
-                tuple(self._nodes.values()),
-                tuple(self._links.values()),
+                tuple(self._nodes.items()),
+                tuple(self._links.items()),
             )
         )
 
@@ -670,20 +697,10 @@ class TheoryOfChange:
         g = nx.DiGraph(
             name=self.name, description=self.description, stakeholders=self.stakeholders
         )
-        for nid, n in self._nodes.items():
-            g.add_node(
-                nid, **{f.name: getattr(n, f.name) for f in attrs.fields(Node) if f.name != "id"}
-            )
-        for (u, v), lk in self._links.items():
-            g.add_edge(
-                u,
-                v,
-                **{
-                    f.name: getattr(lk, f.name)
-                    for f in attrs.fields(Link)
-                    if f.name not in ("source", "target")
-                },
-            )
+        for nid, row in self._nodes.items():
+            g.add_node(nid, **dict(zip(NODE_ROW_FIELDS, row, strict=True)))
+        for (u, v), link in self._links.items():
+            g.add_edge(u, v, **dict(zip(LINK_ROW_FIELDS, link, strict=True)))
         return g
 
     @classmethod
@@ -746,8 +763,8 @@ class TheoryOfChange:
             "name": self.name,
             **({"description": self.description} if self.description else {}),
             "stakeholders": [_record(s) for s in self._stakeholders.values()],
-            "nodes": [_record(n) for n in self._nodes.values()],
-            "links": [_record(lk) for lk in self._links.values()],
+            "nodes": [_record(n) for n in self.nodes],
+            "links": [_record(lk) for lk in self.links],
         }
 
     @classmethod
@@ -789,7 +806,11 @@ class TheoryOfChange:
         """
         key = None if valued is None else tuple(sorted(valued.items()))
         if key not in self._checked:
-            probs = graph_problems(self._nodes, self._links, self._stakeholders, valued)
+            if self._cols is None:
+                self._cols = Columns.of(self._nodes, self._links, self._stakeholders)
+            probs = graph_problems(
+                self._nodes, self._links, self._stakeholders, valued, self._cols
+            )
             self._checked[key] = sorted(probs, key=lambda p: p.severity != "error")
         return list(self._checked[key])
 
@@ -1092,7 +1113,7 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
         else:
             stakeholders[s.id] = s
 
-    nodes: dict[str, Node] = {}
+    nodes: dict[str, NodeRow] = {}
     node_index: dict[str, int] = {}
     ind_ids: set[str] = set()
     for i, rec in enumerate(lists["nodes"]):
@@ -1110,10 +1131,10 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
                     f"indicator id {ind.id!r} is used twice",
                 )
             ind_ids.add(ind.id)
-        nodes[n.id] = n
+        nodes[n.id] = node_row(n)
         node_index[n.id] = i
 
-    links: dict[tuple[str, str], Link] = {}
+    links: dict[tuple[str, str], LinkRow] = {}
     link_index: dict[str, int] = {}
     for i, rec in enumerate(lists["links"]):
         lk = _make(Link, rec, ("links", i), c, {"assumptions": Assumption})
@@ -1122,7 +1143,7 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
         if (lk.source, lk.target) in links:
             c.add(("links", i), "duplicate_link", f"duplicate link {lk.key}")
             continue
-        links[(lk.source, lk.target)] = lk
+        links[(lk.source, lk.target)] = link_row(lk)
         link_index[lk.key] = i
 
     def remap(p: Problem) -> Problem:
@@ -1133,13 +1154,15 @@ def _build(data: Any) -> tuple[TheoryOfChange | None, list[Problem]]:
             path[1] = link_index[str(path[1])]
         return attrs.evolve(p, path=tuple(path))
 
-    graph_probs = [remap(p) for p in graph_problems(nodes, links, stakeholders)]
+    cols = Columns.of(nodes, links, stakeholders)
+    graph_probs = [remap(p) for p in graph_problems(nodes, links, stakeholders, cols=cols)]
     probs = c.problems + graph_probs
     if c.has_errors or any(p.code in DATA_CODES and p.severity == "error" for p in graph_probs):
         return None, probs
     toc = TheoryOfChange.__new__(TheoryOfChange)
     toc.name, toc.description = name, description
     toc._stakeholders, toc._nodes, toc._links = stakeholders, nodes, links
+    toc._cols = cols
     toc._frozen = False
     toc._changed()
     return toc, probs
