@@ -106,3 +106,22 @@ def test_charts_return_figures(example):
     for f in figs:
         assert isinstance(f, Figure)
         assert report.to_svg(f).startswith("<svg")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "68 (measured: 111 records, 9 missing)"),
+        ("fr", "68 (mesurée : 111 observations, 9 manquantes)"),
+    ],
+)
+def test_lineage_says_how_many_records_a_measured_quantity_rests_on(lang, expected):
+    """A quantity measured from data shows its records and missing values in the
+    report's own language (the first outcome: 111 participants followed up, 9 not)."""
+    model = ik.examples.load_example(measured=False)
+    result = ik.sroi(model, data=ik.examples.load_example_data())
+    text = report.html(report.build(result, lang=lang))
+    table = re.findall(r"<table class='lineage' data-lineage='0'>.*?</table>", text, re.S)[0]
+    assert expected in table
+    typed = report.html(report.build(ik.sroi(ik.examples.load_example()), lang=lang))
+    assert "111" not in re.findall(r"data-lineage='0'>.*?</table>", typed, re.S)[0]

@@ -566,8 +566,18 @@ def _lineage(result: SROIResult, k: int, names: _Names) -> str:
         )
     method = t(str(row["drop_off_method"]), lang)
     disc = result.discount
+    quantity = names.value("quantity", row["quantity"], cur)
+    measured = result.measured.get(k)
+    if measured is not None:  # how many records the quantity rests on, and how many were missing
+        note = t(
+            "measured_from",
+            lang,
+            n=fmt_number(measured.n, lang, decimals=0),
+            missing=fmt_number(measured.missing, lang, decimals=0),
+        )
+        quantity = f"{quantity} ({note})"
     steps = [
-        (t("quantity", lang), names.value("quantity", row["quantity"], cur)),
+        (t("quantity", lang), quantity),
         (t("proxy_value", lang), proxy),
         *[(t(f, lang), _pct(float(row[f]), lang)) for f in _HAIRCUTS],
         (t("impact_per_year", lang), fmt_money(float(row["impact"]), cur, lang, decimals=2)),
