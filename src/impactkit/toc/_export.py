@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from impactkit.toc._nodes import Link
 from impactkit.toc._toc import TheoryOfChange
 
 __all__ = ["logframe", "to_dot", "to_graphml", "to_json", "to_mermaid"]
@@ -257,8 +258,10 @@ def logframe(toc: TheoryOfChange) -> pd.DataFrame:
     """
     rows = []
     order = {"impact": 0, "outcome": 1, "output": 2, "activity": 3, "input": 4}
+    outgoing: dict[str, list[Link]] = {}
+    for lk in toc.links:  # read once and grouped: linear in nodes and links
+        outgoing.setdefault(lk.source, []).append(lk)
     for n in sorted(toc.nodes, key=lambda n: (order[n.kind], -n.level)):
-        outgoing = [lk for lk in toc.links if lk.source == n.id]
         rows.append(
             {
                 "level": _LOGFRAME_LEVEL[n.kind],
@@ -268,7 +271,9 @@ def logframe(toc: TheoryOfChange) -> pd.DataFrame:
                 "means_of_verification": "; ".join(
                     i.data_source for i in n.indicators if i.data_source
                 ),
-                "assumptions": "; ".join(a.text for lk in outgoing for a in lk.assumptions),
+                "assumptions": "; ".join(
+                    a.text for lk in outgoing.get(n.id, ()) for a in lk.assumptions
+                ),
             }
         )
     return pd.DataFrame(

@@ -534,23 +534,46 @@ def link_row(link: Link) -> LinkRow:
     return (link.kind, link.assumptions, link.rationale, link.evidence, link.confidence, link.lag)
 
 
-def _remade(cls: type[Any], names: tuple[str, ...], values: tuple[Any, ...]) -> Any:
-    obj = object.__new__(cls)
-    put = object.__setattr__
-    for name, value in zip(names, values, strict=True):
-        put(obj, name, value)
-    return obj
+def _slot_setters(cls: type[Any], names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The slot descriptors' setters of ``names`` (they bypass the frozen ``__setattr__``)."""
+    return tuple(vars(cls)[name].__set__ for name in names)
+
+
+# unpacked once: making a record from a row is on the path of every read
+(_N_ID, _N_KIND, _N_LABEL, _N_DESCRIPTION, _N_STAKEHOLDER, _N_HORIZON, _N_INDICATORS, _N_ABOVE,
+ _N_MEASURE) = _slot_setters(Node, ("id", *NODE_ROW_FIELDS))  # fmt: skip
+(_L_SOURCE, _L_TARGET, _L_KIND, _L_ASSUMPTIONS, _L_RATIONALE, _L_EVIDENCE, _L_CONFIDENCE,
+ _L_LAG) = _slot_setters(Link, ("source", "target", *LINK_ROW_FIELDS))  # fmt: skip
 
 
 def node_from_row(id: str, row: NodeRow) -> Node:
     """The :class:`Node` a stored row describes."""
-    node: Node = _remade(Node, ("id", *NODE_ROW_FIELDS), (id, *row))
+    kind, label, description, stakeholder, horizon, indicators, above, measure = row
+    node: Node = object.__new__(Node)
+    _N_ID(node, id)
+    _N_KIND(node, kind)
+    _N_LABEL(node, label)
+    _N_DESCRIPTION(node, description)
+    _N_STAKEHOLDER(node, stakeholder)
+    _N_HORIZON(node, horizon)
+    _N_INDICATORS(node, indicators)
+    _N_ABOVE(node, above)
+    _N_MEASURE(node, measure)
     return node
 
 
 def link_from_row(source: str, target: str, row: LinkRow) -> Link:
     """The :class:`Link` a stored row describes."""
-    link: Link = _remade(Link, ("source", "target", *LINK_ROW_FIELDS), (source, target, *row))
+    kind, assumptions, rationale, evidence, confidence, lag = row
+    link: Link = object.__new__(Link)
+    _L_SOURCE(link, source)
+    _L_TARGET(link, target)
+    _L_KIND(link, kind)
+    _L_ASSUMPTIONS(link, assumptions)
+    _L_RATIONALE(link, rationale)
+    _L_EVIDENCE(link, evidence)
+    _L_CONFIDENCE(link, confidence)
+    _L_LAG(link, lag)
     return link
 
 
