@@ -359,12 +359,7 @@ def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:
     >>> cost_per_wellby(30_000, 0.0) is None
     True
     """
-    _finite(cost_pv=cost_pv, wellby_pv=wellby_pv)
-    if wellby_pv <= 0:
-        return None
-    ratio = float(cost_pv) / float(wellby_pv)
-    require_finite({"cost_per_wellby": ratio})
-    return ratio
+    return _cost_per_unit("cost_per_wellby", cost_pv=cost_pv, wellby_pv=wellby_pv)
 
 
 def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
@@ -393,11 +388,17 @@ def cost_per_qaly(cost_pv: float, qaly_pv: float) -> float | None:
     >>> cost_per_qaly(45_000, 0.0) is None
     True
     """
-    _finite(cost_pv=cost_pv, qaly_pv=qaly_pv)
-    if qaly_pv <= 0:
+    return _cost_per_unit("cost_per_qaly", cost_pv=cost_pv, qaly_pv=qaly_pv)
+
+
+def _cost_per_unit(name: str, *, cost_pv: float, **units: float) -> float | None:
+    """Cost per discounted unit (the one keyword in ``units``); None without units."""
+    _finite(cost_pv=cost_pv, **units)
+    (unit_pv,) = units.values()
+    if unit_pv <= 0:
         return None
-    ratio = float(cost_pv) / float(qaly_pv)
-    require_finite({"cost_per_qaly": ratio})
+    ratio = float(cost_pv) / float(unit_pv)
+    require_finite({name: ratio})
     return ratio
 
 
