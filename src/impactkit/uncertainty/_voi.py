@@ -368,6 +368,9 @@ def _fit(xtx: FloatArray, xty: FloatArray, yty: FloatArray, pen: FloatArray, n: 
     return _Fit(beta[best, :, d].T, lams[best], edf[best])
 
 
+_BLOCK = 1 << 23  # elements of one block of bootstrap weights (64 MiB as float64)
+
+
 def _bootstrap(
     design: FloatArray,
     y: FloatArray,
@@ -378,33 +381,51 @@ def _bootstrap(
 ) -> FloatArray:
     """EVPPI of ``reps`` bootstrap resamples of the draws, penalties held fixed.
 
-    A resample is a vector of counts ``w``; its normal equations
-    ``X'WX β = X'Wy`` for all resamples come from two matrix products over
-    the draws (in row chunks, to bound memory), then one batched solve.
+    A resample is a vector of counts ``w`` over the draws; its normal
+    equations ``X'WX β = X'Wy`` are matrix products over the draws. The
+    resamples are taken in blocks whose weights fill about 64 MiB, so memory
+    does not grow with ``reps``; the draws of the resampling indices are those
+    of one call for all replicates (the generator's stream does not depend on
+    the block size). Option 0 is the reference (its column of ``y`` is zero),
+    so its fitted values are zero and are not computed.
     """
     n, p = design.shape
-    d = y.shape[1]
-    picks = rng.integers(0, n, (reps, n)) + (np.arange(reps) * n)[:, None]
-    w = np.bincount(picks.ravel(), minlength=reps * n).reshape(reps, n).astype(float)
-    xtx = np.zeros((reps, p * p))
-    xty = np.zeros((reps, p * d))
-    step = max(1, (1 << 22) // max(p * max(p, d), 1))
-    for lo in range(0, n, step):
-        x = design[lo : lo + step]
-        xtx += w[:, lo : lo + step] @ (x[:, :, None] * x[:, None, :]).reshape(-1, p * p)
-        xty += w[:, lo : lo + step] @ (x[:, :, None] * y[lo : lo + step, None, :]).reshape(
-            -1, p * d
-        )
-    a = xtx.reshape(reps, 1, p, p)
-    jitter = 1e-10 * np.trace(a, axis1=2, axis2=3)[..., None, None] / p * np.eye(p)
-    a = a + jitter + lam[None, :, None, None] * np.diag(pen)[None, None, :, :]
-    rhs = xty.reshape(reps, p, d).transpose(0, 2, 1)[..., None]  # (reps, d, p, 1)
-    coef = np.linalg.solve(a, rhs)[..., 0]  # (reps, d, p)
-    g = np.einsum("np,rdp->rnd", design, coef)  # (reps, n, d)
-    means = np.einsum("rn,rnd->rd", w, g)
-    best = np.argmax(means, axis=1)
-    regret = g.max(axis=2) - np.take_along_axis(g, best[:, None, None], axis=2)[:, :, 0]
-    return np.asarray(np.einsum("rn,rn->r", w, regret) / n, dtype=float)
+    yr = y[:, 1:]
+    lam_r = lam[1:]
+    d = yr.shape[1]
+    if d == 0:  # one option: nothing to learn
+        return np.zeros(reps)
+    iu = np.triu_indices(p)
+    q = iu[0].size
+    rows = max(1, _BLOCK // max(q, 1))  # draws per chunk of the products' matrix
+    block = max(1, min(reps, _BLOCK // n))  # replicates per block of weights
+    penalty = lam_r[:, None, None] * np.diag(pen)[None, :, :]  # (d, p, p)
+    out = np.empty(reps)
+    for r0 in range(0, reps, block):
+        b = min(block, reps - r0)
+        picks = rng.integers(0, n, (b, n)) + (np.arange(b) * n)[:, None]
+        w = np.bincount(picks.ravel(), minlength=b * n).reshape(b, n).astype(float)
+        del picks
+        # X'WX from the upper triangle of each draw's outer product, in chunks of draws
+        xtx_u = np.zeros((b, q))
+        for lo in range(0, n, rows):
+            x = design[lo : lo + rows]
+            xtx_u += w[:, lo : lo + rows] @ (x[:, iu[0]] * x[:, iu[1]])
+        xtx = np.zeros((b, p, p))
+        xtx[:, iu[0], iu[1]] = xtx_u
+        xtx[:, iu[1], iu[0]] = xtx_u
+        xty = np.stack([(w * yr[:, j]) @ design for j in range(d)], axis=1)  # (b, d, p)
+        jitter = 1e-10 * np.trace(xtx, axis1=1, axis2=2)[:, None, None] / p * np.eye(p)
+        a = (xtx + jitter)[:, None, :, :] + penalty[None, :, :, :]  # (b, d, p, p)
+        coef = np.linalg.solve(a, xty[..., None])[..., 0]  # (b, d, p)
+        g = (coef.reshape(b * d, p) @ design.T).reshape(b, d, n)  # fitted values
+        means = np.einsum("rp,rdp->rd", w @ design, coef)  # weighted sums of g
+        best = np.argmax(np.column_stack([np.zeros(b), means]), axis=1)  # 0: option 0
+        regret = np.maximum(g.max(axis=1), 0.0)  # (b, n): the best option draw by draw
+        picked = best > 0
+        regret[picked] -= g[np.flatnonzero(picked), best[picked] - 1]
+        out[r0 : r0 + b] = np.einsum("rn,rn->r", w, regret) / n
+    return out
 
 
 @attrs.frozen
