@@ -235,9 +235,22 @@ class Agreement:
         return Summary("Inter-coder agreement", tuple(lines))
 
 
+@attrs.frozen
+class _Coded:
+    """The codes as integers: unit, coder and category of each coded value."""
+
+    u_idx: npt.NDArray[np.intp] = attrs.field(eq=False)
+    c_idx: npt.NDArray[np.intp] = attrs.field(eq=False)
+    k_idx: npt.NDArray[np.intp] = attrs.field(eq=False)
+    n_u: int
+    n_c: int
+    n_missing: int
+    cats: list[Any]
+
+
 def _prepare(
     df: pd.DataFrame, unit: str, coder: str, code: str, order: Sequence[Any] | None
-) -> tuple[pd.DataFrame, int, list[Any]]:
+) -> _Coded:
     if not isinstance(df, pd.DataFrame):
         raise ValidationError(f"expected a DataFrame, got {type(df).__name__}", path=("df",))
     missing_cols = [c for c in (unit, coder, code) if c not in df.columns]
@@ -260,9 +273,23 @@ def _prepare(
     is_missing = d[code].isna()
     n_missing = int(is_missing.sum())
     d = d[~is_missing]
-    dup = d.duplicated([unit, coder], keep=False)
+    values = d[code]
+    u_idx, u_lab = pd.factorize(d[unit], sort=True)
+    c_idx, c_lab = pd.factorize(d[coder], sort=True)
+    n_u, n_c = len(u_lab), len(c_lab)
+    # one code per (unit, coder): duplicates found on the integer codes of the pair
+    key = u_idx.astype(np.int64) * n_c + c_idx
+    if n_u * n_c <= 4 * len(key) + 1024:
+        seen = np.bincount(key, minlength=n_u * n_c)
+        dup = seen[key] > 1
+    else:
+        order_ = np.argsort(key, kind="stable")
+        same = np.diff(key[order_]) == 0
+        dup = np.zeros(len(key), dtype=bool)
+        dup[order_[1:][same]] = True
+        dup[order_[:-1][same]] = True
     if dup.any():
-        first = d[dup].iloc[0]
+        first = d.iloc[int(np.argmax(dup))]
         raise ValidationError(
             f"{int(dup.sum())} rows give a coder two codes for one unit (e.g. unit "
             f"{first[unit]!r}, coder {first[coder]!r}); code one value per unit and coder, "
@@ -270,7 +297,6 @@ def _prepare(
             path=(code,),
             code="duplicate",
         )
-    values = d[code]
     if order is not None:
         cats = list(order)
         unknown = sorted({repr(v) for v in values.unique() if v not in set(cats)})
@@ -280,25 +306,100 @@ def _prepare(
             )
         if len(set(cats)) != len(cats):
             raise ValidationError("order has duplicates", path=("order",), code="duplicate")
+        k_idx = pd.Categorical(values, categories=cats).codes.astype(np.intp)
     else:
         try:
-            cats = sorted(values.unique().tolist())
+            k_idx, uniques = pd.factorize(values, sort=True)
         except TypeError as exc:
             raise ValidationError(
                 "codes of mixed types cannot be ordered; give order=",
                 path=(code,),
                 code="type",
             ) from exc
-    return d, n_missing, cats
+        cats = list(uniques)
+    return _Coded(u_idx, c_idx, k_idx.astype(np.intp), n_u, n_c, n_missing, cats)
 
 
-def _factorize(
-    d: pd.DataFrame, unit: str, coder: str, code: str, cats: list[Any]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], int, int]:
-    u_idx, u_lab = pd.factorize(d[unit], sort=True)
-    c_idx, c_lab = pd.factorize(d[coder], sort=True)
-    k_idx = pd.Categorical(d[code], categories=cats).codes.astype(np.intp)
-    return u_idx, c_idx, k_idx, len(u_lab), len(c_lab)
+def _small_integer_codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Sorted categories and each value's position among them.
+
+    Codes that are whole numbers in a short range (the usual 0..k or 1..k) are
+    counted in one pass; any other numbers are sorted.
+    """
+    if values.size and values.dtype.kind in "fiu":
+        lo, hi = values.min(), values.max()
+        if float(hi) - float(lo) <= max(1024, values.size) and (
+            values.dtype.kind in "iu" or bool(np.all(values == np.floor(values)))
+        ):
+            shift = (values - lo).astype(np.intp)
+            seen = np.bincount(shift, minlength=int(hi - lo) + 1) > 0
+            cats = (np.flatnonzero(seen) + lo).astype(values.dtype).tolist()
+            return (np.cumsum(seen) - 1)[shift].astype(np.intp, copy=False), cats
+    uniques, k_idx = np.unique(values, return_inverse=True)
+    return k_idx.astype(np.intp, copy=False), uniques.tolist()
+
+
+def _from_matrix(matrix: npt.NDArray[Any], order: Sequence[Any] | None) -> _Coded:
+    """A reliability matrix (coders in rows, units in columns) as integer codes."""
+    if matrix.ndim != 2:
+        raise ValidationError(
+            f"a reliability matrix has two dimensions (coders, units), got shape {matrix.shape}",
+            path=("df",),
+            code="shape",
+        )
+    if matrix.dtype.kind in "fc":
+        present = ~np.isnan(matrix)
+    elif matrix.dtype.kind in "iub":
+        present = np.ones(matrix.shape, dtype=bool)
+    else:
+        present = ~pd.isna(matrix)
+    # units and coders without any value are absent, as absent rows are in long form
+    coded_units = present.any(axis=0)
+    coders = present.any(axis=1)
+    c_idx, u_idx = np.nonzero(present)
+    values = matrix[present]
+    n_missing = int(matrix.size - values.size)
+    if not coded_units.all():
+        u_idx = (np.cumsum(coded_units) - 1)[u_idx]
+    if not coders.all():
+        c_idx = (np.cumsum(coders) - 1)[c_idx]
+    if order is not None:
+        cats = list(order)
+        if len(set(cats)) != len(cats):
+            raise ValidationError("order has duplicates", path=("order",), code="duplicate")
+        k_idx = pd.Index(cats).get_indexer(values).astype(np.intp)
+        if (k_idx < 0).any():
+            unknown = sorted({repr(v) for v in values[k_idx < 0]})
+            raise ValidationError(
+                f"codes not in order: {', '.join(unknown[:5])}", path=("order",), code="unknown"
+            )
+    elif values.dtype.kind in "fciub":
+        k_idx, cats = _small_integer_codes(values)
+    else:
+        try:
+            k_idx, uniques = pd.factorize(values, sort=True)
+        except TypeError as exc:
+            raise ValidationError(
+                "codes of mixed types cannot be ordered; give order=", path=("df",), code="type"
+            ) from exc
+        cats = list(uniques)
+    return _Coded(
+        u_idx.astype(np.intp, copy=False),
+        c_idx.astype(np.intp, copy=False),
+        np.asarray(k_idx).astype(np.intp, copy=False),
+        int(coded_units.sum()),
+        int(coders.sum()),
+        n_missing,
+        cats,
+    )
+
+
+def _unit_counts(
+    u_idx: npt.NDArray[np.intp], k_idx: npt.NDArray[np.intp], n_u: int, c: int
+) -> FloatArray:
+    """How many values of each category each unit received, shape (units, categories)."""
+    flat = np.bincount(u_idx.astype(np.int64) * c + k_idx, minlength=n_u * c)
+    return flat.reshape(n_u, c).astype(float)
 
 
 def _bootstrap_weights(n_units: int, n_boot: int, seed: SeedLike) -> FloatArray:
@@ -344,8 +445,7 @@ def _krippendorff(
     metric: str,
 ) -> tuple[FloatArray, FloatArray, FloatArray, int, int]:
     c = len(cats)
-    counts = np.zeros((n_u, c))
-    np.add.at(counts, (u_idx, k_idx), 1.0)
+    counts = _unit_counts(u_idx, k_idx, n_u, c)
     m = counts.sum(axis=1)
     keep = m >= 2
     counts, m = counts[keep], m[keep]
@@ -379,11 +479,14 @@ def agreement(
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : pandas.DataFrame or numpy.ndarray
         Long form: one row per unit and coder. A missing code (NaN, None) or an
-        absent row is a missing value.
+        absent row is a missing value. Or a reliability matrix, coders in rows
+        and units in columns, NaN (or None) where a coder gave no value, as
+        Krippendorff (2011) lays the data out: the same statistics, without
+        reading unit and coder labels.
     unit, coder, code : str
-        Column names.
+        Column names of the long form.
     method : {"krippendorff", "cohen", "fleiss"}, default "krippendorff"
     metric : {"nominal", "ordinal", "interval", "ratio"}, default "nominal"
         Krippendorff's difference function.
@@ -448,6 +551,13 @@ def agreement(
     (0.5333, 4, 'krippendorff')
     >>> round(ql.agreement(df, method="cohen").value, 4)
     0.5
+
+    The same codes as a reliability matrix (coders in rows, units in columns):
+
+    >>> import numpy as np
+    >>> m = np.array([["x", "y", "x", "y"], ["x", "y", "y", "y"]], dtype=object)
+    >>> round(ql.agreement(m).value, 4)
+    0.5333
     """
     c = []
     if method not in AGREEMENT_METHODS:
@@ -472,8 +582,12 @@ def agreement(
         c.append(Problem(("level",), "out_of_range", f"must be in (0, 1), got {level!r}"))
     if c:
         raise ValidationError(c)
-    d, n_missing, cats = _prepare(df, unit, coder, code, order)
-    u_idx, c_idx, k_idx, n_u, n_c = _factorize(d, unit, coder, code, cats)
+    if isinstance(df, np.ndarray):
+        coded = _from_matrix(df, order)
+    else:
+        coded = _prepare(df, unit, coder, code, order)
+    u_idx, c_idx, k_idx = coded.u_idx, coded.c_idx, coded.k_idx
+    n_u, n_c, n_missing, cats = coded.n_u, coded.n_c, coded.n_missing, coded.cats
     if method == "krippendorff":
         counts, inv, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
         if used == 0:
@@ -533,8 +647,7 @@ def agreement(
         value = float(stat(np.ones((1, used)))[0])
         label = weights or "none"
     else:
-        counts = np.zeros((n_u, len(cats)))
-        np.add.at(counts, (u_idx, k_idx), 1.0)
+        counts = _unit_counts(u_idx, k_idx, n_u, len(cats))
         m_u = counts.sum(axis=1)
         m = int(m_u.max()) if n_u else 0
         keep = m_u == m
