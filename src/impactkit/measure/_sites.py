@@ -16,7 +16,16 @@ import pandas as pd
 from scipy import special
 
 from impactkit.errors import ValidationError
-from impactkit.measure._calculators import Proportion, Threshold
+from impactkit.measure._calculators import (
+    Count,
+    DistanceTravelled,
+    PrePost,
+    Proportion,
+    Sum,
+    Threshold,
+)
+from impactkit.measure._reliable_change import ReliableChange
+from impactkit.measure._wellbeing import LifeSatisfaction
 
 __all__ = ["SITE_COLUMNS", "measure_sites"]
 
@@ -59,19 +68,77 @@ def _hits(calculator: Any, frame: pd.DataFrame) -> tuple[Any, Any] | None:
     return None
 
 
-def _shares(calculator: Any, frame: pd.DataFrame, site: str, labels: Any) -> pd.DataFrame | None:
-    """Share calculators for every site at once: counts by site, the Wilson interval
-    written with the very operations of :func:`~impactkit.measure.wilson_interval`."""
-    hits = _hits(calculator, frame)
-    if hits is None:
-        return None
-    ok, hit = hits
-    codes = pd.Index(labels).get_indexer(frame[site])
-    m = len(labels)
-    n = np.bincount(codes, weights=ok, minlength=m)
-    k = np.bincount(codes, weights=hit, minlength=m)
-    missing = np.bincount(codes, weights=~ok, minlength=m)
-    z = float(special.ndtri(0.5 + calculator.level / 2))
+class _Sites:
+    """Row-to-site codes, and sums by site that are exactly those of each site's rows.
+
+    Counts come from one ``bincount``. Sums of floating-point values are taken
+    over each site's rows in their order with NumPy's own summation, as
+    ``calculator.compute`` on that site's rows takes them: the rows are put in
+    site order once (a stable radix sort of the codes) and each site's
+    contiguous run is summed, so every figure equals the per-site path to the
+    last bit (a grouped ``bincount`` of floats would not).
+    """
+
+    def __init__(self, codes: Any, m: int) -> None:
+        self.codes = codes
+        self.m = m
+
+    def count(self, mask: Any) -> Any:
+        return np.bincount(self.codes[mask], minlength=self.m).astype(float)
+
+    def _runs(self, mask: Any) -> tuple[Any, Any, Any, Any]:
+        """Rows of ``mask`` in site order: row indices, site codes, run starts and ends."""
+        idx = np.flatnonzero(mask)
+        c = self.codes[idx]
+        key = c.astype(np.uint16 if self.m <= 0xFFFF else np.int64)
+        order = np.argsort(key, kind="stable")
+        idx, c = idx[order], c[order]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if c.size else np.zeros(0, int)
+        ends = np.r_[starts[1:], c.size].astype(int)
+        return idx, c, starts, ends
+
+    def _sums(self, x: Any, c: Any, starts: Any, ends: Any) -> Any:
+        """Each run's ``np.sum``: runs of one length are the rows of one C-ordered
+        array, summed along the rows (NumPy sums each row as it sums a 1-D array)."""
+        out = np.zeros(self.m)
+        lengths = ends - starts
+        for length in np.unique(lengths).tolist():
+            pick = lengths == length
+            rows = x[starts[pick][:, None] + np.arange(length)[None, :]]
+            out[c[starts[pick]]] = np.add.reduce(rows, axis=1)
+        return out
+
+    def total(self, mask: Any, x: Any) -> Any:
+        """``x[rows].sum()`` of each site's rows in ``mask``."""
+        idx, c, starts, ends = self._runs(mask)
+        return self._sums(x[idx], c, starts, ends)
+
+    def mean_sd(self, mask: Any, x: Any) -> tuple[Any, Any, Any]:
+        """Count, ``mean()`` and ``std(ddof=1)`` of each site's rows in ``mask`` (NaN for
+        the standard deviation of fewer than two rows, the mean of none)."""
+        idx, c, starts, ends = self._runs(mask)
+        xs = x[idx]
+        n = self.count(mask)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = self._sums(xs, c, starts, ends) / n
+            dev = xs - mean[c]
+            sd = np.sqrt(self._sums(dev * dev, c, starts, ends) / (n - 1))
+        return n, mean, np.where(n >= 2, sd, np.nan)
+
+
+def _t_interval(n: Any, mean: Any, sd: Any, level: float) -> tuple[Any, Any]:
+    """Paired t interval by site, as :func:`~impactkit.measure.paired_t_interval` (n >= 2)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = special.stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2)
+        se = sd / np.sqrt(n)
+    ok = n >= 2
+    return np.where(ok, mean - t * se, np.nan), np.where(ok, mean + t * se, np.nan)
+
+
+def _wilson(k: Any, n: Any, level: float) -> tuple[Any, Any]:
+    """Wilson interval by site, with the very operations of
+    :func:`~impactkit.measure.wilson_interval` (NaN where ``n`` is 0)."""
+    z = float(special.ndtri(0.5 + level / 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n
         denom = 1 + z * z / n
@@ -79,37 +146,210 @@ def _shares(calculator: Any, frame: pd.DataFrame, site: str, labels: Any) -> pd.
         half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
         lo = np.where(k <= 0, 0.0, np.maximum(0.0, centre - half))
         hi = np.where(k >= n, 1.0, np.minimum(1.0, centre + half))
+    empty = n == 0
+    return np.where(empty, np.nan, lo), np.where(empty, np.nan, hi)
+
+
+def _shares(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] | None:
+    """Share calculators: counts by site, the Wilson interval, the binomial spread."""
+    hits = _hits(calculator, frame)
+    if hits is None:
+        return None
+    ok, hit = hits
+    n = g.count(ok)
+    k = g.count(hit)
+    lo, hi = _wilson(k, n, calculator.level)
+    with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(n * (k / n) * (1 - k / n))
     empty = n == 0
-    nan = np.full(m, np.nan)
-    return pd.DataFrame(
-        {
-            site: labels,
-            "quantity": k,
-            "n": n.astype(np.int64),
-            "missing": missing.astype(np.int64),
-            "share": np.where(empty, np.nan, p),
-            "mean_change": nan,
-            "ci_low": np.where(empty, np.nan, lo),
-            "ci_high": np.where(empty, np.nan, hi),
-            "se": np.where(empty, np.nan, se),
+    return {
+        "quantity": k,
+        "n": n,
+        "missing": g.count(~ok),
+        "share": np.where(empty, np.nan, k / np.where(empty, 1, n)),
+        "mean_change": np.full(g.m, np.nan),
+        "ci_low": lo,
+        "ci_high": hi,
+        "se": np.where(empty, np.nan, se),
+    }
+
+
+def _changes(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] | None:
+    """Calculators of paired change: every row's change, then sums by site."""
+    if isinstance(calculator, PrePost):
+        y0 = calculator._scored(frame, calculator.baseline, "baseline").to_numpy(dtype=float)
+        y1 = calculator._scored(frame, calculator.followup, "followup").to_numpy(dtype=float)
+        ok = ~np.isnan(y0) & ~np.isnan(y1)
+        d = y1 - y0
+        if calculator.direction == "decrease":
+            d = -d
+        with np.errstate(invalid="ignore"):
+            hit = ok & (d >= calculator.min_change if calculator.min_change is not None else d > 0)
+    elif isinstance(calculator, DistanceTravelled):
+        if calculator.measure is not None:
+            s0 = calculator._scored(frame, calculator.baseline, "baseline")
+            s1 = calculator._scored(frame, calculator.followup, "followup")
+            ok = (s0.notna() & s1.notna()).to_numpy()
+            d = (s1 - s0).to_numpy(dtype=float)
+        else:
+            ok, d = _distance(calculator, frame)
+        with np.errstate(invalid="ignore"):
+            hit = ok & (d >= calculator.min_change)
+    else:
+        return None
+    n, mean, sd = g.mean_sd(ok, d)
+    k = g.count(hit)
+    lo, hi = _t_interval(n, mean, sd, calculator.level)
+    empty = n == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(k * (1 - k / n))
+    return {
+        "quantity": k,
+        "n": n,
+        "missing": g.count(~ok),
+        "share": np.where(empty, np.nan, k / np.where(empty, 1, n)),
+        "mean_change": np.where(empty, np.nan, mean),
+        "ci_low": lo,
+        "ci_high": hi,
+        "se": np.where(empty, np.nan, se),
+    }
+
+
+def _distance(calc: DistanceTravelled, frame: pd.DataFrame) -> tuple[Any, Any]:
+    """Usable rows and each row's distance (mean change over the domains)."""
+    lo, hi = calc.scale
+    changes, usable = [], np.ones(len(frame), dtype=bool)
+    for dom in calc.domains:
+        y0 = calc._numeric(frame[calc._col(dom, calc.baseline)], "domains")
+        y1 = calc._numeric(frame[calc._col(dom, calc.followup)], "domains")
+        for s in (y0, y1):
+            out = s.notna() & ((s < lo) | (s > hi))
+            if out.any():
+                raise ValidationError(
+                    f"{int(out.sum())} values of {s.name!r} lie outside the scale "
+                    f"[{lo:g}, {hi:g}]",
+                    path=("scale",),
+                    code="out_of_range",
+                )
+        usable &= (y0.notna() & y1.notna()).to_numpy()
+        changes.append(y1 - y0)
+    dist = pd.concat(changes, axis=1).mean(axis=1).to_numpy(dtype=float)
+    return usable, dist
+
+
+def _totals(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] | None:
+    """Counting and summing calculators, and the wellbeing change (a sum of changes)."""
+    nan = np.full(g.m, np.nan)
+    out = {"share": nan, "mean_change": nan, "ci_low": nan, "ci_high": nan, "se": nan}
+    if isinstance(calculator, Count):
+        if calculator.unique is None:
+            n = g.count(np.ones(len(frame), dtype=bool))
+            return {"quantity": n, "n": n, "missing": np.zeros(g.m), **out}
+        s = frame[calculator.unique]
+        ok = s.notna().to_numpy()
+        pairs = pd.DataFrame({"site": g.codes[ok], "value": s.to_numpy()[ok]})
+        distinct = pairs.drop_duplicates()["site"].to_numpy()
+        quantity = np.bincount(distinct, minlength=g.m).astype(float)
+        return {"quantity": quantity, "n": g.count(ok), "missing": g.count(~ok), **out}
+    if isinstance(calculator, Sum):
+        x = calculator._numeric(frame[calculator.column], "column").to_numpy(dtype=float)
+        ok = ~np.isnan(x)
+        return {
+            "quantity": g.total(ok, x),
+            "n": g.count(ok),
+            "missing": g.count(~ok),
+            **out,
         }
-    )
+    if isinstance(calculator, LifeSatisfaction):
+        calculator._compute_frame(frame)  # the range checks, on every row at once
+        y0 = calculator._numeric(frame[calculator.baseline], "baseline").to_numpy(dtype=float)
+        y1 = calculator._numeric(frame[calculator.followup], "followup").to_numpy(dtype=float)
+        ok = ~np.isnan(y0) & ~np.isnan(y1)
+        d = y1 - y0
+        n, mean, sd = g.mean_sd(ok, d)
+        lo, hi = _t_interval(n, mean, sd, calculator.level)
+        return {
+            "quantity": g.total(ok, d),
+            "n": n,
+            "missing": g.count(~ok),
+            "share": nan,
+            "mean_change": np.where(n == 0, np.nan, mean),
+            "ci_low": lo,
+            "ci_high": hi,
+            "se": np.sqrt(n) * sd,
+        }
+    return None
+
+
+def _reliable(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] | None:
+    """Reliable change with a stated reliability: every row's index, then counts by site."""
+    if not isinstance(calculator, ReliableChange) or calculator.reliability is None:
+        return None
+    a = calculator._scored(frame, calculator.pre, "pre").to_numpy(dtype=float)
+    b = calculator._scored(frame, calculator.post, "post").to_numpy(dtype=float)
+    ok = ~np.isnan(a) & ~np.isnan(b)
+    n, _, sd_pre = g.mean_sd(ok, a)
+    if calculator.sd is not None:
+        sd = np.full(g.m, float(calculator.sd))
+    else:
+        bad = n > 0
+        bad &= ~(np.isfinite(sd_pre) & (sd_pre > 0))
+        if bad.any():
+            raise ValidationError(
+                f"the pre scores do not vary (or are fewer than 2) at {int(bad.sum())} sites: "
+                "give sd",
+                path=("sd",),
+                code="missing",
+            )
+        sd = sd_pre
+    r = float(calculator.reliability)
+    s_diff = np.sqrt(2.0) * sd * np.sqrt(1.0 - r)
+    sign = 1.0 if calculator.direction == "increase" else -1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rci = sign * (b - a) / s_diff[g.codes]
+        up = ok & (rci > calculator.z)
+    k = g.count(up)
+    lo, hi = _wilson(k, n, calculator.level)
+    _, mean, _ = g.mean_sd(ok, b - a)
+    empty = n == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(n * (k / n) * (1 - k / n))
+    return {
+        "quantity": k,
+        "n": n,
+        "missing": g.count(~ok),
+        "share": np.where(empty, np.nan, k / np.where(empty, 1, n)),
+        "mean_change": np.where(empty, np.nan, mean),
+        "ci_low": lo,
+        "ci_high": hi,
+        "se": np.where(empty, np.nan, se),
+    }
+
+
+_GROUPED = (_shares, _changes, _totals, _reliable)
 
 
 def _per_site(part: pd.DataFrame, calculator: Any, site: str) -> pd.DataFrame:
-    """One row per site of a partition (the calculator's own computation per group)."""
-    frame = calculator._frame(part)  # column checks and the where= filter, vectorised
+    """One row per site of a partition: grouped sums for the built-in calculators, the
+    calculator's own computation per group for any other."""
+    calculator._frame(part.iloc[:0])  # the calculator's column checks, on no rows
+    keep = np.ones(len(part), dtype=bool)
+    for cond in getattr(calculator, "where", ()):
+        keep &= cond.mask(part).to_numpy(dtype=bool)
+    frame = part if keep.all() else part.loc[keep]
     # every site keeps a row, even when the filter leaves it no participant
-    labels = pd.unique(part[site].to_numpy())
-    fast = _shares(calculator, frame, site, labels)
-    if fast is not None:
-        return fast
+    codes, uniques = pd.factorize(part[site], use_na_sentinel=False)
+    labels = np.asarray(uniques, dtype=None if uniques.dtype.kind in "biuf" else object)
+    g = _Sites(codes if frame is part else codes[keep], len(labels))
+    for grouped in _GROUPED:
+        cols = grouped(calculator, frame, g)
+        if cols is not None:
+            out = pd.DataFrame({site: labels, **{c: cols[c] for c in SITE_COLUMNS}})
+            return out.astype({"n": "int64", "missing": "int64"})
     groups = dict(iter(frame.groupby(site, sort=False, dropna=False)))
     recs = []
     for s in labels:
-        g = groups.get(s, frame.iloc[:0])
-        r = calculator._compute_frame(g)
+        r = calculator._compute_frame(groups.get(s, frame.iloc[:0]))
         ci = r.ci if r.ci is not None else (np.nan, np.nan)
         recs.append(
             (
@@ -169,7 +409,13 @@ def measure_sites(
     Notes
     -----
     Each site's figures are those of ``calculator.compute`` on that site's
-    rows alone, so the dask result equals the pandas one.
+    rows alone, to the last bit, so the dask result equals the pandas one.
+    The built-in calculators (counts, sums, shares, thresholds, pre/post
+    change, distance travelled, scale scores, wellbeing change, reliable
+    change with a stated reliability) are computed for every site in one
+    pass over the rows: counts by site code, then each site's sums taken over
+    its rows in their order. A plugin calculator, and reliable change whose
+    reliability is estimated from each site's items, run site by site.
 
     Examples
     --------
