@@ -17,6 +17,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import special
 
 from impactkit import attribution as att
@@ -162,3 +164,24 @@ def test_agrees_with_the_reference_port_within_monte_carlo_error(kind):
     np.testing.assert_allclose(r["att"], np.asarray(ref["att_egt"]), atol=1e-10)
     np.testing.assert_allclose(r["se"], np.ravel(ref["se_egt"]), rtol=0.1)
     assert r["critical_value"].iloc[0] == pytest.approx(float(ref["crit_val_egt"]), abs=0.15)
+
+
+SMALL = rollout(n=120, seed=3)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    draws=st.integers(40, 300),
+    level=st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+    kind=st.sampled_from(list(KINDS)),
+)
+def test_band_properties_for_any_seed_size_and_level(seed, draws, level, kind):
+    a = fit(SMALL, bootstrap=draws, seed=seed, level=level).aggregate(kind)
+    z = special.ndtri(0.5 + level / 2)
+    assert (a["critical_value"] >= z - 1e-12).all()
+    assert (a["band_low"] <= a["ci_low"] + 1e-12).all()
+    assert (a["band_high"] >= a["ci_high"] - 1e-12).all()
+    assert np.isfinite(a[["se", "band_low", "band_high"]].to_numpy()).all()
+    b = fit(SMALL, bootstrap=draws, seed=seed, level=level).aggregate(kind)
+    pd.testing.assert_frame_equal(a, b)
