@@ -81,6 +81,7 @@ def test_a_control_at_or_above_0995_gets_zero_weight():
     with pytest.warns(OverlapWarning, match=r"\(3, 3\): 1") as caught:
         r = estimate(df)
     message = str(caught[0].message)
+    assert caught[0].filename == __file__  # the warning points at the caller
     assert "(3, 2): 1" in message
     assert "(3, 4): 1" in message
     cell = r.att_gt.set_index(["cohort", "time"])
