@@ -33,6 +33,7 @@ __all__ = [
     "effective_sample_size",
     "fit_logit",
     "ipw_weights",
+    "kept_by_trimming",
     "trim_bounds",
 ]
 
@@ -271,6 +272,51 @@ def trim_bounds(trim: float | tuple[float, float] | None) -> tuple[float, float]
     if not 0 <= lo < hi <= 1:
         raise EstimationError(f"trim must give 0 <= lo < hi <= 1, got {trim!r}")
     return lo, hi
+
+
+ATT_TRIM_LEVEL = 0.995
+"""Propensity score at or above which a control gets zero weight in an ATT cell of a
+doubly robust difference in differences (``trim.level`` of the DRDID engine behind R ``did``)."""
+
+ATT_TRIM_BOUNDS = (0.0, float(np.nextafter(ATT_TRIM_LEVEL, 0.0)))
+""":data:`ATT_TRIM_LEVEL` as closed bounds for :func:`kept_by_trimming`: a score is kept
+below 0.995 and trimmed from 0.995 up, exactly."""
+
+OVERLAP_LIMIT = 0.999
+"""Largest propensity score from which a group-time cell is not estimated at all
+(the overlap guard of R ``did``: Callaway & Sant'Anna 2021, assumption 6)."""
+
+
+def kept_by_trimming(
+    e: FloatArray, bounds: tuple[float, float], *, w: FloatArray | None = None
+) -> np.ndarray:
+    """The units that trimming keeps: scores within ``bounds``, both ends included.
+
+    One rule for every propensity-score estimator: the ``trim`` option of
+    :class:`InverseProbabilityWeighting` (and of matching and AIPW) keeps
+    ``lo <= e <= hi`` in both arms; the doubly robust cells of
+    :class:`~impactkit.attribution.StaggeredDiD` keep every treated unit and the
+    controls within :data:`ATT_TRIM_BOUNDS` (``w`` given: only controls,
+    ``w == 0``, are trimmed).
+
+    Parameters
+    ----------
+    e : ndarray
+        Propensity scores.
+    bounds : (float, float)
+        Closed interval of the scores kept.
+    w : ndarray, optional
+        Treatment (0/1); when given, treated units are always kept.
+
+    Returns
+    -------
+    ndarray of bool
+        True for the units kept.
+    """
+    keep = (e >= bounds[0]) & (e <= bounds[1])
+    if w is not None:
+        keep = keep | (w != 0)
+    return np.asarray(keep, dtype=bool)
 
 
 def effective_sample_size(weights: FloatArray, w: FloatArray) -> dict[str, float]:
@@ -564,7 +610,7 @@ class InverseProbabilityWeighting:
         kept = np.ones(len(e), dtype=bool)
         bounds = trim_bounds(self.trim)
         if bounds is not None:
-            kept = (e >= bounds[0]) & (e <= bounds[1])
+            kept = kept_by_trimming(e, bounds)
         y, w, ek = p.y[kept], p.w[kept], e[kept]
         if w.sum() == 0 or w.sum() == len(w):
             raise EstimationError("after trimming one arm is empty; loosen the trimming bounds")

@@ -23,6 +23,7 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -34,8 +35,15 @@ from scipy import special
 from impactkit._results import Summary, freeze, jsonable
 from impactkit.attribution._core import EffectEstimate
 from impactkit.attribution._panel import fmt_period, last_before, staggered_panel
-from impactkit.attribution._propensity import fit_logit
-from impactkit.errors import EstimationError
+from impactkit.attribution._propensity import (
+    ATT_TRIM_BOUNDS,
+    ATT_TRIM_LEVEL,
+    OVERLAP_LIMIT,
+    fit_logit,
+    kept_by_trimming,
+    separation_direction,
+)
+from impactkit.errors import EstimationError, OverlapWarning
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["StaggeredDiD", "StaggeredResult"]
@@ -49,22 +57,43 @@ def _z(level: float) -> float:
     return float(special.ndtri(0.5 + level / 2))
 
 
-def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, FloatArray]:
-    """Doubly robust DiD on one 2×2 (Sant'Anna & Zhao 2020, panel, traditional form).
+class _NoEstimate(Exception):
+    """A group-time cell that cannot be estimated; the message says why."""
 
-    Returns the effect and its influence function normalised on the subset
-    (variance = mean(IF²) / n).
+
+def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, FloatArray, int]:
+    r"""Doubly robust DiD on one 2×2 (Sant'Anna & Zhao 2020, panel, traditional form).
+
+    Returns the effect, its influence function normalised on the subset
+    (variance = mean(IF²) / n) and the number of controls trimmed. As the DRDID
+    engine behind R ``did``: the scores are capped at :math:`1 - 10^{-6}`,
+    controls with :math:`\hat p \ge 0.995` get zero weight (the outcome
+    regression still uses every control), and the cell is not estimated
+    (:class:`_NoEstimate`) when the largest score reaches 0.999, when the
+    propensity model separates the arms, or when every control is trimmed.
     """
     n = len(dy)
     xx = np.column_stack([np.ones(n), x])
-    fit = fit_logit(x, d)
-    ps = np.minimum(fit.fitted, 1 - 1e-16)
+    try:
+        fit = fit_logit(x, d)
+    except EstimationError:
+        if separation_direction(xx, d) is None:
+            raise
+        raise _NoEstimate("the propensity model separates the cohort from its controls") from None
+    top = float(fit.fitted.max())
+    if top >= OVERLAP_LIMIT:
+        raise _NoEstimate(f"largest propensity score {top:.6g} >= {OVERLAP_LIMIT}")
+    ps = np.minimum(fit.fitted, 1 - 1e-6)
+    kept = kept_by_trimming(ps, ATT_TRIM_BOUNDS, w=d)
+    n_trim = int((~kept).sum())
     c = d == 0
+    if not kept[c].any():
+        raise _NoEstimate(f"every control has a propensity score >= {ATT_TRIM_LEVEL}")
     xc = xx[c]
     beta, *_ = np.linalg.lstsq(xc, dy[c], rcond=None)
     out = xx @ beta
     w_t = d
-    w_c = ps * (1 - d) / (1 - ps)
+    w_c = kept * ps * (1 - d) / (1 - ps)
     att_t = w_t * (dy - out)
     att_c = w_c * (dy - out)
     eta_t = att_t.mean() / w_t.mean()
@@ -82,18 +111,22 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
     inf_c = (
         att_c - w_c * eta_c + lin_ps @ m2.mean(axis=0) - lin_ols @ (w_c[:, None] * xx).mean(axis=0)
     ) / w_c.mean()
-    return float(eta_t - eta_c), inf_t - inf_c
+    return float(eta_t - eta_c), inf_t - inf_c, n_trim
 
 
 @attrs.frozen
 class StaggeredResult:
-    """Group-time average effects and their aggregations.
+    r"""Group-time average effects and their aggregations.
 
     Parameters
     ----------
     att_gt : pandas.DataFrame
         One row per (cohort, time) cell: ``cohort``, ``time``, ``att``, ``se``,
-        ``ci_low``, ``ci_high``, ``post``, ``base``, ``n_treated``, ``n_control``.
+        ``ci_low``, ``ci_high``, ``post``, ``base``, ``event_time``,
+        ``n_treated``, ``n_control``, ``n_trimmed`` (controls given zero weight
+        for lack of overlap) and, with the bootstrap, ``band_low``,
+        ``band_high`` (the uniform band, equal to ``ci_low``/``ci_high``) and
+        ``critical_value``.
     influence : numpy.ndarray
         Influence functions, units × cells (read-only), so that the variance of
         a cell is ``sum(IF**2) / n**2``.
@@ -113,6 +146,19 @@ class StaggeredResult:
     unit_cohort : numpy.ndarray, optional
         Cohort of each unit, in the row order of :attr:`influence` (read-only;
         empty by default).
+    missing_cells : tuple, default ()
+        Cells (cohort, time, reason) not estimated for lack of overlap (see
+        :class:`StaggeredDiD`); they are absent from :attr:`att_gt` and from
+        every aggregation.
+    bootstrap : int, default 0
+        Multiplier bootstrap draws (0: analytic standard errors).
+    boot_cells : numpy.ndarray, optional
+        The bootstrap draws of the cells, draws × cells, centred at 0
+        (:math:`\frac1n\sum_i V_i \psi_i`; read-only, empty without bootstrap).
+    boot_cohorts : numpy.ndarray, optional
+        The same draws of the centred cohort indicators
+        :math:`1[G_i = g] - n_g/n`, one column per key of :attr:`cohort_size`,
+        from which the aggregations' draws are computed.
 
     Examples
     --------
@@ -153,13 +199,47 @@ class StaggeredResult:
     unit_cohort: FloatArray = attrs.field(
         factory=lambda: np.zeros(0), eq=False, repr=False, converter=freeze
     )
+    missing_cells: Any = attrs.field(default=(), converter=freeze)
+    bootstrap: int = 0
+    boot_cells: FloatArray = attrs.field(
+        factory=lambda: np.zeros((0, 0)), eq=False, repr=False, converter=freeze
+    )
+    boot_cohorts: FloatArray = attrs.field(
+        factory=lambda: np.zeros((0, 0)), eq=False, repr=False, converter=freeze
+    )
 
     def _pg(self) -> FloatArray:
         g = self.att_gt["cohort"].to_numpy(dtype=float)
         return np.array([self.cohort_size[fmt_period(c)] for c in g], dtype=float) / self.n_units
 
+    def _cohort_columns(self, cohorts: FloatArray) -> list[int]:
+        keys = {float(k): j for j, k in enumerate(self.cohort_size)}
+        return [keys[float(c)] for c in cohorts]
+
+    def _spaces(self) -> list[tuple[FloatArray, FloatArray]]:
+        """The rows on which aggregations are computed: units, then bootstrap draws.
+
+        Each space is (cell influence, centred cohort indicators): the units'
+        influence functions and :math:`1[G_i = g] - n_g/n`, or the same
+        multiplied by the bootstrap's multipliers and averaged (one row per
+        draw). Every aggregation is linear in both, so one code gives its
+        influence function and its bootstrap draws from the same draws as the
+        cells.
+        """
+        keys = np.array([float(k) for k in self.cohort_size], dtype=float)
+        share = np.array([self.cohort_size[k] for k in self.cohort_size], float) / self.n_units
+        ind = (self._unit_cohorts[:, None] == keys[None, :]).astype(float) - share[None, :]
+        spaces = [(np.asarray(self.influence), ind)]
+        if self.bootstrap:
+            spaces.append((np.asarray(self.boot_cells), np.asarray(self.boot_cohorts)))
+        return spaces
+
     def _weighted(
-        self, keep: np.ndarray[Any, Any], *, estimated: bool
+        self,
+        keep: np.ndarray[Any, Any],
+        *,
+        estimated: bool,
+        space: tuple[FloatArray, FloatArray],
     ) -> tuple[float, FloatArray]:
         """Weighted average of the kept cells by cohort share, with its influence function.
 
@@ -171,14 +251,14 @@ class StaggeredResult:
         idx = np.flatnonzero(keep)
         w = pg[idx] / pg[idx].sum()
         theta = float(w @ att[idx])
-        inf = self.influence[:, idx] @ w
+        cells, coh = space
+        inf = cells[:, idx] @ w
         if estimated:
-            units_g = self._unit_cohorts
             g_cells = self.att_gt["cohort"].to_numpy(dtype=float)[idx]
-            ind = (units_g[:, None] == g_cells[None, :]).astype(float)  # (n, cells)
+            centred = coh[:, self._cohort_columns(g_cells)]  # (rows, cells)
             s = pg[idx].sum()
-            if1 = (ind - pg[idx]) / s
-            if2 = (ind - pg[idx]).sum(axis=1)[:, None] * (pg[idx] / s**2)[None, :]
+            if1 = centred / s
+            if2 = centred.sum(axis=1)[:, None] * (pg[idx] / s**2)[None, :]
             inf = inf + (if1 - if2) @ att[idx]
         return theta, inf
 
@@ -189,19 +269,33 @@ class StaggeredResult:
     def _se(self, inf: FloatArray) -> float:
         return float(math.sqrt(float(np.sum(inf**2))) / self.n_units)
 
-    def _row(self, label: Any, theta: float, inf: FloatArray) -> dict[str, Any]:
-        se = self._se(inf)
+    def _table(
+        self, key: str, labels: list[Any], thetas: list[float], vecs: list[list[FloatArray]]
+    ) -> pd.DataFrame:
+        """An aggregation's table: pointwise intervals, and with the bootstrap its uniform band."""
         z = _z(self.level)
-        return {
-            "key": label,
-            "att": theta,
-            "se": se,
-            "ci_low": theta - z * se,
-            "ci_high": theta + z * se,
-        }
+        att = np.array(thetas, dtype=float)
+        if self.bootstrap:
+            se, crit = _boot_se_crit(np.column_stack(vecs[1]), self.level)
+            crit = max(crit, z)  # as R did's aggte: never narrower than pointwise
+        else:
+            se = np.array([self._se(v) for v in vecs[0]])
+            crit = z
+        out = pd.DataFrame(
+            {key: labels, "att": att, "se": se, "ci_low": att - z * se, "ci_high": att + z * se}
+        )
+        if self.bootstrap:
+            out["band_low"] = att - crit * se
+            out["band_high"] = att + crit * se
+            out["critical_value"] = crit
+        return out
 
-    def _estimate(self, theta: float, inf: FloatArray, what: str) -> EffectEstimate:
-        se = self._se(inf)
+    def _estimate(self, theta: float, vecs: list[FloatArray], what: str) -> EffectEstimate:
+        if self.bootstrap:
+            se = float(_boot_se_crit(vecs[1][:, None], self.level)[0][0])
+            what = f"{what}; multiplier bootstrap standard error ({self.bootstrap} draws)"
+        else:
+            se = self._se(vecs[0])
         z = _z(self.level)
         n_control = int(self.cohort_size.get(0, 0))
         return EffectEstimate(
@@ -239,7 +333,10 @@ class StaggeredResult:
         EffectEstimate or pandas.DataFrame
             An :class:`EffectEstimate` for ``simple`` (or ``overall=True``);
             otherwise a DataFrame with the key column (``event_time``,
-            ``cohort`` or ``time``), ``att``, ``se``, ``ci_low``, ``ci_high``.
+            ``cohort`` or ``time``), ``att``, ``se``, ``ci_low``, ``ci_high``
+            (pointwise intervals) and, with the bootstrap, ``band_low``,
+            ``band_high`` (the simultaneous band over the table's rows) and
+            ``critical_value`` (its :math:`\hat c`, the same on every row).
 
         Raises
         ------
@@ -250,7 +347,15 @@ class StaggeredResult:
         -----
         Standard errors come from the influence functions, including the
         estimation of the cohort-share weights where they are estimated (as in
-        Callaway & Sant'Anna's aggregation).
+        Callaway & Sant'Anna's aggregation). With ``bootstrap=B`` every
+        aggregation is bootstrapped from the same multiplier draws as the
+        cells (its influence function is linear in theirs): the standard error
+        is :math:`(q_{.75} - q_{.25}) / (z_{.75} - z_{.25})` of its draws, and
+        a table's band is :math:`\widehat{ATT} \pm \hat c\, \widehat{SE}` with
+        :math:`\hat c` the ``level`` quantile of
+        :math:`\max_j |\theta^*_j - \hat\theta_j| / \widehat{SE}_j` over the
+        draws (the sup-t band of R ``did``'s ``aggte(cband=TRUE)``, never
+        narrower than the pointwise interval).
         """
         if kind not in KINDS:
             raise EstimationError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -260,58 +365,61 @@ class StaggeredResult:
         post = tab["post"].to_numpy(dtype=bool)
         if not post.any():
             raise EstimationError("no post-treatment cell to aggregate")
+        spaces = self._spaces()
         if kind == "simple":
-            theta, inf = self._weighted(post, estimated=True)
-            return self._estimate(theta, inf, "simple")
-        rows: list[dict[str, Any]] = []
-        infs: list[FloatArray] = []
+            parts = [self._weighted(post, estimated=True, space=sp) for sp in spaces]
+            return self._estimate(parts[0][0], [v for _, v in parts], "simple")
         if kind == "dynamic":
             e = tab["event_time"].to_numpy(dtype=float)
-            for ev in np.unique(e):
-                th, inf = self._weighted(e == ev, estimated=True)
-                rows.append(self._row(fmt_period(ev), th, inf))
-                infs.append(inf)
-            out = pd.DataFrame(rows).rename(columns={"key": "event_time"})
-            if overall:
-                sel = out["event_time"].to_numpy(dtype=float) >= 0
-                th = float(out.loc[sel, "att"].mean())
-                inf = np.mean([infs[i] for i in np.flatnonzero(sel)], axis=0)
-                return self._estimate(th, inf, "dynamic (mean over e >= 0)")
-            return out
-        if kind == "group":
-            cohorts = np.unique(g[post])
-            ths, grp_infs = [], []
-            for c in cohorts:
-                sel = post & (g == c)
-                th, inf = self._weighted(sel, estimated=False)
-                rows.append(self._row(fmt_period(c), th, inf))
-                ths.append(th)
-                grp_infs.append(inf)
-            out = pd.DataFrame(rows).rename(columns={"key": "cohort"})
-            if overall:
-                pg = np.array([self.cohort_size[fmt_period(c)] for c in cohorts], float)
-                pg = pg / self.n_units
-                w = pg / pg.sum()
-                th = float(w @ np.array(ths))
-                inf = np.column_stack(grp_infs) @ w
-                ind = (self._unit_cohorts[:, None] == cohorts[None, :]).astype(float)
-                s = pg.sum()
-                if1 = (ind - pg) / s
-                if2 = (ind - pg).sum(axis=1)[:, None] * (pg / s**2)[None, :]
-                inf = inf + (if1 - if2) @ np.array(ths)
-                return self._estimate(th, inf, "group (cohort-size weighted)")
-            return out
-        times = np.unique(t[post])
-        for tt in times:
-            th, inf = self._weighted(post & (t == tt), estimated=True)
-            rows.append(self._row(fmt_period(tt), th, inf))
-            infs.append(inf)
-        out = pd.DataFrame(rows).rename(columns={"key": "time"})
+            keys = np.unique(e)
+            sels = [e == ev for ev in keys]
+            estimated = True
+        elif kind == "group":
+            keys = np.unique(g[post])
+            sels = [post & (g == c) for c in keys]
+            estimated = False
+        else:
+            keys = np.unique(t[post])
+            sels = [post & (t == tt) for tt in keys]
+            estimated = True
+        thetas: list[float] = []
+        vecs: list[list[FloatArray]] = [[] for _ in spaces]
+        for sel in sels:
+            for k, sp in enumerate(spaces):
+                th, inf = self._weighted(sel, estimated=estimated, space=sp)
+                vecs[k].append(inf)
+            thetas.append(th)
         if overall:
-            return self._estimate(
-                float(out["att"].mean()), np.mean(infs, axis=0), "calendar (mean over periods)"
-            )
-        return out
+            return self._overall(kind, keys, np.array(thetas), vecs, spaces)
+        labels = [fmt_period(k) for k in keys]
+        name = {"dynamic": "event_time", "group": "cohort", "calendar": "time"}[kind]
+        return self._table(name, labels, thetas, vecs)
+
+    def _overall(
+        self,
+        kind: str,
+        keys: FloatArray,
+        thetas: FloatArray,
+        vecs: list[list[FloatArray]],
+        spaces: list[tuple[FloatArray, FloatArray]],
+    ) -> EffectEstimate:
+        if kind == "dynamic":
+            sel = np.flatnonzero(keys >= 0)
+            out = [np.mean([v[i] for i in sel], axis=0) for v in vecs]
+            return self._estimate(float(thetas[sel].mean()), out, "dynamic (mean over e >= 0)")
+        if kind == "calendar":
+            out = [np.mean(v, axis=0) for v in vecs]
+            return self._estimate(float(thetas.mean()), out, "calendar (mean over periods)")
+        pg = np.array([self.cohort_size[fmt_period(c)] for c in keys], float) / self.n_units
+        w = pg / pg.sum()
+        s = pg.sum()
+        out = []
+        for v, (_, coh) in zip(vecs, spaces, strict=True):
+            centred = coh[:, self._cohort_columns(keys)]
+            if1 = centred / s
+            if2 = centred.sum(axis=1)[:, None] * (pg / s**2)[None, :]
+            out.append(np.column_stack(v) @ w + (if1 - if2) @ thetas)
+        return self._estimate(float(w @ thetas), out, "group (cohort-size weighted)")
 
     def to_frame(self) -> pd.DataFrame:
         """The group-time table.
@@ -329,17 +437,27 @@ class StaggeredResult:
         Returns
         -------
         dict
-            ``method``, ``level``, ``n_units``, ``cohort_size``, ``att_gt``
-            (records) and ``simple`` (the aggregated estimate).
+            ``method``, ``level``, ``n_units``, ``uniform``, ``bootstrap``
+            (draws, 0 for none), ``cohort_size``, ``att_gt`` (records, with the
+            bands and critical value under the bootstrap), ``missing_cells``,
+            ``simple`` (the aggregated estimate) and ``event_study`` (records of
+            the dynamic aggregation, with its uniform band and critical value
+            under the bootstrap).
         """
         return {
             "method": self.method,
             "level": self.level,
             "n_units": self.n_units,
             "uniform": self.uniform,
+            "bootstrap": self.bootstrap,
             "cohort_size": jsonable(dict(self.cohort_size)),
             "att_gt": jsonable(self.att_gt),
+            "missing_cells": [
+                {"cohort": jsonable(g), "time": jsonable(t), "reason": why}
+                for g, t, why in self.missing_cells
+            ],
             "simple": self.aggregate("simple").to_dict(),
+            "event_study": jsonable(self.aggregate("dynamic")),
         }
 
     def summary(self) -> Summary:
@@ -348,19 +466,33 @@ class StaggeredResult:
         Returns
         -------
         Summary
-            The simple aggregation and the event-study table.
+            The simple aggregation and the event-study table (with its uniform
+            band and critical value under the bootstrap).
         """
         s = self.aggregate("simple")
         lo, hi = s.ci
-        lines = (
+        dyn = self.aggregate("dynamic")
+        lines = [
             ("Method", self.method),
             ("ATT (simple)", f"{s.effect:.6g}"),
             ("Std. error", f"{s.se:.6g}"),
             (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
             ("Units", str(self.n_units)),
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
-        )
-        return Summary("Staggered difference-in-differences", lines, self.aggregate("dynamic"))
+        ]
+        if self.bootstrap:
+            lines.append(("Bootstrap", f"multiplier (Mammen), {self.bootstrap} draws"))
+            lines.append(
+                (
+                    f"Uniform {self.level:.0%} band, critical value",
+                    f"cells {float(self.att_gt['critical_value'].iloc[0]):.4g}, "
+                    f"event study {float(dyn['critical_value'].iloc[0]):.4g}",
+                )
+            )
+        if self.missing_cells:
+            cells = ", ".join(f"({g}, {t})" for g, t, _ in self.missing_cells)
+            lines.append(("Cells not estimated (no overlap)", cells))
+        return Summary("Staggered difference-in-differences", tuple(lines), dyn)
 
 
 @attrs.frozen
@@ -383,8 +515,10 @@ class StaggeredDiD:
     bootstrap : int, default 0
         With ``B > 0``, standard errors and simultaneous (uniform) bands over
         the group-time cells come from the multiplier bootstrap with Mammen
-        weights; ``0`` uses the analytic influence-function standard errors
-        and pointwise intervals.
+        weights, and so do those of every aggregation (from the same draws),
+        each aggregation table with its own uniform band (``band_low``,
+        ``band_high``, ``critical_value``); ``0`` uses the analytic
+        influence-function standard errors and pointwise intervals.
     seed : int, SeedSequence, Generator or None
         Randomness of the bootstrap.
 
@@ -401,6 +535,17 @@ class StaggeredDiD:
     Sant'Anna & Zhao (2020): a logit propensity score for the cohort against
     its controls and a linear regression of the outcome change on the
     controls; it is consistent if either model is right.
+
+    **Overlap** (Callaway & Sant'Anna 2021, assumption 6), as the DRDID
+    engine behind R ``did``: in a doubly robust cell the scores are capped at
+    :math:`1 - 10^{-6}`, controls with :math:`\hat p \ge 0.995` get zero
+    weight (counted in ``n_trimmed``; the outcome regression keeps them), and a
+    cell is not estimated when its largest score reaches 0.999, when the
+    propensity model separates the cohort from its controls, or when every
+    control is trimmed. Such cells are listed in ``missing_cells``, left out of
+    the table and of every aggregation (R's ``aggte(na.rm = TRUE)``), and an
+    :class:`~impactkit.errors.OverlapWarning` names the cells (cohort, time)
+    trimmed or missing.
 
     Influence functions :math:`\psi_i` give the standard errors,
     :math:`\widehat{SE} = \sqrt{\sum_i \psi_i^2} / n`; for the unconditional
@@ -486,7 +631,14 @@ class StaggeredDiD:
         ------
         EstimationError
             Bad columns or panel (see the Notes), a cohort with no pre-period,
-            no never-treated units with ``control="never_treated"``.
+            no never-treated units with ``control="never_treated"``, no cell
+            that can be estimated.
+
+        Warns
+        -----
+        OverlapWarning
+            Naming the doubly robust cells (cohort, time) where controls were
+            trimmed, and those not estimated for lack of overlap.
         """
         p = staggered_panel(
             df, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covariates or ()
@@ -520,6 +672,8 @@ class StaggeredDiD:
         n = p.n
         rows: list[dict[str, Any]] = []
         infs: list[FloatArray] = []
+        missing: list[tuple[Any, Any, str]] = []
+        trimmed: list[tuple[Any, Any, int]] = []
         for g in cohorts:
             b_post = last_before(periods, g - delta)
             assert b_post is not None
@@ -546,10 +700,19 @@ class StaggeredDiD:
                     continue
                 dy = p.y[:, ti] - p.y[:, b]
                 inf = np.zeros(n)
+                n_trim = 0
                 if p.x.shape[1]:
                     sub = in_g | ctrl
-                    att, inf_sub = _dr_panel(dy[sub], in_g[sub].astype(float), p.x[sub])
+                    try:
+                        att, inf_sub, n_trim = _dr_panel(
+                            dy[sub], in_g[sub].astype(float), p.x[sub]
+                        )
+                    except _NoEstimate as why:
+                        missing.append((fmt_period(g), fmt_period(t), str(why)))
+                        continue
                     inf[sub] = inf_sub * (n / int(sub.sum()))
+                    if n_trim:
+                        trimmed.append((fmt_period(g), fmt_period(t), n_trim))
                 else:
                     mu_g, mu_c = dy[in_g].mean(), dy[ctrl].mean()
                     att = float(mu_g - mu_c)
@@ -565,28 +728,48 @@ class StaggeredDiD:
                         "event_time": fmt_period(t - g),
                         "n_treated": n_g,
                         "n_control": n_c,
+                        "n_trimmed": n_trim,
                     }
                 )
                 infs.append(inf)
+        _warn_overlap(trimmed, missing)
         if not rows:
-            raise EstimationError("no group-time cell has comparison units")
+            raise EstimationError(
+                "no group-time cell could be estimated: "
+                + (
+                    "; ".join(f"({g}, {t}): {why}" for g, t, why in missing)
+                    or "no comparison units"
+                )
+            )
         influence = np.column_stack(infs)
         tab = pd.DataFrame(rows)
         se = np.sqrt((influence**2).sum(axis=0)) / n
         z = _z(self.level)
+        sizes = {fmt_period(c): int((coh == c).sum()) for c in [0.0, *cohorts.tolist()]}
         uniform = False
         entropy = None
+        boot_cells = boot_cohorts = np.zeros((0, 0))
         if self.bootstrap:
-            se, z_u, entropy = _multiplier_bootstrap(
-                influence, int(self.bootstrap), self.level, self.seed
+            keys = np.array([0.0, *cohorts.tolist()])
+            share = np.array(list(sizes.values()), dtype=float) / n
+            centred = (coh[:, None] == keys[None, :]).astype(float) - share[None, :]
+            draws, entropy = _multiplier_draws(
+                np.hstack([influence, centred]), int(self.bootstrap), self.seed
             )
-            z = z_u
+            boot_cells, boot_cohorts = (
+                draws[:, : influence.shape[1]],
+                draws[:, influence.shape[1] :],
+            )
+            se, z = _boot_se_crit(boot_cells, self.level)
             uniform = True
         att_v = tab["att"].to_numpy()
         tab.insert(3, "se", se)
         tab.insert(4, "ci_low", att_v - z * se)
         tab.insert(5, "ci_high", att_v + z * se)
-        sizes = {fmt_period(c): int((coh == c).sum()) for c in [0.0, *cohorts.tolist()]}
+        if self.bootstrap:
+            tab["band_low"] = tab["ci_low"]
+            tab["band_high"] = tab["ci_high"]
+            tab["critical_value"] = z
         order = np.argsort(coh, kind="stable")  # influence rows follow units by cohort
         covs = f", covariates {list(p.covariates)} (doubly robust)" if p.covariates else ""
         method = (
@@ -603,14 +786,41 @@ class StaggeredDiD:
             uniform=uniform,
             seed_entropy=entropy,
             unit_cohort=coh[order],
+            missing_cells=missing,
+            bootstrap=int(self.bootstrap),
+            boot_cells=boot_cells,
+            boot_cohorts=boot_cohorts,
         )
         return res
 
 
-def _multiplier_bootstrap(
-    influence: FloatArray, b: int, level: float, seed: SeedLike
-) -> tuple[FloatArray, float, int | None]:
-    """Mammen multiplier bootstrap: IQR standard errors and the uniform critical value."""
+def _warn_overlap(
+    trimmed: list[tuple[Any, Any, int]], missing: list[tuple[Any, Any, str]]
+) -> None:
+    """Warn once naming the cells with trimmed controls, once naming the missing cells."""
+    if trimmed:
+        cells = ", ".join(f"({g}, {t}): {k}" for g, t, k in trimmed)
+        warnings.warn(
+            f"controls with propensity scores >= {ATT_TRIM_LEVEL} get zero weight in the "
+            f"doubly robust cells; controls trimmed by cell (cohort, time): {cells} "
+            "(column n_trimmed); the effect rests on the remaining controls",
+            OverlapWarning,
+            stacklevel=3,
+        )
+    if missing:
+        cells = "; ".join(f"({g}, {t}): {why}" for g, t, why in missing)
+        warnings.warn(
+            f"group-time cells (cohort, time) not estimated for lack of overlap: {cells}; "
+            "they are left out of the table and of every aggregation (see missing_cells)",
+            OverlapWarning,
+            stacklevel=3,
+        )
+
+
+def _multiplier_draws(
+    influence: FloatArray, b: int, seed: SeedLike
+) -> tuple[FloatArray, int | None]:
+    r"""Mammen multiplier bootstrap: ``b`` draws of :math:`\frac1n\sum_i V_i \psi_i` per column."""
     if isinstance(seed, np.random.Generator):
         entropy, rng = None, seed
     else:
@@ -627,9 +837,20 @@ def _multiplier_bootstrap(
         m = min(chunk, b - start)
         v = np.where(rng.random((m, n)) < p_a, a, c)
         draws[start : start + m] = v @ influence / n
-    q75, q25 = np.quantile(draws, [0.75, 0.25], axis=0)
+    return draws, entropy
+
+
+def _boot_se_crit(draws: FloatArray, level: float) -> tuple[FloatArray, float]:
+    r"""IQR standard errors of each column and the sup-t critical value over the columns.
+
+    As R ``did``'s ``mboot``: :math:`(q_{.75} - q_{.25}) / (z_{.75} - z_{.25})`
+    with type-1 (inverse empirical distribution) quantiles, and the ``level``
+    quantile of :math:`\max_j |\theta^*_j| / \widehat{SE}_j` over the draws,
+    leaving out degenerate columns (no spread).
+    """
+    q75, q25 = np.quantile(draws, [0.75, 0.25], axis=0, method="inverted_cdf")
     se = (q75 - q25) / (special.ndtri(0.75) - special.ndtri(0.25))
     ok = se > 1e-12 * np.maximum(1.0, np.abs(draws).max(axis=0))
-    tmax = np.max(np.abs(draws[:, ok]) / se[ok], axis=1) if ok.any() else np.zeros(b)
-    crit = float(np.quantile(tmax, level))
-    return se, crit, entropy
+    tmax = np.max(np.abs(draws[:, ok]) / se[ok], axis=1) if ok.any() else np.zeros(len(draws))
+    crit = float(np.quantile(tmax, level, method="inverted_cdf"))
+    return np.asarray(se, dtype=float), crit

@@ -20,6 +20,11 @@ TEXT = {
         "se": "Erreur-type",
         "ci_low": "Borne basse",
         "ci_high": "Borne haute",
+        "band_low": "Bande simultanée, borne basse",
+        "band_high": "Bande simultanée, borne haute",
+        "critical_value": "Valeur critique de la bande",
+        "pointwise": "Intervalle ponctuel",
+        "band": "Bande simultanée",
     },
     "en": {
         "title": "Effect by time since adoption",
@@ -30,8 +35,25 @@ TEXT = {
         "se": "Std. error",
         "ci_low": "Lower bound",
         "ci_high": "Upper bound",
+        "band_low": "Uniform band, lower bound",
+        "band_high": "Uniform band, upper bound",
+        "critical_value": "Critical value of the band",
+        "pointwise": "Pointwise interval",
+        "band": "Uniform band",
     },
 }
+
+
+COLUMNS = (
+    "event_time",
+    "att",
+    "se",
+    "ci_low",
+    "ci_high",
+    "band_low",
+    "band_high",
+    "critical_value",
+)
 
 
 def event_study_table(study: Any) -> pd.DataFrame:
@@ -46,7 +68,10 @@ def event_study_table(study: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``event_time``, ``att``, ``se`` (when known), ``ci_low``, ``ci_high``.
+        ``event_time``, ``att``, ``se`` (when known), ``ci_low``, ``ci_high``,
+        and the simultaneous band ``band_low``, ``band_high`` with its
+        ``critical_value`` when the study has one (a bootstrapped
+        :class:`~impactkit.attribution.StaggeredDiD`).
 
     Raises
     ------
@@ -78,7 +103,7 @@ def event_study_table(study: Any) -> pd.DataFrame:
         raise ValidationError(
             f"the event-study table lacks {missing}", path=("event_study",), code="missing_column"
         )
-    cols = [c for c in ("event_time", "att", "se", "ci_low", "ci_high") if c in table.columns]
+    cols = [c for c in COLUMNS if c in table.columns]
     return table[cols].sort_values("event_time", ignore_index=True)
 
 
@@ -96,7 +121,9 @@ def event_study_chart(study: Any, *, lang: str = "fr") -> Any:
     -------
     matplotlib.figure.Figure
         Points with their intervals; pre-adoption periods (negative event
-        times) in grey, the zero line and the adoption date marked.
+        times) in grey, the zero line and the adoption date marked. When the
+        study has a simultaneous band, it is drawn as a wide pale bar behind
+        the pointwise interval, with a legend.
 
     Raises
     ------
@@ -128,17 +155,37 @@ def event_study_chart(study: Any, *, lang: str = "fr") -> Any:
     lo = att - tab["ci_low"].to_numpy(dtype=float)
     hi = tab["ci_high"].to_numpy(dtype=float) - att
     pre = e < 0
+    band = {"band_low", "band_high"} <= set(tab.columns)
+    labelled = False
     for mask, colour in ((pre, "#8d99ae"), (~pre, "#2a9d8f")):
-        if mask.any():
+        if not mask.any():
+            continue
+        if band:
+            b_lo = att - tab["band_low"].to_numpy(dtype=float)
+            b_hi = tab["band_high"].to_numpy(dtype=float) - att
             ax.errorbar(
                 e[mask],
                 att[mask],
-                yerr=[lo[mask], hi[mask]],
-                fmt="o",
-                color=colour,
-                capsize=3,
-                lw=1.2,
+                yerr=[b_lo[mask], b_hi[mask]],
+                fmt="none",
+                ecolor=colour,
+                elinewidth=6,
+                alpha=0.3,
+                label=None if labelled else txt["band"],
             )
+        ax.errorbar(
+            e[mask],
+            att[mask],
+            yerr=[lo[mask], hi[mask]],
+            fmt="o",
+            color=colour,
+            capsize=3,
+            lw=1.2,
+            label=None if labelled or not band else txt["pointwise"],
+        )
+        labelled = True
+    if band:
+        ax.legend(fontsize=8, frameon=False)
     ax.axhline(0.0, color="#1d3557", lw=0.8)
     ax.axvline(-0.5, color="#e63946", lw=0.8, ls="--")
     ax.set_xlabel(txt["x"])
