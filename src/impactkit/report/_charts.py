@@ -57,17 +57,26 @@ def plain_text(fig: Any) -> Any:
 
     Names come from users ("5$ à 10$", "$\\foo$ users"); matplotlib would
     read a pair of dollars as a formula, and fail or typeset it. Tick labels
-    are created lazily, so they are materialised first.
+    are created lazily while the figure is drawn: :func:`to_svg` draws with
+    mathtext off, so those are plain too; the texts that exist are switched
+    here.
     """
+    from matplotlib.axis import Axis
     from matplotlib.text import Text
 
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
-                tick.label1.set_parse_math(False)
-                tick.label2.set_parse_math(False)
-    for text in fig.findobj(Text):
-        text.set_parse_math(False)
+    todo, seen = [fig], set()
+    while todo:  # every artist of the figure, without asking axes for new ticks
+        artist = todo.pop()
+        if id(artist) in seen:
+            continue
+        seen.add(id(artist))
+        if isinstance(artist, Text):
+            artist.set_parse_math(False)
+        if isinstance(artist, Axis):  # its existing ticks only (get_children makes more)
+            ticks = [*artist.majorTicks, *artist.minorTicks]
+            todo += [artist.label, artist.offsetText, *ticks]
+        else:
+            todo += artist.get_children()
     return fig
 
 
@@ -103,7 +112,8 @@ def to_svg(fig: Any) -> str:
 
     plain_text(fig)
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "impactkit", "svg.id": None}):
+    plain = {"svg.hashsalt": "impactkit", "svg.id": None, "text.parse_math": False}
+    with matplotlib.rc_context(plain):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
