@@ -112,7 +112,7 @@ def to_svg(fig: Any) -> str:
 
     plain_text(fig)
     buf = io.StringIO()
-    plain = {"svg.hashsalt": "impactkit", "svg.id": None, "text.parse_math": False}
+    plain: dict[Any, Any] = {"svg.hashsalt": "impactkit", "svg.id": None, "text.parse_math": False}
     with matplotlib.rc_context(plain):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buf.getvalue()
