@@ -1,14 +1,18 @@
 """Labels and texts of reports in French and English, and locale-aware number formatting.
 
 The French vocabulary is the one practitioners use (parties prenantes, effet
-d'aubaine, déplacement, attribution, dégressivité, coûts évités). Numbers and
-currencies are formatted with Babel (extra ``plot``) when it is installed.
+d'aubaine, déplacement, attribution, dégressivité, coûts évités). Numbers,
+percentages and currencies are written in the style of the locale (``en_GB``,
+``fr_FR``) by the library itself, so that a core install writes the same French
+report as a full one: the separators, signs and symbols are those of the
+Unicode CLDR data, and the tests check them against Babel.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from typing import Literal
 
 from impactkit.errors import ValidationError
 
@@ -362,17 +366,40 @@ def t(key: str, lang: str = "en", **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def _digits(decimals: int) -> str:
-    """Babel number pattern with a fixed number of decimals."""
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
+# thousands separator and decimal mark of each language (CLDR: en_GB, fr_FR)
+_SEPARATORS = {"en": (",", "."), "fr": ("\u202f", ",")}
+# currency symbols as CLDR writes them in each locale; other codes are written as codes
+_SYMBOLS = {
+    "en": {
+        "EUR": "€", "GBP": "£", "USD": "US$", "CHF": "CHF", "CAD": "CA$", "AUD": "A$",
+        "JPY": "JP¥", "CNY": "CN¥", "INR": "₹", "BRL": "R$", "XOF": "F\u202fCFA",
+        "XPF": "CFPF",
+    },
+    "fr": {
+        "EUR": "€", "GBP": "£GB", "USD": "$US", "CHF": "CHF", "CAD": "$CA", "AUD": "$AU",
+        "JPY": "JPY", "CNY": "CNY", "INR": "₹", "BRL": "R$", "XOF": "F\u202fCFA",
+        "XPF": "FCFP",
+    },
+}  # fmt: skip
+_CONTEXT = Context(prec=400, rounding=ROUND_HALF_EVEN)  # every finite float, exactly
 
 
-def _babel() -> Any:
-    try:
-        import babel.numbers
-    except ImportError:  # pragma: no cover - the plot extra brings it
-        return None
-    return babel.numbers
+def _digits(x: float, decimals: int, lang: Lang, *, percent: bool = False) -> tuple[str, str]:
+    """Sign and digits of ``x`` rounded half to even at ``decimals``, in the locale's style.
+
+    The value is read from its shortest decimal form (``repr``), as a person
+    reading the figure would; a value that rounds to zero carries no sign.
+    """
+    d = _CONTEXT.create_decimal(repr(float(x)))
+    if percent:
+        d = d.scaleb(2, _CONTEXT)
+    d = d.quantize(Decimal(1).scaleb(-decimals), context=_CONTEXT)
+    sign = "-" if d < 0 else ""
+    whole, _, frac = format(abs(d), "f").partition(".")
+    group, mark = _SEPARATORS[lang]
+    head = len(whole) % 3 or 3
+    parts = [whole[:head]] + [whole[i : i + 3] for i in range(head, len(whole), 3)]
+    return sign, group.join(parts) + (mark + frac if frac else "")
 
 
 def fmt_money(x: float, currency: str, lang: str = "en", *, decimals: int = 0) -> str:
@@ -390,8 +417,9 @@ def fmt_money(x: float, currency: str, lang: str = "en", *, decimals: int = 0) -
         The amount [currency]. NaN or infinite gives ``"-"``.
     currency : str
         ISO 4217 code (``"EUR"``, ``"GBP"``...), shown as the locale's
-        symbol for it (``€``; ``US$`` in English) or as the code where the
-        locale has none (``CHF``).
+        symbol for it (``€``; ``US$`` in English, ``$US`` in French) for the
+        euro, pound, dollars, franc CFA and a few others, and as the code for
+        any other currency (``MAD``).
     lang : {"en", "fr"}, default "en"
         Language of the format.
     decimals : int, default 0
@@ -420,23 +448,12 @@ def fmt_money(x: float, currency: str, lang: str = "en", *, decimals: int = 0) -
     """
     if not math.isfinite(x):
         return "-"
-    b = _babel()
-    if b is None:  # pragma: no cover
-        return f"{x:,.{decimals}f} {currency}"
-    from babel import Locale
-
-    loc = Locale.parse(LOCALES[_lang(lang)])
-    pattern = loc.currency_formats["standard"].pattern.split(";")[0]
-    pattern = pattern.replace("#,##0.00", _digits(decimals))
-    return str(
-        b.format_currency(
-            x,
-            currency,
-            format=pattern,
-            locale=loc,
-            currency_digits=False,
-        )
-    )
+    lang_ = _lang(lang)
+    sign, digits = _digits(x, decimals, lang_)
+    symbol = _SYMBOLS[lang_].get(currency, currency)
+    if lang_ == "fr":
+        return f"{sign}{digits}\xa0{symbol}"
+    return f"{sign}{symbol}{digits}"
 
 
 def fmt_number(x: float, lang: str = "en", *, decimals: int = 2) -> str:
@@ -479,11 +496,8 @@ def fmt_number(x: float, lang: str = "en", *, decimals: int = 2) -> str:
     """
     if not math.isfinite(x):
         return "-"
-    b = _babel()
-    if b is None:  # pragma: no cover
-        return f"{x:,.{decimals}f}"
-    fmt = _digits(decimals)
-    return str(b.format_decimal(x, format=fmt, locale=LOCALES[_lang(lang)]))
+    sign, digits = _digits(x, decimals, _lang(lang))
+    return sign + digits
 
 
 def fmt_pct(x: float, lang: str = "en", *, decimals: int = 1) -> str:
@@ -520,15 +534,9 @@ def fmt_pct(x: float, lang: str = "en", *, decimals: int = 1) -> str:
     """
     if not math.isfinite(x):
         return "-"
-    b = _babel()
-    if b is None:  # pragma: no cover
-        return f"{100 * x:.{decimals}f} %"
-    from babel import Locale
-
-    loc = Locale.parse(LOCALES[_lang(lang)])
-    pattern = loc.percent_formats[None].pattern.split(";")[0]
-    pattern = pattern.replace("#,##0", _digits(decimals))
-    return str(b.format_percent(x, format=pattern, locale=loc))
+    lang_ = _lang(lang)
+    sign, digits = _digits(x, decimals, lang_, percent=True)
+    return sign + digits + ("\xa0%" if lang_ == "fr" else "%")
 
 
 def fmt_ratio(x: float, lang: str = "en") -> str:
