@@ -43,7 +43,7 @@ import numpy as np
 
 from impactkit._validation import Checker, as_float, did_you_mean
 from impactkit.errors import Problem, ValidationError
-from impactkit.typing import FloatArray
+from impactkit.typing import FloatArray, SeedLike
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -216,13 +216,14 @@ class Distribution:
             return float(self.ppf(float(p) / 100.0))
         raise ValidationError(c.problems)
 
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+    def sample(self, rng: SeedLike, size: int) -> FloatArray:
         """Draw ``size`` independent values.
 
         Parameters
         ----------
-        rng : numpy.random.Generator
-            Source of the random draws (seed it for reproducible results).
+        rng : numpy.random.Generator or seed
+            Source of the random draws (seed it for reproducible results); a
+            seed (a whole number >= 0, a SeedSequence) gives a new Generator.
         size : int
             Number of values drawn.
 
@@ -230,6 +231,12 @@ class Distribution:
         -------
         numpy.ndarray
             Array of shape ``(size,)``.
+
+        Raises
+        ------
+        ValidationError
+            When ``rng`` is neither a Generator nor a seed (at ``seed``), or
+            ``size`` is not a whole number >= 0 (at ``size``).
 
         Examples
         --------

@@ -258,6 +258,10 @@ def check_comparable(
     want_kinds = {_kind(v) for v in wanted}
     if not wanted or "other" in want_kinds:
         return
+    if want_kinds == {"number"} and (
+        pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype)
+    ):
+        return  # numbers against numbers: nothing to look at, no pass over the column
     kinds, distinct = _column_kinds(s)
     if not kinds or "other" in kinds:
         return
