@@ -19,9 +19,16 @@ MAX_BYTES = 2_000_000_000
 """Largest table file read (2 GB)."""
 
 
-def read_table(path: str) -> Any:
-    """A tidy table from ``.csv``/``.csv.gz`` or ``.parquet`` (read here, at the door)."""
+def read_table(path: str, *, ids: tuple[str, ...] = ()) -> Any:
+    """A tidy table from ``.csv``/``.csv.gz`` or ``.parquet`` (read here, at the door).
+
+    A CSV's identifier columns (the site, and ``ids``; see
+    :func:`impactkit._tables.id_columns`) are read as text: sites ``"01"`` and
+    ``"1"`` stay two sites, and a FINESS or INSEE code keeps its leading zero.
+    """
     import pandas as pd
+
+    from impactkit._tables import read_csv
 
     p = Path(path)
     if not p.is_file():
@@ -36,7 +43,7 @@ def read_table(path: str) -> Any:
                 raise FileFormatError(
                     f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
                 ) from exc
-        return pd.read_csv(p)
+        return read_csv(p, ids=ids)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise FileFormatError(f"{path}: not a readable table ({exc})") from exc
 
@@ -79,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     from impactkit.report import member, network
 
     bar = None
-    outcomes = read_table(args.outcomes)
-    inputs = read_table(args.inputs)
+    outcomes = read_table(args.outcomes, ids=(args.site,))
+    inputs = read_table(args.inputs, ids=(args.site,))
     bar = _stages(len(outcomes) > 50_000 and sys.stderr.isatty())
     if bar is not None:
         bar.update(1)
@@ -99,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     if args.member is not None:
         sites = a.sites[args.site]
         ident: Any = args.member
-        if not (sites == ident).any():  # ids read from CSV may be numbers
+        if not (sites == ident).any():  # ids read from Parquet may be numbers
             for cast in (int, float):
                 try:
                     if (sites == cast(ident)).any():

@@ -32,6 +32,8 @@ import pandas as pd
 from scipy import special
 
 from impactkit._random import root_sequence
+from impactkit._validation import is_number, require_finite
+from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -60,6 +62,87 @@ def level_label(level: float) -> str:
     ('95', '998')
     """
     return f"{level * 100:g}".replace(".", "")
+
+
+def _real(
+    x: Any, path: tuple[str, ...], problems: list[Problem], labels: Any = None
+) -> FloatArray:
+    """Real numbers of an array or column under the model validators' rules.
+
+    Booleans, complex numbers, dates, durations and text that is not a number
+    are problems (never coerced); so are missing and non-finite values and
+    magnitudes beyond :data:`impactkit.dist.MAX_MAGNITUDE`. The problem rows
+    are named by ``labels`` (default: positions).
+    """
+    raw = x.to_numpy() if isinstance(x, pd.Series | pd.DataFrame) else np.asarray(x)
+    kind = raw.dtype.kind
+    if kind in "iuf":
+        out = raw.astype(float)
+        wrong = np.zeros(raw.shape, dtype=bool)
+    elif kind in "bcmM":
+        problems.append(
+            Problem(
+                path,
+                "type",
+                f"expected real numbers, got {raw.dtype} values (booleans, complex numbers, "
+                "dates and durations are not coerced)",
+            )
+        )
+        return np.full(raw.shape, np.nan)
+    else:  # object or text: numbers (also written as text) one by one
+        flat = raw.reshape(-1)
+        vals = np.full(flat.shape, np.nan)
+        wrong = np.zeros(flat.shape, dtype=bool)
+        for i, v in enumerate(flat):
+            if v is None or v is pd.NA:
+                continue
+            if is_number(v) or isinstance(v, str):
+                try:
+                    vals[i] = float(v)
+                except ValueError:
+                    wrong[i] = True
+                except OverflowError:  # an integer beyond any float
+                    vals[i] = MAX_MAGNITUDE * 10
+            else:
+                wrong[i] = True
+        out = vals.reshape(raw.shape)
+        wrong = wrong.reshape(raw.shape)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(out) & ~wrong
+        big = np.isfinite(out) & (np.abs(out) > MAX_MAGNITUDE)
+    names = list(labels) if labels is not None else None
+
+    def where(mask: Any) -> str:
+        rows = np.flatnonzero(mask.any(axis=0) if mask.ndim == 2 else mask)
+        named = names is not None and len(names) == mask.shape[-1]
+        shown = (
+            [names[i] for i in rows[:10]] if names is not None and named else rows[:10].tolist()
+        )
+        return f"rows {shown}" if mask.ndim < 2 else f"sites {shown}"
+
+    if wrong.any():
+        problems.append(
+            Problem(
+                path, "type", f"{int(wrong.sum())} values are not real numbers ({where(wrong)})"
+            )
+        )
+    if bad.any():
+        problems.append(
+            Problem(
+                path,
+                "not_finite",
+                f"{int(bad.sum())} missing or non-numeric values ({where(bad)})",
+            )
+        )
+    if big.any():
+        problems.append(
+            Problem(
+                path,
+                "too_large",
+                f"{int(big.sum())} values beyond {MAX_MAGNITUDE:g} in magnitude ({where(big)})",
+            )
+        )
+    return np.asarray(out, dtype=float)
 
 
 def _z(level: float) -> float:
@@ -152,26 +235,29 @@ def funnel(
             problems.append(
                 Problem((col,), "missing_column", f"column {col!r} is not in the data")
             )
-    lv = list(levels)
-    if not lv or any(not (0 < x < 1) for x in lv):
+    lv = list(levels) if isinstance(levels, Sequence) and not isinstance(levels, str) else []
+    if not lv or any(not (is_number(x) and 0 < x < 1) for x in lv):
         problems.append(Problem(("levels",), "out_of_range", "levels must lie in (0, 1)"))
     if kind == "mean" and sd is None:
         problems.append(Problem(("sd",), "missing", "kind='mean' needs sd (a number or column)"))
-    if problems:
-        raise ValidationError(problems)
-    y = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float)
-    m = pd.to_numeric(df[n], errors="coerce").to_numpy(dtype=float)
-    bad_y = ~np.isfinite(y)
-    bad_n = ~np.isfinite(m) | (m <= 0)
-    if bad_y.any():
+    if target is not None and not (
+        is_number(target) and np.isfinite(float(target)) and abs(float(target)) <= MAX_MAGNITUDE
+    ):
         problems.append(
             Problem(
-                (value,),
-                "not_finite",
-                f"{int(bad_y.sum())} missing or non-numeric values "
-                f"(rows {list(df.index[bad_y][:10])})",
+                ("target",),
+                "out_of_range",
+                f"target must be a finite number up to {MAX_MAGNITUDE:g} in magnitude, "
+                f"got {target!r}",
             )
         )
+    if sd is not None and not isinstance(sd, str) and not is_number(sd):
+        problems.append(Problem(("sd",), "type", f"sd must be a number or a column, got {sd!r}"))
+    if problems:
+        raise ValidationError(problems)
+    y = _real(df[value], (value,), problems, df.index)
+    m = _real(df[n], (n,), problems, df.index)
+    bad_n = np.isfinite(m) & (m <= 0)
     if bad_n.any():
         problems.append(
             Problem(
@@ -192,17 +278,30 @@ def funnel(
             raise ValidationError(
                 f"the target proportion must lie in (0, 1), got {theta0!r}", code="out_of_range"
             )
-        s = np.sqrt(theta0 * (1 - theta0) / m)
+        with np.errstate(over="ignore", divide="ignore"):
+            s = np.sqrt(theta0 * (1 - theta0) / m)
     elif kind == "mean":
-        sig = df[sd].to_numpy(dtype=float) if isinstance(sd, str) else float(sd)  # type: ignore[arg-type]
-        if not np.all(np.isfinite(sig)) or np.any(np.asarray(sig) <= 0):
+        sd_probs: list[Problem] = []
+        sig = (
+            _real(df[sd], ("sd",), sd_probs, df.index)
+            if isinstance(sd, str)
+            else _real(np.array([sd]), ("sd",), sd_probs)
+        )
+        if sd_probs:
+            raise ValidationError(sd_probs)
+        if np.any(np.asarray(sig) <= 0):
             raise ValidationError("sd must be finite and > 0", path=("sd",), code="out_of_range")
-        s = np.asarray(sig, dtype=float) / np.sqrt(m)
+        with np.errstate(over="ignore", divide="ignore"):
+            s = np.asarray(sig, dtype=float) / np.sqrt(m)
     else:
         if theta0 <= 0:
             raise ValidationError("the target ratio must be > 0", code="out_of_range")
-        s = np.sqrt(theta0 / m)
-    z = (y - theta0) / s
+        with np.errstate(over="ignore", divide="ignore"):
+            s = np.sqrt(theta0 / m)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        z = (y - theta0) / s
+    if not np.all(np.isfinite(z)):  # nothing below can be computed from it
+        require_finite({"z": z, "standard_error": s}, "result")
     phi = 1.0
     if overdispersion and len(z) >= 3:
         lo, hi = np.quantile(z, [0.1, 0.9])
@@ -229,6 +328,10 @@ def funnel(
         out[f"flag_{lab}"] = np.where(y > upper, "above", np.where(y < lower, "below", "within"))
         flags.append(f"flag_{lab}")
     out["flag"] = out[flags[-1]]
+    limits = [c for c in out.columns if c.startswith(("lower_", "upper_"))]
+    require_finite(
+        {"target": theta0, "phi": phi, "z": out["z"], **{c: out[c] for c in limits}}, "result"
+    )
     out.attrs.update({"target": theta0, "phi": phi, "kind": kind, "levels": tuple(sorted(lv))})
     return out
 
@@ -276,16 +379,21 @@ def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
 
 def _from_draws(estimates: Any) -> tuple[FloatArray, FloatArray, list[Any]] | None:
     """(means, sds, labels) when ``estimates`` holds per-site draws, else None."""
+    probs: list[Problem] = []
     if hasattr(estimates, "ratio") and hasattr(estimates, "sites"):
-        draws = np.asarray(estimates.ratio, dtype=float)
         labels = list(estimates.sites)
+        draws = _real(estimates.ratio, ("estimates",), probs, labels)
     elif isinstance(estimates, pd.DataFrame):
-        draws, labels = estimates.to_numpy(dtype=float), list(estimates.columns)
+        labels = list(estimates.columns)
+        draws = _real(estimates, ("estimates",), probs, labels)
     else:
-        arr = np.asarray(estimates, dtype=float)
+        arr = np.asarray(estimates)
         if arr.ndim != 2:
             return None
-        draws, labels = arr, list(range(arr.shape[1]))
+        labels = list(range(arr.shape[1]))
+        draws = _real(arr, ("estimates",), probs, labels)
+    if probs:
+        raise ValidationError(probs)
     if draws.shape[0] < 2:
         raise ValidationError("per-site draws need at least 2 rows", code="too_few_draws")
     return draws.mean(axis=0), draws.std(axis=0, ddof=1), labels
@@ -359,17 +467,16 @@ def shrink(
     ([0.8, 0.8, 0.308], [0.248, 0.488, 0.581])
     """
     from_draws = _from_draws(estimates) if se is None else None
+    problems: list[Problem] = []
     if from_draws is not None:
         est, s, labels = from_draws
     else:
         if se is None:
             raise ValidationError("give se, or per-site draws", path=("se",), code="missing")
-        est = np.asarray(estimates, dtype=float).ravel()
-        s = np.asarray(se, dtype=float).ravel()
-        labels = (
-            list(estimates.index) if isinstance(estimates, pd.Series) else list(range(len(est)))
-        )
-    problems = []
+        names = list(estimates.index) if isinstance(estimates, pd.Series) else None
+        est = _real(np.ravel(np.asarray(estimates)), ("estimates",), problems, names)
+        s = _real(np.ravel(np.asarray(se)), ("se",), problems, names)
+        labels = names if names is not None else list(range(len(est)))
     if len(est) != len(s):
         problems.append(
             Problem(("se",), "length", f"{len(s)} standard errors for {len(est)} sites")
@@ -377,26 +484,31 @@ def shrink(
     elif len(est) < 2:
         problems.append(Problem(("estimates",), "too_few", "shrinkage needs at least two sites"))
     else:
-        if not np.isfinite(est).all():
+        if not np.isfinite(est).all() and not any(p.path == ("estimates",) for p in problems):
             problems.append(Problem(("estimates",), "not_finite", "estimates must be finite"))
         if not (np.isfinite(s).all() and (s > 0).all()):
             problems.append(
                 Problem(("se",), "out_of_range", "standard errors must be finite and > 0")
             )
-    if tau2 is not None and not (np.isfinite(tau2) and tau2 >= 0):
+    if tau2 is not None and not (is_number(tau2) and np.isfinite(tau2) and tau2 >= 0):
         problems.append(Problem(("tau2",), "out_of_range", "tau2 must be finite and >= 0"))
-    if not 0 < level < 1:
+    if not (is_number(level) and 0 < level < 1):
         problems.append(Problem(("level",), "out_of_range", "level must lie in (0, 1)"))
-    if not isinstance(draws, int | np.integer) or draws < 0:
+    if not isinstance(draws, int | np.integer) or isinstance(draws, bool) or draws < 0:
         problems.append(Problem(("draws",), "out_of_range", "draws must be a whole number >= 0"))
     if problems:
         raise ValidationError(problems)
-    t2 = dersimonian_laird(est, s) if tau2 is None else float(tau2)
-    var = t2 + s**2
-    mu = float(np.sum(est / var) / np.sum(1 / var))
-    w = t2 / var
-    shrunk = w * est + (1 - w) * mu
-    post_sd = np.sqrt(w * s**2)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        t2 = dersimonian_laird(est, s) if tau2 is None else float(tau2)
+        var = t2 + s**2
+        mu = float(np.sum(est / var) / np.sum(1 / var))
+        w = t2 / var
+        shrunk = w * est + (1 - w) * mu
+        post_sd = np.sqrt(w * s**2)
+    # a rank is drawn from these: never from NaN (it would read -9223372036854775808)
+    require_finite(
+        {"tau2": t2, "mu": mu, "weight": w, "shrunk": shrunk, "shrunk_se": post_sd}, "result"
+    )
     point = pd.Series(shrunk).rank(ascending=False, method="min").to_numpy()
     out = pd.DataFrame(
         {

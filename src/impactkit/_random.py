@@ -2,15 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
+from impactkit.errors import ValidationError
 from impactkit.typing import SeedLike
 
-__all__ = ["as_generator", "block_generator", "root_sequence", "seeded"]
+__all__ = ["as_generator", "block_generator", "check_seed", "root_sequence", "seeded"]
+
+
+def _whole(x: Any) -> bool:
+    return isinstance(x, int | np.integer) and not isinstance(x, bool | np.bool_)
+
+
+def check_seed(seed: Any) -> Any:
+    """The one check of a caller's seed; returns it (a BitGenerator as a Generator).
+
+    A seed is None (fresh entropy), a whole number >= 0, a non-empty sequence
+    of them, a :class:`numpy.random.SeedSequence` or a
+    :class:`numpy.random.Generator`. Anything else (``-1``, ``1.5``,
+    ``"abc"``, ``True``) is a :class:`~impactkit.errors.ValidationError` at
+    ``seed``, so the command line reports it as bad input, not as a defect.
+
+    Parameters
+    ----------
+    seed : object
+        The caller's seed.
+
+    Returns
+    -------
+    int, sequence of int, SeedSequence, Generator or None
+        ``seed``, checked.
+
+    Raises
+    ------
+    ValidationError
+        Code ``invalid_seed`` at ``seed``.
+
+    Examples
+    --------
+    >>> check_seed(42)
+    42
+    >>> try:
+    ...     check_seed(-1)
+    ... except ValidationError as exc:
+    ...     print(exc.problems[0].path, exc.problems[0].code)
+    ('seed',) invalid_seed
+    """
+    if seed is None or isinstance(seed, np.random.Generator | np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.BitGenerator):
+        return np.random.Generator(seed)
+    if _whole(seed) and seed >= 0:
+        return seed
+    if (
+        isinstance(seed, Sequence | np.ndarray)
+        and not isinstance(seed, str | bytes)
+        and len(seed) > 0
+        and all(_whole(x) and x >= 0 for x in seed)
+    ):
+        return seed
+    raise ValidationError(
+        "a seed is a whole number >= 0, a sequence of them, a SeedSequence, a Generator or "
+        f"None; got {type(seed).__name__} {seed!r}"[:300],
+        path=("seed",),
+        code="invalid_seed",
+    )
 
 
 def as_generator(seed: SeedLike) -> np.random.Generator:
     """Return a :class:`numpy.random.Generator` for ``seed`` (never the global state)."""
+    seed = check_seed(seed)
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed)
@@ -35,7 +99,13 @@ def seeded(seed: SeedLike) -> tuple[np.random.Generator, int | None]:
     -------
     tuple of (Generator, int or None)
         The generator and the root entropy.
+
+    Raises
+    ------
+    ValidationError
+        When ``seed`` is not a seed (:func:`check_seed`).
     """
+    seed = check_seed(seed)
     if isinstance(seed, np.random.Generator):
         return seed, None
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
@@ -47,8 +117,10 @@ def root_sequence(seed: SeedLike) -> np.random.SeedSequence:
     """Return the root :class:`~numpy.random.SeedSequence` of a stochastic computation.
 
     A Generator passed as seed gives a root drawn from it, so the computation is
-    reproducible from the Generator's own state.
+    reproducible from the Generator's own state. A seed that is not one is a
+    :class:`~impactkit.errors.ValidationError` (:func:`check_seed`).
     """
+    seed = check_seed(seed)
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, np.random.Generator):

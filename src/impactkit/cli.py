@@ -725,8 +725,10 @@ def _read_csv(name: str, path: str) -> Any:
     """A ``--data`` CSV as a DataFrame; an unreadable file is a :class:`FileFormatError`."""
     import pandas as pd
 
+    from impactkit._tables import read_csv
+
     try:
-        return pd.read_csv(path)
+        return read_csv(path)  # identifier columns as text: "01" stays "01"
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise FileFormatError(
             f"{path} is not a readable CSV file: {exc}", path=("data", name), code="csv"

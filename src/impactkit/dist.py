@@ -43,7 +43,7 @@ import numpy as np
 
 from impactkit._validation import Checker, as_float, did_you_mean
 from impactkit.errors import Problem, ValidationError
-from impactkit.typing import FloatArray
+from impactkit.typing import FloatArray, SeedLike
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -97,11 +97,36 @@ class Distribution:
 
     __slots__ = ()
     name: ClassVar[str] = ""
+    _spread: ClassVar[str] = "sd"  # the parameter named when the moments overflow
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         self._check(c)
+        if not c.has_errors:
+            self._check_moments(c)
         c.raise_if_errors()
+
+    def _check_moments(self, c: Checker) -> None:
+        """The mean and variance must be finite floats.
+
+        Parameters that are each finite can still give a variance of 1e400
+        (``LogNormal(1, 1e200)``) or a mean of ``low + high`` beyond the
+        largest float: such a distribution is refused here, with its path,
+        rather than raising ``OverflowError`` or handing out infinities later.
+        """
+        try:
+            with np.errstate(all="ignore"):
+                values = [self.mean(), self.var()]
+            finite = all(math.isfinite(float(v)) for v in values)
+        except (OverflowError, ZeroDivisionError, ValueError):
+            finite = False
+        if not finite:
+            c.add(
+                self._spread,
+                "too_large",
+                f"this {self.name} distribution has a mean or variance beyond the largest "
+                f"float; impactkit computes with values up to {MAX_MAGNITUDE:g} in magnitude",
+            )
 
     def _check(self, c: Checker) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -191,13 +216,14 @@ class Distribution:
             return float(self.ppf(float(p) / 100.0))
         raise ValidationError(c.problems)
 
-    def sample(self, rng: np.random.Generator, size: int) -> FloatArray:
+    def sample(self, rng: SeedLike, size: int) -> FloatArray:
         """Draw ``size`` independent values.
 
         Parameters
         ----------
-        rng : numpy.random.Generator
-            Source of the random draws (seed it for reproducible results).
+        rng : numpy.random.Generator or seed
+            Source of the random draws (seed it for reproducible results); a
+            seed (a whole number >= 0, a SeedSequence) gives a new Generator.
         size : int
             Number of values drawn.
 
@@ -206,6 +232,12 @@ class Distribution:
         numpy.ndarray
             Array of shape ``(size,)``.
 
+        Raises
+        ------
+        ValidationError
+            When ``rng`` is neither a Generator nor a seed (at ``seed``), or
+            ``size`` is not a whole number >= 0 (at ``size``).
+
         Examples
         --------
         >>> import numpy as np
@@ -213,7 +245,12 @@ class Distribution:
         >>> x.shape, bool(((x >= 0) & (x <= 0.6)).all())
         ((1000,), True)
         """
-        return type(self).draw_group(rng, [self], size)[:, 0]
+        from impactkit._random import as_generator
+
+        c = Checker()
+        c.number(size, "size", low=0.0, integer=True)
+        c.raise_if_errors()
+        return type(self).draw_group(as_generator(rng), [self], int(size))[:, 0]
 
     @classmethod
     def draw_group(
@@ -353,6 +390,7 @@ class Fixed(Distribution):
     """
 
     name: ClassVar[str] = "fixed"
+    _spread: ClassVar[str] = "value"
     value: float = attrs.field(converter=_f)
 
     def _check(self, c: Checker) -> None:
@@ -435,6 +473,7 @@ class Uniform(Distribution):
     """
 
     name: ClassVar[str] = "uniform"
+    _spread: ClassVar[str] = "high"
     low: float = attrs.field(converter=_f)
     high: float = attrs.field(converter=_f)
 
@@ -538,6 +577,7 @@ class Triangular(Distribution):
     """
 
     name: ClassVar[str] = "triangular"
+    _spread: ClassVar[str] = "high"
     low: float = attrs.field(converter=_f)
     mode: float = attrs.field(converter=_f)
     high: float = attrs.field(converter=_f)
@@ -642,6 +682,7 @@ class PERT(Distribution):
     """
 
     name: ClassVar[str] = "pert"
+    _spread: ClassVar[str] = "high"
     low: float = attrs.field(converter=_f)
     mode: float = attrs.field(converter=_f)
     high: float = attrs.field(converter=_f)
@@ -1171,8 +1212,16 @@ class LogNormal(Distribution):
 
     @property
     def sigma(self) -> float:
-        """Standard deviation of the log."""
-        return math.sqrt(math.log1p((self.sd / self.mean_) ** 2))
+        r"""Standard deviation of the log.
+
+        :math:`\sigma^2 = \ln(1 + (s/m)^2)`; when :math:`s/m` is beyond
+        :math:`10^{150}` its square would overflow, and
+        :math:`\sigma^2 = 2\ln(s/m) + \ln(1 + (m/s)^2)` is used instead.
+        """
+        log_ratio = math.log(self.sd) - math.log(self.mean_)
+        if log_ratio < 345.0:  # (s/m)^2 below 1e299: the direct formula
+            return math.sqrt(math.log1p((self.sd / self.mean_) ** 2))
+        return math.sqrt(2.0 * log_ratio + math.log1p(math.exp(-2.0 * log_ratio)))
 
     @property
     def mu(self) -> float:
@@ -1326,7 +1375,8 @@ class Beta(Distribution):
                 "sd",
                 "out_of_range",
                 f"sd too large for a Beta with this mean: need sd^2 < "
-                f"{(self.high - self.low) ** 2 * m * (1 - m):.6g}, got {self.sd**2:.6g}",
+                f"{(self.high - self.low) * (self.high - self.low) * m * (1 - m):.6g}, "
+                f"got {self.sd * self.sd:.6g}",
             )
         elif s * s == 0.0 or not self.alpha + self.beta <= _MAX_SHAPE:
             c.add(

@@ -23,6 +23,7 @@ whatever the executor or the number of workers.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -37,9 +38,10 @@ from impactkit._fields import FIELD_RULES
 from impactkit._network import NetworkAnalysis, analyse_network, pseudonyms
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import Summary, jsonable
+from impactkit._validation import require_finite
 from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
-from impactkit.dist import DISTRIBUTIONS, Distribution
+from impactkit.dist import DISTRIBUTIONS, MAX_MAGNITUDE, Distribution
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -140,13 +142,88 @@ class _Prepared:
     runs: _IntArray | None = None  # first row of each site when its rows are contiguous
 
 
+_NOT_REAL = (
+    bool,
+    np.bool_,
+    complex,
+    np.complexfloating,
+    dt.date,
+    dt.timedelta,
+    np.datetime64,
+    np.timedelta64,
+)
+
+
 def _numeric(col: pd.Series) -> tuple[FloatArray, _IntArray]:
-    """Float values of a column and the rows whose value is not a number."""
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+    """Float values of a column and the rows whose value is not a real number.
+
+    Numbers written as text (a CSV) are read; booleans, complex numbers,
+    dates and durations are not numbers of a value map, as in the model
+    validators: their rows are returned as bad (never coerced to 0/1, the
+    real part or nanoseconds).
+    """
+    kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+    types = pd.api.types
+    if types.is_numeric_dtype(col.dtype) and not (
+        types.is_bool_dtype(col.dtype) or types.is_complex_dtype(col.dtype)
+    ):
         return col.to_numpy(dtype=float, na_value=np.nan), np.zeros(0, dtype=np.int64)
+    present = col.notna().to_numpy()
+    if (
+        types.is_bool_dtype(col.dtype)
+        or types.is_complex_dtype(col.dtype)
+        or kind in ("m", "M")
+        or isinstance(col.dtype, pd.DatetimeTZDtype | pd.PeriodDtype | pd.IntervalDtype)
+    ):
+        return np.full(len(col), np.nan), np.flatnonzero(present).astype(np.int64)
     x = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.flatnonzero(np.isnan(x) & col.notna().to_numpy())
-    return x, bad
+    bad_mask = np.isnan(x) & present
+    if col.dtype == object:
+        vals = col.to_numpy(dtype=object)
+        bad_mask |= np.fromiter(
+            (isinstance(v, _NOT_REAL) for v in vals), dtype=bool, count=len(vals)
+        )
+        x = np.where(bad_mask, np.nan, x)
+    return x, np.flatnonzero(bad_mask).astype(np.int64)
+
+
+def _too_large(probs: list[Problem], x: FloatArray, path: tuple[str, ...]) -> None:
+    """The magnitude rule of the model validators (:data:`impactkit.dist.MAX_MAGNITUDE`)."""
+    with np.errstate(invalid="ignore"):
+        big = np.flatnonzero(np.abs(x) > MAX_MAGNITUDE)
+    if big.size:
+        probs.append(
+            Problem(
+                path,
+                "too_large",
+                f"values beyond {MAX_MAGNITUDE:g} in magnitude in rows {_rows_listing(big)} "
+                "(impactkit computes with values up to that size, so that every product and "
+                "sum stays finite)",
+            )
+        )
+
+
+def _require_finite_sites(sites: npt.NDArray[Any], values: Mapping[str, FloatArray]) -> None:
+    """Refuse results that are not finite numbers, naming the sites (columns of arrays)."""
+    probs = []
+    for name, v in values.items():
+        arr = np.asarray(v, dtype=float)
+        bad = ~np.isfinite(arr)
+        if bad.ndim == 2:
+            bad = bad.any(axis=0)
+        if bad.any():
+            probs.append(
+                Problem(
+                    ("result", name),
+                    "not_finite",
+                    f"the result is not a finite number for sites "
+                    f"{_rows_listing([sites[i] for i in np.flatnonzero(bad)])}: the inputs "
+                    "overflow or are degenerate (e.g. inputs totalling almost 0); check "
+                    "their magnitudes",
+                )
+            )
+    if probs:
+        raise ValidationError(probs)
 
 
 _Idx = npt.NDArray[np.int64] | slice
@@ -361,7 +438,17 @@ def _column_dists(
             )
         required = _REQUIRED[name]
         cols = {p: outcomes[pcols[p]].iloc[sel] for p in params if p in pcols}
-        table = pd.DataFrame({p: pd.to_numeric(c, errors="coerce") for p, c in cols.items()})
+        read = {p: _numeric(column) for p, column in cols.items()}
+        table = pd.DataFrame({p: values for p, (values, _) in read.items()})
+        for p_, (_, wrong) in read.items():
+            if wrong.size:
+                probs.append(
+                    Problem(
+                        ("outcomes", pcols[p_]),
+                        "type",
+                        f"non-numeric values in rows {_rows_listing(sel[wrong])}",
+                    )
+                )
         group = (
             table.groupby(list(table.columns), dropna=False, sort=False).ngroup().to_numpy()
             if len(table.columns)
@@ -426,8 +513,17 @@ def _shorthand_dists(
     if not (lo_c in outcomes.columns and hi_c in outcomes.columns):
         probs.append(Problem(("outcomes", f), "missing_column", f"give both {lo_c} and {hi_c}"))
         return []
-    lo, _ = _numeric(outcomes[lo_c])
-    hi, _ = _numeric(outcomes[hi_c])
+    lo, bad_lo = _numeric(outcomes[lo_c])
+    hi, bad_hi = _numeric(outcomes[hi_c])
+    for c, wrong in ((lo_c, bad_lo), (hi_c, bad_hi)):
+        if wrong.size:
+            probs.append(
+                Problem(
+                    ("outcomes", c), "type", f"non-numeric values in rows {_rows_listing(wrong)}"
+                )
+            )
+    _too_large(probs, lo, ("outcomes", lo_c))
+    _too_large(probs, hi, ("outcomes", hi_c))
     bad = np.flatnonzero(~((lo <= central) & (central <= hi)))
     if bad.size:
         probs.append(
@@ -521,6 +617,9 @@ def _prepare(
                     f"non-numeric values in rows {_rows_listing(bad_type)}",
                 )
             )
+            col = col.copy()
+            col[bad_type] = 0.0  # reported; kept out of the missing-value check below
+        _too_large(probs, col, ("outcomes", f))
         fields[f] = col
     dtypes = outcomes.dtypes  # one lookup, not a Series per column
     whole_columns = {
@@ -544,19 +643,22 @@ def _prepare(
             continue  # the default: admissible by construction
         if _plainly_admissible(f, col, whole=f in whole_columns):
             continue
-        nan = np.isnan(col)
-        if default is not None and nan.any():
-            col = fields[f] = np.where(nan, default, col)
-        if default is None:
-            missing = np.flatnonzero(np.isnan(col))
-            if missing.size:
-                probs.append(
-                    Problem(
-                        ("outcomes", f),
-                        "missing",
-                        f"missing values in rows {_rows_listing(missing)}",
-                    )
+        missing = np.flatnonzero(np.isnan(col))
+        if missing.size:
+            # a blank cell is not the default: the model validators refuse NaN too
+            hint = (
+                ""
+                if default is None
+                else f"; give every row a value ({default:g} for the default) or leave "
+                "the column out"
+            )
+            probs.append(
+                Problem(
+                    ("outcomes", f),
+                    "missing",
+                    f"missing values in rows {_rows_listing(missing)}{hint}",
                 )
+            )
         uncertain = None
         if row_dists.get(f):
             uncertain = np.zeros(n, dtype=bool)
@@ -667,8 +769,18 @@ def _inputs(
     if not inputs.columns.is_unique:
         probs.append(Problem(("inputs",), "duplicate_column", "duplicate column names"))
     amount, bad_type = _numeric(inputs["amount"])
-    bad_amount = np.flatnonzero(~np.isfinite(amount) | FIELD_RULES["amount"].bad(amount))
-    if bad_amount.size or bad_type.size:
+    if bad_type.size:
+        probs.append(
+            Problem(
+                ("inputs", "amount"),
+                "type",
+                f"non-numeric values in rows {_rows_listing(bad_type)}",
+            )
+        )
+    bad_amount = np.setdiff1d(
+        np.flatnonzero(~np.isfinite(amount) | FIELD_RULES["amount"].bad(amount)), bad_type
+    )
+    if bad_amount.size:
         probs.append(
             Problem(
                 ("inputs", "amount"),
@@ -676,10 +788,12 @@ def _inputs(
                 f"amounts must be finite and >= 0 in rows {_rows_listing(bad_amount)}",
             )
         )
+    _too_large(probs, amount, ("inputs", "amount"))
     years = np.zeros(len(inputs))
     if "year" in inputs.columns:  # optional; a missing year is year 0, like a missing column
-        years, _ = _numeric(inputs["year"])
+        years, bad_year_type = _numeric(inputs["year"])
         years = np.where(inputs["year"].isna().to_numpy(), 0.0, years)
+        years[bad_year_type] = np.nan  # a boolean or a date is not a year
     bad_year = np.flatnonzero(~np.isfinite(years) | FIELD_RULES["year"].bad(years))
     if bad_year.size:
         probs.append(
@@ -881,6 +995,7 @@ def row_values(
     d = _discount(discount, outcomes)
     p = _prepare(outcomes, inputs, site, d, ())
     pv, _ = _run(p, d, executor)
+    require_finite({"present_value": pv}, "result")
     out = outcomes.copy()
     out["present_value"] = pv
     return out
@@ -955,8 +1070,10 @@ def evaluate(
     pv, y1 = _run(p, d, executor)
     site_pv = _site_sums(p, pv)
     site_y1 = _site_sums(p, y1)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = site_pv / p.inputs
+    _require_finite_sites(p.sites, {"present_value": site_pv, "ratio": ratio})
     payback = kernel.payback_months(p.inputs, site_y1)
-    ratio = site_pv / p.inputs
     payback_obj = np.array(payback, dtype=object)
     payback_obj[~np.isfinite(payback)] = None
     out = pd.DataFrame(
@@ -1502,7 +1619,14 @@ def monte_carlo(
     >>> mc.ratio.shape, bool(abs(mc.ratio[:, 0].mean() - 2.0) < 0.02)
     ((2000, 2), True)
     """
-    if not (isinstance(n, int | np.integer) and n >= 1) or chunk_size < 1:
+    if not (
+        isinstance(n, int | np.integer)
+        and not isinstance(n, bool)
+        and n >= 1
+        and isinstance(chunk_size, int | np.integer)
+        and not isinstance(chunk_size, bool)
+        and chunk_size >= 1
+    ):
         raise ValidationError(
             "n and chunk_size must be positive", path=("n",), code="out_of_range"
         )
@@ -1558,6 +1682,8 @@ def monte_carlo(
         futs = [(b, ex.submit(_mc_block, *args(b))) for b in blocks]
         for b, fut in futs:
             pv[:, cols(b)] = fut.result()
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        _require_finite_sites(p.sites, {"present_value": pv, "ratio": pv / p.inputs})
     entropy = root.entropy if isinstance(root.entropy, int) else None
     return PortfolioMonteCarlo(p.sites.tolist(), pv, p.inputs, entropy)
 

@@ -57,6 +57,7 @@ import attrs
 import pandas as pd
 
 from impactkit._results import Record
+from impactkit._tables import read_csv
 from impactkit.examples._network import REGIONS, synthetic_network
 from impactkit.model import ImpactModel
 from impactkit.typing import SeedLike
@@ -360,7 +361,7 @@ def load_example_data(name: str = EXAMPLE) -> dict[str, pd.DataFrame]:
     folder = _data_dir(name)
     for source in sources:
         with (folder / f"{source}.csv").open("r", encoding="utf-8") as fh:
-            out[source] = pd.read_csv(fh)
+            out[source] = read_csv(fh)  # identifier columns as text
     return out
 
 

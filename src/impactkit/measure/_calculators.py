@@ -20,7 +20,12 @@ import pandas as pd
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
 from impactkit._validation import Checker, did_you_mean, is_number
 from impactkit.errors import ValidationError
-from impactkit.measure._filters import Condition, apply_conditions, conditions
+from impactkit.measure._filters import (
+    Condition,
+    apply_conditions,
+    check_comparable,
+    conditions,
+)
 from impactkit.measure._scales import Scale, as_scale, cronbach_alpha
 
 __all__ = [
@@ -264,6 +269,13 @@ def _any_tuple(x: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(x)
 
 
+def _values(x: Any) -> tuple[Any, ...]:
+    """``values`` of a comparison: one value alone (text included) or a sequence."""
+    if isinstance(x, str | bytes) or not isinstance(x, Iterable):
+        return (x,)
+    return tuple(x)
+
+
 def _by(x: Any) -> tuple[str, ...]:
     if x is None:
         return ()
@@ -352,6 +364,12 @@ class _Calculator:
     def _numeric(self, s: pd.Series, field: str) -> pd.Series:
         if pd.api.types.is_bool_dtype(s):
             return s.astype(float)
+        if pd.api.types.is_complex_dtype(s):
+            raise ValidationError(
+                f"column {s.name!r} holds complex numbers, not real ones",
+                path=(field,),
+                code="not_numeric",
+            )
         if pd.api.types.is_numeric_dtype(s):
             return s.astype(float)
         non_null = s.dropna()
@@ -775,7 +793,12 @@ class Proportion(_Calculator):
     ValidationError
         At construction, when ``column`` is empty, ``values`` is empty or
         ``level`` is not in (0, 1]; at :meth:`compute`, when a column is not
-        in the data, no row is usable, or a ``by`` group has no usable rows.
+        in the data, no row is usable, a ``by`` group has no usable rows, the
+        column can never equal ``values`` (text against numbers or booleans,
+        code ``incomparable``: a yes/no column read as ``"1"``/``"0"`` or
+        ``"oui"``/``"non"`` never counts 0 of n silently), or holds one of
+        ``values`` written in another case or with spaces (code
+        ``near_match``); see docs/methods/measurement.md.
 
     References
     ----------
@@ -795,7 +818,7 @@ class Proportion(_Calculator):
     name: ClassVar[str] = "proportion"
     stage: ClassVar[str] = "outcome"
     column: str
-    values: tuple[Any, ...] = attrs.field(default=(True,), converter=_any_tuple)
+    values: tuple[Any, ...] = attrs.field(default=(True,), converter=_values)
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
@@ -809,11 +832,16 @@ class Proportion(_Calculator):
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
         return ((("column",), self.column),)
 
-    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        s = df[self.column]
+    def _matches(self, s: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """Usable rows and rows that count; a column that can never equal ``values``
+        (text against numbers, or the same answer in another case) is an error."""
+        check_comparable(s, self.values, path=("values",), column=self.column)
         ok = s.notna()
-        k = float(s[ok].isin(list(self.values)).sum())
-        return _share_result(self, df, k, int(ok.sum()), int((~ok).sum()))
+        return ok, s.isin(list(self.values)) & ok
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        ok, hit = self._matches(df[self.column])
+        return _share_result(self, df, float(hit.sum()), int(ok.sum()), int((~ok).sum()))
 
 
 @attrs.frozen

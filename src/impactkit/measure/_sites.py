@@ -52,9 +52,8 @@ def _meta(site: str, dtype: Any) -> pd.DataFrame:
 def _hits(calculator: Any, frame: pd.DataFrame) -> tuple[Any, Any] | None:
     """Usable rows and rows that count, for the share calculators; None for the others."""
     if isinstance(calculator, Proportion):
-        s = frame[calculator.column]
-        ok = s.notna().to_numpy()
-        return ok, s.isin(list(calculator.values)).to_numpy() & ok
+        ok_s, hit_s = calculator._matches(frame[calculator.column])
+        return ok_s.to_numpy(), hit_s.to_numpy()
     if isinstance(calculator, Threshold):
         v = calculator._numeric(frame[calculator.column], "column").to_numpy()
         ok = ~np.isnan(v)

@@ -677,7 +677,12 @@ def monte_carlo(
             path=("inputs",),
             code="no_inputs",
         )
-    require_finite({"present_value": pv, "total_inputs": inputs}, "monte_carlo")
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = pv / inputs
+    # the rule of sroi: a ratio that overflows (inputs totalling almost 0) is refused
+    require_finite(
+        {"present_value": pv, "total_inputs": inputs, "ratio": ratio}, "monte_carlo"
+    )
     return MonteCarloResult(
         n=n,
         seed_entropy=entropy,
