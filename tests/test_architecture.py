@@ -30,6 +30,7 @@ LAYERS = {
         "_results",
         "_random",
         "_version",
+        "_atomic",
     },
     "model": {"model", "_valuemap", "toc", "valuation", "registry", "qualitative"},
     "analyses": {

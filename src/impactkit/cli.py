@@ -276,8 +276,7 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from impactkit._atomic import write_file
     from impactkit.report import analyse, html, markdown
 
     _warn_few_draws(args.mc)
@@ -295,7 +294,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         pdf(content, args.output)
     elif args.output.endswith((".md", ".markdown")):
-        Path(args.output).write_text(markdown(content), encoding="utf-8")
+        write_file(args.output, markdown(content))
     else:
         html(content, args.output)
     print(f"report written to {args.output}")
