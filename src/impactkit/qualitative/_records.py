@@ -15,6 +15,7 @@ filter every writer calls.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -616,11 +617,21 @@ def _name_key(name: str) -> str:
     return " ".join(w for w in re.split(r"[\W_]+", _fold(name)) if w)
 
 
+@functools.lru_cache(maxsize=65536)
+def _fold_char(c: str) -> str:
+    return _fold(c)
+
+
 def _replace_names(text: str, pattern: re.Pattern[str], mapping: Mapping[str, str]) -> str:
     """``text`` with every match of ``pattern`` in its folded form replaced by its pseudonym."""
-    pieces = [_fold(c) for c in text]
-    index = [i for i, p in enumerate(pieces) for _ in p]
-    folded = "".join(pieces)
+    if text.isascii():  # one character each way: no index to keep
+        folded = text.lower()
+        index: Sequence[int] = range(len(text))
+        pieces: Sequence[str] = text
+    else:
+        pieces = [_fold_char(c) for c in text]
+        index = [i for i, p in enumerate(pieces) for _ in p]
+        folded = "".join(pieces)
     parts: list[str] = []
     last = 0
     for m in pattern.finditer(folded):
@@ -727,12 +738,14 @@ def personal_data(text: str) -> list[tuple[str, int, int]]:
      ('address', '12 bis rue des Lilas 75011 Paris')]
     """
     found: list[tuple[str, int, int]] = []
+    taken = bytearray(len(text))
     for kind, regex, check in _KINDS:
         for m in regex.finditer(text):
             if check is not None and not check(m.group(0)):
                 continue
-            if any(m.start() < b and a < m.end() for _, a, b in found):
+            if any(taken[m.start() : m.end()]):
                 continue
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             found.append((kind, m.start(), m.end()))
     return sorted(found, key=lambda x: x[1])
 
