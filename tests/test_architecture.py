@@ -31,6 +31,7 @@ LAYERS = {
         "_random",
         "_version",
         "_tables",
+        "_atomic",
     },
     "model": {"model", "_valuemap", "toc", "valuation", "registry", "qualitative"},
     "analyses": {

@@ -161,6 +161,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     try:
         model = _load(args.file)
     except ValidationError as exc:
+        if exit_code(exc) != EXIT_INVALID:
+            raise  # an unreadable file: the same code as every other command
         _print_problems(exc.problems, sys.stdout)
         n = len(exc.errors)
         print(f"{args.file}: invalid ({_plural(n, 'error')})")
@@ -276,10 +278,10 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from impactkit._atomic import write_file
     from impactkit.report import analyse, html, markdown
 
+    fmt = _report_format(args.output)
     _warn_few_draws(args.mc)
     model = _load(args.file)
     content = analyse(
@@ -290,16 +292,41 @@ def _cmd_report(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=_progress_bar(args.mc or 0),
     )
-    if args.output.lower().endswith(".pdf"):
+    if fmt == "pdf":
         from impactkit.report import pdf
 
         pdf(content, args.output)
-    elif args.output.endswith((".md", ".markdown")):
-        Path(args.output).write_text(markdown(content), encoding="utf-8")
+    elif fmt == "markdown":
+        write_file(args.output, markdown(content))
     else:
         html(content, args.output)
     print(f"report written to {args.output}")
     return 0
+
+
+REPORT_SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".pdf": "pdf",
+}
+"""Output suffixes ``impactkit report`` accepts (any case) and the format each gives."""
+
+
+def _report_format(output: str) -> str:
+    """The report format an output path asks for; an unknown suffix is refused (exit 2)."""
+    from pathlib import Path
+
+    from impactkit.errors import OutputPathError
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise OutputPathError(
+            f"{output}: a report is written as {', '.join(REPORT_SUFFIXES)}; "
+            f"{suffix or 'no suffix'} is not one of them"
+        )
+    return REPORT_SUFFIXES[suffix]
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
@@ -567,7 +594,9 @@ def build_parser() -> argparse.ArgumentParser:
         ".md, PDF through a headless Chromium when it ends in .pdf), in English or French.",
     )
     p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
-    p.add_argument("-o", "--output", required=True, help="report.html, report.md or report.pdf")
+    p.add_argument(
+        "-o", "--output", required=True, help="report.html (.htm), report.md (.markdown) or .pdf"
+    )
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p.add_argument(
         "--mc",
@@ -690,27 +719,63 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 """The model or its data is invalid; every problem is listed with its path."""
 EXIT_USAGE = 2
-"""A file cannot be read (missing, too large, not JSON/YAML/CSV) or the command line is wrong."""
+"""A file cannot be read (missing, too large, not JSON/YAML/CSV), an output path is refused
+or the command line is wrong."""
 EXIT_INTERNAL = 3
 """A defect of impactkit: the input was accepted but the command failed; please report it."""
+
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (FileFormatError, EXIT_USAGE),
+    (ValidationError, EXIT_INVALID),
+    (ImpactkitError, EXIT_USAGE),
+    (OSError, EXIT_USAGE),
+    (MemoryError, EXIT_USAGE),
+)
+"""The one table of exit codes: the first row whose exception class matches decides.
+
+Every command goes through it (``validate`` included): an unreadable file is
+code 2 whatever the command, an invalid model code 1; any other exception is
+:data:`EXIT_INTERNAL`. Documented in docs/reference/cli.md.
+"""
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code of a command that raised ``exc`` (see :data:`EXIT_CODES`).
+
+    Parameters
+    ----------
+    exc : BaseException
+        The exception a command raised.
+
+    Returns
+    -------
+    int
+        :data:`EXIT_INVALID`, :data:`EXIT_USAGE` or :data:`EXIT_INTERNAL`.
+
+    Examples
+    --------
+    >>> from impactkit.errors import FileFormatError, ValidationError
+    >>> exit_code(FileFormatError("not JSON")), exit_code(ValidationError("negative"))
+    (2, 1)
+    >>> exit_code(FileNotFoundError("model.json")), exit_code(KeyError("x"))
+    (2, 3)
+    """
+    return next((code for cls, code in EXIT_CODES if isinstance(exc, cls)), EXIT_INTERNAL)
 
 
 def _run(args: argparse.Namespace) -> int:
     """Run a parsed command; user input never produces a traceback, only an exit code."""
     try:
         code: int = args.func(args)
-    except FileFormatError as exc:
-        _print_problems(exc.problems, sys.stderr)
-        return EXIT_USAGE
     except ValidationError as exc:
         _print_problems(exc.problems, sys.stderr)
-        return EXIT_INVALID
+        return exit_code(exc)
     except (ImpactkitError, OSError) as exc:
         print(f"impactkit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except MemoryError:
+        return exit_code(exc)
+    except MemoryError as exc:
         print("impactkit: not enough memory for this command", file=sys.stderr)
-        return EXIT_USAGE
+        return exit_code(exc)
     except Exception as exc:
         print(
             f"impactkit: internal error ({type(exc).__name__}: {exc}); this is a defect of "

@@ -27,6 +27,7 @@ __all__ = [
     "ImpactkitDeprecationWarning",
     "ImpactkitError",
     "ImpactkitWarning",
+    "OutputPathError",
     "OverlapWarning",
     "PathElement",
     "Problem",
@@ -304,6 +305,26 @@ class CalculatorNotFoundError(ImpactkitError, LookupError):
 
 class EstimationError(ImpactkitError, ValueError):
     """An estimator that cannot produce a trustworthy number from the data given."""
+
+
+class OutputPathError(ImpactkitError, OSError):
+    """An output path impactkit refuses to write: not absent and not a regular file.
+
+    A directory, a symbolic link, a named pipe, a socket or a device at the
+    path is never replaced nor written through; nothing is written.
+
+    Examples
+    --------
+    >>> import os, tempfile, impactkit as ik
+    >>> model = ik.examples.load_example("insertion_iae")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     os.mkdir(os.path.join(d, "model.json"))
+    ...     try:
+    ...         ik.io.dump(model, os.path.join(d, "model.json"))
+    ...     except OutputPathError as exc:
+    ...         print("refused:", "is a directory" in str(exc))
+    refused: True
+    """
 
 
 class ImpactkitWarning(UserWarning):

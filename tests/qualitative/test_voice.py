@@ -62,7 +62,7 @@ def test_html_and_markdown_never_show_evidence_without_consent(tmp_path, lang):
     assert title in md
     shown = [e for e in m.evidence if e.consent and "employed_12m" in e.nodes]
     assert all(e.text in md for e in shown)
-    assert "[P1] m'a beaucoup aidé." in md
+    assert "\\[P1\\] m'a beaucoup aidé." in md  # brackets escaped: no link
 
 
 def test_json_export_and_result_contract():
@@ -126,4 +126,4 @@ def test_names_listed_in_metadata_are_pseudonymised_too():
     m = m.evolve(evidence=(*m.evidence, paul), metadata={"personal_names": ["Paul"]})
     md = ik.report.markdown(ik.sroi(m))
     assert "Paul" not in md
-    assert "[P2] est venu chaque semaine." in md
+    assert "\\[P2\\] est venu chaque semaine." in md

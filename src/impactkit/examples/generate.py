@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, io, measure
+from impactkit._atomic import write_file
 from impactkit.discount import FRANCE_2021
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -654,7 +655,7 @@ def write_sector(name: str, out: Path = HERE) -> None:
     data_dir = out / "data" / name
     data_dir.mkdir(parents=True, exist_ok=True)
     for source, df in mod.build_data().items():
-        df.to_csv(data_dir / f"{source}.csv", index=False)
+        write_file(data_dir / f"{source}.csv", df.to_csv(index=False))
     io.dump(mod.build_model(), out / f"{name}.json")
 
 
@@ -695,8 +696,8 @@ def main(out: Path = HERE) -> None:
     data_dir = out / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
     for name, df in build_data().items():
-        df.to_csv(data_dir / f"{name}.csv", index=False)
-    build_unit_costs().to_csv(data_dir / "unit_costs.csv", index=False)
+        write_file(data_dir / f"{name}.csv", df.to_csv(index=False))
+    write_file(data_dir / "unit_costs.csv", build_unit_costs().to_csv(index=False))
     io.dump(build_model(), out / "emploi_accompagne.json")
     for name in NAMES:
         write_sector(name, out)

@@ -89,4 +89,6 @@ def write_toc(toc: TheoryOfChange, path: str | Path, *, format: str = "mermaid")
             path=("format",),
             code="invalid_choice",
         )
-    Path(path).write_text(_TOC_FORMATS[format](toc) + "\n", encoding="utf-8")
+    from impactkit._atomic import write_file
+
+    write_file(path, _TOC_FORMATS[format](toc) + "\n")

@@ -810,26 +810,17 @@ def _exact(safe_string: Any) -> Any:
 
 
 def _save(wb: Any, path: Path) -> None:
-    import tempfile
-
     import openpyxl.cell._writer as cell_writer
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".xlsx")
-    os.close(fd)
-    try:
-        with _SAVE_LOCK:
-            original = cell_writer.safe_string
-            cell_writer.safe_string = _exact(original)
-            try:
-                wb.save(tmp)
-            finally:
-                cell_writer.safe_string = original
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a workbook is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from impactkit._atomic import open_for_write
+
+    with open_for_write(path) as fh, _SAVE_LOCK:
+        original = cell_writer.safe_string
+        cell_writer.safe_string = _exact(original)
+        try:
+            wb.save(fh)
+        finally:
+            cell_writer.safe_string = original
 
 
 def write_value_map(

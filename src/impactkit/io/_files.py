@@ -632,4 +632,6 @@ def dump(
     """
     p = Path(path)
     text = dumps(model, _format_of(p, format))
-    p.write_text(text, encoding="utf-8")
+    from impactkit._atomic import write_file
+
+    write_file(p, text)

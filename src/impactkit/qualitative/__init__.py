@@ -17,7 +17,8 @@ confidence with GRADE-CERQual::
 
 Consent is part of every record: evidence without ``consent=True`` never
 appears in a report or an export (:func:`consented` is the filter writers
-call), and :func:`pseudonymise` replaces personal names.
+call), and :func:`pseudonymise` replaces personal names and redacts personal
+data (:func:`personal_data`: NIR, IBAN, phone numbers, e-mail and postal addresses).
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ from impactkit.qualitative._records import (
     Engagement,
     Evidence,
     consented,
+    personal_data,
     pseudonymise,
+    redact_personal_data,
 )
 from impactkit.qualitative._triangulate import (
     CERQUAL_COMPONENTS,
@@ -72,8 +75,10 @@ __all__ = [
     "codings_to_evidence",
     "confidence",
     "consented",
+    "personal_data",
     "pseudonymise",
     "read_qdpx",
+    "redact_personal_data",
     "stakeholder_voice",
     "triangulate",
     "write_qdpx",

@@ -15,7 +15,9 @@ filter every writer calls.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -29,11 +31,14 @@ __all__ = [
     "ENGAGEMENT_METHODS",
     "ENGAGEMENT_STAGES",
     "EVIDENCE_KINDS",
+    "REDACTED",
     "Engagement",
     "Evidence",
     "consented",
     "evidence_problems",
+    "personal_data",
     "pseudonymise",
+    "redact_personal_data",
 ]
 
 EVIDENCE_KINDS: tuple[str, ...] = (
@@ -479,12 +484,32 @@ def pseudonymise(
     names: Sequence[str] | Mapping[str, str],
     *,
     prefix: str = "P",
+    redact: bool = True,
 ) -> tuple[Evidence, ...]:
-    """Replace personal names in evidence by stable pseudonyms.
+    """Replace personal names in evidence by stable pseudonyms, and redact personal data.
 
     Testimony about disability, health or children is special-category
     personal data (GDPR art. 9): names listed as personal are replaced in
-    ``text``, ``person`` and the free-text fields of every record.
+    ``id``, ``text``, ``person``, ``source``, ``themes`` and the free-text
+    fields of every record (a source such as ``Entretien_Helene_Dupont.docx``
+    carries the interviewee's name).
+
+    Matching is on folded text: Unicode compatibility decomposition (text
+    exported from macOS is decomposed, NFD), accents removed, case folded. A
+    name matches whole words only, and the words of a name match whatever
+    separates them (space, underscore, hyphen, apostrophe, dot): "Hélène
+    Dupont" matches ``HELENE_DUPONT``, ``helene-dupont`` and the decomposed
+    ``He\u0301le\u0300ne Dupont``. Longer names are replaced first (so
+    "Marie Dupont" before "Marie").
+
+    With ``redact``, French personal-data patterns are replaced by a marker
+    (:data:`REDACTED`): a NIR (social security number, 13 digits and its
+    2-digit key ``97 - (n mod 97)``, Corsica ``2A``/``2B`` read as 19/18,
+    the key checked), a French IBAN (mod-97 checked), a phone number
+    (``+33``/``0033``/``0`` then 9 digits, in the usual spacings), an
+    e-mail address and a postal address (a street number, ``bis``/``ter``,
+    a street type and its name, with or without a 5-digit postcode and a
+    town). See :func:`personal_data`.
 
     Parameters
     ----------
@@ -492,42 +517,65 @@ def pseudonymise(
     names : sequence of str or mapping of str to str
         The personal names; a mapping gives each its pseudonym. From a
         sequence, the k-th name (in the order given) becomes ``"[P{k}]"``,
-        so the same list gives the same pseudonyms in every run.
+        so the same list gives the same pseudonyms in every run. Names that
+        fold to the same text are one name (the first pseudonym is used).
     prefix : str, default "P"
         Prefix of generated pseudonyms.
+    redact : bool, default True
+        Redact the personal-data patterns too.
 
     Returns
     -------
     tuple of Evidence
-        New records; matching is whole-word and case-insensitive, the longest
-        names first (so "Marie Dupont" is replaced before "Marie").
+        New records. Ids stay distinct: an id that becomes equal to an
+        earlier one gets a ``#2``, ``#3``... suffix.
+
+    Raises
+    ------
+    ValidationError
+        A name is empty or has no letter or digit.
 
     Examples
     --------
     >>> from impactkit import qualitative as ql
-    >>> e = ql.Evidence(id="a", kind="testimony", text="Marie dit que Paul l'aide.",
-    ...                 person="Marie", consent=True)
+    >>> e = ql.Evidence(id="a", kind="testimony", text="Marie dit que PAUL l'aide.",
+    ...                 person="Marie", source="Entretien_Marie.docx", consent=True)
     >>> out = ql.pseudonymise([e], ["Marie", "Paul"])[0]
-    >>> out.text, out.person
-    ("[P1] dit que [P2] l'aide.", '[P1]')
+    >>> out.text, out.person, out.source
+    ("[P1] dit que [P2] l'aide.", '[P1]', 'Entretien_[P1].docx')
+    >>> e = ql.Evidence(id="b", kind="testimony", text="Appelez-moi au 06 12 34 56 78.")
+    >>> ql.pseudonymise([e], [])[0].text
+    'Appelez-moi au [tél.].'
     """
     if isinstance(names, Mapping):
-        mapping = {str(k): str(v) for k, v in names.items()}
+        pairs = [(str(k), str(v)) for k, v in names.items()]
     else:
-        mapping = {str(n): f"[{prefix}{k}]" for k, n in enumerate(names, start=1)}
-    bad = [n for n in mapping if not n.strip()]
-    if bad:
+        pairs = [(str(n), f"[{prefix}{k}]") for k, n in enumerate(names, start=1)]
+    if any(not n.strip() for n, _ in pairs):
         raise ValidationError("personal names must not be empty", path=("names",), code="empty")
-    if not mapping:
+    mapping: dict[str, str] = {}
+    for name, pseudonym in pairs:
+        key = _name_key(name)
+        if not key:
+            raise ValidationError(
+                f"personal name {name!r} has no letter or digit", path=("names",), code="empty"
+            )
+        mapping.setdefault(key, pseudonym)
+    if not mapping and not redact:
         return tuple(evidence)
-    ordered = sorted(mapping, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", re.IGNORECASE
-    )
-    lower = {k.lower(): v for k, v in mapping.items()}
+    pattern = None
+    if mapping:
+        ordered = sorted(mapping, key=len, reverse=True)
+        pattern = re.compile(
+            r"(?<![^\W_])("
+            + "|".join(r"[\W_]+".join(map(re.escape, k.split(" "))) for k in ordered)
+            + r")(?![^\W_])"
+        )
 
     def sub(s: str) -> str:
-        return pattern.sub(lambda m: lower[m.group(0).lower()], s)
+        if redact:
+            s = redact_personal_data(s)
+        return s if pattern is None else _replace_names(s, pattern, mapping)
 
     fields = (
         "text",
@@ -540,7 +588,186 @@ def pseudonymise(
         "driver",
     )
     out = []
+    ids: set[str] = set()
     for e in evidence:
         changes: dict[str, Any] = {f: sub(getattr(e, f)) for f in fields}
+        changes["themes"] = tuple(sub(t) for t in e.themes)
+        new_id = base = sub(e.id)
+        k = 1
+        while new_id in ids:
+            k += 1
+            new_id = f"{base}#{k}"
+        ids.add(new_id)
+        changes["id"] = new_id
         out.append(attrs.evolve(e, **changes))
     return tuple(out)
+
+
+# ------------------------------------------------------------------ name matching
+def _fold(text: str) -> str:
+    """Compatibility-decomposed, accents removed, case folded (may change the length)."""
+    out = "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    ).casefold()
+    return "".join(c for c in unicodedata.normalize("NFKD", out) if not unicodedata.combining(c))
+
+
+def _name_key(name: str) -> str:
+    """The words of a folded name, joined by one space."""
+    return " ".join(w for w in re.split(r"[\W_]+", _fold(name)) if w)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_char(c: str) -> str:
+    return _fold(c)
+
+
+def _replace_names(text: str, pattern: re.Pattern[str], mapping: Mapping[str, str]) -> str:
+    """``text`` with every match of ``pattern`` in its folded form replaced by its pseudonym."""
+    if text.isascii():  # one character each way: no index to keep
+        folded = text.lower()
+        index: Sequence[int] = range(len(text))
+        pieces: Sequence[str] = text
+    else:
+        pieces = [_fold_char(c) for c in text]
+        index = [i for i, p in enumerate(pieces) for _ in p]
+        folded = "".join(pieces)
+    parts: list[str] = []
+    last = 0
+    for m in pattern.finditer(folded):
+        start, end = index[m.start()], index[m.end() - 1] + 1
+        if start < last:
+            continue
+        while end < len(text) and not pieces[end]:
+            end += 1  # combining marks that follow the last letter
+        parts += [text[last:start], mapping[_name_key(m.group(0))]]
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+# ------------------------------------------------------------------ personal data
+REDACTED: dict[str, str] = {
+    "nir": "[NIR]",
+    "iban": "[IBAN]",
+    "email": "[e-mail]",
+    "phone": "[tél.]",
+    "address": "[adresse]",
+}
+"""The marker that replaces each kind of personal data found by :func:`personal_data`."""
+
+_S = r"[ .\-\u00a0\u202f]?"
+_NIR = re.compile(
+    rf"(?<![\w+])[1-478](?:{_S}\d){{4}}{_S}(?:\d{{2}}|2[AaBb])(?:{_S}\d){{6}}{_S}\d{{2}}(?!\w)"
+)
+_IBAN = re.compile(r"(?<!\w)[Ff][Rr]\d{2}(?:[ \-\u00a0]?[0-9A-Za-z]){23}(?!\w)")
+_PHONE = re.compile(
+    rf"(?<![\w+])(?:(?:\+|00)\s?33{_S}(?:\(0\){_S})?|0)[1-9](?:{_S}\d{{2}}){{4}}(?!\d)"
+)
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?!\w)")
+_STREET = (
+    r"(?i:rue|avenue|av\.|boulevard|bd|allée|allee|impasse|chemin|place|route|quai|cours"
+    r"|square|passage|résidence|residence|lotissement|hameau|lieu[- ]dit|sentier|voie"
+    r"|rond[- ]point|faubourg|cité|cite|esplanade|promenade|parvis|villa|ruelle|sente"
+    r"|montée|montee|domaine|clos)"
+)
+_TOWN = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*(?:[ \-](?:[A-ZÀ-ÖØ-Þ][\w'’\-]*|(?i:sur|sous|en|le|la|les)))*"
+_LINK = r"(?i:de|du|des|la|le|les|aux|au|sur|sous|en|saint|sainte|st|ste)"
+_CAP = r"(?:(?i:[dl]['’]))?[A-ZÀ-ÖØ-Þ0-9][\w'’\-]*"
+_WORD = r"(?:(?i:[dl]['’]))?[^\W_][\w'’\-]*"
+_ADDRESS = re.compile(
+    # number [bis] street-type [links] first word [capitalised words or links] [postcode [town]]
+    rf"(?<![\w,])\d{{1,4}}(?:\s?(?i:bis|ter|quater|[a-d])\b)?,?\s+{_STREET}\b"
+    rf"(?:\s+{_LINK}\b)*\s+(?!\d{{5}}\b){_WORD}(?:\s+(?!\d{{5}}\b)(?:{_LINK}\b|{_CAP}))*"
+    rf"(?:,?\s+\d{{5}}(?:\s+{_TOWN})?)?"
+    rf"|(?<![\w,])(?:0[1-9]|[1-8]\d|9[0-8])\d{{3}}\s+{_TOWN}"
+)
+
+
+def _nir_ok(match: str) -> bool:
+    digits = re.sub(r"[^0-9AB]", "", match.upper())
+    if len(digits) != 15:
+        return False
+    body = digits[:5] + {"2A": "19", "2B": "18"}.get(digits[5:7], digits[5:7]) + digits[7:13]
+    return body.isdigit() and 97 - int(body) % 97 == int(digits[13:])
+
+
+def _iban_ok(match: str) -> bool:
+    code = re.sub(r"[^0-9A-Z]", "", match.upper())
+    moved = code[4:] + code[:4]
+    return len(code) == 27 and int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
+
+
+_KINDS: tuple[tuple[str, re.Pattern[str], Any], ...] = (
+    ("iban", _IBAN, _iban_ok),
+    ("nir", _NIR, _nir_ok),
+    ("email", _EMAIL, None),
+    ("phone", _PHONE, None),
+    ("address", _ADDRESS, None),
+)
+
+
+def personal_data(text: str) -> list[tuple[str, int, int]]:
+    """The French personal-data patterns found in ``text``: ``(kind, start, end)``.
+
+    Kinds (keys of :data:`REDACTED`): ``"nir"`` (social security number with
+    a valid key; Corsica ``2A``/``2B`` read as 19/18), ``"iban"`` (a French
+    IBAN whose mod-97 check holds), ``"email"``, ``"phone"`` (``+33``,
+    ``0033`` or ``0``, then nine digits, grouped by spaces, dots or hyphens,
+    or not at all) and ``"address"`` (a street number, optionally ``bis``,
+    ``ter``..., a street type such as ``rue`` or ``avenue`` and up to six
+    words, then an optional postcode and town; or a 5-digit postcode
+    followed by a capitalised town). Matches do not overlap; the earlier kind
+    in that order wins.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of (str, int, int)
+        Sorted by position.
+
+    Examples
+    --------
+    >>> from impactkit.qualitative import personal_data
+    >>> text = "Mail : ana@exemple.fr, tél. +33 6 12 34 56 78, 12 bis rue des Lilas 75011 Paris"
+    >>> [(kind, text[a:b]) for kind, a, b in personal_data(text)]  # doctest: +NORMALIZE_WHITESPACE
+    [('email', 'ana@exemple.fr'), ('phone', '+33 6 12 34 56 78'),
+     ('address', '12 bis rue des Lilas 75011 Paris')]
+    """
+    found: list[tuple[str, int, int]] = []
+    taken = bytearray(len(text))
+    for kind, regex, check in _KINDS:
+        for m in regex.finditer(text):
+            if check is not None and not check(m.group(0)):
+                continue
+            if any(taken[m.start() : m.end()]):
+                continue
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+            found.append((kind, m.start(), m.end()))
+    return sorted(found, key=lambda x: x[1])
+
+
+def redact_personal_data(text: str) -> str:
+    """``text`` with every :func:`personal_data` match replaced by its :data:`REDACTED` marker.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from impactkit.qualitative import redact_personal_data
+    >>> redact_personal_data("NIR 2 95 10 99 126 111 93, IBAN FR76 3000 6000 0112 3456 7890 189")
+    'NIR [NIR], IBAN [IBAN]'
+    """
+    out = text
+    for kind, a, b in reversed(personal_data(text)):
+        out = out[:a] + REDACTED[kind] + out[b:]
+    return out

@@ -9,6 +9,7 @@ testimony was heard but withheld.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,8 +17,14 @@ import attrs
 import pandas as pd
 
 from impactkit._results import Summary, jsonable
-from impactkit.errors import ValidationError
-from impactkit.qualitative._records import Engagement, Evidence, consented, pseudonymise
+from impactkit.errors import ImpactkitWarning, ValidationError
+from impactkit.qualitative._records import (
+    Engagement,
+    Evidence,
+    consented,
+    personal_data,
+    pseudonymise,
+)
 from impactkit.qualitative._triangulate import evidence_for, triangulate
 
 __all__ = ["QUOTE_COLUMNS", "StakeholderVoice", "stakeholder_voice"]
@@ -25,6 +32,23 @@ __all__ = ["QUOTE_COLUMNS", "StakeholderVoice", "stakeholder_voice"]
 QUOTE_COLUMNS = ("outcome", "id", "kind", "stakeholder", "direction", "text", "source", "date")
 THEME_COLUMNS = ("theme", "count", "n_sources")
 ENGAGEMENT_COLUMNS = ("stakeholder", "records", "people", "methods", "stages")
+
+
+def _personal_data_kinds(e: Evidence) -> list[str]:
+    """The kinds of personal data in the texts of a record that :func:`pseudonymise` redacts."""
+    texts = (
+        e.id,
+        e.text,
+        e.person,
+        e.source,
+        e.selection_reason,
+        e.significance,
+        e.contribution,
+        e.substantiation,
+        e.driver,
+        *e.themes,
+    )
+    return sorted({kind for t in texts for kind, _, _ in personal_data(t)})
 
 
 @attrs.frozen
@@ -166,13 +190,22 @@ def stakeholder_voice(
     personal_names : sequence of str
         Further names to pseudonymise in every text shown
         (:func:`pseudonymise`); the ``person`` of every record, consented or
-        not, is always pseudonymised.
+        not, is always pseudonymised, in any case, accent or Unicode form,
+        in ids and sources too. Personal data (NIR, IBAN, phone numbers,
+        e-mail and postal addresses, see :func:`personal_data`) is redacted.
     judgements : mapping, optional
         CERQual judgements by outcome (see :func:`triangulate`).
 
     Returns
     -------
     StakeholderVoice
+
+    Warns
+    -----
+    ImpactkitWarning
+        When personal data was redacted from a consented record, naming the
+        (pseudonymised) record and the kinds found: the sources hold it, and
+        a report would have shown it.
 
     Examples
     --------
@@ -196,8 +229,16 @@ def stakeholder_voice(
     withheld = len(items) - len(shown)
     # The speakers recorded on any record are personal names, wherever they appear.
     names = list(dict.fromkeys([*(e.person for e in items if e.person.strip()), *personal_names]))
-    if names:
-        shown = pseudonymise(shown, names)
+    found = [_personal_data_kinds(e) for e in shown]
+    shown = pseudonymise(shown, names)
+    redacted = [f"{e.id!r} ({', '.join(k)})" for e, k in zip(shown, found, strict=True) if k]
+    if redacted:
+        warnings.warn(
+            "personal data redacted from the evidence a report shows (check the sources): "
+            + "; ".join(redacted),
+            ImpactkitWarning,
+            stacklevel=2,
+        )
     tri = triangulate(result, shown, judgements=judgements, consented_only=True)
     quotes = []
     for outcome in tri.index:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit.errors import ValidationError
+from impactkit.report._escape import plain
 from impactkit.report._i18n import t
 
 __all__ = [
@@ -52,6 +53,28 @@ def _money_axis(axis: Any, lang: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=0)))
 
 
+LABEL_WIDTH = 32
+"""Characters per line of a category label on a chart axis."""
+LABEL_LINES = 2
+"""Lines of a category label on a chart axis; a longer label is cut with an ellipsis."""
+
+
+def short_label(text: Any, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
+    """A label wrapped on at most ``lines`` lines of ``width`` characters, cut with ``…``.
+
+    A chart cropped to its content grows with its longest label; a bounded
+    label keeps the chart's size independent of what users type. Bidirectional
+    and control characters are removed first (:func:`impactkit.report._escape.plain`).
+    """
+    words = " ".join(plain(text).split())
+    wrapped = textwrap.wrap(words, width, break_long_words=True, break_on_hyphens=True)
+    if len(wrapped) <= lines:
+        return "\n".join(wrapped)
+    last = textwrap.shorten(" ".join(wrapped[lines - 1 :]), width - 1, placeholder="")
+    last = (last or wrapped[lines - 1][: width - 1]).rstrip() + "…"
+    return "\n".join([*wrapped[: lines - 1], last])
+
+
 def plain_text(fig: Any) -> Any:
     """Render every text of ``fig`` as typed: a ``$`` in a name is a dollar, not mathtext.
 
@@ -59,7 +82,8 @@ def plain_text(fig: Any) -> Any:
     read a pair of dollars as a formula, and fail or typeset it. Tick labels
     are created lazily while the figure is drawn: :func:`to_svg` draws with
     mathtext off, so those are plain too; the texts that exist are switched
-    here.
+    here. Bidirectional and control characters are removed from every text
+    (they would reorder it).
     """
     from matplotlib.axis import Axis
     from matplotlib.text import Text
@@ -72,6 +96,10 @@ def plain_text(fig: Any) -> Any:
         seen.add(id(artist))
         if isinstance(artist, Text):
             artist.set_parse_math(False)
+            shown = artist.get_text()
+            clean = plain(shown).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+            if clean != shown:
+                artist.set_text(clean)
         if isinstance(artist, Axis):  # its existing ticks only (get_children makes more)
             ticks = [*artist.majorTicks, *artist.minorTicks]
             todo += [artist.label, artist.offsetText, *ticks]
@@ -179,7 +207,7 @@ def by_stakeholder_chart(result: Any, lang: str = "en") -> Any:
     fig = _figure(7.0, 0.5 + 0.45 * max(len(df), 2))
     ax = fig.add_subplot()
     names = _stakeholder_labels(result)
-    shown = [names.get(str(s), str(s)) for s in df["stakeholder"]]
+    shown = [short_label(names.get(str(s), str(s))) for s in df["stakeholder"]]
     ax.barh(range(len(df)), df["present_value"], color=PALETTE[1])
     ax.set_yticks(range(len(df)))
     ax.set_yticklabels(shown)

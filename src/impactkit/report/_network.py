@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impactkit._atomic import write_file
 from impactkit._network import NetworkAnalysis, analyse_network
 from impactkit.errors import ValidationError
+from impactkit.report._escape import html_text, md_text
 from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
 
 __all__ = ["funnel_chart", "member", "network"]
@@ -240,13 +242,13 @@ def _fmt(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
 
 
 def _e(s: str) -> str:
-    """Text for HTML text nodes and Markdown: ``& < >`` escaped, quotes kept."""
-    return _html.escape(s, quote=False)
+    """Text for HTML text nodes: ``& < >`` escaped, quotes kept (see report/_escape.py)."""
+    return html_text(s, quote=False)
 
 
 def _md(s: str) -> str:
-    """Text for Markdown: HTML special characters escaped, quotes kept."""
-    return _e(s)
+    """Text as inert one-line Markdown (see report/_escape.py)."""
+    return md_text(s)
 
 
 def _html_table(df: pd.DataFrame, lang: str, currency: str) -> str:
@@ -263,8 +265,7 @@ def _html_table(df: pd.DataFrame, lang: str, currency: str) -> str:
 
 
 def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
-    def esc(s: str) -> str:
-        return _md(s).replace("|", "\\|")
+    esc = _md
 
     head = "| " + " | ".join(esc(TEXT[lang].get(c, str(c))) for c in df.columns) + " |"
     sep = "|" + "|".join("---" for _ in df.columns) + "|"
@@ -502,10 +503,7 @@ def _page(title: str, sections: list[tuple[str, str, str]], lang: str, fmt: str)
 
 def _write(text: str, path: str | Path | None) -> str:
     if path is not None:
-        p = Path(path)
-        tmp = p.with_name(p.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
+        write_file(path, text)
     return text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html as _html
 import math
 import os
 import tempfile
@@ -13,11 +12,13 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from impactkit._atomic import write_file
 from impactkit._results import Summary, jsonable
 from impactkit._version import __version__
 from impactkit.errors import ImpactkitError, ValidationError
 from impactkit.methods._sroi import SROIResult
 from impactkit.model import ImpactModel
+from impactkit.report._escape import html_text, md_text
 from impactkit.report._event_study import event_study_table
 from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.typing import SeedLike
@@ -74,7 +75,8 @@ _PCT = {"share", "deadweight", "displacement", "attribution", "leakage", "drop_o
 
 
 def _esc(x: Any) -> str:
-    return _html.escape("" if x is None else str(x))
+    """User text for HTML text and attributes (see :mod:`impactkit.report._escape`)."""
+    return html_text(x)
 
 
 def _cell(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
@@ -874,7 +876,7 @@ def html(
     content = _content(result, lang, monte_carlo)
     text = render_html(content)
     if path is not None:
-        _atomic_write(Path(path), text)
+        write_file(path, text)
     return text
 
 
@@ -1000,29 +1002,12 @@ def pdf(
             raise PDFUnavailableError(
                 f"{exe} did not print the report (exit {done.returncode}): " + " | ".join(tail)
             )
-        _atomic_write(target, out.read_bytes())
-
-
-def _atomic_write(path: Path, text: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]#|~"})
+        write_file(target, out.read_bytes())
 
 
 def _md(x: Any) -> str:
-    """User text as inert Markdown: HTML escaped, Markdown syntax escaped, one line."""
-    text = _html.escape("" if x is None else str(x), quote=False)
-    return " ".join(text.translate(_MD_SPECIAL).split())
+    """User text as inert one-line Markdown (see :mod:`impactkit.report._escape`)."""
+    return md_text(x)
 
 
 def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:

@@ -9,12 +9,12 @@ every text shown; the ``person`` field itself is never shown.
 
 from __future__ import annotations
 
-import html as _html
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from impactkit.report._escape import html_text, md_text
 from impactkit.report._i18n import fmt_money, fmt_pct
 
 __all__ = ["VOICE_TEXTS", "voice_html", "voice_markdown"]
@@ -138,7 +138,7 @@ def _t(key: str, lang: str) -> str:
 
 
 def _esc(x: Any) -> str:
-    return _html.escape("" if x is None else str(x))
+    return html_text(x)
 
 
 def _voice(result: Any) -> Any:
@@ -219,9 +219,9 @@ def _html_table(df: pd.DataFrame, name: str) -> str:
 
 
 def _md_table(df: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines = ["| " + " | ".join(map(md_text, df.columns)) + " |", "|" + "---|" * len(df.columns)]
     for rec in df.itertuples(index=False):
-        lines.append("| " + " | ".join(str(v).replace("|", "\\|") for v in rec) + " |")
+        lines.append("| " + " | ".join(md_text(v) for v in rec) + " |")
     return "\n".join(lines)
 
 
@@ -282,12 +282,12 @@ def voice_markdown(result: Any, lang: str = "en") -> list[str]:
     out += [f"### {_t('quotes', lang)}", ""]
     for outcome in v.triangulation.index:
         q = v.quotes[v.quotes["outcome"] == outcome]
-        out += [f"#### {labels.get(outcome, outcome)}", ""]
+        out += [f"#### {md_text(labels.get(outcome, outcome))}", ""]
         if not len(q):
             out += [f"_{_t('no_quote', lang)}_", ""]
         for rec in q.to_dict("records"):
             who = ", ".join(
-                x
+                md_text(x)
                 for x in (
                     sh.get(rec["stakeholder"], rec["stakeholder"]),
                     _t(rec["kind"], lang),
@@ -295,8 +295,7 @@ def voice_markdown(result: Any, lang: str = "en") -> list[str]:
                 )
                 if x
             )
-            text = " ".join(str(rec["text"]).split())
-            out += [f"> {text}", f"> - {who}", ""]
+            out += [f"> {md_text(rec['text'])}", f"> - {who}", ""]
     if len(v.themes):
         out += [f"### {_t('themes', lang)}", "", _md_table(_renamed(v.themes, lang)), ""]
     out += [
