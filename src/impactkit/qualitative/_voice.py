@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import ValidationError
 from impactkit.qualitative._records import Engagement, Evidence, consented, pseudonymise
 from impactkit.qualitative._triangulate import evidence_for, triangulate
@@ -27,6 +27,7 @@ THEME_COLUMNS = ("theme", "count", "n_sources")
 ENGAGEMENT_COLUMNS = ("stakeholder", "records", "people", "methods", "stages")
 
 
+@displayed
 @attrs.frozen
 class StakeholderVoice:
     """The stakeholder-voice section of a report, consent already applied.
