@@ -15,13 +15,13 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
-    "myst_parser",
+    "myst_nb",
     "matplotlib.sphinxext.plot_directive",
 ]
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 100)]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb"}
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 autosummary_generate = True
@@ -34,5 +34,15 @@ numpydoc_xref_param_type = False
 html_theme = "pydata_sphinx_theme"
 html_title = f"impactkit {version}"
 html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "jupyter_execute"]
+# The tutorial and some how-tos are MyST notebooks (front matter ``file_format:
+# mystnb``): their code cells run at every build, in a temporary directory, and a
+# failing cell or any output on stderr (a warning) fails the build under -W.
+nb_execution_mode = "force"
+nb_execution_timeout = 300
+nb_execution_in_temp = True
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_output_stderr = "warn"
+nb_merge_streams = True
 nitpicky = False

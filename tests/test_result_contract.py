@@ -8,6 +8,7 @@ here, or without the contract, fails this file.
 
 from __future__ import annotations
 
+import html
 import inspect
 import json
 import re
@@ -365,6 +366,22 @@ def test_summary(name):
     assert s.title
     assert str(s).startswith(s.title)
     assert "<h4>" in s._repr_html_()
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_short_repr_and_rich_display(name):
+    """One line under 200 characters with the headline figures; an HTML table in notebooks."""
+    res = _example(name)
+    text = repr(res)
+    assert len(text) < 200, text
+    assert "\n" not in text
+    assert text.startswith(f"<{name}")
+    page = res._repr_html_()
+    assert page.startswith('<div class="impactkit-summary"><h4>')
+    headline = type(res)._display_headline or (res.summary().lines[0][0],)
+    first_row = page.split("<tr>")[1]
+    assert first_row.startswith('<th style="text-align:left">'), first_row
+    assert html.escape(headline[0]) in first_row, (headline, first_row)
 
 
 @pytest.mark.parametrize("name", sorted(RESULTS))

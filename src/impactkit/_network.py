@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._comparison import funnel, shrink
-from impactkit._results import Summary, freeze, jsonable
+from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import Problem, ValidationError
 
 __all__ = ["NetworkAnalysis", "analyse_network", "pseudonyms"]
@@ -65,6 +65,7 @@ def pseudonyms(sites: Sequence[Any], *, key: str | bytes | None = None) -> dict[
     return {s: f"E-{i + 1:0{width}d}" for i, s in enumerate(order)}
 
 
+@displayed(headline=("Network ratio", "Sites", "Present value"))
 @attrs.frozen
 class NetworkAnalysis:
     """Everything a federation report shows, computed once.

@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import attrs
 
-from impactkit._results import Record
+from impactkit._results import Record, displayed
 from impactkit.dist import Distribution
 from impactkit.errors import PathElement, ValidationError, format_path
 from impactkit.model import ImpactModel, duplicate_rows
@@ -41,6 +41,7 @@ __all__ = ["Finding", "lint"]
 Level = Literal["error", "warning", "info"]
 
 
+@displayed(headline=("Severity", "Code", "Path"))
 @attrs.frozen
 class Finding(Record):
     """One assurance finding.

@@ -4,8 +4,8 @@
     Exit 0 when the model is valid; exit 1 listing every problem with its path.
 ``impactkit toc FILE --format mermaid|dot|graphml|json``
     Print the theory of change of a model file.
-``impactkit schema``
-    Print the JSON Schema of model files.
+``impactkit schema [--result NAME|list]``
+    Print the JSON Schema of model files, or of a result's ``to_dict()``.
 ``impactkit sroi FILE [--mc N --seed S] [--format table|json|markdown]``
     Evaluate the SROI (and optionally a Monte Carlo interval).
 ``impactkit lint FILE [--data NAME=PATH.csv] [--strict]``
@@ -228,9 +228,19 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from impactkit.io import json_schema
+    from impactkit.io import RESULT_SCHEMAS, json_schema, result_schema
 
-    print(json.dumps(json_schema(), indent=2))
+    name = getattr(args, "result", None)
+    if name == "list":
+        for known in sorted(RESULT_SCHEMAS):
+            print(known)
+        return 0
+    try:
+        schema = json_schema() if name is None else result_schema(name)
+    except ValidationError as exc:  # an unknown name: a wrong command line, not bad data
+        _print_problems(exc.problems, sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(schema, indent=2))
     return 0
 
 
@@ -570,8 +580,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "schema",
-        help="print the JSON Schema of model files",
-        description="Print the JSON Schema of model files.",
+        help="print the JSON Schema of model files (or of a result's JSON)",
+        description="Print the JSON Schema of model files, or with --result NAME the JSON "
+        "Schema of a result's to_dict() (--result list gives the names).",
+    )
+    p.add_argument(
+        "--result",
+        metavar="NAME",
+        default=None,
+        help="a result's schema instead: sroi, monte_carlo, cba, effect, ... ('list' names them)",
     )
     p.set_defaults(func=_cmd_schema)
 

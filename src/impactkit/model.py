@@ -16,7 +16,7 @@ from typing import Any, Literal
 import attrs
 
 from impactkit._fields import FIELD_RULES
-from impactkit._results import FrozenDict
+from impactkit._results import FrozenDict, Summary, html_table
 from impactkit._validation import Checker, as_float, did_you_mean, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution
@@ -552,6 +552,43 @@ class ImpactModel:
                 and isinstance(self.discount.rate, Distribution)
             )
         )
+
+    def _facts(self) -> tuple[tuple[str, str], ...]:
+        """What the model is, without computing it: counts and settings (no ratio)."""
+        d = self.discount
+        if isinstance(d, Constant):
+            rate = d.rate
+            discount = "uncertain rate" if isinstance(rate, Distribution) else f"{rate:.2%}"
+        else:
+            discount = f"schedule of {len(d.bands)} bands"
+        stakeholders = {ov.stakeholder for ov in self.outcomes}
+        facts = [
+            ("Outcomes", str(len(self.outcomes))),
+            ("Inputs", str(len(self.inputs))),
+            ("Stakeholders valued", str(len(stakeholders))),
+            ("Theory of change", "-" if self.toc is None else f"{len(self.toc)} nodes"),
+            ("Currency", self.currency),
+            ("Base year", "-" if self.base_year is None else str(self.base_year)),
+            ("Discount", discount),
+            ("Mode", self.mode),
+            ("Uncertain figures", "yes" if self.has_uncertainty else "no"),
+        ]
+        if self.evidence or self.engagement:
+            facts.append(("Evidence records", str(len(self.evidence))))
+            facts.append(("Engagement records", str(len(self.engagement))))
+        return tuple(facts)
+
+    def __repr__(self) -> str:
+        name = self.name if len(self.name) <= 60 else self.name[:59] + "\u2026"
+        toc = "" if self.toc is None else f", {len(self.toc)} ToC nodes"
+        year = "" if self.base_year is None else f" {self.base_year}"
+        return (
+            f"<ImpactModel {name!r}: {len(self.outcomes)} outcomes, {len(self.inputs)} inputs"
+            f"{toc}; {self.currency}{year}, {self.mode}>"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(Summary(f"Impact model - {self.name}", self._facts()))
 
     def evolve(self, **changes: Any) -> ImpactModel:
         """A copy with some fields changed (``attrs.evolve``).

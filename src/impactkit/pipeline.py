@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import Problem, ValidationError
 from impactkit.methods._sroi import Lineage, SROIResult, sroi
 from impactkit.model import ImpactModel
@@ -38,6 +38,7 @@ _MEASURE_COLS = [
 ]
 
 
+@displayed(headline=("SROI ratio", "Present value", "Mode"))
 @attrs.frozen
 class Evaluation:
     """Everything an evaluation produced, per node and for the whole model.

@@ -37,7 +37,7 @@ from impactkit._comparison import dersimonian_laird, funnel, shrink
 from impactkit._fields import FIELD_RULES
 from impactkit._network import NetworkAnalysis, analyse_network, pseudonyms
 from impactkit._random import block_generator, root_sequence
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import require_finite
 from impactkit._valuemap import ROW_FIELDS
 from impactkit.discount import Constant, Discount, Schedule
@@ -1312,6 +1312,7 @@ def stakeholder_shares(
     return out.sort_values("present_value", ascending=False, ignore_index=True)
 
 
+@displayed(headline=("Mean network ratio", "range", "Draws"))
 @attrs.frozen
 class PortfolioMonteCarlo:
     """Draws of every site's SROI (the result of :func:`monte_carlo`).

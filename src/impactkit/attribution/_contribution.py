@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._random import seeded
-from impactkit._results import Summary, freeze, jsonable
+from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit._validation import did_you_mean
 from impactkit.attribution._core import EffectEstimate
 from impactkit.dist import Normal
@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 
+@displayed(headline=("Deadweight", "Effect"))
 @attrs.frozen
 class DeadweightEstimate:
     """SROI deadweight derived from a counterfactual estimate (METHODS §3.4).
@@ -219,6 +220,7 @@ def deadweight_from_effect(
     )
 
 
+@displayed
 @attrs.frozen
 class ShapleyResult:
     """Shapley values of the players of a cooperative game.

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import special
 
-from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
+from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit.attribution._design import aliased_columns, check_not_treatment, drop_aliased
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray
@@ -22,6 +22,7 @@ __all__ = ["EffectEstimate", "Prepared", "balance_table", "prepare"]
 ESTIMANDS = ("ATE", "ATT", "ATC")
 
 
+@displayed(headline=("Effect", "Std. error", "interval", "Estimand"))
 @attrs.frozen
 class EffectEstimate:
     """A counterfactual effect estimate with its uncertainty and diagnostics.

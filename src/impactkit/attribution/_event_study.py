@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.attribution._core import ols, sandwich
 from impactkit.attribution._means_did import demean_two_way
 from impactkit.attribution._panel import fmt_period, staggered_panel
@@ -36,6 +36,7 @@ from impactkit.errors import EstimationError
 __all__ = ["BaconDecomposition", "EventStudyResult", "SunAbraham", "bacon_decomposition"]
 
 
+@displayed
 @attrs.frozen
 class EventStudyResult:
     """An event study: effects by event time, and by cohort and event time.
@@ -294,6 +295,7 @@ class SunAbraham:
         return EventStudyResult(pd.DataFrame(rows), ce, self.level, method, n_u)
 
 
+@displayed
 @attrs.frozen
 class BaconDecomposition:
     """The TWFE coefficient of a staggered design as a weighted sum of 2×2 comparisons.

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import Checker
 from impactkit.toc import TheoryOfChange
 
@@ -273,6 +273,7 @@ def contribution_tracing(
     )
 
 
+@displayed
 @attrs.frozen
 class ContributionStory:
     """The state of the evidence behind a theory of change.

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from impactkit._results import Summary, freeze, jsonable
+from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.attribution._core import EffectEstimate
 from impactkit.attribution._panel import fmt_period, last_before, staggered_panel
 from impactkit.attribution._propensity import (
@@ -114,6 +114,7 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
     return float(eta_t - eta_c), inf_t - inf_c, n_trim
 
 
+@displayed(headline=("ATT", "Std. error", "interval"))
 @attrs.frozen
 class StaggeredResult:
     r"""Group-time average effects and their aggregations.

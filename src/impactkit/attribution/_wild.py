@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -49,6 +49,7 @@ WEIGHTS = ("rademacher", "webb")
 _WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 
 
+@displayed(headline=("Coefficient", "Bootstrap p-value", "interval"))
 @attrs.frozen
 class WildClusterResult:
     """A wild cluster restricted bootstrap test of one coefficient.

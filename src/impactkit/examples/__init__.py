@@ -56,7 +56,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Record
+from impactkit._results import Record, displayed
 from impactkit._tables import read_csv
 from impactkit.examples._network import REGIONS, synthetic_network
 from impactkit.model import ImpactModel
@@ -80,6 +80,7 @@ EXAMPLE = "emploi_accompagne"
 """Name of the default example."""
 
 
+@displayed(headline=("Name", "Sector", "Title"))
 @attrs.frozen(kw_only=True)
 class ExampleInfo(Record):
     """What an embedded example is, for listings (``impactkit examples``).

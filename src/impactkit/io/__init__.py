@@ -24,6 +24,7 @@ from impactkit.io._files import (
     loads,
     to_dict,
 )
+from impactkit.io._result_schema import RESULT_SCHEMAS, result_schema
 from impactkit.io._schema import json_schema
 from impactkit.toc import TheoryOfChange, to_dot, to_graphml, to_json, to_mermaid
 
@@ -32,6 +33,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_YAML_BYTES",
     "PRESETS",
+    "RESULT_SCHEMAS",
     "dump",
     "dumps",
     "from_dict",
@@ -40,6 +42,7 @@ __all__ = [
     "loads",
     "make_converter",
     "read_value_map",
+    "result_schema",
     "to_dict",
     "write_toc",
     "write_value_map",

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
+from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import Checker, did_you_mean, is_number
 from impactkit.errors import ValidationError
 from impactkit.measure._filters import (
@@ -130,6 +130,7 @@ def paired_t_interval(
     return m - t * se, m + t * se
 
 
+@displayed
 @attrs.frozen
 class MeasureResult:
     """A measured quantity with its lineage.

@@ -32,6 +32,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from impactkit._results import displayed
 from impactkit._validation import Checker
 from impactkit.errors import ValidationError
 from impactkit.measure._calculators import MeasureResult, _by, _Calculator, wilson_interval
@@ -80,6 +81,7 @@ def clinical_cutoff(functional: tuple[float, float], dysfunctional: tuple[float,
     return (s0 * m1 + s1 * m0) / (s0 + s1)
 
 
+@displayed
 @attrs.frozen
 class ReliableChangeResult(MeasureResult):
     r"""A :class:`~impactkit.measure.MeasureResult` with the reliable-change counts.

@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import Checker, is_number
 from impactkit.errors import Problem, ValidationError
 
@@ -325,6 +325,7 @@ def as_scale(value: Any) -> Scale | None:
     return Scale.from_dict(value)
 
 
+@displayed
 @attrs.frozen
 class ReliabilityResult:
     r"""A reliability coefficient with the cases it used.

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import Checker
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.errors import Problem, ValidationError
@@ -211,6 +211,7 @@ class AvoidedCostItem:
         c.raise_if_errors()
 
 
+@displayed(headline=("Public return ratio", "Avoided costs", "Public funding"))
 @attrs.frozen
 class AvoidedCostsResult:
     """Avoided public costs by item, payer and year, and the public return ratio.

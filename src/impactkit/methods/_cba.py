@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import require_finite
 from impactkit.discount import Discount, factors
 from impactkit.dist import MAX_MAGNITUDE
@@ -582,6 +582,7 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
     return payback_year(cf * _factors(rate, cf.size))
 
 
+@displayed(headline=("NPV", "Benefit-cost ratio", "IRR"))
 @attrs.frozen
 class CBAResult:
     r"""A cost-benefit analysis from one perspective, as returned by :func:`cba`.

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import Record
+from impactkit._results import Record, displayed
 from impactkit._validation import Checker, require_finite
 from impactkit.discount import Discount
 from impactkit.errors import Problem, ValidationError
@@ -37,6 +37,7 @@ QALY_GREEN_BOOK_2022 = 70_000.0
 """Value of one QALY for Green Book appraisal, £ (2022 edition)."""
 
 
+@displayed(headline=("Net", "Gross", "Outcomes"))
 @attrs.frozen
 class CostPerOutcome(Record):
     """Gross and net (of deadweight) cost per outcome.

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._random import seeded
-from impactkit._results import Summary, freeze, jsonable
+from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit._validation import Checker
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError
@@ -223,6 +223,7 @@ def vectorised_irr(
     return np.asarray(np.where(nothing, -1.0, r), dtype=float)
 
 
+@displayed
 @attrs.frozen
 class ContractResult:
     r"""An outcomes contract evaluated for one set of achievements.
@@ -323,6 +324,7 @@ class ContractResult:
         return Summary("Outcomes contract", lines, self.payments)
 
 
+@displayed(headline=("Expected money multiple", "P(loss)", "Draws"))
 @attrs.frozen
 class ContractSimulation:
     """Monte Carlo of an outcomes contract over uncertain achievements.

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
-from impactkit._results import FrozenDict, Summary, freeze, jsonable
+from impactkit._results import FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import require_finite
 from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
@@ -32,6 +32,7 @@ from impactkit.valuation._equity import EquityWeights, weighted_table
 __all__ = ["Lineage", "SROIResult", "Summary", "sroi"]
 
 
+@displayed
 @attrs.frozen
 class Lineage:
     """Where one figure of a result comes from.
@@ -116,6 +117,7 @@ def _fmt(x: float, currency: str = "") -> str:
     return f"{s} {currency}".strip()
 
 
+@displayed(headline=("SROI ratio", "Present value", "Net present value"))
 @attrs.frozen
 class SROIResult:
     """The SROI of a model, with its tables and lineage.

@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import seeded
-from impactkit._results import Summary, freeze, jsonable
+from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import impact
@@ -46,6 +46,7 @@ _COLUMNS = (
 _STABILITY = ("outcome", "rank", "mean_rank", "rank_low", "rank_high", "p_same_rank", "p_top")
 
 
+@displayed
 @attrs.frozen
 class WeightedOutcomes:
     r"""Outcomes weighted by stakeholders' ratings and ranked, with rank stability.

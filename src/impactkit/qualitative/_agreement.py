@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import as_generator
-from impactkit._results import Summary, freeze, jsonable
+from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import EstimationError, Problem, ValidationError
 from impactkit.typing import SeedLike
 
@@ -31,6 +31,7 @@ _WEIGHTS = (None, "linear", "quadratic")
 FloatArray = npt.NDArray[np.float64]
 
 
+@displayed(headline=("alpha", "Units", "Coders"))
 @attrs.frozen
 class Agreement:
     r"""The agreement between coders, with an optional bootstrap interval.

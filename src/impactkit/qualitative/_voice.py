@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import ImpactkitWarning, ValidationError
 from impactkit.qualitative._records import (
     Engagement,
@@ -51,6 +51,7 @@ def _personal_data_kinds(e: Evidence) -> list[str]:
     return sorted({kind for t in texts for kind, _, _ in personal_data(t)})
 
 
+@displayed
 @attrs.frozen
 class StakeholderVoice:
     """The stakeholder-voice section of a report, consent already applied.

@@ -13,7 +13,7 @@ import attrs
 import pandas as pd
 
 from impactkit._atomic import write_file
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._version import __version__
 from impactkit.errors import ImpactkitError, ValidationError
 from impactkit.methods._sroi import SROIResult
@@ -126,6 +126,7 @@ def _figure_value(key: str, value: float, text: str) -> str:
     return f'<span class="figure" data-key="{key}" data-value="{value!r}">{_esc(text)}</span>'
 
 
+@displayed(headline=("SROI ratio", "Present value", "Net present value"))
 @attrs.frozen
 class ReportContent:
     """Everything a report shows, computed once (so HTML and Markdown agree).

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
+from impactkit._results import Summary, html_table
 from impactkit._validation import Checker, did_you_mean
 from impactkit.errors import (
     Problem,
@@ -17,6 +18,7 @@ from impactkit.errors import (
 from impactkit.toc._checks import Columns, _bfs, graph_problems
 from impactkit.toc._nodes import (
     LINK_ROW_FIELDS,
+    NODE_KINDS,
     NODE_ROW_FIELDS,
     Assumption,
     Indicator,
@@ -665,11 +667,31 @@ class TheoryOfChange:
             )
         )
 
+    def _kind_counts(self) -> dict[str, int]:
+        """Nodes by kind, kinds in causal order, kinds without nodes left out."""
+        counts = dict.fromkeys(NODE_KINDS, 0)
+        for row in self._nodes.values():
+            counts[row[_KIND]] = counts.get(row[_KIND], 0) + 1
+        return {kind: n for kind, n in counts.items() if n}
+
     def __repr__(self) -> str:
+        by_kind = ", ".join(f"{n} {kind}" for kind, n in self._kind_counts().items())
+        name = self.name if len(self.name) <= 60 else self.name[:59] + "\u2026"
         return (
-            f"TheoryOfChange({self.name!r}, {len(self._stakeholders)} stakeholders, "
-            f"{len(self._nodes)} nodes, {len(self._links)} links)"
+            f"TheoryOfChange({name!r}, {len(self._stakeholders)} stakeholders, "
+            f"{len(self._nodes)} nodes"
+            + (f" ({by_kind})" if by_kind else "")
+            + f", {len(self._links)} links)"
         )
+
+    def _repr_html_(self) -> str:
+        lines = [
+            ("Stakeholders", str(len(self._stakeholders))),
+            ("Nodes", str(len(self._nodes))),
+            *((f"{kind.capitalize()} nodes", str(n)) for kind, n in self._kind_counts().items()),
+            ("Links", str(len(self._links))),
+        ]
+        return html_table(Summary(f"Theory of change - {self.name}", tuple(lines)))
 
     # ------------------------------------------------------------------ graph
     @property

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import block_generator, root_sequence
-from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, freeze, jsonable
+from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import require_finite
 from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
@@ -40,6 +40,7 @@ MAX_MEMORY = 4 * 1024**3
 """Default memory cap of one Monte Carlo run [bytes] (4 GiB); see :func:`memory_estimate`."""
 
 
+@displayed(headline=("Median ratio", "interval", "P(ratio > 1)", "Draws"))
 @attrs.frozen
 class MonteCarloResult:
     """Samples of the SROI and their summaries.

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit._random import seeded
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.discount import Constant, Schedule
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray, SeedLike
@@ -428,6 +428,7 @@ def _bootstrap(
     return out
 
 
+@displayed(headline=("EVPPI", "EVPI", "Draws"))
 @attrs.frozen
 class EVPPIResult:
     """Expected value of partial perfect information for one parameter or a group.
@@ -632,6 +633,7 @@ def evppi(
     )
 
 
+@displayed
 @attrs.frozen
 class VOIResult:
     """EVPI and the EVPPI of each parameter, ranked.
@@ -865,6 +867,7 @@ def ceac(costs: Any, effects: Any, *, wtp: Any) -> FloatArray:
     return out
 
 
+@displayed
 @attrs.frozen
 class AcceptabilityResult:
     """Acceptability curves, the acceptability frontier and expected net monetary benefits.

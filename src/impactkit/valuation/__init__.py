@@ -33,7 +33,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import FrozenDict
+from impactkit._results import FrozenDict, Summary, html_table
 from impactkit._validation import Checker, as_float, is_number
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.errors import ValidationError
@@ -188,6 +188,22 @@ class PriceIndex:
         c.text(self.name, "name")
         c.text(self.source, "source")
         c.raise_if_errors()
+
+    def __repr__(self) -> str:
+        years = sorted(self.values)
+        name = self.name if len(self.name) <= 60 else self.name[:59] + "\u2026"
+        label = f" {name!r}" if name else ""
+        return f"<PriceIndex{label}: {len(years)} years, {years[0]}-{years[-1]}>"
+
+    def _repr_html_(self) -> str:
+        years = sorted(self.values)
+        lines = (
+            ("Name", self.name or "-"),
+            ("Years", f"{years[0]}-{years[-1]} ({len(years)} values)"),
+            ("Source", self.source or "-"),
+        )
+        table = pd.DataFrame({"year": years, "level": [float(self.values[y]) for y in years]})
+        return html_table(Summary("Price index", lines, table))
 
     @classmethod
     def from_series(cls, series: pd.Series, *, name: str = "", source: str = "") -> PriceIndex:
