@@ -60,7 +60,7 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 """Largest uncompressed member (64 MiB)."""
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 """Largest total uncompressed size read from one archive (256 MiB)."""
-MAX_RATIO = 200
+MAX_RATIO = 100
 """Largest ratio of uncompressed to compressed size of a member over 1 MiB."""
 MAX_ELEMENTS = 300_000
 """Most XML elements in ``project.qde`` (about 100,000 codings)."""
@@ -73,7 +73,7 @@ MAX_XML_DEPTH = MAX_CODE_DEPTH + 8
 MAX_CODED_CHARS = 32 * 1024 * 1024
 """Most characters over all distinct coded spans (each span's text is kept once)."""
 _RATIO_FREE = 1024 * 1024
-_CHUNK = 1024 * 1024
+_CHUNK = 64 * 1024
 
 CODE_COLUMNS = ("id", "name", "parent", "codable", "description", "color")
 SOURCE_COLUMNS = ("id", "name", "kind", "text", "path", "case")
@@ -339,20 +339,26 @@ def _member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) 
             f"archive member {name!r} is {info.file_size} bytes; the limit is {MAX_MEMBER_BYTES}",
             "too_large",
         )
-    # The header's sizes may lie: count what really comes out.
     limit = min(MAX_MEMBER_BYTES, max(_RATIO_FREE, MAX_RATIO * info.compress_size))
+
+    def too_large(size: str) -> FileFormatError:
+        return _fail(
+            f"archive member {name!r} unpacks to {size} bytes ({info.compress_size} "
+            f"compressed; the limits are {MAX_RATIO} times the compressed size above "
+            f"{_RATIO_FREE} bytes, and {MAX_MEMBER_BYTES} bytes)",
+            "too_large",
+        )
+
+    if info.file_size > limit:
+        raise too_large(str(info.file_size))
+    # The header's sizes may lie: count what really comes out.
     seen = 0
     try:
         with zf.open(info) as fh:
             while block := fh.read(_CHUNK):
                 seen += len(block)
                 if seen > limit:
-                    raise _fail(
-                        f"archive member {name!r} unpacks to more than {limit} bytes "
-                        f"({info.compress_size} compressed; the limits are {MAX_RATIO} times "
-                        f"the compressed size and {MAX_MEMBER_BYTES} bytes)",
-                        "too_large",
-                    )
+                    raise too_large(f"more than {limit}")
                 budget.add_bytes(len(block), name)
                 yield block
     except (zlib.error, zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
@@ -680,7 +686,20 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
         :data:`MAX_MEMBER_BYTES` / :data:`MAX_TOTAL_BYTES`, more than
         :data:`MAX_MEMBERS` members, XML with a DTD or entities (entity
         expansion and external entities are never resolved), invalid XML,
-        spans outside their text, codings of unknown codes.
+        spans outside their text, codings of unknown codes. Also, checked as
+        the archive is unpacked and parsed: a member unpacking to more than
+        :data:`MAX_RATIO` times its packed size (above 1 MiB), more than
+        :data:`MAX_ELEMENTS` elements, :data:`MAX_TEXT_CHARS` characters or
+        :data:`MAX_XML_DEPTH` levels of XML, codes nested more than
+        :data:`MAX_CODE_DEPTH` levels, distinct coded spans of more than
+        :data:`MAX_CODED_CHARS` characters in all; encrypted or damaged
+        members, an encoding other than UTF-8, integers of more than 18
+        digits, non-finite numbers, two sources or two codes with one GUID.
+
+    Notes
+    -----
+    The codings of one span share one string: the ``text`` column holds
+    objects, so reading costs the distinct spans, not one copy per coding.
 
     Examples
     --------
@@ -974,6 +993,12 @@ def write_qdpx(project: QdaProject, path: str | os.PathLike[str], *, inline: boo
 
     Notes
     -----
+    Reading the file back gives the same texts and offsets: carriage returns
+    are written as character references (a parser would turn them into line
+    feeds). Names and inline texts holding characters XML cannot carry
+    (control characters, lone surrogates) are a :class:`ValidationError`
+    naming each cell, and codes may nest :data:`MAX_CODE_DEPTH` levels, the
+    limit of :func:`read_qdpx`.
     Sources with text (text sources, PDFs with a text representation) are
     written as text sources; sources without text (pictures, audio, video) are
     left out with a warning, and a coding of one is an error.
