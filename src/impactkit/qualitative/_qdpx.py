@@ -13,13 +13,15 @@ This module and :mod:`impactkit.io` are the doors of impactkit to files.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import uuid
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
@@ -32,9 +34,15 @@ from impactkit.qualitative._records import Evidence
 __all__ = [
     "CODE_COLUMNS",
     "CODING_COLUMNS",
+    "MAX_CODED_CHARS",
+    "MAX_CODE_DEPTH",
+    "MAX_ELEMENTS",
     "MAX_MEMBERS",
     "MAX_MEMBER_BYTES",
+    "MAX_RATIO",
+    "MAX_TEXT_CHARS",
     "MAX_TOTAL_BYTES",
+    "MAX_XML_DEPTH",
     "NAMESPACE",
     "QdaProject",
     "codings_to_evidence",
@@ -51,6 +59,20 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 """Largest uncompressed member (64 MiB)."""
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 """Largest total uncompressed size read from one archive (256 MiB)."""
+MAX_RATIO = 100
+"""Largest ratio of uncompressed to compressed size of a member over 1 MiB."""
+MAX_ELEMENTS = 300_000
+"""Most XML elements in ``project.qde`` (about 100,000 codings)."""
+MAX_TEXT_CHARS = 64 * 1024 * 1024
+"""Most characters of text and attribute values in ``project.qde``."""
+MAX_CODE_DEPTH = 100
+"""Deepest nesting of codes in a codebook, on reading and on writing."""
+MAX_XML_DEPTH = MAX_CODE_DEPTH + 8
+"""Deepest nesting of XML elements (the codes' nesting and the project's own levels)."""
+MAX_CODED_CHARS = 32 * 1024 * 1024
+"""Most characters over all distinct coded spans (each span's text is kept once)."""
+_RATIO_FREE = 1024 * 1024
+_CHUNK = 64 * 1024
 
 CODE_COLUMNS = ("id", "name", "parent", "codable", "description", "color")
 SOURCE_COLUMNS = ("id", "name", "kind", "text", "path", "case")
@@ -207,7 +229,66 @@ def _safe_member(name: str) -> bool:
     return ".." not in PurePosixPath(name).parts
 
 
-def _parse_xml(data: bytes, what: str) -> ET.Element:
+class _Budget:
+    """Sizes read so far from one archive, checked against the limits as they grow."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.elements = 0
+        self.coded = 0
+
+    def add_bytes(self, n: int, what: str) -> None:
+        self.bytes += n
+        if self.bytes > MAX_TOTAL_BYTES:
+            raise _fail(
+                f"{what}: the archive unpacks to more than {MAX_TOTAL_BYTES} bytes", "too_large"
+            )
+
+
+class _CountingBuilder:
+    """Tree builder that refuses too many elements, too deep nesting or too much text."""
+
+    def __init__(self, what: str, budget: _Budget) -> None:
+        self.what = what
+        self.budget = budget
+        self.depth = 0
+        self.text = 0
+        self.builder = ET.TreeBuilder()
+
+    def start(self, tag: str, attrib: dict[str, str]) -> ET.Element:
+        self.depth += 1
+        self.budget.elements += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _fail(
+                f"{self.what}: elements nest more than {MAX_XML_DEPTH} levels deep", "too_deep"
+            )
+        if self.budget.elements > MAX_ELEMENTS:
+            raise _fail(f"{self.what}: more than {MAX_ELEMENTS} XML elements", "too_large")
+        self._count(sum(len(k) + len(v) for k, v in attrib.items()))
+        return self.builder.start(tag, attrib)
+
+    def end(self, tag: str) -> ET.Element:
+        self.depth -= 1
+        return self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self._count(len(data))
+        self.builder.data(data)
+
+    def close(self) -> ET.Element:
+        return self.builder.close()
+
+    def _count(self, n: int) -> None:
+        self.text += n
+        if self.text > MAX_TEXT_CHARS:
+            raise _fail(f"{self.what}: more than {MAX_TEXT_CHARS} characters of text", "too_large")
+
+
+_DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+def _parse_xml(chunks: Iterable[bytes], what: str, budget: _Budget | None = None) -> ET.Element:
+    """Parse XML fed block by block, counting elements, depth and text as it goes."""
     try:
         import defusedxml
         import defusedxml.ElementTree as DET
@@ -215,10 +296,26 @@ def _parse_xml(data: bytes, what: str) -> ET.Element:
         raise ImportError(
             "reading REFI-QDA files needs defusedxml: pip install 'impactkit[qualitative]'"
         ) from exc
+    target = _CountingBuilder(what, budget or _Budget())
+    parser = DET.DefusedXMLParser(
+        target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    first = True
     try:
-        root: ET.Element = DET.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        for chunk in chunks:
+            if first:
+                first = False
+                declared = _DECLARED.match(chunk[:400])
+                enc = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
+                if enc.strip().lower() != "utf-8":
+                    raise _fail(
+                        f"{what}: the XML declares the encoding {enc!r}; REFI-QDA files are UTF-8",
+                        "encoding",
+                    )
+            parser.feed(chunk)
+        root: ET.Element = parser.close()
+    except FileFormatError:
+        raise
     except defusedxml.DefusedXmlException as exc:
         raise _fail(
             f"{what}: XML with a DTD, entities or external references is refused ({exc})",
@@ -226,27 +323,51 @@ def _parse_xml(data: bytes, what: str) -> ET.Element:
         ) from exc
     except ET.ParseError as exc:
         raise _fail(f"{what}: invalid XML: {exc}", "syntax") from exc
+    except (ValueError, LookupError, UnicodeError, RecursionError) as exc:
+        raise _fail(f"{what}: unreadable XML ({exc})", "syntax") from exc
     return root
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+def _member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
+    """The member's bytes by blocks, refused as soon as a size or ratio limit is passed."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise _fail(f"archive member {name!r} is encrypted", "encrypted")
     if info.file_size > MAX_MEMBER_BYTES:
         raise _fail(
-            f"archive member {info.filename!r} is {info.file_size} bytes; the limit is "
-            f"{MAX_MEMBER_BYTES}",
+            f"archive member {name!r} is {info.file_size} bytes; the limit is {MAX_MEMBER_BYTES}",
             "too_large",
         )
-    with zf.open(info) as fh:
-        # The header's size may lie: never read more than the limit.
-        data = fh.read(MAX_MEMBER_BYTES + 1)
-    if len(data) > MAX_MEMBER_BYTES:
-        raise _fail(
-            f"archive member {info.filename!r} is over {MAX_MEMBER_BYTES} bytes", "too_large"
+    limit = min(MAX_MEMBER_BYTES, max(_RATIO_FREE, MAX_RATIO * info.compress_size))
+
+    def too_large(size: str) -> FileFormatError:
+        return _fail(
+            f"archive member {name!r} unpacks to {size} bytes ({info.compress_size} "
+            f"compressed; the limits are {MAX_RATIO} times the compressed size above "
+            f"{_RATIO_FREE} bytes, and {MAX_MEMBER_BYTES} bytes)",
+            "too_large",
         )
-    budget[0] += len(data)
-    if budget[0] > MAX_TOTAL_BYTES:
-        raise _fail(f"the archive holds more than {MAX_TOTAL_BYTES} bytes", "too_large")
-    return data
+
+    if info.file_size > limit:
+        raise too_large(str(info.file_size))
+    # The header's sizes may lie: count what really comes out.
+    seen = 0
+    try:
+        with zf.open(info) as fh:
+            while block := fh.read(_CHUNK):
+                seen += len(block)
+                if seen > limit:
+                    raise too_large(f"more than {limit}")
+                budget.add_bytes(len(block), name)
+                yield block
+    except (zlib.error, zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise _fail(
+            f"archive member {name!r} is damaged or unsupported ({exc})", "damaged"
+        ) from exc
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes:
+    return b"".join(_member_chunks(zf, info, budget))
 
 
 def _tag(el: ET.Element) -> str:
@@ -266,12 +387,30 @@ def _codes_of(codebook: ET.Element | None) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if codebook is None:
         return rows
-    stack: list[tuple[ET.Element, str | None]] = []
+    stack: list[tuple[ET.Element, str | None, int]] = []
     for codes in _children(codebook, "Codes"):
-        stack += [(c, None) for c in reversed(_children(codes, "Code"))]
+        stack += [(c, None, 1) for c in reversed(_children(codes, "Code"))]
+    seen: set[str] = set()
+    problems: list[Problem] = []
     while stack:  # depth first, parents before children, document order
-        el, parent = stack.pop()
+        el, parent, level = stack.pop()
         guid = el.get("guid", "")
+        if level > MAX_CODE_DEPTH:
+            problems.append(
+                Problem(
+                    ("CodeBook", "Code", guid),
+                    "too_deep",
+                    f"codes nest more than {MAX_CODE_DEPTH} levels deep",
+                )
+            )
+            continue
+        if guid in seen:
+            problems.append(
+                Problem(
+                    ("CodeBook", "Code", guid), "duplicate", f"two codes have the guid {guid!r}"
+                )
+            )
+        seen.add(guid)
         rows.append(
             {
                 "id": guid,
@@ -282,24 +421,39 @@ def _codes_of(codebook: ET.Element | None) -> list[dict[str, Any]]:
                 "color": el.get("color"),
             }
         )
-        stack += [(c, guid) for c in reversed(_children(el, "Code"))]
+        stack += [(c, guid, level + 1) for c in reversed(_children(el, "Code"))]
+    if problems:
+        raise FileFormatError(problems)
     return rows
 
 
-def _value_of(vv: ET.Element) -> Any:
+def _value_of(vv: ET.Element, problems: list[Problem], where: tuple[str, ...]) -> Any:
     for t in _VALUE_TAGS:
         found = _children(vv, t)
         if found:
             text = (found[0].text or "").strip()
             if t == "BooleanValue":
                 return text.lower() in ("true", "1")
-            if t == "IntegerValue":
-                return int(text) if re.fullmatch(r"-?\d+", text) else text
+            if t == "IntegerValue" and re.fullmatch(r"[-+]?\d+", text):
+                if len(text.lstrip("+-")) > 18:
+                    problems.append(
+                        Problem(
+                            (*where, t), "out_of_range", f"integer of {len(text)} digits refused"
+                        )
+                    )
+                    return None
+                return int(text)
             if t == "FloatValue":
                 try:
-                    return float(text)
+                    x = float(text)
                 except ValueError:
                     return text
+                if not math.isfinite(x):
+                    problems.append(
+                        Problem((*where, t), "not_finite", f"{text[:20]!r} is not a finite number")
+                    )
+                    return None
+                return x
             return text
     return None
 
@@ -308,7 +462,7 @@ def _source_text(
     el: ET.Element,
     members: Mapping[str, zipfile.ZipInfo],
     zf: zipfile.ZipFile | None,
-    budget: list[int],
+    budget: _Budget,
 ) -> tuple[str | None, str]:
     inline = _children(el, "PlainTextContent")
     if inline:
@@ -333,7 +487,7 @@ def _parse_project(
     root: ET.Element,
     zf: zipfile.ZipFile | None,
     members: Mapping[str, zipfile.ZipInfo],
-    budget: list[int],
+    budget: _Budget,
 ) -> QdaProject:
     if _tag(root) == "CodeBook":
         return QdaProject("codebook", codes=pd.DataFrame(_codes_of(root), columns=CODE_COLUMNS))
@@ -356,17 +510,19 @@ def _parse_project(
         for v in _children(vs, "Variable")
     }
     variables: list[dict[str, Any]] = []
+    problems: list[Problem] = []
 
     def add_values(owner: ET.Element, kind: str, key: str) -> None:
         for vv in _children(owner, "VariableValue"):
             ref = _children(vv, "VariableRef")
             target = ref[0].get("targetGUID", "") if ref else ""
+            name = var_names.get(target, target)
             variables.append(
                 {
                     "owner": key,
                     "owner_kind": kind,
-                    "name": var_names.get(target, target),
-                    "value": _value_of(vv),
+                    "name": name,
+                    "value": _value_of(vv, problems, (kind, key, name)),
                 }
             )
 
@@ -379,7 +535,8 @@ def _parse_project(
                 case_of.setdefault(sr.get("targetGUID", ""), case_name)
     sources: list[dict[str, Any]] = []
     codings: list[dict[str, Any]] = []
-    problems: list[Problem] = []
+    seen: set[str] = set()
+    spans_text: dict[tuple[int, int], str] = {}
     for ss in _children(root, "Sources"):
         for el in ss:
             kind = _SOURCE_KINDS.get(_tag(el))
@@ -387,6 +544,13 @@ def _parse_project(
                 continue
             sid = el.get("guid", "")
             sname = el.get("name", "") or sid
+            if sid in seen:
+                problems.append(
+                    Problem(("Sources", sname), "duplicate", f"two sources have the guid {sid!r}")
+                )
+                continue
+            seen.add(sid)
+            spans_text.clear()
             # A PDF carries its text in a Representation, coded like a text source.
             rep = _children(el, "Representation") if kind == "pdf" else []
             text_el = el if kind == "text" else rep[0] if rep else None
@@ -410,10 +574,10 @@ def _parse_project(
                 continue
             spans: list[tuple[ET.Element, int, int, str]] = []
             for sel in _children(text_el, "PlainTextSelection"):
-                try:
-                    start = int(sel.get("startPosition", ""))
-                    end = int(sel.get("endPosition", ""))
-                except ValueError:
+                ends = (sel.get("startPosition", "").strip(), sel.get("endPosition", "").strip())
+                if all(re.fullmatch(r"-?\d{1,15}", x) for x in ends):
+                    start, end = int(ends[0]), int(ends[1])
+                else:
                     problems.append(
                         Problem(
                             ("Sources", sname, sel.get("guid", "")),
@@ -435,7 +599,22 @@ def _parse_project(
                         )
                     )
                     continue
-                for cd in _children(sel, "Coding"):
+                found = _children(sel, "Coding")
+                span = None
+                if text is not None and found:
+                    # one string per distinct span, shared by all its codings
+                    span = spans_text.get((start, end))
+                    if span is None:
+                        budget.coded += end - start
+                        if budget.coded > MAX_CODED_CHARS:
+                            raise _fail(
+                                f"the coded spans cover more than {MAX_CODED_CHARS} characters",
+                                "too_large",
+                                "Sources",
+                                sname,
+                            )
+                        span = spans_text[(start, end)] = text[start:end]
+                for cd in found:
                     ref = _children(cd, "CodeRef")
                     code = ref[0].get("targetGUID", "") if ref else ""
                     user = cd.get("creatingUser") or sel.get("creatingUser") or ""
@@ -447,7 +626,7 @@ def _parse_project(
                             "source_name": sname,
                             "start": start,
                             "end": end,
-                            "text": None if text is None else text[start:end],
+                            "text": span,
                             "code": code,
                             "code_name": code_names.get(code),
                             "coder": users.get(user, user),
@@ -467,7 +646,14 @@ def _parse_project(
         root.get("name", "") or "project",
         codes=pd.DataFrame(codes, columns=CODE_COLUMNS),
         sources=pd.DataFrame(sources, columns=SOURCE_COLUMNS),
-        codings=pd.DataFrame(codings, columns=CODING_COLUMNS),
+        # text as objects: the codings of one span share one string (a str column
+        # would copy every span)
+        codings=pd.DataFrame(
+            {
+                c: pd.Series([r[c] for r in codings], dtype=object if c == "text" else None)
+                for c in CODING_COLUMNS
+            }
+        ),
         users=pd.DataFrame(list(users.items()), columns=USER_COLUMNS),
         variables=pd.DataFrame(variables, columns=VARIABLE_COLUMNS),
         description=_child_text(root, "Description"),
@@ -499,7 +685,20 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
         :data:`MAX_MEMBER_BYTES` / :data:`MAX_TOTAL_BYTES`, more than
         :data:`MAX_MEMBERS` members, XML with a DTD or entities (entity
         expansion and external entities are never resolved), invalid XML,
-        spans outside their text, codings of unknown codes.
+        spans outside their text, codings of unknown codes. Also, checked as
+        the archive is unpacked and parsed: a member unpacking to more than
+        :data:`MAX_RATIO` times its packed size (above 1 MiB), more than
+        :data:`MAX_ELEMENTS` elements, :data:`MAX_TEXT_CHARS` characters or
+        :data:`MAX_XML_DEPTH` levels of XML, codes nested more than
+        :data:`MAX_CODE_DEPTH` levels, distinct coded spans of more than
+        :data:`MAX_CODED_CHARS` characters in all; encrypted or damaged
+        members, an encoding other than UTF-8, integers of more than 18
+        digits, non-finite numbers, two sources or two codes with one GUID.
+
+    Notes
+    -----
+    The codings of one span share one string: the ``text`` column holds
+    objects, so reading costs the distinct spans, not one copy per coding.
 
     Examples
     --------
@@ -520,10 +719,10 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
     if suffix == ".qdc":
         if len(raw) > MAX_MEMBER_BYTES:
             raise _fail(f"{label} is over {MAX_MEMBER_BYTES} bytes", "too_large")
-        root = _parse_xml(raw, label)
+        root = _parse_xml([raw], label)
         if root.tag != f"{{{CODEBOOK_NAMESPACE}}}CodeBook":
             raise _fail(f"{label}: expected a CodeBook in {CODEBOOK_NAMESPACE}", "format")
-        return _parse_project(root, None, {}, [0])
+        return _parse_project(root, None, {}, _Budget())
     if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise _fail(
             f"{label} is not a ZIP archive (a .qdpx file is a ZIP holding project.qde)",
@@ -548,10 +747,17 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
             qde = members.get("project.qde")
             if qde is None:
                 raise _fail(f"{label} has no project.qde", "missing")
-            budget = [0]
-            root = _parse_xml(_read_member(zf, qde, budget), "project.qde")
+            budget = _Budget()
+            root = _parse_xml(_member_chunks(zf, qde, budget), "project.qde", budget)
             return _parse_project(root, zf, members, budget)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        EOFError,
+        zlib.error,
+        RuntimeError,
+    ) as exc:
         raise _fail(f"{label}: damaged or unsupported ZIP archive ({exc})", "not_a_zip") from exc
 
 
@@ -575,8 +781,12 @@ def _write_codes(parent: ET.Element, codes: pd.DataFrame, ids: dict[Any, str]) -
         kids.setdefault(par, []).append(rec)
 
     def emit(el: ET.Element, parent_id: Any, depth: int) -> None:
-        if depth > 200:
-            raise ValidationError("the codebook nests too deeply", path=("codes",))
+        if depth >= MAX_CODE_DEPTH and kids.get(parent_id):
+            raise ValidationError(
+                f"codes nest more than {MAX_CODE_DEPTH} levels deep (code {parent_id!r})",
+                path=("codes",),
+                code="too_deep",
+            )
         for rec in kids.get(parent_id, []):
             color = rec.get("color")
             c = _sub(
@@ -594,9 +804,47 @@ def _write_codes(parent: ET.Element, codes: pd.DataFrame, ids: dict[Any, str]) -
     emit(parent, None, 0)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unwritable(project: QdaProject, inline: bool) -> list[Problem]:
+    """Text XML 1.0 cannot hold (control characters, lone surrogates), located."""
+    problems = []
+
+    def check(value: Any, path: tuple[str | int, ...], pattern: re.Pattern[str]) -> None:
+        if isinstance(value, str) and (m := pattern.search(value)):
+            problems.append(
+                Problem(
+                    path,
+                    "unwritable",
+                    f"character U+{ord(m.group()):04X} at position {m.start()} cannot be "
+                    "written to a REFI-QDA file",
+                )
+            )
+
+    check(project.name, ("name",), _NOT_XML)
+    check(project.description, ("description",), _NOT_XML)
+    tables = {
+        "codes": (project.codes, ("id", "name", "description", "color")),
+        "sources": (project.sources, ("id", "name", "case")),
+        "codings": (project.codings, ("id", "selection", "coder")),
+        "users": (project.users, ("id", "name")),
+        "variables": (project.variables, ("owner", "name", "value")),
+    }
+    for what, (df, cols) in tables.items():
+        for col in cols:
+            for i, v in enumerate(df[col]):
+                check(v, (what, i, col), _NOT_XML)
+    for i, v in enumerate(project.sources["text"]):
+        # a text written as a file only needs to be UTF-8; inline it must be XML
+        check(v, ("sources", i, "text"), _NOT_XML if inline else _SURROGATE)
+    return problems
+
+
 def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, bytes]]:
     codes, sources, codings = project.codes, project.sources, project.codings
-    problems = []
+    problems = _unwritable(project, inline)
     code_ids = {c: _guid(c, "code") for c in codes["id"]}
     for i, c in enumerate(codings["code"]):
         if c not in code_ids:
@@ -700,7 +948,9 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
                 _sub(el, "PlainTextContent").text = text
             else:
                 el.set("plainTextPath", f"internal://{gid}.txt")
-                files[f"sources/{gid}.txt"] = text.encode("utf-8")
+                # the reader drops one leading byte-order mark: keep the text's own
+                bom = "\ufeff" if text.startswith("\ufeff") else ""
+                files[f"sources/{gid}.txt"] = (bom + text).encode("utf-8")
             mine = codings[codings["source"] == rec["id"]]
             for (start, end), grp in mine.groupby(["start", "end"], sort=True):
                 sel_id = grp["selection"].iloc[0]
@@ -722,7 +972,10 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
     if project.description:
         _sub(root, "Description").text = project.description
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return body, files
+    # A parser reads a raw CR (alone or before LF) as LF, which moves every offset
+    # after it: written as a character reference it stays a CR. Attribute values
+    # are escaped already, so raw CRs are in text content only.
+    return body.replace(b"\r", b"&#13;"), files
 
 
 def write_qdpx(project: QdaProject, path: str | os.PathLike[str], *, inline: bool = False) -> None:
@@ -739,6 +992,12 @@ def write_qdpx(project: QdaProject, path: str | os.PathLike[str], *, inline: boo
 
     Notes
     -----
+    Reading the file back gives the same texts and offsets: carriage returns
+    are written as character references (a parser would turn them into line
+    feeds). Names and inline texts holding characters XML cannot carry
+    (control characters, lone surrogates) are a :class:`ValidationError`
+    naming each cell, and codes may nest :data:`MAX_CODE_DEPTH` levels, the
+    limit of :func:`read_qdpx`.
     Sources with text (text sources, PDFs with a text representation) are
     written as text sources; sources without text (pictures, audio, video) are
     left out with a warning, and a coding of one is an error.
@@ -792,7 +1051,8 @@ def codings_to_evidence(
     project : QdaProject
         The coded project (:func:`read_qdpx`).
     mapping : mapping of str to str or list of str
-        Code (id or name) to node id(s). Segments with no mapped code give no
+        Code (id or name) to node id(s); a name stands for every code of that
+        name. Segments with no mapped code give no
         evidence; the names of all their codes become the evidence's themes.
     kind : str, default "testimony"
         Kind of every piece of evidence (see :class:`Evidence`).
@@ -806,6 +1066,8 @@ def codings_to_evidence(
     consent_variable : str, default "consent"
         Boolean variable of the source or its case recording consent. Without
         it a segment's evidence has ``consent=False``: consent is never assumed.
+        Consent holds only when every value recorded for the source and its
+        case is true: contradictory values mean no consent.
     contradicts : iterable of str
         Codes (id or name) marking a segment as contradicting its nodes.
 
@@ -829,29 +1091,51 @@ def codings_to_evidence(
     True
     """
     codes = project.codes
-    by_name = dict(zip(codes["name"], codes["id"], strict=True))
+    # codes of the same name (in different branches of the codebook) all count
+    by_name: dict[Any, list[Any]] = {}
+    for name, cid in zip(codes["name"], codes["id"], strict=True):
+        by_name.setdefault(name, []).append(cid)
+    ids = set(codes["id"])
+
+    def resolve(key: Any) -> list[Any]:
+        return [key] if key in ids else by_name.get(key, [])
+
     node_map: dict[str, tuple[str, ...]] = {}
+    unknown = [key for key in mapping if not resolve(key)]
+    if unknown:
+        raise ValidationError(
+            [
+                Problem(
+                    ("mapping", str(key)), "unknown_code", f"code {key!r} is not in the codebook"
+                )
+                for key in unknown
+            ]
+        )
     for key, nodes in mapping.items():
-        cid = key if key in set(codes["id"]) else by_name.get(key)
-        if cid is None:
-            raise ValidationError(
-                f"code {key!r} is not in the codebook",
-                path=("mapping", str(key)),
-                code="unknown_code",
-            )
-        node_map[cid] = (nodes,) if isinstance(nodes, str) else tuple(nodes)
-    against = {by_name.get(c, c) for c in contradicts}
+        for cid in resolve(key):
+            new = (nodes,) if isinstance(nodes, str) else tuple(nodes)
+            node_map[cid] = tuple(dict.fromkeys((*node_map.get(cid, ()), *new)))
+    against = {cid for c in contradicts for cid in (resolve(c) or [c])}
     var = project.variables
-    src = project.sources.set_index("id")
-    owner_vars: dict[tuple[Any, str], Any] = {
-        (r["owner"], str(r["name"])): r["value"] for r in var.to_dict("records")
-    }
+    src = project.sources.drop_duplicates("id").set_index("id")
+    owner_vars: dict[tuple[Any, str], list[Any]] = {}
+    for r in var.to_dict("records"):
+        owner_vars.setdefault((r["owner"], str(r["name"])), []).append(r["value"])
+
+    def recorded(source: Any, name: str) -> list[Any]:
+        """Values of the source, then of its case."""
+        case = src.at[source, "case"] if source in src.index else None
+        return [*owner_vars.get((source, name), []), *owner_vars.get((case, name), [])]
 
     def lookup(source: Any, name: str) -> Any:
-        if (source, name) in owner_vars:
-            return owner_vars[(source, name)]
-        case = src.at[source, "case"] if source in src.index else None
-        return owner_vars.get((case, name))
+        found = recorded(source, name)
+        return found[0] if found else None
+
+    def consented(source: Any) -> bool:
+        # consent only when every recorded value says so: contradictory values
+        # (on the source, or between the source and its case) mean no consent
+        found = recorded(source, consent_variable)
+        return bool(found) and all(v is True for v in found)
 
     names = dict(zip(codes["id"], codes["name"], strict=True))
     out = []
@@ -863,7 +1147,6 @@ def codings_to_evidence(
             continue
         nodes = tuple(dict.fromkeys(n for c in mapped for n in node_map[c]))
         text = grp["text"].iloc[0]
-        consent = lookup(source, consent_variable)
         sh = lookup(source, stakeholder_variable)
         out.append(
             Evidence(
@@ -872,7 +1155,7 @@ def codings_to_evidence(
                 text=text if isinstance(text, str) and text.strip() else "(no text)",
                 stakeholder=str(sh) if isinstance(sh, str) and sh else stakeholder,
                 nodes=nodes,
-                consent=consent is True,
+                consent=consented(source),
                 direction="contradicts" if any(c in against for c in grp["code"]) else "supports",
                 source=str(grp["source_name"].iloc[0]),
                 themes=tuple(dict.fromkeys(str(names.get(c, c)) for c in grp["code"])),

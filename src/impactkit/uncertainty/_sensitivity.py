@@ -10,13 +10,15 @@ haircuts, input amounts) come in closed form from one kernel call; the others
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
+import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import as_generator, root_sequence
-from impactkit._valuemap import KernelOutput, Parameter, ValueMap, compile_model
+from impactkit._valuemap import ROW_FIELDS, KernelOutput, Parameter, ValueMap, compile_model
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError, format_path
 from impactkit.model import ImpactModel
@@ -77,6 +79,68 @@ def _describe(vm: ValueMap, model: ImpactModel, i: int) -> dict[str, Any]:
         "row": p.index if p.path[0] != "discount" else -1,
         "label": label,
     }
+
+
+_BLOCK = 4096
+"""Parameters evaluated per kernel call by the one-at-a-time analyses."""
+
+
+class _OneAtATime:
+    r"""Present value and inputs with one parameter moved, all others at base.
+
+    The SROI is additive over rows and inputs: a row's parameter changes only
+    that row's present value, an input's amount only that input's (a linear
+    term). So :math:`PV_j = PV - pv_r + pv_r(x_j)` with row ``r`` evaluated
+    alone, and :math:`I_j = I + (x_j - a_m) u_m` with :math:`u_m` the
+    present value of one unit of input ``m``; only the discount rate needs
+    the whole model. Memory and time are linear in the number of parameters
+    and rows (kernel calls over blocks of :data:`_BLOCK`), where evaluating
+    every moved parameter as a sample of the whole model builds a
+    (parameters x parameters) matrix.
+    """
+
+    def __init__(self, vm: ValueMap) -> None:
+        self.vm = vm
+        self.base = vm.base
+        self.scales = vm.scales
+        self.kinds = np.array([p.kind for p in vm.params], dtype=object)
+        self.index = np.array([p.index for p in vm.params], dtype=np.int64)
+        self.fields = vm.fields(np.zeros(0, dtype=np.int64), np.zeros((1, 0)), self.base)
+        whole = vm.evaluate_fields(self.fields, rows=True)
+        self.row_pv = cast(FloatArray, whole.row_present_values)[0]
+        self.pv0 = float(whole.present_value[0])
+        self.in0 = float(whole.total_inputs[0])
+
+    def __call__(
+        self, which: npt.NDArray[np.int64], xs: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """``(PV_j, I_j)`` with parameter ``which[j]`` at ``xs[j]`` (unscaled)."""
+        vm, f, scales = self.vm, self.fields, self.scales
+        pv = np.full(len(which), self.pv0)
+        inputs = np.full(len(which), self.in0)
+        kinds, at = self.kinds[which], self.index[which]
+        on_row = np.flatnonzero(np.isin(kinds, ROW_FIELDS))
+        for blk in (on_row[a : a + _BLOCK] for a in range(0, len(on_row), _BLOCK)):
+            r = at[blk]
+            g = {k: f[k][:, r].copy() if k in ROW_FIELDS else f[k] for k in f}
+            for kind in ROW_FIELDS:
+                hit = blk[kinds[blk] == kind]
+                g[kind][0, np.searchsorted(blk, hit)] = xs[hit] * scales[which[hit]]
+            sub = attrs.evolve(vm, start=vm.start[r], linear=vm.linear[r], n_rows=len(r))
+            alone = cast(FloatArray, sub.evaluate_fields(g, rows=True).row_present_values)[0]
+            pv[blk] = self.pv0 - self.row_pv[r] + alone
+        on_input = np.flatnonzero(kinds == "amount")
+        for blk in (on_input[a : a + _BLOCK] for a in range(0, len(on_input), _BLOCK)):
+            m = at[blk]
+            # one sample per input, holding one unit (scaled) of that input alone
+            g = {**f, "amount": np.diag(scales[which[blk]])}
+            sub = attrs.evolve(vm, input_years=vm.input_years[m], n_inputs=len(m))
+            unit = sub.evaluate_fields(g).total_inputs
+            inputs[blk] = self.in0 + (xs[blk] - self.base[which[blk]]) * unit
+        for j in np.flatnonzero(kinds == "rate"):
+            out = vm.evaluate([int(which[j])], np.array([[xs[j]]]), base=self.base)
+            pv[j], inputs[j] = out.present_value[0], out.total_inputs[0]
+        return pv, inputs
 
 
 def tornado(
@@ -155,11 +219,10 @@ def tornado(
             highs.append(float(p.clip(np.array(hi))))
             source.append(f"±{swing:.0%}")
     k = len(sel)
-    idx = np.arange(len(vm.params))
-    values = np.tile(base, (2 * k + 1, 1))
-    values[np.arange(k), sel] = lows
-    values[k + np.arange(k), sel] = highs
-    m = _metric(vm.evaluate(idx, values), metric)
+    both = np.array([*sel, *sel], dtype=np.int64)
+    oat = _OneAtATime(vm)
+    pv, inputs = oat(both, np.array([*lows, *highs], dtype=float))
+    m = _metric(KernelOutput(np.append(pv, oat.pv0), np.append(inputs, oat.in0)), metric)
     rows = []
     for j, i in enumerate(sel):
         rows.append(
@@ -260,18 +323,15 @@ def tipping_points(
     """
     vm = _prepare(model, data)
     sel = _select(vm, params)
-    base = vm.base
-    idx = np.arange(len(vm.params))
     affine = [i for i in sel if vm.params[i].kind in _AFFINE]
     rows: dict[int, dict[str, Any]] = {}
+    oat = _OneAtATime(vm)
     if affine:
         k = len(affine)
-        values = np.tile(base, (2 * k, 1))
-        values[np.arange(k), affine] = 0.0
-        values[k + np.arange(k), affine] = 1.0
-        out = vm.evaluate(idx, values)
-        p0, p1 = out.present_value[:k], out.present_value[k:] - out.present_value[:k]
-        i0, i1 = out.total_inputs[:k], out.total_inputs[k:] - out.total_inputs[:k]
+        both = np.array([*affine, *affine], dtype=np.int64)
+        pv, inputs = oat(both, np.repeat([0.0, 1.0], k))
+        p0, p1 = pv[:k], pv[k:] - pv[:k]
+        i0, i1 = inputs[:k], inputs[k:] - inputs[:k]
         denom = p1 - target * i1
         with np.errstate(divide="ignore", invalid="ignore"):
             xs = (target * i0 - p0) / denom
@@ -280,12 +340,27 @@ def tipping_points(
             x = float(xs[j]) if denom[j] != 0 and np.isfinite(xs[j]) else None
             ok = x is not None and _admissible(p, x)
             rows[i] = _tip_row(
-                vm, model, i, x if ok else None, "closed form", "" if ok else _why(p, x)
+                oat, model, i, x if ok else None, "closed form", "" if ok else _why(p, x)
             )
-    for i in sel:
-        if i in rows:
-            continue
-        rows[i] = _brent(vm, model, i, target, base, idx)
+    searched = np.array([i for i in sel if i not in rows], dtype=np.int64)
+    if len(searched):
+        bounds = np.array(
+            [
+                _SEARCH.get(vm.params[i].kind, (vm.params[i].low or 0.0, vm.params[i].high or 1.0))
+                for i in searched
+            ],
+            dtype=float,
+        ).reshape(-1, 2)
+        # both ends of every search in one pass, linear in the number of parameters
+        pv, inputs = oat(
+            np.concatenate([searched, searched]), np.concatenate([bounds[:, 0], bounds[:, 1]])
+        )
+        gap = pv - target * inputs
+        n = len(searched)
+        for j, i in enumerate(searched):
+            rows[int(i)] = _brent(
+                oat, model, int(i), target, (bounds[j, 0], bounds[j, 1]), (gap[j], gap[n + j])
+            )
     cols = [
         "parameter",
         "kind",
@@ -324,12 +399,12 @@ def _why(p: Parameter, x: float | None) -> str:
 
 
 def _tip_row(
-    vm: ValueMap, model: ImpactModel, i: int, x: float | None, method: str, note: str
+    oat: _OneAtATime, model: ImpactModel, i: int, x: float | None, method: str, note: str
 ) -> dict[str, Any]:
-    b = float(vm.base[i])
+    b = float(oat.base[i])
     change = None if x is None or b == 0 else x / b - 1.0
     return {
-        **_describe(vm, model, i),
+        **_describe(oat.vm, model, i),
         "base_value": b,
         "tipping_value": x,
         "attainable": x is not None,
@@ -340,34 +415,29 @@ def _tip_row(
 
 
 def _brent(
-    vm: ValueMap,
+    oat: _OneAtATime,
     model: ImpactModel,
     i: int,
     target: float,
-    base: FloatArray,
-    idx: np.ndarray[Any, Any],
+    ends: tuple[float, float],
+    values: tuple[float, float],
 ) -> dict[str, Any]:
-    p = vm.params[i]
-    lo, hi = _SEARCH.get(p.kind, (p.low or 0.0, p.high or 1.0))
+    lo, hi = ends
+    fl, fh = values
+    which = np.array([i], dtype=np.int64)
 
     def f(x: float) -> float:
-        vals = base.copy()
-        vals[i] = x
-        out = vm.evaluate(idx, vals[None, :])
-        return float(out.present_value[0] - target * out.total_inputs[0])
+        pv, inputs = oat(which, np.array([x]))
+        return float(pv[0] - target * inputs[0])
 
-    ends = vm.evaluate(
-        idx, np.vstack([np.where(idx == i, lo, base), np.where(idx == i, hi, base)])
-    )
-    fl, fh = ends.present_value - target * ends.total_inputs
     if fl == 0:
-        return _tip_row(vm, model, i, lo, "brent", "")
+        return _tip_row(oat, model, i, lo, "brent", "")
     if fh == 0:
-        return _tip_row(vm, model, i, hi, "brent", "")
+        return _tip_row(oat, model, i, hi, "brent", "")
     if np.sign(fl) == np.sign(fh):
         side = "above" if fl > 0 else "below"
         return _tip_row(
-            vm,
+            oat,
             model,
             i,
             None,
@@ -377,7 +447,7 @@ def _brent(
     from scipy import optimize  # imported on use: keeps `import impactkit` light
 
     x = optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200)
-    return _tip_row(vm, model, i, float(x), "brent", "")
+    return _tip_row(oat, model, i, float(x), "brent", "")
 
 
 def sobol_indices(
