@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -12,7 +13,15 @@ import numpy as np
 
 from impactkit.errors import PathElement, Problem, Severity, ValidationError
 
-__all__ = ["Checker", "as_float", "did_you_mean", "is_number", "require_finite"]
+__all__ = [
+    "Checker",
+    "as_float",
+    "did_you_mean",
+    "identifier",
+    "identifier_problem",
+    "is_number",
+    "require_finite",
+]
 
 
 def did_you_mean(key: object, allowed: Iterable[str]) -> str:
@@ -46,6 +55,82 @@ def as_float(value: Any) -> Any:
         return float(value)
     except OverflowError:
         return value
+
+
+def identifier(value: Any) -> Any:
+    """An identifier in Unicode normal form C; anything else as it is.
+
+    ``"café"`` typed on macOS (``e`` + combining accent) and on Windows
+    (``é``) are the same id once normalised. The converter of every id field
+    (stakeholders, nodes, indicators, link ends, value-map rows); the check
+    that goes with it is :func:`identifier_problem`.
+
+    Examples
+    --------
+    >>> identifier("cafe\u0301") == "caf\u00e9"
+    True
+    """
+    if type(value) is str and not value.isascii():
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+# categories of characters that show nothing: controls, format characters (zero-width
+# spaces and joiners, bidirectional controls, the soft hyphen), surrogates, line and
+# paragraph separators
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# scripts whose letters look alike (Latin a, Cyrillic а, Greek α, ...)
+_CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def identifier_problem(value: str) -> str | None:
+    """Why an identifier cannot be told apart from another, or None when it can.
+
+    An id holding an invisible character (a zero-width space, a bidirectional
+    control, any other format or control character) or mixing Latin, Greek and
+    Cyrillic letters (``"еmploi"`` with a Cyrillic ``е``) looks like another id
+    while being a different one: two rows of the same outcome would count
+    twice.
+
+    Examples
+    --------
+    >>> identifier_problem("emploi") is None
+    True
+    >>> print(identifier_problem("\u0435mploi").partition(":")[0])
+    mixes Latin and Cyrillic letters ('е' is U+0435 CYRILLIC SMALL LETTER IE)
+    >>> print(identifier_problem("emploi\u200b").partition(":")[0])
+    holds an invisible character (U+200B ZERO WIDTH SPACE)
+    """
+    if value.isascii():
+        if value.isprintable():
+            return None
+        bad = next(ch for ch in value if not ch.isprintable())
+        return _invisible(bad)
+    scripts: dict[str, list[str]] = {}
+    for ch in value:
+        if unicodedata.category(ch) in _INVISIBLE:
+            return _invisible(ch)
+        if ch.isalpha():
+            script = unicodedata.name(ch, "").partition(" ")[0]
+            if script in _CONFUSABLE_SCRIPTS:
+                scripts.setdefault(script, []).append(ch)
+    if len(scripts) > 1:
+        names = sorted(scripts, key=_CONFUSABLE_SCRIPTS.index)
+        odd = min(scripts.values(), key=len)[0]  # a letter of the rarest script
+        return (
+            f"mixes {' and '.join(n.title() for n in names)} letters ({odd!r} is "
+            f"U+{ord(odd):04X} {unicodedata.name(odd, '')}): it looks like another id; "
+            "write it in one script"
+        )
+    return None
+
+
+def _invisible(ch: str) -> str:
+    name = unicodedata.name(ch, "") or f"category {unicodedata.category(ch)}"
+    return (
+        f"holds an invisible character (U+{ord(ch):04X} {name}): it looks like another id; "
+        "remove it"
+    )
 
 
 class Checker:
@@ -114,6 +199,19 @@ class Checker:
             return False
         if not empty and not value.strip():
             self.add(path, "empty", "must not be empty")
+            return False
+        return True
+
+    def ident(
+        self, value: Any, path: PathElement | Sequence[PathElement], *, empty: bool = False
+    ) -> bool:
+        """Check an identifier: text, not blank (unless ``empty``), no invisible or
+        mixed-script characters (:func:`identifier_problem`)."""
+        if not self.text(value, path, empty=empty):
+            return False
+        why = identifier_problem(value)
+        if why is not None:
+            self.add(path, "invalid_identifier", f"the identifier {value!r} {why}")
             return False
         return True
 

@@ -143,6 +143,21 @@ def _load(path: str) -> Any:
     return load(path)
 
 
+def _load_valid(path: str) -> Any:
+    """A model that ``impactkit validate`` accepts, or a ValidationError (exit 1).
+
+    Every command that computes from a model reads it here: an error-level
+    problem of :meth:`ImpactModel.problems` (a duplicated value-map row, an
+    unknown node, ...) stops it before anything is computed or written, with
+    the problems ``validate`` lists; warnings do not.
+    """
+    model = _load(path)
+    errors = [p for p in model.problems() if p.severity == "error"]
+    if errors:
+        raise ValidationError(errors)
+    return model
+
+
 def _plural(n: int, word: str) -> str:
     """``1 error``, ``2 errors``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
@@ -185,7 +200,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_toc(args: argparse.Namespace) -> int:
     from impactkit.toc import to_dot, to_graphml, to_json, to_mermaid
 
-    model = _load(args.file)
+    model = _load_valid(args.file)
     if model.toc is None:
         print(f"{args.file}: the model has no theory of change", file=sys.stderr)
         return 1
@@ -214,7 +229,7 @@ def _data(args: argparse.Namespace) -> dict[str, Any] | None:
 def _cmd_lint(args: argparse.Namespace) -> int:
     from impactkit.assurance import lint
 
-    model = _load(args.file)
+    model = _load_valid(args.file)
     findings = lint(model, data=_data(args), materiality=args.materiality)
     for f in findings:
         print(f"{f.severity}: {f.location}: {f.message} [{f.code}]\n    hint: {f.hint}")
@@ -293,7 +308,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     fmt = _report_format(args.output)
     _warn_few_draws(args.mc)
-    model = _load(args.file)
+    model = _load_valid(args.file)
     content = analyse(
         model,
         data=_data(args),
@@ -341,7 +356,7 @@ def _report_format(output: str) -> str:
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
     _warn_few_draws(args.mc)
-    model = _load(args.file)
+    model = _load_valid(args.file)
     data = _data(args)
     payload = _sroi_payload(model, args.mc, args.seed, data)
     if args.format == "json":

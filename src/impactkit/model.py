@@ -17,7 +17,7 @@ import attrs
 
 from impactkit._fields import FIELD_RULES
 from impactkit._results import FrozenDict, Summary, html_table
-from impactkit._validation import Checker, as_float, did_you_mean, is_number
+from impactkit._validation import Checker, as_float, did_you_mean, identifier, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
@@ -113,7 +113,7 @@ class Input:
 
     label: str
     amount: float | Distribution = attrs.field(kw_only=True, converter=_number)
-    stakeholder: str = attrs.field(default="", kw_only=True)
+    stakeholder: str = attrs.field(default="", kw_only=True, converter=identifier)
     year: int = attrs.field(default=0, kw_only=True)
     in_kind: bool = attrs.field(default=False, kw_only=True)
     source: str = attrs.field(default="", kw_only=True)
@@ -123,7 +123,7 @@ class Input:
         c = Checker()
         c.text(self.label, "label", empty=False)
         c.extend(FIELD_RULES["amount"].problems(self.amount, ("amount",)))
-        c.text(self.stakeholder, "stakeholder")
+        c.ident(self.stakeholder, "stakeholder", empty=True)
         yr = FIELD_RULES["year"]
         c.number(self.year, "year", low=yr.low, high=yr.high, integer=True)
         if not isinstance(self.in_kind, bool):
@@ -193,8 +193,8 @@ class OutcomeValuation:
     8000.0
     """
 
-    outcome: str = attrs.field(kw_only=True)
-    stakeholder: str = attrs.field(kw_only=True)
+    outcome: str = attrs.field(kw_only=True, converter=identifier)
+    stakeholder: str = attrs.field(kw_only=True, converter=identifier)
     quantity: float | Distribution | MeasureCalculator = attrs.field(
         kw_only=True, converter=_number
     )
@@ -216,8 +216,8 @@ class OutcomeValuation:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        c.text(self.outcome, "outcome", empty=False)
-        c.text(self.stakeholder, "stakeholder", empty=False)
+        c.ident(self.outcome, "outcome")
+        c.ident(self.stakeholder, "stakeholder")
         if not _is_calculator(self.quantity):
             c.extend(FIELD_RULES["quantity"].problems(self.quantity, ("quantity",)))
         if not isinstance(self.proxy, FinancialProxy):

@@ -718,6 +718,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         "toc": plain.get("toc"),
         "metadata": plain.get("metadata") or None,
         "outcomes": extras if any(len(e) > 1 for e in extras) else None,
+        "evidence": plain.get("evidence") or None,
+        "engagement": plain.get("engagement") or None,
     }
     r = 2
     for key, blob in blobs.items():
@@ -920,14 +922,267 @@ def _cell_ref(col: int, row: int) -> str:
     return f"{_letter(col)}{row}"
 
 
+class _Problems(list[Problem]):
+    """The problems found while reading, and the language to word them in."""
+
+    lang = "en"
+
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "ambiguous": "{ref}: ambiguous number {text!r}: thousands or decimals? Enter the cell "
+        "as a number (not as text), or write it without a thousands separator (1234) or with "
+        "a fourth decimal (1.2340)",
+        "formula": "{ref}: this input cell holds the formula {formula!r}; only typed values are "
+        "read, because the value a spreadsheet saved with a formula may be stale. Type the value",
+        "external": "{ref}: this input cell takes its value from another workbook "
+        "({formula!r}); type the value",
+        "merged": "{ref}: the cells {range} are merged; every input cell holds its own value "
+        "(a merged cell reads as blank below its first cell). Unmerge them and type each value",
+        "hidden": "{ref}: the hidden sheet gives {field!r} for the outcome {outcome!r}, which has "
+        "a column in the value map; only what the value map shows is read, so type the value "
+        "in the value map",
+        "elements": "more than {limit} XML elements; a value map is read within this limit",
+        "row_cells": "row {row} holds more than {limit} cells",
+        "cell_elements": "more than {limit} cells in the workbook",
+        "runs": "more than {limit} rich-text runs",
+        "text": "more than {limit} characters of text",
+        "dimension": "the sheet declares the dimension {ref!r}, beyond {rows} rows or "
+        "{cols} columns",
+        "dtd": "a document type declaration, which a workbook never holds",
+        "xml": "not well-formed XML ({error})",
+        "member": "the part cannot be read ({error})",
+    },
+    "fr": {
+        "ambiguous": "{ref} : nombre ambigu {text!r} : milliers ou décimales ? Saisissez la "
+        "cellule comme un nombre (et non comme du texte), ou écrivez-le sans séparateur de "
+        "milliers (1234) ou avec une quatrième décimale (1,2340)",
+        "formula": "{ref} : cette cellule de saisie contient la formule {formula!r} ; seules les "
+        "valeurs saisies sont lues, car la valeur enregistrée avec une formule peut être "
+        "périmée. Saisissez la valeur",
+        "external": "{ref} : cette cellule de saisie prend sa valeur dans un autre classeur "
+        "({formula!r}) ; saisissez la valeur",
+        "merged": "{ref} : les cellules {range} sont fusionnées ; chaque cellule de saisie a sa "
+        "propre valeur (une cellule fusionnée se lit vide sous sa première cellule). "
+        "Annulez la fusion et saisissez chaque valeur",
+        "hidden": "{ref} : la feuille masquée donne {field!r} pour l'effet {outcome!r}, qui a "
+        "une colonne dans la carte de valeur ; seul ce que montre la carte est lu, saisissez "
+        "donc la valeur dans la carte de valeur",
+        "elements": "plus de {limit} éléments XML ; une carte de valeur est lue dans cette limite",
+        "row_cells": "la ligne {row} a plus de {limit} cellules",
+        "cell_elements": "plus de {limit} cellules dans le classeur",
+        "runs": "plus de {limit} segments de texte enrichi",
+        "text": "plus de {limit} caractères de texte",
+        "dimension": "la feuille déclare la dimension {ref!r}, au-delà de {rows} "
+        "lignes ou {cols} colonnes",
+        "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
+        "xml": "XML mal formé ({error})",
+        "member": "la partie ne peut pas être lue ({error})",
+    },
+}
+
+
+def _say(lang: str, key: str, **kw: Any) -> str:
+    """A message in the workbook's language; whole numbers grouped the way it writes them."""
+    sep = "\u202f" if lang == "fr" else ","
+    for k, v in kw.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            kw[k] = f"{v:,}".replace(",", sep)
+    return _TEXTS.get(lang, _TEXTS["en"])[key].format(**kw)
+
+
+MAX_XML_ELEMENTS = 1_000_000
+"""XML elements read per workbook, every part together, before anything is built."""
+MAX_CELL_ELEMENTS = 400_000
+"""Cell elements (filled or empty) per workbook."""
+MAX_ROW_CELLS = 16_384
+"""Cell elements per row (the column count of a spreadsheet)."""
+MAX_RICH_RUNS = 20_000
+"""Rich-text runs per workbook."""
+MAX_TEXT_CHARS = 32_000_000
+"""Characters of text per workbook."""
+
+_DIMENSION = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?$")
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _range_bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """(min_col, min_row, max_col, max_row) of ``A1`` or ``A1:C4``; None when malformed."""
+    m = _DIMENSION.match(ref.strip().upper())
+    if m is None:
+        return None
+    c1, r1 = _col_number(m.group(1)), int(m.group(2))
+    c2 = _col_number(m.group(3)) if m.group(3) else c1
+    r2 = int(m.group(4)) if m.group(4) else r1
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
+
+
+class _Scan:
+    """One streaming pass over every XML part, counting before anything is built.
+
+    openpyxl builds a whole row, and every rich-text run of the shared strings,
+    before a caller sees it: a few kilobytes of zipped XML can ask for
+    gigabytes. This pass keeps nothing but counts and the merged ranges, and
+    stops at the first limit.
+    """
+
+    def __init__(self, z: zipfile.ZipFile, lang: str) -> None:
+        self.z = z
+        self.lang = lang
+        self.elements = self.cells = self.runs = self.text = 0
+        self.sheet_names: dict[str, str] = {}  # part -> sheet name
+        self.merges: dict[str, list[str]] = {}  # sheet name -> merged ranges
+
+    def refuse(self, where: str, key: str, **kw: Any) -> FileFormatError:
+        return FileFormatError(
+            [Problem((where,), "too_large", _say(self.lang, key, where=where, **kw))]
+        )
+
+    def parse(self, member: str, kind: str) -> list[tuple[str, dict[str, str]]]:
+        """Stream one part; returns the elements of interest (workbook and rels parts).
+
+        Elements are counted on the raw bytes before they reach the parser (``<``
+        not followed by ``/``: an upper bound), so a part is refused before a
+        single handler runs on what lies beyond the limit; the handlers look
+        only at the few elements that matter.
+        """
+        from xml.parsers import expat
+
+        where = self.sheet_names.get(member, member)
+        found: list[tuple[str, dict[str, str]]] = []
+        row: list[Any] = ["?", 0]  # row number, cells in the row
+        merges = self.merges.setdefault(where, []) if kind == "sheet" else []
+
+        def run() -> None:
+            self.runs += 1
+            if self.runs > MAX_RICH_RUNS:
+                raise self.refuse(where, "runs", limit=MAX_RICH_RUNS)
+
+        def sheet(name: str, attrs: dict[str, str]) -> None:
+            # one function, most frequent first: it runs on every element of a sheet
+            if ":" in name:
+                name = name.rpartition(":")[2]
+            if name == "c":
+                row[1] += 1
+                if row[1] > MAX_ROW_CELLS:
+                    raise self.refuse(where, "row_cells", row=row[0], limit=MAX_ROW_CELLS)
+                self.cells += 1
+                if self.cells > MAX_CELL_ELEMENTS:
+                    raise self.refuse(where, "cell_elements", limit=MAX_CELL_ELEMENTS)
+            elif name == "row":
+                row[0], row[1] = attrs.get("r", "?"), 0
+            elif name == "r":
+                run()
+            elif name == "mergeCell":
+                merges.append(str(attrs.get("ref", "")))
+            elif name == "dimension":
+                self.dimension(where, str(attrs.get("ref", "")))
+
+        def strings(name: str, attrs: dict[str, str]) -> None:
+            if name == "r" or name.endswith(":r"):
+                run()
+
+        def listed(name: str, attrs: dict[str, str]) -> None:
+            local = name.rpartition(":")[2]
+            if local in ("sheet", "Relationship"):
+                found.append((local, dict(attrs)))
+
+        def chars(data: str) -> None:
+            self.text += len(data)
+            if self.text > MAX_TEXT_CHARS:
+                raise self.refuse(where, "text", limit=MAX_TEXT_CHARS)
+
+        def doctype(*args: Any) -> None:
+            raise FileFormatError(
+                [Problem((where,), "format", _say(self.lang, "dtd", where=where))]
+            )
+
+        parser = expat.ParserCreate()
+        handler = {"sheet": sheet, "strings": strings, "workbook": listed, "rels": listed}
+        if kind in handler:
+            parser.StartElementHandler = handler[kind]
+        parser.CharacterDataHandler = chars
+        parser.StartDoctypeDeclHandler = doctype
+        parser.EntityDeclHandler = doctype
+        try:
+            with self.z.open(member) as f:
+                while chunk := f.read(1 << 16):
+                    self.elements += chunk.count(b"<") - chunk.count(b"</")
+                    if self.elements > MAX_XML_ELEMENTS:
+                        raise self.refuse(where, "elements", limit=MAX_XML_ELEMENTS)
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise FileFormatError(
+                [Problem((where,), "format", _say(self.lang, "xml", where=where, error=exc))]
+            ) from None
+        except FileFormatError:
+            raise
+        except Exception as exc:  # corrupt deflate stream, bad CRC, encryption, ...
+            error = str(exc) or type(exc).__name__
+            raise FileFormatError(
+                [Problem((where,), "format", _say(self.lang, "member", where=where, error=error))]
+            ) from None
+        return found
+
+    def dimension(self, where: str, ref: str) -> None:
+        bounds = _range_bounds(ref)
+        rows, cols = 4 * MAX_ROWS, MAX_ROW_CELLS
+        if bounds is None or bounds[3] > rows or bounds[2] > cols:
+            raise self.refuse(where, "dimension", ref=ref[:40], rows=rows, cols=cols)
+
+    def run(self) -> None:
+        names = set(self.z.namelist())
+        workbook = "xl/workbook.xml"
+        if "_rels/.rels" in names:
+            for _, a in self.parse("_rels/.rels", "rels"):
+                if str(a.get("Type", "")).endswith("/officeDocument"):
+                    workbook = str(a.get("Target", workbook)).lstrip("/")
+        folder = workbook.rpartition("/")[0]
+        rels_part = f"{folder}/_rels/{workbook.rpartition('/')[2]}.rels"
+        targets: dict[str, str] = {}
+        if rels_part in names:
+            for _, a in self.parse(rels_part, "rels"):
+                t = str(a.get("Target", ""))
+                targets[str(a.get("Id", ""))] = (
+                    t.lstrip("/") if t.startswith("/") else (f"{folder}/{t}" if folder else t)
+                )
+        if workbook in names:
+            sheets = self.parse(workbook, "workbook")
+            for _, a in sheets:
+                rid = next((v for k, v in a.items() if k.endswith(":id") or k == "id"), "")
+                if rid in targets:
+                    self.sheet_names[targets[rid]] = str(a.get("name", ""))
+            if _detect_lang([str(a.get("name", "")) for _, a in sheets]) == "fr":
+                self.lang = "fr"
+        done = {"_rels/.rels", rels_part, workbook}
+        for member in sorted(names - done):
+            if not member.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            kind = (
+                "sheet"
+                if member in self.sheet_names
+                else "strings"
+                if member.lower().endswith("sharedstrings.xml")
+                else "other"
+            )
+            self.parse(member, kind)
+
+
 class _Reader:
     """Streams the sheets of a workbook within limits; collects problems."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.problems: list[Problem] = []
+        self.problems = _Problems()
         self.cells = 0
-        self._cached: Any = None
+        self.merges: dict[str, list[str]] = {}
 
     def open(self) -> Any:
         openpyxl = _openpyxl()
@@ -945,17 +1200,20 @@ class _Reader:
         try:
             with zipfile.ZipFile(p) as z:
                 infos = z.infolist()
+                if sum(i.file_size for i in infos) > _MAX_UNZIPPED or any(
+                    i.file_size > MAX_WORKBOOK_BYTES * 4 for i in infos
+                ):
+                    raise FileFormatError(
+                        f"{p.name} expands to more than {_MAX_UNZIPPED:,} bytes: refused",
+                        code="too_large",
+                    )
+                scan = _Scan(z, "en")
+                scan.run()
         except (zipfile.BadZipFile, OSError) as exc:
             raise FileFormatError(
                 f"{p.name} is not an Excel workbook: {exc}", code="format"
             ) from exc
-        if sum(i.file_size for i in infos) > _MAX_UNZIPPED or any(
-            i.file_size > MAX_WORKBOOK_BYTES * 4 for i in infos
-        ):
-            raise FileFormatError(
-                f"{p.name} expands to more than {_MAX_UNZIPPED:,} bytes: refused",
-                code="too_large",
-            )
+        self.merges = scan.merges
         return self._load(openpyxl, data_only=False)
 
     def _load(self, openpyxl: Any, *, data_only: bool) -> Any:
@@ -974,7 +1232,9 @@ class _Reader:
                     ReadOnlyWorksheet._get_size = original
         except Exception as exc:
             raise FileFormatError(
-                f"{self.path.name} cannot be read as an Excel workbook: {exc}", code="format"
+                f"{self.path.name} cannot be read as an Excel workbook: "
+                f"{str(exc) or type(exc).__name__}",
+                code="format",
             ) from exc
 
     def grid(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
@@ -1007,18 +1267,30 @@ class _Reader:
             raise
         except Exception as exc:
             raise FileFormatError(
-                [Problem((sheet,), "format", f"sheet {sheet!r} cannot be read: {exc}")]
+                [
+                    Problem(
+                        (sheet,),
+                        "format",
+                        f"sheet {sheet!r} cannot be read: {str(exc) or type(exc).__name__}",
+                    )
+                ]
             ) from exc
         return out
 
-    def cached(self, sheet: str, row: int, col: int) -> Any:
-        """The value a spreadsheet saved with a formula cell (None when none)."""
-        if self._cached is None:
-            wb = self._load(_openpyxl(), data_only=True)
-            self.cells = 0
-            self._cached = {s: self.grid(wb, s) for s in wb.sheetnames}
-            wb.close()
-        return self._cached.get(sheet, {}).get((row, col), (None, False))[0]
+    def merged(self, sheet: str, first_row: int) -> None:
+        """Merged ranges reaching the input rows of a sheet are located problems."""
+        for ref in self.merges.get(sheet, ()):
+            bounds = _range_bounds(ref)
+            if bounds is None or bounds[3] < first_row:
+                continue
+            at = _cell_ref(bounds[0], max(bounds[1], first_row))
+            self.problems.append(
+                Problem(
+                    (sheet, at),
+                    "merged_cells",
+                    _say(self.problems.lang, "merged", ref=f"{sheet}!{at}", range=ref),
+                )
+            )
 
 
 _LOAD_LOCK = threading.Lock()
@@ -1083,6 +1355,21 @@ def _json_cell(text: Any, where: tuple[PathElement, ...], probs: list[Problem]) 
 
 
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# one separator then exactly three digits after one to three digits not starting with 0:
+# "1,234" is 1234 to an English reader and 1.234 to a French one
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3}){2,}$|^[+-]?[1-9]\d{0,2}(\.\d{3}){2,}$")
+
+
+class AmbiguousNumber(ValueError):
+    """Text such as ``"1,234"``: a thousands separator in English, a decimal comma in French."""
+
+    def __init__(self, text: Any) -> None:
+        super().__init__(
+            f"ambiguous number {text!r}: thousands or decimals? Type it as a number cell, "
+            "or without the separator (1234), or with two decimals (1,23 or 1.23)"
+        )
+        self.text = text
 
 
 def parse_number(v: Any, *, integer: bool = False, percent: bool = False) -> float | int:
@@ -1103,7 +1390,11 @@ def parse_number(v: Any, *, integer: bool = False, percent: bool = False) -> flo
         s = s.rstrip("%")
         for sym in ("€", "EUR", "£", "GBP", "$", "USD"):
             s = s.replace(sym, "")
-        if "," in s and "." in s:
+        if _AMBIGUOUS.match(s):
+            raise AmbiguousNumber(v)
+        if _GROUPED.match(s):  # 1,234,567 or 1.234.567: only thousands
+            s = s.replace(",", "").replace(".", "")
+        elif "," in s and "." in s:
             s = (
                 s.replace(".", "").replace(",", ".")
                 if s.rfind(",") > s.rfind(".")
@@ -1197,22 +1488,27 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         )
     sheet = {k: SHEETS[k][lang] for k in SHEETS}
     probs = reader.problems
+    probs.lang = lang
+    for key, first in (("settings", 2), ("inputs", INPUT_FIRST - 1), ("map", KEY_ROW)):
+        reader.merged(sheet[key], first)
+    reader.merged(sheet["uncertainty"], UNC_FIRST - 1)
+    reader.merged(sheet["data"], 2)
 
     def value(grid: dict[tuple[int, int], tuple[Any, bool]], sh: str, r: int, c: int) -> Any:
+        """What the cell shows as typed; a formula is a located problem, never its saved value."""
         v, is_formula = grid.get((r, c), (None, False))
         if is_formula:
-            cached = reader.cached(sh, r, c)
-            if cached is None or cached == "":
-                probs.append(
-                    Problem(
-                        (sh, _cell_ref(c, r)),
-                        "formula",
-                        f"input cell holds the formula {str(v)[:60]!r} with no saved value; "
-                        "type the value, or open and save the workbook in a spreadsheet",
-                    )
+            formula = str(v)[:80]
+            ref = _cell_ref(c, r)
+            key = "external" if "[" in formula else "formula"
+            probs.append(
+                Problem(
+                    (sh, ref),
+                    "external_link" if key == "external" else "formula",
+                    _say(lang, key, ref=f"{sh}!{ref}", formula=formula),
                 )
-                return _BAD
-            return cached
+            )
+            return _BAD
         return v
 
     data: dict[str, Any] = {}
@@ -1236,7 +1532,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             )
             continue
         v = value(g, sh, r, 2)
-        if v is None or v == "":
+        if v is None or v == "" or v is _BAD:
             continue
         settings[key] = v
         settings_at[key] = where
@@ -1270,8 +1566,10 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     for (r, c), _ in sorted(g.items()):
         if c != PI_COL or r < 2:
             continue
-        y = _num(value(g, sh, r, c), (sh, _cell_ref(c, r)), probs, integer=True)
-        lv = value(g, sh, r, c + 1)
+        yv, lv = value(g, sh, r, c), value(g, sh, r, c + 1)
+        if yv is _BAD or lv is _BAD:
+            continue
+        y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True)
         if lv is None:
             probs.append(Problem((sh, _cell_ref(c + 1, r)), "missing", "index level is missing"))
             continue
@@ -1296,6 +1594,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
 
     # Hidden data -----------------------------------------------------------------
     blobs: dict[str, Any] = {}
+    blob_at: dict[str, tuple[PathElement, ...]] = {}
     if sheet["data"] in names:
         gd = reader.grid(wb, sheet["data"])
         rows: dict[int, dict[int, Any]] = {}
@@ -1305,11 +1604,11 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             if r < 2 or 1 not in dcells:
                 continue
             text = "".join(str(dcells[c]) for c in sorted(dcells) if c > 1)
-            blobs[str(dcells[1])] = _json_cell(text, (sheet["data"], _cell_ref(2, r)), probs)
-    if blobs.get("toc") is not None:
-        data["toc"] = blobs["toc"]
-    if blobs.get("metadata") is not None:
-        data["metadata"] = blobs["metadata"]
+            blob_at[str(dcells[1])] = (sheet["data"], _cell_ref(2, r))
+            blobs[str(dcells[1])] = _json_cell(text, blob_at[str(dcells[1])], probs)
+    for key in ("toc", "metadata", "evidence", "engagement"):
+        if blobs.get(key) is not None:
+            data[key] = blobs[key]
     extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
 
     # Value map -----------------------------------------------------------------
@@ -1379,11 +1678,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         for i, e in enumerate(extras):
             if not used[i] and isinstance(e, dict) and e.get("outcome") == oid:
                 used[i] = True
-                for k, v in e.items():
-                    if k == "proxy" and isinstance(v, dict):
-                        proxy.update(v)
-                    elif k != "outcome" and k not in rec:
-                        rec[k] = v
+                _merge_hidden(e, rec, proxy, blob_at.get("outcomes", (sh,)), probs)
                 break
         rec["proxy"] = proxy
         _check_years(rec, cells, len(year_cols), probs)
@@ -1466,6 +1761,57 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     return model
 
 
+_VISIBLE = {k for k in _map_columns(0) if k not in COMPUTED and k not in PROXY_FIELDS}
+_HIDDEN_ONLY = {"sources", "evidence"}
+_HIDDEN_PROXY = {"unit", "transfer"}
+
+
+def _merge_hidden(
+    extra: dict[str, Any],
+    rec: dict[str, Any],
+    proxy: dict[str, Any],
+    where: tuple[PathElement, ...],
+    probs: list[Problem],
+) -> None:
+    """Add to a value-map row what the hidden sheet keeps for it, and only that.
+
+    The hidden sheet carries what no visible column shows (sources, evidence
+    grades, a proxy's unit and transfer, a measurement calculator in place of
+    a figure). A figure that has a visible column is read from the visible
+    cell only: a blank cell is blank, whatever the hidden sheet says.
+    """
+    lang = getattr(probs, "lang", "en")
+    ref = "!".join(str(w) for w in where[:2])
+
+    def hidden(field: str) -> None:
+        probs.append(
+            Problem(
+                where,
+                "hidden_value",
+                _say(lang, "hidden", ref=ref, field=field, outcome=extra.get("outcome")),
+            )
+        )
+
+    for k, v in extra.items():
+        if k == "outcome":
+            continue
+        if k in _HIDDEN_ONLY:
+            rec[k] = v
+        elif k == "proxy" and isinstance(v, dict):
+            for pk, pv in v.items():
+                if pk in _HIDDEN_PROXY:
+                    proxy[pk] = pv
+                else:
+                    hidden(f"proxy.{pk}")
+        elif k in ROW_NUMBERS and isinstance(v, dict) and ("calculator" in v or "estimator" in v):
+            target, key = (proxy, "value") if k == "proxy_value" else (rec, k)
+            target.setdefault(key, v)  # a figure typed in the visible cell wins
+        elif k in _VISIBLE or k in ROW_NUMBERS:
+            hidden(k)
+        else:
+            rec.setdefault(k, v)  # unknown: the model names it
+
+
 def _check_years(
     rec: dict[str, Any],
     cells: dict[str, tuple[PathElement, ...]],
@@ -1540,6 +1886,13 @@ def _num(
 ) -> Any:
     try:
         return parse_number(v, integer=integer, percent=percent)
+    except AmbiguousNumber as exc:
+        lang = getattr(probs, "lang", "en")
+        ref = "!".join(str(w) for w in where[:2])
+        probs.append(
+            Problem(where, "ambiguous_number", _say(lang, "ambiguous", ref=ref, text=exc.text))
+        )
+        return None
     except ValueError as exc:
         probs.append(Problem(where, "type", str(exc)))
         return None
@@ -1592,7 +1945,11 @@ def _read_uncertainty(
     last_row = max((r for (r, _) in g), default=0)
     for r in range(UNC_FIRST, last_row + 1):
         vals = {k: value(g, sh, r, c) for k, c in header.items() if (r, c) in g}
-        vals = {k: v for k, v in vals.items() if k not in COMPUTED and v not in (None, "")}
+        vals = {
+            k: v
+            for k, v in vals.items()
+            if k not in COMPUTED and v is not _BAD and v is not None and v != ""
+        }
         if not vals:
             continue
         row_ref: tuple[PathElement, ...] = (sh, f"row {r}")

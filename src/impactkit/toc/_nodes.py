@@ -8,7 +8,7 @@ from typing import Any, Literal
 import attrs
 
 from impactkit._results import FrozenDict
-from impactkit._validation import Checker, is_number
+from impactkit._validation import Checker, identifier, is_number
 from impactkit.errors import ValidationError
 
 __all__ = [
@@ -161,7 +161,7 @@ class Stakeholder:
     ('label', 'size')
     """
 
-    id: str
+    id: str = attrs.field(converter=identifier)
     label: str
     size: int | None = None
     description: str = ""
@@ -170,7 +170,7 @@ class Stakeholder:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        c.text(self.id, "id", empty=False)
+        c.ident(self.id, "id")
         c.text(self.label, "label", empty=False)
         if self.size is not None:
             c.number(self.size, "size", low=0, integer=True)
@@ -228,7 +228,7 @@ class Indicator:
     False
     """
 
-    id: str
+    id: str = attrs.field(converter=identifier)
     label: str
     unit: str = ""
     direction: str = "increase"
@@ -242,7 +242,7 @@ class Indicator:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        c.text(self.id, "id", empty=False)
+        c.ident(self.id, "id")
         c.text(self.label, "label", empty=False)
         c.text(self.unit, "unit")
         c.choice(self.direction, "direction", DIRECTIONS)
@@ -315,11 +315,11 @@ class Node:
     horizon: must be one of 'short', 'intermediate', 'long', got 'medium' [invalid_choice]
     """
 
-    id: str
+    id: str = attrs.field(converter=identifier)
     kind: str
     label: str
     description: str = ""
-    stakeholder: str | None = None
+    stakeholder: str | None = attrs.field(default=None, converter=identifier)
     horizon: str | None = None
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=_indicators)
     above_ceiling: bool = False
@@ -328,12 +328,12 @@ class Node:
     def __attrs_post_init__(self) -> None:
         c = Checker()
         _check_measure(c, self.measure, "output")
-        c.text(self.id, "id", empty=False)
+        c.ident(self.id, "id")
         c.choice(self.kind, "kind", NODE_KINDS)
         c.text(self.label, "label", empty=False)
         c.text(self.description, "description")
         if self.stakeholder is not None:
-            c.text(self.stakeholder, "stakeholder", empty=False)
+            c.ident(self.stakeholder, "stakeholder")
         if self.horizon is not None:
             if self.kind != "outcome":
                 c.add("horizon", "invalid", f"only outcomes have a horizon, not an {self.kind}")
@@ -443,8 +443,8 @@ class Link:
     0.8
     """
 
-    source: str
-    target: str
+    source: str = attrs.field(converter=identifier)
+    target: str = attrs.field(converter=identifier)
     kind: str = "causal"
     assumptions: tuple[Assumption, ...] = attrs.field(default=(), converter=_assumptions)
     rationale: str = ""
@@ -454,8 +454,8 @@ class Link:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
-        c.text(self.source, "source", empty=False)
-        c.text(self.target, "target", empty=False)
+        c.ident(self.source, "source")
+        c.ident(self.target, "target")
         c.choice(self.kind, "kind", LINK_KINDS)
         for i, a in enumerate(self.assumptions):
             if not isinstance(a, Assumption):

@@ -210,6 +210,7 @@ class TheoryOfChange:
         s = Stakeholder(
             id, id if label is None else label, size, description, income, income_group
         )
+        id = s.id  # in normal form C
         if id in self._stakeholders:
             raise ValidationError(
                 f"duplicate stakeholder id {id!r}", path=("stakeholders", id), code="duplicate_id"
@@ -271,6 +272,7 @@ class TheoryOfChange:
             above_ceiling,
             measure,
         )
+        id, stakeholder = node.id, node.stakeholder  # in normal form C
         c = Checker("nodes", id)
         if id in self._nodes:
             c.add("id", "duplicate_id", f"duplicate node id {id!r}")
@@ -326,6 +328,7 @@ class TheoryOfChange:
             raise ValidationError(
                 str(exc), path=("nodes", node, "indicators"), code="type"
             ) from exc
+        id = ind.id  # in normal form C
         old = node_from_row(node, self._nodes[node])
         new = attrs.evolve(old, indicators=(*old.indicators, ind))
         c = Checker("nodes", node)
@@ -399,6 +402,7 @@ class TheoryOfChange:
             confidence,
             lag,
         )
+        source, target = link.source, link.target  # in normal form C
         key = (source, target)
         if source not in self._nodes or target not in self._nodes:
             raise UnknownNodeError(

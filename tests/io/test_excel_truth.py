@@ -1,0 +1,243 @@
+"""What the value-map workbook shows is what is read: no blank cell filled from the hidden
+sheet, no ambiguous number, no formula's saved value, no merged input cell; every such cell
+is a located problem, in the workbook's language, all at once. A round trip keeps the
+evidence and engagement records, and text without consent stays out of the visible sheets."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+import impactkit as ik
+from impactkit import qualitative as ql
+from impactkit.io import _excel
+
+from strategies import synthetic_model
+
+FR = {k: v["fr"] for k, v in _excel.SHEETS.items()}
+EN = {k: v["en"] for k, v in _excel.SHEETS.items()}
+
+
+def column_of(ws, key, key_row=3):
+    for c in ws[key_row]:
+        if c.value == key:
+            return c.column_letter
+    raise KeyError(key)
+
+
+def _fields(ov, **changes):
+    import attrs
+
+    out = {a.name: getattr(ov, a.name) for a in attrs.fields(type(ov))}
+    out.update(changes)
+    return out
+
+
+def read_problems(p):
+    with pytest.raises(ik.ValidationError) as ei:
+        ik.io.read_value_map(p)
+    return ei.value.problems
+
+
+# ----------------------------------------------------------------- the hidden sheet
+def test_a_blank_visible_cell_is_not_filled_from_the_hidden_sheet(tmp_path):
+    m = synthetic_model()
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p)
+    wb = openpyxl.load_workbook(p)
+    ws = wb[EN["map"]]
+    dw = column_of(ws, "deadweight")
+    ws[f"{dw}4"] = None  # cleared by the user ...
+    wd = wb[EN["data"]]
+    row = wd.max_row + 1  # ... while the hidden sheet says 0.9
+    wd[f"A{row}"] = "outcomes"
+    wd[f"B{row}"] = json.dumps([{"outcome": m.outcomes[0].outcome, "deadweight": 0.9}])
+    wb.save(p)
+    probs = read_problems(p)
+    assert [(q.code, q.path) for q in probs] == [("hidden_value", (EN["data"], f"B{row}"))]
+    assert f"_data!B{row}" in probs[0].message
+    assert "deadweight" in probs[0].message
+
+
+def test_a_cleared_cell_reads_blank(tmp_path):
+    m = synthetic_model()
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m.evolve(outcomes=[_ov(m, deadweight=0.9)]), p)
+    wb = openpyxl.load_workbook(p)
+    ws = wb[EN["map"]]
+    ws[f"{column_of(ws, 'deadweight')}4"] = None
+    wb.save(p)
+    assert ik.io.read_value_map(p).outcomes[0].deadweight == 0.0
+
+
+def _ov(m, **changes):
+    return m.outcomes[0].__class__(**_fields(m.outcomes[0], **changes))
+
+
+# ----------------------------------------------------------------- numbers
+@pytest.mark.parametrize("text", ["1,234", "12.500", "-250,000", "999.999"])
+def test_ambiguous_numbers_are_refused(text):
+    with pytest.raises(_excel.AmbiguousNumber, match="ambiguous"):
+        _excel.parse_number(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,234,567", 1_234_567),
+        ("1.234.567", 1_234_567),
+        ("0,125", 0.125),
+        ("1,5", 1.5),
+        ("1,2340", 1.234),
+        ("1 234", 1234),
+        ("1,234.5", 1234.5),
+    ],
+)
+def test_unambiguous_numbers(text, value):
+    assert _excel.parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_ambiguous_number_in_a_sheet_is_located(tmp_path, lang):
+    names = EN if lang == "en" else FR
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(synthetic_model(), p, lang=lang)
+    wb = openpyxl.load_workbook(p)
+    ws = wb[names["map"]]
+    q = column_of(ws, "quantity")
+    ws[f"{q}4"] = "1,234"  # 1234 people to an English reader, not 1.234
+    wb.save(p)
+    probs = read_problems(p)
+    assert [(x.code, x.path[:2]) for x in probs] == [("ambiguous_number", (names["map"], f"{q}4"))]
+    assert f"{names['map']}!{q}4" in probs[0].message
+    assert ("ambigu " if lang == "fr" else "ambiguous number") in probs[0].message
+
+
+# ----------------------------------------------------------------- formulas
+def _set_formula(path, sheet_name, ref, formula, cached):
+    wb = openpyxl.load_workbook(path, read_only=True)
+    index = wb.sheetnames.index(sheet_name) + 1
+    wb.close()
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = f"xl/worksheets/sheet{index}.xml"
+    xml = parts[name].decode()
+    cell = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
+    assert cell is not None
+    v = f"<v>{cached}</v>" if cached is not None else ""
+    xml = xml.replace(cell.group(0), f'<c r="{ref}"><f>{formula}</f>{v}</c>')
+    parts[name] = xml.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+def test_an_external_workbook_value_is_not_read(tmp_path):
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(synthetic_model(), p)
+    ws = openpyxl.load_workbook(p)[EN["map"]]
+    dw = column_of(ws, "deadweight")
+    _set_formula(p, EN["map"], f"{dw}4", "[1]Budget!A1", 0.1)
+    probs = read_problems(p)
+    assert [(x.code, x.path[:2]) for x in probs] == [("external_link", (EN["map"], f"{dw}4"))]
+    assert "another workbook" in probs[0].message
+
+
+# ----------------------------------------------------------------- merged cells
+def test_merged_input_cells_are_located(tmp_path):
+    m = synthetic_model()
+    m = m.evolve(outcomes=[_ov(m, duration=3), _ov(m, outcome="other", duration=3)])
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p)
+    assert ik.io.read_value_map(p) == m
+    wb = openpyxl.load_workbook(p)
+    ws = wb[EN["map"]]
+    d = column_of(ws, "duration")
+    ws.merge_cells(f"{d}4:{d}5")  # row 5's duration now reads blank, i.e. 1 year
+    wb.save(p)
+    probs = read_problems(p)
+    assert [(x.code, x.path[:2]) for x in probs] == [("merged_cells", (EN["map"], f"{d}4"))]
+    assert f"{d}4:{d}5" in probs[0].message
+
+
+def test_the_written_stage_headings_are_merged_and_read(tmp_path):
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(synthetic_model(), p)
+    assert openpyxl.load_workbook(p)[EN["map"]].merged_cells.ranges  # row 1 only
+    assert ik.io.read_value_map(p) == synthetic_model()
+
+
+# ----------------------------------------------------------------- all at once, in French
+def test_every_problem_at_once_in_french(tmp_path):
+    m = synthetic_model()
+    m = m.evolve(outcomes=[_ov(m, duration=3), _ov(m, outcome="other", duration=3)])
+    p = tmp_path / "carte.xlsx"
+    ik.io.write_value_map(m, p, lang="fr")
+    wb = openpyxl.load_workbook(p)
+    ws = wb[FR["map"]]
+    q, d, dw = (column_of(ws, k) for k in ("quantity", "duration", "deadweight"))
+    ws[f"{q}4"] = "12.500"
+    ws.merge_cells(f"{d}4:{d}5")
+    wb.save(p)
+    _set_formula(p, FR["map"], f"{dw}5", "0.1*2", 0.2)
+    probs = read_problems(p)
+    got = {(x.code, x.path[:2]) for x in probs}
+    assert got == {
+        ("ambiguous_number", (FR["map"], f"{q}4")),
+        ("merged_cells", (FR["map"], f"{d}4")),
+        ("formula", (FR["map"], f"{dw}5")),
+    }
+    for x in probs:
+        assert x.message.startswith(f"{FR['map']}!")
+        assert not re.search(r"\b(the|cell|number|merged|formula is)\b", x.message)
+
+
+# ----------------------------------------------------------------- records
+def records_model():
+    m = ik.examples.load_example()
+    node = m.outcomes[0].outcome
+    return m.evolve(
+        evidence=[
+            ql.Evidence(
+                id="q1",
+                kind="testimony",
+                text="J'ai retrouvé confiance.",
+                stakeholder="participants",
+                nodes=(node,),
+                consent=True,
+            ),
+            ql.Evidence(id="q2", kind="testimony", text="Hélène Dupont, 06 12", nodes=(node,)),
+        ],
+        engagement=[
+            ql.Engagement(stakeholder="participants", method="interview", n=12, stage="outcomes"),
+            ql.Engagement(stakeholder="families", method="survey", n=40, stage="calculation"),
+        ],
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_evidence_and_engagement_survive_a_round_trip(tmp_path, lang):
+    m = records_model()
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p, lang=lang)
+    back = ik.io.read_value_map(p)
+    assert back == m
+    assert back.evidence == m.evidence
+    assert back.engagement == m.engagement
+
+
+def test_text_without_consent_stays_out_of_the_visible_sheets(tmp_path):
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(records_model(), p)
+    wb = openpyxl.load_workbook(p)
+    for ws in wb.worksheets:
+        text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+        if ws.sheet_state == "visible":
+            assert "Dupont" not in text
+            assert "confiance" not in text
+        else:
+            assert ws.title == EN["data"]
