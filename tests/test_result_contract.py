@@ -190,6 +190,12 @@ EXAMPLES = {
     "MeasureResult": lambda: ik.measure.Threshold(column="y", at_least=1).compute(
         pd.DataFrame({"y": [0, 1, 2, None]})
     ),
+    "EQ5DIndexResult": lambda: ik.measure.eq5d5l_index(
+        pd.DataFrame({c: [1, 3, None] for c in ik.measure.EQ5D5L_COLUMNS}), value_set="france"
+    ),
+    "QALYResult": lambda: ik.measure.QALYGain(baseline="a", followup="b", horizon=2).compute(
+        pd.DataFrame({"a": [0.5, 0.6], "b": [0.7, 0.65]})
+    ),
     "CBAResult": _cba,
     "ContractResult": lambda: _contract().settle({"jobs": 30}),
     "ContractSimulation": lambda: _contract().simulate(

@@ -34,6 +34,17 @@ from impactkit.measure._calculators import (
     paired_t_interval,
     wilson_interval,
 )
+from impactkit.measure._eq5d import (
+    EQ5D5L_COLUMNS,
+    EQ5D5L_DIMENSIONS,
+    EQ5D5L_VALUE_SETS,
+    EQ5DIndexResult,
+    EQ5DValueSet,
+    QALYGain,
+    QALYResult,
+    eq5d5l_index,
+    qaly_proxy,
+)
 from impactkit.measure._filters import OPS, Condition
 from impactkit.measure._reliable_change import (
     ReliableChange,
@@ -57,6 +68,9 @@ from impactkit.measure._wellbeing import (
 )
 
 __all__ = [
+    "EQ5D5L_COLUMNS",
+    "EQ5D5L_DIMENSIONS",
+    "EQ5D5L_VALUE_SETS",
     "OPS",
     "WELLBY_HIGH_2019",
     "WELLBY_LOW_2019",
@@ -64,10 +78,14 @@ __all__ = [
     "Condition",
     "Count",
     "DistanceTravelled",
+    "EQ5DIndexResult",
+    "EQ5DValueSet",
     "LifeSatisfaction",
     "MeasureResult",
     "PrePost",
     "Proportion",
+    "QALYGain",
+    "QALYResult",
     "ReliabilityResult",
     "ReliableChange",
     "ReliableChangeResult",
@@ -77,12 +95,14 @@ __all__ = [
     "bind",
     "clinical_cutoff",
     "cronbach_alpha",
+    "eq5d5l_index",
     "has_calculators",
     "is_calculator",
     "item_total_correlations",
     "mcdonald_omega",
     "measure_sites",
     "paired_t_interval",
+    "qaly_proxy",
     "resolve",
     "wellby_proxy",
     "wilson_interval",
