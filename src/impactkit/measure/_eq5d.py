@@ -416,7 +416,7 @@ def eq5d5l_index(
 
 
 def _qaly_weight(horizon: float, followup_at: float, rate: float) -> float:
-    r"""Discounted QALYs per unit of index change: :math:`W = \sum_k DF(k) \int_{k-1}^{\min(k,H)} \min(t/T, 1)\,dt`."""
+    """Discounted QALYs per unit of index change, the weight W of :class:`QALYGain`."""
     total = 0.0
     for k in range(1, math.ceil(horizon) + 1):
         a, b = float(k - 1), min(float(k), horizon)
