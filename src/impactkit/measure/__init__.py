@@ -52,6 +52,10 @@ from impactkit.measure._reliable_change import (
     clinical_cutoff,
 )
 from impactkit.measure._scales import (
+    ONS4,
+    ONS4_NORMS,
+    SWEMWBS,
+    SWEMWBS_NORMS,
     ReliabilityResult,
     Scale,
     cronbach_alpha,
@@ -71,7 +75,11 @@ __all__ = [
     "EQ5D5L_COLUMNS",
     "EQ5D5L_DIMENSIONS",
     "EQ5D5L_VALUE_SETS",
+    "ONS4",
+    "ONS4_NORMS",
     "OPS",
+    "SWEMWBS",
+    "SWEMWBS_NORMS",
     "WELLBY_HIGH_2019",
     "WELLBY_LOW_2019",
     "WELLBY_VALUE_2019",
