@@ -25,6 +25,8 @@ from impactkit.io._files import (
     to_dict,
 )
 from impactkit.io._schema import json_schema
+from impactkit.io._survey import SurveyResult, read_survey
+from impactkit.io._xlsform import write_xlsform
 from impactkit.toc import TheoryOfChange, to_dot, to_graphml, to_json, to_mermaid
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_YAML_BYTES",
     "PRESETS",
+    "SurveyResult",
     "dump",
     "dumps",
     "from_dict",
@@ -39,11 +42,13 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "read_survey",
     "read_value_map",
     "to_dict",
     "write_toc",
     "write_value_map",
     "write_value_map_template",
+    "write_xlsform",
 ]
 
 _TOC_FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "json": to_json}
