@@ -688,17 +688,24 @@ def read_survey(
 
 
 def _check_numeric(df: pd.DataFrame, numeric: set[str], problems: list[Problem]) -> None:
-    for c in numeric:
+    """Report the answers of numeric questions that are not numbers, then read them as missing."""
+    for c in sorted(numeric):
         if c not in df.columns or pd.api.types.is_numeric_dtype(df[c]):
             continue
         vals = df[c].dropna()
-        bad = vals[~vals.map(lambda v: bool(_NUMBER.match(str(v).strip())))]
+        text = vals.map(lambda v: str(v).strip())
+        good = text.map(lambda t: bool(_NUMBER.match(t)))
+        bad = vals[~good]
         if len(bad):
             problems.append(
                 Problem(
                     (c, bad.index[0]),
                     "not_numeric",
                     f"{len(bad)} answers of {c!r} are not numbers (e.g. {bad.iloc[0]!r} in "
-                    f"row {bad.index[0]})",
+                    f"row {bad.index[0]}): read as missing",
                 )
             )
+        out = pd.Series(np.nan, index=df.index, dtype=float)
+        ok = text[good]
+        out[ok.index] = ok.str.replace(",", ".", regex=False).astype(float)
+        df[c] = out
