@@ -77,7 +77,8 @@ def _calculators(model: ImpactModel) -> Iterator[tuple[Any, str, str]]:
     from impactkit.measure import is_calculator
 
     seen: set[int] = set()
-    for node in model.toc.nodes:
+    nodes = model.toc.nodes if model.toc is not None else ()
+    for node in nodes:
         for ind in getattr(node, "indicators", ()):
             m = getattr(ind, "measure", None)
             if m is not None and is_calculator(m) and id(m) not in seen:
@@ -87,7 +88,7 @@ def _calculators(model: ImpactModel) -> Iterator[tuple[Any, str, str]]:
         if m is not None and is_calculator(m) and id(m) not in seen:
             seen.add(id(m))
             yield m, str(node.label), str(node.id)
-    labels = {n.id: n.label for n in model.toc.nodes}
+    labels = {n.id: n.label for n in nodes}
     for ov in model.outcomes:
         for field in ("quantity", "deadweight"):
             m = getattr(ov, field)
@@ -219,8 +220,8 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
         measure = getattr(calc, "measure", None)
         sep = getattr(calc, "separator", "_")
         if isinstance(measure, Scale):
-            pre = getattr(calc, "pre", None) or getattr(calc, "baseline", "t0")
-            post = getattr(calc, "post", None) or getattr(calc, "followup", "t1")
+            pre = str(getattr(calc, "pre", None) or getattr(calc, "baseline", "t0"))
+            post = str(getattr(calc, "post", None) or getattr(calc, "followup", "t1"))
             b.scale(measure, [pre, post], sep, label)
         elif name == "qaly_gain" and calc.value_set is not None:
             eq = Scale(items=list(calc.dimensions), low=1, high=5, name="eq5d5l")

@@ -232,10 +232,14 @@ def _levels(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame, pd.
     ]
     if problems:
         raise ValidationError(problems)
-    raw = frame[list(cols)]
-    num = raw.apply(lambda s: pd.to_numeric(s, errors="coerce")).astype(float)
-    num.columns = list(EQ5D5L_DIMENSIONS)
-    blank = raw.isna().to_numpy()
+    num = pd.DataFrame(
+        {
+            d: pd.to_numeric(frame[c], errors="coerce").astype(float)
+            for d, c in zip(EQ5D5L_DIMENSIONS, cols, strict=True)
+        },
+        index=frame.index,
+    )
+    blank = np.column_stack([frame[c].isna().to_numpy() for c in cols])
     valid = num.isin([1.0, 2.0, 3.0, 4.0, 5.0]).to_numpy()
     invalid = pd.Series((~blank & ~valid).any(axis=1), index=frame.index)
     incomplete = pd.Series(blank.any(axis=1), index=frame.index) & ~invalid
