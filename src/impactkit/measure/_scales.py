@@ -687,11 +687,13 @@ SWEMWBS = Scale(
 
 Scoring only, on the raw sum (Stewart-Brown S. et al. 2009, Health and
 Quality of Life Outcomes 7:15, BioMed Central, open access). The scale is
-free to use after registration with its owners (University of Warwick, NHS
-Health Scotland, University of Edinburgh); its Rasch raw-to-metric
-conversion table is printed in their user guide, whose text states that its
-material may not be reproduced without permission: impactkit does not ship
-it. Convert raw sums with the table you receive on registration. Norms in
+free to use after registration with its owners and protected by copyright
+("© NHS Health Scotland, University of Warwick and University of Edinburgh,
+2008, all rights reserved": terms of use quoted by CORC, "Short
+Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)", corc.uk.net); its Rasch
+raw-to-metric conversion table is printed in the owners' user guide, whose
+text states that its material may not be reproduced without permission:
+impactkit does not ship it. Convert raw sums with the table you receive on registration. Norms in
 :data:`SWEMWBS_NORMS`.
 """
 
