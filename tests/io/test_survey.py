@@ -187,3 +187,35 @@ def test_model_form_reports_non_numeric_answers_and_duplicates(tmp_path):
     codes = {pr.code for pr in r.problems}
     assert {"not_numeric", "duplicate"} <= codes
     assert r.data.set_index("participant_id").loc["A", "zarit_t1"] == 17.0
+
+
+def test_xlsform_numeric_question_with_text_answer_is_located(tmp_path):
+    import openpyxl
+
+    form = tmp_path / "form.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    ws.append(["type", "name", "label"])
+    ws.append(["integer", "age", "Age"])
+    wb.save(form)
+    p = tmp_path / "export.csv"
+    p.write_text("age\n30\ntrente\n", encoding="utf-8")
+    r = read_survey(p, form=form)
+    (problem,) = r.problems
+    assert problem.path == ("age", 1)
+    assert problem.code == "not_numeric"
+    assert r.data["age"].tolist()[0] == 30.0
+    assert np.isnan(r.data["age"].iloc[1])
+
+
+def test_sas_transport_file(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    df = pd.DataFrame({"AGE": [81.0, 77.0], "SCORE": [1.5, 2.0]})
+    path = tmp_path / "patients.xpt"
+    pyreadstat.write_xport(df, str(path))
+    r = read_survey(path, form=["age", "score"])
+    assert r.format == "sas"
+    assert r.renamed == {"AGE": "age", "SCORE": "score"}
+    assert r.data.to_dict("records") == [{"age": 81.0, "score": 1.5}, {"age": 77.0, "score": 2.0}]
+    assert r.ok

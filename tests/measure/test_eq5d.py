@@ -191,3 +191,17 @@ def test_qaly_proxy_is_the_catalogue_life_year():
     assert p.year == int(row["year"])
     assert p.currency == "EUR"
     assert p.unit == "EUR per QALY"
+
+
+@pytest.mark.parametrize("value_set", ["france", "england"])
+def test_more_problems_never_raise_the_index(value_set):
+    # Logical consistency over all 3,125 states: moving one dimension one level
+    # worse never raises the value (both papers report consistent coefficients).
+    states = _all_states()
+    base = eq5d5l_index(states, value_set=value_set).index.to_numpy()
+    for col in EQ5D5L_COLUMNS:
+        worse = states.copy()
+        can = worse[col] < 5
+        worse.loc[can, col] += 1
+        after = eq5d5l_index(worse, value_set=value_set).index.to_numpy()
+        assert np.all(after[can.to_numpy()] < base[can.to_numpy()])

@@ -31,4 +31,4 @@ def test_norms_carry_their_source():
     assert "Quality of Life Research 26" in SWEMWBS_NORMS["source"]
     assert ONS4_NORMS["ons_life_satisfaction"] == 7.45
     assert "Office for National Statistics" in ONS4_NORMS["source"]
-    assert ONS4.low == 0 and ONS4.high == 10 and ONS4.k == 4
+    assert (ONS4.low, ONS4.high, ONS4.k) == (0, 10, 4)

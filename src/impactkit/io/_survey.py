@@ -369,16 +369,17 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
 
 
-def _expected(form: Any) -> tuple[list[str], dict[str, list[str]], Any]:
-    """Expected names, select_multiple choices by question, and the model's plan."""
+def _expected(form: Any) -> tuple[list[str], dict[str, list[str]], Any, set[str]]:
+    """Expected names, select_multiple choices by question, the model's plan, numeric names."""
     from impactkit.io._xlsform import CONSENT, PARTICIPANT, WAVE, plan
 
     if form is None:
-        return [], {}, None
+        return [], {}, None, set()
     if isinstance(form, ImpactModel | tuple):
         model, data = (form, None) if isinstance(form, ImpactModel) else form
         p = plan(model, data)
-        return [CONSENT, PARTICIPANT, WAVE, *p.question_names], {}, p
+        numeric = {q.name for q in p.questions if q.kind in ("integer", "decimal", "yes_no")}
+        return [CONSENT, PARTICIPANT, WAVE, *p.question_names], {}, p, numeric
     if isinstance(form, str | Path):
         xls = pd.read_excel(form, sheet_name=None, dtype=str)
         survey = xls.get("survey")
@@ -387,21 +388,23 @@ def _expected(form: Any) -> tuple[list[str], dict[str, list[str]], Any]:
                 f"{form}: an XLSForm has a 'survey' sheet", path=("form",), code="invalid"
             )
         choices = xls.get("choices", pd.DataFrame(columns=["list_name", "name"]))
-        names, multi = [], {}
+        names, multi, numeric = [], {}, set()
         for t, n in zip(survey["type"].fillna(""), survey["name"].fillna(""), strict=True):
             t = str(t).strip()
             if not n or t.startswith(("begin", "end")) or t in ("note",):
                 continue
             names.append(str(n))
+            if t in ("integer", "decimal", "range"):
+                numeric.add(str(n))
             if t.startswith("select_multiple"):
                 lst = t.split()[-1]
                 multi[str(n)] = [
                     str(x) for x in choices.loc[choices["list_name"] == lst, "name"].dropna()
                 ]
-        return names, multi, None
+        return names, multi, None, numeric
     if isinstance(form, Mapping):
-        return [str(v) for v in form.values()], {}, None
-    return [str(x) for x in form], {}, None
+        return [str(v) for v in form.values()], {}, None, set()
+    return [str(x) for x in form], {}, None, set()
 
 
 def _split_multiple(
@@ -618,7 +621,7 @@ def read_survey(
     metadata = raw[meta_cols].copy()
     df = raw[[c for c in cols if c not in meta_cols]].rename(columns=names)
     renamed = {c: n for c, n in names.items() if c != n}
-    expected, multi, plan_ = _expected(form)
+    expected, multi, plan_, numeric = _expected(form)
     if isinstance(form, Mapping):
         given = {str(k): str(v) for k, v in form.items() if str(k) in df.columns}
         df = df.rename(columns=given)
@@ -647,12 +650,12 @@ def read_survey(
     if plan_ is not None:
         known = set(expected) | set(plan_.columns)
         unknown = [c for c in df.columns if c not in known]
-        numeric = {q.name for q in plan_.questions if q.kind in ("integer", "decimal", "yes_no")}
         _check_numeric(df, numeric, problems)
         df, missing = _pivot(df, plan_, problems)
         if not missing and not set(plan_.columns) <= set(df.columns):
             missing = [c for c in plan_.columns if c not in df.columns]
     elif expected:
+        _check_numeric(df, numeric, problems)
         known = set(expected) | set(split_cols)
         indicator_of = {f"{q}_{o}" for q, opts in multi.items() for o in opts}
         unknown = [c for c in df.columns if c not in known and c not in indicator_of]
