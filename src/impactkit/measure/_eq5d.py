@@ -500,8 +500,11 @@ class QALYGain(_Calculator):
     followup_at : float, default 1
         Years between the two measurements, in (0, ``horizon``].
     discount_rate : float, default 0
-        Annual rate of :math:`DF`; 0 counts undiscounted QALYs. Do not discount
-        again in the value map: give the QALYs a duration of one period there.
+        Annual rate of :math:`DF`; 0 counts undiscounted QALYs. Discount here
+        for a stand-alone count (cost per QALY). In a value map the model
+        discounts each row's yearly flows itself: keep 0 there, with a horizon
+        of one year and the row's ``duration`` and ``drop_off`` for the years
+        after, or the QALYs are discounted twice.
     value_set : {"france", "england"}, optional
         Score EQ-5D-5L dimensions with this value set (:func:`eq5d5l_index`).
     dimensions : sequence of 5 str, default :data:`EQ5D5L_COLUMNS`
