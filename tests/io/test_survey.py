@@ -219,3 +219,22 @@ def test_sas_transport_file(tmp_path):
     assert r.renamed == {"AGE": "age", "SCORE": "score"}
     assert r.data.to_dict("records") == [{"age": 81.0, "score": 1.5}, {"age": 77.0, "score": 2.0}]
     assert r.ok
+
+
+def test_wide_export_with_a_model_form_needs_no_pivot(tmp_path):
+    # an SPSS-like file already one row per person, names in capitals
+    model = ik.examples.load_example("personnes_agees", measured=False)
+    data = ik.examples.load_example_data("personnes_agees")["patients"]
+    from impactkit.io._xlsform import plan
+
+    cols = list(plan(model).columns)
+    assert {"zarit_t0", "eq5d_ad_t1", "gir"} <= set(cols)
+    p = tmp_path / "wide.csv"
+    data[cols].rename(columns=str.upper).to_csv(p, index=False)
+    r = read_survey(p, form=model)
+    assert r.missing == ()
+    assert r.renamed["ZARIT_T0"] == "zarit_t0"
+    got = r.data["zarit_t0"].to_numpy()
+    assert np.array_equal(got, data["zarit_t0"].to_numpy(), equal_nan=True)
+    with pytest.raises(ValidationError, match="data="):
+        read_survey(p, form=["a"], data="patients")

@@ -126,7 +126,8 @@ def kobo_export(model, data: pd.DataFrame, src: str, xlsx, out) -> None:
     last = p.waves[-1]
     rows = []
     for i, rec in enumerate(data.to_dict("records")):
-        pid = str(rec.get(PARTICIPANT, f"P{i:04d}"))
+        ids = [c for c, (q, _) in p.columns.items() if q == PARTICIPANT]
+        pid = str(rec[ids[0]] if ids else rec.get(PARTICIPANT, f"P{i:04d}"))
         for w in p.waves:
             row = {
                 "start": "2024-01-01T09:00:00.000+01:00",
@@ -136,7 +137,7 @@ def kobo_export(model, data: pd.DataFrame, src: str, xlsx, out) -> None:
                 WAVE: w,
             }
             for col, (q, qw) in p.columns.items():
-                if qw == w or (qw is None and w == last):
+                if q != PARTICIPANT and (qw == w or (qw is None and w == last)):
                     row[q] = rec[col]
             row["_uuid"] = str(uuid.UUID(int=i * 10 + p.waves.index(w)))
             row["_submission_time"] = "2024-01-01T09:11:00"
@@ -148,7 +149,7 @@ def kobo_export(model, data: pd.DataFrame, src: str, xlsx, out) -> None:
         CONSENT,
         PARTICIPANT,
         WAVE,
-        *dict.fromkeys(q for q, _ in p.columns.values()),
+        *dict.fromkeys(q for q, _ in p.columns.values() if q != PARTICIPANT),
     ]
     names += ["_uuid", "_submission_time"]
     header = [
@@ -172,7 +173,7 @@ def test_round_trip_gives_the_same_quantities(tmp_path, name, src):
     export = tmp_path / "export.csv"
     kobo_export(model, data[src], src, xlsx, export)
     assert ";" in export.read_text(encoding="utf-8").splitlines()[0]
-    r = ik.io.read_survey(export, form=(model, src))
+    r = ik.io.read_survey(export, form=model, data=src)
     assert r.format == "kobo"
     assert r.refused == 1
     assert {"start", "end", "_uuid", "_submission_time"} <= set(r.dropped)

@@ -369,15 +369,22 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
 
 
-def _expected(form: Any) -> tuple[list[str], dict[str, list[str]], Any, set[str]]:
+def _expected(
+    form: Any, data: str | None
+) -> tuple[list[str], dict[str, list[str]], Any, set[str]]:
     """Expected names, select_multiple choices by question, the model's plan, numeric names."""
     from impactkit.io._xlsform import CONSENT, PARTICIPANT, WAVE, plan
 
     if form is None:
         return [], {}, None, set()
-    if isinstance(form, ImpactModel | tuple):
-        model, data = (form, None) if isinstance(form, ImpactModel) else form
-        p = plan(model, data)
+    if data is not None and not isinstance(form, ImpactModel):
+        raise ValidationError(
+            "data= names a data source of a model: give the model as form=",
+            path=("data",),
+            code="conflict",
+        )
+    if isinstance(form, ImpactModel):
+        p = plan(form, data)
         numeric = {q.name for q in p.questions if q.kind in ("integer", "decimal", "yes_no")}
         return [CONSENT, PARTICIPANT, WAVE, *p.question_names], {}, p, numeric
     if isinstance(form, str | Path):
@@ -474,6 +481,9 @@ def _pivot(
         )
     missing = []
     for col, (q, w) in plan_.columns.items():
+        if q == PARTICIPANT:
+            out[col] = out[PARTICIPANT]
+            continue
         if q not in df.columns:
             missing.append(col)
             continue
@@ -496,6 +506,7 @@ def read_survey(
     path: str | Path,
     *,
     form: Any = None,
+    data: str | None = None,
     format: str | None = None,
     sheet: str | int = 0,
 ) -> SurveyResult:
@@ -521,14 +532,16 @@ def read_survey(
     ----------
     path : str or path-like
         The export.
-    form : ImpactModel, (ImpactModel, str), XLSForm path, sequence or mapping, optional
+    form : ImpactModel, XLSForm path, sequence or mapping, optional
         What the columns should be: a model (the questions of
         :func:`impactkit.io.write_xlsform`; with one row per participant and
         wave, the answers are pivoted into the columns the calculators read,
-        e.g. ``zarit`` at wave ``t0`` -> ``zarit_t0``), a model and its data
-        source name, an XLSForm file (its question names and
-        ``select_multiple`` choices), a list of names, or a mapping export
-        name -> name.
+        e.g. ``zarit`` at wave ``t0`` -> ``zarit_t0``), an XLSForm file (its
+        question names and ``select_multiple`` choices), a list of names, or a
+        mapping export name -> name.
+    data : str, optional
+        With a model as ``form``: the data source the export fills (required
+        when the model's calculators read several).
     format : {"kobo", "limesurvey", "spss", "stata", "sas"}, optional
         Override the detection.
     sheet : str or int, default 0
@@ -621,7 +634,7 @@ def read_survey(
     metadata = raw[meta_cols].copy()
     df = raw[[c for c in cols if c not in meta_cols]].rename(columns=names)
     renamed = {c: n for c, n in names.items() if c != n}
-    expected, multi, plan_, numeric = _expected(form)
+    expected, multi, plan_, numeric = _expected(form, data)
     if isinstance(form, Mapping):
         given = {str(k): str(v) for k, v in form.items() if str(k) in df.columns}
         df = df.rename(columns=given)
@@ -630,10 +643,11 @@ def read_survey(
             renamed[orig] = dst
     # match expected names ignoring case and punctuation
     if expected:
-        by_norm = {_norm(e): e for e in expected}
+        targets = [*expected, *(plan_.columns if plan_ is not None else ())]
+        by_norm = {_norm(e): e for e in targets}
         fix = {}
         for c in df.columns:
-            if c not in expected and _norm(c) in by_norm and by_norm[_norm(c)] not in df.columns:
+            if c not in targets and _norm(c) in by_norm and by_norm[_norm(c)] not in df.columns:
                 fix[c] = by_norm[_norm(c)]
         df = df.rename(columns=fix)
         for src, dst in fix.items():

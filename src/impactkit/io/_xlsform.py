@@ -248,9 +248,9 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
                     vals = tuple(calc.values)
                     kind = "yes_no" if all(isinstance(v, bool | int) for v in vals) else "text"
                 elif name == "count":
-                    if col == PARTICIPANT:
-                        continue
-                    kind = "text"
+                    # the distinct units counted are the participants: their id
+                    b.columns.setdefault(col, (PARTICIPANT, None))
+                    continue
                 b.add(col, Question(col, kind, *_labels(label, col)), None)
         for cnd in getattr(calc, "where", ()):
             values = cnd.value if isinstance(cnd.value, list | tuple) else [cnd.value]
