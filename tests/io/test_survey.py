@@ -91,7 +91,7 @@ def test_unknown_and_missing_columns_are_located_problems(tmp_path):
         (("score",), "missing_column"),
         (("ville",), "unknown_column"),
     ]
-    assert "position 2" in next(pr.message for pr in r.problems if pr.path == ("poids",))
+    assert "answer column 2" in next(pr.message for pr in r.problems if pr.path == ("poids",))
     assert not r.ok
     with pytest.raises(ValidationError) as e:
         r.raise_if_problems()
@@ -238,3 +238,12 @@ def test_wide_export_with_a_model_form_needs_no_pivot(tmp_path):
     assert np.array_equal(got, data["zarit_t0"].to_numpy(), equal_nan=True)
     with pytest.raises(ValidationError, match="data="):
         read_survey(p, form=["a"], data="patients")
+
+
+def test_codes_with_leading_zeros_stay_text(tmp_path):
+    p = tmp_path / "export.csv"
+    p.write_text("code_postal;participant_id;note\n01000;12;3\n75011;13;4\n", encoding="utf-8")
+    r = read_survey(p)
+    assert r.data["code_postal"].tolist() == ["01000", "75011"]
+    assert r.data["participant_id"].tolist() == ["12", "13"]
+    assert r.data["note"].tolist() == [3.0, 4.0]

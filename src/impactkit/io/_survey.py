@@ -107,7 +107,9 @@ class SurveyResult:
     missing : tuple of str
         Expected columns the export does not have.
     unknown : tuple of str
-        Export columns the form does not expect (kept in ``data``).
+        Export columns the form does not expect (kept in ``data``, except
+        when answers at several waves are gathered into one row per
+        participant).
     labels : mapping
         Value labels by column (SPSS, Stata, SAS): code -> label.
     user_missing : mapping of str to int
@@ -290,6 +292,8 @@ def _as_number(s: pd.Series) -> pd.Series:
     text = vals.map(lambda v: str(v).strip().replace("\u202f", "").replace("\xa0", ""))
     if not text.map(lambda t: bool(_NUMBER.match(t))).all():
         return s
+    if text.str.match(r"^[+-]?0\d").any():
+        return s  # leading zeros: codes (ids, postcodes), kept as text
     has_comma = text.str.contains(",", regex=False)
     has_dot = text.str.contains(".", regex=False)
     if has_comma.any() and has_dot.any():
@@ -412,6 +416,13 @@ def _expected(
     if isinstance(form, Mapping):
         return [str(v) for v in form.values()], {}, None, set()
     return [str(x) for x in form], {}, None, set()
+
+
+def _text_questions(form: str | Path) -> set[str]:
+    """Names of an XLSForm's text questions (never read as numbers)."""
+    survey = pd.read_excel(form, sheet_name="survey", dtype=str)
+    kinds = survey["type"].fillna("").str.strip()
+    return {str(n) for n, t in zip(survey["name"], kinds, strict=True) if t == "text"}
 
 
 def _split_multiple(
@@ -567,7 +578,10 @@ def read_survey(
     from the export is in ``missing``; an export column the form does not
     expect is kept and listed in ``unknown``; both are problems. A value that
     is not a number in a column the form declares numeric is a problem
-    naming its row.
+    naming its row. A column is read as numbers when every answer is one
+    (``12,5`` or ``12.5``), unless some have leading zeros (codes such as
+    ``007`` stay text), it is the participant id or the wave, or the XLSForm
+    declares it ``text``.
 
     Examples
     --------
@@ -635,6 +649,7 @@ def read_survey(
     df = raw[[c for c in cols if c not in meta_cols]].rename(columns=names)
     renamed = {c: n for c, n in names.items() if c != n}
     expected, multi, plan_, numeric = _expected(form, data)
+    text_questions = _text_questions(form) if isinstance(form, str | Path) else set()
     if isinstance(form, Mapping):
         given = {str(k): str(v) for k, v in form.items() if str(k) in df.columns}
         df = df.rename(columns=given)
@@ -656,11 +671,15 @@ def read_survey(
     df, split_cols = _split_multiple(df, multi)
     if kind == "limesurvey":
         df = _yes_blank(df, {k: renamed.get(k, v) for k, v in names.items()})
+    from impactkit.io._xlsform import PARTICIPANT, WAVE
+
     for c in df.columns:
-        df[c] = _as_number(df[c])
+        if c not in (PARTICIPANT, WAVE) and c not in text_questions:
+            df[c] = _as_number(df[c])
     missing: list[str] = []
     unknown: list[str] = []
     df, refused = _refused(df)
+    positions = {c: i + 1 for i, c in enumerate(df.columns)}
     if plan_ is not None:
         known = set(expected) | set(plan_.columns)
         unknown = [c for c in df.columns if c not in known]
@@ -679,13 +698,12 @@ def read_survey(
             Problem((c,), "missing_column", f"expected column {c!r} is not in the export")
         )
     for c in unknown:
-        pos = list(df.columns).index(c) if c in df.columns else -1
         src = next((k for k, v in renamed.items() if v == c), c)
         problems.append(
             Problem(
                 (c,),
                 "unknown_column",
-                f"column {src!r} (position {pos + 1}) is not expected by the form",
+                f"column {src!r} (answer column {positions[c]}) is not expected by the form",
             )
         )
     return SurveyResult(
