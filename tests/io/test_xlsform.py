@@ -77,7 +77,10 @@ def test_form_layout_and_reversed_items(tmp_path):
     settings = list(openpyxl.load_workbook(path)["settings"].iter_rows(values_only=True))
     assert settings[1][2] == "English (en)"
     # no EuroQol wording: the dimension labels say scoring only
-    assert "cotation seulement" in by_name["eq5d_mo"][head.index("label::Français (fr)")]
+    group_fr = by_name["eq5d5l"][head.index("label::Français (fr)")]
+    assert "cotation seulement" in group_fr
+    assert by_name["eq5d_mo"][head.index("label::Français (fr)")] == "Mobilité : niveau de 1 à 5"
+    assert by_name["q2"][head.index("label::Français (fr)")] == "Item 2 sur 3 (inversé)"
 
 
 def test_several_sources_need_a_choice(tmp_path):

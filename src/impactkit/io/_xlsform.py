@@ -154,12 +154,22 @@ class _Builder:
             q = Question(base, kind, *_labels(label, base), low, high, waves=(w,))
             self.add(col, q, w)
 
-    def scale(self, scale: Any, suffixes: Sequence[str], sep: str, label: str) -> None:
+    def scale(
+        self,
+        scale: Any,
+        suffixes: Sequence[str],
+        sep: str,
+        label: str,
+        names: Sequence[tuple[str, str]] = (),
+    ) -> None:
         group = scale.name or "scale"
         for i, item in enumerate(scale.items, 1):
             rev = item in scale.reverse
-            fr = f"{label} : item {i} sur {scale.k}" + (" (inversé)" if rev else "")
-            en = f"{item}: item {i} of {scale.k}" + (" (reversed)" if rev else "")
+            if names:
+                fr, en = names[i - 1]
+            else:
+                fr = f"Item {i} sur {scale.k}" + (" (inversé)" if rev else "")
+                en = f"Item {i} of {scale.k}" + (" (reversed)" if rev else "")
             for sfx in suffixes:
                 q = Question(
                     str(item),
@@ -177,7 +187,18 @@ class _Builder:
 
 
 def _labels(label: str, column: str) -> tuple[str, str]:
-    return f"{label} ({column})", column.replace("_", " ").capitalize()
+    """French label: the indicator's own words; English: the column, in words."""
+    return label, column.replace("_", " ").capitalize()
+
+
+_EQ5D_NAMES = (
+    ("Mobilité : niveau de 1 à 5", "Mobility: level 1 to 5"),
+    ("Soins personnels : niveau de 1 à 5", "Self-care: level 1 to 5"),
+    ("Activités courantes : niveau de 1 à 5", "Usual activities: level 1 to 5"),
+    ("Douleur ou gêne : niveau de 1 à 5", "Pain or discomfort: level 1 to 5"),
+    ("Anxiété ou dépression : niveau de 1 à 5", "Anxiety or depression: level 1 to 5"),
+)
+"""Labels of the five EQ-5D-5L dimensions: their names only, never the licensed wording."""
 
 
 def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
@@ -225,8 +246,8 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
             b.scale(measure, [pre, post], sep, label)
         elif name == "qaly_gain" and calc.value_set is not None:
             eq = Scale(items=list(calc.dimensions), low=1, high=5, name="eq5d5l")
-            fr = f"EQ-5D-5L, niveaux 1 à 5 (cotation seulement) - {label}"
-            b.scale(eq, [calc.baseline, calc.followup], calc.separator, fr)
+            fr = f"EQ-5D-5L (cotation seulement, texte sous licence EuroQol) : {label}"
+            b.scale(eq, [calc.baseline, calc.followup], calc.separator, fr, _EQ5D_NAMES)
         elif name == "qaly_gain":
             b.pair(calc.baseline, calc.followup, "decimal", label, None, 1.0)
         elif name == "life_satisfaction":
@@ -256,10 +277,13 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
             values = cnd.value if isinstance(cnd.value, list | tuple) else [cnd.value]
             numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
             kind = "decimal" if numeric and cnd.value is not None else "text"
-            fr = f"Critère : {cnd.column}"
-            b.add(cnd.column, Question(cnd.column, kind, fr, cnd.column), None)
+            fr = f"Critère de sélection de l'indicateur « {label} »"
+            en = f"{cnd.column.replace('_', ' ').capitalize()} (selection criterion)"
+            b.add(cnd.column, Question(cnd.column, kind, fr, en), None)
         for col in getattr(calc, "by", ()):
-            b.add(col, Question(col, "text", f"Groupe : {col}", col), None)
+            fr = f"Groupe de comparaison de l'indicateur « {label} »"
+            en = f"{col.replace('_', ' ').capitalize()} (group)"
+            b.add(col, Question(col, "text", fr, en), None)
     bad = [q.name for q in b.questions.values() if not _NAME.match(q.name)]
     if bad or any(q in (CONSENT, PARTICIPANT, WAVE) for q in b.questions):
         raise ValidationError(
