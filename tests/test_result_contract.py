@@ -171,6 +171,16 @@ def _items(seed=0):
     return pd.DataFrame({f"q{k}": trait + rng.normal(scale=0.8, size=80) for k in range(4)})
 
 
+def _survey():
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / "export.csv"
+        p.write_text("start;grp/age;grp/score;_uuid\n2024-01-01;34;12,5;a1\n", encoding="utf-8")
+        return ik.io.read_survey(p, form=["age", "score", "poids"])
+
+
 _PANEL = {"outcome": "y", "unit": "id", "time": "t", "cohort": "g"}
 
 EXAMPLES = {
@@ -191,6 +201,13 @@ EXAMPLES = {
     "MeasureResult": lambda: ik.measure.Threshold(column="y", at_least=1).compute(
         pd.DataFrame({"y": [0, 1, 2, None]})
     ),
+    "EQ5DIndexResult": lambda: ik.measure.eq5d5l_index(
+        pd.DataFrame({c: [1, 3, None] for c in ik.measure.EQ5D5L_COLUMNS}), value_set="france"
+    ),
+    "QALYResult": lambda: ik.measure.QALYGain(baseline="a", followup="b", horizon=2).compute(
+        pd.DataFrame({"a": [0.5, 0.6], "b": [0.7, 0.65]})
+    ),
+    "SurveyResult": lambda: _survey(),
     "CBAResult": _cba,
     "ContractResult": lambda: _contract().settle({"jobs": 30}),
     "ContractSimulation": lambda: _contract().simulate(

@@ -229,6 +229,7 @@ def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
     out["outcome"]["life_satisfaction"] = importlib.import_module(
         "impactkit.measure"
     ).LifeSatisfaction
+    out["outcome"]["qaly_gain"] = importlib.import_module("impactkit.measure").QALYGain
     return out
 
 

@@ -26,6 +26,8 @@ from impactkit.io._files import (
 )
 from impactkit.io._result_schema import RESULT_SCHEMAS, result_schema
 from impactkit.io._schema import json_schema
+from impactkit.io._survey import SurveyResult, read_survey
+from impactkit.io._xlsform import write_xlsform
 from impactkit.toc import TheoryOfChange, to_dot, to_graphml, to_json, to_mermaid
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "MAX_YAML_BYTES",
     "PRESETS",
     "RESULT_SCHEMAS",
+    "SurveyResult",
     "dump",
     "dumps",
     "from_dict",
@@ -41,12 +44,14 @@ __all__ = [
     "load",
     "loads",
     "make_converter",
+    "read_survey",
     "read_value_map",
     "result_schema",
     "to_dict",
     "write_toc",
     "write_value_map",
     "write_value_map_template",
+    "write_xlsform",
 ]
 
 _TOC_FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "json": to_json}

@@ -34,6 +34,17 @@ from impactkit.measure._calculators import (
     paired_t_interval,
     wilson_interval,
 )
+from impactkit.measure._eq5d import (
+    EQ5D5L_COLUMNS,
+    EQ5D5L_DIMENSIONS,
+    EQ5D5L_VALUE_SETS,
+    EQ5DIndexResult,
+    EQ5DValueSet,
+    QALYGain,
+    QALYResult,
+    eq5d5l_index,
+    qaly_proxy,
+)
 from impactkit.measure._filters import OPS, Condition
 from impactkit.measure._reliable_change import (
     ReliableChange,
@@ -41,6 +52,10 @@ from impactkit.measure._reliable_change import (
     clinical_cutoff,
 )
 from impactkit.measure._scales import (
+    ONS4,
+    ONS4_NORMS,
+    SWEMWBS,
+    SWEMWBS_NORMS,
     ReliabilityResult,
     Scale,
     cronbach_alpha,
@@ -57,17 +72,28 @@ from impactkit.measure._wellbeing import (
 )
 
 __all__ = [
+    "EQ5D5L_COLUMNS",
+    "EQ5D5L_DIMENSIONS",
+    "EQ5D5L_VALUE_SETS",
+    "ONS4",
+    "ONS4_NORMS",
     "OPS",
+    "SWEMWBS",
+    "SWEMWBS_NORMS",
     "WELLBY_HIGH_2019",
     "WELLBY_LOW_2019",
     "WELLBY_VALUE_2019",
     "Condition",
     "Count",
     "DistanceTravelled",
+    "EQ5DIndexResult",
+    "EQ5DValueSet",
     "LifeSatisfaction",
     "MeasureResult",
     "PrePost",
     "Proportion",
+    "QALYGain",
+    "QALYResult",
     "ReliabilityResult",
     "ReliableChange",
     "ReliableChangeResult",
@@ -77,12 +103,14 @@ __all__ = [
     "bind",
     "clinical_cutoff",
     "cronbach_alpha",
+    "eq5d5l_index",
     "has_calculators",
     "is_calculator",
     "item_total_correlations",
     "mcdonald_omega",
     "measure_sites",
     "paired_t_interval",
+    "qaly_proxy",
     "resolve",
     "wellby_proxy",
     "wilson_interval",

@@ -32,6 +32,10 @@ from impactkit._validation import Checker, is_number
 from impactkit.errors import Problem, ValidationError
 
 __all__ = [
+    "ONS4",
+    "ONS4_NORMS",
+    "SWEMWBS",
+    "SWEMWBS_NORMS",
     "ReliabilityResult",
     "Scale",
     "cronbach_alpha",
@@ -668,3 +672,82 @@ def mcdonald_omega(items_df: pd.DataFrame) -> ReliabilityResult:
     return ReliabilityResult(
         value=omega, method="mcdonald_omega", n=len(x), missing=missing, k=x.shape[1], items=table
     )
+
+
+# Published instruments ------------------------------------------------------------
+# Only scoring rules and published figures are shipped, never item wording.
+
+SWEMWBS = Scale(
+    items=[f"swemwbs_{i}" for i in range(1, 8)],
+    low=1,
+    high=5,
+    scoring="sum",
+    name="swemwbs_raw",
+)
+"""Short Warwick-Edinburgh Mental Well-being Scale: 7 items 1-5, raw sum 7-35.
+
+Scoring only, on the raw sum (Stewart-Brown S. et al. 2009, Health and
+Quality of Life Outcomes 7:15, BioMed Central, open access). The scale is
+free to use after registration with its owners and protected by copyright
+("© NHS Health Scotland, University of Warwick and University of Edinburgh,
+2008, all rights reserved": terms of use quoted by CORC, "Short
+Warwick-Edinburgh Mental Wellbeing Scale (SWEMWBS)", corc.uk.net); its Rasch
+raw-to-metric conversion table is printed in the owners' user guide, whose
+text states that its material may not be reproduced without permission:
+impactkit does not ship it. Convert raw sums with the table you receive on registration. Norms in
+:data:`SWEMWBS_NORMS`.
+"""
+
+SWEMWBS_NORMS: dict[str, Any] = {
+    "mean_men": 23.7,
+    "mean_women": 23.2,
+    "median_men": 23.2,
+    "median_women": 23.2,
+    "population": "adults 16+ in England, Health Survey for England 2010-2013, n = 27,169",
+    "scale": "metric (Rasch-converted) score",
+    "source": (
+        "Ng Fat L., Scholes S., Boniface S., Mindell J., Stewart-Brown S. (2017). "
+        "Evaluating and establishing national norms for mental wellbeing using the "
+        "short Warwick-Edinburgh Mental Well-being Scale (SWEMWBS): findings from the "
+        "Health Survey for England. Quality of Life Research 26(5), 1129-1144 "
+        "(Springer, open access), abstract"
+    ),
+}
+"""Published SWEMWBS population means and medians, with their source.
+
+The abstract read gives no standard deviation and no reliability: give the
+``sd`` and ``reliability`` of :class:`~impactkit.measure.ReliableChange`
+from the full paper or your own baseline (without them it estimates both
+from the data).
+"""
+
+ONS4 = Scale(
+    items=["ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious"],
+    low=0,
+    high=10,
+    scoring="mean",
+    min_answered=1,
+    name="ons4",
+)
+"""The four ONS personal well-being questions, each 0-10 (item columns only).
+
+The Office for National Statistics publishes the four questions for free
+reuse (Open Government Licence) and reports each one separately: score the
+items one by one (life satisfaction feeds
+:class:`~impactkit.measure.LifeSatisfaction` and WELLBYs); the scale exists
+so that a form and a survey reader know the four columns and their range.
+No reversed item is declared: anxiety is reported as is (higher = worse).
+Norms in :data:`ONS4_NORMS`.
+"""
+
+ONS4_NORMS: dict[str, Any] = {
+    "ons_life_satisfaction": 7.45,
+    "ons_worthwhile": 7.73,
+    "population": "adults 16+ in the UK, Annual Population Survey, year ending March 2023",
+    "statistic": "mean rating out of 10",
+    "source": (
+        "Office for National Statistics (2023). Personal well-being in the UK: April 2022 "
+        "to March 2023, statistical bulletin of 7 November 2023, section 2"
+    ),
+}
+"""Published UK mean ratings of two ONS-4 items, with their source (the two read)."""

@@ -19,6 +19,7 @@ __all__ = [
     "catalogue_proxy",
     "catalogue_row",
     "cpi",
+    "eq5d_waves",
     "holes",
     "sector_model",
 ]
@@ -74,6 +75,38 @@ def holes(rng: np.random.Generator, values: Any, rate: float) -> np.ndarray[Any,
     out = np.asarray(values, dtype=float).copy()
     out[rng.random(out.shape[0]) < rate] = np.nan
     return out
+
+
+def eq5d_waves(
+    rng: np.random.Generator,
+    n: int,
+    *,
+    severity: float,
+    change: float,
+    weights: tuple[float, float, float, float, float] = (1.0, 0.8, 1.0, 0.9, 0.7),
+    nonresponse: tuple[float, float] = (0.04, 0.12),
+) -> pd.DataFrame:
+    """Synthetic EQ-5D-5L levels at entry (``_t0``) and at 12 months (``_t1``).
+
+    A latent severity per person (mean ``severity``, lower after by ``change``
+    on average) sets the level of each dimension (1-5) with its ``weights``
+    and some noise; a share ``nonresponse`` of people skip each wave, and one
+    answer in a hundred is left blank (incomplete profile). Columns
+    ``eq5d_mo_t0`` ... ``eq5d_ad_t1``, as :class:`~impactkit.measure.QALYGain`
+    reads them.
+    """
+    from impactkit.measure import EQ5D5L_COLUMNS
+
+    before = rng.normal(severity, 0.8, n)
+    after = before - rng.normal(change, 0.5, n)
+    out: dict[str, np.ndarray[Any, Any]] = {}
+    for wave, latent, skip in (("t0", before, nonresponse[0]), ("t1", after, nonresponse[1])):
+        absent = rng.random(n) < skip
+        for col, w in zip(EQ5D5L_COLUMNS, weights, strict=True):
+            level = np.clip(np.round(1 + w * latent + rng.normal(0, 0.6, n)), 1, 5)
+            level[absent] = np.nan
+            out[f"{col}_{wave}"] = holes(rng, level, 0.01)
+    return pd.DataFrame(out)
 
 
 def sector_model(

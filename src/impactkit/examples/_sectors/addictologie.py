@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
+from impactkit.examples._sectors._common import (
+    catalogue_proxy,
+    eq5d_waves,
+    holes,
+    sector_model,
+)
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -25,7 +30,11 @@ SEED = 20240614
 N = 260
 HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
 
-PROXIES = {"emergency": "urgences_passage_cnam", "job": "smic_horaire_brut"}
+PROXIES = {
+    "emergency": "urgences_passage_cnam",
+    "job": "smic_horaire_brut",
+    "qaly": "valeur_annee_vie",
+}
 HOURS_PER_YEAR = 598
 """Hours worked in the first year of a return to work (13 h x 46 weeks), illustrative."""
 """Catalogue ids of the proxies, by valued outcome."""
@@ -45,6 +54,11 @@ MEASURES = {
         at_least=1,
         where=[Condition("employed_t0", "==", 0)],
         data="patients",
+    ),
+    # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
+    # et al. 2020); undiscounted here because the model discounts the row's flows
+    "eq5d": measure.QALYGain(
+        baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
     ),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
@@ -81,7 +95,17 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "employed_t1": holes(rng, work1, 0.15),
         }
     )
-    return {"patients": patients}
+    # EQ-5D-5L at admission and at 12 months, drawn from their own stream so that the
+    # columns above do not change; pain and anxiety/depression weigh most
+    eq5d = eq5d_waves(
+        np.random.default_rng(seed + 1),
+        N,
+        severity=1.3,
+        change=0.3,
+        weights=(0.5, 0.4, 0.9, 1.0, 1.3),
+        nonresponse=(0.05, 0.15),
+    )
+    return {"patients": pd.concat([patients, eq5d], axis=1)}
 
 
 def build_toc() -> TheoryOfChange:
@@ -195,6 +219,27 @@ def build_toc() -> TheoryOfChange:
         ],
     )
     toc.add_node(
+        "health_quality",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="patients",
+        label="Qualité de vie liée à la santé améliorée",
+        indicators=[
+            Indicator(
+                "eq5d",
+                "Patients suivis : QALY gagnés sur l'année (EQ-5D-5L à l'admission et à 12 "
+                "mois, table de valeurs française)",
+                unit="QALY",
+                target=3,
+                threshold=0.0,
+                timeline="12 mois après l'admission",
+                data_source="EQ-5D-5L passé avec le patient (licence EuroQol)",
+                measure=MEASURES["eq5d"],
+                external_ids={"has_essms_2022": HAS_HEALTH},
+            )
+        ],
+    )
+    toc.add_node(
         "relatives_relieved",
         kind="outcome",
         horizon="intermediate",
@@ -233,6 +278,13 @@ def build_toc() -> TheoryOfChange:
         evidence=2,
         assumption=Assumption("Stability makes work possible again", "partly"),
     )
+    link(
+        "less_use",
+        "health_quality",
+        evidence=3,
+        assumption=Assumption("Less use means less pain, anxiety and low mood", "partly"),
+    )
+    link("health_quality", "recovery", rationale="Health")
     link("less_use", "relatives_relieved", rationale="Calmer home life")
     link("back_to_work", "recovery", rationale="A place in society")
     link("less_use", "recovery", rationale="Health")
@@ -278,6 +330,28 @@ def build_model() -> ImpactModel:
             sources={
                 "deadweight": "Return-to-work rate without care (judgement)",
                 "attribution": "France Travail and employers",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="health_quality",
+            stakeholder="patients",
+            label="Qualité de vie liée à la santé améliorée",
+            indicator="eq5d",
+            quantity=MEASURES["eq5d"],
+            proxy=catalogue_proxy(
+                PROXIES["qaly"],
+                unit="QALY",
+                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
+                "année de vie recommandée en France",
+            ),
+            duration=1,
+            deadweight=0.4,
+            attribution=0.3,
+            sources={
+                "deadweight": "Health-related quality of life improves after a crisis "
+                "anyway (regression to the mean; judgement)",
+                "attribution": "GPs, pharmacies and hospital liaison teams",
             },
             evidence={"deadweight": "judgement"},
         ),

@@ -13,7 +13,12 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
+from impactkit.examples._sectors._common import (
+    catalogue_proxy,
+    eq5d_waves,
+    holes,
+    sector_model,
+)
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -33,6 +38,7 @@ PROXIES = {
     "ehpad": "ehpad_hebergement_jour_habilite_ash",
     "ehpad_care": "entree_ehpad_retardee_mois",
     "carer": "aide_domicile_cout_revient_heure",
+    "qaly": "valeur_annee_vie",
 }
 """Catalogue ids of the proxies, by valued outcome."""
 
@@ -58,6 +64,11 @@ MEASURES = {
         sd=16.2,
         direction="decrease",
         data="patients",
+    ),
+    # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
+    # et al. 2020); undiscounted here because the model discounts the row's flows
+    "eq5d": measure.QALYGain(
+        baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
     ),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
@@ -99,7 +110,10 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "zarit_t1": holes(rng, z1, 0.15),
         }
     )
-    return {"patients": patients}
+    # EQ-5D-5L at entry and at 12 months, drawn from their own stream so that the
+    # columns above do not change; older people in GIR 1-4: many moderate problems
+    eq5d = eq5d_waves(np.random.default_rng(seed + 1), N, severity=1.8, change=0.12)
+    return {"patients": pd.concat([patients, eq5d], axis=1)}
 
 
 def build_toc() -> TheoryOfChange:
@@ -269,6 +283,27 @@ def build_toc() -> TheoryOfChange:
         ],
     )
     toc.add_node(
+        "health_quality",
+        kind="outcome",
+        horizon="short",
+        stakeholder="patients",
+        label="Qualité de vie liée à la santé préservée",
+        indicators=[
+            Indicator(
+                "eq5d",
+                "Patients suivis : QALY gagnés sur l'année (EQ-5D-5L à l'entrée et à 12 "
+                "mois, table de valeurs française)",
+                unit="QALY",
+                target=1,
+                threshold=0.0,
+                timeline="12 mois",
+                data_source="EQ-5D-5L passé avec le patient (licence EuroQol)",
+                measure=MEASURES["eq5d"],
+                external_ids={"has_essms_2022": HAS_HEALTH},
+            )
+        ],
+    )
+    toc.add_node(
         "living_at_home",
         kind="impact",
         label="Vieillir chez soi en sécurité, le plus longtemps possible",
@@ -307,6 +342,15 @@ def build_toc() -> TheoryOfChange:
         evidence=2,
         assumption=Assumption("Professional care relieves carers", "partly"),
     )
+    link(
+        "patients_followed",
+        "health_quality",
+        evidence=2,
+        assumption=Assumption(
+            "Daily care and fewer falls keep health-related quality of life", "partly"
+        ),
+    )
+    link("health_quality", "living_at_home", rationale="Health")
     link("later_ehpad", "ehpad_care_avoided", rationale="Nursing-home packages not yet paid")
     link("later_ehpad", "living_at_home", rationale="Living at home")
     link("fewer_falls", "living_at_home", rationale="Safety")
@@ -400,6 +444,28 @@ def build_model() -> ImpactModel:
                 "deadweight": "Burden varies without support (judgement)",
                 "attribution": "Respite services and carers' platforms",
             },
+        ),
+        OutcomeValuation(
+            outcome="health_quality",
+            stakeholder="patients",
+            label="Qualité de vie liée à la santé préservée",
+            indicator="eq5d",
+            quantity=MEASURES["eq5d"],
+            proxy=catalogue_proxy(
+                PROXIES["qaly"],
+                unit="QALY",
+                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
+                "année de vie recommandée en France",
+            ),
+            duration=1,
+            deadweight=0.5,
+            attribution=0.4,
+            sources={
+                "deadweight": "Health-related quality of life moves without the service "
+                "(judgement; EQ-5D-5L of a comparison group would measure it)",
+                "attribution": "GPs, home-help services and families",
+            },
+            evidence={"deadweight": "judgement"},
         ),
     ]
     inputs = [
