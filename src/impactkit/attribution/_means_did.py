@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Literal
 
 import attrs
@@ -448,6 +448,7 @@ class DifferenceInDifferences:
         j: int,
         groups: npt.NDArray[np.int64],
         k: int,
+        absorb: Callable[[FloatArray], FloatArray] | None = None,
     ) -> EffectEstimate:
         """Replace the interval by the wild cluster bootstrap's inverted test."""
         if self.se != "wild":
@@ -455,7 +456,15 @@ class DifferenceInDifferences:
         from impactkit.attribution._wild import wild_test_arrays
 
         w = wild_test_arrays(
-            y, x, j, groups, k=k, B=self.bootstrap_draws, seed=self.seed, level=self.level
+            y,
+            x,
+            j,
+            groups,
+            k=k,
+            B=self.bootstrap_draws,
+            seed=self.seed,
+            level=self.level,
+            absorb=absorb,
         )
         assert w.ci is not None
         diag = {**est.diagnostics, "wild": w.to_dict()}
@@ -572,7 +581,19 @@ class DifferenceInDifferences:
                 ),
             },
         )
-        return self._wild(est, yt, xt, 0, groups, xt.shape[1] + k_fe)
+        if self.se != "wild":
+            return est
+        # the bootstrap errors are projected off the unit and time effects, as in the
+        # regression with the dummies (the within transformation is that projection)
+        return self._wild(
+            est,
+            yt,
+            xt,
+            0,
+            groups,
+            xt.shape[1] + k_fe,
+            absorb=lambda z: demean_two_way(z, u, tt, n_u, n_t),
+        )
 
 
 def _warn_staggered(frame: pd.DataFrame, unit: str, time: str, w: FloatArray) -> None:

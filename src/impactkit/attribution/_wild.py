@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -44,6 +44,9 @@ from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["WildClusterResult", "wild_cluster_test"]
+
+Absorb = Callable[[FloatArray], FloatArray]
+"""Projects the columns of an (n, m) array off absorbed fixed effects."""
 
 WEIGHTS = ("rademacher", "webb")
 _WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
@@ -181,7 +184,13 @@ class _WCR:
     """The closed-form pieces of the WCR for one design, reusable across nulls."""
 
     def __init__(
-        self, y: FloatArray, x: FloatArray, j: int, groups: npt.NDArray[np.int64], k: int
+        self,
+        y: FloatArray,
+        x: FloatArray,
+        j: int,
+        groups: npt.NDArray[np.int64],
+        k: int,
+        absorb: Absorb | None = None,
     ) -> None:
         n = len(y)
         self.g = int(groups.max()) + 1
@@ -211,6 +220,22 @@ class _WCR:
         # per-cluster P_h = sum_{i in h} a_i X_i  (G x k)
         self.p = np.zeros((self.g, x.shape[1]))
         np.add.at(self.p, groups, self.a[:, None] * x)
+        # With absorbed fixed effects the bootstrap errors v_g u~ are projected off
+        # them, as the regression with the dummies does: the score of cluster h is
+        # sum_g v_g C[h, g] with C[h, g] = sum_{i in h} a_i [M_D (1_g u~)]_i. The
+        # projection is linear in the tested value r, so it is done once, for the
+        # two parts of u~(r) = m0 - r m1.
+        self.c0: FloatArray | None = None
+        self.c1: FloatArray | None = None
+        if absorb is not None:
+            rows = np.arange(n)
+            z = np.zeros((n, 2 * self.g))
+            z[rows, groups] = self.m0
+            z[rows, self.g + groups] = self.m1
+            e = absorb(z)
+            c = np.zeros((self.g, 2 * self.g))
+            np.add.at(c, groups, self.a[:, None] * e)
+            self.c0, self.c1 = c[:, : self.g], c[:, self.g :]
 
     def t_stat(self, r: float) -> float:
         return (self.beta_j - r) / self.se
@@ -221,7 +246,8 @@ class _WCR:
         xu = np.zeros((self.g, self.x.shape[1]))
         np.add.at(xu, self.groups, self.x * ut[:, None])
         q = self.inv @ xu.T  # k x G
-        kmat = np.diag(c) - self.p @ q  # G x G
+        cmat = np.diag(c) if self.c0 is None or self.c1 is None else self.c0 - r * self.c1
+        kmat = cmat - self.p @ q  # G x G
         num = v @ c
         s = v @ kmat.T
         den = np.sqrt(self.factor * np.einsum("bg,bg->b", s, s))
@@ -277,10 +303,16 @@ def wild_test_arrays(
     B: int = 9999,
     seed: SeedLike = None,
     level: float | None = 0.95,
+    absorb: Absorb | None = None,
 ) -> WildClusterResult:
     """The WCR on arrays (design ``x`` with the tested column ``j``), for estimators.
 
     ``k`` counts the regressors for the CR1 factor (default: columns of ``x``).
+    With absorbed fixed effects, ``y`` and ``x`` are the within-transformed
+    data and ``absorb`` projects columns off the fixed effects (the within
+    transformation itself): the bootstrap errors are then projected too, so
+    that p-value and interval equal those of the WCR on the regression with
+    the dummies (Roodman et al. 2019).
     """
     if weights not in WEIGHTS:
         raise EstimationError(f"weights must be one of {WEIGHTS}, got {weights!r}")
@@ -289,7 +321,7 @@ def wild_test_arrays(
     g = int(np.unique(groups).size)
     if g < 2:
         raise EstimationError("the wild cluster bootstrap needs at least 2 clusters")
-    wcr = _WCR(y, x, j, groups, x.shape[1] if k is None else k)
+    wcr = _WCR(y, x, j, groups, x.shape[1] if k is None else k, absorb)
     v, enumerated, entropy = _weights(g, int(B), weights, seed)
     p = wcr.p_value(null, v)
     ci = _invert(wcr, v, level) if level is not None else None
