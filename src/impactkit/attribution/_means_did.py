@@ -13,9 +13,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit.attribution._core import (
+    FE_DOF,
     EffectEstimate,
     Prepared,
     _check_columns,
+    cr1_parameters,
     interval,
     ols,
     prepare,
@@ -214,8 +216,9 @@ class DifferenceInDifferences:
     fe_dof : {"nested", "all", "none"}, default "nested"
         Which absorbed fixed effects count in the ``K`` of the CR1 factor of
         two-way fixed effects. ``"nested"``: the time effects and the constant
-        but not the unit effects, which are nested in the unit clusters
-        (the reghdfe convention the methods note recommends); ``"all"``: every
+        but not the unit effects when they are nested in the clusters (every
+        unit in one cluster; the convention of fixest, pyfixest and reghdfe,
+        shared by every regression estimator); ``"all"``: every
         unit and time effect, as a regression with dummies in statsmodels and
         ``linearmodels`` PanelOLS (``group_debias=True, debiased=True``) do;
         ``"none"``: the regressors only.
@@ -401,7 +404,7 @@ class DifferenceInDifferences:
     ) -> EffectEstimate:
         if self.design not in ("auto", "2x2", "twfe"):
             raise EstimationError(f"design must be 'auto', '2x2' or 'twfe', got {self.design!r}")
-        if self.fe_dof not in ("nested", "all", "none"):
+        if self.fe_dof not in FE_DOF:
             raise EstimationError(f"fe_dof must be 'nested', 'all' or 'none', got {self.fe_dof!r}")
         extra = [time] + ([unit] if unit is not None else [])
         if cluster is not None and cluster not in extra:
@@ -553,11 +556,15 @@ class DifferenceInDifferences:
             xt, (treatment, *p.names), protected=1, what="covariates absorbed by the fixed effects"
         )
         beta, resid, bread = ols(xt, yt, names=kept_names)
-        k_fe = {"nested": n_t, "all": n_u + n_t - 1, "none": 0}[self.fe_dof]
         groups = u if cluster is None else _codes(frame[cluster])[0]
         if int(np.unique(groups).size) < 2:
             raise EstimationError("clustered standard errors need at least 2 clusters")
-        cov = sandwich(xt, resid, bread, kind="CR1", groups=groups, k=xt.shape[1] + k_fe)
+        # unit effects are nested in the clusters when every unit lies in one cluster
+        nested = cluster is None or int(pd.Series(groups).groupby(u).nunique().max()) <= 1
+        k = cr1_parameters(
+            xt.shape[1], n_units=n_u, n_times=n_t, units_nested=nested, fe_dof=self.fe_dof
+        )
+        cov = sandwich(xt, resid, bread, kind="CR1", groups=groups, k=k)
         effect, se = float(beta[0]), float(math.sqrt(max(cov[0, 0], 0.0)))
         dof = float(int(np.unique(groups).size) - 1)
         est = EffectEstimate(
@@ -591,7 +598,7 @@ class DifferenceInDifferences:
             xt,
             0,
             groups,
-            xt.shape[1] + k_fe,
+            k,
             absorb=lambda z: demean_two_way(z, u, tt, n_u, n_t),
         )
 
