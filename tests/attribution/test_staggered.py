@@ -366,9 +366,10 @@ def test_never_treated_control_needs_never_treated_units():
 def test_missing_cohort_means_never_treated():
     df = rollout(n=90, seed=13)
     a = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
-    b = att.StaggeredDiD().estimate(
-        df.assign(g=df.g.replace(0, np.nan)), outcome="y", unit="id", time="t", cohort="g"
-    )
+    with pytest.warns(ik.ImpactkitWarning, match="read as never treated"):
+        b = att.StaggeredDiD().estimate(
+            df.assign(g=df.g.replace(0, np.nan)), outcome="y", unit="id", time="t", cohort="g"
+        )
     np.testing.assert_array_equal(a.att_gt["att"], b.att_gt["att"])
 
 

@@ -24,6 +24,7 @@ from impactkit.attribution._core import (
     sandwich,
 )
 from impactkit.attribution._design import drop_aliased
+from impactkit.attribution._panel import PeriodOrder, order_periods, panel_problems
 from impactkit.errors import ConvergenceWarning, EstimationError, ImpactkitWarning
 from impactkit.typing import FloatArray, SeedLike
 
@@ -329,8 +330,11 @@ class DifferenceInDifferences:
             (constant within a unit) in a 2×2 design, the unit-period
             indicator :math:`D_{it}` with two-way fixed effects.
         time : str
-            Column of the period; in a 2×2 design its larger value is the
-            post period.
+            Column of the period; in a 2×2 design its later value is the
+            post period. Numbers, dates and ordered pandas Categoricals are
+            ordered as such; text only when it holds numbers ("9" before
+            "10"), and other text is refused, never sorted alphabetically
+            (see docs/methods/attribution.md).
         unit : str, optional
             Column identifying units (panel data); required by two-way fixed
             effects and the default cluster.
@@ -361,7 +365,9 @@ class DifferenceInDifferences:
             a treatment that never varies or is absorbed by the fixed
             effects; fewer than 2 clusters; ``se="wild"`` without clusters;
             or unusable data (missing columns, missing values unless
-            ``dropna``, infinite values, a non-binary treatment).
+            ``dropna``, infinite values, a non-binary treatment, a constant
+            outcome, text periods that are not numbers, duplicated (unit,
+            period) rows).
 
         Warns
         -----
@@ -419,7 +425,16 @@ class DifferenceInDifferences:
             dropna=self.dropna,
         )
         frame = p.frame
-        n_times = frame[time].nunique()
+        # one rule for time order and degenerate panels (see _panel): text periods are
+        # never sorted alphabetically, a unit has one row per period
+        order = order_periods(frame[time], time)
+        if unit is not None:
+            problems = panel_problems(
+                frame[unit], order, p.y, unit=unit, time=time, outcome=outcome
+            )
+            if problems:
+                raise EstimationError("; ".join(problems))
+        n_times = order.n
         within_const = True
         if unit is not None:
             within_const = bool((frame.groupby(unit, sort=False)[treatment].nunique() <= 1).all())
@@ -438,10 +453,10 @@ class DifferenceInDifferences:
                     "the treated group (constant per unit); pass the group indicator or "
                     "use design='twfe' with the unit-period treatment"
                 )
-            return self._two_by_two(p, frame, time, unit, cluster)
+            return self._two_by_two(p, frame, order, unit, cluster)
         if unit is None:
             raise EstimationError("two-way fixed effects need the unit column (unit=...)")
-        return self._twfe(p, frame, time, unit, treatment, cluster)
+        return self._twfe(p, frame, order, unit, treatment, cluster)
 
     def _wild(
         self,
@@ -480,9 +495,14 @@ class DifferenceInDifferences:
         )
 
     def _two_by_two(
-        self, p: Prepared, frame: pd.DataFrame, time: str, unit: str | None, cluster: str | None
+        self,
+        p: Prepared,
+        frame: pd.DataFrame,
+        order: PeriodOrder,
+        unit: str | None,
+        cluster: str | None,
     ) -> EffectEstimate:
-        post = (frame[time] == frame[time].max()).to_numpy(dtype=float)
+        post = (order.codes == order.n - 1).astype(float)  # the later period
         t = p.w
         x = np.column_stack([np.ones_like(t), t, post, t * post, p.x])
         x, _, _ = drop_aliased(
@@ -530,20 +550,20 @@ class DifferenceInDifferences:
         self,
         p: Prepared,
         frame: pd.DataFrame,
-        time: str,
+        order: PeriodOrder,
         unit: str,
         treatment: str,
         cluster: str | None = None,
     ) -> EffectEstimate:
         u, n_u = _codes(frame[unit])
-        tt, n_t = _codes(frame[time])
+        tt, n_t = order.codes, order.n
         if n_u < 2:
             raise EstimationError("clustered standard errors need at least 2 units")
         if p.w.min() == p.w.max():
             raise EstimationError(
                 f"treatment {treatment!r} never varies: no effect can be identified"
             )
-        _warn_staggered(frame, unit, time, p.w)
+        _warn_staggered(frame, unit, tt, p.w)
         cols = np.column_stack([p.y, p.w, p.x])
         z = demean_two_way(cols, u, tt, n_u, n_t)
         yt, xt = z[:, 0], z[:, 1:]
@@ -603,11 +623,13 @@ class DifferenceInDifferences:
         )
 
 
-def _warn_staggered(frame: pd.DataFrame, unit: str, time: str, w: FloatArray) -> None:
-    treated = frame.loc[w == 1]
-    if treated.empty:
+def _warn_staggered(
+    frame: pd.DataFrame, unit: str, period: npt.NDArray[np.int64], w: FloatArray
+) -> None:
+    treated = w == 1
+    if not treated.any():
         return
-    starts = treated.groupby(unit, sort=False)[time].min()
+    starts = pd.Series(period[treated]).groupby(frame[unit].to_numpy()[treated], sort=False).min()
     if starts.nunique() > 1:
         warnings.warn(
             f"treatment starts at {starts.nunique()} different times: with staggered timing "
