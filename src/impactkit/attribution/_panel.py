@@ -134,7 +134,12 @@ def order_periods(s: pd.Series, column: str) -> PeriodOrder:
             codes = np.searchsorted(observed, pos).astype(np.int64)
             labels = tuple(dtype.categories[observed])
             return PeriodOrder(
-                codes, pos + 1.0, labels, False, "ordered categories", tuple(dtype.categories)
+                codes,
+                (pos + 1).astype(float),
+                labels,
+                False,
+                "ordered categories",
+                tuple(dtype.categories),
             )
         s = s.astype(object)  # an unordered Categorical is read as its values
     values: FloatArray
@@ -153,7 +158,7 @@ def order_periods(s: pd.Series, column: str) -> PeriodOrder:
                 f"time column {column!r} mixes dates that cannot be compared: {exc}"
             ) from exc
         codes = np.asarray(uniq.get_indexer(pd.Index(s)), dtype=np.int64)
-        return PeriodOrder(codes, codes + 1.0, tuple(uniq), False, "dates")
+        return PeriodOrder(codes, (codes + 1).astype(float), tuple(uniq), False, "dates")
     else:
         obj = s.astype(object)
         num = pd.to_numeric(obj, errors="coerce")
@@ -288,7 +293,7 @@ def read_cohorts(
         g[~missing] = vals
     if bad_values:
         shown = [
-            fmt_period(v) if isinstance(v, int | float | np.number) else v
+            fmt_period(float(v)) if isinstance(v, int | float | np.integer | np.floating) else v
             for v in pd.unique(pd.Series(bad_values, dtype=object))[:5]
         ]
         problems.append(
