@@ -66,7 +66,7 @@ def aliased_columns(x: FloatArray, *, tol: float = RANK_TOL) -> list[int]:
     # a (min(n, k) x k) matrix: the column-by-column rule runs there, never on
     # the n rows.
     xs = x if len(cols) == k else x[:, cols]
-    r = np.linalg.qr(xs, mode="r")
+    r = np.asarray(np.linalg.qr(xs, mode="r"), dtype=float)
     out += [int(cols[i]) for i in _sequential(r, norms[cols], tol)]
     return sorted(out)
 

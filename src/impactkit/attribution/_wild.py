@@ -233,6 +233,7 @@ class _WCR:
         cs = [
             np.bincount(groups, weights=self.a * m, minlength=self.g) for m in (self.m0, self.m1)
         ]
+        cmats: list[FloatArray]
         if absorb is None:
             cmats = [np.diag(c) for c in cs]
         else:
