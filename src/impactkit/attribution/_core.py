@@ -437,6 +437,63 @@ def ols(
     return beta, resid, inv
 
 
+FE_DOF = ("nested", "all", "none")
+"""Ways of counting absorbed fixed effects in the CR1 factor (see :func:`cr1_parameters`)."""
+
+
+def cr1_parameters(
+    n_regressors: int,
+    *,
+    n_units: int,
+    n_times: int,
+    units_nested: bool = True,
+    fe_dof: str = "nested",
+) -> int:
+    r"""The *K* of the CR1 factor :math:`\frac{G}{G-1}\frac{N-1}{N-K}` of a two-way FE fit.
+
+    The one convention of every regression estimator with unit and time
+    effects (see docs/methods/attribution.md, "Degrees of freedom"): *K*
+    counts the regressors and every absorbed parameter, except fixed effects
+    nested in the clusters (fixest's ``fixef.K = "nested"``, reghdfe,
+    pyfixest). With unit effects nested in the clusters (clusters are units,
+    or groups of units) that is the regressors, the :math:`T - 1` time
+    effects and the constant: ``n_regressors + n_times``.
+
+    Parameters
+    ----------
+    n_regressors : int
+        Coefficients estimated explicitly (after dropping aliased columns).
+    n_units, n_times : int
+        Levels of the unit and time effects.
+    units_nested : bool, default True
+        Whether every unit lies in one cluster; when not, the unit effects
+        count too (:math:`n_{units} + T - 1` absorbed parameters).
+    fe_dof : {"nested", "all", "none"}, default "nested"
+        ``"all"`` counts every absorbed effect whatever the clusters (the
+        regression with dummies of statsmodels), ``"none"`` only the
+        regressors.
+
+    Returns
+    -------
+    int
+        *K*.
+
+    Examples
+    --------
+    >>> cr1_parameters(1, n_units=50, n_times=6)
+    7
+    >>> cr1_parameters(1, n_units=50, n_times=6, fe_dof="all")
+    56
+    """
+    if fe_dof == "none":
+        return n_regressors
+    if fe_dof == "all" or not units_nested:
+        return n_regressors + n_units + n_times - 1
+    if fe_dof == "nested":
+        return n_regressors + n_times
+    raise EstimationError(f"fe_dof must be one of {FE_DOF}, got {fe_dof!r}")
+
+
 def sandwich(
     x: FloatArray,
     resid: FloatArray,

@@ -6,9 +6,12 @@ estimator therefore checks the rank of its design before fitting. The rule is
 the one of R's ``lm`` (``qr(..., tol = 1e-7)``, LINPACK ``dqrdc2``): columns
 are taken in order, and a column whose part orthogonal to the columns kept
 before it is shorter than ``tol`` times its own length is *aliased*, a linear
-combination of earlier columns. Aliased covariates are dropped with a warning
-that names them; a column the effect depends on (intercept, treatment) that is
-aliased is an error, because no effect can then be identified.
+combination of earlier columns. The rule runs on the triangular factor of one
+Householder QR of the design (which keeps every inner product of the columns),
+not on the rows, so its cost is that of one QR. Aliased covariates are dropped
+with a warning that names them; a column the effect depends on (intercept,
+treatment) that is aliased is an error, because no effect can then be
+identified.
 """
 
 from __future__ import annotations
@@ -51,18 +54,41 @@ def aliased_columns(x: FloatArray, *, tol: float = RANK_TOL) -> list[int]:
     [2]
     """
     n, k = x.shape
-    basis = np.empty((n, 0))
+    norms = np.linalg.norm(x, axis=0) if n else np.zeros(k)
+    usable = np.isfinite(norms) & (norms > 0)
+    out = [j for j in range(k) if not usable[j]]  # zero or non-finite: always aliased
+    cols = np.flatnonzero(usable)
+    if not len(cols):
+        return out
+    # One Householder QR of the design (LAPACK, blocked) preserves every inner
+    # product of its columns: X'X = R'R. The residual of a column on any set of
+    # other columns, and so the rule, is therefore the same on the columns of R,
+    # a (min(n, k) x k) matrix: the column-by-column rule runs there, never on
+    # the n rows.
+    xs = x if len(cols) == k else x[:, cols]
+    r = np.asarray(np.linalg.qr(xs, mode="r"), dtype=float)
+    out += [int(cols[i]) for i in _sequential(r, norms[cols], tol)]
+    return sorted(out)
+
+
+def _sequential(r: FloatArray, norms: FloatArray, tol: float) -> list[int]:
+    """R's rule on the columns of ``r`` (small): aliased when the residual on the kept
+    earlier columns is at most ``tol`` times the column's own norm ``norms``."""
+    m, k = r.shape
+    basis = np.zeros((m, min(m, k)))
+    kept = 0
     out: list[int] = []
-    for j in range(k):  # columns, not rows: k is small
-        col = x[:, j]
-        norm = float(np.linalg.norm(col))
-        v = col - basis @ (basis.T @ col)
-        v = v - basis @ (basis.T @ v)  # a second pass keeps the basis orthogonal
-        r = float(np.linalg.norm(v))
-        if not np.isfinite(norm) or norm == 0.0 or r <= tol * norm:
+    for j in range(k):
+        col = r[:, j]
+        b = basis[:, :kept]
+        v = col - b @ (b.T @ col)
+        v = v - b @ (b.T @ v)  # a second pass keeps the basis orthogonal
+        res = float(np.linalg.norm(v))
+        if res <= tol * norms[j] or kept == basis.shape[1]:
             out.append(j)
             continue
-        basis = np.column_stack([basis, v / r])
+        basis[:, kept] = v / res
+        kept += 1
     return out
 
 

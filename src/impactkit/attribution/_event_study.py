@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import special
 
 from impactkit._results import Summary, displayed, jsonable
-from impactkit.attribution._core import ols, sandwich
+from impactkit.attribution._core import cr1_parameters, ols, sandwich
 from impactkit.attribution._means_did import demean_two_way
 from impactkit.attribution._panel import fmt_period, staggered_panel
 from impactkit.errors import EstimationError
@@ -152,8 +152,10 @@ class SunAbraham:
     the share of cohort :math:`g` among the cohorts observed at event time
     :math:`e`. Standard errors are clustered by unit (CR1,
     :math:`\frac{G}{G-1}\frac{n-1}{n-k}` with *k* counting the interaction
-    terms and the time effects; the unit effects, nested in the clusters, are
-    not counted); the cohort shares are treated as fixed in the aggregation.
+    terms, the time effects and the constant; the unit effects, nested in the
+    clusters, are not counted: the convention of
+    :class:`DifferenceInDifferences`, fixest, pyfixest and reghdfe); the
+    cohort shares are treated as fixed in the aggregation.
     Never-treated units are coded 0 in ``cohort``.
 
     References
@@ -258,9 +260,10 @@ class SunAbraham:
         yd = demean_two_way(y.ravel(), ui, ti, n_u, n_t)[:, 0]
         xd = demean_two_way(x, ui, ti, n_u, n_t)
         beta, resid, bread = ols(xd, yd)
-        # CR1: G/(G-1) (n-1)/(n-k), k counting the regressors and the time effects;
-        # unit effects are nested in the unit clusters and are not counted
-        vcov = sandwich(xd, resid, bread, kind="CR1", groups=ui, k=len(cells) + n_t - 1)
+        # CR1: G/(G-1) (n-1)/(n-k), k counting the regressors, the time effects and
+        # the constant; unit effects are nested in the unit clusters and are not counted
+        k = cr1_parameters(len(cells), n_units=n_u, n_times=n_t)
+        vcov = sandwich(xd, resid, bread, kind="CR1", groups=ui, k=k)
         z = float(special.ndtri(0.5 + self.level / 2))
         size = {g: int((coh_u == g).sum()) for g in treated}
         ce = pd.DataFrame(

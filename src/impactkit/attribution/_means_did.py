@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar, Literal
 
 import attrs
@@ -13,15 +13,18 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit.attribution._core import (
+    FE_DOF,
     EffectEstimate,
     Prepared,
     _check_columns,
+    cr1_parameters,
     interval,
     ols,
     prepare,
     sandwich,
 )
 from impactkit.attribution._design import drop_aliased
+from impactkit.attribution._panel import PeriodOrder, order_periods, panel_problems
 from impactkit.errors import ConvergenceWarning, EstimationError, ImpactkitWarning
 from impactkit.typing import FloatArray, SeedLike
 
@@ -214,8 +217,9 @@ class DifferenceInDifferences:
     fe_dof : {"nested", "all", "none"}, default "nested"
         Which absorbed fixed effects count in the ``K`` of the CR1 factor of
         two-way fixed effects. ``"nested"``: the time effects and the constant
-        but not the unit effects, which are nested in the unit clusters
-        (the reghdfe convention the methods note recommends); ``"all"``: every
+        but not the unit effects when they are nested in the clusters (every
+        unit in one cluster; the convention of fixest, pyfixest and reghdfe,
+        shared by every regression estimator); ``"all"``: every
         unit and time effect, as a regression with dummies in statsmodels and
         ``linearmodels`` PanelOLS (``group_debias=True, debiased=True``) do;
         ``"none"``: the regressors only.
@@ -326,8 +330,11 @@ class DifferenceInDifferences:
             (constant within a unit) in a 2×2 design, the unit-period
             indicator :math:`D_{it}` with two-way fixed effects.
         time : str
-            Column of the period; in a 2×2 design its larger value is the
-            post period.
+            Column of the period; in a 2×2 design its later value is the
+            post period. Numbers, dates and ordered pandas Categoricals are
+            ordered as such; text only when it holds numbers ("9" before
+            "10"), and other text is refused, never sorted alphabetically
+            (see docs/methods/attribution.md).
         unit : str, optional
             Column identifying units (panel data); required by two-way fixed
             effects and the default cluster.
@@ -358,7 +365,9 @@ class DifferenceInDifferences:
             a treatment that never varies or is absorbed by the fixed
             effects; fewer than 2 clusters; ``se="wild"`` without clusters;
             or unusable data (missing columns, missing values unless
-            ``dropna``, infinite values, a non-binary treatment).
+            ``dropna``, infinite values, a non-binary treatment, a constant
+            outcome, text periods that are not numbers, duplicated (unit,
+            period) rows).
 
         Warns
         -----
@@ -401,7 +410,7 @@ class DifferenceInDifferences:
     ) -> EffectEstimate:
         if self.design not in ("auto", "2x2", "twfe"):
             raise EstimationError(f"design must be 'auto', '2x2' or 'twfe', got {self.design!r}")
-        if self.fe_dof not in ("nested", "all", "none"):
+        if self.fe_dof not in FE_DOF:
             raise EstimationError(f"fe_dof must be 'nested', 'all' or 'none', got {self.fe_dof!r}")
         extra = [time] + ([unit] if unit is not None else [])
         if cluster is not None and cluster not in extra:
@@ -416,7 +425,16 @@ class DifferenceInDifferences:
             dropna=self.dropna,
         )
         frame = p.frame
-        n_times = frame[time].nunique()
+        # one rule for time order and degenerate panels (see _panel): text periods are
+        # never sorted alphabetically, a unit has one row per period
+        order = order_periods(frame[time], time)
+        if unit is not None:
+            problems = panel_problems(
+                frame[unit], order, p.y, unit=unit, time=time, outcome=outcome
+            )
+            if problems:
+                raise EstimationError("; ".join(problems))
+        n_times = order.n
         within_const = True
         if unit is not None:
             within_const = bool((frame.groupby(unit, sort=False)[treatment].nunique() <= 1).all())
@@ -435,10 +453,10 @@ class DifferenceInDifferences:
                     "the treated group (constant per unit); pass the group indicator or "
                     "use design='twfe' with the unit-period treatment"
                 )
-            return self._two_by_two(p, frame, time, unit, cluster)
+            return self._two_by_two(p, frame, order, unit, cluster)
         if unit is None:
             raise EstimationError("two-way fixed effects need the unit column (unit=...)")
-        return self._twfe(p, frame, time, unit, treatment, cluster)
+        return self._twfe(p, frame, order, unit, treatment, cluster)
 
     def _wild(
         self,
@@ -448,6 +466,7 @@ class DifferenceInDifferences:
         j: int,
         groups: npt.NDArray[np.int64],
         k: int,
+        absorb: Callable[[FloatArray], FloatArray] | None = None,
     ) -> EffectEstimate:
         """Replace the interval by the wild cluster bootstrap's inverted test."""
         if self.se != "wild":
@@ -455,7 +474,15 @@ class DifferenceInDifferences:
         from impactkit.attribution._wild import wild_test_arrays
 
         w = wild_test_arrays(
-            y, x, j, groups, k=k, B=self.bootstrap_draws, seed=self.seed, level=self.level
+            y,
+            x,
+            j,
+            groups,
+            k=k,
+            B=self.bootstrap_draws,
+            seed=self.seed,
+            level=self.level,
+            absorb=absorb,
         )
         assert w.ci is not None
         diag = {**est.diagnostics, "wild": w.to_dict()}
@@ -468,9 +495,14 @@ class DifferenceInDifferences:
         )
 
     def _two_by_two(
-        self, p: Prepared, frame: pd.DataFrame, time: str, unit: str | None, cluster: str | None
+        self,
+        p: Prepared,
+        frame: pd.DataFrame,
+        order: PeriodOrder,
+        unit: str | None,
+        cluster: str | None,
     ) -> EffectEstimate:
-        post = (frame[time] == frame[time].max()).to_numpy(dtype=float)
+        post = (order.codes == order.n - 1).astype(float)  # the later period
         t = p.w
         x = np.column_stack([np.ones_like(t), t, post, t * post, p.x])
         x, _, _ = drop_aliased(
@@ -518,20 +550,20 @@ class DifferenceInDifferences:
         self,
         p: Prepared,
         frame: pd.DataFrame,
-        time: str,
+        order: PeriodOrder,
         unit: str,
         treatment: str,
         cluster: str | None = None,
     ) -> EffectEstimate:
         u, n_u = _codes(frame[unit])
-        tt, n_t = _codes(frame[time])
+        tt, n_t = order.codes, order.n
         if n_u < 2:
             raise EstimationError("clustered standard errors need at least 2 units")
         if p.w.min() == p.w.max():
             raise EstimationError(
                 f"treatment {treatment!r} never varies: no effect can be identified"
             )
-        _warn_staggered(frame, unit, time, p.w)
+        _warn_staggered(frame, unit, tt, p.w)
         cols = np.column_stack([p.y, p.w, p.x])
         z = demean_two_way(cols, u, tt, n_u, n_t)
         yt, xt = z[:, 0], z[:, 1:]
@@ -544,11 +576,15 @@ class DifferenceInDifferences:
             xt, (treatment, *p.names), protected=1, what="covariates absorbed by the fixed effects"
         )
         beta, resid, bread = ols(xt, yt, names=kept_names)
-        k_fe = {"nested": n_t, "all": n_u + n_t - 1, "none": 0}[self.fe_dof]
         groups = u if cluster is None else _codes(frame[cluster])[0]
         if int(np.unique(groups).size) < 2:
             raise EstimationError("clustered standard errors need at least 2 clusters")
-        cov = sandwich(xt, resid, bread, kind="CR1", groups=groups, k=xt.shape[1] + k_fe)
+        # unit effects are nested in the clusters when every unit lies in one cluster
+        nested = cluster is None or int(pd.Series(groups).groupby(u).nunique().max()) <= 1
+        k = cr1_parameters(
+            xt.shape[1], n_units=n_u, n_times=n_t, units_nested=nested, fe_dof=self.fe_dof
+        )
+        cov = sandwich(xt, resid, bread, kind="CR1", groups=groups, k=k)
         effect, se = float(beta[0]), float(math.sqrt(max(cov[0, 0], 0.0)))
         dof = float(int(np.unique(groups).size) - 1)
         est = EffectEstimate(
@@ -572,14 +608,28 @@ class DifferenceInDifferences:
                 ),
             },
         )
-        return self._wild(est, yt, xt, 0, groups, xt.shape[1] + k_fe)
+        if self.se != "wild":
+            return est
+        # the bootstrap errors are projected off the unit and time effects, as in the
+        # regression with the dummies (the within transformation is that projection)
+        return self._wild(
+            est,
+            yt,
+            xt,
+            0,
+            groups,
+            k,
+            absorb=lambda z: demean_two_way(z, u, tt, n_u, n_t),
+        )
 
 
-def _warn_staggered(frame: pd.DataFrame, unit: str, time: str, w: FloatArray) -> None:
-    treated = frame.loc[w == 1]
-    if treated.empty:
+def _warn_staggered(
+    frame: pd.DataFrame, unit: str, period: npt.NDArray[np.int64], w: FloatArray
+) -> None:
+    treated = w == 1
+    if not treated.any():
         return
-    starts = treated.groupby(unit, sort=False)[time].min()
+    starts = pd.Series(period[treated]).groupby(frame[unit].to_numpy()[treated], sort=False).min()
     if starts.nunique() > 1:
         warnings.warn(
             f"treatment starts at {starts.nunique()} different times: with staggered timing "
