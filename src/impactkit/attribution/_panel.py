@@ -148,6 +148,7 @@ def order_periods(s: pd.Series, column: str) -> PeriodOrder:
         values = s.to_numpy(dtype=float)
     elif (
         pd.api.types.is_datetime64_any_dtype(s)
+        or pd.api.types.is_timedelta64_dtype(s)
         or isinstance(dtype, pd.PeriodDtype)
         or pd.api.types.infer_dtype(s, skipna=True) in ("datetime", "datetime64", "date")
     ):
@@ -268,8 +269,10 @@ def read_cohorts(
                 for i, lab in enumerate(order.labels)
             }
         last = order.labels[-1]
-        vals = []
-        for val in present:
+        uniq = pd.unique(present.astype(object))
+        mapped: list[float] = []
+        bad_uniq: list[Any] = []
+        for val in uniq:  # distinct cohorts, not rows
             key = val
             if order.kind == "dates":
                 try:  # a date, a datetime, a Timestamp or date text: one key
@@ -278,27 +281,30 @@ def read_cohorts(
                     key = val
             pos = lookup.get(key)
             if pos is not None and pos in observed:
-                vals.append(pos)
+                mapped.append(pos)
                 continue
             if pos is not None:
-                after = pos > observed[-1]
+                after = bool(pos > observed[-1])
             else:
                 try:
                     after = order.kind == "dates" and bool(pd.Timestamp(val) > pd.Timestamp(last))
                 except (TypeError, ValueError):
                     after = False
             if not after:
-                bad_values.append(val)
-            vals.append(0.0)  # after the window: not treated within it
-        g[~missing] = vals
+                bad_uniq.append(val)
+            mapped.append(0.0)  # after the window: not treated within it
+        idx = pd.Index(uniq).get_indexer(pd.Index(present.astype(object)))
+        g[~missing] = np.asarray(mapped, dtype=float)[idx]
+        bad_set = pd.Index(bad_uniq, dtype=object)
+        bad_values = list(present[pd.Index(present.astype(object)).isin(bad_set)])
     if bad_values:
         shown = [
             fmt_period(float(v)) if isinstance(v, int | float | np.integer | np.floating) else v
             for v in pd.unique(pd.Series(bad_values, dtype=object))[:5]
         ]
         problems.append(
-            f"cohort {column!r} holds {len(bad_values)} values that are not periods of the "
-            f"panel (e.g. {shown}): a cohort is the first treated period (one of the values "
+            f"cohort {column!r} is not a period of the panel in {len(bad_values)} rows "
+            f"(e.g. {shown}): a cohort is the first treated period (one of the values "
             f"of the time column, or later than the last), {'0 or ' if order.numeric else ''}"
             "missing for never treated"
         )
