@@ -433,7 +433,13 @@ class DifferenceInDifferences:
         order = order_periods(frame[time], time)
         if unit is not None:
             problems = panel_problems(
-                frame[unit], order, p.y, unit=unit, time=time, outcome=outcome
+                frame[unit],
+                order,
+                p.y,
+                unit=unit,
+                time=time,
+                outcome=outcome,
+                hint=" (repeated cross-sections: give the groups as cluster=, not unit=)",
             )
             if problems:
                 raise EstimationError("; ".join(problems))

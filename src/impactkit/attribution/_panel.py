@@ -183,12 +183,14 @@ def panel_problems(
     unit: str,
     time: str,
     outcome: str,
+    hint: str = "",
 ) -> list[str]:
     """The degenerate-panel problems shared by every panel estimator.
 
     Duplicated (unit, period) rows (how many, and the first few) and an
     outcome with no variation. Returns the problems as sentences (empty when
-    the panel is fine), so that callers list every problem at once.
+    the panel is fine), so that callers list every problem at once; ``hint``
+    ends the duplicates' sentence.
 
     Examples
     --------
@@ -207,7 +209,7 @@ def panel_problems(
         problems.append(
             f"{n_dupl} duplicated ({unit!r}, {time!r}) row{'s' if n_dupl > 1 else ''} "
             f"(e.g. {', '.join(map(repr, pairs))}): a panel has one row per unit and period; "
-            "aggregate or remove the repeats"
+            f"aggregate or remove the repeats{hint}"
         )
     finite = y[np.isfinite(y)]
     if len(finite) and np.ptp(finite) == 0:
