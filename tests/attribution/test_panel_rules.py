@@ -183,10 +183,14 @@ def test_degenerate_panels_are_refused_by_every_staggered_estimator(kind):
         staggered(pd.concat([df, df.iloc[[0, 7]]]), kind)
     with pytest.raises(EstimationError, match="outcome 'y' is constant"):
         staggered(df.assign(y=1.0), kind)
-    with pytest.raises(EstimationError, match=r"cohort 'g' holds 6 values that are not periods"):
+    with pytest.raises(
+        EstimationError, match=r"cohort 'g' is not a period of the panel in 6 rows"
+    ):
         staggered(df.assign(g=np.where(df.id == 1, 3.5, df.g)), kind)
     gap = df[df.t != 3]  # cohort 3 is no longer a period of the panel
-    with pytest.raises(EstimationError, match=r"not periods of the panel \(e\.g\. \[3\]\)"):
+    with pytest.raises(
+        EstimationError, match=r"not a period of the panel in \d+ rows \(e\.g\. \[3\]\)"
+    ):
         staggered(gap, kind)
 
 
@@ -216,3 +220,28 @@ def test_missing_cohorts_warn_once_with_the_number_of_units(kind):
     assert "never treated" in str(said[0].message)
     assert said[0].filename == __file__
     np.testing.assert_array_equal(got, ref)
+
+
+def test_date_and_category_cohorts_must_be_periods_or_after_the_window():
+    df = rollout(seed=10)
+    day = {k: pd.Timestamp(2021, k, 1) for k in range(1, 10)}
+    dates = df.assign(t=df.t.map(day), g=pd.to_datetime(df.g.map(day)))
+    off = dates.assign(g=dates.g.where(dates.id != 1, pd.Timestamp(2021, 3, 15)))
+    with pytest.raises(
+        EstimationError, match=r"cohort 'g' is not a period of the panel in 6 rows"
+    ):
+        att.StaggeredDiD().estimate(off, outcome="y", unit="id", time="t", cohort="g")
+    # never-treated units adopting in September, after the window: not treated within it
+    later = dates.assign(g=dates.g.fillna(pd.Timestamp(2021, 9, 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImpactkitWarning)
+        ref = att.StaggeredDiD().estimate(dates, outcome="y", unit="id", time="t", cohort="g")
+    got = att.StaggeredDiD().estimate(later, outcome="y", unit="id", time="t", cohort="g")
+    np.testing.assert_array_equal(numbers(got), numbers(ref))
+    months = [*MONTHS, "juillet"]
+    cats = df.assign(
+        t=pd.Categorical(df.t.map(dict(enumerate(MONTHS, start=1))), months, ordered=True),
+        g=pd.Categorical(df.g.map({0: "juillet", 3: "mars", 4: "avril"}), months, ordered=True),
+    )
+    got = att.StaggeredDiD().estimate(cats, outcome="y", unit="id", time="t", cohort="g")
+    np.testing.assert_array_equal(numbers(got), numbers(ref))

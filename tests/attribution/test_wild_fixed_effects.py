@@ -23,14 +23,17 @@ from impactkit import attribution as att
 from impactkit.errors import ImpactkitWarning
 
 
-def panel(n_units: int, n_t: int, seed: int, *, clusters: int | None = None) -> pd.DataFrame:
+def panel(n_units: int, n_t: int, seed: int, *, clusters: int | str | None = None) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     unit = np.repeat(np.arange(n_units), n_t)
     t = np.tile(np.arange(n_t), n_units)
     start = rng.choice([1, 2, 3, 99], size=n_units)  # 99: never treated
     start[:2] = (2, 99)  # both arms present
     d = (t >= start[unit]).astype(float)
-    region = unit % clusters if clusters is not None else unit
+    if clusters == "across":  # a unit's rows fall in several clusters
+        region = (unit + t) % 7
+    else:
+        region = unit % clusters if clusters is not None else unit
     y = (
         rng.normal(size=n_units)[unit]
         + 0.5 * t
@@ -92,6 +95,8 @@ def brute_force_wcr(df: pd.DataFrame, cluster: str, r: float = 0.0) -> tuple[flo
         (10, 4, 2, None, 3),  # unbalanced panel
         (33, 4, 3, 11, 0),  # 11 départements, units nested in them
         (24, 3, 4, 8, 5),  # clusters and an unbalanced panel
+        (20, 4, 5, "across", 0),  # clusters that cut across units
+        (20, 4, 6, "across", 4),  # the same, unbalanced
     ],
 )
 def test_wild_twfe_p_value_equals_brute_force_wcr_on_dummy_regression(
@@ -164,3 +169,29 @@ def test_wild_twfe_interval_inverts_the_dummy_regression_wcr():
     for bound, sign in ((lo, -1.0), (hi, 1.0)):
         assert brute_force_wcr(df, "unit", bound - sign * 1e-6 * width)[1] >= alpha
         assert brute_force_wcr(df, "unit", bound + sign * 1e-3 * width)[1] < alpha
+
+
+@pytest.mark.parametrize(("clusters", "drop"), [(None, 0), (6, 0), (None, 7), (6, 7)])
+def test_nested_shortcut_equals_the_projection_of_every_cluster_column(clusters, drop):
+    # with units nested in clusters the fixed effects act only through the time
+    # effects net of the unit effects (a T x T system); it equals projecting the
+    # (n x G) columns by the within transformation, balanced or not
+    from impactkit.attribution import _wild
+    from impactkit.attribution._means_did import demean_two_way
+
+    df = panel(18, 5, 11, clusters=clusters)
+    if drop:
+        df = df.drop(index=np.random.default_rng(1).choice(df.index[10:], drop, replace=False))
+    u = pd.factorize(df["unit"])[0].astype(np.int64)
+    t = pd.factorize(df["t"])[0].astype(np.int64)
+    groups = pd.factorize(df["region"])[0].astype(np.int64)
+    n_u, n_t, n_g = u.max() + 1, t.max() + 1, groups.max() + 1
+    fe = _wild.TwoWayEffects(u, t, n_u, n_t, lambda z: demean_two_way(z, u, t, n_u, n_t))
+    z = demean_two_way(df[["y", "d"]].to_numpy(float), u, t, n_u, n_t)
+    a = np.random.default_rng(2).normal(size=len(df))
+    a = demean_two_way(a, u, t, n_u, n_t)[:, 0]  # orthogonal to the dummies, as in the WCR
+    parts = [z[:, 0], z[:, 1]]
+    short = _wild._fe_nested(fe, groups, n_g, a, parts)
+    full = _wild._fe_within(fe, groups, n_g, a, parts)
+    for s_, f_ in zip(short, full, strict=True):
+        np.testing.assert_allclose(s_, f_, atol=1e-9 * np.abs(f_).max())

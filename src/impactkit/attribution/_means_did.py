@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
-from typing import ClassVar, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -27,6 +27,9 @@ from impactkit.attribution._design import drop_aliased
 from impactkit.attribution._panel import PeriodOrder, order_periods, panel_problems
 from impactkit.errors import ConvergenceWarning, EstimationError, ImpactkitWarning
 from impactkit.typing import FloatArray, SeedLike
+
+if TYPE_CHECKING:
+    from impactkit.attribution._wild import TwoWayEffects
 
 __all__ = ["DifferenceInDifferences", "DifferenceInMeans"]
 
@@ -430,7 +433,13 @@ class DifferenceInDifferences:
         order = order_periods(frame[time], time)
         if unit is not None:
             problems = panel_problems(
-                frame[unit], order, p.y, unit=unit, time=time, outcome=outcome
+                frame[unit],
+                order,
+                p.y,
+                unit=unit,
+                time=time,
+                outcome=outcome,
+                hint=" (repeated cross-sections: give the groups as cluster=, not unit=)",
             )
             if problems:
                 raise EstimationError("; ".join(problems))
@@ -466,7 +475,7 @@ class DifferenceInDifferences:
         j: int,
         groups: npt.NDArray[np.int64],
         k: int,
-        absorb: Callable[[FloatArray], FloatArray] | None = None,
+        fe: TwoWayEffects | None = None,
     ) -> EffectEstimate:
         """Replace the interval by the wild cluster bootstrap's inverted test."""
         if self.se != "wild":
@@ -482,7 +491,7 @@ class DifferenceInDifferences:
             B=self.bootstrap_draws,
             seed=self.seed,
             level=self.level,
-            absorb=absorb,
+            fe=fe,
         )
         assert w.ci is not None
         diag = {**est.diagnostics, "wild": w.to_dict()}
@@ -619,8 +628,16 @@ class DifferenceInDifferences:
             0,
             groups,
             k,
-            absorb=lambda z: demean_two_way(z, u, tt, n_u, n_t),
+            fe=_two_way(u, tt, n_u, n_t),
         )
+
+
+def _two_way(
+    u: npt.NDArray[np.int64], tt: npt.NDArray[np.int64], n_u: int, n_t: int
+) -> TwoWayEffects:
+    from impactkit.attribution._wild import TwoWayEffects
+
+    return TwoWayEffects(u, tt, n_u, n_t, lambda z: demean_two_way(z, u, tt, n_u, n_t))
 
 
 def _warn_staggered(

@@ -148,6 +148,7 @@ def order_periods(s: pd.Series, column: str) -> PeriodOrder:
         values = s.to_numpy(dtype=float)
     elif (
         pd.api.types.is_datetime64_any_dtype(s)
+        or pd.api.types.is_timedelta64_dtype(s)
         or isinstance(dtype, pd.PeriodDtype)
         or pd.api.types.infer_dtype(s, skipna=True) in ("datetime", "datetime64", "date")
     ):
@@ -182,12 +183,14 @@ def panel_problems(
     unit: str,
     time: str,
     outcome: str,
+    hint: str = "",
 ) -> list[str]:
     """The degenerate-panel problems shared by every panel estimator.
 
     Duplicated (unit, period) rows (how many, and the first few) and an
     outcome with no variation. Returns the problems as sentences (empty when
-    the panel is fine), so that callers list every problem at once.
+    the panel is fine), so that callers list every problem at once; ``hint``
+    ends the duplicates' sentence.
 
     Examples
     --------
@@ -206,7 +209,7 @@ def panel_problems(
         problems.append(
             f"{n_dupl} duplicated ({unit!r}, {time!r}) row{'s' if n_dupl > 1 else ''} "
             f"(e.g. {', '.join(map(repr, pairs))}): a panel has one row per unit and period; "
-            "aggregate or remove the repeats"
+            f"aggregate or remove the repeats{hint}"
         )
     finite = y[np.isfinite(y)]
     if len(finite) and np.ptp(finite) == 0:
@@ -268,8 +271,10 @@ def read_cohorts(
                 for i, lab in enumerate(order.labels)
             }
         last = order.labels[-1]
-        vals = []
-        for val in present:
+        uniq = pd.unique(present.astype(object))
+        mapped: list[float] = []
+        bad_uniq: list[Any] = []
+        for val in uniq:  # distinct cohorts, not rows
             key = val
             if order.kind == "dates":
                 try:  # a date, a datetime, a Timestamp or date text: one key
@@ -278,27 +283,30 @@ def read_cohorts(
                     key = val
             pos = lookup.get(key)
             if pos is not None and pos in observed:
-                vals.append(pos)
+                mapped.append(pos)
                 continue
             if pos is not None:
-                after = pos > observed[-1]
+                after = bool(pos > observed[-1])
             else:
                 try:
                     after = order.kind == "dates" and bool(pd.Timestamp(val) > pd.Timestamp(last))
                 except (TypeError, ValueError):
                     after = False
             if not after:
-                bad_values.append(val)
-            vals.append(0.0)  # after the window: not treated within it
-        g[~missing] = vals
+                bad_uniq.append(val)
+            mapped.append(0.0)  # after the window: not treated within it
+        idx = pd.Index(uniq).get_indexer(pd.Index(present.astype(object)))
+        g[~missing] = np.asarray(mapped, dtype=float)[idx]
+        bad_set = pd.Index(bad_uniq, dtype=object)
+        bad_values = list(present[pd.Index(present.astype(object)).isin(bad_set)])
     if bad_values:
         shown = [
             fmt_period(float(v)) if isinstance(v, int | float | np.integer | np.floating) else v
             for v in pd.unique(pd.Series(bad_values, dtype=object))[:5]
         ]
         problems.append(
-            f"cohort {column!r} holds {len(bad_values)} values that are not periods of the "
-            f"panel (e.g. {shown}): a cohort is the first treated period (one of the values "
+            f"cohort {column!r} is not a period of the panel in {len(bad_values)} rows "
+            f"(e.g. {shown}): a cohort is the first treated period (one of the values "
             f"of the time column, or later than the last), {'0 or ' if order.numeric else ''}"
             "missing for never treated"
         )

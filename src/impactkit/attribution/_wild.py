@@ -52,6 +52,21 @@ __all__ = ["WildClusterResult", "wild_cluster_test"]
 Absorb = Callable[[FloatArray], FloatArray]
 """Projects the columns of an (n, m) array off absorbed fixed effects."""
 
+
+@attrs.frozen
+class TwoWayEffects:
+    """Unit and time effects absorbed by the within transformation of a design.
+
+    ``within`` projects the columns of an (n, m) array off both effects.
+    """
+
+    unit: npt.NDArray[np.int64] = attrs.field(eq=False)
+    time: npt.NDArray[np.int64] = attrs.field(eq=False)
+    n_unit: int
+    n_time: int
+    within: Absorb = attrs.field(eq=False)
+
+
 WEIGHTS = ("rademacher", "webb")
 _WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 
@@ -195,7 +210,7 @@ class _WCR:
         j: int,
         groups: npt.NDArray[np.int64],
         k: int,
-        absorb: Absorb | None = None,
+        fe: TwoWayEffects | None = None,
     ) -> None:
         n = len(y)
         self.g = int(groups.max()) + 1
@@ -234,18 +249,10 @@ class _WCR:
         cs = [
             np.bincount(groups, weights=self.a * m, minlength=self.g) for m in (self.m0, self.m1)
         ]
-        cmats: list[FloatArray]
-        if absorb is None:
-            cmats = [np.diag(c) for c in cs]
-        else:
-            rows = np.arange(n)
-            z = np.zeros((n, 2 * self.g))
-            z[rows, groups] = self.m0
-            z[rows, self.g + groups] = self.m1
-            e = absorb(z)
-            cm = np.zeros((self.g, 2 * self.g))
-            np.add.at(cm, groups, self.a[:, None] * e)
-            cmats = [cm[:, : self.g], cm[:, self.g :]]
+        cmats: list[FloatArray] = [np.diag(c) for c in cs]
+        if fe is not None:
+            corr = _fe_correction(fe, groups, self.g, self.a, (self.m0, self.m1))
+            cmats = [cm - cc for cm, cc in zip(cmats, corr, strict=True)]
         kmats = []
         for m, cmat in zip((self.m0, self.m1), cmats, strict=True):
             xu = np.zeros((self.g, x.shape[1]))
@@ -282,6 +289,79 @@ class _WCR:
         # minus ones reproduce |t| exactly, up to rounding
         t = abs(self.t_stat(r))
         return float(np.mean(np.abs(self.t_boot(r, d)) > t * (1 + 1e-10) + 1e-300))
+
+
+def _fe_correction(
+    fe: TwoWayEffects,
+    groups: npt.NDArray[np.int64],
+    g: int,
+    a: FloatArray,
+    parts: Sequence[FloatArray],
+) -> list[FloatArray]:
+    """The part of every cluster's bootstrap score taken by the fixed effects.
+
+    For each restricted residual part ``m``: ``P[h, g] = sum_{i in h} a_i
+    [P_D (1_g m)]_i``, with :math:`P_D` the projection on the unit and time
+    dummies. ``a`` and ``m`` are orthogonal to the unit dummies; when every unit
+    lies in one cluster so are ``a 1_h`` and ``1_g m``, and only the time
+    effects net of the unit effects act: ``P = A_T' S^+ B_T`` with ``A_T[t, h]
+    = sum_{i in h, t} a_i``, ``B_T[t, g] = sum_{i in g, t} m_i`` and ``S = D_T'
+    M_U D_T`` (T x T), whatever the balance of the panel. Otherwise the
+    (n x G) columns ``1_g m`` are projected by the within transformation.
+    """
+    pairs = np.unique(fe.unit * np.int64(g) + groups)
+    if len(pairs) == len(np.unique(fe.unit)):  # every unit in one cluster
+        return _fe_nested(fe, groups, g, a, parts)
+    return _fe_within(fe, groups, g, a, parts)
+
+
+def _fe_nested(
+    fe: TwoWayEffects,
+    groups: npt.NDArray[np.int64],
+    g: int,
+    a: FloatArray,
+    parts: Sequence[FloatArray],
+) -> list[FloatArray]:
+    """``A_T' S^+ B_T``: units nested in clusters (see :func:`_fe_correction`)."""
+    t, n_t = fe.time, fe.n_time
+    inc = np.zeros((fe.n_unit, n_t))
+    np.add.at(inc, (fe.unit, t), 1.0)
+    size = inc.sum(axis=1)
+    scaled = inc / np.sqrt(np.where(size > 0, size, 1.0))[:, None]
+    s_mat = np.diag(inc.sum(axis=0)) - scaled.T @ scaled
+    s_inv = np.linalg.pinv(s_mat, rtol=1e-10, hermitian=True)
+    a_t = np.zeros((n_t, g))
+    np.add.at(a_t, (t, groups), a)
+    left = a_t.T @ s_inv  # G x T
+    out = []
+    for m in parts:
+        b_t = np.zeros((n_t, g))
+        np.add.at(b_t, (t, groups), m)
+        out.append(left @ b_t)
+    return out
+
+
+def _fe_within(
+    fe: TwoWayEffects,
+    groups: npt.NDArray[np.int64],
+    g: int,
+    a: FloatArray,
+    parts: Sequence[FloatArray],
+) -> list[FloatArray]:
+    """The (n x G) columns ``1_g m`` projected by the within transformation."""
+    n = len(groups)
+    rows = np.arange(n)
+    z = np.zeros((n, len(parts) * g))
+    for i, m in enumerate(parts):
+        z[rows, i * g + groups] = m
+    e = fe.within(z)
+    c = np.zeros((g, len(parts) * g))
+    np.add.at(c, groups, a[:, None] * e)
+    # the projection is M_D = I - P_D: the correction is the projected part
+    return [
+        np.diag(np.bincount(groups, weights=a * m, minlength=g)) - c[:, i * g : (i + 1) * g]
+        for i, m in enumerate(parts)
+    ]
 
 
 @attrs.frozen
@@ -336,14 +416,14 @@ def wild_test_arrays(
     B: int = 9999,
     seed: SeedLike = None,
     level: float | None = 0.95,
-    absorb: Absorb | None = None,
+    fe: TwoWayEffects | None = None,
 ) -> WildClusterResult:
     """The WCR on arrays (design ``x`` with the tested column ``j``), for estimators.
 
     ``k`` counts the regressors for the CR1 factor (default: columns of ``x``).
-    With absorbed fixed effects, ``y`` and ``x`` are the within-transformed
-    data and ``absorb`` projects columns off the fixed effects (the within
-    transformation itself): the bootstrap errors are then projected too, so
+    With absorbed unit and time effects, ``y`` and ``x`` are the
+    within-transformed data and ``fe`` describes the effects: the bootstrap
+    errors are then projected off them too, so
     that p-value and interval equal those of the WCR on the regression with
     the dummies (Roodman et al. 2019).
     """
@@ -354,7 +434,7 @@ def wild_test_arrays(
     g = int(np.unique(groups).size)
     if g < 2:
         raise EstimationError("the wild cluster bootstrap needs at least 2 clusters")
-    wcr = _WCR(y, x, j, groups, x.shape[1] if k is None else k, absorb)
+    wcr = _WCR(y, x, j, groups, x.shape[1] if k is None else k, fe)
     v, enumerated, entropy = _weights(g, int(B), weights, seed)
     d = wcr.draws(v)
     p = wcr.p_value(null, d)
