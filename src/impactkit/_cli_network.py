@@ -59,7 +59,9 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("outcomes", help="outcomes table (.csv or .parquet)")
     p.add_argument("inputs", help="inputs table (.csv or .parquet)")
-    p.add_argument("-o", "--output", required=True, help="report path (.html or .md)")
+    p.add_argument(
+        "-o", "--output", required=True, help="report path (.html, .htm, .md or .markdown)"
+    )
     p.add_argument("--lang", choices=("fr", "en"), default="fr", help="language")
     p.add_argument("--site", default="site", help="site column (default: site)")
     p.add_argument("--anonymise", action="store_true", help="pseudonymise site names")
@@ -85,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from impactkit.portfolio import analyse_network
     from impactkit.report import member, network
 
+    fmt = _output_format(args.output)  # before any work: a wrong suffix costs nothing
     bar = None
     outcomes = read_table(args.outcomes, ids=(args.site,))
     inputs = read_table(args.inputs, ids=(args.site,))
@@ -102,7 +105,6 @@ def run(args: argparse.Namespace) -> int:
     )
     if bar is not None:
         bar.update(1)
-    fmt = "markdown" if args.output.endswith((".md", ".markdown")) else "html"
     if args.member is not None:
         sites = a.sites[args.site]
         ident: Any = args.member
@@ -122,3 +124,22 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     print(f"report written to {args.output}")
     return 0
+
+
+NETWORK_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+"""Output suffixes ``impactkit network`` accepts (any case) and the format each gives."""
+
+
+def _output_format(output: str) -> str:
+    """The network report's format from its path; another suffix is refused (exit 2)."""
+    from pathlib import Path
+
+    from impactkit.errors import OutputPathError
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in NETWORK_SUFFIXES:
+        raise OutputPathError(
+            f"{output}: a network report is written as {', '.join(NETWORK_SUFFIXES)}; "
+            f"{suffix or 'no suffix'} is not one of them"
+        )
+    return NETWORK_SUFFIXES[suffix]

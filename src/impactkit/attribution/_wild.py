@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from impactkit._random import seeded
 from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
@@ -187,12 +188,7 @@ def _weights(g: int, b: int, kind: str, seed: SeedLike) -> tuple[FloatArray, boo
     if kind == "rademacher" and 2**g <= b:
         v = np.array(list(itertools.product((1.0, -1.0), repeat=g)))
         return v, True, None
-    if isinstance(seed, np.random.Generator):
-        rng, entropy = seed, None
-    else:
-        seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        entropy = seq.entropy if isinstance(seq.entropy, int) else None
-        rng = np.random.default_rng(seq)
+    rng, entropy = seeded(seed)  # the one seed rule: a bad seed is a located error
     if kind == "rademacher":
         v = rng.integers(0, 2, size=(b, g)) * 2.0 - 1.0
     else:
