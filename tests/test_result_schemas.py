@@ -82,6 +82,8 @@ def test_embedded_examples_validate(example):
 
 
 ANALYSIS_MODULES = (
+    "impactkit",
+    "impactkit.valuation",
     "impactkit.attribution",
     "impactkit.methods",
     "impactkit.uncertainty",
@@ -207,3 +209,13 @@ def test_reference_page_lists_every_schema():
     text = page.read_text(encoding="utf-8")
     for name, path in RESULT_SCHEMAS.items():
         assert f"| `{name}` | `{path.split(':')[1]}` |" in text, name
+
+
+def test_equity_weighted_sroi_validates():
+    from impactkit.valuation import EquityWeights
+
+    model = ik.examples.load_example()
+    weights = EquityWeights({"participants": 12_000}, reference=24_000, eta=1.0)
+    res = ik.sroi(model, data=ik.examples.load_example_data(), equity=weights)
+    assert "weighted_ratio" in res.to_dict()
+    _check(res)

@@ -169,7 +169,7 @@ def test_time_limit_answers_in_json():
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
-        status, body, _ = _post(srv, _model_text(), path="/sroi?draws=20000")
+        status, body, _ = _post(srv, _model_text(), path="/sroi?draws=2000")
         assert status == 503
         assert body["error"] == "timeout"
     finally:

@@ -86,6 +86,21 @@ _COMMON_DEFS: dict[str, Any] = {
 }
 
 
+def _records(**columns: str) -> dict[str, Any]:
+    """A table whose columns are known: each column ``"number"``, ``"integer"`` or ``"string"``.
+
+    Any cell may be ``null`` (a missing value); no other column may appear.
+    """
+    cell = {kind: {"type": [kind, "null"]} for kind in ("number", "integer", "string")}
+    return {
+        "type": "array",
+        "items": _closed({name: cell[kind] for name, kind in columns.items()}),
+    }
+
+
+_N, _I, _S = "number", "integer", "string"
+
+
 def _stats(*names: str) -> dict[str, Any]:
     return _closed(dict.fromkeys(names, _NUM))
 
@@ -119,9 +134,38 @@ _SHAPES: dict[str, dict[str, Any]] = {
         "add": {
             "model": _STR,
             "discount": _STR,
-            "by_outcome": _TABLE,
-            "by_stakeholder": _TABLE,
-            "by_year": _TABLE,
+            "by_outcome": _records(
+                row=_I,
+                outcome=_S,
+                label=_S,
+                stakeholder=_S,
+                indicator=_S,
+                quantity=_N,
+                proxy=_S,
+                proxy_value=_N,
+                proxy_source=_S,
+                price_year=_I,
+                deadweight=_N,
+                displacement=_N,
+                attribution=_N,
+                leakage=_N,
+                drop_off=_N,
+                drop_off_method=_S,
+                duration=_N,
+                start_year=_I,
+                impact=_N,
+                total_value=_N,
+                present_value=_N,
+                share=_N,
+            ),
+            "by_stakeholder": _records(stakeholder=_S, present_value=_N, share=_N, outcomes=_I),
+            "by_year": _records(
+                year=_I,
+                value=_N,
+                discount_factor=_N,
+                present_value=_N,
+                cumulative_present_value=_N,
+            ),
             "lineage": {"type": "array", "items": {"$ref": "#/$defs/lineage"}},
             "model_spec": {"anyOf": [{"$ref": "#/$defs/model_file"}, {"type": "null"}]},
             "equity": {"type": "object"},
