@@ -1,4 +1,6 @@
-"""Files in and out: model files (JSON, YAML), their JSON Schema, graph exports.
+"""Files in and out: model files (JSON, YAML), their JSON Schema, graph exports,
+field questionnaires (XLSForm) and survey exports (KoboToolbox, ODK, LimeSurvey,
+SPSS, Stata, SAS).
 
 This package and :mod:`impactkit.report` are the only doors to the file
 system; computation modules never read or write files.
