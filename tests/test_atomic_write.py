@@ -75,8 +75,14 @@ def _write_toc(path):
     ik.io.write_toc(toc, path)
 
 
+def _write_xlsform(path):
+    model = ik.examples.load_example("protection_enfance", measured=False)
+    ik.io.write_xlsform(model, path, data="children")
+
+
 WRITERS = {
     "report.html": (_write_report_html, ".html"),
+    "questionnaire": (_write_xlsform, ".xlsx"),
     "value map": (_write_value_map, ".xlsx"),
     "qdpx": (_write_qdpx, ".qdpx"),
     "network": (_write_network, ".html"),

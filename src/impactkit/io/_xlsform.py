@@ -14,9 +14,7 @@ labelled by their position (see docs/methods/scales.md).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -391,16 +389,11 @@ def _rows(plan_: FormPlan) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def _save_workbook(wb: Any, path: Path) -> None:
-    """Save an openpyxl workbook atomically: a temporary file, then ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Save an openpyxl workbook through the one atomic writer (see docs/reference/cli.md)."""
+    from impactkit._atomic import open_for_write
+
+    with open_for_write(path) as fh:
+        wb.save(fh)
 
 
 def _form_id(text: str) -> str:
