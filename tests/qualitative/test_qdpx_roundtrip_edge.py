@@ -91,6 +91,9 @@ def test_utf8_declarations_are_read():
         assert ql.read_qdpx(archive({"project.qde": xml})).name == "Demo"
     xml = project_xml("").replace('encoding="utf-8"', 'encoding="utf8"')  # not an XML name
     expect(archive({"project.qde": xml}), "encoding", "utf8")
+    latin = project_xml("").replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
+    p = ql.read_qdpx(archive({"project.qde": latin.encode("latin-1")}))
+    assert "Fierté" in set(p.codes["name"])
 
 
 def test_5000_digit_integer_is_a_located_error():

@@ -285,6 +285,8 @@ class _CountingBuilder:
             raise _fail(f"{self.what}: more than {MAX_TEXT_CHARS} characters of text", "too_large")
 
 
+_ENCODINGS = ("utf-8", "utf-16", "iso-8859-1", "us-ascii")
+"""Encodings the XML parser reads itself (REFI-QDA asks for UTF-8)."""
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -308,7 +310,7 @@ def _parse_xml(chunks: Iterable[bytes], what: str, budget: _Budget | None = None
                 first = False
                 declared = _DECLARED.match(chunk[:400])
                 enc = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
-                if enc.strip().lower() != "utf-8":
+                if enc.strip().lower() not in _ENCODINGS:
                     raise _fail(
                         f"{what}: the XML declares the encoding {enc!r}; REFI-QDA files are UTF-8",
                         "encoding",
@@ -693,7 +695,8 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
         :data:`MAX_XML_DEPTH` levels of XML, codes nested more than
         :data:`MAX_CODE_DEPTH` levels, distinct coded spans of more than
         :data:`MAX_CODED_CHARS` characters in all; encrypted or damaged
-        members, an encoding other than UTF-8, integers of more than 18
+        members, an encoding other than UTF-8 (or UTF-16, ISO-8859-1,
+        US-ASCII, which the parser reads itself), integers of more than 18
         digits, non-finite numbers, two sources or two codes with one GUID.
 
     Notes
