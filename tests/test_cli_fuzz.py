@@ -13,7 +13,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import tempfile
+import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +184,217 @@ def test_known_hostile_yaml_files() -> None:
             code, out, err = _run("validate", str(path))
             assert code in (EXIT_INVALID, EXIT_USAGE), (text[:40], code, err)
             assert err.strip() or out.strip()
+
+
+# ------------------------------------------------------------ CSV, xlsx and qdpx files
+# The same promise for the other files the library reads: a mutated CSV given to
+# ``--data`` or to ``network``, a mutated Excel value map given to ``validate``
+# and ``sroi``, a mutated REFI-QDA project given to ``read_qdpx`` (the library's
+# door for it; no command reads one). Mutations work on the bytes (flips, cuts,
+# insertions, repeated slices) and, inside ZIP containers, on one member before
+# re-packing it, so the XML parsers see the damage rather than a CRC error.
+HOSTILE_TOKENS = [
+    b"",
+    b"-1",
+    b"9" * 5000,
+    b"1e999",
+    b"NaN",
+    b"-0",
+    b"0101",
+    b"1,234",
+    b"=1+1",
+    b"\x00",
+    b"\r\n",
+    b'"',
+    b"&#0;",
+    b"&lt;",
+    b"<a>",
+    b"]]>",
+    b"\xe2\x80\xae",  # right-to-left override
+    b"\xed\xa0\x80",  # an encoded lone surrogate
+    b"\xff\xfe",
+    "é".encode(),
+]
+
+
+@st.composite
+def damaged(draw: st.DrawFn, base: bytes) -> bytes:
+    """``base`` with a few byte-level mutations."""
+    data = bytearray(base)
+    for _ in range(draw(st.integers(1, 3))):
+        if not data:
+            break
+        i = draw(st.integers(0, len(data) - 1))
+        j = min(len(data), i + draw(st.integers(1, 64)))
+        op = draw(st.sampled_from(["flip", "cut", "insert", "repeat", "delete", "token"]))
+        if op == "flip":
+            data[i] ^= draw(st.integers(1, 255))
+        elif op == "cut":
+            del data[i:]
+        elif op == "insert":
+            data[i:i] = draw(st.binary(min_size=1, max_size=8))
+        elif op == "repeat":
+            data[i:i] = data[i:j] * draw(st.integers(1, 50))
+        elif op == "delete":
+            del data[i:j]
+        else:
+            data[i:j] = draw(st.sampled_from(HOSTILE_TOKENS))
+    return bytes(data)
+
+
+_VALUE = re.compile(rb'="[^"]*"|>[^<]+<')
+
+
+@st.composite
+def damaged_xml(draw: st.DrawFn, base: bytes) -> bytes:
+    """``base`` (XML) with attribute values or texts replaced, or damaged bytes."""
+    spans = [m.span() for m in _VALUE.finditer(base)]
+    if not spans or draw(st.booleans()):
+        return draw(damaged(base))
+    data = base
+    for _ in range(draw(st.integers(1, 3))):
+        a, b = draw(st.sampled_from(spans))
+        new = draw(st.sampled_from(HOSTILE_TOKENS) | st.binary(max_size=6))
+        new = b'="' + new + b'"' if base[a : a + 1] == b"=" else b">" + new + b"<"
+        data = data[:a] + new + data[b:]
+        spans = [m.span() for m in _VALUE.finditer(data)] or [(0, 0)]
+    return data
+
+
+def _members(raw: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@st.composite
+def damaged_zip(draw: st.DrawFn, base: bytes, xml_members: list[str]) -> bytes:
+    """The archive with one XML member damaged and re-packed, or its own bytes damaged."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(damaged(base))
+    members = _members(base)
+    name = draw(st.sampled_from(xml_members))
+    members[name] = draw(damaged_xml(members[name]))
+    return _zip(members)
+
+
+def _check_exit(argv: tuple[str, ...]) -> tuple[int, str]:
+    code, out, err = _run(*argv)
+    assert code in DOCUMENTED, (argv[0], code, err)
+    assert "Traceback" not in out + err
+    return code, out
+
+
+def _network_tables() -> tuple[bytes, bytes]:
+    rows = ["site,outcome,stakeholder,quantity,proxy,deadweight,duration,sector,region"]
+    for i, site in enumerate(["01", "1", "0101", "Établissement 4"]):
+        for outcome, proxy in (("emploi", 9000), ("logement", 3000)):
+            rows.append(f"{site},{outcome},personnes,{10 + i},{proxy},0.2,2,insertion,Bretagne")
+    inputs = "site,amount\n01,40000\n1,30000\n0101,20000\nÉtablissement 4,10000\n"
+    return ("\n".join(rows) + "\n").encode(), inputs.encode()
+
+
+NETWORK_OUTCOMES, NETWORK_INPUTS = _network_tables()
+MODEL_JSON = json.dumps(BASE)
+
+
+def _bounded_seconds(t0: float, limit: float = 10.0) -> None:
+    assert time.perf_counter() - t0 < limit
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_hostile_csv_files_get_an_exit_code_never_a_traceback(data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        model = d / "model.json"
+        model.write_text(MODEL_JSON, encoding="utf-8")
+        survey = d / "survey.csv"
+        survey.write_bytes(data.draw(damaged(SURVEY.encode()), label="survey"))
+        t0 = time.perf_counter()
+        _check_exit(("sroi", str(model), "--format", "json", "--data", f"survey={survey}"))
+        _bounded_seconds(t0)
+        which = data.draw(st.sampled_from(["outcomes", "inputs"]), label="table")
+        o, i = d / "outcomes.csv", d / "inputs.csv"
+        o.write_bytes(NETWORK_OUTCOMES)
+        i.write_bytes(NETWORK_INPUTS)
+        target = o if which == "outcomes" else i
+        target.write_bytes(data.draw(damaged(target.read_bytes()), label=which))
+        t0 = time.perf_counter()
+        _check_exit(("network", str(o), str(i), "-o", str(d / "reseau.md"), "--lang", "fr"))
+        _bounded_seconds(t0)
+
+
+def _value_map() -> bytes:
+    from impactkit.examples import load_example
+    from impactkit.io import write_value_map
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "vm.xlsx"
+        write_value_map(load_example(), path)
+        return path.read_bytes()
+
+
+VALUE_MAP = _value_map()
+VALUE_MAP_XML = [n for n in _members(VALUE_MAP) if n.endswith(".xml")]
+
+
+@settings(max_examples=12, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_zip(VALUE_MAP, VALUE_MAP_XML))
+def test_hostile_value_maps_get_an_exit_code_never_a_traceback(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "vm.xlsx"
+        path.write_bytes(raw)
+        for argv in (("validate", str(path)), ("sroi", str(path), "--format", "json")):
+            t0 = time.perf_counter()
+            code, out = _check_exit(argv)
+            _bounded_seconds(t0)
+            if argv[0] == "sroi" and code == EXIT_OK:
+                _strict_json(out)
+
+
+def _qdpx() -> bytes:
+    from impactkit.examples import interviews_path
+
+    return Path(interviews_path()).read_bytes()
+
+
+QDPX = _qdpx()
+QDPX_XML = [n for n in _members(QDPX) if n.endswith((".qde", ".txt"))]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_zip(QDPX, QDPX_XML))
+def test_hostile_qdpx_files_are_read_or_refused(raw: bytes) -> None:
+    from impactkit import qualitative as ql
+    from impactkit.errors import FileFormatError, ValidationError
+
+    t0 = time.perf_counter()
+    try:
+        project = ql.read_qdpx(raw)
+    except FileFormatError as exc:
+        refused: FileFormatError | None = exc
+    else:
+        refused = None
+    _bounded_seconds(t0)
+    if refused is not None:
+        assert refused.problems
+        return
+    names = [n for n in project.codes["name"] if isinstance(n, str) and n]
+    if names:
+        ql.codings_to_evidence(project, {names[0]: "node"})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "copy.qdpx"
+        try:
+            ql.write_qdpx(project, path)
+        except ValidationError:
+            return
+        again = ql.read_qdpx(path)
+        assert len(again.codings) == len(project.codings)

@@ -91,6 +91,9 @@ def test_utf8_declarations_are_read():
         assert ql.read_qdpx(archive({"project.qde": xml})).name == "Demo"
     xml = project_xml("").replace('encoding="utf-8"', 'encoding="utf8"')  # not an XML name
     expect(archive({"project.qde": xml}), "encoding", "utf8")
+    latin = project_xml("").replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
+    p = ql.read_qdpx(archive({"project.qde": latin.encode("latin-1")}))
+    assert "Fierté" in set(p.codes["name"])
 
 
 def test_5000_digit_integer_is_a_located_error():
@@ -318,3 +321,33 @@ def test_unknown_codes_in_the_mapping_are_listed_together():
     with pytest.raises(ik.ValidationError) as e:
         ql.codings_to_evidence(p, {"Nope": "n", "Confiance": "n", "Rien": "m"})
     assert [pr.path for pr in e.value.problems] == [("mapping", "Nope"), ("mapping", "Rien")]
+
+
+def _with_value(value) -> ql.QdaProject:
+    p = _project("abc", [(0, 1)])
+    variables = pd.DataFrame(
+        {"owner": ["s1", "s1"], "owner_kind": "source", "name": ["age", "consent"]},
+    ).assign(value=pd.Series([value, True], dtype=object))
+    return ql.QdaProject(
+        "p", codes=p.codes, sources=p.sources, codings=p.codings, variables=variables
+    )
+
+
+@pytest.mark.parametrize("value", [10**18, -(10**30), float("inf")])
+def test_values_the_reader_refuses_are_not_written(tmp_path, value):
+    with pytest.raises(ik.ValidationError) as e:
+        ql.write_qdpx(_with_value(value), tmp_path / "p.qdpx")
+    assert e.value.problems[0].path == ("variables", 0, "value")
+
+
+@pytest.mark.parametrize("value", [None, float("nan")])
+def test_missing_values_are_left_out(tmp_path, value):
+    ql.write_qdpx(_with_value(value), tmp_path / "p.qdpx")
+    back = ql.read_qdpx(tmp_path / "p.qdpx").variables
+    assert list(back["name"]) == ["consent"]
+
+
+def test_large_integers_round_trip(tmp_path):
+    ql.write_qdpx(_with_value(10**18 - 1), tmp_path / "p.qdpx")
+    back = ql.read_qdpx(tmp_path / "p.qdpx").variables
+    assert back.loc[back["name"] == "age", "value"].iloc[0] == 10**18 - 1

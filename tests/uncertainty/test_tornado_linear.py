@@ -118,3 +118,30 @@ def test_memory_is_linear_in_the_number_of_outcomes():
     assert len(t) == len(tp) == 8 * 400 + 3
     assert peak_tornado < 30e6, peak_tornado
     assert peak_tipping < 30e6, peak_tipping
+
+
+def test_drop_offs_and_durations_are_solved_together_and_exactly():
+    # every row can tip the ratio (it is just above 1): 2 x 200 searches at once
+    m = _many_outcomes(200)
+    pv = ik.sroi(m).present_value
+    m = m.evolve(inputs=[ik.Input("g", amount=pv / 1.00001)])
+    tp = tipping_points(m)
+    searched = tp[tp["kind"].isin(["drop_off", "duration"])]
+    assert len(searched) == 400
+    assert (searched["method"] == "bisection").all()
+    assert searched["attainable"].all()
+    xs = [float(x) for x in searched["tipping_value"]]
+    np.testing.assert_allclose(_direct(m, list(searched["parameter"]), xs), 1.0, atol=1e-12)
+    # the same roots as a scalar solver on the whole model
+    from scipy import optimize
+
+    vm = compile_model(m)
+    for path, x in list(zip(searched["parameter"], xs, strict=True))[::97]:
+        i = next(j for j, p in enumerate(vm.params) if p.name == path)
+        hi = 1.0 if path.endswith("drop_off") else 100.0
+
+        def gap(v: float, i: int = i) -> float:
+            r = vm.evaluate([i], np.array([[v]]))
+            return float(r.present_value[0] - r.total_inputs[0])
+
+        assert x == pytest.approx(optimize.brentq(gap, 0.0, hi, xtol=1e-14), abs=1e-10)

@@ -284,6 +284,8 @@ class _CountingBuilder:
             raise _fail(f"{self.what}: more than {MAX_TEXT_CHARS} characters of text", "too_large")
 
 
+_ENCODINGS = ("utf-8", "utf-16", "iso-8859-1", "us-ascii")
+"""Encodings the XML parser reads itself (REFI-QDA asks for UTF-8)."""
 _DECLARED = re.compile(rb"""^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -307,7 +309,7 @@ def _parse_xml(chunks: Iterable[bytes], what: str, budget: _Budget | None = None
                 first = False
                 declared = _DECLARED.match(chunk[:400])
                 enc = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
-                if enc.strip().lower() != "utf-8":
+                if enc.strip().lower() not in _ENCODINGS:
                     raise _fail(
                         f"{what}: the XML declares the encoding {enc!r}; REFI-QDA files are UTF-8",
                         "encoding",
@@ -692,7 +694,8 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
         :data:`MAX_XML_DEPTH` levels of XML, codes nested more than
         :data:`MAX_CODE_DEPTH` levels, distinct coded spans of more than
         :data:`MAX_CODED_CHARS` characters in all; encrypted or damaged
-        members, an encoding other than UTF-8, integers of more than 18
+        members, an encoding other than UTF-8 (or UTF-16, ISO-8859-1,
+        US-ASCII, which the parser reads itself), integers of more than 18
         digits, non-finite numbers, two sources or two codes with one GUID.
 
     Notes
@@ -836,6 +839,20 @@ def _unwritable(project: QdaProject, inline: bool) -> list[Problem]:
         for col in cols:
             for i, v in enumerate(df[col]):
                 check(v, (what, i, col), _NOT_XML)
+    for i, v in enumerate(project.variables["value"]):
+        # what read_qdpx refuses is not written (a missing value, None or NaN, is left out)
+        if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**18:
+            problems.append(
+                Problem(
+                    ("variables", i, "value"),
+                    "out_of_range",
+                    "integers of more than 18 digits cannot be written",
+                )
+            )
+        elif isinstance(v, float) and math.isinf(v):
+            problems.append(
+                Problem(("variables", i, "value"), "not_finite", f"{v} is not a finite number")
+            )
     for i, v in enumerate(project.sources["text"]):
         # a text written as a file only needs to be UTF-8; inline it must be XML
         check(v, ("sources", i, "text"), _NOT_XML if inline else _SURROGATE)
@@ -903,9 +920,11 @@ def _project_xml(project: QdaProject, inline: bool) -> tuple[bytes, dict[str, by
 
     def values(el: ET.Element, owner: Any) -> None:
         for rec in var[var["owner"] == owner].to_dict("records"):
+            v = rec["value"]
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue  # a missing value
             vv = _sub(el, "VariableValue")
             _sub(vv, "VariableRef", targetGUID=var_ids[str(rec["name"])])
-            v = rec["value"]
             tag = (
                 "BooleanValue"
                 if isinstance(v, bool)
@@ -996,8 +1015,10 @@ def write_qdpx(project: QdaProject, path: str | os.PathLike[str], *, inline: boo
     are written as character references (a parser would turn them into line
     feeds). Names and inline texts holding characters XML cannot carry
     (control characters, lone surrogates) are a :class:`ValidationError`
-    naming each cell, and codes may nest :data:`MAX_CODE_DEPTH` levels, the
-    limit of :func:`read_qdpx`.
+    naming each cell, and so are variable values :func:`read_qdpx` refuses
+    (integers of more than 18 digits, infinite numbers); missing values (None,
+    NaN) are left out. Codes may nest :data:`MAX_CODE_DEPTH` levels, the limit
+    of :func:`read_qdpx`.
     Sources with text (text sources, PDFs with a text representation) are
     written as text sources; sources without text (pictures, audio, video) are
     left out with a warning, and a coding of one is an error.

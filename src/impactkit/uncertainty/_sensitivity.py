@@ -1,10 +1,12 @@
 r"""Sensitivity: tornado tables, tipping (switching) values and Sobol indices.
 
-All three evaluate the model through the same kernel as :func:`impactkit.sroi`:
-a tornado is one kernel call over ``2 x parameters`` samples; the tipping values
-of parameters the ratio is a ratio of affine functions of (quantities, proxies,
-haircuts, input amounts) come in closed form from one kernel call; the others
-(drop-off, duration, discount rate) are solved with Brent's method.
+All three evaluate the model through the same kernel as :func:`impactkit.sroi`.
+The tornado and the tipping values move one parameter at a time, and evaluate
+only the row or input it belongs to (the SROI is additive over them): their
+cost is linear in the number of outcomes. The tipping values of parameters the
+ratio is a ratio of affine functions of (quantities, proxies, haircuts, input
+amounts) come in closed form; drop-offs and durations are solved by bisection,
+all together, and the discount rate by Brent's method.
 """
 
 from __future__ import annotations
@@ -286,7 +288,8 @@ def tipping_points(
         One row per parameter: ``parameter``, ``kind``, ``row``, ``label``,
         ``base_value``, ``tipping_value`` (NaN-free: None when not attainable),
         ``attainable``, ``change`` (tipping / base - 1, None when base is 0 or not
-        attainable), ``method`` (``"closed form"`` or ``"brent"``), ``note``.
+        attainable), ``method`` (``"closed form"``, ``"bisection"`` or
+        ``"brent"``), ``note``.
 
     Notes
     -----
@@ -299,11 +302,13 @@ def tipping_points(
     which for a proxy or quantity of row :math:`k` is
     :math:`x_0 (I - PV_{rest}) / PV_k` and for a deadweight
     :math:`1 - (I - PV_{rest}) / (PV_k / (1 - DW_0))` (METHODS §1.11).
-    Drop-off, duration and the discount rate are solved by Brent's method on
+    Drop-off, duration and the discount rate are solved on
     :math:`PV - \tau I` over drop-off in [0, 1], duration in [0, 100] years and
-    rate in [0, 1]. A solution outside the admissible range is reported as not
-    attainable: the ratio stays on the same side of the target whatever the
-    value.
+    rate in [0, 1]: the rate by Brent's method, the drop-offs and durations by
+    bisection of all their brackets together (one batched evaluation of the
+    rows concerned per step, down to adjacent floating-point numbers). A
+    solution outside the admissible range is reported as not attainable: the
+    ratio stays on the same side of the target whatever the value.
 
     Examples
     --------
@@ -357,10 +362,20 @@ def tipping_points(
         )
         gap = pv - target * inputs
         n = len(searched)
+        crossing: list[int] = []
         for j, i in enumerate(searched):
+            fl, fh = gap[j], gap[n + j]
+            if oat.kinds[i] != "rate" and fl != 0 and fh != 0 and np.sign(fl) != np.sign(fh):
+                crossing.append(j)  # a row's parameter: solved with all the others below
+                continue
             rows[int(i)] = _brent(
-                oat, model, int(i), target, (bounds[j, 0], bounds[j, 1]), (gap[j], gap[n + j])
+                oat, model, int(i), target, (bounds[j, 0], bounds[j, 1]), (fl, fh)
             )
+        if crossing:
+            c = np.array(crossing, dtype=np.int64)
+            roots = _bisect(oat, searched[c], bounds[c, 0], bounds[c, 1], gap[c], target)
+            for i, x in zip(searched[c], roots, strict=True):
+                rows[int(i)] = _tip_row(oat, model, int(i), float(x), "bisection", "")
     cols = [
         "parameter",
         "kind",
@@ -412,6 +427,38 @@ def _tip_row(
         "method": method,
         "note": note,
     }
+
+
+def _bisect(
+    oat: _OneAtATime,
+    which: npt.NDArray[np.int64],
+    lo: FloatArray,
+    hi: FloatArray,
+    f_lo: FloatArray,
+    target: float,
+) -> FloatArray:
+    r"""Roots of :math:`PV - \tau I` for many parameters at once, each bracketed by a sign change.
+
+    All the brackets are halved together, one batched evaluation per step,
+    down to adjacent floating-point numbers (at most 200 steps): the cost is
+    linear in the number of parameters, where a scalar solver per parameter
+    pays the kernel's overhead at every step.
+    """
+    lo, hi = lo.astype(float), hi.astype(float)
+    s_lo = np.sign(f_lo)
+    for _ in range(200):
+        mid = lo + (hi - lo) / 2
+        a = np.flatnonzero((mid > lo) & (mid < hi))
+        if not len(a):
+            break
+        pv, inputs = oat(which[a], mid[a])
+        g = pv - target * inputs
+        exact = g == 0
+        right = (np.sign(g) == s_lo[a]) | exact  # the root is at or right of mid
+        left = ~right | exact
+        lo[a] = np.where(right, mid[a], lo[a])
+        hi[a] = np.where(left, mid[a], hi[a])
+    return lo + (hi - lo) / 2
 
 
 def _brent(
