@@ -512,12 +512,13 @@ def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> 
     rows = []
     if model is None:
         return pd.DataFrame()
+    bo = result.by_outcome  # a copy each time it is asked for: once here
     for k, ov in enumerate(model.outcomes):
         rows.append(
             {
                 "outcome": names.outcomes[k],
                 "parameter": t("proxy_value", lang),
-                "value": names.value("proxy", result.by_outcome["proxy_value"][k], cur),
+                "value": names.value("proxy", bo["proxy_value"][k], cur),
                 "source": ov.proxy.source,
                 "evidence": _evidence(ov.evidence.get("proxy", ""), lang),
                 "price_year": ov.proxy.year,
@@ -539,7 +540,7 @@ def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> 
                     {
                         "outcome": names.outcomes[k],
                         "parameter": t(f, lang),
-                        "value": names.value(f, result.by_outcome[f][k], cur),
+                        "value": names.value(f, bo[f][k], cur),
                         "source": src,
                         "evidence": _evidence(ev, lang),
                         "price_year": None,
@@ -550,10 +551,10 @@ def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> 
     )
 
 
-def _lineage(result: SROIResult, k: int, names: _Names) -> str:
-    """One outcome's computation, step by step, in the report's language."""
+def _lineage(result: SROIResult, k: int, names: _Names, row: pd.Series) -> str:
+    """One outcome's computation, step by step, in the report's language (``row``: its
+    row of ``result.by_outcome``)."""
     lang, cur = names.lang, result.currency
-    row = result.by_outcome.iloc[k]
     model = result.model
     factor = model.proxy_factor(k) if model is not None else 1.0
     proxy = names.value("proxy", row["proxy_value"], cur)
@@ -815,8 +816,8 @@ def render_html(content: ReportContent) -> str:
     parts.append(f"<h2>{_esc(t('assumptions', lang))}</h2>")
     parts.append(_table(_assumptions(r, lang, names), lang, cur, name="assumptions"))
     parts.append(f"<h2>{_esc(t('lineage', lang))}</h2>")
-    for k in range(len(r.by_outcome)):
-        parts.append(_lineage(r, k, names))
+    for k, (_, row) in enumerate(r.by_outcome.iterrows()):
+        parts.append(_lineage(r, k, names, row))
     parts.append(f"<p class='muted'>{_esc(t('generated_by', lang, version=__version__))}</p>")
     parts.append("</body></html>")
     return "".join(parts)
