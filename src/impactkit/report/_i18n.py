@@ -384,7 +384,7 @@ _SYMBOLS = {
 _CONTEXT = Context(prec=400, rounding=ROUND_HALF_EVEN)  # every finite float, exactly
 
 
-def _digits(x: float, decimals: int, lang: Lang, *, percent: bool = False) -> tuple[str, str]:
+def _digits(x: float, decimals: int, lang: str, *, percent: bool = False) -> tuple[str, str]:
     """Sign and digits of ``x`` rounded half to even at ``decimals``, in the locale's style.
 
     The value is read from its shortest decimal form (``repr``), as a person
