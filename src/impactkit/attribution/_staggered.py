@@ -39,11 +39,11 @@ from impactkit.attribution._propensity import (
     ATT_TRIM_BOUNDS,
     ATT_TRIM_LEVEL,
     OVERLAP_LIMIT,
-    fit_logit,
+    LimitFit,
+    fit_logit_limit,
     kept_by_trimming,
-    separation_direction,
 )
-from impactkit.errors import EstimationError, OverlapWarning
+from impactkit.errors import ConvergenceWarning, EstimationError, OverlapWarning
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["StaggeredDiD", "StaggeredResult"]
@@ -61,27 +61,34 @@ class _NoEstimate(Exception):
     """A group-time cell that cannot be estimated; the message says why."""
 
 
-def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, FloatArray, int]:
+def _dr_panel(
+    dy: FloatArray, d: FloatArray, x: FloatArray, names: Sequence[str] = ()
+) -> tuple[float, FloatArray, int, LimitFit]:
     r"""Doubly robust DiD on one 2×2 (Sant'Anna & Zhao 2020, panel, traditional form).
 
     Returns the effect, its influence function normalised on the subset
-    (variance = mean(IF²) / n) and the number of controls trimmed. As the DRDID
-    engine behind R ``did``: the scores are capped at :math:`1 - 10^{-6}`,
-    controls with :math:`\hat p \ge 0.995` get zero weight (the outcome
-    regression still uses every control), and the cell is not estimated
-    (:class:`_NoEstimate`) when the largest score reaches 0.999, when the
-    propensity model separates the arms, or when every control is trimmed.
+    (variance = mean(IF²) / n), the number of controls trimmed and the
+    propensity fit. As the DRDID engine behind R ``did``: the scores are capped
+    at :math:`1 - 10^{-6}`, controls with :math:`\hat p \ge 0.995` get zero
+    weight (the outcome regression still uses every control), and the cell is
+    not estimated (:class:`_NoEstimate`) when the largest score reaches 0.999
+    or when every control is trimmed. Under separation the scores are those
+    at the limit of the likelihood (:func:`fit_logit_limit`): treated units
+    separated reach 1, so the cell is not estimated; controls separated reach
+    0 and get zero weight, and the score's influence is taken on the other
+    units (the separated ones' score residuals vanish at the limit).
     """
     n = len(dy)
     xx = np.column_stack([np.ones(n), x])
-    try:
-        fit = fit_logit(x, d)
-    except EstimationError:
-        if separation_direction(xx, d) is None:
-            raise
-        raise _NoEstimate("the propensity model separates the cohort from its controls") from None
+    fit = fit_logit_limit(x, d, names=names)
     top = float(fit.fitted.max())
     if top >= OVERLAP_LIMIT:
+        k = int(fit.separated[d == 1].sum())
+        if k:
+            raise _NoEstimate(
+                "the propensity model separates the cohort from its controls: the scores "
+                f"of {k} treated units tend to 1 (>= {OVERLAP_LIMIT})"
+            )
         raise _NoEstimate(f"largest propensity score {top:.6g} >= {OVERLAP_LIMIT}")
     ps = np.minimum(fit.fitted, 1 - 1e-6)
     kept = kept_by_trimming(ps, ATT_TRIM_BOUNDS, w=d)
@@ -94,6 +101,10 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
     out = xx @ beta
     w_t = d
     w_c = kept * ps * (1 - d) / (1 - ps)
+    if not w_c.sum() > 0:
+        raise _NoEstimate(
+            f"every control has a propensity score >= {ATT_TRIM_LEVEL} or separated to 0"
+        )
     att_t = w_t * (dy - out)
     att_c = w_c * (dy - out)
     eta_t = att_t.mean() / w_t.mean()
@@ -102,16 +113,18 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
     w_ols = 1.0 - d
     xpx_inv = np.linalg.inv((xx * w_ols[:, None]).T @ xx / n)
     lin_ols = (w_ols * (dy - out))[:, None] * xx @ xpx_inv
-    # influence of the propensity score (logit)
+    # influence of the propensity score (logit); under separation, on the covariates of
+    # the units not separated, whose information matrix is then invertible
+    xp = xx[:, [0, *(j + 1 for j in fit.columns)]] if fit.separated.any() else xx
     v = ps * (1 - ps)
-    hess = np.linalg.inv((xx * v[:, None]).T @ xx / n)
-    lin_ps = ((d - ps)[:, None] * xx) @ hess
+    hess = np.linalg.inv((xp * v[:, None]).T @ xp / n)
+    lin_ps = ((d - ps)[:, None] * xp) @ hess
     inf_t = (att_t - w_t * eta_t - lin_ols @ (w_t[:, None] * xx).mean(axis=0)) / w_t.mean()
-    m2 = (w_c * (dy - out - eta_c))[:, None] * xx
+    m2 = (w_c * (dy - out - eta_c))[:, None] * xp
     inf_c = (
         att_c - w_c * eta_c + lin_ps @ m2.mean(axis=0) - lin_ols @ (w_c[:, None] * xx).mean(axis=0)
     ) / w_c.mean()
-    return float(eta_t - eta_c), inf_t - inf_c, n_trim
+    return float(eta_t - eta_c), inf_t - inf_c, n_trim, fit
 
 
 @attrs.frozen
@@ -540,12 +553,16 @@ class StaggeredDiD:
     engine behind R ``did``: in a doubly robust cell the scores are capped at
     :math:`1 - 10^{-6}`, controls with :math:`\hat p \ge 0.995` get zero
     weight (counted in ``n_trimmed``; the outcome regression keeps them), and a
-    cell is not estimated when its largest score reaches 0.999, when the
-    propensity model separates the cohort from its controls, or when every
+    cell is not estimated when its largest score reaches 0.999 or when every
     control is trimmed. Such cells are listed in ``missing_cells``, left out of
     the table and of every aggregation (R's ``aggte(na.rm = TRUE)``), and an
     :class:`~impactkit.errors.OverlapWarning` names the cells (cohort, time)
-    trimmed or missing.
+    trimmed or missing. When covariates separate units exactly, the scores are
+    taken at the limit of the logit's likelihood: treated units separated
+    reach 1, so the cell is missing; controls separated reach 0 and get zero
+    weight, and the cell is estimated, with a
+    :class:`~impactkit.errors.ConvergenceWarning` (R ``did`` estimates it from
+    a fit stopped near that limit).
 
     Influence functions :math:`\psi_i` give the standard errors,
     :math:`\widehat{SE} = \sqrt{\sum_i \psi_i^2} / n`; for the unconditional
@@ -639,6 +656,10 @@ class StaggeredDiD:
         OverlapWarning
             Naming the doubly robust cells (cohort, time) where controls were
             trimmed, and those not estimated for lack of overlap.
+        ConvergenceWarning
+            Naming the cells whose propensity model has no maximum because
+            covariates separate some controls from the cohort (estimated at the
+            limit, where those controls get zero weight).
         """
         p = staggered_panel(
             df, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covariates or ()
@@ -674,6 +695,7 @@ class StaggeredDiD:
         infs: list[FloatArray] = []
         missing: list[tuple[Any, Any, str]] = []
         trimmed: list[tuple[Any, Any, int]] = []
+        separated: list[tuple[Any, Any, int, tuple[str, ...]]] = []
         for g in cohorts:
             b_post = last_before(periods, g - delta)
             assert b_post is not None
@@ -704,8 +726,8 @@ class StaggeredDiD:
                 if p.x.shape[1]:
                     sub = in_g | ctrl
                     try:
-                        att, inf_sub, n_trim = _dr_panel(
-                            dy[sub], in_g[sub].astype(float), p.x[sub]
+                        att, inf_sub, n_trim, fit = _dr_panel(
+                            dy[sub], in_g[sub].astype(float), p.x[sub], p.covariates
                         )
                     except _NoEstimate as why:
                         missing.append((fmt_period(g), fmt_period(t), str(why)))
@@ -713,6 +735,10 @@ class StaggeredDiD:
                     inf[sub] = inf_sub * (n / int(sub.sum()))
                     if n_trim:
                         trimmed.append((fmt_period(g), fmt_period(t), n_trim))
+                    if fit.separated.any():
+                        separated.append(
+                            (fmt_period(g), fmt_period(t), int(fit.separated.sum()), fit.involved)
+                        )
                 else:
                     mu_g, mu_c = dy[in_g].mean(), dy[ctrl].mean()
                     att = float(mu_g - mu_c)
@@ -733,6 +759,7 @@ class StaggeredDiD:
                 )
                 infs.append(inf)
         _warn_overlap(trimmed, missing)
+        _warn_separated(separated)
         if not rows:
             raise EstimationError(
                 "no group-time cell could be estimated: "
@@ -815,6 +842,24 @@ def _warn_overlap(
             OverlapWarning,
             stacklevel=3,
         )
+
+
+def _warn_separated(separated: list[tuple[Any, Any, int, tuple[str, ...]]]) -> None:
+    """Warn once naming the cells whose propensity fit did not converge (controls separated)."""
+    if not separated:
+        return
+    cells = ", ".join(
+        f"({g}, {t}): {k} controls" + (f" ({', '.join(inv)})" if inv else "")
+        for g, t, k, inv in separated
+    )
+    warnings.warn(
+        "the propensity model did not converge in some doubly robust cells: covariates "
+        "separate some controls from the cohort, so their scores tend to 0; the cells are "
+        "estimated at that limit, where those controls get zero weight (the outcome "
+        f"regression keeps them); separated controls by cell (cohort, time): {cells}",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
 
 
 def _multiplier_draws(
