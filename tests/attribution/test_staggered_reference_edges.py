@@ -206,3 +206,48 @@ def test_separation_that_reaches_the_treated_still_leaves_the_cell_missing():
     assert {g for g, _, _ in r.missing_cells} == {3}
     assert all("0.999" in why for _, _, why in r.missing_cells)
     assert set(r.att_gt["cohort"]) == {4, 5}
+
+
+# --- cells without covariates: R's intercept-only doubly robust cell ---------------------
+
+
+def shares_panel(n_late: int, *, n_never: int = 5, n_early: int = 100) -> pd.DataFrame:
+    """5 never-treated units, ``n_early`` adopting in period 2 and ``n_late`` in period 3."""
+    rng = np.random.default_rng(0)
+    g = np.r_[np.zeros(n_never, int), np.full(n_late, 3), np.full(n_early, 2)]
+    t = np.arange(1, 4)
+    y = rng.normal(size=(len(g), 3)) + t + (t[None, :] >= g[:, None]) * (g[:, None] > 0)
+    return pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(len(g)), 3),
+            "t": np.tile(t, len(g)),
+            "g": np.repeat(g, 3),
+            "y": y.ravel(),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("n_late", "reason"),
+    [(1295, "every control has a propensity score >= 0.995"), (5000, ">= 0.999"), (800, None)],
+)
+def test_cells_without_covariates_follow_the_intercept_only_rule(n_late, reason):
+    df = shares_panel(n_late)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    _, ref = csdid_fit(df, None)
+    missing = ref[ref["att"].isna()]
+    assert sorted(zip(missing.cohort, missing.time, strict=True)) == [
+        (g, t) for g, t, _ in r.missing_cells
+    ]
+    if reason is None:
+        assert not r.missing_cells
+    else:
+        assert [(g, t) for g, t, _ in r.missing_cells] == [(3, 2), (3, 3)]
+        assert all(reason in why and "share" in why for _, _, why in r.missing_cells)
+        assert any(issubclass(w.category, OverlapWarning) for w in caught)
+    both = r.att_gt.merge(ref.dropna(), on=["cohort", "time"], suffixes=("", "_ref"))
+    assert len(both) == len(r.att_gt) == len(ref.dropna())
+    np.testing.assert_allclose(both["att"], both["att_ref"], rtol=0, atol=1e-10)
+    np.testing.assert_allclose(both["se"], both["se_ref"], rtol=0, atol=1e-10)

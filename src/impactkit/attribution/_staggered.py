@@ -562,7 +562,9 @@ class StaggeredDiD:
     reach 1, so the cell is missing; controls separated reach 0 and get zero
     weight, and the cell is estimated, with a
     :class:`~impactkit.errors.ConvergenceWarning` (R ``did`` estimates it from
-    a fit stopped near that limit).
+    a fit stopped near that limit). A cell without covariates is R's
+    intercept-only doubly robust cell: every score is the cohort's share of
+    the cell, so a share of 0.995 or more leaves it missing.
 
     Influence functions :math:`\psi_i` give the standard errors,
     :math:`\widehat{SE} = \sqrt{\sum_i \psi_i^2} / n`; for the unconditional
@@ -740,6 +742,25 @@ class StaggeredDiD:
                             (fmt_period(g), fmt_period(t), int(fit.separated.sum()), fit.involved)
                         )
                 else:
+                    # R did's intercept-only doubly robust cell: every score is the cohort's
+                    # share of the cell, so the same overlap rules apply to it
+                    cohort_share = n_g / (n_g + n_c)
+                    if cohort_share >= OVERLAP_LIMIT:
+                        reason = f"largest propensity score {cohort_share:.6g} >= {OVERLAP_LIMIT}"
+                    elif cohort_share >= ATT_TRIM_LEVEL:
+                        reason = f"every control has a propensity score >= {ATT_TRIM_LEVEL}"
+                    else:
+                        reason = ""
+                    if reason:
+                        missing.append(
+                            (
+                                fmt_period(g),
+                                fmt_period(t),
+                                f"{reason} (without covariates the score is the cohort's share "
+                                f"of the cell, {n_g} of {n_g + n_c} units)",
+                            )
+                        )
+                        continue
                     mu_g, mu_c = dy[in_g].mean(), dy[ctrl].mean()
                     att = float(mu_g - mu_c)
                     inf[in_g] = (dy[in_g] - mu_g) * n / n_g
