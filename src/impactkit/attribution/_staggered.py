@@ -494,7 +494,7 @@ class StaggeredResult:
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
         if self.bootstrap:
-            lines.append(("Bootstrap", f"multiplier (Mammen), {self.bootstrap} draws"))
+            lines.append(("Bootstrap", f"multiplier (Rademacher), {self.bootstrap} draws"))
             lines.append(
                 (
                     f"Uniform {self.level:.0%} band, critical value",
@@ -527,11 +527,12 @@ class StaggeredDiD:
         Confidence level.
     bootstrap : int, default 0
         With ``B > 0``, standard errors and simultaneous (uniform) bands over
-        the group-time cells come from the multiplier bootstrap with Mammen
-        weights, and so do those of every aggregation (from the same draws),
-        each aggregation table with its own uniform band (``band_low``,
-        ``band_high``, ``critical_value``); ``0`` uses the analytic
-        influence-function standard errors and pointwise intervals.
+        the group-time cells come from the multiplier bootstrap with Rademacher
+        weights (:math:`\pm 1`, as R ``did``), and so do those of every
+        aggregation (from the same draws), each aggregation table with its own
+        uniform band (``band_low``, ``band_high``, ``critical_value``); ``0``
+        uses the analytic influence-function standard errors and pointwise
+        intervals.
     seed : int, SeedSequence, Generator or None
         Randomness of the bootstrap.
 
@@ -886,7 +887,11 @@ def _warn_separated(separated: list[tuple[Any, Any, int, tuple[str, ...]]]) -> N
 def _multiplier_draws(
     influence: FloatArray, b: int, seed: SeedLike
 ) -> tuple[FloatArray, int | None]:
-    r"""Mammen multiplier bootstrap: ``b`` draws of :math:`\frac1n\sum_i V_i \psi_i` per column."""
+    r"""Multiplier bootstrap: ``b`` draws of :math:`\frac1n\sum_i V_i \psi_i` per column.
+
+    Rademacher multipliers (:math:`V_i = \pm 1` with probability 1/2 each), as R
+    ``did``'s ``mboot`` (``BMisc::multiplier_bootstrap``) and ``csdid``.
+    """
     if isinstance(seed, np.random.Generator):
         entropy, rng = None, seed
     else:
@@ -894,14 +899,11 @@ def _multiplier_draws(
         entropy = int(seq.entropy) if isinstance(seq.entropy, int) else None
         rng = np.random.default_rng(seq)
     n = influence.shape[0]
-    s5 = math.sqrt(5.0)
-    a, c = (1 - s5) / 2, (1 + s5) / 2
-    p_a = (s5 + 1) / (2 * s5)
     draws = np.empty((b, influence.shape[1]))
     chunk = max(1, min(b, 2_000_000 // max(n, 1)))
     for start in range(0, b, chunk):  # chunks of draws; each is one matrix product
         m = min(chunk, b - start)
-        v = np.where(rng.random((m, n)) < p_a, a, c)
+        v = np.where(rng.random((m, n)) < 0.5, -1.0, 1.0)
         draws[start : start + m] = v @ influence / n
     return draws, entropy
 
