@@ -269,7 +269,7 @@ def fit_logit(
     return LogitFit(a @ beta, a @ cov_z @ a.T, p, it, converged)
 
 
-def separated_units(z: FloatArray, w: FloatArray) -> np.ndarray:
+def separated_units(z: FloatArray, w: FloatArray) -> tuple[np.ndarray, list[FloatArray]]:
     r"""The units whose score tends to 0 or 1 as the likelihood climbs: none without separation.
 
     Under complete or quasi-complete separation the likelihood rises along
@@ -290,10 +290,14 @@ def separated_units(z: FloatArray, w: FloatArray) -> np.ndarray:
 
     Returns
     -------
-    ndarray of bool
+    separated : ndarray of bool
         True for the separated units.
+    directions : list of ndarray
+        The separating directions found, each on the units left by the previous
+        ones.
     """
     out = np.zeros(len(w), dtype=bool)
+    directions = []
     while not out.all():
         rest = np.flatnonzero(~out)
         b = separation_direction(z[rest], w[rest])
@@ -304,7 +308,8 @@ def separated_units(z: FloatArray, w: FloatArray) -> np.ndarray:
         if not new.any():
             break
         out[rest[new]] = True
-    return out
+        directions.append(b)
+    return out, directions
 
 
 @attrs.frozen
@@ -369,20 +374,17 @@ def fit_logit_limit(x: FloatArray, w: FloatArray, *, names: Sequence[str] = ()) 
         z = _standardised(x)[0]
         if not _full_rank(z):
             raise
-        sep = separated_units(z, w)
+        sep, directions = separated_units(z, w)
         if not sep.any():
             raise
     else:
         return LimitFit(fit.fitted, np.zeros(n, dtype=bool), tuple(range(x.shape[1])))
-    b = separation_direction(z, w)
-    involved: tuple[str, ...] = ()
-    if b is not None:
-        b = _sparse_direction(z, w, b)
+    labels = list(names) or [f"x{j}" for j in range(1, z.shape[1])]
+    used = np.zeros(len(labels), dtype=bool)
+    for b in directions:
         size = float(np.max(np.abs(b[1:]))) if len(b) > 1 else 0.0
-        labels = list(names) or [f"x{j}" for j in range(1, z.shape[1])]
-        involved = tuple(
-            lab for lab, bj in zip(labels, b[1:], strict=True) if size and abs(bj) > 1e-6 * size
-        )
+        used |= (np.abs(b[1:]) > 1e-6 * size) & (size > 0)
+    involved = tuple(lab for lab, u in zip(labels, used, strict=True) if u)
     p = np.where(sep, w, 0.0).astype(float)
     rest = ~sep
     columns: list[int] = []
