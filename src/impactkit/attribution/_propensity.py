@@ -145,6 +145,21 @@ def _separation_error(
     )
 
 
+def _standardised(x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The design of :func:`fit_logit`: an intercept, then the covariates standardised."""
+    n = x.shape[0]
+    centre = x.mean(axis=0)
+    spread = x.std(axis=0)
+    spread = np.where(spread > 0, spread, 1.0)
+    return np.column_stack([np.ones(n), (x - centre) / spread]), centre, spread
+
+
+def _full_rank(z: FloatArray) -> bool:
+    """Whether a standardised design has full column rank (the test of :func:`fit_logit`)."""
+    gram = np.linalg.eigvalsh(z.T @ z / z.shape[0])
+    return bool(gram.min() > 1e-12 * gram.max())
+
+
 def fit_logit(
     x: FloatArray,
     w: FloatArray,
@@ -203,13 +218,9 @@ def fit_logit(
     """
     n = len(w)
     x = np.asarray(x, dtype=float).reshape(n, -1)
-    centre = x.mean(axis=0)
-    spread = x.std(axis=0)
-    spread = np.where(spread > 0, spread, 1.0)
-    z = np.column_stack([np.ones(n), (x - centre) / spread])
+    z, centre, spread = _standardised(x)
     k = z.shape[1]
-    gram = np.linalg.eigvalsh(z.T @ z / n)
-    if gram.min() <= 1e-12 * gram.max():
+    if not _full_rank(z):
         raise EstimationError(
             "the propensity model is singular: covariates "
             f"{list(names) or ''} are collinear; remove redundant ones"
@@ -256,6 +267,137 @@ def fit_logit(
     a[1:, 1:] = np.diag(1.0 / spread)
     a[0, 1:] = -centre / spread
     return LogitFit(a @ beta, a @ cov_z @ a.T, p, it, converged)
+
+
+def separated_units(z: FloatArray, w: FloatArray) -> tuple[np.ndarray, list[FloatArray]]:
+    r"""The units whose score tends to 0 or 1 as the likelihood climbs: none without separation.
+
+    Under complete or quasi-complete separation the likelihood rises along
+    every separating direction :math:`b` (:func:`separation_direction`), and
+    the units with a strictly positive margin :math:`(2W_i - 1)\, z_i'b > 0`
+    go to a score of 1 (treated) or 0 (controls). The union over all
+    separating directions is found one direction at a time, each on the units
+    not yet separated (a sum of separating directions separates the union);
+    the other units keep scores inside (0, 1), those of the logit fitted on
+    them alone (Albert & Anderson 1984, quasi-complete separation).
+
+    Parameters
+    ----------
+    z : ndarray, shape (n, k)
+        Design with its intercept (standardised, as :func:`fit_logit` builds it).
+    w : ndarray, shape (n,)
+        Treatment, 0 or 1.
+
+    Returns
+    -------
+    separated : ndarray of bool
+        True for the separated units.
+    directions : list of ndarray
+        The separating directions found, each on the units left by the previous
+        ones.
+    """
+    out = np.zeros(len(w), dtype=bool)
+    directions = []
+    while not out.all():
+        rest = np.flatnonzero(~out)
+        b = separation_direction(z[rest], w[rest])
+        if b is None:
+            break
+        margin = (2.0 * w[rest] - 1.0) * (z[rest] @ b)
+        new = margin > 1e-6 * max(float(np.abs(z[rest]).max()), 1.0)
+        if not new.any():
+            break
+        out[rest[new]] = True
+        directions.append(b)
+    return out, directions
+
+
+@attrs.frozen
+class LimitFit:
+    """Propensity scores at the limit of the logistic likelihood (see :func:`fit_logit_limit`).
+
+    Attributes
+    ----------
+    fitted : ndarray
+        Scores: exactly 1 (treated) or 0 (controls) for the separated units, the
+        fitted logit's for the others.
+    separated : ndarray of bool
+        The separated units (none when the maximum-likelihood estimate exists).
+    columns : tuple of int
+        Covariates (columns of ``x``) of the logit fitted on the units not
+        separated: those spanning their design.
+    involved : tuple of str
+        Covariates that separate the units (empty without separation).
+    """
+
+    fitted: FloatArray = attrs.field(eq=False, repr=False)
+    separated: np.ndarray = attrs.field(eq=False, repr=False)
+    columns: tuple[int, ...]
+    involved: tuple[str, ...] = ()
+
+
+def fit_logit_limit(x: FloatArray, w: FloatArray, *, names: Sequence[str] = ()) -> LimitFit:
+    r"""Logit scores, taken at the limit of the likelihood when separation leaves no maximum.
+
+    Without separation this is :func:`fit_logit`. Under separation the
+    likelihood keeps rising as the coefficients go to infinity along the
+    separating directions; the scores then converge: the separated units'
+    (:func:`separated_units`) to exactly 0 or 1, the others' to the logit
+    fitted on those units alone, on the covariates that vary among them. A
+    fitting routine that stops along the way (R's ``glm``, ``statsmodels``)
+    returns scores near that limit, such as :math:`10^{-11}` for the separated
+    controls.
+
+    Parameters
+    ----------
+    x : ndarray, shape (n, k)
+        Covariates, without the intercept.
+    w : ndarray, shape (n,)
+        Treatment, 0 or 1.
+    names : sequence of str, optional
+        Covariate names, for messages.
+
+    Returns
+    -------
+    LimitFit
+
+    Raises
+    ------
+    EstimationError
+        Collinear covariates, or a fit that does not converge without separation.
+    """
+    n = len(w)
+    x = np.asarray(x, dtype=float).reshape(n, -1)
+    try:
+        fit = fit_logit(x, w, names=names)
+    except EstimationError:
+        z = _standardised(x)[0]
+        if not _full_rank(z):
+            raise
+        sep, directions = separated_units(z, w)
+        if not sep.any():
+            raise
+    else:
+        return LimitFit(fit.fitted, np.zeros(n, dtype=bool), tuple(range(x.shape[1])))
+    labels = list(names) or [f"x{j}" for j in range(1, z.shape[1])]
+    used = np.zeros(len(labels), dtype=bool)
+    for b in directions:
+        size = float(np.max(np.abs(b[1:]))) if len(b) > 1 else 0.0
+        used |= (np.abs(b[1:]) > 1e-6 * size) & (size > 0)
+    involved = tuple(lab for lab, u in zip(labels, used, strict=True) if u)
+    p = np.where(sep, w, 0.0).astype(float)
+    rest = ~sep
+    columns: list[int] = []
+    if rest.any():
+        zr = _standardised(x[rest])[0]
+        keep = [0]
+        for j in range(1, zr.shape[1]):  # covariates that still vary, as the rank allows
+            if _full_rank(zr[:, [*keep, j]]):
+                keep.append(j)
+        columns = [j - 1 for j in keep[1:]]
+        kept_names = [names[c] for c in columns] if names else ()
+        p[rest] = fit_logit(x[rest][:, columns], w[rest], names=kept_names).fitted
+    return LimitFit(p, sep, tuple(columns), involved)
 
 
 def trim_bounds(trim: float | tuple[float, float] | None) -> tuple[float, float] | None:

@@ -39,11 +39,11 @@ from impactkit.attribution._propensity import (
     ATT_TRIM_BOUNDS,
     ATT_TRIM_LEVEL,
     OVERLAP_LIMIT,
-    fit_logit,
+    LimitFit,
+    fit_logit_limit,
     kept_by_trimming,
-    separation_direction,
 )
-from impactkit.errors import EstimationError, OverlapWarning
+from impactkit.errors import ConvergenceWarning, EstimationError, OverlapWarning
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["StaggeredDiD", "StaggeredResult"]
@@ -61,27 +61,34 @@ class _NoEstimate(Exception):
     """A group-time cell that cannot be estimated; the message says why."""
 
 
-def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, FloatArray, int]:
+def _dr_panel(
+    dy: FloatArray, d: FloatArray, x: FloatArray, names: Sequence[str] = ()
+) -> tuple[float, FloatArray, int, LimitFit]:
     r"""Doubly robust DiD on one 2×2 (Sant'Anna & Zhao 2020, panel, traditional form).
 
     Returns the effect, its influence function normalised on the subset
-    (variance = mean(IF²) / n) and the number of controls trimmed. As the DRDID
-    engine behind R ``did``: the scores are capped at :math:`1 - 10^{-6}`,
-    controls with :math:`\hat p \ge 0.995` get zero weight (the outcome
-    regression still uses every control), and the cell is not estimated
-    (:class:`_NoEstimate`) when the largest score reaches 0.999, when the
-    propensity model separates the arms, or when every control is trimmed.
+    (variance = mean(IF²) / n), the number of controls trimmed and the
+    propensity fit. As the DRDID engine behind R ``did``: the scores are capped
+    at :math:`1 - 10^{-6}`, controls with :math:`\hat p \ge 0.995` get zero
+    weight (the outcome regression still uses every control), and the cell is
+    not estimated (:class:`_NoEstimate`) when the largest score reaches 0.999
+    or when every control is trimmed. Under separation the scores are those
+    at the limit of the likelihood (:func:`fit_logit_limit`): treated units
+    separated reach 1, so the cell is not estimated; controls separated reach
+    0 and get zero weight, and the score's influence is taken on the other
+    units (the separated ones' score residuals vanish at the limit).
     """
     n = len(dy)
     xx = np.column_stack([np.ones(n), x])
-    try:
-        fit = fit_logit(x, d)
-    except EstimationError:
-        if separation_direction(xx, d) is None:
-            raise
-        raise _NoEstimate("the propensity model separates the cohort from its controls") from None
+    fit = fit_logit_limit(x, d, names=names)
     top = float(fit.fitted.max())
     if top >= OVERLAP_LIMIT:
+        k = int(fit.separated[d == 1].sum())
+        if k:
+            raise _NoEstimate(
+                "the propensity model separates the cohort from its controls: the scores "
+                f"of {k} treated units tend to 1 (>= {OVERLAP_LIMIT})"
+            )
         raise _NoEstimate(f"largest propensity score {top:.6g} >= {OVERLAP_LIMIT}")
     ps = np.minimum(fit.fitted, 1 - 1e-6)
     kept = kept_by_trimming(ps, ATT_TRIM_BOUNDS, w=d)
@@ -94,6 +101,10 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
     out = xx @ beta
     w_t = d
     w_c = kept * ps * (1 - d) / (1 - ps)
+    if not w_c.sum() > 0:
+        raise _NoEstimate(
+            f"every control has a propensity score >= {ATT_TRIM_LEVEL} or separated to 0"
+        )
     att_t = w_t * (dy - out)
     att_c = w_c * (dy - out)
     eta_t = att_t.mean() / w_t.mean()
@@ -102,16 +113,18 @@ def _dr_panel(dy: FloatArray, d: FloatArray, x: FloatArray) -> tuple[float, Floa
     w_ols = 1.0 - d
     xpx_inv = np.linalg.inv((xx * w_ols[:, None]).T @ xx / n)
     lin_ols = (w_ols * (dy - out))[:, None] * xx @ xpx_inv
-    # influence of the propensity score (logit)
+    # influence of the propensity score (logit); under separation, on the covariates of
+    # the units not separated, whose information matrix is then invertible
+    xp = xx[:, [0, *(j + 1 for j in fit.columns)]] if fit.separated.any() else xx
     v = ps * (1 - ps)
-    hess = np.linalg.inv((xx * v[:, None]).T @ xx / n)
-    lin_ps = ((d - ps)[:, None] * xx) @ hess
+    hess = np.linalg.inv((xp * v[:, None]).T @ xp / n)
+    lin_ps = ((d - ps)[:, None] * xp) @ hess
     inf_t = (att_t - w_t * eta_t - lin_ols @ (w_t[:, None] * xx).mean(axis=0)) / w_t.mean()
-    m2 = (w_c * (dy - out - eta_c))[:, None] * xx
+    m2 = (w_c * (dy - out - eta_c))[:, None] * xp
     inf_c = (
         att_c - w_c * eta_c + lin_ps @ m2.mean(axis=0) - lin_ols @ (w_c[:, None] * xx).mean(axis=0)
     ) / w_c.mean()
-    return float(eta_t - eta_c), inf_t - inf_c, n_trim
+    return float(eta_t - eta_c), inf_t - inf_c, n_trim, fit
 
 
 @displayed(headline=("ATT", "Std. error", "interval"))
@@ -482,7 +495,7 @@ class StaggeredResult:
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
         if self.bootstrap:
-            lines.append(("Bootstrap", f"multiplier (Mammen), {self.bootstrap} draws"))
+            lines.append(("Bootstrap", f"multiplier (Rademacher), {self.bootstrap} draws"))
             lines.append(
                 (
                     f"Uniform {self.level:.0%} band, critical value",
@@ -515,11 +528,12 @@ class StaggeredDiD:
         Confidence level.
     bootstrap : int, default 0
         With ``B > 0``, standard errors and simultaneous (uniform) bands over
-        the group-time cells come from the multiplier bootstrap with Mammen
-        weights, and so do those of every aggregation (from the same draws),
-        each aggregation table with its own uniform band (``band_low``,
-        ``band_high``, ``critical_value``); ``0`` uses the analytic
-        influence-function standard errors and pointwise intervals.
+        the group-time cells come from the multiplier bootstrap with Rademacher
+        weights (:math:`\pm 1`, as R ``did``), and so do those of every
+        aggregation (from the same draws), each aggregation table with its own
+        uniform band (``band_low``, ``band_high``, ``critical_value``); ``0``
+        uses the analytic influence-function standard errors and pointwise
+        intervals.
     seed : int, SeedSequence, Generator or None
         Randomness of the bootstrap.
 
@@ -541,12 +555,18 @@ class StaggeredDiD:
     engine behind R ``did``: in a doubly robust cell the scores are capped at
     :math:`1 - 10^{-6}`, controls with :math:`\hat p \ge 0.995` get zero
     weight (counted in ``n_trimmed``; the outcome regression keeps them), and a
-    cell is not estimated when its largest score reaches 0.999, when the
-    propensity model separates the cohort from its controls, or when every
+    cell is not estimated when its largest score reaches 0.999 or when every
     control is trimmed. Such cells are listed in ``missing_cells``, left out of
     the table and of every aggregation (R's ``aggte(na.rm = TRUE)``), and an
     :class:`~impactkit.errors.OverlapWarning` names the cells (cohort, time)
-    trimmed or missing.
+    trimmed or missing. When covariates separate units exactly, the scores are
+    taken at the limit of the logit's likelihood: treated units separated
+    reach 1, so the cell is missing; controls separated reach 0 and get zero
+    weight, and the cell is estimated, with a
+    :class:`~impactkit.errors.ConvergenceWarning` (R ``did`` estimates it from
+    a fit stopped near that limit). A cell without covariates is R's
+    intercept-only doubly robust cell: every score is the cohort's share of
+    the cell, so a share of 0.995 or more leaves it missing.
 
     Influence functions :math:`\psi_i` give the standard errors,
     :math:`\widehat{SE} = \sqrt{\sum_i \psi_i^2} / n`; for the unconditional
@@ -640,6 +660,10 @@ class StaggeredDiD:
         OverlapWarning
             Naming the doubly robust cells (cohort, time) where controls were
             trimmed, and those not estimated for lack of overlap.
+        ConvergenceWarning
+            Naming the cells whose propensity model has no maximum because
+            covariates separate some controls from the cohort (estimated at the
+            limit, where those controls get zero weight).
         """
         p = staggered_panel(
             df, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covariates or ()
@@ -675,6 +699,7 @@ class StaggeredDiD:
         infs: list[FloatArray] = []
         missing: list[tuple[Any, Any, str]] = []
         trimmed: list[tuple[Any, Any, int]] = []
+        separated: list[tuple[Any, Any, int, tuple[str, ...]]] = []
         for g in cohorts:
             b_post = last_before(periods, g - delta)
             assert b_post is not None
@@ -705,8 +730,8 @@ class StaggeredDiD:
                 if p.x.shape[1]:
                     sub = in_g | ctrl
                     try:
-                        att, inf_sub, n_trim = _dr_panel(
-                            dy[sub], in_g[sub].astype(float), p.x[sub]
+                        att, inf_sub, n_trim, fit = _dr_panel(
+                            dy[sub], in_g[sub].astype(float), p.x[sub], p.covariates
                         )
                     except _NoEstimate as why:
                         missing.append((fmt_period(g), fmt_period(t), str(why)))
@@ -714,7 +739,30 @@ class StaggeredDiD:
                     inf[sub] = inf_sub * (n / int(sub.sum()))
                     if n_trim:
                         trimmed.append((fmt_period(g), fmt_period(t), n_trim))
+                    if fit.separated.any():
+                        separated.append(
+                            (fmt_period(g), fmt_period(t), int(fit.separated.sum()), fit.involved)
+                        )
                 else:
+                    # R did's intercept-only doubly robust cell: every score is the cohort's
+                    # share of the cell, so the same overlap rules apply to it
+                    cohort_share = n_g / (n_g + n_c)
+                    if cohort_share >= OVERLAP_LIMIT:
+                        reason = f"largest propensity score {cohort_share:.6g} >= {OVERLAP_LIMIT}"
+                    elif cohort_share >= ATT_TRIM_LEVEL:
+                        reason = f"every control has a propensity score >= {ATT_TRIM_LEVEL}"
+                    else:
+                        reason = ""
+                    if reason:
+                        missing.append(
+                            (
+                                fmt_period(g),
+                                fmt_period(t),
+                                f"{reason} (without covariates the score is the cohort's share "
+                                f"of the cell, {n_g} of {n_g + n_c} units)",
+                            )
+                        )
+                        continue
                     mu_g, mu_c = dy[in_g].mean(), dy[ctrl].mean()
                     att = float(mu_g - mu_c)
                     inf[in_g] = (dy[in_g] - mu_g) * n / n_g
@@ -734,6 +782,7 @@ class StaggeredDiD:
                 )
                 infs.append(inf)
         _warn_overlap(trimmed, missing)
+        _warn_separated(separated)
         if not rows:
             raise EstimationError(
                 "no group-time cell could be estimated: "
@@ -818,10 +867,32 @@ def _warn_overlap(
         )
 
 
+def _warn_separated(separated: list[tuple[Any, Any, int, tuple[str, ...]]]) -> None:
+    """Warn once naming the cells whose propensity fit did not converge (controls separated)."""
+    if not separated:
+        return
+    cells = ", ".join(
+        f"({g}, {t}): {k} controls" + (f" ({', '.join(inv)})" if inv else "")
+        for g, t, k, inv in separated
+    )
+    warnings.warn(
+        "the propensity model did not converge in some doubly robust cells: covariates "
+        "separate some controls from the cohort, so their scores tend to 0; the cells are "
+        "estimated at that limit, where those controls get zero weight (the outcome "
+        f"regression keeps them); separated controls by cell (cohort, time): {cells}",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+
+
 def _multiplier_draws(
     influence: FloatArray, b: int, seed: SeedLike
 ) -> tuple[FloatArray, int | None]:
-    r"""Mammen multiplier bootstrap: ``b`` draws of :math:`\frac1n\sum_i V_i \psi_i` per column."""
+    r"""Multiplier bootstrap: ``b`` draws of :math:`\frac1n\sum_i V_i \psi_i` per column.
+
+    Rademacher multipliers (:math:`V_i = \pm 1` with probability 1/2 each), as R
+    ``did``'s ``mboot`` (``BMisc::multiplier_bootstrap``) and ``csdid``.
+    """
     if isinstance(seed, np.random.Generator):
         entropy, rng = None, seed
     else:
@@ -829,14 +900,11 @@ def _multiplier_draws(
         entropy = int(seq.entropy) if isinstance(seq.entropy, int) else None
         rng = np.random.default_rng(seq)
     n = influence.shape[0]
-    s5 = math.sqrt(5.0)
-    a, c = (1 - s5) / 2, (1 + s5) / 2
-    p_a = (s5 + 1) / (2 * s5)
     draws = np.empty((b, influence.shape[1]))
     chunk = max(1, min(b, 2_000_000 // max(n, 1)))
     for start in range(0, b, chunk):  # chunks of draws; each is one matrix product
         m = min(chunk, b - start)
-        v = np.where(rng.random((m, n)) < p_a, a, c)
+        v = np.where(rng.random((m, n)) < 0.5, -1.0, 1.0)
         draws[start : start + m] = v @ influence / n
     return draws, entropy
 
