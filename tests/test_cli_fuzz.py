@@ -69,11 +69,13 @@ numbers = (
 )
 scalars = st.none() | st.booleans() | numbers | texts
 keys = texts | st.integers(-3, 3000) | st.booleans() | st.none() | st.floats(allow_nan=False)
-values = st.recursive(
-    scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3),
-    max_leaves=8,
-)
+
+
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3)
+
+
+values = st.recursive(scalars, _nested, max_leaves=8)
 
 
 TEXT_PATHS = [p for p in PATHS if isinstance(_get(BASE, p), str)]

@@ -80,31 +80,23 @@ def plain_text(fig: Any) -> Any:
 
     Names come from users ("5$ à 10$", "$\\foo$ users"); matplotlib would
     read a pair of dollars as a formula, and fail or typeset it. Tick labels
-    are created lazily while the figure is drawn: :func:`to_svg` draws with
-    mathtext off, so those are plain too; the texts that exist are switched
-    here. Bidirectional and control characters are removed from every text
-    (they would reorder it).
+    are created lazily, so they are materialised first (a figure returned by a
+    chart function is plain whoever draws it). Bidirectional and control
+    characters are removed from every text (they would reorder it).
     """
-    from matplotlib.axis import Axis
     from matplotlib.text import Text
 
-    todo, seen = [fig], set()
-    while todo:  # every artist of the figure, without asking axes for new ticks
-        artist = todo.pop()
-        if id(artist) in seen:
-            continue
-        seen.add(id(artist))
-        if isinstance(artist, Text):
-            artist.set_parse_math(False)
-            shown = artist.get_text()
-            clean = plain(shown).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-            if clean != shown:
-                artist.set_text(clean)
-        if isinstance(artist, Axis):  # its existing ticks only (get_children makes more)
-            ticks = [*artist.majorTicks, *artist.minorTicks]
-            todo += [artist.label, artist.offsetText, *ticks]
-        else:
-            todo += artist.get_children()
+    for ax in fig.axes:  # tick labels are made lazily: make them now, so they are plain
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                tick.label1.set_parse_math(False)
+                tick.label2.set_parse_math(False)
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+        shown = text.get_text()
+        clean = plain(shown).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        if clean != shown:
+            text.set_text(clean)
     return fig
 
 
