@@ -3,17 +3,14 @@ the form goes back through read_survey into the same measured quantities."""
 
 from __future__ import annotations
 
-import math
-import uuid
-
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
 import impactkit as ik
 from impactkit.errors import ValidationError
-from impactkit.io._xlsform import CONSENT, PARTICIPANT, WAVE, plan, sources
+from impactkit.examples.generate import write_survey_export
+from impactkit.io._xlsform import CONSENT, WAVE, sources
 from impactkit.measure import bind
 
 pyxform = pytest.importorskip("pyxform")
@@ -95,74 +92,9 @@ def test_several_sources_need_a_choice(tmp_path):
     assert not (tmp_path / "f.xlsx").exists()
 
 
-def _paths(xlsx) -> dict[str, str]:
-    """Question name -> group path, as KoboToolbox writes export headers."""
-    ws = openpyxl.load_workbook(xlsx)["survey"]
-    rows = list(ws.iter_rows(values_only=True))
-    head = rows[0]
-    t, n = head.index("type"), head.index("name")
-    stack: list[str] = []
-    out = {}
-    for r in rows[1:]:
-        if r[t] == "begin_group":
-            out[r[n]] = "/".join(stack)
-            stack.append(r[n])
-        elif r[t] == "end_group":
-            stack.pop()
-        elif r[n]:
-            out[r[n]] = "/".join([*stack, r[n]])
-    return out
-
-
-def _cell(v) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    if isinstance(v, float | np.floating):
-        return repr(float(v)).replace(".", ",").removesuffix(",0")
-    return str(v)
-
-
 def kobo_export(model, data: pd.DataFrame, src: str, xlsx, out) -> None:
     """One row per participant and wave, group paths, ';', decimal commas, metadata."""
-    p = plan(model, src)
-    paths = _paths(xlsx)
-    last = p.waves[-1]
-    rows = []
-    for i, rec in enumerate(data.to_dict("records")):
-        ids = [c for c, (q, _) in p.columns.items() if q == PARTICIPANT]
-        pid = str(rec[ids[0]] if ids else rec.get(PARTICIPANT, f"P{i:04d}"))
-        for w in p.waves:
-            row = {
-                "start": "2024-01-01T09:00:00.000+01:00",
-                "end": "2024-01-01T09:10:00.000+01:00",
-                CONSENT: "yes",
-                PARTICIPANT: pid,
-                WAVE: w,
-            }
-            for col, (q, qw) in p.columns.items():
-                if q != PARTICIPANT and (qw == w or (qw is None and w == last)):
-                    row[q] = rec[col]
-            row["_uuid"] = str(uuid.UUID(int=i * 10 + p.waves.index(w)))
-            row["_submission_time"] = "2024-01-01T09:11:00"
-            rows.append(row)
-    rows.append({"start": "", CONSENT: "no", "_uuid": "refused"})
-    names = [
-        "start",
-        "end",
-        CONSENT,
-        PARTICIPANT,
-        WAVE,
-        *dict.fromkeys(q for q, _ in p.columns.values() if q != PARTICIPANT),
-    ]
-    names += ["_uuid", "_submission_time"]
-    header = [
-        paths.get(n, n) if n not in ("start", "end", "_uuid", "_submission_time") else n
-        for n in names
-    ]
-    lines = [";".join(header)]
-    for r in rows:
-        lines.append(";".join(_cell(r.get(n)) for n in names))
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_survey_export(model, data, src, xlsx, out)
 
 
 ROUND_TRIP = [(n, s) for n, s in CASES if s != "sessions"]  # sessions: one row per session

@@ -487,7 +487,52 @@ from impactkit.examples._interviews import (  # noqa: E402 - the coded interview
     load_example_interviews,
 )
 
-__all__ += ["interviews_path", "load_example_interviews"]
+__all__ += ["interviews_path", "load_example_interviews", "survey_export_path"]
+
+
+def survey_export_path(name: str = "personnes_agees") -> str:
+    """Path of an example's simulated field export (``export_kobo.csv``).
+
+    The answers of the example's synthetic data to the questionnaire
+    :func:`impactkit.io.write_xlsform` writes from the model, laid out as
+    KoboToolbox exports them: one row per participant and wave, group paths in
+    the headers, ``;`` between fields, decimal commas, the server's metadata,
+    and one submission whose consent was refused. It lets the field how-to
+    (docs/howto/terrain.md) run end to end without a survey server.
+
+    Parameters
+    ----------
+    name : str, default "personnes_agees"
+        An example shipped with an export (``personnes_agees``, source
+        ``patients``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValidationError
+        An example shipped without a field export.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> lu = ik.io.read_survey(ik.examples.survey_export_path(),
+    ...                        form=ik.examples.load_example("personnes_agees", measured=False))
+    >>> lu.refused, len(lu.data)
+    (1, 220)
+    """
+    from impactkit.errors import ValidationError
+    from impactkit.examples.generate import SURVEY_EXPORTS
+
+    if name not in SURVEY_EXPORTS:
+        raise ValidationError(
+            f"example {name!r} ships no field export; choose among {', '.join(SURVEY_EXPORTS)}",
+            path=("name",),
+            code="invalid_choice",
+        )
+    return str(_data_dir(name) / "export_kobo.csv")
 
 
 def _count(n: int, noun: str) -> str:

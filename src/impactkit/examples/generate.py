@@ -13,7 +13,9 @@ in ``source``; replace them with your own evidenced values.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -701,6 +703,118 @@ def main(out: Path = HERE) -> None:
     io.dump(build_model(), out / "emploi_accompagne.json")
     for name in NAMES:
         write_sector(name, out)
+    write_survey_exports(out)
+
+
+def _question_paths(form: Path) -> dict[str, str]:
+    """Question name -> its group path, as a field-collection server writes export headers."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(form, read_only=True)
+    try:
+        rows = list(wb["survey"].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    head = list(rows[0])
+    t, n = head.index("type"), head.index("name")
+    stack: list[str] = []
+    out: dict[str, str] = {}
+    for r in rows[1:]:
+        if r[t] == "begin_group":
+            out[str(r[n])] = "/".join(stack)
+            stack.append(str(r[n]))
+        elif r[t] == "end_group":
+            stack.pop()
+        elif r[n]:
+            out[str(r[n])] = "/".join([*stack, str(r[n])])
+    return out
+
+
+def _export_cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, float | np.floating):
+        return repr(float(v)).replace(".", ",").removesuffix(",0")  # French decimal commas
+    return str(v)
+
+
+def write_survey_export(
+    model: ImpactModel, data: pd.DataFrame, source: str, form: Path, out: Path
+) -> None:
+    """Write ``data`` as a field-collection server exports the answers to ``form``.
+
+    One row per participant and wave, group paths in the headers, ``;`` between
+    fields, decimal commas, the server's metadata columns, and one submission
+    whose consent was refused: the export a service gets from KoboToolbox for
+    the XLSForm :func:`impactkit.io.write_xlsform` wrote (see
+    docs/howto/terrain.md).
+
+    Parameters
+    ----------
+    model : ImpactModel
+        The model the form was written from.
+    data : pandas.DataFrame
+        The source ``source`` of the model's data, one row per participant.
+    source : str
+        Its name among the model's data sources.
+    form : pathlib.Path
+        The XLSForm written from ``model`` for ``source``.
+    out : pathlib.Path
+        The CSV to write.
+    """
+    import uuid
+
+    from impactkit._atomic import write_file
+    from impactkit.io._xlsform import CONSENT, PARTICIPANT, WAVE, plan
+
+    p = plan(model, source)
+    paths = _question_paths(form)
+    last = p.waves[-1]
+    rows = []
+    for i, rec in enumerate(data.to_dict("records")):
+        ids = [c for c, (q, _) in p.columns.items() if q == PARTICIPANT]
+        pid = str(rec[ids[0]] if ids else rec.get(PARTICIPANT, f"P{i:04d}"))
+        for w in p.waves:
+            row = {
+                "start": "2024-01-01T09:00:00.000+01:00",
+                "end": "2024-01-01T09:10:00.000+01:00",
+                CONSENT: "yes",
+                PARTICIPANT: pid,
+                WAVE: w,
+            }
+            for col, (q, qw) in p.columns.items():
+                if q != PARTICIPANT and (qw == w or (qw is None and w == last)):
+                    row[q] = rec[col]
+            row["_uuid"] = str(uuid.UUID(int=i * 10 + p.waves.index(w)))
+            row["_submission_time"] = "2024-01-01T09:11:00"
+            rows.append(row)
+    rows.append({"start": "", CONSENT: "no", "_uuid": "refused"})
+    questions = dict.fromkeys(q for q, _ in p.columns.values() if q != PARTICIPANT)
+    names = ["start", "end", CONSENT, PARTICIPANT, WAVE, *questions, "_uuid", "_submission_time"]
+    meta = ("start", "end", "_uuid", "_submission_time")
+    header = [n if n in meta else paths.get(n, n) for n in names]
+    lines = [";".join(header)]
+    lines += [";".join(_export_cell(r.get(n)) for n in names) for r in rows]
+    write_file(out, "\n".join(lines) + "\n")
+
+
+SURVEY_EXPORTS = {"personnes_agees": "patients"}
+"""Examples shipped with a simulated field export, and the data source it answers."""
+
+
+def write_survey_exports(out: Path = HERE) -> None:
+    """Write ``data/<name>/export_kobo.csv`` for each example of :data:`SURVEY_EXPORTS`."""
+    import tempfile
+
+    from impactkit.examples import load_example, load_example_data
+    from impactkit.io import write_xlsform
+
+    for name, source in SURVEY_EXPORTS.items():
+        model = load_example(name, measured=False)
+        with tempfile.TemporaryDirectory() as tmp:
+            form = write_xlsform(model, Path(tmp) / "form.xlsx", data=source)
+            data = load_example_data(name)[source]
+            write_survey_export(model, data, source, form, out / "data" / name / "export_kobo.csv")
 
 
 if __name__ == "__main__":  # pragma: no cover
