@@ -54,6 +54,9 @@ RESULT_SCHEMAS: dict[str, str] = {
     "measure": "impactkit.measure._calculators:MeasureResult",
     "reliable_change": "impactkit.measure._reliable_change:ReliableChangeResult",
     "reliability": "impactkit.measure._scales:ReliabilityResult",
+    "eq5d_index": "impactkit.measure._eq5d:EQ5DIndexResult",
+    "qaly_gain": "impactkit.measure._eq5d:QALYResult",
+    "survey": "impactkit.io._survey:SurveyResult",
     "portfolio_monte_carlo": "impactkit.portfolio:PortfolioMonteCarlo",
     "network": "impactkit._network:NetworkAnalysis",
     "acceptability": "impactkit.uncertainty._voi:AcceptabilityResult",
@@ -214,8 +217,8 @@ _SHAPES: dict[str, dict[str, Any]] = {
     "effect": {"add": {"pvalue": _NUM}},
     "shapley": {"drop": ("values", "se"), "add": {"players": _TABLE}},
     "staggered": {
-        "drop": ("influence", "seed_entropy", "unit_cohort"),
-        "add": {"simple": {"$ref": "#/$defs/effect"}},
+        "drop": ("influence", "seed_entropy", "unit_cohort", "boot_cells", "boot_cohorts"),
+        "add": {"simple": {"$ref": "#/$defs/effect"}, "event_study": _TABLE},
     },
     "bacon": {"add": {"by_type": _TABLE}},
     "portfolio_monte_carlo": {
@@ -226,6 +229,36 @@ _SHAPES: dict[str, dict[str, Any]] = {
     "acceptability": {"keep": ("options", "n"), "add": {"table": _TABLE}},
     "voi": {"drop": ("seed_entropy",)},
     "agreement": {"drop": ("draws",)},
+    "eq5d_index": {
+        "drop": ("index",),
+        "add": {
+            "mean": _NUM,
+            "index": {
+                "description": "Each respondent's index, null where not scored.",
+                "type": "array",
+                "items": _NUM,
+            },
+        },
+    },
+    "survey": {
+        "drop": ("metadata", "problems"),
+        "add": {
+            "problems": {
+                "description": "Each problem found, located by its column (and row).",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "path": {"type": "array"},
+                        "code": _STR,
+                        "message": _STR,
+                    },
+                    "required": ["path", "code", "message"],
+                    "additionalProperties": False,
+                },
+            }
+        },
+    },
     "weighted_outcomes": {"drop": ("ranks",)},
 }
 """Where a ``to_dict`` differs from the fields: fields kept or dropped, keys added."""

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import FrozenDict, Summary, freeze, jsonable
+from impactkit._results import FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit.errors import Problem, ValidationError
 from impactkit.model import ImpactModel
 
@@ -83,6 +83,7 @@ MAX_SURVEY_BYTES = 200 * 1024 * 1024
 """Largest export read (bytes)."""
 
 
+@displayed(headline=("Rows", "Problems", "Missing expected", "Consent refused"))
 @attrs.frozen
 class SurveyResult:
     """Answers read from a survey export, under the expected names, with the report.

@@ -45,7 +45,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._results import Summary, jsonable
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import Checker, did_you_mean
 from impactkit.discount import factors
 from impactkit.errors import Problem, ValidationError
@@ -258,6 +258,7 @@ def _index_values(levels: pd.DataFrame, vs: EQ5DValueSet) -> pd.Series:
     return out
 
 
+@displayed(headline=("Mean index", "Scored", "Incomplete", "Out of range"))
 @attrs.frozen
 class EQ5DIndexResult:
     """EQ-5D-5L utility indices per respondent, with the rows that could not be scored.
@@ -435,6 +436,7 @@ def _qaly_weight(horizon: float, followup_at: float, rate: float) -> float:
     return total
 
 
+@displayed
 @attrs.frozen
 class QALYResult(MeasureResult):
     r"""A :class:`~impactkit.measure.MeasureResult` of QALYs gained, with the time weight.
