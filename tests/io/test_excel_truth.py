@@ -11,6 +11,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 import impactkit as ik
 from impactkit import qualitative as ql
@@ -241,3 +243,78 @@ def test_text_without_consent_stays_out_of_the_visible_sheets(tmp_path):
             assert "confiance" not in text
         else:
             assert ws.title == EN["data"]
+
+
+# ----------------------------------------------------------------- stakeholders
+def test_the_stakeholders_sheet_is_what_is_read(tmp_path):
+    m = ik.examples.load_example()
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p, lang="fr")
+    wb = openpyxl.load_workbook(p)
+    ws = wb[FR["stakeholders"]]
+    assert ws["A3"].value == m.toc.stakeholders[0].id
+    ws["B3"], ws["C3"], ws["D3"] = "Salariés en insertion", 48, None
+    wb.save(p)
+    s = ik.io.read_value_map(p).toc.stakeholders[0]
+    assert (s.label, s.size, s.description) == ("Salariés en insertion", 48, "")
+    ws["A3"], ws["B4"] = "inconnus", None  # an unknown id; a label cleared
+    wb.save(p)
+    probs = read_problems(p)
+    got = {(x.code, x.path) for x in probs}
+    assert got == {
+        ("unknown_stakeholder", (FR["stakeholders"], "A3")),
+        ("empty", (FR["stakeholders"], "B4")),
+        ("missing_stakeholder", (FR["stakeholders"],)),
+    }
+    assert all("partie prenante" in x.message for x in probs)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.generate],
+)
+@given(
+    texts=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), max_size=3),
+    consent=st.booleans(),
+    n=st.integers(1, 10_000),
+    lang=st.sampled_from(["en", "fr"]),
+)
+def test_any_records_survive_a_round_trip(tmp_path, texts, consent, n, lang):
+    m = ik.examples.load_example()
+    node = m.outcomes[0].outcome
+    evidence = []
+    for i, text in enumerate(texts):
+        try:
+            evidence.append(
+                ql.Evidence(
+                    id=f"e{i}", kind="testimony", text=text, nodes=(node,), consent=consent
+                )
+            )
+        except ik.ValidationError:
+            continue  # a blank text, refused by the record itself
+    m = m.evolve(
+        evidence=evidence,
+        engagement=[
+            ql.Engagement(stakeholder="participants", method="survey", n=n, stage="outcomes")
+        ],
+    )
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p, lang=lang)
+    assert ik.io.read_value_map(p) == m
+
+
+def test_records_with_characters_xml_cannot_hold(tmp_path):
+    m = ik.examples.load_example()
+    node = m.outcomes[0].outcome
+    texts = ["fin\uffff", "d\u00e9but\ufffe", "tab\x0b", "barre \\uffff"]
+    m = m.evolve(
+        evidence=[
+            ql.Evidence(id=f"e{i}", kind="testimony", text=t, nodes=(node,))
+            for i, t in enumerate(texts)
+        ]
+    )
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p)
+    assert ik.io.read_value_map(p) == m
