@@ -318,3 +318,21 @@ def test_records_with_characters_xml_cannot_hold(tmp_path):
     p = tmp_path / "vm.xlsx"
     ik.io.write_value_map(m, p)
     assert ik.io.read_value_map(p) == m
+
+
+def test_an_unreadable_number_is_worded_in_french(tmp_path):
+    p = tmp_path / "carte.xlsx"
+    ik.io.write_value_map(synthetic_model(), p, lang="fr")
+    wb = openpyxl.load_workbook(p)
+    ws = wb[FR["map"]]
+    q, sy = column_of(ws, "quantity"), column_of(ws, "start_year")
+    ws[f"{q}4"], ws[f"{sy}4"] = "beaucoup", "1,5"
+    wb.save(p)
+    probs = read_problems(p)
+    assert {(x.code, x.path[:2]) for x in probs} >= {
+        ("type", (FR["map"], f"{q}4")),
+        ("type", (FR["map"], f"{sy}4")),
+    }
+    messages = {x.path[1]: x.message for x in probs}
+    assert messages[f"{q}4"] == f"{FR['map']}!{q}4 : 'beaucoup' n'est pas un nombre lisible"
+    assert messages[f"{sy}4"].endswith("n'est pas un nombre entier lisible")

@@ -2005,7 +2005,12 @@ def _num(
         )
         return None
     except ValueError as exc:
-        probs.append(Problem(where, "type", str(exc)))
+        if getattr(probs, "lang", "en") == "fr":
+            ref = "!".join(str(w) for w in where[:2])
+            kind = "un nombre entier" if integer else "un nombre"
+            probs.append(Problem(where, "type", f"{ref} : {v!r} n'est pas {kind} lisible"))
+        else:
+            probs.append(Problem(where, "type", str(exc)))
         return None
 
 
