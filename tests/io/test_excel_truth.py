@@ -336,3 +336,16 @@ def test_an_unreadable_number_is_worded_in_french(tmp_path):
     messages = {x.path[1]: x.message for x in probs}
     assert messages[f"{q}4"] == f"{FR['map']}!{q}4 : 'beaucoup' n'est pas un nombre lisible"
     assert messages[f"{sy}4"].endswith("n'est pas un nombre entier lisible")
+
+
+def test_text_a_cell_cannot_hold_is_refused_before_writing(tmp_path):
+    m = ik.examples.load_example()
+    m = m.evolve(name="Carte\x01", outcomes=[_ov(m, label="fin\uffff"), *m.outcomes[1:]])
+    p = tmp_path / "vm.xlsx"
+    with pytest.raises(ik.ValidationError) as ei:
+        ik.io.write_value_map(m, p)
+    assert {(x.path, x.code) for x in ei.value.problems} == {
+        (("name",), "unwritable_character"),
+        (("outcomes", 0, "label"), "unwritable_character"),
+    }
+    assert not p.exists()

@@ -454,9 +454,45 @@ def _years_needed(model: ImpactModel | None) -> int:
     return max(MIN_YEARS, need)
 
 
+# characters a worksheet cell cannot hold: the control characters XML 1.0 refuses
+# (tab, line feed and carriage return are fine), U+FFFE, U+FFFF and surrogates
+_CELL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# what travels as JSON in the hidden sheet, where such characters are escaped
+_HIDDEN_KEYS = {"toc", "metadata", "evidence", "engagement", "sources"}
+
+
+def _unwritable(value: Any, path: tuple[PathElement, ...], out: list[Problem]) -> None:
+    """Text of the visible sheets holding a character no worksheet cell can hold."""
+    if isinstance(value, str):
+        m = _CELL_ILLEGAL.search(value)
+        if m is not None:
+            out.append(
+                Problem(
+                    path,
+                    "unwritable_character",
+                    f"holds the character U+{ord(m.group()):04X}, which a spreadsheet cell "
+                    "cannot hold; remove it, or write the model as JSON or YAML",
+                )
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k in _HIDDEN_KEYS and not (k == "toc" and not path):
+                continue
+            if k == "toc":  # its stakeholders are shown on their own sheet
+                v = {"stakeholders": v.get("stakeholders", [])} if isinstance(v, dict) else v
+            _unwritable(v, (*path, str(k)), out)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _unwritable(v, (*path, i), out)
+
+
 def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     lang = _lang(lang)
     plain = _plain(model)
+    problems: list[Problem] = []
+    _unwritable(plain, (), problems)
+    if problems:
+        raise ValidationError(problems)
     w = WORDS[lang]
     book = _Book(lang, plain.get("currency", "EUR"))
     years = _years_needed(model)
@@ -877,7 +913,9 @@ def write_value_map(
     Raises
     ------
     ValidationError
-        An unknown ``lang``.
+        An unknown ``lang``, or text of a visible sheet holding a character
+        no spreadsheet cell can hold (a control character, U+FFFE, U+FFFF),
+        each at its path (``outcomes[0].label``); nothing is written.
 
     Notes
     -----
