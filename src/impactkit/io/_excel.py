@@ -19,7 +19,8 @@ Sheets, named in the chosen language (English / French):
   distribution and parameters in readable columns;
 * *_data* (hidden): only what no visible column shows: the theory of change
   (its stakeholders' label, size and description are read from the visible
-  sheet), metadata, evidence and engagement records, and the measurement
+  sheet), metadata, evidence (consented, names pseudonymised) and engagement
+  records, and the measurement
   calculators, sources, evidence grades and proxy unit of each row, so that
   reading a written workbook gives the model back exactly.
 
@@ -486,9 +487,51 @@ def _unwritable(value: Any, path: tuple[PathElement, ...], out: list[Problem]) -
             _unwritable(v, (*path, i), out)
 
 
+def _shared(model: ImpactModel, plain: dict[str, Any]) -> None:
+    """Keep in ``plain`` only the records a workbook may hold, warning when it loses some.
+
+    A workbook is shared like a report: evidence without consent is left out
+    (:func:`impactkit.qualitative.consented`), the speakers' names and those
+    listed under ``personal_names`` in the metadata are pseudonymised
+    (:func:`impactkit.qualitative.pseudonymise`), and that list is left out.
+    The model file keeps everything.
+    """
+    import warnings
+
+    from impactkit.errors import ImpactkitWarning
+    from impactkit.qualitative import consented, pseudonymise
+
+    items = list(model.evidence)
+    meta = dict(model.metadata)
+    listed = meta.pop("personal_names", None)
+    if not items and listed is None:
+        return
+    names = [e.person for e in items if e.person.strip()]
+    if isinstance(listed, list | tuple):
+        names += [n for n in listed if isinstance(n, str) and n.strip()]
+    shown = consented(items)
+    if names and shown:
+        shown = pseudonymise(shown, list(dict.fromkeys(names)))
+    if shown == tuple(items) and listed is None:
+        return
+    shared = to_dict(model.evolve(evidence=shown, metadata=meta))
+    plain["evidence"] = shared.get("evidence", [])
+    plain["metadata"] = shared.get("metadata", {})
+    withheld = len(items) - len(consented(items))
+    warnings.warn(
+        f"the workbook holds what a report may show: {withheld} of {len(items)} evidence "
+        "records without consent are left out, and personal names are pseudonymised; "
+        "the model file (JSON or YAML) keeps everything",
+        ImpactkitWarning,
+        stacklevel=4,
+    )
+
+
 def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     lang = _lang(lang)
     plain = _plain(model)
+    if model is not None:
+        _shared(model, plain)
     problems: list[Problem] = []
     _unwritable(plain, (), problems)
     if problems:
@@ -925,6 +968,10 @@ def write_value_map(
     back and never the computed cells. Quantities measured by a calculator
     are kept in the hidden ``_data`` sheet and left blank in the value map;
     so are the evidence and engagement records, which no visible sheet shows.
+    A workbook is shared like a report: evidence without consent is left
+    out and personal names (speakers, ``metadata["personal_names"]``) are
+    pseudonymised, with an :class:`~impactkit.ImpactkitWarning`; the round
+    trip is exact for models without such records.
 
     Examples
     --------
