@@ -1,6 +1,6 @@
 """Every command that computes from a model validates it first: a model that
-``impactkit validate`` rejects stops ``sroi``, ``sroi --mc``, ``report``, ``lint`` and
-``toc`` with exit 1 and the same problems, and nothing is written."""
+``impactkit validate`` rejects stops ``sroi``, ``sroi --mc``, ``report`` and ``toc`` with
+exit 1 and the same problems, and nothing is written; ``lint`` lists them with its hints."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ def commands(p, out):
         "monte carlo": ["sroi", str(p), "--mc", "200", "--seed", "1"],
         "report": ["report", str(p), "-o", str(out / "r.html")],
         "markdown report": ["report", str(p), "-o", str(out / "r.md")],
-        "lint": ["lint", str(p)],
         "toc": ["toc", str(p)],
     }
 
@@ -42,7 +41,7 @@ def test_validate_rejects_the_duplicated_row(duplicated, capsys):
 
 
 @pytest.mark.parametrize(
-    "name", ["sroi", "sroi json", "monte carlo", "report", "markdown report", "lint", "toc"]
+    "name", ["sroi", "sroi json", "monte carlo", "report", "markdown report", "toc"]
 )
 def test_no_command_computes_from_a_rejected_model(duplicated, tmp_path, capsys, name):
     args = commands(duplicated, tmp_path)[name]
@@ -78,3 +77,8 @@ def test_warnings_do_not_stop_a_command(tmp_path, capsys):
     ik.dump(ik.examples.load_example(), p)  # valid, with one warning
     assert main(["sroi", str(p)]) == 0
     assert "ratio" in capsys.readouterr().out.lower()
+
+
+def test_lint_lists_the_problem_with_its_hint(duplicated, capsys):
+    assert main(["lint", str(duplicated)]) == 1
+    assert "duplicate_row" in capsys.readouterr().out

@@ -146,7 +146,8 @@ def _load(path: str) -> Any:
 def _load_valid(path: str) -> Any:
     """A model that ``impactkit validate`` accepts, or a ValidationError (exit 1).
 
-    Every command that computes from a model reads it here: an error-level
+    Every command that computes from a model or shows it reads it here (all
+    but ``validate`` and ``lint``, which list the problems): an error-level
     problem of :meth:`ImpactModel.problems` (a duplicated value-map row, an
     unknown node, ...) stops it before anything is computed or written, with
     the problems ``validate`` lists; warnings do not.
@@ -229,7 +230,7 @@ def _data(args: argparse.Namespace) -> dict[str, Any] | None:
 def _cmd_lint(args: argparse.Namespace) -> int:
     from impactkit.assurance import lint
 
-    model = _load_valid(args.file)
+    model = _load(args.file)  # lint lists the model's problems with their fixes
     findings = lint(model, data=_data(args), materiality=args.materiality)
     for f in findings:
         print(f"{f.severity}: {f.location}: {f.message} [{f.code}]\n    hint: {f.hint}")

@@ -10,8 +10,11 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 import impactkit as ik
+from impactkit.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
 from impactkit.io import _excel
 
 from strategies import synthetic_model
@@ -93,13 +96,12 @@ def test_rich_text_runs_in_the_shared_strings(tmp_path):
     assert "rich-text runs" in probs[0].message
 
 
-def test_many_small_rows(tmp_path):
-    sheet = repeat(f"<worksheet {NS}><sheetData>", "<row/>", 2_000_000, "</sheetData></worksheet>")
-    p = hostile(tmp_path, "rows.xlsx", {EN["inputs"]: sheet})
-    # elements are counted on the bytes, nothing is kept: tracing a million handler
-    # calls would only take time
+def test_many_small_elements(tmp_path):
+    styles = repeat(f"<styleSheet {NS}><fonts>", "<font/>", 2_000_000, "</fonts></styleSheet>")
+    p = hostile(tmp_path, "styles.xlsx", {"xl/styles.xml": styles})
+    # elements are counted on the bytes, nothing is kept: tracing would only take time
     probs = refused_within_bounds(p, trace=False)
-    assert probs[0].path == (EN["inputs"],)
+    assert probs[0].path == ("xl/styles.xml",)
     assert "XML elements" in probs[0].message
 
 
@@ -161,3 +163,52 @@ def test_ordinary_workbooks_still_read(tmp_path):
     p = tmp_path / "vm.xlsx"
     ik.io.write_value_map(m, p, lang="fr")
     assert ik.io.read_value_map(p) == m
+
+
+@pytest.mark.parametrize("rows", ['<row r="20001"/>', '<row r="99999999999"/>', "<row/>" * 20_001])
+def test_rows_beyond_the_limit(tmp_path, rows):
+    def sheet():
+        yield f"<worksheet {NS}><sheetData>{rows}</sheetData></worksheet>".encode()
+
+    p = hostile(tmp_path, "rows.xlsx", {EN["map"]: sheet})
+    probs = refused_within_bounds(p)
+    assert probs[0].path == (EN["map"],)
+    assert "20,000 rows" in probs[0].message
+
+
+@pytest.fixture(scope="module")
+def good_parts(tmp_path_factory):
+    p = tmp_path_factory.mktemp("good") / "vm.xlsx"
+    ik.io.write_value_map(ik.examples.load_example(), p, lang="fr")
+    with zipfile.ZipFile(p) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.generate],
+)
+@given(data=st.data())
+def test_a_mutated_workbook_is_read_or_refused_cleanly(tmp_path, good_parts, data):
+    names = sorted(n for n in good_parts if n.endswith(".xml"))
+    name = data.draw(st.sampled_from(names))
+    xml = good_parts[name]
+    start = data.draw(st.integers(0, len(xml)))
+    end = data.draw(st.integers(start, min(len(xml), start + 200)))
+    junk = data.draw(
+        st.sampled_from([b"", b"<", b"<c/>" * 50, b'"', b"&", b"\xff\xfe", b"<row r='9'>"])
+        | st.binary(max_size=40)
+    )
+    p = tmp_path / "mutated.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, content in good_parts.items():
+            z.writestr(n, xml[:start] + junk + xml[end:] if n == name else content)
+    problems: tuple = ()
+    try:
+        ik.io.read_value_map(p)
+    except ik.ValidationError as exc:  # FileFormatError included
+        problems = exc.problems or (None,)
+    assert all(prob is not None and prob.message.strip() for prob in problems)
+    assert main(["validate", str(p)]) in (EXIT_OK, EXIT_INVALID, EXIT_USAGE)

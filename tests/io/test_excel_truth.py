@@ -1,7 +1,8 @@
 """What the value-map workbook shows is what is read: no blank cell filled from the hidden
 sheet, no ambiguous number, no formula's saved value, no merged input cell; every such cell
 is a located problem, in the workbook's language, all at once. A round trip keeps the
-evidence and engagement records, and text without consent stays out of the visible sheets."""
+evidence and engagement records; like a report, it holds no evidence without consent and no
+personal name, and evidence text stays out of the visible sheets."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import zipfile
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 import impactkit as ik
 from impactkit import qualitative as ql
@@ -198,6 +201,7 @@ def test_every_problem_at_once_in_french(tmp_path):
 
 # ----------------------------------------------------------------- records
 def records_model():
+    """Consented evidence without personal names, and engagement records."""
     m = ik.examples.load_example()
     node = m.outcomes[0].outcome
     return m.evolve(
@@ -209,8 +213,17 @@ def records_model():
                 stakeholder="participants",
                 nodes=(node,),
                 consent=True,
+                themes=("Confiance",),
+                date="2024-02-10",
             ),
-            ql.Evidence(id="q2", kind="testimony", text="Hélène Dupont, 06 12", nodes=(node,)),
+            ql.Evidence(
+                id="q2",
+                kind="testimony",
+                text="Je travaille depuis un an.",
+                nodes=(node,),
+                consent=True,
+                direction="contradicts",
+            ),
         ],
         engagement=[
             ql.Engagement(stakeholder="participants", method="interview", n=12, stage="outcomes"),
@@ -230,14 +243,140 @@ def test_evidence_and_engagement_survive_a_round_trip(tmp_path, lang):
     assert back.engagement == m.engagement
 
 
-def test_text_without_consent_stays_out_of_the_visible_sheets(tmp_path):
+def test_the_workbook_holds_what_a_report_may_show(tmp_path):
+    m = records_model()
+    node = m.outcomes[0].outcome
+    withheld = ql.Evidence(
+        id="q3", kind="testimony", text="Ne pas publier, Dupont.", nodes=(node,), person="Hélène"
+    )
+    named = ql.Evidence(
+        id="q4", kind="testimony", text="Hélène m'a aidé.", nodes=(node,), consent=True
+    )
+    listed = ql.Evidence(
+        id="q5", kind="testimony", text="Jeanne aussi.", nodes=(node,), consent=True
+    )
+    m = m.evolve(
+        evidence=(*m.evidence, withheld, named, listed),
+        metadata={"personal_names": ["Jeanne"], "note": "gardée"},
+    )
     p = tmp_path / "vm.xlsx"
-    ik.io.write_value_map(records_model(), p)
+    with pytest.warns(ik.ImpactkitWarning, match="1 of 5 evidence records without consent"):
+        ik.io.write_value_map(m, p)
     wb = openpyxl.load_workbook(p)
-    for ws in wb.worksheets:
+    for ws in wb.worksheets:  # hidden sheet included
         text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+        assert "Dupont" not in text
+        assert "Hélène" not in text
+        assert "Jeanne" not in text
         if ws.sheet_state == "visible":
-            assert "Dupont" not in text
-            assert "confiance" not in text
-        else:
-            assert ws.title == EN["data"]
+            assert "confiance" not in text  # evidence text, even consented, stays hidden
+    back = ik.io.read_value_map(p)
+    assert back.evidence[:2] == m.evidence[:2]
+    assert [e.id for e in back.evidence] == ["q1", "q2", "q4", "q5"]
+    assert back.evidence[2].text == "[P1] m'a aidé."
+    assert back.evidence[3].text == "[P2] aussi."
+    assert dict(back.metadata) == {"note": "gardée"}
+    assert back.engagement == m.engagement
+
+
+# ----------------------------------------------------------------- stakeholders
+def test_the_stakeholders_sheet_is_what_is_read(tmp_path):
+    m = ik.examples.load_example()
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p, lang="fr")
+    wb = openpyxl.load_workbook(p)
+    ws = wb[FR["stakeholders"]]
+    assert ws["A3"].value == m.toc.stakeholders[0].id
+    ws["B3"], ws["C3"], ws["D3"] = "Salariés en insertion", 48, None
+    wb.save(p)
+    s = ik.io.read_value_map(p).toc.stakeholders[0]
+    assert (s.label, s.size, s.description) == ("Salariés en insertion", 48, "")
+    ws["A3"], ws["B4"] = "inconnus", None  # an unknown id; a label cleared
+    wb.save(p)
+    probs = read_problems(p)
+    got = {(x.code, x.path) for x in probs}
+    assert got == {
+        ("unknown_stakeholder", (FR["stakeholders"], "A3")),
+        ("empty", (FR["stakeholders"], "B4")),
+        ("missing_stakeholder", (FR["stakeholders"],)),
+    }
+    assert all("partie prenante" in x.message for x in probs)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.generate],
+)
+@given(
+    texts=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), max_size=3),
+    n=st.integers(1, 10_000),
+    lang=st.sampled_from(["en", "fr"]),
+)
+def test_any_records_survive_a_round_trip(tmp_path, texts, n, lang):
+    m = ik.examples.load_example()
+    node = m.outcomes[0].outcome
+    evidence = []
+    for i, text in enumerate(texts):
+        try:
+            evidence.append(
+                ql.Evidence(id=f"e{i}", kind="testimony", text=text, nodes=(node,), consent=True)
+            )
+        except ik.ValidationError:
+            continue  # a blank text, refused by the record itself
+    m = m.evolve(
+        evidence=evidence,
+        engagement=[
+            ql.Engagement(stakeholder="participants", method="survey", n=n, stage="outcomes")
+        ],
+    )
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p, lang=lang)
+    assert ik.io.read_value_map(p) == m
+
+
+def test_records_with_characters_xml_cannot_hold(tmp_path):
+    m = ik.examples.load_example()
+    node = m.outcomes[0].outcome
+    texts = ["fin\uffff", "d\u00e9but\ufffe", "tab\x0b", "barre \\uffff"]
+    m = m.evolve(
+        evidence=[
+            ql.Evidence(id=f"e{i}", kind="testimony", text=t, nodes=(node,), consent=True)
+            for i, t in enumerate(texts)
+        ]
+    )
+    p = tmp_path / "vm.xlsx"
+    ik.io.write_value_map(m, p)
+    assert ik.io.read_value_map(p) == m
+
+
+def test_an_unreadable_number_is_worded_in_french(tmp_path):
+    p = tmp_path / "carte.xlsx"
+    ik.io.write_value_map(synthetic_model(), p, lang="fr")
+    wb = openpyxl.load_workbook(p)
+    ws = wb[FR["map"]]
+    q, sy = column_of(ws, "quantity"), column_of(ws, "start_year")
+    ws[f"{q}4"], ws[f"{sy}4"] = "beaucoup", "1,5"
+    wb.save(p)
+    probs = read_problems(p)
+    assert {(x.code, x.path[:2]) for x in probs} >= {
+        ("type", (FR["map"], f"{q}4")),
+        ("type", (FR["map"], f"{sy}4")),
+    }
+    messages = {x.path[1]: x.message for x in probs}
+    assert messages[f"{q}4"] == f"{FR['map']}!{q}4 : 'beaucoup' n'est pas un nombre lisible"
+    assert messages[f"{sy}4"].endswith("n'est pas un nombre entier lisible")
+
+
+def test_text_a_cell_cannot_hold_is_refused_before_writing(tmp_path):
+    m = ik.examples.load_example()
+    m = m.evolve(name="Carte\x01", outcomes=[_ov(m, label="fin\uffff"), *m.outcomes[1:]])
+    p = tmp_path / "vm.xlsx"
+    with pytest.raises(ik.ValidationError) as ei:
+        ik.io.write_value_map(m, p)
+    assert {(x.path, x.code) for x in ei.value.problems} == {
+        (("name",), "unwritable_character"),
+        (("outcomes", 0, "label"), "unwritable_character"),
+    }
+    assert not p.exists()

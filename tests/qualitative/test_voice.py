@@ -104,7 +104,8 @@ def test_excel_value_map_never_holds_evidence_without_consent(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     m = model()
     path = tmp_path / "vm.xlsx"
-    ik.io.write_value_map(m, path, lang="fr")
+    with pytest.warns(ik.ImpactkitWarning, match="without consent are left out"):
+        ik.io.write_value_map(m, path, lang="fr")
     wb = openpyxl.load_workbook(path)
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     cells += [str(d.value) for d in wb.defined_names.values()]

@@ -17,16 +17,24 @@ Sheets, named in the chosen language (English / French):
   ``net_present_value`` and ``sroi_ratio``;
 * *Uncertainty* / *Incertitude*: one row per uncertain figure, with its
   distribution and parameters in readable columns;
-* *_data* (hidden): the theory of change, metadata and what no visible
-  column shows (measurement calculators, sources and evidence of each row),
-  so that reading a written workbook gives the model back exactly.
+* *_data* (hidden): only what no visible column shows: the theory of change
+  (its stakeholders' label, size and description are read from the visible
+  sheet), metadata, evidence (consented, names pseudonymised) and engagement
+  records, and the measurement
+  calculators, sources, evidence grades and proxy unit of each row, so that
+  reading a written workbook gives the model back exactly.
 
 Text is always stored as text (a label beginning with ``=`` is never a
-formula); the computed cells are the only formulas. A formula typed in an
-input cell is read from the value the spreadsheet saved with it, or reported.
-Reading streams the workbook (read-only mode) within fixed limits of size,
-rows and columns. Numbers may be typed the French way (``100 000,50``,
-``25 %``).
+formula); the computed cells are the only formulas. What the workbook shows
+is what is read: a blank cell is blank, and a formula or an external link in
+an input cell, merged input cells, an ambiguous number typed as text
+(``"1,234"``) and a hidden figure for a visible column are problems located
+at their cell (``Carte de valeur!E4``), in the workbook's language, all at
+once. Numbers may be typed the French way (``100 000,50``, ``25 %``).
+Reading first streams every XML part once, counting elements, cells per
+row, rich-text runs and characters, and refuses a workbook beyond a limit
+before openpyxl builds anything; then it reads the sheets in read-only mode
+within limits of rows, columns and filled cells.
 """
 
 from __future__ import annotations
@@ -46,9 +54,14 @@ from impactkit.model import ImpactModel
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_CELL_ELEMENTS",
     "MAX_COLUMNS",
+    "MAX_RICH_RUNS",
     "MAX_ROWS",
+    "MAX_ROW_CELLS",
+    "MAX_TEXT_CHARS",
     "MAX_WORKBOOK_BYTES",
+    "MAX_XML_ELEMENTS",
     "read_value_map",
     "write_value_map",
     "write_value_map_template",
@@ -442,9 +455,87 @@ def _years_needed(model: ImpactModel | None) -> int:
     return max(MIN_YEARS, need)
 
 
+# characters a worksheet cell cannot hold: the control characters XML 1.0 refuses
+# (tab, line feed and carriage return are fine), U+FFFE, U+FFFF and surrogates
+_CELL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# what travels as JSON in the hidden sheet, where such characters are escaped
+_HIDDEN_KEYS = {"toc", "metadata", "evidence", "engagement", "sources"}
+
+
+def _unwritable(value: Any, path: tuple[PathElement, ...], out: list[Problem]) -> None:
+    """Text of the visible sheets holding a character no worksheet cell can hold."""
+    if isinstance(value, str):
+        m = _CELL_ILLEGAL.search(value)
+        if m is not None:
+            out.append(
+                Problem(
+                    path,
+                    "unwritable_character",
+                    f"holds the character U+{ord(m.group()):04X}, which a spreadsheet cell "
+                    "cannot hold; remove it, or write the model as JSON or YAML",
+                )
+            )
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if k in _HIDDEN_KEYS and not (k == "toc" and not path):
+                continue
+            if k == "toc":  # its stakeholders are shown on their own sheet
+                v = {"stakeholders": v.get("stakeholders", [])} if isinstance(v, dict) else v
+            _unwritable(v, (*path, str(k)), out)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _unwritable(v, (*path, i), out)
+
+
+def _shared(model: ImpactModel, plain: dict[str, Any]) -> None:
+    """Keep in ``plain`` only the records a workbook may hold, warning when it loses some.
+
+    A workbook is shared like a report: evidence without consent is left out
+    (:func:`impactkit.qualitative.consented`), the speakers' names and those
+    listed under ``personal_names`` in the metadata are pseudonymised
+    (:func:`impactkit.qualitative.pseudonymise`), and that list is left out.
+    The model file keeps everything.
+    """
+    import warnings
+
+    from impactkit.errors import ImpactkitWarning
+    from impactkit.qualitative import consented, pseudonymise
+
+    items = list(model.evidence)
+    meta = dict(model.metadata)
+    listed = meta.pop("personal_names", None)
+    if not items and listed is None:
+        return
+    names = [e.person for e in items if e.person.strip()]
+    if isinstance(listed, list | tuple):
+        names += [n for n in listed if isinstance(n, str) and n.strip()]
+    shown = consented(items)
+    if names and shown:
+        shown = pseudonymise(shown, list(dict.fromkeys(names)))
+    if shown == tuple(items) and listed is None:
+        return
+    shared = to_dict(model.evolve(evidence=shown, metadata=meta))
+    plain["evidence"] = shared.get("evidence", [])
+    plain["metadata"] = shared.get("metadata", {})
+    withheld = len(items) - len(consented(items))
+    warnings.warn(
+        f"the workbook holds what a report may show: {withheld} of {len(items)} evidence "
+        "records without consent are left out, and personal names are pseudonymised; "
+        "the model file (JSON or YAML) keeps everything",
+        ImpactkitWarning,
+        stacklevel=4,
+    )
+
+
 def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     lang = _lang(lang)
     plain = _plain(model)
+    if model is not None:
+        _shared(model, plain)
+    problems: list[Problem] = []
+    _unwritable(plain, (), problems)
+    if problems:
+        raise ValidationError(problems)
     w = WORDS[lang]
     book = _Book(lang, plain.get("currency", "EUR"))
     years = _years_needed(model)
@@ -725,12 +816,19 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     for key, blob in blobs.items():
         if blob is None:
             continue
-        text = json.dumps(blob, ensure_ascii=False, sort_keys=False)
+        text = _XML_ILLEGAL.sub(
+            lambda m: f"\\u{ord(m.group()):04x}",  # escaped: JSON reads them back
+            json.dumps(blob, ensure_ascii=False, sort_keys=False),
+        )
         book.put(ws, r, 1, key)
         for j in range(0, len(text), _CHUNK):
             book.put(ws, r, 2 + j // _CHUNK, text[j : j + _CHUNK])
         r += 1
     _save(book.wb, path)
+
+
+# characters XML 1.0 cannot hold (JSON already escapes the control characters)
+_XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
 def _schedule_rates(model: ImpactModel | None, periods: int) -> list[float] | None:
@@ -849,7 +947,9 @@ def write_value_map(
     Raises
     ------
     ValidationError
-        An unknown ``lang``.
+        An unknown ``lang``, or text of a visible sheet holding a character
+        no spreadsheet cell can hold (a control character, U+FFFE, U+FFFF),
+        each at its path (``outcomes[0].label``); nothing is written.
 
     Notes
     -----
@@ -857,7 +957,12 @@ def write_value_map(
     net present value and the SROI ratio are formulas, so the workbook stays
     right when a figure is edited; :func:`read_value_map` reads the inputs
     back and never the computed cells. Quantities measured by a calculator
-    are kept in the hidden ``_data`` sheet and left blank in the value map.
+    are kept in the hidden ``_data`` sheet and left blank in the value map;
+    so are the evidence and engagement records, which no visible sheet shows.
+    A workbook is shared like a report: evidence without consent is left
+    out and personal names (speakers, ``metadata["personal_names"]``) are
+    pseudonymised, with an :class:`~impactkit.ImpactkitWarning`; the round
+    trip is exact for models without such records.
 
     Examples
     --------
@@ -944,6 +1049,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "in the value map",
         "elements": "more than {limit} XML elements; a value map is read within this limit",
         "row_cells": "row {row} holds more than {limit} cells",
+        "rows": "more than {limit} rows (row {row})",
         "cell_elements": "more than {limit} cells in the workbook",
         "runs": "more than {limit} rich-text runs",
         "text": "more than {limit} characters of text",
@@ -952,6 +1058,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "a document type declaration, which a workbook never holds",
         "xml": "not well-formed XML ({error})",
         "member": "the part cannot be read ({error})",
+        "sh_unknown": "{ref}: the stakeholder {id!r} is not in the theory of change; this "
+        "sheet edits the label, size and description of its stakeholders, which are added "
+        "in the model file",
+        "sh_missing": "the stakeholder {id!r} of the theory of change has no row in this sheet; "
+        "its nodes need it: put its row back",
+        "sh_label": "{ref}: the stakeholder {id!r} needs a label",
     },
     "fr": {
         "ambiguous": "{ref} : nombre ambigu {text!r} : milliers ou décimales ? Saisissez la "
@@ -970,6 +1082,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "donc la valeur dans la carte de valeur",
         "elements": "plus de {limit} éléments XML ; une carte de valeur est lue dans cette limite",
         "row_cells": "la ligne {row} a plus de {limit} cellules",
+        "rows": "plus de {limit} lignes (ligne {row})",
         "cell_elements": "plus de {limit} cellules dans le classeur",
         "runs": "plus de {limit} segments de texte enrichi",
         "text": "plus de {limit} caractères de texte",
@@ -978,6 +1091,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
         "xml": "XML mal formé ({error})",
         "member": "la partie ne peut pas être lue ({error})",
+        "sh_unknown": "{ref} : la partie prenante {id!r} n'est pas dans la théorie du "
+        "changement ; cette feuille modifie le libellé, l'effectif et la description de ses "
+        "parties prenantes, qui s'ajoutent dans le fichier du modèle",
+        "sh_missing": "la partie prenante {id!r} de la théorie du changement n'a pas de ligne "
+        "dans cette feuille ; ses nœuds en ont besoin : remettez sa ligne",
+        "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
     },
 }
 
@@ -1056,7 +1175,7 @@ class _Scan:
 
         where = self.sheet_names.get(member, member)
         found: list[tuple[str, dict[str, str]]] = []
-        row: list[Any] = ["?", 0]  # row number, cells in the row
+        row: list[Any] = ["?", 0, 0]  # row number, cells in the row, rows so far
         merges = self.merges.setdefault(where, []) if kind == "sheet" else []
 
         def run() -> None:
@@ -1076,7 +1195,11 @@ class _Scan:
                 if self.cells > MAX_CELL_ELEMENTS:
                     raise self.refuse(where, "cell_elements", limit=MAX_CELL_ELEMENTS)
             elif name == "row":
-                row[0], row[1] = attrs.get("r", "?"), 0
+                row[0], row[1], row[2] = attrs.get("r", "?"), 0, row[2] + 1
+                r = row[0]
+                number = (int(r) if len(r) < 9 else 10**9) if r.isdigit() else row[2]
+                if max(number, row[2]) > 4 * MAX_ROWS:
+                    raise self.refuse(where, "rows", row=row[0], limit=4 * MAX_ROWS)
             elif name == "r":
                 run()
             elif name == "mergeCell":
@@ -1104,6 +1227,7 @@ class _Scan:
             )
 
         parser = expat.ParserCreate()
+        parser.buffer_text = True  # one call per text node, not per line
         handler = {"sheet": sheet, "strings": strings, "workbook": listed, "rels": listed}
         if kind in handler:
             parser.StartElementHandler = handler[kind]
@@ -1443,13 +1567,17 @@ def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
     Raises
     ------
     FileFormatError
-        Not a workbook, a workbook above the limits (:data:`MAX_WORKBOOK_BYTES`,
-        :data:`MAX_ROWS`, :data:`MAX_COLUMNS`, :data:`MAX_CELLS`), a missing
-        sheet or a header that is not where it should be, each named with its
-        sheet and cell.
+        Not a workbook, a corrupt or malformed part, a workbook above the
+        limits (:data:`MAX_WORKBOOK_BYTES`, :data:`MAX_XML_ELEMENTS`,
+        :data:`MAX_CELL_ELEMENTS`, :data:`MAX_ROW_CELLS`,
+        :data:`MAX_RICH_RUNS`, :data:`MAX_TEXT_CHARS`, :data:`MAX_ROWS`,
+        :data:`MAX_COLUMNS`, :data:`MAX_CELLS`), a missing sheet or a header
+        that is not where it should be, each named with its sheet or part.
     ValidationError
         Every problem of the values at once, each located at its sheet and
-        cell (``['Carte de valeur'].E5.quantity``).
+        cell (``['Carte de valeur'].E5.quantity``): values out of range,
+        ambiguous numbers, formulas and external links in input cells,
+        merged input cells, hidden figures for visible columns.
 
     Examples
     --------
@@ -1609,6 +1737,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     for key in ("toc", "metadata", "evidence", "engagement"):
         if blobs.get(key) is not None:
             data[key] = blobs[key]
+    if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
+        _visible_stakeholders(reader, wb, sheet["stakeholders"], data["toc"], value, probs)
     extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
 
     # Value map -----------------------------------------------------------------
@@ -1761,6 +1891,63 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     return model
 
 
+def _visible_stakeholders(
+    reader: _Reader, wb: Any, sh: str, toc: dict[str, Any], value: Any, probs: _Problems
+) -> None:
+    """The label, size and description of each stakeholder, as the sheet shows them.
+
+    The theory of change travels in the hidden sheet, but these three fields
+    have visible columns (identifier, label, size, description from row 3):
+    what the sheet shows replaces what the hidden sheet says.
+    """
+    records = toc.get("stakeholders")
+    if not isinstance(records, list):
+        return
+    known = {str(s.get("id")): s for s in records if isinstance(s, dict)}
+    g = reader.grid(wb, sh)
+    seen: set[str] = set()
+    for r in sorted({r for (r, _) in g if r >= 3}):
+        cells = [value(g, sh, r, c) for c in (1, 2, 3, 4)]
+        if any(v is _BAD for v in cells):
+            continue
+        sid, label, size, description = cells
+        if sid is None or sid == "":
+            continue
+        sid = str(sid)
+        ref = _cell_ref(1, r)
+        rec = known.get(sid)
+        if rec is None:
+            probs.append(
+                Problem(
+                    (sh, ref),
+                    "unknown_stakeholder",
+                    _say(probs.lang, "sh_unknown", ref=f"{sh}!{ref}", id=sid),
+                )
+            )
+            continue
+        seen.add(sid)
+        if label is None or str(label).strip() == "":
+            at = _cell_ref(2, r)
+            probs.append(
+                Problem((sh, at), "empty", _say(probs.lang, "sh_label", ref=f"{sh}!{at}", id=sid))
+            )
+        else:
+            rec["label"] = str(label)
+        rec.pop("size", None)
+        if size is not None and size != "":
+            n = _num(size, (sh, _cell_ref(3, r)), probs, integer=True)
+            if n is not None:
+                rec["size"] = n
+        rec.pop("description", None)
+        if description is not None and description != "":
+            rec["description"] = str(description)
+    for sid in known:
+        if sid not in seen:
+            probs.append(
+                Problem((sh,), "missing_stakeholder", _say(probs.lang, "sh_missing", id=sid))
+            )
+
+
 _VISIBLE = {k for k in _map_columns(0) if k not in COMPUTED and k not in PROXY_FIELDS}
 _HIDDEN_ONLY = {"sources", "evidence"}
 _HIDDEN_PROXY = {"unit", "transfer"}
@@ -1894,7 +2081,12 @@ def _num(
         )
         return None
     except ValueError as exc:
-        probs.append(Problem(where, "type", str(exc)))
+        if getattr(probs, "lang", "en") == "fr":
+            ref = "!".join(str(w) for w in where[:2])
+            kind = "un nombre entier" if integer else "un nombre"
+            probs.append(Problem(where, "type", f"{ref} : {v!r} n'est pas {kind} lisible"))
+        else:
+            probs.append(Problem(where, "type", str(exc)))
         return None
 
 
