@@ -19,7 +19,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture
 def synthetic_model():
-    """The synthetic value map of METHODS §1.13."""
+    """The synthetic value map of docs/methods/sroi.md."""
     from strategies import synthetic_model
 
     return synthetic_model()

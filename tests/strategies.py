@@ -25,7 +25,7 @@ labels = st.text(
 
 
 def synthetic_model(**changes: Any) -> ik.ImpactModel:
-    """METHODS §1.13: two outcome rows, inputs 46,000, 3.5 %, SROI convention."""
+    """docs/methods/sroi.md: two outcome rows, inputs 46,000, 3.5 %, SROI convention."""
     m = ik.ImpactModel(
         name="Synthetic fixture",
         currency="EUR",
@@ -175,7 +175,7 @@ def tocs(draw: st.DrawFn, max_per_layer: int = 4) -> TheoryOfChange:
 
 
 def pinned_toc() -> TheoryOfChange:
-    """The theory of change of DESIGN.md's pinned example."""
+    """The theory of change of the architecture page's pinned example."""
     toc = ik.TheoryOfChange("Job coaching")
     toc.add_stakeholder("participants", label="Adults with disabilities", size=120)
     toc.add_node("coaching", kind="activity", label="Individual job coaching")

@@ -1,4 +1,4 @@
-"""The decision-analysis spellings pinned in DESIGN.md."""
+"""The decision-analysis spellings pinned in docs/architecture.md."""
 
 from __future__ import annotations
 

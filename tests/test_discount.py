@@ -1,4 +1,4 @@
-"""Discounting: METHODS §2.3 factors, schedules chaining year by year, presets."""
+"""Discounting: docs/methods/discounting.md factors, schedules chaining year by year, presets."""
 
 from __future__ import annotations
 

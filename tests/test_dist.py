@@ -1,4 +1,4 @@
-"""Distributions: METHODS §8.1 moments, quantiles against scipy, vectorised sampling."""
+"""Distributions: moments (docs/methods/uncertainty.md), quantiles against scipy, sampling."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pinned spellings of DESIGN.md exist, and public signatures follow STYLE.
+"""The pinned spellings of docs/architecture.md exist; public signatures follow CONTRIBUTING.md.
 
 Docstrings are checked by numpydoc validation in tests/test_docstrings.py.
 """

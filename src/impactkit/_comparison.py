@@ -2,7 +2,7 @@ r"""Comparing establishments fairly: funnel plots and empirical-Bayes shrinkage.
 
 Raw league tables of site results mislead: small services sit at the extremes
 by chance. Health-care institutional comparison uses two tools instead
-(Spiegelhalter 2005; METHODS §11.10):
+(Spiegelhalter 2005; docs/methods/comparison.md):
 
 - a **funnel plot**: each site's indicator against its precision, with control
   limits around the network target :math:`\theta_0` that narrow as the site

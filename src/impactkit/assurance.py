@@ -4,7 +4,7 @@ Each finding has a code, a severity (``error``, ``warning``, ``info``), the
 path of what it is about, a message and a hint. The checks follow the
 principles of Social Value International (do not over-claim, be transparent,
 only include what is material, value the things that matter) and the SROI
-Guide's stage 4 and 5 practice (METHODS §1.8-1.9).
+Guide's stage 4 and 5 practice (docs/methods/profiles.md, "Assurance checks").
 
 =========================  ==========================================================
 code                       finding

@@ -1,7 +1,7 @@
 r"""Discounting: constant rates and declining schedules.
 
 A discount object turns a period index :math:`t` into a discount factor
-:math:`DF(t)`. Factors chain year by year (METHODS §2.3, HM Treasury Green
+:math:`DF(t)`. Factors chain year by year (docs/methods/discounting.md, HM Treasury Green
 Book):
 
 .. math:: DF(0) = 1, \qquad DF(t) = \frac{DF(t-1)}{1 + r(t)}

@@ -7,7 +7,7 @@ discount rate may be one of these instead of a number. A point evaluation
 value, which is its **mean** (the Green Book asks appraisals to use expected
 values); :func:`impactkit.monte_carlo` samples them.
 
-Parameterisations follow METHODS §8.1:
+Parameterisations follow docs/methods/uncertainty.md:
 
 ========== ======================= =========================================
 class      parameters              mean

@@ -237,7 +237,7 @@ class FileFormatError(ValidationError):
 
 
 class GraphStructureError(ValidationError):
-    """A theory of change whose structure breaks a rule (see METHODS §4.3).
+    """A theory of change whose structure breaks a rule (see docs/guide/theory_of_change.md).
 
     Parameters
     ----------

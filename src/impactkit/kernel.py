@@ -69,7 +69,7 @@ def impact(
     attribution: FloatArray,
     leakage: FloatArray,
 ) -> FloatArray:
-    """Yearly impact :math:`Q P (1-DW)(1-DS)(1-AT)(1-LK)` (METHODS §1.3).
+    """Yearly impact :math:`Q P (1-DW)(1-DS)(1-AT)(1-LK)` (docs/methods/sroi.md).
 
     The deductions are multiplicative, each applied to what remains (20 %
     deadweight then 10 % attribution leave 72 %, not 70 %). Leakage is the
@@ -190,7 +190,7 @@ def rate_factors(rate: FloatArray | float, periods: npt.ArrayLike) -> FloatArray
 
 
 def payback_months(total_inputs: npt.ArrayLike, year_one: npt.ArrayLike) -> FloatArray:
-    """The SROI Guide's payback in months, :math:`I / (V_1 / 12)` (METHODS §1.7).
+    """The SROI Guide's payback in months, :math:`I / (V_1 / 12)` (docs/methods/sroi.md).
 
     Parameters
     ----------
@@ -401,7 +401,7 @@ def present_values(
 
     Examples
     --------
-    The synthetic fixture of METHODS §1.13 (two rows, 3.5 %):
+    The synthetic fixture of docs/methods/sroi.md (two rows, 3.5 %):
 
     >>> import numpy as np
     >>> pv = present_values(
@@ -454,7 +454,7 @@ def year_values(
 
     Row :math:`k` holds :math:`\\mathrm{impact}_k\\, w_j \\delta_j` in calendar
     year :math:`t = s_k + j` for :math:`j = 0, 1, \\ldots` while the row lasts
-    (METHODS §1.4): :math:`w_j = \\min(1, \\max(0, D_k - j))` is the share of
+    (docs/methods/sroi.md): :math:`w_j = \\min(1, \\max(0, D_k - j))` is the share of
     year :math:`j` inside the duration :math:`D_k` (a fractional last year
     counts in part), and :math:`\\delta_j = (1 - d_k)^j` (compound drop-off,
     starting in the row's second year) or :math:`\\max(0, 1 - d_k j)` (linear,

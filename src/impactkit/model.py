@@ -42,7 +42,7 @@ EVIDENCE_GRADES: tuple[str, ...] = (
     "literature",
     "judgement",
 )
-"""Evidence behind an assumption (METHODS §3.2, impactkit convention)."""
+"""Evidence behind an assumption (docs/methods/conventions.md, impactkit convention)."""
 
 HAIRCUTS: tuple[str, ...] = ("deadweight", "displacement", "attribution", "leakage")
 NOTE_FIELDS: tuple[str, ...] = (
@@ -183,7 +183,7 @@ class OutcomeValuation:
         V_k(t) = Q_k P_k (1 - DW_k)(1 - DS_k)(1 - AT_k)(1 - LK_k)\,
                  (1 - d_k)^{t - s_k}, \qquad s_k \le t \le s_k + D_k - 1
 
-    (SROI Guide 2012, stage 4; METHODS §1.3-1.4).
+    (SROI Guide 2012, stage 4; docs/methods/sroi.md).
 
     Examples
     --------

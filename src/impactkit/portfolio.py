@@ -1591,7 +1591,7 @@ def monte_carlo(
         Rank correlations between ``shared`` multipliers, keyed by field:
         ``{("proxy", "deadweight"): -0.5}``. The fields must share their group
         column; within each group the multipliers' draws are reordered by
-        Iman-Conover (their marginals are unchanged, METHODS §11.6).
+        Iman-Conover (their marginals are unchanged, docs/methods/decision.md).
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""Counterfactual estimators: METHODS §3.3 fixtures, statsmodels / linearmodels agreement,
+"""Counterfactual estimators: docs/methods/attribution.md, statsmodels / linearmodels agreement,
 coverage by simulation, properties and bad input."""
 
 from __future__ import annotations

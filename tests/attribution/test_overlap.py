@@ -1,4 +1,4 @@
-"""Propensity models: separation versus overlap (METHODS §11.1), overlap diagnostics,
+"""Propensity models: separation versus overlap (docs/methods/attribution.md), overlap diagnostics,
 the overlap warning and trimming.
 
 The observational comparisons of job-training evaluations (the NSW treated men

@@ -1,4 +1,5 @@
-"""IRR roots from the NPV polynomial (METHODS §11.2) and the money multiple of contracts (§7.3)."""
+"""IRR roots from the NPV polynomial (docs/methods/cba.md) and the money multiple of contracts
+(docs/methods/contracts.md)."""
 
 from __future__ import annotations
 

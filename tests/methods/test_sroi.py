@@ -1,4 +1,4 @@
-"""SROI: the METHODS §1.13 fixture, numpy-financial parity, properties, bad input."""
+"""SROI: the docs/methods/sroi.md, numpy-financial parity, properties, bad input."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class CheckSROIResult:
 
 
 class TestSyntheticFixture(CheckSROIResult):
-    """METHODS §1.13 (computed for the methods note, not a published case)."""
+    """docs/methods/sroi.md (a synthetic case, not a published one)."""
 
     model = synthetic_model()
     expected = {

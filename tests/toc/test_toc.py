@@ -1,4 +1,4 @@
-"""TheoryOfChange: building, rules of METHODS §4.3, queries, interop, bad input."""
+"""TheoryOfChange: building, the rules of docs/guide/theory_of_change.md, queries, bad input."""
 
 from __future__ import annotations
 

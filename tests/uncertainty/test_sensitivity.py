@@ -1,4 +1,4 @@
-"""Tornado, tipping points (METHODS §1.11 fixture) and Sobol (Ishigami, METHODS §8.3)."""
+"""Tornado, tipping points and Sobol indices (Ishigami), as in docs/methods/uncertainty.md."""
 
 from __future__ import annotations
 

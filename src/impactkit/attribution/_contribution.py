@@ -32,7 +32,7 @@ __all__ = [
 @displayed(headline=("Deadweight", "Effect"))
 @attrs.frozen
 class DeadweightEstimate:
-    """SROI deadweight derived from a counterfactual estimate (METHODS §3.4).
+    """SROI deadweight derived from a counterfactual estimate (docs/methods/attribution.md).
 
     Parameters
     ----------
@@ -134,7 +134,7 @@ def deadweight_from_effect(
     n_treated: int | None = None,
     kind: Literal["rate", "change"] = "rate",
 ) -> DeadweightEstimate:
-    r"""Turn a counterfactual effect into the SROI deadweight (METHODS §3.4).
+    r"""Turn a counterfactual effect into the SROI deadweight (docs/methods/attribution.md).
 
     Parameters
     ----------

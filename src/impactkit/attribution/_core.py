@@ -595,7 +595,7 @@ def balance_table(p: Prepared, weights: FloatArray | None = None) -> pd.DataFram
 
 
 def overlap_summary(e: FloatArray, w: FloatArray) -> dict[str, float]:
-    """Overlap of the propensity scores (METHODS §11.1).
+    """Overlap of the propensity scores (docs/methods/attribution.md).
 
     Keys: ``min`` and ``max`` of the scores; ``outside_0.01_0.99`` and
     ``outside_0.1_0.9``, the number of units outside these bands, with

@@ -482,7 +482,7 @@ class RegressionAdjustment:
         The estimand is the average effect :math:`E[Y(1) - Y(0)]` over the
         population set by ``estimand``: all units (ATE), the treated (ATT)
         or the controls (ATC). With :math:`\hat\mu_w(X)` the OLS fit of
-        :math:`Y` on :math:`X` in arm :math:`w` (METHODS §3.3 f),
+        :math:`Y` on :math:`X` in arm :math:`w` (docs/methods/attribution.md),
 
         .. math::
             \hat\tau = \frac{1}{|P|} \sum_{i \in P}
@@ -651,7 +651,7 @@ class DoublyRobust:
         The estimand is :math:`E[Y(1) - Y(0)]` over all units (ATE) or over
         the treated (ATT). The propensity :math:`\hat e(X)` is a logistic
         regression of :math:`W` on the covariates, the outcome models
-        :math:`\hat\mu_w(X)` one OLS per arm (METHODS §3.3 g):
+        :math:`\hat\mu_w(X)` one OLS per arm (docs/methods/attribution.md):
 
         .. math::
             \psi_i = \hat\mu_1(X_i) - \hat\mu_0(X_i)

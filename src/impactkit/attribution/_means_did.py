@@ -77,7 +77,7 @@ class DifferenceInMeans:
         r"""Estimate the effect of ``treatment`` on ``outcome``.
 
         The estimand is the average treatment effect :math:`E[Y(1) - Y(0)]`,
-        identified by random assignment of the treatment (METHODS §3.3 a):
+        identified by random assignment of the treatment (docs/methods/attribution.md):
 
         .. math::
             \hat\tau = \bar Y_1 - \bar Y_0, \qquad
@@ -304,7 +304,7 @@ class DifferenceInDifferences:
 
         The estimand is the average effect on the treated (ATT), identified
         by parallel trends: without treatment, treated and control units
-        would have followed the same average path (METHODS §3.3 b, c). In
+        would have followed the same average path (docs/methods/attribution.md). In
         the 2×2 design,
 
         .. math::
@@ -387,7 +387,7 @@ class DifferenceInDifferences:
 
         Examples
         --------
-        METHODS §3.3 b: treated means 10 → 16, control means 8 → 11.
+        docs/methods/attribution.md: treated means 10 → 16, control means 8 → 11.
 
         >>> df = pd.DataFrame({"id": [1, 1, 2, 2, 3, 3, 4, 4], "year": [0, 1] * 4,
         ...                    "d": [1, 1, 1, 1, 0, 0, 0, 0],

@@ -176,7 +176,7 @@ def fit_logit(
     covariates. Agrees with ``statsmodels`` ``Logit`` to the solver's
     tolerance, including fits whose scores come very close to 0 or 1: a
     converged fit with extreme scores is a problem of *overlap*, reported by
-    the estimators, not separation (METHODS §11.1).
+    the estimators, not separation (docs/methods/attribution.md).
 
     Parameters
     ----------
@@ -480,7 +480,7 @@ overlap is poor."""
 
 
 def poor_overlap(e: FloatArray, w: FloatArray, estimand: str, ess: dict[str, float]) -> list[str]:
-    """Why overlap is poor for this estimand (METHODS §11.1); empty when it is not.
+    """Why overlap is poor for this estimand (docs/methods/attribution.md); empty when it is not.
 
     Two signs, each documented in :class:`~impactkit.errors.OverlapWarning`:
     at least 1 % of the units have scores beyond 0.01 or 0.99 on the side that
@@ -641,7 +641,7 @@ class InverseProbabilityWeighting:
 
     Examples
     --------
-    With known propensity scores (METHODS §3.3 fixture):
+    With known propensity scores (docs/methods/attribution.md):
 
     >>> df = pd.DataFrame({"w": [1, 1, 0, 0], "y": [10, 8, 6, 4], "e": [.5, .8, .5, .2]})
     >>> ipw = InverseProbabilityWeighting()

@@ -3,7 +3,7 @@ r"""Staggered adoption: Callaway & Sant'Anna (2021) group-time average effects.
 Units adopt the programme in different periods (cohorts). Two-way fixed effects
 mixes comparisons that use already-treated units as controls and is biased when
 effects vary over time (Goodman-Bacon 2021); the group-time estimator compares
-each cohort only with units not (yet) treated, then aggregates (METHODS §11.11):
+each cohort only with units not (yet) treated, then aggregates (docs/methods/staggered.md):
 
 .. math::
     ATT(g, t) = \bigl[\bar Y_{g,t} - \bar Y_{g,b}\bigr] - \bigl[\bar Y_{C,t} - \bar Y_{C,b}\bigr]

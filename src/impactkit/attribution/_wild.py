@@ -3,7 +3,7 @@ r"""Wild cluster restricted bootstrap (WCR) for inference with few clusters.
 With fewer than about 30 clusters (regions, départements), cluster-robust t
 tests over-reject. The wild cluster bootstrap with the null imposed and CRV1
 studentisation (Cameron, Gelbach & Miller 2008) keeps its size with as few as
-six to ten clusters (METHODS §11.12):
+six to ten clusters (docs/methods/staggered.md):
 
 .. math::
     y^* = X\tilde\beta + v_g \tilde u, \qquad

@@ -13,7 +13,7 @@ dysfunctional norms :math:`(M_1, s_1)` the clinical cut-off is
     c = \frac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
 
 and a reliably improved unit that moved from the dysfunctional to the
-functional side of :math:`c` has *recovered* (METHODS §11.9).
+functional side of :math:`c` has *recovered* (docs/methods/scales.md).
 
 References
 ----------
@@ -91,7 +91,7 @@ class ReliableChangeResult(MeasureResult):
     :math:`RCI_i = \pm(x_{2i} - x_{1i}) / S_{diff}` (sign by the good
     direction), a unit is improved when :math:`RCI_i > z`, deteriorated
     when :math:`RCI_i < -z` and unchanged otherwise (Jacobson & Truax 1991,
-    METHODS §11.9).
+    docs/methods/scales.md).
 
     Parameters
     ----------

@@ -2,7 +2,7 @@ r"""Questionnaire scales: scoring with reversed items and prorating, and reliabi
 
 A :class:`Scale` is data (items, reversed items, response range, scoring), so a
 licensed instrument is declared by its item columns in a model file; impactkit
-ships no item texts. Reliability follows METHODS §11.9:
+ships no item texts. Reliability follows docs/methods/scales.md:
 
 .. math::
     \alpha = \frac{k}{k-1}\Bigl(1 - \frac{\sum_i \sigma^2_i}{\sigma^2_X}\Bigr), \qquad
@@ -338,7 +338,7 @@ class ReliabilityResult:
     :math:`\alpha = \frac{k}{k-1}(1 - \sum_i s_i^2 / s_X^2)`, and by
     :func:`mcdonald_omega`,
     :math:`\omega = (\sum_i \lambda_i)^2 / ((\sum_i \lambda_i)^2 + \sum_i \psi_i)`
-    from a one-factor model (METHODS §11.9). ``float(result)`` is ``value``.
+    from a one-factor model (docs/methods/scales.md). ``float(result)`` is ``value``.
 
     Parameters
     ----------

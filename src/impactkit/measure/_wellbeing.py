@@ -2,7 +2,7 @@ r"""Wellbeing valuation: life-satisfaction change to WELLBYs, and the money valu
 
 A WELLBY is a one-point change in life satisfaction, on the 0-10 scale
 ("Overall, how satisfied are you with your life nowadays?"), for one person
-for one year (METHODS §2.6 and §11.8). The HM Treasury supplementary Green
+for one year (docs/methods/decision.md). The HM Treasury supplementary Green
 Book guidance on wellbeing (July 2021) values a WELLBY at £13,000 in 2019
 prices and values [1]_; the guidance gives a low-high range of
 £10,000-£16,000 for sensitivity analysis, which :func:`wellby_proxy` offers as

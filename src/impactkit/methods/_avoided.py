@@ -1,7 +1,7 @@
 r"""Avoided public costs (*coûts évités*) and the public return ratio.
 
 A cost-benefit analysis from the public payer's view (Garrabé 2001; ATD Quart
-Monde; METHODS §6.3):
+Monde; docs/methods/avoided_costs.md):
 
 .. math::
     \text{avoided}(t) = \sum_k N_k \, \Delta p_k \, c_k(t), \qquad
@@ -345,7 +345,7 @@ def avoided_costs(
         \frac{\sum_t (\text{avoided}(t) + R)\, DF(t)}{\sum_t F_t\, DF(t)}
 
     with :math:`R` the yearly ``extra_revenue`` and :math:`F_t` the funding
-    (METHODS §6.3).
+    (docs/methods/avoided_costs.md).
 
     Parameters
     ----------

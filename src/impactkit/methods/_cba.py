@@ -280,7 +280,7 @@ def irr_roots(
 ) -> list[float]:
     """Every internal rate of return of yearly flows, each listed once.
 
-    The NPV is a polynomial in :math:`1/(1+r)` (METHODS §11.2): its real roots
+    The NPV is a polynomial in :math:`1/(1+r)` (docs/methods/cba.md): its real roots
     above -100 % are found all at once from the companion matrix, then polished
     by Newton's method, so roots lying close together (or a double root, where
     the NPV touches zero without changing sign) are never lost, whatever their
@@ -357,7 +357,7 @@ def irr(cash_flows: CashFlows) -> float:
 
     Examples
     --------
-    The outcomes-contract investor of METHODS §7.3:
+    The outcomes-contract investor of docs/methods/contracts.md:
 
     >>> round(irr([-1_000_000, 0, 400_000, 800_000]), 5)
     0.07097
@@ -450,8 +450,9 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
     .. math:: XNPV = \sum_i CF_i\, (1 + r)^{-(d_i - d_0)/365}
 
     Time is counted in days from the first date :math:`d_0` (whose flow is
-    undiscounted) over a 365-day year, the XNPV/XIRR day count of METHODS §0
-    and §7.3; a leap day therefore counts as 1/365 of a year.
+    undiscounted) over a 365-day year, the XNPV/XIRR day count (see
+    docs/methods/conventions.md and docs/methods/contracts.md); a leap day
+    therefore counts as 1/365 of a year.
 
     Parameters
     ----------
@@ -496,10 +497,10 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     .. math:: \sum_i CF_i\, (1 + r)^{-(d_i - d_0)/365} = 0,
 
     the first flow undiscounted and time counted in days over a 365-day year
-    (METHODS §7.3). The NPV is evaluated on a grid of rates from -99.99 % to
+    (docs/methods/contracts.md). The NPV is evaluated on a grid of rates from -99.99 % to
     an upper bound that starts at 1000 % and doubles until the NPV has the
     sign of the earliest flow; each sign change of the grid is refined with
-    Brent's method (METHODS §7.1). When the flows, in date order, change sign
+    Brent's method (docs/methods/cba.md). When the flows, in date order, change sign
     more than once, every extremum of the NPV is also located and one at zero
     (to 1e-9 of the flows' discounted size) counts as a double root, where the
     NPV touches zero without changing sign; with a single sign change there is
@@ -552,7 +553,7 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
 
     The smallest :math:`t` with :math:`\sum_{u \le t} CF_u\, DF(u) \ge 0`,
     the first flow at year 0 (undiscounted), with linear interpolation inside
-    the year in which the cumulative sum crosses zero (METHODS §1.7).
+    the year in which the cumulative sum crosses zero (docs/methods/sroi.md).
 
     Parameters
     ----------

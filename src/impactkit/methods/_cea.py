@@ -77,7 +77,7 @@ class CostPerOutcome(Record):
 
 
 def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -> CostPerOutcome:
-    """Cost per outcome, gross and net of deadweight (METHODS §7.2).
+    """Cost per outcome, gross and net of deadweight (docs/methods/cea.md).
 
     Parameters
     ----------
@@ -212,7 +212,7 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
     Strong dominance: another option costs no more and is at least as
     effective (strictly better in one). Extended dominance: among the rest
     sorted by effect, an option whose ICER exceeds that of the next more
-    effective option is removed, until ICERs increase (METHODS §7.2).
+    effective option is removed, until ICERs increase (docs/methods/cea.md).
 
     References
     ----------

@@ -4,7 +4,7 @@ Investors pre-finance a programme (drawdowns); an outcome payer reimburses
 them with payments that depend on measured outcomes (price per outcome,
 trigger thresholds, caps); an independent evaluator measures the outcomes.
 The investor's internal rate of return and money multiple follow from the
-cash flows (METHODS §6.4, §7.3); a Monte Carlo over outcome achievement gives
+cash flows (docs/methods/contracts.md); a Monte Carlo over outcome achievement gives
 the probability of loss, the IRR distribution and the payer's expected cost.
 """
 
@@ -184,8 +184,8 @@ def vectorised_irr(
     """IRR of many yearly flow series at once (rows), NaN where it is not unique.
 
     Every real root above -100 % of every row comes from the companion
-    matrices of the NPV polynomials, computed for all rows at once (METHODS
-    §11.2, as :func:`~impactkit.methods.irr_roots`). A row gets its rate when it
+    matrices of the NPV polynomials, computed for all rows at once (
+    docs/methods/cba.md, as :func:`~impactkit.methods.irr_roots`). A row gets its rate when it
     has exactly one root, a simple one, in ``(lower, upper]``; rows with no root
     or several (a double root counting as two) get NaN, never a search bound.
     Rows whose inflows are all zero, with some outflow, get -1: all capital
@@ -233,7 +233,7 @@ class ContractResult:
     :math:`O_t` their drawdowns and fees, the investor flow is
     :math:`I_t - O_t`, the IRR solves :math:`\sum_t (I_t - O_t)/(1+r)^t = 0`
     and the money multiple is :math:`\sum_t I_t / \sum_t O_t`
-    (METHODS §7.3, §11.2).
+    (docs/methods/contracts.md and docs/methods/cba.md).
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ class ContractResult:
         Why ``irr`` is None (no sign change, no root or several roots); empty
         when ``irr`` is set.
     moic : float
-        Money multiple on gross flows (METHODS §7.3): the sum of the
+        Money multiple on gross flows (docs/methods/contracts.md): the sum of the
         investors' inflows over the sum of their outflows (drawdowns and
         fees), never netted within a period.
     payer_cost : float
@@ -332,7 +332,7 @@ class ContractSimulation:
     Returned by :meth:`OutcomesContract.simulate`. Report the distribution of
     the IRR, the probability of loss and the expected money multiple rather
     than the IRR of the expected flows: :math:`E[IRR(CF)] \ne IRR(E[CF])`
-    (METHODS §7.3).
+    (docs/methods/contracts.md).
 
     Parameters
     ----------
@@ -530,7 +530,7 @@ class OutcomesContract:
 
     Examples
     --------
-    METHODS §7.3: one million drawn at t0, 400,000 paid at t2, 800,000 at t3.
+    docs/methods/contracts.md: one million drawn at t0, 400,000 paid at t2, 800,000 at t3.
 
     >>> c = OutcomesContract(
     ...     rules=[PaymentRule("jobs", price=4_000, period=2),
@@ -630,7 +630,7 @@ class OutcomesContract:
         total exceeds ``payer_cap`` every payment is scaled down in
         proportion. Investors receive ``investor_share`` of each payment in
         the rule's period and pay the drawdowns and fees; the IRR and money
-        multiple follow (METHODS §7.3).
+        multiple follow (docs/methods/contracts.md).
 
         Parameters
         ----------
@@ -660,7 +660,7 @@ class OutcomesContract:
 
         Examples
         --------
-        METHODS §7.3: one million drawn at t0, 400,000 paid at t2, 800,000 at t3.
+        docs/methods/contracts.md: one million drawn at t0, 400,000 paid at t2, 800,000 at t3.
 
         >>> c = OutcomesContract(
         ...     rules=[PaymentRule("jobs", price=4_000, period=2),

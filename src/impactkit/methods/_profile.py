@@ -354,7 +354,7 @@ def compare(
         \frac{|S|!\,(|G| - |S| - 1)!}{|G|!}\,[v(S \cup \{g\}) - v(S)],
 
     and :math:`\sum_g \phi_g = v(G) - v(\emptyset)`, the difference
-    (METHODS §1.10, §3.5).
+    (docs/methods/profiles.md and docs/methods/attribution.md).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 r"""Social Return on Investment: the point evaluation of a value map.
 
 Follows the SROI Guide (Cabinet Office 2009, SROI Network 2012) as written in
-METHODS §1.3-1.7:
+docs/methods/sroi.md:
 
 .. math::
     PV = \sum_t \frac{V_t}{(1+r)^t}, \quad NPV = PV - I, \quad

@@ -3,7 +3,7 @@ r"""Inter-coder agreement: Krippendorff's alpha, Cohen's kappa and Fleiss' kappa
 Codings come in long form, one row per (unit, coder) with the code given; a
 missing code (NaN or None) or an absent row is a missing value. Every
 statistic is computed from per-unit contributions, so the bootstrap over units
-is one matrix product over all replicates (METHODS §11.3).
+is one matrix product over all replicates (docs/methods/agreement.md).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class Agreement:
     Returned by :func:`agreement`: Krippendorff's
     :math:`\alpha = 1 - D_o/D_e`, Cohen's
     :math:`\kappa = (p_o - p_e)/(1 - p_e)` or Fleiss'
-    :math:`\kappa = (\bar P - \bar P_e)/(1 - \bar P_e)` (METHODS §11.3).
+    :math:`\kappa = (\bar P - \bar P_e)/(1 - \bar P_e)` (docs/methods/agreement.md).
 
     Parameters
     ----------

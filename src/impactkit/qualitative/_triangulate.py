@@ -3,8 +3,8 @@ r"""Triangulation of valued outcomes with qualitative evidence, and CERQual conf
 GRADE-CERQual (Lewin et al. 2018) judges confidence in a qualitative finding
 from four components: methodological limitations, coherence, adequacy of
 data and relevance, each with *no*, *minor*, *moderate* or *serious* concerns.
-CERQual is a judgement, not an algorithm; impactkit's convention (METHODS
-§11.4, configurable) scores the concerns 0, 1, 2, 3, starts at *high* and
+CERQual is a judgement, not an algorithm; impactkit's convention (
+docs/methods/cerqual.md, configurable) scores the concerns 0, 1, 2, 3, starts at *high* and
 downgrades one level per ``points_per_level`` points of total concern
 (rounded up), and any single *serious* concern caps the result at *low*.
 The rule is monotone: more concern never raises confidence.

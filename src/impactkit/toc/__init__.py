@@ -3,7 +3,7 @@
 A :class:`TheoryOfChange` is a builder over a :class:`networkx.DiGraph`. It
 holds immutable records (:class:`Stakeholder`, :class:`Node`,
 :class:`Indicator`, :class:`Link`, :class:`Assumption`) and checks the rules of
-METHODS §4.3 in :meth:`TheoryOfChange.problems`.
+docs/guide/theory_of_change.md in :meth:`TheoryOfChange.problems`.
 
 Layer: model (see the architecture page). networkx is imported only when a
 graph algorithm or export needs it.

@@ -1,4 +1,4 @@
-"""The rules of a well-formed theory of change (METHODS §4.3), as problem lists.
+"""The rules of a well-formed theory of change (docs/guide/theory_of_change.md), as problem lists.
 
 Every rule returns problems instead of raising, so that one call reports all of
 them. Paths use ids: ``nodes['employed']``, ``links['a->b']``.

@@ -818,7 +818,7 @@ class TheoryOfChange:
 
     # ------------------------------------------------------------------ checks
     def problems(self, valued: Mapping[str, str] | None = None) -> list[Problem]:
-        """Every rule of METHODS §4.3, errors and warnings, without raising.
+        """Every rule of docs/guide/theory_of_change.md, errors and warnings, without raising.
 
         Parameters
         ----------

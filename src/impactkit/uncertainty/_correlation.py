@@ -2,7 +2,7 @@ r"""Correlated inputs by rank correlation (Iman & Conover 1982).
 
 The marginal draws of each input are kept exactly; only their order changes,
 so that the ranks of the inputs follow a target rank correlation matrix
-(METHODS §11.6):
+(docs/methods/decision.md):
 
 1. van der Waerden scores :math:`\Phi^{-1}(i/(n+1))`, permuted at random in
    each column, form :math:`S` (n × k);

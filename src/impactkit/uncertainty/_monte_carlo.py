@@ -562,7 +562,7 @@ def monte_carlo(
     model : ImpactModel
         Any numeric field may be a distribution (:mod:`impactkit.dist`).
     n : int, default 10,000
-        Number of draws (the impactkit default, METHODS §2.5).
+        Number of draws (the impactkit default, docs/methods/uncertainty.md).
     seed : int, SeedSequence, Generator or None
         Seed of the draws; the same seed gives the same draws whatever
         ``chunk_size``. ``None`` draws fresh entropy (recorded on the result).
@@ -584,7 +584,7 @@ def monte_carlo(
         Rank correlations between uncertain fields, keyed by their paths:
         ``{("outcomes[0].deadweight", "outcomes[1].deadweight"): 0.6}``.
         Imposed by Iman-Conover within each block of :data:`BLOCK` draws; the
-        marginal draws are unchanged (METHODS §11.6). Unlisted pairs stay
+        marginal draws are unchanged (docs/methods/decision.md). Unlisted pairs stay
         independent.
     keep_samples : bool, default False
         Keep the draws of every uncertain field (:attr:`MonteCarloResult.samples`,
@@ -681,9 +681,7 @@ def monte_carlo(
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ratio = pv / inputs
     # the rule of sroi: a ratio that overflows (inputs totalling almost 0) is refused
-    require_finite(
-        {"present_value": pv, "total_inputs": inputs, "ratio": ratio}, "monte_carlo"
-    )
+    require_finite({"present_value": pv, "total_inputs": inputs, "ratio": ratio}, "monte_carlo")
     return MonteCarloResult(
         n=n,
         seed_entropy=entropy,

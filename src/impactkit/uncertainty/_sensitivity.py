@@ -301,7 +301,7 @@ def tipping_points(
 
     which for a proxy or quantity of row :math:`k` is
     :math:`x_0 (I - PV_{rest}) / PV_k` and for a deadweight
-    :math:`1 - (I - PV_{rest}) / (PV_k / (1 - DW_0))` (METHODS §1.11).
+    :math:`1 - (I - PV_{rest}) / (PV_k / (1 - DW_0))` (docs/methods/uncertainty.md).
     Drop-off, duration and the discount rate are solved on
     :math:`PV - \tau I` over drop-off in [0, 1], duration in [0, 100] years and
     rate in [0, 1]: the rate by Brent's method, the drop-offs and durations by
@@ -678,7 +678,7 @@ def second_order_indices(
     Notes
     -----
     Outputs are standardised first; estimator of Saltelli (2002) [1]_ as in
-    METHODS §8.3, vectorised over all pairs and bootstrap resamples.
+    docs/methods/uncertainty.md, vectorised over all pairs and bootstrap resamples.
 
     References
     ----------

@@ -2,7 +2,7 @@ r"""Value of information and acceptability: EVPI, EVPPI, CEAC and the acceptabil
 
 A decision between options ``d`` is made on expected net benefit; the draws
 ``NB[s, d]`` of a probabilistic analysis (a Monte Carlo) say how much that
-decision could gain from better evidence (METHODS §11.5):
+decision could gain from better evidence (docs/methods/decision.md):
 
 .. math::
 
@@ -232,7 +232,7 @@ def population_evpi(
         A rate or a discount of :mod:`impactkit.discount`.
     first_flow_at : {"t0", "t1"}, default "t0"
         ``"t0"``: the first year's population is not discounted (Green Book);
-        ``"t1"``: it is discounted once (SROI convention, METHODS §0).
+        ``"t1"``: it is discounted once (SROI convention, docs/methods/conventions.md).
 
     Returns
     -------
@@ -246,7 +246,7 @@ def population_evpi(
 
     Notes
     -----
-    METHODS §11.5. Compare the result with the cost of the research that
+    docs/methods/decision.md. Compare the result with the cost of the research that
     would reduce the uncertainty: research costing more than the population
     EVPI is not worth it [1]_.
 
@@ -1035,9 +1035,9 @@ def acceptability(
 
     Notes
     -----
-    METHODS §11.5 and §7.2. The frontier follows Fenwick et al. [1]_: at each
-    λ the option chosen is the one of largest *expected* NMB, not the one
-    most likely to be cost-effective.
+    See docs/methods/decision.md and docs/methods/cea.md. The frontier follows
+    Fenwick et al. [1]_: at each λ the option chosen is the one of largest
+    *expected* NMB, not the one most likely to be cost-effective.
 
     References
     ----------

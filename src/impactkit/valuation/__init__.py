@@ -11,7 +11,7 @@ There is never a silent currency conversion: a proxy in another currency than
 the model's is an error.
 
 Non-cash inputs (volunteer time, donated goods, free premises) are valued at
-market or replacement cost (SROI Guide 2012, §1.8 of METHODS):
+market or replacement cost (SROI Guide 2012, docs/methods/sroi.md):
 :func:`volunteer_time` multiplies hours by an hourly rate whose choice
 (minimum wage loaded with charges, market wage of the equivalent job) the
 caller states in ``source``.

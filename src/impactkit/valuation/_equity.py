@@ -8,7 +8,7 @@ with :math:`\bar y` a reference income (the median household's equivalised
 income) and :math:`\eta = 1.3` the elasticity of the marginal utility of
 income, from the review of international evidence by Layard, Mayraz & Nickell
 (2008) [2]_ quoted by the Green Book [1]_ (Annex A3, §A3.12-A3.14, and
-METHODS §11.7). With :math:`\eta = 1`, £1 to someone on £20,000 a year counts
+docs/methods/decision.md). With :math:`\eta = 1`, £1 to someone on £20,000 a year counts
 twice as much as £1 to someone on £40,000.
 
 When to weight
