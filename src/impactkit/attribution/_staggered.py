@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from impactkit._random import seeded
 from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.attribution._core import EffectEstimate
 from impactkit.attribution._panel import fmt_period, last_before, staggered_panel
@@ -893,12 +894,7 @@ def _multiplier_draws(
     Rademacher multipliers (:math:`V_i = \pm 1` with probability 1/2 each), as R
     ``did``'s ``mboot`` (``BMisc::multiplier_bootstrap``) and ``csdid``.
     """
-    if isinstance(seed, np.random.Generator):
-        entropy, rng = None, seed
-    else:
-        seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        entropy = int(seq.entropy) if isinstance(seq.entropy, int) else None
-        rng = np.random.default_rng(seq)
+    rng, entropy = seeded(seed)  # the one seed rule: a bad seed is a located error
     n = influence.shape[0]
     draws = np.empty((b, influence.shape[1]))
     chunk = max(1, min(b, 2_000_000 // max(n, 1)))
