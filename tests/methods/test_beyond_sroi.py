@@ -137,6 +137,7 @@ def test_cea_frontier_reference():
     st.lists(st.tuples(st.floats(0, 1000), st.floats(0, 100)), min_size=1, max_size=8, unique=True)
 )
 def test_dominance_removal_is_idempotent(opts):
+    """Removing dominated options leaves a frontier that removes nothing more."""
     df = pd.DataFrame(
         {
             "name": [f"o{i}" for i in range(len(opts))],
@@ -144,6 +145,9 @@ def test_dominance_removal_is_idempotent(opts):
             "effect": [o[1] for o in opts],
         }
     )
+    effects = sorted({o[1] for o in opts})
+    # two effects a subnormal apart have no finite ICER: refused, tested below
+    assume(all(b - a > 1e-300 for a, b in itertools.pairwise(effects)))
     out = M.cea_frontier(df)
     frontier = out[out["dominated"].isna()][["name", "cost", "effect"]]
     again = M.cea_frontier(frontier)
@@ -421,3 +425,9 @@ def test_xirr_sees_a_root_where_the_npv_only_touches_zero():
         M.xirr([-100, 220, -121], dates[:3])  # a double root alone
     # one sign change: one root, found as before (and equal to the yearly irr)
     assert M.xirr([-1000, 300, 400, 500], dates) == pytest.approx(M.irr([-1000, 300, 400, 500]))
+
+
+def test_an_icer_beyond_the_range_of_numbers_is_refused_not_infinite():
+    df = pd.DataFrame({"name": ["a", "b"], "cost": [0.0, 1.0], "effect": [0.0, 2.2e-311]})
+    with pytest.raises(ik.ValidationError, match="beyond the range"):
+        M.cea_frontier(df)

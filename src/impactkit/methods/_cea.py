@@ -3,6 +3,7 @@ r"""Cost-effectiveness: cost per outcome, ICER, dominance, net monetary benefit,
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -273,14 +274,26 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
         changed = False
         keep = [i for i in range(len(df)) if dominated[i] is None]
         for a, b, nxt in zip(keep, keep[1:], keep[2:], strict=False):
-            if (c[b] - c[a]) / (e[b] - e[a]) > (c[nxt] - c[b]) / (e[nxt] - e[b]):
+            # slopes compared by cross-multiplication: effects increase along the frontier,
+            # and a quotient of a tiny effect difference would overflow
+            if (c[b] - c[a]) * (e[nxt] - e[b]) > (c[nxt] - c[b]) * (e[b] - e[a]):
                 dominated[b] = "extended"
                 changed = True
                 break
     icers: list[float | None] = [None] * len(df)
     keep = [i for i in range(len(df)) if dominated[i] is None]
     for a, b in itertools.pairwise(keep):
-        icers[b] = float((c[b] - c[a]) / (e[b] - e[a]))
+        with np.errstate(over="ignore"):
+            icer = float((c[b] - c[a]) / (e[b] - e[a]))
+        if not math.isfinite(icer):
+            raise ValidationError(
+                f"the effects of {df['name'][a]!r} and {df['name'][b]!r} differ by "
+                f"{e[b] - e[a]:.3g}: their ICER is beyond the range of numbers; give the "
+                "effects in a larger unit or merge the two options",
+                path=("options", "effect"),
+                code="not_finite",
+            )
+        icers[b] = icer
     df["icer"] = pd.Series(icers, dtype=object)
     df["dominated"] = pd.Series(dominated, dtype=object)
     if wtp is not None:
