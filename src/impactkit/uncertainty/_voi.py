@@ -371,6 +371,27 @@ def _fit(xtx: FloatArray, xty: FloatArray, yty: FloatArray, pen: FloatArray, n: 
 _BLOCK = 1 << 23  # elements of one block of bootstrap weights (64 MiB as float64)
 
 
+def _resample_counts(n: int, reps: int, rng: np.random.Generator) -> Any:
+    """How many times each draw is picked by each resample, as small integers (reps, n).
+
+    The picks are drawn in blocks of replicates; the generator's stream does
+    not depend on the block size, so the counts are those of one call for all
+    replicates. Counts are kept as 16-bit integers (a draw picked more than
+    65,535 times in one resample would widen them), a quarter of the memory
+    of floats.
+    """
+    block = max(1, min(reps, _BLOCK // n))
+    counts = np.empty((reps, n), dtype=np.uint16)
+    for r0 in range(0, reps, block):
+        b = min(block, reps - r0)
+        picks = rng.integers(0, n, (b, n)) + (np.arange(b) * n)[:, None]
+        c = np.bincount(picks.ravel(), minlength=b * n).reshape(b, n)
+        if c.max() > np.iinfo(np.uint16).max:  # pragma: no cover - astronomically rare
+            counts = counts.astype(np.int64)
+        counts[r0 : r0 + b] = c
+    return counts
+
+
 def _bootstrap(
     design: FloatArray,
     y: FloatArray,
@@ -382,12 +403,13 @@ def _bootstrap(
     """EVPPI of ``reps`` bootstrap resamples of the draws, penalties held fixed.
 
     A resample is a vector of counts ``w`` over the draws; its normal
-    equations ``X'WX β = X'Wy`` are matrix products over the draws. The
-    resamples are taken in blocks whose weights fill about 64 MiB, so memory
-    does not grow with ``reps``; the draws of the resampling indices are those
-    of one call for all replicates (the generator's stream does not depend on
-    the block size). Option 0 is the reference (its column of ``y`` is zero),
-    so its fitted values are zero and are not computed.
+    equations ``X'WX β = X'Wy`` are matrix products over the draws, taken for
+    all resamples at once chunk of draws by chunk of draws (each chunk's
+    products of columns are formed once), so the draws are read once whatever
+    the number of resamples. The fitted values and regrets are then computed
+    for blocks of resamples. Memory is bounded by the counts (16-bit) and one
+    chunk, not by replicates × draws. Option 0 is the reference (its column
+    of ``y`` is zero), so its fitted values are zero and are not computed.
     """
     n, p = design.shape
     yr = y[:, 1:]
@@ -395,31 +417,35 @@ def _bootstrap(
     d = yr.shape[1]
     if d == 0:  # one option: nothing to learn
         return np.zeros(reps)
+    counts = _resample_counts(n, reps, rng)
     iu = np.triu_indices(p)
     q = iu[0].size
-    rows = max(1, _BLOCK // max(q, 1))  # draws per chunk of the products' matrix
-    block = max(1, min(reps, _BLOCK // n))  # replicates per block of weights
+    # normal equations of every resample, one chunk of draws at a time
+    rows = max(1, _BLOCK // max(q + p * d, reps, 1))
+    xtx_u = np.zeros((reps, q))
+    xty = np.zeros((reps, d, p))
+    for lo in range(0, n, rows):
+        x = design[lo : lo + rows]
+        w = counts[:, lo : lo + rows].astype(float)
+        xtx_u += w @ (x[:, iu[0]] * x[:, iu[1]])
+        for j in range(d):
+            xty[:, j] += w @ (x * yr[lo : lo + rows, j : j + 1])
+    xtx = np.zeros((reps, p, p))
+    xtx[:, iu[0], iu[1]] = xtx_u
+    xtx[:, iu[1], iu[0]] = xtx_u
+    jitter = 1e-10 * np.trace(xtx, axis1=1, axis2=2)[:, None, None] / p * np.eye(p)
     penalty = lam_r[:, None, None] * np.diag(pen)[None, :, :]  # (d, p, p)
+    a = (xtx + jitter)[:, None, :, :] + penalty[None, :, :, :]  # (reps, d, p, p)
+    coef = np.linalg.solve(a, xty[..., None])[..., 0]  # (reps, d, p)
+    # fitted values and regrets, for blocks of resamples
     out = np.empty(reps)
+    block = max(1, min(reps, _BLOCK // (n * d)))
     for r0 in range(0, reps, block):
         b = min(block, reps - r0)
-        picks = rng.integers(0, n, (b, n)) + (np.arange(b) * n)[:, None]
-        w = np.bincount(picks.ravel(), minlength=b * n).reshape(b, n).astype(float)
-        del picks
-        # X'WX from the upper triangle of each draw's outer product, in chunks of draws
-        xtx_u = np.zeros((b, q))
-        for lo in range(0, n, rows):
-            x = design[lo : lo + rows]
-            xtx_u += w[:, lo : lo + rows] @ (x[:, iu[0]] * x[:, iu[1]])
-        xtx = np.zeros((b, p, p))
-        xtx[:, iu[0], iu[1]] = xtx_u
-        xtx[:, iu[1], iu[0]] = xtx_u
-        xty = np.stack([(w * yr[:, j]) @ design for j in range(d)], axis=1)  # (b, d, p)
-        jitter = 1e-10 * np.trace(xtx, axis1=1, axis2=2)[:, None, None] / p * np.eye(p)
-        a = (xtx + jitter)[:, None, :, :] + penalty[None, :, :, :]  # (b, d, p, p)
-        coef = np.linalg.solve(a, xty[..., None])[..., 0]  # (b, d, p)
-        g = (coef.reshape(b * d, p) @ design.T).reshape(b, d, n)  # fitted values
-        means = np.einsum("rp,rdp->rd", w @ design, coef)  # weighted sums of g
+        w = counts[r0 : r0 + b].astype(float)
+        cf = coef[r0 : r0 + b]
+        g = (cf.reshape(b * d, p) @ design.T).reshape(b, d, n)  # fitted values
+        means = np.einsum("rp,rdp->rd", w @ design, cf)  # weighted sums of g
         best = np.argmax(np.column_stack([np.zeros(b), means]), axis=1)  # 0: option 0
         regret = np.maximum(g.max(axis=1), 0.0)  # (b, n): the best option draw by draw
         picked = best > 0
@@ -428,7 +454,6 @@ def _bootstrap(
     return out
 
 
-@displayed(headline=("EVPPI", "EVPI", "Draws"))
 @attrs.frozen
 class EVPPIResult:
     """Expected value of partial perfect information for one parameter or a group.
