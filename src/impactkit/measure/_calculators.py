@@ -955,13 +955,10 @@ class DistanceTravelled(_Calculator):
             for w in (self.baseline, self.followup)
         ]
 
-    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        if self.measure is not None:
-            return self._compute_scale(df, self.measure)
+    def _domain_changes(self, df: pd.DataFrame) -> tuple[list[pd.Series], list[pd.Series]]:
+        """Each domain's change and the rows where both measurements exist (scale checked)."""
         lo, hi = self.scale
-        changes = []
-        usable = pd.Series(True, index=df.index)
-        per_domain = []
+        changes, oks = [], []
         for d in self.domains:
             y0 = self._numeric(df[self._col(d, self.baseline)], "domains")
             y1 = self._numeric(df[self._col(d, self.followup)], "domains")
@@ -974,10 +971,18 @@ class DistanceTravelled(_Calculator):
                         path=("scale",),
                         code="out_of_range",
                     )
-            ok = y0.notna() & y1.notna()
+            oks.append(y0.notna() & y1.notna())
+            changes.append(y1 - y0)
+        return changes, oks
+
+    def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
+        if self.measure is not None:
+            return self._compute_scale(df, self.measure)
+        changes, oks = self._domain_changes(df)
+        usable = pd.Series(True, index=df.index)
+        per_domain = []
+        for d, ch, ok in zip(self.domains, changes, oks, strict=True):
             usable &= ok
-            ch = y1 - y0
-            changes.append(ch)
             per_domain.append(self._domain_row(d, ok, ch[ok]))
         dist = pd.concat(changes, axis=1)[usable].mean(axis=1).to_numpy()
         return self._distance_result(df, dist, usable, per_domain, None)

@@ -216,22 +216,8 @@ def _changes(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] 
 
 def _distance(calc: DistanceTravelled, frame: pd.DataFrame) -> tuple[Any, Any]:
     """Usable rows and each row's distance (mean change over the domains)."""
-    lo, hi = calc.scale
-    changes, usable = [], np.ones(len(frame), dtype=bool)
-    for dom in calc.domains:
-        y0 = calc._numeric(frame[calc._col(dom, calc.baseline)], "domains")
-        y1 = calc._numeric(frame[calc._col(dom, calc.followup)], "domains")
-        for s in (y0, y1):
-            out = s.notna() & ((s < lo) | (s > hi))
-            if out.any():
-                raise ValidationError(
-                    f"{int(out.sum())} values of {s.name!r} lie outside the scale "
-                    f"[{lo:g}, {hi:g}]",
-                    path=("scale",),
-                    code="out_of_range",
-                )
-        usable &= (y0.notna() & y1.notna()).to_numpy()
-        changes.append(y1 - y0)
+    changes, oks = calc._domain_changes(frame)
+    usable = np.logical_and.reduce([ok.to_numpy(dtype=bool) for ok in oks])
     dist = pd.concat(changes, axis=1).mean(axis=1).to_numpy(dtype=float)
     return usable, dist
 
