@@ -454,6 +454,7 @@ def _bootstrap(
     return out
 
 
+@displayed(headline=("EVPPI", "EVPI", "Draws"))
 @attrs.frozen
 class EVPPIResult:
     """Expected value of partial perfect information for one parameter or a group.
