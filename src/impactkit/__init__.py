@@ -24,6 +24,7 @@ _SUBPACKAGES = frozenset(
         "attribution",
         "discount",
         "dist",
+        "errors",
         "examples",
         "io",
         "kernel",
@@ -37,6 +38,7 @@ _SUBPACKAGES = frozenset(
         "report",
         "testing",
         "toc",
+        "typing",
         "uncertainty",
         "valuation",
     }
