@@ -13,10 +13,59 @@ from typing import Any
 
 from impactkit.errors import FileFormatError
 
-__all__ = ["add_parser", "read_table", "run"]
+__all__ = ["add_parser", "read_table", "run", "sniff_csv"]
 
 MAX_BYTES = 2_000_000_000
 """Largest table file read (2 GB)."""
+
+
+def sniff_csv(path: str | Path) -> tuple[str, str, str]:
+    r"""The encoding, field separator and decimal mark of a CSV, read from its first 64 KiB.
+
+    French spreadsheets save CSV with ``;`` between fields, a decimal comma and
+    the Windows code page (or UTF-8 with a byte-order mark): the encoding is
+    UTF-8 (``utf-8-sig`` with a mark) when the bytes decode as such, else
+    ``cp1252``; the separator is the most frequent of ``,``, ``;`` and a tab in
+    the header; the decimal mark is a comma when the separator is not one and
+    a field reads as digits, a comma and digits.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "t.csv"
+    ...     _ = p.write_bytes("établissement;montant\n01;12,5\n".encode("cp1252"))
+    ...     sniff_csv(p)
+    ('cp1252', ';', ',')
+    """
+    import codecs
+    import re
+
+    p = Path(path)
+    if p.suffix.lower() == ".gz":
+        return "utf-8", ",", "."
+    with open(p, "rb") as fh:
+        head = fh.read(65536)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        whole_lines = head[: head.rfind(b"\n") + 1] or head
+        try:
+            whole_lines.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    text = head.decode("utf-8" if encoding.startswith("utf-8") else encoding, errors="replace")
+    lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()][:50]
+    first = lines[0] if lines else ""
+    sep = max((",", ";", "\t"), key=first.count) if first else ","
+    if not first.count(sep):
+        sep = ","
+    number = re.compile(r"\s*-?\d+,\d+\s*")
+    comma = sep != "," and any(
+        number.fullmatch(field) for line in lines[1:] for field in line.split(sep)
+    )
+    return encoding, sep, "," if comma else "."
 
 
 def read_table(path: str, *, ids: tuple[str, ...] = ()) -> Any:
@@ -43,7 +92,8 @@ def read_table(path: str, *, ids: tuple[str, ...] = ()) -> Any:
                 raise FileFormatError(
                     f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
                 ) from exc
-        return read_csv(p, ids=ids)
+        encoding, sep, decimal = sniff_csv(p)
+        return read_csv(p, ids=ids, sep=sep, decimal=decimal, encoding=encoding)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise FileFormatError(f"{path}: not a readable table ({exc})") from exc
 
@@ -91,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
     bar = None
     outcomes = read_table(args.outcomes, ids=(args.site,))
     inputs = read_table(args.inputs, ids=(args.site,))
+    for path in (args.outcomes, args.inputs):
+        _say_detected(path, args.lang)
     bar = _stages(len(outcomes) > 50_000 and sys.stderr.isatty())
     if bar is not None:
         bar.update(1)
@@ -143,3 +195,25 @@ def _output_format(output: str) -> str:
             f"{suffix or 'no suffix'} is not one of them"
         )
     return NETWORK_SUFFIXES[suffix]
+
+
+def _say_detected(path: str, lang: str) -> None:
+    """Say on stderr how a CSV that is not plain comma-separated UTF-8 was read."""
+    if Path(path).suffix.lower() != ".csv":
+        return
+    encoding, sep, decimal = sniff_csv(path)
+    if (encoding, sep, decimal) == ("utf-8", ",", "."):
+        return
+    names = {",": "« , »", ";": "« ; »", "\t": "tab"}
+    if lang == "fr":
+        mark = "virgule" if decimal == "," else "point"
+        print(
+            f"{path} : séparateur {names[sep]}, décimales avec une {mark}, encodage {encoding}",
+            file=sys.stderr,
+        )
+    else:
+        mark = "comma" if decimal == "," else "point"
+        print(
+            f"{path}: separator {names[sep]}, decimal {mark}, encoding {encoding}",
+            file=sys.stderr,
+        )
