@@ -160,13 +160,18 @@ def _shares(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] |
     lo, hi = _wilson(k, n, calculator.level)
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(n * (k / n) * (1 - k / n))
+    return _counted(k, n, g.count(~ok), np.full(g.m, np.nan), lo, hi, se)
+
+
+def _counted(k: Any, n: Any, missing: Any, mean: Any, lo: Any, hi: Any, se: Any) -> dict[str, Any]:
+    """The site columns of a calculator that counts units: NaN where a site has none."""
     empty = n == 0
     return {
         "quantity": k,
         "n": n,
-        "missing": g.count(~ok),
+        "missing": missing,
         "share": np.where(empty, np.nan, k / np.where(empty, 1, n)),
-        "mean_change": np.full(g.m, np.nan),
+        "mean_change": np.where(empty, np.nan, mean),
         "ci_low": lo,
         "ci_high": hi,
         "se": np.where(empty, np.nan, se),
@@ -199,19 +204,9 @@ def _changes(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any] 
     n, mean, sd = g.mean_sd(ok, d)
     k = g.count(hit)
     lo, hi = _t_interval(n, mean, sd, calculator.level)
-    empty = n == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(k * (1 - k / n))
-    return {
-        "quantity": k,
-        "n": n,
-        "missing": g.count(~ok),
-        "share": np.where(empty, np.nan, k / np.where(empty, 1, n)),
-        "mean_change": np.where(empty, np.nan, mean),
-        "ci_low": lo,
-        "ci_high": hi,
-        "se": np.where(empty, np.nan, se),
-    }
+    return _counted(k, n, g.count(~ok), mean, lo, hi, se)
 
 
 def _distance(calc: DistanceTravelled, frame: pd.DataFrame) -> tuple[Any, Any]:
@@ -296,19 +291,9 @@ def _reliable(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any]
     k = g.count(up)
     lo, hi = _wilson(k, n, calculator.level)
     _, mean, _ = g.mean_sd(ok, b - a)
-    empty = n == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt(n * (k / n) * (1 - k / n))
-    return {
-        "quantity": k,
-        "n": n,
-        "missing": g.count(~ok),
-        "share": np.where(empty, np.nan, k / np.where(empty, 1, n)),
-        "mean_change": np.where(empty, np.nan, mean),
-        "ci_low": lo,
-        "ci_high": hi,
-        "se": np.where(empty, np.nan, se),
-    }
+    return _counted(k, n, g.count(~ok), mean, lo, hi, se)
 
 
 _GROUPED = (_shares, _changes, _totals, _reliable)
