@@ -32,7 +32,7 @@ def synthetic_model(**changes: Any) -> ik.ImpactModel:
         discount=ik.discount.Constant(0.035),
         inputs=[
             ik.Input("Cash", amount=40_000, stakeholder="funder"),
-            ik.valuation.volunteer_time(500, 12),
+            ik.model.volunteer_time(500, 12),
         ],
         outcomes=[
             ik.OutcomeValuation(
@@ -239,7 +239,7 @@ def rich_model():
                 source="s",
                 description="d",
             ),
-            ik.valuation.volunteer_time(10, 9.5),
+            ik.model.volunteer_time(10, 9.5),
         ],
         outcomes=[
             ik.OutcomeValuation(

@@ -11,8 +11,8 @@ import pytest
 
 import impactkit as ik
 from impactkit import attribution as att
-from impactkit._valuemap import compile_model
 from impactkit.measure import MeasureResult
+from impactkit.model._valuemap import compile_model
 
 
 @pytest.fixture(scope="module")

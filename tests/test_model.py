@@ -209,9 +209,9 @@ def test_model_bad_fields_all_at_once():
 
 
 def test_volunteer_time_and_in_kind():
-    v = ik.valuation.volunteer_time(500, 12, source="SMIC")
+    v = ik.model.volunteer_time(500, 12, source="SMIC")
     assert v.amount == 6000
     assert v.in_kind
-    assert ik.valuation.in_kind("Premises", 1200).amount == 1200
+    assert ik.model.in_kind("Premises", 1200).amount == 1200
     with pytest.raises(ik.ValidationError):
-        ik.valuation.volunteer_time(-1, 12)
+        ik.model.volunteer_time(-1, 12)

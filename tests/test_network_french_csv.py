@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import impactkit as ik
-from impactkit._cli_network import read_table, sniff_csv
 from impactkit.cli import main
+from impactkit.cli._network import read_table, sniff_csv
 
 
 def _french_csv(df: pd.DataFrame, path: Path, encoding: str) -> None:

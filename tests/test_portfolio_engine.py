@@ -13,7 +13,7 @@ import impactkit as ik
 from impactkit import dist
 from impactkit import portfolio as pf
 from impactkit._fields import FIELD_RULES
-from impactkit._valuemap import compile_model
+from impactkit.model._valuemap import compile_model
 from impactkit.uncertainty._monte_carlo import BLOCK, draw_block
 
 INDEX = ik.valuation.PriceIndex({2019: 100.0, 2022: 108.0, 2024: 116.0})

@@ -27,6 +27,7 @@ RESULT_NAME = re.compile(r"(Result|Estimate|Evaluation|Simulation|MonteCarlo|Sto
 NOT_RESULTS = {
     # specifications and building blocks that public functions return
     "ImpactModel": "the model itself (a specification)",
+    "Input": "an input of the model (a specification)",
     "Constant": "a discount specification",
     "Normal": "a distribution",
     "Link": "a node of the theory of change (a specification)",
@@ -118,7 +119,8 @@ def _contract():
 
 def _avoided():
     m = ik.methods
-    cat = {"night": m.UnitCost("night", "Shelter night", 30.0, "night", "etat", 2024, "x")}
+    night = ik.valuation.UnitCost("night", "Shelter night", 30.0, "night", "etat", 2024, "x")
+    cat = {"night": night}
     return m.avoided_costs(
         [m.AvoidedCostItem("night", people=10, reduction=100)], cat, public_funding=20_000
     )

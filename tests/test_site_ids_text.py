@@ -6,9 +6,10 @@ import io
 
 import pandas as pd
 
-from impactkit._cli_network import read_table
 from impactkit._tables import id_columns, read_csv
-from impactkit.cli import _read_csv, main
+from impactkit.cli import main
+from impactkit.cli._main import _read_csv
+from impactkit.cli._network import read_table
 from impactkit.portfolio import evaluate
 
 OUTCOMES = "site,outcome,quantity,proxy\n01,emploi,10,100\n1,emploi,20,100\n0101,emploi,30,100\n"

@@ -45,7 +45,8 @@ def test_cli_parser_needs_no_computation_module():
         "impactkit",
         "impactkit._version",
         "impactkit.cli",
-        "impactkit._cli_network",
+        "impactkit.cli._main",
+        "impactkit.cli._network",
         "impactkit.errors",
     }
     assert "numpy" not in mods

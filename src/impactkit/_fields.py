@@ -151,3 +151,7 @@ prices (the tidy-table form of a price index); ``year`` is an input's year.
 def rule(name: str) -> FieldRule:
     """The rule of field ``name``."""
     return FIELD_RULES[name]
+
+
+OPS: tuple[str, ...] = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "notna", "isna")
+"""Operators a row condition of a measurement calculator may use (model files name them)."""

@@ -16,7 +16,7 @@ import pandas as pd
 
 from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import Problem, ValidationError
-from impactkit.methods._sroi import Lineage, SROIResult, sroi
+from impactkit.methods import Lineage, SROIResult, sroi
 from impactkit.model import ImpactModel
 
 __all__ = ["Evaluation", "evaluate"]

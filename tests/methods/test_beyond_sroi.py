@@ -162,7 +162,7 @@ def test_cost_per_outcome_icer_nmb_wellby():
     assert M.icer(cost_a=150, effect_a=12, cost_b=100, effect_b=10) == 25.0
     with pytest.raises(ik.ValidationError):
         M.icer(cost_a=1, effect_a=1, cost_b=2, effect_b=1)
-    assert M.net_monetary_benefit(1000, 0.1, wtp=M.QALY_GREEN_BOOK_2022) == 6000.0
+    assert M.net_monetary_benefit(1000, 0.1, wtp=ik.valuation.QALY_GREEN_BOOK_2022) == 6000.0
     w = M.wellbys([0.5, 0.5], 100, discount=0.035)
     assert w == pytest.approx(50 / 1.035 + 50 / 1.035**2)
     assert M.cost_per_wellby(10_000, w) == pytest.approx(10_000 / w)
@@ -170,7 +170,7 @@ def test_cost_per_outcome_icer_nmb_wellby():
 
 def catalogue():
     return {
-        "shelter": M.UnitCost(
+        "shelter": ik.valuation.UnitCost(
             "shelter",
             "Emergency shelter night",
             30.0,
@@ -180,7 +180,7 @@ def catalogue():
             "illustrative",
             covers="shelter",
         ),
-        "shelter_dept": M.UnitCost(
+        "shelter_dept": ik.valuation.UnitCost(
             "shelter_dept",
             "Shelter night (département)",
             30.0,
@@ -190,7 +190,7 @@ def catalogue():
             "illustrative",
             covers="shelter",
         ),
-        "hospital": M.UnitCost(
+        "hospital": ik.valuation.UnitCost(
             "hospital",
             "Hospital day",
             1300.0,
@@ -200,7 +200,7 @@ def catalogue():
             "illustrative",
             basis="average",
         ),
-        "rsa": M.UnitCost(
+        "rsa": ik.valuation.UnitCost(
             "rsa", "RSA month", 600.0, "month", "departement", 2024, "illustrative", transfer=True
         ),
     }
@@ -270,7 +270,7 @@ def test_catalogue_from_frame():
         ]
     )
     with pytest.raises(ik.ValidationError) as ei:
-        M.UnitCost.catalogue(df)
+        ik.valuation.UnitCost.catalogue(df)
     assert {"catalogue[1].cost", "catalogue[1].payer"} <= set(ei.value.paths)
 
 

@@ -4,7 +4,7 @@ The same hostile names, labels, quotations and sources, rendered by a
 CommonMark renderer (markdown-it-py, with tables): no raw HTML, no link or
 image, no heading, list, blockquote or table row that the benign report does
 not have, no bidirectional control. One escaping function
-(``impactkit.report._escape``) serves the SROI report, its stakeholder-voice
+(``impactkit._escape``) serves the SROI report, its stakeholder-voice
 section, the network report, the member page and ``impactkit sroi --format
 markdown``.
 """
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import impactkit as ik
 from impactkit import qualitative as ql
+from impactkit._escape import BIDI_CONTROLS, html_text, md_text
 from impactkit.cli import main
-from impactkit.report._escape import BIDI_CONTROLS, html_text, md_text
 
 markdown_it = pytest.importorskip("markdown_it")
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from impactkit.report import _i18n
-from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct
+from impactkit import _i18n
+from impactkit._i18n import fmt_money, fmt_number, fmt_pct
 
 babel_numbers = pytest.importorskip("babel.numbers")
 from babel import Locale  # noqa: E402

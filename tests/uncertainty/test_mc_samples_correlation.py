@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 import impactkit as ik
-from impactkit._valuemap import compile_model
 from impactkit.errors import ValidationError
+from impactkit.model._valuemap import compile_model
 
 DW0, DW1, Q0 = "outcomes[0].deadweight", "outcomes[1].deadweight", "outcomes[0].quantity"
 

@@ -87,7 +87,7 @@ def test_mean_matches_point_for_linear_fields():
 def test_each_draw_equals_point_evaluation():
     m = uncertain_model()
     mc = ik.monte_carlo(m, n=50, seed=9)
-    from impactkit._valuemap import compile_model
+    from impactkit.model._valuemap import compile_model
     from impactkit.uncertainty._monte_carlo import draw_block
 
     vm = compile_model(m)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 
 import impactkit as ik
-from impactkit._valuemap import compile_model
+from impactkit.model._valuemap import compile_model
 from impactkit.uncertainty import tipping_points, tornado
 
 from strategies import models, synthetic_model

@@ -321,7 +321,7 @@ def load_example(name: str = EXAMPLE, *, measured: bool = True) -> ImpactModel:
     text = (_files() / f"{name}.json").read_text(encoding="utf-8")
     model = loads(text, "json")
     if measured:
-        from impactkit.measure._binding import bind
+        from impactkit.measure import bind
 
         model = bind(model, load_example_data(name)).model
     return model
@@ -377,7 +377,7 @@ def load_unit_costs() -> dict[str, Any]:
     dict of str to UnitCost
         Keyed by the cost's ``key`` (``aah_month``, ``rsa_month``,
         ``esat_place_year``, ``sessad_follow_up_year``); each
-        :class:`~impactkit.methods.UnitCost` carries its amount, unit, payer,
+        :class:`~impactkit.valuation.UnitCost` carries its amount, unit, payer,
         price year, source and whether it is a transfer.
 
     Examples
@@ -389,7 +389,7 @@ def load_unit_costs() -> dict[str, Any]:
     >>> aah.cost, aah.unit, aah.payer, aah.price_year, aah.transfer
     (1016.05, 'person-month', 'etat', 2024, True)
     """
-    from impactkit.methods import UnitCost
+    from impactkit.valuation import UnitCost
 
     with (_files() / "data" / "unit_costs.csv").open("r", encoding="utf-8") as fh:
         return UnitCost.catalogue(pd.read_csv(fh))

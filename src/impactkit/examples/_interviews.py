@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from impactkit.qualitative._qdpx import QdaProject, read_qdpx, write_qdpx
+from impactkit.qualitative import QdaProject, read_qdpx, write_qdpx
 from impactkit.qualitative._records import Engagement, Evidence, from_plain
 
 __all__ = ["build_project", "interviews_path", "load_example_interviews"]
@@ -239,7 +239,7 @@ def load_example_interviews() -> tuple[QdaProject, tuple[Evidence, ...], tuple[E
     >>> sum(not e.consent for e in model.evidence) > 0     # kept, never published
     True
     """
-    from impactkit.qualitative._qdpx import codings_to_evidence
+    from impactkit.qualitative import codings_to_evidence
 
     project = read_qdpx((_data() / "interviews.qdpx").read_bytes())
     # The codes were agreed by both coders before mapping: keep coder A's coding.

@@ -23,9 +23,9 @@ import pandas as pd
 from impactkit import dist, io, measure
 from impactkit._atomic import write_file
 from impactkit.discount import FRANCE_2021
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input, OutcomeValuation, volunteer_time
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
-from impactkit.valuation import FinancialProxy, PriceIndex, volunteer_time
+from impactkit.valuation import FinancialProxy, PriceIndex
 
 __all__ = ["build_data", "build_model", "main", "write_sector"]
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from impactkit.io._converter import PRESETS, make_converter
 from impactkit.io._excel import read_value_map, write_value_map, write_value_map_template
 from impactkit.io._files import (
     FORMAT_VERSION,
@@ -27,9 +26,9 @@ from impactkit.io._files import (
     to_dict,
 )
 from impactkit.io._result_schema import RESULT_SCHEMAS, result_schema
-from impactkit.io._schema import json_schema
 from impactkit.io._survey import SurveyResult, read_survey
 from impactkit.io._xlsform import write_xlsform
+from impactkit.model import PRESETS, json_schema, make_converter
 from impactkit.toc import TheoryOfChange, to_dot, to_graphml, to_json, to_mermaid
 
 __all__ = [

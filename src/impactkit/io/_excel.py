@@ -322,7 +322,7 @@ def _lang(lang: str) -> str:
 
 
 def _heading(key: str, lang: str) -> str:
-    from impactkit.report._i18n import TEXTS
+    from impactkit._i18n import TEXTS
 
     if key.startswith("year_"):
         return TEXTS[lang]["year_n"].format(n=int(key[5:]))
@@ -560,7 +560,7 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         "mode": plain.get("mode", "forecast"),
     }
     if isinstance(disc, str):
-        from impactkit.io._converter import PRESETS
+        from impactkit.model import PRESETS
 
         disc = to_dict(ImpactModel("x", discount=PRESETS[disc]))["discount"]
     values["discount_name"] = disc.get("name", "")
@@ -658,7 +658,7 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     cols = _map_columns(years)
     col = 1
     for stage, group in [*STAGES, ("stage_5", cols[len(_map_columns(0)) - 1 :])]:
-        from impactkit.report._i18n import t
+        from impactkit._i18n import t
 
         c = book.put(ws, 1, col, t(stage, lang))
         c.font = book.bold
@@ -880,7 +880,7 @@ def _write_outcome(
             extra[f] = v
             vals[f] = None
         elif isinstance(v, dict):
-            from impactkit.report._i18n import TEXTS
+            from impactkit._i18n import TEXTS
 
             head = TEXTS[book.lang].get(f, f)
             unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v))

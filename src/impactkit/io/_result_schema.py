@@ -58,7 +58,7 @@ RESULT_SCHEMAS: dict[str, str] = {
     "qaly_gain": "impactkit.measure._eq5d:QALYResult",
     "survey": "impactkit.io._survey:SurveyResult",
     "portfolio_monte_carlo": "impactkit.portfolio:PortfolioMonteCarlo",
-    "network": "impactkit._network:NetworkAnalysis",
+    "network": "impactkit.portfolio._network:NetworkAnalysis",
     "acceptability": "impactkit.uncertainty._voi:AcceptabilityResult",
     "evppi": "impactkit.uncertainty._voi:EVPPIResult",
     "voi": "impactkit.uncertainty._voi:VOIResult",
@@ -365,7 +365,7 @@ def _fields_schema(
 
 @functools.cache
 def _build(name: str) -> dict[str, Any]:
-    from impactkit.io._schema import json_schema
+    from impactkit.model import json_schema
 
     results = _names_by_class()
     root = _fields_schema(_load(name), results, set(), _SHAPES.get(name))

@@ -64,9 +64,6 @@ from impactkit.measure._scales import (
 )
 from impactkit.measure._sites import measure_sites
 from impactkit.measure._wellbeing import (
-    WELLBY_HIGH_2019,
-    WELLBY_LOW_2019,
-    WELLBY_VALUE_2019,
     LifeSatisfaction,
     wellby_proxy,
 )
@@ -80,9 +77,6 @@ __all__ = [
     "OPS",
     "SWEMWBS",
     "SWEMWBS_NORMS",
-    "WELLBY_HIGH_2019",
-    "WELLBY_LOW_2019",
-    "WELLBY_VALUE_2019",
     "Condition",
     "Count",
     "DistanceTravelled",

@@ -12,13 +12,11 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from impactkit._fields import OPS
 from impactkit._validation import Checker
 from impactkit.errors import ValidationError
 
 __all__ = ["OPS", "Condition", "apply_conditions", "check_comparable", "conditions"]
-
-OPS: tuple[str, ...] = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "notna", "isna")
-"""Operators a condition may use."""
 
 
 @attrs.frozen

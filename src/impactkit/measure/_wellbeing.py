@@ -35,26 +35,18 @@ from impactkit.measure._calculators import (
     paired_t_interval,
 )
 from impactkit.measure._filters import Condition, conditions
-from impactkit.methods._cea import WELLBY_GREEN_BOOK_2019
-from impactkit.valuation import FinancialProxy
+from impactkit.valuation import (
+    WELLBY_GREEN_BOOK_2019,
+    WELLBY_HIGH_2019,
+    WELLBY_LOW_2019,
+    FinancialProxy,
+)
 
 __all__ = [
-    "WELLBY_HIGH_2019",
-    "WELLBY_LOW_2019",
-    "WELLBY_VALUE_2019",
     "LifeSatisfaction",
     "wellby_proxy",
 ]
 
-WELLBY_VALUE_2019 = WELLBY_GREEN_BOOK_2019
-"""Central value of one WELLBY, £ in 2019 prices and values (HM Treasury, Wellbeing
-Guidance for Appraisal, 2021): the constant of :mod:`impactkit.methods`."""
-
-WELLBY_LOW_2019 = 10_000.0
-"""Low value of one WELLBY for sensitivity analysis, £ 2019 prices (same guidance)."""
-
-WELLBY_HIGH_2019 = 16_000.0
-"""High value of one WELLBY for sensitivity analysis, £ 2019 prices (same guidance)."""
 
 _SOURCE = (
     "HM Treasury (2021), Wellbeing Guidance for Appraisal: Supplementary Green Book "
@@ -212,10 +204,10 @@ def wellby_proxy(
     c.text(rate_source, "rate_source")
     c.raise_if_errors()
     factor = 1.0 if rate is None else float(rate)
-    value: float | Triangular = WELLBY_VALUE_2019 * factor
+    value: float | Triangular = WELLBY_GREEN_BOOK_2019 * factor
     if distribution:
         value = Triangular(
-            WELLBY_LOW_2019 * factor, WELLBY_VALUE_2019 * factor, WELLBY_HIGH_2019 * factor
+            WELLBY_LOW_2019 * factor, WELLBY_GREEN_BOOK_2019 * factor, WELLBY_HIGH_2019 * factor
         )
     source = _SOURCE
     if rate is not None:

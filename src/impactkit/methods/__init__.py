@@ -13,11 +13,9 @@ from __future__ import annotations
 from impactkit.methods._avoided import (
     AvoidedCostItem,
     AvoidedCostsResult,
-    UnitCost,
     avoided_costs,
 )
 from impactkit.methods._cba import (
-    PAYERS,
     PERSPECTIVES,
     CBAResult,
     cba,
@@ -30,8 +28,6 @@ from impactkit.methods._cba import (
     xnpv,
 )
 from impactkit.methods._cea import (
-    QALY_GREEN_BOOK_2022,
-    WELLBY_GREEN_BOOK_2019,
     CostPerOutcome,
     cea_frontier,
     cost_per_outcome,
@@ -60,12 +56,9 @@ from impactkit.methods._sroi import Lineage, SROIResult, Summary, sroi
 from impactkit.methods._weighted import WeightedOutcomes, weighted_outcomes
 
 __all__ = [
-    "PAYERS",
     "PERSPECTIVES",
-    "QALY_GREEN_BOOK_2022",
     "RISK_LEVELS",
     "RISK_TYPES",
-    "WELLBY_GREEN_BOOK_2019",
     "ABCRules",
     "AvoidedCostItem",
     "AvoidedCostsResult",
@@ -79,7 +72,6 @@ __all__ = [
     "PaymentRule",
     "SROIResult",
     "Summary",
-    "UnitCost",
     "WeightedOutcomes",
     "avoided_costs",
     "cba",

@@ -18,10 +18,9 @@ from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import payback_year
 from impactkit.typing import FloatArray
-from impactkit.valuation._equity import EquityWeights
+from impactkit.valuation import PUBLIC_PAYERS, EquityWeights
 
 __all__ = [
-    "PAYERS",
     "PERSPECTIVES",
     "CBAResult",
     "cba",
@@ -34,10 +33,7 @@ __all__ = [
     "xnpv",
 ]
 
-PAYERS: tuple[str, ...] = ("etat", "securite_sociale", "departement", "commune")
-"""Public payer levels in France: the State, social security, départements, communes."""
-
-PERSPECTIVES: tuple[str, ...] = (*PAYERS, "beneficiaries", "others")
+PERSPECTIVES: tuple[str, ...] = (*PUBLIC_PAYERS, "beneficiaries", "others")
 """Perspectives a flow can belong to; ``society`` sums them, ``public`` sums the payers."""
 
 
@@ -831,7 +827,7 @@ def cba(
     if perspective == "society":
         sel = f[~f["transfer"]]
     elif perspective == "public":
-        sel = f[f["perspective"].isin(PAYERS)]
+        sel = f[f["perspective"].isin(PUBLIC_PAYERS)]
     elif perspective in PERSPECTIVES:
         sel = f[f["perspective"] == perspective]
     else:

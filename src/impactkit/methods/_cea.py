@@ -18,8 +18,6 @@ from impactkit.errors import Problem, ValidationError
 from impactkit.methods._cba import _factors
 
 __all__ = [
-    "QALY_GREEN_BOOK_2022",
-    "WELLBY_GREEN_BOOK_2019",
     "CostPerOutcome",
     "cea_frontier",
     "cost_per_outcome",
@@ -29,13 +27,6 @@ __all__ = [
     "net_monetary_benefit",
     "wellbys",
 ]
-
-WELLBY_GREEN_BOOK_2019 = 13_000.0
-"""Value of one WELLBY, £ in 2019 prices (HM Treasury wellbeing guidance 2021; range
-£10,000-£16,000)."""
-
-QALY_GREEN_BOOK_2022 = 70_000.0
-"""Value of one QALY for Green Book appraisal, £ (2022 edition)."""
 
 
 @displayed(headline=("Net", "Gross", "Outcomes"))

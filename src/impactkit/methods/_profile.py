@@ -14,9 +14,8 @@ import pandas as pd
 from impactkit import kernel
 from impactkit._results import FrozenDict
 from impactkit._validation import Checker
-from impactkit._valuemap import ROW_FIELDS, compile_model
 from impactkit.errors import ValidationError
-from impactkit.model import ImpactModel
+from impactkit.model import ROW_FIELDS, ImpactModel, compile_model
 
 __all__ = [
     "RISK_LEVELS",
@@ -278,7 +277,7 @@ def impact_profiles(
     >>> print(row.scale, row.depth, round(row.contribution, 4), row.risk, row.abc)
     40.0 5000.0 0.6 medium C
     """
-    from impactkit.measure._binding import bind
+    from impactkit.measure import bind
 
     m = bind(model, data).model
     vm = compile_model(m)
@@ -399,7 +398,7 @@ def compare(
        difference  due_to_quantity  due_to_haircuts
     0       100.0           -125.0            225.0
     """
-    from impactkit.measure._binding import bind
+    from impactkit.measure import bind
 
     fm = bind(forecast, data_forecast).model
     em = bind(evaluation, data_evaluation).model

@@ -22,11 +22,10 @@ import pandas as pd
 from impactkit import kernel
 from impactkit._results import FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import require_finite
-from impactkit._valuemap import ROW_FIELDS, ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError
-from impactkit.model import HAIRCUTS, ImpactModel
+from impactkit.model import HAIRCUTS, ROW_FIELDS, ImpactModel, ValueMap, compile_model
 from impactkit.valuation._equity import EquityWeights, weighted_table
 
 __all__ = ["Lineage", "SROIResult", "Summary", "sroi"]
@@ -445,13 +444,13 @@ class SROIResult:
         dict
             The headline figures, the tables by outcome, stakeholder and year,
             the lineage of each row and, under ``model_spec``, the evaluated
-            model in its file form: ``impactkit.io.from_dict(d["model_spec"])``
+            model in its file form: ``impactkit.model.from_dict(d["model_spec"])``
             gives the model back, so the result can be recomputed.
         """
         spec = None
         if self.model is not None:
             # the file form of the model is plain data; no file is read or written
-            from impactkit.io._files import to_dict as model_to_dict
+            from impactkit.model import to_dict as model_to_dict
 
             spec = model_to_dict(self.model)
         out: dict[str, Any] = jsonable(
@@ -584,7 +583,7 @@ def sroi(
     >>> round(res.present_value, 2), round(res.ratio, 4), round(res.payback_months, 2)
     (107633.35, 2.3399, 10.44)
     """
-    from impactkit.measure._binding import bind
+    from impactkit.measure import bind
 
     binding = bind(model, data)
     model, measured = binding.model, binding.measured

@@ -288,7 +288,7 @@ def weighted_outcomes(
     if data is not None or any(
         callable(getattr(ov.quantity, "compute", None)) for ov in model.outcomes
     ):
-        from impactkit.measure._binding import resolve
+        from impactkit.measure import resolve
 
         model = resolve(model, data)
     df = _check_ratings(ratings, model, cols)

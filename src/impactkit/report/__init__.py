@@ -13,6 +13,7 @@ analyses; :func:`html` and :func:`markdown` present what they are given.
 
 from __future__ import annotations
 
+from impactkit._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._charts import (
     by_stakeholder_chart,
     by_year_chart,
@@ -23,7 +24,6 @@ from impactkit.report._charts import (
 )
 from impactkit.report._decision_charts import ce_plane_chart, ceac_chart, evppi_chart
 from impactkit.report._event_study import event_study_chart, event_study_table
-from impactkit.report._i18n import LANGS, TEXTS, fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.report._network import funnel_chart, member, network
 from impactkit.report._render import (
     BROWSERS,

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from impactkit._escape import plain
+from impactkit._i18n import t
 from impactkit.errors import ValidationError
-from impactkit.report._escape import plain
-from impactkit.report._i18n import t
 
 __all__ = [
     "by_stakeholder_chart",
@@ -48,7 +48,7 @@ def _money_axis(axis: Any, lang: str) -> None:
     """Thousands separators of the language on a money axis."""
     from matplotlib.ticker import FuncFormatter
 
-    from impactkit.report._i18n import fmt_number
+    from impactkit._i18n import fmt_number
 
     axis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=0)))
 
@@ -64,7 +64,7 @@ def short_label(text: Any, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -
 
     A chart cropped to its content grows with its longest label; a bounded
     label keeps the chart's size independent of what users type. Bidirectional
-    and control characters are removed first (:func:`impactkit.report._escape.plain`).
+    and control characters are removed first (:func:`impactkit._escape.plain`).
     """
     words = " ".join(plain(text).split())
     wrapped = textwrap.wrap(words, width, break_long_words=True, break_on_hyphens=True)
@@ -142,7 +142,7 @@ def to_svg(fig: Any) -> str:
 def _ratio_axis(axis: Any, lang: str) -> None:
     from matplotlib.ticker import FuncFormatter
 
-    from impactkit.report._i18n import fmt_number
+    from impactkit._i18n import fmt_number
 
     axis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=1)))
 
@@ -406,7 +406,7 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     ax.hist(r, bins=bins, color=PALETTE[1])
     ax.axvline(1.0, color=PALETTE[3], linestyle="--", label=t("one_to_one", lang))
     p = mc.probability_ratio_above(1.0)
-    from impactkit.report._i18n import fmt_number, fmt_pct
+    from impactkit._i18n import fmt_number, fmt_pct
 
     ax.set_xlabel(t("ratio_axis", lang))
     _ratio_axis(ax.xaxis, lang)

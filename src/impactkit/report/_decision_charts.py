@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from impactkit._i18n import fmt_number
 from impactkit.errors import ValidationError
 from impactkit.report._charts import PALETTE, _figure, _money_axis, plain_text
-from impactkit.report._i18n import fmt_number
 
 __all__ = ["ce_plane_chart", "ceac_chart", "evppi_chart"]
 

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from impactkit._atomic import write_file
-from impactkit._network import NetworkAnalysis, analyse_network
+from impactkit._escape import html_text, md_text
+from impactkit._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
 from impactkit.errors import ValidationError
-from impactkit.report._escape import html_text, md_text
-from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
+from impactkit.portfolio import NetworkAnalysis, analyse_network
 
 __all__ = ["funnel_chart", "member", "network"]
 

@@ -13,14 +13,14 @@ import attrs
 import pandas as pd
 
 from impactkit._atomic import write_file
+from impactkit._escape import html_text, md_text
+from impactkit._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit._results import Summary, displayed, jsonable
 from impactkit._version import __version__
 from impactkit.errors import ImpactkitError, ValidationError
-from impactkit.methods._sroi import SROIResult
+from impactkit.methods import SROIResult
 from impactkit.model import ImpactModel
-from impactkit.report._escape import html_text, md_text
 from impactkit.report._event_study import event_study_table
-from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
 from impactkit.typing import SeedLike
 
 __all__ = [
@@ -75,7 +75,7 @@ _PCT = {"share", "deadweight", "displacement", "attribution", "leakage", "drop_o
 
 
 def _esc(x: Any) -> str:
-    """User text for HTML text and attributes (see :mod:`impactkit.report._escape`)."""
+    """User text for HTML text and attributes (see :mod:`impactkit._escape`)."""
     return html_text(x)
 
 
@@ -1008,7 +1008,7 @@ def pdf(
 
 
 def _md(x: Any) -> str:
-    """User text as inert one-line Markdown (see :mod:`impactkit.report._escape`)."""
+    """User text as inert one-line Markdown (see :mod:`impactkit._escape`)."""
     return md_text(x)
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from impactkit.report._escape import html_text, md_text
-from impactkit.report._i18n import fmt_money, fmt_pct
+from impactkit._escape import html_text, md_text
+from impactkit._i18n import fmt_money, fmt_pct
 
 __all__ = ["VOICE_TEXTS", "voice_html", "voice_markdown"]
 
@@ -142,7 +142,7 @@ def _esc(x: Any) -> str:
 
 
 def _voice(result: Any) -> Any:
-    from impactkit.qualitative._voice import stakeholder_voice
+    from impactkit.qualitative import stakeholder_voice
 
     model = getattr(result, "model", None)
     if model is None or not (getattr(model, "evidence", ()) or getattr(model, "engagement", ())):

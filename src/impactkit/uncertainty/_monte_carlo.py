@@ -19,11 +19,10 @@ import pandas as pd
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import require_finite
-from impactkit._valuemap import ValueMap, compile_model
 from impactkit._version import __version__
 from impactkit.dist import Distribution, Uniform
 from impactkit.errors import ValidationError
-from impactkit.model import ImpactModel
+from impactkit.model import ImpactModel, ValueMap, compile_model
 from impactkit.typing import FloatArray, SeedLike
 from impactkit.uncertainty._correlation import correlation_matrix, iman_conover
 
@@ -630,7 +629,7 @@ def monte_carlo(
         raise ValidationError(
             f"n must be a positive whole number, got {n!r}", path=("n",), code="out_of_range"
         )
-    from impactkit.measure._binding import bind
+    from impactkit.measure import bind
 
     model = bind(model, data, sampling_uncertainty=sampling_uncertainty).model
     vm = compile_model(model)

@@ -20,10 +20,16 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import as_generator, root_sequence
-from impactkit._valuemap import ROW_FIELDS, KernelOutput, Parameter, ValueMap, compile_model
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError, format_path
-from impactkit.model import ImpactModel
+from impactkit.model import (
+    ROW_FIELDS,
+    ImpactModel,
+    KernelOutput,
+    Parameter,
+    ValueMap,
+    compile_model,
+)
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["second_order_indices", "sobol", "sobol_indices", "tipping_points", "tornado"]
@@ -38,7 +44,7 @@ _SEARCH: dict[str, tuple[float, float]] = {
 
 
 def _prepare(model: ImpactModel, data: Mapping[str, Any] | None) -> ValueMap:
-    from impactkit.measure._binding import resolve
+    from impactkit.measure import resolve
 
     return compile_model(resolve(model, data))
 

@@ -1,4 +1,4 @@
-r"""Valuation: financial proxies, price-year indexing and non-cash inputs.
+r"""Valuation: financial proxies, unit costs, reference values and price-year indexing.
 
 A :class:`FinancialProxy` is a money value per unit of outcome per year, with
 its currency, the *price year* its value is expressed in, and its source.
@@ -10,11 +10,9 @@ a user-supplied :class:`PriceIndex` (a consumer price index, a GDP deflator):
 There is never a silent currency conversion: a proxy in another currency than
 the model's is an error.
 
-Non-cash inputs (volunteer time, donated goods, free premises) are valued at
-market or replacement cost (SROI Guide 2012, docs/methods/sroi.md):
-:func:`volunteer_time` multiplies hours by an hourly rate whose choice
-(minimum wage loaded with charges, market wage of the equivalent job) the
-caller states in ``source``.
+Non-cash inputs (volunteer time, donated goods, free premises) are inputs of
+the model: :func:`impactkit.model.volunteer_time` and
+:func:`impactkit.model.in_kind` value them (docs/methods/sroi.md).
 
 Layer: model (see the architecture page). Uses the foundation only.
 
@@ -34,27 +32,37 @@ import numpy as np
 import pandas as pd
 
 from impactkit._results import FrozenDict, Summary, html_table
-from impactkit._validation import Checker, as_float, is_number
+from impactkit._validation import Checker, as_float
 from impactkit.dist import Distribution, central, problems_in_number
-from impactkit.errors import ValidationError
 from impactkit.valuation._catalogue import (
     catalogue,
     proxy_from_catalogue,
     unit_cost_from_catalogue,
 )
 from impactkit.valuation._equity import GREEN_BOOK_ETA, EquityWeights, distributional_weights
+from impactkit.valuation._reference import (
+    QALY_GREEN_BOOK_2022,
+    WELLBY_GREEN_BOOK_2019,
+    WELLBY_HIGH_2019,
+    WELLBY_LOW_2019,
+)
+from impactkit.valuation._unit_cost import PUBLIC_PAYERS, UnitCost
 
 __all__ = [
     "GREEN_BOOK_ETA",
+    "PUBLIC_PAYERS",
+    "QALY_GREEN_BOOK_2022",
+    "WELLBY_GREEN_BOOK_2019",
+    "WELLBY_HIGH_2019",
+    "WELLBY_LOW_2019",
     "EquityWeights",
     "FinancialProxy",
     "PriceIndex",
+    "UnitCost",
     "catalogue",
     "distributional_weights",
-    "in_kind",
     "proxy_from_catalogue",
     "unit_cost_from_catalogue",
-    "volunteer_time",
 ]
 
 
@@ -289,98 +297,3 @@ class PriceIndex:
                 )
         c.raise_if_errors()
         return self.values[to_year] / self.values[from_year]
-
-
-def volunteer_time(
-    hours: float,
-    rate: float,
-    *,
-    label: str = "Volunteer time",
-    stakeholder: str = "volunteers",
-    year: int = 0,
-    source: str = "",
-) -> Any:
-    """A non-cash :class:`~impactkit.Input` worth ``hours × rate``.
-
-    Parameters
-    ----------
-    hours : float
-        Hours given [hours].
-    rate : float
-        Value of one hour [currency/hour], e.g. the loaded minimum wage or the
-        market wage of the equivalent job; say which in ``source``.
-    label, stakeholder : str
-        Input label and contributing stakeholder.
-    year : int, default 0
-        Year the time is given.
-    source : str
-        Justification of the rate.
-
-    Returns
-    -------
-    Input
-        With ``in_kind=True``.
-
-    Examples
-    --------
-    >>> volunteer_time(500, 12).amount
-    6000.0
-    """
-    from impactkit.model import Input
-
-    c = Checker()
-    c.number(hours, "hours", low=0.0)
-    c.number(rate, "rate", low=0.0)
-    c.raise_if_errors()
-    desc = f"{hours:g} hours x {rate:g} per hour"
-    return Input(
-        label,
-        amount=float(hours) * float(rate),
-        stakeholder=stakeholder,
-        year=year,
-        in_kind=True,
-        source=source,
-        description=desc,
-    )
-
-
-def in_kind(
-    label: str, value: float, *, stakeholder: str = "", year: int = 0, source: str = ""
-) -> Any:
-    """A non-cash :class:`~impactkit.Input` (donated goods, free premises) at market value.
-
-    Parameters
-    ----------
-    label : str
-        What is given.
-    value : float
-        Market value [currency].
-    stakeholder : str, optional
-        Who gives it.
-    year : int, default 0
-        Year of the input (0 = start, undiscounted).
-    source : str, optional
-        Where the market value comes from.
-
-    Returns
-    -------
-    Input
-        With ``in_kind=True``.
-
-    Raises
-    ------
-    ValidationError
-        When ``value`` is not a finite number of at least 0.
-
-    Examples
-    --------
-    >>> in_kind("Premises lent by the town", 12_000, stakeholder="town").in_kind
-    True
-    """
-    from impactkit.model import Input
-
-    if not is_number(value):
-        raise ValidationError(f"expected a number, got {value!r}", path=("value",), code="type")
-    return Input(
-        label, amount=float(value), stakeholder=stakeholder, year=year, in_kind=True, source=source
-    )

@@ -29,6 +29,7 @@ import pandas as pd
 
 from impactkit._validation import Checker
 from impactkit.errors import ValidationError
+from impactkit.valuation._unit_cost import UnitCost
 
 __all__ = [
     "BASES",
@@ -414,7 +415,7 @@ def unit_cost_from_catalogue(
     transfer: bool = False,
     table: pd.DataFrame | None = None,
 ) -> Any:
-    """A :class:`~impactkit.methods.UnitCost` from one catalogue entry, for avoided costs.
+    """A :class:`~impactkit.valuation.UnitCost` from one catalogue entry, for avoided costs.
 
     Entries linked through ``overlaps`` share the same ``covers`` key, so
     :func:`impactkit.methods.avoided_costs` refuses to count the same expense
@@ -447,8 +448,6 @@ def unit_cost_from_catalogue(
     >>> u.cost, u.payer, u.price_year, u.basis, u.covers
     (230.0, 'securite_sociale', 2020, 'average', 'mas_place_an')
     """
-    from impactkit.methods import UnitCost
-
     df = _shipped() if table is None else table
     row = _entry(entry_id, df)
     payer = _UNIT_COST_PAYER.get(str(row["payer"]))

@@ -1,33 +1,4 @@
-"""The ``impactkit`` command.
-
-``impactkit validate FILE``
-    Exit 0 when the model is valid; exit 1 listing every problem with its path.
-``impactkit toc FILE --format mermaid|dot|graphml|json``
-    Print the theory of change of a model file.
-``impactkit schema [--result NAME|list]``
-    Print the JSON Schema of model files, or of a result's ``to_dict()``.
-``impactkit sroi FILE [--mc N --seed S] [--format table|json|markdown]``
-    Evaluate the SROI (and optionally a Monte Carlo interval).
-``impactkit lint FILE [--data NAME=PATH.csv] [--strict]``
-    Assurance checks against the SROI principles.
-``impactkit report FILE -o report.html [--lang fr] [--mc N]``
-    A self-contained HTML (or Markdown) report.
-``impactkit demo``
-    Run the embedded example end to end.
-``impactkit new PATH [--example NAME] [--lang fr]``
-    Start a model file (.yaml, .json) or a live Excel value map (.xlsx).
-``impactkit examples``
-    List the embedded examples.
-
-Every command that reads a model accepts ``.json``, ``.yaml``, ``.yml`` and
-``.xlsx`` (an Excel value map).
-``impactkit network OUTCOMES INPUTS -o reseau.html [--lang fr] [--anonymise]``
-    The federation report from tidy CSV or Parquet tables (``--member ID``: one
-    establishment's benchmark page).
-
-Exit codes: 0 success, 1 invalid model or data, 2 unreadable file or usage
-error, 3 internal error (a defect of impactkit, never the user's input).
-"""
+"""The ``impactkit`` command: parser, subcommands and exit codes (see :mod:`impactkit.cli`)."""
 
 from __future__ import annotations
 
@@ -40,7 +11,17 @@ from typing import Any, TextIO
 from impactkit._version import __version__
 from impactkit.errors import FileFormatError, ImpactkitError, Problem, ValidationError
 
-__all__ = ["SROI_JSON_SCHEMA", "main"]
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_INTERNAL",
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "SROI_JSON_SCHEMA",
+    "build_parser",
+    "exit_code",
+    "main",
+]
 
 _ROW = {"type": "object"}
 SROI_JSON_SCHEMA: dict[str, Any] = {
@@ -367,9 +348,9 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
 
     res = sroi(model, data=data)
     if args.format == "markdown":
-        from impactkit.report._render import _md
+        from impactkit._escape import md_text
 
-        print(f"# SROI - {_md(res.model_name)}\n")
+        print(f"# SROI - {md_text(res.model_name)}\n")
         print("| figure | value |\n|---|---|")
         for k, v in res.summary().lines:
             print(f"| {k} | {_md_value(v)} |")
@@ -398,16 +379,16 @@ def _md_value(v: Any) -> str:
     elif isinstance(v, float):
         text = f"{v:,.2f}" if math.isfinite(v) else "-"
     else:
-        from impactkit.report._render import _md
+        from impactkit._escape import md_text
 
-        return _md(v)  # text: HTML and Markdown syntax escaped
+        return md_text(v)  # text: HTML and Markdown syntax escaped
     return text.replace("|", "\\|")
 
 
 def _markdown_table(df: Any) -> str:
-    from impactkit.report._render import _md
+    from impactkit._escape import md_text
 
-    cols = [_md(c) for c in df.columns]
+    cols = [md_text(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.itertuples(index=False):
         cells = [_md_value(v) for v in row]
@@ -568,7 +549,22 @@ def _add_data_option(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``impactkit`` command."""
+    """The argument parser of the ``impactkit`` command.
+
+    Building it imports no computation module, so ``impactkit --help`` starts
+    fast; an embedding application can add the commands to its own tool.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        One subcommand per command of :mod:`impactkit.cli`.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["validate", "modele.yaml"])
+    >>> args.command, args.file
+    ('validate', 'modele.yaml')
+    """
     parser = argparse.ArgumentParser(
         prog="impactkit",
         description="Social impact measurement: theory of change, SROI, uncertainty.",
@@ -690,7 +686,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p.set_defaults(func=_cmd_examples)
 
-    from impactkit._cli_network import add_parser as _add_network
+    from impactkit.cli._network import add_parser as _add_network
 
     _add_network(sub)
     return parser
@@ -831,7 +827,3 @@ def _read_csv(name: str, path: str) -> Any:
         raise FileFormatError(
             f"{path} is not a readable CSV file: {exc}", path=("data", name), code="csv"
         ) from exc
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -19,7 +19,7 @@ from impactkit._results import freeze
 from impactkit.discount import Constant, Schedule
 from impactkit.dist import Distribution, central
 from impactkit.errors import PathElement, Problem, ValidationError, format_path
-from impactkit.model import ImpactModel
+from impactkit.model._model import ImpactModel
 from impactkit.typing import FloatArray
 
 __all__ = ["ROW_FIELDS", "KernelOutput", "Parameter", "ValueMap", "compile_model"]

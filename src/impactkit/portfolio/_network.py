@@ -19,9 +19,9 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from impactkit._comparison import funnel, shrink
 from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import Problem, ValidationError
+from impactkit.portfolio._comparison import funnel, shrink
 
 __all__ = ["NetworkAnalysis", "analyse_network", "pseudonyms"]
 
@@ -311,7 +311,7 @@ def analyse_network(
     >>> round(a.totals["ratio"], 4)
     1.4312
     """
-    from impactkit import portfolio as pf
+    from impactkit.portfolio import _evaluate as pf
 
     extra = [c for c in (payer, denominator) if c in outcomes_df.columns]
     by = [c for c in (sector, region) if c in outcomes_df.columns]

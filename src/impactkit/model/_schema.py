@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from impactkit._fields import FIELD_RULES
+from impactkit._fields import FIELD_RULES, OPS
 from impactkit.dist import DISTRIBUTIONS
-from impactkit.io._converter import PRESETS
-from impactkit.io._files import FORMAT_VERSION
-from impactkit.measure._filters import OPS
-from impactkit.model import EVIDENCE_GRADES, NOTE_FIELDS
-from impactkit.qualitative._records import (
+from impactkit.model._converter import PRESETS
+from impactkit.model._form import FORMAT_VERSION
+from impactkit.model._model import EVIDENCE_GRADES, NOTE_FIELDS
+from impactkit.qualitative import (
     DIRECTIONS,
     ENGAGEMENT_METHODS,
     ENGAGEMENT_STAGES,
