@@ -1,8 +1,11 @@
 """Calculator registries: built-ins plus plugins found through entry points.
 
 Each stage of the flow (``output``, ``outcome``, ``attribution``,
-``valuation``) has an immutable :class:`Registry` of built-in calculators and
-discovers third-party ones through the entry-point group ``impactkit.<stage>``.
+``deadweight``, ``valuation``) has an immutable :class:`Registry` of built-in
+calculators and discovers third-party ones through the entry-point group
+``impactkit.<stage>``. The built-ins are plugins in the box: :data:`BUILTINS`
+names them as ``"module:Class"`` references, loaded on use by the same path as
+the entry points of other packages, so this module imports no calculator.
 A plugin package declares, in its ``pyproject.toml``::
 
     [project.entry-points."impactkit.outcome"]
@@ -16,7 +19,6 @@ accepted.
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Callable, Mapping
 from importlib.metadata import EntryPoint, entry_points
@@ -27,13 +29,15 @@ import attrs
 
 from impactkit.errors import CalculatorNotFoundError, ImpactkitWarning, ValidationError
 
-__all__ = ["STAGES", "Registry", "default_registry", "get", "names"]
+__all__ = ["BUILTINS", "STAGES", "Registry", "default_registry", "get", "names"]
 
-STAGES: tuple[str, ...] = ("output", "outcome", "attribution", "valuation")
+STAGES: tuple[str, ...] = ("output", "outcome", "attribution", "deadweight", "valuation")
 """The stages of the flow that take calculators."""
 
 
-def _frozen_map(m: Mapping[str, Callable[..., Any]]) -> Mapping[str, Callable[..., Any]]:
+def _frozen_map(
+    m: Mapping[str, str | Callable[..., Any]],
+) -> Mapping[str, str | Callable[..., Any]]:
     return MappingProxyType(dict(m))
 
 
@@ -45,8 +49,9 @@ class Registry:
     ----------
     group : str
         Entry-point group, e.g. ``"impactkit.outcome"``.
-    builtins : mapping of str to callable
-        Name to class (or factory) of the built-in calculators.
+    builtins : mapping of str to str or callable
+        Name to the built-in calculator: a ``"module:Class"`` reference, loaded
+        on use like an entry point, or the class (or factory) itself.
 
     Examples
     --------
@@ -68,7 +73,7 @@ class Registry:
     """
 
     group: str
-    builtins: Mapping[str, Callable[..., Any]] = attrs.field(converter=_frozen_map)
+    builtins: Mapping[str, str | Callable[..., Any]] = attrs.field(converter=_frozen_map)
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         return {ep.name: ep for ep in entry_points(group=self.group)}
@@ -117,7 +122,8 @@ class Registry:
             that fails to load (chained from the original error).
         """
         if name in self.builtins:
-            return self.builtins[name]
+            builtin = self.builtins[name]
+            return _load(self.group, name, builtin) if isinstance(builtin, str) else builtin
         eps = self._entry_points()
         if name not in eps:
             raise CalculatorNotFoundError(
@@ -195,42 +201,58 @@ class Registry:
             raise ValidationError(f"{name}: {exc}", code="invalid") from exc
 
 
-def _builtins() -> dict[str, dict[str, Callable[..., Any]]]:
-    from impactkit.measure._calculators import (
-        Count,
-        DistanceTravelled,
-        PrePost,
-        Proportion,
-        Sum,
-        Threshold,
-    )
-    from impactkit.measure._reliable_change import ReliableChange
-    from impactkit.valuation import FinancialProxy
-
-    out: dict[str, dict[str, Callable[..., Any]]] = {
-        "output": {c.name: c for c in (Count, Sum)},
-        "outcome": {
-            c.name: c
-            for c in (
-                PrePost,
-                Threshold,
-                Proportion,
-                DistanceTravelled,
-                Count,
-                Sum,
-                ReliableChange,
-            )
-        },
-        "attribution": {},
-        "valuation": {"financial_proxy": FinancialProxy},
+BUILTINS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "output": MappingProxyType(
+            {"count": "impactkit.measure:Count", "sum": "impactkit.measure:Sum"}
+        ),
+        "outcome": MappingProxyType(
+            {
+                "prepost": "impactkit.measure:PrePost",
+                "threshold": "impactkit.measure:Threshold",
+                "proportion": "impactkit.measure:Proportion",
+                "distance_travelled": "impactkit.measure:DistanceTravelled",
+                "count": "impactkit.measure:Count",
+                "sum": "impactkit.measure:Sum",
+                "reliable_change": "impactkit.measure:ReliableChange",
+                "life_satisfaction": "impactkit.measure:LifeSatisfaction",
+                "qaly_gain": "impactkit.measure:QALYGain",
+            }
+        ),
+        "attribution": MappingProxyType(
+            {
+                "difference_in_means": "impactkit.attribution:DifferenceInMeans",
+                "difference_in_differences": "impactkit.attribution:DifferenceInDifferences",
+                "did": "impactkit.attribution:DifferenceInDifferences",
+                "inverse_probability_weighting": (
+                    "impactkit.attribution:InverseProbabilityWeighting"
+                ),
+                "ipw": "impactkit.attribution:InverseProbabilityWeighting",
+                "propensity_score_matching": "impactkit.attribution:PropensityScoreMatching",
+                "psm": "impactkit.attribution:PropensityScoreMatching",
+                "regression_adjustment": "impactkit.attribution:RegressionAdjustment",
+                "doubly_robust": "impactkit.attribution:DoublyRobust",
+                "aipw": "impactkit.attribution:DoublyRobust",
+            }
+        ),
+        "deadweight": MappingProxyType(
+            {"counterfactual": "impactkit.attribution:CounterfactualDeadweight"}
+        ),
+        "valuation": MappingProxyType({"financial_proxy": "impactkit.valuation:FinancialProxy"}),
     }
-    attribution = importlib.import_module("impactkit.attribution")
-    out["attribution"].update(attribution.ESTIMATORS)
-    out["outcome"]["life_satisfaction"] = importlib.import_module(
-        "impactkit.measure"
-    ).LifeSatisfaction
-    out["outcome"]["qaly_gain"] = importlib.import_module("impactkit.measure").QALYGain
-    return out
+)
+"""The built-in calculators of each stage, as ``"module:Class"`` references.
+
+They are plugins shipped in the box: :meth:`Registry.get` loads them by the
+same path as the entry points of third-party packages, so the registry imports
+no calculator module and the layers that use it depend on it downward only.
+"""
+
+
+def _load(group: str, name: str, ref: str) -> Callable[..., Any]:
+    """Load a ``"module:attribute"`` reference as an entry point is loaded."""
+    obj: Callable[..., Any] = EntryPoint(name=name, value=ref, group=group).load()
+    return obj
 
 
 def default_registry(stage: str) -> Registry:
@@ -238,7 +260,7 @@ def default_registry(stage: str) -> Registry:
 
     Parameters
     ----------
-    stage : {"output", "outcome", "attribution", "valuation"}
+    stage : {"output", "outcome", "attribution", "deadweight", "valuation"}
 
     Returns
     -------
@@ -257,7 +279,7 @@ def default_registry(stage: str) -> Registry:
     """
     if stage not in STAGES:
         raise CalculatorNotFoundError(f"no stage {stage!r}; stages: {', '.join(STAGES)}")
-    return Registry(f"impactkit.{stage}", _builtins()[stage])
+    return Registry(f"impactkit.{stage}", BUILTINS[stage])
 
 
 def names(stage: str) -> list[str]:
@@ -265,7 +287,7 @@ def names(stage: str) -> list[str]:
 
     Parameters
     ----------
-    stage : {"output", "outcome", "attribution", "valuation"}
+    stage : {"output", "outcome", "attribution", "deadweight", "valuation"}
 
     Returns
     -------
@@ -284,7 +306,7 @@ def get(stage: str, name: str) -> Callable[..., Any]:
 
     Parameters
     ----------
-    stage : {"output", "outcome", "attribution", "valuation"}
+    stage : {"output", "outcome", "attribution", "deadweight", "valuation"}
     name : str
         Calculator name.
 

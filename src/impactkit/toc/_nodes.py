@@ -95,9 +95,8 @@ def _check_measure(c: Checker, measure: Any, stage: str) -> None:
         name = measure.to_dict().get("calculator")
     except Exception:  # a broken to_dict is reported where the file is written
         return
-    from impactkit.registry import _builtins
+    from impactkit.registry import BUILTINS as builtins
 
-    builtins = _builtins()
     other = "outcome" if stage == "output" else "output"
     if name not in builtins[stage] and name in builtins[other]:
         c.add(
