@@ -712,13 +712,39 @@ SWEMWBS_NORMS: dict[str, Any] = {
         "Health Survey for England. Quality of Life Research 26(5), 1129-1144 "
         "(Springer, open access), abstract"
     ),
+    # Reliable change: Shah et al. (2018), clinical sample, abstract (Results)
+    "clinical_baseline_mean": 19.28,
+    "sd": 3.921,
+    "sem": 1.03,
+    "reliability": 1.0 - (1.03 / 3.921) ** 2,
+    "reliable_change_population": (
+        "172 adults starting cognitive hypnotherapy (clinical sample), baseline scores"
+    ),
+    "reliable_change_source": (
+        "Shah N. et al. (2018). Responsiveness of the Short Warwick Edinburgh Mental "
+        "Well-Being Scale (SWEMWBS): evaluation a clinical sample. Health and Quality "
+        "of Life Outcomes 16, 239 (BioMed Central, open access), doi:10.1186/"
+        "s12955-018-1060-2, abstract: baseline mean (SD) 19.28 (3.921), 1 SEM = 1.03 points"
+    ),
 }
-"""Published SWEMWBS population means and medians, with their source.
+r"""Published SWEMWBS norms and measurement error, with their sources.
 
-The abstract read gives no standard deviation and no reliability: give the
-``sd`` and ``reliability`` of :class:`~impactkit.measure.ReliableChange`
-from the full paper or your own baseline (without them it estimates both
-from the data).
+Population means and medians (metric score, Health Survey for England;
+Ng Fat et al. 2017, abstract), and the figures :class:`~impactkit.measure.ReliableChange`
+needs, under the names of its options: ``sd`` (3.921, the baseline standard
+deviation of a clinical sample) and ``reliability``, derived from the
+published standard error of measurement (1.03 points) as
+:math:`r = 1 - (\mathrm{SEM}/s)^2 = 0.9310`, so that
+:math:`S_{diff} = \sqrt 2\, s \sqrt{1 - r} = \sqrt 2 \times 1.03` (Shah et al.
+2018, abstract). Pass them as
+``ReliableChange(..., sd=SWEMWBS_NORMS["sd"], reliability=SWEMWBS_NORMS["reliability"])``;
+without them it estimates both from your own baseline.
+
+The abstract does not say whether these scores are raw sums or Rasch metric
+scores, nor how the SEM's reliability was obtained; no internal-consistency
+coefficient of SWEMWBS was read. The sample is clinical (people starting
+therapy): for a general population, your own baseline may be the better
+reference. See docs/methods/scales.md.
 """
 
 ONS4 = Scale(
@@ -750,4 +776,12 @@ ONS4_NORMS: dict[str, Any] = {
         "to March 2023, statistical bulletin of 7 November 2023, section 2"
     ),
 }
-"""Published UK mean ratings of two ONS-4 items, with their source (the two read)."""
+"""Published UK mean ratings of two ONS-4 items, with their source (the two read).
+
+No standard deviation or reliability is given: none was found in the parts
+of the ONS methodology pages read (personal well-being user guide, quality
+and methodology information, frequently asked questions), and a single item
+has no internal consistency. :class:`~impactkit.measure.ReliableChange` on
+an ONS-4 item therefore needs ``reliability`` (a test-retest correlation)
+and ``sd`` from your own repeated measurements, stated with their source.
+"""
