@@ -54,6 +54,8 @@ COLUMNS: tuple[str, ...] = (
     "year",
     "payer",
     "basis",
+    "transfer",
+    "benefit_in_kind",
     "sector",
     "status",
     "source",
@@ -95,6 +97,7 @@ party (several payers, an employer, society as a whole)."""
 BASES: tuple[str, ...] = ("average", "marginal")
 """``average``: a total divided by a volume; ``marginal``: what one unit more or less changes."""
 
+_FLAGS = ("transfer", "benefit_in_kind")
 _TEXT = ("id", "label_fr", "label_en", "unit", "currency", "payer", "basis", "sector", "status")
 _OPTIONAL_TEXT = ("source", "url", "overlaps", "notes")
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -175,6 +178,15 @@ def _validate(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
         ):
             if r[col]:
                 c.choice(r[col], (i, col), options)
+        for col in _FLAGS:
+            if r[col] not in ("true", "false"):
+                c.add((i, col), "type", f"{rid!r}: {col} must be true or false, got {r[col]!r}")
+        if r["benefit_in_kind"] == "true" and r["transfer"] != "true":
+            c.add(
+                (i, "benefit_in_kind"),
+                "benefit_in_kind",
+                f"{rid!r} is a benefit in kind, so it is a transfer too: set transfer to true",
+            )
         if r["status"] == "sourced" and not r["source"]:
             c.add((i, "source"), "missing_source", f"{rid!r} is sourced but names no source")
         if r["status"] == "illustrative" and not r["notes"]:
@@ -219,6 +231,8 @@ def _validate(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
     df["low"] = pd.array(lows, dtype="Float64")
     df["high"] = pd.array(highs, dtype="Float64")
     df["year"] = np.array(years, dtype=np.int64)
+    for col in _FLAGS:
+        df[col] = np.array([r[col] == "true" for r in rows], dtype=bool)
     for col in (*_TEXT, *_OPTIONAL_TEXT):
         df[col] = df[col].astype("string")
     return df
@@ -251,11 +265,18 @@ def catalogue(
     """The French reference catalogue of unit costs and financial proxies.
 
     Each row is one figure with its unit, price year, payer, basis and, when
-    ``status`` is ``"sourced"``, the public document it was read in. The
+    ``status`` is ``"sourced"``, the public document it was read in.
+    ``transfer`` marks money moved from one party to another (a benefit such
+    as the RSA or the AAH, a tax or social contribution, a subsidy): a saving
+    for its payer, a loss for its recipient, never net social value on one
+    side only. ``benefit_in_kind`` marks an allowance earmarked to buy help
+    (PCH, APA): its saving is real only if the help is no longer consumed. The
     catalogue is validated on load: unique ids, allowed statuses, sectors,
     payers and bases, a source on every sourced entry, a note on every
-    illustrative one, ``low <= value <= high``, and ``overlaps`` naming existing
-    entries that list each other back.
+    illustrative one, ``low <= value <= high``, ``transfer`` and
+    ``benefit_in_kind`` written ``true`` or ``false`` (a benefit in kind is a
+    transfer too), and ``overlaps`` naming existing entries that list each
+    other back.
 
     Parameters
     ----------
@@ -270,8 +291,9 @@ def catalogue(
     -------
     pandas.DataFrame
         Columns :data:`COLUMNS`: ``value`` float, ``low``/``high`` nullable
-        floats, ``year`` integer, every other column text (``overlaps`` is a
-        ``;``-separated list of ids, empty when none). A fresh copy on each call.
+        floats, ``year`` integer, ``transfer`` and ``benefit_in_kind``
+        booleans, every other column text (``overlaps`` is a ``;``-separated
+        list of ids, empty when none). A fresh copy on each call.
 
     Raises
     ------
@@ -288,8 +310,8 @@ def catalogue(
     >>> import impactkit as ik
     >>> cat = ik.valuation.catalogue().set_index("id")
     >>> row = cat.loc["rsa_forfait_personne_seule"]
-    >>> float(row["value"]), int(row["year"]), str(row["payer"])
-    (646.52, 2025, 'departement')
+    >>> float(row["value"]), int(row["year"]), str(row["payer"]), bool(row["transfer"])
+    (646.52, 2025, 'departement', True)
     >>> sorted(ik.valuation.catalogue(sector="insertion", status="sourced")["sector"].unique())
     ['insertion']
     """
