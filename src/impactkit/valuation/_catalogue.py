@@ -353,7 +353,8 @@ def proxy_from_catalogue(
     entry_id: str,
     *,
     spread: bool = False,
-    transfer: str = "",
+    transfer: str | None = None,
+    negative: bool = False,
     description: str | None = None,
     table: pd.DataFrame | None = None,
 ) -> Any:
@@ -368,8 +369,16 @@ def proxy_from_catalogue(
         :class:`~impactkit.dist.Triangular` ``(low, value, high)`` for Monte
         Carlo; otherwise the point value.
     transfer : str, optional
-        Name of the money transfer the value stands for (a benefit such as the
-        RSA), so that :func:`impactkit.lint` can flag it being valued twice.
+        Name of the money transfer the value stands for. By default the
+        entry's ``id`` when the catalogue marks it a transfer (a benefit such
+        as the RSA, a tax or contribution), else none; give a name to tie
+        rows built from different entries to one transfer. An entry marked a
+        transfer cannot be given an empty name. :func:`impactkit.lint` then
+        checks that the transfer is valued on both sides with opposite signs,
+        or not at all.
+    negative : bool, default False
+        The loss side of a transfer (the allowance a participant no longer
+        receives): the value with its sign reversed.
     description : str, optional
         Defaults to the entry's English label.
     table : DataFrame, optional
@@ -381,29 +390,47 @@ def proxy_from_catalogue(
     FinancialProxy
         With the entry's value, currency, price year, unit and source (the
         source string, then the address in angle brackets; for an
-        illustrative entry, the word "illustrative" and what it stands for).
+        illustrative entry, the word "illustrative" and what it stands for),
+        and the catalogue's ``transfer`` and ``benefit_in_kind`` marks.
 
     Raises
     ------
     ValidationError
-        When no entry has that id.
+        When no entry has that id, or an empty ``transfer`` name is given
+        for an entry the catalogue marks a transfer.
 
     Examples
     --------
+    The State's saving and the participant's loss of the same allowance:
+
     >>> import impactkit as ik
-    >>> p = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025", transfer="aah")
-    >>> p.value, p.currency, p.year, p.unit
-    (1033.32, 'EUR', 2025, 'EUR per person per month')
-    >>> p.source.startswith("RMC Conso")
+    >>> saved = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025")
+    >>> saved.value, saved.currency, saved.year, saved.unit, saved.transfer
+    (1033.32, 'EUR', 2025, 'EUR per person per month', 'aah_taux_plein_2025')
+    >>> lost = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025", negative=True)
+    >>> lost.value, lost.transfer == saved.transfer
+    (-1033.32, True)
+    >>> ik.valuation.proxy_from_catalogue("apa_domicile_plan_gir1").benefit_in_kind
     True
     """
     from impactkit.dist import Triangular
     from impactkit.valuation import FinancialProxy
 
     row = _entry(entry_id, table)
-    value: Any = float(row["value"])
+    marked = bool(row["transfer"])
+    if transfer is None:
+        transfer = entry_id if marked else ""
+    elif marked and not transfer:
+        raise ValidationError(
+            f"entry {entry_id!r} is a transfer: name it (the default is its id)",
+            path=("transfer",),
+            code="transfer",
+        )
+    sign = -1.0 if negative else 1.0
+    value: Any = sign * float(row["value"])
     if spread and not pd.isna(row["low"]) and not pd.isna(row["high"]):
-        value = Triangular(float(row["low"]), value, float(row["high"]))
+        lo, hi = sign * float(row["low"]), sign * float(row["high"])
+        value = Triangular(min(lo, hi), value, max(lo, hi))
     return FinancialProxy(
         value,
         currency=str(row["currency"]),
@@ -412,6 +439,7 @@ def proxy_from_catalogue(
         description=str(row["label_en"]) if description is None else description,
         unit=str(row["unit"]),
         transfer=transfer,
+        benefit_in_kind=bool(row["benefit_in_kind"]),
     )
 
 
@@ -433,7 +461,7 @@ def _overlap_group(entry_id: str, df: pd.DataFrame) -> str:
 def unit_cost_from_catalogue(
     entry_id: str,
     *,
-    transfer: bool = False,
+    transfer: bool | None = None,
     table: pd.DataFrame | None = None,
 ) -> Any:
     """A :class:`~impactkit.methods.UnitCost` from one catalogue entry, for avoided costs.
@@ -448,14 +476,16 @@ def unit_cost_from_catalogue(
         The entry's ``id``; its payer must be a public payer level:
         ``etat``, ``departement``, ``commune``, or ``assurance_maladie`` and
         ``caf``, which both become ``securite_sociale``.
-    transfer : bool, default False
-        Mark a benefit payment (counted in the public view, not as social value).
+    transfer : bool, optional
+        Mark a benefit payment (counted in the public view, not as social
+        value); by default the catalogue's ``transfer`` mark.
     table : DataFrame, optional
         A catalogue from :func:`catalogue`; the shipped one by default.
 
     Returns
     -------
     UnitCost
+        With the catalogue's ``transfer`` and ``benefit_in_kind`` marks.
 
     Raises
     ------
@@ -466,8 +496,10 @@ def unit_cost_from_catalogue(
     --------
     >>> import impactkit as ik
     >>> u = ik.valuation.unit_cost_from_catalogue("mas_place_jour")
-    >>> u.cost, u.payer, u.price_year, u.basis, u.covers
-    (230.0, 'securite_sociale', 2020, 'average', 'mas_place_an')
+    >>> u.cost, u.payer, u.price_year, u.basis, u.covers, u.transfer
+    (230.0, 'securite_sociale', 2020, 'average', 'mas_place_an', False)
+    >>> ik.valuation.unit_cost_from_catalogue("rsa_forfait_personne_seule").transfer
+    True
     """
     from impactkit.methods import UnitCost
 
@@ -491,7 +523,8 @@ def unit_cost_from_catalogue(
         source=_source_text(row),
         basis=str(row["basis"]),  # type: ignore[arg-type]  # validated on load
         covers=_overlap_group(entry_id, df),
-        transfer=transfer,
+        transfer=bool(row["transfer"]) if transfer is None else transfer,
+        benefit_in_kind=bool(row["benefit_in_kind"]),
         currency=str(row["currency"]),
     )
 
