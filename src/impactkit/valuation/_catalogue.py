@@ -34,6 +34,7 @@ __all__ = [
     "BASES",
     "COLUMNS",
     "PAYERS",
+    "PUBLIC_PAYERS",
     "SECTORS",
     "STATUSES",
     "catalogue",
@@ -82,6 +83,7 @@ SECTORS: tuple[str, ...] = (
 PAYERS: tuple[str, ...] = (
     "etat",
     "assurance_maladie",
+    "branche_autonomie",
     "departement",
     "caf",
     "commune",
@@ -90,9 +92,27 @@ PAYERS: tuple[str, ...] = (
     "personne",
     "autre",
 )
-"""Who bears the expense: the State, health insurance, the département, the family-benefit
-fund (CAF), the commune, the région, the public employment service, the person, or another
-party (several payers, an employer, society as a whole)."""
+"""Who bears the expense: the State, health insurance, the branche autonomie of social
+security (the CNSA, which since the LFSS for 2021 funds the care packages of medico-social
+establishments and services through the regional health agencies, ARS), the département, the
+family-benefit fund (CAF), the commune, the région, the public employment service, the
+person, or another party (several payers, an employer, society as a whole)."""
+
+PUBLIC_PAYERS: tuple[str, ...] = (
+    "etat",
+    "securite_sociale",
+    "assurance_maladie",
+    "branche_autonomie",
+    "caf",
+    "departement",
+    "region",
+    "commune",
+    "france_travail",
+    "public",
+)
+"""Stakeholder ids read as public payers by the public-finance view of a result: the
+catalogue's public payers, the avoided-costs levels (``securite_sociale``) and ``public``
+for the public purse as a whole. A model adds its own under ``metadata["public_payers"]``."""
 
 BASES: tuple[str, ...] = ("average", "marginal")
 """``average``: a total divided by a volume; ``marginal``: what one unit more or less changes."""
@@ -107,6 +127,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 _UNIT_COST_PAYER = {
     "etat": "etat",
     "assurance_maladie": "securite_sociale",
+    "branche_autonomie": "securite_sociale",
     "caf": "securite_sociale",
     "departement": "departement",
     "commune": "commune",
@@ -474,8 +495,8 @@ def unit_cost_from_catalogue(
     ----------
     entry_id : str
         The entry's ``id``; its payer must be a public payer level:
-        ``etat``, ``departement``, ``commune``, or ``assurance_maladie`` and
-        ``caf``, which both become ``securite_sociale``.
+        ``etat``, ``departement``, ``commune``, or ``assurance_maladie``,
+        ``branche_autonomie`` and ``caf``, which become ``securite_sociale``.
     transfer : bool, optional
         Mark a benefit payment (counted in the public view, not as social
         value); by default the catalogue's ``transfer`` mark.
