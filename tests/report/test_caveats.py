@@ -86,7 +86,7 @@ def test_a_ratio_below_one_is_explained_in_plain_words():
     r = ik.sroi(_toc_model(ratio_below_one=True))
     assert r.ratio < 1
     fr = " ".join(caveat_sentences(r, "fr")).replace("\xa0", " ")
-    assert "Ici, le ratio est de 0,16 pour 1 : inférieur à 1." in fr
+    assert "Ici, le ratio est de 0,16 pour 1, inférieur à 1." in fr
     assert "ne signifie pas que l'action ne crée pas de valeur" in fr
     en = " ".join(caveat_sentences(r, "en"))
     assert "below 1" in en
