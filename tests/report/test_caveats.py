@@ -148,6 +148,8 @@ def test_public_finance_view_in_the_result_and_the_report():
 def test_public_payers_named_by_the_model():
     m = _toc_model().evolve(metadata={"public_payers": ["people"]})
     assert "people" in set(ik.sroi(m).public_finance["payer"])
+    one = _toc_model().evolve(metadata={"public_payers": "people"})  # one name, not letters
+    assert "people" in set(ik.sroi(one).public_finance["payer"])
 
 
 @pytest.mark.parametrize("name", ["protection_enfance", "insertion_iae"])

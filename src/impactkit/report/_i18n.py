@@ -173,7 +173,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "unvalued_stakeholders": "Stakeholders with no valued outcome: {items}.",
         "ratio_meaning": "What the ratio means. A ratio below 1 means that the value counted "
         "here, in money, is smaller than the resources invested. It does not mean that the "
-        "action creates no value: only the outcomes given a money value are counted. Nor does it mean that public money is lost: a public payer's "
+        "action creates no value: only the outcomes given a money value are counted. Nor does "
+        "it mean that public money is lost: a public payer's "
         "saving is shown in the public-finance view, not as social value. A ratio above 1 does "
         "not prove on its own that the action is worth funding: it rests on estimates of what "
         "would have happened anyway.",
