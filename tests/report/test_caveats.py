@@ -161,3 +161,22 @@ def test_shipped_french_reports_name_every_unvalued_outcome(name):
     for node in model.toc.nodes:
         if node.kind == "outcome" and node.id not in valued:
             assert node.label in text, node.label
+
+
+@pytest.mark.parametrize("name", ["emploi_accompagne", "protection_majeurs", "insertion_iae"])
+def test_french_sections_have_no_english_and_no_code(name):
+    model = ik.examples.load_example(name)
+    r = ik.sroi(model)
+    page = report.html(r, lang="fr")
+    sections = re.findall(
+        r"<div data-section='(?:not_counted|public_finance)'>.*?</table></div></div>|"
+        r"<div data-section='not_counted'>.*?</div>",
+        page,
+        flags=re.S,
+    )
+    text = " ".join(visible(s) for s in sections)
+    assert "Ce chiffre ne compte pas encore" in text or "Tous les effets" in text
+    for english in (" the ", " value ", "outcome", "payer", "ratio means", "below 1", "Public"):
+        assert english not in text, english
+    for ov in model.outcomes:
+        assert ov.outcome not in text, ov.outcome  # ids are code
