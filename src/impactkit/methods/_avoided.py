@@ -27,7 +27,7 @@ from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import Checker
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.errors import Problem, ValidationError
-from impactkit.valuation import PUBLIC_PAYERS, PriceIndex, UnitCost
+from impactkit.valuation import PAYER_LEVELS, PriceIndex, UnitCost
 
 __all__ = ["AvoidedCostItem", "AvoidedCostsResult", "avoided_costs"]
 
@@ -102,8 +102,15 @@ class AvoidedCostsResult:
     transfers : float
         PV of avoided transfers (benefit payments): public savings, not net social value.
     by_item, by_payer, by_year : DataFrame
+        ``by_payer`` splits each payer's saving into ``resource_costs`` (real
+        resources released: a place, a stay, an hour of care) and
+        ``transfers`` (money no longer paid out: an allowance); ``by_year``
+        shows the ``transfers`` part of each year's avoided costs.
     warnings : tuple of Problem
-        Average-cost bases and other notes.
+        Average-cost bases, benefits in kind and other notes.
+    revenue : float, default 0
+        PV of the extra revenue (taxes and social contributions): a transfer
+        to the public purse too, counted in ``present_value``.
 
     Examples
     --------
@@ -118,12 +125,14 @@ class AvoidedCostsResult:
     (104977.53, 1.7496)
     >>> r.transfers == r.present_value  # the RSA is a transfer: not net social value
     True
+    >>> r.resource_costs
+    0.0
     >>> r.by_payer.round(2)
-                  payer  present_value
-    0              etat           0.00
-    1  securite_sociale           0.00
-    2       departement      104977.53
-    3           commune           0.00
+                  payer  resource_costs  transfers  present_value
+    0              etat             0.0       0.00           0.00
+    1  securite_sociale             0.0       0.00           0.00
+    2       departement             0.0  104977.53      104977.53
+    3           commune             0.0       0.00           0.00
     >>> r.to_frame()[["item", "payer", "people"]].to_dict("records")
     [{'item': 'rsa_month', 'payer': 'departement', 'people': 12}]
     """
@@ -136,6 +145,12 @@ class AvoidedCostsResult:
     by_payer: pd.DataFrame = attrs.field(eq=False, repr=False)
     by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
     warnings: tuple[Problem, ...] = ()
+    revenue: float = 0.0
+
+    @property
+    def resource_costs(self) -> float:
+        """PV of the real resources released: ``present_value`` less transfers and revenue."""
+        return self.present_value - self.transfers - self.revenue
 
     def to_frame(self) -> pd.DataFrame:
         """The avoided costs by item (a copy of ``by_item``).
@@ -160,6 +175,7 @@ class AvoidedCostsResult:
                     "public_funding": self.public_funding,
                     "public_roi": self.public_roi,
                     "transfers": self.transfers,
+                    "revenue": self.revenue,
                     "by_item": self.by_item,
                     "by_payer": self.by_payer,
                     "by_year": self.by_year,
@@ -184,6 +200,8 @@ class AvoidedCostsResult:
             ("Public funding (PV)", f"{self.public_funding:,.2f}"),
             ("Public return ratio", "-" if roi is None else f"{roi:.2f}"),
             ("Avoided transfers (PV)", f"{self.transfers:,.2f}"),
+            ("Extra revenue, a transfer (PV)", f"{self.revenue:,.2f}"),
+            ("Resources released (PV)", f"{self.resource_costs:,.2f}"),
             ("Notes", str(len(self.warnings))),
         )
         return Summary("Avoided public costs", lines, self.by_payer)
@@ -336,6 +354,16 @@ def avoided_costs(
         )
         for i, it in enumerate(items)
         if catalogue[it.cost].basis == "average"
+    ) + tuple(
+        Problem(
+            ("items", i, "cost"),
+            "benefit_in_kind",
+            f"unit cost {it.cost!r} is an allowance earmarked to buy help: a saving only if "
+            "the help is no longer consumed (a notified plan is more than what is spent)",
+            "warning",
+        )
+        for i, it in enumerate(items)
+        if catalogue[it.cost].benefit_in_kind
     )
     k = len(items)
     q = np.array([[it.people * it.reduction for it in items]])
@@ -382,16 +410,21 @@ def avoided_costs(
             "present_value": pv_items,
         }
     )
+    split = by_item.assign(
+        resource_costs=np.where(transfer, 0.0, pv_items),
+        transfers=np.where(transfer, pv_items, 0.0),
+    )
     by_payer = (
-        by_item.groupby("payer", sort=True)["present_value"]
+        split.groupby("payer", sort=True)[["resource_costs", "transfers", "present_value"]]
         .sum()
-        .reindex(list(PUBLIC_PAYERS), fill_value=0.0)
+        .reindex(list(PAYER_LEVELS), fill_value=0.0)
         .reset_index()
     )
     by_year = pd.DataFrame(
         {
             "year": t,
             "avoided": years.sum(axis=0),
+            "transfers": years[transfer].sum(axis=0) if k else np.zeros(n_years),
             "extra_revenue": revenue_years,
             "discount_factor": dfs,
         }
@@ -406,4 +439,5 @@ def avoided_costs(
         by_payer=by_payer,
         by_year=by_year,
         warnings=notes,
+        revenue=float(revenue_years @ dfs),
     )

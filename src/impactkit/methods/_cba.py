@@ -18,7 +18,7 @@ from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
 from impactkit.kernel import payback_year
 from impactkit.typing import FloatArray
-from impactkit.valuation import PUBLIC_PAYERS, EquityWeights
+from impactkit.valuation import PAYER_LEVELS, EquityWeights
 
 __all__ = [
     "PERSPECTIVES",
@@ -33,7 +33,7 @@ __all__ = [
     "xnpv",
 ]
 
-PERSPECTIVES: tuple[str, ...] = (*PUBLIC_PAYERS, "beneficiaries", "others")
+PERSPECTIVES: tuple[str, ...] = (*PAYER_LEVELS, "beneficiaries", "others")
 """Perspectives a flow can belong to; ``society`` sums them, ``public`` sums the payers."""
 
 
@@ -827,7 +827,7 @@ def cba(
     if perspective == "society":
         sel = f[~f["transfer"]]
     elif perspective == "public":
-        sel = f[f["perspective"].isin(PUBLIC_PAYERS)]
+        sel = f[f["perspective"].isin(PAYER_LEVELS)]
     elif perspective in PERSPECTIVES:
         sel = f[f["perspective"] == perspective]
     else:

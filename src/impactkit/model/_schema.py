@@ -166,6 +166,8 @@ def json_schema() -> dict[str, Any]:
                         "description": _STR,
                         "unit": _STR,
                         "transfer": _STR,
+                        "benefit_in_kind": {"type": "boolean"},
+                        "index_rule": _STR,
                     },
                     ("value",),
                 ),

@@ -35,6 +35,7 @@ from impactkit._results import FrozenDict, Summary, html_table
 from impactkit._validation import Checker, as_float
 from impactkit.dist import Distribution, central, problems_in_number
 from impactkit.valuation._catalogue import (
+    PUBLIC_PAYERS,
     catalogue,
     proxy_from_catalogue,
     unit_cost_from_catalogue,
@@ -46,10 +47,11 @@ from impactkit.valuation._reference import (
     WELLBY_HIGH_2019,
     WELLBY_LOW_2019,
 )
-from impactkit.valuation._unit_cost import PUBLIC_PAYERS, UnitCost
+from impactkit.valuation._unit_cost import PAYER_LEVELS, UnitCost
 
 __all__ = [
     "GREEN_BOOK_ETA",
+    "PAYER_LEVELS",
     "PUBLIC_PAYERS",
     "QALY_GREEN_BOOK_2022",
     "WELLBY_GREEN_BOOK_2019",
@@ -94,8 +96,20 @@ class FinancialProxy:
         The unit of outcome the value applies to.
     transfer : str, optional
         Name of the money transfer the value stands for (e.g. a benefit
-        payment saved); two rows naming the same transfer value it twice and
-        :func:`impactkit.lint` flags them.
+        payment saved, a tax or social contribution). A transfer is a gain to
+        one party and a loss to another: :func:`impactkit.lint` flags a
+        transfer valued on one side only, or twice with the same sign; valued
+        on both sides with opposite signs it nets out of the society view,
+        which is correct (see docs/methods/avoided_costs.md).
+    benefit_in_kind : bool, default False
+        The value is an allowance earmarked to buy help (PCH, APA): it is a
+        saving only if the help is no longer consumed (a transfer too, so
+        ``transfer`` must name it).
+    index_rule : str, optional
+        The index the value's own guidance moves it with between price years
+        when it is not a consumer price index (e.g. ``"GDP per head"`` for the
+        value of a statistical life). :func:`impactkit.lint` warns when a
+        model moves such a value with its price index.
 
     Examples
     --------
@@ -110,15 +124,27 @@ class FinancialProxy:
     description: str = ""
     unit: str = ""
     transfer: str = ""
+    benefit_in_kind: bool = False
+    index_rule: str = ""
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.extend(problems_in_number(self.value, ("value",)))
+        if not isinstance(self.benefit_in_kind, bool):
+            c.add(
+                "benefit_in_kind", "type", f"expected true or false, got {self.benefit_in_kind!r}"
+            )
+        elif self.benefit_in_kind and not self.transfer:
+            c.add(
+                "benefit_in_kind",
+                "benefit_in_kind",
+                "a benefit in kind is a transfer too: name it in transfer",
+            )
         if self.currency is not None:
             _check_currency(c, self.currency, "currency")
         if self.year is not None:
             c.number(self.year, "year", low=1800, high=2200, integer=True)
-        for name in ("source", "description", "unit", "transfer"):
+        for name in ("source", "description", "unit", "transfer", "index_rule"):
             c.text(getattr(self, name), name)
         c.raise_if_errors()
 

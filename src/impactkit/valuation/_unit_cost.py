@@ -16,10 +16,11 @@ import pandas as pd
 from impactkit._validation import Checker
 from impactkit.errors import Problem, ValidationError
 
-__all__ = ["PUBLIC_PAYERS", "UnitCost"]
+__all__ = ["PAYER_LEVELS", "UnitCost"]
 
-PUBLIC_PAYERS: tuple[str, ...] = ("etat", "securite_sociale", "departement", "commune")
-"""Public payer levels in France: the State, social security, départements, communes."""
+PAYER_LEVELS: tuple[str, ...] = ("etat", "securite_sociale", "departement", "commune")
+"""The payer levels avoided costs and cost-benefit perspectives sum by: the State,
+social security, départements, communes (catalogue payers map onto them)."""
 
 
 @attrs.frozen
@@ -51,6 +52,9 @@ class UnitCost:
     transfer : bool, default False
         A benefit payment (a transfer): counted in the public-finance view,
         not as net social value.
+    benefit_in_kind : bool, default False
+        An allowance earmarked to buy help (PCH, APA): a saving only if the
+        help is no longer consumed.
     currency : str, default "EUR"
 
     Examples
@@ -87,14 +91,20 @@ class UnitCost:
     covers: str = ""
     transfer: bool = False
     currency: str = "EUR"
+    benefit_in_kind: bool = False
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.text(self.key, "key", empty=False)
+        for flag in ("transfer", "benefit_in_kind"):
+            if not isinstance(getattr(self, flag), bool | np.bool_):
+                c.add(flag, "type", f"expected true or false, got {getattr(self, flag)!r}")
+        if self.benefit_in_kind and not self.transfer:
+            c.add("benefit_in_kind", "benefit_in_kind", "a benefit in kind is a transfer too")
         c.text(self.label, "label", empty=False)
         c.number(self.cost, "cost", low=0.0)
         c.text(self.unit, "unit", empty=False)
-        c.choice(self.payer, "payer", PUBLIC_PAYERS)
+        c.choice(self.payer, "payer", PAYER_LEVELS)
         c.number(self.price_year, "price_year", low=1800, high=2200, integer=True)
         c.text(self.source, "source")
         c.choice(self.basis, "basis", ("marginal", "average"))
