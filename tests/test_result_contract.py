@@ -221,7 +221,7 @@ EXAMPLES = {
     "EventStudyResult": lambda: ik.attribution.SunAbraham().estimate(_rollout(), **_PANEL),
     "BaconDecomposition": lambda: ik.attribution.bacon_decomposition(_rollout(), **_PANEL),
     "WildClusterResult": lambda: ik.attribution.wild_cluster_test(
-        _clusters(), outcome="y", regressor="x", cluster="g", B=99, seed=0
+        _clusters(), outcome="y", regressor="x", cluster="g", n_bootstrap=99, seed=0
     ),
     "ReliabilityResult": lambda: ik.measure.cronbach_alpha(_items()),
     "ReliableChangeResult": lambda: ik.measure.ReliableChange(

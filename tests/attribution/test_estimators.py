@@ -192,7 +192,7 @@ def test_ipw_trimming_reports_counts():
 def test_ipw_bootstrap_close_to_robust():
     df = observational(n=600)
     a = att.InverseProbabilityWeighting().estimate(df, outcome="y", treatment="w", covariates=COV)
-    b = att.InverseProbabilityWeighting(se="bootstrap", n_boot=200).estimate(
+    b = att.InverseProbabilityWeighting(se="bootstrap", n_bootstrap=200).estimate(
         df, outcome="y", treatment="w", covariates=COV, seed=1
     )
     assert b.effect == a.effect

@@ -245,10 +245,10 @@ def test_wild_bootstrap_matches_full_enumeration_and_the_oracle():
         df["z"] = rng.normal(size=n)
         df["y"] = 0.15 * df.x + 0.3 * df.z + rng.normal(size=n_g)[g] + rng.normal(size=n)
         r = att.wild_cluster_test(
-            df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=999
+            df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999
         )
         assert r.enumerated
-        assert r.draws == 2**n_g
+        assert r.n_bootstrap == 2**n_g
         x = np.column_stack([np.ones(n), df.x, df.z])
         with contextlib.redirect_stdout(io.StringIO()):
             wb = WildboottestCL(
@@ -265,13 +265,13 @@ def test_wild_bootstrap_matches_full_enumeration_and_the_oracle():
         t = float(np.ravel(wb.t_stat)[0])
         assert r.statistic == pytest.approx(t, rel=1e-10)
         t_boot = np.abs(np.ravel(wb.t_boot))
-        assert len(t_boot) == r.draws
+        assert len(t_boot) == r.n_bootstrap
         # same bootstrap distribution; ties with |t| (the vectors of ones) never count
         assert r.p_value == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
-        assert abs(r.p_value - float(wb.pvalue)) <= 2 / r.draws
+        assert abs(r.p_value - float(wb.pvalue)) <= 2 / r.n_bootstrap
         # enumeration is deterministic: any seed gives the same answer
         r2 = att.wild_cluster_test(
-            df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=999, seed=42
+            df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999, seed=42
         )
         assert (r2.p_value, r2.ci) == (r.p_value, r.ci)
 
@@ -281,14 +281,16 @@ def test_wild_interval_is_the_inverted_test():
     g = np.repeat(np.arange(10), 20)
     df = pd.DataFrame({"g": g, "x": rng.normal(size=200)})
     df["y"] = 0.4 * df.x + rng.normal(size=10)[g] + rng.normal(size=200)
-    r = att.wild_cluster_test(df, outcome="y", regressor="x", cluster="g", B=2000, level=0.9)
+    r = att.wild_cluster_test(
+        df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, level=0.9
+    )
     lo, hi = r.ci
     assert lo < r.coefficient < hi
     inside = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", B=2000, null=lo + 1e-4 * (hi - lo)
+        df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, null=lo + 1e-4 * (hi - lo)
     )
     outside = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", B=2000, null=lo - 0.05 * (hi - lo)
+        df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, null=lo - 0.05 * (hi - lo)
     )
     assert inside.p_value >= 0.1
     assert outside.p_value < 0.1
@@ -305,12 +307,12 @@ def test_wild_webb_weights_are_reproducible_with_a_seed():
         regressor="x",
         cluster="g",
         weights="webb",
-        B=499,
+        n_bootstrap=499,
         seed=7,
         level=None if False else 0.95,
     )
     b = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", weights="webb", B=499, seed=7
+        df, outcome="y", regressor="x", cluster="g", weights="webb", n_bootstrap=499, seed=7
     )
     assert not a.enumerated
     assert a == b
@@ -376,10 +378,10 @@ def test_missing_cohort_means_never_treated():
 def test_multiplier_bootstrap_bands_are_uniform_and_reproducible():
     df = rollout(n=400, seed=14)
     an = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
-    bs = att.StaggeredDiD(bootstrap=2000, seed=3).estimate(
+    bs = att.StaggeredDiD(n_bootstrap=2000, seed=3).estimate(
         df, outcome="y", unit="id", time="t", cohort="g"
     )
-    again = att.StaggeredDiD(bootstrap=2000, seed=3).estimate(
+    again = att.StaggeredDiD(n_bootstrap=2000, seed=3).estimate(
         df, outcome="y", unit="id", time="t", cohort="g"
     )
     np.testing.assert_array_equal(bs.att_gt["ci_low"], again.att_gt["ci_low"])

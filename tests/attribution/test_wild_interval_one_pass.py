@@ -83,7 +83,7 @@ def test_public_test_and_interval_are_unchanged_with_random_draws():
     y, x, g = data(3, n_g=15)  # 2^15 > B: random Rademacher draws
     df = pd.DataFrame({"y": y, "x": x[:, 1], "z": x[:, 2], "g": g})
     r = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=999, seed=5
+        df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999, seed=5
     )
     assert not r.enumerated
     v, _, _ = _wild._weights(15, 999, "rademacher", 5)

@@ -105,25 +105,25 @@ def test_hand_computed_alpha_and_kappa():
 
 def test_bootstrap_interval_and_reproducibility():
     _, df = _random_codings(3)
-    a = ql.agreement(df, n_boot=400, seed=7)
-    b = ql.agreement(df, n_boot=400, seed=7)
+    a = ql.agreement(df, n_bootstrap=400, seed=7)
+    b = ql.agreement(df, n_bootstrap=400, seed=7)
     assert a.ci == b.ci
     assert a.ci is not None
-    assert a.ci[0] <= a.value <= a.ci[1] or a.n_boot < 400
+    assert a.ci[0] <= a.value <= a.ci[1] or a.n_bootstrap < 400
     assert a.interval(0.5)[0] >= a.ci[0] - 1e-12
     assert ql.agreement(df).ci is None
     with pytest.raises(ik.ValidationError):
         ql.agreement(df).interval()
     for method in ("cohen", "fleiss"):
         sub = df[df["coder"].isin(["c0", "c1"])] if method == "cohen" else df
-        r = ql.agreement(sub, method=method, n_boot=200, seed=1)
+        r = ql.agreement(sub, method=method, n_bootstrap=200, seed=1)
         assert r.ci is not None
         assert r.ci[0] <= r.ci[1]
 
 
 def test_result_contract():
     _, df = _random_codings(5)
-    r = ql.agreement(df, n_boot=50, seed=0)
+    r = ql.agreement(df, n_bootstrap=50, seed=0)
     json.dumps(r.to_dict(), allow_nan=False)
     assert list(r.to_frame()["value"]) == [r.value]
     assert "alpha" in str(r.summary())
@@ -134,8 +134,8 @@ def test_result_contract():
 def test_bad_input_lists_every_problem():
     df = pd.DataFrame({"unit": [1, 1], "coder": ["a", "a"], "code": ["x", "y"]})
     with pytest.raises(ik.ValidationError) as e:
-        ql.agreement(df, method="kappa", metric="nominalish", n_boot=-1)
-    assert {p.path[0] for p in e.value.problems} == {"method", "metric", "n_boot"}
+        ql.agreement(df, method="kappa", metric="nominalish", n_bootstrap=-1)
+    assert {p.path[0] for p in e.value.problems} == {"method", "metric", "n_bootstrap"}
     with pytest.raises(ik.ValidationError, match="two codes"):
         ql.agreement(df)
     with pytest.raises(ik.ValidationError) as e:

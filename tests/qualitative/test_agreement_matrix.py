@@ -59,8 +59,8 @@ def test_matrix_kappas_equal_long_form(method):
 
 def test_matrix_bootstrap_equals_long_form_bootstrap():
     mat = _matrix(3)
-    a = ql.agreement(mat, n_boot=50, seed=4)
-    b = ql.agreement(_long(mat), n_boot=50, seed=4)
+    a = ql.agreement(mat, n_bootstrap=50, seed=4)
+    b = ql.agreement(_long(mat), n_bootstrap=50, seed=4)
     assert a.ci == pytest.approx(b.ci, rel=1e-12)
 
 

@@ -23,7 +23,7 @@ def _rollout():
 
 
 def test_the_band_and_its_critical_value_reach_table_chart_and_report():
-    r = ik.attribution.StaggeredDiD(bootstrap=499, seed=1).estimate(
+    r = ik.attribution.StaggeredDiD(n_bootstrap=499, seed=1).estimate(
         _rollout(), outcome="y", unit="id", time="t", cohort="g"
     )
     tab = ik.report.event_study_table(r)

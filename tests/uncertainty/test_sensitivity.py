@@ -154,7 +154,7 @@ def test_second_order_against_salib_on_the_same_samples():
     ref = salib_sobol.analyze(
         problem, y, calc_second_order=True, num_resamples=10, print_to_console=False, seed=3
     )
-    s2, conf = second_order_indices(y, 3, num_resamples=200, seed=0)
+    s2, conf = second_order_indices(y, 3, n_bootstrap=200, seed=0)
     upper = np.triu_indices(3, 1)
     np.testing.assert_allclose(s2[upper], np.asarray(ref["S2"])[upper], rtol=1e-10, atol=1e-12)
     assert np.all(np.isnan(s2[np.tril_indices(3)]))
@@ -171,11 +171,11 @@ def test_sobol_indices_returns_second_order_columns():
     from impactkit.uncertainty import sobol_indices
 
     dists = {n: ik.dist.Uniform(-np.pi, np.pi) for n in ("x1", "x2", "x3")}
-    t = sobol_indices(_ishigami, dists, n=1024, seed=1, calc_second_order=True, num_resamples=20)
+    t = sobol_indices(_ishigami, dists, n=1024, seed=1, calc_second_order=True, n_bootstrap=20)
     assert {"S2_x1", "S2_x2", "S2_x3", "S2_conf_x3"} <= set(t.columns)
     assert t.loc["x1", "S2_x3"] == pytest.approx(0.2437, abs=0.08)
     assert np.isnan(t.loc["x3", "S2_x1"])
-    first = sobol_indices(_ishigami, dists, n=1024, seed=1, num_resamples=20)
+    first = sobol_indices(_ishigami, dists, n=1024, seed=1, n_bootstrap=20)
     assert list(first.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
 
 

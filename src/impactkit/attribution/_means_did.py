@@ -236,7 +236,7 @@ class DifferenceInDifferences:
         the p-value come from the wild cluster restricted bootstrap
         (:func:`wild_cluster_test`), reliable with few clusters; the p-value is
         ``diagnostics["wild"]["p_value"]``.
-    bootstrap_draws : int, default 9999
+    n_bootstrap : int, default 9999
         Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
     seed : int, SeedSequence, Generator or None
         Randomness of the wild bootstrap.
@@ -286,7 +286,7 @@ class DifferenceInDifferences:
     level: float = 0.95
     dropna: bool = False
     se: Literal["cluster", "wild"] = "cluster"
-    bootstrap_draws: int = 9999
+    n_bootstrap: int = 9999
     seed: SeedLike = attrs.field(default=None, eq=False)
 
     def estimate(
@@ -488,7 +488,7 @@ class DifferenceInDifferences:
             j,
             groups,
             k=k,
-            B=self.bootstrap_draws,
+            n_bootstrap=self.n_bootstrap,
             seed=self.seed,
             level=self.level,
             fe=fe,
@@ -499,7 +499,7 @@ class DifferenceInDifferences:
             est,
             ci=w.ci,
             method=f"{est.method}; interval and p-value by wild cluster restricted bootstrap "
-            f"({w.n_clusters} clusters, {'all sign vectors' if w.enumerated else w.draws})",
+            f"({w.n_clusters} clusters, {'all sign vectors' if w.enumerated else w.n_bootstrap})",
             diagnostics=diag,
         )
 

@@ -165,7 +165,7 @@ class StaggeredResult:
         Cells (cohort, time, reason) not estimated for lack of overlap (see
         :class:`StaggeredDiD`); they are absent from :attr:`att_gt` and from
         every aggregation.
-    bootstrap : int, default 0
+    n_bootstrap : int, default 0
         Multiplier bootstrap draws (0: analytic standard errors).
     boot_cells : numpy.ndarray, optional
         The bootstrap draws of the cells, draws × cells, centred at 0
@@ -215,7 +215,7 @@ class StaggeredResult:
         factory=lambda: np.zeros(0), eq=False, repr=False, converter=freeze
     )
     missing_cells: Any = attrs.field(default=(), converter=freeze)
-    bootstrap: int = 0
+    n_bootstrap: int = 0
     boot_cells: FloatArray = attrs.field(
         factory=lambda: np.zeros((0, 0)), eq=False, repr=False, converter=freeze
     )
@@ -245,7 +245,7 @@ class StaggeredResult:
         share = np.array([self.cohort_size[k] for k in self.cohort_size], float) / self.n_units
         ind = (self._unit_cohorts[:, None] == keys[None, :]).astype(float) - share[None, :]
         spaces = [(np.asarray(self.influence), ind)]
-        if self.bootstrap:
+        if self.n_bootstrap:
             spaces.append((np.asarray(self.boot_cells), np.asarray(self.boot_cohorts)))
         return spaces
 
@@ -290,7 +290,7 @@ class StaggeredResult:
         """An aggregation's table: pointwise intervals, and with the bootstrap its uniform band."""
         z = _z(self.level)
         att = np.array(thetas, dtype=float)
-        if self.bootstrap:
+        if self.n_bootstrap:
             se, crit = _boot_se_crit(np.column_stack(vecs[1]), self.level)
             crit = max(crit, z)  # as R did's aggte: never narrower than pointwise
         else:
@@ -299,16 +299,16 @@ class StaggeredResult:
         out = pd.DataFrame(
             {key: labels, "att": att, "se": se, "ci_low": att - z * se, "ci_high": att + z * se}
         )
-        if self.bootstrap:
+        if self.n_bootstrap:
             out["band_low"] = att - crit * se
             out["band_high"] = att + crit * se
             out["critical_value"] = crit
         return out
 
     def _estimate(self, theta: float, vecs: list[FloatArray], what: str) -> EffectEstimate:
-        if self.bootstrap:
+        if self.n_bootstrap:
             se = float(_boot_se_crit(vecs[1][:, None], self.level)[0][0])
-            what = f"{what}; multiplier bootstrap standard error ({self.bootstrap} draws)"
+            what = f"{what}; multiplier bootstrap standard error ({self.n_bootstrap} draws)"
         else:
             se = self._se(vecs[0])
         z = _z(self.level)
@@ -362,7 +362,7 @@ class StaggeredResult:
         -----
         Standard errors come from the influence functions, including the
         estimation of the cohort-share weights where they are estimated (as in
-        Callaway & Sant'Anna's aggregation). With ``bootstrap=B`` every
+        Callaway & Sant'Anna's aggregation). With ``n_bootstrap=B`` every
         aggregation is bootstrapped from the same multiplier draws as the
         cells (its influence function is linear in theirs): the standard error
         is :math:`(q_{.75} - q_{.25}) / (z_{.75} - z_{.25})` of its draws, and
@@ -452,7 +452,7 @@ class StaggeredResult:
         Returns
         -------
         dict
-            ``method``, ``level``, ``n_units``, ``uniform``, ``bootstrap``
+            ``method``, ``level``, ``n_units``, ``uniform``, ``n_bootstrap``
             (draws, 0 for none), ``cohort_size``, ``att_gt`` (records, with the
             bands and critical value under the bootstrap), ``missing_cells``,
             ``simple`` (the aggregated estimate) and ``event_study`` (records of
@@ -464,7 +464,7 @@ class StaggeredResult:
             "level": self.level,
             "n_units": self.n_units,
             "uniform": self.uniform,
-            "bootstrap": self.bootstrap,
+            "n_bootstrap": self.n_bootstrap,
             "cohort_size": jsonable(dict(self.cohort_size)),
             "att_gt": jsonable(self.att_gt),
             "missing_cells": [
@@ -495,8 +495,8 @@ class StaggeredResult:
             ("Units", str(self.n_units)),
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
-        if self.bootstrap:
-            lines.append(("Bootstrap", f"multiplier (Rademacher), {self.bootstrap} draws"))
+        if self.n_bootstrap:
+            lines.append(("Bootstrap", f"multiplier (Rademacher), {self.n_bootstrap} draws"))
             lines.append(
                 (
                     f"Uniform {self.level:.0%} band, critical value",
@@ -527,7 +527,7 @@ class StaggeredDiD:
         Periods :math:`\delta` before adoption in which units may already react.
     level : float, default 0.95
         Confidence level.
-    bootstrap : int, default 0
+    n_bootstrap : int, default 0
         With ``B > 0``, standard errors and simultaneous (uniform) bands over
         the group-time cells come from the multiplier bootstrap with Rademacher
         weights (:math:`\pm 1`, as R ``did``), and so do those of every
@@ -604,7 +604,7 @@ class StaggeredDiD:
     base_period: str = "varying"
     anticipation: int = 0
     level: float = 0.95
-    bootstrap: int = 0
+    n_bootstrap: int = 0
     seed: SeedLike = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -617,8 +617,8 @@ class StaggeredDiD:
             problems.append(f"anticipation must be a whole number >= 0, got {self.anticipation!r}")
         if not 0 < self.level < 1:
             problems.append(f"level must be in (0, 1), got {self.level!r}")
-        if not isinstance(self.bootstrap, int | np.integer) or self.bootstrap < 0:
-            problems.append(f"bootstrap must be a whole number >= 0, got {self.bootstrap!r}")
+        if not isinstance(self.n_bootstrap, int | np.integer) or self.n_bootstrap < 0:
+            problems.append(f"n_bootstrap must be a whole number >= 0, got {self.n_bootstrap!r}")
         if problems:
             raise EstimationError("; ".join(problems))
 
@@ -800,12 +800,12 @@ class StaggeredDiD:
         uniform = False
         entropy = None
         boot_cells = boot_cohorts = np.zeros((0, 0))
-        if self.bootstrap:
+        if self.n_bootstrap:
             keys = np.array([0.0, *cohorts.tolist()])
             share = np.array(list(sizes.values()), dtype=float) / n
             centred = (coh[:, None] == keys[None, :]).astype(float) - share[None, :]
             draws, entropy = _multiplier_draws(
-                np.hstack([influence, centred]), int(self.bootstrap), self.seed
+                np.hstack([influence, centred]), int(self.n_bootstrap), self.seed
             )
             boot_cells, boot_cohorts = (
                 draws[:, : influence.shape[1]],
@@ -817,7 +817,7 @@ class StaggeredDiD:
         tab.insert(3, "se", se)
         tab.insert(4, "ci_low", att_v - z * se)
         tab.insert(5, "ci_high", att_v + z * se)
-        if self.bootstrap:
+        if self.n_bootstrap:
             tab["band_low"] = tab["ci_low"]
             tab["band_high"] = tab["ci_high"]
             tab["critical_value"] = z
@@ -838,7 +838,7 @@ class StaggeredDiD:
             seed_entropy=entropy,
             unit_cohort=coh[order],
             missing_cells=missing,
-            bootstrap=int(self.bootstrap),
+            n_bootstrap=int(self.n_bootstrap),
             boot_cells=boot_cells,
             boot_cohorts=boot_cohorts,
         )

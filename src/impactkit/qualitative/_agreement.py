@@ -68,12 +68,12 @@ class Agreement:
         Percentile bootstrap interval over units, when asked for.
     level : float or None, default None
         Level of ``ci``; None without bootstrap.
-    n_boot : int, default 0
+    n_bootstrap : int, default 0
         Bootstrap replicates with a defined value (0 without bootstrap);
         replicates where the statistic is undefined (one category) are
         left out.
     draws : numpy.ndarray or None, default None
-        The ``n_boot`` bootstrap values, kept so that :meth:`interval` can
+        The ``n_bootstrap`` bootstrap values, kept so that :meth:`interval` can
         give other levels (left out of :meth:`to_dict`); None without
         bootstrap.
 
@@ -104,7 +104,7 @@ class Agreement:
     categories: tuple[Any, ...]
     ci: tuple[float, float] | None = None
     level: float | None = None
-    n_boot: int = 0
+    n_bootstrap: int = 0
     draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
@@ -136,16 +136,16 @@ class Agreement:
         >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
         ...                    "coder": ["a", "b"] * 6,
         ...                    "code": list("xxyyxyyyxxzz")})
-        >>> r = ql.agreement(df, n_boot=2000, seed=1)
-        >>> round(r.value, 4), r.n_boot
+        >>> r = ql.agreement(df, n_bootstrap=2000, seed=1)
+        >>> round(r.value, 4), r.n_bootstrap
         (0.7556, 1991)
         >>> [round(b, 3) for b in r.interval(0.8)]
         [0.312, 1.0]
         """
         if self.draws is None or not len(self.draws):
             raise ValidationError(
-                "no bootstrap draws: call agreement(..., n_boot=2000)",
-                path=("n_boot",),
+                "no bootstrap draws: call agreement(..., n_bootstrap=2000)",
+                path=("n_bootstrap",),
                 code="missing",
             )
         a = (1 - level) / 2
@@ -403,10 +403,12 @@ def _unit_counts(
     return flat.reshape(n_u, c).astype(float)
 
 
-def _bootstrap_weights(n_units: int, n_boot: int, seed: SeedLike) -> FloatArray:
+def _bootstrap_weights(n_units: int, n_bootstrap: int, seed: SeedLike) -> FloatArray:
     rng = as_generator(seed)
     # Multinomial counts are resampling units with replacement, expressed as weights.
-    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_boot).astype(float)
+    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_bootstrap).astype(
+        float
+    )
 
 
 def _delta2(metric: str, values: FloatArray, marg: FloatArray) -> FloatArray:
@@ -472,7 +474,7 @@ def agreement(
     metric: str = "nominal",
     weights: str | None = None,
     order: Sequence[Any] | None = None,
-    n_boot: int = 0,
+    n_bootstrap: int = 0,
     level: float = 0.95,
     seed: SeedLike = None,
 ) -> Agreement:
@@ -496,7 +498,7 @@ def agreement(
     order : sequence, optional
         Categories in order (ordinal data, or to fix the category set);
         sorted codes by default.
-    n_boot : int, default 0
+    n_bootstrap : int, default 0
         Bootstrap replicates (units resampled with replacement); 0 for none.
     level : float, default 0.95
         Level of the bootstrap interval [fraction, 0-1].
@@ -529,7 +531,7 @@ def agreement(
     Fleiss: on units coded by the full number :math:`m` of coders,
     :math:`\kappa = (\bar P - \bar P_e)/(1 - \bar P_e)` [3]_. The bootstrap
     resamples units; replicates where the statistic is undefined (one
-    category) are left out and ``n_boot`` counts the others.
+    category) are left out and ``n_bootstrap`` counts the others.
 
     References
     ----------
@@ -577,8 +579,12 @@ def agreement(
         c.append(
             Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}")
         )
-    if not (isinstance(n_boot, int) and not isinstance(n_boot, bool) and n_boot >= 0):
-        c.append(Problem(("n_boot",), "type", f"expected a whole number >= 0, got {n_boot!r}"))
+    if not (
+        isinstance(n_bootstrap, int) and not isinstance(n_bootstrap, bool) and n_bootstrap >= 0
+    ):
+        c.append(
+            Problem(("n_bootstrap",), "type", f"expected a whole number >= 0, got {n_bootstrap!r}")
+        )
     if not (isinstance(level, float | int) and 0 < level < 1):
         c.append(Problem(("level",), "out_of_range", f"must be in (0, 1), got {level!r}"))
     if c:
@@ -675,8 +681,8 @@ def agreement(
     ci = None
     draws = None
     n_ok = 0
-    if n_boot:
-        w = _bootstrap_weights(used, n_boot, seed)
+    if n_bootstrap:
+        w = _bootstrap_weights(used, n_bootstrap, seed)
         vals = stat(w)
         draws = vals[np.isfinite(vals)]
         n_ok = len(draws)
@@ -691,8 +697,8 @@ def agreement(
         n_values=n_values,
         n_excluded_units=n_u - used,
         ci=ci,
-        level=float(level) if n_boot else None,
-        n_boot=n_ok,
+        level=float(level) if n_bootstrap else None,
+        n_bootstrap=n_ok,
         draws=draws,
         method=method,
         n_coders=n_c,
