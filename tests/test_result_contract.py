@@ -433,10 +433,10 @@ def test_level_defaults_agree():
     mc = EXAMPLES["MonteCarloResult"]()
     assert mc.interval() == mc.interval(0.95)
     est = _effect()
-    assert est.conf_int() == est.conf_int(0.95)
+    assert est.interval() == est.interval(0.95)
     defaults = {
         inspect.signature(ik.uncertainty.MonteCarloResult.interval).parameters["level"].default,
-        inspect.signature(ik.attribution.EffectEstimate.conf_int).parameters["level"].default,
+        inspect.signature(ik.attribution.EffectEstimate.interval).parameters["level"].default,
         inspect.signature(ik.measure.wilson_interval).parameters["level"].default,
     }
     assert defaults == {DEFAULT_LEVEL}

@@ -469,8 +469,8 @@ def test_did_bad_input():
 def test_estimate_object():
     df = observational(n=300)
     est = att.RegressionAdjustment().estimate(df, outcome="y", treatment="w", covariates=COV)
-    assert est.conf_int(0.95) == pytest.approx(est.ci)
-    lo90, hi90 = est.conf_int(0.90)
+    assert est.interval(0.95) == pytest.approx(est.ci)
+    lo90, hi90 = est.interval(0.90)
     assert est.ci[0] < lo90 < hi90 < est.ci[1]
     d = est.to_dict()
     assert d["estimand"] == "ATE"

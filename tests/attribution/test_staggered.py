@@ -267,13 +267,13 @@ def test_wild_bootstrap_matches_full_enumeration_and_the_oracle():
         t_boot = np.abs(np.ravel(wb.t_boot))
         assert len(t_boot) == r.n_bootstrap
         # same bootstrap distribution; ties with |t| (the vectors of ones) never count
-        assert r.p_value == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
-        assert abs(r.p_value - float(wb.pvalue)) <= 2 / r.n_bootstrap
+        assert r.pvalue == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
+        assert abs(r.pvalue - float(wb.pvalue)) <= 2 / r.n_bootstrap
         # enumeration is deterministic: any seed gives the same answer
         r2 = att.wild_cluster_test(
             df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999, seed=42
         )
-        assert (r2.p_value, r2.ci) == (r.p_value, r.ci)
+        assert (r2.pvalue, r2.ci) == (r.pvalue, r.ci)
 
 
 def test_wild_interval_is_the_inverted_test():
@@ -292,8 +292,8 @@ def test_wild_interval_is_the_inverted_test():
     outside = att.wild_cluster_test(
         df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, null=lo - 0.05 * (hi - lo)
     )
-    assert inside.p_value >= 0.1
-    assert outside.p_value < 0.1
+    assert inside.pvalue >= 0.1
+    assert outside.pvalue < 0.1
 
 
 def test_wild_webb_weights_are_reproducible_with_a_seed():
@@ -336,7 +336,7 @@ def test_did_se_wild_replaces_the_interval():
     assert wild.ci != cl.ci
     assert wild.diagnostics["wild"]["enumerated"] is True
     assert wild.diagnostics["wild"]["n_clusters"] == 8
-    assert 0 <= wild.diagnostics["wild"]["p_value"] <= 1
+    assert 0 <= wild.diagnostics["wild"]["pvalue"] <= 1
 
 
 @pytest.mark.parametrize(

@@ -120,9 +120,9 @@ def test_wild_twfe_p_value_equals_brute_force_wcr_on_dummy_regression(
     )
     assert t == pytest.approx(fit.tvalues[0], rel=1e-8)
     assert wild["statistic"] == pytest.approx(t, rel=1e-8)
-    assert wild["p_value"] == p
+    assert wild["pvalue"] == p
     # the default count of K changes the statistic's scale, never the p-value
-    assert wild_twfe(df, cluster).diagnostics["wild"]["p_value"] == p
+    assert wild_twfe(df, cluster).diagnostics["wild"]["pvalue"] == p
 
 
 def wild_twfe(df: pd.DataFrame, cluster: str, **options) -> att.EffectEstimate:
@@ -157,7 +157,7 @@ def test_wild_twfe_agrees_with_wildboottest_on_the_dummy_design():
     assert len(t_boot) == wild["n_bootstrap"] == 2**10
     assert wild["statistic"] == pytest.approx(t, rel=1e-8)
     # the same bootstrap distribution; ties with |t| (the vectors of ones) never count
-    assert wild["p_value"] == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
+    assert wild["pvalue"] == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
 
 
 def test_wild_twfe_interval_inverts_the_dummy_regression_wcr():

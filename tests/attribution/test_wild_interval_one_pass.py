@@ -58,7 +58,7 @@ def test_every_p_value_of_the_search_equals_the_one_from_the_rows():
     # (r = beta_j itself is left out: there t = 0 and every tie is decided by rounding)
     b, se = wcr.beta_j, wcr.se
     for r in (0.0, b + 0.3 * se, b + 1.7 * se, b - 2.2 * se, b - 3.1 * se, -2.0):
-        assert wcr.p_value(r, d) == p_from_rows(y, x, 1, g, v, r)
+        assert wcr.pvalue(r, d) == p_from_rows(y, x, 1, g, v, r)
 
 
 def test_the_interval_search_never_reads_the_rows_again():
@@ -87,7 +87,7 @@ def test_public_test_and_interval_are_unchanged_with_random_draws():
     )
     assert not r.enumerated
     v, _, _ = _wild._weights(15, 999, "rademacher", 5)
-    assert r.p_value == p_from_rows(y, x, 1, g, v, 0.0)
+    assert r.pvalue == p_from_rows(y, x, 1, g, v, 0.0)
     lo, hi = r.ci
     assert lo < r.coefficient < hi
     assert (

@@ -235,7 +235,7 @@ class DifferenceInDifferences:
         freedom. ``"wild"``: the same CR1 standard error, but the interval and
         the p-value come from the wild cluster restricted bootstrap
         (:func:`wild_cluster_test`), reliable with few clusters; the p-value is
-        ``diagnostics["wild"]["p_value"]``.
+        ``diagnostics["wild"]["pvalue"]``.
     n_bootstrap : int, default 9999
         Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
     seed : int, SeedSequence, Generator or None

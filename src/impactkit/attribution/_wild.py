@@ -87,7 +87,7 @@ class WildClusterResult:
         The CRV1 t statistic :math:`(\\hat\\beta_j - r)/\\sqrt{\\hat V_{jj}}`.
     se : float
         The CRV1 standard error.
-    p_value : float
+    pvalue : float
         Two-sided symmetric bootstrap p-value, share of :math:`|t^*| > |t|`
         (a bootstrap statistic equal to :math:`|t|` up to rounding, as the
         vectors of all ones reproduce it, is a tie and does not count).
@@ -122,7 +122,7 @@ class WildClusterResult:
     ...                       cluster="departement")
     >>> round(r.coefficient, 3), round(r.se, 3), r.enumerated, r.n_bootstrap
     (1.124, 0.268, True, 256)
-    >>> r.p_value < 0.01, [round(x, 2) for x in r.ci]
+    >>> r.pvalue < 0.01, [round(x, 2) for x in r.ci]
     (True, [0.46, 1.77])
     """
 
@@ -130,7 +130,7 @@ class WildClusterResult:
     null: float
     statistic: float
     se: float
-    p_value: float
+    pvalue: float
     ci: tuple[float, float] | None
     level: float
     n_clusters: int
@@ -176,7 +176,7 @@ class WildClusterResult:
             ("Coefficient", f"{self.coefficient:.6g}"),
             ("CRV1 std. error", f"{self.se:.6g}"),
             (f"t (H0: beta = {self.null:g})", f"{self.statistic:.4f}"),
-            ("Bootstrap p-value", f"{self.p_value:.4f}"),
+            ("Bootstrap p-value", f"{self.pvalue:.4f}"),
             (f"{self.level:.0%} interval (inverted)", ci),
             ("Clusters", str(self.n_clusters)),
             ("Weights", f"{self.weights}, {how}"),
@@ -280,7 +280,7 @@ class _WCR:
             t = np.where(den > 0, num / den, 0.0)
         return np.asarray(t, dtype=float)
 
-    def p_value(self, r: float, d: _Draws) -> float:
+    def pvalue(self, r: float, d: _Draws) -> float:
         # ties count as not exceeding: with enumeration the vectors of ones and of
         # minus ones reproduce |t| exactly, up to rounding
         t = abs(self.t_stat(r))
@@ -381,7 +381,7 @@ def _invert(w: _WCR, v: _Draws, level: float) -> tuple[float, float]:
         inside, step = est, 2.0 * se
         outside = est + sign * step
         for _ in range(60):  # widen until rejected
-            if w.p_value(outside, v) < alpha:
+            if w.pvalue(outside, v) < alpha:
                 break
             inside, step = outside, step * 2
             outside = est + sign * step
@@ -389,7 +389,7 @@ def _invert(w: _WCR, v: _Draws, level: float) -> tuple[float, float]:
             return sign * math.inf
         for _ in range(60):  # bisection on the step function p(r) - alpha
             mid = (inside + outside) / 2
-            if w.p_value(mid, v) < alpha:
+            if w.pvalue(mid, v) < alpha:
                 outside = mid
             else:
                 inside = mid
@@ -433,14 +433,14 @@ def wild_test_arrays(
     wcr = _WCR(y, x, j, groups, x.shape[1] if k is None else k, fe)
     v, enumerated, entropy = _weights(g, int(n_bootstrap), weights, seed)
     d = wcr.draws(v)
-    p = wcr.p_value(null, d)
+    p = wcr.pvalue(null, d)
     ci = _invert(wcr, d, level) if level is not None else None
     return WildClusterResult(
         coefficient=wcr.beta_j,
         null=float(null),
         statistic=wcr.t_stat(null),
         se=wcr.se,
-        p_value=p,
+        pvalue=p,
         ci=ci,
         level=0.95 if level is None else float(level),
         n_clusters=g,
@@ -499,7 +499,7 @@ def wild_cluster_test(
     Returns
     -------
     WildClusterResult
-        ``statistic``, ``p_value``, ``ci`` and the bootstrap settings.
+        ``statistic``, ``pvalue``, ``ci`` and the bootstrap settings.
 
     Raises
     ------
@@ -521,7 +521,7 @@ def wild_cluster_test(
     >>> df = pd.DataFrame({"g": g, "x": rng.normal(size=200)})
     >>> df["y"] = 0.5 * df["x"] + rng.normal(size=8)[g] + rng.normal(size=200)
     >>> r = wild_cluster_test(df, outcome="y", regressor="x", cluster="g", n_bootstrap=999)
-    >>> r.enumerated, r.n_bootstrap, r.p_value < 0.05
+    >>> r.enumerated, r.n_bootstrap, r.pvalue < 0.05
     (True, 256, True)
     """
     if not isinstance(df, pd.DataFrame):
