@@ -163,7 +163,7 @@ def test_ipw_agrees_with_statsmodels(estimand):
     x = sm.add_constant(df[COV].to_numpy())
     glm = sm.GLM(df["w"], x, family=sm.families.Binomial()).fit(tol=1e-12)
     fit = att.fit_logit(df[COV].to_numpy(), df["w"].to_numpy())
-    np.testing.assert_allclose(fit.params, glm.params, atol=1e-6)
+    np.testing.assert_allclose(fit.parameters, glm.params, atol=1e-6)
     e = glm.fittedvalues.to_numpy()
     w = df["w"].to_numpy()
     wt = {

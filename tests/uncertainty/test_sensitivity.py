@@ -50,7 +50,9 @@ def test_tipping_values_really_tip():
 
 def test_tipping_rate_and_duration_by_brent():
     m = synthetic_model(inputs=[ik.Input("big", amount=100_000)])
-    tp = tipping_points(m, params=["discount.rate", "outcomes[0].duration"]).set_index("parameter")
+    tp = tipping_points(m, parameters=["discount.rate", "outcomes[0].duration"]).set_index(
+        "parameter"
+    )
     assert tp.loc["discount.rate", "method"] == "brent"
     r = tp.loc["discount.rate", "tipping_value"]
     assert ik.sroi(m.evolve(discount=r)).ratio == pytest.approx(1.0, abs=1e-8)
@@ -78,7 +80,7 @@ def test_tornado_sorted_and_bounded():
 
 def test_tornado_metric_and_params_checks():
     with pytest.raises(ik.ValidationError, match="unknown parameters"):
-        tornado(synthetic_model(), params=["outcomes[9].quantity"])
+        tornado(synthetic_model(), parameters=["outcomes[9].quantity"])
     with pytest.raises(ik.ValidationError):
         tornado(synthetic_model(), metric="irr")
 

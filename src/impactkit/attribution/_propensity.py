@@ -44,7 +44,7 @@ class LogitFit:
 
     Attributes
     ----------
-    params : ndarray
+    parameters : ndarray
         Coefficients, the intercept first, on the scale of the covariates.
     cov : ndarray
         Their covariance (inverse of the observed information).
@@ -56,7 +56,7 @@ class LogitFit:
         Whether the steps fell below the tolerance.
     """
 
-    params: FloatArray = attrs.field(eq=False)
+    parameters: FloatArray = attrs.field(eq=False)
     cov: FloatArray = attrs.field(eq=False)
     fitted: FloatArray = attrs.field(eq=False, repr=False)
     iterations: int
@@ -213,7 +213,7 @@ def fit_logit(
     >>> x = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
     >>> w = np.array([0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
     >>> fit = fit_logit(x, w)
-    >>> fit.converged, fit.params.round(4).tolist()
+    >>> fit.converged, fit.parameters.round(4).tolist()
     (True, [-3.0351, 1.214])
     """
     n = len(w)

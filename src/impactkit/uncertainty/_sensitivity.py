@@ -65,7 +65,7 @@ def _select(vm: ValueMap, params: Sequence[str] | None) -> list[int]:
     if missing:
         raise ValidationError(
             f"unknown parameters {missing}; available: {', '.join(names)}",
-            path=("params",),
+            path=("parameters",),
             code="unknown_parameter",
         )
     return [names[p] for p in params]
@@ -150,7 +150,7 @@ def tornado(
     *,
     metric: str = "ratio",
     swing: float = 0.2,
-    params: Sequence[str] | None = None,
+    parameters: Sequence[str] | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity of every parameter, for a tornado chart.
@@ -165,7 +165,7 @@ def tornado(
     metric : {"ratio", "net_present_value", "present_value"}
     swing : float, default 0.2
         Relative swing of fixed parameters [fraction].
-    params : sequence of str, optional
+    parameters : sequence of str, optional
         Paths of the parameters to include (default: all).
     data : mapping, optional
         Data sources for measured quantities.
@@ -205,7 +205,7 @@ def tornado(
             f"swing must be in [0, 10], got {swing!r}", path=("swing",), code="out_of_range"
         )
     vm = _prepare(model, data)
-    sel = _select(vm, params)
+    sel = _select(vm, parameters)
     base = vm.base
     lows, highs, source = [], [], []
     for i in sel:
@@ -264,7 +264,7 @@ def tipping_points(
     model: ImpactModel,
     *,
     target: float = 1.0,
-    params: Sequence[str] | None = None,
+    parameters: Sequence[str] | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     r"""How far each parameter must move, alone, for the SROI ratio to reach ``target``.
@@ -277,7 +277,7 @@ def tipping_points(
     model : ImpactModel
     target : float, default 1
         Ratio to reach.
-    params : sequence of str, optional
+    parameters : sequence of str, optional
         Paths of the parameters to solve for (default: all).
     data : mapping, optional
         Data sources for measured quantities.
@@ -327,7 +327,7 @@ def tipping_points(
     False
     """
     vm = _prepare(model, data)
-    sel = _select(vm, params)
+    sel = _select(vm, parameters)
     affine = [i for i in sel if vm.params[i].kind in _AFFINE]
     rows: dict[int, dict[str, Any]] = {}
     oat = _OneAtATime(vm)
