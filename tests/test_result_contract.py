@@ -279,7 +279,7 @@ EXAMPLES = {
         seed=0,
     ),
     "ReportContent": lambda: ik.report.analyse(
-        _model(), data=ik.examples.load_example_data(), mc_draws=300, seed=1
+        _model(), data=ik.examples.load_example_data(), n_draws=300, seed=1
     ),
 }
 

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         inputs,
         site=args.site,
         discount=args.discount,
-        mc=args.mc,
+        n_draws=args.mc,
         seed=args.seed,
         anonymise=args.anonymise and args.member is None,
     )

@@ -314,7 +314,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         model,
         data=_data(args),
         lang=args.lang,
-        mc_draws=args.mc or 0,
+        n_draws=args.mc or 0,
         seed=args.seed,
         progress=_progress_bar(args.mc or 0),
     )
@@ -418,7 +418,7 @@ def _markdown_table(df: Any) -> str:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from impactkit.examples import run_demo
 
-    print(run_demo(n=args.mc, seed=args.seed))
+    print(run_demo(n_draws=args.mc, seed=args.seed))
     return 0
 
 

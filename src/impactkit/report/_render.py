@@ -161,7 +161,7 @@ class ReportContent:
     ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
     ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
     ...               quantity=ik.dist.Uniform(30, 50), proxy=7_500)])
-    >>> content = analyse(model, lang="fr", mc_draws=500, seed=1)
+    >>> content = analyse(model, lang="fr", n_draws=500, seed=1)
     >>> content.lang, round(content.result.ratio, 2), content.monte_carlo.n
     ('fr', 2.5, 500)
     >>> lines = dict(content.summary().lines)
@@ -294,7 +294,7 @@ def analyse(
     *,
     data: Mapping[str, Any] | None = None,
     lang: str = "en",
-    mc_draws: int = 10_000,
+    n_draws: int = 10_000,
     seed: SeedLike = None,
     sensitivity: bool = True,
     progress: Callable[[int, int], None] | None = None,
@@ -314,7 +314,7 @@ def analyse(
         Data sources for measured quantities.
     lang : {"en", "fr"}
         Language of the report.
-    mc_draws : int, default 10,000
+    n_draws : int, default 10,000
         Monte Carlo draws, run when the model has distributions; 0 for none.
     seed : int, SeedSequence, Generator or None
         Seed of the draws (the entropy used is recorded on the Monte Carlo result).
@@ -344,7 +344,7 @@ def analyse(
     >>> m = ik.ImpactModel(name="m", inputs=[ik.Input("g", amount=1000)], discount=0.0,
     ...     outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s",
     ...               quantity=ik.dist.Uniform(8, 12), proxy=250)])
-    >>> content = analyse(m, mc_draws=1000, seed=0)
+    >>> content = analyse(m, n_draws=1000, seed=0)
     >>> round(content.result.ratio, 2), content.monte_carlo.n, len(content.tornado) > 0
     (2.5, 1000, True)
     """
@@ -360,11 +360,11 @@ def analyse(
 
         tornado = tornado_fn(bound)
         tipping = tipping_points(bound)
-    if bound is not None and bound.has_uncertainty and mc_draws:
+    if bound is not None and bound.has_uncertainty and n_draws:
         from impactkit.uncertainty import monte_carlo as mc_fn
 
         monte_carlo = mc_fn(
-            bound, n=mc_draws, seed=seed, progress=progress, keep_samples=value_of_information
+            bound, n=n_draws, seed=seed, progress=progress, keep_samples=value_of_information
         )
     return ReportContent(
         result,
