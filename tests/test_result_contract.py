@@ -225,7 +225,7 @@ EXAMPLES = {
     ),
     "ReliabilityResult": lambda: ik.measure.cronbach_alpha(_items()),
     "ReliableChangeResult": lambda: ik.measure.ReliableChange(
-        pre="pre", post="post", reliability=0.85, sd=5.0
+        baseline="pre", followup="post", reliability=0.85, sd=5.0
     ).compute(pd.DataFrame({"pre": [10.0, 12, 15, 9, None], "post": [20.0, 13, 4, 9, 11]})),
     "NetworkAnalysis": lambda: ik.portfolio.analyse_network(
         *ik.examples.synthetic_network(30, seed=0)

@@ -475,8 +475,8 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
     mc = monte_carlo(model, n=n_draws, seed=seed, data=data, sampling_uncertainty=True)
     lo, hi = mc.interval(0.90)
     lines.append(
-        f"Monte Carlo ({n_draws:,} draws, seed {mc.seed_entropy}, sampling uncertainty of measured "
-        f"quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
+        f"Monte Carlo ({n_draws:,} draws, seed {mc.seed_entropy}, sampling uncertainty of "
+        f"measured quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
         f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}"
     )
     return "\n".join(lines)

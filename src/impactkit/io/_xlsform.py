@@ -239,8 +239,8 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
         measure = getattr(calc, "measure", None)
         sep = getattr(calc, "separator", "_")
         if isinstance(measure, Scale):
-            pre = str(getattr(calc, "pre", None) or getattr(calc, "baseline", "t0"))
-            post = str(getattr(calc, "post", None) or getattr(calc, "followup", "t1"))
+            pre = str(getattr(calc, "baseline", "t0"))
+            post = str(getattr(calc, "followup", "t1"))
             b.scale(measure, [pre, post], sep, label)
         elif name == "qaly_gain" and calc.value_set is not None:
             eq = Scale(items=list(calc.dimensions), low=1, high=5, name="eq5d5l")
@@ -251,8 +251,8 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
         elif name == "life_satisfaction":
             b.pair(calc.baseline, calc.followup, "integer", label, calc.low, calc.high)
         elif name in ("prepost", "reliable_change"):
-            a = getattr(calc, "pre", None) or calc.baseline
-            c = getattr(calc, "post", None) or calc.followup
+            a = calc.baseline
+            c = calc.followup
             b.pair(a, c, "decimal", label, None, None)
         elif name == "distance_travelled":
             lo, hi = calc.scale
