@@ -181,7 +181,7 @@ def _survey():
         return ik.io.read_survey(p, form=["age", "score", "poids"])
 
 
-_PANEL = {"outcome": "y", "unit": "id", "time": "t", "cohort": "g"}
+_PANEL = {"outcome": "y", "entity": "id", "time": "t", "cohort": "g"}
 
 EXAMPLES = {
     "SROIResult": _sroi,
@@ -234,9 +234,9 @@ EXAMPLES = {
     "Agreement": lambda: ik.qualitative.agreement(
         pd.DataFrame(
             [(u, c, (u + (c == "b" and u % 3 == 0)) % 3) for u in range(12) for c in "abc"],
-            columns=["unit", "coder", "code"],
+            columns=["entity", "coder", "code"],
         ),
-        unit="unit",
+        entity="entity",
         coder="coder",
         code="code",
     ),

@@ -39,7 +39,7 @@ def rollout(n: int = 400, seed: int = 21) -> pd.DataFrame:
 
 
 def fit(df: pd.DataFrame, **options):
-    return att.StaggeredDiD(**options).estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    return att.StaggeredDiD(**options).estimate(df, outcome="y", entity="id", time="t", cohort="g")
 
 
 @pytest.fixture(scope="module")

@@ -128,7 +128,7 @@ def test_wild_twfe_p_value_equals_brute_force_wcr_on_dummy_regression(
 def wild_twfe(df: pd.DataFrame, cluster: str, **options) -> att.EffectEstimate:
     with pytest.warns(ImpactkitWarning, match="different times"):  # staggered starts
         return att.DifferenceInDifferences(design="twfe", se="wild", **options).estimate(
-            df, outcome="y", treatment="d", unit="unit", time="t", cluster=cluster
+            df, outcome="y", treatment="d", entity="unit", time="t", cluster=cluster
         )
 
 

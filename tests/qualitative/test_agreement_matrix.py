@@ -18,7 +18,7 @@ def _long(mat: np.ndarray) -> pd.DataFrame:
     coders, units = mat.shape
     return pd.DataFrame(
         {
-            "unit": np.tile(np.arange(units), coders),
+            "entity": np.tile(np.arange(units), coders),
             "coder": np.repeat(np.arange(coders), units),
             "code": mat.ravel(),
         }
@@ -70,7 +70,7 @@ def test_matrix_of_text_codes_and_absent_coders_and_units():
     )
     r = ql.agreement(m)
     long = pd.DataFrame(
-        {"unit": [0, 1, 3, 0, 1, 3], "coder": [0, 0, 0, 2, 2, 2], "code": list("abaabb")}
+        {"entity": [0, 1, 3, 0, 1, 3], "coder": [0, 0, 0, 2, 2, 2], "code": list("abaabb")}
     )
     assert r.value == pytest.approx(ql.agreement(long).value, rel=1e-12)
     assert r.n_coders == 2

@@ -24,7 +24,7 @@ def _rollout():
 
 def test_the_band_and_its_critical_value_reach_table_chart_and_report():
     r = ik.attribution.StaggeredDiD(n_bootstrap=499, seed=1).estimate(
-        _rollout(), outcome="y", unit="id", time="t", cohort="g"
+        _rollout(), outcome="y", entity="id", time="t", cohort="g"
     )
     tab = ik.report.event_study_table(r)
     assert {"band_low", "band_high", "critical_value"} <= set(tab.columns)
@@ -45,7 +45,7 @@ def test_the_band_and_its_critical_value_reach_table_chart_and_report():
     assert "Uniform band, lower bound" in md
     # without the bootstrap: no band, no legend
     plain = ik.attribution.StaggeredDiD().estimate(
-        _rollout(), outcome="y", unit="id", time="t", cohort="g"
+        _rollout(), outcome="y", entity="id", time="t", cohort="g"
     )
     assert "band_low" not in ik.report.event_study_table(plain).columns
     assert ik.report.event_study_chart(plain, lang="en").axes[0].get_legend() is None

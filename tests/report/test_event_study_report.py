@@ -24,7 +24,7 @@ def _rollout():
 
 def test_the_report_shows_the_event_study():
     r = ik.attribution.StaggeredDiD().estimate(
-        _rollout(), outcome="y", unit="id", time="t", cohort="g"
+        _rollout(), outcome="y", entity="id", time="t", cohort="g"
     )
     model = ik.examples.load_example()
     fr = ik.report.analyse(model, lang="fr", n_draws=0, sensitivity=False, event_study=r)
@@ -43,8 +43,8 @@ def test_the_report_shows_the_event_study():
 
 def test_event_study_table_accepts_every_form_and_refuses_others():
     df = _rollout()
-    cs = ik.attribution.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
-    sa = ik.attribution.SunAbraham().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    cs = ik.attribution.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
+    sa = ik.attribution.SunAbraham().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     assert list(ik.report.event_study_table(cs)["event_time"]) == list(
         cs.aggregate("dynamic")["event_time"]
     )

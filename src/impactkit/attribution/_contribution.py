@@ -521,7 +521,7 @@ class CounterfactualDeadweight:
     options : mapping, optional
         Parameters of the estimator (e.g. ``{"estimand": "ATT", "trim": 0.1}``).
     estimate_kwargs : mapping, optional
-        Further keyword arguments of ``estimate`` (e.g. ``{"unit": "id", "time": "year"}``).
+        Further keyword arguments of ``estimate`` (e.g. ``{"entity": "id", "time": "year"}``).
 
     Notes
     -----

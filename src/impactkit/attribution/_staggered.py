@@ -190,7 +190,7 @@ class StaggeredResult:
     >>> falls = (30 - 0.5 * (year - 2019) + rng.normal(0, 2, 36)[site] - 4 * prog
     ...          + rng.normal(0, 1, 216))
     >>> df = pd.DataFrame({"site": site, "year": year, "first": first, "falls": falls})
-    >>> r = StaggeredDiD().estimate(df, outcome="falls", unit="site", time="year",
+    >>> r = StaggeredDiD().estimate(df, outcome="falls", entity="site", time="year",
     ...                             cohort="first")
     >>> dict(r.cohort_size)
     {0: 12, 2021: 12, 2022: 12}
@@ -592,7 +592,7 @@ class StaggeredDiD:
     ...         effect = (t - g + 1) if g and t >= g else 0.0
     ...         rows.append({"id": i, "year": t, "g": g, "y": 0.1 * i + t + effect})
     >>> df = pd.DataFrame(rows)
-    >>> r = StaggeredDiD().estimate(df, outcome="y", unit="id", time="year", cohort="g")
+    >>> r = StaggeredDiD().estimate(df, outcome="y", entity="id", time="year", cohort="g")
     >>> round(r.aggregate("simple").effect, 6)   # mean of 1, 2, 3 and 1, 2
     1.8
     >>> r.aggregate("dynamic")[["event_time", "att"]].round(6).values.tolist()[-3:]
@@ -627,7 +627,7 @@ class StaggeredDiD:
         df: pd.DataFrame,
         *,
         outcome: str,
-        unit: str,
+        entity: str,
         time: str,
         cohort: str,
         covariates: Sequence[str] | None = None,
@@ -638,8 +638,8 @@ class StaggeredDiD:
         ----------
         df : pandas.DataFrame
             Balanced panel, long form.
-        outcome, unit, time, cohort : str
-            Columns: outcome, unit id, period (numeric), first treated period
+        outcome, entity, time, cohort : str
+            Columns: outcome, entity id, period (numeric), first treated period
             (0 or missing for never treated).
         covariates : sequence of str, optional
             Pre-treatment covariates for the doubly robust cells.
@@ -667,7 +667,12 @@ class StaggeredDiD:
             limit, where those controls get zero weight).
         """
         p = staggered_panel(
-            df, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covariates or ()
+            df,
+            outcome=outcome,
+            entity=entity,
+            time=time,
+            cohort=cohort,
+            covariates=covariates or (),
         )
         delta = int(self.anticipation)
         periods = p.periods

@@ -86,7 +86,7 @@ class Agreement:
     --------
     >>> import pandas as pd
     >>> from impactkit import qualitative as ql
-    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b"] * 2,
+    >>> df = pd.DataFrame({"entity": [1, 1, 2, 2], "coder": ["a", "b"] * 2,
     ...                    "code": ["x", "x", "y", "y"]})
     >>> r = ql.agreement(df)
     >>> r.value, r.band
@@ -133,7 +133,7 @@ class Agreement:
         --------
         >>> import pandas as pd
         >>> from impactkit import qualitative as ql
-        >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
+        >>> df = pd.DataFrame({"entity": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
         ...                    "coder": ["a", "b"] * 6,
         ...                    "code": list("xxyyxyyyxxzz")})
         >>> r = ql.agreement(df, n_bootstrap=2000, seed=1)
@@ -250,11 +250,11 @@ class _Coded:
 
 
 def _prepare(
-    df: pd.DataFrame, unit: str, coder: str, code: str, order: Sequence[Any] | None
+    df: pd.DataFrame, entity: str, coder: str, code: str, order: Sequence[Any] | None
 ) -> _Coded:
     if not isinstance(df, pd.DataFrame):
         raise ValidationError(f"expected a DataFrame, got {type(df).__name__}", path=("df",))
-    missing_cols = [c for c in (unit, coder, code) if c not in df.columns]
+    missing_cols = [c for c in (entity, coder, code) if c not in df.columns]
     if missing_cols:
         raise ValidationError(
             [
@@ -262,9 +262,9 @@ def _prepare(
                 for c in missing_cols
             ]
         )
-    d = df[[unit, coder, code]]
+    d = df[[entity, coder, code]]
     probs = []
-    for col in (unit, coder):
+    for col in (entity, coder):
         if d[col].isna().any():
             probs.append(
                 Problem((col,), "missing", f"{int(d[col].isna().sum())} rows have no {col}")
@@ -275,7 +275,7 @@ def _prepare(
     n_missing = int(is_missing.sum())
     d = d[~is_missing]
     values = d[code]
-    u_idx, u_lab = pd.factorize(d[unit], sort=True)
+    u_idx, u_lab = pd.factorize(d[entity], sort=True)
     c_idx, c_lab = pd.factorize(d[coder], sort=True)
     n_u, n_c = len(u_lab), len(c_lab)
     # one code per (unit, coder): duplicates found on the integer codes of the pair
@@ -293,7 +293,7 @@ def _prepare(
         first = d.iloc[int(np.argmax(dup))]
         raise ValidationError(
             f"{int(dup.sum())} rows give a coder two codes for one unit (e.g. unit "
-            f"{first[unit]!r}, coder {first[coder]!r}); code one value per unit and coder, "
+            f"{first[entity]!r}, coder {first[coder]!r}); code one value per unit and coder, "
             "e.g. one presence/absence column per code",
             path=(code,),
             code="duplicate",
@@ -467,7 +467,7 @@ def _krippendorff(
 def agreement(
     df: pd.DataFrame,
     *,
-    unit: str = "unit",
+    entity: str = "entity",
     coder: str = "coder",
     code: str = "code",
     method: str = "krippendorff",
@@ -488,7 +488,7 @@ def agreement(
         and units in columns, NaN (or None) where a coder gave no value, as
         Krippendorff (2011) lays the data out: the same statistics, without
         reading unit and coder labels.
-    unit, coder, code : str
+    entity, coder, code : str
         Column names of the long form.
     method : {"krippendorff", "cohen", "fleiss"}, default "krippendorff"
     metric : {"nominal", "ordinal", "interval", "ratio"}, default "nominal"
@@ -546,10 +546,10 @@ def agreement(
     --------
     >>> import pandas as pd
     >>> from impactkit import qualitative as ql
-    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4],
+    >>> df = pd.DataFrame({"entity": [1, 1, 2, 2, 3, 3, 4, 4],
     ...                    "coder": ["a", "b"] * 4,
     ...                    "code": ["x", "x", "y", "y", "x", "y", "y", "y"]})
-    >>> r = ql.agreement(df, unit="unit", coder="coder", code="code")
+    >>> r = ql.agreement(df, entity="entity", coder="coder", code="code")
     >>> round(r.value, 4), r.n_units, r.method
     (0.5333, 4, 'krippendorff')
     >>> round(ql.agreement(df, method="cohen").value, 4)
@@ -592,7 +592,7 @@ def agreement(
     if isinstance(df, np.ndarray):
         coded = _from_matrix(df, order)
     else:
-        coded = _prepare(df, unit, coder, code, order)
+        coded = _prepare(df, entity, coder, code, order)
     u_idx, c_idx, k_idx = coded.u_idx, coded.c_idx, coded.k_idx
     n_u, n_c, n_missing, cats = coded.n_u, coded.n_c, coded.n_missing, coded.cats
     if method == "krippendorff":
