@@ -378,11 +378,11 @@ def test_missing_cohort_means_never_treated():
 def test_multiplier_bootstrap_bands_are_uniform_and_reproducible():
     df = rollout(n=400, seed=14)
     an = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
-    bs = att.StaggeredDiD(n_bootstrap=2000, seed=3).estimate(
-        df, outcome="y", entity="id", time="t", cohort="g"
+    bs = att.StaggeredDiD(n_bootstrap=2000).estimate(
+        df, outcome="y", entity="id", time="t", cohort="g", seed=3
     )
-    again = att.StaggeredDiD(n_bootstrap=2000, seed=3).estimate(
-        df, outcome="y", entity="id", time="t", cohort="g"
+    again = att.StaggeredDiD(n_bootstrap=2000).estimate(
+        df, outcome="y", entity="id", time="t", cohort="g", seed=3
     )
     np.testing.assert_array_equal(bs.att_gt["ci_low"], again.att_gt["ci_low"])
     assert bs.uniform

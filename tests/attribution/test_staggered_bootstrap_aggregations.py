@@ -38,8 +38,10 @@ def rollout(n: int = 400, seed: int = 21) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fit(df: pd.DataFrame, **options):
-    return att.StaggeredDiD(**options).estimate(df, outcome="y", entity="id", time="t", cohort="g")
+def fit(df: pd.DataFrame, seed=None, **options):
+    return att.StaggeredDiD(**options).estimate(
+        df, outcome="y", entity="id", time="t", cohort="g", seed=seed
+    )
 
 
 @pytest.fixture(scope="module")

@@ -294,8 +294,8 @@ def test_bootstrap_agrees_with_the_reference_port_near_separation():
     # bootstrap standard error, under 1 % (csdid) and 0.5 % (impactkit).
     df = panel(v=5.0)
     with pytest.warns(OverlapWarning):
-        r = att.StaggeredDiD(n_bootstrap=200_000, seed=11).estimate(
-            df, outcome="y", entity="id", time="t", cohort="g", covariates=["x", "x2"]
+        r = att.StaggeredDiD(n_bootstrap=200_000).estimate(
+            df, outcome="y", entity="id", time="t", cohort="g", covariates=["x", "x2"], seed=11
         )
     out, ref = csdid_fit(df, "~ x + x2", biters=50_000, seed=7)
     dyn_ref = csdid_aggte(out, "dynamic", biters=50_000, seed=8)
@@ -324,7 +324,7 @@ def test_multipliers_are_rademacher():
     assert set(np.unique(draws)) == {-1.0, 1.0}
     assert abs(draws.mean()) < 0.02
     assert "Rademacher" in str(
-        att.StaggeredDiD(n_bootstrap=50, seed=0)
-        .estimate(shares_panel(200), outcome="y", entity="id", time="t", cohort="g")
+        att.StaggeredDiD(n_bootstrap=50)
+        .estimate(shares_panel(200), outcome="y", entity="id", time="t", cohort="g", seed=0)
         .summary()
     )

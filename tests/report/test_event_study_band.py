@@ -23,8 +23,8 @@ def _rollout():
 
 
 def test_the_band_and_its_critical_value_reach_table_chart_and_report():
-    r = ik.attribution.StaggeredDiD(n_bootstrap=499, seed=1).estimate(
-        _rollout(), outcome="y", entity="id", time="t", cohort="g"
+    r = ik.attribution.StaggeredDiD(n_bootstrap=499).estimate(
+        _rollout(), outcome="y", entity="id", time="t", cohort="g", seed=1
     )
     tab = ik.report.event_study_table(r)
     assert {"band_low", "band_high", "critical_value"} <= set(tab.columns)

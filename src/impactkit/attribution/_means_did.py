@@ -238,8 +238,6 @@ class DifferenceInDifferences:
         ``diagnostics["wild"]["pvalue"]``.
     n_bootstrap : int, default 9999
         Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
-    seed : int, SeedSequence, Generator or None
-        Randomness of the wild bootstrap.
 
     Notes
     -----
@@ -287,7 +285,6 @@ class DifferenceInDifferences:
     dropna: bool = False
     se: Literal["cluster", "wild"] = "cluster"
     n_bootstrap: int = 9999
-    seed: SeedLike = attrs.field(default=None, eq=False)
 
     def estimate(
         self,
@@ -299,6 +296,7 @@ class DifferenceInDifferences:
         entity: str | None = None,
         covariates: Sequence[str] = (),
         cluster: str | None = None,
+        seed: SeedLike = None,
     ) -> EffectEstimate:
         r"""Estimate the effect on the treated; see the class docstring for the designs.
 
@@ -348,6 +346,9 @@ class DifferenceInDifferences:
         cluster : str, optional
             Column of the clusters of the standard error (default: ``entity``),
             e.g. the département when units are establishments.
+        seed : int, SeedSequence, Generator or None
+            Randomness of the wild bootstrap (``se="wild"``); None draws fresh
+            entropy, recorded on the result.
 
         Returns
         -------
@@ -399,7 +400,7 @@ class DifferenceInDifferences:
         """
         if self.se not in ("cluster", "wild"):
             raise EstimationError(f"se must be 'cluster' or 'wild', got {self.se!r}")
-        return self._estimate(df, outcome, treatment, time, entity, covariates, cluster)
+        return self._estimate(df, outcome, treatment, time, entity, covariates, cluster, seed)
 
     def _estimate(
         self,
@@ -410,6 +411,7 @@ class DifferenceInDifferences:
         entity: str | None,
         covariates: Sequence[str],
         cluster: str | None,
+        seed: SeedLike,
     ) -> EffectEstimate:
         if self.design not in ("auto", "2x2", "twfe"):
             raise EstimationError(f"design must be 'auto', '2x2' or 'twfe', got {self.design!r}")
@@ -464,10 +466,10 @@ class DifferenceInDifferences:
                     "the treated group (constant per unit); pass the group indicator or "
                     "use design='twfe' with the unit-period treatment"
                 )
-            return self._two_by_two(p, frame, order, entity, cluster)
+            return self._two_by_two(p, frame, order, entity, cluster, seed)
         if entity is None:
             raise EstimationError("two-way fixed effects need the entity column (entity=...)")
-        return self._twfe(p, frame, order, entity, treatment, cluster)
+        return self._twfe(p, frame, order, entity, treatment, cluster, seed)
 
     def _wild(
         self,
@@ -477,6 +479,7 @@ class DifferenceInDifferences:
         j: int,
         groups: npt.NDArray[np.int64],
         k: int,
+        seed: SeedLike,
         fe: TwoWayEffects | None = None,
     ) -> EffectEstimate:
         """Replace the interval by the wild cluster bootstrap's inverted test."""
@@ -491,7 +494,7 @@ class DifferenceInDifferences:
             groups,
             k=k,
             n_bootstrap=self.n_bootstrap,
-            seed=self.seed,
+            seed=seed,
             level=self.level,
             fe=fe,
         )
@@ -512,6 +515,7 @@ class DifferenceInDifferences:
         order: PeriodOrder,
         entity: str | None,
         cluster: str | None,
+        seed: SeedLike,
     ) -> EffectEstimate:
         post = (order.codes == order.n - 1).astype(float)  # the later period
         t = p.w
@@ -554,7 +558,7 @@ class DifferenceInDifferences:
         if self.se == "wild":
             if by is None:
                 raise EstimationError("se='wild' needs clusters: give entity= or cluster=")
-            return self._wild(est, p.y, x, 3, groups, x.shape[1])
+            return self._wild(est, p.y, x, 3, groups, x.shape[1], seed)
         return est
 
     def _twfe(
@@ -564,7 +568,8 @@ class DifferenceInDifferences:
         order: PeriodOrder,
         entity: str,
         treatment: str,
-        cluster: str | None = None,
+        cluster: str | None,
+        seed: SeedLike,
     ) -> EffectEstimate:
         u, n_u = _codes(frame[entity])
         tt, n_t = order.codes, order.n
@@ -630,6 +635,7 @@ class DifferenceInDifferences:
             0,
             groups,
             k,
+            seed,
             fe=_two_way(u, tt, n_u, n_t),
         )
 

@@ -535,8 +535,6 @@ class StaggeredDiD:
         uniform band (``band_low``, ``band_high``, ``critical_value``); ``0``
         uses the analytic influence-function standard errors and pointwise
         intervals.
-    seed : int, SeedSequence, Generator or None
-        Randomness of the bootstrap.
 
     Notes
     -----
@@ -605,7 +603,6 @@ class StaggeredDiD:
     anticipation: int = 0
     level: float = 0.95
     n_bootstrap: int = 0
-    seed: SeedLike = attrs.field(default=None, eq=False)
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -631,6 +628,7 @@ class StaggeredDiD:
         time: str,
         cohort: str,
         covariates: Sequence[str] | None = None,
+        seed: SeedLike = None,
     ) -> StaggeredResult:
         """Estimate every group-time effect.
 
@@ -643,6 +641,9 @@ class StaggeredDiD:
             (0 or missing for never treated).
         covariates : sequence of str, optional
             Pre-treatment covariates for the doubly robust cells.
+        seed : int, SeedSequence, Generator or None
+            Randomness of the bootstrap (``n_bootstrap > 0``); None draws fresh
+            entropy, recorded on the result as ``seed_entropy``.
 
         Returns
         -------
@@ -810,7 +811,7 @@ class StaggeredDiD:
             share = np.array(list(sizes.values()), dtype=float) / n
             centred = (coh[:, None] == keys[None, :]).astype(float) - share[None, :]
             draws, entropy = _multiplier_draws(
-                np.hstack([influence, centred]), int(self.n_bootstrap), self.seed
+                np.hstack([influence, centred]), int(self.n_bootstrap), seed
             )
             boot_cells, boot_cohorts = (
                 draws[:, : influence.shape[1]],
