@@ -145,7 +145,10 @@ def test_cli_network_writes_a_report(tmp_path, capsys):
     assert "Établissement n°" not in text
     page = tmp_path / "membre.md"
     assert (
-        main(["network", str(o), str(i), "-o", str(page), "--member", "Établissement n°3 <b>"])
+        main(
+            ["network", str(o), str(i), "-o", str(page), "--lang", "fr"]
+            + ["--member", "Établissement n°3 <b>"]
+        )
         == 0
     )
     assert "parmi ses pairs" in page.read_text(encoding="utf-8")

@@ -402,7 +402,7 @@ def _form_id(text: str) -> str:
 
 
 def write_xlsform(
-    model: ImpactModel, path: str | Path, *, lang: str = "fr", data: str | None = None
+    model: ImpactModel, path: str | Path, *, lang: str = "en", data: str | None = None
 ) -> Path:
     """Write an XLSForm (sheets survey, choices, settings) asking what the model measures.
 
@@ -424,7 +424,7 @@ def write_xlsform(
         measured=False)`` for an example).
     path : str or path-like
         Where to write the ``.xlsx`` file (replaced atomically).
-    lang : {"fr", "en"}, default "fr"
+    lang : {"en", "fr"}, default "en"
         Default language of the form.
     data : str, optional
         The data source the form collects; required when the calculators
