@@ -556,7 +556,7 @@ class CounterfactualDeadweight:
     treatment: str
     covariates: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     kind: str = "rate"
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
     estimate_kwargs: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
 

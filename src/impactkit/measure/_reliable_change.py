@@ -261,7 +261,7 @@ class ReliableChange(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     measure: Scale | None = attrs.field(default=None, converter=as_scale)
     separator: str = "_"
 
