@@ -144,13 +144,8 @@ def test_cli_network_writes_a_report(tmp_path, capsys):
     assert "Rapport d'impact du réseau" in text
     assert "Établissement n°" not in text
     page = tmp_path / "membre.md"
-    assert (
-        main(
-            ["network", str(o), str(i), "-o", str(page), "--lang", "fr"]
-            + ["--member", "Établissement n°3 <b>"]
-        )
-        == 0
-    )
+    member = ["--member", "Établissement n°3 <b>"]
+    assert main(["network", str(o), str(i), "-o", str(page), "--lang", "fr", *member]) == 0
     assert "parmi ses pairs" in page.read_text(encoding="utf-8")
     assert main(["network", str(tmp_path / "missing.csv"), str(i), "-o", str(out)]) == 2
 
