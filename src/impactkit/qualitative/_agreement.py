@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
 from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import EstimationError, Problem, ValidationError
 from impactkit.typing import SeedLike
@@ -76,6 +76,9 @@ class Agreement:
         The ``n_bootstrap`` bootstrap values, kept so that :meth:`interval` can
         give other levels (left out of :meth:`to_dict`); None without
         bootstrap.
+    seed_entropy : int or None, default None
+        Entropy of the bootstrap's seed (``seed=r.seed_entropy`` repeats the
+        run); None without bootstrap or when given a Generator.
 
     References
     ----------
@@ -106,6 +109,7 @@ class Agreement:
     level: float | None = None
     n_bootstrap: int = 0
     draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
+    seed_entropy: int | None = None
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         r"""Percentile bootstrap interval at another level, from the kept draws.
@@ -403,12 +407,13 @@ def _unit_counts(
     return flat.reshape(n_u, c).astype(float)
 
 
-def _bootstrap_weights(n_units: int, n_bootstrap: int, seed: SeedLike) -> FloatArray:
-    rng = as_generator(seed)
+def _bootstrap_weights(
+    n_units: int, n_bootstrap: int, seed: SeedLike
+) -> tuple[FloatArray, int | None]:
+    rng, entropy = seeded(seed)
     # Multinomial counts are resampling units with replacement, expressed as weights.
-    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_bootstrap).astype(
-        float
-    )
+    counts = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_bootstrap)
+    return counts.astype(float), entropy
 
 
 def _delta2(metric: str, values: FloatArray, marg: FloatArray) -> FloatArray:
@@ -502,8 +507,8 @@ def agreement(
         Bootstrap replicates (units resampled with replacement); 0 for none.
     level : float, default 0.95
         Level of the bootstrap interval [fraction, 0-1].
-    seed : int or Generator, optional
-        Seed of the bootstrap.
+    seed : int, SeedSequence, Generator or None
+        Seed of the bootstrap; None draws fresh entropy, recorded on the result.
 
     Returns
     -------
@@ -681,8 +686,9 @@ def agreement(
     ci = None
     draws = None
     n_ok = 0
+    entropy = None
     if n_bootstrap:
-        w = _bootstrap_weights(used, n_bootstrap, seed)
+        w, entropy = _bootstrap_weights(used, n_bootstrap, seed)
         vals = stat(w)
         draws = vals[np.isfinite(vals)]
         n_ok = len(draws)
@@ -700,6 +706,7 @@ def agreement(
         level=float(level) if n_bootstrap else None,
         n_bootstrap=n_ok,
         draws=draws,
+        seed_entropy=entropy,
         method=method,
         n_coders=n_c,
         n_missing=n_missing,
