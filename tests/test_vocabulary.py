@@ -71,6 +71,11 @@ def _banned(name):
     return BANNED.get(name)
 
 
+def _observed_unit(name):
+    """A name that counts or lists observed units (``n_units``, ``unit_cohort``)."""
+    return bool({"unit", "units"} & set(name.split("_")))
+
+
 def test_no_replaced_parameter_name():
     offenders = []
     for qual, fn, sig in _signatures():
@@ -93,8 +98,8 @@ def test_no_replaced_method_or_field_name():
                 offenders.append(f"{qual}.{attr}: say {BANNED[attr]}")
         if attrs.has(cls):
             for a in attrs.fields(cls):
-                if a.name == "unit" and cls.__name__ not in UNIT_OF_MEASURE:
-                    offenders.append(f"{qual}.unit: a panel's or coded unit is 'entity'")
+                if _observed_unit(a.name) and cls.__name__ not in UNIT_OF_MEASURE:
+                    offenders.append(f"{qual}.{a.name}: a panel's or coded unit is an 'entity'")
     assert not offenders, offenders
 
 
@@ -111,7 +116,11 @@ def _keys(value, path=()):
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_no_replaced_to_dict_key(name):
     d = EXAMPLES[name]().to_dict()
-    offenders = [".".join(p) for p in _keys(d) if _banned(p[-1]) and "model_spec" not in p]
+    offenders = [
+        ".".join(p)
+        for p in _keys(d)
+        if (_banned(p[-1]) or _observed_unit(p[-1])) and "model_spec" not in p
+    ]
     assert not offenders, offenders
 
 

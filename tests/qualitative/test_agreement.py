@@ -44,7 +44,7 @@ def test_krippendorff_equals_reference(seed, metric):
     assert got.value == pytest.approx(ref, abs=1e-9)
     assert got.method == "krippendorff"
     pairable = (~np.isnan(data)).sum(axis=0) >= 2
-    assert got.n_units == int(pairable.sum())
+    assert got.n_entities == int(pairable.sum())
     assert got.n_values == int((~np.isnan(data[:, pairable])).sum())
 
 
@@ -72,8 +72,8 @@ def test_cohen_equals_sklearn(seed, weights):
     ref = cohen_kappa_score(data[0, both], data[1, both], weights=weights)
     got = ql.agreement(two, method="cohen", weights=weights)
     assert got.value == pytest.approx(ref, abs=1e-9)
-    assert got.n_units == int(both.sum())
-    assert got.n_excluded_units == len(set(two.dropna()["entity"])) - int(both.sum())
+    assert got.n_entities == int(both.sum())
+    assert got.n_excluded_entities == len(set(two.dropna()["entity"])) - int(both.sum())
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -85,7 +85,7 @@ def test_fleiss_equals_statsmodels(seed):
     table = np.stack([(data[:, full] == k).sum(axis=0) for k in cats], axis=1)
     got = ql.agreement(df, method="fleiss")
     assert got.value == pytest.approx(fleiss_kappa(table, method="fleiss"), abs=1e-9)
-    assert got.n_units == int(full.sum())
+    assert got.n_entities == int(full.sum())
 
 
 def test_hand_computed_alpha_and_kappa():

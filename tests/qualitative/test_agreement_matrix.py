@@ -42,7 +42,7 @@ def test_matrix_alpha_equals_long_form_and_reference(metric):
     ref = krippendorff.alpha(reliability_data=mat, level_of_measurement=metric)
     assert from_matrix.value == pytest.approx(ref, rel=1e-12)
     assert from_matrix.value == pytest.approx(from_long.value, rel=1e-12)
-    assert from_matrix.n_units == from_long.n_units
+    assert from_matrix.n_entities == from_long.n_entities
     assert from_matrix.n_missing == from_long.n_missing
     assert from_matrix.n_values == from_long.n_values
 

@@ -53,8 +53,8 @@ class EventStudyResult:
         Confidence level.
     method : str
         Estimator and its options.
-    n_units : int
-        Units in the panel.
+    n_entities : int
+        Entities (units) in the panel.
 
     Examples
     --------
@@ -76,7 +76,7 @@ class EventStudyResult:
     >>> es = r.event_study.set_index("event_time")
     >>> es.loc[[0, 1, 2, 3], "att"].round(1).tolist()
     [-3.9, -3.7, -4.2, -4.8]
-    >>> r.n_units, r.cohort_effects.columns.tolist()
+    >>> r.n_entities, r.cohort_effects.columns.tolist()
     (36, ['cohort', 'event_time', 'att', 'se', 'weight'])
     """
 
@@ -84,7 +84,7 @@ class EventStudyResult:
     cohort_effects: pd.DataFrame = attrs.field(eq=False)
     level: float
     method: str
-    n_units: int
+    n_entities: int
 
     def to_frame(self) -> pd.DataFrame:
         """The event-study table.
@@ -107,7 +107,7 @@ class EventStudyResult:
         return {
             "method": self.method,
             "level": self.level,
-            "n_units": self.n_units,
+            "n_entities": self.n_entities,
             "event_study": jsonable(self.event_study),
             "cohort_effects": jsonable(self.cohort_effects),
         }
@@ -122,7 +122,7 @@ class EventStudyResult:
         """
         return Summary(
             "Event study",
-            (("Method", self.method), ("Units", str(self.n_units))),
+            (("Method", self.method), ("Units", str(self.n_entities))),
             self.event_study,
         )
 

@@ -356,7 +356,7 @@ class DifferenceInDifferences:
             The ATT, its standard error, confidence interval and degrees of
             freedom, counts of treated and control observations (2×2) or
             units (two-way fixed effects), dropped rows and diagnostics: the
-            cell counts (2×2), or units, periods, observations and
+            cell counts (2×2), or entities, periods, observations and
             coefficients (two-way fixed effects); ``diagnostics["wild"]``
             with ``se="wild"``.
 
@@ -616,7 +616,7 @@ class DifferenceInDifferences:
             n_control=int(n_u - frame.loc[p.w == 1, entity].nunique()),
             dropped=p.dropped,
             diagnostics={
-                "units": n_u,
+                "entities": n_u,
                 "periods": n_t,
                 "observations": len(yt),
                 "coefficients": dict(

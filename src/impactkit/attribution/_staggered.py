@@ -147,8 +147,8 @@ class StaggeredResult:
         a cell is ``sum(IF**2) / n**2``.
     cohort_size : mapping
         Units per cohort (never treated under key 0).
-    n_units : int
-        Units in the panel.
+    n_entities : int
+        Entities (units) in the panel.
     level : float
         Confidence level of the intervals.
     method : str
@@ -158,8 +158,8 @@ class StaggeredResult:
         multiplier bootstrap.
     seed_entropy : int or None, default None
         Entropy of the bootstrap's seed, to reproduce the run.
-    unit_cohort : numpy.ndarray, optional
-        Cohort of each unit, in the row order of :attr:`influence` (read-only;
+    entity_cohort : numpy.ndarray, optional
+        Cohort of each entity, in the row order of :attr:`influence` (read-only;
         empty by default).
     missing_cells : tuple, default ()
         Cells (cohort, time, reason) not estimated for lack of overlap (see
@@ -206,12 +206,12 @@ class StaggeredResult:
     att_gt: pd.DataFrame = attrs.field(eq=False)
     influence: FloatArray = attrs.field(eq=False, repr=False, converter=freeze)
     cohort_size: Any = attrs.field(converter=freeze)
-    n_units: int
+    n_entities: int
     level: float
     method: str
     uniform: bool = False
     seed_entropy: int | None = None
-    unit_cohort: FloatArray = attrs.field(
+    entity_cohort: FloatArray = attrs.field(
         factory=lambda: np.zeros(0), eq=False, repr=False, converter=freeze
     )
     missing_cells: Any = attrs.field(default=(), converter=freeze)
@@ -225,7 +225,9 @@ class StaggeredResult:
 
     def _pg(self) -> FloatArray:
         g = self.att_gt["cohort"].to_numpy(dtype=float)
-        return np.array([self.cohort_size[fmt_period(c)] for c in g], dtype=float) / self.n_units
+        return (
+            np.array([self.cohort_size[fmt_period(c)] for c in g], dtype=float) / self.n_entities
+        )
 
     def _cohort_columns(self, cohorts: FloatArray) -> list[int]:
         keys = {float(k): j for j, k in enumerate(self.cohort_size)}
@@ -242,7 +244,7 @@ class StaggeredResult:
         cells.
         """
         keys = np.array([float(k) for k in self.cohort_size], dtype=float)
-        share = np.array([self.cohort_size[k] for k in self.cohort_size], float) / self.n_units
+        share = np.array([self.cohort_size[k] for k in self.cohort_size], float) / self.n_entities
         ind = (self._unit_cohorts[:, None] == keys[None, :]).astype(float) - share[None, :]
         spaces = [(np.asarray(self.influence), ind)]
         if self.n_bootstrap:
@@ -279,10 +281,10 @@ class StaggeredResult:
 
     @property
     def _unit_cohorts(self) -> FloatArray:
-        return np.asarray(self.unit_cohort, dtype=float)
+        return np.asarray(self.entity_cohort, dtype=float)
 
     def _se(self, inf: FloatArray) -> float:
-        return float(math.sqrt(float(np.sum(inf**2))) / self.n_units)
+        return float(math.sqrt(float(np.sum(inf**2))) / self.n_entities)
 
     def _table(
         self, key: str, labels: list[Any], thetas: list[float], vecs: list[list[FloatArray]]
@@ -321,7 +323,7 @@ class StaggeredResult:
             df=None,
             estimand="ATT",
             method=f"{self.method}; aggregation {what}",
-            n_treated=self.n_units - n_control,
+            n_treated=self.n_entities - n_control,
             n_control=n_control,
             diagnostics=freeze({"aggregation": what}),
         )
@@ -425,7 +427,7 @@ class StaggeredResult:
         if kind == "calendar":
             out = [np.mean(v, axis=0) for v in vecs]
             return self._estimate(float(thetas.mean()), out, "calendar (mean over periods)")
-        pg = np.array([self.cohort_size[fmt_period(c)] for c in keys], float) / self.n_units
+        pg = np.array([self.cohort_size[fmt_period(c)] for c in keys], float) / self.n_entities
         w = pg / pg.sum()
         s = pg.sum()
         out = []
@@ -452,7 +454,7 @@ class StaggeredResult:
         Returns
         -------
         dict
-            ``method``, ``level``, ``n_units``, ``uniform``, ``n_bootstrap``
+            ``method``, ``level``, ``n_entities``, ``uniform``, ``n_bootstrap``
             (draws, 0 for none), ``cohort_size``, ``att_gt`` (records, with the
             bands and critical value under the bootstrap), ``missing_cells``,
             ``simple`` (the aggregated estimate) and ``event_study`` (records of
@@ -462,7 +464,7 @@ class StaggeredResult:
         return {
             "method": self.method,
             "level": self.level,
-            "n_units": self.n_units,
+            "n_entities": self.n_entities,
             "uniform": self.uniform,
             "n_bootstrap": self.n_bootstrap,
             "cohort_size": jsonable(dict(self.cohort_size)),
@@ -492,7 +494,7 @@ class StaggeredResult:
             ("ATT (simple)", f"{s.effect:.6g}"),
             ("Std. error", f"{s.se:.6g}"),
             (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
-            ("Units", str(self.n_units)),
+            ("Units", str(self.n_entities)),
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
         if self.n_bootstrap:
@@ -837,12 +839,12 @@ class StaggeredDiD:
             att_gt=tab,
             influence=influence[order],
             cohort_size=sizes,
-            n_units=n,
+            n_entities=n,
             level=self.level,
             method=method,
             uniform=uniform,
             seed_entropy=entropy,
-            unit_cohort=coh[order],
+            entity_cohort=coh[order],
             missing_cells=missing,
             n_bootstrap=int(self.n_bootstrap),
             boot_cells=boot_cells,

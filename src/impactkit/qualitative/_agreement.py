@@ -51,16 +51,16 @@ class Agreement:
         Krippendorff's difference function (``nominal``, ``ordinal``,
         ``interval``, ``ratio``); Cohen's weights (``none``, ``linear``,
         ``quadratic``); ``nominal`` for Fleiss.
-    n_units : int
-        Units that entered the statistic.
+    n_entities : int
+        Entities (coded units) that entered the statistic.
     n_coders : int
         Coders in the data.
     n_values : int
         Codings that entered the statistic.
     n_missing : int
         Rows whose code was missing.
-    n_excluded_units : int
-        Units left out: coded by fewer than two coders (alpha), not coded by
+    n_excluded_entities : int
+        Entities left out: coded by fewer than two coders (alpha), not coded by
         both coders (Cohen), not coded by the full number of coders (Fleiss).
     categories : tuple
         The categories, in the order used.
@@ -99,11 +99,11 @@ class Agreement:
     value: float
     method: str
     metric: str
-    n_units: int
+    n_entities: int
     n_coders: int
     n_values: int
     n_missing: int
-    n_excluded_units: int
+    n_excluded_entities: int
     categories: tuple[Any, ...]
     ci: tuple[float, float] | None = None
     level: float | None = None
@@ -194,11 +194,11 @@ class Agreement:
                     "ci_low": lo,
                     "ci_high": hi,
                     "level": self.level,
-                    "n_units": self.n_units,
+                    "n_entities": self.n_entities,
                     "n_coders": self.n_coders,
                     "n_values": self.n_values,
                     "n_missing": self.n_missing,
-                    "n_excluded_units": self.n_excluded_units,
+                    "n_excluded_entities": self.n_excluded_entities,
                 }
             ]
         )
@@ -231,11 +231,11 @@ class Agreement:
                 (f"{self.level:.0%} bootstrap interval", f"{self.ci[0]:.3f} to {self.ci[1]:.3f}")
             )
         lines += [
-            ("Units", str(self.n_units)),
+            ("Units", str(self.n_entities)),
             ("Coders", str(self.n_coders)),
             ("Codings used", str(self.n_values)),
             ("Missing codes", str(self.n_missing)),
-            ("Units left out", str(self.n_excluded_units)),
+            ("Units left out", str(self.n_excluded_entities)),
         ]
         return Summary("Inter-coder agreement", tuple(lines))
 
@@ -513,7 +513,7 @@ def agreement(
     Returns
     -------
     Agreement
-        ``.value``, ``.n_units``, ``.method``, ``.ci`` (bootstrap), counts.
+        ``.value``, ``.n_entities``, ``.method``, ``.ci`` (bootstrap), counts.
 
     Raises
     ------
@@ -555,7 +555,7 @@ def agreement(
     ...                    "coder": ["a", "b"] * 4,
     ...                    "code": ["x", "x", "y", "y", "x", "y", "y", "y"]})
     >>> r = ql.agreement(df, entity="entity", coder="coder", code="code")
-    >>> round(r.value, 4), r.n_units, r.method
+    >>> round(r.value, 4), r.n_entities, r.method
     (0.5333, 4, 'krippendorff')
     >>> round(ql.agreement(df, method="cohen").value, 4)
     0.5
@@ -699,9 +699,9 @@ def agreement(
     return Agreement(
         value=value,
         metric=label,
-        n_units=used,
+        n_entities=used,
         n_values=n_values,
-        n_excluded_units=n_u - used,
+        n_excluded_entities=n_u - used,
         ci=ci,
         level=float(level) if n_bootstrap else None,
         n_bootstrap=n_ok,
