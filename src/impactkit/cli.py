@@ -99,7 +99,7 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "required": [
                 "n",
-                "seed",
+                "seed_entropy",
                 "mean_ratio",
                 "p5",
                 "p50",
@@ -109,7 +109,7 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
             ],
             "properties": {
                 "n": {"type": "integer"},
-                "seed": {"type": ["integer", "null"]},
+                "seed_entropy": {"type": ["integer", "null"]},
                 "mean_ratio": {"type": "number"},
                 "p5": {"type": "number"},
                 "p50": {"type": "number"},
@@ -274,7 +274,7 @@ def _sroi_payload(
         p = mc.percentiles((5, 50, 95))
         payload["monte_carlo"] = {
             "n": mc.n,
-            "seed": mc.seed_entropy,
+            "seed_entropy": mc.seed_entropy,
             "mean_ratio": mc.mean(),
             "p5": float(p[5]),
             "p50": float(p[50]),
