@@ -276,8 +276,8 @@ def _reliable(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any]
         bad &= ~(np.isfinite(sd_pre) & (sd_pre > 0))
         if bad.any():
             raise ValidationError(
-                f"the baseline scores do not vary (or are fewer than 2) at {int(bad.sum())} sites: "
-                "give sd",
+                "the baseline scores do not vary (or are fewer than 2) at "
+                f"{int(bad.sum())} sites: give sd",
                 path=("sd",),
                 code="missing",
             )
