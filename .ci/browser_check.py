@@ -68,7 +68,7 @@ def pdf_text(pdf: Path) -> str:
 
 def check(lang: str, chromium: str, out: Path, gallery: Path) -> list[str]:
     model = ik.examples.load_example()
-    content = ik.report.analyse(model, lang=lang, mc_draws=5_000, seed=0)
+    content = ik.report.analyse(model, lang=lang, n_draws=5_000, seed=0)
     res = content.result
     page = out / f"report_{lang}.html"
     text = ik.report.html(content, page)

@@ -566,7 +566,7 @@ def bench_attribution(quick: bool) -> list[dict[str, Any]]:
     def ik_twfe() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res["twfe"] = did.estimate(pdf, outcome="y", treatment="d", unit="id", time="t")
+            res["twfe"] = did.estimate(pdf, outcome="y", treatment="d", entity="id", time="t")
 
     indexed = pdf.set_index(["id", "t"])
 
@@ -1109,7 +1109,7 @@ def bench_agreement(quick: bool) -> list[dict[str, Any]]:
     mat[rng.random((coders, units)) < 0.1] = np.nan
     long = pd.DataFrame(
         {
-            "unit": np.tile(np.arange(units), coders),
+            "entity": np.tile(np.arange(units), coders),
             "coder": np.repeat(np.arange(coders), units),
             "code": mat.ravel(),
         }

@@ -113,7 +113,7 @@ def test_shrinkage_closed_form_with_tau2_given():
 )
 def test_shrinkage_moves_towards_the_mean_never_past_it(est, s, tau2):
     t = np.array(est)
-    r = pf.shrink(t, np.full(len(t), s), tau2=tau2, draws=50, seed=0)
+    r = pf.shrink(t, np.full(len(t), s), tau2=tau2, n_draws=50, seed=0)
     mu = r.attrs["mu"]
     # each shrunk estimate lies between its raw estimate and the pooled mean
     lo = np.minimum(t, mu) - 1e-9
@@ -129,7 +129,7 @@ def test_rank_intervals_cover_true_ranks_at_about_the_nominal_rate():
         theta = rng.normal(0, tau, k)
         s = rng.uniform(0.2, 0.6, k)
         est = theta + s * rng.standard_normal(k)
-        r = pf.shrink(est, s, tau2=tau**2, level=0.9, draws=2000, seed=rep)
+        r = pf.shrink(est, s, tau2=tau**2, level=0.9, n_draws=2000, seed=rep)
         true_rank = pd.Series(theta).rank(ascending=False).to_numpy()
         cover.append(((r["rank_low"] <= true_rank) & (true_rank <= r["rank_high"])).mean())
     assert 0.85 <= float(np.mean(cover)) <= 0.96

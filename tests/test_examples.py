@@ -42,7 +42,7 @@ def test_generator_reproduces_the_shipped_files(tmp_path):
 
 
 def test_demo_text():
-    text = ik.examples.run_demo(n=2_000, seed=0)
+    text = ik.examples.run_demo(n_draws=2_000, seed=0)
     for part in ("Theory of change", "missing=", "SROI ratio", "90% interval"):
         assert part in text
 

@@ -282,7 +282,7 @@ def test_yaml_is_capped_and_uses_the_c_loader(monkeypatch) -> None:
 
 def test_monte_carlo_refuses_above_its_memory_cap() -> None:
     m = synthetic_model()
-    need = ik.uncertainty.memory_estimate(10**9, n_rows=3, n_params=4, chunk=4096)
+    need = ik.uncertainty.memory_estimate(10**9, n_rows=3, n_parameters=4, chunk=4096)
     assert need >= 32 * 10**9
     with pytest.raises(ik.ValidationError) as exc:
         ik.monte_carlo(m, n=10**9, seed=0)

@@ -13,7 +13,7 @@ import impactkit as ik
 def test_evaluate_example():
     model = ik.examples.load_example()
     data = ik.examples.load_example_data()
-    ev = ik.evaluate(model, data)
+    ev = ik.evaluate(model, data=data)
     assert ev.mode == "evaluative"
     sessions = ev.measures[ev.measures["node"] == "sessions"].iloc[0]
     assert sessions["quantity"] == len(data["sessions"])
@@ -38,7 +38,7 @@ def test_evaluate_reports_every_missing_source_with_paths():
     data = ik.examples.load_example_data()
     broken = {"participants": data["participants"].drop(columns=["employed_12m"])}
     with pytest.raises(ik.ValidationError) as ei:
-        ik.evaluate(model, broken)
+        ik.evaluate(model, data=broken)
     paths = set(ei.value.paths)
     assert "toc.nodes.sessions.measure.data" in paths
     assert "toc.nodes.employed_12m.indicators[0].measure.column" in paths

@@ -183,7 +183,7 @@ def _survey():
         return ik.io.read_survey(p, form=["age", "score", "poids"])
 
 
-_PANEL = {"outcome": "y", "unit": "id", "time": "t", "cohort": "g"}
+_PANEL = {"outcome": "y", "entity": "id", "time": "t", "cohort": "g"}
 
 EXAMPLES = {
     "SROIResult": _sroi,
@@ -223,11 +223,11 @@ EXAMPLES = {
     "EventStudyResult": lambda: ik.attribution.SunAbraham().estimate(_rollout(), **_PANEL),
     "BaconDecomposition": lambda: ik.attribution.bacon_decomposition(_rollout(), **_PANEL),
     "WildClusterResult": lambda: ik.attribution.wild_cluster_test(
-        _clusters(), outcome="y", regressor="x", cluster="g", B=99, seed=0
+        _clusters(), outcome="y", regressor="x", cluster="g", n_bootstrap=99, seed=0
     ),
     "ReliabilityResult": lambda: ik.measure.cronbach_alpha(_items()),
     "ReliableChangeResult": lambda: ik.measure.ReliableChange(
-        pre="pre", post="post", reliability=0.85, sd=5.0
+        baseline="pre", followup="post", reliability=0.85, sd=5.0
     ).compute(pd.DataFrame({"pre": [10.0, 12, 15, 9, None], "post": [20.0, 13, 4, 9, 11]})),
     "NetworkAnalysis": lambda: ik.portfolio.analyse_network(
         *ik.examples.synthetic_network(30, seed=0)
@@ -236,9 +236,9 @@ EXAMPLES = {
     "Agreement": lambda: ik.qualitative.agreement(
         pd.DataFrame(
             [(u, c, (u + (c == "b" and u % 3 == 0)) % 3) for u in range(12) for c in "abc"],
-            columns=["unit", "coder", "code"],
+            columns=["entity", "coder", "code"],
         ),
-        unit="unit",
+        entity="entity",
         coder="coder",
         code="code",
     ),
@@ -281,7 +281,7 @@ EXAMPLES = {
         seed=0,
     ),
     "ReportContent": lambda: ik.report.analyse(
-        _model(), data=ik.examples.load_example_data(), mc_draws=300, seed=1
+        _model(), data=ik.examples.load_example_data(), n_draws=300, seed=1
     ),
 }
 
@@ -435,10 +435,10 @@ def test_level_defaults_agree():
     mc = EXAMPLES["MonteCarloResult"]()
     assert mc.interval() == mc.interval(0.95)
     est = _effect()
-    assert est.conf_int() == est.conf_int(0.95)
+    assert est.interval() == est.interval(0.95)
     defaults = {
         inspect.signature(ik.uncertainty.MonteCarloResult.interval).parameters["level"].default,
-        inspect.signature(ik.attribution.EffectEstimate.conf_int).parameters["level"].default,
+        inspect.signature(ik.attribution.EffectEstimate.interval).parameters["level"].default,
         inspect.signature(ik.measure.wilson_interval).parameters["level"].default,
     }
     assert defaults == {DEFAULT_LEVEL}

@@ -56,7 +56,7 @@ def test_cli_parser_needs_no_computation_module():
     "code",
     [
         "import impactkit as ik\nik.ImpactModel, ik.sroi, ik.monte_carlo",
-        "from impactkit.examples import run_demo\nrun_demo(n=100, seed=0)",
+        "from impactkit.examples import run_demo\nrun_demo(n_draws=100, seed=0)",
     ],
     ids=["sroi_path", "demo"],
 )

@@ -45,7 +45,7 @@ __all__ = [
 DEFAULT_LEVEL = 0.95
 """The one default of every ``level`` argument (confidence and Monte Carlo intervals).
 
-Estimators' confidence intervals (``conf_int``, ``ci``), measurement intervals
+Estimators' confidence intervals (``interval``, ``ci``), measurement intervals
 and Monte Carlo intervals (``interval``) all default to 95 %. Another level is
 always asked for by name (``mc.interval(0.90)``); summaries that show another
 range say which (the Monte Carlo summary prints the 90 % range P5-P95).

@@ -260,7 +260,7 @@ class Distribution:
 
         One vectorised call for the whole group, which is how Monte Carlo
         samples a value map without a Python loop over rows. Equals
-        ``draw_params(rng, group_params(dists), size=size)``.
+        ``draw_parameters(rng, group_parameters(dists), size=size)``.
 
         Parameters
         ----------
@@ -285,13 +285,13 @@ class Distribution:
         >>> x.shape, bool((x[:, 1] >= 10).all() and (x[:, 1] <= 40).all())
         ((500, 2), True)
         """
-        return cls.draw_params(rng, cls.group_params(dists), size=size)
+        return cls.draw_parameters(rng, cls.group_parameters(dists), size=size)
 
     @classmethod
-    def group_params(cls, dists: Sequence[Distribution]) -> FloatArray:
+    def group_parameters(cls, dists: Sequence[Distribution]) -> FloatArray:
         """Sampling parameters of ``dists`` (all of this class), shape ``(P, len(dists))``.
 
-        Compute them once and draw many blocks with :meth:`draw_params`.
+        Compute them once and draw many blocks with :meth:`draw_parameters`.
 
         Parameters
         ----------
@@ -307,19 +307,21 @@ class Distribution:
         return np.array([d._params() for d in dists], dtype=float).reshape(len(dists), -1).T
 
     @classmethod
-    def draw_params(cls, rng: np.random.Generator, params: FloatArray, *, size: int) -> FloatArray:
-        """Draw ``size`` values per column of ``params`` (from :meth:`group_params`).
+    def draw_parameters(
+        cls, rng: np.random.Generator, parameters: FloatArray, *, size: int
+    ) -> FloatArray:
+        """Draw ``size`` values per column of ``parameters`` (from :meth:`group_parameters`).
 
         ``draw_group(rng, dists, size)`` equals
-        ``draw_params(rng, group_params(dists), size=size)``.
+        ``draw_parameters(rng, group_parameters(dists), size=size)``.
 
         Parameters
         ----------
         rng : numpy.random.Generator
             Source of the random draws.
-        params : ndarray
+        parameters : ndarray
             Sampling parameters of shape ``(P, n)``, as returned by
-            :meth:`group_params`.
+            :meth:`group_parameters`.
         size : int
             Number of values drawn per column.
 
@@ -329,7 +331,7 @@ class Distribution:
             Array of shape ``(size, n)``: column ``i`` holds the draws of the
             ``i``-th distribution.
         """
-        return cls._draw(rng, size, *params)
+        return cls._draw(rng, size, *parameters)
 
     @classmethod
     def _draw(cls, rng: np.random.Generator, size: int, *p: FloatArray) -> FloatArray:

@@ -66,7 +66,7 @@ class Evaluation:
 
     >>> import impactkit as ik
     >>> ev = ik.evaluate(ik.examples.load_example("protection_enfance"),
-    ...                  ik.examples.load_example_data("protection_enfance"))
+    ...                  data=ik.examples.load_example_data("protection_enfance"))
     >>> row = ev.measures.set_index("node").loc["placement_avoided"]
     >>> float(row["quantity"]), int(row["n"]), int(row["missing"])
     (152.0, 189, 7)
@@ -174,7 +174,7 @@ def _source(
     return data[name], None
 
 
-def evaluate(model: ImpactModel, data: Mapping[str, Any] | None = None) -> Evaluation:
+def evaluate(model: ImpactModel, *, data: Mapping[str, Any] | None = None) -> Evaluation:
     """Run a whole model against data: outputs, outcomes, attribution, valuation, SROI.
 
     Parameters
@@ -199,7 +199,7 @@ def evaluate(model: ImpactModel, data: Mapping[str, Any] | None = None) -> Evalu
     Examples
     --------
     >>> import impactkit as ik
-    >>> ev = ik.evaluate(ik.examples.load_example(), ik.examples.load_example_data())
+    >>> ev = ik.evaluate(ik.examples.load_example(), data=ik.examples.load_example_data())
     >>> ev.mode, sorted(ev.measures["node"].unique())[:2]
     ('evaluative', ['carer_respite', 'employed_12m'])
     """

@@ -49,7 +49,7 @@ def cr1(se: pd.Series, n: int, n_g: int, k: int) -> pd.Series:
 
 def test_sun_abraham_se_is_cr1_with_the_time_effects_and_constant_in_k():
     df = rollout(150, 7, seed=21)
-    sa = att.SunAbraham().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    sa = att.SunAbraham().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     d = df.copy()
     names = []
     for g, e in zip(sa.cohort_effects.cohort, sa.cohort_effects.event_time, strict=True):
@@ -101,20 +101,20 @@ def test_did_twfe_se_follows_the_same_convention():
     n_u, n_t = df.id.nunique(), df.t.nunique()
     with pytest.warns(ImpactkitWarning, match="different times"):
         est = att.DifferenceInDifferences(design="twfe").estimate(
-            df, outcome="y", treatment="D", unit="id", time="t"
+            df, outcome="y", treatment="D", entity="id", time="t"
         )
     assert est.se == pytest.approx(twfe_oracle(df, "id", n_t), rel=1e-9)
     # clusters that group units (regions): the unit effects stay nested
     df["region"] = df.id % 9
     with pytest.warns(ImpactkitWarning, match="different times"):
         est = att.DifferenceInDifferences(design="twfe").estimate(
-            df, outcome="y", treatment="D", unit="id", time="t", cluster="region"
+            df, outcome="y", treatment="D", entity="id", time="t", cluster="region"
         )
     assert est.se == pytest.approx(twfe_oracle(df, "region", n_t), rel=1e-9)
     # clusters that cut across units: the unit effects are not nested and count
     df["wave"] = (df.id + df.t) % 7
     with pytest.warns(ImpactkitWarning, match="different times"):
         est = att.DifferenceInDifferences(design="twfe").estimate(
-            df, outcome="y", treatment="D", unit="id", time="t", cluster="wave"
+            df, outcome="y", treatment="D", entity="id", time="t", cluster="wave"
         )
     assert est.se == pytest.approx(twfe_oracle(df, "wave", n_u + n_t - 1), rel=1e-9)

@@ -62,12 +62,12 @@ def test_did_2x2_fixture_and_statsmodels():
         rows += [(unit, 0, int(treated), pre), (unit, 1, int(treated), post)]
     df = pd.DataFrame(rows, columns=["id", "year", "d", "y"])
     est = att.DifferenceInDifferences().estimate(
-        df, outcome="y", treatment="d", unit="id", time="year"
+        df, outcome="y", treatment="d", entity="id", time="year"
     )
     assert est.effect == pytest.approx(3.0)
     df["y"] += rng.normal(0, 1, len(df))
     est = att.DifferenceInDifferences().estimate(
-        df, outcome="y", treatment="d", unit="id", time="year"
+        df, outcome="y", treatment="d", entity="id", time="year"
     )
     x = sm.add_constant(np.column_stack([df["d"], df["year"], df["d"] * df["year"]]))
     ref = sm.OLS(df["y"], x).fit(cov_type="cluster", cov_kwds={"groups": df["id"]})
@@ -103,7 +103,7 @@ def test_twfe_agrees_with_linearmodels_and_statsmodels(unbalanced):
     df = panel(unbalanced=unbalanced)
     with pytest.warns(ik.ImpactkitWarning, match="staggered"):
         est = att.DifferenceInDifferences(design="twfe", fe_dof="all").estimate(
-            df, outcome="y", treatment="d", unit="id", time="year", covariates=["x1"]
+            df, outcome="y", treatment="d", entity="id", time="year", covariates=["x1"]
         )
     p = df.set_index(["id", "year"])
     ref = PanelOLS(p["y"], p[["d", "x1"]], entity_effects=True, time_effects=True).fit(
@@ -123,7 +123,7 @@ def test_twfe_fe_dof_conventions_order():
     for k in ("none", "nested", "all"):
         ses[k] = (
             att.DifferenceInDifferences(design="twfe", fe_dof=k)
-            .estimate(df, outcome="y", treatment="d", unit="id", time="year")
+            .estimate(df, outcome="y", treatment="d", entity="id", time="year")
             .se
         )
     assert ses["none"] < ses["nested"] < ses["all"]
@@ -137,7 +137,7 @@ def test_did_zero_under_parallel_trends_without_effect():
     y = rng.normal(size=30)[ids] + rng.normal(size=4)[yr]
     df = pd.DataFrame({"id": ids, "year": yr, "d": d, "y": y})
     est = att.DifferenceInDifferences().estimate(
-        df, outcome="y", treatment="d", unit="id", time="year"
+        df, outcome="y", treatment="d", entity="id", time="year"
     )
     assert est.effect == pytest.approx(0.0, abs=1e-10)
 
@@ -163,7 +163,7 @@ def test_ipw_agrees_with_statsmodels(estimand):
     x = sm.add_constant(df[COV].to_numpy())
     glm = sm.GLM(df["w"], x, family=sm.families.Binomial()).fit(tol=1e-12)
     fit = att.fit_logit(df[COV].to_numpy(), df["w"].to_numpy())
-    np.testing.assert_allclose(fit.params, glm.params, atol=1e-6)
+    np.testing.assert_allclose(fit.parameters, glm.params, atol=1e-6)
     e = glm.fittedvalues.to_numpy()
     w = df["w"].to_numpy()
     wt = {
@@ -192,7 +192,7 @@ def test_ipw_trimming_reports_counts():
 def test_ipw_bootstrap_close_to_robust():
     df = observational(n=600)
     a = att.InverseProbabilityWeighting().estimate(df, outcome="y", treatment="w", covariates=COV)
-    b = att.InverseProbabilityWeighting(se="bootstrap", n_boot=200).estimate(
+    b = att.InverseProbabilityWeighting(se="bootstrap", n_bootstrap=200).estimate(
         df, outcome="y", treatment="w", covariates=COV, seed=1
     )
     assert b.effect == a.effect
@@ -447,21 +447,21 @@ def test_did_bad_input():
     )
     with pytest.raises(ik.EstimationError, match="varies within units"):
         att.DifferenceInDifferences(design="2x2").estimate(
-            df, outcome="y", treatment="d", unit="id", time="year"
+            df, outcome="y", treatment="d", entity="id", time="year"
         )
     one = df[df["id"] == 0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(ik.EstimationError, match="at least 2"):
             att.DifferenceInDifferences(design="twfe").estimate(
-                one.assign(d=[0.0, 1.0]), outcome="y", treatment="d", unit="id", time="year"
+                one.assign(d=[0.0, 1.0]), outcome="y", treatment="d", entity="id", time="year"
             )
     with pytest.raises(ik.EstimationError, match="two periods"):
         att.DifferenceInDifferences(design="2x2").estimate(
             panel(units=20, periods=3, staggered=False).assign(d=lambda x: (x["id"] < 10) * 1.0),
             outcome="y",
             treatment="d",
-            unit="id",
+            entity="id",
             time="year",
         )
 
@@ -469,8 +469,8 @@ def test_did_bad_input():
 def test_estimate_object():
     df = observational(n=300)
     est = att.RegressionAdjustment().estimate(df, outcome="y", treatment="w", covariates=COV)
-    assert est.conf_int(0.95) == pytest.approx(est.ci)
-    lo90, hi90 = est.conf_int(0.90)
+    assert est.interval(0.95) == pytest.approx(est.ci)
+    lo90, hi90 = est.interval(0.90)
     assert est.ci[0] < lo90 < hi90 < est.ci[1]
     d = est.to_dict()
     assert d["estimand"] == "ATE"
@@ -485,7 +485,7 @@ def _panel_for_contract():
 
 CONTRACT = {
     "difference_in_means": ({}, {}),
-    "difference_in_differences": ({}, {"unit": "id", "time": "year"}),
+    "difference_in_differences": ({}, {"entity": "id", "time": "year"}),
     "inverse_probability_weighting": ({}, {"covariates": COV}),
     "propensity_score_matching": ({}, {"covariates": COV}),
     "regression_adjustment": ({}, {"covariates": COV}),

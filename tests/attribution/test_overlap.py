@@ -78,7 +78,7 @@ def test_extreme_scores_with_a_finite_mle_are_fitted_like_statsmodels(jobs):
     assert np.abs(eta).max() > 35  # scores below 1e-15: the shape that used to be refused
     fit = fit_logit(df[COVARIATES].to_numpy(), df["treat"].to_numpy(), names=COVARIATES)
     assert fit.converged
-    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(fit.parameters, ref.params, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(fit.fitted, ref.predict(), rtol=1e-6, atol=1e-300)
 
@@ -246,5 +246,5 @@ def test_logit_agrees_with_statsmodels_on_ordinary_data():
     w = (rng.random(400) < special.expit(x @ [0.5, -0.05, 0.001])).astype(float)
     fit = fit_logit(x, w)
     ref = sm.Logit(w, sm.add_constant(x)).fit(disp=0)
-    np.testing.assert_allclose(fit.params, ref.params, rtol=1e-8)
+    np.testing.assert_allclose(fit.parameters, ref.params, rtol=1e-8)
     np.testing.assert_allclose(fit.cov, ref.cov_params(), rtol=1e-6)

@@ -47,12 +47,12 @@ def two_by_two() -> pd.DataFrame:
 
 def did(df: pd.DataFrame, **kw) -> att.EffectEstimate:
     return att.DifferenceInDifferences().estimate(
-        df, outcome="y", treatment="d", unit="id", time="year", **kw
+        df, outcome="y", treatment="d", entity="id", time="year", **kw
     )
 
 
 def staggered(df: pd.DataFrame, kind: str):
-    cols = {"outcome": "y", "unit": "id", "time": "t", "cohort": "g"}
+    cols = {"outcome": "y", "entity": "id", "time": "t", "cohort": "g"}
     if kind == "staggered":
         return att.StaggeredDiD().estimate(df, **cols)
     if kind == "sun_abraham":
@@ -64,7 +64,7 @@ def twfe(df: pd.DataFrame) -> att.EffectEstimate:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "treatment starts at", ImpactkitWarning)
         return att.DifferenceInDifferences(design="twfe").estimate(
-            df, outcome="y", treatment="d", unit="id", time="t"
+            df, outcome="y", treatment="d", entity="id", time="t"
         )
 
 
@@ -230,18 +230,18 @@ def test_date_and_category_cohorts_must_be_periods_or_after_the_window():
     with pytest.raises(
         EstimationError, match=r"cohort 'g' is not a period of the panel in 6 rows"
     ):
-        att.StaggeredDiD().estimate(off, outcome="y", unit="id", time="t", cohort="g")
+        att.StaggeredDiD().estimate(off, outcome="y", entity="id", time="t", cohort="g")
     # never-treated units adopting in September, after the window: not treated within it
     later = dates.assign(g=dates.g.fillna(pd.Timestamp(2021, 9, 1)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ImpactkitWarning)
-        ref = att.StaggeredDiD().estimate(dates, outcome="y", unit="id", time="t", cohort="g")
-    got = att.StaggeredDiD().estimate(later, outcome="y", unit="id", time="t", cohort="g")
+        ref = att.StaggeredDiD().estimate(dates, outcome="y", entity="id", time="t", cohort="g")
+    got = att.StaggeredDiD().estimate(later, outcome="y", entity="id", time="t", cohort="g")
     np.testing.assert_array_equal(numbers(got), numbers(ref))
     months = [*MONTHS, "juillet"]
     cats = df.assign(
         t=pd.Categorical(df.t.map(dict(enumerate(MONTHS, start=1))), months, ordered=True),
         g=pd.Categorical(df.g.map({0: "juillet", 3: "mars", 4: "avril"}), months, ordered=True),
     )
-    got = att.StaggeredDiD().estimate(cats, outcome="y", unit="id", time="t", cohort="g")
+    got = att.StaggeredDiD().estimate(cats, outcome="y", entity="id", time="t", cohort="g")
     np.testing.assert_array_equal(numbers(got), numbers(ref))

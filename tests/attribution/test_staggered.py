@@ -73,7 +73,7 @@ def csdid_aggte(out, kind: str):
 
 def test_cells_equal_the_two_by_two_formula():
     df = rollout(seed=1)
-    r = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    r = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     means = df.groupby(["g", "t"])["y"].mean().unstack()
     for row in r.att_gt.itertuples():
         g, t, b = row.cohort, row.time, row.base
@@ -86,7 +86,7 @@ def test_cells_equal_the_two_by_two_formula():
 def test_not_yet_treated_controls_and_universal_base_by_hand():
     df = rollout(seed=2)
     r = att.StaggeredDiD(control="not_yet_treated", base_period="universal").estimate(
-        df, outcome="y", unit="id", time="t", cohort="g"
+        df, outcome="y", entity="id", time="t", cohort="g"
     )
     wide = df.pivot(index="id", columns="t", values="y")
     coh = df.groupby("id")["g"].first()
@@ -103,7 +103,7 @@ def test_not_yet_treated_controls_and_universal_base_by_hand():
 
 def test_aggregations_equal_hand_weighted_sums():
     df = rollout(seed=3)
-    r = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    r = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     tab = r.att_gt
     size = df.groupby("g")["id"].nunique()
     post = tab[tab.post]
@@ -133,7 +133,7 @@ def test_aggregations_equal_hand_weighted_sums():
 def test_agrees_with_the_reference_port(control, oracle_control, covariates):
     df = rollout(n=300, seed=0, covariate=True)
     r = att.StaggeredDiD(control=control).estimate(
-        df, outcome="y", unit="id", time="t", cohort="g", covariates=covariates
+        df, outcome="y", entity="id", time="t", cohort="g", covariates=covariates
     )
     out = csdid_fit(df, oracle_control, "~ x" if covariates else None)
     ref = out.results
@@ -155,7 +155,7 @@ def test_agrees_with_the_reference_port(control, oracle_control, covariates):
 
 def test_recovers_growing_effects_where_twfe_is_biased():
     df = rollout(n=3000, periods=8, cohorts=(0, 3, 5, 7), seed=4, slope=1.0)
-    r = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    r = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     dyn = r.aggregate("dynamic").set_index("event_time")
     for e in range(0, 4):
         truth = 1 + 1.0 * e
@@ -174,17 +174,17 @@ def test_recovers_growing_effects_where_twfe_is_biased():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         twfe = att.DifferenceInDifferences(design="twfe").estimate(
-            d, outcome="y", treatment="D", unit="id", time="t"
+            d, outcome="y", treatment="D", entity="id", time="t"
         )
     assert abs(twfe.effect - truth) > 5 * est.se  # TWFE visibly misses
-    bacon = att.bacon_decomposition(df, outcome="y", unit="id", time="t", cohort="g")
+    bacon = att.bacon_decomposition(df, outcome="y", entity="id", time="t", cohort="g")
     by = bacon.by_type().set_index("type")
     assert by.loc["later vs earlier (already treated)", "estimate"] < truth - 1
 
 
 def test_bacon_weights_sum_to_one_and_reproduce_twfe():
     df = rollout(n=200, periods=7, cohorts=(0, 3, 4, 6), seed=5)
-    b = att.bacon_decomposition(df, outcome="y", unit="id", time="t", cohort="g")
+    b = att.bacon_decomposition(df, outcome="y", entity="id", time="t", cohort="g")
     c = b.comparisons
     assert c["weight"].sum() == pytest.approx(1.0, abs=1e-12)
     assert (c["weight"] * c["estimate"]).sum() == pytest.approx(b.twfe, abs=1e-10)
@@ -196,9 +196,9 @@ def test_bacon_weights_sum_to_one_and_reproduce_twfe():
 
 def test_sun_abraham_equals_universal_base_cells_and_regression_oracles():
     df = rollout(n=200, periods=7, cohorts=(0, 3, 4, 6), seed=6)
-    sa = att.SunAbraham().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    sa = att.SunAbraham().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     cs = att.StaggeredDiD(base_period="universal").estimate(
-        df, outcome="y", unit="id", time="t", cohort="g"
+        df, outcome="y", entity="id", time="t", cohort="g"
     )
     m = cs.att_gt.merge(sa.cohort_effects, on=["cohort", "event_time"], suffixes=("_cs", "_sa"))
     assert len(m) == len(sa.cohort_effects)
@@ -245,10 +245,10 @@ def test_wild_bootstrap_matches_full_enumeration_and_the_oracle():
         df["z"] = rng.normal(size=n)
         df["y"] = 0.15 * df.x + 0.3 * df.z + rng.normal(size=n_g)[g] + rng.normal(size=n)
         r = att.wild_cluster_test(
-            df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=999
+            df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999
         )
         assert r.enumerated
-        assert r.draws == 2**n_g
+        assert r.n_bootstrap == 2**n_g
         x = np.column_stack([np.ones(n), df.x, df.z])
         with contextlib.redirect_stdout(io.StringIO()):
             wb = WildboottestCL(
@@ -265,15 +265,15 @@ def test_wild_bootstrap_matches_full_enumeration_and_the_oracle():
         t = float(np.ravel(wb.t_stat)[0])
         assert r.statistic == pytest.approx(t, rel=1e-10)
         t_boot = np.abs(np.ravel(wb.t_boot))
-        assert len(t_boot) == r.draws
+        assert len(t_boot) == r.n_bootstrap
         # same bootstrap distribution; ties with |t| (the vectors of ones) never count
-        assert r.p_value == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
-        assert abs(r.p_value - float(wb.pvalue)) <= 2 / r.draws
+        assert r.pvalue == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
+        assert abs(r.pvalue - float(wb.pvalue)) <= 2 / r.n_bootstrap
         # enumeration is deterministic: any seed gives the same answer
         r2 = att.wild_cluster_test(
-            df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=999, seed=42
+            df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999, seed=42
         )
-        assert (r2.p_value, r2.ci) == (r.p_value, r.ci)
+        assert (r2.pvalue, r2.ci) == (r.pvalue, r.ci)
 
 
 def test_wild_interval_is_the_inverted_test():
@@ -281,17 +281,19 @@ def test_wild_interval_is_the_inverted_test():
     g = np.repeat(np.arange(10), 20)
     df = pd.DataFrame({"g": g, "x": rng.normal(size=200)})
     df["y"] = 0.4 * df.x + rng.normal(size=10)[g] + rng.normal(size=200)
-    r = att.wild_cluster_test(df, outcome="y", regressor="x", cluster="g", B=2000, level=0.9)
+    r = att.wild_cluster_test(
+        df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, level=0.9
+    )
     lo, hi = r.ci
     assert lo < r.coefficient < hi
     inside = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", B=2000, null=lo + 1e-4 * (hi - lo)
+        df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, null=lo + 1e-4 * (hi - lo)
     )
     outside = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", B=2000, null=lo - 0.05 * (hi - lo)
+        df, outcome="y", regressor="x", cluster="g", n_bootstrap=2000, null=lo - 0.05 * (hi - lo)
     )
-    assert inside.p_value >= 0.1
-    assert outside.p_value < 0.1
+    assert inside.pvalue >= 0.1
+    assert outside.pvalue < 0.1
 
 
 def test_wild_webb_weights_are_reproducible_with_a_seed():
@@ -305,12 +307,12 @@ def test_wild_webb_weights_are_reproducible_with_a_seed():
         regressor="x",
         cluster="g",
         weights="webb",
-        B=499,
+        n_bootstrap=499,
         seed=7,
         level=None if False else 0.95,
     )
     b = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", weights="webb", B=499, seed=7
+        df, outcome="y", regressor="x", cluster="g", weights="webb", n_bootstrap=499, seed=7
     )
     assert not a.enumerated
     assert a == b
@@ -324,17 +326,17 @@ def test_did_se_wild_replaces_the_interval():
     df["region"] = df["id"] % 8
     d = df.assign(D=((df.t >= df.g) & (df.g > 0)).astype(float))
     cl = att.DifferenceInDifferences(design="twfe").estimate(
-        d, outcome="y", treatment="D", unit="id", time="t", cluster="region"
+        d, outcome="y", treatment="D", entity="id", time="t", cluster="region"
     )
     wild = att.DifferenceInDifferences(design="twfe", se="wild").estimate(
-        d, outcome="y", treatment="D", unit="id", time="t", cluster="region"
+        d, outcome="y", treatment="D", entity="id", time="t", cluster="region"
     )
     assert wild.effect == cl.effect
     assert wild.se == cl.se
     assert wild.ci != cl.ci
     assert wild.diagnostics["wild"]["enumerated"] is True
     assert wild.diagnostics["wild"]["n_clusters"] == 8
-    assert 0 <= wild.diagnostics["wild"]["p_value"] <= 1
+    assert 0 <= wild.diagnostics["wild"]["pvalue"] <= 1
 
 
 @pytest.mark.parametrize(
@@ -350,37 +352,37 @@ def test_did_se_wild_replaces_the_interval():
 def test_bad_panels_get_clear_errors(mutate, message):
     df = mutate(rollout(n=60, seed=11))
     with pytest.raises(EstimationError, match=message):
-        att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+        att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
 
 
 def test_never_treated_control_needs_never_treated_units():
     df = rollout(n=60, cohorts=(3, 4, 5), seed=12)
     with pytest.raises(EstimationError, match="never-treated"):
-        att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+        att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     r = att.StaggeredDiD(control="not_yet_treated").estimate(
-        df, outcome="y", unit="id", time="t", cohort="g"
+        df, outcome="y", entity="id", time="t", cohort="g"
     )
     assert (r.att_gt["n_control"] > 0).all()
 
 
 def test_missing_cohort_means_never_treated():
     df = rollout(n=90, seed=13)
-    a = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    a = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     with pytest.warns(ik.ImpactkitWarning, match="read as never treated"):
         b = att.StaggeredDiD().estimate(
-            df.assign(g=df.g.replace(0, np.nan)), outcome="y", unit="id", time="t", cohort="g"
+            df.assign(g=df.g.replace(0, np.nan)), outcome="y", entity="id", time="t", cohort="g"
         )
     np.testing.assert_array_equal(a.att_gt["att"], b.att_gt["att"])
 
 
 def test_multiplier_bootstrap_bands_are_uniform_and_reproducible():
     df = rollout(n=400, seed=14)
-    an = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
-    bs = att.StaggeredDiD(bootstrap=2000, seed=3).estimate(
-        df, outcome="y", unit="id", time="t", cohort="g"
+    an = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
+    bs = att.StaggeredDiD(n_bootstrap=2000).estimate(
+        df, outcome="y", entity="id", time="t", cohort="g", seed=3
     )
-    again = att.StaggeredDiD(bootstrap=2000, seed=3).estimate(
-        df, outcome="y", unit="id", time="t", cohort="g"
+    again = att.StaggeredDiD(n_bootstrap=2000).estimate(
+        df, outcome="y", entity="id", time="t", cohort="g", seed=3
     )
     np.testing.assert_array_equal(bs.att_gt["ci_low"], again.att_gt["ci_low"])
     assert bs.uniform
@@ -393,7 +395,7 @@ def test_multiplier_bootstrap_bands_are_uniform_and_reproducible():
 
 def test_staggered_estimate_feeds_deadweight_and_the_result_contract():
     df = rollout(n=200, seed=15)
-    r = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    r = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     est = r.aggregate("simple")
     dw = att.deadweight_from_effect(est, observed=est.effect * 2, kind="change")
     assert dw.deadweight == pytest.approx(0.5, abs=1e-12)

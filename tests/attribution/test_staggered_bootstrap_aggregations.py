@@ -1,6 +1,6 @@
 """The multiplier bootstrap of the aggregations of group-time effects and their uniform bands.
 
-With ``bootstrap=B`` every aggregation is bootstrapped from the cells' own
+With ``n_bootstrap=B`` every aggregation is bootstrapped from the cells' own
 multiplier draws, and each aggregation table carries the simultaneous band of
 R ``did``'s ``aggte(cband=TRUE)`` with its sup-t critical value. Oracles: the
 draws recomputed by hand from the stored cell draws, and ``csdid``'s bootstrap
@@ -38,14 +38,16 @@ def rollout(n: int = 400, seed: int = 21) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fit(df: pd.DataFrame, **options):
-    return att.StaggeredDiD(**options).estimate(df, outcome="y", unit="id", time="t", cohort="g")
+def fit(df: pd.DataFrame, seed=None, **options):
+    return att.StaggeredDiD(**options).estimate(
+        df, outcome="y", entity="id", time="t", cohort="g", seed=seed
+    )
 
 
 @pytest.fixture(scope="module")
 def runs():
     df = rollout()
-    return df, fit(df), fit(df, bootstrap=999, seed=4), fit(df, bootstrap=999, seed=4)
+    return df, fit(df), fit(df, n_bootstrap=999, seed=4), fit(df, n_bootstrap=999, seed=4)
 
 
 def iqr_se(draws: np.ndarray) -> np.ndarray:
@@ -115,7 +117,7 @@ def test_overall_aggregations_are_bootstrapped_too(runs):
 def test_more_event_times_widen_the_band():
     # the sup over more rows needs a larger critical value
     df = rollout(n=300, seed=5)
-    r = fit(df, bootstrap=999, seed=1)
+    r = fit(df, n_bootstrap=999, seed=1)
     dyn = r.aggregate("dynamic")
     grp = r.aggregate("group")
     assert len(dyn) > len(grp)
@@ -126,7 +128,7 @@ def test_band_and_critical_value_in_the_result_contract(runs):
     _, _, bs, _ = runs
     data = bs.to_dict()
     json.dumps(data, allow_nan=False)
-    assert data["bootstrap"] == 999
+    assert data["n_bootstrap"] == 999
     ev = pd.DataFrame(data["event_study"])
     assert {"band_low", "band_high", "critical_value"} <= set(ev.columns)
     cells = pd.DataFrame(data["att_gt"])
@@ -159,7 +161,7 @@ def csdid_boot(df: pd.DataFrame, kind: str, biters: int):
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_agrees_with_the_reference_port_within_monte_carlo_error(kind):
     df = rollout(n=300, seed=8)
-    r = fit(df, bootstrap=4000, seed=2).aggregate(kind)
+    r = fit(df, n_bootstrap=4000, seed=2).aggregate(kind)
     ref = csdid_boot(df, kind, 4000)
     np.testing.assert_allclose(r["att"], np.asarray(ref["att_egt"]), atol=1e-10)
     np.testing.assert_allclose(r["se"], np.ravel(ref["se_egt"]), rtol=0.1)
@@ -177,11 +179,11 @@ SMALL = rollout(n=120, seed=3)
     kind=st.sampled_from(list(KINDS)),
 )
 def test_band_properties_for_any_seed_size_and_level(seed, draws, level, kind):
-    a = fit(SMALL, bootstrap=draws, seed=seed, level=level).aggregate(kind)
+    a = fit(SMALL, n_bootstrap=draws, seed=seed, level=level).aggregate(kind)
     z = special.ndtri(0.5 + level / 2)
     assert (a["critical_value"] >= z - 1e-12).all()
     assert (a["band_low"] <= a["ci_low"] + 1e-12).all()
     assert (a["band_high"] >= a["ci_high"] - 1e-12).all()
     assert np.isfinite(a[["se", "band_low", "band_high"]].to_numpy()).all()
-    b = fit(SMALL, bootstrap=draws, seed=seed, level=level).aggregate(kind)
+    b = fit(SMALL, n_bootstrap=draws, seed=seed, level=level).aggregate(kind)
     pd.testing.assert_frame_equal(a, b)

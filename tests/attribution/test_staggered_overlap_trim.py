@@ -51,7 +51,7 @@ def panel(x_out: float, *, later: bool = False, seed: int = 0) -> pd.DataFrame:
 
 def estimate(df: pd.DataFrame, **options):
     return att.StaggeredDiD(**options).estimate(
-        df, outcome="y", unit="id", time="t", cohort="g", covariates=["x"]
+        df, outcome="y", entity="id", time="t", cohort="g", covariates=["x"]
     )
 
 

@@ -161,7 +161,7 @@ def separated():
     df = panel(shifts=(0.5, 0.5, 0.5), separating_dummy=True)
     with pytest.warns(ConvergenceWarning, match=r"\(3, 3\): 8 controls \(d\)") as caught:
         r = att.StaggeredDiD().estimate(
-            df, outcome="y", unit="id", time="t", cohort="g", covariates=["x", "x2", "d"]
+            df, outcome="y", entity="id", time="t", cohort="g", covariates=["x", "x2", "d"]
         )
     return df, r, caught
 
@@ -205,7 +205,7 @@ def test_controls_separated_by_two_covariates_with_not_yet_treated_controls():
     df["e"] = np.where(df["id"].isin(others), 1.0 + 0.3 * (df["id"] % 2), 0.0)
     with pytest.warns(ConvergenceWarning, match=r"\(3, 3\): 13 controls \(d, e\)"):
         r = att.StaggeredDiD(control="not_yet_treated").estimate(
-            df, outcome="y", unit="id", time="t", cohort="g", covariates=["x", "x2", "d", "e"]
+            df, outcome="y", entity="id", time="t", cohort="g", covariates=["x", "x2", "d", "e"]
         )
     from csdid.att_gt import ATTgt
 
@@ -229,7 +229,7 @@ def test_separation_that_reaches_the_treated_still_leaves_the_cell_missing():
     df.loc[df.g == 3, "x2"] += 40.0  # cohort 3 lies wholly beyond every control
     with pytest.warns(OverlapWarning, match="separates"):
         r = att.StaggeredDiD().estimate(
-            df, outcome="y", unit="id", time="t", cohort="g", covariates=["x", "x2"]
+            df, outcome="y", entity="id", time="t", cohort="g", covariates=["x", "x2"]
         )
     assert {g for g, _, _ in r.missing_cells} == {3}
     assert all("0.999" in why for _, _, why in r.missing_cells)
@@ -263,7 +263,7 @@ def test_cells_without_covariates_follow_the_intercept_only_rule(n_late, reason)
     df = shares_panel(n_late)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        r = att.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+        r = att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     _, ref = csdid_fit(df, None)
     missing = ref[ref["att"].isna()]
     assert sorted(zip(missing.cohort, missing.time, strict=True)) == [
@@ -294,8 +294,8 @@ def test_bootstrap_agrees_with_the_reference_port_near_separation():
     # bootstrap standard error, under 1 % (csdid) and 0.5 % (impactkit).
     df = panel(v=5.0)
     with pytest.warns(OverlapWarning):
-        r = att.StaggeredDiD(bootstrap=200_000, seed=11).estimate(
-            df, outcome="y", unit="id", time="t", cohort="g", covariates=["x", "x2"]
+        r = att.StaggeredDiD(n_bootstrap=200_000).estimate(
+            df, outcome="y", entity="id", time="t", cohort="g", covariates=["x", "x2"], seed=11
         )
     out, ref = csdid_fit(df, "~ x + x2", biters=50_000, seed=7)
     dyn_ref = csdid_aggte(out, "dynamic", biters=50_000, seed=8)
@@ -324,7 +324,7 @@ def test_multipliers_are_rademacher():
     assert set(np.unique(draws)) == {-1.0, 1.0}
     assert abs(draws.mean()) < 0.02
     assert "Rademacher" in str(
-        att.StaggeredDiD(bootstrap=50, seed=0)
-        .estimate(shares_panel(200), outcome="y", unit="id", time="t", cohort="g")
+        att.StaggeredDiD(n_bootstrap=50)
+        .estimate(shares_panel(200), outcome="y", entity="id", time="t", cohort="g", seed=0)
         .summary()
     )

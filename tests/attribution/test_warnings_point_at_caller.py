@@ -22,7 +22,7 @@ def test_twfe_staggered_warning_points_at_the_caller():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         att.DifferenceInDifferences(design="twfe").estimate(
-            df, outcome="y", treatment="d", unit="id", time="year"
+            df, outcome="y", treatment="d", entity="id", time="year"
         )
     staggered = [w for w in caught if issubclass(w.category, ik.ImpactkitWarning)]
     assert len(staggered) == 1

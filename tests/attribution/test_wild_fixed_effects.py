@@ -111,7 +111,7 @@ def test_wild_twfe_p_value_equals_brute_force_wcr_on_dummy_regression(
     wild = est.diagnostics["wild"]
     n_g = df[cluster].nunique()
     assert wild["enumerated"] is True
-    assert wild["draws"] == 2**n_g
+    assert wild["n_bootstrap"] == 2**n_g
     t, p = brute_force_wcr(df, cluster)
     # the oracle's t is that of statsmodels' dummy regression with CR1 errors
     x = dummy_design(df)
@@ -120,15 +120,15 @@ def test_wild_twfe_p_value_equals_brute_force_wcr_on_dummy_regression(
     )
     assert t == pytest.approx(fit.tvalues[0], rel=1e-8)
     assert wild["statistic"] == pytest.approx(t, rel=1e-8)
-    assert wild["p_value"] == p
+    assert wild["pvalue"] == p
     # the default count of K changes the statistic's scale, never the p-value
-    assert wild_twfe(df, cluster).diagnostics["wild"]["p_value"] == p
+    assert wild_twfe(df, cluster).diagnostics["wild"]["pvalue"] == p
 
 
 def wild_twfe(df: pd.DataFrame, cluster: str, **options) -> att.EffectEstimate:
     with pytest.warns(ImpactkitWarning, match="different times"):  # staggered starts
         return att.DifferenceInDifferences(design="twfe", se="wild", **options).estimate(
-            df, outcome="y", treatment="d", unit="unit", time="t", cluster=cluster
+            df, outcome="y", treatment="d", entity="unit", time="t", cluster=cluster
         )
 
 
@@ -154,10 +154,10 @@ def test_wild_twfe_agrees_with_wildboottest_on_the_dummy_design():
         wb.get_pvalue()
     t = float(np.ravel(wb.t_stat)[0])
     t_boot = np.abs(np.ravel(wb.t_boot))
-    assert len(t_boot) == wild["draws"] == 2**10
+    assert len(t_boot) == wild["n_bootstrap"] == 2**10
     assert wild["statistic"] == pytest.approx(t, rel=1e-8)
     # the same bootstrap distribution; ties with |t| (the vectors of ones) never count
-    assert wild["p_value"] == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
+    assert wild["pvalue"] == pytest.approx(float(np.mean(t_boot > abs(t) * (1 + 1e-10))))
 
 
 def test_wild_twfe_interval_inverts_the_dummy_regression_wcr():

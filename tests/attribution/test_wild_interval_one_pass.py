@@ -58,7 +58,7 @@ def test_every_p_value_of_the_search_equals_the_one_from_the_rows():
     # (r = beta_j itself is left out: there t = 0 and every tie is decided by rounding)
     b, se = wcr.beta_j, wcr.se
     for r in (0.0, b + 0.3 * se, b + 1.7 * se, b - 2.2 * se, b - 3.1 * se, -2.0):
-        assert wcr.p_value(r, d) == p_from_rows(y, x, 1, g, v, r)
+        assert wcr.pvalue(r, d) == p_from_rows(y, x, 1, g, v, r)
 
 
 def test_the_interval_search_never_reads_the_rows_again():
@@ -83,11 +83,11 @@ def test_public_test_and_interval_are_unchanged_with_random_draws():
     y, x, g = data(3, n_g=15)  # 2^15 > B: random Rademacher draws
     df = pd.DataFrame({"y": y, "x": x[:, 1], "z": x[:, 2], "g": g})
     r = att.wild_cluster_test(
-        df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=999, seed=5
+        df, outcome="y", regressor="x", cluster="g", covariates=["z"], n_bootstrap=999, seed=5
     )
     assert not r.enumerated
     v, _, _ = _wild._weights(15, 999, "rademacher", 5)
-    assert r.p_value == p_from_rows(y, x, 1, g, v, 0.0)
+    assert r.pvalue == p_from_rows(y, x, 1, g, v, 0.0)
     lo, hi = r.ci
     assert lo < r.coefficient < hi
     assert (

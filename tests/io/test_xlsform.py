@@ -43,7 +43,7 @@ def test_form_layout_and_reversed_items(tmp_path):
     scale = ik.measure.Scale(items=["q1", "q2", "q3"], reverse=["q2"], low=1, high=4, name="se")
     model = ik.examples.load_example("personnes_agees", measured=False)
     rc = ik.measure.ReliableChange(
-        pre="t0", post="t1", measure=scale, reliability=0.8, sd=2.0, data="patients"
+        baseline="t0", followup="t1", measure=scale, reliability=0.8, sd=2.0, data="patients"
     )
     qg = ik.measure.QALYGain(
         baseline="t0", followup="t1", horizon=2, value_set="france", data="patients"

@@ -20,7 +20,9 @@ def test_swemwbs_reliable_change_with_items_at_two_times():
     pre = {f"{c}_t0": [2, 3, 2, 4] for c in SWEMWBS.items}
     post = {f"{c}_t1": [4, 3, 2, 4] for c in SWEMWBS.items}
     df = pd.DataFrame({**pre, **post})
-    r = ReliableChange(pre="t0", post="t1", measure=SWEMWBS, reliability=0.8, sd=4.0).compute(df)
+    r = ReliableChange(
+        baseline="t0", followup="t1", measure=SWEMWBS, reliability=0.8, sd=4.0
+    ).compute(df)
     assert r.improved == 1  # 14 -> 28
     assert r.unchanged == 3
 

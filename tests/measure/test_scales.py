@@ -257,21 +257,23 @@ def test_reliable_change_counts_against_the_formula():
     post = pre + rng.normal(3, 6, size=300)
     df = pd.DataFrame({"pre": pre, "post": post})
     df.loc[[4, 9], "post"] = np.nan
-    r = measure.ReliableChange(pre="pre", post="post", reliability=0.85, sd=5.0).compute(df)
+    r = measure.ReliableChange(baseline="pre", followup="post", reliability=0.85, sd=5.0).compute(
+        df
+    )
     ok = df.dropna()
     imp, unch, det = _rci_counts(ok["pre"], ok["post"], 0.85, 5.0)
     assert (r.improved, r.unchanged, r.deteriorated) == (imp, unch, det)
     assert r.quantity == imp
     assert (r.n, r.missing) == (298, 2)
     down = measure.ReliableChange(
-        pre="pre", post="post", reliability=0.85, sd=5.0, direction="decrease"
+        baseline="pre", followup="post", reliability=0.85, sd=5.0, direction="decrease"
     ).compute(df)
     assert (down.improved, down.deteriorated) == (det, imp)
 
 
 def test_reliable_change_default_sd_is_the_pre_sample_sd():
     df = pd.DataFrame({"pre": [10.0, 14, 18, 12, 16], "post": [16.0, 15, 30, 12, 10]})
-    r = measure.ReliableChange(pre="pre", post="post", reliability=0.7).compute(df)
+    r = measure.ReliableChange(baseline="pre", followup="post", reliability=0.7).compute(df)
     sd = df["pre"].std(ddof=1)
     assert r.s_diff == pytest.approx(math.sqrt(2) * sd * math.sqrt(0.3))
     assert (r.improved, r.unchanged, r.deteriorated) == _rci_counts(df.pre, df.post, 0.7, sd)
@@ -280,8 +282,8 @@ def test_reliable_change_default_sd_is_the_pre_sample_sd():
 def test_clinical_cutoff_and_recovery_by_hand():
     # c = (s0 M1 + s1 M0) / (s0 + s1) = (4*20 + 6*32) / 10 = 27.2
     rc = measure.ReliableChange(
-        pre="pre",
-        post="post",
+        baseline="pre",
+        followup="post",
         reliability=0.9,
         sd=5.0,
         functional_mean=32,
@@ -302,7 +304,7 @@ def test_clinical_cutoff_and_recovery_by_hand():
 
 def test_reliable_change_reliability_from_the_scale():
     df, s = _two_waves()
-    r = measure.ReliableChange(pre="t0", post="t1", measure=s, sd=2.0).compute(df)
+    r = measure.ReliableChange(baseline="t0", followup="t1", measure=s, sd=2.0).compute(df)
     items = s.item_values(df.iloc[:5], suffix="t0")
     alpha = measure.cronbach_alpha(items).value
     assert r.reliability == pytest.approx(alpha)
@@ -312,7 +314,7 @@ def test_reliable_change_reliability_from_the_scale():
 def test_reliable_change_bad_parameters_listed_together():
     with pytest.raises(ValidationError) as exc:
         measure.ReliableChange(
-            pre="a", post="b", reliability=1.0, sd=-1, direction="up", functional_mean=3
+            baseline="a", followup="b", reliability=1.0, sd=-1, direction="up", functional_mean=3
         )
     paths = {p.location for p in exc.value.problems}
     assert {"reliability", "sd", "direction", "functional_sd"} <= paths
@@ -325,15 +327,15 @@ def test_reliable_change_counts_monotone_in_reliability(r1, r2, seed):
     rng = np.random.default_rng(seed)
     df = pd.DataFrame({"pre": rng.normal(size=50)})
     df["post"] = df["pre"] + rng.normal(0.5, 1, size=50)
-    a = measure.ReliableChange(pre="pre", post="post", reliability=lo, sd=1.0).compute(df)
-    b = measure.ReliableChange(pre="pre", post="post", reliability=hi, sd=1.0).compute(df)
+    a = measure.ReliableChange(baseline="pre", followup="post", reliability=lo, sd=1.0).compute(df)
+    b = measure.ReliableChange(baseline="pre", followup="post", reliability=hi, sd=1.0).compute(df)
     assert b.improved >= a.improved
     assert b.deteriorated >= a.deteriorated
 
 
 def test_reliable_change_is_registered_and_round_trips():
     assert "reliable_change" in ik.registry.names("outcome")
-    rc = measure.ReliableChange(pre="t0", post="t1", reliability=0.8, sd=4.0, cutoff=12.0)
+    rc = measure.ReliableChange(baseline="t0", followup="t1", reliability=0.8, sd=4.0, cutoff=12.0)
     cls = ik.registry.get("outcome", "reliable_change")
     spec = rc.to_dict()
     assert spec["calculator"] == "reliable_change"

@@ -60,8 +60,10 @@ CALCULATORS = {
     "distance": measure.DistanceTravelled(domains=["work", "money"]),
     "distance_scale": measure.DistanceTravelled(measure=SCALE),
     "life_satisfaction": measure.LifeSatisfaction(baseline="ls0", followup="ls1"),
-    "reliable_change": measure.ReliableChange(pre="t0", post="t1", reliability=0.8, sd=2.0),
-    "reliable_change_sd": measure.ReliableChange(pre="t0", post="t1", reliability=0.7),
+    "reliable_change": measure.ReliableChange(
+        baseline="t0", followup="t1", reliability=0.8, sd=2.0
+    ),
+    "reliable_change_sd": measure.ReliableChange(baseline="t0", followup="t1", reliability=0.7),
     "proportion": measure.Proportion("employed"),
     "threshold": measure.Threshold("hours", at_least=5),
     "filtered": measure.PrePost(
@@ -128,7 +130,7 @@ def test_a_site_whose_pre_scores_do_not_vary_is_refused_like_the_calculator():
     df = pd.DataFrame(
         {"site": ["a", "a", "b", "b"], "t0": [1.0, 1.0, 2.0, 5.0], "t1": [3, 4, 5, 6]}
     )
-    calc = measure.ReliableChange(pre="t0", post="t1", reliability=0.8)
+    calc = measure.ReliableChange(baseline="t0", followup="t1", reliability=0.8)
     with pytest.raises(ValidationError, match="do not vary"):
         calc.compute(df[df["site"] == "a"])
     with pytest.raises(ValidationError, match="do not vary"):
@@ -165,7 +167,7 @@ def test_reliable_change_with_reliability_estimated_per_site_is_the_calculators(
         for item in ("a", "b", "c"):
             x = np.clip(np.round(true + rng.normal(0, 0.4, rows)), 1, 5)
             df[f"{item}_{t}"] = 6 - x if item == "c" else x
-    calc = measure.ReliableChange(pre="t0", post="t1", measure=SCALE)
+    calc = measure.ReliableChange(baseline="t0", followup="t1", measure=SCALE)
     got = measure.measure_sites(calc, df)
     want = _site_by_site(calc, df)
     for col in ("quantity", "n", "missing", "share", "mean_change", "ci_low", "ci_high", "se"):

@@ -28,7 +28,7 @@ def _random_codings(seed: int, missing: float = 0.3):
     data = rng.integers(1, n_cats + 1, size=(n_coders, n_units)).astype(float)
     data[rng.random(data.shape) < missing] = np.nan
     rows = [(u, f"c{m}", data[m, u]) for m in range(n_coders) for u in range(n_units)]
-    df = pd.DataFrame(rows, columns=["unit", "coder", "code"])
+    df = pd.DataFrame(rows, columns=["entity", "coder", "code"])
     # absent rows are missing values too
     return data, df.drop(
         index=df.index[rng.random(len(df)) < 0.05].intersection(df.index[df["code"].isna()])
@@ -40,11 +40,11 @@ def _random_codings(seed: int, missing: float = 0.3):
 def test_krippendorff_equals_reference(seed, metric):
     data, df = _random_codings(seed)
     ref = krippendorff.alpha(reliability_data=data, level_of_measurement=metric)
-    got = ql.agreement(df, unit="unit", coder="coder", code="code", metric=metric)
+    got = ql.agreement(df, entity="entity", coder="coder", code="code", metric=metric)
     assert got.value == pytest.approx(ref, abs=1e-9)
     assert got.method == "krippendorff"
     pairable = (~np.isnan(data)).sum(axis=0) >= 2
-    assert got.n_units == int(pairable.sum())
+    assert got.n_entities == int(pairable.sum())
     assert got.n_values == int((~np.isnan(data[:, pairable])).sum())
 
 
@@ -57,7 +57,7 @@ def test_krippendorff_published_example():
     ]
     df = pd.DataFrame(
         [(u, c, data[c][u]) for c in range(3) for u in range(15)],
-        columns=["unit", "coder", "code"],
+        columns=["entity", "coder", "code"],
     )
     assert ql.agreement(df).value == pytest.approx(0.691358, abs=1e-6)
     assert ql.agreement(df, metric="interval").value == pytest.approx(0.810845, abs=1e-6)
@@ -72,8 +72,8 @@ def test_cohen_equals_sklearn(seed, weights):
     ref = cohen_kappa_score(data[0, both], data[1, both], weights=weights)
     got = ql.agreement(two, method="cohen", weights=weights)
     assert got.value == pytest.approx(ref, abs=1e-9)
-    assert got.n_units == int(both.sum())
-    assert got.n_excluded_units == len(set(two.dropna()["unit"])) - int(both.sum())
+    assert got.n_entities == int(both.sum())
+    assert got.n_excluded_entities == len(set(two.dropna()["entity"])) - int(both.sum())
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -85,7 +85,7 @@ def test_fleiss_equals_statsmodels(seed):
     table = np.stack([(data[:, full] == k).sum(axis=0) for k in cats], axis=1)
     got = ql.agreement(df, method="fleiss")
     assert got.value == pytest.approx(fleiss_kappa(table, method="fleiss"), abs=1e-9)
-    assert got.n_units == int(full.sum())
+    assert got.n_entities == int(full.sum())
 
 
 def test_hand_computed_alpha_and_kappa():
@@ -93,7 +93,7 @@ def test_hand_computed_alpha_and_kappa():
     # n = 8, n_x = 3, n_y = 5; alpha = 1 - 7 * 2 / (2 * 3 * 5) = 0.5333...
     df = pd.DataFrame(
         {
-            "unit": [1, 1, 2, 2, 3, 3, 4, 4],
+            "entity": [1, 1, 2, 2, 3, 3, 4, 4],
             "coder": ["a", "b"] * 4,
             "code": ["x", "x", "y", "y", "x", "y", "y", "y"],
         }
@@ -105,25 +105,25 @@ def test_hand_computed_alpha_and_kappa():
 
 def test_bootstrap_interval_and_reproducibility():
     _, df = _random_codings(3)
-    a = ql.agreement(df, n_boot=400, seed=7)
-    b = ql.agreement(df, n_boot=400, seed=7)
+    a = ql.agreement(df, n_bootstrap=400, seed=7)
+    b = ql.agreement(df, n_bootstrap=400, seed=7)
     assert a.ci == b.ci
     assert a.ci is not None
-    assert a.ci[0] <= a.value <= a.ci[1] or a.n_boot < 400
+    assert a.ci[0] <= a.value <= a.ci[1] or a.n_bootstrap < 400
     assert a.interval(0.5)[0] >= a.ci[0] - 1e-12
     assert ql.agreement(df).ci is None
     with pytest.raises(ik.ValidationError):
         ql.agreement(df).interval()
     for method in ("cohen", "fleiss"):
         sub = df[df["coder"].isin(["c0", "c1"])] if method == "cohen" else df
-        r = ql.agreement(sub, method=method, n_boot=200, seed=1)
+        r = ql.agreement(sub, method=method, n_bootstrap=200, seed=1)
         assert r.ci is not None
         assert r.ci[0] <= r.ci[1]
 
 
 def test_result_contract():
     _, df = _random_codings(5)
-    r = ql.agreement(df, n_boot=50, seed=0)
+    r = ql.agreement(df, n_bootstrap=50, seed=0)
     json.dumps(r.to_dict(), allow_nan=False)
     assert list(r.to_frame()["value"]) == [r.value]
     assert "alpha" in str(r.summary())
@@ -132,19 +132,19 @@ def test_result_contract():
 
 
 def test_bad_input_lists_every_problem():
-    df = pd.DataFrame({"unit": [1, 1], "coder": ["a", "a"], "code": ["x", "y"]})
+    df = pd.DataFrame({"entity": [1, 1], "coder": ["a", "a"], "code": ["x", "y"]})
     with pytest.raises(ik.ValidationError) as e:
-        ql.agreement(df, method="kappa", metric="nominalish", n_boot=-1)
-    assert {p.path[0] for p in e.value.problems} == {"method", "metric", "n_boot"}
+        ql.agreement(df, method="kappa", metric="nominalish", n_bootstrap=-1)
+    assert {p.path[0] for p in e.value.problems} == {"method", "metric", "n_bootstrap"}
     with pytest.raises(ik.ValidationError, match="two codes"):
         ql.agreement(df)
     with pytest.raises(ik.ValidationError) as e:
-        ql.agreement(df, unit="u", code="c")
+        ql.agreement(df, entity="u", code="c")
     assert {p.path for p in e.value.problems} == {("u",), ("c",)}
-    three = pd.DataFrame({"unit": [1, 1, 1], "coder": ["a", "b", "c"], "code": [1, 2, 1]})
+    three = pd.DataFrame({"entity": [1, 1, 1], "coder": ["a", "b", "c"], "code": [1, 2, 1]})
     with pytest.raises(ik.ValidationError, match="two coders"):
         ql.agreement(three, method="cohen")
-    one = pd.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b"] * 2, "code": [1] * 4})
+    one = pd.DataFrame({"entity": [1, 1, 2, 2], "coder": ["a", "b"] * 2, "code": [1] * 4})
     with pytest.raises(ik.EstimationError, match="no variation"):
         ql.agreement(one)
     with pytest.raises(ik.ValidationError, match="numeric"):
@@ -171,7 +171,7 @@ def test_identical_codings_agree_perfectly(codes, n_coders):
         return
     df = pd.DataFrame(
         [(u, f"c{m}", c) for u, c in enumerate(codes) for m in range(n_coders)],
-        columns=["unit", "coder", "code"],
+        columns=["entity", "coder", "code"],
     )
     for method in ("krippendorff", "fleiss"):
         assert ql.agreement(df, method=method).value == pytest.approx(1.0)

@@ -18,7 +18,7 @@ def _long(mat: np.ndarray) -> pd.DataFrame:
     coders, units = mat.shape
     return pd.DataFrame(
         {
-            "unit": np.tile(np.arange(units), coders),
+            "entity": np.tile(np.arange(units), coders),
             "coder": np.repeat(np.arange(coders), units),
             "code": mat.ravel(),
         }
@@ -42,7 +42,7 @@ def test_matrix_alpha_equals_long_form_and_reference(metric):
     ref = krippendorff.alpha(reliability_data=mat, level_of_measurement=metric)
     assert from_matrix.value == pytest.approx(ref, rel=1e-12)
     assert from_matrix.value == pytest.approx(from_long.value, rel=1e-12)
-    assert from_matrix.n_units == from_long.n_units
+    assert from_matrix.n_entities == from_long.n_entities
     assert from_matrix.n_missing == from_long.n_missing
     assert from_matrix.n_values == from_long.n_values
 
@@ -59,8 +59,8 @@ def test_matrix_kappas_equal_long_form(method):
 
 def test_matrix_bootstrap_equals_long_form_bootstrap():
     mat = _matrix(3)
-    a = ql.agreement(mat, n_boot=50, seed=4)
-    b = ql.agreement(_long(mat), n_boot=50, seed=4)
+    a = ql.agreement(mat, n_bootstrap=50, seed=4)
+    b = ql.agreement(_long(mat), n_bootstrap=50, seed=4)
     assert a.ci == pytest.approx(b.ci, rel=1e-12)
 
 
@@ -70,7 +70,7 @@ def test_matrix_of_text_codes_and_absent_coders_and_units():
     )
     r = ql.agreement(m)
     long = pd.DataFrame(
-        {"unit": [0, 1, 3, 0, 1, 3], "coder": [0, 0, 0, 2, 2, 2], "code": list("abaabb")}
+        {"entity": [0, 1, 3, 0, 1, 3], "coder": [0, 0, 0, 2, 2, 2], "code": list("abaabb")}
     )
     assert r.value == pytest.approx(ql.agreement(long).value, rel=1e-12)
     assert r.n_coders == 2

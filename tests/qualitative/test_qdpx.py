@@ -215,8 +215,8 @@ def test_example_interviews_are_schema_valid_and_agree():
     p = ql.read_qdpx(ik.examples.interviews_path())
     with zipfile.ZipFile(ik.examples.interviews_path()) as zf:
         SCHEMA.validate(zf.read("project.qde").decode("utf-8"))
-    seg = p.codings.assign(unit=p.codings["source"] + ":" + p.codings["start"].astype(str))
-    r = ql.agreement(seg, unit="unit", coder="coder", code="code_name")
+    seg = p.codings.assign(entity=p.codings["source"] + ":" + p.codings["start"].astype(str))
+    r = ql.agreement(seg, entity="entity", coder="coder", code="code_name")
     assert r.n_coders == 2
     assert 0.6 < r.value < 1
 

@@ -67,9 +67,9 @@ def test_html_report_ranks_parameters_by_evppi():
             )
         ],
     )
-    content = ik.report.analyse(model, lang="fr", mc_draws=4096, value_of_information=True)
+    content = ik.report.analyse(model, lang="fr", n_draws=4096, value_of_information=True)
     page = ik.report.html(content)
     assert "Valeur de l&#x27;information par paramètre" in page or "EVPPI" in page
     assert "data-table='evppi'" in page or 'data-table="evppi"' in page
-    plain = ik.report.html(ik.report.analyse(model, lang="fr", mc_draws=4096))
+    plain = ik.report.html(ik.report.analyse(model, lang="fr", n_draws=4096))
     assert "EVPPI" not in plain

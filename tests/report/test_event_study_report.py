@@ -24,27 +24,27 @@ def _rollout():
 
 def test_the_report_shows_the_event_study():
     r = ik.attribution.StaggeredDiD().estimate(
-        _rollout(), outcome="y", unit="id", time="t", cohort="g"
+        _rollout(), outcome="y", entity="id", time="t", cohort="g"
     )
     model = ik.examples.load_example()
-    fr = ik.report.analyse(model, lang="fr", mc_draws=0, sensitivity=False, event_study=r)
+    fr = ik.report.analyse(model, lang="fr", n_draws=0, sensitivity=False, event_study=r)
     dyn = r.aggregate("dynamic")
     assert fr.event_study["att"].tolist() == pytest.approx(dyn["att"].tolist())
     page = ik.report.html(fr)
     assert "Effet selon l'ancienneté dans le dispositif" in page
     assert "data-table='event_study'" in page or 'data-table="event_study"' in page
     md = ik.report.markdown(
-        ik.report.analyse(model, lang="en", mc_draws=0, sensitivity=False, event_study=r)
+        ik.report.analyse(model, lang="en", n_draws=0, sensitivity=False, event_study=r)
     )
     assert "## Effect by time since adoption" in md
-    plain = ik.report.html(ik.report.analyse(model, mc_draws=0, sensitivity=False))
+    plain = ik.report.html(ik.report.analyse(model, n_draws=0, sensitivity=False))
     assert "Effect by time since adoption" not in plain
 
 
 def test_event_study_table_accepts_every_form_and_refuses_others():
     df = _rollout()
-    cs = ik.attribution.StaggeredDiD().estimate(df, outcome="y", unit="id", time="t", cohort="g")
-    sa = ik.attribution.SunAbraham().estimate(df, outcome="y", unit="id", time="t", cohort="g")
+    cs = ik.attribution.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
+    sa = ik.attribution.SunAbraham().estimate(df, outcome="y", entity="id", time="t", cohort="g")
     assert list(ik.report.event_study_table(cs)["event_time"]) == list(
         cs.aggregate("dynamic")["event_time"]
     )

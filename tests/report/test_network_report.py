@@ -85,13 +85,13 @@ def test_the_planted_star_is_remarkable_and_chance_is_not():
 
 def test_anonymised_reports_name_no_site(tmp_path):
     outcomes, inputs = network_tables()
-    html = ik.report.network(outcomes, inputs, anonymise=True, lang="fr", mc=200, seed=1)
+    html = ik.report.network(outcomes, inputs, anonymise=True, lang="fr", n_draws=200, seed=1)
     md = ik.report.network(outcomes, inputs, anonymise=True, format="markdown")
     for text in (html, md):
         assert "Établissement n°" not in text
         assert "n°7" not in text
     assert "E-0" in html  # pseudonyms in the remarkable list
-    again = ik.report.network(outcomes, inputs, anonymise=True, lang="fr", mc=200, seed=1)
+    again = ik.report.network(outcomes, inputs, anonymise=True, lang="fr", n_draws=200, seed=1)
     assert again == html  # deterministic bytes, pseudonyms included
 
 
@@ -144,10 +144,8 @@ def test_cli_network_writes_a_report(tmp_path, capsys):
     assert "Rapport d'impact du réseau" in text
     assert "Établissement n°" not in text
     page = tmp_path / "membre.md"
-    assert (
-        main(["network", str(o), str(i), "-o", str(page), "--member", "Établissement n°3 <b>"])
-        == 0
-    )
+    member = ["--member", "Établissement n°3 <b>"]
+    assert main(["network", str(o), str(i), "-o", str(page), "--lang", "fr", *member]) == 0
     assert "parmi ses pairs" in page.read_text(encoding="utf-8")
     assert main(["network", str(tmp_path / "missing.csv"), str(i), "-o", str(out)]) == 2
 

@@ -49,7 +49,7 @@ def test_locale_formatting():
 def test_html_figures_equal_result(example, lang, tmp_path):
     path = tmp_path / "r.html"
     model = ik.examples.load_example()
-    content = report.analyse(model, data=ik.examples.load_example_data(), mc_draws=2000, seed=0)
+    content = report.analyse(model, data=ik.examples.load_example_data(), n_draws=2000, seed=0)
     text = report.html(content, path, lang=lang)
     assert path.read_text(encoding="utf-8") == text
     v = values(text)

@@ -17,7 +17,7 @@ pytest.importorskip("matplotlib")
 
 @pytest.fixture(scope="module")
 def page():
-    content = report.analyse(ik.examples.load_example(), lang="fr", mc_draws=2_000, seed=1)
+    content = report.analyse(ik.examples.load_example(), lang="fr", n_draws=2_000, seed=1)
     return report.html(content)
 
 
@@ -70,8 +70,8 @@ def test_description_and_method(page):
 
 def test_same_bytes_every_run():
     model = ik.examples.load_example()
-    a = report.html(report.analyse(model, lang="fr", mc_draws=1_000, seed=3))
-    b = report.html(report.analyse(model, lang="fr", mc_draws=1_000, seed=3))
+    a = report.html(report.analyse(model, lang="fr", n_draws=1_000, seed=3))
+    b = report.html(report.analyse(model, lang="fr", n_draws=1_000, seed=3))
     assert a == b
     assert 'id="' in a  # the SVGs do carry ids: fixed ones
 

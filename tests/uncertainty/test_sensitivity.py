@@ -50,7 +50,9 @@ def test_tipping_values_really_tip():
 
 def test_tipping_rate_and_duration_by_brent():
     m = synthetic_model(inputs=[ik.Input("big", amount=100_000)])
-    tp = tipping_points(m, params=["discount.rate", "outcomes[0].duration"]).set_index("parameter")
+    tp = tipping_points(m, parameters=["discount.rate", "outcomes[0].duration"]).set_index(
+        "parameter"
+    )
     assert tp.loc["discount.rate", "method"] == "brent"
     r = tp.loc["discount.rate", "tipping_value"]
     assert ik.sroi(m.evolve(discount=r)).ratio == pytest.approx(1.0, abs=1e-8)
@@ -78,7 +80,7 @@ def test_tornado_sorted_and_bounded():
 
 def test_tornado_metric_and_params_checks():
     with pytest.raises(ik.ValidationError, match="unknown parameters"):
-        tornado(synthetic_model(), params=["outcomes[9].quantity"])
+        tornado(synthetic_model(), parameters=["outcomes[9].quantity"])
     with pytest.raises(ik.ValidationError):
         tornado(synthetic_model(), metric="irr")
 
@@ -154,7 +156,7 @@ def test_second_order_against_salib_on_the_same_samples():
     ref = salib_sobol.analyze(
         problem, y, calc_second_order=True, num_resamples=10, print_to_console=False, seed=3
     )
-    s2, conf = second_order_indices(y, 3, num_resamples=200, seed=0)
+    s2, conf = second_order_indices(y, 3, n_bootstrap=200, seed=0)
     upper = np.triu_indices(3, 1)
     np.testing.assert_allclose(s2[upper], np.asarray(ref["S2"])[upper], rtol=1e-10, atol=1e-12)
     assert np.all(np.isnan(s2[np.tril_indices(3)]))
@@ -171,11 +173,11 @@ def test_sobol_indices_returns_second_order_columns():
     from impactkit.uncertainty import sobol_indices
 
     dists = {n: ik.dist.Uniform(-np.pi, np.pi) for n in ("x1", "x2", "x3")}
-    t = sobol_indices(_ishigami, dists, n=1024, seed=1, calc_second_order=True, num_resamples=20)
+    t = sobol_indices(_ishigami, dists, n=1024, seed=1, calc_second_order=True, n_bootstrap=20)
     assert {"S2_x1", "S2_x2", "S2_x3", "S2_conf_x3"} <= set(t.columns)
     assert t.loc["x1", "S2_x3"] == pytest.approx(0.2437, abs=0.08)
     assert np.isnan(t.loc["x3", "S2_x1"])
-    first = sobol_indices(_ishigami, dists, n=1024, seed=1, num_resamples=20)
+    first = sobol_indices(_ishigami, dists, n=1024, seed=1, n_bootstrap=20)
     assert list(first.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
 
 

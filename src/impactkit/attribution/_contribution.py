@@ -521,7 +521,7 @@ class CounterfactualDeadweight:
     options : mapping, optional
         Parameters of the estimator (e.g. ``{"estimand": "ATT", "trim": 0.1}``).
     estimate_kwargs : mapping, optional
-        Further keyword arguments of ``estimate`` (e.g. ``{"unit": "id", "time": "year"}``).
+        Further keyword arguments of ``estimate`` (e.g. ``{"entity": "id", "time": "year"}``).
 
     Notes
     -----
@@ -556,7 +556,7 @@ class CounterfactualDeadweight:
     treatment: str
     covariates: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     kind: str = "rate"
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
     estimate_kwargs: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
 

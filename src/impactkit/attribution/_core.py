@@ -69,7 +69,7 @@ class EffectEstimate:
     >>> est = DifferenceInMeans().estimate(df, outcome="wellbeing", treatment="supported")
     >>> est.estimand, round(est.effect, 2), round(est.se, 2), round(est.pvalue, 4)
     ('ATE', 3.8, 1.46, 0.0098)
-    >>> [round(x, 2) for x in est.ci], [round(x, 2) for x in est.conf_int(0.90)]
+    >>> [round(x, 2) for x in est.ci], [round(x, 2) for x in est.interval(0.90)]
     ([0.93, 6.67], [1.39, 6.2])
     >>> est.to_frame()[["n_treated", "n_control"]].iloc[0].tolist()
     [100, 100]
@@ -107,7 +107,7 @@ class EffectEstimate:
                 "cell, extreme weights); no number is returned"
             )
 
-    def conf_int(self, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
+    def interval(self, level: float = DEFAULT_LEVEL) -> tuple[float, float]:
         """Confidence interval at another level (same reference distribution).
 
         Parameters

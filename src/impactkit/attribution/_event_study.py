@@ -53,8 +53,8 @@ class EventStudyResult:
         Confidence level.
     method : str
         Estimator and its options.
-    n_units : int
-        Units in the panel.
+    n_entities : int
+        Entities (units) in the panel.
 
     Examples
     --------
@@ -71,12 +71,12 @@ class EventStudyResult:
     >>> falls = (30 - 0.5 * (year - 2019) + rng.normal(0, 2, 36)[site] - 4 * prog
     ...          + rng.normal(0, 1, 216))
     >>> df = pd.DataFrame({"site": site, "year": year, "first": first, "falls": falls})
-    >>> r = SunAbraham().estimate(df, outcome="falls", unit="site", time="year",
+    >>> r = SunAbraham().estimate(df, outcome="falls", entity="site", time="year",
     ...                           cohort="first")
     >>> es = r.event_study.set_index("event_time")
     >>> es.loc[[0, 1, 2, 3], "att"].round(1).tolist()
     [-3.9, -3.7, -4.2, -4.8]
-    >>> r.n_units, r.cohort_effects.columns.tolist()
+    >>> r.n_entities, r.cohort_effects.columns.tolist()
     (36, ['cohort', 'event_time', 'att', 'se', 'weight'])
     """
 
@@ -84,7 +84,7 @@ class EventStudyResult:
     cohort_effects: pd.DataFrame = attrs.field(eq=False)
     level: float
     method: str
-    n_units: int
+    n_entities: int
 
     def to_frame(self) -> pd.DataFrame:
         """The event-study table.
@@ -107,7 +107,7 @@ class EventStudyResult:
         return {
             "method": self.method,
             "level": self.level,
-            "n_units": self.n_units,
+            "n_entities": self.n_entities,
             "event_study": jsonable(self.event_study),
             "cohort_effects": jsonable(self.cohort_effects),
         }
@@ -122,7 +122,7 @@ class EventStudyResult:
         """
         return Summary(
             "Event study",
-            (("Method", self.method), ("Units", str(self.n_units))),
+            (("Method", self.method), ("Units", str(self.n_entities))),
             self.event_study,
         )
 
@@ -172,7 +172,7 @@ class SunAbraham:
     ...     for t in range(1, 6):
     ...         effect = (t - g + 1) if g and t >= g else 0.0
     ...         rows.append({"id": i, "year": t, "g": g, "y": 0.1 * i + t + effect})
-    >>> r = SunAbraham().estimate(pd.DataFrame(rows), outcome="y", unit="id",
+    >>> r = SunAbraham().estimate(pd.DataFrame(rows), outcome="y", entity="id",
     ...                           time="year", cohort="g")
     >>> r.event_study.set_index("event_time")["att"].round(6).loc[[0, 1, 2]].tolist()
     [1.0, 2.0, 3.0]
@@ -191,7 +191,7 @@ class SunAbraham:
             raise EstimationError(f"level must be in (0, 1), got {self.level!r}")
 
     def estimate(
-        self, df: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str
+        self, df: pd.DataFrame, *, outcome: str, entity: str, time: str, cohort: str
     ) -> EventStudyResult:
         """Estimate the cohort-specific effects and the event study.
 
@@ -199,7 +199,7 @@ class SunAbraham:
         ----------
         df : pandas.DataFrame
             Balanced panel, long form.
-        outcome, unit, time, cohort : str
+        outcome, entity, time, cohort : str
             Columns (cohort: first treated period, 0 for never treated).
 
         Returns
@@ -212,7 +212,7 @@ class SunAbraham:
         EstimationError
             Bad panel, no clean control cohort, a cohort with no pre-period.
         """
-        p = staggered_panel(df, outcome=outcome, unit=unit, time=time, cohort=cohort)
+        p = staggered_panel(df, outcome=outcome, entity=entity, time=time, cohort=cohort)
         periods = p.periods
         coh = np.where(p.cohort > periods[-1], 0.0, p.cohort)
         y = p.y
@@ -327,7 +327,7 @@ class BaconDecomposition:
     >>> falls = (30 - 0.5 * (year - 2019) + rng.normal(0, 2, 36)[site] - 4 * prog
     ...          + rng.normal(0, 1, 216))
     >>> df = pd.DataFrame({"site": site, "year": year, "first": first, "falls": falls})
-    >>> b = bacon_decomposition(df, outcome="falls", unit="site", time="year",
+    >>> b = bacon_decomposition(df, outcome="falls", entity="site", time="year",
     ...                         cohort="first")
     >>> round(b.twfe, 3)
     -4.072
@@ -402,7 +402,7 @@ LATER_VS_EARLIER = "later vs earlier (already treated)"
 
 
 def bacon_decomposition(
-    df: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str
+    df: pd.DataFrame, *, outcome: str, entity: str, time: str, cohort: str
 ) -> BaconDecomposition:
     r"""Goodman-Bacon (2021) decomposition of a staggered TWFE estimate.
 
@@ -411,7 +411,7 @@ def bacon_decomposition(
     df : pandas.DataFrame
         Balanced panel, long form, with a binary absorbing treatment defined by
         ``cohort`` (first treated period; 0 never treated).
-    outcome, unit, time, cohort : str
+    outcome, entity, time, cohort : str
         Columns.
 
     Returns
@@ -456,12 +456,12 @@ def bacon_decomposition(
     ...     for t in range(1, 6):
     ...         rows.append({"id": i, "year": t, "g": g,
     ...                      "y": i + t + ((t - g + 1) if g and t >= g else 0)})
-    >>> b = bacon_decomposition(pd.DataFrame(rows), outcome="y", unit="id",
+    >>> b = bacon_decomposition(pd.DataFrame(rows), outcome="y", entity="id",
     ...                         time="year", cohort="g")
     >>> round(float(b.comparisons["weight"].sum()), 12)
     1.0
     """
-    p = staggered_panel(df, outcome=outcome, unit=unit, time=time, cohort=cohort)
+    p = staggered_panel(df, outcome=outcome, entity=entity, time=time, cohort=cohort)
     periods = p.periods
     n_units, n_t = p.y.shape
     coh = np.where(p.cohort > periods[-1], 0.0, p.cohort)

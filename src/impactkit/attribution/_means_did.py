@@ -235,17 +235,15 @@ class DifferenceInDifferences:
         freedom. ``"wild"``: the same CR1 standard error, but the interval and
         the p-value come from the wild cluster restricted bootstrap
         (:func:`wild_cluster_test`), reliable with few clusters; the p-value is
-        ``diagnostics["wild"]["p_value"]``.
-    bootstrap_draws : int, default 9999
+        ``diagnostics["wild"]["pvalue"]``.
+    n_bootstrap : int, default 9999
         Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
-    seed : int, SeedSequence, Generator or None
-        Randomness of the wild bootstrap.
 
     Notes
     -----
     2×2: the coefficient :math:`\tau` of :math:`Y = \alpha + \beta T + \gamma
     P + \tau T P + \varepsilon`, i.e. :math:`(\bar Y_{T,post} - \bar Y_{T,pre})
-    - (\bar Y_{C,post} - \bar Y_{C,pre})`. With ``unit`` (a panel) the standard
+    - (\bar Y_{C,post} - \bar Y_{C,pre})`. With ``entity`` (a panel) the standard
     error is clustered by unit (CR1); without it (repeated cross-sections) it
     is HC1.
 
@@ -275,7 +273,7 @@ class DifferenceInDifferences:
     >>> df = pd.DataFrame({"id": [1, 1, 2, 2, 3, 3, 4, 4], "year": [0, 1] * 4,
     ...                    "d": [1, 1, 1, 1, 0, 0, 0, 0],
     ...                    "y": [9, 15, 11, 17, 7, 10, 9, 12]})
-    >>> DifferenceInDifferences().estimate(df, outcome="y", treatment="d", unit="id",
+    >>> DifferenceInDifferences().estimate(df, outcome="y", treatment="d", entity="id",
     ...                                    time="year").effect
     3.0
     """
@@ -286,8 +284,7 @@ class DifferenceInDifferences:
     level: float = 0.95
     dropna: bool = False
     se: Literal["cluster", "wild"] = "cluster"
-    bootstrap_draws: int = 9999
-    seed: SeedLike = attrs.field(default=None, eq=False)
+    n_bootstrap: int = 9999
 
     def estimate(
         self,
@@ -296,9 +293,10 @@ class DifferenceInDifferences:
         outcome: str,
         treatment: str,
         time: str,
-        unit: str | None = None,
+        entity: str | None = None,
         covariates: Sequence[str] = (),
         cluster: str | None = None,
+        seed: SeedLike = None,
     ) -> EffectEstimate:
         r"""Estimate the effect on the treated; see the class docstring for the designs.
 
@@ -315,7 +313,7 @@ class DifferenceInDifferences:
         :math:`Y = \alpha + \beta T + \gamma P + \tau T P (+ X'\delta) + \varepsilon`;
         with two-way fixed effects, :math:`\tau` of
         :math:`Y_{it} = \alpha_i + \lambda_t + \tau D_{it} + X_{it}'\beta + \varepsilon_{it}`.
-        Standard errors are CR1, clustered by ``cluster`` (default ``unit``),
+        Standard errors are CR1, clustered by ``cluster`` (default ``entity``),
         with a t interval on :math:`G - 1` degrees of freedom; a 2×2 design
         without units or clusters (repeated cross-sections) uses HC1 and
         :math:`n - p` degrees of freedom. With ``se="wild"`` the interval
@@ -338,7 +336,7 @@ class DifferenceInDifferences:
             ordered as such; text only when it holds numbers ("9" before
             "10"), and other text is refused, never sorted alphabetically
             (see docs/methods/attribution.md).
-        unit : str, optional
+        entity : str, optional
             Column identifying units (panel data); required by two-way fixed
             effects and the default cluster.
         covariates : sequence of str, default ()
@@ -346,8 +344,11 @@ class DifferenceInDifferences:
             regression (covariates absorbed by the fixed effects are dropped
             with a warning).
         cluster : str, optional
-            Column of the clusters of the standard error (default: ``unit``),
+            Column of the clusters of the standard error (default: ``entity``),
             e.g. the département when units are establishments.
+        seed : int, SeedSequence, Generator or None
+            Randomness of the wild bootstrap (``se="wild"``); None draws fresh
+            entropy, recorded on the result.
 
         Returns
         -------
@@ -355,7 +356,7 @@ class DifferenceInDifferences:
             The ATT, its standard error, confidence interval and degrees of
             freedom, counts of treated and control observations (2×2) or
             units (two-way fixed effects), dropped rows and diagnostics: the
-            cell counts (2×2), or units, periods, observations and
+            cell counts (2×2), or entities, periods, observations and
             coefficients (two-way fixed effects); ``diagnostics["wild"]``
             with ``se="wild"``.
 
@@ -364,7 +365,7 @@ class DifferenceInDifferences:
         EstimationError
             When ``se``, ``design`` or ``fe_dof`` is not an allowed value; a
             2×2 design without exactly two periods or with a treatment that
-            varies within units; two-way fixed effects without ``unit``, with
+            varies within units; two-way fixed effects without ``entity``, with
             a treatment that never varies or is absorbed by the fixed
             effects; fewer than 2 clusters; ``se="wild"`` without clusters;
             or unusable data (missing columns, missing values unless
@@ -393,13 +394,13 @@ class DifferenceInDifferences:
         ...                    "d": [1, 1, 1, 1, 0, 0, 0, 0],
         ...                    "y": [9, 15, 11, 17, 7, 10, 9, 12]})
         >>> est = DifferenceInDifferences().estimate(df, outcome="y", treatment="d",
-        ...                                          unit="id", time="year")
+        ...                                          entity="id", time="year")
         >>> est.effect, est.estimand, est.df
         (3.0, 'ATT', 3.0)
         """
         if self.se not in ("cluster", "wild"):
             raise EstimationError(f"se must be 'cluster' or 'wild', got {self.se!r}")
-        return self._estimate(df, outcome, treatment, time, unit, covariates, cluster)
+        return self._estimate(df, outcome, treatment, time, entity, covariates, cluster, seed)
 
     def _estimate(
         self,
@@ -407,15 +408,16 @@ class DifferenceInDifferences:
         outcome: str,
         treatment: str,
         time: str,
-        unit: str | None,
+        entity: str | None,
         covariates: Sequence[str],
         cluster: str | None,
+        seed: SeedLike,
     ) -> EffectEstimate:
         if self.design not in ("auto", "2x2", "twfe"):
             raise EstimationError(f"design must be 'auto', '2x2' or 'twfe', got {self.design!r}")
         if self.fe_dof not in FE_DOF:
             raise EstimationError(f"fe_dof must be 'nested', 'all' or 'none', got {self.fe_dof!r}")
-        extra = [time] + ([unit] if unit is not None else [])
+        extra = [time] + ([entity] if entity is not None else [])
         if cluster is not None and cluster not in extra:
             extra.append(cluster)
         _check_columns(df, [outcome, treatment, *extra, *covariates])
@@ -431,22 +433,24 @@ class DifferenceInDifferences:
         # one rule for time order and degenerate panels (see _panel): text periods are
         # never sorted alphabetically, a unit has one row per period
         order = order_periods(frame[time], time)
-        if unit is not None:
+        if entity is not None:
             problems = panel_problems(
-                frame[unit],
+                frame[entity],
                 order,
                 p.y,
-                unit=unit,
+                entity=entity,
                 time=time,
                 outcome=outcome,
-                hint=" (repeated cross-sections: give the groups as cluster=, not unit=)",
+                hint=" (repeated cross-sections: give the groups as cluster=, not entity=)",
             )
             if problems:
                 raise EstimationError("; ".join(problems))
         n_times = order.n
         within_const = True
-        if unit is not None:
-            within_const = bool((frame.groupby(unit, sort=False)[treatment].nunique() <= 1).all())
+        if entity is not None:
+            within_const = bool(
+                (frame.groupby(entity, sort=False)[treatment].nunique() <= 1).all()
+            )
         design = self.design
         if design == "auto":
             design = "2x2" if n_times == 2 and within_const else "twfe"
@@ -462,10 +466,10 @@ class DifferenceInDifferences:
                     "the treated group (constant per unit); pass the group indicator or "
                     "use design='twfe' with the unit-period treatment"
                 )
-            return self._two_by_two(p, frame, order, unit, cluster)
-        if unit is None:
-            raise EstimationError("two-way fixed effects need the unit column (unit=...)")
-        return self._twfe(p, frame, order, unit, treatment, cluster)
+            return self._two_by_two(p, frame, order, entity, cluster, seed)
+        if entity is None:
+            raise EstimationError("two-way fixed effects need the entity column (entity=...)")
+        return self._twfe(p, frame, order, entity, treatment, cluster, seed)
 
     def _wild(
         self,
@@ -475,6 +479,7 @@ class DifferenceInDifferences:
         j: int,
         groups: npt.NDArray[np.int64],
         k: int,
+        seed: SeedLike,
         fe: TwoWayEffects | None = None,
     ) -> EffectEstimate:
         """Replace the interval by the wild cluster bootstrap's inverted test."""
@@ -488,8 +493,8 @@ class DifferenceInDifferences:
             j,
             groups,
             k=k,
-            B=self.bootstrap_draws,
-            seed=self.seed,
+            n_bootstrap=self.n_bootstrap,
+            seed=seed,
             level=self.level,
             fe=fe,
         )
@@ -499,7 +504,7 @@ class DifferenceInDifferences:
             est,
             ci=w.ci,
             method=f"{est.method}; interval and p-value by wild cluster restricted bootstrap "
-            f"({w.n_clusters} clusters, {'all sign vectors' if w.enumerated else w.draws})",
+            f"({w.n_clusters} clusters, {'all sign vectors' if w.enumerated else w.n_bootstrap})",
             diagnostics=diag,
         )
 
@@ -508,8 +513,9 @@ class DifferenceInDifferences:
         p: Prepared,
         frame: pd.DataFrame,
         order: PeriodOrder,
-        unit: str | None,
+        entity: str | None,
         cluster: str | None,
+        seed: SeedLike,
     ) -> EffectEstimate:
         post = (order.codes == order.n - 1).astype(float)  # the later period
         t = p.w
@@ -518,14 +524,14 @@ class DifferenceInDifferences:
             x, ("intercept", "treated", "post", "treated:post", *p.names), protected=4
         )
         beta, resid, bread = ols(x, p.y)
-        by = cluster if cluster is not None else unit
+        by = cluster if cluster is not None else entity
         if by is not None:
             groups, g = _codes(frame[by])
             if g < 2:
                 raise EstimationError("clustered standard errors need at least 2 units")
             cov = sandwich(x, resid, bread, kind="CR1", groups=groups)
             dof: float | None = float(g - 1)
-            kind = f"clustered by {'unit' if by == unit else repr(by)} (CR1)"
+            kind = f"clustered by {'entity' if by == entity else repr(by)} (CR1)"
         else:
             cov = sandwich(x, resid, bread, kind="HC1")
             dof = float(len(p.y) - x.shape[1])
@@ -551,8 +557,8 @@ class DifferenceInDifferences:
         )
         if self.se == "wild":
             if by is None:
-                raise EstimationError("se='wild' needs clusters: give unit= or cluster=")
-            return self._wild(est, p.y, x, 3, groups, x.shape[1])
+                raise EstimationError("se='wild' needs clusters: give entity= or cluster=")
+            return self._wild(est, p.y, x, 3, groups, x.shape[1], seed)
         return est
 
     def _twfe(
@@ -560,11 +566,12 @@ class DifferenceInDifferences:
         p: Prepared,
         frame: pd.DataFrame,
         order: PeriodOrder,
-        unit: str,
+        entity: str,
         treatment: str,
-        cluster: str | None = None,
+        cluster: str | None,
+        seed: SeedLike,
     ) -> EffectEstimate:
-        u, n_u = _codes(frame[unit])
+        u, n_u = _codes(frame[entity])
         tt, n_t = order.codes, order.n
         if n_u < 2:
             raise EstimationError("clustered standard errors need at least 2 units")
@@ -572,7 +579,7 @@ class DifferenceInDifferences:
             raise EstimationError(
                 f"treatment {treatment!r} never varies: no effect can be identified"
             )
-        _warn_staggered(frame, unit, tt, p.w)
+        _warn_staggered(frame, entity, tt, p.w)
         cols = np.column_stack([p.y, p.w, p.x])
         z = demean_two_way(cols, u, tt, n_u, n_t)
         yt, xt = z[:, 0], z[:, 1:]
@@ -605,11 +612,11 @@ class DifferenceInDifferences:
             estimand="ATT",
             method=f"two-way fixed effects (within), SE clustered by unit (CR1, fixed effects "
             f"counted in K: {self.fe_dof})",
-            n_treated=int(frame.loc[p.w == 1, unit].nunique()),
-            n_control=int(n_u - frame.loc[p.w == 1, unit].nunique()),
+            n_treated=int(frame.loc[p.w == 1, entity].nunique()),
+            n_control=int(n_u - frame.loc[p.w == 1, entity].nunique()),
             dropped=p.dropped,
             diagnostics={
-                "units": n_u,
+                "entities": n_u,
                 "periods": n_t,
                 "observations": len(yt),
                 "coefficients": dict(
@@ -628,6 +635,7 @@ class DifferenceInDifferences:
             0,
             groups,
             k,
+            seed,
             fe=_two_way(u, tt, n_u, n_t),
         )
 
@@ -641,12 +649,14 @@ def _two_way(
 
 
 def _warn_staggered(
-    frame: pd.DataFrame, unit: str, period: npt.NDArray[np.int64], w: FloatArray
+    frame: pd.DataFrame, entity: str, period: npt.NDArray[np.int64], w: FloatArray
 ) -> None:
     treated = w == 1
     if not treated.any():
         return
-    starts = pd.Series(period[treated]).groupby(frame[unit].to_numpy()[treated], sort=False).min()
+    starts = (
+        pd.Series(period[treated]).groupby(frame[entity].to_numpy()[treated], sort=False).min()
+    )
     if starts.nunique() > 1:
         warnings.warn(
             f"treatment starts at {starts.nunique()} different times: with staggered timing "

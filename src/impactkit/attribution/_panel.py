@@ -180,7 +180,7 @@ def panel_problems(
     order: PeriodOrder,
     y: FloatArray,
     *,
-    unit: str,
+    entity: str,
     time: str,
     outcome: str,
     hint: str = "",
@@ -196,7 +196,7 @@ def panel_problems(
     --------
     >>> order = order_periods(pd.Series([1, 2, 1]), "t")
     >>> panel_problems(pd.Series(["a", "a", "a"]), order, np.array([1.0, 2, 3]),
-    ...                unit="id", time="t", outcome="y")[0][:28]
+    ...                entity="id", time="t", outcome="y")[0][:28]
     "1 duplicated ('id', 't') row"
     """
     problems: list[str] = []
@@ -207,7 +207,7 @@ def panel_problems(
         pairs = [(u, order.label(int(t))) for u, t in zip(first["u"], first["t"], strict=True)]
         n_dupl = int(dupl.sum())
         problems.append(
-            f"{n_dupl} duplicated ({unit!r}, {time!r}) row{'s' if n_dupl > 1 else ''} "
+            f"{n_dupl} duplicated ({entity!r}, {time!r}) row{'s' if n_dupl > 1 else ''} "
             f"(e.g. {', '.join(map(repr, pairs))}): a panel has one row per unit and period; "
             f"aggregate or remove the repeats{hint}"
         )
@@ -364,7 +364,7 @@ def staggered_panel(
     df: pd.DataFrame,
     *,
     outcome: str,
-    unit: str,
+    entity: str,
     time: str,
     cohort: str,
     covariates: Sequence[str] = (),
@@ -397,7 +397,7 @@ def staggered_panel(
     if df.columns.duplicated().any():
         dup = sorted(set(map(str, df.columns[df.columns.duplicated()])))
         raise EstimationError(f"duplicated columns in the data: {dup}")
-    cols = [outcome, unit, time, cohort, *covariates]
+    cols = [outcome, entity, time, cohort, *covariates]
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise EstimationError(
@@ -409,8 +409,8 @@ def staggered_panel(
         problems.append(f"outcome {outcome!r} has {int(np.isnan(y).sum())} missing values")
     elif not np.isfinite(y).all():
         problems.append(f"outcome {outcome!r} holds infinite values")
-    if df[unit].isna().any():
-        problems.append(f"unit {unit!r} has missing values")
+    if df[entity].isna().any():
+        problems.append(f"entity {entity!r} has missing values")
     try:
         order: PeriodOrder | None = order_periods(df[time], time)
     except EstimationError as exc:
@@ -418,7 +418,7 @@ def staggered_panel(
         order = None
     if order is None:
         raise EstimationError("; ".join(problems))
-    unit_codes = pd.factorize(df[unit])[0].astype(np.int64)
+    unit_codes = pd.factorize(df[entity])[0].astype(np.int64)
     g, cohort_problems, n_missing = read_cohorts(df[cohort], cohort, order, unit_codes)
     problems += cohort_problems
     if (g < 0).any():
@@ -426,7 +426,7 @@ def staggered_panel(
     if problems:
         raise EstimationError("; ".join(problems))
     t = order.values
-    frame = pd.DataFrame({"u": df[unit].to_numpy(), "t": t, "g": g, "y": y})
+    frame = pd.DataFrame({"u": df[entity].to_numpy(), "t": t, "g": g, "y": y})
     per_unit = frame.groupby("u", sort=False)["g"].nunique()
     switching = per_unit[per_unit > 1]
     if len(switching):
@@ -434,7 +434,7 @@ def staggered_panel(
             f"cohort {cohort!r} must be constant within a unit; {len(switching)} units switch "
             f"cohort (e.g. {list(switching.index[:3])}): adoption must be absorbing"
         )
-    problems = panel_problems(df[unit], order, y, unit=unit, time=time, outcome=outcome)
+    problems = panel_problems(df[entity], order, y, entity=entity, time=time, outcome=outcome)
     if problems:
         raise EstimationError("; ".join(problems))
     periods = np.unique(t)

@@ -44,7 +44,7 @@ class LogitFit:
 
     Attributes
     ----------
-    params : ndarray
+    parameters : ndarray
         Coefficients, the intercept first, on the scale of the covariates.
     cov : ndarray
         Their covariance (inverse of the observed information).
@@ -56,7 +56,7 @@ class LogitFit:
         Whether the steps fell below the tolerance.
     """
 
-    params: FloatArray = attrs.field(eq=False)
+    parameters: FloatArray = attrs.field(eq=False)
     cov: FloatArray = attrs.field(eq=False)
     fitted: FloatArray = attrs.field(eq=False, repr=False)
     iterations: int
@@ -213,7 +213,7 @@ def fit_logit(
     >>> x = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]])
     >>> w = np.array([0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
     >>> fit = fit_logit(x, w)
-    >>> fit.converged, fit.params.round(4).tolist()
+    >>> fit.converged, fit.parameters.round(4).tolist()
     (True, [-3.0351, 1.214])
     """
     n = len(w)
@@ -607,7 +607,7 @@ class InverseProbabilityWeighting:
         regression of the outcome on treatment, weights taken as given (equals
         statsmodels ``WLS(...).fit(cov_type="HC1")``); ``"bootstrap"``:
         nonparametric bootstrap re-fitting the propensity model.
-    n_boot : int, default 500
+    n_bootstrap : int, default 500
         Bootstrap replications.
     level : float, default 0.95
     dropna : bool, default False
@@ -659,7 +659,7 @@ class InverseProbabilityWeighting:
     trim: float | tuple[float, float] | None = None
     truncate: tuple[float, float] | None = None
     se: Literal["robust", "bootstrap"] = "robust"
-    n_boot: int = 500
+    n_bootstrap: int = 500
     level: float = 0.95
     dropna: bool = False
 
@@ -780,8 +780,8 @@ class InverseProbabilityWeighting:
     def _bootstrap(self, p: Prepared, propensity: str | None, seed: SeedLike) -> float:
         rng = as_generator(seed)
         n = len(p.y)
-        draws = np.empty(self.n_boot)
-        for b in range(self.n_boot):  # replications, each a full re-fit
+        draws = np.empty(self.n_bootstrap)
+        for b in range(self.n_bootstrap):  # replications, each a full re-fit
             idx = rng.integers(0, n, n)
             sub = _subset(p, idx)
             try:
@@ -790,9 +790,9 @@ class InverseProbabilityWeighting:
             except EstimationError:
                 draws[b] = np.nan
         ok = np.isfinite(draws)
-        if ok.sum() < 0.9 * self.n_boot:
+        if ok.sum() < 0.9 * self.n_bootstrap:
             raise EstimationError(
-                f"{int((~ok).sum())} of {self.n_boot} bootstrap samples "
+                f"{int((~ok).sum())} of {self.n_bootstrap} bootstrap samples "
                 "could not be estimated (empty arm or separation)"
             )
         return float(np.std(draws[ok], ddof=1))

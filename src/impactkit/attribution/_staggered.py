@@ -147,8 +147,8 @@ class StaggeredResult:
         a cell is ``sum(IF**2) / n**2``.
     cohort_size : mapping
         Units per cohort (never treated under key 0).
-    n_units : int
-        Units in the panel.
+    n_entities : int
+        Entities (units) in the panel.
     level : float
         Confidence level of the intervals.
     method : str
@@ -158,14 +158,14 @@ class StaggeredResult:
         multiplier bootstrap.
     seed_entropy : int or None, default None
         Entropy of the bootstrap's seed, to reproduce the run.
-    unit_cohort : numpy.ndarray, optional
-        Cohort of each unit, in the row order of :attr:`influence` (read-only;
+    entity_cohort : numpy.ndarray, optional
+        Cohort of each entity, in the row order of :attr:`influence` (read-only;
         empty by default).
     missing_cells : tuple, default ()
         Cells (cohort, time, reason) not estimated for lack of overlap (see
         :class:`StaggeredDiD`); they are absent from :attr:`att_gt` and from
         every aggregation.
-    bootstrap : int, default 0
+    n_bootstrap : int, default 0
         Multiplier bootstrap draws (0: analytic standard errors).
     boot_cells : numpy.ndarray, optional
         The bootstrap draws of the cells, draws × cells, centred at 0
@@ -190,7 +190,7 @@ class StaggeredResult:
     >>> falls = (30 - 0.5 * (year - 2019) + rng.normal(0, 2, 36)[site] - 4 * prog
     ...          + rng.normal(0, 1, 216))
     >>> df = pd.DataFrame({"site": site, "year": year, "first": first, "falls": falls})
-    >>> r = StaggeredDiD().estimate(df, outcome="falls", unit="site", time="year",
+    >>> r = StaggeredDiD().estimate(df, outcome="falls", entity="site", time="year",
     ...                             cohort="first")
     >>> dict(r.cohort_size)
     {0: 12, 2021: 12, 2022: 12}
@@ -206,16 +206,16 @@ class StaggeredResult:
     att_gt: pd.DataFrame = attrs.field(eq=False)
     influence: FloatArray = attrs.field(eq=False, repr=False, converter=freeze)
     cohort_size: Any = attrs.field(converter=freeze)
-    n_units: int
+    n_entities: int
     level: float
     method: str
     uniform: bool = False
     seed_entropy: int | None = None
-    unit_cohort: FloatArray = attrs.field(
+    entity_cohort: FloatArray = attrs.field(
         factory=lambda: np.zeros(0), eq=False, repr=False, converter=freeze
     )
     missing_cells: Any = attrs.field(default=(), converter=freeze)
-    bootstrap: int = 0
+    n_bootstrap: int = 0
     boot_cells: FloatArray = attrs.field(
         factory=lambda: np.zeros((0, 0)), eq=False, repr=False, converter=freeze
     )
@@ -225,7 +225,9 @@ class StaggeredResult:
 
     def _pg(self) -> FloatArray:
         g = self.att_gt["cohort"].to_numpy(dtype=float)
-        return np.array([self.cohort_size[fmt_period(c)] for c in g], dtype=float) / self.n_units
+        return (
+            np.array([self.cohort_size[fmt_period(c)] for c in g], dtype=float) / self.n_entities
+        )
 
     def _cohort_columns(self, cohorts: FloatArray) -> list[int]:
         keys = {float(k): j for j, k in enumerate(self.cohort_size)}
@@ -242,10 +244,10 @@ class StaggeredResult:
         cells.
         """
         keys = np.array([float(k) for k in self.cohort_size], dtype=float)
-        share = np.array([self.cohort_size[k] for k in self.cohort_size], float) / self.n_units
+        share = np.array([self.cohort_size[k] for k in self.cohort_size], float) / self.n_entities
         ind = (self._unit_cohorts[:, None] == keys[None, :]).astype(float) - share[None, :]
         spaces = [(np.asarray(self.influence), ind)]
-        if self.bootstrap:
+        if self.n_bootstrap:
             spaces.append((np.asarray(self.boot_cells), np.asarray(self.boot_cohorts)))
         return spaces
 
@@ -279,10 +281,10 @@ class StaggeredResult:
 
     @property
     def _unit_cohorts(self) -> FloatArray:
-        return np.asarray(self.unit_cohort, dtype=float)
+        return np.asarray(self.entity_cohort, dtype=float)
 
     def _se(self, inf: FloatArray) -> float:
-        return float(math.sqrt(float(np.sum(inf**2))) / self.n_units)
+        return float(math.sqrt(float(np.sum(inf**2))) / self.n_entities)
 
     def _table(
         self, key: str, labels: list[Any], thetas: list[float], vecs: list[list[FloatArray]]
@@ -290,7 +292,7 @@ class StaggeredResult:
         """An aggregation's table: pointwise intervals, and with the bootstrap its uniform band."""
         z = _z(self.level)
         att = np.array(thetas, dtype=float)
-        if self.bootstrap:
+        if self.n_bootstrap:
             se, crit = _boot_se_crit(np.column_stack(vecs[1]), self.level)
             crit = max(crit, z)  # as R did's aggte: never narrower than pointwise
         else:
@@ -299,16 +301,16 @@ class StaggeredResult:
         out = pd.DataFrame(
             {key: labels, "att": att, "se": se, "ci_low": att - z * se, "ci_high": att + z * se}
         )
-        if self.bootstrap:
+        if self.n_bootstrap:
             out["band_low"] = att - crit * se
             out["band_high"] = att + crit * se
             out["critical_value"] = crit
         return out
 
     def _estimate(self, theta: float, vecs: list[FloatArray], what: str) -> EffectEstimate:
-        if self.bootstrap:
+        if self.n_bootstrap:
             se = float(_boot_se_crit(vecs[1][:, None], self.level)[0][0])
-            what = f"{what}; multiplier bootstrap standard error ({self.bootstrap} draws)"
+            what = f"{what}; multiplier bootstrap standard error ({self.n_bootstrap} draws)"
         else:
             se = self._se(vecs[0])
         z = _z(self.level)
@@ -321,7 +323,7 @@ class StaggeredResult:
             df=None,
             estimand="ATT",
             method=f"{self.method}; aggregation {what}",
-            n_treated=self.n_units - n_control,
+            n_treated=self.n_entities - n_control,
             n_control=n_control,
             diagnostics=freeze({"aggregation": what}),
         )
@@ -362,7 +364,7 @@ class StaggeredResult:
         -----
         Standard errors come from the influence functions, including the
         estimation of the cohort-share weights where they are estimated (as in
-        Callaway & Sant'Anna's aggregation). With ``bootstrap=B`` every
+        Callaway & Sant'Anna's aggregation). With ``n_bootstrap=B`` every
         aggregation is bootstrapped from the same multiplier draws as the
         cells (its influence function is linear in theirs): the standard error
         is :math:`(q_{.75} - q_{.25}) / (z_{.75} - z_{.25})` of its draws, and
@@ -425,7 +427,7 @@ class StaggeredResult:
         if kind == "calendar":
             out = [np.mean(v, axis=0) for v in vecs]
             return self._estimate(float(thetas.mean()), out, "calendar (mean over periods)")
-        pg = np.array([self.cohort_size[fmt_period(c)] for c in keys], float) / self.n_units
+        pg = np.array([self.cohort_size[fmt_period(c)] for c in keys], float) / self.n_entities
         w = pg / pg.sum()
         s = pg.sum()
         out = []
@@ -452,7 +454,7 @@ class StaggeredResult:
         Returns
         -------
         dict
-            ``method``, ``level``, ``n_units``, ``uniform``, ``bootstrap``
+            ``method``, ``level``, ``n_entities``, ``uniform``, ``n_bootstrap``
             (draws, 0 for none), ``cohort_size``, ``att_gt`` (records, with the
             bands and critical value under the bootstrap), ``missing_cells``,
             ``simple`` (the aggregated estimate) and ``event_study`` (records of
@@ -462,9 +464,9 @@ class StaggeredResult:
         return {
             "method": self.method,
             "level": self.level,
-            "n_units": self.n_units,
+            "n_entities": self.n_entities,
             "uniform": self.uniform,
-            "bootstrap": self.bootstrap,
+            "n_bootstrap": self.n_bootstrap,
             "cohort_size": jsonable(dict(self.cohort_size)),
             "att_gt": jsonable(self.att_gt),
             "missing_cells": [
@@ -492,11 +494,11 @@ class StaggeredResult:
             ("ATT (simple)", f"{s.effect:.6g}"),
             ("Std. error", f"{s.se:.6g}"),
             (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
-            ("Units", str(self.n_units)),
+            ("Units", str(self.n_entities)),
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
-        if self.bootstrap:
-            lines.append(("Bootstrap", f"multiplier (Rademacher), {self.bootstrap} draws"))
+        if self.n_bootstrap:
+            lines.append(("Bootstrap", f"multiplier (Rademacher), {self.n_bootstrap} draws"))
             lines.append(
                 (
                     f"Uniform {self.level:.0%} band, critical value",
@@ -527,7 +529,7 @@ class StaggeredDiD:
         Periods :math:`\delta` before adoption in which units may already react.
     level : float, default 0.95
         Confidence level.
-    bootstrap : int, default 0
+    n_bootstrap : int, default 0
         With ``B > 0``, standard errors and simultaneous (uniform) bands over
         the group-time cells come from the multiplier bootstrap with Rademacher
         weights (:math:`\pm 1`, as R ``did``), and so do those of every
@@ -535,8 +537,6 @@ class StaggeredDiD:
         uniform band (``band_low``, ``band_high``, ``critical_value``); ``0``
         uses the analytic influence-function standard errors and pointwise
         intervals.
-    seed : int, SeedSequence, Generator or None
-        Randomness of the bootstrap.
 
     Notes
     -----
@@ -592,7 +592,7 @@ class StaggeredDiD:
     ...         effect = (t - g + 1) if g and t >= g else 0.0
     ...         rows.append({"id": i, "year": t, "g": g, "y": 0.1 * i + t + effect})
     >>> df = pd.DataFrame(rows)
-    >>> r = StaggeredDiD().estimate(df, outcome="y", unit="id", time="year", cohort="g")
+    >>> r = StaggeredDiD().estimate(df, outcome="y", entity="id", time="year", cohort="g")
     >>> round(r.aggregate("simple").effect, 6)   # mean of 1, 2, 3 and 1, 2
     1.8
     >>> r.aggregate("dynamic")[["event_time", "att"]].round(6).values.tolist()[-3:]
@@ -604,8 +604,7 @@ class StaggeredDiD:
     base_period: str = "varying"
     anticipation: int = 0
     level: float = 0.95
-    bootstrap: int = 0
-    seed: SeedLike = attrs.field(default=None, eq=False)
+    n_bootstrap: int = 0
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -617,8 +616,8 @@ class StaggeredDiD:
             problems.append(f"anticipation must be a whole number >= 0, got {self.anticipation!r}")
         if not 0 < self.level < 1:
             problems.append(f"level must be in (0, 1), got {self.level!r}")
-        if not isinstance(self.bootstrap, int | np.integer) or self.bootstrap < 0:
-            problems.append(f"bootstrap must be a whole number >= 0, got {self.bootstrap!r}")
+        if not isinstance(self.n_bootstrap, int | np.integer) or self.n_bootstrap < 0:
+            problems.append(f"n_bootstrap must be a whole number >= 0, got {self.n_bootstrap!r}")
         if problems:
             raise EstimationError("; ".join(problems))
 
@@ -627,10 +626,11 @@ class StaggeredDiD:
         df: pd.DataFrame,
         *,
         outcome: str,
-        unit: str,
+        entity: str,
         time: str,
         cohort: str,
         covariates: Sequence[str] | None = None,
+        seed: SeedLike = None,
     ) -> StaggeredResult:
         """Estimate every group-time effect.
 
@@ -638,11 +638,14 @@ class StaggeredDiD:
         ----------
         df : pandas.DataFrame
             Balanced panel, long form.
-        outcome, unit, time, cohort : str
-            Columns: outcome, unit id, period (numeric), first treated period
+        outcome, entity, time, cohort : str
+            Columns: outcome, entity id, period (numeric), first treated period
             (0 or missing for never treated).
         covariates : sequence of str, optional
             Pre-treatment covariates for the doubly robust cells.
+        seed : int, SeedSequence, Generator or None
+            Randomness of the bootstrap (``n_bootstrap > 0``); None draws fresh
+            entropy, recorded on the result as ``seed_entropy``.
 
         Returns
         -------
@@ -667,7 +670,12 @@ class StaggeredDiD:
             limit, where those controls get zero weight).
         """
         p = staggered_panel(
-            df, outcome=outcome, unit=unit, time=time, cohort=cohort, covariates=covariates or ()
+            df,
+            outcome=outcome,
+            entity=entity,
+            time=time,
+            cohort=cohort,
+            covariates=covariates or (),
         )
         delta = int(self.anticipation)
         periods = p.periods
@@ -800,12 +808,12 @@ class StaggeredDiD:
         uniform = False
         entropy = None
         boot_cells = boot_cohorts = np.zeros((0, 0))
-        if self.bootstrap:
+        if self.n_bootstrap:
             keys = np.array([0.0, *cohorts.tolist()])
             share = np.array(list(sizes.values()), dtype=float) / n
             centred = (coh[:, None] == keys[None, :]).astype(float) - share[None, :]
             draws, entropy = _multiplier_draws(
-                np.hstack([influence, centred]), int(self.bootstrap), self.seed
+                np.hstack([influence, centred]), int(self.n_bootstrap), seed
             )
             boot_cells, boot_cohorts = (
                 draws[:, : influence.shape[1]],
@@ -817,7 +825,7 @@ class StaggeredDiD:
         tab.insert(3, "se", se)
         tab.insert(4, "ci_low", att_v - z * se)
         tab.insert(5, "ci_high", att_v + z * se)
-        if self.bootstrap:
+        if self.n_bootstrap:
             tab["band_low"] = tab["ci_low"]
             tab["band_high"] = tab["ci_high"]
             tab["critical_value"] = z
@@ -831,14 +839,14 @@ class StaggeredDiD:
             att_gt=tab,
             influence=influence[order],
             cohort_size=sizes,
-            n_units=n,
+            n_entities=n,
             level=self.level,
             method=method,
             uniform=uniform,
             seed_entropy=entropy,
-            unit_cohort=coh[order],
+            entity_cohort=coh[order],
             missing_cells=missing,
-            bootstrap=int(self.bootstrap),
+            n_bootstrap=int(self.n_bootstrap),
             boot_cells=boot_cells,
             boot_cohorts=boot_cohorts,
         )

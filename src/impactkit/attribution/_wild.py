@@ -87,7 +87,7 @@ class WildClusterResult:
         The CRV1 t statistic :math:`(\\hat\\beta_j - r)/\\sqrt{\\hat V_{jj}}`.
     se : float
         The CRV1 standard error.
-    p_value : float
+    pvalue : float
         Two-sided symmetric bootstrap p-value, share of :math:`|t^*| > |t|`
         (a bootstrap statistic equal to :math:`|t|` up to rounding, as the
         vectors of all ones reproduce it, is a tie and does not count).
@@ -97,7 +97,7 @@ class WildClusterResult:
         Confidence level of ``ci``.
     n_clusters : int
         Clusters *G*.
-    draws : int
+    n_bootstrap : int
         Bootstrap weight vectors used.
     enumerated : bool
         Whether all :math:`2^G` Rademacher vectors were enumerated (exact test).
@@ -120,9 +120,9 @@ class WildClusterResult:
     ...                        + rng.normal(0, 2, 160))
     >>> r = wild_cluster_test(df, outcome="months_housed", regressor="mediation",
     ...                       cluster="departement")
-    >>> round(r.coefficient, 3), round(r.se, 3), r.enumerated, r.draws
+    >>> round(r.coefficient, 3), round(r.se, 3), r.enumerated, r.n_bootstrap
     (1.124, 0.268, True, 256)
-    >>> r.p_value < 0.01, [round(x, 2) for x in r.ci]
+    >>> r.pvalue < 0.01, [round(x, 2) for x in r.ci]
     (True, [0.46, 1.77])
     """
 
@@ -130,11 +130,11 @@ class WildClusterResult:
     null: float
     statistic: float
     se: float
-    p_value: float
+    pvalue: float
     ci: tuple[float, float] | None
     level: float
     n_clusters: int
-    draws: int
+    n_bootstrap: int
     enumerated: bool
     weights: str
     seed_entropy: int | None = None
@@ -171,12 +171,12 @@ class WildClusterResult:
             Estimate, statistic, p-value, interval and bootstrap settings.
         """
         ci = "n/a" if self.ci is None else f"[{self.ci[0]:.6g}, {self.ci[1]:.6g}]"
-        how = "all sign vectors (exact)" if self.enumerated else f"{self.draws} draws"
+        how = "all sign vectors (exact)" if self.enumerated else f"{self.n_bootstrap} draws"
         lines = (
             ("Coefficient", f"{self.coefficient:.6g}"),
             ("CRV1 std. error", f"{self.se:.6g}"),
             (f"t (H0: beta = {self.null:g})", f"{self.statistic:.4f}"),
-            ("Bootstrap p-value", f"{self.p_value:.4f}"),
+            ("Bootstrap p-value", f"{self.pvalue:.4f}"),
             (f"{self.level:.0%} interval (inverted)", ci),
             ("Clusters", str(self.n_clusters)),
             ("Weights", f"{self.weights}, {how}"),
@@ -280,7 +280,7 @@ class _WCR:
             t = np.where(den > 0, num / den, 0.0)
         return np.asarray(t, dtype=float)
 
-    def p_value(self, r: float, d: _Draws) -> float:
+    def pvalue(self, r: float, d: _Draws) -> float:
         # ties count as not exceeding: with enumeration the vectors of ones and of
         # minus ones reproduce |t| exactly, up to rounding
         t = abs(self.t_stat(r))
@@ -381,7 +381,7 @@ def _invert(w: _WCR, v: _Draws, level: float) -> tuple[float, float]:
         inside, step = est, 2.0 * se
         outside = est + sign * step
         for _ in range(60):  # widen until rejected
-            if w.p_value(outside, v) < alpha:
+            if w.pvalue(outside, v) < alpha:
                 break
             inside, step = outside, step * 2
             outside = est + sign * step
@@ -389,7 +389,7 @@ def _invert(w: _WCR, v: _Draws, level: float) -> tuple[float, float]:
             return sign * math.inf
         for _ in range(60):  # bisection on the step function p(r) - alpha
             mid = (inside + outside) / 2
-            if w.p_value(mid, v) < alpha:
+            if w.pvalue(mid, v) < alpha:
                 outside = mid
             else:
                 inside = mid
@@ -409,7 +409,7 @@ def wild_test_arrays(
     k: int | None = None,
     null: float = 0.0,
     weights: str = "rademacher",
-    B: int = 9999,
+    n_bootstrap: int = 9999,
     seed: SeedLike = None,
     level: float | None = 0.95,
     fe: TwoWayEffects | None = None,
@@ -425,26 +425,26 @@ def wild_test_arrays(
     """
     if weights not in WEIGHTS:
         raise EstimationError(f"weights must be one of {WEIGHTS}, got {weights!r}")
-    if not isinstance(B, int | np.integer) or B < 1:
-        raise EstimationError(f"B must be a positive whole number, got {B!r}")
+    if not isinstance(n_bootstrap, int | np.integer) or n_bootstrap < 1:
+        raise EstimationError(f"n_bootstrap must be a positive whole number, got {n_bootstrap!r}")
     g = int(np.unique(groups).size)
     if g < 2:
         raise EstimationError("the wild cluster bootstrap needs at least 2 clusters")
     wcr = _WCR(y, x, j, groups, x.shape[1] if k is None else k, fe)
-    v, enumerated, entropy = _weights(g, int(B), weights, seed)
+    v, enumerated, entropy = _weights(g, int(n_bootstrap), weights, seed)
     d = wcr.draws(v)
-    p = wcr.p_value(null, d)
+    p = wcr.pvalue(null, d)
     ci = _invert(wcr, d, level) if level is not None else None
     return WildClusterResult(
         coefficient=wcr.beta_j,
         null=float(null),
         statistic=wcr.t_stat(null),
         se=wcr.se,
-        p_value=p,
+        pvalue=p,
         ci=ci,
         level=0.95 if level is None else float(level),
         n_clusters=g,
-        draws=len(v),
+        n_bootstrap=len(v),
         enumerated=enumerated,
         weights=weights,
         seed_entropy=entropy,
@@ -460,7 +460,7 @@ def wild_cluster_test(
     covariates: Sequence[str] = (),
     null: float = 0.0,
     weights: str = "rademacher",
-    B: int = 9999,
+    n_bootstrap: int = 9999,
     seed: SeedLike = None,
     level: float = 0.95,
 ) -> WildClusterResult:
@@ -486,7 +486,7 @@ def wild_cluster_test(
     weights : {"rademacher", "webb"}, default "rademacher"
         Rademacher (±1) or Webb's six-point weights (better with very few
         clusters, below about ten).
-    B : int, default 9999
+    n_bootstrap : int, default 9999
         Bootstrap draws; with Rademacher weights and :math:`2^G \le B` all
         :math:`2^G` sign vectors are enumerated instead (exact, no randomness).
     seed : int, SeedSequence, Generator or None
@@ -499,7 +499,7 @@ def wild_cluster_test(
     Returns
     -------
     WildClusterResult
-        ``statistic``, ``p_value``, ``ci`` and the bootstrap settings.
+        ``statistic``, ``pvalue``, ``ci`` and the bootstrap settings.
 
     Raises
     ------
@@ -520,8 +520,8 @@ def wild_cluster_test(
     >>> g = np.repeat(np.arange(8), 25)
     >>> df = pd.DataFrame({"g": g, "x": rng.normal(size=200)})
     >>> df["y"] = 0.5 * df["x"] + rng.normal(size=8)[g] + rng.normal(size=200)
-    >>> r = wild_cluster_test(df, outcome="y", regressor="x", cluster="g", B=999)
-    >>> r.enumerated, r.draws, r.p_value < 0.05
+    >>> r = wild_cluster_test(df, outcome="y", regressor="x", cluster="g", n_bootstrap=999)
+    >>> r.enumerated, r.n_bootstrap, r.pvalue < 0.05
     (True, 256, True)
     """
     if not isinstance(df, pd.DataFrame):
@@ -552,5 +552,13 @@ def wild_cluster_test(
     )
     groups = pd.factorize(df[cluster], sort=True)[0].astype(np.int64)
     return wild_test_arrays(
-        y, x, 1, groups, null=null, weights=weights, B=B, seed=seed, level=level
+        y,
+        x,
+        1,
+        groups,
+        null=null,
+        weights=weights,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        level=level,
     )

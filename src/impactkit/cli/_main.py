@@ -81,7 +81,7 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "required": [
                 "n",
-                "seed",
+                "seed_entropy",
                 "mean_ratio",
                 "p5",
                 "p50",
@@ -91,7 +91,7 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
             ],
             "properties": {
                 "n": {"type": "integer"},
-                "seed": {"type": ["integer", "null"]},
+                "seed_entropy": {"type": ["integer", "null"]},
                 "mean_ratio": {"type": "number"},
                 "p5": {"type": "number"},
                 "p50": {"type": "number"},
@@ -256,7 +256,7 @@ def _sroi_payload(
         p = mc.percentiles((5, 50, 95))
         payload["monte_carlo"] = {
             "n": mc.n,
-            "seed": mc.seed_entropy,
+            "seed_entropy": mc.seed_entropy,
             "mean_ratio": mc.mean(),
             "p5": float(p[5]),
             "p50": float(p[50]),
@@ -296,7 +296,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         model,
         data=_data(args),
         lang=args.lang,
-        mc_draws=args.mc or 0,
+        n_draws=args.mc or 0,
         seed=args.seed,
         progress=_progress_bar(args.mc or 0),
     )
@@ -400,7 +400,7 @@ def _markdown_table(df: Any) -> str:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from impactkit.examples import run_demo
 
-    print(run_demo(n=args.mc, seed=args.seed))
+    print(run_demo(n_draws=args.mc, seed=args.seed))
     return 0
 
 

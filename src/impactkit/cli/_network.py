@@ -112,7 +112,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", required=True, help="report path (.html, .htm, .md or .markdown)"
     )
-    p.add_argument("--lang", choices=("fr", "en"), default="fr", help="language")
+    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language")
     p.add_argument("--site", default="site", help="site column (default: site)")
     p.add_argument("--anonymise", action="store_true", help="pseudonymise site names")
     p.add_argument("--member", default=None, help="write one member's benchmark page instead")
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         inputs,
         site=args.site,
         discount=args.discount,
-        mc=args.mc,
+        n_draws=args.mc,
         seed=args.seed,
         anonymise=args.anonymise and args.member is None,
     )

@@ -395,7 +395,7 @@ def load_unit_costs() -> dict[str, Any]:
         return UnitCost.catalogue(pd.read_csv(fh))
 
 
-def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
+def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
     """Run the example end to end and return the text the ``impactkit demo`` command prints.
 
     Theory-of-change summary, outputs and measured quantities with ``n`` and
@@ -403,7 +403,7 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
 
     Parameters
     ----------
-    n : int, default 10,000
+    n_draws : int, default 10,000
         Monte Carlo draws.
     seed : int, SeedSequence, Generator or None
         Seed of the draws; the text names the entropy used, which reproduces them.
@@ -415,7 +415,7 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
 
     Examples
     --------
-    >>> text = run_demo(n=500, seed=1)
+    >>> text = run_demo(n_draws=500, seed=1)
     >>> lines = text.splitlines()
     >>> lines[0]
     'impactkit demo - Emploi accompagné - Horizons Emploi (exemple)'
@@ -472,11 +472,11 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
         ["outcome", "stakeholder", "quantity", "proxy_value", "impact", "present_value", "share"]
     ]
     lines += [table.to_string(index=False, float_format=lambda x: f"{x:,.2f}"), ""]
-    mc = monte_carlo(model, n=n, seed=seed, data=data, sampling_uncertainty=True)
+    mc = monte_carlo(model, n=n_draws, seed=seed, data=data, sampling_uncertainty=True)
     lo, hi = mc.interval(0.90)
     lines.append(
-        f"Monte Carlo ({n:,} draws, seed {mc.seed_entropy}, sampling uncertainty of measured "
-        f"quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
+        f"Monte Carlo ({n_draws:,} draws, seed {mc.seed_entropy}, sampling uncertainty of "
+        f"measured quantities included): SROI ratio 90% interval {lo:.2f} - {hi:.2f} : 1, "
         f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}"
     )
     return "\n".join(lines)

@@ -41,8 +41,8 @@ ROSENBERG_RETEST = 0.85
 assessment finder, "Rosenberg Self-Esteem Scale (RSE)", 2018)."""
 
 ROSENBERG_CHANGE = measure.ReliableChange(
-    pre="self_esteem_t0",
-    post="self_esteem_t1",
+    baseline="self_esteem_t0",
+    followup="self_esteem_t1",
     reliability=ROSENBERG_RETEST,
     data="participants",
 )

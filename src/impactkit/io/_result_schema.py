@@ -218,7 +218,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
     "effect": {"add": {"pvalue": _NUM}},
     "shapley": {"drop": ("values", "se"), "add": {"players": _TABLE}},
     "staggered": {
-        "drop": ("influence", "seed_entropy", "unit_cohort", "boot_cells", "boot_cohorts"),
+        "drop": ("influence", "seed_entropy", "entity_cohort", "boot_cells", "boot_cohorts"),
         "add": {"simple": {"$ref": "#/$defs/effect"}, "event_study": _TABLE},
     },
     "bacon": {"add": {"by_type": _TABLE}},

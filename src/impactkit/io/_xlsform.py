@@ -239,8 +239,8 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
         measure = getattr(calc, "measure", None)
         sep = getattr(calc, "separator", "_")
         if isinstance(measure, Scale):
-            pre = str(getattr(calc, "pre", None) or getattr(calc, "baseline", "t0"))
-            post = str(getattr(calc, "post", None) or getattr(calc, "followup", "t1"))
+            pre = str(getattr(calc, "baseline", "t0"))
+            post = str(getattr(calc, "followup", "t1"))
             b.scale(measure, [pre, post], sep, label)
         elif name == "qaly_gain" and calc.value_set is not None:
             eq = Scale(items=list(calc.dimensions), low=1, high=5, name="eq5d5l")
@@ -251,8 +251,8 @@ def plan(model: ImpactModel, data: str | None = None) -> FormPlan:
         elif name == "life_satisfaction":
             b.pair(calc.baseline, calc.followup, "integer", label, calc.low, calc.high)
         elif name in ("prepost", "reliable_change"):
-            a = getattr(calc, "pre", None) or calc.baseline
-            c = getattr(calc, "post", None) or calc.followup
+            a = calc.baseline
+            c = calc.followup
             b.pair(a, c, "decimal", label, None, None)
         elif name == "distance_travelled":
             lo, hi = calc.scale
@@ -402,7 +402,7 @@ def _form_id(text: str) -> str:
 
 
 def write_xlsform(
-    model: ImpactModel, path: str | Path, *, lang: str = "fr", data: str | None = None
+    model: ImpactModel, path: str | Path, *, lang: str = "en", data: str | None = None
 ) -> Path:
     """Write an XLSForm (sheets survey, choices, settings) asking what the model measures.
 
@@ -424,7 +424,7 @@ def write_xlsform(
         measured=False)`` for an example).
     path : str or path-like
         Where to write the ``.xlsx`` file (replaced atomically).
-    lang : {"fr", "en"}, default "fr"
+    lang : {"en", "fr"}, default "en"
         Default language of the form.
     data : str, optional
         The data source the form collects; required when the calculators

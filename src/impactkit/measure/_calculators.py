@@ -187,7 +187,7 @@ class MeasureResult:
     se: float | None = None
     level: float = 0.95
     calculator: Mapping[str, Any] = attrs.field(factory=FrozenDict, converter=freeze, eq=False)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     by: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     reliability: float | None = None
 
@@ -507,7 +507,7 @@ class Count(_Calculator):
     unique: str | None = None
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
 
     def _check(self, c: Checker) -> None:
         if self.unique is not None:
@@ -567,7 +567,7 @@ class Sum(_Calculator):
     column: str
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
 
     def _check(self, c: Checker) -> None:
         c.text(self.column, "column", empty=False)
@@ -635,7 +635,7 @@ class PrePost(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     measure: Scale | None = attrs.field(default=None, converter=as_scale)
     separator: str = "_"
 
@@ -715,7 +715,7 @@ class Threshold(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     measure: Scale | None = attrs.field(default=None, converter=as_scale)
     separator: str = "_"
 
@@ -823,7 +823,7 @@ class Proportion(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
 
     def _check(self, c: Checker) -> None:
         c.text(self.column, "column", empty=False)
@@ -921,7 +921,7 @@ class DistanceTravelled(_Calculator):
     min_change: float = 1.0
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     measure: Scale | None = attrs.field(default=None, converter=as_scale)
 
     def _check(self, c: Checker) -> None:

@@ -551,7 +551,7 @@ class QALYGain(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
 
     def _check(self, c: Checker) -> None:
         c.text(self.baseline, "baseline", empty=False)

@@ -150,7 +150,7 @@ class ReliableChangeResult(MeasureResult):
     Examples
     --------
     >>> df = pd.DataFrame({"pre": [10, 12, 20, 15], "post": [20, 13, 10, 22]})
-    >>> r = ReliableChange(pre="pre", post="post", reliability=0.8, sd=5.0,
+    >>> r = ReliableChange(baseline="pre", followup="post", reliability=0.8, sd=5.0,
     ...                    cutoff=21.0).compute(df)  # 10 -> 20 improves, stays below 21
     >>> r.improved, r.unchanged, r.deteriorated, r.recovered, r.share
     (2, 1, 1, 1, 0.5)
@@ -193,7 +193,7 @@ class ReliableChange(_Calculator):
 
     Parameters
     ----------
-    pre, post : str
+    baseline, followup : str
         Columns of the first and second measurement; with ``measure``, the time
         suffixes of the item columns.
     reliability : float, optional
@@ -203,7 +203,7 @@ class ReliableChange(_Calculator):
     sd : float, optional
         Standard deviation :math:`s_1` of the instrument in the reference
         (pre-treatment) population, > 0. Default: the sample standard deviation
-        (n - 1) of the pre scores on the rows used.
+        (n - 1) of the baseline scores on the rows used.
     direction : {"increase", "decrease"}, default "increase"
         Which way is better.
     z : float, default 1.96
@@ -238,7 +238,7 @@ class ReliableChange(_Calculator):
     Examples
     --------
     >>> df = pd.DataFrame({"pre": [10, 12, 20, 15, None], "post": [20, 13, 10, 22, 18]})
-    >>> r = ReliableChange(pre="pre", post="post", reliability=0.8, sd=5.0).compute(df)
+    >>> r = ReliableChange(baseline="pre", followup="post", reliability=0.8, sd=5.0).compute(df)
     >>> r.quantity, r.improved, r.unchanged, r.deteriorated, r.missing
     (2.0, 2, 1, 1, 1)
     >>> round(r.s_diff, 4)
@@ -247,8 +247,8 @@ class ReliableChange(_Calculator):
 
     name: ClassVar[str] = "reliable_change"
     stage: ClassVar[str] = "outcome"
-    pre: str
-    post: str
+    baseline: str
+    followup: str
     reliability: float | None = None
     sd: float | None = None
     direction: str = "increase"
@@ -261,13 +261,13 @@ class ReliableChange(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
     measure: Scale | None = attrs.field(default=None, converter=as_scale)
     separator: str = "_"
 
     def _check(self, c: Checker) -> None:
-        c.text(self.pre, "pre", empty=False)
-        c.text(self.post, "post", empty=False)
+        c.text(self.baseline, "baseline", empty=False)
+        c.text(self.followup, "followup", empty=False)
         if self.reliability is not None:
             c.number(self.reliability, "reliability", low=0.0, high=1.0)
             if self.reliability == 1:
@@ -303,8 +303,8 @@ class ReliableChange(_Calculator):
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
         if self.measure is not None:
-            return self._scale_columns((self.pre, self.post))
-        return ((("pre",), self.pre), (("post",), self.post))
+            return self._scale_columns((self.baseline, self.followup))
+        return ((("baseline",), self.baseline), (("followup",), self.followup))
 
     @property
     def clinical_cutoff(self) -> float | None:
@@ -325,11 +325,11 @@ class ReliableChange(_Calculator):
         )
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        x1 = self._scored(df, self.pre, "pre")
-        x2 = self._scored(df, self.post, "post")
+        x1 = self._scored(df, self.baseline, "baseline")
+        x2 = self._scored(df, self.followup, "followup")
         ok = x1.notna() & x2.notna()
         n = int(ok.sum())
-        alpha = self._reliability(df[ok], self.pre)
+        alpha = self._reliability(df[ok], self.baseline)
         r = self.reliability if self.reliability is not None else alpha
         if r is None or not math.isfinite(r) or not 0 <= r < 1:
             raise ValidationError(
@@ -343,7 +343,7 @@ class ReliableChange(_Calculator):
             sd = float(a.std(ddof=1)) if n >= 2 else math.nan
             if not (math.isfinite(sd) and sd > 0):
                 raise ValidationError(
-                    "the pre scores do not vary (or are fewer than 2): give sd",
+                    "the baseline scores do not vary (or are fewer than 2): give sd",
                     path=("sd",),
                     code="missing",
                 )

@@ -265,8 +265,8 @@ def _reliable(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any]
     """Reliable change with a stated reliability: every row's index, then counts by site."""
     if not isinstance(calculator, ReliableChange) or calculator.reliability is None:
         return None
-    a = calculator._scored(frame, calculator.pre, "pre").to_numpy(dtype=float)
-    b = calculator._scored(frame, calculator.post, "post").to_numpy(dtype=float)
+    a = calculator._scored(frame, calculator.baseline, "baseline").to_numpy(dtype=float)
+    b = calculator._scored(frame, calculator.followup, "followup").to_numpy(dtype=float)
     ok = ~np.isnan(a) & ~np.isnan(b)
     n, _, sd_pre = g.mean_sd(ok, a)
     if calculator.sd is not None:
@@ -276,8 +276,8 @@ def _reliable(calculator: Any, frame: pd.DataFrame, g: _Sites) -> dict[str, Any]
         bad &= ~(np.isfinite(sd_pre) & (sd_pre > 0))
         if bad.any():
             raise ValidationError(
-                f"the pre scores do not vary (or are fewer than 2) at {int(bad.sum())} sites: "
-                "give sd",
+                "the baseline scores do not vary (or are fewer than 2) at "
+                f"{int(bad.sum())} sites: give sd",
                 path=("sd",),
                 code="missing",
             )

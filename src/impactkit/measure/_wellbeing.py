@@ -105,7 +105,7 @@ class LifeSatisfaction(_Calculator):
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
-    data: str | None = None
+    data: str | None = attrs.field(default=None, kw_only=True)
 
     def _check(self, c: Checker) -> None:
         c.text(self.baseline, "baseline", empty=False)

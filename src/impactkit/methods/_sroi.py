@@ -584,8 +584,8 @@ def _check_inputs(total: float, model: ImpactModel) -> None:
 
 def sroi(
     model: ImpactModel,
-    data: Mapping[str, Any] | None = None,
     *,
+    data: Mapping[str, Any] | None = None,
     equity: EquityWeights | None = None,
 ) -> SROIResult:
     r"""Evaluate the SROI of a model at the central value of every field.

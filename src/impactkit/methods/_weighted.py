@@ -71,7 +71,7 @@ class WeightedOutcomes:
         (probability of rank 1); empty without simulation.
     n_draws : int, default 0
         Number of Monte Carlo draws behind ``stability`` (0: no simulation).
-    seed : int or None, default None
+    seed_entropy : int or None, default None
         Entropy of the seed of the simulation, so it can be reproduced; None
         without simulation or when a Generator was given.
     ranks : numpy.ndarray or None, default None
@@ -93,7 +93,7 @@ class WeightedOutcomes:
     by_outcome: pd.DataFrame = attrs.field(eq=False)
     stability: pd.DataFrame = attrs.field(eq=False)
     n_draws: int = 0
-    seed: int | None = None
+    seed_entropy: int | None = None
     ranks: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
 
     def to_frame(self) -> pd.DataFrame:
@@ -121,7 +121,7 @@ class WeightedOutcomes:
                     "by_outcome": self.by_outcome,
                     "stability": self.stability,
                     "n_draws": self.n_draws,
-                    "seed": self.seed,
+                    "seed_entropy": self.seed_entropy,
                 }
             )
         )
@@ -230,7 +230,7 @@ def weighted_outcomes(
         Monte Carlo draws for rank stability (0: none).
     seed : int, SeedSequence, Generator or None
         Seed of the rank simulation; None draws fresh entropy, recorded on the
-        result as ``seed`` (a Generator is used as it is and recorded as None).
+        result as ``seed_entropy`` (a Generator is used as it is and recorded as None).
 
     Returns
     -------

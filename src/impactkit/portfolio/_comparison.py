@@ -405,7 +405,7 @@ def shrink(
     *,
     tau2: float | None = None,
     level: float = 0.95,
-    draws: int = 1000,
+    n_draws: int = 1000,
     seed: SeedLike = None,
 ) -> pd.DataFrame:
     r"""Empirical-Bayes normal–normal shrinkage of site estimates, with rank intervals.
@@ -424,7 +424,7 @@ def shrink(
         (:func:`dersimonian_laird`) when not given.
     level : float, default 0.95
         Level of the rank intervals.
-    draws : int, default 1000
+    n_draws : int, default 1000
         Posterior draws for the rank intervals; ``0`` skips the simulation (no
         ``rank_low``/``rank_high`` columns), for when only the shrunk
         estimates are needed.
@@ -494,8 +494,10 @@ def shrink(
         problems.append(Problem(("tau2",), "out_of_range", "tau2 must be finite and >= 0"))
     if not (is_number(level) and 0 < level < 1):
         problems.append(Problem(("level",), "out_of_range", "level must lie in (0, 1)"))
-    if not isinstance(draws, int | np.integer) or isinstance(draws, bool) or draws < 0:
-        problems.append(Problem(("draws",), "out_of_range", "draws must be a whole number >= 0"))
+    if not isinstance(n_draws, int | np.integer) or isinstance(n_draws, bool) or n_draws < 0:
+        problems.append(
+            Problem(("n_draws",), "out_of_range", "n_draws must be a whole number >= 0")
+        )
     if problems:
         raise ValidationError(problems)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -521,8 +523,8 @@ def shrink(
         },
         index=pd.Index(labels, name="site"),
     )
-    if draws:
-        out["rank_low"], out["rank_high"] = _rank_interval(shrunk, post_sd, level, draws, seed)
+    if n_draws:
+        out["rank_low"], out["rank_high"] = _rank_interval(shrunk, post_sd, level, n_draws, seed)
     out.attrs.update({"tau2": t2, "mu": mu, "level": level})
     return out
 

@@ -476,7 +476,7 @@ def _column_dists(
                 )
             )
         central[sel] = centrals
-        out.append(_RowDist(cls, sel.astype(np.int64), cls.group_params(objs)[:, group]))
+        out.append(_RowDist(cls, sel.astype(np.int64), cls.group_parameters(objs)[:, group]))
     return out
 
 
@@ -1473,7 +1473,7 @@ def _mc_block(
             b_lo = b * DRAW_BLOCK - lo
             size = min(DRAW_BLOCK, n - b * DRAW_BLOCK)
             for dr in plan:
-                x = dr.cls.draw_params(g, dr.params, size=size)
+                x = dr.cls.draw_parameters(g, dr.params, size=size)
                 if dr.scale is not None:
                     x *= dr.scale
                 if dr.whole and single:
@@ -1580,7 +1580,7 @@ def monte_carlo(
     Notes
     -----
     Each block of :data:`SITE_BLOCK` sites draws block ``j`` of 256 draws from
-    its own stream of the seed (:meth:`impactkit.dist.Distribution.draw_params`),
+    its own stream of the seed (:meth:`impactkit.dist.Distribution.draw_parameters`),
     one vectorised call per field and distribution class, and evaluates them
     with the kernel of :func:`impactkit.sroi`. Shared multipliers come from
     their own streams.

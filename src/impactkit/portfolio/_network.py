@@ -236,7 +236,7 @@ def analyse_network(
     stakeholder: str = "stakeholder",
     payer: str = "payer",
     denominator: str = "n",
-    mc: int = 0,
+    n_draws: int = 0,
     seed: Any = None,
     anonymise: bool = False,
     key: str | bytes | None = None,
@@ -261,7 +261,7 @@ def analyse_network(
         As in :func:`impactkit.portfolio.evaluate`.
     sector, region, stakeholder, payer, denominator : str
         Names of the optional columns.
-    mc : int, default 0
+    n_draws : int, default 0
         Monte Carlo draws for the uncertainty of the network total (0: none).
     seed : int, SeedSequence, Generator or None
         Seed of the Monte Carlo; None draws fresh entropy, recorded on the
@@ -341,9 +341,9 @@ def analyse_network(
             by_payer = _shares(rows, outcomes_df[payer].fillna("-").astype(str))
     uncertainty = None
     entropy = None
-    if mc:
+    if n_draws:
         draws = pf.monte_carlo(
-            core.drop(columns=by), inputs_df, n=mc, seed=seed, site=site, discount=discount
+            core.drop(columns=by), inputs_df, n=n_draws, seed=seed, site=site, discount=discount
         )
         entropy = draws.seed_entropy
         total = draws.present_value.sum(axis=1)
@@ -351,7 +351,7 @@ def analyse_network(
         r = draws.network_ratio()
         qr = np.percentile(r, [5, 50, 95])
         uncertainty = {
-            "draws": float(mc),
+            "draws": float(n_draws),
             "present_value_p5": float(q[0]),
             "present_value_p50": float(q[1]),
             "present_value_p95": float(q[2]),
@@ -372,7 +372,7 @@ def analyse_network(
             continue
         f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
         p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
-        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), draws=0)
+        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), n_draws=0)
         f["shrunk"] = sh["shrunk"].to_numpy()
         funnels[str(ind)] = f
         hit = (f["flag"] == "above") & (f["shrunk"] > f["upper_95"])

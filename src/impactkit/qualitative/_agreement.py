@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._random import as_generator
+from impactkit._random import seeded
 from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import EstimationError, Problem, ValidationError
 from impactkit.typing import SeedLike
@@ -51,16 +51,16 @@ class Agreement:
         Krippendorff's difference function (``nominal``, ``ordinal``,
         ``interval``, ``ratio``); Cohen's weights (``none``, ``linear``,
         ``quadratic``); ``nominal`` for Fleiss.
-    n_units : int
-        Units that entered the statistic.
+    n_entities : int
+        Entities (coded units) that entered the statistic.
     n_coders : int
         Coders in the data.
     n_values : int
         Codings that entered the statistic.
     n_missing : int
         Rows whose code was missing.
-    n_excluded_units : int
-        Units left out: coded by fewer than two coders (alpha), not coded by
+    n_excluded_entities : int
+        Entities left out: coded by fewer than two coders (alpha), not coded by
         both coders (Cohen), not coded by the full number of coders (Fleiss).
     categories : tuple
         The categories, in the order used.
@@ -68,14 +68,17 @@ class Agreement:
         Percentile bootstrap interval over units, when asked for.
     level : float or None, default None
         Level of ``ci``; None without bootstrap.
-    n_boot : int, default 0
+    n_bootstrap : int, default 0
         Bootstrap replicates with a defined value (0 without bootstrap);
         replicates where the statistic is undefined (one category) are
         left out.
     draws : numpy.ndarray or None, default None
-        The ``n_boot`` bootstrap values, kept so that :meth:`interval` can
+        The ``n_bootstrap`` bootstrap values, kept so that :meth:`interval` can
         give other levels (left out of :meth:`to_dict`); None without
         bootstrap.
+    seed_entropy : int or None, default None
+        Entropy of the bootstrap's seed (``seed=r.seed_entropy`` repeats the
+        run); None without bootstrap or when given a Generator.
 
     References
     ----------
@@ -86,7 +89,7 @@ class Agreement:
     --------
     >>> import pandas as pd
     >>> from impactkit import qualitative as ql
-    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2], "coder": ["a", "b"] * 2,
+    >>> df = pd.DataFrame({"entity": [1, 1, 2, 2], "coder": ["a", "b"] * 2,
     ...                    "code": ["x", "x", "y", "y"]})
     >>> r = ql.agreement(df)
     >>> r.value, r.band
@@ -96,16 +99,17 @@ class Agreement:
     value: float
     method: str
     metric: str
-    n_units: int
+    n_entities: int
     n_coders: int
     n_values: int
     n_missing: int
-    n_excluded_units: int
+    n_excluded_entities: int
     categories: tuple[Any, ...]
     ci: tuple[float, float] | None = None
     level: float | None = None
-    n_boot: int = 0
+    n_bootstrap: int = 0
     draws: FloatArray | None = attrs.field(default=None, eq=False, repr=False, converter=freeze)
+    seed_entropy: int | None = None
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         r"""Percentile bootstrap interval at another level, from the kept draws.
@@ -133,19 +137,19 @@ class Agreement:
         --------
         >>> import pandas as pd
         >>> from impactkit import qualitative as ql
-        >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
+        >>> df = pd.DataFrame({"entity": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
         ...                    "coder": ["a", "b"] * 6,
         ...                    "code": list("xxyyxyyyxxzz")})
-        >>> r = ql.agreement(df, n_boot=2000, seed=1)
-        >>> round(r.value, 4), r.n_boot
+        >>> r = ql.agreement(df, n_bootstrap=2000, seed=1)
+        >>> round(r.value, 4), r.n_bootstrap
         (0.7556, 1991)
         >>> [round(b, 3) for b in r.interval(0.8)]
         [0.312, 1.0]
         """
         if self.draws is None or not len(self.draws):
             raise ValidationError(
-                "no bootstrap draws: call agreement(..., n_boot=2000)",
-                path=("n_boot",),
+                "no bootstrap draws: call agreement(..., n_bootstrap=2000)",
+                path=("n_bootstrap",),
                 code="missing",
             )
         a = (1 - level) / 2
@@ -190,11 +194,11 @@ class Agreement:
                     "ci_low": lo,
                     "ci_high": hi,
                     "level": self.level,
-                    "n_units": self.n_units,
+                    "n_entities": self.n_entities,
                     "n_coders": self.n_coders,
                     "n_values": self.n_values,
                     "n_missing": self.n_missing,
-                    "n_excluded_units": self.n_excluded_units,
+                    "n_excluded_entities": self.n_excluded_entities,
                 }
             ]
         )
@@ -227,11 +231,11 @@ class Agreement:
                 (f"{self.level:.0%} bootstrap interval", f"{self.ci[0]:.3f} to {self.ci[1]:.3f}")
             )
         lines += [
-            ("Units", str(self.n_units)),
+            ("Units", str(self.n_entities)),
             ("Coders", str(self.n_coders)),
             ("Codings used", str(self.n_values)),
             ("Missing codes", str(self.n_missing)),
-            ("Units left out", str(self.n_excluded_units)),
+            ("Units left out", str(self.n_excluded_entities)),
         ]
         return Summary("Inter-coder agreement", tuple(lines))
 
@@ -250,11 +254,11 @@ class _Coded:
 
 
 def _prepare(
-    df: pd.DataFrame, unit: str, coder: str, code: str, order: Sequence[Any] | None
+    df: pd.DataFrame, entity: str, coder: str, code: str, order: Sequence[Any] | None
 ) -> _Coded:
     if not isinstance(df, pd.DataFrame):
         raise ValidationError(f"expected a DataFrame, got {type(df).__name__}", path=("df",))
-    missing_cols = [c for c in (unit, coder, code) if c not in df.columns]
+    missing_cols = [c for c in (entity, coder, code) if c not in df.columns]
     if missing_cols:
         raise ValidationError(
             [
@@ -262,9 +266,9 @@ def _prepare(
                 for c in missing_cols
             ]
         )
-    d = df[[unit, coder, code]]
+    d = df[[entity, coder, code]]
     probs = []
-    for col in (unit, coder):
+    for col in (entity, coder):
         if d[col].isna().any():
             probs.append(
                 Problem((col,), "missing", f"{int(d[col].isna().sum())} rows have no {col}")
@@ -275,7 +279,7 @@ def _prepare(
     n_missing = int(is_missing.sum())
     d = d[~is_missing]
     values = d[code]
-    u_idx, u_lab = pd.factorize(d[unit], sort=True)
+    u_idx, u_lab = pd.factorize(d[entity], sort=True)
     c_idx, c_lab = pd.factorize(d[coder], sort=True)
     n_u, n_c = len(u_lab), len(c_lab)
     # one code per (unit, coder): duplicates found on the integer codes of the pair
@@ -293,7 +297,7 @@ def _prepare(
         first = d.iloc[int(np.argmax(dup))]
         raise ValidationError(
             f"{int(dup.sum())} rows give a coder two codes for one unit (e.g. unit "
-            f"{first[unit]!r}, coder {first[coder]!r}); code one value per unit and coder, "
+            f"{first[entity]!r}, coder {first[coder]!r}); code one value per unit and coder, "
             "e.g. one presence/absence column per code",
             path=(code,),
             code="duplicate",
@@ -403,10 +407,13 @@ def _unit_counts(
     return flat.reshape(n_u, c).astype(float)
 
 
-def _bootstrap_weights(n_units: int, n_boot: int, seed: SeedLike) -> FloatArray:
-    rng = as_generator(seed)
+def _bootstrap_weights(
+    n_units: int, n_bootstrap: int, seed: SeedLike
+) -> tuple[FloatArray, int | None]:
+    rng, entropy = seeded(seed)
     # Multinomial counts are resampling units with replacement, expressed as weights.
-    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_boot).astype(float)
+    counts = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_bootstrap)
+    return counts.astype(float), entropy
 
 
 def _delta2(metric: str, values: FloatArray, marg: FloatArray) -> FloatArray:
@@ -465,14 +472,14 @@ def _krippendorff(
 def agreement(
     df: pd.DataFrame,
     *,
-    unit: str = "unit",
+    entity: str = "entity",
     coder: str = "coder",
     code: str = "code",
     method: str = "krippendorff",
     metric: str = "nominal",
     weights: str | None = None,
     order: Sequence[Any] | None = None,
-    n_boot: int = 0,
+    n_bootstrap: int = 0,
     level: float = 0.95,
     seed: SeedLike = None,
 ) -> Agreement:
@@ -486,7 +493,7 @@ def agreement(
         and units in columns, NaN (or None) where a coder gave no value, as
         Krippendorff (2011) lays the data out: the same statistics, without
         reading unit and coder labels.
-    unit, coder, code : str
+    entity, coder, code : str
         Column names of the long form.
     method : {"krippendorff", "cohen", "fleiss"}, default "krippendorff"
     metric : {"nominal", "ordinal", "interval", "ratio"}, default "nominal"
@@ -496,17 +503,17 @@ def agreement(
     order : sequence, optional
         Categories in order (ordinal data, or to fix the category set);
         sorted codes by default.
-    n_boot : int, default 0
+    n_bootstrap : int, default 0
         Bootstrap replicates (units resampled with replacement); 0 for none.
     level : float, default 0.95
         Level of the bootstrap interval [fraction, 0-1].
-    seed : int or Generator, optional
-        Seed of the bootstrap.
+    seed : int, SeedSequence, Generator or None
+        Seed of the bootstrap; None draws fresh entropy, recorded on the result.
 
     Returns
     -------
     Agreement
-        ``.value``, ``.n_units``, ``.method``, ``.ci`` (bootstrap), counts.
+        ``.value``, ``.n_entities``, ``.method``, ``.ci`` (bootstrap), counts.
 
     Raises
     ------
@@ -529,7 +536,7 @@ def agreement(
     Fleiss: on units coded by the full number :math:`m` of coders,
     :math:`\kappa = (\bar P - \bar P_e)/(1 - \bar P_e)` [3]_. The bootstrap
     resamples units; replicates where the statistic is undefined (one
-    category) are left out and ``n_boot`` counts the others.
+    category) are left out and ``n_bootstrap`` counts the others.
 
     References
     ----------
@@ -544,11 +551,11 @@ def agreement(
     --------
     >>> import pandas as pd
     >>> from impactkit import qualitative as ql
-    >>> df = pd.DataFrame({"unit": [1, 1, 2, 2, 3, 3, 4, 4],
+    >>> df = pd.DataFrame({"entity": [1, 1, 2, 2, 3, 3, 4, 4],
     ...                    "coder": ["a", "b"] * 4,
     ...                    "code": ["x", "x", "y", "y", "x", "y", "y", "y"]})
-    >>> r = ql.agreement(df, unit="unit", coder="coder", code="code")
-    >>> round(r.value, 4), r.n_units, r.method
+    >>> r = ql.agreement(df, entity="entity", coder="coder", code="code")
+    >>> round(r.value, 4), r.n_entities, r.method
     (0.5333, 4, 'krippendorff')
     >>> round(ql.agreement(df, method="cohen").value, 4)
     0.5
@@ -577,8 +584,12 @@ def agreement(
         c.append(
             Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}")
         )
-    if not (isinstance(n_boot, int) and not isinstance(n_boot, bool) and n_boot >= 0):
-        c.append(Problem(("n_boot",), "type", f"expected a whole number >= 0, got {n_boot!r}"))
+    if not (
+        isinstance(n_bootstrap, int) and not isinstance(n_bootstrap, bool) and n_bootstrap >= 0
+    ):
+        c.append(
+            Problem(("n_bootstrap",), "type", f"expected a whole number >= 0, got {n_bootstrap!r}")
+        )
     if not (isinstance(level, float | int) and 0 < level < 1):
         c.append(Problem(("level",), "out_of_range", f"must be in (0, 1), got {level!r}"))
     if c:
@@ -586,7 +597,7 @@ def agreement(
     if isinstance(df, np.ndarray):
         coded = _from_matrix(df, order)
     else:
-        coded = _prepare(df, unit, coder, code, order)
+        coded = _prepare(df, entity, coder, code, order)
     u_idx, c_idx, k_idx = coded.u_idx, coded.c_idx, coded.k_idx
     n_u, n_c, n_missing, cats = coded.n_u, coded.n_c, coded.n_missing, coded.cats
     if method == "krippendorff":
@@ -675,8 +686,9 @@ def agreement(
     ci = None
     draws = None
     n_ok = 0
-    if n_boot:
-        w = _bootstrap_weights(used, n_boot, seed)
+    entropy = None
+    if n_bootstrap:
+        w, entropy = _bootstrap_weights(used, n_bootstrap, seed)
         vals = stat(w)
         draws = vals[np.isfinite(vals)]
         n_ok = len(draws)
@@ -687,13 +699,14 @@ def agreement(
     return Agreement(
         value=value,
         metric=label,
-        n_units=used,
+        n_entities=used,
         n_values=n_values,
-        n_excluded_units=n_u - used,
+        n_excluded_entities=n_u - used,
         ci=ci,
-        level=float(level) if n_boot else None,
-        n_boot=n_ok,
+        level=float(level) if n_bootstrap else None,
+        n_bootstrap=n_ok,
         draws=draws,
+        seed_entropy=entropy,
         method=method,
         n_coders=n_c,
         n_missing=n_missing,

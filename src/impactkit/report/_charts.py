@@ -326,7 +326,7 @@ def tornado_chart(
     >>> import impactkit as ik
     >>> model = ik.examples.load_example()
     >>> table = ik.uncertainty.tornado(
-    ...     model, params=["inputs[0].amount", "outcomes[0].deadweight"]
+    ...     model, parameters=["inputs[0].amount", "outcomes[0].deadweight"]
     ... )
     >>> fig = tornado_chart(table, "fr", labels={"inputs[0].amount": "Financement"})
     >>> ax = fig.axes[0]

@@ -107,14 +107,14 @@ def event_study_table(study: Any) -> pd.DataFrame:
     return table[cols].sort_values("event_time", ignore_index=True)
 
 
-def event_study_chart(study: Any, *, lang: str = "fr") -> Any:
+def event_study_chart(study: Any, *, lang: str = "en") -> Any:
     """The event study as a chart: effects and intervals by time since adoption.
 
     Parameters
     ----------
     study : StaggeredResult, EventStudyResult or pandas.DataFrame
         See :func:`event_study_table`.
-    lang : {"fr", "en"}, default "fr"
+    lang : {"en", "fr"}, default "en"
         Language of the labels.
 
     Returns

@@ -280,14 +280,14 @@ def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
     return "\n".join([head, sep, *rows])
 
 
-def funnel_chart(f: pd.DataFrame, *, lang: str = "fr", title: str = "") -> Any:
+def funnel_chart(f: pd.DataFrame, *, lang: str = "en", title: str = "") -> Any:
     """A funnel plot of one indicator (matplotlib Figure, extra ``plot``).
 
     Parameters
     ----------
     f : pandas.DataFrame
         A table from :func:`impactkit.portfolio.funnel`.
-    lang : {"fr", "en"}
+    lang : {"en", "fr"}, default "en"
         Language of the labels.
     title : str, optional
         Chart title.
@@ -530,7 +530,7 @@ def network(
     inputs_df: pd.DataFrame | None = None,
     *,
     site: str = "site",
-    lang: str = "fr",
+    lang: str = "en",
     anonymise: bool = False,
     path: str | Path | None = None,
     format: str = "html",
@@ -551,7 +551,7 @@ def network(
         The inputs table (required with a DataFrame of outcomes).
     site : str, default "site"
         The site column.
-    lang : {"fr", "en"}, default "fr"
+    lang : {"en", "fr"}, default "en"
         Language of every heading, note and number.
     anonymise : bool, default False
         Replace site names by stable pseudonyms everywhere (tables and charts).
@@ -584,7 +584,8 @@ def network(
     >>> outcomes = pd.DataFrame({"site": ["Foyer A", "Foyer B"], "outcome": ["job"] * 2,
     ...     "quantity": [30, 12], "n": [40, 30], "proxy": [8000.0, 8000.0]})
     >>> inputs = pd.DataFrame({"site": ["Foyer A", "Foyer B"], "amount": [1.5e5, 9e4]})
-    >>> text = network(outcomes, inputs, anonymise=True, format="markdown", discount=0.0)
+    >>> text = network(outcomes, inputs, anonymise=True, format="markdown", discount=0.0,
+    ...                lang="fr")
     >>> "Foyer" in text, text.splitlines()[0]
     (False, "# Rapport d'impact du réseau")
     """
@@ -602,7 +603,7 @@ def member(
     member: Any,
     site: str = "site",
     peers: str = "sector",
-    lang: str = "fr",
+    lang: str = "en",
     path: str | Path | None = None,
     format: str = "html",
     charts: bool = True,
@@ -622,7 +623,7 @@ def member(
         The site column.
     peers : str, default "sector"
         Column defining the peer group (its sector); all sites when absent.
-    lang : {"fr", "en"}, default "fr"
+    lang : {"en", "fr"}, default "en"
         Language.
     path : str or Path, optional
         Write the page there as well.

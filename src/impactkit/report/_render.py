@@ -151,6 +151,10 @@ class ReportContent:
     event_study : pandas.DataFrame or None
         Effects by time since adoption of a staggered rollout
         (:func:`impactkit.report.event_study_table`), shown with its chart.
+    seed_entropy : int or None
+        Entropy of the seed of :func:`analyse`'s simulation and value of
+        information (``seed=content.seed_entropy`` repeats them); None when
+        nothing was drawn or a Generator was given.
 
     Examples
     --------
@@ -162,14 +166,14 @@ class ReportContent:
     ...     inputs=[ik.Input("Conseil départemental", amount=120_000)],
     ...     outcomes=[ik.OutcomeValuation(outcome="crisis_avoided", stakeholder="people",
     ...               quantity=ik.dist.Uniform(30, 50), proxy=7_500)])
-    >>> content = analyse(model, lang="fr", mc_draws=500, seed=1)
+    >>> content = analyse(model, lang="fr", n_draws=500, seed=1)
     >>> content.lang, round(content.result.ratio, 2), content.monte_carlo.n
     ('fr', 2.5, 500)
     >>> lines = dict(content.summary().lines)
     >>> lines["SROI ratio"], lines["90% interval"]
     ('2.50 : 1', '1.94 - 3.03')
     >>> sorted(content.to_dict())
-    ['lang', 'monte_carlo', 'sroi', 'tipping', 'tornado']
+    ['lang', 'monte_carlo', 'seed_entropy', 'sroi', 'tipping', 'tornado']
     """
 
     result: SROIResult
@@ -179,6 +183,7 @@ class ReportContent:
     lang: str = "en"
     voi: Any = attrs.field(default=None, eq=False, repr=False)
     event_study: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    seed_entropy: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The SROI's tidy table (see :meth:`SROIResult.to_frame`).
@@ -196,7 +201,7 @@ class ReportContent:
         -------
         dict
             ``lang``, ``sroi``, ``monte_carlo`` (or None), ``tornado`` and
-            ``tipping`` (records, or None).
+            ``tipping`` (records, or None), ``seed_entropy``.
         """
         mc = self.monte_carlo
         out: dict[str, Any] = jsonable(
@@ -206,6 +211,7 @@ class ReportContent:
                 "monte_carlo": None if mc is None else mc.to_dict(),
                 "tornado": self.tornado,
                 "tipping": self.tipping,
+                "seed_entropy": self.seed_entropy,
             }
         )
         return out
@@ -281,13 +287,19 @@ def build(
     return ReportContent(result, monte_carlo, tornado, tipping, lang)
 
 
-def _voi(monte_carlo: Any, wanted: bool) -> Any:
+def _voi(monte_carlo: Any, wanted: bool, seed: SeedLike) -> Any:
     samples = getattr(monte_carlo, "samples", None) if wanted else None
     if samples is None or not len(samples.columns):
         return None
+    import numpy as np
+
     from impactkit.uncertainty import value_of_information
 
-    return value_of_information(monte_carlo.net_present_value, samples, n_bootstrap=20)
+    entropy = monte_carlo.seed_entropy
+    if entropy is not None:  # a stream of the simulation's seed that no block of draws uses
+        seed = np.random.SeedSequence(entropy, spawn_key=(2**32,))
+    nb = monte_carlo.net_present_value
+    return value_of_information(nb, samples, n_bootstrap=20, seed=seed)
 
 
 def analyse(
@@ -295,7 +307,7 @@ def analyse(
     *,
     data: Mapping[str, Any] | None = None,
     lang: str = "en",
-    mc_draws: int = 10_000,
+    n_draws: int = 10_000,
     seed: SeedLike = None,
     sensitivity: bool = True,
     progress: Callable[[int, int], None] | None = None,
@@ -315,10 +327,10 @@ def analyse(
         Data sources for measured quantities.
     lang : {"en", "fr"}
         Language of the report.
-    mc_draws : int, default 10,000
+    n_draws : int, default 10,000
         Monte Carlo draws, run when the model has distributions; 0 for none.
     seed : int, SeedSequence, Generator or None
-        Seed of the draws (the entropy used is recorded on the Monte Carlo result).
+        Seed of the draws; the entropy used is recorded as ``seed_entropy``.
     sensitivity : bool, default True
         Compute the tornado and the tipping points.
     progress : callable, optional
@@ -345,7 +357,7 @@ def analyse(
     >>> m = ik.ImpactModel(name="m", inputs=[ik.Input("g", amount=1000)], discount=0.0,
     ...     outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s",
     ...               quantity=ik.dist.Uniform(8, 12), proxy=250)])
-    >>> content = analyse(m, mc_draws=1000, seed=0)
+    >>> content = analyse(m, n_draws=1000, seed=0)
     >>> round(content.result.ratio, 2), content.monte_carlo.n, len(content.tornado) > 0
     (2.5, 1000, True)
     """
@@ -361,11 +373,11 @@ def analyse(
 
         tornado = tornado_fn(bound)
         tipping = tipping_points(bound)
-    if bound is not None and bound.has_uncertainty and mc_draws:
+    if bound is not None and bound.has_uncertainty and n_draws:
         from impactkit.uncertainty import monte_carlo as mc_fn
 
         monte_carlo = mc_fn(
-            bound, n=mc_draws, seed=seed, progress=progress, keep_samples=value_of_information
+            bound, n=n_draws, seed=seed, progress=progress, keep_samples=value_of_information
         )
     return ReportContent(
         result,
@@ -373,8 +385,9 @@ def analyse(
         tornado,
         tipping,
         lang,
-        _voi(monte_carlo, value_of_information),
+        _voi(monte_carlo, value_of_information, seed),
         None if event_study is None else event_study_table(event_study),
+        seed_entropy=None if monte_carlo is None else monte_carlo.seed_entropy,
     )
 
 
@@ -393,6 +406,7 @@ def _content(
             result.lang if lang is None else lang,
             result.voi,
             result.event_study,
+            seed_entropy=result.seed_entropy,
         )
     return build(result, lang="en" if lang is None else lang, monte_carlo=monte_carlo)
 

@@ -430,7 +430,7 @@ class _Sampler:
         correlation: tuple[FloatArray, list[int]] | None = None,
     ) -> None:
         groups = _groups(vm, idx)
-        self.groups = [(cls, cls.group_params(dists)) for cls, _, dists in groups]
+        self.groups = [(cls, cls.group_parameters(dists)) for cls, _, dists in groups]
         # (group, column in the group's draws) of each uncertain parameter, in idx order
         at = {c: (g, j) for g, (_, cols, _) in enumerate(groups) for j, c in enumerate(cols)}
         self.group_cols = [np.array(cols, dtype=np.int64) for _, cols, _ in groups]
@@ -497,7 +497,7 @@ class _Sampler:
                 x *= params[1] - params[0]
                 x += params[0]
             else:
-                x = cls.draw_params(rng, params, size=size)
+                x = cls.draw_parameters(rng, params, size=size)
             draws.append(x)
         if self.correlated is not None and corr_rng is not None:
             _correlate(draws, *self.correlated, corr_rng)
@@ -694,7 +694,7 @@ def monte_carlo(
     )
 
 
-def memory_estimate(n: int, *, n_rows: int, n_params: int, chunk: int) -> int:
+def memory_estimate(n: int, *, n_rows: int, n_parameters: int, chunk: int) -> int:
     """Bytes a Monte Carlo run needs at its peak, estimated before it starts.
 
     Parameters
@@ -703,7 +703,7 @@ def memory_estimate(n: int, *, n_rows: int, n_params: int, chunk: int) -> int:
         Draws.
     n_rows : int
         Outcome rows of the value map.
-    n_params : int
+    n_parameters : int
         Uncertain fields sampled.
     chunk : int
         Draws per kernel call.
@@ -711,21 +711,21 @@ def memory_estimate(n: int, *, n_rows: int, n_params: int, chunk: int) -> int:
     Returns
     -------
     int
-        ``8 × (4n + chunk × (n_params + 6 n_rows))``: the two kept sample
+        ``8 × (4n + chunk × (n_parameters + 6 n_rows))``: the two kept sample
         arrays and two derived ones (a ratio and its sorted copy for
         percentiles), then one chunk's parameter draws and the kernel's
         working arrays (about six per row).
 
     Examples
     --------
-    >>> memory_estimate(1_000_000_000, n_rows=3, n_params=4, chunk=4096) / 1e9 > 32
+    >>> memory_estimate(1_000_000_000, n_rows=3, n_parameters=4, chunk=4096) / 1e9 > 32
     True
     """
-    return 8 * (4 * int(n) + min(int(chunk), int(n)) * (int(n_params) + 6 * int(n_rows)))
+    return 8 * (4 * int(n) + min(int(chunk), int(n)) * (int(n_parameters) + 6 * int(n_rows)))
 
 
-def _check_memory(n: int, n_rows: int, n_params: int, chunk: int, cap: int | None) -> None:
-    need = memory_estimate(n, n_rows=n_rows, n_params=n_params, chunk=chunk)
+def _check_memory(n: int, n_rows: int, n_parameters: int, chunk: int, cap: int | None) -> None:
+    need = memory_estimate(n, n_rows=n_rows, n_parameters=n_parameters, chunk=chunk)
     if cap is not None and need > cap:
         raise ValidationError(
             f"{n:,} draws would need about {need / 1e9:.1f} GB of memory, above the cap of "

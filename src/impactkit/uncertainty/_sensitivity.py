@@ -71,7 +71,7 @@ def _select(vm: ValueMap, params: Sequence[str] | None) -> list[int]:
     if missing:
         raise ValidationError(
             f"unknown parameters {missing}; available: {', '.join(names)}",
-            path=("params",),
+            path=("parameters",),
             code="unknown_parameter",
         )
     return [names[p] for p in params]
@@ -156,7 +156,7 @@ def tornado(
     *,
     metric: str = "ratio",
     swing: float = 0.2,
-    params: Sequence[str] | None = None,
+    parameters: Sequence[str] | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity of every parameter, for a tornado chart.
@@ -171,7 +171,7 @@ def tornado(
     metric : {"ratio", "net_present_value", "present_value"}
     swing : float, default 0.2
         Relative swing of fixed parameters [fraction].
-    params : sequence of str, optional
+    parameters : sequence of str, optional
         Paths of the parameters to include (default: all).
     data : mapping, optional
         Data sources for measured quantities.
@@ -211,7 +211,7 @@ def tornado(
             f"swing must be in [0, 10], got {swing!r}", path=("swing",), code="out_of_range"
         )
     vm = _prepare(model, data)
-    sel = _select(vm, params)
+    sel = _select(vm, parameters)
     base = vm.base
     lows, highs, source = [], [], []
     for i in sel:
@@ -270,7 +270,7 @@ def tipping_points(
     model: ImpactModel,
     *,
     target: float = 1.0,
-    params: Sequence[str] | None = None,
+    parameters: Sequence[str] | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     r"""How far each parameter must move, alone, for the SROI ratio to reach ``target``.
@@ -283,7 +283,7 @@ def tipping_points(
     model : ImpactModel
     target : float, default 1
         Ratio to reach.
-    params : sequence of str, optional
+    parameters : sequence of str, optional
         Paths of the parameters to solve for (default: all).
     data : mapping, optional
         Data sources for measured quantities.
@@ -333,7 +333,7 @@ def tipping_points(
     False
     """
     vm = _prepare(model, data)
-    sel = _select(vm, params)
+    sel = _select(vm, parameters)
     affine = [i for i in sel if vm.params[i].kind in _AFFINE]
     rows: dict[int, dict[str, Any]] = {}
     oat = _OneAtATime(vm)
@@ -510,8 +510,8 @@ def sobol_indices(
     n: int = 1024,
     seed: SeedLike = None,
     calc_second_order: bool = False,
-    num_resamples: int = 100,
-    conf_level: float = 0.95,
+    n_bootstrap: int = 100,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     r"""First-order and total Sobol indices of any vectorised function.
 
@@ -537,7 +537,7 @@ def sobol_indices(
         Also compute and return second-order indices: columns ``S2_<name>``
         and ``S2_conf_<name>`` hold :math:`S_{ij}` in the row of input ``i``
         and the column of input ``j``, for ``i < j`` (NaN elsewhere).
-    num_resamples, conf_level
+    n_bootstrap, level
         Bootstrap settings.
 
     Returns
@@ -608,8 +608,8 @@ def sobol_indices(
         problem,
         y,
         calc_second_order=calc_second_order,
-        num_resamples=num_resamples,
-        conf_level=conf_level,
+        num_resamples=n_bootstrap,
+        conf_level=level,
         print_to_console=False,
         seed=seed_int,
     )
@@ -619,7 +619,7 @@ def sobol_indices(
     )
     if calc_second_order:
         s2, s2_conf = second_order_indices(
-            y, len(names), num_resamples=num_resamples, conf_level=conf_level, seed=seed_int
+            y, len(names), n_bootstrap=n_bootstrap, level=level, seed=seed_int
         )
         for j, nm in enumerate(names):
             table[f"S2_{nm}"] = s2[:, j]
@@ -649,8 +649,8 @@ def second_order_indices(
     y: FloatArray,
     k: int,
     *,
-    num_resamples: int = 100,
-    conf_level: float = 0.95,
+    n_bootstrap: int = 100,
+    level: float = 0.95,
     seed: SeedLike = None,
 ) -> tuple[FloatArray, FloatArray]:
     r"""Second-order Sobol indices from outputs on a Saltelli design with cross terms.
@@ -663,9 +663,9 @@ def second_order_indices(
         matrices :math:`B_A^{(i)}`, then B).
     k : int
         Number of inputs.
-    num_resamples : int, default 100
+    n_bootstrap : int, default 100
         Bootstrap resamples of the base points for the confidence half-widths.
-    conf_level : float, default 0.95
+    level : float, default 0.95
         Level of the half-widths (normal approximation of the bootstrap).
     seed : int, SeedSequence, Generator or None, optional
         Seed of the bootstrap (fresh entropy when None).
@@ -698,7 +698,7 @@ def second_order_indices(
     >>> from SALib.sample import sobol as sampler
     >>> prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}
     >>> x = sampler.sample(prob, 1024, calc_second_order=True, seed=1)
-    >>> s2, _ = second_order_indices(x[:, 0] * x[:, 1], 2, num_resamples=0)
+    >>> s2, _ = second_order_indices(x[:, 0] * x[:, 1], 2, n_bootstrap=0)
     >>> bool(abs(s2[0, 1] - 1 / 7) < 0.05)   # x1 x2 on [0, 1]^2: S12 = 1/7
     True
     """
@@ -718,12 +718,12 @@ def second_order_indices(
     a, b = blocks[:, 0], blocks[:, -1]
     ab, ba = blocks[:, 1 : k + 1].T, blocks[:, k + 1 : 2 * k + 1].T
     s2 = _s2(a, b, ab, ba)
-    if num_resamples < 1:
+    if n_bootstrap < 1:
         return s2, np.full_like(s2, np.nan)
     rng = as_generator(seed)
-    r = rng.integers(0, a.size, (num_resamples, a.size))
+    r = rng.integers(0, a.size, (n_bootstrap, a.size))
     boot = _s2(a[r], b[r], ab[:, r].transpose(1, 0, 2), ba[:, r].transpose(1, 0, 2))
-    z = float(stats.norm.ppf(0.5 + conf_level / 2))
+    z = float(stats.norm.ppf(0.5 + level / 2))
     return s2, z * np.std(boot, axis=0, ddof=1)
 
 
@@ -734,7 +734,7 @@ def sobol(
     seed: SeedLike = None,
     metric: str = "ratio",
     data: Mapping[str, Any] | None = None,
-    num_resamples: int = 100,
+    n_bootstrap: int = 100,
     calc_second_order: bool = False,
 ) -> pd.DataFrame:
     """Sobol indices of the SROI with respect to every uncertain field of a model.
@@ -751,7 +751,7 @@ def sobol(
     metric : {"ratio", "net_present_value", "present_value"}
     data : mapping, optional
         Data sources for measured quantities.
-    num_resamples : int
+    n_bootstrap : int
         Bootstrap resamples for the confidence intervals.
     calc_second_order : bool, default False
         Also return second-order indices (cost ``n (2k + 2)`` rows).
@@ -799,6 +799,6 @@ def sobol(
         dists,
         n=n,
         seed=seed,
-        num_resamples=num_resamples,
+        n_bootstrap=n_bootstrap,
         calc_second_order=calc_second_order,
     )

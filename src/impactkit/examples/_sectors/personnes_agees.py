@@ -58,8 +58,8 @@ MEASURES = {
     # 1987); SD 16.2 in a representative sample of 312 carers (Hébert, Bravo &
     # Préville 2000, Canadian Journal on Aging 19(4), 494-507)
     "zarit": measure.ReliableChange(
-        pre="zarit_t0",
-        post="zarit_t1",
+        baseline="zarit_t0",
+        followup="zarit_t1",
         reliability=0.83,
         sd=16.2,
         direction="decrease",
