@@ -1020,7 +1020,7 @@ def bench_network(quick: bool) -> list[dict[str, Any]]:
 
     t_floor, t_report = interleaved(floor, report, repeat=1 if quick else 3)
     a = pf.analyse_network(outcomes, inputs)
-    rates = a.funnels[next(iter(a.funnels))]
+    rates = a.funnels[next(iter(a.funnels))].table
     t_shrink = best_of(
         lambda: pf.shrink(
             rates["value"].clip(0.01, 0.99).to_numpy(),

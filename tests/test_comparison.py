@@ -21,9 +21,10 @@ def test_proportion_limits_against_the_formula():
     n = rng.integers(10, 500, 60).astype(float)
     y = rng.binomial(n.astype(int), 0.3) / n
     df = pd.DataFrame({"site": [f"s{i}" for i in range(60)], "rate": y, "n": n})
-    f = pf.funnel(df, value="rate", n="n", site="site")
+    res = pf.funnel(df, value="rate", n="n", site="site")
+    f = res.table
     theta0 = (y * n).sum() / n.sum()
-    assert f.attrs["target"] == pytest.approx(theta0)
+    assert res.target == pytest.approx(theta0)
     for level, lab in ((0.95, "95"), (0.998, "998")):
         z = stats.norm.ppf(0.5 + level / 2)
         half = z * np.sqrt(theta0 * (1 - theta0) / n)
@@ -38,11 +39,11 @@ def test_proportion_limits_against_the_formula():
 
 def test_mean_and_ratio_limits():
     df = pd.DataFrame({"m": [10.0, 12.0, 9.0], "n": [25, 100, 4], "sd": [5.0, 5.0, 5.0]})
-    f = pf.funnel(df, value="m", n="n", kind="mean", sd="sd", target=10.0, levels=(0.95,))
+    f = pf.funnel(df, value="m", n="n", kind="mean", sd="sd", target=10.0, levels=(0.95,)).table
     np.testing.assert_allclose(f["upper_95"], 10 + 1.959963985 * 5 / np.sqrt(df.n))
     assert f["flag"].tolist() == ["within", "above", "within"]
     r = pd.DataFrame({"smr": [1.5, 0.9], "expected": [40.0, 10.0]})
-    g = pf.funnel(r, value="smr", n="expected", kind="ratio", target=1.0)
+    g = pf.funnel(r, value="smr", n="expected", kind="ratio", target=1.0).table
     np.testing.assert_allclose(g["upper_95"], 1 + 1.959963985 * np.sqrt(1 / r.expected))
     assert g["flag_95"].tolist() == ["above", "within"]
 
@@ -52,12 +53,13 @@ def test_overdispersion_inflates_by_root_phi():
     n = np.full(200, 400.0)
     p = np.clip(rng.normal(0.3, 0.08, 200), 0.01, 0.99)  # far more spread than binomial
     df = pd.DataFrame({"rate": rng.binomial(400, p) / n, "n": n})
-    plain = pf.funnel(df, value="rate", n="n", target=0.3)
-    od = pf.funnel(df, value="rate", n="n", target=0.3, overdispersion=True)
+    plain = pf.funnel(df, value="rate", n="n", target=0.3).table
+    res = pf.funnel(df, value="rate", n="n", target=0.3, overdispersion=True)
+    od = res.table
     z = (df.rate - 0.3) / np.sqrt(0.3 * 0.7 / n)
     lo, hi = np.quantile(z, [0.1, 0.9])
     phi = np.mean(np.clip(z, lo, hi) ** 2)
-    assert od.attrs["phi"] == pytest.approx(phi)
+    assert res.phi == pytest.approx(phi)
     assert phi > 1
     np.testing.assert_allclose(
         od["upper_95"] - 0.3, (plain["upper_95"] - 0.3) * np.sqrt(phi), rtol=1e-12
@@ -84,21 +86,22 @@ def test_dersimonian_laird_by_hand():
     tau2 = max(0.0, (q - 4) / (v.sum() - (v**2).sum() / v.sum()))
     assert pf.dersimonian_laird(t, s) == pytest.approx(tau2)
     r = pf.shrink(t, s, seed=0)
-    assert r.attrs["tau2"] == pytest.approx(tau2)
+    assert r.tau2 == pytest.approx(tau2)
 
 
 def test_shrinkage_closed_form_with_tau2_given():
     t = np.array([0.1, 0.4, 0.35, 0.8, 0.55])
     s = np.array([0.1, 0.2, 0.15, 0.3, 0.1])
     tau2 = 0.02
-    r = pf.shrink(pd.Series(t, index=list("abcde")), s, tau2=tau2, seed=1)
+    res = pf.shrink(pd.Series(t, index=list("abcde")), s, tau2=tau2, seed=1)
+    r = res.table
     var = tau2 + s**2
     mu = (t / var).sum() / (1 / var).sum()
     w = tau2 / var
     np.testing.assert_allclose(r["weight"], w)
     np.testing.assert_allclose(r["shrunk"], w * t + (1 - w) * mu)
     np.testing.assert_allclose(r["shrunk_se"], np.sqrt(w * s**2))
-    assert r.attrs["mu"] == pytest.approx(mu)
+    assert res.mu == pytest.approx(mu)
     assert list(r.index) == list("abcde")
     assert (r["rank_low"] <= r["rank"]).all()
     assert (r["rank"] <= r["rank_high"]).all()
@@ -113,8 +116,9 @@ def test_shrinkage_closed_form_with_tau2_given():
 )
 def test_shrinkage_moves_towards_the_mean_never_past_it(est, s, tau2):
     t = np.array(est)
-    r = pf.shrink(t, np.full(len(t), s), tau2=tau2, n_draws=50, seed=0)
-    mu = r.attrs["mu"]
+    res = pf.shrink(t, np.full(len(t), s), tau2=tau2, n_draws=50, seed=0)
+    r = res.table
+    mu = res.mu
     # each shrunk estimate lies between its raw estimate and the pooled mean
     lo = np.minimum(t, mu) - 1e-9
     hi = np.maximum(t, mu) + 1e-9
@@ -129,7 +133,7 @@ def test_rank_intervals_cover_true_ranks_at_about_the_nominal_rate():
         theta = rng.normal(0, tau, k)
         s = rng.uniform(0.2, 0.6, k)
         est = theta + s * rng.standard_normal(k)
-        r = pf.shrink(est, s, tau2=tau**2, level=0.9, n_draws=2000, seed=rep)
+        r = pf.shrink(est, s, tau2=tau**2, level=0.9, n_draws=2000, seed=rep).table
         true_rank = pd.Series(theta).rank(ascending=False).to_numpy()
         cover.append(((r["rank_low"] <= true_rank) & (true_rank <= r["rank_high"])).mean())
     assert 0.85 <= float(np.mean(cover)) <= 0.96
@@ -139,7 +143,7 @@ def test_shrink_accepts_per_site_draws():
     rng = np.random.default_rng(3)
     draws = rng.normal([1.0, 2.0, 3.0], [0.5, 0.2, 1.0], size=(4000, 3))
     frame = pd.DataFrame(draws, columns=["x", "y", "z"])
-    r = pf.shrink(frame, tau2=0.5, seed=0)
+    r = pf.shrink(frame, tau2=0.5, seed=0).table
     np.testing.assert_allclose(r["estimate"], draws.mean(axis=0))
     np.testing.assert_allclose(r["se"], draws.std(axis=0, ddof=1))
     assert list(r.index) == ["x", "y", "z"]

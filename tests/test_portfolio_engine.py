@@ -76,7 +76,7 @@ def test_from_models_point_values_equal_sroi(discount):
     for c in ("price_factor", "price_year", "first_flow_at", "leakage", "start_year"):
         assert c in out.columns
     assert {"proxy_dist", "proxy_mean", "deadweight_dist", "drop_off_mode"} <= set(out.columns)
-    res = pf.evaluate(out, inp).set_index("site")  # the discount travels with the tables
+    res = pf.evaluate(out, inp, discount=discount).set_index("site")  # one for all sites
     for s, m in models.items():
         ref = ik.sroi(m)
         row = res.loc[s]

@@ -280,6 +280,22 @@ EXAMPLES = {
         n_bootstrap=5,
         seed=0,
     ),
+    "SobolResult": lambda: ik.uncertainty.sobol_indices(
+        lambda x: x[:, 0] + 2 * x[:, 1],
+        {"a": ik.dist.Uniform(0, 1), "b": ik.dist.Uniform(0, 1)},
+        n=64,
+        seed=0,
+        n_bootstrap=10,
+    ),
+    "FunnelResult": lambda: ik.portfolio.funnel(
+        pd.DataFrame({"site": list("abc"), "rate": [0.5, 0.8, 0.3], "n": [100, 25, 400]}),
+        value="rate",
+        n="n",
+        site="site",
+    ),
+    "ShrinkageResult": lambda: ik.portfolio.shrink(
+        pd.Series([0.2, 0.5, 0.9], index=["a", "b", "c"]), [0.1, 0.1, 0.3], seed=0
+    ),
     "ReportContent": lambda: ik.report.analyse(
         _model(), data=ik.examples.load_example_data(), n_draws=300, seed=1
     ),

@@ -91,7 +91,7 @@ def ishigami(x, a=7.0, b=0.1):
 
 def test_sobol_ishigami():
     u = {f"x{i}": dist.Uniform(-np.pi, np.pi) for i in (1, 2, 3)}
-    s = sobol_indices(ishigami, u, n=2**14, seed=1)
+    s = sobol_indices(ishigami, u, n=2**14, seed=1).indices
     np.testing.assert_allclose(s["S1"], [0.3139, 0.4424, 0.0], atol=0.02)
     np.testing.assert_allclose(s["ST"], [0.5576, 0.4424, 0.2437], atol=0.02)
 
@@ -116,7 +116,7 @@ def test_sobol_closed_form_with_non_uniform_inputs():
     total = m1**2 * v2 + m2**2 * v1 + v1 * v2 + v3
     s1 = np.array([m2**2 * v1, m1**2 * v2, v3]) / total
     st = np.array([m2**2 * v1 + v1 * v2, m1**2 * v2 + v1 * v2, v3]) / total
-    s = sobol_indices(lambda x: x[:, 0] * x[:, 1] + x[:, 2], d, n=2**14, seed=3)
+    s = sobol_indices(lambda x: x[:, 0] * x[:, 1] + x[:, 2], d, n=2**14, seed=3).indices
     np.testing.assert_allclose(s["S1"], s1, atol=0.005)
     np.testing.assert_allclose(s["ST"], st, atol=0.005)
     assert (np.abs(s["S1"] - s1) <= s["S1_conf"]).all()
@@ -128,7 +128,7 @@ def test_sobol_on_model():
     a = attrs.evolve(
         m.outcomes[0], quantity=dist.Uniform(30, 70), deadweight=dist.Uniform(0.19, 0.21)
     )
-    s = sobol(m.evolve(outcomes=[a, m.outcomes[1]]), n=1024)
+    s = sobol(m.evolve(outcomes=[a, m.outcomes[1]]), n=1024).indices
     assert s.loc["outcomes[0].quantity", "ST"] > 0.9
     assert s.loc["outcomes[0].deadweight", "ST"] < 0.05
     with pytest.raises(ik.ValidationError, match="no distributions"):
@@ -173,11 +173,13 @@ def test_sobol_indices_returns_second_order_columns():
     from impactkit.uncertainty import sobol_indices
 
     dists = {n: ik.dist.Uniform(-np.pi, np.pi) for n in ("x1", "x2", "x3")}
-    t = sobol_indices(_ishigami, dists, n=1024, seed=1, calc_second_order=True, n_bootstrap=20)
+    t = sobol_indices(
+        _ishigami, dists, n=1024, seed=1, calc_second_order=True, n_bootstrap=20
+    ).indices
     assert {"S2_x1", "S2_x2", "S2_x3", "S2_conf_x3"} <= set(t.columns)
     assert t.loc["x1", "S2_x3"] == pytest.approx(0.2437, abs=0.08)
     assert np.isnan(t.loc["x3", "S2_x1"])
-    first = sobol_indices(_ishigami, dists, n=1024, seed=1, n_bootstrap=20)
+    first = sobol_indices(_ishigami, dists, n=1024, seed=1, n_bootstrap=20).indices
     assert list(first.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
 
 

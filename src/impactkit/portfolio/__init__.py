@@ -20,7 +20,13 @@ Work can be split by site over any :class:`concurrent.futures.Executor`
 whatever the executor or the number of workers.
 """
 
-from impactkit.portfolio._comparison import dersimonian_laird, funnel, shrink
+from impactkit.portfolio._comparison import (
+    FunnelResult,
+    ShrinkageResult,
+    dersimonian_laird,
+    funnel,
+    shrink,
+)
 from impactkit.portfolio._evaluate import (
     NUMERIC_COLUMNS,
     SITE_BLOCK,
@@ -39,8 +45,10 @@ from impactkit.portfolio._network import NetworkAnalysis, analyse_network, pseud
 __all__ = [
     "NUMERIC_COLUMNS",
     "SITE_BLOCK",
+    "FunnelResult",
     "NetworkAnalysis",
     "PortfolioMonteCarlo",
+    "ShrinkageResult",
     "aggregate",
     "analyse_network",
     "dersimonian_laird",

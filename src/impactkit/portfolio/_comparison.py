@@ -27,17 +27,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from impactkit._random import root_sequence
+from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import is_number, require_finite
 from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray, SeedLike
 
-__all__ = ["dersimonian_laird", "funnel", "level_label", "shrink"]
+__all__ = [
+    "FunnelResult",
+    "ShrinkageResult",
+    "dersimonian_laird",
+    "funnel",
+    "level_label",
+    "shrink",
+]
 
 KINDS = ("proportion", "mean", "ratio")
 FLAGS = ("below", "within", "above")
@@ -149,6 +158,198 @@ def _z(level: float) -> float:
     return float(special.ndtri(0.5 + level / 2))
 
 
+def _records(table: pd.DataFrame) -> Any:
+    """A table's records, its index kept as a column when it names the rows."""
+    default = isinstance(table.index, pd.RangeIndex) and table.index.name is None
+    name = table.index.name or "index"
+    if default or name in table.columns:
+        return jsonable(table)
+    return jsonable(table.reset_index(names=name))
+
+
+def _levels(values: Sequence[float]) -> tuple[float, ...]:
+    return tuple(float(x) for x in values)
+
+
+@displayed(headline=["Target", "Sites"])
+@attrs.frozen
+class FunnelResult:
+    r"""Funnel-plot control limits and flags of every site, with the network target.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Per site (the index of the data kept): the ``site`` column when asked
+        for, ``value``, ``n``, ``target``, ``z``, ``lower_<l>``, ``upper_<l>``
+        and ``flag_<l>`` for each level, and ``flag`` at the most stringent
+        level.
+    target : float
+        The network target :math:`\theta_0`.
+    phi : float
+        The overdispersion factor :math:`\hat\phi` (1 without
+        ``overdispersion``; the limits are widened by :math:`\sqrt{\hat\phi}`
+        only when it exceeds 1).
+    kind : {"proportion", "mean", "ratio"}
+        What the indicator is.
+    levels : tuple of float
+        The control levels, ascending.
+
+    Examples
+    --------
+    :func:`funnel` returns it:
+
+    >>> df = pd.DataFrame({"site": list("abc"), "rate": [0.5, 0.8, 0.3],
+    ...                    "n": [100, 25, 400]})
+    >>> f = funnel(df, value="rate", n="n", target=0.5, site="site")
+    >>> f.target, f.phi, f.kind, f.levels
+    (0.5, 1.0, 'proportion', (0.95, 0.998))
+    >>> f.table["flag"].tolist()
+    ['within', 'within', 'below']
+    """
+
+    table: pd.DataFrame = attrs.field(eq=False, repr=False)
+    target: float
+    phi: float
+    kind: str
+    levels: tuple[float, ...] = attrs.field(converter=_levels)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-site table (a copy).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Limits, z-scores and flags of every site.
+        """
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the table's records and the target, ``phi``, kind and levels.
+
+        Returns
+        -------
+        dict
+            ``table`` (one record per site; a named or non-default index is
+            kept as a column), ``target``, ``phi``, ``kind`` and ``levels``.
+        """
+        return {
+            "table": _records(self.table),
+            "target": jsonable(self.target),
+            "phi": jsonable(self.phi),
+            "kind": self.kind,
+            "levels": jsonable(self.levels),
+        }
+
+    def summary(self) -> Summary:
+        """The target and how many sites fall above, within and below, for people.
+
+        Returns
+        -------
+        Summary
+            Target, number of sites, overdispersion, levels and the counts of
+            each flag at the most stringent level.
+        """
+        counts = self.table["flag"].value_counts() if len(self.table) else pd.Series()
+        lines = (
+            ("Target", f"{self.target:.4g}"),
+            ("Sites", f"{len(self.table):,}"),
+            ("Kind", self.kind),
+            ("Overdispersion phi", f"{self.phi:.3g}"),
+            ("Levels", ", ".join(f"{lv:.1%}" for lv in self.levels)),
+            *((f"Sites {flag}", str(int(counts.get(flag, 0)))) for flag in FLAGS),
+        )
+        return Summary("Funnel plot", lines)
+
+
+@displayed(headline=["Between-site variance", "Sites"])
+@attrs.frozen
+class ShrinkageResult:
+    r"""Shrunk site estimates and rank intervals, with the network mean and variance.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by site (``site``): ``estimate``, ``se``, ``weight``,
+        ``shrunk``, ``shrunk_se``, ``rank`` and, when ranks were drawn,
+        ``rank_low`` and ``rank_high``.
+    tau2 : float
+        The between-site variance :math:`\hat\tau^2` (given or estimated).
+    mu : float
+        The network mean :math:`\hat\mu` the estimates are pulled towards.
+    level : float
+        Level of the rank intervals.
+    n_draws : int
+        Posterior draws of the rank intervals (0: none drawn).
+    seed_entropy : int or None
+        Entropy of the root seed of the rank draws, which repeats them
+        (``seed=result.seed_entropy``); None when nothing was drawn or the seed
+        was a Generator.
+
+    Examples
+    --------
+    :func:`shrink` returns it:
+
+    >>> r = shrink(pd.Series([0.2, 0.5, 0.9], index=["a", "b", "c"]),
+    ...            [0.1, 0.1, 0.3], tau2=0.04, seed=0)
+    >>> r.tau2, round(r.mu, 4), r.seed_entropy
+    (0.04, 0.4387, 0)
+    >>> r.table["rank"].tolist()
+    [3, 2, 1]
+    """
+
+    table: pd.DataFrame = attrs.field(eq=False, repr=False)
+    tau2: float
+    mu: float
+    level: float
+    n_draws: int
+    seed_entropy: int | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-site table (a copy), indexed by site.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Estimates, weights, shrunk estimates and ranks.
+        """
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the table's records (with ``site``) and the fields.
+
+        Returns
+        -------
+        dict
+            ``table``, ``tau2``, ``mu``, ``level``, ``n_draws`` and ``seed_entropy``.
+        """
+        return {
+            "table": _records(self.table),
+            "tau2": jsonable(self.tau2),
+            "mu": jsonable(self.mu),
+            "level": jsonable(self.level),
+            "n_draws": self.n_draws,
+            "seed_entropy": self.seed_entropy,
+        }
+
+    def summary(self) -> Summary:
+        """The network mean and variance and the shrunk estimates, for people.
+
+        Returns
+        -------
+        Summary
+            Between-site variance, network mean, number of sites, and the
+            table ordered by rank.
+        """
+        lines = (
+            ("Between-site variance", f"{self.tau2:.4g}"),
+            ("Sites", f"{len(self.table):,}"),
+            ("Network mean", f"{self.mu:.4g}"),
+            ("Rank draws", f"{self.n_draws:,}"),
+            ("Level", f"{self.level:.1%}"),
+        )
+        return Summary("Shrinkage", lines, self.table.sort_values("rank").reset_index())
+
+
 def funnel(
     df: pd.DataFrame,
     *,
@@ -160,7 +361,7 @@ def funnel(
     sd: float | str | None = None,
     overdispersion: bool = False,
     site: str | None = None,
-) -> pd.DataFrame:
+) -> FunnelResult:
     r"""Funnel-plot control limits and flags for every site.
 
     Parameters
@@ -194,12 +395,12 @@ def funnel(
 
     Returns
     -------
-    pandas.DataFrame
-        Per site: ``value``, ``n``, ``target``, ``z`` (the site's z-score),
-        ``lower_<l>``, ``upper_<l>`` and ``flag_<l>`` for each level (e.g.
-        ``lower_95``, ``upper_998``), and ``flag`` (``"above"``, ``"within"``
-        or ``"below"``) at the most stringent level. ``attrs`` holds
-        ``target``, ``phi`` and ``kind``.
+    FunnelResult
+        ``table``, per site: ``value``, ``n``, ``target``, ``z`` (the site's
+        z-score), ``lower_<l>``, ``upper_<l>`` and ``flag_<l>`` for each level
+        (e.g. ``lower_95``, ``upper_998``), and ``flag`` (``"above"``,
+        ``"within"`` or ``"below"``) at the most stringent level; and the
+        fields ``target``, ``phi``, ``kind`` and ``levels``.
 
     Raises
     ------
@@ -222,7 +423,7 @@ def funnel(
     >>> df = pd.DataFrame({"site": list("abc"), "rate": [0.5, 0.8, 0.3],
     ...                    "n": [100, 25, 400]})
     >>> f = funnel(df, value="rate", n="n", target=0.5, site="site")
-    >>> f[["site", "lower_95", "upper_95", "flag"]].round(3).values.tolist()
+    >>> f.table[["site", "lower_95", "upper_95", "flag"]].round(3).values.tolist()
     [['a', 0.402, 0.598, 'within'], ['b', 0.304, 0.696, 'within'], ['c', 0.451, 0.549, 'below']]
     """
     problems: list[Problem] = []
@@ -332,8 +533,7 @@ def funnel(
     require_finite(
         {"target": theta0, "phi": phi, "z": out["z"], **{c: out[c] for c in limits}}, "result"
     )
-    out.attrs.update({"target": theta0, "phi": phi, "kind": kind, "levels": tuple(sorted(lv))})
-    return out
+    return FunnelResult(table=out, target=theta0, phi=phi, kind=kind, levels=tuple(sorted(lv)))
 
 
 def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
@@ -407,7 +607,7 @@ def shrink(
     level: float = 0.95,
     n_draws: int = 1000,
     seed: SeedLike = None,
-) -> pd.DataFrame:
+) -> ShrinkageResult:
     r"""Empirical-Bayes normal–normal shrinkage of site estimates, with rank intervals.
 
     Parameters
@@ -429,15 +629,17 @@ def shrink(
         ``rank_low``/``rank_high`` columns), for when only the shrunk
         estimates are needed.
     seed : int, SeedSequence, Generator or None
-        Randomness of the rank simulation.
+        Randomness of the rank simulation; None draws fresh entropy, recorded
+        in the result's ``seed_entropy``.
 
     Returns
     -------
-    pandas.DataFrame
-        Per site: ``estimate``, ``se``, ``weight`` (:math:`w_i`), ``shrunk``,
-        ``shrunk_se`` (posterior sd), ``rank`` (1 = highest shrunk estimate),
-        ``rank_low`` and ``rank_high`` (the rank interval). ``attrs`` holds
-        ``tau2`` and ``mu``.
+    ShrinkageResult
+        ``table``, per site: ``estimate``, ``se``, ``weight`` (:math:`w_i`),
+        ``shrunk``, ``shrunk_se`` (posterior sd), ``rank`` (1 = highest
+        shrunk estimate), ``rank_low`` and ``rank_high`` (the rank interval);
+        and the fields ``tau2``, ``mu``, ``level``, ``n_draws`` and
+        ``seed_entropy``.
 
     Raises
     ------
@@ -463,7 +665,7 @@ def shrink(
     --------
     >>> r = shrink(pd.Series([0.2, 0.5, 0.9], index=["a", "b", "c"]),
     ...            [0.1, 0.1, 0.3], tau2=0.04, seed=0)
-    >>> r["weight"].round(3).tolist(), r["shrunk"].round(3).tolist()
+    >>> r.table["weight"].round(3).tolist(), r.table["shrunk"].round(3).tolist()
     ([0.8, 0.8, 0.308], [0.248, 0.488, 0.581])
     """
     from_draws = _from_draws(estimates) if se is None else None
@@ -523,10 +725,20 @@ def shrink(
         },
         index=pd.Index(labels, name="site"),
     )
+    entropy: int | None = None
     if n_draws:
+        if not isinstance(seed, np.random.Generator):
+            seed = root_sequence(seed)  # the same stream, its entropy recorded
+            entropy = seed.entropy if isinstance(seed.entropy, int) else None
         out["rank_low"], out["rank_high"] = _rank_interval(shrunk, post_sd, level, n_draws, seed)
-    out.attrs.update({"tau2": t2, "mu": mu, "level": level})
-    return out
+    return ShrinkageResult(
+        table=out,
+        tau2=float(t2),
+        mu=mu,
+        level=float(level),
+        n_draws=int(n_draws),
+        seed_entropy=entropy,
+    )
 
 
 def _rank_interval(

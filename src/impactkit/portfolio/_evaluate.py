@@ -72,10 +72,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 _PARAM_NAMES = sorted({p for ps in _PARAMS.values() for p in ps})
 
 
-def _discount(discount: Discount | float | None, outcomes: Any = None) -> Discount:
-    if discount is None:
-        attrs_ = getattr(outcomes, "attrs", {})
-        discount = attrs_.get("discount", 0.035) if isinstance(attrs_, Mapping) else 0.035
+def _discount(discount: Discount | float) -> Discount:
     if isinstance(discount, Constant | Schedule):
         if isinstance(discount, Constant) and isinstance(discount.rate, Distribution):
             raise ValidationError(
@@ -937,7 +934,7 @@ def row_values(
     inputs: pd.DataFrame,
     *,
     site: str = "site",
-    discount: Discount | float | None = None,
+    discount: Discount | float = 0.035,
     executor: Any = None,
 ) -> pd.DataFrame:
     """Present value of every outcome row (the outcomes table with ``present_value`` added).
@@ -967,7 +964,7 @@ def row_values(
     >>> round(10 * 1000 * 0.8 * (1 / 1.035 + 1 / 1.035**2), 2)  # first row by hand
     15197.55
     """
-    d = _discount(discount, outcomes)
+    d = _discount(discount)
     p = _prepare(outcomes, inputs, site, d, ())
     pv, _ = _run(p, d, executor)
     require_finite({"present_value": pv}, "result")
@@ -981,7 +978,7 @@ def evaluate(
     inputs_df: pd.DataFrame,
     *,
     site: str = "site",
-    discount: Discount | float | None = None,
+    discount: Discount | float = 0.035,
     by: Sequence[str] | None = None,
     executor: Any = None,
 ) -> pd.DataFrame:
@@ -1004,9 +1001,10 @@ def evaluate(
         One row per site or per site × input: ``amount``, optional ``year`` (0).
     site : str, default "site"
         The site column of both tables.
-    discount : Discount or float, optional
-        Default: the discount :func:`from_models` recorded on the table, else
-        3.5 %.
+    discount : Discount or float, default 0.035
+        The one discount rate or schedule of the whole network. The tables do
+        not carry it: for tables written by :func:`from_models`, pass the
+        models' common discount (``discount=model.discount``).
     by : sequence of str, optional
         Columns of ``outcomes_df`` constant within a site (sector, region),
         copied to the result for grouping.
@@ -1040,7 +1038,7 @@ def evaluate(
     1    b          800.0    2.0
     """
     by = list(by or ())
-    d = _discount(discount, outcomes_df)
+    d = _discount(discount)
     p = _prepare(outcomes_df, inputs_df, site, d, by)
     pv, y1 = _run(p, d, executor)
     site_pv = _site_sums(p, pv)
@@ -1063,7 +1061,6 @@ def evaluate(
             "payback_months": payback_obj,
         }
     )
-    out.attrs["discount"] = d.describe()
     return out
 
 
@@ -1531,7 +1528,7 @@ def monte_carlo(
     n: int = 1_000,
     seed: SeedLike = None,
     site: str = "site",
-    discount: Discount | float | None = None,
+    discount: Discount | float = 0.035,
     shared: Mapping[str, tuple[str, Distribution]] | None = None,
     chunk_size: int = 256,
     executor: Any = None,
@@ -1607,7 +1604,7 @@ def monte_carlo(
             "n and chunk_size must be positive", path=("n",), code="out_of_range"
         )
     n = int(n)
-    d = _discount(discount, outcomes_df)
+    d = _discount(discount)
     shared = dict(shared or {})
     extra = [g for g, _ in shared.values() if g in outcomes_df.columns]
     p = _prepare(outcomes_df, inputs_df, site, d, extra)
@@ -1682,8 +1679,10 @@ def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
         ``price_year``, ``price_factor``, ``start_year``, ``first_flow_at``,
         ``drop_off_method``, the text fields, and ``F_dist`` /
         ``F_<parameter>`` columns for the fields that hold distributions; one
-        row per site × input. Both carry the models' discount in
-        ``attrs["discount"]``, which :func:`evaluate` uses by default.
+        row per site × input. The tables do not carry the discount: pass the
+        models' common discount to :func:`evaluate` and :func:`monte_carlo`
+        (``discount=next(iter(models.values())).discount``); models with
+        different discounts are refused.
 
     Raises
     ------
@@ -1702,7 +1701,8 @@ def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     >>> out[["site", "proxy", "proxy_dist", "proxy_mean", "proxy_sd"]]
       site   proxy proxy_dist  proxy_mean  proxy_sd
     0    a  1000.0  lognormal      1000.0     200.0
-    >>> round(float(evaluate(out, inp)["ratio"][0]), 6) == round(ik.sroi(m).ratio, 6)
+    >>> res = evaluate(out, inp, discount=m.discount)
+    >>> round(float(res["ratio"][0]), 6) == round(ik.sroi(m).ratio, 6)
     True
     """
     from impactkit.model import ImpactModel
@@ -1815,7 +1815,4 @@ def from_models(models: Mapping[Any, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     inputs = pd.DataFrame.from_records(
         in_recs, columns=["site", "label", "stakeholder", "amount", "year", "in_kind"]
     )
-    if first is not None:
-        outcomes.attrs["discount"] = first.discount
-        inputs.attrs["discount"] = first.discount
     return outcomes, inputs

@@ -21,7 +21,7 @@ import pandas as pd
 
 from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import Problem, ValidationError
-from impactkit.portfolio._comparison import funnel, shrink
+from impactkit.portfolio._comparison import FunnelResult, funnel, shrink
 
 __all__ = ["NetworkAnalysis", "analyse_network", "pseudonyms"]
 
@@ -87,7 +87,7 @@ class NetworkAnalysis:
     uncertainty : mapping or None
         Percentiles of the network present value and ratio under Monte Carlo.
     funnels : mapping
-        Indicator → funnel table with the shrunk estimates.
+        Indicator → :class:`FunnelResult`, its table with the shrunk estimates.
     indicators : mapping
         Indicator → label.
     remarkable : pandas.DataFrame
@@ -125,7 +125,7 @@ class NetworkAnalysis:
     by_stakeholder: pd.DataFrame | None = attrs.field(eq=False)
     by_payer: pd.DataFrame | None = attrs.field(eq=False)
     uncertainty: Mapping[str, float] | None = attrs.field(converter=freeze)
-    funnels: Mapping[str, pd.DataFrame] = attrs.field(eq=False, converter=freeze)
+    funnels: Mapping[str, FunnelResult] = attrs.field(eq=False, converter=freeze)
     indicators: Mapping[str, str] = attrs.field(converter=freeze)
     remarkable: pd.DataFrame = attrs.field(eq=False)
     anonymised: bool
@@ -361,7 +361,7 @@ def analyse_network(
             "probability_ratio_above_1": float(np.mean(r > 1)),
         }
     ind_rows, indicators = _indicator_rows(outcomes_df, site, denominator)
-    funnels: dict[str, pd.DataFrame] = {}
+    funnels: dict[str, FunnelResult] = {}
     remarkable = []
     site_info = res.set_index(site)
     for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
@@ -370,11 +370,12 @@ def analyse_network(
             part[site] = [names[x] for x in part[site]]
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
             continue
-        f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
+        fr = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
+        f = fr.table  # gains the shrunk estimates below
         p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
-        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), n_draws=0)
+        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), n_draws=0).table
         f["shrunk"] = sh["shrunk"].to_numpy()
-        funnels[str(ind)] = f
+        funnels[str(ind)] = fr
         hit = (f["flag"] == "above") & (f["shrunk"] > f["upper_95"])
         for _, row in f[hit].iterrows():  # the few remarkable sites, not a hot path
             orig = row[site]

@@ -22,7 +22,7 @@ from impactkit._atomic import write_file
 from impactkit._escape import html_text, md_text
 from impactkit._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
 from impactkit.errors import ValidationError
-from impactkit.portfolio import NetworkAnalysis, analyse_network
+from impactkit.portfolio import FunnelResult, NetworkAnalysis, analyse_network
 
 __all__ = ["funnel_chart", "member", "network"]
 
@@ -280,13 +280,14 @@ def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
     return "\n".join([head, sep, *rows])
 
 
-def funnel_chart(f: pd.DataFrame, *, lang: str = "en", title: str = "") -> Any:
+def funnel_chart(f: FunnelResult, *, lang: str = "en", title: str = "") -> Any:
     """A funnel plot of one indicator (matplotlib Figure, extra ``plot``).
 
     Parameters
     ----------
-    f : pandas.DataFrame
-        A table from :func:`impactkit.portfolio.funnel`.
+    f : FunnelResult
+        A result of :func:`impactkit.portfolio.funnel`: its table, target,
+        overdispersion ``phi``, kind and levels draw the chart.
     lang : {"en", "fr"}, default "en"
         Language of the labels.
     title : str, optional
@@ -322,16 +323,17 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "en", title: str = "") -> Any:
 
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
-    n = f["n"].to_numpy(dtype=float)
-    colours = f["flag"].map({"above": "#2a9d8f", "below": "#e63946", "within": "#8d99ae"})
-    ax.scatter(n, f["value"], s=9, c=colours.tolist(), alpha=0.7, linewidths=0, rasterized=True)
+    t = f.table
+    n = t["n"].to_numpy(dtype=float)
+    colours = t["flag"].map({"above": "#2a9d8f", "below": "#e63946", "within": "#8d99ae"})
+    ax.scatter(n, t["value"], s=9, c=colours.tolist(), alpha=0.7, linewidths=0, rasterized=True)
     grid = np.geomspace(max(n.min(), 1.0), n.max(), 200)
-    theta0 = float(f.attrs.get("target", f["target"].iloc[0]))
-    kind = f.attrs.get("kind", "proportion")
-    phi = max(1.0, float(f.attrs.get("phi", 1.0)))
+    theta0 = f.target
+    kind = f.kind
+    phi = max(1.0, f.phi)
     from scipy import special
 
-    for level, style in zip(f.attrs.get("levels", (0.95, 0.998)), ("--", ":"), strict=False):
+    for level, style in zip(f.levels, ("--", ":"), strict=False):
         z = float(special.ndtri(0.5 + level / 2)) * math.sqrt(phi)
         sd = (
             np.sqrt(theta0 * (1 - theta0) / grid)
@@ -436,13 +438,13 @@ def _sections(
         hb, mb = [], []
         for i, (ind, f) in enumerate(a.funnels.items()):
             label = a.indicators.get(ind, ind)
-            counts = f["flag"].value_counts()
+            counts = f.table["flag"].value_counts()
             flags = _t(lang, "flags").format(
                 above=int(counts.get("above", 0)),
                 within=int(counts.get("within", 0)),
                 below=int(counts.get("below", 0)),
             )
-            text = _t(lang, "funnel_text").format(target=fmt_pct(float(f.attrs["target"]), lang))
+            text = _t(lang, "funnel_text").format(target=fmt_pct(f.target, lang))
             hb.append(f"<h3>{_e(label)}</h3><p>{_e(text)}</p><p>{_e(flags)}</p>")
             mb.append(f"### {_md(label)}\n\n{text}\n\n{flags}")
             if charts and i < max_charts:
@@ -683,7 +685,7 @@ def member(
     rows = []
     hb = []
     for ind, f in a.funnels.items():
-        me = f[f[site] == member]
+        me = f.table[f.table[site] == member]
         if me.empty:
             continue
         r = me.iloc[0]

@@ -17,6 +17,7 @@ from impactkit.uncertainty._monte_carlo import (
     monte_carlo,
 )
 from impactkit.uncertainty._sensitivity import (
+    SobolResult,
     second_order_indices,
     sobol,
     sobol_indices,
@@ -41,6 +42,7 @@ __all__ = [
     "AcceptabilityResult",
     "EVPPIResult",
     "MonteCarloResult",
+    "SobolResult",
     "VOIResult",
     "acceptability",
     "ceac",

@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._random import as_generator, root_sequence
+from impactkit._results import Summary, displayed, jsonable
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError, format_path
 from impactkit.model import (
@@ -32,7 +33,14 @@ from impactkit.model import (
 )
 from impactkit.typing import FloatArray, SeedLike
 
-__all__ = ["second_order_indices", "sobol", "sobol_indices", "tipping_points", "tornado"]
+__all__ = [
+    "SobolResult",
+    "second_order_indices",
+    "sobol",
+    "sobol_indices",
+    "tipping_points",
+    "tornado",
+]
 
 _METRICS = ("ratio", "net_present_value", "present_value")
 _AFFINE = ("quantity", "proxy", "deadweight", "displacement", "attribution", "leakage", "amount")
@@ -503,6 +511,101 @@ def _brent(
     return _tip_row(oat, model, i, float(x), "brent", "")
 
 
+@displayed(headline=["Largest total index", "Base sample"])
+@attrs.frozen
+class SobolResult:
+    r"""Sobol indices of each input, with the settings that produced them.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        Indexed by input name (``input``): ``S1``, ``S1_conf``, ``ST``,
+        ``ST_conf`` (first-order and total indices and the half-widths of their
+        bootstrap intervals) and, with second order, ``S2_<name>`` and
+        ``S2_conf_<name>``.
+    seed_entropy : int or None
+        Entropy of the root seed, which reproduces the sample and the
+        bootstrap (``seed=result.seed_entropy``); None when the seed's entropy
+        is not one integer.
+    n : int
+        Base sample size (a power of 2).
+    n_bootstrap : int
+        Bootstrap resamples of the confidence half-widths.
+    level : float
+        Level of the half-widths.
+
+    Examples
+    --------
+    :func:`sobol_indices` returns it; for :math:`y = a + 2b` with independent
+    uniform inputs, the exact first-order indices are 1/5 and 4/5:
+
+    >>> from impactkit.dist import Uniform
+    >>> s = sobol_indices(lambda x: x[:, 0] + 2 * x[:, 1],
+    ...                   {"a": Uniform(0, 1), "b": Uniform(0, 1)}, n=256, seed=1)
+    >>> s.indices["S1"].round(1).tolist(), s.n, s.level, s.seed_entropy
+    ([0.2, 0.8], 256, 0.95, 1)
+    """
+
+    indices: pd.DataFrame = attrs.field(eq=False, repr=False)
+    seed_entropy: int | None
+    n: int
+    n_bootstrap: int
+    level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The indices table (a copy), indexed by input name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (and the ``S2_*`` columns).
+        """
+        return self.indices.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the indices' records (with ``input``) and the settings.
+
+        Returns
+        -------
+        dict
+            ``indices`` (one record per input, its name under ``input``),
+            ``seed_entropy``, ``n``, ``n_bootstrap`` and ``level``.
+        """
+        return {
+            "indices": jsonable(self.indices.reset_index()),
+            "seed_entropy": self.seed_entropy,
+            "n": self.n,
+            "n_bootstrap": self.n_bootstrap,
+            "level": jsonable(self.level),
+        }
+
+    def summary(self) -> Summary:
+        """The indices of each input, for people.
+
+        Returns
+        -------
+        Summary
+            The input with the largest total index, the settings, and the
+            first-order and total indices with their half-widths.
+        """
+        tab = self.indices[["S1", "S1_conf", "ST", "ST_conf"]].reset_index()
+        st = tab["ST"].to_numpy(dtype=float)
+        top = tab.iloc[int(np.nanargmax(st))] if np.isfinite(st).any() else None
+        lines = [
+            (
+                "Largest total index",
+                "-" if top is None else f"{top['input']} {float(top['ST']):.3f}",
+            ),
+            ("Inputs", str(len(tab))),
+            ("Base sample", f"{self.n:,}"),
+            ("Bootstrap resamples", f"{self.n_bootstrap:,}"),
+            ("Level", f"{self.level:.1%}"),
+        ]
+        for col in ("S1", "S1_conf", "ST", "ST_conf"):
+            tab[col] = tab[col].map(lambda v: f"{v:.3f}")
+        return Summary("Sobol indices", tuple(lines), tab)
+
+
 def sobol_indices(
     func: Callable[[FloatArray], FloatArray],
     distributions: Mapping[str, Distribution],
@@ -512,7 +615,7 @@ def sobol_indices(
     calc_second_order: bool = False,
     n_bootstrap: int = 100,
     level: float = 0.95,
-) -> pd.DataFrame:
+) -> SobolResult:
     r"""First-order and total Sobol indices of any vectorised function.
 
     Uses SALib (extra ``sensitivity``): Saltelli sampling on a scrambled Sobol
@@ -532,7 +635,7 @@ def sobol_indices(
         (``n (2k + 2)`` with second order).
     seed : int, SeedSequence, Generator or None
         Seed of the scrambling and of the bootstrap; None draws fresh entropy,
-        recorded in the table's ``attrs["seed_entropy"]``.
+        recorded in the result's ``seed_entropy``.
     calc_second_order : bool
         Also compute and return second-order indices: columns ``S2_<name>``
         and ``S2_conf_<name>`` hold :math:`S_{ij}` in the row of input ``i``
@@ -542,9 +645,11 @@ def sobol_indices(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by input name: ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, and
-        with ``calc_second_order`` the ``S2_*`` and ``S2_conf_*`` columns.
+    SobolResult
+        ``indices``, indexed by input name: ``S1``, ``S1_conf``, ``ST``,
+        ``ST_conf``, and with ``calc_second_order`` the ``S2_*`` and
+        ``S2_conf_*`` columns; and ``seed_entropy``, ``n``, ``n_bootstrap``,
+        ``level``.
 
     Notes
     -----
@@ -575,7 +680,7 @@ def sobol_indices(
     >>> def f(x):
     ...     return x[:, 0] + 2 * x[:, 1]
     >>> s = sobol_indices(f, {"a": Uniform(0, 1), "b": Uniform(0, 1)}, n=256, seed=1)
-    >>> s["S1"].round(1).tolist(), s["ST"].round(1).tolist()
+    >>> s.indices["S1"].round(1).tolist(), s.indices["ST"].round(1).tolist()
     ([0.2, 0.8], [0.2, 0.8])
     """
     try:
@@ -625,8 +730,13 @@ def sobol_indices(
             table[f"S2_{nm}"] = s2[:, j]
         for j, nm in enumerate(names):
             table[f"S2_conf_{nm}"] = s2_conf[:, j]
-    table.attrs["seed_entropy"] = root.entropy if isinstance(root.entropy, int) else None
-    return table
+    return SobolResult(
+        indices=table,
+        seed_entropy=root.entropy if isinstance(root.entropy, int) else None,
+        n=int(n),
+        n_bootstrap=int(n_bootstrap),
+        level=float(level),
+    )
 
 
 def _s2(a: FloatArray, b: FloatArray, ab: FloatArray, ba: FloatArray) -> FloatArray:
@@ -736,7 +846,7 @@ def sobol(
     data: Mapping[str, Any] | None = None,
     n_bootstrap: int = 100,
     calc_second_order: bool = False,
-) -> pd.DataFrame:
+) -> SobolResult:
     """Sobol indices of the SROI with respect to every uncertain field of a model.
 
     Parameters
@@ -747,7 +857,7 @@ def sobol(
         Base sample size (power of 2); cost ``n (k + 2)`` kernel rows in one call.
     seed : int, SeedSequence, Generator or None
         Seed of the Sobol scrambling and bootstrap; None draws fresh entropy,
-        recorded in the table's ``attrs["seed_entropy"]``.
+        recorded in the result's ``seed_entropy``.
     metric : {"ratio", "net_present_value", "present_value"}
     data : mapping, optional
         Data sources for measured quantities.
@@ -758,8 +868,8 @@ def sobol(
 
     Returns
     -------
-    pandas.DataFrame
-        As :func:`sobol_indices`, indexed by parameter path.
+    SobolResult
+        As :func:`sobol_indices`, its ``indices`` indexed by parameter path.
 
     Examples
     --------
@@ -774,7 +884,7 @@ def sobol(
     ...               quantity=ik.dist.Uniform(4, 8), proxy=45_000,
     ...               deadweight=ik.dist.Uniform(0.2, 0.4))])
     >>> s = sobol(m, n=256, seed=1)
-    >>> s["S1"].round(2).to_dict()
+    >>> s.indices["S1"].round(2).to_dict()
     {'outcomes[0].quantity': 0.84, 'outcomes[0].deadweight': 0.15}
     """
     vm = _prepare(model, data)
