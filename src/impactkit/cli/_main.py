@@ -494,6 +494,8 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     suffix = path.suffix.lower()
+    if getattr(args, "network", False):
+        return _new_network(args, path)
     if suffix not in (".xlsx", ".yaml", ".yml", ".json"):
         print(
             f"impactkit: cannot tell what to write from {path.name!r}: "
@@ -535,6 +537,36 @@ def _cmd_new(args: argparse.Namespace) -> int:
     print(
         f"{path} écrit" if args.lang == "fr" else f"{path} written",
         f"(impactkit report {path} -o rapport.html --lang {args.lang})",
+    )
+    return 0
+
+
+def _new_network(args: argparse.Namespace, path: Any) -> int:
+    """``impactkit new resultats.xlsx --network``: the network tables' template."""
+    from impactkit.cli._network import write_template
+
+    fr = args.lang == "fr"
+    if path.suffix.lower() != ".xlsx":
+        print(
+            f"impactkit : le modèle des tables du réseau est un classeur .xlsx, pas {path.name!r}"
+            if fr
+            else f"impactkit: the network template is an .xlsx workbook, not {path.name!r}",
+            file=sys.stderr,
+        )
+        return 2
+    if path.exists() and not args.force:
+        print(
+            f"impactkit : {path} existe ; --force le remplace"
+            if fr
+            else f"impactkit: {path} exists; use --force to replace it",
+            file=sys.stderr,
+        )
+        return 2
+    write_template(path, lang=args.lang)
+    print(
+        f"{path} écrit (impactkit network {path} -o reseau.html)"
+        if fr
+        else f"{path} written (impactkit network {path} -o network.html --lang en)"
     )
     return 0
 
@@ -675,6 +707,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example", default=None, metavar="NAME", help="start from this example")
     p.add_argument("--lang", choices=("en", "fr"), default="en")
     p.add_argument("--empty", action="store_true", help="an empty Excel template (no rows)")
+    p.add_argument(
+        "--network",
+        action="store_true",
+        help="the template of impactkit network's two tables (.xlsx)",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=_cmd_new)
 
