@@ -888,62 +888,7 @@ class PDFUnavailableError(ImpactkitError):
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
 """Programs tried, in order, on the ``PATH`` to print a PDF (or the ``IMPACTKIT_CHROMIUM``
-variable); then :func:`_browser_paths`, the default install paths of Chrome and Edge."""
-
-
-def _browser_paths(
-    system: str | None = None, environ: Mapping[str, str] | None = None
-) -> list[Path]:
-    r"""Default install paths of Chrome, Edge and Chromium on Windows and macOS, in order.
-
-    Windows: ``Google\Chrome\Application\chrome.exe`` and
-    ``Microsoft\Edge\Application\msedge.exe`` under ``%ProgramFiles%``,
-    ``%ProgramFiles(x86)%`` and ``%LocalAppData%`` (Edge ships with Windows
-    10 and 11). macOS: the ``.app`` bundles in ``/Applications`` and
-    ``~/Applications``. Elsewhere: none (browsers are on the ``PATH``).
-
-    Parameters
-    ----------
-    system : str, optional
-        ``platform.system()`` (``"Windows"``, ``"Darwin"``, ``"Linux"``); default the
-        running one.
-    environ : mapping, optional
-        Environment variables; default ``os.environ``.
-
-    Returns
-    -------
-    list of Path
-        Candidate programs, whether they exist or not.
-
-    Examples
-    --------
-    >>> [p.name for p in _browser_paths("Windows", {"ProgramFiles": "C:/PF"})]
-    ['chrome.exe', 'msedge.exe']
-    >>> _browser_paths("Linux")
-    []
-    """
-    import platform
-
-    system = platform.system() if system is None else system
-    env = os.environ if environ is None else environ
-    if system == "Windows":
-        roots = [env.get(k) for k in ("ProgramFiles", "ProgramFiles(x86)", "LocalAppData")]
-        apps = (
-            Path("Google", "Chrome", "Application", "chrome.exe"),
-            Path("Microsoft", "Edge", "Application", "msedge.exe"),
-        )
-        return [Path(root) / app for root in roots if root for app in apps]
-    if system == "Darwin":
-        bundles = (
-            "Google Chrome.app/Contents/MacOS/Google Chrome",
-            "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
-            "Chromium.app/Contents/MacOS/Chromium",
-        )
-        homes = [Path("/Applications")]
-        if env.get("HOME"):
-            homes.append(Path(env["HOME"], "Applications"))
-        return [home / b for home in homes for b in bundles]
-    return []
+variable); then Chrome and Edge at their default install paths (report/_browsers.py)."""
 
 
 def find_browser() -> str | None:
@@ -951,8 +896,8 @@ def find_browser() -> str | None:
 
     The program named by the ``IMPACTKIT_CHROMIUM`` environment variable when it
     is set (and only it), otherwise the first of :data:`BROWSERS` on the ``PATH``,
-    otherwise the first of :func:`_browser_paths` that exists (Chrome or Edge at
-    their default install paths on Windows and macOS).
+    otherwise Chrome or Edge at their default install paths on Windows and macOS
+    (the first that exists; see report/_browsers.py).
 
     Returns
     -------
@@ -978,7 +923,9 @@ def find_browser() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    for path in _browser_paths():
+    from impactkit.report._browsers import browser_paths
+
+    for path in browser_paths():
         if path.is_file():
             return str(path)
     return None
