@@ -246,7 +246,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "-o", "--output", required=True, help="report path (.html, .htm, .md, .markdown or .pdf)"
     )
-    p.add_argument("--lang", choices=("fr", "en"), default="fr", help="language")
+    p.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=None,
+        help="language of the output and messages (default: the file's, then the system's)",
+    )
     p.add_argument("--site", default="site", help="site column (default: site)")
     p.add_argument(
         "--anonymise",
