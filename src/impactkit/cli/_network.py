@@ -162,7 +162,7 @@ def _read_workbook(path: Path, role: str, ids: tuple[str, ...]) -> tuple[Any, st
             f"installez impactkit[excel]"
         )
     try:
-        with pd.ExcelFile(path, engine=engine) as book:
+        with pd.ExcelFile(path, engine=engine) as book:  # type: ignore[arg-type]
             names = [str(n) for n in book.sheet_names]
             folded = [_fold(x) for x in SHEETS[role]]
             chosen = next((n for n in names if _fold(n) in folded), names[0])
@@ -518,7 +518,7 @@ def write_template(path: str | Path, *, lang: str = "fr") -> None:
         "n", "proxy", "proxy_source", "duration", "deadweight", "attribution", "displacement",
         "drop_off",
     ]  # fmt: skip
-    rows = [
+    rows: list[list[Any]] = [
         ["750000001", "insertion", "Île-de-France", "emploi_durable",
          "En emploi durable à 6 mois" if fr else "In lasting work at 6 months", "salaries",
          "etat", 24, 60, 9000, "Illustratif : à remplacer" if fr else "Illustrative: replace",
@@ -531,7 +531,7 @@ def write_template(path: str | Path, *, lang: str = "fr") -> None:
          "etat", 15, 45, 9000, "Illustratif : à remplacer" if fr else "Illustrative: replace",
          2, 0.3, 0.2, 0.0, 0.2],
     ]  # fmt: skip
-    inputs = [["750000001", 250000], ["690000002", 180000]]
+    inputs: list[list[Any]] = [["750000001", 250000], ["690000002", 180000]]
     head = (lambda c: COLUMNS["fr"][c]) if fr else (lambda c: c)
     percent = {"deadweight", "attribution", "displacement", "drop_off"}
     wb = Workbook()
