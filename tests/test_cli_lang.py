@@ -141,3 +141,17 @@ def test_a_closed_pipe_ends_quietly():
     assert proc.returncode == 141
     assert b"Traceback" not in err
     assert err == b""
+
+
+def test_sroi_table_in_french(tmp_path, capsys):
+    model = tmp_path / "m.json"
+    assert main(["new", str(model), "--lang", "fr"]) == 0
+    capsys.readouterr()
+    assert main(["sroi", str(model), "--mc", "50", "--lang", "fr"]) == 0
+    captured = capsys.readouterr()
+    assert "Ratio SROI" in captured.out
+    assert "Délai de retour" in captured.out
+    assert "tirages) : intervalle à 90" in captured.out
+    for english in ("Present value", "Total inputs", "draws", "interval "):
+        assert english not in captured.out
+    assert "prenez-en au moins 1 000" in captured.err

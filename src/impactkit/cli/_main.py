@@ -163,11 +163,14 @@ def _plural(n: int, word: str, lang: str = "en") -> str:
     return plural(n, word, lang)
 
 
-def _warn_few_draws(n: int | None) -> None:
+def _warn_few_draws(n: int | None, lang: str = "en") -> None:
     if n and 0 < n < 100:
         print(
-            f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable intervals; "
-            "use at least 1,000",
+            f"impactkit : avertissement : {n} tirages Monte Carlo donnent des intervalles "
+            "instables ; prenez-en au moins 1 000"
+            if lang == "fr"
+            else f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable "
+            "intervals; use at least 1,000",
             file=sys.stderr,
         )
 
@@ -324,7 +327,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from impactkit.report import analyse, html, markdown
 
     fmt = _report_format(args.output)
-    _warn_few_draws(args.mc)
+    _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     content = analyse(
         model,
@@ -376,7 +379,7 @@ def _report_format(output: str) -> str:
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
-    _warn_few_draws(args.mc)
+    _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     data = _data(args)
     payload = _sroi_payload(model, args.mc, args.seed, data)
@@ -395,9 +398,21 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             print(f"| {k} | {_md_value(v)} |")
         print()
         print(_markdown_table(res.by_stakeholder))
+    elif args.lang == "fr":
+        print(_summary_fr(res, model))
     else:
         print(res.summary())
-    if "monte_carlo" in payload:
+    if "monte_carlo" in payload and args.lang == "fr" and args.format == "table":
+        from impactkit._i18n import fmt_number, fmt_pct, fmt_ratio
+
+        mcp = payload["monte_carlo"]
+        lo, hi = mcp["interval_90"]
+        print(
+            f"\nMonte Carlo ({fmt_number(mcp['n'], 'fr', decimals=0)} tirages) : intervalle "
+            f"à 90 % de {fmt_ratio(lo, 'fr')} à {fmt_ratio(hi, 'fr')}, probabilité que le "
+            f"ratio dépasse 1 pour 1 : {fmt_pct(mcp['probability_ratio_above_1'], 'fr')}"
+        )
+    elif "monte_carlo" in payload:
         mcp = payload["monte_carlo"]
         print(
             f"\nMonte Carlo ({mcp['n']:,} draws): 90% interval "
@@ -405,6 +420,44 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
         )
     return 0
+
+
+def _summary_fr(res: Any, model: Any) -> str:
+    """The SROI table of ``impactkit sroi --lang fr``: French words and numbers."""
+    import math
+
+    from impactkit._i18n import fmt_money, fmt_number, fmt_ratio, t
+
+    cur = model.currency
+    months = res.payback_months
+    payback = (
+        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
+        if months is not None and math.isfinite(months)
+        else t("not_reached", "fr")
+    )
+    rows = [
+        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
+        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
+        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
+        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
+        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
+        (t("payback_months", "fr"), payback),
+    ]
+    width = max(len(k) for k, _ in rows)
+    title = f"SROI – {res.model_name}"
+    lines = [title, "=" * len(title)]
+    lines += [f"{k.ljust(width)}  {v}" for k, v in rows]
+    labels = {}
+    if model.toc is not None:
+        labels = {sh.id: sh.label for sh in model.toc.stakeholders}
+    lines += ["", t("by_stakeholder", "fr")]
+    for rec in res.by_stakeholder.itertuples(index=False):
+        who = labels.get(rec.stakeholder, rec.stakeholder)
+        lines.append(
+            f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
+            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+        )
+    return "\n".join(lines)
 
 
 def _md_value(v: Any) -> str:
