@@ -138,6 +138,10 @@ def french_columns(df: Any, *, site: str = "site") -> tuple[Any, list[tuple[str,
     return (df.rename(columns=renames) if renames else df), list(renames.items())
 
 
+_SHEETS_READ: dict[tuple[str, str], tuple[str, int, list[str]]] = {}
+"""(path, role) → (sheet, rows, columns) of the workbook tables read, for what is said."""
+
+
 def _read_workbook(path: Path, role: str, ids: tuple[str, ...]) -> tuple[Any, str]:
     """One table of an ``.xlsx``/``.ods``/``.xls`` workbook and the sheet it came from."""
     import importlib.util
@@ -216,7 +220,8 @@ def read_table(path: str, *, ids: tuple[str, ...] = (), role: str = "outcomes") 
                     f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
                 ) from exc
         if p.suffix.lower() in SPREADSHEETS:
-            df, _ = _read_workbook(p, role, ids)
+            df, sheet = _read_workbook(p, role, ids)
+            _SHEETS_READ[(str(path), role)] = (sheet, len(df), [str(c) for c in df.columns])
         else:
             encoding, sep, decimal = sniff_csv(p)
             df = read_csv(p, ids=ids, sep=sep, decimal=decimal, encoding=encoding)
@@ -436,12 +441,19 @@ def _say_detected(path: str, lang: str, *, role: str = "outcomes", site: str = "
     fr = lang == "fr"
     said: list[str] = []
     if suffix in SPREADSHEETS:
-        df, sheet = _read_workbook(Path(path), role, (site,))
+        import pandas as pd
+
+        read = _SHEETS_READ.get((str(path), role))
+        if read is None:  # not read by read_table: read it here
+            book, sheet = _read_workbook(Path(path), role, (site,))
+            read = (sheet, len(book), [str(c) for c in book.columns])
+        sheet, n_rows, columns = read
+        df = pd.DataFrame(columns=columns)
         kind = {".ods": "OpenDocument"}.get(suffix, "Excel")
         said.append(
-            f"classeur {kind}, feuille « {sheet} », {len(df)} lignes"
+            f"classeur {kind}, feuille « {sheet} », {n_rows} lignes"
             if fr
-            else f"{kind} workbook, sheet '{sheet}', {len(df)} rows"
+            else f"{kind} workbook, sheet '{sheet}', {n_rows} rows"
         )
     elif suffix == ".csv":
         encoding, sep, decimal = sniff_csv(path)
