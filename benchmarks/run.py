@@ -1016,7 +1016,7 @@ def bench_network(quick: bool) -> list[dict[str, Any]]:
         return pf.evaluate(point, inputs, by=["sector", "region"])
 
     def report() -> Any:
-        return ik.report.network(outcomes, inputs, lang="fr", anonymise=True)
+        return ik.report.network(outcomes, inputs, lang="fr", anonymise=True, key="benchmark")
 
     t_floor, t_report = interleaved(floor, report, repeat=1 if quick else 3)
     a = pf.analyse_network(outcomes, inputs)

@@ -903,15 +903,18 @@ class PDFUnavailableError(ImpactkitError):
     """No headless Chromium to print a PDF report with."""
 
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-"""Programs tried, in order, to print a PDF (or the ``IMPACTKIT_CHROMIUM`` variable)."""
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "msedge")
+"""Programs tried, in order, on the ``PATH`` to print a PDF (or the ``IMPACTKIT_CHROMIUM``
+variable); then Chrome and Edge at their default install paths (report/_browsers.py)."""
 
 
 def find_browser() -> str | None:
     """The headless Chromium used for PDF reports, or None when there is none.
 
     The program named by the ``IMPACTKIT_CHROMIUM`` environment variable when it
-    is set (and only it), otherwise the first of :data:`BROWSERS` on the ``PATH``.
+    is set (and only it), otherwise the first of :data:`BROWSERS` on the ``PATH``,
+    otherwise Chrome or Edge at their default install paths on Windows and macOS
+    (the first that exists; see report/_browsers.py).
 
     Returns
     -------
@@ -937,6 +940,11 @@ def find_browser() -> str | None:
         found = shutil.which(name)
         if found:
             return found
+    from impactkit.report._browsers import browser_paths
+
+    for path in browser_paths():
+        if path.is_file():
+            return str(path)
     return None
 
 
