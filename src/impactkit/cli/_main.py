@@ -117,10 +117,10 @@ def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
 def _load(path: str) -> Any:
     from impactkit.io import load
 
-    if path.lower().endswith(".xlsx"):
+    if path.lower().endswith((".xlsx", ".ods", ".xls")):
         from impactkit.io import read_value_map
 
-        return read_value_map(path)
+        return read_value_map(path, text_numbers="warn")  # what the workbook shows
     return load(path)
 
 
@@ -155,16 +155,24 @@ def _warn_few_draws(n: int | None) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    try:
-        model = _load(args.file)
-    except ValidationError as exc:
-        if exit_code(exc) != EXIT_INVALID:
-            raise  # an unreadable file: the same code as every other command
-        _print_problems(exc.problems, sys.stdout)
-        n = len(exc.errors)
-        print(f"{args.file}: invalid ({_plural(n, 'error')})")
-        return 1
-    probs = model.problems()
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = _load(args.file)
+        except ValidationError as exc:
+            if exit_code(exc) != EXIT_INVALID:
+                raise  # an unreadable file: the same code as every other command
+            _print_problems(exc.problems, sys.stdout)
+            n = len(exc.errors)
+            print(f"{args.file}: invalid ({_plural(n, 'error')})")
+            return 1
+    cells = [p for w in caught for p in getattr(w.message, "problems", ())]  # a workbook's
+    for w in caught:
+        if not getattr(w.message, "problems", ()):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    probs = cells + model.problems()
     errors = [p for p in probs if p.severity == "error"]
     warnings = [p for p in probs if p.severity == "warning"]
     shown = probs if not args.quiet else errors
@@ -532,6 +540,16 @@ def _cmd_new(args: argparse.Namespace) -> int:
         from impactkit.io import dump
 
         dump(model, path)
+    if suffix == ".xlsx" and args.example is None and args.empty:  # the cells to fill first
+        print(
+            f"{path} écrit. Remplissez Paramètres!B3 (nom de l'analyse), une ligne de Carte de "
+            "valeur (à partir de la ligne 4) et une ligne de Ressources (à partir de la ligne "
+            f"3), puis : impactkit validate {path}"
+            if args.lang == "fr"
+            else f"{path} written. Fill in Settings!B3 (name of the analysis), a row of Value "
+            f"map (from row 4) and a row of Inputs (from row 3), then: impactkit validate {path}"
+        )
+        return 0
     print(
         f"{path} écrit" if args.lang == "fr" else f"{path} written",
         f"(impactkit report {path} -o rapport.html --lang {args.lang})",

@@ -52,15 +52,23 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from impactkit.errors import FileFormatError, PathElement, Problem, ValidationError
+from impactkit.errors import (
+    FileFormatError,
+    ImpactkitWarning,
+    PathElement,
+    Problem,
+    ValidationError,
+)
 from impactkit.io._excel_layout import (
     COMPUTED,
+    DIST_NAMES,
     DIST_PARAMS,
     FIRST_ROW,
     INPUT_COLUMNS,
     INPUT_FIRST,
     INTEGERS,
     KEY_ROW,
+    OPTIONS,
     PERCENT,
     PI_COL,
     PROXY_FIELDS,
@@ -70,12 +78,16 @@ from impactkit.io._excel_layout import (
     SETTINGS_KEYS,
     SHEETS,
     UNC_FIRST,
+    WORDS,
     _cell_ref,
     _central,
     _detect_lang,
+    _letter,
     _map_columns,
     _openpyxl,
     _say,
+    number_text,
+    option_value,
 )
 from impactkit.io._excel_write import write_value_map, write_value_map_template
 from impactkit.io._files import FORMAT_VERSION, from_dict
@@ -133,6 +145,11 @@ class _Problems(list[Problem]):
     """The problems found while reading, and the language to word them in."""
 
     lang = "en"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # an Uncertainty row -> the (heading key, cell) of each parameter it gives
+        self.unc_cells: dict[tuple[PathElement, ...], list[tuple[str, str]]] = {}
 
 
 MAX_XML_ELEMENTS = 1_000_000
@@ -332,9 +349,10 @@ class _Reader:
         self.problems = _Problems()
         self.cells = 0
         self.merges: dict[str, list[str]] = {}
+        self.grids: dict[str, dict[tuple[int, int], tuple[Any, bool]]] = {}
+        self.text_numbers = "read"
 
     def open(self) -> Any:
-        openpyxl = _openpyxl()
         p = self.path
         try:
             size = p.stat().st_size
@@ -346,6 +364,10 @@ class _Reader:
                 f"{MAX_WORKBOOK_BYTES:,} bytes",
                 code="too_large",
             )
+        suffix = p.suffix.lower()
+        if suffix in (".ods", ".xls"):
+            return self._open_calamine(suffix)
+        openpyxl = _openpyxl()
         try:
             with zipfile.ZipFile(p) as z:
                 infos = z.infolist()
@@ -364,6 +386,42 @@ class _Reader:
             ) from exc
         self.merges = scan.merges
         return self._load(openpyxl, data_only=False)
+
+    def _open_calamine(self, suffix: str) -> Any:
+        """An ``.ods`` (streamed once within the limits first) or an ``.xls``."""
+        from impactkit.io._excel_calamine import CalamineBook, OdsScan, calamine
+
+        calamine()  # the extra is there before anything is read
+        p = self.path
+        scan = None
+        if suffix == ".ods":
+            try:
+                with zipfile.ZipFile(p) as z:
+                    infos = z.infolist()
+                    if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
+                        raise FileFormatError(
+                            f"{p.name} expands to more than {_MAX_UNZIPPED:,} bytes: refused",
+                            code="too_large",
+                        )
+                    if "content.xml" not in z.namelist():
+                        raise FileFormatError(
+                            f"{p.name} is not an OpenDocument spreadsheet: no content.xml",
+                            code="format",
+                        )
+                    scan = OdsScan(
+                        max_elements=MAX_XML_ELEMENTS,
+                        max_cells=MAX_CELL_ELEMENTS,
+                        max_text=MAX_TEXT_CHARS,
+                    )
+                    scan.run(z, p.name)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise FileFormatError(
+                    f"{p.name} is not an OpenDocument spreadsheet: {exc}", code="format"
+                ) from exc
+        book = CalamineBook(p, scan)
+        for name in book.sheetnames:
+            self.merges[name] = book.merges(name)
+        return book
 
     def _load(self, openpyxl: Any, *, data_only: bool) -> Any:
         import warnings
@@ -388,6 +446,10 @@ class _Reader:
 
     def grid(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
         """Non-empty cells of a sheet: (row, col) -> (value, is_formula)."""
+        if sheet in self.grids:
+            return self.grids[sheet]
+        if hasattr(wb, "rows"):  # an .ods or .xls read by calamine
+            return self._grid_calamine(wb, sheet)
         ws = wb[sheet]
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # the stored dimension may lie: read what is there
@@ -424,6 +486,31 @@ class _Reader:
                     )
                 ]
             ) from exc
+        self.grids[sheet] = out
+        return out
+
+    def _grid_calamine(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
+        out: dict[tuple[int, int], tuple[Any, bool]] = {}
+        try:
+            for r, j, v, is_formula in wb.rows(sheet):
+                if r > MAX_ROWS or j > MAX_COLUMNS:
+                    raise _Limits(
+                        f"sheet {sheet!r} goes beyond row {MAX_ROWS} or column "
+                        f"{MAX_COLUMNS}: a value map is read within these limits"
+                    )
+                self.cells += 1
+                if self.cells > MAX_CELLS:
+                    raise _Limits(f"the workbook has more than {MAX_CELLS:,} filled cells")
+                out[(r, j)] = (v, is_formula)
+        except _Limits as exc:
+            raise FileFormatError([Problem((sheet,), "too_large", str(exc))]) from None
+        except FileFormatError:
+            raise
+        except Exception as exc:
+            raise FileFormatError(
+                [Problem((sheet,), "format", f"sheet {sheet!r} cannot be read: {exc}")]
+            ) from exc
+        self.grids[sheet] = out
         return out
 
     def merged(self, sheet: str, first_row: int) -> None:
@@ -568,13 +655,22 @@ def parse_number(v: Any, *, integer: bool = False, percent: bool = False) -> flo
     return x
 
 
-def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
+def read_value_map(path: str | os.PathLike[str], *, text_numbers: str = "read") -> ImpactModel:
     """Read a value map written by :func:`write_value_map` or filled by hand.
 
     Parameters
     ----------
     path : str or path-like
-        An ``.xlsx`` workbook with English or French sheet names.
+        An ``.xlsx`` workbook with English or French sheet names, or the same
+        workbook saved as OpenDocument (``.ods``) or Excel 97-2003 (``.xls``),
+        read with python-calamine (the ``excel`` extra) and the same checks.
+    text_numbers : {"read", "warn", "refuse"}
+        What to do with a number typed as text (``"120,5"``, ``"25 %"``) in
+        a cell the workbook's formulas read, where the spreadsheet shows
+        #VALUE! or counts 0 while the number it spells is read: ``"read"``
+        reads it silently; ``"warn"`` reads it and issues a
+        :class:`~impactkit.ImpactkitWarning` (a ``CellWarning``) whose ``problems`` name each cell (the command
+        line does this); ``"refuse"`` makes each cell an error.
 
     Returns
     -------
@@ -595,7 +691,15 @@ def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
         Every problem of the values at once, each located at its sheet and
         cell (``['Carte de valeur'].E5.quantity``): values out of range,
         ambiguous numbers, formulas and external links in input cells,
-        merged input cells, hidden figures for visible columns.
+        merged input cells, hidden figures for visible columns, rows outside
+        the block of formulas the workbook counts, a figure apart from the
+        central value of its uncertainty law (naming the cells of the
+        *Uncertainty* sheet to change); worded in the workbook's language.
+
+    Warns
+    -----
+    ImpactkitWarning
+        With ``text_numbers="warn"``, the numbers typed as text.
 
     Examples
     --------
@@ -606,7 +710,14 @@ def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
     >>> round(ik.sroi(ik.io.read_value_map(p)).ratio, 2), round(ik.sroi(m).ratio, 2)
     (1.92, 1.92)
     """
+    if text_numbers not in ("read", "warn", "refuse"):
+        raise ValidationError(
+            f"text_numbers must be one of read, warn, refuse, got {text_numbers!r}",
+            path=("text_numbers",),
+            code="invalid_choice",
+        )
     reader = _Reader(Path(path))
+    reader.text_numbers = text_numbers
     wb = reader.open()
     try:
         return _read(reader, wb)
@@ -646,7 +757,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         if is_formula:
             formula = str(v)[:80]
             ref = _cell_ref(c, r)
-            key = "external" if "[" in formula else "formula"
+            key = "external" if _external(formula) else "formula"
             probs.append(
                 Problem(
                     (sh, ref),
@@ -684,14 +795,26 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         settings_at[key] = where
     for key in ("format_version", "base_year"):
         if key in settings:
-            settings[key] = _num(settings[key], settings_at[key], probs, integer=True)
+            settings[key] = _num(
+                settings[key],
+                settings_at[key],
+                probs,
+                integer=True,
+                shown="value" if key == "base_year" else None,
+            )
     if "discount_rate" in settings:
         settings["discount_rate"] = _num(
-            settings["discount_rate"], settings_at["discount_rate"], probs, percent=True
+            settings["discount_rate"],
+            settings_at["discount_rate"],
+            probs,
+            percent=True,
+            shown="value",
         )
     for key in ("name", "description", "currency", "first_flow_at", "mode"):
         if key in settings:
             data[key] = settings[key] if isinstance(settings[key], str) else str(settings[key])
+    if "mode" in data:
+        data["mode"] = option_value("mode", data["mode"])
     for key in ("format_version", "base_year"):
         if settings.get(key) is not None:
             data[key] = settings[key]
@@ -715,11 +838,11 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         yv, lv = value(g, sh, r, c), value(g, sh, r, c + 1)
         if yv is _BAD or lv is _BAD:
             continue
-        y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True)
+        y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True, shown="value")
         if lv is None:
             probs.append(Problem((sh, _cell_ref(c + 1, r)), "missing", "index level is missing"))
             continue
-        level = _num(lv, (sh, _cell_ref(c + 1, r)), probs)
+        level = _num(lv, (sh, _cell_ref(c + 1, r)), probs, shown="value")
         if y is not None and level is not None:
             pi_values[int(y)] = level
     if pi_values:
@@ -734,8 +857,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     if sheet["uncertainty"] in names:
         dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs)
     if ("discount_rate" in settings) and (sh, settings_at["discount_rate"][1]) in dists:
-        d, _ = dists.pop((sh, str(settings_at["discount_rate"][1])))
-        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs)
+        d, unc_row = dists.pop((sh, str(settings_at["discount_rate"][1])))
+        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs, unc_row)
         disc["rate"] = d
 
     # Hidden data -----------------------------------------------------------------
@@ -787,6 +910,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 )
             )
     year_cols = [k for k in header if k.startswith("year_")]
+    block = _Block(reader, wb, sheet, names, "map", g, header.get("impact"))
     outcomes: list[dict[str, Any]] = []
     where_rows: list[dict[str, tuple[PathElement, ...]]] = []
     used = [False] * len(extras)
@@ -797,7 +921,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             for k, c in header.items()
             if k in known and k not in COMPUTED and k not in year_cols and (r, c) in g
         }
-        if not inputs_here:
+        if not inputs_here or not block.holds(r, probs):
             continue
         rec: dict[str, Any] = {}
         proxy: dict[str, Any] = {}
@@ -813,8 +937,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 if v is None:
                     continue
             elif (sh, str(ref[1])) in dists and k in ROW_NUMBERS:
-                d, _ = dists.pop((sh, str(ref[1])))
-                _check_central(v, d, ref, probs)
+                d, unc_row = dists.pop((sh, str(ref[1])))
+                _check_central(v, d, ref, probs, unc_row)
                 v = d
             if k in PROXY_FIELDS:
                 proxy[PROXY_FIELDS[k]] = v
@@ -851,9 +975,10 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     inputs: list[dict[str, Any]] = []
     in_where: list[dict[str, tuple[PathElement, ...]]] = []
     last_row = max((r for (r, _) in g), default=0)
+    block = _Block(reader, wb, sheet, names, "inputs", g, in_header.get("present_value"))
     for r in range(INPUT_FIRST, last_row + 1):
         here = {k: c for k, c in in_header.items() if k not in COMPUTED and (r, c) in g}
-        if not here:
+        if not here or not block.holds(r, probs):
             continue
         rec = {}
         cells = {}
@@ -868,13 +993,13 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             if v is _BAD:
                 v = _STAND_IN.get(f"input_{k}")
             elif k == "amount":
-                v = _num(v, ref, probs)
+                v = _num(v, ref, probs, shown="value")
                 if v is not None and (sh, str(ref[1])) in dists:
-                    d, _ = dists.pop((sh, str(ref[1])))
-                    _check_central(v, d, ref, probs)
+                    d, unc_row = dists.pop((sh, str(ref[1])))
+                    _check_central(v, d, ref, probs, unc_row)
                     v = d
             elif k == "year":
-                v = _num(v, ref, probs, integer=True)
+                v = _num(v, ref, probs, integer=True, shown="zero")
             elif k == "in_kind":
                 v = _bool(v, ref, probs)
             elif not isinstance(v, str):
@@ -903,10 +1028,108 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     except ValidationError as exc:
         problems += [_locate(pr, where_rows, in_where) for pr in exc.problems]
         model = None
-    if problems:
+    if reader.text_numbers == "read":
+        problems = [p for p in problems if p.code != "number_as_text"]
+    elif reader.text_numbers == "refuse":
+        problems = [
+            Problem(p.path, p.code, p.message) if p.code == "number_as_text" else p
+            for p in problems
+        ]
+    if any(p.severity == "error" for p in problems):
         raise ValidationError(problems)
     assert model is not None
+    if problems and reader.text_numbers == "warn":
+        _warn(problems)
     return model
+
+
+class CellWarning(ImpactkitWarning):
+    """Cells of a workbook the spreadsheet computes otherwise than impactkit reads them.
+
+    A number typed as text (``"120,5"``, ``"25 %"``, text pasted from another
+    file) is read as the number it spells, while the workbook's formulas show
+    #VALUE! or count it as 0. The warning's ``problems`` lists each cell as a
+    :class:`~impactkit.errors.Problem` of severity ``"warning"``, located at
+    its sheet and cell and worded in the workbook's language.
+    """
+
+    problems: tuple[Problem, ...] = ()
+
+
+def _warn(problems: list[Problem]) -> None:
+    import warnings
+
+    w = CellWarning("\n".join(p.message for p in problems))
+    w.problems = tuple(problems)
+    warnings.warn(w, stacklevel=4)
+
+
+# 'Carte de valeur'!J4:J15 (Excel) or [$'Carte de valeur'.J4:.J15] (OpenDocument)
+_SUM_RANGE = re.compile(r"[!.]\$?([A-Z]{1,3})\$?(\d+):\.?\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _external(formula: str) -> bool:
+    """Whether a formula takes a value from another file."""
+    if formula.startswith(("of:", "msoxl:")):  # OpenDocument: [.A1] is a local reference
+        return "'file:" in formula or "#$" in formula
+    return "[" in formula
+
+
+# where the SROI calculation sums each sheet: (row, column) of the cell
+_SUM_CELL = {"map": (4, 2), "inputs": (10, 2)}
+
+
+class _Block:
+    """The rows of a sheet the workbook's formulas count.
+
+    The SROI calculation sums the value map and the inputs over a block of
+    rows (``=SUM('Carte de valeur'!J4:J15)``), and each row computes its
+    figures with its own formulas (its impact, its present value). A row
+    typed outside the block, or a row without those formulas, is not counted
+    by the workbook: it is a located problem and is not read, so that
+    impactkit never counts what the workbook does not. A workbook without
+    these formulas (built by hand, or read from a format that keeps no
+    formulas) is read whole.
+    """
+
+    def __init__(
+        self,
+        reader: _Reader,
+        wb: Any,
+        sheet: dict[str, str],
+        names: list[str],
+        key: str,
+        g: dict[tuple[int, int], tuple[Any, bool]],
+        formula_col: int | None,
+    ) -> None:
+        self.sheet = sheet[key]
+        self.span: tuple[int, int] | None = None
+        if sheet["calc"] in names:
+            v, is_formula = reader.grid(wb, sheet["calc"]).get(_SUM_CELL[key], (None, False))
+            m = _SUM_RANGE.search(str(v)) if is_formula else None
+            if m is not None:
+                self.span = (int(m.group(2)), int(m.group(4)))
+        self.col = formula_col
+        self.rows = (
+            {r for (r, c), (_, f) in g.items() if c == formula_col and f}
+            if formula_col is not None
+            else set()
+        )
+
+    def holds(self, r: int, probs: _Problems) -> bool:
+        """Whether the workbook counts row ``r``; a located problem when it does not."""
+        at = f"{self.sheet}!A{r}"
+        if self.span is not None and not self.span[0] <= r <= self.span[1]:
+            first, last = self.span
+            message = _say(probs.lang, "below_block", ref=at, row=r, first=first, last=last)
+            probs.append(Problem((self.sheet, f"A{r}"), "outside_formulas", message))
+            return False
+        if self.rows and r not in self.rows and self.col is not None:
+            column = _letter(self.col)
+            message = _say(probs.lang, "no_formulas", ref=at, row=r, column=column)
+            probs.append(Problem((self.sheet, f"A{r}"), "outside_formulas", message))
+            return False
+        return True
 
 
 def _visible_stakeholders(
@@ -1088,9 +1311,18 @@ def _num(
     *,
     integer: bool = False,
     percent: bool = False,
+    shown: str | None = None,
 ) -> Any:
+    """A number from a cell, every problem located at ``where``.
+
+    ``shown`` says how the workbook's formulas use the cell: ``"value"`` (a
+    text there shows #VALUE!), ``"zero"`` (read through ``N()``: a text
+    counts as 0) or None (no formula reads it). A number typed as text in a
+    cell a formula reads is a located warning: the workbook does not compute
+    what impactkit reads.
+    """
     try:
-        return parse_number(v, integer=integer, percent=percent)
+        x = parse_number(v, integer=integer, percent=percent)
     except AmbiguousNumber as exc:
         lang = getattr(probs, "lang", "en")
         ref = "!".join(str(w) for w in where[:2])
@@ -1106,6 +1338,12 @@ def _num(
         else:
             probs.append(Problem(where, "type", str(exc)))
         return None
+    if shown is not None and isinstance(v, str):
+        lang = getattr(probs, "lang", "en")
+        ref = "!".join(str(w) for w in where[:2])
+        key = "text_zero" if shown == "zero" else "text_value"
+        probs.append(Problem(where, "number_as_text", _say(lang, key, ref=ref, text=v), "warning"))
+    return x
 
 
 def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
@@ -1120,28 +1358,59 @@ def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
     return None
 
 
+# value-map columns the formulas read through N(): a text there counts as 0
+_READ_AS_ZERO = {"deadweight", "displacement", "attribution", "leakage", "drop_off"}
+
+
 def _field(k: str, v: Any, ref: tuple[PathElement, ...], probs: list[Problem]) -> Any:
     if k in ROW_NUMBERS:
-        return _num(v, ref, probs, percent=k in PERCENT)
+        shown = "zero" if k in _READ_AS_ZERO else "value"
+        return _num(v, ref, probs, percent=k in PERCENT, shown=shown)
     if k in INTEGERS:
-        return _num(v, ref, probs, integer=True)
-    return v if isinstance(v, str) else str(v)
+        return _num(v, ref, probs, integer=True, shown="value")
+    text = v if isinstance(v, str) else str(v)
+    return option_value(k, text) if k in OPTIONS else text
 
 
 def _check_central(
-    v: Any, d: dict[str, Any], where: tuple[PathElement, ...], probs: list[Problem]
+    v: Any,
+    d: dict[str, Any],
+    where: tuple[PathElement, ...],
+    probs: list[Problem],
+    unc_row: tuple[PathElement, ...] = (),
 ) -> None:
+    """A visible figure must be the central value of its uncertainty law.
+
+    The message names the visible cell and the cells of the *Uncertainty*
+    sheet that set the law's centre, in the workbook's language.
+    """
     try:
         c = _central(d)
     except (ValidationError, TypeError, ValueError, KeyError):
         return  # the distribution's own problems are reported by the model
     if isinstance(v, int | float) and not math.isclose(float(v), c, rel_tol=1e-9, abs_tol=1e-12):
+        lang = getattr(probs, "lang", "en")
+        cells = getattr(probs, "unc_cells", {}).get(unc_row, [])
+        unc_sheet = str(unc_row[0]) if unc_row else SHEETS["uncertainty"][lang]
+        row = str(unc_row[1]).removeprefix("row ") if len(unc_row) > 1 else "?"
+        refs = [ref for _, ref in cells]
+        span = refs[0] if len(refs) == 1 else f"{refs[0]}:{refs[-1]}" if refs else f"{row}"
         probs.append(
             Problem(
                 where,
                 "central_mismatch",
-                f"the cell holds {v!r} but its distribution ({d['dist']}) has the central "
-                f"value {c!r}; change the cell and the Uncertainty row together",
+                _say(
+                    lang,
+                    "central",
+                    ref="!".join(str(w) for w in where[:2]),
+                    value=number_text(float(v), lang),
+                    central=number_text(c, lang),
+                    dist=DIST_NAMES[lang].get(str(d["dist"]), str(d["dist"])),
+                    row=row,
+                    sheet=unc_sheet,
+                    cells=f"{unc_sheet}!{span}",
+                    params=", ".join(WORDS[lang][k] for k, _ in cells),
+                ),
             )
         )
 
@@ -1175,12 +1444,18 @@ def _read_uncertainty(
             )
             continue
         d: dict[str, Any] = {"dist": name}
+        given: list[tuple[str, str]] = []
         for p in DIST_PARAMS[name]:
             col = "fixed" if p == "value" else p
             if col in vals:
                 x = _num(vals[col], (sh, _cell_ref(header[col], r)), probs)
+                given.append((col, _cell_ref(header[col], r)))
                 if x is not None:
                     d[p] = x
+        if isinstance(probs, _Problems):
+            probs.unc_cells[row_ref] = sorted(
+                given, key=lambda kc: _col_number(kc[1].rstrip("0123456789"))
+            )
         if "sheet" not in vals or "cell" not in vals:
             probs.append(Problem(row_ref, "missing", "a row needs the sheet and the cell"))
             continue

@@ -95,7 +95,7 @@ WORDS: dict[str, dict[str, str]] = {
         "currency": "Devise",
         "base_year": "Année de base (prix)",
         "first_flow_at": "Convention : t1 = année 1 actualisée, t0 = non",
-        "setting_mode": "forecast (prévisionnelle) ou evaluative (évaluative)",
+        "setting_mode": "prévisionnelle ou évaluative",
         "discount_rate": "Taux d'actualisation",
         "discount_name": "Nom du taux d'actualisation",
         "discount_schedule": "Taux dégressif [[première année, taux], ...]",
@@ -192,6 +192,7 @@ STAGES: list[tuple[str, list[str]]] = [
     ),
 ]
 KEY_ROW = 3
+MAX_STAKEHOLDERS = 200  # rows of the Stakeholders sheet the drop-down lists offer
 FIRST_ROW = 4
 INPUT_COLUMNS = [
     "label",
@@ -273,7 +274,7 @@ def _heading(key: str, lang: str) -> str:
     }
     text = TEXTS[lang].get(special.get(key, key), key)
     if key == "drop_off_method":
-        text += " (compound / linear)"
+        text += " (" + " / ".join(OPTIONS["drop_off_method"][lang].values()) + ")"
     return text
 
 
@@ -335,6 +336,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sh_missing": "the stakeholder {id!r} of the theory of change has no row in this sheet; "
         "its nodes need it: put its row back",
         "sh_label": "{ref}: the stakeholder {id!r} needs a label",
+        "text_value": "{ref} holds the text {text!r}: the workbook will show #VALUE! (or "
+        "another result than the report); type a number",
+        "text_zero": "{ref} holds the text {text!r}: the workbook counts it as 0; type a number",
+        "central": "{ref} holds {value} but its uncertainty distribution ({dist}, row {row} of "
+        "{sheet}) has the central value {central}: change {cells} ({params}) so that its "
+        "central value is {value}, or put {central} back in {ref}",
+        "below_block": "{ref}: row {row} is outside the block of formulas (rows {first} to "
+        "{last}): the workbook does not count it, so it is not read. Insert rows inside the "
+        "block (above row {last}) and copy the formulas of a filled row into them",
+        "no_formulas": "{ref}: row {row} lacks the workbook's formulas (column {column}): the "
+        "workbook does not count it, so it is not read. Copy the formulas of a filled row "
+        "into it",
     },
     "fr": {
         "ambiguous": "{ref} : nombre ambigu {text!r} : milliers ou décimales ? Saisissez la "
@@ -368,6 +381,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sh_missing": "la partie prenante {id!r} de la théorie du changement n'a pas de ligne "
         "dans cette feuille ; ses nœuds en ont besoin : remettez sa ligne",
         "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
+        "text_value": "{ref} contient le texte « {text} » : le classeur affichera #VALEUR! "
+        "(ou un autre résultat que le rapport) ; saisissez un nombre",
+        "text_zero": "{ref} contient le texte « {text} » : le classeur le compte pour 0 ; "
+        "saisissez un nombre",
+        "central": "{ref} vaut {value} mais sa loi d'incertitude ({dist}, ligne {row} de la "
+        "feuille {sheet}) a pour valeur centrale {central} : modifiez {cells} ({params}) pour "
+        "que sa valeur centrale soit {value}, ou remettez {central} en {ref}",
+        "below_block": "{ref} : la ligne {row} est hors du bloc de formules (lignes {first} à "
+        "{last}) : le classeur ne la compte pas, elle n'est donc pas lue. Insérez des lignes "
+        "à l'intérieur du bloc (au-dessus de la ligne {last}) et recopiez-y les formules "
+        "d'une ligne remplie",
+        "no_formulas": "{ref} : la ligne {row} n'a pas les formules du classeur (colonne "
+        "{column}) : le classeur ne la compte pas, elle n'est donc pas lue. Recopiez-y les "
+        "formules d'une ligne remplie",
     },
 }
 
@@ -379,6 +406,118 @@ def _say(lang: str, key: str, **kw: Any) -> str:
         if isinstance(v, int) and not isinstance(v, bool):
             kw[k] = f"{v:,}".replace(",", sep)
     return _TEXTS.get(lang, _TEXTS["en"])[key].format(**kw)
+
+
+DIST_NAMES = {
+    "en": {k: k for k in DIST_PARAMS},
+    "fr": {
+        "fixed": "fixe",
+        "uniform": "uniforme",
+        "triangular": "triangulaire",
+        "pert": "PERT",
+        "normal": "normale",
+        "lognormal": "log-normale",
+        "beta": "bêta",
+    },
+}
+
+
+def number_text(x: float, lang: str) -> str:
+    """A number as a message shows it: ``0,7`` in French, ``0.7`` in English."""
+    text = f"{x:.12g}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+OPTIONS: dict[str, dict[str, dict[str, str]]] = {
+    "drop_off_method": {
+        "en": {"compound": "compound", "linear": "linear"},
+        "fr": {"compound": "composée", "linear": "linéaire"},
+    },
+    "mode": {
+        "en": {"forecast": "forecast", "evaluative": "evaluative"},
+        "fr": {"forecast": "prévisionnelle", "evaluative": "évaluative"},
+    },
+}
+"""The values of a choice as each language's workbook shows them (model value -> shown)."""
+
+
+def option_shown(field: str, value: Any, lang: str) -> Any:
+    """The value of a choice as the workbook shows it in ``lang``."""
+    return (
+        OPTIONS.get(field, {}).get(lang, {}).get(value, value) if isinstance(value, str) else value
+    )
+
+
+def option_value(field: str, shown: str) -> str:
+    """The model's value of a choice typed in either language (``composée`` -> ``compound``)."""
+    text = shown.strip().lower()
+    for words in OPTIONS.get(field, {}).values():
+        for value, word in words.items():
+            if text == word.lower():
+                return value
+    return shown
+
+
+COMMENTS: dict[str, dict[str, str]] = {
+    "en": {
+        "stakeholder": "Identifier of a stakeholder of the Stakeholders sheet (list).",
+        "outcome": "Identifier of the outcome: letters, digits and _ only, one per row.",
+        "label": "The outcome in words, as the report shows it.",
+        "indicator": "What is measured to count the people who reach the outcome.",
+        "quantity": "Number of people (or units) reaching the outcome each year.",
+        "duration": "Number of years the outcome lasts.",
+        "start_year": "Year of the first value (1 = first year).",
+        "proxy_value": "Value of one unit of outcome for one year, in the currency.",
+        "deadweight": "Share that would have happened anyway, from 0 % to 100 %.",
+        "displacement": "Share of the outcome displaced from elsewhere, 0 % to 100 %.",
+        "attribution": "Share due to others than the project, 0 % to 100 %.",
+        "leakage": "Share reaching people outside the stakeholders, 0 % to 100 %.",
+        "drop_off": "Share of the outcome lost each year after the first, 0 % to 100 %.",
+        "drop_off_method": "compound: lost each year on what remains; linear: the same loss "
+        "each year (list).",
+        "impact": "Formula: quantity x value x (1 - the four shares). Do not type here.",
+        "amount": "Amount invested, in the currency.",
+        "year": "Year of the input (0 = at the start, not discounted).",
+    },
+    "fr": {
+        "stakeholder": "Identifiant d'une partie prenante de la feuille Parties prenantes "
+        "(liste).",
+        "outcome": "Identifiant de l'effet : lettres, chiffres et _ seulement, un par ligne.",
+        "label": "L'effet en mots, tel que le rapport le montre.",
+        "indicator": "Ce qui est mesuré pour compter les personnes qui atteignent l'effet.",
+        "quantity": "Nombre de personnes (ou d'unités) atteignant l'effet chaque année.",
+        "duration": "Nombre d'années pendant lesquelles l'effet dure.",
+        "start_year": "Année de la première valeur (1 = première année).",
+        "proxy_value": "Valeur d'une unité d'effet pour une année, dans la devise.",
+        "deadweight": "Part qui serait arrivée de toute façon, de 0 % à 100 %.",
+        "displacement": "Part de l'effet déplacée d'ailleurs, de 0 % à 100 %.",
+        "attribution": "Part due à d'autres que le projet, de 0 % à 100 %.",
+        "leakage": "Part qui profite à d'autres que les parties prenantes, de 0 % à 100 %.",
+        "drop_off": "Part de l'effet perdue chaque année après la première, de 0 % à 100 %.",
+        "drop_off_method": "composée : perte chaque année sur ce qui reste ; linéaire : même "
+        "perte chaque année (liste).",
+        "impact": "Formule : quantité x valeur x (1 - les quatre parts). Ne rien saisir ici.",
+        "amount": "Montant investi, dans la devise.",
+        "year": "Année de la ressource (0 = au départ, non actualisée).",
+    },
+}
+"""The comment of each column heading, in each language."""
+
+GUARD: dict[str, dict[str, str]] = {
+    "en": {
+        "percent_title": "A share from 0 % to 100 %",
+        "percent": "Type a share from 0 % to 100 % (for example 25 %).",
+        "list_title": "A value of the list",
+        "list": "Choose a value of the list.",
+    },
+    "fr": {
+        "percent_title": "Une part de 0 % à 100 %",
+        "percent": "Saisissez une part de 0 % à 100 % (par exemple 25 %).",
+        "list_title": "Une valeur de la liste",
+        "list": "Choisissez une valeur de la liste.",
+    },
+}
+"""The words of the guard rails: data validation titles and messages."""
 
 
 def _detect_lang(sheetnames: list[str]) -> str | None:

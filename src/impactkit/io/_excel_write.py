@@ -18,11 +18,16 @@ from impactkit.errors import PathElement, Problem, ValidationError
 from impactkit.io._excel_layout import (
     _CHUNK,
     _SYMBOLS,
+    COMMENTS,
+    COMPUTED,
     FIRST_ROW,
+    GUARD,
     INPUT_COLUMNS,
     INPUT_FIRST,
     KEY_ROW,
+    MAX_STAKEHOLDERS,
     MIN_YEARS,
+    OPTIONS,
     PERCENT,
     PI_COL,
     PI_ROWS,
@@ -42,6 +47,7 @@ from impactkit.io._excel_layout import (
     _map_columns,
     _openpyxl,
     _q,
+    option_shown,
 )
 from impactkit.io._files import FORMAT_VERSION, to_dict
 from impactkit.model import ImpactModel
@@ -241,7 +247,7 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         "currency": plain.get("currency", "EUR"),
         "base_year": plain.get("base_year"),
         "first_flow_at": plain.get("first_flow_at", "t1"),
-        "mode": plain.get("mode", "forecast"),
+        "mode": option_shown("mode", plain.get("mode", "forecast"), lang),
     }
     if isinstance(disc, str):
         from impactkit.model import PRESETS
@@ -392,9 +398,12 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         d = f"N({c('drop_off')})"
         for y in range(1, years + 1):
             jj = f"({y}-{st})"
-            decay = (
-                f'IF({c("drop_off_method")}="linear",MAX(1-{d}*{jj},0),IF({jj}=0,1,(1-{d})^{jj}))'
+            method = c("drop_off_method")
+            linear = ",".join(
+                f'{method}="{w}"'
+                for w in dict.fromkeys(o["linear"] for o in OPTIONS["drop_off_method"].values())
             )
+            decay = f"IF(OR({linear}),MAX(1-{d}*{jj},0),IF({jj}=0,1,(1-{d})^{jj}))"
             book.formula(
                 ws,
                 r,
@@ -508,7 +517,86 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         for j in range(0, len(text), _CHUNK):
             book.put(ws, r, 2 + j // _CHUNK, text[j : j + _CHUNK])
         r += 1
+    _guard(book, names, cols, last_row, last_in)
     _save(book.wb, path)
+
+
+def _guard(
+    book: _Book, names: dict[str, str], cols: list[str], last_row: int, last_in: int
+) -> None:
+    """The guard rails a spreadsheet user expects.
+
+    Drop-down lists (stakeholders, drop-off method), a 0 % to 100 %
+    validation on the shares, a comment on each column heading, the rows of
+    field names hidden, and the computed cells locked: the value map and the
+    inputs are protected without a password (Review > Unprotect sheet to
+    change a formula), their input cells left unlocked; rows may be
+    inserted and formatted.
+    """
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lang = book.lang
+    g = GUARD[lang]
+    stakeholders = f"{_q(names['stakeholders'])}!$A$3:$A${3 + MAX_STAKEHOLDERS - 1}"
+
+    def percent() -> Any:
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="1",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=g["percent_title"],
+            error=g["percent"],
+        )
+
+    def listed(formula: str) -> Any:
+        return DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=g["list_title"],
+            error=g["list"],
+        )
+
+    def guard(ws: Any, keys: list[str], head_row: int, first: int, last: int) -> None:
+        rules: dict[str, Any] = {}
+        for j, key in enumerate(keys, start=1):
+            x = _letter(j)
+            span = f"{x}{first}:{x}{last}"
+            if key in PERCENT:
+                rules.setdefault("percent", percent()).add(span)
+            elif key == "stakeholder":
+                rules.setdefault("stakeholder", listed(stakeholders)).add(span)
+            elif key == "drop_off_method":
+                words = ",".join(OPTIONS["drop_off_method"][lang].values())
+                rules.setdefault("method", listed(f'"{words}"')).add(span)
+            if key in COMMENTS[lang]:
+                ws.cell(row=head_row, column=j).comment = Comment(COMMENTS[lang][key], "impactkit")
+            if key not in COMPUTED and not key.startswith("year_"):
+                for r in range(first, last + 1):
+                    ws.cell(row=r, column=j).protection = Protection(locked=False)
+        for rule in rules.values():
+            ws.add_data_validation(rule)
+        p = ws.protection
+        p.sheet = True
+        p.insertRows = p.deleteRows = p.formatCells = p.formatColumns = p.formatRows = False
+
+    ws = book.wb[names["map"]]
+    guard(ws, cols, 2, FIRST_ROW, last_row)
+    ws.row_dimensions[KEY_ROW].hidden = True
+    ws = book.wb[names["inputs"]]
+    guard(ws, INPUT_COLUMNS, 1, INPUT_FIRST, last_in)
+    ws.row_dimensions[INPUT_FIRST - 1].hidden = True
+    book.wb[names["uncertainty"]].row_dimensions[UNC_FIRST - 1].hidden = True
+    ws = book.wb[names["settings"]]
+    rule = percent()
+    rule.add(f"B{SETTINGS_FIRST + SETTINGS_KEYS.index('discount_rate')}")
+    ws.add_data_validation(rule)
 
 
 # characters XML 1.0 cannot hold (JSON already escapes the control characters)
@@ -546,7 +634,9 @@ def _write_outcome(
         "label": raw.get("label") or None,
         "indicator": raw.get("indicator") or None,
         "start_year": raw.get("start_year", 1),
-        "drop_off_method": raw.get("drop_off_method", "compound"),
+        "drop_off_method": option_shown(
+            "drop_off_method", raw.get("drop_off_method", "compound"), book.lang
+        ),
         "proxy_description": proxy.get("description") or None,
         "proxy_currency": proxy.get("currency"),
         "proxy_year": proxy.get("year"),
