@@ -77,6 +77,8 @@ from impactkit.io._excel_layout import (
     SETTINGS_FIRST,
     SETTINGS_KEYS,
     SHEETS,
+    TOC_FIRST,
+    TOC_KEY_ROW,
     UNC_FIRST,
     WORDS,
     _cell_ref,
@@ -669,8 +671,9 @@ def read_value_map(path: str | os.PathLike[str], *, text_numbers: str = "read") 
         a cell the workbook's formulas read, where the spreadsheet shows
         #VALUE! or counts 0 while the number it spells is read: ``"read"``
         reads it silently; ``"warn"`` reads it and issues a
-        :class:`~impactkit.ImpactkitWarning` (a ``CellWarning``) whose ``problems`` name each cell (the command
-        line does this); ``"refuse"`` makes each cell an error.
+        :class:`~impactkit.ImpactkitWarning` (a ``CellWarning``) whose
+        ``problems`` name each cell (the command line does this);
+        ``"refuse"`` makes each cell an error.
 
     Returns
     -------
@@ -880,6 +883,9 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             data[key] = blobs[key]
     if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
         _visible_stakeholders(reader, wb, sheet["stakeholders"], data["toc"], value, probs)
+    toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {}
+    if sheet["toc"] in names:
+        toc_at = _visible_toc(reader, wb, sheet["toc"], data, value, probs)
     extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
 
     # Value map -----------------------------------------------------------------
@@ -1026,7 +1032,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     try:
         model = from_dict(data)
     except ValidationError as exc:
-        problems += [_locate(pr, where_rows, in_where) for pr in exc.problems]
+        problems += [_locate(pr, where_rows, in_where, toc_at) for pr in exc.problems]
         model = None
     if reader.text_numbers == "read":
         problems = [p for p in problems if p.code != "number_as_text"]
@@ -1187,6 +1193,79 @@ def _visible_stakeholders(
             probs.append(
                 Problem((sh,), "missing_stakeholder", _say(probs.lang, "sh_missing", id=sid))
             )
+
+
+_NODE_KEYS = {
+    "node_id": "id",
+    "kind": "kind",
+    "node_label": "label",
+    "node_description": "description",
+    "node_stakeholder": "stakeholder",
+    "horizon": "horizon",
+    "node_indicator": "indicator",
+}
+_LINK_KEYS = {"link_source": "source", "link_target": "target", "link_rationale": "rationale"}
+
+
+def _visible_toc(
+    reader: _Reader, wb: Any, sh: str, data: dict[str, Any], value: Any, probs: _Problems
+) -> dict[str, list[dict[str, tuple[PathElement, ...]]]]:
+    """The nodes and links of the theory of change, as the sheet shows them.
+
+    The sheet is the list of nodes and links: a row added there is a node
+    or a link of the model, a row deleted is gone. What no column shows (a
+    node's indicators and measure, a link's evidence and assumptions) comes
+    from the hidden sheet, by node identifier and by (from, to). Returns,
+    for each node and link, the cell of each field, to locate the model's
+    problems.
+    """
+    g = reader.grid(wb, sh)
+    header = {str(v): c for (r, c), (v, _) in g.items() if r == TOC_KEY_ROW}
+    if "node_id" not in header or "link_source" not in header:
+        return {}  # a sheet without its field names: the hidden theory of change stands
+    toc = data.get("toc")
+    if not isinstance(toc, dict):
+        toc = {"name": data.get("name") or "", "stakeholders": [], "nodes": [], "links": []}
+    hidden_nodes = {str(n.get("id")): n for n in toc.get("nodes", []) if isinstance(n, dict)}
+    hidden_links = {
+        (str(x.get("source")), str(x.get("target"))): x
+        for x in toc.get("links", [])
+        if isinstance(x, dict)
+    }
+    at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {"nodes": [], "links": []}
+    nodes: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for r in sorted({r for (r, _) in g if r >= TOC_FIRST}):
+        for keys, out, where in ((_NODE_KEYS, nodes, "nodes"), (_LINK_KEYS, links, "links")):
+            cells = {k: header[k] for k in keys if k in header and (r, header[k]) in g}
+            if not cells:
+                continue
+            vals = {k: value(g, sh, r, c) for k, c in cells.items()}
+            if any(v is _BAD for v in vals.values()):
+                continue
+            shown = {keys[k]: str(v) for k, v in vals.items() if v is not None and str(v).strip()}
+            if where == "nodes":
+                rec = dict(hidden_nodes.get(shown.get("id", ""), {}))
+            else:
+                rec = dict(
+                    hidden_links.get((shown.get("source", ""), shown.get("target", "")), {})
+                )
+            for field in keys.values():
+                rec.pop(field, None)
+            indicator = shown.pop("indicator", None)
+            rec.update({f: option_value(f, v) for f, v in shown.items()})
+            if indicator is not None:  # the first indicator's label; a new one for a new node
+                given = rec.get("indicators")
+                if isinstance(given, list) and given and isinstance(given[0], dict):
+                    rec["indicators"] = [{**given[0], "label": indicator}, *given[1:]]
+                else:
+                    rec["indicators"] = [{"id": f"{rec.get('id', 'node')}_1", "label": indicator}]
+            out.append(rec)
+            at[where].append({keys[k]: (sh, _cell_ref(c, r)) for k, c in cells.items()})
+    if nodes or links or "toc" in data:
+        toc["nodes"], toc["links"] = nodes, links
+        data["toc"] = toc
+    return at
 
 
 _VISIBLE = {k for k in _map_columns(0) if k not in COMPUTED and k not in PROXY_FIELDS}
@@ -1467,8 +1546,13 @@ def _locate(
     p: Problem,
     where: list[dict[str, tuple[PathElement, ...]]],
     in_where: list[dict[str, tuple[PathElement, ...]]],
+    toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] | None = None,
 ) -> Problem:
     path = p.path
+    if len(path) >= 4 and path[0] == "toc" and path[1] in ("nodes", "links") and toc_at:
+        rows, i, field = toc_at.get(str(path[1]), []), path[2], str(path[3])
+        if isinstance(i, int) and i < len(rows) and field in rows[i]:
+            return Problem((*rows[i][field], field, *path[4:]), p.code, p.message, p.severity)
     if len(path) >= 3 and path[0] in ("outcomes", "inputs") and isinstance(path[1], int):
         table = where if path[0] == "outcomes" else in_where
         i = path[1]

@@ -25,6 +25,7 @@ SHEETS: dict[str, dict[str, str]] = {
     "map": {"en": "Value map", "fr": "Carte de valeur"},
     "calc": {"en": "SROI calculation", "fr": "Calcul SROI"},
     "uncertainty": {"en": "Uncertainty", "fr": "Incertitude"},
+    "toc": {"en": "Theory of change", "fr": "Théorie du changement"},
     "data": {"en": "_data", "fr": "_data"},
 }
 REQUIRED = ("settings", "inputs", "map")
@@ -84,6 +85,19 @@ WORDS: dict[str, dict[str, str]] = {
         "distribution; change both together.",
         "data_note": "impactkit data: theory of change and what no visible column shows. "
         "Do not edit.",
+        "toc_note": "The theory of change: one row per node (left) and per link (right). "
+        "Add an outcome here, then its row in the value map; indicators and measures stay "
+        "in the model file.",
+        "node_id": "Identifier",
+        "kind": "Kind",
+        "node_label": "Label",
+        "node_description": "Description",
+        "node_stakeholder": "Stakeholder",
+        "horizon": "Horizon (outcomes)",
+        "node_indicator": "Indicator (outcomes)",
+        "link_source": "From (identifier)",
+        "link_target": "To (identifier)",
+        "link_rationale": "Why",
     },
     "fr": {
         "key": "Champ",
@@ -139,6 +153,19 @@ WORDS: dict[str, dict[str, str]] = {
         "moyenne) de sa loi ; modifiez les deux ensemble.",
         "data_note": "Données impactkit : théorie du changement et ce qu'aucune colonne "
         "visible ne montre. Ne pas modifier.",
+        "toc_note": "La théorie du changement : une ligne par nœud (à gauche) et par lien (à "
+        "droite). Ajoutez ici un effet, puis sa ligne dans la carte de valeur ; indicateurs "
+        "et mesures restent dans le fichier du modèle.",
+        "node_id": "Identifiant",
+        "kind": "Nature",
+        "node_label": "Libellé",
+        "node_description": "Description",
+        "node_stakeholder": "Partie prenante",
+        "horizon": "Horizon (effets)",
+        "node_indicator": "Indicateur (effets)",
+        "link_source": "De (identifiant)",
+        "link_target": "Vers (identifiant)",
+        "link_rationale": "Pourquoi",
     },
 }
 
@@ -192,6 +219,13 @@ STAGES: list[tuple[str, list[str]]] = [
     ),
 ]
 KEY_ROW = 3
+TOC_NODES = ["node_id", "kind", "node_label", "node_description", "node_stakeholder", "horizon"]
+TOC_NODES += ["node_indicator"]
+TOC_LINKS = ["link_source", "link_target", "link_rationale"]
+TOC_LINK_COL = len(TOC_NODES) + 2  # one blank column between the two tables
+TOC_FIRST = 4  # headings in row 2, field names in row 3
+TOC_KEY_ROW = 3
+TOC_ROWS = 500  # rows the drop-down lists of node identifiers cover
 MAX_STAKEHOLDERS = 200  # rows of the Stakeholders sheet the drop-down lists offer
 FIRST_ROW = 4
 INPUT_COLUMNS = [
@@ -432,6 +466,20 @@ OPTIONS: dict[str, dict[str, dict[str, str]]] = {
     "drop_off_method": {
         "en": {"compound": "compound", "linear": "linear"},
         "fr": {"compound": "composée", "linear": "linéaire"},
+    },
+    "kind": {
+        "en": {k: k for k in ("input", "activity", "output", "outcome", "impact")},
+        "fr": {
+            "input": "ressource",
+            "activity": "activité",
+            "output": "réalisation",
+            "outcome": "effet",
+            "impact": "impact",
+        },
+    },
+    "horizon": {
+        "en": {"short": "short", "intermediate": "intermediate", "long": "long"},
+        "fr": {"short": "court terme", "intermediate": "moyen terme", "long": "long terme"},
     },
     "mode": {
         "en": {"forecast": "forecast", "evaluative": "evaluative"},

@@ -37,6 +37,12 @@ from impactkit.io._excel_layout import (
     SHEETS,
     SPARE_ROWS,
     STAGES,
+    TOC_FIRST,
+    TOC_KEY_ROW,
+    TOC_LINK_COL,
+    TOC_LINKS,
+    TOC_NODES,
+    TOC_ROWS,
     UNC_COLUMNS,
     UNC_FIRST,
     WORDS,
@@ -169,12 +175,30 @@ def _unwritable(value: Any, path: tuple[PathElement, ...], out: list[Problem]) -
         for k, v in value.items():
             if k in _HIDDEN_KEYS and not (k == "toc" and not path):
                 continue
-            if k == "toc":  # its stakeholders are shown on their own sheet
-                v = {"stakeholders": v.get("stakeholders", [])} if isinstance(v, dict) else v
+            if k == "toc" and isinstance(v, dict):  # what the visible sheets show of it
+                v = {
+                    "stakeholders": v.get("stakeholders", []),
+                    "nodes": [_shown(n, _NODE_FIELDS) for n in v.get("nodes", [])],
+                    "indicators": [
+                        (n.get("indicators") or [{}])[0].get("label")
+                        for n in v.get("nodes", [])
+                        if isinstance(n, dict)
+                        and isinstance((n.get("indicators") or [{}])[0], dict)
+                    ],
+                    "links": [_shown(n, _LINK_FIELDS) for n in v.get("links", [])],
+                }
             _unwritable(v, (*path, str(k)), out)
     elif isinstance(value, list | tuple):
         for i, v in enumerate(value):
             _unwritable(v, (*path, i), out)
+
+
+_NODE_FIELDS = ("id", "kind", "label", "description", "stakeholder", "horizon")
+_LINK_FIELDS = ("source", "target", "rationale")
+
+
+def _shown(record: Any, fields: tuple[str, ...]) -> Any:
+    return {k: record[k] for k in fields if k in record} if isinstance(record, dict) else record
 
 
 def _shared(model: ImpactModel, plain: dict[str, Any]) -> None:
@@ -494,6 +518,9 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         for j, k in enumerate(UNC_COLUMNS, start=1):
             book.put(ws, r, j, vals.get(k))
 
+    # Theory of change ------------------------------------------------------------
+    _write_toc(book, plain.get("toc"), names)
+
     # Hidden data -----------------------------------------------------------------
     ws = book.sheet("data")
     ws.sheet_state = "hidden"
@@ -519,6 +546,66 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         r += 1
     _guard(book, names, cols, last_row, last_in)
     _save(book.wb, path)
+
+
+def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
+    """The visible theory of change: nodes on the left, links on the right.
+
+    The reader takes the nodes and links from this sheet (so that a
+    spreadsheet user can add an outcome and its links); what no column shows
+    (indicators, measures, a link's evidence) stays in the hidden sheet,
+    matched by node identifier and by (from, to).
+    """
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lang = book.lang
+    w = WORDS[lang]
+    ws = book.sheet("toc")
+    book.put(ws, 1, 1, w["toc_note"])
+    book.header(ws, 2, TOC_NODES, TOC_KEY_ROW)
+    for j, key in enumerate(TOC_LINKS):
+        col = TOC_LINK_COL + j
+        c = book.put(ws, 2, col, w[key])
+        c.font, c.fill, c.alignment = book.bold, book.head_fill, book.wrap
+        book.put(ws, TOC_KEY_ROW, col, key).font = book.key_font
+        ws.column_dimensions[_letter(col)].width = 30 if key == "link_rationale" else 18
+    for key, width in (("node_label", 36), ("node_description", 36)):
+        ws.column_dimensions[_letter(TOC_NODES.index(key) + 1)].width = width
+    ws.row_dimensions[TOC_KEY_ROW].hidden = True
+    toc = toc if isinstance(toc, dict) else {}
+    for i, node in enumerate(toc.get("nodes", [])):
+        for j, field in enumerate(_NODE_FIELDS, start=1):
+            v = node.get(field)
+            book.put(ws, TOC_FIRST + i, j, option_shown(field, v, lang) if v != "" else None)
+        indicators = node.get("indicators") or [{}]
+        label = indicators[0].get("label") if isinstance(indicators[0], dict) else None
+        book.put(ws, TOC_FIRST + i, TOC_NODES.index("node_indicator") + 1, label or None)
+    for i, link in enumerate(toc.get("links", [])):
+        for j, field in enumerate(_LINK_FIELDS):
+            v = link.get(field)
+            book.put(ws, TOC_FIRST + i, TOC_LINK_COL + j, v if v != "" else None)
+    g = GUARD[lang]
+    last = TOC_FIRST + TOC_ROWS - 1
+    ids = f"$A${TOC_FIRST}:$A${last}"
+    lists = {
+        "kind": '"' + ",".join(OPTIONS["kind"][lang].values()) + '"',
+        "horizon": '"' + ",".join(OPTIONS["horizon"][lang].values()) + '"',
+        "node_stakeholder": f"{_q(names['stakeholders'])}!$A$3:$A${2 + MAX_STAKEHOLDERS}",
+        "link_source": ids,
+        "link_target": ids,
+    }
+    for key, formula in lists.items():
+        col = TOC_NODES.index(key) + 1 if key in TOC_NODES else TOC_LINK_COL + TOC_LINKS.index(key)
+        rule = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=g["list_title"],
+            error=g["list"],
+        )
+        rule.add(f"{_letter(col)}{TOC_FIRST}:{_letter(col)}{last}")
+        ws.add_data_validation(rule)
 
 
 def _guard(
