@@ -58,7 +58,8 @@ def test_drop_down_lists_and_shares_between_0_and_100_percent(french):
     ws = wb[FR["map"]]
     found = rules(ws)
     sh = found[f"{column_of(ws, 'stakeholder')}4"]
-    assert sh.type == "list" and sh.formula1.startswith(f"'{FR['stakeholders']}'!$A$3")
+    assert sh.type == "list"
+    assert sh.formula1.startswith(f"'{FR['stakeholders']}'!$A$3")
     assert found[f"{column_of(ws, 'drop_off_method')}4"].formula1 == '"composée,linéaire"'
     for key in ("deadweight", "displacement", "attribution", "leakage", "drop_off"):
         rule = found[f"{column_of(ws, key)}4"]
@@ -71,7 +72,8 @@ def test_computed_cells_are_locked_and_input_cells_are_not(french):
     wb = openpyxl.load_workbook(french)
     for key, computed, typed in (("map", "impact", "quantity"), ("inputs", None, "amount")):
         ws = wb[FR[key]]
-        assert ws.protection.sheet and not ws.protection.insertRows
+        assert ws.protection.sheet
+        assert not ws.protection.insertRows
         row = 4 if key == "map" else 3
         col = column_of(ws, computed) if computed else "I"
         assert ws[f"{col}{row}"].protection.locked
@@ -85,7 +87,8 @@ def test_field_name_rows_are_hidden_and_headings_carry_comments(french):
     assert ws.row_dimensions[3].hidden
     assert wb[FR["inputs"]].row_dimensions[2].hidden
     comment = ws[f"{column_of(ws, 'deadweight')}2"].comment
-    assert comment is not None and "de toute façon" in comment.text
+    assert comment is not None
+    assert "de toute façon" in comment.text
 
 
 def test_new_empty_says_which_cells_to_fill(tmp_path, capsys):

@@ -127,4 +127,6 @@ def test_an_unknown_format_names_the_formats_and_the_conversion(tmp_path):
     with pytest.raises(ik.FileFormatError) as ei:
         ik.io.load(p)
     message = str(ei.value)
-    assert ".xlsx" in message and ".ods" in message and "Save as" in message
+    assert ".xlsx" in message
+    assert ".ods" in message
+    assert "Save as" in message

@@ -42,7 +42,8 @@ def test_the_sheet_shows_the_nodes_and_links_in_french(book):
     ids = [ws[f"A{r}"].value for r in range(4, 4 + len(m.toc.nodes))]
     assert ids == [n.id for n in m.toc.nodes]
     kinds = {ws[f"B{r}"].value for r in range(4, 4 + len(m.toc.nodes))}
-    assert "effet" in kinds and "outcome" not in kinds
+    assert "effet" in kinds
+    assert "outcome" not in kinds
     assert ws.row_dimensions[3].hidden
 
 

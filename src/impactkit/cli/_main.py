@@ -155,10 +155,10 @@ def _warn_few_draws(n: int | None) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    import warnings
+    import warnings as python_warnings
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
         try:
             model = _load(args.file)
         except ValidationError as exc:
@@ -171,7 +171,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     cells = [p for w in caught for p in getattr(w.message, "problems", ())]  # a workbook's
     for w in caught:
         if not getattr(w.message, "problems", ()):
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            python_warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     probs = cells + model.problems()
     errors = [p for p in probs if p.severity == "error"]
     warnings = [p for p in probs if p.severity == "warning"]

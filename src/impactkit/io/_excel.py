@@ -17,8 +17,12 @@ Sheets, named in the chosen language (English / French):
   ``net_present_value`` and ``sroi_ratio``;
 * *Uncertainty* / *Incertitude*: one row per uncertain figure, with its
   distribution and parameters in readable columns;
-* *_data* (hidden): only what no visible column shows: the theory of change
-  (its stakeholders' label, size and description are read from the visible
+* *Theory of change* / *Théorie du changement*: its nodes (kind, label,
+  stakeholder, horizon, first indicator) and links, read as the list of
+  nodes and links;
+* *_data* (hidden): only what no visible column shows: the rest of the
+  theory of change (indicators, measures, a link's evidence; its
+  stakeholders' label, size and description are read from the visible
   sheet), metadata, evidence (consented, names pseudonymised) and engagement
   records, and the measurement
   calculators, sources, evidence grades and proxy unit of each row, so that

@@ -79,25 +79,25 @@ class OdsScan:
                 self.merges.setdefault(sheet[0], [])
                 pos[0] = 0
             elif local == "table-row":
-                rep = attr(attrs, _TABLE, "number-rows-repeated")
+                rows = attr(attrs, _TABLE, "number-rows-repeated")
                 pos[0] += pos[2] if pos[0] else 1
                 pos[1] = 0
-                pos[2] = int(rep) if rep and rep.isdigit() else 1
+                pos[2] = int(rows) if rows and rows.isdigit() else 1
             elif local in ("table-cell", "covered-table-cell"):
-                rep_text = attr(attrs, _TABLE, "number-columns-repeated")
-                rep = int(rep_text) if rep_text and rep_text.isdigit() else 1
+                times = attr(attrs, _TABLE, "number-columns-repeated")
+                n = int(times) if times and times.isdigit() else 1
                 col = pos[1] + 1
-                pos[1] += rep
+                pos[1] += n
                 valued = attr(attrs, _OFFICE, "value-type") is not None
                 if valued:
-                    self.cells += rep * pos[2]
+                    self.cells += n * pos[2]
                     if self.cells > self.max_cells:
                         raise self.refuse(
                             sheet[0], f"more than {self.max_cells:,} cells in the workbook"
                         )
                 formula = attr(attrs, _TABLE, "formula")
                 if formula is not None and local == "table-cell":
-                    for k in range(min(rep, 1000)):
+                    for k in range(min(n, 1000)):
                         self.formulas[sheet[0]][(pos[0], col + k)] = formula
                 span_c = attr(attrs, _TABLE, "number-columns-spanned") or "1"
                 span_r = attr(attrs, _TABLE, "number-rows-spanned") or "1"

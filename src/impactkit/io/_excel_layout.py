@@ -51,7 +51,7 @@ WORDS: dict[str, dict[str, str]] = {
         "pi_level": "Index level",
         "id": "Identifier",
         "size": "Number of people",
-        "sh_note": "From the theory of change (kept in the hidden _data sheet); "
+        "sh_note": "From the theory of change (see its sheet); "
         "the value map's Stakeholder column uses these identifiers.",
         "price_factor": "Price factor to the base year",
         "in_kind": "In kind",
@@ -119,8 +119,8 @@ WORDS: dict[str, dict[str, str]] = {
         "pi_level": "Niveau de l'indice",
         "id": "Identifiant",
         "size": "Nombre de personnes",
-        "sh_note": "Issues de la théorie du changement (conservée dans la feuille masquée "
-        "_data) ; la colonne Partie prenante de la carte de valeur utilise ces identifiants.",
+        "sh_note": "Issues de la théorie du changement (voir sa feuille) ; la colonne "
+        "Partie prenante de la carte de valeur utilise ces identifiants.",
         "price_factor": "Facteur de prix vers l'année de base",
         "in_kind": "En nature",
         "discount_factor": "Facteur d'actualisation",

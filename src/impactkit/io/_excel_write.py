@@ -792,7 +792,8 @@ def write_value_map(
     Parameters
     ----------
     model : ImpactModel
-        The model; its theory of change travels in a hidden sheet.
+        The model; its theory of change is shown on its own sheet (nodes
+        and links), the rest of it (indicators, measures) in a hidden sheet.
     path : str or path-like
         The ``.xlsx`` file; written atomically (no partial file on failure).
     lang : {"en", "fr"}
