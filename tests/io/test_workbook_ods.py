@@ -130,3 +130,23 @@ def test_an_unknown_format_names_the_formats_and_the_conversion(tmp_path):
     assert ".xlsx" in message
     assert ".ods" in message
     assert "Save as" in message
+
+
+def test_a_repeated_cell_standing_for_billions_is_refused_before_reading(tmp_path):
+    row = (
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        'table:number-columns-repeated="16384" office:value-type="float" office:value="1"/>'
+        "</table:table-row>"
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS}'
+        'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="x">'
+        + row
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    p = tmp_path / "bombe.ods"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    with pytest.raises(ik.FileFormatError, match="cells"):
+        ik.io.read_value_map(p)
