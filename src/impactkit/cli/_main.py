@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -110,6 +111,9 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
 """JSON Schema of the stable output of ``impactkit sroi --format json``."""
 
 
+_CELL = re.compile(r"[A-Z]{1,3}[0-9]+")
+
+
 def _where(p: Any) -> str:
     """Where a problem is: the cell it carries (a workbook's ``Carte de valeur!E4``) when
     the reader gave one, else its path in the model."""
@@ -117,6 +121,9 @@ def _where(p: Any) -> str:
         ref = getattr(p, attr, None)
         if ref:
             return str(ref)
+    path = tuple(p.path)
+    if len(path) == 2 and isinstance(path[0], str) and _CELL.fullmatch(str(path[1])):
+        return f"{path[0]}!{path[1]}"  # a workbook's sheet and cell
     return str(p.location)
 
 
@@ -134,10 +141,10 @@ def _print_problems(problems: Sequence[Problem], out: TextIO, lang: str = "en") 
 def _load(path: str) -> Any:
     from impactkit.io import load
 
-    if path.lower().endswith(".xlsx"):
+    if path.lower().endswith((".xlsx", ".ods", ".xls")):
         from impactkit.io import read_value_map
 
-        return read_value_map(path)
+        return read_value_map(path, text_numbers="warn")  # what the workbook shows
     return load(path)
 
 
@@ -179,16 +186,24 @@ def _warn_few_draws(n: int | None, lang: str = "en") -> None:
 def _cmd_validate(args: argparse.Namespace) -> int:
     lang = args.lang
     fr = lang == "fr"
-    try:
-        model = _load(args.file)
-    except ValidationError as exc:
-        if exit_code(exc) != EXIT_INVALID:
-            raise  # an unreadable file: the same code as every other command
-        _print_problems(exc.problems, sys.stdout, lang)
-        n = _plural(len(exc.errors), "error", lang)
-        print(f"{args.file} : invalide ({n})" if fr else f"{args.file}: invalid ({n})")
-        return 1
-    probs = model.problems()
+    import warnings as python_warnings
+
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
+        try:
+            model = _load(args.file)
+        except ValidationError as exc:
+            if exit_code(exc) != EXIT_INVALID:
+                raise  # an unreadable file: the same code as every other command
+            _print_problems(exc.problems, sys.stdout, lang)
+            n = _plural(len(exc.errors), "error", lang)
+            print(f"{args.file} : invalide ({n})" if fr else f"{args.file}: invalid ({n})")
+            return 1
+    cells = [p for w in caught for p in getattr(w.message, "problems", ())]  # a workbook's
+    for w in caught:
+        if not getattr(w.message, "problems", ()):
+            python_warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    probs = cells + model.problems()
     errors = [p for p in probs if p.severity == "error"]
     warnings = [p for p in probs if p.severity == "warning"]
     shown = probs if not args.quiet else errors
@@ -643,6 +658,16 @@ def _cmd_new(args: argparse.Namespace) -> int:
         from impactkit.io import dump
 
         dump(model, path)
+    if suffix == ".xlsx" and args.example is None and args.empty:  # the cells to fill first
+        print(
+            f"{path} écrit. Remplissez Paramètres!B3 (nom de l'analyse), une ligne de Carte de "
+            "valeur (à partir de la ligne 4) et une ligne de Ressources (à partir de la ligne "
+            f"3), puis : impactkit validate {path}"
+            if args.lang == "fr"
+            else f"{path} written. Fill in Settings!B3 (name of the analysis), a row of Value "
+            f"map (from row 4) and a row of Inputs (from row 3), then: impactkit validate {path}"
+        )
+        return 0
     print(
         f"{path} écrit" if args.lang == "fr" else f"{path} written",
         f"(impactkit report {path} -o rapport.html --lang {args.lang})",
