@@ -16,7 +16,7 @@ from typing import Literal
 
 from impactkit.errors import ValidationError
 
-__all__ = ["LANGS", "TEXTS", "fmt_money", "fmt_number", "fmt_pct", "fmt_ratio", "t"]
+__all__ = ["LANGS", "TEXTS", "Formatter", "fmt_money", "fmt_number", "fmt_pct", "fmt_ratio", "t"]
 
 Lang = Literal["en", "fr"]
 LANGS: tuple[str, ...] = ("en", "fr")
@@ -572,3 +572,67 @@ def fmt_ratio(x: float, lang: str = "en") -> str:
     """
     sep = " : 1" if lang == "en" else " pour 1"
     return fmt_number(x, lang) + sep
+
+
+class Formatter:
+    """The language and currency of one document, bound once: words and numbers.
+
+    Every text and figure of a report goes through one formatter, so that no
+    helper needs to be told the language and the currency again.
+
+    Parameters
+    ----------
+    lang : {"en", "fr"}, default "en"
+        Language of the words and of the number format.
+    currency : str, default "EUR"
+        ISO 4217 code of the amounts (see :func:`fmt_money`).
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS`.
+
+    Examples
+    --------
+    >>> f = Formatter("fr", "EUR")
+    >>> f.money(1234.4), f.ratio(2.5), f.share(0.3), f.year(2023), f.t("deadweight")
+    ('1\\u202f234\\xa0€', '2,50 pour 1', '30\\xa0%', '2023', "Effet d'aubaine")
+    """
+
+    __slots__ = ("currency", "lang")
+
+    def __init__(self, lang: str = "en", currency: str = "EUR") -> None:
+        self.lang: str = _lang(lang)
+        self.currency: str = currency
+
+    def __repr__(self) -> str:
+        return f"Formatter({self.lang!r}, {self.currency!r})"
+
+    def t(self, key: str, **kwargs: object) -> str:
+        """The text ``key`` in this language (see :func:`t`)."""
+        return t(key, self.lang, **kwargs)
+
+    def money(self, x: float, *, decimals: int = 0) -> str:
+        """An amount in this currency (see :func:`fmt_money`)."""
+        return fmt_money(x, self.currency, self.lang, decimals=decimals)
+
+    def number(self, x: float, *, decimals: int = 2) -> str:
+        """A number with this language's separators (see :func:`fmt_number`)."""
+        return fmt_number(x, self.lang, decimals=decimals)
+
+    def pct(self, x: float, *, decimals: int = 1) -> str:
+        """A fraction as a percentage (see :func:`fmt_pct`)."""
+        return fmt_pct(x, self.lang, decimals=decimals)
+
+    def share(self, x: float) -> str:
+        """A fraction as ``30 %``, or ``12,5 %`` when it is not a whole percentage."""
+        whole = math.isfinite(x) and abs(round(100 * x, 1) - round(100 * x)) < 1e-9
+        return fmt_pct(x, self.lang, decimals=0 if whole else 1)
+
+    def ratio(self, x: float) -> str:
+        """An SROI ratio (see :func:`fmt_ratio`)."""
+        return fmt_ratio(x, self.lang)
+
+    def year(self, y: float) -> str:
+        """A calendar year as digits, never grouped (``2023``, not ``2 023``)."""
+        return str(int(y))

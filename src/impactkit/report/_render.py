@@ -14,7 +14,7 @@ import pandas as pd
 
 from impactkit._atomic import write_file
 from impactkit._escape import html_text, md_text
-from impactkit._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
+from impactkit._i18n import Formatter, t
 from impactkit._results import Summary, displayed, jsonable
 from impactkit._version import __version__
 from impactkit.errors import ImpactkitError, ValidationError
@@ -79,38 +79,38 @@ def _esc(x: Any) -> str:
     return html_text(x)
 
 
-def _cell(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
+def _cell(col: str, v: Any, f: Formatter) -> tuple[str, bool]:
     if v is None or (isinstance(v, float) and v != v):
         return "", False
     if isinstance(v, bool):
-        return t("yes" if v else "no", lang), False
+        return f.t("yes" if v else "no"), False
     if isinstance(v, int | float) and not isinstance(v, bool):
         if col in _MONEY or col.startswith("year_"):
-            return fmt_money(float(v), currency, lang), True
+            return f.money(float(v)), True
         if col in _PCT:
-            return _pct(float(v), lang), True
+            return f.share(float(v)), True
         if col in ("discount_factor",):
-            return fmt_number(float(v), lang, decimals=4), True
-        return fmt_number(float(v), lang, decimals=0 if float(v).is_integer() else 2), True
+            return f.number(float(v), decimals=4), True
+        return f.number(float(v), decimals=0 if float(v).is_integer() else 2), True
     return str(v), False
 
 
-def _heading(col: str, lang: str) -> str:
+def _heading(col: str, f: Formatter) -> str:
     if col.startswith("year_") and col[5:].isdigit():
-        return t("year_n", lang, n=int(col[5:]))
+        return f.t("year_n", n=int(col[5:]))
     try:
-        return t(col, lang)
+        return f.t(col)
     except KeyError:
         return col
 
 
-def _table(df: pd.DataFrame, lang: str, currency: str, *, name: str = "") -> str:
-    head = "".join(f"<th>{_esc(_heading(str(c), lang))}</th>" for c in df.columns)
+def _table(df: pd.DataFrame, f: Formatter, *, name: str = "") -> str:
+    head = "".join(f"<th>{_esc(_heading(str(c), f))}</th>" for c in df.columns)
     rows = []
     for rec in df.itertuples(index=False):
         cells = []
         for c, v in zip(df.columns, rec, strict=True):
-            text, num = _cell(str(c), v, lang, currency)
+            text, num = _cell(str(c), v, f)
             raw = f' data-value="{float(v)!r}"' if num else ""
             cls = ' class="num"' if num else ""
             cells.append(f"<td{cls}{raw}>{_esc(text)}</td>")
@@ -399,17 +399,11 @@ def _content(
 _FIELD_KEYS = {"proxy": "proxy_value", "amount": "amount_of", "rate": "discount_rate"}
 
 
-def _pct(x: float, lang: str) -> str:
-    """A share as ``30 %``, or ``12,5 %`` when it is not a whole percentage."""
-    whole = math.isfinite(x) and abs(round(100 * x, 1) - round(100 * x)) < 1e-9
-    return fmt_pct(x, lang, decimals=0 if whole else 1)
-
-
 class _Names:
     """Labels of a result's stakeholders, outcomes, inputs and parameters."""
 
-    def __init__(self, result: SROIResult, lang: str) -> None:
-        self.lang = lang
+    def __init__(self, result: SROIResult, f: Formatter) -> None:
+        self.f = f
         model = result.model
         toc = model.toc if model is not None else None
         self.stakeholders = {s.id: s.label or s.id for s in toc.stakeholders} if toc else {}
@@ -425,22 +419,23 @@ class _Names:
         return self.stakeholders.get(str(sid), str(sid))
 
     def parameter(self, kind: str, row: Any) -> str:
-        head = t(_FIELD_KEYS.get(kind, kind), self.lang)
+        head = self.f.t(_FIELD_KEYS.get(kind, kind))
         if kind == "rate":
             return head
         names = self.inputs if kind == "amount" else self.outcomes
         i = int(row)
         return f"{head} — {names[i]}" if 0 <= i < len(names) else head
 
-    def value(self, kind: str, x: Any, currency: str) -> str:
+    def value(self, kind: str, x: Any) -> str:
         if x is None or (isinstance(x, float) and not math.isfinite(x)):
             return ""
         x = float(x)
+        f = self.f
         if kind in _PCT or kind == "rate":
-            return _pct(x, self.lang)
+            return f.share(x)
         if kind in ("proxy", "amount"):
-            return fmt_money(x, currency, self.lang, decimals=0 if x.is_integer() else 2)
-        return fmt_number(x, self.lang, decimals=0 if x.is_integer() else 2)
+            return f.money(x, decimals=0 if x.is_integer() else 2)
+        return f.number(x, decimals=0 if x.is_integer() else 2)
 
 
 def _param_labels(names: _Names, table: pd.DataFrame) -> dict[str, str]:
@@ -450,10 +445,10 @@ def _param_labels(names: _Names, table: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _tipping_note(row: Any, names: _Names, currency: str) -> str:
+def _tipping_note(row: Any, names: _Names) -> str:
     import re
 
-    lang = names.lang
+    f = names.f
     if row.attainable:
         return ""
     note = str(row.note)
@@ -461,54 +456,53 @@ def _tipping_note(row: Any, names: _Names, currency: str) -> str:
 
     def bound(text: str) -> str:
         x = float(text)
-        return t("no_limit", lang) if not math.isfinite(x) else names.value(row.kind, x, currency)
+        return f.t("no_limit") if not math.isfinite(x) else names.value(row.kind, x)
 
     lo, hi = (bound(bounds.group(1)), bound(bounds.group(2))) if bounds else ("", "")
-    span = t("range_from_to", lang, lo=lo, hi=hi)
-    if hi == t("no_limit", lang):
-        span = t("range_at_least", lang, lo=lo)
+    span = f.t("range_from_to", lo=lo, hi=hi)
+    if hi == f.t("no_limit"):
+        span = f.t("range_at_least", lo=lo)
     if "does not depend" in note:
-        return t("tip_no_effect", lang)
+        return f.t("tip_no_effect")
     if "stays above" in note:
-        return t("tip_stays_above", lang, span=span)
+        return f.t("tip_stays_above", span=span)
     if "stays below" in note:
-        return t("tip_stays_below", lang, span=span)
+        return f.t("tip_stays_below", span=span)
     sol = re.search(r"solution (\S+) is outside", note)
     if sol:
-        x = names.value(row.kind, float(sol.group(1)), currency)
-        return t("tip_outside", lang, x=x, span=span)
+        x = names.value(row.kind, float(sol.group(1)))
+        return f.t("tip_outside", x=x, span=span)
     return note
 
 
-def _tipping_table(tipping: pd.DataFrame, names: _Names, currency: str) -> pd.DataFrame:
-    lang = names.lang
+def _tipping_table(tipping: pd.DataFrame, names: _Names) -> pd.DataFrame:
+    f = names.f
     rows = []
     for row in tipping.itertuples(index=False):
         rows.append(
             {
-                t("parameter", lang): names.parameter(str(row.kind), row.row),
-                t("base_value", lang): names.value(str(row.kind), row.base_value, currency),
-                t("tipping_value", lang): names.value(str(row.kind), row.tipping_value, currency),
-                t("attainable", lang): t("yes" if row.attainable else "no", lang),
-                t("note", lang): _tipping_note(row, names, currency),
+                f.t("parameter"): names.parameter(str(row.kind), row.row),
+                f.t("base_value"): names.value(str(row.kind), row.base_value),
+                f.t("tipping_value"): names.value(str(row.kind), row.tipping_value),
+                f.t("attainable"): f.t("yes" if row.attainable else "no"),
+                f.t("note"): _tipping_note(row, names),
             }
         )
     return pd.DataFrame(rows)
 
 
-def _evidence(code: str, lang: str) -> str:
+def _evidence(code: str, f: Formatter) -> str:
     if not code:
         return ""
     try:
-        return t(f"ev_{code}", lang)
+        return f.t(f"ev_{code}")
     except KeyError:
         return code
 
 
-def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> pd.DataFrame:
+def _assumptions(result: SROIResult, names: _Names) -> pd.DataFrame:
     model = result.model
-    names = names or _Names(result, lang)
-    cur = result.currency
+    f = names.f
     rows = []
     if model is None:
         return pd.DataFrame()
@@ -517,14 +511,14 @@ def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> 
         rows.append(
             {
                 "outcome": names.outcomes[k],
-                "parameter": t("proxy_value", lang),
-                "value": names.value("proxy", bo["proxy_value"][k], cur),
+                "parameter": f.t("proxy_value"),
+                "value": names.value("proxy", bo["proxy_value"][k]),
                 "source": ov.proxy.source,
-                "evidence": _evidence(ov.evidence.get("proxy", ""), lang),
+                "evidence": _evidence(ov.evidence.get("proxy", ""), f),
                 "price_year": ov.proxy.year,
             }
         )
-        for f in (
+        for fld in (
             "quantity",
             "deadweight",
             "displacement",
@@ -533,16 +527,16 @@ def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> 
             "drop_off",
             "duration",
         ):
-            src = ov.sources.get(f, "")
-            ev = ov.evidence.get(f, "")
-            if src or ev or f == "deadweight":
+            src = ov.sources.get(fld, "")
+            ev = ov.evidence.get(fld, "")
+            if src or ev or fld == "deadweight":
                 rows.append(
                     {
                         "outcome": names.outcomes[k],
-                        "parameter": t(f, lang),
-                        "value": names.value(f, bo[f][k], cur),
+                        "parameter": f.t(fld),
+                        "value": names.value(fld, bo[fld][k]),
                         "source": src,
-                        "evidence": _evidence(ev, lang),
+                        "evidence": _evidence(ev, f),
                         "price_year": None,
                     }
                 )
@@ -554,49 +548,46 @@ def _assumptions(result: SROIResult, lang: str, names: _Names | None = None) -> 
 def _lineage(result: SROIResult, k: int, names: _Names, row: pd.Series) -> str:
     """One outcome's computation, step by step, in the report's language (``row``: its
     row of ``result.by_outcome``)."""
-    lang, cur = names.lang, result.currency
+    f = names.f
     model = result.model
     factor = model.proxy_factor(k) if model is not None else 1.0
-    proxy = names.value("proxy", row["proxy_value"], cur)
+    proxy = names.value("proxy", row["proxy_value"])
     if model is not None and factor != 1.0:
-        raw = names.value("proxy", row["proxy_value"] / factor, cur)
-        proxy = t(
+        raw = names.value("proxy", row["proxy_value"] / factor)
+        proxy = f.t(
             "base_year_prices",
-            lang,
             value=raw,
             year=row["price_year"],
-            factor=fmt_number(factor, lang, decimals=4),
+            factor=f.number(factor, decimals=4),
             base=model.base_year,
         )
-    method = t(str(row["drop_off_method"]), lang)
+    method = f.t(str(row["drop_off_method"]))
     disc = result.discount
-    quantity = names.value("quantity", row["quantity"], cur)
+    quantity = names.value("quantity", row["quantity"])
     measured = result.measured.get(k)
     if measured is not None:  # how many records the quantity rests on, and how many were missing
-        note = t(
+        note = f.t(
             "measured_from",
-            lang,
-            n=fmt_number(measured.n, lang, decimals=0),
-            missing=fmt_number(measured.missing, lang, decimals=0),
+            n=f.number(measured.n, decimals=0),
+            missing=f.number(measured.missing, decimals=0),
         )
         quantity = f"{quantity} ({note})"
     steps = [
-        (t("quantity", lang), quantity),
-        (t("proxy_value", lang), proxy),
-        *[(t(f, lang), _pct(float(row[f]), lang)) for f in _HAIRCUTS],
-        (t("impact_per_year", lang), fmt_money(float(row["impact"]), cur, lang, decimals=2)),
+        (f.t("quantity"), quantity),
+        (f.t("proxy_value"), proxy),
+        *[(f.t(h), f.share(float(row[h]))) for h in _HAIRCUTS],
+        (f.t("impact_per_year"), f.money(float(row["impact"]), decimals=2)),
         (
-            t("duration", lang),
-            t(
+            f.t("duration"),
+            f.t(
                 "from_year",
-                lang,
-                n=fmt_number(float(row["duration"]), lang, decimals=0),
+                n=f.number(float(row["duration"]), decimals=0),
                 start=int(row["start_year"]),
             ),
         ),
-        (t("drop_off", lang), f"{_pct(float(row['drop_off']), lang)} ({method})"),
-        (t("discounting", lang), _discount_text(result, lang) or disc),
-        (t("present_value", lang), fmt_money(float(row["present_value"]), cur, lang, decimals=2)),
+        (f.t("drop_off"), f"{f.share(float(row['drop_off']))} ({method})"),
+        (f.t("discounting"), _discount_text(result, f) or disc),
+        (f.t("present_value"), f.money(float(row["present_value"]), decimals=2)),
     ]
     body = "".join(f"<tr><th>{_esc(a)}</th><td>{_esc(b)}</td></tr>" for a, b in steps)
     title = f"{names.outcomes[k]} — {names.stakeholder(row['stakeholder'])}"
@@ -606,42 +597,37 @@ def _lineage(result: SROIResult, k: int, names: _Names, row: pd.Series) -> str:
 _HAIRCUTS = ("deadweight", "displacement", "attribution", "leakage")
 
 
-def _discount_text(result: SROIResult, lang: str) -> str:
+def _discount_text(result: SROIResult, f: Formatter) -> str:
     from impactkit.discount import Constant
 
     model = result.model
     if model is None:
         return ""
     d = model.discount
-    timing = t(f"timing_{result.first_flow_at}", lang)
+    timing = f.t(f"timing_{result.first_flow_at}")
     if isinstance(d, Constant):
         from impactkit.dist import central
 
-        rate = fmt_pct(central(d.rate), lang, decimals=1)
+        rate = f.pct(central(d.rate), decimals=1)
     else:
-        rate = " ; ".join(
-            f"{_pct(r, lang)} ({t('year', lang).lower()} ≥ {y})" for y, r in d.bands[:3]
-        )
+        rate = " ; ".join(f"{f.share(r)} ({f.t('year').lower()} ≥ {y})" for y, r in d.bands[:3])
     name = f" ({d.name})" if d.name else ""
-    return f"{rate}{name} ; {timing}" if lang == "fr" else f"{rate}{name}; {timing}"
+    return f"{rate}{name} ; {timing}" if f.lang == "fr" else f"{rate}{name}; {timing}"
 
 
-def _method(result: SROIResult, lang: str) -> str:
+def _method(result: SROIResult, f: Formatter) -> str:
     model = result.model
-    base = (
-        str(model.base_year) if model is not None and model.base_year else t("the_base_year", lang)
-    )
+    base = str(model.base_year) if model is not None and model.base_year else f.t("the_base_year")
     paras = [
-        t("method_what", lang),
-        t(f"method_{result.mode}", lang),
-        t("method_impact", lang, drop_off=t("drop_off_compound", lang), base_year=base),
-        t(
+        f.t("method_what"),
+        f.t(f"method_{result.mode}"),
+        f.t("method_impact", drop_off=f.t("drop_off_compound"), base_year=base),
+        f.t(
             "method_discount",
-            lang,
-            rate=_discount_text(result, lang).split(" ;")[0].split(";")[0],
-            timing=t(f"timing_{result.first_flow_at}", lang),
+            rate=_discount_text(result, f).split(" ;")[0].split(";")[0],
+            timing=f.t(f"timing_{result.first_flow_at}"),
         ),
-        t("method_limits", lang),
+        f.t("method_limits"),
     ]
     return "".join(f"<p>{_esc(p)}</p>" for p in paras)
 
@@ -672,20 +658,21 @@ def render_html(content: ReportContent) -> str:
 
     r, lang = content.result, content.lang
     cur = r.currency
-    names = _Names(r, lang)
-    per = fmt_money(r.ratio, cur, lang, decimals=2)
-    unit = fmt_money(1.0, cur, lang, decimals=0)
+    f = Formatter(lang, cur)
+    names = _Names(r, f)
+    per = f.money(r.ratio, decimals=2)
+    unit = f.money(1.0, decimals=0)
     parts = [
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(t('report_title', lang))} - {_esc(r.model_name)}</title>"
+        f"<title>{_esc(f.t('report_title'))} - {_esc(r.model_name)}</title>"
         f"<style>{_CSS}</style></head><body>"
     ]
     parts.append(
-        f"<h1>{_esc(t('report_title', lang))}</h1><p class='muted'>"
-        f"{_esc(r.model_name)} · {_esc(t(r.mode, lang))}</p>"
+        f"<h1>{_esc(f.t('report_title'))}</h1><p class='muted'>"
+        f"{_esc(r.model_name)} · {_esc(f.t(r.mode))}</p>"
     )
-    headline = t("headline", lang, value=per, unit=unit)
+    headline = f.t("headline", value=per, unit=unit)
     parts.append(f'<p class="headline">{_figure_value("ratio", r.ratio, headline)}')
     mc = content.monte_carlo
     if mc is not None:
@@ -695,14 +682,14 @@ def render_html(content: ReportContent) -> str:
             "<br><span class='muted'>"
             + _figure_value("interval_low", lo, "")
             + _figure_value("interval_high", hi, "")
-            + _esc(t("interval", lang, low=fmt_ratio(lo, lang), high=fmt_ratio(hi, lang)))
+            + _esc(f.t("interval", low=f.ratio(lo), high=f.ratio(hi)))
             + " · "
-            + _esc(t("p_above_1", lang))
+            + _esc(f.t("p_above_1"))
             + colon
             + _figure_value(
                 "p_above_1",
                 mc.probability_ratio_above(1.0),
-                _pct(mc.probability_ratio_above(1.0), lang),
+                f.share(mc.probability_ratio_above(1.0)),
             )
             + "</span>"
         )
@@ -711,29 +698,29 @@ def render_html(content: ReportContent) -> str:
     description = (model.description if model is not None else "") or (
         model.toc.description if model is not None and model.toc is not None else ""
     )
-    parts.append(f"<h2>{_esc(t('about', lang))}</h2>")
+    parts.append(f"<h2>{_esc(f.t('about'))}</h2>")
     if description:
         parts.append(f"<p data-section='description'>{_esc(description)}</p>")
-    parts.append(f"<div data-section='method'><h3>{_esc(t('method', lang))}</h3>")
-    parts.append(_method(r, lang) + "</div>")
+    parts.append(f"<div data-section='method'><h3>{_esc(f.t('method'))}</h3>")
+    parts.append(_method(r, f) + "</div>")
     payback = (
-        t("not_reached", lang)
+        f.t("not_reached")
         if r.payback_months is None
-        else f"{fmt_number(r.payback_months, lang, decimals=1)} {t('months', lang)}"
+        else f"{f.number(r.payback_months, decimals=1)} {f.t('months')}"
     )
     figures = [
-        ("present_value", r.present_value, fmt_money(r.present_value, cur, lang)),
-        ("total_inputs", r.total_inputs, fmt_money(r.total_inputs, cur, lang)),
-        ("net_present_value", r.net_present_value, fmt_money(r.net_present_value, cur, lang)),
-        ("ratio", r.ratio, fmt_ratio(r.ratio, lang)),
-        ("net_ratio", r.net_ratio, fmt_number(r.net_ratio, lang)),
+        ("present_value", r.present_value, f.money(r.present_value)),
+        ("total_inputs", r.total_inputs, f.money(r.total_inputs)),
+        ("net_present_value", r.net_present_value, f.money(r.net_present_value)),
+        ("ratio", r.ratio, f.ratio(r.ratio)),
+        ("net_ratio", r.net_ratio, f.number(r.net_ratio)),
     ]
     rows = "".join(
-        f"<tr><th>{_esc(t(k, lang))}</th><td class='num'>{_figure_value(k, v, txt)}</td></tr>"
+        f"<tr><th>{_esc(f.t(k))}</th><td class='num'>{_figure_value(k, v, txt)}</td></tr>"
         for k, v, txt in figures
     )
     rows += (
-        f"<tr><th>{_esc(t('payback_months', lang))}</th><td class='num'>"
+        f"<tr><th>{_esc(f.t('payback_months'))}</th><td class='num'>"
         + (
             _figure_value("payback_months", r.payback_months, payback)
             if r.payback_months is not None
@@ -742,55 +729,53 @@ def render_html(content: ReportContent) -> str:
         + "</td></tr>"
     )
     rows += (
-        f"<tr><th>{_esc(t('discounting', lang))}</th>"
-        f"<td>{_esc(_discount_text(r, lang) or r.discount)}</td></tr>"
+        f"<tr><th>{_esc(f.t('discounting'))}</th>"
+        f"<td>{_esc(_discount_text(r, f) or r.discount)}</td></tr>"
     )
     parts.append(
-        f"<h2>{_esc(t('key_figures', lang))}</h2><table data-table='key_figures'>{rows}</table>"
+        f"<h2>{_esc(f.t('key_figures'))}</h2><table data-table='key_figures'>{rows}</table>"
     )
-    parts.append(f"<h2>{_esc(t('by_stakeholder', lang))}</h2>")
+    parts.append(f"<h2>{_esc(f.t('by_stakeholder'))}</h2>")
     parts.append(_svg_or_note(lambda: ch.by_stakeholder_chart(r, lang)))
     bs = r.by_stakeholder
     bs["stakeholder"] = [names.stakeholder(s) for s in bs["stakeholder"]]
-    parts.append(_table(bs, lang, cur, name="by_stakeholder"))
-    parts.append(f"<h2>{_esc(t('by_outcome', lang))}</h2>")
+    parts.append(_table(bs, f, name="by_stakeholder"))
+    parts.append(f"<h2>{_esc(f.t('by_outcome'))}</h2>")
     bo = r.by_outcome[
         ["outcome", "stakeholder", "quantity", "proxy_value", "impact", "present_value", "share"]
     ].copy()
     bo["outcome"] = names.outcomes
     bo["stakeholder"] = [names.stakeholder(s) for s in bo["stakeholder"]]
-    parts.append(_table(bo, lang, cur, name="by_outcome"))
-    parts.append(f"<h2>{_esc(t('by_year', lang))}</h2>")
+    parts.append(_table(bo, f, name="by_outcome"))
+    parts.append(f"<h2>{_esc(f.t('by_year'))}</h2>")
     parts.append(_svg_or_note(lambda: ch.by_year_chart(r, lang)))
-    parts.append(_table(r.by_year, lang, cur, name="by_year"))
-    parts.append(f"<h2 class='newpage'>{_esc(t('value_map', lang))}</h2>")
+    parts.append(_table(r.by_year, f, name="by_year"))
+    parts.append(f"<h2 class='newpage'>{_esc(f.t('value_map'))}</h2>")
     vm = r.value_map().drop(columns=["label", "indicator", "proxy", "proxy_source"])
     vm["outcome"] = names.outcomes
     vm["stakeholder"] = [names.stakeholder(s) for s in vm["stakeholder"]]
-    parts.append(_table(vm, lang, cur, name="value_map"))
-    parts.append(f"<h2>{_esc(t('inputs', lang))}</h2>")
+    parts.append(_table(vm, f, name="value_map"))
+    parts.append(f"<h2>{_esc(f.t('inputs'))}</h2>")
     inputs = r.inputs
     inputs["stakeholder"] = [names.stakeholder(s) for s in inputs["stakeholder"]]
-    parts.append(_table(inputs, lang, cur, name="inputs"))
+    parts.append(_table(inputs, f, name="inputs"))
     if model is not None and model.toc is not None and len(model.toc):
-        parts.append(f"<h2 class='newpage'>{_esc(t('theory_of_change', lang))}</h2>")
+        parts.append(f"<h2 class='newpage'>{_esc(f.t('theory_of_change'))}</h2>")
         toc = model.toc
         parts.append(_svg_or_note(lambda: ch.toc_diagram(toc, lang)))
     if content.tornado is not None:
-        parts.append(f"<h2>{_esc(t('sensitivity', lang))}</h2>")
+        parts.append(f"<h2>{_esc(f.t('sensitivity'))}</h2>")
         tor = content.tornado
         labels = _param_labels(names, tor)
         parts.append(_svg_or_note(lambda: ch.tornado_chart(tor, lang, labels=labels)))
     if content.tipping is not None:
-        parts.append(f"<h3>{_esc(t('tipping_points', lang))}</h3>")
-        parts.append(
-            _table(_tipping_table(content.tipping, names, cur), lang, cur, name="tipping_points")
-        )
-    parts.append(f"<h2>{_esc(t('monte_carlo', lang))}</h2>")
+        parts.append(f"<h3>{_esc(f.t('tipping_points'))}</h3>")
+        parts.append(_table(_tipping_table(content.tipping, names), f, name="tipping_points"))
+    parts.append(f"<h2>{_esc(f.t('monte_carlo'))}</h2>")
     if mc is not None:
         parts.append(_svg_or_note(lambda: ch.mc_histogram(mc, lang)))
     else:
-        parts.append(f"<p>{_esc(t('no_uncertainty', lang))}</p>")
+        parts.append(f"<p>{_esc(f.t('no_uncertainty'))}</p>")
     from impactkit.report._voice import voice_html
 
     parts.append(voice_html(r, lang))
@@ -801,24 +786,22 @@ def render_html(content: ReportContent) -> str:
         es = content.event_study
         parts.append(f"<h2>{_esc(ES[lang]['title'])}</h2>")
         parts.append(_svg_or_note(lambda: event_study_chart(es, lang=lang)))
-        parts.append(_table(es.rename(columns=ES[lang]), lang, cur, name="event_study"))
+        parts.append(_table(es.rename(columns=ES[lang]), f, name="event_study"))
     if content.voi is not None:
         from impactkit.report._decision_charts import _t as dt
         from impactkit.report._decision_charts import evppi_chart
 
         voi = content.voi
         parts.append(f"<h2>{_esc(dt('evppi', lang))}</h2>")
-        parts.append(
-            f"<p>EVPI : {_figure_value('evpi', voi.evpi, fmt_money(voi.evpi, cur, lang))}</p>"
-        )
+        parts.append(f"<p>EVPI : {_figure_value('evpi', voi.evpi, f.money(voi.evpi))}</p>")
         parts.append(_svg_or_note(lambda: evppi_chart(voi, lang=lang)))
-        parts.append(_table(voi.to_frame(), lang, cur, name="evppi"))
-    parts.append(f"<h2>{_esc(t('assumptions', lang))}</h2>")
-    parts.append(_table(_assumptions(r, lang, names), lang, cur, name="assumptions"))
-    parts.append(f"<h2>{_esc(t('lineage', lang))}</h2>")
+        parts.append(_table(voi.to_frame(), f, name="evppi"))
+    parts.append(f"<h2>{_esc(f.t('assumptions'))}</h2>")
+    parts.append(_table(_assumptions(r, names), f, name="assumptions"))
+    parts.append(f"<h2>{_esc(f.t('lineage'))}</h2>")
     for k, (_, row) in enumerate(r.by_outcome.iterrows()):
         parts.append(_lineage(r, k, names, row))
-    parts.append(f"<p class='muted'>{_esc(t('generated_by', lang, version=__version__))}</p>")
+    parts.append(f"<p class='muted'>{_esc(f.t('generated_by', version=__version__))}</p>")
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -1012,13 +995,11 @@ def _md(x: Any) -> str:
     return md_text(x)
 
 
-def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
-    cols = [_md(_heading(str(c), lang)) for c in df.columns]
+def _md_table(df: pd.DataFrame, f: Formatter) -> str:
+    cols = [_md(_heading(str(c), f)) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for rec in df.itertuples(index=False):
-        cells = [
-            _md(_cell(str(c), v, lang, currency)[0]) for c, v in zip(df.columns, rec, strict=True)
-        ]
+        cells = [_md(_cell(str(c), v, f)[0]) for c, v in zip(df.columns, rec, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -1061,15 +1042,15 @@ def markdown(
     lang = content.lang
     r = content.result
     cur = r.currency
-    names = _Names(r, lang)
-    out = [f"# {t('report_title', lang)} - {_md(r.model_name)}", ""]
+    f = Formatter(lang, cur)
+    names = _Names(r, f)
+    out = [f"# {f.t('report_title')} - {_md(r.model_name)}", ""]
     out.append(
         "**"
-        + t(
+        + f.t(
             "headline",
-            lang,
-            value=fmt_money(r.ratio, cur, lang, decimals=2),
-            unit=fmt_money(1.0, cur, lang),
+            value=f.money(r.ratio, decimals=2),
+            unit=f.money(1.0),
         )
         + "**"
     )
@@ -1077,35 +1058,34 @@ def markdown(
     if mc is not None:
         lo, hi = mc.interval(0.90)
         out.append("")
-        out.append(t("interval", lang, low=fmt_ratio(lo, lang), high=fmt_ratio(hi, lang)))
-    out += ["", f"## {t('key_figures', lang)}", ""]
+        out.append(f.t("interval", low=f.ratio(lo), high=f.ratio(hi)))
+    out += ["", f"## {f.t('key_figures')}", ""]
     out.append(
         _md_table(
             pd.DataFrame(
                 {
-                    t("parameter", lang): [
-                        t(k, lang)
+                    f.t("parameter"): [
+                        f.t(k)
                         for k in ("present_value", "total_inputs", "net_present_value", "ratio")
                     ],
-                    t("value", lang): [
-                        fmt_money(r.present_value, cur, lang),
-                        fmt_money(r.total_inputs, cur, lang),
-                        fmt_money(r.net_present_value, cur, lang),
-                        fmt_ratio(r.ratio, lang),
+                    f.t("value"): [
+                        f.money(r.present_value),
+                        f.money(r.total_inputs),
+                        f.money(r.net_present_value),
+                        f.ratio(r.ratio),
                     ],
                 }
             ),
-            lang,
-            cur,
+            f,
         )
     )
     out += [
         "",
-        f"## {t('by_stakeholder', lang)}",
+        f"## {f.t('by_stakeholder')}",
         "",
-        _md_table(_labelled(r.by_stakeholder, names), lang, cur),
+        _md_table(_labelled(r.by_stakeholder, names), f),
         "",
-        f"## {t('by_outcome', lang)}",
+        f"## {f.t('by_outcome')}",
         "",
         _md_table(
             _labelled(
@@ -1122,8 +1102,7 @@ def markdown(
                 ],
                 names,
             ),
-            lang,
-            cur,
+            f,
         ),
         "",
     ]
@@ -1134,12 +1113,12 @@ def markdown(
         from impactkit.report._event_study import TEXT as ES
 
         es = content.event_study.rename(columns=ES[lang])
-        out += [f"## {_md(ES[lang]['title'])}", "", _md_table(es, lang, cur), ""]
+        out += [f"## {_md(ES[lang]['title'])}", "", _md_table(es, f), ""]
     if content.tipping is not None:
         out += [
-            f"## {t('tipping_points', lang)}",
+            f"## {f.t('tipping_points')}",
             "",
-            _md_table(_tipping_table(content.tipping, names, cur), lang, cur),
+            _md_table(_tipping_table(content.tipping, names), f),
             "",
         ]
     return "\n".join(out)
