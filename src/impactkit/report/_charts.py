@@ -395,10 +395,12 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     >>> import impactkit as ik
     >>> mc = ik.uncertainty.monte_carlo(ik.examples.load_example(), n=500, seed=1)
     >>> ax = mc_histogram(mc, "fr", bins=20).axes[0]
-    >>> ax.get_title(), len(ax.patches)
-    ('Simulation de Monte-Carlo : 500 tirages ; P(> 1) = 100,0\\xa0%', 20)
+    >>> ax.get_title().split(" ; ")[0], len(ax.patches)
+    ('Simulation de Monte-Carlo : 500 tirages', 20)
+    >>> ax.get_title().split(" ; ")[1]
+    'probabilité que le ratio dépasse 1 pour 1 : 100,0\\xa0%'
     >>> mc_histogram(mc, "en").axes[0].get_title()
-    'Monte Carlo simulation: 500 draws; P(> 1) = 100.0%'
+    'Monte Carlo simulation: 500 draws; probability that the ratio exceeds 1:1: 100.0%'
     """
     r = np.asarray(mc.ratio)
     fig = _figure()
@@ -414,7 +416,7 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     colon, semi = (" :", " ;") if lang == "fr" else (":", ";")
     ax.set_title(
         f"{t('monte_carlo', lang)}{colon} {fmt_number(mc.n, lang, decimals=0)} "
-        f"{t('draws', lang)}{semi} P(> 1) = {fmt_pct(p, lang)}",
+        f"{t('draws', lang)}{semi} {t('p_above_1_short', lang)}{colon} {fmt_pct(p, lang)}",
         fontsize=10,
     )
     ax.legend(fontsize=8)

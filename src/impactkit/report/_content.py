@@ -10,6 +10,7 @@ the same thing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -37,6 +38,7 @@ _MONEY = {
     "net_present_value",
     "total_inputs",
 }
+_YEARS = {"price_year", "base_year"}
 _PCT = {"share", "deadweight", "displacement", "attribution", "leakage", "drop_off"}
 
 
@@ -46,6 +48,8 @@ def _cell(col: str, v: Any, f: Formatter) -> tuple[str, bool]:
     if isinstance(v, bool):
         return f.t("yes" if v else "no"), False
     if isinstance(v, int | float) and not isinstance(v, bool):
+        if col in _YEARS:
+            return f.year(float(v)), True
         if col in _MONEY or col.startswith("year_"):
             return f.money(float(v)), True
         if col in _PCT:
@@ -164,7 +168,7 @@ class ReportContent:
 def build(
     result: SROIResult,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     monte_carlo: Any = None,
     tornado: pd.DataFrame | None = None,
     tipping: pd.DataFrame | None = None,
@@ -175,8 +179,9 @@ def build(
     ----------
     result : SROIResult
         The SROI to report.
-    lang : {"en", "fr"}
-        Language of the report.
+    lang : {"en", "fr"}, optional
+        Language of the report; default the model's (:attr:`ImpactModel.lang`),
+        else English.
     monte_carlo : MonteCarloResult, optional
         A simulation to show.
     tornado, tipping : DataFrame, optional
@@ -211,11 +216,12 @@ def build(
     .. versionchanged:: 0.2
        No longer runs a Monte Carlo or the sensitivity analyses: :func:`analyse` does.
     """
-    t("ratio", lang)  # checks the language
     if not isinstance(result, SROIResult):
         raise ValidationError(
             f"expected an SROIResult, got {type(result).__name__}", path=("result",), code="type"
         )
+    lang = default_lang(result, lang)
+    t("ratio", lang)  # checks the language
     return ReportContent(result, monte_carlo, tornado, tipping, lang)
 
 
@@ -232,7 +238,7 @@ def analyse(
     model: ImpactModel,
     *,
     data: Mapping[str, Any] | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     mc_draws: int = 10_000,
     seed: SeedLike = None,
     sensitivity: bool = True,
@@ -251,8 +257,9 @@ def analyse(
         The analysis.
     data : mapping of str to DataFrame, optional
         Data sources for measured quantities.
-    lang : {"en", "fr"}
-        Language of the report.
+    lang : {"en", "fr"}, optional
+        Language of the report; default the model's (:attr:`ImpactModel.lang`:
+        a workbook written in French gives a French report), else English.
     mc_draws : int, default 10,000
         Monte Carlo draws, run when the model has distributions; 0 for none.
     seed : int, SeedSequence, Generator or None
@@ -289,8 +296,10 @@ def analyse(
     """
     from impactkit.methods import sroi
 
-    t("ratio", lang)  # checks the language before any work
+    if lang is not None:
+        t("ratio", lang)  # checks the language before any work
     result = sroi(model, data=data)
+    lang = default_lang(result, lang)
     bound = result.model
     tornado = tipping = monte_carlo = None
     if bound is not None and sensitivity:
@@ -332,7 +341,7 @@ def _content(
             result.voi,
             result.event_study,
         )
-    return build(result, lang="en" if lang is None else lang, monte_carlo=monte_carlo)
+    return build(result, lang=lang, monte_carlo=monte_carlo)
 
 
 _FIELD_KEYS = {"proxy": "proxy_value", "amount": "amount_of", "rate": "discount_rate"}
@@ -345,14 +354,16 @@ class _Names:
         self.f = f
         model = result.model
         toc = model.toc if model is not None else None
-        self.stakeholders = {s.id: s.label or s.id for s in toc.stakeholders} if toc else {}
+        self.stakeholders = (
+            {s.id: f.text(s.label or s.id) for s in toc.stakeholders} if toc else {}
+        )
         nodes = {n.id: n.label for n in toc.nodes} if toc is not None else {}
         bo = result.by_outcome
         self.outcomes = [
-            str(lbl) if lbl else nodes.get(str(o), str(o))
+            f.text(str(lbl) if lbl else nodes.get(str(o), str(o)))
             for o, lbl in zip(bo["outcome"], bo["label"], strict=True)
         ]
-        self.inputs = [str(x) for x in result.inputs["label"]]
+        self.inputs = [f.text(str(x)) for x in result.inputs["label"]]
 
     def stakeholder(self, sid: Any) -> str:
         return self.stakeholders.get(str(sid), str(sid))
@@ -384,47 +395,18 @@ def _param_labels(names: _Names, table: pd.DataFrame) -> dict[str, str]:
     }
 
 
-def _tipping_note(row: Any, names: _Names) -> str:
-    import re
-
-    f = names.f
-    if row.attainable:
-        return ""
-    note = str(row.note)
-    bounds = re.search(r"\[([^,\]]+), ([^\]]+)\]", note)
-
-    def bound(text: str) -> str:
-        x = float(text)
-        return f.t("no_limit") if not math.isfinite(x) else names.value(row.kind, x)
-
-    lo, hi = (bound(bounds.group(1)), bound(bounds.group(2))) if bounds else ("", "")
-    span = f.t("range_from_to", lo=lo, hi=hi)
-    if hi == f.t("no_limit"):
-        span = f.t("range_at_least", lo=lo)
-    if "does not depend" in note:
-        return f.t("tip_no_effect")
-    if "stays above" in note:
-        return f.t("tip_stays_above", span=span)
-    if "stays below" in note:
-        return f.t("tip_stays_below", span=span)
-    sol = re.search(r"solution (\S+) is outside", note)
-    if sol:
-        x = names.value(row.kind, float(sol.group(1)))
-        return f.t("tip_outside", x=x, span=span)
-    return note
-
-
 def _tipping_table(tipping: pd.DataFrame, names: _Names) -> pd.DataFrame:
+    """The tipping points that 1:1 can be reached at (the others: :func:`tipping_folded`)."""
     f = names.f
     rows = []
     for row in tipping.itertuples(index=False):
+        if not row.attainable:
+            continue
         rows.append(
             {
                 f.t("parameter"): names.parameter(str(row.kind), row.row),
                 f.t("base_value"): names.value(str(row.kind), row.base_value),
                 f.t("tipping_value"): names.value(str(row.kind), row.tipping_value),
-                f.t("attainable"): f.t("yes" if row.attainable else "no"),
-                f.t("note"): _tipping_note(row, names),
             }
         )
     return pd.DataFrame(rows)
@@ -452,7 +434,7 @@ def _assumptions(result: SROIResult, names: _Names) -> pd.DataFrame:
                 "outcome": names.outcomes[k],
                 "parameter": f.t("proxy_value"),
                 "value": names.value("proxy", bo["proxy_value"][k]),
-                "source": ov.proxy.source,
+                "source": source_text(ov.proxy.source, f),
                 "evidence": _evidence(ov.evidence.get("proxy", ""), f),
                 "price_year": ov.proxy.year,
             }
@@ -474,7 +456,7 @@ def _assumptions(result: SROIResult, names: _Names) -> pd.DataFrame:
                         "outcome": names.outcomes[k],
                         "parameter": f.t(fld),
                         "value": names.value(fld, bo[fld][k]),
-                        "source": src,
+                        "source": source_text(src, f),
                         "evidence": _evidence(ev, f),
                         "price_year": None,
                     }
@@ -501,7 +483,7 @@ def _discount_text(result: SROIResult, f: Formatter) -> str:
         rate = f.pct(central(d.rate), decimals=1)
     else:
         rate = " ; ".join(f"{f.share(r)} ({f.t('year').lower()} ≥ {y})" for y, r in d.bands[:3])
-    name = f" ({d.name})" if d.name else ""
+    name = f" ({discount_name(d.name, f)})" if d.name else ""
     return f"{rate}{name} ; {timing}" if f.lang == "fr" else f"{rate}{name}; {timing}"
 
 
@@ -531,3 +513,188 @@ def _labelled(df: pd.DataFrame, names: _Names) -> pd.DataFrame:
     if "outcome" in out.columns and len(out) == len(names.outcomes):
         out["outcome"] = names.outcomes
     return out
+
+
+_CATALOGUE_KEY = re.compile(r"\[catalogue:[^\]]*\]\s*|\bcatalogue:[\w.-]+\s*")
+_DISCOUNT_NAMES = {
+    "france_2021": "rate_france_strategie_2021",
+    "france_2013": "rate_france_strategie_2013",
+    "uk_green_book_2022": "rate_green_book",
+    "green_book": "rate_green_book",
+    "green_book_health": "rate_green_book_health",
+}
+
+
+def source_text(text: str, f: Formatter) -> str:
+    """A source as a reader reads it: in the report's language, without catalogue keys."""
+    return _CATALOGUE_KEY.sub("", f.text(text)).strip()
+
+
+def discount_name(name: str, f: Formatter) -> str:
+    """A discount rate's name in words: « taux de France Stratégie (2021) », not code.
+
+    A built-in rate (:mod:`impactkit.discount`) is named in the report's
+    language, with its β when it is not 1; any other name is the user's text.
+    """
+    m = re.fullmatch(r"(\w+?)(?:\(beta=([^)]*)\))?", name)
+    if m is None or m.group(1) not in _DISCOUNT_NAMES:
+        return f.text(name)
+    words = f.t(_DISCOUNT_NAMES[m.group(1)])
+    beta = m.group(2)
+    if beta is not None and float(beta) != 1.0:
+        words += f" (β = {f.number(float(beta), decimals=len(beta.partition('.')[2]))})"
+    return words
+
+
+def years_from(duration: float, start: int, f: Formatter) -> str:
+    """« 1 an à partir de l'année 1 », « 3 ans à partir de l'année 2 »: the plural agrees."""
+    key = "from_year_one" if duration == 1 else "from_year"
+    return f.t(key, n=f.number(duration, decimals=0), start=start)
+
+
+def formatter(result: SROIResult, lang: str) -> Formatter:
+    """The report's formatter: its language, the result's currency, the model's translations."""
+    model = result.model
+    texts = model.translations.get(lang) if model is not None else None
+    return Formatter(lang, result.currency, texts=texts)
+
+
+def default_lang(result: SROIResult, lang: str | None) -> str:
+    """The language asked for, else the model's, else English."""
+    if lang is not None:
+        return lang
+    model = result.model
+    return (model.lang if model is not None else "") or "en"
+
+
+def tipping_folded(tipping: pd.DataFrame, names: _Names, ratio: float) -> list[str]:
+    """One sentence for the figures whose admissible values cannot bring the ratio to 1:1.
+
+    Instead of a table row each (« il faudrait −5 462,7 % »): the figures the
+    ratio does not depend on, and those whose whole admissible range leaves it
+    on the side of 1:1 where it stands.
+    """
+    f = names.f
+    none: list[str] = []
+    side: list[str] = []
+    for row in tipping.itertuples(index=False):
+        if row.attainable:
+            continue
+        label = names.parameter(str(row.kind), row.row)
+        (none if "does not depend" in str(row.note) else side).append(label)
+    out = []
+    if side:
+        key = "tip_fold_above" if ratio >= 1 else "tip_fold_below"
+        out.append(f.t(key, what=_join(side, f)))
+    if none:
+        out.append(f.t("tip_fold_no_effect", what=_join(none, f)))
+    return out
+
+
+def _join(items: list[str], f: Formatter) -> str:
+    return (" ; " if f.lang == "fr" else "; ").join(items)
+
+
+def synthesis(content: ReportContent, names: _Names) -> tuple[list[str], list[str]]:
+    """The summary a director reads first: paragraphs, then the three biggest caveats.
+
+    Who gains what (the three biggest stakeholders' shares), the ratio in
+    words and its range, then the caveats: a ratio below 1:1, the value
+    resting on one outcome, the figure the ratio depends on most, the
+    biggest deduction, and what the theory of change names but the value
+    map does not value.
+    """
+    f = names.f
+    r = content.result
+    paras = []
+    bs = r.by_stakeholder.sort_values("share", ascending=False, kind="stable")
+    parts = [
+        f.t("syn_share", who=names.stakeholder(sid), share=f.share(float(sh)))
+        for sid, sh in zip(bs["stakeholder"][:3], bs["share"][:3], strict=True)
+        if math.isfinite(float(sh))
+    ]
+    if parts:
+        paras.append(f.t("syn_who", parts=", ".join(parts)))
+    paras.append(
+        f.t(
+            "syn_ratio",
+            unit=f.money(1.0),
+            value=f.money(r.ratio, decimals=2),
+            ratio=f.ratio(r.ratio),
+        )
+    )
+    mc = content.monte_carlo
+    if mc is not None:
+        lo, hi = mc.interval(0.90)
+        p = mc.probability_ratio_above(1.0)
+        paras.append(f.t("syn_range", low=f.ratio(lo), high=f.ratio(hi), p=f.share(p)))
+    else:
+        paras.append(f.t("syn_no_range"))
+    caveats: list[str] = []
+    if math.isfinite(r.ratio) and r.ratio < 1:
+        caveats.append(f.t("syn_below_one"))
+    bo = r.by_outcome
+    if len(bo) > 1:
+        k = int(bo["share"].astype(float).fillna(0).to_numpy().argmax())
+        share = float(bo["share"][k])
+        if share >= 0.5:
+            caveats.append(
+                f.t("syn_concentration", share=f.share(share), outcome=names.outcomes[k])
+            )
+    tor = content.tornado
+    if tor is not None and len(tor):
+        top = tor.iloc[int(tor["swing"].astype(float).fillna(-1).to_numpy().argmax())]
+        lo_, hi_ = sorted((float(top["metric_low"]), float(top["metric_high"])))
+        caveats.append(
+            f.t(
+                "syn_sensitive",
+                what=names.parameter(str(top["kind"]), top["row"]),
+                low=f.ratio(lo_),
+                high=f.ratio(hi_),
+            )
+        )
+    if len(bo):
+        kept = 1.0
+        cut = []
+        for h in _HAIRCUTS:
+            kept = kept * (1 - bo[h].astype(float).fillna(0))
+        lost = 1 - kept
+        k = int(lost.to_numpy().argmax())
+        if float(lost[k]) > 0:
+            cut = [f.t(h).lower() for h in _HAIRCUTS if float(bo[h][k]) > 0]
+            caveats.append(
+                f.t(
+                    "syn_biggest_deduction",
+                    outcome=names.outcomes[k],
+                    share=f.share(float(lost[k])),
+                    what=", ".join(cut),
+                )
+            )
+    caveats = caveats[:3] + _extra_caveats(content, f)
+    model = r.model
+    toc = model.toc if model is not None else None
+    if toc is not None:
+        valued = {str(o) for o in bo["outcome"]}
+        missing = [
+            f.text(n.label or n.id)
+            for n in toc.nodes
+            if n.kind in ("outcome", "impact") and n.id not in valued
+        ]
+        caveats.append(
+            f.t("syn_not_valued", what=_join(missing, f))
+            if missing
+            else f.t("syn_not_valued_none")
+        )
+    return paras, caveats
+
+
+def _extra_caveats(content: ReportContent, f: Formatter) -> list[str]:
+    """Caveats of :mod:`impactkit.report._caveats`, when that module is there."""
+    try:
+        from impactkit.report import _caveats  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    make = getattr(_caveats, "caveats", None)
+    if make is None:
+        return []
+    return [str(getattr(c, "text", c)) for c in make(content.result, lang=f.lang)]

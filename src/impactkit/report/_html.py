@@ -22,6 +22,10 @@ from impactkit.report._content import (
     _Names,
     _param_labels,
     _tipping_table,
+    formatter,
+    synthesis,
+    tipping_folded,
+    years_from,
 )
 
 __all__ = ["html"]
@@ -37,19 +41,37 @@ padding:.25rem .5rem;text-align:left;vertical-align:top}td.num{text-align:right;
 white-space:nowrap}th{background:#f6f8fa}svg{max-width:100%;height:auto}
 figure{margin:.6rem 0}.scroll{overflow-x:auto;max-width:100%}
 table.lineage{font-size:.8rem}table.lineage th{font-weight:normal;width:16rem}
-@page{size:A4 landscape;margin:10mm}
+table[data-table=value_map]{font-size:.72rem;width:100%}
+table[data-table=value_map] th,table[data-table=value_map] td{padding:.2rem .3rem;
+white-space:normal;overflow-wrap:anywhere;hyphens:auto}
+table[data-table=value_map] td.num{white-space:normal;overflow-wrap:normal}
+section[data-section=synthesis]{background:#f8f9fa;padding:.2rem 1rem;border-radius:4px}
+@page{size:A4 landscape;margin:10mm 10mm 14mm}
 @media print{
 body{max-width:none;margin:0;padding:0;font-size:9pt}
-.scroll{overflow:visible}
+.scroll{overflow:visible;break-before:avoid;page-break-before:avoid}
 table{font-size:6.5pt;width:100%;table-layout:auto}
+thead{display:table-header-group}
 th,td{padding:1px 2px}td.num{white-space:nowrap}
 table[data-table=value_map] th{white-space:normal;word-break:normal}
-h2{break-after:avoid;page-break-after:avoid}
-tr,figure,pre{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}
+tr,figure,pre,table.lineage,table[data-table=key_figures]{break-inside:avoid;
+page-break-inside:avoid}
+p,li{orphans:3;widows:3}
 h2.newpage{break-before:page;page-break-before:always}
 svg{max-width:100%;height:auto}
 }
 """
+
+
+def _page_numbers(f: Formatter) -> str:
+    """Print CSS numbering the PDF's pages « Page 3 / 12 » at the foot of each page."""
+    label = f.t("page").replace('"', "")
+    return (
+        "@page{@bottom-right{content:"
+        f'"{label} " counter(page) " / " counter(pages);'
+        "font-size:8pt;color:#6c757d}}"
+    )
 
 
 def _esc(x: Any) -> str:
@@ -91,7 +113,7 @@ def _lineage(result: SROIResult, k: int, names: _Names, row: pd.Series) -> str:
         proxy = f.t(
             "base_year_prices",
             value=raw,
-            year=row["price_year"],
+            year=f.year(row["price_year"]),
             factor=f.number(factor, decimals=4),
             base=model.base_year,
         )
@@ -113,11 +135,7 @@ def _lineage(result: SROIResult, k: int, names: _Names, row: pd.Series) -> str:
         (f.t("impact_per_year"), f.money(float(row["impact"]), decimals=2)),
         (
             f.t("duration"),
-            f.t(
-                "from_year",
-                n=f.number(float(row["duration"]), decimals=0),
-                start=int(row["start_year"]),
-            ),
+            years_from(float(row["duration"]), int(row["start_year"]), f),
         ),
         (f.t("drop_off"), f"{f.share(float(row['drop_off']))} ({method})"),
         (f.t("discounting"), _discount_text(result, f) or disc),
@@ -128,14 +146,33 @@ def _lineage(result: SROIResult, k: int, names: _Names, row: pd.Series) -> str:
     return f"<h3>{_esc(title)}</h3><table class='lineage' data-lineage='{k}'>{body}</table>"
 
 
-def _svg_or_note(make: Any) -> str:
-    try:
-        from impactkit.report._charts import to_svg
+class _Charts:
+    """Charts as inline SVG; without the plotting extra, a note in the report's language.
 
-        fig = make()
-    except ImportError as exc:
-        return f'<p class="muted">{_esc(exc)}</p>'
-    return f"<figure>{to_svg(fig)}</figure>"
+    The first missing chart also raises an :class:`~impactkit.errors.ImpactkitWarning`
+    (shown once on the command line); the page says where each chart would be.
+    """
+
+    def __init__(self, f: Formatter) -> None:
+        self.f = f
+        self.warned = False
+
+    def __call__(self, make: Any) -> str:
+        try:
+            from impactkit.report._charts import to_svg
+
+            fig = make()
+        except ImportError:
+            note = self.f.t("charts_unavailable")
+            if not self.warned:
+                import warnings
+
+                from impactkit.errors import ImpactkitWarning
+
+                warnings.warn(note, ImpactkitWarning, stacklevel=4)
+                self.warned = True
+            return f'<p class="muted" data-note="charts">{_esc(note)}</p>'
+        return f"<figure>{to_svg(fig)}</figure>"
 
 
 def render_html(content: ReportContent) -> str:
@@ -143,8 +180,8 @@ def render_html(content: ReportContent) -> str:
     from impactkit.report import _charts as ch
 
     r, lang = content.result, content.lang
-    cur = r.currency
-    f = Formatter(lang, cur)
+    f = formatter(r, lang)
+    _svg_or_note = _Charts(f)
     names = _Names(r, f)
     per = f.money(r.ratio, decimals=2)
     unit = f.money(1.0, decimals=0)
@@ -152,7 +189,7 @@ def render_html(content: ReportContent) -> str:
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(f.t('report_title'))} - {_esc(r.model_name)}</title>"
-        f"<style>{_CSS}</style></head><body>"
+        f"<style>{_CSS}{_page_numbers(f)}</style></head><body>"
     ]
     parts.append(
         f"<h1>{_esc(f.t('report_title'))}</h1><p class='muted'>"
@@ -184,9 +221,14 @@ def render_html(content: ReportContent) -> str:
     description = (model.description if model is not None else "") or (
         model.toc.description if model is not None and model.toc is not None else ""
     )
+    paras, caveats = synthesis(content, names)
+    parts.append(f"<section data-section='synthesis'><h2>{_esc(f.t('synthesis'))}</h2>")
+    parts.append("".join(f"<p>{_esc(p)}</p>" for p in paras))
+    parts.append(f"<h3>{_esc(f.t('syn_caveats'))}</h3><ul>")
+    parts.append("".join(f"<li>{_esc(c)}</li>" for c in caveats) + "</ul></section>")
     parts.append(f"<h2>{_esc(f.t('about'))}</h2>")
     if description:
-        parts.append(f"<p data-section='description'>{_esc(description)}</p>")
+        parts.append(f"<p data-section='description'>{_esc(f.text(description))}</p>")
     parts.append(f"<div data-section='method'><h3>{_esc(f.t('method'))}</h3>")
     parts.append("".join(f"<p>{_esc(p)}</p>" for p in _method(r, f)) + "</div>")
     payback = (
@@ -256,7 +298,11 @@ def render_html(content: ReportContent) -> str:
         parts.append(_svg_or_note(lambda: ch.tornado_chart(tor, lang, labels=labels)))
     if content.tipping is not None:
         parts.append(f"<h3>{_esc(f.t('tipping_points'))}</h3>")
-        parts.append(_table(_tipping_table(content.tipping, names), f, name="tipping_points"))
+        table = _tipping_table(content.tipping, names)
+        if len(table):
+            parts.append(_table(table, f, name="tipping_points"))
+        for sentence in tipping_folded(content.tipping, names, r.ratio):
+            parts.append(f"<p data-note='tipping'>{_esc(sentence)}</p>")
     parts.append(f"<h2>{_esc(f.t('monte_carlo'))}</h2>")
     if mc is not None:
         parts.append(_svg_or_note(lambda: ch.mc_histogram(mc, lang)))
@@ -309,7 +355,7 @@ def html(
         From :func:`analyse`, or an SROI result from :func:`impactkit.sroi`
         (the model it carries gives the theory of change and assumptions).
     lang : {"en", "fr"}, optional
-        Language; default that of the content, else English.
+        Language; default that of the content, else the model's, else English.
     monte_carlo : MonteCarloResult, optional
         A simulation to show.
 

@@ -17,6 +17,9 @@ from impactkit.report._content import (
     _labelled,
     _Names,
     _tipping_table,
+    formatter,
+    synthesis,
+    tipping_folded,
 )
 
 __all__ = ["markdown"]
@@ -48,7 +51,7 @@ def markdown(
     result : SROIResult or ReportContent
         From :func:`analyse`, or an SROI result.
     lang : {"en", "fr"}, optional
-        Language; default that of the content, else English.
+        Language; default that of the content, else the model's, else English.
     monte_carlo : MonteCarloResult, optional
         A simulation to show.
 
@@ -73,8 +76,7 @@ def markdown(
     content = _content(result, lang, monte_carlo)
     lang = content.lang
     r = content.result
-    cur = r.currency
-    f = Formatter(lang, cur)
+    f = formatter(r, lang)
     names = _Names(r, f)
     out = [f"# {f.t('report_title')} - {_md(r.model_name)}", ""]
     out.append(
@@ -91,6 +93,11 @@ def markdown(
         lo, hi = mc.interval(0.90)
         out.append("")
         out.append(f.t("interval", low=f.ratio(lo), high=f.ratio(hi)))
+    paras, caveats = synthesis(content, names)
+    out += ["", f"## {f.t('synthesis')}", ""]
+    for p in paras:
+        out += [_md(p), ""]
+    out += [f"### {f.t('syn_caveats')}", ""] + [f"- {_md(c)}" for c in caveats]
     out += ["", f"## {f.t('key_figures')}", ""]
     out.append(
         _md_table(
@@ -147,10 +154,10 @@ def markdown(
         es = content.event_study.rename(columns=ES[lang])
         out += [f"## {_md(ES[lang]['title'])}", "", _md_table(es, f), ""]
     if content.tipping is not None:
-        out += [
-            f"## {f.t('tipping_points')}",
-            "",
-            _md_table(_tipping_table(content.tipping, names), f),
-            "",
-        ]
+        table = _tipping_table(content.tipping, names)
+        out += [f"## {f.t('tipping_points')}", ""]
+        if len(table):
+            out += [_md_table(table, f), ""]
+        for sentence in tipping_folded(content.tipping, names, r.ratio):
+            out += [_md(sentence), ""]
     return "\n".join(out)
