@@ -8,8 +8,44 @@ import re
 # Common English function words that French never writes as words ("an", "on", "or",
 # "as", "a", "en" are French words too, so they are left out).
 ENGLISH_WORDS = frozenset(
-    "the and of to is are be by for with from that this which would was were it its their "
-    "has have not in at than when who will can should into been these those there".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "are",
+        "be",
+        "by",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "which",
+        "would",
+        "was",
+        "were",
+        "it",
+        "its",
+        "their",
+        "has",
+        "have",
+        "not",
+        "in",
+        "at",
+        "than",
+        "when",
+        "who",
+        "will",
+        "can",
+        "should",
+        "into",
+        "been",
+        "these",
+        "those",
+        "there",
+    ]
 )
 
 CODE = (

@@ -8,9 +8,8 @@ import attrs
 import pytest
 
 import impactkit as ik
-from impactkit import report
-
 from french_text import code_notation, english_sentences, visible_chunks
+from impactkit import report
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +64,8 @@ def test_model_texts_are_shown_in_the_reports_language():
     model = _model(translations=TRANSLATIONS)
     page = report.html(ik.sroi(model), lang="fr")
     text = " ".join(visible_chunks(page))
-    assert "Crises évitées" in text and "Crises avoided" not in text
+    assert "Crises évitées" in text
+    assert "Crises avoided" not in text
     assert "Estimé d'après la liste d'attente" in text
     assert english_sentences(page) == []
     english = " ".join(visible_chunks(report.html(ik.sroi(model), lang="en")))
@@ -77,7 +77,8 @@ def test_translations_round_trip_through_the_model_file(tmp_path):
     p = tmp_path / "m.json"
     ik.dump(model, p)
     back = ik.load(p)
-    assert back == model and back.lang == "en"
+    assert back == model
+    assert back.lang == "en"
     assert dict(back.translations["fr"]) == TRANSLATIONS["fr"]
     with pytest.raises(ik.ValidationError) as err:
         attrs.evolve(model, lang="de", translations={"xx": {"a": 1}})
@@ -87,23 +88,31 @@ def test_translations_round_trip_through_the_model_file(tmp_path):
 
 def test_translations_in_the_json_schema():
     schema = ik.io.json_schema()
-    assert "translations" in schema["properties"] and "lang" in schema["properties"]
+    assert "translations" in schema["properties"]
+    assert "lang" in schema["properties"]
 
 
 def test_no_code_in_a_french_report():
     page = report.html(ik.sroi(_model(translations=TRANSLATIONS)), lang="fr")
     text = " ".join(visible_chunks(page))
     assert code_notation(page) == []
-    assert "taux de France Stratégie (2021)" in text and "france_2021" not in text
-    assert "[catalogue:" not in text and "(1 + r)^t" not in text
-    assert "2023" in text and "2\u202f023" not in page and "2 023" not in text
-    assert "1 an à partir de l'année 1" in text and "1 ans" not in text
+    assert "taux de France Stratégie (2021)" in text
+    assert "france_2021" not in text
+    assert "[catalogue:" not in text
+    assert "(1 + r)^t" not in text
+    assert "2023" in text
+    assert "2\u202f023" not in page
+    assert "2 023" not in text
+    assert "1 an à partir de l'année 1" in text
+    assert "1 ans" not in text
 
 
 def test_no_code_in_the_examples_french_reports(example_pages):
     for name, (page, md) in example_pages.items():
         assert code_notation(page) == [], name
-        assert "P(> 1)" not in page and "france_2021" not in md and "[catalogue:" not in md
+        assert "P(> 1)" not in page
+        assert "france_2021" not in md
+        assert "[catalogue:" not in md
 
 
 def test_no_english_sentence_in_the_examples_french_reports(example_pages):
@@ -120,7 +129,8 @@ def test_core_install_french_note_and_warning(monkeypatch):
     with pytest.warns(ik.errors.ImpactkitWarning, match="graphiques"):
         page = report.html(content)
     text = " ".join(visible_chunks(page))
-    assert "matplotlib" not in text and "charts need" not in text
+    assert "matplotlib" not in text
+    assert "charts need" not in text
     assert "Les graphiques ne sont pas affichés" in text
     assert "120\u202f000\xa0€" in page  # French number format without any extra
     assert english_sentences(page) == []

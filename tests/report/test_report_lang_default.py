@@ -24,7 +24,8 @@ def test_french_workbook_reports_in_french(tmp_path):
     p = tmp_path / "carte.xlsx"
     ik.io.write_value_map(model, p, lang="fr")
     back = ik.io.read_value_map(p)
-    assert back.lang == "fr" and back == model  # the language is not part of equality
+    assert back.lang == "fr"
+    assert back == model
     content = report.analyse(back, mc_draws=0, sensitivity=False)
     assert content.lang == "fr"
     path = report.write(content, tmp_path / "rapport.md")

@@ -8,9 +8,8 @@ import subprocess
 import pytest
 
 import impactkit as ik
-from impactkit import report
-
 from french_text import visible_chunks
+from impactkit import report
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,8 @@ def test_synthesis_opens_the_report(content):
     assert section is not None
     text = " ".join(visible_chunks(section.group(1)))
     assert "Qui y gagne : Personnes accompagnées (53 %)" in text.replace("\xa0", " ")
-    assert "1,92 pour 1" in text and "dans 90 % des simulations" in text
+    assert "1,92 pour 1" in text
+    assert "dans 90 % des simulations" in text
     assert "Principales réserves" in text
     assert "Ce qui n'est pas valorisé : Inclusion professionnelle et sociale durable" in text
     assert len(re.findall(r"<li>", section.group(1))) <= 4 + 1  # three caveats and the unvalued
@@ -40,19 +40,22 @@ def test_unreachable_tipping_points_fold_into_one_sentence(content):
     page = report.html(content)
     table = re.search(r"<table data-table=\"tipping_points\">(.*?)</table>", page, re.S)
     assert table is not None
-    assert "il faudrait" not in page and "hors des valeurs admissibles" not in page
+    assert "il faudrait" not in page
+    assert "hors des valeurs admissibles" not in page
     folded = re.findall(r"<p data-note='tipping'>([^<]*)</p>", page)
     assert folded, "no sentence for the figures that cannot bring the ratio to 1:1"
     unreachable = int((~content.tipping["attainable"].astype(bool)).sum())
     rows = len(re.findall(r"<tr>", table.group(1))) - 1
     assert rows == int(content.tipping["attainable"].astype(bool).sum())
-    assert unreachable > 0 and "reste au-dessus de 1 pour 1" in folded[0]
+    assert unreachable > 0
+    assert "reste au-dessus de 1 pour 1" in folded[0]
 
 
 def test_print_css_pages_tables_and_value_map(content):
     page = report.html(content)
     css = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
-    assert "counter(page)" in css and "Page" in css
+    assert "counter(page)" in css
+    assert "Page" in css
     assert re.search(r"\.scroll\{[^}]*break-before:avoid", css)  # a table stays with its title
     assert "thead{display:table-header-group}" in css
     assert "orphans:3" in css
@@ -98,4 +101,5 @@ def test_pdf_has_page_numbers(content, tmp_path):
     text = subprocess.run(
         ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert re.search(r"Page 1 / \d+", text) and re.search(r"Page 2 / \d+", text)
+    assert re.search(r"Page 1 / \d+", text)
+    assert re.search(r"Page 2 / \d+", text)

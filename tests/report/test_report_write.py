@@ -28,7 +28,8 @@ def test_renderers_return_text_and_write_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     page = report.html(_result(), lang="fr")
     text = report.markdown(_result(), lang="fr")
-    assert page.startswith("<!DOCTYPE html>") and text.startswith("# Retour social")
+    assert page.startswith("<!DOCTYPE html>")
+    assert text.startswith("# Retour social")
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(TypeError):
         report.html(_result(), tmp_path / "r.html")  # no path: writing is report.write
@@ -67,7 +68,8 @@ def test_cli_refuses_unknown_suffix(tmp_path):
 @pytest.mark.skipif(report.find_browser() is None, reason="no headless Chromium")
 def test_pdf_returns_bytes_and_write_prints_it(tmp_path):
     data = report.pdf(_result(), lang="fr")
-    assert isinstance(data, bytes) and data[:5] == b"%PDF-"
+    assert isinstance(data, bytes)
+    assert data[:5] == b"%PDF-"
     assert report.write(_result(), tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
 
 
@@ -75,8 +77,10 @@ def test_formatter_binds_language_and_currency():
     f = Formatter("fr", "EUR")
     assert f.money(1234.4) == "1\u202f234\xa0€"
     assert f.ratio(2.5) == "2,50 pour 1"
-    assert f.share(0.3) == "30\xa0%" and f.share(0.125) == "12,5\xa0%"
-    assert f.year(2023) == "2023" and f.year(2023.0) == "2023"
+    assert f.share(0.3) == "30\xa0%"
+    assert f.share(0.125) == "12,5\xa0%"
+    assert f.year(2023) == "2023"
+    assert f.year(2023.0) == "2023"
     assert f.t("deadweight") == "Effet d'aubaine"
     assert Formatter("en", "GBP").money(10) == "£10"
     with pytest.raises(ik.ValidationError):
