@@ -290,7 +290,7 @@ def render_html(content: ReportContent) -> str:
     if model is not None and model.toc is not None and len(model.toc):
         parts.append(f"<h2 class='newpage'>{_esc(f.t('theory_of_change'))}</h2>")
         toc = model.toc
-        parts.append(_svg_or_note(lambda: ch.toc_diagram(toc, lang)))
+        parts.append(_svg_or_note(lambda: ch.toc_diagram(toc, lang, texts=f.texts)))
     if content.tornado is not None:
         parts.append(f"<h2>{_esc(f.t('sensitivity'))}</h2>")
         tor = content.tornado
