@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from impactkit._i18n import Formatter, t
@@ -654,12 +655,11 @@ def synthesis(content: ReportContent, names: _Names) -> tuple[list[str], list[st
             )
         )
     if len(bo):
-        kept = 1.0
-        cut = []
+        kept = np.ones(len(bo))
         for h in _HAIRCUTS:
-            kept = kept * (1 - bo[h].astype(float).fillna(0))
+            kept = kept * (1 - bo[h].astype(float).fillna(0).to_numpy())
         lost = 1 - kept
-        k = int(lost.to_numpy().argmax())
+        k = int(lost.argmax())
         if float(lost[k]) > 0:
             cut = [f.t(h).lower() for h in _HAIRCUTS if float(bo[h][k]) > 0]
             caveats.append(
@@ -691,7 +691,7 @@ def synthesis(content: ReportContent, names: _Names) -> tuple[list[str], list[st
 def _extra_caveats(content: ReportContent, f: Formatter) -> list[str]:
     """Caveats of :mod:`impactkit.report._caveats`, when that module is there."""
     try:
-        from impactkit.report import _caveats  # type: ignore[attr-defined]
+        from impactkit.report import _caveats
     except ImportError:
         return []
     make = getattr(_caveats, "caveats", None)
