@@ -484,7 +484,7 @@ def _discount_text(result: SROIResult, f: Formatter) -> str:
         rate = f.pct(central(d.rate), decimals=1)
     else:
         rate = " ; ".join(f"{f.share(r)} ({f.t('year').lower()} ≥ {y})" for y, r in d.bands[:3])
-    name = f" ({discount_name(d.name, f)})" if d.name else ""
+    name = f", {discount_name(d.name, f)}" if d.name else ""
     return f"{rate}{name} ; {timing}" if f.lang == "fr" else f"{rate}{name}; {timing}"
 
 

@@ -49,7 +49,8 @@ section[data-section=synthesis]{background:#f8f9fa;padding:.2rem 1rem;border-rad
 @page{size:A4 landscape;margin:10mm 10mm 14mm}
 @media print{
 body{max-width:none;margin:0;padding:0;font-size:9pt}
-.scroll{overflow:visible;break-before:avoid;page-break-before:avoid}
+.scroll{overflow:visible}
+h2+.scroll,h3+.scroll,.scroll{break-before:avoid;page-break-before:avoid}
 table{font-size:6.5pt;width:100%;table-layout:auto}
 thead{display:table-header-group}
 th,td{padding:1px 2px}td.num{white-space:nowrap}
