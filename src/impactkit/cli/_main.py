@@ -339,10 +339,9 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from impactkit._atomic import write_file
-    from impactkit.report import analyse, html, markdown
+    from impactkit.report import analyse, write
 
-    fmt = _report_format(args.output)
+    _report_format(args.output)
     _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     content = analyse(
@@ -353,14 +352,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=_progress_bar(args.mc or 0),
     )
-    if fmt == "pdf":
-        from impactkit.report import pdf
-
-        pdf(content, args.output)
-    elif fmt == "markdown":
-        write_file(args.output, markdown(content))
-    else:
-        html(content, args.output)
+    write(content, args.output)
     print(
         f"rapport écrit dans {args.output}"
         if args.lang == "fr"

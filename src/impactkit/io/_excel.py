@@ -882,9 +882,10 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             text = "".join(str(dcells[c]) for c in sorted(dcells) if c > 1)
             blob_at[str(dcells[1])] = (sheet["data"], _cell_ref(2, r))
             blobs[str(dcells[1])] = _json_cell(text, blob_at[str(dcells[1])], probs)
-    for key in ("toc", "metadata", "evidence", "engagement"):
+    for key in ("toc", "metadata", "evidence", "engagement", "translations"):
         if blobs.get(key) is not None:
             data[key] = blobs[key]
+    data["lang"] = lang  # the workbook's language is that of its texts and of its reports
     if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
         _visible_stakeholders(reader, wb, sheet["stakeholders"], data["toc"], value, probs)
     toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {}

@@ -531,6 +531,7 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         "outcomes": extras if any(len(e) > 1 for e in extras) else None,
         "evidence": plain.get("evidence") or None,
         "engagement": plain.get("engagement") or None,
+        "translations": plain.get("translations") or None,
     }
     r = 2
     for key, blob in blobs.items():

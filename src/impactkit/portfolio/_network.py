@@ -246,7 +246,8 @@ class NetworkAnalysis:
         Returns
         -------
         dict
-            Every table as records, totals and uncertainty.
+            Every table as records, totals and uncertainty; ``discount`` as
+            words (the convention the report states).
         """
         return {
             "totals": jsonable(dict(self.totals)),
@@ -261,6 +262,7 @@ class NetworkAnalysis:
             "anonymised": self.anonymised,
             "currency": self.currency,
             "seed_entropy": self.seed_entropy,
+            "discount": None if self.discount is None else self.discount.describe(),
         }
 
     def summary(self) -> Summary:
