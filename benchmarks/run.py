@@ -623,6 +623,131 @@ def bench_attribution(quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
+def _staggered_panel(rows: int, periods: int = 10, seed: int = 0) -> Any:
+    """A balanced staggered panel: cohorts first treated in periods 4, 6, 8 or never (0)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    units = rows // periods
+    first = rng.choice([0, 4, 6, 8], units)
+    uid = np.repeat(np.arange(units), periods)
+    t = np.tile(np.arange(1, periods + 1), units)
+    g = first[uid]
+    effect = np.where((g > 0) & (t >= g), 1.0 + 0.2 * (t - g), 0.0)
+    y = rng.normal(size=units)[uid] + 0.1 * t + effect + rng.normal(size=rows)
+    rel = np.where(g > 0, t - g, -1)  # never treated: no interaction (ref2=0 drops them)
+    return pd.DataFrame({"id": uid, "t": t, "g": g, "rel": rel, "y": y})
+
+
+@case("sunab")
+def bench_sunab(quick: bool) -> list[dict[str, Any]]:
+    import warnings
+
+    import pyfixest
+
+    from impactkit import attribution as att
+
+    out = []
+    sizes = [20_000] if quick else [200_000, 1_000_000]
+    sa = att.SunAbraham()
+    res: dict[str, Any] = {}
+    for rows in sizes:
+        df = _staggered_panel(rows)
+
+        def ik(df: Any = df) -> None:
+            res["ik"] = sa.estimate(df, outcome="y", unit="id", time="t", cohort="g")
+
+        def peer(df: Any = df) -> None:
+            # the saturated event study pyfixest fits (cohort x event-time dummies,
+            # unit and time effects, CRV1 by unit): the same regression
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the empty interactions it drops
+                res["pf"] = pyfixest.feols(
+                    "y ~ i(rel, g, ref=-1, ref2=0) | id + t", data=df, vcov={"CRV1": "id"}
+                )
+
+        peer()  # numba compiles its demeaning on the first call
+        t_ik, t_pf = interleaved(ik, peer, repeat=2 if rows > 200_000 else 3)
+        ce = res["ik"].cohort_effects
+        fit = res["pf"]
+        names = [f"rel::{e}:g::{c}" for c, e in zip(ce["cohort"], ce["event_time"], strict=True)]
+        coef, se = fit.coef(), fit.se()
+        same = len(fit.coef()) == len(ce) and bool(
+            np.allclose(ce["att"], coef.loc[names], rtol=0, atol=1e-10)
+            and np.allclose(ce["se"], se.loc[names], rtol=1e-8, atol=0)
+        )
+        out.append(
+            row(
+                f"SunAbraham {rows:,} rows ({rows // 10:,} units x 10 periods, "
+                f"{len(ce)} cohort x event-time cells)",
+                t_ik,
+                "pyfixest feols, saturated event study, CRV1 by unit",
+                t_pf,
+                "<= 1.5x, coefficients equal to 1e-10",
+                t_ik <= 1.5 * t_pf and same,
+                note=f"equal (coef 1e-10, se 1e-8 relative): {same}",
+            )
+        )
+    return out
+
+
+@case("wild")
+def bench_wild(quick: bool) -> list[dict[str, Any]]:
+    import io
+
+    import pandas as pd
+    from wildboottest.wildboottest import WildboottestCL
+
+    from impactkit import attribution as att
+
+    n, n_g, draws = (100_000, 50, 9_999) if quick else (1_000_000, 50, 9_999)
+    rng = np.random.default_rng(0)
+    g = np.sort(rng.integers(0, n_g, n))
+    x1 = rng.normal(size=n) + rng.normal(size=n_g)[g]
+    z = rng.normal(size=n)
+    y = 0.02 * x1 + 0.3 * z + rng.normal(size=n_g)[g] + rng.normal(size=n)
+    df = pd.DataFrame({"g": g, "x": x1, "z": z, "y": y})
+    xm = np.column_stack([np.ones(n), x1, z])
+    res: dict[str, Any] = {}
+
+    def ik() -> None:
+        res["ik"] = att.wild_cluster_test(
+            df, outcome="y", regressor="x", cluster="g", covariates=["z"], B=draws, seed=1
+        )
+
+    def peer() -> None:  # the p-value alone, no interval
+        with contextlib.redirect_stdout(io.StringIO()):
+            w = WildboottestCL(X=xm, Y=y, cluster=g, R=np.array([0, 1, 0]), B=draws, seed=1)
+            w.get_scores(bootstrap_type="11", impose_null=True)
+            w.get_weights(weights_type="rademacher")
+            w.get_numer()
+            w.get_denom()
+            w.get_tboot()
+            w.get_vcov()
+            w.get_tstat()
+            w.get_pvalue()
+        res["wb"] = w
+
+    t_ik, t_wb = interleaved(ik, peer, repeat=2 if quick else 3)
+    r, w = res["ik"], res["wb"]
+    t_same = abs(r.statistic - float(np.ravel(w.t_stat)[0])) <= 1e-10 * abs(r.statistic)
+    # different random weights: the p-values agree within Monte Carlo error
+    mc = 4 * np.sqrt(r.p_value * (1 - r.p_value) / draws) + 2 / draws
+    p_close = abs(r.p_value - float(w.pvalue)) <= mc
+    return [
+        row(
+            f"wild cluster test, p-value and 95% interval, {n:,} rows, {n_g} clusters, "
+            f"{draws:,} draws",
+            t_ik,
+            "wildboottest WildboottestCL, p-value alone",
+            t_wb,
+            "<= 1.5x, t equal to 1e-10, p-values within Monte Carlo error",
+            t_ik <= 1.5 * t_wb and t_same and p_close,
+            note=f"t equal: {t_same}; p {r.p_value:.4f} vs {float(w.pvalue):.4f}",
+        )
+    ]
+
+
 # --------------------------------------------------------------------- portfolio
 TEXT = ("outcome", "stakeholder", "sector")
 
