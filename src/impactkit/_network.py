@@ -59,7 +59,12 @@ def pseudonyms(sites: Sequence[Any], *, key: str | bytes | None = None) -> dict[
         k = digest
     else:
         k = key.encode() if isinstance(key, str) else key
-    tags = {s: hmac.new(k, str(s).encode(), hashlib.sha256).hexdigest() for s in names}
+    keyed = hmac.new(k, digestmod=hashlib.sha256)  # the key is prepared once, then copied
+    tags = {}
+    for s in names:
+        h = keyed.copy()
+        h.update(str(s).encode())
+        tags[s] = h.hexdigest()
     width = max(4, len(str(len(names))))
     order = sorted(names, key=lambda s: tags[s])
     return {s: f"E-{i + 1:0{width}d}" for i, s in enumerate(order)}
@@ -361,13 +366,13 @@ def analyse_network(
             "probability_ratio_above_1": float(np.mean(r > 1)),
         }
     ind_rows, indicators = _indicator_rows(outcomes_df, site, denominator)
+    if names and len(ind_rows):  # pseudonyms once for every indicator's rows
+        ind_rows[site] = ind_rows[site].map(names)
     funnels: dict[str, pd.DataFrame] = {}
     remarkable = []
     site_info = res.set_index(site)
     for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
         part = part.reset_index(drop=True)
-        if names:
-            part[site] = [names[x] for x in part[site]]
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
             continue
         f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)

@@ -318,7 +318,7 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "fr", title: str = "") -> Any:
     >>> "Sorties vers" in svg, "Roanne" in svg
     (True, False)
     """
-    from impactkit.report._charts import _figure
+    from impactkit.report._charts import _figure, short_label
 
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
@@ -353,9 +353,14 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "fr", title: str = "") -> Any:
     ax.set_xlabel(_t(lang, "funnel_x"))
     ax.set_ylabel(_t(lang, "funnel_y"))
     if title:
-        ax.set_title(title.replace("$", r"\$"), fontsize=10)
+        # one line that fits the figure's width (the report gives the full label above)
+        ax.set_title(short_label(title, TITLE_WIDTH, 1).replace("$", r"\$"), fontsize=10)
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
     return fig
+
+
+TITLE_WIDTH = 90
+"""Characters of a funnel plot's title (one line across the 7-inch figure at 10 points)."""
 
 
 def _svg(fig: Any) -> str:
@@ -363,8 +368,10 @@ def _svg(fig: Any) -> str:
 
     from impactkit.report._charts import to_svg
 
+    # the funnel plot's margins are laid out by hand and its texts fit them: written
+    # at its own size, it is drawn once instead of twice (measured, then drawn)
     with mpl.rc_context({"svg.hashsalt": "impactkit", "svg.fonttype": "none"}):
-        return to_svg(fig)
+        return to_svg(fig, crop=False)
 
 
 def _uncertainty_text(a: NetworkAnalysis, lang: str) -> str:
@@ -395,9 +402,21 @@ def _sections(
     site: str,
     charts: bool,
     max_charts: int,
+    fmt: str | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(heading, html body, markdown body) of every section."""
+    """(heading, html body, markdown body) of every section.
+
+    With ``fmt`` ("html" or "markdown") the tables of the other format are left
+    empty: only the page written is typeset.
+    """
     tt = a.totals
+
+    def html_table(df: pd.DataFrame) -> str:
+        return "" if fmt == "markdown" else _html_table(df, lang, a.currency)
+
+    def md_table(df: pd.DataFrame) -> str:
+        return "" if fmt == "html" else _md_table(df, lang, a.currency)
+
     out: list[tuple[str, str, str]] = []
     figs = [
         ("sites", fmt_number(tt["sites"], lang, decimals=0)),
@@ -427,9 +446,7 @@ def _sections(
         ("by_payer", a.by_payer),
     ):
         if df is not None and len(df):
-            out.append(
-                (_t(lang, key), _html_table(df, lang, a.currency), _md_table(df, lang, a.currency))
-            )
+            out.append((_t(lang, key), html_table(df), md_table(df)))
     u = _uncertainty_text(a, lang)
     out.append((_t(lang, "uncertainty"), f"<p>{_e(u)}</p>", u))
     if a.funnels:
@@ -467,8 +484,8 @@ def _sections(
             if c in a.remarkable.columns
         ]
         rem = a.remarkable[cols].rename(columns={"label": "indicator"})
-        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + _html_table(rem, lang, a.currency)
-        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + _md_table(rem, lang, a.currency)
+        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + html_table(rem)
+        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + md_table(rem)
     else:
         body_h = f"<p>{_e(_t(lang, 'remarkable_none'))}</p>"
         body_m = _t(lang, "remarkable_none")
@@ -591,7 +608,9 @@ def network(
     _check_format(format)
     _t(lang, "title")
     a = _analysis(outcomes_df, inputs_df, site=site, anonymise=anonymise, **options)
-    secs = _sections(a, lang, site=site, charts=charts and format == "html", max_charts=max_charts)
+    secs = _sections(
+        a, lang, site=site, charts=charts and format == "html", max_charts=max_charts, fmt=format
+    )
     return _write(_page(title or _t(lang, "title"), secs, lang, format), path)
 
 
