@@ -370,7 +370,8 @@ def analyse_network(
         ind_rows[site] = ind_rows[site].map(names)
     funnels: dict[str, pd.DataFrame] = {}
     remarkable = []
-    site_info = res.set_index(site)
+    site_pos = pd.Index(res[site])  # each site's row in the results, looked up once
+    info_cols = {c: res[c].to_numpy(dtype=object) for c in (sector, region) if c in by}
     for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
         part = part.reset_index(drop=True)
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
@@ -378,24 +379,30 @@ def analyse_network(
         f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
         p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
         sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), draws=0)
-        f["shrunk"] = sh["shrunk"].to_numpy()
+        shrunk = sh["shrunk"].to_numpy()
+        f["shrunk"] = shrunk
         funnels[str(ind)] = f
-        hit = (f["flag"] == "above") & (f["shrunk"] > f["upper_95"])
-        for _, row in f[hit].iterrows():  # the few remarkable sites, not a hot path
-            orig = row[site]
-            info = site_info.loc[orig] if orig in site_info.index else None
+        hit = np.flatnonzero(
+            (f["flag"].to_numpy(dtype=object) == "above") & (shrunk > f["upper_95"].to_numpy())
+        )
+        if not hit.size:
+            continue
+        # the few remarkable sites, read from the columns (not row by row)
+        orig = f[site].to_numpy(dtype=object)[hit]
+        at = site_pos.get_indexer(orig)
+        cols = {c: f[c].to_numpy(dtype=float)[hit] for c in ("value", "n", "target", "upper_998")}
+        for i, (o, pos) in enumerate(zip(orig, at, strict=True)):
             remarkable.append(
                 {
-                    site: orig,
+                    site: o,
                     "indicator": str(ind),
                     "label": indicators.get(str(ind), str(ind)),
-                    "value": float(row["value"]),
-                    "n": float(row["n"]),
-                    "shrunk": float(row["shrunk"]),
-                    "target": float(row["target"]),
-                    "upper_998": float(row["upper_998"]),
-                    **({sector: info[sector]} if info is not None and sector in by else {}),
-                    **({region: info[region]} if info is not None and region in by else {}),
+                    "value": float(cols["value"][i]),
+                    "n": float(cols["n"][i]),
+                    "shrunk": float(shrunk[hit[i]]),
+                    "target": float(cols["target"][i]),
+                    "upper_998": float(cols["upper_998"][i]),
+                    **({c: v[pos] for c, v in info_cols.items()} if pos >= 0 else {}),
                 }
             )
     rem = pd.DataFrame(remarkable)
