@@ -523,9 +523,12 @@ def sandwich(
         g = int(groups.max()) + 1
         # the scores x_i u_i summed by cluster, a column at a time (bincount adds in
         # row order, as np.add.at did: the same sums, without an n x k array)
-        summed = np.column_stack(
-            [np.bincount(groups, weights=x[:, j] * wr, minlength=g) for j in range(x.shape[1])]
-        ).reshape(g, x.shape[1])
+        summed = np.asarray(
+            np.column_stack(
+                [np.bincount(groups, weights=x[:, j] * wr, minlength=g) for j in range(x.shape[1])]
+            ).reshape(g, x.shape[1]),
+            dtype=float,
+        )
         meat = summed.T @ summed
         n_groups = int(np.count_nonzero(np.bincount(groups)))
         factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)

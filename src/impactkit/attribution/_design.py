@@ -112,7 +112,7 @@ def _well_conditioned(x: FloatArray, tol: float, gram: FloatArray | None) -> boo
     c = g * s[:, None] * s[None, :]
     lam = float(np.linalg.eigvalsh(c)[0])
     err = 10.0 * k * max(n, k) * float(np.finfo(float).eps)
-    return lam > max(SCREEN, tol * tol) + err
+    return bool(lam > max(SCREEN, tol * tol) + err)
 
 
 def _sequential(r: FloatArray, norms: FloatArray, tol: float) -> list[int]:
