@@ -196,7 +196,14 @@ def _indicator_rows(
     """Site × indicator proportions from the rows that carry a denominator."""
     if denominator not in outcomes.columns or "outcome" not in outcomes.columns:
         return pd.DataFrame(), {}
-    rows = outcomes[outcomes[denominator].notna()]
+    # the columns read here, and only the rows with a denominator (not a copy of the table)
+    keep = list(
+        dict.fromkeys(
+            c for c in (site, "outcome", "quantity", denominator, "label") if c in outcomes.columns
+        )
+    )
+    has = outcomes[denominator].notna().to_numpy()
+    rows = outcomes[keep] if has.all() else outcomes.loc[has, keep]
     if rows.empty:
         return pd.DataFrame(), {}
     q = pd.to_numeric(rows["quantity"], errors="coerce").to_numpy(dtype=float)
@@ -432,7 +439,9 @@ def analyse_network(
 
 
 def _shares(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    s = rows["present_value"].groupby(key.to_numpy()).sum()
+    # text keys grouped through their typed array (hashed faster than Python strings)
+    by = key.to_numpy() if isinstance(key.dtype, pd.CategoricalDtype) else key.array
+    s = rows["present_value"].groupby(by).sum()
     out = pd.DataFrame({"group": s.index.astype(str), "present_value": s.to_numpy()})
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0
