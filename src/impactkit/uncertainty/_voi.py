@@ -393,11 +393,11 @@ def _resample_counts(
         picks = rng.integers(0, n, (b, n))
         for i in range(b):  # one resample at a time: its counts stay in cache
             c = np.bincount(picks[i], minlength=n)
-            if order is not None:
-                c = c[order]
             if counts.dtype == np.uint16 and c.max() > top:  # pragma: no cover - rare
                 counts = counts.astype(np.int64)
-            counts[r0 + i] = c
+            # narrowed before the reordering: the gather then reads a quarter of the bytes
+            c = c.astype(counts.dtype, copy=False)
+            counts[r0 + i] = c if order is None else c[order]
     return counts
 
 
