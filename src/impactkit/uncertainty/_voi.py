@@ -434,7 +434,10 @@ def _bootstrap(
     order = np.argsort(design[:, 1], kind="stable") if p > 1 else np.arange(n)
     design, yr = design[order], yr[order]
     counts = _resample_counts(n, reps, rng, order)
-    rows = max(1, min(-(-n // 32), _BLOCK // max(p * (p + 1) // 2 + p * d, reps * d, 1)))
+    # about 32 chunks (the spline's knots are 12 quantiles), of at least 4,096 draws so
+    # that each matrix product is large enough to run at full speed
+    per_chunk = max(-(-n // 32), 4096)
+    rows = max(1, min(per_chunk, _BLOCK // max(p * (p + 1) // 2 + p * d, reps * d, 1)))
     chunks = []
     for lo in range(0, n, rows):
         idx = slice(lo, min(lo + rows, n))
