@@ -377,15 +377,16 @@ def analyse_network(
         ind_rows[site] = ind_rows[site].map(names)
     funnels: dict[str, pd.DataFrame] = {}
     remarkable = []
-    site_pos = pd.Index(res[site])  # each site's row in the results, looked up once
+    site_pos = {x: i for i, x in enumerate(res[site].tolist())}  # each site's row, once
     info_cols = {c: res[c].to_numpy(dtype=object) for c in (sector, region) if c in by}
     for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
         part = part.reset_index(drop=True)
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
             continue
         f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
-        p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
-        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), draws=0)
+        n_obs = part["n"].to_numpy()
+        p = np.clip(part["value"].to_numpy(), 0.5 / n_obs, 1 - 0.5 / n_obs)
+        sh = shrink(p, np.sqrt(p * (1 - p) / n_obs), draws=0)
         shrunk = sh["shrunk"].to_numpy()
         f["shrunk"] = shrunk
         funnels[str(ind)] = f
@@ -396,8 +397,8 @@ def analyse_network(
             continue
         # the few remarkable sites, read from the columns (not row by row)
         orig = f[site].to_numpy(dtype=object)[hit]
-        at = site_pos.get_indexer(orig)
-        cols = {c: f[c].to_numpy(dtype=float)[hit] for c in ("value", "n", "target", "upper_998")}
+        at = [site_pos.get(o, -1) for o in orig]
+        cols = {c: f[c].to_numpy()[hit] for c in ("value", "n", "target", "upper_998")}
         for i, (o, pos) in enumerate(zip(orig, at, strict=True)):
             remarkable.append(
                 {
