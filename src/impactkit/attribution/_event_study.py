@@ -258,10 +258,12 @@ class SunAbraham:
                     parts.append((in_g - in_g.mean(), at_e - at_e.mean()))
         if not cells:
             raise EstimationError("no cohort-by-event-time cell to estimate")
-        xd = np.empty((n_u, n_t, len(cells)))
+        # one contiguous column at a time (the design is column-major: each column is
+        # written in one sequential pass, not spread over every row)
+        xd = np.empty((len(cells), n_u, n_t))
         for c, (a, b) in enumerate(parts):
-            np.multiply.outer(a, b, out=xd[:, :, c])
-        xd = xd.reshape(n_u * n_t, len(cells))
+            np.multiply.outer(a, b, out=xd[c])
+        xd = xd.reshape(len(cells), n_u * n_t).T
         yd = (y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()).ravel()
         beta, resid, bread = ols(xd, yd)
         # CR1: G/(G-1) (n-1)/(n-k), k counting the regressors, the time effects and
