@@ -89,7 +89,12 @@ def pseudonyms(sites: Sequence[Any], *, key: str | bytes | None = None) -> dict[
         )
     k = key.encode() if isinstance(key, str) else bytes(key)
     names = list(dict.fromkeys(sites))
-    digests = {s: hmac.new(k, str(s).encode(), hashlib.sha256).digest() for s in names}
+    keyed = hmac.new(k, digestmod=hashlib.sha256)  # the key is prepared once, then copied
+    digests = {}
+    for s in names:
+        h = keyed.copy()
+        h.update(str(s).encode())
+        digests[s] = h.digest()
     short = {s: _tag(d, 6) for s, d in digests.items()}
     seen: dict[str, int] = {}
     for tag in short.values():
@@ -290,7 +295,14 @@ def _indicator_rows(
     """Site × indicator proportions from the rows that carry a denominator."""
     if denominator not in outcomes.columns or "outcome" not in outcomes.columns:
         return pd.DataFrame(), {}
-    rows = outcomes[outcomes[denominator].notna()]
+    # the columns read here, and only the rows with a denominator (not a copy of the table)
+    keep = list(
+        dict.fromkeys(
+            c for c in (site, "outcome", "quantity", denominator, "label") if c in outcomes.columns
+        )
+    )
+    has = outcomes[denominator].notna().to_numpy()
+    rows = outcomes[keep] if has.all() else outcomes.loc[has, keep]
     if rows.empty:
         return pd.DataFrame(), {}
     q = pd.to_numeric(rows["quantity"], errors="coerce").to_numpy(dtype=float)
@@ -469,36 +481,44 @@ def analyse_network(
             "probability_ratio_above_1": float(np.mean(r > 1)),
         }
     ind_rows, indicators = _indicator_rows(outcomes_df, site, denominator)
+    if names and len(ind_rows):  # pseudonyms once for every indicator's rows
+        ind_rows[site] = ind_rows[site].map(names)
     funnels: dict[str, pd.DataFrame] = {}
     remarkable = []
-    site_info = res.set_index(site)
+    site_pos = {x: i for i, x in enumerate(res[site].tolist())}  # each site's row, once
+    info_cols = {c: res[c].to_numpy(dtype=object) for c in (sector, region) if c in by}
     for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
         part = part.reset_index(drop=True)
-        if names:
-            part[site] = [names[x] for x in part[site]]
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
             continue
         f = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
-        p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
-        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), n_draws=0)
-        f["shrunk"] = sh["shrunk"].to_numpy()
+        n_obs = part["n"].to_numpy()
+        p = np.clip(part["value"].to_numpy(), 0.5 / n_obs, 1 - 0.5 / n_obs)
+        sh = shrink(p, np.sqrt(p * (1 - p) / n_obs), n_draws=0)
+        shrunk = sh["shrunk"].to_numpy()
+        f["shrunk"] = shrunk
         funnels[str(ind)] = f
-        hit = (f["flag"] == "above") & (f["shrunk"] > f["upper_95"])
-        for _, row in f[hit].iterrows():  # the few remarkable sites, not a hot path
-            orig = row[site]
-            info = site_info.loc[orig] if orig in site_info.index else None
+        hit = np.flatnonzero(
+            (f["flag"].to_numpy(dtype=object) == "above") & (shrunk > f["upper_95"].to_numpy())
+        )
+        if not hit.size:
+            continue
+        # the few remarkable sites, read from the columns (not row by row)
+        orig = f[site].to_numpy(dtype=object)[hit]
+        at = [site_pos.get(o, -1) for o in orig]
+        cols = {c: f[c].to_numpy()[hit] for c in ("value", "n", "target", "upper_998")}
+        for i, (o, pos) in enumerate(zip(orig, at, strict=True)):
             remarkable.append(
                 {
-                    site: orig,
+                    site: o,
                     "indicator": str(ind),
                     "label": indicators.get(str(ind), str(ind)),
-                    "value": float(row["value"]),
-                    "n": float(row["n"]),
-                    "shrunk": float(row["shrunk"]),
-                    "target": float(row["target"]),
-                    "upper_998": float(row["upper_998"]),
-                    **({sector: info[sector]} if info is not None and sector in by else {}),
-                    **({region: info[region]} if info is not None and region in by else {}),
+                    "value": float(cols["value"][i]),
+                    "n": float(cols["n"][i]),
+                    "shrunk": float(shrunk[hit[i]]),
+                    "target": float(cols["target"][i]),
+                    "upper_998": float(cols["upper_998"][i]),
+                    **({c: v[pos] for c, v in info_cols.items()} if pos >= 0 else {}),
                 }
             )
     rem = pd.DataFrame(remarkable)
@@ -538,7 +558,9 @@ def _discount_of(discount: Any) -> Any:
 
 
 def _shares(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    s = rows["present_value"].groupby(key.to_numpy()).sum()
+    # text keys grouped through their typed array (hashed faster than Python strings)
+    by = key.to_numpy() if isinstance(key.dtype, pd.CategoricalDtype) else key.array
+    s = rows["present_value"].groupby(by).sum()
     out = pd.DataFrame({"group": s.index.astype(str), "present_value": s.to_numpy()})
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0

@@ -101,7 +101,7 @@ def plain_text(fig: Any) -> Any:
     return fig
 
 
-def to_svg(fig: Any) -> str:
+def to_svg(fig: Any, *, crop: bool = True) -> str:
     """The figure as inline SVG text (no XML header), for self-contained HTML.
 
     The same figure gives the same bytes on every run: no date, and the ids
@@ -114,6 +114,10 @@ def to_svg(fig: Any) -> str:
     fig : matplotlib.figure.Figure
         The figure, e.g. from one of the chart functions of this module. Its
         texts are switched to plain text in place.
+    crop : bool, default True
+        Crop the figure to its content. Cropping measures the drawn figure
+        first, which draws it twice; a figure whose margins are laid out by
+        hand (the funnel plots) is written at its own size in one drawing.
 
     Returns
     -------
@@ -135,7 +139,9 @@ def to_svg(fig: Any) -> str:
     buf = io.StringIO()
     plain: dict[Any, Any] = {"svg.hashsalt": "impactkit", "svg.id": None, "text.parse_math": False}
     with matplotlib.rc_context(plain):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(
+            buf, format="svg", metadata={"Date": None}, bbox_inches="tight" if crop else None
+        )
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
 

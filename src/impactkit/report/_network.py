@@ -458,7 +458,7 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "en", title: str = "") -> Any:
     >>> "Sorties vers" in svg, "Roanne" in svg
     (True, False)
     """
-    from impactkit.report._charts import _figure
+    from impactkit.report._charts import _figure, short_label
 
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
@@ -493,9 +493,14 @@ def funnel_chart(f: pd.DataFrame, *, lang: str = "en", title: str = "") -> Any:
     ax.set_xlabel(_t(lang, "funnel_x"))
     ax.set_ylabel(_t(lang, "funnel_y"))
     if title:
-        ax.set_title(title.replace("$", r"\$"), fontsize=10)
+        # one line that fits the figure's width (the report gives the full label above)
+        ax.set_title(short_label(title, TITLE_WIDTH, 1).replace("$", r"\$"), fontsize=10)
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
     return fig
+
+
+TITLE_WIDTH = 90
+"""Characters of a funnel plot's title (one line across the 7-inch figure at 10 points)."""
 
 
 def _svg(fig: Any) -> str:
@@ -503,8 +508,10 @@ def _svg(fig: Any) -> str:
 
     from impactkit.report._charts import to_svg
 
+    # the funnel plot's margins are laid out by hand and its texts fit them: written
+    # at its own size, it is drawn once instead of twice (measured, then drawn)
     with mpl.rc_context({"svg.hashsalt": "impactkit", "svg.fonttype": "none"}):
-        return to_svg(fig)
+        return to_svg(fig, crop=False)
 
 
 def _uncertainty_text(a: NetworkAnalysis, lang: str) -> str:
@@ -536,9 +543,21 @@ def _sections(
     charts: bool,
     max_charts: int,
     labels: Mapping[str, str] | None = None,
+    fmt: str | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(heading, html body, markdown body) of every section."""
+    """(heading, html body, markdown body) of every section.
+
+    With ``fmt`` ("html" or "markdown") the tables of the other format are left
+    empty: only the page written is typeset.
+    """
     tt = a.totals
+
+    def html_table(df: pd.DataFrame) -> str:
+        return "" if fmt == "markdown" else _html_table(df, lang, a.currency)
+
+    def md_table(df: pd.DataFrame) -> str:
+        return "" if fmt == "html" else _md_table(df, lang, a.currency)
+
     out: list[tuple[str, str, str]] = []
     figs = [
         ("sites", fmt_number(tt["sites"], lang, decimals=0)),
@@ -569,9 +588,7 @@ def _sections(
     ):
         if df is not None and len(df):
             df = _labelled(df, lang, labels)
-            out.append(
-                (_t(lang, key), _html_table(df, lang, a.currency), _md_table(df, lang, a.currency))
-            )
+            out.append((_t(lang, key), html_table(df), md_table(df)))
     u = _uncertainty_text(a, lang)
     out.append((_t(lang, "uncertainty"), f"<p>{_e(u)}</p>", u))
     if a.funnels:
@@ -609,8 +626,8 @@ def _sections(
             if c in a.remarkable.columns
         ]
         rem = _labelled(a.remarkable[cols].rename(columns={"label": "indicator"}), lang, labels)
-        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + _html_table(rem, lang, a.currency)
-        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + _md_table(rem, lang, a.currency)
+        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + html_table(rem)
+        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + md_table(rem)
     else:
         body_h = f"<p>{_e(_t(lang, 'remarkable_none'))}</p>"
         body_m = _t(lang, "remarkable_none")
@@ -803,7 +820,7 @@ def network(
         a missing payer (``-`` or empty) reads « non renseigné ».
     **options
         Passed to :func:`~impactkit.portfolio.analyse_network` (``discount``,
-        ``mc``, ``seed``, ``key``, column names, ``currency``).
+        ``n_draws``, ``seed``, ``key``, column names, ``currency``).
 
     Returns
     -------
@@ -835,6 +852,7 @@ def network(
         charts=charts and format in ("html", "pdf"),
         max_charts=max_charts,
         labels=labels,
+        fmt="html" if format == "pdf" else format,
     )
     page_fmt = "html" if format == "pdf" else format
     return _write(_page(title or _t(lang, "title"), secs, lang, page_fmt), path, format)
