@@ -17,7 +17,11 @@ extensions = [
     "numpydoc",
     "myst_nb",
     "matplotlib.sphinxext.plot_directive",
+    # MathJax 3 shipped with the build (Apache-2.0), copied to _static/mathjax: formulas
+    # render offline, no CDN
+    "sphinx-mathjax-offline",
 ]
+mathjax_path = "mathjax/tex-chtml.js"
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 100)]
@@ -33,7 +37,15 @@ numpydoc_validation_checks: set[str] = set()
 numpydoc_xref_param_type = False
 html_theme = "pydata_sphinx_theme"
 html_title = f"impactkit {version}"
-html_theme_options = {"navigation_with_keys": False, "show_toc_level": 2}
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    # the left sidebar lists the pages of the current section (every method page
+    # shows the methods, reached through methods/index)
+    "show_nav_level": 1,
+    "navigation_depth": 2,
+}
+html_sidebars = {"**": ["sidebar-nav-bs"]}
 exclude_patterns = ["_build", "jupyter_execute"]
 # The tutorial and some how-tos are MyST notebooks (front matter ``file_format:
 # mystnb``): their code cells run at every build, in a temporary directory, and a

@@ -23,3 +23,12 @@ def synthetic_model():
     from strategies import synthetic_model
 
     return synthetic_model()
+
+
+@pytest.fixture(autouse=True)
+def _command_line_in_english(monkeypatch):
+    """The command line speaks the system's language when not told: tests that do not set
+    one run as on a machine without a locale (C), whatever the developer's is."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -47,7 +47,7 @@ def _network_tables():
 
 
 def _write_report_html(path):
-    ik.report.html(ik.sroi(_model()), path)
+    ik.report.write(ik.sroi(_model()), path)
 
 
 def _write_value_map(path):

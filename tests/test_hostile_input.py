@@ -375,7 +375,7 @@ def test_dollars_in_names_are_text_in_charts(tmp_path) -> None:
     assert "$\\foo$ users" in labels
     assert all(not t.get_parse_math() for t in fig.findobj(Text))
     assert _charts.to_svg(fig).startswith("<svg")
-    ik.report.html(res, tmp_path / "r.html")
+    ik.report.write(res, tmp_path / "r.html")
     assert "&lt;img src=x" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 

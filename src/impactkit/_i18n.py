@@ -11,12 +11,13 @@ Unicode CLDR data, and the tests check them against Babel.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Literal
 
 from impactkit.errors import ValidationError
 
-__all__ = ["LANGS", "TEXTS", "fmt_money", "fmt_number", "fmt_pct", "fmt_ratio", "t"]
+__all__ = ["LANGS", "TEXTS", "Formatter", "fmt_money", "fmt_number", "fmt_pct", "fmt_ratio", "t"]
 
 Lang = Literal["en", "fr"]
 LANGS: tuple[str, ...] = ("en", "fr")
@@ -130,8 +131,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "(1 − deadweight) × (1 − displacement) × (1 − attribution) × (1 − leakage). Drop-off "
         "reduces the value every year after the first ({drop_off}). Proxies are brought to "
         "{base_year} prices with a price index when their price year differs.",
-        "method_discount": "Discounting: present value = Σ value of year t / (1 + r)^t, with "
-        "{rate}; {timing}. Inputs are counted at their present value. SROI ratio = total "
+        "method_discount": "Discounting: the value of each year is divided by one plus the "
+        "discount rate once for every year that separates it from today, with {rate}; "
+        "{timing}. Inputs are counted at their present value. SROI ratio = total "
         "present value ÷ total inputs; net present value = present value − inputs.",
         "timing_t1": "year 1 is discounted (SROI Guide convention)",
         "timing_t0": "year 1 is not discounted",
@@ -198,6 +200,41 @@ TEXTS: dict[str, dict[str, str]] = {
         "payer_commune": "Commune",
         "payer_france_travail": "France Travail",
         "payer_public": "Public purse",
+        "from_year_one": "{n} year from year {start}",
+        "rate_france_strategie_2021": "France Stratégie rate (2021)",
+        "rate_france_strategie_2013": "France Stratégie rate (2013)",
+        "rate_green_book": "HM Treasury Green Book rate",
+        "rate_green_book_health": "HM Treasury Green Book health rate",
+        "charts_unavailable": "Charts are not shown: the plotting extra is not installed "
+        "(pip install 'impactkit[plot]').",
+        "p_above_1_short": "probability that the ratio exceeds 1:1",
+        "synthesis": "Summary",
+        "syn_who": "Who gains: {parts}.",
+        "syn_share": "{who} ({share})",
+        "syn_ratio": "For every {unit} invested, {value} of social value is created (a ratio "
+        "of {ratio}).",
+        "syn_range": "Taking the uncertain figures into account, the ratio lies between "
+        "{low} and {high} in 90% of the simulations; it exceeds 1:1 in {p} of them.",
+        "syn_no_range": "No figure of the model is uncertain: the ratio has no range.",
+        "syn_caveats": "Main caveats",
+        "syn_biggest_deduction": "{outcome}: {share} of the gross value is deducted as {what}.",
+        "syn_concentration": "{share} of the value comes from one outcome: {outcome}.",
+        "syn_sensitive": "The ratio depends most on {what}: it ranges from {low} to {high} "
+        "when this figure moves alone.",
+        "syn_below_one": "The ratio is below 1:1: the value created is less than the "
+        "resources invested.",
+        "syn_not_valued": "What is not valued: {what}.",
+        "syn_not_valued_none": "Every outcome of the theory of change is valued.",
+        "tip_fold_above": "The ratio stays above 1:1 whatever the admissible value of: {what}.",
+        "tip_fold_below": "The ratio stays below 1:1 whatever the admissible value of: {what}.",
+        "tip_fold_no_effect": "The ratio does not depend on: {what}.",
+        "chart_legend": "Kinds of node",
+        "kind_input": "Inputs",
+        "kind_activity": "Activities",
+        "kind_output": "Outputs",
+        "kind_outcome": "Outcomes",
+        "kind_impact": "Impact",
+        "page": "Page",
     },
     "fr": {
         "report_title": "Retour social sur investissement",
@@ -308,7 +345,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "dégressivité réduit la valeur chaque année après la première ({drop_off}). Les "
         "approchants sont ramenés aux prix de {base_year} par un indice des prix quand leur "
         "année de prix diffère.",
-        "method_discount": "Actualisation : valeur actuelle = Σ valeur de l'année t / (1 + r)^t, "
+        "method_discount": "Actualisation : la valeur de chaque année est divisée par un plus "
+        "le taux d'actualisation autant de fois qu'elle compte d'années depuis aujourd'hui, "
         "avec {rate} ; {timing}. Les ressources investies sont comptées à leur valeur actuelle. "
         "Ratio SROI = valeur actuelle totale ÷ total des ressources ; valeur actuelle nette = "
         "valeur actuelle − ressources.",
@@ -381,6 +419,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "payer_commune": "Commune",
         "payer_france_travail": "France Travail",
         "payer_public": "Finances publiques",
+        "from_year_one": "{n} an à partir de l'année {start}",
+        "rate_france_strategie_2021": "taux de France Stratégie (2021)",
+        "rate_france_strategie_2013": "taux de France Stratégie (2013)",
+        "rate_green_book": "taux du Green Book du Trésor britannique",
+        "rate_green_book_health": "taux santé du Green Book du Trésor britannique",
+        "charts_unavailable": "Les graphiques ne sont pas affichés : le module de graphiques "
+        "n'est pas installé (pip install 'impactkit[plot]').",
+        "p_above_1_short": "probabilité que le ratio dépasse 1 pour 1",
+        "synthesis": "Synthèse",
+        "syn_who": "Qui y gagne : {parts}.",
+        "syn_share": "{who} ({share})",
+        "syn_ratio": "Pour {unit} investi, {value} de valeur sociale est créée (un ratio de "
+        "{ratio}).",
+        "syn_range": "Compte tenu des données incertaines, le ratio se situe entre {low} et "
+        "{high} dans 90 % des simulations ; il dépasse 1 pour 1 dans {p} d'entre elles.",
+        "syn_no_range": "Aucune donnée du modèle n'est incertaine : le ratio n'a pas "
+        "d'intervalle.",
+        "syn_caveats": "Principales réserves",
+        "syn_biggest_deduction": "{outcome} : {share} de la valeur brute est retranchée au "
+        "titre de : {what}.",
+        "syn_concentration": "{share} de la valeur vient d'un seul effet : {outcome}.",
+        "syn_sensitive": "Le ratio dépend surtout de : {what} ; il va de {low} à {high} quand "
+        "cette donnée varie seule.",
+        "syn_below_one": "Le ratio est inférieur à 1 pour 1 : la valeur créée est moindre "
+        "que les ressources investies.",
+        "syn_not_valued": "Ce qui n'est pas valorisé : {what}.",
+        "syn_not_valued_none": "Tous les effets de la théorie du changement sont valorisés.",
+        "tip_fold_above": "Le ratio reste au-dessus de 1 pour 1 quelle que soit la valeur "
+        "admissible de : {what}.",
+        "tip_fold_below": "Le ratio reste au-dessous de 1 pour 1 quelle que soit la valeur "
+        "admissible de : {what}.",
+        "tip_fold_no_effect": "Le ratio ne dépend pas de : {what}.",
+        "chart_legend": "Types d'éléments",
+        "kind_input": "Ressources",
+        "kind_activity": "Activités",
+        "kind_output": "Réalisations",
+        "kind_outcome": "Effets",
+        "kind_impact": "Impact",
+        "page": "Page",
     },
 }
 """Every text of the reports, by language; both languages have the same keys."""
@@ -640,3 +717,79 @@ def fmt_ratio(x: float, lang: str = "en") -> str:
     """
     sep = " : 1" if lang == "en" else " pour 1"
     return fmt_number(x, lang) + sep
+
+
+class Formatter:
+    """The language and currency of one document, bound once: words and numbers.
+
+    Every text and figure of a report goes through one formatter, so that no
+    helper needs to be told the language and the currency again.
+
+    Parameters
+    ----------
+    lang : {"en", "fr"}, default "en"
+        Language of the words and of the number format.
+    currency : str, default "EUR"
+        ISO 4217 code of the amounts (see :func:`fmt_money`).
+    texts : mapping of str to str, optional
+        Translations of the document's own texts into ``lang`` (a model's
+        ``translations[lang]``), used by :meth:`text`.
+
+    Raises
+    ------
+    ValidationError
+        ``lang`` is not one of :data:`LANGS`.
+
+    Examples
+    --------
+    >>> f = Formatter("fr", "EUR")
+    >>> f.money(1234.4), f.ratio(2.5), f.share(0.3), f.year(2023), f.t("deadweight")
+    ('1\\u202f234\\xa0€', '2,50 pour 1', '30\\xa0%', '2023', "Effet d'aubaine")
+    >>> Formatter("en", texts={"Sans aide": "Without help"}).text("Sans aide")
+    'Without help'
+    """
+
+    __slots__ = ("currency", "lang", "texts")
+
+    def __init__(
+        self, lang: str = "en", currency: str = "EUR", *, texts: Mapping[str, str] | None = None
+    ) -> None:
+        self.lang: str = _lang(lang)
+        self.currency: str = currency
+        self.texts: Mapping[str, str] = texts or {}
+
+    def text(self, s: str) -> str:
+        """A text of the document (a label, a source) in this language, when translated."""
+        return self.texts.get(s, s) if s else s
+
+    def __repr__(self) -> str:
+        return f"Formatter({self.lang!r}, {self.currency!r})"
+
+    def t(self, key: str, **kwargs: object) -> str:
+        """The text ``key`` in this language (see :func:`t`)."""
+        return t(key, self.lang, **kwargs)
+
+    def money(self, x: float, *, decimals: int = 0) -> str:
+        """An amount in this currency (see :func:`fmt_money`)."""
+        return fmt_money(x, self.currency, self.lang, decimals=decimals)
+
+    def number(self, x: float, *, decimals: int = 2) -> str:
+        """A number with this language's separators (see :func:`fmt_number`)."""
+        return fmt_number(x, self.lang, decimals=decimals)
+
+    def pct(self, x: float, *, decimals: int = 1) -> str:
+        """A fraction as a percentage (see :func:`fmt_pct`)."""
+        return fmt_pct(x, self.lang, decimals=decimals)
+
+    def share(self, x: float) -> str:
+        """A fraction as ``30 %``, or ``12,5 %`` when it is not a whole percentage."""
+        whole = math.isfinite(x) and abs(round(100 * x, 1) - round(100 * x)) < 1e-9
+        return fmt_pct(x, self.lang, decimals=0 if whole else 1)
+
+    def ratio(self, x: float) -> str:
+        """An SROI ratio (see :func:`fmt_ratio`)."""
+        return fmt_ratio(x, self.lang)
+
+    def year(self, y: float) -> str:
+        """A calendar year as digits, never grouped (``2023``, not ``2 023``)."""
+        return str(int(y))

@@ -433,7 +433,7 @@ def concentration_sentences(
     of the positive present value of the rows that are not transfers
     (rows naming ``proxy.transfer`` move money; they are checked apart):
 
-    .. math:: s_o = rac{\sum_{k \in o} \max(PV_k, 0)}{\sum_k \max(PV_k, 0)}
+    .. math:: s_o = \frac{\sum_{k \in o} \max(PV_k, 0)}{\sum_k \max(PV_k, 0)}
 
     for the rows :math:`k` of outcome :math:`o`, and the same sum over the
     rows whose proxy has no source or a source saying "illustrative".

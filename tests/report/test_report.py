@@ -50,7 +50,8 @@ def test_html_figures_equal_result(example, lang, tmp_path):
     path = tmp_path / "r.html"
     model = ik.examples.load_example()
     content = report.analyse(model, data=ik.examples.load_example_data(), n_draws=2000, seed=0)
-    text = report.html(content, path, lang=lang)
+    report.write(content, path, lang=lang)
+    text = report.html(content, lang=lang)
     assert path.read_text(encoding="utf-8") == text
     v = values(text)
     assert v["ratio"] == example.ratio
@@ -80,7 +81,7 @@ def test_html_is_self_contained(example):
 def test_failed_report_writes_nothing(tmp_path):
     path = tmp_path / "r.html"
     with pytest.raises(ik.ValidationError):
-        report.html(ik.sroi(synthetic_model()), path, lang="de")
+        report.write(ik.sroi(synthetic_model()), path, lang="de")
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
 

@@ -132,7 +132,7 @@ def test_pdf_refused_without_a_browser(tmp_path, monkeypatch, capsys):
     assert "Chromium" in capsys.readouterr().err
     assert not out.exists()
     with pytest.raises(report.PDFUnavailableError):
-        report.pdf(ik.sroi(ik.examples.load_example()), out)
+        report.write(ik.sroi(ik.examples.load_example()), out)
 
 
 @pytest.mark.skipif(report.find_browser() is None, reason="no headless Chromium")

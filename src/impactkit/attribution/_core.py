@@ -420,14 +420,14 @@ def ols(
         xw, yw = x * sw[:, None], y * sw
     else:
         xw, yw = x, y
-    bad = aliased_columns(xw)
+    xtx = xw.T @ xw
+    bad = aliased_columns(xw, gram=xtx)
     if bad:
         which = [names[j] for j in bad] if names is not None else [f"column {j}" for j in bad]
         raise EstimationError(
             f"the regressors are collinear: {which} are linear combinations of the "
             "other columns; remove redundant covariates"
         )
-    xtx = xw.T @ xw
     try:
         inv = np.asarray(np.linalg.inv(xtx), dtype=float)
     except np.linalg.LinAlgError as exc:  # pragma: no cover - excluded by the rank check
@@ -517,17 +517,23 @@ def sandwich(
         xw = x if weights is None else x * np.sqrt(weights)[:, None]
         h = np.einsum("ij,jk,ik->i", xw, bread, xw)
         wr = wr / np.sqrt(1.0 - h)
-    scores = x * wr[:, None]
     if kind == "CR1":
         if groups is None:
             raise ValueError("CR1 needs groups")
         g = int(groups.max()) + 1
-        summed = np.zeros((g, x.shape[1]))
-        np.add.at(summed, groups, scores)
+        # the scores x_i u_i summed by cluster, a column at a time (bincount adds in
+        # row order, as np.add.at did: the same sums, without an n x k array)
+        summed = np.asarray(
+            np.column_stack(
+                [np.bincount(groups, weights=x[:, j] * wr, minlength=g) for j in range(x.shape[1])]
+            ).reshape(g, x.shape[1]),
+            dtype=float,
+        )
         meat = summed.T @ summed
-        n_groups = int(np.unique(groups).size)
+        n_groups = int(np.count_nonzero(np.bincount(groups)))
         factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
     else:
+        scores = x * wr[:, None]
         meat = scores.T @ scores
         factor = n / (n - k) if kind == "HC1" else 1.0
     return np.asarray(factor * bread @ meat @ bread, dtype=float)

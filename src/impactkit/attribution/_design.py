@@ -8,7 +8,12 @@ are taken in order, and a column whose part orthogonal to the columns kept
 before it is shorter than ``tol`` times its own length is *aliased*, a linear
 combination of earlier columns. The rule runs on the triangular factor of one
 Householder QR of the design (which keeps every inner product of the columns),
-not on the rows, so its cost is that of one QR. Aliased covariates are dropped
+not on the rows, so its cost is that of one QR. Before it, the smallest
+eigenvalue of the design's normalised Gram matrix :math:`X'X` (formed by the
+fit anyway) bounds every column's residual on all the others from below: when
+it lies far above both the tolerance and the rounding error of forming
+:math:`X'X`, no column can be aliased and the QR is skipped; otherwise the QR
+decides, so the columns flagged are always those of the rule. Aliased covariates are dropped
 with a warning that names them; a column the effect depends on (intercept,
 treatment) that is aliased is an error, because no effect can then be
 identified.
@@ -30,7 +35,9 @@ RANK_TOL = 1e-7
 """Relative tolerance of the rank check (R's ``lm`` default)."""
 
 
-def aliased_columns(x: FloatArray, *, tol: float = RANK_TOL) -> list[int]:
+def aliased_columns(
+    x: FloatArray, *, tol: float = RANK_TOL, gram: FloatArray | None = None
+) -> list[int]:
     """Indices of the columns of ``x`` that are linear combinations of earlier ones.
 
     Parameters
@@ -41,6 +48,10 @@ def aliased_columns(x: FloatArray, *, tol: float = RANK_TOL) -> list[int]:
         A column is aliased when the norm of its residual on the columns kept
         before it is at most ``tol`` times its own norm (a zero column is
         always aliased).
+    gram : ndarray of shape (k, k), optional
+        :math:`X'X` when the caller has formed it (it is formed here
+        otherwise): a well-conditioned design is recognised from it without a
+        QR (see the module notes); the columns flagged are the same.
 
     Returns
     -------
@@ -66,9 +77,42 @@ def aliased_columns(x: FloatArray, *, tol: float = RANK_TOL) -> list[int]:
     # a (min(n, k) x k) matrix: the column-by-column rule runs there, never on
     # the n rows.
     xs = x if len(cols) == k else x[:, cols]
+    if _well_conditioned(xs, tol, gram if len(cols) == k else None):
+        return out
     r = np.asarray(np.linalg.qr(xs, mode="r"), dtype=float)
     out += [int(cols[i]) for i in _sequential(r, norms[cols], tol)]
     return sorted(out)
+
+
+SCREEN = 1e-6
+"""Smallest eigenvalue of the normalised Gram matrix above which no column is aliased
+(at least this, and far above the rounding error of forming it; see ``_well_conditioned``)."""
+
+
+def _well_conditioned(x: FloatArray, tol: float, gram: FloatArray | None) -> bool:
+    r"""Whether no column of ``x`` (finite, non-zero columns) can be aliased, read from X'X.
+
+    With :math:`C = D^{-1/2} X'X D^{-1/2}` (unit diagonal), the residual of any
+    column on *all* the others is at least :math:`\sqrt{\lambda_{min}(C)}` times
+    its norm, hence so is its residual on the kept earlier columns. Forming
+    :math:`X'X` in floating point moves each entry of :math:`C` by at most
+    about :math:`n\varepsilon` and so :math:`\lambda_{min}` by at most
+    :math:`k n \varepsilon`; the answer is yes only when :math:`\lambda_{min}`
+    exceeds ``max(SCREEN, tol**2)`` plus ten times that error. Otherwise the
+    QR rule decides.
+    """
+    n, k = x.shape
+    if n < k:
+        return False
+    g = np.asarray(x.T @ x if gram is None else gram, dtype=float)
+    d = np.diag(g)
+    if not (np.isfinite(g).all() and (d > 0).all()):
+        return False
+    s = 1.0 / np.sqrt(d)
+    c = g * s[:, None] * s[None, :]
+    lam = float(np.linalg.eigvalsh(c)[0])
+    err = 10.0 * k * max(n, k) * float(np.finfo(float).eps)
+    return bool(lam > max(SCREEN, tol * tol) + err)
 
 
 def _sequential(r: FloatArray, norms: FloatArray, tol: float) -> list[int]:

@@ -241,24 +241,30 @@ class SunAbraham:
         tt = periods[keep_t]
         n_u, n_t = y.shape
         ui = np.repeat(np.arange(n_u), n_t)
-        ti = np.tile(np.arange(n_t), n_u)
-        g_long = coh_u[ui]
-        e_long = tt[ti] - g_long
+        # The panel is balanced (units x periods): the within transformation of a
+        # unit-level a_i times a period-level b_t is (a_i - mean a)(b_t - mean b), so
+        # the cohort x event-time dummy 1[G_i = g] 1[t = g + e] is demeaned exactly
+        # in one product, and the outcome by its row, column and grand means.
         cells = []
-        cols = []
+        parts = []
         for g in treated:
+            in_g = (coh_u == g).astype(float)
             for e in np.unique(tt - g):
                 if e == -1:
                     continue
-                ind = (g_long == g) & (e_long == e)
-                if ind.any():
+                at_e = (tt - g == e).astype(float)
+                if in_g.any() and at_e.any():
                     cells.append((g, e))
-                    cols.append(ind.astype(float))
+                    parts.append((in_g - in_g.mean(), at_e - at_e.mean()))
         if not cells:
             raise EstimationError("no cohort-by-event-time cell to estimate")
-        x = np.column_stack(cols)
-        yd = demean_two_way(y.ravel(), ui, ti, n_u, n_t)[:, 0]
-        xd = demean_two_way(x, ui, ti, n_u, n_t)
+        # one contiguous column at a time (the design is column-major: each column is
+        # written in one sequential pass, not spread over every row)
+        xd = np.empty((len(cells), n_u, n_t))
+        for c, (a, b) in enumerate(parts):
+            np.multiply.outer(a, b, out=xd[c])
+        xd = xd.reshape(len(cells), n_u * n_t).T
+        yd = (y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()).ravel()
         beta, resid, bread = ols(xd, yd)
         # CR1: G/(G-1) (n-1)/(n-k), k counting the regressors, the time effects and
         # the constant; unit effects are nested in the unit clusters and are not counted

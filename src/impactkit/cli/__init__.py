@@ -21,9 +21,10 @@
 
 Every command that reads a model accepts ``.json``, ``.yaml``, ``.yml`` and
 ``.xlsx`` (an Excel value map).
-``impactkit network OUTCOMES INPUTS -o reseau.html [--lang fr] [--anonymise]``
-    The federation report from tidy CSV or Parquet tables (``--member ID``: one
-    establishment's benchmark page).
+``impactkit network OUTCOMES [INPUTS] -o reseau.html|.md|.pdf [--anonymise --key KEY]``
+    The federation report from tidy CSV, Parquet, ``.xlsx`` or ``.ods`` tables
+    (``--member ID``: one establishment's benchmark page; ``impactkit new
+    resultats.xlsx --network`` writes the tables' template).
 
 Exit codes: 0 success, 1 invalid model or data, 2 unreadable file or usage
 error, 3 internal error (a defect of impactkit, never the user's input).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -110,18 +111,40 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
 """JSON Schema of the stable output of ``impactkit sroi --format json``."""
 
 
-def _print_problems(problems: Sequence[Problem], out: TextIO) -> None:
+_CELL = re.compile(r"[A-Z]{1,3}[0-9]+")
+
+
+def _where(p: Any) -> str:
+    """Where a problem is: the cell it carries (a workbook's ``Carte de valeur!E4``) when
+    the reader gave one, else its path in the model."""
+    for attr in ("cell", "reference", "where"):
+        ref = getattr(p, attr, None)
+        if ref:
+            return str(ref)
+    path = tuple(p.path)
+    if len(path) == 2 and isinstance(path[0], str) and _CELL.fullmatch(str(path[1])):
+        return f"{path[0]}!{path[1]}"  # a workbook's sheet and cell
+    return str(p.location)
+
+
+def _print_problems(problems: Sequence[Problem], out: TextIO, lang: str = "en") -> None:
+    from impactkit.cli._words import SEVERITY_FR
+
     for p in problems:
-        print(f"{p.severity}: {p.location}: {p.message} [{p.code}]", file=out)
+        if lang == "fr":
+            sev = SEVERITY_FR.get(p.severity, p.severity)
+            print(f"{sev} : {_where(p)} : {p.message}", file=out)
+        else:
+            print(f"{p.severity}: {_where(p)}: {p.message} [{p.code}]", file=out)
 
 
 def _load(path: str) -> Any:
     from impactkit.io import load
 
-    if path.lower().endswith(".xlsx"):
+    if path.lower().endswith((".xlsx", ".ods", ".xls")):
         from impactkit.io import read_value_map
 
-        return read_value_map(path)
+        return read_value_map(path, text_numbers="warn")  # what the workbook shows
     return load(path)
 
 
@@ -141,42 +164,59 @@ def _load_valid(path: str) -> Any:
     return model
 
 
-def _plural(n: int, word: str) -> str:
-    """``1 error``, ``2 errors``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: int, word: str, lang: str = "en") -> str:
+    """``1 error``, ``2 errors`` (« 0 avertissement » in French)."""
+    from impactkit.cli._words import plural
+
+    return plural(n, word, lang)
 
 
-def _warn_few_draws(n: int | None) -> None:
+def _warn_few_draws(n: int | None, lang: str = "en") -> None:
     if n and 0 < n < 100:
         print(
-            f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable intervals; "
-            "use at least 1,000",
+            f"impactkit : avertissement : {n} tirages Monte Carlo donnent des intervalles "
+            "instables ; prenez-en au moins 1 000"
+            if lang == "fr"
+            else f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable "
+            "intervals; use at least 1,000",
             file=sys.stderr,
         )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    try:
-        model = _load(args.file)
-    except ValidationError as exc:
-        if exit_code(exc) != EXIT_INVALID:
-            raise  # an unreadable file: the same code as every other command
-        _print_problems(exc.problems, sys.stdout)
-        n = len(exc.errors)
-        print(f"{args.file}: invalid ({_plural(n, 'error')})")
-        return 1
-    probs = model.problems()
+    lang = args.lang
+    fr = lang == "fr"
+    import warnings as python_warnings
+
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
+        try:
+            model = _load(args.file)
+        except ValidationError as exc:
+            if exit_code(exc) != EXIT_INVALID:
+                raise  # an unreadable file: the same code as every other command
+            _print_problems(exc.problems, sys.stdout, lang)
+            n = _plural(len(exc.errors), "error", lang)
+            print(f"{args.file} : invalide ({n})" if fr else f"{args.file}: invalid ({n})")
+            return 1
+    cells = [p for w in caught for p in getattr(w.message, "problems", ())]  # a workbook's
+    for w in caught:
+        if not getattr(w.message, "problems", ()):
+            python_warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    probs = cells + model.problems()
     errors = [p for p in probs if p.severity == "error"]
     warnings = [p for p in probs if p.severity == "warning"]
     shown = probs if not args.quiet else errors
-    _print_problems(shown, sys.stdout)
+    _print_problems(shown, sys.stdout, lang)
+    n_err, n_warn = _plural(len(errors), "error", lang), _plural(len(warnings), "warning", lang)
     if errors:
         print(
-            f"{args.file}: invalid ({_plural(len(errors), 'error')}, "
-            f"{_plural(len(warnings), 'warning')})"
+            f"{args.file} : invalide ({n_err}, {n_warn})"
+            if fr
+            else f"{args.file}: invalid ({n_err}, {n_warn})"
         )
         return 1
-    print(f"{args.file}: valid ({_plural(len(warnings), 'warning')})")
+    print(f"{args.file} : valide ({n_warn})" if fr else f"{args.file}: valid ({n_warn})")
     return 0
 
 
@@ -185,7 +225,12 @@ def _cmd_toc(args: argparse.Namespace) -> int:
 
     model = _load_valid(args.file)
     if model.toc is None:
-        print(f"{args.file}: the model has no theory of change", file=sys.stderr)
+        print(
+            f"{args.file} : le modèle n'a pas de théorie du changement"
+            if args.lang == "fr"
+            else f"{args.file}: the model has no theory of change",
+            file=sys.stderr,
+        )
         return 1
     fn = {"mermaid": to_mermaid, "dot": to_dot, "graphml": to_graphml, "json": to_json}
     print(fn[args.format](model.toc))
@@ -211,17 +256,25 @@ def _data(args: argparse.Namespace) -> dict[str, Any] | None:
 
 def _cmd_lint(args: argparse.Namespace) -> int:
     from impactkit.assurance import lint
+    from impactkit.cli._words import SEVERITY_FR, lint_words
 
+    lang = args.lang
     model = _load(args.file)  # lint lists the model's problems with their fixes
     findings = lint(model, data=_data(args), materiality=args.materiality)
     for f in findings:
-        print(f"{f.severity}: {f.location}: {f.message} [{f.code}]\n    hint: {f.hint}")
+        message, hint = lint_words(f, model, lang)
+        if lang == "fr":
+            sev = SEVERITY_FR.get(f.severity, f.severity)
+            print(f"{sev} : {message}\n    conseil : {hint}")
+        else:
+            print(f"{f.severity}: {_where(f)}: {message} [{f.code}]\n    hint: {hint}")
     n_err = sum(f.severity == "error" for f in findings)
     n_warn = sum(f.severity == "warning" for f in findings)
-    print(
-        f"{args.file}: {_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}, "
-        f"{_plural(len(findings) - n_err - n_warn, 'note')}"
+    counts = (
+        f"{_plural(n_err, 'error', lang)}, {_plural(n_warn, 'warning', lang)}, "
+        f"{_plural(len(findings) - n_err - n_warn, 'note', lang)}"
     )
+    print(f"{args.file} : {counts}" if lang == "fr" else f"{args.file}: {counts}")
     return 1 if n_err or (args.strict and n_warn) else 0
 
 
@@ -236,7 +289,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     try:
         schema = json_schema() if name is None else result_schema(name)
     except ValidationError as exc:  # an unknown name: a wrong command line, not bad data
-        _print_problems(exc.problems, sys.stderr)
+        _print_problems(exc.problems, sys.stderr, args.lang)
         return EXIT_USAGE
     print(json.dumps(schema, indent=2))
     return 0
@@ -286,11 +339,10 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from impactkit._atomic import write_file
-    from impactkit.report import analyse, html, markdown
+    from impactkit.report import analyse, write
 
-    fmt = _report_format(args.output)
-    _warn_few_draws(args.mc)
+    _report_format(args.output)
+    _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     content = analyse(
         model,
@@ -300,15 +352,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=_progress_bar(args.mc or 0),
     )
-    if fmt == "pdf":
-        from impactkit.report import pdf
-
-        pdf(content, args.output)
-    elif fmt == "markdown":
-        write_file(args.output, markdown(content))
-    else:
-        html(content, args.output)
-    print(f"report written to {args.output}")
+    write(content, args.output)
+    print(
+        f"rapport écrit dans {args.output}"
+        if args.lang == "fr"
+        else f"report written to {args.output}"
+    )
     return 0
 
 
@@ -338,7 +387,7 @@ def _report_format(output: str) -> str:
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
-    _warn_few_draws(args.mc)
+    _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     data = _data(args)
     payload = _sroi_payload(model, args.mc, args.seed, data)
@@ -357,9 +406,21 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             print(f"| {k} | {_md_value(v)} |")
         print()
         print(_markdown_table(res.by_stakeholder))
+    elif args.lang == "fr":
+        print(_summary_fr(res, model))
     else:
         print(res.summary())
-    if "monte_carlo" in payload:
+    if "monte_carlo" in payload and args.lang == "fr" and args.format == "table":
+        from impactkit._i18n import fmt_number, fmt_pct, fmt_ratio
+
+        mcp = payload["monte_carlo"]
+        lo, hi = mcp["interval_90"]
+        print(
+            f"\nMonte Carlo ({fmt_number(mcp['n'], 'fr', decimals=0)} tirages) : intervalle "
+            f"à 90 % de {fmt_ratio(lo, 'fr')} à {fmt_ratio(hi, 'fr')}, probabilité que le "
+            f"ratio dépasse 1 pour 1 : {fmt_pct(mcp['probability_ratio_above_1'], 'fr')}"
+        )
+    elif "monte_carlo" in payload:
         mcp = payload["monte_carlo"]
         print(
             f"\nMonte Carlo ({mcp['n']:,} draws): 90% interval "
@@ -367,6 +428,44 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
         )
     return 0
+
+
+def _summary_fr(res: Any, model: Any) -> str:
+    """The SROI table of ``impactkit sroi --lang fr``: French words and numbers."""
+    import math
+
+    from impactkit._i18n import fmt_money, fmt_number, fmt_ratio, t
+
+    cur = model.currency
+    months = res.payback_months
+    payback = (
+        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
+        if months is not None and math.isfinite(months)
+        else t("not_reached", "fr")
+    )
+    rows = [
+        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
+        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
+        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
+        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
+        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
+        (t("payback_months", "fr"), payback),
+    ]
+    width = max(len(k) for k, _ in rows)
+    title = f"SROI – {res.model_name}"
+    lines = [title, "=" * len(title)]
+    lines += [f"{k.ljust(width)}  {v}" for k, v in rows]
+    labels = {}
+    if model.toc is not None:
+        labels = {sh.id: sh.label for sh in model.toc.stakeholders}
+    lines += ["", t("by_stakeholder", "fr")]
+    for rec in res.by_stakeholder.itertuples(index=False):
+        who = labels.get(rec.stakeholder, rec.stakeholder)
+        lines.append(
+            f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
+            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+        )
+    return "\n".join(lines)
 
 
 def _md_value(v: Any) -> str:
@@ -495,15 +594,26 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     suffix = path.suffix.lower()
+    if getattr(args, "network", False):
+        return _new_network(args, path)
+    fr = args.lang == "fr"
     if suffix not in (".xlsx", ".yaml", ".yml", ".json"):
         print(
-            f"impactkit: cannot tell what to write from {path.name!r}: "
+            f"impactkit : impossible de savoir quoi écrire d'après {path.name!r} : "
+            "utilisez .xlsx (carte de valeur Excel), .yaml ou .json"
+            if fr
+            else f"impactkit: cannot tell what to write from {path.name!r}: "
             "use .xlsx (Excel value map), .yaml or .json",
             file=sys.stderr,
         )
         return 2
     if path.exists() and not args.force:
-        print(f"impactkit: {path} exists; use --force to replace it", file=sys.stderr)
+        print(
+            f"impactkit : {path} existe ; --force le remplace"
+            if fr
+            else f"impactkit: {path} exists; use --force to replace it",
+            file=sys.stderr,
+        )
         return 2
     if args.example is not None:
         from impactkit.examples import load_example
@@ -513,11 +623,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
             import difflib
 
             close = difflib.get_close_matches(args.example, names, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            print(
-                f"impactkit: no example {args.example!r}{hint} (impactkit examples lists them)",
-                file=sys.stderr,
-            )
+            if fr:
+                hint = f" ; vouliez-vous dire {close[0]!r} ?" if close else ""
+                msg = (
+                    f"impactkit : pas d'exemple {args.example!r}{hint} "
+                    "(impactkit examples les liste)"
+                )
+            else:
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                msg = (
+                    f"impactkit: no example {args.example!r}{hint} (impactkit examples lists them)"
+                )
+            print(msg, file=sys.stderr)
             return 2
         model = load_example(args.example)
     else:
@@ -533,9 +650,49 @@ def _cmd_new(args: argparse.Namespace) -> int:
         from impactkit.io import dump
 
         dump(model, path)
+    if suffix == ".xlsx" and args.example is None and args.empty:  # the cells to fill first
+        print(
+            f"{path} écrit. Remplissez Paramètres!B3 (nom de l'analyse), une ligne de Carte de "
+            "valeur (à partir de la ligne 4) et une ligne de Ressources (à partir de la ligne "
+            f"3), puis : impactkit validate {path}"
+            if args.lang == "fr"
+            else f"{path} written. Fill in Settings!B3 (name of the analysis), a row of Value "
+            f"map (from row 4) and a row of Inputs (from row 3), then: impactkit validate {path}"
+        )
+        return 0
     print(
         f"{path} écrit" if args.lang == "fr" else f"{path} written",
         f"(impactkit report {path} -o rapport.html --lang {args.lang})",
+    )
+    return 0
+
+
+def _new_network(args: argparse.Namespace, path: Any) -> int:
+    """``impactkit new resultats.xlsx --network``: the network tables' template."""
+    from impactkit.cli._network import write_template
+
+    fr = args.lang == "fr"
+    if path.suffix.lower() != ".xlsx":
+        print(
+            f"impactkit : le modèle des tables du réseau est un classeur .xlsx, pas {path.name!r}"
+            if fr
+            else f"impactkit: the network template is an .xlsx workbook, not {path.name!r}",
+            file=sys.stderr,
+        )
+        return 2
+    if path.exists() and not args.force:
+        print(
+            f"impactkit : {path} existe ; --force le remplace"
+            if fr
+            else f"impactkit: {path} exists; use --force to replace it",
+            file=sys.stderr,
+        )
+        return 2
+    write_template(path, lang=args.lang)
+    print(
+        f"{path} écrit (impactkit network {path} -o reseau.html)"
+        if fr
+        else f"{path} written (impactkit network {path} -o network.html --lang en)"
     )
     return 0
 
@@ -549,11 +706,23 @@ def _add_data_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+LANG_HELP = "language of the output and messages (default: the file's, then the system's)"
+
+
+def _add_lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "fr"), default=None, help=LANG_HELP)
+
+
+def build_parser(*, lang: str = "en") -> argparse.ArgumentParser:
     """The argument parser of the ``impactkit`` command.
 
     Building it imports no computation module, so ``impactkit --help`` starts
     fast; an embedding application can add the commands to its own tool.
+
+    Parameters
+    ----------
+    lang : {"en", "fr"}, default "en"
+        Language of the help texts.
 
     Returns
     -------
@@ -580,6 +749,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
     p.add_argument("--quiet", action="store_true", help="show errors only, not warnings")
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser(
@@ -589,6 +759,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="model file (.json, .yaml, .yml) or value map (.xlsx)")
     p.add_argument("--format", choices=("mermaid", "dot", "graphml", "json"), default="mermaid")
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_toc)
 
     p = sub.add_parser(
@@ -603,6 +774,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="a result's schema instead: sroi, monte_carlo, cba, effect, ... ('list' names them)",
     )
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser(
@@ -615,6 +787,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the Monte Carlo draws")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     _add_data_option(p)
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_sroi)
 
     p = sub.add_parser(
@@ -627,7 +800,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", required=True, help="report.html (.htm), report.md (.markdown) or .pdf"
     )
-    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    _add_lang_option(p)
     p.add_argument(
         "--mc",
         type=int,
@@ -654,6 +827,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="share of present value under which an outcome is noted (0.01)",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser(
@@ -664,6 +838,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--mc", type=int, default=10_000, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed")
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
@@ -674,8 +849,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", help="file to write: .xlsx, .yaml, .yml or .json")
     p.add_argument("--example", default=None, metavar="NAME", help="start from this example")
-    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    _add_lang_option(p)
     p.add_argument("--empty", action="store_true", help="an empty Excel template (no rows)")
+    p.add_argument(
+        "--network",
+        action="store_true",
+        help="the template of impactkit network's two tables (.xlsx)",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(func=_cmd_new)
 
@@ -684,16 +864,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="list the embedded examples",
         description="List the embedded examples with their sector.",
     )
-    p.add_argument("--lang", choices=("en", "fr"), default="en")
+    _add_lang_option(p)
     p.set_defaults(func=_cmd_examples)
 
     from impactkit.cli._network import add_parser as _add_network
 
     _add_network(sub)
+    if lang == "fr":
+        from impactkit.cli._words import french_parser
+
+        french_parser(parser)
     return parser
 
 
-def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+def _suggest_command(parser: argparse.ArgumentParser, argv: list[str], lang: str = "en") -> None:
     """Exit 2 with a "did you mean" when the first word is close to a command."""
     import difflib
 
@@ -708,7 +892,11 @@ def _suggest_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
         return
     close = difflib.get_close_matches(first, choices, n=1)
     if close:
-        parser.error(f"unknown command {first!r}; did you mean {close[0]!r}?")
+        parser.error(
+            f"commande inconnue {first!r} ; vouliez-vous dire {close[0]!r} ?"
+            if lang == "fr"
+            else f"unknown command {first!r}; did you mean {close[0]!r}?"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -737,10 +925,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...insertion_iae.json: valid (1 warning)
     0
     """
-    parser = build_parser()
-    _suggest_command(parser, sys.argv[1:] if argv is None else list(argv))
-    args = parser.parse_args(argv)
+    from impactkit.cli._words import argparse_words, choose_lang, pre_lang
+
+    words = sys.argv[1:] if argv is None else list(argv)
+    lang = pre_lang(words)
+    parser = build_parser(lang=lang)
+    try:
+        with argparse_words(lang):
+            _suggest_command(parser, words, lang)
+            args = parser.parse_args(words)
+    except BrokenPipeError:  # `impactkit --help | head`
+        return _closed_pipe()
+    path = getattr(args, "file", None) or getattr(args, "outcomes", None)
+    args.lang = choose_lang(
+        getattr(args, "lang", None), path, default="fr" if args.command == "network" else "en"
+    )
     return _run(args)
+
+
+EXIT_PIPE = 141
+"""A closed output pipe (``impactkit ... | head``): 128 + SIGPIPE, as shell tools end."""
+
+
+def _closed_pipe() -> int:
+    """End quietly when the reader of standard output went away (exit 141, no traceback)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush stays silent
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE
 
 
 # ------------------------------------------------------------------ exit codes
@@ -795,25 +1011,57 @@ def exit_code(exc: BaseException) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Run a parsed command; user input never produces a traceback, only an exit code."""
+    from impactkit.cli._words import missing_extra
+
+    lang = getattr(args, "lang", "en") or "en"
+    fr = lang == "fr"
     try:
         code: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
     except ValidationError as exc:
-        _print_problems(exc.problems, sys.stderr)
+        _print_problems(exc.problems, sys.stderr, lang)
         return exit_code(exc)
-    except (ImpactkitError, OSError) as exc:
-        print(f"impactkit: {exc}", file=sys.stderr)
-        return exit_code(exc)
-    except MemoryError as exc:
-        print("impactkit: not enough memory for this command", file=sys.stderr)
-        return exit_code(exc)
-    except Exception as exc:
+    except FileNotFoundError as exc:
+        name = exc.filename or exc
         print(
-            f"impactkit: internal error ({type(exc).__name__}: {exc}); this is a defect of "
-            f"impactkit {__version__}, please report it with the file that caused it",
+            f"impactkit : fichier introuvable : {name}" if fr else f"impactkit: {exc}",
             file=sys.stderr,
         )
-        return EXIT_INTERNAL
+        return exit_code(exc)
+    except (ImpactkitError, OSError) as exc:
+        print(f"impactkit : {exc}" if fr else f"impactkit: {exc}", file=sys.stderr)
+        return exit_code(exc)
+    except MemoryError as exc:
+        print(
+            "impactkit : pas assez de mémoire pour cette commande"
+            if fr
+            else "impactkit: not enough memory for this command",
+            file=sys.stderr,
+        )
+        return exit_code(exc)
+    except ImportError as exc:
+        extra = missing_extra(exc, lang)
+        if extra is None:
+            return _internal(exc, fr)
+        print(extra, file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:
+        return _internal(exc, fr)
     return code
+
+
+def _internal(exc: BaseException, fr: bool) -> int:
+    print(
+        f"impactkit : erreur interne ({type(exc).__name__} : {exc}) ; c'est un défaut "
+        f"d'impactkit {__version__}, merci de le signaler avec le fichier qui l'a provoqué"
+        if fr
+        else f"impactkit: internal error ({type(exc).__name__}: {exc}); this is a defect of "
+        f"impactkit {__version__}, please report it with the file that caused it",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 def _read_csv(name: str, path: str) -> Any:

@@ -13,7 +13,56 @@ from typing import Any
 
 from impactkit.errors import FileFormatError
 
-__all__ = ["add_parser", "read_table", "run", "sniff_csv"]
+__all__ = [
+    "COLUMNS",
+    "add_parser",
+    "read_table",
+    "run",
+    "sniff_csv",
+    "write_template",
+]
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "fr": {
+        "site": "établissement",
+        "sector": "secteur",
+        "region": "région",
+        "outcome": "résultat",
+        "label": "libellé",
+        "stakeholder": "partie prenante",
+        "payer": "financeur",
+        "indicator": "indicateur",
+        "quantity": "quantité",
+        "n": "personnes mesurées",
+        "proxy": "valeur unitaire",
+        "proxy_source": "source de la valeur",
+        "price_year": "année des prix",
+        "price_factor": "facteur de prix",
+        "duration": "durée",
+        "start_year": "année de début",
+        "deadweight": "effet d'aubaine",
+        "displacement": "déplacement",
+        "attribution": "attribution",
+        "leakage": "fuite",
+        "drop_off": "dégressivité",
+        "drop_off_method": "méthode de dégressivité",
+        "first_flow_at": "premier flux",
+        "amount": "montant",
+        "year": "année",
+    },
+}
+"""The column names of the network tables in French, as the template writes them; the
+command reads them back (case, accents and spaces aside) as the names of
+:func:`impactkit.portfolio.evaluate`."""
+
+SHEETS = {
+    "outcomes": ("résultats", "resultats", "outcomes"),
+    "inputs": ("ressources", "inputs"),
+}
+"""Sheet names read for each table of a workbook (else its first sheet)."""
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".ods", ".xls")
+"""Workbook suffixes ``impactkit network`` reads (extra ``excel``)."""
 
 MAX_BYTES = 2_000_000_000
 """Largest table file read (2 GB)."""
@@ -68,8 +117,86 @@ def sniff_csv(path: str | Path) -> tuple[str, str, str]:
     return encoding, sep, "," if comma else "."
 
 
-def read_table(path: str, *, ids: tuple[str, ...] = ()) -> Any:
-    """A tidy table from ``.csv``/``.csv.gz`` or ``.parquet`` (read here, at the door).
+def _fold(name: Any) -> str:
+    """A column name compared without case, accents, spaces or underscores."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def french_columns(df: Any, *, site: str = "site") -> tuple[Any, list[tuple[str, str]]]:
+    """The table with French column labels (:data:`COLUMNS`) renamed, and the renamings."""
+    wanted = {_fold(fr): en for en, fr in COLUMNS["fr"].items()}
+    present = set(map(str, df.columns))
+    renames: dict[str, str] = {}
+    for c in df.columns:
+        en = wanted.get(_fold(c))
+        if en is None or str(c) == en or str(c) == site or en in present:
+            continue
+        renames[str(c)] = site if en == "site" else en
+    return (df.rename(columns=renames) if renames else df), list(renames.items())
+
+
+_SHEETS_READ: dict[tuple[str, str], tuple[str, int, list[str]]] = {}
+"""(path, role) → (sheet, rows, columns) of the workbook tables read, for what is said."""
+
+
+def _read_workbook(path: Path, role: str, ids: tuple[str, ...]) -> tuple[Any, str]:
+    """One table of an ``.xlsx``/``.ods``/``.xls`` workbook and the sheet it came from."""
+    import importlib.util
+
+    import pandas as pd
+
+    from impactkit._tables import id_columns
+
+    suffix = path.suffix.lower()
+    engines = {
+        ".xlsx": ("openpyxl", "calamine"),
+        ".xlsm": ("openpyxl", "calamine"),
+        ".ods": ("calamine", "odf"),
+        ".xls": ("calamine", "xlrd"),
+    }[suffix]
+    modules = {"openpyxl": "openpyxl", "calamine": "python_calamine", "odf": "odf", "xlrd": "xlrd"}
+    engine = next((e for e in engines if importlib.util.find_spec(modules[e])), None)
+    if engine is None:
+        raise FileFormatError(
+            f'{path}: reading {suffix} needs the excel extra: pip install "impactkit[excel]" '
+            f"(or save the sheet as CSV) / la lecture des {suffix} demande l'extra excel : "
+            f"installez impactkit[excel]"
+        )
+    try:
+        with pd.ExcelFile(path, engine=engine) as book:  # type: ignore[arg-type]
+            names = [str(n) for n in book.sheet_names]
+            folded = [_fold(x) for x in SHEETS[role]]
+            chosen = next((n for n in names if _fold(n) in folded), names[0])
+            df = pd.read_excel(book, sheet_name=chosen)
+    except ImportError as exc:
+        raise FileFormatError(
+            f'{path}: installez impactkit[excel] / pip install "impactkit[excel]" ({exc})'
+        ) from exc
+    except (ValueError, KeyError, OSError) as exc:
+        raise FileFormatError(f"{path}: not a readable workbook ({exc})") from exc
+    df = df.dropna(how="all")
+    df.columns = [str(c).strip() for c in df.columns]
+    for c in id_columns(df.columns, ids):
+        df[c] = [
+            None
+            if v is None or (isinstance(v, float) and v != v)
+            else str(int(v))
+            if isinstance(v, float) and v.is_integer()
+            else str(v).strip()
+            for v in df[c]
+        ]
+    return df, chosen
+
+
+def read_table(path: str, *, ids: tuple[str, ...] = (), role: str = "outcomes") -> Any:
+    """A tidy table from ``.csv``/``.csv.gz``, ``.parquet``, ``.xlsx`` or ``.ods`` (read here).
+
+    A workbook's table is its sheet named for ``role`` (*Résultats* or
+    *Outcomes*, *Ressources* or *Inputs*), else its first sheet; French column
+    labels (:data:`COLUMNS`) are read as the names the analysis expects.
 
     A CSV's identifier columns (the site, and ``ids``; see
     :func:`impactkit._tables.id_columns`) are read as text: sites ``"01"`` and
@@ -92,8 +219,14 @@ def read_table(path: str, *, ids: tuple[str, ...] = ()) -> Any:
                 raise FileFormatError(
                     f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
                 ) from exc
-        encoding, sep, decimal = sniff_csv(p)
-        return read_csv(p, ids=ids, sep=sep, decimal=decimal, encoding=encoding)
+        if p.suffix.lower() in SPREADSHEETS:
+            df, sheet = _read_workbook(p, role, ids)
+            _SHEETS_READ[(str(path), role)] = (sheet, len(df), [str(c) for c in df.columns])
+        else:
+            encoding, sep, decimal = sniff_csv(p)
+            df = read_csv(p, ids=ids, sep=sep, decimal=decimal, encoding=encoding)
+        site = ids[0] if ids else "site"
+        return french_columns(df, site=site)[0]
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise FileFormatError(f"{path}: not a readable table ({exc})") from exc
 
@@ -107,16 +240,38 @@ def add_parser(sub: Any) -> None:
         "Parquet) and write the federation report: totals by sector, region, stakeholder "
         "and payer, funnel plots per indicator, remarkable practices, method.",
     )
-    p.add_argument("outcomes", help="outcomes table (.csv or .parquet)")
-    p.add_argument("inputs", help="inputs table (.csv or .parquet)")
+    p.add_argument("outcomes", help="outcomes table (.csv, .parquet, .xlsx or .ods)")
     p.add_argument(
-        "-o", "--output", required=True, help="report path (.html, .htm, .md or .markdown)"
+        "inputs",
+        nargs="?",
+        default=None,
+        help="inputs table (.csv, .parquet, .xlsx or .ods); omitted: the Ressources sheet "
+        "of the outcomes workbook",
     )
-    p.add_argument("--lang", choices=("en", "fr"), default="en", help="language")
+    p.add_argument(
+        "-o", "--output", required=True, help="report path (.html, .htm, .md, .markdown or .pdf)"
+    )
+    p.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        default=None,
+        help="language of the output and messages (default: the file's, then the system's)",
+    )
     p.add_argument("--site", default="site", help="site column (default: site)")
-    p.add_argument("--anonymise", action="store_true", help="pseudonymise site names")
+    p.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="replace site names by pseudonyms (needs --key or --key-file)",
+    )
+    p.add_argument("--key", default=None, help="secret key of the pseudonyms")
+    p.add_argument("--key-file", default=None, metavar="PATH", help="file holding the secret key")
     p.add_argument("--member", default=None, help="write one member's benchmark page instead")
-    p.add_argument("--discount", type=float, default=0.035, help="constant discount rate")
+    p.add_argument(
+        "--discount",
+        default="france_2021",
+        help="discount rate: a number (0.032) or a preset name (default: france_2021, "
+        "France Stratégie 2021, 3.2 %%)",
+    )
     p.add_argument("--mc", type=int, default=0, metavar="N", help="Monte Carlo draws")
     p.add_argument("--seed", type=int, default=0, help="seed")
     p.set_defaults(func=run)
@@ -138,11 +293,14 @@ def run(args: argparse.Namespace) -> int:
     from impactkit.report import member, network
 
     fmt = _output_format(args.output)  # before any work: a wrong suffix costs nothing
+    key = _key(args) if args.anonymise and args.member is None else None
+    discount = _discount(args.discount)
     bar = None
-    outcomes = read_table(args.outcomes, ids=(args.site,))
-    inputs = read_table(args.inputs, ids=(args.site,))
-    for path in (args.outcomes, args.inputs):
-        _say_detected(path, args.lang)
+    inputs_path = args.inputs or args.outcomes  # one workbook may hold both sheets
+    outcomes = read_table(args.outcomes, ids=(args.site,), role="outcomes")
+    inputs = read_table(inputs_path, ids=(args.site,), role="inputs")
+    for path, role in ((args.outcomes, "outcomes"), (inputs_path, "inputs")):
+        _say_detected(path, args.lang, role=role, site=args.site)
     bar = _stages(len(outcomes) > 50_000 and sys.stderr.isatty())
     if bar is not None:
         bar.update(1)
@@ -150,10 +308,11 @@ def run(args: argparse.Namespace) -> int:
         outcomes,
         inputs,
         site=args.site,
-        discount=args.discount,
+        discount=discount,
         n_draws=args.mc,
         seed=args.seed,
-        anonymise=args.anonymise and args.member is None,
+        anonymise=key is not None,
+        key=key,
     )
     if bar is not None:
         bar.update(1)
@@ -168,17 +327,95 @@ def run(args: argparse.Namespace) -> int:
                         break
                 except ValueError:
                     continue
+        if not (sites == ident).any():
+            _unknown_member(args.member, sites, args.lang)
         member(a, member=ident, site=args.site, lang=args.lang, path=args.output, format=fmt)
     else:
         network(a, site=args.site, lang=args.lang, path=args.output, format=fmt)
     if bar is not None:
         bar.update(1)
         bar.close()
-    print(f"report written to {args.output}")
+    print(
+        f"rapport écrit dans {args.output}"
+        if args.lang == "fr"
+        else f"report written to {args.output}"
+    )
     return 0
 
 
-NETWORK_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+def _key(args: argparse.Namespace) -> str:
+    """The secret key of the pseudonyms, from ``--key`` or ``--key-file`` (exit 2 without)."""
+    from impactkit.errors import ValidationError
+
+    fr = args.lang == "fr"
+    if args.key is not None and args.key_file is not None:
+        raise ValidationError(
+            "donnez la clé par --key ou par --key-file, pas les deux"
+            if fr
+            else "give the key with --key or --key-file, not both",
+            path=("key",),
+            code="usage",
+        )
+    key = args.key
+    if args.key_file is not None:
+        try:
+            key = Path(args.key_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise FileFormatError(
+                f"{args.key_file} : fichier de clé illisible ({exc})"
+                if fr
+                else f"{args.key_file}: unreadable key file ({exc})"
+            ) from exc
+    if not key:
+        raise FileFormatError(
+            "--anonymise demande une clé secrète (--key CLÉ ou --key-file FICHIER), choisie "
+            "par le réseau et gardée hors des rapports : une clé tirée des données laisserait "
+            "quiconque a la liste des identifiants retrouver chaque pseudonyme"
+            if fr
+            else "--anonymise needs a secret key (--key KEY or --key-file FILE), chosen by the "
+            "network and kept out of the reports: a key derived from the data would let anyone "
+            "with the list of ids recompute every pseudonym"
+        )
+    return str(key)
+
+
+def _discount(value: str) -> Any:
+    """``--discount``: a number, or the name of a preset of :mod:`impactkit.discount`."""
+    from impactkit import discount as d
+
+    presets = {"france_2021": d.FRANCE_2021, "france_2013": d.FRANCE_2013}
+    if value in presets:
+        return presets[value]
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        raise FileFormatError(
+            f"--discount {value!r}: give a rate (0.032) or one of {', '.join(presets)}"
+        ) from None
+
+
+def _unknown_member(wanted: str, sites: Any, lang: str) -> None:
+    """Refuse an unknown ``--member`` (exit 1), suggesting the nearest ids."""
+    from impactkit.errors import ValidationError
+    from impactkit.portfolio import nearest_members
+
+    near = [str(x) for x in nearest_members(wanted, sites)]
+    if lang == "fr":
+        hint = f" ; les plus proches : {', '.join(near)}" if near else ""
+        msg = f"aucun établissement « {wanted} » dans le réseau{hint}"
+    else:
+        hint = f"; nearest: {', '.join(near)}" if near else ""
+        msg = f"no establishment {wanted!r} in the network{hint}"
+    raise ValidationError(msg, path=("member",), code="unknown_site")
+
+
+NETWORK_SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".pdf": "pdf",
+}
 """Output suffixes ``impactkit network`` accepts (any case) and the format each gives."""
 
 
@@ -197,23 +434,169 @@ def _output_format(output: str) -> str:
     return NETWORK_SUFFIXES[suffix]
 
 
-def _say_detected(path: str, lang: str) -> None:
-    """Say on stderr how a CSV that is not plain comma-separated UTF-8 was read."""
-    if Path(path).suffix.lower() != ".csv":
-        return
-    encoding, sep, decimal = sniff_csv(path)
-    if (encoding, sep, decimal) == ("utf-8", ",", "."):
-        return
-    names = {",": "« , »", ";": "« ; »", "\t": "tab"}
-    if lang == "fr":
-        mark = "virgule" if decimal == "," else "point"
-        print(
-            f"{path} : séparateur {names[sep]}, décimales avec une {mark}, encodage {encoding}",
-            file=sys.stderr,
+def _say_detected(path: str, lang: str, *, role: str = "outcomes", site: str = "site") -> None:
+    """Say on stderr how a table was read: a workbook's sheet, a CSV that is not plain
+    comma-separated UTF-8, and the French column labels recognised."""
+    suffix = Path(path).suffix.lower()
+    fr = lang == "fr"
+    said: list[str] = []
+    if suffix in SPREADSHEETS:
+        import pandas as pd
+
+        read = _SHEETS_READ.get((str(path), role))
+        if read is None:  # not read by read_table: read it here
+            book, sheet = _read_workbook(Path(path), role, (site,))
+            read = (sheet, len(book), [str(c) for c in book.columns])
+        sheet, n_rows, columns = read
+        df = pd.DataFrame(columns=columns)
+        kind = {".ods": "OpenDocument"}.get(suffix, "Excel")
+        said.append(
+            f"classeur {kind}, feuille « {sheet} », {n_rows} lignes"
+            if fr
+            else f"{kind} workbook, sheet '{sheet}', {n_rows} rows"
         )
+    elif suffix == ".csv":
+        encoding, sep, decimal = sniff_csv(path)
+        if (encoding, sep, decimal) != ("utf-8", ",", "."):
+            names = {",": "« , »", ";": "« ; »", "\t": "tab"}
+            if fr:
+                mark = "virgule" if decimal == "," else "point"
+                said.append(
+                    f"séparateur {names[sep]}, décimales avec une {mark}, encodage {encoding}"
+                )
+            else:
+                mark = "comma" if decimal == "," else "point"
+                said.append(f"separator {names[sep]}, decimal {mark}, encoding {encoding}")
+        import pandas as pd
+
+        df = pd.read_csv(path, nrows=0, sep=sep, encoding=encoding)
     else:
-        mark = "comma" if decimal == "," else "point"
-        print(
-            f"{path}: separator {names[sep]}, decimal {mark}, encoding {encoding}",
-            file=sys.stderr,
+        return
+    _, renames = french_columns(df, site=site)
+    if renames:
+        said.append(
+            ("colonnes en français reconnues : " if fr else "French column labels read: ")
+            + ", ".join(f"{a} → {b}" for a, b in renames)
         )
+    if said:
+        joined = " ; ".join(said) if fr else "; ".join(said)
+        print(f"{path} : {joined}" if fr else f"{path}: {joined}", file=sys.stderr)
+
+
+def write_template(path: str | Path, *, lang: str = "fr") -> None:
+    """Write the network tables' workbook template: two sheets with their headers and a
+    few illustrative rows.
+
+    The *Résultats* (*Outcomes*) sheet holds one row per establishment and
+    outcome, the *Ressources* (*Inputs*) sheet one row per establishment and
+    input, under French column labels (:data:`COLUMNS`) with ``lang="fr"``;
+    ``impactkit network resultats.xlsx`` reads both back. The example rows are
+    illustrative (two establishments of an invented network): replace them.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file (extra ``excel``).
+    lang : {"fr", "en"}, default "fr"
+        Language of the sheet names and column labels.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_template(Path(d) / "resultats.xlsx")
+    ...     book = pd.read_excel(Path(d) / "resultats.xlsx", sheet_name=None, engine="openpyxl")
+    >>> list(book), list(book["Ressources"].columns)
+    (['Résultats', 'Ressources', 'Notice'], ['établissement', 'montant'])
+    """
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+    except ImportError as exc:
+        raise FileFormatError(
+            'writing a workbook needs the excel extra: pip install "impactkit[excel]" / '
+            "installez impactkit[excel]"
+        ) from exc
+    from impactkit._atomic import write_file
+
+    fr = lang == "fr"
+    outcome_cols = [
+        "site", "sector", "region", "outcome", "label", "stakeholder", "payer", "quantity",
+        "n", "proxy", "proxy_source", "duration", "deadweight", "attribution", "displacement",
+        "drop_off",
+    ]  # fmt: skip
+    rows: list[list[Any]] = [
+        ["750000001", "insertion", "Île-de-France", "emploi_durable",
+         "En emploi durable à 6 mois" if fr else "In lasting work at 6 months", "salaries",
+         "etat", 24, 60, 9000, "Illustratif : à remplacer" if fr else "Illustrative: replace",
+         2, 0.3, 0.2, 0.0, 0.2],
+        ["750000001", "insertion", "Île-de-France", "confiance",
+         "Confiance en soi" if fr else "Self-confidence", "salaries", "", 40, 60, 1200,
+         "Illustratif : à remplacer" if fr else "Illustrative: replace", 1, 0.2, 0.3, 0.0, 0.0],
+        ["690000002", "insertion", "Auvergne-Rhône-Alpes", "emploi_durable",
+         "En emploi durable à 6 mois" if fr else "In lasting work at 6 months", "salaries",
+         "etat", 15, 45, 9000, "Illustratif : à remplacer" if fr else "Illustrative: replace",
+         2, 0.3, 0.2, 0.0, 0.2],
+    ]  # fmt: skip
+    inputs: list[list[Any]] = [["750000001", 250000], ["690000002", 180000]]
+    head = (lambda c: COLUMNS["fr"][c]) if fr else (lambda c: c)
+    percent = {"deadweight", "attribution", "displacement", "drop_off"}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Résultats" if fr else "Outcomes"
+    bold = Font(bold=True)
+    ws.append([head(c) for c in outcome_cols])
+    for row in rows:
+        ws.append(row)
+    for j, c in enumerate(outcome_cols, start=1):
+        ws.cell(1, j).font = bold
+        ws.column_dimensions[ws.cell(1, j).column_letter].width = max(12, len(head(c)) + 2)
+        if c == "site":
+            for i in range(2, len(rows) + 2):
+                ws.cell(i, j).number_format = "@"
+        if c in percent:
+            for i in range(2, len(rows) + 2):
+                ws.cell(i, j).number_format = "0%"
+    ws.freeze_panes = "A2"
+    wi = wb.create_sheet("Ressources" if fr else "Inputs")
+    wi.append([head("site"), head("amount")])
+    for row in inputs:
+        wi.append(row)
+    for j in (1, 2):
+        wi.cell(1, j).font = bold
+        wi.column_dimensions[wi.cell(1, j).column_letter].width = 16
+    for i in range(2, len(inputs) + 2):
+        wi.cell(i, 1).number_format = "@"
+    wn = wb.create_sheet("Notice" if fr else "Read me")
+    notes = (
+        [
+            "Une ligne par établissement et par résultat (feuille Résultats), une ligne "
+            "par établissement et par ressource (feuille Ressources).",
+            "Les lignes d'exemple sont illustratives : remplacez-les par vos données.",
+            "Les taux (effet d'aubaine, attribution, déplacement, dégressivité) sont des "
+            "pourcentages ; « personnes mesurées » est le dénominateur de l'indicateur.",
+            "Puis : impactkit network resultats.xlsx -o reseau.html",
+        ]
+        if fr
+        else [
+            "One row per establishment and outcome (Outcomes sheet), one row per "
+            "establishment and input (Inputs sheet).",
+            "The example rows are illustrative: replace them with your data.",
+            "Rates (deadweight, attribution, displacement, drop-off) are percentages; n is "
+            "the number of people measured for the indicator.",
+            "Then: impactkit network network.xlsx -o network.html",
+        ]
+    )
+    for line in notes:
+        wn.append([line])
+    wn.column_dimensions["A"].width = 100
+    import io
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_file(path, buf.getvalue())

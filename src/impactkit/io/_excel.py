@@ -17,8 +17,12 @@ Sheets, named in the chosen language (English / French):
   ``net_present_value`` and ``sroi_ratio``;
 * *Uncertainty* / *Incertitude*: one row per uncertain figure, with its
   distribution and parameters in readable columns;
-* *_data* (hidden): only what no visible column shows: the theory of change
-  (its stakeholders' label, size and description are read from the visible
+* *Theory of change* / *Théorie du changement*: its nodes (kind, label,
+  stakeholder, horizon, first indicator) and links, read as the list of
+  nodes and links;
+* *_data* (hidden): only what no visible column shows: the rest of the
+  theory of change (indicators, measures, a link's evidence; its
+  stakeholders' label, size and description are read from the visible
   sheet), metadata, evidence (consented, names pseudonymised) and engagement
   records, and the measurement
   calculators, sources, evidence grades and proxy unit of each row, so that
@@ -35,6 +39,10 @@ Reading first streams every XML part once, counting elements, cells per
 row, rich-text runs and characters, and refuses a workbook beyond a limit
 before openpyxl builds anything; then it reads the sheets in read-only mode
 within limits of rows, columns and filled cells.
+
+This module reads; :mod:`impactkit.io._excel_write` writes and
+:mod:`impactkit.io._excel_layout` holds what both share (sheets, columns,
+rows, words).
 """
 
 from __future__ import annotations
@@ -48,8 +56,47 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from impactkit.errors import FileFormatError, PathElement, Problem, ValidationError
-from impactkit.io._files import FORMAT_VERSION, from_dict, to_dict
+from impactkit.errors import (
+    FileFormatError,
+    ImpactkitWarning,
+    PathElement,
+    Problem,
+    ValidationError,
+)
+from impactkit.io._excel_layout import (
+    COMPUTED,
+    DIST_NAMES,
+    DIST_PARAMS,
+    FIRST_ROW,
+    INPUT_COLUMNS,
+    INPUT_FIRST,
+    INTEGERS,
+    KEY_ROW,
+    OPTIONS,
+    PERCENT,
+    PI_COL,
+    PROXY_FIELDS,
+    REQUIRED,
+    ROW_NUMBERS,
+    SETTINGS_FIRST,
+    SETTINGS_KEYS,
+    SHEETS,
+    TOC_FIRST,
+    TOC_KEY_ROW,
+    UNC_FIRST,
+    WORDS,
+    _cell_ref,
+    _central,
+    _detect_lang,
+    _letter,
+    _map_columns,
+    _openpyxl,
+    _say,
+    number_text,
+    option_value,
+)
+from impactkit.io._excel_write import write_value_map, write_value_map_template
+from impactkit.io._files import FORMAT_VERSION, from_dict
 from impactkit.model import ImpactModel
 
 __all__ = [
@@ -77,929 +124,6 @@ MAX_CELLS = 200_000
 """Non-empty cells read per workbook."""
 MAX_JSON_DEPTH = 64
 _MAX_UNZIPPED = 5 * MAX_WORKBOOK_BYTES
-SPARE_ROWS = 10
-MIN_YEARS = 10
-_CHUNK = 30_000
-
-SHEETS: dict[str, dict[str, str]] = {
-    "settings": {"en": "Settings", "fr": "Paramètres"},
-    "stakeholders": {"en": "Stakeholders", "fr": "Parties prenantes"},
-    "inputs": {"en": "Inputs", "fr": "Ressources"},
-    "map": {"en": "Value map", "fr": "Carte de valeur"},
-    "calc": {"en": "SROI calculation", "fr": "Calcul SROI"},
-    "uncertainty": {"en": "Uncertainty", "fr": "Incertitude"},
-    "data": {"en": "_data", "fr": "_data"},
-}
-REQUIRED = ("settings", "inputs", "map")
-
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "key": "Field",
-        "value": "Value",
-        "label": "Meaning",
-        "format_version": "File format version",
-        "name": "Name of the analysis",
-        "description": "Description",
-        "currency": "Currency",
-        "base_year": "Base year (prices)",
-        "first_flow_at": "Timing: t1 = year 1 discounted, t0 = not",
-        "setting_mode": "forecast or evaluative",
-        "discount_rate": "Discount rate",
-        "discount_name": "Name of the discount rate",
-        "discount_schedule": "Declining schedule [[first year, rate], ...]",
-        "price_index_name": "Price index",
-        "price_index_source": "Source of the price index",
-        "pi_year": "Index year",
-        "pi_level": "Index level",
-        "id": "Identifier",
-        "size": "Number of people",
-        "sh_note": "From the theory of change (kept in the hidden _data sheet); "
-        "the value map's Stakeholder column uses these identifiers.",
-        "price_factor": "Price factor to the base year",
-        "in_kind": "In kind",
-        "discount_factor": "Discount factor",
-        "present_value": "Present value",
-        "year": "Year",
-        "year_value": "Value of the year (undiscounted)",
-        "cumulative": "Cumulative present value",
-        "total_present_value": "Total present value",
-        "total_inputs": "Total inputs (present value)",
-        "net_present_value": "Net present value",
-        "sroi_ratio": "SROI ratio (value per unit invested)",
-        "net_sroi_ratio": "Net SROI ratio",
-        "payback_months": "Payback (months)",
-        "period": "Period",
-        "rate": "Rate of the period",
-        "calc_title": "SROI calculation: every figure is a formula of the other sheets",
-        "sheet": "Sheet",
-        "cell": "Cell",
-        "what": "Figure",
-        "dist": "Distribution",
-        "low": "Low",
-        "mode": "Mode",
-        "high": "High",
-        "mean": "Mean",
-        "sd": "Standard deviation",
-        "lam": "PERT weight",
-        "fixed": "Value (fixed)",
-        "central": "Central value (mean)",
-        "unc_note": "The value-map cell holds the central value (the mean) of its "
-        "distribution; change both together.",
-        "data_note": "impactkit data: theory of change and what no visible column shows. "
-        "Do not edit.",
-    },
-    "fr": {
-        "key": "Champ",
-        "value": "Valeur",
-        "label": "Signification",
-        "format_version": "Version du format de fichier",
-        "name": "Nom de l'analyse",
-        "description": "Description",
-        "currency": "Devise",
-        "base_year": "Année de base (prix)",
-        "first_flow_at": "Convention : t1 = année 1 actualisée, t0 = non",
-        "setting_mode": "forecast (prévisionnelle) ou evaluative (évaluative)",
-        "discount_rate": "Taux d'actualisation",
-        "discount_name": "Nom du taux d'actualisation",
-        "discount_schedule": "Taux dégressif [[première année, taux], ...]",
-        "price_index_name": "Indice des prix",
-        "price_index_source": "Source de l'indice des prix",
-        "pi_year": "Année de l'indice",
-        "pi_level": "Niveau de l'indice",
-        "id": "Identifiant",
-        "size": "Nombre de personnes",
-        "sh_note": "Issues de la théorie du changement (conservée dans la feuille masquée "
-        "_data) ; la colonne Partie prenante de la carte de valeur utilise ces identifiants.",
-        "price_factor": "Facteur de prix vers l'année de base",
-        "in_kind": "En nature",
-        "discount_factor": "Facteur d'actualisation",
-        "present_value": "Valeur actuelle",
-        "year": "Année",
-        "year_value": "Valeur de l'année (non actualisée)",
-        "cumulative": "Valeur actuelle cumulée",
-        "total_present_value": "Valeur actuelle totale",
-        "total_inputs": "Total des ressources (valeur actuelle)",
-        "net_present_value": "Valeur actuelle nette",
-        "sroi_ratio": "Ratio SROI (valeur pour 1 investi)",
-        "net_sroi_ratio": "Ratio SROI net",
-        "payback_months": "Délai de retour (mois)",
-        "period": "Période",
-        "rate": "Taux de la période",
-        "calc_title": "Calcul du SROI : chaque chiffre est une formule des autres feuilles",
-        "sheet": "Feuille",
-        "cell": "Cellule",
-        "what": "Donnée",
-        "dist": "Loi",
-        "low": "Minimum",
-        "mode": "Mode",
-        "high": "Maximum",
-        "mean": "Moyenne",
-        "sd": "Écart type",
-        "lam": "Poids PERT",
-        "fixed": "Valeur (fixe)",
-        "central": "Valeur centrale (moyenne)",
-        "unc_note": "La cellule de la carte de valeur contient la valeur centrale (la "
-        "moyenne) de sa loi ; modifiez les deux ensemble.",
-        "data_note": "Données impactkit : théorie du changement et ce qu'aucune colonne "
-        "visible ne montre. Ne pas modifier.",
-    },
-}
-
-SETTINGS_KEYS = [
-    "format_version",
-    "name",
-    "description",
-    "currency",
-    "base_year",
-    "first_flow_at",
-    "mode",
-    "discount_rate",
-    "discount_name",
-    "discount_schedule",
-    "price_index_name",
-    "price_index_source",
-]
-SETTINGS_FIRST = 2  # row of the first key
-PI_COL = 5  # price index table: years in column E, levels in F, from row 2
-PI_ROWS = 100
-
-STAGES: list[tuple[str, list[str]]] = [
-    ("stage_1", ["stakeholder"]),
-    ("stage_2", ["outcome", "label"]),
-    (
-        "stage_3",
-        [
-            "indicator",
-            "quantity",
-            "duration",
-            "start_year",
-            "proxy_description",
-            "proxy_value",
-            "proxy_currency",
-            "proxy_year",
-            "proxy_source",
-            "price_factor",
-        ],
-    ),
-    (
-        "stage_4",
-        [
-            "deadweight",
-            "displacement",
-            "attribution",
-            "leakage",
-            "drop_off",
-            "drop_off_method",
-            "impact",
-        ],
-    ),
-]
-KEY_ROW = 3
-FIRST_ROW = 4
-INPUT_COLUMNS = [
-    "label",
-    "amount",
-    "stakeholder",
-    "year",
-    "in_kind",
-    "source",
-    "description",
-    "discount_factor",
-    "present_value",
-]
-INPUT_FIRST = 3
-UNC_COLUMNS = ["sheet", "cell", "what", "dist", "low", "mode", "high", "mean", "sd", "lam"]
-UNC_COLUMNS += ["fixed", "central"]
-UNC_FIRST = 4
-COMPUTED = {"price_factor", "impact", "present_value", "discount_factor", "what", "central"}
-PROXY_FIELDS = {
-    "proxy_description": "description",
-    "proxy_value": "value",
-    "proxy_currency": "currency",
-    "proxy_year": "year",
-    "proxy_source": "source",
-}
-ROW_NUMBERS = {
-    "quantity",
-    "duration",
-    "deadweight",
-    "displacement",
-    "attribution",
-    "leakage",
-    "drop_off",
-    "proxy_value",
-}
-PERCENT = {"deadweight", "displacement", "attribution", "leakage", "drop_off", "discount_rate"}
-INTEGERS = {"start_year", "proxy_year", "year", "base_year", "format_version", "size"}
-DIST_PARAMS = {
-    "fixed": ("value",),
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "pert": ("low", "mode", "high", "lam"),
-    "normal": ("mean", "sd", "low", "high"),
-    "lognormal": ("mean", "sd"),
-    "beta": ("mean", "sd", "low", "high"),
-}
-_SYMBOLS = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF"}
-
-
-def _openpyxl() -> Any:
-    try:
-        import openpyxl
-    except ImportError as exc:  # pragma: no cover - the excel extra
-        raise ImportError(
-            "Excel value maps need openpyxl: pip install 'impactkit[excel]'"
-        ) from exc
-    return openpyxl
-
-
-def _lang(lang: str) -> str:
-    if lang not in WORDS:
-        raise ValidationError(
-            f"lang must be one of en, fr, got {lang!r}", path=("lang",), code="invalid_choice"
-        )
-    return lang
-
-
-def _heading(key: str, lang: str) -> str:
-    from impactkit._i18n import TEXTS
-
-    if key.startswith("year_"):
-        return TEXTS[lang]["year_n"].format(n=int(key[5:]))
-    if key in WORDS[lang]:
-        return WORDS[lang][key]
-    special = {
-        "proxy_description": "proxy",
-        "proxy_currency": "currency",
-        "proxy_year": "price_year",
-        "drop_off_method": "drop_off",
-    }
-    text = TEXTS[lang].get(special.get(key, key), key)
-    if key == "drop_off_method":
-        text += " (compound / linear)"
-    return text
-
-
-def _map_columns(years: int) -> list[str]:
-    cols = [c for _, group in STAGES for c in group]
-    return [*cols, *[f"year_{i}" for i in range(1, years + 1)], "present_value"]
-
-
-# --------------------------------------------------------------------------- writing
-class _Book:
-    """The workbook being written, with its styles and cell helpers."""
-
-    def __init__(self, lang: str, currency: str) -> None:
-        openpyxl = _openpyxl()
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        self.wb = openpyxl.Workbook()
-        self.lang = lang
-        self.bold = Font(bold=True)
-        self.key_font = Font(italic=True, color="808080", size=8)
-        self.head_fill = PatternFill("solid", fgColor="DCE6F1")
-        self.calc_fill = PatternFill("solid", fgColor="F2F2F2")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        sym = _SYMBOLS.get(currency, currency)
-        self.money = f'#,##0.00 "{sym}"' if sym else "#,##0.00"
-        self.pct = "0.0%"
-
-    def sheet(self, key: str) -> Any:
-        name = SHEETS[key][self.lang]
-        if self.wb.sheetnames == ["Sheet"]:
-            ws = self.wb.active
-            ws.title = name
-            return ws
-        return self.wb.create_sheet(name)
-
-    @staticmethod
-    def put(ws: Any, row: int, col: int, value: Any, fmt: str | None = None) -> Any:
-        """Write a value; text is always text, never a formula."""
-        c = ws.cell(row=row, column=col)
-        if value is None:
-            return c
-        c.value = value
-        if isinstance(value, str):
-            c.data_type = "s"
-            if value[:1] in "=+-@":
-                c.quotePrefix = True
-        if fmt:
-            c.number_format = fmt
-        return c
-
-    def formula(self, ws: Any, row: int, col: int, text: str, fmt: str | None = None) -> Any:
-        c = ws.cell(row=row, column=col)
-        c.value = text
-        c.fill = self.calc_fill
-        if fmt:
-            c.number_format = fmt
-        return c
-
-    def header(self, ws: Any, row: int, keys: list[str], key_row: int | None) -> None:
-        from openpyxl.utils import get_column_letter
-
-        for j, key in enumerate(keys, start=1):
-            c = self.put(ws, row, j, _heading(key, self.lang))
-            c.font, c.fill, c.alignment = self.bold, self.head_fill, self.wrap
-            if key_row is not None:
-                self.put(ws, key_row, j, key).font = self.key_font
-            width = 30 if key in ("label", "proxy_source", "source", "description") else 14
-            ws.column_dimensions[get_column_letter(j)].width = width
-
-    def define(self, name: str, ref: str) -> None:
-        from openpyxl.workbook.defined_name import DefinedName
-
-        self.wb.defined_names[name] = DefinedName(name, attr_text=ref)
-
-
-def _q(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(col))
-
-
-def _plain(model: ImpactModel | None) -> dict[str, Any]:
-    if model is not None:
-        return to_dict(model)
-    return {
-        "format_version": FORMAT_VERSION,
-        "name": "",
-        "currency": "EUR",
-        "discount": {"rate": 0.035},
-        "inputs": [],
-        "outcomes": [],
-    }
-
-
-def _central(v: Any) -> Any:
-    if isinstance(v, dict) and "dist" in v:
-        from impactkit.dist import from_dict as dist_from_dict
-
-        return dist_from_dict(v).central
-    return v
-
-
-def _years_needed(model: ImpactModel | None) -> int:
-    if model is None:
-        return MIN_YEARS
-    from impactkit.dist import central
-
-    need = 0
-    for ov in model.outcomes:
-        d = central(ov.duration) if not callable(getattr(ov.duration, "compute", None)) else 1
-        need = max(need, ov.start_year + math.ceil(d) - 1)
-    return max(MIN_YEARS, need)
-
-
-# characters a worksheet cell cannot hold: the control characters XML 1.0 refuses
-# (tab, line feed and carriage return are fine), U+FFFE, U+FFFF and surrogates
-_CELL_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# what travels as JSON in the hidden sheet, where such characters are escaped
-_HIDDEN_KEYS = {"toc", "metadata", "evidence", "engagement", "sources"}
-
-
-def _unwritable(value: Any, path: tuple[PathElement, ...], out: list[Problem]) -> None:
-    """Text of the visible sheets holding a character no worksheet cell can hold."""
-    if isinstance(value, str):
-        m = _CELL_ILLEGAL.search(value)
-        if m is not None:
-            out.append(
-                Problem(
-                    path,
-                    "unwritable_character",
-                    f"holds the character U+{ord(m.group()):04X}, which a spreadsheet cell "
-                    "cannot hold; remove it, or write the model as JSON or YAML",
-                )
-            )
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if k in _HIDDEN_KEYS and not (k == "toc" and not path):
-                continue
-            if k == "toc":  # its stakeholders are shown on their own sheet
-                v = {"stakeholders": v.get("stakeholders", [])} if isinstance(v, dict) else v
-            _unwritable(v, (*path, str(k)), out)
-    elif isinstance(value, list | tuple):
-        for i, v in enumerate(value):
-            _unwritable(v, (*path, i), out)
-
-
-def _shared(model: ImpactModel, plain: dict[str, Any]) -> None:
-    """Keep in ``plain`` only the records a workbook may hold, warning when it loses some.
-
-    A workbook is shared like a report: evidence without consent is left out
-    (:func:`impactkit.qualitative.consented`), the speakers' names and those
-    listed under ``personal_names`` in the metadata are pseudonymised
-    (:func:`impactkit.qualitative.pseudonymise`), and that list is left out.
-    The model file keeps everything.
-    """
-    import warnings
-
-    from impactkit.errors import ImpactkitWarning
-    from impactkit.qualitative import consented, pseudonymise
-
-    items = list(model.evidence)
-    meta = dict(model.metadata)
-    listed = meta.pop("personal_names", None)
-    if not items and listed is None:
-        return
-    names = [e.person for e in items if e.person.strip()]
-    if isinstance(listed, list | tuple):
-        names += [n for n in listed if isinstance(n, str) and n.strip()]
-    shown = consented(items)
-    if names and shown:
-        shown = pseudonymise(shown, list(dict.fromkeys(names)))
-    if shown == tuple(items) and listed is None:
-        return
-    shared = to_dict(model.evolve(evidence=shown, metadata=meta))
-    plain["evidence"] = shared.get("evidence", [])
-    plain["metadata"] = shared.get("metadata", {})
-    withheld = len(items) - len(consented(items))
-    warnings.warn(
-        f"the workbook holds what a report may show: {withheld} of {len(items)} evidence "
-        "records without consent are left out, and personal names are pseudonymised; "
-        "the model file (JSON or YAML) keeps everything",
-        ImpactkitWarning,
-        stacklevel=4,
-    )
-
-
-def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
-    lang = _lang(lang)
-    plain = _plain(model)
-    if model is not None:
-        _shared(model, plain)
-    problems: list[Problem] = []
-    _unwritable(plain, (), problems)
-    if problems:
-        raise ValidationError(problems)
-    w = WORDS[lang]
-    book = _Book(lang, plain.get("currency", "EUR"))
-    years = _years_needed(model)
-    max_input_year = max((int(i.get("year", 0)) for i in plain["inputs"]), default=0)
-    periods = max(years, max_input_year) + 1
-    names = {k: SHEETS[k][lang] for k in SHEETS}
-    unc: list[tuple[str, str, str, dict[str, Any]]] = []  # sheet, cell, what, dist
-
-    # Settings ------------------------------------------------------------------
-    ws = book.sheet("settings")
-    book.header(ws, 1, ["key", "value", "label"], None)
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 48
-    disc = plain.get("discount", {"rate": 0.035})
-    values: dict[str, Any] = {
-        "format_version": plain.get("format_version", FORMAT_VERSION),
-        "name": plain.get("name", ""),
-        "description": plain.get("description", ""),
-        "currency": plain.get("currency", "EUR"),
-        "base_year": plain.get("base_year"),
-        "first_flow_at": plain.get("first_flow_at", "t1"),
-        "mode": plain.get("mode", "forecast"),
-    }
-    if isinstance(disc, str):
-        from impactkit.model import PRESETS
-
-        disc = to_dict(ImpactModel("x", discount=PRESETS[disc]))["discount"]
-    values["discount_name"] = disc.get("name", "")
-    if "rate" in disc:
-        rate = disc["rate"]
-        values["discount_rate"] = _central(rate)
-        if isinstance(rate, dict):
-            row = SETTINGS_FIRST + SETTINGS_KEYS.index("discount_rate")
-            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate))
-    else:
-        values["discount_schedule"] = json.dumps(disc["bands"])
-    pi = plain.get("price_index") or {}
-    values["price_index_name"] = pi.get("name", "")
-    values["price_index_source"] = pi.get("source", "")
-    for i, key in enumerate(SETTINGS_KEYS):
-        r = SETTINGS_FIRST + i
-        book.put(ws, r, 1, key).font = book.key_font
-        v = values.get(key)
-        book.put(ws, r, 2, None if v == "" else v, book.pct if key == "discount_rate" else None)
-        book.put(ws, r, 3, w.get(f"setting_{key}", w[key]))
-    for key in ("discount_rate", "base_year", "first_flow_at"):
-        row = SETTINGS_FIRST + SETTINGS_KEYS.index(key)
-        book.define(key, f"{_q(names['settings'])}!$B${row}")
-    for j, key in enumerate(("pi_year", "pi_level")):
-        c = book.put(ws, 1, PI_COL + j, w[key])
-        c.font, c.fill = book.bold, book.head_fill
-        ws.column_dimensions[_letter(PI_COL + j)].width = 14
-    for i, (year, level) in enumerate(sorted(pi.get("values", {}).items())):
-        book.put(ws, 2 + i, PI_COL, int(year))
-        book.put(ws, 2 + i, PI_COL + 1, level)
-    last_pi = 1 + PI_ROWS
-    pi_years = f"{_q(names['settings'])}!${_letter(PI_COL)}$2:${_letter(PI_COL)}${last_pi}"
-    pi_levels = (
-        f"{_q(names['settings'])}!${_letter(PI_COL + 1)}$2:${_letter(PI_COL + 1)}${last_pi}"
-    )
-    book.define("price_index_years", pi_years)
-    book.define("price_index_levels", pi_levels)
-
-    # Stakeholders -------------------------------------------------------------
-    ws = book.sheet("stakeholders")
-    book.put(ws, 1, 1, w["sh_note"])
-    book.header(ws, 2, ["id", "label", "size", "description"], None)
-    toc = model.toc if model is not None else None
-    for i, s in enumerate(toc.stakeholders if toc is not None else ()):
-        for j, v in enumerate((s.id, s.label, s.size, s.description), start=1):
-            book.put(ws, 3 + i, j, v if v != "" else None)
-
-    # Inputs --------------------------------------------------------------------
-    calc_name = _q(names["calc"])
-    ws = book.sheet("inputs")
-    book.header(ws, 1, INPUT_COLUMNS, 2)
-    icol = {k: _letter(j) for j, k in enumerate(INPUT_COLUMNS, start=1)}
-    n_in = len(plain["inputs"]) + SPARE_ROWS
-    for i in range(n_in):
-        r = INPUT_FIRST + i
-        raw = plain["inputs"][i] if i < len(plain["inputs"]) else None
-        if raw is not None:
-            amount = raw.get("amount")
-            if isinstance(amount, dict):
-                unc.append((names["inputs"], f"{icol['amount']}{r}", raw["label"], amount))
-            in_row = {
-                "label": raw.get("label"),
-                "amount": _central(amount),
-                "stakeholder": raw.get("stakeholder") or None,
-                "year": raw.get("year", 0),
-                "in_kind": raw.get("in_kind", False),
-                "source": raw.get("source") or None,
-                "description": raw.get("description") or None,
-            }
-            for j, k in enumerate(INPUT_COLUMNS[:7], start=1):
-                book.put(ws, r, j, in_row[k], book.money if k == "amount" else None)
-        a, yc = f"{icol['amount']}{r}", f"{icol['year']}{r}"
-        period = f'IF(first_flow_at="t0",MAX(N({yc})-1,0),N({yc}))'
-        book.formula(
-            ws,
-            r,
-            INPUT_COLUMNS.index("discount_factor") + 1,
-            f'=IF({a}="","",INDEX(discount_factors,1,{period}+1))',
-            "0.0000",
-        )
-        book.formula(
-            ws,
-            r,
-            INPUT_COLUMNS.index("present_value") + 1,
-            f'=IF({a}="","",{a}*{icol["discount_factor"]}{r})',
-            book.money,
-        )
-    last_in = INPUT_FIRST + n_in - 1
-    in_pv = f"{_q(names['inputs'])}!{icol['present_value']}{INPUT_FIRST}:"
-    in_pv += f"{icol['present_value']}{last_in}"
-    ws.freeze_panes = ws.cell(row=INPUT_FIRST, column=2)
-
-    # Value map -----------------------------------------------------------------
-    ws = book.sheet("map")
-    cols = _map_columns(years)
-    col = 1
-    for stage, group in [*STAGES, ("stage_5", cols[len(_map_columns(0)) - 1 :])]:
-        from impactkit._i18n import t
-
-        c = book.put(ws, 1, col, t(stage, lang))
-        c.font = book.bold
-        if len(group) > 1:
-            ws.merge_cells(
-                start_row=1, start_column=col, end_row=1, end_column=col + len(group) - 1
-            )
-        col += len(group)
-    book.header(ws, 2, cols, KEY_ROW)
-    L = {k: _letter(j) for j, k in enumerate(cols, start=1)}
-    outcomes = plain["outcomes"]
-    extras: list[dict[str, Any]] = []
-    n_rows = len(outcomes) + SPARE_ROWS
-    for i in range(n_rows):
-        r = FIRST_ROW + i
-        raw = outcomes[i] if i < len(outcomes) else None
-        if raw is not None:
-            extras.append(_write_outcome(book, ws, r, raw, L, names["map"], unc))
-
-        def c(k: str, r: int = r) -> str:
-            return f"{L[k]}{r}"
-
-        q, pv = c("quantity"), c("proxy_value")
-        py = c("proxy_year")
-        book.formula(
-            ws,
-            r,
-            cols.index("price_factor") + 1,
-            f'=IF(OR({py}="",base_year="",{py}=base_year),1,'
-            f"INDEX(price_index_levels,MATCH(base_year,price_index_years,0))/"
-            f"INDEX(price_index_levels,MATCH({py},price_index_years,0)))",
-            "0.0000",
-        )
-        cuts = "*".join(
-            f"(1-N({c(k)}))" for k in ("deadweight", "displacement", "attribution", "leakage")
-        )
-        impact = c("impact")
-        book.formula(
-            ws,
-            r,
-            cols.index("impact") + 1,
-            f'=IF(OR({q}="",{pv}=""),"",{q}*{pv}*{c("price_factor")}*{cuts})',
-            book.money,
-        )
-        st = f'IF({c("start_year")}="",1,{c("start_year")})'
-        dur = f'IF({c("duration")}="",1,{c("duration")})'
-        d = f"N({c('drop_off')})"
-        for y in range(1, years + 1):
-            jj = f"({y}-{st})"
-            decay = (
-                f'IF({c("drop_off_method")}="linear",MAX(1-{d}*{jj},0),IF({jj}=0,1,(1-{d})^{jj}))'
-            )
-            book.formula(
-                ws,
-                r,
-                cols.index(f"year_{y}") + 1,
-                f'=IF({impact}="","",IF({y}<{st},0,{impact}*MIN(MAX({dur}-{jj},0),1)*{decay}))',
-                book.money,
-            )
-        first, last = c("year_1"), c(f"year_{years}")
-        last_col = _letter(1 + years)
-        book.formula(
-            ws,
-            r,
-            cols.index("present_value") + 1,
-            f'=IF({impact}="","",SUMPRODUCT({first}:{last},{calc_name}!$B$5:${last_col}$5))',
-            book.money,
-        )
-    last_row = FIRST_ROW + n_rows - 1
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
-
-    # SROI calculation ------------------------------------------------------------
-    ws = book.sheet("calc")
-    book.put(ws, 1, 1, w["calc_title"]).font = book.bold
-    ws.column_dimensions["A"].width = 40
-    for row, key in ((3, "year"), (4, "year_value"), (5, "discount_factor"), (6, "present_value")):
-        book.put(ws, row, 1, w[key]).font = book.bold
-    book.put(ws, 7, 1, w["cumulative"]).font = book.bold
-    map_name = _q(names["map"])
-    for y in range(1, years + 1):
-        col = 1 + y
-        x = _letter(col)
-        ws.column_dimensions[x].width = 14
-        book.put(ws, 3, col, y)
-        yl = L[f"year_{y}"]
-        book.formula(ws, 4, col, f"=SUM({map_name}!{yl}{FIRST_ROW}:{yl}{last_row})", book.money)
-        book.formula(
-            ws,
-            5,
-            col,
-            f'=IF(first_flow_at="t0",INDEX(discount_factors,1,{x}3),'
-            f"INDEX(discount_factors,1,{x}3+1))",
-            "0.0000",
-        )
-        book.formula(ws, 6, col, f"={x}4*{x}5", book.money)
-        book.formula(ws, 7, col, f"=SUM($B$6:{x}6)", book.money)
-    last = _letter(1 + years)
-    summary = [
-        ("total_present_value", f"=SUM(B6:{last}6)", book.money),
-        ("total_inputs", f"=SUM({in_pv})", book.money),
-        ("net_present_value", "=B9-B10", book.money),
-        ("sroi_ratio", "=B9/B10", "0.00"),
-        ("net_sroi_ratio", "=B11/B10", "0.00"),
-        ("payback_months", '=IF(B4>0,B10/(B4/12),"")', "0.0"),
-    ]
-    for i, (key, text, fmt) in enumerate(summary):
-        r = 9 + i
-        book.put(ws, r, 1, w[key]).font = book.bold
-        cell = book.formula(ws, r, 2, text, fmt)
-        cell.font = book.bold
-        book.define(key, f"{_q(names['calc'])}!$B${r}")
-    for row, key in ((16, "period"), (17, "rate"), (18, "discount_factor")):
-        book.put(ws, row, 1, w[key]).font = book.bold
-    rates = _schedule_rates(model, periods)
-    for p in range(periods + 1):
-        col = 2 + p
-        x = _letter(col)
-        book.put(ws, 16, col, p)
-        if p == 0:
-            book.put(ws, 18, col, 1.0, "0.0000")
-            continue
-        if rates is None:
-            book.formula(ws, 17, col, "=discount_rate", book.pct)
-        else:
-            book.put(ws, 17, col, rates[p], book.pct)
-        book.formula(ws, 18, col, f"={_letter(col - 1)}18/(1+{x}17)", "0.0000")
-    book.define("discount_factors", f"{_q(names['calc'])}!$B$18:${_letter(2 + periods)}$18")
-
-    # Uncertainty -----------------------------------------------------------------
-    ws = book.sheet("uncertainty")
-    book.put(ws, 1, 1, w["unc_note"])
-    book.header(ws, 2, UNC_COLUMNS, UNC_FIRST - 1)
-    for i, (sheet, cell, what, dist) in enumerate(unc):
-        r = UNC_FIRST + i
-        vals = {"sheet": sheet, "cell": cell, "what": what, "dist": dist["dist"]}
-        for k, v in dist.items():
-            if k != "dist":
-                vals["fixed" if k == "value" else k] = v
-        vals["central"] = _central(dist)
-        for j, k in enumerate(UNC_COLUMNS, start=1):
-            book.put(ws, r, j, vals.get(k))
-
-    # Hidden data -----------------------------------------------------------------
-    ws = book.sheet("data")
-    ws.sheet_state = "hidden"
-    book.put(ws, 1, 1, w["data_note"])
-    blobs = {
-        "toc": plain.get("toc"),
-        "metadata": plain.get("metadata") or None,
-        "outcomes": extras if any(len(e) > 1 for e in extras) else None,
-        "evidence": plain.get("evidence") or None,
-        "engagement": plain.get("engagement") or None,
-    }
-    r = 2
-    for key, blob in blobs.items():
-        if blob is None:
-            continue
-        text = _XML_ILLEGAL.sub(
-            lambda m: f"\\u{ord(m.group()):04x}",  # escaped: JSON reads them back
-            json.dumps(blob, ensure_ascii=False, sort_keys=False),
-        )
-        book.put(ws, r, 1, key)
-        for j in range(0, len(text), _CHUNK):
-            book.put(ws, r, 2 + j // _CHUNK, text[j : j + _CHUNK])
-        r += 1
-    _save(book.wb, path)
-
-
-# characters XML 1.0 cannot hold (JSON already escapes the control characters)
-_XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
-
-
-def _schedule_rates(model: ImpactModel | None, periods: int) -> list[float] | None:
-    from impactkit.discount import Schedule
-
-    if model is None or not isinstance(model.discount, Schedule):
-        return None
-    return [float(x) for x in model.discount.rates(periods)]
-
-
-def _write_outcome(
-    book: _Book,
-    ws: Any,
-    r: int,
-    raw: dict[str, Any],
-    L: dict[str, str],
-    sheet: str,
-    unc: list[tuple[str, str, str, dict[str, Any]]],
-) -> dict[str, Any]:
-    proxy = raw["proxy"] if isinstance(raw["proxy"], dict) else {"value": raw["proxy"]}
-    extra: dict[str, Any] = {"outcome": raw["outcome"]}
-    for k in ("sources", "evidence"):
-        if raw.get(k):
-            extra[k] = raw[k]
-    for k in ("unit", "transfer", "benefit_in_kind", "index_rule"):
-        if proxy.get(k):
-            extra.setdefault("proxy", {})[k] = proxy[k]
-    vals: dict[str, Any] = {
-        "stakeholder": raw["stakeholder"],
-        "outcome": raw["outcome"],
-        "label": raw.get("label") or None,
-        "indicator": raw.get("indicator") or None,
-        "start_year": raw.get("start_year", 1),
-        "drop_off_method": raw.get("drop_off_method", "compound"),
-        "proxy_description": proxy.get("description") or None,
-        "proxy_currency": proxy.get("currency"),
-        "proxy_year": proxy.get("year"),
-        "proxy_source": proxy.get("source") or None,
-    }
-    what = raw.get("label") or raw["outcome"]
-    defaults = {"duration": 1, "quantity": None}
-    for f in ("quantity", "duration", "deadweight", "displacement", "attribution", "leakage"):
-        vals[f] = raw.get(f, defaults.get(f, 0.0))
-    vals["drop_off"] = raw.get("drop_off", 0.0)
-    vals["proxy_value"] = proxy["value"]
-    for f in ROW_NUMBERS:
-        v = vals[f]
-        if isinstance(v, dict) and ("calculator" in v or "estimator" in v):
-            extra[f] = v
-            vals[f] = None
-        elif isinstance(v, dict):
-            from impactkit._i18n import TEXTS
-
-            head = TEXTS[book.lang].get(f, f)
-            unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v))
-            vals[f] = _central(v)
-    for k, v in vals.items():
-        fmt = book.pct if k in PERCENT else book.money if k == "proxy_value" else None
-        book.put(ws, r, list(L).index(k) + 1, v, fmt)
-    return extra
-
-
-_SAVE_LOCK = threading.Lock()
-
-
-def _exact(safe_string: Any) -> Any:
-    """openpyxl's number formatter, writing floats with every digit (``repr``).
-
-    openpyxl writes ``%.16g``, which loses the last digit of some floats; a
-    value map must read back to the very same model.
-    """
-
-    def fmt(value: Any) -> Any:
-        if type(value) is float and math.isfinite(value):
-            return repr(value)
-        return safe_string(value)
-
-    return fmt
-
-
-def _save(wb: Any, path: Path) -> None:
-    import openpyxl.cell._writer as cell_writer
-
-    from impactkit._atomic import open_for_write
-
-    with open_for_write(path) as fh, _SAVE_LOCK:
-        original = cell_writer.safe_string
-        cell_writer.safe_string = _exact(original)
-        try:
-            wb.save(fh)
-        finally:
-            cell_writer.safe_string = original
-
-
-def write_value_map(
-    model: ImpactModel, path: str | os.PathLike[str], *, lang: str = "en", data: Any = None
-) -> None:
-    """Write a model as a live Excel value map.
-
-    Parameters
-    ----------
-    model : ImpactModel
-        The model; its theory of change travels in a hidden sheet.
-    path : str or path-like
-        The ``.xlsx`` file; written atomically (no partial file on failure).
-    lang : {"en", "fr"}
-        Language of the sheet names and headings (row 3 of the value map
-        keeps the field names the reader relies on).
-    data : mapping, optional
-        Accepted for compatibility; the workbook computes its figures itself.
-
-    Returns
-    -------
-    None
-
-    Raises
-    ------
-    ValidationError
-        An unknown ``lang``, or text of a visible sheet holding a character
-        no spreadsheet cell can hold (a control character, U+FFFE, U+FFFF),
-        each at its path (``outcomes[0].label``); nothing is written.
-
-    Notes
-    -----
-    Price factor, impact, the value of each year, present values, totals, the
-    net present value and the SROI ratio are formulas, so the workbook stays
-    right when a figure is edited; :func:`read_value_map` reads the inputs
-    back and never the computed cells. Quantities measured by a calculator
-    are kept in the hidden ``_data`` sheet and left blank in the value map;
-    so are the evidence and engagement records, which no visible sheet shows.
-    A workbook is shared like a report: evidence without consent is left
-    out and personal names (speakers, ``metadata["personal_names"]``) are
-    pseudonymised, with an :class:`~impactkit.ImpactkitWarning`; the round
-    trip is exact for models without such records.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, impactkit as ik
-    >>> m = ik.examples.load_example()
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "carte.xlsx"
-    >>> ik.io.write_value_map(m, p, lang="fr")
-    >>> ik.io.read_value_map(p) == m
-    True
-    """
-    del data
-    _write(model, Path(path), lang)
-
-
-def write_value_map_template(path: str | os.PathLike[str], *, lang: str = "en") -> None:
-    """Write an empty live value map for practitioners to fill by hand.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The ``.xlsx`` file.
-    lang : {"en", "fr"}
-        Language of the sheet names and headings.
-
-    Returns
-    -------
-    None
-
-    Examples
-    --------
-    >>> import tempfile, pathlib, impactkit as ik
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "modele.xlsx"
-    >>> ik.io.write_value_map_template(p, lang="fr")
-    >>> p.exists()
-    True
-    """
-    _write(None, Path(path), lang)
 
 
 # --------------------------------------------------------------------------- reading
@@ -1023,91 +147,15 @@ _STAND_IN: dict[str, Any] = {
 }
 
 
-def _cell_ref(col: int, row: int) -> str:
-    return f"{_letter(col)}{row}"
-
-
 class _Problems(list[Problem]):
     """The problems found while reading, and the language to word them in."""
 
     lang = "en"
 
-
-_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "ambiguous": "{ref}: ambiguous number {text!r}: thousands or decimals? Enter the cell "
-        "as a number (not as text), or write it without a thousands separator (1234) or with "
-        "a fourth decimal (1.2340)",
-        "formula": "{ref}: this input cell holds the formula {formula!r}; only typed values are "
-        "read, because the value a spreadsheet saved with a formula may be stale. Type the value",
-        "external": "{ref}: this input cell takes its value from another workbook "
-        "({formula!r}); type the value",
-        "merged": "{ref}: the cells {range} are merged; every input cell holds its own value "
-        "(a merged cell reads as blank below its first cell). Unmerge them and type each value",
-        "hidden": "{ref}: the hidden sheet gives {field!r} for the outcome {outcome!r}, which has "
-        "a column in the value map; only what the value map shows is read, so type the value "
-        "in the value map",
-        "elements": "more than {limit} XML elements; a value map is read within this limit",
-        "row_cells": "row {row} holds more than {limit} cells",
-        "rows": "more than {limit} rows (row {row})",
-        "cell_elements": "more than {limit} cells in the workbook",
-        "runs": "more than {limit} rich-text runs",
-        "text": "more than {limit} characters of text",
-        "dimension": "the sheet declares the dimension {ref!r}, beyond {rows} rows or "
-        "{cols} columns",
-        "dtd": "a document type declaration, which a workbook never holds",
-        "xml": "not well-formed XML ({error})",
-        "member": "the part cannot be read ({error})",
-        "sh_unknown": "{ref}: the stakeholder {id!r} is not in the theory of change; this "
-        "sheet edits the label, size and description of its stakeholders, which are added "
-        "in the model file",
-        "sh_missing": "the stakeholder {id!r} of the theory of change has no row in this sheet; "
-        "its nodes need it: put its row back",
-        "sh_label": "{ref}: the stakeholder {id!r} needs a label",
-    },
-    "fr": {
-        "ambiguous": "{ref} : nombre ambigu {text!r} : milliers ou décimales ? Saisissez la "
-        "cellule comme un nombre (et non comme du texte), ou écrivez-le sans séparateur de "
-        "milliers (1234) ou avec une quatrième décimale (1,2340)",
-        "formula": "{ref} : cette cellule de saisie contient la formule {formula!r} ; seules les "
-        "valeurs saisies sont lues, car la valeur enregistrée avec une formule peut être "
-        "périmée. Saisissez la valeur",
-        "external": "{ref} : cette cellule de saisie prend sa valeur dans un autre classeur "
-        "({formula!r}) ; saisissez la valeur",
-        "merged": "{ref} : les cellules {range} sont fusionnées ; chaque cellule de saisie a sa "
-        "propre valeur (une cellule fusionnée se lit vide sous sa première cellule). "
-        "Annulez la fusion et saisissez chaque valeur",
-        "hidden": "{ref} : la feuille masquée donne {field!r} pour l'effet {outcome!r}, qui a "
-        "une colonne dans la carte de valeur ; seul ce que montre la carte est lu, saisissez "
-        "donc la valeur dans la carte de valeur",
-        "elements": "plus de {limit} éléments XML ; une carte de valeur est lue dans cette limite",
-        "row_cells": "la ligne {row} a plus de {limit} cellules",
-        "rows": "plus de {limit} lignes (ligne {row})",
-        "cell_elements": "plus de {limit} cellules dans le classeur",
-        "runs": "plus de {limit} segments de texte enrichi",
-        "text": "plus de {limit} caractères de texte",
-        "dimension": "la feuille déclare la dimension {ref!r}, au-delà de {rows} "
-        "lignes ou {cols} colonnes",
-        "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
-        "xml": "XML mal formé ({error})",
-        "member": "la partie ne peut pas être lue ({error})",
-        "sh_unknown": "{ref} : la partie prenante {id!r} n'est pas dans la théorie du "
-        "changement ; cette feuille modifie le libellé, l'effectif et la description de ses "
-        "parties prenantes, qui s'ajoutent dans le fichier du modèle",
-        "sh_missing": "la partie prenante {id!r} de la théorie du changement n'a pas de ligne "
-        "dans cette feuille ; ses nœuds en ont besoin : remettez sa ligne",
-        "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
-    },
-}
-
-
-def _say(lang: str, key: str, **kw: Any) -> str:
-    """A message in the workbook's language; whole numbers grouped the way it writes them."""
-    sep = "\u202f" if lang == "fr" else ","
-    for k, v in kw.items():
-        if isinstance(v, int) and not isinstance(v, bool):
-            kw[k] = f"{v:,}".replace(",", sep)
-    return _TEXTS.get(lang, _TEXTS["en"])[key].format(**kw)
+    def __init__(self) -> None:
+        super().__init__()
+        # an Uncertainty row -> the (heading key, cell) of each parameter it gives
+        self.unc_cells: dict[tuple[PathElement, ...], list[tuple[str, str]]] = {}
 
 
 MAX_XML_ELEMENTS = 1_000_000
@@ -1307,9 +355,10 @@ class _Reader:
         self.problems = _Problems()
         self.cells = 0
         self.merges: dict[str, list[str]] = {}
+        self.grids: dict[str, dict[tuple[int, int], tuple[Any, bool]]] = {}
+        self.text_numbers = "read"
 
     def open(self) -> Any:
-        openpyxl = _openpyxl()
         p = self.path
         try:
             size = p.stat().st_size
@@ -1321,6 +370,10 @@ class _Reader:
                 f"{MAX_WORKBOOK_BYTES:,} bytes",
                 code="too_large",
             )
+        suffix = p.suffix.lower()
+        if suffix in (".ods", ".xls"):
+            return self._open_calamine(suffix)
+        openpyxl = _openpyxl()
         try:
             with zipfile.ZipFile(p) as z:
                 infos = z.infolist()
@@ -1339,6 +392,42 @@ class _Reader:
             ) from exc
         self.merges = scan.merges
         return self._load(openpyxl, data_only=False)
+
+    def _open_calamine(self, suffix: str) -> Any:
+        """An ``.ods`` (streamed once within the limits first) or an ``.xls``."""
+        from impactkit.io._excel_calamine import CalamineBook, OdsScan, calamine
+
+        calamine()  # the extra is there before anything is read
+        p = self.path
+        scan = None
+        if suffix == ".ods":
+            try:
+                with zipfile.ZipFile(p) as z:
+                    infos = z.infolist()
+                    if sum(i.file_size for i in infos) > _MAX_UNZIPPED:
+                        raise FileFormatError(
+                            f"{p.name} expands to more than {_MAX_UNZIPPED:,} bytes: refused",
+                            code="too_large",
+                        )
+                    if "content.xml" not in z.namelist():
+                        raise FileFormatError(
+                            f"{p.name} is not an OpenDocument spreadsheet: no content.xml",
+                            code="format",
+                        )
+                    scan = OdsScan(
+                        max_elements=MAX_XML_ELEMENTS,
+                        max_cells=MAX_CELL_ELEMENTS,
+                        max_text=MAX_TEXT_CHARS,
+                    )
+                    scan.run(z, p.name)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise FileFormatError(
+                    f"{p.name} is not an OpenDocument spreadsheet: {exc}", code="format"
+                ) from exc
+        book = CalamineBook(p, scan)
+        for name in book.sheetnames:
+            self.merges[name] = book.merges(name)
+        return book
 
     def _load(self, openpyxl: Any, *, data_only: bool) -> Any:
         import warnings
@@ -1363,6 +452,10 @@ class _Reader:
 
     def grid(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
         """Non-empty cells of a sheet: (row, col) -> (value, is_formula)."""
+        if sheet in self.grids:
+            return self.grids[sheet]
+        if hasattr(wb, "rows"):  # an .ods or .xls read by calamine
+            return self._grid_calamine(wb, sheet)
         ws = wb[sheet]
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # the stored dimension may lie: read what is there
@@ -1399,6 +492,31 @@ class _Reader:
                     )
                 ]
             ) from exc
+        self.grids[sheet] = out
+        return out
+
+    def _grid_calamine(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
+        out: dict[tuple[int, int], tuple[Any, bool]] = {}
+        try:
+            for r, j, v, is_formula in wb.rows(sheet):
+                if r > MAX_ROWS or j > MAX_COLUMNS:
+                    raise _Limits(
+                        f"sheet {sheet!r} goes beyond row {MAX_ROWS} or column "
+                        f"{MAX_COLUMNS}: a value map is read within these limits"
+                    )
+                self.cells += 1
+                if self.cells > MAX_CELLS:
+                    raise _Limits(f"the workbook has more than {MAX_CELLS:,} filled cells")
+                out[(r, j)] = (v, is_formula)
+        except _Limits as exc:
+            raise FileFormatError([Problem((sheet,), "too_large", str(exc))]) from None
+        except FileFormatError:
+            raise
+        except Exception as exc:
+            raise FileFormatError(
+                [Problem((sheet,), "format", f"sheet {sheet!r} cannot be read: {exc}")]
+            ) from exc
+        self.grids[sheet] = out
         return out
 
     def merged(self, sheet: str, first_row: int) -> None:
@@ -1543,20 +661,23 @@ def parse_number(v: Any, *, integer: bool = False, percent: bool = False) -> flo
     return x
 
 
-def _detect_lang(sheetnames: list[str]) -> str | None:
-    for lang in ("fr", "en"):
-        if all(SHEETS[k][lang] in sheetnames for k in REQUIRED):
-            return lang
-    return None
-
-
-def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
+def read_value_map(path: str | os.PathLike[str], *, text_numbers: str = "read") -> ImpactModel:
     """Read a value map written by :func:`write_value_map` or filled by hand.
 
     Parameters
     ----------
     path : str or path-like
-        An ``.xlsx`` workbook with English or French sheet names.
+        An ``.xlsx`` workbook with English or French sheet names, or the same
+        workbook saved as OpenDocument (``.ods``) or Excel 97-2003 (``.xls``),
+        read with python-calamine (the ``excel`` extra) and the same checks.
+    text_numbers : {"read", "warn", "refuse"}
+        What to do with a number typed as text (``"120,5"``, ``"25 %"``) in
+        a cell the workbook's formulas read, where the spreadsheet shows
+        #VALUE! or counts 0 while the number it spells is read: ``"read"``
+        reads it silently; ``"warn"`` reads it and issues a
+        :class:`~impactkit.ImpactkitWarning` (a ``CellWarning``) whose
+        ``problems`` name each cell (the command line does this);
+        ``"refuse"`` makes each cell an error.
 
     Returns
     -------
@@ -1577,7 +698,15 @@ def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
         Every problem of the values at once, each located at its sheet and
         cell (``['Carte de valeur'].E5.quantity``): values out of range,
         ambiguous numbers, formulas and external links in input cells,
-        merged input cells, hidden figures for visible columns.
+        merged input cells, hidden figures for visible columns, rows outside
+        the block of formulas the workbook counts, a figure apart from the
+        central value of its uncertainty law (naming the cells of the
+        *Uncertainty* sheet to change); worded in the workbook's language.
+
+    Warns
+    -----
+    ImpactkitWarning
+        With ``text_numbers="warn"``, the numbers typed as text.
 
     Examples
     --------
@@ -1588,7 +717,14 @@ def read_value_map(path: str | os.PathLike[str]) -> ImpactModel:
     >>> round(ik.sroi(ik.io.read_value_map(p)).ratio, 2), round(ik.sroi(m).ratio, 2)
     (1.92, 1.92)
     """
+    if text_numbers not in ("read", "warn", "refuse"):
+        raise ValidationError(
+            f"text_numbers must be one of read, warn, refuse, got {text_numbers!r}",
+            path=("text_numbers",),
+            code="invalid_choice",
+        )
     reader = _Reader(Path(path))
+    reader.text_numbers = text_numbers
     wb = reader.open()
     try:
         return _read(reader, wb)
@@ -1628,7 +764,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         if is_formula:
             formula = str(v)[:80]
             ref = _cell_ref(c, r)
-            key = "external" if "[" in formula else "formula"
+            key = "external" if _external(formula) else "formula"
             probs.append(
                 Problem(
                     (sh, ref),
@@ -1666,14 +802,26 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         settings_at[key] = where
     for key in ("format_version", "base_year"):
         if key in settings:
-            settings[key] = _num(settings[key], settings_at[key], probs, integer=True)
+            settings[key] = _num(
+                settings[key],
+                settings_at[key],
+                probs,
+                integer=True,
+                shown="value" if key == "base_year" else None,
+            )
     if "discount_rate" in settings:
         settings["discount_rate"] = _num(
-            settings["discount_rate"], settings_at["discount_rate"], probs, percent=True
+            settings["discount_rate"],
+            settings_at["discount_rate"],
+            probs,
+            percent=True,
+            shown="value",
         )
     for key in ("name", "description", "currency", "first_flow_at", "mode"):
         if key in settings:
             data[key] = settings[key] if isinstance(settings[key], str) else str(settings[key])
+    if "mode" in data:
+        data["mode"] = option_value("mode", data["mode"])
     for key in ("format_version", "base_year"):
         if settings.get(key) is not None:
             data[key] = settings[key]
@@ -1697,11 +845,11 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         yv, lv = value(g, sh, r, c), value(g, sh, r, c + 1)
         if yv is _BAD or lv is _BAD:
             continue
-        y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True)
+        y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True, shown="value")
         if lv is None:
             probs.append(Problem((sh, _cell_ref(c + 1, r)), "missing", "index level is missing"))
             continue
-        level = _num(lv, (sh, _cell_ref(c + 1, r)), probs)
+        level = _num(lv, (sh, _cell_ref(c + 1, r)), probs, shown="value")
         if y is not None and level is not None:
             pi_values[int(y)] = level
     if pi_values:
@@ -1716,8 +864,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     if sheet["uncertainty"] in names:
         dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs)
     if ("discount_rate" in settings) and (sh, settings_at["discount_rate"][1]) in dists:
-        d, _ = dists.pop((sh, str(settings_at["discount_rate"][1])))
-        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs)
+        d, unc_row = dists.pop((sh, str(settings_at["discount_rate"][1])))
+        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs, unc_row)
         disc["rate"] = d
 
     # Hidden data -----------------------------------------------------------------
@@ -1734,11 +882,15 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             text = "".join(str(dcells[c]) for c in sorted(dcells) if c > 1)
             blob_at[str(dcells[1])] = (sheet["data"], _cell_ref(2, r))
             blobs[str(dcells[1])] = _json_cell(text, blob_at[str(dcells[1])], probs)
-    for key in ("toc", "metadata", "evidence", "engagement"):
+    for key in ("toc", "metadata", "evidence", "engagement", "translations"):
         if blobs.get(key) is not None:
             data[key] = blobs[key]
+    data["lang"] = lang  # the workbook's language is that of its texts and of its reports
     if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
         _visible_stakeholders(reader, wb, sheet["stakeholders"], data["toc"], value, probs)
+    toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {}
+    if sheet["toc"] in names:
+        toc_at = _visible_toc(reader, wb, sheet["toc"], data, value, probs)
     extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
 
     # Value map -----------------------------------------------------------------
@@ -1769,6 +921,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 )
             )
     year_cols = [k for k in header if k.startswith("year_")]
+    block = _Block(reader, wb, sheet, names, "map", g, header.get("impact"))
     outcomes: list[dict[str, Any]] = []
     where_rows: list[dict[str, tuple[PathElement, ...]]] = []
     used = [False] * len(extras)
@@ -1779,7 +932,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             for k, c in header.items()
             if k in known and k not in COMPUTED and k not in year_cols and (r, c) in g
         }
-        if not inputs_here:
+        if not inputs_here or not block.holds(r, probs):
             continue
         rec: dict[str, Any] = {}
         proxy: dict[str, Any] = {}
@@ -1795,8 +948,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 if v is None:
                     continue
             elif (sh, str(ref[1])) in dists and k in ROW_NUMBERS:
-                d, _ = dists.pop((sh, str(ref[1])))
-                _check_central(v, d, ref, probs)
+                d, unc_row = dists.pop((sh, str(ref[1])))
+                _check_central(v, d, ref, probs, unc_row)
                 v = d
             if k in PROXY_FIELDS:
                 proxy[PROXY_FIELDS[k]] = v
@@ -1833,9 +986,10 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     inputs: list[dict[str, Any]] = []
     in_where: list[dict[str, tuple[PathElement, ...]]] = []
     last_row = max((r for (r, _) in g), default=0)
+    block = _Block(reader, wb, sheet, names, "inputs", g, in_header.get("present_value"))
     for r in range(INPUT_FIRST, last_row + 1):
         here = {k: c for k, c in in_header.items() if k not in COMPUTED and (r, c) in g}
-        if not here:
+        if not here or not block.holds(r, probs):
             continue
         rec = {}
         cells = {}
@@ -1850,13 +1004,13 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             if v is _BAD:
                 v = _STAND_IN.get(f"input_{k}")
             elif k == "amount":
-                v = _num(v, ref, probs)
+                v = _num(v, ref, probs, shown="value")
                 if v is not None and (sh, str(ref[1])) in dists:
-                    d, _ = dists.pop((sh, str(ref[1])))
-                    _check_central(v, d, ref, probs)
+                    d, unc_row = dists.pop((sh, str(ref[1])))
+                    _check_central(v, d, ref, probs, unc_row)
                     v = d
             elif k == "year":
-                v = _num(v, ref, probs, integer=True)
+                v = _num(v, ref, probs, integer=True, shown="zero")
             elif k == "in_kind":
                 v = _bool(v, ref, probs)
             elif not isinstance(v, str):
@@ -1883,12 +1037,110 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     try:
         model = from_dict(data)
     except ValidationError as exc:
-        problems += [_locate(pr, where_rows, in_where) for pr in exc.problems]
+        problems += [_locate(pr, where_rows, in_where, toc_at) for pr in exc.problems]
         model = None
-    if problems:
+    if reader.text_numbers == "read":
+        problems = [p for p in problems if p.code != "number_as_text"]
+    elif reader.text_numbers == "refuse":
+        problems = [
+            Problem(p.path, p.code, p.message) if p.code == "number_as_text" else p
+            for p in problems
+        ]
+    if any(p.severity == "error" for p in problems):
         raise ValidationError(problems)
     assert model is not None
+    if problems and reader.text_numbers == "warn":
+        _warn(problems)
     return model
+
+
+class CellWarning(ImpactkitWarning):
+    """Cells of a workbook the spreadsheet computes otherwise than impactkit reads them.
+
+    A number typed as text (``"120,5"``, ``"25 %"``, text pasted from another
+    file) is read as the number it spells, while the workbook's formulas show
+    #VALUE! or count it as 0. The warning's ``problems`` lists each cell as a
+    :class:`~impactkit.errors.Problem` of severity ``"warning"``, located at
+    its sheet and cell and worded in the workbook's language.
+    """
+
+    problems: tuple[Problem, ...] = ()
+
+
+def _warn(problems: list[Problem]) -> None:
+    import warnings
+
+    w = CellWarning("\n".join(p.message for p in problems))
+    w.problems = tuple(problems)
+    warnings.warn(w, stacklevel=4)
+
+
+# 'Carte de valeur'!J4:J15 (Excel) or [$'Carte de valeur'.J4:.J15] (OpenDocument)
+_SUM_RANGE = re.compile(r"[!.]\$?([A-Z]{1,3})\$?(\d+):\.?\$?([A-Z]{1,3})\$?(\d+)")
+
+
+def _external(formula: str) -> bool:
+    """Whether a formula takes a value from another file."""
+    if formula.startswith(("of:", "msoxl:")):  # OpenDocument: [.A1] is a local reference
+        return "'file:" in formula or "#$" in formula
+    return "[" in formula
+
+
+# where the SROI calculation sums each sheet: (row, column) of the cell
+_SUM_CELL = {"map": (4, 2), "inputs": (10, 2)}
+
+
+class _Block:
+    """The rows of a sheet the workbook's formulas count.
+
+    The SROI calculation sums the value map and the inputs over a block of
+    rows (``=SUM('Carte de valeur'!J4:J15)``), and each row computes its
+    figures with its own formulas (its impact, its present value). A row
+    typed outside the block, or a row without those formulas, is not counted
+    by the workbook: it is a located problem and is not read, so that
+    impactkit never counts what the workbook does not. A workbook without
+    these formulas (built by hand, or read from a format that keeps no
+    formulas) is read whole.
+    """
+
+    def __init__(
+        self,
+        reader: _Reader,
+        wb: Any,
+        sheet: dict[str, str],
+        names: list[str],
+        key: str,
+        g: dict[tuple[int, int], tuple[Any, bool]],
+        formula_col: int | None,
+    ) -> None:
+        self.sheet = sheet[key]
+        self.span: tuple[int, int] | None = None
+        if sheet["calc"] in names:
+            v, is_formula = reader.grid(wb, sheet["calc"]).get(_SUM_CELL[key], (None, False))
+            m = _SUM_RANGE.search(str(v)) if is_formula else None
+            if m is not None:
+                self.span = (int(m.group(2)), int(m.group(4)))
+        self.col = formula_col
+        self.rows = (
+            {r for (r, c), (_, f) in g.items() if c == formula_col and f}
+            if formula_col is not None
+            else set()
+        )
+
+    def holds(self, r: int, probs: _Problems) -> bool:
+        """Whether the workbook counts row ``r``; a located problem when it does not."""
+        at = f"{self.sheet}!A{r}"
+        if self.span is not None and not self.span[0] <= r <= self.span[1]:
+            first, last = self.span
+            message = _say(probs.lang, "below_block", ref=at, row=r, first=first, last=last)
+            probs.append(Problem((self.sheet, f"A{r}"), "outside_formulas", message))
+            return False
+        if self.rows and r not in self.rows and self.col is not None:
+            column = _letter(self.col)
+            message = _say(probs.lang, "no_formulas", ref=at, row=r, column=column)
+            probs.append(Problem((self.sheet, f"A{r}"), "outside_formulas", message))
+            return False
+        return True
 
 
 def _visible_stakeholders(
@@ -1946,6 +1198,79 @@ def _visible_stakeholders(
             probs.append(
                 Problem((sh,), "missing_stakeholder", _say(probs.lang, "sh_missing", id=sid))
             )
+
+
+_NODE_KEYS = {
+    "node_id": "id",
+    "kind": "kind",
+    "node_label": "label",
+    "node_description": "description",
+    "node_stakeholder": "stakeholder",
+    "horizon": "horizon",
+    "node_indicator": "indicator",
+}
+_LINK_KEYS = {"link_source": "source", "link_target": "target", "link_rationale": "rationale"}
+
+
+def _visible_toc(
+    reader: _Reader, wb: Any, sh: str, data: dict[str, Any], value: Any, probs: _Problems
+) -> dict[str, list[dict[str, tuple[PathElement, ...]]]]:
+    """The nodes and links of the theory of change, as the sheet shows them.
+
+    The sheet is the list of nodes and links: a row added there is a node
+    or a link of the model, a row deleted is gone. What no column shows (a
+    node's indicators and measure, a link's evidence and assumptions) comes
+    from the hidden sheet, by node identifier and by (from, to). Returns,
+    for each node and link, the cell of each field, to locate the model's
+    problems.
+    """
+    g = reader.grid(wb, sh)
+    header = {str(v): c for (r, c), (v, _) in g.items() if r == TOC_KEY_ROW}
+    if "node_id" not in header or "link_source" not in header:
+        return {}  # a sheet without its field names: the hidden theory of change stands
+    toc = data.get("toc")
+    if not isinstance(toc, dict):
+        toc = {"name": data.get("name") or "", "stakeholders": [], "nodes": [], "links": []}
+    hidden_nodes = {str(n.get("id")): n for n in toc.get("nodes", []) if isinstance(n, dict)}
+    hidden_links = {
+        (str(x.get("source")), str(x.get("target"))): x
+        for x in toc.get("links", [])
+        if isinstance(x, dict)
+    }
+    at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {"nodes": [], "links": []}
+    nodes: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    for r in sorted({r for (r, _) in g if r >= TOC_FIRST}):
+        for keys, out, where in ((_NODE_KEYS, nodes, "nodes"), (_LINK_KEYS, links, "links")):
+            cells = {k: header[k] for k in keys if k in header and (r, header[k]) in g}
+            if not cells:
+                continue
+            vals = {k: value(g, sh, r, c) for k, c in cells.items()}
+            if any(v is _BAD for v in vals.values()):
+                continue
+            shown = {keys[k]: str(v) for k, v in vals.items() if v is not None and str(v).strip()}
+            if where == "nodes":
+                rec = dict(hidden_nodes.get(shown.get("id", ""), {}))
+            else:
+                rec = dict(
+                    hidden_links.get((shown.get("source", ""), shown.get("target", "")), {})
+                )
+            for field in keys.values():
+                rec.pop(field, None)
+            indicator = shown.pop("indicator", None)
+            rec.update({f: option_value(f, v) for f, v in shown.items()})
+            if indicator is not None:  # the first indicator's label; a new one for a new node
+                given = rec.get("indicators")
+                if isinstance(given, list) and given and isinstance(given[0], dict):
+                    rec["indicators"] = [{**given[0], "label": indicator}, *given[1:]]
+                else:
+                    rec["indicators"] = [{"id": f"{rec.get('id', 'node')}_1", "label": indicator}]
+            out.append(rec)
+            at[where].append({keys[k]: (sh, _cell_ref(c, r)) for k, c in cells.items()})
+    if nodes or links or "toc" in data:
+        toc["nodes"], toc["links"] = nodes, links
+        data["toc"] = toc
+    return at
 
 
 _VISIBLE = {k for k in _map_columns(0) if k not in COMPUTED and k not in PROXY_FIELDS}
@@ -2070,9 +1395,18 @@ def _num(
     *,
     integer: bool = False,
     percent: bool = False,
+    shown: str | None = None,
 ) -> Any:
+    """A number from a cell, every problem located at ``where``.
+
+    ``shown`` says how the workbook's formulas use the cell: ``"value"`` (a
+    text there shows #VALUE!), ``"zero"`` (read through ``N()``: a text
+    counts as 0) or None (no formula reads it). A number typed as text in a
+    cell a formula reads is a located warning: the workbook does not compute
+    what impactkit reads.
+    """
     try:
-        return parse_number(v, integer=integer, percent=percent)
+        x = parse_number(v, integer=integer, percent=percent)
     except AmbiguousNumber as exc:
         lang = getattr(probs, "lang", "en")
         ref = "!".join(str(w) for w in where[:2])
@@ -2088,6 +1422,12 @@ def _num(
         else:
             probs.append(Problem(where, "type", str(exc)))
         return None
+    if shown is not None and isinstance(v, str):
+        lang = getattr(probs, "lang", "en")
+        ref = "!".join(str(w) for w in where[:2])
+        key = "text_zero" if shown == "zero" else "text_value"
+        probs.append(Problem(where, "number_as_text", _say(lang, key, ref=ref, text=v), "warning"))
+    return x
 
 
 def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
@@ -2102,28 +1442,59 @@ def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
     return None
 
 
+# value-map columns the formulas read through N(): a text there counts as 0
+_READ_AS_ZERO = {"deadweight", "displacement", "attribution", "leakage", "drop_off"}
+
+
 def _field(k: str, v: Any, ref: tuple[PathElement, ...], probs: list[Problem]) -> Any:
     if k in ROW_NUMBERS:
-        return _num(v, ref, probs, percent=k in PERCENT)
+        shown = "zero" if k in _READ_AS_ZERO else "value"
+        return _num(v, ref, probs, percent=k in PERCENT, shown=shown)
     if k in INTEGERS:
-        return _num(v, ref, probs, integer=True)
-    return v if isinstance(v, str) else str(v)
+        return _num(v, ref, probs, integer=True, shown="value")
+    text = v if isinstance(v, str) else str(v)
+    return option_value(k, text) if k in OPTIONS else text
 
 
 def _check_central(
-    v: Any, d: dict[str, Any], where: tuple[PathElement, ...], probs: list[Problem]
+    v: Any,
+    d: dict[str, Any],
+    where: tuple[PathElement, ...],
+    probs: list[Problem],
+    unc_row: tuple[PathElement, ...] = (),
 ) -> None:
+    """A visible figure must be the central value of its uncertainty law.
+
+    The message names the visible cell and the cells of the *Uncertainty*
+    sheet that set the law's centre, in the workbook's language.
+    """
     try:
         c = _central(d)
     except (ValidationError, TypeError, ValueError, KeyError):
         return  # the distribution's own problems are reported by the model
     if isinstance(v, int | float) and not math.isclose(float(v), c, rel_tol=1e-9, abs_tol=1e-12):
+        lang = getattr(probs, "lang", "en")
+        cells = getattr(probs, "unc_cells", {}).get(unc_row, [])
+        unc_sheet = str(unc_row[0]) if unc_row else SHEETS["uncertainty"][lang]
+        row = str(unc_row[1]).removeprefix("row ") if len(unc_row) > 1 else "?"
+        refs = [ref for _, ref in cells]
+        span = refs[0] if len(refs) == 1 else f"{refs[0]}:{refs[-1]}" if refs else f"{row}"
         probs.append(
             Problem(
                 where,
                 "central_mismatch",
-                f"the cell holds {v!r} but its distribution ({d['dist']}) has the central "
-                f"value {c!r}; change the cell and the Uncertainty row together",
+                _say(
+                    lang,
+                    "central",
+                    ref="!".join(str(w) for w in where[:2]),
+                    value=number_text(float(v), lang),
+                    central=number_text(c, lang),
+                    dist=DIST_NAMES[lang].get(str(d["dist"]), str(d["dist"])),
+                    row=row,
+                    sheet=unc_sheet,
+                    cells=f"{unc_sheet}!{span}",
+                    params=", ".join(WORDS[lang][k] for k, _ in cells),
+                ),
             )
         )
 
@@ -2157,12 +1528,18 @@ def _read_uncertainty(
             )
             continue
         d: dict[str, Any] = {"dist": name}
+        given: list[tuple[str, str]] = []
         for p in DIST_PARAMS[name]:
             col = "fixed" if p == "value" else p
             if col in vals:
                 x = _num(vals[col], (sh, _cell_ref(header[col], r)), probs)
+                given.append((col, _cell_ref(header[col], r)))
                 if x is not None:
                     d[p] = x
+        if isinstance(probs, _Problems):
+            probs.unc_cells[row_ref] = sorted(
+                given, key=lambda kc: _col_number(kc[1].rstrip("0123456789"))
+            )
         if "sheet" not in vals or "cell" not in vals:
             probs.append(Problem(row_ref, "missing", "a row needs the sheet and the cell"))
             continue
@@ -2174,8 +1551,13 @@ def _locate(
     p: Problem,
     where: list[dict[str, tuple[PathElement, ...]]],
     in_where: list[dict[str, tuple[PathElement, ...]]],
+    toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] | None = None,
 ) -> Problem:
     path = p.path
+    if len(path) >= 4 and path[0] == "toc" and path[1] in ("nodes", "links") and toc_at:
+        rows, i, field = toc_at.get(str(path[1]), []), path[2], str(path[3])
+        if isinstance(i, int) and i < len(rows) and field in rows[i]:
+            return Problem((*rows[i][field], field, *path[4:]), p.code, p.message, p.severity)
     if len(path) >= 3 and path[0] in ("outcomes", "inputs") and isinstance(path[1], int):
         table = where if path[0] == "outcomes" else in_where
         i = path[1]

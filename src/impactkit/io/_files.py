@@ -61,7 +61,9 @@ def _format_of(path: Path, fmt: str | None) -> Format:
     if suffix in (".yaml", ".yml"):
         return "yaml"
     raise FileFormatError(
-        f"cannot tell the format of {path.name!r}: use .json, .yaml or .yml",
+        f"cannot tell the format of {path.name!r}: a model file is .json, .yaml or .yml; "
+        "a value map is .xlsx or .ods (.xls is read too): save other spreadsheets as .xlsx "
+        "or .ods (Save as, in Excel or LibreOffice)",
         path=("path",),
         code="format",
     )

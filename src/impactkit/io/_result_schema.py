@@ -36,7 +36,7 @@ RESULT_SCHEMAS: dict[str, str] = {
     "lineage": "impactkit.methods._sroi:Lineage",
     "monte_carlo": "impactkit.uncertainty._monte_carlo:MonteCarloResult",
     "evaluation": "impactkit.pipeline:Evaluation",
-    "report": "impactkit.report._render:ReportContent",
+    "report": "impactkit.report._content:ReportContent",
     "cba": "impactkit.methods._cba:CBAResult",
     "avoided_costs": "impactkit.methods._avoided:AvoidedCostsResult",
     "cost_per_outcome": "impactkit.methods._cea:CostPerOutcome",

@@ -393,7 +393,7 @@ def _expected(
         numeric = {q.name for q in p.questions if q.kind in ("integer", "decimal", "yes_no")}
         return [CONSENT, PARTICIPANT, WAVE, *p.question_names], {}, p, numeric
     if isinstance(form, str | Path):
-        xls = pd.read_excel(form, sheet_name=None, dtype=str)
+        xls = pd.read_excel(form, sheet_name=None, dtype=str, engine="openpyxl")
         survey = xls.get("survey")
         if survey is None:
             raise ValidationError(
@@ -421,7 +421,7 @@ def _expected(
 
 def _text_questions(form: str | Path) -> set[str]:
     """Names of an XLSForm's text questions (never read as numbers)."""
-    survey = pd.read_excel(form, sheet_name="survey", dtype=str)
+    survey = pd.read_excel(form, sheet_name="survey", dtype=str, engine="openpyxl")
     kinds = survey["type"].fillna("").str.strip()
     return {str(n) for n, t in zip(survey["name"], kinds, strict=True) if t == "text"}
 
@@ -623,7 +623,7 @@ def read_survey(
     if kind in ("spss", "stata", "sas"):
         raw, labels, user_missing = _read_stat(p, kind)
     elif suffix in (".xlsx", ".xlsm"):
-        raw = pd.read_excel(p, sheet_name=sheet, dtype=object)
+        raw = pd.read_excel(p, sheet_name=sheet, dtype=object, engine="openpyxl")
     else:
         text = _read_text(p)
         raw = pd.read_csv(

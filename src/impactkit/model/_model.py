@@ -77,6 +77,39 @@ def _str_map(x: Any) -> Any:
     return FrozenDict(dict(x)) if isinstance(x, Mapping) else x
 
 
+TEXT_LANGS = ("en", "fr")
+"""Languages a model's texts can be given in."""
+
+
+def _translations(x: Any) -> Any:
+    if not isinstance(x, Mapping):
+        return x
+    return FrozenDict({k: _str_map(v) for k, v in x.items()})
+
+
+def _check_translations(c: Checker, x: Any) -> None:
+    if not isinstance(x, Mapping):
+        c.add("translations", "type", "expected a mapping of languages to texts")
+        return
+    for lang, texts in x.items():
+        if lang not in TEXT_LANGS:
+            c.add(
+                ("translations", str(lang)),
+                "invalid_choice",
+                f"a language is one of {', '.join(TEXT_LANGS)}, got {lang!r}",
+            )
+        if not isinstance(texts, Mapping):
+            c.add(("translations", str(lang)), "type", "expected a mapping of text to text")
+            continue
+        for k, v in texts.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                c.add(
+                    ("translations", str(lang), str(k)),
+                    "type",
+                    f"a translation maps text to text, got {k!r}: {v!r}",
+                )
+
+
 def _plain(x: Any) -> Any:
     """Metadata as a read-only value: mappings frozen, lists and tuples as tuples."""
     if isinstance(x, Mapping):
@@ -335,6 +368,18 @@ class ImpactModel:
         ``evidence[i].nodes[j]``.
     engagement : sequence of qualitative.Engagement, optional
         How each stakeholder group was involved.
+    lang : {"en", "fr"}, default "en"
+        Language the model's texts are written in (descriptions, labels,
+        sources); reports are written in it unless asked otherwise (one
+        default language across impactkit: English). Not part of equality:
+        it says how the texts read, not what the analysis is.
+    translations : mapping of str to mapping of str to str, optional
+        The model's texts in other languages: for each language (``"en"``,
+        ``"fr"``), each text as written in the model mapped to the same text
+        in that language, e.g. ``{"en": {"Sans l'accompagnement": "Without
+        the support"}}``. A report in that language shows the translation of
+        every description, label, source and justification it has one for
+        (see docs/reference/file_format.md, "Texts in two languages").
 
     Raises
     ------
@@ -383,10 +428,16 @@ class ImpactModel:
         default=(), converter=tuple, validator=lambda s, a, v: _check_records(s)
     )
     engagement: tuple[Engagement, ...] = attrs.field(default=(), converter=tuple)
+    lang: str = attrs.field(default="en", eq=False)
+    translations: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_translations
+    )
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.text(self.name, "name", empty=False)
+        c.choice(self.lang, "lang", TEXT_LANGS)
+        _check_translations(c, self.translations)
         _check_currency(c, self.currency, "currency")
         if self.base_year is not None:
             c.number(self.base_year, "base_year", low=1800, high=2200, integer=True)

@@ -353,6 +353,12 @@ def json_schema() -> dict[str, Any]:
         "metadata": {"type": "object"},
         "evidence": {"type": "array", "items": ref("evidence")},
         "engagement": {"type": "array", "items": ref("engagement")},
+        "lang": {"enum": ["en", "fr"]},
+        "translations": {
+            "type": "object",
+            "propertyNames": {"enum": ["en", "fr"]},
+            "additionalProperties": {"type": "object", "additionalProperties": _STR},
+        },
     }
     defs.update(_qualitative_defs())
     return {

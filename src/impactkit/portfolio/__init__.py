@@ -40,7 +40,12 @@ from impactkit.portfolio._evaluate import (
     row_values,
     stakeholder_shares,
 )
-from impactkit.portfolio._network import NetworkAnalysis, analyse_network, pseudonyms
+from impactkit.portfolio._network import (
+    NetworkAnalysis,
+    analyse_network,
+    nearest_members,
+    pseudonyms,
+)
 
 __all__ = [
     "NUMERIC_COLUMNS",
@@ -57,6 +62,7 @@ __all__ = [
     "from_models",
     "funnel",
     "monte_carlo",
+    "nearest_members",
     "position",
     "pseudonyms",
     "row_values",

@@ -508,13 +508,13 @@ def funnel(
         lo, hi = np.quantile(z, [0.1, 0.9])
         phi = float(np.mean(np.clip(z, lo, hi) ** 2))
     inflate = np.sqrt(phi) if phi > 1 else 1.0
-    out = pd.DataFrame(index=df.index)
+    cols: dict[str, Any] = {}  # the columns first, then one frame (not a column at a time)
     if site:
-        out[site] = df[site].to_numpy()
-    out["value"] = y
-    out["n"] = m
-    out["target"] = theta0
-    out["z"] = z / inflate
+        cols[site] = df[site].to_numpy()
+    cols["value"] = y
+    cols["n"] = m
+    cols["target"] = np.full(len(y), theta0)
+    cols["z"] = z / inflate
     flags: list[str] = []
     for level in sorted(lv):
         lab = level_label(level)
@@ -524,11 +524,12 @@ def funnel(
             lower, upper = np.clip(lower, 0, 1), np.clip(upper, 0, 1)
         elif kind == "ratio":
             lower = np.maximum(lower, 0.0)
-        out[f"lower_{lab}"] = lower
-        out[f"upper_{lab}"] = upper
-        out[f"flag_{lab}"] = np.where(y > upper, "above", np.where(y < lower, "below", "within"))
+        cols[f"lower_{lab}"] = lower
+        cols[f"upper_{lab}"] = upper
+        cols[f"flag_{lab}"] = np.where(y > upper, "above", np.where(y < lower, "below", "within"))
         flags.append(f"flag_{lab}")
-    out["flag"] = out[flags[-1]]
+    cols["flag"] = cols[flags[-1]]
+    out = pd.DataFrame(cols, index=df.index)
     limits = [c for c in out.columns if c.startswith(("lower_", "upper_"))]
     require_finite(
         {"target": theta0, "phi": phi, "z": out["z"], **{c: out[c] for c in limits}}, "result"

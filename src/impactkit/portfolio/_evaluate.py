@@ -135,6 +135,8 @@ def _numeric(col: pd.Series) -> tuple[FloatArray, _IntArray]:
     real part or nanoseconds).
     """
     kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+    if kind in ("f", "i", "u"):  # numpy numbers (the usual case): one copy as floats
+        return np.array(col.to_numpy(), dtype=float), np.zeros(0, dtype=np.int64)
     types = pd.api.types
     if types.is_numeric_dtype(col.dtype) and not (
         types.is_bool_dtype(col.dtype) or types.is_complex_dtype(col.dtype)
@@ -236,7 +238,8 @@ def _site_codes(
     n = len(values)
     kind = getattr(values.dtype, "kind", "O")
     text = isinstance(values.dtype, pd.StringDtype)
-    if n and (kind in "iu" or text) and not values.hasnans:
+    plain_int = isinstance(values.dtype, np.dtype) and kind in "iu"  # holds no missing value
+    if n and (plain_int or ((kind in "iu" or text) and not values.hasnans)):
         a = values.to_numpy(dtype=np.int64) if kind in "iu" else values.array
         ne = a[1:] != a[:-1]
         change = (
@@ -248,7 +251,9 @@ def _site_codes(
         # a site's rows together: far fewer runs than rows (else hashing every row is cheaper)
         if 4 * starts.size <= n or starts.size == 1:
             heads = values.iloc[starts]
-            if not heads.duplicated().any():
+            if not (
+                np.unique(a[starts]).size < starts.size if plain_int else heads.duplicated().any()
+            ):
                 codes = np.repeat(
                     np.arange(starts.size, dtype=np.int64), np.diff(np.r_[starts, n])
                 )
@@ -265,8 +270,9 @@ def _site_codes(
 def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer[Any]], int]:
     """Integer codes of a column (missing values get a code) and how many there are."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the codes are already there
-        c = values.cat.codes.to_numpy()
-        m = len(values.cat.categories)
+        cat = values.array  # a Categorical: its codes without the accessor's Series
+        c = np.asarray(cat.codes)
+        m = len(cat.categories)
         return (np.where(c < 0, m, c) if c.size and c.min() < 0 else c), m + 1
     v, uniq = pd.factorize(values, use_na_sentinel=False)
     return v, max(len(uniq), 1)
@@ -279,8 +285,9 @@ def _first_values(values: pd.Series, first: _IntArray) -> Any:
     once on the few categories, not on every site.
     """
     if isinstance(values.dtype, pd.CategoricalDtype):  # index the categories, not the rows
-        codes = values.cat.codes.to_numpy()[first]
-        cats = values.cat.categories.to_numpy(dtype=object)
+        cat = values.array  # a Categorical: its codes without the accessor's Series
+        codes = np.asarray(cat.codes)[first]
+        cats = cat.categories.to_numpy(dtype=object)
         if codes.size and codes.min() < 0:
             cats = np.append(cats, np.array([None]))
             codes = np.where(codes < 0, cats.size - 1, codes)
@@ -775,7 +782,16 @@ def _inputs(
                 f"years must be whole numbers >= 0 in rows {_rows_listing(bad_year)}",
             )
         )
-    in_pos = pd.Index(sites).get_indexer(inputs[site]).astype(np.int64)
+    labels = inputs[site].to_numpy()
+    if (
+        labels.shape == sites.shape
+        and labels.dtype == sites.dtype
+        and (labels.dtype.kind in "iu" or (labels.dtype == object and not pd.isna(labels).any()))
+        and np.array_equal(labels, sites)
+    ):
+        in_pos = np.arange(len(sites), dtype=np.int64)  # the sites, in order: no lookup
+    else:
+        in_pos = pd.Index(sites).get_indexer(inputs[site]).astype(np.int64)
     has = np.bincount(in_pos[in_pos >= 0], minlength=len(sites)) > 0
     if not has.all():
         no_inputs = [sites[i] for i in np.flatnonzero(~has)]

@@ -23,46 +23,143 @@ from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import Problem, ValidationError
 from impactkit.portfolio._comparison import FunnelResult, funnel, shrink
 
-__all__ = ["NetworkAnalysis", "analyse_network", "pseudonyms"]
+__all__ = ["NetworkAnalysis", "analyse_network", "nearest_members", "pseudonyms"]
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford's base-32 alphabet: no I, L, O or U to misread."""
+
+
+def _tag(digest: bytes, width: int) -> str:
+    bits = int.from_bytes(digest, "big")
+    top = len(digest) * 8
+    return "".join(_CROCKFORD[(bits >> (top - 5 * (i + 1))) & 31] for i in range(width))
 
 
 def pseudonyms(sites: Sequence[Any], *, key: str | bytes | None = None) -> dict[Any, str]:
-    """Stable pseudonyms for site names (``"E-0001"``, ...).
+    """Stable pseudonyms for site names (``"E-7KQ2MX"``, ...), keyed by a secret.
 
-    The order of the pseudonyms follows a keyed hash (HMAC-SHA256) of each
-    name, so it reveals neither the names nor their order. With the same
-    ``key`` the same site always gets the same pseudonym; without one, the key
-    is derived from the whole set of names (stable for the same network, not
-    guessable from a single name).
+    Each pseudonym is the keyed hash (HMAC-SHA256) of the site's id alone,
+    written as ``E-`` and its first six characters in Crockford's base 32 (no
+    I, L, O or U): the same site gets the same pseudonym with the same key
+    whichever members join or leave, and without the key nobody can compute
+    one from a public list of ids (a FINESS list, say). The key is never
+    derived from the data: a federation chooses it once, keeps it secret and
+    gives it to every report. In the rare case where two ids share six
+    characters (about one chance in two thousand for a thousand sites) those
+    two get ten.
 
     Parameters
     ----------
     sites : sequence
         Site names or ids.
-    key : str or bytes, optional
-        Secret key; keep it to reproduce the pseudonyms across reports.
+    key : str or bytes
+        Secret key (required, not empty); keep it to reproduce the pseudonyms
+        across reports and years.
 
     Returns
     -------
     dict
         Site → pseudonym.
 
+    Raises
+    ------
+    ValidationError
+        No key, or an empty one.
+
+    References
+    ----------
+    .. [1] Krawczyk, H., Bellare, M. & Canetti, R. (1997). HMAC: Keyed-Hashing for
+       Message Authentication. RFC 2104.
+
     Examples
     --------
     >>> p = pseudonyms(["Foyer A", "Foyer B"], key="secret")
-    >>> sorted(p.values())
-    ['E-0001', 'E-0002']
+    >>> p == {"Foyer A": p["Foyer A"], "Foyer B": p["Foyer B"]}, len(p["Foyer A"])
+    (True, 8)
+    >>> pseudonyms(["Foyer A", "Foyer C"], key="secret")["Foyer A"] == p["Foyer A"]
+    True
     """
+    if key is None or len(key) == 0:
+        raise ValidationError(
+            "pseudonyms need a secret key (key=...): a key derived from the data would let "
+            "anyone with the list of ids recompute them",
+            path=("key",),
+            code="missing",
+        )
+    k = key.encode() if isinstance(key, str) else bytes(key)
     names = list(dict.fromkeys(sites))
-    if key is None:
-        digest = hashlib.sha256("\x1f".join(sorted(map(str, names))).encode()).digest()
-        k = digest
-    else:
-        k = key.encode() if isinstance(key, str) else key
-    tags = {s: hmac.new(k, str(s).encode(), hashlib.sha256).hexdigest() for s in names}
-    width = max(4, len(str(len(names))))
-    order = sorted(names, key=lambda s: tags[s])
-    return {s: f"E-{i + 1:0{width}d}" for i, s in enumerate(order)}
+    keyed = hmac.new(k, digestmod=hashlib.sha256)  # the key is prepared once, then copied
+    digests = {}
+    for s in names:
+        h = keyed.copy()
+        h.update(str(s).encode())
+        digests[s] = h.digest()
+    short = {s: _tag(d, 6) for s, d in digests.items()}
+    seen: dict[str, int] = {}
+    for tag in short.values():
+        seen[tag] = seen.get(tag, 0) + 1
+    return {
+        s: "E-" + (_tag(d, 10) if seen[short[s]] > 1 else short[s]) for s, d in digests.items()
+    }
+
+
+def nearest_members(wanted: Any, ids: Any, *, n: int = 3) -> list[Any]:
+    """The ids closest to a mistyped member id, closest first (at most ``n``).
+
+    The ids within a third of the id's length in edits (Levenshtein distance,
+    case ignored), fewest edits first, then the longest common beginning (the
+    department of a FINESS number); else the closest by
+    :func:`difflib.get_close_matches`.
+
+    Parameters
+    ----------
+    wanted : object
+        The id given.
+    ids : iterable
+        The ids of the network's establishments.
+    n : int, default 3
+        Suggestions at most.
+
+    Returns
+    -------
+    list
+        The suggested ids, as they are in ``ids``.
+
+    Examples
+    --------
+    >>> nearest_members("Foyer Lumiere", ["Foyer Lumière", "Foyer du Parc", "ESAT Nord"])
+    ['Foyer Lumière']
+    >>> nearest_members("750000123", ["750000124", "130000123", "750000999"], n=2)
+    ['750000124', '130000123']
+    """
+    import difflib
+
+    by_text: dict[str, Any] = {}
+    for x in ids:
+        by_text.setdefault(str(x).casefold(), x)
+    key = str(wanted).casefold()
+
+    def edits(t: str) -> int:  # Levenshtein distance
+        row = list(range(len(key) + 1))
+        for i, a in enumerate(t, 1):
+            prev, row[0] = row[0], i
+            for j, b in enumerate(key, 1):
+                prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (a != b))
+        return row[-1]
+
+    def shared(t: str) -> int:  # length of the common beginning
+        return next(
+            (i for i, (a, b) in enumerate(zip(t, key, strict=False)) if a != b),
+            min(len(t), len(key)),
+        )
+
+    limit = max(1, len(key) // 3)
+    scored = [(edits(t), -shared(t), t) for t in by_text]
+    close = [t for d, _, t in sorted(scored) if d <= limit][:n]
+    if not close:
+        close = difflib.get_close_matches(key, list(by_text), n=n, cutoff=0.6)
+    return [by_text[t] for t in close]
 
 
 @displayed(headline=("Network ratio", "Sites", "Present value"))
@@ -99,6 +196,9 @@ class NetworkAnalysis:
     seed_entropy : int or None, default None
         Entropy of the seed of the Monte Carlo, which reproduces it (None
         without one, or with a Generator).
+    discount : Constant, Schedule or None, default None
+        The discounting every site was evaluated with (stated in the report's
+        method section).
 
     Examples
     --------
@@ -114,7 +214,7 @@ class NetworkAnalysis:
     >>> ratios[["handicap", "protection_enfance"]].tolist()
     [1.91, 1.76]
     >>> a.sites["label"].iloc[0]
-    'E-0006'
+    'E-KVQYV5'
     """
 
     sites: pd.DataFrame = attrs.field(eq=False)
@@ -132,6 +232,8 @@ class NetworkAnalysis:
     currency: str = "EUR"
     seed_entropy: int | None = None
     """Entropy of the seed of the Monte Carlo (None without one, or with a Generator)."""
+    discount: Any = None
+    """The discounting every site was evaluated with (None when not recorded)."""
 
     def to_frame(self) -> pd.DataFrame:
         """The per-site table.
@@ -149,7 +251,8 @@ class NetworkAnalysis:
         Returns
         -------
         dict
-            Every table as records, totals and uncertainty.
+            Every table as records, totals and uncertainty; ``discount`` as
+            words (the convention the report states).
         """
         return {
             "totals": jsonable(dict(self.totals)),
@@ -164,6 +267,7 @@ class NetworkAnalysis:
             "anonymised": self.anonymised,
             "currency": self.currency,
             "seed_entropy": self.seed_entropy,
+            "discount": None if self.discount is None else self.discount.describe(),
         }
 
     def summary(self) -> Summary:
@@ -191,7 +295,14 @@ def _indicator_rows(
     """Site × indicator proportions from the rows that carry a denominator."""
     if denominator not in outcomes.columns or "outcome" not in outcomes.columns:
         return pd.DataFrame(), {}
-    rows = outcomes[outcomes[denominator].notna()]
+    # the columns read here, and only the rows with a denominator (not a copy of the table)
+    keep = list(
+        dict.fromkeys(
+            c for c in (site, "outcome", "quantity", denominator, "label") if c in outcomes.columns
+        )
+    )
+    has = outcomes[denominator].notna().to_numpy()
+    rows = outcomes[keep] if has.all() else outcomes.loc[has, keep]
     if rows.empty:
         return pd.DataFrame(), {}
     q = pd.to_numeric(rows["quantity"], errors="coerce").to_numpy(dtype=float)
@@ -267,9 +378,11 @@ def analyse_network(
         Seed of the Monte Carlo; None draws fresh entropy, recorded on the
         result as ``seed_entropy``.
     anonymise : bool, default False
-        Replace site names by stable pseudonyms (:func:`pseudonyms`).
+        Replace site names by stable pseudonyms (:func:`pseudonyms`); needs
+        ``key``.
     key : str or bytes, optional
-        Key of the pseudonyms.
+        Secret key of the pseudonyms (required with ``anonymise``, never
+        derived from the data).
     currency : str, default "EUR"
         Currency of the values.
     overdispersion : bool, default True
@@ -317,6 +430,13 @@ def analyse_network(
     by = [c for c in (sector, region) if c in outcomes_df.columns]
     core = outcomes_df.drop(columns=extra)
     res = pf.evaluate(core, inputs_df, site=site, discount=discount, by=by)
+    if anonymise and not key:
+        raise ValidationError(
+            "anonymise=True needs a secret key (key=...): a key derived from the data "
+            "would let anyone with the list of ids recompute the pseudonyms",
+            path=("key",),
+            code="missing",
+        )
     names = pseudonyms(res[site].tolist(), key=key) if anonymise else None
     if names:
         res[site] = [names[x] for x in res[site]]
@@ -361,37 +481,45 @@ def analyse_network(
             "probability_ratio_above_1": float(np.mean(r > 1)),
         }
     ind_rows, indicators = _indicator_rows(outcomes_df, site, denominator)
+    if names and len(ind_rows):  # pseudonyms once for every indicator's rows
+        ind_rows[site] = ind_rows[site].map(names)
     funnels: dict[str, FunnelResult] = {}
     remarkable = []
-    site_info = res.set_index(site)
+    site_pos = {x: i for i, x in enumerate(res[site].tolist())}  # each site's row, once
+    info_cols = {c: res[c].to_numpy(dtype=object) for c in (sector, region) if c in by}
     for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
         part = part.reset_index(drop=True)
-        if names:
-            part[site] = [names[x] for x in part[site]]
         if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
             continue
         fr = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
         f = fr.table  # gains the shrunk estimates below
-        p = np.clip(part["value"].to_numpy(), 0.5 / part["n"], 1 - 0.5 / part["n"])
-        sh = shrink(p, np.sqrt(p * (1 - p) / part["n"].to_numpy()), n_draws=0).table
-        f["shrunk"] = sh["shrunk"].to_numpy()
+        n_obs = part["n"].to_numpy()
+        p = np.clip(part["value"].to_numpy(), 0.5 / n_obs, 1 - 0.5 / n_obs)
+        sh = shrink(p, np.sqrt(p * (1 - p) / n_obs), n_draws=0).table
+        shrunk = sh["shrunk"].to_numpy()
+        f["shrunk"] = shrunk
         funnels[str(ind)] = fr
-        hit = (f["flag"] == "above") & (f["shrunk"] > f["upper_95"])
-        for _, row in f[hit].iterrows():  # the few remarkable sites, not a hot path
-            orig = row[site]
-            info = site_info.loc[orig] if orig in site_info.index else None
+        hit = np.flatnonzero(
+            (f["flag"].to_numpy(dtype=object) == "above") & (shrunk > f["upper_95"].to_numpy())
+        )
+        if not hit.size:
+            continue
+        # the few remarkable sites, read from the columns (not row by row)
+        orig = f[site].to_numpy(dtype=object)[hit]
+        at = [site_pos.get(o, -1) for o in orig]
+        cols = {c: f[c].to_numpy()[hit] for c in ("value", "n", "target", "upper_998")}
+        for i, (o, pos) in enumerate(zip(orig, at, strict=True)):
             remarkable.append(
                 {
-                    site: orig,
+                    site: o,
                     "indicator": str(ind),
                     "label": indicators.get(str(ind), str(ind)),
-                    "value": float(row["value"]),
-                    "n": float(row["n"]),
-                    "shrunk": float(row["shrunk"]),
-                    "target": float(row["target"]),
-                    "upper_998": float(row["upper_998"]),
-                    **({sector: info[sector]} if info is not None and sector in by else {}),
-                    **({region: info[region]} if info is not None and region in by else {}),
+                    "value": float(cols["value"][i]),
+                    "n": float(cols["n"][i]),
+                    "shrunk": float(shrunk[hit[i]]),
+                    "target": float(cols["target"][i]),
+                    "upper_998": float(cols["upper_998"][i]),
+                    **({c: v[pos] for c, v in info_cols.items()} if pos >= 0 else {}),
                 }
             )
     rem = pd.DataFrame(remarkable)
@@ -417,11 +545,23 @@ def analyse_network(
         anonymised=bool(names),
         currency=currency,
         seed_entropy=entropy,
+        discount=_discount_of(discount),
     )
 
 
+def _discount_of(discount: Any) -> Any:
+    """The discounting as recorded on the result: a number becomes a :class:`Constant`."""
+    from impactkit.discount import Constant
+
+    if isinstance(discount, int | float) and not isinstance(discount, bool):
+        return Constant(float(discount))
+    return discount
+
+
 def _shares(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    s = rows["present_value"].groupby(key.to_numpy()).sum()
+    # text keys grouped through their typed array (hashed faster than Python strings)
+    by = key.to_numpy() if isinstance(key.dtype, pd.CategoricalDtype) else key.array
+    s = rows["present_value"].groupby(by).sum()
     out = pd.DataFrame({"group": s.index.astype(str), "present_value": s.to_numpy()})
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0

@@ -8,7 +8,9 @@ This package and :mod:`impactkit.io` are the only doors to files.
 'Dégressivité'
 
 Layer: doors (see the architecture page). :func:`analyse` runs the
-analyses; :func:`html` and :func:`markdown` present what they are given.
+analyses; :func:`html`, :func:`markdown` and :func:`pdf` present what they
+are given, as text or bytes; :func:`write` is the one way to write a report
+to a file.
 """
 
 from __future__ import annotations
@@ -22,20 +24,14 @@ from impactkit.report._charts import (
     toc_diagram,
     tornado_chart,
 )
+from impactkit.report._content import ReportContent, analyse, build
 from impactkit.report._decision_charts import ce_plane_chart, ceac_chart, evppi_chart
 from impactkit.report._event_study import event_study_chart, event_study_table
+from impactkit.report._html import html
+from impactkit.report._markdown import markdown
 from impactkit.report._network import funnel_chart, member, network
-from impactkit.report._render import (
-    BROWSERS,
-    PDFUnavailableError,
-    ReportContent,
-    analyse,
-    build,
-    find_browser,
-    html,
-    markdown,
-    pdf,
-)
+from impactkit.report._pdf import BROWSERS, PDFUnavailableError, find_browser, pdf
+from impactkit.report._write import write
 
 __all__ = [
     "BROWSERS",
@@ -68,4 +64,5 @@ __all__ = [
     "to_svg",
     "toc_diagram",
     "tornado_chart",
+    "write",
 ]

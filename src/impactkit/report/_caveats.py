@@ -12,12 +12,13 @@ The texts are those of :mod:`impactkit._i18n`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from impactkit._escape import html_text, md_text
-from impactkit._i18n import fmt_money, fmt_pct, fmt_ratio, t
+from impactkit._i18n import Formatter, fmt_money, fmt_pct, fmt_ratio, t
 from impactkit.methods import SROIResult
 
 __all__ = [
@@ -63,7 +64,7 @@ def _unvalued_stakeholders(result: SROIResult) -> list[str]:
     return [_readable(s.id, s.label) for s in toc.stakeholders if s.id not in valued]
 
 
-def _outcome_labels(result: SROIResult) -> dict[str, str]:
+def outcome_labels(result: SROIResult) -> dict[str, str]:
     model = result.model
     toc = model.toc if model is not None else None
     nodes = {n.id: n.label for n in toc.nodes} if toc is not None else {}
@@ -72,6 +73,13 @@ def _outcome_labels(result: SROIResult) -> dict[str, str]:
     for o, label in zip(bo["outcome"], bo["label"], strict=True):
         out.setdefault(str(o), str(label) if label else _readable(str(o), nodes.get(str(o))))
     return out
+
+
+def _translator(result: SROIResult, lang: str) -> Callable[[str], str]:
+    """The model's own translation of its texts into ``lang`` (as written when it has none)."""
+    model = result.model
+    texts = model.translations.get(lang) if model is not None else None
+    return Formatter(lang, result.currency, texts=texts).text
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -99,14 +107,16 @@ def caveat_sentences(result: SROIResult, lang: str) -> list[str]:
     from impactkit.assurance import concentration_sentences
 
     out: list[str] = []
+    tr = _translator(result, lang)
     missing = unvalued_outcomes(result)
+    missing = None if missing is None else [tr(m) for m in missing]
     if missing is None:
         out.append(t("not_counted_no_toc", lang))
     elif missing:
         out.append(t("not_counted_list", lang, items=_join(missing, lang)))
     else:
         out.append(t("not_counted_none", lang))
-    people = _unvalued_stakeholders(result)
+    people = [tr(p) for p in _unvalued_stakeholders(result)]
     if people:
         out.append(t("unvalued_stakeholders", lang, items=_join(people, lang)))
     out += [
@@ -114,7 +124,7 @@ def caveat_sentences(result: SROIResult, lang: str) -> list[str]:
         for _, sentence in concentration_sentences(
             result,
             lang=lang,
-            labels=_outcome_labels(result),
+            labels={k: tr(v) for k, v in outcome_labels(result).items()},
             pct=lambda x: fmt_pct(x, lang, decimals=0),
         )
     ]
@@ -147,7 +157,7 @@ def _payer_label(result: SROIResult, payer: str, lang: str) -> str:
     toc = model.toc if model is not None else None
     for s in toc.stakeholders if toc is not None else ():
         if s.id == payer and s.label and s.label != s.id:
-            return str(s.label)
+            return _translator(result, lang)(str(s.label))
     try:
         return t(f"payer_{payer}", lang)
     except KeyError:

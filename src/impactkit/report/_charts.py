@@ -7,6 +7,7 @@ object-oriented API (no global pyplot state), labelled in French or English.
 from __future__ import annotations
 
 import io
+import itertools
 import textwrap
 from typing import Any
 
@@ -100,7 +101,7 @@ def plain_text(fig: Any) -> Any:
     return fig
 
 
-def to_svg(fig: Any) -> str:
+def to_svg(fig: Any, *, crop: bool = True) -> str:
     """The figure as inline SVG text (no XML header), for self-contained HTML.
 
     The same figure gives the same bytes on every run: no date, and the ids
@@ -113,6 +114,10 @@ def to_svg(fig: Any) -> str:
     fig : matplotlib.figure.Figure
         The figure, e.g. from one of the chart functions of this module. Its
         texts are switched to plain text in place.
+    crop : bool, default True
+        Crop the figure to its content. Cropping measures the drawn figure
+        first, which draws it twice; a figure whose margins are laid out by
+        hand (the funnel plots) is written at its own size in one drawing.
 
     Returns
     -------
@@ -134,7 +139,9 @@ def to_svg(fig: Any) -> str:
     buf = io.StringIO()
     plain: dict[Any, Any] = {"svg.hashsalt": "impactkit", "svg.id": None, "text.parse_math": False}
     with matplotlib.rc_context(plain):
-        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        fig.savefig(
+            buf, format="svg", metadata={"Date": None}, bbox_inches="tight" if crop else None
+        )
     svg = buf.getvalue()
     return svg[svg.index("<svg") :]
 
@@ -395,10 +402,12 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     >>> import impactkit as ik
     >>> mc = ik.uncertainty.monte_carlo(ik.examples.load_example(), n=500, seed=1)
     >>> ax = mc_histogram(mc, "fr", bins=20).axes[0]
-    >>> ax.get_title(), len(ax.patches)
-    ('Simulation de Monte-Carlo : 500 tirages ; P(> 1) = 100,0\\xa0%', 20)
+    >>> ax.get_title().split(" ; ")[0], len(ax.patches)
+    ('Simulation de Monte-Carlo : 500 tirages', 20)
+    >>> ax.get_title().split(" ; ")[1]
+    'probabilité que le ratio dépasse 1 pour 1 : 100,0\\xa0%'
     >>> mc_histogram(mc, "en").axes[0].get_title()
-    'Monte Carlo simulation: 500 draws; P(> 1) = 100.0%'
+    'Monte Carlo simulation: 500 draws; probability that the ratio exceeds 1:1: 100.0%'
     """
     r = np.asarray(mc.ratio)
     fig = _figure()
@@ -414,35 +423,42 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     colon, semi = (" :", " ;") if lang == "fr" else (":", ";")
     ax.set_title(
         f"{t('monte_carlo', lang)}{colon} {fmt_number(mc.n, lang, decimals=0)} "
-        f"{t('draws', lang)}{semi} P(> 1) = {fmt_pct(p, lang)}",
+        f"{t('draws', lang)}{semi} {t('p_above_1_short', lang)}{colon} {fmt_pct(p, lang)}",
         fontsize=10,
     )
     ax.legend(fontsize=8)
     return plain_text(fig)
 
 
-def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
+def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5, texts: Any = None) -> Any:
     """The theory of change as layered boxes: inputs to impact, left to right.
 
-    Labels are wrapped to fit their column and set at 9 pt, so that the
-    diagram shown at its natural width (``width`` inches, 1008 px for the
-    default) keeps text of 12 px; links end in arrowheads at the box edges,
-    feedback links dashed.
-
-    Columns run from inputs, activities and outputs through the outcomes (one
-    column per outcome level) to the impact; columns left empty by the
-    theory of change are dropped. Boxes are coloured by node kind and hold
-    the node's label (its id when it has none), cut at four lines.
+    A layered (Sugiyama-style) drawing: columns run from inputs, activities
+    and outputs through the outcomes (one column per outcome level) to the
+    impact, columns left empty are dropped; a link that skips columns passes
+    through a free slot of each column it crosses, so that every line runs
+    in the gaps between columns or through empty slots and never through a
+    box; the order within each column is chosen by barycentre sweeps to
+    limit crossings. Labels are wrapped to their box and set at 9 pt (12 px
+    at the natural width, ``width`` inches, 1008 px for the default), cut
+    at six lines; boxes are coloured by node kind, with a legend of the
+    kinds shown. Links end in arrowheads at the box edges; links that go
+    back (feedback) are dashed. The drawing depends only on the order of the
+    nodes and links, never on hashing: the same theory of change gives the
+    same SVG in every run.
 
     Parameters
     ----------
     toc : TheoryOfChange
         The theory of change to draw.
     lang : {"en", "fr"}, default "en"
-        Language of the title.
+        Language of the title and the legend.
     width : float, default 10.5
         Width of the figure [inches]; the height follows from the tallest
         column and the longest labels.
+    texts : mapping of str to str, optional
+        Translations of the node labels and the title (a model's
+        ``translations[lang]``).
 
     Returns
     -------
@@ -467,81 +483,154 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5) -> Any:
     8.0
     >>> len(fig.axes[0].texts) == len(toc) + len(toc.links)  # a box per node, an arrow per link
     True
+    >>> [x.get_text() for x in fig.legends[0].get_texts()][:2]
+    ['Ressources', 'Activités']
     >>> toc_diagram(toc, "en").axes[0].get_title(loc="left")[:17]
     'Theory of change:'
     """
-    import networkx as nx
+    from matplotlib.patches import FancyBboxPatch, Patch
 
+    tr = dict(texts or {})
     order = {"input": 0, "activity": 1, "output": 2, "outcome": 3, "impact": 6}
-    g = nx.DiGraph()
-    for n in toc.nodes:
-        layer = order[n.kind] + (n.level - 3 if n.kind == "outcome" else 0)
-        g.add_node(n.id, layer=layer)
-    g.add_edges_from((lk.source, lk.target) for lk in toc.links)
-    used = sorted({d["layer"] for _, d in g.nodes(data=True)})
-    dense = {layer: i for i, layer in enumerate(used)}
-    for _, d in g.nodes(data=True):
-        d["layer"] = dense[d["layer"]]
-    pos = nx.multipartite_layout(g, subset_key="layer", align="vertical") if len(g) else {}
-    layers = max(len(used), 1)
-    per_layer = max(
-        (sum(1 for _, d in g.nodes(data=True) if d["layer"] == k) for k in range(layers)),
-        default=1,
-    )
-    chars = max(12, int(width * 72 / layers / 6.0))
-    wrapped = {}
-    for n in toc.nodes:
-        lines = textwrap.wrap(n.label or n.id, chars) or [n.id]
-        wrapped[n.id] = "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
-    tallest = max((w.count("\n") + 1 for w in wrapped.values()), default=1)
-    fig = _figure(width, max(3.0, per_layer * (0.35 + 0.2 * tallest) + 0.8))
-    ax = fig.add_subplot()
+    nodes = list(toc.nodes)
+    raw = {n.id: order[n.kind] + (n.level - 3 if n.kind == "outcome" else 0) for n in nodes}
+    dense = {v: i for i, v in enumerate(sorted(set(raw.values())))}
+    layer = {k: dense[v] for k, v in raw.items()}
+    n_layers = max(len(dense), 1)
+    # Columns of items (nodes, and one "slot" per column a forward link skips).
+    columns: list[list[Any]] = [[] for _ in range(n_layers)]
+    for n in nodes:
+        columns[layer[n.id]].append(n.id)
+    chains: list[tuple[Any, list[Any]]] = []
+    for i, lk in enumerate(toc.links):
+        a, b = layer[lk.source], layer[lk.target]
+        chain: list[Any] = [lk.source]
+        for k in range(a + 1, b):
+            slot = ("slot", i, k)
+            columns[k].append(slot)
+            chain.append(slot)
+        chain.append(lk.target)
+        chains.append((lk, chain))
+    where = {item: k for k, col in enumerate(columns) for item in col}
+    pred: dict[Any, list[Any]] = {}
+    succ: dict[Any, list[Any]] = {}
+    for _, chain in chains:
+        for u, v in itertools.pairwise(chain):
+            if where[v] == where[u] + 1:
+                succ.setdefault(u, []).append(v)
+                pred.setdefault(v, []).append(u)
+
+    def sweep(k: int, neighbours: dict[Any, list[Any]], ref: list[Any]) -> None:
+        rank = {item: i for i, item in enumerate(ref)}
+        col = columns[k]
+        keys = []
+        for i, item in enumerate(col):
+            near = [rank[x] for x in neighbours.get(item, []) if x in rank]
+            keys.append((sum(near) / len(near) if near else float(i), i))
+        columns[k] = [col[i] for _, i in sorted(keys)]
+
+    for _ in range(4):  # barycentre sweeps, down then up: fewer crossings
+        for k in range(1, n_layers):
+            sweep(k, pred, columns[k - 1])
+        for k in range(n_layers - 2, -1, -1):
+            sweep(k, succ, columns[k + 1])
+
+    pitch = (width - 0.2) / n_layers
+    em = 9 * 0.66 / 72  # width of a character at 9 pt [inches]
+    longest = max((len(w) for n in nodes for w in (n.label or n.id).split()), default=8)
+    box_w = min(max(pitch * 0.76, longest * em + 0.14), pitch * 0.88)
+    chars = max(8, int((box_w - 0.14) / em))
+    label = {}
+    for n in nodes:
+        text = tr.get(n.label or n.id, n.label or n.id)
+        lines = textwrap.wrap(text, chars, break_long_words=False) or [n.id]
+        label[n.id] = "\n".join(lines[:6]) + ("…" if len(lines) > 6 else "")
+    line_h = 9 * 1.3 / 72
+    box_h = {k: (v.count("\n") + 1) * line_h + 0.16 for k, v in label.items()}
+    slot_h = max(box_h.values(), default=0.4) + 0.28
+    rows = max((len(c) for c in columns), default=1)
+    plot_h = max(rows, 1) * slot_h
+    legend_h = 0.55
+    height = max(3.0, plot_h + 0.45 + legend_h)
+    fig = _figure(width, height)
+    ax = fig.add_axes((0.0, legend_h / height, 1.0, plot_h / height))
     ax.set_axis_off()
-    boxes = {}
-    for n in toc.nodes:
+    ax.set_xlim(0, width)
+    ax.set_ylim(-0.3, plot_h)  # the strip below the boxes carries the links going back
+    pos: dict[Any, tuple[float, float]] = {}
+    for k, col in enumerate(columns):
+        top = plot_h - (rows - len(col)) * slot_h / 2
+        for i, item in enumerate(col):
+            pos[item] = (0.1 + (k + 0.5) * pitch, top - (i + 0.5) * slot_h)
+    kinds = {n.id: n.kind for n in nodes}
+    for n in nodes:
         x, y = pos[n.id]
-        boxes[n.id] = ax.text(
+        h = box_h[n.id]
+        ax.add_patch(
+            FancyBboxPatch(
+                (x - box_w / 2, y - h / 2),
+                box_w,
+                h,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                fc=KIND_COLOURS[n.kind],
+                ec="#333333",
+                lw=0.6,
+                zorder=2,
+            )
+        )
+        dark = n.kind in ("activity", "outcome")
+        ax.text(
             x,
             y,
-            wrapped[n.id],
+            label[n.id],
             ha="center",
             va="center",
             fontsize=9,
-            zorder=2,
-            bbox={
-                "boxstyle": "round,pad=0.4",
-                "fc": KIND_COLOURS[n.kind],
-                "ec": "#333333",
-                "lw": 0.6,
-            },
-        )
-    for lk in toc.links:
-        (x0, y0), (x1, y1) = pos[lk.source], pos[lk.target]
-        ax.annotate(
-            "",
-            xy=(x1, y1),
-            xytext=(x0, y0),
             zorder=3,
-            arrowprops={
-                "arrowstyle": "-|>",
-                "mutation_scale": 14,
-                "color": "#333333",
-                "lw": 1.0,
-                "linestyle": "--" if lk.kind == "feedback" else "-",
-                "patchA": boxes[lk.source].get_bbox_patch(),
-                "patchB": boxes[lk.target].get_bbox_patch(),
-                "shrinkA": 1,
-                "shrinkB": 1,
-            },
+            color="white" if dark else "#1d3557",
         )
+    for lk, chain in chains:
+        style = "--" if lk.kind == "feedback" else "-"
+        arrow = {
+            "arrowstyle": "-|>",
+            "mutation_scale": 12,
+            "color": "#333333",
+            "lw": 1.0,
+            "linestyle": style,
+            "shrinkA": 0,
+            "shrinkB": 0,
+        }
+        a, b = layer[lk.source], layer[lk.target]
+        (x0, y0), (x1, y1) = pos[lk.source], pos[lk.target]
+        gap = (pitch - box_w) / 3
+        if b == a:  # within a column: out and in on the right, in the gap beside it
+            side = x0 + box_w / 2 + gap
+            points = [(x0 + box_w / 2, y0), (side, y0), (side, y1), (x1 + box_w / 2, y1)]
+        elif b < a:  # back: through the strip below every box
+            out, back = x0 - box_w / 2 - gap, x1 + box_w / 2 + gap
+            points = [(x0 - box_w / 2, y0), (out, y0), (out, -0.15), (back, -0.15)]
+            points += [(back, y1), (x1 + box_w / 2, y1)]
+        else:
+            points = [(x0 + box_w / 2, y0)]
+            for item in chain[1:-1]:
+                x, y = pos[item]
+                points += [(x - box_w / 2, y), (x + box_w / 2, y)]
+            points.append((x1 - box_w / 2, y1))
+        if len(points) > 2:
+            xs, ys = zip(*points[:-1], strict=True)
+            ax.plot(xs, ys, color="#333333", lw=1.0, linestyle=style, zorder=1)
+        ax.annotate("", xy=points[-1], xytext=points[-2], zorder=1, arrowprops=arrow)
+    shown = [k for k in KIND_COLOURS if k in set(kinds.values())]
+    fig.legend(
+        [Patch(fc=KIND_COLOURS[k], ec="#333333", lw=0.6) for k in shown],
+        [t(f"kind_{k}", lang) for k in shown],
+        loc="lower left",
+        ncol=len(shown) or 1,
+        fontsize=9,
+        frameon=False,
+        bbox_to_anchor=(0.0, 0.0),
+    )
     colon = " :" if lang == "fr" else ":"
-    ax.set_title(f"{t('theory_of_change', lang)}{colon} {toc.name}", fontsize=11, loc="left")
-    if pos:
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        pad_x = 0.5 * (max(xs) - min(xs) or 1.0) / layers
-        pad_y = 0.5 * (max(ys) - min(ys) or 1.0) / max(per_layer - 1, 1)
-        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
-        ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.02)
+    name = tr.get(toc.name, toc.name)
+    ax.set_title(f"{t('theory_of_change', lang)}{colon} {name}", fontsize=11, loc="left")
     return plain_text(fig)

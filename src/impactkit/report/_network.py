@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import html as _html
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from impactkit._atomic import write_file
 from impactkit._escape import html_text, md_text
 from impactkit._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
 from impactkit.errors import ValidationError
-from impactkit.portfolio import FunnelResult, NetworkAnalysis, analyse_network
+from impactkit.portfolio import FunnelResult, NetworkAnalysis, analyse_network, nearest_members
 
 __all__ = ["funnel_chart", "member", "network"]
 
@@ -66,7 +67,7 @@ TEXT: dict[str, dict[str, str]] = {
         "methods": "Méthode",
         "methods_text": (
             "<p>La valeur de chaque établissement est calculée par le même moteur que le SROI "
-            "d'un établissement (valeur actualisée des résultats nets du poids mort, de "
+            "d'un établissement (valeur actualisée des résultats nets de l'effet d'aubaine, de "
             "l'attribution, du déplacement et de la dégressivité). Le ratio d'un groupe est "
             "pondéré par la valeur (&Sigma; valeurs / &Sigma; ressources), pas la moyenne des "
             "ratios.</p><p>Les comparaisons entre établissements suivent Spiegelhalter (2005) : "
@@ -110,10 +111,18 @@ TEXT: dict[str, dict[str, str]] = {
             "<ul><li>Un rang ou un centile n'est pas une note : les écarts dans l'entonnoir "
             "sont compatibles avec le hasard.</li><li>Les pairs sont les établissements du même "
             "secteur ; le public accueilli peut différer.</li><li>Les valeurs monétaires "
-            "reposent sur des coûts moyens et des hypothèses (poids mort, attribution) à "
+            "reposent sur des coûts moyens et des hypothèses (effet d'aubaine, attribution) à "
             "discuter avec les parties prenantes.</li></ul>"
         ),
         "anonymised": "Les noms des établissements sont remplacés par des pseudonymes.",
+        "discount_text": "Taux d'actualisation : {rate} par an, {name}.",
+        "discount_schedule": "Actualisation : taux dégressifs par tranches d'années ({name}).",
+        "discount_unknown": "Actualisation : celle fournie avec les tables.",
+        "france_2021": "taux de France Stratégie (2021)",
+        "france_2013": "taux de France Stratégie (2013)",
+        "constant": "taux constant",
+        "not_given": "non renseigné",
+        "group_sector": "Secteur",
     },
     "en": {
         "title": "Network impact report",
@@ -198,8 +207,86 @@ TEXT: dict[str, dict[str, str]] = {
             "assumptions (deadweight, attribution) to discuss with stakeholders.</li></ul>"
         ),
         "anonymised": "Establishment names are replaced by pseudonyms.",
+        "discount_text": "Discount rate: {rate} a year, {name}.",
+        "discount_schedule": "Discounting: declining rates by bands of years ({name}).",
+        "discount_unknown": "Discounting: as given with the tables.",
+        "france_2021": "France Stratégie rate (2021)",
+        "france_2013": "France Stratégie rate (2013)",
+        "constant": "constant rate",
+        "not_given": "not given",
+        "group_sector": "Sector",
     },
 }
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "handicap": "Handicap",
+        "protection_enfance": "Protection de l'enfance",
+        "insertion": "Insertion par l'activité économique",
+        "protection_majeurs": "Protection juridique des majeurs",
+        "addictologie": "Addictologie",
+        "personnes_agees": "Personnes âgées",
+        "participants": "Personnes accompagnées",
+        "patients": "Personnes soignées",
+        "children": "Enfants accompagnés",
+        "parents": "Parents et familles",
+        "families": "Familles et proches",
+        "relatives": "Entourage",
+        "carers": "Aidants",
+        "employees": "Salariés en insertion",
+        "salaries": "Salariés en insertion",
+        "employers": "Employeurs",
+        "protected": "Majeurs protégés",
+        "landlords": "Bailleurs",
+        "schools": "Écoles et collèges",
+        "partners": "Partenaires de santé",
+        "public": "Finances publiques",
+        "etat": "État",
+        "etat_justice": "État (justice)",
+        "departement": "Département",
+        "assurance_maladie": "Assurance maladie",
+        "caf": "CAF",
+        "commune": "Commune",
+        "france_travail": "France Travail",
+        "caisses_retraite": "Caisses de retraite",
+    },
+    "en": {
+        "handicap": "Disability",
+        "protection_enfance": "Child protection",
+        "insertion": "Work integration",
+        "protection_majeurs": "Legal protection of adults",
+        "addictologie": "Addiction care",
+        "personnes_agees": "Older people",
+        "participants": "People supported",
+        "patients": "Patients",
+        "children": "Children supported",
+        "parents": "Parents and families",
+        "families": "Families and relatives",
+        "relatives": "Relatives",
+        "carers": "Carers",
+        "employees": "Employees in work integration",
+        "salaries": "Employees in work integration",
+        "employers": "Employers",
+        "protected": "Protected adults",
+        "landlords": "Landlords",
+        "schools": "Schools",
+        "partners": "Health partners",
+        "public": "Public finances",
+        "etat": "State",
+        "etat_justice": "State (justice)",
+        "departement": "Département",
+        "assurance_maladie": "Health insurance",
+        "caf": "Family allowance fund (CAF)",
+        "commune": "Town",
+        "france_travail": "France Travail",
+        "caisses_retraite": "Pension funds",
+    },
+}
+"""Words shown for the sector, stakeholder and payer ids of the shipped examples; other
+ids are shown with their underscores as spaces and a capital (``labels=`` adds more)."""
+
+LABELLED = ("sector", "group", "stakeholder", "payer")
+"""Columns whose ids the reports show as words (see :data:`LABELS`)."""
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
@@ -225,6 +312,50 @@ def _t(lang: str, key: str) -> str:
     return TEXT[lang][key]
 
 
+def _label(v: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
+    """The word shown for a sector, stakeholder or payer id (``-`` or empty: not given)."""
+    text = str(v).strip()
+    if text in ("", "-", "nan", "None", "<NA>"):
+        return TEXT[lang]["not_given"]
+    if labels and text in labels:
+        return str(labels[text])
+    if text in LABELS[lang]:
+        return LABELS[lang][text]
+    if "_" in text and text == text.lower():
+        spaced = text.replace("_", " ")
+        return spaced[:1].upper() + spaced[1:]
+    return text
+
+
+def _labelled(df: pd.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pd.DataFrame:
+    """The table with its id columns (:data:`LABELLED`) shown as words."""
+    cols = [c for c in LABELLED if c in df.columns]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = [_label(v, lang, labels) for v in out[c]]
+    return out
+
+
+def _discount_text(a: NetworkAnalysis, lang: str) -> str:
+    """The discounting sentence of the method section."""
+    d = getattr(a, "discount", None)
+    if d is None:
+        return _t(lang, "discount_unknown")
+    raw = str(getattr(d, "name", "") or "")
+    base = raw.split("(")[0]
+    name = _t(lang, base) if base in ("france_2021", "france_2013") else raw
+    rate = getattr(d, "rate", None)
+    if isinstance(rate, int | float) and not isinstance(rate, bool):
+        return _t(lang, "discount_text").format(
+            rate=fmt_pct(float(rate), lang), name=name or _t(lang, "constant")
+        )
+    if hasattr(d, "bands"):
+        return _t(lang, "discount_schedule").format(name=name or "-")
+    return _t(lang, "discount_unknown")
+
+
 def _fmt(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
     """Cell text and whether it is a number (right-aligned)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -233,7 +364,16 @@ def _fmt(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
         x = float(v)
         if col in ("present_value", "total_inputs", "net_present_value"):
             return fmt_money(x, currency, lang), True
-        if col in ("share", "value", "shrunk", "target", "upper_998", "upper_95", "lower_95"):
+        if col in (
+            "share",
+            "percentile",
+            "value",
+            "shrunk",
+            "target",
+            "upper_998",
+            "upper_95",
+            "lower_95",
+        ):
             return fmt_pct(x, lang), True
         if col in ("sites", "n", "peers"):
             return fmt_number(x, lang, decimals=0), True
@@ -319,7 +459,7 @@ def funnel_chart(f: FunnelResult, *, lang: str = "en", title: str = "") -> Any:
     >>> "Sorties vers" in svg, "Roanne" in svg
     (True, False)
     """
-    from impactkit.report._charts import _figure
+    from impactkit.report._charts import _figure, short_label
 
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
@@ -355,9 +495,14 @@ def funnel_chart(f: FunnelResult, *, lang: str = "en", title: str = "") -> Any:
     ax.set_xlabel(_t(lang, "funnel_x"))
     ax.set_ylabel(_t(lang, "funnel_y"))
     if title:
-        ax.set_title(title.replace("$", r"\$"), fontsize=10)
+        # one line that fits the figure's width (the report gives the full label above)
+        ax.set_title(short_label(title, TITLE_WIDTH, 1).replace("$", r"\$"), fontsize=10)
     fig.subplots_adjust(left=0.1, right=0.98, bottom=0.14, top=0.9)
     return fig
+
+
+TITLE_WIDTH = 90
+"""Characters of a funnel plot's title (one line across the 7-inch figure at 10 points)."""
 
 
 def _svg(fig: Any) -> str:
@@ -365,8 +510,10 @@ def _svg(fig: Any) -> str:
 
     from impactkit.report._charts import to_svg
 
+    # the funnel plot's margins are laid out by hand and its texts fit them: written
+    # at its own size, it is drawn once instead of twice (measured, then drawn)
     with mpl.rc_context({"svg.hashsalt": "impactkit", "svg.fonttype": "none"}):
-        return to_svg(fig)
+        return to_svg(fig, crop=False)
 
 
 def _uncertainty_text(a: NetworkAnalysis, lang: str) -> str:
@@ -397,9 +544,22 @@ def _sections(
     site: str,
     charts: bool,
     max_charts: int,
+    labels: Mapping[str, str] | None = None,
+    fmt: str | None = None,
 ) -> list[tuple[str, str, str]]:
-    """(heading, html body, markdown body) of every section."""
+    """(heading, html body, markdown body) of every section.
+
+    With ``fmt`` ("html" or "markdown") the tables of the other format are left
+    empty: only the page written is typeset.
+    """
     tt = a.totals
+
+    def html_table(df: pd.DataFrame) -> str:
+        return "" if fmt == "markdown" else _html_table(df, lang, a.currency)
+
+    def md_table(df: pd.DataFrame) -> str:
+        return "" if fmt == "html" else _md_table(df, lang, a.currency)
+
     out: list[tuple[str, str, str]] = []
     figs = [
         ("sites", fmt_number(tt["sites"], lang, decimals=0)),
@@ -429,9 +589,8 @@ def _sections(
         ("by_payer", a.by_payer),
     ):
         if df is not None and len(df):
-            out.append(
-                (_t(lang, key), _html_table(df, lang, a.currency), _md_table(df, lang, a.currency))
-            )
+            df = _labelled(df, lang, labels)
+            out.append((_t(lang, key), html_table(df), md_table(df)))
     u = _uncertainty_text(a, lang)
     out.append((_t(lang, "uncertainty"), f"<p>{_e(u)}</p>", u))
     if a.funnels:
@@ -468,15 +627,17 @@ def _sections(
             )
             if c in a.remarkable.columns
         ]
-        rem = a.remarkable[cols].rename(columns={"label": "indicator"})
-        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + _html_table(rem, lang, a.currency)
-        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + _md_table(rem, lang, a.currency)
+        rem = _labelled(a.remarkable[cols].rename(columns={"label": "indicator"}), lang, labels)
+        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + html_table(rem)
+        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + md_table(rem)
     else:
         body_h = f"<p>{_e(_t(lang, 'remarkable_none'))}</p>"
         body_m = _t(lang, "remarkable_none")
     out.append((_t(lang, "remarkable"), body_h, body_m))
-    methods_md = _html_to_text(_t(lang, "methods_text"))
-    out.append((_t(lang, "methods"), _t(lang, "methods_text"), methods_md))
+    rate = _discount_text(a, lang)
+    methods_h = f"<p>{_e(rate)}</p>" + _t(lang, "methods_text")
+    methods_md = rate + "\n\n" + _html_to_text(_t(lang, "methods_text"))
+    out.append((_t(lang, "methods"), methods_h, methods_md))
     return out
 
 
@@ -503,10 +664,91 @@ def _page(title: str, sections: list[tuple[str, str, str]], lang: str, fmt: str)
     )
 
 
-def _write(text: str, path: str | Path | None) -> str:
-    if path is not None:
+def _write(text: str, path: str | Path | None, fmt: str = "html") -> str:
+    if fmt == "pdf" and path is not None:
+        _print_pdf(text, path)
+    elif path is not None:
         write_file(path, text)
     return text
+
+
+def _print_pdf(page: str, path: str | Path, *, timeout: float = 180.0) -> None:
+    """Print an HTML page to a PDF file with the headless browser of PDF reports.
+
+    The browser is the one :func:`impactkit.report.find_browser` finds (the
+    ``IMPACTKIT_CHROMIUM`` variable, a Chromium, Chrome or Edge on the ``PATH``
+    or at its default install path), run as :func:`impactkit.report.pdf` runs
+    it: A4 landscape (the page's print style), no header or footer, a private
+    profile, no network beyond the page.
+
+    Parameters
+    ----------
+    page : str
+        A self-contained HTML page (from :func:`network` or :func:`member`).
+    path : str or Path
+        The ``.pdf`` file; written (atomically) only when printing succeeded.
+    timeout : float, default 180
+        Seconds allowed to the browser.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    PDFUnavailableError
+        No browser, or it failed to print.
+
+    Examples
+    --------
+    >>> from impactkit.report import find_browser
+    >>> find_browser() is None or isinstance(find_browser(), str)
+    True
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    from impactkit.report import BROWSERS, PDFUnavailableError, find_browser
+
+    exe = find_browser()
+    if exe is None:
+        raise PDFUnavailableError(
+            "a PDF report needs a headless Chromium, Chrome or Edge (one of "
+            + ", ".join(BROWSERS)
+            + ", the IMPACTKIT_CHROMIUM variable, or Chrome or Edge at their default "
+            "install paths); none was found. Write HTML (-o reseau.html) and print it "
+            "from a browser."
+        )
+    with tempfile.TemporaryDirectory(prefix="impactkit-pdf-") as tmp:
+        source = Path(tmp) / "report.html"
+        source.write_text(page, encoding="utf-8")
+        out = Path(tmp) / "report.pdf"
+        args = [
+            exe,
+            "--headless",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            source.resolve().as_uri(),
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.insert(1, "--no-sandbox")  # Chromium refuses its sandbox as root
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PDFUnavailableError(f"{exe} could not print the report: {exc}") from exc
+        if done.returncode != 0 or not out.exists() or out.read_bytes()[:5] != b"%PDF-":
+            tail = (done.stderr or "").strip().splitlines()[-3:]
+            raise PDFUnavailableError(
+                f"{exe} did not print the report (exit {done.returncode}): " + " | ".join(tail)
+            )
+        write_file(path, out.read_bytes())
 
 
 def _analysis(outcomes_df: Any, inputs_df: Any, **options: Any) -> NetworkAnalysis:
@@ -518,10 +760,14 @@ def _analysis(outcomes_df: Any, inputs_df: Any, **options: Any) -> NetworkAnalys
     return analyse_network(outcomes_df, inputs_df, **options)
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in ("html", "markdown"):
+def _check_format(fmt: str, path: str | Path | None = None) -> None:
+    if fmt == "pdf" and path is None:
         raise ValidationError(
-            f"format must be 'html' or 'markdown', got {fmt!r}",
+            "format='pdf' needs a path to print to", path=("path",), code="missing"
+        )
+    if fmt not in ("html", "markdown", "pdf"):
+        raise ValidationError(
+            f"format must be 'html', 'markdown' or 'pdf', got {fmt!r}",
             path=("format",),
             code="invalid_choice",
         )
@@ -539,6 +785,7 @@ def network(
     title: str | None = None,
     charts: bool = True,
     max_charts: int = 12,
+    labels: Mapping[str, str] | None = None,
     **options: Any,
 ) -> str:
     """The federation report: what the network contributes, compared fairly.
@@ -559,17 +806,23 @@ def network(
         Replace site names by stable pseudonyms everywhere (tables and charts).
     path : str or Path, optional
         Write the report there as well (atomically).
-    format : {"html", "markdown"}, default "html"
-        Self-contained HTML, or Markdown (no charts).
+    format : {"html", "markdown", "pdf"}, default "html"
+        Self-contained HTML, Markdown (no charts), or the HTML printed to PDF
+        at ``path`` (needs ``path``; printed by the browser of :func:`impactkit.report.pdf`), the
+        HTML returned.
     title : str, optional
         The report's title (default: "Rapport d'impact du réseau").
     charts : bool, default True
         Include funnel plots (needs the ``plot`` extra).
     max_charts : int, default 12
         Funnel plots drawn at most (every indicator still gets its counts).
+    labels : mapping, optional
+        Id → word for the sector, stakeholder and payer columns, over the
+        built-in words of the shipped sectors and stakeholders (:data:`LABELS`);
+        a missing payer (``-`` or empty) reads « non renseigné ».
     **options
         Passed to :func:`~impactkit.portfolio.analyse_network` (``discount``,
-        ``mc``, ``seed``, ``key``, column names, ``currency``).
+        ``n_draws``, ``seed``, ``key``, column names, ``currency``).
 
     Returns
     -------
@@ -586,16 +839,25 @@ def network(
     >>> outcomes = pd.DataFrame({"site": ["Foyer A", "Foyer B"], "outcome": ["job"] * 2,
     ...     "quantity": [30, 12], "n": [40, 30], "proxy": [8000.0, 8000.0]})
     >>> inputs = pd.DataFrame({"site": ["Foyer A", "Foyer B"], "amount": [1.5e5, 9e4]})
-    >>> text = network(outcomes, inputs, anonymise=True, format="markdown", discount=0.0,
-    ...                lang="fr")
+    >>> text = network(outcomes, inputs, anonymise=True, key="clé", format="markdown",
+    ...                discount=0.0, lang="fr")
     >>> "Foyer" in text, text.splitlines()[0]
     (False, "# Rapport d'impact du réseau")
     """
-    _check_format(format)
+    _check_format(format, path)
     _t(lang, "title")
     a = _analysis(outcomes_df, inputs_df, site=site, anonymise=anonymise, **options)
-    secs = _sections(a, lang, site=site, charts=charts and format == "html", max_charts=max_charts)
-    return _write(_page(title or _t(lang, "title"), secs, lang, format), path)
+    secs = _sections(
+        a,
+        lang,
+        site=site,
+        charts=charts and format in ("html", "pdf"),
+        max_charts=max_charts,
+        labels=labels,
+        fmt="html" if format == "pdf" else format,
+    )
+    page_fmt = "html" if format == "pdf" else format
+    return _write(_page(title or _t(lang, "title"), secs, lang, page_fmt), path, format)
 
 
 def member(
@@ -629,8 +891,8 @@ def member(
         Language.
     path : str or Path, optional
         Write the page there as well.
-    format : {"html", "markdown"}, default "html"
-        Output format.
+    format : {"html", "markdown", "pdf"}, default "html"
+        Output format, as in :func:`network`.
     charts : bool, default True
         Include the funnel plots of its indicators.
     **options
@@ -657,15 +919,19 @@ def member(
     >>> page.splitlines()[0]
     '# Your establishment among its peers — b'
     """
-    _check_format(format)
+    _check_format(format, path)
     _t(lang, "title")
     from impactkit import portfolio as pf
 
     a = _analysis(outcomes_df, inputs_df, site=site, **options)
     sites = a.sites
     if not (sites[site] == member).any():
+        near = nearest_members(member, sites[site])
+        hint = f"; nearest: {', '.join(map(repr, near))}" if near else ""
         raise ValidationError(
-            f"no establishment {member!r} in the network", path=("member",), code="unknown_site"
+            f"no establishment {member!r} in the network{hint}",
+            path=("member",),
+            code="unknown_site",
         )
     group = peers if peers in sites.columns else None
     pos = pf.position(sites, member, site=site, peers=group)
@@ -679,8 +945,8 @@ def member(
             }
         ]
     )
-    figs_h = _html_table(figs.rename(columns={"percentile": "share"}), lang, a.currency)
-    figs_m = _md_table(figs.rename(columns={"percentile": "share"}), lang, a.currency)
+    figs_h = _html_table(figs, lang, a.currency)
+    figs_m = _md_table(figs, lang, a.currency)
     secs: list[tuple[str, str, str]] = [(_t(lang, "totals"), figs_h, figs_m)]
     rows = []
     hb = []
@@ -700,7 +966,7 @@ def member(
                 "position": _t(lang, str(r["flag_95"])),
             }
         )
-        if charts and format == "html":
+        if charts and format in ("html", "pdf"):
             try:
                 fig = funnel_chart(f, lang=lang, title=a.indicators.get(ind, ind))
                 fig.axes[0].scatter(
@@ -722,4 +988,5 @@ def member(
         (_t(lang, "caveats"), _t(lang, "caveats_text"), _html_to_text(_t(lang, "caveats_text")))
     )
     title = f"{_t(lang, 'member_title')} — {member}"
-    return _write(_page(title, secs, lang, format), path)
+    page_fmt = "html" if format == "pdf" else format
+    return _write(_page(title, secs, lang, page_fmt), path, format)

@@ -1,0 +1,466 @@
+"""The command line's words in French: language choice, help texts, messages, lint hints.
+
+The language of a command is ``--lang`` when given; else the file's language
+(a value map whose sheets are named in French, a model whose ``lang`` says so);
+else the system locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``fr_FR.UTF-8``
+gives French; ``C`` and ``POSIX`` state no preference); else the command's
+default (French for ``network``, English for the others). See
+docs/reference/cli.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "EXTRAS",
+    "HELP_FR",
+    "choose_lang",
+    "file_lang",
+    "french_parser",
+    "lint_words",
+    "locale_lang",
+    "missing_extra",
+    "plural",
+    "pre_lang",
+]
+
+FRENCH_SHEETS = ("paramètres", "carte de valeur", "ressources", "calcul sroi", "incertitude")
+"""Sheet names (case aside) that make a workbook French."""
+
+
+def locale_lang(environ: Mapping[str, str] | None = None) -> str | None:
+    """``"fr"`` or ``"en"`` from the locale variables, None when they state no language.
+
+    Examples
+    --------
+    >>> locale_lang({"LANG": "fr_FR.UTF-8"}), locale_lang({"LANG": "C.UTF-8"})
+    ('fr', None)
+    >>> locale_lang({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR.UTF-8"})
+    'en'
+    """
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if not value:
+            continue
+        code = value.split(".")[0].split("@")[0].lower()
+        if code in ("c", "posix"):
+            return None
+        if code.startswith("fr"):
+            return "fr"
+        return "en"
+    return None
+
+
+def file_lang(path: str | os.PathLike[str] | None) -> str | None:
+    """The language a model file or value map is written in, or None when it does not say.
+
+    A workbook is French when one of its sheets bears a French name
+    (*Paramètres*, *Carte de valeur*...); a JSON or YAML model when its
+    top-level ``lang`` is ``"fr"``.
+    """
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        return None
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(p) as z:
+                book = z.read("xl/workbook.xml")[:200_000].decode("utf-8", "replace").lower()
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return None
+        return "fr" if any(f'name="{s}"' in book for s in FRENCH_SHEETS) else "en"
+    if suffix in (".json", ".yaml", ".yml"):
+        try:
+            with open(p, encoding="utf-8", errors="replace") as fh:
+                head = fh.read(4096)
+        except OSError:
+            return None
+        import re
+
+        m = re.search(r"""["']?lang["']?\s*:\s*["']?(fr|en)\b""", head)
+        return m.group(1) if m else None
+    return None
+
+
+def choose_lang(
+    explicit: str | None,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    default: str = "en",
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The language of a command: ``--lang``, else the file's, else the locale's, else ``default``.
+
+    Examples
+    --------
+    >>> choose_lang("en", environ={"LANG": "fr_FR.UTF-8"})
+    'en'
+    >>> choose_lang(None, environ={"LANG": "fr_FR.UTF-8"})
+    'fr'
+    >>> choose_lang(None, environ={}, default="fr")
+    'fr'
+    """
+    if explicit:
+        return explicit
+    return file_lang(path) or locale_lang(environ) or default
+
+
+def pre_lang(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """The language of the help texts, before parsing: ``--lang`` in ``argv``, else the locale.
+
+    Examples
+    --------
+    >>> pre_lang(["report", "--lang", "fr", "-h"], {}), pre_lang(["-h"], {"LANG": "fr_FR"})
+    ('fr', 'fr')
+    """
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return "fr" if argv[i + 1] == "fr" else "en"
+        if a.startswith("--lang="):
+            return "fr" if a.split("=", 1)[1] == "fr" else "en"
+    return locale_lang(environ) or "en"
+
+
+def plural(n: int, word: str, lang: str) -> str:
+    """``1 error``, ``2 errors``; in French ``0 avertissement``, ``2 avertissements``.
+
+    Examples
+    --------
+    >>> plural(0, "warning", "fr"), plural(2, "error", "fr"), plural(0, "warning", "en")
+    ('0 avertissement', '2 erreurs', '0 warnings')
+    """
+    if lang == "fr":
+        fr = {"error": "erreur", "warning": "avertissement", "note": "note"}.get(word, word)
+        return f"{n} {fr}{'' if n <= 1 else 's'}"
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+SEVERITY_FR = {"error": "erreur", "warning": "avertissement", "info": "note"}
+"""Severity words of problems and findings."""
+
+EXTRAS = {
+    "openpyxl": "excel",
+    "odf": "excel",
+    "python_calamine": "excel",
+    "matplotlib": "plot",
+    "babel": "plot",
+    "tqdm": "plot",
+    "SALib": "sensitivity",
+    "dask": "dask",
+    "distributed": "dask",
+}
+"""Module → the extra of impactkit that brings it."""
+
+
+def missing_extra(exc: BaseException, lang: str) -> str | None:
+    """The message for a missing optional module, or None when ``exc`` is not one.
+
+    Examples
+    --------
+    >>> exc = ModuleNotFoundError("No module named 'openpyxl'", name="openpyxl")
+    >>> missing_extra(exc, "fr").split(" (pip")[0]
+    'impactkit : cette commande a besoin de openpyxl : installez impactkit[excel]'
+
+    """
+    if not isinstance(exc, ImportError):
+        return None
+    name = (getattr(exc, "name", None) or "").split(".")[0]
+    extra = EXTRAS.get(name)
+    if extra is None:
+        return None
+    if lang == "fr":
+        return (
+            f"impactkit : cette commande a besoin de {name} : installez impactkit[{extra}] "
+            f'(pip install "impactkit[{extra}]")'
+        )
+    return f'impactkit: this command needs {name}: pip install "impactkit[{extra}]"'
+
+
+# ------------------------------------------------------------------ help texts
+HELP_FR: dict[str, str] = {
+    "Social impact measurement: theory of change, SROI, uncertainty.": (
+        "Mesure de l'impact social : théorie du changement, SROI, incertitude."
+    ),
+    "check a model file and list every problem": "vérifier un modèle et lister chaque problème",
+    "Check a model file; exit 1 listing every problem.": (
+        "Vérifie un modèle ; code de sortie 1 avec la liste de chaque problème."
+    ),
+    "model file (.json, .yaml, .yml) or value map (.xlsx)": (
+        "modèle (.json, .yaml, .yml) ou carte de valeur (.xlsx)"
+    ),
+    "show errors only, not warnings": "n'afficher que les erreurs, pas les avertissements",
+    "print the theory of change of a model file": "afficher la théorie du changement d'un modèle",
+    "Print the theory of change as Mermaid, DOT, GraphML or JSON.": (
+        "Affiche la théorie du changement en Mermaid, DOT, GraphML ou JSON."
+    ),
+    "print the JSON Schema of model files (or of a result's JSON)": (
+        "afficher le schéma JSON des modèles (ou du JSON d'un résultat)"
+    ),
+    "Print the JSON Schema of model files, or with --result NAME the JSON Schema of a "
+    "result's to_dict() (--result list gives the names).": (
+        "Affiche le schéma JSON des modèles, ou avec --result NOM celui d'un résultat "
+        "(--result list donne les noms)."
+    ),
+    "a result's schema instead: sroi, monte_carlo, cba, effect, ... ('list' names them)": (
+        "le schéma d'un résultat : sroi, monte_carlo, cba, effect… (« list » les nomme)"
+    ),
+    "evaluate the SROI of a model file": "calculer le SROI d'un modèle",
+    "Evaluate the SROI, optionally with a Monte Carlo interval.": (
+        "Calcule le SROI, avec un intervalle Monte Carlo si demandé."
+    ),
+    "Monte Carlo draws": "tirages Monte Carlo",
+    "seed of the Monte Carlo draws": "graine des tirages Monte Carlo",
+    "seed": "graine",
+    "write an HTML (or Markdown) report": "écrire un rapport HTML (ou Markdown, ou PDF)",
+    "Write a self-contained HTML report (Markdown when the output ends in .md, PDF through "
+    "a headless Chromium when it ends in .pdf), in English or French.": (
+        "Écrit un rapport HTML autonome (Markdown quand la sortie finit par .md, PDF par "
+        "Chrome, Edge ou Chromium quand elle finit par .pdf), en français ou en anglais."
+    ),
+    "report.html (.htm), report.md (.markdown) or .pdf": (
+        "rapport.html (.htm), rapport.md (.markdown) ou .pdf"
+    ),
+    "Monte Carlo draws when the model has distributions (0: none)": (
+        "tirages Monte Carlo quand le modèle a des lois (0 : aucun)"
+    ),
+    "a data source for measured quantities (repeatable)": (
+        "une source de données pour les quantités mesurées (répétable)"
+    ),
+    "check a model against the SROI principles": "vérifier un modèle selon les principes du SROI",
+    "Assurance checks: each finding with a code, a severity, a path and a hint. Exit 1 on "
+    "errors (and warnings with --strict).": (
+        "Contrôles d'assurance : chaque constat avec sa gravité, son emplacement et un "
+        "conseil. Code de sortie 1 s'il y a des erreurs (et des avertissements avec --strict)."
+    ),
+    "share of present value under which an outcome is noted (0.01)": (
+        "part de la valeur actualisée sous laquelle un effet est signalé (0.01)"
+    ),
+    "exit 1 on warnings too": "code de sortie 1 aussi sur les avertissements",
+    "run the embedded example": "lancer l'exemple intégré",
+    "Run the embedded example: theory of change, measured quantities, SROI and a Monte "
+    "Carlo interval.": (
+        "Lance l'exemple intégré : théorie du changement, quantités mesurées, SROI et "
+        "intervalle Monte Carlo."
+    ),
+    "start a model file or an Excel value map": "commencer un modèle ou une carte de valeur Excel",
+    "Write a model to start from: a live Excel value map (.xlsx) or a model file (.yaml, "
+    ".json), from an embedded example when given.": (
+        "Écrit un modèle de départ : une carte de valeur Excel vivante (.xlsx) ou un fichier "
+        "de modèle (.yaml, .json), à partir d'un exemple intégré si on le nomme."
+    ),
+    "file to write: .xlsx, .yaml, .yml or .json": "fichier à écrire : .xlsx, .yaml, .yml ou .json",
+    "start from this example": "partir de cet exemple",
+    "an empty Excel template (no rows)": "une carte Excel vide (sans ligne)",
+    "the template of impactkit network's two tables (.xlsx)": (
+        "le modèle des deux tables d'impactkit network (.xlsx)"
+    ),
+    "replace an existing file": "remplacer un fichier existant",
+    "list the embedded examples": "lister les exemples intégrés",
+    "List the embedded examples with their sector.": (
+        "Liste les exemples intégrés et leur secteur."
+    ),
+    "language of the output and messages (default: the file's, then the system's)": (
+        "langue des sorties et des messages (par défaut : celle du fichier, puis du système)"
+    ),
+    "federation report from tidy outcome and input tables": (
+        "rapport de réseau à partir des tables de résultats et de ressources"
+    ),
+    "outcomes table (.csv, .parquet, .xlsx or .ods)": (
+        "table des résultats (.csv, .parquet, .xlsx ou .ods)"
+    ),
+    "report path (.html, .htm, .md, .markdown or .pdf)": (
+        "chemin du rapport (.html, .htm, .md, .markdown ou .pdf)"
+    ),
+    "site column (default: site)": "colonne des établissements (par défaut : site)",
+    "replace site names by pseudonyms (needs --key or --key-file)": (
+        "remplacer les noms des établissements par des pseudonymes (demande --key ou --key-file)"
+    ),
+    "secret key of the pseudonyms": "clé secrète des pseudonymes",
+    "file holding the secret key": "fichier contenant la clé secrète",
+    "write one member's benchmark page instead": "écrire plutôt la page d'un établissement",
+    "language": "langue",
+    # argparse's own words
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "show program's version number and exit": "afficher la version et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (au choix : %(choices)s)"
+    ),
+    "expected one argument": "une valeur attendue",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+}
+"""English help text → French (the parser is built in English and translated)."""
+
+# descriptions whose English is split over several lines in the parser
+_PREFIXES_FR = {
+    "Evaluate every establishment of a network": (
+        "Évalue chaque établissement d'un réseau à partir de tables (CSV, Parquet, .xlsx, "
+        ".ods) et écrit le rapport de réseau : totaux par secteur, région, partie prenante "
+        "et financeur, entonnoirs par indicateur, pratiques remarquables, méthode."
+    ),
+    "inputs table": (
+        "table des ressources (.csv, .parquet, .xlsx ou .ods) ; omise : la feuille "
+        "Ressources du classeur des résultats"
+    ),
+    "discount rate:": (
+        "taux d'actualisation : un nombre (0.032) ou un nom (par défaut : france_2021, "
+        "France Stratégie 2021, 3,2 %%)"
+    ),
+}
+
+
+def _fr(text: str | None) -> str | None:
+    if not text:
+        return text
+    flat = " ".join(text.split())
+    if flat in HELP_FR:
+        return HELP_FR[flat]
+    return next((v for k, v in _PREFIXES_FR.items() if flat.startswith(k)), text)
+
+
+def french_parser(parser: argparse.ArgumentParser) -> None:
+    """Translate a parser's help texts and descriptions into French, in place."""
+    parser.description = _fr(parser.description)
+    for action in parser._actions:
+        if action.help and action.help != argparse.SUPPRESS:
+            action.help = _fr(action.help)
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                choice.help = _fr(choice.help)
+            for sub in set(action.choices.values()):
+                french_parser(sub)
+    for group in parser._action_groups:
+        group.title = _fr(group.title)
+
+
+@contextlib.contextmanager
+def argparse_words(lang: str) -> Iterator[None]:
+    """argparse's own words (``usage:``, ``options``, its errors) in ``lang`` meanwhile."""
+    if lang != "fr":
+        yield
+        return
+    import gettext
+
+    original: Any = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda s: HELP_FR.get(s, gettext.gettext(s))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------ lint in users' words
+LINT_FR: dict[str, tuple[str, str]] = {
+    "no_counterfactual": (
+        "l'effet {outcome} est compté en entier : ni effet d'aubaine ni attribution",
+        "estimez ce qui serait arrivé sans vous et la part des autres acteurs, ou écrivez "
+        "dans les sources pourquoi les deux sont nuls",
+    ),
+    "proxy_no_source": (
+        "la valeur monétaire de {outcome} n'a pas de source",
+        "indiquez d'où vient la valeur (publication, année, tableau)",
+    ),
+    "proxy_no_price_year": (
+        "la valeur monétaire de {outcome} n'a pas d'année de prix",
+        "indiquez l'année des prix de cette valeur",
+    ),
+    "long_duration": (
+        "l'effet {outcome} dure longtemps sans justification",
+        "justifiez la durée par une étude ou un suivi, ou raccourcissez-la",
+    ),
+    "no_in_kind_inputs": (
+        "aucune ressource non monétaire n'est déclarée",
+        "valorisez le bénévolat, les locaux prêtés et les dons en nature, ou indiquez "
+        "qu'il n'y en a pas",
+    ),
+    "transfer_twice": (
+        "le transfert de {outcome} est compté deux fois",
+        "un transfert est un gain pour l'un et une perte pour l'autre : comptez-le une "
+        "seule fois, d'un seul point de vue",
+    ),
+    "double_counting": (
+        "{node} et un effet de la même chaîne sont valorisés tous les deux",
+        "ne valorisez que le dernier effet important de la chaîne, sauf si le premier a "
+        "une valeur propre pour la partie prenante",
+    ),
+    "toc_error": (
+        "la théorie du changement a une erreur ({node})",
+        "corrigez la théorie du changement (impactkit validate liste ses règles)",
+    ),
+    "unvalued_stakeholder": (
+        "la partie prenante {stakeholder} n'a aucun effet valorisé",
+        "associez-la et valorisez ce qui change pour elle, ou dites pourquoi ce n'est pas "
+        "important",
+    ),
+    "not_evaluated": (
+        "l'importance relative des effets n'a pas été vérifiée",
+        "donnez les données des quantités mesurées (--data NOM=FICHIER.csv)",
+    ),
+    "immaterial": (
+        "l'effet {outcome} pèse très peu dans la valeur totale",
+        "ne le gardez que si l'enlever pouvait changer une décision",
+    ),
+    "no_engagement": (
+        "la partie prenante {stakeholder} n'a pas été consultée",
+        "consultez-la (entretiens, groupes, questionnaires) et consignez-le, ou expliquez "
+        "pourquoi ce n'était pas possible",
+    ),
+    "outcome_not_heard": (
+        "l'effet {outcome} est supposé, pas entendu",
+        "vérifiez avec les personnes concernées que ce changement a lieu et compte pour "
+        "elles ; consignez l'avis des proches et des personnes accompagnées",
+    ),
+}
+"""Lint finding code → (message, hint) in French, in the words of a value map's user."""
+
+
+def lint_words(finding: Any, model: Any, lang: str) -> tuple[str, str]:
+    """A finding's message and hint in ``lang`` (French: :data:`LINT_FR`)."""
+    if lang != "fr":
+        return str(finding.message), str(finding.hint)
+    msg, hint = LINT_FR.get(
+        finding.code,
+        ("constat du contrôle d'assurance", "voir la documentation des contrôles"),
+    )
+    path = tuple(getattr(finding, "path", ()))
+    outcome = node = stakeholder = ""
+    outcomes = getattr(model, "outcomes", ())
+    toc = getattr(model, "toc", None)
+    if (
+        len(path) >= 2
+        and path[0] == "outcomes"
+        and isinstance(path[1], int)
+        and 0 <= path[1] < len(outcomes)
+    ):
+        ov = outcomes[path[1]]
+        outcome = f"« {getattr(ov, 'label', None) or ov.outcome} »"
+    if len(path) >= 3 and path[:2] == ("toc", "nodes") and toc is not None:
+        data = toc.graph.nodes.get(path[2], {}) if hasattr(toc, "graph") else {}
+        node = f"« {data.get('label') or path[2]} »"
+    if len(path) >= 3 and path[:2] == ("toc", "stakeholders"):
+        label = next(
+            (s.label for s in getattr(toc, "stakeholders", ()) if s.id == path[2]), path[2]
+        )
+        stakeholder = f"« {label} »"
+    if not stakeholder and outcome and path[-1] == "stakeholder":
+        sid = outcomes[path[1]].stakeholder
+        label = next((s.label for s in getattr(toc, "stakeholders", ()) if s.id == sid), sid)
+        stakeholder = f"« {label} »"
+    text = msg.format(outcome=outcome, node=node, stakeholder=stakeholder)
+    return " ".join(text.replace("()", "").split()), hint
