@@ -74,7 +74,7 @@ PRIVATE_IMPORTS = {
         "impactkit.io._xlsform",
     ): "the synthetic survey export uses the column names of the questionnaire it answers",
     (
-        "impactkit.portfolio._evaluate",
+        "impactkit.portfolio._monte_carlo",
         "impactkit.uncertainty._correlation",
     ): "the portfolio's Monte Carlo correlates draws with the same Iman-Conover step",
     (

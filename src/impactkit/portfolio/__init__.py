@@ -28,24 +28,22 @@ from impactkit.portfolio._comparison import (
     shrink,
 )
 from impactkit.portfolio._evaluate import (
-    NUMERIC_COLUMNS,
-    SITE_BLOCK,
-    PortfolioMonteCarlo,
     aggregate,
     distribution,
     evaluate,
-    from_models,
-    monte_carlo,
     position,
     row_values,
     stakeholder_shares,
 )
+from impactkit.portfolio._from_models import from_models
+from impactkit.portfolio._monte_carlo import PortfolioMonteCarlo, monte_carlo
 from impactkit.portfolio._network import (
     NetworkAnalysis,
     analyse_network,
     nearest_members,
     pseudonyms,
 )
+from impactkit.portfolio._tables import NUMERIC_COLUMNS, SITE_BLOCK
 
 __all__ = [
     "NUMERIC_COLUMNS",

@@ -424,7 +424,7 @@ def analyse_network(
     >>> round(a.totals["ratio"], 4)
     1.4312
     """
-    from impactkit.portfolio import _evaluate as pf
+    from impactkit import portfolio as pf
 
     extra = [c for c in (payer, denominator) if c in outcomes_df.columns]
     by = [c for c in (sector, region) if c in outcomes_df.columns]
