@@ -21,6 +21,7 @@ __all__ = [
     "cpi",
     "eq5d_waves",
     "holes",
+    "marginal_note",
     "sector_model",
 ]
 
@@ -62,6 +63,20 @@ def catalogue_proxy(
         description=description or str(row["label_fr"]),
         unit=unit or p.unit,
         source=CATALOGUE_TAG.format(entry_id) + p.source,
+    )
+
+
+def marginal_note(share: float, why: str) -> str:
+    """The ``sources["proxy"]`` note of an average cost counted as a saving.
+
+    An average cost (a budget divided by a volume) overstates what one unit
+    less releases; the model's ``metadata["marginal_shares"]`` gives, per
+    outcome, the share of the average kept in the sensitivity case, and this
+    note says why.
+    """
+    return (
+        f"Average cost used as a saving; sensitivity case: {share:.0%} of it is released "
+        f"when one unit is avoided (metadata marginal_shares). {why}"
     )
 
 
@@ -118,9 +133,17 @@ def sector_model(
     toc: TheoryOfChange,
     inputs: list[Input],
     outcomes: list[OutcomeValuation],
+    marginal_shares: dict[str, float] | None = None,
 ) -> ImpactModel:
     """The evaluative model of a sector example: euros at base-year prices moved with the
-    INSEE index, the French discount rate (France Stratégie 2021), French labels."""
+    INSEE index, the French discount rate (France Stratégie 2021), French labels.
+
+    ``marginal_shares`` maps each outcome valued with an average cost to the
+    share of that cost its sensitivity case keeps (see :func:`marginal_note`).
+    """
+    metadata: dict[str, Any] = {"lang": "fr", "sector": sector, "example": name}
+    if marginal_shares:
+        metadata["marginal_shares"] = dict(marginal_shares)
     return ImpactModel(
         name=title,
         currency="EUR",
@@ -132,5 +155,5 @@ def sector_model(
         price_index=cpi(),
         mode="evaluative",
         description=description,
-        metadata={"lang": "fr", "sector": sector, "example": name},
+        metadata=metadata,
     )
