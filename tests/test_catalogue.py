@@ -148,6 +148,8 @@ def _row(**kw):
         "year": "2024",
         "payer": "etat",
         "basis": "average",
+        "transfer": "false",
+        "benefit_in_kind": "false",
         "sector": "transversal",
         "status": "sourced",
         "source": "Publisher, Title, 2024, p. 1",

@@ -16,7 +16,13 @@ code                       finding
 ``immaterial``             an outcome under the materiality share of the present value
 ``no_in_kind_inputs``      no non-cash input (volunteer time, premises, goods)
 ``double_counting``        two valued outcomes on one causal path for one stakeholder
-``transfer_twice``         two rows valuing the same transfer
+``transfer_twice``         two rows valuing the same transfer with the same sign
+``transfer_one_side``      a transfer valued for one party only (counted as social value)
+``benefit_in_kind``        an allowance earmarked to buy help valued (a saving only if the
+                           help is no longer consumed)
+``value_concentration``    most of the value (>= 80 % by default) on one outcome
+``illustrative_share``     a large share (>= 50 % by default) of the value on illustrative
+                           or unsourced proxies
 ``unvalued_stakeholder``   a stakeholder of the theory of change with no valued outcome
 ``toc_error``              an error of the theory of change (see its own rules)
 ``no_engagement``          a stakeholder with a valued outcome and no engagement record
@@ -26,17 +32,21 @@ code                       finding
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+import pandas as pd
 
 from impactkit._results import Record, displayed
 from impactkit.dist import Distribution
 from impactkit.errors import PathElement, ValidationError, format_path
 from impactkit.model import ImpactModel, duplicate_rows
 
-__all__ = ["Finding", "lint"]
+if TYPE_CHECKING:
+    from impactkit.methods import SROIResult
+
+__all__ = ["Finding", "concentration_sentences", "lint"]
 
 Level = Literal["error", "warning", "info"]
 
@@ -101,8 +111,18 @@ def lint(
     data: Mapping[str, Any] | None = None,
     materiality: float = 0.01,
     max_duration: float = 5.0,
+    concentration: float = 0.8,
+    illustrative: float = 0.5,
 ) -> list[Finding]:
     """Check a model against the SROI principles; return every finding.
+
+    Transfers (money moved from one party to another: an allowance, the RSA,
+    a tax or social contribution, named in ``proxy.transfer``) are not social
+    value: valued for one party only they are flagged (``transfer_one_side``);
+    valued on both sides with opposite signs they cancel in the total, which
+    is the correct treatment and passes; valued twice with the same sign they
+    are flagged (``transfer_twice``). The value-concentration checks use
+    :func:`concentration_sentences`, the sentences the report shows.
 
     Parameters
     ----------
@@ -114,6 +134,12 @@ def lint(
         possibly immaterial (no official threshold exists; state yours).
     max_duration : float, default 5
         Durations above it need stated evidence.
+    concentration : float, default 0.8
+        Share of the value on one outcome from which the result is said to
+        rest on it (``value_concentration``).
+    illustrative : float, default 0.5
+        Share of the value on illustrative or unsourced proxies from which it
+        is flagged (``illustrative_share``).
 
     Returns
     -------
@@ -127,8 +153,28 @@ def lint(
     ...                    outcomes=[ik.OutcomeValuation(outcome="o", stakeholder="s",
     ...                                                  quantity=10, proxy=100)])
     >>> sorted({f.code for f in ik.lint(m)})  # doctest: +NORMALIZE_WHITESPACE
-    ['no_counterfactual', 'no_engagement', 'no_in_kind_inputs', 'outcome_not_heard',
-     'proxy_no_price_year', 'proxy_no_source']
+    ['illustrative_share', 'no_counterfactual', 'no_engagement', 'no_in_kind_inputs',
+     'outcome_not_heard', 'proxy_no_price_year', 'proxy_no_source', 'value_concentration']
+
+    An allowance saved by the State but not lost by anyone is counted as
+    social value on one side only:
+
+    >>> aah = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025")
+    >>> saved = ik.OutcomeValuation(outcome="aah_saved", stakeholder="etat",
+    ...                             quantity=12, proxy=aah, deadweight=0.5)
+    >>> m = m.evolve(base_year=2025)  # the allowance's price year
+    >>> [f.code for f in ik.lint(m.evolve(outcomes=[*m.outcomes, saved]))
+    ...  if f.code.startswith("transfer")]
+    ['transfer_one_side']
+
+    Valued on both sides with opposite signs, it nets out and passes:
+
+    >>> lost = ik.OutcomeValuation(outcome="aah_lost", stakeholder="participants",
+    ...     quantity=12, deadweight=0.5,
+    ...     proxy=ik.valuation.proxy_from_catalogue("aah_taux_plein_2025", negative=True))
+    >>> [f.code for f in ik.lint(m.evolve(outcomes=[*m.outcomes, saved, lost]))
+    ...  if f.code.startswith("transfer")]
+    []
     """
     out: list[Finding] = []
 
@@ -191,20 +237,7 @@ def lint(
             "value volunteer time, free premises and donated goods at market or replacement "
             "cost, or state that there are none",
         )
-    seen: dict[str, int] = {}
-    for k, ov in enumerate(model.outcomes):
-        t = ov.proxy.transfer
-        if t:
-            if t in seen:
-                add(
-                    "transfer_twice",
-                    "warning",
-                    ("outcomes", k, "proxy", "transfer"),
-                    f"transfer {t!r} is valued in outcomes[{seen[t]}] and here",
-                    "a transfer is a gain to one party and a loss to another: value it once, "
-                    "from one perspective",
-                )
-            seen.setdefault(t, k)
+    out += _transfer_findings(model)
     if model.toc is not None:
         valued = {ov.outcome: ov.stakeholder for ov in model.outcomes}
         for p in model.toc.problems(valued):
@@ -251,6 +284,20 @@ def lint(
                 "pass data= to evaluate measured quantities",
             )
         else:
+            for code, sentence in concentration_sentences(
+                res, concentration=concentration, illustrative=illustrative
+            ):
+                add(
+                    code,
+                    "warning",
+                    ("outcomes",),
+                    sentence,
+                    "value the other material outcomes, or show how the result changes "
+                    "without this one"
+                    if code == "value_concentration"
+                    else "replace illustrative proxies with sourced figures, or report the "
+                    "result as illustrative",
+                )
             total = abs(res.present_value)
             for k, share in enumerate(
                 res.by_outcome["present_value"].abs() / total if total else []
@@ -267,6 +314,182 @@ def lint(
     out += _engagement_findings(model)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(out, key=lambda f: order[f.severity])
+
+
+def _sign(ov: Any) -> float:
+    """The sign of a row's value: its proxy's central value times a fixed quantity's sign."""
+    sign = 1.0 if ov.proxy.central_value >= 0 else -1.0
+    q = ov.quantity
+    if not isinstance(q, Distribution) and not callable(getattr(q, "compute", None)):
+        sign *= -1.0 if float(q) < 0 else 1.0
+    return sign
+
+
+def _transfer_findings(model: ImpactModel) -> list[Finding]:
+    """Transfers valued once, twice with one sign, and allowances earmarked to buy help.
+
+    Rows naming the same transfer are grouped: a group with both signs nets
+    the transfer out (correct); one row alone counts it as social value on
+    one side; a second row with the sign of an earlier one counts it twice.
+    """
+    out: list[Finding] = []
+    groups: dict[str, list[int]] = {}
+    for k, ov in enumerate(model.outcomes):
+        if ov.proxy.transfer:
+            groups.setdefault(ov.proxy.transfer, []).append(k)
+        if ov.proxy.benefit_in_kind:
+            out.append(
+                Finding(
+                    "benefit_in_kind",
+                    "info",
+                    ("outcomes", k, "proxy"),
+                    f"the proxy of {ov.outcome!r} is an allowance earmarked to buy help: a "
+                    "saving only if the help is no longer consumed",
+                    "count the amount actually spent (a notified plan is more than what is "
+                    "consumed) and only for help no longer needed",
+                )
+            )
+    for name, rows in groups.items():
+        first: dict[float, int] = {}
+        for k in rows:
+            sign = _sign(model.outcomes[k])
+            if sign in first:
+                out.append(
+                    Finding(
+                        "transfer_twice",
+                        "warning",
+                        ("outcomes", k, "proxy", "transfer"),
+                        f"transfer {name!r} is valued in outcomes[{first[sign]}] and here, "
+                        "with the same sign",
+                        "a transfer is a gain to one party and a loss to another: value it "
+                        "once on each side with opposite signs, or not at all",
+                    )
+                )
+            first.setdefault(sign, k)
+        if len(rows) == 1:
+            k = rows[0]
+            ov = model.outcomes[k]
+            out.append(
+                Finding(
+                    "transfer_one_side",
+                    "warning",
+                    ("outcomes", k, "proxy", "transfer"),
+                    f"transfer {name!r} is counted as social value for {ov.stakeholder!r} "
+                    "only: it is a gain to one party and a loss to another",
+                    "value the other side with the opposite sign (they cancel in the society "
+                    "view), or leave it out of the SROI and show it in the public-finance view",
+                )
+            )
+    return out
+
+
+_CONCENTRATION = {
+    "en": {
+        "value_concentration": "{share} of the value rests on one outcome: {outcome}.",
+        "illustrative_share": "{share} of the value rests on illustrative or unsourced "
+        "financial proxies.",
+    },
+    "fr": {
+        "value_concentration": "{share} de la valeur repose sur un seul effet : {outcome}.",
+        "illustrative_share": "{share} de la valeur repose sur des valeurs monétaires "
+        "d'illustration ou sans source.",
+    },
+}
+
+
+def _illustrative_source(source: str) -> bool:
+    """A proxy is illustrative when it has no source or its source says so."""
+    text = source.strip().lower()
+    return not text or "illustrati" in text
+
+
+def concentration_sentences(
+    result: SROIResult,
+    *,
+    lang: str = "en",
+    concentration: float = 0.8,
+    illustrative: float = 0.5,
+    labels: Mapping[str, str] | None = None,
+    pct: Callable[[float], str] | None = None,
+) -> list[tuple[str, str]]:
+    r"""Sentences saying where the value of an SROI is concentrated.
+
+    The one formula behind :func:`lint`'s ``value_concentration`` and
+    ``illustrative_share`` findings and the report's sentences. Shares are
+    of the positive present value of the rows that are not transfers
+    (rows naming ``proxy.transfer`` move money; they are checked apart):
+
+    .. math:: s_o = rac{\sum_{k \in o} \max(PV_k, 0)}{\sum_k \max(PV_k, 0)}
+
+    for the rows :math:`k` of outcome :math:`o`, and the same sum over the
+    rows whose proxy has no source or a source saying "illustrative".
+
+    Parameters
+    ----------
+    result : SROIResult
+    lang : {"en", "fr"}, default "en"
+    concentration : float, default 0.8
+        One outcome's share from which a sentence is written.
+    illustrative : float, default 0.5
+        Illustrative share from which a sentence is written.
+    labels : mapping of str to str, optional
+        Labels of the outcomes, by id (the id, quoted, otherwise).
+    pct : callable, optional
+        Formats a share (default: a whole percentage).
+
+    Returns
+    -------
+    list of (code, sentence)
+        ``value_concentration`` and ``illustrative_share``, when reached.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> m = ik.ImpactModel(name="m", inputs=[ik.Input("g", amount=1000)],
+    ...     outcomes=[ik.OutcomeValuation(outcome="job", stakeholder="s", quantity=9,
+    ...                                   proxy=ik.FinancialProxy(100, source="INSEE")),
+    ...               ik.OutcomeValuation(outcome="calm", stakeholder="s", quantity=1,
+    ...                                   proxy=100)])
+    >>> concentration_sentences(ik.sroi(m))  # doctest: +NORMALIZE_WHITESPACE
+    [('value_concentration', "90% of the value rests on one outcome: 'job'.")]
+    """
+    texts = _CONCENTRATION["fr" if lang == "fr" else "en"]
+
+    def fmt(x: float) -> str:
+        if pct is not None:
+            return pct(x)
+        return f"{100 * x:.0f}\u00a0%" if lang == "fr" else f"{100 * x:.0f}%"
+
+    model = result.model
+    bo = result.by_outcome
+    transfer = [bool(ov.proxy.transfer) for ov in model.outcomes] if model is not None else []
+    sources = [ov.proxy.source for ov in model.outcomes] if model is not None else []
+    if len(transfer) != len(bo):
+        transfer = [False] * len(bo)
+        sources = [str(x) for x in bo["proxy_source"]]
+    pv = bo["present_value"].clip(lower=0.0).to_numpy(dtype=float)
+    keep = ~pd.Series(transfer, dtype=bool).to_numpy()
+    total = float(pv[keep].sum())
+    out: list[tuple[str, str]] = []
+    if total <= 0:
+        return out
+    by_outcome = pd.Series(pv[keep], index=bo["outcome"].to_numpy()[keep]).groupby(level=0).sum()
+    top = str(by_outcome.idxmax())
+    share = float(by_outcome.max()) / total
+    if share >= concentration:
+        name = (labels or {}).get(top) or repr(top)
+        out.append(
+            (
+                "value_concentration",
+                texts["value_concentration"].format(share=fmt(share), outcome=name),
+            )
+        )
+    ill = sum(float(pv[k]) for k in range(len(pv)) if keep[k] and _illustrative_source(sources[k]))
+    if ill / total >= illustrative:
+        out.append(
+            ("illustrative_share", texts["illustrative_share"].format(share=fmt(ill / total)))
+        )
+    return out
 
 
 def _engagement_findings(model: ImpactModel) -> list[Finding]:

@@ -169,6 +169,7 @@ _SHAPES: dict[str, dict[str, Any]] = {
                 present_value=_N,
                 cumulative_present_value=_N,
             ),
+            "public_finance": _records(payer=_S, pays=_N, saves=_N, transfers=_N, net=_N),
             "lineage": {"type": "array", "items": {"$ref": "#/$defs/lineage"}},
             "model_spec": {"anyOf": [{"$ref": "#/$defs/model_file"}, {"type": "null"}]},
             "equity": {"type": "object"},

@@ -167,6 +167,7 @@ def json_schema() -> dict[str, Any]:
                         "description": _STR,
                         "unit": _STR,
                         "transfer": _STR,
+                        "benefit_in_kind": {"type": "boolean"},
                     },
                     ("value",),
                 ),

@@ -62,6 +62,9 @@ class UnitCost:
     transfer : bool, default False
         A benefit payment (a transfer): counted in the public-finance view,
         not as net social value.
+    benefit_in_kind : bool, default False
+        An allowance earmarked to buy help (PCH, APA): a saving only if the
+        help is no longer consumed.
     currency : str, default "EUR"
 
     Examples
@@ -98,10 +101,16 @@ class UnitCost:
     covers: str = ""
     transfer: bool = False
     currency: str = "EUR"
+    benefit_in_kind: bool = False
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.text(self.key, "key", empty=False)
+        for flag in ("transfer", "benefit_in_kind"):
+            if not isinstance(getattr(self, flag), bool | np.bool_):
+                c.add(flag, "type", f"expected true or false, got {getattr(self, flag)!r}")
+        if self.benefit_in_kind and not self.transfer:
+            c.add("benefit_in_kind", "benefit_in_kind", "a benefit in kind is a transfer too")
         c.text(self.label, "label", empty=False)
         c.number(self.cost, "cost", low=0.0)
         c.text(self.unit, "unit", empty=False)
@@ -227,8 +236,15 @@ class AvoidedCostsResult:
     transfers : float
         PV of avoided transfers (benefit payments): public savings, not net social value.
     by_item, by_payer, by_year : DataFrame
+        ``by_payer`` splits each payer's saving into ``resource_costs`` (real
+        resources released: a place, a stay, an hour of care) and
+        ``transfers`` (money no longer paid out: an allowance); ``by_year``
+        shows the ``transfers`` part of each year's avoided costs.
     warnings : tuple of Problem
-        Average-cost bases and other notes.
+        Average-cost bases, benefits in kind and other notes.
+    revenue : float, default 0
+        PV of the extra revenue (taxes and social contributions): a transfer
+        to the public purse too, counted in ``present_value``.
 
     Examples
     --------
@@ -243,12 +259,14 @@ class AvoidedCostsResult:
     (106762.63, 1.7794)
     >>> r.transfers == r.present_value  # the RSA is a transfer: not net social value
     True
+    >>> r.resource_costs
+    0.0
     >>> r.by_payer.round(2)
-                  payer  present_value
-    0              etat           0.00
-    1  securite_sociale           0.00
-    2       departement      106762.63
-    3           commune           0.00
+                  payer  resource_costs  transfers  present_value
+    0              etat             0.0       0.00           0.00
+    1  securite_sociale             0.0       0.00           0.00
+    2       departement             0.0  106762.63      106762.63
+    3           commune             0.0       0.00           0.00
     >>> r.to_frame()[["item", "payer", "people"]].to_dict("records")
     [{'item': 'rsa_month', 'payer': 'departement', 'people': 12}]
     """
@@ -261,6 +279,12 @@ class AvoidedCostsResult:
     by_payer: pd.DataFrame = attrs.field(eq=False, repr=False)
     by_year: pd.DataFrame = attrs.field(eq=False, repr=False)
     warnings: tuple[Problem, ...] = ()
+    revenue: float = 0.0
+
+    @property
+    def resource_costs(self) -> float:
+        """PV of the real resources released: ``present_value`` less transfers and revenue."""
+        return self.present_value - self.transfers - self.revenue
 
     def to_frame(self) -> pd.DataFrame:
         """The avoided costs by item (a copy of ``by_item``).
@@ -285,6 +309,7 @@ class AvoidedCostsResult:
                     "public_funding": self.public_funding,
                     "public_roi": self.public_roi,
                     "transfers": self.transfers,
+                    "revenue": self.revenue,
                     "by_item": self.by_item,
                     "by_payer": self.by_payer,
                     "by_year": self.by_year,
@@ -309,6 +334,8 @@ class AvoidedCostsResult:
             ("Public funding (PV)", f"{self.public_funding:,.2f}"),
             ("Public return ratio", "-" if roi is None else f"{roi:.2f}"),
             ("Avoided transfers (PV)", f"{self.transfers:,.2f}"),
+            ("Extra revenue, a transfer (PV)", f"{self.revenue:,.2f}"),
+            ("Resources released (PV)", f"{self.resource_costs:,.2f}"),
             ("Notes", str(len(self.warnings))),
         )
         return Summary("Avoided public costs", lines, self.by_payer)
@@ -461,6 +488,16 @@ def avoided_costs(
         )
         for i, it in enumerate(items)
         if catalogue[it.cost].basis == "average"
+    ) + tuple(
+        Problem(
+            ("items", i, "cost"),
+            "benefit_in_kind",
+            f"unit cost {it.cost!r} is an allowance earmarked to buy help: a saving only if "
+            "the help is no longer consumed (a notified plan is more than what is spent)",
+            "warning",
+        )
+        for i, it in enumerate(items)
+        if catalogue[it.cost].benefit_in_kind
     )
     k = len(items)
     q = np.array([[it.people * it.reduction for it in items]])
@@ -507,8 +544,12 @@ def avoided_costs(
             "present_value": pv_items,
         }
     )
+    split = by_item.assign(
+        resource_costs=np.where(transfer, 0.0, pv_items),
+        transfers=np.where(transfer, pv_items, 0.0),
+    )
     by_payer = (
-        by_item.groupby("payer", sort=True)["present_value"]
+        split.groupby("payer", sort=True)[["resource_costs", "transfers", "present_value"]]
         .sum()
         .reindex(list(PAYERS), fill_value=0.0)
         .reset_index()
@@ -517,6 +558,7 @@ def avoided_costs(
         {
             "year": t,
             "avoided": years.sum(axis=0),
+            "transfers": years[transfer].sum(axis=0) if k else np.zeros(n_years),
             "extra_revenue": revenue_years,
             "discount_factor": dfs,
         }
@@ -531,4 +573,5 @@ def avoided_costs(
         by_payer=by_payer,
         by_year=by_year,
         warnings=notes,
+        revenue=float(revenue_years @ dfs),
     )

@@ -281,6 +281,49 @@ class SROIResult:
         return g
 
     @property
+    def public_finance(self) -> pd.DataFrame:
+        """The public-finance view beside the society view: who pays, who saves.
+
+        One row per public payer (a stakeholder id of
+        :data:`impactkit.valuation._catalogue.PUBLIC_PAYERS` or of the model's
+        ``metadata["public_payers"]``) that funds an input or has a valued
+        outcome, in order of appearance. Columns: ``payer``; ``pays``, the
+        present value of its inputs; ``saves``, of its valued outcomes that
+        are not transfers (resources released: a place, a stay); ``transfers``,
+        of its valued outcomes that are transfers (an allowance no longer
+        paid, taxes and contributions received, named in ``proxy.transfer``);
+        ``net`` = ``saves + transfers - pays``. A département's saving shows
+        here without being social value: transfers net out of the society view
+        only when the other side is valued too (see docs/methods/avoided_costs.md).
+        """
+        from impactkit.valuation._catalogue import PUBLIC_PAYERS
+
+        model = self.model
+        extra = model.metadata.get("public_payers", ()) if model is not None else ()
+        public = set(PUBLIC_PAYERS) | {str(x) for x in (extra or ())}
+        bo = self._by_outcome
+        outcomes = model.outcomes if model is not None else ()
+        transfer = np.array(
+            [bool(o.proxy.transfer) for o in outcomes]
+            if len(outcomes) == len(bo)
+            else [False] * len(bo),
+            dtype=bool,
+        )
+        pv = bo["present_value"].to_numpy(dtype=float)
+        sh = bo["stakeholder"].astype(str).to_numpy()
+        inputs = self._inputs
+        in_sh = inputs["stakeholder"].astype(str).to_numpy()
+        in_pv = inputs["present_value"].to_numpy(dtype=float)
+        order = [x for x in dict.fromkeys([*in_sh, *sh]) if x in public]
+        rows = []
+        for payer in order:
+            pays = float(in_pv[in_sh == payer].sum())
+            saves = float(pv[(sh == payer) & ~transfer].sum())
+            moved = float(pv[(sh == payer) & transfer].sum())
+            rows.append((payer, pays, saves, moved, saves + moved - pays))
+        return pd.DataFrame(rows, columns=["payer", "pays", "saves", "transfers", "net"])
+
+    @property
     def by_year(self) -> pd.DataFrame:
         """Value by year: ``year``, ``value`` (undiscounted), ``discount_factor``,
         ``present_value``, ``cumulative_present_value``."""
@@ -431,6 +474,16 @@ class SROIResult:
         table = self.by_stakeholder.round({"present_value": 2, "share": 4})
         wpv, wratio = self.weighted_present_value, self.weighted_ratio
         extra: tuple[tuple[str, str], ...] = ()
+        pf = self.public_finance
+        if len(pf):
+            extra += (
+                (
+                    "Public finances",
+                    f"paid {_fmt(float(pf['pays'].sum()), c)}, saved "
+                    f"{_fmt(float(pf['saves'].sum()), c)}, transfers "
+                    f"{_fmt(float(pf['transfers'].sum()), c)}",
+                ),
+            )
         if wpv is not None:
             extra += (("Present value, equity-weighted", _fmt(wpv, c)),)
             if wratio is not None:
@@ -481,6 +534,7 @@ class SROIResult:
             "by_outcome": _records(self._by_outcome),
             "by_stakeholder": _records(self.by_stakeholder),
             "by_year": _records(self._by_year),
+            "public_finance": _records(self.public_finance),
             "version": self.version,
             **self._equity_dict(),
         }

@@ -165,6 +165,39 @@ TEXTS: dict[str, dict[str, str]] = {
         "ev_stakeholder_judgement": "stakeholders' judgement",
         "ev_literature": "published literature",
         "ev_judgement": "analyst's judgement",
+        "not_counted": "What this figure does not count yet",
+        "not_counted_list": "This figure does not count yet: {items}.",
+        "not_counted_none": "Every outcome of the theory of change carries a value.",
+        "not_counted_no_toc": "No theory of change comes with this analysis: the outcomes "
+        "left without a value cannot be named.",
+        "unvalued_stakeholders": "Stakeholders with no valued outcome: {items}.",
+        "ratio_meaning": "What the ratio means. A ratio below 1 means that the value counted "
+        "here, in money, is smaller than the resources invested. It does not mean that the "
+        "action creates no value: only the outcomes given a money value are counted, and those "
+        "named above are not. Nor does it mean that public money is lost: a public payer's "
+        "saving is shown in the public-finance view, not as social value. A ratio above 1 does "
+        "not prove on its own that the action is worth funding: it rests on estimates of what "
+        "would have happened anyway.",
+        "ratio_is_below_1": "Here the ratio is {ratio}: below 1.",
+        "public_finance": "Public finances: who pays, who saves",
+        "public_finance_note": "The public payers' view, beside the society view: what each "
+        "puts in, what it saves in resources released, and the transfers it no longer pays out "
+        "or receives. A saving shown here is not social value.",
+        "payer": "Payer",
+        "pays": "Puts in",
+        "saves": "Resources released",
+        "transfers": "Transfers",
+        "net": "Balance",
+        "payer_etat": "State",
+        "payer_securite_sociale": "Social security",
+        "payer_assurance_maladie": "Health insurance",
+        "payer_branche_autonomie": "Branche autonomie (CNSA, through the ARS)",
+        "payer_caf": "Family-benefit fund (CAF)",
+        "payer_departement": "Département",
+        "payer_region": "Région",
+        "payer_commune": "Commune",
+        "payer_france_travail": "France Travail",
+        "payer_public": "Public purse",
     },
     "fr": {
         "report_title": "Retour social sur investissement",
@@ -313,6 +346,41 @@ TEXTS: dict[str, dict[str, str]] = {
         "ev_stakeholder_judgement": "avis des parties prenantes",
         "ev_literature": "littérature publiée",
         "ev_judgement": "jugement de l'analyste",
+        "not_counted": "Ce que ce chiffre ne compte pas encore",
+        "not_counted_list": "Ce chiffre ne compte pas encore : {items}.",
+        "not_counted_none": "Tous les effets de la théorie du changement ont une valeur.",
+        "not_counted_no_toc": "Aucune théorie du changement n'accompagne cette analyse : les "
+        "effets laissés sans valeur ne peuvent pas être nommés.",
+        "unvalued_stakeholders": "Parties prenantes sans effet valorisé : {items}.",
+        "ratio_meaning": "Ce que dit le ratio. Un ratio inférieur à 1 signifie que la valeur "
+        "comptée ici, en euros, est inférieure aux ressources investies. Il ne signifie pas que "
+        "l'action ne crée pas de valeur : seuls les effets auxquels une valeur en euros a été "
+        "donnée sont comptés, et ceux nommés ci-dessus ne le sont pas. Il ne signifie pas non "
+        "plus que l'argent public est perdu : l'économie d'un financeur public figure dans la "
+        "vue des finances publiques, pas dans la valeur sociale. Un ratio supérieur à 1 ne "
+        "prouve pas à lui seul que l'action mérite d'être financée : il repose sur des "
+        "estimations de ce qui se serait produit de toute façon.",
+        "ratio_is_below_1": "Ici, le ratio est de {ratio} : inférieur à 1.",
+        "public_finance": "Finances publiques : qui paie, qui économise",
+        "public_finance_note": "La vue des financeurs publics, à côté de celle de la société : "
+        "ce que chacun apporte, ce qu'il économise en ressources libérées, et les transferts "
+        "qu'il ne verse plus ou qu'il reçoit. Une économie présentée ici n'est pas de la valeur "
+        "sociale.",
+        "payer": "Financeur",
+        "pays": "Apporte",
+        "saves": "Ressources libérées",
+        "transfers": "Transferts",
+        "net": "Solde",
+        "payer_etat": "État",
+        "payer_securite_sociale": "Sécurité sociale",
+        "payer_assurance_maladie": "Assurance maladie",
+        "payer_branche_autonomie": "Branche autonomie (CNSA, par l'ARS)",
+        "payer_caf": "Caisse d'allocations familiales (CAF)",
+        "payer_departement": "Département",
+        "payer_region": "Région",
+        "payer_commune": "Commune",
+        "payer_france_travail": "France Travail",
+        "payer_public": "Finances publiques",
     },
 }
 """Every text of the reports, by language; both languages have the same keys."""

@@ -18,6 +18,7 @@ from impactkit._version import __version__
 from impactkit.errors import ImpactkitError, ValidationError
 from impactkit.methods._sroi import SROIResult
 from impactkit.model import ImpactModel
+from impactkit.report import _caveats
 from impactkit.report._escape import html_text, md_text
 from impactkit.report._event_study import event_study_table
 from impactkit.report._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio, t
@@ -714,6 +715,7 @@ def render_html(content: ReportContent) -> str:
     parts.append(f"<h2>{_esc(t('about', lang))}</h2>")
     if description:
         parts.append(f"<p data-section='description'>{_esc(description)}</p>")
+    parts.append(_caveats.caveats_html(r, lang))
     parts.append(f"<div data-section='method'><h3>{_esc(t('method', lang))}</h3>")
     parts.append(_method(r, lang) + "</div>")
     payback = (
@@ -753,6 +755,7 @@ def render_html(content: ReportContent) -> str:
     bs = r.by_stakeholder
     bs["stakeholder"] = [names.stakeholder(s) for s in bs["stakeholder"]]
     parts.append(_table(bs, lang, cur, name="by_stakeholder"))
+    parts.append(_caveats.public_finance_html(r, lang))
     parts.append(f"<h2>{_esc(t('by_outcome', lang))}</h2>")
     bo = r.by_outcome[
         ["outcome", "stakeholder", "quantity", "proxy_value", "impact", "present_value", "share"]
@@ -1099,12 +1102,13 @@ def markdown(
             cur,
         )
     )
+    out += ["", *_caveats.caveats_markdown(r, lang)]
     out += [
-        "",
         f"## {t('by_stakeholder', lang)}",
         "",
         _md_table(_labelled(r.by_stakeholder, names), lang, cur),
         "",
+        *_caveats.public_finance_markdown(r, lang),
         f"## {t('by_outcome', lang)}",
         "",
         _md_table(

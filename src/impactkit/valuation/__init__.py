@@ -86,8 +86,15 @@ class FinancialProxy:
         The unit of outcome the value applies to.
     transfer : str, optional
         Name of the money transfer the value stands for (e.g. a benefit
-        payment saved); two rows naming the same transfer value it twice and
-        :func:`impactkit.lint` flags them.
+        payment saved, a tax or social contribution). A transfer is a gain to
+        one party and a loss to another: :func:`impactkit.lint` flags a
+        transfer valued on one side only, or twice with the same sign; valued
+        on both sides with opposite signs it nets out of the society view,
+        which is correct (see docs/methods/avoided_costs.md).
+    benefit_in_kind : bool, default False
+        The value is an allowance earmarked to buy help (PCH, APA): it is a
+        saving only if the help is no longer consumed (a transfer too, so
+        ``transfer`` must name it).
 
     Examples
     --------
@@ -102,10 +109,21 @@ class FinancialProxy:
     description: str = ""
     unit: str = ""
     transfer: str = ""
+    benefit_in_kind: bool = False
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
         c.extend(problems_in_number(self.value, ("value",)))
+        if not isinstance(self.benefit_in_kind, bool):
+            c.add(
+                "benefit_in_kind", "type", f"expected true or false, got {self.benefit_in_kind!r}"
+            )
+        elif self.benefit_in_kind and not self.transfer:
+            c.add(
+                "benefit_in_kind",
+                "benefit_in_kind",
+                "a benefit in kind is a transfer too: name it in transfer",
+            )
         if self.currency is not None:
             _check_currency(c, self.currency, "currency")
         if self.year is not None:

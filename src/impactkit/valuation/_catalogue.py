@@ -34,6 +34,7 @@ __all__ = [
     "BASES",
     "COLUMNS",
     "PAYERS",
+    "PUBLIC_PAYERS",
     "SECTORS",
     "STATUSES",
     "catalogue",
@@ -54,6 +55,8 @@ COLUMNS: tuple[str, ...] = (
     "year",
     "payer",
     "basis",
+    "transfer",
+    "benefit_in_kind",
     "sector",
     "status",
     "source",
@@ -80,6 +83,7 @@ SECTORS: tuple[str, ...] = (
 PAYERS: tuple[str, ...] = (
     "etat",
     "assurance_maladie",
+    "branche_autonomie",
     "departement",
     "caf",
     "commune",
@@ -88,13 +92,32 @@ PAYERS: tuple[str, ...] = (
     "personne",
     "autre",
 )
-"""Who bears the expense: the State, health insurance, the département, the family-benefit
-fund (CAF), the commune, the région, the public employment service, the person, or another
-party (several payers, an employer, society as a whole)."""
+"""Who bears the expense: the State, health insurance, the branche autonomie of social
+security (the CNSA, which since the LFSS for 2021 funds the care packages of medico-social
+establishments and services through the regional health agencies, ARS), the département, the
+family-benefit fund (CAF), the commune, the région, the public employment service, the
+person, or another party (several payers, an employer, society as a whole)."""
+
+PUBLIC_PAYERS: tuple[str, ...] = (
+    "etat",
+    "securite_sociale",
+    "assurance_maladie",
+    "branche_autonomie",
+    "caf",
+    "departement",
+    "region",
+    "commune",
+    "france_travail",
+    "public",
+)
+"""Stakeholder ids read as public payers by the public-finance view of a result: the
+catalogue's public payers, the avoided-costs levels (``securite_sociale``) and ``public``
+for the public purse as a whole. A model adds its own under ``metadata["public_payers"]``."""
 
 BASES: tuple[str, ...] = ("average", "marginal")
 """``average``: a total divided by a volume; ``marginal``: what one unit more or less changes."""
 
+_FLAGS = ("transfer", "benefit_in_kind")
 _TEXT = ("id", "label_fr", "label_en", "unit", "currency", "payer", "basis", "sector", "status")
 _OPTIONAL_TEXT = ("source", "url", "overlaps", "notes")
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -104,6 +127,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}\Z")
 _UNIT_COST_PAYER = {
     "etat": "etat",
     "assurance_maladie": "securite_sociale",
+    "branche_autonomie": "securite_sociale",
     "caf": "securite_sociale",
     "departement": "departement",
     "commune": "commune",
@@ -175,6 +199,15 @@ def _validate(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
         ):
             if r[col]:
                 c.choice(r[col], (i, col), options)
+        for col in _FLAGS:
+            if r[col] not in ("true", "false"):
+                c.add((i, col), "type", f"{rid!r}: {col} must be true or false, got {r[col]!r}")
+        if r["benefit_in_kind"] == "true" and r["transfer"] != "true":
+            c.add(
+                (i, "benefit_in_kind"),
+                "benefit_in_kind",
+                f"{rid!r} is a benefit in kind, so it is a transfer too: set transfer to true",
+            )
         if r["status"] == "sourced" and not r["source"]:
             c.add((i, "source"), "missing_source", f"{rid!r} is sourced but names no source")
         if r["status"] == "illustrative" and not r["notes"]:
@@ -219,6 +252,8 @@ def _validate(rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
     df["low"] = pd.array(lows, dtype="Float64")
     df["high"] = pd.array(highs, dtype="Float64")
     df["year"] = np.array(years, dtype=np.int64)
+    for col in _FLAGS:
+        df[col] = np.array([r[col] == "true" for r in rows], dtype=bool)
     for col in (*_TEXT, *_OPTIONAL_TEXT):
         df[col] = df[col].astype("string")
     return df
@@ -251,11 +286,18 @@ def catalogue(
     """The French reference catalogue of unit costs and financial proxies.
 
     Each row is one figure with its unit, price year, payer, basis and, when
-    ``status`` is ``"sourced"``, the public document it was read in. The
+    ``status`` is ``"sourced"``, the public document it was read in.
+    ``transfer`` marks money moved from one party to another (a benefit such
+    as the RSA or the AAH, a tax or social contribution, a subsidy): a saving
+    for its payer, a loss for its recipient, never net social value on one
+    side only. ``benefit_in_kind`` marks an allowance earmarked to buy help
+    (PCH, APA): its saving is real only if the help is no longer consumed. The
     catalogue is validated on load: unique ids, allowed statuses, sectors,
     payers and bases, a source on every sourced entry, a note on every
-    illustrative one, ``low <= value <= high``, and ``overlaps`` naming existing
-    entries that list each other back.
+    illustrative one, ``low <= value <= high``, ``transfer`` and
+    ``benefit_in_kind`` written ``true`` or ``false`` (a benefit in kind is a
+    transfer too), and ``overlaps`` naming existing entries that list each
+    other back.
 
     Parameters
     ----------
@@ -270,8 +312,9 @@ def catalogue(
     -------
     pandas.DataFrame
         Columns :data:`COLUMNS`: ``value`` float, ``low``/``high`` nullable
-        floats, ``year`` integer, every other column text (``overlaps`` is a
-        ``;``-separated list of ids, empty when none). A fresh copy on each call.
+        floats, ``year`` integer, ``transfer`` and ``benefit_in_kind``
+        booleans, every other column text (``overlaps`` is a ``;``-separated
+        list of ids, empty when none). A fresh copy on each call.
 
     Raises
     ------
@@ -288,8 +331,8 @@ def catalogue(
     >>> import impactkit as ik
     >>> cat = ik.valuation.catalogue().set_index("id")
     >>> row = cat.loc["rsa_forfait_personne_seule"]
-    >>> float(row["value"]), int(row["year"]), str(row["payer"])
-    (646.52, 2025, 'departement')
+    >>> float(row["value"]), int(row["year"]), str(row["payer"]), bool(row["transfer"])
+    (646.52, 2025, 'departement', True)
     >>> sorted(ik.valuation.catalogue(sector="insertion", status="sourced")["sector"].unique())
     ['insertion']
     """
@@ -331,7 +374,8 @@ def proxy_from_catalogue(
     entry_id: str,
     *,
     spread: bool = False,
-    transfer: str = "",
+    transfer: str | None = None,
+    negative: bool = False,
     description: str | None = None,
     table: pd.DataFrame | None = None,
 ) -> Any:
@@ -346,8 +390,16 @@ def proxy_from_catalogue(
         :class:`~impactkit.dist.Triangular` ``(low, value, high)`` for Monte
         Carlo; otherwise the point value.
     transfer : str, optional
-        Name of the money transfer the value stands for (a benefit such as the
-        RSA), so that :func:`impactkit.lint` can flag it being valued twice.
+        Name of the money transfer the value stands for. By default the
+        entry's ``id`` when the catalogue marks it a transfer (a benefit such
+        as the RSA, a tax or contribution), else none; give a name to tie
+        rows built from different entries to one transfer. An entry marked a
+        transfer cannot be given an empty name. :func:`impactkit.lint` then
+        checks that the transfer is valued on both sides with opposite signs,
+        or not at all.
+    negative : bool, default False
+        The loss side of a transfer (the allowance a participant no longer
+        receives): the value with its sign reversed.
     description : str, optional
         Defaults to the entry's English label.
     table : DataFrame, optional
@@ -359,29 +411,47 @@ def proxy_from_catalogue(
     FinancialProxy
         With the entry's value, currency, price year, unit and source (the
         source string, then the address in angle brackets; for an
-        illustrative entry, the word "illustrative" and what it stands for).
+        illustrative entry, the word "illustrative" and what it stands for),
+        and the catalogue's ``transfer`` and ``benefit_in_kind`` marks.
 
     Raises
     ------
     ValidationError
-        When no entry has that id.
+        When no entry has that id, or an empty ``transfer`` name is given
+        for an entry the catalogue marks a transfer.
 
     Examples
     --------
+    The State's saving and the participant's loss of the same allowance:
+
     >>> import impactkit as ik
-    >>> p = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025", transfer="aah")
-    >>> p.value, p.currency, p.year, p.unit
-    (1033.32, 'EUR', 2025, 'EUR per person per month')
-    >>> p.source.startswith("RMC Conso")
+    >>> saved = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025")
+    >>> saved.value, saved.currency, saved.year, saved.unit, saved.transfer
+    (1033.32, 'EUR', 2025, 'EUR per person per month', 'aah_taux_plein_2025')
+    >>> lost = ik.valuation.proxy_from_catalogue("aah_taux_plein_2025", negative=True)
+    >>> lost.value, lost.transfer == saved.transfer
+    (-1033.32, True)
+    >>> ik.valuation.proxy_from_catalogue("apa_domicile_plan_gir1").benefit_in_kind
     True
     """
     from impactkit.dist import Triangular
     from impactkit.valuation import FinancialProxy
 
     row = _entry(entry_id, table)
-    value: Any = float(row["value"])
+    marked = bool(row["transfer"])
+    if transfer is None:
+        transfer = entry_id if marked else ""
+    elif marked and not transfer:
+        raise ValidationError(
+            f"entry {entry_id!r} is a transfer: name it (the default is its id)",
+            path=("transfer",),
+            code="transfer",
+        )
+    sign = -1.0 if negative else 1.0
+    value: Any = sign * float(row["value"])
     if spread and not pd.isna(row["low"]) and not pd.isna(row["high"]):
-        value = Triangular(float(row["low"]), value, float(row["high"]))
+        lo, hi = sign * float(row["low"]), sign * float(row["high"])
+        value = Triangular(min(lo, hi), value, max(lo, hi))
     return FinancialProxy(
         value,
         currency=str(row["currency"]),
@@ -390,6 +460,7 @@ def proxy_from_catalogue(
         description=str(row["label_en"]) if description is None else description,
         unit=str(row["unit"]),
         transfer=transfer,
+        benefit_in_kind=bool(row["benefit_in_kind"]),
     )
 
 
@@ -411,7 +482,7 @@ def _overlap_group(entry_id: str, df: pd.DataFrame) -> str:
 def unit_cost_from_catalogue(
     entry_id: str,
     *,
-    transfer: bool = False,
+    transfer: bool | None = None,
     table: pd.DataFrame | None = None,
 ) -> Any:
     """A :class:`~impactkit.methods.UnitCost` from one catalogue entry, for avoided costs.
@@ -424,16 +495,18 @@ def unit_cost_from_catalogue(
     ----------
     entry_id : str
         The entry's ``id``; its payer must be a public payer level:
-        ``etat``, ``departement``, ``commune``, or ``assurance_maladie`` and
-        ``caf``, which both become ``securite_sociale``.
-    transfer : bool, default False
-        Mark a benefit payment (counted in the public view, not as social value).
+        ``etat``, ``departement``, ``commune``, or ``assurance_maladie``,
+        ``branche_autonomie`` and ``caf``, which become ``securite_sociale``.
+    transfer : bool, optional
+        Mark a benefit payment (counted in the public view, not as social
+        value); by default the catalogue's ``transfer`` mark.
     table : DataFrame, optional
         A catalogue from :func:`catalogue`; the shipped one by default.
 
     Returns
     -------
     UnitCost
+        With the catalogue's ``transfer`` and ``benefit_in_kind`` marks.
 
     Raises
     ------
@@ -444,8 +517,10 @@ def unit_cost_from_catalogue(
     --------
     >>> import impactkit as ik
     >>> u = ik.valuation.unit_cost_from_catalogue("mas_place_jour")
-    >>> u.cost, u.payer, u.price_year, u.basis, u.covers
-    (230.0, 'securite_sociale', 2020, 'average', 'mas_place_an')
+    >>> u.cost, u.payer, u.price_year, u.basis, u.covers, u.transfer
+    (230.0, 'securite_sociale', 2020, 'average', 'mas_place_an', False)
+    >>> ik.valuation.unit_cost_from_catalogue("rsa_forfait_personne_seule").transfer
+    True
     """
     from impactkit.methods import UnitCost
 
@@ -469,7 +544,8 @@ def unit_cost_from_catalogue(
         source=_source_text(row),
         basis=str(row["basis"]),  # type: ignore[arg-type]  # validated on load
         covers=_overlap_group(entry_id, df),
-        transfer=transfer,
+        transfer=bool(row["transfer"]) if transfer is None else transfer,
+        benefit_in_kind=bool(row["benefit_in_kind"]),
         currency=str(row["currency"]),
     )
 
