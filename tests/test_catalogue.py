@@ -86,7 +86,7 @@ def test_overlaps_name_existing_entries_both_ways(cat):
         ("iae_aide_poste_aci", 23921.0, 2024, "etat"),
         ("ehpad_hebergement_jour_habilite_ash", 63.50, 2023, "personne"),
         ("mjpm_tarif_mensuel_reference", 142.95, 2025, "autre"),
-        ("apa_domicile_plan_gir1", 1250.0, 2017, "departement"),
+        ("apa_domicile_plan_gir1", 1250.0, 2017, "autre"),  # the département pays ~80 %
         ("cout_social_alcool", 102e9, 2019, "autre"),
     ],
 )

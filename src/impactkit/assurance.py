@@ -20,6 +20,8 @@ code                       finding
 ``transfer_one_side``      a transfer valued for one party only (counted as social value)
 ``benefit_in_kind``        an allowance earmarked to buy help valued (a saving only if the
                            help is no longer consumed)
+``proxy_index_rule``       a proxy whose guidance moves it with another index (GDP per head)
+                           moved by the model's price index
 ``value_concentration``    most of the value (>= 80 % by default) on one outcome
 ``illustrative_share``     a large share (>= 50 % by default) of the value on illustrative
                            or unsourced proxies
@@ -208,6 +210,18 @@ def lint(
                 (*path, "proxy", "year"),
                 f"the proxy of {ov.outcome!r} has no price year",
                 "give the year its prices are expressed in",
+            )
+        moved = ov.proxy.year is not None and model.base_year not in (None, ov.proxy.year)
+        if ov.proxy.index_rule and moved:
+            add(
+                "proxy_index_rule",
+                "warning",
+                (*path, "proxy", "year"),
+                f"the proxy of {ov.outcome!r} moves with {ov.proxy.index_rule} according to its "
+                f"guidance, but the model moves it from {ov.proxy.year} to {model.base_year} "
+                "with its price index",
+                f"state the value in {model.base_year} terms with a sourced "
+                f"{ov.proxy.index_rule} series and give it that price year",
             )
         d = ov.duration
         too_long = (d.support[1] if isinstance(d, Distribution) else float(d)) > max_duration

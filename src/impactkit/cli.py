@@ -89,6 +89,7 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
                 "by_outcome": {"type": "array", "items": _ROW},
                 "by_stakeholder": {"type": "array", "items": _ROW},
                 "by_year": {"type": "array", "items": _ROW},
+                "public_finance": {"type": "array", "items": _ROW},
                 "version": {"type": "string"},
                 "lineage": {"type": "array", "items": _ROW},
                 "model_spec": {"type": ["object", "null"]},

@@ -153,7 +153,7 @@ def test_proxy_from_catalogue_negative_side_and_refused_empty_name():
 def test_unit_cost_from_catalogue_carries_the_marks():
     u = ik.valuation.unit_cost_from_catalogue("rsa_forfait_personne_seule")
     assert (u.transfer, u.benefit_in_kind) == (True, False)
-    apa = ik.valuation.unit_cost_from_catalogue("apa_domicile_plan_gir1")
+    apa = ik.valuation.unit_cost_from_catalogue("apa_domicile_part_departement_gir1")
     assert (apa.transfer, apa.benefit_in_kind) == (True, True)
     assert ik.valuation.unit_cost_from_catalogue("mas_place_an").transfer is False
     # an explicit choice still wins
@@ -291,7 +291,7 @@ def test_avoided_costs_report_transfers_apart_by_payer():
 def test_avoided_costs_note_a_benefit_in_kind():
     from impactkit.methods import AvoidedCostItem, avoided_costs
 
-    units = {"apa": ik.valuation.unit_cost_from_catalogue("apa_domicile_plan_gir1")}
+    units = {"apa": ik.valuation.unit_cost_from_catalogue("apa_domicile_part_departement_gir1")}
     units = {"apa": attrs.evolve(units["apa"], key="apa")}
     r = avoided_costs([AvoidedCostItem("apa", people=1, reduction=12)], units, discount=0.0)
     assert "benefit_in_kind" in {w.code for w in r.warnings}

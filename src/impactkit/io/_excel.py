@@ -853,7 +853,7 @@ def _write_outcome(
     for k in ("sources", "evidence"):
         if raw.get(k):
             extra[k] = raw[k]
-    for k in ("unit", "transfer", "benefit_in_kind"):
+    for k in ("unit", "transfer", "benefit_in_kind", "index_rule"):
         if proxy.get(k):
             extra.setdefault("proxy", {})[k] = proxy[k]
     vals: dict[str, Any] = {
@@ -1950,7 +1950,7 @@ def _visible_stakeholders(
 
 _VISIBLE = {k for k in _map_columns(0) if k not in COMPUTED and k not in PROXY_FIELDS}
 _HIDDEN_ONLY = {"sources", "evidence"}
-_HIDDEN_PROXY = {"unit", "transfer", "benefit_in_kind"}
+_HIDDEN_PROXY = {"unit", "transfer", "benefit_in_kind", "index_rule"}
 
 
 def _merge_hidden(

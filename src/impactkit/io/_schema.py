@@ -168,6 +168,7 @@ def json_schema() -> dict[str, Any]:
                         "unit": _STR,
                         "transfer": _STR,
                         "benefit_in_kind": {"type": "boolean"},
+                        "index_rule": _STR,
                     },
                     ("value",),
                 ),

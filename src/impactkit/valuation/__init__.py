@@ -95,6 +95,11 @@ class FinancialProxy:
         The value is an allowance earmarked to buy help (PCH, APA): it is a
         saving only if the help is no longer consumed (a transfer too, so
         ``transfer`` must name it).
+    index_rule : str, optional
+        The index the value's own guidance moves it with between price years
+        when it is not a consumer price index (e.g. ``"GDP per head"`` for the
+        value of a statistical life). :func:`impactkit.lint` warns when a
+        model moves such a value with its price index.
 
     Examples
     --------
@@ -110,6 +115,7 @@ class FinancialProxy:
     unit: str = ""
     transfer: str = ""
     benefit_in_kind: bool = False
+    index_rule: str = ""
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -128,7 +134,7 @@ class FinancialProxy:
             _check_currency(c, self.currency, "currency")
         if self.year is not None:
             c.number(self.year, "year", low=1800, high=2200, integer=True)
-        for name in ("source", "description", "unit", "transfer"):
+        for name in ("source", "description", "unit", "transfer", "index_rule"):
             c.text(getattr(self, name), name)
         c.raise_if_errors()
 

@@ -33,6 +33,7 @@ from impactkit.errors import ValidationError
 __all__ = [
     "BASES",
     "COLUMNS",
+    "INDEX_RULES",
     "PAYERS",
     "PUBLIC_PAYERS",
     "SECTORS",
@@ -113,6 +114,14 @@ PUBLIC_PAYERS: tuple[str, ...] = (
 """Stakeholder ids read as public payers by the public-finance view of a result: the
 catalogue's public payers, the avoided-costs levels (``securite_sociale``) and ``public``
 for the public purse as a whole. A model adds its own under ``metadata["public_payers"]``."""
+
+INDEX_RULES: Mapping[str, str] = {
+    "valeur_vie_statistique": "GDP per head",
+    "valeur_annee_vie": "GDP per head",
+}
+"""Entries whose guidance moves them between years with another index than consumer prices:
+the value of a statistical life and of a life-year follow GDP per head (see their notes).
+:func:`proxy_from_catalogue` sets :attr:`~impactkit.FinancialProxy.index_rule` from it."""
 
 BASES: tuple[str, ...] = ("average", "marginal")
 """``average``: a total divided by a volume; ``marginal``: what one unit more or less changes."""
@@ -412,7 +421,8 @@ def proxy_from_catalogue(
         With the entry's value, currency, price year, unit and source (the
         source string, then the address in angle brackets; for an
         illustrative entry, the word "illustrative" and what it stands for),
-        and the catalogue's ``transfer`` and ``benefit_in_kind`` marks.
+        the catalogue's ``transfer`` and ``benefit_in_kind`` marks, and the
+        entry's :data:`INDEX_RULES` when it has one.
 
     Raises
     ------
@@ -461,6 +471,7 @@ def proxy_from_catalogue(
         unit=str(row["unit"]),
         transfer=transfer,
         benefit_in_kind=bool(row["benefit_in_kind"]),
+        index_rule=INDEX_RULES.get(entry_id, ""),
     )
 
 
