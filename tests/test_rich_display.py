@@ -29,7 +29,7 @@ def test_sroi_repr_is_short_with_headline_first():
     res = ik.sroi(ik.examples.load_example(), data=ik.examples.load_example_data())
     text = repr(res)
     assert len(text) < REPR_LIMIT
-    assert text.startswith("<SROIResult: SROI ratio 2.25 : 1; Present value")
+    assert text.startswith("<SROIResult: SROI ratio 2.16 : 1; Present value")
     page = res._repr_html_()
     assert page.index("SROI ratio") < page.index("Present value") < page.index("Total inputs")
 

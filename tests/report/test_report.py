@@ -88,7 +88,7 @@ def test_failed_report_writes_nothing(tmp_path):
 def test_markdown(example):
     md = report.markdown(example, lang="fr")
     assert md.startswith("# Retour social sur investissement")
-    assert "2,25\xa0€" in md
+    assert "2,16\xa0€" in md
     assert "Valeur par partie prenante" in md
 
 

@@ -420,10 +420,10 @@ def run_demo(*, n: int = 10_000, seed: SeedLike = None) -> str:
     >>> lines[0]
     'impactkit demo - Emploi accompagné - Horizons Emploi (exemple)'
     >>> [line for line in lines if line.startswith("SROI ratio")]
-    ['SROI ratio         2.25 : 1']
+    ['SROI ratio         2.16 : 1']
     >>> print(lines[-1])  # doctest: +NORMALIZE_WHITESPACE
     Monte Carlo (500 draws, seed 1, sampling uncertainty of measured quantities included):
-    SROI ratio 90% interval 1.96 - 2.55 : 1, P(ratio > 1) = 100.0%
+    SROI ratio 90% interval 1.89 - 2.46 : 1, P(ratio > 1) = 100.0%
     """
     from impactkit.measure import Count, Sum
     from impactkit.methods import sroi

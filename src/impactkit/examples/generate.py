@@ -550,7 +550,7 @@ def build_model() -> ImpactModel:
     >>> model == ik.examples.load_example(measured=False)
     True
     >>> round(ik.sroi(model, data=build_data()).ratio, 4)
-    2.2479
+    2.1637
     """
     survey = "participants"
     smic = catalogue_row("smic_horaire_brut")

@@ -51,18 +51,33 @@ def catalogue_proxy(
     """A financial proxy from the reference catalogue, with its price year and source.
 
     The source starts with ``[catalogue:<id>]`` then names the publication (or
-    says the entry is illustrative). ``times`` scales a unit value (a daily
+    says the entry is illustrative). A value whose guidance moves it with
+    another index than consumer prices (the value of a life-year, with GDP per
+    head) is kept at its stated amount as a base-year value, and the source
+    says so. ``times`` scales a unit value (a daily
     price times a number of days, said in ``description``); ``sign`` -1 makes
     a negative row (a loss to the stakeholder).
     """
     p: FinancialProxy = proxy_from_catalogue(entry_id, transfer=transfer)
     row = catalogue_row(entry_id)
+    source = CATALOGUE_TAG.format(entry_id) + p.source
+    year = p.year
+    if p.index_rule:
+        # the guidance moves this value with another index than consumer prices; no such
+        # series is applied here, so the amount is kept as stated, in base-year terms
+        year = BASE_YEAR
+        source += (
+            f" Kept at its stated amount as a {BASE_YEAR} value, not revalued from "
+            f"{int(row['year'])}: its guidance moves it with {p.index_rule}, which the "
+            "example does not apply (an understatement)."
+        )
     return attrs.evolve(
         p,
         value=sign * times * float(row["value"]),
         description=description or str(row["label_fr"]),
         unit=unit or p.unit,
-        source=CATALOGUE_TAG.format(entry_id) + p.source,
+        source=source,
+        year=year,
     )
 
 
