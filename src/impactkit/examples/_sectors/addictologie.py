@@ -9,6 +9,8 @@ follows 260 patients over a year of care (synthetic data, no real person).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -136,9 +138,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
 
 def _stays_and_jobs(
     seed: int,
-    product: np.ndarray,
-    work0: np.ndarray,
-    work1: np.ndarray,  # type: ignore[type-arg]
+    product: np.ndarray[Any, Any],
+    work0: np.ndarray[Any, Any],
+    work1: np.ndarray[Any, Any],
 ) -> pd.DataFrame:
     """Alcohol-related hospital stays and non-fatal overdoses before and after, weekly hours
     of the job held at 12 months and a relative's burden score (Zarit, 0-88), from their

@@ -9,6 +9,8 @@ employees who left the workshop in the year (synthetic data, no real person).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -138,7 +140,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     return {"employees": pd.concat([employees, _after_exit(seed, employed_6m)], axis=1)}
 
 
-def _after_exit(seed: int, employed_6m: np.ndarray) -> pd.DataFrame:  # type: ignore[type-arg]
+def _after_exit(seed: int, employed_6m: np.ndarray[Any, Any]) -> pd.DataFrame:
     """Weekly hours of the job held six months after exit, emergency visits, housing,
     driving licence and EQ-5D-5L, from their own streams so that the columns of
     :func:`build_data` keep their values."""

@@ -16,6 +16,7 @@ from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
     BASE_YEAR,
     catalogue_proxy,
+    catalogue_row,
     cpi,
     eq5d_waves,
     holes,
@@ -48,10 +49,10 @@ insurance's figure in the same Sénat report); a hospital stay releases its dire
 half of the average by judgement (bed-side care, drugs and consumables are about half the
 cost of a surgical stay in the ATIH study, 31 % and 24 %)."""
 
-COST_PER_MEASURE = 1828
-"""Mean cost of a measure, all funders, 2013 (IGAS, rapport n° 2014-071R, as summarised:
-« coût moyen d'une mesure : 1828 € par an », 20 % borne by the protected people, 80 % by
-public funders)."""
+COST_PER_MEASURE = "pjm_cout_mesure_an_igas_2013"
+"""Catalogue id of the mean cost of a measure, all funders, 2013 (IGAS, rapport
+n° 2014-071R: 1 828 EUR a year, 20 % borne by the protected people, 80 % by public
+funders)."""
 
 
 MEASURES = {
@@ -563,11 +564,12 @@ def build_model() -> ImpactModel:
             evidence={"deadweight": "judgement"},
         ),
     ]
-    budget = N * COST_PER_MEASURE * cpi().factor(2013, BASE_YEAR)
+    row = catalogue_row(COST_PER_MEASURE)
+    budget = N * float(row["value"]) * cpi().factor(int(row["year"]), BASE_YEAR)
     igas = (
-        "IGAS, rapport n° 2014-071R (Rougier, Waquet, juillet 2014), as summarised: mean cost "
-        "of a measure 1 828 EUR a year in 2013, all funders, {share} by {who}; x 300 measures, "
-        "moved to 2025 with the INSEE consumer price index"
+        f"catalogue:{COST_PER_MEASURE}: mean cost of a measure {float(row['value']):,.0f} EUR "
+        f"a year in {int(row['year'])}, all funders, {{share}} by {{who}}; x {N} measures, "
+        f"moved to {BASE_YEAR} with the INSEE consumer price index - {row['source']}"
     )
     inputs = [
         Input(
