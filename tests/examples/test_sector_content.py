@@ -132,3 +132,18 @@ def test_measured_model_equals_the_computation_from_its_data(example):
     a = ik.sroi(measured)
     assert a.ratio == pytest.approx(res.ratio, rel=1e-12)
     assert a.present_value == pytest.approx(res.present_value, rel=1e-12)
+
+
+def test_french_report_names_every_unvalued_outcome(example):
+    import html
+
+    from impactkit import report
+
+    _, model, _, res = example
+    text = html.unescape(report.html(report.build(res, lang="fr")))
+    start = text.index("Ce chiffre ne compte pas encore :")
+    sentence = text[start : text.index("</p>", start)]
+    valued = {ov.outcome for ov in model.outcomes}
+    for node in model.toc.nodes_of_kind("outcome"):
+        if node not in valued:
+            assert model.toc.node(node).label in sentence, node
