@@ -86,7 +86,7 @@ def test_a_ratio_below_one_is_explained_in_plain_words():
     r = ik.sroi(_toc_model(ratio_below_one=True))
     assert r.ratio < 1
     fr = " ".join(caveat_sentences(r, "fr")).replace("\xa0", " ")
-    assert "Ici, le ratio est de 0,16 pour 1 : inférieur à 1." in fr
+    assert "Ici, le ratio est de 0,16 pour 1, inférieur à 1." in fr
     assert "ne signifie pas que l'action ne crée pas de valeur" in fr
     en = " ".join(caveat_sentences(r, "en"))
     assert "below 1" in en
@@ -148,6 +148,8 @@ def test_public_finance_view_in_the_result_and_the_report():
 def test_public_payers_named_by_the_model():
     m = _toc_model().evolve(metadata={"public_payers": ["people"]})
     assert "people" in set(ik.sroi(m).public_finance["payer"])
+    one = _toc_model().evolve(metadata={"public_payers": "people"})  # one name, not letters
+    assert "people" in set(ik.sroi(one).public_finance["payer"])
 
 
 @pytest.mark.parametrize("name", ["protection_enfance", "insertion_iae"])
@@ -159,3 +161,22 @@ def test_shipped_french_reports_name_every_unvalued_outcome(name):
     for node in model.toc.nodes:
         if node.kind == "outcome" and node.id not in valued:
             assert node.label in text, node.label
+
+
+@pytest.mark.parametrize("name", ["emploi_accompagne", "protection_majeurs", "insertion_iae"])
+def test_french_sections_have_no_english_and_no_code(name):
+    model = ik.examples.load_example(name)
+    r = ik.sroi(model)
+    page = report.html(r, lang="fr")
+    sections = re.findall(
+        r"<div data-section='(?:not_counted|public_finance)'>.*?</table></div></div>|"
+        r"<div data-section='not_counted'>.*?</div>",
+        page,
+        flags=re.S,
+    )
+    text = " ".join(visible(s) for s in sections)
+    assert "Ce chiffre ne compte pas encore" in text or "Tous les effets" in text
+    for english in (" the ", " value ", "outcome", "payer", "ratio means", "below 1", "Public"):
+        assert english not in text, english
+    for ov in model.outcomes:
+        assert ov.outcome not in text, ov.outcome  # ids are code

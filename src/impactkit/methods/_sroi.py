@@ -300,6 +300,7 @@ class SROIResult:
 
         model = self.model
         extra = model.metadata.get("public_payers", ()) if model is not None else ()
+        extra = (extra,) if isinstance(extra, str) else extra
         public = set(PUBLIC_PAYERS) | {str(x) for x in (extra or ())}
         bo = self._by_outcome
         outcomes = model.outcomes if model is not None else ()

@@ -173,12 +173,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "unvalued_stakeholders": "Stakeholders with no valued outcome: {items}.",
         "ratio_meaning": "What the ratio means. A ratio below 1 means that the value counted "
         "here, in money, is smaller than the resources invested. It does not mean that the "
-        "action creates no value: only the outcomes given a money value are counted, and those "
-        "named above are not. Nor does it mean that public money is lost: a public payer's "
+        "action creates no value: only the outcomes given a money value are counted. Nor does "
+        "it mean that public money is lost: a public payer's "
         "saving is shown in the public-finance view, not as social value. A ratio above 1 does "
         "not prove on its own that the action is worth funding: it rests on estimates of what "
         "would have happened anyway.",
-        "ratio_is_below_1": "Here the ratio is {ratio}: below 1.",
+        "ratio_is_below_1": "Here the ratio is {ratio}, below 1.",
         "public_finance": "Public finances: who pays, who saves",
         "public_finance_note": "The public payers' view, beside the society view: what each "
         "puts in, what it saves in resources released, and the transfers it no longer pays out "
@@ -355,12 +355,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "ratio_meaning": "Ce que dit le ratio. Un ratio inférieur à 1 signifie que la valeur "
         "comptée ici, en euros, est inférieure aux ressources investies. Il ne signifie pas que "
         "l'action ne crée pas de valeur : seuls les effets auxquels une valeur en euros a été "
-        "donnée sont comptés, et ceux nommés ci-dessus ne le sont pas. Il ne signifie pas non "
+        "donnée sont comptés. Il ne signifie pas non "
         "plus que l'argent public est perdu : l'économie d'un financeur public figure dans la "
         "vue des finances publiques, pas dans la valeur sociale. Un ratio supérieur à 1 ne "
         "prouve pas à lui seul que l'action mérite d'être financée : il repose sur des "
         "estimations de ce qui se serait produit de toute façon.",
-        "ratio_is_below_1": "Ici, le ratio est de {ratio} : inférieur à 1.",
+        "ratio_is_below_1": "Ici, le ratio est de {ratio}, inférieur à 1.",
         "public_finance": "Finances publiques : qui paie, qui économise",
         "public_finance_note": "La vue des financeurs publics, à côté de celle de la société : "
         "ce que chacun apporte, ce qu'il économise en ressources libérées, et les transferts "
