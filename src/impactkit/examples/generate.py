@@ -32,7 +32,7 @@ from impactkit.examples._sectors._common import (
 )
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
-from impactkit.valuation import FinancialProxy, volunteer_time
+from impactkit.valuation import volunteer_time
 
 __all__ = ["build_data", "build_model", "main", "write_sector"]
 
@@ -67,11 +67,6 @@ QUALITY_OF_LIFE = measure.QALYGain(
 
 EMERGENCIES = measure.Sum("ed_visits_avoided", data="participants")
 """Emergency-department visits in the year before entry less those in the year after."""
-
-SMIC_NET_HOUR = 9.40
-"""Net hourly minimum wage from 1 November 2024, unchanged through 2025 (CFTC Agri,
-« Revalorisation du Smic de 2 % au 1er novembre 2024 », after décret n° 2024-951 du
-23 octobre 2024: « Smic horaire net au 1er novembre 2024 : 9,40 € »)."""
 
 ED_MARGINAL_SHARE = 0.35
 """Share of the average cost of an emergency visit (227 EUR) released when one visit is
@@ -561,18 +556,13 @@ def build_model() -> ImpactModel:
             label="En emploi en milieu ordinaire à 12 mois",
             indicator="hours_worked",
             quantity=HOURS_WORKED,
-            proxy=FinancialProxy(
-                round(SMIC_NET_HOUR * 52, 2),
-                currency="EUR",
-                year=2025,
+            proxy=catalogue_proxy(
+                "smic_horaire_net",
+                times=52,
                 unit="weekly hour for a year",
                 description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines "
-                "(9,40 € net x 52)",
-                source="CFTC Agri, « Revalorisation du Smic de 2 % au 1er novembre 2024 » "
-                "(décret n° 2024-951 du 23 octobre 2024), list of new amounts: « Smic horaire "
-                "net au 1er novembre 2024 : 9,40 € », unchanged in 2025; x 52 paid weeks. "
-                "Net of the employee's contributions (a transfer); the reduction of the "
-                "disability allowance is a transfer counted on neither side",
+                "(net des cotisations salariales, un transfert ; l'AAH perdue, autre "
+                "transfert, n'est comptée d'aucun côté)",
             ),
             duration=3,
             drop_off=0.2,
