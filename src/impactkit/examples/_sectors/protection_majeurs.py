@@ -9,6 +9,8 @@ coordinate with care. The example follows 300 measures for a year
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -79,6 +81,12 @@ MEASURES = {
         baseline="t0", followup="t1", horizon=1, value_set="france", data="measures"
     ),
     "abuse": measure.Threshold(column="financial_abuse_stopped", at_least=1, data="measures"),
+    "arrears": measure.Threshold(
+        column="care_home_arrears_cleared",
+        at_least=1,
+        where=[Condition("care_home_arrears_t0", "==", 1)],
+        data="measures",
+    ),
     "overindebtedness": measure.Threshold(
         column="overindebtedness_file_avoided", at_least=1, data="measures"
     ),
@@ -123,10 +131,10 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "hospital_days_avoided": hosp0 - hosp1,
         }
     )
-    return {"measures": pd.concat([measures, _care_and_abuse(seed)], axis=1)}
+    return {"measures": pd.concat([measures, _care_and_abuse(seed, home)], axis=1)}
 
 
-def _care_and_abuse(seed: int) -> pd.DataFrame:
+def _care_and_abuse(seed: int, home: np.ndarray[Any, Any]) -> pd.DataFrame:
     """Hospital stays and emergency visits before and after, financial abuse stopped,
     over-indebtedness files avoided and EQ-5D-5L, drawn from their own streams so that
     the columns of :func:`build_data` keep their values."""
@@ -139,6 +147,9 @@ def _care_and_abuse(seed: int) -> pd.DataFrame:
     e0, e1 = holes(rng, e0, 0.05), holes(rng, e1, 0.12)
     abuse = np.where(rng.random(N) < 0.08, (rng.random(N) < 0.8).astype(float), 0.0)
     files = np.where(rng.random(N) < 0.15, (rng.random(N) < 0.5).astype(float), 0.0)
+    in_home = home == "établissement"
+    arrears = (in_home & (rng.random(N) < 0.25)).astype(float)
+    cleared = np.where(arrears == 1, (rng.random(N) < 0.7).astype(float), np.nan)
     eq5d = eq5d_waves(
         np.random.default_rng(seed + 2),
         N,
@@ -159,6 +170,8 @@ def _care_and_abuse(seed: int) -> pd.DataFrame:
                     "ed_visits_avoided": e0 - e1,
                     "financial_abuse_stopped": holes(rng, abuse, 0.03),
                     "overindebtedness_file_avoided": holes(rng, files, 0.05),
+                    "care_home_arrears_t0": arrears,
+                    "care_home_arrears_cleared": cleared,
                 }
             ),
             eq5d,
@@ -387,6 +400,26 @@ def build_toc() -> TheoryOfChange:
         ],
     )
     toc.add_node(
+        "arrears_cleared",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="protected",
+        label="Impayés d'hébergement en établissement apurés",
+        indicators=[
+            Indicator(
+                "arrears",
+                "Personnes en établissement avec des impayés à l'ouverture : impayés apurés "
+                "à 12 mois",
+                unit="people",
+                target=15,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Comptes gérés (measures.csv)",
+                measure=MEASURES["arrears"],
+            )
+        ],
+    )
+    toc.add_node(
         "overindebtedness_avoided",
         kind="outcome",
         horizon="intermediate",
@@ -462,6 +495,8 @@ def build_toc() -> TheoryOfChange:
         rationale="Delegates see every account movement and report abuse",
     )
     link("debt_reduced", "overindebtedness_avoided", rationale="A repayment plan out of court")
+    link("budget", "arrears_cleared", rationale="Fees paid from the managed budget")
+    link("arrears_cleared", "dignity", rationale="A place kept in the care home")
     link("quality_of_life", "dignity", rationale="Health and safety")
     link("abuse_stopped", "dignity", rationale="Assets protected")
     link("housing_kept", "dignity", rationale="A home")
