@@ -55,7 +55,9 @@ CODE = (
     re.compile(r"\(1 \+ r\)\^t|\^t\b"),  # a formula in code notation
     re.compile(r"P\(\s*>"),  # P(> 1)
     re.compile(r"\b\w+\[\d+\]\.\w+"),  # a model path: outcomes[0].quantity
-    re.compile(r"\b[12]\s\d{3}\b(?= prices| \(| ;|$)"),  # a year grouped: 2 023
+    # a year grouped (2 023): a year of 1900-2199 with a space after its first digit; a
+    # count such as 1 243 people is a number, grouped as French numbers are
+    re.compile(r"\b(?:1\s9\d{2}|2\s[01]\d{2})\b(?= prices| \(| ;|$)"),
 )
 
 

@@ -45,7 +45,11 @@ def test_lint_findings():
 def test_lint_toc_checks():
     m = ik.examples.load_example(measured=False)
     data = ik.examples.load_example_data()
-    codes = {f.code for f in ik.lint(m, data=data)}
+    # self-esteem leads to employment for the same people: valuing both counts twice
+    esteem = ik.OutcomeValuation(
+        outcome="self_esteem", stakeholder="participants", quantity=10, proxy=100.0
+    )
+    codes = {f.code for f in ik.lint(m.evolve(outcomes=[*m.outcomes, esteem]), data=data)}
     assert "double_counting" in codes
     assert "not_evaluated" not in codes
     assert "not_evaluated" in {f.code for f in ik.lint(m)}

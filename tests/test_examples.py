@@ -14,9 +14,9 @@ def test_example_loads_and_is_valid():
     m = ik.examples.load_example(measured=False)
     m.validate()
     assert m.toc is not None
-    assert len(m.toc.stakeholders) == 4
+    assert len(m.toc.stakeholders) == 5
     assert m.mode == "evaluative"
-    assert m.base_year == 2024
+    assert m.base_year == 2025
     data = ik.examples.load_example_data()
     assert data["participants"].isna().any().any()  # missing values on purpose
     res = ik.sroi(m, data=data)
@@ -52,7 +52,7 @@ def test_unit_cost_catalogue():
 
     cat = ik.examples.load_unit_costs()
     assert cat["aah_month"].transfer
-    assert cat["aah_month"].cost == 1016.05
+    assert cat["aah_month"].cost == 1033.32
     assert all(u.source for u in cat.values())
     r = M.avoided_costs(
         [M.AvoidedCostItem("esat_place_year", people=10, reduction=1)],

@@ -36,7 +36,9 @@ def test_evaluate_example():
 def test_evaluate_reports_every_missing_source_with_paths():
     model = ik.examples.load_example(measured=False)
     data = ik.examples.load_example_data()
-    broken = {"participants": data["participants"].drop(columns=["employed_12m"])}
+    broken = {
+        "participants": data["participants"].drop(columns=["employed_12m", "hours_week_12m"])
+    }
     with pytest.raises(ik.ValidationError) as ei:
         ik.evaluate(model, data=broken)
     paths = set(ei.value.paths)

@@ -29,7 +29,7 @@ def test_sroi_repr_is_short_with_headline_first():
     res = ik.sroi(ik.examples.load_example(), data=ik.examples.load_example_data())
     text = repr(res)
     assert len(text) < REPR_LIMIT
-    assert text.startswith("<SROIResult: SROI ratio 1.92 : 1; Present value")
+    assert text.startswith("<SROIResult: SROI ratio 2.16 : 1; Present value")
     page = res._repr_html_()
     assert page.index("SROI ratio") < page.index("Present value") < page.index("Total inputs")
 
@@ -98,12 +98,12 @@ def test_model_repr_shows_counts_without_computing():
     assert len(text) < REPR_LIMIT
     assert "\n" not in text
     assert text == (
-        "<ImpactModel 'Emploi accompagné - Horizons Emploi (exemple)': 5 outcomes, 3 inputs, "
-        "12 ToC nodes; EUR 2024, evaluative>"
+        "<ImpactModel 'Emploi accompagné - Horizons Emploi (exemple)': 4 outcomes, 5 inputs, "
+        "14 ToC nodes; EUR 2025, evaluative>"
     )
     page = m._repr_html_()
     assert "ratio" not in page.lower()
-    assert '<th style="text-align:left">Outcomes</th><td>5</td>' in page
+    assert '<th style="text-align:left">Outcomes</th><td>4</td>' in page
     long = repr(_model("n" * 500))
     assert len(long) < REPR_LIMIT
 
@@ -111,10 +111,10 @@ def test_model_repr_shows_counts_without_computing():
 def test_toc_repr_counts_nodes_by_kind():
     toc = ik.examples.load_example().toc
     assert repr(toc) == (
-        "TheoryOfChange('Emploi accompagné - Association Horizons Emploi', 4 stakeholders, "
-        "12 nodes (2 input, 2 activity, 2 output, 5 outcome, 1 impact), 13 links)"
+        "TheoryOfChange('Emploi accompagné - Association Horizons Emploi', 5 stakeholders, "
+        "14 nodes (2 input, 2 activity, 2 output, 7 outcome, 1 impact), 16 links)"
     )
-    assert '<th style="text-align:left">Outcome nodes</th><td>5</td>' in toc._repr_html_()
+    assert '<th style="text-align:left">Outcome nodes</th><td>7</td>' in toc._repr_html_()
     assert repr(ik.TheoryOfChange("empty")) == (
         "TheoryOfChange('empty', 0 stakeholders, 0 nodes, 0 links)"
     )

@@ -72,16 +72,16 @@ class Finding(Record):
 
     Examples
     --------
-    :func:`lint` returns them; the supported-employment example values two
-    outcomes of participants on one causal path:
+    :func:`lint` returns them; the supported-employment example leaves its
+    employers without a valued outcome (no published figure was found):
 
     >>> import impactkit as ik
     >>> findings = ik.lint(ik.examples.load_example())
     >>> first = findings[0]
     >>> first.code, first.severity, first.location
-    ('double_counting', 'warning', 'toc.nodes.self_esteem')
+    ('unvalued_stakeholder', 'info', 'toc.stakeholders.employers')
     >>> sorted({f.severity for f in findings})
-    ['info', 'warning']
+    ['info']
     """
 
     code: str

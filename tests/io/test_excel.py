@@ -332,9 +332,9 @@ def test_every_problem_in_one_pass(tmp_path):
     wb = openpyxl.load_workbook(p)
     ws = wb[FR["map"]]
     q, dw, dr = (column_of(ws, k, 3) for k in ("quantity", "deadweight", "drop_off"))
-    ws[f"{q}6"] = "beaucoup"  # a type error ...
-    ws[f"{dw}7"] = 1.5  # ... must not hide range errors
-    ws[f"{dr}8"] = "-20 %"
+    ws[f"{q}5"] = "beaucoup"  # a type error ...
+    ws[f"{dw}6"] = 1.5  # ... must not hide range errors
+    ws[f"{dr}7"] = "-20 %"
     wb[FR["settings"]]["E2"] = "deux mille"  # a price-index year
     wu = wb[FR["uncertainty"]]
     wu["D4"] = "trianglar"  # an unknown distribution
@@ -344,9 +344,9 @@ def test_every_problem_in_one_pass(tmp_path):
         ik.io.read_value_map(p)
     where = {pr.path[:2] for pr in ei.value.problems}
     assert {
-        (FR["map"], f"{q}6"),
-        (FR["map"], f"{dw}7"),
-        (FR["map"], f"{dr}8"),
+        (FR["map"], f"{q}5"),
+        (FR["map"], f"{dw}6"),
+        (FR["map"], f"{dr}7"),
         (FR["settings"], "E2"),
         (FR["uncertainty"], "D4"),
         (FR["inputs"], "B4"),

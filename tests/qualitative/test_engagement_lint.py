@@ -24,9 +24,16 @@ def test_valued_stakeholder_without_engagement_and_outcomes_not_heard():
     found = {(f.code, f.location) for f in ik.lint(heard)}
     not_heard = {loc for c, loc in found if c == "outcome_not_heard"}
     unengaged = {loc for c, loc in found if c == "no_engagement"}
-    public = next(k for k, o in enumerate(m.outcomes) if o.outcome == "public_revenue")
-    assert not_heard == {f"outcomes[{public}].outcome"}
-    assert unengaged == {f"outcomes[{public}].stakeholder"}
+    # no interview speaks of health or emergency visits, and the health insurance was
+    # not engaged
+    silent = [
+        k
+        for k, o in enumerate(m.outcomes)
+        if o.outcome in ("quality_of_life", "fewer_emergencies")
+    ]
+    assert not_heard == {f"outcomes[{k}].outcome" for k in silent}
+    insurer = next(k for k, o in enumerate(m.outcomes) if o.stakeholder == "assurance_maladie")
+    assert unengaged == {f"outcomes[{insurer}].stakeholder"}
     sev = {f.severity for f in ik.lint(heard) if f.code in ("no_engagement", "outcome_not_heard")}
     assert sev == {"warning"}
 

@@ -89,7 +89,7 @@ def test_failed_report_writes_nothing(tmp_path):
 def test_markdown(example):
     md = report.markdown(example, lang="fr")
     assert md.startswith("# Retour social sur investissement")
-    assert "1,92\xa0€" in md
+    assert "2,16\xa0€" in md
     assert "Valeur par partie prenante" in md
 
 
@@ -112,17 +112,17 @@ def test_charts_return_figures(example):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "68 (measured: 111 records, 9 missing)"),
-        ("fr", "68 (mesurée : 111 observations, 9 manquantes)"),
+        ("en", "1,243 (measured: 102 records, 18 missing)"),
+        ("fr", "1\u202f243 (mesurée : 102 observations, 18 manquantes)"),
     ],
 )
 def test_lineage_says_how_many_records_a_measured_quantity_rests_on(lang, expected):
     """A quantity measured from data shows its records and missing values in the
-    report's own language (the first outcome: 111 participants followed up, 9 not)."""
+    report's own language (the first outcome: 102 participants gave their hours, 18 not)."""
     model = ik.examples.load_example(measured=False)
     result = ik.sroi(model, data=ik.examples.load_example_data())
     text = report.html(report.build(result, lang=lang))
     table = re.findall(r"<table class='lineage' data-lineage='0'>.*?</table>", text, re.S)[0]
     assert expected in table
     typed = report.html(report.build(ik.sroi(ik.examples.load_example()), lang=lang))
-    assert "111" not in re.findall(r"data-lineage='0'>.*?</table>", typed, re.S)[0]
+    assert "102" not in re.findall(r"data-lineage='0'>.*?</table>", typed, re.S)[0]

@@ -53,10 +53,10 @@ def test_everything_in_french(page):
     assert "Impact annuel" in text
     assert "3 ans à partir de l'année 1" in text
     assert "littérature publiée" in text
-    assert "1,92 pour 1" in text
+    assert "2,16 pour 1" in text
     assert "30 %" in text
     assert "30,0 %" not in text
-    assert re.search(r"969 187 €", text)  # the example's present value
+    assert re.search(r"1 092 959 €", text)  # the example's present value
 
 
 def test_description_and_method(page):

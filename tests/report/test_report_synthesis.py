@@ -27,8 +27,8 @@ def test_synthesis_opens_the_report(content):
     section = re.search(r"<section data-section='synthesis'>(.*?)</section>", page, re.S)
     assert section is not None
     text = " ".join(visible_chunks(section.group(1)))
-    assert "Qui y gagne : Personnes accompagnées (53 %)" in text.replace("\xa0", " ")
-    assert "1,92 pour 1" in text
+    assert "Qui y gagne : Personnes accompagnées (94,7 %)" in text.replace("\xa0", " ")
+    assert "2,16 pour 1" in text
     assert "dans 90 % des simulations" in text
     assert "Principales réserves" in text
     not_valued = unvalued_outcomes(content.result)  # one rule, as the "not counted" section

@@ -298,12 +298,14 @@ class ContributionStory:
     >>> import impactkit as ik
     >>> story = contribution_story(ik.examples.load_example().toc)
     >>> story.links["status"].value_counts().to_dict()
-    {'weak': 11, 'supported': 2}
+    {'weak': 14, 'supported': 2}
     >>> story.assumptions[["target", "status"]]
                     target    status
     0         employed_12m    partly
     1  inclusive_employers  untested
     2        carer_respite    partly
+    3      quality_of_life    partly
+    4    fewer_emergencies    partly
     >>> story.pathways.loc[0, "weakest_link"]
     'coaching->sessions'
     """
@@ -399,7 +401,7 @@ def contribution_story(
     >>> list(zip(supported["source"], supported["target"]))
     [('sessions', 'employed_12m'), ('employed_12m', 'public_revenue')]
     >>> len(story.links), len(story.assumptions)
-    (13, 3)
+    (16, 5)
     """
     c = Checker()
     c.number(weak_below, "weak_below", low=0.0, high=1.0)

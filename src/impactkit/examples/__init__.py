@@ -387,7 +387,7 @@ def load_unit_costs() -> dict[str, Any]:
     ['aah_month', 'esat_place_year', 'rsa_month', 'sessad_follow_up_year']
     >>> aah = costs["aah_month"]
     >>> aah.cost, aah.unit, aah.payer, aah.price_year, aah.transfer
-    (1016.05, 'person-month', 'etat', 2024, True)
+    (1033.32, 'person-month', 'etat', 2025, True)
     """
     from impactkit.valuation import UnitCost
 
@@ -420,10 +420,10 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
     >>> lines[0]
     'impactkit demo - Emploi accompagné - Horizons Emploi (exemple)'
     >>> [line for line in lines if line.startswith("SROI ratio")]
-    ['SROI ratio         1.92 : 1']
+    ['SROI ratio         2.16 : 1']
     >>> print(lines[-1])  # doctest: +NORMALIZE_WHITESPACE
     Monte Carlo (500 draws, seed 1, sampling uncertainty of measured quantities included):
-    SROI ratio 90% interval 1.67 - 2.17 : 1, P(ratio > 1) = 100.0%
+    SROI ratio 90% interval 1.89 - 2.46 : 1, P(ratio > 1) = 100.0%
     """
     from impactkit.measure import Count, Sum
     from impactkit.methods import sroi

@@ -22,10 +22,16 @@ import pandas as pd
 
 from impactkit import dist, io, measure
 from impactkit._atomic import write_file
-from impactkit.discount import FRANCE_2021
+from impactkit.examples._sectors._common import (
+    catalogue_proxy,
+    catalogue_row,
+    eq5d_waves,
+    holes,
+    marginal_note,
+    sector_model,
+)
 from impactkit.model import ImpactModel, Input, OutcomeValuation, volunteer_time
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
-from impactkit.valuation import FinancialProxy, PriceIndex
 
 __all__ = ["build_data", "build_model", "main", "write_sector"]
 
@@ -48,6 +54,22 @@ ROSENBERG_CHANGE = measure.ReliableChange(
 )
 """Participants whose self-esteem rose by more than the scale's measurement error
 (Jacobson & Truax 1991; the SD is the sample's at entry)."""
+
+HOURS_WORKED = measure.Sum("hours_week_12m", data="participants")
+"""Contractual weekly hours of the participants in work at 12 months, added up."""
+
+QUALITY_OF_LIFE = measure.QALYGain(
+    baseline="t0", followup="t1", horizon=1, value_set="france", data="participants"
+)
+"""QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade et al.
+2020); undiscounted here because the model discounts the row's flows."""
+
+EMERGENCIES = measure.Sum("ed_visits_avoided", data="participants")
+"""Emergency-department visits in the year before entry less those in the year after."""
+
+ED_MARGINAL_SHARE = 0.35
+"""Share of the average cost of an emergency visit (227 EUR) released when one visit is
+avoided: the acts and consultations, about 80 EUR of it (same Sénat report, 80 / 227)."""
 
 
 def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -77,7 +99,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     --------
     >>> data = build_data()
     >>> {name: df.shape for name, df in data.items()}
-    {'participants': (120, 9), 'sessions': (3164, 4), 'employers': (45, 3)}
+    {'participants': (120, 23), 'sessions': (3164, 4), 'employers': (45, 3)}
     >>> int(data["participants"]["employed_12m"].isna().sum()) > 0
     True
     """
@@ -114,6 +136,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "carer_hours_t1": ch1,
         }
     )
+    participants = pd.concat([participants, _health_and_hours(seed, employed)], axis=1)
     rows: list[tuple[int, int, int]] = []
     for i, k in zip(pid, sessions, strict=True):
         for j in range(int(k)):
@@ -131,6 +154,50 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
         }
     )
     return {"participants": participants, "sessions": sess, "employers": employers}
+
+
+def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame:
+    """Weekly hours of those in work, emergency visits and EQ-5D-5L, from their own streams.
+
+    Drawn after the other columns from generators of their own so that the
+    columns above keep their values: contractual weekly hours at 12 months
+    (part time is the rule; 0 for people not in work, missing for those lost to
+    follow-up or not answering),
+    emergency-department visits in the 12 months before entry and after, and
+    EQ-5D-5L at entry and at 12 months (mental-health dimensions weigh most).
+    """
+    rng = np.random.default_rng(seed + 1)
+    n = employed.shape[0]
+    hours = np.clip(np.round(rng.normal(20, 6, n)), 6, 35)
+    hours[employed == 0] = 0.0  # not in work
+    hours[np.isnan(employed)] = np.nan  # lost to follow-up
+    hours = holes(rng, hours, 0.05)
+    ed0 = rng.poisson(1.8, n).astype(float)
+    ed1 = np.maximum(ed0 - rng.poisson(1.0, n), 0) + rng.poisson(0.15, n)
+    ed0 = holes(rng, ed0, 0.04)
+    ed1 = holes(rng, ed1, 0.12)
+    eq5d = eq5d_waves(
+        np.random.default_rng(seed + 2),
+        n,
+        severity=1.4,
+        change=0.5,
+        weights=(0.4, 0.4, 0.8, 0.8, 1.2),
+        nonresponse=(0.04, 0.12),
+    )
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "hours_week_12m": hours,
+                    "ed_visits_before": ed0,
+                    "ed_visits_after": ed1,
+                    "ed_visits_avoided": ed0 - ed1,
+                }
+            ),
+            eq5d,
+        ],
+        axis=1,
+    )
 
 
 def build_toc() -> TheoryOfChange:
@@ -159,15 +226,22 @@ def build_toc() -> TheoryOfChange:
         description="Employers hiring supported participants",
     )
     toc.add_stakeholder(
+        "assurance_maladie",
+        label="Assurance maladie",
+        description="Health insurance: pays emergency-department visits",
+    )
+    toc.add_stakeholder(
         "public",
-        label="Finances publiques",
-        description="State and social security (public finances)",
+        label="Finances publiques (État, Sécurité sociale)",
+        description="State and social security: taxes, contributions and allowances "
+        "(transfers, shown in the public-finance view)",
     )
     toc.add_node(
         "funding",
         kind="input",
-        label="Financements (ARS, Agefiph)",
-        description="Public funding of the service",
+        label="Financements (État via l'ARS, Agefiph, FIPHFP)",
+        description="Public funding of the service: the State (programme 157, through the "
+        "regional health agency), Agefiph and FIPHFP",
     )
     toc.add_node(
         "coaches",
@@ -251,6 +325,57 @@ def build_toc() -> TheoryOfChange:
                 data_source="Enquête de suivi à 12 mois",
                 measure=measure.Threshold(column="employed_12m", at_least=1, data="participants"),
                 external_ids={"iris": "PI3687", "has_essms_2022": "chapitre 1 « La personne »"},
+            ),
+            Indicator(
+                "hours_worked",
+                "Personnes en emploi à 12 mois : heures de travail hebdomadaires (total)",
+                unit="hours/week",
+                target=1200,
+                threshold=1,
+                timeline="12 mois après l'entrée",
+                data_source="Enquête de suivi à 12 mois (contrat de travail)",
+                measure=HOURS_WORKED,
+            ),
+        ],
+    )
+    toc.add_node(
+        "quality_of_life",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="participants",
+        label="Qualité de vie liée à la santé améliorée",
+        description="Better health-related quality of life (EQ-5D-5L)",
+        indicators=[
+            Indicator(
+                "eq5d",
+                "Personnes accompagnées : QALY gagnés sur l'année (EQ-5D-5L, valeurs françaises)",
+                unit="QALY",
+                target=3,
+                threshold=0.01,
+                timeline="12 mois",
+                data_source="Questionnaire EQ-5D-5L entrée / 12 mois",
+                measure=QUALITY_OF_LIFE,
+            )
+        ],
+    )
+    toc.add_node(
+        "fewer_emergencies",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Passages aux urgences évités",
+        description="Fewer emergency-department visits",
+        indicators=[
+            Indicator(
+                "ed_visits",
+                "Personnes accompagnées : passages aux urgences en moins sur 12 mois "
+                "(avant moins après)",
+                unit="visits",
+                target=50,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Déclaration des personnes (participants.csv)",
+                measure=EMERGENCIES,
             )
         ],
     )
@@ -308,8 +433,9 @@ def build_toc() -> TheoryOfChange:
         kind="outcome",
         horizon="long",
         stakeholder="public",
-        label="Cotisations et recettes publiques",
-        description="Social contributions and taxes from the jobs",
+        label="Cotisations et impôts des emplois (transfert, vue finances publiques)",
+        description="Social contributions and taxes from the jobs: a transfer, shown in the "
+        "public-finance view and not counted as social value",
         indicators=[
             Indicator(
                 "contributions",
@@ -370,6 +496,21 @@ def build_toc() -> TheoryOfChange:
     toc.add_link(
         "employed_12m", "public_revenue", evidence=3, rationale="Wages bear social contributions"
     )
+    toc.add_link(
+        "sessions",
+        "quality_of_life",
+        evidence=2,
+        assumption=Assumption(
+            "Support and work improve mental health and daily functioning", "partly"
+        ),
+    )
+    toc.add_link(
+        "quality_of_life",
+        "fewer_emergencies",
+        evidence=2,
+        assumption=Assumption("Fewer crises mean fewer emergency visits", "partly"),
+    )
+    toc.add_link("quality_of_life", "inclusion", rationale="Health is part of inclusion")
     toc.add_link("employed_12m", "inclusion", rationale="Work is a lever of inclusion")
     toc.add_link("inclusive_employers", "inclusion", rationale="Employers' practice changes")
     return toc
@@ -378,17 +519,20 @@ def build_toc() -> TheoryOfChange:
 def build_model() -> ImpactModel:
     """The forecast-and-evaluate model of the service, measured on the example data.
 
-    Its theory of change, inputs (public funding, premises in kind,
-    volunteer time), five valued outcomes for participants, families,
-    employers and public finances, the French 2021 discounting convention and
-    an illustrative price index. The outcomes' quantities are calculators
-    bound to the sources of :func:`build_data`; the proxies are illustrative
-    orders of magnitude with their reasoning in ``source``.
+    Its theory of change, inputs (the State, Agefiph and FIPHFP funding,
+    premises in kind, volunteer time), four valued outcomes for participants
+    (net pay, health-related quality of life), families (carers' time) and
+    the health insurance (emergency visits avoided), the French 2021
+    discounting convention and the INSEE consumer price index. Taxes,
+    contributions and the disability allowance are transfers: neither side
+    of them is counted as social value (they belong to the public-finance
+    view, :func:`build_unit_costs`). The employers' outcome and self-esteem
+    are measured but not valued (no published figure was found for them).
 
     Returns
     -------
     ImpactModel
-        In ``evaluative`` mode, base year 2024, in euros; the model shipped
+        In ``evaluative`` mode, base year 2025, in euros; the model shipped
         as ``emploi_accompagne.json``.
 
     Examples
@@ -396,33 +540,28 @@ def build_model() -> ImpactModel:
     >>> import impactkit as ik
     >>> model = build_model()
     >>> model.mode, model.base_year, len(model.outcomes)
-    ('evaluative', 2024, 5)
+    ('evaluative', 2025, 4)
     >>> model == ik.examples.load_example(measured=False)
     True
     >>> round(ik.sroi(model, data=build_data()).ratio, 4)
-    1.9192
+    2.1637
     """
     survey = "participants"
-    cpi = PriceIndex(
-        {2022: 100.0, 2023: 104.9, 2024: 107.0},
-        name="Indice des prix à la consommation (illustratif, base 2022 = 100)",
-        source="Illustrative values; use the INSEE consumer price index",
-    )
+    smic = catalogue_row("smic_horaire_brut")
     outcomes = [
         OutcomeValuation(
             outcome="employed_12m",
             stakeholder="participants",
             label="En emploi en milieu ordinaire à 12 mois",
-            indicator="employed",
-            quantity=measure.Threshold(column="employed_12m", at_least=1, data=survey),
-            proxy=FinancialProxy(
-                5200,
-                currency="EUR",
-                year=2023,
-                unit="person-year",
-                description="Gain de revenu net annuel d'un emploi à temps partiel",
-                source="Illustrative: net pay of a 60% job at the minimum wage less the "
-                "reduction of disability allowance",
+            indicator="hours_worked",
+            quantity=HOURS_WORKED,
+            proxy=catalogue_proxy(
+                "smic_horaire_net",
+                times=52,
+                unit="weekly hour for a year",
+                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines "
+                "(net des cotisations salariales, un transfert ; l'AAH perdue, autre "
+                "transfert, n'est comptée d'aucun côté)",
             ),
             duration=3,
             drop_off=0.2,
@@ -436,22 +575,26 @@ def build_model() -> ImpactModel:
             evidence={"deadweight": "literature", "attribution": "stakeholder_judgement"},
         ),
         OutcomeValuation(
-            outcome="self_esteem",
+            outcome="quality_of_life",
             stakeholder="participants",
-            label="Confiance en soi renforcée",
-            indicator="rosenberg",
-            quantity=ROSENBERG_CHANGE,
-            proxy=FinancialProxy(
-                dist.PERT(600, 1000, 1800),
-                currency="EUR",
-                year=2024,
-                unit="person",
-                description="Coût d'un suivi psychologique de 10 à 15 séances",
-                source="Illustrative: 10-15 sessions with a psychologist",
+            label="Qualité de vie liée à la santé améliorée",
+            indicator="eq5d",
+            quantity=QUALITY_OF_LIFE,
+            proxy=catalogue_proxy(
+                "valeur_annee_vie",
+                unit="QALY",
+                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
+                "année de vie recommandée en France",
             ),
-            deadweight=0.2,
-            attribution=0.25,
-            duration=1,
+            duration=2,
+            drop_off=0.5,
+            deadweight=0.3,
+            attribution=0.3,
+            sources={
+                "deadweight": "Quality of life improves after entry anyway (regression to "
+                "the mean; judgement)",
+                "attribution": "Psychiatric care and GPs (judgement)",
+            },
             evidence={"deadweight": "judgement"},
         ),
         OutcomeValuation(
@@ -466,13 +609,12 @@ def build_model() -> ImpactModel:
                 min_change=2,
                 data=survey,
             ),
-            proxy=FinancialProxy(
-                1072,
-                currency="EUR",
-                year=2024,
+            proxy=catalogue_proxy(
+                "smic_horaire_brut",
+                times=92,
                 unit="carer-year",
-                description="2 h par semaine x 46 semaines au SMIC horaire brut",
-                source="SMIC horaire brut 2024 (11.65 EUR) x 92 hours",
+                description="2 h par semaine x 46 semaines au SMIC horaire brut (coût de "
+                "remplacement du temps d'aide)",
             ),
             deadweight=0.1,
             attribution=0.2,
@@ -480,52 +622,47 @@ def build_model() -> ImpactModel:
             drop_off=0.3,
         ),
         OutcomeValuation(
-            outcome="inclusive_employers",
-            stakeholder="employers",
-            label="Recrutements inclusifs maintenus",
-            indicator="retained",
-            quantity=measure.Proportion(column="retained_hire", values=["yes"], data="employers"),
-            proxy=FinancialProxy(
-                dist.Triangular(2000, 3000, 4500),
-                currency="EUR",
-                year=2024,
-                unit="employer",
-                description="Coût de recrutement et d'intégration évité",
-                source="Illustrative: recruitment and onboarding cost of a replacement",
-            ),
-            deadweight=0.4,
-            displacement=0.1,
+            outcome="fewer_emergencies",
+            stakeholder="assurance_maladie",
+            label="Passages aux urgences évités",
+            indicator="ed_visits",
+            quantity=EMERGENCIES,
+            proxy=catalogue_proxy("urgences_passage_cnam", unit="visit"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
-            duration=2,
-            drop_off=0.5,
-        ),
-        OutcomeValuation(
-            outcome="public_revenue",
-            stakeholder="public",
-            label="Cotisations et recettes publiques",
-            indicator="contributions",
-            quantity=measure.Threshold(column="employed_12m", at_least=1, data=survey),
-            proxy=FinancialProxy(
-                3900,
-                currency="EUR",
-                year=2023,
-                unit="job-year",
-                description="Cotisations sociales d'un emploi à temps partiel au SMIC",
-                source="Illustrative: employer and employee contributions on a 60% "
-                "minimum-wage job after reductions",
-            ),
-            deadweight=dist.Beta(0.30, 0.07),
-            attribution=0.15,
-            duration=3,
-            drop_off=0.2,
+            sources={
+                "deadweight": "Emergency visits fall after a crisis year anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "Psychiatric care and GPs (judgement)",
+                "proxy": marginal_note(
+                    ED_MARGINAL_SHARE,
+                    "The health insurance's figure: of the 227 EUR mean cost of a visit, "
+                    "about 80 EUR are the acts and consultations (Sénat report n° 685, "
+                    "2016-2017).",
+                ),
+            },
+            evidence={"deadweight": "judgement"},
         ),
     ]
     inputs = [
         Input(
-            "Financement ARS / Agefiph",
-            amount=480_000,
-            stakeholder="public",
-            source="Budget 2024 (synthetic)",
+            "Financement de l'État (programme 157, via l'ARS)",
+            amount=300_000,
+            stakeholder="etat",
+            source="Budget 2025 (synthetic)",
+        ),
+        Input(
+            "Cofinancement Agefiph",
+            amount=130_000,
+            stakeholder="agefiph",
+            source="Budget 2025 (synthetic)",
+        ),
+        Input(
+            "Cofinancement FIPHFP",
+            amount=50_000,
+            stakeholder="fiphfp",
+            source="Budget 2025 (synthetic)",
         ),
         Input(
             "Locaux mis à disposition",
@@ -536,33 +673,30 @@ def build_model() -> ImpactModel:
         ),
         volunteer_time(
             600,
-            11.65,
+            float(smic["value"]),
             label="Bénévolat (mentorat)",
             stakeholder="volunteers",
-            source="SMIC horaire brut 2024",
+            source=f"SMIC horaire brut 2025: {smic['source']}",
         ),
     ]
-    return ImpactModel(
-        name="Emploi accompagné - Horizons Emploi (exemple)",
-        currency="EUR",
-        base_year=2024,
-        discount=FRANCE_2021,
+    return sector_model(
+        "emploi_accompagne",
+        title="Emploi accompagné - Horizons Emploi (exemple)",
+        sector="handicap",
+        description="Synthetic example shipped with impactkit: a supported-employment service "
+        "for adults with disabilities, measured on seeded synthetic data.",
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
-        price_index=cpi,
-        mode="evaluative",
-        description="Synthetic example shipped with impactkit: a supported-employment service "
-        "for adults with disabilities, measured on seeded synthetic data.",
-        metadata={"lang": "fr", "sector": "handicap", "example": "emploi_accompagne"},
+        marginal_shares={"fewer_emergencies": ED_MARGINAL_SHARE},
     )
 
 
 def build_unit_costs() -> pd.DataFrame:
     """Unit public costs for the avoided-costs view (orders of magnitude, with sources).
 
-    Amounts are those published for 2024 where a public scale exists (AAH, RSA,
-    SMIC); the others are illustrative orders of magnitude to replace with
+    Amounts are those published for 2025 where a public scale exists (AAH, RSA);
+    the others are illustrative orders of magnitude to replace with
     local figures. The *basis* says whether a cost is released when demand
     falls (marginal) or is an average that overstates savings.
     """
@@ -570,11 +704,12 @@ def build_unit_costs() -> pd.DataFrame:
         {
             "key": "aah_month",
             "label": "Allocation aux adultes handicapés, un mois",
-            "cost": 1016.05,
+            "cost": 1033.32,
             "unit": "person-month",
             "payer": "etat",
-            "price_year": 2024,
-            "source": "AAH à taux plein au 1er avril 2024 (barème national)",
+            "price_year": 2025,
+            "source": "CRAMIF, « Prestations sociales : revalorisation au 1er avril 2025 »: AAH à "
+            "taux plein, personne seule, 1 033,32 € par mois",
             "basis": "marginal",
             "covers": "aah",
             "transfer": True,
@@ -582,11 +717,12 @@ def build_unit_costs() -> pd.DataFrame:
         {
             "key": "rsa_month",
             "label": "Revenu de solidarité active, personne seule, un mois",
-            "cost": 635.71,
+            "cost": 646.52,
             "unit": "person-month",
             "payer": "departement",
-            "price_year": 2024,
-            "source": "RSA montant forfaitaire au 1er avril 2024 (barème national)",
+            "price_year": 2025,
+            "source": "Décret n° 2025-293 du 29 mars 2025 portant revalorisation du montant "
+            "forfaitaire du RSA: personne seule, 646,52 € à compter du 1er avril 2025",
             "basis": "marginal",
             "covers": "rsa",
             "transfer": True,

@@ -140,21 +140,21 @@ def bind(
 
     Examples
     --------
-    The supported-employment example as stored measures its quantities on
-    three data sources (``participants``, ``sessions``, ``employers``):
+    The supported-employment example as stored measures its valued quantities
+    on its participants' data:
 
     >>> from impactkit.examples import load_example, load_example_data
     >>> b = bind(load_example(measured=False), load_example_data())
     >>> [ov.quantity for ov in b.model.outcomes]
-    [68.0, 32.0, 40.0, 20.0, 68.0]
-    >>> m = b.measured[0]                 # in work at 12 months: lineage
+    [1243.0, 2.5051075, 40.0, 57.0]
+    >>> m = b.measured[2]                 # carers helping less: lineage
     >>> m.n, m.missing
-    (111, 9)
+    (84, 36)
     >>> u = bind(load_example(measured=False), load_example_data(),
     ...          sampling_uncertainty=True)
-    >>> q = u.model.outcomes[0].quantity  # a normal truncated to [0, n]
+    >>> q = u.model.outcomes[2].quantity  # a normal truncated to [0, n]
     >>> q.mean_, round(q.sd, 3), q.high
-    (68.0, 5.132, 111.0)
+    (40.0, 4.577, 84.0)
     """
     todo = [
         (k, f, getattr(ov, f))
@@ -221,6 +221,6 @@ def resolve(model: ImpactModel, data: Mapping[str, Any] | None) -> ImpactModel:
     >>> from impactkit.examples import load_example, load_example_data
     >>> model = resolve(load_example(measured=False), load_example_data())
     >>> model.outcomes[1].outcome, model.outcomes[1].quantity
-    ('self_esteem', 32.0)
+    ('quality_of_life', 2.5051075)
     """
     return bind(model, data).model

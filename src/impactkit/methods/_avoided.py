@@ -61,10 +61,10 @@ class AvoidedCostItem:
     >>> import impactkit as ik
     >>> item = AvoidedCostItem("rsa_month", people=12, reduction=8, duration=2,
     ...                        drop_off=0.2, label="Sortie du RSA")
-    >>> costs = ik.examples.load_unit_costs()  # RSA: 2024 national scale
+    >>> costs = ik.examples.load_unit_costs()  # RSA: 2025 national scale
     >>> r = avoided_costs([item], costs, discount=0.0)
-    >>> r.by_year["avoided"].round(2).tolist()  # 12 x 8 x 635.71, then 80 % of it
-    [61028.16, 48822.53]
+    >>> r.by_year["avoided"].round(2).tolist()  # 12 x 8 x 646.52, then 80 % of it
+    [62065.92, 49652.74]
     """
 
     cost: str
@@ -122,7 +122,7 @@ class AvoidedCostsResult:
     ...     [AvoidedCostItem("rsa_month", people=12, reduction=8, duration=2, drop_off=0.2)],
     ...     ik.examples.load_unit_costs(), public_funding=60_000, discount=0.032)
     >>> round(r.present_value, 2), round(r.public_roi, 4)
-    (104977.53, 1.7496)
+    (106762.63, 1.7794)
     >>> r.transfers == r.present_value  # the RSA is a transfer: not net social value
     True
     >>> r.resource_costs
@@ -131,7 +131,7 @@ class AvoidedCostsResult:
                   payer  resource_costs  transfers  present_value
     0              etat             0.0       0.00           0.00
     1  securite_sociale             0.0       0.00           0.00
-    2       departement             0.0  104977.53      104977.53
+    2       departement             0.0  106762.63      106762.63
     3           commune             0.0       0.00           0.00
     >>> r.to_frame()[["item", "payer", "people"]].to_dict("records")
     [{'item': 'rsa_month', 'payer': 'departement', 'people': 12}]

@@ -21,6 +21,7 @@ __all__ = [
     "cpi",
     "eq5d_waves",
     "holes",
+    "marginal_note",
     "sector_model",
 ]
 
@@ -50,18 +51,47 @@ def catalogue_proxy(
     """A financial proxy from the reference catalogue, with its price year and source.
 
     The source starts with ``[catalogue:<id>]`` then names the publication (or
-    says the entry is illustrative). ``times`` scales a unit value (a daily
+    says the entry is illustrative). A value whose guidance moves it with
+    another index than consumer prices (the value of a life-year, with GDP per
+    head) is kept at its stated amount as a base-year value, and the source
+    says so. ``times`` scales a unit value (a daily
     price times a number of days, said in ``description``); ``sign`` -1 makes
     a negative row (a loss to the stakeholder).
     """
     p: FinancialProxy = proxy_from_catalogue(entry_id, transfer=transfer)
     row = catalogue_row(entry_id)
+    source = CATALOGUE_TAG.format(entry_id) + p.source
+    year = p.year
+    if p.index_rule:
+        # the guidance moves this value with another index than consumer prices; no such
+        # series is applied here, so the amount is kept as stated, in base-year terms
+        year = BASE_YEAR
+        source += (
+            f" Kept at its stated amount as a {BASE_YEAR} value, not revalued from "
+            f"{int(row['year'])}: its guidance moves it with {p.index_rule}, which the "
+            "example does not apply (an understatement)."
+        )
     return attrs.evolve(
         p,
         value=sign * times * float(row["value"]),
         description=description or str(row["label_fr"]),
         unit=unit or p.unit,
-        source=CATALOGUE_TAG.format(entry_id) + p.source,
+        source=source,
+        year=year,
+    )
+
+
+def marginal_note(share: float, why: str) -> str:
+    """The ``sources["proxy"]`` note of an average cost counted as a saving.
+
+    An average cost (a budget divided by a volume) overstates what one unit
+    less releases; the model's ``metadata["marginal_shares"]`` gives, per
+    outcome, the share of the average kept in the sensitivity case, and this
+    note says why.
+    """
+    return (
+        f"Average cost used as a saving; sensitivity case: {share:.0%} of it is released "
+        f"when one unit is avoided (metadata marginal_shares). {why}"
     )
 
 
@@ -118,9 +148,17 @@ def sector_model(
     toc: TheoryOfChange,
     inputs: list[Input],
     outcomes: list[OutcomeValuation],
+    marginal_shares: dict[str, float] | None = None,
 ) -> ImpactModel:
     """The evaluative model of a sector example: euros at base-year prices moved with the
-    INSEE index, the French discount rate (France Stratégie 2021), French labels."""
+    INSEE index, the French discount rate (France Stratégie 2021), French labels.
+
+    ``marginal_shares`` maps each outcome valued with an average cost to the
+    share of that cost its sensitivity case keeps (see :func:`marginal_note`).
+    """
+    metadata: dict[str, Any] = {"lang": "fr", "sector": sector, "example": name}
+    if marginal_shares:
+        metadata["marginal_shares"] = dict(marginal_shares)
     return ImpactModel(
         name=title,
         currency="EUR",
@@ -132,5 +170,5 @@ def sector_model(
         price_index=cpi(),
         mode="evaluative",
         description=description,
-        metadata={"lang": "fr", "sector": sector, "example": name},
+        metadata=metadata,
     )

@@ -9,6 +9,8 @@ follows 260 patients over a year of care (synthetic data, no real person).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +19,7 @@ from impactkit.examples._sectors._common import (
     catalogue_proxy,
     eq5d_waves,
     holes,
+    marginal_note,
     sector_model,
 )
 from impactkit.measure import Condition
@@ -32,12 +35,17 @@ HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la 
 
 PROXIES = {
     "emergency": "urgences_passage_cnam",
-    "job": "smic_horaire_brut",
+    "job": "smic_horaire_net",
     "qaly": "valeur_annee_vie",
+    "alcohol_stay": "sejour_mco_alcool_cout_moyen",
 }
-HOURS_PER_YEAR = 598
-"""Hours worked in the first year of a return to work (13 h x 46 weeks), illustrative."""
 """Catalogue ids of the proxies, by valued outcome."""
+
+MARGINAL_SHARES = {"fewer_emergencies": 0.35, "fewer_alcohol_stays": 0.5}
+"""Share of an average cost released when one unit is avoided, for the sensitivity case:
+an emergency visit releases its acts and consultations, about 80 EUR of 227 (the health
+insurance's figure, Sénat report n° 685, 2016-2017); a hospital stay its direct costs,
+half of the average by judgement."""
 
 
 MEASURES = {
@@ -57,6 +65,22 @@ MEASURES = {
     ),
     # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
     # et al. 2020); undiscounted here because the model discounts the row's flows
+    "job_hours": measure.Sum(
+        "job_hours_week_t1", where=[Condition("employed_t0", "==", 0)], data="patients"
+    ),
+    "alcohol_stays": measure.Sum(
+        "alcohol_stays_avoided", where=[Condition("product", "==", "alcool")], data="patients"
+    ),
+    "overdoses": measure.Sum(
+        "overdoses_avoided", where=[Condition("product", "==", "opioïdes")], data="patients"
+    ),
+    "relatives": measure.PrePost(
+        baseline="relative_burden_t0",
+        followup="relative_burden_t1",
+        direction="decrease",
+        min_change=5,
+        data="patients",
+    ),
     "eq5d": measure.QALYGain(
         baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
     ),
@@ -105,7 +129,49 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
         weights=(0.5, 0.4, 0.9, 1.0, 1.3),
         nonresponse=(0.05, 0.15),
     )
-    return {"patients": pd.concat([patients, eq5d], axis=1)}
+    return {
+        "patients": pd.concat(
+            [patients, eq5d, _stays_and_jobs(seed, product, work0, work1)], axis=1
+        )
+    }
+
+
+def _stays_and_jobs(
+    seed: int,
+    product: np.ndarray[Any, Any],
+    work0: np.ndarray[Any, Any],
+    work1: np.ndarray[Any, Any],
+) -> pd.DataFrame:
+    """Alcohol-related hospital stays and non-fatal overdoses before and after, weekly hours
+    of the job held at 12 months and a relative's burden score (Zarit, 0-88), from their
+    own stream so that the columns above keep their values."""
+    rng = np.random.default_rng(seed + 2)
+    alcohol = product == "alcool"
+    s0 = np.where(alcohol, rng.poisson(1.3, N), 0).astype(float)
+    s1 = np.where(alcohol, np.maximum(s0 - rng.poisson(0.6, N), 0), 0).astype(float)
+    opioid = product == "opioïdes"
+    o0 = np.where(opioid, rng.poisson(0.6, N), 0).astype(float)
+    o1 = np.where(opioid, np.maximum(o0 - rng.poisson(0.3, N), 0), 0).astype(float)
+    hours = np.clip(np.round(rng.normal(24, 8, N)), 6, 35)
+    hours[work1 != 1] = 0.0
+    hours = holes(rng, hours, 0.15)
+    has_relative = rng.random(N) < 0.6
+    z0 = np.where(has_relative, np.clip(np.round(rng.normal(38, 12, N)), 0, 88), np.nan)
+    z1 = np.where(has_relative, np.clip(np.round(z0 - rng.normal(7, 8, N)), 0, 88), np.nan)
+    return pd.DataFrame(
+        {
+            "alcohol_stays_before": holes(rng, s0, 0.04),
+            "alcohol_stays_after": holes(rng, s1, 0.12),
+            "overdoses_before": o0,
+            "overdoses_after": holes(rng, o1, 0.1),
+            "job_hours_week_t1": hours,
+            "relative_burden_t0": holes(rng, z0, 0.05),
+            "relative_burden_t1": holes(rng, z1, 0.2),
+        }
+    ).assign(
+        alcohol_stays_avoided=lambda d: d["alcohol_stays_before"] - d["alcohol_stays_after"],
+        overdoses_avoided=lambda d: d["overdoses_before"] - d["overdoses_after"],
+    )
 
 
 def build_toc() -> TheoryOfChange:
@@ -215,6 +281,57 @@ def build_toc() -> TheoryOfChange:
                 timeline="12 mois après l'admission",
                 data_source="Entretien à 12 mois",
                 measure=MEASURES["employed"],
+            ),
+            Indicator(
+                "job_hours",
+                "Patients sans emploi à l'admission : heures de travail hebdomadaires à "
+                "12 mois (total)",
+                unit="hours/week",
+                target=900,
+                threshold=1,
+                timeline="12 mois après l'admission",
+                data_source="Entretien à 12 mois",
+                measure=MEASURES["job_hours"],
+            ),
+        ],
+    )
+    toc.add_node(
+        "fewer_alcohol_stays",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Hospitalisations liées à l'alcool évitées",
+        indicators=[
+            Indicator(
+                "alcohol_stays",
+                "Patients suivis pour l'alcool : séjours hospitaliers (MCO) en moins sur "
+                "12 mois (avant moins après)",
+                unit="stays",
+                target=60,
+                threshold=1,
+                timeline="12 mois après l'admission",
+                data_source="Dossier médical partagé (patients.csv)",
+                measure=MEASURES["alcohol_stays"],
+            )
+        ],
+    )
+    toc.add_node(
+        "fewer_overdoses",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="patients",
+        label="Surdoses évitées",
+        indicators=[
+            Indicator(
+                "overdoses",
+                "Patients suivis pour les opioïdes : surdoses non mortelles en moins sur "
+                "12 mois (avant moins après)",
+                unit="overdoses",
+                target=10,
+                threshold=1,
+                timeline="12 mois après l'admission",
+                data_source="Dossier médical (patients.csv)",
+                measure=MEASURES["overdoses"],
             )
         ],
     )
@@ -245,6 +362,20 @@ def build_toc() -> TheoryOfChange:
         horizon="intermediate",
         stakeholder="relatives",
         label="Entourage soulagé",
+        indicators=[
+            Indicator(
+                "relatives",
+                "Proches des patients : baisse d'au moins 5 points du fardeau ressenti "
+                "(échelle de Zarit, 0-88)",
+                unit="relatives",
+                direction="decrease",
+                target=60,
+                threshold=5,
+                timeline="12 mois après l'admission",
+                data_source="Questionnaire proposé aux proches (patients.csv)",
+                measure=MEASURES["relatives"],
+            )
+        ],
     )
     toc.add_node(
         "recovery",
@@ -288,6 +419,9 @@ def build_toc() -> TheoryOfChange:
     link("less_use", "relatives_relieved", rationale="Calmer home life")
     link("back_to_work", "recovery", rationale="A place in society")
     link("less_use", "recovery", rationale="Health")
+    link("less_use", "fewer_alcohol_stays", rationale="Less drinking, fewer acute admissions")
+    link("harm", "fewer_overdoses", rationale="Substitution treatment and naloxone")
+    link("fewer_overdoses", "recovery", rationale="Alive and safer")
     return toc
 
 
@@ -308,6 +442,11 @@ def build_model() -> ImpactModel:
                 "deadweight": "Emergency visits fall after a crisis year anyway "
                 "(regression to the mean; judgement)",
                 "attribution": "Hospital liaison teams (ELSA) and GPs",
+                "proxy": marginal_note(
+                    MARGINAL_SHARES["fewer_emergencies"],
+                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
+                    "consultations (Sénat report n° 685, 2016-2017).",
+                ),
             },
             evidence={"deadweight": "judgement"},
         ),
@@ -315,14 +454,13 @@ def build_model() -> ImpactModel:
             outcome="back_to_work",
             stakeholder="patients",
             label="Retour à l'emploi",
-            indicator="employed",
-            quantity=MEASURES["employed"],
+            indicator="job_hours",
+            quantity=MEASURES["job_hours"],
             proxy=catalogue_proxy(
                 PROXIES["job"],
-                times=HOURS_PER_YEAR,
-                unit="person-year",
-                description="Salaire brut au SMIC horaire de 598 heures (13 h x 46 semaines, "
-                "hypothèse illustrative d'un temps partiel)",
+                times=52,
+                unit="weekly hour for a year",
+                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines",
             ),
             duration=1,
             deadweight=dist.Beta(0.35, 0.08),
@@ -355,6 +493,27 @@ def build_model() -> ImpactModel:
             },
             evidence={"deadweight": "judgement"},
         ),
+        OutcomeValuation(
+            outcome="fewer_alcohol_stays",
+            stakeholder="assurance_maladie",
+            label="Hospitalisations liées à l'alcool évitées",
+            indicator="alcohol_stays",
+            quantity=MEASURES["alcohol_stays"],
+            proxy=catalogue_proxy(PROXIES["alcohol_stay"], unit="stay"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
+            attribution=0.3,
+            sources={
+                "deadweight": "Admissions fall after a crisis year anyway (regression to the "
+                "mean; judgement)",
+                "attribution": "Hospital liaison teams (ELSA) and GPs",
+                "proxy": marginal_note(
+                    MARGINAL_SHARES["fewer_alcohol_stays"],
+                    "A stay avoided releases its direct costs only (judgement).",
+                ),
+            },
+            evidence={"deadweight": "judgement"},
+        ),
     ]
     inputs = [
         Input(
@@ -379,4 +538,5 @@ def build_model() -> ImpactModel:
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
+        marginal_shares=MARGINAL_SHARES,
     )

@@ -9,11 +9,20 @@ employees who left the workshop in the year (synthetic data, no real person).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.examples._sectors._common import catalogue_proxy, catalogue_row, holes, sector_model
+from impactkit.examples._sectors._common import (
+    catalogue_proxy,
+    catalogue_row,
+    eq5d_waves,
+    holes,
+    marginal_note,
+    sector_model,
+)
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -27,13 +36,26 @@ HOURS_PER_WEEK = 26.0
 HAS_PERSON = "chapitre 1 « La personne »"
 
 PROXIES = {
-    "job": "smic_horaire_brut",
+    "job": "smic_horaire_net",
     "rsa": "rsa_forfait_personne_seule",
     "aid": "iae_aide_poste_aci",
+    "emergency": "urgences_passage_cnam",
+    "qaly": "valeur_annee_vie",
 }
-HOURS_PER_YEAR = 1196
-"""Hours of a lasting job in its first year (26 h x 46 weeks), an illustrative assumption."""
 """Catalogue ids of the proxies and of the aid per post, by use."""
+
+DEPARTEMENT_SHARE_OF_RSA = 0.88
+"""Monthly share of the single-person RSA the département pays towards the aid per post of
+each post held by an RSA recipient, under its annual agreement (décret n° 2014-728 du 27 juin
+2014; 88 % as reported by the Banque des Territoires)."""
+
+SALES = 180_000
+"""Sales of vegetables and green-space services in the year (the workshop's accounts,
+synthetic); commercial income is capped at 30 % of an ACI's costs."""
+
+MARGINAL_SHARES = {"fewer_emergencies": 0.35}
+"""Share of the average cost of an emergency visit released when one is avoided: the acts
+and consultations, about 80 EUR of 227 (Sénat report n° 685, 2016-2017)."""
 
 
 MEASURES = {
@@ -42,6 +64,18 @@ MEASURES = {
     "exit_lasting_job": measure.Proportion(
         column="exit", values=["emploi durable"], data="employees"
     ),
+    "job_hours": measure.Sum("job_hours_week_6m", data="employees"),
+    "eq5d": measure.QALYGain(
+        baseline="t0", followup="t1", horizon=1, value_set="france", data="employees"
+    ),
+    "ed_visits": measure.Sum("ed_visits_avoided", data="employees"),
+    "housing": measure.Threshold(
+        column="housed_at_exit",
+        at_least=1,
+        where=[Condition("housed_at_entry", "==", 0)],
+        data="employees",
+    ),
+    "licence": measure.Threshold(column="driving_licence", at_least=1, data="employees"),
     "rsa_months": measure.Sum(
         "rsa_months_saved",
         where=[Condition("rsa_at_entry", "==", 1)],
@@ -103,7 +137,46 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "rsa_months_saved": before - after,
         }
     )
-    return {"employees": employees}
+    return {"employees": pd.concat([employees, _after_exit(seed, employed_6m)], axis=1)}
+
+
+def _after_exit(seed: int, employed_6m: np.ndarray[Any, Any]) -> pd.DataFrame:
+    """Weekly hours of the job held six months after exit, emergency visits, housing,
+    driving licence and EQ-5D-5L, from their own streams so that the columns of
+    :func:`build_data` keep their values."""
+    rng = np.random.default_rng(seed + 1)
+    hours = np.clip(np.round(rng.normal(26, 7, N)), 8, 35)
+    hours[employed_6m == 0] = 0.0
+    hours[np.isnan(employed_6m)] = np.nan
+    e0 = rng.poisson(1.0, N).astype(float)
+    e1 = np.maximum(e0 - rng.poisson(0.4, N), 0) + rng.poisson(0.1, N)
+    housed0 = (rng.random(N) < 0.7).astype(float)
+    housed1 = np.where(housed0 == 1, 1.0, (rng.random(N) < 0.45).astype(float))
+    licence = (rng.random(N) < 0.12).astype(float)
+    eq5d = eq5d_waves(
+        np.random.default_rng(seed + 2),
+        N,
+        severity=1.3,
+        change=0.3,
+        weights=(0.4, 0.5, 0.8, 0.9, 1.2),
+        nonresponse=(0.05, 0.25),
+    )
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "job_hours_week_6m": holes(rng, hours, 0.05),
+                    "ed_visits_before": holes(rng, e0, 0.05),
+                    "ed_visits_after": holes(rng, e1, 0.2),
+                    "housed_at_entry": housed0,
+                    "housed_at_exit": holes(rng, housed1, 0.1),
+                    "driving_licence": holes(rng, licence, 0.05),
+                }
+            ).assign(ed_visits_avoided=lambda d: d["ed_visits_before"] - d["ed_visits_after"]),
+            eq5d,
+        ],
+        axis=1,
+    )
 
 
 def full_time_equivalents(data: dict[str, pd.DataFrame]) -> float:
@@ -135,7 +208,8 @@ def build_toc() -> TheoryOfChange:
     sh(
         "france_travail",
         label="France Travail",
-        description="Public employment service: refers people and validates eligibility",
+        description="Public employment service: one of the habilitated prescribers who "
+        "check eligibility and issue the PASS IAE (plateforme de l'inclusion)",
     )
     sh(
         "departement",
@@ -149,6 +223,13 @@ def build_toc() -> TheoryOfChange:
         "the activity bonus (prime d'activité) once people work (transfers)",
     )
     sh("commune", label="Commune", description="The town lending the land")
+    sh(
+        "assurance_maladie",
+        label="Assurance maladie",
+        description="Health insurance: pays emergency visits",
+    )
+    sh("clients", label="Clients de l'atelier", description="Buyers of vegetables and services")
+    sh("region", label="Région et fonds européens", description="Région and ESF+ co-funding")
     toc.add_node("aid", kind="input", label="Aide au poste de l'État et cofinancements")
     toc.add_node("supervisors", kind="input", label="Encadrants techniques et accompagnateurs")
     toc.add_node("work", kind="activity", label="Mise en situation de travail encadrée")
@@ -164,7 +245,7 @@ def build_toc() -> TheoryOfChange:
         indicators=[
             Indicator(
                 "n_employees",
-                "Personnes agréées par France Travail : salariés sortis dans l'année",
+                "Personnes éligibles (PASS IAE) : salariés sortis dans l'année",
                 unit="people",
                 target=150,
                 threshold=120,
@@ -235,6 +316,113 @@ def build_toc() -> TheoryOfChange:
                 timeline="à la sortie",
                 data_source="Extranet IAE, situation à la sortie",
                 measure=MEASURES["exit_lasting_job"],
+            ),
+            Indicator(
+                "job_hours",
+                "Salariés sortis : heures de travail hebdomadaires de l'emploi occupé six "
+                "mois après la sortie (total)",
+                unit="hours/week",
+                target=1200,
+                threshold=1,
+                timeline="6 mois après la sortie",
+                data_source="Enquête à six mois (employees.csv)",
+                measure=MEASURES["job_hours"],
+            ),
+        ],
+    )
+    toc.add_node(
+        "health",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="employees",
+        label="Santé stabilisée (qualité de vie)",
+        indicators=[
+            Indicator(
+                "eq5d",
+                "Salariés en insertion : QALY gagnés sur l'année (EQ-5D-5L, valeurs françaises)",
+                unit="QALY",
+                target=3,
+                threshold=0.01,
+                timeline="de l'entrée à la sortie",
+                data_source="Questionnaire EQ-5D-5L à l'entrée et à la sortie",
+                measure=MEASURES["eq5d"],
+                external_ids={"has_essms_2022": HAS_PERSON},
+            )
+        ],
+    )
+    toc.add_node(
+        "fewer_emergencies",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Passages aux urgences évités",
+        indicators=[
+            Indicator(
+                "ed_visits",
+                "Salariés en insertion : passages aux urgences en moins sur 12 mois "
+                "(avant moins après)",
+                unit="visits",
+                target=60,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Déclaration des salariés (employees.csv)",
+                measure=MEASURES["ed_visits"],
+            )
+        ],
+    )
+    toc.add_node(
+        "housing",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="employees",
+        label="Logement stabilisé",
+        indicators=[
+            Indicator(
+                "housing",
+                "Salariés sans logement stable à l'entrée : logés durablement à la sortie",
+                unit="people",
+                target=20,
+                threshold=1,
+                timeline="à la sortie",
+                data_source="Dossier d'accompagnement (employees.csv)",
+                measure=MEASURES["housing"],
+            )
+        ],
+    )
+    toc.add_node(
+        "mobility",
+        kind="outcome",
+        horizon="short",
+        stakeholder="employees",
+        label="Mobilité : permis de conduire obtenu",
+        indicators=[
+            Indicator(
+                "licence",
+                "Salariés en insertion : permis de conduire obtenu pendant le parcours",
+                unit="people",
+                target=15,
+                threshold=1,
+                timeline="pendant le contrat",
+                data_source="Dossier d'accompagnement (employees.csv)",
+                measure=MEASURES["licence"],
+            )
+        ],
+    )
+    toc.add_node(
+        "production",
+        kind="outcome",
+        horizon="short",
+        stakeholder="clients",
+        label="Production vendue (légumes, entretien d'espaces verts)",
+        indicators=[
+            Indicator(
+                "sales",
+                "Clients de l'atelier : chiffre d'affaires de l'année",
+                unit="EUR",
+                target=180000,
+                threshold=1,
+                timeline="exercice comptable",
+                data_source="Comptes de l'atelier",
             )
         ],
     )
@@ -328,11 +516,41 @@ def build_toc() -> TheoryOfChange:
     link("lasting_job", "rsa_lost", rationale="The same RSA, lost by the household")
     link("lasting_job", "recruits", rationale="Employers fill vacancies")
     link("lasting_job", "inclusion", rationale="A lasting job")
+    link(
+        "support",
+        "health",
+        evidence=2,
+        assumption=Assumption("A paid job and support steady health and routine", "partly"),
+    )
+    link("health", "fewer_emergencies", rationale="Fewer crises, fewer emergency visits")
+    link(
+        "support",
+        "housing",
+        evidence=2,
+        assumption=Assumption("A wage and support unlock stable housing", "partly"),
+    )
+    link("support", "mobility", rationale="The licence is funded and prepared")
+    link("work", "production", rationale="The work produces what is sold")
+    link("housing", "inclusion", rationale="A stable home")
+    link("mobility", "lasting_job", rationale="Jobs outside the bus network")
     return toc
 
 
 def build_model() -> ImpactModel:
-    """The evaluative model of the workshop, its quantities measured on the example data."""
+    """The evaluative model of the workshop, its quantities measured on the example data.
+
+    Net pay during the contract and in the job held six months after exit,
+    health-related quality of life and emergency visits avoided are valued;
+    the RSA is a transfer valued on both sides (the employees lose what the
+    département saves). The inputs are the workshop's public budget: the
+    State's aid per post (of which the département's share for RSA
+    recipients), the département's support grant, the région and the ESF+,
+    and the land lent by the commune. Costs financed by sales are left out,
+    as is the value of the production sold.
+    """
+    net_hour = catalogue_proxy(
+        PROXIES["job"], unit="hour", description="Salaire net d'une heure au SMIC"
+    )
     outcomes = [
         OutcomeValuation(
             outcome="wages",
@@ -340,11 +558,7 @@ def build_model() -> ImpactModel:
             label="Revenu d'activité pendant le parcours",
             indicator="hours_paid",
             quantity=MEASURES["hours_paid"],
-            proxy=catalogue_proxy(
-                PROXIES["job"],
-                unit="hour",
-                description="Salaire brut d'une heure au SMIC, versé pendant le contrat",
-            ),
+            proxy=net_hour,
             duration=1,
             deadweight=0.1,
             attribution=0.0,
@@ -357,15 +571,14 @@ def build_model() -> ImpactModel:
         OutcomeValuation(
             outcome="lasting_job",
             stakeholder="employees",
-            label="Emploi durable à la sortie",
-            indicator="exit_lasting_job",
-            quantity=MEASURES["exit_lasting_job"],
+            label="Emploi à la sortie",
+            indicator="job_hours",
+            quantity=MEASURES["job_hours"],
             proxy=catalogue_proxy(
                 PROXIES["job"],
-                times=HOURS_PER_YEAR,
-                unit="person-year",
-                description="Salaire brut d'une année au SMIC horaire, 1 196 heures (26 h x 46 "
-                "semaines, hypothèse illustrative); la perte du RSA est comptée à part",
+                times=52,
+                unit="weekly hour for a year",
+                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines",
             ),
             duration=2,
             drop_off=0.3,
@@ -408,24 +621,94 @@ def build_model() -> ImpactModel:
                 "attribution": "Same as the return to work",
             },
         ),
+        OutcomeValuation(
+            outcome="health",
+            stakeholder="employees",
+            label="Santé stabilisée (qualité de vie)",
+            indicator="eq5d",
+            quantity=MEASURES["eq5d"],
+            proxy=catalogue_proxy(
+                PROXIES["qaly"],
+                unit="QALY",
+                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
+                "année de vie recommandée en France",
+            ),
+            duration=1,
+            deadweight=0.4,
+            attribution=0.3,
+            sources={
+                "deadweight": "Quality of life improves after entry anyway (regression to "
+                "the mean; judgement)",
+                "attribution": "Health care and social services (judgement)",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="fewer_emergencies",
+            stakeholder="assurance_maladie",
+            label="Passages aux urgences évités",
+            indicator="ed_visits",
+            quantity=MEASURES["ed_visits"],
+            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
+            attribution=0.3,
+            sources={
+                "deadweight": "Emergency visits fall after a crisis year anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "Health care and social services (judgement)",
+                "proxy": marginal_note(
+                    MARGINAL_SHARES["fewer_emergencies"],
+                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
+                    "consultations (Sénat report n° 685, 2016-2017).",
+                ),
+            },
+            evidence={"deadweight": "judgement"},
+        ),
     ]
     data = build_data()
+    e = data["employees"]
     fte = full_time_equivalents(data)
+    rsa_fte = float(
+        (e["months_in_contract"].clip(upper=12) * HOURS_PER_WEEK / 35.0)[
+            e["rsa_at_entry"] == 1
+        ].sum()
+        / 12.0
+    )
     aid = catalogue_row(PROXIES["aid"])
+    rsa = catalogue_row(PROXIES["rsa"])
+    total_aid = fte * float(aid["value"])
+    dept_aid = rsa_fte * DEPARTEMENT_SHARE_OF_RSA * float(rsa["value"]) * 12
     inputs = [
         Input(
-            "Aide au poste de l'État (ACI)",
-            amount=round(fte * float(aid["value"]), 2),
+            "Aide au poste de l'État (ACI), hors part du Département",
+            amount=round(total_aid - dept_aid, 2),
             stakeholder="etat",
             year=0,
             source=f"{fte:.2f} FTE x catalogue:{PROXIES['aid']} ({float(aid['value']):,.0f} "
-            f"EUR per FTE, {int(aid['year'])}) - {aid['source']}",
+            f"EUR per FTE, {int(aid['year'])}) - {aid['source']}; less the département's share",
         ),
         Input(
-            "Cofinancement du Département (accompagnement des allocataires du RSA)",
+            "Part du Département dans l'aide au poste (allocataires du RSA)",
+            amount=round(dept_aid, 2),
+            stakeholder="departement",
+            year=0,
+            source=f"{rsa_fte:.2f} FTE held by RSA recipients x 88 % of the single-person RSA "
+            f"({float(rsa['value']):.2f} EUR, catalogue:{PROXIES['rsa']}) x 12 months "
+            "(décret n° 2014-728 du 27 juin 2014; 88 % as reported by the Banque des "
+            "Territoires)",
+        ),
+        Input(
+            "Subvention du Département (accompagnement socioprofessionnel)",
             amount=95_000,
             stakeholder="departement",
             source="Agreement with the département, synthetic",
+        ),
+        Input(
+            "Région et Fonds social européen (FSE+)",
+            amount=70_000,
+            stakeholder="region",
+            source="Grant agreements, synthetic",
         ),
         Input(
             "Terrain mis à disposition par la commune",
@@ -444,4 +727,5 @@ def build_model() -> ImpactModel:
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
+        marginal_shares=MARGINAL_SHARES,
     )

@@ -17,6 +17,7 @@ from impactkit.examples._sectors._common import (
     catalogue_proxy,
     eq5d_waves,
     holes,
+    marginal_note,
     sector_model,
 )
 from impactkit.measure import Condition
@@ -34,18 +35,30 @@ ANAP_CARE = (
 )
 
 PROXIES = {
-    "hospital": "sejour_hospitalier_chute",
-    "ehpad": "ehpad_hebergement_jour_habilite_ash",
-    "ehpad_care": "entree_ehpad_retardee_mois",
-    "carer": "aide_domicile_cout_revient_heure",
+    "hospital": "sejour_mco_cout_moyen_atih",
+    "emergency": "urgences_passage_cnam",
+    "ehpad_care": "ehpad_soins_jour_atih",
     "qaly": "valeur_annee_vie",
 }
 """Catalogue ids of the proxies, by valued outcome."""
+
+MARGINAL_SHARES = {
+    "fewer_hospital_stays": 0.5,
+    "fewer_emergencies": 0.35,
+    "ehpad_care_avoided": 0.5,
+}
+"""Share of an average cost released when one unit is avoided, for the sensitivity case:
+an emergency visit releases its acts and consultations, about 80 EUR of 227 (the health
+insurance's figure, Sénat report n° 685, 2016-2017); a hospital stay its direct costs, half
+by judgement; a nursing-home place left free is soon taken by someone on the waiting list,
+so half of its care cost is saved (judgement)."""
 
 
 MEASURES = {
     "falls": measure.Sum("falls_avoided", data="patients"),
     "hospital_stays": measure.Sum("fall_stays_avoided", data="patients"),
+    "all_stays": measure.Sum("stays_avoided", data="patients"),
+    "ed_visits": measure.Sum("ed_visits_avoided", data="patients"),
     "at_home": measure.Threshold(
         column="at_home_12m",
         at_least=1,
@@ -113,7 +126,25 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     # EQ-5D-5L at entry and at 12 months, drawn from their own stream so that the
     # columns above do not change; older people in GIR 1-4: many moderate problems
     eq5d = eq5d_waves(np.random.default_rng(seed + 1), N, severity=1.8, change=0.12)
-    return {"patients": pd.concat([patients, eq5d], axis=1)}
+    # all-cause hospital stays (falls included) and emergency visits, 12 months before
+    # and after entry, from a third stream
+    extra = np.random.default_rng(seed + 2)
+    s0 = h0 + extra.poisson(0.5, N)
+    s1 = h1 + np.maximum(extra.poisson(0.5, N) - extra.poisson(0.2, N), 0)
+    e0 = extra.poisson(1.1, N).astype(float)
+    e1 = np.maximum(e0 - extra.poisson(0.45, N), 0) + extra.poisson(0.1, N)
+    e0, e1 = holes(extra, e0, 0.03), holes(extra, e1, 0.08)
+    care = pd.DataFrame(
+        {
+            "stays_before": s0,
+            "stays_after": s1,
+            "stays_avoided": s0 - s1,
+            "ed_visits_before": e0,
+            "ed_visits_after": e1,
+            "ed_visits_avoided": e0 - e1,
+        }
+    )
+    return {"patients": pd.concat([patients, eq5d, care], axis=1)}
 
 
 def build_toc() -> TheoryOfChange:
@@ -132,13 +163,20 @@ def build_toc() -> TheoryOfChange:
     )
     sh(
         "assurance_maladie",
-        label="Assurance maladie (ONDAM médico-social, via l'ARS)",
-        description="Health insurance: funds the SSIAD and pays hospital stays",
+        label="Assurance maladie",
+        description="Health insurance: pays hospital stays, emergency visits and GPs",
+    )
+    sh(
+        "branche_autonomie",
+        label="Branche autonomie (CNSA, via l'ARS)",
+        description="The autonomy branch of social security: since 2021 it funds the care "
+        "packages of SSIAD and nursing homes through the regional health agency",
     )
     sh(
         "departement",
-        label="Département (APA, aide sociale à l'hébergement)",
-        description="Département: pays APA at home and ASH in nursing homes",
+        label="Département (APA, tarif dépendance, aide sociale à l'hébergement)",
+        description="Département: pays APA at home and in nursing homes (the dependency "
+        "tariff, less the resident's share) and ASH in nursing homes",
     )
     sh(
         "caisses_retraite",
@@ -146,7 +184,7 @@ def build_toc() -> TheoryOfChange:
         description="Pension funds: co-fund fall-prevention workshops",
     )
     sh("commune", label="Commune (CCAS)", description="Municipal social action centre")
-    toc.add_node("funding", kind="input", label="Dotation de soins (Assurance maladie, ARS)")
+    toc.add_node("funding", kind="input", label="Dotation de soins (branche autonomie, ARS)")
     toc.add_node("team", kind="input", label="Infirmiers, aides-soignants, ergothérapeute")
     toc.add_node("nursing", kind="activity", label="Soins infirmiers et d'hygiène à domicile")
     toc.add_node(
@@ -204,8 +242,20 @@ def build_toc() -> TheoryOfChange:
         kind="outcome",
         horizon="intermediate",
         stakeholder="assurance_maladie",
-        label="Hospitalisations après chute évitées",
+        label="Hospitalisations évitées (toutes causes)",
         indicators=[
+            Indicator(
+                "all_stays",
+                "Personnes soignées : séjours hospitaliers (toutes causes) en moins sur "
+                "12 mois (avant moins après)",
+                unit="stays",
+                target=80,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Dossier de soins, comptes rendus d'hospitalisation",
+                measure=MEASURES["all_stays"],
+                external_ids={"has_essms_2022": HAS_HEALTH, "anap_tdb": ANAP_CARE},
+            ),
             Indicator(
                 "hospital_stays",
                 "Personnes soignées : hospitalisations après une chute en moins sur 12 mois "
@@ -217,6 +267,26 @@ def build_toc() -> TheoryOfChange:
                 data_source="Dossier de soins, comptes rendus d'hospitalisation",
                 measure=MEASURES["hospital_stays"],
                 external_ids={"has_essms_2022": HAS_HEALTH, "anap_tdb": ANAP_CARE},
+            ),
+        ],
+    )
+    toc.add_node(
+        "fewer_emergencies",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Passages aux urgences évités",
+        indicators=[
+            Indicator(
+                "ed_visits",
+                "Personnes soignées : passages aux urgences en moins sur 12 mois (avant "
+                "moins après)",
+                unit="visits",
+                target=80,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Dossier de soins (patients.csv)",
+                measure=MEASURES["ed_visits"],
             )
         ],
     )
@@ -244,13 +314,13 @@ def build_toc() -> TheoryOfChange:
         "ehpad_care_avoided",
         kind="outcome",
         horizon="intermediate",
-        stakeholder="assurance_maladie",
-        label="Forfaits soins et dépendance en EHPAD reportés",
+        stakeholder="branche_autonomie",
+        label="Forfait soins d'EHPAD reporté",
         indicators=[
             Indicator(
                 "at_home_public",
-                "Personnes en GIR 1 ou 2 : toujours à domicile à 12 mois (forfaits d'EHPAD "
-                "non engagés)",
+                "Personnes en GIR 1 ou 2 : toujours à domicile à 12 mois (forfait soins "
+                "d'EHPAD non engagé)",
                 unit="people",
                 target=65,
                 threshold=1,
@@ -351,44 +421,81 @@ def build_toc() -> TheoryOfChange:
         ),
     )
     link("health_quality", "living_at_home", rationale="Health")
-    link("later_ehpad", "ehpad_care_avoided", rationale="Nursing-home packages not yet paid")
+    link("later_ehpad", "ehpad_care_avoided", rationale="The nursing-home care package not paid")
+    link("fewer_falls", "fewer_emergencies", rationale="Falls bring people to the emergency room")
     link("later_ehpad", "living_at_home", rationale="Living at home")
     link("fewer_falls", "living_at_home", rationale="Safety")
     return toc
 
 
 def build_model() -> ImpactModel:
-    """The evaluative model of the service, its quantities measured on the example data."""
+    """The evaluative model of the service, its quantities measured on the example data.
+
+    Patients' quality of life, all-cause hospital stays and emergency visits
+    avoided, and the nursing-home care package not yet paid are valued; the
+    last three are average costs with a marginal-share case. A later entry
+    into a nursing home saves only its care: housing and food continue at
+    home, and daily-living help continues through the APA. The carers' burden
+    is measured but not valued (no published value of carers' health).
+    """
+
+    def note(k: str, why: str) -> str:
+        return marginal_note(MARGINAL_SHARES[k], why)
+
     outcomes = [
         OutcomeValuation(
             outcome="fewer_hospital_stays",
             stakeholder="assurance_maladie",
-            label="Hospitalisations après chute évitées",
-            indicator="hospital_stays",
-            quantity=MEASURES["hospital_stays"],
+            label="Hospitalisations évitées (toutes causes)",
+            indicator="all_stays",
+            quantity=MEASURES["all_stays"],
             proxy=catalogue_proxy(PROXIES["hospital"], unit="stay"),
             duration=1,
             deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
             sources={
-                "deadweight": "Stays fall after a year with a fall anyway (regression to "
+                "deadweight": "Stays fall after a year with a crisis anyway (regression to "
                 "the mean; judgement)",
                 "attribution": "GPs and hospital discharge teams",
+                "proxy": note("fewer_hospital_stays", "A stay releases its direct costs."),
             },
             evidence={"deadweight": "judgement"},
         ),
         OutcomeValuation(
-            outcome="later_ehpad",
-            stakeholder="patients",
-            label="Entrée en EHPAD retardée",
-            indicator="at_home",
-            quantity=MEASURES["at_home"],
+            outcome="fewer_emergencies",
+            stakeholder="assurance_maladie",
+            label="Passages aux urgences évités",
+            indicator="ed_visits",
+            quantity=MEASURES["ed_visits"],
+            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
+            attribution=0.3,
+            sources={
+                "deadweight": "Emergency visits fall after a crisis year anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "GPs and home-help services",
+                "proxy": note(
+                    "fewer_emergencies",
+                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
+                    "consultations (Sénat report n° 685, 2016-2017).",
+                ),
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="ehpad_care_avoided",
+            stakeholder="branche_autonomie",
+            label="Forfait soins d'EHPAD reporté",
+            indicator="at_home_public",
+            quantity=MEASURES["at_home_public"],
             proxy=catalogue_proxy(
-                PROXIES["ehpad"],
+                PROXIES["ehpad_care"],
                 times=91,
                 unit="person",
-                description="Trois mois (91 jours) d'hébergement en EHPAD habilité à l'aide "
-                "sociale, non payés grâce à une entrée retardée",
+                description="Trois mois (91 jours) de soins en EHPAD non engagés ; "
+                "l'hébergement, la restauration et l'aide à la vie quotidienne (APA) "
+                "continuent à domicile",
             ),
             duration=1,
             deadweight=dist.Beta(0.7, 0.06),
@@ -398,52 +505,12 @@ def build_model() -> ImpactModel:
                 "later without this service (judgement; compare with the département's APA "
                 "files)",
                 "attribution": "Home-help services (SAD) paid by the APA",
+                "proxy": note(
+                    "ehpad_care_avoided",
+                    "A place left free is soon taken by someone on the waiting list.",
+                ),
             },
             evidence={"deadweight": "judgement"},
-        ),
-        OutcomeValuation(
-            outcome="ehpad_care_avoided",
-            stakeholder="assurance_maladie",
-            label="Forfaits d'EHPAD reportés",
-            indicator="at_home_public",
-            quantity=MEASURES["at_home_public"],
-            proxy=catalogue_proxy(
-                PROXIES["ehpad_care"],
-                times=3,
-                unit="person",
-                description="Trois mois de forfaits soins et dépendance d'EHPAD, nets du plan "
-                "d'aide à domicile",
-            ),
-            duration=1,
-            deadweight=dist.Beta(0.7, 0.06),
-            attribution=0.3,
-            sources={
-                "deadweight": "Same counterfactual as the delayed entry",
-                "attribution": "Same as the delayed entry",
-            },
-            evidence={"deadweight": "judgement"},
-        ),
-        OutcomeValuation(
-            outcome="carer_burden",
-            stakeholder="carers",
-            label="Fardeau des aidants allégé",
-            indicator="zarit",
-            quantity=MEASURES["zarit"],
-            proxy=catalogue_proxy(
-                PROXIES["carer"],
-                times=92,
-                unit="carer-year",
-                description="92 heures de relais professionnel (2 h par semaine sur 46 "
-                "semaines, hypothèse illustrative) au coût de revient d'une heure d'aide "
-                "à domicile",
-            ),
-            duration=1,
-            deadweight=0.25,
-            attribution=0.25,
-            sources={
-                "deadweight": "Burden varies without support (judgement)",
-                "attribution": "Respite services and carers' platforms",
-            },
         ),
         OutcomeValuation(
             outcome="health_quality",
@@ -470,9 +537,9 @@ def build_model() -> ImpactModel:
     ]
     inputs = [
         Input(
-            "Dotation de soins (Assurance maladie, ARS)",
+            "Dotation de soins (branche autonomie, via l'ARS)",
             amount=980_000,
-            stakeholder="assurance_maladie",
+            stakeholder="branche_autonomie",
             source="Budget of the service, synthetic",
         ),
         Input(
@@ -491,4 +558,5 @@ def build_model() -> ImpactModel:
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
+        marginal_shares=MARGINAL_SHARES,
     )

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
+from impactkit.examples._sectors._common import (
+    catalogue_proxy,
+    eq5d_waves,
+    holes,
+    marginal_note,
+    sector_model,
+)
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -26,8 +32,13 @@ SEED = 20240611
 N_FAMILIES = 160
 HAS_PERSON = "chapitre 1 « La personne »"
 
-PROXIES = {"placement": "ase_accueil_depense_annuelle"}
+PROXIES = {"placement": "ase_accueil_depense_annuelle", "qaly": "valeur_annee_vie"}
 """Catalogue ids of the proxies, by valued outcome."""
+
+MARGINAL_SHARES = {"placement_avoided": 0.5, "placement_shortened": 0.5}
+"""Share of the average yearly cost of a placement released when one is avoided, for the
+sensitivity case: a place left free is soon taken by another child while placements wait
+(judgement); the département saves the full cost only when it closes places."""
 
 
 MEASURES = {
@@ -45,6 +56,21 @@ MEASURES = {
         at_least=1,
         where=[Condition("entry", "==", "domicile")],
         data="children",
+    ),
+    "child_eq5d": measure.QALYGain(
+        baseline="t0", followup="t1", horizon=1, value_set="france", data="children"
+    ),
+    "parent_eq5d": measure.QALYGain(
+        baseline="t0", followup="t1", horizon=1, value_set="france", data="families"
+    ),
+    "repeat_ip": measure.Threshold(
+        column="new_ip_12m", at_most=0, where=[Condition("ip_before", ">=", 1)], data="children"
+    ),
+    "no_judicial": measure.Threshold(
+        column="judicial_12m",
+        at_most=0,
+        where=[Condition("framework", "==", "administratif (AED)")],
+        data="families",
     ),
     "return_lasts": measure.Threshold(
         column="at_home_12m",
@@ -102,7 +128,36 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "attendance_t1": holes(rng, a1, 0.10),
         }
     )
-    return {"children": children, "families": families}
+    extra = np.random.default_rng(seed + 1)
+    ip0 = extra.poisson(1.2, n).astype(float)
+    ip1 = (extra.random(n) < np.where(ip0 >= 1, 0.25, 0.08)).astype(float)
+    children["ip_before"] = ip0
+    children["new_ip_12m"] = holes(extra, ip1, 0.05)
+    aed = (framework == "administratif (AED)").astype(float)
+    judicial = np.where(aed == 1, (extra.random(nf) < 0.2).astype(float), np.nan)
+    families["judicial_12m"] = judicial
+    # EQ-5D-5L at entry and at 12 months: the child's (proxy version answered with a
+    # parent under 8) and the main parent's, from their own streams
+    kids_eq5d = eq5d_waves(
+        np.random.default_rng(seed + 2),
+        n,
+        severity=1.0,
+        change=0.3,
+        weights=(0.3, 0.3, 0.7, 0.8, 1.3),
+        nonresponse=(0.08, 0.15),
+    )
+    parents_eq5d = eq5d_waves(
+        np.random.default_rng(seed + 3),
+        nf,
+        severity=1.3,
+        change=0.3,
+        weights=(0.4, 0.4, 0.8, 0.8, 1.3),
+        nonresponse=(0.05, 0.15),
+    )
+    return {
+        "children": pd.concat([children, kids_eq5d], axis=1),
+        "families": pd.concat([families, parents_eq5d], axis=1),
+    }
 
 
 def build_toc() -> TheoryOfChange:
@@ -259,6 +314,86 @@ def build_toc() -> TheoryOfChange:
         ],
     )
     toc.add_node(
+        "child_wellbeing",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="children",
+        label="Sécurité et qualité de vie de l'enfant",
+        indicators=[
+            Indicator(
+                "child_eq5d",
+                "Enfants accompagnés : QALY gagnés sur l'année (EQ-5D-5L, version proxy "
+                "avant 8 ans, valeurs françaises)",
+                unit="QALY",
+                target=4,
+                threshold=0.01,
+                timeline="12 mois après l'entrée",
+                data_source="Questionnaire EQ-5D-5L à l'entrée et à 12 mois (children.csv)",
+                measure=MEASURES["child_eq5d"],
+                external_ids={"has_essms_2022": HAS_PERSON},
+            )
+        ],
+    )
+    toc.add_node(
+        "parent_wellbeing",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="parents",
+        label="Qualité de vie des parents améliorée",
+        indicators=[
+            Indicator(
+                "parent_eq5d",
+                "Parents accompagnés : QALY gagnés sur l'année (EQ-5D-5L, valeurs françaises)",
+                unit="QALY",
+                target=3,
+                threshold=0.01,
+                timeline="12 mois après l'entrée",
+                data_source="Questionnaire EQ-5D-5L à l'entrée et à 12 mois (families.csv)",
+                measure=MEASURES["parent_eq5d"],
+            )
+        ],
+    )
+    toc.add_node(
+        "no_repeat_ip",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="children",
+        label="Pas de nouvelle information préoccupante",
+        indicators=[
+            Indicator(
+                "repeat_ip",
+                "Enfants ayant fait l'objet d'une information préoccupante avant l'entrée : "
+                "aucune nouvelle dans les 12 mois",
+                unit="children",
+                target=120,
+                threshold=1,
+                timeline="12 mois après l'entrée",
+                data_source="Cellule de recueil des informations préoccupantes (children.csv)",
+                measure=MEASURES["repeat_ip"],
+            )
+        ],
+    )
+    toc.add_node(
+        "judicial_avoided",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="etat_justice",
+        label="Mesures judiciaires évitées",
+        indicators=[
+            Indicator(
+                "no_judicial",
+                "Familles en accompagnement administratif (AED) : pas de saisine du juge "
+                "à 12 mois",
+                unit="families",
+                target=40,
+                threshold=1,
+                timeline="12 mois après l'entrée",
+                data_source="Décisions du juge et de l'ASE (families.csv)",
+                measure=MEASURES["no_judicial"],
+            )
+        ],
+    )
+    toc.add_node(
         "safe_childhood",
         kind="impact",
         label="Des enfants qui grandissent en sécurité, dans leur famille quand c'est possible",
@@ -303,6 +438,21 @@ def build_toc() -> TheoryOfChange:
         assumption=Assumption("A prepared return home holds", "partly"),
     )
     link("stays_home", "placement_avoided", rationale="No placement is ordered")
+    link(
+        "visits",
+        "child_wellbeing",
+        evidence=2,
+        assumption=Assumption("A safer, steadier home improves the child's daily life", "partly"),
+    )
+    link(
+        "parent_support",
+        "parent_wellbeing",
+        evidence=2,
+        assumption=Assumption("Support relieves parents' stress and isolation", "partly"),
+    )
+    link("stays_home", "no_repeat_ip", rationale="Danger recedes: no new report")
+    link("parenting", "judicial_avoided", rationale="Families cooperate: no referral to the judge")
+    link("child_wellbeing", "safe_childhood", rationale="Safety and wellbeing")
     link("home_return_lasts", "placement_shortened", rationale="No new placement")
     link("stays_home", "safe_childhood", rationale="Growing up safely at home")
     link("schooling", "safe_childhood", rationale="School is a protective factor")
@@ -317,6 +467,13 @@ def build_model() -> ImpactModel:
         description="Dépense annuelle moyenne d'accueil d'un enfant confié à l'ASE (une année "
         "de placement évitée)",
     )
+    qaly = catalogue_proxy(
+        PROXIES["qaly"],
+        unit="QALY",
+        description="Une année en pleine santé (QALY), valorisée à la valeur d'une année de "
+        "vie recommandée en France",
+    )
+    note = marginal_note(0.5, "A place left free is soon taken by another child (judgement).")
     outcomes = [
         OutcomeValuation(
             outcome="placement_avoided",
@@ -333,6 +490,7 @@ def build_model() -> ImpactModel:
                 "without the service: judgement of the team and the ASE, to test "
                 "against a comparison group (children on the waiting list)",
                 "attribution": "School, child psychiatry and social services also act (judgement)",
+                "proxy": note,
             },
             evidence={"deadweight": "stakeholder_judgement", "attribution": "judgement"},
         ),
@@ -350,8 +508,44 @@ def build_model() -> ImpactModel:
                 "deadweight": "Returns home that would have lasted without support (judgement)",
                 "attribution": "Foster families and the placement team prepared the "
                 "return (judgement)",
+                "proxy": note,
             },
             evidence={"deadweight": "stakeholder_judgement"},
+        ),
+        OutcomeValuation(
+            outcome="child_wellbeing",
+            stakeholder="children",
+            label="Sécurité et qualité de vie de l'enfant",
+            indicator="child_eq5d",
+            quantity=MEASURES["child_eq5d"],
+            proxy=qaly,
+            duration=2,
+            drop_off=0.5,
+            deadweight=0.4,
+            attribution=0.2,
+            sources={
+                "deadweight": "Children's quality of life improves after a crisis anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "School, child psychiatry and social services (judgement)",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="parent_wellbeing",
+            stakeholder="parents",
+            label="Qualité de vie des parents améliorée",
+            indicator="parent_eq5d",
+            quantity=MEASURES["parent_eq5d"],
+            proxy=qaly,
+            duration=1,
+            deadweight=0.4,
+            attribution=0.3,
+            sources={
+                "deadweight": "Parents' quality of life improves after a crisis anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "Social services and health care (judgement)",
+            },
+            evidence={"deadweight": "judgement"},
         ),
     ]
     inputs = [
@@ -378,4 +572,5 @@ def build_model() -> ImpactModel:
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
+        marginal_shares=MARGINAL_SHARES,
     )

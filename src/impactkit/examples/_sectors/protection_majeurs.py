@@ -9,11 +9,22 @@ coordinate with care. The example follows 300 measures for a year
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from impactkit import dist, measure
-from impactkit.examples._sectors._common import catalogue_proxy, holes, sector_model
+from impactkit.examples._sectors._common import (
+    BASE_YEAR,
+    catalogue_proxy,
+    catalogue_row,
+    cpi,
+    eq5d_waves,
+    holes,
+    marginal_note,
+    sector_model,
+)
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -26,10 +37,24 @@ N = 300
 HAS_PERSON = "chapitre 1 « La personne »"
 
 PROXIES = {
-    "eviction": "expulsion_locative_cout_public",
-    "hospital": "hospitalisation_psychiatrie_journee",
+    "eviction": "expulsion_locative_cout_procedure_cnafal",
+    "stay": "sejour_mco_cout_moyen_atih",
+    "emergency": "urgences_passage_cnam",
+    "qaly": "valeur_annee_vie",
 }
 """Catalogue ids of the proxies, by valued outcome."""
+
+MARGINAL_SHARES = {"hospital_avoided": 0.5, "fewer_emergencies": 0.35}
+"""Share of an average cost released when one unit is avoided, for the sensitivity case:
+an emergency visit releases its acts and consultations, about 80 EUR of 227 (the health
+insurance's figure in the same Sénat report); a hospital stay releases its direct costs,
+half of the average by judgement (bed-side care, drugs and consumables are about half the
+cost of a surgical stay in the ATIH study, 31 % and 24 %)."""
+
+COST_PER_MEASURE = "pjm_cout_mesure_an_igas_2013"
+"""Catalogue id of the mean cost of a measure, all funders, 2013 (IGAS, rapport
+n° 2014-071R: 1 828 EUR a year, 20 % borne by the protected people, 80 % by public
+funders)."""
 
 
 MEASURES = {
@@ -48,6 +73,23 @@ MEASURES = {
         data="measures",
     ),
     "hospital_days": measure.Sum("hospital_days_avoided", data="measures"),
+    "stays": measure.Sum("hospital_stays_avoided", data="measures"),
+    "ed_visits": measure.Sum("ed_visits_avoided", data="measures"),
+    # QALYs of the year followed, EQ-5D-5L scored with the French value set; undiscounted
+    # here because the model discounts the row's flows
+    "eq5d": measure.QALYGain(
+        baseline="t0", followup="t1", horizon=1, value_set="france", data="measures"
+    ),
+    "abuse": measure.Threshold(column="financial_abuse_stopped", at_least=1, data="measures"),
+    "arrears": measure.Threshold(
+        column="care_home_arrears_cleared",
+        at_least=1,
+        where=[Condition("care_home_arrears_t0", "==", 1)],
+        data="measures",
+    ),
+    "overindebtedness": measure.Threshold(
+        column="overindebtedness_file_avoided", at_least=1, data="measures"
+    ),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
 MEASURES["eviction_cost"] = MEASURES["eviction_avoided"]
@@ -89,7 +131,53 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "hospital_days_avoided": hosp0 - hosp1,
         }
     )
-    return {"measures": measures}
+    return {"measures": pd.concat([measures, _care_and_abuse(seed, home)], axis=1)}
+
+
+def _care_and_abuse(seed: int, home: np.ndarray[Any, Any]) -> pd.DataFrame:
+    """Hospital stays and emergency visits before and after, financial abuse stopped,
+    over-indebtedness files avoided and EQ-5D-5L, drawn from their own streams so that
+    the columns of :func:`build_data` keep their values."""
+    rng = np.random.default_rng(seed + 1)
+    s0 = rng.poisson(1.0, N).astype(float)
+    s1 = np.maximum(s0 - rng.poisson(0.5, N), 0) + rng.poisson(0.05, N)
+    e0 = rng.poisson(1.2, N).astype(float)
+    e1 = np.maximum(e0 - rng.poisson(0.5, N), 0) + rng.poisson(0.1, N)
+    s0, s1 = holes(rng, s0, 0.05), holes(rng, s1, 0.10)
+    e0, e1 = holes(rng, e0, 0.05), holes(rng, e1, 0.12)
+    abuse = np.where(rng.random(N) < 0.08, (rng.random(N) < 0.8).astype(float), 0.0)
+    files = np.where(rng.random(N) < 0.15, (rng.random(N) < 0.5).astype(float), 0.0)
+    in_home = home == "établissement"
+    arrears = (in_home & (rng.random(N) < 0.25)).astype(float)
+    cleared = np.where(arrears == 1, (rng.random(N) < 0.7).astype(float), np.nan)
+    eq5d = eq5d_waves(
+        np.random.default_rng(seed + 2),
+        N,
+        severity=1.6,
+        change=0.25,
+        weights=(0.6, 0.5, 0.9, 0.8, 1.2),
+        nonresponse=(0.10, 0.20),
+    )
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "hospital_stays_before": s0,
+                    "hospital_stays_after": s1,
+                    "hospital_stays_avoided": s0 - s1,
+                    "ed_visits_before": e0,
+                    "ed_visits_after": e1,
+                    "ed_visits_avoided": e0 - e1,
+                    "financial_abuse_stopped": holes(rng, abuse, 0.03),
+                    "overindebtedness_file_avoided": holes(rng, files, 0.05),
+                    "care_home_arrears_t0": arrears,
+                    "care_home_arrears_cleared": cleared,
+                }
+            ),
+            eq5d,
+        ],
+        axis=1,
+    )
 
 
 def build_toc() -> TheoryOfChange:
@@ -205,7 +293,7 @@ def build_toc() -> TheoryOfChange:
         kind="outcome",
         horizon="intermediate",
         stakeholder="etat",
-        label="Coûts publics d'expulsion évités",
+        label="Coûts publics d'expulsion évités (force publique, hébergement)",
         indicators=[
             Indicator(
                 "eviction_cost",
@@ -238,6 +326,115 @@ def build_toc() -> TheoryOfChange:
                 data_source="Déclarations des établissements de santé (measures.csv)",
                 measure=MEASURES["hospital_days"],
                 external_ids={"has_essms_2022": HAS_PERSON},
+            ),
+            Indicator(
+                "stays",
+                "Personnes protégées : séjours hospitaliers en moins sur 12 mois "
+                "(avant moins après)",
+                unit="stays",
+                target=60,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Déclarations des établissements de santé (measures.csv)",
+                measure=MEASURES["stays"],
+            ),
+        ],
+    )
+    toc.add_node(
+        "fewer_emergencies",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="assurance_maladie",
+        label="Passages aux urgences évités",
+        indicators=[
+            Indicator(
+                "ed_visits",
+                "Personnes protégées : passages aux urgences en moins sur 12 mois "
+                "(avant moins après)",
+                unit="visits",
+                target=100,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Déclarations des établissements de santé (measures.csv)",
+                measure=MEASURES["ed_visits"],
+            )
+        ],
+    )
+    toc.add_node(
+        "quality_of_life",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="protected",
+        label="Qualité de vie liée à la santé améliorée",
+        indicators=[
+            Indicator(
+                "eq5d",
+                "Personnes protégées : QALY gagnés sur l'année (EQ-5D-5L, valeurs françaises)",
+                unit="QALY",
+                target=4,
+                threshold=0.01,
+                timeline="12 mois",
+                data_source="Questionnaire EQ-5D-5L à l'ouverture et à 12 mois",
+                measure=MEASURES["eq5d"],
+                external_ids={"has_essms_2022": HAS_PERSON},
+            )
+        ],
+    )
+    toc.add_node(
+        "abuse_stopped",
+        kind="outcome",
+        horizon="short",
+        stakeholder="protected",
+        label="Maltraitance financière repérée et arrêtée",
+        indicators=[
+            Indicator(
+                "abuse",
+                "Personnes protégées : maltraitance financière arrêtée dans l'année",
+                unit="people",
+                target=20,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Logiciel métier (signalements, measures.csv)",
+                measure=MEASURES["abuse"],
+            )
+        ],
+    )
+    toc.add_node(
+        "arrears_cleared",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="protected",
+        label="Impayés d'hébergement en établissement apurés",
+        indicators=[
+            Indicator(
+                "arrears",
+                "Personnes en établissement avec des impayés à l'ouverture : impayés apurés "
+                "à 12 mois",
+                unit="people",
+                target=15,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Comptes gérés (measures.csv)",
+                measure=MEASURES["arrears"],
+            )
+        ],
+    )
+    toc.add_node(
+        "overindebtedness_avoided",
+        kind="outcome",
+        horizon="intermediate",
+        stakeholder="protected",
+        label="Procédures de surendettement évitées",
+        indicators=[
+            Indicator(
+                "overindebtedness",
+                "Personnes endettées : dossier de surendettement évité dans l'année",
+                unit="people",
+                target=20,
+                threshold=1,
+                timeline="12 mois",
+                data_source="Comptes gérés (measures.csv)",
+                measure=MEASURES["overindebtedness"],
             )
         ],
     )
@@ -281,20 +478,54 @@ def build_toc() -> TheoryOfChange:
         assumption=Assumption("Coordination with care avoids crises and stays", "untested"),
     )
     link("housing_kept", "eviction_costs_avoided", rationale="No police assistance, no rehousing")
+    link(
+        "followed",
+        "quality_of_life",
+        evidence=1,
+        assumption=Assumption("A secured budget and home lower stress and neglect", "untested"),
+    )
+    link(
+        "coordination",
+        "fewer_emergencies",
+        rationale="Care kept up avoids crises that end in the emergency department",
+    )
+    link(
+        "budget",
+        "abuse_stopped",
+        rationale="Delegates see every account movement and report abuse",
+    )
+    link("debt_reduced", "overindebtedness_avoided", rationale="A repayment plan out of court")
+    link("budget", "arrears_cleared", rationale="Fees paid from the managed budget")
+    link("arrears_cleared", "dignity", rationale="A place kept in the care home")
+    link("quality_of_life", "dignity", rationale="Health and safety")
+    link("abuse_stopped", "dignity", rationale="Assets protected")
     link("housing_kept", "dignity", rationale="A home")
     link("rights_opened", "dignity", rationale="Effective rights")
     return toc
 
 
 def build_model() -> ImpactModel:
-    """The evaluative model of the service, its quantities measured on the example data."""
+    """The evaluative model of the service, its quantities measured on the example data.
+
+    Four outcomes are valued, two for the protected people (health-related
+    quality of life, the costs of an eviction avoided) and two for the health
+    insurance (hospital stays and emergency visits avoided, average costs with
+    a marginal-share case). Rights opened and debts repaid are transfers; the
+    financial abuse stopped and the over-indebtedness files avoided are
+    measured but not valued (no published unit value was found).
+    """
+    notes = {
+        "hospital_avoided": "A stay avoided releases its direct costs only.",
+        "fewer_emergencies": "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts "
+        "and consultations (Sénat report n° 685, 2016-2017).",
+    }
     outcomes = [
         OutcomeValuation(
-            outcome="eviction_costs_avoided",
-            stakeholder="etat",
-            label="Expulsions évitées",
-            indicator="eviction_cost",
-            quantity=MEASURES["eviction_cost"],
+            outcome="housing_kept",
+            stakeholder="protected",
+            label="Expulsions évitées, logement conservé",
+            indicator="eviction_avoided",
+            quantity=MEASURES["eviction_avoided"],
             proxy=catalogue_proxy(PROXIES["eviction"], unit="eviction"),
             duration=1,
             deadweight=dist.Beta(0.35, 0.08),
@@ -307,34 +538,86 @@ def build_model() -> ImpactModel:
             evidence={"deadweight": "judgement"},
         ),
         OutcomeValuation(
+            outcome="quality_of_life",
+            stakeholder="protected",
+            label="Qualité de vie liée à la santé améliorée",
+            indicator="eq5d",
+            quantity=MEASURES["eq5d"],
+            proxy=catalogue_proxy(
+                PROXIES["qaly"],
+                unit="QALY",
+                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
+                "année de vie recommandée en France",
+            ),
+            duration=1,
+            deadweight=0.4,
+            attribution=0.3,
+            sources={
+                "deadweight": "Quality of life improves after the crisis that led to the "
+                "measure anyway (regression to the mean; judgement)",
+                "attribution": "Care teams, families and social services",
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
             outcome="hospital_avoided",
             stakeholder="assurance_maladie",
-            label="Journées d'hospitalisation évitées",
-            indicator="hospital_days",
-            quantity=MEASURES["hospital_days"],
-            proxy=catalogue_proxy(PROXIES["hospital"], unit="day"),
+            label="Séjours hospitaliers évités",
+            indicator="stays",
+            quantity=MEASURES["stays"],
+            proxy=catalogue_proxy(PROXIES["stay"], unit="stay"),
             duration=1,
             deadweight=dist.Beta(0.5, 0.08),
             attribution=0.4,
             sources={
-                "deadweight": "Days fall after a crisis year anyway (regression to the mean)",
+                "deadweight": "Stays fall after a crisis year anyway (regression to the mean)",
                 "attribution": "Psychiatric teams and GPs provide the care",
+                "proxy": marginal_note(
+                    MARGINAL_SHARES["hospital_avoided"], notes["hospital_avoided"]
+                ),
+            },
+            evidence={"deadweight": "judgement"},
+        ),
+        OutcomeValuation(
+            outcome="fewer_emergencies",
+            stakeholder="assurance_maladie",
+            label="Passages aux urgences évités",
+            indicator="ed_visits",
+            quantity=MEASURES["ed_visits"],
+            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
+            duration=1,
+            deadweight=dist.Beta(0.4, 0.08),
+            attribution=0.3,
+            sources={
+                "deadweight": "Emergency visits fall after a crisis year anyway "
+                "(regression to the mean; judgement)",
+                "attribution": "Psychiatric teams and GPs",
+                "proxy": marginal_note(
+                    MARGINAL_SHARES["fewer_emergencies"], notes["fewer_emergencies"]
+                ),
             },
             evidence={"deadweight": "judgement"},
         ),
     ]
+    row = catalogue_row(COST_PER_MEASURE)
+    budget = N * float(row["value"]) * cpi().factor(int(row["year"]), BASE_YEAR)
+    igas = (
+        f"catalogue:{COST_PER_MEASURE}: mean cost of a measure {float(row['value']):,.0f} EUR "
+        f"a year in {int(row['year'])}, all funders, {{share}} by {{who}}; x {N} measures, "
+        f"moved to {BASE_YEAR} with the INSEE consumer price index - {row['source']}"
+    )
     inputs = [
         Input(
-            "Financement public des mesures (État, Département)",
-            amount=1_150_000,
+            "Financement public des mesures (État, programme 304)",
+            amount=round(0.8 * budget, -2),
             stakeholder="etat",
-            source="Budget of the service, synthetic",
+            source=igas.format(share="80 %", who="public funders"),
         ),
         Input(
             "Participation des personnes protégées",
-            amount=210_000,
+            amount=round(0.2 * budget, -2),
             stakeholder="protected",
-            source="Contributions levied on the protected people's resources, synthetic",
+            source=igas.format(share="20 %", who="the protected people"),
         ),
     ]
     return sector_model(
@@ -346,4 +629,5 @@ def build_model() -> ImpactModel:
         toc=build_toc(),
         inputs=inputs,
         outcomes=outcomes,
+        marginal_shares=MARGINAL_SHARES,
     )
