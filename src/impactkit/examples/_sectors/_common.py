@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from impactkit.discount import FRANCE_2021
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.examples._sectors._french import french
+from impactkit.model import ImpactModel, Input, OutcomeValuation, to_dict
 from impactkit.toc import TheoryOfChange
 from impactkit.valuation import FinancialProxy, PriceIndex, catalogue, proxy_from_catalogue
 
@@ -20,6 +21,7 @@ __all__ = [
     "catalogue_row",
     "cpi",
     "eq5d_waves",
+    "french_translations",
     "holes",
     "marginal_note",
     "sector_model",
@@ -155,11 +157,13 @@ def sector_model(
 
     ``marginal_shares`` maps each outcome valued with an average cost to the
     share of that cost its sensitivity case keeps (see :func:`marginal_note`).
+    The model's texts written in English get their French in
+    ``translations["fr"]`` (see :func:`french_translations`).
     """
     metadata: dict[str, Any] = {"lang": "fr", "sector": sector, "example": name}
     if marginal_shares:
         metadata["marginal_shares"] = dict(marginal_shares)
-    return ImpactModel(
+    model = ImpactModel(
         name=title,
         currency="EUR",
         base_year=BASE_YEAR,
@@ -172,3 +176,27 @@ def sector_model(
         description=description,
         metadata=metadata,
     )
+    return attrs.evolve(model, translations={"fr": french_translations(model)})
+
+
+def french_translations(model: ImpactModel) -> dict[str, str]:
+    """The French of every text of ``model`` written in English that has one, by text.
+
+    Walks the model's file form, so that every text a report may show (the
+    description, labels, justifications, assumptions, sources) is found.
+    """
+    texts: set[str] = set()
+
+    def walk(x: Any) -> None:
+        if isinstance(x, str):
+            texts.add(x)
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list | tuple):
+            for v in x:
+                walk(v)
+
+    walk(to_dict(model))
+    out = {s: fr for s in sorted(texts) if (fr := french(s)) is not None}
+    return out

@@ -1,0 +1,186 @@
+"""French wording of the sector examples' English texts (descriptions, justifications, sources).
+
+:func:`french` gives the French of one text the examples write in English, or
+``None``; :func:`~impactkit.examples._sectors._common.sector_model` puts the
+texts of a model it finds here into the model's ``translations["fr"]``, so that
+a French report of an example holds no English sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FR", "french"]
+
+_SYNTHETIC = (
+    "Synthetic example shipped with impactkit: {}, measured on seeded synthetic data.",
+    "Exemple synthétique fourni avec impactkit : {}, mesuré sur des données synthétiques "
+    "reproductibles.",
+)
+_SERVICES = {
+    "a supported-employment service for adults with disabilities": "un service d'emploi "
+    "accompagné pour des adultes en situation de handicap",
+    "a work-integration workshop": "un atelier et chantier d'insertion",
+    "an outpatient addiction-care centre": "un centre ambulatoire d'addictologie",
+    "court-appointed protection of adults": "la protection juridique des majeurs",
+    "home nursing with fall prevention for older people": "des soins infirmiers à domicile "
+    "avec prévention des chutes pour des personnes âgées",
+    "intensive home-based educational support for children in danger": "un accompagnement "
+    "éducatif intensif à domicile pour des enfants en danger",
+}
+
+_PAILLE = (
+    "[catalogue:sejour_mco_alcool_cout_moyen] Derived from F. Paille, M. Reynaud, « L'alcool, "
+    "une des toutes premières causes d'hospitalisation en France », Bulletin épidémiologique "
+    "hebdomadaire n° 24-25, 7 juillet 2015 (stay counts as reported by Fréquence Médicale, "
+    "« Les hospitalisations liées à l'alcool ont explosé en dix ans », 7 juillet 2015; MCO "
+    "cost of 1,22 Md€ as reported in the AFP dispatch on the same study) "
+    "<https://frequencemedicale.com/medecine_generale/patient/3774-Les-hospitalisations-"
+    "liees-a-l-alcool-ont-explose-en-dix-ans>"
+)
+
+FR: dict[str, str] = {
+    _SYNTHETIC[0].format(en): _SYNTHETIC[1].format(fr) for en, fr in _SERVICES.items()
+}
+"""English text of an example -> its French."""
+
+FR.update(
+    {
+        _PAILLE: "Calculé d'après F. Paille, M. Reynaud, « L'alcool, une des toutes premières "
+        "causes d'hospitalisation en France », Bulletin épidémiologique hebdomadaire n° 24-25, "
+        "7 juillet 2015 (nombres de séjours tels que rapportés par Fréquence Médicale, « Les "
+        "hospitalisations liées à l'alcool ont explosé en dix ans », 7 juillet 2015 ; coût MCO "
+        "de 1,22 Md€ tel que rapporté par la dépêche AFP sur la même étude) "
+        "<https://frequencemedicale.com/medecine_generale/patient/3774-Les-hospitalisations-"
+        "liees-a-l-alcool-ont-explose-en-dix-ans>",
+        # deadweight: what would have happened anyway
+        "Admissions fall after a crisis year anyway (regression to the mean; judgement)": "Les "
+        "hospitalisations baissent de toute façon après une année de crise (régression vers la "
+        "moyenne ; jugement)",
+        "Emergency visits fall after a crisis year anyway (regression to the mean; "
+        "judgement)": "Les passages aux urgences baissent de toute façon après une année de "
+        "crise (régression vers la moyenne ; jugement)",
+        "Stays fall after a crisis year anyway (regression to the mean)": "Les séjours baissent "
+        "de toute façon après une année de crise (régression vers la moyenne)",
+        "Stays fall after a year with a crisis anyway (regression to the mean; judgement)": "Les "
+        "séjours baissent de toute façon après une année marquée par une crise (régression vers "
+        "la moyenne ; jugement)",
+        "Children's quality of life improves after a crisis anyway (regression to the mean; "
+        "judgement)": "La qualité de vie des enfants s'améliore de toute façon après une crise "
+        "(régression vers la moyenne ; jugement)",
+        "Parents' quality of life improves after a crisis anyway (regression to the mean; "
+        "judgement)": "La qualité de vie des parents s'améliore de toute façon après une crise "
+        "(régression vers la moyenne ; jugement)",
+        "Health-related quality of life improves after a crisis anyway (regression to the mean; "
+        "judgement)": "La qualité de vie liée à la santé s'améliore de toute façon après une "
+        "crise (régression vers la moyenne ; jugement)",
+        "Quality of life improves after entry anyway (regression to the mean; judgement)": "La "
+        "qualité de vie s'améliore de toute façon après l'entrée (régression vers la moyenne ; "
+        "jugement)",
+        "Quality of life improves after the crisis that led to the measure anyway (regression "
+        "to the mean; judgement)": "La qualité de vie s'améliore de toute façon après la crise "
+        "qui a conduit à la mesure (régression vers la moyenne ; jugement)",
+        "Health-related quality of life moves without the service (judgement; EQ-5D-5L of a "
+        "comparison group would measure it)": "La qualité de vie liée à la santé évolue aussi "
+        "sans le service (jugement ; l'EQ-5D-5L d'un groupe de comparaison la mesurerait)",
+        "Employment rate of comparable people without support (assumption to test with a "
+        "comparison group)": "Taux d'emploi de personnes comparables sans accompagnement "
+        "(hypothèse à vérifier avec un groupe de comparaison)",
+        "Hours these people would have worked elsewhere in the year (judgement: they were far "
+        "from work)": "Heures que ces personnes auraient travaillées ailleurs dans l'année "
+        "(jugement : elles étaient éloignées de l'emploi)",
+        "Return-to-work rate of comparable jobseekers without the workshop (judgement; compare "
+        "with France Travail cohorts)": "Taux de retour à l'emploi de demandeurs d'emploi "
+        "comparables sans le chantier (jugement ; à comparer avec des cohortes de France "
+        "Travail)",
+        "Return-to-work rate without care (judgement)": "Taux de retour à l'emploi sans soins "
+        "(jugement)",
+        "Same counterfactual as the return to work": "Même situation contrefactuelle que pour le "
+        "retour à l'emploi",
+        "Most people in GIR 1-2 at home would still be at home a year later without this "
+        "service (judgement; compare with the département's APA files)": "La plupart des "
+        "personnes en GIR 1-2 à domicile y seraient encore un an plus tard sans ce service "
+        "(jugement ; à comparer avec les dossiers d'APA du département)",
+        "Share of children at risk who would have stayed at home without the service: "
+        "judgement of the team and the ASE, to test against a comparison group (children on the "
+        "waiting list)": "Part des enfants en danger qui seraient restés à domicile sans le "
+        "service : jugement de l'équipe et de l'ASE, à vérifier avec un groupe de comparaison "
+        "(enfants sur liste d'attente)",
+        "Returns home that would have lasted without support (judgement)": "Retours en famille "
+        "qui auraient tenu sans accompagnement (jugement)",
+        "Procedures that stop without intervention (judgement)": "Procédures qui s'arrêtent sans "
+        "intervention (jugement)",
+        # attribution: the share owed to others
+        "Care teams, families and social services": "Équipes soignantes, familles et services "
+        "sociaux",
+        "Foster families and the placement team prepared the return (judgement)": "Les familles "
+        "d'accueil et l'équipe de placement ont préparé le retour (jugement)",
+        "France Travail and employers": "France Travail et les employeurs",
+        "France Travail and training bodies also contribute": "France Travail et les organismes "
+        "de formation y contribuent aussi",
+        "GPs and home-help services": "Médecins généralistes et services d'aide à domicile",
+        "GPs and hospital discharge teams": "Médecins généralistes et équipes de sortie "
+        "d'hospitalisation",
+        "GPs, home-help services and families": "Médecins généralistes, services d'aide à "
+        "domicile et familles",
+        "GPs, pharmacies and hospital liaison teams": "Médecins généralistes, pharmacies et "
+        "équipes hospitalières de liaison",
+        "Health care and social services (judgement)": "Soins et services sociaux (jugement)",
+        "Social services and health care (judgement)": "Services sociaux et soins (jugement)",
+        "Home-help services (SAD) paid by the APA": "Services d'aide à domicile (SAD) financés "
+        "par l'APA",
+        "Hospital liaison teams (ELSA) and GPs": "Équipes hospitalières de liaison et de soins en "
+        "addictologie (ELSA) et médecins généralistes",
+        "Housing-benefit services and the eviction-prevention commission (CCAPEX)": "Services "
+        "des aides au logement et commission de prévention des expulsions (CCAPEX)",
+        "Psychiatric care and GPs (judgement)": "Soins psychiatriques et médecins généralistes "
+        "(jugement)",
+        "Psychiatric teams and GPs": "Équipes psychiatriques et médecins généralistes",
+        "Psychiatric teams and GPs provide the care": "Les équipes psychiatriques et les "
+        "médecins généralistes assurent les soins",
+        "Same as the return to work": "Comme pour le retour à l'emploi",
+        "School, child psychiatry and social services (judgement)": "École, pédopsychiatrie et "
+        "services sociaux (jugement)",
+        "School, child psychiatry and social services also act (judgement)": "L'école, la "
+        "pédopsychiatrie et les services sociaux agissent aussi (jugement)",
+        "Share owed to other services (judgement)": "Part due à d'autres services (jugement)",
+        "The workshop is the employer": "Le chantier est l'employeur",
+    }
+)
+
+_INDEX_RULES = {"GDP per head": "le PIB par habitant"}
+
+_KEPT = re.compile(
+    r" Kept at its stated amount as a (\d{4}) value, not revalued from (\d{4}): its guidance "
+    r"moves it with (.+?), which the example does not apply \(an understatement\)\.$"
+)
+_MARGINAL = re.compile(
+    r"^Average cost used as a saving; sensitivity case: (\d+)% of it is released when one "
+    r"unit is avoided \(metadata marginal_shares\)\. (.*)$"
+)
+
+
+def french(text: str) -> str | None:
+    """The French of an English text of the sector examples, or ``None`` when it has none.
+
+    A catalogue source that ends with the note of a value kept at its stated
+    amount (see :func:`~impactkit.examples._sectors._common.catalogue_proxy`)
+    keeps its citation and has the note in French.
+    """
+    if text in FR:
+        return FR[text]
+    kept = _KEPT.search(text)
+    if kept and kept.group(3) in _INDEX_RULES:
+        year, stated, rule = kept.groups()
+        return (
+            text[: kept.start()] + f" Montant retenu tel quel comme valeur de {year}, sans "
+            f"revalorisation depuis {stated} : ses recommandations le font évoluer avec "
+            f"{_INDEX_RULES[rule]}, ce que l'exemple n'applique pas (une sous-estimation)."
+        )
+    marginal = _MARGINAL.match(text)
+    if marginal and (why := french(marginal.group(2))) is not None:
+        return (
+            f"Coût moyen compté comme une économie ; dans le cas de sensibilité, "
+            f"{marginal.group(1)}\xa0% en est libéré quand une unité est évitée. {why}"
+        )
+    return None
