@@ -148,6 +148,156 @@ FR.update(
     }
 )
 
+FR.update(
+    {
+        # why an average cost overstates the saving (the end of a marginal note)
+        "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and consultations "
+        "(Sénat report n° 685, 2016-2017).": "Sur les 227\xa0€ du coût moyen d'un passage, "
+        "environ 80\xa0€ correspondent aux actes et consultations (rapport du Sénat n° 685, "
+        "2016-2017).",
+        "The health insurance's figure: of the 227 EUR mean cost of a visit, about 80 EUR are "
+        "the acts and consultations (Sénat report n° 685, 2016-2017).": "Chiffre de "
+        "l'Assurance maladie : sur les 227\xa0€ du coût moyen d'un passage, environ 80\xa0€ "
+        "correspondent aux actes et consultations (rapport du Sénat n° 685, 2016-2017).",
+        "A stay avoided releases its direct costs only (judgement).": "Un séjour évité ne libère "
+        "que ses coûts directs (jugement).",
+        "A stay avoided releases its direct costs only.": "Un séjour évité ne libère que ses "
+        "coûts directs.",
+        "A stay releases its direct costs.": "Un séjour libère ses coûts directs.",
+        "A place left free is soon taken by someone on the waiting list.": "Une place libérée "
+        "est vite reprise par une personne sur liste d'attente.",
+        "A place left free is soon taken by another child (judgement).": "Une place libérée est "
+        "vite reprise par un autre enfant (jugement).",
+        # theories of change: what the service is
+        "Court-appointed protection of adults (synthetic example).": "Protection juridique des "
+        "majeurs (exemple synthétique).",
+        "Home nursing with fall prevention for older people (synthetic example).": "Soins "
+        "infirmiers à domicile avec prévention des chutes pour des personnes âgées (exemple "
+        "synthétique).",
+        "Intensive home-based educational support for children in danger (synthetic "
+        "example).": "Accompagnement éducatif intensif à domicile pour des enfants en danger "
+        "(exemple synthétique).",
+        "Outpatient addiction-care centre (synthetic example).": "Centre ambulatoire "
+        "d'addictologie (exemple synthétique).",
+        "Supported employment for adults with disabilities towards ordinary work (synthetic "
+        "example).": "Emploi accompagné d'adultes en situation de handicap vers le milieu "
+        "ordinaire de travail (exemple synthétique).",
+        "Work-integration workshop (ACI) in market gardening and green spaces (synthetic "
+        "example).": "Atelier et chantier d'insertion (ACI) en maraîchage et espaces verts "
+        "(exemple synthétique).",
+        # inputs' sources
+        "Agreement with the département, synthetic": "Convention avec le département, synthétique",
+        "Budget 2025 (synthetic)": "Budget 2025 (synthétique)",
+        "Budget of the centre, synthetic": "Budget du centre, synthétique",
+        "Budget of the service, synthetic": "Budget du service, synthétique",
+        "Grant agreements, synthetic": "Conventions de subvention, synthétiques",
+        "Grant, synthetic": "Subvention, synthétique",
+        "Market rent of equivalent premises (synthetic)": "Loyer de marché de locaux "
+        "équivalents (synthétique)",
+        "Rental value of the land (synthetic)": "Valeur locative du terrain (synthétique)",
+        # theories of change: the steps
+        "Advice and mediation for employers": "Conseil et médiation auprès des employeurs",
+        "Better health-related quality of life (EQ-5D-5L)": "Meilleure qualité de vie liée à "
+        "la santé (EQ-5D-5L)",
+        "Carers spend fewer hours helping each week": "Les aidants passent moins d'heures à "
+        "aider chaque semaine",
+        "Coaching sessions delivered": "Séances d'accompagnement réalisées",
+        "Employers advised": "Employeurs conseillés",
+        "Employers keep the disabled worker they hired": "Les employeurs gardent le travailleur "
+        "handicapé qu'ils ont embauché",
+        "Fewer emergency-department visits": "Moins de passages aux urgences",
+        "Greater self-esteem": "Meilleure estime de soi",
+        "In paid ordinary work 12 months after entry": "En emploi rémunéré en milieu ordinaire "
+        "12 mois après l'entrée",
+        "Individual job coaching before and after hiring": "Accompagnement individuel vers et "
+        "dans l'emploi, avant et après l'embauche",
+        "Job coaches and volunteers": "Conseillers en emploi accompagné et bénévoles",
+        "Lasting inclusion in work and society": "Inclusion durable dans le travail et la société",
+        "Public funding of the service: the State (programme 157, through the regional health "
+        "agency), Agefiph and FIPHFP": "Financement public du service : l'État (programme 157, "
+        "par l'agence régionale de santé), l'Agefiph et le FIPHFP",
+        "Social contributions and taxes from the jobs: a transfer, shown in the public-finance "
+        "view and not counted as social value": "Cotisations sociales et impôts issus des "
+        "emplois : un transfert, montré dans la vue des finances publiques et non compté comme "
+        "valeur sociale",
+        # theories of change: the stakeholders
+        "Adults under protection": "Majeurs protégés",
+        "Adults with disabilities supported towards ordinary work": "Adultes en situation de "
+        "handicap accompagnés vers le milieu ordinaire de travail",
+        "Buyers of vegetables and services": "Acheteurs des légumes et des prestations",
+        "Children aged 2-17": "Enfants de 2 à 17 ans",
+        "Co-funds some measures (MASP, MAJ)": "Cofinance certaines mesures (MASP, MAJ)",
+        "Département: child welfare service (ASE), funder and placement payer": "Département : "
+        "aide sociale à l'enfance (ASE), financeur et payeur des placements",
+        "Département: pays APA at home and in nursing homes (the dependency tariff, less the "
+        "resident's share) and ASH in nursing homes": "Département : verse l'APA à domicile et "
+        "en EHPAD (le tarif dépendance, moins la participation du résident) et l'ASH en EHPAD",
+        "Département: pays the RSA minimum income and co-funds the support": "Département : "
+        "verse le RSA et cofinance l'accompagnement",
+        "Employers hiring at exit; clients of the workshop": "Employeurs qui recrutent à la "
+        "sortie ; clients du chantier",
+        "Employers hiring supported participants": "Employeurs qui recrutent des personnes "
+        "accompagnées",
+        "Employers of the patients": "Employeurs des patients",
+        "Families and informal carers": "Familles et aidants",
+        "Family allowance fund (allowances follow the child; transfers)": "Caisse d'allocations "
+        "familiales (les allocations suivent l'enfant ; transferts)",
+        "Family allowance fund: pays the RSA on behalf of the département, and the activity "
+        "bonus (prime d'activité) once people work (transfers)": "Caisse d'allocations "
+        "familiales : verse le RSA pour le compte du département, et la prime d'activité une "
+        "fois les personnes en emploi (transferts)",
+        "Family carers": "Aidants familiaux",
+        "Health insurance: funds the centre and pays emergency visits": "Assurance maladie : "
+        "finance le centre et paie les passages aux urgences",
+        "Health insurance: pays emergency visits": "Assurance maladie : paie les passages aux "
+        "urgences",
+        "Health insurance: pays emergency-department visits": "Assurance maladie : paie les "
+        "passages aux urgences",
+        "Health insurance: pays hospital stays": "Assurance maladie : paie les séjours "
+        "hospitaliers",
+        "Health insurance: pays hospital stays, emergency visits and GPs": "Assurance maladie : "
+        "paie les séjours hospitaliers, les passages aux urgences et les médecins généralistes",
+        "Health partners": "Partenaires de santé",
+        "Health partners who refer and share the care": "Partenaires de santé qui orientent et "
+        "partagent la prise en charge",
+        "Households of the employees": "Ménages des salariés",
+        "Landlords whose rent is paid": "Bailleurs dont le loyer est payé",
+        "Municipal social action centre": "Centre communal d'action sociale",
+        "Pays housing benefit and AAH (transfers)": "Verse les aides au logement et l'AAH "
+        "(transferts)",
+        "Pension funds: co-fund fall-prevention workshops": "Caisses de retraite : cofinancent "
+        "les ateliers de prévention des chutes",
+        "People in the workshop": "Personnes en parcours sur le chantier",
+        "Public employment service: one of the habilitated prescribers who check eligibility "
+        "and issue the PASS IAE (plateforme de l'inclusion)": "Service public de l'emploi : "
+        "l'un des prescripteurs habilités qui vérifient l'éligibilité et délivrent le PASS IAE "
+        "(plateforme de l'inclusion)",
+        "Relatives relieved of the role": "Proches déchargés de ce rôle",
+        "Relatives supported by the centre": "Proches accompagnés par le centre",
+        "Région and ESF+ co-funding": "Cofinancement de la Région et du FSE+",
+        "Schools, child psychiatry and social services working with the team": "Écoles, "
+        "pédopsychiatrie et services sociaux qui travaillent avec l'équipe",
+        "State and social security: taxes, contributions and allowances (transfers, shown in "
+        "the public-finance view)": "État et sécurité sociale : impôts, cotisations et "
+        "allocations (transferts, montrés dans la vue des finances publiques)",
+        "The State: court-ordered care and prevention funding": "L'État : soins ordonnés par la "
+        "justice et financement de la prévention",
+        "The State: funds most of the measures; the judge orders them": "L'État : finance la "
+        "plupart des mesures ; le juge les ordonne",
+        "The State: pays the aid per post and approves the workshop": "L'État : verse l'aide au "
+        "poste et conventionne le chantier",
+        "The State: the juvenile judge who orders the measure": "L'État : le juge des enfants "
+        "qui ordonne la mesure",
+        "The autonomy branch of social security: since 2021 it funds the care packages of SSIAD "
+        "and nursing homes through the regional health agency": "La branche autonomie de la "
+        "sécurité sociale : depuis 2021, elle finance les forfaits de soins des SSIAD et des "
+        "EHPAD par l'agence régionale de santé",
+        "The town lending the land": "La commune qui prête le terrain",
+        "The town lending the premises": "La commune qui prête les locaux",
+        "Town: prevention in schools, premises": "Commune : prévention dans les écoles, locaux",
+    }
+)
+
 _INDEX_RULES = {"GDP per head": "le PIB par habitant"}
 
 _KEPT = re.compile(
@@ -180,7 +330,7 @@ def french(text: str) -> str | None:
     marginal = _MARGINAL.match(text)
     if marginal and (why := french(marginal.group(2))) is not None:
         return (
-            f"Coût moyen compté comme une économie ; dans le cas de sensibilité, "
-            f"{marginal.group(1)}\xa0% en est libéré quand une unité est évitée. {why}"
+            "Coût moyen compté comme une économie ; cas de sensibilité : "
+            f"{marginal.group(1)}\xa0% de ce coût sont libérés quand une unité est évitée. {why}"
         )
     return None
