@@ -298,6 +298,199 @@ FR.update(
     }
 )
 
+FR.update(
+    {
+        # theories of change: the assumptions and the reasons of the links
+        "A managed budget stops new debt and pays old": (
+            "Un budget géré arrête les nouvelles dettes et rembourse les anciennes"
+        ),
+        "A paid job and support steady health and routine": (
+            "Un emploi rémunéré et un accompagnement stabilisent la santé et le rythme de vie"
+        ),
+        "A paid work experience with support leads to a job": (
+            "Une expérience de travail rémunérée et accompagnée mène à un emploi"
+        ),
+        "A prepared return home holds": "Un retour en famille préparé tient",
+        "A safer, steadier home improves the child's daily life": (
+            "Un foyer plus sûr et plus stable améliore la vie quotidienne de l'enfant"
+        ),
+        "A secured budget and home lower stress and neglect": (
+            "Un budget et un logement sécurisés réduisent le stress et la négligence"
+        ),
+        "A wage and support unlock stable housing": (
+            "Un salaire et un accompagnement ouvrent l'accès à un logement stable"
+        ),
+        "A work contract pays wages": "Un contrat de travail verse un salaire",
+        "Care at home postpones entry to a nursing home": (
+            "Les soins à domicile retardent l'entrée en EHPAD"
+        ),
+        "Certification opens jobs": "La certification ouvre l'accès à l'emploi",
+        "Children go to school when home life is steadier": (
+            "Les enfants vont à l'école quand la vie familiale est plus stable"
+        ),
+        "Confidence helps to keep a job": "La confiance en soi aide à garder un emploi",
+        "Coordination with care avoids crises and stays": (
+            "La coordination avec les soins évite des crises et des hospitalisations"
+        ),
+        "Daily care and fewer falls keep health-related quality of life": (
+            "Des soins quotidiens et moins de chutes préservent la qualité de vie liée à la santé"
+        ),
+        "Daily nursing catches problems before a crisis": (
+            "Les soins infirmiers quotidiens repèrent les problèmes avant la crise"
+        ),
+        "Danger recedes when parenting improves": (
+            "Le danger recule quand les pratiques parentales s'améliorent"
+        ),
+        "Fewer crises mean fewer emergency visits": (
+            "Moins de crises, c'est moins de passages aux urgences"
+        ),
+        "Frequent practical support builds parents' skills": (
+            "Un soutien concret et fréquent renforce les compétences des parents"
+        ),
+        "Less use means fewer intoxications and injuries": (
+            "Moins de consommation, c'est moins d'intoxications et de blessures"
+        ),
+        "Less use means less pain, anxiety and low mood": (
+            "Moins de consommation, c'est moins de douleur, d'anxiété et de déprime"
+        ),
+        "Mediation prevents early breakdown": "La médiation prévient les ruptures précoces",
+        "Multifactorial prevention reduces falls": (
+            "La prévention multifactorielle réduit les chutes"
+        ),
+        "Paid rent and a repayment plan stop the eviction": (
+            "Un loyer payé et un plan d'apurement arrêtent l'expulsion"
+        ),
+        "Place-then-train support raises employment (IPS evidence)": (
+            "L'accompagnement qui place d'abord puis forme en emploi augmente l'emploi "
+            "(résultats du modèle IPS)"
+        ),
+        "Professional care relieves carers": "Les soins professionnels soulagent les aidants",
+        "Psychosocial care and treatment reduce use": (
+            "La prise en charge psychosociale et les traitements réduisent la consommation"
+        ),
+        "Regular contact builds confidence": "Des contacts réguliers donnent confiance",
+        "School and family agree on attendance": (
+            "L'école et la famille s'accordent sur l'assiduité"
+        ),
+        "Stability makes work possible again": "La stabilité rend le travail de nouveau possible",
+        "Support and work improve mental health and daily functioning": (
+            "L'accompagnement et le travail améliorent la santé mentale et l'autonomie au "
+            "quotidien"
+        ),
+        "Support relieves parents' stress and isolation": (
+            "L'accompagnement réduit le stress et l'isolement des parents"
+        ),
+        "Training on the job leads to certification": (
+            "La formation en situation de travail mène à une certification"
+        ),
+        "Unclaimed rights are claimed once someone files them": (
+            "Les droits non réclamés sont obtenus dès que quelqu'un fait les démarches"
+        ),
+        "Work days reduce daily help": "Les jours travaillés réduisent l'aide quotidienne",
+        "A home": "Un logement",
+        "A lasting job": "Un emploi durable",
+        "A paid contract is the delivery": "Un contrat rémunéré est la prestation",
+        "A place in society": "Une place dans la société",
+        "A place kept in the care home": "Une place conservée en établissement",
+        "A repayment plan out of court": "Un plan d'apurement à l'amiable",
+        "A stable home": "Un logement stable",
+        "Alive and safer": "En vie et plus en sécurité",
+        "Assets protected": "Patrimoine protégé",
+        "Calmer home life": "Une vie familiale plus apaisée",
+        "Care kept up avoids crises that end in the emergency department": (
+            "Des soins maintenus évitent les crises qui finissent aux urgences"
+        ),
+        "Carers of the same patients": "Aidants des mêmes patients",
+        "Coaches deliver the support": "Les conseillers assurent l'accompagnement",
+        "Consultations are the delivery": "Les consultations sont la prestation",
+        "Danger recedes: no new report": (
+            "Le danger recule : pas de nouvelle information préoccupante"
+        ),
+        "Delegates file the claims": "Les mandataires font les demandes",
+        "Delegates manage accounts": "Les mandataires gèrent les comptes",
+        "Delegates meet carers and landlords": (
+            "Les mandataires rencontrent les soignants et les bailleurs"
+        ),
+        "Delegates see every account movement and report abuse": (
+            "Les mandataires voient chaque mouvement de compte et signalent les abus"
+        ),
+        "Doctors, nurses and psychologists": "Médecins, infirmiers et psychologues",
+        "Earnings end or reduce the RSA": (
+            "Les revenus d'activité mettent fin au RSA ou le réduisent"
+        ),
+        "Educators deliver the home visits": "Les éducateurs assurent les visites à domicile",
+        "Effective rights": "Des droits effectifs",
+        "Employers fill vacancies": "Les employeurs pourvoient leurs postes vacants",
+        "Employers' practice changes": "Les pratiques des employeurs changent",
+        "Falls bring people to the emergency room": "Les chutes conduisent aux urgences",
+        "Falls cause hospital stays": "Les chutes causent des hospitalisations",
+        "Families cooperate: no referral to the judge": (
+            "Les familles coopèrent : pas de saisine du juge"
+        ),
+        "Fees paid from the managed budget": "Frais payés sur le budget géré",
+        "Fewer crises, fewer emergency visits": "Moins de crises, moins de passages aux urgences",
+        "Funding pays mediation time": "Le financement paie le temps de médiation",
+        "Funding pays the coaches' time": "Le financement paie le temps des conseillers",
+        "Growing up safely at home": "Grandir en sécurité chez soi",
+        "Health": "Santé",
+        "Health and safety": "Santé et sécurité",
+        "Health is part of inclusion": "La santé fait partie de l'inclusion",
+        "Hours are the delivery": "Les heures sont la prestation",
+        "Income from work": "Revenus du travail",
+        "Jobs outside the bus network": "Emplois hors du réseau de bus",
+        "Less drinking, fewer acute admissions": (
+            "Moins d'alcool, moins d'hospitalisations en urgence"
+        ),
+        "Living at home": "Vivre chez soi",
+        "Measures are the delivery": "Les mesures sont la prestation",
+        "Meetings are the delivery": "Les rencontres sont la prestation",
+        "New income pays the debts": "Les nouveaux revenus remboursent les dettes",
+        "No new placement": "Pas de nouveau placement",
+        "No placement is ordered": "Aucun placement n'est ordonné",
+        "No police assistance, no rehousing": "Ni concours de la force publique, ni relogement",
+        "Nurses and care assistants": "Infirmiers et aides-soignants",
+        "Nurses coordinate respite": "Les infirmiers organisent le répit",
+        "Nurses deliver treatments and kits": "Les infirmiers délivrent traitements et kits",
+        "Occupational therapist and partners": "Ergothérapeute et partenaires",
+        "Parent work happens during visits": (
+            "Le travail avec les parents a lieu pendant les visites"
+        ),
+        "Patients are the delivery": "Les patients suivis sont la prestation",
+        "Programmes are the delivery": "Les programmes sont la prestation",
+        "Psychologist and mediator lead it": "Le psychologue et le médiateur l'animent",
+        "Public funding pays the delegates": "Le financement public paie les mandataires",
+        "Safety": "Sécurité",
+        "Safety and wellbeing": "Sécurité et bien-être",
+        "School is a protective factor": "L'école est un facteur de protection",
+        "Sessions are the unit of delivery": "Les séances sont l'unité de prestation",
+        "Social appointments are consultations": "Les rendez-vous sociaux sont des consultations",
+        "Social workers": "Travailleurs sociaux",
+        "Substitution treatment and naloxone": "Traitements de substitution et naloxone",
+        "Supervisors organise production": "Les encadrants organisent la production",
+        "Supervisors train on the job": "Les encadrants forment en situation de travail",
+        "Support runs alongside the contract": "L'accompagnement se déroule pendant le contrat",
+        "Support workers lift barriers (housing, mobility)": (
+            "Les accompagnateurs lèvent les freins (logement, mobilité)"
+        ),
+        "The aid per post pays wages and supervision": (
+            "L'aide au poste paie les salaires et l'encadrement"
+        ),
+        "The care grant pays the team": "La dotation de soins paie l'équipe",
+        "The département pays the team's time": "Le département paie le temps de l'équipe",
+        "The global grant pays the team": "La dotation globale paie l'équipe",
+        "The licence is funded and prepared": "Le permis est financé et préparé",
+        "The nursing-home care package not paid": "Le forfait de soins en EHPAD non payé",
+        "The referent educator meets the school": "L'éducateur référent rencontre l'école",
+        "The same RSA, lost by the household": "Le même RSA, perdu par le ménage",
+        "The work produces what is sold": "Le travail produit ce qui est vendu",
+        "Treatment reviews are consultations": "Les bilans de traitement sont des consultations",
+        "Visits are the delivery": "Les visites sont la prestation",
+        "Visits are the unit of delivery": "Les visites sont l'unité de prestation",
+        "Wages bear social contributions": "Les salaires supportent des cotisations sociales",
+        "Work is a lever of inclusion": "Le travail est un levier d'inclusion",
+    }
+)
+
 _INDEX_RULES = {"GDP per head": "le PIB par habitant"}
 
 _KEPT = re.compile(
