@@ -113,7 +113,7 @@ def test_xlsx_accepted_by_every_reading_command(tmp_path, capsys):
     wb["Carte de valeur"]["E4"] = "beaucoup"
     wb.save(bad)
     assert main(["validate", str(bad)]) == 1
-    assert "['Carte de valeur'].E4" in capsys.readouterr().out
+    assert "Carte de valeur!E4" in capsys.readouterr().out  # named as the spreadsheet names it
 
 
 def test_limits_are_documented():

@@ -159,9 +159,10 @@ def test_report_states_its_default_rate_and_shows_labels(tables, tmp_path):
     assert "Taux d'actualisation : 3,2 % par an, taux de France Stratégie (2021)." in text
     assert "non renseigné" in text
     assert "| - |" not in text
-    for word in ("Personnes âgées", "Salariés en insertion", "État"):
+    # the payers of the rebuilt examples: health insurance and the département
+    for word in ("Personnes âgées", "Salariés en insertion", "Assurance maladie"):
         assert word in text
-    for code in ("personnes_agees", "| employees |", "| etat |", "poids mort"):
+    for code in ("personnes_agees", "| employees |", "| assurance_maladie |", "poids mort"):
         assert code not in text
     lib = ik.report.network(*tables[2:], format="markdown", lang="en", charts=False)
     lib = lib.replace("\u00a0", " ").replace("\u202f", " ")

@@ -71,7 +71,7 @@ class Evaluation:
     >>> float(row["quantity"]), int(row["n"]), int(row["missing"])
     (152.0, 189, 7)
     >>> ev.mode, round(ev.sroi.ratio, 2)
-    ('evaluative', 1.81)
+    ('evaluative', 1.99)
     >>> ev.explain("placement_avoided").outcome
     'placement_avoided'
     """

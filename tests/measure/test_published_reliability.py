@@ -52,8 +52,8 @@ def test_reliable_change_uses_the_published_sd_and_reliability():
     assert SWEMWBS.score(df, suffix="t0").tolist() == pre
     assert SWEMWBS.score(df, suffix="t1").tolist() == post
     r = ReliableChange(
-        pre="t0",
-        post="t1",
+        baseline="t0",
+        followup="t1",
         measure=SWEMWBS,
         sd=SWEMWBS_NORMS["sd"],
         reliability=SWEMWBS_NORMS["reliability"],
@@ -69,12 +69,15 @@ def test_reliable_change_uses_the_published_sd_and_reliability():
 def test_two_point_change_is_within_the_published_noise_but_not_with_a_smaller_sd():
     df = pd.DataFrame({"pre": [19.0], "post": [21.0]})
     published = ReliableChange(
-        pre="pre", post="post", sd=SWEMWBS_NORMS["sd"], reliability=SWEMWBS_NORMS["reliability"]
+        baseline="pre",
+        followup="post",
+        sd=SWEMWBS_NORMS["sd"],
+        reliability=SWEMWBS_NORMS["reliability"],
     ).compute(df)
     assert published.unchanged == 1  # 2 / 1.45664 = 1.373 <= 1.96
     # same reliability, an SD a third as large: S_diff = 0.48555, RCI = 4.119
     narrow = ReliableChange(
-        pre="pre", post="post", sd=3.921 / 3, reliability=SWEMWBS_NORMS["reliability"]
+        baseline="pre", followup="post", sd=3.921 / 3, reliability=SWEMWBS_NORMS["reliability"]
     ).compute(df)
     assert narrow.improved == 1
 

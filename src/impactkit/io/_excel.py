@@ -715,7 +715,7 @@ def read_value_map(path: str | os.PathLike[str], *, text_numbers: str = "read") 
     >>> m = ik.examples.load_example()
     >>> ik.io.write_value_map(m, p)
     >>> round(ik.sroi(ik.io.read_value_map(p)).ratio, 2), round(ik.sroi(m).ratio, 2)
-    (1.92, 1.92)
+    (2.16, 2.16)
     """
     if text_numbers not in ("read", "warn", "refuse"):
         raise ValidationError(

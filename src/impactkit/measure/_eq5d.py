@@ -671,7 +671,7 @@ def qaly_proxy(*, entry: str = "valeur_annee_vie") -> Any:
     --------
     >>> p = qaly_proxy()
     >>> p.value, p.currency, p.year, p.unit
-    (115000.0, 'EUR', 2015, 'EUR per QALY')
+    (115000.0, 'EUR', 2013, 'EUR per QALY')
     """
     from impactkit.valuation import proxy_from_catalogue
 

@@ -209,10 +209,10 @@ class NetworkAnalysis:
     >>> outcomes, inputs = synthetic_network(12, seed=1)
     >>> a = analyse_network(outcomes, inputs, anonymise=True, key="federation")
     >>> int(a.totals["sites"]), round(a.totals["ratio"], 4), a.anonymised
-    (12, 1.0174, True)
+    (12, 1.1756, True)
     >>> ratios = a.by_sector.set_index("sector")["ratio"].round(2)
     >>> ratios[["handicap", "protection_enfance"]].tolist()
-    [1.91, 1.76]
+    [2.11, 1.89]
     >>> a.sites["label"].iloc[0]
     'E-KVQYV5'
     """
