@@ -705,50 +705,9 @@ def _print_pdf(page: str, path: str | Path, *, timeout: float = 180.0) -> None:
     >>> find_browser() is None or isinstance(find_browser(), str)
     True
     """
-    import os
-    import subprocess
-    import tempfile
+    from impactkit.report._pdf import print_page
 
-    from impactkit.report import BROWSERS, PDFUnavailableError, find_browser
-
-    exe = find_browser()
-    if exe is None:
-        raise PDFUnavailableError(
-            "a PDF report needs a headless Chromium, Chrome or Edge (one of "
-            + ", ".join(BROWSERS)
-            + ", the IMPACTKIT_CHROMIUM variable, or Chrome or Edge at their default "
-            "install paths); none was found. Write HTML (-o reseau.html) and print it "
-            "from a browser."
-        )
-    with tempfile.TemporaryDirectory(prefix="impactkit-pdf-") as tmp:
-        source = Path(tmp) / "report.html"
-        source.write_text(page, encoding="utf-8")
-        out = Path(tmp) / "report.pdf"
-        args = [
-            exe,
-            "--headless",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={Path(tmp) / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={out}",
-            source.resolve().as_uri(),
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            args.insert(1, "--no-sandbox")  # Chromium refuses its sandbox as root
-        try:
-            done = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PDFUnavailableError(f"{exe} could not print the report: {exc}") from exc
-        if done.returncode != 0 or not out.exists() or out.read_bytes()[:5] != b"%PDF-":
-            tail = (done.stderr or "").strip().splitlines()[-3:]
-            raise PDFUnavailableError(
-                f"{exe} did not print the report (exit {done.returncode}): " + " | ".join(tail)
-            )
-        write_file(path, out.read_bytes())
+    write_file(path, print_page(page, timeout=timeout))
 
 
 def _analysis(outcomes_df: Any, inputs_df: Any, **options: Any) -> NetworkAnalysis:

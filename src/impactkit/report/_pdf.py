@@ -104,22 +104,61 @@ def pdf(
     >>> find_browser() is None or find_browser().startswith("/")
     True
     """
+    from impactkit.report._html import html
+
+    return print_page(html(result, lang=lang, monte_carlo=monte_carlo), timeout=timeout)
+
+
+def print_page(page: str, *, timeout: float = 180.0) -> bytes:
+    """Print a self-contained HTML page to PDF with the browser :func:`find_browser` finds.
+
+    The one way impactkit prints: a private profile, no network beyond the
+    page, no header or footer (the page's print style sets the paper), and
+    ``--no-sandbox`` only when run as root. Single-site and network reports
+    both print through it.
+
+    Parameters
+    ----------
+    page : str
+        The HTML page.
+    timeout : float, default 180
+        Seconds allowed to the browser.
+
+    Returns
+    -------
+    bytes
+        The PDF document.
+
+    Raises
+    ------
+    PDFUnavailableError
+        No browser was found, or it failed to print.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"IMPACTKIT_CHROMIUM": "no-such-browser"}):
+    ...     try:
+    ...         print_page("<p>x</p>")
+    ...     except PDFUnavailableError as exc:
+    ...         print("headless" in str(exc))
+    True
+    """
     import subprocess
 
     exe = find_browser()
     if exe is None:
         raise PDFUnavailableError(
-            "a PDF report needs a headless Chromium (one of "
+            "a PDF report needs a headless Chromium, Chrome or Edge (one of "
             + ", ".join(BROWSERS)
-            + ", or the IMPACTKIT_CHROMIUM variable); none was found. Write HTML "
-            "(-o report.html) and print it from a browser, or install Chromium."
+            + ", the IMPACTKIT_CHROMIUM variable, or Chrome or Edge at their default "
+            "install paths); none was found. Write HTML (-o report.html) and print it "
+            "from a browser."
         )
-    from impactkit.report._html import html
-
-    text = html(result, lang=lang, monte_carlo=monte_carlo)
     with tempfile.TemporaryDirectory(prefix="impactkit-pdf-") as tmp:
-        page = Path(tmp) / "report.html"
-        page.write_text(text, encoding="utf-8")
+        source = Path(tmp) / "report.html"
+        source.write_text(page, encoding="utf-8")
         out = Path(tmp) / "report.pdf"
         args = [
             exe,
@@ -132,7 +171,7 @@ def pdf(
             f"--user-data-dir={Path(tmp) / 'profile'}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={out}",
-            page.resolve().as_uri(),
+            source.resolve().as_uri(),
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses its sandbox as root
