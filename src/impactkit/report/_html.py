@@ -44,7 +44,7 @@ figure{margin:.6rem 0}.scroll{overflow-x:auto;max-width:100%}
 table.lineage{font-size:.8rem}table.lineage th{font-weight:normal;width:16rem}
 table[data-table=value_map]{font-size:.72rem;width:100%}
 table[data-table=value_map] th,table[data-table=value_map] td{padding:.2rem .3rem;
-white-space:normal;overflow-wrap:break-word;hyphens:auto}
+white-space:normal;overflow-wrap:anywhere;hyphens:auto}
 table[data-table=value_map] td.num{white-space:normal;overflow-wrap:normal}
 section[data-section=synthesis]{background:#f8f9fa;padding:.2rem 1rem;border-radius:4px}
 @page{size:A4 landscape;margin:10mm 10mm 14mm}
@@ -56,6 +56,7 @@ table{font-size:6.5pt;width:100%;table-layout:auto}
 thead{display:table-header-group}
 th,td{padding:1px 2px}td.num{white-space:nowrap}
 table[data-table=value_map] th{white-space:normal;word-break:normal}
+table[data-table=value_map] th,table[data-table=value_map] td{overflow-wrap:break-word}
 h2,h3{break-after:avoid;page-break-after:avoid}
 tr,figure,pre,table.lineage,table[data-table=key_figures]{break-inside:avoid;
 page-break-inside:avoid}
