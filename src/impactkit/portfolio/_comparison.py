@@ -119,9 +119,9 @@ def _real(
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(out) & ~wrong
         big = np.isfinite(out) & (np.abs(out) > MAX_MAGNITUDE)
-    names = list(labels) if labels is not None else None
 
     def where(mask: Any) -> str:
+        names = list(labels) if labels is not None else None  # only to name a problem
         rows = np.flatnonzero(mask.any(axis=0) if mask.ndim == 2 else mask)
         named = names is not None and len(names) == mask.shape[-1]
         shown = (
@@ -510,7 +510,7 @@ def funnel(
     inflate = np.sqrt(phi) if phi > 1 else 1.0
     cols: dict[str, Any] = {}  # the columns first, then one frame (not a column at a time)
     if site:
-        cols[site] = df[site].to_numpy()
+        cols[site] = df[site].array  # the column's own array: text is not converted again
     cols["value"] = y
     cols["n"] = m
     cols["target"] = np.full(len(y), theta0)

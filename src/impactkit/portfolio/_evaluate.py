@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from impactkit import kernel
@@ -191,6 +192,47 @@ def row_values(
     return out
 
 
+def _evaluate(
+    outcomes_df: pd.DataFrame,
+    inputs_df: pd.DataFrame,
+    *,
+    site: str,
+    discount: Discount | float,
+    by: Sequence[str],
+    executor: Any = None,
+) -> tuple[pd.DataFrame, FloatArray]:
+    """The per-site table of :func:`evaluate` and the present value of every row.
+
+    One check of the tables and one pass of the kernel serve both: the
+    federation report needs the sites and the rows (by stakeholder, by payer).
+    """
+    by = list(by)
+    d = _discount(discount)
+    p = _prepare(outcomes_df, inputs_df, site, d, by)
+    pv, y1 = _run(p, d, executor)
+    site_pv = _site_sums(p, pv)
+    site_y1 = _site_sums(p, y1)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = site_pv / p.inputs
+    _require_finite_sites(p.sites, {"present_value": site_pv, "ratio": ratio})
+    payback = kernel.payback_months(p.inputs, site_y1)
+    payback_obj = np.array(payback, dtype=object)
+    payback_obj[~np.isfinite(payback)] = None
+    out = pd.DataFrame(
+        {
+            site: p.sites,
+            **{b: _first_values(outcomes_df[b], p.first_row) for b in by},
+            "present_value": site_pv,
+            "total_inputs": p.inputs,
+            "net_present_value": site_pv - p.inputs,
+            "ratio": ratio,
+            "net_ratio": ratio - 1.0,
+            "payback_months": payback_obj,
+        }
+    )
+    return out, pv
+
+
 def evaluate(
     outcomes_df: pd.DataFrame,
     inputs_df: pd.DataFrame,
@@ -255,29 +297,8 @@ def evaluate(
     0    a         1250.0    2.5
     1    b          800.0    2.0
     """
-    by = list(by or ())
-    d = _discount(discount)
-    p = _prepare(outcomes_df, inputs_df, site, d, by)
-    pv, y1 = _run(p, d, executor)
-    site_pv = _site_sums(p, pv)
-    site_y1 = _site_sums(p, y1)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        ratio = site_pv / p.inputs
-    _require_finite_sites(p.sites, {"present_value": site_pv, "ratio": ratio})
-    payback = kernel.payback_months(p.inputs, site_y1)
-    payback_obj = np.array(payback, dtype=object)
-    payback_obj[~np.isfinite(payback)] = None
-    out = pd.DataFrame(
-        {
-            site: p.sites,
-            **{b: _first_values(outcomes_df[b], p.first_row) for b in by},
-            "present_value": site_pv,
-            "total_inputs": p.inputs,
-            "net_present_value": site_pv - p.inputs,
-            "ratio": ratio,
-            "net_ratio": ratio - 1.0,
-            "payback_months": payback_obj,
-        }
+    out, _ = _evaluate(
+        outcomes_df, inputs_df, site=site, discount=discount, by=list(by or ()), executor=executor
     )
     return out
 
@@ -318,14 +339,33 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     1   work      2    1.5        1.25
     """
     keys = [by] if isinstance(by, str) else list(by)
-    g = result.groupby(keys, sort=True)
-    out = g.agg(
-        sites=("ratio", "size"),
-        present_value=("present_value", "sum"),
-        total_inputs=("total_inputs", "sum"),
-        mean_ratio=("ratio", "mean"),
-        median_ratio=("ratio", "median"),
-    ).reset_index()
+    groups = _sorted_groups(result, keys)
+    if groups is None:
+        g = result.groupby(keys, sort=True)
+        out = g.agg(
+            sites=("ratio", "size"),
+            present_value=("present_value", "sum"),
+            total_inputs=("total_inputs", "sum"),
+            mean_ratio=("ratio", "mean"),
+            median_ratio=("ratio", "median"),
+        ).reset_index()
+    else:
+        c, keep, uniques, sizes, ordered = groups
+
+        def total(col: str) -> FloatArray:
+            w = result[col].to_numpy(dtype=float)
+            return np.asarray(np.bincount(c, weights=w[keep], minlength=len(sizes)), dtype=float)
+
+        out = pd.DataFrame(
+            {
+                keys[0]: uniques,
+                "sites": sizes,
+                "present_value": total("present_value"),
+                "total_inputs": total("total_inputs"),
+                "mean_ratio": total("ratio") / sizes,
+                "median_ratio": _group_quantiles(ordered, sizes, [0.5])[:, 0],
+            }
+        )
     out["net_present_value"] = out["present_value"] - out["total_inputs"]
     out["ratio"] = out["present_value"] / out["total_inputs"]
     return out
@@ -376,9 +416,53 @@ def distribution(
         vals = np.quantile(result["ratio"].to_numpy(), q)
         return pd.DataFrame([dict(zip([f"p{p:g}" for p in percentiles], vals, strict=True))])
     keys = [by] if isinstance(by, str) else list(by)
-    out = result.groupby(keys)["ratio"].quantile(np.array(q)).unstack()
-    out.columns = [f"p{p:g}" for p in percentiles]
-    return out.reset_index()
+    names = [f"p{p:g}" for p in percentiles]
+    groups = _sorted_groups(result, keys)
+    if groups is None:
+        out = result.groupby(keys)["ratio"].quantile(np.array(q)).unstack()
+        out.columns = names
+        return out.reset_index()
+    _, _, uniques, sizes, ordered = groups
+    table = _group_quantiles(ordered, sizes, q)
+    return pd.DataFrame({keys[0]: uniques, **dict(zip(names, table.T, strict=True))})
+
+
+def _sorted_groups(
+    result: pd.DataFrame, keys: list[str]
+) -> tuple[_IntArray, npt.NDArray[np.bool_], Any, _IntArray, FloatArray] | None:
+    """Group codes, the rows kept, sorted labels, sizes, and the ratios sorted within groups.
+
+    The grouping of :meth:`pandas.DataFrame.groupby` (sorted labels, rows with a
+    missing label left out) for one key, from its codes: one hash of the
+    labels, then sums by :func:`numpy.bincount` and order statistics from one
+    sort. None (use the groupby) for several keys, a categorical key or
+    missing ratios.
+    """
+    if len(keys) != 1 or keys[0] not in result.columns:
+        return None
+    if isinstance(result[keys[0]].dtype, pd.CategoricalDtype):
+        return None
+    ratio = result["ratio"].to_numpy(dtype=float)
+    if np.isnan(ratio).any():
+        return None
+    raw, uniques = pd.factorize(result[keys[0]], sort=True)
+    codes = raw.astype(np.int64, copy=False)
+    keep = codes >= 0
+    if not keep.all():
+        codes, ratio = codes[keep], ratio[keep]
+    sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
+    ordered = ratio[np.lexsort((ratio, codes))]
+    return codes, keep, uniques, sizes, ordered
+
+
+def _group_quantiles(ordered: FloatArray, sizes: _IntArray, q: Sequence[float]) -> FloatArray:
+    """Quantiles (linear interpolation, as :func:`numpy.quantile`) of sorted runs of values."""
+    start = (np.cumsum(sizes) - sizes)[:, None]
+    pos = start + np.asarray(q, dtype=float)[None, :] * (sizes[:, None] - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, (start + sizes[:, None] - 1))
+    a, b = ordered[lo], ordered[hi]
+    return np.asarray(a + (b - a) * (pos - lo), dtype=float)
 
 
 def position(

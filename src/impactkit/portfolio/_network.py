@@ -17,11 +17,13 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from impactkit._results import Summary, displayed, freeze, jsonable
 from impactkit.errors import Problem, ValidationError
 from impactkit.portfolio._comparison import FunnelResult, funnel, shrink
+from impactkit.typing import FloatArray
 
 __all__ = ["NetworkAnalysis", "analyse_network", "nearest_members", "pseudonyms"]
 
@@ -289,51 +291,60 @@ class NetworkAnalysis:
         return Summary("Network", lines, self.by_sector)
 
 
-def _indicator_rows(
-    outcomes: pd.DataFrame, site: str, denominator: str
-) -> tuple[pd.DataFrame, dict[str, str]]:
+@attrs.frozen
+class _Indicators:
+    """The rows that carry a denominator, as columns: each indicator's proportions."""
+
+    sites: Any  # the site of each row (the column's own array, not Python objects)
+    codes: npt.NDArray[np.int64]  # the indicator of each row, numbered by first appearance
+    names: list[str]  # the indicators' ids
+    value: FloatArray  # quantity / n
+    n: FloatArray
+    labels: dict[str, str]  # id -> label
+
+
+def _indicator_rows(outcomes: pd.DataFrame, site: str, denominator: str) -> _Indicators | None:
     """Site × indicator proportions from the rows that carry a denominator."""
     if denominator not in outcomes.columns or "outcome" not in outcomes.columns:
-        return pd.DataFrame(), {}
-    # the columns read here, and only the rows with a denominator (not a copy of the table)
-    keep = list(
-        dict.fromkeys(
-            c for c in (site, "outcome", "quantity", denominator, "label") if c in outcomes.columns
-        )
-    )
+        return None
     has = outcomes[denominator].notna().to_numpy()
-    rows = outcomes[keep] if has.all() else outcomes.loc[has, keep]
-    if rows.empty:
-        return pd.DataFrame(), {}
-    q = pd.to_numeric(rows["quantity"], errors="coerce").to_numpy(dtype=float)
-    n = pd.to_numeric(rows[denominator], errors="coerce").to_numpy(dtype=float)
+    at = None if has.all() else np.flatnonzero(has)  # the rows, not a copy of the table
+    if (at is not None and not at.size) or not len(outcomes):
+        return None
+
+    def numbers(col: str) -> FloatArray:
+        x = pd.to_numeric(outcomes[col], errors="coerce").to_numpy(dtype=float)
+        return x if at is None else x[at]
+
+    q, n = numbers("quantity"), numbers(denominator)
     bad = ~np.isfinite(n) | (n <= 0) | ~np.isfinite(q) | (q > n) | (q < 0)
     if bad.any():
+        index = outcomes.index if at is None else outcomes.index[at]
         raise ValidationError(
             [
                 Problem(
                     ("outcomes", denominator),
                     "out_of_range",
                     f"{int(bad.sum())} rows need 0 <= quantity <= {denominator} with "
-                    f"{denominator} > 0 (rows {list(rows.index[bad][:10])})",
+                    f"{denominator} > 0 (rows {list(index[bad][:10])})",
                 )
             ]
         )
-    out = pd.DataFrame(
-        {
-            site: rows[site].to_numpy(),
-            "indicator": rows["outcome"].astype(str).to_numpy(),
-            "value": q / n,
-            "n": n,
-        }
-    )
-    labels = (
-        rows.drop_duplicates("outcome").set_index("outcome")["label"].astype(str).to_dict()
-        if "label" in rows.columns
-        else {}
-    )
-    ind = {str(k): str(labels.get(k, k)) for k in pd.unique(rows["outcome"].astype(str))}
-    return out, ind
+    ids = outcomes["outcome"]
+    if not isinstance(ids.dtype, pd.StringDtype):
+        ids = ids.astype(str)
+    raw, uniques = pd.factorize(ids.array if at is None else ids.array.take(at), sort=False)
+    codes = raw.astype(np.int64, copy=False)
+    names = [str(u) for u in uniques]
+    first = np.unique(codes, return_index=True)[1]  # each indicator's first row
+    if "label" in outcomes.columns:
+        rows = first if at is None else at[first]
+        lab = outcomes["label"].iloc[rows].tolist()  # the first row of each, not every row
+        labels = {k: str(x) for k, x in zip(names, lab, strict=True)}
+    else:
+        labels = {k: k for k in names}
+    sites = outcomes[site].array
+    return _Indicators(sites if at is None else sites.take(at), codes, names, q / n, n, labels)
 
 
 def analyse_network(
@@ -425,11 +436,13 @@ def analyse_network(
     1.4312
     """
     from impactkit import portfolio as pf
+    from impactkit.portfolio._evaluate import _evaluate
 
     extra = [c for c in (payer, denominator) if c in outcomes_df.columns]
     by = [c for c in (sector, region) if c in outcomes_df.columns]
     core = outcomes_df.drop(columns=extra)
-    res = pf.evaluate(core, inputs_df, site=site, discount=discount, by=by)
+    # one check of the tables, one pass of the kernel: the sites and every row's value
+    res, row_pv = _evaluate(core, inputs_df, site=site, discount=discount, by=by)
     if anonymise and not key:
         raise ValidationError(
             "anonymise=True needs a secret key (key=...): a key derived from the data "
@@ -453,12 +466,10 @@ def analyse_network(
     by_region = pf.aggregate(res, region) if region in by else None
     distribution = pf.distribution(res, by=sector) if sector in by else None
     by_stakeholder = by_payer = None
-    if stakeholder in core.columns or payer in outcomes_df.columns:
-        rows = pf.row_values(core.drop(columns=by), inputs_df, site=site, discount=discount)
-        if stakeholder in core.columns:
-            by_stakeholder = _shares(rows, rows[stakeholder])
-        if payer in outcomes_df.columns:
-            by_payer = _shares(rows, outcomes_df[payer].fillna("-").astype(str))
+    if stakeholder in core.columns:
+        by_stakeholder = _shares(row_pv, core[stakeholder])
+    if payer in outcomes_df.columns:
+        by_payer = _shares(row_pv, outcomes_df[payer], missing="-")
     uncertainty = None
     entropy = None
     if n_draws:
@@ -480,49 +491,36 @@ def analyse_network(
             "ratio_p95": float(qr[2]),
             "probability_ratio_above_1": float(np.mean(r > 1)),
         }
-    ind_rows, indicators = _indicator_rows(outcomes_df, site, denominator)
-    if names and len(ind_rows):  # pseudonyms once for every indicator's rows
-        ind_rows[site] = ind_rows[site].map(names)
+    rows = _indicator_rows(outcomes_df, site, denominator)
+    indicators = rows.labels if rows is not None else {}
     funnels: dict[str, FunnelResult] = {}
-    remarkable = []
-    site_pos = {x: i for i, x in enumerate(res[site].tolist())}  # each site's row, once
-    info_cols = {c: res[c].to_numpy(dtype=object) for c in (sector, region) if c in by}
-    for ind, part in ind_rows.groupby("indicator", sort=False) if len(ind_rows) else []:
-        part = part.reset_index(drop=True)
-        if part["value"].nunique() < 2 or not 0 < np.average(part.value, weights=part.n) < 1:
-            continue
-        fr = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
-        f = fr.table  # gains the shrunk estimates below
-        n_obs = part["n"].to_numpy()
-        p = np.clip(part["value"].to_numpy(), 0.5 / n_obs, 1 - 0.5 / n_obs)
-        sh = shrink(p, np.sqrt(p * (1 - p) / n_obs), n_draws=0).table
-        shrunk = sh["shrunk"].to_numpy()
-        f["shrunk"] = shrunk
-        funnels[str(ind)] = fr
-        hit = np.flatnonzero(
-            (f["flag"].to_numpy(dtype=object) == "above") & (shrunk > f["upper_95"].to_numpy())
-        )
-        if not hit.size:
-            continue
-        # the few remarkable sites, read from the columns (not row by row)
-        orig = f[site].to_numpy(dtype=object)[hit]
-        at = [site_pos.get(o, -1) for o in orig]
-        cols = {c: f[c].to_numpy()[hit] for c in ("value", "n", "target", "upper_998")}
-        for i, (o, pos) in enumerate(zip(orig, at, strict=True)):
-            remarkable.append(
-                {
-                    site: o,
-                    "indicator": str(ind),
-                    "label": indicators.get(str(ind), str(ind)),
-                    "value": float(cols["value"][i]),
-                    "n": float(cols["n"][i]),
-                    "shrunk": float(shrunk[hit[i]]),
-                    "target": float(cols["target"][i]),
-                    "upper_998": float(cols["upper_998"][i]),
-                    **({c: v[pos] for c, v in info_cols.items()} if pos >= 0 else {}),
-                }
+    remarkable: list[pd.DataFrame] = []
+    if rows is not None:
+        site_ids = rows.sites
+        if names:  # pseudonyms once for every indicator's rows
+            site_ids = pd.Series(site_ids, copy=False).map(names).array
+        for k, ind in enumerate(rows.names):
+            sel = np.flatnonzero(rows.codes == k)
+            value, n_obs = rows.value[sel], rows.n[sel]
+            if np.unique(value).size < 2 or not 0 < np.average(value, weights=n_obs) < 1:
+                continue
+            part = pd.DataFrame({site: site_ids.take(sel), "value": value, "n": n_obs})
+            fr = funnel(part, value="value", n="n", site=site, overdispersion=overdispersion)
+            f = fr.table  # gains the shrunk estimates below
+            p = np.clip(value, 0.5 / n_obs, 1 - 0.5 / n_obs)
+            shrunk = shrink(p, np.sqrt(p * (1 - p) / n_obs), n_draws=0).table["shrunk"].to_numpy()
+            f["shrunk"] = shrunk
+            funnels[ind] = fr
+            hit = np.flatnonzero(
+                (f["flag"].to_numpy(dtype=object) == "above") & (shrunk > f["upper_95"].to_numpy())
             )
-    rem = pd.DataFrame(remarkable)
+            if hit.size:
+                remarkable.append(_remarkable(f, hit, ind, indicators.get(ind, ind), site))
+    rem = pd.concat(remarkable, ignore_index=True) if remarkable else pd.DataFrame()
+    if by and not rem.empty:  # sector and region of the remarkable sites, in one lookup
+        at = pd.Index(res[site]).get_indexer(rem[site])
+        for c in by:
+            rem[c] = res[c].array.take(at, allow_fill=True)
     if models and not rem.empty:
         back = {v: k for k, v in names.items()} if names else {}
         found = [models.get(back.get(x, x)) for x in rem[site]]
@@ -549,6 +547,14 @@ def analyse_network(
     )
 
 
+def _remarkable(
+    f: pd.DataFrame, hit: npt.NDArray[np.intp], ind: str, label: str, site: str
+) -> pd.DataFrame:
+    """The few remarkable sites of one funnel, read from the columns (not row by row)."""
+    cols = {c: f[c].to_numpy()[hit] for c in ("value", "n", "shrunk", "target", "upper_998")}
+    return pd.DataFrame({site: f[site].array.take(hit), "indicator": ind, "label": label, **cols})
+
+
 def _discount_of(discount: Any) -> Any:
     """The discounting as recorded on the result: a number becomes a :class:`Constant`."""
     from impactkit.discount import Constant
@@ -558,11 +564,25 @@ def _discount_of(discount: Any) -> Any:
     return discount
 
 
-def _shares(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    # text keys grouped through their typed array (hashed faster than Python strings)
-    by = key.to_numpy() if isinstance(key.dtype, pd.CategoricalDtype) else key.array
-    s = rows["present_value"].groupby(by).sum()
-    out = pd.DataFrame({"group": s.index.astype(str), "present_value": s.to_numpy()})
+def _shares(values: FloatArray, key: pd.Series, *, missing: str | None = None) -> pd.DataFrame:
+    """Present value and share of the total by group, largest first.
+
+    Rows with no group are left out, or grouped under ``missing`` when given.
+    The groups are the labels as text; the sums come from one hash of the
+    labels and :func:`numpy.bincount`.
+    """
+    raw, uniques = pd.factorize(key, sort=True)
+    codes = raw.astype(np.int64, copy=False)
+    labels = [str(u) for u in uniques]
+    if missing is not None and (codes < 0).any():
+        if missing in labels:
+            codes = np.where(codes < 0, labels.index(missing), codes)
+        else:
+            codes = np.where(codes < 0, len(labels), codes)
+            labels.append(missing)
+    keep = codes >= 0
+    pv = np.bincount(codes[keep], weights=values[keep], minlength=len(labels))
+    out = pd.DataFrame({"group": labels, "present_value": pv})
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0
     return out.sort_values("present_value", ascending=False, ignore_index=True)
