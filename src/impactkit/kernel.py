@@ -103,12 +103,17 @@ def impact(
     36000.0
     """
     return _product(
-        [np.asarray(quantity, dtype=float), np.asarray(proxy, dtype=float)]
-        + [
-            1.0 - np.asarray(h, dtype=float)
-            for h in (deadweight, displacement, attribution, leakage)
-        ]
+        _impact_factors(quantity, proxy, (deadweight, displacement, attribution, leakage))
     )
+
+
+def _impact_factors(
+    quantity: FloatArray, proxy: FloatArray, deductions: Sequence[FloatArray]
+) -> list[FloatArray]:
+    """The factors of :func:`impact`: ``Q``, ``P`` and one minus each deduction."""
+    return [np.asarray(quantity, dtype=float), np.asarray(proxy, dtype=float)] + [
+        1.0 - np.asarray(h, dtype=float) for h in deductions
+    ]
 
 
 def _product(arrays: Sequence[FloatArray]) -> FloatArray:
@@ -413,14 +418,8 @@ def present_values(
     107633.35
     """
     prof = profile(drop_off, duration, start, linear, rate=rate, cumulative=cumulative, t0=t0)
-    factors = (
-        [np.asarray(quantity, dtype=float), np.asarray(proxy, dtype=float)]
-        + [
-            1.0 - np.asarray(h, dtype=float)
-            for h in (deadweight, displacement, attribution, leakage)
-        ]
-        + [prof]
-    )
+    factors = _impact_factors(quantity, proxy, (deadweight, displacement, attribution, leakage))
+    factors.append(prof)
     if not reduce:
         return _product(factors)
     small = [f for f in factors if f.ndim < 2 or f.shape[0] == 1]

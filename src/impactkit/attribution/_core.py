@@ -227,6 +227,37 @@ def interval(effect: float, se: float, level: float, df: float | None) -> tuple[
     return effect - q * se, effect + q * se
 
 
+def with_interval(
+    effect: float,
+    se: float,
+    level: float,
+    df: float | None,
+    *,
+    estimand: str,
+    method: str,
+    n_treated: int,
+    n_control: int,
+    dropped: Mapping[str, int],
+    diagnostics: Mapping[str, Any],
+    seed_entropy: int | None = None,
+) -> EffectEstimate:
+    """An estimate whose interval is :func:`interval` at ``level``: t on ``df``, else normal."""
+    return EffectEstimate(
+        effect=effect,
+        se=se,
+        ci=interval(effect, se, level, df),
+        level=level,
+        df=df,
+        estimand=estimand,
+        method=method,
+        n_treated=n_treated,
+        n_control=n_control,
+        dropped=dropped,
+        diagnostics=diagnostics,
+        seed_entropy=seed_entropy,
+    )
+
+
 @attrs.frozen
 class Prepared:
     """Cleaned estimation data."""

@@ -17,11 +17,11 @@ from impactkit.attribution._core import (
     EffectEstimate,
     Prepared,
     balance_table,
-    interval,
     ols,
     overlap_summary,
     prepare,
     sandwich,
+    with_interval,
 )
 from impactkit.attribution._design import drop_aliased
 from impactkit.attribution._propensity import (
@@ -299,12 +299,11 @@ class PropensityScoreMatching:
         weights[np.flatnonzero(~t)] = k_c
         weights[np.flatnonzero(t)[kept]] = 1.0
         bal = balance_table(p, weights)
-        return EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, None),
-            level=self.level,
-            df=None,
+        return with_interval(
+            effect,
+            se,
+            self.level,
+            None,
             estimand="ATT",
             method=f"propensity score matching ({self.k}-NN on {self.on}, with replacement"
             f"{f', caliper {self.caliper:g} SD' if self.caliper else ''}), "
@@ -373,12 +372,11 @@ class PropensityScoreMatching:
         dropped = dict(p.dropped)
         if dropped_cal:
             dropped["caliper_or_exhausted"] = dropped_cal
-        return EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, len(d) - 1.0),
-            level=self.level,
-            df=len(d) - 1.0,
+        return with_interval(
+            effect,
+            se,
+            self.level,
+            len(d) - 1.0,
             estimand="ATT",
             method=f"propensity score matching ({self.k}-NN on {self.on}, greedy without "
             "replacement, random order), matched-pairs variance",
@@ -561,12 +559,11 @@ class RegressionAdjustment:
         cov = sandwich(x, resid, bread, kind=self.cov_type)
         effect, se = float(beta[1]), float(math.sqrt(cov[1, 1]))
         dof = float(len(p.y) - x.shape[1])
-        return EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, dof),
-            level=self.level,
-            df=dof,
+        return with_interval(
+            effect,
+            se,
+            self.level,
+            dof,
             estimand=self.estimand,
             method=f"regression adjustment (per-arm OLS), SE {self.cov_type}",
             n_treated=int(p.w.sum()),
@@ -752,12 +749,11 @@ class DoublyRobust:
             se = float(infl.std(ddof=1) / math.sqrt(n))
         ess = effective_sample_size(ipw_weights(w, e, self.estimand), w)
         warn_poor_overlap(e, w, self.estimand, ess, stacklevel=2)
-        return EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, None),
-            level=self.level,
-            df=None,
+        return with_interval(
+            effect,
+            se,
+            self.level,
+            None,
             estimand=self.estimand,
             method="doubly robust (AIPW), influence-function SE",
             n_treated=int(w.sum()),

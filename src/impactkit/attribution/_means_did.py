@@ -18,10 +18,10 @@ from impactkit.attribution._core import (
     Prepared,
     _check_columns,
     cr1_parameters,
-    interval,
     ols,
     prepare,
     sandwich,
+    with_interval,
 )
 from impactkit.attribution._design import drop_aliased
 from impactkit.attribution._panel import PeriodOrder, order_periods, panel_problems
@@ -141,12 +141,11 @@ class DifferenceInMeans:
                 "error is zero and no interval can be given"
             )
         dof = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n0 - 1))
-        return EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, dof),
-            level=self.level,
-            df=float(dof),
+        return with_interval(
+            effect,
+            se,
+            self.level,
+            float(dof),
             estimand="ATE",
             method="difference in means (Welch)",
             n_treated=n1,
@@ -542,12 +541,11 @@ class DifferenceInDifferences:
             for a in (0, 1)
             for b in (0, 1)
         }
-        est = EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, dof),
-            level=self.level,
-            df=dof,
+        est = with_interval(
+            effect,
+            se,
+            self.level,
+            dof,
             estimand="ATT",
             method=f"difference-in-differences 2x2, SE {kind}",
             n_treated=int(t.sum()),
@@ -603,12 +601,11 @@ class DifferenceInDifferences:
         cov = sandwich(xt, resid, bread, kind="CR1", groups=groups, k=k)
         effect, se = float(beta[0]), float(math.sqrt(max(cov[0, 0], 0.0)))
         dof = float(int(np.unique(groups).size) - 1)
-        est = EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, dof),
-            level=self.level,
-            df=dof,
+        est = with_interval(
+            effect,
+            se,
+            self.level,
+            dof,
             estimand="ATT",
             method=f"two-way fixed effects (within), SE clustered by unit (CR1, fixed effects "
             f"counted in K: {self.fe_dof})",

@@ -18,11 +18,11 @@ from impactkit.attribution._core import (
     EffectEstimate,
     Prepared,
     balance_table,
-    interval,
     ols,
     overlap_summary,
     prepare,
     sandwich,
+    with_interval,
 )
 from impactkit.errors import EstimationError, OverlapWarning
 from impactkit.typing import FloatArray, SeedLike
@@ -728,12 +728,11 @@ class InverseProbabilityWeighting:
         bal = balance_table(_subset(p, kept), weights)
         ess = effective_sample_size(weights, w_kept)
         warn_poor_overlap(e_kept, w_kept, self.estimand, ess, stacklevel=2)
-        return EffectEstimate(
-            effect=effect,
-            se=se,
-            ci=interval(effect, se, self.level, dof),
-            level=self.level,
-            df=dof,
+        return with_interval(
+            effect,
+            se,
+            self.level,
+            dof,
             estimand=self.estimand,
             method=_describe(self.normalized, self.stabilized, self.se),
             n_treated=int(w_kept.sum()),

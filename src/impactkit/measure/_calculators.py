@@ -409,6 +409,22 @@ class _Calculator:
             for i, col in enumerate(scale.columns(sfx or None, separator=sep))
         ]
 
+    def _paired_columns(
+        self, baseline: str, followup: str
+    ) -> Sequence[tuple[tuple[str | int, ...], str]]:
+        """The columns of a measure taken twice: a scale's items at both times, or two columns."""
+        if getattr(self, "measure", None) is not None:
+            return self._scale_columns((baseline, followup))
+        return ((("baseline",), baseline), (("followup",), followup))
+
+    def _paired(
+        self, df: pd.DataFrame, baseline: str, followup: str
+    ) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """The baseline and followup values (see :meth:`_scored`) and the rows with both."""
+        y0 = self._scored(df, baseline, "baseline")
+        y1 = self._scored(df, followup, "followup")
+        return y0, y1, y0.notna() & y1.notna()
+
     def _reliability(self, df: pd.DataFrame, suffix: str | None) -> float | None:
         """Cronbach's alpha of the scale's items (at ``suffix``) on complete rows."""
         scale: Scale | None = getattr(self, "measure", None)
@@ -647,14 +663,10 @@ class PrePost(_Calculator):
         c.choice(self.direction, "direction", ("increase", "decrease"))
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
-        if self.measure is not None:
-            return self._scale_columns((self.baseline, self.followup))
-        return ((("baseline",), self.baseline), (("followup",), self.followup))
+        return self._paired_columns(self.baseline, self.followup)
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        y0 = self._scored(df, self.baseline, "baseline")
-        y1 = self._scored(df, self.followup, "followup")
-        ok = y0.notna() & y1.notna()
+        y0, y1, ok = self._paired(df, self.baseline, self.followup)
         d = (y1[ok] - y0[ok]).to_numpy()
         if self.direction == "decrease":
             d = -d
@@ -1023,9 +1035,7 @@ class DistanceTravelled(_Calculator):
         }
 
     def _compute_scale(self, df: pd.DataFrame, scale: Scale) -> MeasureResult:
-        s0 = self._scored(df, self.baseline, "baseline")
-        s1 = self._scored(df, self.followup, "followup")
-        usable = s0.notna() & s1.notna()
+        s0, s1, usable = self._paired(df, self.baseline, self.followup)
         x0 = scale.item_values(df, suffix=self.baseline, separator=self.separator)
         x1 = scale.item_values(df, suffix=self.followup, separator=self.separator)
         per_domain = []

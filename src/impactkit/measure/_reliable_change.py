@@ -302,9 +302,7 @@ class ReliableChange(_Calculator):
             c.number(self.cutoff, "cutoff")
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
-        if self.measure is not None:
-            return self._scale_columns((self.baseline, self.followup))
-        return ((("baseline",), self.baseline), (("followup",), self.followup))
+        return self._paired_columns(self.baseline, self.followup)
 
     @property
     def clinical_cutoff(self) -> float | None:
@@ -325,9 +323,7 @@ class ReliableChange(_Calculator):
         )
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
-        x1 = self._scored(df, self.baseline, "baseline")
-        x2 = self._scored(df, self.followup, "followup")
-        ok = x1.notna() & x2.notna()
+        x1, x2, ok = self._paired(df, self.baseline, self.followup)
         n = int(ok.sum())
         alpha = self._reliability(df[ok], self.baseline)
         r = self.reliability if self.reliability is not None else alpha

@@ -435,9 +435,16 @@ def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) ->
     return float((fv / pv) ** (1.0 / n) - 1.0)
 
 
-def _years(dates: Sequence[Any]) -> FloatArray:
+def _dated_flows(
+    cash_flows: Sequence[float], dates: Sequence[Any]
+) -> tuple[FloatArray, FloatArray]:
+    """The flows and their times in years of 365 days from the first date."""
+    cf = _flows(cash_flows)
     ds = [d if isinstance(d, _dt.date) else pd.Timestamp(d).date() for d in dates]
-    return np.array([(d - ds[0]).days / 365.0 for d in ds], dtype=float)
+    t = np.array([(d - ds[0]).days / 365.0 for d in ds], dtype=float)
+    if t.size != cf.size:
+        raise ValidationError("dates and cash_flows differ in length", path=("dates",))
+    return cf, t
 
 
 def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> float:
@@ -478,10 +485,7 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
     >>> round(xnpv(0.1, [-1000, 1100], dates=["2024-01-01", "2025-01-01"]), 4)  # 366 days
     -0.2611
     """
-    cf = _flows(cash_flows)
-    t = _years(dates)
-    if t.size != cf.size:
-        raise ValidationError("dates and cash_flows differ in length", path=("dates",))
+    cf, t = _dated_flows(cash_flows, dates)
     return float(_npv_curve(cf, t, np.array([rate]))[0])
 
 
@@ -530,10 +534,7 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     >>> round(xirr([-1000, 1100], ["2024-01-01", "2024-12-31"]), 4)
     0.1
     """
-    cf = _flows(cash_flows)
-    t = _years(dates)
-    if t.size != cf.size:
-        raise ValidationError("dates and cash_flows differ in length", path=("dates",))
+    cf, t = _dated_flows(cash_flows, dates)
     roots = _roots(cf, t)
     if len(roots) != 1:
         raise ValidationError(

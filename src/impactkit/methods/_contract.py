@@ -589,15 +589,8 @@ class OutcomesContract:
         drawdowns and fees, each gross: the net flow of a period is their
         difference.
         """
-        idx = {m: i for i, m in enumerate(self.metrics)}
         pay = np.column_stack(
-            [
-                r.pay(
-                    achieved[:, idx[r.metric]],
-                    None if r.comparison is None else achieved[:, idx[r.comparison]],
-                )
-                for r in self.rules
-            ]
+            [r.pay(*args) for r, args in zip(self.rules, self._rule_inputs(achieved), strict=True)]
         )
         if self.payer_cap is not None:
             total = pay.sum(axis=1, keepdims=True)
@@ -614,12 +607,26 @@ class OutcomesContract:
         out[: len(self.fees)] += self.fees
         return pay, inflow, out
 
-    def _achieved(self, achieved: Mapping[str, Any]) -> FloatArray:
+    def _rule_inputs(self, achieved: FloatArray) -> list[tuple[FloatArray, FloatArray | None]]:
+        """Each rule's achievements (S,) and its comparison's (or None), from (S, M)."""
+        idx = {m: i for i, m in enumerate(self.metrics)}
+        return [
+            (
+                achieved[:, idx[r.metric]],
+                None if r.comparison is None else achieved[:, idx[r.comparison]],
+            )
+            for r in self.rules
+        ]
+
+    def _check_achieved(self, achieved: Mapping[str, Any]) -> None:
         missing = [m for m in self.metrics if m not in achieved]
         if missing:
             raise ValidationError(
                 f"no achievement given for {missing}", path=("achieved",), code="missing"
             )
+
+    def _achieved(self, achieved: Mapping[str, Any]) -> FloatArray:
+        self._check_achieved(achieved)
         return np.array([[float(achieved[m]) for m in self.metrics]])
 
     def settle(self, achieved: Mapping[str, Any]) -> ContractResult:
@@ -746,24 +753,13 @@ class OutcomesContract:
         if n < 1:
             raise ValidationError("n must be positive", path=("n",), code="out_of_range")
         rng, entropy = seeded(seed)
-        missing = [m for m in self.metrics if m not in achieved]
-        if missing:
-            raise ValidationError(
-                f"no achievement given for {missing}", path=("achieved",), code="missing"
-            )
+        self._check_achieved(achieved)
         cols = [_draws(achieved[m], rng, n) for m in self.metrics]
         a = np.column_stack(cols)
         pay, inflow, out = self._gross_flows(a)
         rates = vectorised_irr(inflow - out[None, :])
-        idx = {m: i for i, m in enumerate(self.metrics)}
         hit = np.column_stack(
-            [
-                r.triggered(
-                    a[:, idx[r.metric]],
-                    None if r.comparison is None else a[:, idx[r.comparison]],
-                )
-                for r in self.rules
-            ]
+            [r.triggered(*args) for r, args in zip(self.rules, self._rule_inputs(a), strict=True)]
         )
         return ContractSimulation(
             pd.DataFrame(a, columns=self.metrics),
