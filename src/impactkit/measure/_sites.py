@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from impactkit.errors import ValidationError
 from impactkit.measure._calculators import (
@@ -127,6 +126,8 @@ class _Sites:
 
 def _t_interval(n: Any, mean: Any, sd: Any, level: float) -> tuple[Any, Any]:
     """Paired t interval by site, as :func:`~impactkit.measure.paired_t_interval` (n >= 2)."""
+    from scipy import special  # imported on use: keeps `import impactkit` light
+
     with np.errstate(divide="ignore", invalid="ignore"):
         t = special.stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2)
         se = sd / np.sqrt(n)
@@ -137,6 +138,8 @@ def _t_interval(n: Any, mean: Any, sd: Any, level: float) -> tuple[Any, Any]:
 def _wilson(k: Any, n: Any, level: float) -> tuple[Any, Any]:
     """Wilson interval by site, with the very operations of
     :func:`~impactkit.measure.wilson_interval` (NaN where ``n`` is 0)."""
+    from scipy import special  # imported on use: keeps `import impactkit` light
+
     z = float(special.ndtri(0.5 + level / 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         p = k / n

@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy import special
 
 from impactkit.errors import Problem, ValidationError
 from impactkit.typing import FloatArray
@@ -185,6 +184,8 @@ def iman_conover(x: FloatArray, target: FloatArray, rng: np.random.Generator) ->
     n, k = x.shape
     if k < 2 or n < k + 2:
         return x
+    from scipy import special  # imported on use: keeps `import impactkit` light
+
     scores = special.ndtri(np.arange(1, n + 1) / (n + 1.0))
     s = rng.permuted(np.repeat(scores[:, None], k, axis=1), axis=0)
     t = np.corrcoef(s, rowvar=False)
