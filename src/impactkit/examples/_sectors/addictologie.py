@@ -19,11 +19,17 @@ from impactkit.examples._sectors._common import (
     catalogue_proxy,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
 )
+from impactkit.examples._sectors._rows import (
+    emergency_row,
+    qaly_gain,
+    qaly_row,
+    row,
+    weekly_job_proxy,
+)
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -33,13 +39,8 @@ SEED = 20240614
 N = 260
 HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
 
-PROXIES = {
-    "emergency": "urgences_passage_cnam",
-    "job": "smic_horaire_net",
-    "qaly": "valeur_annee_vie",
-    "alcohol_stay": "sejour_mco_alcool_cout_moyen",
-}
-"""Catalogue ids of the proxies, by valued outcome."""
+PROXIES = {"alcohol_stay": "sejour_mco_alcool_cout_moyen"}
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {"fewer_emergencies": 0.35, "fewer_alcohol_stays": 0.5}
 """Share of an average cost released when one unit is avoided, for the sensitivity case:
@@ -63,8 +64,6 @@ MEASURES = {
         where=[Condition("employed_t0", "==", 0)],
         data="patients",
     ),
-    # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
-    # et al. 2020); undiscounted here because the model discounts the row's flows
     "job_hours": measure.Sum(
         "job_hours_week_t1", where=[Condition("employed_t0", "==", 0)], data="patients"
     ),
@@ -81,9 +80,7 @@ MEASURES = {
         min_change=5,
         data="patients",
     ),
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
-    ),
+    "eq5d": qaly_gain("patients"),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
 
@@ -428,91 +425,51 @@ def build_toc() -> TheoryOfChange:
 def build_model() -> ImpactModel:
     """The evaluative model of the centre, its quantities measured on the example data."""
     outcomes = [
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.2,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Hospital liaison teams (ELSA) and GPs",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_emergencies"],
-                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
-                    "consultations (Sénat report n° 685, 2016-2017).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="Hospital liaison teams (ELSA) and GPs",
         ),
-        OutcomeValuation(
-            outcome="back_to_work",
-            stakeholder="patients",
-            label="Retour à l'emploi",
+        row(
+            "back_to_work",
+            "patients",
+            "Retour à l'emploi",
             indicator="job_hours",
             quantity=MEASURES["job_hours"],
-            proxy=catalogue_proxy(
-                PROXIES["job"],
-                times=52,
-                unit="weekly hour for a year",
-                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines",
-            ),
-            duration=1,
+            proxy=weekly_job_proxy(),
             deadweight=dist.Beta(0.35, 0.08),
             attribution=0.3,
-            sources={
-                "deadweight": "Return-to-work rate without care (judgement)",
-                "attribution": "France Travail and employers",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Return-to-work rate without care (judgement)",
+            why_attribution="France Travail and employers",
         ),
-        OutcomeValuation(
-            outcome="health_quality",
-            stakeholder="patients",
-            label="Qualité de vie liée à la santé améliorée",
-            indicator="eq5d",
+        qaly_row(
+            "health_quality",
+            "patients",
+            "Qualité de vie liée à la santé améliorée",
             quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
-            ),
-            duration=1,
             deadweight=0.4,
             attribution=0.3,
-            sources={
-                "deadweight": "Health-related quality of life improves after a crisis "
-                "anyway (regression to the mean; judgement)",
-                "attribution": "GPs, pharmacies and hospital liaison teams",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Health-related quality of life improves after a crisis "
+            "anyway (regression to the mean; judgement)",
+            why_attribution="GPs, pharmacies and hospital liaison teams",
         ),
-        OutcomeValuation(
-            outcome="fewer_alcohol_stays",
-            stakeholder="assurance_maladie",
-            label="Hospitalisations liées à l'alcool évitées",
+        row(
+            "fewer_alcohol_stays",
+            "assurance_maladie",
+            "Hospitalisations liées à l'alcool évitées",
             indicator="alcohol_stays",
             quantity=MEASURES["alcohol_stays"],
             proxy=catalogue_proxy(PROXIES["alcohol_stay"], unit="stay"),
-            duration=1,
             deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
-            sources={
-                "deadweight": "Admissions fall after a crisis year anyway (regression to the "
-                "mean; judgement)",
-                "attribution": "Hospital liaison teams (ELSA) and GPs",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_alcohol_stays"],
-                    "A stay avoided releases its direct costs only (judgement).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Admissions fall after a crisis year anyway (regression to the "
+            "mean; judgement)",
+            why_attribution="Hospital liaison teams (ELSA) and GPs",
+            marginal=(
+                MARGINAL_SHARES["fewer_alcohol_stays"],
+                "A stay avoided releases its direct costs only (judgement).",
+            ),
         ),
     ]
     inputs = [

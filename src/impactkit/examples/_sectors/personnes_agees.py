@@ -17,11 +17,11 @@ from impactkit.examples._sectors._common import (
     catalogue_proxy,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
 )
+from impactkit.examples._sectors._rows import emergency_row, qaly_gain, qaly_row, row
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -34,13 +34,8 @@ ANAP_CARE = (
     "tableau de bord de la performance ESMS, axe « prestations de soins et d'accompagnement »"
 )
 
-PROXIES = {
-    "hospital": "sejour_mco_cout_moyen_atih",
-    "emergency": "urgences_passage_cnam",
-    "ehpad_care": "ehpad_soins_jour_atih",
-    "qaly": "valeur_annee_vie",
-}
-"""Catalogue ids of the proxies, by valued outcome."""
+PROXIES = {"hospital": "sejour_mco_cout_moyen_atih", "ehpad_care": "ehpad_soins_jour_atih"}
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {
     "fewer_hospital_stays": 0.5,
@@ -78,11 +73,7 @@ MEASURES = {
         direction="decrease",
         data="patients",
     ),
-    # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
-    # et al. 2020); undiscounted here because the model discounts the row's flows
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
-    ),
+    "eq5d": qaly_gain("patients"),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
 MEASURES["at_home_public"] = MEASURES["at_home"]
@@ -439,54 +430,34 @@ def build_model() -> ImpactModel:
     is measured but not valued (no published value of carers' health).
     """
 
-    def note(k: str, why: str) -> str:
-        return marginal_note(MARGINAL_SHARES[k], why)
-
     outcomes = [
-        OutcomeValuation(
-            outcome="fewer_hospital_stays",
-            stakeholder="assurance_maladie",
-            label="Hospitalisations évitées (toutes causes)",
+        row(
+            "fewer_hospital_stays",
+            "assurance_maladie",
+            "Hospitalisations évitées (toutes causes)",
             indicator="all_stays",
             quantity=MEASURES["all_stays"],
             proxy=catalogue_proxy(PROXIES["hospital"], unit="stay"),
-            duration=1,
             deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
-            sources={
-                "deadweight": "Stays fall after a year with a crisis anyway (regression to "
-                "the mean; judgement)",
-                "attribution": "GPs and hospital discharge teams",
-                "proxy": note("fewer_hospital_stays", "A stay releases its direct costs."),
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Stays fall after a year with a crisis anyway (regression to "
+            "the mean; judgement)",
+            why_attribution="GPs and hospital discharge teams",
+            marginal=(
+                MARGINAL_SHARES["fewer_hospital_stays"],
+                "A stay releases its direct costs.",
+            ),
         ),
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.3,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "GPs and home-help services",
-                "proxy": note(
-                    "fewer_emergencies",
-                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
-                    "consultations (Sénat report n° 685, 2016-2017).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="GPs and home-help services",
         ),
-        OutcomeValuation(
-            outcome="ehpad_care_avoided",
-            stakeholder="branche_autonomie",
-            label="Forfait soins d'EHPAD reporté",
+        row(
+            "ehpad_care_avoided",
+            "branche_autonomie",
+            "Forfait soins d'EHPAD reporté",
             indicator="at_home_public",
             quantity=MEASURES["at_home_public"],
             proxy=catalogue_proxy(
@@ -497,42 +468,27 @@ def build_model() -> ImpactModel:
                 "l'hébergement, la restauration et l'aide à la vie quotidienne (APA) "
                 "continuent à domicile",
             ),
-            duration=1,
             deadweight=dist.Beta(0.7, 0.06),
             attribution=0.3,
-            sources={
-                "deadweight": "Most people in GIR 1-2 at home would still be at home a year "
-                "later without this service (judgement; compare with the département's APA "
-                "files)",
-                "attribution": "Home-help services (SAD) paid by the APA",
-                "proxy": note(
-                    "ehpad_care_avoided",
-                    "A place left free is soon taken by someone on the waiting list.",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
-        ),
-        OutcomeValuation(
-            outcome="health_quality",
-            stakeholder="patients",
-            label="Qualité de vie liée à la santé préservée",
-            indicator="eq5d",
-            quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
+            why_deadweight="Most people in GIR 1-2 at home would still be at home a year "
+            "later without this service (judgement; compare with the département's APA "
+            "files)",
+            why_attribution="Home-help services (SAD) paid by the APA",
+            marginal=(
+                MARGINAL_SHARES["ehpad_care_avoided"],
+                "A place left free is soon taken by someone on the waiting list.",
             ),
-            duration=1,
+        ),
+        qaly_row(
+            "health_quality",
+            "patients",
+            "Qualité de vie liée à la santé préservée",
+            quantity=MEASURES["eq5d"],
             deadweight=0.5,
             attribution=0.4,
-            sources={
-                "deadweight": "Health-related quality of life moves without the service "
-                "(judgement; EQ-5D-5L of a comparison group would measure it)",
-                "attribution": "GPs, home-help services and families",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Health-related quality of life moves without the service "
+            "(judgement; EQ-5D-5L of a comparison group would measure it)",
+            why_attribution="GPs, home-help services and families",
         ),
     ]
     inputs = [

@@ -22,11 +22,11 @@ from impactkit.examples._sectors._common import (
     cpi,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
 )
+from impactkit.examples._sectors._rows import emergency_row, qaly_gain, qaly_row, row
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -39,10 +39,8 @@ HAS_PERSON = "chapitre 1 « La personne »"
 PROXIES = {
     "eviction": "expulsion_locative_cout_procedure_cnafal",
     "stay": "sejour_mco_cout_moyen_atih",
-    "emergency": "urgences_passage_cnam",
-    "qaly": "valeur_annee_vie",
 }
-"""Catalogue ids of the proxies, by valued outcome."""
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {"hospital_avoided": 0.5, "fewer_emergencies": 0.35}
 """Share of an average cost released when one unit is avoided, for the sensitivity case:
@@ -75,11 +73,7 @@ MEASURES = {
     "hospital_days": measure.Sum("hospital_days_avoided", data="measures"),
     "stays": measure.Sum("hospital_stays_avoided", data="measures"),
     "ed_visits": measure.Sum("ed_visits_avoided", data="measures"),
-    # QALYs of the year followed, EQ-5D-5L scored with the French value set; undiscounted
-    # here because the model discounts the row's flows
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="measures"
-    ),
+    "eq5d": qaly_gain("measures"),
     "abuse": measure.Threshold(column="financial_abuse_stopped", at_least=1, data="measures"),
     "arrears": measure.Threshold(
         column="care_home_arrears_cleared",
@@ -514,97 +508,60 @@ def build_model() -> ImpactModel:
     financial abuse stopped and the over-indebtedness files avoided are
     measured but not valued (no published unit value was found).
     """
-    notes = {
-        "hospital_avoided": "A stay avoided releases its direct costs only.",
-        "fewer_emergencies": "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts "
-        "and consultations (Sénat report n° 685, 2016-2017).",
-    }
     outcomes = [
-        OutcomeValuation(
-            outcome="housing_kept",
-            stakeholder="protected",
-            label="Expulsions évitées, logement conservé",
+        row(
+            "housing_kept",
+            "protected",
+            "Expulsions évitées, logement conservé",
             indicator="eviction_avoided",
             quantity=MEASURES["eviction_avoided"],
             proxy=catalogue_proxy(PROXIES["eviction"], unit="eviction"),
-            duration=1,
             deadweight=dist.Beta(0.35, 0.08),
             attribution=0.25,
-            sources={
-                "deadweight": "Procedures that stop without intervention (judgement)",
-                "attribution": "Housing-benefit services and the eviction-prevention "
-                "commission (CCAPEX)",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Procedures that stop without intervention (judgement)",
+            why_attribution="Housing-benefit services and the eviction-prevention "
+            "commission (CCAPEX)",
         ),
-        OutcomeValuation(
-            outcome="quality_of_life",
-            stakeholder="protected",
-            label="Qualité de vie liée à la santé améliorée",
-            indicator="eq5d",
+        qaly_row(
+            "quality_of_life",
+            "protected",
+            "Qualité de vie liée à la santé améliorée",
             quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
-            ),
-            duration=1,
             deadweight=0.4,
             attribution=0.3,
-            sources={
-                "deadweight": "Quality of life improves after the crisis that led to the "
-                "measure anyway (regression to the mean; judgement)",
-                "attribution": "Care teams, families and social services",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Quality of life improves after the crisis that led to the "
+            "measure anyway (regression to the mean; judgement)",
+            why_attribution="Care teams, families and social services",
         ),
-        OutcomeValuation(
-            outcome="hospital_avoided",
-            stakeholder="assurance_maladie",
-            label="Séjours hospitaliers évités",
+        row(
+            "hospital_avoided",
+            "assurance_maladie",
+            "Séjours hospitaliers évités",
             indicator="stays",
             quantity=MEASURES["stays"],
             proxy=catalogue_proxy(PROXIES["stay"], unit="stay"),
-            duration=1,
             deadweight=dist.Beta(0.5, 0.08),
             attribution=0.4,
-            sources={
-                "deadweight": "Stays fall after a crisis year anyway (regression to the mean)",
-                "attribution": "Psychiatric teams and GPs provide the care",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["hospital_avoided"], notes["hospital_avoided"]
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Stays fall after a crisis year anyway (regression to the mean)",
+            why_attribution="Psychiatric teams and GPs provide the care",
+            marginal=(
+                MARGINAL_SHARES["hospital_avoided"],
+                "A stay avoided releases its direct costs only.",
+            ),
         ),
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.3,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Psychiatric teams and GPs",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_emergencies"], notes["fewer_emergencies"]
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="Psychiatric teams and GPs",
         ),
     ]
-    row = catalogue_row(COST_PER_MEASURE)
-    budget = N * float(row["value"]) * cpi().factor(int(row["year"]), BASE_YEAR)
+    cost = catalogue_row(COST_PER_MEASURE)
+    budget = N * float(cost["value"]) * cpi().factor(int(cost["year"]), BASE_YEAR)
     igas = (
-        f"catalogue:{COST_PER_MEASURE}: mean cost of a measure {float(row['value']):,.0f} EUR "
-        f"a year in {int(row['year'])}, all funders, {{share}} by {{who}}; x {N} measures, "
-        f"moved to {BASE_YEAR} with the INSEE consumer price index - {row['source']}"
+        f"catalogue:{COST_PER_MEASURE}: mean cost of a measure {float(cost['value']):,.0f} EUR "
+        f"a year in {int(cost['year'])}, all funders, {{share}} by {{who}}; x {N} measures, "
+        f"moved to {BASE_YEAR} with the INSEE consumer price index - {cost['source']}"
     )
     inputs = [
         Input(
