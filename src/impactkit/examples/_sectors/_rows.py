@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import Any
 
 from impactkit import dist, measure
-from impactkit.dist import Distribution
 from impactkit.examples._sectors._common import catalogue_proxy, marginal_note
 from impactkit.model import OutcomeValuation
 from impactkit.valuation import FinancialProxy
@@ -46,23 +45,19 @@ def row(
     stakeholder: str,
     label: str,
     *,
-    indicator: str,
-    quantity: Any,
-    proxy: FinancialProxy,
-    deadweight: float | Distribution,
-    attribution: float,
     why_deadweight: str,
     why_attribution: str,
-    duration: float = 1,
-    drop_off: float = 0.0,
     marginal: tuple[float, str] | None = None,
     evidence: Mapping[str, str] = JUDGEMENT,
+    **fields: Any,
 ) -> OutcomeValuation:
     """A row of a value map whose deadweight and attribution say why they are set.
 
-    ``quantity`` is what :class:`~impactkit.model.OutcomeValuation` takes (a
-    number, a distribution or a calculator). ``marginal`` is, for an average cost counted as a saving, the share of it
-    kept in the sensitivity case and why (the proxy's note, see
+    ``fields`` are the row's own, as :class:`~impactkit.model.OutcomeValuation`
+    takes them (``indicator``, ``quantity``, ``proxy``, ``deadweight``,
+    ``attribution``, ``duration``, ``drop_off``). ``marginal`` is, for an
+    average cost counted as a saving, the share of it kept in the sensitivity
+    case and why (the proxy's note, see
     :func:`~impactkit.examples._sectors._common.marginal_note`).
     """
     sources = {"deadweight": why_deadweight, "attribution": why_attribution}
@@ -72,15 +67,9 @@ def row(
         outcome=outcome,
         stakeholder=stakeholder,
         label=label,
-        indicator=indicator,
-        quantity=quantity,
-        proxy=proxy,
-        duration=duration,
-        drop_off=drop_off,
-        deadweight=deadweight,
-        attribution=attribution,
         sources=sources,
         evidence=dict(evidence),
+        **fields,
     )
 
 
@@ -119,30 +108,23 @@ def qaly_row(
     stakeholder: str,
     label: str,
     *,
-    quantity: Any,
-    deadweight: float,
-    attribution: float,
     why_deadweight: str,
     why_attribution: str,
     indicator: str = "eq5d",
-    duration: float = 1,
-    drop_off: float = 0.0,
+    **fields: Any,
 ) -> OutcomeValuation:
     """Health-related quality of life gained (QALYs, EQ-5D-5L), valued at the value of a
-    life-year (:func:`qaly_proxy`), its deadweight set by judgement."""
+    life-year (:func:`qaly_proxy`), its deadweight set by judgement; ``fields`` as for
+    :func:`row` (``quantity``, ``deadweight``, ``attribution``, ``duration``, ...)."""
     return row(
         outcome,
         stakeholder,
         label,
-        indicator=indicator,
-        quantity=quantity,
-        proxy=qaly_proxy(),
-        duration=duration,
-        drop_off=drop_off,
-        deadweight=deadweight,
-        attribution=attribution,
         why_deadweight=why_deadweight,
         why_attribution=why_attribution,
+        indicator=indicator,
+        proxy=qaly_proxy(),
+        **fields,
     )
 
 
