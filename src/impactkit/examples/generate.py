@@ -23,8 +23,10 @@ import pandas as pd
 from impactkit import dist, io, measure
 from impactkit._atomic import write_file
 from impactkit.examples._sectors._common import (
+    before_after,
     catalogue_proxy,
     catalogue_row,
+    counts_before_after,
     eq5d_waves,
     holes,
     sector_model,
@@ -185,10 +187,8 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     hours[employed == 0] = 0.0  # not in work
     hours[np.isnan(employed)] = np.nan  # lost to follow-up
     hours = holes(rng, hours, 0.05)
-    ed0 = rng.poisson(1.8, n).astype(float)
-    ed1 = np.maximum(ed0 - rng.poisson(1.0, n), 0) + rng.poisson(0.15, n)
-    ed0 = holes(rng, ed0, 0.04)
-    ed1 = holes(rng, ed1, 0.12)
+    ed0, ed1 = counts_before_after(rng, n, before=1.8, fall=1.0, new=0.15)
+    ed0, ed1 = holes(rng, ed0, 0.04), holes(rng, ed1, 0.12)
     eq5d = eq5d_waves(
         np.random.default_rng(seed + 2),
         n,
@@ -199,14 +199,7 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     )
     return pd.concat(
         [
-            pd.DataFrame(
-                {
-                    "hours_week_12m": hours,
-                    "ed_visits_before": ed0,
-                    "ed_visits_after": ed1,
-                    "ed_visits_avoided": ed0 - ed1,
-                }
-            ),
+            pd.DataFrame({"hours_week_12m": hours, **before_after("ed_visits", ed0, ed1)}),
             eq5d,
         ],
         axis=1,

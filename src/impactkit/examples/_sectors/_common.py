@@ -1,4 +1,5 @@
-"""Shared pieces of the sector examples: catalogue proxies, price index, missing values."""
+"""Shared pieces of the sector examples: catalogue proxies, price index, synthetic counts
+before and after, EQ-5D-5L waves, missing values."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from impactkit.valuation import FinancialProxy, PriceIndex, catalogue, proxy_fro
 __all__ = [
     "BASE_YEAR",
     "CATALOGUE_TAG",
+    "before_after",
     "catalogue_proxy",
     "catalogue_row",
+    "counts_before_after",
     "cpi",
     "eq5d_waves",
     "french_translations",
@@ -107,6 +110,23 @@ def holes(rng: np.random.Generator, values: Any, rate: float) -> np.ndarray[Any,
     out = np.asarray(values, dtype=float).copy()
     out[rng.random(out.shape[0]) < rate] = np.nan
     return out
+
+
+def counts_before_after(
+    rng: np.random.Generator, n: int, *, before: float, fall: Any, new: float
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Synthetic counts of events (visits, stays, falls) in the 12 months before entry and
+    after: Poisson(``before``) before; after, those less a Poisson(``fall``) drop, floored
+    at 0, plus Poisson(``new``) new ones (``fall`` may vary by person)."""
+    b = rng.poisson(before, n).astype(float)
+    a = np.maximum(b - rng.poisson(fall, n), 0) + rng.poisson(new, n)
+    return b, a
+
+
+def before_after(name: str, before: Any, after: Any) -> dict[str, Any]:
+    """The columns ``<name>_before``, ``<name>_after`` and ``<name>_avoided`` (before less
+    after) of a count measured before entry and after."""
+    return {f"{name}_before": before, f"{name}_after": after, f"{name}_avoided": before - after}
 
 
 def eq5d_waves(

@@ -16,7 +16,9 @@ import pandas as pd
 
 from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
+    before_after,
     catalogue_proxy,
+    counts_before_after,
     eq5d_waves,
     holes,
     sector_model,
@@ -95,10 +97,8 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     # days of use in the last 30 days (timeline follow-back), entry and 12 months
     d0 = np.clip(np.round(rng.normal(21, 6, N)), 0, 30)
     d1 = np.clip(np.round(d0 - rng.normal(8, 8, N) - 0.2 * (consultations - 14)), 0, 30)
-    ed0 = rng.poisson(1.3, N).astype(float)
-    ed1 = np.maximum(ed0 - rng.poisson(0.6, N), 0) + rng.poisson(0.2, N)
-    ed0 = holes(rng, ed0, 0.04)
-    ed1 = holes(rng, ed1, 0.12)
+    ed0, ed1 = counts_before_after(rng, N, before=1.3, fall=0.6, new=0.2)
+    ed0, ed1 = holes(rng, ed0, 0.04), holes(rng, ed1, 0.12)
     work0 = (rng.random(N) < 0.35).astype(float)
     work1 = np.where(work0 == 1, (rng.random(N) < 0.9), (rng.random(N) < 0.2)).astype(float)
     patients = pd.DataFrame(
@@ -109,9 +109,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "consultations": consultations,
             "days_use_t0": holes(rng, d0, 0.03),
             "days_use_t1": holes(rng, d1, 0.18),
-            "ed_visits_before": ed0,
-            "ed_visits_after": ed1,
-            "ed_visits_avoided": ed0 - ed1,
+            **before_after("ed_visits", ed0, ed1),
             "employed_t0": work0,
             "employed_t1": holes(rng, work1, 0.15),
         }

@@ -18,6 +18,7 @@ from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
     catalogue_proxy,
     catalogue_row,
+    counts_before_after,
     eq5d_waves,
     holes,
     sector_model,
@@ -150,8 +151,7 @@ def _after_exit(seed: int, employed_6m: np.ndarray[Any, Any]) -> pd.DataFrame:
     hours = np.clip(np.round(rng.normal(26, 7, N)), 8, 35)
     hours[employed_6m == 0] = 0.0
     hours[np.isnan(employed_6m)] = np.nan
-    e0 = rng.poisson(1.0, N).astype(float)
-    e1 = np.maximum(e0 - rng.poisson(0.4, N), 0) + rng.poisson(0.1, N)
+    e0, e1 = counts_before_after(rng, N, before=1.0, fall=0.4, new=0.1)
     housed0 = (rng.random(N) < 0.7).astype(float)
     housed1 = np.where(housed0 == 1, 1.0, (rng.random(N) < 0.45).astype(float))
     licence = (rng.random(N) < 0.12).astype(float)

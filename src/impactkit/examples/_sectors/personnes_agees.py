@@ -14,7 +14,9 @@ import pandas as pd
 
 from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
+    before_after,
     catalogue_proxy,
+    counts_before_after,
     eq5d_waves,
     holes,
     sector_model,
@@ -85,8 +87,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     gir = rng.choice([1, 2, 3, 4], size=N, p=[0.08, 0.3, 0.32, 0.3])
     age = np.clip(np.round(rng.normal(84, 6, N)), 65, 102)
     programme = (rng.random(N) < 0.7).astype(float)  # took part in fall prevention
-    f0 = rng.poisson(1.4, N).astype(float)
-    f1 = np.maximum(f0 - rng.poisson(0.5 + 0.5 * programme, N), 0) + rng.poisson(0.3, N)
+    f0, f1 = counts_before_after(rng, N, before=1.4, fall=0.5 + 0.5 * programme, new=0.3)
     # hospital stays after a fall, 12 months before and after entry
     h0 = np.minimum(rng.poisson(0.6, N), f0).astype(float)
     h1 = np.minimum(np.maximum(h0 - rng.poisson(0.45, N), 0) + rng.poisson(0.1, N), f1)
@@ -103,12 +104,8 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "age": age,
             "gir": gir,
             "fall_programme": programme,
-            "falls_before": f0,
-            "falls_after": f1,
-            "falls_avoided": f0 - f1,
-            "fall_stays_before": h0,
-            "fall_stays_after": h1,
-            "fall_stays_avoided": h0 - h1,
+            **before_after("falls", f0, f1),
+            **before_after("fall_stays", h0, h1),
             "at_home_12m": holes(rng, 1.0 - ehpad, 0.04),
             "zarit_t0": holes(rng, z0, 0.05),
             "zarit_t1": holes(rng, z1, 0.15),
@@ -122,19 +119,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     extra = np.random.default_rng(seed + 2)
     s0 = h0 + extra.poisson(0.5, N)
     s1 = h1 + np.maximum(extra.poisson(0.5, N) - extra.poisson(0.2, N), 0)
-    e0 = extra.poisson(1.1, N).astype(float)
-    e1 = np.maximum(e0 - extra.poisson(0.45, N), 0) + extra.poisson(0.1, N)
+    e0, e1 = counts_before_after(extra, N, before=1.1, fall=0.45, new=0.1)
     e0, e1 = holes(extra, e0, 0.03), holes(extra, e1, 0.08)
-    care = pd.DataFrame(
-        {
-            "stays_before": s0,
-            "stays_after": s1,
-            "stays_avoided": s0 - s1,
-            "ed_visits_before": e0,
-            "ed_visits_after": e1,
-            "ed_visits_avoided": e0 - e1,
-        }
-    )
+    care = pd.DataFrame({**before_after("stays", s0, s1), **before_after("ed_visits", e0, e1)})
     return {"patients": pd.concat([patients, eq5d, care], axis=1)}
 
 

@@ -17,8 +17,10 @@ import pandas as pd
 from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
     BASE_YEAR,
+    before_after,
     catalogue_proxy,
     catalogue_row,
+    counts_before_after,
     cpi,
     eq5d_waves,
     holes,
@@ -120,9 +122,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "debt_t1": holes(rng, debt1, 0.08),
             "eviction_procedure_t0": eviction,
             "housing_kept_12m": kept,
-            "hospital_days_before": hosp0,
-            "hospital_days_after": hosp1,
-            "hospital_days_avoided": hosp0 - hosp1,
+            **before_after("hospital_days", hosp0, hosp1),
         }
     )
     return {"measures": pd.concat([measures, _care_and_abuse(seed, home)], axis=1)}
@@ -133,10 +133,8 @@ def _care_and_abuse(seed: int, home: np.ndarray[Any, Any]) -> pd.DataFrame:
     over-indebtedness files avoided and EQ-5D-5L, drawn from their own streams so that
     the columns of :func:`build_data` keep their values."""
     rng = np.random.default_rng(seed + 1)
-    s0 = rng.poisson(1.0, N).astype(float)
-    s1 = np.maximum(s0 - rng.poisson(0.5, N), 0) + rng.poisson(0.05, N)
-    e0 = rng.poisson(1.2, N).astype(float)
-    e1 = np.maximum(e0 - rng.poisson(0.5, N), 0) + rng.poisson(0.1, N)
+    s0, s1 = counts_before_after(rng, N, before=1.0, fall=0.5, new=0.05)
+    e0, e1 = counts_before_after(rng, N, before=1.2, fall=0.5, new=0.1)
     s0, s1 = holes(rng, s0, 0.05), holes(rng, s1, 0.10)
     e0, e1 = holes(rng, e0, 0.05), holes(rng, e1, 0.12)
     abuse = np.where(rng.random(N) < 0.08, (rng.random(N) < 0.8).astype(float), 0.0)
@@ -156,12 +154,8 @@ def _care_and_abuse(seed: int, home: np.ndarray[Any, Any]) -> pd.DataFrame:
         [
             pd.DataFrame(
                 {
-                    "hospital_stays_before": s0,
-                    "hospital_stays_after": s1,
-                    "hospital_stays_avoided": s0 - s1,
-                    "ed_visits_before": e0,
-                    "ed_visits_after": e1,
-                    "ed_visits_avoided": e0 - e1,
+                    **before_after("hospital_stays", s0, s1),
+                    **before_after("ed_visits", e0, e1),
                     "financial_abuse_stopped": holes(rng, abuse, 0.03),
                     "overindebtedness_file_avoided": holes(rng, files, 0.05),
                     "care_home_arrears_t0": arrears,
