@@ -30,6 +30,7 @@ from impactkit.examples._sectors._common import (
     eq5d_waves,
     holes,
     sector_model,
+    weekly_hours,
 )
 from impactkit.examples._sectors._rows import (
     emergency_row,
@@ -183,10 +184,7 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     """
     rng = np.random.default_rng(seed + 1)
     n = employed.shape[0]
-    hours = np.clip(np.round(rng.normal(20, 6, n)), 6, 35)
-    hours[employed == 0] = 0.0  # not in work
-    hours[np.isnan(employed)] = np.nan  # lost to follow-up
-    hours = holes(rng, hours, 0.05)
+    hours = holes(rng, weekly_hours(rng, employed, mean=20, sd=6, low=6), 0.05)
     ed0, ed1 = counts_before_after(rng, n, before=1.8, fall=1.0, new=0.15)
     ed0, ed1 = holes(rng, ed0, 0.04), holes(rng, ed1, 0.12)
     eq5d = eq5d_waves(

@@ -28,6 +28,8 @@ __all__ = [
     "holes",
     "marginal_note",
     "sector_model",
+    "weekly_hours",
+    "zarit_waves",
 ]
 
 BASE_YEAR = 2025
@@ -121,6 +123,30 @@ def counts_before_after(
     b = rng.poisson(before, n).astype(float)
     a = np.maximum(b - rng.poisson(fall, n), 0) + rng.poisson(new, n)
     return b, a
+
+
+def weekly_hours(
+    rng: np.random.Generator, employed: np.ndarray[Any, Any], *, mean: float, sd: float, low: float
+) -> np.ndarray[Any, Any]:
+    """Synthetic contractual weekly hours of the job held at follow-up: Normal(``mean``,
+    ``sd``) rounded and bounded to [``low``, 35] for people in work, 0 for those not in
+    work, missing where ``employed`` is missing (lost to follow-up)."""
+    hours = np.clip(np.round(rng.normal(mean, sd, employed.shape[0])), low, 35)
+    hours[employed == 0] = 0.0
+    hours[np.isnan(employed)] = np.nan
+    return hours
+
+
+def zarit_waves(
+    rng: np.random.Generator, n: int, *, share: float, relief: float
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Synthetic burden of a relative or family carer on the Zarit scale (0-88) at entry
+    and at 12 months, lower by ``relief`` on average; missing for the people without one
+    (a share ``1 - share``)."""
+    has_one = rng.random(n) < share
+    z0 = np.where(has_one, np.clip(np.round(rng.normal(38, 12, n)), 0, 88), np.nan)
+    z1 = np.where(has_one, np.clip(np.round(z0 - rng.normal(relief, 8, n)), 0, 88), np.nan)
+    return z0, z1
 
 
 def before_after(name: str, before: Any, after: Any) -> dict[str, Any]:

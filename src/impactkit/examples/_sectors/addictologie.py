@@ -22,6 +22,8 @@ from impactkit.examples._sectors._common import (
     eq5d_waves,
     holes,
     sector_model,
+    weekly_hours,
+    zarit_waves,
 )
 from impactkit.examples._sectors._rows import (
     emergency_row,
@@ -147,12 +149,8 @@ def _stays_and_jobs(
     opioid = product == "opioïdes"
     o0 = np.where(opioid, rng.poisson(0.6, N), 0).astype(float)
     o1 = np.where(opioid, np.maximum(o0 - rng.poisson(0.3, N), 0), 0).astype(float)
-    hours = np.clip(np.round(rng.normal(24, 8, N)), 6, 35)
-    hours[work1 != 1] = 0.0
-    hours = holes(rng, hours, 0.15)
-    has_relative = rng.random(N) < 0.6
-    z0 = np.where(has_relative, np.clip(np.round(rng.normal(38, 12, N)), 0, 88), np.nan)
-    z1 = np.where(has_relative, np.clip(np.round(z0 - rng.normal(7, 8, N)), 0, 88), np.nan)
+    hours = holes(rng, weekly_hours(rng, work1, mean=24, sd=8, low=6), 0.15)
+    z0, z1 = zarit_waves(rng, N, share=0.6, relief=7)
     return pd.DataFrame(
         {
             "alcohol_stays_before": holes(rng, s0, 0.04),

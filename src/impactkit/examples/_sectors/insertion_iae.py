@@ -22,6 +22,7 @@ from impactkit.examples._sectors._common import (
     eq5d_waves,
     holes,
     sector_model,
+    weekly_hours,
 )
 from impactkit.examples._sectors._rows import (
     emergency_row,
@@ -148,9 +149,7 @@ def _after_exit(seed: int, employed_6m: np.ndarray[Any, Any]) -> pd.DataFrame:
     driving licence and EQ-5D-5L, from their own streams so that the columns of
     :func:`build_data` keep their values."""
     rng = np.random.default_rng(seed + 1)
-    hours = np.clip(np.round(rng.normal(26, 7, N)), 8, 35)
-    hours[employed_6m == 0] = 0.0
-    hours[np.isnan(employed_6m)] = np.nan
+    hours = weekly_hours(rng, employed_6m, mean=26, sd=7, low=8)
     e0, e1 = counts_before_after(rng, N, before=1.0, fall=0.4, new=0.1)
     housed0 = (rng.random(N) < 0.7).astype(float)
     housed1 = np.where(housed0 == 1, 1.0, (rng.random(N) < 0.45).astype(float))

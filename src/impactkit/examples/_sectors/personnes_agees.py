@@ -20,6 +20,7 @@ from impactkit.examples._sectors._common import (
     eq5d_waves,
     holes,
     sector_model,
+    zarit_waves,
 )
 from impactkit.examples._sectors._rows import emergency_row, qaly_gain, qaly_row, row
 from impactkit.measure import Condition
@@ -93,9 +94,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     h1 = np.minimum(np.maximum(h0 - rng.poisson(0.45, N), 0) + rng.poisson(0.1, N), f1)
     p_ehpad = np.where(gir <= 2, 0.22, 0.08)
     ehpad = (rng.random(N) < p_ehpad).astype(float)
-    has_carer = rng.random(N) < 0.72
-    z0 = np.where(has_carer, np.clip(np.round(rng.normal(38, 12, N)), 0, 88), np.nan)
-    z1 = np.where(has_carer, np.clip(np.round(z0 - rng.normal(5, 8, N)), 0, 88), np.nan)
+    z0, z1 = zarit_waves(rng, N, share=0.72, relief=5)
     f0, f1 = holes(rng, f0, 0.03), holes(rng, f1, 0.08)
     h0, h1 = holes(rng, h0, 0.03), holes(rng, h1, 0.06)
     patients = pd.DataFrame(
