@@ -22,16 +22,7 @@ import pandas as pd
 
 from impactkit import dist, io, measure
 from impactkit._atomic import write_file
-from impactkit.examples._sectors._common import (
-    before_after,
-    catalogue_proxy,
-    catalogue_row,
-    counts_before_after,
-    eq5d_waves,
-    holes,
-    sector_model,
-    weekly_hours,
-)
+from impactkit.examples._sectors import _common
 from impactkit.examples._sectors._rows import (
     emergency_row,
     qaly_gain,
@@ -184,10 +175,10 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     """
     rng = np.random.default_rng(seed + 1)
     n = employed.shape[0]
-    hours = holes(rng, weekly_hours(rng, employed, mean=20, sd=6, low=6), 0.05)
-    ed0, ed1 = counts_before_after(rng, n, before=1.8, fall=1.0, new=0.15)
-    ed0, ed1 = holes(rng, ed0, 0.04), holes(rng, ed1, 0.12)
-    eq5d = eq5d_waves(
+    hours = _common.holes(rng, _common.weekly_hours(rng, employed, mean=20, sd=6, low=6), 0.05)
+    ed0, ed1 = _common.counts_before_after(rng, n, before=1.8, fall=1.0, new=0.15)
+    ed0, ed1 = _common.holes(rng, ed0, 0.04), _common.holes(rng, ed1, 0.12)
+    eq5d = _common.eq5d_waves(
         np.random.default_rng(seed + 2),
         n,
         severity=1.4,
@@ -197,7 +188,7 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     )
     return pd.concat(
         [
-            pd.DataFrame({"hours_week_12m": hours, **before_after("ed_visits", ed0, ed1)}),
+            pd.DataFrame({"hours_week_12m": hours, **_common.before_after("ed_visits", ed0, ed1)}),
             eq5d,
         ],
         axis=1,
@@ -544,7 +535,7 @@ def build_model() -> ImpactModel:
     >>> round(ik.sroi(model, data=build_data()).ratio, 4)
     2.1637
     """
-    smic = catalogue_row("smic_horaire_brut")
+    smic = _common.catalogue_row("smic_horaire_brut")
     outcomes = [
         row(
             "employed_12m",
@@ -585,7 +576,7 @@ def build_model() -> ImpactModel:
             label="Moins d'heures d'aide des aidants",
             indicator="carer_hours",
             quantity=CARER_RESPITE,
-            proxy=catalogue_proxy(
+            proxy=_common.catalogue_proxy(
                 "smic_horaire_brut",
                 times=92,
                 unit="carer-year",
@@ -641,7 +632,7 @@ def build_model() -> ImpactModel:
             source=f"SMIC horaire brut 2025: {smic['source']}",
         ),
     ]
-    return sector_model(
+    return _common.sector_model(
         "emploi_accompagne",
         title="Emploi accompagné - Horizons Emploi (exemple)",
         sector="handicap",

@@ -131,7 +131,9 @@ def weekly_hours(
     """Synthetic contractual weekly hours of the job held at follow-up: Normal(``mean``,
     ``sd``) rounded and bounded to [``low``, 35] for people in work, 0 for those not in
     work, missing where ``employed`` is missing (lost to follow-up)."""
-    hours = np.clip(np.round(rng.normal(mean, sd, employed.shape[0])), low, 35)
+    hours: np.ndarray[Any, Any] = np.clip(
+        np.round(rng.normal(mean, sd, employed.shape[0])), low, 35
+    )
     hours[employed == 0] = 0.0
     hours[np.isnan(employed)] = np.nan
     return hours
