@@ -138,8 +138,8 @@ def emergency_row(
 ) -> OutcomeValuation:
     """Emergency-department visits avoided, for the health insurance, at the average cost
     of a visit (catalogue ``urgences_passage_cnam``) of which a ``share`` is released when
-    one is avoided (sensitivity case); indicator ``ed_visits``, a deadweight of 40 %
-    (regression to the mean after a crisis year, judgement)."""
+    one is avoided (sensitivity case); indicator ``ed_visits``, a deadweight of 40 % on
+    average, sd 8 points (regression to the mean after a crisis year, judgement)."""
     return row(
         "fewer_emergencies",
         "assurance_maladie",
