@@ -22,13 +22,13 @@ import pandas as pd
 
 from impactkit import dist, io, measure
 from impactkit._atomic import write_file
-from impactkit.examples._sectors._common import (
-    catalogue_proxy,
-    catalogue_row,
-    eq5d_waves,
-    holes,
-    marginal_note,
-    sector_model,
+from impactkit.examples._sectors import _common
+from impactkit.examples._sectors._rows import (
+    emergency_row,
+    qaly_gain,
+    qaly_row,
+    row,
+    weekly_job_proxy,
 )
 from impactkit.model import ImpactModel, Input, OutcomeValuation, volunteer_time
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
@@ -58,11 +58,18 @@ ROSENBERG_CHANGE = measure.ReliableChange(
 HOURS_WORKED = measure.Sum("hours_week_12m", data="participants")
 """Contractual weekly hours of the participants in work at 12 months, added up."""
 
-QUALITY_OF_LIFE = measure.QALYGain(
-    baseline="t0", followup="t1", horizon=1, value_set="france", data="participants"
-)
+QUALITY_OF_LIFE = qaly_gain("participants")
 """QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade et al.
 2020); undiscounted here because the model discounts the row's flows."""
+
+CARER_RESPITE = measure.PrePost(
+    baseline="carer_hours_t0",
+    followup="carer_hours_t1",
+    direction="decrease",
+    min_change=2,
+    data="participants",
+)
+"""Family carers whose weekly hours of help fell by at least 2 hours."""
 
 EMERGENCIES = measure.Sum("ed_visits_avoided", data="participants")
 """Emergency-department visits in the year before entry less those in the year after."""
@@ -168,15 +175,10 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     """
     rng = np.random.default_rng(seed + 1)
     n = employed.shape[0]
-    hours = np.clip(np.round(rng.normal(20, 6, n)), 6, 35)
-    hours[employed == 0] = 0.0  # not in work
-    hours[np.isnan(employed)] = np.nan  # lost to follow-up
-    hours = holes(rng, hours, 0.05)
-    ed0 = rng.poisson(1.8, n).astype(float)
-    ed1 = np.maximum(ed0 - rng.poisson(1.0, n), 0) + rng.poisson(0.15, n)
-    ed0 = holes(rng, ed0, 0.04)
-    ed1 = holes(rng, ed1, 0.12)
-    eq5d = eq5d_waves(
+    hours = _common.holes(rng, _common.weekly_hours(rng, employed, mean=20, sd=6, low=6), 0.05)
+    ed0, ed1 = _common.counts_before_after(rng, n, before=1.8, fall=1.0, new=0.15)
+    ed0, ed1 = _common.holes(rng, ed0, 0.04), _common.holes(rng, ed1, 0.12)
+    eq5d = _common.eq5d_waves(
         np.random.default_rng(seed + 2),
         n,
         severity=1.4,
@@ -186,14 +188,7 @@ def _health_and_hours(seed: int, employed: np.ndarray[Any, Any]) -> pd.DataFrame
     )
     return pd.concat(
         [
-            pd.DataFrame(
-                {
-                    "hours_week_12m": hours,
-                    "ed_visits_before": ed0,
-                    "ed_visits_after": ed1,
-                    "ed_visits_avoided": ed0 - ed1,
-                }
-            ),
+            pd.DataFrame({"hours_week_12m": hours, **_common.before_after("ed_visits", ed0, ed1)}),
             eq5d,
         ],
         axis=1,
@@ -396,13 +391,7 @@ def build_toc() -> TheoryOfChange:
                 target=40,
                 timeline="12 mois",
                 data_source="Questionnaire aidants",
-                measure=measure.PrePost(
-                    baseline="carer_hours_t0",
-                    followup="carer_hours_t1",
-                    direction="decrease",
-                    min_change=2,
-                    data="participants",
-                ),
+                measure=CARER_RESPITE,
             )
         ],
     )
@@ -546,70 +535,48 @@ def build_model() -> ImpactModel:
     >>> round(ik.sroi(model, data=build_data()).ratio, 4)
     2.1637
     """
-    survey = "participants"
-    smic = catalogue_row("smic_horaire_brut")
+    smic = _common.catalogue_row("smic_horaire_brut")
     outcomes = [
-        OutcomeValuation(
-            outcome="employed_12m",
-            stakeholder="participants",
-            label="En emploi en milieu ordinaire à 12 mois",
+        row(
+            "employed_12m",
+            "participants",
+            "En emploi en milieu ordinaire à 12 mois",
             indicator="hours_worked",
             quantity=HOURS_WORKED,
-            proxy=catalogue_proxy(
-                "smic_horaire_net",
-                times=52,
-                unit="weekly hour for a year",
-                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines "
+            proxy=weekly_job_proxy(
+                "Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines "
                 "(net des cotisations salariales, un transfert ; l'AAH perdue, autre "
-                "transfert, n'est comptée d'aucun côté)",
+                "transfert, n'est comptée d'aucun côté)"
             ),
             duration=3,
             drop_off=0.2,
             deadweight=dist.Beta(0.30, 0.07),
             attribution=0.15,
-            sources={
-                "deadweight": "Employment rate of comparable people without support "
-                "(assumption to test with a comparison group)",
-                "attribution": "Share owed to other services (judgement)",
-            },
+            why_deadweight="Employment rate of comparable people without support "
+            "(assumption to test with a comparison group)",
+            why_attribution="Share owed to other services (judgement)",
             evidence={"deadweight": "literature", "attribution": "stakeholder_judgement"},
         ),
-        OutcomeValuation(
-            outcome="quality_of_life",
-            stakeholder="participants",
-            label="Qualité de vie liée à la santé améliorée",
-            indicator="eq5d",
+        qaly_row(
+            "quality_of_life",
+            "participants",
+            "Qualité de vie liée à la santé améliorée",
             quantity=QUALITY_OF_LIFE,
-            proxy=catalogue_proxy(
-                "valeur_annee_vie",
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
-            ),
             duration=2,
             drop_off=0.5,
             deadweight=0.3,
             attribution=0.3,
-            sources={
-                "deadweight": "Quality of life improves after entry anyway (regression to "
-                "the mean; judgement)",
-                "attribution": "Psychiatric care and GPs (judgement)",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Quality of life improves after entry anyway (regression to "
+            "the mean; judgement)",
+            why_attribution="Psychiatric care and GPs (judgement)",
         ),
         OutcomeValuation(
             outcome="carer_respite",
             stakeholder="families",
             label="Moins d'heures d'aide des aidants",
             indicator="carer_hours",
-            quantity=measure.PrePost(
-                baseline="carer_hours_t0",
-                followup="carer_hours_t1",
-                direction="decrease",
-                min_change=2,
-                data=survey,
-            ),
-            proxy=catalogue_proxy(
+            quantity=CARER_RESPITE,
+            proxy=_common.catalogue_proxy(
                 "smic_horaire_brut",
                 times=92,
                 unit="carer-year",
@@ -621,28 +588,14 @@ def build_model() -> ImpactModel:
             duration=2,
             drop_off=0.3,
         ),
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=EMERGENCIES,
-            proxy=catalogue_proxy("urgences_passage_cnam", unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=ED_MARGINAL_SHARE,
             attribution=0.3,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Psychiatric care and GPs (judgement)",
-                "proxy": marginal_note(
-                    ED_MARGINAL_SHARE,
-                    "The health insurance's figure: of the 227 EUR mean cost of a visit, "
-                    "about 80 EUR are the acts and consultations (Sénat report n° 685, "
-                    "2016-2017).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="Psychiatric care and GPs (judgement)",
+            why_share="The health insurance's figure: of the 227 EUR mean cost of a visit, "
+            "about 80 EUR are the acts and consultations (Sénat report n° 685, "
+            "2016-2017).",
         ),
     ]
     inputs = [
@@ -679,7 +632,7 @@ def build_model() -> ImpactModel:
             source=f"SMIC horaire brut 2025: {smic['source']}",
         ),
     ]
-    return sector_model(
+    return _common.sector_model(
         "emploi_accompagne",
         title="Emploi accompagné - Horizons Emploi (exemple)",
         sector="handicap",

@@ -1,7 +1,9 @@
 """Builders of the sector examples (theory of change, model, seeded synthetic data).
 
 One module per example; each exposes ``NAME``, ``SEED``, ``build_data(seed)``,
-``build_toc()`` and ``build_model()``. :mod:`impactkit.examples.generate`
+``build_toc()`` and ``build_model()``; ``_common`` (catalogue proxies, the
+model's settings, synthetic draws) and ``_rows`` (value-map rows) hold what
+they share with each other and with :mod:`impactkit.examples.generate`, which
 writes their files; nothing here is imported when an example is loaded.
 """
 

@@ -1,4 +1,5 @@
-"""Shared pieces of the sector examples: catalogue proxies, price index, missing values."""
+"""Shared pieces of the sector examples: catalogue proxies, price index, synthetic counts
+before and after, EQ-5D-5L waves, missing values."""
 
 from __future__ import annotations
 
@@ -17,14 +18,18 @@ from impactkit.valuation import FinancialProxy, PriceIndex, catalogue, proxy_fro
 __all__ = [
     "BASE_YEAR",
     "CATALOGUE_TAG",
+    "before_after",
     "catalogue_proxy",
     "catalogue_row",
+    "counts_before_after",
     "cpi",
     "eq5d_waves",
     "french_translations",
     "holes",
     "marginal_note",
     "sector_model",
+    "weekly_hours",
+    "zarit_waves",
 ]
 
 BASE_YEAR = 2025
@@ -107,6 +112,49 @@ def holes(rng: np.random.Generator, values: Any, rate: float) -> np.ndarray[Any,
     out = np.asarray(values, dtype=float).copy()
     out[rng.random(out.shape[0]) < rate] = np.nan
     return out
+
+
+def counts_before_after(
+    rng: np.random.Generator, n: int, *, before: float, fall: Any, new: float
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Synthetic counts of events (visits, stays, falls) in the 12 months before entry and
+    after: Poisson(``before``) before; after, those less a Poisson(``fall``) drop, floored
+    at 0, plus Poisson(``new``) new ones (``fall`` may vary by person)."""
+    b = rng.poisson(before, n).astype(float)
+    a = np.maximum(b - rng.poisson(fall, n), 0) + rng.poisson(new, n)
+    return b, a
+
+
+def weekly_hours(
+    rng: np.random.Generator, employed: np.ndarray[Any, Any], *, mean: float, sd: float, low: float
+) -> np.ndarray[Any, Any]:
+    """Synthetic contractual weekly hours of the job held at follow-up: Normal(``mean``,
+    ``sd``) rounded and bounded to [``low``, 35] for people in work, 0 for those not in
+    work, missing where ``employed`` is missing (lost to follow-up)."""
+    hours: np.ndarray[Any, Any] = np.clip(
+        np.round(rng.normal(mean, sd, employed.shape[0])), low, 35
+    )
+    hours[employed == 0] = 0.0
+    hours[np.isnan(employed)] = np.nan
+    return hours
+
+
+def zarit_waves(
+    rng: np.random.Generator, n: int, *, share: float, relief: float
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Synthetic burden of a relative or family carer on the Zarit scale (0-88) at entry
+    and at 12 months, lower by ``relief`` on average; missing for the people without one
+    (a share ``1 - share``)."""
+    has_one = rng.random(n) < share
+    z0 = np.where(has_one, np.clip(np.round(rng.normal(38, 12, n)), 0, 88), np.nan)
+    z1 = np.where(has_one, np.clip(np.round(z0 - rng.normal(relief, 8, n)), 0, 88), np.nan)
+    return z0, z1
+
+
+def before_after(name: str, before: Any, after: Any) -> dict[str, Any]:
+    """The columns ``<name>_before``, ``<name>_after`` and ``<name>_avoided`` (before less
+    after) of a count measured before entry and after."""
+    return {f"{name}_before": before, f"{name}_after": after, f"{name}_avoided": before - after}
 
 
 def eq5d_waves(

@@ -16,14 +16,24 @@ import pandas as pd
 
 from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
+    before_after,
     catalogue_proxy,
+    counts_before_after,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
+    weekly_hours,
+    zarit_waves,
+)
+from impactkit.examples._sectors._rows import (
+    emergency_row,
+    qaly_gain,
+    qaly_row,
+    row,
+    weekly_job_proxy,
 )
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -33,13 +43,8 @@ SEED = 20240614
 N = 260
 HAS_HEALTH = "chapitre 1 « La personne », thématique « Accompagnement à la santé »"
 
-PROXIES = {
-    "emergency": "urgences_passage_cnam",
-    "job": "smic_horaire_net",
-    "qaly": "valeur_annee_vie",
-    "alcohol_stay": "sejour_mco_alcool_cout_moyen",
-}
-"""Catalogue ids of the proxies, by valued outcome."""
+PROXIES = {"alcohol_stay": "sejour_mco_alcool_cout_moyen"}
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {"fewer_emergencies": 0.35, "fewer_alcohol_stays": 0.5}
 """Share of an average cost released when one unit is avoided, for the sensitivity case:
@@ -63,8 +68,6 @@ MEASURES = {
         where=[Condition("employed_t0", "==", 0)],
         data="patients",
     ),
-    # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
-    # et al. 2020); undiscounted here because the model discounts the row's flows
     "job_hours": measure.Sum(
         "job_hours_week_t1", where=[Condition("employed_t0", "==", 0)], data="patients"
     ),
@@ -81,9 +84,7 @@ MEASURES = {
         min_change=5,
         data="patients",
     ),
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
-    ),
+    "eq5d": qaly_gain("patients"),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
 
@@ -98,10 +99,8 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     # days of use in the last 30 days (timeline follow-back), entry and 12 months
     d0 = np.clip(np.round(rng.normal(21, 6, N)), 0, 30)
     d1 = np.clip(np.round(d0 - rng.normal(8, 8, N) - 0.2 * (consultations - 14)), 0, 30)
-    ed0 = rng.poisson(1.3, N).astype(float)
-    ed1 = np.maximum(ed0 - rng.poisson(0.6, N), 0) + rng.poisson(0.2, N)
-    ed0 = holes(rng, ed0, 0.04)
-    ed1 = holes(rng, ed1, 0.12)
+    ed0, ed1 = counts_before_after(rng, N, before=1.3, fall=0.6, new=0.2)
+    ed0, ed1 = holes(rng, ed0, 0.04), holes(rng, ed1, 0.12)
     work0 = (rng.random(N) < 0.35).astype(float)
     work1 = np.where(work0 == 1, (rng.random(N) < 0.9), (rng.random(N) < 0.2)).astype(float)
     patients = pd.DataFrame(
@@ -112,9 +111,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "consultations": consultations,
             "days_use_t0": holes(rng, d0, 0.03),
             "days_use_t1": holes(rng, d1, 0.18),
-            "ed_visits_before": ed0,
-            "ed_visits_after": ed1,
-            "ed_visits_avoided": ed0 - ed1,
+            **before_after("ed_visits", ed0, ed1),
             "employed_t0": work0,
             "employed_t1": holes(rng, work1, 0.15),
         }
@@ -152,12 +149,8 @@ def _stays_and_jobs(
     opioid = product == "opioïdes"
     o0 = np.where(opioid, rng.poisson(0.6, N), 0).astype(float)
     o1 = np.where(opioid, np.maximum(o0 - rng.poisson(0.3, N), 0), 0).astype(float)
-    hours = np.clip(np.round(rng.normal(24, 8, N)), 6, 35)
-    hours[work1 != 1] = 0.0
-    hours = holes(rng, hours, 0.15)
-    has_relative = rng.random(N) < 0.6
-    z0 = np.where(has_relative, np.clip(np.round(rng.normal(38, 12, N)), 0, 88), np.nan)
-    z1 = np.where(has_relative, np.clip(np.round(z0 - rng.normal(7, 8, N)), 0, 88), np.nan)
+    hours = holes(rng, weekly_hours(rng, work1, mean=24, sd=8, low=6), 0.15)
+    z0, z1 = zarit_waves(rng, N, share=0.6, relief=7)
     return pd.DataFrame(
         {
             "alcohol_stays_before": holes(rng, s0, 0.04),
@@ -428,91 +421,51 @@ def build_toc() -> TheoryOfChange:
 def build_model() -> ImpactModel:
     """The evaluative model of the centre, its quantities measured on the example data."""
     outcomes = [
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.2,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Hospital liaison teams (ELSA) and GPs",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_emergencies"],
-                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
-                    "consultations (Sénat report n° 685, 2016-2017).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="Hospital liaison teams (ELSA) and GPs",
         ),
-        OutcomeValuation(
-            outcome="back_to_work",
-            stakeholder="patients",
-            label="Retour à l'emploi",
+        row(
+            "back_to_work",
+            "patients",
+            "Retour à l'emploi",
             indicator="job_hours",
             quantity=MEASURES["job_hours"],
-            proxy=catalogue_proxy(
-                PROXIES["job"],
-                times=52,
-                unit="weekly hour for a year",
-                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines",
-            ),
-            duration=1,
+            proxy=weekly_job_proxy(),
             deadweight=dist.Beta(0.35, 0.08),
             attribution=0.3,
-            sources={
-                "deadweight": "Return-to-work rate without care (judgement)",
-                "attribution": "France Travail and employers",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Return-to-work rate without care (judgement)",
+            why_attribution="France Travail and employers",
         ),
-        OutcomeValuation(
-            outcome="health_quality",
-            stakeholder="patients",
-            label="Qualité de vie liée à la santé améliorée",
-            indicator="eq5d",
+        qaly_row(
+            "health_quality",
+            "patients",
+            "Qualité de vie liée à la santé améliorée",
             quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
-            ),
-            duration=1,
             deadweight=0.4,
             attribution=0.3,
-            sources={
-                "deadweight": "Health-related quality of life improves after a crisis "
-                "anyway (regression to the mean; judgement)",
-                "attribution": "GPs, pharmacies and hospital liaison teams",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Health-related quality of life improves after a crisis "
+            "anyway (regression to the mean; judgement)",
+            why_attribution="GPs, pharmacies and hospital liaison teams",
         ),
-        OutcomeValuation(
-            outcome="fewer_alcohol_stays",
-            stakeholder="assurance_maladie",
-            label="Hospitalisations liées à l'alcool évitées",
+        row(
+            "fewer_alcohol_stays",
+            "assurance_maladie",
+            "Hospitalisations liées à l'alcool évitées",
             indicator="alcohol_stays",
             quantity=MEASURES["alcohol_stays"],
             proxy=catalogue_proxy(PROXIES["alcohol_stay"], unit="stay"),
-            duration=1,
             deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
-            sources={
-                "deadweight": "Admissions fall after a crisis year anyway (regression to the "
-                "mean; judgement)",
-                "attribution": "Hospital liaison teams (ELSA) and GPs",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_alcohol_stays"],
-                    "A stay avoided releases its direct costs only (judgement).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Admissions fall after a crisis year anyway (regression to the "
+            "mean; judgement)",
+            why_attribution="Hospital liaison teams (ELSA) and GPs",
+            marginal=(
+                MARGINAL_SHARES["fewer_alcohol_stays"],
+                "A stay avoided releases its direct costs only (judgement).",
+            ),
         ),
     ]
     inputs = [

@@ -18,10 +18,18 @@ from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
     catalogue_proxy,
     catalogue_row,
+    counts_before_after,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
+    weekly_hours,
+)
+from impactkit.examples._sectors._rows import (
+    emergency_row,
+    qaly_gain,
+    qaly_row,
+    row,
+    weekly_job_proxy,
 )
 from impactkit.measure import Condition
 from impactkit.model import ImpactModel, Input, OutcomeValuation
@@ -39,8 +47,6 @@ PROXIES = {
     "job": "smic_horaire_net",
     "rsa": "rsa_forfait_personne_seule",
     "aid": "iae_aide_poste_aci",
-    "emergency": "urgences_passage_cnam",
-    "qaly": "valeur_annee_vie",
 }
 """Catalogue ids of the proxies and of the aid per post, by use."""
 
@@ -65,9 +71,7 @@ MEASURES = {
         column="exit", values=["emploi durable"], data="employees"
     ),
     "job_hours": measure.Sum("job_hours_week_6m", data="employees"),
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="employees"
-    ),
+    "eq5d": qaly_gain("employees"),
     "ed_visits": measure.Sum("ed_visits_avoided", data="employees"),
     "housing": measure.Threshold(
         column="housed_at_exit",
@@ -145,11 +149,8 @@ def _after_exit(seed: int, employed_6m: np.ndarray[Any, Any]) -> pd.DataFrame:
     driving licence and EQ-5D-5L, from their own streams so that the columns of
     :func:`build_data` keep their values."""
     rng = np.random.default_rng(seed + 1)
-    hours = np.clip(np.round(rng.normal(26, 7, N)), 8, 35)
-    hours[employed_6m == 0] = 0.0
-    hours[np.isnan(employed_6m)] = np.nan
-    e0 = rng.poisson(1.0, N).astype(float)
-    e1 = np.maximum(e0 - rng.poisson(0.4, N), 0) + rng.poisson(0.1, N)
+    hours = weekly_hours(rng, employed_6m, mean=26, sd=7, low=8)
+    e0, e1 = counts_before_after(rng, N, before=1.0, fall=0.4, new=0.1)
     housed0 = (rng.random(N) < 0.7).astype(float)
     housed1 = np.where(housed0 == 1, 1.0, (rng.random(N) < 0.45).astype(float))
     licence = (rng.random(N) < 0.12).astype(float)
@@ -179,10 +180,14 @@ def _after_exit(seed: int, employed_6m: np.ndarray[Any, Any]) -> pd.DataFrame:
     )
 
 
-def full_time_equivalents(data: dict[str, pd.DataFrame]) -> float:
-    """Full-time equivalents (35 h) paid in the year, the basis of the State's aid per post."""
+def full_time_equivalents(data: dict[str, pd.DataFrame], *, rsa_only: bool = False) -> float:
+    """Full-time equivalents (35 h) paid in the year, the basis of the State's aid per post;
+    with ``rsa_only``, those of the posts held by people on the RSA at entry."""
     e = data["employees"]
-    return float((e["months_in_contract"].clip(upper=12) * HOURS_PER_WEEK / 35.0).sum() / 12.0)
+    fte = e["months_in_contract"].clip(upper=12) * HOURS_PER_WEEK / 35.0
+    if rsa_only:
+        fte = fte[e["rsa_at_entry"] == 1]
+    return float(fte.sum() / 12.0)
 
 
 def build_toc() -> TheoryOfChange:
@@ -551,130 +556,78 @@ def build_model() -> ImpactModel:
     net_hour = catalogue_proxy(
         PROXIES["job"], unit="hour", description="Salaire net d'une heure au SMIC"
     )
+
+    def rsa_row(
+        outcome: str, stakeholder: str, label: str, indicator: str, sign: float
+    ) -> OutcomeValuation:
+        # the RSA is a transfer, valued on both sides with the return to work's counterfactual
+        return row(
+            outcome,
+            stakeholder,
+            label,
+            indicator=indicator,
+            quantity=MEASURES[indicator],
+            proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", sign=sign, unit="month"),
+            deadweight=dist.Beta(0.25, 0.06),
+            attribution=0.15,
+            why_deadweight="Same counterfactual as the return to work",
+            why_attribution="Same as the return to work",
+            evidence={},
+        )
+
     outcomes = [
-        OutcomeValuation(
-            outcome="wages",
-            stakeholder="employees",
-            label="Revenu d'activité pendant le parcours",
+        row(
+            "wages",
+            "employees",
+            "Revenu d'activité pendant le parcours",
             indicator="hours_paid",
             quantity=MEASURES["hours_paid"],
             proxy=net_hour,
-            duration=1,
             deadweight=0.1,
             attribution=0.0,
-            sources={
-                "deadweight": "Hours these people would have worked elsewhere in the year "
-                "(judgement: they were far from work)",
-                "attribution": "The workshop is the employer",
-            },
+            why_deadweight="Hours these people would have worked elsewhere in the year "
+            "(judgement: they were far from work)",
+            why_attribution="The workshop is the employer",
+            evidence={},
         ),
-        OutcomeValuation(
-            outcome="lasting_job",
-            stakeholder="employees",
-            label="Emploi à la sortie",
+        row(
+            "lasting_job",
+            "employees",
+            "Emploi à la sortie",
             indicator="job_hours",
             quantity=MEASURES["job_hours"],
-            proxy=catalogue_proxy(
-                PROXIES["job"],
-                times=52,
-                unit="weekly hour for a year",
-                description="Salaire net d'une heure hebdomadaire au SMIC pendant 52 semaines",
-            ),
+            proxy=weekly_job_proxy(),
             duration=2,
             drop_off=0.3,
             deadweight=dist.Beta(0.25, 0.06),
             attribution=0.15,
-            sources={
-                "deadweight": "Return-to-work rate of comparable jobseekers without the "
-                "workshop (judgement; compare with France Travail cohorts)",
-                "attribution": "France Travail and training bodies also contribute",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Return-to-work rate of comparable jobseekers without the "
+            "workshop (judgement; compare with France Travail cohorts)",
+            why_attribution="France Travail and training bodies also contribute",
         ),
-        OutcomeValuation(
-            outcome="rsa_lost",
-            stakeholder="employees",
-            label="RSA en moins (transfert)",
-            indicator="rsa_months_lost",
-            quantity=MEASURES["rsa_months_lost"],
-            proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", sign=-1.0, unit="month"),
-            duration=1,
-            deadweight=dist.Beta(0.25, 0.06),
-            attribution=0.15,
-            sources={
-                "deadweight": "Same counterfactual as the return to work",
-                "attribution": "Same as the return to work",
-            },
-        ),
-        OutcomeValuation(
-            outcome="rsa_exit",
-            stakeholder="departement",
-            label="Mois de RSA évités (transfert)",
-            indicator="rsa_months",
-            quantity=MEASURES["rsa_months"],
-            proxy=catalogue_proxy(PROXIES["rsa"], transfer="rsa", unit="month"),
-            duration=1,
-            deadweight=dist.Beta(0.25, 0.06),
-            attribution=0.15,
-            sources={
-                "deadweight": "Same counterfactual as the return to work",
-                "attribution": "Same as the return to work",
-            },
-        ),
-        OutcomeValuation(
-            outcome="health",
-            stakeholder="employees",
-            label="Santé stabilisée (qualité de vie)",
-            indicator="eq5d",
+        rsa_row("rsa_lost", "employees", "RSA en moins (transfert)", "rsa_months_lost", -1.0),
+        rsa_row("rsa_exit", "departement", "Mois de RSA évités (transfert)", "rsa_months", 1.0),
+        qaly_row(
+            "health",
+            "employees",
+            "Santé stabilisée (qualité de vie)",
             quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
-            ),
-            duration=1,
             deadweight=0.4,
             attribution=0.3,
-            sources={
-                "deadweight": "Quality of life improves after entry anyway (regression to "
-                "the mean; judgement)",
-                "attribution": "Health care and social services (judgement)",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Quality of life improves after entry anyway (regression to "
+            "the mean; judgement)",
+            why_attribution="Health care and social services (judgement)",
         ),
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.3,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Health care and social services (judgement)",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_emergencies"],
-                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
-                    "consultations (Sénat report n° 685, 2016-2017).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="Health care and social services (judgement)",
         ),
     ]
     data = build_data()
-    e = data["employees"]
     fte = full_time_equivalents(data)
-    rsa_fte = float(
-        (e["months_in_contract"].clip(upper=12) * HOURS_PER_WEEK / 35.0)[
-            e["rsa_at_entry"] == 1
-        ].sum()
-        / 12.0
-    )
+    rsa_fte = full_time_equivalents(data, rsa_only=True)
     aid = catalogue_row(PROXIES["aid"])
     rsa = catalogue_row(PROXIES["rsa"])
     total_aid = fte * float(aid["value"])

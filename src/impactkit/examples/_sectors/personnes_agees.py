@@ -14,14 +14,17 @@ import pandas as pd
 
 from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
+    before_after,
     catalogue_proxy,
+    counts_before_after,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
+    zarit_waves,
 )
+from impactkit.examples._sectors._rows import emergency_row, qaly_gain, qaly_row, row
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -34,13 +37,8 @@ ANAP_CARE = (
     "tableau de bord de la performance ESMS, axe « prestations de soins et d'accompagnement »"
 )
 
-PROXIES = {
-    "hospital": "sejour_mco_cout_moyen_atih",
-    "emergency": "urgences_passage_cnam",
-    "ehpad_care": "ehpad_soins_jour_atih",
-    "qaly": "valeur_annee_vie",
-}
-"""Catalogue ids of the proxies, by valued outcome."""
+PROXIES = {"hospital": "sejour_mco_cout_moyen_atih", "ehpad_care": "ehpad_soins_jour_atih"}
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {
     "fewer_hospital_stays": 0.5,
@@ -78,11 +76,7 @@ MEASURES = {
         direction="decrease",
         data="patients",
     ),
-    # QALYs of the year followed, EQ-5D-5L scored with the French value set (Andrade
-    # et al. 2020); undiscounted here because the model discounts the row's flows
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="patients"
-    ),
+    "eq5d": qaly_gain("patients"),
 }
 """The calculators of the indicators, by indicator id; the valuations reuse them."""
 MEASURES["at_home_public"] = MEASURES["at_home"]
@@ -94,16 +88,13 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     gir = rng.choice([1, 2, 3, 4], size=N, p=[0.08, 0.3, 0.32, 0.3])
     age = np.clip(np.round(rng.normal(84, 6, N)), 65, 102)
     programme = (rng.random(N) < 0.7).astype(float)  # took part in fall prevention
-    f0 = rng.poisson(1.4, N).astype(float)
-    f1 = np.maximum(f0 - rng.poisson(0.5 + 0.5 * programme, N), 0) + rng.poisson(0.3, N)
+    f0, f1 = counts_before_after(rng, N, before=1.4, fall=0.5 + 0.5 * programme, new=0.3)
     # hospital stays after a fall, 12 months before and after entry
     h0 = np.minimum(rng.poisson(0.6, N), f0).astype(float)
     h1 = np.minimum(np.maximum(h0 - rng.poisson(0.45, N), 0) + rng.poisson(0.1, N), f1)
     p_ehpad = np.where(gir <= 2, 0.22, 0.08)
     ehpad = (rng.random(N) < p_ehpad).astype(float)
-    has_carer = rng.random(N) < 0.72
-    z0 = np.where(has_carer, np.clip(np.round(rng.normal(38, 12, N)), 0, 88), np.nan)
-    z1 = np.where(has_carer, np.clip(np.round(z0 - rng.normal(5, 8, N)), 0, 88), np.nan)
+    z0, z1 = zarit_waves(rng, N, share=0.72, relief=5)
     f0, f1 = holes(rng, f0, 0.03), holes(rng, f1, 0.08)
     h0, h1 = holes(rng, h0, 0.03), holes(rng, h1, 0.06)
     patients = pd.DataFrame(
@@ -112,12 +103,8 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "age": age,
             "gir": gir,
             "fall_programme": programme,
-            "falls_before": f0,
-            "falls_after": f1,
-            "falls_avoided": f0 - f1,
-            "fall_stays_before": h0,
-            "fall_stays_after": h1,
-            "fall_stays_avoided": h0 - h1,
+            **before_after("falls", f0, f1),
+            **before_after("fall_stays", h0, h1),
             "at_home_12m": holes(rng, 1.0 - ehpad, 0.04),
             "zarit_t0": holes(rng, z0, 0.05),
             "zarit_t1": holes(rng, z1, 0.15),
@@ -131,19 +118,9 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
     extra = np.random.default_rng(seed + 2)
     s0 = h0 + extra.poisson(0.5, N)
     s1 = h1 + np.maximum(extra.poisson(0.5, N) - extra.poisson(0.2, N), 0)
-    e0 = extra.poisson(1.1, N).astype(float)
-    e1 = np.maximum(e0 - extra.poisson(0.45, N), 0) + extra.poisson(0.1, N)
+    e0, e1 = counts_before_after(extra, N, before=1.1, fall=0.45, new=0.1)
     e0, e1 = holes(extra, e0, 0.03), holes(extra, e1, 0.08)
-    care = pd.DataFrame(
-        {
-            "stays_before": s0,
-            "stays_after": s1,
-            "stays_avoided": s0 - s1,
-            "ed_visits_before": e0,
-            "ed_visits_after": e1,
-            "ed_visits_avoided": e0 - e1,
-        }
-    )
+    care = pd.DataFrame({**before_after("stays", s0, s1), **before_after("ed_visits", e0, e1)})
     return {"patients": pd.concat([patients, eq5d, care], axis=1)}
 
 
@@ -439,54 +416,34 @@ def build_model() -> ImpactModel:
     is measured but not valued (no published value of carers' health).
     """
 
-    def note(k: str, why: str) -> str:
-        return marginal_note(MARGINAL_SHARES[k], why)
-
     outcomes = [
-        OutcomeValuation(
-            outcome="fewer_hospital_stays",
-            stakeholder="assurance_maladie",
-            label="Hospitalisations évitées (toutes causes)",
+        row(
+            "fewer_hospital_stays",
+            "assurance_maladie",
+            "Hospitalisations évitées (toutes causes)",
             indicator="all_stays",
             quantity=MEASURES["all_stays"],
             proxy=catalogue_proxy(PROXIES["hospital"], unit="stay"),
-            duration=1,
             deadweight=dist.Beta(0.4, 0.08),
             attribution=0.3,
-            sources={
-                "deadweight": "Stays fall after a year with a crisis anyway (regression to "
-                "the mean; judgement)",
-                "attribution": "GPs and hospital discharge teams",
-                "proxy": note("fewer_hospital_stays", "A stay releases its direct costs."),
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Stays fall after a year with a crisis anyway (regression to "
+            "the mean; judgement)",
+            why_attribution="GPs and hospital discharge teams",
+            marginal=(
+                MARGINAL_SHARES["fewer_hospital_stays"],
+                "A stay releases its direct costs.",
+            ),
         ),
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.3,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "GPs and home-help services",
-                "proxy": note(
-                    "fewer_emergencies",
-                    "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts and "
-                    "consultations (Sénat report n° 685, 2016-2017).",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="GPs and home-help services",
         ),
-        OutcomeValuation(
-            outcome="ehpad_care_avoided",
-            stakeholder="branche_autonomie",
-            label="Forfait soins d'EHPAD reporté",
+        row(
+            "ehpad_care_avoided",
+            "branche_autonomie",
+            "Forfait soins d'EHPAD reporté",
             indicator="at_home_public",
             quantity=MEASURES["at_home_public"],
             proxy=catalogue_proxy(
@@ -497,42 +454,27 @@ def build_model() -> ImpactModel:
                 "l'hébergement, la restauration et l'aide à la vie quotidienne (APA) "
                 "continuent à domicile",
             ),
-            duration=1,
             deadweight=dist.Beta(0.7, 0.06),
             attribution=0.3,
-            sources={
-                "deadweight": "Most people in GIR 1-2 at home would still be at home a year "
-                "later without this service (judgement; compare with the département's APA "
-                "files)",
-                "attribution": "Home-help services (SAD) paid by the APA",
-                "proxy": note(
-                    "ehpad_care_avoided",
-                    "A place left free is soon taken by someone on the waiting list.",
-                ),
-            },
-            evidence={"deadweight": "judgement"},
-        ),
-        OutcomeValuation(
-            outcome="health_quality",
-            stakeholder="patients",
-            label="Qualité de vie liée à la santé préservée",
-            indicator="eq5d",
-            quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
+            why_deadweight="Most people in GIR 1-2 at home would still be at home a year "
+            "later without this service (judgement; compare with the département's APA "
+            "files)",
+            why_attribution="Home-help services (SAD) paid by the APA",
+            marginal=(
+                MARGINAL_SHARES["ehpad_care_avoided"],
+                "A place left free is soon taken by someone on the waiting list.",
             ),
-            duration=1,
+        ),
+        qaly_row(
+            "health_quality",
+            "patients",
+            "Qualité de vie liée à la santé préservée",
+            quantity=MEASURES["eq5d"],
             deadweight=0.5,
             attribution=0.4,
-            sources={
-                "deadweight": "Health-related quality of life moves without the service "
-                "(judgement; EQ-5D-5L of a comparison group would measure it)",
-                "attribution": "GPs, home-help services and families",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Health-related quality of life moves without the service "
+            "(judgement; EQ-5D-5L of a comparison group would measure it)",
+            why_attribution="GPs, home-help services and families",
         ),
     ]
     inputs = [

@@ -18,11 +18,11 @@ from impactkit.examples._sectors._common import (
     catalogue_proxy,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
 )
+from impactkit.examples._sectors._rows import qaly_gain, qaly_row, row
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -32,8 +32,8 @@ SEED = 20240611
 N_FAMILIES = 160
 HAS_PERSON = "chapitre 1 « La personne »"
 
-PROXIES = {"placement": "ase_accueil_depense_annuelle", "qaly": "valeur_annee_vie"}
-"""Catalogue ids of the proxies, by valued outcome."""
+PROXIES = {"placement": "ase_accueil_depense_annuelle"}
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {"placement_avoided": 0.5, "placement_shortened": 0.5}
 """Share of the average yearly cost of a placement released when one is avoided, for the
@@ -57,12 +57,8 @@ MEASURES = {
         where=[Condition("entry", "==", "domicile")],
         data="children",
     ),
-    "child_eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="children"
-    ),
-    "parent_eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="families"
-    ),
+    "child_eq5d": qaly_gain("children"),
+    "parent_eq5d": qaly_gain("families"),
     "repeat_ip": measure.Threshold(
         column="new_ip_12m", at_most=0, where=[Condition("ip_before", ">=", 1)], data="children"
     ),
@@ -467,85 +463,64 @@ def build_model() -> ImpactModel:
         description="Dépense annuelle moyenne d'accueil d'un enfant confié à l'ASE (une année "
         "de placement évitée)",
     )
-    qaly = catalogue_proxy(
-        PROXIES["qaly"],
-        unit="QALY",
-        description="Une année en pleine santé (QALY), valorisée à la valeur d'une année de "
-        "vie recommandée en France",
-    )
-    note = marginal_note(0.5, "A place left free is soon taken by another child (judgement).")
+    taken = "A place left free is soon taken by another child (judgement)."
     outcomes = [
-        OutcomeValuation(
-            outcome="placement_avoided",
-            stakeholder="departement",
-            label="Placements évités",
+        row(
+            "placement_avoided",
+            "departement",
+            "Placements évités",
             indicator="not_placed",
             quantity=MEASURES["not_placed"],
             proxy=placement,
-            duration=1,
             deadweight=dist.Beta(0.55, 0.08),
             attribution=0.15,
-            sources={
-                "deadweight": "Share of children at risk who would have stayed at home "
-                "without the service: judgement of the team and the ASE, to test "
-                "against a comparison group (children on the waiting list)",
-                "attribution": "School, child psychiatry and social services also act (judgement)",
-                "proxy": note,
-            },
+            why_deadweight="Share of children at risk who would have stayed at home "
+            "without the service: judgement of the team and the ASE, to test "
+            "against a comparison group (children on the waiting list)",
+            why_attribution="School, child psychiatry and social services also act (judgement)",
+            marginal=(MARGINAL_SHARES["placement_avoided"], taken),
             evidence={"deadweight": "stakeholder_judgement", "attribution": "judgement"},
         ),
-        OutcomeValuation(
-            outcome="placement_shortened",
-            stakeholder="departement",
-            label="Placements écourtés",
+        row(
+            "placement_shortened",
+            "departement",
+            "Placements écourtés",
             indicator="return_lasts",
             quantity=MEASURES["return_lasts"],
             proxy=placement,
-            duration=1,
             deadweight=dist.Beta(0.45, 0.08),
             attribution=0.2,
-            sources={
-                "deadweight": "Returns home that would have lasted without support (judgement)",
-                "attribution": "Foster families and the placement team prepared the "
-                "return (judgement)",
-                "proxy": note,
-            },
+            why_deadweight="Returns home that would have lasted without support (judgement)",
+            why_attribution="Foster families and the placement team prepared the "
+            "return (judgement)",
+            marginal=(MARGINAL_SHARES["placement_shortened"], taken),
             evidence={"deadweight": "stakeholder_judgement"},
         ),
-        OutcomeValuation(
-            outcome="child_wellbeing",
-            stakeholder="children",
-            label="Sécurité et qualité de vie de l'enfant",
+        qaly_row(
+            "child_wellbeing",
+            "children",
+            "Sécurité et qualité de vie de l'enfant",
             indicator="child_eq5d",
             quantity=MEASURES["child_eq5d"],
-            proxy=qaly,
             duration=2,
             drop_off=0.5,
             deadweight=0.4,
             attribution=0.2,
-            sources={
-                "deadweight": "Children's quality of life improves after a crisis anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "School, child psychiatry and social services (judgement)",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Children's quality of life improves after a crisis anyway "
+            "(regression to the mean; judgement)",
+            why_attribution="School, child psychiatry and social services (judgement)",
         ),
-        OutcomeValuation(
-            outcome="parent_wellbeing",
-            stakeholder="parents",
-            label="Qualité de vie des parents améliorée",
+        qaly_row(
+            "parent_wellbeing",
+            "parents",
+            "Qualité de vie des parents améliorée",
             indicator="parent_eq5d",
             quantity=MEASURES["parent_eq5d"],
-            proxy=qaly,
-            duration=1,
             deadweight=0.4,
             attribution=0.3,
-            sources={
-                "deadweight": "Parents' quality of life improves after a crisis anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Social services and health care (judgement)",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Parents' quality of life improves after a crisis anyway "
+            "(regression to the mean; judgement)",
+            why_attribution="Social services and health care (judgement)",
         ),
     ]
     inputs = [

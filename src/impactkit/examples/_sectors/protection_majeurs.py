@@ -17,16 +17,18 @@ import pandas as pd
 from impactkit import dist, measure
 from impactkit.examples._sectors._common import (
     BASE_YEAR,
+    before_after,
     catalogue_proxy,
     catalogue_row,
+    counts_before_after,
     cpi,
     eq5d_waves,
     holes,
-    marginal_note,
     sector_model,
 )
+from impactkit.examples._sectors._rows import emergency_row, qaly_gain, qaly_row, row
 from impactkit.measure import Condition
-from impactkit.model import ImpactModel, Input, OutcomeValuation
+from impactkit.model import ImpactModel, Input
 from impactkit.toc import Assumption, Indicator, TheoryOfChange
 
 __all__ = ["NAME", "SEED", "build_data", "build_model", "build_toc"]
@@ -39,10 +41,8 @@ HAS_PERSON = "chapitre 1 « La personne »"
 PROXIES = {
     "eviction": "expulsion_locative_cout_procedure_cnafal",
     "stay": "sejour_mco_cout_moyen_atih",
-    "emergency": "urgences_passage_cnam",
-    "qaly": "valeur_annee_vie",
 }
-"""Catalogue ids of the proxies, by valued outcome."""
+"""Catalogue ids of the proxies of this example's own rows, by valued outcome."""
 
 MARGINAL_SHARES = {"hospital_avoided": 0.5, "fewer_emergencies": 0.35}
 """Share of an average cost released when one unit is avoided, for the sensitivity case:
@@ -75,11 +75,7 @@ MEASURES = {
     "hospital_days": measure.Sum("hospital_days_avoided", data="measures"),
     "stays": measure.Sum("hospital_stays_avoided", data="measures"),
     "ed_visits": measure.Sum("ed_visits_avoided", data="measures"),
-    # QALYs of the year followed, EQ-5D-5L scored with the French value set; undiscounted
-    # here because the model discounts the row's flows
-    "eq5d": measure.QALYGain(
-        baseline="t0", followup="t1", horizon=1, value_set="france", data="measures"
-    ),
+    "eq5d": qaly_gain("measures"),
     "abuse": measure.Threshold(column="financial_abuse_stopped", at_least=1, data="measures"),
     "arrears": measure.Threshold(
         column="care_home_arrears_cleared",
@@ -126,9 +122,7 @@ def build_data(seed: int = SEED) -> dict[str, pd.DataFrame]:
             "debt_t1": holes(rng, debt1, 0.08),
             "eviction_procedure_t0": eviction,
             "housing_kept_12m": kept,
-            "hospital_days_before": hosp0,
-            "hospital_days_after": hosp1,
-            "hospital_days_avoided": hosp0 - hosp1,
+            **before_after("hospital_days", hosp0, hosp1),
         }
     )
     return {"measures": pd.concat([measures, _care_and_abuse(seed, home)], axis=1)}
@@ -139,10 +133,8 @@ def _care_and_abuse(seed: int, home: np.ndarray[Any, Any]) -> pd.DataFrame:
     over-indebtedness files avoided and EQ-5D-5L, drawn from their own streams so that
     the columns of :func:`build_data` keep their values."""
     rng = np.random.default_rng(seed + 1)
-    s0 = rng.poisson(1.0, N).astype(float)
-    s1 = np.maximum(s0 - rng.poisson(0.5, N), 0) + rng.poisson(0.05, N)
-    e0 = rng.poisson(1.2, N).astype(float)
-    e1 = np.maximum(e0 - rng.poisson(0.5, N), 0) + rng.poisson(0.1, N)
+    s0, s1 = counts_before_after(rng, N, before=1.0, fall=0.5, new=0.05)
+    e0, e1 = counts_before_after(rng, N, before=1.2, fall=0.5, new=0.1)
     s0, s1 = holes(rng, s0, 0.05), holes(rng, s1, 0.10)
     e0, e1 = holes(rng, e0, 0.05), holes(rng, e1, 0.12)
     abuse = np.where(rng.random(N) < 0.08, (rng.random(N) < 0.8).astype(float), 0.0)
@@ -162,12 +154,8 @@ def _care_and_abuse(seed: int, home: np.ndarray[Any, Any]) -> pd.DataFrame:
         [
             pd.DataFrame(
                 {
-                    "hospital_stays_before": s0,
-                    "hospital_stays_after": s1,
-                    "hospital_stays_avoided": s0 - s1,
-                    "ed_visits_before": e0,
-                    "ed_visits_after": e1,
-                    "ed_visits_avoided": e0 - e1,
+                    **before_after("hospital_stays", s0, s1),
+                    **before_after("ed_visits", e0, e1),
                     "financial_abuse_stopped": holes(rng, abuse, 0.03),
                     "overindebtedness_file_avoided": holes(rng, files, 0.05),
                     "care_home_arrears_t0": arrears,
@@ -514,97 +502,60 @@ def build_model() -> ImpactModel:
     financial abuse stopped and the over-indebtedness files avoided are
     measured but not valued (no published unit value was found).
     """
-    notes = {
-        "hospital_avoided": "A stay avoided releases its direct costs only.",
-        "fewer_emergencies": "Of the 227 EUR mean cost of a visit, about 80 EUR are the acts "
-        "and consultations (Sénat report n° 685, 2016-2017).",
-    }
     outcomes = [
-        OutcomeValuation(
-            outcome="housing_kept",
-            stakeholder="protected",
-            label="Expulsions évitées, logement conservé",
+        row(
+            "housing_kept",
+            "protected",
+            "Expulsions évitées, logement conservé",
             indicator="eviction_avoided",
             quantity=MEASURES["eviction_avoided"],
             proxy=catalogue_proxy(PROXIES["eviction"], unit="eviction"),
-            duration=1,
             deadweight=dist.Beta(0.35, 0.08),
             attribution=0.25,
-            sources={
-                "deadweight": "Procedures that stop without intervention (judgement)",
-                "attribution": "Housing-benefit services and the eviction-prevention "
-                "commission (CCAPEX)",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Procedures that stop without intervention (judgement)",
+            why_attribution="Housing-benefit services and the eviction-prevention "
+            "commission (CCAPEX)",
         ),
-        OutcomeValuation(
-            outcome="quality_of_life",
-            stakeholder="protected",
-            label="Qualité de vie liée à la santé améliorée",
-            indicator="eq5d",
+        qaly_row(
+            "quality_of_life",
+            "protected",
+            "Qualité de vie liée à la santé améliorée",
             quantity=MEASURES["eq5d"],
-            proxy=catalogue_proxy(
-                PROXIES["qaly"],
-                unit="QALY",
-                description="Une année en pleine santé (QALY), valorisée à la valeur d'une "
-                "année de vie recommandée en France",
-            ),
-            duration=1,
             deadweight=0.4,
             attribution=0.3,
-            sources={
-                "deadweight": "Quality of life improves after the crisis that led to the "
-                "measure anyway (regression to the mean; judgement)",
-                "attribution": "Care teams, families and social services",
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Quality of life improves after the crisis that led to the "
+            "measure anyway (regression to the mean; judgement)",
+            why_attribution="Care teams, families and social services",
         ),
-        OutcomeValuation(
-            outcome="hospital_avoided",
-            stakeholder="assurance_maladie",
-            label="Séjours hospitaliers évités",
+        row(
+            "hospital_avoided",
+            "assurance_maladie",
+            "Séjours hospitaliers évités",
             indicator="stays",
             quantity=MEASURES["stays"],
             proxy=catalogue_proxy(PROXIES["stay"], unit="stay"),
-            duration=1,
             deadweight=dist.Beta(0.5, 0.08),
             attribution=0.4,
-            sources={
-                "deadweight": "Stays fall after a crisis year anyway (regression to the mean)",
-                "attribution": "Psychiatric teams and GPs provide the care",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["hospital_avoided"], notes["hospital_avoided"]
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_deadweight="Stays fall after a crisis year anyway (regression to the mean)",
+            why_attribution="Psychiatric teams and GPs provide the care",
+            marginal=(
+                MARGINAL_SHARES["hospital_avoided"],
+                "A stay avoided releases its direct costs only.",
+            ),
         ),
-        OutcomeValuation(
-            outcome="fewer_emergencies",
-            stakeholder="assurance_maladie",
-            label="Passages aux urgences évités",
-            indicator="ed_visits",
+        emergency_row(
             quantity=MEASURES["ed_visits"],
-            proxy=catalogue_proxy(PROXIES["emergency"], unit="visit"),
-            duration=1,
-            deadweight=dist.Beta(0.4, 0.08),
+            share=MARGINAL_SHARES["fewer_emergencies"],
             attribution=0.3,
-            sources={
-                "deadweight": "Emergency visits fall after a crisis year anyway "
-                "(regression to the mean; judgement)",
-                "attribution": "Psychiatric teams and GPs",
-                "proxy": marginal_note(
-                    MARGINAL_SHARES["fewer_emergencies"], notes["fewer_emergencies"]
-                ),
-            },
-            evidence={"deadweight": "judgement"},
+            why_attribution="Psychiatric teams and GPs",
         ),
     ]
-    row = catalogue_row(COST_PER_MEASURE)
-    budget = N * float(row["value"]) * cpi().factor(int(row["year"]), BASE_YEAR)
+    cost = catalogue_row(COST_PER_MEASURE)
+    budget = N * float(cost["value"]) * cpi().factor(int(cost["year"]), BASE_YEAR)
     igas = (
-        f"catalogue:{COST_PER_MEASURE}: mean cost of a measure {float(row['value']):,.0f} EUR "
-        f"a year in {int(row['year'])}, all funders, {{share}} by {{who}}; x {N} measures, "
-        f"moved to {BASE_YEAR} with the INSEE consumer price index - {row['source']}"
+        f"catalogue:{COST_PER_MEASURE}: mean cost of a measure {float(cost['value']):,.0f} EUR "
+        f"a year in {int(cost['year'])}, all funders, {{share}} by {{who}}; x {N} measures, "
+        f"moved to {BASE_YEAR} with the INSEE consumer price index - {cost['source']}"
     )
     inputs = [
         Input(
