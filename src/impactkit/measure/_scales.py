@@ -253,7 +253,10 @@ class Scale:
         means = np.full(len(x), np.nan)
         if ok.any():
             means[ok] = np.nanmean(x[ok], axis=1)
-        scores = means * self.k if self.scoring == "sum" else means
+        if self.scoring != "sum":
+            scores = means
+        else:  # exact sum when complete (mean x k can miss it: 29/7*7 != 29); prorated if not
+            scores = np.where(answered == self.k, np.nansum(x, axis=1), means * self.k)
         return pd.Series(scores, index=df.index, name=self.name or "score")
 
     def to_dict(self) -> dict[str, Any]:
