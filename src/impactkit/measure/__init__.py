@@ -46,6 +46,7 @@ from impactkit.measure._eq5d import (
     qaly_proxy,
 )
 from impactkit.measure._filters import OPS, Condition
+from impactkit.measure._instruments import AUDIT, AUDIT_NORMS, MCSI, MCSI_NORMS
 from impactkit.measure._reliable_change import (
     ReliableChange,
     ReliableChangeResult,
@@ -69,9 +70,13 @@ from impactkit.measure._wellbeing import (
 )
 
 __all__ = [
+    "AUDIT",
+    "AUDIT_NORMS",
     "EQ5D5L_COLUMNS",
     "EQ5D5L_DIMENSIONS",
     "EQ5D5L_VALUE_SETS",
+    "MCSI",
+    "MCSI_NORMS",
     "ONS4",
     "ONS4_NORMS",
     "OPS",
