@@ -68,13 +68,48 @@ def test_out_of_range_answer_is_an_error_naming_the_column():
         AUDIT.score(df)
 
 
-def test_published_reliability_and_its_sources():
+def test_items_9_and_10_take_only_0_2_or_4():
+    assert dict(AUDIT.levels) == {"audit_9": (0, 2, 4), "audit_10": (0, 2, 4)}
+    ok = pd.DataFrame([[4] * 8 + [2, 4]], columns=AUDIT.columns())
+    assert AUDIT.score(ok).tolist() == [38.0]
+    bad = pd.DataFrame([[0] * 8 + [1, 3]], columns=AUDIT.columns())
+    with pytest.raises(ValidationError) as err:
+        AUDIT.score(bad)
+    problems = {(p.path, p.code) for p in err.value.problems}
+    assert problems == {(("items", 8), "not_allowed"), (("items", 9), "not_allowed")}
+    assert "audit_9" in str(err.value)
+    assert "audit_10" in str(err.value)
+    # items 1-8 take every value 0-4
+    assert AUDIT.score(pd.DataFrame([[3] * 8 + [0, 0]], columns=AUDIT.columns())).tolist() == [
+        24.0
+    ]
+
+
+def test_published_reliability_sd_and_their_sources():
     assert AUDIT_NORMS["test_retest"] == 0.84
     assert AUDIT_NORMS["reliability"] == 0.84
     assert AUDIT_NORMS["n"] == 457
-    assert "sd" not in AUDIT_NORMS  # none was read
+    assert (AUDIT_NORMS["mean"], AUDIT_NORMS["sd"], AUDIT_NORMS["median"]) == (4.5, 5.8, 3)
+    assert "Table 1" in AUDIT_NORMS["sd_source"]
+    assert "10.1186/s13011-025-00638-w" in AUDIT_NORMS["sd_source"]
     assert "27(9), 1428-1435" in AUDIT_NORMS["reliability_source"]
     assert "WHO/MSD/MSB/01.6a" in AUDIT_NORMS["zones_source"]
+
+
+def test_reliable_change_with_the_published_sd_and_reliability_by_hand():
+    df = pd.DataFrame({"pre": [20.0, 20.0, 12.0, 8.0], "post": [13.0, 14.0, 19.0, 14.0]})
+    r = ReliableChange(
+        baseline="pre",
+        followup="post",
+        sd=AUDIT_NORMS["sd"],
+        reliability=AUDIT_NORMS["reliability"],
+        direction="decrease",
+    ).compute(df)
+    # S_diff = sqrt(2) x 5.8 x sqrt(1 - 0.84) = 1.4142136 x 5.8 x 0.4 = 3.2809755
+    assert r.s_diff == pytest.approx(3.2809755, abs=1e-7)
+    # reliable beyond 1.96 x 3.2809755 = 6.4307 points:
+    # -7 -> 2.134 improved; -6 -> 1.829 unchanged; +7 -> deteriorated; +6 unchanged
+    assert (r.improved, r.unchanged, r.deteriorated) == (1, 2, 1)
 
 
 def _items(totals: list[int], suffix: str) -> dict[str, list[int]]:
@@ -89,7 +124,7 @@ def _items(totals: list[int], suffix: str) -> dict[str, list[int]]:
     return out
 
 
-def test_reliable_change_with_the_published_test_retest_by_hand():
+def test_reliable_change_with_the_published_test_retest_and_sample_sd_by_hand():
     pre = [20, 12, 8, 16]
     post = [12, 10, 14, 13]  # changes -8, -2, +6, -3
     df = pd.DataFrame({**_items(pre, "t0"), **_items(post, "t1")})

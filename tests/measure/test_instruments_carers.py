@@ -87,6 +87,8 @@ def test_published_reliability_and_its_source():
     assert MCSI_NORMS["test_retest"] == 0.88
     assert MCSI_NORMS["reliability"] == MCSI_NORMS["test_retest"]
     assert MCSI_NORMS["n"] == 158
+    assert MCSI_NORMS["retest_n"] == 53
+    assert "not-for-profit educational" in MCSI_NORMS["licence"]
     assert "sd" not in MCSI_NORMS  # none was read
     assert "10.1093/geronb/58.2.S127" in MCSI_NORMS["source"]
     assert "Try This" in MCSI_NORMS["scoring_source"]

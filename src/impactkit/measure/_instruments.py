@@ -63,7 +63,9 @@ item missing scores NaN, which the calculators count in ``missing``.
 
 The index and its form were published by Thornton and Travis in a journal of
 The Gerontological Society of America and are distributed free of charge by
-the Hartford Institute in its *Try This* series; impactkit ships the scoring
+the Hartford Institute in its *Try This* series, whose notice lets anyone
+reproduce and distribute the material in its entirety for not-for-profit
+educational purposes, citing the Institute; impactkit ships the scoring
 only (item columns ``mcsi_1`` ... ``mcsi_13`` in the form's order, range,
 sum), not the wording. Published reliability in :data:`MCSI_NORMS`.
 
@@ -89,6 +91,7 @@ MCSI_NORMS: dict[str, Any] = {
     "test_retest": 0.88,
     "reliability": 0.88,
     "retest_interval": "two weeks",
+    "retest_n": 53,
     "n": 158,
     "population": (
         "158 family caregivers of older adults living in the community (United States), "
@@ -104,13 +107,21 @@ MCSI_NORMS: dict[str, Any] = {
     "scoring_source": (
         "Hartford Institute for Geriatric Nursing (NYU), Try This: General Assessment "
         "Series, issue 14, The Modified Caregiver Strain Index (MCSI): 2 points for each "
-        "'yes', 1 for each 'sometimes', 0 for each 'no'; scores from 0 to 26"
+        "'yes', 1 for each 'sometimes', 0 for each 'no'; scores from 0 to 26; two-week "
+        "retest data for one third of the sample (n = 53)"
+    ),
+    "licence": (
+        "Try This material: free to reproduce, post, download and distribute in its "
+        "entirety for not-for-profit educational purposes, citing the Hartford Institute "
+        "for Geriatric Nursing, New York University, College of Nursing as the source "
+        "(its notice, as quoted by cgakit.com); impactkit ships the scoring only"
     ),
 }
 r"""Published reliability of the Modified Caregiver Strain Index, with its source.
 
-Cronbach's alpha 0.90 and a two-week test-retest reliability of 0.88, in
-158 family caregivers of older adults (Thornton & Travis 2003, abstract).
+Cronbach's alpha 0.90 in 158 family caregivers of older adults, and a
+two-week test-retest reliability of 0.88 in the third of them retested
+(n = 53) (Thornton & Travis 2003, abstract; the Try This issue for n = 53).
 ``reliability`` is the test-retest coefficient, the one Jacobson and Truax
 ask for: pass it as
 ``ReliableChange(..., measure=MCSI, reliability=MCSI_NORMS["reliability"],
@@ -132,14 +143,15 @@ AUDIT = Scale(
     high=4,
     scoring="sum",
     name="audit",
+    levels={"audit_9": (0, 2, 4), "audit_10": (0, 2, 4)},
 )
 r"""Alcohol Use Disorders Identification Test (WHO): 10 items, sum 0-40 (higher = riskier).
 
 Items 1-8 are scored 0, 1, 2, 3 or 4 and items 9 and 10 are scored 0, 2 or
 4; the score is their sum, from 0 to 40, and no item is reversed (Babor et
-al. 2001, WHO; scoring as restated by auditscreen.org). The scale checks the
-0-4 range of every item; it does not refuse a 1 or a 3 on items 9 and 10, so
-code those two items 0, 2 and 4 as the form does. No prorating rule was
+al. 2001, WHO; scoring as restated by auditscreen.org). An answer outside
+0-4, or a 1 or a 3 on item 9 or 10, is an error naming the column (the
+scale's ``levels``). No prorating rule was
 read: every item must be answered, and a row with an item missing scores
 NaN, counted in ``missing``. A form that skips items after question 1 leaves
 them empty: record the skipped items as 0 before scoring, as the scoring
@@ -150,7 +162,7 @@ The WHO manual is "© World Health Organization 2001" and "may be freely
 reviewed, abstracted, reproduced and translated, in part or in whole but not
 for sale or for use in conjunction with commercial purposes" (its notice, as
 quoted by the CamCOPS documentation); impactkit ships the scoring only
-(columns ``audit_1`` ... ``audit_10`` in the manual's order, range, sum).
+(columns ``audit_1`` ... ``audit_10`` in the manual's order, ranges, sum).
 
 References
 ----------
@@ -183,6 +195,20 @@ AUDIT_NORMS: dict[str, Any] = {
         "from it in the Australian comorbidity guidelines, appendix U (AUDIT scoring), "
         "zones I-III, and zone IV (20-40) the rest of the 0-40 range"
     ),
+    "mean": 4.5,
+    "sd": 5.8,
+    "median": 3,
+    "sd_population": (
+        "300 patients of a department of gastroenterology and hepatology, Odense "
+        "University Hospital, Denmark, February-April 2023"
+    ),
+    "sd_source": (
+        "Schøler P. N., Andersen M. B., Andersen K., Becker U., Thiele M., Nielsen A. S. "
+        "(2025). Validation of the alcohol use disorders identification test in a Danish "
+        "hospital setting. Substance Abuse Treatment, Prevention, and Policy (BioMed "
+        "Central), doi:10.1186/s13011-025-00638-w, Table 1 (and abstract): AUDIT score "
+        "mean (SD) 4.5 (5.8), median 3, range 0-38, N = 300"
+    ),
     "test_retest": 0.84,
     "reliability": 0.84,
     "retest_interval": "about one month",
@@ -207,11 +233,16 @@ standard drink.
 
 ``reliability`` is the one-month test-retest intraclass correlation of the
 total score, 0.84, in a general population sample of 457 (Selin 2003,
-abstract; 0.51 among low consumers). No standard deviation was read, so none
-is shipped: without ``sd``, :class:`~impactkit.measure.ReliableChange` takes
-the standard deviation of your own baseline scores. Pass
-``ReliableChange(..., measure=AUDIT, reliability=AUDIT_NORMS["reliability"],
-direction="decrease")``. See docs/methods/scales.md.
+abstract; 0.51 among low consumers). ``sd`` is 5.8, the standard deviation
+of the AUDIT score of 300 hospital patients in Denmark (mean 4.5, median 3;
+Schøler et al. 2025, Table 1). The two figures come from different samples
+and a skewed score: with them :math:`S_{diff} = \sqrt 2 \times 5.8
+\times \sqrt{0.16} = 3.281` and a change is reliable beyond
+:math:`1.96 \times 3.281 = 6.43` points. Pass
+``ReliableChange(..., measure=AUDIT, sd=AUDIT_NORMS["sd"],
+reliability=AUDIT_NORMS["reliability"], direction="decrease")``; without
+``sd`` it takes the standard deviation of your own baseline, often the
+better reference for a service's own population. See docs/methods/scales.md.
 
 Examples
 --------
