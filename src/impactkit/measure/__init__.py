@@ -14,7 +14,10 @@ items, range, scoring, prorating) stands wherever a column does
 (``PrePost(..., measure=Scale(...))``); :func:`cronbach_alpha`,
 :func:`mcdonald_omega` and :func:`item_total_correlations` give its
 reliability, and :class:`ReliableChange` counts the change larger than the
-instrument's noise (Jacobson & Truax 1991).
+instrument's noise (Jacobson & Truax 1991). Published instruments with a
+free scoring ship as scales with their sourced norms and reliabilities:
+:data:`SWEMWBS`, :data:`ONS4`, :data:`MCSI` (carers' strain) and
+:data:`AUDIT` (alcohol), scoring only (docs/methods/scales.md).
 
 Layer: analyses (see the architecture page). Calculators depend on the
 foundation only; binding them to data uses the model.
