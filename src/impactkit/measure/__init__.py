@@ -14,7 +14,10 @@ items, range, scoring, prorating) stands wherever a column does
 (``PrePost(..., measure=Scale(...))``); :func:`cronbach_alpha`,
 :func:`mcdonald_omega` and :func:`item_total_correlations` give its
 reliability, and :class:`ReliableChange` counts the change larger than the
-instrument's noise (Jacobson & Truax 1991).
+instrument's noise (Jacobson & Truax 1991). Published instruments with a
+free scoring ship as scales with their sourced norms and reliabilities:
+:data:`SWEMWBS`, :data:`ONS4`, :data:`MCSI` (carers' strain) and
+:data:`AUDIT` (alcohol), scoring only (docs/methods/scales.md).
 
 Layer: analyses (see the architecture page). Calculators depend on the
 foundation only; binding them to data uses the model.
@@ -46,6 +49,7 @@ from impactkit.measure._eq5d import (
     qaly_proxy,
 )
 from impactkit.measure._filters import OPS, Condition
+from impactkit.measure._instruments import AUDIT, AUDIT_NORMS, MCSI, MCSI_NORMS
 from impactkit.measure._reliable_change import (
     ReliableChange,
     ReliableChangeResult,
@@ -69,9 +73,13 @@ from impactkit.measure._wellbeing import (
 )
 
 __all__ = [
+    "AUDIT",
+    "AUDIT_NORMS",
     "EQ5D5L_COLUMNS",
     "EQ5D5L_DIMENSIONS",
     "EQ5D5L_VALUE_SETS",
+    "MCSI",
+    "MCSI_NORMS",
     "ONS4",
     "ONS4_NORMS",
     "OPS",

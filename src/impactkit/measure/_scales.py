@@ -54,6 +54,25 @@ def _names(x: Iterable[Any] | None) -> tuple[Any, ...]:
     return tuple(x)
 
 
+def _levels(x: Any) -> tuple[tuple[Any, tuple[Any, ...]], ...]:
+    """Allowed answers per item, as ``((item, (value, ...)), ...)``; a mapping is accepted."""
+    if x is None:
+        return ()
+    pairs = x.items() if isinstance(x, Mapping) else x
+    try:
+        return tuple(
+            (item, (values,) if isinstance(values, str) else tuple(values))
+            if not is_number(values)
+            else (item, (values,))
+            for item, values in pairs
+        )
+    except (TypeError, ValueError):
+        return ((_NOT_A_MAPPING, (x,)),)  # reported by the check, with the value given
+
+
+_NOT_A_MAPPING = "\0not a mapping"
+
+
 @attrs.frozen
 class Scale:
     r"""A multi-item questionnaire scale, scored from item columns.
@@ -75,6 +94,11 @@ class Scale:
         missing (counted by the calculators, never dropped). Default: every item.
     name : str, optional
         Name of the score (the Series name), e.g. ``"self_esteem"``.
+    levels : mapping of str to sequence of float, optional
+        The only answers allowed for some items, when not every value of
+        ``[low, high]`` is one (e.g. items scored 0, 2 or 4 on a 0-4 scale).
+        An answer outside them is an error naming the column. Items not
+        listed take any value in the range.
 
     Notes
     -----
@@ -89,6 +113,9 @@ class Scale:
     ...           scoring="sum", min_answered=2)
     >>> s.score(df).tolist()
     [11.0, 5.0, nan]
+    >>> Scale(items=["a", "b"], low=0, high=4, scoring="sum", levels={"b": [0, 2, 4]}).score(
+    ...     pd.DataFrame({"a": [3], "b": [2]})).tolist()
+    [5.0]
     """
 
     items: tuple[str, ...] = attrs.field(converter=_names)
@@ -98,6 +125,7 @@ class Scale:
     scoring: str = "mean"
     min_answered: int | None = None
     name: str | None = None
+    levels: tuple[tuple[str, tuple[float, ...]], ...] = attrs.field(default=(), converter=_levels)
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
@@ -121,6 +149,28 @@ class Scale:
                 c.add("min_answered", "not_integer", "must be a whole number of items")
         if self.name is not None:
             c.text(self.name, "name", empty=False)
+        seen: set[Any] = set()
+        for item, values in self.levels:
+            where = ("levels", str(item))
+            if item == _NOT_A_MAPPING:
+                c.add("levels", "type", f"map items to their allowed answers, got {values[0]!r}")
+                continue
+            if item not in self.items:
+                c.add(where, "unknown_item", f"{item!r} is not one of the items")
+            elif item in seen:
+                c.add(where, "duplicate", f"allowed answers of {item!r} given twice")
+            seen.add(item)
+            if not values:
+                c.add(where, "empty", "give the allowed answers of the item")
+            for j, v in enumerate(values):
+                if not (is_number(v) and math.isfinite(v)):
+                    c.add((*where, j), "not_a_number", f"{v!r} is not a number")
+                elif ok and not self.low <= v <= self.high:
+                    c.add(
+                        (*where, j),
+                        "out_of_range",
+                        f"{v:g} lies outside [{self.low:g}, {self.high:g}]",
+                    )
         c.raise_if_errors()
 
     @property
@@ -174,7 +224,8 @@ class Scale:
         Raises
         ------
         ValidationError
-            Every missing column, non-numeric column and out-of-range value, at once.
+            Every missing column, non-numeric column, out-of-range value and
+            answer outside an item's ``levels``, at once.
 
         Examples
         --------
@@ -183,6 +234,7 @@ class Scale:
         [1.0, 4.0]
         """
         cols = self.columns(suffix, separator=separator)
+        allowed = dict(self.levels)
         problems: list[Problem] = []
         out: dict[str, pd.Series] = {}
         for i, (item, col) in enumerate(zip(self.items, cols, strict=True)):
@@ -211,6 +263,19 @@ class Scale:
                     )
                 )
                 continue
+            if item in allowed:
+                odd = v.notna() & ~v.isin([float(a) for a in allowed[item]])
+                if odd.any():
+                    problems.append(
+                        Problem(
+                            ("items", i),
+                            "not_allowed",
+                            f"{int(odd.sum())} values of {col!r} are not among its answers "
+                            f"{', '.join(f'{a:g}' for a in allowed[item])} "
+                            f"(e.g. {v[odd].iloc[0]:g})",
+                        )
+                    )
+                    continue
             out[item] = self.low + self.high - v if item in self.reverse else v
         if problems:
             raise ValidationError(problems)
@@ -253,7 +318,10 @@ class Scale:
         means = np.full(len(x), np.nan)
         if ok.any():
             means[ok] = np.nanmean(x[ok], axis=1)
-        scores = means * self.k if self.scoring == "sum" else means
+        if self.scoring != "sum":
+            scores = means
+        else:  # exact sum when complete (mean x k can miss it: 29/7*7 != 29); prorated if not
+            scores = np.where(answered == self.k, np.nansum(x, axis=1), means * self.k)
         return pd.Series(scores, index=df.index, name=self.name or "score")
 
     def to_dict(self) -> dict[str, Any]:
@@ -273,6 +341,9 @@ class Scale:
         for f in attrs.fields(Scale):
             v = getattr(self, f.name)
             if f.default is not attrs.NOTHING and v == f.default:
+                continue
+            if f.name == "levels":
+                out[f.name] = {item: list(values) for item, values in v}
                 continue
             out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
