@@ -652,8 +652,8 @@ def qaly_proxy(*, entry: str = "valeur_annee_vie") -> Any:
     entry : str, default "valeur_annee_vie"
         Catalogue entry (see :func:`impactkit.valuation.catalogue`); the
         default is the value of a life-year recommended in France (115,000 EUR,
-        price year 2015 as shipped, OFDT note 2015-04 following the Quinet
-        report 2013).
+        dated 2013, the Quinet report's year, as quoted by the OFDT note
+        2015-04; its price year could not be read in the report).
 
     Returns
     -------
@@ -664,8 +664,10 @@ def qaly_proxy(*, entry: str = "valeur_annee_vie") -> Any:
     -----
     A life-year valued this way is a year of life, not a year in full health:
     using it for a QALY assumes a year in full health is worth a statistical
-    life-year. Re-express the value in the model's base year with a price
-    index (the catalogue's price year is kept).
+    life-year. The French guidance moves this value with GDP per head, not
+    with consumer prices: state it in the model's base year with a
+    GDP-per-head series (:func:`impactkit.lint` warns, ``proxy_index_rule``,
+    when a model moves it with a consumer price index).
 
     Examples
     --------
