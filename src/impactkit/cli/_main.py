@@ -114,9 +114,8 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
 _CELL = re.compile(r"[A-Z]{1,3}[0-9]+")
 
 
-def _where(p: Any) -> str:
-    """Where a problem is: the cell it carries (a workbook's ``Carte de valeur!E4``) when
-    the reader gave one, else its path in the model."""
+def _cell(p: Any) -> str | None:
+    """The workbook cell a problem carries (``Carte de valeur!E4``), or None."""
     for attr in ("cell", "reference", "where"):
         ref = getattr(p, attr, None)
         if ref:
@@ -124,18 +123,56 @@ def _where(p: Any) -> str:
     path = tuple(p.path)
     if len(path) == 2 and isinstance(path[0], str) and _CELL.fullmatch(str(path[1])):
         return f"{path[0]}!{path[1]}"  # a workbook's sheet and cell
-    return str(p.location)
+    return None
 
 
-def _print_problems(problems: Sequence[Problem], out: TextIO, lang: str = "en") -> None:
-    from impactkit.cli._words import SEVERITY_FR
+def _where(p: Any) -> str:
+    """Where a problem is: the cell it carries (a workbook's ``Carte de valeur!E4``) when
+    the reader gave one, else its path in the model."""
+    cell = _cell(p)
+    return str(p.location) if cell is None else cell
 
+
+_LOADED: dict[str, Any] = {}
+"""The model read from each path by this command, for the labels of French messages."""
+
+
+def _context(path: str | None) -> tuple[Any, bool]:
+    """What words a problem of the file at ``path`` in French: the model read from it (or
+    the mapping a model file holds, when it did not load), and whether the file is a
+    French workbook whose reader words its problems in French already."""
+    from impactkit.cli._words import file_lang
+
+    if path is None:
+        return None, False
+    suffix = path.lower().rsplit(".", 1)[-1]
+    native = suffix in ("xlsx", "xlsm", "ods", "xls") and file_lang(path) == "fr"
+    if path in _LOADED:
+        return _LOADED[path], native
+    if suffix not in ("json", "yaml", "yml"):
+        return None, native
+    try:
+        from impactkit.io._files import _parse
+
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(5_000_000)
+        return _parse(text, "json" if suffix == "json" else "yaml"), native
+    except Exception:  # the labels are a courtesy: an unreadable file gives none
+        return None, native
+
+
+def _print_problems(
+    problems: Sequence[Problem], out: TextIO, lang: str = "en", path: str | None = None
+) -> None:
+    if lang == "fr":
+        from impactkit.cli._words import problem_lines_fr
+
+        model, native = _context(path)
+        for line in problem_lines_fr(problems, model=model, native=native):
+            print(line, file=out)
+        return
     for p in problems:
-        if lang == "fr":
-            sev = SEVERITY_FR.get(p.severity, p.severity)
-            print(f"{sev} : {_where(p)} : {p.message}", file=out)
-        else:
-            print(f"{p.severity}: {_where(p)}: {p.message} [{p.code}]", file=out)
+        print(f"{p.severity}: {_where(p)}: {p.message} [{p.code}]", file=out)
 
 
 def _load(path: str) -> Any:
@@ -144,8 +181,11 @@ def _load(path: str) -> Any:
     if path.lower().endswith((".xlsx", ".ods", ".xls")):
         from impactkit.io import read_value_map
 
-        return read_value_map(path, text_numbers="warn")  # what the workbook shows
-    return load(path)
+        model = read_value_map(path, text_numbers="warn")  # what the workbook shows
+    else:
+        model = load(path)
+    _LOADED[path] = model
+    return model
 
 
 def _load_valid(path: str) -> Any:
@@ -195,7 +235,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             if exit_code(exc) != EXIT_INVALID:
                 raise  # an unreadable file: the same code as every other command
-            _print_problems(exc.problems, sys.stdout, lang)
+            _print_problems(exc.problems, sys.stdout, lang, args.file)
             n = _plural(len(exc.errors), "error", lang)
             print(f"{args.file} : invalide ({n})" if fr else f"{args.file}: invalid ({n})")
             return 1
@@ -207,7 +247,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     errors = [p for p in probs if p.severity == "error"]
     warnings = [p for p in probs if p.severity == "warning"]
     shown = probs if not args.quiet else errors
-    _print_problems(shown, sys.stdout, lang)
+    _print_problems(shown, sys.stdout, lang, args.file)
     n_err, n_warn = _plural(len(errors), "error", lang), _plural(len(warnings), "warning", lang)
     if errors:
         print(
@@ -339,9 +379,10 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from impactkit.cli._words import output_format
     from impactkit.report import analyse, write
 
-    _report_format(args.output)
+    output_format(args.output, args.lang)
     _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     content = analyse(
@@ -359,31 +400,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
         else f"report written to {args.output}"
     )
     return 0
-
-
-REPORT_SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".pdf": "pdf",
-}
-"""Output suffixes ``impactkit report`` accepts (any case) and the format each gives."""
-
-
-def _report_format(output: str) -> str:
-    """The report format an output path asks for; an unknown suffix is refused (exit 2)."""
-    from pathlib import Path
-
-    from impactkit.errors import OutputPathError
-
-    suffix = Path(output).suffix.lower()
-    if suffix not in REPORT_SUFFIXES:
-        raise OutputPathError(
-            f"{output}: a report is written as {', '.join(REPORT_SUFFIXES)}; "
-            f"{suffix or 'no suffix'} is not one of them"
-        )
-    return REPORT_SUFFIXES[suffix]
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
@@ -592,29 +608,17 @@ def _starter_model(lang: str) -> Any:
 def _cmd_new(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from impactkit.cli._words import refuse_existing, refuse_suffix
+
     path = Path(args.path)
     suffix = path.suffix.lower()
     if getattr(args, "network", False):
         return _new_network(args, path)
     fr = args.lang == "fr"
     if suffix not in (".xlsx", ".yaml", ".yml", ".json"):
-        print(
-            f"impactkit : impossible de savoir quoi écrire d'après {path.name!r} : "
-            "utilisez .xlsx (carte de valeur Excel), .yaml ou .json"
-            if fr
-            else f"impactkit: cannot tell what to write from {path.name!r}: "
-            "use .xlsx (Excel value map), .yaml or .json",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_suffix(path, args.lang)
     if path.exists() and not args.force:
-        print(
-            f"impactkit : {path} existe ; --force le remplace"
-            if fr
-            else f"impactkit: {path} exists; use --force to replace it",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_existing(path, args.lang)
     if args.example is not None:
         from impactkit.examples import load_example
 
@@ -624,9 +628,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
             close = difflib.get_close_matches(args.example, names, n=1)
             if fr:
-                hint = f" ; vouliez-vous dire {close[0]!r} ?" if close else ""
+                hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 msg = (
-                    f"impactkit : pas d'exemple {args.example!r}{hint} "
+                    f"impactkit : pas d'exemple « {args.example} »{hint} "
                     "(impactkit examples les liste)"
                 )
             else:
@@ -670,24 +674,13 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _new_network(args: argparse.Namespace, path: Any) -> int:
     """``impactkit new resultats.xlsx --network``: the network tables' template."""
     from impactkit.cli._network import write_template
+    from impactkit.cli._words import refuse_existing, refuse_suffix
 
     fr = args.lang == "fr"
     if path.suffix.lower() != ".xlsx":
-        print(
-            f"impactkit : le modèle des tables du réseau est un classeur .xlsx, pas {path.name!r}"
-            if fr
-            else f"impactkit: the network template is an .xlsx workbook, not {path.name!r}",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_suffix(path, args.lang, network=True)
     if path.exists() and not args.force:
-        print(
-            f"impactkit : {path} existe ; --force le remplace"
-            if fr
-            else f"impactkit: {path} exists; use --force to replace it",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_existing(path, args.lang)
     write_template(path, lang=args.lang)
     print(
         f"{path} écrit (impactkit network {path} -o reseau.html)"
@@ -1011,7 +1004,7 @@ def exit_code(exc: BaseException) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Run a parsed command; user input never produces a traceback, only an exit code."""
-    from impactkit.cli._words import missing_extra
+    from impactkit.cli._words import error_fr, missing_extra
 
     lang = getattr(args, "lang", "en") or "en"
     fr = lang == "fr"
@@ -1021,7 +1014,8 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return _closed_pipe()
     except ValidationError as exc:
-        _print_problems(exc.problems, sys.stderr, lang)
+        where = getattr(args, "file", None) or getattr(args, "outcomes", None)
+        _print_problems(exc.problems, sys.stderr, lang, where)
         return exit_code(exc)
     except FileNotFoundError as exc:
         name = exc.filename or exc
@@ -1031,7 +1025,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return exit_code(exc)
     except (ImpactkitError, OSError) as exc:
-        print(f"impactkit : {exc}" if fr else f"impactkit: {exc}", file=sys.stderr)
+        print(f"impactkit : {error_fr(exc)}" if fr else f"impactkit: {exc}", file=sys.stderr)
         return exit_code(exc)
     except MemoryError as exc:
         print(
