@@ -137,10 +137,13 @@ _LOADED: dict[str, Any] = {}
 """The model read from each path by this command, for the labels of French messages."""
 
 
-def _context(path: str | None) -> tuple[Any, bool]:
+def _context(path: str | None, *, parsed: bool = True) -> tuple[Any, bool]:
     """What words a problem of the file at ``path`` in French: the model read from it (or
     the mapping a model file holds, when it did not load), and whether the file is a
-    French workbook whose reader words its problems in French already."""
+    French workbook whose reader words its problems in French already.
+
+    The mapping only of a file the reader ``parsed``: not after a
+    :class:`FileFormatError` (syntax, size, unsafe content)."""
     from impactkit.cli._words import file_lang
 
     if path is None:
@@ -149,25 +152,32 @@ def _context(path: str | None) -> tuple[Any, bool]:
     native = suffix in ("xlsx", "xlsm", "ods", "xls") and file_lang(path) == "fr"
     if path in _LOADED:
         return _LOADED[path], native
-    if suffix not in ("json", "yaml", "yml"):
+    if suffix not in ("json", "yaml", "yml") or not parsed:
         return None, native
-    try:
-        from impactkit.io._files import _parse
-
+    try:  # a file the reader parsed (its problems are not a FileFormatError's)
         with open(path, encoding="utf-8") as fh:
             text = fh.read(5_000_000)
-        return _parse(text, "json" if suffix == "json" else "yaml"), native
+        if suffix == "json":
+            return json.loads(text), native
+        import yaml
+
+        return yaml.safe_load(text), native
     except Exception:  # the labels are a courtesy: an unreadable file gives none
         return None, native
 
 
 def _print_problems(
-    problems: Sequence[Problem], out: TextIO, lang: str = "en", path: str | None = None
+    problems: Sequence[Problem],
+    out: TextIO,
+    lang: str = "en",
+    path: str | None = None,
+    *,
+    parsed: bool = True,
 ) -> None:
     if lang == "fr":
         from impactkit.cli._words import problem_lines_fr
 
-        model, native = _context(path)
+        model, native = _context(path, parsed=parsed)
         for line in problem_lines_fr(problems, model=model, native=native):
             print(line, file=out)
         return
@@ -235,7 +245,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             if exit_code(exc) != EXIT_INVALID:
                 raise  # an unreadable file: the same code as every other command
-            _print_problems(exc.problems, sys.stdout, lang, args.file)
+            parsed = not isinstance(exc, FileFormatError)
+            _print_problems(exc.problems, sys.stdout, lang, args.file, parsed=parsed)
             n = _plural(len(exc.errors), "error", lang)
             print(f"{args.file} : invalide ({n})" if fr else f"{args.file}: invalid ({n})")
             return 1
@@ -1015,7 +1026,8 @@ def _run(args: argparse.Namespace) -> int:
         return _closed_pipe()
     except ValidationError as exc:
         where = getattr(args, "file", None) or getattr(args, "outcomes", None)
-        _print_problems(exc.problems, sys.stderr, lang, where)
+        parsed = not isinstance(exc, FileFormatError)
+        _print_problems(exc.problems, sys.stderr, lang, where, parsed=parsed)
         return exit_code(exc)
     except FileNotFoundError as exc:
         name = exc.filename or exc
