@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from impactkit.errors import ValidationError
 
@@ -30,6 +30,7 @@ __all__ = [
     "fmt_ratio",
     "path_fr",
     "problem_fr",
+    "sroi_table_fr",
     "t",
 ]
 
@@ -1331,3 +1332,70 @@ def path_fr(
             parts.append(f"« {el} »")
         i += 1
     return ", ".join(parts)
+
+
+def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
+    """An SROI result as French text: headline figures, value by stakeholder (and by outcome
+    when ``by_outcome``), French words and numbers, stakeholders and outcomes by label.
+
+    The table ``impactkit sroi --lang fr`` and ``impactkit demo --lang fr`` print.
+
+    Parameters
+    ----------
+    res : SROIResult
+        The result of :func:`impactkit.methods.sroi`.
+    model : ImpactModel
+        Its model, for the currency and the labels.
+    by_outcome : bool, default False
+        Add the value of each outcome.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example()
+    >>> print(sroi_table_fr(ik.sroi(model), model).splitlines()[5])
+    Ratio SROI                      2,16 pour 1
+    """
+    cur = model.currency
+    months = res.payback_months
+    payback = (
+        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
+        if months is not None and math.isfinite(months)
+        else t("not_reached", "fr")
+    )
+    rows = [
+        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
+        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
+        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
+        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
+        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
+        (t("payback_months", "fr"), payback),
+    ]
+    width = max(len(k) for k, _ in rows)
+    title = f"SROI – {res.model_name}"
+    lines = [title, "=" * len(title)]
+    lines += [f"{k.ljust(width)}  {v}" for k, v in rows]
+    toc = model.toc
+    labels = {} if toc is None else {sh.id: sh.label for sh in toc.stakeholders}
+    lines += ["", t("by_stakeholder", "fr")]
+    for rec in res.by_stakeholder.itertuples(index=False):
+        who = labels.get(rec.stakeholder, rec.stakeholder)
+        lines.append(
+            f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
+            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+        )
+    if by_outcome:
+        names = {o.outcome: o.label or o.outcome for o in model.outcomes}
+        lines += ["", t("by_outcome", "fr")]
+        for rec in res.by_outcome.itertuples(index=False):
+            what = names.get(rec.outcome, rec.outcome)
+            who = labels.get(rec.stakeholder, rec.stakeholder)
+            lines.append(
+                f"  {what} ({who}) : {fmt_money(rec.present_value, cur, 'fr')} "
+                f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+            )
+    return "\n".join(lines)

@@ -434,7 +434,9 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         print()
         print(_markdown_table(res.by_stakeholder))
     elif args.lang == "fr":
-        print(_summary_fr(res, model))
+        from impactkit._i18n import sroi_table_fr
+
+        print(sroi_table_fr(res, model))
     else:
         print(res.summary())
     if "monte_carlo" in payload and args.lang == "fr" and args.format == "table":
@@ -455,44 +457,6 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
         )
     return 0
-
-
-def _summary_fr(res: Any, model: Any) -> str:
-    """The SROI table of ``impactkit sroi --lang fr``: French words and numbers."""
-    import math
-
-    from impactkit._i18n import fmt_money, fmt_number, fmt_ratio, t
-
-    cur = model.currency
-    months = res.payback_months
-    payback = (
-        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
-        if months is not None and math.isfinite(months)
-        else t("not_reached", "fr")
-    )
-    rows = [
-        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
-        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
-        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
-        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
-        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
-        (t("payback_months", "fr"), payback),
-    ]
-    width = max(len(k) for k, _ in rows)
-    title = f"SROI – {res.model_name}"
-    lines = [title, "=" * len(title)]
-    lines += [f"{k.ljust(width)}  {v}" for k, v in rows]
-    labels = {}
-    if model.toc is not None:
-        labels = {sh.id: sh.label for sh in model.toc.stakeholders}
-    lines += ["", t("by_stakeholder", "fr")]
-    for rec in res.by_stakeholder.itertuples(index=False):
-        who = labels.get(rec.stakeholder, rec.stakeholder)
-        lines.append(
-            f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
-            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
-        )
-    return "\n".join(lines)
 
 
 def _md_value(v: Any) -> str:
@@ -526,7 +490,7 @@ def _markdown_table(df: Any) -> str:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from impactkit.examples import run_demo
 
-    print(run_demo(n_draws=args.mc, seed=args.seed))
+    print(run_demo(n_draws=args.mc, seed=args.seed, lang=args.lang))
     return 0
 
 
