@@ -428,7 +428,7 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None, lang: str = "en") 
     Monte Carlo (500 draws, seed 1, sampling uncertainty of measured quantities included):
     SROI ratio 90% interval 1.89 - 2.46 : 1, P(ratio > 1) = 100.0%
     >>> french = run_demo(n_draws=500, seed=1, lang="fr")
-    >>> print(french.splitlines()[-1])  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(french.splitlines()[-1].replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
     Monte Carlo (500 tirages, graine 1, incertitude d'échantillonnage des quantités
     mesurées comprise) : intervalle à 90 % du ratio SROI de 1,89 à 2,46 pour 1,
     probabilité que le ratio dépasse 1 pour 1 : 100,0 %
