@@ -824,7 +824,7 @@ FIELDS_FR: dict[str, str] = {
     "base_year": "année de base",
     "discount": "taux d'actualisation",
     "price_index": "indice des prix",
-    "first_flow_at": "date du premier flux",
+    "first_flow_at": "premier flux",
     "mode": "mode",
     "description": "description",
     "metadata": "métadonnées",
@@ -836,7 +836,7 @@ FIELDS_FR: dict[str, str] = {
     "outcome": "effet",
     "stakeholder": "partie prenante",
     "quantity": "quantité",
-    "proxy": "valeur financière",
+    "proxy": "valeur unitaire",
     "duration": "durée",
     "start_year": "année de début",
     "deadweight": "effet d'aubaine",
@@ -889,7 +889,8 @@ FIELDS_FR: dict[str, str] = {
     "price_year": "année des prix",
     "price_factor": "facteur de prix",
 }
-"""Field names of a model file in French, as :func:`path_fr` writes a problem's place."""
+"""Field names of a model file in French, as :func:`path_fr` writes a problem's place
+and the network tables' French column labels are named."""
 
 _ITEMS_FR = {
     "outcomes": "résultat",

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from impactkit._i18n import FIELDS_FR
 from impactkit.errors import FileFormatError
 
 __all__ = [
@@ -22,34 +23,15 @@ __all__ = [
     "write_template",
 ]
 
+_TABLE_FIELDS = (
+    "site", "sector", "region", "outcome", "label", "stakeholder", "payer", "indicator",
+    "quantity", "n", "proxy", "proxy_source", "price_year", "price_factor", "duration",
+    "start_year", "deadweight", "displacement", "attribution", "leakage", "drop_off",
+    "drop_off_method", "first_flow_at", "amount", "year",
+)  # fmt: skip
+
 COLUMNS: dict[str, dict[str, str]] = {
-    "fr": {
-        "site": "établissement",
-        "sector": "secteur",
-        "region": "région",
-        "outcome": "résultat",
-        "label": "libellé",
-        "stakeholder": "partie prenante",
-        "payer": "financeur",
-        "indicator": "indicateur",
-        "quantity": "quantité",
-        "n": "personnes mesurées",
-        "proxy": "valeur unitaire",
-        "proxy_source": "source de la valeur",
-        "price_year": "année des prix",
-        "price_factor": "facteur de prix",
-        "duration": "durée",
-        "start_year": "année de début",
-        "deadweight": "effet d'aubaine",
-        "displacement": "déplacement",
-        "attribution": "attribution",
-        "leakage": "fuite",
-        "drop_off": "dégressivité",
-        "drop_off_method": "méthode de dégressivité",
-        "first_flow_at": "premier flux",
-        "amount": "montant",
-        "year": "année",
-    },
+    "fr": {c: "résultat" if c == "outcome" else FIELDS_FR[c] for c in _TABLE_FIELDS},
 }
 """The column names of the network tables in French, as the template writes them; the
 command reads them back (case, accents and spaces aside) as the names of
