@@ -518,7 +518,7 @@ def _demo_toc(model: ImpactModel, fr: bool) -> list[str]:
         return [*lines, ""]
     who = {s.id: s.label for s in toc.stakeholders}
     by_kind = ", ".join(
-        _fr_count(int(v), *_KINDS_FR.get(str(k), (k, k))) for k, v in kinds.items()
+        _fr_count(int(v), *_KINDS_FR.get(str(k), (str(k), str(k)))) for k, v in kinds.items()
     )
     lines = [
         "Théorie du changement",
