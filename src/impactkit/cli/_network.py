@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from impactkit._i18n import FIELDS_FR
 from impactkit.errors import FileFormatError
 
 __all__ = [
@@ -30,12 +29,26 @@ _TABLE_FIELDS = (
     "drop_off_method", "first_flow_at", "amount", "year",
 )  # fmt: skip
 
-COLUMNS: dict[str, dict[str, str]] = {
-    "fr": {c: "résultat" if c == "outcome" else FIELDS_FR[c] for c in _TABLE_FIELDS},
-}
+
+COLUMNS: dict[str, dict[str, str]]
 """The column names of the network tables in French, as the template writes them; the
 command reads them back (case, accents and spaces aside) as the names of
-:func:`impactkit.portfolio.evaluate`."""
+:func:`impactkit.portfolio.evaluate`. Built from :data:`impactkit._i18n.FIELDS_FR` when
+first used, so that building the parser loads no word table."""
+
+
+def _columns() -> dict[str, dict[str, str]]:
+    """:data:`COLUMNS`."""
+    from impactkit._i18n import FIELDS_FR
+
+    return {"fr": {c: "résultat" if c == "outcome" else FIELDS_FR[c] for c in _TABLE_FIELDS}}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COLUMNS":
+        return _columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SHEETS = {
     "outcomes": ("résultats", "resultats", "outcomes"),
@@ -109,7 +122,7 @@ def _fold(name: Any) -> str:
 
 def french_columns(df: Any, *, site: str = "site") -> tuple[Any, list[tuple[str, str]]]:
     """The table with French column labels (:data:`COLUMNS`) renamed, and the renamings."""
-    wanted = {_fold(fr): en for en, fr in COLUMNS["fr"].items()}
+    wanted = {_fold(fr): en for en, fr in _columns()["fr"].items()}
     present = set(map(str, df.columns))
     renames: dict[str, str] = {}
     for c in df.columns:
@@ -499,7 +512,8 @@ def write_template(path: str | Path, *, lang: str = "fr") -> None:
          2, 0.3, 0.2, 0.0, 0.2],
     ]  # fmt: skip
     inputs: list[list[Any]] = [["750000001", 250000], ["690000002", 180000]]
-    head = (lambda c: COLUMNS["fr"][c]) if fr else (lambda c: c)
+    french = _columns()["fr"]
+    head = (lambda c: french[c]) if fr else (lambda c: c)
     percent = {"deadweight", "attribution", "displacement", "drop_off"}
     wb = Workbook()
     ws = wb.active
