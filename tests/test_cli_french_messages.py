@@ -327,3 +327,25 @@ def test_network_problems_in_french(tmp_path, capsys):
         capsys, "network", out, inp, "-o", tmp_path / "r.md", "--discount", "x", "--lang", "en"
     )
     assert "give a rate (0.032)" in text
+
+
+@pytest.mark.parametrize(("lang", "sheet"), [("fr", "Carte de valeur"), ("en", "Value map")])
+def test_a_workbook_problem_is_placed_by_its_cell(tmp_path, capsys, lang, sheet):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "carte.xlsx"
+    assert main(["new", str(book), "--lang", lang]) == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    columns = {str(c.value): c.column_letter for c in ws[3] if c.value}
+    ws[f"{columns['quantity']}4"] = "120,5"  # a number typed as text
+    ws[f"{columns['deadweight']}4"] = 1.4  # out of range
+    wb.save(book)
+    capsys.readouterr()
+    code, text = _run(capsys, "validate", book, "--lang", "fr")
+    assert code == 1
+    q, d = f"{sheet}!{columns['quantity']}4", f"{sheet}!{columns['deadweight']}4"
+    assert f"avertissement : {q} contient le texte « 120,5 » : le classeur affichera" in text
+    assert f"erreur : {d} (effet d'aubaine) : doit être compris entre 0 et 1, reçu 1,4" in text
+    _check_french(text, str(book), sheet)
+    code, text = _run(capsys, "validate", book, "--lang", "en")
+    assert f"error: ['{sheet}'].{columns['deadweight']}4.deadweight: must be in [0, 1]" in text

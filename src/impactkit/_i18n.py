@@ -1174,7 +1174,24 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ),
         ),
     ),
-    "usage": ("la ligne de commande est incorrecte", ()),
+    "usage": (
+        "la ligne de commande est incorrecte",
+        (
+            (
+                r"--data takes NAME=PATH\.csv, got (?P<got>.+)",
+                "--data attend NOM=FICHIER.csv, reçu {got}",
+            ),
+        ),
+    ),
+    "unknown_result": (
+        "aucun schéma de résultat ne porte ce nom (--result list les nomme)",
+        (
+            (
+                r"no result schema named (?P<got>'[^']*'); known: .*",
+                "aucun schéma de résultat ne s'appelle {got} (--result list les nomme)",
+            ),
+        ),
+    ),
     "no_inputs": ("aucune ressource n'est déclarée : le ratio ne peut pas être calculé", ()),
     "split_site": ("un établissement est réparti sur plusieurs lignes incohérentes", ()),
     "uncertain_discount": ("le taux d'actualisation doit être le même pour tout le réseau", ()),
@@ -1183,8 +1200,26 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "invalid_identifier": ("cet identifiant peut être confondu avec un autre", ()),
     "missing_sheet": ("une feuille attendue manque dans le classeur", ()),
     "missing_extra": ("cette commande demande un module optionnel : installez-le", ()),
-    "number_as_text": ("un nombre est saisi comme du texte", ()),
-    "ambiguous_number": ("ce nombre peut se lire de deux façons", ()),
+    "number_as_text": (
+        "un nombre est saisi comme du texte ; saisissez un nombre",
+        (
+            (
+                r"(?P<cell>\S.*?) holds the text (?P<text>'.*'): the workbook will show #VALUE!.*",
+                "{cell} contient le texte {text} : le classeur affichera #VALEUR! (ou un autre "
+                "résultat que le rapport) ; saisissez un nombre",
+            ),
+            (
+                r"(?P<cell>\S.*?) holds the text (?P<text>'.*'): the workbook counts it as 0.*",
+                "{cell} contient le texte {text} : le classeur le compte pour 0 ; saisissez un "
+                "nombre",
+            ),
+        ),
+    ),
+    "ambiguous_number": (
+        "nombre ambigu : milliers ou décimales ? Saisissez la cellule comme un nombre (et non "
+        "comme du texte), ou écrivez-le sans séparateur de milliers",
+        (),
+    ),
     "invalid_seed": ("la graine des tirages est invalide", ()),
     "unknown_example": ("cet exemple n'existe pas (impactkit examples les liste)", ()),
 }

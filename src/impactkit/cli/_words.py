@@ -528,13 +528,16 @@ def problem_lines_fr(
     """Each problem as one French line: ``erreur : résultat n°2 (« Emploi »), effet
     d'aubaine : doit être compris entre 0 et 1, reçu 1,4``.
 
-    A problem located at a workbook's cell (``Carte de valeur!E4``) is placed by that
-    cell; its message is kept as it is when ``native`` (the workbook is French, its
-    reader words the message in French), else rendered from its code
-    (:func:`impactkit._i18n.problem_fr`). Other problems are placed by
+    A problem located at a workbook's cell (``Carte de valeur!E4``, and the field
+    when the path names one) is placed by that cell; its message is kept as it is
+    when ``native`` (the workbook is French) and it starts with the cell (the
+    reader words such messages in the workbook's language), else rendered from its
+    code (:func:`impactkit._i18n.problem_fr`). Other problems are placed by
     :func:`impactkit._i18n.path_fr`, with the labels of ``model`` (an
     :class:`ImpactModel` or a model file's mapping) when given.
     """
+    import re
+
     from impactkit._i18n import path_fr, problem_fr
     from impactkit.cli._main import _cell
 
@@ -542,13 +545,21 @@ def problem_lines_fr(
     lines = []
     for p in problems:
         sev = SEVERITY_FR.get(p.severity, p.severity)
+        path = tuple(p.path)
         cell = _cell(p)
+        field = ""
+        sheet_cell_field = len(path) > 2 and isinstance(path[0], str)
+        if cell is None and sheet_cell_field and re.fullmatch(r"[A-Z]{1,3}[0-9]+", str(path[1])):
+            cell, field = f"{path[0]}!{path[1]}", path_fr(path[2:], label)
         if cell is not None:
-            message = p.message if native else problem_fr(p.code, p.message, label)
-            where = cell
+            worded = native and p.message.startswith(cell)  # by the French workbook's reader
+            message = p.message if worded else problem_fr(p.code, p.message, label)
+            where = f"{cell} ({field})" if field else cell
+            if message.startswith(cell):  # the message names its cell already
+                where = ""
         else:
             message = problem_fr(p.code, p.message, label)
-            where = path_fr(tuple(p.path), label)
+            where = path_fr(path, label)
         lines.append(f"{sev} : {where} : {message}" if where else f"{sev} : {message}")
     return lines
 
