@@ -129,6 +129,7 @@ FAMILIES = {
     **broken("duplicate_id", _duplicate_node),
     **broken("missing_column", _set(("outcomes", 0, "quantity", "column"), "heures")),
     **broken("missing_data", _set(("outcomes", 0, "quantity", "data"), "absent")),
+    **broken("stakeholder_mismatch", _set(("outcomes", 1, "stakeholder"), "families")),
 }
 
 
@@ -203,6 +204,11 @@ def test_places_are_named_in_users_words(files, capsys):
     ) in text
     _, text = _run(capsys, "validate", files["unknown_key"], "--lang", "fr")
     assert "clé inconnue « poids_mort »" in text
+    _, text = _run(capsys, "validate", files["stakeholder_mismatch"], "--lang", "fr")
+    assert (
+        "donne l'effet « Emploi durable à la sortie » à « Salariés en insertion », pas à "
+        "« Familles des salariés »"
+    ) in text
     _, text = _run(capsys, "validate", files["dangling_link"], "--lang", "fr")
     assert "lien n°1 (« Aide au poste de l'État et cofinancements → nulle_part »), cible" in text
     data = f"employees={DATA / 'employees.csv'}"

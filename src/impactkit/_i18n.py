@@ -1220,6 +1220,110 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "comme du texte), ou écrivez-le sans séparateur de milliers",
         (),
     ),
+    "assumption_status": (
+        "l'hypothèse n'a pas de statut (non vérifiée, vérifiée, en partie, infirmée)",
+        (),
+    ),
+    "attribution_above_ceiling": (
+        "cet effet est au-dessus du plafond de responsabilité mais compté comme entièrement "
+        "dû à l'action",
+        (),
+    ),
+    "currency_mismatch": (
+        "la valeur unitaire n'est pas dans la devise du modèle : convertissez-la (impactkit ne "
+        "convertit jamais les devises sans le dire)",
+        (),
+    ),
+    "price_year": (
+        "la valeur unitaire n'est pas aux prix de l'année de base : donnez au modèle un indice "
+        "des prix",
+        (),
+    ),
+    "stakeholder_mismatch": (
+        "la théorie du changement donne cet effet à une autre partie prenante",
+        (
+            (
+                r"the theory of change gives outcome (?P<node>'[^']*') to (?P<who>'[^']*'), "
+                r"not (?P<who_b>'[^']*')",
+                "la théorie du changement donne l'effet {node} à {who}, pas à {who_b}",
+            ),
+        ),
+    ),
+    "not_an_outcome": ("ce nœud n'est pas un effet : seul un effet se valorise", ()),
+    "long_duration": ("durée longue sans preuve indiquée", ()),
+    "indicator_incomplete": ("l'indicateur est incomplet", ()),
+    "no_impact": (
+        "aucun nœud d'impact : une théorie du changement s'articule autour d'un but",
+        (),
+    ),
+    "several_impacts": (
+        "plusieurs nœuds d'impact : une théorie du changement s'articule d'ordinaire autour "
+        "d'un seul but de long terme",
+        (),
+    ),
+    "orphan": ("ce nœud n'a aucun lien", ()),
+    "output_above_ceiling": (
+        "cette réalisation est placée au-dessus du plafond de responsabilité",
+        (),
+    ),
+    "self_loop": ("un lien ne peut pas relier un nœud à lui-même", ()),
+    "wrong_stage": ("ce calcul ne convient pas à cette étape de la chaîne", ()),
+    "beyond_years": (
+        "l'effet dure plus longtemps que les colonnes d'années du classeur : réécrivez le "
+        "classeur (impactkit new) pour avoir assez de colonnes",
+        (),
+    ),
+    "stale_schedule": (
+        "le taux de cette période ne suit plus l'échéancier d'actualisation des paramètres : "
+        "réécrivez le classeur après avoir changé un échéancier dégressif",
+        (),
+    ),
+    "unknown_cell": ("cette ligne nomme une cellule qui ne porte aucun chiffre incertain", ()),
+    "header": (
+        "un nom de champ attendu manque sous les titres de la feuille",
+        (
+            (
+                r"expected the field name (?P<name>'[^']*') in row (?P<row>\d+) of "
+                r"(?P<sheet>'[^']*').*",
+                "le nom de champ {name} est attendu ligne {row} de la feuille {sheet} (les "
+                "noms de champ sous les titres)",
+            ),
+        ),
+    ),
+    "merged_cells": ("des cellules fusionnées empêchent de lire le classeur", ()),
+    "outside_formulas": ("cette ligne est hors du bloc de formules du classeur", ()),
+    "hidden_value": ("une valeur cachée du classeur diffère de ce que montre la feuille", ()),
+    "central_mismatch": (
+        "la valeur de la cellule diffère de la valeur centrale de sa loi d'incertitude : "
+        "modifiez la feuille Incertitude pour qu'elles concordent",
+        (),
+    ),
+    "missing_stakeholder": ("une partie prenante nommée dans la carte manque", ()),
+    "unwritable_character": (
+        "un texte contient un caractère qu'un classeur ne peut pas garder",
+        (),
+    ),
+    "order": ("les valeurs ne sont pas dans l'ordre attendu", ()),
+    "support": ("la loi de probabilité sort des valeurs admises", ()),
+    "conflict": ("deux réglages se contredisent", ()),
+    "invalid": ("cette valeur est invalide", ()),
+    "empty_group": ("un groupe de données est vide", ()),
+    "no_variance": ("les réponses ne varient pas : l'échelle ne peut pas être évaluée", ()),
+    "too_few_items": ("l'échelle a trop peu de questions", ()),
+    "incomparable": ("ces valeurs ne peuvent pas être comparées", ()),
+    "near_match": ("aucune ligne ne répond au filtre ; une valeur proche existe", ()),
+    "duplicate_column": ("une colonne apparaît deux fois", ()),
+    "duplicate_name": ("un nom apparaît deux fois", ()),
+    "unknown_field": ("ce champ n'existe pas", ()),
+    "unknown_item": ("cette question n'existe pas dans l'échelle", ()),
+    "unknown_wave": ("cette vague d'enquête n'existe pas", ()),
+    "unknown_id": ("cet identifiant n'existe pas dans le catalogue", ()),
+    "too_few": ("trop peu de valeurs pour ce calcul", ()),
+    "too_few_draws": ("trop peu de tirages pour ce calcul", ()),
+    "not_central": ("la valeur n'est pas la valeur centrale de sa loi", ()),
+    "not_constant": ("cette valeur devrait être la même sur toutes les lignes", ()),
+    "orphan_parameter": ("ce paramètre ne se rattache à aucune ligne", ()),
+    "uncertain_input": ("une ressource incertaine n'est pas prise en charge ici", ()),
     "invalid_seed": ("la graine des tirages est invalide", ()),
     "unknown_example": ("cet exemple n'existe pas (impactkit examples les liste)", ()),
 }
@@ -1238,7 +1342,7 @@ def _value_fr(
     name: str, text: str, label: Callable[[str, str | int], str | None] | None = None
 ) -> str:
     """A value taken from an English message, written the French way; a node
-    (group ``node…``) or a stakeholder (group ``who``) by its label when known."""
+    (group ``node…``) or a stakeholder (group ``who…``) by its label when known."""
     import re
 
     text = text.strip()
@@ -1248,7 +1352,7 @@ def _value_fr(
         return _TYPES_FR[text]
     if text in ("none", "none given", "None"):
         return "aucune"
-    if label is not None and (name.startswith("node") or name == "who"):
+    if label is not None and name.startswith(("node", "who")):
         ident = text.strip("'\"")
         found = label("nodes" if name.startswith("node") else "stakeholders", ident)
         if found:

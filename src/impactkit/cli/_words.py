@@ -522,6 +522,26 @@ def labels_of(model: Any) -> Any:
     return label
 
 
+READER_WORDED = frozenset(
+    {
+        "ambiguous_number",
+        "number_as_text",
+        "format",
+        "too_large",
+        "missing_stakeholder",
+        "unknown_stakeholder",
+        "merged_cells",
+        "missing_sheet",
+        "outside_formulas",
+        "hidden_value",
+        "central_mismatch",
+        "formula",
+        "external_link",
+    }
+)
+"""Codes of the problems a workbook's reader words in the workbook's language."""
+
+
 def problem_lines_fr(
     problems: Sequence[Any], *, model: Any = None, native: bool = False
 ) -> list[str]:
@@ -551,8 +571,11 @@ def problem_lines_fr(
         sheet_cell_field = len(path) > 2 and isinstance(path[0], str)
         if cell is None and sheet_cell_field and re.fullmatch(r"[A-Z]{1,3}[0-9]+", str(path[1])):
             cell, field = f"{path[0]}!{path[1]}", path_fr(path[2:], label)
+        if native and p.code in READER_WORDED and cell is None:
+            lines.append(f"{sev} : {p.message}")  # a French workbook's reader said it
+            continue
         if cell is not None:
-            worded = native and p.message.startswith(cell)  # by the French workbook's reader
+            worded = native and (p.message.startswith(cell) or p.code in READER_WORDED)
             message = p.message if worded else problem_fr(p.code, p.message, label)
             where = f"{cell} ({field})" if field else cell
             if message.startswith(cell):  # the message names its cell already
