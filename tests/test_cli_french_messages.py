@@ -196,24 +196,32 @@ def test_a_french_report_refuses_in_french(files, family, tmp_path, capsys):
     _check_french(text, str(path), str(DATA), str(out))
 
 
-def test_places_are_named_in_users_words(files, capsys):
-    _, text = _run(capsys, "validate", files["out_of_range"], "--lang", "fr")
-    assert (
+PLACES = [
+    (
+        "out_of_range",
         "erreur : résultat n°2 (« Emploi à la sortie »), effet d'aubaine : doit être compris "
-        "entre 0 et 1, reçu 1,4"
-    ) in text
-    _, text = _run(capsys, "validate", files["unknown_key"], "--lang", "fr")
-    assert "clé inconnue « poids_mort »" in text
-    _, text = _run(capsys, "validate", files["stakeholder_mismatch"], "--lang", "fr")
-    assert (
+        "entre 0 et 1, reçu 1,4",
+    ),
+    ("unknown_key", "clé inconnue « poids_mort »"),
+    (
+        "stakeholder_mismatch",
         "donne l'effet « Emploi durable à la sortie » à « Salariés en insertion », pas à "
-        "« Familles des salariés »"
-    ) in text
-    _, text = _run(capsys, "validate", files["dangling_link"], "--lang", "fr")
-    assert "lien n°1 (« Aide au poste de l'État et cofinancements → nulle_part »), cible" in text
-    data = f"employees={DATA / 'employees.csv'}"
-    _, text = _run(capsys, "sroi", files["missing_column"], "--data", data, "--lang", "fr")
-    assert "quantité, colonne : la colonne « heures » manque dans les données" in text
+        "« Familles des salariés »",
+    ),
+    (
+        "dangling_link",
+        "lien n°1 (« Aide au poste de l'État et cofinancements → nulle_part »), cible",
+    ),
+    ("missing_column", "quantité, colonne : la colonne « heures » manque dans les données"),
+]
+
+
+@pytest.mark.parametrize(("family", "expected"), PLACES)
+def test_places_are_named_in_users_words(files, capsys, family, expected):
+    data = ["--data", f"employees={DATA / 'employees.csv'}"]
+    command = ["sroi", *data] if family == "missing_column" else ["validate"]
+    _, text = _run(capsys, *command, files[family], "--lang", "fr")
+    assert expected in text
 
 
 def test_a_warning_names_nodes_and_stakeholders_by_their_labels(capsys):
