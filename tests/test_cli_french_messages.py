@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -363,3 +364,22 @@ def test_a_workbook_problem_is_placed_by_its_cell(tmp_path, capsys, lang, sheet)
     _check_french(text, str(book), sheet)
     code, text = _run(capsys, "validate", book, "--lang", "en")
     assert f"error: ['{sheet}'].{columns['deadweight']}4.deadweight: must be in [0, 1]" in text
+
+
+def test_a_warning_of_a_computing_command_is_a_french_line(tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "carte.xlsx"
+    assert main(["new", str(book), "--lang", "fr"]) == 0
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Carte de valeur"]
+    columns = {str(c.value): c.column_letter for c in ws[3] if c.value}
+    ws[f"{columns['quantity']}4"] = "120,5"
+    wb.save(book)
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        assert main(["sroi", str(book), "--lang", "fr"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith(f"avertissement : Carte de valeur!{columns['quantity']}4 contient")
+    for code in ("CellWarning", "_main.py", "read_value_map"):
+        assert code not in err

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from impactkit._version import __version__
@@ -984,7 +985,8 @@ def _run(args: argparse.Namespace) -> int:
     lang = getattr(args, "lang", "en") or "en"
     fr = lang == "fr"
     try:
-        code: int = args.func(args)
+        with _warnings_in(lang, getattr(args, "file", None)):
+            code: int = args.func(args)
         sys.stdout.flush()
     except BrokenPipeError:
         return _closed_pipe()
@@ -1020,6 +1022,35 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:
         return _internal(exc, fr)
     return code
+
+
+@contextlib.contextmanager
+def _warnings_in(lang: str, path: str | None) -> Iterator[None]:
+    """Python warnings a command raises, in French lines when ``lang`` is French.
+
+    A warning that carries problems (a workbook's cells holding text) prints them
+    as ``validate`` does; another prints its text after « impactkit : avertissement : »,
+    not Python's ``file:line: Category:`` form with the source line.
+    """
+    if lang != "fr":
+        yield
+        return
+    import warnings
+
+    from impactkit.cli._words import problem_lines_fr
+
+    def show(message: Any, category: Any, filename: Any, lineno: Any, *_: Any) -> None:
+        problems = getattr(message, "problems", ())
+        if problems:
+            model, native = _context(path)
+            for line in problem_lines_fr(problems, model=model, native=native):
+                print(line, file=sys.stderr)
+        else:
+            print(f"impactkit : avertissement : {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 def _internal(exc: BaseException, fr: bool) -> int:
