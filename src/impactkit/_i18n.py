@@ -863,6 +863,8 @@ FIELDS_FR: dict[str, str] = {
     "income_group": "tranche de revenu",
     "kind": "nature",
     "target": "cible",
+    "threshold": "seuil",
+    "timeline": "échéance",
     "rationale": "justification",
     "assumption": "hypothèse",
     "assumptions": "hypothèses",
@@ -1251,7 +1253,15 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     "not_an_outcome": ("ce nœud n'est pas un effet : seul un effet se valorise", ()),
     "long_duration": ("durée longue sans preuve indiquée", ()),
-    "indicator_incomplete": ("l'indicateur est incomplet", ()),
+    "indicator_incomplete": (
+        "l'indicateur est incomplet",
+        (
+            (
+                r"indicator (?P<id>'[^']*') lacks (?P<fields>.+)",
+                "il manque à l'indicateur {id} : {fields}",
+            ),
+        ),
+    ),
     "no_impact": (
         "aucun nœud d'impact : une théorie du changement s'articule autour d'un but",
         (),
@@ -1348,6 +1358,8 @@ def _value_fr(
     text = text.strip()
     if name == "node_list":  # 'a' -> 'b' -> 'a'
         return " → ".join(_value_fr("node", x, label) for x in text.split(" -> "))
+    if name == "fields":  # target, timeline
+        return ", ".join(FIELDS_FR.get(x.strip(), f"« {x.strip()} »") for x in text.split(","))
     if text in _TYPES_FR:
         return _TYPES_FR[text]
     if text in ("none", "none given", "None"):
