@@ -1039,7 +1039,14 @@ def _warnings_in(lang: str, path: str | None) -> Iterator[None]:
 
     from impactkit.cli._words import problem_lines_fr
 
-    def show(message: Any, category: Any, filename: Any, lineno: Any, *_: Any) -> None:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
         problems = getattr(message, "problems", ())
         if problems:
             model, native = _context(path)
