@@ -25,6 +25,9 @@ def test_an_unknown_suffix_is_refused_before_any_work(tables, tmp_path, name, ca
     target = tmp_path / name
     assert main(["network", str(out), str(inp), "-o", str(target)]) == 2
     assert not target.exists()
+    assert "n'en fait pas partie" in capsys.readouterr().err  # network speaks French
+    assert main(["network", str(out), str(inp), "-o", str(target), "--lang", "en"]) == 2
+    assert not target.exists()
     assert "is not one of them" in capsys.readouterr().err
 
 

@@ -11,13 +11,28 @@ Unicode CLDR data, and the tests check them against Babel.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from impactkit.errors import ValidationError
 
-__all__ = ["LANGS", "TEXTS", "Formatter", "fmt_money", "fmt_number", "fmt_pct", "fmt_ratio", "t"]
+__all__ = [
+    "FIELDS_FR",
+    "LANGS",
+    "PROBLEMS_FR",
+    "PROBLEM_FR_FALLBACK",
+    "TEXTS",
+    "Formatter",
+    "fmt_money",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_ratio",
+    "path_fr",
+    "problem_fr",
+    "sroi_table_fr",
+    "t",
+]
 
 Lang = Literal["en", "fr"]
 LANGS: tuple[str, ...] = ("en", "fr")
@@ -793,3 +808,746 @@ class Formatter:
     def year(self, y: float) -> str:
         """A calendar year as digits, never grouped (``2023``, not ``2 023``)."""
         return str(int(y))
+
+
+# ------------------------------------------------------------------ problems in French
+FIELDS_FR: dict[str, str] = {
+    "toc": "théorie du changement",
+    "outcomes": "résultats",
+    "inputs": "ressources",
+    "nodes": "nœuds",
+    "links": "liens",
+    "stakeholders": "parties prenantes",
+    "indicators": "indicateurs",
+    "name": "nom",
+    "currency": "devise",
+    "base_year": "année de base",
+    "discount": "taux d'actualisation",
+    "price_index": "indice des prix",
+    "first_flow_at": "premier flux",
+    "mode": "mode",
+    "description": "description",
+    "metadata": "métadonnées",
+    "evidence": "niveau de preuve",
+    "engagement": "consultation",
+    "lang": "langue",
+    "translations": "traductions",
+    "format_version": "version du format",
+    "outcome": "effet",
+    "stakeholder": "partie prenante",
+    "quantity": "quantité",
+    "proxy": "valeur unitaire",
+    "duration": "durée",
+    "start_year": "année de début",
+    "deadweight": "effet d'aubaine",
+    "displacement": "déplacement",
+    "attribution": "attribution",
+    "leakage": "fuite",
+    "drop_off": "dégressivité",
+    "drop_off_method": "méthode de dégressivité",
+    "label": "libellé",
+    "indicator": "indicateur",
+    "sources": "sources",
+    "value": "valeur",
+    "year": "année",
+    "source": "source",
+    "unit": "unité",
+    "transfer": "transfert",
+    "benefit_in_kind": "avantage en nature",
+    "index_rule": "règle d'indexation",
+    "amount": "montant",
+    "in_kind": "en nature",
+    "id": "identifiant",
+    "size": "effectif",
+    "income": "revenu",
+    "income_group": "tranche de revenu",
+    "kind": "nature",
+    "target": "cible",
+    "threshold": "seuil",
+    "timeline": "échéance",
+    "rationale": "justification",
+    "assumption": "hypothèse",
+    "assumptions": "hypothèses",
+    "type": "type",
+    "horizon": "horizon",
+    "data": "source de données",
+    "column": "colonne",
+    "calculator": "calcul",
+    "unique": "identifiant compté une fois",
+    "where": "filtre",
+    "values": "valeurs",
+    "bands": "tranches",
+    "rate": "taux",
+    "uncertainty": "incertitude",
+    "distribution": "loi",
+    "member": "établissement",
+    "key": "clé",
+    "site": "établissement",
+    "sector": "secteur",
+    "region": "région",
+    "payer": "financeur",
+    "n": "personnes mesurées",
+    "proxy_source": "source de la valeur",
+    "price_year": "année des prix",
+    "price_factor": "facteur de prix",
+}
+"""Field names of a model file in French, as :func:`path_fr` writes a problem's place
+and the network tables' French column labels are named."""
+
+_ITEMS_FR = {
+    "outcomes": "résultat",
+    "inputs": "ressource",
+    "nodes": "nœud",
+    "links": "lien",
+    "stakeholders": "partie prenante",
+    "indicators": "indicateur",
+}
+
+_TYPES_FR = {
+    "str": "du texte",
+    "int": "un nombre entier",
+    "float": "un nombre",
+    "bool": "un booléen",
+    "list": "une liste",
+    "tuple": "une liste",
+    "dict": "une table de clés",
+    "NoneType": "une case vide",
+}
+
+_NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?"
+
+PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "out_of_range": (
+        "la valeur sort des limites admises",
+        (
+            (
+                rf"must be in \[(?P<lo>{_NUMBER}), inf\), got (?P<got>.+)",
+                "doit valoir au moins {lo}, reçu {got}",
+            ),
+            (
+                rf"must be in \((?P<lo>{_NUMBER}), inf\), got (?P<got>.+)",
+                "doit être supérieur à {lo}, reçu {got}",
+            ),
+            (
+                rf"must be in \(-inf, (?P<hi>{_NUMBER})\], got (?P<got>.+)",
+                "doit valoir au plus {hi}, reçu {got}",
+            ),
+            (
+                rf"must be in [\[(](?P<lo>{_NUMBER}), (?P<hi>{_NUMBER})\], got (?P<got>.+)",
+                "doit être compris entre {lo} et {hi}, reçu {got}",
+            ),
+        ),
+    ),
+    "type": (
+        "la valeur n'est pas du type attendu",
+        (
+            (
+                r"expected a number, got (?P<type>\w+) (?P<got>.+)",
+                "un nombre est attendu, reçu {type} ({got})",
+            ),
+            (r"expected a number, got (?P<got>.+)", "un nombre est attendu, reçu {got}"),
+            (
+                r"expected a whole number, got (?P<got>.+)",
+                "un nombre entier est attendu, reçu {got}",
+            ),
+            (
+                r"expected text, got (?P<type>\w+) (?P<got>.+)",
+                "un texte est attendu, reçu {type} ({got})",
+            ),
+            (r"expected text, got (?P<got>.+)", "un texte est attendu, reçu {got}"),
+            (
+                r"expected a list\b.*?, got (?P<type>\w+)\b.*",
+                "une liste est attendue, reçu {type}",
+            ),
+            (
+                r"expected a mapping\b.*?, got (?P<type>\w+)\b.*",
+                "une table de clés est attendue, reçu {type}",
+            ),
+        ),
+    ),
+    "missing": (
+        "une valeur obligatoire manque",
+        ((r"required field is missing", "champ obligatoire manquant"),),
+    ),
+    "unknown_key": (
+        "clé inconnue",
+        (
+            (
+                r"unknown key (?P<key>'[^']*'|\"[^\"]*\") \(did you mean (?P<near>'[^']*')\?\).*",
+                "clé inconnue {key} ; vouliez-vous dire {near} ?",
+            ),
+            (r"unknown key (?P<key>'[^']*'|\"[^\"]*\").*", "clé inconnue {key}"),
+        ),
+    ),
+    "unknown_preset": (
+        "nom de taux d'actualisation inconnu",
+        (
+            (
+                r"unknown discount preset (?P<got>'[^']*'); available: (?P<known>.+)",
+                "taux d'actualisation inconnu {got} ; noms connus : {known}",
+            ),
+        ),
+    ),
+    "invalid_choice": (
+        "cette valeur ne fait pas partie des choix possibles",
+        (
+            (
+                r"must be one of (?P<known>.+), got (?P<got>.+)",
+                "doit être l'un de {known}, reçu {got}",
+            ),
+        ),
+    ),
+    "empty": ("ce champ ne peut pas être vide", ()),
+    "not_finite": ("un nombre fini est attendu (ni infini ni « NaN »)", ()),
+    "not_integer": (
+        "un nombre entier est attendu",
+        (
+            (
+                r"expected a whole number, got (?P<got>.+)",
+                "un nombre entier est attendu, reçu {got}",
+            ),
+        ),
+    ),
+    "too_large": ("la valeur ou le fichier est trop grand", ()),
+    "dangling_link": (
+        "le lien mène à un nœud qui n'existe pas",
+        (
+            (
+                r"link (?:source|target) (?P<node>'[^']*') is not a node",
+                "le lien mène à {node}, qui n'est pas un nœud de la théorie du changement",
+            ),
+        ),
+    ),
+    "unknown_node": (
+        "ce nœud n'existe pas dans la théorie du changement",
+        (
+            (
+                r".*?(?P<node>'[^']*').*",
+                "le nœud {node} n'existe pas dans la théorie du changement",
+            ),
+        ),
+    ),
+    "unknown_stakeholder": (
+        "cette partie prenante n'existe pas dans la théorie du changement",
+        (
+            (
+                r".*?(?P<who>'[^']*').*",
+                "la partie prenante {who} n'existe pas dans la théorie du changement",
+            ),
+        ),
+    ),
+    "duplicate_id": (
+        "cet identifiant est déjà pris",
+        ((r"duplicate (?:\w+ )*id (?P<id>'[^']*')", "l'identifiant {id} est déjà pris"),),
+    ),
+    "duplicate_link": ("ce lien est déclaré deux fois", ()),
+    "cycle": (
+        "des liens forment une boucle sans être tous des liens de rétroaction",
+        (
+            (
+                r"cycle (?P<node_list>.+?) made of links not all typed 'feedback'",
+                "les liens {node_list} forment une boucle sans être tous des liens de rétroaction",
+            ),
+        ),
+    ),
+    "backwards_link": (
+        "le lien remonte la chaîne (ressource, activité, réalisation, effet, impact) sans "
+        "être un lien de rétroaction",
+        (),
+    ),
+    "unreached_outcome": (
+        "aucune activité ne mène à cet effet : rien dans le modèle ne peut le revendiquer",
+        (),
+    ),
+    "no_indicator": ("cet effet valorisé n'a pas d'indicateur ; ajoutez-en un", ()),
+    "no_stakeholder": ("cet effet valorisé n'a pas de partie prenante", ()),
+    "no_rationale": ("le lien n'a ni justification ni hypothèse", ()),
+    "activity_without_outcome": ("cette activité ne mène à aucun effet", ()),
+    "output_without_activity": ("aucune activité ne produit cette réalisation", ()),
+    "double_counting": (
+        "deux effets de la même chaîne sont valorisés pour la même partie prenante",
+        (
+            (
+                r"outcomes (?P<node_a>'[^']*') and (?P<node_b>'[^']*') are both valued for "
+                r"stakeholder (?P<who>'[^']*').*",
+                "les effets {node_a} et {node_b} sont valorisés tous les deux pour {who} sur "
+                "la même chaîne causale : ne valorisez que le dernier effet important, sauf "
+                "si le premier a une valeur propre",
+            ),
+        ),
+    ),
+    "missing_data": (
+        "la source de données de ce calcul n'a pas été fournie",
+        (
+            (
+                r"data source (?P<name>'[^']*'|None) was not given; sources: (?P<known>.+)",
+                "la source de données {name} n'a pas été fournie (--data NOM=FICHIER.csv) ; "
+                "sources fournies : {known}",
+            ),
+        ),
+    ),
+    "missing_column": (
+        "une colonne attendue manque dans les données",
+        (
+            (
+                r".*?(?:column|columns) (?P<col>'[^']*'(?:, '[^']*')*).*",
+                "la colonne {col} manque dans les données",
+            ),
+        ),
+    ),
+    "unknown_column": ("cette colonne n'existe pas dans les données", ()),
+    "not_numeric": ("une colonne de nombres contient autre chose que des nombres", ()),
+    "unbound_calculator": ("cette quantité se calcule à partir de données non fournies", ()),
+    "unknown_calculator": ("ce calcul n'existe pas", ()),
+    "duplicate": ("cette valeur apparaît deux fois", ()),
+    "duplicate_row": ("cette ligne de la carte de valeur est en double", ()),
+    "duplicate_outcome": ("cet effet est valorisé deux fois pour la même partie prenante", ()),
+    "similar_rows": ("deux lignes de la carte de valeur se ressemblent beaucoup", ()),
+    "duplicate_key": ("une clé apparaît deux fois dans le fichier", ()),
+    "key_type": ("une clé du fichier n'est pas du texte", ()),
+    "syntax": ("le fichier n'est pas écrit correctement (erreur de syntaxe JSON ou YAML)", ()),
+    "encoding": ("le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8", ()),
+    "too_deep": ("le fichier est imbriqué trop profondément", ()),
+    "unsafe": ("le fichier contient des balises YAML refusées par sécurité", ()),
+    "version": ("cette version du format de fichier n'est pas prise en charge", ()),
+    "format": ("le fichier n'a pas le format attendu", ()),
+    "no_file": (
+        "fichier introuvable",
+        ((r"(?P<file>.+): no such file", "{file} : fichier introuvable"),),
+    ),
+    "unreadable_table": (
+        "table illisible",
+        (
+            (
+                r"(?P<file>.+?): not a readable (?:table|workbook) \(.*",
+                "{file} : table illisible "
+                "(vérifiez qu'il s'agit bien d'un CSV, d'un Parquet ou d'un classeur)",
+            ),
+        ),
+    ),
+    "csv": (
+        "ce fichier CSV est illisible",
+        (
+            (
+                r"(?P<file>.+?) is not a readable CSV file: .*",
+                "{file} n'est pas un fichier CSV lisible",
+            ),
+        ),
+    ),
+    "unknown_site": (
+        "cet établissement n'existe pas dans le réseau",
+        (
+            (
+                r"no establishment (?P<site>'[^']*') in the network; nearest: (?P<near>.+)",
+                "aucun établissement {site} dans le réseau ; les plus proches : {near}",
+            ),
+            (
+                r"no establishment (?P<site>'[^']*') in the network",
+                "aucun établissement {site} dans le réseau",
+            ),
+        ),
+    ),
+    "two_keys": ("donnez la clé par --key ou par --key-file, pas les deux", ()),
+    "key_file": (
+        "fichier de clé illisible",
+        ((r"(?P<file>.+?): unreadable key file .*", "{file} : fichier de clé illisible"),),
+    ),
+    "no_key": (
+        "--anonymise demande une clé secrète (--key CLÉ ou --key-file FICHIER), choisie par le "
+        "réseau et gardée hors des rapports : une clé tirée des données laisserait quiconque a "
+        "la liste des identifiants retrouver chaque pseudonyme",
+        (),
+    ),
+    "excel_extra": (
+        "lire ou écrire un classeur demande l'extra excel : installez impactkit[excel] "
+        '(pip install "impactkit[excel]"), ou enregistrez la feuille en CSV',
+        (),
+    ),
+    "pyarrow": (
+        "lire un fichier Parquet demande pyarrow : installez-le (pip install pyarrow)",
+        (),
+    ),
+    "discount_option": (
+        "--discount attend un taux (0.032) ou un nom de taux connu",
+        (
+            (
+                r"--discount (?P<got>'[^']*'): give a rate \(0\.032\) or one of (?P<known>.+)",
+                "--discount {got} : donnez un taux (0.032) ou l'un de {known}",
+            ),
+        ),
+    ),
+    "usage": (
+        "la ligne de commande est incorrecte",
+        (
+            (
+                r"--data takes NAME=PATH\.csv, got (?P<got>.+)",
+                "--data attend NOM=FICHIER.csv, reçu {got}",
+            ),
+        ),
+    ),
+    "unknown_result": (
+        "aucun schéma de résultat ne porte ce nom (--result list les nomme)",
+        (
+            (
+                r"no result schema named (?P<got>'[^']*'); known: .*",
+                "aucun schéma de résultat ne s'appelle {got} (--result list les nomme)",
+            ),
+        ),
+    ),
+    "no_inputs": ("aucune ressource n'est déclarée : le ratio ne peut pas être calculé", ()),
+    "split_site": ("un établissement est réparti sur plusieurs lignes incohérentes", ()),
+    "uncertain_discount": ("le taux d'actualisation doit être le même pour tout le réseau", ()),
+    "unknown_distribution": ("cette loi de probabilité n'existe pas", ()),
+    "invalid_distribution": ("cette loi de probabilité est mal décrite", ()),
+    "invalid_identifier": ("cet identifiant peut être confondu avec un autre", ()),
+    "missing_sheet": ("une feuille attendue manque dans le classeur", ()),
+    "missing_extra": ("cette commande demande un module optionnel : installez-le", ()),
+    "number_as_text": (
+        "un nombre est saisi comme du texte ; saisissez un nombre",
+        (
+            (
+                r"(?P<cell>\S.*?) holds the text (?P<text>'.*'): the workbook will show #VALUE!.*",
+                "{cell} contient le texte {text} : le classeur affichera #VALEUR! (ou un autre "
+                "résultat que le rapport) ; saisissez un nombre",
+            ),
+            (
+                r"(?P<cell>\S.*?) holds the text (?P<text>'.*'): the workbook counts it as 0.*",
+                "{cell} contient le texte {text} : le classeur le compte pour 0 ; saisissez un "
+                "nombre",
+            ),
+        ),
+    ),
+    "ambiguous_number": (
+        "nombre ambigu : milliers ou décimales ? Saisissez la cellule comme un nombre (et non "
+        "comme du texte), ou écrivez-le sans séparateur de milliers",
+        (),
+    ),
+    "assumption_status": (
+        "l'hypothèse n'a pas de statut (non vérifiée, vérifiée, en partie, infirmée)",
+        (),
+    ),
+    "attribution_above_ceiling": (
+        "cet effet est au-dessus du plafond de responsabilité mais compté comme entièrement "
+        "dû à l'action",
+        (),
+    ),
+    "currency_mismatch": (
+        "la valeur unitaire n'est pas dans la devise du modèle : convertissez-la (impactkit ne "
+        "convertit jamais les devises sans le dire)",
+        (),
+    ),
+    "price_year": (
+        "la valeur unitaire n'est pas aux prix de l'année de base : donnez au modèle un indice "
+        "des prix",
+        (),
+    ),
+    "stakeholder_mismatch": (
+        "la théorie du changement donne cet effet à une autre partie prenante",
+        (
+            (
+                r"the theory of change gives outcome (?P<node>'[^']*') to (?P<who>'[^']*'), "
+                r"not (?P<who_b>'[^']*')",
+                "la théorie du changement donne l'effet {node} à {who}, pas à {who_b}",
+            ),
+        ),
+    ),
+    "not_an_outcome": ("ce nœud n'est pas un effet : seul un effet se valorise", ()),
+    "long_duration": ("durée longue sans preuve indiquée", ()),
+    "indicator_incomplete": (
+        "l'indicateur est incomplet",
+        (
+            (
+                r"indicator (?P<id>'[^']*') lacks (?P<fields>.+)",
+                "il manque à l'indicateur {id} : {fields}",
+            ),
+        ),
+    ),
+    "no_impact": (
+        "aucun nœud d'impact : une théorie du changement s'articule autour d'un but",
+        (),
+    ),
+    "several_impacts": (
+        "plusieurs nœuds d'impact : une théorie du changement s'articule d'ordinaire autour "
+        "d'un seul but de long terme",
+        (),
+    ),
+    "orphan": ("ce nœud n'a aucun lien", ()),
+    "output_above_ceiling": (
+        "cette réalisation est placée au-dessus du plafond de responsabilité",
+        (),
+    ),
+    "self_loop": ("un lien ne peut pas relier un nœud à lui-même", ()),
+    "wrong_stage": ("ce calcul ne convient pas à cette étape de la chaîne", ()),
+    "beyond_years": (
+        "l'effet dure plus longtemps que les colonnes d'années du classeur : réécrivez le "
+        "classeur (impactkit new) pour avoir assez de colonnes",
+        (),
+    ),
+    "stale_schedule": (
+        "le taux de cette période ne suit plus l'échéancier d'actualisation des paramètres : "
+        "réécrivez le classeur après avoir changé un échéancier dégressif",
+        (),
+    ),
+    "unknown_cell": ("cette ligne nomme une cellule qui ne porte aucun chiffre incertain", ()),
+    "header": (
+        "un nom de champ attendu manque sous les titres de la feuille",
+        (
+            (
+                r"expected the field name (?P<name>'[^']*') in row (?P<row>\d+) of "
+                r"(?P<sheet>'[^']*').*",
+                "le nom de champ {name} est attendu ligne {row} de la feuille {sheet} (les "
+                "noms de champ sous les titres)",
+            ),
+        ),
+    ),
+    "merged_cells": ("des cellules fusionnées empêchent de lire le classeur", ()),
+    "outside_formulas": ("cette ligne est hors du bloc de formules du classeur", ()),
+    "hidden_value": ("une valeur cachée du classeur diffère de ce que montre la feuille", ()),
+    "central_mismatch": (
+        "la valeur de la cellule diffère de la valeur centrale de sa loi d'incertitude : "
+        "modifiez la feuille Incertitude pour qu'elles concordent",
+        (),
+    ),
+    "missing_stakeholder": ("une partie prenante nommée dans la carte manque", ()),
+    "unwritable_character": (
+        "un texte contient un caractère qu'un classeur ne peut pas garder",
+        (),
+    ),
+    "order": ("les valeurs ne sont pas dans l'ordre attendu", ()),
+    "support": ("la loi de probabilité sort des valeurs admises", ()),
+    "conflict": ("deux réglages se contredisent", ()),
+    "invalid": ("cette valeur est invalide", ()),
+    "empty_group": ("un groupe de données est vide", ()),
+    "no_variance": ("les réponses ne varient pas : l'échelle ne peut pas être évaluée", ()),
+    "too_few_items": ("l'échelle a trop peu de questions", ()),
+    "incomparable": ("ces valeurs ne peuvent pas être comparées", ()),
+    "near_match": ("aucune ligne ne répond au filtre ; une valeur proche existe", ()),
+    "duplicate_column": ("une colonne apparaît deux fois", ()),
+    "duplicate_name": ("un nom apparaît deux fois", ()),
+    "unknown_field": ("ce champ n'existe pas", ()),
+    "unknown_item": ("cette question n'existe pas dans l'échelle", ()),
+    "unknown_wave": ("cette vague d'enquête n'existe pas", ()),
+    "unknown_id": ("cet identifiant n'existe pas dans le catalogue", ()),
+    "too_few": ("trop peu de valeurs pour ce calcul", ()),
+    "too_few_draws": ("trop peu de tirages pour ce calcul", ()),
+    "not_central": ("la valeur n'est pas la valeur centrale de sa loi", ()),
+    "not_constant": ("cette valeur devrait être la même sur toutes les lignes", ()),
+    "orphan_parameter": ("ce paramètre ne se rattache à aucune ligne", ()),
+    "uncertain_input": ("une ressource incertaine n'est pas prise en charge ici", ()),
+    "invalid_seed": ("la graine des tirages est invalide", ()),
+    "unknown_example": ("cet exemple n'existe pas (impactkit examples les liste)", ()),
+}
+"""Problem code → (a French sentence that needs nothing from the message, and the
+English messages read as ``(pattern, French template)``: the template's ``{names}`` are
+the pattern's groups, shown in French (quotes « », decimal commas, type names)).
+
+A code not in the table, or a message no pattern reads, is said in French all the same:
+the code's sentence, else :data:`PROBLEM_FR_FALLBACK`."""
+
+PROBLEM_FR_FALLBACK = "cette valeur est refusée (relancez avec --lang en pour le détail)"
+"""The French of a problem whose code :data:`PROBLEMS_FR` does not know."""
+
+
+def _value_fr(
+    name: str, text: str, label: Callable[[str, str | int], str | None] | None = None
+) -> str:
+    """A value taken from an English message, written the French way; a node
+    (group ``node…``) or a stakeholder (group ``who…``) by its label when known."""
+    import re
+
+    text = text.strip()
+    if name == "node_list":  # 'a' -> 'b' -> 'a'
+        return " → ".join(_value_fr("node", x, label) for x in text.split(" -> "))
+    if name == "fields":  # target, timeline
+        return ", ".join(FIELDS_FR.get(x.strip(), f"« {x.strip()} »") for x in text.split(","))
+    if text in _TYPES_FR:
+        return _TYPES_FR[text]
+    if text in ("none", "none given", "None"):
+        return "aucune"
+    if label is not None and name.startswith(("node", "who")):
+        ident = text.strip("'\"")
+        found = label("nodes" if name.startswith("node") else "stakeholders", ident)
+        if found:
+            return f"« {found} »"
+    text = re.sub(
+        r"'([^']*)'|\"([^\"]*)\"", lambda m: f"« {m.group(1) or m.group(2) or ''} »", text
+    )
+    return re.sub(r"(?<![\w.])(-?\d+)\.(\d+)(?![\w.])", r"\1,\2", text)
+
+
+def problem_fr(
+    code: str, message: str, label: Callable[[str, str | int], str | None] | None = None
+) -> str:
+    """A problem's message in French, from its code and its English message.
+
+    Parameters
+    ----------
+    code : str
+        The problem's code (:attr:`impactkit.errors.Problem.code`).
+    message : str
+        Its English message, read for the values it names.
+    label : callable, optional
+        ``label(collection, key)`` as for :func:`path_fr`: the nodes and stakeholders the
+        message names are shown by their labels.
+
+    Returns
+    -------
+    str
+        The French sentence of :data:`PROBLEMS_FR`, with the values of the message
+        when a pattern reads it; the code's plain sentence when none does; a French
+        fallback for an unknown code. Never English, never code notation.
+
+    Examples
+    --------
+    >>> problem_fr("out_of_range", "must be in [0, 1], got 1.4")
+    'doit être compris entre 0 et 1, reçu 1,4'
+    >>> problem_fr("unknown_key", "unknown key 'yaer' (did you mean 'year'?)")
+    'clé inconnue « yaer » ; vouliez-vous dire « year » ?'
+    >>> problem_fr("type", "expected a number, got str 'deux'")
+    'un nombre est attendu, reçu du texte (« deux »)'
+    >>> problem_fr("no_such_code", "anything")
+    'cette valeur est refusée (relancez avec --lang en pour le détail)'
+    """
+    import re
+
+    entry = PROBLEMS_FR.get(code)
+    if entry is None:
+        return PROBLEM_FR_FALLBACK
+    plain, patterns = entry
+    for pattern, template in patterns:
+        m = re.fullmatch(pattern, message.strip(), flags=re.S)
+        if m is not None:
+            values = {k: _value_fr(k, v, label) for k, v in m.groupdict(default="").items()}
+            return template.format(**values)
+    return plain
+
+
+def path_fr(
+    path: Sequence[str | int], label: Callable[[str, str | int], str | None] | None = None
+) -> str:
+    """Where a problem is, in French words: ``résultat n°2 (« Emploi »), effet d'aubaine``.
+
+    Parameters
+    ----------
+    path : sequence of str or int
+        The problem's path (:attr:`impactkit.errors.Problem.path`).
+    label : callable, optional
+        ``label(collection, key)``: the label of an item of a collection
+        (``"outcomes"`` and an index, ``"nodes"`` and an id...), or None.
+
+    Returns
+    -------
+    str
+        The items and fields of the path, outermost first, separated by commas; an
+        item of a list is numbered from 1 and named by its label when known. The
+        empty path gives ``""``.
+
+    Examples
+    --------
+    >>> path_fr(("outcomes", 0, "quantity"))
+    'résultat n°1, quantité'
+    >>> path_fr(("toc", "links", "aide->emploi", "target"))
+    'théorie du changement, lien aide → emploi, cible'
+    >>> path_fr(("outcomes", 1, "deadweight"), lambda c, k: "Emploi durable")
+    "résultat n°2 (« Emploi durable »), effet d'aubaine"
+    """
+    parts: list[str] = []
+    items = list(path)
+    i = 0
+    while i < len(items):
+        el = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if (
+            isinstance(el, str)
+            and el in _ITEMS_FR
+            and nxt is not None
+            and (isinstance(nxt, int) or el in ("nodes", "links", "stakeholders", "indicators"))
+        ):
+            name = label(el, nxt) if label is not None else None
+            if isinstance(nxt, int):
+                text = f"{_ITEMS_FR[el]} n°{nxt + 1}"
+                parts.append(f"{text} (« {name} »)" if name else text)
+            elif el == "links":
+                ends = str(nxt).split("->")
+                if len(ends) == 2 and label is not None:
+                    ends = [label("nodes", e) or e for e in ends]
+                parts.append(f"lien {' → '.join(ends)}")
+            else:
+                parts.append(f"{_ITEMS_FR[el]} « {name or nxt} »")
+            i += 2
+            continue
+        if isinstance(el, int):
+            parts.append(f"n°{el + 1}")
+        elif el in FIELDS_FR:
+            parts.append(FIELDS_FR[el])
+        else:
+            parts.append(f"« {el} »")
+        i += 1
+    return ", ".join(parts)
+
+
+def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
+    """An SROI result as French text: headline figures, value by stakeholder (and by outcome
+    when ``by_outcome``), French words and numbers, stakeholders and outcomes by label.
+
+    The table ``impactkit sroi --lang fr`` and ``impactkit demo --lang fr`` print.
+
+    Parameters
+    ----------
+    res : SROIResult
+        The result of :func:`impactkit.methods.sroi`.
+    model : ImpactModel
+        Its model, for the currency and the labels.
+    by_outcome : bool, default False
+        Add the value of each outcome.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example()
+    >>> print(sroi_table_fr(ik.sroi(model), model).splitlines()[5])
+    Ratio SROI                      2,16 pour 1
+    """
+    cur = model.currency
+    months = res.payback_months
+    payback = (
+        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
+        if months is not None and math.isfinite(months)
+        else t("not_reached", "fr")
+    )
+    rows = [
+        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
+        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
+        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
+        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
+        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
+        (t("payback_months", "fr"), payback),
+    ]
+    width = max(len(k) for k, _ in rows)
+    title = f"SROI – {res.model_name}"
+    lines = [title, "=" * len(title)]
+    lines += [f"{k.ljust(width)}  {v}" for k, v in rows]
+    toc = model.toc
+    labels = {} if toc is None else {sh.id: sh.label for sh in toc.stakeholders}
+    lines += ["", t("by_stakeholder", "fr")]
+    for rec in res.by_stakeholder.itertuples(index=False):
+        who = labels.get(rec.stakeholder, rec.stakeholder)
+        lines.append(
+            f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
+            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+        )
+    if by_outcome:
+        names = {o.outcome: o.label or o.outcome for o in model.outcomes}
+        lines += ["", t("by_outcome", "fr")]
+        for rec in res.by_outcome.itertuples(index=False):
+            what = names.get(rec.outcome, rec.outcome)
+            who = labels.get(rec.stakeholder, rec.stakeholder)
+            lines.append(
+                f"  {what} ({who}) : {fmt_money(rec.present_value, cur, 'fr')} "
+                f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+            )
+    return "\n".join(lines)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from impactkit._version import __version__
@@ -114,9 +115,8 @@ SROI_JSON_SCHEMA: dict[str, Any] = {
 _CELL = re.compile(r"[A-Z]{1,3}[0-9]+")
 
 
-def _where(p: Any) -> str:
-    """Where a problem is: the cell it carries (a workbook's ``Carte de valeur!E4``) when
-    the reader gave one, else its path in the model."""
+def _cell(p: Any) -> str | None:
+    """The workbook cell a problem carries (``Carte de valeur!E4``), or None."""
     for attr in ("cell", "reference", "where"):
         ref = getattr(p, attr, None)
         if ref:
@@ -124,18 +124,66 @@ def _where(p: Any) -> str:
     path = tuple(p.path)
     if len(path) == 2 and isinstance(path[0], str) and _CELL.fullmatch(str(path[1])):
         return f"{path[0]}!{path[1]}"  # a workbook's sheet and cell
-    return str(p.location)
+    return None
 
 
-def _print_problems(problems: Sequence[Problem], out: TextIO, lang: str = "en") -> None:
-    from impactkit.cli._words import SEVERITY_FR
+def _where(p: Any) -> str:
+    """Where a problem is: the cell it carries (a workbook's ``Carte de valeur!E4``) when
+    the reader gave one, else its path in the model."""
+    cell = _cell(p)
+    return str(p.location) if cell is None else cell
 
+
+_LOADED: dict[str, Any] = {}
+"""The model read from each path by this command, for the labels of French messages."""
+
+
+def _context(path: str | None, *, parsed: bool = True) -> tuple[Any, bool]:
+    """What words a problem of the file at ``path`` in French: the model read from it (or
+    the mapping a model file holds, when it did not load), and whether the file is a
+    French workbook whose reader words its problems in French already.
+
+    The mapping only of a file the reader ``parsed``: not after a
+    :class:`FileFormatError` (syntax, size, unsafe content)."""
+    from impactkit.cli._words import file_lang
+
+    if path is None:
+        return None, False
+    suffix = path.lower().rsplit(".", 1)[-1]
+    native = suffix in ("xlsx", "xlsm", "ods", "xls") and file_lang(path) == "fr"
+    if path in _LOADED:
+        return _LOADED[path], native
+    if suffix not in ("json", "yaml", "yml") or not parsed:
+        return None, native
+    try:  # a file the reader parsed (its problems are not a FileFormatError's)
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read(5_000_000)
+        if suffix == "json":
+            return json.loads(text), native
+        import yaml
+
+        return yaml.safe_load(text), native
+    except Exception:  # the labels are a courtesy: an unreadable file gives none
+        return None, native
+
+
+def _print_problems(
+    problems: Sequence[Problem],
+    out: TextIO,
+    lang: str = "en",
+    path: str | None = None,
+    *,
+    parsed: bool = True,
+) -> None:
+    if lang == "fr":
+        from impactkit.cli._words import problem_lines_fr
+
+        model, native = _context(path, parsed=parsed)
+        for line in problem_lines_fr(problems, model=model, native=native):
+            print(line, file=out)
+        return
     for p in problems:
-        if lang == "fr":
-            sev = SEVERITY_FR.get(p.severity, p.severity)
-            print(f"{sev} : {_where(p)} : {p.message}", file=out)
-        else:
-            print(f"{p.severity}: {_where(p)}: {p.message} [{p.code}]", file=out)
+        print(f"{p.severity}: {_where(p)}: {p.message} [{p.code}]", file=out)
 
 
 def _load(path: str) -> Any:
@@ -144,8 +192,11 @@ def _load(path: str) -> Any:
     if path.lower().endswith((".xlsx", ".ods", ".xls")):
         from impactkit.io import read_value_map
 
-        return read_value_map(path, text_numbers="warn")  # what the workbook shows
-    return load(path)
+        model = read_value_map(path, text_numbers="warn")  # what the workbook shows
+    else:
+        model = load(path)
+    _LOADED[path] = model
+    return model
 
 
 def _load_valid(path: str) -> Any:
@@ -195,7 +246,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             if exit_code(exc) != EXIT_INVALID:
                 raise  # an unreadable file: the same code as every other command
-            _print_problems(exc.problems, sys.stdout, lang)
+            parsed = not isinstance(exc, FileFormatError)
+            _print_problems(exc.problems, sys.stdout, lang, args.file, parsed=parsed)
             n = _plural(len(exc.errors), "error", lang)
             print(f"{args.file} : invalide ({n})" if fr else f"{args.file}: invalid ({n})")
             return 1
@@ -207,7 +259,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     errors = [p for p in probs if p.severity == "error"]
     warnings = [p for p in probs if p.severity == "warning"]
     shown = probs if not args.quiet else errors
-    _print_problems(shown, sys.stdout, lang)
+    _print_problems(shown, sys.stdout, lang, args.file)
     n_err, n_warn = _plural(len(errors), "error", lang), _plural(len(warnings), "warning", lang)
     if errors:
         print(
@@ -339,9 +391,10 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from impactkit.cli._words import output_format
     from impactkit.report import analyse, write
 
-    _report_format(args.output)
+    output_format(args.output, args.lang)
     _warn_few_draws(args.mc, args.lang)
     model = _load_valid(args.file)
     content = analyse(
@@ -359,31 +412,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
         else f"report written to {args.output}"
     )
     return 0
-
-
-REPORT_SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".pdf": "pdf",
-}
-"""Output suffixes ``impactkit report`` accepts (any case) and the format each gives."""
-
-
-def _report_format(output: str) -> str:
-    """The report format an output path asks for; an unknown suffix is refused (exit 2)."""
-    from pathlib import Path
-
-    from impactkit.errors import OutputPathError
-
-    suffix = Path(output).suffix.lower()
-    if suffix not in REPORT_SUFFIXES:
-        raise OutputPathError(
-            f"{output}: a report is written as {', '.join(REPORT_SUFFIXES)}; "
-            f"{suffix or 'no suffix'} is not one of them"
-        )
-    return REPORT_SUFFIXES[suffix]
 
 
 def _cmd_sroi(args: argparse.Namespace) -> int:
@@ -407,7 +435,9 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         print()
         print(_markdown_table(res.by_stakeholder))
     elif args.lang == "fr":
-        print(_summary_fr(res, model))
+        from impactkit._i18n import sroi_table_fr
+
+        print(sroi_table_fr(res, model))
     else:
         print(res.summary())
     if "monte_carlo" in payload and args.lang == "fr" and args.format == "table":
@@ -428,44 +458,6 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
         )
     return 0
-
-
-def _summary_fr(res: Any, model: Any) -> str:
-    """The SROI table of ``impactkit sroi --lang fr``: French words and numbers."""
-    import math
-
-    from impactkit._i18n import fmt_money, fmt_number, fmt_ratio, t
-
-    cur = model.currency
-    months = res.payback_months
-    payback = (
-        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
-        if months is not None and math.isfinite(months)
-        else t("not_reached", "fr")
-    )
-    rows = [
-        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
-        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
-        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
-        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
-        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
-        (t("payback_months", "fr"), payback),
-    ]
-    width = max(len(k) for k, _ in rows)
-    title = f"SROI – {res.model_name}"
-    lines = [title, "=" * len(title)]
-    lines += [f"{k.ljust(width)}  {v}" for k, v in rows]
-    labels = {}
-    if model.toc is not None:
-        labels = {sh.id: sh.label for sh in model.toc.stakeholders}
-    lines += ["", t("by_stakeholder", "fr")]
-    for rec in res.by_stakeholder.itertuples(index=False):
-        who = labels.get(rec.stakeholder, rec.stakeholder)
-        lines.append(
-            f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
-            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
-        )
-    return "\n".join(lines)
 
 
 def _md_value(v: Any) -> str:
@@ -499,7 +491,7 @@ def _markdown_table(df: Any) -> str:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from impactkit.examples import run_demo
 
-    print(run_demo(n_draws=args.mc, seed=args.seed))
+    print(run_demo(n_draws=args.mc, seed=args.seed, lang=args.lang))
     return 0
 
 
@@ -592,29 +584,17 @@ def _starter_model(lang: str) -> Any:
 def _cmd_new(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from impactkit.cli._words import refuse_existing, refuse_suffix
+
     path = Path(args.path)
     suffix = path.suffix.lower()
     if getattr(args, "network", False):
         return _new_network(args, path)
     fr = args.lang == "fr"
     if suffix not in (".xlsx", ".yaml", ".yml", ".json"):
-        print(
-            f"impactkit : impossible de savoir quoi écrire d'après {path.name!r} : "
-            "utilisez .xlsx (carte de valeur Excel), .yaml ou .json"
-            if fr
-            else f"impactkit: cannot tell what to write from {path.name!r}: "
-            "use .xlsx (Excel value map), .yaml or .json",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_suffix(path, args.lang)
     if path.exists() and not args.force:
-        print(
-            f"impactkit : {path} existe ; --force le remplace"
-            if fr
-            else f"impactkit: {path} exists; use --force to replace it",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_existing(path, args.lang)
     if args.example is not None:
         from impactkit.examples import load_example
 
@@ -624,9 +604,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
             close = difflib.get_close_matches(args.example, names, n=1)
             if fr:
-                hint = f" ; vouliez-vous dire {close[0]!r} ?" if close else ""
+                hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
                 msg = (
-                    f"impactkit : pas d'exemple {args.example!r}{hint} "
+                    f"impactkit : pas d'exemple « {args.example} »{hint} "
                     "(impactkit examples les liste)"
                 )
             else:
@@ -670,24 +650,13 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _new_network(args: argparse.Namespace, path: Any) -> int:
     """``impactkit new resultats.xlsx --network``: the network tables' template."""
     from impactkit.cli._network import write_template
+    from impactkit.cli._words import refuse_existing, refuse_suffix
 
     fr = args.lang == "fr"
     if path.suffix.lower() != ".xlsx":
-        print(
-            f"impactkit : le modèle des tables du réseau est un classeur .xlsx, pas {path.name!r}"
-            if fr
-            else f"impactkit: the network template is an .xlsx workbook, not {path.name!r}",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_suffix(path, args.lang, network=True)
     if path.exists() and not args.force:
-        print(
-            f"impactkit : {path} existe ; --force le remplace"
-            if fr
-            else f"impactkit: {path} exists; use --force to replace it",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse_existing(path, args.lang)
     write_template(path, lang=args.lang)
     print(
         f"{path} écrit (impactkit network {path} -o reseau.html)"
@@ -1011,17 +980,20 @@ def exit_code(exc: BaseException) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Run a parsed command; user input never produces a traceback, only an exit code."""
-    from impactkit.cli._words import missing_extra
+    from impactkit.cli._words import error_fr, missing_extra
 
     lang = getattr(args, "lang", "en") or "en"
     fr = lang == "fr"
     try:
-        code: int = args.func(args)
+        with _warnings_in(lang, getattr(args, "file", None)):
+            code: int = args.func(args)
         sys.stdout.flush()
     except BrokenPipeError:
         return _closed_pipe()
     except ValidationError as exc:
-        _print_problems(exc.problems, sys.stderr, lang)
+        where = getattr(args, "file", None) or getattr(args, "outcomes", None)
+        parsed = not isinstance(exc, FileFormatError)
+        _print_problems(exc.problems, sys.stderr, lang, where, parsed=parsed)
         return exit_code(exc)
     except FileNotFoundError as exc:
         name = exc.filename or exc
@@ -1031,7 +1003,7 @@ def _run(args: argparse.Namespace) -> int:
         )
         return exit_code(exc)
     except (ImpactkitError, OSError) as exc:
-        print(f"impactkit : {exc}" if fr else f"impactkit: {exc}", file=sys.stderr)
+        print(f"impactkit : {error_fr(exc)}" if fr else f"impactkit: {exc}", file=sys.stderr)
         return exit_code(exc)
     except MemoryError as exc:
         print(
@@ -1050,6 +1022,42 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:
         return _internal(exc, fr)
     return code
+
+
+@contextlib.contextmanager
+def _warnings_in(lang: str, path: str | None) -> Iterator[None]:
+    """Python warnings a command raises, in French lines when ``lang`` is French.
+
+    A warning that carries problems (a workbook's cells holding text) prints them
+    as ``validate`` does; another prints its text after « impactkit : avertissement : »,
+    not Python's ``file:line: Category:`` form with the source line.
+    """
+    if lang != "fr":
+        yield
+        return
+    import warnings
+
+    from impactkit.cli._words import problem_lines_fr
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        problems = getattr(message, "problems", ())
+        if problems:
+            model, native = _context(path)
+            for line in problem_lines_fr(problems, model=model, native=native):
+                print(line, file=sys.stderr)
+        else:
+            print(f"impactkit : avertissement : {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 def _internal(exc: BaseException, fr: bool) -> int:

@@ -22,38 +22,33 @@ __all__ = [
     "write_template",
 ]
 
-COLUMNS: dict[str, dict[str, str]] = {
-    "fr": {
-        "site": "établissement",
-        "sector": "secteur",
-        "region": "région",
-        "outcome": "résultat",
-        "label": "libellé",
-        "stakeholder": "partie prenante",
-        "payer": "financeur",
-        "indicator": "indicateur",
-        "quantity": "quantité",
-        "n": "personnes mesurées",
-        "proxy": "valeur unitaire",
-        "proxy_source": "source de la valeur",
-        "price_year": "année des prix",
-        "price_factor": "facteur de prix",
-        "duration": "durée",
-        "start_year": "année de début",
-        "deadweight": "effet d'aubaine",
-        "displacement": "déplacement",
-        "attribution": "attribution",
-        "leakage": "fuite",
-        "drop_off": "dégressivité",
-        "drop_off_method": "méthode de dégressivité",
-        "first_flow_at": "premier flux",
-        "amount": "montant",
-        "year": "année",
-    },
-}
+_TABLE_FIELDS = (
+    "site", "sector", "region", "outcome", "label", "stakeholder", "payer", "indicator",
+    "quantity", "n", "proxy", "proxy_source", "price_year", "price_factor", "duration",
+    "start_year", "deadweight", "displacement", "attribution", "leakage", "drop_off",
+    "drop_off_method", "first_flow_at", "amount", "year",
+)  # fmt: skip
+
+
+COLUMNS: dict[str, dict[str, str]]
 """The column names of the network tables in French, as the template writes them; the
 command reads them back (case, accents and spaces aside) as the names of
-:func:`impactkit.portfolio.evaluate`."""
+:func:`impactkit.portfolio.evaluate`. Built from :data:`impactkit._i18n.FIELDS_FR` when
+first used, so that building the parser loads no word table."""
+
+
+def _columns() -> dict[str, dict[str, str]]:
+    """:data:`COLUMNS`."""
+    from impactkit._i18n import FIELDS_FR
+
+    return {"fr": {c: "résultat" if c == "outcome" else FIELDS_FR[c] for c in _TABLE_FIELDS}}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COLUMNS":
+        return _columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SHEETS = {
     "outcomes": ("résultats", "resultats", "outcomes"),
@@ -127,7 +122,7 @@ def _fold(name: Any) -> str:
 
 def french_columns(df: Any, *, site: str = "site") -> tuple[Any, list[tuple[str, str]]]:
     """The table with French column labels (:data:`COLUMNS`) renamed, and the renamings."""
-    wanted = {_fold(fr): en for en, fr in COLUMNS["fr"].items()}
+    wanted = {_fold(fr): en for en, fr in _columns()["fr"].items()}
     present = set(map(str, df.columns))
     renames: dict[str, str] = {}
     for c in df.columns:
@@ -162,8 +157,8 @@ def _read_workbook(path: Path, role: str, ids: tuple[str, ...]) -> tuple[Any, st
     if engine is None:
         raise FileFormatError(
             f'{path}: reading {suffix} needs the excel extra: pip install "impactkit[excel]" '
-            f"(or save the sheet as CSV) / la lecture des {suffix} demande l'extra excel : "
-            f"installez impactkit[excel]"
+            "(or save the sheet as CSV)",
+            code="excel_extra",
         )
     try:
         with pd.ExcelFile(path, engine=engine) as book:  # type: ignore[arg-type]
@@ -173,10 +168,14 @@ def _read_workbook(path: Path, role: str, ids: tuple[str, ...]) -> tuple[Any, st
             df = pd.read_excel(book, sheet_name=chosen)
     except ImportError as exc:
         raise FileFormatError(
-            f'{path}: installez impactkit[excel] / pip install "impactkit[excel]" ({exc})'
+            f'{path}: reading {suffix} needs the excel extra: pip install "impactkit[excel]" '
+            f"({exc})",
+            code="excel_extra",
         ) from exc
     except (ValueError, KeyError, OSError) as exc:
-        raise FileFormatError(f"{path}: not a readable workbook ({exc})") from exc
+        raise FileFormatError(
+            f"{path}: not a readable workbook ({exc})", code="unreadable_table"
+        ) from exc
     df = df.dropna(how="all")
     df.columns = [str(c).strip() for c in df.columns]
     for c in id_columns(df.columns, ids):
@@ -208,16 +207,16 @@ def read_table(path: str, *, ids: tuple[str, ...] = (), role: str = "outcomes") 
 
     p = Path(path)
     if not p.is_file():
-        raise FileFormatError(f"{path}: no such file")
+        raise FileFormatError(f"{path}: no such file", code="no_file")
     if p.stat().st_size > MAX_BYTES:
-        raise FileFormatError(f"{path}: larger than {MAX_BYTES:,} bytes")
+        raise FileFormatError(f"{path}: larger than {MAX_BYTES:,} bytes", code="too_large")
     try:
         if p.suffix.lower() in (".parquet", ".pq"):
             try:
                 return pd.read_parquet(p)
             except ImportError as exc:
                 raise FileFormatError(
-                    f"{path}: reading Parquet needs pyarrow (pip install pyarrow)"
+                    f"{path}: reading Parquet needs pyarrow (pip install pyarrow)", code="pyarrow"
                 ) from exc
         if p.suffix.lower() in SPREADSHEETS:
             df, sheet = _read_workbook(p, role, ids)
@@ -228,7 +227,9 @@ def read_table(path: str, *, ids: tuple[str, ...] = (), role: str = "outcomes") 
         site = ids[0] if ids else "site"
         return french_columns(df, site=site)[0]
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise FileFormatError(f"{path}: not a readable table ({exc})") from exc
+        raise FileFormatError(
+            f"{path}: not a readable table ({exc})", code="unreadable_table"
+        ) from exc
 
 
 def add_parser(sub: Any) -> None:
@@ -289,10 +290,11 @@ def _stages(enabled: bool) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``impactkit network``; returns the exit code."""
+    from impactkit.cli._words import output_format
     from impactkit.portfolio import analyse_network
     from impactkit.report import member, network
 
-    fmt = _output_format(args.output)  # before any work: a wrong suffix costs nothing
+    fmt = output_format(args.output, args.lang, network=True)  # before any work
     key = _key(args) if args.anonymise and args.member is None else None
     discount = _discount(args.discount)
     bar = None
@@ -328,7 +330,7 @@ def run(args: argparse.Namespace) -> int:
                 except ValueError:
                     continue
         if not (sites == ident).any():
-            _unknown_member(args.member, sites, args.lang)
+            _unknown_member(args.member, sites)
         member(a, member=ident, site=args.site, lang=args.lang, path=args.output, format=fmt)
     else:
         network(a, site=args.site, lang=args.lang, path=args.output, format=fmt)
@@ -344,17 +346,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _key(args: argparse.Namespace) -> str:
-    """The secret key of the pseudonyms, from ``--key`` or ``--key-file`` (exit 2 without)."""
+    """The secret key of the pseudonyms, from ``--key`` or ``--key-file`` (exit 2 without).
+
+    The messages are English, with their codes; the command line says them in French
+    by code (:data:`impactkit._i18n.PROBLEMS_FR`)."""
     from impactkit.errors import ValidationError
 
-    fr = args.lang == "fr"
     if args.key is not None and args.key_file is not None:
         raise ValidationError(
-            "donnez la clé par --key ou par --key-file, pas les deux"
-            if fr
-            else "give the key with --key or --key-file, not both",
-            path=("key",),
-            code="usage",
+            "give the key with --key or --key-file, not both", path=("key",), code="two_keys"
         )
     key = args.key
     if args.key_file is not None:
@@ -362,19 +362,14 @@ def _key(args: argparse.Namespace) -> str:
             key = Path(args.key_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
             raise FileFormatError(
-                f"{args.key_file} : fichier de clé illisible ({exc})"
-                if fr
-                else f"{args.key_file}: unreadable key file ({exc})"
+                f"{args.key_file}: unreadable key file ({exc})", code="key_file"
             ) from exc
     if not key:
         raise FileFormatError(
-            "--anonymise demande une clé secrète (--key CLÉ ou --key-file FICHIER), choisie "
-            "par le réseau et gardée hors des rapports : une clé tirée des données laisserait "
-            "quiconque a la liste des identifiants retrouver chaque pseudonyme"
-            if fr
-            else "--anonymise needs a secret key (--key KEY or --key-file FILE), chosen by the "
+            "--anonymise needs a secret key (--key KEY or --key-file FILE), chosen by the "
             "network and kept out of the reports: a key derived from the data would let anyone "
-            "with the list of ids recompute every pseudonym"
+            "with the list of ids recompute every pseudonym",
+            code="no_key",
         )
     return str(key)
 
@@ -390,48 +385,21 @@ def _discount(value: str) -> Any:
         return float(value.replace(",", "."))
     except ValueError:
         raise FileFormatError(
-            f"--discount {value!r}: give a rate (0.032) or one of {', '.join(presets)}"
+            f"--discount {value!r}: give a rate (0.032) or one of {', '.join(presets)}",
+            path=("discount",),
+            code="discount_option",
         ) from None
 
 
-def _unknown_member(wanted: str, sites: Any, lang: str) -> None:
+def _unknown_member(wanted: str, sites: Any) -> None:
     """Refuse an unknown ``--member`` (exit 1), suggesting the nearest ids."""
     from impactkit.errors import ValidationError
     from impactkit.portfolio import nearest_members
 
     near = [str(x) for x in nearest_members(wanted, sites)]
-    if lang == "fr":
-        hint = f" ; les plus proches : {', '.join(near)}" if near else ""
-        msg = f"aucun établissement « {wanted} » dans le réseau{hint}"
-    else:
-        hint = f"; nearest: {', '.join(near)}" if near else ""
-        msg = f"no establishment {wanted!r} in the network{hint}"
+    hint = f"; nearest: {', '.join(near)}" if near else ""
+    msg = f"no establishment {wanted!r} in the network{hint}"
     raise ValidationError(msg, path=("member",), code="unknown_site")
-
-
-NETWORK_SUFFIXES = {
-    ".html": "html",
-    ".htm": "html",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".pdf": "pdf",
-}
-"""Output suffixes ``impactkit network`` accepts (any case) and the format each gives."""
-
-
-def _output_format(output: str) -> str:
-    """The network report's format from its path; another suffix is refused (exit 2)."""
-    from pathlib import Path
-
-    from impactkit.errors import OutputPathError
-
-    suffix = Path(output).suffix.lower()
-    if suffix not in NETWORK_SUFFIXES:
-        raise OutputPathError(
-            f"{output}: a network report is written as {', '.join(NETWORK_SUFFIXES)}; "
-            f"{suffix or 'no suffix'} is not one of them"
-        )
-    return NETWORK_SUFFIXES[suffix]
 
 
 def _say_detected(path: str, lang: str, *, role: str = "outcomes", site: str = "site") -> None:
@@ -519,8 +487,8 @@ def write_template(path: str | Path, *, lang: str = "fr") -> None:
         from openpyxl.styles import Font
     except ImportError as exc:
         raise FileFormatError(
-            'writing a workbook needs the excel extra: pip install "impactkit[excel]" / '
-            "installez impactkit[excel]"
+            'writing a workbook needs the excel extra: pip install "impactkit[excel]"',
+            code="excel_extra",
         ) from exc
     from impactkit._atomic import write_file
 
@@ -544,7 +512,8 @@ def write_template(path: str | Path, *, lang: str = "fr") -> None:
          2, 0.3, 0.2, 0.0, 0.2],
     ]  # fmt: skip
     inputs: list[list[Any]] = [["750000001", 250000], ["690000002", 180000]]
-    head = (lambda c: COLUMNS["fr"][c]) if fr else (lambda c: c)
+    french = _columns()["fr"]
+    head = (lambda c: french[c]) if fr else (lambda c: c)
     percent = {"deadweight", "attribution", "displacement", "drop_off"}
     wb = Workbook()
     ws = wb.active

@@ -464,3 +464,249 @@ def lint_words(finding: Any, model: Any, lang: str) -> tuple[str, str]:
         stakeholder = f"« {label} »"
     text = msg.format(outcome=outcome, node=node, stakeholder=stakeholder)
     return " ".join(text.replace("()", "").split()), hint
+
+
+# ------------------------------------------------------------------ problems in French
+def labels_of(model: Any) -> Any:
+    """``label(collection, key)`` for :func:`impactkit._i18n.path_fr`: the label of an
+    outcome, an input, a node or a stakeholder of ``model`` (an :class:`ImpactModel` or the
+    mapping a model file holds), or None."""
+
+    def from_items(items: Any, key: str | int) -> Any:
+        if isinstance(key, int):
+            try:
+                return items[key]
+            except (IndexError, KeyError, TypeError):
+                return None
+        for item in items or ():
+            ident = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
+            if ident == key:
+                return item
+        return None
+
+    def field(item: Any, *names: str) -> str | None:
+        for name in names:
+            value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+            if isinstance(value, str) and value.strip():
+                return value
+        return None
+
+    def get(obj: Any, name: str) -> Any:
+        return obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+
+    def label(collection: str, key: str | int) -> str | None:
+        try:
+            toc = get(model, "toc")
+            if collection in ("outcomes", "inputs"):
+                item = from_items(get(model, collection), key)
+                return None if item is None else field(item, "label", "outcome")
+            if collection == "links" and isinstance(key, int) and isinstance(toc, Mapping):
+                link = from_items(toc.get("links"), key)
+                if isinstance(link, Mapping):
+                    ends = [
+                        label("nodes", str(link.get(e))) or link.get(e)
+                        for e in ("source", "target")
+                    ]
+                    return " → ".join(str(e) for e in ends)
+                return None
+            if collection in ("nodes", "stakeholders") and toc is not None:
+                if not isinstance(toc, Mapping) and collection == "nodes":
+                    node = toc.node(key) if isinstance(key, str) and key in toc else None
+                    return None if node is None else field(node, "label")
+                item = from_items(get(toc, collection), key)
+                return None if item is None else field(item, "label")
+        except Exception:  # a label is a courtesy: a broken model gives none
+            return None
+        return None
+
+    return label
+
+
+READER_WORDED = frozenset(
+    {
+        "ambiguous_number",
+        "number_as_text",
+        "format",
+        "too_large",
+        "missing_stakeholder",
+        "unknown_stakeholder",
+        "merged_cells",
+        "missing_sheet",
+        "outside_formulas",
+        "hidden_value",
+        "central_mismatch",
+        "formula",
+        "external_link",
+    }
+)
+"""Codes of the problems a workbook's reader words in the workbook's language."""
+
+
+def problem_lines_fr(
+    problems: Sequence[Any], *, model: Any = None, native: bool = False
+) -> list[str]:
+    """Each problem as one French line: ``erreur : résultat n°2 (« Emploi »), effet
+    d'aubaine : doit être compris entre 0 et 1, reçu 1,4``.
+
+    A problem located at a workbook's cell (``Carte de valeur!E4``, and the field
+    when the path names one) is placed by that cell; its message is kept as it is
+    when ``native`` (the workbook is French) and it starts with the cell (the
+    reader words such messages in the workbook's language), else rendered from its
+    code (:func:`impactkit._i18n.problem_fr`). Other problems are placed by
+    :func:`impactkit._i18n.path_fr`, with the labels of ``model`` (an
+    :class:`ImpactModel` or a model file's mapping) when given.
+    """
+    import re
+
+    from impactkit._i18n import path_fr, problem_fr
+    from impactkit.cli._main import _cell
+
+    label = labels_of(model) if model is not None else None
+    lines = []
+    for p in problems:
+        sev = SEVERITY_FR.get(p.severity, p.severity)
+        path = tuple(p.path)
+        cell = _cell(p)
+        field = ""
+        sheet_cell_field = len(path) > 2 and isinstance(path[0], str)
+        if cell is None and sheet_cell_field and re.fullmatch(r"[A-Z]{1,3}[0-9]+", str(path[1])):
+            cell, field = f"{path[0]}!{path[1]}", path_fr(path[2:], label)
+        if native and p.code in READER_WORDED and cell is None:
+            lines.append(f"{sev} : {p.message}")  # a French workbook's reader said it
+            continue
+        if cell is not None:
+            worded = native and (p.message.startswith(cell) or p.code in READER_WORDED)
+            message = p.message if worded else problem_fr(p.code, p.message, label)
+            where = f"{cell} ({field})" if field else cell
+            if message.startswith(cell):  # the message names its cell already
+                where = ""
+        else:
+            message = problem_fr(p.code, p.message, label)
+            where = path_fr(path, label)
+        lines.append(f"{sev} : {where} : {message}" if where else f"{sev} : {message}")
+    return lines
+
+
+# ------------------------------------------------------------------ messages shared by commands
+REPORT_SUFFIXES = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".pdf": "pdf",
+}
+"""Output suffixes ``impactkit report`` and ``impactkit network`` accept (any case) and the
+format each gives."""
+
+
+def output_format(output: str, lang: str, *, network: bool = False) -> str:
+    """The report format an output path asks for (:data:`REPORT_SUFFIXES`); another suffix
+    is refused with an :class:`~impactkit.errors.OutputPathError` (exit 2), in ``lang``.
+
+    Examples
+    --------
+    >>> output_format("rapport.PDF", "fr")
+    'pdf'
+    """
+    from impactkit.errors import OutputPathError
+
+    suffix = Path(output).suffix.lower()
+    if suffix in REPORT_SUFFIXES:
+        return REPORT_SUFFIXES[suffix]
+    known = ", ".join(REPORT_SUFFIXES)
+    if lang == "fr":
+        what = "un rapport de réseau" if network else "un rapport"
+        raise OutputPathError(
+            f"{output} : {what} s'écrit en {known} ; "
+            f"{suffix or 'un fichier sans extension'} n'en fait pas partie"
+        )
+    what = "a network report" if network else "a report"
+    raise OutputPathError(
+        f"{output}: {what} is written as {known}; {suffix or 'no suffix'} is not one of them"
+    )
+
+
+def refuse_existing(path: Any, lang: str) -> int:
+    """Say on stderr that ``path`` exists and ``--force`` replaces it; exit code 2."""
+    import sys
+
+    print(
+        f"impactkit : {path} existe ; --force le remplace"
+        if lang == "fr"
+        else f"impactkit: {path} exists; use --force to replace it",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def refuse_suffix(path: Any, lang: str, *, network: bool = False) -> int:
+    """Say on stderr that ``impactkit new`` cannot tell what to write from ``path``'s
+    suffix, and which suffixes it writes; exit code 2."""
+    import sys
+
+    if network:
+        text = (
+            f"impactkit : le modèle des tables du réseau est un classeur .xlsx, pas "
+            f"« {path.name} »"
+            if lang == "fr"
+            else f"impactkit: the network template is an .xlsx workbook, not {path.name!r}"
+        )
+    else:
+        text = (
+            f"impactkit : impossible de savoir quoi écrire d'après « {path.name} » : "
+            "utilisez .xlsx (carte de valeur Excel), .yaml ou .json"
+            if lang == "fr"
+            else f"impactkit: cannot tell what to write from {path.name!r}: "
+            "use .xlsx (Excel value map), .yaml or .json"
+        )
+    print(text, file=sys.stderr)
+    return 2
+
+
+def error_fr(exc: BaseException) -> str:
+    """A French sentence for an error that is not a list of problems (an output path
+    refused, a file the system will not open or write, a computation that cannot be
+    done), without the English text of the exception."""
+    import errno
+    import re
+
+    from impactkit.errors import (
+        CalculatorNotFoundError,
+        EstimationError,
+        OutputPathError,
+        UnidentifiableError,
+    )
+
+    text = str(exc)
+    name = getattr(exc, "filename", None)
+    if isinstance(exc, OutputPathError):
+        if " : " in text:  # worded in French where it was raised
+            return text
+        m = re.match(r"(.+?) is (?:a |an )?.*?; impactkit writes only regular files", text)
+        if m:
+            return (
+                f"{m.group(1)} n'est pas un fichier ordinaire : impactkit n'écrit que des "
+                "fichiers ordinaires et ne remplace rien d'autre ; choisissez un autre chemin"
+            )
+        m = re.match(r"could not create a temporary file next to (.+)", text)
+        if m:
+            return f"impossible de créer un fichier temporaire à côté de {m.group(1)}"
+        return "ce chemin de sortie est refusé ; choisissez un autre chemin"
+    if isinstance(exc, CalculatorNotFoundError):
+        return "ce calcul n'existe pas (la documentation des calculs les liste)"
+    if isinstance(exc, EstimationError):
+        return "ces données ne permettent pas une estimation fiable"
+    if isinstance(exc, UnidentifiableError):
+        return "l'effet ne peut pas être identifié avec les hypothèses données"
+    if isinstance(exc, PermissionError):
+        return f"accès refusé : {name}" if name else "accès refusé"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name} est un dossier, pas un fichier" if name else "c'est un dossier"
+    if isinstance(exc, NotADirectoryError):
+        return f"{name} : un élément du chemin n'est pas un dossier"
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "plus de place sur le disque"
+        where = f" ({name})" if name else ""
+        return f"le système refuse de lire ou d'écrire ce fichier{where}"
+    return "la commande ne peut pas aboutir (relancez avec --lang en pour le détail)"

@@ -395,7 +395,7 @@ def load_unit_costs() -> dict[str, Any]:
         return UnitCost.catalogue(pd.read_csv(fh))
 
 
-def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
+def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None, lang: str = "en") -> str:
     """Run the example end to end and return the text the ``impactkit demo`` command prints.
 
     Theory-of-change summary, outputs and measured quantities with ``n`` and
@@ -407,6 +407,9 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
         Monte Carlo draws.
     seed : int, SeedSequence, Generator or None
         Seed of the draws; the text names the entropy used, which reproduces them.
+    lang : {"en", "fr"}, default "en"
+        Language of the text: in French, French words and numbers, and the
+        outcomes and stakeholders by their labels.
 
     Returns
     -------
@@ -424,37 +427,31 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
     >>> print(lines[-1])  # doctest: +NORMALIZE_WHITESPACE
     Monte Carlo (500 draws, seed 1, sampling uncertainty of measured quantities included):
     SROI ratio 90% interval 1.89 - 2.46 : 1, P(ratio > 1) = 100.0%
+    >>> french = run_demo(n_draws=500, seed=1, lang="fr")
+    >>> print(french.splitlines()[-1].replace("\\xa0", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Monte Carlo (500 tirages, graine 1, incertitude d'échantillonnage des quantités
+    mesurées comprise) : intervalle à 90 % du ratio SROI de 1,89 à 2,46 pour 1,
+    probabilité que le ratio dépasse 1 pour 1 : 100,0 %
     """
+    from impactkit._i18n import _lang
     from impactkit.measure import Count, Sum
     from impactkit.methods import sroi
     from impactkit.uncertainty import monte_carlo
 
+    fr = _lang(lang) == "fr"
     model = load_example(measured=False)
     data = load_example_data()
     toc = model.toc
     lines: list[str] = [f"impactkit demo - {model.name}", ""]
     if toc is not None:
-        kinds = pd.Series([n.kind for n in toc.nodes]).value_counts()
-        probs = model.problems()
-        n_err = sum(p.severity == "error" for p in probs)
-        lines += [
-            "Theory of change",
-            "----------------",
-            f"{len(toc.stakeholders)} stakeholders, {len(toc)} nodes "
-            f"({', '.join(f'{v} {k}' for k, v in kinds.items())}), {len(toc.links)} links; "
-            f"{_count(n_err, 'error')}, {_count(len(probs) - n_err, 'warning')}",
-        ]
-        for o in toc.nodes_of_kind("outcome"):
-            node = toc.node(o)
-            lines.append(
-                f"  - {node.label} [{node.stakeholder}] <- "
-                f"{', '.join(toc.contributing_activities(o))}"
-            )
-        lines.append("")
+        lines += _demo_toc(model, fr)
     sessions = Count(data="sessions").compute(data["sessions"])
     hours = Sum("hours", data="sessions").compute(data["sessions"])
     people = Count(unique="participant_id", data="sessions").compute(data["sessions"])
     res = sroi(model, data=data)
+    mc = monte_carlo(model, n=n_draws, seed=seed, data=data, sampling_uncertainty=True)
+    if fr:
+        return "\n".join(lines + _demo_fr(model, res, mc, (sessions, hours, people)))
     lines += ["Outputs and measured quantities", "-------------------------------"]
     rows = [
         ("sessions delivered", sessions),
@@ -472,7 +469,6 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
         ["outcome", "stakeholder", "quantity", "proxy_value", "impact", "present_value", "share"]
     ]
     lines += [table.to_string(index=False, float_format=lambda x: f"{x:,.2f}"), ""]
-    mc = monte_carlo(model, n=n_draws, seed=seed, data=data, sampling_uncertainty=True)
     lo, hi = mc.interval(0.90)
     lines.append(
         f"Monte Carlo ({n_draws:,} draws, seed {mc.seed_entropy}, sampling uncertainty of "
@@ -480,6 +476,97 @@ def run_demo(*, n_draws: int = 10_000, seed: SeedLike = None) -> str:
         f"P(ratio > 1) = {mc.probability_ratio_above(1.0):.1%}"
     )
     return "\n".join(lines)
+
+
+_KINDS_FR = {
+    "input": ("ressource", "ressources"),
+    "activity": ("activité", "activités"),
+    "output": ("réalisation", "réalisations"),
+    "outcome": ("effet", "effets"),
+    "impact": ("impact", "impacts"),
+}
+
+
+def _fr_count(n: int, one: str, many: str) -> str:
+    """``1 effet``, ``0 erreur``, ``3 164 mesures``: French plural from 2 on."""
+    from impactkit._i18n import fmt_number
+
+    return f"{fmt_number(n, 'fr', decimals=0)} {one if n <= 1 else many}"
+
+
+def _demo_toc(model: ImpactModel, fr: bool) -> list[str]:
+    """The demo's theory-of-change paragraph."""
+    toc = model.toc
+    assert toc is not None
+    kinds = pd.Series([n.kind for n in toc.nodes]).value_counts()
+    probs = model.problems()
+    n_err = sum(p.severity == "error" for p in probs)
+    if not fr:
+        lines = [
+            "Theory of change",
+            "----------------",
+            f"{len(toc.stakeholders)} stakeholders, {len(toc)} nodes "
+            f"({', '.join(f'{v} {k}' for k, v in kinds.items())}), {len(toc.links)} links; "
+            f"{_count(n_err, 'error')}, {_count(len(probs) - n_err, 'warning')}",
+        ]
+        for o in toc.nodes_of_kind("outcome"):
+            node = toc.node(o)
+            lines.append(
+                f"  - {node.label} [{node.stakeholder}] <- "
+                f"{', '.join(toc.contributing_activities(o))}"
+            )
+        return [*lines, ""]
+    who = {s.id: s.label for s in toc.stakeholders}
+    by_kind = ", ".join(
+        _fr_count(int(v), *_KINDS_FR.get(str(k), (str(k), str(k)))) for k, v in kinds.items()
+    )
+    lines = [
+        "Théorie du changement",
+        "---------------------",
+        f"{_fr_count(len(toc.stakeholders), 'partie prenante', 'parties prenantes')}, "
+        f"{_fr_count(len(toc), 'nœud', 'nœuds')} ({by_kind}), "
+        f"{_fr_count(len(toc.links), 'lien', 'liens')} ; "
+        f"{_fr_count(n_err, 'erreur', 'erreurs')}, "
+        f"{_fr_count(len(probs) - n_err, 'avertissement', 'avertissements')}",
+    ]
+    for o in toc.nodes_of_kind("outcome"):
+        node = toc.node(o)
+        sh = who.get(node.stakeholder or "", node.stakeholder or "")
+        acts = ", ".join(toc.node(a).label or a for a in toc.contributing_activities(o))
+        lines.append(f"  - {node.label} ({sh}) ← {acts}")
+    return [*lines, ""]
+
+
+def _demo_fr(model: ImpactModel, res: Any, mc: Any, outputs: tuple[Any, ...]) -> list[str]:
+    """The demo's measured quantities, SROI and Monte Carlo in French."""
+    from impactkit._i18n import fmt_number, fmt_pct, fmt_ratio, sroi_table_fr
+
+    sessions, hours, people = outputs
+    rows = [
+        ("séances réalisées", sessions),
+        ("heures d'accompagnement", hours),
+        ("personnes accompagnées", people),
+    ]
+    rows += [
+        (model.outcomes[k].label or model.outcomes[k].outcome, m) for k, m in res.measured.items()
+    ]
+    width = max(len(r[0]) for r in rows)
+    lines = ["Réalisations et quantités mesurées", "----------------------------------"]
+    for label, m in rows:
+        lines.append(
+            f"  {label.ljust(width)}  {fmt_number(m.quantity, 'fr', decimals=1):>10}   "
+            f"{_fr_count(m.n, 'mesure', 'mesures')}, "
+            f"{_fr_count(m.missing, 'manquante', 'manquantes')}"
+        )
+    lines += ["", sroi_table_fr(res, model, by_outcome=True), ""]
+    lo, hi = mc.interval(0.90)
+    lines.append(
+        f"Monte Carlo ({fmt_number(mc.n, 'fr', decimals=0)} tirages, graine {mc.seed_entropy}, "
+        "incertitude d'échantillonnage des quantités mesurées comprise) : intervalle à 90 % du "
+        f"ratio SROI de {fmt_number(lo, 'fr')} à {fmt_ratio(hi, 'fr')}, probabilité que le "
+        f"ratio dépasse 1 pour 1 : {fmt_pct(mc.probability_ratio_above(1.0), 'fr')}"
+    )
+    return lines
 
 
 from impactkit.examples._interviews import (  # noqa: E402 - the coded interview set
