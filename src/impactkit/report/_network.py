@@ -21,7 +21,7 @@ import pandas as pd
 
 from impactkit._atomic import write_file
 from impactkit._escape import html_text, md_text
-from impactkit._i18n import fmt_money, fmt_number, fmt_pct, fmt_ratio
+from impactkit._i18n import Formatter
 from impactkit.errors import ValidationError
 from impactkit.portfolio import FunnelResult, NetworkAnalysis, analyse_network, nearest_members
 
@@ -302,68 +302,82 @@ h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}
 """
 
 
-def _t(lang: str, key: str) -> str:
+def _check_lang(lang: str) -> str:
+    """``lang`` when the report speaks it, checked before any work is done."""
     if lang not in TEXT:
         raise ValidationError(
             f"lang must be one of {', '.join(TEXT)}, got {lang!r}",
             path=("lang",),
             code="invalid_choice",
         )
-    return TEXT[lang][key]
+    return lang
 
 
-def _label(v: Any, lang: str, labels: Mapping[str, str] | None = None) -> str:
+def _t(fm: Formatter, key: str, **kwargs: object) -> str:
+    """The report's own text ``key`` (:data:`TEXT`) in the formatter's language.
+
+    ``{placeholders}`` are filled from ``kwargs`` with :meth:`str.format`;
+    without them the text is returned as stored.
+    """
+    text = TEXT[fm.lang][key]
+    return text.format(**kwargs) if kwargs else text
+
+
+def _heading(fm: Formatter, col: Any) -> str:
+    """A table's column heading: the report's word for it, else the column's name."""
+    return TEXT[fm.lang].get(col, str(col))
+
+
+def _label(v: Any, fm: Formatter, labels: Mapping[str, str] | None = None) -> str:
     """The word shown for a sector, stakeholder or payer id (``-`` or empty: not given)."""
     text = str(v).strip()
     if text in ("", "-", "nan", "None", "<NA>"):
-        return TEXT[lang]["not_given"]
+        return _t(fm, "not_given")
     if labels and text in labels:
         return str(labels[text])
-    if text in LABELS[lang]:
-        return LABELS[lang][text]
+    if text in LABELS[fm.lang]:
+        return LABELS[fm.lang][text]
     if "_" in text and text == text.lower():
         spaced = text.replace("_", " ")
         return spaced[:1].upper() + spaced[1:]
     return text
 
 
-def _labelled(df: pd.DataFrame, lang: str, labels: Mapping[str, str] | None) -> pd.DataFrame:
+def _labelled(df: pd.DataFrame, fm: Formatter, labels: Mapping[str, str] | None) -> pd.DataFrame:
     """The table with its id columns (:data:`LABELLED`) shown as words."""
     cols = [c for c in LABELLED if c in df.columns]
     if not cols:
         return df
     out = df.copy()
     for c in cols:
-        out[c] = [_label(v, lang, labels) for v in out[c]]
+        out[c] = [_label(v, fm, labels) for v in out[c]]
     return out
 
 
-def _discount_text(a: NetworkAnalysis, lang: str) -> str:
+def _discount_text(a: NetworkAnalysis, fm: Formatter) -> str:
     """The discounting sentence of the method section."""
     d = getattr(a, "discount", None)
     if d is None:
-        return _t(lang, "discount_unknown")
+        return _t(fm, "discount_unknown")
     raw = str(getattr(d, "name", "") or "")
     base = raw.split("(")[0]
-    name = _t(lang, base) if base in ("france_2021", "france_2013") else raw
+    name = _t(fm, base) if base in ("france_2021", "france_2013") else raw
     rate = getattr(d, "rate", None)
     if isinstance(rate, int | float) and not isinstance(rate, bool):
-        return _t(lang, "discount_text").format(
-            rate=fmt_pct(float(rate), lang), name=name or _t(lang, "constant")
-        )
+        return _t(fm, "discount_text", rate=fm.pct(float(rate)), name=name or _t(fm, "constant"))
     if hasattr(d, "bands"):
-        return _t(lang, "discount_schedule").format(name=name or "-")
-    return _t(lang, "discount_unknown")
+        return _t(fm, "discount_schedule", name=name or "-")
+    return _t(fm, "discount_unknown")
 
 
-def _fmt(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
+def _fmt(col: str, v: Any, fm: Formatter) -> tuple[str, bool]:
     """Cell text and whether it is a number (right-aligned)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "-", True
     if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
         x = float(v)
         if col in ("present_value", "total_inputs", "net_present_value"):
-            return fmt_money(x, currency, lang), True
+            return fm.money(x), True
         if col in (
             "share",
             "percentile",
@@ -374,10 +388,10 @@ def _fmt(col: str, v: Any, lang: str, currency: str) -> tuple[str, bool]:
             "upper_95",
             "lower_95",
         ):
-            return fmt_pct(x, lang), True
+            return fm.pct(x), True
         if col in ("sites", "n", "peers"):
-            return fmt_number(x, lang, decimals=0), True
-        return fmt_number(x, lang), True
+            return fm.number(x, decimals=0), True
+        return fm.number(x), True
     return str(v), False
 
 
@@ -391,29 +405,27 @@ def _md(s: str) -> str:
     return md_text(s)
 
 
-def _html_table(df: pd.DataFrame, lang: str, currency: str) -> str:
-    head = "".join(f"<th>{_e(TEXT[lang].get(c, str(c)))}</th>" for c in df.columns)
+def _html_table(df: pd.DataFrame, fm: Formatter) -> str:
+    head = "".join(f"<th>{_e(_heading(fm, c))}</th>" for c in df.columns)
     rows = []
     for rec in df.itertuples(index=False):
         cells = []
         for c, v in zip(df.columns, rec, strict=True):
-            text, num = _fmt(str(c), v, lang, currency)
+            text, num = _fmt(str(c), v, fm)
             cls = ' class="n"' if num else ""
             cells.append(f"<td{cls}>{_e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _md_table(df: pd.DataFrame, lang: str, currency: str) -> str:
+def _md_table(df: pd.DataFrame, fm: Formatter) -> str:
     esc = _md
 
-    head = "| " + " | ".join(esc(TEXT[lang].get(c, str(c))) for c in df.columns) + " |"
+    head = "| " + " | ".join(esc(_heading(fm, c)) for c in df.columns) + " |"
     sep = "|" + "|".join("---" for _ in df.columns) + "|"
     rows = [
         "| "
-        + " | ".join(
-            esc(_fmt(str(c), v, lang, currency)[0]) for c, v in zip(df.columns, r, strict=True)
-        )
+        + " | ".join(esc(_fmt(str(c), v, fm)[0]) for c, v in zip(df.columns, r, strict=True))
         + " |"
         for r in df.itertuples(index=False)
     ]
@@ -489,11 +501,12 @@ def funnel_chart(f: FunnelResult, *, lang: str = "en", title: str = "") -> Any:
     ax.set_xscale("log")
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
+    fm = Formatter(_check_lang(lang))
     # plain tick labels: no mathtext (10^k) to typeset, which is slow and locale-blind
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt_number(x, lang, decimals=0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fm.number(x, decimals=0)))
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel(_t(lang, "funnel_x"))
-    ax.set_ylabel(_t(lang, "funnel_y"))
+    ax.set_xlabel(_t(fm, "funnel_x"))
+    ax.set_ylabel(_t(fm, "funnel_y"))
     if title:
         # one line that fits the figure's width (the report gives the full label above)
         ax.set_title(short_label(title, TITLE_WIDTH, 1).replace("$", r"\$"), fontsize=10)
@@ -516,17 +529,19 @@ def _svg(fig: Any) -> str:
         return to_svg(fig, crop=False)
 
 
-def _uncertainty_text(a: NetworkAnalysis, lang: str) -> str:
+def _uncertainty_text(a: NetworkAnalysis, fm: Formatter) -> str:
     u = a.uncertainty
     if not u:
-        return _t(lang, "uncertainty_none")
-    return _t(lang, "uncertainty_text").format(
-        draws=fmt_number(u["draws"], lang, decimals=0),
-        pv5=fmt_money(u["present_value_p5"], a.currency, lang),
-        pv95=fmt_money(u["present_value_p95"], a.currency, lang),
-        r5=fmt_ratio(u["ratio_p5"], lang),
-        r95=fmt_ratio(u["ratio_p95"], lang),
-        p1=fmt_pct(u["probability_ratio_above_1"], lang),
+        return _t(fm, "uncertainty_none")
+    return _t(
+        fm,
+        "uncertainty_text",
+        draws=fm.number(u["draws"], decimals=0),
+        pv5=fm.money(u["present_value_p5"]),
+        pv95=fm.money(u["present_value_p95"]),
+        r5=fm.ratio(u["ratio_p5"]),
+        r95=fm.ratio(u["ratio_p95"]),
+        p1=fm.pct(u["probability_ratio_above_1"]),
     )
 
 
@@ -539,7 +554,7 @@ def _group_table(df: pd.DataFrame | None, key: str) -> pd.DataFrame | None:
 
 def _sections(
     a: NetworkAnalysis,
-    lang: str,
+    fm: Formatter,
     *,
     site: str,
     charts: bool,
@@ -555,32 +570,32 @@ def _sections(
     tt = a.totals
 
     def html_table(df: pd.DataFrame) -> str:
-        return "" if fmt == "markdown" else _html_table(df, lang, a.currency)
+        return "" if fmt == "markdown" else _html_table(df, fm)
 
     def md_table(df: pd.DataFrame) -> str:
-        return "" if fmt == "html" else _md_table(df, lang, a.currency)
+        return "" if fmt == "html" else _md_table(df, fm)
 
     out: list[tuple[str, str, str]] = []
     figs = [
-        ("sites", fmt_number(tt["sites"], lang, decimals=0)),
-        ("present_value", fmt_money(tt["present_value"], a.currency, lang)),
-        ("total_inputs", fmt_money(tt["total_inputs"], a.currency, lang)),
-        ("net_present_value", fmt_money(tt["net_present_value"], a.currency, lang)),
-        ("ratio", fmt_ratio(tt["ratio"], lang)),
+        ("sites", fm.number(tt["sites"], decimals=0)),
+        ("present_value", fm.money(tt["present_value"])),
+        ("total_inputs", fm.money(tt["total_inputs"])),
+        ("net_present_value", fm.money(tt["net_present_value"])),
+        ("ratio", fm.ratio(tt["ratio"])),
     ]
     h = (
         "<div class='figures'>"
-        + "".join(f"<div class='figure'>{_e(_t(lang, k))}<b>{_e(v)}</b></div>" for k, v in figs)
+        + "".join(f"<div class='figure'>{_e(_t(fm, k))}<b>{_e(v)}</b></div>" for k, v in figs)
         + "</div>"
     )
     md = "\n".join(
-        f"- **{_t(lang, k)}** : {v}" if lang == "fr" else f"- **{_t(lang, k)}**: {v}"
+        f"- **{_t(fm, k)}** : {v}" if fm.lang == "fr" else f"- **{_t(fm, k)}**: {v}"
         for k, v in figs
     )
     if a.anonymised:
-        h += f"<p><em>{_e(_t(lang, 'anonymised'))}</em></p>"
-        md += f"\n\n*{_t(lang, 'anonymised')}*"
-    out.append((_t(lang, "totals"), h, md))
+        h += f"<p><em>{_e(_t(fm, 'anonymised'))}</em></p>"
+        md += f"\n\n*{_t(fm, 'anonymised')}*"
+    out.append((_t(fm, "totals"), h, md))
     for key, df in (
         ("by_sector", _group_table(a.by_sector, "sector")),
         ("by_region", _group_table(a.by_region, "region")),
@@ -589,27 +604,29 @@ def _sections(
         ("by_payer", a.by_payer),
     ):
         if df is not None and len(df):
-            df = _labelled(df, lang, labels)
-            out.append((_t(lang, key), html_table(df), md_table(df)))
-    u = _uncertainty_text(a, lang)
-    out.append((_t(lang, "uncertainty"), f"<p>{_e(u)}</p>", u))
+            df = _labelled(df, fm, labels)
+            out.append((_t(fm, key), html_table(df), md_table(df)))
+    u = _uncertainty_text(a, fm)
+    out.append((_t(fm, "uncertainty"), f"<p>{_e(u)}</p>", u))
     if a.funnels:
         hb, mb = [], []
         for i, (ind, f) in enumerate(a.funnels.items()):
             label = a.indicators.get(ind, ind)
             counts = f.table["flag"].value_counts()
-            flags = _t(lang, "flags").format(
+            flags = _t(
+                fm,
+                "flags",
                 above=int(counts.get("above", 0)),
                 within=int(counts.get("within", 0)),
                 below=int(counts.get("below", 0)),
             )
-            text = _t(lang, "funnel_text").format(target=fmt_pct(f.target, lang))
+            text = _t(fm, "funnel_text", target=fm.pct(f.target))
             hb.append(f"<h3>{_e(label)}</h3><p>{_e(text)}</p><p>{_e(flags)}</p>")
             mb.append(f"### {_md(label)}\n\n{text}\n\n{flags}")
             if charts and i < max_charts:
                 with contextlib.suppress(ImportError):  # charts need the plot extra
-                    hb.append(_svg(funnel_chart(f, lang=lang, title=label)))
-        out.append((_t(lang, "funnels"), "".join(hb), "\n\n".join(mb)))
+                    hb.append(_svg(funnel_chart(f, lang=fm.lang, title=label)))
+        out.append((_t(fm, "funnels"), "".join(hb), "\n\n".join(mb)))
     if len(a.remarkable):
         cols = [
             c
@@ -627,17 +644,17 @@ def _sections(
             )
             if c in a.remarkable.columns
         ]
-        rem = _labelled(a.remarkable[cols].rename(columns={"label": "indicator"}), lang, labels)
-        body_h = f"<p>{_e(_t(lang, 'remarkable_text'))}</p>" + html_table(rem)
-        body_m = _md(_t(lang, "remarkable_text")) + "\n\n" + md_table(rem)
+        rem = _labelled(a.remarkable[cols].rename(columns={"label": "indicator"}), fm, labels)
+        body_h = f"<p>{_e(_t(fm, 'remarkable_text'))}</p>" + html_table(rem)
+        body_m = _md(_t(fm, "remarkable_text")) + "\n\n" + md_table(rem)
     else:
-        body_h = f"<p>{_e(_t(lang, 'remarkable_none'))}</p>"
-        body_m = _t(lang, "remarkable_none")
-    out.append((_t(lang, "remarkable"), body_h, body_m))
-    rate = _discount_text(a, lang)
-    methods_h = f"<p>{_e(rate)}</p>" + _t(lang, "methods_text")
-    methods_md = rate + "\n\n" + _html_to_text(_t(lang, "methods_text"))
-    out.append((_t(lang, "methods"), methods_h, methods_md))
+        body_h = f"<p>{_e(_t(fm, 'remarkable_none'))}</p>"
+        body_m = _t(fm, "remarkable_none")
+    out.append((_t(fm, "remarkable"), body_h, body_m))
+    rate = _discount_text(a, fm)
+    methods_h = f"<p>{_e(rate)}</p>" + _t(fm, "methods_text")
+    methods_md = rate + "\n\n" + _html_to_text(_t(fm, "methods_text"))
+    out.append((_t(fm, "methods"), methods_h, methods_md))
     return out
 
 
@@ -649,7 +666,7 @@ def _html_to_text(s: str) -> str:
     return _html.unescape(re.sub(r"<[^>]+>", "", s))
 
 
-def _page(title: str, sections: list[tuple[str, str, str]], lang: str, fmt: str) -> str:
+def _page(title: str, sections: list[tuple[str, str, str]], fm: Formatter, fmt: str) -> str:
     if fmt == "markdown":
         parts = [f"# {_md(title)}"]
         for head, _, md in sections:
@@ -657,7 +674,7 @@ def _page(title: str, sections: list[tuple[str, str, str]], lang: str, fmt: str)
         return "\n\n".join(parts) + "\n"
     body = "".join(f"<section><h2>{_e(h)}</h2>{b}</section>" for h, b, _ in sections)
     return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{fm.lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{CSS}</style></head>"
         f"<body><h1>{_e(title)}</h1>{body}</body></html>\n"
@@ -804,11 +821,12 @@ def network(
     (False, "# Rapport d'impact du réseau")
     """
     _check_format(format, path)
-    _t(lang, "title")
+    _check_lang(lang)
     a = _analysis(outcomes_df, inputs_df, site=site, anonymise=anonymise, **options)
+    fm = Formatter(lang, a.currency)
     secs = _sections(
         a,
-        lang,
+        fm,
         site=site,
         charts=charts and format in ("html", "pdf"),
         max_charts=max_charts,
@@ -816,7 +834,7 @@ def network(
         fmt="html" if format == "pdf" else format,
     )
     page_fmt = "html" if format == "pdf" else format
-    return _write(_page(title or _t(lang, "title"), secs, lang, page_fmt), path, format)
+    return _write(_page(title or _t(fm, "title"), secs, fm, page_fmt), path, format)
 
 
 def member(
@@ -879,7 +897,7 @@ def member(
     '# Your establishment among its peers — b'
     """
     _check_format(format, path)
-    _t(lang, "title")
+    _check_lang(lang)
     from impactkit import portfolio as pf
 
     a = _analysis(outcomes_df, inputs_df, site=site, **options)
@@ -892,6 +910,7 @@ def member(
             path=("member",),
             code="unknown_site",
         )
+    fm = Formatter(lang, a.currency)
     group = peers if peers in sites.columns else None
     pos = pf.position(sites, member, site=site, peers=group)
     figs = pd.DataFrame(
@@ -904,9 +923,9 @@ def member(
             }
         ]
     )
-    figs_h = _html_table(figs, lang, a.currency)
-    figs_m = _md_table(figs, lang, a.currency)
-    secs: list[tuple[str, str, str]] = [(_t(lang, "totals"), figs_h, figs_m)]
+    figs_h = _html_table(figs, fm)
+    figs_m = _md_table(figs, fm)
+    secs: list[tuple[str, str, str]] = [(_t(fm, "totals"), figs_h, figs_m)]
     rows = []
     hb = []
     for ind, f in a.funnels.items():
@@ -922,12 +941,12 @@ def member(
                 "target": r["target"],
                 "lower_95": r["lower_95"],
                 "upper_95": r["upper_95"],
-                "position": _t(lang, str(r["flag_95"])),
+                "position": _t(fm, str(r["flag_95"])),
             }
         )
         if charts and format in ("html", "pdf"):
             try:
-                fig = funnel_chart(f, lang=lang, title=a.indicators.get(ind, ind))
+                fig = funnel_chart(f, lang=fm.lang, title=a.indicators.get(ind, ind))
                 fig.axes[0].scatter(
                     [r["n"]], [r["value"]], s=80, marker="*", color="#e63946", zorder=5
                 )
@@ -938,14 +957,12 @@ def member(
         tab = pd.DataFrame(rows)
         secs.append(
             (
-                _t(lang, "funnels"),
-                _html_table(tab, lang, a.currency) + "".join(hb),
-                _md_table(tab, lang, a.currency),
+                _t(fm, "funnels"),
+                _html_table(tab, fm) + "".join(hb),
+                _md_table(tab, fm),
             )
         )
-    secs.append(
-        (_t(lang, "caveats"), _t(lang, "caveats_text"), _html_to_text(_t(lang, "caveats_text")))
-    )
-    title = f"{_t(lang, 'member_title')} — {member}"
+    secs.append((_t(fm, "caveats"), _t(fm, "caveats_text"), _html_to_text(_t(fm, "caveats_text"))))
+    title = f"{_t(fm, 'member_title')} — {member}"
     page_fmt = "html" if format == "pdf" else format
-    return _write(_page(title, secs, lang, page_fmt), path, format)
+    return _write(_page(title, secs, fm, page_fmt), path, format)
