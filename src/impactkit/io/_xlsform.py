@@ -435,10 +435,11 @@ def write_xlsform(
     items declared in the hint), EQ-5D-5L dimensions in a group, ranges as
     constraints; an item whose answers a scale restricts (its ``levels``, e.g.
     AUDIT items 9 and 10: 0, 2 or 4) is a ``select_one`` of exactly those
-    scores, each choice named and labelled by its score. A question measured before and after (``zarit_t0`` and
-    ``zarit_t1``) is asked once per wave (``zarit``), relevant only at its
-    waves. Labels are in French and English (``label::Français (fr)``,
-    ``label::English (en)``); ``lang`` is the default language.
+    scores, each choice named and labelled by its score. A question measured
+    before and after (``zarit_t0`` and ``zarit_t1``) is asked once per wave
+    (``zarit``), relevant only at its waves. Labels are in French and
+    English (``label::Français (fr)``, ``label::English (en)``); ``lang`` is
+    the default language.
 
     Parameters
     ----------
