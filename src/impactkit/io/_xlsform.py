@@ -53,6 +53,7 @@ class Question:
     group_label: str = ""
     reversed: bool = False
     waves: tuple[str, ...] = ()
+    levels: tuple[float, ...] = ()  # the only answers allowed (a select_one), if any
 
 
 @attrs.frozen
@@ -161,6 +162,7 @@ class _Builder:
         names: Sequence[tuple[str, str]] = (),
     ) -> None:
         group = scale.name or "scale"
+        allowed = dict(scale.levels)
         for i, item in enumerate(scale.items, 1):
             rev = item in scale.reverse
             if names:
@@ -180,6 +182,7 @@ class _Builder:
                     group_label=label,
                     reversed=rev,
                     waves=(sfx,),
+                    levels=tuple(dict.fromkeys(float(v) for v in allowed.get(item, ()))),
                 )
                 self.add(f"{item}{sep}{sfx}", q, sfx)
 
@@ -304,6 +307,13 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _levels_list(levels: tuple[float, ...]) -> str:
+    """Name of the choice list of an item's allowed answers, e.g. ``levels_0_2_4``."""
+    return "levels_" + "_".join(
+        _fmt(v).replace("-", "m").replace(".", "p").replace("+", "") for v in levels
+    )
+
+
 def _rows(plan_: FormPlan) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     fr, en = "label::" + _LANGS["fr"], "label::" + _LANGS["en"]
     hfr, hen = "hint::" + _LANGS["fr"], "hint::" + _LANGS["en"]
@@ -349,6 +359,7 @@ def _rows(plan_: FormPlan) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
             {"list_name": "waves", "name": w, fr: _wave_label(w, "fr"), en: _wave_label(w, "en")}
         )
     open_group: str | None = None
+    lists: set[str] = set()
     for q in plan_.questions:
         if q.group != open_group:
             if open_group is not None:
@@ -364,11 +375,21 @@ def _rows(plan_: FormPlan) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                 )
             open_group = q.group
         kind = {"yes_no": "select_one binary"}.get(q.kind, q.kind)
+        if q.levels:
+            # the allowed answers as choices, each named and labelled by its score: the
+            # export holds the score whether it gives choice names or labels
+            lst = _levels_list(q.levels)
+            kind = f"select_one {lst}"
+            if lst not in lists:
+                lists.add(lst)
+                choices += [
+                    {"list_name": lst, "name": _fmt(v), fr: _fmt(v), en: _fmt(v)} for v in q.levels
+                ]
         row = {"type": kind, "name": q.name, fr: q.label_fr, en: q.label_en}
         cons = []
-        if q.low is not None:
+        if q.low is not None and not q.levels:  # with levels, the choices constrain
             cons.append(f". >= {_fmt(q.low)}")
-        if q.high is not None:
+        if q.high is not None and not q.levels:
             cons.append(f". <= {_fmt(q.high)}")
         if cons:
             row["constraint"] = " and ".join(cons)
@@ -412,10 +433,13 @@ def write_xlsform(
     or the suffixes the calculators use), then one question per column the
     calculators of the data source read: a scale's items in a group (reversed
     items declared in the hint), EQ-5D-5L dimensions in a group, ranges as
-    constraints. A question measured before and after (``zarit_t0`` and
-    ``zarit_t1``) is asked once per wave (``zarit``), relevant only at its
-    waves. Labels are in French and English (``label::Français (fr)``,
-    ``label::English (en)``); ``lang`` is the default language.
+    constraints; an item whose answers a scale restricts (its ``levels``, e.g.
+    AUDIT items 9 and 10: 0, 2 or 4) is a ``select_one`` of exactly those
+    scores, each choice named and labelled by its score. A question measured
+    before and after (``zarit_t0`` and ``zarit_t1``) is asked once per wave
+    (``zarit``), relevant only at its waves. Labels are in French and
+    English (``label::Français (fr)``, ``label::English (en)``); ``lang`` is
+    the default language.
 
     Parameters
     ----------

@@ -443,9 +443,13 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5, texts: Any =
     at the natural width, ``width`` inches, 1008 px for the default), cut
     at six lines; boxes are coloured by node kind, with a legend of the
     kinds shown. Links end in arrowheads at the box edges; links that go
-    back (feedback) are dashed. The drawing depends only on the order of the
-    nodes and links, never on hashing: the same theory of change gives the
-    same SVG in every run.
+    back (feedback) are dashed. A link between two boxes of one column runs
+    out and back in on their right, each in its own vertical channel,
+    evenly spaced across the gap to the next column (the link joining the
+    nearest boxes nearest to them, so that nested links do not cross), at
+    least 4 px from either column's boxes when the gap allows. The drawing
+    depends only on the order of the nodes and links, never on hashing: the
+    same theory of change gives the same SVG in every run.
 
     Parameters
     ----------
@@ -589,7 +593,28 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5, texts: Any =
             zorder=3,
             color="white" if dark else "#1d3557",
         )
-    for lk, chain in chains:
+    # Links within a column: one vertical channel each, in the gap on the column's
+    # right, evenly spaced; the link joining the nearest boxes runs nearest to them
+    # (nested links do not cross), ties in link order.
+    gap_w = pitch - box_w
+    px = 1 / 96  # one pixel at the natural width [inches]
+    within: dict[int, list[tuple[int, int]]] = {}
+    for i, lk in enumerate(toc.links):
+        k = layer[lk.source]
+        if layer[lk.target] == k:
+            rows_apart = abs(columns[k].index(lk.source) - columns[k].index(lk.target))
+            within.setdefault(k, []).append((rows_apart, i))
+    channel: dict[int, float] = {}  # link -> distance of its channel from the box edge
+    for k, group in within.items():
+        room = gap_w if k < n_layers - 1 else min(gap_w, gap_w / 2 + 0.1)
+        m = len(group)
+        step = room / (m + 1)
+        for j, (_, i) in enumerate(sorted(group)):
+            if step >= 4 * px or room < 8 * px:
+                channel[i] = (j + 1) * step
+            else:  # too many to space evenly: from 4 px off this column to 4 px off the next
+                channel[i] = 4 * px + j * (room - 8 * px) / max(m - 1, 1)
+    for i_link, (lk, chain) in enumerate(chains):
         style = "--" if lk.kind == "feedback" else "-"
         arrow = {
             "arrowstyle": "-|>",
@@ -603,8 +628,8 @@ def toc_diagram(toc: Any, lang: str = "en", *, width: float = 10.5, texts: Any =
         a, b = layer[lk.source], layer[lk.target]
         (x0, y0), (x1, y1) = pos[lk.source], pos[lk.target]
         gap = (pitch - box_w) / 3
-        if b == a:  # within a column: out and in on the right, in the gap beside it
-            side = x0 + box_w / 2 + gap
+        if b == a:  # within a column: out and in on the right, in its own channel
+            side = x0 + box_w / 2 + channel[i_link]
             points = [(x0 + box_w / 2, y0), (side, y0), (side, y1), (x1 + box_w / 2, y1)]
         elif b < a:  # back: through the strip below every box
             out, back = x0 - box_w / 2 - gap, x1 + box_w / 2 + gap
