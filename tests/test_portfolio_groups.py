@@ -124,3 +124,78 @@ def test_network_shares_equal_a_groupby_of_row_values(seed: int) -> None:
         )
         assert table["present_value"].is_monotonic_decreasing
         assert table["share"].sum() == pytest.approx(1.0)
+
+
+def test_group_sums_are_exactly_rounded() -> None:
+    from fractions import Fraction
+
+    rng = np.random.default_rng(7)
+    n = 2_000
+    res = pd.DataFrame(
+        {
+            "site": np.arange(n),
+            "sector": rng.choice(["a", "b", "c"], n),
+            "present_value": rng.gamma(2.0, 1e5, n) * 10.0 ** rng.integers(-3, 4, n),
+            "total_inputs": rng.gamma(2.0, 1e5, n),
+        }
+    )
+    res["ratio"] = res["present_value"] / res["total_inputs"]
+    got = pf.aggregate(res, "sector").set_index("sector")
+    for s, part in res.groupby("sector"):
+        for c in ("present_value", "total_inputs"):
+            exact = float(sum(Fraction(x) for x in part[c]))
+            assert got.loc[s, c] == exact
+        assert got.loc[s, "mean_ratio"] == float(sum(Fraction(x) for x in part["ratio"])) / len(
+            part
+        )
+
+
+def test_quantiles_take_the_fraction_within_the_group() -> None:
+    res = pd.DataFrame({"sector": list("AAABB"), "ratio": [2.0, 2.0, 3.0, 1.0, 2.0]})
+    d = pf.distribution(res, by="sector", percentiles=(5,))
+    assert d["p5"].tolist() == [2.0, float(np.quantile([1.0, 2.0], 0.05))]  # 1.05 exactly
+    inf = pd.DataFrame({"sector": ["A"] * 3, "ratio": [1.0, 2.0, np.inf]})
+    assert pf.distribution(inf, by="sector", percentiles=(50,))["p50"].tolist() == [2.0]
+
+
+@pytest.mark.parametrize("bad", [(150,), (-50,), (float("nan"),), ("50",)])
+def test_percentiles_outside_0_100_are_refused(bad: tuple[object, ...]) -> None:
+    res = pd.DataFrame({"sector": list("AAB"), "ratio": [1.0, 2.0, 3.0]})
+    for by in (None, "sector"):
+        with pytest.raises(ik.errors.ValidationError, match="percentiles"):
+            pf.distribution(res, by=by, percentiles=bad)  # type: ignore[arg-type]
+
+
+def test_a_measured_row_without_an_outcome_id_is_located() -> None:
+    o = pd.DataFrame(
+        {
+            "site": list("aabb"),
+            "outcome": ["job", None, "job", "home"],
+            "quantity": [30, 10, 12, 5],
+            "n": [40, 40, 30, 30],
+            "proxy": [8000.0, 500.0] * 2,
+            "label": ["Emploi", "Logement"] * 2,
+        }
+    )
+    inp = pd.DataFrame({"site": ["a", "b"], "amount": [1.5e5, 9e4]})
+    with pytest.raises(ik.errors.ValidationError, match=r"rows \[1\] give n but no outcome id"):
+        pf.analyse_network(o, inp, discount=0.0)
+
+
+def test_payers_that_read_the_same_are_one_group() -> None:
+    o = pd.DataFrame(
+        {
+            "site": list("aabb"),
+            "outcome": ["job", "home"] * 2,
+            "quantity": [30, 10, 12, 5],
+            "proxy": [8000.0, 500.0] * 2,
+            "payer": pd.Series([1, "1", "1", 1], dtype=object),
+        }
+    )
+    inp = pd.DataFrame({"site": ["a", "b"], "amount": [1.5e5, 9e4]})
+    by_payer = pf.analyse_network(o, inp, discount=0.0).by_payer
+    assert by_payer.to_dict("list") == {
+        "group": ["1"],
+        "present_value": [343500.0],
+        "share": [1.0],
+    }

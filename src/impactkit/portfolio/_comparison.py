@@ -510,7 +510,8 @@ def funnel(
     inflate = np.sqrt(phi) if phi > 1 else 1.0
     cols: dict[str, Any] = {}  # the columns first, then one frame (not a column at a time)
     if site:
-        cols[site] = df[site].array  # the column's own array: text is not converted again
+        ids = df[site]  # text is not converted again; other columns as the frame infers them
+        cols[site] = ids.array if ids.dtype == "str" else ids.to_numpy()
     cols["value"] = y
     cols["n"] = m
     cols["target"] = np.full(len(y), theta0)

@@ -6,15 +6,15 @@ See :mod:`impactkit.portfolio`.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from impactkit import kernel
-from impactkit._validation import require_finite
+from impactkit._validation import is_number, require_finite
 from impactkit.discount import Constant, Discount
 from impactkit.errors import ValidationError
 from impactkit.model import ROW_FIELDS
@@ -339,7 +339,7 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     1   work      2    1.5        1.25
     """
     keys = [by] if isinstance(by, str) else list(by)
-    groups = _sorted_groups(result, keys)
+    groups = _sorted_groups(result, keys, ("present_value", "total_inputs"))
     if groups is None:
         g = result.groupby(keys, sort=True)
         out = g.agg(
@@ -350,11 +350,10 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
             median_ratio=("ratio", "median"),
         ).reset_index()
     else:
-        c, keep, uniques, sizes, ordered = groups
+        uniques, sizes, rows, ordered = groups
 
         def total(col: str) -> FloatArray:
-            w = result[col].to_numpy(dtype=float)
-            return np.asarray(np.bincount(c, weights=w[keep], minlength=len(sizes)), dtype=float)
+            return _group_sums(result[col].to_numpy(dtype=float)[rows], sizes)
 
         out = pd.DataFrame(
             {
@@ -362,7 +361,7 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
                 "sites": sizes,
                 "present_value": total("present_value"),
                 "total_inputs": total("total_inputs"),
-                "mean_ratio": total("ratio") / sizes,
+                "mean_ratio": _group_sums(ordered, sizes) / sizes,
                 "median_ratio": _group_quantiles(ordered, sizes, [0.5])[:, 0],
             }
         )
@@ -411,6 +410,13 @@ def distribution(
     0   care  2.00
     1   work  1.25
     """
+    bad = [p for p in percentiles if not (is_number(p) and 0 <= float(p) <= 100)]
+    if bad:
+        raise ValidationError(
+            f"percentiles must be numbers in [0, 100], got {bad}",
+            path=("percentiles",),
+            code="out_of_range",
+        )
     q = [p / 100 for p in percentiles]
     if by is None:
         vals = np.quantile(result["ratio"].to_numpy(), q)
@@ -422,47 +428,67 @@ def distribution(
         out = result.groupby(keys)["ratio"].quantile(np.array(q)).unstack()
         out.columns = names
         return out.reset_index()
-    _, _, uniques, sizes, ordered = groups
+    uniques, sizes, _, ordered = groups
     table = _group_quantiles(ordered, sizes, q)
     return pd.DataFrame({keys[0]: uniques, **dict(zip(names, table.T, strict=True))})
 
 
 def _sorted_groups(
-    result: pd.DataFrame, keys: list[str]
-) -> tuple[_IntArray, npt.NDArray[np.bool_], Any, _IntArray, FloatArray] | None:
-    """Group codes, the rows kept, sorted labels, sizes, and the ratios sorted within groups.
+    result: pd.DataFrame, keys: list[str], columns: Sequence[str] = ()
+) -> tuple[Any, _IntArray, _IntArray, FloatArray] | None:
+    """The groups of one key: sorted labels, sizes, rows in group order, sorted ratios.
 
     The grouping of :meth:`pandas.DataFrame.groupby` (sorted labels, rows with a
-    missing label left out) for one key, from its codes: one hash of the
-    labels, then sums by :func:`numpy.bincount` and order statistics from one
-    sort. None (use the groupby) for several keys, a categorical key or
-    missing ratios.
+    missing label left out) for one key, from one hash of the labels and one
+    sort: ``rows`` lists the rows group after group (by ratio within a group),
+    so each group is a contiguous run of ``ratio[rows]`` (``ordered``). None
+    (use the groupby) for several keys, a categorical key, or a ratio or one
+    of ``columns`` that is not finite (the groupby's rules for those).
     """
     if len(keys) != 1 or keys[0] not in result.columns:
         return None
     if isinstance(result[keys[0]].dtype, pd.CategoricalDtype):
         return None
     ratio = result["ratio"].to_numpy(dtype=float)
-    if np.isnan(ratio).any():
+    if not all(np.isfinite(result[c].to_numpy(dtype=float)).all() for c in ("ratio", *columns)):
         return None
     raw, uniques = pd.factorize(result[keys[0]], sort=True)
     codes = raw.astype(np.int64, copy=False)
-    keep = codes >= 0
-    if not keep.all():
-        codes, ratio = codes[keep], ratio[keep]
-    sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
-    ordered = ratio[np.lexsort((ratio, codes))]
-    return codes, keep, uniques, sizes, ordered
+    kept = np.flatnonzero(codes >= 0)
+    rows = kept[np.lexsort((ratio[kept], codes[kept]))]
+    sizes = np.bincount(codes[kept], minlength=len(uniques)).astype(np.int64)
+    if uniques.dtype == object:  # labels as the groupby gives them (e.g. whole numbers)
+        uniques = pd.Index(pd.Series(uniques, dtype=object).infer_objects())
+    return uniques, sizes, rows, ratio[rows]
+
+
+def _group_sums(values: FloatArray, sizes: _IntArray) -> FloatArray:
+    """Exactly rounded sum of each contiguous run of ``values`` (:func:`math.fsum`)."""
+    ends = np.cumsum(sizes)
+    flat = values.tolist()
+    return np.array(
+        [math.fsum(flat[e - n : e]) for e, n in zip(ends.tolist(), sizes.tolist(), strict=True)],
+        dtype=float,
+    )
 
 
 def _group_quantiles(ordered: FloatArray, sizes: _IntArray, q: Sequence[float]) -> FloatArray:
-    """Quantiles (linear interpolation, as :func:`numpy.quantile`) of sorted runs of values."""
+    r"""Quantiles of each contiguous sorted run of values, as the groupby computes them.
+
+    Linear interpolation between order statistics :math:`x_{(j)}` and
+    :math:`x_{(j+1)}` at :math:`j + f = q\,(n - 1)` (0-based):
+    :math:`x_{(j)} + (x_{(j+1)} - x_{(j)})\,f`, and :math:`x_{(j)}` itself
+    when :math:`f = 0` (so an infinite neighbour never enters).
+    """
+    n = sizes[:, None]
     start = (np.cumsum(sizes) - sizes)[:, None]
-    pos = start + np.asarray(q, dtype=float)[None, :] * (sizes[:, None] - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, (start + sizes[:, None] - 1))
-    a, b = ordered[lo], ordered[hi]
-    return np.asarray(a + (b - a) * (pos - lo), dtype=float)
+    idx = np.asarray(q, dtype=float)[None, :] * (n - 1)  # within the group, not after the offset
+    lo = np.floor(idx).astype(np.int64)
+    frac = idx - lo
+    a = ordered[start + lo]
+    b = ordered[start + np.minimum(lo + 1, n - 1)]
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.where(frac == 0, a, a + (b - a) * frac), dtype=float)
 
 
 def position(

@@ -335,6 +335,17 @@ def _indicator_rows(outcomes: pd.DataFrame, site: str, denominator: str) -> _Ind
         ids = ids.astype(str)
     raw, uniques = pd.factorize(ids.array if at is None else ids.array.take(at), sort=False)
     codes = raw.astype(np.int64, copy=False)
+    if (codes < 0).any():  # a measured row must say which indicator it measures
+        index = outcomes.index if at is None else outcomes.index[at]
+        raise ValidationError(
+            [
+                Problem(
+                    ("outcomes", "outcome"),
+                    "missing",
+                    f"rows {list(index[codes < 0][:10])} give {denominator} but no outcome id",
+                )
+            ]
+        )
     names = [str(u) for u in uniques]
     first = np.unique(codes, return_index=True)[1]  # each indicator's first row
     if "label" in outcomes.columns:
@@ -571,7 +582,9 @@ def _shares(values: FloatArray, key: pd.Series, *, missing: str | None = None) -
     The groups are the labels as text; the sums come from one hash of the
     labels and :func:`numpy.bincount`.
     """
-    raw, uniques = pd.factorize(key, sort=True)
+    # grouped as text: 1 and "1" (a number and a text cell of a sheet) are one group
+    text = key if isinstance(key.dtype, pd.StringDtype) else key.astype(str).where(key.notna())
+    raw, uniques = pd.factorize(text, sort=True)
     codes = raw.astype(np.int64, copy=False)
     labels = [str(u) for u in uniques]
     if missing is not None and (codes < 0).any():
