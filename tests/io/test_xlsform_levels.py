@@ -76,11 +76,13 @@ def test_audit_items_9_and_10_offer_only_0_2_4(tmp_path):
     # the XForm itself offers exactly those values for items 9 and 10
     assert xform_choices(result.xform, "audit_9") == ["0", "2", "4"]
     assert xform_choices(result.xform, "audit_10") == ["0", "2", "4"]
-    # items without levels are unchanged: an integer with the 0-4 range
+    # items 1-8 offer their five answers, 0 to 4, from one shared list
     for i in range(1, 9):
         row = survey[f"audit_{i}"]
-        assert row["type"] == "integer"
-        assert row["constraint"] == ". >= 0 and . <= 4"
+        kind, lst = row["type"].split()
+        assert kind == "select_one"
+        assert [c["name"] for c in choices if c["list_name"] == lst] == ["0", "1", "2", "3", "4"]
+        assert not row.get("constraint")
         assert row[FR] == f"Item {i} sur 10"
         assert row[EN] == f"Item {i} of 10"
     assert survey["audit_9"][FR] == "Item 9 sur 10"

@@ -69,7 +69,11 @@ def test_out_of_range_answer_is_an_error_naming_the_column():
 
 
 def test_items_9_and_10_take_only_0_2_or_4():
-    assert dict(AUDIT.levels) == {"audit_9": (0, 2, 4), "audit_10": (0, 2, 4)}
+    assert dict(AUDIT.levels) == {
+        **{f"audit_{i}": (0, 1, 2, 3, 4) for i in range(1, 9)},
+        "audit_9": (0, 2, 4),
+        "audit_10": (0, 2, 4),
+    }
     ok = pd.DataFrame([[4] * 8 + [2, 4]], columns=AUDIT.columns())
     assert AUDIT.score(ok).tolist() == [38.0]
     bad = pd.DataFrame([[0] * 8 + [1, 3]], columns=AUDIT.columns())

@@ -50,6 +50,7 @@ MCSI = Scale(
     high=2,
     scoring="sum",
     name="mcsi",
+    levels={f"mcsi_{i}": (0, 1, 2) for i in range(1, 14)},
 )
 r"""Modified Caregiver Strain Index: 13 items scored 0-2, sum 0-26 (higher = more strain).
 
@@ -59,7 +60,9 @@ reversed (Thornton & Travis 2003; Hartford Institute for Geriatric Nursing,
 *Try This* general assessment series, issue 14). No banding into low,
 moderate and high strain is published with it, and no rule for prorating
 unanswered items was read: every item must be answered, and a row with an
-item missing scores NaN, which the calculators count in ``missing``.
+item missing scores NaN, which the calculators count in ``missing``. An
+answer other than 0, 1 or 2 (a fraction included) is an error naming the
+column (the scale's ``levels``).
 
 The index and its form were published by Thornton and Travis in a journal of
 The Gerontological Society of America and are distributed free of charge by
@@ -143,15 +146,19 @@ AUDIT = Scale(
     high=4,
     scoring="sum",
     name="audit",
-    levels={"audit_9": (0, 2, 4), "audit_10": (0, 2, 4)},
+    levels={
+        **{f"audit_{i}": (0, 1, 2, 3, 4) for i in range(1, 9)},
+        "audit_9": (0, 2, 4),
+        "audit_10": (0, 2, 4),
+    },
 )
 r"""Alcohol Use Disorders Identification Test (WHO): 10 items, sum 0-40 (higher = riskier).
 
 Items 1-8 are scored 0, 1, 2, 3 or 4 and items 9 and 10 are scored 0, 2 or
 4; the score is their sum, from 0 to 40, and no item is reversed (Babor et
 al. 2001, WHO; scoring as restated by auditscreen.org). An answer outside
-0-4, or a 1 or a 3 on item 9 or 10, is an error naming the column (the
-scale's ``levels``). No prorating rule was
+0-4, a fraction, or a 1 or a 3 on item 9 or 10, is an error naming the
+column (the scale's ``levels``). No prorating rule was
 read: every item must be answered, and a row with an item missing scores
 NaN, counted in ``missing``. A form that skips items after question 1 leaves
 them empty: record the skipped items as 0 before scoring, as the scoring
