@@ -485,13 +485,28 @@ def funnel_chart(f: FunnelResult, *, lang: str = "en", title: str = "") -> Any:
     phi = max(1.0, f.phi)
     from scipy import special
 
-    for level, style in zip(f.levels, ("--", ":"), strict=False):
+    # the table's limit columns, in the order of the (ascending) levels
+    limits = zip(
+        [c for c in t.columns if str(c).startswith("lower_")],
+        [c for c in t.columns if str(c).startswith("upper_")],
+        strict=True,
+    )
+    for level, style, (lower_c, upper_c) in zip(f.levels, ("--", ":"), limits, strict=False):
         z = float(special.ndtri(0.5 + level / 2)) * math.sqrt(phi)
-        sd = (
-            np.sqrt(theta0 * (1 - theta0) / grid)
-            if kind == "proportion"
-            else np.sqrt(theta0 / grid)
-        )
+        if kind == "mean":
+            # sigma / sqrt(n): sigma is read back from the table's limits (given to funnel)
+            upper = t[upper_c].to_numpy(dtype=float)
+            sigma = (upper - theta0) / z * np.sqrt(n)
+            if not np.allclose(sigma, sigma[0], rtol=1e-9, atol=0.0):
+                # a standard deviation per site: each site's own limits, no common curve
+                for lim in (t[lower_c].to_numpy(dtype=float), upper):
+                    ax.plot(n, lim, "_", color="#1d3557", ms=6, mew=1)
+                continue
+            sd = sigma[0] / np.sqrt(grid)
+        elif kind == "proportion":
+            sd = np.sqrt(theta0 * (1 - theta0) / grid)
+        else:
+            sd = np.sqrt(theta0 / grid)
         lo, hi = theta0 - z * sd, theta0 + z * sd
         if kind == "proportion":
             lo, hi = np.clip(lo, 0, 1), np.clip(hi, 0, 1)
