@@ -1056,6 +1056,8 @@ def _warnings_in(lang: str, path: str | None) -> Iterator[None]:
             print(f"impactkit : avertissement : {message}", file=sys.stderr)
 
     with warnings.catch_warnings():
+        # shown as French lines, never raised, whatever filter the caller set
+        warnings.simplefilter("default")
         warnings.showwarning = show
         yield
 
