@@ -187,12 +187,13 @@ def test_layout_names_formats_and_uncertainty_columns(tmp_path):
     heads = [c.value for c in wu[3]]
     rows = [dict(zip(heads, [c.value for c in r], strict=True)) for r in wu.iter_rows(min_row=4)]
     beta = next(r for r in rows if r["cell"] == f"{dw}4")
-    assert (beta["sheet"], beta["dist"], beta["mean"], beta["sd"]) == (
+    assert (beta["sheet"], beta["dist"], beta["written"], beta["sd"]) == (
         FR["map"],
         "beta",
         0.3,
         0.07,
     )
+    assert beta["mean"] == f"='{FR['map']}'!{dw}4"  # the law's centre follows its cell
     assert ws[f"{dw}4"].value == pytest.approx(0.3)
     assert not any(isinstance(c.value, str) and c.value.startswith("{") for r in ws for c in r)
 
@@ -362,6 +363,9 @@ def test_central_value_must_match_its_distribution(tmp_path):
     ws = wb[EN["map"]]
     dw = column_of(ws, "deadweight", 3)
     ws[f"{dw}4"] = 0.5
+    wu = wb[EN["uncertainty"]]
+    row = next(r for r in range(4, wu.max_row + 1) if wu[f"B{r}"].value == f"{dw}4")
+    wu[f"H{row}"] = 0.3  # the mean typed as a number, as workbooks written before hold it
     wb.save(p)
     with pytest.raises(ik.ValidationError, match="central value") as ei:
         ik.io.read_value_map(p)

@@ -16,7 +16,9 @@ Sheets, named in the chosen language (English / French):
   the defined names ``total_present_value``, ``total_inputs``,
   ``net_present_value`` and ``sroi_ratio``;
 * *Uncertainty* / *Incertitude*: one row per uncertain figure, with its
-  distribution and parameters in readable columns;
+  distribution and parameters in readable columns; the parameter that sets
+  its centre (a mode, a mean) is a formula of the figure's cell, so that the
+  two cannot disagree;
 * *Theory of change* / *Théorie du changement*: its nodes (kind, label,
   stakeholder, horizon, first indicator) and links, read as the list of
   nodes and links;
@@ -91,7 +93,11 @@ from impactkit.io._excel_layout import (
     _letter,
     _map_columns,
     _openpyxl,
+    _q,
     _say,
+    centre_formula,
+    centre_key,
+    centre_value,
     number_text,
     option_value,
 )
@@ -699,9 +705,11 @@ def read_value_map(path: str | os.PathLike[str], *, text_numbers: str = "read") 
         cell (``['Carte de valeur'].E5.quantity``): values out of range,
         ambiguous numbers, formulas and external links in input cells,
         merged input cells, hidden figures for visible columns, rows outside
-        the block of formulas the workbook counts, a figure apart from the
-        central value of its uncertainty law (naming the cells of the
-        *Uncertainty* sheet to change); worded in the workbook's language.
+        the block of formulas the workbook counts, a figure its uncertainty
+        law cannot be centred on (the law's centre is a formula of the
+        figure's cell; a law whose centre is a number, as earlier versions
+        wrote it, must be centred on the figure), naming the cells of the
+        *Uncertainty* sheet to change; worded in the workbook's language.
 
     Warns
     -----
@@ -865,8 +873,9 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs)
     if ("discount_rate" in settings) and (sh, settings_at["discount_rate"][1]) in dists:
         d, unc_row = dists.pop((sh, str(settings_at["discount_rate"][1])))
-        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs, unc_row)
-        disc["rate"] = d
+        disc["rate"] = _law(
+            settings["discount_rate"], d, settings_at["discount_rate"], probs, unc_row
+        )
 
     # Hidden data -----------------------------------------------------------------
     blobs: dict[str, Any] = {}
@@ -949,8 +958,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                     continue
             elif (sh, str(ref[1])) in dists and k in ROW_NUMBERS:
                 d, unc_row = dists.pop((sh, str(ref[1])))
-                _check_central(v, d, ref, probs, unc_row)
-                v = d
+                v = _law(v, d, ref, probs, unc_row)
             if k in PROXY_FIELDS:
                 proxy[PROXY_FIELDS[k]] = v
                 cells[f"proxy.{PROXY_FIELDS[k]}"] = ref
@@ -1007,8 +1015,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 v = _num(v, ref, probs, shown="value")
                 if v is not None and (sh, str(ref[1])) in dists:
                     d, unc_row = dists.pop((sh, str(ref[1])))
-                    _check_central(v, d, ref, probs, unc_row)
-                    v = d
+                    v = _law(v, d, ref, probs, unc_row)
             elif k == "year":
                 v = _num(v, ref, probs, integer=True, shown="zero")
             elif k == "in_kind":
@@ -1028,7 +1035,12 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             Problem(
                 ref,
                 "unknown_cell",
-                f"this row names {s_name}!{s_cell}, which holds no uncertain figure",
+                _say(
+                    lang,
+                    "unknown_cell",
+                    ref=f"{ref[0]}!A{str(ref[1]).removeprefix('row ')}",
+                    cell=f"{s_name}!{s_cell}",
+                ),
             )
         )
     if "bands" in disc and sheet["calc"] in names:
@@ -1502,28 +1514,50 @@ def _check_central(
 def _read_uncertainty(
     reader: _Reader, wb: Any, sh: str, value: Any, probs: list[Problem]
 ) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]]:
+    """The distributions of the *Uncertainty* sheet, keyed by the (sheet, cell) they describe.
+
+    The centre cell of a row (the mode of a triangular or PERT law, the mean
+    or the value of the others, :func:`~impactkit.io._excel_layout.centre_key`)
+    holds, as written, a formula of the visible cell the row describes: it is
+    not read here but derived from that cell's value when the cell is read
+    (:func:`_law`), so that a formula without a saved value is never stale.
+    A number there (a workbook written before, or typed) is read as it is.
+    """
+    lang = getattr(probs, "lang", "en")
     g = reader.grid(wb, sh)
     header = {str(v): c for (r, c), (v, _) in g.items() if r == UNC_FIRST - 1}
     out: dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]] = {}
     last_row = max((r for (r, _) in g), default=0)
     for r in range(UNC_FIRST, last_row + 1):
-        vals = {k: value(g, sh, r, c) for k, c in header.items() if (r, c) in g}
+        raw = {k: g[(r, c)] for k, c in header.items() if (r, c) in g}
+        name = str(raw.get("dist", ("", False))[0]).strip().lower()
+        centre = centre_key({"dist": name}) if name != "normal" else None
+        if name == "normal" and not any(k in raw for k in ("low", "high")):
+            centre = "mean"
+        formula = raw.get(centre, (None, False)) if centre is not None else (None, False)
         vals = {
-            k: v
-            for k, v in vals.items()
-            if k not in COMPUTED and v is not _BAD and v is not None and v != ""
+            k: value(g, sh, r, header[k])
+            for k in raw
+            if not (k == centre and formula[1]) and k not in COMPUTED
         }
+        vals = {k: v for k, v in vals.items() if v is not _BAD and v is not None and v != ""}
         if not vals:
             continue
         row_ref: tuple[PathElement, ...] = (sh, f"row {r}")
-        name = str(vals.get("dist", "")).strip().lower()
         if name not in DIST_PARAMS:
+            names = ", ".join(DIST_NAMES[lang].values())
             probs.append(
                 Problem(
                     (sh, _cell_ref(header.get("dist", 4), r)),
                     "unknown_distribution",
-                    f"unknown distribution {vals.get('dist')!r}; one of "
-                    f"{', '.join(DIST_PARAMS)}{_did_you_mean(name, list(DIST_PARAMS))}",
+                    _say(
+                        lang,
+                        "unknown_dist",
+                        ref=f"{sh}!{_cell_ref(header.get('dist', 4), r)}",
+                        name=str(vals.get("dist", "")),
+                        names=names,
+                    )
+                    + _did_you_mean(name, list(DIST_PARAMS)),
                 )
             )
             continue
@@ -1531,7 +1565,9 @@ def _read_uncertainty(
         given: list[tuple[str, str]] = []
         for p in DIST_PARAMS[name]:
             col = "fixed" if p == "value" else p
-            if col in vals:
+            if col == centre and formula[1]:
+                given.append((col, _cell_ref(header[col], r)))
+            elif col in vals:
                 x = _num(vals[col], (sh, _cell_ref(header[col], r)), probs)
                 given.append((col, _cell_ref(header[col], r)))
                 if x is not None:
@@ -1541,10 +1577,179 @@ def _read_uncertainty(
                 given, key=lambda kc: _col_number(kc[1].rstrip("0123456789"))
             )
         if "sheet" not in vals or "cell" not in vals:
-            probs.append(Problem(row_ref, "missing", "a row needs the sheet and the cell"))
+            probs.append(
+                Problem(row_ref, "missing", _say(lang, "unc_missing", ref=f"{sh}!A{r}", row=r))
+            )
             continue
-        out[(str(vals["sheet"]), str(vals["cell"]).replace("$", "").upper())] = (d, row_ref)
+        s_name, s_cell = str(vals["sheet"]), str(vals["cell"]).replace("$", "").upper()
+        if centre is not None and formula[1]:
+            at = _cell_ref(header[centre], r)
+            visible = f"{_q(s_name)}!{s_cell}"
+            expected = centre_formula(name, visible, r)
+            if _formula_key(str(formula[0])) != _formula_key(expected):
+                probs.append(
+                    Problem(
+                        (sh, at),
+                        "formula",
+                        _say(
+                            lang,
+                            "centre_formula",
+                            ref=f"{sh}!{at}",
+                            formula=str(formula[0])[:80],
+                            visible=f"{s_name}!{s_cell}",
+                            expected=expected,
+                        ),
+                    )
+                )
+                continue
+            written = raw.get("written", (None, False))
+            d[_PENDING] = {
+                "key": "value" if centre == "fixed" else centre,
+                "at": (sh, at),
+                "written": written[0]
+                if isinstance(written[0], int | float) and not isinstance(written[0], bool)
+                else None,
+            }
+        out[(s_name, s_cell)] = (d, row_ref)
     return out
+
+
+_PENDING = "_centre"  # a law whose centre follows its visible cell, not yet read
+
+
+def _formula_key(text: str) -> str:
+    """A formula compared by its meaning, whatever its syntax.
+
+    ``of:=[$'Carte de valeur'.H4]`` (OpenDocument) and
+    ``='Carte de valeur'!$H$4`` (Excel) are the same formula.
+    """
+    t = text.strip()
+    if t[:3].lower() == "of:":
+        t = t[3:]
+    t = re.sub(
+        r"\[\$?('(?:[^']|'')*'|[^\].']*)?\.\$?([A-Za-z]{1,3})\$?(\d+)\]",
+        lambda m: (m.group(1) + "!" if m.group(1) else "") + m.group(2) + m.group(3),
+        t,
+    )
+    return t.replace("$", "").replace(" ", "").replace("'", "").upper()
+
+
+def _law(
+    v: Any,
+    d: dict[str, Any],
+    where: tuple[PathElement, ...],
+    probs: list[Problem],
+    unc_row: tuple[PathElement, ...],
+) -> Any:
+    """The law of a visible figure ``v``: its centre follows ``v``, or must be ``v``.
+
+    A row whose centre cell is a formula of the visible cell takes its centre
+    from ``v`` (what the formula computes, whether or not the spreadsheet
+    saved its value); the centre as written is kept while the formula still
+    gives it to 1e-9, so that a round trip is exact. When the other
+    parameters no longer admit the new centre (a mode outside the minimum
+    and maximum), the problem names the visible cell, the range it admits and
+    the cells to change; the figure is then read as a plain number. A row
+    whose centre cell holds a number must be centred on ``v``
+    (:func:`_check_central`).
+    """
+    from impactkit.dist import from_dict as dist_from_dict
+
+    pending = d.pop(_PENDING, None)
+    if pending is None:
+        _check_central(v, d, where, probs, unc_row)
+        return d
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return v
+    lang = getattr(probs, "lang", "en")
+    name = str(d["dist"])
+    cells = list(getattr(probs, "unc_cells", {}).get(unc_row, []))
+    key = pending["key"]
+    others = [(k, ref) for k, ref in cells if k != ("fixed" if key == "value" else key)]
+    unc_sheet = str(unc_row[0])
+    row = str(unc_row[1]).removeprefix("row ")
+    ref = "!".join(str(w) for w in where[:2])
+    x = centre_value(name, float(v), d)
+    if x is None:
+        at = "!".join(str(w) for w in pending["at"])
+        probs.append(
+            Problem(
+                pending["at"],
+                "missing",
+                _say(
+                    lang,
+                    "centre_missing",
+                    ref=at,
+                    dist=DIST_NAMES[lang].get(name, name),
+                    row=row,
+                    params=", ".join(WORDS[lang][k] for k in ("low", "high", "lam")),
+                    visible=ref,
+                ),
+            )
+        )
+        return float(v)
+    written = pending["written"]
+    if written is not None:
+        scale = max(abs(float(v)), abs(x), abs(float(written)))
+        scale = max([scale, *(abs(float(d[k])) for k in ("low", "high") if k in d)])
+        if abs(x - float(written)) <= 1e-9 * scale:
+            x = float(written)
+    law = {**d, key: x}
+    try:
+        dist_from_dict(law)
+    except ValidationError:
+        probs.append(
+            Problem(
+                where,
+                "central_outside",
+                _say(
+                    lang,
+                    "centre_out",
+                    ref=ref,
+                    value=number_text(float(v), lang),
+                    dist=DIST_NAMES[lang].get(name, name),
+                    row=row,
+                    sheet=unc_sheet,
+                    params=", ".join(
+                        f"{WORDS[lang][k]} {number_text(float(d[_param(k)]), lang)}"
+                        for k, _ in others
+                        if isinstance(d.get(_param(k)), int | float)
+                    ),
+                    span=_span(name, d, lang),
+                    cells=(" or " if lang == "en" else " ou ").join(
+                        f"{unc_sheet}!{r}" for _, r in others
+                    )
+                    or unc_sheet,
+                ),
+            )
+        )
+        return float(v)
+    return law
+
+
+def _param(col: str) -> str:
+    return "value" if col == "fixed" else col
+
+
+def _span(name: str, d: dict[str, Any], lang: str) -> str:
+    """The central values a law's other parameters admit, as a message says them."""
+    try:
+        a, b = float(d.get("low", 0.0)), float(d.get("high", 1.0))
+        if name == "triangular":
+            lo, hi, key = (2 * a + b) / 3, (a + 2 * b) / 3, "span_between"
+        elif name == "pert":
+            lam = float(d["lam"])
+            lo, hi = (a * (1 + lam) + b) / (lam + 2), (a + (1 + lam) * b) / (lam + 2)
+            key = "span_between"
+        elif name == "beta":
+            lo, hi, key = a, b, "span_inside"
+        else:
+            return ""
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+        return ""
+    return _say(lang, key, lo=number_text(lo, lang), hi=number_text(hi, lang))
 
 
 def _locate(

@@ -81,8 +81,12 @@ WORDS: dict[str, dict[str, str]] = {
         "lam": "PERT weight",
         "fixed": "Value (fixed)",
         "central": "Central value (mean)",
-        "unc_note": "The value-map cell holds the central value (the mean) of its "
-        "distribution; change both together.",
+        "written": "Centre as written (impactkit)",
+        "unc_note": "The central value (the mean) of each distribution is the cell it "
+        "describes: its mode (triangular, PERT) or its mean is a formula of that cell, so "
+        "change the cell and the distribution follows; change the minimum or the maximum "
+        "when the new value leaves them. A uniform or a bounded normal distribution has no "
+        "such formula: change its parameters with the cell.",
         "data_note": "impactkit data: theory of change and what no visible column shows. "
         "Do not edit.",
         "toc_note": "The theory of change: one row per node (left) and per link (right). "
@@ -149,8 +153,12 @@ WORDS: dict[str, dict[str, str]] = {
         "lam": "Poids PERT",
         "fixed": "Valeur (fixe)",
         "central": "Valeur centrale (moyenne)",
-        "unc_note": "La cellule de la carte de valeur contient la valeur centrale (la "
-        "moyenne) de sa loi ; modifiez les deux ensemble.",
+        "written": "Centre écrit (impactkit)",
+        "unc_note": "La valeur centrale (la moyenne) de chaque loi est la cellule qu'elle "
+        "décrit : son mode (triangulaire, PERT) ou sa moyenne est une formule de cette "
+        "cellule ; modifiez la cellule et la loi suit, et le minimum ou le maximum si la "
+        "nouvelle valeur en sort. Une loi uniforme ou une normale bornée n'a pas cette "
+        "formule : modifiez ses paramètres avec la cellule.",
         "data_note": "Données impactkit : théorie du changement et ce qu'aucune colonne "
         "visible ne montre. Ne pas modifier.",
         "toc_note": "La théorie du changement : une ligne par nœud (à gauche) et par lien (à "
@@ -241,9 +249,10 @@ INPUT_COLUMNS = [
 ]
 INPUT_FIRST = 3
 UNC_COLUMNS = ["sheet", "cell", "what", "dist", "low", "mode", "high", "mean", "sd", "lam"]
-UNC_COLUMNS += ["fixed", "central"]
+UNC_COLUMNS += ["fixed", "central", "written"]
 UNC_FIRST = 4
 COMPUTED = {"price_factor", "impact", "present_value", "discount_factor", "what", "central"}
+COMPUTED |= {"written"}
 PROXY_FIELDS = {
     "proxy_description": "description",
     "proxy_value": "value",
@@ -376,6 +385,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "central": "{ref} holds {value} but its uncertainty distribution ({dist}, row {row} of "
         "{sheet}) has the central value {central}: change {cells} ({params}) so that its "
         "central value is {value}, or put {central} back in {ref}",
+        "centre_out": "{ref} holds {value}, the central value of its {dist} distribution (row "
+        "{row} of {sheet}), which the other parameters of the distribution ({params}) do not "
+        "admit{span}. Change {cells}, or type in {ref} a value they admit",
+        "centre_formula": "{ref}: the formula {formula!r} does not give the central value of "
+        "the distribution from {visible}; put back the formula {expected} or type a number",
+        "centre_missing": "{ref}: the {dist} distribution of row {row} needs {params} for its "
+        "central value to follow {visible}; fill them in",
+        "span_between": ": it must lie between {lo} and {hi}",
+        "unknown_dist": "{ref}: unknown distribution {name!r}; one of {names}",
+        "unc_missing": "{ref}: row {row} needs the sheet and the cell it describes",
+        "unknown_cell": "{ref}: this row names {cell}, which holds no uncertain figure",
+        "span_inside": ": it must lie strictly between {lo} and {hi}",
         "below_block": "{ref}: row {row} is outside the block of formulas (rows {first} to "
         "{last}): the workbook does not count it, so it is not read. Insert rows inside the "
         "block (above row {last}) and copy the formulas of a filled row into them",
@@ -422,6 +443,20 @@ _TEXTS: dict[str, dict[str, str]] = {
         "central": "{ref} vaut {value} mais sa loi d'incertitude ({dist}, ligne {row} de la "
         "feuille {sheet}) a pour valeur centrale {central} : modifiez {cells} ({params}) pour "
         "que sa valeur centrale soit {value}, ou remettez {central} en {ref}",
+        "centre_out": "{ref} vaut {value}, valeur centrale de sa loi {dist} (ligne {row} de la "
+        "feuille {sheet}), que les autres paramètres de la loi ({params}) n'admettent pas"
+        "{span}. Modifiez {cells}, ou saisissez en {ref} une valeur qu'ils admettent",
+        "centre_formula": "{ref} : la formule {formula!r} ne donne pas la valeur centrale de la "
+        "loi à partir de {visible} ; remettez la formule {expected} ou saisissez un nombre",
+        "centre_missing": "{ref} : la loi {dist} de la ligne {row} a besoin de {params} pour que "
+        "sa valeur centrale suive {visible} ; remplissez-les",
+        "span_between": " : elle doit être comprise entre {lo} et {hi}",
+        "unknown_dist": "{ref} : loi inconnue « {name} » ; choisissez parmi {names}",
+        "unc_missing": "{ref} : la ligne {row} doit nommer la feuille et la cellule qu'elle "
+        "décrit",
+        "unknown_cell": "{ref} : cette ligne nomme {cell}, qui ne contient aucun chiffre "
+        "incertain",
+        "span_inside": " : elle doit être strictement comprise entre {lo} et {hi}",
         "below_block": "{ref} : la ligne {row} est hors du bloc de formules (lignes {first} à "
         "{last}) : le classeur ne la compte pas, elle n'est donc pas lue. Insérez des lignes "
         "à l'intérieur du bloc (au-dessus de la ligne {last}) et recopiez-y les formules "
@@ -454,6 +489,63 @@ DIST_NAMES = {
         "beta": "bêta",
     },
 }
+
+
+def centre_key(d: dict[str, Any]) -> str | None:
+    """The column of the *Uncertainty* sheet that a formula of the visible cell fills.
+
+    The parameter that sets a distribution's central value (its mean) with the
+    others held: the value of a fixed one, the mode of a triangular or PERT
+    one, the mean of a log-normal, a Beta or an unbounded normal one. A
+    uniform distribution (its centre is that of its bounds) and a bounded
+    normal one (whose mean is not its parameter) have none.
+    """
+    name = d.get("dist")
+    if name == "fixed":
+        return "fixed"
+    if name in ("triangular", "pert"):
+        return "mode"
+    if name in ("lognormal", "beta") or (name == "normal" and "low" not in d and "high" not in d):
+        return "mean"
+    return None
+
+
+def centre_formula(name: str, visible: str, row: int) -> str:
+    """The formula of the centre cell of an *Uncertainty* row, from the visible cell.
+
+    ``visible`` is the reference of the cell the row describes
+    (``'Carte de valeur'!H4``). With :math:`V` its value and :math:`a`,
+    :math:`b`, :math:`\\lambda` the row's low, high and PERT weight, the mean
+    is :math:`V` when :math:`V = (a + m + b)/3` (triangular) or
+    :math:`V = (a + \\lambda m + b)/(\\lambda + 2)` (PERT), hence the mode
+    :math:`m = 3V - a - b` or :math:`m = ((\\lambda + 2)V - a - b)/\\lambda`;
+    the mean or the value of the other distributions is :math:`V`.
+    """
+    col = {k: _letter(j) for j, k in enumerate(UNC_COLUMNS, start=1)}
+    low, high, lam = (f"{col[k]}{row}" for k in ("low", "high", "lam"))
+    if name == "triangular":
+        return f"=3*{visible}-{low}-{high}"
+    if name == "pert":
+        return f"=(({lam}+2)*{visible}-{low}-{high})/{lam}"
+    return f"={visible}"
+
+
+def centre_value(name: str, v: float, d: dict[str, Any]) -> float | None:
+    """What :func:`centre_formula` computes, in the same order of operations.
+
+    None when a parameter the formula needs is missing (or the PERT weight is 0).
+    """
+    if name == "triangular":
+        if not all(isinstance(d.get(k), int | float) for k in ("low", "high")):
+            return None
+        return float(3 * v - d["low"] - d["high"])
+    if name == "pert":
+        if not all(isinstance(d.get(k), int | float) for k in ("low", "high", "lam")):
+            return None
+        if d["lam"] == 0:
+            return None
+        return float(((d["lam"] + 2) * v - d["low"] - d["high"]) / d["lam"])
+    return float(v)
 
 
 def number_text(x: float, lang: str) -> str:

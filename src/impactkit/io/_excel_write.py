@@ -53,6 +53,8 @@ from impactkit.io._excel_layout import (
     _map_columns,
     _openpyxl,
     _q,
+    centre_formula,
+    centre_key,
     option_shown,
 )
 from impactkit.io._files import FORMAT_VERSION, to_dict
@@ -515,8 +517,20 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
             if k != "dist":
                 vals["fixed" if k == "value" else k] = v
         vals["central"] = _central(dist)
+        centre = centre_key(dist)
         for j, k in enumerate(UNC_COLUMNS, start=1):
-            book.put(ws, r, j, vals.get(k))
+            if centre is not None and k in (centre, "central"):
+                # the law follows its visible cell: they cannot disagree
+                visible = f"{_q(sheet)}!{cell}"
+                text = centre_formula(dist["dist"], visible, r) if k == centre else f"={visible}"
+                book.formula(ws, r, j, text)
+            elif k == "written":
+                # the centre as written, exact to the last digit: read back only while the
+                # formula still gives it (to 1e-9), so that a round trip is exact
+                book.put(ws, r, j, vals.get(centre) if centre is not None else None)
+            else:
+                book.put(ws, r, j, vals.get(k))
+    ws.column_dimensions[_letter(UNC_COLUMNS.index("written") + 1)].hidden = True
 
     # Theory of change ------------------------------------------------------------
     _write_toc(book, plain.get("toc"), names)
