@@ -5,7 +5,8 @@ Sheets, named in the chosen language (English / French):
 * *Settings* / *Paramètres*: name, currency, base year, discount rate,
   timing convention, price index (a year / level table);
 * *Stakeholders* / *Parties prenantes*: the stakeholders of the theory of
-  change (for reading; they are kept in the theory of change);
+  change, read as their list (a row added is a stakeholder, which the
+  stakeholder drop-down lists offer);
 * *Inputs* / *Ressources*: what is invested, with its discount factor and
   present value as formulas;
 * *Value map* / *Carte de valeur*: one row per outcome under the five stage
@@ -23,10 +24,9 @@ Sheets, named in the chosen language (English / French):
   stakeholder, horizon, first indicator) and links, read as the list of
   nodes and links;
 * *_data* (hidden): only what no visible column shows: the rest of the
-  theory of change (indicators, measures, a link's evidence; its
-  stakeholders' label, size and description are read from the visible
-  sheet), metadata, evidence (consented, names pseudonymised) and engagement
-  records, and the measurement
+  theory of change (indicators, measures, a link's assumptions; its
+  stakeholders are read from the visible sheet), metadata, evidence
+  (consented, names pseudonymised) and engagement records, and the measurement
   calculators, sources, evidence grades and proxy unit of each row, so that
   reading a written workbook gives the model back exactly.
 
@@ -895,11 +895,13 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         if blobs.get(key) is not None:
             data[key] = blobs[key]
     data["lang"] = lang  # the workbook's language is that of its texts and of its reports
-    if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
-        _visible_stakeholders(reader, wb, sheet["stakeholders"], data["toc"], value, probs)
     toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {}
     if sheet["toc"] in names:
         toc_at = _visible_toc(reader, wb, sheet["toc"], data, value, probs)
+    if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
+        toc_at["stakeholders"] = _visible_stakeholders(
+            reader, wb, sheet["stakeholders"], data["toc"], value, probs
+        )
     extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
 
     # Value map -----------------------------------------------------------------
@@ -1049,7 +1051,9 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     try:
         model = from_dict(data)
     except ValidationError as exc:
-        problems += [_locate(pr, where_rows, in_where, toc_at) for pr in exc.problems]
+        problems += [
+            _worded(_locate(pr, where_rows, in_where, toc_at), lang, sheet) for pr in exc.problems
+        ]
         model = None
     if reader.text_numbers == "read":
         problems = [p for p in problems if p.code != "number_as_text"]
@@ -1157,59 +1161,67 @@ class _Block:
 
 def _visible_stakeholders(
     reader: _Reader, wb: Any, sh: str, toc: dict[str, Any], value: Any, probs: _Problems
-) -> None:
-    """The label, size and description of each stakeholder, as the sheet shows them.
+) -> list[dict[str, tuple[PathElement, ...]]]:
+    """The stakeholders of the theory of change, as the sheet shows them.
 
-    The theory of change travels in the hidden sheet, but these three fields
-    have visible columns (identifier, label, size, description from row 3):
-    what the sheet shows replaces what the hidden sheet says.
+    The sheet is the list of stakeholders, as the *Theory of change* sheet is
+    the list of nodes: a row added there (an identifier and a label) is a
+    stakeholder of the model, which the value map's and the theory of
+    change's drop-down lists then offer; a row deleted is gone. Its columns
+    (identifier, label, size, description, income, income group, from row 3)
+    give these fields; a workbook written before the last two columns keeps
+    the income and income group of the hidden sheet, by identifier. Returns
+    the cell of each field of each stakeholder, to locate the model's
+    problems.
     """
-    records = toc.get("stakeholders")
-    if not isinstance(records, list):
-        return
-    known = {str(s.get("id")): s for s in records if isinstance(s, dict)}
+    hidden = {str(s.get("id")): s for s in toc.get("stakeholders") or [] if isinstance(s, dict)}
     g = reader.grid(wb, sh)
-    seen: set[str] = set()
+    fields = ("id", "label", "size", "description", "income", "income_group")
+    shown = {f for j, f in enumerate(fields, start=1) if j <= 4 or (2, j) in g}
+    records: list[dict[str, Any]] = []
+    at: list[dict[str, tuple[PathElement, ...]]] = []
     for r in sorted({r for (r, _) in g if r >= 3}):
-        cells = [value(g, sh, r, c) for c in (1, 2, 3, 4)]
-        if any(v is _BAD for v in cells):
+        cells = {f: value(g, sh, r, j) for j, f in enumerate(fields, start=1) if f in shown}
+        if any(v is _BAD for v in cells.values()):
             continue
-        sid, label, size, description = cells
-        if sid is None or sid == "":
+        cells = {f: v for f, v in cells.items() if v is not None and str(v).strip() != ""}
+        if not cells:
             continue
-        sid = str(sid)
-        ref = _cell_ref(1, r)
-        rec = known.get(sid)
-        if rec is None:
+        where = {f: (sh, _cell_ref(j, r)) for j, f in enumerate(fields, start=1)}
+        if "id" not in cells:
+            ref = _cell_ref(1, r)
+            probs.append(
+                Problem((sh, ref), "missing", _say(probs.lang, "sh_id", ref=f"{sh}!{ref}"))
+            )
+            continue
+        sid = str(cells["id"]).strip()
+        rec = {k: v for k, v in hidden.get(sid, {}).items() if k not in shown}
+        rec["id"] = sid
+        if "label" not in cells:
+            ref = _cell_ref(2, r)
             probs.append(
                 Problem(
-                    (sh, ref),
-                    "unknown_stakeholder",
-                    _say(probs.lang, "sh_unknown", ref=f"{sh}!{ref}", id=sid),
+                    (sh, ref), "empty", _say(probs.lang, "sh_label", ref=f"{sh}!{ref}", id=sid)
                 )
             )
-            continue
-        seen.add(sid)
-        if label is None or str(label).strip() == "":
-            at = _cell_ref(2, r)
-            probs.append(
-                Problem((sh, at), "empty", _say(probs.lang, "sh_label", ref=f"{sh}!{at}", id=sid))
-            )
+            rec["label"] = sid  # a stand-in: the problem is reported
         else:
-            rec["label"] = str(label)
-        rec.pop("size", None)
-        if size is not None and size != "":
-            n = _num(size, (sh, _cell_ref(3, r)), probs, integer=True)
+            rec["label"] = str(cells["label"])
+        if "size" in cells:
+            n = _num(cells["size"], where["size"], probs, integer=True)
             if n is not None:
                 rec["size"] = n
-        rec.pop("description", None)
-        if description is not None and description != "":
-            rec["description"] = str(description)
-    for sid in known:
-        if sid not in seen:
-            probs.append(
-                Problem((sh,), "missing_stakeholder", _say(probs.lang, "sh_missing", id=sid))
-            )
+        if "income" in cells:
+            x = _num(cells["income"], where["income"], probs)
+            if x is not None:
+                rec["income"] = x
+        for f in ("description", "income_group"):
+            if f in cells:
+                rec[f] = str(cells[f])
+        records.append(rec)
+        at.append(where)
+    toc["stakeholders"] = records
+    return at
 
 
 _NODE_KEYS = {
@@ -1752,6 +1764,24 @@ def _span(name: str, d: dict[str, Any], lang: str) -> str:
     return _say(lang, key, lo=number_text(lo, lang), hi=number_text(hi, lang))
 
 
+_TOC_TABLES = ("nodes", "links", "stakeholders")
+_UNKNOWN_SH = re.compile(r"unknown stakeholder '([^']*)'")
+
+
+def _worded(p: Problem, lang: str, sheet: dict[str, str]) -> Problem:
+    """A problem of the model located at a cell, in the workbook's words.
+
+    A stakeholder a node names but the *Stakeholders* sheet does not list
+    (its row deleted, or a typing error) says where stakeholders are added.
+    """
+    m = _UNKNOWN_SH.search(p.message)
+    if p.code != "unknown_stakeholder" or m is None or len(p.path) < 2:
+        return p
+    ref = f"{p.path[0]}!{p.path[1]}"
+    text = _say(lang, "sh_unlisted", ref=ref, id=m.group(1), sheet=sheet["stakeholders"])
+    return Problem(p.path, p.code, text, p.severity)
+
+
 def _locate(
     p: Problem,
     where: list[dict[str, tuple[PathElement, ...]]],
@@ -1759,7 +1789,7 @@ def _locate(
     toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] | None = None,
 ) -> Problem:
     path = p.path
-    if len(path) >= 4 and path[0] == "toc" and path[1] in ("nodes", "links") and toc_at:
+    if len(path) >= 4 and path[0] == "toc" and path[1] in _TOC_TABLES and toc_at:
         rows, i, field = toc_at.get(str(path[1]), []), path[2], str(path[3])
         if isinstance(i, int) and i < len(rows) and field in rows[i]:
             return Problem((*rows[i][field], field, *path[4:]), p.code, p.message, p.severity)

@@ -51,8 +51,11 @@ WORDS: dict[str, dict[str, str]] = {
         "pi_level": "Index level",
         "id": "Identifier",
         "size": "Number of people",
-        "sh_note": "From the theory of change (see its sheet); "
-        "the value map's Stakeholder column uses these identifiers.",
+        "sh_note": "The stakeholders of the theory of change: add a row (identifier and "
+        "label) to add one; the Stakeholder columns of the value map and of the theory of "
+        "change offer these identifiers.",
+        "income": "Equivalised income (per year)",
+        "income_group": "Income group",
         "price_factor": "Price factor to the base year",
         "in_kind": "In kind",
         "discount_factor": "Discount factor",
@@ -123,8 +126,11 @@ WORDS: dict[str, dict[str, str]] = {
         "pi_level": "Niveau de l'indice",
         "id": "Identifiant",
         "size": "Nombre de personnes",
-        "sh_note": "Issues de la théorie du changement (voir sa feuille) ; la colonne "
-        "Partie prenante de la carte de valeur utilise ces identifiants.",
+        "sh_note": "Les parties prenantes de la théorie du changement : ajoutez une ligne "
+        "(identifiant et libellé) pour en ajouter une ; les colonnes Partie prenante de la "
+        "carte de valeur et de la théorie du changement proposent ces identifiants.",
+        "income": "Revenu équivalent (par an)",
+        "income_group": "Groupe de revenu",
         "price_factor": "Facteur de prix vers l'année de base",
         "in_kind": "En nature",
         "discount_factor": "Facteur d'actualisation",
@@ -373,12 +379,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "a document type declaration, which a workbook never holds",
         "xml": "not well-formed XML ({error})",
         "member": "the part cannot be read ({error})",
-        "sh_unknown": "{ref}: the stakeholder {id!r} is not in the theory of change; this "
-        "sheet edits the label, size and description of its stakeholders, which are added "
-        "in the model file",
-        "sh_missing": "the stakeholder {id!r} of the theory of change has no row in this sheet; "
-        "its nodes need it: put its row back",
+        "sh_id": "{ref}: this stakeholder row needs an identifier (letters, digits and _)",
         "sh_label": "{ref}: the stakeholder {id!r} needs a label",
+        "sh_unlisted": "{ref}: the stakeholder {id!r} is not on the sheet {sheet}; add its "
+        "row there, or choose a stakeholder of the list",
         "text_value": "{ref} holds the text {text!r}: the workbook will show #VALUE! (or "
         "another result than the report); type a number",
         "text_zero": "{ref} holds the text {text!r}: the workbook counts it as 0; type a number",
@@ -430,12 +434,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
         "xml": "XML mal formé ({error})",
         "member": "la partie ne peut pas être lue ({error})",
-        "sh_unknown": "{ref} : la partie prenante {id!r} n'est pas dans la théorie du "
-        "changement ; cette feuille modifie le libellé, l'effectif et la description de ses "
-        "parties prenantes, qui s'ajoutent dans le fichier du modèle",
-        "sh_missing": "la partie prenante {id!r} de la théorie du changement n'a pas de ligne "
-        "dans cette feuille ; ses nœuds en ont besoin : remettez sa ligne",
+        "sh_id": "{ref} : cette ligne de partie prenante doit avoir un identifiant (lettres, "
+        "chiffres et _)",
         "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
+        "sh_unlisted": "{ref} : la partie prenante « {id} » n'est pas sur la feuille {sheet} ; "
+        "ajoutez-y sa ligne, ou choisissez une partie prenante de la liste",
         "text_value": "{ref} contient le texte « {text} » : le classeur affichera #VALEUR! "
         "(ou un autre résultat que le rapport) ; saisissez un nombre",
         "text_zero": "{ref} contient le texte « {text} » : le classeur le compte pour 0 ; "

@@ -318,10 +318,11 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     # Stakeholders -------------------------------------------------------------
     ws = book.sheet("stakeholders")
     book.put(ws, 1, 1, w["sh_note"])
-    book.header(ws, 2, ["id", "label", "size", "description"], None)
+    book.header(ws, 2, ["id", "label", "size", "description", "income", "income_group"], None)
     toc = model.toc if model is not None else None
     for i, s in enumerate(toc.stakeholders if toc is not None else ()):
-        for j, v in enumerate((s.id, s.label, s.size, s.description), start=1):
+        shown = (s.id, s.label, s.size, s.description, s.income, s.income_group)
+        for j, v in enumerate(shown, start=1):
             book.put(ws, 3 + i, j, v if v != "" else None)
 
     # Inputs --------------------------------------------------------------------
