@@ -21,7 +21,8 @@ Sheets, named in the chosen language (English / French):
   its centre (a mode, a mean) is a formula of the figure's cell, so that the
   two cannot disagree;
 * *Theory of change* / *Théorie du changement*: its nodes (kind, label,
-  stakeholder, horizon, first indicator) and links, read as the list of
+  stakeholder, horizon, first indicator) and links (with their evidence
+  level, chosen in words from a list), read as the list of
   nodes and links;
 * *_data* (hidden): only what no visible column shows: the rest of the
   theory of change (indicators, measures, a link's assumptions; its
@@ -1233,7 +1234,29 @@ _NODE_KEYS = {
     "horizon": "horizon",
     "node_indicator": "indicator",
 }
-_LINK_KEYS = {"link_source": "source", "link_target": "target", "link_rationale": "rationale"}
+_LINK_KEYS = {
+    "link_source": "source",
+    "link_target": "target",
+    "link_rationale": "rationale",
+    "link_evidence": "evidence",
+}
+
+
+def _evidence_level(text: str, where: tuple[PathElement, ...], probs: _Problems) -> Any:
+    """A link's evidence level from its cell: ``3 causal``, ``3``, ``causal`` (either language)."""
+    value = option_value("link_evidence", text)
+    if value in OPTIONS["link_evidence"]["en"]:
+        return int(value)
+    ref = "!".join(str(w) for w in where[:2])
+    levels = ", ".join(OPTIONS["link_evidence"][probs.lang].values())
+    probs.append(
+        Problem(
+            where,
+            "invalid_choice",
+            _say(probs.lang, "evidence", ref=ref, text=text, levels=levels),
+        )
+    )
+    return None
 
 
 def _visible_toc(
@@ -1243,7 +1266,7 @@ def _visible_toc(
 
     The sheet is the list of nodes and links: a row added there is a node
     or a link of the model, a row deleted is gone. What no column shows (a
-    node's indicators and measure, a link's evidence and assumptions) comes
+    node's indicators and measure, a link's assumptions) comes
     from the hidden sheet, by node identifier and by (from, to). Returns,
     for each node and link, the cell of each field, to locate the model's
     problems.
@@ -1279,10 +1302,16 @@ def _visible_toc(
                 rec = dict(
                     hidden_links.get((shown.get("source", ""), shown.get("target", "")), {})
                 )
-            for field in keys.values():
-                rec.pop(field, None)
+            for key, field in keys.items():
+                if key in header:  # a column the sheet shows: its cell is what is read
+                    rec.pop(field, None)
             indicator = shown.pop("indicator", None)
+            level = shown.pop("evidence", None)
             rec.update({f: option_value(f, v) for f, v in shown.items()})
+            if level is not None:
+                rec["evidence"] = _evidence_level(
+                    level, (sh, _cell_ref(cells["link_evidence"], r)), probs
+                )
             if indicator is not None:  # the first indicator's label; a new one for a new node
                 given = rec.get("indicators")
                 if isinstance(given, list) and given and isinstance(given[0], dict):

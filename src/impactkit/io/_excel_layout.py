@@ -10,6 +10,7 @@ quoted sheet names, the central value of a distribution).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from impactkit.errors import ValidationError
@@ -105,6 +106,7 @@ WORDS: dict[str, dict[str, str]] = {
         "link_source": "From (identifier)",
         "link_target": "To (identifier)",
         "link_rationale": "Why",
+        "link_evidence": "Evidence level (1 to 5)",
     },
     "fr": {
         "key": "Champ",
@@ -180,6 +182,7 @@ WORDS: dict[str, dict[str, str]] = {
         "link_source": "De (identifiant)",
         "link_target": "Vers (identifiant)",
         "link_rationale": "Pourquoi",
+        "link_evidence": "Niveau de preuve (1 à 5)",
     },
 }
 
@@ -235,7 +238,7 @@ STAGES: list[tuple[str, list[str]]] = [
 KEY_ROW = 3
 TOC_NODES = ["node_id", "kind", "node_label", "node_description", "node_stakeholder", "horizon"]
 TOC_NODES += ["node_indicator"]
-TOC_LINKS = ["link_source", "link_target", "link_rationale"]
+TOC_LINKS = ["link_source", "link_target", "link_rationale", "link_evidence"]
 TOC_LINK_COL = len(TOC_NODES) + 2  # one blank column between the two tables
 TOC_FIRST = 4  # headings in row 2, field names in row 3
 TOC_KEY_ROW = 3
@@ -379,6 +382,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "a document type declaration, which a workbook never holds",
         "xml": "not well-formed XML ({error})",
         "member": "the part cannot be read ({error})",
+        "evidence": "{ref}: {text!r} is not an evidence level; choose one of the list: {levels}",
         "sh_id": "{ref}: this stakeholder row needs an identifier (letters, digits and _)",
         "sh_label": "{ref}: the stakeholder {id!r} needs a label",
         "sh_unlisted": "{ref}: the stakeholder {id!r} is not on the sheet {sheet}; add its "
@@ -434,6 +438,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
         "xml": "XML mal formé ({error})",
         "member": "la partie ne peut pas être lue ({error})",
+        "evidence": "{ref} : « {text} » n'est pas un niveau de preuve ; choisissez-en un de la "
+        "liste : {levels}",
         "sh_id": "{ref} : cette ligne de partie prenante doit avoir un identifiant (lettres, "
         "chiffres et _)",
         "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
@@ -580,6 +586,23 @@ OPTIONS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"forecast": "forecast", "evaluative": "evaluative"},
         "fr": {"forecast": "prévisionnelle", "evaluative": "évaluative"},
     },
+    # the 1-5 evidence scale of a link (impactkit.toc.EVIDENCE_LEVELS)
+    "link_evidence": {
+        "en": {
+            "1": "1 described",
+            "2": "2 correlated",
+            "3": "3 causal",
+            "4": "4 replicated",
+            "5": "5 systematised",
+        },
+        "fr": {
+            "1": "1 décrit",
+            "2": "2 corrélé",
+            "3": "3 causal",
+            "4": "4 reproduit",
+            "5": "5 systématisé",
+        },
+    },
 }
 """The values of a choice as each language's workbook shows them (model value -> shown)."""
 
@@ -592,12 +615,20 @@ def option_shown(field: str, value: Any, lang: str) -> Any:
 
 
 def option_value(field: str, shown: str) -> str:
-    """The model's value of a choice typed in either language (``composée`` -> ``compound``)."""
+    """The model's value of a choice typed in either language (``composée`` -> ``compound``).
+
+    An evidence level is also read from its number alone (``3``, ``3.0``) or
+    its word alone (``causal``, ``reproduit``).
+    """
     text = shown.strip().lower()
     for words in OPTIONS.get(field, {}).values():
         for value, word in words.items():
             if text == word.lower():
                 return value
+            if field == "link_evidence" and text in (word.lower().partition(" ")[2], value):
+                return value
+    if field == "link_evidence" and re.fullmatch(r"[1-5](\.0*)?", text):
+        return text[0]
     return shown
 
 
@@ -621,6 +652,9 @@ COMMENTS: dict[str, dict[str, str]] = {
         "impact": "Formula: quantity x value x (1 - the four shares). Do not type here.",
         "amount": "Amount invested, in the currency.",
         "year": "Year of the input (0 = at the start, not discounted).",
+        "link_evidence": "How well the link is shown (list): 1 described, 2 correlated "
+        "(data show the change), 3 causal (a comparison group), 4 replicated (independent "
+        "evaluations), 5 systematised (Nesta Standards of Evidence).",
     },
     "fr": {
         "stakeholder": "Identifiant d'une partie prenante de la feuille Parties prenantes "
@@ -642,6 +676,9 @@ COMMENTS: dict[str, dict[str, str]] = {
         "impact": "Formule : quantité x valeur x (1 - les quatre parts). Ne rien saisir ici.",
         "amount": "Montant investi, dans la devise.",
         "year": "Année de la ressource (0 = au départ, non actualisée).",
+        "link_evidence": "Ce qui montre le lien (liste) : 1 décrit, 2 corrélé (les données "
+        "montrent le changement), 3 causal (un groupe de comparaison), 4 reproduit "
+        "(évaluations indépendantes), 5 systématisé (niveaux de preuve de Nesta).",
     },
 }
 """The comment of each column heading, in each language."""

@@ -569,9 +569,10 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
 
     The reader takes the nodes and links from this sheet (so that a
     spreadsheet user can add an outcome and its links); what no column shows
-    (indicators, measures, a link's evidence) stays in the hidden sheet,
+    (indicators, measures, a link's assumptions) stays in the hidden sheet,
     matched by node identifier and by (from, to).
     """
+    from openpyxl.comments import Comment
     from openpyxl.worksheet.datavalidation import DataValidation
 
     lang = book.lang
@@ -585,6 +586,8 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
         c.font, c.fill, c.alignment = book.bold, book.head_fill, book.wrap
         book.put(ws, TOC_KEY_ROW, col, key).font = book.key_font
         ws.column_dimensions[_letter(col)].width = 30 if key == "link_rationale" else 18
+        if key in COMMENTS[lang]:
+            ws.cell(row=2, column=col).comment = Comment(COMMENTS[lang][key], "impactkit")
     for key, width in (("node_label", 36), ("node_description", 36)):
         ws.column_dimensions[_letter(TOC_NODES.index(key) + 1)].width = width
     ws.row_dimensions[TOC_KEY_ROW].hidden = True
@@ -600,6 +603,10 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
         for j, field in enumerate(_LINK_FIELDS):
             v = link.get(field)
             book.put(ws, TOC_FIRST + i, TOC_LINK_COL + j, v if v != "" else None)
+        level = link.get("evidence")
+        if level is not None:
+            col = TOC_LINK_COL + TOC_LINKS.index("link_evidence")
+            book.put(ws, TOC_FIRST + i, col, option_shown("link_evidence", str(level), lang))
     g = GUARD[lang]
     last = TOC_FIRST + TOC_ROWS - 1
     ids = f"$A${TOC_FIRST}:$A${last}"
@@ -609,6 +616,7 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
         "node_stakeholder": f"{_q(names['stakeholders'])}!$A$3:$A${2 + MAX_STAKEHOLDERS}",
         "link_source": ids,
         "link_target": ids,
+        "link_evidence": '"' + ",".join(OPTIONS["link_evidence"][lang].values()) + '"',
     }
     for key, formula in lists.items():
         col = TOC_NODES.index(key) + 1 if key in TOC_NODES else TOC_LINK_COL + TOC_LINKS.index(key)
