@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import impactkit as ik
+import workbook_engine
 from impactkit import dist
 from impactkit.io import _excel
 
@@ -25,17 +26,9 @@ EN = {k: v["en"] for k, v in _excel.SHEETS.items()}
 
 
 def compute(path):
-    """Every defined name and cell of a workbook, computed by a formula engine."""
-    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    out = {}
-    for key, ranges in sol.items():
-        book_sheet, _, ref = key.rpartition("!")
-        sheet = book_sheet.strip("'").partition("]")[2]
-        value = getattr(ranges, "value", None)
-        if value is None or value.shape != (1, 1):
-            continue
-        out[(sheet.upper(), ref.upper())] = value[0, 0]
-    return out
+    """Every defined name and cell of a workbook, computed by a formula engine that reads
+    the stored numbers to the last digit, as Excel and LibreOffice do (workbook_engine)."""
+    return workbook_engine.compute(path)
 
 
 def names_of(cells):
