@@ -1188,7 +1188,9 @@ def _visible_stakeholders(
         cells = {f: v for f, v in cells.items() if v is not None and str(v).strip() != ""}
         if not cells:
             continue
-        where = {f: (sh, _cell_ref(j, r)) for j, f in enumerate(fields, start=1)}
+        where: dict[str, tuple[PathElement, ...]] = {
+            f: (sh, _cell_ref(j, r)) for j, f in enumerate(fields, start=1)
+        }
         if "id" not in cells:
             ref = _cell_ref(1, r)
             probs.append(
