@@ -800,7 +800,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 Problem(
                     (sh, _cell_ref(1, r)),
                     "unknown_key",
-                    f"unknown setting {key!r}{_did_you_mean(key, SETTINGS_KEYS)}",
+                    _say(lang, "unknown_setting", ref=f"{sh}!{_cell_ref(1, r)}", name=key)
+                    + _did_you_mean(key, SETTINGS_KEYS, lang),
                 )
             )
             continue
@@ -856,7 +857,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             continue
         y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True, shown="value")
         if lv is None:
-            probs.append(Problem((sh, _cell_ref(c + 1, r)), "missing", "index level is missing"))
+            at = _cell_ref(c + 1, r)
+            probs.append(Problem((sh, at), "missing", _say(lang, "pi_level", ref=f"{sh}!{at}")))
             continue
         level = _num(lv, (sh, _cell_ref(c + 1, r)), probs, shown="value")
         if y is not None and level is not None:
@@ -929,7 +931,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 Problem(
                     (sh, _cell_ref(c, KEY_ROW)),
                     "unknown_key",
-                    f"unknown column {k!r}{_did_you_mean(k, list(known))}",
+                    _say(lang, "unknown_column", ref=f"{sh}!{_cell_ref(c, KEY_ROW)}", name=k)
+                    + _did_you_mean(k, list(known), lang),
                 )
             )
     year_cols = [k for k in header if k.startswith("year_")]
@@ -1007,7 +1010,10 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         for k, c in here.items():
             ref = (sh, _cell_ref(c, r))
             if k not in INPUT_COLUMNS:
-                probs.append(Problem(ref, "unknown_key", f"unknown column {k!r}"))
+                at = "!".join(str(w) for w in ref)
+                probs.append(
+                    Problem(ref, "unknown_key", _say(lang, "unknown_column", ref=at, name=k))
+                )
                 continue
             v = value(g, sh, r, c)
             if v is None or v == "":
@@ -1397,13 +1403,18 @@ def _check_years(
         return
     last = start + math.ceil(dur) - 1
     if last > n_years:
+        where = cells.get("duration", cells.get("start_year", ()))
         probs.append(
             Problem(
-                cells.get("duration", cells.get("start_year", ())),
+                where,
                 "beyond_years",
-                f"the outcome lasts until year {last} but the workbook has {n_years} year "
-                "columns, so its formulas would miss years; write the workbook again "
-                "(impactkit new, or ik.io.write_value_map) to get enough columns",
+                _say(
+                    getattr(probs, "lang", "en"),
+                    "beyond_years",
+                    ref="!".join(str(w) for w in where[:2]),
+                    last=last,
+                    n=n_years,
+                ),
             )
         )
 
@@ -1428,19 +1439,24 @@ def _check_schedule_rates(
                 Problem(
                     (sh, _cell_ref(c, r)),
                     "stale_schedule",
-                    f"the rate of period {period} is {v!r} here but {float(rates[period])!r} "
-                    "in the discount schedule of the settings; write the workbook again "
-                    "after changing a declining schedule",
+                    _say(
+                        getattr(probs, "lang", "en"),
+                        "stale_schedule",
+                        ref=f"{sh}!{_cell_ref(c, r)}",
+                        period=period,
+                        here=number_text(float(v), getattr(probs, "lang", "en")),
+                        rate=number_text(float(rates[period]), getattr(probs, "lang", "en")),
+                    ),
                 )
             )
             return
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
+def _did_you_mean(word: str, choices: list[str], lang: str = "en") -> str:
     import difflib
 
     close = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _say(lang, "did_you_mean", word=close[0]) if close else ""
 
 
 def _num(
@@ -1493,7 +1509,9 @@ def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
         return True
     if text in ("false", "faux", "no", "non", "0"):
         return False
-    probs.append(Problem(where, "type", f"expected yes or no, got {v!r}"))
+    lang = getattr(probs, "lang", "en")
+    ref = "!".join(str(w) for w in where[:2])
+    probs.append(Problem(where, "type", _say(lang, "yes_no", ref=ref, text=str(v))))
     return None
 
 
@@ -1574,6 +1592,7 @@ def _read_uncertainty(
     for r in range(UNC_FIRST, last_row + 1):
         raw = {k: g[(r, c)] for k, c in header.items() if (r, c) in g}
         name = str(raw.get("dist", ("", False))[0]).strip().lower()
+        name = _DIST_TYPED.get(name, name)  # a French name (triangulaire) is read too
         centre = centre_key({"dist": name}) if name != "normal" else None
         if name == "normal" and not any(k in raw for k in ("low", "high")):
             centre = "mean"
@@ -1600,7 +1619,7 @@ def _read_uncertainty(
                         name=str(vals.get("dist", "")),
                         names=names,
                     )
-                    + _did_you_mean(name, list(DIST_PARAMS)),
+                    + _did_you_mean(name, list(DIST_NAMES[lang].values()), lang),
                 )
             )
             continue
@@ -1657,6 +1676,7 @@ def _read_uncertainty(
     return out
 
 
+_DIST_TYPED = {v.lower(): k for k, v in DIST_NAMES["fr"].items()}
 _PENDING = "_centre"  # a law whose centre follows its visible cell, not yet read
 
 

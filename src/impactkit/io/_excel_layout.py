@@ -402,6 +402,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "central value to follow {visible}; fill them in",
         "span_between": ": it must lie between {lo} and {hi}",
         "unknown_dist": "{ref}: unknown distribution {name!r}; one of {names}",
+        "did_you_mean": "; did you mean {word!r}?",
+        "unknown_setting": "{ref}: unknown setting {name!r}",
+        "unknown_column": "{ref}: unknown column {name!r}",
+        "pi_level": "{ref}: the level of the price index is missing",
+        "yes_no": "{ref}: expected yes or no, got {text!r}",
+        "beyond_years": "{ref}: the outcome lasts until year {last} but the workbook has {n} "
+        "year columns, so its formulas would miss years; write the workbook again (impactkit "
+        "new, or ik.io.write_value_map) to get enough columns",
+        "stale_schedule": "{ref}: the rate of period {period} is {here} here but {rate} in the "
+        "discount schedule of the settings; write the workbook again after changing a "
+        "declining schedule",
         "unc_missing": "{ref}: row {row} needs the sheet and the cell it describes",
         "unknown_cell": "{ref}: this row names {cell}, which holds no uncertain figure",
         "span_inside": ": it must lie strictly between {lo} and {hi}",
@@ -461,6 +472,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "sa valeur centrale suive {visible} ; remplissez-les",
         "span_between": " : elle doit être comprise entre {lo} et {hi}",
         "unknown_dist": "{ref} : loi inconnue « {name} » ; choisissez parmi {names}",
+        "did_you_mean": " ; vouliez-vous dire « {word} » ?",
+        "unknown_setting": "{ref} : champ inconnu « {name} »",
+        "unknown_column": "{ref} : colonne inconnue « {name} »",
+        "pi_level": "{ref} : le niveau de l'indice des prix manque",
+        "yes_no": "{ref} : « {text} » n'est ni oui ni non ; saisissez oui ou non",
+        "beyond_years": "{ref} : l'effet dure jusqu'à l'année {last} mais le classeur n'a que "
+        "{n} colonnes d'années : ses formules oublieraient des années ; écrivez de nouveau le "
+        "classeur à partir du modèle pour avoir assez de colonnes",
+        "stale_schedule": "{ref} : le taux de la période {period} vaut ici {here} mais {rate} "
+        "dans le taux dégressif des paramètres ; écrivez de nouveau le classeur après avoir "
+        "changé un taux dégressif",
         "unc_missing": "{ref} : la ligne {row} doit nommer la feuille et la cellule qu'elle "
         "décrit",
         "unknown_cell": "{ref} : cette ligne nomme {cell}, qui ne contient aucun chiffre "

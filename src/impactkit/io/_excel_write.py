@@ -20,6 +20,7 @@ from impactkit.io._excel_layout import (
     _SYMBOLS,
     COMMENTS,
     COMPUTED,
+    DIST_NAMES,
     FIRST_ROW,
     GUARD,
     INPUT_COLUMNS,
@@ -513,7 +514,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     book.header(ws, 2, UNC_COLUMNS, UNC_FIRST - 1)
     for i, (sheet, cell, what, dist) in enumerate(unc):
         r = UNC_FIRST + i
-        vals = {"sheet": sheet, "cell": cell, "what": what, "dist": dist["dist"]}
+        name = DIST_NAMES[lang].get(dist["dist"], dist["dist"])  # « triangulaire »
+        vals = {"sheet": sheet, "cell": cell, "what": what, "dist": name}
         for k, v in dist.items():
             if k != "dist":
                 vals["fixed" if k == "value" else k] = v
@@ -532,6 +534,19 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
             else:
                 book.put(ws, r, j, vals.get(k))
     ws.column_dimensions[_letter(UNC_COLUMNS.index("written") + 1)].hidden = True
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    x = _letter(UNC_COLUMNS.index("dist") + 1)
+    rule = DataValidation(
+        type="list",
+        formula1='"' + ",".join(DIST_NAMES[lang].values()) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=GUARD[lang]["list_title"],
+        error=GUARD[lang]["list"],
+    )
+    rule.add(f"{x}{UNC_FIRST}:{x}{UNC_FIRST + len(unc) + SPARE_ROWS}")
+    ws.add_data_validation(rule)
 
     # Theory of change ------------------------------------------------------------
     _write_toc(book, plain.get("toc"), names)
