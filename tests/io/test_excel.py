@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import impactkit as ik
+import workbook_engine
 from impactkit import dist
 from impactkit.io import _excel
 
@@ -25,17 +26,9 @@ EN = {k: v["en"] for k, v in _excel.SHEETS.items()}
 
 
 def compute(path):
-    """Every defined name and cell of a workbook, computed by a formula engine."""
-    sol = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    out = {}
-    for key, ranges in sol.items():
-        book_sheet, _, ref = key.rpartition("!")
-        sheet = book_sheet.strip("'").partition("]")[2]
-        value = getattr(ranges, "value", None)
-        if value is None or value.shape != (1, 1):
-            continue
-        out[(sheet.upper(), ref.upper())] = value[0, 0]
-    return out
+    """Every defined name and cell of a workbook, computed by a formula engine that reads
+    the stored numbers to the last digit, as Excel and LibreOffice do (workbook_engine)."""
+    return workbook_engine.compute(path)
 
 
 def names_of(cells):
@@ -187,12 +180,13 @@ def test_layout_names_formats_and_uncertainty_columns(tmp_path):
     heads = [c.value for c in wu[3]]
     rows = [dict(zip(heads, [c.value for c in r], strict=True)) for r in wu.iter_rows(min_row=4)]
     beta = next(r for r in rows if r["cell"] == f"{dw}4")
-    assert (beta["sheet"], beta["dist"], beta["mean"], beta["sd"]) == (
+    assert (beta["sheet"], beta["dist"], beta["written"], beta["sd"]) == (
         FR["map"],
-        "beta",
+        "bêta",  # in the workbook's words; the English name is read too
         0.3,
         0.07,
     )
+    assert beta["mean"] == f"='{FR['map']}'!{dw}4"  # the law's centre follows its cell
     assert ws[f"{dw}4"].value == pytest.approx(0.3)
     assert not any(isinstance(c.value, str) and c.value.startswith("{") for r in ws for c in r)
 
@@ -351,7 +345,7 @@ def test_every_problem_in_one_pass(tmp_path):
         (FR["uncertainty"], "D4"),
         (FR["inputs"], "B4"),
     } <= where
-    assert "did you mean 'triangular'" in str(ei.value)
+    assert "vouliez-vous dire « triangulaire » ?" in str(ei.value)
 
 
 def test_central_value_must_match_its_distribution(tmp_path):
@@ -362,6 +356,9 @@ def test_central_value_must_match_its_distribution(tmp_path):
     ws = wb[EN["map"]]
     dw = column_of(ws, "deadweight", 3)
     ws[f"{dw}4"] = 0.5
+    wu = wb[EN["uncertainty"]]
+    row = next(r for r in range(4, wu.max_row + 1) if wu[f"B{r}"].value == f"{dw}4")
+    wu[f"H{row}"] = 0.3  # the mean typed as a number, as workbooks written before hold it
     wb.save(p)
     with pytest.raises(ik.ValidationError, match="central value") as ei:
         ik.io.read_value_map(p)

@@ -169,12 +169,13 @@ def test_a_figure_apart_from_its_law_names_the_cells_of_its_law(tmp_path):
     ws = wb[FR["map"]]
     dw = column_of(ws, "deadweight")
     ws[f"{dw}4"] = 0.6
+    unc = wb[FR["uncertainty"]]
+    row = next(r for r in range(4, unc.max_row + 1) if unc[f"B{r}"].value == f"{dw}4")
+    unc[f"F{row}"] = 0.7  # the mode typed as a number, as workbooks written before hold it
     wb.save(p)
     with pytest.raises(ik.ValidationError) as ei:
         ik.io.read_value_map(p)
     (pr,) = [x for x in ei.value.problems if x.code == "central_mismatch"]
-    unc = wb[FR["uncertainty"]]
-    row = next(r for r in range(4, unc.max_row + 1) if unc[f"B{r}"].value == f"{dw}4")
     assert pr.message == (
         f"{FR['map']}!{dw}4 vaut 0,6 mais sa loi d'incertitude (triangulaire, ligne {row} de "
         f"la feuille Incertitude) a pour valeur centrale 0,7 : modifiez Incertitude!E{row}:G{row} "

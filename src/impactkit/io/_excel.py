@@ -5,7 +5,8 @@ Sheets, named in the chosen language (English / French):
 * *Settings* / *Paramètres*: name, currency, base year, discount rate,
   timing convention, price index (a year / level table);
 * *Stakeholders* / *Parties prenantes*: the stakeholders of the theory of
-  change (for reading; they are kept in the theory of change);
+  change, read as their list (a row added is a stakeholder, which the
+  stakeholder drop-down lists offer);
 * *Inputs* / *Ressources*: what is invested, with its discount factor and
   present value as formulas;
 * *Value map* / *Carte de valeur*: one row per outcome under the five stage
@@ -16,15 +17,17 @@ Sheets, named in the chosen language (English / French):
   the defined names ``total_present_value``, ``total_inputs``,
   ``net_present_value`` and ``sroi_ratio``;
 * *Uncertainty* / *Incertitude*: one row per uncertain figure, with its
-  distribution and parameters in readable columns;
+  distribution and parameters in readable columns; the parameter that sets
+  its centre (a mode, a mean) is a formula of the figure's cell, so that the
+  two cannot disagree;
 * *Theory of change* / *Théorie du changement*: its nodes (kind, label,
-  stakeholder, horizon, first indicator) and links, read as the list of
+  stakeholder, horizon, first indicator) and links (with their evidence
+  level, chosen in words from a list), read as the list of
   nodes and links;
 * *_data* (hidden): only what no visible column shows: the rest of the
-  theory of change (indicators, measures, a link's evidence; its
-  stakeholders' label, size and description are read from the visible
-  sheet), metadata, evidence (consented, names pseudonymised) and engagement
-  records, and the measurement
+  theory of change (indicators, measures, a link's assumptions; its
+  stakeholders are read from the visible sheet), metadata, evidence
+  (consented, names pseudonymised) and engagement records, and the measurement
   calculators, sources, evidence grades and proxy unit of each row, so that
   reading a written workbook gives the model back exactly.
 
@@ -91,7 +94,11 @@ from impactkit.io._excel_layout import (
     _letter,
     _map_columns,
     _openpyxl,
+    _q,
     _say,
+    centre_formula,
+    centre_key,
+    centre_value,
     number_text,
     option_value,
 )
@@ -699,9 +706,11 @@ def read_value_map(path: str | os.PathLike[str], *, text_numbers: str = "read") 
         cell (``['Carte de valeur'].E5.quantity``): values out of range,
         ambiguous numbers, formulas and external links in input cells,
         merged input cells, hidden figures for visible columns, rows outside
-        the block of formulas the workbook counts, a figure apart from the
-        central value of its uncertainty law (naming the cells of the
-        *Uncertainty* sheet to change); worded in the workbook's language.
+        the block of formulas the workbook counts, a figure its uncertainty
+        law cannot be centred on (the law's centre is a formula of the
+        figure's cell; a law whose centre is a number, as earlier versions
+        wrote it, must be centred on the figure), naming the cells of the
+        *Uncertainty* sheet to change; worded in the workbook's language.
 
     Warns
     -----
@@ -791,7 +800,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 Problem(
                     (sh, _cell_ref(1, r)),
                     "unknown_key",
-                    f"unknown setting {key!r}{_did_you_mean(key, SETTINGS_KEYS)}",
+                    _say(lang, "unknown_setting", ref=f"{sh}!{_cell_ref(1, r)}", name=key)
+                    + _did_you_mean(key, SETTINGS_KEYS, lang),
                 )
             )
             continue
@@ -847,7 +857,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             continue
         y = _num(yv, (sh, _cell_ref(c, r)), probs, integer=True, shown="value")
         if lv is None:
-            probs.append(Problem((sh, _cell_ref(c + 1, r)), "missing", "index level is missing"))
+            at = _cell_ref(c + 1, r)
+            probs.append(Problem((sh, at), "missing", _say(lang, "pi_level", ref=f"{sh}!{at}")))
             continue
         level = _num(lv, (sh, _cell_ref(c + 1, r)), probs, shown="value")
         if y is not None and level is not None:
@@ -865,8 +876,9 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs)
     if ("discount_rate" in settings) and (sh, settings_at["discount_rate"][1]) in dists:
         d, unc_row = dists.pop((sh, str(settings_at["discount_rate"][1])))
-        _check_central(settings["discount_rate"], d, settings_at["discount_rate"], probs, unc_row)
-        disc["rate"] = d
+        disc["rate"] = _law(
+            settings["discount_rate"], d, settings_at["discount_rate"], probs, unc_row
+        )
 
     # Hidden data -----------------------------------------------------------------
     blobs: dict[str, Any] = {}
@@ -886,11 +898,13 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         if blobs.get(key) is not None:
             data[key] = blobs[key]
     data["lang"] = lang  # the workbook's language is that of its texts and of its reports
-    if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
-        _visible_stakeholders(reader, wb, sheet["stakeholders"], data["toc"], value, probs)
     toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] = {}
     if sheet["toc"] in names:
         toc_at = _visible_toc(reader, wb, sheet["toc"], data, value, probs)
+    if isinstance(data.get("toc"), dict) and sheet["stakeholders"] in names:
+        toc_at["stakeholders"] = _visible_stakeholders(
+            reader, wb, sheet["stakeholders"], data["toc"], value, probs
+        )
     extras: list[Any] = blobs["outcomes"] if isinstance(blobs.get("outcomes"), list) else []
 
     # Value map -----------------------------------------------------------------
@@ -917,7 +931,8 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 Problem(
                     (sh, _cell_ref(c, KEY_ROW)),
                     "unknown_key",
-                    f"unknown column {k!r}{_did_you_mean(k, list(known))}",
+                    _say(lang, "unknown_column", ref=f"{sh}!{_cell_ref(c, KEY_ROW)}", name=k)
+                    + _did_you_mean(k, list(known), lang),
                 )
             )
     year_cols = [k for k in header if k.startswith("year_")]
@@ -949,8 +964,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                     continue
             elif (sh, str(ref[1])) in dists and k in ROW_NUMBERS:
                 d, unc_row = dists.pop((sh, str(ref[1])))
-                _check_central(v, d, ref, probs, unc_row)
-                v = d
+                v = _law(v, d, ref, probs, unc_row)
             if k in PROXY_FIELDS:
                 proxy[PROXY_FIELDS[k]] = v
                 cells[f"proxy.{PROXY_FIELDS[k]}"] = ref
@@ -996,7 +1010,10 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
         for k, c in here.items():
             ref = (sh, _cell_ref(c, r))
             if k not in INPUT_COLUMNS:
-                probs.append(Problem(ref, "unknown_key", f"unknown column {k!r}"))
+                at = "!".join(str(w) for w in ref)
+                probs.append(
+                    Problem(ref, "unknown_key", _say(lang, "unknown_column", ref=at, name=k))
+                )
                 continue
             v = value(g, sh, r, c)
             if v is None or v == "":
@@ -1007,8 +1024,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
                 v = _num(v, ref, probs, shown="value")
                 if v is not None and (sh, str(ref[1])) in dists:
                     d, unc_row = dists.pop((sh, str(ref[1])))
-                    _check_central(v, d, ref, probs, unc_row)
-                    v = d
+                    v = _law(v, d, ref, probs, unc_row)
             elif k == "year":
                 v = _num(v, ref, probs, integer=True, shown="zero")
             elif k == "in_kind":
@@ -1028,7 +1044,12 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
             Problem(
                 ref,
                 "unknown_cell",
-                f"this row names {s_name}!{s_cell}, which holds no uncertain figure",
+                _say(
+                    lang,
+                    "unknown_cell",
+                    ref=f"{ref[0]}!A{str(ref[1]).removeprefix('row ')}",
+                    cell=f"{s_name}!{s_cell}",
+                ),
             )
         )
     if "bands" in disc and sheet["calc"] in names:
@@ -1037,7 +1058,9 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     try:
         model = from_dict(data)
     except ValidationError as exc:
-        problems += [_locate(pr, where_rows, in_where, toc_at) for pr in exc.problems]
+        problems += [
+            _worded(_locate(pr, where_rows, in_where, toc_at), lang, sheet) for pr in exc.problems
+        ]
         model = None
     if reader.text_numbers == "read":
         problems = [p for p in problems if p.code != "number_as_text"]
@@ -1145,59 +1168,69 @@ class _Block:
 
 def _visible_stakeholders(
     reader: _Reader, wb: Any, sh: str, toc: dict[str, Any], value: Any, probs: _Problems
-) -> None:
-    """The label, size and description of each stakeholder, as the sheet shows them.
+) -> list[dict[str, tuple[PathElement, ...]]]:
+    """The stakeholders of the theory of change, as the sheet shows them.
 
-    The theory of change travels in the hidden sheet, but these three fields
-    have visible columns (identifier, label, size, description from row 3):
-    what the sheet shows replaces what the hidden sheet says.
+    The sheet is the list of stakeholders, as the *Theory of change* sheet is
+    the list of nodes: a row added there (an identifier and a label) is a
+    stakeholder of the model, which the value map's and the theory of
+    change's drop-down lists then offer; a row deleted is gone. Its columns
+    (identifier, label, size, description, income, income group, from row 3)
+    give these fields; a workbook written before the last two columns keeps
+    the income and income group of the hidden sheet, by identifier. Returns
+    the cell of each field of each stakeholder, to locate the model's
+    problems.
     """
-    records = toc.get("stakeholders")
-    if not isinstance(records, list):
-        return
-    known = {str(s.get("id")): s for s in records if isinstance(s, dict)}
+    hidden = {str(s.get("id")): s for s in toc.get("stakeholders") or [] if isinstance(s, dict)}
     g = reader.grid(wb, sh)
-    seen: set[str] = set()
+    fields = ("id", "label", "size", "description", "income", "income_group")
+    shown = {f for j, f in enumerate(fields, start=1) if j <= 4 or (2, j) in g}
+    records: list[dict[str, Any]] = []
+    at: list[dict[str, tuple[PathElement, ...]]] = []
     for r in sorted({r for (r, _) in g if r >= 3}):
-        cells = [value(g, sh, r, c) for c in (1, 2, 3, 4)]
-        if any(v is _BAD for v in cells):
+        cells = {f: value(g, sh, r, j) for j, f in enumerate(fields, start=1) if f in shown}
+        if any(v is _BAD for v in cells.values()):
             continue
-        sid, label, size, description = cells
-        if sid is None or sid == "":
+        cells = {f: v for f, v in cells.items() if v is not None and str(v).strip() != ""}
+        if not cells:
             continue
-        sid = str(sid)
-        ref = _cell_ref(1, r)
-        rec = known.get(sid)
-        if rec is None:
+        where: dict[str, tuple[PathElement, ...]] = {
+            f: (sh, _cell_ref(j, r)) for j, f in enumerate(fields, start=1)
+        }
+        if "id" not in cells:
+            ref = _cell_ref(1, r)
+            probs.append(
+                Problem((sh, ref), "missing", _say(probs.lang, "sh_id", ref=f"{sh}!{ref}"))
+            )
+            continue
+        sid = str(cells["id"]).strip()
+        rec = {k: v for k, v in hidden.get(sid, {}).items() if k not in shown}
+        rec["id"] = sid
+        if "label" not in cells:
+            ref = _cell_ref(2, r)
             probs.append(
                 Problem(
-                    (sh, ref),
-                    "unknown_stakeholder",
-                    _say(probs.lang, "sh_unknown", ref=f"{sh}!{ref}", id=sid),
+                    (sh, ref), "empty", _say(probs.lang, "sh_label", ref=f"{sh}!{ref}", id=sid)
                 )
             )
-            continue
-        seen.add(sid)
-        if label is None or str(label).strip() == "":
-            at = _cell_ref(2, r)
-            probs.append(
-                Problem((sh, at), "empty", _say(probs.lang, "sh_label", ref=f"{sh}!{at}", id=sid))
-            )
+            rec["label"] = sid  # a stand-in: the problem is reported
         else:
-            rec["label"] = str(label)
-        rec.pop("size", None)
-        if size is not None and size != "":
-            n = _num(size, (sh, _cell_ref(3, r)), probs, integer=True)
+            rec["label"] = str(cells["label"])
+        if "size" in cells:
+            n = _num(cells["size"], where["size"], probs, integer=True)
             if n is not None:
                 rec["size"] = n
-        rec.pop("description", None)
-        if description is not None and description != "":
-            rec["description"] = str(description)
-    for sid in known:
-        if sid not in seen:
-            probs.append(
-                Problem((sh,), "missing_stakeholder", _say(probs.lang, "sh_missing", id=sid))
-            )
+        if "income" in cells:
+            x = _num(cells["income"], where["income"], probs)
+            if x is not None:
+                rec["income"] = x
+        for f in ("description", "income_group"):
+            if f in cells:
+                rec[f] = str(cells[f])
+        records.append(rec)
+        at.append(where)
+    toc["stakeholders"] = records
+    return at
 
 
 _NODE_KEYS = {
@@ -1209,7 +1242,29 @@ _NODE_KEYS = {
     "horizon": "horizon",
     "node_indicator": "indicator",
 }
-_LINK_KEYS = {"link_source": "source", "link_target": "target", "link_rationale": "rationale"}
+_LINK_KEYS = {
+    "link_source": "source",
+    "link_target": "target",
+    "link_rationale": "rationale",
+    "link_evidence": "evidence",
+}
+
+
+def _evidence_level(text: str, where: tuple[PathElement, ...], probs: _Problems) -> Any:
+    """A link's evidence level from its cell: ``3 causal``, ``3``, ``causal`` (either language)."""
+    value = option_value("link_evidence", text)
+    if value in OPTIONS["link_evidence"]["en"]:
+        return int(value)
+    ref = "!".join(str(w) for w in where[:2])
+    levels = ", ".join(OPTIONS["link_evidence"][probs.lang].values())
+    probs.append(
+        Problem(
+            where,
+            "invalid_choice",
+            _say(probs.lang, "evidence", ref=ref, text=text, levels=levels),
+        )
+    )
+    return None
 
 
 def _visible_toc(
@@ -1219,7 +1274,7 @@ def _visible_toc(
 
     The sheet is the list of nodes and links: a row added there is a node
     or a link of the model, a row deleted is gone. What no column shows (a
-    node's indicators and measure, a link's evidence and assumptions) comes
+    node's indicators and measure, a link's assumptions) comes
     from the hidden sheet, by node identifier and by (from, to). Returns,
     for each node and link, the cell of each field, to locate the model's
     problems.
@@ -1255,10 +1310,16 @@ def _visible_toc(
                 rec = dict(
                     hidden_links.get((shown.get("source", ""), shown.get("target", "")), {})
                 )
-            for field in keys.values():
-                rec.pop(field, None)
+            for key, field in keys.items():
+                if key in header:  # a column the sheet shows: its cell is what is read
+                    rec.pop(field, None)
             indicator = shown.pop("indicator", None)
+            level = shown.pop("evidence", None)
             rec.update({f: option_value(f, v) for f, v in shown.items()})
+            if level is not None:
+                rec["evidence"] = _evidence_level(
+                    level, (sh, _cell_ref(cells["link_evidence"], r)), probs
+                )
             if indicator is not None:  # the first indicator's label; a new one for a new node
                 given = rec.get("indicators")
                 if isinstance(given, list) and given and isinstance(given[0], dict):
@@ -1342,13 +1403,18 @@ def _check_years(
         return
     last = start + math.ceil(dur) - 1
     if last > n_years:
+        where = cells.get("duration", cells.get("start_year", ()))
         probs.append(
             Problem(
-                cells.get("duration", cells.get("start_year", ())),
+                where,
                 "beyond_years",
-                f"the outcome lasts until year {last} but the workbook has {n_years} year "
-                "columns, so its formulas would miss years; write the workbook again "
-                "(impactkit new, or ik.io.write_value_map) to get enough columns",
+                _say(
+                    getattr(probs, "lang", "en"),
+                    "beyond_years",
+                    ref="!".join(str(w) for w in where[:2]),
+                    last=last,
+                    n=n_years,
+                ),
             )
         )
 
@@ -1373,19 +1439,24 @@ def _check_schedule_rates(
                 Problem(
                     (sh, _cell_ref(c, r)),
                     "stale_schedule",
-                    f"the rate of period {period} is {v!r} here but {float(rates[period])!r} "
-                    "in the discount schedule of the settings; write the workbook again "
-                    "after changing a declining schedule",
+                    _say(
+                        getattr(probs, "lang", "en"),
+                        "stale_schedule",
+                        ref=f"{sh}!{_cell_ref(c, r)}",
+                        period=period,
+                        here=number_text(float(v), getattr(probs, "lang", "en")),
+                        rate=number_text(float(rates[period]), getattr(probs, "lang", "en")),
+                    ),
                 )
             )
             return
 
 
-def _did_you_mean(word: str, choices: list[str]) -> str:
+def _did_you_mean(word: str, choices: list[str], lang: str = "en") -> str:
     import difflib
 
     close = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _say(lang, "did_you_mean", word=close[0]) if close else ""
 
 
 def _num(
@@ -1438,7 +1509,9 @@ def _bool(v: Any, where: tuple[PathElement, ...], probs: list[Problem]) -> Any:
         return True
     if text in ("false", "faux", "no", "non", "0"):
         return False
-    probs.append(Problem(where, "type", f"expected yes or no, got {v!r}"))
+    lang = getattr(probs, "lang", "en")
+    ref = "!".join(str(w) for w in where[:2])
+    probs.append(Problem(where, "type", _say(lang, "yes_no", ref=ref, text=str(v))))
     return None
 
 
@@ -1502,28 +1575,51 @@ def _check_central(
 def _read_uncertainty(
     reader: _Reader, wb: Any, sh: str, value: Any, probs: list[Problem]
 ) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]]:
+    """The distributions of the *Uncertainty* sheet, keyed by the (sheet, cell) they describe.
+
+    The centre cell of a row (the mode of a triangular or PERT law, the mean
+    or the value of the others, :func:`~impactkit.io._excel_layout.centre_key`)
+    holds, as written, a formula of the visible cell the row describes: it is
+    not read here but derived from that cell's value when the cell is read
+    (:func:`_law`), so that a formula without a saved value is never stale.
+    A number there (a workbook written before, or typed) is read as it is.
+    """
+    lang = getattr(probs, "lang", "en")
     g = reader.grid(wb, sh)
     header = {str(v): c for (r, c), (v, _) in g.items() if r == UNC_FIRST - 1}
     out: dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]] = {}
     last_row = max((r for (r, _) in g), default=0)
     for r in range(UNC_FIRST, last_row + 1):
-        vals = {k: value(g, sh, r, c) for k, c in header.items() if (r, c) in g}
+        raw = {k: g[(r, c)] for k, c in header.items() if (r, c) in g}
+        name = str(raw.get("dist", ("", False))[0]).strip().lower()
+        name = _DIST_TYPED.get(name, name)  # a French name (triangulaire) is read too
+        centre = centre_key({"dist": name}) if name != "normal" else None
+        if name == "normal" and not any(k in raw for k in ("low", "high")):
+            centre = "mean"
+        formula = raw.get(centre, (None, False)) if centre is not None else (None, False)
         vals = {
-            k: v
-            for k, v in vals.items()
-            if k not in COMPUTED and v is not _BAD and v is not None and v != ""
+            k: value(g, sh, r, header[k])
+            for k in raw
+            if not (k == centre and formula[1]) and k not in COMPUTED
         }
+        vals = {k: v for k, v in vals.items() if v is not _BAD and v is not None and v != ""}
         if not vals:
             continue
         row_ref: tuple[PathElement, ...] = (sh, f"row {r}")
-        name = str(vals.get("dist", "")).strip().lower()
         if name not in DIST_PARAMS:
+            names = ", ".join(DIST_NAMES[lang].values())
             probs.append(
                 Problem(
                     (sh, _cell_ref(header.get("dist", 4), r)),
                     "unknown_distribution",
-                    f"unknown distribution {vals.get('dist')!r}; one of "
-                    f"{', '.join(DIST_PARAMS)}{_did_you_mean(name, list(DIST_PARAMS))}",
+                    _say(
+                        lang,
+                        "unknown_dist",
+                        ref=f"{sh}!{_cell_ref(header.get('dist', 4), r)}",
+                        name=str(vals.get("dist", "")),
+                        names=names,
+                    )
+                    + _did_you_mean(name, list(DIST_NAMES[lang].values()), lang),
                 )
             )
             continue
@@ -1531,7 +1627,9 @@ def _read_uncertainty(
         given: list[tuple[str, str]] = []
         for p in DIST_PARAMS[name]:
             col = "fixed" if p == "value" else p
-            if col in vals:
+            if col == centre and formula[1]:
+                given.append((col, _cell_ref(header[col], r)))
+            elif col in vals:
                 x = _num(vals[col], (sh, _cell_ref(header[col], r)), probs)
                 given.append((col, _cell_ref(header[col], r)))
                 if x is not None:
@@ -1541,10 +1639,198 @@ def _read_uncertainty(
                 given, key=lambda kc: _col_number(kc[1].rstrip("0123456789"))
             )
         if "sheet" not in vals or "cell" not in vals:
-            probs.append(Problem(row_ref, "missing", "a row needs the sheet and the cell"))
+            probs.append(
+                Problem(row_ref, "missing", _say(lang, "unc_missing", ref=f"{sh}!A{r}", row=r))
+            )
             continue
-        out[(str(vals["sheet"]), str(vals["cell"]).replace("$", "").upper())] = (d, row_ref)
+        s_name, s_cell = str(vals["sheet"]), str(vals["cell"]).replace("$", "").upper()
+        if centre is not None and formula[1]:
+            at = _cell_ref(header[centre], r)
+            visible = f"{_q(s_name)}!{s_cell}"
+            expected = centre_formula(name, visible, r)
+            if _formula_key(str(formula[0])) != _formula_key(expected):
+                probs.append(
+                    Problem(
+                        (sh, at),
+                        "formula",
+                        _say(
+                            lang,
+                            "centre_formula",
+                            ref=f"{sh}!{at}",
+                            formula=str(formula[0])[:80],
+                            visible=f"{s_name}!{s_cell}",
+                            expected=expected,
+                        ),
+                    )
+                )
+                continue
+            written = raw.get("written", (None, False))
+            d[_PENDING] = {
+                "key": "value" if centre == "fixed" else centre,
+                "at": (sh, at),
+                "written": written[0]
+                if isinstance(written[0], int | float) and not isinstance(written[0], bool)
+                else None,
+            }
+        out[(s_name, s_cell)] = (d, row_ref)
     return out
+
+
+_DIST_TYPED = {v.lower(): k for k, v in DIST_NAMES["fr"].items()}
+_PENDING = "_centre"  # a law whose centre follows its visible cell, not yet read
+
+
+def _formula_key(text: str) -> str:
+    """A formula compared by its meaning, whatever its syntax.
+
+    ``of:=[$'Carte de valeur'.H4]`` (OpenDocument) and
+    ``='Carte de valeur'!$H$4`` (Excel) are the same formula.
+    """
+    t = text.strip()
+    if t[:3].lower() == "of:":
+        t = t[3:]
+    t = re.sub(
+        r"\[\$?('(?:[^']|'')*'|[^\].']*)?\.\$?([A-Za-z]{1,3})\$?(\d+)\]",
+        lambda m: (m.group(1) + "!" if m.group(1) else "") + m.group(2) + m.group(3),
+        t,
+    )
+    return t.replace("$", "").replace(" ", "").replace("'", "").upper()
+
+
+def _law(
+    v: Any,
+    d: dict[str, Any],
+    where: tuple[PathElement, ...],
+    probs: list[Problem],
+    unc_row: tuple[PathElement, ...],
+) -> Any:
+    """The law of a visible figure ``v``: its centre follows ``v``, or must be ``v``.
+
+    A row whose centre cell is a formula of the visible cell takes its centre
+    from ``v`` (what the formula computes, whether or not the spreadsheet
+    saved its value); the centre as written is kept while the formula still
+    gives it to 1e-9, so that a round trip is exact. When the other
+    parameters no longer admit the new centre (a mode outside the minimum
+    and maximum), the problem names the visible cell, the range it admits and
+    the cells to change; the figure is then read as a plain number. A row
+    whose centre cell holds a number must be centred on ``v``
+    (:func:`_check_central`).
+    """
+    from impactkit.dist import from_dict as dist_from_dict
+
+    pending = d.pop(_PENDING, None)
+    if pending is None:
+        _check_central(v, d, where, probs, unc_row)
+        return d
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return v
+    lang = getattr(probs, "lang", "en")
+    name = str(d["dist"])
+    cells = list(getattr(probs, "unc_cells", {}).get(unc_row, []))
+    key = pending["key"]
+    others = [(k, ref) for k, ref in cells if k != ("fixed" if key == "value" else key)]
+    unc_sheet = str(unc_row[0])
+    row = str(unc_row[1]).removeprefix("row ")
+    ref = "!".join(str(w) for w in where[:2])
+    x = centre_value(name, float(v), d)
+    if x is None:
+        at = "!".join(str(w) for w in pending["at"])
+        probs.append(
+            Problem(
+                pending["at"],
+                "missing",
+                _say(
+                    lang,
+                    "centre_missing",
+                    ref=at,
+                    dist=DIST_NAMES[lang].get(name, name),
+                    row=row,
+                    params=", ".join(WORDS[lang][k] for k in ("low", "high", "lam")),
+                    visible=ref,
+                ),
+            )
+        )
+        return float(v)
+    written = pending["written"]
+    if written is not None:
+        scale = max(abs(float(v)), abs(x), abs(float(written)))
+        scale = max([scale, *(abs(float(d[k])) for k in ("low", "high") if k in d)])
+        if abs(x - float(written)) <= 1e-9 * scale:
+            x = float(written)
+    law = {**d, key: x}
+    try:
+        dist_from_dict(law)
+    except ValidationError:
+        probs.append(
+            Problem(
+                where,
+                "central_outside",
+                _say(
+                    lang,
+                    "centre_out",
+                    ref=ref,
+                    value=number_text(float(v), lang),
+                    dist=DIST_NAMES[lang].get(name, name),
+                    row=row,
+                    sheet=unc_sheet,
+                    params=", ".join(
+                        f"{WORDS[lang][k]} {number_text(float(d[_param(k)]), lang)}"
+                        for k, _ in others
+                        if isinstance(d.get(_param(k)), int | float)
+                    ),
+                    span=_span(name, d, lang),
+                    cells=(" or " if lang == "en" else " ou ").join(
+                        f"{unc_sheet}!{r}" for _, r in others
+                    )
+                    or unc_sheet,
+                ),
+            )
+        )
+        return float(v)
+    return law
+
+
+def _param(col: str) -> str:
+    return "value" if col == "fixed" else col
+
+
+def _span(name: str, d: dict[str, Any], lang: str) -> str:
+    """The central values a law's other parameters admit, as a message says them."""
+    try:
+        a, b = float(d.get("low", 0.0)), float(d.get("high", 1.0))
+        if name == "triangular":
+            lo, hi, key = (2 * a + b) / 3, (a + 2 * b) / 3, "span_between"
+        elif name == "pert":
+            lam = float(d["lam"])
+            lo, hi = (a * (1 + lam) + b) / (lam + 2), (a + (1 + lam) * b) / (lam + 2)
+            key = "span_between"
+        elif name == "beta":
+            lo, hi, key = a, b, "span_inside"
+        else:
+            return ""
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+        return ""
+    return _say(lang, key, lo=number_text(lo, lang), hi=number_text(hi, lang))
+
+
+_TOC_TABLES = ("nodes", "links", "stakeholders")
+_UNKNOWN_SH = re.compile(r"unknown stakeholder '([^']*)'")
+
+
+def _worded(p: Problem, lang: str, sheet: dict[str, str]) -> Problem:
+    """A problem of the model located at a cell, in the workbook's words.
+
+    A stakeholder a node names but the *Stakeholders* sheet does not list
+    (its row deleted, or a typing error) says where stakeholders are added.
+    """
+    m = _UNKNOWN_SH.search(p.message)
+    if p.code != "unknown_stakeholder" or m is None or len(p.path) < 2:
+        return p
+    ref = f"{p.path[0]}!{p.path[1]}"
+    text = _say(lang, "sh_unlisted", ref=ref, id=m.group(1), sheet=sheet["stakeholders"])
+    return Problem(p.path, p.code, text, p.severity)
 
 
 def _locate(
@@ -1554,7 +1840,7 @@ def _locate(
     toc_at: dict[str, list[dict[str, tuple[PathElement, ...]]]] | None = None,
 ) -> Problem:
     path = p.path
-    if len(path) >= 4 and path[0] == "toc" and path[1] in ("nodes", "links") and toc_at:
+    if len(path) >= 4 and path[0] == "toc" and path[1] in _TOC_TABLES and toc_at:
         rows, i, field = toc_at.get(str(path[1]), []), path[2], str(path[3])
         if isinstance(i, int) and i < len(rows) and field in rows[i]:
             return Problem((*rows[i][field], field, *path[4:]), p.code, p.message, p.severity)

@@ -10,6 +10,7 @@ quoted sheet names, the central value of a distribution).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from impactkit.errors import ValidationError
@@ -51,8 +52,11 @@ WORDS: dict[str, dict[str, str]] = {
         "pi_level": "Index level",
         "id": "Identifier",
         "size": "Number of people",
-        "sh_note": "From the theory of change (see its sheet); "
-        "the value map's Stakeholder column uses these identifiers.",
+        "sh_note": "The stakeholders of the theory of change: add a row (identifier and "
+        "label) to add one; the Stakeholder columns of the value map and of the theory of "
+        "change offer these identifiers.",
+        "income": "Equivalised income (per year)",
+        "income_group": "Income group",
         "price_factor": "Price factor to the base year",
         "in_kind": "In kind",
         "discount_factor": "Discount factor",
@@ -81,8 +85,12 @@ WORDS: dict[str, dict[str, str]] = {
         "lam": "PERT weight",
         "fixed": "Value (fixed)",
         "central": "Central value (mean)",
-        "unc_note": "The value-map cell holds the central value (the mean) of its "
-        "distribution; change both together.",
+        "written": "Centre as written (impactkit)",
+        "unc_note": "The central value (the mean) of each distribution is the cell it "
+        "describes: its mode (triangular, PERT) or its mean is a formula of that cell, so "
+        "change the cell and the distribution follows; change the minimum or the maximum "
+        "when the new value leaves them. A uniform or a bounded normal distribution has no "
+        "such formula: change its parameters with the cell.",
         "data_note": "impactkit data: theory of change and what no visible column shows. "
         "Do not edit.",
         "toc_note": "The theory of change: one row per node (left) and per link (right). "
@@ -98,6 +106,7 @@ WORDS: dict[str, dict[str, str]] = {
         "link_source": "From (identifier)",
         "link_target": "To (identifier)",
         "link_rationale": "Why",
+        "link_evidence": "Evidence level (1 to 5)",
     },
     "fr": {
         "key": "Champ",
@@ -119,8 +128,11 @@ WORDS: dict[str, dict[str, str]] = {
         "pi_level": "Niveau de l'indice",
         "id": "Identifiant",
         "size": "Nombre de personnes",
-        "sh_note": "Issues de la théorie du changement (voir sa feuille) ; la colonne "
-        "Partie prenante de la carte de valeur utilise ces identifiants.",
+        "sh_note": "Les parties prenantes de la théorie du changement : ajoutez une ligne "
+        "(identifiant et libellé) pour en ajouter une ; les colonnes Partie prenante de la "
+        "carte de valeur et de la théorie du changement proposent ces identifiants.",
+        "income": "Revenu équivalent (par an)",
+        "income_group": "Groupe de revenu",
         "price_factor": "Facteur de prix vers l'année de base",
         "in_kind": "En nature",
         "discount_factor": "Facteur d'actualisation",
@@ -149,8 +161,12 @@ WORDS: dict[str, dict[str, str]] = {
         "lam": "Poids PERT",
         "fixed": "Valeur (fixe)",
         "central": "Valeur centrale (moyenne)",
-        "unc_note": "La cellule de la carte de valeur contient la valeur centrale (la "
-        "moyenne) de sa loi ; modifiez les deux ensemble.",
+        "written": "Centre écrit (impactkit)",
+        "unc_note": "La valeur centrale (la moyenne) de chaque loi est la cellule qu'elle "
+        "décrit : son mode (triangulaire, PERT) ou sa moyenne est une formule de cette "
+        "cellule ; modifiez la cellule et la loi suit, et le minimum ou le maximum si la "
+        "nouvelle valeur en sort. Une loi uniforme ou une normale bornée n'a pas cette "
+        "formule : modifiez ses paramètres avec la cellule.",
         "data_note": "Données impactkit : théorie du changement et ce qu'aucune colonne "
         "visible ne montre. Ne pas modifier.",
         "toc_note": "La théorie du changement : une ligne par nœud (à gauche) et par lien (à "
@@ -166,6 +182,7 @@ WORDS: dict[str, dict[str, str]] = {
         "link_source": "De (identifiant)",
         "link_target": "Vers (identifiant)",
         "link_rationale": "Pourquoi",
+        "link_evidence": "Niveau de preuve (1 à 5)",
     },
 }
 
@@ -221,7 +238,7 @@ STAGES: list[tuple[str, list[str]]] = [
 KEY_ROW = 3
 TOC_NODES = ["node_id", "kind", "node_label", "node_description", "node_stakeholder", "horizon"]
 TOC_NODES += ["node_indicator"]
-TOC_LINKS = ["link_source", "link_target", "link_rationale"]
+TOC_LINKS = ["link_source", "link_target", "link_rationale", "link_evidence"]
 TOC_LINK_COL = len(TOC_NODES) + 2  # one blank column between the two tables
 TOC_FIRST = 4  # headings in row 2, field names in row 3
 TOC_KEY_ROW = 3
@@ -241,9 +258,10 @@ INPUT_COLUMNS = [
 ]
 INPUT_FIRST = 3
 UNC_COLUMNS = ["sheet", "cell", "what", "dist", "low", "mode", "high", "mean", "sd", "lam"]
-UNC_COLUMNS += ["fixed", "central"]
+UNC_COLUMNS += ["fixed", "central", "written"]
 UNC_FIRST = 4
 COMPUTED = {"price_factor", "impact", "present_value", "discount_factor", "what", "central"}
+COMPUTED |= {"written"}
 PROXY_FIELDS = {
     "proxy_description": "description",
     "proxy_value": "value",
@@ -364,18 +382,40 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "a document type declaration, which a workbook never holds",
         "xml": "not well-formed XML ({error})",
         "member": "the part cannot be read ({error})",
-        "sh_unknown": "{ref}: the stakeholder {id!r} is not in the theory of change; this "
-        "sheet edits the label, size and description of its stakeholders, which are added "
-        "in the model file",
-        "sh_missing": "the stakeholder {id!r} of the theory of change has no row in this sheet; "
-        "its nodes need it: put its row back",
+        "evidence": "{ref}: {text!r} is not an evidence level; choose one of the list: {levels}",
+        "sh_id": "{ref}: this stakeholder row needs an identifier (letters, digits and _)",
         "sh_label": "{ref}: the stakeholder {id!r} needs a label",
+        "sh_unlisted": "{ref}: the stakeholder {id!r} is not on the sheet {sheet}; add its "
+        "row there, or choose a stakeholder of the list",
         "text_value": "{ref} holds the text {text!r}: the workbook will show #VALUE! (or "
         "another result than the report); type a number",
         "text_zero": "{ref} holds the text {text!r}: the workbook counts it as 0; type a number",
         "central": "{ref} holds {value} but its uncertainty distribution ({dist}, row {row} of "
         "{sheet}) has the central value {central}: change {cells} ({params}) so that its "
         "central value is {value}, or put {central} back in {ref}",
+        "centre_out": "{ref} holds {value}, the central value of its {dist} distribution (row "
+        "{row} of {sheet}), which the other parameters of the distribution ({params}) do not "
+        "admit{span}. Change {cells}, or type in {ref} a value they admit",
+        "centre_formula": "{ref}: the formula {formula!r} does not give the central value of "
+        "the distribution from {visible}; put back the formula {expected} or type a number",
+        "centre_missing": "{ref}: the {dist} distribution of row {row} needs {params} for its "
+        "central value to follow {visible}; fill them in",
+        "span_between": ": it must lie between {lo} and {hi}",
+        "unknown_dist": "{ref}: unknown distribution {name!r}; one of {names}",
+        "did_you_mean": "; did you mean {word!r}?",
+        "unknown_setting": "{ref}: unknown setting {name!r}",
+        "unknown_column": "{ref}: unknown column {name!r}",
+        "pi_level": "{ref}: the level of the price index is missing",
+        "yes_no": "{ref}: expected yes or no, got {text!r}",
+        "beyond_years": "{ref}: the outcome lasts until year {last} but the workbook has {n} "
+        "year columns, so its formulas would miss years; write the workbook again (impactkit "
+        "new, or ik.io.write_value_map) to get enough columns",
+        "stale_schedule": "{ref}: the rate of period {period} is {here} here but {rate} in the "
+        "discount schedule of the settings; write the workbook again after changing a "
+        "declining schedule",
+        "unc_missing": "{ref}: row {row} needs the sheet and the cell it describes",
+        "unknown_cell": "{ref}: this row names {cell}, which holds no uncertain figure",
+        "span_inside": ": it must lie strictly between {lo} and {hi}",
         "below_block": "{ref}: row {row} is outside the block of formulas (rows {first} to "
         "{last}): the workbook does not count it, so it is not read. Insert rows inside the "
         "block (above row {last}) and copy the formulas of a filled row into them",
@@ -409,12 +449,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
         "xml": "XML mal formé ({error})",
         "member": "la partie ne peut pas être lue ({error})",
-        "sh_unknown": "{ref} : la partie prenante {id!r} n'est pas dans la théorie du "
-        "changement ; cette feuille modifie le libellé, l'effectif et la description de ses "
-        "parties prenantes, qui s'ajoutent dans le fichier du modèle",
-        "sh_missing": "la partie prenante {id!r} de la théorie du changement n'a pas de ligne "
-        "dans cette feuille ; ses nœuds en ont besoin : remettez sa ligne",
+        "evidence": "{ref} : « {text} » n'est pas un niveau de preuve ; choisissez-en un de la "
+        "liste : {levels}",
+        "sh_id": "{ref} : cette ligne de partie prenante doit avoir un identifiant (lettres, "
+        "chiffres et _)",
         "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
+        "sh_unlisted": "{ref} : la partie prenante « {id} » n'est pas sur la feuille {sheet} ; "
+        "ajoutez-y sa ligne, ou choisissez une partie prenante de la liste",
         "text_value": "{ref} contient le texte « {text} » : le classeur affichera #VALEUR! "
         "(ou un autre résultat que le rapport) ; saisissez un nombre",
         "text_zero": "{ref} contient le texte « {text} » : le classeur le compte pour 0 ; "
@@ -422,6 +463,31 @@ _TEXTS: dict[str, dict[str, str]] = {
         "central": "{ref} vaut {value} mais sa loi d'incertitude ({dist}, ligne {row} de la "
         "feuille {sheet}) a pour valeur centrale {central} : modifiez {cells} ({params}) pour "
         "que sa valeur centrale soit {value}, ou remettez {central} en {ref}",
+        "centre_out": "{ref} vaut {value}, valeur centrale de sa loi {dist} (ligne {row} de la "
+        "feuille {sheet}), que les autres paramètres de la loi ({params}) n'admettent pas"
+        "{span}. Modifiez {cells}, ou saisissez en {ref} une valeur qu'ils admettent",
+        "centre_formula": "{ref} : la formule {formula!r} ne donne pas la valeur centrale de la "
+        "loi à partir de {visible} ; remettez la formule {expected} ou saisissez un nombre",
+        "centre_missing": "{ref} : la loi {dist} de la ligne {row} a besoin de {params} pour que "
+        "sa valeur centrale suive {visible} ; remplissez-les",
+        "span_between": " : elle doit être comprise entre {lo} et {hi}",
+        "unknown_dist": "{ref} : loi inconnue « {name} » ; choisissez parmi {names}",
+        "did_you_mean": " ; vouliez-vous dire « {word} » ?",
+        "unknown_setting": "{ref} : champ inconnu « {name} »",
+        "unknown_column": "{ref} : colonne inconnue « {name} »",
+        "pi_level": "{ref} : le niveau de l'indice des prix manque",
+        "yes_no": "{ref} : « {text} » n'est ni oui ni non ; saisissez oui ou non",
+        "beyond_years": "{ref} : l'effet dure jusqu'à l'année {last} mais le classeur n'a que "
+        "{n} colonnes d'années : ses formules oublieraient des années ; écrivez de nouveau le "
+        "classeur à partir du modèle pour avoir assez de colonnes",
+        "stale_schedule": "{ref} : le taux de la période {period} vaut ici {here} mais {rate} "
+        "dans le taux dégressif des paramètres ; écrivez de nouveau le classeur après avoir "
+        "changé un taux dégressif",
+        "unc_missing": "{ref} : la ligne {row} doit nommer la feuille et la cellule qu'elle "
+        "décrit",
+        "unknown_cell": "{ref} : cette ligne nomme {cell}, qui ne contient aucun chiffre "
+        "incertain",
+        "span_inside": " : elle doit être strictement comprise entre {lo} et {hi}",
         "below_block": "{ref} : la ligne {row} est hors du bloc de formules (lignes {first} à "
         "{last}) : le classeur ne la compte pas, elle n'est donc pas lue. Insérez des lignes "
         "à l'intérieur du bloc (au-dessus de la ligne {last}) et recopiez-y les formules "
@@ -456,6 +522,63 @@ DIST_NAMES = {
 }
 
 
+def centre_key(d: dict[str, Any]) -> str | None:
+    """The column of the *Uncertainty* sheet that a formula of the visible cell fills.
+
+    The parameter that sets a distribution's central value (its mean) with the
+    others held: the value of a fixed one, the mode of a triangular or PERT
+    one, the mean of a log-normal, a Beta or an unbounded normal one. A
+    uniform distribution (its centre is that of its bounds) and a bounded
+    normal one (whose mean is not its parameter) have none.
+    """
+    name = d.get("dist")
+    if name == "fixed":
+        return "fixed"
+    if name in ("triangular", "pert"):
+        return "mode"
+    if name in ("lognormal", "beta") or (name == "normal" and "low" not in d and "high" not in d):
+        return "mean"
+    return None
+
+
+def centre_formula(name: str, visible: str, row: int) -> str:
+    """The formula of the centre cell of an *Uncertainty* row, from the visible cell.
+
+    ``visible`` is the reference of the cell the row describes
+    (``'Carte de valeur'!H4``). With :math:`V` its value and :math:`a`,
+    :math:`b`, :math:`\\lambda` the row's low, high and PERT weight, the mean
+    is :math:`V` when :math:`V = (a + m + b)/3` (triangular) or
+    :math:`V = (a + \\lambda m + b)/(\\lambda + 2)` (PERT), hence the mode
+    :math:`m = 3V - a - b` or :math:`m = ((\\lambda + 2)V - a - b)/\\lambda`;
+    the mean or the value of the other distributions is :math:`V`.
+    """
+    col = {k: _letter(j) for j, k in enumerate(UNC_COLUMNS, start=1)}
+    low, high, lam = (f"{col[k]}{row}" for k in ("low", "high", "lam"))
+    if name == "triangular":
+        return f"=3*{visible}-{low}-{high}"
+    if name == "pert":
+        return f"=(({lam}+2)*{visible}-{low}-{high})/{lam}"
+    return f"={visible}"
+
+
+def centre_value(name: str, v: float, d: dict[str, Any]) -> float | None:
+    """What :func:`centre_formula` computes, in the same order of operations.
+
+    None when a parameter the formula needs is missing (or the PERT weight is 0).
+    """
+    if name == "triangular":
+        if not all(isinstance(d.get(k), int | float) for k in ("low", "high")):
+            return None
+        return float(3 * v - d["low"] - d["high"])
+    if name == "pert":
+        if not all(isinstance(d.get(k), int | float) for k in ("low", "high", "lam")):
+            return None
+        if d["lam"] == 0:
+            return None
+        return float(((d["lam"] + 2) * v - d["low"] - d["high"]) / d["lam"])
+    return float(v)
+
+
 def number_text(x: float, lang: str) -> str:
     """A number as a message shows it: ``0,7`` in French, ``0.7`` in English."""
     text = f"{x:.12g}"
@@ -485,6 +608,23 @@ OPTIONS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"forecast": "forecast", "evaluative": "evaluative"},
         "fr": {"forecast": "prévisionnelle", "evaluative": "évaluative"},
     },
+    # the 1-5 evidence scale of a link (impactkit.toc.EVIDENCE_LEVELS)
+    "link_evidence": {
+        "en": {
+            "1": "1 described",
+            "2": "2 correlated",
+            "3": "3 causal",
+            "4": "4 replicated",
+            "5": "5 systematised",
+        },
+        "fr": {
+            "1": "1 décrit",
+            "2": "2 corrélé",
+            "3": "3 causal",
+            "4": "4 reproduit",
+            "5": "5 systématisé",
+        },
+    },
 }
 """The values of a choice as each language's workbook shows them (model value -> shown)."""
 
@@ -497,12 +637,20 @@ def option_shown(field: str, value: Any, lang: str) -> Any:
 
 
 def option_value(field: str, shown: str) -> str:
-    """The model's value of a choice typed in either language (``composée`` -> ``compound``)."""
+    """The model's value of a choice typed in either language (``composée`` -> ``compound``).
+
+    An evidence level is also read from its number alone (``3``, ``3.0``) or
+    its word alone (``causal``, ``reproduit``).
+    """
     text = shown.strip().lower()
     for words in OPTIONS.get(field, {}).values():
         for value, word in words.items():
             if text == word.lower():
                 return value
+            if field == "link_evidence" and text in (word.lower().partition(" ")[2], value):
+                return value
+    if field == "link_evidence" and re.fullmatch(r"[1-5](\.0*)?", text):
+        return text[0]
     return shown
 
 
@@ -526,6 +674,9 @@ COMMENTS: dict[str, dict[str, str]] = {
         "impact": "Formula: quantity x value x (1 - the four shares). Do not type here.",
         "amount": "Amount invested, in the currency.",
         "year": "Year of the input (0 = at the start, not discounted).",
+        "link_evidence": "How well the link is shown (list): 1 described, 2 correlated "
+        "(data show the change), 3 causal (a comparison group), 4 replicated (independent "
+        "evaluations), 5 systematised (Nesta Standards of Evidence).",
     },
     "fr": {
         "stakeholder": "Identifiant d'une partie prenante de la feuille Parties prenantes "
@@ -547,6 +698,9 @@ COMMENTS: dict[str, dict[str, str]] = {
         "impact": "Formule : quantité x valeur x (1 - les quatre parts). Ne rien saisir ici.",
         "amount": "Montant investi, dans la devise.",
         "year": "Année de la ressource (0 = au départ, non actualisée).",
+        "link_evidence": "Ce qui montre le lien (liste) : 1 décrit, 2 corrélé (les données "
+        "montrent le changement), 3 causal (un groupe de comparaison), 4 reproduit "
+        "(évaluations indépendantes), 5 systématisé (niveaux de preuve de Nesta).",
     },
 }
 """The comment of each column heading, in each language."""

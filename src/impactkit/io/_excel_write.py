@@ -20,6 +20,7 @@ from impactkit.io._excel_layout import (
     _SYMBOLS,
     COMMENTS,
     COMPUTED,
+    DIST_NAMES,
     FIRST_ROW,
     GUARD,
     INPUT_COLUMNS,
@@ -53,6 +54,8 @@ from impactkit.io._excel_layout import (
     _map_columns,
     _openpyxl,
     _q,
+    centre_formula,
+    centre_key,
     option_shown,
 )
 from impactkit.io._files import FORMAT_VERSION, to_dict
@@ -316,10 +319,11 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     # Stakeholders -------------------------------------------------------------
     ws = book.sheet("stakeholders")
     book.put(ws, 1, 1, w["sh_note"])
-    book.header(ws, 2, ["id", "label", "size", "description"], None)
+    book.header(ws, 2, ["id", "label", "size", "description", "income", "income_group"], None)
     toc = model.toc if model is not None else None
     for i, s in enumerate(toc.stakeholders if toc is not None else ()):
-        for j, v in enumerate((s.id, s.label, s.size, s.description), start=1):
+        shown = (s.id, s.label, s.size, s.description, s.income, s.income_group)
+        for j, v in enumerate(shown, start=1):
             book.put(ws, 3 + i, j, v if v != "" else None)
 
     # Inputs --------------------------------------------------------------------
@@ -510,13 +514,39 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     book.header(ws, 2, UNC_COLUMNS, UNC_FIRST - 1)
     for i, (sheet, cell, what, dist) in enumerate(unc):
         r = UNC_FIRST + i
-        vals = {"sheet": sheet, "cell": cell, "what": what, "dist": dist["dist"]}
+        name = DIST_NAMES[lang].get(dist["dist"], dist["dist"])  # « triangulaire »
+        vals = {"sheet": sheet, "cell": cell, "what": what, "dist": name}
         for k, v in dist.items():
             if k != "dist":
                 vals["fixed" if k == "value" else k] = v
         vals["central"] = _central(dist)
+        centre = centre_key(dist)
         for j, k in enumerate(UNC_COLUMNS, start=1):
-            book.put(ws, r, j, vals.get(k))
+            if centre is not None and k in (centre, "central"):
+                # the law follows its visible cell: they cannot disagree
+                visible = f"{_q(sheet)}!{cell}"
+                text = centre_formula(dist["dist"], visible, r) if k == centre else f"={visible}"
+                book.formula(ws, r, j, text)
+            elif k == "written":
+                # the centre as written, exact to the last digit: read back only while the
+                # formula still gives it (to 1e-9), so that a round trip is exact
+                book.put(ws, r, j, vals.get(centre) if centre is not None else None)
+            else:
+                book.put(ws, r, j, vals.get(k))
+    ws.column_dimensions[_letter(UNC_COLUMNS.index("written") + 1)].hidden = True
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    x = _letter(UNC_COLUMNS.index("dist") + 1)
+    rule = DataValidation(
+        type="list",
+        formula1='"' + ",".join(DIST_NAMES[lang].values()) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=GUARD[lang]["list_title"],
+        error=GUARD[lang]["list"],
+    )
+    rule.add(f"{x}{UNC_FIRST}:{x}{UNC_FIRST + len(unc) + SPARE_ROWS}")
+    ws.add_data_validation(rule)
 
     # Theory of change ------------------------------------------------------------
     _write_toc(book, plain.get("toc"), names)
@@ -554,9 +584,10 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
 
     The reader takes the nodes and links from this sheet (so that a
     spreadsheet user can add an outcome and its links); what no column shows
-    (indicators, measures, a link's evidence) stays in the hidden sheet,
+    (indicators, measures, a link's assumptions) stays in the hidden sheet,
     matched by node identifier and by (from, to).
     """
+    from openpyxl.comments import Comment
     from openpyxl.worksheet.datavalidation import DataValidation
 
     lang = book.lang
@@ -570,6 +601,8 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
         c.font, c.fill, c.alignment = book.bold, book.head_fill, book.wrap
         book.put(ws, TOC_KEY_ROW, col, key).font = book.key_font
         ws.column_dimensions[_letter(col)].width = 30 if key == "link_rationale" else 18
+        if key in COMMENTS[lang]:
+            ws.cell(row=2, column=col).comment = Comment(COMMENTS[lang][key], "impactkit")
     for key, width in (("node_label", 36), ("node_description", 36)):
         ws.column_dimensions[_letter(TOC_NODES.index(key) + 1)].width = width
     ws.row_dimensions[TOC_KEY_ROW].hidden = True
@@ -585,6 +618,10 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
         for j, field in enumerate(_LINK_FIELDS):
             v = link.get(field)
             book.put(ws, TOC_FIRST + i, TOC_LINK_COL + j, v if v != "" else None)
+        level = link.get("evidence")
+        if level is not None:
+            col = TOC_LINK_COL + TOC_LINKS.index("link_evidence")
+            book.put(ws, TOC_FIRST + i, col, option_shown("link_evidence", str(level), lang))
     g = GUARD[lang]
     last = TOC_FIRST + TOC_ROWS - 1
     ids = f"$A${TOC_FIRST}:$A${last}"
@@ -594,6 +631,7 @@ def _write_toc(book: _Book, toc: Any, names: dict[str, str]) -> None:
         "node_stakeholder": f"{_q(names['stakeholders'])}!$A$3:$A${2 + MAX_STAKEHOLDERS}",
         "link_source": ids,
         "link_target": ids,
+        "link_evidence": '"' + ",".join(OPTIONS["link_evidence"][lang].values()) + '"',
     }
     for key, formula in lists.items():
         col = TOC_NODES.index(key) + 1 if key in TOC_NODES else TOC_LINK_COL + TOC_LINKS.index(key)
