@@ -616,7 +616,10 @@ def _cmd_new(args: argparse.Namespace) -> int:
                 )
             print(msg, file=sys.stderr)
             return 2
-        model = load_example(args.example)
+        from impactkit.model import in_language
+
+        # the example's texts in the workbook's language, from its own translations
+        model = in_language(load_example(args.example), args.lang)
     else:
         model = _starter_model(args.lang)
     if suffix == ".xlsx":

@@ -11,6 +11,8 @@
   :data:`FORMAT_VERSION`), :func:`make_converter` and its :data:`PRESETS`,
   :func:`json_schema`. Reading and writing files is the job of
   :mod:`impactkit.io`.
+- :func:`in_language`: the same model with its texts in another language, from
+  its own translations.
 
 Layer: model (see the architecture page). Uses the foundation, the theory of
 change, valuation and the qualitative records.
@@ -31,6 +33,7 @@ from impactkit.model._model import (
     duplicate_rows,
 )
 from impactkit.model._schema import json_schema
+from impactkit.model._translate import in_language
 from impactkit.model._valuemap import ROW_FIELDS as ROW_FIELDS
 from impactkit.model._valuemap import KernelOutput as KernelOutput
 from impactkit.model._valuemap import Parameter as Parameter
@@ -49,6 +52,7 @@ __all__ = [
     "duplicate_rows",
     "from_dict",
     "in_kind",
+    "in_language",
     "json_schema",
     "make_converter",
     "to_dict",

@@ -527,3 +527,64 @@ def french(text: str) -> str | None:
             f"{marginal.group(1)}\xa0% de ce coût sont libérés quand une unité est évitée. {why}"
         )
     return None
+
+
+def _price_index() -> dict[str, str]:
+    """The French of the shipped INSEE price index's name and source."""
+    from impactkit.valuation import PriceIndex
+
+    cpi = PriceIndex.insee_cpi()
+    return {
+        cpi.name: "IPC de l'INSEE, ensemble des ménages, France, base 2015 = 100, moyennes "
+        "annuelles",
+        cpi.source: "Indice des prix à la consommation (IPC) de l'INSEE, ensemble des ménages, "
+        "France, ensemble, base 2015 = 100, moyennes annuelles. Série : INSEE BDM idbank "
+        "001764363, « Indice annuel des prix à la consommation - Base 2015 - Ensemble des "
+        "ménages - France - Ensemble », url : https://www.insee.fr/fr/statistiques/serie/001764363."
+        " Statut lu, 1998-2023 : lu dans un export BDM de l'INSEE de la série (fichier "
+        "donnees_brutes.xlsx, feuille « valeurs_annuelles », série mise à jour par l'INSEE le "
+        "12/01/2024) conservé dans le dépôt public ReinforcedKnowledge/france-inflation-data-"
+        "cleaned, lu le 26/11/2026. Statut lu, 2025 : 120,95, observation de l'idbank 001764363 "
+        "(OBS_STATUS A, OBS_QUAL DEF) citée dans une note du 20 septembre 2026 d'un dépôt public "
+        "qui a lu directement la BDM de l'INSEE (ses observations de 1990 et de 2015, 67,40 et "
+        "100, concordent avec l'export ci-dessus), lu le 26/11/2026. Statut calculé, 2024 : non "
+        "lu directement ; 119,82 est le seul niveau à deux décimales compatible avec les niveaux "
+        "2023 et 2025 ci-dessus et avec les deux variations annuelles calculées sur la série "
+        "001764363 à cinq décimales (2024 : 0,02001 ; 2025 : 0,00943 ; fichier "
+        "data/reference/macro/ipc_annuel.csv du dépôt public wald52/retraitecomptenotionelle, "
+        "certifié le 13/08/2026) : 117,47 × 1,02001 = 119,8206 et 120,95 / 1,00943 = 119,8201. "
+        "Les moyennes annuelles publiées par l'INSEE (+2,0 % en 2024, +0,9 % en 2025 ; "
+        "Informations rapides des 15 janvier 2025 et 15 janvier 2026) concordent. Les valeurs "
+        "antérieures à 2006 sont publiées par l'INSEE avec une décimale (série rétropolée).",
+    }
+
+
+FR.update(_price_index())
+
+_IGAS_MEASURE = (
+    "IGAS, I. Rougier et C. Waquet, « Financement par les organismes de sécurité sociale des "
+    "mandataires judiciaires à la protection des majeurs », rapport n° 2014-071R, juillet 2014, "
+    "relayé par Neuromedia, « Le rapport de l'IGAS »"
+)
+FR.update(
+    {
+        # sources of inputs computed by the builders
+        "52.12 FTE held by RSA recipients x 88 % of the single-person RSA (646.52 EUR, "
+        "catalogue:rsa_forfait_personne_seule) x 12 months (décret n° 2014-728 du 27 juin 2014; "
+        "88 % as reported by the Banque des Territoires)": "52,12 ETP occupés par des "
+        "allocataires du RSA x 88 % du RSA d'une personne seule (646,52 EUR, montant "
+        "forfaitaire du catalogue) x 12 mois (décret n° 2014-728 du 27 juin 2014 ; "
+        "88 % selon la Banque des Territoires)",
+        **{
+            f"catalogue:pjm_cout_mesure_an_igas_2013: mean cost of a measure 1,828 EUR a year in "
+            f"2013, all funders, {en}; x 300 measures, moved to 2025 with the INSEE consumer "
+            f"price index - {_IGAS_MEASURE}": "Catalogue : coût "
+            f"moyen d'une mesure 1 828 EUR par an en 2013, tous financeurs, {fr} ; x 300 mesures, "
+            f"ramené à 2025 avec l'indice des prix à la consommation de l'INSEE - {_IGAS_MEASURE}"
+            for en, fr in (
+                ("80 % by public funders", "80 % par les financeurs publics"),
+                ("20 % by the protected people", "20 % par les personnes protégées"),
+            )
+        },
+    }
+)
