@@ -561,17 +561,25 @@ def problem_lines_fr(
     from impactkit._i18n import path_fr, problem_fr
     from impactkit.cli._main import _cell
 
+    import attrs
+
+    from impactkit.model import ImpactModel
+
+    # a path into the model (outcomes, inputs, toc...) is the model's own check, worded in
+    # English; the reader's problems are placed by sheet and cell
+    model_fields = {f.name for f in attrs.fields(ImpactModel)}
     label = labels_of(model) if model is not None else None
     lines = []
     for p in problems:
         sev = SEVERITY_FR.get(p.severity, p.severity)
         path = tuple(p.path)
+        from_model = bool(path) and path[0] in model_fields
         cell = _cell(p)
         field = ""
         sheet_cell_field = len(path) > 2 and isinstance(path[0], str)
         if cell is None and sheet_cell_field and re.fullmatch(r"[A-Z]{1,3}[0-9]+", str(path[1])):
             cell, field = f"{path[0]}!{path[1]}", path_fr(path[2:], label)
-        if native and p.code in READER_WORDED and cell is None:
+        if native and p.code in READER_WORDED and cell is None and not from_model:
             lines.append(f"{sev} : {p.message}")  # a French workbook's reader said it
             continue
         if cell is not None:
