@@ -558,11 +558,10 @@ def problem_lines_fr(
     """
     import re
 
-    from impactkit._i18n import path_fr, problem_fr
-    from impactkit.cli._main import _cell
-
     import attrs
 
+    from impactkit._i18n import path_fr, problem_fr
+    from impactkit.cli._main import _cell
     from impactkit.model import ImpactModel
 
     # a path into the model (outcomes, inputs, toc...) is the model's own check, worded in
