@@ -11,14 +11,7 @@ from impactkit.model import in_language, to_dict
 
 from .french_text import english_sentences
 
-SECTORS = [
-    "emploi_accompagne",
-    "protection_enfance",
-    "insertion_iae",
-    "protection_majeurs",
-    "addictologie",
-    "personnes_agees",
-]
+SECTORS = ik.examples.names()
 
 
 def _texts(x: object) -> list[str]:

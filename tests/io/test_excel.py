@@ -16,12 +16,12 @@ import impactkit as ik
 import workbook_engine
 from impactkit import dist
 from impactkit.io import _excel
+from sheets import FR, column_of
 
 from strategies import models, rich_model, synthetic_model
 
 formulas = pytest.importorskip("formulas")
 
-FR = {k: v["fr"] for k, v in _excel.SHEETS.items()}
 EN = {k: v["en"] for k, v in _excel.SHEETS.items()}
 
 
@@ -33,13 +33,6 @@ def compute(path):
 
 def names_of(cells):
     return {ref.lower(): v for (sheet, ref), v in cells.items() if sheet == ""}
-
-
-def column_of(ws, key, key_row):
-    for c in ws[key_row]:
-        if c.value == key:
-            return c.column_letter
-    raise KeyError(key)
 
 
 def assert_workbook_equals_library(path, res):

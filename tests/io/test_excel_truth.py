@@ -18,18 +18,11 @@ from hypothesis import strategies as st
 import impactkit as ik
 from impactkit import qualitative as ql
 from impactkit.io import _excel
+from sheets import FR, column_of
 
 from strategies import synthetic_model
 
-FR = {k: v["fr"] for k, v in _excel.SHEETS.items()}
 EN = {k: v["en"] for k, v in _excel.SHEETS.items()}
-
-
-def column_of(ws, key, key_row=3):
-    for c in ws[key_row]:
-        if c.value == key:
-            return c.column_letter
-    raise KeyError(key)
 
 
 def _fields(ov, **changes):

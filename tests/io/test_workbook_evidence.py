@@ -10,16 +10,9 @@ import pytest
 import impactkit as ik
 from impactkit.io import _excel
 from impactkit.io._files import from_dict, to_dict
+from sheets import FR, column_of
 
-FR = {k: v["fr"] for k, v in _excel.SHEETS.items()}
 EN = {k: v["en"] for k, v in _excel.SHEETS.items()}
-
-
-def column_of(ws, key, key_row=3):
-    for c in ws[key_row]:
-        if c.value == key:
-            return c.column_letter
-    raise KeyError(key)
 
 
 def graded_model():

@@ -10,19 +10,11 @@ import pytest
 
 import impactkit as ik
 from impactkit import dist
-from impactkit.io import _excel
+from sheets import FR, column_of
 
 from strategies import synthetic_model
 
-FR = {k: v["fr"] for k, v in _excel.SHEETS.items()}
 ENGLISH = ("unknown", "expected", "did you mean", "row ", "missing", "the ")
-
-
-def column_of(ws, key, key_row=3):
-    for c in ws[key_row]:
-        if c.value == key:
-            return c.column_letter
-    raise KeyError(key)
 
 
 @pytest.fixture

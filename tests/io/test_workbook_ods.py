@@ -11,13 +11,12 @@ import pytest
 
 import impactkit as ik
 from impactkit.cli import main
-from impactkit.io import _excel
+from sheets import FR, column_of
 
 from strategies import synthetic_model
 
 pytest.importorskip("python_calamine")
 
-FR = {k: v["fr"] for k, v in _excel.SHEETS.items()}
 NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -79,13 +78,6 @@ def to_ods(xlsx, ods):
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-
-
-def column_of(ws, key, key_row=3):
-    for c in ws[key_row]:
-        if c.value == key:
-            return c.column_letter
-    raise KeyError(key)
 
 
 def test_an_ods_value_map_reads_back_the_model(tmp_path):
