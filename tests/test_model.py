@@ -66,7 +66,7 @@ def test_outcome_valuation_reports_every_problem():
             attribution="lots",
             drop_off=2,
             duration=2.5,
-            start_year=3,
+            start_year=0,
             drop_off_method="sometimes",
             evidence={"deadweight": "rumour"},
         )

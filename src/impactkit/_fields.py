@@ -18,10 +18,13 @@ import numpy.typing as npt
 
 from impactkit.errors import Problem
 
-__all__ = ["FIELD_RULES", "MAX_DURATION", "FieldRule", "rule"]
+__all__ = ["FIELD_RULES", "MAX_DURATION", "MAX_START_YEAR", "FieldRule", "rule"]
 
 MAX_DURATION = 300
 """Longest admissible duration, input year or horizon [years]."""
+
+MAX_START_YEAR = 100
+"""Latest admissible start year of an outcome (a forecast's last cohort) [years]."""
 
 
 @attrs.frozen
@@ -37,7 +40,7 @@ class FieldRule:
     integer : bool
         Whole numbers only (a distribution may still be given, as for ``duration``).
     choices : tuple of float, optional
-        The only admissible values (``start_year``).
+        The only admissible values (none of the built-in fields uses it now).
     default : float or None
         Value of an omitted field; None when the field is required.
     unit : str
@@ -127,7 +130,9 @@ FIELD_RULES: Mapping[str, FieldRule] = MappingProxyType(
         "duration": FieldRule(
             "duration", low=0.0, high=MAX_DURATION, integer=True, default=1.0, unit="years"
         ),
-        "start_year": FieldRule("start_year", choices=(1.0, 2.0), default=1.0, unit="year"),
+        "start_year": FieldRule(
+            "start_year", low=1.0, high=MAX_START_YEAR, integer=True, default=1.0, unit="year"
+        ),
         "deadweight": _fraction("deadweight"),
         "displacement": _fraction("displacement"),
         "attribution": _fraction("attribution"),

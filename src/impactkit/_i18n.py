@@ -936,6 +936,11 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
                 rf"must be in [\[(](?P<lo>{_NUMBER}), (?P<hi>{_NUMBER})\], got (?P<got>.+)",
                 "doit être compris entre {lo} et {hi}, reçu {got}",
             ),
+            (
+                rf"must be a whole year from 1 \(.*\) to (?P<hi>{_NUMBER}), got (?P<got>.+)",
+                "doit être une année entière de 1 (pendant l'activité ; 2 : la période "
+                "suivante) à {hi}, reçu {got}",
+            ),
         ),
     ),
     "type": (

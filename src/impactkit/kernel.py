@@ -275,7 +275,8 @@ def profile(
     drop_off, duration : ndarray
         Shapes broadcastable to ``(samples, rows)`` [fraction, years].
     start : ndarray of int
-        Start year of each row, 1 or 2, shape ``(rows,)``.
+        Start year of each row (1 during the activity, 2 the period after,
+        later for later cohorts), shape ``(rows,)``.
     linear : ndarray of bool
         Rows whose drop-off is linear, shape ``(rows,)``.
     rate : ndarray, optional
@@ -469,7 +470,8 @@ def year_values(
     duration : ndarray
         Duration :math:`D` [years].
     start : ndarray of int
-        Calendar start year :math:`s` of each row (1 or 2), shape ``(rows,)``.
+        Calendar start year :math:`s` of each row (a whole year from 1), shape
+        ``(rows,)``.
     linear : ndarray of bool
         Rows whose drop-off is linear, shape ``(rows,)``.
     horizon : int, optional
@@ -501,7 +503,7 @@ def year_values(
     wd = _year_weights(d, dur, linear, span) * imp[..., None]  # (S, K, J)
     out = np.zeros((*imp.shape, horizon + span + 2))
     # place year j of row k at calendar column start_k - 1 + j: one shifted add per start year
-    for s in np.unique(start):  # at most two values (1 and 2), not a loop over rows
+    for s in np.unique(start):  # a few start years, not a loop over rows
         rows = start == s
         out[..., rows, s - 1 : s - 1 + span] += wd[..., rows, :]
     return out[..., :horizon]

@@ -59,7 +59,7 @@ def test_every_problem_with_its_path():
     data = to_dict(synthetic_model())
     data["outcomes"][0]["quantity"] = "fifty"
     data["outcomes"][1]["deadweight"] = 2
-    data["outcomes"][1]["start_year"] = 3
+    data["outcomes"][1]["start_year"] = 0
     data["inputs"][0]["amount"] = -1
     data["currency"] = 978
     data["unexpected"] = True

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._fields import FIELD_RULES
 from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import Checker
 from impactkit.discount import Constant, Discount, Schedule
@@ -49,7 +50,9 @@ class AvoidedCostItem:
         Years it lasts.
     drop_off : float, default 0
         Yearly compound decline from the second year.
-    start_year : {1, 2}, default 1
+    start_year : int, default 1
+        Year of the first saving: 1 during the activity, 2 the period after,
+        later for a forecast's later cohorts (up to 100).
     label : str, optional
 
     Examples
@@ -82,7 +85,8 @@ class AvoidedCostItem:
         c.number(self.reduction, "reduction", low=0.0)
         c.number(self.duration, "duration", low=0, high=300, integer=True)
         c.number(self.drop_off, "drop_off", low=0.0, high=1.0)
-        c.choice(self.start_year, "start_year", (1, 2))
+        start = FIELD_RULES["start_year"]
+        c.number(self.start_year, "start_year", low=start.low, high=start.high, integer=True)
         c.raise_if_errors()
 
 

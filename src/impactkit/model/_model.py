@@ -186,8 +186,10 @@ class OutcomeValuation:
     duration : float or Distribution, default 1
         How many years the outcome lasts [years]. A number must be whole; a
         distribution may give fractional years, whose last year counts pro rata.
-    start_year : {1, 2}, default 1
-        1: the outcome starts during the activity period; 2: the period after.
+    start_year : int, default 1
+        Year of the outcome's first value: 1 during the activity period, 2 the
+        period after, a later year for a forecast's later cohorts (whole years
+        up to 100).
     deadweight, displacement, attribution, leakage : float or Distribution
         Haircuts [fraction, 0-1]; leakage defaults to 0. The deadweight may
         also be measured from data with
@@ -256,13 +258,13 @@ class OutcomeValuation:
         if not isinstance(self.proxy, FinancialProxy):
             c.add("proxy", "type", f"expected a FinancialProxy or a number, got {self.proxy!r}")
         c.extend(FIELD_RULES["duration"].problems(self.duration, ("duration",)))
-        starts = FIELD_RULES["start_year"].choices or ()
-        if not (is_number(self.start_year) and self.start_year in starts):
+        start = FIELD_RULES["start_year"]
+        if not (is_number(self.start_year) and not start.bad([self.start_year])[0]):
             c.add(
                 "start_year",
-                "invalid_choice",
-                f"must be 1 (during the activity) or 2 (the period after), got "
-                f"{self.start_year!r}",
+                "out_of_range",
+                f"must be a whole year from 1 (during the activity; 2 is the period after) "
+                f"to {start.high:g}, got {self.start_year!r}",
             )
         for h in (*HAIRCUTS, "drop_off"):
             if h == "deadweight" and _is_calculator(self.deadweight):

@@ -90,7 +90,7 @@ class _Prepared:
     site_of_row: _IntArray  # (R,) site position of each outcome row
     fields: dict[str, FloatArray]  # (R,) each, central values; proxy at base-year prices
     linear: _BoolArray
-    start: _IntArray  # calendar start year, 1 or 2
+    start: _IntArray  # calendar start year, 1 to MAX_START_YEAR
     period_shift: _IntArray  # 1 on rows of sites using the "t0" convention
     price_factor: FloatArray
     inputs: FloatArray  # (n_sites,) PV of inputs
