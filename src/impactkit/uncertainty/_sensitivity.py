@@ -106,9 +106,11 @@ class _OneAtATime:
 
     The SROI is additive over rows and inputs: a row's parameter changes only
     that row's present value, an input's amount only that input's (a linear
-    term). So :math:`PV_j = PV - pv_r + pv_r(x_j)` with row ``r`` evaluated
-    alone, and :math:`I_j = I + (x_j - a_m) u_m` with :math:`u_m` the
-    present value of one unit of input ``m``; only the discount rate needs
+    term). So :math:`PV_j = \sum_{k \ne r} pv_k + pv_r(x_j)` with row ``r``
+    evaluated alone (the other rows summed directly, not :math:`PV - pv_r`,
+    which would keep the rounding of a large row), and
+    :math:`I_j = I + (x_j - a_m) u_m` with :math:`u_m` the present value of
+    one unit of input ``m``; only the discount rate needs
     the whole model. Memory and time are linear in the number of parameters
     and rows (kernel calls over blocks of :data:`_BLOCK`), where evaluating
     every moved parameter as a sample of the whole model builds a
@@ -125,6 +127,11 @@ class _OneAtATime:
         whole = vm.evaluate_fields(self.fields, rows=True)
         self.row_pv = cast(FloatArray, whole.row_present_values)[0]
         self.pv0 = float(whole.present_value[0])
+        # the other rows' sum for each row, from sums before and after it (never
+        # PV - pv_r: a large row cancelled from the total would leave its rounding)
+        before = np.concatenate(([0.0], np.cumsum(self.row_pv)[:-1]))
+        after = np.concatenate((np.cumsum(self.row_pv[::-1])[::-1][1:], [0.0]))
+        self.others = before + after
         self.in0 = float(whole.total_inputs[0])
 
     def __call__(
@@ -144,7 +151,7 @@ class _OneAtATime:
                 g[kind][0, np.searchsorted(blk, hit)] = xs[hit] * scales[which[hit]]
             sub = attrs.evolve(vm, start=vm.start[r], linear=vm.linear[r], n_rows=len(r))
             alone = cast(FloatArray, sub.evaluate_fields(g, rows=True).row_present_values)[0]
-            pv[blk] = self.pv0 - self.row_pv[r] + alone
+            pv[blk] = self.others[r] + alone
         on_input = np.flatnonzero(kinds == "amount")
         for blk in (on_input[a : a + _BLOCK] for a in range(0, len(on_input), _BLOCK)):
             m = at[blk]
