@@ -56,6 +56,7 @@ import os
 import re
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -462,29 +463,24 @@ class _Reader:
         if sheet in self.grids:
             return self.grids[sheet]
         if hasattr(wb, "rows"):  # an .ods or .xls read by calamine
-            return self._grid_calamine(wb, sheet)
-        ws = wb[sheet]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # the stored dimension may lie: read what is there
+            cells = wb.rows(sheet)
+        else:
+            ws = wb[sheet]
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # the stored dimension may lie: read what is there
+            cells = self._openpyxl_cells(ws, sheet)
         out: dict[tuple[int, int], tuple[Any, bool]] = {}
         try:
-            for n, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS + 1)):
-                if n > 4 * MAX_ROWS:
-                    raise _Limits(f"sheet {sheet!r} has more than {4 * MAX_ROWS} rows")
-                for c in row:
-                    v = getattr(c, "value", None)
-                    if v is None or v == "":
-                        continue
-                    r, j = c.row, c.column
-                    if r > MAX_ROWS or j > MAX_COLUMNS:
-                        raise _Limits(
-                            f"sheet {sheet!r} goes beyond row {MAX_ROWS} or column "
-                            f"{MAX_COLUMNS}: a value map is read within these limits"
-                        )
-                    self.cells += 1
-                    if self.cells > MAX_CELLS:
-                        raise _Limits(f"the workbook has more than {MAX_CELLS:,} filled cells")
-                    out[(r, j)] = (v, getattr(c, "data_type", None) == "f")
+            for r, j, v, is_formula in cells:
+                if r > MAX_ROWS or j > MAX_COLUMNS:
+                    raise _Limits(
+                        f"sheet {sheet!r} goes beyond row {MAX_ROWS} or column "
+                        f"{MAX_COLUMNS}: a value map is read within these limits"
+                    )
+                self.cells += 1
+                if self.cells > MAX_CELLS:
+                    raise _Limits(f"the workbook has more than {MAX_CELLS:,} filled cells")
+                out[(r, j)] = (v, is_formula)
         except _Limits as exc:
             raise FileFormatError([Problem((sheet,), "too_large", str(exc))]) from None
         except FileFormatError:
@@ -502,29 +498,17 @@ class _Reader:
         self.grids[sheet] = out
         return out
 
-    def _grid_calamine(self, wb: Any, sheet: str) -> dict[tuple[int, int], tuple[Any, bool]]:
-        out: dict[tuple[int, int], tuple[Any, bool]] = {}
-        try:
-            for r, j, v, is_formula in wb.rows(sheet):
-                if r > MAX_ROWS or j > MAX_COLUMNS:
-                    raise _Limits(
-                        f"sheet {sheet!r} goes beyond row {MAX_ROWS} or column "
-                        f"{MAX_COLUMNS}: a value map is read within these limits"
-                    )
-                self.cells += 1
-                if self.cells > MAX_CELLS:
-                    raise _Limits(f"the workbook has more than {MAX_CELLS:,} filled cells")
-                out[(r, j)] = (v, is_formula)
-        except _Limits as exc:
-            raise FileFormatError([Problem((sheet,), "too_large", str(exc))]) from None
-        except FileFormatError:
-            raise
-        except Exception as exc:
-            raise FileFormatError(
-                [Problem((sheet,), "format", f"sheet {sheet!r} cannot be read: {exc}")]
-            ) from exc
-        self.grids[sheet] = out
-        return out
+    @staticmethod
+    def _openpyxl_cells(ws: Any, sheet: str) -> Iterator[tuple[int, int, Any, bool]]:
+        """(row, column, value, is_formula) of the filled cells of an openpyxl sheet."""
+        for n, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS + 1)):
+            if n > 4 * MAX_ROWS:
+                raise _Limits(f"sheet {sheet!r} has more than {4 * MAX_ROWS} rows")
+            for c in row:
+                v = getattr(c, "value", None)
+                if v is None or v == "":
+                    continue
+                yield c.row, c.column, v, getattr(c, "data_type", None) == "f"
 
     def merged(self, sheet: str, first_row: int) -> None:
         """Merged ranges reaching the input rows of a sheet are located problems."""
