@@ -22,7 +22,7 @@ from impactkit._i18n import Formatter, t
 from impactkit._results import Summary, displayed, jsonable
 from impactkit.errors import ValidationError
 from impactkit.methods import SROIResult
-from impactkit.model import ImpactModel
+from impactkit.model import ROW_FIELDS, ImpactModel
 from impactkit.report._event_study import event_study_table
 from impactkit.typing import SeedLike
 
@@ -452,15 +452,7 @@ def _assumptions(result: SROIResult, names: _Names) -> pd.DataFrame:
                 "price_year": ov.proxy.year,
             }
         )
-        for fld in (
-            "quantity",
-            "deadweight",
-            "displacement",
-            "attribution",
-            "leakage",
-            "drop_off",
-            "duration",
-        ):
+        for fld in (f for f in ROW_FIELDS if f != "proxy"):  # the proxy has its own source
             src = ov.sources.get(fld, "")
             ev = ov.evidence.get(fld, "")
             if src or ev or fld == "deadweight":
