@@ -975,21 +975,33 @@ def _dask_portfolio(point: Any, inp: Any, t_local: float) -> list[dict[str, Any]
         import distributed
     except ImportError:  # pragma: no cover - the dask extra
         return []
+    import logging
     import warnings
 
     from impactkit import portfolio as pf
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with (
-            distributed.LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            distributed.Client(cluster) as client,
-        ):
-            t_dask = best_of(
-                lambda: pf.evaluate(point, inp, discount=0.035, by=["sector"], executor=client), 2
-            )
+    # A peer library imported earlier in the run may configure the root logger at INFO; the
+    # cluster's start and stop chatter would then fill the report.
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with (
+                distributed.LocalCluster(
+                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+                ) as cluster,
+                distributed.Client(cluster) as client,
+            ):
+                t_dask = best_of(
+                    lambda: pf.evaluate(
+                        point, inp, discount=0.035, by=["sector"], executor=client
+                    ),
+                    2,
+                )
+    finally:
+        quiet.setLevel(level)
     return [
         row(
             "point SROI on a dask LocalCluster (2 workers)",
