@@ -25,16 +25,17 @@ def test_certificate_is_192_paid_and_160_before_vat(cat):
 
 
 def test_value_of_life_states_its_year_and_index_rule(cat):
-    for entry in ("valeur_vie_statistique", "valeur_annee_vie"):
+    # The statistical life is stated in euros of 2010 (read in a secondary source); the
+    # life-year's price year was not read, so it keeps the report's year, an upper bound.
+    expected = {"valeur_vie_statistique": 2010, "valeur_annee_vie": 2013}
+    for entry, year in expected.items():
         row = cat.loc[entry]
-        assert row["year"] == 2013, entry  # the Quinet report's year, an upper bound
+        assert row["year"] == year, entry
         assert "GDP per head" in row["notes"]
-        assert (
-            "not stated in the sources read" in row["notes"]
-            or "not stated on the page" in row["notes"]
-        )
         assert INDEX_RULES[entry] == "GDP per head"
         assert ik.valuation.proxy_from_catalogue(entry).index_rule == "GDP per head"
+    assert "2010 value" in cat.loc["valeur_vie_statistique", "notes"]
+    assert "not stated on the page" in cat.loc["valeur_annee_vie", "notes"]
     assert ik.valuation.proxy_from_catalogue("mas_place_an").index_rule == ""
 
 
