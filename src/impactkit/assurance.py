@@ -16,6 +16,10 @@ code                       finding
 ``immaterial``             an outcome under the materiality share of the present value
 ``no_in_kind_inputs``      no non-cash input (volunteer time, premises, goods)
 ``double_counting``        two valued outcomes on one causal path for one stakeholder
+``duplicate_row``          a value-map row repeating another exactly
+``duplicate_outcome``      an outcome valued twice for one stakeholder
+``similar_rows``           two outcome ids with the same stakeholder and the same figures
+``not_evaluated``          materiality not checked (measured quantities without their data)
 ``transfer_twice``         two rows valuing the same transfer with the same sign
 ``transfer_one_side``      a transfer valued for one party only (counted as social value)
 ``benefit_in_kind``        an allowance earmarked to buy help valued (a saving only if the
@@ -396,6 +400,9 @@ def _transfer_findings(model: ImpactModel) -> list[Finding]:
             )
     return out
 
+
+CONCENTRATION_CODES = ("value_concentration", "illustrative_share")
+"""The finding codes :func:`concentration_sentences` writes."""
 
 _CONCENTRATION = {
     "en": {

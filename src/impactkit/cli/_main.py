@@ -307,14 +307,22 @@ def _data(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
-    from impactkit.assurance import lint
+    from impactkit.assurance import CONCENTRATION_CODES, concentration_sentences, lint
     from impactkit.cli._words import SEVERITY_FR, lint_words
 
     lang = args.lang
     model = _load(args.file)  # lint lists the model's problems with their fixes
-    findings = lint(model, data=_data(args), materiality=args.materiality)
+    data = _data(args)
+    findings = lint(model, data=data, materiality=args.materiality)
+    sentences: dict[str, str] = {}
+    if lang == "fr" and any(f.code in CONCENTRATION_CODES for f in findings):
+        # the concentration findings carry their share: word them with the report's formula
+        from impactkit.methods import sroi
+
+        labels = {ov.outcome: f"« {ov.label or ov.outcome} »" for ov in model.outcomes}
+        sentences = dict(concentration_sentences(sroi(model, data=data), lang="fr", labels=labels))
     for f in findings:
-        message, hint = lint_words(f, model, lang)
+        message, hint = lint_words(f, model, lang, sentences=sentences)
         if lang == "fr":
             sev = SEVERITY_FR.get(f.severity, f.severity)
             print(f"{sev} : {message}\n    conseil : {hint}")

@@ -426,18 +426,79 @@ LINT_FR: dict[str, tuple[str, str]] = {
         "vérifiez avec les personnes concernées que ce changement a lieu et compte pour "
         "elles ; consignez l'avis des proches et des personnes accompagnées",
     ),
+    "duplicate_row": (
+        "la ligne de l'effet {outcome} répète exactement une autre ligne : sa valeur serait "
+        "comptée deux fois",
+        "ne valorisez chaque effet qu'une fois par partie prenante : fusionnez les lignes, ou "
+        "distinguez-les (autres personnes, autres périodes)",
+    ),
+    "duplicate_outcome": (
+        "l'effet {outcome} est déjà valorisé pour la même partie prenante",
+        "ne valorisez chaque effet qu'une fois par partie prenante : fusionnez les lignes, ou "
+        "distinguez-les (autres personnes, autres périodes)",
+    ),
+    "similar_rows": (
+        "l'effet {outcome} a la même partie prenante et les mêmes chiffres qu'un autre effet : "
+        "est-ce le même changement compté deux fois ?",
+        "ne valorisez chaque effet qu'une fois par partie prenante : fusionnez les lignes, ou "
+        "distinguez-les (autres personnes, autres périodes)",
+    ),
+    "transfer_one_side": (
+        "l'effet {outcome} est un transfert compté comme valeur sociale d'un seul côté",
+        "un transfert est un gain pour l'un et une perte pour l'autre : valorisez l'autre "
+        "côté avec le signe opposé (ils s'annulent pour la société), ou sortez-le du ratio "
+        "et montrez-le dans la vue des finances publiques",
+    ),
+    "benefit_in_kind": (
+        "la valeur de {outcome} est une allocation affectée à l'achat d'une aide",
+        "ce n'est une économie que si l'aide n'est plus consommée : comptez le montant "
+        "réellement dépensé (un plan notifié dépasse ce qui est consommé), et seulement "
+        "pour l'aide devenue inutile",
+    ),
+    "proxy_index_rule": (
+        "la valeur monétaire de {outcome} évolue avec {rule} selon sa source, mais le "
+        "modèle la ramène à son année de base avec son indice des prix",
+        "exprimez la valeur dans l'année de base avec une série sourcée ({rule}) et "
+        "donnez-lui cette année de prix",
+    ),
+    "value_concentration": (
+        "la plus grande part de la valeur repose sur un seul effet",
+        "valorisez les autres effets importants, ou montrez comment le résultat change "
+        "sans celui-ci",
+    ),
+    "illustrative_share": (
+        "une grande part de la valeur repose sur des valeurs monétaires d'illustration ou "
+        "sans source",
+        "remplacez les valeurs d'illustration par des chiffres sourcés, ou présentez le "
+        "résultat comme une illustration",
+    ),
 }
-"""Lint finding code → (message, hint) in French, in the words of a value map's user."""
+"""Lint finding code → (message, hint) in French, in the words of a value map's user.
+
+``value_concentration`` and ``illustrative_share`` are worded with their share by
+:func:`impactkit.assurance.concentration_sentences` when the caller gives them
+(``sentences`` of :func:`lint_words`); the messages here are the fallback."""
+
+INDEX_RULES_FR = {"GDP per head": "le PIB par habitant"}
+"""A proxy's index rule (:attr:`impactkit.FinancialProxy.index_rule`) in French words."""
 
 
-def lint_words(finding: Any, model: Any, lang: str) -> tuple[str, str]:
-    """A finding's message and hint in ``lang`` (French: :data:`LINT_FR`)."""
+def lint_words(
+    finding: Any, model: Any, lang: str, *, sentences: Mapping[str, str] | None = None
+) -> tuple[str, str]:
+    """A finding's message and hint in ``lang`` (French: :data:`LINT_FR`).
+
+    ``sentences`` maps a finding code to a sentence already in ``lang`` (the
+    concentration sentences, which carry their share); it replaces the message.
+    """
     if lang != "fr":
         return str(finding.message), str(finding.hint)
     msg, hint = LINT_FR.get(
         finding.code,
         ("constat du contrôle d'assurance", "voir la documentation des contrôles"),
     )
+    if sentences and finding.code in sentences:
+        msg = sentences[finding.code].rstrip(".")
     path = tuple(getattr(finding, "path", ()))
     outcome = node = stakeholder = ""
     outcomes = getattr(model, "outcomes", ())
@@ -462,8 +523,14 @@ def lint_words(finding: Any, model: Any, lang: str) -> tuple[str, str]:
         sid = outcomes[path[1]].stakeholder
         label = next((s.label for s in getattr(toc, "stakeholders", ()) if s.id == sid), sid)
         stakeholder = f"« {label} »"
-    text = msg.format(outcome=outcome, node=node, stakeholder=stakeholder)
-    return " ".join(text.replace("()", "").split()), hint
+    rule = ""
+    if outcome and finding.code == "proxy_index_rule":
+        raw = getattr(outcomes[path[1]].proxy, "index_rule", "")
+        rule = INDEX_RULES_FR.get(raw, raw)
+    if finding.code in (sentences or {}):
+        return msg, hint
+    text = msg.format(outcome=outcome, node=node, stakeholder=stakeholder, rule=rule)
+    return " ".join(text.replace("()", "").split()), hint.format(rule=rule)
 
 
 # ------------------------------------------------------------------ problems in French
