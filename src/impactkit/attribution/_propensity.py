@@ -595,7 +595,11 @@ class InverseProbabilityWeighting:
         Hájek (weights normalised within each arm, the default) or
         Horvitz–Thompson.
     stabilized : bool, default False
-        Stabilised ATE weights (changes Horvitz–Thompson only).
+        Stabilised ATE weights :math:`\bar p W/e + (1 - \bar p)(1 - W)/(1 - e)`.
+        Each arm's weights are scaled by a constant, so neither the Hájek nor
+        the Horvitz–Thompson estimate changes (Horvitz–Thompson divides each
+        arm's weighted sum by its expected total, :math:`n\bar p` and
+        :math:`n(1 - \bar p)`); the weights reported are the stabilised ones.
     trim : float or (float, float), optional
         Drop units whose propensity lies outside ``[lo, hi]`` (a float ``a``
         means ``[a, 1 - a]``; Crump et al. 2009 use 0.1). The dropped count is
@@ -765,7 +769,13 @@ class InverseProbabilityWeighting:
             cov = sandwich(x, resid, bread, kind="HC1", weights=wt)
             return float(beta[1]), float(math.sqrt(cov[1, 1])), kept, wt
         n = len(y)
-        psi = (w - (1 - w)) * wt * y
+        arm = w - (1 - w)
+        if self.stabilized and self.estimand == "ATE":
+            # stabilised weights carry the factors pbar and 1 - pbar of each arm; Horvitz-Thompson
+            # divides each arm's weighted sum by n pbar and n (1 - pbar), their expected totals
+            pbar = float(w.mean())
+            arm = w / pbar - (1 - w) / (1 - pbar)
+        psi = arm * wt * y
         if self.estimand == "ATE":
             scale = n
         elif self.estimand == "ATT":
