@@ -129,7 +129,16 @@ class EffectEstimate:
 
     @property
     def pvalue(self) -> float:
-        """Two-sided p-value of the null hypothesis of no effect."""
+        """Two-sided p-value of the null hypothesis of no effect.
+
+        From the reference distribution of ``ci`` (t on ``df``, else normal);
+        when the interval comes from a wild cluster bootstrap
+        (``diagnostics["wild"]``), that bootstrap's p-value, so that the
+        p-value and the interval always answer the same test.
+        """
+        wild = self.diagnostics.get("wild")
+        if isinstance(wild, Mapping) and wild.get("pvalue") is not None:
+            return float(wild["pvalue"])
         if self.se == 0:
             return 0.0 if self.effect != 0 else 1.0
         z = abs(self.effect / self.se)

@@ -233,7 +233,8 @@ class DifferenceInDifferences:
         ``"cluster"``: CR1 standard errors and a t interval with G − 1 degrees of
         freedom. ``"wild"``: the same CR1 standard error, but the interval and
         the p-value come from the wild cluster restricted bootstrap
-        (:func:`wild_cluster_test`), reliable with few clusters; the p-value is
+        (:func:`wild_cluster_test`), reliable with few clusters; the p-value
+        (``pvalue``, ``to_frame()``, ``summary()``) is
         ``diagnostics["wild"]["pvalue"]``.
     n_bootstrap : int, default 9999
         Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
