@@ -17,7 +17,7 @@ from impactkit.attribution._design import aliased_columns, check_not_treatment, 
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray
 
-__all__ = ["EffectEstimate", "Prepared", "balance_table", "prepare"]
+__all__ = ["EffectEstimate", "Prepared", "balance_table", "level_text", "prepare"]
 
 ESTIMANDS = ("ATE", "ATT", "ATC")
 
@@ -160,7 +160,7 @@ class EffectEstimate:
             ("Estimand", self.estimand),
             ("Effect", f"{self.effect:.6g}"),
             ("Std. error", f"{self.se:.6g}"),
-            (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
+            (f"{level_text(self.level)} interval", f"[{lo:.6g}, {hi:.6g}]"),
             ("p-value", f"{self.pvalue:.4g}"),
             ("Treated / control", f"{self.n_treated} / {self.n_control}"),
             ("Dropped", ", ".join(f"{k}: {v}" for k, v in self.dropped.items()) or "none"),
@@ -225,6 +225,11 @@ class EffectEstimate:
 
     def __str__(self) -> str:
         return self.summary().as_text()
+
+
+def level_text(level: float) -> str:
+    """A confidence level as people read it: 0.95 → ``"95%"``, 0.975 → ``"97.5%"``."""
+    return f"{level * 100:.10g}%"
 
 
 def interval(effect: float, se: float, level: float, df: float | None) -> tuple[float, float]:

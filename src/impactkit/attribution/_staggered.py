@@ -34,7 +34,7 @@ from scipy import special
 
 from impactkit._random import seeded
 from impactkit._results import Summary, displayed, freeze, jsonable
-from impactkit.attribution._core import EffectEstimate
+from impactkit.attribution._core import EffectEstimate, level_text
 from impactkit.attribution._panel import fmt_period, last_before, staggered_panel
 from impactkit.attribution._propensity import (
     ATT_TRIM_BOUNDS,
@@ -493,7 +493,7 @@ class StaggeredResult:
             ("Method", self.method),
             ("ATT (simple)", f"{s.effect:.6g}"),
             ("Std. error", f"{s.se:.6g}"),
-            (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
+            (f"{level_text(self.level)} interval", f"[{lo:.6g}, {hi:.6g}]"),
             ("Units", str(self.n_entities)),
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
@@ -501,7 +501,7 @@ class StaggeredResult:
             lines.append(("Bootstrap", f"multiplier (Rademacher), {self.n_bootstrap} draws"))
             lines.append(
                 (
-                    f"Uniform {self.level:.0%} band, critical value",
+                    f"Uniform {level_text(self.level)} band, critical value",
                     f"cells {float(self.att_gt['critical_value'].iloc[0]):.4g}, "
                     f"event study {float(dyn['critical_value'].iloc[0]):.4g}",
                 )
