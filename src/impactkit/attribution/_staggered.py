@@ -44,7 +44,12 @@ from impactkit.attribution._propensity import (
     fit_logit_limit,
     kept_by_trimming,
 )
-from impactkit.errors import ConvergenceWarning, EstimationError, OverlapWarning
+from impactkit.errors import (
+    ConvergenceWarning,
+    EstimationError,
+    ImpactkitWarning,
+    OverlapWarning,
+)
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["StaggeredDiD", "StaggeredResult"]
@@ -163,8 +168,9 @@ class StaggeredResult:
         empty by default).
     missing_cells : tuple, default ()
         Cells (cohort, time, reason) not estimated for lack of overlap (see
-        :class:`StaggeredDiD`); they are absent from :attr:`att_gt` and from
-        every aggregation.
+        :class:`StaggeredDiD`) or for want of any comparison unit (no
+        never-treated unit and none not yet treated); they are absent from
+        :attr:`att_gt` and from every aggregation.
     n_bootstrap : int, default 0
         Multiplier bootstrap draws (0: analytic standard errors).
     boot_cells : numpy.ndarray, optional
@@ -508,7 +514,7 @@ class StaggeredResult:
             )
         if self.missing_cells:
             cells = ", ".join(f"({g}, {t})" for g, t, _ in self.missing_cells)
-            lines.append(("Cells not estimated (no overlap)", cells))
+            lines.append(("Cells not estimated", cells))
         return Summary("Staggered difference-in-differences", tuple(lines), dyn)
 
 
@@ -709,6 +715,7 @@ class StaggeredDiD:
         missing: list[tuple[Any, Any, str]] = []
         trimmed: list[tuple[Any, Any, int]] = []
         separated: list[tuple[Any, Any, int, tuple[str, ...]]] = []
+        uncontrolled: list[tuple[Any, Any, str]] = []
         for g in cohorts:
             b_post = last_before(periods, g - delta)
             assert b_post is not None
@@ -732,6 +739,15 @@ class StaggeredDiD:
                     ctrl = (coh == 0) | ((coh > limit) & ~in_g)
                 n_g, n_c = int(in_g.sum()), int(ctrl.sum())
                 if n_c == 0:
+                    # no never-treated unit, and none not yet treated by then: said, never
+                    # dropped silently
+                    why = (
+                        "no comparison units: no never-treated unit, and none not yet "
+                        f"treated by period {fmt_period(limit)}"
+                        if self.control == "not_yet_treated"
+                        else "no comparison units"
+                    )
+                    uncontrolled.append((fmt_period(g), fmt_period(t), why))
                     continue
                 dy = p.y[:, ti] - p.y[:, b]
                 inf = np.zeros(n)
@@ -792,6 +808,16 @@ class StaggeredDiD:
                 infs.append(inf)
         _warn_overlap(trimmed, missing)
         _warn_separated(separated)
+        if uncontrolled:
+            cells = ", ".join(f"({g}, {t})" for g, t, _ in uncontrolled)
+            warnings.warn(
+                f"group-time cells (cohort, time) without any comparison unit, not estimated: "
+                f"{cells}; they are left out of the table and of every aggregation (see "
+                "missing_cells)",
+                ImpactkitWarning,
+                stacklevel=2,
+            )
+            missing.extend(uncontrolled)
         if not rows:
             raise EstimationError(
                 "no group-time cell could be estimated: "
