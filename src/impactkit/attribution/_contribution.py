@@ -526,9 +526,16 @@ class CounterfactualDeadweight:
     Notes
     -----
     The participants' observed level :math:`p_1` is the mean outcome of the
-    treated rows. In Monte Carlo with ``sampling_uncertainty=True`` the
-    deadweight is drawn as :math:`1 - \\tau/p_1` with :math:`\\tau \\sim
-    N(\\hat\\tau, SE^2)` (truncated to [0, 1]).
+    treated units the estimate is about (``diagnostics["outcome_mean_treated"]``:
+    after rows dropped for missing values, trimming or a caliper); with a
+    difference in differences, the treated's mean in the post period, and with
+    ``kind="change"`` their mean change from the pre to the post period (2×2
+    design; with two-way fixed effects the change is not defined and
+    ``kind="change"`` is refused). For a cross-sectional estimator with
+    ``kind="change"`` the outcome is the change score itself. In Monte Carlo
+    with ``sampling_uncertainty=True`` the deadweight is drawn as
+    :math:`1 - \\tau/p_1` with :math:`\\tau \\sim N(\\hat\\tau, SE^2)`
+    (truncated to [0, 1]).
 
     Examples
     --------
@@ -599,10 +606,25 @@ class CounterfactualDeadweight:
         for col in (self.outcome, self.treatment):
             if col not in df.columns:  # pragma: no cover - the estimator checked
                 raise ValidationError(f"column {col!r} is not in the data", path=(col,))
-        treated = df[self.treatment].astype(float) == 1
-        observed = float(df.loc[treated, self.outcome].astype(float).mean())
+        # p1 of the units the effect is about (after dropped rows, trimming, caliper); a
+        # difference in differences gives the treated's post-period level and their change
+        diag = eff.diagnostics
+        if "outcome_mean_treated" in diag:
+            observed = float(diag["outcome_mean_treated"])
+        else:  # an estimator from a plugin: every treated row
+            treated = df[self.treatment].astype(float) == 1
+            observed = float(df.loc[treated, self.outcome].astype(float).mean())
         if self.kind == "change":
-            observed = float(eff.diagnostics.get("mean_change_treated", observed))
+            if "mean_change_treated" in diag:
+                observed = float(diag["mean_change_treated"])
+            elif "time" in self.estimate_kwargs:
+                raise ValidationError(
+                    "kind='change' needs the participants' mean change, which this panel "
+                    "estimate does not define (two-way fixed effects); use the 2x2 design, "
+                    "or kind='rate'",
+                    path=("kind",),
+                    code="invalid_choice",
+                )
         return deadweight_from_effect(eff, observed, kind=self.kind)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:

@@ -312,6 +312,7 @@ class PropensityScoreMatching:
             n_control=int((k_c > 0).sum()),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(y1.mean()),
                 "balance": bal,
                 "overlap": overlap_summary(e, p.w),
                 "effective_sample_size": effective_sample_size(weights, p.w),
@@ -337,6 +338,7 @@ class PropensityScoreMatching:
         available = np.ones(len(xs), dtype=bool)
         weights = np.zeros(len(p.y))
         diffs = []
+        treated_y: list[float] = []
         used: list[int] = []
         dropped_cal = 0
         for i in rng.permutation(ti):  # greedy matching is sequential by nature
@@ -362,6 +364,7 @@ class PropensityScoreMatching:
                 dropped_cal += 1
                 continue
             used.extend(chosen)
+            treated_y.append(float(p.y[i]))
             weights[i] = 1.0
             weights[ci[order[chosen]]] = 1.0 / len(chosen)
             diffs.append(p.y[i] - float(np.mean(p.y[ci[order[chosen]]])))
@@ -384,6 +387,7 @@ class PropensityScoreMatching:
             n_control=len(used),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(np.mean(treated_y)),
                 "overlap": overlap_summary(e, p.w),
                 "effective_sample_size": effective_sample_size(weights, p.w),
             },
@@ -569,7 +573,10 @@ class RegressionAdjustment:
             n_treated=int(p.w.sum()),
             n_control=int((1 - p.w).sum()),
             dropped=p.dropped,
-            diagnostics={"balance": balance_table(p)},
+            diagnostics={
+                "outcome_mean_treated": float(p.y[p.w == 1].mean()),
+                "balance": balance_table(p),
+            },
         )
 
 
@@ -760,6 +767,7 @@ class DoublyRobust:
             n_control=int((1 - w).sum()),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(y[w == 1].mean()),
                 "overlap": overlap_summary(e, w),
                 "effective_sample_size": ess,
                 "balance": balance_table(p),

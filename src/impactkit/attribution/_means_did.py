@@ -552,7 +552,14 @@ class DifferenceInDifferences:
             n_treated=int(t.sum()),
             n_control=int((1 - t).sum()),
             dropped=p.dropped,
-            diagnostics={"cells": cells},
+            diagnostics={
+                "cells": cells,
+                # the participants' observed level and change, for deadweight_from_effect
+                "outcome_mean_treated": float(p.y[(t == 1) & (post == 1)].mean()),
+                "mean_change_treated": float(
+                    p.y[(t == 1) & (post == 1)].mean() - p.y[(t == 1) & (post == 0)].mean()
+                ),
+            },
         )
         if self.se == "wild":
             if by is None:
@@ -614,6 +621,7 @@ class DifferenceInDifferences:
             n_control=int(n_u - frame.loc[p.w == 1, entity].nunique()),
             dropped=p.dropped,
             diagnostics={
+                "outcome_mean_treated": float(p.y[p.w == 1].mean()),
                 "entities": n_u,
                 "periods": n_t,
                 "observations": len(yt),

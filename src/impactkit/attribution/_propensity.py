@@ -743,6 +743,7 @@ class InverseProbabilityWeighting:
             n_control=int((1 - w_kept).sum()),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(p.y[kept][w_kept == 1].mean()),
                 "balance": bal,
                 "overlap": overlap_summary(e_kept, w_kept),
                 "effective_sample_size": ess,
