@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -153,6 +154,15 @@ def deadweight_from_effect(
     -------
     DeadweightEstimate
 
+    Raises
+    ------
+    ValidationError
+        Listing at once every bad argument: an effect that is not finite, a
+        standard error that is negative or not finite, an observed level that
+        is not a finite positive number, an unknown ``kind``, a negative
+        ``n_treated``, or a missing ``n_treated`` when the effect exceeds the
+        observed level.
+
     Notes
     -----
     :math:`DW = p_0 / p_1 = 1 - \tau / p_1` (rates) or :math:`1 - \tau/\bar\Delta_1`
@@ -176,16 +186,41 @@ def deadweight_from_effect(
     else:
         tau = float(effect)
     se = 0.0 if se is None else float(se)
+    problems: list[Problem] = []
+    if not math.isfinite(tau):
+        problems.append(
+            Problem(("effect",), "not_finite", f"must be a finite number, got {tau!r}")
+        )
+    if not (math.isfinite(se) and se >= 0):
+        problems.append(
+            Problem(("se",), "out_of_range", f"must be a finite number >= 0, got {se!r}")
+        )
     if kind not in ("rate", "change"):
-        raise ValidationError(
-            f"kind must be 'rate' or 'change', got {kind!r}", path=("kind",), code="invalid_choice"
+        problems.append(
+            Problem(("kind",), "invalid_choice", f"kind must be 'rate' or 'change', got {kind!r}")
         )
-    if not observed > 0:
-        raise ValidationError(
-            f"the participants' observed {kind} must be positive, got {observed!r}",
-            path=("observed",),
-            code="out_of_range",
+    real = isinstance(observed, numbers.Real) and not isinstance(observed, bool)
+    if not (real and math.isfinite(observed) and observed > 0):
+        problems.append(
+            Problem(
+                ("observed",),
+                "out_of_range",
+                f"the participants' observed {kind} must be a finite positive number, "
+                f"got {observed!r}",
+            )
         )
+    if n_treated is not None and not (
+        isinstance(n_treated, int | np.integer)
+        and not isinstance(n_treated, bool)
+        and n_treated >= 0
+    ):
+        problems.append(
+            Problem(
+                ("n_treated",), "out_of_range", f"must be a whole number >= 0, got {n_treated!r}"
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
     if tau <= 0:
         return DeadweightEstimate(
             1.0,
