@@ -628,7 +628,12 @@ class InverseProbabilityWeighting:
     Hájek: :math:`\hat\tau = \frac{\sum_i w_i W_i Y_i}{\sum_i w_i W_i} -
     \frac{\sum_i w_i (1-W_i) Y_i}{\sum_i w_i (1-W_i)}`, the coefficient of a
     weighted regression of :math:`Y` on :math:`(1, W)`. Horvitz–Thompson (ATE):
-    :math:`\frac1n\sum_i \left[\frac{W_i Y_i}{e_i} - \frac{(1-W_i)Y_i}{1-e_i}\right]`.
+    :math:`\frac1n\sum_i \left[\frac{W_i Y_i}{e_i} - \frac{(1-W_i)Y_i}{1-e_i}\right]`;
+    for the ATT (ATC) the sum of :math:`\psi_i = (2W_i - 1) w_i Y_i` is divided
+    by :math:`n_1` (:math:`n_0`), and its standard error is that of the influence
+    function :math:`(\psi_i - T_i\hat\tau)/\bar T`, :math:`T_i` the indicator
+    of the target population (:math:`W_i`, :math:`1 - W_i`, or 1 for the ATE),
+    scores taken as given.
     Assumes no unmeasured confounding and overlap. The propensity model is
     refused only under separation (no finite maximum-likelihood estimate, see
     :func:`fit_logit`); scores close to 0 or 1 are an overlap problem,
@@ -777,14 +782,12 @@ class InverseProbabilityWeighting:
             pbar = float(w.mean())
             arm = w / pbar - (1 - w) / (1 - pbar)
         psi = arm * wt * y
-        if self.estimand == "ATE":
-            scale = n
-        elif self.estimand == "ATT":
-            scale = w.sum()
-        else:
-            scale = (1 - w).sum()
-        effect = float(psi.sum() / scale)
-        se = float(psi.std(ddof=1) * math.sqrt(n) / scale)
+        # the population the effect is averaged over: everyone, the treated or the controls;
+        # its size is random, so the influence function centres each term on it
+        target = {"ATE": np.ones_like(w), "ATT": w, "ATC": 1 - w}[self.estimand]
+        effect = float(psi.sum() / target.sum())
+        infl = (psi - target * effect) / target.mean()
+        se = float(infl.std(ddof=1) / math.sqrt(n))
         return effect, se, kept, wt
 
     def _bootstrap(self, p: Prepared, propensity: str | None, seed: SeedLike) -> float:
