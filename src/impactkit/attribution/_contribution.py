@@ -358,6 +358,17 @@ def _value_fn(
     table = {
         frozenset(k) if not isinstance(k, frozenset) else k: float(v) for k, v in value.items()
     }
+    bad = [
+        Problem(
+            ("value", str(sorted(map(str, k)))),
+            "not_finite",
+            f"a coalition's value must be a finite number, got {v!r}",
+        )
+        for k, v in table.items()
+        if not math.isfinite(v)
+    ]
+    if bad:
+        raise ValidationError(bad)
 
     def lookup(s: frozenset[Any]) -> float:
         if not s:
@@ -406,7 +417,9 @@ def shapley(
     Raises
     ------
     ValidationError
-        When ``players`` is empty or has duplicates, or a coalition's value is missing.
+        When ``players`` is empty or has duplicates, ``n_permutations`` is not
+        a whole number of at least 2, or a coalition's value is missing or not
+        finite.
 
     Notes
     -----
@@ -436,18 +449,36 @@ def shapley(
     """
     players = list(players)
     n = len(players)
+    problems: list[Problem] = []
     if n == 0 or len(set(players)) != n:
-        raise ValidationError(
-            "players must be a non-empty list without duplicates",
-            path=("players",),
-            code="invalid",
+        problems.append(
+            Problem(("players",), "invalid", "players must be a non-empty list without duplicates")
         )
+    if not (isinstance(n_permutations, int | np.integer) and n_permutations >= 2):
+        problems.append(
+            Problem(
+                ("n_permutations",),
+                "out_of_range",
+                f"must be a whole number >= 2 (a standard error needs two), "
+                f"got {n_permutations!r}",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
     v = _value_fn(value)
     cache: dict[frozenset[Any], float] = {}
 
     def val(s: frozenset[Any]) -> float:
         if s not in cache:
-            cache[s] = 0.0 if not s else float(v(s))
+            x = 0.0 if not s else float(v(s))
+            if not math.isfinite(x):
+                raise ValidationError(
+                    f"the value of coalition {sorted(map(str, s))} must be a finite number, "
+                    f"got {x!r}",
+                    path=("value",),
+                    code="not_finite",
+                )
+            cache[s] = x
         return cache[s]
 
     total = val(frozenset(players))
