@@ -605,14 +605,15 @@ class InverseProbabilityWeighting:
         means ``[a, 1 - a]``; Crump et al. 2009 use 0.1). The dropped count is
         reported and the estimand becomes the effect on the overlap population.
     truncate : (float, float), optional
-        Clip weights at these percentiles (e.g. ``(1, 99)``).
+        Clip weights at these percentiles (e.g. ``(1, 99)``; ``0 <= lo < hi
+        <= 100``).
     se : {"robust", "bootstrap"}
         ``"robust"``: heteroskedasticity-robust (HC1) sandwich of the weighted
         regression of the outcome on treatment, weights taken as given (equals
         statsmodels ``WLS(...).fit(cov_type="HC1")``); ``"bootstrap"``:
         nonparametric bootstrap re-fitting the propensity model.
     n_bootstrap : int, default 500
-        Bootstrap replications.
+        Bootstrap replications (at least 2).
     level : float, default 0.95
     dropna : bool, default False
 
@@ -673,11 +674,30 @@ class InverseProbabilityWeighting:
     dropna: bool = False
 
     def __attrs_post_init__(self) -> None:
+        problems = []
         if self.estimand not in ESTIMANDS:
-            raise EstimationError(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
+            problems.append(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
         if self.se not in ("robust", "bootstrap"):
-            raise EstimationError(f"se must be 'robust' or 'bootstrap', got {self.se!r}")
-        trim_bounds(self.trim)
+            problems.append(f"se must be 'robust' or 'bootstrap', got {self.se!r}")
+        try:
+            trim_bounds(self.trim)
+        except EstimationError as exc:
+            problems.append(str(exc))
+        if self.truncate is not None:
+            try:
+                lo, hi = (float(v) for v in self.truncate)
+                ok = 0 <= lo < hi <= 100
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                problems.append(
+                    "truncate must be two percentiles (lo, hi) with 0 <= lo < hi <= 100, "
+                    f"got {self.truncate!r}"
+                )
+        if not (isinstance(self.n_bootstrap, int | np.integer) and self.n_bootstrap >= 2):
+            problems.append(f"n_bootstrap must be a whole number >= 2, got {self.n_bootstrap!r}")
+        if problems:
+            raise EstimationError("; ".join(problems))
 
     def estimate(
         self,
