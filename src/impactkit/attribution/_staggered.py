@@ -536,7 +536,7 @@ class StaggeredDiD:
     level : float, default 0.95
         Confidence level.
     n_bootstrap : int, default 0
-        With ``B > 0``, standard errors and simultaneous (uniform) bands over
+        With ``B >= 2``, standard errors and simultaneous (uniform) bands over
         the group-time cells come from the multiplier bootstrap with Rademacher
         weights (:math:`\pm 1`, as R ``did``), and so do those of every
         aggregation (from the same draws), each aggregation table with its own
@@ -622,8 +622,16 @@ class StaggeredDiD:
             problems.append(f"anticipation must be a whole number >= 0, got {self.anticipation!r}")
         if not 0 < self.level < 1:
             problems.append(f"level must be in (0, 1), got {self.level!r}")
-        if not isinstance(self.n_bootstrap, int | np.integer) or self.n_bootstrap < 0:
-            problems.append(f"n_bootstrap must be a whole number >= 0, got {self.n_bootstrap!r}")
+        if (
+            not isinstance(self.n_bootstrap, int | np.integer)
+            or self.n_bootstrap < 0
+            or self.n_bootstrap == 1
+        ):
+            # one draw has no spread: its standard errors would be 0
+            problems.append(
+                "n_bootstrap must be 0 (analytic) or a whole number >= 2, "
+                f"got {self.n_bootstrap!r}"
+            )
         if problems:
             raise EstimationError("; ".join(problems))
 
