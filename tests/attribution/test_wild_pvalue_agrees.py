@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from impactkit import attribution as att
+from impactkit.errors import EstimationError
 
 
 def _panel(design: str) -> pd.DataFrame:
@@ -39,3 +40,17 @@ def test_pvalue_to_frame_to_dict_and_summary_are_the_bootstrap_one(design: str) 
     assert dict(est.summary().lines)["p-value"] == f"{wild['pvalue']:.4g}"
     # the interval is the inverted bootstrap test: it excludes 0 exactly when p < 0.05
     assert (est.ci[0] > 0 or est.ci[1] < 0) == (est.pvalue < 0.05)
+
+
+def test_interval_is_the_bootstrap_one_at_its_level_and_refused_at_another() -> None:
+    df = _panel("twfe")
+    est = att.DifferenceInDifferences(se="wild").estimate(
+        df, outcome="y", treatment="d", time="t", entity="id", seed=1
+    )
+    assert est.interval(0.95) == est.ci
+    with pytest.raises(EstimationError, match=r"level=0\.9"):
+        est.interval(0.9)
+    plain = att.DifferenceInDifferences().estimate(
+        df, outcome="y", treatment="d", time="t", entity="id"
+    )
+    assert plain.interval(0.95) == pytest.approx(plain.ci)

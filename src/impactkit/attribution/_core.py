@@ -118,13 +118,24 @@ class EffectEstimate:
         Returns
         -------
         tuple of float
-            ``effect ± q × se`` with ``q`` the t (``df``) or normal quantile.
+            ``effect ± q × se`` with ``q`` the t (``df``) or normal quantile;
+            when the interval inverts a wild cluster bootstrap test
+            (``diagnostics["wild"]``), ``ci`` itself at ``level``.
 
         Raises
         ------
         EstimationError
-            When ``level`` is not in (0, 1).
+            When ``level`` is not in (0, 1), or differs from ``level`` of an
+            interval from the wild cluster bootstrap (estimate again with that
+            level: the test is inverted at one level).
         """
+        if isinstance(self.diagnostics.get("wild"), Mapping):
+            if level == self.level:
+                return self.ci
+            raise EstimationError(
+                f"this interval inverts a wild cluster bootstrap test at level {self.level:g}; "
+                f"estimate again with level={level!r} for an interval at that level"
+            )
         return interval(self.effect, self.se, level, self.df)
 
     @property
