@@ -562,17 +562,20 @@ def sandwich(
 ) -> FloatArray:
     """Heteroskedasticity- or cluster-robust covariance of OLS/WLS coefficients.
 
-    ``kind``: ``HC0``, ``HC1`` (× n/(n−k)), ``HC2`` (residuals / (1 − h_ii)),
-    ``CR1`` (clusters ``groups``: × G/(G−1) × (n−1)/(n−k)). ``k`` counts the
-    regressors for the small-sample factors (default: columns of ``x``).
+    ``kind``: ``HC0``, ``HC1`` (× n/(n−k)), ``HC2`` (squared residuals /
+    (1 − h_ii)), ``HC3`` (squared residuals / (1 − h_ii)²), ``CR1`` (clusters
+    ``groups``: × G/(G−1) × (n−1)/(n−k)). ``k`` counts the regressors for the
+    small-sample factors (default: columns of ``x``).
     """
+    if kind not in ("HC0", "HC1", "HC2", "HC3", "CR1"):
+        raise EstimationError(f"kind must be HC0, HC1, HC2, HC3 or CR1, got {kind!r}")
     n = x.shape[0]
     k = x.shape[1] if k is None else k
     wr = resid if weights is None else resid * weights
-    if kind == "HC2":
+    if kind in ("HC2", "HC3"):
         xw = x if weights is None else x * np.sqrt(weights)[:, None]
         h = np.einsum("ij,jk,ik->i", xw, bread, xw)
-        wr = wr / np.sqrt(1.0 - h)
+        wr = wr / (np.sqrt(1.0 - h) if kind == "HC2" else 1.0 - h)
     if kind == "CR1":
         if groups is None:
             raise ValueError("CR1 needs groups")

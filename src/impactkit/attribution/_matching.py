@@ -423,6 +423,10 @@ def _centered(x: FloatArray, w: FloatArray, estimand: str) -> FloatArray:
     return np.asarray(x - centre, dtype=float)
 
 
+COV_TYPES = ("HC0", "HC1", "HC2", "HC3")
+"""Heteroskedasticity-robust standard errors of :class:`RegressionAdjustment`."""
+
+
 @attrs.frozen
 class RegressionAdjustment:
     r"""Regression adjustment: one OLS per arm, effects from the imputed outcomes.
@@ -430,8 +434,9 @@ class RegressionAdjustment:
     Parameters
     ----------
     estimand : {"ATE", "ATT", "ATC"}
-    cov_type : {"HC0", "HC1", "HC2"}, default "HC2"
-        Heteroskedasticity-robust standard error (HC2 as Lin 2013 recommends).
+    cov_type : {"HC0", "HC1", "HC2", "HC3"}, default "HC2"
+        Heteroskedasticity-robust standard error (HC2 as Lin 2013 recommends;
+        the same as statsmodels' ``cov_type`` of that name).
     level : float, default 0.95
     dropna : bool, default False
 
@@ -472,9 +477,18 @@ class RegressionAdjustment:
 
     name: ClassVar[str] = "regression_adjustment"
     estimand: Literal["ATE", "ATT", "ATC"] = "ATE"
-    cov_type: Literal["HC0", "HC1", "HC2"] = "HC2"
+    cov_type: Literal["HC0", "HC1", "HC2", "HC3"] = "HC2"
     level: float = 0.95
     dropna: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.estimand not in ESTIMANDS:
+            problems.append(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
+        if self.cov_type not in COV_TYPES:
+            problems.append(f"cov_type must be one of {COV_TYPES}, got {self.cov_type!r}")
+        if problems:
+            raise EstimationError("; ".join(problems))
 
     def estimate(
         self, df: pd.DataFrame, *, outcome: str, treatment: str, covariates: Sequence[str] = ()
