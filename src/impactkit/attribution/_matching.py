@@ -194,11 +194,21 @@ class PropensityScoreMatching:
     trim: float | tuple[float, float] | None = None
 
     def __attrs_post_init__(self) -> None:
-        trim_bounds(self.trim)
+        problems = []
+        try:
+            trim_bounds(self.trim)
+        except EstimationError as exc:
+            problems.append(str(exc))
         if not (isinstance(self.k, int) and self.k >= 1):
-            raise EstimationError(f"k must be a positive whole number, got {self.k!r}")
+            problems.append(f"k must be a positive whole number, got {self.k!r}")
         if self.caliper is not None and not self.caliper > 0:
-            raise EstimationError(f"caliper must be positive, got {self.caliper!r}")
+            problems.append(f"caliper must be positive, got {self.caliper!r}")
+        if self.on not in ("logit", "ps"):
+            problems.append(f"on must be 'logit' or 'ps', got {self.on!r}")
+        if self.variance not in ("population", "sample"):
+            problems.append(f"variance must be 'population' or 'sample', got {self.variance!r}")
+        if problems:
+            raise EstimationError("; ".join(problems))
 
     def estimate(
         self,
