@@ -36,3 +36,11 @@ def test_same_interval_as_two_way_fixed_effects_on_one_cohort(level: float) -> N
     assert (row["ci_low"], row["ci_high"]) == pytest.approx(did.ci, rel=1e-10)
     q = stats.t.ppf(0.5 + level / 2, df=8 - 1)
     assert row["ci_high"] - row["att"] == pytest.approx(q * row["se"], rel=1e-10)
+
+
+def test_summary_names_the_level_of_its_intervals() -> None:
+    r = att.SunAbraham(level=0.9).estimate(
+        _one_cohort(), outcome="y", entity="id", time="t", cohort="g"
+    )
+    assert dict(r.summary().lines)["Intervals"] == "90%, pointwise"
+    assert r.to_dict()["level"] == 0.9

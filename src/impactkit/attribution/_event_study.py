@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import special
 
 from impactkit._results import Summary, displayed, jsonable
-from impactkit.attribution._core import cr1_parameters, ols, sandwich
+from impactkit.attribution._core import cr1_parameters, level_text, ols, sandwich
 from impactkit.attribution._means_did import demean_two_way
 from impactkit.attribution._panel import fmt_period, staggered_panel
 from impactkit.errors import EstimationError
@@ -118,11 +118,15 @@ class EventStudyResult:
         Returns
         -------
         Summary
-            Method and the event-study table.
+            Method, units, the intervals' level and the event-study table.
         """
         return Summary(
             "Event study",
-            (("Method", self.method), ("Units", str(self.n_entities))),
+            (
+                ("Method", self.method),
+                ("Units", str(self.n_entities)),
+                ("Intervals", f"{level_text(self.level)}, pointwise"),
+            ),
             self.event_study,
         )
 
