@@ -378,6 +378,9 @@ class DifferenceInDifferences:
         ImpactkitWarning
             When treatment starts at several times (staggered adoption):
             two-way fixed effects can then be biased (Goodman-Bacon 2021).
+            When the treated (or the untreated) observations all lie in one
+            cluster: clustered inference is then unreliable (MacKinnon & Webb
+            2017).
 
         References
         ----------
@@ -385,6 +388,9 @@ class DifferenceInDifferences:
            Econometrics, ch. 5.
         .. [2] Goodman-Bacon, A. (2021). Difference-in-differences with
            variation in treatment timing. Journal of Econometrics 225(2).
+        .. [3] MacKinnon, J. G., Webb, M. D. (2017). Wild bootstrap inference
+           for wildly different cluster sizes. Journal of Applied Econometrics
+           32(2).
 
         Examples
         --------
@@ -530,6 +536,7 @@ class DifferenceInDifferences:
             if g < 2:
                 raise EstimationError("clustered standard errors need at least 2 units")
             cov = sandwich(x, resid, bread, kind="CR1", groups=groups)
+            _warn_one_cluster(groups, t == 1)
             dof: float | None = float(g - 1)
             kind = f"clustered by {'entity' if by == entity else repr(by)} (CR1)"
         else:
@@ -601,6 +608,7 @@ class DifferenceInDifferences:
         groups = u if cluster is None else _codes(frame[cluster])[0]
         if int(np.unique(groups).size) < 2:
             raise EstimationError("clustered standard errors need at least 2 clusters")
+        _warn_one_cluster(groups, p.w == 1)
         # unit effects are nested in the clusters when every unit lies in one cluster
         nested = cluster is None or int(pd.Series(groups).groupby(u).nunique().max()) <= 1
         k = cr1_parameters(
@@ -652,6 +660,25 @@ def _two_way(
     from impactkit.attribution._wild import TwoWayEffects
 
     return TwoWayEffects(u, tt, n_u, n_t, lambda z: demean_two_way(z, u, tt, n_u, n_t))
+
+
+def _warn_one_cluster(groups: npt.NDArray[np.int64], treated: npt.NDArray[np.bool_]) -> None:
+    """Warn when the treated (or the untreated) observations all lie in one cluster."""
+    sides = [
+        label
+        for label, mask in (("treated", treated), ("untreated", ~treated))
+        if int(np.unique(groups[mask]).size) == 1
+    ]
+    if sides:
+        warnings.warn(
+            f"the {' and the '.join(sides)} observations all lie in one cluster: "
+            "cluster-robust standard errors then understate the uncertainty (tests reject "
+            "far too often) and the wild cluster bootstrap rejects too seldom (MacKinnon & "
+            "Webb 2017); an effect identified by one cluster cannot be told from a shock to "
+            "that cluster",
+            ImpactkitWarning,
+            stacklevel=5,  # the caller: estimate -> _estimate -> _two_by_two/_twfe -> here
+        )
 
 
 def _warn_staggered(
