@@ -507,9 +507,9 @@ def wild_cluster_test(
     Raises
     ------
     EstimationError
-        Missing columns or values, non-numeric columns, fewer than 2 clusters,
-        collinear regressors, bad options (a ``level`` outside (0, 1) among
-        them).
+        Missing columns or values, non-numeric columns, a constant outcome or
+        regressor, fewer than 2 clusters, collinear regressors, bad options (a
+        ``level`` outside (0, 1) among them).
 
     References
     ----------
@@ -547,6 +547,17 @@ def wild_cluster_test(
             problems.append(f"column {c!r} has missing or infinite values")
     if df[cluster].isna().any():
         problems.append(f"cluster column {cluster!r} has missing values")
+    for c, role in ((outcome, "outcome"), (regressor, "regressor")):
+        s = df[c]
+        if (
+            len(s)
+            and (pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s))
+            and np.isfinite(s.to_numpy(dtype=float)).all()
+            and np.ptp(s.to_numpy(dtype=float)) == 0
+        ):
+            problems.append(
+                f"the {role} {c!r} is constant: there is no variation to test a coefficient with"
+            )
     if problems:
         raise EstimationError("; ".join(problems))
     y = df[outcome].to_numpy(dtype=float)
