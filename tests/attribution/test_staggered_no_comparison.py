@@ -34,8 +34,8 @@ def test_cells_without_comparison_units_are_listed_and_warned() -> None:
         r = att.StaggeredDiD(control="not_yet_treated").estimate(
             df, outcome="y", entity="id", time="t", cohort="g"
         )
-    # period 7: everyone is treated; cohort 7 from period 5 (its base period 6 leaves none
-    # untreated after period 6)
+    # period 7: everyone is treated; cohort 7 in periods 5 and 6: once cohort 5 adopts, the
+    # only units not yet treated are cohort 7's own
     expected = {(3, 7), (5, 7), (7, 5), (7, 6), (7, 7)}
     missing = {(g, t) for g, t, _ in r.missing_cells}
     assert missing == expected
