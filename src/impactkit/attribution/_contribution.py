@@ -195,17 +195,19 @@ def deadweight_from_effect(
         problems.append(
             Problem(("se",), "out_of_range", f"must be a finite number >= 0, got {se!r}")
         )
-    if kind not in ("rate", "change"):
+    kinds = ("rate", "change")
+    if kind not in kinds:
         problems.append(
-            Problem(("kind",), "invalid_choice", f"kind must be 'rate' or 'change', got {kind!r}")
+            Problem(("kind",), "invalid_choice", f"must be one of {kinds}, got {kind!r}")
         )
     real = isinstance(observed, numbers.Real) and not isinstance(observed, bool)
     if not (real and math.isfinite(observed) and observed > 0):
+        what = kind if kind in kinds else "level"
         problems.append(
             Problem(
                 ("observed",),
                 "out_of_range",
-                f"the participants' observed {kind} must be a finite positive number, "
+                f"the participants' observed {what} must be a finite positive number, "
                 f"got {observed!r}",
             )
         )
