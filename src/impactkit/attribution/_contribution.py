@@ -362,7 +362,7 @@ def _value_fn(
     }
     bad = [
         Problem(
-            ("value", str(sorted(map(str, k)))),
+            ("value", ", ".join(sorted(map(str, k)))),  # value["a, b"]
             "not_finite",
             f"a coalition's value must be a finite number, got {v!r}",
         )
