@@ -359,10 +359,12 @@ def test_never_treated_control_needs_never_treated_units():
     df = rollout(n=60, cohorts=(3, 4, 5), seed=12)
     with pytest.raises(EstimationError, match="never-treated"):
         att.StaggeredDiD().estimate(df, outcome="y", entity="id", time="t", cohort="g")
-    r = att.StaggeredDiD(control="not_yet_treated").estimate(
-        df, outcome="y", entity="id", time="t", cohort="g"
-    )
+    with pytest.warns(ik.ImpactkitWarning, match="without any comparison unit"):
+        r = att.StaggeredDiD(control="not_yet_treated").estimate(
+            df, outcome="y", entity="id", time="t", cohort="g"
+        )
     assert (r.att_gt["n_control"] > 0).all()
+    assert r.missing_cells  # the last cohort's post cells: no comparison unit
 
 
 def test_missing_cohort_means_never_treated():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -153,6 +154,15 @@ def deadweight_from_effect(
     -------
     DeadweightEstimate
 
+    Raises
+    ------
+    ValidationError
+        Listing at once every bad argument: an effect that is not finite, a
+        standard error that is negative or not finite, an observed level that
+        is not a finite positive number, an unknown ``kind``, a negative
+        ``n_treated``, or a missing ``n_treated`` when the effect exceeds the
+        observed level.
+
     Notes
     -----
     :math:`DW = p_0 / p_1 = 1 - \tau / p_1` (rates) or :math:`1 - \tau/\bar\Delta_1`
@@ -176,16 +186,43 @@ def deadweight_from_effect(
     else:
         tau = float(effect)
     se = 0.0 if se is None else float(se)
-    if kind not in ("rate", "change"):
-        raise ValidationError(
-            f"kind must be 'rate' or 'change', got {kind!r}", path=("kind",), code="invalid_choice"
+    problems: list[Problem] = []
+    if not math.isfinite(tau):
+        problems.append(
+            Problem(("effect",), "not_finite", f"must be a finite number, got {tau!r}")
         )
-    if not observed > 0:
-        raise ValidationError(
-            f"the participants' observed {kind} must be positive, got {observed!r}",
-            path=("observed",),
-            code="out_of_range",
+    if not (math.isfinite(se) and se >= 0):
+        problems.append(
+            Problem(("se",), "out_of_range", f"must be a finite number >= 0, got {se!r}")
         )
+    kinds = ("rate", "change")
+    if kind not in kinds:
+        problems.append(
+            Problem(("kind",), "invalid_choice", f"must be one of {kinds}, got {kind!r}")
+        )
+    real = isinstance(observed, numbers.Real) and not isinstance(observed, bool)
+    if not (real and math.isfinite(observed) and observed > 0):
+        what = kind if kind in kinds else "level"
+        problems.append(
+            Problem(
+                ("observed",),
+                "out_of_range",
+                f"the participants' observed {what} must be a finite positive number, "
+                f"got {observed!r}",
+            )
+        )
+    if n_treated is not None and not (
+        isinstance(n_treated, int | np.integer)
+        and not isinstance(n_treated, bool)
+        and n_treated >= 0
+    ):
+        problems.append(
+            Problem(
+                ("n_treated",), "out_of_range", f"must be a whole number >= 0, got {n_treated!r}"
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
     if tau <= 0:
         return DeadweightEstimate(
             1.0,
@@ -323,6 +360,17 @@ def _value_fn(
     table = {
         frozenset(k) if not isinstance(k, frozenset) else k: float(v) for k, v in value.items()
     }
+    bad = [
+        Problem(
+            ("value", ", ".join(sorted(map(str, k)))),  # value["a, b"]
+            "not_finite",
+            f"a coalition's value must be a finite number, got {v!r}",
+        )
+        for k, v in table.items()
+        if not math.isfinite(v)
+    ]
+    if bad:
+        raise ValidationError(bad)
 
     def lookup(s: frozenset[Any]) -> float:
         if not s:
@@ -371,7 +419,9 @@ def shapley(
     Raises
     ------
     ValidationError
-        When ``players`` is empty or has duplicates, or a coalition's value is missing.
+        When ``players`` is empty or has duplicates, ``n_permutations`` is not
+        a whole number of at least 2, or a coalition's value is missing or not
+        finite.
 
     Notes
     -----
@@ -401,18 +451,36 @@ def shapley(
     """
     players = list(players)
     n = len(players)
+    problems: list[Problem] = []
     if n == 0 or len(set(players)) != n:
-        raise ValidationError(
-            "players must be a non-empty list without duplicates",
-            path=("players",),
-            code="invalid",
+        problems.append(
+            Problem(("players",), "invalid", "players must be a non-empty list without duplicates")
         )
+    if not (isinstance(n_permutations, int | np.integer) and n_permutations >= 2):
+        problems.append(
+            Problem(
+                ("n_permutations",),
+                "out_of_range",
+                f"must be a whole number >= 2 (a standard error needs two), "
+                f"got {n_permutations!r}",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
     v = _value_fn(value)
     cache: dict[frozenset[Any], float] = {}
 
     def val(s: frozenset[Any]) -> float:
         if s not in cache:
-            cache[s] = 0.0 if not s else float(v(s))
+            x = 0.0 if not s else float(v(s))
+            if not math.isfinite(x):
+                raise ValidationError(
+                    f"the value of coalition {sorted(map(str, s))} must be a finite number, "
+                    f"got {x!r}",
+                    path=("value",),
+                    code="not_finite",
+                )
+            cache[s] = x
         return cache[s]
 
     total = val(frozenset(players))
@@ -526,9 +594,16 @@ class CounterfactualDeadweight:
     Notes
     -----
     The participants' observed level :math:`p_1` is the mean outcome of the
-    treated rows. In Monte Carlo with ``sampling_uncertainty=True`` the
-    deadweight is drawn as :math:`1 - \\tau/p_1` with :math:`\\tau \\sim
-    N(\\hat\\tau, SE^2)` (truncated to [0, 1]).
+    treated units the estimate is about (``diagnostics["outcome_mean_treated"]``:
+    after rows dropped for missing values, trimming or a caliper); with a
+    difference in differences, the treated's mean in the post period, and with
+    ``kind="change"`` their mean change from the pre to the post period (2×2
+    design; with two-way fixed effects the change is not defined and
+    ``kind="change"`` is refused). For a cross-sectional estimator with
+    ``kind="change"`` the outcome is the change score itself. In Monte Carlo
+    with ``sampling_uncertainty=True`` the deadweight is drawn as
+    :math:`1 - \\tau/p_1` with :math:`\\tau \\sim N(\\hat\\tau, SE^2)`
+    (truncated to [0, 1]).
 
     Examples
     --------
@@ -599,10 +674,25 @@ class CounterfactualDeadweight:
         for col in (self.outcome, self.treatment):
             if col not in df.columns:  # pragma: no cover - the estimator checked
                 raise ValidationError(f"column {col!r} is not in the data", path=(col,))
-        treated = df[self.treatment].astype(float) == 1
-        observed = float(df.loc[treated, self.outcome].astype(float).mean())
+        # p1 of the units the effect is about (after dropped rows, trimming, caliper); a
+        # difference in differences gives the treated's post-period level and their change
+        diag = eff.diagnostics
+        if "outcome_mean_treated" in diag:
+            observed = float(diag["outcome_mean_treated"])
+        else:  # an estimator from a plugin: every treated row
+            treated = df[self.treatment].astype(float) == 1
+            observed = float(df.loc[treated, self.outcome].astype(float).mean())
         if self.kind == "change":
-            observed = float(eff.diagnostics.get("mean_change_treated", observed))
+            if "mean_change_treated" in diag:
+                observed = float(diag["mean_change_treated"])
+            elif "time" in self.estimate_kwargs:
+                raise ValidationError(
+                    "kind='change' needs the participants' mean change, which this panel "
+                    "estimate does not define (two-way fixed effects); use the 2x2 design, "
+                    "or kind='rate'",
+                    path=("kind",),
+                    code="invalid_choice",
+                )
         return deadweight_from_effect(eff, observed, kind=self.kind)  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from impactkit.attribution._design import aliased_columns, check_not_treatment, 
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray
 
-__all__ = ["EffectEstimate", "Prepared", "balance_table", "prepare"]
+__all__ = ["EffectEstimate", "Prepared", "balance_table", "level_text", "prepare"]
 
 ESTIMANDS = ("ATE", "ATT", "ATC")
 
@@ -118,18 +118,38 @@ class EffectEstimate:
         Returns
         -------
         tuple of float
-            ``effect ± q × se`` with ``q`` the t (``df``) or normal quantile.
+            ``effect ± q × se`` with ``q`` the t (``df``) or normal quantile;
+            when the interval inverts a wild cluster bootstrap test
+            (``diagnostics["wild"]``), ``ci`` itself at ``level``.
 
         Raises
         ------
         EstimationError
-            When ``level`` is not in (0, 1).
+            When ``level`` is not in (0, 1), or differs from ``level`` of an
+            interval from the wild cluster bootstrap (estimate again with that
+            level: the test is inverted at one level).
         """
+        if isinstance(self.diagnostics.get("wild"), Mapping):
+            if level == self.level:
+                return self.ci
+            raise EstimationError(
+                f"this interval inverts a wild cluster bootstrap test at level {self.level:g}; "
+                f"estimate again with level={level!r} for an interval at that level"
+            )
         return interval(self.effect, self.se, level, self.df)
 
     @property
     def pvalue(self) -> float:
-        """Two-sided p-value of the null hypothesis of no effect."""
+        """Two-sided p-value of the null hypothesis of no effect.
+
+        From the reference distribution of ``ci`` (t on ``df``, else normal);
+        when the interval comes from a wild cluster bootstrap
+        (``diagnostics["wild"]``), that bootstrap's p-value, so that the
+        p-value and the interval always answer the same test.
+        """
+        wild = self.diagnostics.get("wild")
+        if isinstance(wild, Mapping) and wild.get("pvalue") is not None:
+            return float(wild["pvalue"])
         if self.se == 0:
             return 0.0 if self.effect != 0 else 1.0
         z = abs(self.effect / self.se)
@@ -151,7 +171,7 @@ class EffectEstimate:
             ("Estimand", self.estimand),
             ("Effect", f"{self.effect:.6g}"),
             ("Std. error", f"{self.se:.6g}"),
-            (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
+            (f"{level_text(self.level)} interval", f"[{lo:.6g}, {hi:.6g}]"),
             ("p-value", f"{self.pvalue:.4g}"),
             ("Treated / control", f"{self.n_treated} / {self.n_control}"),
             ("Dropped", ", ".join(f"{k}: {v}" for k, v in self.dropped.items()) or "none"),
@@ -216,6 +236,11 @@ class EffectEstimate:
 
     def __str__(self) -> str:
         return self.summary().as_text()
+
+
+def level_text(level: float) -> str:
+    """A confidence level as people read it: 0.95 → ``"95%"``, 0.975 → ``"97.5%"``."""
+    return f"{level * 100:.10g}%"
 
 
 def interval(effect: float, se: float, level: float, df: float | None) -> tuple[float, float]:
@@ -537,17 +562,20 @@ def sandwich(
 ) -> FloatArray:
     """Heteroskedasticity- or cluster-robust covariance of OLS/WLS coefficients.
 
-    ``kind``: ``HC0``, ``HC1`` (× n/(n−k)), ``HC2`` (residuals / (1 − h_ii)),
-    ``CR1`` (clusters ``groups``: × G/(G−1) × (n−1)/(n−k)). ``k`` counts the
-    regressors for the small-sample factors (default: columns of ``x``).
+    ``kind``: ``HC0``, ``HC1`` (× n/(n−k)), ``HC2`` (squared residuals /
+    (1 − h_ii)), ``HC3`` (squared residuals / (1 − h_ii)²), ``CR1`` (clusters
+    ``groups``: × G/(G−1) × (n−1)/(n−k)). ``k`` counts the regressors for the
+    small-sample factors (default: columns of ``x``).
     """
+    if kind not in ("HC0", "HC1", "HC2", "HC3", "CR1"):
+        raise EstimationError(f"kind must be HC0, HC1, HC2, HC3 or CR1, got {kind!r}")
     n = x.shape[0]
     k = x.shape[1] if k is None else k
     wr = resid if weights is None else resid * weights
-    if kind == "HC2":
+    if kind in ("HC2", "HC3"):
         xw = x if weights is None else x * np.sqrt(weights)[:, None]
         h = np.einsum("ij,jk,ik->i", xw, bread, xw)
-        wr = wr / np.sqrt(1.0 - h)
+        wr = wr / (np.sqrt(1.0 - h) if kind == "HC2" else 1.0 - h)
     if kind == "CR1":
         if groups is None:
             raise ValueError("CR1 needs groups")

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import special
 
 from impactkit._results import Summary, displayed, jsonable
-from impactkit.attribution._core import cr1_parameters, ols, sandwich
+from impactkit.attribution._core import cr1_parameters, level_text, ols, sandwich
 from impactkit.attribution._means_did import demean_two_way
 from impactkit.attribution._panel import fmt_period, staggered_panel
 from impactkit.errors import EstimationError
@@ -118,11 +118,15 @@ class EventStudyResult:
         Returns
         -------
         Summary
-            Method and the event-study table.
+            Method, units, the intervals' level and the event-study table.
         """
         return Summary(
             "Event study",
-            (("Method", self.method), ("Units", str(self.n_entities))),
+            (
+                ("Method", self.method),
+                ("Units", str(self.n_entities)),
+                ("Intervals", f"{level_text(self.level)}, pointwise"),
+            ),
             self.event_study,
         )
 
@@ -155,7 +159,9 @@ class SunAbraham:
     terms, the time effects and the constant; the unit effects, nested in the
     clusters, are not counted: the convention of
     :class:`DifferenceInDifferences`, fixest, pyfixest and reghdfe); the
-    cohort shares are treated as fixed in the aggregation.
+    cohort shares are treated as fixed in the aggregation. Intervals are
+    Student's t on :math:`G - 1` degrees of freedom, *G* the units (clusters),
+    as those of :class:`DifferenceInDifferences`.
     Never-treated units are coded 0 in ``cohort``.
 
     References
@@ -270,7 +276,8 @@ class SunAbraham:
         # the constant; unit effects are nested in the unit clusters and are not counted
         k = cr1_parameters(len(cells), n_units=n_u, n_times=n_t)
         vcov = sandwich(xd, resid, bread, kind="CR1", groups=ui, k=k)
-        z = float(special.ndtri(0.5 + self.level / 2))
+        # t on G - 1 degrees of freedom (clusters: the units), as DifferenceInDifferences
+        z = float(special.stdtrit(n_u - 1, 0.5 + self.level / 2))
         size = {g: int((coh_u == g).sum()) for g in treated}
         ce = pd.DataFrame(
             {

@@ -210,6 +210,13 @@ def contribution_tracing(
         (comma-separated); the last posterior is the confidence in the claim
         (use it as the link's ``confidence``).
 
+    Raises
+    ------
+    ValidationError
+        A ``prior`` that is not a number in [0, 1] (even without items), an
+        item's probability outside [0, 1], or an evidence id not in
+        ``evidence``.
+
     References
     ----------
     .. [1] Befani, B., Stedman-Bryce, G. (2017). Process tracing and Bayesian
@@ -236,6 +243,9 @@ def contribution_tracing(
     2  0.9048     0.9568  very confident
     """
     items = list(items)
+    c = Checker()
+    c.number(prior, "prior", low=0.0, high=1.0)  # checked even without items
+    c.raise_if_errors()
     if evidence is not None:
         _check_citations(items, evidence)
     rows = []

@@ -194,11 +194,21 @@ class PropensityScoreMatching:
     trim: float | tuple[float, float] | None = None
 
     def __attrs_post_init__(self) -> None:
-        trim_bounds(self.trim)
+        problems = []
+        try:
+            trim_bounds(self.trim)
+        except EstimationError as exc:
+            problems.append(str(exc))
         if not (isinstance(self.k, int) and self.k >= 1):
-            raise EstimationError(f"k must be a positive whole number, got {self.k!r}")
+            problems.append(f"k must be a positive whole number, got {self.k!r}")
         if self.caliper is not None and not self.caliper > 0:
-            raise EstimationError(f"caliper must be positive, got {self.caliper!r}")
+            problems.append(f"caliper must be positive, got {self.caliper!r}")
+        if self.on not in ("logit", "ps"):
+            problems.append(f"on must be 'logit' or 'ps', got {self.on!r}")
+        if self.variance not in ("population", "sample"):
+            problems.append(f"variance must be 'population' or 'sample', got {self.variance!r}")
+        if problems:
+            raise EstimationError("; ".join(problems))
 
     def estimate(
         self,
@@ -312,6 +322,7 @@ class PropensityScoreMatching:
             n_control=int((k_c > 0).sum()),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(y1.mean()),
                 "balance": bal,
                 "overlap": overlap_summary(e, p.w),
                 "effective_sample_size": effective_sample_size(weights, p.w),
@@ -337,6 +348,7 @@ class PropensityScoreMatching:
         available = np.ones(len(xs), dtype=bool)
         weights = np.zeros(len(p.y))
         diffs = []
+        treated_y: list[float] = []
         used: list[int] = []
         dropped_cal = 0
         for i in rng.permutation(ti):  # greedy matching is sequential by nature
@@ -362,6 +374,7 @@ class PropensityScoreMatching:
                 dropped_cal += 1
                 continue
             used.extend(chosen)
+            treated_y.append(float(p.y[i]))
             weights[i] = 1.0
             weights[ci[order[chosen]]] = 1.0 / len(chosen)
             diffs.append(p.y[i] - float(np.mean(p.y[ci[order[chosen]]])))
@@ -384,6 +397,7 @@ class PropensityScoreMatching:
             n_control=len(used),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(np.mean(treated_y)),
                 "overlap": overlap_summary(e, p.w),
                 "effective_sample_size": effective_sample_size(weights, p.w),
             },
@@ -419,6 +433,10 @@ def _centered(x: FloatArray, w: FloatArray, estimand: str) -> FloatArray:
     return np.asarray(x - centre, dtype=float)
 
 
+COV_TYPES = ("HC0", "HC1", "HC2", "HC3")
+"""Heteroskedasticity-robust standard errors of :class:`RegressionAdjustment`."""
+
+
 @attrs.frozen
 class RegressionAdjustment:
     r"""Regression adjustment: one OLS per arm, effects from the imputed outcomes.
@@ -426,8 +444,9 @@ class RegressionAdjustment:
     Parameters
     ----------
     estimand : {"ATE", "ATT", "ATC"}
-    cov_type : {"HC0", "HC1", "HC2"}, default "HC2"
-        Heteroskedasticity-robust standard error (HC2 as Lin 2013 recommends).
+    cov_type : {"HC0", "HC1", "HC2", "HC3"}, default "HC2"
+        Heteroskedasticity-robust standard error (HC2 as Lin 2013 recommends;
+        the same as statsmodels' ``cov_type`` of that name).
     level : float, default 0.95
     dropna : bool, default False
 
@@ -468,9 +487,18 @@ class RegressionAdjustment:
 
     name: ClassVar[str] = "regression_adjustment"
     estimand: Literal["ATE", "ATT", "ATC"] = "ATE"
-    cov_type: Literal["HC0", "HC1", "HC2"] = "HC2"
+    cov_type: Literal["HC0", "HC1", "HC2", "HC3"] = "HC2"
     level: float = 0.95
     dropna: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        if self.estimand not in ESTIMANDS:
+            problems.append(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
+        if self.cov_type not in COV_TYPES:
+            problems.append(f"cov_type must be one of {COV_TYPES}, got {self.cov_type!r}")
+        if problems:
+            raise EstimationError("; ".join(problems))
 
     def estimate(
         self, df: pd.DataFrame, *, outcome: str, treatment: str, covariates: Sequence[str] = ()
@@ -569,7 +597,10 @@ class RegressionAdjustment:
             n_treated=int(p.w.sum()),
             n_control=int((1 - p.w).sum()),
             dropped=p.dropped,
-            diagnostics={"balance": balance_table(p)},
+            diagnostics={
+                "outcome_mean_treated": float(p.y[p.w == 1].mean()),
+                "balance": balance_table(p),
+            },
         )
 
 
@@ -760,6 +791,7 @@ class DoublyRobust:
             n_control=int((1 - w).sum()),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(y[w == 1].mean()),
                 "overlap": overlap_summary(e, w),
                 "effective_sample_size": ess,
                 "balance": balance_table(p),

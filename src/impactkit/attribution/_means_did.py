@@ -233,7 +233,8 @@ class DifferenceInDifferences:
         ``"cluster"``: CR1 standard errors and a t interval with G − 1 degrees of
         freedom. ``"wild"``: the same CR1 standard error, but the interval and
         the p-value come from the wild cluster restricted bootstrap
-        (:func:`wild_cluster_test`), reliable with few clusters; the p-value is
+        (:func:`wild_cluster_test`), reliable with few clusters; the p-value
+        (``pvalue``, ``to_frame()``, ``summary()``) is
         ``diagnostics["wild"]["pvalue"]``.
     n_bootstrap : int, default 9999
         Draws of the wild bootstrap (all :math:`2^G` sign vectors when fewer).
@@ -377,6 +378,9 @@ class DifferenceInDifferences:
         ImpactkitWarning
             When treatment starts at several times (staggered adoption):
             two-way fixed effects can then be biased (Goodman-Bacon 2021).
+            When the treated (or the untreated) observations all lie in one
+            cluster: clustered inference is then unreliable (MacKinnon & Webb
+            2017).
 
         References
         ----------
@@ -384,6 +388,9 @@ class DifferenceInDifferences:
            Econometrics, ch. 5.
         .. [2] Goodman-Bacon, A. (2021). Difference-in-differences with
            variation in treatment timing. Journal of Econometrics 225(2).
+        .. [3] MacKinnon, J. G., Webb, M. D. (2017). Wild bootstrap inference
+           for wildly different cluster sizes. Journal of Applied Econometrics
+           32(2).
 
         Examples
         --------
@@ -529,6 +536,7 @@ class DifferenceInDifferences:
             if g < 2:
                 raise EstimationError("clustered standard errors need at least 2 units")
             cov = sandwich(x, resid, bread, kind="CR1", groups=groups)
+            _warn_one_cluster(groups, t == 1)
             dof: float | None = float(g - 1)
             kind = f"clustered by {'entity' if by == entity else repr(by)} (CR1)"
         else:
@@ -551,7 +559,14 @@ class DifferenceInDifferences:
             n_treated=int(t.sum()),
             n_control=int((1 - t).sum()),
             dropped=p.dropped,
-            diagnostics={"cells": cells},
+            diagnostics={
+                "cells": cells,
+                # the participants' observed level and change, for deadweight_from_effect
+                "outcome_mean_treated": float(p.y[(t == 1) & (post == 1)].mean()),
+                "mean_change_treated": float(
+                    p.y[(t == 1) & (post == 1)].mean() - p.y[(t == 1) & (post == 0)].mean()
+                ),
+            },
         )
         if self.se == "wild":
             if by is None:
@@ -593,6 +608,7 @@ class DifferenceInDifferences:
         groups = u if cluster is None else _codes(frame[cluster])[0]
         if int(np.unique(groups).size) < 2:
             raise EstimationError("clustered standard errors need at least 2 clusters")
+        _warn_one_cluster(groups, p.w == 1)
         # unit effects are nested in the clusters when every unit lies in one cluster
         nested = cluster is None or int(pd.Series(groups).groupby(u).nunique().max()) <= 1
         k = cr1_parameters(
@@ -613,6 +629,7 @@ class DifferenceInDifferences:
             n_control=int(n_u - frame.loc[p.w == 1, entity].nunique()),
             dropped=p.dropped,
             diagnostics={
+                "outcome_mean_treated": float(p.y[p.w == 1].mean()),
                 "entities": n_u,
                 "periods": n_t,
                 "observations": len(yt),
@@ -643,6 +660,25 @@ def _two_way(
     from impactkit.attribution._wild import TwoWayEffects
 
     return TwoWayEffects(u, tt, n_u, n_t, lambda z: demean_two_way(z, u, tt, n_u, n_t))
+
+
+def _warn_one_cluster(groups: npt.NDArray[np.int64], treated: npt.NDArray[np.bool_]) -> None:
+    """Warn when the treated (or the untreated) observations all lie in one cluster."""
+    sides = [
+        label
+        for label, mask in (("treated", treated), ("untreated", ~treated))
+        if int(np.unique(groups[mask]).size) == 1
+    ]
+    if sides:
+        warnings.warn(
+            f"the {' and the '.join(sides)} observations all lie in one cluster: "
+            "cluster-robust standard errors then understate the uncertainty (tests reject "
+            "far too often) and the wild cluster bootstrap rejects too seldom (MacKinnon & "
+            "Webb 2017); an effect identified by one cluster cannot be told from a shock to "
+            "that cluster",
+            ImpactkitWarning,
+            stacklevel=5,  # the caller: estimate -> _estimate -> _two_by_two/_twfe -> here
+        )
 
 
 def _warn_staggered(

@@ -595,20 +595,25 @@ class InverseProbabilityWeighting:
         Hájek (weights normalised within each arm, the default) or
         Horvitz–Thompson.
     stabilized : bool, default False
-        Stabilised ATE weights (changes Horvitz–Thompson only).
+        Stabilised ATE weights :math:`\bar p W/e + (1 - \bar p)(1 - W)/(1 - e)`.
+        Each arm's weights are scaled by a constant, so neither the Hájek nor
+        the Horvitz–Thompson estimate changes (Horvitz–Thompson divides each
+        arm's weighted sum by its expected total, :math:`n\bar p` and
+        :math:`n(1 - \bar p)`); the weights reported are the stabilised ones.
     trim : float or (float, float), optional
         Drop units whose propensity lies outside ``[lo, hi]`` (a float ``a``
         means ``[a, 1 - a]``; Crump et al. 2009 use 0.1). The dropped count is
         reported and the estimand becomes the effect on the overlap population.
     truncate : (float, float), optional
-        Clip weights at these percentiles (e.g. ``(1, 99)``).
+        Clip weights at these percentiles (e.g. ``(1, 99)``; ``0 <= lo < hi
+        <= 100``).
     se : {"robust", "bootstrap"}
         ``"robust"``: heteroskedasticity-robust (HC1) sandwich of the weighted
         regression of the outcome on treatment, weights taken as given (equals
         statsmodels ``WLS(...).fit(cov_type="HC1")``); ``"bootstrap"``:
         nonparametric bootstrap re-fitting the propensity model.
     n_bootstrap : int, default 500
-        Bootstrap replications.
+        Bootstrap replications (at least 2).
     level : float, default 0.95
     dropna : bool, default False
 
@@ -624,7 +629,12 @@ class InverseProbabilityWeighting:
     Hájek: :math:`\hat\tau = \frac{\sum_i w_i W_i Y_i}{\sum_i w_i W_i} -
     \frac{\sum_i w_i (1-W_i) Y_i}{\sum_i w_i (1-W_i)}`, the coefficient of a
     weighted regression of :math:`Y` on :math:`(1, W)`. Horvitz–Thompson (ATE):
-    :math:`\frac1n\sum_i \left[\frac{W_i Y_i}{e_i} - \frac{(1-W_i)Y_i}{1-e_i}\right]`.
+    :math:`\frac1n\sum_i \left[\frac{W_i Y_i}{e_i} - \frac{(1-W_i)Y_i}{1-e_i}\right]`;
+    for the ATT (ATC) the sum of :math:`\psi_i = (2W_i - 1) w_i Y_i` is divided
+    by :math:`n_1` (:math:`n_0`), and its standard error is that of the influence
+    function :math:`(\psi_i - T_i\hat\tau)/\bar T`, :math:`T_i` the indicator
+    of the target population (:math:`W_i`, :math:`1 - W_i`, or 1 for the ATE),
+    scores taken as given.
     Assumes no unmeasured confounding and overlap. The propensity model is
     refused only under separation (no finite maximum-likelihood estimate, see
     :func:`fit_logit`); scores close to 0 or 1 are an overlap problem,
@@ -664,11 +674,30 @@ class InverseProbabilityWeighting:
     dropna: bool = False
 
     def __attrs_post_init__(self) -> None:
+        problems = []
         if self.estimand not in ESTIMANDS:
-            raise EstimationError(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
+            problems.append(f"estimand must be one of {ESTIMANDS}, got {self.estimand!r}")
         if self.se not in ("robust", "bootstrap"):
-            raise EstimationError(f"se must be 'robust' or 'bootstrap', got {self.se!r}")
-        trim_bounds(self.trim)
+            problems.append(f"se must be 'robust' or 'bootstrap', got {self.se!r}")
+        try:
+            trim_bounds(self.trim)
+        except EstimationError as exc:
+            problems.append(str(exc))
+        if self.truncate is not None:
+            try:
+                lo, hi = (float(v) for v in self.truncate)
+                ok = 0 <= lo < hi <= 100
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                problems.append(
+                    "truncate must be two percentiles (lo, hi) with 0 <= lo < hi <= 100, "
+                    f"got {self.truncate!r}"
+                )
+        if not (isinstance(self.n_bootstrap, int | np.integer) and self.n_bootstrap >= 2):
+            problems.append(f"n_bootstrap must be a whole number >= 2, got {self.n_bootstrap!r}")
+        if problems:
+            raise EstimationError("; ".join(problems))
 
     def estimate(
         self,
@@ -739,6 +768,7 @@ class InverseProbabilityWeighting:
             n_control=int((1 - w_kept).sum()),
             dropped=dropped,
             diagnostics={
+                "outcome_mean_treated": float(p.y[kept][w_kept == 1].mean()),
                 "balance": bal,
                 "overlap": overlap_summary(e_kept, w_kept),
                 "effective_sample_size": ess,
@@ -765,15 +795,19 @@ class InverseProbabilityWeighting:
             cov = sandwich(x, resid, bread, kind="HC1", weights=wt)
             return float(beta[1]), float(math.sqrt(cov[1, 1])), kept, wt
         n = len(y)
-        psi = (w - (1 - w)) * wt * y
-        if self.estimand == "ATE":
-            scale = n
-        elif self.estimand == "ATT":
-            scale = w.sum()
-        else:
-            scale = (1 - w).sum()
-        effect = float(psi.sum() / scale)
-        se = float(psi.std(ddof=1) * math.sqrt(n) / scale)
+        arm = w - (1 - w)
+        if self.stabilized and self.estimand == "ATE":
+            # stabilised weights carry the factors pbar and 1 - pbar of each arm; Horvitz-Thompson
+            # divides each arm's weighted sum by n pbar and n (1 - pbar), their expected totals
+            pbar = float(w.mean())
+            arm = w / pbar - (1 - w) / (1 - pbar)
+        psi = arm * wt * y
+        # the population the effect is averaged over: everyone, the treated or the controls;
+        # its size is random, so the influence function centres each term on it
+        target = {"ATE": np.ones_like(w), "ATT": w, "ATC": 1 - w}[self.estimand]
+        effect = float(psi.sum() / target.sum())
+        infl = (psi - target * effect) / target.mean()
+        se = float(infl.std(ddof=1) / math.sqrt(n))
         return effect, se, kept, wt
 
     def _bootstrap(self, p: Prepared, propensity: str | None, seed: SeedLike) -> float:

@@ -34,7 +34,7 @@ from scipy import special
 
 from impactkit._random import seeded
 from impactkit._results import Summary, displayed, freeze, jsonable
-from impactkit.attribution._core import EffectEstimate
+from impactkit.attribution._core import EffectEstimate, level_text
 from impactkit.attribution._panel import fmt_period, last_before, staggered_panel
 from impactkit.attribution._propensity import (
     ATT_TRIM_BOUNDS,
@@ -44,7 +44,12 @@ from impactkit.attribution._propensity import (
     fit_logit_limit,
     kept_by_trimming,
 )
-from impactkit.errors import ConvergenceWarning, EstimationError, OverlapWarning
+from impactkit.errors import (
+    ConvergenceWarning,
+    EstimationError,
+    ImpactkitWarning,
+    OverlapWarning,
+)
 from impactkit.typing import FloatArray, SeedLike
 
 __all__ = ["StaggeredDiD", "StaggeredResult"]
@@ -163,8 +168,9 @@ class StaggeredResult:
         empty by default).
     missing_cells : tuple, default ()
         Cells (cohort, time, reason) not estimated for lack of overlap (see
-        :class:`StaggeredDiD`); they are absent from :attr:`att_gt` and from
-        every aggregation.
+        :class:`StaggeredDiD`) or for want of any comparison unit (no
+        never-treated unit and none not yet treated); they are absent from
+        :attr:`att_gt` and from every aggregation.
     n_bootstrap : int, default 0
         Multiplier bootstrap draws (0: analytic standard errors).
     boot_cells : numpy.ndarray, optional
@@ -493,7 +499,7 @@ class StaggeredResult:
             ("Method", self.method),
             ("ATT (simple)", f"{s.effect:.6g}"),
             ("Std. error", f"{s.se:.6g}"),
-            (f"{self.level:.0%} interval", f"[{lo:.6g}, {hi:.6g}]"),
+            (f"{level_text(self.level)} interval", f"[{lo:.6g}, {hi:.6g}]"),
             ("Units", str(self.n_entities)),
             ("Cohorts", ", ".join(f"{k}: {v}" for k, v in self.cohort_size.items())),
         ]
@@ -501,14 +507,14 @@ class StaggeredResult:
             lines.append(("Bootstrap", f"multiplier (Rademacher), {self.n_bootstrap} draws"))
             lines.append(
                 (
-                    f"Uniform {self.level:.0%} band, critical value",
+                    f"Uniform {level_text(self.level)} band, critical value",
                     f"cells {float(self.att_gt['critical_value'].iloc[0]):.4g}, "
                     f"event study {float(dyn['critical_value'].iloc[0]):.4g}",
                 )
             )
         if self.missing_cells:
             cells = ", ".join(f"({g}, {t})" for g, t, _ in self.missing_cells)
-            lines.append(("Cells not estimated (no overlap)", cells))
+            lines.append(("Cells not estimated", cells))
         return Summary("Staggered difference-in-differences", tuple(lines), dyn)
 
 
@@ -530,7 +536,7 @@ class StaggeredDiD:
     level : float, default 0.95
         Confidence level.
     n_bootstrap : int, default 0
-        With ``B > 0``, standard errors and simultaneous (uniform) bands over
+        With ``B >= 2``, standard errors and simultaneous (uniform) bands over
         the group-time cells come from the multiplier bootstrap with Rademacher
         weights (:math:`\pm 1`, as R ``did``), and so do those of every
         aggregation (from the same draws), each aggregation table with its own
@@ -616,8 +622,16 @@ class StaggeredDiD:
             problems.append(f"anticipation must be a whole number >= 0, got {self.anticipation!r}")
         if not 0 < self.level < 1:
             problems.append(f"level must be in (0, 1), got {self.level!r}")
-        if not isinstance(self.n_bootstrap, int | np.integer) or self.n_bootstrap < 0:
-            problems.append(f"n_bootstrap must be a whole number >= 0, got {self.n_bootstrap!r}")
+        if (
+            not isinstance(self.n_bootstrap, int | np.integer)
+            or self.n_bootstrap < 0
+            or self.n_bootstrap == 1
+        ):
+            # one draw has no spread: its standard errors would be 0
+            problems.append(
+                "n_bootstrap must be 0 (analytic) or a whole number >= 2, "
+                f"got {self.n_bootstrap!r}"
+            )
         if problems:
             raise EstimationError("; ".join(problems))
 
@@ -709,6 +723,7 @@ class StaggeredDiD:
         missing: list[tuple[Any, Any, str]] = []
         trimmed: list[tuple[Any, Any, int]] = []
         separated: list[tuple[Any, Any, int, tuple[str, ...]]] = []
+        uncontrolled: list[tuple[Any, Any, str]] = []
         for g in cohorts:
             b_post = last_before(periods, g - delta)
             assert b_post is not None
@@ -732,6 +747,15 @@ class StaggeredDiD:
                     ctrl = (coh == 0) | ((coh > limit) & ~in_g)
                 n_g, n_c = int(in_g.sum()), int(ctrl.sum())
                 if n_c == 0:
+                    # no never-treated unit, and none not yet treated by then: said, never
+                    # dropped silently
+                    why = (
+                        "no comparison units: no never-treated unit, and none not yet "
+                        f"treated by period {fmt_period(limit)}"
+                        if self.control == "not_yet_treated"
+                        else "no comparison units"
+                    )
+                    uncontrolled.append((fmt_period(g), fmt_period(t), why))
                     continue
                 dy = p.y[:, ti] - p.y[:, b]
                 inf = np.zeros(n)
@@ -792,6 +816,16 @@ class StaggeredDiD:
                 infs.append(inf)
         _warn_overlap(trimmed, missing)
         _warn_separated(separated)
+        if uncontrolled:
+            cells = ", ".join(f"({g}, {t})" for g, t, _ in uncontrolled)
+            warnings.warn(
+                f"group-time cells (cohort, time) without any comparison unit, not estimated: "
+                f"{cells}; they are left out of the table and of every aggregation (see "
+                "missing_cells)",
+                ImpactkitWarning,
+                stacklevel=2,
+            )
+            missing.extend(uncontrolled)
         if not rows:
             raise EstimationError(
                 "no group-time cell could be estimated: "

@@ -45,6 +45,7 @@ import pandas as pd
 
 from impactkit._random import seeded
 from impactkit._results import Summary, displayed, jsonable
+from impactkit.attribution._core import level_text
 from impactkit.errors import EstimationError
 from impactkit.typing import FloatArray, SeedLike
 
@@ -177,7 +178,7 @@ class WildClusterResult:
             ("CRV1 std. error", f"{self.se:.6g}"),
             (f"t (H0: beta = {self.null:g})", f"{self.statistic:.4f}"),
             ("Bootstrap p-value", f"{self.pvalue:.4f}"),
-            (f"{self.level:.0%} interval (inverted)", ci),
+            (f"{level_text(self.level)} interval (inverted)", ci),
             ("Clusters", str(self.n_clusters)),
             ("Weights", f"{self.weights}, {how}"),
         )
@@ -427,6 +428,8 @@ def wild_test_arrays(
         raise EstimationError(f"weights must be one of {WEIGHTS}, got {weights!r}")
     if not isinstance(n_bootstrap, int | np.integer) or n_bootstrap < 1:
         raise EstimationError(f"n_bootstrap must be a positive whole number, got {n_bootstrap!r}")
+    if level is not None and not 0 < level < 1:
+        raise EstimationError(f"level must be in (0, 1), got {level!r}")
     g = int(np.unique(groups).size)
     if g < 2:
         raise EstimationError("the wild cluster bootstrap needs at least 2 clusters")
@@ -504,8 +507,9 @@ def wild_cluster_test(
     Raises
     ------
     EstimationError
-        Missing columns or values, non-numeric columns, fewer than 2 clusters,
-        collinear regressors, bad options.
+        Missing columns or values, non-numeric columns, a constant outcome or
+        regressor, fewer than 2 clusters, collinear regressors, bad options (a
+        ``level`` outside (0, 1) among them).
 
     References
     ----------
@@ -543,6 +547,17 @@ def wild_cluster_test(
             problems.append(f"column {c!r} has missing or infinite values")
     if df[cluster].isna().any():
         problems.append(f"cluster column {cluster!r} has missing values")
+    for c, role in ((outcome, "outcome"), (regressor, "regressor")):
+        s = df[c]
+        if (
+            len(s)
+            and (pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s))
+            and np.isfinite(s.to_numpy(dtype=float)).all()
+            and np.ptp(s.to_numpy(dtype=float)) == 0
+        ):
+            problems.append(
+                f"the {role} {c!r} is constant: there is no variation to test a coefficient with"
+            )
     if problems:
         raise EstimationError("; ".join(problems))
     y = df[outcome].to_numpy(dtype=float)
