@@ -206,7 +206,12 @@ def _mc_block(
             scale = _take(p.price_factor, rd.rows) if f == "proxy" else None
             if scale is not None and np.all(scale == 1.0):
                 scale = None
-            whole = len(p.dists[f]) == 1 and rd.rows.size == n_rows
+            # every row, each at its own position (rows given site by site, not interleaved)
+            whole = (
+                len(p.dists[f]) == 1
+                and rd.rows.size == n_rows
+                and bool(np.all(rd.rows == np.arange(n_rows)))
+            )
             plan.append(_Draw(f, rd.cls, rd.rows, rd.params, scale, whole))
     buffers: dict[str, FloatArray] = {}
     for dr in plan:
