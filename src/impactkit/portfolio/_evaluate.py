@@ -309,7 +309,9 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     The group ratio is :math:`\\sum_s PV_s / \\sum_s I_s` over the group's sites
     (value-weighted), not the mean of site ratios; ``mean_ratio`` and
     ``median_ratio`` are given beside it, since a few large sites can make the
-    two differ.
+    two differ. Sites with no group label (a missing sector) form a group of
+    their own, last, with a missing label: every site is counted, so the
+    groups add up to the network.
 
     Parameters
     ----------
@@ -322,7 +324,8 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per group, sorted by group: the group columns, ``sites``,
+        One row per group, sorted by group (the group of sites with no label
+        last): the group columns, ``sites``,
         ``present_value``, ``total_inputs``, ``mean_ratio``, ``median_ratio``,
         ``net_present_value`` and ``ratio`` (value-weighted).
 
@@ -341,7 +344,7 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     keys = [by] if isinstance(by, str) else list(by)
     groups = _sorted_groups(result, keys, ("present_value", "total_inputs"))
     if groups is None:
-        g = result.groupby(keys, sort=True)
+        g = result.groupby(keys, sort=True, dropna=False, observed=True)
         out = g.agg(
             sites=("ratio", "size"),
             present_value=("present_value", "sum"),
@@ -381,6 +384,8 @@ def distribution(
     Each site counts once, whatever its size (the spread of practice across
     the network, not a value-weighted figure; see :func:`aggregate`).
     Percentiles use :func:`numpy.quantile`'s default linear interpolation.
+    Sites with no group label form a group of their own, last, as in
+    :func:`aggregate`.
 
     Parameters
     ----------
@@ -425,8 +430,9 @@ def distribution(
     names = [f"p{p:g}" for p in percentiles]
     groups = _sorted_groups(result, keys)
     if groups is None:
-        out = result.groupby(keys)["ratio"].quantile(np.array(q)).unstack()
-        out.columns = names
+        g = result.groupby(keys, sort=True, dropna=False, observed=True)
+        # one percentile at a time: the groups' own order, the unlabelled last
+        out = pd.DataFrame({c: g["ratio"].quantile(x) for c, x in zip(names, q, strict=True)})
         return out.reset_index()
     uniques, sizes, _, ordered = groups
     table = _group_quantiles(ordered, sizes, q)
@@ -438,8 +444,9 @@ def _sorted_groups(
 ) -> tuple[Any, _IntArray, _IntArray, FloatArray] | None:
     """The groups of one key: sorted labels, sizes, rows in group order, sorted ratios.
 
-    The grouping of :meth:`pandas.DataFrame.groupby` (sorted labels, rows with a
-    missing label left out) for one key, from one hash of the labels and one
+    The grouping of :meth:`pandas.DataFrame.groupby` with ``dropna=False``
+    (sorted labels, rows with a missing label in a group of their own, last)
+    for one key, from one hash of the labels and one
     sort: ``rows`` lists the rows group after group (by ratio within a group),
     so each group is a contiguous run of ``ratio[rows]`` (``ordered``). None
     (use the groupby) for several keys, a categorical key, or a ratio or one
@@ -452,11 +459,10 @@ def _sorted_groups(
     ratio = result["ratio"].to_numpy(dtype=float)
     if not all(np.isfinite(result[c].to_numpy(dtype=float)).all() for c in ("ratio", *columns)):
         return None
-    raw, uniques = pd.factorize(result[keys[0]], sort=True)
+    raw, uniques = pd.factorize(result[keys[0]], sort=True, use_na_sentinel=False)
     codes = raw.astype(np.int64, copy=False)
-    kept = np.flatnonzero(codes >= 0)
-    rows = kept[np.lexsort((ratio[kept], codes[kept]))]
-    sizes = np.bincount(codes[kept], minlength=len(uniques)).astype(np.int64)
+    rows = np.lexsort((ratio, codes))
+    sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
     if uniques.dtype == object:  # labels as the groupby gives them (e.g. whole numbers)
         uniques = pd.Index(pd.Series(uniques, dtype=object).infer_objects())
     return uniques, sizes, rows, ratio[rows]
@@ -510,7 +516,9 @@ def position(
         The site column of ``result``.
     peers : str, optional
         A column of ``result`` (sector, region): the peers are the sites that
-        share the site's value; all sites when omitted.
+        share the site's value (a site with no value there is compared with
+        the other sites with none, the group :func:`aggregate` gives them);
+        all sites when omitted.
 
     Returns
     -------
@@ -539,7 +547,12 @@ def position(
             f"no site {site_id!r} in the result", path=("site",), code="unknown_site"
         )
     me = rows.iloc[0]
-    group = result if peers is None else result[result[peers] == me[peers]]
+    if peers is None:
+        group = result
+    elif pd.isna(me[peers]):  # no label: the group of the unlabelled sites
+        group = result[result[peers].isna()]
+    else:
+        group = result[result[peers] == me[peers]]
     r = group["ratio"].to_numpy()
     below = float(np.mean(r < me["ratio"]) + 0.5 * np.mean(r == me["ratio"]))
     return {
