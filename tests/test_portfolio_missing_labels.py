@@ -81,3 +81,21 @@ def test_network_groups_add_up_to_the_totals_and_the_report_shows_them() -> None
     section = text.split("## Par secteur")[1].split("## ")[0]
     assert "| non renseigné | 2 | 1 600 € | 1 400 € | 1,14 | 1,40 |" in section
     np.testing.assert_allclose(a.by_sector["ratio"], [1280.0 / 600.0, 1600.0 / 1400.0])
+
+
+def test_stakeholder_shares_count_the_rows_without_a_stakeholder() -> None:
+    out, inp = _network()
+    out.loc[1, "stakeholder"] = None  # a's second row (5 x 50 = 250) names nobody
+    shares = pf.stakeholder_shares(out.drop(columns="sector"), inp, discount=0.0)
+    assert shares["present_value"].sum() == 2880.0  # the whole network
+    assert shares["share"].sum() == pytest.approx(1.0)
+    missing = shares[shares["stakeholder"].isna()]
+    assert missing["present_value"].tolist() == [250.0]
+    assert missing["share"].tolist() == [pytest.approx(250.0 / 2880.0)]
+    a = pf.analyse_network(out, inp, discount=0.0)
+    assert a.by_stakeholder is not None
+    by = a.by_stakeholder.set_index("group")["present_value"]
+    assert by.to_dict() == {"people": 2600.0, "-": 250.0, "state": 30.0}
+    text = report.network(a, lang="fr", format="markdown")
+    section = text.split("## Valeur par partie prenante")[1].split("## ")[0]
+    assert "| non renseigné | 250 € |" in section

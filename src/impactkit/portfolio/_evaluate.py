@@ -576,7 +576,9 @@ def stakeholder_shares(
 
     Each row's present value is computed as in :func:`row_values` (the same
     kernel as :func:`evaluate`); the shares are
-    :math:`PV_g / \\sum_g PV_g` over the whole network.
+    :math:`PV_g / \\sum_g PV_g` over the whole network. Rows with no
+    stakeholder form a group of their own (a missing label), so the shares
+    cover the whole present value.
 
     Parameters
     ----------
@@ -619,7 +621,7 @@ def stakeholder_shares(
             code="missing_column",
         )
     rv = row_values(outcomes_df, inputs_df, site=site, discount=discount)
-    out = rv.groupby(stakeholder)["present_value"].sum().reset_index()
+    out = rv.groupby(stakeholder, dropna=False)["present_value"].sum().reset_index()
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0
     return out.sort_values("present_value", ascending=False, ignore_index=True)

@@ -182,7 +182,8 @@ class NetworkAnalysis:
     distribution : pandas.DataFrame or None
         Percentiles of the site ratios by sector.
     by_stakeholder, by_payer : pandas.DataFrame or None
-        Present value and share by stakeholder and by payer.
+        Present value and share by stakeholder and by payer; rows with none
+        count under ``-`` (the report reads it "not given").
     uncertainty : mapping or None
         Percentiles of the network present value and ratio under Monte Carlo.
     funnels : mapping
@@ -478,7 +479,7 @@ def analyse_network(
     distribution = pf.distribution(res, by=sector) if sector in by else None
     by_stakeholder = by_payer = None
     if stakeholder in core.columns:
-        by_stakeholder = _shares(row_pv, core[stakeholder])
+        by_stakeholder = _shares(row_pv, core[stakeholder], missing="-")
     if payer in outcomes_df.columns:
         by_payer = _shares(row_pv, outcomes_df[payer], missing="-")
     uncertainty = None
