@@ -656,7 +656,9 @@ def shrink(
     :math:`\hat\theta_i^* = w_i\hat\theta_i + (1 - w_i)\hat\mu`, posterior
     variance :math:`w_i s_i^2` (treating :math:`\hat\mu, \hat\tau^2` as known).
     Ranks are drawn from the independent normal posteriors; the interval is
-    their central ``level`` range.
+    their central ``level`` range. Tied values share the best rank, in the
+    point ranks and in the draws (with :math:`\hat\tau^2 = 0` every site
+    has the network mean, rank 1 and the interval [1, 1]).
 
     References
     ----------
@@ -759,8 +761,14 @@ def _rank_interval(
         m = min(chunk, draws - start)
         x = mean + sd * rng.standard_normal((m, k))
         order = np.argsort(-x, axis=1, kind="stable")
+        # tied draws share the best rank, as the point ranks do (method "min"): sites
+        # with no posterior spread (tau2 = 0) tie in every draw, whatever their order
+        ordered = np.take_along_axis(x, order, axis=1)
+        new = np.ones((m, k), dtype=bool)
+        new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        first = np.maximum.accumulate(np.where(new, np.arange(k)[None, :], 0), axis=1)
         r = np.empty_like(order)
-        np.put_along_axis(r, order, np.arange(1, k + 1)[None, :], axis=1)
+        np.put_along_axis(r, order, first + 1, axis=1)
         ranks[start : start + m] = r
     a = (1 - level) / 2
     lo, hi = np.quantile(ranks, [a, 1 - a], axis=0, method="inverted_cdf")
