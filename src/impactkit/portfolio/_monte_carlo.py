@@ -311,7 +311,8 @@ def monte_carlo(
     shared : mapping, optional
         ``{field: (group_column, distribution)}``: one multiplier per group
         and draw applied to the field of every row of the group (e.g. a
-        sector-wide proxy uncertainty common to all its sites).
+        sector-wide proxy uncertainty common to all its sites). Rows with no
+        group label form a group of their own, with its own multiplier.
     chunk_size : int, default 256
         Draws evaluated at once, rounded up to a multiple of 256; memory is
         about ``chunk_size × rows of 512 sites × 8`` bytes per array, besides
@@ -377,7 +378,8 @@ def monte_carlo(
         if col not in outcomes_df.columns:
             probs.append(Problem(("shared", f), "missing_column", f"no column {col!r}"))
             continue
-        codes, uniques = pd.factorize(outcomes_df[col], sort=True)
+        # rows with no group label share one multiplier of their own (the last group)
+        codes, uniques = pd.factorize(outcomes_df[col], sort=True, use_na_sentinel=False)
         g = block_generator(root, (1, k))
         mult = dist.draw_group(g, [dist], n * len(uniques)).reshape(n, len(uniques))
         shared_arrays[f] = (codes.astype(np.int64), mult)
