@@ -16,7 +16,7 @@ import pandas as pd
 from impactkit import kernel
 from impactkit._validation import is_number, require_finite
 from impactkit.discount import Constant, Discount
-from impactkit.errors import ValidationError
+from impactkit.errors import Problem, ValidationError
 from impactkit.model import ROW_FIELDS
 from impactkit.portfolio._tables import (
     SITE_BLOCK,
@@ -303,6 +303,24 @@ def evaluate(
     return out
 
 
+def _require_columns(result: pd.DataFrame, needed: Sequence[str]) -> None:
+    """Refuse a per-site table without the columns a function reads, naming them all."""
+    if not isinstance(result, pd.DataFrame):
+        raise ValidationError(
+            f"result must be the DataFrame of evaluate, got {type(result).__name__}",
+            path=("result",),
+            code="type",
+        )
+    missing = [c for c in dict.fromkeys(needed) if c not in result.columns]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(("result", str(c)), "missing_column", f"no column {c!r} in the result")
+                for c in missing
+            ]
+        )
+
+
 def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     """Totals and value-weighted ratios by group (sector, region, organisation).
 
@@ -329,6 +347,12 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
         ``present_value``, ``total_inputs``, ``mean_ratio``, ``median_ratio``,
         ``net_present_value`` and ``ratio`` (value-weighted).
 
+    Raises
+    ------
+    ValidationError
+        When ``result`` is not a DataFrame or lacks a column it reads (code
+        ``missing_column``, every such column named).
+
     Examples
     --------
     >>> result = pd.DataFrame({"site": ["a", "b", "c", "d"],
@@ -342,6 +366,7 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     1   work      2    1.5        1.25
     """
     keys = [by] if isinstance(by, str) else list(by)
+    _require_columns(result, [*keys, "present_value", "total_inputs", "ratio"])
     groups = _sorted_groups(result, keys, ("present_value", "total_inputs"))
     if groups is None:
         g = result.groupby(keys, sort=True, dropna=False, observed=True)
@@ -402,6 +427,12 @@ def distribution(
         Columns ``p5``, ``p25``, ... (one per percentile), preceded by the
         group columns when ``by`` is given.
 
+    Raises
+    ------
+    ValidationError
+        Percentiles outside [0, 100], a missing column (``missing_column``),
+        or no site at all without ``by`` (``empty``).
+
     Examples
     --------
     >>> result = pd.DataFrame({"site": ["a", "b", "c", "d"],
@@ -423,7 +454,12 @@ def distribution(
             code="out_of_range",
         )
     q = [p / 100 for p in percentiles]
+    _require_columns(
+        result, [*([] if by is None else [by] if isinstance(by, str) else by), "ratio"]
+    )
     if by is None:
+        if not len(result):
+            raise ValidationError("no sites in the result", path=("result",), code="empty")
         vals = np.quantile(result["ratio"].to_numpy(), q)
         return pd.DataFrame([dict(zip([f"p{p:g}" for p in percentiles], vals, strict=True))])
     keys = [by] if isinstance(by, str) else list(by)
@@ -529,7 +565,8 @@ def position(
     Raises
     ------
     ValidationError
-        When no row of ``result`` has ``site_id`` (code ``unknown_site``).
+        When no row of ``result`` has ``site_id`` (code ``unknown_site``), or
+        ``result`` lacks a column it reads (``missing_column``).
 
     Examples
     --------
@@ -541,6 +578,7 @@ def position(
     >>> position(result, "a", peers="sector")["percentile"]
     75.0
     """
+    _require_columns(result, [site, *([] if peers is None else [peers]), "ratio"])
     rows = result[result[site] == site_id]
     if rows.empty:
         raise ValidationError(
