@@ -332,7 +332,8 @@ def monte_carlo(
     Raises
     ------
     ValidationError
-        As :func:`evaluate`, and for bad distributions or shared fields.
+        As :func:`evaluate`, for bad distributions or shared fields, and for
+        tables with no outcome row (code ``empty``).
 
     Notes
     -----
@@ -368,6 +369,8 @@ def monte_carlo(
     shared = dict(shared or {})
     extra = [g for g, _ in shared.values() if g in outcomes_df.columns]
     p = _prepare(outcomes_df, inputs_df, site, d, extra)
+    if not len(p.sites):
+        raise ValidationError("no outcome rows: no site to draw", path=("outcomes",), code="empty")
     probs: list[Problem] = []
     root = root_sequence(seed)
     shared_arrays: dict[str, tuple[_IntArray, FloatArray]] = {}

@@ -427,8 +427,9 @@ def analyse_network(
     ------
     ValidationError
         Invalid tables (every problem at once, as in
-        :func:`~impactkit.portfolio.evaluate`), or indicator rows whose
-        quantity exceeds their denominator.
+        :func:`~impactkit.portfolio.evaluate`), indicator rows whose
+        quantity exceeds their denominator, or no outcome row at all (code
+        ``empty``).
 
     Notes
     -----
@@ -455,6 +456,10 @@ def analyse_network(
     core = outcomes_df.drop(columns=extra)
     # one check of the tables, one pass of the kernel: the sites and every row's value
     res, row_pv = _evaluate(core, inputs_df, site=site, discount=discount, by=by)
+    if not len(res):  # no network ratio without a site
+        raise ValidationError(
+            "no outcome rows: no site to report on", path=("outcomes",), code="empty"
+        )
     if anonymise and not key:
         raise ValidationError(
             "anonymise=True needs a secret key (key=...): a key derived from the data "
