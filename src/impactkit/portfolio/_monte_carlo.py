@@ -15,6 +15,7 @@ import pandas as pd
 from impactkit import kernel
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import Summary, displayed, jsonable
+from impactkit._validation import is_number
 from impactkit.discount import Constant, Discount
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
@@ -99,9 +100,21 @@ class PortfolioMonteCarlo:
             ``site``, ``mean_ratio``, ``p5``, ``p50``, ``p95`` (one column per
             percentile) and ``probability_ratio_above_1``.
 
+        Raises
+        ------
+        ValidationError
+            Percentiles that are not numbers in [0, 100] (code ``out_of_range``).
+
         .. versionchanged:: 0.2
            The per-site table, formerly returned by ``summary``.
         """
+        bad = [p for p in percentiles if not (is_number(p) and 0 <= float(p) <= 100)]
+        if bad:
+            raise ValidationError(
+                f"percentiles must be numbers in [0, 100], got {bad}",
+                path=("percentiles",),
+                code="out_of_range",
+            )
         r = self.ratio
         out = pd.DataFrame({"site": self.sites, "mean_ratio": r.mean(axis=0)})
         for p, v in zip(percentiles, np.percentile(r, list(percentiles), axis=0), strict=True):
