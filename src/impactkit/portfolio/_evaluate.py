@@ -200,11 +200,13 @@ def _evaluate(
     discount: Discount | float,
     by: Sequence[str],
     executor: Any = None,
-) -> tuple[pd.DataFrame, FloatArray]:
-    """The per-site table of :func:`evaluate` and the present value of every row.
+) -> tuple[pd.DataFrame, FloatArray, FloatArray]:
+    """The per-site table of :func:`evaluate`, the present value and the quantity of every row.
 
     One check of the tables and one pass of the kernel serve both: the
-    federation report needs the sites and the rows (by stakeholder, by payer).
+    federation report needs the sites and the rows (by stakeholder, by payer,
+    and each indicator's central quantity, a distribution's mean where the
+    cell is blank).
     """
     by = list(by)
     d = _discount(discount)
@@ -230,7 +232,8 @@ def _evaluate(
             "payback_months": payback_obj,
         }
     )
-    return out, pv
+    quantity = np.broadcast_to(p.fields["quantity"], pv.shape)
+    return out, pv, quantity
 
 
 def evaluate(
@@ -297,7 +300,7 @@ def evaluate(
     0    a         1250.0    2.5
     1    b          800.0    2.0
     """
-    out, _ = _evaluate(
+    out, _, _ = _evaluate(
         outcomes_df, inputs_df, site=site, discount=discount, by=list(by or ()), executor=executor
     )
     return out
