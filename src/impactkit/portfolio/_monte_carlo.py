@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._fields import FIELD_RULES
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import is_number
@@ -28,6 +29,7 @@ from impactkit.portfolio._tables import (
     _prepare,
     _Prepared,
     _require_finite_sites,
+    _rows_listing,
     _take,
 )
 from impactkit.typing import FloatArray, SeedLike
@@ -252,6 +254,7 @@ def _mc_block(
                     vals[dr.field] = buffers[dr.field][:s]
         for f, (group_of_row, mult) in shared.items():
             vals[f] = vals[f] * mult[lo:hi][:, group_of_row]
+            _check_shared(p, f, vals[f])
         rate, cum = _rate_args(p, d, vals["duration"])
         pv = kernel.present_values(
             *[vals[f] for f in ROW_FIELDS],
@@ -264,6 +267,29 @@ def _mc_block(
         # reduceat adds in a fixed order per draw: the sums never depend on the chunk
         res[lo:hi] = np.add.reduceat(pv, starts, axis=1)
     return res
+
+
+def _check_shared(p: _Prepared, f: str, values: FloatArray) -> None:
+    """Refuse draws that a shared multiplier takes out of the field's admissible range.
+
+    The rows' own values and distributions are admissible; a multiplier above
+    1 can still take a haircut above 1 (a negative value), or a duration
+    beyond its bound, which no single-model draw can reach.
+    """
+    rule = attrs.evolve(FIELD_RULES[f], integer=False)  # drawn durations need not be whole
+    with np.errstate(invalid="ignore"):
+        bad = rule.bad(values) if rule.low is not None or rule.high is not None else None
+    if bad is None or not bad.any():
+        return
+    rows = np.flatnonzero(bad.any(axis=0))
+    sites = [p.sites[i] for i in np.unique(p.site_of_row[rows])]
+    raise ValidationError(
+        f"the shared multiplier of {f} takes it outside {rule.range_text} in draws of "
+        f"sites {_rows_listing(sites)}: bound the multiplier (a uniform or truncated "
+        "distribution) so that every draw stays admissible",
+        path=("shared", f),
+        code="support",
+    )
 
 
 def _correlate_shared(
@@ -325,7 +351,10 @@ def monte_carlo(
         ``{field: (group_column, distribution)}``: one multiplier per group
         and draw applied to the field of every row of the group (e.g. a
         sector-wide proxy uncertainty common to all its sites). Rows with no
-        group label form a group of their own, with its own multiplier.
+        group label form a group of their own, with its own multiplier. A
+        multiplier that can be negative on a field that cannot (all but the
+        proxy), or a draw it takes out of the field's range (a haircut above
+        1), is an error (code ``support``): bound the multiplier.
     chunk_size : int, default 256
         Draws evaluated at once, rounded up to a multiple of 256; memory is
         about ``chunk_size × rows of 512 sites × 8`` bytes per array, besides
@@ -393,6 +422,20 @@ def monte_carlo(
             continue
         if col not in outcomes_df.columns:
             probs.append(Problem(("shared", f), "missing_column", f"no column {col!r}"))
+            continue
+        if not isinstance(dist, Distribution):
+            probs.append(Problem(("shared", f), "type", f"expected a distribution, got {dist!r}"))
+            continue
+        low = FIELD_RULES[f].low
+        if low is not None and low >= 0 and dist.support[0] < 0:
+            probs.append(
+                Problem(
+                    ("shared", f),
+                    "support",
+                    f"{dist.name} multiplier with support [{dist.support[0]:g}, "
+                    f"{dist.support[1]:g}] can be negative; {f} cannot: bound it at 0",
+                )
+            )
             continue
         # rows with no group label share one multiplier of their own (the last group)
         codes, uniques = pd.factorize(outcomes_df[col], sort=True, use_na_sentinel=False)
