@@ -556,7 +556,13 @@ def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
     Returns
     -------
     float
-        :math:`\hat\tau^2 \ge 0`.
+        :math:`\hat\tau^2 \ge 0` (0 for fewer than two sites).
+
+    Raises
+    ------
+    ValidationError
+        Values that are not finite real numbers, standard errors that are not
+        > 0, or lengths that differ: every problem at once.
 
     References
     ----------
@@ -568,15 +574,29 @@ def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
     >>> round(dersimonian_laird(np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.5, 0.5])), 6)
     0.75
     """
-    t = np.asarray(estimates, dtype=float)
-    v = 1.0 / np.asarray(se, dtype=float) ** 2
+    problems: list[Problem] = []
+    t = _real(np.ravel(np.asarray(estimates)), ("estimates",), problems)
+    s = _real(np.ravel(np.asarray(se)), ("se",), problems)
+    if len(t) != len(s):
+        problems.append(
+            Problem(("se",), "length", f"{len(s)} standard errors for {len(t)} estimates")
+        )
+    elif np.any(np.isfinite(s) & (s <= 0)):
+        problems.append(Problem(("se",), "out_of_range", "standard errors must be > 0"))
+    if problems:
+        raise ValidationError(problems)
     k = len(t)
-    bar = float(np.sum(v * t) / np.sum(v))
-    q = float(np.sum(v * (t - bar) ** 2))
-    denom = float(np.sum(v) - np.sum(v**2) / np.sum(v))
-    if k < 2 or denom <= 0:
+    if k < 2:
         return 0.0
-    return max(0.0, (q - (k - 1)) / denom)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        v = 1.0 / s**2
+        bar = float(np.sum(v * t) / np.sum(v))
+        q = float(np.sum(v * (t - bar) ** 2))
+        denom = float(np.sum(v) - np.sum(v**2) / np.sum(v))
+        tau2 = (q - (k - 1)) / denom if denom > 0 else 0.0
+    # never max(0, NaN): weights beyond floats (tiny standard errors) are an error
+    require_finite({"weights": v, "tau2": tau2}, "result")
+    return max(0.0, tau2)
 
 
 def _from_draws(estimates: Any) -> tuple[FloatArray, FloatArray, list[Any]] | None:
