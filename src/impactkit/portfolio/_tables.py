@@ -527,6 +527,9 @@ def _prepare(
             raise ValidationError(f"{name} must be a DataFrame", path=(name,), code="type")
         if site not in df.columns:
             probs.append(Problem((name, site), "missing_column", f"no site column {site!r}"))
+        if not df.columns.is_unique:  # a column name must say which values it holds
+            twice = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+            probs.append(Problem((name,), "duplicate_column", f"duplicate column names: {twice}"))
     if probs:
         raise ValidationError(probs)
     columns = set(outcomes.columns)
