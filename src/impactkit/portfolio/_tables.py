@@ -18,6 +18,7 @@ import pandas as pd
 
 from impactkit import kernel
 from impactkit._fields import FIELD_RULES
+from impactkit._validation import as_float, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import DISTRIBUTIONS, MAX_MAGNITUDE, Distribution
 from impactkit.errors import Problem, ValidationError
@@ -66,7 +67,13 @@ def _discount(discount: Discount | float) -> Discount:
                 code="uncertain_discount",
             )
         return discount
-    return Constant(float(discount))
+    if not is_number(discount):  # never a boolean read as a 100 % rate, nor text
+        raise ValidationError(
+            f"discount must be a rate (a number), a Constant or a Schedule, got {discount!r}",
+            path=("discount",),
+            code="type",
+        )
+    return Constant(as_float(discount))
 
 
 def _rows_listing(idx: Sequence[Any] | npt.NDArray[Any], limit: int = 20) -> str:
