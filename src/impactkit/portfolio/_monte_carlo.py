@@ -356,9 +356,9 @@ def monte_carlo(
         proxy), or a draw it takes out of the field's range (a haircut above
         1), is an error (code ``support``): bound the multiplier.
     chunk_size : int, default 256
-        Draws evaluated at once, rounded up to a multiple of 256; memory is
-        about ``chunk_size × rows of 512 sites × 8`` bytes per array, besides
-        the result.
+        Draws evaluated at once, at most ``n``, rounded up to a multiple of
+        256; memory is about ``chunk_size × rows of 512 sites × 8`` bytes per
+        array, besides the result.
     executor : concurrent.futures.Executor or dask client, optional
         Evaluate blocks of sites in parallel.
     correlation : mapping of (str, str) to float, optional
@@ -446,7 +446,8 @@ def monte_carlo(
         raise ValidationError(probs)
     if correlation:
         _correlate_shared(shared, shared_arrays, correlation, root)
-    chunk = -(-int(chunk_size) // DRAW_BLOCK) * DRAW_BLOCK
+    # whole blocks of draws, never more than the draws asked for (the buffers are that size)
+    chunk = -(-min(int(chunk_size), n) // DRAW_BLOCK) * DRAW_BLOCK
     blocks = _blocks(p)
     ex = _as_executor(executor)
     pv = np.empty((n, len(p.sites)))  # the result, held once
