@@ -389,7 +389,8 @@ def funnel(
         Inflate the limits by :math:`\sqrt{\hat\phi}` when the sites vary more
         than chance allows: :math:`\hat\phi = \frac1k\sum_i z_i^2` over the
         z-scores winsorised at their 10th and 90th percentiles (used only when
-        :math:`\hat\phi > 1`).
+        :math:`\hat\phi > 1`; with fewer than three sites it is not
+        estimated and ``phi`` is 1).
     site : str, optional
         A site column copied to the result (default: the index is kept).
 
