@@ -116,3 +116,15 @@ def test_the_section_is_kept_when_no_indicator_has_a_funnel() -> None:
     page = network(a, lang="fr", format="markdown", charts=False)
     body = _section(page, "Indicateurs : graphiques en entonnoir")
     assert "« Logement stable » : pas de graphique en entonnoir" in body
+
+
+def test_the_member_page_names_an_indicator_with_no_funnel() -> None:
+    from impactkit.report import member
+
+    out, inp = _tables(flat=1.0)
+    page = member(out, inp, member="s2", lang="fr", format="markdown", discount=0.0)
+    body = _section(page, "Indicateurs : graphiques en entonnoir")
+    assert "En emploi à 12 mois" in body  # the indicator with a funnel, in its table
+    assert "« Logement stable » : pas de graphique en entonnoir" in body
+    html = member(out, inp, member="s2", lang="fr", format="html", charts=False, discount=0.0)
+    assert "« Logement stable » : pas de graphique en entonnoir" in html

@@ -1001,13 +1001,17 @@ def member(
                 hb.append(_svg(fig))
             except ImportError:  # pragma: no cover - the plot extra
                 pass
-    if rows:
+    # indicators with no funnel (every site at the same rate) are named, with the reason
+    flat = [_t(fm, "no_funnel", label=a.indicators[k]) for k in a.indicators if k not in a.funnels]
+    if rows or flat:
         tab = pd.DataFrame(rows)
         secs.append(
             (
                 _t(fm, "funnels"),
-                _html_table(tab, fm) + "".join(hb),
-                _md_table(tab, fm),
+                (_html_table(tab, fm) if rows else "")
+                + "".join(hb)
+                + "".join(f"<p>{_e(x)}</p>" for x in flat),
+                "\n\n".join([*([_md_table(tab, fm)] if rows else []), *map(_md, flat)]),
             )
         )
     secs.append((_t(fm, "caveats"), _t(fm, "caveats_text"), _html_to_text(_t(fm, "caveats_text"))))
