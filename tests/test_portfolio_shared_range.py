@@ -61,3 +61,25 @@ def test_bounded_multipliers_keep_every_draw_admissible() -> None:
     # site b: 100 x (1 - 0.1 m) x duration draws; its mean near 100 x 0.9 x 2
     assert mc.present_value[:, 1].mean() == pytest.approx(180.0, rel=0.02)
     assert np.isfinite(mc.present_value).all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_an_unbounded_multiplier_on_a_share_is_refused_for_every_seed(seed: int) -> None:
+    # a deadweight of 0.1 times a lognormal passes 1 only in rare draws: refused on its
+    # support before drawing, whatever the seed and the number of draws
+    out, inp = _tables()
+    out["deadweight"] = [0.1, 0.05]
+    shared = {"deadweight": ("sector", ik.dist.LogNormal(1.0, 0.3))}
+    with pytest.raises(ValidationError) as exc:
+        pf.monte_carlo(out, inp, n=10, seed=seed, discount=0.0, shared=shared)
+    [problem] = exc.value.problems
+    assert (tuple(problem.path), problem.code) == (("shared", "deadweight"), "support")
+    assert "bound the multiplier at 10 or below" in problem.message
+
+
+def test_a_bounded_multiplier_on_a_share_within_its_bound_passes() -> None:
+    out, inp = _tables()
+    out["deadweight"] = [0.1, 0.05]
+    shared = {"deadweight": ("sector", ik.dist.Uniform(0.5, 10.0))}
+    mc = pf.monte_carlo(out, inp, n=500, seed=1, discount=0.0, shared=shared)
+    assert (mc.present_value >= 0).all()

@@ -353,8 +353,11 @@ def monte_carlo(
         sector-wide proxy uncertainty common to all its sites). Rows with no
         group label form a group of their own, with its own multiplier. A
         multiplier that can be negative on a field that cannot (all but the
-        proxy), or a draw it takes out of the field's range (a haircut above
-        1), is an error (code ``support``): bound the multiplier.
+        proxy), or whose upper bound times a share's largest value passes 1
+        (a haircut or drop-off above 1), is refused before any draw (code
+        ``support``): bound the multiplier. A draw that still leaves its
+        field's range (a row's own distribution times the multiplier, or a
+        duration beyond its bound) is refused during the run.
     chunk_size : int, default 256
         Draws evaluated at once, at most ``n``, rounded up to a multiple of
         256; memory is about ``chunk_size × rows of 512 sites × 8`` bytes per
@@ -434,6 +437,21 @@ def monte_carlo(
                     "support",
                     f"{dist.name} multiplier with support [{dist.support[0]:g}, "
                     f"{dist.support[1]:g}] can be negative; {f} cannot: bound it at 0",
+                )
+            )
+            continue
+        high = FIELD_RULES[f].high
+        top = float(np.max(p.fields[f], initial=0.0))
+        if high == 1 and top > 0 and dist.support[1] * top > high:
+            # a share (a haircut, the drop-off) times a multiplier that can pass 1 / top:
+            # decided on the supports, before any draw, the same answer for every seed
+            probs.append(
+                Problem(
+                    ("shared", f),
+                    "support",
+                    f"{dist.name} multiplier with support [{dist.support[0]:g}, "
+                    f"{dist.support[1]:g}] can take {f} above {high:g} (its largest value is "
+                    f"{top:g}): bound the multiplier at {high / top:g} or below",
                 )
             )
             continue
