@@ -389,7 +389,8 @@ def funnel(
         Inflate the limits by :math:`\sqrt{\hat\phi}` when the sites vary more
         than chance allows: :math:`\hat\phi = \frac1k\sum_i z_i^2` over the
         z-scores winsorised at their 10th and 90th percentiles (used only when
-        :math:`\hat\phi > 1`).
+        :math:`\hat\phi > 1`; with fewer than three sites it is not
+        estimated and ``phi`` is 1).
     site : str, optional
         A site column copied to the result (default: the index is kept).
 
@@ -556,7 +557,13 @@ def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
     Returns
     -------
     float
-        :math:`\hat\tau^2 \ge 0`.
+        :math:`\hat\tau^2 \ge 0` (0 for fewer than two sites).
+
+    Raises
+    ------
+    ValidationError
+        Values that are not finite real numbers, standard errors that are not
+        > 0, or lengths that differ: every problem at once.
 
     References
     ----------
@@ -568,15 +575,29 @@ def dersimonian_laird(estimates: FloatArray, se: FloatArray) -> float:
     >>> round(dersimonian_laird(np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.5, 0.5])), 6)
     0.75
     """
-    t = np.asarray(estimates, dtype=float)
-    v = 1.0 / np.asarray(se, dtype=float) ** 2
+    problems: list[Problem] = []
+    t = _real(np.ravel(np.asarray(estimates)), ("estimates",), problems)
+    s = _real(np.ravel(np.asarray(se)), ("se",), problems)
+    if len(t) != len(s):
+        problems.append(
+            Problem(("se",), "length", f"{len(s)} standard errors for {len(t)} estimates")
+        )
+    elif np.any(np.isfinite(s) & (s <= 0)):
+        problems.append(Problem(("se",), "out_of_range", "standard errors must be > 0"))
+    if problems:
+        raise ValidationError(problems)
     k = len(t)
-    bar = float(np.sum(v * t) / np.sum(v))
-    q = float(np.sum(v * (t - bar) ** 2))
-    denom = float(np.sum(v) - np.sum(v**2) / np.sum(v))
-    if k < 2 or denom <= 0:
+    if k < 2:
         return 0.0
-    return max(0.0, (q - (k - 1)) / denom)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        v = 1.0 / s**2
+        bar = float(np.sum(v * t) / np.sum(v))
+        q = float(np.sum(v * (t - bar) ** 2))
+        denom = float(np.sum(v) - np.sum(v**2) / np.sum(v))
+        tau2 = (q - (k - 1)) / denom if denom > 0 else 0.0
+    # never max(0, NaN): weights beyond floats (tiny standard errors) are an error
+    require_finite({"weights": v, "tau2": tau2}, "result")
+    return max(0.0, tau2)
 
 
 def _from_draws(estimates: Any) -> tuple[FloatArray, FloatArray, list[Any]] | None:
@@ -656,7 +677,9 @@ def shrink(
     :math:`\hat\theta_i^* = w_i\hat\theta_i + (1 - w_i)\hat\mu`, posterior
     variance :math:`w_i s_i^2` (treating :math:`\hat\mu, \hat\tau^2` as known).
     Ranks are drawn from the independent normal posteriors; the interval is
-    their central ``level`` range.
+    their central ``level`` range. Tied values share the best rank, in the
+    point ranks and in the draws (with :math:`\hat\tau^2 = 0` every site
+    has the network mean, rank 1 and the interval [1, 1]).
 
     References
     ----------
@@ -759,8 +782,14 @@ def _rank_interval(
         m = min(chunk, draws - start)
         x = mean + sd * rng.standard_normal((m, k))
         order = np.argsort(-x, axis=1, kind="stable")
+        # tied draws share the best rank, as the point ranks do (method "min"): sites
+        # with no posterior spread (tau2 = 0) tie in every draw, whatever their order
+        ordered = np.take_along_axis(x, order, axis=1)
+        new = np.ones((m, k), dtype=bool)
+        new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+        first = np.maximum.accumulate(np.where(new, np.arange(k)[None, :], 0), axis=1)
         r = np.empty_like(order)
-        np.put_along_axis(r, order, np.arange(1, k + 1)[None, :], axis=1)
+        np.put_along_axis(r, order, first + 1, axis=1)
         ranks[start : start + m] = r
     a = (1 - level) / 2
     lo, hi = np.quantile(ranks, [a, 1 - a], axis=0, method="inverted_cdf")

@@ -16,7 +16,7 @@ import pandas as pd
 from impactkit import kernel
 from impactkit._validation import is_number, require_finite
 from impactkit.discount import Constant, Discount
-from impactkit.errors import ValidationError
+from impactkit.errors import Problem, ValidationError
 from impactkit.model import ROW_FIELDS
 from impactkit.portfolio._tables import (
     SITE_BLOCK,
@@ -200,11 +200,13 @@ def _evaluate(
     discount: Discount | float,
     by: Sequence[str],
     executor: Any = None,
-) -> tuple[pd.DataFrame, FloatArray]:
-    """The per-site table of :func:`evaluate` and the present value of every row.
+) -> tuple[pd.DataFrame, FloatArray, FloatArray]:
+    """The per-site table of :func:`evaluate`, the present value and the quantity of every row.
 
     One check of the tables and one pass of the kernel serve both: the
-    federation report needs the sites and the rows (by stakeholder, by payer).
+    federation report needs the sites and the rows (by stakeholder, by payer,
+    and each indicator's central quantity, a distribution's mean where the
+    cell is blank).
     """
     by = list(by)
     d = _discount(discount)
@@ -230,7 +232,8 @@ def _evaluate(
             "payback_months": payback_obj,
         }
     )
-    return out, pv
+    quantity = np.broadcast_to(p.fields["quantity"], pv.shape)
+    return out, pv, quantity
 
 
 def evaluate(
@@ -297,10 +300,28 @@ def evaluate(
     0    a         1250.0    2.5
     1    b          800.0    2.0
     """
-    out, _ = _evaluate(
+    out, _, _ = _evaluate(
         outcomes_df, inputs_df, site=site, discount=discount, by=list(by or ()), executor=executor
     )
     return out
+
+
+def _require_columns(result: pd.DataFrame, needed: Sequence[str]) -> None:
+    """Refuse a per-site table without the columns a function reads, naming them all."""
+    if not isinstance(result, pd.DataFrame):
+        raise ValidationError(
+            f"result must be the DataFrame of evaluate, got {type(result).__name__}",
+            path=("result",),
+            code="type",
+        )
+    missing = [c for c in dict.fromkeys(needed) if c not in result.columns]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(("result", str(c)), "missing_column", f"no column {c!r} in the result")
+                for c in missing
+            ]
+        )
 
 
 def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
@@ -309,7 +330,9 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     The group ratio is :math:`\\sum_s PV_s / \\sum_s I_s` over the group's sites
     (value-weighted), not the mean of site ratios; ``mean_ratio`` and
     ``median_ratio`` are given beside it, since a few large sites can make the
-    two differ.
+    two differ. Sites with no group label (a missing sector) form a group of
+    their own, last, with a missing label: every site is counted, so the
+    groups add up to the network.
 
     Parameters
     ----------
@@ -322,9 +345,16 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per group, sorted by group: the group columns, ``sites``,
+        One row per group, sorted by group (the group of sites with no label
+        last): the group columns, ``sites``,
         ``present_value``, ``total_inputs``, ``mean_ratio``, ``median_ratio``,
         ``net_present_value`` and ``ratio`` (value-weighted).
+
+    Raises
+    ------
+    ValidationError
+        When ``result`` is not a DataFrame or lacks a column it reads (code
+        ``missing_column``, every such column named).
 
     Examples
     --------
@@ -339,9 +369,10 @@ def aggregate(result: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
     1   work      2    1.5        1.25
     """
     keys = [by] if isinstance(by, str) else list(by)
+    _require_columns(result, [*keys, "present_value", "total_inputs", "ratio"])
     groups = _sorted_groups(result, keys, ("present_value", "total_inputs"))
     if groups is None:
-        g = result.groupby(keys, sort=True)
+        g = result.groupby(keys, sort=True, dropna=False, observed=True)
         out = g.agg(
             sites=("ratio", "size"),
             present_value=("present_value", "sum"),
@@ -381,6 +412,8 @@ def distribution(
     Each site counts once, whatever its size (the spread of practice across
     the network, not a value-weighted figure; see :func:`aggregate`).
     Percentiles use :func:`numpy.quantile`'s default linear interpolation.
+    Sites with no group label form a group of their own, last, as in
+    :func:`aggregate`.
 
     Parameters
     ----------
@@ -396,6 +429,12 @@ def distribution(
     DataFrame
         Columns ``p5``, ``p25``, ... (one per percentile), preceded by the
         group columns when ``by`` is given.
+
+    Raises
+    ------
+    ValidationError
+        Percentiles outside [0, 100], a missing column (``missing_column``),
+        or no site at all without ``by`` (``empty``).
 
     Examples
     --------
@@ -418,15 +457,21 @@ def distribution(
             code="out_of_range",
         )
     q = [p / 100 for p in percentiles]
+    _require_columns(
+        result, [*([] if by is None else [by] if isinstance(by, str) else by), "ratio"]
+    )
     if by is None:
+        if not len(result):
+            raise ValidationError("no sites in the result", path=("result",), code="empty")
         vals = np.quantile(result["ratio"].to_numpy(), q)
         return pd.DataFrame([dict(zip([f"p{p:g}" for p in percentiles], vals, strict=True))])
     keys = [by] if isinstance(by, str) else list(by)
     names = [f"p{p:g}" for p in percentiles]
     groups = _sorted_groups(result, keys)
     if groups is None:
-        out = result.groupby(keys)["ratio"].quantile(np.array(q)).unstack()
-        out.columns = names
+        g = result.groupby(keys, sort=True, dropna=False, observed=True)
+        # one percentile at a time: the groups' own order, the unlabelled last
+        out = pd.DataFrame({c: g["ratio"].quantile(x) for c, x in zip(names, q, strict=True)})
         return out.reset_index()
     uniques, sizes, _, ordered = groups
     table = _group_quantiles(ordered, sizes, q)
@@ -438,8 +483,9 @@ def _sorted_groups(
 ) -> tuple[Any, _IntArray, _IntArray, FloatArray] | None:
     """The groups of one key: sorted labels, sizes, rows in group order, sorted ratios.
 
-    The grouping of :meth:`pandas.DataFrame.groupby` (sorted labels, rows with a
-    missing label left out) for one key, from one hash of the labels and one
+    The grouping of :meth:`pandas.DataFrame.groupby` with ``dropna=False``
+    (sorted labels, rows with a missing label in a group of their own, last)
+    for one key, from one hash of the labels and one
     sort: ``rows`` lists the rows group after group (by ratio within a group),
     so each group is a contiguous run of ``ratio[rows]`` (``ordered``). None
     (use the groupby) for several keys, a categorical key, or a ratio or one
@@ -452,11 +498,10 @@ def _sorted_groups(
     ratio = result["ratio"].to_numpy(dtype=float)
     if not all(np.isfinite(result[c].to_numpy(dtype=float)).all() for c in ("ratio", *columns)):
         return None
-    raw, uniques = pd.factorize(result[keys[0]], sort=True)
+    raw, uniques = pd.factorize(result[keys[0]], sort=True, use_na_sentinel=False)
     codes = raw.astype(np.int64, copy=False)
-    kept = np.flatnonzero(codes >= 0)
-    rows = kept[np.lexsort((ratio[kept], codes[kept]))]
-    sizes = np.bincount(codes[kept], minlength=len(uniques)).astype(np.int64)
+    rows = np.lexsort((ratio, codes))
+    sizes = np.bincount(codes, minlength=len(uniques)).astype(np.int64)
     if uniques.dtype == object:  # labels as the groupby gives them (e.g. whole numbers)
         uniques = pd.Index(pd.Series(uniques, dtype=object).infer_objects())
     return uniques, sizes, rows, ratio[rows]
@@ -510,7 +555,9 @@ def position(
         The site column of ``result``.
     peers : str, optional
         A column of ``result`` (sector, region): the peers are the sites that
-        share the site's value; all sites when omitted.
+        share the site's value (a site with no value there is compared with
+        the other sites with none, the group :func:`aggregate` gives them);
+        all sites when omitted.
 
     Returns
     -------
@@ -521,7 +568,8 @@ def position(
     Raises
     ------
     ValidationError
-        When no row of ``result`` has ``site_id`` (code ``unknown_site``).
+        When no row of ``result`` has ``site_id`` (code ``unknown_site``), or
+        ``result`` lacks a column it reads (``missing_column``).
 
     Examples
     --------
@@ -533,13 +581,19 @@ def position(
     >>> position(result, "a", peers="sector")["percentile"]
     75.0
     """
+    _require_columns(result, [site, *([] if peers is None else [peers]), "ratio"])
     rows = result[result[site] == site_id]
     if rows.empty:
         raise ValidationError(
             f"no site {site_id!r} in the result", path=("site",), code="unknown_site"
         )
     me = rows.iloc[0]
-    group = result if peers is None else result[result[peers] == me[peers]]
+    if peers is None:
+        group = result
+    elif pd.isna(me[peers]):  # no label: the group of the unlabelled sites
+        group = result[result[peers].isna()]
+    else:
+        group = result[result[peers] == me[peers]]
     r = group["ratio"].to_numpy()
     below = float(np.mean(r < me["ratio"]) + 0.5 * np.mean(r == me["ratio"]))
     return {
@@ -563,7 +617,9 @@ def stakeholder_shares(
 
     Each row's present value is computed as in :func:`row_values` (the same
     kernel as :func:`evaluate`); the shares are
-    :math:`PV_g / \\sum_g PV_g` over the whole network.
+    :math:`PV_g / \\sum_g PV_g` over the whole network. Rows with no
+    stakeholder form a group of their own (a missing label), so the shares
+    cover the whole present value.
 
     Parameters
     ----------
@@ -606,7 +662,7 @@ def stakeholder_shares(
             code="missing_column",
         )
     rv = row_values(outcomes_df, inputs_df, site=site, discount=discount)
-    out = rv.groupby(stakeholder)["present_value"].sum().reset_index()
+    out = rv.groupby(stakeholder, dropna=False)["present_value"].sum().reset_index()
     total = out["present_value"].sum()
     out["share"] = out["present_value"] / total if total else 0.0
     return out.sort_values("present_value", ascending=False, ignore_index=True)

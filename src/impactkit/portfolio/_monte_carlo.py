@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from impactkit import kernel
+from impactkit._fields import FIELD_RULES
 from impactkit._random import block_generator, root_sequence
 from impactkit._results import Summary, displayed, jsonable
+from impactkit._validation import is_number
 from impactkit.discount import Constant, Discount
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
@@ -27,6 +29,7 @@ from impactkit.portfolio._tables import (
     _prepare,
     _Prepared,
     _require_finite_sites,
+    _rows_listing,
     _take,
 )
 from impactkit.typing import FloatArray, SeedLike
@@ -99,9 +102,21 @@ class PortfolioMonteCarlo:
             ``site``, ``mean_ratio``, ``p5``, ``p50``, ``p95`` (one column per
             percentile) and ``probability_ratio_above_1``.
 
+        Raises
+        ------
+        ValidationError
+            Percentiles that are not numbers in [0, 100] (code ``out_of_range``).
+
         .. versionchanged:: 0.2
            The per-site table, formerly returned by ``summary``.
         """
+        bad = [p for p in percentiles if not (is_number(p) and 0 <= float(p) <= 100)]
+        if bad:
+            raise ValidationError(
+                f"percentiles must be numbers in [0, 100], got {bad}",
+                path=("percentiles",),
+                code="out_of_range",
+            )
         r = self.ratio
         out = pd.DataFrame({"site": self.sites, "mean_ratio": r.mean(axis=0)})
         for p, v in zip(percentiles, np.percentile(r, list(percentiles), axis=0), strict=True):
@@ -206,7 +221,12 @@ def _mc_block(
             scale = _take(p.price_factor, rd.rows) if f == "proxy" else None
             if scale is not None and np.all(scale == 1.0):
                 scale = None
-            whole = len(p.dists[f]) == 1 and rd.rows.size == n_rows
+            # every row, each at its own position (rows given site by site, not interleaved)
+            whole = (
+                len(p.dists[f]) == 1
+                and rd.rows.size == n_rows
+                and bool(np.all(rd.rows == np.arange(n_rows)))
+            )
             plan.append(_Draw(f, rd.cls, rd.rows, rd.params, scale, whole))
     buffers: dict[str, FloatArray] = {}
     for dr in plan:
@@ -234,6 +254,7 @@ def _mc_block(
                     vals[dr.field] = buffers[dr.field][:s]
         for f, (group_of_row, mult) in shared.items():
             vals[f] = vals[f] * mult[lo:hi][:, group_of_row]
+            _check_shared(p, f, vals[f])
         rate, cum = _rate_args(p, d, vals["duration"])
         pv = kernel.present_values(
             *[vals[f] for f in ROW_FIELDS],
@@ -246,6 +267,29 @@ def _mc_block(
         # reduceat adds in a fixed order per draw: the sums never depend on the chunk
         res[lo:hi] = np.add.reduceat(pv, starts, axis=1)
     return res
+
+
+def _check_shared(p: _Prepared, f: str, values: FloatArray) -> None:
+    """Refuse draws that a shared multiplier takes out of the field's admissible range.
+
+    The rows' own values and distributions are admissible; a multiplier above
+    1 can still take a haircut above 1 (a negative value), or a duration
+    beyond its bound, which no single-model draw can reach.
+    """
+    rule = attrs.evolve(FIELD_RULES[f], integer=False)  # drawn durations need not be whole
+    with np.errstate(invalid="ignore"):
+        bad = rule.bad(values) if rule.low is not None or rule.high is not None else None
+    if bad is None or not bad.any():
+        return
+    rows = np.flatnonzero(bad.any(axis=0))
+    sites = [p.sites[i] for i in np.unique(p.site_of_row[rows])]
+    raise ValidationError(
+        f"the shared multiplier of {f} takes it outside {rule.range_text} in draws of "
+        f"sites {_rows_listing(sites)}: bound the multiplier (a uniform or truncated "
+        "distribution) so that every draw stays admissible",
+        path=("shared", f),
+        code="support",
+    )
 
 
 def _correlate_shared(
@@ -306,11 +350,18 @@ def monte_carlo(
     shared : mapping, optional
         ``{field: (group_column, distribution)}``: one multiplier per group
         and draw applied to the field of every row of the group (e.g. a
-        sector-wide proxy uncertainty common to all its sites).
+        sector-wide proxy uncertainty common to all its sites). Rows with no
+        group label form a group of their own, with its own multiplier. A
+        multiplier that can be negative on a field that cannot (all but the
+        proxy), or whose upper bound times a share's largest value passes 1
+        (a haircut or drop-off above 1), is refused before any draw (code
+        ``support``): bound the multiplier. A draw that still leaves its
+        field's range (a row's own distribution times the multiplier, or a
+        duration beyond its bound) is refused during the run.
     chunk_size : int, default 256
-        Draws evaluated at once, rounded up to a multiple of 256; memory is
-        about ``chunk_size × rows of 512 sites × 8`` bytes per array, besides
-        the result.
+        Draws evaluated at once, at most ``n``, rounded up to a multiple of
+        256; memory is about ``chunk_size × rows of 512 sites × 8`` bytes per
+        array, besides the result.
     executor : concurrent.futures.Executor or dask client, optional
         Evaluate blocks of sites in parallel.
     correlation : mapping of (str, str) to float, optional
@@ -326,7 +377,8 @@ def monte_carlo(
     Raises
     ------
     ValidationError
-        As :func:`evaluate`, and for bad distributions or shared fields.
+        As :func:`evaluate`, for bad distributions or shared fields, and for
+        tables with no outcome row (code ``empty``).
 
     Notes
     -----
@@ -362,6 +414,8 @@ def monte_carlo(
     shared = dict(shared or {})
     extra = [g for g, _ in shared.values() if g in outcomes_df.columns]
     p = _prepare(outcomes_df, inputs_df, site, d, extra)
+    if not len(p.sites):
+        raise ValidationError("no outcome rows: no site to draw", path=("outcomes",), code="empty")
     probs: list[Problem] = []
     root = root_sequence(seed)
     shared_arrays: dict[str, tuple[_IntArray, FloatArray]] = {}
@@ -372,7 +426,37 @@ def monte_carlo(
         if col not in outcomes_df.columns:
             probs.append(Problem(("shared", f), "missing_column", f"no column {col!r}"))
             continue
-        codes, uniques = pd.factorize(outcomes_df[col], sort=True)
+        if not isinstance(dist, Distribution):
+            probs.append(Problem(("shared", f), "type", f"expected a distribution, got {dist!r}"))
+            continue
+        low = FIELD_RULES[f].low
+        if low is not None and low >= 0 and dist.support[0] < 0:
+            probs.append(
+                Problem(
+                    ("shared", f),
+                    "support",
+                    f"{dist.name} multiplier with support [{dist.support[0]:g}, "
+                    f"{dist.support[1]:g}] can be negative; {f} cannot: bound it at 0",
+                )
+            )
+            continue
+        high = FIELD_RULES[f].high
+        top = float(np.max(p.fields[f], initial=0.0))
+        if high == 1 and top > 0 and dist.support[1] * top > high:
+            # a share (a haircut, the drop-off) times a multiplier that can pass 1 / top:
+            # decided on the supports, before any draw, the same answer for every seed
+            probs.append(
+                Problem(
+                    ("shared", f),
+                    "support",
+                    f"{dist.name} multiplier with support [{dist.support[0]:g}, "
+                    f"{dist.support[1]:g}] can take {f} above {high:g} (its largest value is "
+                    f"{top:g}): bound the multiplier at {high / top:g} or below",
+                )
+            )
+            continue
+        # rows with no group label share one multiplier of their own (the last group)
+        codes, uniques = pd.factorize(outcomes_df[col], sort=True, use_na_sentinel=False)
         g = block_generator(root, (1, k))
         mult = dist.draw_group(g, [dist], n * len(uniques)).reshape(n, len(uniques))
         shared_arrays[f] = (codes.astype(np.int64), mult)
@@ -380,7 +464,8 @@ def monte_carlo(
         raise ValidationError(probs)
     if correlation:
         _correlate_shared(shared, shared_arrays, correlation, root)
-    chunk = -(-int(chunk_size) // DRAW_BLOCK) * DRAW_BLOCK
+    # whole blocks of draws, never more than the draws asked for (the buffers are that size)
+    chunk = -(-min(int(chunk_size), n) // DRAW_BLOCK) * DRAW_BLOCK
     blocks = _blocks(p)
     ex = _as_executor(executor)
     pv = np.empty((n, len(p.sites)))  # the result, held once

@@ -182,7 +182,8 @@ class NetworkAnalysis:
     distribution : pandas.DataFrame or None
         Percentiles of the site ratios by sector.
     by_stakeholder, by_payer : pandas.DataFrame or None
-        Present value and share by stakeholder and by payer.
+        Present value and share by stakeholder and by payer; rows with none
+        count under ``-`` (the report reads it "not given").
     uncertainty : mapping or None
         Percentiles of the network present value and ratio under Monte Carlo.
     funnels : mapping
@@ -303,8 +304,14 @@ class _Indicators:
     labels: dict[str, str]  # id -> label
 
 
-def _indicator_rows(outcomes: pd.DataFrame, site: str, denominator: str) -> _Indicators | None:
-    """Site × indicator proportions from the rows that carry a denominator."""
+def _indicator_rows(
+    outcomes: pd.DataFrame, site: str, denominator: str, quantity: FloatArray
+) -> _Indicators | None:
+    """Site × indicator proportions from the rows that carry a denominator.
+
+    ``quantity`` is every row's central quantity as evaluated (a blank cell
+    with a distribution reads its mean).
+    """
     if denominator not in outcomes.columns or "outcome" not in outcomes.columns:
         return None
     has = outcomes[denominator].notna().to_numpy()
@@ -316,7 +323,7 @@ def _indicator_rows(outcomes: pd.DataFrame, site: str, denominator: str) -> _Ind
         x = pd.to_numeric(outcomes[col], errors="coerce").to_numpy(dtype=float)
         return x if at is None else x[at]
 
-    q, n = numbers("quantity"), numbers(denominator)
+    q, n = (quantity if at is None else quantity[at]), numbers(denominator)
     bad = ~np.isfinite(n) | (n <= 0) | ~np.isfinite(q) | (q > n) | (q < 0)
     if bad.any():
         index = outcomes.index if at is None else outcomes.index[at]
@@ -426,8 +433,9 @@ def analyse_network(
     ------
     ValidationError
         Invalid tables (every problem at once, as in
-        :func:`~impactkit.portfolio.evaluate`), or indicator rows whose
-        quantity exceeds their denominator.
+        :func:`~impactkit.portfolio.evaluate`), indicator rows whose
+        quantity exceeds their denominator, or no outcome row at all (code
+        ``empty``).
 
     Notes
     -----
@@ -453,7 +461,11 @@ def analyse_network(
     by = [c for c in (sector, region) if c in outcomes_df.columns]
     core = outcomes_df.drop(columns=extra)
     # one check of the tables, one pass of the kernel: the sites and every row's value
-    res, row_pv = _evaluate(core, inputs_df, site=site, discount=discount, by=by)
+    res, row_pv, row_quantity = _evaluate(core, inputs_df, site=site, discount=discount, by=by)
+    if not len(res):  # no network ratio without a site
+        raise ValidationError(
+            "no outcome rows: no site to report on", path=("outcomes",), code="empty"
+        )
     if anonymise and not key:
         raise ValidationError(
             "anonymise=True needs a secret key (key=...): a key derived from the data "
@@ -478,7 +490,7 @@ def analyse_network(
     distribution = pf.distribution(res, by=sector) if sector in by else None
     by_stakeholder = by_payer = None
     if stakeholder in core.columns:
-        by_stakeholder = _shares(row_pv, core[stakeholder])
+        by_stakeholder = _shares(row_pv, core[stakeholder], missing="-")
     if payer in outcomes_df.columns:
         by_payer = _shares(row_pv, outcomes_df[payer], missing="-")
     uncertainty = None
@@ -502,7 +514,7 @@ def analyse_network(
             "ratio_p95": float(qr[2]),
             "probability_ratio_above_1": float(np.mean(r > 1)),
         }
-    rows = _indicator_rows(outcomes_df, site, denominator)
+    rows = _indicator_rows(outcomes_df, site, denominator, row_quantity)
     indicators = rows.labels if rows is not None else {}
     funnels: dict[str, FunnelResult] = {}
     remarkable: list[pd.DataFrame] = []

@@ -18,6 +18,7 @@ import pandas as pd
 
 from impactkit import kernel
 from impactkit._fields import FIELD_RULES
+from impactkit._validation import as_float, is_number
 from impactkit.discount import Constant, Discount, Schedule
 from impactkit.dist import DISTRIBUTIONS, MAX_MAGNITUDE, Distribution
 from impactkit.errors import Problem, ValidationError
@@ -66,7 +67,13 @@ def _discount(discount: Discount | float) -> Discount:
                 code="uncertain_discount",
             )
         return discount
-    return Constant(float(discount))
+    if not is_number(discount):  # never a boolean read as a 100 % rate, nor text
+        raise ValidationError(
+            f"discount must be a rate (a number), a Constant or a Schedule, got {discount!r}",
+            path=("discount",),
+            code="type",
+        )
+    return Constant(as_float(discount))
 
 
 def _rows_listing(idx: Sequence[Any] | npt.NDArray[Any], limit: int = 20) -> str:
@@ -527,6 +534,9 @@ def _prepare(
             raise ValidationError(f"{name} must be a DataFrame", path=(name,), code="type")
         if site not in df.columns:
             probs.append(Problem((name, site), "missing_column", f"no site column {site!r}"))
+        if not df.columns.is_unique:  # a column name must say which values it holds
+            twice = sorted({str(c) for c in df.columns[df.columns.duplicated()]})
+            probs.append(Problem((name,), "duplicate_column", f"duplicate column names: {twice}"))
     if probs:
         raise ValidationError(probs)
     columns = set(outcomes.columns)
@@ -653,16 +663,19 @@ def _prepare(
                 )
             )
     pv_inputs = _inputs(probs, inputs, site, sites, discount, _take(shift, first))
-    if probs:
-        raise ValidationError(probs)
-    zero = [sites[i] for i in np.flatnonzero(pv_inputs <= 0)]
+    # valid inputs are totalled even when the outcomes have problems: listed with them
+    zero = [] if pv_inputs is None else [sites[i] for i in np.flatnonzero(pv_inputs <= 0)]
     if zero:
-        raise ValidationError(
-            f"{len(zero)} sites have inputs totalling 0: the ratio is "
-            f"undefined for {_rows_listing(zero)}",
-            path=("inputs", "amount"),
-            code="no_inputs",
+        probs.append(
+            Problem(
+                ("inputs", "amount"),
+                "no_inputs",
+                f"{len(zero)} sites have inputs totalling 0: the ratio is "
+                f"undefined for {_rows_listing(zero)}",
+            )
         )
+    if probs or pv_inputs is None:
+        raise ValidationError(probs)
     price = fields.pop("price_factor")
     start = fields.pop("start_year").astype(np.int64)
     if np.any(price != 1.0):
@@ -728,8 +741,14 @@ def _inputs(
     sites: npt.NDArray[Any],
     discount: Discount,
     site_t0: _IntArray,
-) -> FloatArray:
-    """Validate the inputs and return each site's present value."""
+) -> FloatArray | None:
+    """Validate the inputs and return each site's present value.
+
+    None when the amounts or years are invalid; NaN for a site with no inputs
+    (a problem of its own). Valid amounts are totalled whatever the other
+    problems, so that sites whose inputs total 0 are listed with them.
+    """
+    known = len(probs)  # the problems of the outcomes, found before
     if not inputs.columns.is_unique:
         probs.append(Problem(("inputs",), "duplicate_column", "duplicate column names"))
     amount, bad_type = _numeric(inputs["amount"])
@@ -767,6 +786,7 @@ def _inputs(
                 f"years must be whole numbers >= 0 in rows {_rows_listing(bad_year)}",
             )
         )
+    values_ok = len(probs) == known
     labels = inputs[site].to_numpy()
     if (
         labels.shape == sites.shape
@@ -806,11 +826,14 @@ def _inputs(
                 f"inputs for sites with no outcome rows: {_rows_listing(names)}",
             )
         )
-    if probs:
-        return np.zeros(len(sites))
+    if not values_ok:
+        return None
+    known_site = in_pos >= 0
+    if not known_site.all():  # inputs of no site or of an unknown one: reported above
+        in_pos, amount, years = in_pos[known_site], amount[known_site], years[known_site]
     t = years.astype(np.int64)
     t = np.where(_take(site_t0, in_pos) == 1, kernel.periods(t, True), t)
     # year-0 inputs (the usual case) are not discounted: skip the powers
     dfs = discount.factors(t) if t.any() else np.ones(t.size)
     pv = np.bincount(in_pos, weights=amount * dfs, minlength=len(sites))
-    return np.asarray(pv, dtype=float)
+    return np.where(has, np.asarray(pv, dtype=float), np.nan)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import html as _html
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,13 @@ TEXT: dict[str, dict[str, str]] = {
         "constant": "taux constant",
         "not_given": "non renseigné",
         "group_sector": "Secteur",
+        "sector_ratio": "Ratio SROI du secteur",
+        "region_ratio": "Ratio SROI de la région",
+        "no_funnel": (
+            "« {label} » : pas de graphique en entonnoir, car tous les établissements mesurés "
+            "ont le même résultat (tous à 0 %, tous à 100 % ou tous au même taux) ; il n'y a "
+            "aucun écart entre eux à situer."
+        ),
     },
     "en": {
         "title": "Network impact report",
@@ -215,6 +223,13 @@ TEXT: dict[str, dict[str, str]] = {
         "constant": "constant rate",
         "not_given": "not given",
         "group_sector": "Sector",
+        "sector_ratio": "Sector SROI ratio",
+        "region_ratio": "Region SROI ratio",
+        "no_funnel": (
+            "“{label}”: no funnel plot, because every establishment measured has the same "
+            "result (all at 0 %, all at 100 % or all at one rate); there is no gap between "
+            "them to place."
+        ),
     },
 }
 
@@ -323,9 +338,24 @@ def _t(fm: Formatter, key: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+_PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)")
+"""A percentile column of :func:`impactkit.portfolio.distribution` (``p5``, ``p2.5``)."""
+
+
 def _heading(fm: Formatter, col: Any) -> str:
-    """A table's column heading: the report's word for it, else the column's name."""
-    return TEXT[fm.lang].get(col, str(col))
+    """A table's column heading: the report's word for it, else the column's name.
+
+    In French a percentile column reads in words (``p5``: « 5e centile »,
+    ``p1``: « 1er centile »), never as its code.
+    """
+    text = TEXT[fm.lang].get(col)
+    if text is not None:
+        return text
+    m = _PERCENTILE.fullmatch(str(col))
+    if m and fm.lang == "fr":
+        num = m.group(1)
+        return f"{num.replace('.', ',')}{'er' if num == '1' else 'e'} centile"
+    return str(col)
 
 
 def _label(v: Any, fm: Formatter, labels: Mapping[str, str] | None = None) -> str:
@@ -561,10 +591,11 @@ def _uncertainty_text(a: NetworkAnalysis, fm: Formatter) -> str:
 
 
 def _group_table(df: pd.DataFrame | None, key: str) -> pd.DataFrame | None:
+    """One breakdown's table; its ratio is the group's (``sector_ratio``), not the network's."""
     if df is None:
         return None
     cols = [key, "sites", "present_value", "total_inputs", "ratio", "median_ratio"]
-    return df[[c for c in cols if c in df.columns]]
+    return df[[c for c in cols if c in df.columns]].rename(columns={"ratio": f"{key}_ratio"})
 
 
 def _sections(
@@ -623,7 +654,9 @@ def _sections(
             out.append((_t(fm, key), html_table(df), md_table(df)))
     u = _uncertainty_text(a, fm)
     out.append((_t(fm, "uncertainty"), f"<p>{_e(u)}</p>", u))
-    if a.funnels:
+    # indicators with no funnel (every site at the same rate) are named, with the reason
+    flat = [_t(fm, "no_funnel", label=a.indicators[k]) for k in a.indicators if k not in a.funnels]
+    if a.funnels or flat:
         hb, mb = [], []
         for i, (ind, f) in enumerate(a.funnels.items()):
             label = a.indicators.get(ind, ind)
@@ -641,6 +674,8 @@ def _sections(
             if charts and i < max_charts:
                 with contextlib.suppress(ImportError):  # charts need the plot extra
                     hb.append(_svg(funnel_chart(f, lang=fm.lang, title=label)))
+        hb += [f"<p>{_e(x)}</p>" for x in flat]
+        mb += [_md(x) for x in flat]
         out.append((_t(fm, "funnels"), "".join(hb), "\n\n".join(mb)))
     if len(a.remarkable):
         cols = [
@@ -674,8 +709,6 @@ def _sections(
 
 
 def _html_to_text(s: str) -> str:
-    import re
-
     s = s.replace("&Sigma;", "Σ").replace("</p><p>", "\n\n").replace("</li><li>", "\n- ")
     s = s.replace("<ul><li>", "- ")
     return _html.unescape(re.sub(r"<[^>]+>", "", s))
@@ -968,13 +1001,17 @@ def member(
                 hb.append(_svg(fig))
             except ImportError:  # pragma: no cover - the plot extra
                 pass
-    if rows:
+    # indicators with no funnel (every site at the same rate) are named, with the reason
+    flat = [_t(fm, "no_funnel", label=a.indicators[k]) for k in a.indicators if k not in a.funnels]
+    if rows or flat:
         tab = pd.DataFrame(rows)
         secs.append(
             (
                 _t(fm, "funnels"),
-                _html_table(tab, fm) + "".join(hb),
-                _md_table(tab, fm),
+                (_html_table(tab, fm) if rows else "")
+                + "".join(hb)
+                + "".join(f"<p>{_e(x)}</p>" for x in flat),
+                "\n\n".join([*([_md_table(tab, fm)] if rows else []), *map(_md, flat)]),
             )
         )
     secs.append((_t(fm, "caveats"), _t(fm, "caveats_text"), _html_to_text(_t(fm, "caveats_text"))))
