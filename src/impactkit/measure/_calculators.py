@@ -372,16 +372,37 @@ class _Calculator:
                 code="not_numeric",
             )
         if pd.api.types.is_numeric_dtype(s):
-            return s.astype(float)
-        non_null = s.dropna()
-        if non_null.map(lambda x: isinstance(x, bool | int | float | np.number)).all():
-            return pd.to_numeric(s, errors="raise").astype(float)
-        bad = non_null[~non_null.map(lambda x: is_number(x) or isinstance(x, bool))]
-        raise ValidationError(
-            f"column {s.name!r} is not numeric (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})",
-            path=(field,),
-            code="not_numeric",
-        )
+            out = s.astype(float)
+        else:
+            present = s.notna().to_numpy()
+            non_null = s[present]
+            bad = non_null[~non_null.map(lambda x: is_number(x) or isinstance(x, bool | np.bool_))]
+            if len(bad):
+                raise ValidationError(
+                    f"column {s.name!r} is not numeric (e.g. {bad.iloc[0]!r} in row "
+                    f"{bad.index[0]!r})",
+                    path=(field,),
+                    code="not_numeric",
+                )
+            values = np.full(len(s), np.nan)
+            try:  # a Fraction or an int too large for a float is a number too
+                values[present] = [float(x) for x in non_null]
+            except OverflowError:
+                raise ValidationError(
+                    f"column {s.name!r} holds a number too large for a float",
+                    path=(field,),
+                    code="too_large",
+                ) from None
+            out = pd.Series(values, index=s.index, name=s.name)
+        infinite = np.isinf(out.to_numpy())
+        if infinite.any():  # an infinite value would turn sums, means and intervals to inf or NaN
+            rows = list(out.index[infinite][:5])
+            raise ValidationError(
+                f"{int(infinite.sum())} values of column {s.name!r} are infinite (rows {rows})",
+                path=(field,),
+                code="not_finite",
+            )
+        return out
 
     def _scored(self, df: pd.DataFrame, column: str, field: str) -> pd.Series:
         """The values a calculator reads: a numeric column, or a scale's scores.
