@@ -65,7 +65,7 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     Raises
     ------
     ValidationError
-        When ``n`` is not positive.
+        When ``n`` is not positive or ``level`` is not in (0, 1].
 
     References
     ----------
@@ -79,6 +79,10 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     """
     if n <= 0:
         raise ValidationError("a proportion needs at least one observation", code="empty")
+    if not (is_number(level) and 0 < level <= 1):
+        raise ValidationError(
+            f"level must be in (0, 1], got {level!r}", path=("level",), code="out_of_range"
+        )
     from scipy import special  # imported on use: keeps `import impactkit` light
 
     z = float(special.ndtri(0.5 + level / 2))
@@ -112,7 +116,7 @@ def paired_t_interval(
     Raises
     ------
     ValidationError
-        With fewer than 2 pairs.
+        With fewer than 2 pairs, or ``level`` not in (0, 1).
 
     Examples
     --------
@@ -122,6 +126,10 @@ def paired_t_interval(
     n = diff.size
     if n < 2:
         raise ValidationError("a paired t interval needs at least 2 pairs", code="empty")
+    if not (is_number(level) and 0 < level < 1):
+        raise ValidationError(
+            f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
+        )
     m = float(diff.mean())
     se = float(diff.std(ddof=1)) / math.sqrt(n)
     from scipy import special  # imported on use: keeps `import impactkit` light
@@ -291,6 +299,8 @@ class _Calculator:
     __slots__ = ()
     name: ClassVar[str] = ""
     stage: ClassVar[str] = ""
+    #: the interval is a paired t interval, infinite at level 1 (level must stay below 1)
+    _t_interval: ClassVar[bool] = False
 
     def _check(self, c: Checker) -> None:  # pragma: no cover - overridden
         pass
@@ -301,7 +311,14 @@ class _Calculator:
         if data is not None:
             c.text(data, "data", empty=False)
         level = getattr(self, "level", 0.95)
-        c.number(level, "level", low=0.0, high=1.0, low_open=True)
+        if c.number(level, "level", low=0.0, high=1.0, low_open=True) and (
+            self._t_interval and level == 1
+        ):
+            c.add(
+                "level",
+                "out_of_range",
+                "a t interval at level 1 is infinite: give a level below 1",
+            )
         for i, b in enumerate(getattr(self, "by", ())):
             c.text(b, ("by", i), empty=False)
         self._check(c)
@@ -637,7 +654,8 @@ class PrePost(_Calculator):
     direction : {"increase", "decrease"}
         Which way is better; with ``"decrease"`` changes are negated.
     level : float, default 0.95
-        Confidence level of the interval of the mean change.
+        Confidence level of the interval of the mean change, in (0, 1)
+        (at 1 a t interval is infinite).
     where, by, data
         As in :class:`Count`.
     measure : Scale, optional
@@ -664,6 +682,7 @@ class PrePost(_Calculator):
     """
 
     name: ClassVar[str] = "prepost"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     baseline: str
     followup: str
@@ -917,7 +936,8 @@ class DistanceTravelled(_Calculator):
         Smallest distance (mean change, in scale points) that counts a unit
         in the quantity; not negative.
     level : float, default 0.95
-        Confidence level of the interval of the mean change.
+        Confidence level of the interval of the mean change, in (0, 1)
+        (at 1 a t interval is infinite).
     where : conditions, optional
         Filters as data (:class:`~impactkit.measure.Condition` or mappings).
     data : str, optional
@@ -945,6 +965,7 @@ class DistanceTravelled(_Calculator):
     """
 
     name: ClassVar[str] = "distance_travelled"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     domains: tuple[str, ...] = attrs.field(default=(), converter=_any_tuple)
     baseline: str = "t0"

@@ -539,6 +539,7 @@ class QALYGain(_Calculator):
     """
 
     name: ClassVar[str] = "qaly_gain"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     baseline: str
     followup: str
