@@ -223,6 +223,15 @@ def _dimension_columns(columns: Any) -> tuple[str, ...]:
     return tuple(str(c) for c in cols)
 
 
+def _not_boolean(s: pd.Series) -> pd.Series:
+    """The answers with True/False made text: a yes/no is not a level (True would read as 1)."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype(object).map(str)
+    if s.dtype == object:
+        return s.map(lambda x: str(x) if isinstance(x, bool | np.bool_) else x)
+    return s
+
+
 def _levels(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Levels as floats; masks of incomplete rows and of rows with an invalid answer."""
     problems = [
@@ -234,7 +243,7 @@ def _levels(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame, pd.
         raise ValidationError(problems)
     num = pd.DataFrame(
         {
-            d: pd.to_numeric(frame[c], errors="coerce").astype(float)
+            d: pd.to_numeric(_not_boolean(frame[c]), errors="coerce").astype(float)
             for d, c in zip(EQ5D5L_DIMENSIONS, cols, strict=True)
         },
         index=frame.index,
