@@ -481,6 +481,35 @@ class QALYResult(MeasureResult):
     weight: float = math.nan
     mean_qalys: float | None = None
 
+    def to_frame(self) -> pd.DataFrame:
+        """The measurement as one row with ``weight`` and ``mean_qalys`` (or the table by group).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`MeasureResult.to_frame`, then ``weight`` and
+            ``mean_qalys`` (a copy of the table by group when there is one).
+        """
+        out = super().to_frame()
+        if self.by is not None:
+            return out
+        out["weight"] = [self.weight]
+        out["mean_qalys"] = [self.mean_qalys]
+        return out
+
+    def describe(self) -> str:
+        """One line for lineage and reports.
+
+        Returns
+        -------
+        str
+            The measure line followed by the weight and the mean QALYs per person.
+        """
+        bits = [super().describe(), f"weight={self.weight:.4g}"]
+        if self.mean_qalys is not None:
+            bits.append(f"QALYs per person={self.mean_qalys:.4g}")
+        return ", ".join(bits)
+
 
 @attrs.frozen
 class QALYGain(_Calculator):

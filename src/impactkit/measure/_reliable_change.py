@@ -163,6 +163,23 @@ class ReliableChangeResult(MeasureResult):
     s_diff: float = math.nan
     cutoff: float | None = None
 
+    def to_frame(self) -> pd.DataFrame:
+        """The measurement as one row with the reliable-change counts (or the table by group).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`MeasureResult.to_frame`, then ``improved``,
+            ``unchanged``, ``deteriorated``, ``recovered``, ``s_diff`` and
+            ``cutoff`` (a copy of the table by group when there is one).
+        """
+        out = super().to_frame()
+        if self.by is not None:
+            return out
+        for k in ("improved", "unchanged", "deteriorated", "recovered", "s_diff", "cutoff"):
+            out[k] = [getattr(self, k)]
+        return out
+
     def describe(self) -> str:
         """One line for lineage and reports.
 
@@ -179,6 +196,9 @@ class ReliableChangeResult(MeasureResult):
         ]
         if self.recovered is not None:
             bits.append(f"recovered={self.recovered}")
+        bits.append(f"S_diff={self.s_diff:.4g}")
+        if self.cutoff is not None:
+            bits.append(f"cutoff={self.cutoff:.4g}")
         return ", ".join(bits)
 
 
