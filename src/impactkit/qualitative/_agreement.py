@@ -8,6 +8,7 @@ is one matrix product over all replicates (docs/methods/agreement.md).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -131,7 +132,8 @@ class Agreement:
         Raises
         ------
         ValidationError
-            When the agreement was computed without bootstrap (no draws).
+            When ``level`` is not strictly between 0 and 1, or the agreement
+            was computed without bootstrap (no draws).
 
         Examples
         --------
@@ -146,6 +148,10 @@ class Agreement:
         >>> [round(b, 3) for b in r.interval(0.8)]
         [0.312, 1.0]
         """
+        if not (isinstance(level, float | int) and not isinstance(level, bool) and 0 < level < 1):
+            raise ValidationError(
+                f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
+            )
         if self.draws is None or not len(self.draws):
             raise ValidationError(
                 "no bootstrap draws: call agreement(..., n_bootstrap=2000)",
@@ -585,7 +591,9 @@ def agreement(
             Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}")
         )
     if not (
-        isinstance(n_bootstrap, int) and not isinstance(n_bootstrap, bool) and n_bootstrap >= 0
+        isinstance(n_bootstrap, numbers.Integral)
+        and not isinstance(n_bootstrap, bool | np.bool_)
+        and n_bootstrap >= 0
     ):
         c.append(
             Problem(("n_bootstrap",), "type", f"expected a whole number >= 0, got {n_bootstrap!r}")
@@ -688,7 +696,7 @@ def agreement(
     n_ok = 0
     entropy = None
     if n_bootstrap:
-        w, entropy = _bootstrap_weights(used, n_bootstrap, seed)
+        w, entropy = _bootstrap_weights(used, int(n_bootstrap), seed)
         vals = stat(w)
         draws = vals[np.isfinite(vals)]
         n_ok = len(draws)
