@@ -21,6 +21,7 @@ import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
@@ -747,6 +748,14 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
             if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
                 raise _fail(f"{label} unpacks to more than {MAX_TOTAL_BYTES} bytes", "too_large")
             members = {i.filename.lower(): i for i in infos if not i.is_dir()}
+            files = [i.filename for i in infos if not i.is_dir()]
+            if len(members) != len(files):  # the same name twice: which one is read is arbitrary
+                counts = Counter(n.lower() for n in files)
+                twice = sorted(n for n in files if counts[n.lower()] > 1)
+                raise _fail(
+                    f"{label}: members named twice (letter case aside) are refused: {twice[:5]}",
+                    "duplicate",
+                )
             qde = members.get("project.qde")
             if qde is None:
                 raise _fail(f"{label} has no project.qde", "missing")
