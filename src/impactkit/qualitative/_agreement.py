@@ -331,6 +331,30 @@ def _prepare(
     return _Coded(u_idx, c_idx, k_idx.astype(np.intp), n_u, n_c, n_missing, cats)
 
 
+def _check_text_numbers(cats: Sequence[Any]) -> None:
+    """Refuse text codes that read as numbers and sort otherwise as text ("10" < "9").
+
+    The ordinal metric and Cohen's weights use the categories' order; sorted as
+    text, codes read from a file as ``"1"`` ... ``"10"`` would put 10 between 1
+    and 2, silently.
+    """
+    if not cats or not all(isinstance(x, str) for x in cats):
+        return
+    try:
+        numbers_ = [float(x) for x in cats]
+    except ValueError:
+        return
+    by_number = [x for _, x in sorted(zip(numbers_, cats, strict=True))]
+    if by_number != list(cats):
+        raise ValidationError(
+            f"the codes are text that reads as numbers ({', '.join(map(repr, cats[:6]))}"
+            f"{', ...' if len(cats) > 6 else ''}), which sort otherwise as text; give "
+            f"order={by_number[:6]!r}{'...' if len(cats) > 6 else ''} or numeric codes",
+            path=("order",),
+            code="ambiguous_order",
+        )
+
+
 def _small_integer_codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
     """Sorted categories and each value's position among them.
 
@@ -508,7 +532,9 @@ def agreement(
         Cohen's kappa weights (distances between category positions).
     order : sequence, optional
         Categories in order (ordinal data, or to fix the category set);
-        sorted codes by default.
+        sorted codes by default. Text codes that read as numbers but sort
+        otherwise as text (``"10"`` before ``"9"``) need it for the ordinal
+        metric and Cohen's weights.
     n_bootstrap : int, default 0
         Bootstrap replicates (units resampled with replacement); 0 for none.
     level : float, default 0.95
@@ -525,7 +551,9 @@ def agreement(
     ------
     ValidationError
         Missing columns, two codes from one coder for one unit, an unknown
-        option, Cohen's kappa with other than two coders.
+        option, Cohen's kappa with other than two coders, or ordered text
+        codes that read as numbers and sort otherwise as text, without
+        ``order`` (code ``ambiguous_order``).
     EstimationError
         No unit coded by two coders, or a single category (no variation: the
         statistic is undefined).
@@ -608,6 +636,11 @@ def agreement(
         coded = _prepare(df, entity, coder, code, order)
     u_idx, c_idx, k_idx = coded.u_idx, coded.c_idx, coded.k_idx
     n_u, n_c, n_missing, cats = coded.n_u, coded.n_c, coded.n_missing, coded.cats
+    ordered = (method == "krippendorff" and metric == "ordinal") or (
+        method == "cohen" and weights is not None
+    )
+    if ordered and order is None:
+        _check_text_numbers(cats)
     if method == "krippendorff":
         counts, inv, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
         if used == 0:
