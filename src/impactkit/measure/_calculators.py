@@ -740,7 +740,8 @@ class Threshold(_Calculator):
         Indicator column (numeric or boolean); with ``measure``, the time suffix
         of the item columns, or None when they carry none.
     at_least, at_most : float, optional
-        Bounds that count (at least one of them).
+        Bounds that count (at least one of them; ``at_least`` no greater
+        than ``at_most``).
     level : float, default 0.95
         Confidence level of the Wilson interval of the share.
     where, by, data
@@ -776,10 +777,18 @@ class Threshold(_Calculator):
             c.text(self.column, "column", empty=False)
         if self.at_least is None and self.at_most is None:
             c.add("at_least", "missing", "give at_least, at_most or both")
+        ok = True
         for k in ("at_least", "at_most"):
             v = getattr(self, k)
             if v is not None:
-                c.number(v, k)
+                ok &= c.number(v, k)
+        lo, hi = self.at_least, self.at_most
+        if ok and lo is not None and hi is not None and lo > hi:  # nothing could count
+            c.add(
+                "at_most",
+                "out_of_range",
+                f"at_most ({hi:g}) is below at_least ({lo:g}): no value lies between them",
+            )
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
         if self.measure is not None:
