@@ -915,7 +915,9 @@ class DistanceTravelled(_Calculator):
     both measurements; its distance is its mean change over the domains. The
     quantity is the number of usable units whose distance reaches
     ``min_change``; ``result.by`` holds the per-domain table (``domain``, ``n``,
-    ``missing``, ``mean_change``, ``share_improved``).
+    ``missing``, ``mean_change``, ``share_improved``; the last two missing
+    for a domain with no unit measured twice, possible with a ``measure``
+    whose ``min_answered`` lets an item go unanswered).
 
     With ``measure=Scale(...)`` the domains are the scale's items (reversed
     items reversed, its ``low``/``high`` as the scale): a unit's distance is its
@@ -1081,8 +1083,9 @@ class DistanceTravelled(_Calculator):
             "domain": domain,
             "n": int(ok.sum()),
             "missing": int((~ok).sum()),
-            "mean_change": float(dv.mean()) if len(dv) else 0.0,
-            "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
+            # a domain nobody answered twice has no change, not a change of 0
+            "mean_change": float(dv.mean()) if len(dv) else None,
+            "share_improved": float((dv >= self.min_change).mean()) if len(dv) else None,
         }
 
     def _compute_scale(self, df: pd.DataFrame, scale: Scale) -> MeasureResult:
