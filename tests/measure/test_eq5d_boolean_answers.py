@@ -44,3 +44,14 @@ def test_qaly_gain_counts_boolean_answers_as_missing():
         pd.DataFrame(cols)
     )
     assert (r.n, r.missing) == (2, 1)
+
+
+def test_value_of_a_profile_refuses_booleans():
+    import pytest
+
+    from impactkit.errors import ValidationError
+    from impactkit.measure import EQ5D5L_VALUE_SETS
+
+    with pytest.raises(ValidationError):
+        EQ5D5L_VALUE_SETS["france"].value((True, 1, 1, 1, 1))
+    assert EQ5D5L_VALUE_SETS["france"].value((1, 1, 1, 1, 1)) == 1.0

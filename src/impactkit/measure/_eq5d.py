@@ -132,7 +132,9 @@ class EQ5DValueSet:
         0.85
         """
         lv = list(levels)
-        if len(lv) != 5 or not all(x in (1, 2, 3, 4, 5) for x in lv):
+        if len(lv) != 5 or not all(
+            x in (1, 2, 3, 4, 5) and not isinstance(x, bool | np.bool_) for x in lv
+        ):
             raise ValidationError(
                 f"an EQ-5D-5L profile is five levels from 1 to 5, got {lv!r}",
                 path=("levels",),
