@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from impactkit.measure import EQ5D5L_COLUMNS, QALYGain, eq5d5l_index
+from impactkit.errors import ValidationError
+from impactkit.measure import EQ5D5L_COLUMNS, EQ5D5L_VALUE_SETS, QALYGain, eq5d5l_index
 
 
 def test_a_boolean_column_is_out_of_range():
@@ -47,11 +49,6 @@ def test_qaly_gain_counts_boolean_answers_as_missing():
 
 
 def test_value_of_a_profile_refuses_booleans():
-    import pytest
-
-    from impactkit.errors import ValidationError
-    from impactkit.measure import EQ5D5L_VALUE_SETS
-
     with pytest.raises(ValidationError):
         EQ5D5L_VALUE_SETS["france"].value((True, 1, 1, 1, 1))
     assert EQ5D5L_VALUE_SETS["france"].value((1, 1, 1, 1, 1)) == 1.0
