@@ -247,7 +247,9 @@ class MeasureResult:
         -------
         Summary
         """
-        lines = [("Quantity", f"{self.quantity:.6g}"), ("Lineage", self.describe())]
+        # ten significant digits: a count or a sum of a few million shows every unit
+        # (six gave 1.23457e+06 for 1,234,567)
+        lines = [("Quantity", f"{self.quantity:.10g}"), ("Lineage", self.describe())]
         return Summary("Measurement", tuple(lines), self.by)
 
     def describe(self) -> str:
