@@ -1109,8 +1109,8 @@ def codings_to_evidence(
     Raises
     ------
     ValidationError
-        When a code of ``mapping`` is not in the project's codebook (code
-        ``unknown_code``).
+        When a code of ``mapping`` or ``contradicts`` is not in the project's
+        codebook (code ``unknown_code``), every one at once.
 
     Examples
     --------
@@ -1131,21 +1131,22 @@ def codings_to_evidence(
         return [key] if key in ids else by_name.get(key, [])
 
     node_map: dict[str, tuple[str, ...]] = {}
-    unknown = [key for key in mapping if not resolve(key)]
+    contradicts = list(contradicts)
+    # a code of contradicts not in the codebook would leave its segments "supports"
+    unknown = [("mapping", key) for key in mapping if not resolve(key)]
+    unknown += [("contradicts", key) for key in contradicts if not resolve(key)]
     if unknown:
         raise ValidationError(
             [
-                Problem(
-                    ("mapping", str(key)), "unknown_code", f"code {key!r} is not in the codebook"
-                )
-                for key in unknown
+                Problem((field, str(key)), "unknown_code", f"code {key!r} is not in the codebook")
+                for field, key in unknown
             ]
         )
     for key, nodes in mapping.items():
         for cid in resolve(key):
             new = (nodes,) if isinstance(nodes, str) else tuple(nodes)
             node_map[cid] = tuple(dict.fromkeys((*node_map.get(cid, ()), *new)))
-    against = {cid for c in contradicts for cid in (resolve(c) or [c])}
+    against = {cid for c in contradicts for cid in resolve(c)}
     var = project.variables
     src = project.sources.drop_duplicates("id").set_index("id")
     owner_vars: dict[tuple[Any, str], list[Any]] = {}
