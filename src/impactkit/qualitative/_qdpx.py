@@ -1104,7 +1104,9 @@ def codings_to_evidence(
     Returns
     -------
     tuple of Evidence
-        One per coded segment (source, start, end), ids ``"<source>@<start>-<end>"``.
+        One per coded segment (source, start, end), ids ``"<source>@<start>-<end>"``
+        with the source's name, followed by its id in brackets when several
+        sources share that name (``"Interview [<id>]@0-120"``), so ids stay unique.
 
     Raises
     ------
@@ -1169,6 +1171,9 @@ def codings_to_evidence(
         return bool(found) and all(v is True for v in found)
 
     names = dict(zip(codes["id"], codes["name"], strict=True))
+    # sources sharing a name are told apart by their id, so that evidence ids stay unique
+    shared = src["name"][src["name"].duplicated(keep=False)]
+    label = {sid: f"{name} [{sid}]" for sid, name in shared.items()}
     out = []
     cod = project.codings
     for seg, grp in cod.groupby(["source", "start", "end"], sort=True):
@@ -1181,7 +1186,7 @@ def codings_to_evidence(
         sh = lookup(source, stakeholder_variable)
         out.append(
             Evidence(
-                id=f"{grp['source_name'].iloc[0]}@{int(start)}-{int(end)}",
+                id=f"{label.get(source, grp['source_name'].iloc[0])}@{int(start)}-{int(end)}",
                 kind=kind,
                 text=text if isinstance(text, str) and text.strip() else "(no text)",
                 stakeholder=str(sh) if isinstance(sh, str) and sh else stakeholder,
