@@ -286,7 +286,9 @@ class ReliableChange(_Calculator):
     level : float, default 0.95
         Confidence level of the Wilson interval of the share improved.
     where, by, data
-        As in :class:`~impactkit.measure.Count`.
+        As in :class:`~impactkit.measure.Count`. Each group of ``by`` is
+        counted with the ``sd`` and ``reliability`` of all the rows kept (the
+        reference population), so the groups' counts add up to the total.
     measure : Scale, optional
         Score a questionnaire scale at each time (see :class:`~impactkit.measure.PrePost`).
     separator : str, default "_"
@@ -403,6 +405,23 @@ class ReliableChange(_Calculator):
             (_f(self.dysfunctional_mean), _f(self.dysfunctional_sd)),
             criterion=self.criterion,
         )
+
+    def _grouped(self, df: pd.DataFrame) -> pd.DataFrame | None:
+        """The counts by group against the reference of all the rows measured.
+
+        The standard deviation and reliability taken from the data (when not
+        given) are those of every row kept, not of each group's rows: a group
+        is compared with the same :math:`S_{diff}` as the total, so the groups'
+        counts add up to it.
+        """
+        if not self.by or (self.sd is not None and self.reliability is not None):
+            return _Calculator._grouped(self, df)
+        x1, _, ok = self._paired(df, self.baseline, self.followup)
+        r = self.reliability
+        if r is None:
+            r = self._reliability(df[ok], self.baseline)
+        sd = self.sd if self.sd is not None else float(x1[ok].to_numpy().std(ddof=1))
+        return _Calculator._grouped(attrs.evolve(self, sd=sd, reliability=r), df)
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
         x1, x2, ok = self._paired(df, self.baseline, self.followup)
