@@ -384,6 +384,9 @@ def _from_matrix(matrix: npt.NDArray[Any], order: Sequence[Any] | None) -> _Code
         )
     if matrix.dtype.kind in "fc":
         present = ~np.isnan(matrix)
+    elif matrix.dtype.kind in "US":
+        # NumPy writes a NaN among text as the text "nan": it is a missing value
+        present = np.char.strip(matrix.astype(str)) != "nan"
     elif matrix.dtype.kind in "iub":
         present = np.ones(matrix.shape, dtype=bool)
     else:
@@ -410,6 +413,9 @@ def _from_matrix(matrix: npt.NDArray[Any], order: Sequence[Any] | None) -> _Code
             )
     elif values.dtype.kind in "fciub":
         k_idx, cats = _small_integer_codes(values)
+    elif values.dtype.kind in "US":
+        text_uniques, k_idx = np.unique(values.astype(str), return_inverse=True)
+        cats = [str(x) for x in text_uniques]
     else:
         try:
             k_idx, uniques = pd.factorize(values, sort=True)
@@ -522,7 +528,8 @@ def agreement(
         absent row is a missing value. Or a reliability matrix, coders in rows
         and units in columns, NaN (or None) where a coder gave no value, as
         Krippendorff (2011) lays the data out: the same statistics, without
-        reading unit and coder labels.
+        reading unit and coder labels. In a NumPy text matrix, where NumPy
+        writes a NaN as the text ``"nan"``, that text is a missing value.
     entity, coder, code : str
         Column names of the long form.
     method : {"krippendorff", "cohen", "fleiss"}, default "krippendorff"
