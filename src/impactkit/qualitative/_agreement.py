@@ -186,11 +186,14 @@ class Agreement:
     def to_frame(self) -> pd.DataFrame:
         """One row: ``method``, ``metric``, ``value``, ``ci_low``, ``ci_high``, counts.
 
+        ``ci_low``, ``ci_high`` and ``level`` are None without bootstrap, as in
+        :meth:`to_dict`.
+
         Returns
         -------
         pandas.DataFrame
         """
-        lo, hi = self.ci if self.ci is not None else (np.nan, np.nan)
+        lo, hi = self.ci if self.ci is not None else (None, None)  # no interval, not NaN
         return pd.DataFrame(
             [
                 {
