@@ -59,3 +59,17 @@ def test_share_calculators_keep_level_one_as_the_whole_range():
     assert r.ci == (0.0, 1.0)
     r = m.Proportion(column="a", values=[1.0], level=0.9).compute(df)
     assert np.allclose(r.ci, proportion_confint(3, 4, alpha=0.1, method="wilson"), atol=1e-12)
+
+
+@pytest.mark.parametrize(("k", "n"), [(5, 3), (-1, 3), (float("nan"), 3), (1, float("inf"))])
+def test_wilson_interval_checks_its_counts(k, n):
+    # 5 of 3 and -1 of 3 raised "math domain error"; NaN of 3 gave (0, 1)
+    with pytest.raises(ValidationError) as exc:
+        m.wilson_interval(k, n)
+    assert exc.value.problems[0].code == "out_of_range"
+
+
+def test_wilson_interval_at_the_ends():
+    assert m.wilson_interval(0, 5)[0] == 0.0
+    assert m.wilson_interval(5, 5)[1] == 1.0
+    assert np.allclose(m.wilson_interval(5, 5), proportion_confint(5, 5, method="wilson"))

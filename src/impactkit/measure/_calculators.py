@@ -65,7 +65,8 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     Raises
     ------
     ValidationError
-        When ``n`` is not positive or ``level`` is not in (0, 1].
+        When ``n`` is not positive and finite, ``k`` is not in ``[0, n]``, or
+        ``level`` is not in (0, 1].
 
     References
     ----------
@@ -79,6 +80,12 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     """
     if n <= 0:
         raise ValidationError("a proportion needs at least one observation", code="empty")
+    if not (is_number(n) and math.isfinite(n) and is_number(k) and 0 <= k <= n):
+        raise ValidationError(
+            f"successes must lie between 0 and the finite number of trials, got {k!r} of {n!r}",
+            path=("k",),
+            code="out_of_range",
+        )
     if not (is_number(level) and 0 < level <= 1):
         raise ValidationError(
             f"level must be in (0, 1], got {level!r}", path=("level",), code="out_of_range"
