@@ -73,3 +73,16 @@ def test_wilson_interval_at_the_ends():
     assert m.wilson_interval(0, 5)[0] == 0.0
     assert m.wilson_interval(5, 5)[1] == 1.0
     assert np.allclose(m.wilson_interval(5, 5), proportion_confint(5, 5, method="wilson"))
+
+
+def test_paired_t_interval_refuses_missing_differences():
+    # a NaN difference gave (nan, nan)
+    with pytest.raises(ValidationError) as exc:
+        m.paired_t_interval(np.array([1.0, np.nan, 2.0]))
+    assert exc.value.problems[0].code == "not_finite"
+
+
+def test_paired_t_interval_takes_a_list():
+    assert m.paired_t_interval([1.0, 2.0, 3.0, 4.0]) == m.paired_t_interval(
+        np.array([1.0, 2.0, 3.0, 4.0])
+    )

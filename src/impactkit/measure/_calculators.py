@@ -104,14 +104,14 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
 
 
 def paired_t_interval(
-    diff: np.ndarray[Any, Any], level: float = DEFAULT_LEVEL
+    diff: np.ndarray[Any, Any] | Sequence[float], level: float = DEFAULT_LEVEL
 ) -> tuple[float, float]:
     r"""Student t interval of the mean of paired differences, :math:`\bar d \pm t_{n-1} s/\sqrt n`.
 
     Parameters
     ----------
-    diff : numpy.ndarray
-        Paired differences.
+    diff : array_like
+        Paired differences, every one a finite number.
     level : float, default 0.95
         Confidence level.
 
@@ -123,16 +123,29 @@ def paired_t_interval(
     Raises
     ------
     ValidationError
-        With fewer than 2 pairs, or ``level`` not in (0, 1).
+        With fewer than 2 pairs, a missing or infinite difference, or
+        ``level`` not in (0, 1).
 
     Examples
     --------
     >>> [round(x, 4) for x in paired_t_interval(np.array([1.0, 2.0, 3.0, 4.0]))]
     [0.4457, 4.5543]
     """
+    try:
+        diff = np.asarray(diff, dtype=float)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "paired differences must be numbers", path=("diff",), code="type"
+        ) from None
     n = diff.size
     if n < 2:
         raise ValidationError("a paired t interval needs at least 2 pairs", code="empty")
+    if not np.isfinite(diff).all():
+        raise ValidationError(
+            f"{int((~np.isfinite(diff)).sum())} paired differences are missing or infinite",
+            path=("diff",),
+            code="not_finite",
+        )
     if not (is_number(level) and 0 < level < 1):
         raise ValidationError(
             f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
