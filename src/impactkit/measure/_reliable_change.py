@@ -58,7 +58,7 @@ def clinical_cutoff(
 
     .. math::
         a = M_1 + 2\sigma s_1, \qquad b = M_0 - 2\sigma s_0, \qquad
-        c = rac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
+        c = \frac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
 
     *a*: two standard deviations beyond the dysfunctional mean, towards the
     functional side; *b*: within two standard deviations of the functional
