@@ -19,7 +19,7 @@ import pandas as pd
 
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import Checker, did_you_mean, is_number
-from impactkit.errors import ValidationError
+from impactkit.errors import Problem, ValidationError
 from impactkit.measure._filters import (
     Condition,
     apply_conditions,
@@ -65,8 +65,9 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     Raises
     ------
     ValidationError
-        When ``n`` is not positive and finite, ``k`` is not in ``[0, n]``, or
-        ``level`` is not in (0, 1].
+        When ``n`` is not a positive finite number (at ``n``), ``k`` is not
+        in ``[0, n]`` (at ``k``), or ``level`` is not in (0, 1], every problem
+        at once.
 
     References
     ----------
@@ -78,18 +79,29 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     >>> [round(x, 4) for x in wilson_interval(30, 100)]
     [0.2189, 0.3958]
     """
-    if n <= 0:
-        raise ValidationError("a proportion needs at least one observation", code="empty")
-    if not (is_number(n) and math.isfinite(n) and is_number(k) and 0 <= k <= n):
-        raise ValidationError(
-            f"successes must lie between 0 and the finite number of trials, got {k!r} of {n!r}",
-            path=("k",),
-            code="out_of_range",
+    problems = []
+    if not is_number(n):
+        problems.append(Problem(("n",), "type", f"expected a number, got {n!r}"))
+    elif not math.isfinite(n):
+        problems.append(
+            Problem(("n",), "out_of_range", f"the number of trials must be finite, got {n!r}")
+        )
+    elif n <= 0:
+        problems.append(Problem((), "empty", "a proportion needs at least one observation"))
+    elif not (is_number(k) and 0 <= k <= n):
+        problems.append(
+            Problem(
+                ("k",),
+                "out_of_range",
+                f"successes must lie between 0 and the number of trials, got {k!r} of {n!r}",
+            )
         )
     if not (is_number(level) and 0 < level <= 1):
-        raise ValidationError(
-            f"level must be in (0, 1], got {level!r}", path=("level",), code="out_of_range"
+        problems.append(
+            Problem(("level",), "out_of_range", f"level must be in (0, 1], got {level!r}")
         )
+    if problems:  # every problem at once
+        raise ValidationError(problems)
     from scipy import special  # imported on use: keeps `import impactkit` light
 
     z = float(special.ndtri(0.5 + level / 2))
