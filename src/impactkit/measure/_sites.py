@@ -459,18 +459,19 @@ def measure_sites(
             path=("data",),
             code="type",
         )
+    frame: Any = data  # dask's methods are untyped
     # check the calculator's columns once, on the empty metadata, before any work
-    calculator._frame(data._meta)
-    meta = _meta(site, data._meta[site].dtype)
+    calculator._frame(frame._meta)
+    meta = _meta(site, frame._meta[site].dtype)
     if partitioned:
-        out: pd.DataFrame = data.map_partitions(_per_site, calculator, site, meta=meta).compute()
+        out: pd.DataFrame = frame.map_partitions(_per_site, calculator, site, meta=meta).compute()
     else:
         # each site's rows land in one partition, in an order the shuffle does not keep:
         # every row carries its place (partition, row), and each partition is put back in
         # that order, so that a site's sums add its rows as the pandas path does
         tag = _free_name(columns)
-        tagged_meta = data._meta.assign(**{tag: np.int64(0)})
-        tagged = data.map_partitions(_tag_rows, tag, meta=tagged_meta)
+        tagged_meta = frame._meta.assign(**{tag: np.int64(0)})
+        tagged = frame.map_partitions(_tag_rows, tag, meta=tagged_meta)
         out = (
             tagged.shuffle(on=site)
             .map_partitions(_per_site_in_order, calculator, site, tag, meta=meta)
