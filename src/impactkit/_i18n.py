@@ -1326,6 +1326,12 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "no_variance": ("les réponses ne varient pas : l'échelle ne peut pas être évaluée", ()),
     "too_few_items": ("l'échelle a trop peu de questions", ()),
     "incomparable": ("ces valeurs ne peuvent pas être comparées", ()),
+    "inconsistent": ("cette valeur ne s'accorde pas avec les autres valeurs données", ()),
+    "ambiguous_order": (
+        "des codes écrits comme des nombres se classent autrement comme du texte : "
+        "donnez leur ordre, ou des codes numériques",
+        (),
+    ),
     "near_match": ("aucune ligne ne répond au filtre ; une valeur proche existe", ()),
     "duplicate_column": ("une colonne apparaît deux fois", ()),
     "duplicate_name": ("un nom apparaît deux fois", ()),

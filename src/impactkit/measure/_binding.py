@@ -123,7 +123,10 @@ def bind(
     sampling_uncertainty : bool
         Replace each measured value by a distribution carrying its sampling
         uncertainty: a measured quantity becomes a normal with its standard
-        error truncated to ``[0, n]``; a deadweight estimated from data becomes
+        error, truncated to ``[0, n]`` when it counts units among ``n`` (it
+        has a share), to ``[0, inf)`` when it sums changes (wellbeing change,
+        QALYs gained, which may exceed ``n``); a deadweight
+        estimated from data becomes
         :meth:`~impactkit.attribution.DeadweightEstimate.as_distribution`.
 
     Returns
@@ -188,8 +191,12 @@ def bind(
             measured[k] = res
             q: Any = float(res.quantity)
             se = getattr(res, "se", None)
-            if sampling_uncertainty and se is not None and se > 0:
-                q = Normal(float(res.quantity), float(se), low=0.0, high=float(res.n))
+            if sampling_uncertainty and se is not None and se > 0 and res.quantity >= 0:
+                # a count of units among n (it has a share) stays in [0, n]; a sum of
+                # changes (wellbeing, QALYs) may exceed n: kept at or above 0 only (a
+                # negative sum stays a number, which the model refuses as it is)
+                bounds = {"high": float(res.n)} if res.share is not None else {}
+                q = Normal(float(res.quantity), float(se), low=0.0, **bounds)
             changes["quantity"] = q
         else:
             deadweights[k] = res
@@ -198,7 +205,12 @@ def bind(
             )
             if res.quantity is not None:
                 changes["quantity"] = float(res.quantity)
-        outcomes[k] = attrs.evolve(outcomes[k], **changes)
+        try:
+            outcomes[k] = attrs.evolve(outcomes[k], **changes)
+        except ValidationError as exc:  # e.g. a negative measured quantity
+            problems.extend(p.prefixed("outcomes", k) for p in exc.problems)
+    if problems:
+        raise ValidationError(problems)
     return Binding(attrs.evolve(model, outcomes=outcomes), measured, deadweights)
 
 

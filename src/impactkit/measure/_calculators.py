@@ -19,7 +19,7 @@ import pandas as pd
 
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import Checker, did_you_mean, is_number
-from impactkit.errors import ValidationError
+from impactkit.errors import Problem, ValidationError
 from impactkit.measure._filters import (
     Condition,
     apply_conditions,
@@ -65,7 +65,9 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     Raises
     ------
     ValidationError
-        When ``n`` is not positive.
+        When ``n`` is not a positive finite number (at ``n``), ``k`` is not
+        in ``[0, n]`` (at ``k``), or ``level`` is not in (0, 1], every problem
+        at once.
 
     References
     ----------
@@ -77,8 +79,29 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
     >>> [round(x, 4) for x in wilson_interval(30, 100)]
     [0.2189, 0.3958]
     """
-    if n <= 0:
-        raise ValidationError("a proportion needs at least one observation", code="empty")
+    problems = []
+    if not is_number(n):
+        problems.append(Problem(("n",), "type", f"expected a number, got {n!r}"))
+    elif not math.isfinite(n):
+        problems.append(
+            Problem(("n",), "out_of_range", f"the number of trials must be finite, got {n!r}")
+        )
+    elif n <= 0:
+        problems.append(Problem((), "empty", "a proportion needs at least one observation"))
+    elif not (is_number(k) and 0 <= k <= n):
+        problems.append(
+            Problem(
+                ("k",),
+                "out_of_range",
+                f"successes must lie between 0 and the number of trials, got {k!r} of {n!r}",
+            )
+        )
+    if not (is_number(level) and 0 < level <= 1):
+        problems.append(
+            Problem(("level",), "out_of_range", f"level must be in (0, 1], got {level!r}")
+        )
+    if problems:  # every problem at once
+        raise ValidationError(problems)
     from scipy import special  # imported on use: keeps `import impactkit` light
 
     z = float(special.ndtri(0.5 + level / 2))
@@ -93,14 +116,14 @@ def wilson_interval(k: float, n: float, *, level: float = DEFAULT_LEVEL) -> tupl
 
 
 def paired_t_interval(
-    diff: np.ndarray[Any, Any], level: float = DEFAULT_LEVEL
+    diff: np.ndarray[Any, Any] | Sequence[float], level: float = DEFAULT_LEVEL
 ) -> tuple[float, float]:
     r"""Student t interval of the mean of paired differences, :math:`\bar d \pm t_{n-1} s/\sqrt n`.
 
     Parameters
     ----------
-    diff : numpy.ndarray
-        Paired differences.
+    diff : array_like
+        Paired differences, every one a finite number.
     level : float, default 0.95
         Confidence level.
 
@@ -112,16 +135,33 @@ def paired_t_interval(
     Raises
     ------
     ValidationError
-        With fewer than 2 pairs.
+        With fewer than 2 pairs, a missing or infinite difference, or
+        ``level`` not in (0, 1).
 
     Examples
     --------
     >>> [round(x, 4) for x in paired_t_interval(np.array([1.0, 2.0, 3.0, 4.0]))]
     [0.4457, 4.5543]
     """
+    try:
+        diff = np.asarray(diff, dtype=float)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "paired differences must be numbers", path=("diff",), code="type"
+        ) from None
     n = diff.size
     if n < 2:
         raise ValidationError("a paired t interval needs at least 2 pairs", code="empty")
+    if not np.isfinite(diff).all():
+        raise ValidationError(
+            f"{int((~np.isfinite(diff)).sum())} paired differences are missing or infinite",
+            path=("diff",),
+            code="not_finite",
+        )
+    if not (is_number(level) and 0 < level < 1):
+        raise ValidationError(
+            f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
+        )
     m = float(diff.mean())
     se = float(diff.std(ddof=1)) / math.sqrt(n)
     from scipy import special  # imported on use: keeps `import impactkit` light
@@ -239,7 +279,9 @@ class MeasureResult:
         -------
         Summary
         """
-        lines = [("Quantity", f"{self.quantity:.6g}"), ("Lineage", self.describe())]
+        # ten significant digits: a count or a sum of a few million shows every unit
+        # (six gave 1.23457e+06 for 1,234,567)
+        lines = [("Quantity", f"{self.quantity:.10g}"), ("Lineage", self.describe())]
         return Summary("Measurement", tuple(lines), self.by)
 
     def describe(self) -> str:
@@ -291,6 +333,8 @@ class _Calculator:
     __slots__ = ()
     name: ClassVar[str] = ""
     stage: ClassVar[str] = ""
+    #: the interval is a paired t interval, infinite at level 1 (level must stay below 1)
+    _t_interval: ClassVar[bool] = False
 
     def _check(self, c: Checker) -> None:  # pragma: no cover - overridden
         pass
@@ -301,7 +345,14 @@ class _Calculator:
         if data is not None:
             c.text(data, "data", empty=False)
         level = getattr(self, "level", 0.95)
-        c.number(level, "level", low=0.0, high=1.0, low_open=True)
+        if c.number(level, "level", low=0.0, high=1.0, low_open=True) and (
+            self._t_interval and level == 1
+        ):
+            c.add(
+                "level",
+                "out_of_range",
+                "a t interval at level 1 is infinite: give a level below 1",
+            )
         for i, b in enumerate(getattr(self, "by", ())):
             c.text(b, ("by", i), empty=False)
         self._check(c)
@@ -372,16 +423,37 @@ class _Calculator:
                 code="not_numeric",
             )
         if pd.api.types.is_numeric_dtype(s):
-            return s.astype(float)
-        non_null = s.dropna()
-        if non_null.map(lambda x: isinstance(x, bool | int | float | np.number)).all():
-            return pd.to_numeric(s, errors="raise").astype(float)
-        bad = non_null[~non_null.map(lambda x: is_number(x) or isinstance(x, bool))]
-        raise ValidationError(
-            f"column {s.name!r} is not numeric (e.g. {bad.iloc[0]!r} in row {bad.index[0]!r})",
-            path=(field,),
-            code="not_numeric",
-        )
+            out = s.astype(float)
+        else:
+            present = s.notna().to_numpy()
+            non_null = s[present]
+            bad = non_null[~non_null.map(lambda x: is_number(x) or isinstance(x, bool | np.bool_))]
+            if len(bad):
+                raise ValidationError(
+                    f"column {s.name!r} is not numeric (e.g. {bad.iloc[0]!r} in row "
+                    f"{bad.index[0]!r})",
+                    path=(field,),
+                    code="not_numeric",
+                )
+            values = np.full(len(s), np.nan)
+            try:  # a Fraction or an int too large for a float is a number too
+                values[present] = [float(x) for x in non_null]
+            except OverflowError:
+                raise ValidationError(
+                    f"column {s.name!r} holds a number too large for a float",
+                    path=(field,),
+                    code="too_large",
+                ) from None
+            out = pd.Series(values, index=s.index, name=s.name)
+        infinite = np.isinf(out.to_numpy())
+        if infinite.any():  # an infinite value would turn sums, means and intervals to inf or NaN
+            rows = list(out.index[infinite][:5])
+            raise ValidationError(
+                f"{int(infinite.sum())} values of column {s.name!r} are infinite (rows {rows})",
+                path=(field,),
+                code="not_finite",
+            )
+        return out
 
     def _scored(self, df: pd.DataFrame, column: str, field: str) -> pd.Series:
         """The values a calculator reads: a numeric column, or a scale's scores.
@@ -616,7 +688,8 @@ class PrePost(_Calculator):
     direction : {"increase", "decrease"}
         Which way is better; with ``"decrease"`` changes are negated.
     level : float, default 0.95
-        Confidence level of the interval of the mean change.
+        Confidence level of the interval of the mean change, in (0, 1)
+        (at 1 a t interval is infinite).
     where, by, data
         As in :class:`Count`.
     measure : Scale, optional
@@ -643,6 +716,7 @@ class PrePost(_Calculator):
     """
 
     name: ClassVar[str] = "prepost"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     baseline: str
     followup: str
@@ -700,7 +774,8 @@ class Threshold(_Calculator):
         Indicator column (numeric or boolean); with ``measure``, the time suffix
         of the item columns, or None when they carry none.
     at_least, at_most : float, optional
-        Bounds that count (at least one of them).
+        Bounds that count (at least one of them; ``at_least`` no greater
+        than ``at_most``).
     level : float, default 0.95
         Confidence level of the Wilson interval of the share.
     where, by, data
@@ -736,10 +811,18 @@ class Threshold(_Calculator):
             c.text(self.column, "column", empty=False)
         if self.at_least is None and self.at_most is None:
             c.add("at_least", "missing", "give at_least, at_most or both")
+        ok = True
         for k in ("at_least", "at_most"):
             v = getattr(self, k)
             if v is not None:
-                c.number(v, k)
+                ok &= c.number(v, k)
+        lo, hi = self.at_least, self.at_most
+        if ok and lo is not None and hi is not None and lo > hi:  # nothing could count
+            c.add(
+                "at_most",
+                "out_of_range",
+                f"at_most ({hi:g}) is below at_least ({lo:g}): no value lies between them",
+            )
 
     def _columns(self) -> Sequence[tuple[tuple[str | int, ...], str]]:
         if self.measure is not None:
@@ -866,7 +949,9 @@ class DistanceTravelled(_Calculator):
     both measurements; its distance is its mean change over the domains. The
     quantity is the number of usable units whose distance reaches
     ``min_change``; ``result.by`` holds the per-domain table (``domain``, ``n``,
-    ``missing``, ``mean_change``, ``share_improved``).
+    ``missing``, ``mean_change``, ``share_improved``; the last two missing
+    for a domain with no unit measured twice, possible with a ``measure``
+    whose ``min_answered`` lets an item go unanswered).
 
     With ``measure=Scale(...)`` the domains are the scale's items (reversed
     items reversed, its ``low``/``high`` as the scale): a unit's distance is its
@@ -896,7 +981,8 @@ class DistanceTravelled(_Calculator):
         Smallest distance (mean change, in scale points) that counts a unit
         in the quantity; not negative.
     level : float, default 0.95
-        Confidence level of the interval of the mean change.
+        Confidence level of the interval of the mean change, in (0, 1)
+        (at 1 a t interval is infinite).
     where : conditions, optional
         Filters as data (:class:`~impactkit.measure.Condition` or mappings).
     data : str, optional
@@ -924,6 +1010,7 @@ class DistanceTravelled(_Calculator):
     """
 
     name: ClassVar[str] = "distance_travelled"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     domains: tuple[str, ...] = attrs.field(default=(), converter=_any_tuple)
     baseline: str = "t0"
@@ -1030,8 +1117,9 @@ class DistanceTravelled(_Calculator):
             "domain": domain,
             "n": int(ok.sum()),
             "missing": int((~ok).sum()),
-            "mean_change": float(dv.mean()) if len(dv) else 0.0,
-            "share_improved": float((dv >= self.min_change).mean()) if len(dv) else 0.0,
+            # a domain nobody answered twice has no change, not a change of 0
+            "mean_change": float(dv.mean()) if len(dv) else None,
+            "share_improved": float((dv >= self.min_change).mean()) if len(dv) else None,
         }
 
     def _compute_scale(self, df: pd.DataFrame, scale: Scale) -> MeasureResult:

@@ -132,7 +132,9 @@ class EQ5DValueSet:
         0.85
         """
         lv = list(levels)
-        if len(lv) != 5 or not all(x in (1, 2, 3, 4, 5) for x in lv):
+        if len(lv) != 5 or not all(
+            x in (1, 2, 3, 4, 5) and not isinstance(x, bool | np.bool_) for x in lv
+        ):
             raise ValidationError(
                 f"an EQ-5D-5L profile is five levels from 1 to 5, got {lv!r}",
                 path=("levels",),
@@ -223,6 +225,15 @@ def _dimension_columns(columns: Any) -> tuple[str, ...]:
     return tuple(str(c) for c in cols)
 
 
+def _not_boolean(s: pd.Series) -> pd.Series:
+    """The answers with True/False made text: a yes/no is not a level (True would read as 1)."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype(object).map(str)
+    if s.dtype == object:
+        return s.map(lambda x: str(x) if isinstance(x, bool | np.bool_) else x)
+    return s
+
+
 def _levels(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Levels as floats; masks of incomplete rows and of rows with an invalid answer."""
     problems = [
@@ -234,7 +245,7 @@ def _levels(frame: pd.DataFrame, cols: Sequence[str]) -> tuple[pd.DataFrame, pd.
         raise ValidationError(problems)
     num = pd.DataFrame(
         {
-            d: pd.to_numeric(frame[c], errors="coerce").astype(float)
+            d: pd.to_numeric(_not_boolean(frame[c]), errors="coerce").astype(float)
             for d, c in zip(EQ5D5L_DIMENSIONS, cols, strict=True)
         },
         index=frame.index,
@@ -472,6 +483,35 @@ class QALYResult(MeasureResult):
     weight: float = math.nan
     mean_qalys: float | None = None
 
+    def to_frame(self) -> pd.DataFrame:
+        """The measurement as one row with ``weight`` and ``mean_qalys`` (or the table by group).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`MeasureResult.to_frame`, then ``weight`` and
+            ``mean_qalys`` (a copy of the table by group when there is one).
+        """
+        out = super().to_frame()
+        if self.by is not None:
+            return out
+        out["weight"] = [self.weight]
+        out["mean_qalys"] = [self.mean_qalys]
+        return out
+
+    def describe(self) -> str:
+        """One line for lineage and reports.
+
+        Returns
+        -------
+        str
+            The measure line followed by the weight and the mean QALYs per person.
+        """
+        bits = [super().describe(), f"weight={self.weight:.4g}"]
+        if self.mean_qalys is not None:
+            bits.append(f"QALYs per person={self.mean_qalys:.4g}")
+        return ", ".join(bits)
+
 
 @attrs.frozen
 class QALYGain(_Calculator):
@@ -539,6 +579,7 @@ class QALYGain(_Calculator):
     """
 
     name: ClassVar[str] = "qaly_gain"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     baseline: str
     followup: str

@@ -61,6 +61,17 @@ class Condition:
                 f"'{self.op}' compares with one value (text, a number or a boolean), got "
                 f"{type(self.value).__name__}; use 'in' for a list",
             )
+        if not c.has_errors and self.op not in ("notna", "isna"):
+            listed = self.value if self.op in ("in", "not_in") else [self.value]
+            if any(_missing(v) for v in listed):
+                # a missing value never equals anything: the filter would keep no row (==, in)
+                # or every known row (!=, not_in) without saying so
+                c.add(
+                    "value",
+                    "missing",
+                    f"'{self.op}' cannot compare with a missing value (None or NaN); "
+                    "keep missing rows with op 'isna', known ones with 'notna'",
+                )
         if isinstance(self.value, list):
             object.__setattr__(self, "value", tuple(self.value))
         c.raise_if_errors()

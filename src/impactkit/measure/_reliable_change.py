@@ -42,12 +42,28 @@ from impactkit.measure._scales import Scale, as_scale
 __all__ = ["ReliableChange", "ReliableChangeResult", "clinical_cutoff"]
 
 _NORMS = ("functional_mean", "functional_sd", "dysfunctional_mean", "dysfunctional_sd")
+CRITERIA: tuple[str, ...] = ("c", "a", "b")
 
 
-def clinical_cutoff(functional: tuple[float, float], dysfunctional: tuple[float, float]) -> float:
-    r"""Jacobson & Truax's cut-off *c* between a functional and a dysfunctional population.
+def clinical_cutoff(
+    functional: tuple[float, float],
+    dysfunctional: tuple[float, float],
+    *,
+    criterion: str = "c",
+) -> float:
+    r"""Jacobson & Truax's cut-off *a*, *b* or *c* between functional and dysfunctional norms.
 
-    .. math:: c = \frac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
+    With :math:`\sigma = \operatorname{sign}(M_0 - M_1)`, the side on which
+    the functional population lies:
+
+    .. math::
+        a = M_1 + 2\sigma s_1, \qquad b = M_0 - 2\sigma s_0, \qquad
+        c = \frac{s_0 M_1 + s_1 M_0}{s_0 + s_1}
+
+    *a*: two standard deviations beyond the dysfunctional mean, towards the
+    functional side; *b*: within two standard deviations of the functional
+    mean; *c*: closer to the functional mean than to the dysfunctional one,
+    in standard deviations (the default, for overlapping populations).
 
     Parameters
     ----------
@@ -55,16 +71,20 @@ def clinical_cutoff(functional: tuple[float, float], dysfunctional: tuple[float,
         Mean :math:`M_0` and standard deviation :math:`s_0` of the functional population.
     dysfunctional : (float, float)
         Mean :math:`M_1` and standard deviation :math:`s_1` of the dysfunctional population.
+    criterion : {"c", "a", "b"}, default "c"
+        Which cut-off.
 
     Returns
     -------
     float
-        The cut-off: the point equally many standard deviations from both means.
+        The cut-off.
 
     Raises
     ------
     ValidationError
-        When a standard deviation is not positive.
+        When a mean or standard deviation is not a finite number, a standard
+        deviation is not positive, the criterion is unknown, or (for *a* and
+        *b*) the two means are equal, which leaves the functional side unknown.
 
     References
     ----------
@@ -74,11 +94,36 @@ def clinical_cutoff(functional: tuple[float, float], dysfunctional: tuple[float,
     --------
     >>> clinical_cutoff((30.0, 5.0), (20.0, 10.0))
     26.666666666666668
+    >>> clinical_cutoff((30.0, 5.0), (20.0, 10.0), criterion="a")
+    40.0
+    >>> clinical_cutoff((30.0, 5.0), (20.0, 10.0), criterion="b")
+    20.0
     """
-    (m0, s0), (m1, s1) = functional, dysfunctional
-    if not (s0 > 0 and s1 > 0):
-        raise ValidationError("norm standard deviations must be positive", code="out_of_range")
-    return (s0 * m1 + s1 * m0) / (s0 + s1)
+    c = Checker()
+    c.choice(criterion, "criterion", CRITERIA)
+    try:
+        (m0, s0), (m1, s1) = functional, dysfunctional
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "give each population as (mean, standard deviation)", code="type"
+        ) from None
+    for path, v in (("functional", m0), ("dysfunctional", m1)):
+        c.number(v, (path, 0))
+    for path, v in (("functional", s0), ("dysfunctional", s1)):
+        c.number(v, (path, 1), low=0.0, low_open=True)
+    c.raise_if_errors()
+    side = float(np.sign(m0 - m1))
+    if criterion != "c" and side == 0:
+        raise ValidationError(
+            f"cut-off {criterion} needs different means: the functional side is unknown",
+            path=("criterion",),
+            code="inconsistent",
+        )
+    if criterion == "a":
+        return float(m1 + 2 * side * s1)
+    if criterion == "b":
+        return float(m0 - 2 * side * s0)
+    return float((s0 * m1 + s1 * m0) / (s0 + s1))
 
 
 @displayed
@@ -163,6 +208,23 @@ class ReliableChangeResult(MeasureResult):
     s_diff: float = math.nan
     cutoff: float | None = None
 
+    def to_frame(self) -> pd.DataFrame:
+        """The measurement as one row with the reliable-change counts (or the table by group).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`MeasureResult.to_frame`, then ``improved``,
+            ``unchanged``, ``deteriorated``, ``recovered``, ``s_diff`` and
+            ``cutoff`` (a copy of the table by group when there is one).
+        """
+        out = super().to_frame()
+        if self.by is not None:
+            return out
+        for k in ("improved", "unchanged", "deteriorated", "recovered", "s_diff", "cutoff"):
+            out[k] = [getattr(self, k)]
+        return out
+
     def describe(self) -> str:
         """One line for lineage and reports.
 
@@ -179,6 +241,9 @@ class ReliableChangeResult(MeasureResult):
         ]
         if self.recovered is not None:
             bits.append(f"recovered={self.recovered}")
+        bits.append(f"S_diff={self.s_diff:.4g}")
+        if self.cutoff is not None:
+            bits.append(f"cutoff={self.cutoff:.4g}")
         return ", ".join(bits)
 
 
@@ -211,12 +276,19 @@ class ReliableChange(_Calculator):
     cutoff : float, optional
         Clinical cut-off *c* given directly.
     functional_mean, functional_sd, dysfunctional_mean, dysfunctional_sd : float, optional
-        Norms from which *c* is computed (:func:`clinical_cutoff`); give all four
-        or none, and not together with ``cutoff``.
+        Norms from which the cut-off is computed (:func:`clinical_cutoff`); give
+        all four or none, and not together with ``cutoff``.
+    criterion : {"c", "a", "b"}, default "c"
+        Which of Jacobson & Truax's cut-offs the norms give: *c* (closer to
+        the functional mean), *a* (two standard deviations beyond the
+        dysfunctional mean) or *b* (within two standard deviations of the
+        functional mean); *a* and *b* need the norms.
     level : float, default 0.95
         Confidence level of the Wilson interval of the share improved.
     where, by, data
-        As in :class:`~impactkit.measure.Count`.
+        As in :class:`~impactkit.measure.Count`. Each group of ``by`` is
+        counted with the ``sd`` and ``reliability`` of all the rows kept (the
+        reference population), so the groups' counts add up to the total.
     measure : Scale, optional
         Score a questionnaire scale at each time (see :class:`~impactkit.measure.PrePost`).
     separator : str, default "_"
@@ -258,6 +330,7 @@ class ReliableChange(_Calculator):
     functional_sd: float | None = None
     dysfunctional_mean: float | None = None
     dysfunctional_sd: float | None = None
+    criterion: str = "c"
     level: float = 0.95
     where: tuple[Condition, ...] = attrs.field(default=(), converter=conditions)
     by: tuple[str, ...] = attrs.field(default=(), converter=_by)
@@ -283,6 +356,9 @@ class ReliableChange(_Calculator):
         if any(given) and not all(given):
             missing = [k for k, g in zip(_NORMS, given, strict=True) if not g]
             c.add(missing[0], "missing", "give all four norms or none: " + ", ".join(_NORMS))
+        c.choice(self.criterion, "criterion", CRITERIA)
+        if self.criterion != "c" and not all(given):
+            c.add("criterion", "missing", f"cut-off {self.criterion} is computed from the norms")
         if all(given):
             if self.cutoff is not None:
                 c.add("cutoff", "conflict", "give a cutoff or the norms, not both")
@@ -291,6 +367,13 @@ class ReliableChange(_Calculator):
                 c.number(getattr(self, k), k, low=0.0 if sd_field else None, low_open=sd_field)
             if not c.has_errors:
                 better = _f(self.functional_mean) - _f(self.dysfunctional_mean)
+                if better == 0 and self.criterion != "c":
+                    c.add(
+                        "functional_mean",
+                        "inconsistent",
+                        f"cut-off {self.criterion} needs the functional mean to differ "
+                        "from the dysfunctional mean",
+                    )
                 if (better < 0) == (self.direction == "increase") and better != 0:
                     c.add(
                         "functional_mean",
@@ -320,7 +403,25 @@ class ReliableChange(_Calculator):
         return clinical_cutoff(
             (_f(self.functional_mean), _f(self.functional_sd)),
             (_f(self.dysfunctional_mean), _f(self.dysfunctional_sd)),
+            criterion=self.criterion,
         )
+
+    def _grouped(self, df: pd.DataFrame) -> pd.DataFrame | None:
+        """The counts by group against the reference of all the rows measured.
+
+        The standard deviation and reliability taken from the data (when not
+        given) are those of every row kept, not of each group's rows: a group
+        is compared with the same :math:`S_{diff}` as the total, so the groups'
+        counts add up to it.
+        """
+        if not self.by or (self.sd is not None and self.reliability is not None):
+            return _Calculator._grouped(self, df)
+        x1, _, ok = self._paired(df, self.baseline, self.followup)
+        r = self.reliability
+        if r is None:
+            r = self._reliability(df[ok], self.baseline)
+        sd = self.sd if self.sd is not None else float(x1[ok].to_numpy().std(ddof=1))
+        return _Calculator._grouped(attrs.evolve(self, sd=sd, reliability=r), df)
 
     def _compute_frame(self, df: pd.DataFrame) -> MeasureResult:
         x1, x2, ok = self._paired(df, self.baseline, self.followup)

@@ -341,6 +341,35 @@ def _per_site(part: pd.DataFrame, calculator: Any, site: str) -> pd.DataFrame:
     return out.astype({"n": "int64", "missing": "int64"})
 
 
+def _free_name(columns: list[Any]) -> str:
+    """A column name that is not among ``columns``."""
+    taken = {str(c) for c in columns}
+    i = 0
+    while f"_impactkit_row_{i}" in taken:
+        i += 1
+    return f"_impactkit_row_{i}"
+
+
+_ROW_BITS = 40
+"""Bits of a row's position within its partition in its place tag (a partition of up to
+2**40 rows, 2**23 partitions)."""
+
+
+def _tag_rows(
+    part: pd.DataFrame, tag: str, partition_info: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """``part`` with each row's place: its partition's number, then its position in it."""
+    number = int((partition_info or {}).get("number", 0))
+    place = (np.int64(number) << _ROW_BITS) + np.arange(len(part), dtype=np.int64)
+    return part.assign(**{tag: place})
+
+
+def _per_site_in_order(part: pd.DataFrame, calculator: Any, site: str, tag: str) -> pd.DataFrame:
+    """:func:`_per_site` on a shuffled partition put back in the rows' first order."""
+    order = np.argsort(part[tag].to_numpy())  # places are distinct: any sort is stable
+    return _per_site(part.iloc[order].drop(columns=[tag]), calculator, site)
+
+
 def measure_sites(
     calculator: Any, data: Any, *, site: str = "site", partitioned: bool = False
 ) -> pd.DataFrame:
@@ -361,7 +390,9 @@ def measure_sites(
     partitioned : bool, default False
         Each site's rows are already in one partition (a Parquet dataset
         partitioned by site): no shuffle. Otherwise rows are first shuffled
-        on the site so that each site lives in one partition.
+        on the site so that each site lives in one partition, each row
+        carrying its place in the data (partition, position), and every
+        partition is put back in that order after the shuffle.
 
     Returns
     -------
@@ -382,7 +413,10 @@ def measure_sites(
     Notes
     -----
     Each site's figures are those of ``calculator.compute`` on that site's
-    rows alone, to the last bit, so the dask result equals the pandas one.
+    rows alone, in their order in the data, to the last bit, so the dask
+    result equals the pandas one: a shuffle moves rows between partitions
+    in no set order, and a sum of floating-point numbers depends on the
+    order of its terms, so the rows are read back in their first order.
     The built-in calculators (counts, sums, shares, thresholds, pre/post
     change, distance travelled, scale scores, wellbeing change, reliable
     change with a stated reliability) are computed for every site in one
@@ -425,12 +459,24 @@ def measure_sites(
             path=("data",),
             code="type",
         )
+    frame: Any = data  # dask's methods are untyped
     # check the calculator's columns once, on the empty metadata, before any work
-    calculator._frame(data._meta)
-    if not partitioned:
-        data = data.shuffle(on=site)  # each site's rows land in one partition
-    meta = _meta(site, data._meta[site].dtype)
-    out: pd.DataFrame = data.map_partitions(_per_site, calculator, site, meta=meta).compute()
+    calculator._frame(frame._meta)
+    meta = _meta(site, frame._meta[site].dtype)
+    if partitioned:
+        out: pd.DataFrame = frame.map_partitions(_per_site, calculator, site, meta=meta).compute()
+    else:
+        # each site's rows land in one partition, in an order the shuffle does not keep:
+        # every row carries its place (partition, row), and each partition is put back in
+        # that order, so that a site's sums add its rows as the pandas path does
+        tag = _free_name(columns)
+        tagged_meta = frame._meta.assign(**{tag: np.int64(0)})
+        tagged = frame.map_partitions(_tag_rows, tag, meta=tagged_meta)
+        out = (
+            tagged.shuffle(on=site)
+            .map_partitions(_per_site_in_order, calculator, site, tag, meta=meta)
+            .compute()
+        )
     out = out.reset_index(drop=True)
     split = pd.unique(out[site][out[site].duplicated()].to_numpy())
     if split.size:

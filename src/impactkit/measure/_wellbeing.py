@@ -70,7 +70,8 @@ class LifeSatisfaction(_Calculator):
     low, high : float, default 0 and 10
         Ends of the scale; a value outside is an error listing the rows.
     level : float, default 0.95
-        Confidence level of the interval of the mean change.
+        Confidence level of the interval of the mean change, in (0, 1)
+        (at 1 a t interval is infinite).
     where, by, data
         Row filter, grouping columns and data source name, as in
         :class:`~impactkit.measure.Count`.
@@ -97,6 +98,7 @@ class LifeSatisfaction(_Calculator):
     """
 
     name: ClassVar[str] = "life_satisfaction"
+    _t_interval: ClassVar[bool] = True
     stage: ClassVar[str] = "outcome"
     baseline: str
     followup: str

@@ -8,6 +8,7 @@ is one matrix product over all replicates (docs/methods/agreement.md).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -131,7 +132,8 @@ class Agreement:
         Raises
         ------
         ValidationError
-            When the agreement was computed without bootstrap (no draws).
+            When ``level`` is not strictly between 0 and 1, or the agreement
+            was computed without bootstrap (no draws).
 
         Examples
         --------
@@ -146,6 +148,10 @@ class Agreement:
         >>> [round(b, 3) for b in r.interval(0.8)]
         [0.312, 1.0]
         """
+        if not (isinstance(level, float | int) and not isinstance(level, bool) and 0 < level < 1):
+            raise ValidationError(
+                f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
+            )
         if self.draws is None or not len(self.draws):
             raise ValidationError(
                 "no bootstrap draws: call agreement(..., n_bootstrap=2000)",
@@ -180,11 +186,14 @@ class Agreement:
     def to_frame(self) -> pd.DataFrame:
         """One row: ``method``, ``metric``, ``value``, ``ci_low``, ``ci_high``, counts.
 
+        ``ci_low``, ``ci_high`` and ``level`` are None without bootstrap, as in
+        :meth:`to_dict`.
+
         Returns
         -------
         pandas.DataFrame
         """
-        lo, hi = self.ci if self.ci is not None else (np.nan, np.nan)
+        lo, hi = self.ci if self.ci is not None else (None, None)  # no interval, not NaN
         return pd.DataFrame(
             [
                 {
@@ -325,6 +334,30 @@ def _prepare(
     return _Coded(u_idx, c_idx, k_idx.astype(np.intp), n_u, n_c, n_missing, cats)
 
 
+def _check_text_numbers(cats: Sequence[Any]) -> None:
+    """Refuse text codes that read as numbers and sort otherwise as text ("10" < "9").
+
+    The ordinal metric and Cohen's weights use the categories' order; sorted as
+    text, codes read from a file as ``"1"`` ... ``"10"`` would put 10 between 1
+    and 2, silently.
+    """
+    if not cats or not all(isinstance(x, str) for x in cats):
+        return
+    try:
+        numbers_ = [float(x) for x in cats]
+    except ValueError:
+        return
+    by_number = [x for _, x in sorted(zip(numbers_, cats, strict=True))]
+    if by_number != list(cats):
+        raise ValidationError(
+            f"the codes are text that reads as numbers ({', '.join(map(repr, cats[:6]))}"
+            f"{', ...' if len(cats) > 6 else ''}), which sort otherwise as text; give "
+            f"order={by_number[:6]!r}{'...' if len(cats) > 6 else ''} or numeric codes",
+            path=("order",),
+            code="ambiguous_order",
+        )
+
+
 def _small_integer_codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
     """Sorted categories and each value's position among them.
 
@@ -354,6 +387,9 @@ def _from_matrix(matrix: npt.NDArray[Any], order: Sequence[Any] | None) -> _Code
         )
     if matrix.dtype.kind in "fc":
         present = ~np.isnan(matrix)
+    elif matrix.dtype.kind in "US":
+        # NumPy writes a NaN among text as the text "nan": it is a missing value
+        present = np.char.strip(matrix.astype(str)) != "nan"
     elif matrix.dtype.kind in "iub":
         present = np.ones(matrix.shape, dtype=bool)
     else:
@@ -380,6 +416,9 @@ def _from_matrix(matrix: npt.NDArray[Any], order: Sequence[Any] | None) -> _Code
             )
     elif values.dtype.kind in "fciub":
         k_idx, cats = _small_integer_codes(values)
+    elif values.dtype.kind in "US":
+        text_uniques, k_idx = np.unique(values.astype(str), return_inverse=True)
+        cats = [str(x) for x in text_uniques]
     else:
         try:
             k_idx, uniques = pd.factorize(values, sort=True)
@@ -492,7 +531,8 @@ def agreement(
         absent row is a missing value. Or a reliability matrix, coders in rows
         and units in columns, NaN (or None) where a coder gave no value, as
         Krippendorff (2011) lays the data out: the same statistics, without
-        reading unit and coder labels.
+        reading unit and coder labels. In a NumPy text matrix, where NumPy
+        writes a NaN as the text ``"nan"``, that text is a missing value.
     entity, coder, code : str
         Column names of the long form.
     method : {"krippendorff", "cohen", "fleiss"}, default "krippendorff"
@@ -502,7 +542,9 @@ def agreement(
         Cohen's kappa weights (distances between category positions).
     order : sequence, optional
         Categories in order (ordinal data, or to fix the category set);
-        sorted codes by default.
+        sorted codes by default. Text codes that read as numbers but sort
+        otherwise as text (``"10"`` before ``"9"``) need it for the ordinal
+        metric and Cohen's weights.
     n_bootstrap : int, default 0
         Bootstrap replicates (units resampled with replacement); 0 for none.
     level : float, default 0.95
@@ -519,7 +561,9 @@ def agreement(
     ------
     ValidationError
         Missing columns, two codes from one coder for one unit, an unknown
-        option, Cohen's kappa with other than two coders.
+        option, Cohen's kappa with other than two coders, or ordered text
+        codes that read as numbers and sort otherwise as text, without
+        ``order`` (code ``ambiguous_order``).
     EstimationError
         No unit coded by two coders, or a single category (no variation: the
         statistic is undefined).
@@ -585,7 +629,9 @@ def agreement(
             Problem(("weights",), "invalid_choice", f"must be one of {_WEIGHTS}, got {weights!r}")
         )
     if not (
-        isinstance(n_bootstrap, int) and not isinstance(n_bootstrap, bool) and n_bootstrap >= 0
+        isinstance(n_bootstrap, numbers.Integral)
+        and not isinstance(n_bootstrap, bool | np.bool_)
+        and n_bootstrap >= 0
     ):
         c.append(
             Problem(("n_bootstrap",), "type", f"expected a whole number >= 0, got {n_bootstrap!r}")
@@ -600,6 +646,11 @@ def agreement(
         coded = _prepare(df, entity, coder, code, order)
     u_idx, c_idx, k_idx = coded.u_idx, coded.c_idx, coded.k_idx
     n_u, n_c, n_missing, cats = coded.n_u, coded.n_c, coded.n_missing, coded.cats
+    ordered = (method == "krippendorff" and metric == "ordinal") or (
+        method == "cohen" and weights is not None
+    )
+    if ordered and order is None:
+        _check_text_numbers(cats)
     if method == "krippendorff":
         counts, inv, values, used, n_values = _krippendorff(u_idx, k_idx, n_u, cats, metric)
         if used == 0:
@@ -688,7 +739,7 @@ def agreement(
     n_ok = 0
     entropy = None
     if n_bootstrap:
-        w, entropy = _bootstrap_weights(used, n_bootstrap, seed)
+        w, entropy = _bootstrap_weights(used, int(n_bootstrap), seed)
         vals = stat(w)
         draws = vals[np.isfinite(vals)]
         n_ok = len(draws)

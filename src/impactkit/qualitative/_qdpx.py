@@ -21,6 +21,7 @@ import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
@@ -747,6 +748,14 @@ def read_qdpx(path: str | os.PathLike[str] | bytes) -> QdaProject:
             if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
                 raise _fail(f"{label} unpacks to more than {MAX_TOTAL_BYTES} bytes", "too_large")
             members = {i.filename.lower(): i for i in infos if not i.is_dir()}
+            files = [i.filename for i in infos if not i.is_dir()]
+            if len(members) != len(files):  # the same name twice: which one is read is arbitrary
+                counts = Counter(n.lower() for n in files)
+                twice = sorted(n for n in files if counts[n.lower()] > 1)
+                raise _fail(
+                    f"{label}: members named twice (letter case aside) are refused: {twice[:5]}",
+                    "duplicate",
+                )
             qde = members.get("project.qde")
             if qde is None:
                 raise _fail(f"{label} has no project.qde", "missing")
@@ -1095,13 +1104,15 @@ def codings_to_evidence(
     Returns
     -------
     tuple of Evidence
-        One per coded segment (source, start, end), ids ``"<source>@<start>-<end>"``.
+        One per coded segment (source, start, end), ids ``"<source>@<start>-<end>"``
+        with the source's name, followed by its id in brackets when several
+        sources share that name (``"Interview [<id>]@0-120"``), so ids stay unique.
 
     Raises
     ------
     ValidationError
-        When a code of ``mapping`` is not in the project's codebook (code
-        ``unknown_code``).
+        When a code of ``mapping`` or ``contradicts`` is not in the project's
+        codebook (code ``unknown_code``), every one at once.
 
     Examples
     --------
@@ -1122,21 +1133,22 @@ def codings_to_evidence(
         return [key] if key in ids else by_name.get(key, [])
 
     node_map: dict[str, tuple[str, ...]] = {}
-    unknown = [key for key in mapping if not resolve(key)]
+    contradicts = list(contradicts)
+    # a code of contradicts not in the codebook would leave its segments "supports"
+    unknown = [("mapping", key) for key in mapping if not resolve(key)]
+    unknown += [("contradicts", key) for key in contradicts if not resolve(key)]
     if unknown:
         raise ValidationError(
             [
-                Problem(
-                    ("mapping", str(key)), "unknown_code", f"code {key!r} is not in the codebook"
-                )
-                for key in unknown
+                Problem((field, str(key)), "unknown_code", f"code {key!r} is not in the codebook")
+                for field, key in unknown
             ]
         )
     for key, nodes in mapping.items():
         for cid in resolve(key):
             new = (nodes,) if isinstance(nodes, str) else tuple(nodes)
             node_map[cid] = tuple(dict.fromkeys((*node_map.get(cid, ()), *new)))
-    against = {cid for c in contradicts for cid in (resolve(c) or [c])}
+    against = {cid for c in contradicts for cid in resolve(c)}
     var = project.variables
     src = project.sources.drop_duplicates("id").set_index("id")
     owner_vars: dict[tuple[Any, str], list[Any]] = {}
@@ -1159,6 +1171,9 @@ def codings_to_evidence(
         return bool(found) and all(v is True for v in found)
 
     names = dict(zip(codes["id"], codes["name"], strict=True))
+    # sources sharing a name are told apart by their id, so that evidence ids stay unique
+    shared = src["name"][src["name"].duplicated(keep=False)]
+    label = {sid: f"{name} [{sid}]" for sid, name in shared.items()}
     out = []
     cod = project.codings
     for seg, grp in cod.groupby(["source", "start", "end"], sort=True):
@@ -1171,7 +1186,7 @@ def codings_to_evidence(
         sh = lookup(source, stakeholder_variable)
         out.append(
             Evidence(
-                id=f"{grp['source_name'].iloc[0]}@{int(start)}-{int(end)}",
+                id=f"{label.get(source, grp['source_name'].iloc[0])}@{int(start)}-{int(end)}",
                 kind=kind,
                 text=text if isinstance(text, str) and text.strip() else "(no text)",
                 stakeholder=str(sh) if isinstance(sh, str) and sh else stakeholder,

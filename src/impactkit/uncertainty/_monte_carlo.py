@@ -575,7 +575,7 @@ def monte_carlo(
     sampling_uncertainty : bool, default False
         Carry the sampling uncertainty of measured quantities into the draws
         (a normal with the measurement's standard error, truncated to
-        ``[0, n]``).
+        ``[0, n]`` for a count of units; see :func:`impactkit.measure.bind`).
     max_memory : int or None, default :data:`MAX_MEMORY`
         Refuse to start when :func:`memory_estimate` exceeds this many bytes;
         ``None`` removes the cap.
