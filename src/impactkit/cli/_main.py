@@ -712,6 +712,9 @@ def build_parser(*, lang: str = "en") -> argparse.ArgumentParser:
         description="Social impact measurement: theory of change, SROI, uncertainty.",
     )
     parser.add_argument("--version", action="version", version=f"impactkit {__version__}")
+    parser.add_argument(
+        DEBUG_OPTION, action="store_true", help="on an internal error, show the traceback"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -900,6 +903,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from impactkit.cli._words import argparse_words, choose_lang, pre_lang
 
     words = sys.argv[1:] if argv is None else list(argv)
+    words, debug = _debug_option(words)
     lang = pre_lang(words)
     parser = build_parser(lang=lang)
     try:
@@ -908,11 +912,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(words)
     except BrokenPipeError:  # `impactkit --help | head`
         return _closed_pipe()
+    args.debug = debug
     path = getattr(args, "file", None) or getattr(args, "outcomes", None)
-    args.lang = choose_lang(
-        getattr(args, "lang", None), path, default="fr" if args.command == "network" else "en"
-    )
+    try:
+        args.lang = choose_lang(
+            getattr(args, "lang", None), path, default="fr" if args.command == "network" else "en"
+        )
+    except Exception as exc:  # a defect: said in the language asked for, as in _run
+        return _internal(exc, lang == "fr", debug=debug)
     return _run(args)
+
+
+DEBUG_OPTION = "--debug"
+"""The option, anywhere before ``--``, that adds the traceback to an internal error's line."""
+
+
+def _debug_option(words: list[str]) -> tuple[list[str], bool]:
+    """The command line without :data:`DEBUG_OPTION`, and whether it was given."""
+    end = words.index("--") if "--" in words else len(words)
+    kept = [w for w in words[:end] if w != DEBUG_OPTION] + words[end:]
+    return kept, len(kept) != len(words)
 
 
 EXIT_PIPE = 141
@@ -982,11 +1001,33 @@ def exit_code(exc: BaseException) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run a parsed command; user input never produces a traceback, only an exit code."""
+    """Run a parsed command; user input never produces a traceback, only an exit code.
+
+    A defect anywhere, in the command or in the words of its error, is one line in the
+    command's language (:func:`_internal`) and :data:`EXIT_INTERNAL`."""
+    fr = (getattr(args, "lang", "en") or "en") == "fr"
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return _run_command(args)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:
+        print("\nimpactkit : interrompu" if fr else "\nimpactkit: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        return _internal(exc, fr, debug=debug)
+
+
+EXIT_INTERRUPTED = 130
+"""Interrupted from the keyboard (Ctrl-C): 128 + SIGINT, as shell tools end."""
+
+
+def _run_command(args: argparse.Namespace) -> int:
     from impactkit.cli._words import error_fr, missing_extra
 
     lang = getattr(args, "lang", "en") or "en"
     fr = lang == "fr"
+    debug = bool(getattr(args, "debug", False))
     try:
         with _warnings_in(lang, getattr(args, "file", None)):
             code: int = args.func(args)
@@ -1019,11 +1060,11 @@ def _run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         extra = missing_extra(exc, lang)
         if extra is None:
-            return _internal(exc, fr)
+            return _internal(exc, fr, debug=debug)
         print(extra, file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
-        return _internal(exc, fr)
+        return _internal(exc, fr, debug=debug)
     return code
 
 
@@ -1065,15 +1106,30 @@ def _warnings_in(lang: str, path: str | None) -> Iterator[None]:
         yield
 
 
-def _internal(exc: BaseException, fr: bool) -> int:
+def _internal(exc: BaseException, fr: bool, *, debug: bool = False) -> int:
+    """Say a defect of impactkit on one line; exit :data:`EXIT_INTERNAL`.
+
+    The English line names the exception, for a bug report; the French line is
+    French only (no exception name, no English text of the exception). With
+    ``--debug`` the traceback follows, in either language."""
+    try:
+        detail = f"{type(exc).__name__}: {exc}"
+    except Exception:  # an exception whose text itself fails
+        detail = type(exc).__name__
     print(
-        f"impactkit : erreur interne ({type(exc).__name__} : {exc}) ; c'est un défaut "
-        f"d'impactkit {__version__}, merci de le signaler avec le fichier qui l'a provoqué"
+        f"impactkit : erreur interne : la commande a échoué sur des données qu'elle avait "
+        f"acceptées ; c'est un défaut d'impactkit {__version__}, merci de le signaler avec "
+        f"le fichier qui l'a provoqué ({DEBUG_OPTION} affiche le détail technique)"
         if fr
-        else f"impactkit: internal error ({type(exc).__name__}: {exc}); this is a defect of "
-        f"impactkit {__version__}, please report it with the file that caused it",
+        else f"impactkit: internal error ({detail}); this is a defect of "
+        f"impactkit {__version__}, please report it with the file that caused it "
+        f"({DEBUG_OPTION} shows the traceback)",
         file=sys.stderr,
     )
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
     return EXIT_INTERNAL
 
 

@@ -290,6 +290,9 @@ HELP_FR: dict[str, str] = {
     "file holding the secret key": "fichier contenant la clé secrète",
     "write one member's benchmark page instead": "écrire plutôt la page d'un établissement",
     "language": "langue",
+    "on an internal error, show the traceback": (
+        "sur une erreur interne, afficher le détail technique"
+    ),
     # argparse's own words
     "usage: ": "utilisation : ",
     "positional arguments": "arguments",
