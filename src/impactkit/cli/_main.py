@@ -391,7 +391,7 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from impactkit.cli._words import output_format
+    from impactkit.cli._words import output_format, say_written
     from impactkit.report import analyse, write
 
     output_format(args.output, args.lang)
@@ -406,11 +406,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         progress=_progress_bar(args.mc or 0),
     )
     write(content, args.output)
-    print(
-        f"rapport écrit dans {args.output}"
-        if args.lang == "fr"
-        else f"report written to {args.output}"
-    )
+    say_written(args.output, args.lang)
     return 0
 
 

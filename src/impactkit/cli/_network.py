@@ -290,7 +290,7 @@ def _stages(enabled: bool) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``impactkit network``; returns the exit code."""
-    from impactkit.cli._words import output_format
+    from impactkit.cli._words import output_format, say_written
     from impactkit.portfolio import analyse_network
     from impactkit.report import member, network
 
@@ -337,11 +337,7 @@ def run(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.update(1)
         bar.close()
-    print(
-        f"rapport écrit dans {args.output}"
-        if args.lang == "fr"
-        else f"report written to {args.output}"
-    )
+    say_written(args.output, args.lang)
     return 0
 
 

@@ -636,6 +636,19 @@ def output_format(output: str, lang: str, *, network: bool = False) -> str:
     )
 
 
+def say_written(path: Any, lang: str) -> None:
+    """Say on standard output, once, that a report was written to ``path``, in ``lang``.
+
+    The one line ``impactkit report`` and ``impactkit network`` end with.
+
+    Examples
+    --------
+    >>> say_written("rapport.html", "fr")
+    rapport écrit dans rapport.html
+    """
+    print(f"rapport écrit dans {path}" if lang == "fr" else f"report written to {path}")
+
+
 def refuse_existing(path: Any, lang: str) -> int:
     """Say on stderr that ``path`` exists and ``--force`` replaces it; exit code 2."""
     import sys
