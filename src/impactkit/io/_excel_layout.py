@@ -86,6 +86,9 @@ WORDS: dict[str, dict[str, str]] = {
         "fixed": "Value (fixed)",
         "central": "Central value (mean)",
         "written": "Centre as written (impactkit)",
+        "row_key": "Row described (impactkit)",
+        "field": "Column described (impactkit)",
+        "occurrence": "Rank among rows of that key (impactkit)",
         "unc_note": "The central value (the mean) of each distribution is the cell it "
         "describes: its mode (triangular, PERT) or its mean is a formula of that cell, so "
         "change the cell and the distribution follows; change the minimum or the maximum "
@@ -162,6 +165,9 @@ WORDS: dict[str, dict[str, str]] = {
         "fixed": "Valeur (fixe)",
         "central": "Valeur centrale (moyenne)",
         "written": "Centre écrit (impactkit)",
+        "row_key": "Ligne décrite (impactkit)",
+        "field": "Colonne décrite (impactkit)",
+        "occurrence": "Rang parmi les lignes de cette clé (impactkit)",
         "unc_note": "La valeur centrale (la moyenne) de chaque loi est la cellule qu'elle "
         "décrit : son mode (triangulaire, PERT) ou sa moyenne est une formule de cette "
         "cellule ; modifiez la cellule et la loi suit, et le minimum ou le maximum si la "
@@ -258,8 +264,15 @@ INPUT_COLUMNS = [
 ]
 INPUT_FIRST = 3
 UNC_COLUMNS = ["sheet", "cell", "what", "dist", "low", "mode", "high", "mean", "sd", "lam"]
-UNC_COLUMNS += ["fixed", "central", "written"]
+UNC_COLUMNS += ["fixed", "central", "written", "row_key", "field", "occurrence"]
 UNC_FIRST = 4
+UNC_KEYS = ("row_key", "field", "occurrence")
+"""The hidden columns of an *Uncertainty* row that name the figure it describes by its
+row's key (the outcome id, the input label or the setting's name), its column's key and
+its rank among the rows of that key: a row inserted, deleted or moved in the described
+sheet moves the figure's cell, not these (the *Cell* column is its address as written)."""
+UNC_KEY_COLUMNS = {"map": "outcome", "inputs": "label", "settings": "key"}
+"""The column whose value is the key of a row, in each sheet an uncertainty may describe."""
 COMPUTED = {"price_factor", "impact", "present_value", "discount_factor", "what", "central"}
 COMPUTED |= {"written"}
 PROXY_FIELDS = {
@@ -415,6 +428,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "declining schedule",
         "unc_missing": "{ref}: row {row} needs the sheet and the cell it describes",
         "unknown_cell": "{ref}: this row names {cell}, which holds no uncertain figure",
+        "unknown_row": "{ref}: this row describes {what} of the row {row_key!r} of {sheet}, "
+        "which the sheet no longer has; delete this row or put the row back",
+        "two_laws": "{ref}: this row describes {cell}, which row {first} already describes; "
+        "keep one of the two",
         "span_inside": ": it must lie strictly between {lo} and {hi}",
         "below_block": "{ref}: row {row} is outside the block of formulas (rows {first} to "
         "{last}): the workbook does not count it, so it is not read. Insert rows inside the "
@@ -487,6 +504,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "décrit",
         "unknown_cell": "{ref} : cette ligne nomme {cell}, qui ne contient aucun chiffre "
         "incertain",
+        "unknown_row": "{ref} : cette ligne décrit {what} de la ligne « {row_key} » de la feuille "
+        "{sheet}, que la feuille n'a plus ; supprimez cette ligne ou rétablissez la ligne",
+        "two_laws": "{ref} : cette ligne décrit {cell}, que la ligne {first} décrit déjà ; "
+        "gardez l'une des deux",
         "span_inside": " : elle doit être strictement comprise entre {lo} et {hi}",
         "below_block": "{ref} : la ligne {row} est hors du bloc de formules (lignes {first} à "
         "{last}) : le classeur ne la compte pas, elle n'est donc pas lue. Insérez des lignes "

@@ -46,6 +46,7 @@ from impactkit.io._excel_layout import (
     TOC_ROWS,
     UNC_COLUMNS,
     UNC_FIRST,
+    UNC_KEYS,
     WORDS,
     _central,
     _heading,
@@ -259,7 +260,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     max_input_year = max((int(i.get("year", 0)) for i in plain["inputs"]), default=0)
     periods = max(years, max_input_year) + 1
     names = {k: SHEETS[k][lang] for k in SHEETS}
-    unc: list[tuple[str, str, str, dict[str, Any]]] = []  # sheet, cell, what, dist
+    # sheet, cell, what, dist, and the (row key, column key, rank) naming the cell
+    unc: list[tuple[str, str, str, dict[str, Any], tuple[str, str, int]]] = []
 
     # Settings ------------------------------------------------------------------
     ws = book.sheet("settings")
@@ -286,7 +288,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         values["discount_rate"] = _central(rate)
         if isinstance(rate, dict):
             row = SETTINGS_FIRST + SETTINGS_KEYS.index("discount_rate")
-            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate))
+            key = ("discount_rate", "value", 1)
+            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate, key))
     else:
         values["discount_schedule"] = json.dumps(disc["bands"])
     pi = plain.get("price_index") or {}
@@ -338,7 +341,9 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         if raw is not None:
             amount = raw.get("amount")
             if isinstance(amount, dict):
-                unc.append((names["inputs"], f"{icol['amount']}{r}", raw["label"], amount))
+                rank = sum(x.get("label") == raw["label"] for x in plain["inputs"][: i + 1])
+                key = (str(raw["label"]), "amount", rank)
+                unc.append((names["inputs"], f"{icol['amount']}{r}", raw["label"], amount, key))
             in_row = {
                 "label": raw.get("label"),
                 "amount": _central(amount),
@@ -394,7 +399,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         r = FIRST_ROW + i
         raw = outcomes[i] if i < len(outcomes) else None
         if raw is not None:
-            extras.append(_write_outcome(book, ws, r, raw, L, names["map"], unc))
+            rank = sum(x["outcome"] == raw["outcome"] for x in outcomes[: i + 1])
+            extras.append(_write_outcome(book, ws, r, raw, L, names["map"], unc, rank))
 
         def c(k: str, r: int = r) -> str:
             return f"{L[k]}{r}"
@@ -512,10 +518,11 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     ws = book.sheet("uncertainty")
     book.put(ws, 1, 1, w["unc_note"])
     book.header(ws, 2, UNC_COLUMNS, UNC_FIRST - 1)
-    for i, (sheet, cell, what, dist) in enumerate(unc):
+    for i, (sheet, cell, what, dist, (row_key, field, rank)) in enumerate(unc):
         r = UNC_FIRST + i
         name = DIST_NAMES[lang].get(dist["dist"], dist["dist"])  # « triangulaire »
         vals = {"sheet": sheet, "cell": cell, "what": what, "dist": name}
+        vals.update(row_key=row_key, field=field, occurrence=rank)
         for k, v in dist.items():
             if k != "dist":
                 vals["fixed" if k == "value" else k] = v
@@ -533,7 +540,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
                 book.put(ws, r, j, vals.get(centre) if centre is not None else None)
             else:
                 book.put(ws, r, j, vals.get(k))
-    ws.column_dimensions[_letter(UNC_COLUMNS.index("written") + 1)].hidden = True
+    for k in ("written", *UNC_KEYS):
+        ws.column_dimensions[_letter(UNC_COLUMNS.index(k) + 1)].hidden = True
     from openpyxl.worksheet.datavalidation import DataValidation
 
     x = _letter(UNC_COLUMNS.index("dist") + 1)
@@ -744,7 +752,8 @@ def _write_outcome(
     raw: dict[str, Any],
     L: dict[str, str],
     sheet: str,
-    unc: list[tuple[str, str, str, dict[str, Any]]],
+    unc: list[tuple[str, str, str, dict[str, Any], tuple[str, str, int]]],
+    rank: int = 1,
 ) -> dict[str, Any]:
     proxy = raw["proxy"] if isinstance(raw["proxy"], dict) else {"value": raw["proxy"]}
     extra: dict[str, Any] = {"outcome": raw["outcome"]}
@@ -783,7 +792,7 @@ def _write_outcome(
             from impactkit._i18n import TEXTS
 
             head = TEXTS[book.lang].get(f, f)
-            unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v))
+            unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v, (raw["outcome"], f, rank)))
             vals[f] = _central(v)
     for k, v in vals.items():
         fmt = book.pct if k in PERCENT else book.money if k == "proxy_value" else None
