@@ -254,7 +254,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "report_title": "Retour social sur investissement",
         "headline": "{value} de valeur sociale pour {unit} investi",
-        "interval": "intervalle à 90 % de {low} à {high}",
+        "interval": "intervalle à 90\u00a0% de {low} à {high}",
         "p_above_1": "Probabilité que le ratio dépasse 1 pour 1",
         "key_figures": "Chiffres clés",
         "present_value": "Valeur actuelle",
@@ -448,7 +448,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "syn_ratio": "Pour {unit} investi, {value} de valeur sociale est créée (un ratio de "
         "{ratio}).",
         "syn_range": "Compte tenu des données incertaines, le ratio se situe entre {low} et "
-        "{high} dans 90 % des simulations ; il dépasse 1 pour 1 dans {p} d'entre elles.",
+        "{high} dans 90\u00a0% des simulations ; il dépasse 1 pour 1 dans {p} d'entre elles.",
         "syn_no_range": "Aucune donnée du modèle n'est incertaine : le ratio n'a pas "
         "d'intervalle.",
         "syn_caveats": "Principales réserves",
@@ -1543,7 +1543,7 @@ def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
         who = labels.get(rec.stakeholder, rec.stakeholder)
         lines.append(
             f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
-            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+            f"({fmt_pct(rec.share, 'fr', decimals=1)})"
         )
     if by_outcome:
         names = {o.outcome: o.label or o.outcome for o in model.outcomes}
@@ -1553,6 +1553,6 @@ def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
             who = labels.get(rec.stakeholder, rec.stakeholder)
             lines.append(
                 f"  {what} ({who}) : {fmt_money(rec.present_value, cur, 'fr')} "
-                f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+                f"({fmt_pct(rec.share, 'fr', decimals=1)})"
             )
     return "\n".join(lines)

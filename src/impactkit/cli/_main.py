@@ -443,7 +443,8 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         lo, hi = mcp["interval_90"]
         print(
             f"\nMonte Carlo ({fmt_number(mcp['n'], 'fr', decimals=0)} tirages) : intervalle "
-            f"à 90 % de {fmt_ratio(lo, 'fr')} à {fmt_ratio(hi, 'fr')}, probabilité que le "
+            f"à {fmt_pct(0.9, 'fr', decimals=0)} de {fmt_ratio(lo, 'fr')} à "
+            f"{fmt_ratio(hi, 'fr')}, probabilité que le "
             f"ratio dépasse 1 pour 1 : {fmt_pct(mcp['probability_ratio_above_1'], 'fr')}"
         )
     elif "monte_carlo" in payload:
