@@ -1491,6 +1491,36 @@ def path_fr(
     return ", ".join(parts)
 
 
+def sroi_figures_fr(res: Any, model: Any) -> list[tuple[str, str]]:
+    """The headline figures of an SROI result as (French name, French value) pairs.
+
+    The rows of :func:`sroi_table_fr` and of ``impactkit sroi --format markdown
+    --lang fr``.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example()
+    >>> sroi_figures_fr(ik.sroi(model), model)[3]
+    ('Ratio SROI', '2,16 pour 1')
+    """
+    cur = model.currency
+    months = res.payback_months
+    payback = (
+        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
+        if months is not None and math.isfinite(months)
+        else t("not_reached", "fr")
+    )
+    return [
+        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
+        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
+        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
+        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
+        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
+        (t("payback_months", "fr"), payback),
+    ]
+
+
 def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
     """An SROI result as French text: headline figures, value by stakeholder (and by outcome
     when ``by_outcome``), French words and numbers, stakeholders and outcomes by label.
@@ -1518,20 +1548,7 @@ def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
     Ratio SROI                      2,16 pour 1
     """
     cur = model.currency
-    months = res.payback_months
-    payback = (
-        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
-        if months is not None and math.isfinite(months)
-        else t("not_reached", "fr")
-    )
-    rows = [
-        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
-        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
-        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
-        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
-        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
-        (t("payback_months", "fr"), payback),
-    ]
+    rows = sroi_figures_fr(res, model)
     width = max(len(k) for k, _ in rows)
     title = f"SROI – {res.model_name}"
     lines = [title, "=" * len(title)]

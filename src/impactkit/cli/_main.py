@@ -421,7 +421,9 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
     from impactkit.methods import sroi
 
     res = sroi(model, data=data)
-    if args.format == "markdown":
+    if args.format == "markdown" and args.lang == "fr":
+        print(_markdown_fr(res, model))
+    elif args.format == "markdown":
         from impactkit._escape import md_text
 
         print(f"# SROI - {md_text(res.model_name)}\n")
@@ -436,7 +438,7 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         print(sroi_table_fr(res, model))
     else:
         print(res.summary())
-    if "monte_carlo" in payload and args.lang == "fr" and args.format == "table":
+    if "monte_carlo" in payload and args.lang == "fr":
         from impactkit._i18n import fmt_number, fmt_pct, fmt_ratio
 
         mcp = payload["monte_carlo"]
@@ -455,6 +457,25 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
         )
     return 0
+
+
+def _markdown_fr(res: Any, model: Any) -> str:
+    """``impactkit sroi --format markdown --lang fr``: the figures and the value by
+    stakeholder in French words and numbers, stakeholders by their labels."""
+    from impactkit._escape import md_text
+    from impactkit._i18n import fmt_money, fmt_pct, sroi_figures_fr, t
+
+    lines = [f"# SROI – {md_text(res.model_name)}", "", "| Chiffre | Valeur |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in sroi_figures_fr(res, model)]
+    toc = model.toc
+    labels = {} if toc is None else {sh.id: sh.label for sh in toc.stakeholders}
+    lines += ["", f"| {t('stakeholder', 'fr')} | {t('present_value', 'fr')} | Part |"]
+    lines.append("|---|---|---|")
+    for rec in res.by_stakeholder.itertuples(index=False):
+        who = md_text(labels.get(rec.stakeholder) or rec.stakeholder)
+        money = fmt_money(rec.present_value, model.currency, "fr")
+        lines.append(f"| {who} | {money} | {fmt_pct(rec.share, 'fr')} |")
+    return "\n".join(lines)
 
 
 def _md_value(v: Any) -> str:
