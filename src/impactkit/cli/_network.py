@@ -437,11 +437,10 @@ def _say_detected(path: str, lang: str, *, role: str = "outcomes", site: str = "
     else:
         return
     _, renames = french_columns(df, site=site)
-    if renames:
-        said.append(
-            ("colonnes en français reconnues : " if fr else "French column labels read: ")
-            + ", ".join(f"{a} → {b}" for a, b in renames)
-        )
+    if renames and fr:  # the French labels only: the names they stand for are code
+        said.append("colonnes reconnues : " + ", ".join(a for a, _ in renames))
+    elif renames:
+        said.append("French column labels read: " + ", ".join(f"{a} → {b}" for a, b in renames))
     if said:
         joined = " ; ".join(said) if fr else "; ".join(said)
         print(f"{path} : {joined}" if fr else f"{path}: {joined}", file=sys.stderr)

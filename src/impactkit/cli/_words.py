@@ -715,6 +715,19 @@ def error_fr(exc: BaseException) -> str:
         if m:
             return f"impossible de créer un fichier temporaire à côté de {m.group(1)}"
         return "ce chemin de sortie est refusé ; choisissez un autre chemin"
+    from impactkit.report._pdf import PDFUnavailableError
+
+    if isinstance(exc, PDFUnavailableError):
+        if "none was found" in text:
+            return (
+                "un rapport PDF demande Chrome, Edge ou Chromium, introuvable sur cette "
+                "machine (la variable IMPACTKIT_CHROMIUM peut en donner le chemin) ; écrivez "
+                "le rapport en HTML (-o rapport.html) et imprimez-le depuis un navigateur"
+            )
+        return (
+            "le navigateur n'a pas pu imprimer le rapport en PDF ; écrivez-le en HTML "
+            "(-o rapport.html) et imprimez-le depuis un navigateur"
+        )
     if isinstance(exc, CalculatorNotFoundError):
         return "ce calcul n'existe pas (la documentation des calculs les liste)"
     if isinstance(exc, EstimationError):
