@@ -715,7 +715,7 @@ def error_fr(exc: BaseException) -> str:
         if m:
             return f"impossible de créer un fichier temporaire à côté de {m.group(1)}"
         return "ce chemin de sortie est refusé ; choisissez un autre chemin"
-    from impactkit.report._pdf import PDFUnavailableError
+    from impactkit.report import PDFUnavailableError
 
     if isinstance(exc, PDFUnavailableError):
         if "none was found" in text:
