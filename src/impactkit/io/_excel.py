@@ -94,6 +94,7 @@ from impactkit.io._excel_layout import (
     _cell_ref,
     _central,
     _detect_lang,
+    _heading,
     _letter,
     _map_columns,
     _openpyxl,
@@ -1347,7 +1348,13 @@ def _merge_hidden(
             Problem(
                 where,
                 "hidden_value",
-                _say(lang, "hidden", ref=ref, field=field, outcome=extra.get("outcome")),
+                _say(
+                    lang,
+                    "hidden",
+                    ref=ref,
+                    field=_heading(field, lang) if lang == "fr" else field,
+                    outcome=extra.get("outcome"),
+                ),
             )
         )
 

@@ -441,18 +441,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "into it",
     },
     "fr": {
-        "ambiguous": "{ref} : nombre ambigu {text!r} : milliers ou décimales ? Saisissez la "
+        "ambiguous": "{ref} : nombre ambigu « {text} » : milliers ou décimales ? Saisissez la "
         "cellule comme un nombre (et non comme du texte), ou écrivez-le sans séparateur de "
         "milliers (1234) ou avec une quatrième décimale (1,2340)",
-        "formula": "{ref} : cette cellule de saisie contient la formule {formula!r} ; seules les "
-        "valeurs saisies sont lues, car la valeur enregistrée avec une formule peut être "
+        "formula": "{ref} : cette cellule de saisie contient la formule « {formula} » ; seules "
+        "les valeurs saisies sont lues, car la valeur enregistrée avec une formule peut être "
         "périmée. Saisissez la valeur",
         "external": "{ref} : cette cellule de saisie prend sa valeur dans un autre classeur "
-        "({formula!r}) ; saisissez la valeur",
+        "(« {formula} ») ; saisissez la valeur",
         "merged": "{ref} : les cellules {range} sont fusionnées ; chaque cellule de saisie a sa "
         "propre valeur (une cellule fusionnée se lit vide sous sa première cellule). "
         "Annulez la fusion et saisissez chaque valeur",
-        "hidden": "{ref} : la feuille masquée donne {field!r} pour l'effet {outcome!r}, qui a "
+        "hidden": "{ref} : la feuille masquée donne « {field} » pour l'effet « {outcome} », qui a "
         "une colonne dans la carte de valeur ; seul ce que montre la carte est lu, saisissez "
         "donc la valeur dans la carte de valeur",
         "elements": "plus de {limit} éléments XML ; une carte de valeur est lue dans cette limite",
@@ -461,7 +461,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cell_elements": "plus de {limit} cellules dans le classeur",
         "runs": "plus de {limit} segments de texte enrichi",
         "text": "plus de {limit} caractères de texte",
-        "dimension": "la feuille déclare la dimension {ref!r}, au-delà de {rows} "
+        "dimension": "la feuille déclare la dimension « {ref} », au-delà de {rows} "
         "lignes ou {cols} colonnes",
         "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
         "xml": "XML mal formé ({error})",
@@ -470,7 +470,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "liste : {levels}",
         "sh_id": "{ref} : cette ligne de partie prenante doit avoir un identifiant (lettres, "
         "chiffres et _)",
-        "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
+        "sh_label": "{ref} : la partie prenante « {id} » doit avoir un libellé",
         "sh_unlisted": "{ref} : la partie prenante « {id} » n'est pas sur la feuille {sheet} ; "
         "ajoutez-y sa ligne, ou choisissez une partie prenante de la liste",
         "text_value": "{ref} contient le texte « {text} » : le classeur affichera #VALEUR! "
@@ -483,7 +483,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "centre_out": "{ref} vaut {value}, valeur centrale de sa loi {dist} (ligne {row} de la "
         "feuille {sheet}), que les autres paramètres de la loi ({params}) n'admettent pas"
         "{span}. Modifiez {cells}, ou saisissez en {ref} une valeur qu'ils admettent",
-        "centre_formula": "{ref} : la formule {formula!r} ne donne pas la valeur centrale de la "
+        "centre_formula": "{ref} : la formule « {formula} » ne donne pas la valeur centrale de la "
         "loi à partir de {visible} ; remettez la formule {expected} ou saisissez un nombre",
         "centre_missing": "{ref} : la loi {dist} de la ligne {row} a besoin de {params} pour que "
         "sa valeur centrale suive {visible} ; remplissez-les",

@@ -1,0 +1,55 @@
+"""A French workbook's problems quote what the user typed in French quotation marks
+(« =B4*2 »), never as a Python string ('=B4*2'), and name a column by its heading
+(« Effet d'aubaine »), not by its key (deadweight)."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+import impactkit as ik
+from impactkit.errors import ValidationError
+from sheets import FR, column_of
+
+from strategies import synthetic_model
+
+
+@pytest.fixture
+def book(tmp_path):
+    p = tmp_path / "carte.xlsx"
+    ik.io.write_value_map(synthetic_model(), p, lang="fr")
+    return p
+
+
+def _messages(p) -> list[str]:
+    with pytest.raises(ValidationError) as exc:
+        ik.io.read_value_map(p)
+    return [q.message for q in exc.value.problems]
+
+
+def test_a_formula_and_an_ambiguous_number(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb[FR["map"]]
+    ws[f"{column_of(ws, 'quantity')}4"] = "=B4*2"
+    ws[f"{column_of(ws, 'quantity')}5"] = "1,234"
+    wb.save(book)
+    messages = _messages(book)
+    assert any("la formule « =B4*2 »" in m for m in messages), messages
+    assert any("nombre ambigu « 1,234 »" in m for m in messages), messages
+    assert not any("'" + "=B4*2" in m or "'1,234'" in m for m in messages)
+
+
+def test_a_hidden_figure_is_named_by_its_heading(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb[FR["map"]]
+    ws[f"{column_of(ws, 'deadweight')}4"] = None
+    wd = wb[FR["data"]]
+    row = wd.max_row + 1
+    wd[f"A{row}"] = "outcomes"
+    wd[f"B{row}"] = json.dumps([{"outcome": "a", "deadweight": 0.9}])
+    wb.save(book)
+    [message] = _messages(book)
+    assert "donne « Effet d'aubaine » pour l'effet « a »" in message
+    assert "deadweight" not in message
