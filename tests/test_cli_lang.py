@@ -87,7 +87,7 @@ def test_usage_errors_in_french(capsys):
     with pytest.raises(SystemExit):
         main(["reprot", "--lang", "fr"])
     err = capsys.readouterr().err
-    assert "commande inconnue 'reprot' ; vouliez-vous dire 'report' ?" in err
+    assert "commande inconnue « reprot » ; vouliez-vous dire « report » ?" in err
 
 
 def test_lint_hints_in_users_words(capsys):

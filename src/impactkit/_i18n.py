@@ -961,6 +961,15 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ),
             (r"expected text, got (?P<got>.+)", "un texte est attendu, reçu {got}"),
             (
+                r"a model file holds a mapping, got NoneType",
+                "le fichier est vide : un modèle est une suite de champs (nom : valeur)",
+            ),
+            (
+                r"a model file holds a mapping, got \w+",
+                "un modèle est une suite de champs (nom : valeur), pas une liste ni une "
+                "valeur seule",
+            ),
+            (
                 r"expected a list\b.*?, got (?P<type>\w+)\b.*",
                 "une liste est attendue, reçu {type}",
             ),
@@ -1110,7 +1119,16 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "similar_rows": ("deux lignes de la carte de valeur se ressemblent beaucoup", ()),
     "duplicate_key": ("une clé apparaît deux fois dans le fichier", ()),
     "key_type": ("une clé du fichier n'est pas du texte", ()),
-    "syntax": ("le fichier n'est pas écrit correctement (erreur de syntaxe JSON ou YAML)", ()),
+    "syntax": (
+        "le fichier n'est pas écrit correctement (erreur de syntaxe JSON ou YAML)",
+        (
+            (
+                r"invalid (?P<kind>JSON|YAML) at line (?P<line>\d+), column (?P<column>\d+)\b.*",
+                "le fichier n'est pas écrit correctement : erreur de syntaxe {kind} à la "
+                "ligne {line}, colonne {column}",
+            ),
+        ),
+    ),
     "encoding": ("le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8", ()),
     "too_deep": ("le fichier est imbriqué trop profondément", ()),
     "unsafe": ("le fichier contient des balises YAML refusées par sécurité", ()),

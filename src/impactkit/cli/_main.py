@@ -886,7 +886,7 @@ def _suggest_command(parser: argparse.ArgumentParser, argv: list[str], lang: str
     close = difflib.get_close_matches(first, choices, n=1)
     if close:
         parser.error(
-            f"commande inconnue {first!r} ; vouliez-vous dire {close[0]!r} ?"
+            f"commande inconnue « {first} » ; vouliez-vous dire « {close[0]} » ?"
             if lang == "fr"
             else f"unknown command {first!r}; did you mean {close[0]!r}?"
         )

@@ -302,11 +302,12 @@ HELP_FR: dict[str, str] = {
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",
     "unrecognized arguments: %s": "arguments inconnus : %s",
     "invalid choice: %(value)r (choose from %(choices)s)": (
-        "choix invalide : %(value)r (au choix : %(choices)s)"
+        "choix invalide : « %(value)s » (au choix : %(choices)s)"
     ),
     "expected one argument": "une valeur attendue",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "invalid %(type)s value: %(value)r": "valeur invalide : « %(value)s »",
+    "argument %(argument_name)s: %(message)s": "option %(argument_name)s : %(message)s",
 }
 """English help text → French (the parser is built in English and translated)."""
 
@@ -337,12 +338,39 @@ def _fr(text: str | None) -> str | None:
     return next((v for k, v in _PREFIXES_FR.items() if flat.startswith(k)), text)
 
 
+METAVARS_FR = {
+    "file": "fichier",
+    "path": "chemin",
+    "outcomes": "résultats",
+    "inputs": "ressources",
+    "output": "SORTIE",
+    "seed": "GRAINE",
+    "materiality": "SEUIL",
+    "site": "COLONNE",
+    "key": "CLÉ",
+    "key_file": "FICHIER",
+    "member": "ÉTABLISSEMENT",
+    "discount": "TAUX",
+    "COMMAND": "COMMANDE",
+    "NAME=PATH.csv": "NOM=FICHIER.csv",
+    "NAME": "NOM",
+    "PATH": "FICHIER",
+}
+"""The names of the values the French help shows (argparse's are the English
+destinations: ``file``, ``SEED``), by destination or by English name."""
+
+
 def french_parser(parser: argparse.ArgumentParser) -> None:
-    """Translate a parser's help texts and descriptions into French, in place."""
+    """Translate a parser's help texts, descriptions and value names into French, in place."""
     parser.description = _fr(parser.description)
     for action in parser._actions:
         if action.help and action.help != argparse.SUPPRESS:
             action.help = _fr(action.help)
+        takes_value = action.nargs != 0 and action.choices is None
+        if isinstance(action.metavar, str):
+            action.metavar = METAVARS_FR.get(action.metavar, action.metavar)
+        elif action.metavar is None and takes_value and action.dest in METAVARS_FR:
+            action.metavar = METAVARS_FR[action.dest]
         if isinstance(action, argparse._SubParsersAction):
             for choice in action._choices_actions:
                 choice.help = _fr(choice.help)
