@@ -280,7 +280,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sensitivity": "Analyse de sensibilité",
         "tornado": "Diagramme en tornade : ratio SROI quand chaque donnée varie seule",
         "tipping_points": "Points de bascule : valeurs pour lesquelles le ratio tombe à 1 pour 1",
-        "monte_carlo": "Simulation de Monte-Carlo",
+        "monte_carlo": "Simulation de Monte Carlo",
         "draws": "tirages",
         "assumptions": "Hypothèses et leurs sources",
         "lineage": "Traçabilité de chaque chiffre",

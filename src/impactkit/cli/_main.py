@@ -528,6 +528,10 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     for name in _example_names():
         info = describe(name) if describe is not None else None
         sector = getattr(info, "sector", "")
+        if args.lang == "fr":
+            from impactkit.cli._words import sector_fr
+
+            sector = sector_fr(sector)
         text = getattr(info, f"description_{args.lang}", "") or getattr(info, "description", "")
         rows.append((name, sector, text))
     width = max(len(r[0]) for r in rows)

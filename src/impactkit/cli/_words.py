@@ -338,6 +338,29 @@ def _fr(text: str | None) -> str | None:
     return next((v for k, v in _PREFIXES_FR.items() if flat.startswith(k)), text)
 
 
+SECTORS_FR = {
+    "handicap": "handicap",
+    "insertion": "insertion",
+    "protection_enfance": "protection de l'enfance",
+    "protection_majeurs": "protection des majeurs",
+    "addictologie": "addictologie",
+    "personnes_agees": "personnes âgées",
+}
+"""The sectors of the shipped examples in French words (``impactkit examples --lang fr``)."""
+
+
+def sector_fr(sector: str) -> str:
+    """A sector identifier in French words: :data:`SECTORS_FR`, else the identifier
+    with spaces for its underscores.
+
+    Examples
+    --------
+    >>> sector_fr("personnes_agees"), sector_fr("petite_enfance")
+    ('personnes âgées', 'petite enfance')
+    """
+    return SECTORS_FR.get(sector, sector.replace("_", " "))
+
+
 METAVARS_FR = {
     "file": "fichier",
     "path": "chemin",
