@@ -53,3 +53,11 @@ def test_a_hidden_figure_is_named_by_its_heading(book):
     [message] = _messages(book)
     assert "donne « Effet d'aubaine » pour l'effet « a »" in message
     assert "deadweight" not in message
+
+
+def test_the_inputs_label_is_commented_as_an_input(book):
+    wb = openpyxl.load_workbook(book)
+    comment = wb[FR["inputs"]]["A1"].comment.text
+    assert "ressource" in comment
+    assert "effet" not in comment
+    assert "effet" in wb[FR["map"]][f"{column_of(wb[FR['map']], 'label')}2"].comment.text

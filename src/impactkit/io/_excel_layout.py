@@ -693,6 +693,7 @@ COMMENTS: dict[str, dict[str, str]] = {
         "drop_off_method": "compound: lost each year on what remains; linear: the same loss "
         "each year (list).",
         "impact": "Formula: quantity x value x (1 - the four shares). Do not type here.",
+        "inputs_label": "The input in words, as the report shows it.",
         "amount": "Amount invested, in the currency.",
         "year": "Year of the input (0 = at the start, not discounted).",
         "link_evidence": "How well the link is shown (list): 1 described, 2 correlated "
@@ -717,6 +718,7 @@ COMMENTS: dict[str, dict[str, str]] = {
         "drop_off_method": "composée : perte chaque année sur ce qui reste ; linéaire : même "
         "perte chaque année (liste).",
         "impact": "Formule : quantité x valeur x (1 - les quatre parts). Ne rien saisir ici.",
+        "inputs_label": "La ressource en mots, telle que le rapport la montre.",
         "amount": "Montant investi, dans la devise.",
         "year": "Année de la ressource (0 = au départ, non actualisée).",
         "link_evidence": "Ce qui montre le lien (liste) : 1 décrit, 2 corrélé (les données "

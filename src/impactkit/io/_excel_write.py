@@ -697,9 +697,12 @@ def _guard(
             error=g["list"],
         )
 
-    def guard(ws: Any, keys: list[str], head_row: int, first: int, last: int) -> None:
+    def guard(
+        ws: Any, keys: list[str], head_row: int, first: int, last: int, sheet: str = ""
+    ) -> None:
         rules: dict[str, Any] = {}
         for j, key in enumerate(keys, start=1):
+            comment = COMMENTS[lang].get(f"{sheet}_{key}", COMMENTS[lang].get(key))
             x = _letter(j)
             span = f"{x}{first}:{x}{last}"
             if key in PERCENT:
@@ -709,8 +712,8 @@ def _guard(
             elif key == "drop_off_method":
                 words = ",".join(OPTIONS["drop_off_method"][lang].values())
                 rules.setdefault("method", listed(f'"{words}"')).add(span)
-            if key in COMMENTS[lang]:
-                ws.cell(row=head_row, column=j).comment = Comment(COMMENTS[lang][key], "impactkit")
+            if comment is not None:
+                ws.cell(row=head_row, column=j).comment = Comment(comment, "impactkit")
             if key not in COMPUTED and not key.startswith("year_"):
                 for r in range(first, last + 1):
                     ws.cell(row=r, column=j).protection = Protection(locked=False)
@@ -724,7 +727,7 @@ def _guard(
     guard(ws, cols, 2, FIRST_ROW, last_row)
     ws.row_dimensions[KEY_ROW].hidden = True
     ws = book.wb[names["inputs"]]
-    guard(ws, INPUT_COLUMNS, 1, INPUT_FIRST, last_in)
+    guard(ws, INPUT_COLUMNS, 1, INPUT_FIRST, last_in, "inputs")
     ws.row_dimensions[INPUT_FIRST - 1].hidden = True
     book.wb[names["uncertainty"]].row_dimensions[UNC_FIRST - 1].hidden = True
     ws = book.wb[names["settings"]]
