@@ -154,4 +154,4 @@ def test_sroi_table_in_french(tmp_path, capsys):
     assert "tirages) : intervalle à 90" in captured.out
     for english in ("Present value", "Total inputs", "draws", "interval "):
         assert english not in captured.out
-    assert "prenez-en au moins 1 000" in captured.err
+    assert "prenez-en au moins 1\u202f000" in captured.err

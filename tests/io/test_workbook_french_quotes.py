@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pytest
@@ -61,3 +62,16 @@ def test_the_inputs_label_is_commented_as_an_input(book):
     assert "ressource" in comment
     assert "effet" not in comment
     assert "effet" in wb[FR["map"]][f"{column_of(wb[FR['map']], 'label')}2"].comment.text
+
+
+def test_comments_and_guards_write_percentages_the_french_way(book):
+    wb = openpyxl.load_workbook(book)
+    texts = [
+        c.comment.text for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment
+    ]
+    texts += [dv.error or "" for ws in wb.worksheets for dv in ws.data_validations.dataValidation]
+    texts += [
+        dv.errorTitle or "" for ws in wb.worksheets for dv in ws.data_validations.dataValidation
+    ]
+    assert any("100\xa0%" in t for t in texts)
+    assert not [t for t in texts if re.search(r"\d %", t)]

@@ -226,7 +226,7 @@ def _warn_few_draws(n: int | None, lang: str = "en") -> None:
     if n and 0 < n < 100:
         print(
             f"impactkit : avertissement : {n} tirages Monte Carlo donnent des intervalles "
-            "instables ; prenez-en au moins 1 000"
+            "instables ; prenez-en au moins 1\u202f000"
             if lang == "fr"
             else f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable "
             "intervals; use at least 1,000",

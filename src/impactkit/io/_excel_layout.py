@@ -710,11 +710,13 @@ COMMENTS: dict[str, dict[str, str]] = {
         "duration": "Nombre d'années pendant lesquelles l'effet dure.",
         "start_year": "Année de la première valeur (1 = première année).",
         "proxy_value": "Valeur d'une unité d'effet pour une année, dans la devise.",
-        "deadweight": "Part qui serait arrivée de toute façon, de 0 % à 100 %.",
-        "displacement": "Part de l'effet déplacée d'ailleurs, de 0 % à 100 %.",
-        "attribution": "Part due à d'autres que le projet, de 0 % à 100 %.",
-        "leakage": "Part qui profite à d'autres que les parties prenantes, de 0 % à 100 %.",
-        "drop_off": "Part de l'effet perdue chaque année après la première, de 0 % à 100 %.",
+        "deadweight": "Part qui serait arrivée de toute façon, de 0\u00a0% à 100\u00a0%.",
+        "displacement": "Part de l'effet déplacée d'ailleurs, de 0\u00a0% à 100\u00a0%.",
+        "attribution": "Part due à d'autres que le projet, de 0\u00a0% à 100\u00a0%.",
+        "leakage": "Part qui profite à d'autres que les parties prenantes, de 0\u00a0% à "
+        "100\u00a0%.",
+        "drop_off": "Part de l'effet perdue chaque année après la première, de 0\u00a0% à "
+        "100\u00a0%.",
         "drop_off_method": "composée : perte chaque année sur ce qui reste ; linéaire : même "
         "perte chaque année (liste).",
         "impact": "Formule : quantité x valeur x (1 - les quatre parts). Ne rien saisir ici.",
@@ -736,8 +738,8 @@ GUARD: dict[str, dict[str, str]] = {
         "list": "Choose a value of the list.",
     },
     "fr": {
-        "percent_title": "Une part de 0 % à 100 %",
-        "percent": "Saisissez une part de 0 % à 100 % (par exemple 25 %).",
+        "percent_title": "Une part de 0\u00a0% à 100\u00a0%",
+        "percent": "Saisissez une part de 0\u00a0% à 100\u00a0% (par exemple 25\u00a0%).",
         "list_title": "Une valeur de la liste",
         "list": "Choisissez une valeur de la liste.",
     },
