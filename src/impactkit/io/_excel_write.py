@@ -288,8 +288,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         values["discount_rate"] = _central(rate)
         if isinstance(rate, dict):
             row = SETTINGS_FIRST + SETTINGS_KEYS.index("discount_rate")
-            key = ("discount_rate", "value", 1)
-            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate, key))
+            described = ("discount_rate", "value", 1)
+            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate, described))
     else:
         values["discount_schedule"] = json.dumps(disc["bands"])
     pi = plain.get("price_index") or {}
@@ -342,8 +342,9 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
             amount = raw.get("amount")
             if isinstance(amount, dict):
                 rank = sum(x.get("label") == raw["label"] for x in plain["inputs"][: i + 1])
-                key = (str(raw["label"]), "amount", rank)
-                unc.append((names["inputs"], f"{icol['amount']}{r}", raw["label"], amount, key))
+                described = (str(raw["label"]), "amount", rank)
+                cell = f"{icol['amount']}{r}"
+                unc.append((names["inputs"], cell, raw["label"], amount, described))
             in_row = {
                 "label": raw.get("label"),
                 "amount": _central(amount),
