@@ -27,7 +27,9 @@ def model() -> ik.ImpactModel:
         attrs.evolve(a, deadweight=dist.Triangular(0.1, 0.2, 0.4)),
         attrs.evolve(b, outcome="d", quantity=7),
         attrs.evolve(b, quantity=dist.PERT(20, 30, 50), attribution=dist.Uniform(0.1, 0.3)),
-        attrs.evolve(a, outcome="c", deadweight=0.0, leakage=dist.Beta(mean=0.1, sd=0.05)),
+        attrs.evolve(
+            a, outcome="c", label="Loisirs", deadweight=0.0, leakage=dist.Beta(mean=0.1, sd=0.05)
+        ),
         attrs.evolve(a, start_year=2, deadweight=dist.Triangular(0.2, 0.3, 0.5)),
     ]
     cash, volunteers = m.inputs
@@ -172,3 +174,41 @@ def test_the_keys_are_hidden_columns(written):
         assert wu.column_dimensions[column_of(wu, key)].hidden
     heads = {c.value for c in wu[2]}
     assert "Ligne décrite (impactkit)" in heads
+
+
+def test_an_outcome_renamed_in_place_keeps_its_law(written):
+    """The identifier edited where it stands (no row moved): the law stays on its figure."""
+    _, p, back = written
+
+    def rename(ws):
+        ws[f"{column_of(ws, 'outcome')}7"] = "c_renamed"
+
+    _edit(p, "map", rename)
+    read = ik.io.read_value_map(p)
+    assert read.outcomes[3].outcome == "c_renamed"
+    assert read.outcomes[3].leakage == back.outcomes[3].leakage
+
+
+def test_an_outcome_renamed_and_relabelled_is_a_problem(written):
+    _, p, _ = written
+
+    def rename(ws):
+        ws[f"{column_of(ws, 'outcome')}7"] = "c_renamed"
+        ws[f"{column_of(ws, 'label')}7"] = "Autre libellé"
+
+    _edit(p, "map", rename)
+    with pytest.raises(ValidationError) as exc:
+        ik.io.read_value_map(p)
+    assert "unknown_row" in [q.code for q in exc.value.problems]
+
+
+def test_the_command_line_shows_the_reader_s_french_words(written, capsys):
+    from impactkit.cli import main
+
+    _, p, _ = written
+    _edit(p, "map", lambda ws: ws.delete_rows(7))
+    assert main(["validate", str(p), "--lang", "fr"]) == 1
+    out = capsys.readouterr().out
+    assert "cette ligne décrit" in out
+    assert "relancez avec --lang en" not in out
+    assert "row " not in out

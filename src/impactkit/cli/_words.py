@@ -591,6 +591,10 @@ READER_WORDED = frozenset(
         "central_mismatch",
         "formula",
         "external_link",
+        "unknown_cell",
+        "unknown_row",
+        "two_laws",
+        "missing",
     }
 )
 """Codes of the problems a workbook's reader words in the workbook's language."""

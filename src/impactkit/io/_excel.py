@@ -1482,7 +1482,7 @@ def _num(
         if getattr(probs, "lang", "en") == "fr":
             ref = "!".join(str(w) for w in where[:2])
             kind = "un nombre entier" if integer else "un nombre"
-            probs.append(Problem(where, "type", f"{ref} : {v!r} n'est pas {kind} lisible"))
+            probs.append(Problem(where, "type", f"{ref} : « {v} » n'est pas {kind} lisible"))
         else:
             probs.append(Problem(where, "type", str(exc)))
         return None
@@ -1655,6 +1655,9 @@ def _read_uncertainty(
         keys = {k: raw[k][0] for k in UNC_KEYS if k in raw and not raw[k][1]}
         if sheets is not None and keys.get("row_key") not in (None, "") and keys.get("field"):
             found = _keyed_cell(reader, wb, sheets, s_name, keys)
+            what = str(raw.get("what", ("", False))[0] or "")
+            if found is None and _renamed(reader, wb, sheets, s_name, s_cell, what, g, header):
+                found = ""  # the row renamed where it was: read at its Cell
             if found is None:
                 probs.append(
                     Problem(
@@ -1664,7 +1667,7 @@ def _read_uncertainty(
                             lang,
                             "unknown_row",
                             ref=f"{sh}!A{r}",
-                            what=str(vals.get("what") or raw.get("what", ("", False))[0]),
+                            what=what,
                             row_key=str(keys["row_key"]),
                             sheet=s_name,
                         ),
@@ -1758,6 +1761,41 @@ def _keyed_cell(
         if c == key_col and r >= first and not is_formula and str(v).strip() == wanted
     )
     return f"{_letter(col)}{rows[rank - 1]}" if 0 < rank <= len(rows) else None
+
+
+def _renamed(
+    reader: _Reader,
+    wb: Any,
+    sheets: dict[str, str],
+    s_name: str,
+    s_cell: str,
+    what: str,
+    unc: dict[tuple[int, int], tuple[Any, bool]],
+    unc_header: dict[str, int],
+) -> bool:
+    """Whether the row at an *Uncertainty* row's *Cell* is the row it describes under a
+    new key (an outcome identifier edited in place): no *Uncertainty* row names that row's
+    key, and its label is the one the *Figure* column names. A deleted row, whose place
+    another row took, is not."""
+    m = re.fullmatch(r"([A-Z]{1,3})(\d+)", s_cell)
+    kind = next((k for k in ("map", "inputs") if sheets.get(k) == s_name), None)
+    if m is None or kind is None or s_name not in wb.sheetnames:
+        return False
+    g = reader.grid(wb, s_name)
+    head_row = KEY_ROW if kind == "map" else INPUT_FIRST - 1
+    header = {str(v): c for (r, c), (v, _) in g.items() if r == head_row}
+    row = int(m.group(2))
+    key = g.get((row, header.get(UNC_KEY_COLUMNS[kind], 0)), (None, False))[0]
+    label = g.get((row, header.get("label", 0)), (None, False))[0]
+    if key in (None, "") or label in (None, "") or str(label).strip() not in what:
+        return False
+    key_col, sheet_col = unc_header.get("row_key"), unc_header.get("sheet")
+    claimed = {
+        str(v).strip()
+        for (r, c), (v, _) in unc.items()
+        if c == key_col and str(unc.get((r, sheet_col or 0), ("", False))[0]) == s_name
+    }
+    return str(key).strip() not in claimed
 
 
 _DIST_TYPED = {v.lower(): k for k, v in DIST_NAMES["fr"].items()}
