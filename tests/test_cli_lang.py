@@ -87,7 +87,7 @@ def test_usage_errors_in_french(capsys):
     with pytest.raises(SystemExit):
         main(["reprot", "--lang", "fr"])
     err = capsys.readouterr().err
-    assert "commande inconnue 'reprot' ; vouliez-vous dire 'report' ?" in err
+    assert "commande inconnue « reprot » ; vouliez-vous dire « report » ?" in err
 
 
 def test_lint_hints_in_users_words(capsys):
@@ -154,4 +154,4 @@ def test_sroi_table_in_french(tmp_path, capsys):
     assert "tirages) : intervalle à 90" in captured.out
     for english in ("Present value", "Total inputs", "draws", "interval "):
         assert english not in captured.out
-    assert "prenez-en au moins 1 000" in captured.err
+    assert "prenez-en au moins 1\u202f000" in captured.err

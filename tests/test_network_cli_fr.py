@@ -43,7 +43,8 @@ def test_template_is_written_and_read_back(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "feuille « Résultats »" in err
     assert "feuille « Ressources »" in err
-    assert "établissement → site" in err
+    assert "colonnes reconnues : établissement, secteur, région" in err
+    assert "→" not in err  # the names the labels stand for are code
     text = report.read_text(encoding="utf-8")
     assert "**Établissements** : 2" in text
     # FINESS ids keep their digits as text

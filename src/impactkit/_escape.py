@@ -15,7 +15,9 @@ from :func:`plain`.
   backslash-escaped (no link, image, emphasis, code or table cell can be
   forged), every run of white space, line breaks included, becomes one space
   (no heading, list or total line can be started), and a leading list,
-  rule or setext marker (``-``, ``+``, ``=``, ``1.``) is escaped.
+  rule or setext marker (``-``, ``+``, ``=``, ``1.``) is escaped. The
+  no-break spaces of a French number (``1\u202f234\xa0€``: a narrow one
+  between thousands, a full one before a unit) break no line and are kept.
 
 See docs/howto/report.md ("What a report shows of user text").
 """
@@ -39,6 +41,7 @@ _DROP = dict.fromkeys(
 )
 _MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]#|~!"})
 _LEADING = re.compile(r"([-+=]+|\d{1,9}[.)])(?=\s|$)")
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")  # white space but no-break spaces
 
 
 def plain(x: Any) -> str:
@@ -70,8 +73,11 @@ def md_text(x: Any) -> str:
     --------
     >>> md_text("[clic](javascript:alert(1))\\n# Total: 1 000 000 €")
     '\\\\[clic\\\\](javascript:alert(1)) \\\\# Total: 1 000 000 €'
+    >>> md_text("1\\u202f234\\xa0€\\n")
+    '1\\u202f234\\xa0€'
     """
-    text = " ".join(_html.escape(plain(x), quote=False).translate(_MD_SPECIAL).split())
+    text = _html.escape(plain(x), quote=False).translate(_MD_SPECIAL)
+    text = _BREAKING_SPACE.sub(" ", text).strip(" ")
     m = _LEADING.match(text)
     if m:
         marker = m.group(1)

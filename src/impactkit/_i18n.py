@@ -254,7 +254,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "report_title": "Retour social sur investissement",
         "headline": "{value} de valeur sociale pour {unit} investi",
-        "interval": "intervalle à 90 % de {low} à {high}",
+        "interval": "intervalle à 90\u00a0% de {low} à {high}",
         "p_above_1": "Probabilité que le ratio dépasse 1 pour 1",
         "key_figures": "Chiffres clés",
         "present_value": "Valeur actuelle",
@@ -280,7 +280,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "sensitivity": "Analyse de sensibilité",
         "tornado": "Diagramme en tornade : ratio SROI quand chaque donnée varie seule",
         "tipping_points": "Points de bascule : valeurs pour lesquelles le ratio tombe à 1 pour 1",
-        "monte_carlo": "Simulation de Monte-Carlo",
+        "monte_carlo": "Simulation de Monte Carlo",
         "draws": "tirages",
         "assumptions": "Hypothèses et leurs sources",
         "lineage": "Traçabilité de chaque chiffre",
@@ -448,7 +448,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "syn_ratio": "Pour {unit} investi, {value} de valeur sociale est créée (un ratio de "
         "{ratio}).",
         "syn_range": "Compte tenu des données incertaines, le ratio se situe entre {low} et "
-        "{high} dans 90 % des simulations ; il dépasse 1 pour 1 dans {p} d'entre elles.",
+        "{high} dans 90\u00a0% des simulations ; il dépasse 1 pour 1 dans {p} d'entre elles.",
         "syn_no_range": "Aucune donnée du modèle n'est incertaine : le ratio n'a pas "
         "d'intervalle.",
         "syn_caveats": "Principales réserves",
@@ -961,6 +961,15 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ),
             (r"expected text, got (?P<got>.+)", "un texte est attendu, reçu {got}"),
             (
+                r"a model file holds a mapping, got NoneType",
+                "le fichier est vide : un modèle est une suite de champs (nom : valeur)",
+            ),
+            (
+                r"a model file holds a mapping, got \w+",
+                "un modèle est une suite de champs (nom : valeur), pas une liste ni une "
+                "valeur seule",
+            ),
+            (
                 r"expected a list\b.*?, got (?P<type>\w+)\b.*",
                 "une liste est attendue, reçu {type}",
             ),
@@ -1110,7 +1119,16 @@ PROBLEMS_FR: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "similar_rows": ("deux lignes de la carte de valeur se ressemblent beaucoup", ()),
     "duplicate_key": ("une clé apparaît deux fois dans le fichier", ()),
     "key_type": ("une clé du fichier n'est pas du texte", ()),
-    "syntax": ("le fichier n'est pas écrit correctement (erreur de syntaxe JSON ou YAML)", ()),
+    "syntax": (
+        "le fichier n'est pas écrit correctement (erreur de syntaxe JSON ou YAML)",
+        (
+            (
+                r"invalid (?P<kind>JSON|YAML) at line (?P<line>\d+), column (?P<column>\d+)\b.*",
+                "le fichier n'est pas écrit correctement : erreur de syntaxe {kind} à la "
+                "ligne {line}, colonne {column}",
+            ),
+        ),
+    ),
     "encoding": ("le fichier n'est pas en UTF-8 ; enregistrez-le en UTF-8", ()),
     "too_deep": ("le fichier est imbriqué trop profondément", ()),
     "unsafe": ("le fichier contient des balises YAML refusées par sécurité", ()),
@@ -1497,6 +1515,36 @@ def path_fr(
     return ", ".join(parts)
 
 
+def sroi_figures_fr(res: Any, model: Any) -> list[tuple[str, str]]:
+    """The headline figures of an SROI result as (French name, French value) pairs.
+
+    The rows of :func:`sroi_table_fr` and of ``impactkit sroi --format markdown
+    --lang fr``.
+
+    Examples
+    --------
+    >>> import impactkit as ik
+    >>> model = ik.examples.load_example()
+    >>> sroi_figures_fr(ik.sroi(model), model)[3]
+    ('Ratio SROI', '2,16 pour 1')
+    """
+    cur = model.currency
+    months = res.payback_months
+    payback = (
+        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
+        if months is not None and math.isfinite(months)
+        else t("not_reached", "fr")
+    )
+    return [
+        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
+        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
+        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
+        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
+        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
+        (t("payback_months", "fr"), payback),
+    ]
+
+
 def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
     """An SROI result as French text: headline figures, value by stakeholder (and by outcome
     when ``by_outcome``), French words and numbers, stakeholders and outcomes by label.
@@ -1524,20 +1572,7 @@ def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
     Ratio SROI                      2,16 pour 1
     """
     cur = model.currency
-    months = res.payback_months
-    payback = (
-        f"{fmt_number(months, 'fr', decimals=1)} {t('months', 'fr')}"
-        if months is not None and math.isfinite(months)
-        else t("not_reached", "fr")
-    )
-    rows = [
-        (t("present_value", "fr"), fmt_money(res.present_value, cur, "fr")),
-        (t("total_inputs", "fr"), fmt_money(res.total_inputs, cur, "fr")),
-        (t("net_present_value", "fr"), fmt_money(res.net_present_value, cur, "fr")),
-        (t("ratio", "fr"), fmt_ratio(res.ratio, "fr")),
-        (t("net_ratio", "fr"), fmt_number(res.net_ratio, "fr")),
-        (t("payback_months", "fr"), payback),
-    ]
+    rows = sroi_figures_fr(res, model)
     width = max(len(k) for k, _ in rows)
     title = f"SROI – {res.model_name}"
     lines = [title, "=" * len(title)]
@@ -1549,7 +1584,7 @@ def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
         who = labels.get(rec.stakeholder, rec.stakeholder)
         lines.append(
             f"  {who} : {fmt_money(rec.present_value, cur, 'fr')} "
-            f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+            f"({fmt_pct(rec.share, 'fr', decimals=1)})"
         )
     if by_outcome:
         names = {o.outcome: o.label or o.outcome for o in model.outcomes}
@@ -1559,6 +1594,6 @@ def sroi_table_fr(res: Any, model: Any, *, by_outcome: bool = False) -> str:
             who = labels.get(rec.stakeholder, rec.stakeholder)
             lines.append(
                 f"  {what} ({who}) : {fmt_money(rec.present_value, cur, 'fr')} "
-                f"({fmt_number(100 * rec.share, 'fr', decimals=1)} %)"
+                f"({fmt_pct(rec.share, 'fr', decimals=1)})"
             )
     return "\n".join(lines)

@@ -360,7 +360,7 @@ def test_an_unreadable_number_is_worded_in_french(tmp_path):
         ("type", (FR["map"], f"{sy}4")),
     }
     messages = {x.path[1]: x.message for x in probs}
-    assert messages[f"{q}4"] == f"{FR['map']}!{q}4 : 'beaucoup' n'est pas un nombre lisible"
+    assert messages[f"{q}4"] == f"{FR['map']}!{q}4 : « beaucoup » n'est pas un nombre lisible"
     assert messages[f"{sy}4"].endswith("n'est pas un nombre entier lisible")
 
 

@@ -56,7 +56,7 @@ def test_drop_down_lists_and_shares_between_0_and_100_percent(french):
     for key in ("deadweight", "displacement", "attribution", "leakage", "drop_off"):
         rule = found[f"{column_of(ws, key)}4"]
         assert (rule.type, rule.formula1, rule.formula2) == ("decimal", "0", "1")
-        assert rule.error == "Saisissez une part de 0 % à 100 % (par exemple 25 %)."
+        assert rule.error == "Saisissez une part de 0\xa0% à 100\xa0% (par exemple 25\xa0%)."
     assert rules(wb[FR["inputs"]])["C3"].type == "list"  # the stakeholder of an input
 
 

@@ -226,7 +226,7 @@ def _warn_few_draws(n: int | None, lang: str = "en") -> None:
     if n and 0 < n < 100:
         print(
             f"impactkit : avertissement : {n} tirages Monte Carlo donnent des intervalles "
-            "instables ; prenez-en au moins 1 000"
+            "instables ; prenez-en au moins 1\u202f000"
             if lang == "fr"
             else f"impactkit: warning: {_plural(n, 'Monte Carlo draw')} give unstable "
             "intervals; use at least 1,000",
@@ -399,7 +399,7 @@ def _progress_bar(total: int) -> Any:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from impactkit.cli._words import output_format
+    from impactkit.cli._words import output_format, say_written
     from impactkit.report import analyse, write
 
     output_format(args.output, args.lang)
@@ -414,11 +414,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         progress=_progress_bar(args.mc or 0),
     )
     write(content, args.output)
-    print(
-        f"rapport écrit dans {args.output}"
-        if args.lang == "fr"
-        else f"report written to {args.output}"
-    )
+    say_written(args.output, args.lang)
     return 0
 
 
@@ -433,7 +429,9 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
     from impactkit.methods import sroi
 
     res = sroi(model, data=data)
-    if args.format == "markdown":
+    if args.format == "markdown" and args.lang == "fr":
+        print(_markdown_fr(res, model))
+    elif args.format == "markdown":
         from impactkit._escape import md_text
 
         print(f"# SROI - {md_text(res.model_name)}\n")
@@ -448,14 +446,15 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
         print(sroi_table_fr(res, model))
     else:
         print(res.summary())
-    if "monte_carlo" in payload and args.lang == "fr" and args.format == "table":
+    if "monte_carlo" in payload and args.lang == "fr":
         from impactkit._i18n import fmt_number, fmt_pct, fmt_ratio
 
         mcp = payload["monte_carlo"]
         lo, hi = mcp["interval_90"]
         print(
             f"\nMonte Carlo ({fmt_number(mcp['n'], 'fr', decimals=0)} tirages) : intervalle "
-            f"à 90 % de {fmt_ratio(lo, 'fr')} à {fmt_ratio(hi, 'fr')}, probabilité que le "
+            f"à {fmt_pct(0.9, 'fr', decimals=0)} de {fmt_ratio(lo, 'fr')} à "
+            f"{fmt_ratio(hi, 'fr')}, probabilité que le "
             f"ratio dépasse 1 pour 1 : {fmt_pct(mcp['probability_ratio_above_1'], 'fr')}"
         )
     elif "monte_carlo" in payload:
@@ -466,6 +465,25 @@ def _cmd_sroi(args: argparse.Namespace) -> int:
             f"P(ratio > 1) = {mcp['probability_ratio_above_1']:.1%}"
         )
     return 0
+
+
+def _markdown_fr(res: Any, model: Any) -> str:
+    """``impactkit sroi --format markdown --lang fr``: the figures and the value by
+    stakeholder in French words and numbers, stakeholders by their labels."""
+    from impactkit._escape import md_text
+    from impactkit._i18n import fmt_money, fmt_pct, sroi_figures_fr, t
+
+    lines = [f"# SROI – {md_text(res.model_name)}", "", "| Chiffre | Valeur |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in sroi_figures_fr(res, model)]
+    toc = model.toc
+    labels = {} if toc is None else {sh.id: sh.label for sh in toc.stakeholders}
+    lines += ["", f"| {t('stakeholder', 'fr')} | {t('present_value', 'fr')} | Part |"]
+    lines.append("|---|---|---|")
+    for rec in res.by_stakeholder.itertuples(index=False):
+        who = md_text(labels.get(rec.stakeholder) or rec.stakeholder)
+        money = fmt_money(rec.present_value, model.currency, "fr")
+        lines.append(f"| {who} | {money} | {fmt_pct(rec.share, 'fr')} |")
+    return "\n".join(lines)
 
 
 def _md_value(v: Any) -> str:
@@ -518,6 +536,10 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     for name in _example_names():
         info = describe(name) if describe is not None else None
         sector = getattr(info, "sector", "")
+        if args.lang == "fr":
+            from impactkit.cli._words import sector_fr
+
+            sector = sector_fr(sector)
         text = getattr(info, f"description_{args.lang}", "") or getattr(info, "description", "")
         rows.append((name, sector, text))
     width = max(len(r[0]) for r in rows)
@@ -720,6 +742,9 @@ def build_parser(*, lang: str = "en") -> argparse.ArgumentParser:
         description="Social impact measurement: theory of change, SROI, uncertainty.",
     )
     parser.add_argument("--version", action="version", version=f"impactkit {__version__}")
+    parser.add_argument(
+        DEBUG_OPTION, action="store_true", help="on an internal error, show the traceback"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -873,7 +898,7 @@ def _suggest_command(parser: argparse.ArgumentParser, argv: list[str], lang: str
     close = difflib.get_close_matches(first, choices, n=1)
     if close:
         parser.error(
-            f"commande inconnue {first!r} ; vouliez-vous dire {close[0]!r} ?"
+            f"commande inconnue « {first} » ; vouliez-vous dire « {close[0]} » ?"
             if lang == "fr"
             else f"unknown command {first!r}; did you mean {close[0]!r}?"
         )
@@ -908,6 +933,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from impactkit.cli._words import argparse_words, choose_lang, pre_lang
 
     words = sys.argv[1:] if argv is None else list(argv)
+    words, debug = _debug_option(words)
     lang = pre_lang(words)
     parser = build_parser(lang=lang)
     try:
@@ -916,11 +942,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(words)
     except BrokenPipeError:  # `impactkit --help | head`
         return _closed_pipe()
+    args.debug = debug
     path = getattr(args, "file", None) or getattr(args, "outcomes", None)
-    args.lang = choose_lang(
-        getattr(args, "lang", None), path, default="fr" if args.command == "network" else "en"
-    )
+    try:
+        args.lang = choose_lang(
+            getattr(args, "lang", None), path, default="fr" if args.command == "network" else "en"
+        )
+    except Exception as exc:  # a defect: said in the language asked for, as in _run
+        return _internal(exc, lang == "fr", debug=debug)
     return _run(args)
+
+
+DEBUG_OPTION = "--debug"
+"""The option, anywhere before ``--``, that adds the traceback to an internal error's line."""
+
+
+def _debug_option(words: list[str]) -> tuple[list[str], bool]:
+    """The command line without :data:`DEBUG_OPTION`, and whether it was given."""
+    end = words.index("--") if "--" in words else len(words)
+    kept = [w for w in words[:end] if w != DEBUG_OPTION] + words[end:]
+    return kept, len(kept) != len(words)
 
 
 EXIT_PIPE = 141
@@ -990,11 +1031,33 @@ def exit_code(exc: BaseException) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Run a parsed command; user input never produces a traceback, only an exit code."""
+    """Run a parsed command; user input never produces a traceback, only an exit code.
+
+    A defect anywhere, in the command or in the words of its error, is one line in the
+    command's language (:func:`_internal`) and :data:`EXIT_INTERNAL`."""
+    fr = (getattr(args, "lang", "en") or "en") == "fr"
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return _run_command(args)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:
+        print("\nimpactkit : interrompu" if fr else "\nimpactkit: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        return _internal(exc, fr, debug=debug)
+
+
+EXIT_INTERRUPTED = 130
+"""Interrupted from the keyboard (Ctrl-C): 128 + SIGINT, as shell tools end."""
+
+
+def _run_command(args: argparse.Namespace) -> int:
     from impactkit.cli._words import error_fr, missing_extra
 
     lang = getattr(args, "lang", "en") or "en"
     fr = lang == "fr"
+    debug = bool(getattr(args, "debug", False))
     try:
         with _warnings_in(lang, getattr(args, "file", None)):
             code: int = args.func(args)
@@ -1027,11 +1090,11 @@ def _run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         extra = missing_extra(exc, lang)
         if extra is None:
-            return _internal(exc, fr)
+            return _internal(exc, fr, debug=debug)
         print(extra, file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
-        return _internal(exc, fr)
+        return _internal(exc, fr, debug=debug)
     return code
 
 
@@ -1073,15 +1136,30 @@ def _warnings_in(lang: str, path: str | None) -> Iterator[None]:
         yield
 
 
-def _internal(exc: BaseException, fr: bool) -> int:
+def _internal(exc: BaseException, fr: bool, *, debug: bool = False) -> int:
+    """Say a defect of impactkit on one line; exit :data:`EXIT_INTERNAL`.
+
+    The English line names the exception, for a bug report; the French line is
+    French only (no exception name, no English text of the exception). With
+    ``--debug`` the traceback follows, in either language."""
+    try:
+        detail = f"{type(exc).__name__}: {exc}"
+    except Exception:  # an exception whose text itself fails
+        detail = type(exc).__name__
     print(
-        f"impactkit : erreur interne ({type(exc).__name__} : {exc}) ; c'est un défaut "
-        f"d'impactkit {__version__}, merci de le signaler avec le fichier qui l'a provoqué"
+        f"impactkit : erreur interne : la commande a échoué sur des données qu'elle avait "
+        f"acceptées ; c'est un défaut d'impactkit {__version__}, merci de le signaler avec "
+        f"le fichier qui l'a provoqué ({DEBUG_OPTION} affiche le détail technique)"
         if fr
-        else f"impactkit: internal error ({type(exc).__name__}: {exc}); this is a defect of "
-        f"impactkit {__version__}, please report it with the file that caused it",
+        else f"impactkit: internal error ({detail}); this is a defect of "
+        f"impactkit {__version__}, please report it with the file that caused it "
+        f"({DEBUG_OPTION} shows the traceback)",
         file=sys.stderr,
     )
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
     return EXIT_INTERNAL
 
 

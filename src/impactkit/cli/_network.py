@@ -290,7 +290,7 @@ def _stages(enabled: bool) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``impactkit network``; returns the exit code."""
-    from impactkit.cli._words import output_format
+    from impactkit.cli._words import output_format, say_written
     from impactkit.portfolio import analyse_network
     from impactkit.report import member, network
 
@@ -337,11 +337,7 @@ def run(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.update(1)
         bar.close()
-    print(
-        f"rapport écrit dans {args.output}"
-        if args.lang == "fr"
-        else f"report written to {args.output}"
-    )
+    say_written(args.output, args.lang)
     return 0
 
 
@@ -441,11 +437,10 @@ def _say_detected(path: str, lang: str, *, role: str = "outcomes", site: str = "
     else:
         return
     _, renames = french_columns(df, site=site)
-    if renames:
-        said.append(
-            ("colonnes en français reconnues : " if fr else "French column labels read: ")
-            + ", ".join(f"{a} → {b}" for a, b in renames)
-        )
+    if renames and fr:  # the French labels only: the names they stand for are code
+        said.append("colonnes reconnues : " + ", ".join(a for a, _ in renames))
+    elif renames:
+        said.append("French column labels read: " + ", ".join(f"{a} → {b}" for a, b in renames))
     if said:
         joined = " ; ".join(said) if fr else "; ".join(said)
         print(f"{path} : {joined}" if fr else f"{path}: {joined}", file=sys.stderr)

@@ -290,6 +290,9 @@ HELP_FR: dict[str, str] = {
     "file holding the secret key": "fichier contenant la clé secrète",
     "write one member's benchmark page instead": "écrire plutôt la page d'un établissement",
     "language": "langue",
+    "on an internal error, show the traceback": (
+        "sur une erreur interne, afficher le détail technique"
+    ),
     # argparse's own words
     "usage: ": "utilisation : ",
     "positional arguments": "arguments",
@@ -299,11 +302,12 @@ HELP_FR: dict[str, str] = {
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",
     "unrecognized arguments: %s": "arguments inconnus : %s",
     "invalid choice: %(value)r (choose from %(choices)s)": (
-        "choix invalide : %(value)r (au choix : %(choices)s)"
+        "choix invalide : « %(value)s » (au choix : %(choices)s)"
     ),
     "expected one argument": "une valeur attendue",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "invalid %(type)s value: %(value)r": "valeur invalide : « %(value)s »",
+    "argument %(argument_name)s: %(message)s": "option %(argument_name)s : %(message)s",
 }
 """English help text → French (the parser is built in English and translated)."""
 
@@ -334,12 +338,62 @@ def _fr(text: str | None) -> str | None:
     return next((v for k, v in _PREFIXES_FR.items() if flat.startswith(k)), text)
 
 
+SECTORS_FR = {
+    "handicap": "handicap",
+    "insertion": "insertion",
+    "protection_enfance": "protection de l'enfance",
+    "protection_majeurs": "protection des majeurs",
+    "addictologie": "addictologie",
+    "personnes_agees": "personnes âgées",
+}
+"""The sectors of the shipped examples in French words (``impactkit examples --lang fr``)."""
+
+
+def sector_fr(sector: str) -> str:
+    """A sector identifier in French words: :data:`SECTORS_FR`, else the identifier
+    with spaces for its underscores.
+
+    Examples
+    --------
+    >>> sector_fr("personnes_agees"), sector_fr("petite_enfance")
+    ('personnes âgées', 'petite enfance')
+    """
+    return SECTORS_FR.get(sector, sector.replace("_", " "))
+
+
+METAVARS_FR = {
+    "file": "fichier",
+    "path": "chemin",
+    "outcomes": "résultats",
+    "inputs": "ressources",
+    "output": "SORTIE",
+    "seed": "GRAINE",
+    "materiality": "SEUIL",
+    "site": "COLONNE",
+    "key": "CLÉ",
+    "key_file": "FICHIER",
+    "member": "ÉTABLISSEMENT",
+    "discount": "TAUX",
+    "COMMAND": "COMMANDE",
+    "NAME=PATH.csv": "NOM=FICHIER.csv",
+    "NAME": "NOM",
+    "PATH": "FICHIER",
+}
+"""The names of the values the French help shows (argparse's are the English
+destinations: ``file``, ``SEED``), by destination or by English name."""
+
+
 def french_parser(parser: argparse.ArgumentParser) -> None:
-    """Translate a parser's help texts and descriptions into French, in place."""
+    """Translate a parser's help texts, descriptions and value names into French, in place."""
     parser.description = _fr(parser.description)
     for action in parser._actions:
         if action.help and action.help != argparse.SUPPRESS:
             action.help = _fr(action.help)
+        takes_value = action.nargs != 0 and action.choices is None
+        if isinstance(action.metavar, str):
+            action.metavar = METAVARS_FR.get(action.metavar, action.metavar)
+        elif action.metavar is None and takes_value and action.dest in METAVARS_FR:
+            action.metavar = METAVARS_FR[action.dest]
         if isinstance(action, argparse._SubParsersAction):
             for choice in action._choices_actions:
                 choice.help = _fr(choice.help)
@@ -604,6 +658,10 @@ READER_WORDED = frozenset(
         "central_mismatch",
         "formula",
         "external_link",
+        "unknown_cell",
+        "unknown_row",
+        "two_laws",
+        "missing",
     }
 )
 """Codes of the problems a workbook's reader words in the workbook's language."""
@@ -700,6 +758,19 @@ def output_format(output: str, lang: str, *, network: bool = False) -> str:
     )
 
 
+def say_written(path: Any, lang: str) -> None:
+    """Say on standard output, once, that a report was written to ``path``, in ``lang``.
+
+    The one line ``impactkit report`` and ``impactkit network`` end with.
+
+    Examples
+    --------
+    >>> say_written("rapport.html", "fr")
+    rapport écrit dans rapport.html
+    """
+    print(f"rapport écrit dans {path}" if lang == "fr" else f"report written to {path}")
+
+
 def refuse_existing(path: Any, lang: str) -> int:
     """Say on stderr that ``path`` exists and ``--force`` replaces it; exit code 2."""
     import sys
@@ -766,6 +837,19 @@ def error_fr(exc: BaseException) -> str:
         if m:
             return f"impossible de créer un fichier temporaire à côté de {m.group(1)}"
         return "ce chemin de sortie est refusé ; choisissez un autre chemin"
+    from impactkit.report import PDFUnavailableError
+
+    if isinstance(exc, PDFUnavailableError):
+        if "none was found" in text:
+            return (
+                "un rapport PDF demande Chrome, Edge ou Chromium, introuvable sur cette "
+                "machine (la variable IMPACTKIT_CHROMIUM peut en donner le chemin) ; écrivez "
+                "le rapport en HTML (-o rapport.html) et imprimez-le depuis un navigateur"
+            )
+        return (
+            "le navigateur n'a pas pu imprimer le rapport en PDF ; écrivez-le en HTML "
+            "(-o rapport.html) et imprimez-le depuis un navigateur"
+        )
     if isinstance(exc, CalculatorNotFoundError):
         return "ce calcul n'existe pas (la documentation des calculs les liste)"
     if isinstance(exc, EstimationError):

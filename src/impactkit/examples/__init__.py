@@ -562,7 +562,8 @@ def _demo_fr(model: ImpactModel, res: Any, mc: Any, outputs: tuple[Any, ...]) ->
     lo, hi = mc.interval(0.90)
     lines.append(
         f"Monte Carlo ({fmt_number(mc.n, 'fr', decimals=0)} tirages, graine {mc.seed_entropy}, "
-        "incertitude d'échantillonnage des quantités mesurées comprise) : intervalle à 90 % du "
+        "incertitude d'échantillonnage des quantités mesurées comprise) : intervalle à "
+        "90\u00a0% du "
         f"ratio SROI de {fmt_number(lo, 'fr')} à {fmt_ratio(hi, 'fr')}, probabilité que le "
         f"ratio dépasse 1 pour 1 : {fmt_pct(mc.probability_ratio_above(1.0), 'fr')}"
     )

@@ -88,10 +88,13 @@ from impactkit.io._excel_layout import (
     TOC_FIRST,
     TOC_KEY_ROW,
     UNC_FIRST,
+    UNC_KEY_COLUMNS,
+    UNC_KEYS,
     WORDS,
     _cell_ref,
     _central,
     _detect_lang,
+    _heading,
     _letter,
     _map_columns,
     _openpyxl,
@@ -857,7 +860,7 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     # Uncertainty -----------------------------------------------------------------
     dists: dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]] = {}
     if sheet["uncertainty"] in names:
-        dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs)
+        dists = _read_uncertainty(reader, wb, sheet["uncertainty"], value, probs, sheet)
     if ("discount_rate" in settings) and (sh, settings_at["discount_rate"][1]) in dists:
         d, unc_row = dists.pop((sh, str(settings_at["discount_rate"][1])))
         disc["rate"] = _law(
@@ -1345,7 +1348,13 @@ def _merge_hidden(
             Problem(
                 where,
                 "hidden_value",
-                _say(lang, "hidden", ref=ref, field=field, outcome=extra.get("outcome")),
+                _say(
+                    lang,
+                    "hidden",
+                    ref=ref,
+                    field=_heading(field, lang) if lang == "fr" else field,
+                    outcome=extra.get("outcome"),
+                ),
             )
         )
 
@@ -1473,7 +1482,7 @@ def _num(
         if getattr(probs, "lang", "en") == "fr":
             ref = "!".join(str(w) for w in where[:2])
             kind = "un nombre entier" if integer else "un nombre"
-            probs.append(Problem(where, "type", f"{ref} : {v!r} n'est pas {kind} lisible"))
+            probs.append(Problem(where, "type", f"{ref} : « {v} » n'est pas {kind} lisible"))
         else:
             probs.append(Problem(where, "type", str(exc)))
         return None
@@ -1557,9 +1566,23 @@ def _check_central(
 
 
 def _read_uncertainty(
-    reader: _Reader, wb: Any, sh: str, value: Any, probs: list[Problem]
+    reader: _Reader,
+    wb: Any,
+    sh: str,
+    value: Any,
+    probs: list[Problem],
+    sheets: dict[str, str] | None = None,
 ) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[PathElement, ...]]]:
     """The distributions of the *Uncertainty* sheet, keyed by the (sheet, cell) they describe.
+
+    The cell a row describes is found by the row's hidden keys
+    (:data:`~impactkit.io._excel_layout.UNC_KEYS`: the key of the described row, such as
+    the outcome id, the key of its column and its rank among the rows of that key), so
+    that a row inserted, deleted, moved or sorted in the value map, the inputs or the
+    settings leaves each law on its figure whether or not the program that moved the row
+    rewrote the *Cell* column or the formulas; a row whose key the sheet no longer has is
+    a located problem. A row without these keys (a workbook written before them, or a
+    row typed by hand) is read at its *Cell*. Two rows describing one cell are a problem.
 
     The centre cell of a row (the mode of a triangular or PERT law, the mean
     or the value of the others, :func:`~impactkit.io._excel_layout.centre_key`)
@@ -1584,7 +1607,7 @@ def _read_uncertainty(
         vals = {
             k: value(g, sh, r, header[k])
             for k in raw
-            if not (k == centre and formula[1]) and k not in COMPUTED
+            if not (k == centre and formula[1]) and k not in COMPUTED and k not in UNC_KEYS
         }
         vals = {k: v for k, v in vals.items() if v is not _BAD and v is not None and v != ""}
         if not vals:
@@ -1628,11 +1651,57 @@ def _read_uncertainty(
             )
             continue
         s_name, s_cell = str(vals["sheet"]), str(vals["cell"]).replace("$", "").upper()
+        as_written = s_cell
+        keys = {k: raw[k][0] for k in UNC_KEYS if k in raw and not raw[k][1]}
+        if sheets is not None and keys.get("row_key") not in (None, "") and keys.get("field"):
+            found = _keyed_cell(reader, wb, sheets, s_name, keys)
+            what = str(raw.get("what", ("", False))[0] or "")
+            if found is None and _renamed(reader, wb, sheets, s_name, s_cell, what, g, header):
+                found = ""  # the row renamed where it was: read at its Cell
+            if found is None:
+                probs.append(
+                    Problem(
+                        row_ref,
+                        "unknown_row",
+                        _say(
+                            lang,
+                            "unknown_row",
+                            ref=f"{sh}!A{r}",
+                            what=what,
+                            row_key=str(keys["row_key"]),
+                            sheet=s_name,
+                        ),
+                    )
+                )
+                continue
+            if found != "":
+                s_cell = found
+        if (s_name, s_cell) in out:
+            probs.append(
+                Problem(
+                    row_ref,
+                    "two_laws",
+                    _say(
+                        lang,
+                        "two_laws",
+                        ref=f"{sh}!A{r}",
+                        cell=f"{s_name}!{s_cell}",
+                        first=str(out[(s_name, s_cell)][1][1]).removeprefix("row "),
+                    ),
+                )
+            )
+            continue
         if centre is not None and formula[1]:
             at = _cell_ref(header[centre], r)
             visible = f"{_q(s_name)}!{s_cell}"
             expected = centre_formula(name, visible, r)
-            if _formula_key(str(formula[0])) != _formula_key(expected):
+            # the formula follows its cell where a spreadsheet moved the row; a program
+            # that moves rows without rewriting formulas leaves the address as written
+            stale = centre_formula(name, f"{_q(s_name)}!{as_written}", r)
+            if _formula_key(str(formula[0])) not in (
+                _formula_key(expected),
+                _formula_key(stale),
+            ):
                 probs.append(
                     Problem(
                         (sh, at),
@@ -1658,6 +1727,75 @@ def _read_uncertainty(
             }
         out[(s_name, s_cell)] = (d, row_ref)
     return out
+
+
+def _keyed_cell(
+    reader: _Reader, wb: Any, sheets: dict[str, str], s_name: str, keys: dict[str, Any]
+) -> str | None:
+    """The cell an *Uncertainty* row names by its keys, where it is now.
+
+    ``""`` when the keys cannot be followed (a sheet or a column the keys do not
+    know: the row is read at its *Cell*), None when the described sheet has no row
+    of that key and rank any more.
+    """
+    kind = next((k for k in UNC_KEY_COLUMNS if sheets.get(k) == s_name), None)
+    if kind is None or s_name not in wb.sheetnames:
+        return ""
+    g = reader.grid(wb, s_name)
+    if kind == "settings":
+        key_col, first, col = 1, SETTINGS_FIRST, 2 if keys["field"] == "value" else None
+    else:
+        head_row, first = (KEY_ROW, FIRST_ROW) if kind == "map" else (INPUT_FIRST - 1, INPUT_FIRST)
+        header = {str(v): c for (r, c), (v, _) in g.items() if r == head_row}
+        key_col, col = header.get(UNC_KEY_COLUMNS[kind], 0), header.get(str(keys["field"]))
+    if col is None or not key_col:
+        return ""
+    try:
+        rank = int(keys.get("occurrence") or 1)
+    except (TypeError, ValueError):
+        rank = 1
+    wanted = str(keys["row_key"]).strip()
+    rows = sorted(
+        r
+        for (r, c), (v, is_formula) in g.items()
+        if c == key_col and r >= first and not is_formula and str(v).strip() == wanted
+    )
+    return f"{_letter(col)}{rows[rank - 1]}" if 0 < rank <= len(rows) else None
+
+
+def _renamed(
+    reader: _Reader,
+    wb: Any,
+    sheets: dict[str, str],
+    s_name: str,
+    s_cell: str,
+    what: str,
+    unc: dict[tuple[int, int], tuple[Any, bool]],
+    unc_header: dict[str, int],
+) -> bool:
+    """Whether the row at an *Uncertainty* row's *Cell* is the row it describes under a
+    new key (an outcome identifier edited in place): no *Uncertainty* row names that row's
+    key, and its label is the one the *Figure* column names. A deleted row, whose place
+    another row took, is not."""
+    m = re.fullmatch(r"([A-Z]{1,3})(\d+)", s_cell)
+    kind = next((k for k in ("map", "inputs") if sheets.get(k) == s_name), None)
+    if m is None or kind is None or s_name not in wb.sheetnames:
+        return False
+    g = reader.grid(wb, s_name)
+    head_row = KEY_ROW if kind == "map" else INPUT_FIRST - 1
+    header = {str(v): c for (r, c), (v, _) in g.items() if r == head_row}
+    row = int(m.group(2))
+    key = g.get((row, header.get(UNC_KEY_COLUMNS[kind], 0)), (None, False))[0]
+    label = g.get((row, header.get("label", 0)), (None, False))[0]
+    if key in (None, "") or label in (None, "") or str(label).strip() not in what:
+        return False
+    key_col, sheet_col = unc_header.get("row_key"), unc_header.get("sheet")
+    claimed = {
+        str(v).strip()
+        for (r, c), (v, _) in unc.items()
+        if c == key_col and str(unc.get((r, sheet_col or 0), ("", False))[0]) == s_name
+    }
+    return str(key).strip() not in claimed
 
 
 _DIST_TYPED = {v.lower(): k for k, v in DIST_NAMES["fr"].items()}

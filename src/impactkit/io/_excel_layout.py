@@ -86,6 +86,9 @@ WORDS: dict[str, dict[str, str]] = {
         "fixed": "Value (fixed)",
         "central": "Central value (mean)",
         "written": "Centre as written (impactkit)",
+        "row_key": "Row described (impactkit)",
+        "field": "Column described (impactkit)",
+        "occurrence": "Rank among rows of that key (impactkit)",
         "unc_note": "The central value (the mean) of each distribution is the cell it "
         "describes: its mode (triangular, PERT) or its mean is a formula of that cell, so "
         "change the cell and the distribution follows; change the minimum or the maximum "
@@ -162,6 +165,9 @@ WORDS: dict[str, dict[str, str]] = {
         "fixed": "Valeur (fixe)",
         "central": "Valeur centrale (moyenne)",
         "written": "Centre écrit (impactkit)",
+        "row_key": "Ligne décrite (impactkit)",
+        "field": "Colonne décrite (impactkit)",
+        "occurrence": "Rang parmi les lignes de cette clé (impactkit)",
         "unc_note": "La valeur centrale (la moyenne) de chaque loi est la cellule qu'elle "
         "décrit : son mode (triangulaire, PERT) ou sa moyenne est une formule de cette "
         "cellule ; modifiez la cellule et la loi suit, et le minimum ou le maximum si la "
@@ -258,8 +264,15 @@ INPUT_COLUMNS = [
 ]
 INPUT_FIRST = 3
 UNC_COLUMNS = ["sheet", "cell", "what", "dist", "low", "mode", "high", "mean", "sd", "lam"]
-UNC_COLUMNS += ["fixed", "central", "written"]
+UNC_COLUMNS += ["fixed", "central", "written", "row_key", "field", "occurrence"]
 UNC_FIRST = 4
+UNC_KEYS = ("row_key", "field", "occurrence")
+"""The hidden columns of an *Uncertainty* row that name the figure it describes by its
+row's key (the outcome id, the input label or the setting's name), its column's key and
+its rank among the rows of that key: a row inserted, deleted or moved in the described
+sheet moves the figure's cell, not these (the *Cell* column is its address as written)."""
+UNC_KEY_COLUMNS = {"map": "outcome", "inputs": "label", "settings": "key"}
+"""The column whose value is the key of a row, in each sheet an uncertainty may describe."""
 COMPUTED = {"price_factor", "impact", "present_value", "discount_factor", "what", "central"}
 COMPUTED |= {"written"}
 PROXY_FIELDS = {
@@ -415,6 +428,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "declining schedule",
         "unc_missing": "{ref}: row {row} needs the sheet and the cell it describes",
         "unknown_cell": "{ref}: this row names {cell}, which holds no uncertain figure",
+        "unknown_row": "{ref}: this row describes {what} of the row {row_key!r} of {sheet}, "
+        "which the sheet no longer has; delete this row or put the row back",
+        "two_laws": "{ref}: this row describes {cell}, which row {first} already describes; "
+        "keep one of the two",
         "span_inside": ": it must lie strictly between {lo} and {hi}",
         "below_block": "{ref}: row {row} is outside the block of formulas (rows {first} to "
         "{last}): the workbook does not count it, so it is not read. Insert rows inside the "
@@ -424,18 +441,18 @@ _TEXTS: dict[str, dict[str, str]] = {
         "into it",
     },
     "fr": {
-        "ambiguous": "{ref} : nombre ambigu {text!r} : milliers ou décimales ? Saisissez la "
+        "ambiguous": "{ref} : nombre ambigu « {text} » : milliers ou décimales ? Saisissez la "
         "cellule comme un nombre (et non comme du texte), ou écrivez-le sans séparateur de "
         "milliers (1234) ou avec une quatrième décimale (1,2340)",
-        "formula": "{ref} : cette cellule de saisie contient la formule {formula!r} ; seules les "
-        "valeurs saisies sont lues, car la valeur enregistrée avec une formule peut être "
+        "formula": "{ref} : cette cellule de saisie contient la formule « {formula} » ; seules "
+        "les valeurs saisies sont lues, car la valeur enregistrée avec une formule peut être "
         "périmée. Saisissez la valeur",
         "external": "{ref} : cette cellule de saisie prend sa valeur dans un autre classeur "
-        "({formula!r}) ; saisissez la valeur",
+        "(« {formula} ») ; saisissez la valeur",
         "merged": "{ref} : les cellules {range} sont fusionnées ; chaque cellule de saisie a sa "
         "propre valeur (une cellule fusionnée se lit vide sous sa première cellule). "
         "Annulez la fusion et saisissez chaque valeur",
-        "hidden": "{ref} : la feuille masquée donne {field!r} pour l'effet {outcome!r}, qui a "
+        "hidden": "{ref} : la feuille masquée donne « {field} » pour l'effet « {outcome} », qui a "
         "une colonne dans la carte de valeur ; seul ce que montre la carte est lu, saisissez "
         "donc la valeur dans la carte de valeur",
         "elements": "plus de {limit} éléments XML ; une carte de valeur est lue dans cette limite",
@@ -444,7 +461,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "cell_elements": "plus de {limit} cellules dans le classeur",
         "runs": "plus de {limit} segments de texte enrichi",
         "text": "plus de {limit} caractères de texte",
-        "dimension": "la feuille déclare la dimension {ref!r}, au-delà de {rows} "
+        "dimension": "la feuille déclare la dimension « {ref} », au-delà de {rows} "
         "lignes ou {cols} colonnes",
         "dtd": "une déclaration de type de document, qu'un classeur ne contient jamais",
         "xml": "XML mal formé ({error})",
@@ -453,7 +470,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "liste : {levels}",
         "sh_id": "{ref} : cette ligne de partie prenante doit avoir un identifiant (lettres, "
         "chiffres et _)",
-        "sh_label": "{ref} : la partie prenante {id!r} doit avoir un libellé",
+        "sh_label": "{ref} : la partie prenante « {id} » doit avoir un libellé",
         "sh_unlisted": "{ref} : la partie prenante « {id} » n'est pas sur la feuille {sheet} ; "
         "ajoutez-y sa ligne, ou choisissez une partie prenante de la liste",
         "text_value": "{ref} contient le texte « {text} » : le classeur affichera #VALEUR! "
@@ -466,7 +483,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "centre_out": "{ref} vaut {value}, valeur centrale de sa loi {dist} (ligne {row} de la "
         "feuille {sheet}), que les autres paramètres de la loi ({params}) n'admettent pas"
         "{span}. Modifiez {cells}, ou saisissez en {ref} une valeur qu'ils admettent",
-        "centre_formula": "{ref} : la formule {formula!r} ne donne pas la valeur centrale de la "
+        "centre_formula": "{ref} : la formule « {formula} » ne donne pas la valeur centrale de la "
         "loi à partir de {visible} ; remettez la formule {expected} ou saisissez un nombre",
         "centre_missing": "{ref} : la loi {dist} de la ligne {row} a besoin de {params} pour que "
         "sa valeur centrale suive {visible} ; remplissez-les",
@@ -487,6 +504,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "décrit",
         "unknown_cell": "{ref} : cette ligne nomme {cell}, qui ne contient aucun chiffre "
         "incertain",
+        "unknown_row": "{ref} : cette ligne décrit {what} de la ligne « {row_key} » de la feuille "
+        "{sheet}, que la feuille n'a plus ; supprimez cette ligne ou rétablissez la ligne",
+        "two_laws": "{ref} : cette ligne décrit {cell}, que la ligne {first} décrit déjà ; "
+        "gardez l'une des deux",
         "span_inside": " : elle doit être strictement comprise entre {lo} et {hi}",
         "below_block": "{ref} : la ligne {row} est hors du bloc de formules (lignes {first} à "
         "{last}) : le classeur ne la compte pas, elle n'est donc pas lue. Insérez des lignes "
@@ -672,6 +693,7 @@ COMMENTS: dict[str, dict[str, str]] = {
         "drop_off_method": "compound: lost each year on what remains; linear: the same loss "
         "each year (list).",
         "impact": "Formula: quantity x value x (1 - the four shares). Do not type here.",
+        "inputs_label": "The input in words, as the report shows it.",
         "amount": "Amount invested, in the currency.",
         "year": "Year of the input (0 = at the start, not discounted).",
         "link_evidence": "How well the link is shown (list): 1 described, 2 correlated "
@@ -688,14 +710,17 @@ COMMENTS: dict[str, dict[str, str]] = {
         "duration": "Nombre d'années pendant lesquelles l'effet dure.",
         "start_year": "Année de la première valeur (1 = première année).",
         "proxy_value": "Valeur d'une unité d'effet pour une année, dans la devise.",
-        "deadweight": "Part qui serait arrivée de toute façon, de 0 % à 100 %.",
-        "displacement": "Part de l'effet déplacée d'ailleurs, de 0 % à 100 %.",
-        "attribution": "Part due à d'autres que le projet, de 0 % à 100 %.",
-        "leakage": "Part qui profite à d'autres que les parties prenantes, de 0 % à 100 %.",
-        "drop_off": "Part de l'effet perdue chaque année après la première, de 0 % à 100 %.",
+        "deadweight": "Part qui serait arrivée de toute façon, de 0\u00a0% à 100\u00a0%.",
+        "displacement": "Part de l'effet déplacée d'ailleurs, de 0\u00a0% à 100\u00a0%.",
+        "attribution": "Part due à d'autres que le projet, de 0\u00a0% à 100\u00a0%.",
+        "leakage": "Part qui profite à d'autres que les parties prenantes, de 0\u00a0% à "
+        "100\u00a0%.",
+        "drop_off": "Part de l'effet perdue chaque année après la première, de 0\u00a0% à "
+        "100\u00a0%.",
         "drop_off_method": "composée : perte chaque année sur ce qui reste ; linéaire : même "
         "perte chaque année (liste).",
         "impact": "Formule : quantité x valeur x (1 - les quatre parts). Ne rien saisir ici.",
+        "inputs_label": "La ressource en mots, telle que le rapport la montre.",
         "amount": "Montant investi, dans la devise.",
         "year": "Année de la ressource (0 = au départ, non actualisée).",
         "link_evidence": "Ce qui montre le lien (liste) : 1 décrit, 2 corrélé (les données "
@@ -713,8 +738,8 @@ GUARD: dict[str, dict[str, str]] = {
         "list": "Choose a value of the list.",
     },
     "fr": {
-        "percent_title": "Une part de 0 % à 100 %",
-        "percent": "Saisissez une part de 0 % à 100 % (par exemple 25 %).",
+        "percent_title": "Une part de 0\u00a0% à 100\u00a0%",
+        "percent": "Saisissez une part de 0\u00a0% à 100\u00a0% (par exemple 25\u00a0%).",
         "list_title": "Une valeur de la liste",
         "list": "Choisissez une valeur de la liste.",
     },

@@ -46,6 +46,7 @@ from impactkit.io._excel_layout import (
     TOC_ROWS,
     UNC_COLUMNS,
     UNC_FIRST,
+    UNC_KEYS,
     WORDS,
     _central,
     _heading,
@@ -259,7 +260,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     max_input_year = max((int(i.get("year", 0)) for i in plain["inputs"]), default=0)
     periods = max(years, max_input_year) + 1
     names = {k: SHEETS[k][lang] for k in SHEETS}
-    unc: list[tuple[str, str, str, dict[str, Any]]] = []  # sheet, cell, what, dist
+    # sheet, cell, what, dist, and the (row key, column key, rank) naming the cell
+    unc: list[tuple[str, str, str, dict[str, Any], tuple[str, str, int]]] = []
 
     # Settings ------------------------------------------------------------------
     ws = book.sheet("settings")
@@ -286,7 +288,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         values["discount_rate"] = _central(rate)
         if isinstance(rate, dict):
             row = SETTINGS_FIRST + SETTINGS_KEYS.index("discount_rate")
-            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate))
+            described = ("discount_rate", "value", 1)
+            unc.append((names["settings"], f"B{row}", w["discount_rate"], rate, described))
     else:
         values["discount_schedule"] = json.dumps(disc["bands"])
     pi = plain.get("price_index") or {}
@@ -338,7 +341,10 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         if raw is not None:
             amount = raw.get("amount")
             if isinstance(amount, dict):
-                unc.append((names["inputs"], f"{icol['amount']}{r}", raw["label"], amount))
+                rank = sum(x.get("label") == raw["label"] for x in plain["inputs"][: i + 1])
+                described = (str(raw["label"]), "amount", rank)
+                cell = f"{icol['amount']}{r}"
+                unc.append((names["inputs"], cell, raw["label"], amount, described))
             in_row = {
                 "label": raw.get("label"),
                 "amount": _central(amount),
@@ -394,7 +400,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
         r = FIRST_ROW + i
         raw = outcomes[i] if i < len(outcomes) else None
         if raw is not None:
-            extras.append(_write_outcome(book, ws, r, raw, L, names["map"], unc))
+            rank = sum(x["outcome"] == raw["outcome"] for x in outcomes[: i + 1])
+            extras.append(_write_outcome(book, ws, r, raw, L, names["map"], unc, rank))
 
         def c(k: str, r: int = r) -> str:
             return f"{L[k]}{r}"
@@ -512,10 +519,11 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     ws = book.sheet("uncertainty")
     book.put(ws, 1, 1, w["unc_note"])
     book.header(ws, 2, UNC_COLUMNS, UNC_FIRST - 1)
-    for i, (sheet, cell, what, dist) in enumerate(unc):
+    for i, (sheet, cell, what, dist, (row_key, field, rank)) in enumerate(unc):
         r = UNC_FIRST + i
         name = DIST_NAMES[lang].get(dist["dist"], dist["dist"])  # « triangulaire »
         vals = {"sheet": sheet, "cell": cell, "what": what, "dist": name}
+        vals.update(row_key=row_key, field=field, occurrence=rank)
         for k, v in dist.items():
             if k != "dist":
                 vals["fixed" if k == "value" else k] = v
@@ -533,7 +541,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
                 book.put(ws, r, j, vals.get(centre) if centre is not None else None)
             else:
                 book.put(ws, r, j, vals.get(k))
-    ws.column_dimensions[_letter(UNC_COLUMNS.index("written") + 1)].hidden = True
+    for k in ("written", *UNC_KEYS):
+        ws.column_dimensions[_letter(UNC_COLUMNS.index(k) + 1)].hidden = True
     from openpyxl.worksheet.datavalidation import DataValidation
 
     x = _letter(UNC_COLUMNS.index("dist") + 1)
@@ -689,9 +698,12 @@ def _guard(
             error=g["list"],
         )
 
-    def guard(ws: Any, keys: list[str], head_row: int, first: int, last: int) -> None:
+    def guard(
+        ws: Any, keys: list[str], head_row: int, first: int, last: int, sheet: str = ""
+    ) -> None:
         rules: dict[str, Any] = {}
         for j, key in enumerate(keys, start=1):
+            comment = COMMENTS[lang].get(f"{sheet}_{key}", COMMENTS[lang].get(key))
             x = _letter(j)
             span = f"{x}{first}:{x}{last}"
             if key in PERCENT:
@@ -701,8 +713,8 @@ def _guard(
             elif key == "drop_off_method":
                 words = ",".join(OPTIONS["drop_off_method"][lang].values())
                 rules.setdefault("method", listed(f'"{words}"')).add(span)
-            if key in COMMENTS[lang]:
-                ws.cell(row=head_row, column=j).comment = Comment(COMMENTS[lang][key], "impactkit")
+            if comment is not None:
+                ws.cell(row=head_row, column=j).comment = Comment(comment, "impactkit")
             if key not in COMPUTED and not key.startswith("year_"):
                 for r in range(first, last + 1):
                     ws.cell(row=r, column=j).protection = Protection(locked=False)
@@ -716,7 +728,7 @@ def _guard(
     guard(ws, cols, 2, FIRST_ROW, last_row)
     ws.row_dimensions[KEY_ROW].hidden = True
     ws = book.wb[names["inputs"]]
-    guard(ws, INPUT_COLUMNS, 1, INPUT_FIRST, last_in)
+    guard(ws, INPUT_COLUMNS, 1, INPUT_FIRST, last_in, "inputs")
     ws.row_dimensions[INPUT_FIRST - 1].hidden = True
     book.wb[names["uncertainty"]].row_dimensions[UNC_FIRST - 1].hidden = True
     ws = book.wb[names["settings"]]
@@ -744,7 +756,8 @@ def _write_outcome(
     raw: dict[str, Any],
     L: dict[str, str],
     sheet: str,
-    unc: list[tuple[str, str, str, dict[str, Any]]],
+    unc: list[tuple[str, str, str, dict[str, Any], tuple[str, str, int]]],
+    rank: int = 1,
 ) -> dict[str, Any]:
     proxy = raw["proxy"] if isinstance(raw["proxy"], dict) else {"value": raw["proxy"]}
     extra: dict[str, Any] = {"outcome": raw["outcome"]}
@@ -783,7 +796,7 @@ def _write_outcome(
             from impactkit._i18n import TEXTS
 
             head = TEXTS[book.lang].get(f, f)
-            unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v))
+            unc.append((sheet, f"{L[f]}{r}", f"{head} — {what}", v, (raw["outcome"], f, rank)))
             vals[f] = _central(v)
     for k, v in vals.items():
         fmt = book.pct if k in PERCENT else book.money if k == "proxy_value" else None

@@ -403,7 +403,7 @@ def mc_histogram(mc: Any, lang: str = "en", *, bins: int = 60) -> Any:
     >>> mc = ik.uncertainty.monte_carlo(ik.examples.load_example(), n=500, seed=1)
     >>> ax = mc_histogram(mc, "fr", bins=20).axes[0]
     >>> ax.get_title().split(" ; ")[0], len(ax.patches)
-    ('Simulation de Monte-Carlo : 500 tirages', 20)
+    ('Simulation de Monte Carlo : 500 tirages', 20)
     >>> ax.get_title().split(" ; ")[1]
     'probabilité que le ratio dépasse 1 pour 1 : 100,0\\xa0%'
     >>> mc_histogram(mc, "en").axes[0].get_title()

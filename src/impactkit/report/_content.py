@@ -217,7 +217,7 @@ def build(
     >>> content = build(ik.sroi(model), lang="fr", monte_carlo=mc)
     >>> content.monte_carlo.n, content.tornado is None  # nothing computed here
     (500, True)
-    >>> print(ik.report.markdown(content).splitlines()[4])
+    >>> print(ik.report.markdown(content).splitlines()[4].replace("\xa0", " "))
     intervalle à 90 % de 1,94 pour 1 à 3,03 pour 1
 
     .. versionchanged:: 0.2

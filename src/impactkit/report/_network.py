@@ -47,22 +47,23 @@ TEXT: dict[str, dict[str, str]] = {
         "uncertainty_none": "Aucune simulation demandée : les totaux sont des valeurs centrales.",
         "uncertainty_text": (
             "Sur {draws} tirages Monte Carlo, la valeur du réseau est comprise entre {pv5} et "
-            "{pv95} (intervalle à 90 %), le ratio entre {r5} et {r95} ; probabilité que le "
+            "{pv95} (intervalle à 90\u00a0%), le ratio entre {r5} et {r95} ; probabilité que le "
             "ratio dépasse 1 : {p1}."
         ),
         "funnels": "Indicateurs : graphiques en entonnoir",
         "funnel_text": (
             "Chaque point est un établissement : son résultat selon le nombre de personnes "
-            "mesurées. Les courbes sont les limites de contrôle à 95 % et 99,8 % autour de la "
+            "mesurées. Les courbes sont les limites de contrôle à 95\u00a0% et 99,8\u00a0% "
+            "autour de la "
             "cible du réseau ({target}). Hors de l'entonnoir, l'écart est peu probable par "
             "hasard ; dans l'entonnoir, les différences peuvent n'être que du bruit."
         ),
         "flags": "Au-dessus : {above} · dans l'entonnoir : {within} · en dessous : {below}",
         "remarkable": "Pratiques remarquables",
         "remarkable_text": (
-            "Établissements au-dessus de la limite à 99,8 % dont l'estimation, une fois "
+            "Établissements au-dessus de la limite à 99,8\u00a0% dont l'estimation, une fois "
             "ramenée vers la moyenne du réseau selon sa précision (« shrinkage »), reste "
-            "au-dessus de la limite à 95 %."
+            "au-dessus de la limite à 95\u00a0%."
         ),
         "remarkable_none": "Aucun établissement ne se distingue au-delà du hasard.",
         "methods": "Méthode",
@@ -88,7 +89,7 @@ TEXT: dict[str, dict[str, str]] = {
         "n": "Personnes mesurées",
         "shrunk": "Estimation rétrécie",
         "target": "Cible du réseau",
-        "upper_998": "Limite haute 99,8 %",
+        "upper_998": "Limite haute 99,8\u00a0%",
         "toc": "Théorie du changement",
         "voice": "Paroles des parties prenantes",
         "group": "Groupe",
@@ -105,8 +106,8 @@ TEXT: dict[str, dict[str, str]] = {
         "above": "au-dessus",
         "within": "dans l'entonnoir",
         "below": "en dessous",
-        "lower_95": "Limite basse 95 %",
-        "upper_95": "Limite haute 95 %",
+        "lower_95": "Limite basse 95\u00a0%",
+        "upper_95": "Limite haute 95\u00a0%",
         "caveats": "À lire avec prudence",
         "caveats_text": (
             "<ul><li>Un rang ou un centile n'est pas une note : les écarts dans l'entonnoir "

@@ -503,6 +503,14 @@ _MARGINAL = re.compile(
 )
 
 
+_STATE_AID = re.compile(
+    r"^(\d+)\.(\d+) FTE x catalogue:\w+ \((\d{1,3}(?:,\d{3})*) EUR per FTE, (\d{4})\) - "
+    r"(.*); less the département's share$",
+    re.S,
+)
+_VOLUNTEER = re.compile(r"^(\d+(?:\.\d+)?) hours x (\d+(?:\.\d+)?) per hour$")
+
+
 def french(text: str) -> str | None:
     """The French of an English text of the sector examples, or ``None`` when it has none.
 
@@ -520,6 +528,18 @@ def french(text: str) -> str | None:
             f"revalorisation depuis {stated} : ses recommandations le font évoluer avec "
             f"{_INDEX_RULES[rule]}, ce que l'exemple n'applique pas (une sous-estimation)."
         )
+    aid = _STATE_AID.match(text)
+    if aid:  # the state aid of an integration workshop, computed by the builder
+        units, cents, amount, year, source = aid.groups()
+        grouped = amount.replace(",", "\u202f")
+        return (
+            f"{units},{cents} ETP x aide au poste du catalogue ({grouped} EUR par ETP, {year}) "
+            f"- {source} ; moins la part du Département"
+        )
+    volunteer = _VOLUNTEER.match(text)
+    if volunteer:  # the description impactkit.volunteer_time writes
+        hours, rate = (x.replace(".", ",") for x in volunteer.groups())
+        return f"{hours} heures x {rate} par heure"
     marginal = _MARGINAL.match(text)
     if marginal and (why := french(marginal.group(2))) is not None:
         return (
