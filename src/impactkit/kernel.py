@@ -498,8 +498,10 @@ def year_values(
     dur = np.asarray(duration, dtype=float)
     d, dur, imp = np.broadcast_arrays(d, dur, imp)
     span = max(_horizon(dur), 1)
-    if horizon is None:
-        horizon = int(start.max(initial=1)) + span - 1
+    if horizon is None:  # the last year a row reaches: its start plus its own duration
+        k = dur.shape[-1] if dur.ndim else 1
+        longest = np.ceil(dur.reshape(-1, k).max(axis=0, initial=0.0)) if dur.size else 0.0
+        horizon = max(int(np.max(start + np.maximum(longest, 1.0) - 1, initial=1)), 1)
     wd = _year_weights(d, dur, linear, span) * imp[..., None]  # (S, K, J)
     out = np.zeros((*imp.shape, horizon + span + 2))
     # place year j of row k at calendar column start_k - 1 + j: one shifted add per start year

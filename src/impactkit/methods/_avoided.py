@@ -255,9 +255,9 @@ def avoided_costs(
     public_funding : float or sequence of float, default 0
         Public funding by year from year 0 (year 0 undiscounted) [currency].
     extra_revenue : float, default 0
-        Yearly taxes and social contributions generated, counted each year of
-        the longest item (an impactkit simplification; model it as an item for
-        finer control) [currency/year].
+        Yearly taxes and social contributions generated, counted each year
+        from year 1 to the last year an item reaches (an impactkit
+        simplification; model it as an item for finer control) [currency/year].
     discount : Discount or float, default 0.032
         Rate or schedule; the default is the 3.2 % rate of the France
         Stratégie 2021 revision.
