@@ -70,3 +70,22 @@ def test_sroi_year_table_has_no_trailing_empty_years() -> None:
         f"year_{t}" for t in range(1, 6)
     ]
     assert r.to_frame()["present_value"].sum() == pytest.approx(r.present_value)
+
+
+def test_avoided_costs_refuse_bad_funding_revenue_and_rate_at_once() -> None:
+    items = [M.AvoidedCostItem("night", people=10, reduction=100)]
+    with pytest.raises(ik.ValidationError) as exc:
+        M.avoided_costs(
+            items,
+            CATALOGUE,
+            public_funding=[1000.0, float("nan"), -5.0],
+            extra_revenue=float("inf"),
+            discount=float("nan"),
+        )
+    paths = {p.path for p in exc.value.problems}
+    assert paths == {
+        ("public_funding", 1),
+        ("public_funding", 2),
+        ("extra_revenue",),
+        ("discount",),
+    }

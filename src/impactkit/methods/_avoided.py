@@ -280,6 +280,8 @@ def avoided_costs(
     ------
     ValidationError
         Items that are not :class:`AvoidedCostItem`, unknown cost keys,
+        a public funding that is negative or not finite, an extra revenue
+        that is not finite,
         currencies that differ, price years without an index (or outside
         it), and the same expense (``covers``) counted at two payer levels
         (the same euro twice); every problem at once.
@@ -347,6 +349,16 @@ def avoided_costs(
                     f"in items[{j}] and {u.payer} here): the same euro twice",
                 )
             seen.setdefault(u.covers, (u.payer, i))
+    funding_list = (
+        [public_funding] if np.ndim(public_funding) == 0 else list(np.ravel(public_funding))
+    )
+    for j, x in enumerate(funding_list):
+        c.number(
+            x, ("public_funding", j) if np.ndim(public_funding) else "public_funding", low=0.0
+        )
+    c.number(extra_revenue, "extra_revenue")
+    if not isinstance(discount, Constant | Schedule):
+        c.number(discount, "discount", low=-1.0, low_open=True)
     c.raise_if_errors()
     notes = tuple(
         Problem(
