@@ -548,9 +548,11 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
 def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> float | None:
     r"""Fractional year at which cumulative discounted net flows turn non-negative.
 
-    The smallest :math:`t` with :math:`\sum_{u \le t} CF_u\, DF(u) \ge 0`,
-    the first flow at year 0 (undiscounted), with linear interpolation inside
-    the year in which the cumulative sum crosses zero (docs/methods/sroi.md).
+    The smallest :math:`t` with :math:`\sum_{u \le t} CF_u\, DF(u) \ge 0`
+    after the first year at which that sum is negative (leading years without
+    flows are not a payback), the first flow at year 0 (undiscounted), with
+    linear interpolation inside the year in which the cumulative sum crosses
+    zero (docs/methods/sroi.md).
 
     Parameters
     ----------
@@ -562,8 +564,8 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
     Returns
     -------
     float or None
-        The payback [years]: 0.0 when year 0 is already non-negative, None
-        when the cumulative discounted flows never reach zero.
+        The payback [years]: 0.0 when the cumulative discounted flows are
+        never negative, None when they never come back to zero.
 
     Raises
     ------
@@ -575,6 +577,8 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
     --------
     >>> round(discounted_payback_period([-100, 60, 60], 0.0), 6)
     1.666667
+    >>> round(discounted_payback_period([0, -100, 60, 60], 0.0), 6)
+    2.666667
     """
     cf = _flows(cash_flows)
     return payback_year(cf * _factors(rate, cf.size))

@@ -1,0 +1,40 @@
+"""Discounted payback when the outlay is not in year 0 (docs/methods/cba.md)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from impactkit import kernel
+from impactkit import methods as M
+
+
+def test_leading_zero_year_is_not_a_payback() -> None:
+    # cumulative 0, -100, -40, +20: paid back two thirds into year 3 (by hand)
+    assert M.discounted_payback_period([0, -100, 60, 60], 0.0) == pytest.approx(2 + 40 / 60)
+    assert kernel.payback_year([0.0, 0.0, -10.0, 20.0]) == pytest.approx(2.5)
+
+
+def test_positive_year_zero_then_outlay() -> None:
+    # cumulative 50, -50, +50: back to zero halfway through year 2
+    assert M.discounted_payback_period([50, -100, 100], 0.0) == pytest.approx(1.5)
+    assert M.discounted_payback_period([50, -10, -100], 0.0) is None
+
+
+def test_never_negative_and_at_once() -> None:
+    assert M.discounted_payback_period([0, 10, 10], 0.1) == 0.0
+    assert M.discounted_payback_period([-100, 100], 0.0) == pytest.approx(1.0)
+
+
+def test_cba_with_outlay_in_year_one() -> None:
+    flows = pd.DataFrame(
+        {
+            "year": [1, 2, 3],
+            "amount": [100.0, 60.0, 60.0],
+            "kind": ["cost", "benefit", "benefit"],
+            "perspective": ["etat", "beneficiaries", "beneficiaries"],
+        }
+    )
+    r = M.cba(flows, 0.0)
+    assert r.discounted_payback == pytest.approx(2 + 40 / 60)
+    assert r.to_dict()["discounted_payback"] == r.discounted_payback
