@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import impactkit as ik
 from impactkit import kernel
 from impactkit import methods as M
 
@@ -38,3 +39,10 @@ def test_cba_with_outlay_in_year_one() -> None:
     r = M.cba(flows, 0.0)
     assert r.discounted_payback == pytest.approx(2 + 40 / 60)
     assert r.to_dict()["discounted_payback"] == r.discounted_payback
+
+
+def test_cba_refuses_empty_flows() -> None:
+    empty = pd.DataFrame(columns=["year", "amount", "kind", "perspective"])
+    with pytest.raises(ik.ValidationError) as exc:
+        M.cba(empty, 0.035)
+    assert [p.path for p in exc.value.problems] == [("flows",)]

@@ -774,6 +774,8 @@ def _check_flows(df: pd.DataFrame) -> pd.DataFrame:
                     f"amount must be a finite number, got {a!r}",
                 )
             )
+    if not probs and out.empty:
+        probs.append(Problem(("flows",), "empty", "flows hold no row"))
     if probs:
         raise ValidationError(probs)
     out["year"] = out["year"].astype(int)
@@ -813,6 +815,13 @@ def cba(
     Returns
     -------
     CBAResult
+
+    Raises
+    ------
+    ValidationError
+        When a column is missing, the flows hold no row, or a row's
+        ``kind``, ``perspective``, ``year`` or ``amount`` is not allowed
+        (every problem at once), or ``perspective`` is unknown.
 
     Notes
     -----
