@@ -627,6 +627,10 @@ class OutcomesContract:
 
     def _achieved(self, achieved: Mapping[str, Any]) -> FloatArray:
         self._check_achieved(achieved)
+        c = Checker()
+        for m in self.metrics:
+            c.number(achieved[m], ("achieved", m))
+        c.raise_if_errors()
         return np.array([[float(achieved[m]) for m in self.metrics]])
 
     def settle(self, achieved: Mapping[str, Any]) -> ContractResult:
@@ -657,7 +661,7 @@ class OutcomesContract:
         ------
         ValidationError
             When a metric named by the rules has no achievement (code
-            ``missing``).
+            ``missing``) or an achievement is not a finite number.
 
         References
         ----------
@@ -748,12 +752,19 @@ class OutcomesContract:
         Raises
         ------
         ValidationError
-            When ``n`` is not positive or a metric has no achievement.
+            When ``n`` is not positive, a metric has no achievement, or a
+            fixed achievement is not a finite number.
         """
         if n < 1:
             raise ValidationError("n must be positive", path=("n",), code="out_of_range")
         rng, entropy = seeded(seed)
         self._check_achieved(achieved)
+        c = Checker()
+        for m in self.metrics:
+            v = achieved[m]
+            if not isinstance(v, Distribution) and not (hasattr(v, "effect") and hasattr(v, "se")):
+                c.number(v, ("achieved", m))
+        c.raise_if_errors()
         cols = [_draws(achieved[m], rng, n) for m in self.metrics]
         a = np.column_stack(cols)
         pay, inflow, out = self._gross_flows(a)
