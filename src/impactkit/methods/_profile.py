@@ -336,13 +336,16 @@ def compare(
 ) -> pd.DataFrame:
     r"""Compare a forecast with an evaluation, outcome by outcome, and explain the variance.
 
-    Rows are matched on (outcome, stakeholder). For each matched row the
+    Rows are matched on (outcome, stakeholder), the n-th row of a pair on one
+    side with the n-th on the other (the cohorts of a forecast share their
+    outcome and stakeholder). For each matched row the
     change in present value is shared among four factor groups — quantity,
     proxy, haircuts (deadweight, displacement, attribution, leakage) and
-    persistence (duration, drop-off) — by their Shapley values over the 16
-    combinations of forecast and evaluated values, so the parts add up to the
-    change whatever the order. Both are evaluated with the forecast's
-    discounting and timing; rows present on one side only are listed whole.
+    persistence (duration, drop-off, its method and the start year) — by
+    their Shapley values over the 16 combinations of forecast and evaluated
+    values, so the parts add up to the change whatever the order. Both are
+    evaluated with the forecast's discounting and timing; rows present on one
+    side only are listed whole.
 
     With groups :math:`G` and :math:`v(S)` the row's present value when the
     groups in :math:`S` take their evaluated values and the others their
@@ -404,8 +407,19 @@ def compare(
     em = bind(evaluation, data_evaluation).model
     vf, ve = compile_model(fm), compile_model(em)
     bf, be = vf.base * vf.scales, ve.base * ve.scales
-    key_f = {(o.outcome, o.stakeholder): k for k, o in enumerate(fm.outcomes)}
-    key_e = {(o.outcome, o.stakeholder): k for k, o in enumerate(em.outcomes)}
+
+    def keyed(model: ImpactModel) -> dict[tuple[str, str, int], int]:
+        # the n-th row of an (outcome, stakeholder) pair meets the other side's n-th:
+        # the cohorts of a forecast share their outcome and stakeholder
+        seen: dict[tuple[str, str], int] = {}
+        out: dict[tuple[str, str, int], int] = {}
+        for k, o in enumerate(model.outcomes):
+            n = seen.get((o.outcome, o.stakeholder), 0)
+            seen[(o.outcome, o.stakeholder)] = n + 1
+            out[(o.outcome, o.stakeholder, n)] = k
+        return out
+
+    key_f, key_e = keyed(fm), keyed(em)
     matched = [key for key in key_f if key in key_e]
     fi = np.array([key_f[key] for key in matched], dtype=np.int64)
     ei = np.array([key_e[key] for key in matched], dtype=np.int64)
@@ -429,7 +443,9 @@ def compare(
     rows: list[dict[str, Any]] = []
     if len(matched):
         af, ae = arrays(vf, bf, fi), arrays(ve, be, ei)
-        start, linear = vf.start[fi], vf.linear[fi]
+        # the start year and the drop-off method persist with duration and drop-off
+        timing_f = (vf.start[fi], vf.linear[fi])
+        timing_e = (ve.start[ei], ve.linear[ei])
         groups = list(_GROUPS)
         n = len(groups)
         value: dict[frozenset[str], Any] = {}
@@ -439,6 +455,7 @@ def compare(
                     k: (ae[k] if any(k in _GROUPS[g] for g in combo) else af[k])
                     for k in ROW_FIELDS
                 }
+                start, linear = timing_e if "persistence" in combo else timing_f
                 value[frozenset(combo)] = pv_rows(vf, fields, start, linear)
         phi = {g: np.zeros(len(matched)) for g in groups}
         for g in groups:
