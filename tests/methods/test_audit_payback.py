@@ -46,3 +46,23 @@ def test_cba_refuses_empty_flows() -> None:
     with pytest.raises(ik.ValidationError) as exc:
         M.cba(empty, 0.035)
     assert [p.path for p in exc.value.problems] == [("flows",)]
+
+
+def test_cba_summary_shows_the_weighted_npv_beside_the_unweighted_one() -> None:
+    flows = pd.DataFrame(
+        {
+            "year": [0, 1, 1],
+            "amount": [1000.0, 600.0, 300.0],
+            "kind": ["cost", "benefit", "benefit"],
+            "perspective": ["etat", "beneficiaries", "others"],
+        }
+    )
+    eq = ik.valuation.EquityWeights({"beneficiaries": 10_000}, reference=20_000, eta=1.0)
+    r = M.cba(flows, 0.0, equity=eq)
+    lines = dict(r.summary().lines)
+    # by hand: 600 x 2 + 300 - 1,000
+    assert r.weighted_npv == pytest.approx(500.0)
+    assert lines["NPV"] == "-100.00"
+    assert lines["NPV, equity-weighted"] == "500.00"
+    assert lines["PV benefits, equity-weighted"] == "1,500.00"
+    assert "NPV, equity-weighted" not in dict(M.cba(flows, 0.0).summary().lines)

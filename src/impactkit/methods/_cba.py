@@ -693,6 +693,8 @@ class CBAResult:
         Returns
         -------
         Summary
+            With equity weights, the weighted present values and NPV follow
+            the unweighted ones.
         """
 
         def f(x: float | None, fmt: str) -> str:
@@ -707,6 +709,12 @@ class CBAResult:
             ("IRR", f(self.irr, ".2%") if self.irr is not None else self.irr_note or "-"),
             ("Discounted payback", f(self.discounted_payback, ".2f")),
         )
+        if self.weighted_npv is not None:  # beside the unweighted figures, never instead
+            lines += (
+                ("PV benefits, equity-weighted", f(self.weighted_pv_benefits, ",.2f")),
+                ("PV costs, equity-weighted", f(self.weighted_pv_costs, ",.2f")),
+                ("NPV, equity-weighted", f(self.weighted_npv, ",.2f")),
+            )
         return Summary("Cost-benefit analysis", lines, self.by_perspective)
 
 
