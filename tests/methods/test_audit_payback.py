@@ -66,3 +66,10 @@ def test_cba_summary_shows_the_weighted_npv_beside_the_unweighted_one() -> None:
     assert lines["NPV, equity-weighted"] == "500.00"
     assert lines["PV benefits, equity-weighted"] == "1,500.00"
     assert "NPV, equity-weighted" not in dict(M.cba(flows, 0.0).summary().lines)
+
+
+def test_xirr_without_a_root_says_so_rather_than_several() -> None:
+    # a 99,999-fold gain in one day: the rate is beyond any search bound
+    with pytest.raises(ik.ValidationError) as exc:
+        M.xirr([-100, 1e7], ["2020-01-01", "2020-01-02"])
+    assert exc.value.problems[0].code == "no_root"

@@ -524,9 +524,9 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     ------
     ValidationError
         When ``dates`` and ``cash_flows`` differ in length, when the flows
-        never change sign (code ``no_sign_change``), when no root or more
-        than one root is found, a double root counting twice (code
-        ``multiple_irr``), or when
+        never change sign (code ``no_sign_change``), when no root is found
+        (code ``no_root``), when more than one root is found, a double root
+        counting twice (code ``multiple_irr``), or when
         ``cash_flows`` is empty, not numeric or holds a non-finite value.
 
     Examples
@@ -536,6 +536,13 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     """
     cf, t = _dated_flows(cash_flows, dates)
     roots = _roots(cf, t)
+    if not roots:  # as irr(): no root is not several roots
+        raise ValidationError(
+            "the net present value never reaches zero between -99.99 % and the search's "
+            "upper bound: no internal rate of return found",
+            path=("cash_flows",),
+            code="no_root",
+        )
     if len(roots) != 1:
         raise ValidationError(
             f"{len(roots)} internal rates of return: not meaningful",
