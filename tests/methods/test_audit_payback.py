@@ -73,3 +73,15 @@ def test_xirr_without_a_root_says_so_rather_than_several() -> None:
     with pytest.raises(ik.ValidationError) as exc:
         M.xirr([-100, 1e7], ["2020-01-01", "2020-01-02"])
     assert exc.value.problems[0].code == "no_root"
+
+
+def test_mirr_and_xnpv_refuse_rates_at_or_below_minus_one_and_nan() -> None:
+    with pytest.raises(ik.ValidationError) as exc:
+        M.mirr([-100, 50, 60], finance_rate=float("nan"), reinvest_rate=-1.0)
+    assert {p.path for p in exc.value.problems} == {("finance_rate",), ("reinvest_rate",)}
+    with pytest.raises(ik.ValidationError) as exc:
+        M.xnpv(-1.5, [-100, 50], dates=["2020-01-01", "2021-01-01"])
+    assert [p.path for p in exc.value.problems] == [("rate",)]
+    # by hand: (50 x 1.1 + 60) / 100 over two periods
+    got = M.mirr([-100, 50, 60], finance_rate=0.05, reinvest_rate=0.1)
+    assert got == pytest.approx((115 / 100) ** 0.5 - 1)

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._results import Summary, displayed, jsonable
-from impactkit._validation import require_finite
+from impactkit._validation import Checker, require_finite
 from impactkit.discount import Discount, factors
 from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
@@ -411,14 +411,19 @@ def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) ->
     ------
     ValidationError
         When the flows do not hold both a positive and a negative value
-        (code ``no_sign_change``), or when ``cash_flows`` is empty, not
-        numeric or holds a non-finite value.
+        (code ``no_sign_change``), when a rate is not a finite number above
+        -1, or when ``cash_flows`` is empty, not numeric or holds a
+        non-finite value.
 
     Examples
     --------
     >>> round(mirr([-100, 50, 60], finance_rate=0.1, reinvest_rate=0.12), 6)
     0.077033
     """
+    c = Checker()
+    c.number(finance_rate, "finance_rate", low=-1.0, low_open=True)
+    c.number(reinvest_rate, "reinvest_rate", low=-1.0, low_open=True)
+    c.raise_if_errors()
     cf = _flows(cash_flows)
     n = cf.size - 1
     t = np.arange(cf.size)
@@ -430,9 +435,12 @@ def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) ->
             path=("cash_flows",),
             code="no_sign_change",
         )
-    fv = float(np.sum(pos * (1 + reinvest_rate) ** (n - t)))
-    pv = float(-np.sum(neg / (1 + finance_rate) ** t))
-    return float((fv / pv) ** (1.0 / n) - 1.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        fv = float(np.sum(pos * (1 + float(reinvest_rate)) ** (n - t)))
+        pv = float(-np.sum(neg / (1 + float(finance_rate)) ** t))
+        value = float((fv / pv) ** (1.0 / n) - 1.0)
+    require_finite({"mirr": value})
+    return value
 
 
 def _dated_flows(
@@ -475,8 +483,9 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
     Raises
     ------
     ValidationError
-        When ``dates`` and ``cash_flows`` differ in length, or when
-        ``cash_flows`` is empty, not numeric or holds a non-finite value.
+        When ``rate`` is not a finite number above -1, when ``dates`` and
+        ``cash_flows`` differ in length, or when ``cash_flows`` is empty, not
+        numeric or holds a non-finite value.
 
     Examples
     --------
@@ -485,8 +494,14 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
     >>> round(xnpv(0.1, [-1000, 1100], dates=["2024-01-01", "2025-01-01"]), 4)  # 366 days
     -0.2611
     """
+    c = Checker()
+    c.number(rate, "rate", low=-1.0, low_open=True)
+    c.raise_if_errors()
     cf, t = _dated_flows(cash_flows, dates)
-    return float(_npv_curve(cf, t, np.array([rate]))[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(_npv_curve(cf, t, np.array([float(rate)]))[0])
+    require_finite({"xnpv": value})
+    return value
 
 
 def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
