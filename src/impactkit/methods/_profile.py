@@ -103,6 +103,10 @@ class ImpactProfile:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
+        c.number(self.scale, "scale", low=0.0)
+        c.number(self.depth, "depth")
+        c.number(self.duration, "duration", low=0.0)
+        c.number(self.contribution, "contribution", low=0.0, high=1.0)
         for k, v in self.risks.items():
             c.choice(k, ("risks", str(k)), RISK_TYPES)
             c.choice(v, ("risks", str(k)), RISK_LEVELS)
@@ -180,6 +184,14 @@ class ABCRules:
     min_contribution: float = 0.5
     require_underserved: bool = True
     max_risk: str = "medium"
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.number(self.min_contribution, "min_contribution", low=0.0, high=1.0)
+        if not isinstance(self.require_underserved, bool | np.bool_):
+            c.add("require_underserved", "type", "expected true or false")
+        c.choice(self.max_risk, "max_risk", RISK_LEVELS)
+        c.raise_if_errors()
 
     def classify(self, p: ImpactProfile) -> str:
         """``"A"`` for a negative outcome, ``"C"`` when every C rule holds, else ``"B"``.
