@@ -89,3 +89,19 @@ def test_avoided_costs_refuse_bad_funding_revenue_and_rate_at_once() -> None:
         ("extra_revenue",),
         ("discount",),
     }
+
+
+def test_avoided_costs_warn_when_price_years_are_mixed_without_a_base_year() -> None:
+    cat = dict(CATALOGUE)
+    cat["old"] = UnitCost("old", "Old night", 20.0, "night", "etat", 2012, "illustrative")
+    items = [
+        M.AvoidedCostItem("night", people=1, reduction=1),
+        M.AvoidedCostItem("old", people=1, reduction=1),
+    ]
+    r = M.avoided_costs(items, cat, discount=0.0)
+    assert r.present_value == pytest.approx(50.0)  # added as they are
+    codes = [w.code for w in r.warnings]
+    assert codes == ["price_years_differ"]
+    assert "2012, 2024" in r.warnings[0].message
+    one_year = M.avoided_costs(items[:1], cat, discount=0.0)
+    assert [w.code for w in one_year.warnings] == []

@@ -111,7 +111,8 @@ class AvoidedCostsResult:
         ``transfers`` (money no longer paid out: an allowance); ``by_year``
         shows the ``transfers`` part of each year's avoided costs.
     warnings : tuple of Problem
-        Average-cost bases, benefits in kind and other notes.
+        Average-cost bases, benefits in kind, unit costs of several price years
+        added without a base year, and other notes.
     revenue : float, default 0
         PV of the extra revenue (taxes and social contributions): a transfer
         to the public purse too, counted in ``present_value``.
@@ -263,6 +264,8 @@ def avoided_costs(
         Stratégie 2021 revision.
     base_year : int, optional
         Price year of the analysis; unit costs of other years need ``price_index``.
+        Without it the unit costs are added in their own prices, with a
+        warning (code ``price_years_differ``) when these differ.
     price_index : PriceIndex, optional
         Moves unit costs from their price year to ``base_year``.
     currency : str, default "EUR"
@@ -381,6 +384,18 @@ def avoided_costs(
         for i, it in enumerate(items)
         if catalogue[it.cost].benefit_in_kind
     )
+    price_years = sorted({int(catalogue[it.cost].price_year) for it in items})
+    if base_year is None and len(price_years) > 1:  # summed as they are: say so
+        notes += (
+            Problem(
+                ("base_year",),
+                "price_years_differ",
+                f"the unit costs are in the prices of {', '.join(map(str, price_years))} and "
+                "are added as they are; give base_year and price_index to move them to one "
+                "price year",
+                "warning",
+            ),
+        )
     k = len(items)
     q = np.array([[it.people * it.reduction for it in items]])
     p = np.array([[catalogue[it.cost].cost * f for it, f in zip(items, factors, strict=True)]])

@@ -722,7 +722,7 @@ class CBAResult:
         def f(x: float | None, fmt: str) -> str:
             return "-" if x is None else format(x, fmt)
 
-        lines = (
+        lines: tuple[tuple[str, str], ...] = (
             ("Perspective", self.perspective),
             ("PV benefits", f(self.pv_benefits, ",.2f")),
             ("PV costs", f(self.pv_costs, ",.2f")),
