@@ -52,3 +52,14 @@ def test_cost_per_outcome_with_a_cohort_and_no_comparison() -> None:
     r = c.settle({"effet": 0.1})  # an effect of 10 points on 100 people: 10 outcomes
     assert r.payer_cost == pytest.approx(20_000)
     assert r.cost_per_outcome["effet"] == pytest.approx(2_000)
+
+
+def test_simulation_summary_shows_no_nan_when_no_draw_has_an_irr() -> None:
+    # flows -100, +230, -132 in every draw: two IRRs (10 % and 20 %), so none is kept
+    c = OutcomesContract(rules=[PaymentRule("jobs", price=1, period=1)], drawdowns=[100, 0, 132])
+    s = c.simulate({"jobs": 230}, n=3, seed=1)
+    assert s.irr_undefined == 3
+    lines = dict(s.summary().lines)
+    assert lines["IRR P5 / P50 / P95"] == "- / - / -"
+    assert lines["Draws without a unique IRR"] == "3"
+    assert "nan" not in s.summary().as_text()

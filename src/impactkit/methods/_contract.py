@@ -476,7 +476,11 @@ class ContractSimulation:
             ("P(loss)", f"{self.probability_of_loss:.1%}"),
             ("Expected money multiple", f"{self.expected_moic:.3f}"),
             ("Expected payer cost", f"{self.expected_payer_cost:,.2f}"),
-            ("IRR P5 / P50 / P95", " / ".join(f"{v:.2%}" for v in p.to_numpy())),
+            (
+                "IRR P5 / P50 / P95",
+                " / ".join("-" if np.isnan(v) else f"{v:.2%}" for v in p.to_numpy()),
+            ),
+            ("Draws without a unique IRR", f"{self.irr_undefined:,}"),
         )
         return Summary("Outcomes contract simulation", lines)
 
