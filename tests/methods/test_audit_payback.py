@@ -85,3 +85,17 @@ def test_mirr_and_xnpv_refuse_rates_at_or_below_minus_one_and_nan() -> None:
     # by hand: (50 x 1.1 + 60) / 100 over two periods
     got = M.mirr([-100, 50, 60], finance_rate=0.05, reinvest_rate=0.1)
     assert got == pytest.approx((115 / 100) ** 0.5 - 1)
+
+
+def test_dated_flows_name_each_bad_date() -> None:
+    with pytest.raises(ik.ValidationError) as exc:
+        M.xirr([-100, 50, 60], ["2021-01-01", None, 5])
+    assert [p.path for p in exc.value.problems] == [("dates", 1), ("dates", 2)]
+    with pytest.raises(ik.ValidationError):
+        M.xnpv(0.1, [-100, 110], dates=["2021-01-01", "not a date"])
+    # a datetime and a date mix: 365 days, 10 %
+    import datetime as dt
+
+    assert M.xirr([-100, 110], [dt.datetime(2021, 1, 1, 12), dt.date(2022, 1, 1)]) == (
+        pytest.approx(0.1)
+    )

@@ -448,7 +448,24 @@ def _dated_flows(
 ) -> tuple[FloatArray, FloatArray]:
     """The flows and their times in years of 365 days from the first date."""
     cf = _flows(cash_flows)
-    ds = [d if isinstance(d, _dt.date) else pd.Timestamp(d).date() for d in dates]
+    ds: list[_dt.date] = []
+    bad: list[Problem] = []
+    for i, d in enumerate(dates):
+        day: _dt.date | None = None
+        if isinstance(d, _dt.date) and not pd.isna(d):  # NaT is a datetime too
+            day = d.date() if isinstance(d, _dt.datetime) else d
+        elif isinstance(d, str | np.datetime64):  # a number is not a date
+            try:
+                ts = pd.Timestamp(d)
+                day = None if pd.isna(ts) else ts.date()
+            except (TypeError, ValueError, OverflowError):
+                day = None
+        if day is None:
+            bad.append(Problem(("dates", i), "type", f"not a date: {d!r}"))
+            continue
+        ds.append(day)
+    if bad:
+        raise ValidationError(bad)
     t = np.array([(d - ds[0]).days / 365.0 for d in ds], dtype=float)
     if t.size != cf.size:
         raise ValidationError("dates and cash_flows differ in length", path=("dates",))
