@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import impactkit as ik
 
@@ -44,3 +45,21 @@ def test_unique_outcomes_draw_as_before() -> None:
     # by hand: a = 10 x 3 x 3 = 90, b = 4 x 3 x 4.5 = 54
     assert w.by_outcome["score"].tolist() == [90.0, 54.0]
     assert 0.0 < float(w.stability["p_same_rank"][0]) <= 1.0
+
+
+def test_a_rating_without_an_outcome_is_refused_not_dropped() -> None:
+    m = ik.ImpactModel(
+        name="m", outcomes=[ik.OutcomeValuation(outcome="a", stakeholder="s", quantity=1, proxy=0)]
+    )
+    r = pd.DataFrame(
+        {
+            "outcome": ["a", None, None],
+            "importance": [4, 5, None],
+            "change": [3, 2, None],  # the last row is blank: ignored
+        }
+    )
+    with pytest.raises(ik.ValidationError) as exc:
+        ik.methods.weighted_outcomes(m, r, n_draws=0)
+    assert [p.path for p in exc.value.problems] == [("ratings", 1, "outcome")]
+    ok = ik.methods.weighted_outcomes(m, r.drop(index=1), n_draws=0)
+    assert ok.by_outcome["score"].tolist() == [12.0]

@@ -186,6 +186,16 @@ def _check_ratings(ratings: Any, model: ImpactModel, cols: Mapping[str, str]) ->
                 )
             )
         df[c] = vals
+    # a rating whose outcome is blank would be lost without trace; a blank row is nothing
+    orphan = df["outcome"].isna() & (df["importance"].notna() | df["change"].notna())
+    for i in np.flatnonzero(orphan.to_numpy(dtype=bool)):
+        probs.append(
+            Problem(
+                ("ratings", int(i), cols["outcome"]),
+                "missing",
+                "a rating without an outcome: name the outcome it rates or remove the row",
+            )
+        )
     rated = set(df.dropna()["outcome"].astype(str))
     for k, ov in enumerate(model.outcomes):
         if ov.outcome not in rated:
@@ -240,7 +250,8 @@ def weighted_outcomes(
     ------
     ValidationError
         Missing columns, ratings that are not finite non-negative numbers,
-        ratings of unknown outcomes, outcome rows without any rating.
+        ratings of unknown outcomes, ratings without an outcome (a wholly
+        blank row is ignored), outcome rows without any rating.
 
     Notes
     -----
