@@ -842,8 +842,10 @@ def cba(
     Parameters
     ----------
     flows : DataFrame
-        One row per flow: ``year`` (0 = now), ``amount`` (positive),
-        ``kind`` (``cost`` or ``benefit``), ``perspective`` (who pays or
+        One row per flow: ``year`` (0 = now), ``amount`` (positive; a
+        negative benefit, a disbenefit, lowers the benefits' present value,
+        the BCR's numerator, and leaves the costs as they are), ``kind``
+        (``cost`` or ``benefit``), ``perspective`` (who pays or
         gains, :data:`PERSPECTIVES`), optional ``transfer`` (True for money
         that moves between parties, e.g. benefit payments) and ``label``.
     discount : float or Discount
