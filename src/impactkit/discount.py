@@ -459,6 +459,12 @@ def annuity_factor(discount: Discount, years: int, *, first: int = 1) -> float:
     float
         The annuity factor :math:`A`.
 
+    Raises
+    ------
+    ValidationError
+        When ``years`` or ``first`` is not a whole number >= 0 (a fractional
+        number of years would silently round up).
+
     References
     ----------
     .. [1] HM Treasury (2022). The Green Book (discount factors: year 0 has
@@ -471,7 +477,11 @@ def annuity_factor(discount: Discount, years: int, *, first: int = 1) -> float:
     >>> round(annuity_factor(UK_GREEN_BOOK, 5, first=0), 4)
     4.6731
     """
-    return float(np.sum(discount.factors(np.arange(first, first + years))))
+    c = Checker()
+    c.number(years, "years", low=0, integer=True)
+    c.number(first, "first", low=0, integer=True)
+    c.raise_if_errors()
+    return float(np.sum(discount.factors(np.arange(int(first), int(first) + int(years)))))
 
 
 def france_2021(beta: float = 1.0) -> Constant:

@@ -225,9 +225,12 @@ def payback_year(discounted: npt.ArrayLike) -> float | None:
     """Fractional year at which cumulative discounted net flows turn non-negative.
 
     ``discounted[t]`` is the discounted net flow of year ``t`` (year 0 first).
-    Linear interpolation inside the year; None when never reached. This is the
-    discounted payback of both the SROI (inputs at year 0, benefits after) and
-    cost-benefit analysis.
+    The payback is the first year at which the cumulative sum, having been
+    negative, is back at or above zero: years of zero flow before the
+    investment (a project whose outlay falls in year 1) do not count as paid
+    back. Linear interpolation inside the year; None when never reached. This
+    is the discounted payback of both the SROI (inputs at year 0, benefits
+    after) and cost-benefit analysis.
 
     Parameters
     ----------
@@ -237,21 +240,25 @@ def payback_year(discounted: npt.ArrayLike) -> float | None:
     Returns
     -------
     float or None
-        Fractional year at which the cumulative sum first becomes
-        non-negative (0.0 when year 0 already is), or None when it never does.
+        Fractional year at which the cumulative sum first turns non-negative
+        after its first negative year (0.0 when it is never negative), or
+        None when it never does.
 
     Examples
     --------
     >>> round(payback_year([-100.0, 60.0, 60.0]), 6)
     1.666667
+    >>> round(payback_year([0.0, -100.0, 60.0, 60.0]), 6)  # the outlay in year 1
+    2.666667
     >>> payback_year([-100.0, 10.0]) is None
     True
     """
     disc = np.asarray(discounted, dtype=float).ravel()
     cum = np.cumsum(disc)
-    if cum[0] >= 0:
+    below = np.flatnonzero(cum < 0)
+    if below.size == 0:
         return 0.0
-    hit = np.flatnonzero(cum >= 0)
+    hit = np.flatnonzero(cum[below[0] :] >= 0) + below[0]
     if hit.size == 0:
         return None
     t = int(hit[0])
@@ -498,8 +505,10 @@ def year_values(
     dur = np.asarray(duration, dtype=float)
     d, dur, imp = np.broadcast_arrays(d, dur, imp)
     span = max(_horizon(dur), 1)
-    if horizon is None:
-        horizon = int(start.max(initial=1)) + span - 1
+    if horizon is None:  # the last year a row reaches: its start plus its own duration
+        k = dur.shape[-1] if dur.ndim else 1
+        longest = np.ceil(dur.reshape(-1, k).max(axis=0, initial=0.0)) if dur.size else 0.0
+        horizon = max(int(np.max(start + np.maximum(longest, 1.0) - 1, initial=1)), 1)
     wd = _year_weights(d, dur, linear, span) * imp[..., None]  # (S, K, J)
     out = np.zeros((*imp.shape, horizon + span + 2))
     # place year j of row k at calendar column start_k - 1 + j: one shifted add per start year

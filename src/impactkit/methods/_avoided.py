@@ -111,7 +111,8 @@ class AvoidedCostsResult:
         ``transfers`` (money no longer paid out: an allowance); ``by_year``
         shows the ``transfers`` part of each year's avoided costs.
     warnings : tuple of Problem
-        Average-cost bases, benefits in kind and other notes.
+        Average-cost bases, benefits in kind, unit costs of several price years
+        added without a base year, and other notes.
     revenue : float, default 0
         PV of the extra revenue (taxes and social contributions): a transfer
         to the public purse too, counted in ``present_value``.
@@ -255,14 +256,16 @@ def avoided_costs(
     public_funding : float or sequence of float, default 0
         Public funding by year from year 0 (year 0 undiscounted) [currency].
     extra_revenue : float, default 0
-        Yearly taxes and social contributions generated, counted each year of
-        the longest item (an impactkit simplification; model it as an item for
-        finer control) [currency/year].
+        Yearly taxes and social contributions generated, counted each year
+        from year 1 to the last year an item reaches (an impactkit
+        simplification; model it as an item for finer control) [currency/year].
     discount : Discount or float, default 0.032
         Rate or schedule; the default is the 3.2 % rate of the France
         Stratégie 2021 revision.
     base_year : int, optional
         Price year of the analysis; unit costs of other years need ``price_index``.
+        Without it the unit costs are added in their own prices, with a
+        warning (code ``price_years_differ``) when these differ.
     price_index : PriceIndex, optional
         Moves unit costs from their price year to ``base_year``.
     currency : str, default "EUR"
@@ -280,6 +283,8 @@ def avoided_costs(
     ------
     ValidationError
         Items that are not :class:`AvoidedCostItem`, unknown cost keys,
+        a public funding that is negative or not finite, an extra revenue
+        that is not finite,
         currencies that differ, price years without an index (or outside
         it), and the same expense (``covers``) counted at two payer levels
         (the same euro twice); every problem at once.
@@ -347,6 +352,16 @@ def avoided_costs(
                     f"in items[{j}] and {u.payer} here): the same euro twice",
                 )
             seen.setdefault(u.covers, (u.payer, i))
+    funding_list = (
+        [public_funding] if np.ndim(public_funding) == 0 else list(np.ravel(public_funding))
+    )
+    for j, x in enumerate(funding_list):
+        c.number(
+            x, ("public_funding", j) if np.ndim(public_funding) else "public_funding", low=0.0
+        )
+    c.number(extra_revenue, "extra_revenue")
+    if not isinstance(discount, Constant | Schedule):
+        c.number(discount, "discount", low=-1.0, low_open=True)
     c.raise_if_errors()
     notes = tuple(
         Problem(
@@ -369,6 +384,18 @@ def avoided_costs(
         for i, it in enumerate(items)
         if catalogue[it.cost].benefit_in_kind
     )
+    price_years = sorted({int(catalogue[it.cost].price_year) for it in items})
+    if base_year is None and len(price_years) > 1:  # summed as they are: say so
+        notes += (
+            Problem(
+                ("base_year",),
+                "price_years_differ",
+                f"the unit costs are in the prices of {', '.join(map(str, price_years))} and "
+                "are added as they are; give base_year and price_index to move them to one "
+                "price year",
+                "warning",
+            ),
+        )
     k = len(items)
     q = np.array([[it.people * it.reduction for it in items]])
     p = np.array([[catalogue[it.cost].cost * f for it, f in zip(items, factors, strict=True)]])

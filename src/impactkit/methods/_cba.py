@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from impactkit._results import Summary, displayed, jsonable
-from impactkit._validation import require_finite
+from impactkit._validation import Checker, require_finite
 from impactkit.discount import Discount, factors
 from impactkit.dist import MAX_MAGNITUDE
 from impactkit.errors import Problem, ValidationError
@@ -411,14 +411,19 @@ def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) ->
     ------
     ValidationError
         When the flows do not hold both a positive and a negative value
-        (code ``no_sign_change``), or when ``cash_flows`` is empty, not
-        numeric or holds a non-finite value.
+        (code ``no_sign_change``), when a rate is not a finite number above
+        -1, or when ``cash_flows`` is empty, not numeric or holds a
+        non-finite value.
 
     Examples
     --------
     >>> round(mirr([-100, 50, 60], finance_rate=0.1, reinvest_rate=0.12), 6)
     0.077033
     """
+    c = Checker()
+    c.number(finance_rate, "finance_rate", low=-1.0, low_open=True)
+    c.number(reinvest_rate, "reinvest_rate", low=-1.0, low_open=True)
+    c.raise_if_errors()
     cf = _flows(cash_flows)
     n = cf.size - 1
     t = np.arange(cf.size)
@@ -430,9 +435,12 @@ def mirr(cash_flows: CashFlows, *, finance_rate: float, reinvest_rate: float) ->
             path=("cash_flows",),
             code="no_sign_change",
         )
-    fv = float(np.sum(pos * (1 + reinvest_rate) ** (n - t)))
-    pv = float(-np.sum(neg / (1 + finance_rate) ** t))
-    return float((fv / pv) ** (1.0 / n) - 1.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        fv = float(np.sum(pos * (1 + float(reinvest_rate)) ** (n - t)))
+        pv = float(-np.sum(neg / (1 + float(finance_rate)) ** t))
+        value = float((fv / pv) ** (1.0 / n) - 1.0)
+    require_finite({"mirr": value})
+    return value
 
 
 def _dated_flows(
@@ -440,7 +448,24 @@ def _dated_flows(
 ) -> tuple[FloatArray, FloatArray]:
     """The flows and their times in years of 365 days from the first date."""
     cf = _flows(cash_flows)
-    ds = [d if isinstance(d, _dt.date) else pd.Timestamp(d).date() for d in dates]
+    ds: list[_dt.date] = []
+    bad: list[Problem] = []
+    for i, d in enumerate(dates):
+        day: _dt.date | None = None
+        if isinstance(d, _dt.date) and not pd.isna(d):  # NaT is a datetime too
+            day = d.date() if isinstance(d, _dt.datetime) else d
+        elif isinstance(d, str | np.datetime64):  # a number is not a date
+            try:
+                ts = pd.Timestamp(d)
+                day = None if pd.isna(ts) else ts.date()
+            except (TypeError, ValueError, OverflowError):
+                day = None
+        if day is None:
+            bad.append(Problem(("dates", i), "type", f"not a date: {d!r}"))
+            continue
+        ds.append(day)
+    if bad:
+        raise ValidationError(bad)
     t = np.array([(d - ds[0]).days / 365.0 for d in ds], dtype=float)
     if t.size != cf.size:
         raise ValidationError("dates and cash_flows differ in length", path=("dates",))
@@ -475,8 +500,9 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
     Raises
     ------
     ValidationError
-        When ``dates`` and ``cash_flows`` differ in length, or when
-        ``cash_flows`` is empty, not numeric or holds a non-finite value.
+        When ``rate`` is not a finite number above -1, when ``dates`` and
+        ``cash_flows`` differ in length, or when ``cash_flows`` is empty, not
+        numeric or holds a non-finite value.
 
     Examples
     --------
@@ -485,8 +511,14 @@ def xnpv(rate: float, cash_flows: Sequence[float], *, dates: Sequence[Any]) -> f
     >>> round(xnpv(0.1, [-1000, 1100], dates=["2024-01-01", "2025-01-01"]), 4)  # 366 days
     -0.2611
     """
+    c = Checker()
+    c.number(rate, "rate", low=-1.0, low_open=True)
+    c.raise_if_errors()
     cf, t = _dated_flows(cash_flows, dates)
-    return float(_npv_curve(cf, t, np.array([rate]))[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(_npv_curve(cf, t, np.array([float(rate)]))[0])
+    require_finite({"xnpv": value})
+    return value
 
 
 def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
@@ -524,9 +556,9 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     ------
     ValidationError
         When ``dates`` and ``cash_flows`` differ in length, when the flows
-        never change sign (code ``no_sign_change``), when no root or more
-        than one root is found, a double root counting twice (code
-        ``multiple_irr``), or when
+        never change sign (code ``no_sign_change``), when no root is found
+        (code ``no_root``), when more than one root is found, a double root
+        counting twice (code ``multiple_irr``), or when
         ``cash_flows`` is empty, not numeric or holds a non-finite value.
 
     Examples
@@ -536,6 +568,13 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
     """
     cf, t = _dated_flows(cash_flows, dates)
     roots = _roots(cf, t)
+    if not roots:  # as irr(): no root is not several roots
+        raise ValidationError(
+            "the net present value never reaches zero between -99.99 % and the search's "
+            "upper bound: no internal rate of return found",
+            path=("cash_flows",),
+            code="no_root",
+        )
     if len(roots) != 1:
         raise ValidationError(
             f"{len(roots)} internal rates of return: not meaningful",
@@ -548,9 +587,11 @@ def xirr(cash_flows: Sequence[float], dates: Sequence[Any]) -> float:
 def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> float | None:
     r"""Fractional year at which cumulative discounted net flows turn non-negative.
 
-    The smallest :math:`t` with :math:`\sum_{u \le t} CF_u\, DF(u) \ge 0`,
-    the first flow at year 0 (undiscounted), with linear interpolation inside
-    the year in which the cumulative sum crosses zero (docs/methods/sroi.md).
+    The smallest :math:`t` with :math:`\sum_{u \le t} CF_u\, DF(u) \ge 0`
+    after the first year at which that sum is negative (leading years without
+    flows are not a payback), the first flow at year 0 (undiscounted), with
+    linear interpolation inside the year in which the cumulative sum crosses
+    zero (docs/methods/sroi.md).
 
     Parameters
     ----------
@@ -562,8 +603,8 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
     Returns
     -------
     float or None
-        The payback [years]: 0.0 when year 0 is already non-negative, None
-        when the cumulative discounted flows never reach zero.
+        The payback [years]: 0.0 when the cumulative discounted flows are
+        never negative, None when they never come back to zero.
 
     Raises
     ------
@@ -575,6 +616,8 @@ def discounted_payback_period(cash_flows: CashFlows, rate: float | Discount) -> 
     --------
     >>> round(discounted_payback_period([-100, 60, 60], 0.0), 6)
     1.666667
+    >>> round(discounted_payback_period([0, -100, 60, 60], 0.0), 6)
+    2.666667
     """
     cf = _flows(cash_flows)
     return payback_year(cf * _factors(rate, cf.size))
@@ -689,12 +732,14 @@ class CBAResult:
         Returns
         -------
         Summary
+            With equity weights, the weighted present values and NPV follow
+            the unweighted ones.
         """
 
         def f(x: float | None, fmt: str) -> str:
             return "-" if x is None else format(x, fmt)
 
-        lines = (
+        lines: tuple[tuple[str, str], ...] = (
             ("Perspective", self.perspective),
             ("PV benefits", f(self.pv_benefits, ",.2f")),
             ("PV costs", f(self.pv_costs, ",.2f")),
@@ -703,6 +748,12 @@ class CBAResult:
             ("IRR", f(self.irr, ".2%") if self.irr is not None else self.irr_note or "-"),
             ("Discounted payback", f(self.discounted_payback, ".2f")),
         )
+        if self.weighted_npv is not None:  # beside the unweighted figures, never instead
+            lines += (
+                ("PV benefits, equity-weighted", f(self.weighted_pv_benefits, ",.2f")),
+                ("PV costs, equity-weighted", f(self.weighted_pv_costs, ",.2f")),
+                ("NPV, equity-weighted", f(self.weighted_npv, ",.2f")),
+            )
         return Summary("Cost-benefit analysis", lines, self.by_perspective)
 
 
@@ -770,6 +821,8 @@ def _check_flows(df: pd.DataFrame) -> pd.DataFrame:
                     f"amount must be a finite number, got {a!r}",
                 )
             )
+    if not probs and out.empty:
+        probs.append(Problem(("flows",), "empty", "flows hold no row"))
     if probs:
         raise ValidationError(probs)
     out["year"] = out["year"].astype(int)
@@ -789,8 +842,10 @@ def cba(
     Parameters
     ----------
     flows : DataFrame
-        One row per flow: ``year`` (0 = now), ``amount`` (positive),
-        ``kind`` (``cost`` or ``benefit``), ``perspective`` (who pays or
+        One row per flow: ``year`` (0 = now), ``amount`` (positive; a
+        negative benefit, a disbenefit, lowers the benefits' present value,
+        the BCR's numerator, and leaves the costs as they are), ``kind``
+        (``cost`` or ``benefit``), ``perspective`` (who pays or
         gains, :data:`PERSPECTIVES`), optional ``transfer`` (True for money
         that moves between parties, e.g. benefit payments) and ``label``.
     discount : float or Discount
@@ -809,6 +864,13 @@ def cba(
     Returns
     -------
     CBAResult
+
+    Raises
+    ------
+    ValidationError
+        When a column is missing, the flows hold no row, or a row's
+        ``kind``, ``perspective``, ``year`` or ``amount`` is not allowed
+        (every problem at once), or ``perspective`` is unknown.
 
     Notes
     -----

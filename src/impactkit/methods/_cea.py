@@ -87,7 +87,9 @@ def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -
     Raises
     ------
     ValidationError
-        When a value is out of range.
+        When ``cost`` or ``outcomes`` is negative or not a finite number, or
+        ``deadweight`` is outside [0, 1] (every problem at once, each at its
+        own path).
 
     Examples
     --------
@@ -95,12 +97,11 @@ def cost_per_outcome(cost: float, outcomes: float, *, deadweight: float = 0.0) -
     >>> r.gross, r.net
     (2000.0, 5000.0)
     """
-    if not outcomes >= 0 or not 0 <= deadweight <= 1 or not cost >= 0:
-        raise ValidationError(
-            "cost and outcomes must be >= 0 and deadweight in [0, 1]",
-            path=("outcomes",),
-            code="out_of_range",
-        )
+    c = Checker()
+    c.number(cost, "cost", low=0.0)
+    c.number(outcomes, "outcomes", low=0.0)
+    c.number(deadweight, "deadweight", low=0.0, high=1.0)
+    c.raise_if_errors()
     additional = outcomes * (1 - deadweight)
     gross = cost / outcomes if outcomes > 0 else None
     net = cost / additional if additional > 0 else None
@@ -126,19 +127,25 @@ def icer(*, cost_a: float, effect_a: float, cost_b: float, effect_b: float) -> f
     Raises
     ------
     ValidationError
-        When the effects are equal (the ratio is undefined).
+        When an argument is not a finite number (every problem at once), or
+        when the effects are equal (the ratio is undefined) or so close that
+        the ratio is not a finite number.
 
     Examples
     --------
     >>> icer(cost_a=150.0, effect_a=12.0, cost_b=100.0, effect_b=10.0)
     25.0
     """
-    de = effect_a - effect_b
+    _finite(cost_a=cost_a, effect_a=effect_a, cost_b=cost_b, effect_b=effect_b)
+    de = float(effect_a) - float(effect_b)
     if de == 0:
         raise ValidationError(
             "equal effects: the ICER is undefined", path=("effect",), code="undefined"
         )
-    return float((cost_a - cost_b) / de)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = float((np.float64(cost_a) - np.float64(cost_b)) / np.float64(de))
+    require_finite({"icer": ratio})
+    return ratio
 
 
 def net_monetary_benefit(cost: float, effect: float, *, wtp: float) -> float:
@@ -188,8 +195,8 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
     options : DataFrame
         Columns ``name``, ``cost``, ``effect``.
     wtp : float, optional
-        Willingness to pay per unit of effect; adds ``nmb`` (net monetary
-        benefit) and ``optimal`` (the option of largest NMB).
+        Willingness to pay per unit of effect, a finite number; adds ``nmb``
+        (net monetary benefit) and ``optimal`` (the option of largest NMB).
 
     Returns
     -------
@@ -238,6 +245,10 @@ def cea_frontier(options: pd.DataFrame, *, wtp: float | None = None) -> pd.DataF
             )
     if options["name"].duplicated().any():
         probs.append(Problem(("options", "name"), "duplicate_id", "option names repeat"))
+    if wtp is not None:
+        wc = Checker()
+        wc.number(wtp, "wtp")
+        probs.extend(wc.problems)
     if probs:
         raise ValidationError(probs)
     df = options.copy()
@@ -324,14 +335,30 @@ def wellbys(
     float
         Discounted WELLBYs.
 
+    Raises
+    ------
+    ValidationError
+        When a change is not finite, ``people`` is negative
+        or not finite, or ``start_year`` is not a whole number >= 0 (every
+        problem at once).
+
     Examples
     --------
     >>> round(wellbys([0.5, 0.5], 100, discount=0.0), 6)
     100.0
     """
-    d = np.atleast_1d(np.asarray(delta_life_satisfaction, dtype=float))
-    dfs = _factors(discount, start_year + d.size)[start_year:]
-    return float(people * d @ dfs)
+    c = Checker()
+    d = np.atleast_1d(np.asarray(delta_life_satisfaction, dtype=float)).ravel()
+    for i in np.flatnonzero(~np.isfinite(d)):
+        c.add(("delta_life_satisfaction", int(i)), "not_finite", "must be a finite number")
+    c.number(people, "people", low=0.0)
+    c.number(start_year, "start_year", low=0, integer=True)
+    c.raise_if_errors()
+    start = int(start_year)
+    dfs = _factors(discount, start + d.size)[start:]
+    value = float(people * d @ dfs)
+    require_finite({"wellbys": value})
+    return value
 
 
 def cost_per_wellby(cost_pv: float, wellby_pv: float) -> float | None:

@@ -259,13 +259,15 @@ class ContractResult:
         share that stays with the operator [currency].
     cost_per_outcome : mapping of str to float or None
         By metric: the payments of that metric's rules divided by its
-        achievement [currency per outcome]; None when the achievement is not
-        positive.
+        outcomes :math:`n_m`, the number the metric's first rule counts:
+        achievement × ``cohort``, or (achievement − comparison) × ``cohort``
+        for a rule against a comparison group (the additional outcomes)
+        [currency per outcome]; None when :math:`n_m` is not positive.
     payer_net : float or None
-        :math:`\sum_m a_m\, achieved_m` - ``payer_cost``, with :math:`a_m`
+        :math:`\sum_m a_m\, n_m` - ``payer_cost``, with :math:`a_m`
         the public cost avoided per outcome of metric :math:`m` (0 for a
-        metric without one) [currency]; None when the contract has no
-        avoided costs per outcome.
+        metric without one) and :math:`n_m` its outcomes as above
+        [currency]; None when the contract has no avoided costs per outcome.
 
     Examples
     --------
@@ -474,7 +476,11 @@ class ContractSimulation:
             ("P(loss)", f"{self.probability_of_loss:.1%}"),
             ("Expected money multiple", f"{self.expected_moic:.3f}"),
             ("Expected payer cost", f"{self.expected_payer_cost:,.2f}"),
-            ("IRR P5 / P50 / P95", " / ".join(f"{v:.2%}" for v in p.to_numpy())),
+            (
+                "IRR P5 / P50 / P95",
+                " / ".join("-" if np.isnan(v) else f"{v:.2%}" for v in p.to_numpy()),
+            ),
+            ("Draws without a unique IRR", f"{self.irr_undefined:,}"),
         )
         return Summary("Outcomes contract simulation", lines)
 
@@ -627,6 +633,10 @@ class OutcomesContract:
 
     def _achieved(self, achieved: Mapping[str, Any]) -> FloatArray:
         self._check_achieved(achieved)
+        c = Checker()
+        for m in self.metrics:
+            c.number(achieved[m], ("achieved", m))
+        c.raise_if_errors()
         return np.array([[float(achieved[m]) for m in self.metrics]])
 
     def settle(self, achieved: Mapping[str, Any]) -> ContractResult:
@@ -657,7 +667,7 @@ class OutcomesContract:
         ------
         ValidationError
             When a metric named by the rules has no achievement (code
-            ``missing``).
+            ``missing``) or an achievement is not a finite number.
 
         References
         ----------
@@ -689,13 +699,15 @@ class OutcomesContract:
             rate, note = None, exc.problems[0].message
         payer_cost = float(pay.sum())
         by_metric: dict[str, float] = {}
-        for r, p in zip(self.rules, pay[0], strict=True):
+        counted: dict[str, float] = {}  # outcomes of a metric, as its first rule counts them
+        for r, p, args in zip(self.rules, pay[0], self._rule_inputs(a), strict=True):
             by_metric[r.metric] = by_metric.get(r.metric, 0.0) + float(p)
-        cpo = {m: (by_metric[m] / achieved[m] if achieved[m] > 0 else None) for m in by_metric}
+            counted.setdefault(r.metric, float(r._basis(*args)[0]) * r.cohort)
+        cpo = {m: (by_metric[m] / counted[m] if counted[m] > 0 else None) for m in by_metric}
         net = None
         if self.avoided_cost_per_outcome:
             net = float(
-                sum(self.avoided_cost_per_outcome.get(m, 0.0) * achieved[m] for m in self.metrics)
+                sum(self.avoided_cost_per_outcome.get(m, 0.0) * n for m, n in counted.items())
                 - payer_cost
             )
         table = pd.DataFrame(
@@ -748,12 +760,19 @@ class OutcomesContract:
         Raises
         ------
         ValidationError
-            When ``n`` is not positive or a metric has no achievement.
+            When ``n`` is not positive, a metric has no achievement, or a
+            fixed achievement is not a finite number.
         """
         if n < 1:
             raise ValidationError("n must be positive", path=("n",), code="out_of_range")
         rng, entropy = seeded(seed)
         self._check_achieved(achieved)
+        c = Checker()
+        for m in self.metrics:
+            v = achieved[m]
+            if not isinstance(v, Distribution) and not (hasattr(v, "effect") and hasattr(v, "se")):
+                c.number(v, ("achieved", m))
+        c.raise_if_errors()
         cols = [_draws(achieved[m], rng, n) for m in self.metrics]
         a = np.column_stack(cols)
         pay, inflow, out = self._gross_flows(a)

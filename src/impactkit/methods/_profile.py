@@ -103,6 +103,10 @@ class ImpactProfile:
 
     def __attrs_post_init__(self) -> None:
         c = Checker()
+        c.number(self.scale, "scale", low=0.0)
+        c.number(self.depth, "depth")
+        c.number(self.duration, "duration", low=0.0)
+        c.number(self.contribution, "contribution", low=0.0, high=1.0)
         for k, v in self.risks.items():
             c.choice(k, ("risks", str(k)), RISK_TYPES)
             c.choice(v, ("risks", str(k)), RISK_LEVELS)
@@ -180,6 +184,14 @@ class ABCRules:
     min_contribution: float = 0.5
     require_underserved: bool = True
     max_risk: str = "medium"
+
+    def __attrs_post_init__(self) -> None:
+        c = Checker()
+        c.number(self.min_contribution, "min_contribution", low=0.0, high=1.0)
+        if not isinstance(self.require_underserved, bool | np.bool_):
+            c.add("require_underserved", "type", "expected true or false")
+        c.choice(self.max_risk, "max_risk", RISK_LEVELS)
+        c.raise_if_errors()
 
     def classify(self, p: ImpactProfile) -> str:
         """``"A"`` for a negative outcome, ``"C"`` when every C rule holds, else ``"B"``.
@@ -336,13 +348,16 @@ def compare(
 ) -> pd.DataFrame:
     r"""Compare a forecast with an evaluation, outcome by outcome, and explain the variance.
 
-    Rows are matched on (outcome, stakeholder). For each matched row the
+    Rows are matched on (outcome, stakeholder), the n-th row of a pair on one
+    side with the n-th on the other (the cohorts of a forecast share their
+    outcome and stakeholder). For each matched row the
     change in present value is shared among four factor groups — quantity,
     proxy, haircuts (deadweight, displacement, attribution, leakage) and
-    persistence (duration, drop-off) — by their Shapley values over the 16
-    combinations of forecast and evaluated values, so the parts add up to the
-    change whatever the order. Both are evaluated with the forecast's
-    discounting and timing; rows present on one side only are listed whole.
+    persistence (duration, drop-off, its method and the start year) — by
+    their Shapley values over the 16 combinations of forecast and evaluated
+    values, so the parts add up to the change whatever the order. Both are
+    evaluated with the forecast's discounting and timing; rows present on one
+    side only are listed whole.
 
     With groups :math:`G` and :math:`v(S)` the row's present value when the
     groups in :math:`S` take their evaluated values and the others their
@@ -404,8 +419,19 @@ def compare(
     em = bind(evaluation, data_evaluation).model
     vf, ve = compile_model(fm), compile_model(em)
     bf, be = vf.base * vf.scales, ve.base * ve.scales
-    key_f = {(o.outcome, o.stakeholder): k for k, o in enumerate(fm.outcomes)}
-    key_e = {(o.outcome, o.stakeholder): k for k, o in enumerate(em.outcomes)}
+
+    def keyed(model: ImpactModel) -> dict[tuple[str, str, int], int]:
+        # the n-th row of an (outcome, stakeholder) pair meets the other side's n-th:
+        # the cohorts of a forecast share their outcome and stakeholder
+        seen: dict[tuple[str, str], int] = {}
+        out: dict[tuple[str, str, int], int] = {}
+        for k, o in enumerate(model.outcomes):
+            n = seen.get((o.outcome, o.stakeholder), 0)
+            seen[(o.outcome, o.stakeholder)] = n + 1
+            out[(o.outcome, o.stakeholder, n)] = k
+        return out
+
+    key_f, key_e = keyed(fm), keyed(em)
     matched = [key for key in key_f if key in key_e]
     fi = np.array([key_f[key] for key in matched], dtype=np.int64)
     ei = np.array([key_e[key] for key in matched], dtype=np.int64)
@@ -429,7 +455,9 @@ def compare(
     rows: list[dict[str, Any]] = []
     if len(matched):
         af, ae = arrays(vf, bf, fi), arrays(ve, be, ei)
-        start, linear = vf.start[fi], vf.linear[fi]
+        # the start year and the drop-off method persist with duration and drop-off
+        timing_f = (vf.start[fi], vf.linear[fi])
+        timing_e = (ve.start[ei], ve.linear[ei])
         groups = list(_GROUPS)
         n = len(groups)
         value: dict[frozenset[str], Any] = {}
@@ -439,6 +467,7 @@ def compare(
                     k: (ae[k] if any(k in _GROUPS[g] for g in combo) else af[k])
                     for k in ROW_FIELDS
                 }
+                start, linear = timing_e if "persistence" in combo else timing_f
                 value[frozenset(combo)] = pv_rows(vf, fields, start, linear)
         phi = {g: np.zeros(len(matched)) for g in groups}
         for g in groups:

@@ -364,11 +364,15 @@ class SROIResult:
             "drop_off",
             "impact",
         ]
-        out = t[cols].copy()
-        for c in years.columns:
-            out[c] = years[c].to_numpy()
-        out["present_value"] = t["present_value"].to_numpy()
-        return out
+        # one concatenation: a column at a time fragments the frame over long horizons
+        return pd.concat(
+            [
+                t[cols].reset_index(drop=True),
+                years.reset_index(drop=True),
+                t[["present_value"]].reset_index(drop=True),
+            ],
+            axis=1,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long table, one row per value-map row and year, never rounded.

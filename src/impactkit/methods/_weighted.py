@@ -186,6 +186,16 @@ def _check_ratings(ratings: Any, model: ImpactModel, cols: Mapping[str, str]) ->
                 )
             )
         df[c] = vals
+    # a rating whose outcome is blank would be lost without trace; a blank row is nothing
+    orphan = df["outcome"].isna() & (df["importance"].notna() | df["change"].notna())
+    for i in np.flatnonzero(orphan.to_numpy(dtype=bool)):
+        probs.append(
+            Problem(
+                ("ratings", int(i), cols["outcome"]),
+                "missing",
+                "a rating without an outcome: name the outcome it rates or remove the row",
+            )
+        )
     rated = set(df.dropna()["outcome"].astype(str))
     for k, ov in enumerate(model.outcomes):
         if ov.outcome not in rated:
@@ -240,7 +250,8 @@ def weighted_outcomes(
     ------
     ValidationError
         Missing columns, ratings that are not finite non-negative numbers,
-        ratings of unknown outcomes, outcome rows without any rating.
+        ratings of unknown outcomes, ratings without an outcome (a wholly
+        blank row is ignored), outcome rows without any rating.
 
     Notes
     -----
@@ -254,7 +265,9 @@ def weighted_outcomes(
     is :math:`S_k / \sum_j S_j` and rank 1 is the largest score. Each
     simulation resamples each outcome's ratings with replacement and draws
     every distribution of the model; ``p_same_rank`` is how often an outcome
-    keeps its point rank [impactkit convention]. Scores are comparable within
+    keeps its point rank [impactkit convention]. Rows valuing the same outcome
+    for different stakeholders share one resample of its ratings per
+    simulation. Scores are comparable within
     one analysis only: they are not money and do not sum with a present value.
 
     References
@@ -338,12 +351,21 @@ def weighted_outcomes(
         rng, seed_out = seeded(seed)
         n = n_draws
         # Bootstrap of raters within each outcome: slot j of group g picks one of its ratings.
-        slot_group = np.repeat(np.arange(k), sizes)
-        pick = offsets[slot_group] + np.floor(
-            rng.random((n, len(flat_i))) * sizes[slot_group]
+        # One resample per outcome, shared by the rows that value it (the same raters
+        # rated it for every stakeholder); outcomes rated once draw as one row each.
+        first: dict[str, int] = {}
+        for j, ov in enumerate(ovs):
+            first.setdefault(ov.outcome, j)
+        uniq = np.array(list(first.values()), dtype=np.int64)
+        row_of = np.array([list(first).index(ov.outcome) for ov in ovs], dtype=np.int64)
+        u_sizes, u_offsets = sizes[uniq], offsets[uniq]
+        u_starts = np.concatenate([[0], np.cumsum(u_sizes)[:-1]])
+        slot_group = np.repeat(np.arange(uniq.size), u_sizes)
+        pick = u_offsets[slot_group] + np.floor(
+            rng.random((n, int(u_sizes.sum()))) * u_sizes[slot_group]
         ).astype(np.int64)
-        bi = np.add.reduceat(flat_i[pick], offsets, axis=1) / sizes
-        bc = np.add.reduceat(flat_c[pick], offsets, axis=1) / sizes
+        bi = (np.add.reduceat(flat_i[pick], u_starts, axis=1) / u_sizes)[:, row_of]
+        bc = (np.add.reduceat(flat_c[pick], u_starts, axis=1) / u_sizes)[:, row_of]
 
         def draws(values: list[Any]) -> FloatArray:
             out = np.empty((n, k))
