@@ -129,7 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "region_ratio": "Ratio SROI de la région",
         "no_funnel": (
             "« {label} » : pas de graphique en entonnoir, car tous les établissements mesurés "
-            "ont le même résultat (tous à 0 %, tous à 100 % ou tous au même taux) ; il n'y a "
+            "ont le même résultat (tous à 0\u00a0%, tous à 100\u00a0% ou tous au même taux) ; il n'y a "
             "aucun écart entre eux à situer."
         ),
     },
@@ -228,7 +228,7 @@ TEXT: dict[str, dict[str, str]] = {
         "region_ratio": "Region SROI ratio",
         "no_funnel": (
             "“{label}”: no funnel plot, because every establishment measured has the same "
-            "result (all at 0 %, all at 100 % or all at one rate); there is no gap between "
+            "result (all at 0%, all at 100% or all at one rate); there is no gap between "
             "them to place."
         ),
     },
