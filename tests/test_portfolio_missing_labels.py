@@ -79,7 +79,8 @@ def test_network_groups_add_up_to_the_totals_and_the_report_shows_them() -> None
     assert len(a.distribution) == 2
     text = report.network(a, lang="fr", format="markdown")
     section = text.split("## Par secteur")[1].split("## ")[0]
-    assert "| non renseigné | 2 | 1 600 € | 1 400 € | 1,14 | 1,40 |" in section
+    # French figures keep their no-break spaces in Markdown too
+    assert "| non renseigné | 2 | 1\u202f600\u00a0€ | 1\u202f400\u00a0€ | 1,14 | 1,40 |" in section
     np.testing.assert_allclose(a.by_sector["ratio"], [1280.0 / 600.0, 1600.0 / 1400.0])
 
 
@@ -98,4 +99,4 @@ def test_stakeholder_shares_count_the_rows_without_a_stakeholder() -> None:
     assert by.to_dict() == {"people": 2600.0, "-": 250.0, "state": 30.0}
     text = report.network(a, lang="fr", format="markdown")
     section = text.split("## Valeur par partie prenante")[1].split("## ")[0]
-    assert "| non renseigné | 250 € |" in section
+    assert "| non renseigné | 250\u00a0€ |" in section

@@ -129,8 +129,8 @@ TEXT: dict[str, dict[str, str]] = {
         "region_ratio": "Ratio SROI de la région",
         "no_funnel": (
             "« {label} » : pas de graphique en entonnoir, car tous les établissements mesurés "
-            "ont le même résultat (tous à 0\u00a0%, tous à 100\u00a0% ou tous au même taux) ; il n'y a "
-            "aucun écart entre eux à situer."
+            "ont le même résultat (tous à 0\u00a0%, tous à 100\u00a0% ou tous au même taux) ; "
+            "il n'y a aucun écart entre eux à situer."
         ),
     },
     "en": {
