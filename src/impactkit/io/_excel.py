@@ -84,6 +84,7 @@ from impactkit.io._excel_layout import (
     ROW_NUMBERS,
     SETTINGS_FIRST,
     SETTINGS_KEYS,
+    SETTINGS_NAMES_FR,
     SHEETS,
     TOC_FIRST,
     TOC_KEY_ROW,
@@ -105,6 +106,7 @@ from impactkit.io._excel_layout import (
     centre_value,
     number_text,
     option_value,
+    setting_key,
 )
 from impactkit.io._excel_write import write_value_map, write_value_map_template
 from impactkit.io._files import FORMAT_VERSION, from_dict
@@ -780,15 +782,19 @@ def _read(reader: _Reader, wb: Any) -> ImpactModel:
     for (r, c), (k, _) in sorted(g.items()):
         if c != 1 or r < SETTINGS_FIRST:
             continue
-        key = str(k)
+        key = setting_key(k)
         where: tuple[PathElement, ...] = (sh, _cell_ref(2, r))
         if key not in SETTINGS_KEYS:
+            # a French sheet reads its French names and the keys: suggest from both
+            choices = (
+                [*SETTINGS_NAMES_FR.values(), *SETTINGS_KEYS] if lang == "fr" else SETTINGS_KEYS
+            )
             probs.append(
                 Problem(
                     (sh, _cell_ref(1, r)),
                     "unknown_key",
                     _say(lang, "unknown_setting", ref=f"{sh}!{_cell_ref(1, r)}", name=key)
-                    + _did_you_mean(key, SETTINGS_KEYS, lang),
+                    + _did_you_mean(key, choices, lang),
                 )
             )
             continue
@@ -1758,7 +1764,10 @@ def _keyed_cell(
     rows = sorted(
         r
         for (r, c), (v, is_formula) in g.items()
-        if c == key_col and r >= first and not is_formula and str(v).strip() == wanted
+        if c == key_col
+        and r >= first
+        and not is_formula
+        and (setting_key(v) if kind == "settings" else str(v).strip()) == wanted
     )
     return f"{_letter(col)}{rows[rank - 1]}" if 0 < rank <= len(rows) else None
 

@@ -207,6 +207,39 @@ SETTINGS_KEYS = [
     "price_index_source",
 ]
 SETTINGS_FIRST = 2  # row of the first key
+
+SETTINGS_NAMES_FR = {
+    "format_version": "Version du format",
+    "name": "Nom",
+    "description": "Description",
+    "currency": "Devise",
+    "base_year": "Année de base",
+    "first_flow_at": "Convention temporelle",
+    "mode": "Mode",
+    "discount_rate": "Taux d'actualisation",
+    "discount_name": "Nom du taux",
+    "discount_schedule": "Taux dégressif",
+    "price_index_name": "Indice des prix",
+    "price_index_source": "Source de l'indice",
+}
+"""The names a French workbook shows in the first column of its *Paramètres* sheet,
+where an English one shows the keys; the reader reads either."""
+
+
+def setting_key(cell: object) -> str:
+    """The setting a *Settings* / *Paramètres* first-column cell names: its key, or
+    the key of its French name (letter case and spaces aside); else the text as is.
+
+    Examples
+    --------
+    >>> setting_key("Année de base"), setting_key(" taux d'actualisation "), setting_key("name")
+    ('base_year', 'discount_rate', 'name')
+    """
+    text = " ".join(str(cell).split())
+    return _SETTING_BY_NAME.get(text.casefold(), text)
+
+
+_SETTING_BY_NAME = {n.casefold(): k for k, n in SETTINGS_NAMES_FR.items()}
 PI_COL = 5  # price index table: years in column E, levels in F, from row 2
 PI_ROWS = 100
 

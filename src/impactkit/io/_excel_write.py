@@ -35,6 +35,7 @@ from impactkit.io._excel_layout import (
     ROW_NUMBERS,
     SETTINGS_FIRST,
     SETTINGS_KEYS,
+    SETTINGS_NAMES_FR,
     SHEETS,
     SPARE_ROWS,
     STAGES,
@@ -297,7 +298,8 @@ def _write(model: ImpactModel | None, path: Path, lang: str) -> None:
     values["price_index_source"] = pi.get("source", "")
     for i, key in enumerate(SETTINGS_KEYS):
         r = SETTINGS_FIRST + i
-        book.put(ws, r, 1, key).font = book.key_font
+        field_name = SETTINGS_NAMES_FR[key] if lang == "fr" else key
+        book.put(ws, r, 1, field_name).font = book.key_font
         v = values.get(key)
         book.put(ws, r, 2, None if v == "" else v, book.pct if key == "discount_rate" else None)
         book.put(ws, r, 3, w.get(f"setting_{key}", w[key]))
