@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._random import block_generator, root_sequence
+from impactkit._random import block_generator, reproducing_entropy, root_sequence
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
 from impactkit._validation import require_finite
 from impactkit._version import __version__
@@ -49,7 +49,8 @@ class MonteCarloResult:
     n : int
         Number of draws.
     seed_entropy : int or None
-        Entropy of the root seed, which reproduces the draws.
+        Entropy of the root seed, which reproduces the draws; None when no
+        single integer does (a sequence of ints, a spawned child SeedSequence).
     present_value, total_inputs : ndarray
         Samples [currency].
     parameters : tuple of str
@@ -634,7 +635,7 @@ def monte_carlo(
     model = bind(model, data, sampling_uncertainty=sampling_uncertainty).model
     vm = compile_model(model)
     root = root_sequence(seed)
-    entropy = root.entropy if isinstance(root.entropy, int) else None
+    entropy = reproducing_entropy(root)
     idx = vm.uncertain
     n = int(n)
     chunk = chunk_length(chunk_size, vm.n_rows)

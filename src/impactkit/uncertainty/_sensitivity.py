@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._random import as_generator, root_sequence
+from impactkit._random import as_generator, reproducing_entropy, root_sequence
 from impactkit._results import Summary, displayed, jsonable
 from impactkit.dist import Distribution
 from impactkit.errors import ValidationError, format_path
@@ -533,7 +533,7 @@ class SobolResult:
     seed_entropy : int or None
         Entropy of the root seed, which reproduces the sample and the
         bootstrap (``seed=result.seed_entropy``); None when the seed's entropy
-        is not one integer.
+        is not one integer or the seed is a spawned child SeedSequence.
     n : int
         Base sample size (a power of 2).
     n_bootstrap : int
@@ -739,7 +739,7 @@ def sobol_indices(
             table[f"S2_conf_{nm}"] = s2_conf[:, j]
     return SobolResult(
         indices=table,
-        seed_entropy=root.entropy if isinstance(root.entropy, int) else None,
+        seed_entropy=reproducing_entropy(root),
         n=int(n),
         n_bootstrap=int(n_bootstrap),
         level=float(level),
