@@ -21,8 +21,9 @@ import pandas as pd
 
 from impactkit._random import as_generator, reproducing_entropy, root_sequence
 from impactkit._results import Summary, displayed, jsonable
+from impactkit._validation import Checker
 from impactkit.dist import Distribution
-from impactkit.errors import ValidationError, format_path
+from impactkit.errors import Problem, ValidationError, format_path
 from impactkit.model import (
     ROW_FIELDS,
     ImpactModel,
@@ -221,10 +222,10 @@ def tornado(
     0     outcomes[0].quantity  p10/p90        0.67        1.157
     2  outcomes[0].proxy.value     ±20%        0.73        1.096
     """
-    if not 0 <= swing <= 10:
-        raise ValidationError(
-            f"swing must be in [0, 10], got {swing!r}", path=("swing",), code="out_of_range"
-        )
+    c = Checker()
+    c.number(swing, "swing", low=0.0, high=10.0)
+    c.raise_if_errors()
+    swing = float(swing)
     vm = _prepare(model, data)
     sel = _select(vm, parameters)
     base = vm.base
@@ -245,6 +246,8 @@ def tornado(
     both = np.array([*sel, *sel], dtype=np.int64)
     oat = _OneAtATime(vm)
     pv, inputs = oat(both, np.array([*lows, *highs], dtype=float))
+    if metric == "ratio":
+        _require_inputs(vm, oat.in0, both, np.array([*lows, *highs], dtype=float), inputs)
     m = _metric(KernelOutput(np.append(pv, oat.pv0), np.append(inputs, oat.in0)), metric)
     rows = []
     for j, i in enumerate(sel):
@@ -279,6 +282,39 @@ def tornado(
         ],
     )
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _require_inputs(
+    vm: ValueMap, base: float, which: npt.NDArray[np.int64], xs: FloatArray, inputs: FloatArray
+) -> None:
+    """Refuse a ratio whose inputs total 0 or less, at base or at a moved value.
+
+    The rule of :func:`impactkit.sroi`: the ratio is then undefined, never an
+    infinity handed out in a table.
+    """
+    if not base > 0:
+        raise ValidationError(
+            "inputs total 0 or less: the SROI ratio is undefined",
+            path=("inputs",),
+            code="no_inputs",
+        )
+    probs: list[Problem] = []
+    seen: set[int] = set()
+    for j in np.flatnonzero(~(inputs > 0)):
+        i = int(which[j])
+        if i in seen:
+            continue
+        seen.add(i)
+        probs.append(
+            Problem(
+                vm.params[i].path,
+                "no_inputs",
+                f"at {xs[j]:g} the inputs total 0 or less and the SROI ratio is undefined: "
+                "swing less, or use metric='net_present_value'",
+            )
+        )
+    if probs:
+        raise ValidationError(probs)
 
 
 def tipping_points(
@@ -347,11 +383,16 @@ def tipping_points(
     >>> bool(tp.loc["outcomes[0].drop_off", "attainable"])
     False
     """
+    c = Checker()
+    c.number(target, "target")
+    c.raise_if_errors()
+    target = float(target)
     vm = _prepare(model, data)
     sel = _select(vm, parameters)
     affine = [i for i in sel if vm.params[i].kind in _AFFINE]
     rows: dict[int, dict[str, Any]] = {}
     oat = _OneAtATime(vm)
+    _require_inputs(vm, oat.in0, np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
     if affine:
         k = len(affine)
         both = np.array([*affine, *affine], dtype=np.int64)
