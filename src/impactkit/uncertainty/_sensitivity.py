@@ -361,8 +361,10 @@ def tipping_points(
     :math:`1 - (I - PV_{rest}) / (PV_k / (1 - DW_0))` (docs/methods/uncertainty.md).
     Drop-off, duration and the discount rate are solved on
     :math:`PV - \tau I` over drop-off in [0, 1], duration in [0, 100] years and
-    rate in [0, 1]: the rate by Brent's method, the drop-offs and durations by
-    bisection of all their brackets together (one batched evaluation of the
+    rate in [0, 1]: the rate by Brent's method in each sign change found on a
+    grid of rates (flows of both signs can cross the target twice: the root
+    nearest the base rate is reported, any other in ``note``), the drop-offs
+    and durations by bisection of all their brackets together (one batched evaluation of the
     rows concerned per step, down to adjacent floating-point numbers). A
     solution outside the admissible range is reported as not attainable: the
     ratio stays on the same side of the target whatever the value.
@@ -539,6 +541,8 @@ def _brent(
         pv, inputs = oat(which, np.array([x]))
         return float(pv[0] - target * inputs[0])
 
+    if oat.kinds[i] == "rate":
+        return _rate_root(oat, model, i, target, ends)
     if fl == 0:
         return _tip_row(oat, model, i, lo, "brent", "")
     if fh == 0:
@@ -557,6 +561,61 @@ def _brent(
 
     x = optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200)
     return _tip_row(oat, model, i, float(x), "brent", "")
+
+
+_RATE_GRID = 513
+"""Rates evaluated, in one kernel call, to find where the ratio crosses its target."""
+
+
+def _rate_root(
+    oat: _OneAtATime, model: ImpactModel, i: int, target: float, ends: tuple[float, float]
+) -> dict[str, Any]:
+    r"""Tipping value of the discount rate: the crossing nearest to the base rate.
+
+    :math:`PV - \tau I = \sum_t c_t (1 + r)^{-t}` with flows :math:`c_t` of
+    both signs (inputs in several years, negative outcomes) can cross 0 more
+    than once, even with the same sign at both ends of the range: the rate is
+    evaluated on a grid of :data:`_RATE_GRID` values in one kernel call, every
+    bracketed sign change is solved by Brent's method, and the root nearest to
+    the base rate is reported (the others in the note).
+    """
+    from scipy import optimize  # imported on use: keeps `import impactkit` light
+
+    lo, hi = ends
+    grid = np.linspace(lo, hi, _RATE_GRID)
+    out = oat.vm.evaluate([i], grid[:, None], base=oat.base)
+    g = out.present_value - target * out.total_inputs
+    which = np.array([i], dtype=np.int64)
+
+    def f(x: float) -> float:
+        pv, inputs = oat(which, np.array([x]))
+        return float(pv[0] - target * inputs[0])
+
+    roots = [float(x) for x in grid[g == 0]]
+    for k in np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) < 0):
+        roots.append(
+            float(optimize.brentq(f, grid[k], grid[k + 1], xtol=1e-12, rtol=1e-12, maxiter=200))
+        )
+    if not roots:
+        side = "above" if g[0] > 0 else "below"
+        return _tip_row(
+            oat,
+            model,
+            i,
+            None,
+            "brent",
+            f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]",
+        )
+    roots.sort()
+    b = float(oat.base[i])
+    x = min(roots, key=lambda r: abs(r - b))
+    note = ""
+    if len(roots) > 1:
+        note = (
+            f"the ratio reaches {target:g} at {len(roots)} rates in [{lo:g}, {hi:g}] "
+            f"({', '.join(f'{r:.6g}' for r in roots)}); the nearest to the base rate is given"
+        )
+    return _tip_row(oat, model, i, x, "brent", note)
 
 
 @displayed(headline=["Largest total index", "Base sample"])
