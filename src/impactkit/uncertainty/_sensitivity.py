@@ -713,6 +713,36 @@ class SobolResult:
         return Summary("Sobol indices", tuple(lines), tab)
 
 
+def _check_sobol_options(
+    distributions: Any, n: Any, n_bootstrap: Any, level: Any, *, calc_second_order: bool
+) -> list[str]:
+    """Every problem of the options of :func:`sobol_indices` at once; the input names."""
+    c = Checker()
+    names: list[str] = []
+    if not isinstance(distributions, Mapping):
+        c.add("distributions", "type", "expected a mapping of input names to distributions")
+    else:
+        names = list(distributions)
+        if not names:
+            c.add("distributions", "empty", "no uncertain inputs to analyse")
+        for nm, d in distributions.items():
+            if not isinstance(d, Distribution):
+                c.add(("distributions", str(nm)), "type", f"expected a Distribution, got {d!r}")
+        if calc_second_order and len(names) == 1:
+            c.add(
+                "calc_second_order",
+                "invalid",
+                "second-order indices need at least two inputs, got one",
+            )
+    if c.number(n, "n", low=2.0, integer=True) and int(n) & (int(n) - 1):
+        c.add("n", "invalid", f"n must be a power of 2, got {n}")
+    c.number(n_bootstrap, "n_bootstrap", low=2.0, integer=True)
+    if c.number(level, "level", low=0.0, high=1.0) and not 0.0 < float(level) < 1.0:
+        c.add("level", "out_of_range", f"must be in (0, 1), got {level!r}")
+    c.raise_if_errors()
+    return names
+
+
 def sobol_indices(
     func: Callable[[FloatArray], FloatArray],
     distributions: Mapping[str, Distribution],
@@ -747,8 +777,10 @@ def sobol_indices(
         Also compute and return second-order indices: columns ``S2_<name>``
         and ``S2_conf_<name>`` hold :math:`S_{ij}` in the row of input ``i``
         and the column of input ``j``, for ``i < j`` (NaN elsewhere).
-    n_bootstrap, level
-        Bootstrap settings.
+    n_bootstrap : int, default 100
+        Bootstrap resamples of the confidence half-widths, at least 2.
+    level : float, default 0.95
+        Level of the half-widths, in (0, 1).
 
     Returns
     -------
@@ -757,6 +789,14 @@ def sobol_indices(
         ``ST_conf``, and with ``calc_second_order`` the ``S2_*`` and
         ``S2_conf_*`` columns; and ``seed_entropy``, ``n``, ``n_bootstrap``,
         ``level``.
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the options at once: ``distributions`` empty or not
+        distributions, ``n`` not a power of 2, ``n_bootstrap`` not a whole
+        number >= 2, ``level`` not in (0, 1), second order with one input;
+        then a ``func`` that does not return one finite value per row.
 
     Notes
     -----
@@ -797,13 +837,9 @@ def sobol_indices(
         raise ImportError(
             "Sobol indices need SALib: pip install 'impactkit[sensitivity]'"
         ) from exc
-    names = list(distributions)
-    if not names:
-        raise ValidationError(
-            "no uncertain inputs to analyse", path=("distributions",), code="empty"
-        )
-    if n < 2 or n & (n - 1):
-        raise ValidationError(f"n must be a power of 2, got {n}", path=("n",), code="invalid")
+    names = _check_sobol_options(
+        distributions, n, n_bootstrap, level, calc_second_order=calc_second_order
+    )
     root = root_sequence(seed)
     seed_int = int(root.generate_state(1)[0])
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
@@ -812,6 +848,13 @@ def sobol_indices(
     u = np.clip(u, eps, 1 - eps)
     x = np.column_stack([distributions[nm].ppf(u[:, j]) for j, nm in enumerate(names)])
     y = np.asarray(func(x), dtype=float)
+    if y.shape != (x.shape[0],):
+        raise ValidationError(
+            f"the function must return one value per row of its ({x.shape[0]}, {x.shape[1]}) "
+            f"input, shape ({x.shape[0]},); got shape {y.shape}",
+            path=("func",),
+            code="shape",
+        )
     if not np.all(np.isfinite(y)):
         raise ValidationError(
             "the function returned non-finite values", path=("func",), code="not_finite"
