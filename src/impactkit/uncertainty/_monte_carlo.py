@@ -18,7 +18,7 @@ import pandas as pd
 
 from impactkit._random import block_generator, reproducing_entropy, root_sequence
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
-from impactkit._validation import require_finite
+from impactkit._validation import Checker, require_finite
 from impactkit._version import __version__
 from impactkit.dist import Distribution, Uniform
 from impactkit.errors import ValidationError
@@ -197,7 +197,7 @@ class MonteCarloResult:
         Raises
         ------
         ValidationError
-            When ``level`` is not in (0, 1) or ``metric`` is unknown.
+            When ``level`` is not a number in (0, 1) or ``metric`` is unknown.
 
         .. versionchanged:: 0.2
            ``level`` defaults to 0.95, as every interval of impactkit.
@@ -208,10 +208,10 @@ class MonteCarloResult:
         >>> r.interval(0.5)
         (1.75, 3.25)
         """
-        if not 0 < level < 1:
-            raise ValidationError(
-                f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
-            )
+        c = Checker()
+        if c.number(level, "level") and not 0 < level < 1:
+            c.add("level", "out_of_range", f"level must be in (0, 1), got {level!r}")
+        c.raise_if_errors()
         x = self._metric(metric)
         lo, hi = np.quantile(x, [(1 - level) / 2, (1 + level) / 2])
         return float(lo), float(hi)
@@ -230,7 +230,20 @@ class MonteCarloResult:
         -------
         pandas.Series
             Indexed by ``q``.
+
+        Raises
+        ------
+        ValidationError
+            When a percentile is not a number in [0, 100] (at ``q``, with its
+            position), or ``metric`` is unknown.
         """
+        c = Checker()
+        if isinstance(q, str) or not isinstance(q, Sequence | np.ndarray):
+            c.add("q", "type", f"expected a sequence of percentiles, got {q!r}")
+        else:
+            for j, v in enumerate(q):
+                c.number(v, ("q", j), low=0.0, high=100.0)
+        c.raise_if_errors()
         x = self._metric(metric)
         return pd.Series(np.percentile(x, list(q)), index=list(q), name=metric)
 
@@ -275,7 +288,15 @@ class MonteCarloResult:
         -------
         float
             In [0, 1].
+
+        Raises
+        ------
+        ValidationError
+            When ``x`` is not a finite number.
         """
+        c = Checker()
+        c.number(x, "x")
+        c.raise_if_errors()
         return float(np.mean(self.ratio > x))
 
     def probability_loss(self) -> float:
