@@ -385,9 +385,9 @@ def tipping_points(
     >>> bool(tp.loc["outcomes[0].drop_off", "attainable"])
     False
     """
-    c = Checker()
-    c.number(target, "target")
-    c.raise_if_errors()
+    chk = Checker()
+    chk.number(target, "target")
+    chk.raise_if_errors()
     target = float(target)
     vm = _prepare(model, data)
     sel = _select(vm, parameters)
