@@ -618,7 +618,8 @@ def monte_carlo(
     Raises
     ------
     ValidationError
-        On a bad ``n``; when the run would need more memory than
+        On a bad ``n``, ``chunk_size`` (a whole number >= 1) or ``max_memory``
+        (a number >= 0), every problem at once; when the run would need more memory than
         ``max_memory`` (checked before any draw); when the inputs total 0 or
         less in some draws; or when a correlation names an unknown path, a
         value outside [-1, 1], or pairs that cannot hold together (a matrix
@@ -647,10 +648,14 @@ def monte_carlo(
     >>> 0.9 < mc.probability_ratio_above(1.0) <= 1.0
     True
     """
+    c = Checker()
     if not (isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1):
-        raise ValidationError(
-            f"n must be a positive whole number, got {n!r}", path=("n",), code="out_of_range"
-        )
+        c.add("n", "out_of_range", f"n must be a positive whole number, got {n!r}")
+    if chunk_size is not None:
+        c.number(chunk_size, "chunk_size", low=1.0, integer=True)
+    if max_memory is not None:
+        c.number(max_memory, "max_memory", low=0.0)
+    c.raise_if_errors()
     from impactkit.measure import bind
 
     model = bind(model, data, sampling_uncertainty=sampling_uncertainty).model
