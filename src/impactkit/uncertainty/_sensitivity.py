@@ -197,7 +197,8 @@ def tornado(
     pandas.DataFrame
         One row per parameter sorted by ``swing`` (descending): ``parameter``,
         ``kind``, ``row``, ``label``, ``base_value``, ``low_value``, ``high_value``,
-        ``source`` (``"p10/p90"`` or ``"±20%"``), ``metric_base``, ``metric_low``,
+        ``source`` (``"p10/p90"``, or ``"±20%"`` for the swing given, unrounded:
+        ``"±12.5%"``), ``metric_base``, ``metric_low``,
         ``metric_high``, ``swing``.
 
     References
@@ -241,7 +242,7 @@ def tornado(
             lo, hi = sorted((b * (1 - swing), b * (1 + swing)))
             lows.append(float(p.clip(np.array(lo))))
             highs.append(float(p.clip(np.array(hi))))
-            source.append(f"±{swing:.0%}")
+            source.append(f"±{swing * 100:g}%")
     k = len(sel)
     both = np.array([*sel, *sel], dtype=np.int64)
     oat = _OneAtATime(vm)
