@@ -201,6 +201,14 @@ def tornado(
         ``"±12.5%"``), ``metric_base``, ``metric_low``,
         ``metric_high``, ``swing``.
 
+    Raises
+    ------
+    ValidationError
+        When ``swing`` is not a number in [0, 10], ``metric`` or a parameter
+        is unknown, or, for the ratio, the inputs total 0 or less at base
+        (at ``inputs``) or at a swung value (at that input's path, code
+        ``no_inputs``).
+
     References
     ----------
     .. [1] Nicholls, J. et al. (2012). A Guide to Social Return on Investment,
@@ -348,6 +356,13 @@ def tipping_points(
         ``attainable``, ``change`` (tipping / base - 1, None when base is 0 or not
         attainable), ``method`` (``"closed form"``, ``"bisection"`` or
         ``"brent"``), ``note``.
+
+    Raises
+    ------
+    ValidationError
+        When ``target`` is not a finite number, a parameter is unknown, or
+        the inputs total 0 or less (the ratio is undefined, code
+        ``no_inputs`` at ``inputs``).
 
     Notes
     -----
