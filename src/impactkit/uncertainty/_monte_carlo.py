@@ -623,7 +623,9 @@ def monte_carlo(
         ``max_memory`` (checked before any draw); when the inputs total 0 or
         less in some draws; or when a correlation names an unknown path, a
         value outside [-1, 1], or pairs that cannot hold together (a matrix
-        that is not positive semi-definite; the pairs are named).
+        that is not positive semi-definite; the pairs are named); or when
+        ``n`` is below ``k + 2`` for ``k`` correlated inputs (too few draws
+        to order by rank).
 
     Notes
     -----
@@ -672,6 +674,14 @@ def monte_carlo(
     corr = None
     if correlation:
         target, cols = correlation_matrix(names, correlation)
+        if n < len(cols) + 2:
+            # Iman-Conover orders k columns by the ranks of k + 2 draws or more
+            raise ValidationError(
+                f"rank-correlating {len(cols)} inputs needs at least {len(cols) + 2} draws, "
+                f"got n={n}",
+                path=("n",),
+                code="out_of_range",
+            )
         corr = (target, cols)
     sampler = _Sampler(vm, idx, corr) if len(idx) else None
     kept = np.empty((n, len(idx))) if keep_samples else None
