@@ -579,8 +579,8 @@ def _brent(
     return _tip_row(oat, model, i, float(x), "brent", "")
 
 
-_RATE_GRID = 513
-"""Rates evaluated, in one kernel call, to find where the ratio crosses its target."""
+_RATE_GRID = 257
+"""Rates evaluated (spaced 1/256 over [0, 1]) to find where the ratio crosses its target."""
 
 
 def _rate_root(
@@ -591,7 +591,7 @@ def _rate_root(
     :math:`PV - \tau I = \sum_t c_t (1 + r)^{-t}` with flows :math:`c_t` of
     both signs (inputs in several years, negative outcomes) can cross 0 more
     than once, even with the same sign at both ends of the range: the rate is
-    evaluated on a grid of :data:`_RATE_GRID` values in one kernel call, every
+    evaluated on a grid of :data:`_RATE_GRID` values in a few kernel calls, every
     bracketed sign change is solved by Brent's method, and the root nearest to
     the base rate is reported (the others in the note).
     """
@@ -599,8 +599,12 @@ def _rate_root(
 
     lo, hi = ends
     grid = np.linspace(lo, hi, _RATE_GRID)
-    out = oat.vm.evaluate([i], grid[:, None], base=oat.base)
-    g = out.present_value - target * out.total_inputs
+    # in slices of about 250,000 samples x rows, so a large model's memory stays bounded
+    step = max(1, (1 << 18) // max(oat.vm.n_rows, 1))
+    g = np.empty(_RATE_GRID)
+    for a in range(0, _RATE_GRID, step):
+        out = oat.vm.evaluate([i], grid[a : a + step, None], base=oat.base)
+        g[a : a + step] = out.present_value - target * out.total_inputs
     which = np.array([i], dtype=np.int64)
 
     def f(x: float) -> float:
