@@ -1024,7 +1024,8 @@ def sobol(
     model : ImpactModel
         Its distributions are the inputs (they must be independent).
     n : int, default 1024
-        Base sample size (power of 2); cost ``n (k + 2)`` kernel rows in one call.
+        Base sample size (power of 2); cost ``n (k + 2)`` kernel rows, evaluated
+        in slices of about two million samples x outcome rows (memory stays bounded).
     seed : int, SeedSequence, Generator or None
         Seed of the Sobol scrambling and bootstrap; None draws fresh entropy,
         recorded in the result's ``seed_entropy``.
@@ -1071,8 +1072,15 @@ def sobol(
         if isinstance(p.value, Distribution):
             dists[format_path(p.path)] = p.value
 
+    # about two million samples x rows per kernel call: a model of many rows
+    # (n (k + 2) samples each) never builds one array of all of them
+    step = max(1, (1 << 21) // max(vm.n_rows, 1))
+
     def f(x: FloatArray) -> FloatArray:
-        return _metric(vm.evaluate(idx, x), metric)
+        out = np.empty(x.shape[0])
+        for a in range(0, x.shape[0], step):
+            out[a : a + step] = _metric(vm.evaluate(idx, x[a : a + step]), metric)
+        return out
 
     return sobol_indices(
         f,
