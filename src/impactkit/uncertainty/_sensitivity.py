@@ -944,9 +944,11 @@ def second_order_indices(
     k : int
         Number of inputs.
     n_bootstrap : int, default 100
-        Bootstrap resamples of the base points for the confidence half-widths.
+        Bootstrap resamples of the base points for the confidence half-widths:
+        a whole number >= 2 (one resample has no spread), or 0 for no
+        half-widths (then NaN).
     level : float, default 0.95
-        Level of the half-widths (normal approximation of the bootstrap).
+        Level of the half-widths (normal approximation of the bootstrap), in (0, 1).
     seed : int, SeedSequence, Generator or None, optional
         Seed of the bootstrap (fresh entropy when None).
 
@@ -959,7 +961,8 @@ def second_order_indices(
     Raises
     ------
     ValidationError
-        When ``y`` does not have a multiple of ``2k + 2`` values.
+        Every problem at once: ``y`` without a multiple of ``2k + 2`` values,
+        ``n_bootstrap`` neither 0 nor a whole number >= 2, ``level`` not in (0, 1).
 
     Notes
     -----
@@ -986,12 +989,19 @@ def second_order_indices(
 
     y = np.asarray(y, dtype=float).ravel()
     step = 2 * k + 2
+    c = Checker()
     if k < 2 or y.size % step:
-        raise ValidationError(
+        c.add(
+            "y",
+            "shape",
             f"y must hold N x (2k + 2) = N x {step} outputs with k >= 2, got {y.size}",
-            path=("y",),
-            code="shape",
         )
+    if c.number(n_bootstrap, "n_bootstrap", low=0.0, integer=True) and n_bootstrap == 1:
+        c.add("n_bootstrap", "out_of_range", "one resample has no spread: use 0 or >= 2")
+    if c.number(level, "level", low=0.0, high=1.0) and not 0.0 < float(level) < 1.0:
+        c.add("level", "out_of_range", f"must be in (0, 1), got {level!r}")
+    c.raise_if_errors()
+    n_bootstrap = int(n_bootstrap)
     sd = y.std()
     y = (y - y.mean()) / (sd if sd > 0 else 1.0)
     blocks = y.reshape(-1, step)
