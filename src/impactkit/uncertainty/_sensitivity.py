@@ -860,6 +860,8 @@ def sobol_indices(
     names = _check_sobol_options(
         distributions, n, n_bootstrap, level, calc_second_order=calc_second_order
     )
+    # whole numbers given as floats (64.0) pass the check: SALib needs ints
+    n, n_bootstrap, level = int(n), int(n_bootstrap), float(level)
     root = root_sequence(seed)
     seed_int = int(root.generate_state(1)[0])
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
