@@ -49,7 +49,7 @@ def test_memory_does_not_grow_with_samples_times_rows() -> None:
 
 
 def test_slices_give_the_indices_of_one_call() -> None:
-    m = _model(3000)  # 2,097,152 // 3,000 = 699 samples a slice: 8 slices
+    m = _model(3000)  # 65,536 // 3,000 = 21 samples a slice: 244 slices
     vm = compile_model(m)
     idx = vm.uncertain
     dists = {vm.params[int(i)].name: vm.params[int(i)].value for i in idx}

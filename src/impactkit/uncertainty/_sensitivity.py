@@ -293,6 +293,55 @@ def tornado(
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
+_SLICE = 1 << 16
+"""Samples x outcome rows per kernel call of a sliced evaluation (512 kB per array).
+
+Bounds memory, and a slice this size stays in cache: the Sobol indices of a
+model of 2,000 rows (8,192 samples) took 0.16 s in such slices, 0.2 s in one
+call and 0.57 s in slices four times larger.
+"""
+
+
+def _evaluator(
+    vm: ValueMap, varying: npt.NDArray[np.int64], base: FloatArray | None = None
+) -> Callable[[FloatArray], KernelOutput]:
+    """``vm.evaluate(varying, values, base=base)`` with the layout worked out once.
+
+    :meth:`ValueMap.evaluate` rebuilds the base values, scales and positions of
+    every parameter at each call, a cost linear in the model's size: a model of
+    thousands of rows evaluated in many slices would pay it at every slice.
+    Here it is paid once; each call only writes the varying columns.
+    """
+    base = vm.base if base is None else base
+    scales = vm.scales
+    scaled = base * scales
+    kinds = [vm.params[int(i)].kind for i in varying]
+    fixed: dict[str, FloatArray] = {}
+    moved: dict[str, tuple[FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray]]
+    moved = {}
+    for kind, kidx in vm.kind_index.items():
+        b = scaled[kidx][None, :]
+        at = [j for j, k in enumerate(kinds) if k == kind]
+        if not at:
+            fixed[kind] = b
+            continue
+        pos = {int(p): c for c, p in enumerate(kidx)}
+        cols = np.array([pos[int(varying[j])] for j in at], dtype=np.int64)
+        src = np.array(at, dtype=np.int64)
+        moved[kind] = (b, cols, src, scales[varying[src]])
+
+    def evaluate(values: FloatArray) -> KernelOutput:
+        f = dict(fixed)
+        for kind, (b, cols, src, sc) in moved.items():
+            arr = np.empty((values.shape[0], b.shape[1]))
+            arr[:] = b
+            arr[:, cols] = values[:, src] * sc
+            f[kind] = arr
+        return vm.evaluate_fields(f)
+
+    return evaluate
+
+
 def _require_inputs(
     vm: ValueMap, base: float, which: npt.NDArray[np.int64], xs: FloatArray, inputs: FloatArray
 ) -> None:
@@ -599,11 +648,12 @@ def _rate_root(
 
     lo, hi = ends
     grid = np.linspace(lo, hi, _RATE_GRID)
-    # in slices of about 250,000 samples x rows, so a large model's memory stays bounded
-    step = max(1, (1 << 18) // max(oat.vm.n_rows, 1))
+    # in slices of _SLICE samples x rows, so a large model's memory stays bounded
+    step = max(1, _SLICE // max(oat.vm.n_rows, 1))
     g = np.empty(_RATE_GRID)
+    evaluate = _evaluator(oat.vm, np.array([i], dtype=np.int64), oat.base)
     for a in range(0, _RATE_GRID, step):
-        out = oat.vm.evaluate([i], grid[a : a + step, None], base=oat.base)
+        out = evaluate(grid[a : a + step, None])
         g[a : a + step] = out.present_value - target * out.total_inputs
     which = np.array([i], dtype=np.int64)
 
@@ -1037,7 +1087,7 @@ def sobol(
         Its distributions are the inputs (they must be independent).
     n : int, default 1024
         Base sample size (power of 2); cost ``n (k + 2)`` kernel rows, evaluated
-        in slices of about two million samples x outcome rows (memory stays bounded).
+        in slices of about 65,000 samples x outcome rows (memory stays bounded).
     seed : int, SeedSequence, Generator or None
         Seed of the Sobol scrambling and bootstrap; None draws fresh entropy,
         recorded in the result's ``seed_entropy``.
@@ -1084,14 +1134,15 @@ def sobol(
         if isinstance(p.value, Distribution):
             dists[format_path(p.path)] = p.value
 
-    # about two million samples x rows per kernel call: a model of many rows
-    # (n (k + 2) samples each) never builds one array of all of them
-    step = max(1, (1 << 21) // max(vm.n_rows, 1))
+    # _SLICE samples x rows per kernel call: a model of many rows (n (k + 2)
+    # samples each) never builds one array of all of them
+    step = max(1, _SLICE // max(vm.n_rows, 1))
+    evaluate = _evaluator(vm, idx)
 
     def f(x: FloatArray) -> FloatArray:
         out = np.empty(x.shape[0])
         for a in range(0, x.shape[0], step):
-            out[a : a + step] = _metric(vm.evaluate(idx, x[a : a + step]), metric)
+            out[a : a + step] = _metric(evaluate(x[a : a + step]), metric)
         return out
 
     return sobol_indices(
