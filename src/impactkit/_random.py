@@ -10,7 +10,18 @@ import numpy as np
 from impactkit.errors import ValidationError
 from impactkit.typing import SeedLike
 
-__all__ = ["as_generator", "block_generator", "check_seed", "root_sequence", "seeded"]
+__all__ = [
+    "as_generator",
+    "block_generator",
+    "check_seed",
+    "reproducing_entropy",
+    "root_sequence",
+    "seeded",
+]
+
+
+_POOL_SIZE = np.random.SeedSequence(0).pool_size
+"""numpy's default pool size of a SeedSequence (4 words)."""
 
 
 def _whole(x: Any) -> bool:
@@ -109,8 +120,38 @@ def seeded(seed: SeedLike) -> tuple[np.random.Generator, int | None]:
     if isinstance(seed, np.random.Generator):
         return seed, None
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    entropy = root.entropy if isinstance(root.entropy, int) else None
-    return np.random.Generator(np.random.PCG64(root)), entropy
+    return np.random.Generator(np.random.PCG64(root)), reproducing_entropy(root)
+
+
+def reproducing_entropy(root: np.random.SeedSequence) -> int | None:
+    """The whole number that, passed as ``seed``, gives back the streams of ``root``.
+
+    ``root.entropy`` when it is one integer and ``root`` is not a spawned child
+    (no spawn key) with the default pool size: only then does
+    ``SeedSequence(root.entropy)`` equal ``root``. A child of
+    ``SeedSequence(7).spawn(2)`` has entropy 7 but other streams than seed 7,
+    so its entropy would not repeat the run: None, as for a sequence of ints.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+        The root of a stochastic computation.
+
+    Returns
+    -------
+    int or None
+        The entropy that reproduces ``root``, or None when there is none.
+
+    Examples
+    --------
+    >>> reproducing_entropy(np.random.SeedSequence(7))
+    7
+    >>> print(reproducing_entropy(np.random.SeedSequence(7).spawn(2)[1]))
+    None
+    """
+    if isinstance(root.entropy, int) and not root.spawn_key and root.pool_size == _POOL_SIZE:
+        return root.entropy
+    return None
 
 
 def root_sequence(seed: SeedLike) -> np.random.SeedSequence:

@@ -16,9 +16,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from impactkit._random import block_generator, root_sequence
+from impactkit._random import block_generator, reproducing_entropy, root_sequence
 from impactkit._results import DEFAULT_LEVEL, FrozenDict, Summary, displayed, freeze, jsonable
-from impactkit._validation import require_finite
+from impactkit._validation import Checker, require_finite
 from impactkit._version import __version__
 from impactkit.dist import Distribution, Uniform
 from impactkit.errors import ValidationError
@@ -49,7 +49,8 @@ class MonteCarloResult:
     n : int
         Number of draws.
     seed_entropy : int or None
-        Entropy of the root seed, which reproduces the draws.
+        Entropy of the root seed, which reproduces the draws; None when no
+        single integer does (a sequence of ints, a spawned child SeedSequence).
     present_value, total_inputs : ndarray
         Samples [currency].
     parameters : tuple of str
@@ -196,7 +197,7 @@ class MonteCarloResult:
         Raises
         ------
         ValidationError
-            When ``level`` is not in (0, 1) or ``metric`` is unknown.
+            When ``level`` is not a number in (0, 1) or ``metric`` is unknown.
 
         .. versionchanged:: 0.2
            ``level`` defaults to 0.95, as every interval of impactkit.
@@ -207,10 +208,10 @@ class MonteCarloResult:
         >>> r.interval(0.5)
         (1.75, 3.25)
         """
-        if not 0 < level < 1:
-            raise ValidationError(
-                f"level must be in (0, 1), got {level!r}", path=("level",), code="out_of_range"
-            )
+        c = Checker()
+        if c.number(level, "level") and not 0 < level < 1:
+            c.add("level", "out_of_range", f"level must be in (0, 1), got {level!r}")
+        c.raise_if_errors()
         x = self._metric(metric)
         lo, hi = np.quantile(x, [(1 - level) / 2, (1 + level) / 2])
         return float(lo), float(hi)
@@ -229,7 +230,20 @@ class MonteCarloResult:
         -------
         pandas.Series
             Indexed by ``q``.
+
+        Raises
+        ------
+        ValidationError
+            When a percentile is not a number in [0, 100] (at ``q``, with its
+            position), or ``metric`` is unknown.
         """
+        c = Checker()
+        if isinstance(q, str) or not isinstance(q, Sequence | np.ndarray):
+            c.add("q", "type", f"expected a sequence of percentiles, got {q!r}")
+        else:
+            for j, v in enumerate(q):
+                c.number(v, ("q", j), low=0.0, high=100.0)
+        c.raise_if_errors()
         x = self._metric(metric)
         return pd.Series(np.percentile(x, list(q)), index=list(q), name=metric)
 
@@ -274,7 +288,15 @@ class MonteCarloResult:
         -------
         float
             In [0, 1].
+
+        Raises
+        ------
+        ValidationError
+            When ``x`` is not a finite number.
         """
+        c = Checker()
+        c.number(x, "x")
+        c.raise_if_errors()
         return float(np.mean(self.ratio > x))
 
     def probability_loss(self) -> float:
@@ -596,11 +618,14 @@ def monte_carlo(
     Raises
     ------
     ValidationError
-        On a bad ``n``; when the run would need more memory than
+        On a bad ``n``, ``chunk_size`` (a whole number >= 1) or ``max_memory``
+        (a number >= 0), every problem at once; when the run would need more memory than
         ``max_memory`` (checked before any draw); when the inputs total 0 or
         less in some draws; or when a correlation names an unknown path, a
         value outside [-1, 1], or pairs that cannot hold together (a matrix
-        that is not positive semi-definite; the pairs are named).
+        that is not positive semi-definite; the pairs are named); or when
+        ``n`` is below ``k + 2`` for ``k`` correlated inputs (too few draws
+        to order by rank).
 
     Notes
     -----
@@ -625,16 +650,20 @@ def monte_carlo(
     >>> 0.9 < mc.probability_ratio_above(1.0) <= 1.0
     True
     """
+    c = Checker()
     if not (isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 1):
-        raise ValidationError(
-            f"n must be a positive whole number, got {n!r}", path=("n",), code="out_of_range"
-        )
+        c.add("n", "out_of_range", f"n must be a positive whole number, got {n!r}")
+    if chunk_size is not None:
+        c.number(chunk_size, "chunk_size", low=1.0, integer=True)
+    if max_memory is not None:
+        c.number(max_memory, "max_memory", low=0.0)
+    c.raise_if_errors()
     from impactkit.measure import bind
 
     model = bind(model, data, sampling_uncertainty=sampling_uncertainty).model
     vm = compile_model(model)
     root = root_sequence(seed)
-    entropy = root.entropy if isinstance(root.entropy, int) else None
+    entropy = reproducing_entropy(root)
     idx = vm.uncertain
     n = int(n)
     chunk = chunk_length(chunk_size, vm.n_rows)
@@ -645,6 +674,14 @@ def monte_carlo(
     corr = None
     if correlation:
         target, cols = correlation_matrix(names, correlation)
+        if n < len(cols) + 2:
+            # Iman-Conover orders k columns by the ranks of k + 2 draws or more
+            raise ValidationError(
+                f"rank-correlating {len(cols)} inputs needs at least {len(cols) + 2} draws, "
+                f"got n={n}",
+                path=("n",),
+                code="out_of_range",
+            )
         corr = (target, cols)
     sampler = _Sampler(vm, idx, corr) if len(idx) else None
     kept = np.empty((n, len(idx))) if keep_samples else None
