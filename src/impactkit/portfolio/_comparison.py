@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from impactkit._random import root_sequence
+from impactkit._random import reproducing_entropy, root_sequence
 from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import is_number, require_finite
 from impactkit.dist import MAX_MAGNITUDE
@@ -754,7 +754,7 @@ def shrink(
     if n_draws:
         if not isinstance(seed, np.random.Generator):
             seed = root_sequence(seed)  # the same stream, its entropy recorded
-            entropy = seed.entropy if isinstance(seed.entropy, int) else None
+            entropy = reproducing_entropy(seed)
         out["rank_low"], out["rank_high"] = _rank_interval(shrunk, post_sd, level, n_draws, seed)
     return ShrinkageResult(
         table=out,

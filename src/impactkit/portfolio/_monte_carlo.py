@@ -14,7 +14,7 @@ import pandas as pd
 
 from impactkit import kernel
 from impactkit._fields import FIELD_RULES
-from impactkit._random import block_generator, root_sequence
+from impactkit._random import block_generator, reproducing_entropy, root_sequence
 from impactkit._results import Summary, displayed, jsonable
 from impactkit._validation import is_number
 from impactkit.discount import Constant, Discount
@@ -496,5 +496,5 @@ def monte_carlo(
             pv[:, cols(b)] = fut.result()
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         _require_finite_sites(p.sites, {"present_value": pv, "ratio": pv / p.inputs})
-    entropy = root.entropy if isinstance(root.entropy, int) else None
+    entropy = reproducing_entropy(root)
     return PortfolioMonteCarlo(p.sites.tolist(), pv, p.inputs, entropy)
