@@ -306,6 +306,17 @@ def evaluate(
     return out
 
 
+def _check_percentiles(percentiles: Sequence[Any]) -> None:
+    """Refuse percentiles that are not numbers in [0, 100], naming them all."""
+    bad = [p for p in percentiles if not (is_number(p) and 0 <= float(p) <= 100)]
+    if bad:
+        raise ValidationError(
+            f"percentiles must be numbers in [0, 100], got {bad}",
+            path=("percentiles",),
+            code="out_of_range",
+        )
+
+
 def _require_columns(result: pd.DataFrame, needed: Sequence[str]) -> None:
     """Refuse a per-site table without the columns a function reads, naming them all."""
     if not isinstance(result, pd.DataFrame):
@@ -449,13 +460,7 @@ def distribution(
     0   care  2.00
     1   work  1.25
     """
-    bad = [p for p in percentiles if not (is_number(p) and 0 <= float(p) <= 100)]
-    if bad:
-        raise ValidationError(
-            f"percentiles must be numbers in [0, 100], got {bad}",
-            path=("percentiles",),
-            code="out_of_range",
-        )
+    _check_percentiles(percentiles)
     q = [p / 100 for p in percentiles]
     _require_columns(
         result, [*([] if by is None else [by] if isinstance(by, str) else by), "ratio"]

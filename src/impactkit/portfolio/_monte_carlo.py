@@ -16,12 +16,11 @@ from impactkit import kernel
 from impactkit._fields import FIELD_RULES
 from impactkit._random import block_generator, reproducing_entropy, root_sequence
 from impactkit._results import Summary, displayed, jsonable
-from impactkit._validation import is_number
 from impactkit.discount import Constant, Discount
 from impactkit.dist import Distribution
 from impactkit.errors import Problem, ValidationError
 from impactkit.model import ROW_FIELDS
-from impactkit.portfolio._evaluate import _as_executor, _blocks, _subset
+from impactkit.portfolio._evaluate import _as_executor, _blocks, _check_percentiles, _subset
 from impactkit.portfolio._tables import (
     SITE_BLOCK,
     _discount,
@@ -110,13 +109,7 @@ class PortfolioMonteCarlo:
         .. versionchanged:: 0.2
            The per-site table, formerly returned by ``summary``.
         """
-        bad = [p for p in percentiles if not (is_number(p) and 0 <= float(p) <= 100)]
-        if bad:
-            raise ValidationError(
-                f"percentiles must be numbers in [0, 100], got {bad}",
-                path=("percentiles",),
-                code="out_of_range",
-            )
+        _check_percentiles(percentiles)
         r = self.ratio
         out = pd.DataFrame({"site": self.sites, "mean_ratio": r.mean(axis=0)})
         for p, v in zip(percentiles, np.percentile(r, list(percentiles), axis=0), strict=True):

@@ -613,19 +613,32 @@ def _brent(
     if fh == 0:
         return _tip_row(oat, model, i, hi, "brent", "")
     if np.sign(fl) == np.sign(fh):
-        side = "above" if fl > 0 else "below"
-        return _tip_row(
-            oat,
-            model,
-            i,
-            None,
-            "brent",
-            f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]",
-        )
+        return _never(oat, model, i, bool(fl > 0), target, (lo, hi))
     from scipy import optimize  # imported on use: keeps `import impactkit` light
 
     x = optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12, maxiter=200)
     return _tip_row(oat, model, i, float(x), "brent", "")
+
+
+def _never(
+    oat: _OneAtATime,
+    model: ImpactModel,
+    i: int,
+    above: bool,
+    target: float,
+    ends: tuple[float, float],
+) -> dict[str, Any]:
+    """The row of an input whose range holds no tipping value: the ratio stays on one side."""
+    side = "above" if above else "below"
+    lo, hi = ends
+    return _tip_row(
+        oat,
+        model,
+        i,
+        None,
+        "brent",
+        f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]",
+    )
 
 
 _RATE_GRID = 257
@@ -667,15 +680,7 @@ def _rate_root(
             float(optimize.brentq(f, grid[k], grid[k + 1], xtol=1e-12, rtol=1e-12, maxiter=200))
         )
     if not roots:
-        side = "above" if g[0] > 0 else "below"
-        return _tip_row(
-            oat,
-            model,
-            i,
-            None,
-            "brent",
-            f"the ratio stays {side} {target:g} for every value in [{lo:g}, {hi:g}]",
-        )
+        return _never(oat, model, i, bool(g[0] > 0), target, (lo, hi))
     roots.sort()
     b = float(oat.base[i])
     x = min(roots, key=lambda r: abs(r - b))
