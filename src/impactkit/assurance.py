@@ -12,6 +12,7 @@ code                       finding
 ``no_counterfactual``      a valued outcome with neither deadweight nor attribution
 ``proxy_no_source``        a financial proxy without a source
 ``proxy_no_price_year``    a financial proxy without a price year (model has a base year)
+``mixed_price_years``     proxies of several price years added in a model with no base year
 ``long_duration``          a duration over 5 years with no evidence stated
 ``immaterial``             an outcome under the materiality share of the present value
 ``no_in_kind_inputs``      no non-cash input (volunteer time, premises, goods)
@@ -245,6 +246,17 @@ def lint(
             p.message,
             "value each outcome once per stakeholder: merge the rows, or tell them apart "
             "(different people, different periods)",
+        )
+    years = sorted({ov.proxy.year for ov in model.outcomes if ov.proxy.year is not None})
+    if model.base_year is None and len(years) > 1:
+        add(
+            "mixed_price_years",
+            "warning",
+            ("base_year",),
+            f"the proxies are in prices of {', '.join(map(str, years))} and the model has no "
+            "base year: their values are added without being moved to one year's prices",
+            "give the model a base_year and a price_index (the INSEE consumer price index for "
+            "France), or state every proxy in the same year's prices",
         )
     if model.inputs and not any(i.in_kind for i in model.inputs):
         add(

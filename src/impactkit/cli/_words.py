@@ -434,6 +434,12 @@ LINT_FR: dict[str, tuple[str, str]] = {
         "la valeur monétaire de {outcome} n'a pas d'année de prix",
         "indiquez l'année des prix de cette valeur",
     ),
+    "mixed_price_years": (
+        "les valeurs monétaires sont en prix de plusieurs années et le modèle n'a pas "
+        "d'année de base : elles s'additionnent sans être ramenées aux prix d'une même année",
+        "donnez au modèle une année de base et un indice des prix (l'indice des prix à la "
+        "consommation de l'INSEE), ou exprimez toutes les valeurs en prix de la même année",
+    ),
     "long_duration": (
         "l'effet {outcome} dure longtemps sans justification",
         "justifiez la durée par une étude ou un suivi, ou raccourcissez-la",
